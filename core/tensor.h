@@ -1,0 +1,85 @@
+// Tensor: a contiguous float32 array with a shape.
+//
+// Images are NHWC ([batch, height, width, channels]); 1-D signals are images with height 1
+// ([batch, 1, length, channels]). Storage is shared between a tensor and its reshaped views;
+// clone() copies. Writes go through mutable_data(), which bumps the storage's version so that
+// kernels caching packed weights (see kernels/kernels.h) know when to re-pack.
+//
+//   Rng rng(42);
+//   Tensor x = Tensor::uniform({2, 28, 28, 1}, 0.f, 1.f, rng);
+//   Tensor flat = x.reshape({2, -1});   // [2, 784], same storage
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ca3 {
+
+using Shape = std::vector<int64_t>;
+
+int64_t shape_numel(const Shape& shape);
+std::string shape_to_string(const Shape& shape);
+
+// Deterministic random numbers, identical on every platform (no std:: distributions, whose
+// output differs between standard libraries).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed = 0);
+  uint64_t next_u64();
+  float uniform();                       // [0, 1)
+  float uniform(float low, float high);  // [low, high)
+  float normal();                        // mean 0, standard deviation 1
+  uint64_t below(uint64_t n);            // [0, n)
+
+ private:
+  uint64_t state_[4];
+  bool has_spare_normal_ = false;
+  float spare_normal_ = 0.f;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // empty: no storage, shape {}
+  explicit Tensor(Shape shape);  // zero-filled
+
+  static Tensor zeros(Shape shape) { return Tensor(std::move(shape)); }
+  static Tensor full(Shape shape, float value);
+  static Tensor from_vector(Shape shape, const std::vector<float>& values);
+  static Tensor uniform(Shape shape, float low, float high, Rng& rng);
+  static Tensor normal(Shape shape, float mean, float stddev, Rng& rng);
+
+  bool empty() const { return storage_ == nullptr; }
+  const Shape& shape() const { return shape_; }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  int64_t dim(int axis) const;  // negative axis counts from the end
+  int64_t numel() const { return numel_; }
+
+  const float* data() const;
+  float* mutable_data();  // bumps version()
+  float at(int64_t index) const { return data()[index]; }
+  std::vector<float> to_vector() const;
+
+  // Same storage, new shape; one dimension may be -1.
+  Tensor reshape(Shape shape) const;
+  Tensor clone() const;
+
+  // Identity of the storage (unique for the process' lifetime) and its write count.
+  uint64_t storage_id() const;
+  uint64_t version() const;
+  // True when no other tensor shares this storage.
+  bool storage_is_unique() const { return storage_.use_count() == 1; }
+
+  void fill(float value);
+  void add_(const Tensor& other);  // this += other (same numel)
+  void scale_(float factor);
+
+ private:
+  struct Storage;
+  std::shared_ptr<Storage> storage_;
+  Shape shape_;
+  int64_t numel_ = 0;
+};
+
+}  // namespace ca3

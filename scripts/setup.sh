@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, CMake, Ninja,
+# GoogleTest, Emscripten, node, zlib, Fashion-MNIST, PyTorch and scikit-learn (for the
+# side-by-side benchmarks). Installs only what is missing, so repeated runs are quick.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build git xz-utils python3
+  googletest libgtest-dev nlohmann-json3-dev zlib1g-dev
+  emscripten nodejs npm
+  dataset-fashion-mnist
+  python3-torch python3-sklearn python3-numpy
+)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[setup] installing: ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

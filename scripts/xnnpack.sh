@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Builds XNNPACK (+ pthreadpool, cpuinfo) for one target and prints the install prefix.
+#
+#   scripts/xnnpack.sh native|wasm-threads|wasm-single
+#
+# Sources are Debian's orig tarballs (see ../shared/BUILDING-XNNPACK.md): taken from
+# ../shared/deps/ when present, otherwise fetched with apt's source client; sha256 verified
+# either way. The built libraries live outside the clone, in
+#   ${CA3_CACHE_DIR:-$HOME/.cache/ca3}/xnnpack/<target>-<key>/{lib,include}
+# where <key> hashes the tarball sums, this script (which holds the patches), the compiler
+# version and the flags, so a second run reuses them. Progress goes to stderr; stdout is only
+# the prefix.
+set -euo pipefail
+
+target=${1:?usage: xnnpack.sh native|wasm-threads|wasm-single}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$here")
+cache=${CA3_CACHE_DIR:-$HOME/.cache/ca3}
+log() { printf '[xnnpack] %s\n' "$*" >&2; }
+
+# package  version-in-pool  orig tarball sha256
+packages=(
+  "xnnpack 0.0~git20241108.4ea82e5-2 90bde2caef0f880f627bab0dc805a86c4b8070cd98e3243db3046ab3f3be1a99"
+  "pthreadpool 0.0~git20240616.560c60d-1 4cc3cbd933b28131d2a34edc54f76af9fb41bc490af5eae1a5bd3cd07ea90708"
+  "cpuinfo 0.0~git20250905.877328f-1 557ca404a3836b9f335a3a06b65ff9fe9dbaaefab7fb5c0185f53d9f33615a10"
+  "fxdiv 0.0~git20200417.b408327-4 7953482badaf4cb34026c3487c257b8e4ab2df061c019bd6fabbbc12ad52c44b"
+)
+tarball_name() { local v=${2%-*}; echo "${1}_${v}.orig.tar.xz"; }
+
+# ---- 1. tarballs: shared/deps, the cache, or apt-get source (verified) ----------------------
+tarballs=$cache/tarballs
+mkdir -p "$tarballs"
+missing=()
+for entry in "${packages[@]}"; do
+  read -r name version sum <<<"$entry"
+  file=$(tarball_name "$name" "$version")
+  for dir in "$repo/../shared/deps" "${CA3_DEPS_DIR:-/nonexistent}"; do
+    if [ ! -f "$tarballs/$file" ] && [ -f "$dir/$file" ]; then cp "$dir/$file" "$tarballs/$file"; fi
+  done
+  if [ ! -f "$tarballs/$file" ]; then missing+=("$name=$version"); fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "downloading ${missing[*]} with apt-get source (Debian trixie/sid source pool)"
+  src_list=/etc/apt/sources.list.d/ca3-xnnpack-src.sources
+  first_stanza=$(awk 'BEGIN{RS="";} NR==1{print; exit}' /etc/apt/sources.list.d/debian.sources)
+  printf '%s\n' "$first_stanza" | sed -e 's/^Types:.*/Types: deb-src/' -e 's/^Suites:.*/Suites: trixie sid/' \
+    -e '/^Components:/s/.*/Components: main/' >"$src_list"
+  trap 'rm -f "$src_list"; apt-get update -qq >/dev/null 2>&1 || true' EXIT
+  apt-get update -qq >&2
+  (cd "$tarballs" && for p in "${missing[@]}"; do apt-get source --download-only "$p" >&2 || true; done)
+  rm -f "$src_list" "$tarballs"/*.dsc "$tarballs"/*.debian.tar.* 
+  apt-get update -qq >&2 || true
+  trap - EXIT
+fi
+for entry in "${packages[@]}"; do
+  read -r name version sum <<<"$entry"
+  file=$(tarball_name "$name" "$version")
+  [ -f "$tarballs/$file" ] || { echo "error: could not obtain $file" >&2; exit 1; }
+  echo "$sum  $tarballs/$file" | sha256sum --check --quiet - >&2 ||
+    { echo "error: sha256 mismatch for $file (expected $sum)" >&2; rm -f "$tarballs/$file"; exit 1; }
+done
+
+# ---- 2. the key -------------------------------------------------------------------------------
+case "$target" in
+  native)
+    cc=${CC:-cc}; cxx=${CXX:-c++}
+    compiler_id="$($cc --version | head -1) / $($cxx --version | head -1)"
+    flags="-O2"
+    ;;
+  wasm-threads|wasm-single)
+    export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
+    compiler_id="$(emcc --version 2>/dev/null | head -1)"
+    flags="-O2 -msimd128"
+    if [ "$target" = wasm-threads ]; then flags="$flags -pthread"; fi
+    ;;
+  *) echo "error: unknown target '$target' (native, wasm-threads, wasm-single)" >&2; exit 2 ;;
+esac
+key=$( { for e in "${packages[@]}"; do echo "$e"; done; sha256sum <"${BASH_SOURCE[0]}"; echo "$compiler_id"; echo "$flags"; } | sha256sum | cut -c1-16)
+prefix=$cache/xnnpack/$target-$key
+if [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
+
+# ---- 3. extract + patch (idempotent) ------------------------------------------------------------
+src=$cache/xnnpack/src-$key-$target
+rm -rf "$src"; mkdir -p "$src/xnnpack"
+for entry in "${packages[@]}"; do
+  read -r name version sum <<<"$entry"
+  if [ "$name" = xnnpack ]; then tar -xf "$tarballs/$(tarball_name "$name" "$version")" -C "$src/xnnpack"
+  else tar -xf "$tarballs/$(tarball_name "$name" "$version")" -C "$src"; fi
+done
+xnn=$src/xnnpack
+ptp=$(echo "$src"/pthreadpool-*)
+cpuinfo=$(echo "$src"/cpuinfo-*)
+fxdiv=$(echo "$src"/fxdiv-*)
+
+# patch 1: accept CMAKE_SYSTEM_NAME Emscripten
+grep -q 'QURT|Emscripten' "$xnn/CMakeLists.txt" ||
+  sed -i 's/\^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT)\$/^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT|Emscripten)$/' "$xnn/CMakeLists.txt"
+# patch 2: add the wasm + wasmsimd production kernels (upstream builds wasm with Bazel only)
+grep -q 'PROD_WASMSIMD_MICROKERNEL_SRCS})  # ca3' "$xnn/CMakeLists.txt" ||
+  sed -i 's/^SET(ALL_MICROKERNEL_SRCS /IF(XNNPACK_TARGET_PROCESSOR MATCHES "^wasm")\n  LIST(APPEND PROD_MICROKERNEL_SRCS ${PROD_WASM_MICROKERNEL_SRCS})\n  LIST(APPEND PROD_MICROKERNEL_SRCS ${PROD_WASMSIMD_MICROKERNEL_SRCS})  # ca3\nENDIF()\nSET(ALL_MICROKERNEL_SRCS /' "$xnn/CMakeLists.txt"
+# patch 3: wasmsimd vcvt kernels include <arm_neon.h>; emscripten needs <wasm_simd128.h>
+grep -l '#include <arm_neon.h>' "$xnn"/src/*/gen/*wasmsimd*.c 2>/dev/null | while read -r f; do
+  sed -i 's/#include <arm_neon.h>/#include <wasm_simd128.h>/' "$f"; done
+# patch 4: pthreadpool: real pthreads implementation under -pthread, _GNU_SOURCE for Emscripten
+grep -q 'IF(EMSCRIPTEN AND NOT CA3_PTHREADPOOL_THREADS)' "$ptp/CMakeLists.txt" ||
+  sed -i 's/^IF(EMSCRIPTEN)$/IF(EMSCRIPTEN AND NOT CA3_PTHREADPOOL_THREADS)/' "$ptp/CMakeLists.txt"
+grep -q 'MATCHES "^(Linux|Emscripten)$"' "$ptp/CMakeLists.txt" ||
+  sed -i 's/^IF(CMAKE_SYSTEM_NAME STREQUAL "Linux")$/IF(CMAKE_SYSTEM_NAME MATCHES "^(Linux|Emscripten)$")/' "$ptp/CMakeLists.txt"
+
+# ---- 4. configure + build + install -----------------------------------------------------------
+common=(
+  -G Ninja -DCMAKE_BUILD_TYPE=Release
+  -DXNNPACK_BUILD_TESTS=OFF -DXNNPACK_BUILD_BENCHMARKS=OFF -DXNNPACK_BUILD_ALL_MICROKERNELS=OFF
+  -DXNNPACK_LIBRARY_TYPE=static -DXNNPACK_USE_SYSTEM_LIBS=OFF
+  -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv"
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON
+)
+for opt in AVX512AMX AVX512FP16 AVXVNNI AVXVNNIINT8 AVX256SKX AVX256VNNI AVX256VNNIGFNI AVX512F AVX512SKX AVX512VBMI AVX512VNNI AVX512VNNIGFNI; do
+  common+=("-DXNNPACK_ENABLE_$opt=OFF")
+done
+build=$src/build
+log "building XNNPACK for $target (takes a few minutes once; cached in $prefix)"
+case "$target" in
+  native)
+    cmake -S "$xnn" -B "$build" "${common[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
+    ;;
+  wasm-*)
+    extra=()
+    if [ "$target" = wasm-threads ]; then extra+=(-DCA3_PTHREADPOOL_THREADS=ON); fi
+    emcmake cmake -S "$xnn" -B "$build" "${common[@]}" "${extra[@]}" -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm \
+      -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
+    ;;
+esac
+cmake --build "$build" --target XNNPACK -j "$(nproc)" >&2
+rm -rf "$prefix"; mkdir -p "$prefix/lib" "$prefix/include"
+for lib in libXNNPACK.a libmicrokernels-prod.a libpthreadpool.a libcpuinfo.a; do
+  found=$(find "$build" -name "$lib" | head -1)
+  if [ -n "$found" ]; then cp "$found" "$prefix/lib/"; fi
+done
+[ -f "$prefix/lib/libXNNPACK.a" ] || { echo "error: libXNNPACK.a was not built" >&2; exit 1; }
+cp "$xnn/include/xnnpack.h" "$xnn/include/experiments-config.h" "$prefix/include/" 2>/dev/null || cp "$xnn/include/xnnpack.h" "$prefix/include/"
+cp "$ptp/include/pthreadpool.h" "$prefix/include/"
+touch "$prefix/.complete"
+rm -rf "$src"
+log "done: $prefix"
+echo "$prefix"

@@ -1,0 +1,151 @@
+// XNNPACK kernels against the reference kernels over a table of shapes: channels 1, 3, 7, 17;
+// batch 1 and 37; kernel 1, 3, 4, 5; stride 1 and 2; padding; odd spatial sizes (which give
+// the output adjustment of backward-data / transposed convolution); 1 and 2 threads.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "core/kernels/kernels.h"
+#include "tests/test_support.h"
+
+namespace ca3 {
+namespace {
+
+struct ConvCase {
+  int64_t batch, height, width, in_channels, out_channels, kernel, stride, pad_begin, pad_end;
+  int threads;
+};
+
+std::string describe(const ConvCase& c) {
+  std::ostringstream s;
+  s << "N" << c.batch << " " << c.height << "x" << c.width << "x" << c.in_channels << " -> " << c.out_channels
+    << " k" << c.kernel << " s" << c.stride << " pad " << c.pad_begin << "/" << c.pad_end << " threads " << c.threads;
+  return s.str();
+}
+
+std::vector<ConvCase> conv_cases() {
+  std::vector<ConvCase> cases;
+  const int64_t channel_pairs[][2] = {{1, 3}, {3, 7}, {7, 17}, {17, 1}, {3, 3}};
+  const int64_t sizes[][2] = {{5, 7}, {8, 8}, {9, 13}, {6, 11}};
+  int index = 0;
+  for (int64_t kernel : {1, 3, 4, 5})
+    for (int64_t stride : {1, 2})
+      for (int64_t pad : {int64_t(0), kernel / 2})
+        for (const auto& channels : channel_pairs) {
+          const auto& size = sizes[index % 4];
+          ConvCase c{index % 3 == 0 ? 37 : 1, size[0], size[1], channels[0], channels[1], kernel, stride, pad, pad,
+                     index % 2 == 0 ? 1 : 2};
+          if (index % 7 == 0) c.pad_end = pad + 1;  // asymmetric padding
+          if (c.height + c.pad_begin + c.pad_end >= kernel && c.width + c.pad_begin + c.pad_end >= kernel)
+            cases.push_back(c);
+          ++index;
+        }
+  return cases;
+}
+
+ConvGeometry geometry_of(const ConvCase& c) {
+  ConvGeometry g;
+  g.batch = c.batch, g.in_height = c.height, g.in_width = c.width, g.in_channels = c.in_channels;
+  g.out_channels = c.out_channels, g.kernel_height = g.kernel_width = c.kernel;
+  g.stride_height = g.stride_width = c.stride;
+  g.pad_top = g.pad_left = c.pad_begin;
+  g.pad_bottom = g.pad_right = c.pad_end;
+  return g;
+}
+
+// Error budget: float32 accumulation over the reduction length, relative to the reference.
+constexpr double kAbsolute = 1e-4, kRelative = 1e-4;
+
+TEST(XnnpackVsReference, ConvolutionForwardBackwardDataBackwardFilter) {
+  Rng rng(2024);
+  const auto cases = conv_cases();
+  ASSERT_GE(cases.size(), 70u);
+  for (const ConvCase& c : cases) {
+    SCOPED_TRACE(describe(c));
+    const ConvGeometry g = geometry_of(c);
+    g.validate("test");
+    const Tensor input = testing::random_tensor(g.input_shape(), rng);
+    const Tensor weights = testing::random_tensor(g.weights_shape(), rng);
+    const Tensor bias = testing::random_tensor({g.out_channels}, rng);
+    const Tensor in_bias = testing::random_tensor({g.in_channels}, rng);
+    const Tensor output_grad = testing::random_tensor(g.output_shape(), rng);
+    const double reduction = double(c.kernel * c.kernel) * double(std::max(c.in_channels, c.out_channels));
+    const double atol = kAbsolute * reduction;
+
+    Tensor expected(g.output_shape()), actual(g.output_shape());
+    reference_kernels().convolution(g, input.data(), weights, &bias, expected.mutable_data());
+    set_num_threads(c.threads);
+    xnnpack_kernels().convolution(g, input.data(), weights, &bias, actual.mutable_data());
+    EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), atol, kRelative), 1.0) << "forward";
+
+    Tensor expected_dx(g.input_shape()), actual_dx(g.input_shape());
+    reference_kernels().convolution_backward_data(g, output_grad.data(), weights, &in_bias, expected_dx.mutable_data());
+    xnnpack_kernels().convolution_backward_data(g, output_grad.data(), weights, &in_bias, actual_dx.mutable_data());
+    EXPECT_LE(testing::closeness(actual_dx.data(), expected_dx.data(), actual_dx.numel(), atol, kRelative), 1.0)
+        << "backward-data";
+
+    Tensor expected_dw(g.weights_shape()), actual_dw(g.weights_shape());
+    reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected_dw.mutable_data());
+    xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual_dw.mutable_data());
+    const double filter_atol = kAbsolute * double(c.batch * g.out_height() * g.out_width());
+    EXPECT_LE(testing::closeness(actual_dw.data(), expected_dw.data(), actual_dw.numel(), filter_atol, kRelative), 1.0)
+        << "backward-filter";
+    set_num_threads(1);
+  }
+}
+
+TEST(XnnpackVsReference, BackwardFilterOverManyImagesIsChunked) {
+  // Enough images that the patch matrix is processed in several chunks.
+  ConvGeometry g;
+  g.batch = 300, g.in_height = g.in_width = 28, g.in_channels = 3, g.out_channels = 5;
+  g.kernel_height = g.kernel_width = 3, g.stride_height = g.stride_width = 2, g.pad_top = g.pad_left = 1;
+  g.pad_bottom = g.pad_right = 1;
+  Rng rng(5);
+  const Tensor input = testing::random_tensor(g.input_shape(), rng);
+  const Tensor output_grad = testing::random_tensor(g.output_shape(), rng);
+  Tensor expected(g.weights_shape()), actual(g.weights_shape());
+  reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected.mutable_data());
+  xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
+  EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 300 * 196, kRelative), 1.0);
+}
+
+TEST(XnnpackVsReference, RebuildsTheCachedOperatorWhenWeightsChange) {
+  ConvGeometry g;
+  g.batch = 2, g.in_height = g.in_width = 6, g.in_channels = 3, g.out_channels = 4;
+  g.kernel_height = g.kernel_width = 3;
+  Rng rng(11);
+  const Tensor input = testing::random_tensor(g.input_shape(), rng);
+  Tensor weights = testing::random_tensor(g.weights_shape(), rng);
+  Tensor first(g.output_shape()), second(g.output_shape()), expected(g.output_shape());
+  xnnpack_kernels().convolution(g, input.data(), weights, nullptr, first.mutable_data());
+  // Same tensor, new values (as after an optimizer step): the cached operator must be rebuilt.
+  weights.scale_(2.f);
+  xnnpack_kernels().convolution(g, input.data(), weights, nullptr, second.mutable_data());
+  reference_kernels().convolution(g, input.data(), weights, nullptr, expected.mutable_data());
+  EXPECT_LE(testing::closeness(second.data(), expected.data(), second.numel(), 1e-4, 1e-4), 1.0);
+  for (int64_t i = 0; i < first.numel(); ++i) ASSERT_NEAR(second.at(i), 2.f * first.at(i), 1e-4);
+}
+
+TEST(XnnpackVsReference, Matmul) {
+  Rng rng(3);
+  int index = 0;
+  for (int64_t m : {1, 3, 17, 37})
+    for (int64_t n : {1, 7, 17, 64})
+      for (int64_t k : {1, 3, 37, 200})
+        for (bool a_t : {false, true})
+          for (bool b_t : {false, true}) {
+            SCOPED_TRACE(::testing::Message() << "m" << m << " n" << n << " k" << k << " a_t" << a_t << " b_t" << b_t);
+            const Tensor a = testing::random_tensor({m * k}, rng), b = testing::random_tensor({k * n}, rng);
+            const Tensor bias = testing::random_tensor({n}, rng);
+            const float* bias_data = (index++ % 2) ? bias.data() : nullptr;
+            Tensor expected({m, n}), actual({m, n});
+            reference_kernels().matmul(m, n, k, a.data(), a_t, b.data(), b_t, bias_data, expected.mutable_data());
+            set_num_threads(index % 3 == 0 ? 2 : 1);
+            xnnpack_kernels().matmul(m, n, k, a.data(), a_t, b.data(), b_t, bias_data, actual.mutable_data());
+            set_num_threads(1);
+            EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-5 * double(k), 1e-4), 1.0);
+          }
+}
+
+}  // namespace
+}  // namespace ca3
