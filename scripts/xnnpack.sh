@@ -16,6 +16,7 @@ target=${1:?usage: xnnpack.sh native|wasm-threads|wasm-single}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 cache=${CA3_CACHE_DIR:-$HOME/.cache/ca3}
+source "$here/xnnpack-patches.sh"
 log() { printf '[xnnpack] %s\n' "$*" >&2; }
 
 # package  version-in-pool  orig tarball sha256
@@ -47,7 +48,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     -e '/^Components:/s/.*/Components: main/' >"$src_list"
   trap 'rm -f "$src_list"; apt-get update -qq >/dev/null 2>&1 || true' EXIT
   apt-get update -qq >&2
-  (cd "$tarballs" && for p in "${missing[@]}"; do apt-get source --download-only "$p" >&2 || true; done)
+  # Only the .orig tarball is served; the .dsc and .debian.tar.xz 404 (expected).
+  (cd "$tarballs" && for p in "${missing[@]}"; do apt-get source -qq --download-only "$p" >/dev/null 2>&1 || true; done)
   rm -f "$src_list" "$tarballs"/*.dsc "$tarballs"/*.debian.tar.* 
   apt-get update -qq >&2 || true
   trap - EXIT
@@ -58,6 +60,16 @@ for entry in "${packages[@]}"; do
   [ -f "$tarballs/$file" ] || { echo "error: could not obtain $file" >&2; exit 1; }
   echo "$sum  $tarballs/$file" | sha256sum --check --quiet - >&2 ||
     { echo "error: sha256 mismatch for $file (expected $sum)" >&2; rm -f "$tarballs/$file"; exit 1; }
+done
+
+cmake_options=(
+  -G Ninja -DCMAKE_BUILD_TYPE=Release
+  -DXNNPACK_BUILD_TESTS=OFF -DXNNPACK_BUILD_BENCHMARKS=OFF -DXNNPACK_BUILD_ALL_MICROKERNELS=OFF
+  -DXNNPACK_LIBRARY_TYPE=static -DXNNPACK_USE_SYSTEM_LIBS=OFF
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON
+)
+for opt in AVX512AMX AVX512FP16 AVXVNNI AVXVNNIINT8 AVX256SKX AVX256VNNI AVX256VNNIGFNI AVX512F AVX512SKX AVX512VBMI AVX512VNNI AVX512VNNIGFNI; do
+  cmake_options+=("-DXNNPACK_ENABLE_$opt=OFF")
 done
 
 # ---- 2. the key -------------------------------------------------------------------------------
@@ -75,7 +87,7 @@ case "$target" in
     ;;
   *) echo "error: unknown target '$target' (native, wasm-threads, wasm-single)" >&2; exit 2 ;;
 esac
-key=$( { for e in "${packages[@]}"; do echo "$e"; done; sha256sum <"${BASH_SOURCE[0]}"; echo "$compiler_id"; echo "$flags"; } | sha256sum | cut -c1-16)
+key=$( { for e in "${packages[@]}"; do echo "$e"; done; sha256sum <"$here/xnnpack-patches.sh"; echo "$compiler_id"; echo "$flags"; echo "${cmake_options[*]}"; } | sha256sum | cut -c1-16)
 prefix=$cache/xnnpack/$target-$key
 if [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
 
@@ -92,42 +104,19 @@ ptp=$(echo "$src"/pthreadpool-*)
 cpuinfo=$(echo "$src"/cpuinfo-*)
 fxdiv=$(echo "$src"/fxdiv-*)
 
-# patch 1: accept CMAKE_SYSTEM_NAME Emscripten
-grep -q 'QURT|Emscripten' "$xnn/CMakeLists.txt" ||
-  sed -i 's/\^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT)\$/^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT|Emscripten)$/' "$xnn/CMakeLists.txt"
-# patch 2: add the wasm + wasmsimd production kernels (upstream builds wasm with Bazel only)
-grep -q 'PROD_WASMSIMD_MICROKERNEL_SRCS})  # ca3' "$xnn/CMakeLists.txt" ||
-  sed -i 's/^SET(ALL_MICROKERNEL_SRCS /IF(XNNPACK_TARGET_PROCESSOR MATCHES "^wasm")\n  LIST(APPEND PROD_MICROKERNEL_SRCS ${PROD_WASM_MICROKERNEL_SRCS})\n  LIST(APPEND PROD_MICROKERNEL_SRCS ${PROD_WASMSIMD_MICROKERNEL_SRCS})  # ca3\nENDIF()\nSET(ALL_MICROKERNEL_SRCS /' "$xnn/CMakeLists.txt"
-# patch 3: wasmsimd vcvt kernels include <arm_neon.h>; emscripten needs <wasm_simd128.h>
-grep -l '#include <arm_neon.h>' "$xnn"/src/*/gen/*wasmsimd*.c 2>/dev/null | while read -r f; do
-  sed -i 's/#include <arm_neon.h>/#include <wasm_simd128.h>/' "$f"; done
-# patch 4: pthreadpool: real pthreads implementation under -pthread, _GNU_SOURCE for Emscripten
-grep -q 'IF(EMSCRIPTEN AND NOT CA3_PTHREADPOOL_THREADS)' "$ptp/CMakeLists.txt" ||
-  sed -i 's/^IF(EMSCRIPTEN)$/IF(EMSCRIPTEN AND NOT CA3_PTHREADPOOL_THREADS)/' "$ptp/CMakeLists.txt"
-grep -q 'MATCHES "^(Linux|Emscripten)$"' "$ptp/CMakeLists.txt" ||
-  sed -i 's/^IF(CMAKE_SYSTEM_NAME STREQUAL "Linux")$/IF(CMAKE_SYSTEM_NAME MATCHES "^(Linux|Emscripten)$")/' "$ptp/CMakeLists.txt"
+apply_xnnpack_patches "$xnn" "$ptp"
 
 # ---- 4. configure + build + install -----------------------------------------------------------
-common=(
-  -G Ninja -DCMAKE_BUILD_TYPE=Release
-  -DXNNPACK_BUILD_TESTS=OFF -DXNNPACK_BUILD_BENCHMARKS=OFF -DXNNPACK_BUILD_ALL_MICROKERNELS=OFF
-  -DXNNPACK_LIBRARY_TYPE=static -DXNNPACK_USE_SYSTEM_LIBS=OFF
-  -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv"
-  -DCMAKE_POSITION_INDEPENDENT_CODE=ON
-)
-for opt in AVX512AMX AVX512FP16 AVXVNNI AVXVNNIINT8 AVX256SKX AVX256VNNI AVX256VNNIGFNI AVX512F AVX512SKX AVX512VBMI AVX512VNNI AVX512VNNIGFNI; do
-  common+=("-DXNNPACK_ENABLE_$opt=OFF")
-done
 build=$src/build
 log "building XNNPACK for $target (takes a few minutes once; cached in $prefix)"
 case "$target" in
   native)
-    cmake -S "$xnn" -B "$build" "${common[@]}" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
+    cmake -S "$xnn" -B "$build" "${cmake_options[@]}" -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
     ;;
   wasm-*)
     extra=()
     if [ "$target" = wasm-threads ]; then extra+=(-DCA3_PTHREADPOOL_THREADS=ON); fi
-    emcmake cmake -S "$xnn" -B "$build" "${common[@]}" "${extra[@]}" -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm \
+    emcmake cmake -S "$xnn" -B "$build" "${cmake_options[@]}" -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv" "${extra[@]}" -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm \
       -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
     ;;
 esac

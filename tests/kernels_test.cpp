@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/kernels/kernels.h"
+#include "core/ops/conv.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -124,6 +125,45 @@ TEST(XnnpackVsReference, RebuildsTheCachedOperatorWhenWeightsChange) {
   reference_kernels().convolution(g, input.data(), weights, nullptr, expected.mutable_data());
   EXPECT_LE(testing::closeness(second.data(), expected.data(), second.numel(), 1e-4, 1e-4), 1.0);
   for (int64_t i = 0; i < first.numel(); ++i) ASSERT_NEAR(second.at(i), 2.f * first.at(i), 1e-4);
+}
+
+TEST(XnnpackVsReference, TransposedConvolutionOpWithOutputPadding) {
+  // The op level: conv_transpose2d forward and all three gradients, stride 2, output padding.
+  Rng rng(17);
+  int index = 0;
+  for (int64_t in_channels : {1, 3, 7, 17})
+    for (int64_t out_channels : {1, 3, 7, 17})
+      for (int64_t kernel : {3, 4, 5}) {
+        Conv2dOptions o;
+        o.stride_height = o.stride_width = 2;
+        o.pad_height = o.pad_width = kernel / 2;
+        o.output_padding_height = o.output_padding_width = index % 2;
+        const int64_t batch = index % 3 == 0 ? 37 : 1;
+        ++index;
+        SCOPED_TRACE(::testing::Message() << "N" << batch << " " << in_channels << "->" << out_channels << " k" << kernel
+                                          << " output padding " << o.output_padding_height);
+        const Tensor x = testing::random_tensor({batch, 5, 7, in_channels}, rng);
+        const Tensor w = testing::random_tensor({in_channels, kernel, kernel, out_channels}, rng);
+        const Tensor b = testing::random_tensor({out_channels}, rng);
+        std::vector<std::vector<float>> results[2];
+        for (int which = 0; which < 2; ++which) {
+          testing::KernelsScope scope(which == 0 ? KernelsKind::reference : KernelsKind::xnnpack);
+          Var xv(x.clone(), true), wv(w.clone(), true), bv(b.clone(), true);
+          Var y = conv_transpose2d(xv, wv, bv, o);
+          Rng seed_rng(1);
+          y.backward(testing::random_tensor(y.shape(), seed_rng));
+          results[which] = {y.value().to_vector(), xv.grad().to_vector(), wv.grad().to_vector(), bv.grad().to_vector()};
+        }
+        const char* names[] = {"forward", "input gradient", "weight gradient", "bias gradient"};
+        for (int part = 0; part < 4; ++part) {
+          const auto& expected = results[0][size_t(part)];
+          const auto& actual = results[1][size_t(part)];
+          ASSERT_EQ(actual.size(), expected.size());
+          const double atol = part == 2 ? 1e-4 * double(batch * 35) : 1e-4 * double(kernel * kernel * 17);
+          EXPECT_LE(testing::closeness(actual.data(), expected.data(), int64_t(actual.size()), atol, kRelative), 1.0)
+              << names[part];
+        }
+      }
 }
 
 TEST(XnnpackVsReference, Matmul) {
