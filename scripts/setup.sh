@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git xz-utils python3
   googletest libgtest-dev nlohmann-json3-dev zlib1g-dev
-  emscripten nodejs npm
+  emscripten
   dataset-fashion-mnist
   python3-torch python3-sklearn python3-numpy
 )
@@ -15,6 +15,10 @@ missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
 done
+# node and npm: Debian's packages unless the machine already has them (e.g. a NodeSource node,
+# which bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup] installing: ${missing[*]}"
   sudo_cmd=()
