@@ -72,7 +72,7 @@ TrainingRun train(const Tensor& images, uint64_t seed) {
 class AutoencoderTraining : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    images_ = new Tensor(read_idx_images(testing::fashion_mnist_dir() + "/train-images-idx3-ubyte", kImages).pixels);
+    images_ = new Tensor(read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), kImages).pixels);
   }
   static void TearDownTestSuite() { delete images_; }
   static Tensor* images_;
@@ -102,7 +102,7 @@ TEST_F(AutoencoderTraining, LowersReconstructionLossWithBothKernelsReproducibly)
 }
 
 TEST_F(AutoencoderTraining, IdxReaderRejectsTruncatedAndForeignFiles) {
-  auto bytes = read_file_bytes(testing::fashion_mnist_dir() + "/train-images-idx3-ubyte");
+  auto bytes = read_file_bytes(testing::fashion_mnist_file("train-images-idx3-ubyte"));
   bytes.resize(100000);
   try {
     parse_idx_images(bytes, "cut.idx");
@@ -112,7 +112,7 @@ TEST_F(AutoencoderTraining, IdxReaderRejectsTruncatedAndForeignFiles) {
   }
   EXPECT_THROW(parse_idx_images({'P', 'K', 3, 4}, "zip.idx"), Error);
   EXPECT_THROW(parse_idx_labels(bytes, "images-as-labels.idx"), Error);  // 3 dimensions, not 1
-  const auto labels = read_idx_labels(testing::fashion_mnist_dir() + "/train-labels-idx1-ubyte", 10);
+  const auto labels = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), 10);
   ASSERT_EQ(labels.size(), 10u);
   EXPECT_EQ(labels[0], 9);  // Fashion-MNIST's first training image is an ankle boot
   EXPECT_EQ(labels[1], 0);

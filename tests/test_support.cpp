@@ -7,9 +7,10 @@
 
 namespace ca3::testing {
 
-std::string fashion_mnist_dir() {
+std::string fashion_mnist_file(const std::string& name) {
   const char* dir = std::getenv("CA3_FASHION_MNIST_DIR");
-  return dir && *dir ? dir : "/usr/share/datasets/fashion-mnist";
+  if (dir && *dir) return std::string(dir) + "/" + name;
+  return "/usr/share/datasets/fashion-mnist/" + name + ".gz";
 }
 
 KernelsScope::KernelsScope(KernelsKind kind, int threads)

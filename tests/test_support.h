@@ -10,8 +10,10 @@
 
 namespace ca3::testing {
 
-// Directory with Fashion-MNIST IDX files: $CA3_FASHION_MNIST_DIR, else Debian's package path.
-std::string fashion_mnist_dir();
+// A Fashion-MNIST IDX file ("train-images-idx3-ubyte"): the uncompressed copy in
+// $CA3_FASHION_MNIST_DIR (made by the build; the only one the wasm tests can read), else the
+// gzip file of Debian's dataset-fashion-mnist package.
+std::string fashion_mnist_file(const std::string& name);
 
 // Sets the kernels (and thread count) for one scope, restoring the previous ones after.
 class KernelsScope {
