@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
-scripts/setup.sh
+scripts/setup.sh --baselines
 steps=${CA3_BENCH_STEPS:-20}
 for preset in native-release wasm-threads wasm-single; do
   cmake --preset "$preset" >/dev/null

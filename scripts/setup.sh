@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, CMake, Ninja,
-# GoogleTest, Emscripten, node, zlib, Fashion-MNIST, PyTorch and scikit-learn (for the
-# side-by-side benchmarks). Installs only what is missing, so repeated runs are quick.
+# GoogleTest, Emscripten, node, zlib, Fashion-MNIST; with --baselines also PyTorch and
+# scikit-learn for the side-by-side benchmarks. Installs only what is missing.
+#
+#   scripts/setup.sh [--baselines]
 set -euo pipefail
 
 packages=(
@@ -9,8 +11,8 @@ packages=(
   googletest libgtest-dev nlohmann-json3-dev zlib1g-dev
   emscripten
   dataset-fashion-mnist
-  python3-torch python3-sklearn python3-numpy
 )
+if [ "${1:-}" = --baselines ]; then packages+=(python3-torch python3-sklearn python3-numpy); fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
