@@ -177,10 +177,18 @@ ImageLoss ImageE2EConvA3::loss(const Tensor& images, const std::vector<int>& lab
   return result;
 }
 
-namespace {
-template <typename PerBatch>
-std::vector<float> batched(const Tensor& images, int64_t batch_size, PerBatch per_batch) {
+std::vector<float> ImageE2EConvA3::inference(const Tensor& images, int64_t batch_size,
+                                             const std::function<std::vector<float>(const Tensor&)>& per_batch) {
+  check_images(images);
   CA3_CHECK(batch_size > 0, "batch size must be positive");
+  NoGradGuard no_grad;
+  // Eval mode for the duration, restored even when a batch throws.
+  struct EvalMode {
+    Module& model;
+    bool was_training;
+    explicit EvalMode(Module& m) : model(m), was_training(m.is_training()) { model.eval(); }
+    ~EvalMode() { model.train(was_training); }
+  } eval_mode(*this);
   std::vector<float> out;
   const int64_t n = images.dim(0), per_image = images.numel() / std::max<int64_t>(n, 1);
   for (int64_t start = 0; start < n; start += batch_size) {
@@ -192,14 +200,9 @@ std::vector<float> batched(const Tensor& images, int64_t batch_size, PerBatch pe
   }
   return out;
 }
-}  // namespace
 
 std::vector<float> ImageE2EConvA3::score(const Tensor& images, int64_t batch_size) {
-  check_images(images);
-  NoGradGuard no_grad;
-  const bool was_training = is_training();
-  eval();
-  auto scores = batched(images, batch_size, [&](const Tensor& batch) {
+  return inference(images, batch_size, [&](const Tensor& batch) {
     const Tensor logits = run(Var(batch), false).logits.value();
     std::vector<float> p(size_t(logits.numel()));
     for (size_t i = 0; i < p.size(); ++i) {
@@ -208,21 +211,13 @@ std::vector<float> ImageE2EConvA3::score(const Tensor& images, int64_t batch_siz
     }
     return p;
   });
-  train(was_training);
-  return scores;
 }
 
 std::vector<float> ImageE2EConvA3::reconstruction_error(const Tensor& images, int64_t batch_size) {
-  check_images(images);
-  NoGradGuard no_grad;
-  const bool was_training = is_training();
-  eval();
-  auto errors = batched(images, batch_size, [&](const Tensor& batch) {
+  return inference(images, batch_size, [&](const Tensor& batch) {
     Var x(batch);
     return mse_per_sample(run(x, false).reconstruction, x).value().to_vector();
   });
-  train(was_training);
-  return errors;
 }
 
 std::vector<Var> ImageE2EConvA3::target_parameters() const {

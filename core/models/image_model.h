@@ -16,6 +16,7 @@
 //   Tensor scores = model.score(images);     // alarm probability per image
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -72,6 +73,9 @@ class ImageE2EConvA3 : public Module {
 
  private:
   void check_images(const Tensor& images) const;
+  // Runs `per_batch` over batches of `images` in eval mode without gradients.
+  std::vector<float> inference(const Tensor& images, int64_t batch_size,
+                               const std::function<std::vector<float>(const Tensor&)>& per_batch);
 
   ImageModelConfig config_;
   Rng noise_rng_;
