@@ -61,8 +61,7 @@ float Rng::uniform(float low, float high) { return low + (high - low) * uniform(
 
 uint64_t Rng::below(uint64_t n) {
   CA3_ASSERT(n > 0);
-  // Lemire's multiply-shift is platform independent with unsigned __int128 absent on wasm32;
-  // rejection sampling keeps it unbiased and portable.
+  // Rejection sampling: unbiased, and the same on every platform (no 128-bit arithmetic).
   const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t r;
   do r = next_u64(); while (r >= limit);

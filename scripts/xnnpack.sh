@@ -109,17 +109,15 @@ apply_xnnpack_patches "$xnn" "$ptp"
 # ---- 4. configure + build + install -----------------------------------------------------------
 build=$src/build
 log "building XNNPACK for $target (takes a few minutes once; cached in $prefix)"
+configure=(cmake)
+extra=()
 case "$target" in
-  native)
-    cmake -S "$xnn" -B "$build" "${cmake_options[@]}" -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
-    ;;
-  wasm-*)
-    extra=()
-    if [ "$target" = wasm-threads ]; then extra+=(-DCA3_PTHREADPOOL_THREADS=ON); fi
-    emcmake cmake -S "$xnn" -B "$build" "${cmake_options[@]}" -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv" "${extra[@]}" -DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm \
-      -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
-    ;;
+  wasm-*) configure=(emcmake cmake); extra+=(-DEMSCRIPTEN_SYSTEM_PROCESSOR=wasm) ;;
 esac
+if [ "$target" = wasm-threads ]; then extra+=(-DCA3_PTHREADPOOL_THREADS=ON); fi
+"${configure[@]}" -S "$xnn" -B "$build" "${cmake_options[@]}" "${extra[@]}" \
+  -DCPUINFO_SOURCE_DIR="$cpuinfo" -DPTHREADPOOL_SOURCE_DIR="$ptp" -DFXDIV_SOURCE_DIR="$fxdiv" \
+  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >&2
 cmake --build "$build" --target XNNPACK -j "$(nproc)" >&2
 rm -rf "$prefix"; mkdir -p "$prefix/lib" "$prefix/include"
 for lib in libXNNPACK.a libmicrokernels-prod.a libpthreadpool.a libcpuinfo.a; do

@@ -182,18 +182,17 @@ class XnnpackKernels final : public Kernels {
       b_transposed = true;
     }
     const uint32_t flags = b_transposed ? 0 : XNN_FLAG_TRANSPOSE_WEIGHTS;
-    auto key = std::make_tuple(flags, m, n, k);
-    auto& slot = matmul_cache_[key];
-    pthreadpool_t threads = pool();
-    if (!slot) {
-      if (matmul_cache_.size() > 64) {  // bound the cache; rebuild lazily
-        matmul_cache_.clear();
-        return matmul(m, n, k, a, false, b, b_transposed, bias, c);
-      }
-      slot = std::make_unique<CachedOperator>();
-      check_status(xnn_create_dynamic_fully_connected_nc_f32(-INFINITY, INFINITY, flags, &slot->op),
+    const auto key = std::make_tuple(flags, m, n, k);
+    auto found = matmul_cache_.find(key);
+    if (found == matmul_cache_.end()) {
+      if (matmul_cache_.size() >= 64) matmul_cache_.clear();  // bound the cache; rebuilt lazily
+      auto entry = std::make_unique<CachedOperator>();
+      check_status(xnn_create_dynamic_fully_connected_nc_f32(-INFINITY, INFINITY, flags, &entry->op),
                    "fully-connected create");
+      found = matmul_cache_.emplace(key, std::move(entry)).first;
     }
+    CachedOperator* slot = found->second.get();
+    pthreadpool_t threads = pool();
     if (!slot->reshaped || slot->reshaped_for != threads) {
       size_t workspace_size = 0, workspace_alignment = 0;
       check_status(xnn_reshape_dynamic_fully_connected_nc_f32(slot->op, m, k, n, k, n, &workspace_size,

@@ -27,12 +27,10 @@ void check_positive(std::initializer_list<int64_t> values, const char* layer) {
 
 }  // namespace
 
-// Without a bias the member stays an undefined Var (and is not a parameter).
-#define CA3_OPTIONAL_BIAS(has_bias, tensor) (has_bias ? register_parameter("bias", tensor) : Var())
 
 Linear::Linear(int64_t in, int64_t out, Rng& rng, bool has_bias, Init init)
     : weight((check_positive({in, out}, "Linear"), register_parameter("weight", init_weights({out, in}, in, out, init, rng)))),
-      bias(CA3_OPTIONAL_BIAS(has_bias, init_bias(true, out, in, rng))) {}
+      bias(register_parameter("bias", init_bias(has_bias, out, in, rng))) {}
 
 Var Linear::forward(const Var& input) { return linear(input, weight, bias); }
 
@@ -40,7 +38,7 @@ Conv2d::Conv2d(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t 
     : weight((check_positive({in, out, kernel, stride}, "Conv2d"),
               register_parameter("weight", init_weights({out, kernel, kernel, in}, in * kernel * kernel,
                                                         out * kernel * kernel, init, rng)))),
-      bias(CA3_OPTIONAL_BIAS(has_bias, init_bias(true, out, in * kernel * kernel, rng))) {
+      bias(register_parameter("bias", init_bias(has_bias, out, in * kernel * kernel, rng))) {
   options.stride_height = options.stride_width = stride;
   options.pad_height = options.pad_width = pad;
 }
@@ -52,7 +50,7 @@ ConvTranspose2d::ConvTranspose2d(int64_t in, int64_t out, int64_t kernel, int64_
     : weight((check_positive({in, out, kernel, stride}, "ConvTranspose2d"),
               register_parameter("weight", init_weights({in, kernel, kernel, out}, out * kernel * kernel,
                                                         in * kernel * kernel, init, rng)))),
-      bias(CA3_OPTIONAL_BIAS(has_bias, init_bias(true, out, out * kernel * kernel, rng))) {
+      bias(register_parameter("bias", init_bias(has_bias, out, out * kernel * kernel, rng))) {
   options.stride_height = options.stride_width = stride;
   options.pad_height = options.pad_width = pad;
   options.output_padding_height = options.output_padding_width = output_padding;
@@ -63,7 +61,7 @@ Var ConvTranspose2d::forward(const Var& input) { return conv_transpose2d(input, 
 Conv1d::Conv1d(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t pad, Rng& rng, bool has_bias, Init init)
     : weight((check_positive({in, out, kernel, stride}, "Conv1d"),
               register_parameter("weight", init_weights({out, kernel, in}, in * kernel, out * kernel, init, rng)))),
-      bias(CA3_OPTIONAL_BIAS(has_bias, init_bias(true, out, in * kernel, rng))),
+      bias(register_parameter("bias", init_bias(has_bias, out, in * kernel, rng))),
       stride(stride),
       pad(pad) {}
 
@@ -73,7 +71,7 @@ ConvTranspose1d::ConvTranspose1d(int64_t in, int64_t out, int64_t kernel, int64_
                                  int64_t output_padding, Rng& rng, bool has_bias, Init init)
     : weight((check_positive({in, out, kernel, stride}, "ConvTranspose1d"),
               register_parameter("weight", init_weights({in, kernel, out}, out * kernel, in * kernel, init, rng)))),
-      bias(CA3_OPTIONAL_BIAS(has_bias, init_bias(true, out, out * kernel, rng))),
+      bias(register_parameter("bias", init_bias(has_bias, out, out * kernel, rng))),
       stride(stride),
       pad(pad),
       output_padding(output_padding) {}

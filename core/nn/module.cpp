@@ -34,6 +34,7 @@ void Module::zero_grad() {
 }
 
 Var Module::register_parameter(std::string name, Tensor value) {
+  if (value.empty()) return Var();
   parameters_.emplace_back(std::move(name), Var::parameter(std::move(value)));
   return parameters_.back().second;
 }

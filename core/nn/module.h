@@ -34,7 +34,8 @@ class Module {
   void zero_grad();
 
  protected:
-  // Returns a handle sharing the registered parameter's node.
+  // Returns a handle sharing the registered parameter's node. An empty tensor (an optional
+  // parameter left out, e.g. no bias) registers nothing and returns an undefined Var.
   Var register_parameter(std::string name, Tensor value);
   Tensor& register_buffer(std::string name, Tensor value);
   template <typename M>
