@@ -70,4 +70,68 @@ double average_precision(const std::vector<float>& scores, const std::vector<int
   return ap;
 }
 
+double Confusion::true_positive_rate() const {
+  const int64_t p = true_positives + false_negatives;
+  return p > 0 ? double(true_positives) / double(p) : 0.0;
+}
+double Confusion::false_positive_rate() const {
+  const int64_t n = false_positives + true_negatives;
+  return n > 0 ? double(false_positives) / double(n) : 0.0;
+}
+double Confusion::precision() const {
+  const int64_t flagged = true_positives + false_positives;
+  return flagged > 0 ? double(true_positives) / double(flagged) : 1.0;
+}
+double Confusion::f1() const {
+  const double p = precision(), r = true_positive_rate();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+Confusion confusion(const std::vector<float>& scores, const std::vector<int>& labels, float threshold) {
+  CA3_CHECK(scores.size() == labels.size(), "confusion: ", scores.size(), " scores but ", labels.size(), " labels");
+  Confusion c;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const bool flagged = scores[i] >= threshold, anomaly = labels[i] == 1;
+    if (flagged && anomaly) ++c.true_positives;
+    else if (flagged) ++c.false_positives;
+    else if (anomaly) ++c.false_negatives;
+    else ++c.true_negatives;
+  }
+  return c;
+}
+
+float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate) {
+  CA3_CHECK(scores.size() == labels.size(), "threshold: ", scores.size(), " scores but ", labels.size(), " labels");
+  CA3_CHECK(rate >= 0 && rate <= 1, "threshold: false-positive rate must be in [0, 1], got ", rate);
+  std::vector<float> normal;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    CA3_CHECK(std::isfinite(scores[i]), "threshold: score ", i, " is not a finite number");
+    if (labels[i] == 0) normal.push_back(scores[i]);
+  }
+  CA3_CHECK(!normal.empty(), "threshold: needs normal samples to measure the false-positive rate");
+  std::sort(normal.begin(), normal.end(), std::greater<float>());
+  const size_t allowed = size_t(std::floor(rate * double(normal.size()) + 1e-9));
+  if (allowed >= normal.size()) return normal.back();
+  // Flag only scores above the (allowed+1)-th highest normal score; ties there stay unflagged.
+  return std::nextafter(normal[allowed], INFINITY);
+}
+
+float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels) {
+  size_t positives = 0;
+  const std::vector<size_t> order = rank_by_score(scores, labels, positives, "threshold");
+  // Walk down the ranking; at the end of each run of tied scores, everything so far is flagged.
+  double best_f1 = -1;
+  float best = scores[order[0]];
+  size_t true_positives = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    true_positives += size_t(labels[order[k]]);
+    if (k + 1 < order.size() && scores[order[k + 1]] == scores[order[k]]) continue;
+    const double precision = double(true_positives) / double(k + 1);
+    const double recall = double(true_positives) / double(positives);
+    const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+    if (f1 > best_f1) best_f1 = f1, best = scores[order[k]];
+  }
+  return best;
+}
+
 }  // namespace ca3

@@ -2,8 +2,11 @@
 //
 //   double auc = roc_auc(scores, labels);          // ties count one half
 //   double ap  = average_precision(scores, labels); // as scikit-learn's average_precision_score
+//   float t = threshold_at_false_positive_rate(validation_scores, validation_labels, 0.05);
+//   Confusion c = confusion(test_scores, test_labels, t);  // flagged = score >= t
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 namespace ca3 {
@@ -15,5 +18,21 @@ double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels)
 
 // Sum over distinct thresholds of (recall_k - recall_{k-1}) * precision_k.
 double average_precision(const std::vector<float>& scores, const std::vector<int>& labels);
+
+// A sample is flagged as an anomaly when its score >= threshold.
+struct Confusion {
+  int64_t true_positives = 0, false_positives = 0, true_negatives = 0, false_negatives = 0;
+  double true_positive_rate() const;   // recall; 0 without anomalies
+  double false_positive_rate() const;  // 0 without normal samples
+  double precision() const;            // 1 when nothing is flagged
+  double f1() const;
+};
+Confusion confusion(const std::vector<float>& scores, const std::vector<int>& labels, float threshold);
+
+// The lowest threshold whose false-positive rate on these (normal) samples is <= `rate`.
+// Needs at least one normal sample; anomalies are ignored.
+float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate);
+// The threshold (one of the scores) with the highest F1; needs both classes.
+float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels);
 
 }  // namespace ca3

@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build git xz-utils python3
-  googletest libgtest-dev nlohmann-json3-dev zlib1g-dev
+  googletest libgtest-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   emscripten
   dataset-fashion-mnist
 )

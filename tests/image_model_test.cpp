@@ -23,7 +23,7 @@ ImageModelConfig small_config() {
   ImageModelConfig c;
   c.encoder_channels = {16, 32};
   c.alarm_channels = {16, 32};
-  c.seed = 3;
+  c.common.seed = 3;
   return c;
 }
 
@@ -45,7 +45,7 @@ TEST(ImageModel, ShapesAndParameterGroups) {
   ImageE2EConvA3 model(small_config());
   Rng rng(1);
   Var x(Tensor::uniform({3, 28, 28, 1}, 0, 1, rng));
-  ImageForward f = model.run(x, true);
+  ModelForward f = model.run(x, true);
   EXPECT_EQ(f.reconstruction.shape(), (Shape{3, 28, 28, 1}));
   EXPECT_EQ(f.alarm_input.shape(), (Shape{3, 14, 14, 48}));  // 16 + 32 channels pooled to 14x14
   EXPECT_EQ(f.logits.shape(), (Shape{3, 1}));
@@ -95,7 +95,7 @@ TEST(ImageModel, LearnsToFlagOtherClassesOnFashionMnist) {
         std::copy_n(train.images.data() + k * 784, 784, batch.mutable_data() + b * 784);
         labels.push_back(train.labels[size_t(k)]);
       }
-      ImageLoss loss = model.loss(batch, labels);
+      LossParts loss = model.loss(batch, labels);
       adam.zero_grad();
       loss.total.backward();
       adam.step();

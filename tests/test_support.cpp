@@ -13,6 +13,11 @@ std::string fashion_mnist_file(const std::string& name) {
   return "/usr/share/datasets/fashion-mnist/" + name + ".gz";
 }
 
+std::string data_file(const std::string& name) {
+  const char* dir = std::getenv("CA3_DATA_DIR");
+  return std::string(dir && *dir ? dir : CA3_SOURCE_DATA_DIR) + "/" + name;
+}
+
 KernelsScope::KernelsScope(KernelsKind kind, int threads)
     : previous_kind_(kernels_kind()), previous_threads_(num_threads()) {
   set_kernels(kind);

@@ -14,6 +14,8 @@ namespace ca3::testing {
 // $CA3_FASHION_MNIST_DIR (made by the build; the only one the wasm tests can read), else the
 // gzip file of Debian's dataset-fashion-mnist package.
 std::string fashion_mnist_file(const std::string& name);
+// A file of the repository's data/ folder (CA3_DATA_DIR, set by CTest).
+std::string data_file(const std::string& name);
 
 // Sets the kernels (and thread count) for one scope, restoring the previous ones after.
 class KernelsScope {

@@ -28,6 +28,9 @@ class Module {
   // Non-trainable state saved with the model (running statistics).
   std::vector<std::pair<std::string, Tensor*>> named_buffers();
 
+  // Direct children, in registration order.
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
+
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
