@@ -177,7 +177,8 @@ TrainResult train_model(E2EConvA3& model, const Dataset& train, const Dataset& v
       result.history.push_back(record);
       progress.epoch_end = true;
       progress.validation_auc = v.auc, progress.validation_loss = v.loss;
-      if (validation.size() == 0 || better(v, best, stage.monitor_auc)) {
+      if (validation.size() == 0 ||
+          better(v, best, stage.monitor_auc && options.monitor == TrainOptions::Monitor::auc)) {
         best = v;
         best_weights = take_snapshot(model);
         result.best_epoch = epoch;

@@ -39,6 +39,7 @@ struct TrainOptions {
   int64_t batch_size = 256;
   float learning_rate = 1e-3f;
   int patience = 10;                // epochs without improvement before stopping; 0 = never stop early
+  enum class Monitor { auc, loss } monitor = Monitor::auc;  // what early stopping watches on validation
   uint64_t seed = 0;                // batch order
   std::function<void(const TrainProgress&)> on_progress;
   const std::atomic<bool>* cancel = nullptr;

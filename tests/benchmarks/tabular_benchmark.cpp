@@ -76,10 +76,16 @@ int main(int argc, char** argv) {
         config.features = prep.features();
         config.common.variant = variant;
         config.common.seed = uint64_t(seed);
-        TabularE2EConvA3 model(config);
         TrainOptions train;
         train.epochs = max_epochs;
         train.seed = uint64_t(seed);
+        if (const char* e = std::getenv("CA3_BENCH_MONITOR_LOSS")) train.monitor = TrainOptions::Monitor::loss;
+        if (const char* e = std::getenv("CA3_BENCH_BATCH")) train.batch_size = std::atoi(e);
+        if (const char* e = std::getenv("CA3_BENCH_GAMMA")) config.common.gamma = float(std::atof(e));
+        if (const char* e = std::getenv("CA3_BENCH_AE")) config.common.variational = false;
+        if (const char* e = std::getenv("CA3_BENCH_LR")) train.learning_rate = float(std::atof(e));
+        if (const char* e = std::getenv("CA3_BENCH_PATIENCE")) train.patience = std::atoi(e);
+        TabularE2EConvA3 model(config);
         const TrainResult r = train_model(model, split.train, split.validation, train);
         const auto scores = model.score(split.test.inputs);
         const double auc = roc_auc(scores, split.test.labels), ap = average_precision(scores, split.test.labels);

@@ -1,0 +1,386 @@
+// ca3: train, score, evaluate and inspect E2E-ConvA3 detectors from the command line.
+//
+//   ca3 train --data Ionosphere.csv --label-column Class --normal good --out iono.ca3
+//   ca3 score --model iono.ca3 --data new.csv --out scores.csv
+//   ca3 eval  --model iono.ca3 --data Ionosphere.csv
+//   ca3 info  iono.ca3
+//
+// Errors: one line "ca3: error: ..." on stderr and exit status 1 (2 for bad usage, 130 when
+// training is interrupted with Ctrl-C; then no model file is written).
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "core/data/csv.h"
+#include "core/data/idx.h"
+#include "core/data/images.h"
+#include "core/detector.h"
+#include "core/error.h"
+#include "core/kernels/kernels.h"
+#include "core/model_file.h"
+
+namespace fs = std::filesystem;
+using namespace ca3;
+
+namespace {
+
+const char* kUsage = R"(usage:
+  ca3 train --data FILE --label-column COL (--normal V[,V...] | --anomaly V[,V...]) --out MODEL
+            [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
+            [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
+            [--report FILE.json] [--threads N] [--quiet]
+  ca3 score --model MODEL --data FILE --out SCORES.csv [--labels CSV] [--limit N]
+  ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
+  ca3 info  MODEL
+
+--data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
+matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG images with
+--labels CSV (a "file" column and the label column). Without --label-column every row is normal
+and the alarm learns from synthetic anomalies. Presets: models/presets/NAME.json.
+)";
+
+struct UsageError : Error {
+  using Error::Error;
+};
+
+struct Args {
+  std::string command;
+  std::map<std::string, std::string> values;
+  std::vector<std::string> id_columns, positional;
+  bool quiet = false;
+  bool has(const std::string& k) const { return values.count(k) > 0; }
+  std::string get(const std::string& k, const std::string& fallback = "") const {
+    auto it = values.find(k);
+    return it == values.end() ? fallback : it->second;
+  }
+  std::string need(const std::string& k) const {
+    CA3_CHECK(has(k), "missing --", k);
+    return get(k);
+  }
+};
+
+Args parse_args(int argc, char** argv) {
+  if (argc < 2) throw UsageError("no command given");
+  Args a;
+  a.command = argv[1];
+  static const std::vector<std::string> known = {"data", "label-column", "normal", "anomaly", "out", "preset",
+                                                 "epochs", "gamma", "variant", "batch-size", "patience", "seed",
+                                                 "id-column", "labels", "limit", "report", "model", "threads"};
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--quiet") {
+      a.quiet = true;
+    } else if (arg.rfind("--", 0) == 0) {
+      std::string key = arg.substr(2), value;
+      if (auto eq = key.find('='); eq != std::string::npos) value = key.substr(eq + 1), key = key.substr(0, eq);
+      else if (i + 1 < argc) value = argv[++i];
+      else throw UsageError("--" + key + " needs a value");
+      if (std::find(known.begin(), known.end(), key) == known.end()) throw UsageError("unknown option --" + key);
+      if (key == "id-column") a.id_columns.push_back(value);
+      else a.values[key] = value;
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
+  return out;
+}
+
+int64_t to_int(const std::string& s, const char* what) {
+  try {
+    size_t used = 0;
+    const long long v = std::stoll(s, &used);
+    if (used == s.size()) return v;
+  } catch (...) {
+  }
+  throw Error(std::string(what) + " must be a whole number, got '" + s + "'");
+}
+
+double to_double(const std::string& s, const char* what) {
+  try {
+    size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used == s.size()) return v;
+  } catch (...) {
+  }
+  throw Error(std::string(what) + " must be a number, got '" + s + "'");
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  CA3_CHECK(in, "cannot open '", path, "'");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+enum class DataKind { csv, idx, folder };
+
+DataKind data_kind(const std::string& path) {
+  CA3_CHECK(fs::exists(path), "no such file or folder: '", path, "'");
+  if (fs::is_directory(path)) return DataKind::folder;
+  if (path.find("idx3-ubyte") != std::string::npos) return DataKind::idx;
+  return DataKind::csv;
+}
+
+TabularOptions label_options(const Args& a) {
+  TabularOptions o;
+  o.label_column = a.get("label-column");
+  if (a.has("normal")) o.normal_values = split_list(a.get("normal"));
+  if (a.has("anomaly")) o.anomaly_values = split_list(a.get("anomaly"));
+  o.id_columns = a.id_columns;
+  return o;
+}
+
+// IDX image/label pair -> data set; classes in `normal` are normal (0), the rest anomalies.
+Dataset read_idx(const Args& a, const TabularOptions& o) {
+  const std::string images_path = a.need("data");
+  std::string labels_path = a.get("labels");
+  if (labels_path.empty()) {
+    labels_path = images_path;
+    const auto p = labels_path.find("images-idx3");
+    CA3_CHECK(p != std::string::npos, "give the IDX labels file with --labels");
+    labels_path.replace(p, 11, "labels-idx1");
+  }
+  const int64_t limit = a.has("limit") ? to_int(a.get("limit"), "--limit") : 0;
+  IdxImages images = read_idx_images(images_path, limit);
+  const std::vector<int> classes = read_idx_labels(labels_path, limit);
+  CA3_CHECK(int64_t(classes.size()) == images.count, labels_path, " has ", classes.size(), " labels for ",
+            images.count, " images");
+  Dataset d{images.pixels, {}};
+  CA3_CHECK(o.anomaly_values.empty() || o.normal_values.empty(), "give --normal or --anomaly, not both");
+  for (int c : classes) {
+    const std::string value = std::to_string(c);
+    int label = 0;
+    if (!o.normal_values.empty()) label = std::find(o.normal_values.begin(), o.normal_values.end(), value) == o.normal_values.end();
+    else if (!o.anomaly_values.empty()) label = std::find(o.anomaly_values.begin(), o.anomaly_values.end(), value) != o.anomaly_values.end();
+    d.labels.push_back(label);
+  }
+  return d;
+}
+
+// The preset: a name in models/presets, a JSON file, or the defaults for the data; then the
+// command-line overrides.
+Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width, int64_t channels) {
+  nlohmann::json j;
+  const std::string preset = a.get("preset");
+  if (!preset.empty()) {
+    std::string path = preset;
+    if (!fs::exists(path)) path = std::string(CA3_PRESETS_DIR) + "/" + preset + ".json";
+    CA3_CHECK(fs::exists(path), "no preset '", preset, "' (neither a file nor one of ", CA3_PRESETS_DIR, ")");
+    try {
+      j = nlohmann::json::parse(read_text(path));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(path + ": not valid JSON (" + e.what() + ")");
+    }
+  } else {
+    j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};
+    if (kind == ModelKind::image) j["image"] = {{"height", height}, {"width", width}, {"channels", channels}};
+  }
+  if (a.has("epochs")) j["training"]["epochs"] = to_int(a.get("epochs"), "--epochs");
+  if (a.has("batch-size")) j["training"]["batch_size"] = to_int(a.get("batch-size"), "--batch-size");
+  if (a.has("patience")) j["training"]["patience"] = to_int(a.get("patience"), "--patience");
+  if (a.has("gamma")) j["model"]["gamma"] = to_double(a.get("gamma"), "--gamma");
+  if (a.has("variant")) j["model"]["variant"] = a.get("variant");
+  if (a.has("seed")) j["seed"] = to_int(a.get("seed"), "--seed");
+  Preset p = Preset::from_json(j);
+  CA3_CHECK(p.kind() == kind, "preset '", p.name(), "' is for ", p.kind() == ModelKind::image ? "images" : "tables",
+            ", the data is ", kind == ModelKind::image ? "images" : "a table");
+  return p;
+}
+
+std::atomic<bool> g_cancel{false};
+void on_interrupt(int) { g_cancel = true; }
+
+// A one-line progress bar on a terminal; one line per epoch otherwise.
+struct ProgressPrinter {
+  bool quiet, terminal = isatty(2);
+  void operator()(const TrainProgress& p) const {
+    if (quiet) return;
+    if (!p.epoch_end) {
+      if (!terminal) return;
+      const int width = 30, done = int(width * p.step / std::max<int64_t>(p.steps, 1));
+      std::fprintf(stderr, "\r%-6s epoch %3d/%d [%s%s] loss %.4f  %6.0f samples/s", p.stage.c_str(), p.epoch, p.epochs,
+                   std::string(size_t(done), '#').c_str(), std::string(size_t(width - done), '.').c_str(), p.loss,
+                   p.samples_per_second);
+      return;
+    }
+    std::fprintf(stderr, "%s%-6s epoch %3d/%d  loss %.4f (reconstruction %.4f, kl %.4f, classification %.4f)  "
+                 "validation AUC %s  loss %.4f  %.0f samples/s\n",
+                 terminal ? "\r" : "", p.stage.c_str(), p.epoch, p.epochs, p.loss, p.reconstruction, p.kl,
+                 p.classification, p.validation_auc >= 0 ? std::to_string(p.validation_auc).substr(0, 6).c_str() : "n/a",
+                 p.validation_loss, p.samples_per_second);
+  }
+};
+
+int command_train(const Args& a) {
+  const std::string data = a.need("data"), out = a.need("out");
+  const TabularOptions options = label_options(a);
+  const DataKind kind = data_kind(data);
+  Detector detector = [&] {
+    if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
+    if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
+    // Folder: the first listed image gives the size unless a preset says it.
+    const CsvTable listing = read_csv_file(a.need("labels"));
+    const Image first = read_image_file(data + "/" + listing.rows.at(0).at(size_t(listing.column_index("file"))));
+    return Detector(make_preset(a, ModelKind::image, first.height, first.width, first.channels));
+  }();
+  FitCallbacks callbacks;
+  callbacks.on_progress = ProgressPrinter{a.quiet};
+  callbacks.cancel = &g_cancel;
+  std::signal(SIGINT, on_interrupt);
+  FitReport report;
+  if (kind == DataKind::csv) {
+    report = detector.fit_table(read_csv_file(data), options, callbacks);
+  } else {
+    Dataset images;
+    if (kind == DataKind::idx) {
+      images = read_idx(a, options);
+    } else {
+      const ImageModelConfig c = detector.preset().image_config();
+      images = read_image_folder(data, a.need("labels"), options, c.height, c.width, c.channels);
+    }
+    report = detector.fit_images(images, callbacks);
+  }
+  if (report.cancelled) {
+    std::fprintf(stderr, "ca3: training interrupted; no model written\n");
+    return 130;
+  }
+  write_binary_file(out, detector.save());
+  const nlohmann::json summary = report.to_json();
+  if (a.has("report")) {
+    std::ofstream r(a.get("report"));
+    r << summary.dump(2) << "\n";
+  }
+  std::printf("%s\n", summary.dump(2).c_str());
+  if (!a.quiet)
+    std::fprintf(stderr, "wrote %s (test ROC-AUC %s)\n", out.c_str(),
+                 report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str() : "n/a");
+  return 0;
+}
+
+struct Scored {
+  std::vector<float> scores;
+  std::vector<int> labels;           // empty when the data has none
+  std::vector<std::string> names;    // row numbers or file names
+};
+
+Scored score_data(Detector& detector, const Args& a, bool want_labels, const TabularOptions& given) {
+  const std::string data = a.need("data");
+  const DataKind kind = data_kind(data);
+  Scored s;
+  if (kind == DataKind::csv) {
+    CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
+    const CsvTable table = read_csv_file(data);
+    s.scores = detector.score_table(table);
+    for (size_t i = 0; i < table.rows.size(); ++i) s.names.push_back(std::to_string(i + 1));
+    if (want_labels) {
+      if (!given.label_column.empty()) {
+        TabularOptions o = given;
+        s.labels = tabular_labels(table, o);
+      } else {
+        s.labels = detector.table_labels(table);
+      }
+    }
+    return s;
+  }
+  CA3_CHECK(detector.kind() == ModelKind::image, "this is a tabular model; '", data, "' holds images");
+  Dataset images;
+  if (kind == DataKind::idx) {
+    TabularOptions o = given;
+    if (o.normal_values.empty() && o.anomaly_values.empty()) o.normal_values = {"0"};
+    images = read_idx(a, o);
+    for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
+  } else {
+    const ImageModelConfig c = detector.preset().image_config();
+    TabularOptions o = given;
+    images = read_image_folder(data, a.need("labels"), o, c.height, c.width, c.channels, &s.names);
+  }
+  s.scores = detector.score_images(images.inputs);
+  if (want_labels) s.labels = images.labels;
+  return s;
+}
+
+int command_score(const Args& a) {
+  Detector detector = [&] {
+    const auto bytes = read_binary_file(a.need("model"));
+    return Detector::load(bytes.data(), bytes.size());
+  }();
+  const std::string out = a.need("out");
+  const Scored s = score_data(detector, a, false, TabularOptions{});
+  std::ostringstream csv;
+  csv << (detector.kind() == ModelKind::image && data_kind(a.get("data")) == DataKind::folder ? "file" : "row")
+      << ",score,flag\n";
+  char number[32];
+  for (size_t i = 0; i < s.scores.size(); ++i) {
+    std::snprintf(number, sizeof number, "%.9g", double(s.scores[i]));
+    csv << csv_field(s.names[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0) << "\n";
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  CA3_CHECK(f, "cannot write '", out, "'");
+  f << csv.str();
+  if (!a.quiet) {
+    size_t flagged = 0;
+    for (float v : s.scores) flagged += v >= detector.threshold();
+    std::fprintf(stderr, "scored %zu rows, %zu flagged (threshold %g); wrote %s\n", s.scores.size(), flagged,
+                 double(detector.threshold()), out.c_str());
+  }
+  return 0;
+}
+
+int command_eval(const Args& a) {
+  const auto bytes = read_binary_file(a.need("model"));
+  Detector detector = Detector::load(bytes.data(), bytes.size());
+  const Scored s = score_data(detector, a, true, label_options(a));
+  const Metrics m = detector.evaluate(s.scores, s.labels);
+  std::printf("%s\n", m.to_json().dump(2).c_str());
+  return 0;
+}
+
+int command_info(const Args& a) {
+  CA3_CHECK(a.positional.size() == 1, "ca3 info takes one model file");
+  const auto bytes = read_binary_file(a.positional[0]);
+  const Detector detector = Detector::load(bytes.data(), bytes.size());
+  nlohmann::json j = detector.info();
+  j["file_bytes"] = bytes.size();
+  std::printf("%s\n", j.dump(2).c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args a = parse_args(argc, argv);
+    if (a.has("threads")) set_num_threads(int(to_int(a.get("threads"), "--threads")));
+    if (a.command == "train") return command_train(a);
+    if (a.command == "score") return command_score(a);
+    if (a.command == "eval") return command_eval(a);
+    if (a.command == "info") return command_info(a);
+    if (a.command == "help" || a.command == "--help" || a.command == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    throw UsageError("unknown command '" + a.command + "'");
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "ca3: %s\n%s", e.what(), kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ca3: error: %s\n", e.what());
+    return 1;
+  }
+}

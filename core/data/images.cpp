@@ -1,0 +1,79 @@
+#include "core/data/images.h"
+
+#include <cstring>
+#include <memory>
+
+#define STBI_NO_STDIO
+#define STBI_NO_HDR
+#define STBI_NO_LINEAR
+#define STBI_NO_PSD
+#define STBI_NO_TGA
+#define STBI_NO_PIC
+#define STBI_NO_PNM
+#define STBI_MAX_DIMENSIONS 8192
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+#include <stb/stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+#include "core/data/idx.h"
+#include "core/error.h"
+
+namespace ca3 {
+
+Image decode_image(const uint8_t* data, size_t size, const std::string& name) {
+  CA3_CHECK(size > 0, name, ": the file is empty");
+  CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
+  int width = 0, height = 0, stored = 0;
+  CA3_CHECK(stbi_info_from_memory(data, int(size), &width, &height, &stored),
+            name, ": not an image CA3 can read (PNG, JPEG, BMP or GIF)");
+  CA3_CHECK(width > 0 && height > 0 && width <= 8192 && height <= 8192, name, ": image size ", width, "x", height,
+            " is out of range (at most 8192x8192)");
+  const int channels = stored <= 2 ? 1 : 3;  // drop alpha
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, int(size), &width, &height, &stored, channels), stbi_image_free);
+  CA3_CHECK(pixels, name, ": the image data is damaged (", stbi_failure_reason(), ")");
+  Image image;
+  image.height = height, image.width = width, image.channels = channels;
+  image.pixels.resize(size_t(height) * size_t(width) * size_t(channels));
+  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = float(pixels.get()[i]) / 255.f;
+  return image;
+}
+
+Image read_image_file(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  return decode_image(bytes.data(), bytes.size(), path);
+}
+
+Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
+                          int64_t height, int64_t width, int64_t channels, std::vector<std::string>* files) {
+  const CsvTable table = read_csv_file(labels_csv);
+  const int64_t file_column = table.column_index("file");
+  const std::vector<int> labels = tabular_labels(table, options);
+  Dataset d{Tensor({int64_t(table.rows.size()), height, width, channels}), labels};
+  float* out = d.inputs.mutable_data();
+  const size_t per_image = size_t(height * width * channels);
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const std::string name = table.rows[i][size_t(file_column)];
+    CA3_CHECK(!name.empty(), labels_csv, " line ", table.row_lines[i], ": the file name is empty");
+    const std::string path = folder + "/" + name;
+    const Image image = read_image_file(path);
+    CA3_CHECK(image.height == height && image.width == width, path, ": the image is ", image.width, "x", image.height,
+              ", the model takes ", width, "x", height);
+    CA3_CHECK(image.channels == channels, path, ": the image has ", image.channels == 1 ? "1 channel (grey)" : "3 "
+              "channels (colour)", ", the model takes ", channels);
+    std::memcpy(out + i * per_image, image.pixels.data(), per_image * sizeof(float));
+    if (files) files->push_back(name);
+  }
+  return d;
+}
+
+}  // namespace ca3

@@ -1,0 +1,32 @@
+// Image files (PNG, JPEG, BMP, GIF's first frame; decoded by stb_image from Debian's
+// libstb-dev) -> float pixels [H, W, C] in [0, 1], and a folder of images with a labels CSV
+// -> a labelled data set. The browser decodes images itself; this is for the command line.
+//
+//   Image image = decode_image(bytes.data(), bytes.size(), "cat.png");
+//   Dataset d = read_image_folder("shirts/", "shirts/labels.csv", "label", {"ok"}, 28, 28, 1);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/data/tabular.h"
+#include "core/training/dataset.h"
+
+namespace ca3 {
+
+struct Image {
+  int64_t height = 0, width = 0, channels = 0;  // channels 1 (grey) or 3 (RGB); alpha is dropped
+  std::vector<float> pixels;                    // [height, width, channels] in [0, 1]
+};
+
+// Throws naming `name` when the bytes are not a readable image or exceed 8192 x 8192.
+Image decode_image(const uint8_t* data, size_t size, const std::string& name);
+Image read_image_file(const std::string& path);
+
+// Every image listed in the labels CSV (column "file": names relative to `folder`; the label
+// column per `options`), each of exactly height x width x channels, else an error naming the file.
+Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
+                          int64_t height, int64_t width, int64_t channels, std::vector<std::string>* files = nullptr);
+
+}  // namespace ca3

@@ -1,0 +1,267 @@
+#include "core/detector.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "core/error.h"
+#include "core/model_file.h"
+#include "core/models/image_model.h"
+#include "core/models/tabular_model.h"
+
+namespace ca3 {
+
+nlohmann::json Metrics::to_json() const {
+  nlohmann::json j;
+  j["normal"] = normal, j["anomalies"] = anomalies;
+  j["roc_auc"] = roc_auc >= 0 ? nlohmann::json(roc_auc) : nlohmann::json(nullptr);
+  j["average_precision"] = average_precision >= 0 ? nlohmann::json(average_precision) : nlohmann::json(nullptr);
+  j["threshold"] = threshold;
+  j["confusion_matrix"] = {{"true_positives", confusion.true_positives},
+                           {"false_positives", confusion.false_positives},
+                           {"true_negatives", confusion.true_negatives},
+                           {"false_negatives", confusion.false_negatives}};
+  j["true_positive_rate"] = confusion.true_positive_rate();
+  j["false_positive_rate"] = confusion.false_positive_rate();
+  j["precision"] = confusion.precision();
+  j["f1"] = confusion.f1();
+  return j;
+}
+
+nlohmann::json FitReport::to_json() const {
+  nlohmann::json j;
+  j["cancelled"] = cancelled;
+  j["rows"] = {{"train", train_rows}, {"validation", validation_rows}, {"test", test_rows}};
+  j["synthetic_anomalies"] = synthetic_anomalies;
+  j["epochs"] = training.history.size();
+  j["best_epoch"] = training.best_epoch;
+  j["seconds"] = training.seconds;
+  j["samples_per_second"] = training.samples_per_second;
+  j["validation"] = validation.to_json();
+  j["test"] = test.to_json();
+  if (!dropped_columns.empty()) j["dropped_columns"] = dropped_columns;
+  return j;
+}
+
+Detector::Detector(Preset preset) : preset_(std::move(preset)) {
+  if (kind() == ModelKind::image) model_ = make_model(0);
+}
+Detector::Detector(Detector&&) noexcept = default;
+Detector& Detector::operator=(Detector&&) noexcept = default;
+Detector::~Detector() = default;
+
+std::unique_ptr<E2EConvA3> Detector::make_model(int64_t features) const {
+  if (kind() == ModelKind::image) return std::make_unique<ImageE2EConvA3>(preset_.image_config());
+  return std::make_unique<TabularE2EConvA3>(preset_.tabular_config(features));
+}
+
+E2EConvA3& Detector::model() {
+  CA3_CHECK(model_, "the detector has no model yet: train it first (a tabular model needs the data's columns)");
+  return *model_;
+}
+
+void Detector::set_threshold(float threshold) {
+  CA3_CHECK(std::isfinite(threshold), "the threshold must be a finite number");
+  threshold_ = threshold;
+}
+
+Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<int>& labels) const {
+  Metrics m;
+  m.threshold = threshold_;
+  m.confusion = confusion(scores, labels, threshold_);
+  for (int y : labels) (y ? m.anomalies : m.normal) += 1;
+  if (m.normal > 0 && m.anomalies > 0) {
+    m.roc_auc = roc_auc(scores, labels);
+    m.average_precision = average_precision(scores, labels);
+  }
+  return m;
+}
+
+FitReport Detector::fit_split(DatasetSplit split, E2EConvA3& model, float& threshold,
+                              const FitCallbacks& callbacks) const {
+  FitReport report;
+  report.train_rows = split.train.size(), report.validation_rows = split.validation.size();
+  report.test_rows = split.test.size();
+  CA3_CHECK(split.train.count(0) > 0, "the training data has no normal samples");
+  if (split.train.count(1) == 0 && model.options().variant != Variant::reconstruction_only) {
+    // No labelled anomalies: A3's synthetic ones, in training and validation alike.
+    Rng rng(preset_.seed() + 7);
+    const auto count = [&](const Dataset& d) { return int64_t(std::llround(preset_.synthetic_ratio() * double(d.count(0)))); };
+    report.synthetic_anomalies = count(split.train);
+    split.train = with_synthetic_anomalies(split.train, count(split.train), rng, float(preset_.synthetic_mean()),
+                                           float(preset_.synthetic_sd()));
+    if (split.validation.count(1) == 0)
+      split.validation = with_synthetic_anomalies(split.validation, count(split.validation), rng,
+                                                  float(preset_.synthetic_mean()), float(preset_.synthetic_sd()));
+  }
+  TrainOptions options = preset_.train_options();
+  options.on_progress = callbacks.on_progress;
+  options.cancel = callbacks.cancel;
+  report.training = train_model(model, split.train, split.validation, options);
+  if (report.training.cancelled) {
+    report.cancelled = true;
+    return report;
+  }
+  // Threshold on validation (training data when there is no validation split).
+  const Dataset& reference = split.validation.count(0) > 0 ? split.validation : split.train;
+  const std::vector<float> reference_scores = model.score(reference.inputs);
+  if (preset_.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)
+    threshold = threshold_best_f1(reference_scores, reference.labels);
+  else
+    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, preset_.threshold_value());
+  auto measure = [&](const Dataset& d, const std::vector<float>& scores) {
+    Metrics m;
+    m.threshold = threshold;
+    m.confusion = confusion(scores, d.labels, threshold);
+    m.normal = d.count(0), m.anomalies = d.count(1);
+    if (m.normal > 0 && m.anomalies > 0) m.roc_auc = roc_auc(scores, d.labels), m.average_precision = average_precision(scores, d.labels);
+    return m;
+  };
+  if (split.validation.size() > 0) report.validation = measure(split.validation, model.score(split.validation.inputs));
+  if (split.test.size() > 0) report.test = measure(split.test, model.score(split.test.inputs));
+  return report;
+}
+
+FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& given, const FitCallbacks& callbacks) {
+  CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
+  TabularOptions options = given;
+  options.scaling = preset_.scaling();
+  options.max_categories = preset_.max_categories();
+  const std::vector<int> labels = tabular_labels(table, options);
+  const uint64_t seed = preset_.seed();
+  const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, seed,
+                                             preset_.validation_fraction(), preset_.test_fraction());
+  CA3_CHECK(!rows.train_rows.empty(), "too few rows to train on (", labels.size(), ")");
+  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
+  const Dataset all{prep.transform(table), labels};
+  DatasetSplit split = stratified_split(all, seed, preset_.validation_fraction(), preset_.test_fraction());
+  std::unique_ptr<E2EConvA3> model = make_model(prep.features());
+  float threshold = threshold_;
+  FitReport report = fit_split(std::move(split), *model, threshold, callbacks);
+  report.dropped_columns = prep.dropped_columns();
+  if (report.cancelled) return report;
+  model_ = std::move(model);
+  prep_ = std::move(prep);
+  threshold_ = threshold;
+  trained_ = true;
+  training_summary_ = report.to_json();
+  return report;
+}
+
+FitReport Detector::fit_images(const Dataset& images, const FitCallbacks& callbacks) {
+  CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot train on images");
+  images.check();
+  std::unique_ptr<E2EConvA3> model = make_model(0);
+  model->check_inputs(images.inputs);
+  DatasetSplit split = stratified_split(images, preset_.seed(), preset_.validation_fraction(), preset_.test_fraction());
+  float threshold = threshold_;
+  FitReport report = fit_split(std::move(split), *model, threshold, callbacks);
+  if (report.cancelled) return report;
+  model_ = std::move(model);
+  threshold_ = threshold;
+  trained_ = true;
+  training_summary_ = report.to_json();
+  return report;
+}
+
+Tensor Detector::prepare_table(const CsvTable& table) const {
+  CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot score a CSV table");
+  CA3_CHECK(prep_, "the detector is not trained yet");
+  return prep_->transform(table);
+}
+
+std::vector<int> Detector::table_labels(const CsvTable& table) const {
+  CA3_CHECK(prep_, "the detector is not trained yet");
+  CA3_CHECK(!prep_->options().label_column.empty(), "the model was trained without a label column");
+  return tabular_labels(table, prep_->options());
+}
+
+std::vector<float> Detector::score_inputs(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().score(inputs);
+}
+std::vector<float> Detector::score_table(const CsvTable& table) { return score_inputs(prepare_table(table)); }
+std::vector<float> Detector::score_images(const Tensor& images) {
+  CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot score images");
+  return score_inputs(images);
+}
+
+nlohmann::json Detector::info() const {
+  nlohmann::json j;
+  j["kind"] = kind() == ModelKind::image ? "image" : "tabular";
+  j["preset"] = preset_.json;
+  j["trained"] = trained_;
+  j["threshold"] = threshold_;
+  if (model_) {
+    int64_t count = 0;
+    for (const Var& p : model_->parameters()) count += p.value().numel();
+    j["parameters"] = count;
+    j["input_shape"] = model_->sample_shape();
+  }
+  if (prep_) {
+    j["features"] = prep_->feature_names();
+    j["preprocessing"] = prep_->to_json();
+  }
+  if (!training_summary_.is_null()) j["training"] = training_summary_;
+  return j;
+}
+
+std::vector<uint8_t> Detector::save() const {
+  CA3_CHECK(trained_ && model_, "nothing to save: the detector is not trained yet");
+  nlohmann::json meta;
+  meta["format"] = "ca3-model";
+  meta["kind"] = kind() == ModelKind::image ? "image" : "tabular";
+  meta["preset"] = preset_.json;
+  meta["threshold"] = threshold_;
+  meta["input_shape"] = model_->sample_shape();
+  if (prep_) meta["preprocessing"] = prep_->to_json();
+  meta["training"] = training_summary_;
+  std::vector<std::pair<std::string, const Tensor*>> tensors;
+  std::vector<Tensor> values;  // parameters' tensors share storage; keep handles alive
+  const auto parameters = model_->named_parameters();
+  values.reserve(parameters.size());
+  for (const auto& [name, p] : parameters) values.push_back(p.value());
+  for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
+  for (const auto& [name, buffer] : const_cast<E2EConvA3&>(*model_).named_buffers()) tensors.emplace_back(name, buffer);
+  return write_model_file(meta, tensors);
+}
+
+Detector Detector::load(const uint8_t* data, size_t size) {
+  ModelFileContents file = read_model_file(data, size);
+  const nlohmann::json& meta = file.metadata;
+  CA3_CHECK(meta.value("format", "") == "ca3-model", "model file is corrupt: unknown contents");
+  Detector d(Preset(Preset::from_json(meta.at("preset"))));
+  try {
+    int64_t features = 0;
+    if (d.kind() == ModelKind::tabular) {
+      d.prep_ = TabularPreprocessor::from_json(meta.at("preprocessing"));
+      features = d.prep_->features();
+    }
+    d.model_ = d.make_model(features);
+    d.threshold_ = meta.at("threshold").get<float>();
+    d.training_summary_ = meta.value("training", nlohmann::json());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("model file is corrupt: ") + e.what());
+  }
+  std::map<std::string, const Tensor*> by_name;
+  for (const auto& [name, t] : file.tensors) by_name[name] = &t;
+  auto fill = [&](const std::string& name, Tensor& target) {
+    auto it = by_name.find(name);
+    CA3_CHECK(it != by_name.end(), "model file is corrupt: tensor '", name, "' is missing");
+    CA3_CHECK(it->second->shape() == target.shape(), "model file is corrupt: tensor '", name, "' has shape ",
+              shape_to_string(it->second->shape()), ", the model needs ", shape_to_string(target.shape()));
+    std::memcpy(target.mutable_data(), it->second->data(), size_t(target.numel()) * sizeof(float));
+    for (int64_t i = 0; i < target.numel(); ++i)
+      CA3_CHECK(std::isfinite(target.data()[i]), "model file is corrupt: tensor '", name, "' holds a non-finite value");
+  };
+  for (auto& [name, p] : d.model_->named_parameters()) {
+    Tensor value = p.value();
+    fill(name, value);
+  }
+  for (auto& [name, buffer] : d.model_->named_buffers()) fill(name, *buffer);
+  d.model_->eval();
+  d.trained_ = true;
+  return d;
+}
+
+}  // namespace ca3
