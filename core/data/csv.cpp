@@ -1,5 +1,6 @@
 #include "core/data/csv.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +46,10 @@ char detect_separator(std::string_view text) {
 CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   CA3_CHECK(!text.empty(), "CSV file is empty");
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const int64_t line = 1 + std::count(text.begin(), text.begin() + long(nul), '\n');
+    throw Error(detail::concat("CSV line ", line, ": contains a NUL byte (this is not a text file)"));
+  }
   CsvTable table;
   table.separator = options.separator ? options.separator : detect_separator(text);
   const char sep = table.separator;
@@ -80,7 +85,6 @@ CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
 
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    CA3_CHECK(c != '\0', "CSV line ", line, ": contains a NUL byte (this is not a text file)");
     if (in_quotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;

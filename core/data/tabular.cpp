@@ -190,7 +190,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-    } else if (double(numbers.size()) >= 0.9 * double(present)) {
+    } else if (double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       throw Error(detail::concat("CSV line ", table.row_lines[size_t(first_text_row)], ", column '", name, "': '",
                                  table.rows[size_t(first_text_row)][column],
                                  "' is not a number (the column's other values are numbers)"));

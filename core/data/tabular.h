@@ -10,8 +10,8 @@
 //   Tensor x = prep.transform(table);                          // [rows, prep.features()]
 //
 // Columns: the label column and identifier columns (named by the user, or named like "id")
-// are not features. A column whose non-missing training cells are all numbers is numeric;
-// otherwise categorical, one-hot encoded over the training categories (unseen categories at
+// are not features. A column whose non-missing training cells are all numbers is numeric; one
+// with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
 // scoring time encode as all zeros). Missing cells ("", "NA", "NaN", "?" and "null" ignoring case)
 // are imputed with the training median (numeric) or most frequent category. Numeric columns
 // are then quantile-transformed to a standard normal (as scikit-learn's QuantileTransformer,

@@ -1,6 +1,7 @@
 // Tabular benchmark, CA3 side: for each data set of data/ and each seed, the paper's protocol
 // (8:1:1 stratified split, preprocessing fitted on the training rows), then E2E-ConvA3, A3
-// two-stage and reconstruction-only trained on the same split. Writes each split's preprocessed
+// two-stage and reconstruction-only trained on the same split through Detector, as `ca3 train`
+// with the default tabular preset does. Writes each split's preprocessed
 // rows (for the scikit-learn baselines, tabular_baselines.py) and one JSON line per result.
 //
 //   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs]
@@ -14,8 +15,7 @@
 #include "core/data/csv.h"
 #include "core/data/tabular.h"
 #include "core/metrics.h"
-#include "core/models/tabular_model.h"
-#include "core/training/trainer.h"
+#include "core/detector.h"
 
 using namespace ca3;
 
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   const std::string data_dir = argv[1], out_dir = argv[2];
   const int seeds = argc > 3 ? std::atoi(argv[3]) : 5;
   const std::string only = argc > 4 ? argv[4] : "";
-  const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 100;
+  const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 0;  // 0: the preset's
   std::ofstream results(out_dir + "/ca3-results.jsonl", std::ios::app);
   for (const DataSet& set : kDataSets) {
     if (!only.empty() && ("," + only + ",").find("," + set.name + ",") == std::string::npos) continue;
@@ -71,28 +71,17 @@ int main(int argc, char** argv) {
         };
         write(split.train, "train"), write(split.validation, "validation"), write(split.test, "test");
       }
-      for (Variant variant : {Variant::end_to_end, Variant::two_stage, Variant::reconstruction_only}) {
-        TabularModelConfig config;
-        config.features = prep.features();
-        config.common.variant = variant;
-        config.common.seed = uint64_t(seed);
-        TrainOptions train;
-        train.epochs = max_epochs;
-        train.seed = uint64_t(seed);
-        if (const char* e = std::getenv("CA3_BENCH_MONITOR_LOSS")) train.monitor = TrainOptions::Monitor::loss;
-        if (const char* e = std::getenv("CA3_BENCH_BATCH")) train.batch_size = std::atoi(e);
-        if (const char* e = std::getenv("CA3_BENCH_GAMMA")) config.common.gamma = float(std::atof(e));
-        if (const char* e = std::getenv("CA3_BENCH_AE")) config.common.variational = false;
-        if (const char* e = std::getenv("CA3_BENCH_LR")) train.learning_rate = float(std::atof(e));
-        if (const char* e = std::getenv("CA3_BENCH_PATIENCE")) train.patience = std::atoi(e);
-        TabularE2EConvA3 model(config);
-        const TrainResult r = train_model(model, split.train, split.validation, train);
-        const auto scores = model.score(split.test.inputs);
-        const double auc = roc_auc(scores, split.test.labels), ap = average_precision(scores, split.test.labels);
+      for (const char* variant : {"e2e", "a3", "reconstruction"}) {
+        // Exactly what `ca3 train` does: the default tabular preset, this seed, this variant.
+        nlohmann::json preset = {{"kind", "tabular"}, {"model", {{"variant", variant}}}, {"seed", seed}};
+        if (max_epochs > 0) preset["training"]["epochs"] = max_epochs;
+        Detector detector(Preset::from_json(preset));
+        const FitReport r = detector.fit_table(table, options);
         std::ostringstream line;
-        line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"method\":\"CA3 " << to_string(variant)
-             << "\",\"roc_auc\":" << auc << ",\"average_precision\":" << ap << ",\"epochs\":" << r.history.size()
-             << ",\"seconds\":" << r.seconds << ",\"samples_per_second\":" << r.samples_per_second << "}";
+        line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"method\":\"CA3 " << variant
+             << "\",\"roc_auc\":" << r.test.roc_auc << ",\"average_precision\":" << r.test.average_precision
+             << ",\"epochs\":" << r.training.history.size() << ",\"seconds\":" << r.training.seconds
+             << ",\"samples_per_second\":" << r.training.samples_per_second << "}";
         results << line.str() << std::endl;
         std::printf("%s\n", line.str().c_str());
         std::fflush(stdout);

@@ -1,0 +1,58 @@
+// Training speed of an image preset: median samples/s of one end-to-end step (forward, loss,
+// backward, Adam) on real Fashion-MNIST images, the same measurement as torch_e2e.py.
+//
+//   model_speed_benchmark PRESET.json [threads] [steps]     -> RESULT {json}
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/data/idx.h"
+#include "core/kernels/kernels.h"
+#include "core/models/image_model.h"
+#include "core/optim.h"
+#include "core/preset.h"
+
+using namespace ca3;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: model_speed_benchmark PRESET.json [threads] [steps]\n");
+    return 2;
+  }
+  std::ifstream in(argv[1]);
+  std::stringstream text;
+  text << in.rdbuf();
+  const Preset preset = Preset::parse(text.str());
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 2, steps = argc > 3 ? std::atoi(argv[3]) : 10;
+  set_num_threads(threads);
+  const int64_t n = preset.train_options().batch_size;
+  const char* dir = std::getenv("CA3_FASHION_MNIST_DIR");
+  const std::string base = dir ? std::string(dir) + "/" : "/usr/share/datasets/fashion-mnist/";
+  const std::string suffix = dir ? "" : ".gz";
+  const IdxImages images = read_idx_images(base + "train-images-idx3-ubyte" + suffix, n);
+  std::vector<int> labels = read_idx_labels(base + "train-labels-idx1-ubyte" + suffix, n);
+  for (int& y : labels) y = y != 0;
+  ImageE2EConvA3 model(preset.image_config());
+  Adam adam(model.parameters(), {.learning_rate = preset.train_options().learning_rate});
+  auto step = [&] {
+    model.zero_grad();
+    LossParts loss = model.loss(images.pixels, labels);
+    loss.total.backward();
+    adam.step();
+  };
+  for (int i = 0; i < 2; ++i) step();
+  std::vector<double> times;
+  for (int i = 0; i < steps; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    step();
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  const double median = times[times.size() / 2];
+  std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_second\": %.2f}\n",
+              preset.name().c_str(), static_cast<long long>(n), threads, double(n) / median);
+  return 0;
+}
