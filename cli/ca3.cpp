@@ -36,7 +36,7 @@ const char* kUsage = R"(usage:
   ca3 train --data FILE --label-column COL (--normal V[,V...] | --anomaly V[,V...]) --out MODEL
             [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
-            [--report FILE.json] [--threads N] [--quiet]
+            [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE --out SCORES.csv [--labels CSV] [--limit N]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
   ca3 info  MODEL
@@ -55,7 +55,7 @@ struct Args {
   std::string command;
   std::map<std::string, std::string> values;
   std::vector<std::string> id_columns, positional;
-  bool quiet = false;
+  bool quiet = false, drop_duplicates = false;
   bool has(const std::string& k) const { return values.count(k) > 0; }
   std::string get(const std::string& k, const std::string& fallback = "") const {
     auto it = values.find(k);
@@ -78,6 +78,8 @@ Args parse_args(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
       a.quiet = true;
+    } else if (arg == "--drop-duplicates") {
+      a.drop_duplicates = true;
     } else if (arg.rfind("--", 0) == 0) {
       std::string key = arg.substr(2), value;
       if (auto eq = key.find('='); eq != std::string::npos) value = key.substr(eq + 1), key = key.substr(0, eq);
@@ -245,7 +247,13 @@ int command_train(const Args& a) {
   std::signal(SIGINT, on_interrupt);
   FitReport report;
   if (kind == DataKind::csv) {
-    report = detector.fit_table(read_csv_file(data), options, callbacks);
+    CsvTable table = read_csv_file(data);
+    if (a.drop_duplicates) {
+      const size_t before = table.rows.size();
+      table = drop_duplicate_rows(table);
+      if (!a.quiet) std::fprintf(stderr, "dropped %zu duplicate rows\n", before - table.rows.size());
+    }
+    report = detector.fit_table(table, options, callbacks);
   } else {
     Dataset images;
     if (kind == DataKind::idx) {

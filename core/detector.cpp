@@ -230,8 +230,15 @@ std::vector<uint8_t> Detector::save() const {
 Detector Detector::load(const uint8_t* data, size_t size) {
   ModelFileContents file = read_model_file(data, size);
   const nlohmann::json& meta = file.metadata;
-  CA3_CHECK(meta.value("format", "") == "ca3-model", "model file is corrupt: unknown contents");
-  Detector d(Preset(Preset::from_json(meta.at("preset"))));
+  CA3_CHECK(meta.value("format", "") == "ca3-model" && meta.contains("preset"),
+            "model file is corrupt: unknown contents");
+  Detector d = [&] {
+    try {
+      return Detector(Preset::from_json(meta["preset"]));
+    } catch (const Error& e) {
+      throw Error(std::string("model file holds an unusable preset: ") + e.what());
+    }
+  }();
   try {
     int64_t features = 0;
     if (d.kind() == ModelKind::tabular) {

@@ -81,7 +81,13 @@ case "$target" in
     ;;
   wasm-threads|wasm-single)
     export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
-    compiler_id="$(emcc --version 2>/dev/null | head -1)"
+    # emcc occasionally fails its first call (sanity checks, cache lock): retry, then say so.
+    compiler_id=""
+    for attempt in 1 2 3; do
+      if version_text=$(emcc --version 2>/dev/null); then compiler_id=$(head -1 <<<"$version_text"); break; fi
+      sleep 2
+    done
+    [ -n "$compiler_id" ] || { echo "error: 'emcc --version' failed three times; is emscripten installed?" >&2; exit 1; }
     flags="-O2 -msimd128"
     if [ "$target" = wasm-threads ]; then flags="$flags -pthread"; fi
     ;;

@@ -53,7 +53,7 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name"},
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
   };
-  for (const auto& [text, message] : cases) EXPECT_EQ(error_of([&] { parse_csv(text); }), message) << text;
+  for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;
   EXPECT_EQ(error_of([] { parse_csv("a,b\n1,2\n").column_index("Class"); }), "CSV has no column 'Class' (columns: a, b)");
 }
 

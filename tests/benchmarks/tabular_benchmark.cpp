@@ -4,7 +4,7 @@
 // with the default tabular preset does. Writes each split's preprocessed
 // rows (for the scikit-learn baselines, tabular_baselines.py) and one JSON line per result.
 //
-//   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs]
+//   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads]
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +16,7 @@
 #include "core/data/tabular.h"
 #include "core/metrics.h"
 #include "core/detector.h"
+#include "core/kernels/kernels.h"
 
 using namespace ca3;
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   const int seeds = argc > 3 ? std::atoi(argv[3]) : 5;
   const std::string only = argc > 4 ? argv[4] : "";
   const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 0;  // 0: the preset's
+  if (argc > 6) set_num_threads(std::atoi(argv[6]));
   std::ofstream results(out_dir + "/ca3-results.jsonl", std::ios::app);
   for (const DataSet& set : kDataSets) {
     if (!only.empty() && ("," + only + ",").find("," + set.name + ",") == std::string::npos) continue;
