@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Model benchmarks (issue 3), side by side in one run on this machine; figures, not pass/fail:
+#   1. training speed of the image presets: CA3 native vs the same architecture in PyTorch
+#      (Debian python3-torch, 2 threads), median samples/s of one end-to-end step;
+#   2. tabular: each CSV in data/, the paper's protocol, 5 seeds: CA3 E2E-ConvA3, A3 two-stage,
+#      reconstruction-only vs scikit-learn IsolationForest and HistGradientBoosting on the same
+#      splits (mean ± sd of the test ROC-AUC);
+#   3. Fashion-MNIST per class next to the paper's gamma = 10 column.
+#
+#   scripts/bench-models.sh [speed|tabular|fashion-mnist|all]
+# Environment: CA3_TABULAR_SETS (default: all six), CA3_SEEDS (5), CA3_FM_PRESET
+# (fashion-mnist-small), CA3_FM_LIMIT (10000 images of the training file; 0 = all 60,000),
+# CA3_FM_EPOCHS (10), CA3_FM_PATIENCE (3). The paper's full protocol (fashion-mnist preset, all
+# images, 200 epochs) takes days on 2 cores.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+what=${1:-all}
+scripts/setup.sh --baselines
+cmake --preset native-release >/dev/null
+cmake --build --preset native-release --target ca3 model_speed_benchmark tabular_benchmark >/dev/null
+bin=build/native-release
+
+if [ "$what" = speed ] || [ "$what" = all ]; then
+  echo "=== training speed, one end-to-end step on real Fashion-MNIST images (median of 10)"
+  echo "| preset | batch | CA3 native samples/s | PyTorch samples/s | ratio |"
+  echo "|---|---|---|---|---|"
+  for preset in fashion-mnist fashion-mnist-small; do
+    ours=$($bin/tests/model_speed_benchmark "models/presets/$preset.json" 2 10 | sed -n 's/^RESULT //p')
+    theirs=$(/usr/bin/python3 tests/benchmarks/torch_e2e.py "models/presets/$preset.json" 2 10 | sed -n 's/^RESULT //p')
+    /usr/bin/python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); \
+print(f\"| {a['preset']} | {a['batch']} | {a['train_samples_per_second']:.1f} | {b['train_samples_per_second']:.1f} | \
+{a['train_samples_per_second']/b['train_samples_per_second']:.2f}x |\")" "$ours" "$theirs"
+  done
+fi
+
+if [ "$what" = tabular ] || [ "$what" = all ]; then
+  out=$(mktemp -d)
+  echo "=== tabular: test ROC-AUC, mean ± sd over ${CA3_SEEDS:-5} seeds (work files in $out)"
+  $bin/tests/tabular_benchmark data "$out" "${CA3_SEEDS:-5}" \
+    "${CA3_TABULAR_SETS:-Ionosphere,BreastCancer,Glass,Pima,thyroid,Shuttle}" 0 2 >"$out/log.txt"
+  /usr/bin/python3 tests/benchmarks/tabular_baselines.py "$out"
+fi
+
+if [ "$what" = fashion-mnist ] || [ "$what" = all ]; then
+  echo "=== Fashion-MNIST: one class normal, nine labelled anomaly classes"
+  /usr/bin/python3 tests/benchmarks/fashion_mnist.py $bin/ca3 "${CA3_FM_PRESET:-fashion-mnist-small}" \
+    --limit "${CA3_FM_LIMIT:-10000}" --epochs "${CA3_FM_EPOCHS:-10}" --patience "${CA3_FM_PATIENCE:-3}"
+fi
