@@ -80,6 +80,8 @@ expect_error "CSV line 3: 2 fields, the header has 3" train --data "$work/ragged
 expect_error "CSV line 3, column 'b': 'x' is not a number" train --data "$work/text-in-numbers.csv" --label-column label --normal n --out "$work/m"
 expect_error "contains a NUL byte" train --data "$work/garbage.csv" --label-column label --normal n --out "$work/m"
 expect_error "CSV has no column 'Diagnosis'" train --data "$data/BreastCancer.csv" --label-column Diagnosis --normal benign --out "$work/m"
+expect_error "no row of label column 'Class' has the normal value Good (its values: benign, malignant)" train --data "$data/BreastCancer.csv" --label-column Class --normal Good --out "$work/m"
+expect_error "no row of label column 'Type' has the anomaly value 66 (its values: 1, 2, 3, 5, 6, 7)" train --data "$data/Glass.csv" --label-column Type --anomaly 66 --out "$work/m"
 expect_error "not an image CA3 can read" train --data "$work/images" --labels "$work/images/labels.csv" --label-column label --normal ok --out "$work/m"
 expect_error "preset: unknown key 'model.gama'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --preset <(echo '{"kind":"tabular","model":{"gama":1}}') --out "$work/m"
 expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs ten --out "$work/m"

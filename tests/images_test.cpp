@@ -43,9 +43,9 @@ void append(void* context, void* data, int size) {
   out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
 }
 
-// The first Fashion-MNIST image as 8-bit grey pixels.
+// Fashion-MNIST image `index` (< 3) as 8-bit grey pixels.
 std::vector<uint8_t> fashion_pixels(int64_t index) {
-  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), index + 1);
+  static const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), 3);
   std::vector<uint8_t> pixels(784);
   for (int i = 0; i < 784; ++i) pixels[size_t(i)] = uint8_t(std::lround(images.pixels.at(index * 784 + i) * 255));
   return pixels;

@@ -140,6 +140,19 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
                                               : int(!matches_any(cell, options.normal_values));
   }
+  // A value that matches no row is almost certainly a typo: say so, with the values there are.
+  const bool by_normal = !options.normal_values.empty();
+  if (std::count(labels.begin(), labels.end(), by_normal ? 0 : 1) == 0) {
+    std::set<std::string> seen;
+    for (const auto& row : table.rows) seen.insert(trim(row[size_t(column)]));
+    std::string values, given;
+    int shown = 0;
+    for (const auto& v : seen) values += (shown++ ? ", " : "") + v;
+    for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "" : ", ") + v;
+    throw Error(detail::concat("no row of label column '", options.label_column, "' has the ",
+                               by_normal ? "normal" : "anomaly", " value ", given, " (its values: ",
+                               shown > 12 ? values.substr(0, 200) + "..." : values, ")"));
+  }
   return labels;
 }
 
