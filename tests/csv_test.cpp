@@ -13,14 +13,7 @@
 namespace ca3 {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   const CsvTable t = parse_csv("\xEF\xBB\xBF" "a;\"b;c\";d\r\n1;\"x\"\"y\";\"multi\nline\"\r\n\r\n2;;3\n");

@@ -16,14 +16,7 @@
 namespace ca3 {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TabularOptions breast_cancer_labels() {
   TabularOptions o;

@@ -29,14 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 void append(void* context, void* data, int size) {
   auto* out = static_cast<std::vector<uint8_t>*>(context);

@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include "core/error.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -16,6 +18,15 @@ std::string fashion_mnist_file(const std::string& name) {
 std::string data_file(const std::string& name) {
   const char* dir = std::getenv("CA3_DATA_DIR");
   return std::string(dir && *dir ? dir : CA3_SOURCE_DATA_DIR) + "/" + name;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 KernelsScope::KernelsScope(KernelsKind kind, int threads)

@@ -17,6 +17,9 @@ std::string fashion_mnist_file(const std::string& name);
 // A file of the repository's data/ folder (CA3_DATA_DIR, set by CTest).
 std::string data_file(const std::string& name);
 
+// The message of the ca3::Error that `f` throws, or "(no error)".
+std::string error_of(const std::function<void()>& f);
+
 // Sets the kernels (and thread count) for one scope, restoring the previous ones after.
 class KernelsScope {
  public:

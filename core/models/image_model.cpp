@@ -74,14 +74,14 @@ ImageE2EConvA3::ImageE2EConvA3(ImageModelConfig config) : E2EConvA3(config.commo
   for (int64_t c : enc) alarm_in += c;
   int64_t h = encoder_sizes_h_[stages - 1], w = encoder_sizes_w_[stages - 1];
   for (size_t i = 0; i < config_.alarm_channels.size(); ++i) {
-    alarm_convs_.push_back(register_module("alarm" + std::to_string(i) + "_conv",
+    alarm_convs_.push_back(register_module(std::string(kAlarmPrefix) + std::to_string(i) + "_conv",
                                            std::make_shared<Conv2d>(alarm_in, config_.alarm_channels[i], 3, 1, 1, rng)));
     const bool pool = h >= 2 && w >= 2;
     alarm_pools_.push_back(pool);
     if (pool) h /= 2, w /= 2;
     alarm_in = config_.alarm_channels[i];
   }
-  alarm_output_ = register_module("alarm_output", std::make_shared<Linear>(alarm_in * h * w, 1, rng, true,
+  alarm_output_ = register_module(std::string(kAlarmPrefix) + "_output", std::make_shared<Linear>(alarm_in * h * w, 1, rng, true,
                                                                             Init::xavier_uniform));
 }
 
