@@ -4,7 +4,7 @@
 // with the default tabular preset does. Writes each split's preprocessed
 // rows (for the scikit-learn baselines, tabular_baselines.py) and one JSON line per result.
 //
-//   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads]
+//   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads] [preset patch JSON]
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
         // Exactly what `ca3 train` does: the default tabular preset, this seed, this variant.
         nlohmann::json preset = {{"kind", "tabular"}, {"model", {{"variant", variant}}}, {"seed", seed}};
         if (max_epochs > 0) preset["training"]["epochs"] = max_epochs;
+        if (argc > 7) preset.merge_patch(nlohmann::json::parse(argv[7]));
         Detector detector(Preset::from_json(preset));
         const FitReport r = detector.fit_table(table, options);
         std::ostringstream line;
