@@ -10,7 +10,9 @@
 #   scripts/bench-models.sh [speed|tabular|fashion-mnist|all]
 # Environment: CA3_TABULAR_SETS (default: all six), CA3_SEEDS (5), CA3_FM_PRESET
 # (fashion-mnist-small), CA3_FM_LIMIT (10000 images of the training file; 0 = all 60,000),
-# CA3_FM_EPOCHS (10), CA3_FM_PATIENCE (3). The paper's full protocol (fashion-mnist preset, all
+# CA3_FM_EPOCHS (10), CA3_FM_PATIENCE (3). Times on 2 cores: speed ~4 min; tabular ~25 min without
+# Shuttle, ~2 h with it (CA3_TABULAR_SETS=Ionosphere,BreastCancer,Glass,Pima,thyroid to skip it);
+# Fashion-MNIST ~35-55 min. The paper's full protocol (fashion-mnist preset, all
 # images, 200 epochs) takes days on 2 cores.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
