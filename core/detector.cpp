@@ -65,16 +65,23 @@ void Detector::set_threshold(float threshold) {
   threshold_ = threshold;
 }
 
-Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<int>& labels) const {
+namespace {
+// Ranking metrics (when both classes are present) and the confusion matrix at `threshold`.
+Metrics measure(const std::vector<float>& scores, const std::vector<int>& labels, float threshold) {
   Metrics m;
-  m.threshold = threshold_;
-  m.confusion = confusion(scores, labels, threshold_);
+  m.threshold = threshold;
+  m.confusion = confusion(scores, labels, threshold);
   for (int y : labels) (y ? m.anomalies : m.normal) += 1;
   if (m.normal > 0 && m.anomalies > 0) {
     m.roc_auc = roc_auc(scores, labels);
     m.average_precision = average_precision(scores, labels);
   }
   return m;
+}
+}  // namespace
+
+Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<int>& labels) const {
+  return measure(scores, labels, threshold_);
 }
 
 FitReport Detector::fit_split(DatasetSplit split, E2EConvA3& model, float& threshold,
@@ -109,16 +116,9 @@ FitReport Detector::fit_split(DatasetSplit split, E2EConvA3& model, float& thres
     threshold = threshold_best_f1(reference_scores, reference.labels);
   else
     threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, preset_.threshold_value());
-  auto measure = [&](const Dataset& d, const std::vector<float>& scores) {
-    Metrics m;
-    m.threshold = threshold;
-    m.confusion = confusion(scores, d.labels, threshold);
-    m.normal = d.count(0), m.anomalies = d.count(1);
-    if (m.normal > 0 && m.anomalies > 0) m.roc_auc = roc_auc(scores, d.labels), m.average_precision = average_precision(scores, d.labels);
-    return m;
-  };
-  if (split.validation.size() > 0) report.validation = measure(split.validation, model.score(split.validation.inputs));
-  if (split.test.size() > 0) report.test = measure(split.test, model.score(split.test.inputs));
+  if (split.validation.size() > 0)
+    report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);
+  if (split.test.size() > 0) report.test = measure(model.score(split.test.inputs), split.test.labels, threshold);
   return report;
 }
 
