@@ -84,9 +84,33 @@ Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<i
   return measure(scores, labels, threshold_);
 }
 
-FitReport Detector::fit_split(DatasetSplit split, E2EConvA3& model, float& threshold,
-                              const FitCallbacks& callbacks) const {
+struct FitJob::State {
+  Preset preset;
+  DatasetSplit split;
+  std::unique_ptr<E2EConvA3> model;
+  std::optional<TabularPreprocessor> prep;
   FitReport report;
+  std::unique_ptr<Training> training;  // refers to split and model: declared after them
+};
+
+FitJob::FitJob(std::unique_ptr<State> state) : state_(std::move(state)) {}
+FitJob::FitJob(FitJob&&) noexcept = default;
+FitJob& FitJob::operator=(FitJob&&) noexcept = default;
+FitJob::~FitJob() = default;
+bool FitJob::advance(double seconds) {
+  CA3_CHECK(state_, "this fit has already been finished");
+  return state_->training->advance(seconds);
+}
+void FitJob::cancel() {
+  CA3_CHECK(state_, "this fit has already been finished");
+  state_->training->cancel();
+}
+bool FitJob::finished() const { return !state_ || state_->training->finished(); }
+
+FitJob Detector::start_fit(std::unique_ptr<FitJob::State> job, ProgressCallback on_progress) const {
+  DatasetSplit& split = job->split;
+  E2EConvA3& model = *job->model;
+  FitReport& report = job->report;
   report.train_rows = split.train.size(), report.validation_rows = split.validation.size();
   report.test_rows = split.test.size();
   CA3_CHECK(split.train.count(0) > 0, "the training data has no normal samples");
@@ -102,27 +126,60 @@ FitReport Detector::fit_split(DatasetSplit split, E2EConvA3& model, float& thres
                                                   float(preset_.synthetic_mean()), float(preset_.synthetic_sd()));
   }
   TrainOptions options = preset_.train_options();
-  options.on_progress = callbacks.on_progress;
-  options.cancel = callbacks.cancel;
-  report.training = train_model(model, split.train, split.validation, options);
+  options.on_progress = std::move(on_progress);
+  job->preset = preset_;
+  job->training = std::make_unique<Training>(model, split.train, split.validation, options);
+  return FitJob(std::move(job));
+}
+
+FitReport Detector::finish_fit(FitJob job) {
+  CA3_CHECK(job.state_, "this fit has already been finished");
+  while (job.advance(1.0)) {
+  }
+  FitJob::State& s = *job.state_;
+  FitReport report = std::move(s.report);
+  report.training = s.training->result();
+  if (s.prep) report.dropped_columns = s.prep->dropped_columns();
   if (report.training.cancelled) {
     report.cancelled = true;
     return report;
   }
   // Threshold on validation (training data when there is no validation split).
+  E2EConvA3& model = *s.model;
+  const DatasetSplit& split = s.split;
   const Dataset& reference = split.validation.count(0) > 0 ? split.validation : split.train;
   const std::vector<float> reference_scores = model.score(reference.inputs);
-  if (preset_.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)
+  float threshold = 0;
+  if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)
     threshold = threshold_best_f1(reference_scores, reference.labels);
   else
-    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, preset_.threshold_value());
+    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, s.preset.threshold_value());
   if (split.validation.size() > 0)
     report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);
   if (split.test.size() > 0) report.test = measure(model.score(split.test.inputs), split.test.labels, threshold);
+  // Everything that can throw is done: swap the new model in.
+  s.training.reset();
+  preset_ = std::move(s.preset);
+  model_ = std::move(s.model);
+  prep_ = std::move(s.prep);
+  threshold_ = threshold;
+  trained_ = true;
+  training_summary_ = report.to_json();
   return report;
 }
 
-FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& given, const FitCallbacks& callbacks) {
+FitReport Detector::run_fit(FitJob job, const FitCallbacks& callbacks) {
+  while (!job.finished()) {
+    if (callbacks.cancel && callbacks.cancel->load()) {
+      job.cancel();
+      break;
+    }
+    job.advance(0);
+  }
+  return finish_fit(std::move(job));
+}
+
+FitJob Detector::start_fit_table(const CsvTable& table, const TabularOptions& given, ProgressCallback on_progress) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
   TabularOptions options = given;
   options.scaling = preset_.scaling();
@@ -132,37 +189,31 @@ FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& given
   const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, seed,
                                              preset_.validation_fraction(), preset_.test_fraction());
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
-  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
-  const Dataset all{prep.transform(table), labels};
-  DatasetSplit split = stratified_split(all, seed, preset_.validation_fraction(), preset_.test_fraction());
-  std::unique_ptr<E2EConvA3> model = make_model(prep.features());
-  float threshold = threshold_;
-  FitReport report = fit_split(std::move(split), *model, threshold, callbacks);
-  report.dropped_columns = prep.dropped_columns();
-  if (report.cancelled) return report;
-  model_ = std::move(model);
-  prep_ = std::move(prep);
-  threshold_ = threshold;
-  trained_ = true;
-  training_summary_ = report.to_json();
-  return report;
+  auto job = std::make_unique<FitJob::State>();
+  job->prep = TabularPreprocessor::fit(table, rows.train_rows, options);
+  const Dataset all{job->prep->transform(table), labels};
+  job->split = stratified_split(all, seed, preset_.validation_fraction(), preset_.test_fraction());
+  job->model = make_model(job->prep->features());
+  return start_fit(std::move(job), std::move(on_progress));
 }
 
-FitReport Detector::fit_images(const Dataset& images, const FitCallbacks& callbacks) {
+FitJob Detector::start_fit_images(const Dataset& images, ProgressCallback on_progress) const {
   CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot train on images");
   images.check();
   CA3_CHECK(images.size() >= 10, "too few images to train on: ", images.size(), " (at least 10 are needed)");
-  std::unique_ptr<E2EConvA3> model = make_model(0);
-  model->check_inputs(images.inputs);
-  DatasetSplit split = stratified_split(images, preset_.seed(), preset_.validation_fraction(), preset_.test_fraction());
-  float threshold = threshold_;
-  FitReport report = fit_split(std::move(split), *model, threshold, callbacks);
-  if (report.cancelled) return report;
-  model_ = std::move(model);
-  threshold_ = threshold;
-  trained_ = true;
-  training_summary_ = report.to_json();
-  return report;
+  auto job = std::make_unique<FitJob::State>();
+  job->model = make_model(0);
+  job->model->check_inputs(images.inputs);
+  job->split = stratified_split(images, preset_.seed(), preset_.validation_fraction(), preset_.test_fraction());
+  return start_fit(std::move(job), std::move(on_progress));
+}
+
+FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& options, const FitCallbacks& callbacks) {
+  return run_fit(start_fit_table(table, options, callbacks.on_progress), callbacks);
+}
+
+FitReport Detector::fit_images(const Dataset& images, const FitCallbacks& callbacks) {
+  return run_fit(start_fit_images(images, callbacks.on_progress), callbacks);
 }
 
 Tensor Detector::prepare_table(const CsvTable& table) const {

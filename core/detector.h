@@ -12,6 +12,11 @@
 //   std::vector<float> scores = detector.score_table(new_rows);   // flagged: score >= threshold()
 //   write_binary_file("model.ca3", detector.save());
 //   Detector again = Detector::load(bytes.data(), bytes.size());
+//
+// Fitting in slices (the wasm module's worker yields between slices so it can cancel):
+//   FitJob job = detector.start_fit_table(table, options, on_progress);
+//   while (job.advance(0.1)) { /* ...; job.cancel() to stop */ }
+//   FitReport report = detector.finish_fit(std::move(job));  // swaps the model in unless cancelled
 #pragma once
 
 #include <atomic>
@@ -55,6 +60,25 @@ struct FitCallbacks {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// A fit in progress: the new model trains aside; the detector that started it is untouched until
+// Detector::finish_fit.
+class FitJob {
+ public:
+  FitJob(FitJob&&) noexcept;
+  FitJob& operator=(FitJob&&) noexcept;
+  ~FitJob();
+  // Trains for about `seconds` (at least one step); true while there is work left.
+  bool advance(double seconds);
+  void cancel();  // finish_fit will then report cancelled and keep the detector's model
+  bool finished() const;
+
+ private:
+  friend class Detector;
+  struct State;
+  explicit FitJob(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 class Detector {
  public:
   explicit Detector(Preset preset);
@@ -66,6 +90,13 @@ class Detector {
   FitReport fit_table(const CsvTable& table, const TabularOptions& options, const FitCallbacks& callbacks = {});
   // Images [N,H,W,C] in [0,1] of the preset's size, labels 0/1.
   FitReport fit_images(const Dataset& images, const FitCallbacks& callbacks = {});
+  // The same in slices (see the top of this file). Data checks throw here, before any training.
+  using ProgressCallback = std::function<void(const TrainProgress&)>;
+  FitJob start_fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress = {}) const;
+  FitJob start_fit_images(const Dataset& images, ProgressCallback on_progress = {}) const;
+  // Picks the threshold on validation, measures on test and replaces the model -- unless the job
+  // was cancelled. Finishes the job's remaining training first.
+  FitReport finish_fit(FitJob job);
 
   std::vector<float> score_table(const CsvTable& table);
   std::vector<float> score_images(const Tensor& images);
@@ -88,8 +119,9 @@ class Detector {
   static Detector load(const uint8_t* data, size_t size);  // throws saying what is wrong with the bytes
 
  private:
-  // Trains `model` on the split; picks the threshold on validation; measures on test.
-  FitReport fit_split(DatasetSplit split, E2EConvA3& model, float& threshold, const FitCallbacks& callbacks) const;
+  // Adds synthetic anomalies when needed and sets up the training of the job's model.
+  FitJob start_fit(std::unique_ptr<FitJob::State> job, ProgressCallback on_progress) const;
+  FitReport run_fit(FitJob job, const FitCallbacks& callbacks);
   std::unique_ptr<E2EConvA3> make_model(int64_t features) const;
 
   Preset preset_;

@@ -111,6 +111,34 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
             "the CSV has no column 'Cell.size' (the model was trained with it)");
 }
 
+// Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit
+// cancelled mid-epoch keeps the previous model; a finished job cannot be finished twice.
+TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
+  Detector whole(quick_tabular("e2e", 3));
+  const FitReport expected = whole.fit_table(breast_cancer(), breast_cancer_labels());
+  Detector sliced(quick_tabular("e2e", 3));
+  int progress_calls = 0;
+  FitJob job = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), [&](const TrainProgress&) { ++progress_calls; });
+  int slices = 0;
+  while (job.advance(0)) ++slices;  // one step (or epoch end) per slice
+  EXPECT_GT(slices, 3 * 7);         // 3 epochs of 7 batches of 64 (~440 training rows) + epoch ends
+  const FitReport report = sliced.finish_fit(std::move(job));
+  EXPECT_FALSE(report.cancelled);
+  EXPECT_EQ(progress_calls, slices + 1);
+  EXPECT_EQ(report.test.roc_auc, expected.test.roc_auc);
+  EXPECT_EQ(sliced.score_table(breast_cancer()), whole.score_table(breast_cancer()));
+
+  const std::vector<float> before = sliced.score_table(breast_cancer());
+  Detector::ProgressCallback none;
+  FitJob again = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none);
+  again.advance(0), again.advance(0);
+  again.cancel();
+  EXPECT_FALSE(again.advance(0));
+  EXPECT_TRUE(sliced.finish_fit(std::move(again)).cancelled);
+  EXPECT_EQ(sliced.score_table(breast_cancer()), before);
+  EXPECT_EQ(error_of([&] { sliced.finish_fit(std::move(again)); }), "this fit has already been finished");
+}
+
 TEST(ModelFile, RoundTripScoresIdentically) {
   Detector d(quick_tabular("e2e", 3));
   d.fit_table(breast_cancer(), breast_cancer_labels());

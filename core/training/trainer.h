@@ -11,10 +11,17 @@
 //   options.on_progress = [](const TrainProgress& p) { ... };   // each step and each epoch end
 //   options.cancel = &cancel_flag;                              // std::atomic<bool>, checked each step
 //   TrainResult result = train_model(model, split.train, split.validation, options);
+//
+// Training in slices (a host that must stay responsive, e.g. a Web Worker without shared memory,
+// runs a few steps, yields to its event loop, and continues or cancels):
+//   Training training(model, train, validation, options);
+//   while (training.advance(0.1)) { /* handle messages; maybe training.cancel() */ }
+//   TrainResult result = training.result();
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,7 +69,30 @@ struct TrainResult {
   double samples_per_second = 0;    // training throughput over all steps
 };
 
-// Trains `model` in place. Throws ca3::Error on bad data (shapes, labels, no normal sample).
+// A training run that can be advanced a slice at a time. `model`, `train` and `validation` must
+// outlive it. Throws ca3::Error on bad data (shapes, labels, no normal sample) when constructed,
+// and from advance() when training diverges.
+class Training {
+ public:
+  Training(E2EConvA3& model, const Dataset& train, const Dataset& validation, TrainOptions options);
+  ~Training();
+  Training(const Training&) = delete;
+  Training& operator=(const Training&) = delete;
+
+  // Runs training steps (and the validation at each epoch end) for about `seconds` -- at least one
+  // step. Returns true while there is work left. Ignores options.cancel (train_model checks it).
+  bool advance(double seconds);
+  // Stops now: the best weights so far are restored and result().cancelled is set.
+  void cancel();
+  bool finished() const;
+  const TrainResult& result() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Trains `model` in place, checking options.cancel before each step. Throws ca3::Error on bad data.
 TrainResult train_model(E2EConvA3& model, const Dataset& train, const Dataset& validation, const TrainOptions& options);
 
 }  // namespace ca3
