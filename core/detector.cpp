@@ -232,6 +232,18 @@ std::vector<float> Detector::score_inputs(const Tensor& inputs) {
   CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
   return model().score(inputs);
 }
+Tensor Detector::reconstruct(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().reconstruct(inputs);
+}
+E2EConvA3::AlarmInput Detector::alarm_input(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().alarm_input(inputs);
+}
+Tensor Detector::explain(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().explain(inputs);
+}
 std::vector<float> Detector::score_table(const CsvTable& table) { return score_inputs(prepare_table(table)); }
 std::vector<float> Detector::score_images(const Tensor& images) {
   CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot score images");

@@ -103,6 +103,11 @@ class Detector {
   std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
   Tensor prepare_table(const CsvTable& table) const;      // CSV -> model inputs
   std::vector<int> table_labels(const CsvTable& table) const;  // with the label options it was trained with
+  // Why a sample scores as it does, for model inputs (images, or prepare_table's rows): the
+  // reconstruction, the alarm network's input stack and the gradient x input attribution.
+  Tensor reconstruct(const Tensor& inputs);
+  E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
+  Tensor explain(const Tensor& inputs);
   // ROC-AUC, average precision and the confusion matrix at threshold().
   Metrics evaluate(const std::vector<float>& scores, const std::vector<int>& labels) const;
 

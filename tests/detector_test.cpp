@@ -139,6 +139,58 @@ TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
   EXPECT_EQ(error_of([&] { sliced.finish_fit(std::move(again)); }), "this fit has already been finished");
 }
 
+// The views behind "why is this flagged": reconstruction (its error is the reconstruction score),
+// the alarm's input stack (shape and layer channels), and gradient x input checked against
+// central finite differences of the score.
+TEST(Detector, ReconstructionActivationsAndExplanation) {
+  Detector d(quick_tabular("e2e", 3));
+  d.fit_table(breast_cancer(), breast_cancer_labels());
+  const Tensor all = d.prepare_table(breast_cancer());
+  const int64_t features = all.dim(1);
+  Tensor rows({4, features});
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t f = 0; f < features; ++f) rows.mutable_data()[r * features + f] = all.data()[(r * 97) * features + f];
+
+  const Tensor reconstruction = d.reconstruct(rows);
+  ASSERT_EQ(reconstruction.shape(), rows.shape());
+  const std::vector<float> errors = d.model().reconstruction_error(rows);
+  for (int64_t r = 0; r < 4; ++r) {
+    double se = 0;
+    for (int64_t f = 0; f < features; ++f) {
+      const double diff = reconstruction.data()[r * features + f] - rows.data()[r * features + f];
+      se += diff * diff;
+    }
+    EXPECT_NEAR(se / double(features), errors[size_t(r)], 1e-5);
+  }
+
+  const E2EConvA3::AlarmInput stack = d.alarm_input(rows);
+  EXPECT_EQ(stack.layer_channels, (std::vector<int64_t>{32, 64}));  // the tabular preset's encoder
+  ASSERT_EQ(stack.stack.shape().size(), 3u);
+  EXPECT_EQ(stack.stack.dim(0), 4);
+  EXPECT_EQ(stack.stack.dim(2), 96);
+
+  const Tensor attribution = d.explain(rows);
+  ASSERT_EQ(attribution.shape(), rows.shape());
+  const float h = 1e-2f;
+  int checked = 0;
+  for (int64_t r = 0; r < 4; ++r)
+    for (int64_t f = 0; f < features; ++f) {
+      const float x = rows.data()[r * features + f];
+      if (std::abs(x) < 0.2f) continue;  // gradient x input is tiny there; compare where it matters
+      Tensor one({1, features});
+      std::memcpy(one.mutable_data(), rows.data() + r * features, size_t(features) * sizeof(float));
+      one.mutable_data()[f] = x + h;
+      const double up = d.score_inputs(one)[0];
+      one.mutable_data()[f] = x - h;
+      const double down = d.score_inputs(one)[0];
+      const double numeric = (up - down) / (2 * h) * x;
+      EXPECT_NEAR(attribution.data()[r * features + f], numeric, 2e-3 + 0.05 * std::abs(numeric))
+          << "row " << r << " feature " << f;
+      ++checked;
+    }
+  EXPECT_GT(checked, 10);
+}
+
 TEST(ModelFile, RoundTripScoresIdentically) {
   Detector d(quick_tabular("e2e", 3));
   d.fit_table(breast_cancer(), breast_cancer_labels());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "core/error.h"
 #include "core/ops/ops.h"
@@ -98,10 +99,12 @@ LossParts E2EConvA3::loss(const Tensor& inputs, const std::vector<int>& labels, 
 }
 
 std::vector<float> E2EConvA3::inference(const Tensor& inputs, int64_t batch_size,
-                                        const std::function<std::vector<float>(const Tensor&)>& per_batch) {
+                                        const std::function<std::vector<float>(const Tensor&)>& per_batch,
+                                        bool gradients) {
   check_inputs(inputs);
   CA3_CHECK(batch_size > 0, "batch size must be positive");
-  NoGradGuard no_grad;
+  std::optional<NoGradGuard> no_grad;
+  if (!gradients) no_grad.emplace();
   // Eval mode for the duration, restored even when a batch throws.
   struct EvalMode {
     Module& model;
@@ -140,6 +143,57 @@ std::vector<float> E2EConvA3::reconstruction_error(const Tensor& inputs, int64_t
     Var x(batch);
     return mse_per_sample(run(x, false).reconstruction, x).value().to_vector();
   });
+}
+
+namespace {
+Tensor tensor_from(std::vector<float> values, Shape shape) {
+  Tensor t(std::move(shape));
+  CA3_ASSERT(int64_t(values.size()) == t.numel());
+  std::copy(values.begin(), values.end(), t.mutable_data());
+  return t;
+}
+}  // namespace
+
+Tensor E2EConvA3::reconstruct(const Tensor& inputs, int64_t batch_size) {
+  std::vector<float> values = inference(inputs, batch_size, [&](const Tensor& batch) {
+    return run(Var(batch), false).reconstruction.value().to_vector();
+  });
+  return tensor_from(std::move(values), inputs.shape());
+}
+
+E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch_size) {
+  AlarmInput out;
+  Shape stack_shape;
+  std::vector<float> values = inference(inputs, batch_size, [&](const Tensor& batch) {
+    const ModelForward f = run(Var(batch), false);
+    if (stack_shape.empty()) {
+      stack_shape = f.alarm_input.shape();
+      for (const Var& a : f.activations) out.layer_channels.push_back(a.shape().back());
+    }
+    return f.alarm_input.value().to_vector();
+  });
+  stack_shape[0] = inputs.dim(0);
+  out.stack = tensor_from(std::move(values), stack_shape);
+  return out;
+}
+
+Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
+  const bool reconstruction = options_.variant == Variant::reconstruction_only;
+  std::vector<float> values = inference(
+      inputs, batch_size,
+      [&](const Tensor& batch) {
+        Var x(batch, true);
+        const ModelForward f = run(x, false);
+        // The score of each sample depends on that sample only (eval mode), so the gradient of the
+        // batch's summed score holds each sample's own gradient.
+        sum(reconstruction ? mse_per_sample(f.reconstruction, x) : sigmoid(f.logits)).backward();
+        std::vector<float> attribution = x.grad().to_vector();
+        for (size_t i = 0; i < attribution.size(); ++i) attribution[i] *= batch.data()[i];
+        zero_grad();
+        return attribution;
+      },
+      true);
+  return tensor_from(std::move(values), inputs.shape());
 }
 
 std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {

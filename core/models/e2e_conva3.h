@@ -89,6 +89,19 @@ class E2EConvA3 : public Module {
   std::vector<float> alarm_probability(const Tensor& inputs, int64_t batch_size = 256);
   std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 256);
 
+  // What the page shows about *why* (eval mode, no sampling):
+  // the target's reconstruction, same shape as `inputs`;
+  Tensor reconstruct(const Tensor& inputs, int64_t batch_size = 256);
+  // the alarm network's input -- the encoder activations pooled to one size and stacked:
+  // [N, h, w, C] (images) or [N, l, C] (rows), with the channels each encoder layer contributes;
+  struct AlarmInput {
+    Tensor stack;
+    std::vector<int64_t> layer_channels;
+  };
+  AlarmInput alarm_input(const Tensor& inputs, int64_t batch_size = 256);
+  // attribution of the score to each input element: d score / d input x input (gradient x input).
+  Tensor explain(const Tensor& inputs, int64_t batch_size = 64);
+
   // Parameters of the target network / the alarm network (A3's two stages train them apart).
   std::vector<Var> target_parameters() const;
   std::vector<Var> alarm_parameters() const;
@@ -101,9 +114,11 @@ class E2EConvA3 : public Module {
  protected:
   // z = mu + exp(log_var / 2) * noise when sampling, else mu.
   Var latent(const Var& mu, const Var& log_variance, bool sample);
-  // Runs `per_batch` over batches of `inputs` in eval mode without gradients.
+  // Runs `per_batch` over batches of `inputs` in eval mode (without recording gradients unless
+  // `gradients`), concatenating the results.
   std::vector<float> inference(const Tensor& inputs, int64_t batch_size,
-                               const std::function<std::vector<float>(const Tensor&)>& per_batch);
+                               const std::function<std::vector<float>(const Tensor&)>& per_batch,
+                               bool gradients = false);
 
   E2EOptions options_;
   Rng noise_rng_;
