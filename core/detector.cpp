@@ -1,6 +1,7 @@
 #include "core/detector.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
@@ -333,6 +334,21 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   d.model_->eval();
   d.trained_ = true;
   return d;
+}
+
+CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold) {
+  CA3_CHECK(scores.size() == table.rows.size(), scores.size(), " scores for ", table.rows.size(), " rows");
+  const bool taken = table.find_column("score") >= 0 || table.find_column("flag") >= 0;
+  CsvTable out = table;
+  out.header.push_back(taken ? "ca3_score" : "score");
+  out.header.push_back(taken ? "ca3_flag" : "flag");
+  char text[32];
+  for (size_t i = 0; i < out.rows.size(); ++i) {
+    std::snprintf(text, sizeof text, "%.9g", double(scores[i]));
+    out.rows[i].push_back(text);
+    out.rows[i].push_back(scores[i] >= threshold ? "1" : "0");
+  }
+  return out;
 }
 
 }  // namespace ca3

@@ -141,4 +141,18 @@ std::string csv_field(const std::string& text, char separator) {
   return out + "\"";
 }
 
+std::string write_csv(const CsvTable& table) {
+  std::string out;
+  auto write_row = [&](const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += table.separator;
+      out += csv_field(fields[i], table.separator);
+    }
+    out += '\n';
+  };
+  write_row(table.header);
+  for (const auto& row : table.rows) write_row(row);
+  return out;
+}
+
 }  // namespace ca3

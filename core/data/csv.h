@@ -34,5 +34,7 @@ CsvTable read_csv_file(const std::string& path, const CsvOptions& options = {});
 
 // Writes one field, quoted when it contains the separator, a quote or a line break.
 std::string csv_field(const std::string& text, char separator = ',');
+// The whole table as CSV text (header first, LF line ends, the table's separator).
+std::string write_csv(const CsvTable& table);
 
 }  // namespace ca3

@@ -83,6 +83,36 @@ double numeric_cell(const CsvTable& table, size_t row, size_t column, const Colu
 
 }  // namespace
 
+nlohmann::json describe_columns(const CsvTable& table, size_t max_values) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    std::map<std::string, int64_t> counts;
+    int64_t missing = 0;
+    bool numeric = true;
+    for (const auto& row : table.rows) {
+      const std::string& cell = row[c];
+      if (is_missing_cell(cell)) {
+        ++missing;
+        continue;
+      }
+      double v;
+      if (numeric && !parse_number(cell, v)) numeric = false;
+      ++counts[cell];
+    }
+    std::vector<std::pair<std::string, int64_t>> values(counts.begin(), counts.end());
+    std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (values.size() > max_values) values.resize(max_values);
+    nlohmann::json top = nlohmann::json::array();
+    for (const auto& [value, count] : values) top.push_back({{"value", value}, {"count", count}});
+    columns.push_back({{"name", table.header[c]},
+                       {"numeric", numeric && missing < int64_t(table.rows.size())},
+                       {"missing", missing},
+                       {"distinct", counts.size()},
+                       {"values", top}});
+  }
+  return {{"rows", table.rows.size()}, {"columns", columns}};
+}
+
 bool is_missing_cell(const std::string& cell) {
   const std::string s = lower(trim(cell));
   return s.empty() || s == "na" || s == "nan" || s == "?" || s == "null" || s == "n/a";

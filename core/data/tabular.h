@@ -81,6 +81,10 @@ class TabularPreprocessor {
 bool is_missing_cell(const std::string& cell);
 // Parses a whole cell (surrounding spaces allowed) as a number; false if it is not one.
 bool parse_number(const std::string& cell, double& value);
+// What a user picks a label column from: per column its name, whether it is numeric (every
+// non-missing cell a number), the missing-cell count, the number of distinct values and the
+// `max_values` most frequent values with their counts (most frequent first).
+nlohmann::json describe_columns(const CsvTable& table, size_t max_values = 20);
 // Standard normal quantile function (inverse CDF), for p in (0, 1).
 double normal_quantile(double p);
 
