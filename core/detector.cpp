@@ -45,15 +45,24 @@ nlohmann::json FitReport::to_json() const {
 }
 
 Detector::Detector(Preset preset) : preset_(std::move(preset)) {
-  if (kind() == ModelKind::image) model_ = make_model(0);
+  if (kind() == ModelKind::image) model_ = make_model(preset_, 0);
 }
 Detector::Detector(Detector&&) noexcept = default;
 Detector& Detector::operator=(Detector&&) noexcept = default;
 Detector::~Detector() = default;
 
-std::unique_ptr<E2EConvA3> Detector::make_model(int64_t features) const {
-  if (kind() == ModelKind::image) return std::make_unique<ImageE2EConvA3>(preset_.image_config());
-  return std::make_unique<TabularE2EConvA3>(preset_.tabular_config(features));
+std::unique_ptr<E2EConvA3> Detector::make_model(const Preset& preset, int64_t features) {
+  if (preset.kind() == ModelKind::image) return std::make_unique<ImageE2EConvA3>(preset.image_config());
+  return std::make_unique<TabularE2EConvA3>(preset.tabular_config(features));
+}
+
+Preset Detector::preset_with(const nlohmann::json& changes) const {
+  if (changes.is_null() || changes.empty()) return preset_;
+  CA3_CHECK(changes.is_object(), "preset changes must be a JSON object");
+  CA3_CHECK(!changes.contains("kind") || changes["kind"] == preset_.json["kind"], "a fit cannot change the detector's kind");
+  nlohmann::json merged = preset_.json;
+  merged.merge_patch(changes);
+  return Preset::from_json(merged);
 }
 
 E2EConvA3& Detector::model() {
@@ -109,6 +118,7 @@ void FitJob::cancel() {
 bool FitJob::finished() const { return !state_ || state_->training->finished(); }
 
 FitJob Detector::start_fit(std::unique_ptr<FitJob::State> job, ProgressCallback on_progress) const {
+  const Preset& preset = job->preset;
   DatasetSplit& split = job->split;
   E2EConvA3& model = *job->model;
   FitReport& report = job->report;
@@ -117,18 +127,17 @@ FitJob Detector::start_fit(std::unique_ptr<FitJob::State> job, ProgressCallback 
   CA3_CHECK(split.train.count(0) > 0, "the training data has no normal samples");
   if (split.train.count(1) == 0 && model.options().variant != Variant::reconstruction_only) {
     // No labelled anomalies: A3's synthetic ones, in training and validation alike.
-    Rng rng(preset_.seed() + 7);
-    const auto count = [&](const Dataset& d) { return int64_t(std::llround(preset_.synthetic_ratio() * double(d.count(0)))); };
+    Rng rng(preset.seed() + 7);
+    const auto count = [&](const Dataset& d) { return int64_t(std::llround(preset.synthetic_ratio() * double(d.count(0)))); };
     report.synthetic_anomalies = count(split.train);
-    split.train = with_synthetic_anomalies(split.train, count(split.train), rng, float(preset_.synthetic_mean()),
-                                           float(preset_.synthetic_sd()));
+    split.train = with_synthetic_anomalies(split.train, count(split.train), rng, float(preset.synthetic_mean()),
+                                           float(preset.synthetic_sd()));
     if (split.validation.count(1) == 0)
       split.validation = with_synthetic_anomalies(split.validation, count(split.validation), rng,
-                                                  float(preset_.synthetic_mean()), float(preset_.synthetic_sd()));
+                                                  float(preset.synthetic_mean()), float(preset.synthetic_sd()));
   }
-  TrainOptions options = preset_.train_options();
+  TrainOptions options = preset.train_options();
   options.on_progress = std::move(on_progress);
-  job->preset = preset_;
   job->training = std::make_unique<Training>(model, split.train, split.validation, options);
   return FitJob(std::move(job));
 }
@@ -180,32 +189,37 @@ FitReport Detector::run_fit(FitJob job, const FitCallbacks& callbacks) {
   return finish_fit(std::move(job));
 }
 
-FitJob Detector::start_fit_table(const CsvTable& table, const TabularOptions& given, ProgressCallback on_progress) const {
+FitJob Detector::start_fit_table(const CsvTable& table, const TabularOptions& given, ProgressCallback on_progress,
+                                 const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
-  TabularOptions options = given;
-  options.scaling = preset_.scaling();
-  options.max_categories = preset_.max_categories();
-  const std::vector<int> labels = tabular_labels(table, options);
-  const uint64_t seed = preset_.seed();
-  const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, seed,
-                                             preset_.validation_fraction(), preset_.test_fraction());
-  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   auto job = std::make_unique<FitJob::State>();
+  job->preset = preset_with(preset_changes);
+  const Preset& preset = job->preset;
+  TabularOptions options = given;
+  options.scaling = preset.scaling();
+  options.max_categories = preset.max_categories();
+  const std::vector<int> labels = tabular_labels(table, options);
+  const uint64_t seed = preset.seed();
+  const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, seed,
+                                             preset.validation_fraction(), preset.test_fraction());
+  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   job->prep = TabularPreprocessor::fit(table, rows.train_rows, options);
   const Dataset all{job->prep->transform(table), labels};
-  job->split = stratified_split(all, seed, preset_.validation_fraction(), preset_.test_fraction());
-  job->model = make_model(job->prep->features());
+  job->split = stratified_split(all, seed, preset.validation_fraction(), preset.test_fraction());
+  job->model = make_model(preset, job->prep->features());
   return start_fit(std::move(job), std::move(on_progress));
 }
 
-FitJob Detector::start_fit_images(const Dataset& images, ProgressCallback on_progress) const {
+FitJob Detector::start_fit_images(const Dataset& images, ProgressCallback on_progress,
+                                  const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot train on images");
   images.check();
   CA3_CHECK(images.size() >= 10, "too few images to train on: ", images.size(), " (at least 10 are needed)");
   auto job = std::make_unique<FitJob::State>();
-  job->model = make_model(0);
+  job->preset = preset_with(preset_changes);
+  job->model = make_model(job->preset, 0);
   job->model->check_inputs(images.inputs);
-  job->split = stratified_split(images, preset_.seed(), preset_.validation_fraction(), preset_.test_fraction());
+  job->split = stratified_split(images, job->preset.seed(), job->preset.validation_fraction(), job->preset.test_fraction());
   return start_fit(std::move(job), std::move(on_progress));
 }
 
@@ -309,7 +323,7 @@ Detector Detector::load(const uint8_t* data, size_t size) {
       d.prep_ = TabularPreprocessor::from_json(meta.at("preprocessing"));
       features = d.prep_->features();
     }
-    d.model_ = d.make_model(features);
+    d.model_ = make_model(d.preset_, features);
     d.threshold_ = meta.at("threshold").get<float>();
     d.training_summary_ = meta.value("training", nlohmann::json());
   } catch (const nlohmann::json::exception& e) {

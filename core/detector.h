@@ -92,8 +92,12 @@ class Detector {
   FitReport fit_images(const Dataset& images, const FitCallbacks& callbacks = {});
   // The same in slices (see the top of this file). Data checks throw here, before any training.
   using ProgressCallback = std::function<void(const TrainProgress&)>;
-  FitJob start_fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress = {}) const;
-  FitJob start_fit_images(const Dataset& images, ProgressCallback on_progress = {}) const;
+  // `preset_changes` (a partial preset, e.g. {"training": {"epochs": 5}, "model": {"gamma": 1}})
+  // apply to this fit and, when it finishes, become the detector's preset.
+  FitJob start_fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress = {},
+                         const nlohmann::json& preset_changes = {}) const;
+  FitJob start_fit_images(const Dataset& images, ProgressCallback on_progress = {},
+                          const nlohmann::json& preset_changes = {}) const;
   // Picks the threshold on validation, measures on test and replaces the model -- unless the job
   // was cancelled. Finishes the job's remaining training first.
   FitReport finish_fit(FitJob job);
@@ -127,7 +131,8 @@ class Detector {
   // Adds synthetic anomalies when needed and sets up the training of the job's model.
   FitJob start_fit(std::unique_ptr<FitJob::State> job, ProgressCallback on_progress) const;
   FitReport run_fit(FitJob job, const FitCallbacks& callbacks);
-  std::unique_ptr<E2EConvA3> make_model(int64_t features) const;
+  static std::unique_ptr<E2EConvA3> make_model(const Preset& preset, int64_t features);
+  Preset preset_with(const nlohmann::json& changes) const;  // this detector's preset with `changes` merged in
 
   Preset preset_;
   std::unique_ptr<E2EConvA3> model_;

@@ -137,6 +137,15 @@ TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
   EXPECT_TRUE(sliced.finish_fit(std::move(again)).cancelled);
   EXPECT_EQ(sliced.score_table(breast_cancer()), before);
   EXPECT_EQ(error_of([&] { sliced.finish_fit(std::move(again)); }), "this fit has already been finished");
+
+  // Preset changes apply to one fit and become the detector's preset when it finishes.
+  const FitReport one_epoch = sliced.finish_fit(
+      sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none, {{"training", {{"epochs", 1}}}}));
+  EXPECT_EQ(one_epoch.training.history.size(), 1u);
+  EXPECT_EQ(sliced.preset().json["training"]["epochs"], 1);
+  EXPECT_EQ(sliced.preset().json["seed"], 1);  // the rest is kept
+  EXPECT_EQ(error_of([&] { sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none, {{"kind", "image"}}); }),
+            "a fit cannot change the detector's kind");
 }
 
 // The views behind "why is this flagged": reconstruction (its error is the reconstruction score),

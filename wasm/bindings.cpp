@@ -100,8 +100,18 @@ val progress_to_js(const ca3::TrainProgress& p) {
   return o;
 }
 
+nlohmann::json json_or_null(const std::string& text) {
+  if (text.empty()) return nullptr;
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw ca3::Error(std::string("preset changes are not valid JSON: ") + e.what());
+  }
+}
+
 ca3::TabularOptions tabular_options_from_json(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text.empty() ? "{}" : text);
+  const nlohmann::json j = text.empty() ? nlohmann::json::object() : nlohmann::json::parse(text);
+  CA3_CHECK(j.is_object(), "table options must be a JSON object");
   ca3::TabularOptions o;
   for (const auto& [key, value] : j.items()) {
     if (key == "labelColumn") o.label_column = value.get<std::string>();
@@ -129,20 +139,23 @@ class WasmDetector {
   }
 
   // ---- fitting, in slices ----
-  void startFitTable(const std::string& csv, const std::string& options_json, val on_progress) {
+  // preset_changes: a partial preset as JSON text ("" = none), e.g. {"training": {"epochs": 5}}.
+  void startFitTable(const std::string& csv, const std::string& options_json, const std::string& preset_changes,
+                     val on_progress) {
     guarded([&] {
       CA3_CHECK(!job_, "a fit is already running: finish or cancel it first");
       const ca3::CsvTable table = ca3::parse_csv(csv);
-      job_.emplace(detector_.start_fit_table(table, tabular_options_from_json(options_json), callback(on_progress)));
+      job_.emplace(detector_.start_fit_table(table, tabular_options_from_json(options_json), callback(on_progress),
+                                             json_or_null(preset_changes)));
     });
   }
-  void startFitImages(const val& images, const val& labels, val on_progress) {
+  void startFitImages(const val& images, const val& labels, const std::string& preset_changes, val on_progress) {
     guarded([&] {
       CA3_CHECK(!job_, "a fit is already running: finish or cancel it first");
       ca3::Dataset data{inputs_from_js(images, detector_.model().sample_shape()), labels_from_js(labels)};
       CA3_CHECK(int64_t(data.labels.size()) == data.inputs.dim(0), data.labels.size(), " labels for ",
                 data.inputs.dim(0), " images");
-      job_.emplace(detector_.start_fit_images(data, callback(on_progress)));
+      job_.emplace(detector_.start_fit_images(data, callback(on_progress), json_or_null(preset_changes)));
     });
   }
   bool advanceFit(double seconds) {
