@@ -1,0 +1,257 @@
+// The SDK in Node (worker_threads), against the built package in sdk/dist + sdk/wasm:
+// training on real data (a CSV from data/, a Fashion-MNIST subset), scores equal to the native
+// `ca3 score` for the same model file, model files crossing between Node and the command line
+// both ways, bad inputs rejected with messages (the detector keeps working), cancel mid-epoch,
+// the threaded and single-thread builds agreeing, and a clear error for a missing / HTML .wasm.
+//
+//   CA3_CLI=build/native-release/ca3 node --test sdk/test/
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+import { Runtime, createDetector, getRuntime, imageSet, imagesToTensor, loadDetector, tableFromCsv } from '../dist/index.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../..');
+const dataDir = process.env.CA3_DATA_DIR ?? join(repo, 'data');
+const cli = process.env.CA3_CLI ?? join(repo, 'build/native-release/ca3');
+const fashionDir = '/usr/share/datasets/fashion-mnist';
+const work = mkdtempSync(join(tmpdir(), 'ca3-sdk-test-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const breastCancer = readFileSync(join(dataDir, 'BreastCancer.csv'), 'utf8');
+const bcLabels = { labelColumn: 'Class', normalValues: ['benign'] };
+
+function readScoresCsv(path) {
+  return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+}
+
+function maxDifference(a, b) {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+// The first `count` Fashion-MNIST training images ([count, 28, 28, 1] in [0, 1]) and classes.
+function fashionMnist(count) {
+  const images = gunzipSync(readFileSync(join(fashionDir, 'train-images-idx3-ubyte.gz')));
+  const labels = gunzipSync(readFileSync(join(fashionDir, 'train-labels-idx1-ubyte.gz')));
+  const pixels = new Float32Array(count * 784);
+  for (let i = 0; i < pixels.length; ++i) pixels[i] = images[16 + i] / 255;
+  return { pixels, classes: Array.from(labels.subarray(8, 8 + count)) };
+}
+
+describe('SDK in Node', () => {
+  let runtime;
+  before(async () => {
+    runtime = await getRuntime();
+  });
+
+  test('picks the threaded build in Node and reports it', () => {
+    assert.equal(runtime.build, 'threads');
+    assert.ok(runtime.threads >= 1 && runtime.threads <= 4);
+  });
+
+  test('describes a CSV with the core parser', async () => {
+    const d = await runtime.describeCsv(breastCancer);
+    assert.equal(d.rows, 699);
+    const cls = d.columns.find((c) => c.name === 'Class');
+    assert.equal(cls.numeric, false);
+    assert.deepEqual(cls.values.map((v) => v.value), ['benign', 'malignant']);
+    assert.deepEqual(cls.values.map((v) => v.count), [458, 241]);
+  });
+
+  test('trains on Breast Cancer, scores, evaluates, explains, and a Node model scores the same natively', async () => {
+    const detector = await createDetector({ preset: 'tabular' });
+    const epochs = [];
+    const report = await detector.fit(tableFromCsv(breastCancer, bcLabels), {
+      epochs: 15,
+      onProgress: (p) => p.epochEnd && epochs.push(p),
+    });
+    assert.equal(report.cancelled, false);
+    assert.ok(report.test.roc_auc >= 0.97, `test ROC-AUC ${report.test.roc_auc}`);
+    assert.equal(epochs.length, report.epochs);
+    assert.ok(epochs.every((p) => p.validationAuc > 0.9 && p.samplesPerSecond > 0));
+    assert.equal(detector.trained, true);
+    assert.deepEqual(detector.inputShape, [9]);
+
+    const scores = await detector.score(tableFromCsv(breastCancer));
+    assert.equal(scores.length, 699);
+    const metrics = await detector.evaluate(tableFromCsv(breastCancer));
+    assert.ok(metrics.roc_auc >= 0.97);
+    const flagged = scores.filter((s) => s >= detector.threshold).length;
+    assert.equal(metrics.confusion_matrix.true_positives + metrics.confusion_matrix.false_positives, flagged);
+    const scored = (await detector.scoredCsv(tableFromCsv(breastCancer))).trim().split('\n');
+    assert.match(scored[0], /,Class,score,flag$/);
+    assert.equal(scored.length, 700);
+
+    const stack = await detector.activations(tableFromCsv(breastCancer));
+    assert.deepEqual(stack.layerChannels, [32, 64]);
+    assert.equal(stack.shape[0], 699);
+    assert.equal(stack.shape[2], 96);
+    const attribution = await detector.explain(tableFromCsv(breastCancer));
+    assert.deepEqual(attribution.shape, [699, 9]);
+    assert.ok(attribution.values.some((v) => v !== 0));
+    const rec = await detector.reconstruct(tableFromCsv(breastCancer));
+    assert.deepEqual(rec.shape, [699, 9]);
+    assert.equal(rec.inputs.length, 699 * 9);
+
+    // Saved in Node -> scored by the native command line: the same scores.
+    const modelPath = join(work, 'node-made.ca3');
+    writeFileSync(modelPath, await detector.save());
+    const csvPath = join(work, 'scores-native.csv');
+    execFileSync(cli, ['score', '--model', modelPath, '--data', join(dataDir, 'BreastCancer.csv'), '--out', csvPath, '--quiet']);
+    const difference = maxDifference(scores, readScoresCsv(csvPath));
+    console.log(`  Node-made model: native vs SDK scores, largest difference ${difference.toExponential(2)}`);
+    assert.ok(difference <= 1e-5);
+    await detector.dispose();
+  });
+
+  test('a natively trained model loads in Node with the native scores (within 1e-5)', async () => {
+    const modelPath = join(work, 'native-made.ca3');
+    execFileSync(cli, ['train', '--data', join(dataDir, 'Ionosphere.csv'), '--label-column', 'Class', '--normal', 'good',
+      '--epochs', '5', '--quiet', '--out', modelPath]);
+    const csvPath = join(work, 'iono-native.csv');
+    execFileSync(cli, ['score', '--model', modelPath, '--data', join(dataDir, 'Ionosphere.csv'), '--out', csvPath, '--quiet']);
+    const detector = await loadDetector(readFileSync(modelPath));
+    assert.equal(detector.kind, 'tabular');
+    const scores = await detector.score(tableFromCsv(readFileSync(join(dataDir, 'Ionosphere.csv'), 'utf8')));
+    const difference = maxDifference(scores, readScoresCsv(csvPath));
+    console.log(`  native-made Ionosphere model: SDK vs native scores, largest difference ${difference.toExponential(2)}`);
+    assert.ok(difference <= 1e-5);
+    await detector.dispose();
+  });
+
+  test('the demo image model scores Fashion-MNIST as the command line did', async () => {
+    const detector = await loadDetector(readFileSync(join(repo, 'models/demo/fashion-mnist-tshirt.ca3')));
+    assert.equal(detector.kind, 'image');
+    assert.deepEqual(detector.inputShape, [28, 28, 1]);
+    const { pixels } = fashionMnist(200);
+    const scores = await detector.score(imageSet(pixels));
+    const difference = maxDifference(scores, readScoresCsv(join(repo, 'models/demo/fashion-mnist-tshirt.scores.csv')));
+    assert.ok(difference <= 1e-5, `largest difference ${difference}`);
+    // The same image given as RGBA pixels at 56x56 (each pixel doubled), resized by the SDK.
+    const rgba = new Uint8ClampedArray(56 * 56 * 4);
+    for (let y = 0; y < 56; ++y)
+      for (let x = 0; x < 56; ++x) {
+        const v = Math.round(pixels[(y >> 1) * 28 + (x >> 1)] * 255);
+        rgba.set([v, v, v, 255], (y * 56 + x) * 4);
+      }
+    const resized = imagesToTensor([{ width: 56, height: 56, data: rgba }], { width: 28, height: 28, channels: 1 });
+    assert.ok(maxDifference(resized, pixels.subarray(0, 784)) < 1e-2);
+    const activations = await detector.activations(imageSet(pixels.subarray(0, 784 * 2)));
+    assert.deepEqual(activations.layerChannels, [16, 32]);
+    assert.deepEqual(activations.shape, [2, 14, 14, 48]);  // conv outputs 28x28x16 and 14x14x32, pooled to 14x14
+    const attribution = await detector.explain(imageSet(pixels.subarray(0, 784)));
+    assert.deepEqual(attribution.shape, [1, 28, 28, 1]);
+    await detector.dispose();
+  });
+
+  test('trains on a Fashion-MNIST subset (T-shirt normal, the other classes anomalies)', async () => {
+    const { pixels, classes } = fashionMnist(2500);
+    const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
+    const detector = await createDetector({ preset: 'fashion-mnist-small' });
+    const report = await detector.fit(imageSet(pixels, labels), { epochs: 3 });
+    console.log(`  Fashion-MNIST 2500 images, 3 epochs: test ROC-AUC ${report.test.roc_auc.toFixed(4)}, ` +
+      `${report.samples_per_second.toFixed(0)} samples/s (${runtime.build}, ${runtime.threads} threads)`);
+    assert.ok(report.test.roc_auc >= 0.9, `test ROC-AUC ${report.test.roc_auc}`);
+    await detector.dispose();
+  });
+
+  test('bad inputs reject with messages and the detector keeps working', async () => {
+    const detector = await createDetector({ preset: 'tabular' });
+    await detector.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
+    const before = await detector.score(tableFromCsv(breastCancer));
+    await assert.rejects(detector.fit(tableFromCsv('a,b,Class\n1,2,x\n3,4\n', { labelColumn: 'Class', normalValues: ['x'] })),
+      { message: 'CSV line 3: 2 fields, the header has 3' });
+    await assert.rejects(detector.fit(tableFromCsv(breastCancer, { labelColumn: 'Diagnosis', normalValues: ['benign'] })),
+      /CSV has no column 'Diagnosis'/);
+    await assert.rejects(detector.score(tableFromCsv('Cl.thickness,Class\n1,benign\n')), /no column 'Cell.size'/);
+    await assert.rejects(loadDetector(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), /not a CA3 model file|model file/);
+    const bytes = await detector.save();
+    await assert.rejects(loadDetector(bytes.subarray(0, bytes.length - 100)), /truncated/);
+    const corrupt = bytes.slice();
+    corrupt[corrupt.length - 200] ^= 0xff;
+    await assert.rejects(loadDetector(corrupt), /corrupt|checksum|CRC/i);
+    await assert.rejects(createDetector({ preset: 'no-such-preset' }), /unknown preset 'no-such-preset'/);
+    await assert.rejects(createDetector({ preset: { kind: 'tabular', training: { epochz: 3 } } }), /unknown key/);
+    assert.deepEqual(await detector.score(tableFromCsv(breastCancer)), before);
+
+    const images = await createDetector({ preset: 'fashion-mnist-small' });
+    const { pixels } = fashionMnist(20);
+    const labels = new Int32Array(20).fill(0, 0, 10).fill(1, 10);
+    await assert.rejects(images.fit(imageSet(pixels.subarray(0, 784 * 20 - 5), labels)), /not a whole number of samples/);
+    const withNaN = pixels.slice();
+    withNaN[1000] = NaN;
+    await assert.rejects(images.fit(imageSet(withNaN, labels)), /sample 1, value 216 is not a finite number/);
+    await assert.rejects(images.fit(imageSet(pixels, labels.subarray(0, 19))), /19 labels for 20 images/);
+    await assert.rejects(images.score(imageSet(pixels)), /not trained/);
+    await assert.rejects(images.fit(tableFromCsv(breastCancer, bcLabels)), /image detector: it cannot train on a CSV/);
+    await images.dispose();
+    await detector.dispose();
+    await assert.rejects(detector.score(tableFromCsv(breastCancer)), /disposed/);
+  });
+
+  test('cancel mid-epoch keeps the previous model; a score sent during a fit waits for it', async () => {
+    const detector = await createDetector({ preset: 'fashion-mnist-small' });
+    const { pixels, classes } = fashionMnist(600);
+    const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
+    await detector.fit(imageSet(pixels, labels), { epochs: 1 });
+    const before = await detector.score(imageSet(pixels.subarray(0, 784 * 50)));
+
+    const controller = new AbortController();
+    let steps = 0;
+    const fit = detector.fit(imageSet(pixels, labels), {
+      epochs: 5,
+      signal: controller.signal,
+      onProgress: (p) => {
+        steps = p.step;
+        if (p.epoch === 1 && p.step >= 1) controller.abort();
+      },
+    });
+    const scoreDuringFit = detector.score(imageSet(pixels.subarray(0, 784 * 50)));
+    await assert.rejects(fit, (e) => e.name === 'AbortError' && e.report.cancelled === true);
+    assert.ok(steps < 4, `cancelled after step ${steps} of epoch 1`);
+    assert.deepEqual(await scoreDuringFit, before);
+    assert.deepEqual(await detector.score(imageSet(pixels.subarray(0, 784 * 50))), before);
+    await detector.dispose();
+  });
+
+  test('the threaded and single-thread builds give the same scores', async () => {
+    const single = await Runtime.start({ build: 'single' });
+    try {
+      assert.equal(single.build, 'single');
+      assert.equal(single.threads, 1);
+      const bytes = readFileSync(join(repo, 'models/demo/breast-cancer.ca3'));
+      const a = await (await runtime.loadDetector(bytes)).score(tableFromCsv(breastCancer));
+      const b = await (await single.loadDetector(bytes)).score(tableFromCsv(breastCancer));
+      assert.ok(maxDifference(a, b) <= 1e-6);
+      // Training gives the same model in both (same seed, deterministic kernels): compare scores.
+      const fitScores = async (rt) => {
+        const d = await rt.createDetector({ preset: 'tabular' });
+        await d.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
+        return d.score(tableFromCsv(breastCancer));
+      };
+      const difference = maxDifference(await fitScores(runtime), await fitScores(single));
+      console.log(`  trained in both builds: largest score difference ${difference.toExponential(2)}`);
+      assert.ok(difference <= 1e-4);
+    } finally {
+      single.close();
+    }
+  });
+
+  test('a missing or HTML .wasm file is reported clearly', async () => {
+    const empty = mkdtempSync(join(work, 'empty-'));
+    await assert.rejects(Runtime.start({ build: 'single', wasmBaseUrl: new URL(`file://${empty}/`) }),
+      /could not start the single build: the CA3 module file .*ca3-single\.js is missing/);
+    writeFileSync(join(empty, 'ca3-single.js'), '// placeholder');
+    writeFileSync(join(empty, 'ca3-single.wasm'), '<!DOCTYPE html><html><body>Not found</body></html>');
+    await assert.rejects(Runtime.start({ build: 'single', wasmBaseUrl: new URL(`file://${empty}/`) }),
+      /ca3-single\.wasm is not a WebAssembly file \(the server answered with an HTML page/);
+  });
+});
