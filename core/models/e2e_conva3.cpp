@@ -128,7 +128,7 @@ std::vector<float> E2EConvA3::inference(const Tensor& inputs, int64_t batch_size
 
 std::vector<float> E2EConvA3::alarm_probability(const Tensor& inputs, int64_t batch_size) {
   return inference(inputs, batch_size, [&](const Tensor& batch) {
-    const Tensor logits = run(Var(batch), false).logits.value();
+    const Tensor logits = run(Var(batch), false, false).logits.value();
     std::vector<float> p(size_t(logits.numel()));
     for (size_t i = 0; i < p.size(); ++i) {
       const float z = logits.at(int64_t(i));
@@ -165,7 +165,7 @@ E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch
   AlarmInput out;
   Shape stack_shape;
   std::vector<float> values = inference(inputs, batch_size, [&](const Tensor& batch) {
-    const ModelForward f = run(Var(batch), false);
+    const ModelForward f = run(Var(batch), false, false);
     if (stack_shape.empty()) {
       stack_shape = f.alarm_input.shape();
       for (const Var& a : f.activations) out.layer_channels.push_back(a.shape().back());
@@ -183,7 +183,7 @@ Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
       inputs, batch_size,
       [&](const Tensor& batch) {
         Var x(batch, true);
-        const ModelForward f = run(x, false);
+        const ModelForward f = run(x, false, reconstruction);
         // The score of each sample depends on that sample only (eval mode), so the gradient of the
         // batch's summed score holds each sample's own gradient.
         sum(reconstruction ? mse_per_sample(f.reconstruction, x) : sigmoid(f.logits)).backward();

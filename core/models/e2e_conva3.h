@@ -77,8 +77,11 @@ class E2EConvA3 : public Module {
   // Shape of one sample: {H, W, C} for images, {features} for rows.
   virtual Shape sample_shape() const = 0;
   // Runs target and alarm. `sample` draws the VAE's latent noise (training); otherwise the mean.
-  virtual ModelForward run(const Var& inputs, bool sample) = 0;
-  Var forward(const Var& inputs) override { return run(inputs, is_training()).logits; }
+  // Without `reconstruct` the decoder is skipped (reconstruction, mu, log_variance undefined):
+  // the alarm's score needs only the encoder.
+  virtual ModelForward run(const Var& inputs, bool sample, bool reconstruct) = 0;
+  ModelForward run(const Var& inputs, bool sample) { return run(inputs, sample, true); }
+  Var forward(const Var& inputs) override { return run(inputs, is_training(), true).logits; }
 
   // Loss of a batch [N, sample_shape...]; labels 0 normal, 1 anomaly.
   LossParts loss(const Tensor& inputs, const std::vector<int>& labels, LossTerms terms = {});

@@ -85,7 +85,7 @@ ImageE2EConvA3::ImageE2EConvA3(ImageModelConfig config) : E2EConvA3(config.commo
                                                                             Init::xavier_uniform));
 }
 
-ModelForward ImageE2EConvA3::run(const Var& images, bool sample) {
+ModelForward ImageE2EConvA3::run(const Var& images, bool sample, bool reconstruct) {
   ModelForward out;
   Var x = images;
   for (size_t i = 0; i < encoder_convs_.size(); ++i) {
@@ -93,15 +93,17 @@ ModelForward ImageE2EConvA3::run(const Var& images, bool sample) {
     out.activations.push_back(activation);
     x = encoder_norms_[i]->forward(max_pool2d(activation, 2));
   }
-  Var z = x;
-  if (options_.variational) {
-    out.mu = latent_mu_->forward(x);
-    out.log_variance = latent_log_variance_->forward(x);
-    z = latent(out.mu, out.log_variance, sample);
+  if (reconstruct) {
+    Var z = x;
+    if (options_.variational) {
+      out.mu = latent_mu_->forward(x);
+      out.log_variance = latent_log_variance_->forward(x);
+      z = latent(out.mu, out.log_variance, sample);
+    }
+    Var y = z;
+    for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
+    out.reconstruction = sigmoid(output_layer_->forward(y));
   }
-  Var y = z;
-  for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
-  out.reconstruction = sigmoid(output_layer_->forward(y));
 
   const Var& last = out.activations.back();
   std::vector<Var> pooled;

@@ -31,7 +31,8 @@ class ImageE2EConvA3 : public E2EConvA3 {
   explicit ImageE2EConvA3(ImageModelConfig config);
   const ImageModelConfig& config() const { return config_; }
   Shape sample_shape() const override { return {config_.height, config_.width, config_.channels}; }
-  ModelForward run(const Var& images, bool sample) override;
+  ModelForward run(const Var& images, bool sample, bool reconstruct) override;
+  using E2EConvA3::run;
 
  private:
   ImageModelConfig config_;

@@ -76,7 +76,7 @@ TabularE2EConvA3::TabularE2EConvA3(TabularModelConfig config)
                                   std::make_shared<Linear>(alarm_in * alarm_length, 1, rng, true, Init::xavier_uniform));
 }
 
-ModelForward TabularE2EConvA3::run(const Var& rows, bool sample) {
+ModelForward TabularE2EConvA3::run(const Var& rows, bool sample, bool reconstruct) {
   ModelForward out;
   const int64_t k = config_.soft_order_channels, length = config_.soft_order_length;
   Var x = elu(soft_order_->forward(rows));            // [N, k*L]
@@ -86,16 +86,18 @@ ModelForward TabularE2EConvA3::run(const Var& rows, bool sample) {
     out.activations.push_back(activation);
     x = encoder_norms_[i]->forward(max_pool1d(activation, 2));
   }
-  Var z = x;
-  if (options_.variational) {
-    out.mu = latent_mu_->forward(x);
-    out.log_variance = latent_log_variance_->forward(x);
-    z = latent(out.mu, out.log_variance, sample);
+  if (reconstruct) {
+    Var z = x;
+    if (options_.variational) {
+      out.mu = latent_mu_->forward(x);
+      out.log_variance = latent_log_variance_->forward(x);
+      z = latent(out.mu, out.log_variance, sample);
+    }
+    Var y = z;
+    for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
+    y = decoder_output_->forward(y);                                            // [N, L, k]
+    out.reconstruction = output_layer_->forward(reshape(y, {-1, length * k}));  // [N, d]
   }
-  Var y = z;
-  for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
-  y = decoder_output_->forward(y);                               // [N, L, k]
-  out.reconstruction = output_layer_->forward(reshape(y, {-1, length * k}));  // [N, d]
 
   const int64_t smallest = out.activations.back().dim(1);
   std::vector<Var> pooled;

@@ -35,7 +35,8 @@ class TabularE2EConvA3 : public E2EConvA3 {
   explicit TabularE2EConvA3(TabularModelConfig config);
   const TabularModelConfig& config() const { return config_; }
   Shape sample_shape() const override { return {config_.features}; }
-  ModelForward run(const Var& rows, bool sample) override;
+  ModelForward run(const Var& rows, bool sample, bool reconstruct) override;
+  using E2EConvA3::run;
 
  private:
   TabularModelConfig config_;

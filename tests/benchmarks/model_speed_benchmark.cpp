@@ -1,5 +1,7 @@
 // Training speed of an image preset: median samples/s of one end-to-end step (forward, loss,
-// backward, Adam) on real Fashion-MNIST images, the same measurement as torch_e2e.py.
+// backward, Adam) on real Fashion-MNIST images, the same measurement as torch_e2e.py. Then
+// scoring: images/s scoring one batch (median), and the latency of scoring one image (median
+// of 200). Built natively and for wasm (run with tests/wasm/run.mjs), so the figures compare.
 //
 //   model_speed_benchmark PRESET.json [threads] [steps]     -> RESULT {json}
 #include <algorithm>
@@ -50,9 +52,27 @@ int main(int argc, char** argv) {
     step();
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  std::sort(times.begin(), times.end());
-  const double median = times[times.size() / 2];
-  std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_second\": %.2f}\n",
-              preset.name().c_str(), static_cast<long long>(n), threads, double(n) / median);
+  auto median_of = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  const double median = median_of(times);
+
+  model.eval();
+  auto seconds_of = [](auto&& body) {
+    const auto start = std::chrono::steady_clock::now();
+    body();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::vector<double> batch_times, one_times;
+  for (int i = 0; i < 5; ++i) batch_times.push_back(seconds_of([&] { model.score(images.pixels, n); }));
+  Tensor one({1, images.pixels.dim(1), images.pixels.dim(2), images.pixels.dim(3)});
+  std::copy(images.pixels.data(), images.pixels.data() + one.numel(), one.mutable_data());
+  for (int i = 0; i < 10; ++i) model.score(one);
+  for (int i = 0; i < 200; ++i) one_times.push_back(seconds_of([&] { model.score(one); }));
+  std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_second\": %.2f, "
+              "\"score_images_per_second\": %.1f, \"score_one_image_ms\": %.4f}\n",
+              preset.name().c_str(), static_cast<long long>(n), threads, double(n) / median,
+              double(n) / median_of(batch_times), 1000 * median_of(one_times));
   return 0;
 }

@@ -59,6 +59,21 @@ class E2E(nn.Module):
             a_in = c
         self.alarm_out = nn.Linear(a_in * h * w, 1)
 
+    def score(self, x):
+        # What scoring needs: encoder + alarm (as CA3 scores), in eval mode without gradients.
+        acts = []
+        for conv, norm in zip(self.convs, self.norms):
+            a = F.relu(conv(x))
+            acts.append(a)
+            x = norm(F.max_pool2d(a, 2))
+        size = acts[-1].shape[2:]
+        h = torch.cat([F.adaptive_max_pool2d(a, size) for a in acts], 1)
+        for conv, p in zip(self.aconvs, self.apool):
+            h = F.relu(conv(h))
+            if p:
+                h = F.max_pool2d(h, 2)
+        return torch.sigmoid(self.alarm_out(h.flatten(1)))
+
     def forward(self, x):
         acts = []
         for conv, norm in zip(self.convs, self.norms):
@@ -118,5 +133,21 @@ for _ in range(steps):
     step()
     times.append(time.perf_counter() - start)
 median = statistics.median(times)
+
+
+def seconds(body):
+    start = time.perf_counter()
+    body()
+    return time.perf_counter() - start
+
+
+net.eval()
+with torch.no_grad():
+    batch_median = statistics.median(seconds(lambda: net.score(x)) for _ in range(5))
+    one = x[:1].clone()
+    for _ in range(10):
+        net.score(one)
+    one_median = statistics.median(seconds(lambda: net.score(one)) for _ in range(200))
 print("RESULT " + json.dumps({"preset": preset["name"], "batch": n, "threads": threads,
-                              "train_samples_per_second": n / median, "torch": torch.__version__}))
+                              "train_samples_per_second": n / median, "score_images_per_second": n / batch_median,
+                              "score_one_image_ms": 1000 * one_median, "torch": torch.__version__}))
