@@ -1,0 +1,509 @@
+// The demo page: trains and scores images and CSV files in the browser with the CA3 SDK (all
+// work in the SDK's Web Worker) and shows why a sample is flagged. Charts: Chart.js.
+import {
+  Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
+  PointElement, ScatterController, Tooltip,
+} from 'chart.js';
+import { type Detector, type FitReport, type Runtime, getRuntime, imageSet, imagesFromFiles, tableFromCsv } from 'ca3-sdk';
+
+Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
+  PointElement, ScatterController, Tooltip);
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const IMAGE_SIZE = { width: 28, height: 28, channels: 1 };
+const PIXELS = 28 * 28;
+
+let runtime: Runtime;
+let imageDetector: Detector | undefined;
+let tableDetector: Detector | undefined;
+let trainingImages: { pixels: Float32Array; labels: Int32Array } | undefined;
+// Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
+let shown: { pixels: Float32Array; labels?: Int32Array; scores: Float32Array } | undefined;
+let trainCsv: string | undefined;
+let scoredCsvText: string | undefined;
+
+// ---- messages ---------------------------------------------------------------------------------------
+function showError(error: unknown) {
+  const text = error instanceof Error ? error.message : String(error);
+  const box = $('message');
+  box.textContent = text;
+  box.hidden = false;
+  box.className = 'message error';
+}
+function clearMessage() {
+  $('message').hidden = true;
+}
+// Runs an event handler; any error becomes a message on the page (and nothing trained is lost).
+function guard<A extends unknown[]>(handler: (...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    try {
+      clearMessage();
+      await handler(...args);
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      showError(e);
+    }
+  };
+}
+
+// ---- the bundled sample -----------------------------------------------------------------------------
+async function loadSample() {
+  const response = await fetch('samples/fashion-mnist.bin.gz');
+  if (!response.ok || !response.body) throw new Error(`cannot load the sample images (HTTP ${response.status})`);
+  const bytes = new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== 'CA3S') throw new Error('the sample file is damaged');
+  const count = view.getUint32(4, true);
+  const classes = bytes.subarray(16, 16 + count);
+  const raw = bytes.subarray(16 + count);
+  const pixels = new Float32Array(count * PIXELS);
+  for (let i = 0; i < pixels.length; ++i) pixels[i] = raw[i] / 255;
+  const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
+  return { pixels, labels, count };
+}
+
+// ---- charts ---------------------------------------------------------------------------------------------
+const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasElement>('image-loss-chart'), {
+  type: 'line',
+  data: {
+    labels: [],
+    datasets: [
+      { label: 'training loss', data: [], yAxisID: 'loss', borderColor: '#3b6ea5', tension: 0.2 },
+      { label: 'validation ROC-AUC', data: [], yAxisID: 'auc', borderColor: '#c0392b', tension: 0.2 },
+    ],
+  },
+  options: {
+    animation: false,
+    maintainAspectRatio: false,
+    scales: {
+      loss: { type: 'linear', position: 'left', title: { display: true, text: 'loss' } },
+      auc: { type: 'linear', position: 'right', min: 0.5, max: 1, title: { display: true, text: 'ROC-AUC' }, grid: { drawOnChartArea: false } },
+    },
+  },
+});
+
+const rocChart = new Chart<'scatter', { x: number; y: number }[]>($<HTMLCanvasElement>('roc-chart'), {
+  type: 'scatter',
+  data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
+    { label: 'threshold', data: [], pointRadius: 6, backgroundColor: '#c0392b' }] },
+  options: {
+    animation: false,
+    maintainAspectRatio: false,
+    scales: { x: { min: 0, max: 1, title: { display: true, text: 'false positive rate' } },
+      y: { min: 0, max: 1, title: { display: true, text: 'true positive rate' } } },
+  },
+});
+
+const histogramChart = new Chart<'bar', number[], string>($<HTMLCanvasElement>('histogram-chart'), {
+  type: 'bar',
+  data: { labels: [], datasets: [{ label: 'normal', data: [], backgroundColor: '#3b6ea5aa' },
+    { label: 'anomaly', data: [], backgroundColor: '#c0392baa' }] },
+  options: { animation: false, maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'score' } },
+    y: { title: { display: true, text: 'images' } } } },
+});
+
+// ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
+function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
+  const canvas = document.createElement('canvas');
+  canvas.width = width, canvas.height = height;
+  canvas.style.width = `${width * scale}px`;
+  canvas.style.height = `${height * scale}px`;
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(width, height);
+  let max = 1e-12, min = Infinity;
+  for (let i = 0; i < width * height; ++i) max = Math.max(max, Math.abs(values[i])), min = Math.min(min, values[i]);
+  for (let i = 0; i < width * height; ++i) {
+    const v = values[i];
+    let r: number, g: number, b: number;
+    if (diverging) {  // red = raises the score, blue = lowers it
+      const t = Math.min(1, Math.abs(v) / max);
+      [r, g, b] = v >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 - t), 255 * (1 - t), 255];
+    } else {
+      const t = max > min ? (v - Math.min(min, 0)) / (max - Math.min(min, 0)) : 0;
+      r = g = b = 255 * t;
+    }
+    image.data.set([r, g, b, 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+function figure(canvas: HTMLCanvasElement, caption: string) {
+  const f = document.createElement('figure');
+  const c = document.createElement('figcaption');
+  c.textContent = caption;
+  f.append(canvas, c);
+  return f;
+}
+
+// ---- images: training ------------------------------------------------------------------------------------
+let imageAbort: AbortController | undefined;
+
+function setImageData(pixels: Float32Array, labels: Int32Array, description: string) {
+  trainingImages = { pixels, labels };
+  const anomalies = labels.reduce((a, b) => a + b, 0);
+  $('image-data-info').textContent = `${description}: ${labels.length} images, ${labels.length - anomalies} normal, ${anomalies} anomalies.`;
+  $<HTMLButtonElement>('train-images').disabled = false;
+}
+
+async function useSample() {
+  const sample = await loadSample();
+  const train = Math.floor(sample.count * 0.8);
+  setImageData(sample.pixels.slice(0, train * PIXELS), sample.labels.slice(0, train), 'Fashion-MNIST sample (training part)');
+  // The rest is held out for the views below (never seen in training).
+  heldOut = { pixels: sample.pixels.slice(train * PIXELS), labels: sample.labels.slice(train) };
+}
+let heldOut: { pixels: Float32Array; labels: Int32Array } | undefined;
+
+async function ownImages() {
+  const normal = $<HTMLInputElement>('normal-files').files;
+  const anomalous = $<HTMLInputElement>('anomaly-files').files;
+  if (!normal?.length) return;
+  const files = [...normal, ...(anomalous ?? [])];
+  const pixels = await imagesFromFiles(files, IMAGE_SIZE);
+  const labels = Int32Array.from(files, (_f, i) => (i < normal.length ? 0 : 1));
+  setImageData(pixels, labels, 'Your images (resized to 28×28 grey)');
+  heldOut = undefined;
+}
+
+function progressText(p: { epoch: number; epochs: number; step: number; steps: number; loss: number; samplesPerSecond: number }) {
+  return `epoch ${p.epoch} of at most ${p.epochs}, step ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}, ${p.samplesPerSecond.toFixed(0)} images/s`;
+}
+
+async function trainImages() {
+  if (!trainingImages) throw new Error('choose the sample or drop some images first');
+  const detector = await runtime.createDetector({ preset: 'fashion-mnist-small' });
+  imageAbort = new AbortController();
+  $<HTMLButtonElement>('train-images').disabled = true;
+  $<HTMLButtonElement>('cancel-images').disabled = false;
+  const bar = $<HTMLProgressElement>('image-progress');
+  bar.hidden = false;
+  lossChart.data.labels = [];
+  lossChart.data.datasets.forEach((d) => (d.data = []));
+  lossChart.update();
+  const started = performance.now();
+  try {
+    const report: FitReport = await detector.fit(imageSet(trainingImages.pixels, trainingImages.labels), {
+      epochs: Number($<HTMLInputElement>('image-epochs').value),
+      gamma: Number($<HTMLInputElement>('gamma').value),
+      signal: imageAbort.signal,
+      onProgress: (p) => {
+        bar.value = (p.epoch - 1 + p.step / p.steps) / p.epochs;
+        $('image-status').textContent = progressText(p);
+        if (p.epochEnd) {
+          lossChart.data.labels!.push(String(p.epoch));
+          lossChart.data.datasets[0].data.push(p.loss);
+          lossChart.data.datasets[1].data.push(p.validationAuc ?? null);
+          lossChart.update();
+        }
+      },
+    });
+    imageDetector?.dispose();
+    imageDetector = detector;
+    const seconds = (performance.now() - started) / 1000;
+    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.best_epoch}): ` +
+      `test ROC-AUC ${report.test.roc_auc?.toFixed(4)}, threshold ${report.test.threshold.toFixed(3)}`;
+    $('image-status').dataset.testAuc = String(report.test.roc_auc);
+    $<HTMLButtonElement>('download-image-model').disabled = false;
+    if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
+  } catch (e) {
+    await detector.dispose();
+    if ((e as Error).name === 'AbortError') $('image-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+    else throw e;
+  } finally {
+    bar.hidden = true;
+    $<HTMLButtonElement>('train-images').disabled = false;
+    $<HTMLButtonElement>('cancel-images').disabled = true;
+  }
+}
+
+// ---- images: scoring and the views -----------------------------------------------------------------------
+async function showImages(pixels: Float32Array, labels?: Int32Array) {
+  if (!imageDetector) throw new Error('train or load an image model first');
+  const scores = await imageDetector.score(imageSet(pixels));
+  shown = { pixels, labels, scores };
+  const threshold = imageDetector.threshold;
+  const slider = $<HTMLInputElement>('threshold');
+  slider.disabled = !labels;
+  slider.value = String(threshold);
+  renderGrid();
+  if (labels) {
+    renderRocAndHistogram();
+    updateThreshold(threshold);
+    await renderStacks();
+  }
+  await inspect(order()[0]);
+}
+
+function order() {
+  return [...shown!.scores.keys()].sort((a, b) => shown!.scores[b] - shown!.scores[a]);
+}
+
+function renderGrid() {
+  const grid = $('image-grid');
+  grid.replaceChildren();
+  const threshold = Number($<HTMLInputElement>('threshold').value);
+  for (const i of order().slice(0, 120)) {
+    const button = document.createElement('button');
+    button.className = 'cell' + (shown!.scores[i] >= threshold ? ' flagged' : '');
+    button.title = `score ${shown!.scores[i].toFixed(4)}${shown!.labels ? (shown!.labels[i] ? ' (anomaly)' : ' (normal)') : ''}`;
+    button.setAttribute('aria-label', button.title);
+    button.append(heatmap(shown!.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), 28, 28, false, 2));
+    const caption = document.createElement('span');
+    caption.textContent = shown!.scores[i].toFixed(3);
+    button.append(caption);
+    button.addEventListener('click', guard(() => inspect(i)));
+    grid.append(button);
+  }
+}
+
+function rocPoints(scores: Float32Array, labels: Int32Array) {
+  const idx = [...scores.keys()].sort((a, b) => scores[b] - scores[a]);
+  const positives = labels.reduce((a, b) => a + b, 0), negatives = labels.length - positives;
+  let tp = 0, fp = 0, auc = 0;
+  const points = [{ x: 0, y: 0 }];
+  for (let k = 0; k < idx.length; ++k) {
+    if (labels[idx[k]]) tp++;
+    else fp++, (auc += tp);
+    if (k === idx.length - 1 || scores[idx[k + 1]] !== scores[idx[k]]) points.push({ x: fp / negatives, y: tp / positives });
+  }
+  return { points, auc: auc / (positives * negatives) };
+}
+
+function renderRocAndHistogram() {
+  const { scores, labels } = shown as { scores: Float32Array; labels: Int32Array };
+  const roc = rocPoints(scores, labels);
+  rocChart.data.datasets[0].data = roc.points;
+  rocChart.data.datasets[0].label = `ROC (AUC ${roc.auc.toFixed(4)}, held-out images)`;
+  rocChart.update();
+  const bins = 20;
+  const normal = new Array(bins).fill(0), anomaly = new Array(bins).fill(0);
+  scores.forEach((s, i) => ((labels[i] ? anomaly : normal)[Math.min(bins - 1, Math.floor(s * bins))] += 1));
+  histogramChart.data.labels = Array.from({ length: bins }, (_v, b) => (b / bins).toFixed(2));
+  histogramChart.data.datasets[0].data = normal;
+  histogramChart.data.datasets[1].data = anomaly;
+  histogramChart.update();
+}
+
+function updateThreshold(threshold: number) {
+  $('threshold-value').textContent = threshold.toFixed(3);
+  if (!shown?.labels) return;
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  shown.scores.forEach((s, i) => {
+    const flagged = s >= threshold;
+    if (shown!.labels![i]) flagged ? tp++ : fn++;
+    else flagged ? fp++ : tn++;
+  });
+  const tpr = tp / Math.max(1, tp + fn), fpr = fp / Math.max(1, fp + tn);
+  $('confusion').textContent = `flagged ${tp + fp}: true positives ${tp}, false positives ${fp}, true negatives ${tn}, ` +
+    `false negatives ${fn} · TPR ${tpr.toFixed(3)} · FPR ${fpr.toFixed(3)}`;
+  rocChart.data.datasets[1].data = [{ x: fpr, y: tpr }];
+  rocChart.update();
+  renderGrid();
+}
+
+async function inspect(i: number) {
+  if (!imageDetector || !shown) return;
+  const one = shown.pixels.slice(i * PIXELS, (i + 1) * PIXELS);
+  const [reconstruction, attribution] = await Promise.all([imageDetector.reconstruct(one), imageDetector.explain(one)]);
+  const error = reconstruction.values.map((v, k) => (v - one[k]) ** 2);
+  const box = $('inspect');
+  box.replaceChildren(
+    figure(heatmap(one, 28, 28), `input (score ${shown.scores[i].toFixed(4)})`),
+    figure(heatmap(reconstruction.values, 28, 28), 'target network’s reconstruction'),
+    figure(heatmap(error, 28, 28), 'reconstruction error'),
+    figure(heatmap(attribution.values, 28, 28, true), 'attribution of the score (gradient × input)'),
+  );
+}
+
+// The alarm network's input for the most typical normal and the most anomalous held-out image.
+async function renderStacks() {
+  if (!imageDetector || !shown?.labels) return;
+  const idx = order();
+  const anomalous = idx.find((i) => shown!.labels![i] === 1)!;
+  const normal = [...idx].reverse().find((i) => shown!.labels![i] === 0)!;
+  const box = $('stacks');
+  box.replaceChildren();
+  for (const [i, title] of [[normal, 'a normal image'], [anomalous, 'an anomaly']] as const) {
+    const stack = await imageDetector.activations(shown.pixels.slice(i * PIXELS, (i + 1) * PIXELS));
+    const [, h, w, channels] = stack.shape;
+    const column = document.createElement('div');
+    column.className = 'stack';
+    const heading = document.createElement('h3');
+    heading.textContent = `What the alarm sees for ${title} (score ${shown.scores[i].toFixed(3)})`;
+    column.append(heading, figure(heatmap(shown.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), 28, 28), 'input'));
+    let first = 0;
+    stack.layerChannels.forEach((c, layer) => {
+      const mean = new Float32Array(h * w);
+      for (let p = 0; p < h * w; ++p) {
+        let sum = 0;
+        for (let k = first; k < first + c; ++k) sum += stack.values[p * channels + k];
+        mean[p] = sum / c;
+      }
+      column.append(figure(heatmap(mean, w, h, false, 8), `encoder layer ${layer + 1}: mean of ${c} channels, pooled to ${h}×${w}`));
+      first += c;
+    });
+    box.append(column);
+  }
+}
+
+async function scoreDroppedImages() {
+  const files = $<HTMLInputElement>('score-files').files;
+  if (!files?.length) return;
+  if (!imageDetector) throw new Error('train or load an image model first');
+  await showImages(await imagesFromFiles([...files], IMAGE_SIZE));
+}
+
+// ---- tables -----------------------------------------------------------------------------------------------
+let csvAbort: AbortController | undefined;
+let columns: { name: string; values: { value: string; count: number }[]; distinct: number }[] = [];
+
+async function loadCsv() {
+  const file = $<HTMLInputElement>('csv-file').files?.[0];
+  if (!file) return;
+  const text = await file.text();
+  const described = await runtime.describeCsv(text);  // the core's CSV parser: errors name the line
+  trainCsv = text;
+  columns = described.columns;
+  $('csv-info').textContent = `${file.name}: ${described.rows} rows, ${columns.length} columns.`;
+  const select = $<HTMLSelectElement>('label-column');
+  select.replaceChildren(new Option('(no labels: every row is normal)', ''));
+  const candidates = [...columns].sort((a, b) => a.distinct - b.distinct);
+  for (const c of candidates) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
+  select.value = candidates.find((c) => c.distinct >= 2 && c.distinct <= 10)?.name ?? '';
+  fillNormalValues();
+  $('csv-options').hidden = false;
+}
+
+function fillNormalValues() {
+  const column = columns.find((c) => c.name === $<HTMLSelectElement>('label-column').value);
+  const select = $<HTMLSelectElement>('normal-value');
+  select.replaceChildren();
+  select.disabled = !column;
+  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+}
+
+async function trainTable() {
+  if (!trainCsv) throw new Error('drop a CSV file first');
+  const labelColumn = $<HTMLSelectElement>('label-column').value;
+  const normal = $<HTMLSelectElement>('normal-value').value;
+  const detector = await runtime.createDetector({ preset: 'tabular' });
+  csvAbort = new AbortController();
+  $<HTMLButtonElement>('train-csv').disabled = true;
+  $<HTMLButtonElement>('cancel-csv').disabled = false;
+  const bar = $<HTMLProgressElement>('csv-progress');
+  bar.hidden = false;
+  try {
+    const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal] }) : tableFromCsv(trainCsv);
+    const report = await detector.fit(data, {
+      epochs: Number($<HTMLInputElement>('csv-epochs').value),
+      signal: csvAbort.signal,
+      onProgress: (p) => {
+        bar.value = (p.epoch - 1 + p.step / p.steps) / p.epochs;
+        $('csv-status').textContent = progressText(p).replace('images/s', 'rows/s');
+      },
+    });
+    tableDetector?.dispose();
+    tableDetector = detector;
+    $('csv-status').textContent = `Trained (${report.epochs} epochs${report.synthetic_anomalies ? `, ${report.synthetic_anomalies} synthetic anomalies` : ''}): ` +
+      `test ROC-AUC ${report.test.roc_auc?.toFixed(4) ?? 'n/a (no labelled anomalies)'}.`;
+    $('csv-status').dataset.testAuc = String(report.test.roc_auc);
+    $<HTMLButtonElement>('download-table-model').disabled = false;
+  } catch (e) {
+    await detector.dispose();
+    if ((e as Error).name === 'AbortError') $('csv-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+    else throw e;
+  } finally {
+    bar.hidden = true;
+    $<HTMLButtonElement>('train-csv').disabled = false;
+    $<HTMLButtonElement>('cancel-csv').disabled = true;
+  }
+}
+
+async function scoreCsv() {
+  const file = $<HTMLInputElement>('csv-score-file').files?.[0];
+  if (!file) return;
+  if (!tableDetector) throw new Error('train or load a table model first');
+  const text = await file.text();
+  scoredCsvText = await tableDetector.scoredCsv(tableFromCsv(text));
+  const scores = await tableDetector.score(tableFromCsv(text));
+  const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
+  $('csv-score-info').textContent = `${file.name}: ${scores.length} rows scored, ${flagged} flagged (score ≥ ${tableDetector.threshold.toFixed(3)}).`;
+  $<HTMLButtonElement>('download-csv').disabled = false;
+}
+
+function download(data: string | Uint8Array, name: string, type: string) {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url, a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ---- model files --------------------------------------------------------------------------------------------
+async function adopt(bytes: Uint8Array, name: string) {
+  const detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
+  if (detector.kind === 'image') {
+    const shape = detector.inputShape ?? [];
+    if (shape.join('x') !== '28x28x1') {
+      await detector.dispose();
+      throw new Error(`${name} is an image model for ${shape.join('×')} inputs; this page's image views use 28×28×1`);
+    }
+    imageDetector?.dispose();
+    imageDetector = detector;
+    $<HTMLButtonElement>('download-image-model').disabled = false;
+    if (!heldOut) await useSample();
+    await showImages(heldOut!.pixels, heldOut!.labels);
+  } else {
+    tableDetector?.dispose();
+    tableDetector = detector;
+    $<HTMLButtonElement>('download-table-model').disabled = false;
+  }
+  const info = await detector.info();
+  $('model-info').textContent = `Loaded ${name}: ${info.kind} model, ${info.parameters} parameters, threshold ${info.threshold.toFixed(3)}` +
+    (info.features ? `, ${info.features.length} features` : '') + '.';
+}
+
+async function fetchBytes(url: string) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load ${url} (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// ---- start ----------------------------------------------------------------------------------------------------
+async function start() {
+  runtime = await getRuntime();
+  const mode = $('mode');
+  mode.textContent = runtime.build === 'threads'
+    ? `WebAssembly SIMD + ${runtime.threads} threads (cross-origin isolated)`
+    : 'WebAssembly SIMD, single thread (the server sends no cross-origin isolation headers)';
+  mode.dataset.build = runtime.build;
+  document.body.dataset.ready = 'true';
+}
+
+$('gamma').addEventListener('input', () => ($('gamma-value').textContent = $<HTMLInputElement>('gamma').value));
+$('use-sample').addEventListener('click', guard(useSample));
+$('normal-files').addEventListener('change', guard(ownImages));
+$('anomaly-files').addEventListener('change', guard(ownImages));
+$('train-images').addEventListener('click', guard(trainImages));
+$('cancel-images').addEventListener('click', () => imageAbort?.abort());
+$('score-files').addEventListener('change', guard(scoreDroppedImages));
+$('threshold').addEventListener('input', () => updateThreshold(Number($<HTMLInputElement>('threshold').value)));
+$('threshold').addEventListener('change', guard(async () => {
+  await imageDetector?.setThreshold(Number($<HTMLInputElement>('threshold').value));
+}));
+$('csv-file').addEventListener('change', guard(loadCsv));
+$('label-column').addEventListener('change', fillNormalValues);
+$('train-csv').addEventListener('click', guard(trainTable));
+$('cancel-csv').addEventListener('click', () => csvAbort?.abort());
+$('csv-score-file').addEventListener('change', guard(scoreCsv));
+$('download-csv').addEventListener('click', () => scoredCsvText && download(scoredCsvText, 'scored.csv', 'text/csv'));
+$('demo-image').addEventListener('click', guard(async () => adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model')));
+$('demo-table').addEventListener('click', guard(async () => adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model')));
+$('model-file').addEventListener('change', guard(async () => {
+  const file = $<HTMLInputElement>('model-file').files?.[0];
+  if (file) await adopt(new Uint8Array(await file.arrayBuffer()), file.name);
+}));
+$('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), 'image-model.ca3', 'application/octet-stream')));
+$('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), 'table-model.ca3', 'application/octet-stream')));
+guard(start)();
