@@ -3,9 +3,10 @@
 # ~/.cache/ca3), then builds and runs the GoogleTest suites natively (Release, then
 # AddressSanitizer + UndefinedBehaviorSanitizer) and compiled to WebAssembly under node
 # (SIMD + threads, SIMD single-thread); then builds the wasm module and the TypeScript SDK
-# (npm packages from the registry) and runs the SDK's tests under node.
+# (npm packages from the registry) and runs the SDK's tests under node, then builds the demo
+# page and tests it in Debian's Chromium (playwright-core).
 #
-#   scripts/test.sh [native-release|native-asan|wasm-threads|wasm-single|sdk]...
+#   scripts/test.sh [native-release|native-asan|wasm-threads|wasm-single|sdk|web]...
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
@@ -20,24 +21,36 @@ run_preset() {
   ctest --preset "$preset" --timeout 1200
 }
 
-# The SDK: the wasm module in both builds + the native CLI (the tests compare scores with it).
-run_sdk() {
-  echo "=== sdk ==="
+# The wasm module in both builds, the native CLI (the SDK tests compare scores with it), the SDK.
+sdk_built=
+build_sdk() {
+  [ -n "$sdk_built" ] && return
   for preset in native-release wasm-threads wasm-single; do cmake --preset "$preset" >/dev/null; done
   cmake --build build/native-release --target ca3
   cmake --build build/wasm-threads --target ca3_module
   cmake --build build/wasm-single --target ca3_module
-  (
-    cd sdk
-    npm ci --no-audit --no-fund --loglevel=error
-    node scripts/build.mjs
-    CA3_CLI="$PWD/../build/native-release/ca3" npm test
-  )
+  (cd sdk && npm ci --no-audit --no-fund --loglevel=error && node scripts/build.mjs)
+  sdk_built=1
+}
+run_sdk() {
+  echo "=== sdk ==="
+  build_sdk
+  (cd sdk && CA3_CLI="$PWD/../build/native-release/ca3" npm test)
+}
+# The demo page in Debian's Chromium (Playwright), with and without cross-origin isolation.
+run_web() {
+  echo "=== web ==="
+  build_sdk
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs && npm test)
 }
 
-presets=(native-release native-asan wasm-threads wasm-single sdk)
+presets=(native-release native-asan wasm-threads wasm-single sdk web)
 if [ $# -gt 0 ]; then presets=("$@"); fi
 for preset in "${presets[@]}"; do
-  if [ "$preset" = sdk ]; then run_sdk; else run_preset "$preset"; fi
+  case $preset in
+    sdk) run_sdk ;;
+    web) run_web ;;
+    *) run_preset "$preset" ;;
+  esac
 done
 echo "=== all test presets passed: ${presets[*]} ==="

@@ -1,0 +1,127 @@
+// The demo page in a real browser: Playwright (playwright-core from npm) driving Debian's
+// Chromium against web/dist served on 127.0.0.1, with the isolation headers (threaded build)
+// and without (single thread). Checks: the page loads and says which build runs; the sample
+// image model trains to a shown test ROC-AUC >= 0.95; a CSV from data/ trains, a second CSV is
+// scored and downloaded with score/flag columns; a corrupt CSV and a non-image file show errors
+// and the page keeps working; no request leaves the origin; no console errors. Screenshots of
+// each state go to web/test-output/.
+//
+//   node --test web/test/      (after node web/build.mjs)
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../serve.mjs';
+
+const web = resolve(fileURLToPath(import.meta.url), '../..');
+const repo = resolve(web, '..');
+const output = join(web, 'test-output');
+mkdirSync(output, { recursive: true });
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+for (const isolation of [true, false]) {
+  const mode = isolation ? 'threads' : 'single';
+  describe(`demo page, ${isolation ? 'with' : 'without'} cross-origin isolation (${mode} build)`, () => {
+    let server, url, browser, page;
+    const consoleErrors = [];
+    const foreignRequests = [];
+    const shot = (name) => page.screenshot({ path: join(output, `${mode}-${name}.png`), fullPage: true });
+
+    before(async () => {
+      ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation }));
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      page = await context.newPage();
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      context.on('request', (r) => {
+        if (!r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+      });
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    });
+    after(async () => {
+      await browser?.close();
+      server?.close();
+    });
+
+    test('loads and says which build runs', async () => {
+      assert.equal(await page.evaluate(() => crossOriginIsolated), isolation);
+      assert.equal(await page.getAttribute('#mode', 'data-build'), mode);
+      assert.match(await page.textContent('#mode'), isolation ? /threads/ : /single thread/);
+      await shot('1-loaded');
+    });
+
+    test('trains the sample image model: test ROC-AUC >= 0.95 shown, views drawn', async () => {
+      await page.click('#use-sample');
+      await page.waitForFunction(() => !document.getElementById('train-images').disabled);
+      await page.fill('#image-epochs', '3');
+      const started = Date.now();
+      await page.click('#train-images');
+      await page.waitForFunction(() => document.getElementById('image-status').dataset.testAuc, null, { timeout: 600_000 });
+      const auc = Number(await page.getAttribute('#image-status', 'data-test-auc'));
+      const text = await page.textContent('#image-status');
+      console.log(`  ${mode}: ${text} (wall ${((Date.now() - started) / 1000).toFixed(1)} s from Train)`);
+      assert.ok(auc >= 0.95, text);
+      assert.match(text, /test ROC-AUC 0\.9\d+/);
+      await page.waitForSelector('#image-grid .cell');
+      await page.waitForSelector('#stacks .stack figure');
+      assert.ok((await page.$$('#image-grid .cell.flagged')).length > 0);
+      assert.match(await page.textContent('#confusion'), /true positives \d+/);
+      await shot('2-trained');
+    });
+
+    test('a non-image file shows an error and the page keeps working', async () => {
+      await page.setInputFiles('#score-files', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') });
+      await page.waitForSelector('#message:not([hidden])');
+      assert.match(await page.textContent('#message'), /notes\.png is not an image this browser can decode/);
+      await shot('3-bad-image');
+      // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
+      await page.fill('#threshold', '0.9');
+      await page.dispatchEvent('#threshold', 'input');
+      assert.match(await page.textContent('#confusion'), /flagged \d+/);
+    });
+
+    test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
+      await page.setInputFiles('#csv-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n') });
+      await page.waitForSelector('#message:not([hidden])');
+      assert.match(await page.textContent('#message'), /CSV line 3: 2 fields, the header has 3/);
+      await shot('4-bad-csv');
+
+      const csv = join(repo, 'data', 'BreastCancer.csv');
+      await page.setInputFiles('#csv-file', csv);
+      await page.waitForSelector('#csv-options:not([hidden])');
+      assert.equal(await page.inputValue('#label-column'), 'Class');
+      await page.selectOption('#normal-value', 'benign');
+      await page.fill('#csv-epochs', '10');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-status').dataset.testAuc, null, { timeout: 300_000 });
+      const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
+      assert.ok(auc >= 0.95, await page.textContent('#csv-status'));
+      await page.setInputFiles('#csv-score-file', csv);
+      await page.waitForFunction(() => !document.getElementById('download-csv').disabled);
+      assert.match(await page.textContent('#csv-score-info'), /699 rows scored, \d+ flagged/);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+      const path = join(output, `${mode}-scored.csv`);
+      await download.saveAs(path);
+      const lines = readFileSync(path, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 700);
+      assert.match(lines[0], /,Class,score,flag$/);
+      await shot('5-csv');
+    });
+
+    test('the demo model loads, a foreign model file is refused, nothing left the origin, no console errors', async () => {
+      await page.click('#demo-table');
+      await page.waitForFunction(() => /Loaded the demo table model/.test(document.getElementById('model-info').textContent));
+      await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
+      await page.waitForSelector('#message:not([hidden])');
+      assert.match(await page.textContent('#message'), /model file/);
+      await shot('6-models');
+      assert.deepEqual(foreignRequests, []);
+      assert.deepEqual(consoleErrors, []);
+    });
+  });
+}
