@@ -506,4 +506,20 @@ $('model-file').addEventListener('change', guard(async () => {
 }));
 $('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), 'image-model.ca3', 'application/octet-stream')));
 $('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), 'table-model.ca3', 'application/octet-stream')));
+// Each drop zone is a <label> around a file input: files dropped anywhere on it go to the input.
+for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
+  const input = zone.querySelector('input[type=file]') as HTMLInputElement;
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (!e.dataTransfer?.files.length) return;
+    input.files = e.dataTransfer.files;
+    input.dispatchEvent(new Event('change'));
+  });
+}
 guard(start)();

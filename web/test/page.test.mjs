@@ -113,13 +113,31 @@ for (const isolation of [true, false]) {
       await shot('5-csv');
     });
 
-    test('the demo model loads, a foreign model file is refused, nothing left the origin, no console errors', async () => {
+    test('the demo model loads, a foreign model file is refused', async () => {
       await page.click('#demo-table');
       await page.waitForFunction(() => /Loaded the demo table model/.test(document.getElementById('model-info').textContent));
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /model file/);
       await shot('6-models');
+    });
+
+    test('files dropped on a drop zone are used; readable on a phone-sized viewport', async () => {
+      await page.evaluate(() => {
+        const data = new DataTransfer();
+        data.items.add(new File(['x,y,label\n1,2,a\n3,4,b\n'], 'dropped.csv', { type: 'text/csv' }));
+        document.querySelector('label[for=csv-file]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      });
+      await page.waitForFunction(() => /dropped\.csv: 2 rows, 3 columns/.test(document.getElementById('csv-info').textContent));
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `the page is ${overflow}px wider than a 390px viewport`);
+      await shot('7-phone');
+      await page.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    test('no request left the origin and no console errors', () => {
       assert.deepEqual(foreignRequests, []);
       assert.deepEqual(consoleErrors, []);
     });
