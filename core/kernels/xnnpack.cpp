@@ -10,6 +10,7 @@
 #include <pthreadpool.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -62,7 +63,7 @@ enum class ConvKind { forward, backward_data };
 
 struct ConvKey {
   ConvKind kind;
-  int64_t fields[13];
+  std::array<int64_t, 13> fields;  // std::array: compared by value (a C array in std::tie compares addresses)
   uint64_t weights_id, bias_id;
   bool operator<(const ConvKey& o) const {
     return std::tie(kind, fields, weights_id, bias_id) < std::tie(o.kind, o.fields, o.weights_id, o.bias_id);

@@ -1,5 +1,6 @@
 #include "core/ops/pool.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -25,33 +26,48 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
   const int64_t n_n = x.dim(0), h_n = x.dim(1), w_n = x.dim(2), c_n = x.dim(3);
   CA3_CHECK(out_h > 0 && out_w > 0, op, ": output would be empty for input ", shape_to_string(x.shape()));
   Tensor out({n_n, out_h, out_w, c_n});
-  // For max pooling, the flat input index each output took its value from (first maximum).
-  auto argmax = std::make_shared<std::vector<int64_t>>(is_max ? size_t(out.numel()) : 0);
+  // For max pooling, the flat input index each output took its value from (first maximum);
+  // only kept when a gradient will be needed.
+  const bool record = is_max && grad_enabled() && input.requires_grad();
+  auto argmax = std::make_shared<std::vector<int64_t>>(record ? size_t(out.numel()) : 0);
   const float* px = x.data();
   float* py = out.mutable_data();
+  std::vector<double> totals(is_max ? 0 : size_t(c_n));
+  // Channels are innermost and contiguous: each window position updates all channels at once.
   for (int64_t n = 0; n < n_n; ++n)
     for (int64_t oh = 0; oh < out_h; ++oh)
       for (int64_t ow = 0; ow < out_w; ++ow) {
         const Window w = window_of(oh, ow);
         CA3_CHECK(w.h1 > w.h0 && w.w1 > w.w0, op, ": a pooling window lies entirely in the padding");
-        for (int64_t c = 0; c < c_n; ++c) {
-          const int64_t o = ((n * out_h + oh) * out_w + ow) * c_n + c;
-          if (is_max) {
-            float best = -std::numeric_limits<float>::infinity();
-            int64_t best_index = -1;
-            for (int64_t h = w.h0; h < w.h1; ++h)
-              for (int64_t ww = w.w0; ww < w.w1; ++ww) {
-                const int64_t i = ((n * h_n + h) * w_n + ww) * c_n + c;
-                if (best_index < 0 || px[i] > best) best = px[i], best_index = i;
+        const int64_t o = ((n * out_h + oh) * out_w + ow) * c_n;
+        float* y = py + o;
+        if (is_max) {
+          int64_t* arg = record ? argmax->data() + o : nullptr;
+          bool first = true;
+          for (int64_t h = w.h0; h < w.h1; ++h)
+            for (int64_t ww = w.w0; ww < w.w1; ++ww) {
+              const int64_t base = ((n * h_n + h) * w_n + ww) * c_n;
+              const float* xi = px + base;
+              if (first) {
+                for (int64_t c = 0; c < c_n; ++c) y[c] = xi[c];
+                if (arg)
+                  for (int64_t c = 0; c < c_n; ++c) arg[c] = base + c;
+                first = false;
+              } else if (arg) {
+                for (int64_t c = 0; c < c_n; ++c)
+                  if (xi[c] > y[c]) y[c] = xi[c], arg[c] = base + c;
+              } else {
+                for (int64_t c = 0; c < c_n; ++c) y[c] = xi[c] > y[c] ? xi[c] : y[c];
               }
-            py[o] = best;
-            (*argmax)[size_t(o)] = best_index;
-          } else {
-            double total = 0.0;
-            for (int64_t h = w.h0; h < w.h1; ++h)
-              for (int64_t ww = w.w0; ww < w.w1; ++ww) total += px[((n * h_n + h) * w_n + ww) * c_n + c];
-            py[o] = static_cast<float>(total / w.divisor);
-          }
+            }
+        } else {
+          std::fill(totals.begin(), totals.end(), 0.0);
+          for (int64_t h = w.h0; h < w.h1; ++h)
+            for (int64_t ww = w.w0; ww < w.w1; ++ww) {
+              const float* xi = px + ((n * h_n + h) * w_n + ww) * c_n;
+              for (int64_t c = 0; c < c_n; ++c) totals[size_t(c)] += xi[c];
+            }
+          for (int64_t c = 0; c < c_n; ++c) y[c] = static_cast<float>(totals[size_t(c)] / w.divisor);
         }
       }
   return make_result(out, {input}, [=](Node& self) {
