@@ -135,7 +135,10 @@ CsvTable read_csv_file(const std::string& path, const CsvOptions& options) {
 }
 
 std::string csv_field(const std::string& text, char separator) {
-  if (text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return text;
+  // A field starting with a byte-order mark is quoted too: unquoted at the start of a file, the
+  // parser would take the mark for the file's own.
+  const bool starts_with_bom = text.rfind("\xEF\xBB\xBF", 0) == 0;
+  if (!starts_with_bom && text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return text;
   std::string out = "\"";
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";

@@ -31,8 +31,8 @@ std::vector<int64_t> idx_dimensions(const std::vector<uint8_t>& bytes, const std
   for (int i = 0; i < rank; ++i) {
     dims.push_back(big_endian_u32(bytes, size_t(4 + 4 * i)));
     CA3_CHECK(dims.back() > 0 && dims.back() < (int64_t(1) << 31), name, ": IDX dimension ", i, " is ", dims.back());
+    CA3_CHECK(dims.back() < ((int64_t(1) << 34) / total), name, ": IDX file claims too many values");
     total *= dims.back();
-    CA3_CHECK(total < (int64_t(1) << 34), name, ": IDX file claims too many values");
   }
   const size_t needed = size_t(4 + 4 * rank + total);
   CA3_CHECK(bytes.size() >= needed, name, ": IDX file truncated (", bytes.size(), " bytes, header says ", needed, ")");
