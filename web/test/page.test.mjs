@@ -74,6 +74,22 @@ for (const isolation of [true, false]) {
       await shot('2-trained');
     });
 
+    test('cancel during training keeps the trained model', async () => {
+      const before = await page.getAttribute('#image-status', 'data-test-auc');
+      const firstCell = await page.getAttribute('#image-grid .cell', 'title');
+      await page.click('#train-images');
+      await page.waitForFunction(() => /step \d+/.test(document.getElementById('image-status').textContent));
+      await page.click('#cancel-images');
+      await page.waitForFunction(() => /Cancelled/.test(document.getElementById('image-status').textContent), null, { timeout: 120_000 });
+      assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), before);
+      assert.equal(await page.getAttribute('#image-grid .cell', 'title'), firstCell);
+      assert.equal(await page.isDisabled('#train-images'), false);
+      // The kept model still answers: a threshold change re-scores nothing but updates the counts.
+      await page.fill('#threshold', '0.5');
+      await page.dispatchEvent('#threshold', 'input');
+      assert.match(await page.textContent('#confusion'), /flagged \d+/);
+    });
+
     test('a non-image file shows an error and the page keeps working', async () => {
       await page.setInputFiles('#score-files', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') });
       await page.waitForSelector('#message:not([hidden])');
