@@ -1,9 +1,11 @@
 #include "core/tensor.h"
 
+
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "core/error.h"
 
@@ -13,6 +15,7 @@ int64_t shape_numel(const Shape& shape) {
   int64_t n = 1;
   for (int64_t d : shape) {
     CA3_CHECK(d >= 0, "negative dimension in shape ", shape_to_string(shape));
+    CA3_CHECK(d == 0 || n <= std::numeric_limits<int64_t>::max() / d, "shape ", shape_to_string(shape), " is too large");
     n *= d;
   }
   return n;
@@ -114,6 +117,9 @@ struct Tensor::Storage {
 
 Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
   numel_ = shape_numel(shape_);
+  // size_t is 32 bits in WebAssembly: refuse what cannot even be addressed before it wraps around.
+  CA3_CHECK(uint64_t(numel_) <= (std::numeric_limits<size_t>::max() - 4096) / sizeof(float), "out of memory: a tensor of ",
+            numel_, " floats is larger than this build can address");
   storage_ = std::make_shared<Storage>(static_cast<size_t>(numel_));
 }
 

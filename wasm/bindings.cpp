@@ -15,6 +15,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
@@ -44,6 +45,9 @@ template <class Body>
 auto guarded(Body&& body) -> decltype(body()) {
   try {
     return body();
+  } catch (const std::bad_alloc&) {
+    last_error() = "out of memory: the data or the model does not fit in WebAssembly's memory (at most 4 GB; "
+                   "a browser tab may allow less) -- use fewer rows / images or a smaller preset";
   } catch (const std::exception& e) {
     last_error() = e.what();
   } catch (...) {

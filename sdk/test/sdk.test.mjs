@@ -180,6 +180,9 @@ describe('SDK in Node', () => {
     await assert.rejects(loadDetector(corrupt), /corrupt|checksum|CRC/i);
     await assert.rejects(createDetector({ preset: 'no-such-preset' }), /unknown preset 'no-such-preset'/);
     await assert.rejects(createDetector({ preset: { kind: 'tabular', training: { epochz: 3 } } }), /unknown key/);
+    // A model too large for WebAssembly's memory: a readable error, and the worker keeps working.
+    await assert.rejects(createDetector({ preset: 'fashion-mnist', changes: { model: { encoder_channels: [8, 65536], alarm_channels: [65536] } } }),
+      /out of memory/);
     assert.deepEqual(await detector.score(tableFromCsv(breastCancer)), before);
 
     const images = await createDetector({ preset: 'fashion-mnist-small' });
