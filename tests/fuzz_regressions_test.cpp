@@ -44,6 +44,8 @@ TEST(FuzzRegressions, FoundInputsEndInAClearMessage) {
   const auto results = replay("regressions");
   // CSV whose header starts with a second byte-order mark: writes and re-reads identically.
   EXPECT_EQ(results.at("csv").at("double-bom-header.csv").find("write_csv"), std::string::npos);
+  // A row holding one empty quoted field ("") is written quoted, not as a blank line.
+  EXPECT_EQ(results.at("csv").count("single-empty-quoted-field.csv"), 1u);
   // IDX whose dimensions multiply past 64 bits: rejected before the multiplication overflows.
   EXPECT_NE(results.at("idx").at("dimension-overflow.idx").find("IDX file claims too many values"), std::string::npos);
   // JPEG whose Huffman table declares too many codes (stb_image would write past its table).

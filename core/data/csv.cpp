@@ -147,6 +147,10 @@ std::string csv_field(const std::string& text, char separator) {
 std::string write_csv(const CsvTable& table) {
   std::string out;
   auto write_row = [&](const std::vector<std::string>& fields) {
+    if (fields.size() == 1 && fields[0].empty()) {  // an empty line would be skipped as blank
+      out += "\"\"\n";
+      return;
+    }
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += table.separator;
       out += csv_field(fields[i], table.separator);
