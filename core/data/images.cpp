@@ -1,6 +1,5 @@
 #include "core/data/images.h"
 
-#include <algorithm>
 
 #include <cstring>
 #include <memory>
@@ -21,7 +20,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #endif
-#include <stb/stb_image.h>
+#include <stb/stb_image.h>  // the copy patched by CMakeLists.txt (JPEG Huffman table bound)
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
@@ -31,33 +30,9 @@
 
 namespace ca3 {
 
-namespace {
-// Debian's stb_image (2022-09) writes past a Huffman table when a JPEG's DHT segment declares
-// more than 256 codes (fixed upstream later; found by fuzz/image_fuzzer). Such files are
-// rejected here before stb sees them. Outside entropy-coded data every 0xFF 0xC4 is a DHT
-// marker (inside it, 0xFF is always followed by 0x00 or a restart marker), so scanning the
-// whole file finds every table, including those between progressive scans.
-void check_jpeg_huffman_tables(const uint8_t* data, size_t size, const std::string& name) {
-  if (size < 2 || data[0] != 0xFF || data[1] != 0xD8) return;  // not a JPEG
-  for (size_t i = 2; i + 4 <= size; ++i) {
-    if (data[i] != 0xFF || data[i + 1] != 0xC4) continue;
-    const size_t length = size_t(data[i + 2]) << 8 | data[i + 3];
-    const size_t end = std::min(size, i + 2 + length);
-    for (size_t t = i + 4; t + 17 <= end;) {  // tables: class/id byte, 16 counts, the symbols
-      size_t codes = 0;
-      for (int k = 0; k < 16; ++k) codes += data[t + 1 + size_t(k)];
-      CA3_CHECK(codes <= 256, name, ": the image data is damaged (a JPEG Huffman table declares ", codes,
-                " codes; at most 256 exist)");
-      t += 17 + codes;
-    }
-  }
-}
-}  // namespace
-
 Image decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(size > 0, name, ": the file is empty");
   CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
-  check_jpeg_huffman_tables(data, size, name);
   int width = 0, height = 0, stored = 0;
   CA3_CHECK(stbi_info_from_memory(data, int(size), &width, &height, &stored),
             name, ": not an image CA3 can read (PNG, JPEG, BMP or GIF)");
