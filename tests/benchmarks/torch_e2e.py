@@ -59,27 +59,30 @@ class E2E(nn.Module):
             a_in = c
         self.alarm_out = nn.Linear(a_in * h * w, 1)
 
-    def score(self, x):
-        # What scoring needs: encoder + alarm (as CA3 scores), in eval mode without gradients.
+    def encode(self, x):
+        """The encoder: its last output and every conv activation (what the alarm reads)."""
         acts = []
         for conv, norm in zip(self.convs, self.norms):
             a = F.relu(conv(x))
             acts.append(a)
             x = norm(F.max_pool2d(a, 2))
+        return x, acts
+
+    def alarm(self, acts):
         size = acts[-1].shape[2:]
         h = torch.cat([F.adaptive_max_pool2d(a, size) for a in acts], 1)
         for conv, p in zip(self.aconvs, self.apool):
             h = F.relu(conv(h))
             if p:
                 h = F.max_pool2d(h, 2)
-        return torch.sigmoid(self.alarm_out(h.flatten(1)))
+        return self.alarm_out(h.flatten(1))
+
+    def score(self, x):
+        # What scoring needs: encoder + alarm (as CA3 scores), in eval mode without gradients.
+        return torch.sigmoid(self.alarm(self.encode(x)[1]))
 
     def forward(self, x):
-        acts = []
-        for conv, norm in zip(self.convs, self.norms):
-            a = F.relu(conv(x))
-            acts.append(a)
-            x = norm(F.max_pool2d(a, 2))
+        x, acts = self.encode(x)
         mu = log_var = None
         z = x
         if vae:
@@ -89,13 +92,7 @@ class E2E(nn.Module):
         for deconv, norm in zip(self.deconvs, self.dnorms):
             y = norm(F.relu(deconv(y)))
         rec = torch.sigmoid(self.out(y))
-        size = acts[-1].shape[2:]
-        h = torch.cat([F.adaptive_max_pool2d(a, size) for a in acts], 1)
-        for conv, p in zip(self.aconvs, self.apool):
-            h = F.relu(conv(h))
-            if p:
-                h = F.max_pool2d(h, 2)
-        return rec, mu, log_var, self.alarm_out(h.flatten(1))
+        return rec, mu, log_var, self.alarm(acts)
 
 
 def read_idx(path, count, offset):
