@@ -21,10 +21,11 @@ for target in "${targets[@]}"; do
   cp -n fuzz/corpus/"$target"/* "$work"/ 2>/dev/null || true
   log=build/fuzz/$target.log
   status=0
+  started=$SECONDS
   ASAN_OPTIONS=detect_leaks=1 build/fuzz/${target}_fuzzer "$work" -max_total_time="$seconds" -timeout=20 \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   corpus=$(ls "$work" | wc -l)
   found=$(ls "$findings" | wc -l)
-  echo "$target: ${runs:-?} executions in ${seconds}s, corpus $corpus inputs, findings $found (exit $status; log $log)"
+  echo "$target: ${runs:-?} executions in $((SECONDS - started))s, corpus $corpus inputs, findings $found (exit $status; log $log)"
 done
