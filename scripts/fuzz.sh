@@ -5,6 +5,7 @@
 # build/fuzz/findings/TARGET/ (every one should become a regression test).
 #
 #   scripts/fuzz.sh [SECONDS=60] [TARGET...]      targets: csv idx image model_file
+# CA3_FUZZ_TIMEOUT (default 20): seconds one input may take before it counts as a finding.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-60}
@@ -22,7 +23,7 @@ for target in "${targets[@]}"; do
   log=build/fuzz/$target.log
   status=0
   started=$SECONDS
-  ASAN_OPTIONS=detect_leaks=1 build/fuzz/${target}_fuzzer "$work" -max_total_time="$seconds" -timeout=20 \
+  ASAN_OPTIONS=detect_leaks=1 build/fuzz/${target}_fuzzer "$work" -max_total_time="$seconds" -timeout="${CA3_FUZZ_TIMEOUT:-20}" \
     -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   corpus=$(ls "$work" | wc -l)
