@@ -254,7 +254,7 @@ export class Runtime {
     this.closed = true;
     this.worker.terminate();
     this.failAll(new Error('the CA3 runtime has been closed'));
-    if (defaultRuntime && this === defaultRuntimeValue) defaultRuntime = undefined;
+    if (this === defaultRuntimeValue) defaultRuntime = defaultRuntimeValue = undefined;
   }
 
   /** @internal */

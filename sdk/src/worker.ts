@@ -163,22 +163,23 @@ function modelInputs(d: WasmDetector, data: ModelData): Float32Array {
 }
 
 async function runFit(call: CallRequest, d: WasmDetector, start: (onProgress: (p: unknown) => void) => void) {
+  // Steps report at most every PROGRESS_INTERVAL_MS; epoch ends always; the latest held-back step
+  // is sent at the end of each slice, so the page never shows a stale step for long.
   let lastPost = 0;
   let pending: unknown;
+  const post = (p: unknown) => {
+    host.post({ type: 'progress', id: call.id, progress: p });
+    lastPost = Date.now();
+    pending = undefined;
+  };
   const onProgress = (p: unknown) => {
-    const now = Date.now();
-    if ((p as { epochEnd?: boolean }).epochEnd || now - lastPost >= PROGRESS_INTERVAL_MS) {
-      host.post({ type: 'progress', id: call.id, progress: p });
-      lastPost = now;
-      pending = undefined;
-    } else {
-      pending = p;
-    }
+    if ((p as { epochEnd?: boolean }).epochEnd || Date.now() - lastPost >= PROGRESS_INTERVAL_MS) post(p);
+    else pending = p;
   };
   start(onProgress);
   try {
     while (d.advanceFit(FIT_SLICE_SECONDS)) {
-      if (pending) onProgress({ ...(pending as object), epochEnd: false }), (lastPost = 0);
+      if (pending) post(pending);
       await host.yieldToEventLoop();
       if (cancelled.has(call.id)) d.cancelFit();
     }
