@@ -238,7 +238,7 @@ int command_train(const Args& a) {
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
     // Folder: the first listed image gives the size unless a preset says it.
     const CsvTable listing = read_csv_file(a.need("labels"));
-    const Image first = read_image_file(data + "/" + listing.rows.at(0).at(size_t(listing.column_index("file"))));
+    const Image first = read_image_file(data + "/" + std::string(listing.cell(0, size_t(listing.column_index("file")))));
     return Detector(make_preset(a, ModelKind::image, first.height, first.width, first.channels));
   }();
   FitCallbacks callbacks;
@@ -249,9 +249,9 @@ int command_train(const Args& a) {
   if (kind == DataKind::csv) {
     CsvTable table = read_csv_file(data);
     if (a.drop_duplicates) {
-      const size_t before = table.rows.size();
+      const size_t before = table.row_count();
       table = drop_duplicate_rows(table);
-      if (!a.quiet) std::fprintf(stderr, "dropped %zu duplicate rows\n", before - table.rows.size());
+      if (!a.quiet) std::fprintf(stderr, "dropped %zu duplicate rows\n", before - table.row_count());
     }
     report = detector.fit_table(table, options, callbacks);
   } else {
@@ -295,7 +295,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
     const CsvTable table = read_csv_file(data);
     s.scores = detector.score_table(table);
-    for (size_t i = 0; i < table.rows.size(); ++i) s.names.push_back(std::to_string(i + 1));
+    for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (want_labels) {
       if (!given.label_column.empty()) {
         TabularOptions o = given;

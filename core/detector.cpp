@@ -351,16 +351,22 @@ Detector Detector::load(const uint8_t* data, size_t size) {
 }
 
 CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold) {
-  CA3_CHECK(scores.size() == table.rows.size(), scores.size(), " scores for ", table.rows.size(), " rows");
+  CA3_CHECK(scores.size() == table.row_count(), scores.size(), " scores for ", table.row_count(), " rows");
   const bool taken = table.find_column("score") >= 0 || table.find_column("flag") >= 0;
-  CsvTable out = table;
+  CsvTable out;
+  out.separator = table.separator;
+  out.header = table.header;
   out.header.push_back(taken ? "ca3_score" : "score");
   out.header.push_back(taken ? "ca3_flag" : "flag");
+  const size_t columns = table.column_count();
+  std::vector<std::string_view> cells(columns + 2);
   char text[32];
-  for (size_t i = 0; i < out.rows.size(); ++i) {
+  for (size_t i = 0; i < table.row_count(); ++i) {
+    for (size_t c = 0; c < columns; ++c) cells[c] = table.cell(i, c);
     std::snprintf(text, sizeof text, "%.9g", double(scores[i]));
-    out.rows[i].push_back(text);
-    out.rows[i].push_back(scores[i] >= threshold ? "1" : "0");
+    cells[columns] = text;
+    cells[columns + 1] = scores[i] >= threshold ? "1" : "0";
+    out.add_row(cells, table.row_line(i));
   }
   return out;
 }

@@ -43,12 +43,12 @@ std::string csv(const uint8_t* data, size_t size) {
   return run([&] {
     const CsvTable table = parse_csv(std::string_view(reinterpret_cast<const char*>(data), size));
     const CsvTable again = parse_csv(write_csv(table), {table.separator});
-    if (again.header != table.header || again.rows != table.rows) finding("write_csv -> parse_csv changed the table");
+    if (!(again == table)) finding("write_csv -> parse_csv changed the table");
     describe_columns(table);
     // Preprocessing with the last column as the label (its first value normal), on all rows.
     TabularOptions options;
     options.label_column = table.header.back();
-    options.normal_values = {table.rows[0].back()};
+    options.normal_values = {std::string(table.cell(0, table.column_count() - 1))};
     const std::vector<int> labels = tabular_labels(table, options);
     std::vector<int64_t> rows(labels.size());
     for (size_t i = 0; i < rows.size(); ++i) rows[i] = int64_t(i);

@@ -19,13 +19,14 @@ TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   const CsvTable t = parse_csv("\xEF\xBB\xBF" "a;\"b;c\";d\r\n1;\"x\"\"y\";\"multi\nline\"\r\n\r\n2;;3\n");
   EXPECT_EQ(t.separator, ';');
   EXPECT_EQ(t.header, (std::vector<std::string>{"a", "b;c", "d"}));
-  ASSERT_EQ(t.rows.size(), 2u);
-  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1", "x\"y", "multi\nline"}));
-  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"2", "", "3"}));
-  EXPECT_EQ(t.row_lines, (std::vector<int64_t>{2, 5}));
+  ASSERT_EQ(t.row_count(), 2u);
+  EXPECT_EQ(t.row(0), (std::vector<std::string>{"1", "x\"y", "multi\nline"}));
+  EXPECT_EQ(t.row(1), (std::vector<std::string>{"2", "", "3"}));
+  EXPECT_EQ(t.row_line(0), 2);
+  EXPECT_EQ(t.row_line(1), 5);
   const CsvTable tabs = parse_csv("a\tb\n1\t2");  // no final line break
   EXPECT_EQ(tabs.separator, '\t');
-  EXPECT_EQ(tabs.rows[0], (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(tabs.row(0), (std::vector<std::string>{"1", "2"}));
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
@@ -134,7 +135,7 @@ TEST(Tabular, RealFilesParse) {
                             Expected{"Shuttle.csv", 58000, 10, "Class", "Rad.Flow", 12414},
                             Expected{"thyroid.csv", 7200, 22, "class", "0", 534}}) {
     const CsvTable t = read_csv_file(testing::data_file(e.file));
-    EXPECT_EQ(t.rows.size(), e.rows) << e.file;
+    EXPECT_EQ(t.row_count(), e.rows) << e.file;
     EXPECT_EQ(t.header.size(), e.columns) << e.file;
     TabularOptions options;
     options.label_column = e.label;
@@ -144,7 +145,7 @@ TEST(Tabular, RealFilesParse) {
   }
   // BreastCancer: Id is dropped, Bare.nuclei has NA cells (imputed), 9 numeric features.
   const CsvTable bc = read_csv_file(testing::data_file("BreastCancer.csv"));
-  std::vector<int64_t> all(bc.rows.size());
+  std::vector<int64_t> all(bc.row_count());
   std::iota(all.begin(), all.end(), 0);
   TabularOptions options;
   options.label_column = "Class";
@@ -154,7 +155,7 @@ TEST(Tabular, RealFilesParse) {
   EXPECT_EQ(prep.features(), 9);
   const Tensor x = prep.transform(bc);
   for (float v : x.to_vector()) ASSERT_TRUE(std::isfinite(v));
-  EXPECT_EQ(drop_duplicate_rows(read_csv_file(testing::data_file("thyroid.csv"))).rows.size(), 7129u);
+  EXPECT_EQ(drop_duplicate_rows(read_csv_file(testing::data_file("thyroid.csv"))).row_count(), 7129u);
 }
 
 }  // namespace

@@ -58,15 +58,12 @@ TEST(Detector, SyntheticAnomaliesWhenNothingIsLabelled) {
   // Train on benign rows only (no label column at all); then malignant rows must score higher.
   // Measured: E2E with A3's synthetic anomalies 0.79 (the noise has the data's marginals after
   // the quantile transform, so the alarm mostly learns "uncorrelated"), reconstruction only 0.99.
-  CsvTable normal_only = breast_cancer();
-  CsvTable malignant = breast_cancer();
-  normal_only.rows.clear(), normal_only.row_lines.clear(), malignant.rows.clear(), malignant.row_lines.clear();
   const int64_t label = breast_cancer().column_index("Class");
-  for (size_t i = 0; i < breast_cancer().rows.size(); ++i) {
-    CsvTable& target = breast_cancer().rows[i][size_t(label)] == "benign" ? normal_only : malignant;
-    target.rows.push_back(breast_cancer().rows[i]);
-    target.row_lines.push_back(breast_cancer().row_lines[i]);
-  }
+  std::vector<size_t> benign_rows, malignant_rows;
+  for (size_t i = 0; i < breast_cancer().row_count(); ++i)
+    (breast_cancer().cell(i, size_t(label)) == "benign" ? benign_rows : malignant_rows).push_back(i);
+  const CsvTable normal_only = breast_cancer().select_rows(benign_rows);
+  const CsvTable malignant = breast_cancer().select_rows(malignant_rows);
   for (const auto& [variant, bound] : std::vector<std::pair<std::string, double>>{{"e2e", 0.7}, {"reconstruction", 0.95}}) {
     Detector d(quick_tabular(variant));
     const FitReport r = d.fit_table(normal_only, TabularOptions{});

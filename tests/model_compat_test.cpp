@@ -20,7 +20,7 @@ std::vector<float> recorded_scores(const std::string& name) {
   const CsvTable t = read_csv_file(demo_file(name));
   std::vector<float> scores;
   const int64_t column = t.column_index("score");
-  for (const auto& row : t.rows) scores.push_back(std::stof(row[size_t(column)]));
+  for (size_t i = 0; i < t.row_count(); ++i) scores.push_back(std::stof(std::string(t.cell(i, size_t(column)))));
   return scores;
 }
 

@@ -59,12 +59,12 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
   const CsvTable table = read_csv_file(labels_csv);
   const int64_t file_column = table.column_index("file");
   const std::vector<int> labels = tabular_labels(table, options);
-  Dataset d{Tensor({int64_t(table.rows.size()), height, width, channels}), labels};
+  Dataset d{Tensor({int64_t(table.row_count()), height, width, channels}), labels};
   float* out = d.inputs.mutable_data();
   const size_t per_image = size_t(height * width * channels);
-  for (size_t i = 0; i < table.rows.size(); ++i) {
-    const std::string name = table.rows[i][size_t(file_column)];
-    CA3_CHECK(!name.empty(), labels_csv, " line ", table.row_lines[i], ": the file name is empty");
+  for (size_t i = 0; i < table.row_count(); ++i) {
+    const std::string name(table.cell(i, size_t(file_column)));
+    CA3_CHECK(!name.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
     const std::string path = folder + "/" + name;
     const Image image = read_image_file(path);
     CA3_CHECK(image.height == height && image.width == width, path, ": the image is ", image.width, "x", image.height,

@@ -13,14 +13,15 @@ namespace ca3 {
 
 namespace {
 
-std::string trim(const std::string& s) {
+std::string_view trim(std::string_view s) {
   size_t a = 0, b = s.size();
   while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
   while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
   return s.substr(a, b - a);
 }
 
-std::string lower(std::string s) {
+std::string lower(std::string_view view) {
+  std::string s(view);
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
@@ -34,14 +35,14 @@ bool looks_like_identifier(const std::string& name) {
 }
 
 // Label cells match a value as text, or as numbers ("1" matches "1.0").
-bool same_value(const std::string& cell, const std::string& value) {
-  const std::string a = trim(cell), b = trim(value);
+bool same_value(std::string_view cell, std::string_view value) {
+  const std::string_view a = trim(cell), b = trim(value);
   if (a == b) return true;
   double x, y;
   return parse_number(a, x) && parse_number(b, y) && x == y;
 }
 
-bool matches_any(const std::string& cell, const std::vector<std::string>& values) {
+bool matches_any(std::string_view cell, const std::vector<std::string>& values) {
   return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return same_value(cell, v); });
 }
 
@@ -67,17 +68,14 @@ double quantile_rank(const std::vector<double>& q, double x) {
 }
 
 double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
-  const std::string& cell = table.rows[row][column];
+  const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
   double v;
   if (parse_number(cell, v)) return v;
-  char* end = nullptr;
-  const std::string s = trim(cell);
-  const double parsed = std::strtod(s.c_str(), &end);
-  if (!s.empty() && end == s.c_str() + s.size() && !std::isfinite(parsed))
-    throw Error(detail::concat("CSV line ", table.row_lines[row], ", column '", t.name, "': '", cell,
+  if (parse_any_number(cell, v))  // inf, 1e999
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
-  throw Error(detail::concat("CSV line ", table.row_lines[row], ", column '", t.name, "': '", cell,
+  throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                              "' is not a number (the column is numeric)"));
 }
 
@@ -89,15 +87,15 @@ nlohmann::json describe_columns(const CsvTable& table, size_t max_values) {
     std::map<std::string, int64_t> counts;
     int64_t missing = 0;
     bool numeric = true;
-    for (const auto& row : table.rows) {
-      const std::string& cell = row[c];
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      const std::string_view cell = table.cell(r, c);
       if (is_missing_cell(cell)) {
         ++missing;
         continue;
       }
       double v;
       if (numeric && !parse_number(cell, v)) numeric = false;
-      ++counts[cell];
+      ++counts[std::string(cell)];
     }
     std::vector<std::pair<std::string, int64_t>> values(counts.begin(), counts.end());
     std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -105,25 +103,40 @@ nlohmann::json describe_columns(const CsvTable& table, size_t max_values) {
     nlohmann::json top = nlohmann::json::array();
     for (const auto& [value, count] : values) top.push_back({{"value", value}, {"count", count}});
     columns.push_back({{"name", table.header[c]},
-                       {"numeric", numeric && missing < int64_t(table.rows.size())},
+                       {"numeric", numeric && missing < int64_t(table.row_count())},
                        {"missing", missing},
                        {"distinct", counts.size()},
                        {"values", top}});
   }
-  return {{"rows", table.rows.size()}, {"columns", columns}};
+  return {{"rows", table.row_count()}, {"columns", columns}};
 }
 
-bool is_missing_cell(const std::string& cell) {
-  const std::string s = lower(trim(cell));
+bool is_missing_cell(std::string_view cell) {
+  const std::string_view t = trim(cell);
+  if (t.size() > 4) return false;
+  const std::string s = lower(t);
   return s.empty() || s == "na" || s == "nan" || s == "?" || s == "null" || s == "n/a";
 }
 
-bool parse_number(const std::string& cell, double& value) {
-  const std::string s = trim(cell);
+bool parse_number(std::string_view cell, double& value) {
+  return parse_any_number(cell, value) && std::isfinite(value);
+}
+
+bool parse_any_number(std::string_view cell, double& value) {
+  const std::string_view s = trim(cell);
   if (s.empty()) return false;
+  char buffer[64];  // strtod wants a terminated string; cells are short
+  const std::string long_cell = s.size() < sizeof buffer ? std::string() : std::string(s);
+  const char* text = buffer;
+  if (long_cell.empty()) {
+    std::copy(s.begin(), s.end(), buffer);
+    buffer[s.size()] = '\0';
+  } else {
+    text = long_cell.c_str();
+  }
   char* end = nullptr;
-  value = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(value);
+  value = std::strtod(text, &end);
+  return end == text + s.size();
 }
 
 double normal_quantile(double p) {
@@ -157,15 +170,15 @@ double normal_quantile(double p) {
 }
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options) {
-  std::vector<int> labels(table.rows.size(), 0);
+  std::vector<int> labels(table.row_count(), 0);
   if (options.label_column.empty()) return labels;
   const int64_t column = table.column_index(options.label_column);
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
             "' mean normal (or which mean anomaly), and give only one of the two lists");
-  for (size_t i = 0; i < table.rows.size(); ++i) {
-    const std::string& cell = table.rows[i][size_t(column)];
-    CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_lines[i], ": the label column '", options.label_column,
+  for (size_t i = 0; i < table.row_count(); ++i) {
+    const std::string_view cell = table.cell(i, size_t(column));
+    CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
               "' is empty");
     labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
                                               : int(!matches_any(cell, options.normal_values));
@@ -174,7 +187,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   const bool by_normal = !options.normal_values.empty();
   if (std::count(labels.begin(), labels.end(), by_normal ? 0 : 1) == 0) {
     std::set<std::string> seen;
-    for (const auto& row : table.rows) seen.insert(trim(row[size_t(column)]));
+    for (size_t i = 0; i < table.row_count(); ++i) seen.emplace(trim(table.cell(i, size_t(column))));
     std::string values, given;
     int shown = 0;
     for (const auto& v : seen) values += (shown++ ? ", " : "") + v;
@@ -208,13 +221,13 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     std::map<std::string, int64_t> counts;
     int64_t present = 0, first_text_row = -1;
     for (int64_t row : training_rows) {
-      const std::string& cell = table.rows[size_t(row)][column];
+      const std::string_view cell = table.cell(size_t(row), column);
       if (is_missing_cell(cell)) continue;
       ++present;
       double v;
       if (parse_number(cell, v)) numbers.push_back(v);
       else if (first_text_row < 0) first_text_row = row;
-      counts[trim(cell)] += 1;
+      counts[std::string(trim(cell))] += 1;
     }
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
@@ -234,8 +247,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
     } else if (double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
-      throw Error(detail::concat("CSV line ", table.row_lines[size_t(first_text_row)], ", column '", name, "': '",
-                                 table.rows[size_t(first_text_row)][column],
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '",
+                                 table.cell(size_t(first_text_row), column),
                                  "' is not a number (the column's other values are numbers)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
@@ -274,7 +287,7 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 }
 
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
-  const int64_t rows = int64_t(table.rows.size()), width = features();
+  const int64_t rows = int64_t(table.row_count()), width = features();
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
@@ -296,8 +309,8 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
       offset += 1;
     } else {
       for (int64_t r = 0; r < rows; ++r) {
-        const std::string& cell = table.rows[size_t(r)][size_t(column)];
-        const std::string value = is_missing_cell(cell) ? t.fill_category : trim(cell);
+        const std::string_view cell = table.cell(size_t(r), size_t(column));
+        const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
         const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), value);
         if (it != t.categories.end() && *it == value) x[r * width + offset + (it - t.categories.begin())] = 1.f;
       }
@@ -374,16 +387,11 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
 }
 
 CsvTable drop_duplicate_rows(const CsvTable& table) {
-  CsvTable out;
-  out.header = table.header;
-  out.separator = table.separator;
   std::set<std::vector<std::string>> seen;
-  for (size_t i = 0; i < table.rows.size(); ++i) {
-    if (!seen.insert(table.rows[i]).second) continue;
-    out.rows.push_back(table.rows[i]);
-    out.row_lines.push_back(table.row_lines[i]);
-  }
-  return out;
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < table.row_count(); ++i)
+    if (seen.insert(table.row(i)).second) kept.push_back(i);
+  return table.select_rows(kept);
 }
 
 }  // namespace ca3

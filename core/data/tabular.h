@@ -19,6 +19,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -78,9 +79,11 @@ class TabularPreprocessor {
   std::vector<std::string> dropped_;
 };
 
-bool is_missing_cell(const std::string& cell);
-// Parses a whole cell (surrounding spaces allowed) as a number; false if it is not one.
-bool parse_number(const std::string& cell, double& value);
+bool is_missing_cell(std::string_view cell);
+// Parses a whole cell (surrounding spaces allowed) as a finite number; false if it is not one.
+bool parse_number(std::string_view cell, double& value);
+// The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
+bool parse_any_number(std::string_view cell, double& value);
 // What a user picks a label column from: per column its name, whether it is numeric (every
 // non-missing cell a number), the missing-cell count, the number of distinct values and the
 // `max_values` most frequent values with their counts (most frequent first).
