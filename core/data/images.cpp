@@ -30,7 +30,7 @@
 
 namespace ca3 {
 
-Image decode_image(const uint8_t* data, size_t size, const std::string& name) {
+Image decode_image(const uint8_t* data, size_t size, const std::string& name, const std::vector<int64_t>& shape) {
   CA3_CHECK(size > 0, name, ": the file is empty");
   CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
   int width = 0, height = 0, stored = 0;
@@ -39,6 +39,13 @@ Image decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(width > 0 && height > 0 && width <= 8192 && height <= 8192, name, ": image size ", width, "x", height,
             " is out of range (at most 8192x8192)");
   const int channels = stored <= 2 ? 1 : 3;  // drop alpha
+  if (!shape.empty()) {
+    CA3_CHECK(shape.size() == 3, "an image model's sample shape has 3 dimensions");
+    CA3_CHECK(height == shape[0] && width == shape[1], name, ": the image is ", width, "x", height,
+              ", the model takes ", shape[1], "x", shape[0]);
+    CA3_CHECK(channels == shape[2], name, ": the image has ", channels == 1 ? "1 channel (grey)" : "3 channels (colour)",
+              ", the model takes ", shape[2]);
+  }
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(data, int(size), &width, &height, &stored, channels), stbi_image_free);
   CA3_CHECK(pixels, name, ": the image data is damaged (", stbi_failure_reason(), ")");
@@ -66,11 +73,8 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
     const std::string name(table.cell(i, size_t(file_column)));
     CA3_CHECK(!name.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
     const std::string path = folder + "/" + name;
-    const Image image = read_image_file(path);
-    CA3_CHECK(image.height == height && image.width == width, path, ": the image is ", image.width, "x", image.height,
-              ", the model takes ", width, "x", height);
-    CA3_CHECK(image.channels == channels, path, ": the image has ", image.channels == 1 ? "1 channel (grey)" : "3 "
-              "channels (colour)", ", the model takes ", channels);
+    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    const Image image = decode_image(bytes.data(), bytes.size(), path, {height, width, channels});
     std::memcpy(out + i * per_image, image.pixels.data(), per_image * sizeof(float));
     if (files) files->push_back(name);
   }

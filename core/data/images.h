@@ -20,8 +20,10 @@ struct Image {
   std::vector<float> pixels;                    // [height, width, channels] in [0, 1]
 };
 
-// Throws naming `name` when the bytes are not a readable image or exceed 8192 x 8192.
-Image decode_image(const uint8_t* data, size_t size, const std::string& name);
+// Throws naming `name` when the bytes are not a readable image or exceed 8192 x 8192. With a
+// model's sample shape {height, width, channels}, an image of another size or channel count is
+// rejected from its header, before any pixel is decoded.
+Image decode_image(const uint8_t* data, size_t size, const std::string& name, const std::vector<int64_t>& shape = {});
 Image read_image_file(const std::string& path);
 
 // Every image listed in the labels CSV (column "file": names relative to `folder`; the label

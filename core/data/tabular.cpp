@@ -247,9 +247,12 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
     } else if (double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '",
-                                 table.cell(size_t(first_text_row), column),
-                                 "' is not a number (the column's other values are numbers)"));
+      const std::string_view cell = table.cell(size_t(first_text_row), column);
+      double v;
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
+                                 parse_any_number(cell, v)
+                                     ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
+                                     : "' is not a number (the column's other values are numbers)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
       if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
