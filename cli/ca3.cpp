@@ -43,7 +43,8 @@ const char* kUsage = R"(usage:
 
 --data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
 matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG images with
---labels CSV (a "file" column and the label column). Without --label-column every row is normal
+--labels CSV (a "file" column and the label column; `score` without --labels scores every image
+file in the folder). Without --label-column every row is normal
 and the alarm learns from synthetic anomalies. Presets: models/presets/NAME.json.
 )";
 
@@ -315,8 +316,12 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
   } else {
     const ImageModelConfig c = detector.preset().image_config();
-    TabularOptions o = given;
-    images = read_image_folder(data, a.need("labels"), o, c.height, c.width, c.channels, &s.names);
+    if (a.has("labels") || want_labels) {
+      images = read_image_folder(data, a.need("labels"), given, c.height, c.width, c.channels, &s.names);
+    } else {  // every image in the folder
+      s.names = image_files_in(data);
+      images.inputs = read_images(data, s.names, c.height, c.width, c.channels);
+    }
   }
   s.scores = detector.score_images(images.inputs);
   if (want_labels) s.labels = images.labels;

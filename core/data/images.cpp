@@ -1,7 +1,10 @@
 #include "core/data/images.h"
 
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 #define STBI_NO_STDIO
@@ -61,23 +64,49 @@ Image read_image_file(const std::string& path) {
   return decode_image(bytes.data(), bytes.size(), path);
 }
 
+std::vector<std::string> image_files_in(const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  CA3_CHECK(fs::is_directory(folder, error), "'", folder, "' is not a folder");
+  std::vector<std::string> names;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
+    std::string extension = entry.path().extension().string();
+    for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (entry.is_regular_file() && (extension == ".png" || extension == ".jpg" || extension == ".jpeg" ||
+                                    extension == ".bmp" || extension == ".gif"))
+      names.push_back(entry.path().filename().string());
+  }
+  CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
+  CA3_CHECK(!names.empty(), "the folder '", folder, "' has no image files (.png, .jpg, .jpeg, .bmp, .gif)");
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t height, int64_t width,
+                   int64_t channels) {
+  Tensor images({int64_t(files.size()), height, width, channels});
+  float* out = images.mutable_data();
+  const size_t per_image = size_t(height * width * channels);
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string path = folder + "/" + files[i];
+    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    const Image image = decode_image(bytes.data(), bytes.size(), path, {height, width, channels});
+    std::memcpy(out + i * per_image, image.pixels.data(), per_image * sizeof(float));
+  }
+  return images;
+}
+
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
                           int64_t height, int64_t width, int64_t channels, std::vector<std::string>* files) {
   const CsvTable table = read_csv_file(labels_csv);
   const int64_t file_column = table.column_index("file");
-  const std::vector<int> labels = tabular_labels(table, options);
-  Dataset d{Tensor({int64_t(table.row_count()), height, width, channels}), labels};
-  float* out = d.inputs.mutable_data();
-  const size_t per_image = size_t(height * width * channels);
+  std::vector<std::string> names;
   for (size_t i = 0; i < table.row_count(); ++i) {
-    const std::string name(table.cell(i, size_t(file_column)));
-    CA3_CHECK(!name.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
-    const std::string path = folder + "/" + name;
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    const Image image = decode_image(bytes.data(), bytes.size(), path, {height, width, channels});
-    std::memcpy(out + i * per_image, image.pixels.data(), per_image * sizeof(float));
-    if (files) files->push_back(name);
+    names.emplace_back(table.cell(i, size_t(file_column)));
+    CA3_CHECK(!names.back().empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
   }
+  Dataset d{read_images(folder, names, height, width, channels), tabular_labels(table, options)};
+  if (files) *files = names;
   return d;
 }
 

@@ -26,6 +26,12 @@ struct Image {
 Image decode_image(const uint8_t* data, size_t size, const std::string& name, const std::vector<int64_t>& shape = {});
 Image read_image_file(const std::string& path);
 
+// The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name.
+std::vector<std::string> image_files_in(const std::string& folder);
+// Those files of `folder` as [N, height, width, channels]; a file of another size is an error naming it.
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t height, int64_t width,
+                   int64_t channels);
+
 // Every image listed in the labels CSV (column "file": names relative to `folder`; the label
 // column per `options`), each of exactly height x width x channels, else an error naming the file.
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
