@@ -12,6 +12,7 @@
 //   const bytes = await detector.save();                             // a .ca3 model file
 import type { Build, CallRequest, WorkerMessage } from './protocol.js';
 import { PRESETS } from './presets.js';
+import type { ImageSize } from './images.js';
 
 export type { Build } from './protocol.js';
 export { PRESETS } from './presets.js';
@@ -39,6 +40,9 @@ export interface ImageSetData {
   images: Float32Array;
   /** 0 = normal, 1 = anomaly, one per image (needed to fit and to evaluate). */
   labels?: Int32Array | number[];
+  /** The images' size: when given, images of another size than the model's are refused by name
+   *  (without it, the pixel count only has to be a whole number of the model's images). */
+  size?: ImageSize;
 }
 
 export type Dataset = TableData | ImageSetData;
@@ -163,9 +167,9 @@ export async function readText(file: Blob): Promise<string> {
   return await file.text();
 }
 
-/** Images [count, height, width, channels] in [0, 1] with optional 0/1 labels. */
-export function imageSet(images: Float32Array, labels?: Int32Array | number[]): ImageSetData {
-  return { kind: 'images', images, labels };
+/** Images [count, height, width, channels] in [0, 1] with optional 0/1 labels and their size. */
+export function imageSet(images: Float32Array, labels?: Int32Array | number[], size?: ImageSize): ImageSetData {
+  return { kind: 'images', images, labels, size };
 }
 
 // ---- the runtime: one worker with the wasm module -----------------------------------------------
@@ -376,6 +380,7 @@ export class Detector {
       call = this.call('fitTable', [data.csv, JSON.stringify(tableOptions), changesJson], [], options.onProgress);
     } else {
       if (!data.labels) throw new Error('fitting images needs labels (0 = normal, 1 = anomaly), one per image');
+      this.checkImageSize(data);
       const images = data.images.slice();
       const labels = Int32Array.from(data.labels);
       call = this.call('fitImages', [images, labels, changesJson], [images.buffer, labels.buffer], options.onProgress);
@@ -471,7 +476,18 @@ export class Detector {
   private modelData(data: Dataset | Float32Array): ModelData {
     if (data instanceof Float32Array) return { inputs: data };
     if (data.kind === 'table') return { csv: data.csv };
+    this.checkImageSize(data);
     return { inputs: data.images };
+  }
+
+  private checkImageSize(data: ImageSetData) {
+    const shape = this.inputShape;
+    if (!data.size || !shape || shape.length !== 3) return;
+    const { height, width, channels } = data.size;
+    if (height !== shape[0] || width !== shape[1] || channels !== shape[2])
+      throw new Error(`the images are ${height}x${width}x${channels}, the model takes ${shape.join('x')}`);
+    if (data.images.length % (height * width * channels) !== 0)
+      throw new Error(`${data.images.length} values are not a whole number of ${height}x${width}x${channels} images`);
   }
 }
 
