@@ -20,7 +20,7 @@ let trainingImages: { pixels: Float32Array; labels: Int32Array } | undefined;
 // Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
 let shown: { pixels: Float32Array; labels?: Int32Array; scores: Float32Array } | undefined;
 let trainCsv: string | undefined;
-let scoredCsvText: string | undefined;
+let scoredCsvSource: string | undefined;  // the last scored CSV: the download adds score / flag to it
 
 // ---- messages ---------------------------------------------------------------------------------------
 function showError(error: unknown) {
@@ -34,14 +34,16 @@ function clearMessage() {
   $('message').hidden = true;
 }
 // Runs an event handler; any error becomes a message on the page (and nothing trained is lost).
+// body[data-handled] counts finished handlers (tests wait on it).
 function guard<A extends unknown[]>(handler: (...args: A) => Promise<void> | void) {
   return async (...args: A) => {
     try {
       clearMessage();
       await handler(...args);
     } catch (e) {
-      if ((e as Error).name === 'AbortError') return;
-      showError(e);
+      if ((e as Error).name !== 'AbortError') showError(e);
+    } finally {
+      document.body.dataset.handled = String(Number(document.body.dataset.handled ?? 0) + 1);
     }
   };
 }
@@ -405,6 +407,7 @@ async function trainTable() {
     });
     tableDetector?.dispose();
     tableDetector = detector;
+    forgetScoredCsv();
     $('csv-status').textContent = `Trained (${report.epochs} epochs${report.synthetic_anomalies ? `, ${report.synthetic_anomalies} synthetic anomalies` : ''}): ` +
       `test ROC-AUC ${report.test.roc_auc?.toFixed(4) ?? 'n/a (no labelled anomalies)'}.`;
     $('csv-status').dataset.testAuc = String(report.test.roc_auc);
@@ -424,12 +427,33 @@ async function scoreCsv() {
   const file = $<HTMLInputElement>('csv-score-file').files?.[0];
   if (!file) return;
   if (!tableDetector) throw new Error('train or load a table model first');
+  const info = $('csv-score-info');
+  $<HTMLButtonElement>('download-csv').disabled = true;
+  scoredCsvSource = undefined;
+  info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
+  delete info.dataset.rows;
   const text = await file.text();
-  scoredCsvText = await tableDetector.scoredCsv(tableFromCsv(text));
   const scores = await tableDetector.score(tableFromCsv(text));
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
-  $('csv-score-info').textContent = `${file.name}: ${scores.length} rows scored, ${flagged} flagged (score ≥ ${tableDetector.threshold.toFixed(3)}).`;
+  let sum = 0;
+  for (const s of scores) sum += s;
+  info.textContent = `${file.name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
+    `(score ≥ ${tableDetector.threshold.toFixed(3)}); mean score ${(sum / scores.length).toFixed(4)}.`;
+  info.dataset.rows = String(scores.length);
+  info.dataset.meanScore = String(sum / scores.length);
+  scoredCsvSource = text;
   $<HTMLButtonElement>('download-csv').disabled = false;
+}
+
+// A new table model: the last scores were another model's, so the download goes until re-scored.
+function forgetScoredCsv() {
+  scoredCsvSource = undefined;
+  $<HTMLButtonElement>('download-csv').disabled = true;
+  $('csv-score-info').textContent = '';
+}
+
+function megabytes(bytes: number) {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
 
 function download(data: string | Uint8Array, name: string, type: string) {
@@ -457,6 +481,7 @@ async function adopt(bytes: Uint8Array, name: string) {
   } else {
     tableDetector?.dispose();
     tableDetector = detector;
+    forgetScoredCsv();
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
   const info = await detector.info();
@@ -497,7 +522,10 @@ $('label-column').addEventListener('change', fillNormalValues);
 $('train-csv').addEventListener('click', guard(trainTable));
 $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));
-$('download-csv').addEventListener('click', () => scoredCsvText && download(scoredCsvText, 'scored.csv', 'text/csv'));
+$('download-csv').addEventListener('click', guard(async () => {
+  if (!scoredCsvSource || !tableDetector) return;
+  download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), 'scored.csv', 'text/csv');
+}));
 $('demo-image').addEventListener('click', guard(async () => adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model')));
 $('demo-table').addEventListener('click', guard(async () => adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model')));
 $('model-file').addEventListener('change', guard(async () => {
