@@ -6,9 +6,11 @@
 
 #include <atomic>
 #include <cstring>
+#include <fstream>
 
 #include "core/data/csv.h"
 #include "core/detector.h"
+#include "core/data/idx.h"
 #include "core/error.h"
 #include "core/model_file.h"
 #include "tests/test_support.h"
@@ -257,6 +259,59 @@ TEST(Metrics, ThresholdsAndConfusion) {
   // Best F1: flag {0.9, 0.95} -> P 1, R 2/3, F1 0.8; flag from 0.7 -> P 3/4, R 1, F1 6/7 (best).
   EXPECT_EQ(threshold_best_f1(scores, labels), 0.7f);
   EXPECT_EQ(threshold_at_false_positive_rate(scores, labels, 0.0), std::nextafter(0.8f, 1.f));
+}
+
+}  // namespace
+}  // namespace ca3
+
+namespace ca3 {
+namespace {
+
+// Every weight of a trained detector, in parameter order.
+std::vector<float> all_weights(Detector& d) {
+  std::vector<float> out;
+  for (const Var& p : d.model().parameters()) {
+    const std::vector<float> v = p.value().to_vector();
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+bool bitwise_equal(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST(Detector, SameSeedGivesBitwiseIdenticalWeightsOnOneThread) {
+  testing::KernelsScope one_thread(KernelsKind::xnnpack, 1);
+  auto train_table = [](uint64_t seed) {
+    Preset p = quick_tabular("e2e", 3);
+    Detector d(Preset::from_json([&] {
+      nlohmann::json j = p.json;
+      j["seed"] = seed;
+      return j;
+    }()));
+    d.fit_table(breast_cancer(), breast_cancer_labels());
+    return d;
+  };
+  Detector a = train_table(1), b = train_table(1), other_seed = train_table(2);
+  EXPECT_TRUE(bitwise_equal(all_weights(a), all_weights(b)));
+  EXPECT_EQ(a.threshold(), b.threshold());
+  EXPECT_FALSE(bitwise_equal(all_weights(a), all_weights(other_seed)));  // the seed is what fixes them
+
+  const int64_t count = 400;
+  Dataset images{read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), count).pixels, {}};
+  for (int c : read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), count))
+    images.labels.push_back(c == 0 ? 0 : 1);
+  nlohmann::json small;
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
+  small["training"]["epochs"] = 1;
+  auto train_images = [&] {
+    Detector d(Preset::from_json(small));
+    d.fit_images(images);
+    return d;
+  };
+  Detector c = train_images(), d = train_images();
+  EXPECT_TRUE(bitwise_equal(all_weights(c), all_weights(d)));
 }
 
 }  // namespace
