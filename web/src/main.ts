@@ -360,10 +360,21 @@ async function scoreDroppedImages() {
 let csvAbort: AbortController | undefined;
 let columns: { name: string; values: { value: string; count: number }[]; distinct: number }[] = [];
 
+// A browser holds a string of at most ~512 M characters, and the CSV is copied into the module's
+// memory (4 GB at most) and parsed there: larger files are refused up front, by name.
+const MAX_CSV_BYTES = 400e6;
+
+async function readCsvFile(file: File) {
+  if (file.size > MAX_CSV_BYTES)
+    throw new Error(`${file.name} is ${megabytes(file.size)}: the page reads CSV files up to ${megabytes(MAX_CSV_BYTES)} ` +
+      '(a browser tab cannot hold more as text); split it, or use the ca3 command line');
+  return await file.text();
+}
+
 async function loadCsv() {
   const file = $<HTMLInputElement>('csv-file').files?.[0];
   if (!file) return;
-  const text = await file.text();
+  const text = await readCsvFile(file);
   const described = await runtime.describeCsv(text);  // the core's CSV parser: errors name the line
   trainCsv = text;
   columns = described.columns;
@@ -430,10 +441,14 @@ async function scoreCsv() {
   const info = $('csv-score-info');
   $<HTMLButtonElement>('download-csv').disabled = true;
   scoredCsvSource = undefined;
-  info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
+  info.textContent = '';
   delete info.dataset.rows;
-  const text = await file.text();
-  const scores = await tableDetector.score(tableFromCsv(text));
+  const text = await readCsvFile(file);
+  info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
+  const scores = await tableDetector.score(tableFromCsv(text)).catch((e) => {
+    info.textContent = '';
+    throw e;
+  });
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
   let sum = 0;
   for (const s of scores) sum += s;

@@ -6,7 +6,7 @@
 //
 //   node --test web/test/bad-inputs.test.mjs      (after node web/build.mjs)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -30,6 +30,11 @@ const referenceImage = { name: 'reference.png', mimeType: 'image/png', buffer: B
 
 /** A case's input as Playwright takes it: a file on disk when large, else a buffer. */
 function fileFor(spec) {
+  if ('sparse_bytes' in spec) {  // only its size matters: the page must refuse it unread
+    const path = join(work, spec.name);
+    truncateSync(openAndClose(path), spec.sparse_bytes);
+    return path;
+  }
   const bytes = makeInput(spec);
   if (bytes.length > 10_000_000) {
     const path = join(work, spec.name);
@@ -38,6 +43,11 @@ function fileFor(spec) {
   }
   const mimeType = spec.name.endsWith('.png') ? 'image/png' : spec.name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream';
   return { name: spec.name, mimeType, buffer: Buffer.from(bytes) };
+}
+
+function openAndClose(path) {
+  closeSync(openSync(path, 'w'));
+  return path;
 }
 
 for (const isolation of [true, false]) {
