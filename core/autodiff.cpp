@@ -15,8 +15,39 @@ NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false;
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 
 Var::Var(Tensor value, bool requires_grad) : node_(std::make_shared<Node>()) {
+  node_->shape = value.shape();
   node_->value = std::move(value);
   node_->requires_grad = requires_grad;
+  node_->handles = 1;
+}
+
+Var::Var(const Var& other) : node_(other.node_) {
+  if (node_) ++node_->handles;
+}
+Var::Var(Var&& other) noexcept : node_(std::move(other.node_)) {}
+Var& Var::operator=(const Var& other) {
+  if (node_ != other.node_) {
+    release();
+    node_ = other.node_;
+    if (node_) ++node_->handles;
+  }
+  return *this;
+}
+Var& Var::operator=(Var&& other) noexcept {
+  if (this != &other) {
+    release();
+    node_ = std::move(other.node_);
+  }
+  return *this;
+}
+Var::~Var() { release(); }
+
+void Var::release() {
+  if (!node_) return;
+  // A recorded result nobody refers to any more: backward needs only its gradient and what
+  // the backward functions captured, not the value.
+  if (--node_->handles == 0 && node_->backward) node_->value = Tensor();
+  node_.reset();
 }
 
 const Tensor& Var::value() const {
@@ -111,10 +142,9 @@ bool input_needs_grad(const Node& self, size_t index) {
 void accumulate_grad(Node& self, size_t index, Tensor gradient) {
   Node& input = *self.inputs.at(index);
   if (!input.requires_grad) return;
-  CA3_ASSERT(gradient.numel() == input.value.numel());
+  CA3_ASSERT(gradient.numel() == shape_numel(input.shape));
   if (input.grad.empty()) {
-    input.grad = gradient.storage_is_unique() ? gradient.reshape(input.value.shape())
-                                              : gradient.clone().reshape(input.value.shape());
+    input.grad = gradient.storage_is_unique() ? gradient.reshape(input.shape) : gradient.clone().reshape(input.shape);
   } else {
     input.grad.add_(gradient);
   }

@@ -11,7 +11,12 @@
 //   y.backward();               // w.grad() == 2 * w
 //
 // An op is written as: compute the value, then
-//   return make_result(value, {a, b}, [=](Node& self) { ...accumulate_grad(self, 0, g)... });
+//   return make_result(value, {a, b}, [x = a.value()](Node& self) { ...accumulate_grad(self, 0, g)... });
+//
+// Memory: the graph does not keep activations. An op's result keeps its value while some Var
+// refers to it; once none does, the value is dropped (its shape stays) and only what backward
+// functions captured lives on -- so a backward function captures the tensors it reads (an input,
+// its own output, a mask) and never reads self.inputs[i]->value.
 #pragma once
 
 #include <functional>
@@ -24,8 +29,10 @@
 namespace ca3 {
 
 struct Node {
-  Tensor value;
-  Tensor grad;  // empty until a gradient arrives
+  Tensor value;  // dropped (empty) once no Var refers to a recorded result
+  Shape shape;   // the value's shape, kept when the value is dropped
+  Tensor grad;   // empty until a gradient arrives
+  int64_t handles = 0;  // the Vars referring to this node
   bool requires_grad = false;
   std::vector<std::shared_ptr<Node>> inputs;
   std::function<void(Node& self)> backward;  // reads self.grad, accumulates into inputs
@@ -35,6 +42,11 @@ class Var {
  public:
   Var() = default;
   explicit Var(Tensor value, bool requires_grad = false);
+  Var(const Var& other);
+  Var(Var&& other) noexcept;
+  Var& operator=(const Var& other);
+  Var& operator=(Var&& other) noexcept;
+  ~Var();
   static Var parameter(Tensor value) { return Var(std::move(value), true); }
 
   bool defined() const { return node_ != nullptr; }
@@ -55,6 +67,7 @@ class Var {
   const std::shared_ptr<Node>& node() const { return node_; }
 
  private:
+  void release();  // drops this handle (and a recorded result's value with the last one)
   std::shared_ptr<Node> node_;
 };
 

@@ -17,6 +17,7 @@ nlohmann::json Preset::defaults(ModelKind kind) {
       {"training",
        {{"epochs", 100},
         {"batch_size", kind == ModelKind::image ? 256 : 64},
+        {"micro_batch_size", 64},
         {"learning_rate", 1e-3},
         {"patience", 10},
         {"monitor", "auc"}}},
@@ -148,14 +149,16 @@ TrainOptions Preset::train_options() const {
   TrainOptions o;
   o.epochs = at<int>(json, "training", "epochs");
   o.batch_size = at<int64_t>(json, "training", "batch_size");
+  o.micro_batch_size = at<int64_t>(json, "training", "micro_batch_size");
   o.learning_rate = at<float>(json, "training", "learning_rate");
   o.patience = at<int>(json, "training", "patience");
   const std::string monitor = at<std::string>(json, "training", "monitor");
   CA3_CHECK(monitor == "auc" || monitor == "loss", "preset: training.monitor must be \"auc\" or \"loss\"");
   o.monitor = monitor == "auc" ? TrainOptions::Monitor::auc : TrainOptions::Monitor::loss;
   o.seed = seed();
-  CA3_CHECK(o.epochs >= 1 && o.batch_size >= 1 && o.learning_rate > 0 && o.patience >= 0,
-            "preset: training needs epochs >= 1, batch_size >= 1, learning_rate > 0 and patience >= 0");
+  CA3_CHECK(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch_size >= 1 && o.learning_rate > 0 && o.patience >= 0,
+            "preset: training needs epochs >= 1, batch_size >= 1, micro_batch_size >= 1, learning_rate > 0 and "
+            "patience >= 0");
   return o;
 }
 

@@ -98,6 +98,19 @@ uint64_t next_storage_id() {
 }
 }  // namespace
 
+namespace {
+std::atomic<int64_t> g_live_bytes{0}, g_peak_bytes{0};
+void count_allocation(int64_t bytes) {
+  const int64_t live = g_live_bytes.fetch_add(bytes) + bytes;
+  int64_t peak = g_peak_bytes.load();
+  while (live > peak && !g_peak_bytes.compare_exchange_weak(peak, live)) {
+  }
+}
+}  // namespace
+
+TensorMemory tensor_memory() { return {g_live_bytes.load(), g_peak_bytes.load()}; }
+void reset_tensor_memory_peak() { g_peak_bytes.store(g_live_bytes.load()); }
+
 struct Tensor::Storage {
   float* data = nullptr;
   size_t count = 0;
@@ -109,8 +122,14 @@ struct Tensor::Storage {
     data = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
     CA3_CHECK(data != nullptr, "out of memory allocating a tensor of ", n, " floats");
     std::memset(data, 0, bytes);
+    allocated = int64_t(bytes);
+    count_allocation(allocated);
   }
-  ~Storage() { std::free(data); }
+  ~Storage() {
+    std::free(data);
+    g_live_bytes.fetch_sub(allocated);
+  }
+  int64_t allocated = 0;
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 };

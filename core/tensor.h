@@ -24,6 +24,14 @@ std::string shape_to_string(const Shape& shape);
 
 // Deterministic random numbers, identical on every platform (no std:: distributions, whose
 // output differs between standard libraries).
+// Bytes held by tensors now and at most since the start (or the last reset): what a model's
+// activations, gradients and data take, without the allocator's or the kernels' own memory.
+struct TensorMemory {
+  int64_t live_bytes = 0, peak_bytes = 0;
+};
+TensorMemory tensor_memory();
+void reset_tensor_memory_peak();
+
 class Rng {
  public:
   explicit Rng(uint64_t seed = 0);

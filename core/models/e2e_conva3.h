@@ -88,20 +88,20 @@ class E2EConvA3 : public Module {
 
   // The model's anomaly score per sample (the variant's: alarm probability or reconstruction
   // error), in eval mode, without gradients. Higher = more anomalous.
-  std::vector<float> score(const Tensor& inputs, int64_t batch_size = 256);
-  std::vector<float> alarm_probability(const Tensor& inputs, int64_t batch_size = 256);
-  std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 256);
+  std::vector<float> score(const Tensor& inputs, int64_t batch_size = 64);
+  std::vector<float> alarm_probability(const Tensor& inputs, int64_t batch_size = 64);
+  std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;
-  Tensor reconstruct(const Tensor& inputs, int64_t batch_size = 256);
+  Tensor reconstruct(const Tensor& inputs, int64_t batch_size = 64);
   // the alarm network's input -- the encoder activations pooled to one size and stacked:
   // [N, h, w, C] (images) or [N, l, C] (rows), with the channels each encoder layer contributes;
   struct AlarmInput {
     Tensor stack;
     std::vector<int64_t> layer_channels;
   };
-  AlarmInput alarm_input(const Tensor& inputs, int64_t batch_size = 256);
+  AlarmInput alarm_input(const Tensor& inputs, int64_t batch_size = 64);
   // attribution of the score to each input element: d score / d input x input (gradient x input).
   Tensor explain(const Tensor& inputs, int64_t batch_size = 64);
 

@@ -41,15 +41,15 @@ Var conv2d(const Var& input, const Var& weights, const Var& bias, const Conv2dOp
   Tensor out(g.output_shape());
   kernels().convolution(g, input.value().data(), weights.value(), bias.defined() ? &bias.value() : nullptr,
                         out.mutable_data());
-  return make_result(out, {input, weights, bias}, [g](Node& self) {
+  return make_result(out, {input, weights, bias}, [g, x = input.value(), w = weights.value()](Node& self) {
     if (input_needs_grad(self, 0)) {
       Tensor dx(g.input_shape());
-      kernels().convolution_backward_data(g, self.grad.data(), self.inputs[1]->value, nullptr, dx.mutable_data());
+      kernels().convolution_backward_data(g, self.grad.data(), w, nullptr, dx.mutable_data());
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {
       Tensor dw(g.weights_shape());
-      kernels().convolution_backward_filter(g, self.inputs[0]->value.data(), self.grad.data(), dw.mutable_data());
+      kernels().convolution_backward_filter(g, x.data(), self.grad.data(), dw.mutable_data());
       accumulate_grad(self, 1, std::move(dw));
     }
     if (input_needs_grad(self, 2)) accumulate_grad(self, 2, sum_to_channels(self.grad, g.out_channels));
@@ -87,15 +87,15 @@ Var conv_transpose2d(const Var& input, const Var& weights, const Var& bias, cons
   Tensor out(g.input_shape());
   kernels().convolution_backward_data(g, input.value().data(), weights.value(),
                                       bias.defined() ? &bias.value() : nullptr, out.mutable_data());
-  return make_result(out, {input, weights, bias}, [g](Node& self) {
+  return make_result(out, {input, weights, bias}, [g, x = input.value(), w = weights.value()](Node& self) {
     if (input_needs_grad(self, 0)) {
       Tensor dx(g.output_shape());
-      kernels().convolution(g, self.grad.data(), self.inputs[1]->value, nullptr, dx.mutable_data());
+      kernels().convolution(g, self.grad.data(), w, nullptr, dx.mutable_data());
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {
       Tensor dw(g.weights_shape());
-      kernels().convolution_backward_filter(g, self.grad.data(), self.inputs[0]->value.data(), dw.mutable_data());
+      kernels().convolution_backward_filter(g, self.grad.data(), x.data(), dw.mutable_data());
       accumulate_grad(self, 1, std::move(dw));
     }
     if (input_needs_grad(self, 2)) accumulate_grad(self, 2, sum_to_channels(self.grad, g.in_channels));

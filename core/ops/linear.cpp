@@ -11,9 +11,7 @@ Var matmul(const Var& a, const Var& b) {
   const int64_t m = a.dim(0), k = a.dim(1), n = b.dim(1);
   Tensor out({m, n});
   kernels().matmul(m, n, k, a.value().data(), false, b.value().data(), false, nullptr, out.mutable_data());
-  return make_result(out, {a, b}, [m, n, k](Node& self) {
-    const Tensor& a_value = self.inputs[0]->value;
-    const Tensor& b_value = self.inputs[1]->value;
+  return make_result(out, {a, b}, [m, n, k, a_value = a.value(), b_value = b.value()](Node& self) {
     if (input_needs_grad(self, 0)) {  // dA[M,K] = dC[M,N] x B^T
       Tensor da({m, k});
       kernels().matmul(m, k, n, self.grad.data(), false, b_value.data(), true, nullptr, da.mutable_data());
@@ -38,17 +36,18 @@ Var linear(const Var& input, const Var& weights, const Var& bias) {
   Tensor out({batch, out_features});
   kernels().matmul(batch, out_features, in, input.value().data(), false, weights.value().data(), true,
                    bias.defined() ? bias.value().data() : nullptr, out.mutable_data());
-  return make_result(out, {input, weights, bias}, [batch, in, out_features](Node& self) {
+  return make_result(out, {input, weights, bias}, [batch, in, out_features, x = input.value(),
+                                                   w = weights.value()](Node& self) {
     const float* dy = self.grad.data();
     if (input_needs_grad(self, 0)) {  // dX[N,in] = dY[N,out] x W[out,in]
       Tensor dx({batch, in});
-      kernels().matmul(batch, in, out_features, dy, false, self.inputs[1]->value.data(), false, nullptr,
+      kernels().matmul(batch, in, out_features, dy, false, w.data(), false, nullptr,
                        dx.mutable_data());
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {  // dW[out,in] = dY^T x X
       Tensor dw({out_features, in});
-      kernels().matmul(out_features, in, batch, dy, true, self.inputs[0]->value.data(), false, nullptr,
+      kernels().matmul(out_features, in, batch, dy, true, x.data(), false, nullptr,
                        dw.mutable_data());
       accumulate_grad(self, 1, std::move(dw));
     }

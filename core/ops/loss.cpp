@@ -21,9 +21,9 @@ Var mse_per_sample(const Var& prediction, const Var& target) {
     }
     out.mutable_data()[i] = float(total / double(per_sample));
   }
-  return make_result(out, {prediction, target}, [n, per_sample](Node& self) {
-    const float *pp = self.inputs[0]->value.data(), *pt = self.inputs[1]->value.data(), *dy = self.grad.data();
-    Tensor g(self.inputs[0]->value.shape());
+  return make_result(out, {prediction, target}, [n, per_sample, p = prediction.value(), t = target.value()](Node& self) {
+    const float *pp = p.data(), *pt = t.data(), *dy = self.grad.data();
+    Tensor g(p.shape());
     float* pg = g.mutable_data();
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < per_sample; ++j) {
@@ -50,9 +50,9 @@ Var bce_with_logits(const Var& logits, const Tensor& targets) {
     const float z = pz[i];
     out.mutable_data()[i] = std::max(z, 0.f) - z * py[i] + std::log1p(std::exp(-std::fabs(z)));
   }
-  return make_result(out, {logits}, [targets, n](Node& self) {
-    const float *pz = self.inputs[0]->value.data(), *py = targets.data(), *dy = self.grad.data();
-    Tensor g(self.inputs[0]->value.shape());
+  return make_result(out, {logits}, [targets, n, z_values = logits.value()](Node& self) {
+    const float *pz = z_values.data(), *py = targets.data(), *dy = self.grad.data();
+    Tensor g(z_values.shape());
     for (int64_t i = 0; i < n; ++i) {
       const float z = pz[i];
       const float s = z >= 0.f ? 1.f / (1.f + std::exp(-z)) : std::exp(z) / (1.f + std::exp(z));
@@ -76,15 +76,15 @@ Var gaussian_kl(const Var& mu, const Var& log_var) {
     }
     out.mutable_data()[i] = float(total);
   }
-  return make_result(out, {mu, log_var}, [n, per_sample](Node& self) {
-    const float *pm = self.inputs[0]->value.data(), *pv = self.inputs[1]->value.data(), *dy = self.grad.data();
+  return make_result(out, {mu, log_var}, [n, per_sample, m = mu.value(), v = log_var.value()](Node& self) {
+    const float *pm = m.data(), *pv = v.data(), *dy = self.grad.data();
     if (input_needs_grad(self, 0)) {
-      Tensor g(self.inputs[0]->value.shape());
+      Tensor g(m.shape());
       for (int64_t k = 0; k < n * per_sample; ++k) g.mutable_data()[k] = pm[k] * dy[k / per_sample];
       accumulate_grad(self, 0, std::move(g));
     }
     if (input_needs_grad(self, 1)) {
-      Tensor g(self.inputs[1]->value.shape());
+      Tensor g(v.shape());
       for (int64_t k = 0; k < n * per_sample; ++k)
         g.mutable_data()[k] = 0.5f * (std::exp(pv[k]) - 1.f) * dy[k / per_sample];
       accumulate_grad(self, 1, std::move(g));

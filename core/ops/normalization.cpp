@@ -61,10 +61,11 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
       py[k] = pg[c] * ph[k] + pb[c];
     }
 
-  return make_result(out, {x, gamma, beta}, [x_hat, inv_std, channels, count, training](Node& self) {
+  return make_result(out, {x, gamma, beta}, [x_hat, inv_std, channels, count, training,
+                                              gamma_value = gamma.value()](Node& self) {
     const float* dy = self.grad.data();
     const float* ph = x_hat.data();
-    const float* pg = self.inputs[1]->value.data();
+    const float* pg = gamma_value.data();
     std::vector<double> sum_dy(size_t(channels), 0.0), sum_dy_xhat(size_t(channels), 0.0);
     for (int64_t i = 0; i < count; ++i)
       for (int64_t c = 0; c < channels; ++c) {

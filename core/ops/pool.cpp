@@ -71,7 +71,7 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
         }
       }
   return make_result(out, {input}, [=](Node& self) {
-    Tensor dx(self.inputs[0]->value.shape());
+    Tensor dx(self.inputs[0]->shape);
     float* pd = dx.mutable_data();
     const float* dy = self.grad.data();
     if (is_max) {

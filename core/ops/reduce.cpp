@@ -11,7 +11,7 @@ Var scaled_sum(const Var& x, float factor) {
   for (int64_t i = 0; i < x.numel(); ++i) total += p[i];
   Tensor out = Tensor::full({1}, static_cast<float>(total * factor));
   return make_result(out, {x}, [factor](Node& self) {
-    Tensor dx = Tensor::full(self.inputs[0]->value.shape(), self.grad.at(0) * factor);
+    Tensor dx = Tensor::full(self.inputs[0]->shape, self.grad.at(0) * factor);
     accumulate_grad(self, 0, std::move(dx));
   });
 }

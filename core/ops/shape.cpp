@@ -71,7 +71,7 @@ Var concat_channels(const std::vector<Var>& inputs) {
     int64_t offset = 0;
     for (size_t i = 0; i < channels.size(); ++i) {
       if (input_needs_grad(self, i)) {
-        Tensor dx(self.inputs[i]->value.shape());
+        Tensor dx(self.inputs[i]->shape);
         float* p = dx.mutable_data();
         for (int64_t q = 0; q < positions; ++q)
           std::memcpy(p + q * channels[i], self.grad.data() + q * total + offset, size_t(channels[i]) * sizeof(float));

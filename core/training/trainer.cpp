@@ -161,19 +161,27 @@ struct Training::State {
     const int64_t first = step * options.batch_size;
     const std::vector<int64_t> rows(pool.begin() + first,
                                     pool.begin() + std::min<int64_t>(first + options.batch_size, int64_t(pool.size())));
-    const Dataset batch = train.subset(rows);
+    // The batch's mean loss is the size-weighted sum of its pieces' mean losses: each piece's
+    // backward pass adds its share of the batch's gradient to the parameters' gradients.
     model.zero_grad();
-    LossParts loss = model.loss(batch.inputs, batch.labels, stage.terms);
-    const double loss_value = loss.total.value().at(0);
-    CA3_CHECK(std::isfinite(loss_value), "training diverged: the loss is ", loss_value, " at epoch ", epoch, ", step ",
-              step + 1, " (try a smaller learning rate)");
-    loss.total.backward();
+    const int64_t n = int64_t(rows.size()), piece_size = std::min(options.micro_batch_size, n);
+    for (int64_t begin = 0; begin < n; begin += piece_size) {
+      const std::vector<int64_t> piece_rows(rows.begin() + begin, rows.begin() + std::min(begin + piece_size, n));
+      const Dataset piece = train.subset(piece_rows);
+      LossParts loss = model.loss(piece.inputs, piece.labels, stage.terms);
+      const double loss_value = loss.total.value().at(0);
+      CA3_CHECK(std::isfinite(loss_value), "training diverged: the loss is ", loss_value, " at epoch ", epoch,
+                ", step ", step + 1, " (try a smaller learning rate)");
+      const double share = double(piece.size()) / double(n);
+      loss.total.backward(Tensor::full(loss.total.shape(), float(share)));
+      const double m = double(piece.size());
+      loss_sum += loss_value * m, rec_sum += loss.reconstruction * m, kl_sum += loss.kl * m;
+      cls_sum += loss.classification * m;
+    }
     adam->step();
     step_seconds += seconds_since(step_start);
-    samples_trained += batch.size();
-    const double n = double(batch.size());
-    loss_sum += loss_value * n, rec_sum += loss.reconstruction * n, kl_sum += loss.kl * n;
-    cls_sum += loss.classification * n, seen += batch.size();
+    samples_trained += n;
+    seen += n;
     ++step;
     progress.step = step;
     progress.loss = loss_sum / double(seen), progress.reconstruction = rec_sum / double(seen);
@@ -185,7 +193,7 @@ struct Training::State {
   // Validation at the end of an epoch; returns false when the stage should stop.
   bool end_epoch() {
     const Stage& stage = stages[stage_index];
-    const Validation v = validate(model, validation, stage, options.batch_size);
+    const Validation v = validate(model, validation, stage, options.micro_batch_size);
     result.history.push_back(EpochRecord{stage.name, epoch, progress.loss, progress.reconstruction, progress.kl,
                                          progress.classification, v.auc, v.loss, seconds_since(epoch_start)});
     progress.epoch_end = true;
@@ -213,7 +221,7 @@ struct Training::State {
     result.seconds = seconds_since(start_all);
     result.samples_per_second = double(samples_trained) / std::max(step_seconds, 1e-9);
     if (validation.count(0) > 0 && validation.count(1) > 0)
-      result.best_validation_auc = roc_auc(model.score(validation.inputs, options.batch_size), validation.labels);
+      result.best_validation_auc = roc_auc(model.score(validation.inputs, options.micro_batch_size), validation.labels);
     finished = true;
   }
 
