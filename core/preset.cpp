@@ -17,7 +17,7 @@ nlohmann::json Preset::defaults(ModelKind kind) {
       {"training",
        {{"epochs", 100},
         {"batch_size", kind == ModelKind::image ? 256 : 64},
-        {"micro_batch_size", 64},
+        {"micro_batch_size", kind == ModelKind::image ? 32 : 64},
         {"learning_rate", 1e-3},
         {"patience", 10},
         {"monitor", "auc"}}},

@@ -120,7 +120,8 @@ struct Tensor::Storage {
   explicit Storage(size_t n) : count(n), id(next_storage_id()) {
     const size_t bytes = ((n + kPaddingFloats) * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment;
     data = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
-    CA3_CHECK(data != nullptr, "out of memory allocating a tensor of ", n, " floats");
+    CA3_CHECK(data != nullptr, "out of memory: no room for a tensor of ", n, " floats (", bytes >> 20,
+              " MB); use less data (fewer rows or columns, or smaller images)");
     std::memset(data, 0, bytes);
     allocated = int64_t(bytes);
     count_allocation(allocated);

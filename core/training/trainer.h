@@ -47,7 +47,7 @@ struct TrainOptions {
   // Samples run through the model at once: a batch goes through in pieces of this size whose
   // gradients add up to the batch's, so memory follows this, not batch_size. Batch-norm
   // statistics are then per piece ("ghost" batch norm); scoring runs in pieces of this size too.
-  int64_t micro_batch_size = 64;
+  int64_t micro_batch_size = 32;
   float learning_rate = 1e-3f;
   int patience = 10;                // epochs without improvement before stopping; 0 = never stop early
   enum class Monitor { auc, loss } monitor = Monitor::auc;  // what early stopping watches on validation

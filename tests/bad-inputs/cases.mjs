@@ -43,5 +43,11 @@ export function makeInput(spec) {
     }
     return new TextEncoder().encode(parts.join(''));
   }
+  if ('categorical_rows' in spec) {
+    const parts = ['colour,shape,Class\n'];
+    for (let i = 0; i < spec.categorical_rows; ++i)
+      parts.push(`c${i % 64},s${(i * 7) % 61},${i % 7 ? 'benign' : 'malignant'}\n`);
+    return new TextEncoder().encode(parts.join(''));
+  }
   throw new Error(`unknown input kind: ${JSON.stringify(spec)}`);
 }
