@@ -46,7 +46,7 @@ struct TrainOptions {
   int64_t batch_size = 256;         // samples per Adam step
   // Samples run through the model at once: a batch goes through in pieces of this size whose
   // gradients add up to the batch's, so memory follows this, not batch_size. Batch-norm
-  // statistics are then per piece ("ghost" batch norm); scoring runs in pieces of this size too.
+  // statistics are then per piece ("ghost" batch norm); validation scores in pieces of this size.
   int64_t micro_batch_size = 32;
   float learning_rate = 1e-3f;
   int patience = 10;                // epochs without improvement before stopping; 0 = never stop early
