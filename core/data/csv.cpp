@@ -34,10 +34,6 @@ void CsvTable::add_row(const std::vector<std::string_view>& cells, int64_t line)
   end_row(line);
 }
 
-void CsvTable::add_row(const std::vector<std::string>& cells, int64_t line) {
-  add_row(std::vector<std::string_view>(cells.begin(), cells.end()), line);
-}
-
 CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   CsvTable out;
   out.header = header;

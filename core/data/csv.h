@@ -31,7 +31,6 @@ class CsvTable {
 
   // Appends a row of header.size() cells (throws otherwise) starting on line `line`.
   void add_row(const std::vector<std::string_view>& cells, int64_t line);
-  void add_row(const std::vector<std::string>& cells, int64_t line);
   // The table with only the given rows, in that order.
   CsvTable select_rows(const std::vector<size_t>& rows) const;
 
