@@ -71,6 +71,36 @@ TEST(Tabular, QuantileTransformMatchesScikitLearn) {
   EXPECT_NEAR(normal_quantile(0.99999), 4.26489079, 1e-7);
 }
 
+TEST(Tabular, QuantileTransformGivesTiesAtTheTrainingBoundsTheirMiddleRank) {
+  // Four of ten training values are the minimum 0 and three the maximum 4 (as in Ionosphere,
+  // where a third of some columns is exactly 1). scikit-learn sends every one of them to
+  // -5.2 / +5.2 ([-5.19933758 -5.19933758 0.1397103 5.19933758 5.19933758] for -1, 0, 2, 4, 5);
+  // we give ties at the bounds the middle of their tied quantiles, as ties inside the range:
+  // 0 = quantiles 0..3 of 0..9 -> rank 1.5/9, 4 = quantiles 7..9 -> rank 8/9. Values outside
+  // the training range still go to the ends. Expected: scipy.stats.norm.ppf of those ranks.
+  const CsvTable train = parse_csv("x\n0\n0\n0\n0\n1\n2\n3\n4\n4\n4\n");
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {});
+  const Tensor y = prep.transform(parse_csv("x\n-1\n0\n2\n4\n5\n"));
+  const std::vector<double> expected = {-5.19933758, -0.96742157, 0.1397103, 1.22064035, 5.19933758};
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(y.at(int64_t(i)), expected[i], 1e-5) << i;
+  // Saved and loaded, the rule is kept; a description without it (a model file written before
+  // this rule) keeps scikit-learn's, so old models score as they were trained.
+  const Tensor reloaded = TabularPreprocessor::from_json(prep.to_json()).transform(parse_csv("x\n0\n4\n"));
+  EXPECT_NEAR(reloaded.at(0), expected[1], 1e-5);
+  nlohmann::json old_description = prep.to_json();
+  old_description.erase("quantile_bound_ties");
+  const Tensor old_rule = TabularPreprocessor::from_json(old_description).transform(parse_csv("x\n0\n2\n4\n"));
+  EXPECT_NEAR(old_rule.at(0), -5.19933758, 1e-5);
+  EXPECT_NEAR(old_rule.at(1), 0.1397103, 1e-5);
+  EXPECT_NEAR(old_rule.at(2), 5.19933758, 1e-5);
+  // A column constant in training: its value is the median (0), anything else an end.
+  const TabularPreprocessor constant = TabularPreprocessor::fit(parse_csv("x\n3\n3\n3\n"), {0, 1, 2}, {});
+  const Tensor c = constant.transform(parse_csv("x\n3\n2\n4\n"));
+  EXPECT_NEAR(c.at(0), 0.0, 1e-9);
+  EXPECT_NEAR(c.at(1), -5.19933758, 1e-5);
+  EXPECT_NEAR(c.at(2), 5.19933758, 1e-5);
+}
+
 TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   const CsvTable train = parse_csv(
       "Id,size,colour,label\n"

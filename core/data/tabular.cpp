@@ -54,11 +54,21 @@ double percentile(const std::vector<double>& sorted, double fraction) {
   return sorted[lo] + (position - double(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-// Rank in [0, 1] of x among the quantiles (ties: the middle of the tied references).
-double quantile_rank(const std::vector<double>& q, double x) {
+// Rank in [0, 1] of x among the quantiles. Ties take the middle of the tied references, at the
+// ends too: scikit-learn's QuantileTransformer (the authors') sends every value equal to the
+// training minimum or maximum to rank 0 or 1, i.e. to -5.2 or +5.2 after the normal quantile,
+// which on columns with many rows at a bound (Ionosphere: a third of some columns are exactly 1)
+// turns one common value into an outlier. Only values outside the training range get 0 or 1.
+// (`middle_rank_for_bound_ties` false: scikit-learn's rule, kept for older model files.)
+double quantile_rank(const std::vector<double>& q, double x, bool middle_rank_for_bound_ties) {
   const size_t n = q.size();
-  if (n == 1 || x <= q.front()) return 0.0;
-  if (x >= q.back()) return 1.0;
+  if (!middle_rank_for_bound_ties) {
+    if (n == 1 || x <= q.front()) return 0.0;
+    if (x >= q.back()) return 1.0;
+  }
+  if (x < q.front()) return 0.0;
+  if (x > q.back()) return 1.0;
+  if (n == 1) return 0.5;
   const double step = 1.0 / double(n - 1);
   const auto first = std::lower_bound(q.begin(), q.end(), x);
   const auto last = std::upper_bound(q.begin(), q.end(), x);
@@ -304,7 +314,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
         if (options_.scaling == Scaling::standard) {
           y = (v - t.mean) / t.sd;
         } else {
-          const double p = std::clamp(quantile_rank(t.quantiles, v), 1e-7, 1 - 1e-7);
+          const double p = std::clamp(quantile_rank(t.quantiles, v, middle_rank_for_bound_ties_), 1e-7, 1 - 1e-7);
           y = normal_quantile(p);
         }
         x[r * width + offset] = float(y);
@@ -330,6 +340,8 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["anomaly_values"] = options_.anomaly_values;
   j["id_columns"] = options_.id_columns;
   j["scaling"] = options_.scaling == Scaling::standard ? "standard" : "quantile_normal";
+  // Written only for the current rule, so that an older file loads and saves byte for byte.
+  if (middle_rank_for_bound_ties_) j["quantile_bound_ties"] = "middle";
   j["max_categories"] = options_.max_categories;
   j["dropped_columns"] = dropped_;
   nlohmann::json columns = nlohmann::json::array();
@@ -359,6 +371,10 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     const std::string scaling = j.at("scaling").get<std::string>();
     CA3_CHECK(scaling == "standard" || scaling == "quantile_normal", "unknown scaling '", scaling, "'");
     prep.options_.scaling = scaling == "standard" ? Scaling::standard : Scaling::quantile_normal;
+    // Absent in files written before the rule changed: those keep scikit-learn's ("ends").
+    const std::string bound_ties = j.value("quantile_bound_ties", std::string("ends"));
+    CA3_CHECK(bound_ties == "middle" || bound_ties == "ends", "unknown quantile_bound_ties '", bound_ties, "'");
+    prep.middle_rank_for_bound_ties_ = bound_ties == "middle";
     prep.options_.max_categories = j.at("max_categories").get<int>();
     prep.dropped_ = j.at("dropped_columns").get<std::vector<std::string>>();
     for (const auto& cj : j.at("columns")) {

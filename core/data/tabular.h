@@ -15,7 +15,8 @@
 // scoring time encode as all zeros). Missing cells ("", "NA", "NaN", "?" and "null" ignoring case)
 // are imputed with the training median (numeric) or most frequent category. Numeric columns
 // are then quantile-transformed to a standard normal (as scikit-learn's QuantileTransformer,
-// the authors' choice) or standardised.
+// the authors' choice, except that values tied at the training minimum or maximum take the middle
+// rank of their tie instead of the extreme one; see quantile_rank in tabular.cpp) or standardised.
 #pragma once
 
 #include <string>
@@ -77,6 +78,8 @@ class TabularPreprocessor {
   TabularOptions options_;
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
+  // Model files written before ties at the bounds took their middle rank keep the old rule.
+  bool middle_rank_for_bound_ties_ = true;
 };
 
 bool is_missing_cell(std::string_view cell);

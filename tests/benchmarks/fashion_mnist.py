@@ -3,7 +3,7 @@
 normal and the other nine labelled anomalies, stratified 8:1:1 split of the training file, train,
 test ROC-AUC; printed next to the paper's gamma = 10 column (E2E-ConvA3, Table 1).
 
-    fashion_mnist.py CA3_BINARY PRESET [--limit N] [--epochs N] [--patience N] [--classes 0,1,...]
+    fashion_mnist.py CA3_BINARY PRESET [--limit N] [--epochs N] [--patience N] [--classes 0,1,...] [--threads N]
 """
 import argparse
 import json
@@ -23,6 +23,7 @@ p.add_argument("--limit", type=int, default=0)
 p.add_argument("--epochs", type=int, default=0)
 p.add_argument("--patience", type=int, default=0)
 p.add_argument("--classes", default="0,1,2,3,4,5,6,7,8,9")
+p.add_argument("--threads", type=int, default=0)
 a = p.parse_args()
 data = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 rows = []
@@ -36,6 +37,8 @@ with tempfile.TemporaryDirectory() as tmp:
             cmd += ["--epochs", str(a.epochs)]
         if a.patience:
             cmd += ["--patience", str(a.patience)]
+        if a.threads:
+            cmd += ["--threads", str(a.threads)]
         start = time.time()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         r = json.load(open(os.path.join(tmp, "r.json")))
@@ -44,7 +47,7 @@ with tempfile.TemporaryDirectory() as tmp:
               file=sys.stderr, flush=True)
 print(f"| class | CA3 E2E-ConvA3 test ROC-AUC | paper (γ = 10) | difference | epochs | seconds |")
 print("|---|---|---|---|---|---|")
-for k, auc, epochs, seconds, _ in rows:
+for k, auc, epochs, seconds, _ in sorted(rows):
     print(f"| {k} {NAMES[k]} | {auc:.4f} | {PAPER[k]:.4f} | {auc - PAPER[k]:+.4f} | {epochs} | {seconds:.0f} |")
 mean = sum(r[1] for r in rows) / len(rows)
 paper_mean = sum(PAPER[r[0]] for r in rows) / len(rows)

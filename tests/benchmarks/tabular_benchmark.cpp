@@ -5,6 +5,7 @@
 // rows (for the scikit-learn baselines, tabular_baselines.py) and one JSON line per result.
 //
 //   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads] [preset patch JSON]
+// Environment: CA3_VARIANTS (comma-separated subset of e2e,a3,reconstruction).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -46,6 +47,13 @@ int main(int argc, char** argv) {
   const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 0;  // 0: the preset's
   if (argc > 6) set_num_threads(std::atoi(argv[6]));
   std::ofstream results(out_dir + "/ca3-results.jsonl", std::ios::app);
+  // CA3_VARIANTS=e2e,a3 runs only those (default: all three).
+  std::vector<std::string> variants{"e2e", "a3", "reconstruction"};
+  if (const char* only_variants = std::getenv("CA3_VARIANTS")) {
+    variants.clear();
+    std::stringstream list(only_variants);
+    for (std::string v; std::getline(list, v, ',');) variants.push_back(v);
+  }
   for (const DataSet& set : kDataSets) {
     if (!only.empty() && ("," + only + ",").find("," + set.name + ",") == std::string::npos) continue;
     CsvTable table = read_csv_file(data_dir + "/" + set.file);
@@ -73,7 +81,8 @@ int main(int argc, char** argv) {
         };
         write(split.train, "train"), write(split.validation, "validation"), write(split.test, "test");
       }
-      for (const char* variant : {"e2e", "a3", "reconstruction"}) {
+      for (const std::string& variant : variants) {
+        if (variant.empty()) continue;
         // Exactly what `ca3 train` does: the default tabular preset, this seed, this variant.
         nlohmann::json preset = {{"kind", "tabular"}, {"model", {{"variant", variant}}}, {"seed", seed}};
         if (max_epochs > 0) preset["training"]["epochs"] = max_epochs;
