@@ -8,7 +8,8 @@
 #   3. Fashion-MNIST per class next to the paper's gamma = 10 column.
 #
 #   scripts/bench-models.sh [speed|tabular|fashion-mnist|all]
-# Environment: CA3_TABULAR_SETS (default: all six), CA3_SEEDS (5), CA3_FM_PRESET
+# Environment: CA3_TABULAR_SETS (default: all six), CA3_SEEDS (5), CA3_TABULAR_THREADS (1: training
+# is then deterministic, the same figures in every run), CA3_FM_PRESET
 # (fashion-mnist-small), CA3_FM_LIMIT (0 = all 60,000 images of the training file, the paper's
 # protocol), CA3_FM_EPOCHS (6), CA3_FM_PATIENCE (2), CA3_FM_THREADS (1; the machine's cores: 0).
 # Times on 2 cores: speed ~4 min; tabular ~25 min without Shuttle, ~2 h with it
@@ -40,7 +41,7 @@ if [ "$what" = tabular ] || [ "$what" = all ]; then
   out=$(mktemp -d)
   echo "=== tabular: test ROC-AUC, mean ± sd over ${CA3_SEEDS:-5} seeds (work files in $out)"
   $bin/tests/tabular_benchmark data "$out" "${CA3_SEEDS:-5}" \
-    "${CA3_TABULAR_SETS:-Ionosphere,BreastCancer,Glass,Pima,thyroid,Shuttle}" 0 2 >"$out/log.txt"
+    "${CA3_TABULAR_SETS:-Ionosphere,BreastCancer,Glass,Pima,thyroid,Shuttle}" 0 "${CA3_TABULAR_THREADS:-1}" >"$out/log.txt"
   /usr/bin/python3 tests/benchmarks/tabular_baselines.py "$out"
 fi
 
