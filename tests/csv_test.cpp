@@ -73,7 +73,7 @@ TEST(Tabular, QuantileTransformMatchesScikitLearn) {
 
 TEST(Tabular, QuantileTransformGivesTiesAtTheTrainingBoundsTheirMiddleRank) {
   // Four of ten training values are the minimum 0 and three the maximum 4 (as in Ionosphere,
-  // where a third of some columns is exactly 1). scikit-learn sends every one of them to
+  // where 10-31% of each column is exactly 1 or -1). scikit-learn sends every one of them to
   // -5.2 / +5.2 ([-5.19933758 -5.19933758 0.1397103 5.19933758 5.19933758] for -1, 0, 2, 4, 5);
   // we give ties at the bounds the middle of their tied quantiles, as ties inside the range:
   // 0 = quantiles 0..3 of 0..9 -> rank 1.5/9, 4 = quantiles 7..9 -> rank 8/9. Values outside

@@ -57,7 +57,7 @@ double percentile(const std::vector<double>& sorted, double fraction) {
 // Rank in [0, 1] of x among the quantiles. Ties take the middle of the tied references, at the
 // ends too: scikit-learn's QuantileTransformer (the authors') sends every value equal to the
 // training minimum or maximum to rank 0 or 1, i.e. to -5.2 or +5.2 after the normal quantile,
-// which on columns with many rows at a bound (Ionosphere: a third of some columns are exactly 1)
+// which on columns with many rows at a bound (Ionosphere: 10-31% of each column is exactly 1 or -1)
 // turns one common value into an outlier. Only values outside the training range get 0 or 1.
 // (`middle_rank_for_bound_ties` false: scikit-learn's rule, kept for older model files.)
 double quantile_rank(const std::vector<double>& q, double x, bool middle_rank_for_bound_ties) {
