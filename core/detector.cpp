@@ -302,7 +302,10 @@ std::vector<uint8_t> Detector::save() const {
   for (const auto& [name, p] : parameters) values.push_back(p.value());
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
   for (const auto& [name, buffer] : const_cast<E2EConvA3&>(*model_).named_buffers()) tensors.emplace_back(name, buffer);
-  return write_model_file(meta, tensors);
+  // Version 1 unless a version 1 reader would score it differently (see model_file.h): older
+  // files load and save byte for byte, and older CA3 reads what it can read right.
+  const bool names_bound_ties = prep_ && prep_->bound_ties() != BoundTies::ends;
+  return write_model_file(meta, tensors, names_bound_ties ? 2 : 1);
 }
 
 Detector Detector::load(const uint8_t* data, size_t size) {

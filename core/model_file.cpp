@@ -47,7 +47,9 @@ uint32_t crc32(const uint8_t* data, size_t size) {
 }
 
 std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
-                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors) {
+                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors,
+                                      uint32_t version) {
+  CA3_CHECK(version >= 1 && version <= kModelFileVersion, "cannot write model file format version ", version);
   // Two passes: the tensor table's offsets depend on the metadata length, which includes them.
   // Offsets are relative to the data section, so one pass over the table suffices.
   nlohmann::json meta = metadata;
@@ -64,7 +66,7 @@ std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
   const size_t total = data_start + align_up(data_size) + 4;
   std::vector<uint8_t> out(total, 0);
   std::memcpy(out.data(), kMagic, 8);
-  put<uint32_t>(out, 8, kModelFileVersion);
+  put<uint32_t>(out, 8, version);
   put<uint32_t>(out, 12, uint32_t(text.size()));
   put<uint64_t>(out, 16, uint64_t(total));
   std::memcpy(out.data() + kHeaderSize, text.data(), text.size());

@@ -2,7 +2,9 @@
 // the wasm build read byte for byte (both little-endian):
 //
 //   offset 0   "CA3MODEL"                  magic, 8 bytes
-//          8   u32 format version          kModelFileVersion
+//          8   u32 format version          the lowest that reads the file right: 1, or 2 for a
+//                                          tabular model whose quantile transform names a rule
+//                                          for ties at the bounds (version 1 readers ignore it)
 //         12   u32 metadata length M
 //         16   u64 file size               the whole file, checksum included
 //         24   metadata: M bytes of JSON   preset, variant, preprocessing, schema, threshold and
@@ -29,7 +31,7 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 1;
+inline constexpr uint32_t kModelFileVersion = 2;  // the newest this build reads
 
 struct ModelFileContents {
   uint32_t version = 0;
@@ -38,7 +40,8 @@ struct ModelFileContents {
 };
 
 std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
-                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors);
+                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors,
+                                      uint32_t version = kModelFileVersion);
 ModelFileContents read_model_file(const uint8_t* data, size_t size);
 
 std::vector<uint8_t> read_binary_file(const std::string& path);  // throws when unreadable

@@ -71,13 +71,13 @@ TEST(Tabular, QuantileTransformMatchesScikitLearn) {
   EXPECT_NEAR(normal_quantile(0.99999), 4.26489079, 1e-7);
 }
 
-TEST(Tabular, QuantileTransformGivesTiesAtTheTrainingBoundsTheirMiddleRank) {
+TEST(Tabular, QuantileTransformGivesTiesAtBothTrainingBoundsTheirMiddleRank) {
   // Four of ten training values are the minimum 0 and three the maximum 4 (as in Ionosphere,
   // where 10-31% of each column is exactly 1 or -1). scikit-learn sends every one of them to
   // -5.2 / +5.2 ([-5.19933758 -5.19933758 0.1397103 5.19933758 5.19933758] for -1, 0, 2, 4, 5);
-  // we give ties at the bounds the middle of their tied quantiles, as ties inside the range:
-  // 0 = quantiles 0..3 of 0..9 -> rank 1.5/9, 4 = quantiles 7..9 -> rank 8/9. Values outside
-  // the training range still go to the ends. Expected: scipy.stats.norm.ppf of those ranks.
+  // a column tied at both bounds gives them the middle of their tied quantiles, as ties inside
+  // the range: 0 = quantiles 0..3 of 0..9 -> rank 1.5/9, 4 = quantiles 7..9 -> rank 8/9. Values
+  // outside the training range still go to the ends. Expected: scipy.stats.norm.ppf of those ranks.
   const CsvTable train = parse_csv("x\n0\n0\n0\n0\n1\n2\n3\n4\n4\n4\n");
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {});
   const Tensor y = prep.transform(parse_csv("x\n-1\n0\n2\n4\n5\n"));
@@ -93,6 +93,22 @@ TEST(Tabular, QuantileTransformGivesTiesAtTheTrainingBoundsTheirMiddleRank) {
   EXPECT_NEAR(old_rule.at(0), -5.19933758, 1e-5);
   EXPECT_NEAR(old_rule.at(1), 0.1397103, 1e-5);
   EXPECT_NEAR(old_rule.at(2), 5.19933758, 1e-5);
+  // Tied at one bound only (a floor, like Glass's Ba = 0 for "none"): scikit-learn's end, so
+  // "none" stays far from "a little". scikit-learn gives [-5.19933758 0.4307273 5.19933758].
+  const TabularPreprocessor floor = TabularPreprocessor::fit(parse_csv("x\n0\n0\n0\n0\n1\n2\n3\n4\n5\n6\n"),
+                                                             {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {});
+  const std::vector<float> floored = floor.transform(parse_csv("x\n0\n3\n6\n")).to_vector();
+  EXPECT_NEAR(floored[0], -5.19933758, 1e-5);
+  EXPECT_NEAR(floored[1], 0.4307273, 1e-5);
+  EXPECT_NEAR(floored[2], 5.19933758, 1e-5);
+  // A description naming the plain "middle" rule (model files of the stop before) keeps it.
+  nlohmann::json middle_description = floor.to_json();
+  EXPECT_EQ(middle_description["quantile_bound_ties"], "middle_if_both_bounds_tied");
+  middle_description["quantile_bound_ties"] = "middle";
+  EXPECT_NEAR(TabularPreprocessor::from_json(middle_description).transform(parse_csv("x\n0\n")).at(0), -0.96742157, 1e-5);
+  middle_description["quantile_bound_ties"] = "sideways";
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::from_json(middle_description); }),
+            "unknown quantile_bound_ties 'sideways'");
   // A column constant in training: its value is the median (0), anything else an end.
   const TabularPreprocessor constant = TabularPreprocessor::fit(parse_csv("x\n3\n3\n3\n"), {0, 1, 2}, {});
   const Tensor c = constant.transform(parse_csv("x\n3\n2\n4\n"));

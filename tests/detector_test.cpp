@@ -207,6 +207,10 @@ TEST(ModelFile, RoundTripScoresIdentically) {
   EXPECT_EQ(loaded.score_table(breast_cancer()), d.score_table(breast_cancer()));
   EXPECT_EQ(loaded.threshold(), d.threshold());
   EXPECT_EQ(loaded.save(), bytes);  // byte for byte
+  // Its quantile transform names its rule for ties at the bounds, which a version 1 reader
+  // would ignore: the file says version 2, so such a reader refuses it.
+  EXPECT_EQ(bytes[8], 2);
+  EXPECT_EQ(loaded.info()["preprocessing"]["quantile_bound_ties"], "middle_if_both_bounds_tied");
   EXPECT_EQ(loaded.info()["features"].size(), 9u);
   // Image detector too (untrained weights, but a full save/load path).
   Detector untrained(Preset::from_json({{"kind", "image"}, {"model", {{"encoder_channels", {4, 8}}}}}));
@@ -229,8 +233,8 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
   flipped[good.size() / 2] ^= 0x40;
   EXPECT_EQ(load(flipped), "model file is corrupt: the checksum does not match its contents");
   std::vector<uint8_t> newer = good;
-  newer[8] = 2;
-  EXPECT_EQ(load(newer), "model file format version 2 is newer than this CA3 reads (1): update CA3");
+  newer[8] = 3;
+  EXPECT_EQ(load(newer), "model file format version 3 is newer than this CA3 reads (2): update CA3");
   std::vector<uint8_t> longer = good;
   longer.push_back(0);
   EXPECT_EQ(load(longer), "model file is corrupt: 1 unexpected bytes after its end");

@@ -54,12 +54,9 @@ double percentile(const std::vector<double>& sorted, double fraction) {
   return sorted[lo] + (position - double(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-// Rank in [0, 1] of x among the quantiles. Ties take the middle of the tied references, at the
-// ends too: scikit-learn's QuantileTransformer (the authors') sends every value equal to the
-// training minimum or maximum to rank 0 or 1, i.e. to -5.2 or +5.2 after the normal quantile,
-// which on columns with many rows at a bound (Ionosphere: 10-31% of each column is exactly 1 or -1)
-// turns one common value into an outlier. Only values outside the training range get 0 or 1.
-// (`middle_rank_for_bound_ties` false: scikit-learn's rule, kept for older model files.)
+// Rank in [0, 1] of x among the quantiles. Ties take the middle of the tied references; values
+// tied at the training minimum or maximum too when `middle_rank_for_bound_ties`, else rank 0 / 1
+// as in scikit-learn's QuantileTransformer. Values outside the training range get 0 or 1.
 double quantile_rank(const std::vector<double>& q, double x, bool middle_rank_for_bound_ties) {
   const size_t n = q.size();
   if (!middle_rank_for_bound_ties) {
@@ -75,6 +72,26 @@ double quantile_rank(const std::vector<double>& q, double x, bool middle_rank_fo
   if (first != last) return 0.5 * (double(first - q.begin()) + double(last - q.begin() - 1)) * step;
   const size_t hi = size_t(first - q.begin()), lo = hi - 1;  // q[lo] < x < q[hi]
   return (double(lo) + (x - q[lo]) / (q[hi] - q[lo])) * step;
+}
+
+// Whether a column's values tied at its training bounds take their middle rank (see BoundTies).
+bool middle_rank_at_bounds(const std::vector<double>& q, BoundTies rule) {
+  switch (rule) {
+    case BoundTies::ends: return false;
+    case BoundTies::middle: return true;
+    case BoundTies::middle_if_both_bounds_tied:
+      return q.size() > 2 && q[0] == q[1] && q[q.size() - 1] == q[q.size() - 2];
+  }
+  return true;
+}
+
+const char* bound_ties_name(BoundTies rule) {
+  switch (rule) {
+    case BoundTies::ends: return "ends";
+    case BoundTies::middle: return "middle";
+    case BoundTies::middle_if_both_bounds_tied: return "middle_if_both_bounds_tied";
+  }
+  return "";
 }
 
 double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
@@ -314,7 +331,8 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
         if (options_.scaling == Scaling::standard) {
           y = (v - t.mean) / t.sd;
         } else {
-          const double p = std::clamp(quantile_rank(t.quantiles, v, middle_rank_for_bound_ties_), 1e-7, 1 - 1e-7);
+          const bool middle = middle_rank_at_bounds(t.quantiles, bound_ties_);
+          const double p = std::clamp(quantile_rank(t.quantiles, v, middle), 1e-7, 1 - 1e-7);
           y = normal_quantile(p);
         }
         x[r * width + offset] = float(y);
@@ -340,8 +358,8 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["anomaly_values"] = options_.anomaly_values;
   j["id_columns"] = options_.id_columns;
   j["scaling"] = options_.scaling == Scaling::standard ? "standard" : "quantile_normal";
-  // Written only for the current rule, so that an older file loads and saves byte for byte.
-  if (middle_rank_for_bound_ties_) j["quantile_bound_ties"] = "middle";
+  // Not written for scikit-learn's rule, so that an older file loads and saves byte for byte.
+  if (bound_ties_ != BoundTies::ends) j["quantile_bound_ties"] = bound_ties_name(bound_ties_);
   j["max_categories"] = options_.max_categories;
   j["dropped_columns"] = dropped_;
   nlohmann::json columns = nlohmann::json::array();
@@ -373,8 +391,14 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     prep.options_.scaling = scaling == "standard" ? Scaling::standard : Scaling::quantile_normal;
     // Absent in files written before the rule changed: those keep scikit-learn's ("ends").
     const std::string bound_ties = j.value("quantile_bound_ties", std::string("ends"));
-    CA3_CHECK(bound_ties == "middle" || bound_ties == "ends", "unknown quantile_bound_ties '", bound_ties, "'");
-    prep.middle_rank_for_bound_ties_ = bound_ties == "middle";
+    bool known = false;
+    for (BoundTies rule : {BoundTies::ends, BoundTies::middle, BoundTies::middle_if_both_bounds_tied}) {
+      if (bound_ties == bound_ties_name(rule)) {
+        prep.bound_ties_ = rule;
+        known = true;
+      }
+    }
+    CA3_CHECK(known, "unknown quantile_bound_ties '", bound_ties, "'");
     prep.options_.max_categories = j.at("max_categories").get<int>();
     prep.dropped_ = j.at("dropped_columns").get<std::vector<std::string>>();
     for (const auto& cj : j.at("columns")) {
