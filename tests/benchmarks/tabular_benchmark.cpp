@@ -5,9 +5,11 @@
 // rows (for the scikit-learn baselines, tabular_baselines.py) and one JSON line per result.
 //
 //   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads] [preset patch JSON]
-// Environment: CA3_VARIANTS (comma-separated subset of e2e,a3,reconstruction).
+// Environment: CA3_VARIANTS (comma-separated subset of e2e,a3,reconstruction; "," writes only the
+// splits). OUT_DIR is created if missing.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -46,7 +48,13 @@ int main(int argc, char** argv) {
   const std::string only = argc > 4 ? argv[4] : "";
   const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 0;  // 0: the preset's
   if (argc > 6) set_num_threads(std::atoi(argv[6]));
+  std::error_code ignored;  // a failure shows as the file not opening
+  std::filesystem::create_directories(out_dir, ignored);
   std::ofstream results(out_dir + "/ca3-results.jsonl", std::ios::app);
+  if (!results) {
+    std::fprintf(stderr, "tabular_benchmark: cannot write %s/ca3-results.jsonl\n", out_dir.c_str());
+    return 1;
+  }
   // CA3_VARIANTS=e2e,a3 runs only those (default: all three).
   std::vector<std::string> variants{"e2e", "a3", "reconstruction"};
   if (const char* only_variants = std::getenv("CA3_VARIANTS")) {
@@ -69,7 +77,12 @@ int main(int argc, char** argv) {
       const Dataset all{prep.transform(table), labels};
       const DatasetSplit split = stratified_split(all, uint64_t(seed));
       {  // the split, preprocessed, for the baselines
-        std::ofstream dump(out_dir + "/" + set.name + "-" + std::to_string(seed) + ".csv");
+        const std::string path = out_dir + "/" + set.name + "-" + std::to_string(seed) + ".csv";
+        std::ofstream dump(path);
+        if (!dump) {
+          std::fprintf(stderr, "tabular_benchmark: cannot write %s\n", path.c_str());
+          return 1;
+        }
         const int64_t d = prep.features();
         for (int64_t j = 0; j < d; ++j) dump << "f" << j << ",";
         dump << "label,part\n";
