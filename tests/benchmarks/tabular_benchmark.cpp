@@ -6,7 +6,7 @@
 //
 //   tabular_benchmark DATA_DIR OUT_DIR [seeds] [set,set,...] [max epochs] [threads] [preset patch JSON]
 // Environment: CA3_VARIANTS (comma-separated subset of e2e,a3,reconstruction; "," writes only the
-// splits). OUT_DIR is created if missing.
+// splits), CA3_FIRST_SEED (0: seeds run from it). OUT_DIR is created if missing.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   }
   const std::string data_dir = argv[1], out_dir = argv[2];
   const int seeds = argc > 3 ? std::atoi(argv[3]) : 5;
+  const char* first_seed_text = std::getenv("CA3_FIRST_SEED");  // to add seeds to an earlier run
+  const int first_seed = first_seed_text ? std::atoi(first_seed_text) : 0;
   const std::string only = argc > 4 ? argv[4] : "";
   const int max_epochs = argc > 5 ? std::atoi(argv[5]) : 0;  // 0: the preset's
   if (argc > 6) set_num_threads(std::atoi(argv[6]));
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
     options.normal_values = set.normal;
     options.anomaly_values = set.anomaly;
     const std::vector<int> labels = tabular_labels(table, options);
-    for (int seed = 0; seed < seeds; ++seed) {
+    for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
       const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, uint64_t(seed));
       const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
       const Dataset all{prep.transform(table), labels};
