@@ -325,13 +325,13 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     const int64_t column = table.find_column(t.name);
     CA3_CHECK(column >= 0, "the CSV has no column '", t.name, "' (the model was trained with it)");
     if (t.kind == ColumnTransform::Kind::numeric) {
+      const bool middle = middle_rank_at_bounds(t.quantiles, bound_ties_);  // one rule per column
       for (int64_t r = 0; r < rows; ++r) {
         const double v = numeric_cell(table, size_t(r), size_t(column), t);
         double y;
         if (options_.scaling == Scaling::standard) {
           y = (v - t.mean) / t.sd;
         } else {
-          const bool middle = middle_rank_at_bounds(t.quantiles, bound_ties_);
           const double p = std::clamp(quantile_rank(t.quantiles, v, middle), 1e-7, 1 - 1e-7);
           y = normal_quantile(p);
         }
