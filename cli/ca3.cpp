@@ -19,13 +19,14 @@
 
 #include <unistd.h>
 
-#include "core/data/csv.h"
-#include "core/data/idx.h"
-#include "core/data/images.h"
-#include "core/detector.h"
-#include "core/error.h"
-#include "core/kernels/kernels.h"
-#include "core/model_file.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/data/images.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
+#include "core/anomaly/model_file.h"
+#include "core/anomaly/wire.h"
 
 namespace fs = std::filesystem;
 using namespace ca3;
@@ -185,17 +186,13 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
     std::string path = preset;
     if (!fs::exists(path)) path = std::string(CA3_PRESETS_DIR) + "/" + preset + ".json";
     CA3_CHECK(fs::exists(path), "no preset '", preset, "' (neither a file nor one of ", CA3_PRESETS_DIR, ")");
-    try {
-      j = nlohmann::json::parse(read_text(path));
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(path + ": not valid JSON (" + e.what() + ")");
-    }
+    j = wire::parse(read_text(path), path.c_str());
   } else {
     j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};
     if (kind == ModelKind::image) j["image"] = {{"height", height}, {"width", width}, {"channels", channels}};
   }
   if (a.has("epochs")) j["training"]["epochs"] = to_int(a.get("epochs"), "--epochs");
-  if (a.has("batch-size")) j["training"]["batch_size"] = to_int(a.get("batch-size"), "--batch-size");
+  if (a.has("batch-size")) j["training"]["batchSize"] = to_int(a.get("batch-size"), "--batch-size");
   if (a.has("patience")) j["training"]["patience"] = to_int(a.get("patience"), "--patience");
   if (a.has("gamma")) j["model"]["gamma"] = to_double(a.get("gamma"), "--gamma");
   if (a.has("variant")) j["model"]["variant"] = a.get("variant");
@@ -242,9 +239,7 @@ int command_train(const Args& a) {
     const Image first = read_image_file(data + "/" + std::string(listing.cell(0, size_t(listing.column_index("file")))));
     return Detector(make_preset(a, ModelKind::image, first.height, first.width, first.channels));
   }();
-  FitCallbacks callbacks;
-  callbacks.on_progress = ProgressPrinter{a.quiet};
-  callbacks.cancel = &g_cancel;
+  const ProgressCallback on_progress = ProgressPrinter{a.quiet};
   std::signal(SIGINT, on_interrupt);
   FitReport report;
   if (kind == DataKind::csv) {
@@ -254,28 +249,28 @@ int command_train(const Args& a) {
       table = drop_duplicate_rows(table);
       if (!a.quiet) std::fprintf(stderr, "dropped %zu duplicate rows\n", before - table.row_count());
     }
-    report = detector.fit_table(table, options, callbacks);
+    report = detector.fit(detector.start_fit_table(table, options, on_progress), &g_cancel);
   } else {
     Dataset images;
     if (kind == DataKind::idx) {
       images = read_idx(a, options);
     } else {
-      const ImageModelConfig c = detector.preset().image_config();
-      images = read_image_folder(data, a.need("labels"), options, c.height, c.width, c.channels);
+      const Shape shape = detector.model().sample_shape();  // {height, width, channels}
+      images = read_image_folder(data, a.need("labels"), options, shape[0], shape[1], shape[2]);
     }
-    report = detector.fit_images(images, callbacks);
+    report = detector.fit(detector.start_fit_images(images, on_progress), &g_cancel);
   }
   if (report.cancelled) {
     std::fprintf(stderr, "ca3: training interrupted; no model written\n");
     return 130;
   }
   write_binary_file(out, detector.save());
-  const nlohmann::json summary = report.to_json();
+  const nlohmann::json summary = wire::to_json(report);
   if (a.has("report")) {
     std::ofstream r(a.get("report"));
-    r << summary.dump(2) << "\n";
+    r << wire::dump(summary, 2) << "\n";
   }
-  std::printf("%s\n", summary.dump(2).c_str());
+  std::printf("%s\n", wire::dump(summary, 2).c_str());
   if (!a.quiet)
     std::fprintf(stderr, "wrote %s (test ROC-AUC %s)\n", out.c_str(),
                  report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str() : "n/a");
@@ -315,12 +310,12 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     images = read_idx(a, o);
     for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
   } else {
-    const ImageModelConfig c = detector.preset().image_config();
+    const Shape shape = detector.model().sample_shape();  // {height, width, channels}
     if (a.has("labels") || want_labels) {
-      images = read_image_folder(data, a.need("labels"), given, c.height, c.width, c.channels, &s.names);
+      images = read_image_folder(data, a.need("labels"), given, shape[0], shape[1], shape[2], &s.names);
     } else {  // every image in the folder
       s.names = image_files_in(data);
-      images.inputs = read_images(data, s.names, c.height, c.width, c.channels);
+      images.inputs = read_images(data, s.names, shape[0], shape[1], shape[2]);
     }
   }
   s.scores = detector.score_images(images.inputs);
@@ -360,7 +355,7 @@ int command_eval(const Args& a) {
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
-  std::printf("%s\n", m.to_json().dump(2).c_str());
+  std::printf("%s\n", wire::dump(wire::to_json(m), 2).c_str());
   return 0;
 }
 
@@ -368,9 +363,9 @@ int command_info(const Args& a) {
   CA3_CHECK(a.positional.size() == 1, "ca3 info takes one model file");
   const auto bytes = read_binary_file(a.positional[0]);
   const Detector detector = Detector::load(bytes.data(), bytes.size());
-  nlohmann::json j = detector.info();
-  j["file_bytes"] = bytes.size();
-  std::printf("%s\n", j.dump(2).c_str());
+  nlohmann::json j = wire::detector_info(detector);
+  j["fileBytes"] = bytes.size();
+  std::printf("%s\n", wire::dump(j, 2).c_str());
   return 0;
 }
 
@@ -392,8 +387,15 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::fprintf(stderr, "ca3: %s\n%s", e.what(), kUsage);
     return 2;
-  } catch (const std::exception& e) {
+  } catch (const Error& e) {
     std::fprintf(stderr, "ca3: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "ca3: error: out of memory: the data or the model does not fit in this machine's memory "
+                 "(use fewer rows / images or a smaller preset)\n");
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ca3: error: internal error (%s); please report it\n", e.what());
     return 1;
   }
 }

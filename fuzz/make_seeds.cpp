@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "core/data/csv.h"
-#include "core/data/idx.h"
-#include "core/detector.h"
-#include "core/model_file.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/detector.h"
+#include "core/anomaly/model_file.h"
 
 namespace fs = std::filesystem;
 
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   // A tiny model.
   ca3::Detector detector(ca3::Preset::from_json(
       {{"kind", "tabular"},
-       {"model", {{"soft_order_channels", 4}, {"soft_order_length", 4}, {"encoder_channels", {4}}, {"alarm_channels", {4}}}},
+       {"model", {{"softOrderChannels", 4}, {"softOrderLength", 4}, {"encoderChannels", {4}}, {"alarmChannels", {4}}}},
        {"training", {{"epochs", 1}}}}));
   ca3::TabularOptions options;
   options.label_column = "Class";

@@ -8,13 +8,13 @@
 #include <string_view>
 #include <vector>
 
-#include "core/data/csv.h"
-#include "core/data/idx.h"
-#include "core/data/images.h"
-#include "core/data/tabular.h"
-#include "core/detector.h"
-#include "core/error.h"
-#include "core/model_file.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/data/images.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/error.h"
+#include "core/anomaly/model_file.h"
 
 namespace ca3::fuzz {
 namespace {

@@ -14,8 +14,8 @@ cmake --build --preset native-release --target ca3 >/dev/null
 ca3=build/native-release/ca3
 mkdir -p build/models
 report() { /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); t=r['test']; \
-print(f\"test ROC-AUC {t['roc_auc']:.4f}, average precision {t['average_precision']:.4f}, \
-threshold {t['threshold']:.4g}: {t['confusion_matrix']}; {r['epochs']} epochs, {r['samples_per_second']:.0f} samples/s\")" "$1"; }
+print(f\"test ROC-AUC {t['rocAuc']:.4f}, average precision {t['averagePrecision']:.4f}, \
+threshold {t['threshold']:.4g}: {t['confusion']}; {r['epochs']} epochs, {r['samplesPerSecond']:.0f} samples/s\")" "$1"; }
 
 echo "=== Thyroid (data/thyroid.csv): class 0 normal, 1 anomaly"
 $ca3 train --data data/thyroid.csv --label-column class --normal 0 --drop-duplicates \

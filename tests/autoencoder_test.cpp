@@ -3,11 +3,11 @@
 // gives the same result run to run; and both implementations follow the same trajectory.
 #include <gtest/gtest.h>
 
-#include "core/data/idx.h"
-#include "core/error.h"
-#include "core/nn/layers.h"
-#include "core/ops/ops.h"
-#include "core/optim.h"
+#include "core/anomaly/data/idx.h"
+#include "core/engine/error.h"
+#include "core/engine/nn/layers.h"
+#include "core/engine/ops/ops.h"
+#include "core/engine/nn/optim.h"
 #include "tests/test_support.h"
 
 namespace ca3 {

@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/data/csv.h"
-#include "core/data/images.h"
-#include "core/detector.h"
-#include "core/error.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/images.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/error.h"
 #include "test_support.h"
 
 namespace ca3 {
@@ -77,6 +77,7 @@ Detector load_fixture(const json& fixtures, const std::string& name) {
 
 struct Outcome {
   std::string error;                // the ca3::Error message, empty when the action succeeded
+  std::string code;                 // its code (ca3::to_string(ErrorCode))
   std::vector<float> scores;        // score actions
   int64_t synthetic_anomalies = -1; // train actions
 };
@@ -134,11 +135,13 @@ TEST(BadInputs, EveryCaseOfTheTable) {
       }
     } catch (const Error& e) {
       outcome.error = e.what();
+      outcome.code = to_string(e.code());
     }
 
     if (expect.contains("error")) {
       const std::string want = expect["error"];
       EXPECT_NE(outcome.error.find(want), std::string::npos) << "want '" << want << "', got '" << outcome.error << "'";
+      EXPECT_EQ(outcome.code, expect.value("code", "bad_input")) << outcome.error;
     } else {
       ASSERT_EQ(outcome.error, "") << "the case should succeed";
       const json& ok = expect["ok"];
@@ -146,7 +149,7 @@ TEST(BadInputs, EveryCaseOfTheTable) {
         EXPECT_EQ(outcome.scores.size(), ok["rows"].get<size_t>());
         for (float s : outcome.scores) ASSERT_TRUE(std::isfinite(s));
       }
-      if (ok.contains("synthetic_anomalies")) EXPECT_GT(outcome.synthetic_anomalies, 0);
+      if (ok.contains("syntheticAnomalies")) EXPECT_GT(outcome.synthetic_anomalies, 0);
     }
     // Nothing already trained or loaded is lost -- except by a training that was meant to succeed.
     if (!(action == "train-table" && outcome.error.empty())) {

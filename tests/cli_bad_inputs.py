@@ -133,9 +133,9 @@ def main():
                         problem = f"{finite} finite scores, want {ok['rows']}"
                     if cid == "csv-100mb" and not sanitized and peak > MAX_RSS_100MB:
                         problem = f"peak memory {peak / 2**20:.0f} MB > {MAX_RSS_100MB / 2**20:.0f} MB"
-                elif "synthetic_anomalies" in ok:
+                elif "syntheticAnomalies" in ok:
                     report = json.loads(stdout)
-                    if not report.get("synthetic_anomalies", 0) > 0:
+                    if not report.get("syntheticAnomalies", 0) > 0:
                         problem = f"want synthetic anomalies in the report: {stdout[:300]}"
                     shutil.copy(os.path.join(REPO, fixtures["table-model"]), existing)  # meant to be replaced
             if problem:

@@ -30,7 +30,7 @@ expect_error() {
 # --- a real round trip --------------------------------------------------------------------
 "$ca3" train --data "$data/BreastCancer.csv" --label-column Class --normal benign --epochs 10 --quiet \
   --out "$work/bc.ca3" --report "$work/report.json" >/dev/null || fail "train on BreastCancer.csv"
-auc=$(python3 -c "import json; print(json.load(open('$work/report.json'))['test']['roc_auc'])")
+auc=$(python3 -c "import json; print(json.load(open('$work/report.json'))['test']['rocAuc'])")
 python3 -c "import sys; sys.exit(0 if $auc >= 0.95 else 1)" || fail "BreastCancer test ROC-AUC $auc < 0.95"
 echo "ok   BreastCancer train: test ROC-AUC $auc"
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/scores.csv" --quiet || fail "score"
@@ -41,10 +41,10 @@ rows=$(($(wc -l <"$work/scores.csv") - 1))
 python3 - "$work/eval.json" "$work/scores.csv" <<'PY' || fail "eval JSON / flags"
 import json, sys
 e = json.load(open(sys.argv[1]))
-assert e["roc_auc"] > 0.95 and e["normal"] == 458 and e["anomalies"] == 241, e
-m = e["confusion_matrix"]
+assert e["rocAuc"] > 0.95 and e["normal"] == 458 and e["anomalies"] == 241, e
+m = e["confusion"]
 flags = [int(l.split(",")[2]) for l in open(sys.argv[2]).read().split("\n")[1:] if l]
-assert m["true_positives"] + m["false_positives"] == sum(flags), (m, sum(flags))
+assert m["truePositives"] + m["falsePositives"] == sum(flags), (m, sum(flags))
 PY
 echo "ok   score + eval agree (699 rows)"
 "$ca3" info "$work/bc.ca3" | python3 -c "import json,sys; j=json.load(sys.stdin); assert j['kind']=='tabular' and j['trained']" \

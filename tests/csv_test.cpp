@@ -5,9 +5,9 @@
 
 #include <cmath>
 
-#include "core/data/csv.h"
-#include "core/data/tabular.h"
-#include "core/error.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/engine/error.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -83,16 +83,10 @@ TEST(Tabular, QuantileTransformGivesTiesAtBothTrainingBoundsTheirMiddleRank) {
   const Tensor y = prep.transform(parse_csv("x\n-1\n0\n2\n4\n5\n"));
   const std::vector<double> expected = {-5.19933758, -0.96742157, 0.1397103, 1.22064035, 5.19933758};
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(y.at(int64_t(i)), expected[i], 1e-5) << i;
-  // Saved and loaded, the rule is kept; a description without it (a model file written before
-  // this rule) keeps scikit-learn's, so old models score as they were trained.
+  // Saved and loaded, the same values.
   const Tensor reloaded = TabularPreprocessor::from_json(prep.to_json()).transform(parse_csv("x\n0\n4\n"));
   EXPECT_NEAR(reloaded.at(0), expected[1], 1e-5);
-  nlohmann::json old_description = prep.to_json();
-  old_description.erase("quantile_bound_ties");
-  const Tensor old_rule = TabularPreprocessor::from_json(old_description).transform(parse_csv("x\n0\n2\n4\n"));
-  EXPECT_NEAR(old_rule.at(0), -5.19933758, 1e-5);
-  EXPECT_NEAR(old_rule.at(1), 0.1397103, 1e-5);
-  EXPECT_NEAR(old_rule.at(2), 5.19933758, 1e-5);
+  EXPECT_NEAR(reloaded.at(1), expected[3], 1e-5);
   // Tied at one bound only (a floor, like Glass's Ba = 0 for "none"): scikit-learn's end, so
   // "none" stays far from "a little". scikit-learn gives [-5.19933758 0.4307273 5.19933758].
   const TabularPreprocessor floor = TabularPreprocessor::fit(parse_csv("x\n0\n0\n0\n0\n1\n2\n3\n4\n5\n6\n"),
@@ -101,14 +95,6 @@ TEST(Tabular, QuantileTransformGivesTiesAtBothTrainingBoundsTheirMiddleRank) {
   EXPECT_NEAR(floored[0], -5.19933758, 1e-5);
   EXPECT_NEAR(floored[1], 0.4307273, 1e-5);
   EXPECT_NEAR(floored[2], 5.19933758, 1e-5);
-  // A description naming the plain "middle" rule (model files of the stop before) keeps it.
-  nlohmann::json middle_description = floor.to_json();
-  EXPECT_EQ(middle_description["quantile_bound_ties"], "middle_if_both_bounds_tied");
-  middle_description["quantile_bound_ties"] = "middle";
-  EXPECT_NEAR(TabularPreprocessor::from_json(middle_description).transform(parse_csv("x\n0\n")).at(0), -0.96742157, 1e-5);
-  middle_description["quantile_bound_ties"] = "sideways";
-  EXPECT_EQ(error_of([&] { TabularPreprocessor::from_json(middle_description); }),
-            "unknown quantile_bound_ties 'sideways'");
   // A column constant in training: its value is the median (0), anything else an end.
   const TabularPreprocessor constant = TabularPreprocessor::fit(parse_csv("x\n3\n3\n3\n"), {0, 1, 2}, {});
   const Tensor c = constant.transform(parse_csv("x\n3\n2\n4\n"));

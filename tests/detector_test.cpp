@@ -8,11 +8,12 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/data/csv.h"
-#include "core/detector.h"
-#include "core/data/idx.h"
-#include "core/error.h"
-#include "core/model_file.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/detector.h"
+#include "core/anomaly/wire.h"
+#include "core/anomaly/data/idx.h"
+#include "core/engine/error.h"
+#include "core/anomaly/model_file.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -48,7 +49,7 @@ TEST(Detector, ThreeVariantsOnBreastCancer) {
     EXPECT_EQ(r.train_rows + r.validation_rows + r.test_rows, 699);
     EXPECT_EQ(r.test.anomalies, 24);  // 241 malignant rows, 10% in test
     std::printf("%s: test ROC-AUC %.4f, AP %.4f, %zu epochs\n", variant.c_str(), r.test.roc_auc,
-                r.test.average_precision, r.training.history.size());
+                r.test.average_precision, r.history.size());
     EXPECT_GE(r.test.roc_auc, bound) << variant;
     // The threshold keeps the validation false-positive rate at or under the preset's 5%.
     EXPECT_LE(r.validation.confusion.false_positive_rate(), 0.05 + 1e-9) << variant;
@@ -88,13 +89,11 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
   const std::vector<float> before = d.score_table(breast_cancer());
   const float threshold = d.threshold();
   std::atomic<bool> cancel{false};
-  FitCallbacks callbacks;
   int steps = 0;
-  callbacks.on_progress = [&](const TrainProgress&) {
+  const auto on_progress = [&](const TrainProgress&) {
     if (++steps == 3) cancel = true;  // mid-epoch
   };
-  callbacks.cancel = &cancel;
-  const FitReport r = d.fit_table(breast_cancer(), breast_cancer_labels(), callbacks);
+  const FitReport r = d.fit_table(breast_cancer(), breast_cancer_labels(), on_progress, &cancel);
   EXPECT_TRUE(r.cancelled);
   EXPECT_EQ(steps, 3);
   EXPECT_EQ(d.score_table(breast_cancer()), before);
@@ -111,13 +110,13 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
 }
 
 // Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit
-// cancelled mid-epoch keeps the previous model; a finished job cannot be finished twice.
+// cancelled mid-epoch keeps the previous model; a fit cannot be concluded twice.
 TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
   Detector whole(quick_tabular("e2e", 3));
   const FitReport expected = whole.fit_table(breast_cancer(), breast_cancer_labels());
   Detector sliced(quick_tabular("e2e", 3));
   int progress_calls = 0;
-  FitJob job = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), [&](const TrainProgress&) { ++progress_calls; });
+  Fit job = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), [&](const TrainProgress&) { ++progress_calls; });
   int slices = 0;
   while (job.advance(0)) ++slices;  // one step (or epoch end) per slice
   EXPECT_GT(slices, 3 * 7);         // 3 epochs of 7 batches of 64 (~440 training rows) + epoch ends
@@ -128,19 +127,19 @@ TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
   EXPECT_EQ(sliced.score_table(breast_cancer()), whole.score_table(breast_cancer()));
 
   const std::vector<float> before = sliced.score_table(breast_cancer());
-  Detector::ProgressCallback none;
-  FitJob again = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none);
+  ProgressCallback none;
+  Fit again = sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none);
   again.advance(0), again.advance(0);
   again.cancel();
   EXPECT_FALSE(again.advance(0));
   EXPECT_TRUE(sliced.finish_fit(std::move(again)).cancelled);
   EXPECT_EQ(sliced.score_table(breast_cancer()), before);
-  EXPECT_EQ(error_of([&] { sliced.finish_fit(std::move(again)); }), "this fit has already been finished");
+  EXPECT_EQ(error_of([&] { sliced.finish_fit(std::move(again)); }), "this fit has already been concluded");
 
   // Preset changes apply to one fit and become the detector's preset when it finishes.
-  const FitReport one_epoch = sliced.finish_fit(
+  const FitReport one_epoch = sliced.fit(
       sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none, {{"training", {{"epochs", 1}}}}));
-  EXPECT_EQ(one_epoch.training.history.size(), 1u);
+  EXPECT_EQ(one_epoch.history.size(), 1u);
   EXPECT_EQ(sliced.preset().json["training"]["epochs"], 1);
   EXPECT_EQ(sliced.preset().json["seed"], 1);  // the rest is kept
   EXPECT_EQ(error_of([&] { sliced.start_fit_table(breast_cancer(), breast_cancer_labels(), none, {{"kind", "image"}}); }),
@@ -207,13 +206,10 @@ TEST(ModelFile, RoundTripScoresIdentically) {
   EXPECT_EQ(loaded.score_table(breast_cancer()), d.score_table(breast_cancer()));
   EXPECT_EQ(loaded.threshold(), d.threshold());
   EXPECT_EQ(loaded.save(), bytes);  // byte for byte
-  // Its quantile transform names its rule for ties at the bounds, which a version 1 reader
-  // would ignore: the file says version 2, so such a reader refuses it.
-  EXPECT_EQ(bytes[8], 2);
-  EXPECT_EQ(loaded.info()["preprocessing"]["quantile_bound_ties"], "middle_if_both_bounds_tied");
-  EXPECT_EQ(loaded.info()["features"].size(), 9u);
+  EXPECT_EQ(bytes[8], 3);  // the format version
+  EXPECT_EQ(wire::detector_info(loaded)["features"].size(), 9u);
   // Image detector too (untrained weights, but a full save/load path).
-  Detector untrained(Preset::from_json({{"kind", "image"}, {"model", {{"encoder_channels", {4, 8}}}}}));
+  Detector untrained(Preset::from_json({{"kind", "image"}, {"model", {{"encoderChannels", {4, 8}}}}}));
   EXPECT_EQ(error_of([&] { untrained.save(); }), "nothing to save: the detector is not trained yet");
 }
 
@@ -233,8 +229,8 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
   flipped[good.size() / 2] ^= 0x40;
   EXPECT_EQ(load(flipped), "model file is corrupt: the checksum does not match its contents");
   std::vector<uint8_t> newer = good;
-  newer[8] = 3;
-  EXPECT_EQ(load(newer), "model file format version 3 is newer than this CA3 reads (2): update CA3");
+  newer[8] = 4;
+  EXPECT_EQ(load(newer), "model file format version 4 is newer than this CA3 reads (3): update CA3");
   std::vector<uint8_t> longer = good;
   longer.push_back(0);
   EXPECT_EQ(load(longer), "model file is corrupt: 1 unexpected bytes after its end");

@@ -2,7 +2,7 @@
 // implementations. Inputs keep away from kinks (ReLU at 0, max-pool ties).
 #include <gtest/gtest.h>
 
-#include "core/ops/ops.h"
+#include "core/engine/ops/ops.h"
 #include "tests/test_support.h"
 
 namespace ca3 {

@@ -5,11 +5,11 @@
 #include <cmath>
 #include <numeric>
 
-#include "core/data/idx.h"
-#include "core/error.h"
-#include "core/metrics.h"
-#include "core/models/image_model.h"
-#include "core/optim.h"
+#include "core/anomaly/data/idx.h"
+#include "core/engine/error.h"
+#include "core/anomaly/metrics.h"
+#include "core/anomaly/model.h"
+#include "core/engine/nn/optim.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -19,11 +19,11 @@ constexpr int64_t kTrain = 1000, kTest = 1000, kBatch = 50, kEpochs = 4;
 constexpr int kNormalClass = 0;           // T-shirt/top
 constexpr double kRequiredTestAuc = 0.9;  // measured about 0.95 with this budget
 
-ImageModelConfig small_config() {
-  ImageModelConfig c;
+ModelConfig small_config() {
+  ModelConfig c = ModelConfig::image(28, 28, 1);
   c.encoder_channels = {16, 32};
   c.alarm_channels = {16, 32};
-  c.common.seed = 3;
+  c.seed = 3;
   return c;
 }
 
@@ -42,25 +42,25 @@ Split load(int64_t first, int64_t count) {
 }
 
 TEST(ImageModel, ShapesAndParameterGroups) {
-  ImageE2EConvA3 model(small_config());
+  E2EConvA3 model(small_config());
   Rng rng(1);
   Var x(Tensor::uniform({3, 28, 28, 1}, 0, 1, rng));
   ModelForward f = model.run(x, true);
   EXPECT_EQ(f.reconstruction.shape(), (Shape{3, 28, 28, 1}));
   EXPECT_EQ(f.alarm_input.shape(), (Shape{3, 14, 14, 48}));  // 16 + 32 channels pooled to 14x14
   EXPECT_EQ(f.logits.shape(), (Shape{3, 1}));
-  EXPECT_EQ(model.target_parameters().size() + model.alarm_parameters().size(), model.parameters().size());
-  EXPECT_EQ(model.alarm_parameters().size(), 6u);  // 2 convs + output, weight and bias each
+  EXPECT_EQ(model.target().parameters().size() + model.alarm().parameters().size(), model.parameters().size());
+  EXPECT_EQ(model.alarm().parameters().size(), 6u);  // 2 convs + output, weight and bias each
   // Odd sizes and three stages reconstruct to the input size.
-  ImageModelConfig odd = small_config();
-  odd.height = 13, odd.width = 30, odd.channels = 3, odd.encoder_channels = {4, 8, 8};
-  ImageE2EConvA3 odd_model(odd);
+  ModelConfig odd = small_config();
+  odd.sample_shape = {13, 30, 3}, odd.encoder_channels = {4, 8, 8};
+  E2EConvA3 odd_model(odd);
   Var y(Tensor::uniform({2, 13, 30, 3}, 0, 1, rng));
   EXPECT_EQ(odd_model.run(y, false).reconstruction.shape(), (Shape{2, 13, 30, 3}));
 }
 
 TEST(ImageModel, BadInputsNameTheProblem) {
-  ImageE2EConvA3 model(small_config());
+  E2EConvA3 model(small_config());
   try {
     model.score(Tensor({2, 32, 32, 3}));
     FAIL();
@@ -71,14 +71,14 @@ TEST(ImageModel, BadInputsNameTheProblem) {
   nan_image.mutable_data()[5] = std::nanf("");
   EXPECT_THROW(model.score(nan_image), Error);
   EXPECT_THROW(model.loss(Tensor({2, 28, 28, 1}), {0, 2}), Error);
-  ImageModelConfig tiny = small_config();
-  tiny.height = 4;
-  EXPECT_THROW(ImageE2EConvA3{tiny}, Error);
+  ModelConfig tiny = small_config();
+  tiny.sample_shape = {4, 28, 1};
+  EXPECT_THROW(E2EConvA3{tiny}, Error);
 }
 
 TEST(ImageModel, LearnsToFlagOtherClassesOnFashionMnist) {
   const Split train = load(0, kTrain), test = load(kTrain, kTest);
-  ImageE2EConvA3 model(small_config());
+  E2EConvA3 model(small_config());
   Adam adam(model.parameters(), {.learning_rate = 1e-3f});
   Rng shuffle(4);
   std::vector<int64_t> order(kTrain);

@@ -19,9 +19,9 @@
 #pragma GCC diagnostic pop
 #endif
 
-#include "core/data/idx.h"
-#include "core/data/images.h"
-#include "core/error.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/data/images.h"
+#include "core/engine/error.h"
 #include "tests/test_support.h"
 
 namespace ca3 {

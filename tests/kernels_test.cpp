@@ -5,8 +5,8 @@
 
 #include <sstream>
 
-#include "core/kernels/kernels.h"
-#include "core/ops/conv.h"
+#include "core/engine/kernels/kernels.h"
+#include "core/engine/ops/conv.h"
 #include "tests/test_support.h"
 
 namespace ca3 {

@@ -2,9 +2,9 @@
 // documented examples, and a brute-force pairwise count over random scores with many ties.
 #include <gtest/gtest.h>
 
-#include "core/error.h"
-#include "core/metrics.h"
-#include "core/tensor.h"
+#include "core/engine/error.h"
+#include "core/anomaly/metrics.h"
+#include "core/engine/tensor.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,10 +5,10 @@
 
 #include <cmath>
 
-#include "core/data/csv.h"
-#include "core/data/idx.h"
-#include "core/detector.h"
-#include "core/model_file.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/detector.h"
+#include "core/anomaly/model_file.h"
 #include "tests/test_support.h"
 
 namespace ca3 {

@@ -5,30 +5,28 @@
 
 #include <cmath>
 
-#include "core/data/csv.h"
-#include "core/data/tabular.h"
-#include "core/detector.h"
-#include "core/error.h"
-#include "core/metrics.h"
-#include "core/models/tabular_model.h"
-#include "core/training/trainer.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/error.h"
+#include "core/anomaly/metrics.h"
+#include "core/anomaly/model.h"
+#include "core/anomaly/fit.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
 namespace {
 
 TEST(TabularModel, ShapesAndParameterGroups) {
-  TabularModelConfig config;
-  config.features = 34;
-  TabularE2EConvA3 model(config);
+  E2EConvA3 model(ModelConfig::rows(34));
   Rng rng(1);
   Var x(Tensor::normal({5, 34}, 0, 1, rng));
   ModelForward f = model.run(x, true);
   EXPECT_EQ(f.reconstruction.shape(), (Shape{5, 34}));
   EXPECT_EQ(f.alarm_input.shape(), (Shape{5, 8, 96}));  // 32 + 64 channels pooled to length 8
   EXPECT_EQ(f.logits.shape(), (Shape{5, 1}));
-  EXPECT_EQ(model.alarm_parameters().size(), 6u);
-  EXPECT_EQ(model.target_parameters().size() + 6u, model.parameters().size());
+  EXPECT_EQ(model.alarm().parameters().size(), 6u);
+  EXPECT_EQ(model.target().parameters().size() + 6u, model.parameters().size());
   try {
     model.score(Tensor({2, 33}));
     FAIL();
@@ -49,8 +47,7 @@ TEST(TabularModel, LearnsIonosphereEndToEnd) {
   int epoch_ends = 0, last_epoch = 0;
   int64_t last_step = 0;
   bool steps_in_order = true;
-  FitCallbacks callbacks;
-  callbacks.on_progress = [&](const TrainProgress& p) {
+  const auto on_progress = [&](const TrainProgress& p) {
     if (p.epoch_end) {
       ++epoch_ends;
       EXPECT_GE(p.validation_auc, 0.5);
@@ -61,16 +58,16 @@ TEST(TabularModel, LearnsIonosphereEndToEnd) {
     }
     EXPECT_TRUE(std::isfinite(p.loss) && p.samples_per_second > 0);
   };
-  const FitReport report = detector.fit_table(read_csv_file(testing::data_file("Ionosphere.csv")), options, callbacks);
+  const FitReport report = detector.fit_table(read_csv_file(testing::data_file("Ionosphere.csv")), options, on_progress);
   EXPECT_TRUE(steps_in_order);
-  EXPECT_EQ(epoch_ends, int(report.training.history.size()));
+  EXPECT_EQ(epoch_ends, int(report.history.size()));
   EXPECT_EQ(report.train_rows + report.validation_rows + report.test_rows, 351);
   EXPECT_EQ(report.test.anomalies, 13);  // 126 "bad" rows: 10% in test
   std::printf("Ionosphere E2E-ConvA3: test ROC-AUC %.4f after %zu epochs (best %d), %.0f samples/s\n",
-              report.test.roc_auc, report.training.history.size(), report.training.best_epoch,
-              report.training.samples_per_second);
+              report.test.roc_auc, report.history.size(), report.best_epoch,
+              report.samples_per_second);
   EXPECT_GE(report.test.roc_auc, 0.9);
-  EXPECT_LT(report.training.best_epoch, int(report.training.history.size()) + 1);
+  EXPECT_LT(report.best_epoch, int(report.history.size()) + 1);
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 
 #include <cmath>
 
-#include "core/error.h"
-#include "core/nn/layers.h"
-#include "core/ops/ops.h"
-#include "core/optim.h"
+#include "core/engine/error.h"
+#include "core/engine/nn/layers.h"
+#include "core/engine/ops/ops.h"
+#include "core/engine/nn/optim.h"
 
 namespace ca3 {
 namespace {

@@ -1,6 +1,6 @@
 #include "tests/test_support.h"
 
-#include "core/error.h"
+#include "core/engine/error.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/autodiff.h"
-#include "core/kernels/kernels.h"
+#include "core/engine/autodiff.h"
+#include "core/engine/kernels/kernels.h"
 
 namespace ca3::testing {
 

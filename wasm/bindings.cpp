@@ -1,16 +1,17 @@
-// Embind bindings: the core's Detector as the JavaScript class `Detector` of the wasm module.
-// Thin by design -- every method converts arguments, calls the core and converts the result.
-// The TypeScript SDK (sdk/) is the public API; this is what its worker calls.
-//
-// Conventions:
-//  - numbers in bulk cross as typed arrays, copied once (no per-element conversion);
-//  - structured results cross as JSON text (the SDK parses it);
-//  - a ca3::Error (or any C++ exception) becomes a JavaScript Error with the same message;
-//  - fitting runs in slices so the worker can yield and cancel:
-//      d.startFitTable(csv, optionsJson, onProgress); while (d.advanceFit(0.1)) {...}; d.finishFit()
+// Embind bindings: the core's Detector as the JavaScript class `Detector` of the wasm module,
+// with the SDK's method names (sdk/src/index.ts); the SDK's worker calls them by name. Thin by
+// design -- every method converts arguments, calls the core and converts the result:
+//  - samples cross as typed arrays, copied once: {inputs: Float32Array, labels?: Int32Array};
+//    tables as {csv: string, options?: TableOptions};
+//  - structured results are the JSON values of core/anomaly/wire.h, handed over as JavaScript
+//    objects (the SDK's wire.ts declares them);
+//  - a C++ exception becomes a JavaScript Error with `code` (wire ErrorInfo: bad_input,
+//    unsupported_file, out_of_memory, cancelled, internal) and the core's message;
+//  - a fit runs in slices so the worker can yield and take a cancel:
+//      d.fit(data, changesJson, onProgress); while (d.advanceFit(0.05)) {...}; d.finishFit()
 //
 //   const d = Module.Detector.create('{"kind": "tabular"}');
-//   const scores = d.scoreTable(csvText);        // Float32Array
+//   const scores = d.score({csv: text});        // Float32Array
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -21,43 +22,70 @@
 #include <thread>
 #include <vector>
 
-#include "core/data/csv.h"
-#include "core/data/tabular.h"
-#include "core/detector.h"
-#include "core/error.h"
-#include "core/kernels/kernels.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/detector.h"
+#include "core/anomaly/wire.h"
+#include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 
 namespace {
 
 using emscripten::val;
+using ca3::wire::Json;
 
-// The message of the exception being handled, kept outside any frame that the JavaScript throw
-// below abandons (C++ destructors of abandoned frames do not run).
-std::string& last_error() {
-  static std::string message;
-  return message;
+// The error being handled, kept outside any frame that the JavaScript throw below abandons
+// (C++ destructors of abandoned frames do not run).
+struct PendingError {
+  std::string code, message;
+};
+PendingError& last_error() {
+  static PendingError error;
+  return error;
 }
 
-[[noreturn]] void throw_last_error() { val::global("Error").new_(last_error()).throw_(); }
+[[noreturn]] void throw_last_error() {
+  val error = val::global("Error").new_(last_error().message);
+  error.set("code", last_error().code);
+  error.throw_();
+}
 
-// Runs `body`; a C++ exception becomes a JavaScript Error carrying its message.
+// Runs `body`; a C++ exception becomes a JavaScript Error carrying its code and message.
 template <class Body>
 auto guarded(Body&& body) -> decltype(body()) {
   try {
     return body();
+  } catch (const ca3::Error& e) {
+    last_error() = {ca3::to_string(e.code()), e.what()};
   } catch (const std::bad_alloc&) {
-    last_error() = "out of memory: the data or the model does not fit in WebAssembly's memory (at most 4 GB; "
-                   "a browser tab may allow less) -- use fewer rows / images or a smaller preset";
+    last_error() = {"out_of_memory",
+                    "out of memory: the data or the model does not fit in WebAssembly's memory (at most 4 GB; a "
+                    "browser tab may allow less) -- use fewer rows / images or a smaller preset"};
   } catch (const std::exception& e) {
-    last_error() = e.what();
+    last_error() = {"internal", std::string("internal error: ") + e.what()};
   } catch (...) {
-    last_error() = "unknown C++ exception";
+    last_error() = {"internal", "internal error: an unknown C++ exception"};
   }
   throw_last_error();
 }
 
+// JSON values cross as JavaScript objects (small: reports, options, summaries).
+val to_js(const Json& json) { return val::global("JSON").call<val>("parse", ca3::wire::dump(json)); }
+Json from_js(const val& value, const char* what) {
+  if (value.isUndefined() || value.isNull()) return Json::object();
+  return ca3::wire::parse(val::global("JSON").call<std::string>("stringify", value), what);
+}
+
 val float32_array(const float* data, size_t count) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(count, data));
+}
+val to_js(const std::vector<float>& v) { return float32_array(v.data(), v.size()); }
+// TensorData {values: Float32Array, shape: number[]}
+val to_js(const ca3::Tensor& t) {
+  val o = val::object();
+  o.set("values", float32_array(t.data(), size_t(t.numel())));
+  o.set("shape", val::array(std::vector<double>(t.shape().begin(), t.shape().end())));
+  return o;
 }
 
 // A typed array (or array) of numbers -> a tensor of `shape`, one bulk copy.
@@ -72,6 +100,7 @@ ca3::Tensor tensor_from_js(const val& array, ca3::Shape shape, const char* what)
 
 // Model inputs: `values` holds whole samples of the model's sample shape.
 ca3::Tensor inputs_from_js(const val& values, const ca3::Shape& sample_shape) {
+  CA3_CHECK(!values.isUndefined() && !values.isNull(), "no samples given");
   int64_t per_sample = 1;
   for (int64_t d : sample_shape) per_sample *= d;
   const int64_t length = int64_t(values["length"].as<double>());
@@ -88,52 +117,14 @@ std::vector<int> labels_from_js(const val& labels) {
   return std::vector<int>(values.begin(), values.end());
 }
 
-val progress_to_js(const ca3::TrainProgress& p) {
-  val o = val::object();
-  o.set("stage", p.stage);
-  o.set("epoch", p.epoch), o.set("epochs", p.epochs);
-  o.set("step", double(p.step)), o.set("steps", double(p.steps));
-  o.set("epochEnd", p.epoch_end);
-  o.set("loss", p.loss), o.set("reconstruction", p.reconstruction), o.set("kl", p.kl);
-  o.set("classification", p.classification);
-  if (p.epoch_end) {
-    o.set("validationAuc", p.validation_auc >= 0 ? val(p.validation_auc) : val::null());
-    o.set("validationLoss", p.validation_loss);
-  }
-  o.set("samplesPerSecond", p.samples_per_second);
-  return o;
-}
-
-nlohmann::json json_or_null(const std::string& text) {
-  if (text.empty()) return nullptr;
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw ca3::Error(std::string("preset changes are not valid JSON: ") + e.what());
-  }
-}
-
-ca3::TabularOptions tabular_options_from_json(const std::string& text) {
-  const nlohmann::json j = text.empty() ? nlohmann::json::object() : nlohmann::json::parse(text);
-  CA3_CHECK(j.is_object(), "table options must be a JSON object");
-  ca3::TabularOptions o;
-  for (const auto& [key, value] : j.items()) {
-    if (key == "labelColumn") o.label_column = value.get<std::string>();
-    else if (key == "normalValues") o.normal_values = value.get<std::vector<std::string>>();
-    else if (key == "anomalyValues") o.anomaly_values = value.get<std::vector<std::string>>();
-    else if (key == "idColumns") o.id_columns = value.get<std::vector<std::string>>();
-    else throw ca3::Error("unknown table option '" + key +
-                          "' (expected labelColumn, normalValues, anomalyValues, idColumns)");
-  }
-  return o;
-}
+bool is_table(const val& data) { return data["csv"].isString(); }
 
 class WasmDetector {
  public:
   explicit WasmDetector(ca3::Detector detector) : detector_(std::move(detector)) {}
 
   static WasmDetector create(const std::string& preset_json) {
-    return guarded([&] { return WasmDetector(ca3::Detector(ca3::Preset::parse(preset_json))); });
+    return guarded([&] { return WasmDetector(ca3::Detector(ca3::Preset::from_json(ca3::wire::parse(preset_json, "the preset")))); });
   }
   static WasmDetector load(const val& bytes) {
     return guarded([&] {
@@ -143,102 +134,117 @@ class WasmDetector {
   }
 
   // ---- fitting, in slices ----
-  // preset_changes: a partial preset as JSON text ("" = none), e.g. {"training": {"epochs": 5}}.
-  void startFitTable(const std::string& csv, const std::string& options_json, const std::string& preset_changes,
-                     val on_progress) {
+  // data: {csv, options?} or {inputs, labels}; changes: a partial preset as JSON text ("" = none).
+  void fit(const val& data, const std::string& changes, val on_progress) {
     guarded([&] {
-      CA3_CHECK(!job_, "a fit is already running: finish or cancel it first");
-      const ca3::CsvTable table = ca3::parse_csv(csv);
-      job_.emplace(detector_.start_fit_table(table, tabular_options_from_json(options_json), callback(on_progress),
-                                             json_or_null(preset_changes)));
-    });
-  }
-  void startFitImages(const val& images, const val& labels, const std::string& preset_changes, val on_progress) {
-    guarded([&] {
-      CA3_CHECK(!job_, "a fit is already running: finish or cancel it first");
-      ca3::Dataset data{inputs_from_js(images, detector_.model().sample_shape()), labels_from_js(labels)};
-      CA3_CHECK(int64_t(data.labels.size()) == data.inputs.dim(0), data.labels.size(), " labels for ",
-                data.inputs.dim(0), " images");
-      job_.emplace(detector_.start_fit_images(data, callback(on_progress), json_or_null(preset_changes)));
+      CA3_CHECK(!fit_, "a fit is already running: finish or cancel it first");
+      const Json preset_changes = changes.empty() ? Json() : ca3::wire::parse(changes, "the preset changes");
+      if (is_table(data)) {
+        const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
+        const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
+        fit_.emplace(detector_.start_fit_table(table, options, callback(on_progress), preset_changes));
+      } else {
+        CA3_CHECK(detector_.kind() == ca3::ModelKind::image, "this is a tabular detector: give it a CSV table");
+        CA3_CHECK(!data["labels"].isUndefined(), "fitting images needs labels (0 = normal, 1 = anomaly), one per image");
+        ca3::Dataset images{inputs_from_js(data["inputs"], detector_.model().sample_shape()), labels_from_js(data["labels"])};
+        CA3_CHECK(int64_t(images.labels.size()) == images.inputs.dim(0), images.labels.size(), " labels for ",
+                  images.inputs.dim(0), " images");
+        fit_.emplace(detector_.start_fit_images(images, callback(on_progress), preset_changes));
+      }
     });
   }
   bool advanceFit(double seconds) {
     return guarded([&] {
-      CA3_CHECK(job_, "no fit is running");
+      CA3_CHECK(fit_, "no fit is running");
       try {
-        return job_->advance(seconds);
+        return fit_->advance(seconds);
       } catch (...) {
-        job_.reset();  // a failed fit (e.g. diverged) is over; the detector keeps its model
+        fit_.reset();  // a failed fit (e.g. diverged) is over; the detector keeps its model
         throw;
       }
     });
   }
   void cancelFit() {
     guarded([&] {
-      if (job_) job_->cancel();
+      if (fit_) fit_->cancel();
     });
   }
-  std::string finishFit() {
+  val finishFit() {
     return guarded([&] {
-      CA3_CHECK(job_, "no fit is running");
-      ca3::FitJob job = std::move(*job_);
-      job_.reset();
-      return detector_.finish_fit(std::move(job)).to_json().dump();
+      CA3_CHECK(fit_, "no fit is running");
+      ca3::Fit fit = std::move(*fit_);
+      fit_.reset();
+      return to_js(ca3::wire::to_json(detector_.finish_fit(std::move(fit))));
     });
   }
-  bool fitting() const { return job_.has_value(); }
 
   // ---- scoring and the views behind a score ----
-  val scoreTable(const std::string& csv) {
-    return guarded([&] { return to_js(detector_.score_table(ca3::parse_csv(csv))); });
-  }
-  val scoreInputs(const val& inputs) {
-    return guarded([&] { return to_js(detector_.score_inputs(model_inputs(inputs))); });
-  }
-  val prepareTable(const std::string& csv) {
-    return guarded([&] { return to_js(detector_.prepare_table(ca3::parse_csv(csv))); });
-  }
-  val tableLabels(const std::string& csv) {
+  val score(const val& data) {
     return guarded([&] {
-      const std::vector<int> labels = detector_.table_labels(ca3::parse_csv(csv));
+      if (is_table(data)) return to_js(detector_.score_table(ca3::parse_csv(data["csv"].as<std::string>())));
+      return to_js(detector_.score_inputs(model_inputs(data["inputs"])));
+    });
+  }
+  // Metrics with the ROC curve, at `threshold` (undefined: the detector's).
+  val evaluate(const val& data, const val& threshold) {
+    return guarded([&] {
+      std::vector<float> scores;
+      std::vector<int> labels;
+      if (is_table(data)) {
+        const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
+        scores = detector_.score_table(table), labels = detector_.table_labels(table);
+      } else {
+        CA3_CHECK(!data["labels"].isUndefined(), "evaluating images needs labels (0 = normal, 1 = anomaly)");
+        scores = data["scores"].isUndefined() ? detector_.score_inputs(model_inputs(data["inputs"]))
+                                              : emscripten::convertJSArrayToNumberVector<float>(data["scores"]);
+        labels = labels_from_js(data["labels"]);
+      }
+      std::optional<float> at;
+      if (threshold.isNumber()) at = threshold.as<float>();
+      return to_js(ca3::wire::to_json(detector_.evaluate(scores, labels, at, true)));
+    });
+  }
+  val labels(const val& data) {
+    return guarded([&] {
+      const std::vector<int> labels = detector_.table_labels(ca3::parse_csv(data["csv"].as<std::string>()));
       const std::vector<int32_t> values(labels.begin(), labels.end());
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
     });
   }
-  std::string scoredCsv(const std::string& csv) {
+  val prepare(const val& data) {
+    return guarded([&] { return to_js(detector_.prepare_table(ca3::parse_csv(data["csv"].as<std::string>()))); });
+  }
+  std::string scoredCsv(const val& data) {
     return guarded([&] {
-      const ca3::CsvTable table = ca3::parse_csv(csv);
+      const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
       return ca3::write_csv(ca3::with_score_columns(table, detector_.score_table(table), detector_.threshold()));
     });
   }
-  val reconstruct(const val& inputs) {
-    return guarded([&] { return to_js(detector_.reconstruct(model_inputs(inputs))); });
-  }
-  val activations(const val& inputs) {
+  // The reconstruction with the model inputs it started from: {values, shape, inputs}.
+  val reconstruct(const val& data) {
     return guarded([&] {
-      const ca3::E2EConvA3::AlarmInput a = detector_.alarm_input(model_inputs(inputs));
+      const ca3::Tensor inputs = data_inputs(data);
+      val o = to_js(detector_.reconstruct(inputs));
+      o.set("inputs", float32_array(inputs.data(), size_t(inputs.numel())));
+      return o;
+    });
+  }
+  val activations(const val& data) {
+    return guarded([&] {
+      const ca3::E2EConvA3::AlarmInput a = detector_.alarm_input(data_inputs(data));
       val o = to_js(a.stack);
       o.set("layerChannels", val::array(std::vector<double>(a.layer_channels.begin(), a.layer_channels.end())));
       return o;
     });
   }
-  val explain(const val& inputs) {
-    return guarded([&] { return to_js(detector_.explain(model_inputs(inputs))); });
-  }
-  std::string evaluate(const val& scores, const val& labels) {
-    return guarded([&] {
-      return detector_
-          .evaluate(emscripten::convertJSArrayToNumberVector<float>(scores), labels_from_js(labels))
-          .to_json()
-          .dump();
-    });
+  val explain(const val& data) {
+    return guarded([&] { return to_js(detector_.explain(data_inputs(data))); });
   }
 
   // ---- the model ----
-  std::string info() const {
-    return guarded([&] { return detector_.info().dump(); });
+  val info() const {
+    return guarded([&] { return to_js(ca3::wire::detector_info(detector_)); });
   }
-  float threshold() const { return detector_.threshold(); }
   void setThreshold(float t) {
     guarded([&] { detector_.set_threshold(t); });
   }
@@ -250,27 +256,23 @@ class WasmDetector {
   }
 
  private:
-  ca3::Detector::ProgressCallback callback(val on_progress) {
+  ca3::ProgressCallback callback(val on_progress) {
     if (on_progress.isUndefined() || on_progress.isNull()) return {};
-    return [on_progress](const ca3::TrainProgress& p) { on_progress(progress_to_js(p)); };
+    return [on_progress](const ca3::TrainProgress& p) { on_progress(to_js(ca3::wire::to_json(p))); };
   }
   ca3::Tensor model_inputs(const val& values) { return inputs_from_js(values, detector_.model().sample_shape()); }
-  static val to_js(const std::vector<float>& v) { return float32_array(v.data(), v.size()); }
-  // {values: Float32Array, shape: [...]}
-  static val to_js(const ca3::Tensor& t) {
-    val o = val::object();
-    o.set("values", float32_array(t.data(), size_t(t.numel())));
-    o.set("shape", val::array(std::vector<double>(t.shape().begin(), t.shape().end())));
-    return o;
+  ca3::Tensor data_inputs(const val& data) {
+    if (is_table(data)) return detector_.prepare_table(ca3::parse_csv(data["csv"].as<std::string>()));
+    return model_inputs(data["inputs"]);
   }
 
   ca3::Detector detector_;
-  std::optional<ca3::FitJob> job_;
+  std::optional<ca3::Fit> fit_;
 };
 
-// The CSV helpers the SDK offers before any model exists.
-std::string describeCsv(const std::string& csv) {
-  return guarded([&] { return ca3::describe_columns(ca3::parse_csv(csv)).dump(); });
+// The CSV helpers the SDK offers before any model exists: CsvSummary.
+val describeCsv(const std::string& csv) {
+  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv))); });
 }
 
 int threads() { return ca3::num_threads(); }
@@ -300,23 +302,19 @@ EMSCRIPTEN_BINDINGS(ca3) {
   class_<WasmDetector>("Detector")
       .class_function("create", &WasmDetector::create)
       .class_function("load", &WasmDetector::load)
-      .function("startFitTable", &WasmDetector::startFitTable)
-      .function("startFitImages", &WasmDetector::startFitImages)
+      .function("fit", &WasmDetector::fit)
       .function("advanceFit", &WasmDetector::advanceFit)
       .function("cancelFit", &WasmDetector::cancelFit)
       .function("finishFit", &WasmDetector::finishFit)
-      .function("fitting", &WasmDetector::fitting)
-      .function("scoreTable", &WasmDetector::scoreTable)
-      .function("scoreInputs", &WasmDetector::scoreInputs)
-      .function("prepareTable", &WasmDetector::prepareTable)
-      .function("tableLabels", &WasmDetector::tableLabels)
+      .function("score", &WasmDetector::score)
+      .function("evaluate", &WasmDetector::evaluate)
+      .function("labels", &WasmDetector::labels)
+      .function("prepare", &WasmDetector::prepare)
       .function("scoredCsv", &WasmDetector::scoredCsv)
       .function("reconstruct", &WasmDetector::reconstruct)
       .function("activations", &WasmDetector::activations)
       .function("explain", &WasmDetector::explain)
-      .function("evaluate", &WasmDetector::evaluate)
       .function("info", &WasmDetector::info)
-      .function("threshold", &WasmDetector::threshold)
       .function("setThreshold", &WasmDetector::setThreshold)
       .function("save", &WasmDetector::save);
   function("describeCsv", &describeCsv);

@@ -13,25 +13,41 @@
 import type { Build, CallRequest, WorkerMessage } from './protocol.js';
 import { PRESETS } from './presets.js';
 import type { ImageSize } from './images.js';
+import type {
+  CsvSummary, DetectorInfo, ErrorCode, ErrorInfo, FitReport, Metrics, Preset, PresetChanges, PresetName, TableOptions,
+  TensorData, TrainProgress,
+} from './wire.js';
 
 export type { Build } from './protocol.js';
+export type * from './wire.js';
 export { PRESETS } from './presets.js';
 export * from './images.js';
+
+// ---- errors -----------------------------------------------------------------------------------
+
+/** Every error the SDK throws: `code` says what kind of problem it is (see ErrorCode), the
+ *  message names it and how to fix it. A cancelled fit throws one with code 'cancelled' and
+ *  name 'AbortError'. */
+export class CA3Error extends Error {
+  readonly code: ErrorCode;
+  /** The report of a cancelled fit. */
+  report?: FitReport;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = code === 'cancelled' ? 'AbortError' : 'CA3Error';
+  }
+  static from(info: ErrorInfo): CA3Error {
+    return new CA3Error(info.code, info.message);
+  }
+}
 
 // ---- public types -----------------------------------------------------------------------------
 
 /** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses). */
-export interface TableData {
+export interface TableData extends TableOptions {
   kind: 'table';
   csv: string;
-  /** The column holding the labels; omit when every row is normal (synthetic anomalies are used). */
-  labelColumn?: string;
-  /** Label values meaning "normal" (every other value is an anomaly)... */
-  normalValues?: string[];
-  /** ...or the values meaning "anomaly" (every other value is normal). */
-  anomalyValues?: string[];
-  /** Columns to ignore (identifiers); columns named like "id" are dropped anyway. */
-  idColumns?: string[];
 }
 
 /** Images as one Float32Array [count, height, width, channels] of values in [0, 1]. */
@@ -47,93 +63,17 @@ export interface ImageSetData {
 
 export type Dataset = TableData | ImageSetData;
 
-export interface TrainProgress {
-  stage: 'e2e' | 'target' | 'alarm';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  /** True once per epoch, after validation (then validationAuc / validationLoss are set). */
-  epochEnd: boolean;
-  loss: number;
-  reconstruction: number;
-  kl: number;
-  classification: number;
-  validationAuc?: number | null;
-  validationLoss?: number;
-  samplesPerSecond: number;
-}
-
-export interface Confusion {
-  true_positives: number;
-  false_positives: number;
-  true_negatives: number;
-  false_negatives: number;
-}
-
-export interface Metrics {
-  normal: number;
-  anomalies: number;
-  roc_auc: number | null;
-  average_precision: number | null;
-  threshold: number;
-  confusion_matrix: Confusion;
-  true_positive_rate: number;
-  false_positive_rate: number;
-  precision: number;
-  f1: number;
-}
-
-export interface FitReport {
-  /** True when the fit was cancelled: the detector kept its previous model. */
-  cancelled: boolean;
-  rows: { train: number; validation: number; test: number };
-  synthetic_anomalies: number;
-  epochs: number;
-  best_epoch: number;
-  seconds: number;
-  samples_per_second: number;
-  validation: Metrics;
-  test: Metrics;
-  dropped_columns?: string[];
-}
-
-export interface DetectorInfo {
-  kind: 'image' | 'tabular';
-  preset: Record<string, unknown>;
-  trained: boolean;
-  threshold: number;
-  parameters?: number;
-  /** One sample: [height, width, channels] or [features]. */
-  input_shape?: number[];
-  features?: string[];
-  training?: FitReport;
-  [key: string]: unknown;
-}
-
-export interface TensorData {
-  values: Float32Array;
-  shape: number[];
-}
-
-export interface ColumnSummary {
-  name: string;
-  numeric: boolean;
-  missing: number;
-  distinct: number;
-  values: { value: string; count: number }[];
-}
-
 export interface FitOptions {
   /** Maximum epochs for this fit (the preset's `training.epochs` otherwise). */
   epochs?: number;
   /** Weight of the classification loss for this fit (the preset's `model.gamma` otherwise). */
   gamma?: number;
-  /** Any other preset changes for this fit, e.g. { training: { patience: 3 } }. */
-  presetChanges?: Record<string, unknown>;
+  /** Any other preset changes for this fit, e.g. { training: { patience: 3 } }; null restores a
+   *  key's default. */
+  presetChanges?: PresetChanges;
   onProgress?: (progress: TrainProgress) => void;
-  /** Aborting cancels the fit: fit() rejects with an Error named 'AbortError' and the detector
-   *  keeps the model it had. */
+  /** Aborting cancels the fit: fit() rejects with a CA3Error (code 'cancelled', name
+   *  'AbortError') and the detector keeps the model it had. */
   signal?: AbortSignal;
 }
 
@@ -147,19 +87,19 @@ export interface RuntimeOptions {
 }
 
 export interface DetectorOptions extends RuntimeOptions {
-  /** A bundled preset name ('fashion-mnist', 'fashion-mnist-small', 'rgb-32', 'tabular') or a preset object. */
-  preset?: string | Record<string, unknown>;
-  /** Changes merged onto the preset, e.g. { model: { gamma: 1 } }. */
-  changes?: Record<string, unknown>;
+  /** A bundled preset's name or a preset object. Default 'tabular'. */
+  preset?: PresetName | Preset;
+  /** Changes merged onto the preset, e.g. { model: { gamma: 1 } }; null restores a key's default. */
+  changes?: PresetChanges;
   /** Reuse a runtime (one worker) instead of the shared default one. */
   runtime?: Runtime;
 }
 
 // ---- helpers for data ---------------------------------------------------------------------------
 
-/** A CSV table (text, or a File / Blob read as UTF-8) with its label settings. */
-export function tableFromCsv(csv: string, labels?: Omit<TableData, 'kind' | 'csv'>): TableData {
-  return { kind: 'table', csv, ...labels };
+/** A CSV table (text) with its label settings. */
+export function tableFromCsv(csv: string, options?: TableOptions): TableData {
+  return { kind: 'table', csv, ...options };
 }
 
 /** Reads a File or Blob as text (UTF-8). */
@@ -189,34 +129,40 @@ interface WorkerLike {
   busy?(busy: boolean): void;
 }
 
+type Call = Promise<unknown> & { id: number };
+
 /** One worker holding the wasm module; detectors created through it live in that worker. */
 export class Runtime {
   /** The wasm build in use. */
   readonly build: Build;
   /** Threads the kernels use. */
   readonly threads: number;
+  /** The options it was started with (the shared runtime refuses other ones). */
+  readonly options: RuntimeOptions;
   private readonly worker: WorkerLike;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
 
-  private constructor(worker: WorkerLike, build: Build, threads: number) {
+  private constructor(worker: WorkerLike, build: Build, threads: number, options: RuntimeOptions) {
     this.worker = worker;
     this.build = build;
     this.threads = threads;
+    this.options = options;
   }
 
   static async start(options: RuntimeOptions = {}): Promise<Runtime> {
     const build = chooseBuild(options.build ?? 'auto');
-    const wasmBaseUrl = new URL(options.wasmBaseUrl ?? new URL('../wasm/', import.meta.url), baseForRelative()).href;
+    const wasmBaseUrl = directoryUrl(options.wasmBaseUrl ?? new URL('../wasm/', import.meta.url));
     const worker = await spawnWorker();
     const handlers: { onMessage?: (m: WorkerMessage) => void } = {};
     const ready = new Promise<{ build: Build; threads: number }>((resolve, reject) => {
       handlers.onMessage = (m) => {
         if (m.type === 'ready') resolve(m);
-        else if (m.type === 'init-error') reject(new Error(`CA3 could not start the ${build} build: ${m.message}`));
+        else if (m.type === 'init-error')
+          reject(new CA3Error(m.error.code, `CA3 could not start the ${build} build: ${m.error.message}`));
       };
-      worker.onError((e) => reject(new Error(`the CA3 worker failed to start: ${e.message}`)));
+      worker.onError((e) => reject(new CA3Error('unsupported_environment', `the CA3 worker failed to start: ${e.message}`)));
     });
     worker.onMessage((m) => handlers.onMessage?.(m));
     worker.postMessage({ type: 'init', build, wasmBaseUrl, threads: options.threads });
@@ -227,50 +173,52 @@ export class Runtime {
       worker.terminate();
       throw e;
     }
-    const runtime = new Runtime(worker, info.build, info.threads);
+    const runtime = new Runtime(worker, info.build, info.threads, options);
     worker.busy?.(false);
     handlers.onMessage = (m) => runtime.onMessage(m);
-    worker.onError((e) => runtime.failAll(new Error(`the CA3 worker failed: ${e.message}`)));
+    worker.onError((e) => runtime.failAll(new CA3Error('internal', `the CA3 worker failed: ${e.message}`)));
     return runtime;
   }
 
   /** Column names, types and most frequent values of a CSV table (the core's parser). */
-  async describeCsv(csv: string): Promise<{ rows: number; columns: ColumnSummary[] }> {
-    return (await this.call('describeCsv', [csv])) as { rows: number; columns: ColumnSummary[] };
+  async describeCsv(csv: string): Promise<CsvSummary> {
+    return (await this.call(0, 'describeCsv', [csv])) as CsvSummary;
   }
 
-  async createDetector(options: Omit<DetectorOptions, 'runtime'> = {}): Promise<Detector> {
+  async createDetector(options: Omit<DetectorOptions, 'runtime' | keyof RuntimeOptions> = {}): Promise<Detector> {
     const preset = resolvePreset(options.preset ?? 'tabular', options.changes);
-    const { handle, info } = (await this.call('create', [JSON.stringify(preset)])) as { handle: number; info: DetectorInfo };
+    const { handle, info } = (await this.call(0, 'create', [JSON.stringify(preset)])) as { handle: number; info: DetectorInfo };
     return new Detector(this, handle, info);
   }
 
   /** A detector from the bytes of a .ca3 model file (saved by the SDK or the ca3 command line). */
   async loadDetector(bytes: Uint8Array | ArrayBuffer): Promise<Detector> {
     const copy = new Uint8Array(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));  // a copy (Buffer.slice would share)
-    const { handle, info } = (await this.call('load', [copy], [copy.buffer])) as { handle: number; info: DetectorInfo };
+    const { handle, info } = (await this.call(0, 'load', [copy], [copy.buffer])) as { handle: number; info: DetectorInfo };
     return new Detector(this, handle, info);
   }
 
-  /** Stops the worker; detectors of this runtime stop working. */
+  /** Stops the worker: running fits stop, pending calls reject (code 'disposed'), detectors of
+   *  this runtime stop working. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.worker.terminate();
-    this.failAll(new Error('the CA3 runtime has been closed'));
+    this.failAll(new CA3Error('disposed', 'the CA3 runtime has been closed'));
     if (this === defaultRuntimeValue) defaultRuntime = defaultRuntimeValue = undefined;
   }
 
   /** @internal */
-  call(method: string, args: unknown[], transfer: Transferable[] = [], onProgress?: (p: TrainProgress) => void): Promise<unknown> & { id: number } {
+  call(handle: number, method: string, args: unknown[], transfer: Transferable[] = [],
+       onProgress?: (p: TrainProgress) => void): Call {
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error('the CA3 runtime has been closed'));
+      if (this.closed) return reject(new CA3Error('disposed', 'the CA3 runtime has been closed'));
       this.pending.set(id, { resolve, reject, onProgress });
       if (this.pending.size === 1) this.worker.busy?.(true);
-      const request: CallRequest = { type: 'call', id, method, args };
+      const request: CallRequest = { type: 'call', id, handle, method, args };
       this.worker.postMessage(request, transfer);
-    }) as Promise<unknown> & { id: number };
+    }) as Call;
     promise.id = id;
     return promise;
   }
@@ -291,7 +239,7 @@ export class Runtime {
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker.busy?.(false);
     if (m.type === 'result') p.resolve(m.value);
-    else p.reject(new Error(m.message));
+    else p.reject(CA3Error.from(m.error));
   }
 
   private failAll(error: Error) {
@@ -303,38 +251,48 @@ export class Runtime {
 
 let defaultRuntime: Promise<Runtime> | undefined;
 let defaultRuntimeValue: Runtime | undefined;
+let defaultRuntimeOptions: RuntimeOptions | undefined;
 
-/** The shared runtime (started on first use with these options). */
+/** The shared runtime, started on first use with these options. Asking for it again with other
+ *  options (another build, thread count or wasm location) throws: start your own with
+ *  Runtime.start(options), or close the shared one first. */
 export function getRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
-  if (!defaultRuntime) {
-    defaultRuntime = Runtime.start(options).then((r) => (defaultRuntimeValue = r));
-    defaultRuntime.catch(() => (defaultRuntime = undefined));
+  if (defaultRuntime) {
+    const conflict = conflictingOption(defaultRuntimeOptions ?? {}, options);
+    if (conflict)
+      return Promise.reject(new CA3Error('bad_input', `the shared CA3 runtime already runs with ${conflict}: pass ` +
+        'the same options, close it first (runtime.close()), or start another one with Runtime.start(options)'));
+    return defaultRuntime;
   }
+  defaultRuntimeOptions = options;
+  defaultRuntime = Runtime.start(options).then((r) => (defaultRuntimeValue = r));
+  defaultRuntime.catch(() => (defaultRuntime = undefined));
   return defaultRuntime;
 }
 
 export async function createDetector(options: DetectorOptions = {}): Promise<Detector> {
-  const runtime = options.runtime ?? (await getRuntime(options));
+  const runtime = options.runtime ?? (await getRuntime(runtimeOptionsOf(options)));
   return runtime.createDetector(options);
 }
 
 export async function loadDetector(bytes: Uint8Array | ArrayBuffer, options: RuntimeOptions & { runtime?: Runtime } = {}): Promise<Detector> {
-  const runtime = options.runtime ?? (await getRuntime(options));
+  const runtime = options.runtime ?? (await getRuntime(runtimeOptionsOf(options)));
   return runtime.loadDetector(bytes);
 }
 
 /** Column names, types and frequent values of a CSV table, with the shared runtime. */
-export async function describeCsv(csv: string, options: RuntimeOptions = {}) {
+export async function describeCsv(csv: string, options: RuntimeOptions = {}): Promise<CsvSummary> {
   return (await getRuntime(options)).describeCsv(csv);
 }
 
 // ---- the detector ----------------------------------------------------------------------------------
 
-type ModelData = { csv: string } | { inputs: Float32Array };
+type ModelData = { csv: string; options?: TableOptions } | { inputs: Float32Array; labels?: Int32Array };
 
-/** A detector living in a runtime's worker. Calls queue in order; a fit can be cancelled. */
+/** A detector living in a runtime's worker. Its calls run in order; a fit can be cancelled. */
 export class Detector {
   private disposed = false;
+  private readonly fits = new Set<number>();
 
   /** @internal */
   constructor(
@@ -355,7 +313,7 @@ export class Detector {
   }
   /** Shape of one input sample: [height, width, channels] or [features] (known once trained). */
   get inputShape(): number[] | undefined {
-    return this.lastInfo.input_shape;
+    return this.lastInfo.inputShape;
   }
 
   async info(): Promise<DetectorInfo> {
@@ -369,35 +327,32 @@ export class Detector {
     if (options.epochs !== undefined) changes.training = { ...(changes.training ?? {}), epochs: options.epochs };
     if (options.gamma !== undefined) changes.model = { ...(changes.model ?? {}), gamma: options.gamma };
     const changesJson = Object.keys(changes).length ? JSON.stringify(changes) : '';
-    if (options.signal?.aborted) throw abortError(options.signal);
-    let call: Promise<unknown> & { id: number };
+    if (options.signal?.aborted) throw cancelledError(options.signal);
+    let call: Call;
     if (data.kind === 'table') {
-      const tableOptions: Record<string, unknown> = {};
-      if (data.labelColumn !== undefined) tableOptions.labelColumn = data.labelColumn;
-      if (data.normalValues) tableOptions.normalValues = data.normalValues;
-      if (data.anomalyValues) tableOptions.anomalyValues = data.anomalyValues;
-      if (data.idColumns) tableOptions.idColumns = data.idColumns;
-      call = this.call('fitTable', [data.csv, JSON.stringify(tableOptions), changesJson], [], options.onProgress);
+      call = this.call('fit', [{ csv: data.csv, options: tableOptionsOf(data) }, changesJson], [], options.onProgress);
     } else {
-      if (!data.labels) throw new Error('fitting images needs labels (0 = normal, 1 = anomaly), one per image');
+      if (!data.labels) throw new CA3Error('bad_input', 'fitting images needs labels (0 = normal, 1 = anomaly), one per image');
       this.checkImageSize(data);
-      const images = data.images.slice();
+      const inputs = data.images.slice();
       const labels = Int32Array.from(data.labels);
-      call = this.call('fitImages', [images, labels, changesJson], [images.buffer, labels.buffer], options.onProgress);
+      call = this.call('fit', [{ inputs, labels }, changesJson], [inputs.buffer, labels.buffer], options.onProgress);
     }
+    this.fits.add(call.id);
     const onAbort = () => this.runtime.cancel(call.id);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const report = (await call) as FitReport;
       if (report.cancelled) {
-        const error = new Error('the fit was cancelled; the detector keeps its previous model') as Error & { report: FitReport };
-        error.name = 'AbortError';
+        const error = new CA3Error('cancelled', this.disposed ? 'the fit was cancelled: the detector was disposed'
+          : 'the fit was cancelled; the detector keeps its previous model');
         error.report = report;
         throw error;
       }
       await this.info();
       return report;
     } finally {
+      this.fits.delete(call.id);
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -407,28 +362,32 @@ export class Detector {
     return (await this.call('score', [this.modelData(data)])) as Float32Array;
   }
 
-  /** ROC-AUC, average precision and the confusion matrix at the threshold. Tables use the label
-   *  column the model was trained with; images need labels. */
-  async evaluate(data: Dataset): Promise<Metrics> {
-    if (data.kind === 'table') return (await this.call('evaluateTable', [data.csv])) as Metrics;
-    if (!data.labels) throw new Error('evaluating images needs labels (0 = normal, 1 = anomaly)');
-    const scores = await this.score(data);
-    return (await this.call('evaluate', [scores, Int32Array.from(data.labels)])) as Metrics;
+  /** ROC-AUC, average precision, the confusion matrix at `threshold` (default: the detector's)
+   *  and the ROC curve. Tables use the label column the model was trained with; images need
+   *  labels (and may bring their scores, to skip scoring them again). */
+  async evaluate(data: Dataset & { scores?: Float32Array }, threshold?: number): Promise<Metrics> {
+    const modelData: Record<string, unknown> = this.modelData(data);
+    if (data.kind === 'images') {
+      if (!data.labels) throw new CA3Error('bad_input', 'evaluating images needs labels (0 = normal, 1 = anomaly)');
+      modelData.labels = Int32Array.from(data.labels);
+      if (data.scores) modelData.scores = data.scores;
+    }
+    return (await this.call('evaluate', [modelData, threshold])) as Metrics;
   }
 
   /** The 0/1 labels of a table under the label settings the model was trained with. */
   async labels(data: TableData): Promise<Int32Array> {
-    return (await this.call('labels', [data.csv])) as Int32Array;
+    return (await this.call('labels', [{ csv: data.csv }])) as Int32Array;
   }
 
   /** A table's rows as model inputs [rows, features] (after the fitted preprocessing). */
   async prepare(data: TableData): Promise<TensorData> {
-    return (await this.call('prepare', [data.csv])) as TensorData;
+    return (await this.call('prepare', [{ csv: data.csv }])) as TensorData;
   }
 
   /** The CSV text with `score` and `flag` columns added. */
   async scoredCsv(data: TableData): Promise<string> {
-    return (await this.call('scoredCsv', [data.csv])) as string;
+    return (await this.call('scoredCsv', [{ csv: data.csv }])) as string;
   }
 
   /** The target network's reconstruction of each sample, with the model inputs it started from. */
@@ -457,20 +416,22 @@ export class Detector {
     return (await this.call('save', [])) as Uint8Array;
   }
 
-  /** Frees the detector's memory in the worker. */
+  /** Frees the detector's memory in the worker. A running fit stops at once (its promise rejects
+   *  with code 'cancelled'); calls after this reject with code 'disposed'. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.runtime.call('dispose', [this.handle]);
+    for (const id of this.fits) this.runtime.cancel(id);
+    await this.runtime.call(this.handle, 'dispose', []).catch(() => undefined);
   }
 
-  private call(method: string, args: unknown[], transfer: Transferable[] = [], onProgress?: (p: TrainProgress) => void) {
+  private call(method: string, args: unknown[], transfer: Transferable[] = [], onProgress?: (p: TrainProgress) => void): Call {
     if (this.disposed) {
-      const p = Promise.reject(new Error('this detector has been disposed')) as Promise<unknown> & { id: number };
+      const p = Promise.reject(new CA3Error('disposed', `this detector has been disposed (${method})`)) as Call;
       p.id = -1;
       return p;
     }
-    return this.runtime.call(method, [this.handle, ...args], transfer, onProgress);
+    return this.runtime.call(this.handle, method, args, transfer, onProgress);
   }
 
   private modelData(data: Dataset | Float32Array): ModelData {
@@ -485,48 +446,87 @@ export class Detector {
     if (!data.size || !shape || shape.length !== 3) return;
     const { height, width, channels } = data.size;
     if (height !== shape[0] || width !== shape[1] || channels !== shape[2])
-      throw new Error(`the images are ${height}x${width}x${channels}, the model takes ${shape.join('x')}`);
+      throw new CA3Error('bad_input', `the images are ${height}x${width}x${channels}, the model takes ${shape.join('x')}`);
     if (data.images.length % (height * width * channels) !== 0)
-      throw new Error(`${data.images.length} values are not a whole number of ${height}x${width}x${channels} images`);
+      throw new CA3Error('bad_input', `${data.images.length} values are not a whole number of ${height}x${width}x${channels} images`);
   }
 }
 
 // ---- internals ----------------------------------------------------------------------------------
 
+function tableOptionsOf(data: TableData): TableOptions {
+  const options: TableOptions = {};
+  if (data.labelColumn !== undefined) options.labelColumn = data.labelColumn;
+  if (data.normalValues) options.normalValues = data.normalValues;
+  if (data.anomalyValues) options.anomalyValues = data.anomalyValues;
+  if (data.idColumns) options.idColumns = data.idColumns;
+  return options;
+}
+
+function runtimeOptionsOf(options: RuntimeOptions): RuntimeOptions {
+  const out: RuntimeOptions = {};
+  if (options.build !== undefined) out.build = options.build;
+  if (options.wasmBaseUrl !== undefined) out.wasmBaseUrl = options.wasmBaseUrl;
+  if (options.threads !== undefined) out.threads = options.threads;
+  return out;
+}
+
+// The first option given now that differs from what the shared runtime was started with.
+function conflictingOption(started: RuntimeOptions, asked: RuntimeOptions): string | undefined {
+  if (asked.build !== undefined && (asked.build === 'auto' ? 'auto' : asked.build) !== (started.build ?? 'auto'))
+    return `build '${started.build ?? 'auto'}' (asked: '${asked.build}')`;
+  if (asked.threads !== undefined && asked.threads !== started.threads)
+    return `threads ${started.threads ?? 'default'} (asked: ${asked.threads})`;
+  if (asked.wasmBaseUrl !== undefined && (started.wasmBaseUrl === undefined ||
+      directoryUrl(asked.wasmBaseUrl) !== directoryUrl(started.wasmBaseUrl)))
+    return `wasmBaseUrl ${started.wasmBaseUrl === undefined ? '(the package default)' : directoryUrl(started.wasmBaseUrl)} (asked: ${directoryUrl(asked.wasmBaseUrl)})`;
+  return undefined;
+}
+
 function chooseBuild(build: Build | 'auto'): Build {
+  const isolated = isNode || !!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (build === 'threads' && !isolated)
+    throw new CA3Error('unsupported_environment', 'the threads build needs a cross-origin isolated page (shared memory): ' +
+      'the server must send the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
+      '"Cross-Origin-Embedder-Policy: require-corp"; or use build \'auto\' / \'single\'');
   if (build === 'threads' || build === 'single') return build;
-  if (isNode) return 'threads';
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? 'threads' : 'single';
+  return isolated ? 'threads' : 'single';
 }
 
-function baseForRelative(): string {
+// An absolute directory URL (ending in '/'), so that file names resolve inside it.
+function directoryUrl(url: string | URL): string {
   const location = (globalThis as { location?: { href: string } }).location;
-  return location?.href ?? import.meta.url;
+  const absolute = new URL(url, location?.href ?? import.meta.url);
+  if (!absolute.pathname.endsWith('/')) absolute.pathname += '/';
+  return absolute.href;
 }
 
-function resolvePreset(preset: string | Record<string, unknown>, changes?: Record<string, unknown>) {
+function resolvePreset(preset: PresetName | Preset, changes?: PresetChanges) {
   let base: Record<string, unknown>;
   if (typeof preset === 'string') {
-    const found = PRESETS[preset];
-    if (!found) throw new Error(`unknown preset '${preset}' (bundled: ${Object.keys(PRESETS).join(', ')})`);
-    base = structuredClone(found);
+    const found = (PRESETS as Record<string, Preset>)[preset];
+    if (!found) throw new CA3Error('bad_input', `unknown preset '${preset}' (bundled: ${Object.keys(PRESETS).join(', ')})`);
+    base = structuredClone(found) as unknown as Record<string, unknown>;
   } else {
-    base = structuredClone(preset);
+    base = structuredClone(preset) as unknown as Record<string, unknown>;
   }
-  return changes ? mergePatch(base, changes) : base;
+  return changes ? mergePatch(base, changes as Record<string, unknown>) : base;
 }
 
+// JSON merge patch (RFC 7386), as the core's: null removes the key (the core then restores its default).
 function mergePatch(target: Record<string, any>, patch: Record<string, any>): Record<string, any> {
   for (const [key, value] of Object.entries(patch)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && target[key] && typeof target[key] === 'object')
-      target[key] = mergePatch(target[key], value);
+    if (value === null) delete target[key];
+    else if (typeof value === 'object' && !Array.isArray(value))
+      target[key] = mergePatch(target[key] && typeof target[key] === 'object' && !Array.isArray(target[key]) ? target[key] : {}, value);
     else target[key] = value;
   }
   return target;
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('the fit was aborted');
+function cancelledError(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  return new CA3Error('cancelled', 'the fit was aborted before it started');
 }
 
 interface SpawnedWorker extends WorkerLike {

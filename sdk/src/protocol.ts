@@ -1,5 +1,6 @@
-// Messages between the SDK (main thread) and its worker. One request at a time per method call;
-// the worker answers each request once, and sends progress messages while a fit runs.
+// Messages between the SDK (main thread) and its worker. The worker answers each call once (a
+// result or an error) and sends progress messages while a fit runs.
+import type { ErrorInfo } from './wire.js';
 
 export type Build = 'threads' | 'single';
 
@@ -11,16 +12,19 @@ export interface InitRequest {
   threads?: number;
 }
 
+/** A call of a module function (handle 0: describeCsv, create, load) or of a detector's method,
+ *  by the SDK's name of it. */
 export interface CallRequest {
   type: 'call';
   id: number;
+  handle: number;
   method: string;
   args: unknown[];
 }
 
+/** Cancels the call `id` (a fit) if it runs or waits. */
 export interface CancelRequest {
   type: 'cancel';
-  /** The call id of the fit to cancel. */
   id: number;
 }
 
@@ -33,7 +37,7 @@ export interface ReadyMessage {
 }
 export interface InitErrorMessage {
   type: 'init-error';
-  message: string;
+  error: ErrorInfo;
 }
 export interface ResultMessage {
   type: 'result';
@@ -43,7 +47,7 @@ export interface ResultMessage {
 export interface ErrorMessage {
   type: 'error';
   id: number;
-  message: string;
+  error: ErrorInfo;
 }
 export interface ProgressMessage {
   type: 'progress';

@@ -1,36 +1,28 @@
-// The worker: loads the wasm module and runs every call of the SDK against it, one at a time
-// (calls queue in arrival order, so scoring during a fit waits for the fit). A fit runs in
-// slices of about 50 ms; between slices the worker yields to its event loop, which is how a
-// cancel message reaches a running fit in every build, shared memory or not.
+// The worker: loads the wasm module and dispatches the SDK's calls to it by name (the wasm
+// module's methods carry the SDK's names). Calls on one detector run one at a time in arrival
+// order; calls on different detectors (and module calls: describeCsv, create, load) do not wait
+// for each other. A fit runs in slices of about 50 ms; between slices the worker yields to its
+// event loop, which is how a cancel reaches a running fit and how other detectors' calls get
+// through, in every build, shared memory or not.
 //
 // Bundled twice by scripts/build.mjs: dist/worker.js (a classic browser worker) and
 // dist/worker-node.cjs (a Node worker_threads worker). The code differs only in `host`.
 import type { Build, CallRequest, InitRequest, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { ErrorCode, ErrorInfo } from './wire.js';
 
+/** The wasm module's Detector (wasm/bindings.cpp): the SDK's methods on {csv} / {inputs} data. */
 interface WasmDetector {
-  startFitTable(csv: string, options: string, changes: string, onProgress: (p: unknown) => void): void;
-  startFitImages(images: Float32Array, labels: Int32Array, changes: string, onProgress: (p: unknown) => void): void;
+  fit(data: unknown, changes: string, onProgress: (p: unknown) => void): void;
   advanceFit(seconds: number): boolean;
   cancelFit(): void;
-  finishFit(): string;
-  scoreTable(csv: string): Float32Array;
-  scoreInputs(inputs: Float32Array): Float32Array;
-  prepareTable(csv: string): { values: Float32Array; shape: number[] };
-  tableLabels(csv: string): Int32Array;
-  scoredCsv(csv: string): string;
-  reconstruct(inputs: Float32Array): { values: Float32Array; shape: number[] };
-  activations(inputs: Float32Array): { values: Float32Array; shape: number[]; layerChannels: number[] };
-  explain(inputs: Float32Array): { values: Float32Array; shape: number[] };
-  evaluate(scores: Float32Array, labels: Int32Array): string;
-  info(): string;
-  setThreshold(t: number): void;
-  save(): Uint8Array;
+  finishFit(): unknown;
   delete(): void;
+  [method: string]: (...args: never[]) => unknown;
 }
 
 interface WasmModule {
   Detector: { create(preset: string): WasmDetector; load(bytes: Uint8Array): WasmDetector };
-  describeCsv(csv: string): string;
+  describeCsv(csv: string): unknown;
   threaded(): boolean;
   defaultThreads(): number;
   setThreads(n: number): void;
@@ -50,6 +42,12 @@ interface Host {
 declare const __CA3_NODE__: boolean;  // set by the bundler
 declare function importScripts(...urls: string[]): void;
 
+class WorkerError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
 function moduleFileNames(build: Build) {
   return { glue: `ca3-${build}.js`, wasm: `ca3-${build}.wasm` };
 }
@@ -59,7 +57,8 @@ function checkWasmBytes(bytes: Uint8Array, where: string, contentType?: string |
   if (bytes.length < 8 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
     const text = new TextDecoder().decode(bytes.subarray(0, 64)).trim();
     const looksHtml = /^<(!doctype|html)/i.test(text) || (contentType ?? '').includes('html');
-    throw new Error(
+    throw new WorkerError(
+      'unsupported_environment',
       `${where} is not a WebAssembly file` +
         (looksHtml ? ' (the server answered with an HTML page: is the file missing, or the wasm base URL wrong?)' : '') +
         (contentType ? ` [content-type ${contentType}]` : ''),
@@ -87,9 +86,10 @@ function browserHost(): Host {
         try {
           response = await fetch(url);
         } catch (e) {
-          throw new Error(`cannot fetch ${url}: ${(e as Error).message}`);
+          throw new WorkerError('unsupported_environment', `cannot fetch ${url}: ${(e as Error).message}`);
         }
-        if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
+        if (!response.ok)
+          throw new WorkerError('unsupported_environment', `cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
         return response;
       };
       const wasmResponse = await fetchOrExplain(wasmUrl);
@@ -99,9 +99,10 @@ function browserHost(): Host {
       const glueType = glueResponse.headers.get('content-type') ?? '';
       const glueText = await glueResponse.text();
       if (glueType.includes('html') || /^\s*</.test(glueText))
-        throw new Error(`${glueUrl} is not the CA3 module's JavaScript (the server answered with an HTML page)`);
+        throw new WorkerError('unsupported_environment', `${glueUrl} is not the CA3 module's JavaScript (the server answered with an HTML page)`);
       importScripts(glueUrl);
-      if (typeof scope.createCa3Module !== 'function') throw new Error(`${glueUrl} did not define createCa3Module`);
+      if (typeof scope.createCa3Module !== 'function')
+        throw new WorkerError('unsupported_environment', `${glueUrl} did not define createCa3Module`);
       return {
         factory: scope.createCa3Module,
         options: { wasmBinary, locateFile: (file: string) => new URL(file, baseUrl).href, mainScriptUrlOrBlob: glueUrl },
@@ -125,7 +126,7 @@ function nodeHost(): Host {
       const gluePath = fileURLToPath(new URL(names.glue, baseUrl));
       const wasmPath = fileURLToPath(new URL(names.wasm, baseUrl));
       for (const path of [gluePath, wasmPath])
-        if (!fs.existsSync(path)) throw new Error(`the CA3 module file ${path} is missing (was the SDK built?)`);
+        if (!fs.existsSync(path)) throw new WorkerError('unsupported_environment', `the CA3 module file ${path} is missing (was the SDK built?)`);
       const wasmBinary = new Uint8Array(fs.readFileSync(wasmPath));
       checkWasmBytes(wasmBinary, wasmPath);
       return { factory: require(gluePath) as ModuleFactory, options: { wasmBinary } };
@@ -140,29 +141,24 @@ let wasm: WasmModule | undefined;
 const detectors = new Map<number, WasmDetector>();
 let nextHandle = 1;
 const cancelled = new Set<number>();
-let queue: Promise<void> = Promise.resolve();
+const queues = new Map<number, Promise<void>>();  // per handle (0: module calls)
 
 const FIT_SLICE_SECONDS = 0.05;
 const PROGRESS_INTERVAL_MS = 100;
 
 function detector(handle: number): WasmDetector {
   const d = detectors.get(handle);
-  if (!d) throw new Error('this detector has been disposed');
+  if (!d) throw new WorkerError('disposed', 'this detector has been disposed');
   return d;
 }
 
 function adopt(d: WasmDetector) {
   const handle = nextHandle++;
   detectors.set(handle, d);
-  return { handle, info: JSON.parse(d.info()) };
+  return { handle, info: d.info() };
 }
 
-type ModelData = { csv: string } | { inputs: Float32Array };
-function modelInputs(d: WasmDetector, data: ModelData): Float32Array {
-  return 'csv' in data ? d.prepareTable(data.csv).values : data.inputs;
-}
-
-async function runFit(call: CallRequest, d: WasmDetector, start: (onProgress: (p: unknown) => void) => void) {
+async function runFit(call: CallRequest, d: WasmDetector, data: unknown, changes: string) {
   // Steps report at most every PROGRESS_INTERVAL_MS; epoch ends always; the latest held-back step
   // is sent at the end of each slice, so the page never shows a stale step for long.
   let lastPost = 0;
@@ -176,66 +172,47 @@ async function runFit(call: CallRequest, d: WasmDetector, start: (onProgress: (p
     if ((p as { epochEnd?: boolean }).epochEnd || Date.now() - lastPost >= PROGRESS_INTERVAL_MS) post(p);
     else pending = p;
   };
-  start(onProgress);
-  try {
-    while (d.advanceFit(FIT_SLICE_SECONDS)) {
-      if (pending) post(pending);
-      await host.yieldToEventLoop();
-      if (cancelled.has(call.id)) d.cancelFit();
-    }
+  if (cancelled.has(call.id)) throw new WorkerError('cancelled', 'the fit was cancelled before it started');
+  d.fit(data, changes, onProgress);
+  while (d.advanceFit(FIT_SLICE_SECONDS)) {
+    if (pending) post(pending);
+    await host.yieldToEventLoop();
     if (cancelled.has(call.id)) d.cancelFit();
-    return JSON.parse(d.finishFit());
+  }
+  return d.finishFit();
+}
+
+async function handleCall(call: CallRequest) {
+  try {
+    if (!wasm) throw new WorkerError('internal', 'the CA3 module is not loaded');
+    let value: unknown;
+    if (call.handle === 0) {
+      if (call.method === 'describeCsv') value = wasm.describeCsv(call.args[0] as string);
+      else if (call.method === 'create') value = adopt(wasm.Detector.create(call.args[0] as string));
+      else if (call.method === 'load') value = adopt(wasm.Detector.load(call.args[0] as Uint8Array));
+      else throw new WorkerError('internal', `unknown module call ${call.method}`);
+    } else if (call.method === 'dispose') {
+      detectors.get(call.handle)?.delete();
+      detectors.delete(call.handle);
+    } else {
+      const d = detector(call.handle);
+      if (call.method === 'fit') value = await runFit(call, d, call.args[0], call.args[1] as string);
+      else if (typeof d[call.method] === 'function') value = (d[call.method] as (...a: unknown[]) => unknown)(...call.args);
+      else throw new WorkerError('internal', `unknown method ${call.method}`);
+    }
+    host.post({ type: 'result', id: call.id, value }, transferables(value));
+  } catch (e) {
+    host.post({ type: 'error', id: call.id, error: errorInfo(e) });
   } finally {
     cancelled.delete(call.id);
   }
 }
 
-const methods: Record<string, (call: CallRequest, ...args: never[]) => unknown> = {
-  describeCsv: (_c, csv: string) => JSON.parse(wasm!.describeCsv(csv)),
-  create: (_c, preset: string) => adopt(wasm!.Detector.create(preset)),
-  load: (_c, bytes: Uint8Array) => adopt(wasm!.Detector.load(bytes)),
-  fitTable: (call, handle: number, csv: string, options: string, changes: string) => {
-    const d = detector(handle);
-    return runFit(call, d, (p) => d.startFitTable(csv, options, changes, p));
-  },
-  fitImages: (call, handle: number, images: Float32Array, labels: Int32Array, changes: string) => {
-    const d = detector(handle);
-    return runFit(call, d, (p) => d.startFitImages(images, labels, changes, p));
-  },
-  score: (_c, handle: number, data: ModelData) => {
-    const d = detector(handle);
-    return 'csv' in data ? d.scoreTable(data.csv) : d.scoreInputs(data.inputs);
-  },
-  prepare: (_c, handle: number, csv: string) => detector(handle).prepareTable(csv),
-  labels: (_c, handle: number, csv: string) => detector(handle).tableLabels(csv),
-  evaluate: (_c, handle: number, scores: Float32Array, labels: Int32Array) =>
-    JSON.parse(detector(handle).evaluate(scores, labels)),
-  evaluateTable: (_c, handle: number, csv: string) => {
-    const d = detector(handle);
-    return JSON.parse(d.evaluate(d.scoreTable(csv), d.tableLabels(csv)));
-  },
-  scoredCsv: (_c, handle: number, csv: string) => detector(handle).scoredCsv(csv),
-  reconstruct: (_c, handle: number, data: ModelData) => {
-    const d = detector(handle);
-    const inputs = modelInputs(d, data);
-    return { inputs, ...d.reconstruct(inputs) };
-  },
-  activations: (_c, handle: number, data: ModelData) => {
-    const d = detector(handle);
-    return d.activations(modelInputs(d, data));
-  },
-  explain: (_c, handle: number, data: ModelData) => {
-    const d = detector(handle);
-    return d.explain(modelInputs(d, data));
-  },
-  info: (_c, handle: number) => JSON.parse(detector(handle).info()),
-  setThreshold: (_c, handle: number, t: number) => detector(handle).setThreshold(t),
-  save: (_c, handle: number) => detector(handle).save(),
-  dispose: (_c, handle: number) => {
-    detectors.get(handle)?.delete();
-    detectors.delete(handle);
-  },
-};
+function errorInfo(e: unknown): ErrorInfo {
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: typeof code === 'string' ? (code as ErrorCode) : 'internal', message };
+}
 
 // Buffers of typed arrays in a result move to the main thread instead of being copied.
 function transferables(value: unknown, out: Transferable[] = [], depth = 0): Transferable[] {
@@ -247,37 +224,26 @@ function transferables(value: unknown, out: Transferable[] = [], depth = 0): Tra
   return out;
 }
 
-async function handleCall(call: CallRequest) {
-  try {
-    if (!wasm) throw new Error('the CA3 module is not loaded');
-    const method = methods[call.method];
-    if (!method) throw new Error(`unknown method ${call.method}`);
-    const value = await (method as (c: CallRequest, ...a: unknown[]) => unknown)(call, ...call.args);
-    host.post({ type: 'result', id: call.id, value }, transferables(value));
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    host.post({ type: 'error', id: call.id, message });
-  } finally {
-    cancelled.delete(call.id);
-  }
-}
-
 async function init(request: InitRequest) {
   try {
     const { factory, options } = await host.loadFactory(request.build, request.wasmBaseUrl);
     const printErr: string[] = [];
     wasm = await factory({ ...options, printErr: (s: string) => printErr.push(s) });
     if (wasm.threaded() !== (request.build === 'threads'))
-      throw new Error(`ca3-${request.build} is not the ${request.build} build`);
+      throw new WorkerError('unsupported_environment', `ca3-${request.build} is not the ${request.build} build`);
     wasm.setThreads(request.threads ?? wasm.defaultThreads());
     host.post({ type: 'ready', build: request.build, threads: wasm.threads() });
   } catch (e) {
-    host.post({ type: 'init-error', message: e instanceof Error ? e.message : String(e) });
+    const info = errorInfo(e);
+    host.post({ type: 'init-error', error: { ...info, code: info.code === 'internal' ? 'unsupported_environment' : info.code } });
   }
 }
 
 host.listen((message) => {
   if (message.type === 'init') void init(message);
   else if (message.type === 'cancel') cancelled.add(message.id);
-  else if (message.type === 'call') queue = queue.then(() => handleCall(message));
+  else if (message.type === 'call') {
+    const queue = queues.get(message.handle) ?? Promise.resolve();
+    queues.set(message.handle, queue.then(() => handleCall(message)));
+  }
 });

@@ -67,13 +67,15 @@ for (const testCase of table.cases) {
       assert.ok(outcome.error, `want the error '${expect.error}', but the call succeeded`);
       assert.ok(outcome.error.message.includes(expect.error),
         `want '${expect.error}', got '${outcome.error.message}'`);
+      assert.equal(outcome.error.name, 'CA3Error');
+      assert.equal(outcome.error.code, expect.code ?? 'bad_input', outcome.error.message);
     } else {
       assert.ifError(outcome.error);
       if (expect.ok.rows !== undefined) {
         assert.equal(outcome.scores.length, expect.ok.rows);
         assert.ok(outcome.scores.every(Number.isFinite), 'every score is finite');
       }
-      if (expect.ok.synthetic_anomalies) assert.ok(outcome.report.synthetic_anomalies > 0, 'synthetic anomalies used');
+      if (expect.ok.syntheticAnomalies) assert.ok(outcome.report.syntheticAnomalies > 0, 'synthetic anomalies used');
     }
     // Nothing already trained or loaded is lost (a training meant to succeed replaces the model).
     if (retrained) {

@@ -74,7 +74,7 @@ describe('SDK in Node', () => {
       onProgress: (p) => p.epochEnd && epochs.push(p),
     });
     assert.equal(report.cancelled, false);
-    assert.ok(report.test.roc_auc >= 0.97, `test ROC-AUC ${report.test.roc_auc}`);
+    assert.ok(report.test.rocAuc >= 0.97, `test ROC-AUC ${report.test.rocAuc}`);
     assert.equal(epochs.length, report.epochs);
     assert.ok(epochs.every((p) => p.validationAuc > 0.9 && p.samplesPerSecond > 0));
     assert.equal(detector.trained, true);
@@ -83,9 +83,9 @@ describe('SDK in Node', () => {
     const scores = await detector.score(tableFromCsv(breastCancer));
     assert.equal(scores.length, 699);
     const metrics = await detector.evaluate(tableFromCsv(breastCancer));
-    assert.ok(metrics.roc_auc >= 0.97);
+    assert.ok(metrics.rocAuc >= 0.97);
     const flagged = scores.filter((s) => s >= detector.threshold).length;
-    assert.equal(metrics.confusion_matrix.true_positives + metrics.confusion_matrix.false_positives, flagged);
+    assert.equal(metrics.confusion.truePositives + metrics.confusion.falsePositives, flagged);
     const scored = (await detector.scoredCsv(tableFromCsv(breastCancer))).trim().split('\n');
     assert.match(scored[0], /,Class,score,flag$/);
     assert.equal(scored.length, 700);
@@ -157,9 +157,9 @@ describe('SDK in Node', () => {
     const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
     const detector = await createDetector({ preset: 'fashion-mnist-small' });
     const report = await detector.fit(imageSet(pixels, labels), { epochs: 3 });
-    console.log(`  Fashion-MNIST 2500 images, 3 epochs: test ROC-AUC ${report.test.roc_auc.toFixed(4)}, ` +
-      `${report.samples_per_second.toFixed(0)} samples/s (${runtime.build}, ${runtime.threads} threads)`);
-    assert.ok(report.test.roc_auc >= 0.9, `test ROC-AUC ${report.test.roc_auc}`);
+    console.log(`  Fashion-MNIST 2500 images, 3 epochs: test ROC-AUC ${report.test.rocAuc.toFixed(4)}, ` +
+      `${report.samplesPerSecond.toFixed(0)} samples/s (${runtime.build}, ${runtime.threads} threads)`);
+    assert.ok(report.test.rocAuc >= 0.9, `test ROC-AUC ${report.test.rocAuc}`);
     await detector.dispose();
   });
 
@@ -168,21 +168,21 @@ describe('SDK in Node', () => {
     await detector.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
     const before = await detector.score(tableFromCsv(breastCancer));
     await assert.rejects(detector.fit(tableFromCsv('a,b,Class\n1,2,x\n3,4\n', { labelColumn: 'Class', normalValues: ['x'] })),
-      { message: 'CSV line 3: 2 fields, the header has 3' });
+      { name: 'CA3Error', code: 'bad_input', message: 'CSV line 3: 2 fields, the header has 3' });
     await assert.rejects(detector.fit(tableFromCsv(breastCancer, { labelColumn: 'Diagnosis', normalValues: ['benign'] })),
       /CSV has no column 'Diagnosis'/);
     await assert.rejects(detector.score(tableFromCsv('Cl.thickness,Class\n1,benign\n')), /no column 'Cell.size'/);
     await assert.rejects(loadDetector(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), /not a CA3 model file|model file/);
     const bytes = await detector.save();
-    await assert.rejects(loadDetector(bytes.subarray(0, bytes.length - 100)), /truncated/);
+    await assert.rejects(loadDetector(bytes.subarray(0, bytes.length - 100)), { code: 'unsupported_file', message: /truncated/ });
     const corrupt = bytes.slice();
     corrupt[corrupt.length - 200] ^= 0xff;
     await assert.rejects(loadDetector(corrupt), /corrupt|checksum|CRC/i);
     await assert.rejects(createDetector({ preset: 'no-such-preset' }), /unknown preset 'no-such-preset'/);
     await assert.rejects(createDetector({ preset: { kind: 'tabular', training: { epochz: 3 } } }), /unknown key/);
     // A model too large for WebAssembly's memory: a readable error, and the worker keeps working.
-    await assert.rejects(createDetector({ preset: 'fashion-mnist', changes: { model: { encoder_channels: [8, 65536], alarm_channels: [65536] } } }),
-      /out of memory/);
+    await assert.rejects(createDetector({ preset: 'fashion-mnist', changes: { model: { encoderChannels: [8, 65536], alarmChannels: [65536] } } }),
+      { code: 'out_of_memory', message: /out of memory/ });
     assert.deepEqual(await detector.score(tableFromCsv(breastCancer)), before);
 
     const images = await createDetector({ preset: 'fashion-mnist-small' });
@@ -197,7 +197,37 @@ describe('SDK in Node', () => {
     await assert.rejects(images.fit(tableFromCsv(breastCancer, bcLabels)), /image detector: it cannot train on a CSV/);
     await images.dispose();
     await detector.dispose();
-    await assert.rejects(detector.score(tableFromCsv(breastCancer)), /disposed/);
+    await assert.rejects(detector.score(tableFromCsv(breastCancer)), { code: 'disposed', message: /disposed/ });
+  });
+
+  test('dispose() during a fit stops it at once; other detectors are not held up', async () => {
+    const { pixels, classes } = fashionMnist(2000);
+    const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
+    const training = await createDetector({ preset: 'fashion-mnist-small' });
+    let epochEnds = 0;
+    let firstStep;
+    const started = new Promise((resolve) => (firstStep = resolve));
+    const fit = training.fit(imageSet(pixels, labels), { epochs: 30, onProgress: (p) => { firstStep(); if (p.epochEnd) epochEnds++; } });
+    const fitOutcome = fit.then(() => undefined, (e) => e);
+    await started;
+    // A cheap call on another detector (and a module call) while the fit runs: answered between slices.
+    const other = await loadDetector(readFileSync(join(repo, 'models/demo/breast-cancer.ca3')));
+    const t0 = performance.now();
+    await other.info();
+    await runtime.describeCsv('a,b\n1,2\n');
+    const cheapMs = performance.now() - t0;
+    const t1 = performance.now();
+    await training.dispose();
+    const disposeMs = performance.now() - t1;
+    const error = await fitOutcome;
+    assert.equal(error?.name, 'AbortError');
+    assert.equal(error?.code, 'cancelled');
+    console.log(`  during a fit: info + describeCsv answered in ${cheapMs.toFixed(0)} ms; dispose() took ${disposeMs.toFixed(0)} ms`);
+    assert.equal(epochEnds, 0, 'the fit stopped within its first epoch');
+    assert.ok(disposeMs < 2000, `dispose took ${disposeMs} ms`);
+    assert.ok(cheapMs < 2000, `cheap calls took ${cheapMs} ms`);
+    await assert.rejects(training.score(imageSet(pixels)), { code: 'disposed' });
+    await other.dispose();
   });
 
   test('cancel mid-epoch keeps the previous model; a score sent during a fit waits for it', async () => {
@@ -218,7 +248,7 @@ describe('SDK in Node', () => {
       },
     });
     const scoreDuringFit = detector.score(imageSet(pixels.subarray(0, 784 * 50)));
-    await assert.rejects(fit, (e) => e.name === 'AbortError' && e.report.cancelled === true);
+    await assert.rejects(fit, (e) => e.name === 'AbortError' && e.code === 'cancelled' && e.report.cancelled === true);
     assert.ok(steps < 4, `cancelled after step ${steps} of epoch 1`);
     assert.deepEqual(await scoreDuringFit, before);
     assert.deepEqual(await detector.score(imageSet(pixels.subarray(0, 784 * 50))), before);

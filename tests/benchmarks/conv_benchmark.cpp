@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "core/kernels/kernels.h"
-#include "core/nn/layers.h"
-#include "core/ops/ops.h"
-#include "core/optim.h"
+#include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
+#include "core/engine/nn/layers.h"
+#include "core/engine/ops/ops.h"
+#include "core/engine/nn/optim.h"
 
 using namespace ca3;
 

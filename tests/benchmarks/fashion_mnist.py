@@ -42,8 +42,8 @@ with tempfile.TemporaryDirectory() as tmp:
         start = time.time()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         r = json.load(open(os.path.join(tmp, "r.json")))
-        rows.append((k, r["test"]["roc_auc"], r["epochs"], time.time() - start, r["rows"]))
-        print(f"class {k}: test ROC-AUC {r['test']['roc_auc']:.4f} ({r['epochs']} epochs, {time.time() - start:.0f} s)",
+        rows.append((k, r["test"]["rocAuc"], r["epochs"], time.time() - start, r["rows"]))
+        print(f"class {k}: test ROC-AUC {r['test']['rocAuc']:.4f} ({r['epochs']} epochs, {time.time() - start:.0f} s)",
               file=sys.stderr, flush=True)
 print(f"| class | CA3 E2E-ConvA3 test ROC-AUC | paper (γ = 10) | difference | epochs | seconds |")
 print("|---|---|---|---|---|---|")

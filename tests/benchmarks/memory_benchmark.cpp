@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/data/idx.h"
-#include "core/detector.h"
-#include "core/kernels/kernels.h"
-#include "core/preset.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/kernels/kernels.h"
+#include "core/anomaly/preset.h"
 
 #if defined(__EMSCRIPTEN__)
 #include <emscripten/heap.h>
@@ -75,18 +75,16 @@ int main(int argc, char** argv) {
   Detector detector(Preset::from_json(preset_json));
   double first_step_peak = -1;
   const auto start = std::chrono::steady_clock::now();
-  FitCallbacks callbacks;
-  callbacks.on_progress = [&](const TrainProgress& p) {
+  const FitReport report = detector.fit_images(one_class, [&](const TrainProgress& p) {
     if (first_step_peak < 0 && p.step >= 1) first_step_peak = mb(tensor_memory().peak_bytes);
-  };
-  const FitReport report = detector.fit_images(one_class, callbacks);
+  });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   nlohmann::json result = {
       {"preset", detector.preset().name()},
       {"images", one_class.size()},
       {"synthetic_anomalies", report.synthetic_anomalies},
-      {"batch_size", detector.preset().train_options().batch_size},
+      {"batch_size", detector.preset().training().batch_size},
       {"epochs", preset_json["training"]["epochs"]},
       {"seconds", seconds},
       {"data_mb", data_mb},

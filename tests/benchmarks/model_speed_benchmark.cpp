@@ -13,12 +13,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/data/idx.h"
-#include "core/kernels/kernels.h"
-#include "core/models/image_model.h"
-#include "core/optim.h"
-#include "core/preset.h"
-#include "core/training/dataset.h"
+#include "core/anomaly/data/idx.h"
+#include "core/engine/kernels/kernels.h"
+#include "core/anomaly/model.h"
+#include "core/engine/nn/optim.h"
+#include "core/anomaly/preset.h"
+#include "core/anomaly/dataset.h"
 
 using namespace ca3;
 
@@ -33,15 +33,15 @@ int main(int argc, char** argv) {
   const Preset preset = Preset::parse(text.str());
   const int threads = argc > 2 ? std::atoi(argv[2]) : 2, steps = argc > 3 ? std::atoi(argv[3]) : 10;
   set_num_threads(threads);
-  const int64_t n = preset.train_options().batch_size;
+  const int64_t n = preset.training().batch_size;
   const char* dir = std::getenv("CA3_FASHION_MNIST_DIR");
   const std::string base = dir ? std::string(dir) + "/" : "/usr/share/datasets/fashion-mnist/";
   const std::string suffix = dir ? "" : ".gz";
   const IdxImages images = read_idx_images(base + "train-images-idx3-ubyte" + suffix, n);
   std::vector<int> labels = read_idx_labels(base + "train-labels-idx1-ubyte" + suffix, n);
   for (int& y : labels) y = y != 0;
-  ImageE2EConvA3 model(preset.image_config());
-  Adam adam(model.parameters(), {.learning_rate = preset.train_options().learning_rate});
+  E2EConvA3 model(preset.model_config());
+  Adam adam(model.parameters(), {.learning_rate = preset.training().learning_rate});
   // As the trainer's step: pieces of `piece` rows, each piece's backward weighted by its share.
   const Dataset batch{images.pixels, labels};
   auto step = [&](int64_t piece) {
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     }
     return median_of(times);
   };
-  const int64_t micro_batch = std::min(preset.train_options().micro_batch_size, n);
+  const int64_t micro_batch = std::min(preset.training().micro_batch_size, n);
   const double median = median_step_seconds(micro_batch);
   const double median_one_piece = median_step_seconds(n);
 

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "core/data/csv.h"
-#include "core/data/tabular.h"
-#include "core/metrics.h"
-#include "core/detector.h"
-#include "core/kernels/kernels.h"
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/metrics.h"
+#include "core/anomaly/detector.h"
+#include "core/engine/kernels/kernels.h"
 
 using namespace ca3;
 
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     const std::vector<int> labels = tabular_labels(table, options);
     for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
       const DatasetSplit rows = stratified_split(Dataset{Tensor({int64_t(labels.size()), 1}), labels}, uint64_t(seed));
-      const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train_rows, options);
+      const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.rows.train, options);
       const Dataset all{prep.transform(table), labels};
       const DatasetSplit split = stratified_split(all, uint64_t(seed));
       {  // the split, preprocessed, for the baselines
@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
         std::ostringstream line;
         line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"method\":\"CA3 " << variant
              << "\",\"roc_auc\":" << r.test.roc_auc << ",\"average_precision\":" << r.test.average_precision
-             << ",\"epochs\":" << r.training.history.size() << ",\"seconds\":" << r.training.seconds
-             << ",\"samples_per_second\":" << r.training.samples_per_second << "}";
+             << ",\"epochs\":" << r.history.size() << ",\"seconds\":" << r.seconds
+             << ",\"samples_per_second\":" << r.samples_per_second << "}";
         results << line.str() << std::endl;
         std::printf("%s\n", line.str().c_str());
         std::fflush(stdout);

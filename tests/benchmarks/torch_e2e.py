@@ -22,9 +22,9 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 m, t, img = preset["model"], preset["training"], preset["image"]
 H, W, C = img["height"], img["width"], img["channels"]
-enc, alarm = m["encoder_channels"], m["alarm_channels"]
+enc, alarm = m["encoderChannels"], m["alarmChannels"]
 gamma, beta, vae = m["gamma"], m["beta"], m["variational"]
-batch = t["batch_size"]
+batch = t["batchSize"]
 
 
 class E2E(nn.Module):
@@ -107,7 +107,7 @@ x = torch.tensor(pixels.reshape(n, 1, 28, 28) / 255.0, dtype=torch.float32)
 y = torch.tensor((read_idx("/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz", n, 8) != 0)
                  .astype(np.float32))
 net = E2E()
-adam = torch.optim.Adam(net.parameters(), lr=t["learning_rate"])
+adam = torch.optim.Adam(net.parameters(), lr=t["learningRate"])
 
 
 def step():

@@ -4,7 +4,7 @@ import {
   Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { type Detector, type FitReport, type Runtime, getRuntime, imageSet, imagesFromFiles, tableFromCsv } from 'ca3-sdk';
+import { type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, imagesFromFiles, tableFromCsv } from 'ca3-sdk';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -203,9 +203,9 @@ async function trainImages() {
     imageDetector?.dispose();
     imageDetector = detector;
     const seconds = (performance.now() - started) / 1000;
-    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.best_epoch}): ` +
-      `test ROC-AUC ${report.test.roc_auc?.toFixed(4)}, threshold ${report.test.threshold.toFixed(3)}`;
-    $('image-status').dataset.testAuc = String(report.test.roc_auc);
+    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.bestEpoch}): ` +
+      `test ROC-AUC ${report.test.rocAuc?.toFixed(4)}, threshold ${report.test.threshold.toFixed(3)}`;
+    $('image-status').dataset.testAuc = String(report.test.rocAuc);
     $<HTMLButtonElement>('download-image-model').disabled = false;
     if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
   } catch (e) {
@@ -230,8 +230,9 @@ async function showImages(pixels: Float32Array, labels?: Int32Array) {
   slider.value = String(threshold);
   renderGrid();
   if (labels) {
-    renderRocAndHistogram();
-    updateThreshold(threshold);
+    const metrics = await imageDetector.evaluate({ ...imageSet(pixels, labels), scores });
+    renderRocAndHistogram(metrics);
+    await updateThreshold(threshold);
     await renderStacks();
   }
   await inspect(order()[0]);
@@ -259,24 +260,12 @@ function renderGrid() {
   }
 }
 
-function rocPoints(scores: Float32Array, labels: Int32Array) {
-  const idx = [...scores.keys()].sort((a, b) => scores[b] - scores[a]);
-  const positives = labels.reduce((a, b) => a + b, 0), negatives = labels.length - positives;
-  let tp = 0, fp = 0, auc = 0;
-  const points = [{ x: 0, y: 0 }];
-  for (let k = 0; k < idx.length; ++k) {
-    if (labels[idx[k]]) tp++;
-    else fp++, (auc += tp);
-    if (k === idx.length - 1 || scores[idx[k + 1]] !== scores[idx[k]]) points.push({ x: fp / negatives, y: tp / positives });
-  }
-  return { points, auc: auc / (positives * negatives) };
-}
-
-function renderRocAndHistogram() {
+// The ROC curve and the confusion counts come from the core (detector.evaluate), as in the report.
+function renderRocAndHistogram(metrics: Metrics) {
   const { scores, labels } = shown as { scores: Float32Array; labels: Int32Array };
-  const roc = rocPoints(scores, labels);
-  rocChart.data.datasets[0].data = roc.points;
-  rocChart.data.datasets[0].label = `ROC (AUC ${roc.auc.toFixed(4)}, held-out images)`;
+  const roc = metrics.roc!;
+  rocChart.data.datasets[0].data = roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
+  rocChart.data.datasets[0].label = `ROC (AUC ${metrics.rocAuc?.toFixed(4)}, held-out images)`;
   rocChart.update();
   const bins = 20;
   const normal = new Array(bins).fill(0), anomaly = new Array(bins).fill(0);
@@ -287,19 +276,19 @@ function renderRocAndHistogram() {
   histogramChart.update();
 }
 
-function updateThreshold(threshold: number) {
+// The confusion counts at the slider's threshold, from the core; the latest request wins.
+let thresholdRequest = 0;
+async function updateThreshold(threshold: number) {
   $('threshold-value').textContent = threshold.toFixed(3);
-  if (!shown?.labels) return;
-  let tp = 0, fp = 0, tn = 0, fn = 0;
-  shown.scores.forEach((s, i) => {
-    const flagged = s >= threshold;
-    if (shown!.labels![i]) flagged ? tp++ : fn++;
-    else flagged ? fp++ : tn++;
-  });
-  const tpr = tp / Math.max(1, tp + fn), fpr = fp / Math.max(1, fp + tn);
-  $('confusion').textContent = `flagged ${tp + fp}: true positives ${tp}, false positives ${fp}, true negatives ${tn}, ` +
-    `false negatives ${fn} · TPR ${tpr.toFixed(3)} · FPR ${fpr.toFixed(3)}`;
-  rocChart.data.datasets[1].data = [{ x: fpr, y: tpr }];
+  if (!shown?.labels || !imageDetector) return;
+  const request = ++thresholdRequest;
+  const m = await imageDetector.evaluate({ ...imageSet(shown.pixels, shown.labels), scores: shown.scores }, threshold);
+  if (request !== thresholdRequest) return;
+  const c = m.confusion;
+  $('confusion').textContent = `flagged ${c.truePositives + c.falsePositives}: true positives ${c.truePositives}, ` +
+    `false positives ${c.falsePositives}, true negatives ${c.trueNegatives}, false negatives ${c.falseNegatives} · ` +
+    `TPR ${m.truePositiveRate.toFixed(3)} · FPR ${m.falsePositiveRate.toFixed(3)}`;
+  rocChart.data.datasets[1].data = [{ x: m.falsePositiveRate, y: m.truePositiveRate }];
   rocChart.update();
   renderGrid();
 }
@@ -419,9 +408,9 @@ async function trainTable() {
     tableDetector?.dispose();
     tableDetector = detector;
     forgetScoredCsv();
-    $('csv-status').textContent = `Trained (${report.epochs} epochs${report.synthetic_anomalies ? `, ${report.synthetic_anomalies} synthetic anomalies` : ''}): ` +
-      `test ROC-AUC ${report.test.roc_auc?.toFixed(4) ?? 'n/a (no labelled anomalies)'}.`;
-    $('csv-status').dataset.testAuc = String(report.test.roc_auc);
+    $('csv-status').textContent = `Trained (${report.epochs} epochs${report.syntheticAnomalies ? `, ${report.syntheticAnomalies} synthetic anomalies` : ''}): ` +
+      `test ROC-AUC ${report.test.rocAuc?.toFixed(4) ?? 'n/a (no labelled anomalies)'}.`;
+    $('csv-status').dataset.testAuc = String(report.test.rocAuc);
     $<HTMLButtonElement>('download-table-model').disabled = false;
   } catch (e) {
     await detector.dispose();
@@ -528,7 +517,7 @@ $('anomaly-files').addEventListener('change', guard(ownImages));
 $('train-images').addEventListener('click', guard(trainImages));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
-$('threshold').addEventListener('input', () => updateThreshold(Number($<HTMLInputElement>('threshold').value)));
+$('threshold').addEventListener('input', () => void updateThreshold(Number($<HTMLInputElement>('threshold').value)).catch(showError));
 $('threshold').addEventListener('change', guard(async () => {
   await imageDetector?.setThreshold(Number($<HTMLInputElement>('threshold').value));
 }));

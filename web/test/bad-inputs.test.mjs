@@ -139,7 +139,7 @@ for (const isolation of [true, false]) {
           assert.equal(shown, '', 'no error message');
           if (expect.ok.rows !== undefined) assert.equal(Number(success), expect.ok.rows);
           if (expect.ok.scored !== undefined) assert.equal(Number(success), expect.ok.scored);
-          if (expect.ok.synthetic_anomalies) assert.match(success, /\d+ synthetic anomalies/);
+          if (expect.ok.syntheticAnomalies) assert.match(success, /\d+ synthetic anomalies/);
         }
         // The page keeps working and nothing loaded is lost.
         if (replacedTableModel) await loadDemoTableModel();

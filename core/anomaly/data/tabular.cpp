@@ -1,0 +1,411 @@
+#include "core/anomaly/data/tabular.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+std::string lower(std::string_view view) {
+  std::string s(view);
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool looks_like_identifier(const std::string& name) {
+  const std::string n = lower(trim(name));
+  if (n == "id" || n == "uid" || n == "uuid") return true;
+  for (const char* suffix : {"_id", ".id", "-id", " id"})
+    if (n.size() > 3 && n.compare(n.size() - 3, 3, suffix) == 0) return true;
+  return false;
+}
+
+// Label cells match a value as text, or as numbers ("1" matches "1.0").
+bool same_value(std::string_view cell, std::string_view value) {
+  const std::string_view a = trim(cell), b = trim(value);
+  if (a == b) return true;
+  double x, y;
+  return parse_number(a, x) && parse_number(b, y) && x == y;
+}
+
+bool matches_any(std::string_view cell, const std::vector<std::string>& values) {
+  return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return same_value(cell, v); });
+}
+
+// Percentile with linear interpolation (numpy's default) of sorted values.
+double percentile(const std::vector<double>& sorted, double fraction) {
+  const double position = fraction * double(sorted.size() - 1);
+  const size_t lo = size_t(std::floor(position));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (position - double(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+// Rank in [0, 1] of x among the quantiles (see tabular.h): ties take the middle of the tied
+// references; values tied at the training minimum or maximum too when `middle_at_bounds`, else
+// rank 0 / 1. Values outside the training range get 0 or 1.
+double quantile_rank(const std::vector<double>& q, double x, bool middle_at_bounds) {
+  const size_t n = q.size();
+  if (!middle_at_bounds) {
+    if (n == 1 || x <= q.front()) return 0.0;
+    if (x >= q.back()) return 1.0;
+  }
+  if (x < q.front()) return 0.0;
+  if (x > q.back()) return 1.0;
+  if (n == 1) return 0.5;
+  const double step = 1.0 / double(n - 1);
+  const auto first = std::lower_bound(q.begin(), q.end(), x);
+  const auto last = std::upper_bound(q.begin(), q.end(), x);
+  if (first != last) return 0.5 * (double(first - q.begin()) + double(last - q.begin() - 1)) * step;
+  const size_t hi = size_t(first - q.begin()), lo = hi - 1;  // q[lo] < x < q[hi]
+  return (double(lo) + (x - q[lo]) / (q[hi] - q[lo])) * step;
+}
+
+// A column tied at both its training bounds: a clipped range.
+bool tied_at_both_bounds(const std::vector<double>& q) {
+  return q.size() > 2 && q[0] == q[1] && q[q.size() - 1] == q[q.size() - 2];
+}
+
+double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
+  const std::string_view cell = table.cell(row, column);
+  if (is_missing_cell(cell)) return t.fill;
+  double v;
+  if (parse_number(cell, v)) return v;
+  if (parse_any_number(cell, v))  // inf, 1e999
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
+                               "' is not a finite number (leave the cell empty or write NA for a missing value)"));
+  throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
+                             "' is not a number (the column is numeric)"));
+}
+
+}  // namespace
+
+std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
+  std::vector<ColumnSummary> columns;
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    std::map<std::string, int64_t> counts;
+    ColumnSummary summary;
+    summary.name = table.header[c];
+    bool numeric = true;
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      const std::string_view cell = table.cell(r, c);
+      if (is_missing_cell(cell)) {
+        ++summary.missing;
+        continue;
+      }
+      double v;
+      if (numeric && !parse_number(cell, v)) numeric = false;
+      ++counts[std::string(cell)];
+    }
+    summary.values.assign(counts.begin(), counts.end());
+    std::stable_sort(summary.values.begin(), summary.values.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (summary.values.size() > max_values) summary.values.resize(max_values);
+    summary.numeric = numeric && summary.missing < int64_t(table.row_count());
+    summary.distinct = int64_t(counts.size());
+    columns.push_back(std::move(summary));
+  }
+  return columns;
+}
+
+bool is_missing_cell(std::string_view cell) {
+  const std::string_view t = trim(cell);
+  if (t.size() > 4) return false;
+  const std::string s = lower(t);
+  return s.empty() || s == "na" || s == "nan" || s == "?" || s == "null" || s == "n/a";
+}
+
+bool parse_number(std::string_view cell, double& value) {
+  return parse_any_number(cell, value) && std::isfinite(value);
+}
+
+bool parse_any_number(std::string_view cell, double& value) {
+  const std::string_view s = trim(cell);
+  if (s.empty()) return false;
+  char buffer[64];  // strtod wants a terminated string; cells are short
+  const std::string long_cell = s.size() < sizeof buffer ? std::string() : std::string(s);
+  const char* text = buffer;
+  if (long_cell.empty()) {
+    std::copy(s.begin(), s.end(), buffer);
+    buffer[s.size()] = '\0';
+  } else {
+    text = long_cell.c_str();
+  }
+  char* end = nullptr;
+  value = std::strtod(text, &end);
+  return end == text + s.size();
+}
+
+double normal_quantile(double p) {
+  CA3_ASSERT(p > 0 && p < 1);
+  // Acklam's rational approximation, then one Halley step on erfc for full double precision.
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                             1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01, -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  double x;
+  if (p < 0.02425) {
+    const double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - 0.02425) {
+    const double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const double q = std::sqrt(-2 * std::log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options) {
+  std::vector<int> labels(table.row_count(), 0);
+  if (options.label_column.empty()) return labels;
+  const int64_t column = table.column_index(options.label_column);
+  CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
+            "say which values of label column '", options.label_column,
+            "' mean normal (or which mean anomaly), and give only one of the two lists");
+  for (size_t i = 0; i < table.row_count(); ++i) {
+    const std::string_view cell = table.cell(i, size_t(column));
+    CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
+              "' is empty");
+    labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
+                                              : int(!matches_any(cell, options.normal_values));
+  }
+  // A value that matches no row is almost certainly a typo: say so, with the values there are.
+  const bool by_normal = !options.normal_values.empty();
+  if (std::count(labels.begin(), labels.end(), by_normal ? 0 : 1) == 0) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < table.row_count(); ++i) seen.emplace(trim(table.cell(i, size_t(column))));
+    std::string values, given;
+    int shown = 0;
+    for (const auto& v : seen) values += (shown++ ? ", " : "") + v;
+    for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "" : ", ") + v;
+    throw Error(detail::concat("no row of label column '", options.label_column, "' has the ",
+                               by_normal ? "normal" : "anomaly", " value ", given, " (its values: ",
+                               shown > 12 ? values.substr(0, 200) + "..." : values, ")"));
+  }
+  return labels;
+}
+
+TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
+                                             const TabularOptions& options) {
+  CA3_CHECK(!training_rows.empty(), "no training rows to fit the preprocessing on");
+  CA3_CHECK(options.max_categories >= 1, "max_categories must be >= 1");
+  for (const std::string& id : options.id_columns) table.column_index(id);  // throws if absent
+  if (!options.label_column.empty()) table.column_index(options.label_column);
+  TabularPreprocessor prep;
+  prep.options_ = options;
+  for (size_t column = 0; column < table.header.size(); ++column) {
+    const std::string& name = table.header[column];
+    if (name == options.label_column) continue;
+    if (std::find(options.id_columns.begin(), options.id_columns.end(), name) != options.id_columns.end() ||
+        looks_like_identifier(name)) {
+      prep.dropped_.push_back(name);
+      continue;
+    }
+    ColumnTransform t;
+    t.name = name;
+    std::vector<double> numbers;
+    std::map<std::string, int64_t> counts;
+    int64_t present = 0, first_text_row = -1;
+    for (int64_t row : training_rows) {
+      const std::string_view cell = table.cell(size_t(row), column);
+      if (is_missing_cell(cell)) continue;
+      ++present;
+      double v;
+      if (parse_number(cell, v)) numbers.push_back(v);
+      else if (first_text_row < 0) first_text_row = row;
+      counts[std::string(trim(cell))] += 1;
+    }
+    if (present == 0) {  // nothing to learn from
+      prep.dropped_.push_back(name);
+      continue;
+    }
+    if (int64_t(numbers.size()) == present) {
+      std::sort(numbers.begin(), numbers.end());
+      t.kind = ColumnTransform::Kind::numeric;
+      t.fill = percentile(numbers, 0.5);
+      double sum = 0, squares = 0;
+      for (double v : numbers) sum += v;
+      t.mean = sum / double(numbers.size());
+      for (double v : numbers) squares += (v - t.mean) * (v - t.mean);
+      t.sd = std::sqrt(squares / double(numbers.size()));
+      if (!(t.sd > 1e-12)) t.sd = 1;
+      const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
+      for (size_t i = 0; i < n_quantiles; ++i)
+        t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
+    } else if (double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+      const std::string_view cell = table.cell(size_t(first_text_row), column);
+      double v;
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
+                                 parse_any_number(cell, v)
+                                     ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
+                                     : "' is not a number (the column's other values are numbers)"));
+    } else {
+      // Free text or identifiers (nearly every value distinct) would only add noise.
+      if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+        prep.dropped_.push_back(name);
+        continue;
+      }
+      t.kind = ColumnTransform::Kind::categorical;
+      std::vector<std::pair<int64_t, std::string>> by_count;
+      for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
+      std::sort(by_count.begin(), by_count.end());
+      t.fill_category = by_count.front().second;
+      for (size_t i = 0; i < by_count.size() && int(i) < options.max_categories; ++i)
+        t.categories.push_back(by_count[i].second);
+      std::sort(t.categories.begin(), t.categories.end());
+    }
+    prep.columns_.push_back(std::move(t));
+  }
+  CA3_CHECK(!prep.columns_.empty(), "the CSV has no feature columns (all are the label, identifiers or empty)");
+  return prep;
+}
+
+int64_t TabularPreprocessor::features() const {
+  int64_t n = 0;
+  for (const auto& c : columns_) n += c.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(c.categories.size());
+  return n;
+}
+
+std::vector<std::string> TabularPreprocessor::feature_names() const {
+  std::vector<std::string> names;
+  for (const auto& c : columns_) {
+    if (c.kind == ColumnTransform::Kind::numeric) names.push_back(c.name);
+    else for (const auto& value : c.categories) names.push_back(c.name + "=" + value);
+  }
+  return names;
+}
+
+Tensor TabularPreprocessor::transform(const CsvTable& table) const {
+  const int64_t rows = int64_t(table.row_count()), width = features();
+  Tensor out({rows, width});
+  float* x = out.mutable_data();
+  int64_t offset = 0;
+  for (const ColumnTransform& t : columns_) {
+    const int64_t column = table.find_column(t.name);
+    CA3_CHECK(column >= 0, "the CSV has no column '", t.name, "' (the model was trained with it)");
+    if (t.kind == ColumnTransform::Kind::numeric) {
+      const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
+      for (int64_t r = 0; r < rows; ++r) {
+        const double v = numeric_cell(table, size_t(r), size_t(column), t);
+        double y;
+        if (options_.scaling == Scaling::standard) {
+          y = (v - t.mean) / t.sd;
+        } else {
+          const double p = std::clamp(quantile_rank(t.quantiles, v, middle), 1e-7, 1 - 1e-7);
+          y = normal_quantile(p);
+        }
+        x[r * width + offset] = float(y);
+      }
+      offset += 1;
+    } else {
+      for (int64_t r = 0; r < rows; ++r) {
+        const std::string_view cell = table.cell(size_t(r), size_t(column));
+        const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
+        const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), value);
+        if (it != t.categories.end() && *it == value) x[r * width + offset + (it - t.categories.begin())] = 1.f;
+      }
+      offset += int64_t(t.categories.size());
+    }
+  }
+  return out;
+}
+
+nlohmann::json TabularPreprocessor::to_json() const {
+  nlohmann::json j;
+  j["labelColumn"] = options_.label_column;
+  j["normalValues"] = options_.normal_values;
+  j["anomalyValues"] = options_.anomaly_values;
+  j["idColumns"] = options_.id_columns;
+  j["scaling"] = options_.scaling == Scaling::standard ? "standard" : "quantile_normal";
+  j["maxCategories"] = options_.max_categories;
+  j["droppedColumns"] = dropped_;
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& c : columns_) {
+    nlohmann::json cj;
+    cj["name"] = c.name;
+    if (c.kind == ColumnTransform::Kind::numeric) {
+      cj["kind"] = "numeric";
+      cj["fill"] = c.fill, cj["mean"] = c.mean, cj["sd"] = c.sd, cj["quantiles"] = c.quantiles;
+    } else {
+      cj["kind"] = "categorical";
+      cj["categories"] = c.categories, cj["fill"] = c.fill_category;
+    }
+    columns.push_back(cj);
+  }
+  j["columns"] = columns;
+  return j;
+}
+
+TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
+  TabularPreprocessor prep;
+  try {
+    prep.options_.label_column = j.at("labelColumn").get<std::string>();
+    prep.options_.normal_values = j.at("normalValues").get<std::vector<std::string>>();
+    prep.options_.anomaly_values = j.at("anomalyValues").get<std::vector<std::string>>();
+    prep.options_.id_columns = j.at("idColumns").get<std::vector<std::string>>();
+    const std::string scaling = j.at("scaling").get<std::string>();
+    CA3_CHECK(scaling == "standard" || scaling == "quantile_normal", "unknown scaling '", scaling, "'");
+    prep.options_.scaling = scaling == "standard" ? Scaling::standard : Scaling::quantile_normal;
+    prep.options_.max_categories = j.at("maxCategories").get<int>();
+    prep.dropped_ = j.at("droppedColumns").get<std::vector<std::string>>();
+    for (const auto& cj : j.at("columns")) {
+      ColumnTransform c;
+      c.name = cj.at("name").get<std::string>();
+      const std::string kind = cj.at("kind").get<std::string>();
+      if (kind == "numeric") {
+        c.kind = ColumnTransform::Kind::numeric;
+        c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
+        c.quantiles = cj.at("quantiles").get<std::vector<double>>();
+        CA3_CHECK(!c.quantiles.empty() && std::is_sorted(c.quantiles.begin(), c.quantiles.end()) && c.sd > 0,
+                  "column '", c.name, "' has invalid statistics");
+      } else if (kind == "categorical") {
+        c.kind = ColumnTransform::Kind::categorical;
+        c.categories = cj.at("categories").get<std::vector<std::string>>();
+        c.fill_category = cj.at("fill").get<std::string>();
+        CA3_CHECK(std::is_sorted(c.categories.begin(), c.categories.end()), "column '", c.name,
+                  "' has unsorted categories");
+      } else {
+        throw Error("column '" + c.name + "' has unknown kind '" + kind + "'");
+      }
+      prep.columns_.push_back(std::move(c));
+    }
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::unsupported_file, "malformed preprocessing description: a key is missing or has the wrong type");
+  }
+  CA3_CHECK(!prep.columns_.empty(), "malformed preprocessing description: no columns");
+  return prep;
+}
+
+CsvTable drop_duplicate_rows(const CsvTable& table) {
+  std::set<std::vector<std::string>> seen;
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < table.row_count(); ++i)
+    if (seen.insert(table.row(i)).second) kept.push_back(i);
+  return table.select_rows(kept);
+}
+
+}  // namespace ca3

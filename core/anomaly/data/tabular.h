@@ -1,0 +1,112 @@
+// CSV rows -> model inputs: the column schema and preprocessing of a tabular model, fitted on
+// training rows only and saved with the model so that scoring applies exactly the same steps.
+//
+//   TabularOptions options;
+//   options.label_column = "Class";
+//   options.normal_values = {"good"};
+//   CsvTable table = read_csv_file("Ionosphere.csv");
+//   std::vector<int> labels = tabular_labels(table, options);   // 0 normal, 1 anomaly
+//   TabularPreprocessor prep = TabularPreprocessor::fit(table, training_rows, options);
+//   Tensor x = prep.transform(table);                          // [rows, prep.features()]
+//
+// Columns: the label column and identifier columns (named by the user, or named like "id")
+// are not features. A column whose non-missing training cells are all numbers is numeric; one
+// with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
+// scoring time encode as all zeros). Missing cells ("", "NA", "NaN", "?" and "null" ignoring case)
+// are imputed with the training median (numeric) or most frequent category. Numeric columns
+// are then quantile-transformed to a standard normal (the authors' choice) or standardised.
+//
+// The quantile transform follows scikit-learn's QuantileTransformer (up to 1,000 quantiles,
+// linear interpolation between them, ranks clipped to [1e-7, 1 - 1e-7], so about +-5.2) with one
+// difference: tied values take the middle rank of their tie, and in a column tied at *both* its
+// training minimum and maximum (a clipped range, e.g. [-1, 1]) so do the values at the bounds,
+// where scikit-learn sends them to +-5.2 however common they are. A column tied at one bound only
+// (a floor such as 0 = "none") keeps the far end there, so "none" stays apart from "a little".
+// Values outside the training range always go to +-5.2.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/anomaly/data/csv.h"
+#include "core/engine/tensor.h"
+
+namespace ca3 {
+
+enum class Scaling { quantile_normal, standard };
+
+struct TabularOptions {
+  std::string label_column;                 // empty: no labels (all rows normal)
+  std::vector<std::string> normal_values;   // label values meaning "normal" ...
+  std::vector<std::string> anomaly_values;  // ... or those meaning "anomaly" (give one list)
+  std::vector<std::string> id_columns;      // columns to leave out (identifiers, leaks)
+  Scaling scaling = Scaling::quantile_normal;
+  int max_categories = 64;                  // most frequent categories kept per column
+};
+
+// 0 normal / 1 anomaly for each row, from the label column. Throws on a missing label column,
+// an empty label cell (with its line), or when neither list of values was given.
+std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options);
+
+struct ColumnTransform {
+  enum class Kind { numeric, categorical } kind = Kind::numeric;
+  std::string name;
+  // numeric
+  double fill = 0;                    // training median
+  double mean = 0, sd = 1;            // standard scaling
+  std::vector<double> quantiles;      // quantile transform (ascending, at evenly spaced ranks)
+  // categorical
+  std::vector<std::string> categories;
+  std::string fill_category;          // most frequent
+};
+
+class TabularPreprocessor {
+ public:
+  static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
+                                 const TabularOptions& options);
+  // [rows, features()] in the order of columns(); columns are matched by name, extra columns are
+  // ignored, a missing feature column or a bad cell throws naming the column and line.
+  Tensor transform(const CsvTable& table) const;
+  int64_t features() const;
+  const std::vector<ColumnTransform>& columns() const { return columns_; }
+  const std::vector<std::string>& dropped_columns() const { return dropped_; }
+  const TabularOptions& options() const { return options_; }
+  // One name per model input ("Bare.nuclei", "colour=red", ...).
+  std::vector<std::string> feature_names() const;
+
+  nlohmann::json to_json() const;
+  static TabularPreprocessor from_json(const nlohmann::json& json);  // throws on a malformed description
+
+ private:
+  TabularOptions options_;
+  std::vector<ColumnTransform> columns_;
+  std::vector<std::string> dropped_;
+};
+
+bool is_missing_cell(std::string_view cell);
+// Parses a whole cell (surrounding spaces allowed) as a finite number; false if it is not one.
+bool parse_number(std::string_view cell, double& value);
+// The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
+bool parse_any_number(std::string_view cell, double& value);
+// What a user picks a label column from: per column its name, whether it is numeric (every
+// non-missing cell a number), the missing-cell count, the number of distinct values and the
+// `max_values` most frequent values with their counts (most frequent first).
+struct ColumnSummary {
+  std::string name;
+  bool numeric = false;
+  int64_t missing = 0, distinct = 0;
+  std::vector<std::pair<std::string, int64_t>> values;
+};
+std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20);
+// Standard normal quantile function (inverse CDF), for p in (0, 1).
+double normal_quantile(double p);
+
+}  // namespace ca3
+
+namespace ca3 {
+// The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
+CsvTable drop_duplicate_rows(const CsvTable& table);
+}  // namespace ca3

@@ -1,0 +1,239 @@
+#include "core/anomaly/detector.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "core/anomaly/model_file.h"
+#include "core/anomaly/wire.h"
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+namespace {
+std::unique_ptr<E2EConvA3> make_model(const Preset& preset, int64_t features) {
+  return std::make_unique<E2EConvA3>(preset.model_config(features));
+}
+}  // namespace
+
+Detector::Detector(Preset preset) : preset_(std::move(preset)) {
+  if (kind() == ModelKind::image) model_ = make_model(preset_, 0);
+}
+Detector::Detector(Detector&&) noexcept = default;
+Detector& Detector::operator=(Detector&&) noexcept = default;
+Detector::~Detector() = default;
+
+E2EConvA3& Detector::model() {
+  CA3_CHECK(model_, "the detector has no model yet: train it first (a tabular model needs the data's columns)");
+  return *model_;
+}
+
+void Detector::set_threshold(float threshold) {
+  CA3_CHECK(std::isfinite(threshold), "the threshold must be a finite number");
+  threshold_ = threshold;
+}
+
+Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<int>& labels,
+                           std::optional<float> threshold, bool with_roc) const {
+  if (threshold) CA3_CHECK(std::isfinite(*threshold), "the threshold must be a finite number");
+  return measure(scores, labels, threshold.value_or(threshold_), with_roc);
+}
+
+Fit Detector::start_fit_table(const CsvTable& table, const TabularOptions& given, ProgressCallback on_progress,
+                              const nlohmann::json& preset_changes) const {
+  CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
+  Preset preset = preset_.with(preset_changes);
+  TabularOptions options = given;
+  options.scaling = preset.scaling();
+  options.max_categories = preset.max_categories();
+  const std::vector<int> labels = tabular_labels(table, options);
+  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
+  const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
+  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
+  DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
+  auto model = make_model(preset, prep.features());
+  return Fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
+}
+
+Fit Detector::start_fit_images(const Dataset& images, ProgressCallback on_progress,
+                               const nlohmann::json& preset_changes) const {
+  CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot train on images");
+  images.check();
+  CA3_CHECK(images.size() >= 10, "too few images to train on: ", images.size(), " (at least 10 are needed)");
+  Preset preset = preset_.with(preset_changes);
+  auto model = make_model(preset, 0);
+  model->check_inputs(images.inputs);  // before splitting, so that a message names the sample as given
+  DatasetSplit split = stratified_split(images, preset.seed(), preset.validation_fraction(), preset.test_fraction());
+  return Fit(std::move(preset), std::move(model), std::move(split), std::nullopt, std::move(on_progress));
+}
+
+FitReport Detector::fit(Fit fit, const std::atomic<bool>* cancel) {
+  while (!fit.finished()) {
+    if (cancel && cancel->load()) {
+      fit.cancel();
+      break;
+    }
+    fit.advance(0);
+  }
+  return finish_fit(std::move(fit));
+}
+
+FitReport Detector::fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress,
+                              const std::atomic<bool>* cancel) {
+  return fit(start_fit_table(table, options, std::move(on_progress)), cancel);
+}
+
+FitReport Detector::fit_images(const Dataset& images, ProgressCallback on_progress, const std::atomic<bool>* cancel) {
+  return fit(start_fit_images(images, std::move(on_progress)), cancel);
+}
+
+FitReport Detector::finish_fit(Fit fit) {
+  FitOutcome outcome = fit.conclude();
+  if (outcome.report.cancelled) return outcome.report;
+  // Everything that can throw is done: swap the new model in.
+  preset_ = std::move(outcome.preset);
+  model_ = std::move(outcome.model);
+  prep_ = std::move(outcome.preprocessing);
+  threshold_ = outcome.threshold;
+  trained_ = true;
+  training_ = outcome.report;
+  return outcome.report;
+}
+
+Tensor Detector::prepare_table(const CsvTable& table) const {
+  CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot score a CSV table");
+  CA3_CHECK(prep_, "the detector is not trained yet");
+  return prep_->transform(table);
+}
+
+std::vector<int> Detector::table_labels(const CsvTable& table) const {
+  CA3_CHECK(prep_, "the detector is not trained yet");
+  CA3_CHECK(!prep_->options().label_column.empty(), "the model was trained without a label column");
+  return tabular_labels(table, prep_->options());
+}
+
+std::vector<float> Detector::score_inputs(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().score(inputs);
+}
+Tensor Detector::reconstruct(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().reconstruct(inputs);
+}
+E2EConvA3::AlarmInput Detector::alarm_input(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().alarm_input(inputs);
+}
+Tensor Detector::explain(const Tensor& inputs) {
+  CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
+  return model().explain(inputs);
+}
+std::vector<float> Detector::score_table(const CsvTable& table) { return score_inputs(prepare_table(table)); }
+std::vector<float> Detector::score_images(const Tensor& images) {
+  CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot score images");
+  return score_inputs(images);
+}
+
+std::vector<uint8_t> Detector::save() const {
+  CA3_CHECK(trained_ && model_, "nothing to save: the detector is not trained yet");
+  nlohmann::json meta;
+  meta["format"] = "ca3-model";
+  meta["kind"] = kind() == ModelKind::image ? "image" : "tabular";
+  meta["preset"] = preset_.json;
+  meta["threshold"] = threshold_;
+  meta["inputShape"] = model_->sample_shape();
+  if (prep_) meta["preprocessing"] = prep_->to_json();
+  if (training_) meta["training"] = wire::to_json(*training_);
+  std::vector<std::pair<std::string, const Tensor*>> tensors;
+  std::vector<Tensor> values;  // parameters' tensors share storage; keep handles alive
+  const auto parameters = model_->named_parameters();
+  values.reserve(parameters.size());
+  for (const auto& [name, p] : parameters) values.push_back(p.value());
+  for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
+  for (const auto& [name, buffer] : model_->named_buffers()) tensors.emplace_back(name, buffer);
+  std::vector<uint8_t> bytes = write_model_file(meta, tensors);
+  // Never report success for a file that load() would refuse (e.g. statistics that overflowed).
+  try {
+    load(bytes.data(), bytes.size());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::internal, std::string("the model cannot be saved: the file would not load back (") +
+                                         e.what() + ")");
+  }
+  return bytes;
+}
+
+Detector Detector::load(const uint8_t* data, size_t size) {
+  ModelFileContents file = read_model_file(data, size);
+  const nlohmann::json& meta = file.metadata;
+  CA3_CHECK_CODE(meta.is_object() && meta.value("format", "") == "ca3-model" && meta.contains("preset"),
+                 ErrorCode::unsupported_file, "model file is corrupt: unknown contents");
+  Detector d = [&] {
+    try {
+      return Detector(Preset::from_json(meta["preset"]));
+    } catch (const Error& e) {
+      throw Error(ErrorCode::unsupported_file, std::string("model file holds an unusable preset: ") + e.what());
+    }
+  }();
+  try {
+    int64_t features = 0;
+    if (d.kind() == ModelKind::tabular) {
+      CA3_CHECK(meta.contains("preprocessing"), "the preprocessing description is missing");
+      d.prep_ = TabularPreprocessor::from_json(meta.at("preprocessing"));
+      features = d.prep_->features();
+    }
+    d.model_ = make_model(d.preset_, features);
+    CA3_CHECK(meta.contains("threshold") && meta["threshold"].is_number(), "the threshold is missing");
+    d.threshold_ = meta["threshold"].get<float>();
+    CA3_CHECK(std::isfinite(d.threshold_), "the threshold is not a finite number");
+    if (meta.contains("training") && meta["training"].is_object())
+      d.training_ = wire::fit_report_from_json(meta["training"]);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::unsupported_file, std::string("model file is corrupt: ") + e.what());
+  }
+  std::map<std::string, const Tensor*> by_name;
+  for (const auto& [name, t] : file.tensors) by_name[name] = &t;
+  auto fill = [&](const std::string& name, Tensor& target) {
+    auto it = by_name.find(name);
+    CA3_CHECK_CODE(it != by_name.end(), ErrorCode::unsupported_file, "model file is corrupt: tensor '", name,
+                   "' is missing");
+    CA3_CHECK_CODE(it->second->shape() == target.shape(), ErrorCode::unsupported_file, "model file is corrupt: tensor '",
+                   name, "' has shape ", shape_to_string(it->second->shape()), ", the model needs ",
+                   shape_to_string(target.shape()));
+    std::memcpy(target.mutable_data(), it->second->data(), size_t(target.numel()) * sizeof(float));
+    for (int64_t i = 0; i < target.numel(); ++i)
+      CA3_CHECK_CODE(std::isfinite(target.data()[i]), ErrorCode::unsupported_file, "model file is corrupt: tensor '",
+                     name, "' holds a non-finite value");
+  };
+  for (auto& [name, p] : d.model_->named_parameters()) {
+    Tensor value = p.value();
+    fill(name, value);
+  }
+  for (auto& [name, buffer] : d.model_->named_buffers()) fill(name, *buffer);
+  d.model_->eval();
+  d.trained_ = true;
+  return d;
+}
+
+CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold) {
+  CA3_CHECK(scores.size() == table.row_count(), scores.size(), " scores for ", table.row_count(), " rows");
+  const bool taken = table.find_column("score") >= 0 || table.find_column("flag") >= 0;
+  CsvTable out;
+  out.separator = table.separator;
+  out.header = table.header;
+  out.header.push_back(taken ? "ca3_score" : "score");
+  out.header.push_back(taken ? "ca3_flag" : "flag");
+  const size_t columns = table.column_count();
+  std::vector<std::string_view> cells(columns + 2);
+  char text[32];
+  for (size_t i = 0; i < table.row_count(); ++i) {
+    for (size_t c = 0; c < columns; ++c) cells[c] = table.cell(i, c);
+    std::snprintf(text, sizeof text, "%.9g", double(scores[i]));
+    cells[columns] = text;
+    cells[columns + 1] = scores[i] >= threshold ? "1" : "0";
+    out.add_row(cells, table.row_line(i));
+  }
+  return out;
+}
+
+}  // namespace ca3

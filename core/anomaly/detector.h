@@ -1,0 +1,104 @@
+// A detector: what the command line, the wasm module and the SDK hold -- a preset, an
+// E2E-ConvA3 model, for tables the fitted preprocessing and column schema, and the alarm
+// threshold chosen on validation data. A fit (fit.h) runs the paper's protocol; when the
+// training data has no labelled anomalies the alarm learns from synthetic ones.
+//
+// Failure safety: a fit trains a new model aside and the detector adopts it only when the fit
+// finished; an error or a cancel leaves the detector exactly as it was.
+//
+//   Detector detector(Preset::parse(R"({"kind": "tabular"})"));
+//   FitReport report = detector.fit(detector.start_fit_table(read_csv_file("Ionosphere.csv"), options));
+//   std::vector<float> scores = detector.score_table(new_rows);   // flagged: score >= threshold()
+//   write_binary_file("model.ca3", detector.save());
+//   Detector again = Detector::load(bytes.data(), bytes.size());
+//
+// Fitting in slices (the wasm module's worker yields between slices so it can take a cancel):
+//   Fit fit = detector.start_fit_table(table, options, on_progress);
+//   while (fit.advance(0.05)) { /* ...; fit.cancel() to stop */ }
+//   FitReport report = detector.finish_fit(std::move(fit));  // adopts the model unless cancelled
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/dataset.h"
+#include "core/anomaly/fit.h"
+#include "core/anomaly/metrics.h"
+#include "core/anomaly/model.h"
+#include "core/anomaly/preset.h"
+
+namespace ca3 {
+
+class Detector {
+ public:
+  explicit Detector(Preset preset);
+  Detector(Detector&&) noexcept;
+  Detector& operator=(Detector&&) noexcept;
+  ~Detector();
+
+  // A fit of this detector's preset with `preset_changes` merged in (a partial preset, e.g.
+  // {"training": {"epochs": 5}, "model": {"gamma": 1}}); when the fit finishes, that preset becomes
+  // the detector's. Data checks throw here, before any training.
+  // Tables: labels from options.label_column (empty = every row normal).
+  Fit start_fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress = {},
+                      const nlohmann::json& preset_changes = {}) const;
+  // Images [N,H,W,C] in [0,1] of the preset's size, labels 0/1.
+  Fit start_fit_images(const Dataset& images, ProgressCallback on_progress = {},
+                       const nlohmann::json& preset_changes = {}) const;
+  // Runs `fit` to its end (cancelling it as soon as `cancel` is set), then finish_fit.
+  FitReport fit(Fit fit, const std::atomic<bool>* cancel = nullptr);
+  // start_fit_* and fit() in one call.
+  FitReport fit_table(const CsvTable& table, const TabularOptions& options, ProgressCallback on_progress = {},
+                      const std::atomic<bool>* cancel = nullptr);
+  FitReport fit_images(const Dataset& images, ProgressCallback on_progress = {}, const std::atomic<bool>* cancel = nullptr);
+  // A finished fit: adopts its model, preset, preprocessing and threshold -- unless it was cancelled.
+  FitReport finish_fit(Fit fit);
+
+  std::vector<float> score_table(const CsvTable& table);
+  std::vector<float> score_images(const Tensor& images);
+  std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
+  Tensor prepare_table(const CsvTable& table) const;      // CSV -> model inputs
+  std::vector<int> table_labels(const CsvTable& table) const;  // with the label options it was trained with
+  // Why a sample scores as it does, for model inputs (images, or prepare_table's rows): the
+  // reconstruction, the alarm network's input stack and the gradient x input attribution.
+  Tensor reconstruct(const Tensor& inputs);
+  E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
+  Tensor explain(const Tensor& inputs);
+  // ROC-AUC, average precision, the confusion matrix at `threshold` (default: threshold()) and,
+  // with `with_roc`, the ROC curve.
+  Metrics evaluate(const std::vector<float>& scores, const std::vector<int>& labels,
+                   std::optional<float> threshold = std::nullopt, bool with_roc = false) const;
+
+  bool trained() const { return trained_; }
+  float threshold() const { return threshold_; }
+  void set_threshold(float threshold);
+  ModelKind kind() const { return preset_.kind(); }
+  const Preset& preset() const { return preset_; }
+  E2EConvA3& model();  // throws before the first fit (tabular models need the column count)
+  const TabularPreprocessor* preprocessing() const { return prep_ ? &*prep_ : nullptr; }
+  const FitReport* training_report() const { return training_ ? &*training_ : nullptr; }
+
+  std::vector<uint8_t> save() const;
+  static Detector load(const uint8_t* data, size_t size);  // throws saying what is wrong with the bytes
+
+ private:
+  Preset preset_;
+  std::unique_ptr<E2EConvA3> model_;
+  std::optional<TabularPreprocessor> prep_;
+  float threshold_ = 0.5f;
+  bool trained_ = false;
+  std::optional<FitReport> training_;
+};
+
+// `table` with a score and a flag column added (flag 1 when score >= threshold), what the page
+// offers for download. Columns already called "score" or "flag" keep theirs: the new ones are
+// then "ca3_score" / "ca3_flag".
+CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold);
+
+}  // namespace ca3

@@ -1,0 +1,364 @@
+#include "core/anomaly/fit.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "core/engine/error.h"
+#include "core/engine/nn/optim.h"
+
+namespace ca3 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A copy of every parameter and buffer, to restore the best epoch's weights.
+struct Snapshot {
+  std::vector<Tensor> parameters, buffers;
+};
+
+Snapshot take_snapshot(E2EConvA3& model) {
+  Snapshot s;
+  for (const Var& p : model.parameters()) s.parameters.push_back(p.value().clone());
+  for (auto& [name, b] : model.named_buffers()) s.buffers.push_back(b->clone());
+  return s;
+}
+
+void restore_snapshot(E2EConvA3& model, const Snapshot& s) {
+  auto copy = [](const Tensor& from, Tensor& to) {
+    CA3_ASSERT(from.numel() == to.numel());
+    std::memcpy(to.mutable_data(), from.data(), size_t(from.numel()) * sizeof(float));
+  };
+  const auto parameters = model.parameters();
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    Tensor value = parameters[i].value();  // shares storage with the parameter
+    copy(s.parameters[i], value);
+  }
+  const auto buffers = model.named_buffers();
+  for (size_t i = 0; i < buffers.size(); ++i) copy(s.buffers[i], *buffers[i].second);
+}
+
+struct Validation {
+  double auc = -1, loss = 0;
+};
+
+Validation validate(E2EConvA3& model, const Dataset& validation, const Stage& stage, int64_t batch_size) {
+  Validation v;
+  if (validation.size() == 0) return v;
+  {
+    NoGradGuard no_grad;
+    const bool target_training = model.target().is_training(), alarm_training = model.alarm().is_training();
+    model.eval();
+    double total = 0;
+    for (int64_t start = 0; start < validation.size(); start += batch_size) {
+      std::vector<int64_t> rows;
+      for (int64_t i = start; i < std::min(validation.size(), start + batch_size); ++i) rows.push_back(i);
+      const Dataset batch = validation.subset(rows);
+      total += double(model.loss(batch.inputs, batch.labels, stage.terms).total.value().at(0)) * double(rows.size());
+    }
+    v.loss = total / double(validation.size());
+    model.set_modes(target_training, alarm_training);
+  }
+  if (validation.count(0) > 0 && validation.count(1) > 0) {
+    const auto scores = stage.reconstruction_scores ? model.reconstruction_error(validation.inputs, batch_size)
+                                                    : model.alarm_probability(validation.inputs, batch_size);
+    v.auc = roc_auc(scores, validation.labels);
+  }
+  return v;
+}
+
+// Higher AUC wins; equal AUCs (or none) fall back to the lower loss.
+bool better(const Validation& candidate, const Validation& best, bool on_auc) {
+  if (on_auc && candidate.auc >= 0 && best.auc >= 0) {
+    if (candidate.auc > best.auc + 1e-12) return true;
+    if (candidate.auc < best.auc - 1e-12) return false;
+  }
+  return candidate.loss < best.loss;
+}
+
+}  // namespace
+
+std::vector<Stage> stages_for(Variant variant) {
+  switch (variant) {
+    case Variant::end_to_end:
+      return {{.name = "e2e", .target_learns = true, .alarm_learns = true, .terms = {.target = true, .alarm = true},
+               .normal_samples_only = false, .stop_on_auc = true, .reconstruction_scores = false}};
+    case Variant::two_stage:
+      return {{.name = "target", .target_learns = true, .alarm_learns = false,
+               .terms = {.target = true, .alarm = false}, .normal_samples_only = true, .stop_on_auc = false,
+               .reconstruction_scores = true},
+              {.name = "alarm", .target_learns = false, .alarm_learns = true,
+               .terms = {.target = false, .alarm = true}, .normal_samples_only = false, .stop_on_auc = true,
+               .reconstruction_scores = false}};
+    case Variant::reconstruction_only:
+      return {{.name = "target", .target_learns = true, .alarm_learns = false,
+               .terms = {.target = true, .alarm = false}, .normal_samples_only = true, .stop_on_auc = true,
+               .reconstruction_scores = true}};
+  }
+  CA3_ASSERT(false);
+}
+
+struct Fit::State {
+  Preset preset;
+  TrainingOptions options;
+  std::unique_ptr<E2EConvA3> model;
+  DatasetSplit split;
+  std::optional<TabularPreprocessor> preprocessing;
+  ProgressCallback on_progress;
+  std::vector<Stage> stages;
+  FitReport report;
+  Clock::time_point start_all = Clock::now();
+  double step_seconds = 0;
+  int64_t samples_trained = 0;
+  Rng order_rng;
+  bool finished = false, concluded = false;
+
+  // The current stage.
+  size_t stage_index = 0;
+  bool stage_started = false;
+  std::vector<int64_t> pool;  // training rows this stage learns from, shuffled each epoch
+  std::unique_ptr<Adam> adam;
+  int64_t steps = 0;
+  Snapshot best_weights;
+  Validation best;
+  int epochs_without_improvement = 0;
+
+  // The current epoch (epoch 0 = not started).
+  int epoch = 0;
+  int64_t step = 0;
+  Clock::time_point epoch_start;
+  double loss_sum = 0, rec_sum = 0, kl_sum = 0, cls_sum = 0;
+  int64_t seen = 0;
+  TrainProgress progress;
+
+  State(Preset p, std::unique_ptr<E2EConvA3> m, DatasetSplit s, std::optional<TabularPreprocessor> prep,
+        ProgressCallback callback)
+      : preset(std::move(p)),
+        options(preset.training()),
+        model(std::move(m)),
+        split(std::move(s)),
+        preprocessing(std::move(prep)),
+        on_progress(std::move(callback)),
+        order_rng(options.seed) {}
+
+  const Dataset& train() const { return split.train; }
+  const Dataset& validation() const { return split.validation; }
+
+  void start_stage() {
+    const Stage& stage = stages[stage_index];
+    pool.clear();
+    for (int64_t i = 0; i < train().size(); ++i)
+      if (!stage.normal_samples_only || train().labels[size_t(i)] == 0) pool.push_back(i);
+    const std::vector<Var> parameters = stage.target_learns && stage.alarm_learns ? model->parameters()
+                                        : stage.target_learns                       ? model->target().parameters()
+                                                                                    : model->alarm().parameters();
+    adam = std::make_unique<Adam>(parameters, AdamOptions{.learning_rate = options.learning_rate});
+    steps = (int64_t(pool.size()) + options.batch_size - 1) / options.batch_size;
+    best_weights = take_snapshot(*model);
+    best = Validation{-1, INFINITY};
+    epochs_without_improvement = 0;
+    report.best_epoch = 0;
+    epoch = 0;
+    stage_started = true;
+    start_epoch();
+  }
+
+  void start_epoch() {
+    const Stage& stage = stages[stage_index];
+    ++epoch;
+    step = 0;
+    for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[order_rng.below(i)]);
+    model->set_modes(stage.target_learns, stage.alarm_learns);
+    epoch_start = Clock::now();
+    loss_sum = rec_sum = kl_sum = cls_sum = 0;
+    seen = 0;
+    progress = TrainProgress{};
+    progress.stage = stage.name, progress.epoch = epoch, progress.epochs = options.epochs, progress.steps = steps;
+  }
+
+  void train_step() {
+    const Stage& stage = stages[stage_index];
+    const auto step_start = Clock::now();
+    const int64_t first = step * options.batch_size;
+    const std::vector<int64_t> rows(pool.begin() + first,
+                                    pool.begin() + std::min<int64_t>(first + options.batch_size, int64_t(pool.size())));
+    // The batch's mean loss is the size-weighted sum of its pieces' mean losses: each piece's
+    // backward pass adds its share of the batch's gradient to the parameters' gradients.
+    model->zero_grad();
+    const int64_t n = int64_t(rows.size()), piece_size = std::min(options.micro_batch_size, n);
+    for (int64_t begin = 0; begin < n; begin += piece_size) {
+      const std::vector<int64_t> piece_rows(rows.begin() + begin, rows.begin() + std::min(begin + piece_size, n));
+      const Dataset piece = train().subset(piece_rows);
+      LossParts loss = model->loss(piece.inputs, piece.labels, stage.terms);
+      const double loss_value = loss.total.value().at(0);
+      CA3_CHECK(std::isfinite(loss_value), "training diverged: the loss is ", loss_value, " at epoch ", epoch,
+                ", step ", step + 1, " (try a smaller learning rate)");
+      const double share = double(piece.size()) / double(n);
+      loss.total.backward(Tensor::full(loss.total.shape(), float(share)));
+      const double m = double(piece.size());
+      loss_sum += loss_value * m, rec_sum += loss.reconstruction * m, kl_sum += loss.kl * m;
+      cls_sum += loss.classification * m;
+    }
+    adam->step();
+    step_seconds += seconds_since(step_start);
+    samples_trained += n;
+    seen += n;
+    ++step;
+    progress.step = step;
+    progress.loss = loss_sum / double(seen), progress.reconstruction = rec_sum / double(seen);
+    progress.kl = kl_sum / double(seen), progress.classification = cls_sum / double(seen);
+    progress.samples_per_second = double(seen) / std::max(seconds_since(epoch_start), 1e-9);
+    if (on_progress) on_progress(progress);
+  }
+
+  // Validation at the end of an epoch; returns false when the stage should stop.
+  bool end_epoch() {
+    const Stage& stage = stages[stage_index];
+    const Validation v = validate(*model, validation(), stage, options.micro_batch_size);
+    report.history.push_back(EpochRecord{stage.name, epoch, progress.loss, progress.reconstruction, progress.kl,
+                                         progress.classification, v.auc, v.loss, seconds_since(epoch_start)});
+    progress.epoch_end = true;
+    progress.validation_auc = v.auc, progress.validation_loss = v.loss;
+    if (validation().size() == 0 || better(v, best, stage.stop_on_auc && options.stop_on_auc)) {
+      best = v;
+      best_weights = take_snapshot(*model);
+      report.best_epoch = epoch;
+      epochs_without_improvement = 0;
+    } else {
+      ++epochs_without_improvement;
+    }
+    if (on_progress) on_progress(progress);
+    return epoch < options.epochs && !(options.patience > 0 && epochs_without_improvement >= options.patience);
+  }
+
+  void end_stage() {
+    restore_snapshot(*model, best_weights);
+    stage_started = false;
+    ++stage_index;
+    if (stage_index == stages.size()) finish();
+  }
+
+  void finish() {
+    model->eval();
+    report.seconds = seconds_since(start_all);
+    report.samples_per_second = double(samples_trained) / std::max(step_seconds, 1e-9);
+    finished = true;
+  }
+
+  // One unit of work: a stage start + first step, a step, or an epoch end.
+  void work() {
+    if (!stage_started) start_stage();
+    if (step < steps) {
+      train_step();
+      return;
+    }
+    if (end_epoch()) start_epoch();
+    else end_stage();
+  }
+};
+
+Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
+         std::optional<TabularPreprocessor> preprocessing, ProgressCallback on_progress)
+    : state_(std::make_unique<State>(std::move(preset), std::move(model), std::move(split), std::move(preprocessing),
+                                     std::move(on_progress))) {
+  State& s = *state_;
+  const TrainingOptions& o = s.options;
+  E2EConvA3& model_ref = *s.model;
+  DatasetSplit& data = s.split;
+  FitReport& report = s.report;
+  report.train_rows = data.train.size(), report.validation_rows = data.validation.size();
+  report.test_rows = data.test.size();
+  if (s.preprocessing) report.dropped_columns = s.preprocessing->dropped_columns();
+  for (const Dataset* part : {&data.train, &data.validation, &data.test}) {
+    if (part->size() == 0) continue;
+    part->check();
+    model_ref.check_inputs(part->inputs);
+  }
+  CA3_CHECK(o.epochs >= 1, "training: epochs must be >= 1, got ", o.epochs);
+  CA3_CHECK(o.batch_size >= 1, "training: batch size must be >= 1, got ", o.batch_size);
+  CA3_CHECK(o.learning_rate > 0 && std::isfinite(o.learning_rate), "training: learning rate must be > 0");
+  CA3_CHECK(o.patience >= 0, "training: patience must be >= 0");
+  CA3_CHECK(data.train.count(0) > 0, "the training data has no normal samples: the target network learns from "
+            "normal samples");
+  if (data.train.count(1) == 0 && model_ref.variant() != Variant::reconstruction_only) {
+    // No labelled anomalies: A3's synthetic ones, in training and validation alike.
+    Rng rng(s.preset.seed() + 7);
+    const SyntheticAnomalies synthetic = s.preset.synthetic_anomalies();
+    const auto count = [&](const Dataset& d) { return int64_t(std::llround(synthetic.ratio * double(d.count(0)))); };
+    report.synthetic_anomalies = count(data.train);
+    data.train = with_synthetic_anomalies(data.train, count(data.train), rng, synthetic.mean, synthetic.sd);
+    if (data.validation.count(1) == 0)
+      data.validation = with_synthetic_anomalies(data.validation, count(data.validation), rng, synthetic.mean,
+                                                 synthetic.sd);
+  }
+  s.stages = stages_for(model_ref.variant());
+  for (const Stage& stage : s.stages)
+    CA3_CHECK(stage.normal_samples_only || data.train.count(1) > 0,
+              "training data has no anomalies: the alarm network needs some (label them, or use synthetic anomalies)");
+}
+
+Fit::Fit(Fit&&) noexcept = default;
+Fit& Fit::operator=(Fit&&) noexcept = default;
+Fit::~Fit() = default;
+
+bool Fit::advance(double seconds) {
+  CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
+  State& s = *state_;
+  const auto start = Clock::now();
+  do {
+    if (s.finished) return false;
+    try {
+      s.work();
+    } catch (...) {
+      s.finished = true;  // a failed fit is over
+      s.report.cancelled = true;
+      throw;
+    }
+  } while (seconds_since(start) < seconds);
+  return !s.finished;
+}
+
+void Fit::cancel() {
+  CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
+  State& s = *state_;
+  if (s.finished) return;
+  s.report.cancelled = true;
+  s.report.seconds = seconds_since(s.start_all);
+  s.finished = true;
+}
+
+bool Fit::finished() const { return !state_ || state_->finished; }
+
+FitOutcome Fit::conclude() {
+  CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
+  State& s = *state_;
+  CA3_CHECK(s.finished, "the fit has not finished: advance it until it returns false, or cancel it");
+  s.concluded = true;
+  FitOutcome outcome;
+  outcome.report = std::move(s.report);
+  if (outcome.report.cancelled) return outcome;
+  // Threshold on validation (training data when there is no validation split).
+  E2EConvA3& model = *s.model;
+  const DatasetSplit& split = s.split;
+  const Dataset& reference = split.validation.count(0) > 0 ? split.validation : split.train;
+  const std::vector<float> reference_scores = model.score(reference.inputs);
+  float threshold = 0;
+  if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)
+    threshold = threshold_best_f1(reference_scores, reference.labels);
+  else
+    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, s.preset.threshold_value());
+  if (split.validation.size() > 0)
+    outcome.report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);
+  if (split.test.size() > 0)
+    outcome.report.test = measure(model.score(split.test.inputs), split.test.labels, threshold);
+  outcome.preset = std::move(s.preset);
+  outcome.model = std::move(s.model);
+  outcome.preprocessing = std::move(s.preprocessing);
+  outcome.threshold = threshold;
+  return outcome;
+}
+
+}  // namespace ca3

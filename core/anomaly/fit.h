@@ -1,0 +1,117 @@
+// One fit of an E2E-ConvA3 model with the paper's protocol: the data already split (stratified
+// 8:1:1), synthetic anomalies added when none are labelled, Adam over mini-batches, early
+// stopping on the validation ROC-AUC (ties broken by the validation loss) with the best weights
+// restored, then the alarm threshold chosen on validation and the metrics measured on test.
+//
+// A fit is resumable: it owns its split, model, optimizer and a cursor (stage, epoch, step), and
+// advance() runs it for a while -- the command line in one go, the wasm module's worker in slices
+// of ~50 ms so it can take messages (a cancel) between them. It trains aside: the detector that
+// started it adopts the result only when the fit finished (Detector::finish_fit).
+//
+// The model's variant decides the stages (see stages_for):
+//   e2e        one stage, both networks, the full loss, all samples;
+//   a3         stage "target" on normal samples (reconstruction + KL), early stopping on the
+//              validation loss; then stage "alarm": target frozen (eval mode), alarm trained on
+//              the classification loss;
+//   reconstruction  stage "target" only; the score is the reconstruction error.
+//
+//   Fit fit(preset, std::move(model), split, std::nullopt, on_progress);
+//   while (fit.advance(0.1)) { /* take messages; maybe fit.cancel() */ }
+//   FitOutcome outcome = fit.conclude();   // threshold, validation and test metrics, the model
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/anomaly/data/tabular.h"
+#include "core/anomaly/dataset.h"
+#include "core/anomaly/metrics.h"
+#include "core/anomaly/model.h"
+#include "core/anomaly/preset.h"
+
+namespace ca3 {
+
+// Sent after every training step and at every epoch end.
+struct TrainProgress {
+  std::string stage;             // "e2e", "target" or "alarm"
+  int epoch = 0, epochs = 0;     // 1-based epoch of `epochs` (the maximum)
+  int64_t step = 0, steps = 0;   // 1-based step within the epoch of `steps`
+  bool epoch_end = false;        // true once per epoch, after validation
+  double loss = 0, reconstruction = 0, kl = 0, classification = 0;  // running means this epoch
+  double validation_auc = -1;    // at epoch ends; -1 when the validation set lacks a class
+  double validation_loss = 0;    // at epoch ends
+  double samples_per_second = 0; // this epoch so far
+};
+using ProgressCallback = std::function<void(const TrainProgress&)>;
+
+struct EpochRecord {
+  std::string stage;
+  int epoch = 0;
+  double loss = 0, reconstruction = 0, kl = 0, classification = 0;
+  double validation_auc = -1, validation_loss = 0;
+  double seconds = 0;
+};
+
+// What a fit did and measured.
+struct FitReport {
+  bool cancelled = false;            // the detector kept its previous model
+  int64_t train_rows = 0, validation_rows = 0, test_rows = 0;
+  int64_t synthetic_anomalies = 0;   // added to training (and validation) data
+  std::vector<EpochRecord> history;
+  int best_epoch = 0;                // of the last stage
+  double seconds = 0;
+  double samples_per_second = 0;     // training throughput over all steps
+  Metrics validation, test;          // at the chosen threshold
+  std::vector<std::string> dropped_columns;
+};
+
+// A finished fit's results, for the detector to adopt.
+struct FitOutcome {
+  FitReport report;
+  Preset preset;
+  std::unique_ptr<E2EConvA3> model;
+  std::optional<TabularPreprocessor> preprocessing;
+  float threshold = 0;
+};
+
+// One training stage: which network learns, from which samples, on which loss terms, and what
+// early stopping watches.
+struct Stage {
+  const char* name;
+  bool target_learns, alarm_learns;  // the other network is frozen (eval mode)
+  LossTerms terms;
+  bool normal_samples_only;          // the target alone learns from normal samples
+  bool stop_on_auc;                  // early stopping on the validation AUC (else the validation loss)
+  bool reconstruction_scores;        // that AUC is of the reconstruction error (else of the alarm)
+};
+std::vector<Stage> stages_for(Variant variant);
+
+class Fit {
+ public:
+  // Checks the data (shapes, labels, finite values, a normal sample) and throws ca3::Error
+  // naming the problem before any training.
+  Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
+      std::optional<TabularPreprocessor> preprocessing, ProgressCallback on_progress = {});
+  Fit(Fit&&) noexcept;
+  Fit& operator=(Fit&&) noexcept;
+  ~Fit();
+
+  // Trains for about `seconds` (at least one unit: a step or an epoch end). True while there
+  // is work left. Throws when training diverges; the fit is then over.
+  bool advance(double seconds);
+  // Stops now; conclude() then reports cancelled.
+  void cancel();
+  bool finished() const;
+  // After finished(): restores the best weights, picks the threshold on validation (training
+  // data when there is no validation split), measures validation and test. Once.
+  FitOutcome conclude();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ca3

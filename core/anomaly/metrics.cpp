@@ -1,0 +1,165 @@
+#include "core/anomaly/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+namespace {
+
+// Indices sorted by decreasing score; checks inputs and counts positives.
+std::vector<size_t> rank_by_score(const std::vector<float>& scores, const std::vector<int>& labels,
+                                  size_t& positives, const char* metric) {
+  CA3_CHECK(scores.size() == labels.size(), metric, ": ", scores.size(), " scores but ", labels.size(), " labels");
+  positives = 0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    CA3_CHECK(std::isfinite(scores[i]), metric, ": score ", i, " is not a finite number");
+    CA3_CHECK(labels[i] == 0 || labels[i] == 1, metric, ": label ", i, " is ", labels[i], " (expected 0 or 1)");
+    positives += size_t(labels[i]);
+  }
+  CA3_CHECK(positives > 0 && positives < scores.size(), metric,
+            ": needs both normal (0) and anomalous (1) samples; got ", positives, " anomalies among ", scores.size());
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  return order;
+}
+
+}  // namespace
+
+double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels) {
+  size_t positives = 0;
+  const auto order = rank_by_score(scores, labels, positives, "roc_auc");
+  const double negatives = double(scores.size() - positives);
+  // Walk groups of tied scores from the top: every positive above a group outranks each of
+  // the group's negatives (1 each); positives within the group tie with them (1/2 each).
+  double positives_above = 0, wins = 0;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    double group_positives = 0, group_negatives = 0;
+    while (j < order.size() && scores[order[j]] == scores[order[i]]) {
+      (labels[order[j]] ? group_positives : group_negatives) += 1;
+      ++j;
+    }
+    wins += group_negatives * (positives_above + 0.5 * group_positives);
+    positives_above += group_positives;
+    i = j;
+  }
+  return wins / (double(positives) * negatives);
+}
+
+double average_precision(const std::vector<float>& scores, const std::vector<int>& labels) {
+  size_t positives = 0;
+  const auto order = rank_by_score(scores, labels, positives, "average_precision");
+  double true_positives = 0, seen = 0, previous_recall = 0, ap = 0;
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    while (j < order.size() && scores[order[j]] == scores[order[i]]) {
+      true_positives += labels[order[j]];
+      seen += 1;
+      ++j;
+    }
+    const double recall = true_positives / double(positives);
+    ap += (recall - previous_recall) * (true_positives / seen);
+    previous_recall = recall;
+    i = j;
+  }
+  return ap;
+}
+
+double Confusion::true_positive_rate() const {
+  const int64_t p = true_positives + false_negatives;
+  return p > 0 ? double(true_positives) / double(p) : 0.0;
+}
+double Confusion::false_positive_rate() const {
+  const int64_t n = false_positives + true_negatives;
+  return n > 0 ? double(false_positives) / double(n) : 0.0;
+}
+double Confusion::precision() const {
+  const int64_t flagged = true_positives + false_positives;
+  return flagged > 0 ? double(true_positives) / double(flagged) : 1.0;
+}
+double Confusion::f1() const {
+  const double p = precision(), r = true_positive_rate();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+Confusion confusion(const std::vector<float>& scores, const std::vector<int>& labels, float threshold) {
+  CA3_CHECK(scores.size() == labels.size(), "confusion: ", scores.size(), " scores but ", labels.size(), " labels");
+  Confusion c;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const bool flagged = scores[i] >= threshold, anomaly = labels[i] == 1;
+    if (flagged && anomaly) ++c.true_positives;
+    else if (flagged) ++c.false_positives;
+    else if (anomaly) ++c.false_negatives;
+    else ++c.true_negatives;
+  }
+  return c;
+}
+
+float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate) {
+  CA3_CHECK(scores.size() == labels.size(), "threshold: ", scores.size(), " scores but ", labels.size(), " labels");
+  CA3_CHECK(rate >= 0 && rate <= 1, "threshold: false-positive rate must be in [0, 1], got ", rate);
+  std::vector<float> normal;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    CA3_CHECK(std::isfinite(scores[i]), "threshold: score ", i, " is not a finite number");
+    if (labels[i] == 0) normal.push_back(scores[i]);
+  }
+  CA3_CHECK(!normal.empty(), "threshold: needs normal samples to measure the false-positive rate");
+  std::sort(normal.begin(), normal.end(), std::greater<float>());
+  const size_t allowed = size_t(std::floor(rate * double(normal.size()) + 1e-9));
+  if (allowed >= normal.size()) return normal.back();
+  // Flag only scores above the (allowed+1)-th highest normal score; ties there stay unflagged.
+  return std::nextafter(normal[allowed], INFINITY);
+}
+
+float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels) {
+  size_t positives = 0;
+  const std::vector<size_t> order = rank_by_score(scores, labels, positives, "threshold");
+  // Walk down the ranking; at the end of each run of tied scores, everything so far is flagged.
+  double best_f1 = -1;
+  float best = scores[order[0]];
+  size_t true_positives = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    true_positives += size_t(labels[order[k]]);
+    if (k + 1 < order.size() && scores[order[k + 1]] == scores[order[k]]) continue;
+    const double precision = double(true_positives) / double(k + 1);
+    const double recall = double(true_positives) / double(positives);
+    const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+    if (f1 > best_f1) best_f1 = f1, best = scores[order[k]];
+  }
+  return best;
+}
+
+RocCurve roc_curve(const std::vector<float>& scores, const std::vector<int>& labels) {
+  size_t positives = 0;
+  const std::vector<size_t> order = rank_by_score(scores, labels, positives, "roc_curve");
+  RocCurve c;
+  c.anomalies = int64_t(positives), c.normal = int64_t(scores.size() - positives);
+  c.thresholds.push_back(INFINITY), c.true_positives.push_back(0), c.false_positives.push_back(0);
+  int64_t tp = 0, fp = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    (labels[order[k]] ? tp : fp) += 1;
+    if (k + 1 < order.size() && scores[order[k + 1]] == scores[order[k]]) continue;
+    c.thresholds.push_back(scores[order[k]]), c.true_positives.push_back(tp), c.false_positives.push_back(fp);
+  }
+  return c;
+}
+
+Metrics measure(const std::vector<float>& scores, const std::vector<int>& labels, float threshold, bool with_roc) {
+  Metrics m;
+  m.threshold = threshold;
+  m.confusion = confusion(scores, labels, threshold);
+  for (int y : labels) (y ? m.anomalies : m.normal) += 1;
+  if (m.normal > 0 && m.anomalies > 0) {
+    m.roc_auc = roc_auc(scores, labels);
+    m.average_precision = average_precision(scores, labels);
+    if (with_roc) m.roc = roc_curve(scores, labels);
+  }
+  return m;
+}
+
+}  // namespace ca3

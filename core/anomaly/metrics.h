@@ -1,0 +1,60 @@
+// Ranking metrics for anomaly scores (higher score = more anomalous; label 1 = anomaly).
+//
+//   double auc = roc_auc(scores, labels);          // ties count one half
+//   double ap  = average_precision(scores, labels); // as scikit-learn's average_precision_score
+//   float t = threshold_at_false_positive_rate(validation_scores, validation_labels, 0.05);
+//   Confusion c = confusion(test_scores, test_labels, t);  // flagged = score >= t
+//   Metrics m = measure(test_scores, test_labels, t, /*with_roc=*/true);  // all of it
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ca3 {
+
+// Area under the ROC curve: the probability that a random anomaly scores above a random
+// normal sample, ties counted as 1/2 (the Mann-Whitney U statistic). Throws when a class is
+// missing or a score is not finite.
+double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels);
+
+// Sum over distinct thresholds of (recall_k - recall_{k-1}) * precision_k.
+double average_precision(const std::vector<float>& scores, const std::vector<int>& labels);
+
+// A sample is flagged as an anomaly when its score >= threshold.
+struct Confusion {
+  int64_t true_positives = 0, false_positives = 0, true_negatives = 0, false_negatives = 0;
+  double true_positive_rate() const;   // recall; 0 without anomalies
+  double false_positive_rate() const;  // 0 without normal samples
+  double precision() const;            // 1 when nothing is flagged
+  double f1() const;
+};
+Confusion confusion(const std::vector<float>& scores, const std::vector<int>& labels, float threshold);
+
+// The lowest threshold whose false-positive rate on these (normal) samples is <= `rate`.
+// Needs at least one normal sample; anomalies are ignored.
+float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate);
+// The threshold (one of the scores) with the highest F1; needs both classes.
+float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels);
+
+// The ROC curve: one point per distinct score, from the highest down, each with the counts of
+// flagging every sample scoring >= that threshold. The first point (threshold +inf) flags nothing.
+struct RocCurve {
+  std::vector<float> thresholds;
+  std::vector<int64_t> true_positives, false_positives;  // flagged anomalies / flagged normal samples
+  int64_t anomalies = 0, normal = 0;
+};
+RocCurve roc_curve(const std::vector<float>& scores, const std::vector<int>& labels);
+
+// Everything measured of scores against labels: counts, ranking metrics (when both classes are
+// present), the confusion matrix at `threshold`, and optionally the ROC curve.
+struct Metrics {
+  int64_t normal = 0, anomalies = 0;
+  double roc_auc = -1, average_precision = -1;  // -1 when a class is missing
+  float threshold = 0;
+  Confusion confusion;                          // at the threshold
+  std::optional<RocCurve> roc;
+};
+Metrics measure(const std::vector<float>& scores, const std::vector<int>& labels, float threshold, bool with_roc = false);
+
+}  // namespace ca3

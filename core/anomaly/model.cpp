@@ -1,0 +1,425 @@
+#include "core/anomaly/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+
+#include "core/engine/error.h"
+#include "core/engine/ops/ops.h"
+
+namespace ca3 {
+
+std::string to_string(Variant variant) {
+  switch (variant) {
+    case Variant::end_to_end: return "e2e";
+    case Variant::two_stage: return "a3";
+    case Variant::reconstruction_only: return "reconstruction";
+  }
+  return "?";
+}
+
+Variant variant_from_string(const std::string& name) {
+  if (name == "e2e") return Variant::end_to_end;
+  if (name == "a3") return Variant::two_stage;
+  if (name == "reconstruction") return Variant::reconstruction_only;
+  throw Error("unknown variant '" + name + "' (expected e2e, a3 or reconstruction)");
+}
+
+ModelConfig ModelConfig::image(int64_t height, int64_t width, int64_t channels) {
+  ModelConfig c;
+  c.sample_shape = {height, width, channels};
+  return c;
+}
+
+ModelConfig ModelConfig::rows(int64_t features) {
+  ModelConfig c;
+  c.sample_shape = {features};
+  c.encoder_channels = {32, 64};
+  c.alarm_channels = {96, 192};
+  return c;
+}
+
+void ModelConfig::validate() const {
+  const char* what = is_image() ? "image model" : "tabular model";
+  CA3_CHECK(sample_shape.size() == 3 || sample_shape.size() == 1, "a model takes images {height, width, channels} "
+            "or rows {features}, got ", shape_to_string(sample_shape));
+  CA3_CHECK(!encoder_channels.empty() && encoder_channels.size() <= 4, what, ": 1 to 4 encoder stages");
+  for (int64_t c : encoder_channels) CA3_CHECK(c > 0, what, ": encoder channel counts must be positive");
+  for (int64_t c : alarm_channels) CA3_CHECK(c > 0, what, ": alarm channel counts must be positive");
+  Shape spatial;
+  if (is_image()) {
+    const int64_t height = sample_shape[0], width = sample_shape[1], channels = sample_shape[2];
+    CA3_CHECK(height >= 8 && width >= 8, "image model: images must be at least 8x8, got ", height, "x", width);
+    CA3_CHECK(channels >= 1 && channels <= 16, "image model: 1 to 16 channels, got ", channels);
+    spatial = {height, width};
+  } else {
+    CA3_CHECK(sample_shape[0] >= 1, "tabular model: at least one feature column is needed");
+    CA3_CHECK(soft_order_channels >= 1 && soft_order_length >= 2, "tabular model: soft-ordering needs k >= 1 "
+              "channels and length L >= 2");
+    spatial = {soft_order_length};
+  }
+  for (size_t i = 0; i < encoder_channels.size(); ++i)
+    for (int64_t& s : spatial) s /= 2;
+  for (int64_t s : spatial)
+    CA3_CHECK(s >= 1, what, ": ", encoder_channels.size(), " encoder stages halve ", is_image() ? "the image" : "the "
+              "soft-ordering length", " to nothing");
+  CA3_CHECK(gamma >= 0.f && std::isfinite(gamma), "gamma must be a finite value >= 0, got ", gamma);
+  CA3_CHECK(beta >= 0.f && std::isfinite(beta), "beta must be a finite value >= 0, got ", beta);
+}
+
+namespace {
+
+// The rank-generic trunk: 2-D layers and ops on [N, H, W, C], 1-D ones on [N, L, C]; `spatial`
+// is {H, W} or {L}.
+std::shared_ptr<Module> make_conv(size_t spatial_rank, int64_t in, int64_t out, int64_t kernel, int64_t pad, Rng& rng) {
+  if (spatial_rank == 2) return std::make_shared<Conv2d>(in, out, kernel, 1, pad, rng);
+  return std::make_shared<Conv1d>(in, out, kernel, 1, pad, rng);
+}
+
+// A transposed conv (kernel 3, stride 2) from spatial size `from` to `to` (each 2*from or
+// 2*from + 1): out = (in - 1) * 2 - 2 * pad + 3 + output_padding, so pad = output_padding = 1
+// doubles and 0 / 0 gives 2 * in + 1.
+std::shared_ptr<Module> make_upsampling(int64_t in, int64_t out, const Shape& from, const Shape& to, Rng& rng) {
+  auto pad_for = [](int64_t a, int64_t b) {
+    CA3_ASSERT(b == 2 * a || b == 2 * a + 1);
+    return b == 2 * a ? int64_t(1) : int64_t(0);
+  };
+  if (from.size() == 1) {
+    const int64_t pad = pad_for(from[0], to[0]);
+    return std::make_shared<ConvTranspose1d>(in, out, 3, 2, pad, pad, rng);
+  }
+  auto deconv = std::make_shared<ConvTranspose2d>(in, out, 3, 2, 1, 1, rng);
+  Conv2dOptions& o = deconv->options;
+  o.stride_height = o.stride_width = 2;
+  o.pad_height = o.output_padding_height = pad_for(from[0], to[0]);
+  o.pad_width = o.output_padding_width = pad_for(from[1], to[1]);
+  return deconv;
+}
+
+std::shared_ptr<Module> make_output_deconv(size_t spatial_rank, int64_t in, int64_t out, Rng& rng) {
+  if (spatial_rank == 2) return std::make_shared<ConvTranspose2d>(in, out, 3, 1, 1, 0, rng);
+  return std::make_shared<ConvTranspose1d>(in, out, 3, 1, 1, 0, rng);
+}
+
+Var halve(const Var& x) { return x.rank() == 4 ? max_pool2d(x, 2) : max_pool1d(x, 2); }
+
+Shape spatial_size(const Var& x) {
+  return x.rank() == 4 ? Shape{x.dim(1), x.dim(2)} : Shape{x.dim(1)};
+}
+
+Var pool_to(const Var& x, const Shape& size, PoolKind kind) {
+  if (spatial_size(x) == size) return x;
+  if (x.rank() == 4)
+    return kind == PoolKind::max ? adaptive_max_pool2d(x, size[0], size[1]) : adaptive_avg_pool2d(x, size[0], size[1]);
+  return kind == PoolKind::max ? adaptive_max_pool1d(x, size[0]) : adaptive_avg_pool1d(x, size[0]);
+}
+
+}  // namespace
+
+// ---- the target --------------------------------------------------------------------------------
+
+Target::Target(const ModelConfig& config, Rng& rng) : config_(config) {
+  const auto& enc = config_.encoder_channels;
+  const size_t stages = enc.size();
+  Shape size;
+  int64_t in_channels;
+  if (config_.is_image()) {
+    size = {config_.sample_shape[0], config_.sample_shape[1]};
+    in_channels = config_.sample_shape[2];
+  } else {
+    const int64_t k = config_.soft_order_channels, length = config_.soft_order_length;
+    soft_order_ = register_module("soft_order", std::make_shared<Linear>(config_.sample_shape[0], k * length, rng, false));
+    soft_order_norm_ = register_module("soft_order_norm", std::make_shared<BatchNorm>(k));
+    size = {length};
+    in_channels = k;
+  }
+  const size_t rank = size.size();
+  std::vector<Shape> sizes = {size};  // the input size of each stage, then the last output's
+  for (size_t i = 0; i < stages; ++i) {
+    encoder_convs_.push_back(register_module("encoder" + std::to_string(i) + "_conv",
+                                             make_conv(rank, in_channels, enc[i], 3, 1, rng)));
+    encoder_norms_.push_back(register_module("encoder" + std::to_string(i) + "_norm", std::make_shared<BatchNorm>(enc[i])));
+    activation_sizes_.push_back(sizes.back());
+    Shape half = sizes.back();
+    for (int64_t& s : half) s /= 2;
+    sizes.push_back(half);
+    in_channels = enc[i];
+  }
+  if (config_.variational) {
+    latent_mu_ = register_module("latent_mu", make_conv(rank, enc.back(), enc.back(), 1, 0, rng));
+    latent_log_variance_ = register_module("latent_log_variance", make_conv(rank, enc.back(), enc.back(), 1, 0, rng));
+  }
+  // Decoder stage j upsamples to the input size of encoder stage L-1-j.
+  for (size_t j = 0; j < stages; ++j) {
+    const int64_t from = j == 0 ? enc[stages - 1] : enc[stages - j];
+    const int64_t to = enc[stages - 1 - j];
+    decoder_deconvs_.push_back(register_module("decoder" + std::to_string(j) + "_deconv",
+                                               make_upsampling(from, to, sizes[stages - j], sizes[stages - 1 - j], rng)));
+    decoder_norms_.push_back(register_module("decoder" + std::to_string(j) + "_norm", std::make_shared<BatchNorm>(to)));
+  }
+  const int64_t out_channels = config_.is_image() ? config_.sample_shape[2] : config_.soft_order_channels;
+  output_deconv_ = register_module("output_deconv", make_output_deconv(rank, enc[0], out_channels, rng));
+  if (!config_.is_image()) {
+    const int64_t k = config_.soft_order_channels, length = config_.soft_order_length;
+    output_linear_ = register_module("output_linear", std::make_shared<Linear>(k * length, config_.sample_shape[0], rng,
+                                                                               true, Init::xavier_uniform));
+  }
+}
+
+Var Target::forward(const Var& input) {
+  Rng unused(0);
+  return run(input, false, true, unused).reconstruction;
+}
+
+ModelForward Target::run(const Var& input, bool sample, bool reconstruct, Rng& noise) {
+  ModelForward out;
+  Var x = input;
+  const int64_t k = config_.soft_order_channels, length = config_.soft_order_length;
+  if (soft_order_) x = soft_order_norm_->forward(reshape(elu(soft_order_->forward(x)), {-1, length, k}));  // [N, L, k]
+  for (size_t i = 0; i < encoder_convs_.size(); ++i) {
+    Var activation = relu(encoder_convs_[i]->forward(x));  // [N, h_i, w_i, c_i] or [N, l_i, c_i]
+    out.activations.push_back(activation);
+    x = encoder_norms_[i]->forward(halve(activation));
+  }
+  if (!reconstruct) return out;
+  Var z = x;
+  if (config_.variational) {
+    out.mu = latent_mu_->forward(x);
+    out.log_variance = latent_log_variance_->forward(x);
+    if (sample) z = add(out.mu, mul(ca3::exp(scale(out.log_variance, 0.5f)), Var(Tensor::normal(out.mu.shape(), 0.f, 1.f, noise))));
+    else z = out.mu;
+  }
+  Var y = z;
+  for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
+  y = output_deconv_->forward(y);  // [N, H, W, C] or [N, L, k]
+  out.reconstruction = output_linear_ ? output_linear_->forward(reshape(y, {-1, length * k}))  // [N, d]
+                                      : sigmoid(y);
+  return out;
+}
+
+// ---- the alarm ---------------------------------------------------------------------------------
+
+Alarm::Alarm(const ModelConfig& config, const std::vector<Shape>& activation_sizes, Rng& rng)
+    : pooling_(config.alarm_input_pooling) {
+  int64_t in = 0;
+  for (int64_t c : config.encoder_channels) in += c;
+  Shape size = activation_sizes.back();  // the smallest
+  for (size_t i = 0; i < config.alarm_channels.size(); ++i) {
+    convs_.push_back(register_module("conv" + std::to_string(i), make_conv(size.size(), in, config.alarm_channels[i], 3, 1, rng)));
+    const bool pool = std::all_of(size.begin(), size.end(), [](int64_t s) { return s >= 2; });
+    pools_.push_back(pool);
+    if (pool)
+      for (int64_t& s : size) s /= 2;
+    in = config.alarm_channels[i];
+  }
+  int64_t flat = in;
+  for (int64_t s : size) flat *= s;
+  output_ = register_module("output", std::make_shared<Linear>(flat, 1, rng, true, Init::xavier_uniform));
+}
+
+Var Alarm::stack(const std::vector<Var>& activations) const {
+  const Shape smallest = spatial_size(activations.back());
+  std::vector<Var> pooled;
+  for (const Var& a : activations) pooled.push_back(pool_to(a, smallest, pooling_));
+  return concat_channels(pooled);  // [N, h_L, w_L, sum c_i] or [N, l_L, sum c_i]
+}
+
+Var Alarm::forward(const Var& stack) {
+  Var h = stack;
+  for (size_t i = 0; i < convs_.size(); ++i) {
+    h = relu(convs_[i]->forward(h));
+    if (pools_[i]) h = halve(h);
+  }
+  return output_->forward(flatten(h));  // [N, 1]
+}
+
+// ---- the model ---------------------------------------------------------------------------------
+
+E2EConvA3::E2EConvA3(ModelConfig config) : config_(std::move(config)), noise_rng_(config_.seed + 1) {
+  config_.validate();
+  Rng rng(config_.seed);
+  target_ = register_module("target", std::make_shared<Target>(config_, rng));
+  alarm_ = register_module("alarm", std::make_shared<Alarm>(config_, target_->activation_sizes(), rng));
+}
+
+ModelForward E2EConvA3::run(const Var& inputs, bool sample, bool reconstruct) {
+  ModelForward f = target_->run(inputs, sample, reconstruct, noise_rng_);
+  f.alarm_input = alarm_->stack(f.activations);
+  f.logits = alarm_->forward(f.alarm_input);
+  return f;
+}
+
+void E2EConvA3::check_inputs(const Tensor& inputs, bool values) const {
+  const Shape expected = sample_shape();
+  bool ok = inputs.rank() == int64_t(expected.size()) + 1;
+  for (size_t i = 0; ok && i < expected.size(); ++i) ok = inputs.dim(int(i) + 1) == expected[i];
+  if (!ok) {
+    std::string wanted = "[N";
+    for (int64_t d : expected) wanted += ", " + std::to_string(d);
+    throw Error("the model expects inputs " + wanted + "], got " + shape_to_string(inputs.shape()));
+  }
+  if (!values) return;
+  const float* p = inputs.data();
+  const int64_t per_sample = inputs.numel() / std::max<int64_t>(inputs.dim(0), 1);
+  for (int64_t i = 0; i < inputs.numel(); ++i)
+    CA3_CHECK(std::isfinite(p[i]), "sample ", i / per_sample, ", value ", i % per_sample, " is not a finite number");
+}
+
+LossParts E2EConvA3::loss(const Tensor& inputs, const std::vector<int>& labels, LossTerms terms) {
+  check_inputs(inputs, false);
+  CA3_ASSERT(terms.target || terms.alarm);
+  const int64_t n = inputs.dim(0);
+  CA3_CHECK(n > 0, "empty batch");
+  CA3_CHECK(int64_t(labels.size()) == n, labels.size(), " labels for ", n, " samples");
+  Tensor targets({n}), normal_mask({n});
+  for (int64_t i = 0; i < n; ++i) {
+    CA3_CHECK(labels[size_t(i)] == 0 || labels[size_t(i)] == 1, "label ", i, " is ", labels[size_t(i)],
+              " (expected 0 = normal or 1 = anomaly)");
+    targets.mutable_data()[i] = float(labels[size_t(i)]);
+    normal_mask.mutable_data()[i] = 1.f - float(labels[size_t(i)]);
+  }
+  Var x(inputs);
+  ModelForward f = run(x, is_training() && terms.target);
+  const Var mse = mse_per_sample(f.reconstruction, x);  // [N]
+  Var per_sample = mse;
+  Var kl;
+  if (config_.variational) {
+    // KL per latent element, so that beta weighs it like the per-element MSE.
+    kl = scale(gaussian_kl(f.mu, f.log_variance), 1.f / float(f.mu.numel() / n));
+    per_sample = add(per_sample, scale(kl, config_.beta));
+  }
+  Var bce = bce_with_logits(f.logits, targets);
+  Var total;
+  if (terms.target) total = mul(per_sample, Var(normal_mask));
+  if (terms.alarm) total = total.defined() ? add(total, scale(bce, config_.gamma)) : bce;
+  LossParts result;
+  result.total = mean(total);
+  double normals = 0, mse_sum = 0, kl_sum = 0, bce_sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    bce_sum += bce.value().at(i);
+    if (labels[size_t(i)] == 0) {
+      normals += 1;
+      mse_sum += mse.value().at(i);
+      if (kl.defined()) kl_sum += kl.value().at(i);
+    }
+  }
+  result.reconstruction = normals > 0 ? mse_sum / normals : 0.0;
+  result.kl = normals > 0 ? kl_sum / normals : 0.0;
+  result.classification = bce_sum / double(n);
+  return result;
+}
+
+std::vector<float> E2EConvA3::inference(const Tensor& inputs, int64_t batch_size,
+                                        const std::function<std::vector<float>(const Tensor&)>& per_batch,
+                                        bool gradients) {
+  check_inputs(inputs);
+  CA3_CHECK(batch_size > 0, "batch size must be positive");
+  std::optional<NoGradGuard> no_grad;
+  if (!gradients) no_grad.emplace();
+  // Eval mode for the duration, restored even when a batch throws.
+  struct EvalMode {
+    E2EConvA3& model;
+    bool target_training, alarm_training;
+    explicit EvalMode(E2EConvA3& m)
+        : model(m), target_training(m.target().is_training()), alarm_training(m.alarm().is_training()) {
+      model.eval();
+    }
+    ~EvalMode() { model.set_modes(target_training, alarm_training); }
+  } eval_mode(*this);
+  std::vector<float> out;
+  const int64_t n = inputs.dim(0), per_sample = inputs.numel() / std::max<int64_t>(n, 1);
+  for (int64_t start = 0; start < n; start += batch_size) {
+    const int64_t count = std::min(batch_size, n - start);
+    Shape shape = inputs.shape();
+    shape[0] = count;
+    Tensor batch(shape);
+    std::memcpy(batch.mutable_data(), inputs.data() + start * per_sample, size_t(count * per_sample) * sizeof(float));
+    const std::vector<float> part = per_batch(batch);
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+std::vector<float> E2EConvA3::alarm_probability(const Tensor& inputs, int64_t batch_size) {
+  return inference(inputs, batch_size, [&](const Tensor& batch) {
+    const Tensor logits = run(Var(batch), false, false).logits.value();
+    std::vector<float> p(size_t(logits.numel()));
+    for (size_t i = 0; i < p.size(); ++i) {
+      const float z = logits.at(int64_t(i));
+      p[i] = z >= 0 ? 1.f / (1.f + std::exp(-z)) : std::exp(z) / (1.f + std::exp(z));
+    }
+    return p;
+  });
+}
+
+std::vector<float> E2EConvA3::reconstruction_error(const Tensor& inputs, int64_t batch_size) {
+  return inference(inputs, batch_size, [&](const Tensor& batch) {
+    Var x(batch);
+    return mse_per_sample(run(x, false).reconstruction, x).value().to_vector();
+  });
+}
+
+namespace {
+Tensor tensor_from(std::vector<float> values, Shape shape) {
+  Tensor t(std::move(shape));
+  CA3_ASSERT(int64_t(values.size()) == t.numel());
+  std::copy(values.begin(), values.end(), t.mutable_data());
+  return t;
+}
+}  // namespace
+
+Tensor E2EConvA3::reconstruct(const Tensor& inputs, int64_t batch_size) {
+  std::vector<float> values = inference(inputs, batch_size, [&](const Tensor& batch) {
+    return run(Var(batch), false).reconstruction.value().to_vector();
+  });
+  return tensor_from(std::move(values), inputs.shape());
+}
+
+E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch_size) {
+  AlarmInput out;
+  Shape stack_shape;
+  std::vector<float> values = inference(inputs, batch_size, [&](const Tensor& batch) {
+    const ModelForward f = run(Var(batch), false, false);
+    if (stack_shape.empty()) {
+      stack_shape = f.alarm_input.shape();
+      for (const Var& a : f.activations) out.layer_channels.push_back(a.shape().back());
+    }
+    return f.alarm_input.value().to_vector();
+  });
+  stack_shape[0] = inputs.dim(0);
+  out.stack = tensor_from(std::move(values), stack_shape);
+  return out;
+}
+
+Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
+  const bool reconstruction = config_.variant == Variant::reconstruction_only;
+  std::vector<float> values = inference(
+      inputs, batch_size,
+      [&](const Tensor& batch) {
+        Var x(batch, true);
+        const ModelForward f = run(x, false, reconstruction);
+        // The score of each sample depends on that sample only (eval mode), so the gradient of the
+        // batch's summed score holds each sample's own gradient.
+        sum(reconstruction ? mse_per_sample(f.reconstruction, x) : sigmoid(f.logits)).backward();
+        std::vector<float> attribution = x.grad().to_vector();
+        for (size_t i = 0; i < attribution.size(); ++i) attribution[i] *= batch.data()[i];
+        zero_grad();
+        return attribution;
+      },
+      true);
+  return tensor_from(std::move(values), inputs.shape());
+}
+
+std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {
+  return config_.variant == Variant::reconstruction_only ? reconstruction_error(inputs, batch_size)
+                                                         : alarm_probability(inputs, batch_size);
+}
+
+void E2EConvA3::set_modes(bool target_training, bool alarm_training) {
+  Module::train(target_training || alarm_training);
+  target_->train(target_training);
+  alarm_->train(alarm_training);
+}
+
+}  // namespace ca3

@@ -1,0 +1,188 @@
+// E2E-ConvA3 (Kozłowski et al.; after A3, Sperl et al., ECML PKDD 2020): a target network -- a
+// convolutional, optionally variational, autoencoder -- and an alarm network that reads the
+// target's encoder activations, each pooled to the smallest size among them and stacked along
+// channels. One model for images and table rows: the trunk is rank-generic (the same stages on
+// [N, H, W, C] images and on [N, L, C] signals), and rows enter and leave it through "soft-ordering".
+//
+// Target (child module "target"):
+//   front   rows only: linear d -> k*L (no bias) + ELU, reshaped to [L, k], batch-norm
+//           ("soft-ordering", the authors' tabular model); images enter as [H, W, C]
+//   encoder stages [conv 3 -> ReLU -> max-pool 2 -> batch-norm]; their conv outputs (after the
+//           ReLU) are what the alarm reads
+//   latent  VAE only: 1x1 convs give mu and log-variance; z = mu + exp(log_var / 2) * noise
+//   decoder stages [transposed conv 3, stride 2 -> ReLU -> batch-norm] back to each encoder size,
+//           then a transposed conv 3 to C channels (images, then a sigmoid) or k channels (rows,
+//           then flatten and a linear layer back to d features, no activation)
+// Alarm (child module "alarm"): [conv 3 -> ReLU -> max-pool 2 (while every spatial size >= 2)]
+//   stages over the pooled, stacked activations, then a linear layer to one logit.
+//
+// Loss (per batch; paper, eq. for L_E2E): mean over samples of
+//     (1 - y) * [ MSE(x, x_hat) + beta * KL ]  +  gamma * BCE(y, alarm logit)
+// i.e. the reconstruction term is masked *per sample* for anomalies (y = 1), so the target only
+// learns to reconstruct normal data while the classification gradient still flows into the
+// encoder. (The authors' released code sums the squared error over the batch before masking,
+// which makes the mask a no-op; this is the paper's definition.)
+//
+//   E2EConvA3 model(ModelConfig::image(28, 28, 1));          // or ModelConfig::rows(34)
+//   LossParts loss = model.loss(inputs, labels);              // labels 0 normal, 1 anomaly
+//   loss.total.backward();
+//   std::vector<float> scores = model.score(inputs);          // higher = more anomalous
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine/nn/layers.h"
+
+namespace ca3 {
+
+// How a model is trained and what its score is.
+enum class Variant {
+  end_to_end,           // E2E-ConvA3: target and alarm trained together; score = alarm probability
+  two_stage,            // A3: target trained on normal samples and frozen, then the alarm
+  reconstruction_only,  // target only, trained on normal samples; score = reconstruction error
+};
+std::string to_string(Variant variant);
+Variant variant_from_string(const std::string& name);  // throws on an unknown name
+
+struct ModelConfig {
+  // One sample: {height, width, channels} (an image) or {features} (a table row).
+  Shape sample_shape;
+  // Rows only: soft-ordering to k channels of length L.
+  int64_t soft_order_channels = 16, soft_order_length = 16;
+  std::vector<int64_t> encoder_channels = {64, 128};  // each stage halves every spatial size
+  std::vector<int64_t> alarm_channels = {64, 128};
+  bool variational = true;                       // VAE target (paper) or plain AE (authors' code)
+  PoolKind alarm_input_pooling = PoolKind::max;  // how activations are pooled to one size
+  float gamma = 10.f;                            // weight of the classification loss
+  float beta = 1.f;                              // weight of the KL term (VAE only)
+  Variant variant = Variant::end_to_end;
+  uint64_t seed = 0;                             // weight initialisation and VAE noise
+
+  static ModelConfig image(int64_t height, int64_t width, int64_t channels);
+  static ModelConfig rows(int64_t features);  // with the authors' tabular layer sizes
+  bool is_image() const { return sample_shape.size() == 3; }
+  void validate() const;  // throws naming the problem
+};
+
+struct ModelForward {
+  Var reconstruction;            // same shape as the input (undefined when not reconstructing)
+  Var mu, log_variance;          // VAE latent statistics (undefined for a plain AE)
+  std::vector<Var> activations;  // the encoder's conv outputs, what the alarm reads
+  Var alarm_input;               // pooled + stacked activations: [N, h, w, C] or [N, l, C]
+  Var logits;                    // [N, 1]
+};
+
+struct LossParts {
+  Var total;                  // [1]
+  double reconstruction = 0;  // mean MSE over normal samples
+  double kl = 0;              // mean KL (per latent element) over normal samples
+  double classification = 0;  // mean BCE
+};
+
+// Which terms loss() includes: the target's (reconstruction + KL, normal samples only) and/or
+// the alarm's (gamma * BCE). Two-stage training uses one, then the other.
+struct LossTerms {
+  bool target = true;
+  bool alarm = true;
+};
+
+// The autoencoder.
+class Target : public Module {
+ public:
+  Target(const ModelConfig& config, Rng& rng);
+  Var forward(const Var& input) override;  // the reconstruction with z = mu (no sampling)
+  // The encoder always; the latent and the decoder when `reconstruct` (sampling z when `sample`).
+  ModelForward run(const Var& input, bool sample, bool reconstruct, Rng& noise);
+  // The spatial shape ({h, w}, or {l} for rows) of each encoder stage's conv output.
+  const std::vector<Shape>& activation_sizes() const { return activation_sizes_; }
+
+ private:
+  ModelConfig config_;
+  std::shared_ptr<Linear> soft_order_;        // rows only
+  std::shared_ptr<BatchNorm> soft_order_norm_;
+  std::vector<std::shared_ptr<Module>> encoder_convs_;
+  std::vector<std::shared_ptr<BatchNorm>> encoder_norms_;
+  std::shared_ptr<Module> latent_mu_, latent_log_variance_;  // 1x1 convs (VAE)
+  std::vector<std::shared_ptr<Module>> decoder_deconvs_;
+  std::vector<std::shared_ptr<BatchNorm>> decoder_norms_;
+  std::shared_ptr<Module> output_deconv_;
+  std::shared_ptr<Linear> output_linear_;     // rows only
+  std::vector<Shape> activation_sizes_;
+};
+
+// The CNN over the target's pooled, stacked activations.
+class Alarm : public Module {
+ public:
+  Alarm(const ModelConfig& config, const std::vector<Shape>& activation_sizes, Rng& rng);
+  Var forward(const Var& stack) override;   // [N, h, w, C] or [N, l, C] -> logits [N, 1]
+  Var stack(const std::vector<Var>& activations) const;  // pooled to the smallest size, concatenated
+
+ private:
+  PoolKind pooling_;
+  std::vector<std::shared_ptr<Module>> convs_;
+  std::vector<bool> pools_;
+  std::shared_ptr<Linear> output_;
+};
+
+class E2EConvA3 : public Module {
+ public:
+  explicit E2EConvA3(ModelConfig config);
+  const ModelConfig& config() const { return config_; }
+  Variant variant() const { return config_.variant; }
+  Shape sample_shape() const { return config_.sample_shape; }
+  Target& target() { return *target_; }
+  Alarm& alarm() { return *alarm_; }
+
+  // Runs target and alarm. `sample` draws the VAE's latent noise (training); otherwise the mean.
+  // Without `reconstruct` the decoder is skipped (reconstruction, mu, log_variance undefined):
+  // the alarm's score needs only the encoder.
+  ModelForward run(const Var& inputs, bool sample, bool reconstruct = true);
+  Var forward(const Var& inputs) override { return run(inputs, is_training(), true).logits; }
+
+  // Loss of a batch [N, sample_shape...]; labels 0 normal, 1 anomaly. Checks shapes, not values
+  // (check_inputs once per data set).
+  LossParts loss(const Tensor& inputs, const std::vector<int>& labels, LossTerms terms = {});
+
+  // The model's anomaly score per sample (the variant's: alarm probability or reconstruction
+  // error), in eval mode, without gradients. Higher = more anomalous.
+  std::vector<float> score(const Tensor& inputs, int64_t batch_size = 64);
+  std::vector<float> alarm_probability(const Tensor& inputs, int64_t batch_size = 64);
+  std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
+
+  // What the page shows about *why* (eval mode, no sampling):
+  // the target's reconstruction, same shape as `inputs`;
+  Tensor reconstruct(const Tensor& inputs, int64_t batch_size = 64);
+  // the alarm network's input -- the encoder activations pooled to one size and stacked:
+  // [N, h, w, C] (images) or [N, l, C] (rows), with the channels each encoder layer contributes;
+  struct AlarmInput {
+    Tensor stack;
+    std::vector<int64_t> layer_channels;
+  };
+  AlarmInput alarm_input(const Tensor& inputs, int64_t batch_size = 64);
+  // attribution of the score to each input element: d score / d input x input (gradient x input).
+  Tensor explain(const Tensor& inputs, int64_t batch_size = 64);
+
+  // Train/eval mode per network: a frozen target runs in eval mode (batch-norm statistics fixed).
+  void set_modes(bool target_training, bool alarm_training);
+
+  // Throws a message naming the problem unless `inputs` is [N, sample_shape...] (and, with
+  // `values`, every value finite).
+  void check_inputs(const Tensor& inputs, bool values = true) const;
+
+ private:
+  // Runs `per_batch` over batches of `inputs` in eval mode (without recording gradients unless
+  // `gradients`), concatenating the results.
+  std::vector<float> inference(const Tensor& inputs, int64_t batch_size,
+                               const std::function<std::vector<float>(const Tensor&)>& per_batch,
+                               bool gradients = false);
+
+  ModelConfig config_;
+  Rng noise_rng_;
+  std::shared_ptr<Target> target_;
+  std::shared_ptr<Alarm> alarm_;
+};
+
+}  // namespace ca3

@@ -1,0 +1,192 @@
+#include "core/anomaly/preset.h"
+
+#include <cmath>
+
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+nlohmann::json Preset::defaults(ModelKind kind) {
+  nlohmann::json j = {
+      {"name", kind == ModelKind::image ? "image" : "tabular"},
+      {"kind", kind == ModelKind::image ? "image" : "tabular"},
+      {"model",
+       {{"variant", "e2e"},
+        {"variational", true},
+        {"alarmInputPooling", "max"},
+        {"gamma", 10.0},
+        {"beta", 1.0}}},
+      {"training",
+       {{"epochs", 100},
+        {"batchSize", kind == ModelKind::image ? 256 : 64},
+        {"microBatchSize", kind == ModelKind::image ? 32 : 64},
+        {"learningRate", 1e-3},
+        {"patience", 10},
+        {"monitor", "auc"}}},
+      {"threshold", {{"rule", "false_positive_rate"}, {"value", 0.05}}},
+      {"syntheticAnomalies", {{"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}}},
+      {"split", {{"validation", 0.1}, {"test", 0.1}}},
+      {"seed", 0},
+  };
+  if (kind == ModelKind::image) {
+    j["image"] = {{"height", 28}, {"width", 28}, {"channels", 1}};
+    j["model"]["encoderChannels"] = {64, 128};
+    j["model"]["alarmChannels"] = {64, 128};
+  } else {
+    j["model"]["encoderChannels"] = {32, 64};
+    j["model"]["alarmChannels"] = {96, 192};
+    j["model"]["softOrderChannels"] = 16;
+    j["model"]["softOrderLength"] = 16;
+    j["preprocessing"] = {{"scaling", "quantile_normal"}, {"maxCategories", 64}};
+  }
+  return j;
+}
+
+namespace {
+
+// Every key of `given` must exist in `defaults`, with a value of the same type.
+void check_keys(const nlohmann::json& given, const nlohmann::json& defaults, const std::string& path) {
+  for (auto it = given.begin(); it != given.end(); ++it) {
+    const std::string key = path.empty() ? it.key() : path + "." + it.key();
+    CA3_CHECK(defaults.contains(it.key()), "preset: unknown key '", key, "'");
+    const auto& expected = defaults[it.key()];
+    if (expected.is_object()) {
+      CA3_CHECK(it->is_object(), "preset: '", key, "' must be an object");
+      check_keys(*it, expected, key);
+    } else if (expected.is_number()) {
+      CA3_CHECK(it->is_number(), "preset: '", key, "' must be a number");
+    } else if (expected.is_boolean()) {
+      CA3_CHECK(it->is_boolean(), "preset: '", key, "' must be true or false");
+    } else if (expected.is_string()) {
+      CA3_CHECK(it->is_string(), "preset: '", key, "' must be a string");
+    } else if (expected.is_array()) {
+      CA3_CHECK(it->is_array(), "preset: '", key, "' must be a list");
+      for (const auto& v : *it) CA3_CHECK(v.is_number_integer() && v.get<int64_t>() > 0, "preset: '", key,
+                                          "' must list positive whole numbers");
+    }
+  }
+}
+
+template <typename T>
+T at(const nlohmann::json& j, const char* section, const char* key) {
+  return j.at(section).at(key).get<T>();
+}
+
+}  // namespace
+
+Preset Preset::from_json(const nlohmann::json& given) {
+  CA3_CHECK(given.is_object(), "preset: expected a JSON object");
+  CA3_CHECK(given.contains("kind") && given["kind"].is_string() &&
+                (given["kind"] == "image" || given["kind"] == "tabular"),
+            "preset: 'kind' must be \"image\" or \"tabular\"");
+  const ModelKind kind = given["kind"] == "image" ? ModelKind::image : ModelKind::tabular;
+  Preset p;
+  p.json = defaults(kind);
+  check_keys(given, p.json, "");
+  p.json.merge_patch(given);
+  // Validate now, so that a bad preset fails before any training.
+  p.model_config(1);
+  if (kind == ModelKind::tabular) p.scaling(), p.max_categories();
+  p.training(), p.threshold_rule(), p.threshold_value(), p.synthetic_anomalies();
+  const double v = p.validation_fraction(), t = p.test_fraction();
+  CA3_CHECK(v > 0 && t >= 0 && v + t < 0.9, "preset: split.validation must be > 0, split.test >= 0, together < 0.9");
+  return p;
+}
+
+Preset Preset::with(const nlohmann::json& changes) const {
+  if (changes.is_null() || changes.empty()) return *this;
+  CA3_CHECK(changes.is_object(), "preset changes must be a JSON object");
+  CA3_CHECK(!changes.contains("kind") || changes["kind"] == json["kind"], "a fit cannot change the detector's kind");
+  nlohmann::json merged = json;
+  merged.merge_patch(changes);  // a null removes the key: from_json then restores its default
+  return from_json(merged);
+}
+
+Preset Preset::parse(const std::string& text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(detail::concat("preset: not valid JSON (at byte ", e.byte, ")"));
+  }
+  return from_json(j);
+}
+
+ModelKind Preset::kind() const { return json.at("kind") == "image" ? ModelKind::image : ModelKind::tabular; }
+
+ModelConfig Preset::model_config(int64_t features) const {
+  const auto& m = json.at("model");
+  ModelConfig c;
+  if (kind() == ModelKind::image) {
+    c = ModelConfig::image(at<int64_t>(json, "image", "height"), at<int64_t>(json, "image", "width"),
+                           at<int64_t>(json, "image", "channels"));
+  } else {
+    c = ModelConfig::rows(features);
+    c.soft_order_channels = m.at("softOrderChannels").get<int64_t>();
+    c.soft_order_length = m.at("softOrderLength").get<int64_t>();
+  }
+  c.encoder_channels = m.at("encoderChannels").get<std::vector<int64_t>>();
+  c.alarm_channels = m.at("alarmChannels").get<std::vector<int64_t>>();
+  c.variant = variant_from_string(m.at("variant").get<std::string>());
+  c.variational = m.at("variational").get<bool>();
+  const std::string pooling = m.at("alarmInputPooling").get<std::string>();
+  CA3_CHECK(pooling == "max" || pooling == "average", "preset: model.alarmInputPooling must be \"max\" or "
+            "\"average\", got \"", pooling, "\"");
+  c.alarm_input_pooling = pooling == "max" ? PoolKind::max : PoolKind::average;
+  c.gamma = m.at("gamma").get<float>();
+  c.beta = m.at("beta").get<float>();
+  c.seed = seed();
+  c.validate();
+  return c;
+}
+
+TrainingOptions Preset::training() const {
+  TrainingOptions o;
+  o.epochs = at<int>(json, "training", "epochs");
+  o.batch_size = at<int64_t>(json, "training", "batchSize");
+  o.micro_batch_size = at<int64_t>(json, "training", "microBatchSize");
+  o.learning_rate = at<float>(json, "training", "learningRate");
+  o.patience = at<int>(json, "training", "patience");
+  const std::string monitor = at<std::string>(json, "training", "monitor");
+  CA3_CHECK(monitor == "auc" || monitor == "loss", "preset: training.monitor must be \"auc\" or \"loss\"");
+  o.stop_on_auc = monitor == "auc";
+  o.seed = seed();
+  CA3_CHECK(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch_size >= 1 && o.learning_rate > 0 && o.patience >= 0,
+            "preset: training needs epochs >= 1, batchSize >= 1, microBatchSize >= 1, learningRate > 0 and "
+            "patience >= 0");
+  return o;
+}
+
+ThresholdRule Preset::threshold_rule() const {
+  const std::string rule = at<std::string>(json, "threshold", "rule");
+  CA3_CHECK(rule == "false_positive_rate" || rule == "best_f1",
+            "preset: threshold.rule must be \"false_positive_rate\" or \"best_f1\", got \"", rule, "\"");
+  return rule == "best_f1" ? ThresholdRule::best_f1 : ThresholdRule::false_positive_rate;
+}
+double Preset::threshold_value() const {
+  const double v = at<double>(json, "threshold", "value");
+  CA3_CHECK(v >= 0 && v <= 1, "preset: threshold.value (a false-positive rate) must be in [0, 1]");
+  return v;
+}
+SyntheticAnomalies Preset::synthetic_anomalies() const {
+  SyntheticAnomalies s;
+  s.mean = at<float>(json, "syntheticAnomalies", "mean");
+  s.sd = at<float>(json, "syntheticAnomalies", "sd");
+  s.ratio = at<double>(json, "syntheticAnomalies", "ratio");
+  CA3_CHECK(s.ratio > 0 && s.ratio <= 10, "preset: syntheticAnomalies.ratio must be in (0, 10]");
+  CA3_CHECK(s.sd >= 0 && std::isfinite(s.sd) && std::isfinite(s.mean), "preset: syntheticAnomalies.mean and .sd must "
+            "be finite, sd >= 0");
+  return s;
+}
+double Preset::validation_fraction() const { return at<double>(json, "split", "validation"); }
+double Preset::test_fraction() const { return at<double>(json, "split", "test"); }
+uint64_t Preset::seed() const { return json.at("seed").get<uint64_t>(); }
+Scaling Preset::scaling() const {
+  const std::string s = at<std::string>(json, "preprocessing", "scaling");
+  CA3_CHECK(s == "quantile_normal" || s == "standard", "preset: preprocessing.scaling must be \"quantile_normal\" or "
+            "\"standard\"");
+  return s == "standard" ? Scaling::standard : Scaling::quantile_normal;
+}
+int Preset::max_categories() const { return at<int>(json, "preprocessing", "maxCategories"); }
+
+}  // namespace ca3

@@ -1,0 +1,222 @@
+#include "core/anomaly/wire.h"
+
+#include <cmath>
+
+namespace ca3::wire {
+namespace {
+
+Json number_or_null(double value) { return value >= 0 ? Json(value) : Json(nullptr); }
+
+// Reading back: every key named when it is missing or of the wrong type.
+const Json& field(const Json& j, const char* key, const char* what) {
+  CA3_CHECK(j.is_object() && j.contains(key), what, ": '", key, "' is missing");
+  return j.at(key);
+}
+template <typename T>
+T get(const Json& j, const char* key, const char* what) {
+  const Json& v = field(j, key, what);
+  try {
+    return v.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(detail::concat(what, ": '", key, "' has the wrong type"));
+  }
+}
+double number_or_missing(const Json& j, const char* key, const char* what) {
+  const Json& v = field(j, key, what);
+  return v.is_null() ? -1.0 : get<double>(j, key, what);
+}
+
+}  // namespace
+
+Json to_json(const TrainProgress& p) {
+  Json j = {{"stage", p.stage},
+            {"epoch", p.epoch},
+            {"epochs", p.epochs},
+            {"step", p.step},
+            {"steps", p.steps},
+            {"epochEnd", p.epoch_end},
+            {"loss", p.loss},
+            {"reconstruction", p.reconstruction},
+            {"kl", p.kl},
+            {"classification", p.classification},
+            {"samplesPerSecond", p.samples_per_second}};
+  if (p.epoch_end) {
+    j["validationAuc"] = number_or_null(p.validation_auc);
+    j["validationLoss"] = p.validation_loss;
+  }
+  return j;
+}
+
+Json to_json(const Confusion& c) {
+  return {{"truePositives", c.true_positives},
+          {"falsePositives", c.false_positives},
+          {"trueNegatives", c.true_negatives},
+          {"falseNegatives", c.false_negatives}};
+}
+
+Json to_json(const RocCurve& roc) {
+  Json thresholds = Json::array();
+  for (float t : roc.thresholds) thresholds.push_back(std::isfinite(t) ? Json(t) : Json(nullptr));  // +inf: null
+  return {{"thresholds", thresholds},
+          {"truePositives", roc.true_positives},
+          {"falsePositives", roc.false_positives},
+          {"anomalies", roc.anomalies},
+          {"normal", roc.normal}};
+}
+
+Json to_json(const Metrics& m) {
+  Json j = {{"normal", m.normal},
+            {"anomalies", m.anomalies},
+            {"rocAuc", number_or_null(m.roc_auc)},
+            {"averagePrecision", number_or_null(m.average_precision)},
+            {"threshold", m.threshold},
+            {"confusion", to_json(m.confusion)},
+            {"truePositiveRate", m.confusion.true_positive_rate()},
+            {"falsePositiveRate", m.confusion.false_positive_rate()},
+            {"precision", m.confusion.precision()},
+            {"f1", m.confusion.f1()}};
+  if (m.roc) j["roc"] = to_json(*m.roc);
+  return j;
+}
+
+Json to_json(const EpochRecord& r) {
+  return {{"stage", r.stage},
+          {"epoch", r.epoch},
+          {"loss", r.loss},
+          {"reconstruction", r.reconstruction},
+          {"kl", r.kl},
+          {"classification", r.classification},
+          {"validationAuc", number_or_null(r.validation_auc)},
+          {"validationLoss", r.validation_loss},
+          {"seconds", r.seconds}};
+}
+
+Json to_json(const FitReport& r) {
+  Json history = Json::array();
+  for (const EpochRecord& e : r.history) history.push_back(to_json(e));
+  return {{"cancelled", r.cancelled},
+          {"rows", {{"train", r.train_rows}, {"validation", r.validation_rows}, {"test", r.test_rows}}},
+          {"syntheticAnomalies", r.synthetic_anomalies},
+          {"epochs", r.history.size()},
+          {"bestEpoch", r.best_epoch},
+          {"seconds", r.seconds},
+          {"samplesPerSecond", r.samples_per_second},
+          {"validation", to_json(r.validation)},
+          {"test", to_json(r.test)},
+          {"history", history},
+          {"droppedColumns", r.dropped_columns}};
+}
+
+Json to_json(const Error& e) { return {{"code", to_string(e.code())}, {"message", e.what()}}; }
+
+Json detector_info(const Detector& d) {
+  Json j;
+  j["kind"] = d.kind() == ModelKind::image ? "image" : "tabular";
+  j["preset"] = d.preset().json;
+  j["trained"] = d.trained();
+  j["threshold"] = d.threshold();
+  if (d.trained() || d.kind() == ModelKind::image) {
+    E2EConvA3& model = const_cast<Detector&>(d).model();
+    int64_t count = 0;
+    for (const Var& p : model.parameters()) count += p.value().numel();
+    j["parameters"] = count;
+    j["inputShape"] = model.sample_shape();
+  }
+  if (const TabularPreprocessor* prep = d.preprocessing()) {
+    j["features"] = prep->feature_names();
+    j["preprocessing"] = prep->to_json();
+  }
+  if (const FitReport* report = d.training_report()) j["training"] = to_json(*report);
+  return j;
+}
+
+Json csv_summary(const CsvTable& table, size_t max_values) {
+  Json columns = Json::array();
+  for (const ColumnSummary& c : describe_columns(table, max_values)) {
+    Json values = Json::array();
+    for (const auto& [value, count] : c.values) values.push_back({{"value", value}, {"count", count}});
+    columns.push_back({{"name", c.name},
+                       {"numeric", c.numeric},
+                       {"missing", c.missing},
+                       {"distinct", c.distinct},
+                       {"values", values}});
+  }
+  return {{"rows", table.row_count()}, {"columns", columns}};
+}
+
+TabularOptions table_options_from_json(const Json& j) {
+  CA3_CHECK(j.is_object(), "table options must be a JSON object");
+  TabularOptions o;
+  const char* what = "table options";
+  for (const auto& [key, value] : j.items()) {
+    if (key == "labelColumn") o.label_column = get<std::string>(j, "labelColumn", what);
+    else if (key == "normalValues") o.normal_values = get<std::vector<std::string>>(j, "normalValues", what);
+    else if (key == "anomalyValues") o.anomaly_values = get<std::vector<std::string>>(j, "anomalyValues", what);
+    else if (key == "idColumns") o.id_columns = get<std::vector<std::string>>(j, "idColumns", what);
+    else throw Error("unknown table option '" + key + "' (expected labelColumn, normalValues, anomalyValues, idColumns)");
+  }
+  return o;
+}
+
+namespace {
+Metrics metrics_from_json(const Json& j) {
+  const char* what = "metrics";
+  Metrics m;
+  m.normal = get<int64_t>(j, "normal", what);
+  m.anomalies = get<int64_t>(j, "anomalies", what);
+  m.roc_auc = number_or_missing(j, "rocAuc", what);
+  m.average_precision = number_or_missing(j, "averagePrecision", what);
+  m.threshold = get<float>(j, "threshold", what);
+  const Json& c = field(j, "confusion", what);
+  m.confusion.true_positives = get<int64_t>(c, "truePositives", what);
+  m.confusion.false_positives = get<int64_t>(c, "falsePositives", what);
+  m.confusion.true_negatives = get<int64_t>(c, "trueNegatives", what);
+  m.confusion.false_negatives = get<int64_t>(c, "falseNegatives", what);
+  return m;
+}
+}  // namespace
+
+FitReport fit_report_from_json(const Json& j) {
+  const char* what = "training report";
+  FitReport r;
+  r.cancelled = get<bool>(j, "cancelled", what);
+  const Json& rows = field(j, "rows", what);
+  r.train_rows = get<int64_t>(rows, "train", what);
+  r.validation_rows = get<int64_t>(rows, "validation", what);
+  r.test_rows = get<int64_t>(rows, "test", what);
+  r.synthetic_anomalies = get<int64_t>(j, "syntheticAnomalies", what);
+  r.best_epoch = get<int>(j, "bestEpoch", what);
+  r.seconds = get<double>(j, "seconds", what);
+  r.samples_per_second = get<double>(j, "samplesPerSecond", what);
+  r.validation = metrics_from_json(field(j, "validation", what));
+  r.test = metrics_from_json(field(j, "test", what));
+  for (const Json& e : field(j, "history", what)) {
+    EpochRecord record;
+    record.stage = get<std::string>(e, "stage", what);
+    record.epoch = get<int>(e, "epoch", what);
+    record.loss = get<double>(e, "loss", what);
+    record.reconstruction = get<double>(e, "reconstruction", what);
+    record.kl = get<double>(e, "kl", what);
+    record.classification = get<double>(e, "classification", what);
+    record.validation_auc = number_or_missing(e, "validationAuc", what);
+    record.validation_loss = get<double>(e, "validationLoss", what);
+    record.seconds = get<double>(e, "seconds", what);
+    r.history.push_back(std::move(record));
+  }
+  r.dropped_columns = get<std::vector<std::string>>(j, "droppedColumns", what);
+  return r;
+}
+
+std::string dump(const Json& json, int indent) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Json parse(const std::string& text, const char* what) {
+  try {
+    return Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(detail::concat(what, " is not valid JSON (at byte ", e.byte, ")"));
+  }
+}
+
+}  // namespace ca3::wire

@@ -1,0 +1,41 @@
+#include "core/engine/kernels/kernels.h"
+
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+void ConvGeometry::validate(const char* op_name) const {
+  CA3_CHECK(batch > 0 && in_height > 0 && in_width > 0 && in_channels > 0 && out_channels > 0, op_name,
+            ": empty input or channels (batch ", batch, ", ", in_height, "x", in_width, "x", in_channels,
+            " -> ", out_channels, " channels)");
+  CA3_CHECK(kernel_height > 0 && kernel_width > 0, op_name, ": kernel size must be positive");
+  CA3_CHECK(stride_height > 0 && stride_width > 0, op_name, ": stride must be positive");
+  CA3_CHECK(pad_top >= 0 && pad_left >= 0 && pad_bottom >= 0 && pad_right >= 0, op_name,
+            ": padding must not be negative");
+  CA3_CHECK(in_height + pad_top + pad_bottom >= kernel_height && in_width + pad_left + pad_right >= kernel_width,
+            op_name, ": kernel ", kernel_height, "x", kernel_width, " is larger than the padded input ",
+            in_height + pad_top + pad_bottom, "x", in_width + pad_left + pad_right);
+}
+
+namespace {
+KernelsKind g_kind = KernelsKind::xnnpack;
+int g_threads = 1;
+}  // namespace
+
+Kernels& kernels() { return g_kind == KernelsKind::xnnpack ? xnnpack_kernels() : reference_kernels(); }
+KernelsKind kernels_kind() { return g_kind; }
+void set_kernels(KernelsKind kind) { g_kind = kind; }
+
+KernelsKind parse_kernels_kind(const std::string& name) {
+  if (name == "reference") return KernelsKind::reference;
+  if (name == "xnnpack") return KernelsKind::xnnpack;
+  throw Error("unknown kernels '" + name + "' (expected reference or xnnpack)");
+}
+
+void set_num_threads(int threads) {
+  CA3_CHECK(threads >= 1 && threads <= 256, "thread count must be between 1 and 256, got ", threads);
+  g_threads = threads;
+}
+int num_threads() { return g_threads; }
+
+}  // namespace ca3

@@ -1,0 +1,82 @@
+// The narrow interface behind which the heavy numerical work sits.
+//
+// Two implementations: `reference` (naive loops accumulating in double; always built; the
+// ground truth in tests) and `xnnpack` (XNNPACK operators, cached by shape, weights re-packed
+// only when their tensor's version changes; a pthreadpool with a configurable thread count).
+// Every convolution-like op is one of three kernels over a ConvGeometry that describes the
+// *forward* convolution input [N,H,W,Ci] -> output [N,OH,OW,Co] with weights [Co,KH,KW,Ci]:
+//
+//   convolution                  input  -> output        (conv forward; transposed-conv backward-data)
+//   convolution_backward_data    output -> input         (conv backward-data; transposed-conv forward)
+//   convolution_backward_filter  input, output-grad -> weight-grad (both)
+//
+// plus a matrix product for fully-connected layers and the GEMMs of backward passes.
+//
+//   set_kernels(KernelsKind::xnnpack);
+//   set_num_threads(2);
+//   kernels().convolution(geometry, x, w, &bias, y);
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/engine/tensor.h"
+
+namespace ca3 {
+
+struct ConvGeometry {
+  int64_t batch = 1;
+  int64_t in_height = 1, in_width = 1, in_channels = 1;
+  int64_t out_channels = 1;
+  int64_t kernel_height = 1, kernel_width = 1;
+  int64_t stride_height = 1, stride_width = 1;
+  int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+
+  int64_t out_height() const { return (in_height + pad_top + pad_bottom - kernel_height) / stride_height + 1; }
+  int64_t out_width() const { return (in_width + pad_left + pad_right - kernel_width) / stride_width + 1; }
+  Shape input_shape() const { return {batch, in_height, in_width, in_channels}; }
+  Shape output_shape() const { return {batch, out_height(), out_width(), out_channels}; }
+  Shape weights_shape() const { return {out_channels, kernel_height, kernel_width, in_channels}; }
+  // Throws ca3::Error naming the problem when the geometry is impossible.
+  void validate(const char* op_name) const;
+  bool operator==(const ConvGeometry&) const = default;
+};
+
+class Kernels {
+ public:
+  virtual ~Kernels() = default;
+  virtual const char* name() const = 0;
+
+  // output[N,OH,OW,Co] = conv(input[N,H,W,Ci], weights[Co,KH,KW,Ci]) + bias[Co] (bias may be null)
+  virtual void convolution(const ConvGeometry& g, const float* input, const Tensor& weights,
+                           const Tensor* bias, float* output) = 0;
+  // input_grad[N,H,W,Ci] = conv^T(output_grad[N,OH,OW,Co], weights[Co,KH,KW,Ci]) + bias[Ci]
+  virtual void convolution_backward_data(const ConvGeometry& g, const float* output_grad,
+                                         const Tensor& weights, const Tensor* bias,
+                                         float* input_grad) = 0;
+  // weights_grad[Co,KH,KW,Ci] = sum over batch and positions of output_grad x input patches
+  virtual void convolution_backward_filter(const ConvGeometry& g, const float* input,
+                                           const float* output_grad, float* weights_grad) = 0;
+  // c[M,N] = op(a)[M,K] x op(b)[K,N] (+ bias[N] when not null).
+  // a is stored [M,K], or [K,M] when a_transposed; b is stored [K,N], or [N,K] when b_transposed.
+  virtual void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed,
+                      const float* b, bool b_transposed, const float* bias, float* c) = 0;
+};
+
+enum class KernelsKind { reference, xnnpack };
+
+// The implementation ops use; xnnpack by default.
+Kernels& kernels();
+KernelsKind kernels_kind();
+void set_kernels(KernelsKind kind);
+KernelsKind parse_kernels_kind(const std::string& name);  // "reference" | "xnnpack"
+
+// Threads used by XNNPACK (and by nothing else yet). Default 1.
+void set_num_threads(int threads);
+int num_threads();
+
+// Factories (used by the selection above and by tests that compare both side by side).
+Kernels& reference_kernels();
+Kernels& xnnpack_kernels();
+
+}  // namespace ca3

@@ -1,0 +1,184 @@
+// Every value that crosses from the C++ core to JavaScript, mirrored from core/anomaly/wire.h
+// (one interface per C++ shape, same names, camelCase keys). test/wire.test.mjs checks real values
+// from the wasm module against these interfaces both ways: a key the core sends that is not
+// declared here, or a required member here that the core does not send, fails it.
+
+/** The kinds of error the core and the SDK report (`CA3Error.code`). */
+export type ErrorCode =
+  | 'bad_input'         // the data, an option or a call does not fit; the message says how to fix it
+  | 'unsupported_file'  // a file CA3 cannot read: foreign, damaged, of another format version, an unknown encoding
+  | 'out_of_memory'     // the data or the model does not fit in WebAssembly's memory
+  | 'cancelled'         // the caller stopped the work (an AbortSignal, dispose, close)
+  | 'internal'          // a bug in CA3
+  | 'disposed'          // a call on a detector after dispose(), or on a closed runtime
+  | 'unsupported_environment';  // the runtime cannot start here (missing files, headers, a worker)
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Sent after every training step and at every epoch end. */
+export interface TrainProgress {
+  stage: 'e2e' | 'target' | 'alarm';
+  epoch: number;
+  /** The maximum number of epochs of this stage. */
+  epochs: number;
+  step: number;
+  steps: number;
+  /** True once per epoch, after validation (then validationAuc / validationLoss are set). */
+  epochEnd: boolean;
+  loss: number;
+  reconstruction: number;
+  kl: number;
+  classification: number;
+  /** At epoch ends; null when the validation split lacks a class. */
+  validationAuc?: number | null;
+  validationLoss?: number;
+  samplesPerSecond: number;
+}
+
+/** Counts at a threshold: a sample is flagged when its score >= the threshold. */
+export interface Confusion {
+  truePositives: number;
+  falsePositives: number;
+  trueNegatives: number;
+  falseNegatives: number;
+}
+
+/** The ROC curve: one point per distinct score, from the highest down; the first point
+ *  (threshold null = +infinity) flags nothing. */
+export interface RocCurve {
+  thresholds: (number | null)[];
+  truePositives: number[];
+  falsePositives: number[];
+  anomalies: number;
+  normal: number;
+}
+
+export interface Metrics {
+  normal: number;
+  anomalies: number;
+  /** null when a class is missing. */
+  rocAuc: number | null;
+  averagePrecision: number | null;
+  threshold: number;
+  confusion: Confusion;
+  truePositiveRate: number;
+  falsePositiveRate: number;
+  precision: number;
+  f1: number;
+  /** From evaluate(); not in a fit report. */
+  roc?: RocCurve;
+}
+
+export interface EpochRecord {
+  stage: 'e2e' | 'target' | 'alarm';
+  epoch: number;
+  loss: number;
+  reconstruction: number;
+  kl: number;
+  classification: number;
+  validationAuc: number | null;
+  validationLoss: number;
+  seconds: number;
+}
+
+export interface FitReport {
+  /** True when the fit was cancelled: the detector kept its previous model. */
+  cancelled: boolean;
+  rows: { train: number; validation: number; test: number };
+  /** Synthetic anomalies added to training (and validation) data. */
+  syntheticAnomalies: number;
+  epochs: number;
+  bestEpoch: number;
+  seconds: number;
+  samplesPerSecond: number;
+  validation: Metrics;
+  test: Metrics;
+  history: EpochRecord[];
+  droppedColumns: string[];
+}
+
+export interface DetectorInfo {
+  kind: 'image' | 'tabular';
+  preset: Preset;
+  trained: boolean;
+  threshold: number;
+  parameters?: number;
+  /** One sample: [height, width, channels] or [features]. */
+  inputShape?: number[];
+  features?: string[];
+  preprocessing?: Record<string, unknown>;
+  training?: FitReport;
+}
+
+/** How a table's rows are labelled (JavaScript -> C++). */
+export interface TableOptions {
+  /** The column holding the labels; omit when every row is normal (synthetic anomalies are used). */
+  labelColumn?: string;
+  /** Label values meaning "normal" (every other value is an anomaly)... */
+  normalValues?: string[];
+  /** ...or the values meaning "anomaly" (every other value is normal). */
+  anomalyValues?: string[];
+  /** Columns to ignore (identifiers); columns named like "id" are dropped anyway. */
+  idColumns?: string[];
+}
+
+export interface ColumnSummary {
+  name: string;
+  numeric: boolean;
+  missing: number;
+  distinct: number;
+  values: { value: string; count: number }[];
+}
+
+export interface CsvSummary {
+  rows: number;
+  columns: ColumnSummary[];
+}
+
+/** The bundled presets (models/presets/*.json). */
+export type PresetName = 'fashion-mnist' | 'fashion-mnist-small' | 'rgb-32' | 'tabular';
+
+/** Every hyper-parameter of a detector (models/presets/*.json); a preset object or a change only
+ *  needs the keys it sets, `null` restores a key's default. */
+export interface Preset {
+  name?: string;
+  kind: 'image' | 'tabular';
+  image?: { height?: number; width?: number; channels?: number };
+  model?: {
+    variant?: 'e2e' | 'a3' | 'reconstruction';
+    variational?: boolean;
+    encoderChannels?: number[];
+    alarmChannels?: number[];
+    alarmInputPooling?: 'max' | 'average';
+    gamma?: number;
+    beta?: number;
+    softOrderChannels?: number;
+    softOrderLength?: number;
+  };
+  training?: {
+    epochs?: number;
+    batchSize?: number;
+    microBatchSize?: number;
+    learningRate?: number;
+    patience?: number;
+    monitor?: 'auc' | 'loss';
+  };
+  preprocessing?: { scaling?: 'quantile_normal' | 'standard'; maxCategories?: number };
+  threshold?: { rule?: 'false_positive_rate' | 'best_f1'; value?: number };
+  syntheticAnomalies?: { mean?: number; sd?: number; ratio?: number };
+  split?: { validation?: number; test?: number };
+  seed?: number;
+}
+
+/** A partial preset for one fit (`kind` cannot change); null restores a key's default. */
+export type PresetChanges = { [K in keyof Omit<Preset, 'kind'>]?: Preset[K] extends object | undefined
+  ? { [L in keyof NonNullable<Preset[K]>]?: NonNullable<Preset[K]>[L] | null } | null
+  : Preset[K] | null };
+
+export interface TensorData {
+  values: Float32Array;
+  shape: number[];
+}
