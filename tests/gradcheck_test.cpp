@@ -128,6 +128,26 @@ TEST_P(Gradcheck, BatchNormTrainAndEval) {
     Tensor m = running_mean.clone(), s = running_var.clone();
     return batch_norm(v[0], v[1], v[2], m, s, /*training=*/false);
   }, inputs);
+  // Statistics from samples 0 and 2 only (sample 1 normalized with them): its gradient takes no
+  // share of the statistics' path.
+  expect_ok([](auto& v) {
+    Tensor mean({3}), var = Tensor::full({3}, 1.f);
+    return batch_norm(v[0], v[1], v[2], mean, var, /*training=*/true, 0.1f, 1e-5f, {1, 0, 1});
+  }, inputs);
+}
+
+TEST(BatchNorm, StatisticsFromFlaggedSamplesOnly) {
+  // Two normal samples and one far away: the statistics (and the running ones) are the normal
+  // samples'; the far one is normalized with them.
+  Tensor x = Tensor::from_vector({3, 1}, {1.f, 3.f, 100.f});
+  Tensor mean({1}), var = Tensor::full({1}, 1.f);
+  const Tensor y = batch_norm(Var(x), Var(Tensor::full({1}, 1.f)), Var(Tensor::zeros({1})), mean, var, true, 1.f, 0.f,
+                              {1, 1, 0}).value();
+  EXPECT_NEAR(y.at(0), -1.f, 1e-6);
+  EXPECT_NEAR(y.at(1), 1.f, 1e-6);
+  EXPECT_NEAR(y.at(2), 98.f, 1e-4);    // (100 - 2) / 1
+  EXPECT_NEAR(mean.at(0), 2.f, 1e-6);  // momentum 1: the batch's
+  EXPECT_NEAR(var.at(0), 2.f, 1e-6);   // unbiased variance of {1, 3}
 }
 
 TEST_P(Gradcheck, DropoutWithFixedMask) {

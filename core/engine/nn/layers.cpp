@@ -91,6 +91,10 @@ BatchNorm::BatchNorm(int64_t channels, float momentum, float epsilon)
 Var BatchNorm::forward(const Var& input) {
   return batch_norm(input, gamma, beta, running_mean, running_var, is_training(), momentum, epsilon);
 }
+Var BatchNorm::forward(const Var& input, const std::vector<uint8_t>& statistics_samples) {
+  return batch_norm(input, gamma, beta, running_mean, running_var, is_training(), momentum, epsilon,
+                    statistics_samples);
+}
 
 Var Pool2d::forward(const Var& input) {
   return kind == PoolKind::max ? max_pool2d(input, kernel, stride, pad) : avg_pool2d(input, kernel, stride, pad);

@@ -65,6 +65,8 @@ class BatchNorm : public Module {
  public:
   explicit BatchNorm(int64_t channels, float momentum = 0.1f, float epsilon = 1e-5f);
   Var forward(const Var& input) override;
+  // Training statistics from the flagged samples only (see batch_norm); empty = all.
+  Var forward(const Var& input, const std::vector<uint8_t>& statistics_samples);
   Var gamma;
   Var beta;
   Tensor& running_mean;
