@@ -37,16 +37,21 @@ const char* kUsage = R"(usage:
   ca3 train --data FILE --label-column COL (--normal V[,V...] | --anomaly V[,V...]) --out MODEL
             [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
+            [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE --out SCORES.csv [--labels CSV] [--limit N]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
   ca3 info  MODEL
 
 --data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
-matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG images with
---labels CSV (a "file" column and the label column; `score` without --labels scores every image
-file in the folder). Without --label-column every row is normal
-and the alarm learns from synthetic anomalies. Presets: models/presets/NAME.json.
+matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG/BMP/GIF
+images with --labels CSV (a "file" column and the label column; without --labels every image in
+the folder). Images of any size are centre-cropped to the model's shape and resized; the model
+is colour when any training image has colour (--channels), its size the images' own up to 64x64,
+else 32x32 (--image-size). Without --label-column (tables) or --labels (a folder: every image in it)
+every row or image is taken as normal ("one-class") and the alarm learns from synthetic
+anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
+worst-reconstructed share sits out each epoch). Presets: models/presets/NAME.json.
 )";
 
 struct UsageError : Error {
@@ -75,7 +80,8 @@ Args parse_args(int argc, char** argv) {
   a.command = argv[1];
   static const std::vector<std::string> known = {"data", "label-column", "normal", "anomaly", "out", "preset",
                                                  "epochs", "gamma", "variant", "batch-size", "patience", "seed",
-                                                 "id-column", "labels", "limit", "report", "model", "threads"};
+                                                 "id-column", "labels", "limit", "report", "model", "threads",
+                                                 "contamination", "image-size", "channels"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
@@ -197,6 +203,10 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
   if (a.has("gamma")) j["model"]["gamma"] = to_double(a.get("gamma"), "--gamma");
   if (a.has("variant")) j["model"]["variant"] = a.get("variant");
   if (a.has("seed")) j["seed"] = to_int(a.get("seed"), "--seed");
+  if (a.has("contamination")) j["training"]["contamination"] = to_double(a.get("contamination"), "--contamination");
+  if (kind == ModelKind::image && a.has("image-size"))
+    j["image"]["height"] = j["image"]["width"] = to_int(a.get("image-size"), "--image-size");
+  if (kind == ModelKind::image && a.has("channels")) j["image"]["channels"] = to_int(a.get("channels"), "--channels");
   Preset p = Preset::from_json(j);
   CA3_CHECK(p.kind() == kind, "preset '", p.name(), "' is for ", p.kind() == ModelKind::image ? "images" : "tables",
             ", the data is ", kind == ModelKind::image ? "images" : "a table");
@@ -227,6 +237,50 @@ struct ProgressPrinter {
   }
 };
 
+// What was read from a table and decided about each column, a line each (stderr).
+void print_data_description(const nlohmann::json& d) {
+  if (!d.is_object()) return;
+  std::string numbers = "decimal mark '" + d.value("decimalMark", ".") + "'";
+  if (!d.value("thousandsSeparator", std::string()).empty())
+    numbers += ", thousands separator '" + d.value("thousandsSeparator", std::string()) + "'";
+  std::fprintf(stderr, "read %lld rows: %s, separator '%s', %s", (long long)d.value("rows", 0), d.value("encoding", "").c_str(),
+               d.value("separator", "").c_str(), numbers.c_str());
+  if (d.value("emptyRows", 0) > 0)
+    std::fprintf(stderr, "; %lld rows without values skipped", (long long)d.value("emptyRows", 0));
+  std::fprintf(stderr, "\n");
+  for (const auto& c : d.value("columns", nlohmann::json::array())) {
+    std::string placeholders;
+    const nlohmann::json markers = c.value("placeholders", nlohmann::json::object());
+    for (const auto& [marker, count] : markers.items())
+      placeholders += (placeholders.empty() ? " (missing written as " : ", ") + ("'" + marker + "' x" + count.dump());
+    if (!placeholders.empty()) placeholders += ")";
+    const std::string reason = c.value("reason", "");
+    std::fprintf(stderr, "  %-24s %-11s %s%s\n", ("'" + c.value("name", "") + "'").c_str(), c.value("role", "").c_str(),
+                 reason.c_str(), placeholders.c_str());
+  }
+  for (const auto& note : d.value("notes", nlohmann::json::array())) std::fprintf(stderr, "note: %s\n", note.get<std::string>().c_str());
+}
+
+// What the fit learned from, in words.
+std::string setting_text(const FitReport& r) {
+  if (r.setting == "labelled") return std::to_string(r.labelled_anomalies) + " labelled anomalies in training";
+  const std::string synthetic = std::to_string(r.synthetic_anomalies) + " synthetic anomalies per epoch";
+  if (r.setting == "few_labels")
+    return "few labels: " + std::to_string(r.labelled_anomalies) + " labelled anomalies and " + synthetic;
+  if (r.setting == "contaminated") return "no labels, rows may hold anomalies: " + synthetic;
+  return "no labels (one-class): " + synthetic;
+}
+
+// The image files a folder run uses: those the labels CSV lists, else every image in the folder.
+std::vector<std::string> folder_files(const Args& a) {
+  if (!a.has("labels")) return image_files_in(a.need("data"));
+  const CsvTable listing = read_csv_file(a.get("labels"));
+  const int64_t column = listing.column_index("file");
+  std::vector<std::string> files;
+  for (size_t i = 0; i < listing.row_count(); ++i) files.emplace_back(listing.cell(i, size_t(column)));
+  return files;
+}
+
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
   const TabularOptions options = label_options(a);
@@ -234,10 +288,27 @@ int command_train(const Args& a) {
   Detector detector = [&] {
     if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
-    // Folder: the first listed image gives the size unless a preset says it.
-    const CsvTable listing = read_csv_file(a.need("labels"));
-    const Image first = read_image_file(data + "/" + std::string(listing.cell(0, size_t(listing.column_index("file")))));
-    return Detector(make_preset(a, ModelKind::image, first.height, first.width, first.channels));
+    // Folder: the model's size from --image-size, else the preset's, else the images' own when
+    // they all share one of at most 64x64, else 32x32; colour when any image has colour.
+    const std::vector<std::string> files = folder_files(a);
+    const DecodedImage first = read_image_file(data + "/" + files.front());
+    bool same_size = true;
+    for (const std::string& f : files) {
+      const DecodedImage image = read_image_file(data + "/" + f);
+      same_size = same_size && image.height == first.height && image.width == first.width;
+    }
+    int64_t side_h = same_size && first.height <= 64 && first.width <= 64 ? first.height : 32;
+    int64_t side_w = same_size && first.height <= 64 && first.width <= 64 ? first.width : 32;
+    if (a.has("image-size")) side_h = side_w = to_int(a.get("image-size"), "--image-size");
+    const int64_t channels = a.has("channels") ? to_int(a.get("channels"), "--channels") : channels_of(data, files);
+    CA3_CHECK(channels == 1 || channels == 3, "--channels must be 1 (grey) or 3 (colour)");
+    Detector d(make_preset(a, ModelKind::image, side_h, side_w, channels));
+    if (!a.quiet) {
+      const Shape shape = d.model().sample_shape();
+      std::fprintf(stderr, "images: %zu files, taken as %lldx%lld %s (centre-cropped to that shape, then resized)\n",
+                   files.size(), (long long)shape[1], (long long)shape[0], shape[2] == 1 ? "grey" : "colour");
+    }
+    return d;
   }();
   const ProgressCallback on_progress = ProgressPrinter{a.quiet};
   std::signal(SIGINT, on_interrupt);
@@ -256,7 +327,12 @@ int command_train(const Args& a) {
       images = read_idx(a, options);
     } else {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
-      images = read_image_folder(data, a.need("labels"), options, shape[0], shape[1], shape[2]);
+      if (a.has("labels")) {
+        images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2]);
+      } else {  // every image in the folder, all normal
+        const std::vector<std::string> files = image_files_in(data);
+        images = Dataset{read_images(data, files, shape[0], shape[1], shape[2]), std::vector<int>(files.size(), 0)};
+      }
     }
     report = detector.fit(detector.start_fit_images(images, on_progress), &g_cancel);
   }
@@ -264,6 +340,7 @@ int command_train(const Args& a) {
     std::fprintf(stderr, "ca3: training interrupted; no model written\n");
     return 130;
   }
+  if (!a.quiet) print_data_description(report.data);
   write_binary_file(out, detector.save());
   const nlohmann::json summary = wire::to_json(report);
   if (a.has("report")) {
@@ -271,9 +348,11 @@ int command_train(const Args& a) {
     r << wire::dump(summary, 2) << "\n";
   }
   std::printf("%s\n", wire::dump(summary, 2).c_str());
-  if (!a.quiet)
-    std::fprintf(stderr, "wrote %s (test ROC-AUC %s)\n", out.c_str(),
-                 report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str() : "n/a");
+  if (!a.quiet) {
+    std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report).c_str(),
+                 report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str()
+                                          : "n/a: the test split has no labelled anomaly");
+  }
   return 0;
 }
 

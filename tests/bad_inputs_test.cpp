@@ -15,6 +15,7 @@
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/data/images.h"
 #include "core/anomaly/detector.h"
+#include "core/anomaly/wire.h"
 #include "core/engine/error.h"
 #include "test_support.h"
 
@@ -33,8 +34,54 @@ std::string read_bytes(const std::string& path) {
   return s.str();
 }
 
+// UTF-8 text in another encoding: "windows-1252" (code points up to U+00FF, as Latin-1) or
+// "utf-16le-bom" (the byte-order mark, then UTF-16 little-endian; code points below U+10000).
+std::string encode_text(const std::string& utf8, const std::string& encoding) {
+  std::u32string points;
+  for (size_t i = 0; i < utf8.size();) {
+    const auto c = uint8_t(utf8[i]);
+    const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t p = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k < n; ++k) p = (p << 6) | (uint8_t(utf8[i + k]) & 0x3F);
+    points += p;
+    i += n;
+  }
+  std::string out;
+  if (encoding == "windows-1252") {
+    for (char32_t p : points) out += char(p);  // the cases use Latin-1 letters only
+  } else if (encoding == "utf-16le-bom") {
+    out = "\xFF\xFE";
+    for (char32_t p : points) out += char(p & 0xFF), out += char(p >> 8);
+  } else {
+    throw std::runtime_error("unknown encoding " + encoding);
+  }
+  return out;
+}
+
+// Whether `actual` holds `expected`: every key with a matching value, every list element of
+// `expected` matching an element of the list, strings starting with '*' contained.
+bool holds(const json& actual, const json& expected) {
+  if (expected.is_object()) {
+    if (!actual.is_object()) return false;
+    for (const auto& [key, value] : expected.items())
+      if (!actual.contains(key) || !holds(actual[key], value)) return false;
+    return true;
+  }
+  if (expected.is_array()) {
+    if (!actual.is_array()) return false;
+    for (const json& e : expected)
+      if (std::none_of(actual.begin(), actual.end(), [&](const json& a) { return holds(a, e); })) return false;
+    return true;
+  }
+  if (expected.is_string() && expected.get<std::string>().rfind("*", 0) == 0)
+    return actual.is_string() && actual.get<std::string>().find(expected.get<std::string>().substr(1)) != std::string::npos;
+  return actual == expected;
+}
+
 // The bytes of a case's input, made as cases.json describes.
 std::string make_input(const json& input, const json& fixtures) {
+  if (input.contains("text") && input.contains("encoding"))
+    return encode_text(input["text"].get<std::string>(), input["encoding"].get<std::string>());
   if (input.contains("text")) return input["text"].get<std::string>();
   if (input.contains("hex")) {
     const std::string hex = input["hex"];
@@ -80,6 +127,7 @@ struct Outcome {
   std::string code;                 // its code (ca3::to_string(ErrorCode))
   std::vector<float> scores;        // score actions
   int64_t synthetic_anomalies = -1; // train actions
+  json report;                      // train actions: the fit report
 };
 
 TEST(BadInputs, EveryCaseOfTheTable) {
@@ -119,6 +167,9 @@ TEST(BadInputs, EveryCaseOfTheTable) {
         const CsvTable csv = parse_csv(bytes);
         const FitReport report = table_model.fit_table(csv, options);
         outcome.synthetic_anomalies = report.synthetic_anomalies;
+        outcome.report = wire::to_json(report);
+        const std::vector<uint8_t> saved = table_model.save();  // and it saves a file that loads
+        Detector::load(saved.data(), saved.size());
       } else if (action == "score-table") {
         std::optional<Detector> other;
         if (c.contains("model")) other.emplace(load_fixture(fixtures, c["model"]));
@@ -127,9 +178,10 @@ TEST(BadInputs, EveryCaseOfTheTable) {
       } else if (action == "load-model") {
         Detector::load(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       } else if (action == "score-image") {
-        const Image image = decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), name,
-                                         image_model.model().sample_shape());
-        outcome.scores = image_model.score_images(Tensor::from_vector({1, image.height, image.width, image.channels}, image.pixels));
+        const DecodedImage image = decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), name);
+        const Shape shape = image_model.model().sample_shape();
+        outcome.scores = image_model.score_images(Tensor::from_vector({1, shape[0], shape[1], shape[2]},
+                                                                      image_to_input(image, shape[0], shape[1], shape[2])));
       } else {
         FAIL() << "unknown action " << action;
       }
@@ -149,6 +201,8 @@ TEST(BadInputs, EveryCaseOfTheTable) {
         EXPECT_EQ(outcome.scores.size(), ok["rows"].get<size_t>());
         for (float s : outcome.scores) ASSERT_TRUE(std::isfinite(s));
       }
+      if (ok.contains("report")) EXPECT_TRUE(holds(outcome.report, ok["report"])) << wire::dump(outcome.report, 1);
+      if (ok.contains("scored")) EXPECT_EQ(outcome.scores.size(), ok["scored"].get<size_t>());
       if (ok.contains("syntheticAnomalies")) EXPECT_GT(outcome.synthetic_anomalies, 0);
     }
     // Nothing already trained or loaded is lost -- except by a training that was meant to succeed.

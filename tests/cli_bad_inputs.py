@@ -25,7 +25,10 @@ MAX_RSS_100MB = 600 * 1024 * 1024
 def make_input(spec, fixtures):
     """The bytes of a case's input, made as cases.json describes (the same bytes every layer makes)."""
     if "text" in spec:
-        return spec["text"].encode()
+        encoding = spec.get("encoding", "utf-8")
+        if encoding == "utf-16le-bom":
+            return b"\xff\xfe" + spec["text"].encode("utf-16-le")
+        return spec["text"].encode({"windows-1252": "cp1252"}.get(encoding, encoding))
     if "hex" in spec:
         return bytes.fromhex(spec["hex"])
     if "file" in spec:
@@ -40,6 +43,18 @@ def make_input(spec, fixtures):
             b[8] = spec["version"]  # after the 8-byte magic
         return bytes(b)
     raise ValueError(f"unknown input kind: {spec}")
+
+
+def holds(actual, expected):
+    """Whether `actual` holds `expected`: every key with a matching value, every list element of
+    `expected` matching an element of the list, strings starting with '*' contained."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and holds(actual[k], v) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and all(any(holds(a, e) for a in actual) for e in expected)
+    if isinstance(expected, str) and expected.startswith("*"):
+        return isinstance(actual, str) and expected[1:] in actual
+    return actual == expected
 
 
 def write_input(spec, fixtures, path):
@@ -133,6 +148,20 @@ def main():
                         problem = f"{finite} finite scores, want {ok['rows']}"
                     if cid == "csv-100mb" and not sanitized and peak > MAX_RSS_100MB:
                         problem = f"peak memory {peak / 2**20:.0f} MB > {MAX_RSS_100MB / 2**20:.0f} MB"
+                elif "scored" in ok:
+                    with open(scores) as f:
+                        scored = [line.split(",") for line in f.read().splitlines()[1:]]
+                    if len(scored) != ok["scored"] or not all(math.isfinite(float(r[1])) for r in scored):
+                        problem = f"want {ok['scored']} finite scores, got {scored[:3]}"
+                elif "report" in ok:
+                    report = json.loads(stdout)
+                    if not holds(report, ok["report"]):
+                        problem = f"the report does not hold {json.dumps(ok['report'])}: {stdout[:2000]}"
+                    else:
+                        info = run(ca3, ["info", existing])  # the model file written loads
+                        if info[0] != 0:
+                            problem = f"the model file written does not load: {info[2].strip()}"
+                    shutil.copy(os.path.join(REPO, fixtures["table-model"]), existing)  # meant to be replaced
                 elif "syntheticAnomalies" in ok:
                     report = json.loads(stdout)
                     if not report.get("syntheticAnomalies", 0) > 0:

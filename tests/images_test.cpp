@@ -1,10 +1,13 @@
-// Image files for the command line: PNG and JPEG written by stb_image_write (an independent
-// encoder) decode to the same pixels (exactly for PNG, within JPEG's loss); a folder with a
-// labels CSV becomes a data set; wrong sizes, channel counts and non-images name the file.
+// Images -> model inputs, the one rule of core/anomaly/data/images.h: PNG and JPEG written by
+// independent encoders (stb_image_write, and PNGs assembled here byte by byte: palette, 16-bit,
+// alpha) decode to the right pixels; EXIF orientation, alpha over black, grey detection, the
+// centre crop and resizing give the values the rule says; a folder with a labels CSV becomes a
+// data set; non-images name the file.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -21,6 +24,7 @@
 
 #include "core/anomaly/data/idx.h"
 #include "core/anomaly/data/images.h"
+#include "core/anomaly/model_file.h"
 #include "core/engine/error.h"
 #include "tests/test_support.h"
 
@@ -44,33 +48,179 @@ std::vector<uint8_t> fashion_pixels(int64_t index) {
   return pixels;
 }
 
-TEST(Images, PngAndJpegDecode) {
+// A PNG file made byte by byte (zlib "stored" blocks: no compression), for the kinds of PNG
+// stb_image_write does not write: palette (colour type 3), 16-bit grey, grey + alpha.
+std::vector<uint8_t> png(int width, int height, int colour_type, int bit_depth, const std::vector<uint8_t>& samples,
+                         const std::vector<uint8_t>& palette = {}) {
+  std::vector<uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  auto put32 = [](std::vector<uint8_t>& v, uint32_t x) {
+    for (int s = 24; s >= 0; s -= 8) v.push_back(uint8_t(x >> s));
+  };
+  auto chunk = [&](const char* type, const std::vector<uint8_t>& data) {
+    put32(out, uint32_t(data.size()));
+    std::vector<uint8_t> body(type, type + 4);
+    body.insert(body.end(), data.begin(), data.end());
+    out.insert(out.end(), body.begin(), body.end());
+    put32(out, crc32(body.data(), body.size()));
+  };
+  std::vector<uint8_t> header;
+  put32(header, uint32_t(width)), put32(header, uint32_t(height));
+  header.insert(header.end(), {uint8_t(bit_depth), uint8_t(colour_type), 0, 0, 0});
+  chunk("IHDR", header);
+  if (!palette.empty()) chunk("PLTE", palette);
+  const size_t row = samples.size() / size_t(height);
+  std::vector<uint8_t> raw;
+  for (int y = 0; y < height; ++y) {
+    raw.push_back(0);  // filter: none
+    raw.insert(raw.end(), samples.begin() + long(size_t(y) * row), samples.begin() + long(size_t(y + 1) * row));
+  }
+  std::vector<uint8_t> z = {0x78, 0x01};
+  for (size_t at = 0; at < raw.size() || at == 0; at += 65535) {
+    const size_t n = std::min<size_t>(65535, raw.size() - at);
+    z.push_back(at + n >= raw.size() ? 1 : 0);
+    z.insert(z.end(), {uint8_t(n), uint8_t(n >> 8), uint8_t(~n), uint8_t(~n >> 8)});
+    z.insert(z.end(), raw.begin() + long(at), raw.begin() + long(at + n));
+    if (n == 0) break;
+  }
+  uint32_t a = 1, b = 0;
+  for (uint8_t byte : raw) a = (a + byte) % 65521, b = (b + a) % 65521;
+  put32(z, b << 16 | a);
+  chunk("IDAT", z);
+  chunk("IEND", {});
+  return out;
+}
+
+std::vector<float> input_of(const std::vector<uint8_t>& file, int64_t H, int64_t W, int64_t C) {
+  return image_to_input(decode_image(file.data(), file.size(), "test.png"), H, W, C);
+}
+
+TEST(Images, PngAndJpegDecodeToTheirPixels) {
   const std::vector<uint8_t> pixels = fashion_pixels(0);
-  std::vector<uint8_t> png, jpeg;
-  ASSERT_TRUE(stbi_write_png_to_func(append, &png, 28, 28, 1, pixels.data(), 28));
+  std::vector<uint8_t> grey, jpeg;
+  ASSERT_TRUE(stbi_write_png_to_func(append, &grey, 28, 28, 1, pixels.data(), 28));
   ASSERT_TRUE(stbi_write_jpg_to_func(append, &jpeg, 28, 28, 1, pixels.data(), 95));
-  const Image a = decode_image(png.data(), png.size(), "a.png");
+  const DecodedImage a = decode_image(grey.data(), grey.size(), "a.png");
   EXPECT_EQ(a.height, 28);
   EXPECT_EQ(a.width, 28);
-  EXPECT_EQ(a.channels, 1);
-  for (size_t i = 0; i < pixels.size(); ++i) ASSERT_EQ(a.pixels[i], float(pixels[i]) / 255.f) << i;
-  const Image b = decode_image(jpeg.data(), jpeg.size(), "b.jpg");
-  ASSERT_EQ(b.pixels.size(), size_t(28 * 28 * b.channels));
+  EXPECT_TRUE(a.grey);
+  const std::vector<float> input = image_to_input(a, 28, 28, 1);
+  for (size_t i = 0; i < pixels.size(); ++i) ASSERT_FLOAT_EQ(input[i], float(pixels[i]) / 255.f) << i;
+  const std::vector<float> b = input_of(jpeg, 28, 28, 1);
   double error = 0;
-  for (size_t i = 0; i < pixels.size(); ++i)
-    error += std::fabs(b.pixels[i * size_t(b.channels)] - float(pixels[i]) / 255.f);
-  EXPECT_LT(error / 784, 0.03) << b.channels;  // JPEG quality 95
-  // RGBA drops alpha: 3 channels.
-  std::vector<uint8_t> rgba(28 * 28 * 4, 200), rgba_png;
-  ASSERT_TRUE(stbi_write_png_to_func(append, &rgba_png, 28, 28, 4, rgba.data(), 28 * 4));
-  EXPECT_EQ(decode_image(rgba_png.data(), rgba_png.size(), "c.png").channels, 3);
-  // Not images.
+  for (size_t i = 0; i < pixels.size(); ++i) error += std::fabs(b[i] - float(pixels[i]) / 255.f);
+  EXPECT_LT(error / 784, 0.03);  // JPEG quality 95
+  // Not images, or damaged ones, name the file.
   const std::string text = "file,label\n";
   EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(text.data()), text.size(), "x.png"); }),
-            "x.png: not an image CA3 can read (PNG, JPEG, BMP or GIF)");
-  std::vector<uint8_t> cut(png.begin(), png.begin() + long(png.size() / 2));
+            "x.png: not an image CA3 can read (PNG, JPEG, BMP or GIF; CMYK JPEGs are not read)");
+  std::vector<uint8_t> cut(grey.begin(), grey.begin() + long(grey.size() / 2));
   EXPECT_NE(error_of([&] { decode_image(cut.data(), cut.size(), "cut.png"); }).find("cut.png: "), std::string::npos);
   EXPECT_EQ(error_of([&] { decode_image(nullptr, 0, "empty.png"); }), "empty.png: the file is empty");
+}
+
+TEST(Images, PaletteSixteenBitAndGreyContentAreGrey) {
+  const std::vector<uint8_t> pixels = fashion_pixels(1);
+  std::vector<uint8_t> grey;
+  ASSERT_TRUE(stbi_write_png_to_func(append, &grey, 28, 28, 1, pixels.data(), 28));
+  // The same pixels as a palette PNG whose colours are all grey: the same input, and grey.
+  std::vector<uint8_t> palette;
+  for (int v = 0; v < 256; ++v) palette.insert(palette.end(), {uint8_t(v), uint8_t(v), uint8_t(v)});
+  const std::vector<uint8_t> indexed = png(28, 28, 3, 8, pixels, palette);
+  EXPECT_TRUE(decode_image(indexed.data(), indexed.size(), "p.png").grey);
+  EXPECT_EQ(input_of(indexed, 28, 28, 1), input_of(grey, 28, 28, 1));
+  // 16-bit grey: the high byte.
+  std::vector<uint8_t> wide;
+  for (uint8_t v : pixels) wide.insert(wide.end(), {v, 0x80});
+  EXPECT_EQ(input_of(png(28, 28, 0, 16, wide), 28, 28, 1), input_of(grey, 28, 28, 1));
+  // A colour palette is colour; a grey model takes it as 0.299 r + 0.587 g + 0.114 b.
+  const std::vector<uint8_t> colourful = png(2, 1, 3, 8, {0, 1}, {255, 0, 0, 0, 0, 255});
+  EXPECT_FALSE(decode_image(colourful.data(), colourful.size(), "c.png").grey);
+  const std::vector<float> red_blue = input_of(colourful, 1, 2, 1);
+  EXPECT_NEAR(red_blue[0], 0.299f, 1e-6);
+  EXPECT_NEAR(red_blue[1], 0.114f, 1e-6);
+  // ... and a colour model takes a grey image in all three channels.
+  const std::vector<float> rgb = input_of(grey, 28, 28, 3);
+  EXPECT_FLOAT_EQ(rgb[3 * 400], float(pixels[400]) / 255.f);
+  EXPECT_FLOAT_EQ(rgb[3 * 400 + 2], float(pixels[400]) / 255.f);
+}
+
+TEST(Images, AlphaIsCompositedOverBlack) {
+  // Grey + alpha: a white pixel fully transparent, one half transparent, one opaque.
+  const std::vector<uint8_t> file = png(3, 1, 4, 8, {255, 0, 255, 128, 255, 255});
+  const DecodedImage image = decode_image(file.data(), file.size(), "cutout.png");
+  EXPECT_TRUE(image.grey);
+  const std::vector<float> input = image_to_input(image, 1, 3, 1);
+  EXPECT_FLOAT_EQ(input[0], 0.f);  // the hidden white does not show
+  EXPECT_NEAR(input[1], 128.f / 255.f, 1e-6);
+  EXPECT_FLOAT_EQ(input[2], 1.f);
+}
+
+TEST(Images, ExifOrientationIsApplied) {
+  // A 3x2 picture with distinct corners, stored turned and tagged with each EXIF orientation:
+  // every one decodes to the picture as a viewer shows it.
+  const int h = 2, w = 3;
+  const std::vector<uint8_t> upright = {10, 60, 110, 160, 210, 250};
+  // The stored pixels for orientation o: the inverse of what the viewer applies.
+  auto stored_for = [&](int o, int& sh, int& sw) {
+    const bool swap = o >= 5;
+    sh = swap ? w : h, sw = swap ? h : w;
+    std::vector<uint8_t> s(size_t(sh * sw));
+    for (int y = 0; y < sh; ++y)
+      for (int x = 0; x < sw; ++x) {
+        // The displayed pixel that stored (y, x) becomes (see images.cpp: oriented_source).
+        int oy = y, ox = x;
+        switch (o) {
+          case 2: ox = sw - 1 - x; break;
+          case 3: oy = sh - 1 - y, ox = sw - 1 - x; break;
+          case 4: oy = sh - 1 - y; break;
+          case 5: oy = x, ox = y; break;
+          case 6: oy = x, ox = sh - 1 - y; break;
+          case 7: oy = sw - 1 - x, ox = sh - 1 - y; break;
+          case 8: oy = sw - 1 - x, ox = y; break;
+        }
+        s[size_t(y * sw + x)] = upright[size_t(oy * w + ox)];
+      }
+    return s;
+  };
+  for (int o = 1; o <= 8; ++o) {
+    int sh, sw;
+    const std::vector<uint8_t> stored = stored_for(o, sh, sw);
+    std::vector<uint8_t> jpeg;
+    // Quality 100 and grey: JPEG's loss stays within a few levels on these flat values.
+    ASSERT_TRUE(stbi_write_jpg_to_func(append, &jpeg, sw, sh, 1, stored.data(), 100));
+    const std::vector<uint8_t> tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, uint8_t(o), 0, 0, 0, 0, 0, 0, 0, 0};
+    std::vector<uint8_t> app1 = {0xFF, 0xE1, 0, uint8_t(2 + 6 + tiff.size()), 'E', 'x', 'i', 'f', 0, 0};
+    app1.insert(app1.end(), tiff.begin(), tiff.end());
+    jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+    const DecodedImage image = decode_image(jpeg.data(), jpeg.size(), "photo.jpg");
+    EXPECT_EQ(image.orientation, o);
+    ASSERT_EQ(image.height, h) << o;
+    ASSERT_EQ(image.width, w) << o;
+    for (int i = 0; i < h * w; ++i) EXPECT_NEAR(int(image.rgba[size_t(i) * 4]), int(upright[size_t(i)]), 12) << o << " " << i;
+  }
+}
+
+TEST(Images, CentreCropThenResize) {
+  // 56 wide x 28 high into 28x28: the middle 28 columns, unchanged.
+  std::vector<uint8_t> wide(28 * 56);
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 56; ++x) wide[size_t(y * 56 + x)] = uint8_t((x * 4 + y) % 256);
+  const std::vector<float> cropped = input_of(png(56, 28, 0, 8, wide), 28, 28, 1);
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) ASSERT_FLOAT_EQ(cropped[size_t(y * 28 + x)], float(wide[size_t(y * 56 + x + 14)]) / 255.f);
+  // 4x4 into 2x2: the average of each 2x2 block.
+  const std::vector<uint8_t> blocks = {0, 100, 50, 50, 200, 100, 50, 50, 10, 20, 0, 0, 30, 40, 0, 4};
+  const std::vector<float> shrunk = input_of(png(4, 4, 0, 8, blocks), 2, 2, 1);
+  EXPECT_NEAR(shrunk[0] * 255, 100, 1e-3);
+  EXPECT_NEAR(shrunk[1] * 255, 50, 1e-3);
+  EXPECT_NEAR(shrunk[2] * 255, 25, 1e-3);
+  EXPECT_NEAR(shrunk[3] * 255, 1, 1e-3);
+  // 2x1 into 4x2: bilinear with pixel centres aligned (0 .. 100: 0, 25, 75, 100).
+  const std::vector<float> grown = input_of(png(2, 1, 0, 8, {0, 100}), 2, 4, 1);
+  EXPECT_NEAR(grown[0] * 255, 0, 1e-3);
+  EXPECT_NEAR(grown[1] * 255, 25, 1e-3);
+  EXPECT_NEAR(grown[2] * 255, 75, 1e-3);
+  EXPECT_NEAR(grown[7] * 255, 100, 1e-3);
 }
 
 TEST(Images, FolderWithLabels) {
@@ -81,10 +231,10 @@ TEST(Images, FolderWithLabels) {
     ASSERT_TRUE(stbi_write_png((dir / ("img" + std::to_string(i) + ".png")).string().c_str(), 28, 28, 1,
                                pixels.data(), 28));
   }
-  std::vector<uint8_t> small(14 * 14, 0);
-  ASSERT_TRUE(stbi_write_png((dir / "small.png").string().c_str(), 14, 14, 1, small.data(), 14));
+  std::vector<uint8_t> colour(14 * 14 * 3, 0);
+  colour[0] = 255;
+  ASSERT_TRUE(stbi_write_png((dir / "small-colour.png").string().c_str(), 14, 14, 3, colour.data(), 14 * 3));
   std::ofstream(dir / "labels.csv") << "file,label\nimg0.png,ok\nimg1.png,bad\nimg2.png,ok\n";
-  std::ofstream(dir / "bad.csv") << "file,label\nimg0.png,ok\nsmall.png,ok\n";
   TabularOptions options;
   options.label_column = "label";
   options.normal_values = {"ok"};
@@ -93,11 +243,11 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(d.inputs.shape(), (Shape{3, 28, 28, 1}));
   EXPECT_EQ(d.labels, (std::vector<int>{0, 1, 0}));
   EXPECT_EQ(files, (std::vector<std::string>{"img0.png", "img1.png", "img2.png"}));
-  EXPECT_EQ(d.inputs.at(784 + 400), float(fashion_pixels(1)[400]) / 255.f);
-  EXPECT_EQ(error_of([&] { read_image_folder(dir.string(), (dir / "bad.csv").string(), options, 28, 28, 1); }),
-            (dir / "small.png").string() + ": the image is 14x14, the model takes 28x28");
-  EXPECT_EQ(error_of([&] { read_image_folder(dir.string(), (dir / "labels.csv").string(), options, 28, 28, 3); }),
-            (dir / "img0.png").string() + ": the image has 1 channel (grey), the model takes 3");
+  EXPECT_FLOAT_EQ(d.inputs.at(784 + 400), float(fashion_pixels(1)[400]) / 255.f);
+  // Colour when any image has colour, grey otherwise.
+  EXPECT_EQ(channels_of(dir.string(), {"img0.png", "img1.png"}), 1);
+  EXPECT_EQ(channels_of(dir.string(), {"img0.png", "small-colour.png"}), 3);
+  EXPECT_EQ(image_files_in(dir.string()), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
   fs::remove_all(dir);
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/images.h"
 #include "core/anomaly/data/tabular.h"
 #include "core/anomaly/detector.h"
 #include "core/anomaly/wire.h"
@@ -117,7 +118,17 @@ std::vector<int> labels_from_js(const val& labels) {
   return std::vector<int>(values.begin(), values.end());
 }
 
-bool is_table(const val& data) { return data["csv"].isString(); }
+// A CSV given as text (a JavaScript string: UTF-8 here) or as the file's bytes (Uint8Array: the
+// core decodes them, text.h), copied once.
+std::string csv_bytes(const val& csv) {
+  if (csv.isString()) return csv.as<std::string>();
+  CA3_CHECK(csv.instanceof(val::global("Uint8Array")), "a CSV must be given as text or as a Uint8Array of its bytes");
+  std::string bytes(size_t(csv["length"].as<double>()), '\0');
+  val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<uint8_t*>(bytes.data()))).call<void>("set", csv);
+  return bytes;
+}
+ca3::CsvTable table_of(const val& data) { return ca3::parse_csv(csv_bytes(data["csv"])); }
+bool is_table(const val& data) { return !data["csv"].isUndefined(); }
 
 class WasmDetector {
  public:
@@ -140,7 +151,7 @@ class WasmDetector {
       CA3_CHECK(!fit_, "a fit is already running: finish or cancel it first");
       const Json preset_changes = changes.empty() ? Json() : ca3::wire::parse(changes, "the preset changes");
       if (is_table(data)) {
-        const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
+        const ca3::CsvTable table = table_of(data);
         const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
         fit_.emplace(detector_.start_fit_table(table, options, callback(on_progress), preset_changes));
       } else {
@@ -181,7 +192,7 @@ class WasmDetector {
   // ---- scoring and the views behind a score ----
   val score(const val& data) {
     return guarded([&] {
-      if (is_table(data)) return to_js(detector_.score_table(ca3::parse_csv(data["csv"].as<std::string>())));
+      if (is_table(data)) return to_js(detector_.score_table(table_of(data)));
       return to_js(detector_.score_inputs(model_inputs(data["inputs"])));
     });
   }
@@ -191,7 +202,7 @@ class WasmDetector {
       std::vector<float> scores;
       std::vector<int> labels;
       if (is_table(data)) {
-        const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
+        const ca3::CsvTable table = table_of(data);
         scores = detector_.score_table(table), labels = detector_.table_labels(table);
       } else {
         CA3_CHECK(!data["labels"].isUndefined(), "evaluating images needs labels (0 = normal, 1 = anomaly)");
@@ -206,17 +217,17 @@ class WasmDetector {
   }
   val labels(const val& data) {
     return guarded([&] {
-      const std::vector<int> labels = detector_.table_labels(ca3::parse_csv(data["csv"].as<std::string>()));
+      const std::vector<int> labels = detector_.table_labels(table_of(data));
       const std::vector<int32_t> values(labels.begin(), labels.end());
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
     });
   }
   val prepare(const val& data) {
-    return guarded([&] { return to_js(detector_.prepare_table(ca3::parse_csv(data["csv"].as<std::string>()))); });
+    return guarded([&] { return to_js(detector_.prepare_table(table_of(data))); });
   }
   std::string scoredCsv(const val& data) {
     return guarded([&] {
-      const ca3::CsvTable table = ca3::parse_csv(data["csv"].as<std::string>());
+      const ca3::CsvTable table = table_of(data);
       return ca3::write_csv(ca3::with_score_columns(table, detector_.score_table(table), detector_.threshold()));
     });
   }
@@ -262,7 +273,7 @@ class WasmDetector {
   }
   ca3::Tensor model_inputs(const val& values) { return inputs_from_js(values, detector_.model().sample_shape()); }
   ca3::Tensor data_inputs(const val& data) {
-    if (is_table(data)) return detector_.prepare_table(ca3::parse_csv(data["csv"].as<std::string>()));
+    if (is_table(data)) return detector_.prepare_table(table_of(data));
     return model_inputs(data["inputs"]);
   }
 
@@ -271,8 +282,27 @@ class WasmDetector {
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.
-val describeCsv(const std::string& csv) {
-  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv))); });
+val describeCsv(const val& csv) {
+  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv_bytes(csv)))); });
+}
+
+// Decoded RGBA pixels (a browser's ImageData.data, width x height) -> one model input [H, W, C]
+// by the core's image rule (core/anomaly/data/images.h): {input: Float32Array, grey: boolean}.
+val imageToInput(const val& rgba, int width, int height, int H, int W, int C) {
+  return guarded([&] {
+    CA3_CHECK(width >= 1 && height >= 1, "an image of ", width, "x", height, " pixels");
+    const size_t bytes = size_t(width) * size_t(height) * 4;
+    CA3_CHECK(size_t(rgba["length"].as<double>()) == bytes, "RGBA pixels of ", width, "x", height, " need ", bytes,
+              " bytes, got ", rgba["length"].as<double>());
+    std::vector<uint8_t> pixels(bytes);
+    val(emscripten::typed_memory_view(bytes, pixels.data())).call<void>("set", rgba);
+    std::vector<float> input(size_t(H) * size_t(W) * size_t(C));
+    ca3::image_to_input(pixels.data(), height, width, H, W, C, input.data());
+    val o = val::object();
+    o.set("input", to_js(input));
+    o.set("grey", ca3::is_grey(pixels.data(), bytes / 4));
+    return o;
+  });
 }
 
 int threads() { return ca3::num_threads(); }
@@ -318,6 +348,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("setThreshold", &WasmDetector::setThreshold)
       .function("save", &WasmDetector::save);
   function("describeCsv", &describeCsv);
+  function("imageToInput", &imageToInput);
   function("threads", &threads);
   function("setThreads", &setThreads);
   function("defaultThreads", &defaultThreads);

@@ -47,13 +47,17 @@ Fit Detector::start_fit_table(const CsvTable& table, const TabularOptions& given
   TabularOptions options = given;
   options.scaling = preset.scaling();
   options.max_categories = preset.max_categories();
-  const std::vector<int> labels = tabular_labels(table, options);
+  std::vector<std::string> notes;
+  const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
   DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
   auto model = make_model(preset, prep.features());
-  return Fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
+  nlohmann::json description = wire::table_description(table, prep.schema(), notes);
+  Fit fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
+  fit.describe_data(std::move(description));
+  return fit;
 }
 
 Fit Detector::start_fit_images(const Dataset& images, ProgressCallback on_progress,

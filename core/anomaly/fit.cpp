@@ -1,5 +1,6 @@
 #include "core/anomaly/fit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -116,6 +117,15 @@ struct Fit::State {
   Rng order_rng;
   bool finished = false, concluded = false;
 
+  // Synthetic anomalies: the last `synthetic_count` training rows, drawn anew every epoch from
+  // the normal training rows (`normal_rows`, indices into train).
+  SyntheticOptions synthetic;
+  int64_t synthetic_count = 0;
+  Rng synthetic_rng;
+  std::vector<int64_t> normal_rows;
+  int64_t real_rows = 0;  // training rows before the synthetic ones
+  std::vector<uint8_t> trimmed;  // per training row: left out this epoch (contamination)
+
   // The current stage.
   size_t stage_index = 0;
   bool stage_started = false;
@@ -142,16 +152,49 @@ struct Fit::State {
         split(std::move(s)),
         preprocessing(std::move(prep)),
         on_progress(std::move(callback)),
-        order_rng(options.seed) {}
+        order_rng(options.seed),
+        synthetic_rng(preset.seed() + 7) {}
 
   const Dataset& train() const { return split.train; }
   const Dataset& validation() const { return split.validation; }
 
-  void start_stage() {
+  // The rows this epoch learns from: the stage's, without the rows trimmed as likely anomalies.
+  void fill_pool() {
     const Stage& stage = stages[stage_index];
     pool.clear();
     for (int64_t i = 0; i < train().size(); ++i)
-      if (!stage.normal_samples_only || train().labels[size_t(i)] == 0) pool.push_back(i);
+      if ((!stage.normal_samples_only || train().labels[size_t(i)] == 0) && !(i < int64_t(trimmed.size()) && trimmed[size_t(i)]))
+        pool.push_back(i);
+  }
+
+  // New synthetic anomalies in the last synthetic_count training rows.
+  void draw_synthetic() {
+    if (synthetic_count == 0) return;
+    const Tensor normal = train().subset(normal_rows).inputs;
+    const Tensor fresh = synthesize(normal, synthetic_count, synthetic, synthetic_rng);
+    const int64_t per_sample = fresh.numel() / synthetic_count;
+    std::memcpy(split.train.inputs.mutable_data() + real_rows * per_sample, fresh.data(),
+                size_t(fresh.numel()) * sizeof(float));
+  }
+
+  // Contaminated data: the unlabelled rows the target reconstructs worst, `contamination` of
+  // them, sit out this epoch (after a first epoch on all of them).
+  void trim_contamination() {
+    if (options.contamination <= 0 || epoch < 1) return;
+    const Dataset unlabelled = train().subset(normal_rows);
+    const std::vector<float> errors = model->reconstruction_error(unlabelled.inputs, options.micro_batch_size);
+    std::vector<size_t> order(errors.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const size_t drop = size_t(std::llround(options.contamination * double(errors.size())));
+    std::partial_sort(order.begin(), order.begin() + long(drop), order.end(),
+                      [&](size_t a, size_t b) { return errors[a] > errors[b]; });
+    trimmed.assign(size_t(train().size()), 0);
+    for (size_t k = 0; k < drop; ++k) trimmed[size_t(normal_rows[order[k]])] = 1;
+  }
+
+  void start_stage() {
+    const Stage& stage = stages[stage_index];
+    fill_pool();
     const std::vector<Var> parameters = stage.target_learns && stage.alarm_learns ? model->parameters()
                                         : stage.target_learns                       ? model->target().parameters()
                                                                                     : model->alarm().parameters();
@@ -168,8 +211,14 @@ struct Fit::State {
 
   void start_epoch() {
     const Stage& stage = stages[stage_index];
+    if (epoch > 0 && options.contamination > 0) {
+      trim_contamination();
+      fill_pool();
+    }
     ++epoch;
     step = 0;
+    steps = (int64_t(pool.size()) + options.batch_size - 1) / options.batch_size;
+    draw_synthetic();
     for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[order_rng.below(i)]);
     model->set_modes(stage.target_learns, stage.alarm_learns);
     epoch_start = Clock::now();
@@ -283,17 +332,44 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
   CA3_CHECK(o.patience >= 0, "training: patience must be >= 0");
   CA3_CHECK(data.train.count(0) > 0, "the training data has no normal samples: the target network learns from "
             "normal samples");
-  if (data.train.count(1) == 0 && model_ref.variant() != Variant::reconstruction_only) {
-    // No labelled anomalies: A3's synthetic ones, in training and validation alike.
-    Rng rng(s.preset.seed() + 7);
-    const SyntheticAnomalies synthetic = s.preset.synthetic_anomalies();
-    const auto count = [&](const Dataset& d) { return int64_t(std::llround(synthetic.ratio * double(d.count(0)))); };
-    report.synthetic_anomalies = count(data.train);
-    data.train = with_synthetic_anomalies(data.train, count(data.train), rng, synthetic.mean, synthetic.sd);
-    if (data.validation.count(1) == 0)
-      data.validation = with_synthetic_anomalies(data.validation, count(data.validation), rng, synthetic.mean,
-                                                 synthetic.sd);
+  // Synthetic anomalies when training has no labelled ones (or fewer than the preset's
+  // belowLabelled): drawn anew each epoch in training, once in validation.
+  const SyntheticAnomalies synthetic = s.preset.synthetic_anomalies();
+  const int64_t labelled = data.train.count(1);
+  report.labelled_anomalies = labelled;
+  if (model_ref.variant() != Variant::reconstruction_only && (labelled == 0 || labelled < synthetic.below_labelled)) {
+    s.synthetic = synthetic.options;
+    const auto count = [&](const Dataset& d) { return int64_t(std::llround(s.synthetic.ratio * double(d.count(0)))); };
+    s.real_rows = data.train.size();
+    for (int64_t i = 0; i < data.train.size(); ++i)
+      if (data.train.labels[size_t(i)] == 0) s.normal_rows.push_back(i);
+    s.synthetic_count = count(data.train);
+    report.synthetic_anomalies = s.synthetic_count;
+    Shape shape = data.train.inputs.shape();
+    shape[0] = s.real_rows + s.synthetic_count;
+    Dataset grown{Tensor(shape), data.train.labels};
+    std::memcpy(grown.inputs.mutable_data(), data.train.inputs.data(), size_t(data.train.inputs.numel()) * sizeof(float));
+    grown.labels.insert(grown.labels.end(), size_t(s.synthetic_count), 1);
+    data.train = std::move(grown);
+    if (data.validation.size() > 0 && data.validation.count(0) > 0 && data.validation.count(1) == 0) {
+      Rng validation_rng(s.preset.seed() + 11);
+      const Dataset& v = data.validation;
+      const Tensor fake = synthesize(v.inputs, count(v), s.synthetic, validation_rng);
+      Shape vshape = v.inputs.shape();
+      vshape[0] = v.size() + fake.dim(0);
+      Dataset with{Tensor(vshape), v.labels};
+      std::memcpy(with.inputs.mutable_data(), v.inputs.data(), size_t(v.inputs.numel()) * sizeof(float));
+      std::memcpy(with.inputs.mutable_data() + v.inputs.numel(), fake.data(), size_t(fake.numel()) * sizeof(float));
+      with.labels.insert(with.labels.end(), size_t(fake.dim(0)), 1);
+      data.validation = std::move(with);
+    }
+  } else if (s.options.contamination > 0) {
+    for (int64_t i = 0; i < data.train.size(); ++i)
+      if (data.train.labels[size_t(i)] == 0) s.normal_rows.push_back(i);
   }
+  report.setting = labelled == 0 ? (s.options.contamination > 0 ? "contaminated" : "one_class")
+                   : s.synthetic_count > 0 ? "few_labels"
+                                           : "labelled";
   s.stages = stages_for(model_ref.variant());
   for (const Stage& stage : s.stages)
     CA3_CHECK(stage.normal_samples_only || data.train.count(1) > 0,
@@ -332,6 +408,11 @@ void Fit::cancel() {
 
 bool Fit::finished() const { return !state_ || state_->finished; }
 
+void Fit::describe_data(nlohmann::json description) {
+  CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
+  state_->report.data = std::move(description);
+}
+
 FitOutcome Fit::conclude() {
   CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
   State& s = *state_;
@@ -340,10 +421,22 @@ FitOutcome Fit::conclude() {
   FitOutcome outcome;
   outcome.report = std::move(s.report);
   if (outcome.report.cancelled) return outcome;
-  // Threshold on validation (training data when there is no validation split).
+  // The score: combined or the alarm's, its reference from the normal validation samples (or
+  // the normal training ones when there is no validation split).
   E2EConvA3& model = *s.model;
   const DatasetSplit& split = s.split;
-  const Dataset& reference = split.validation.count(0) > 0 ? split.validation : split.train;
+  const Dataset& reference = split.validation.count(0) >= 2 ? split.validation : split.train;
+  if (model.variant() != Variant::reconstruction_only) {
+    const ScoreKind kind = model.config().score;
+    const bool combined = kind == ScoreKind::combined || kind == ScoreKind::combined_rarity ||
+                          (kind == ScoreKind::automatic && outcome.report.labelled_anomalies == 0);
+    const bool rarity = kind == ScoreKind::combined_rarity && !model.config().is_image();
+    std::vector<int64_t> normal;
+    for (int64_t i = 0; i < reference.size(); ++i)
+      if (reference.labels[size_t(i)] == 0) normal.push_back(i);
+    model.set_score_reference(rarity ? 2.f : combined ? 1.f : 0.f, reference.subset(normal).inputs);
+  }
+  // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);
   float threshold = 0;
   if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)

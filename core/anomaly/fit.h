@@ -21,6 +21,8 @@
 #pragma once
 
 #include <functional>
+
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,7 @@
 #include "core/anomaly/metrics.h"
 #include "core/anomaly/model.h"
 #include "core/anomaly/preset.h"
+#include "core/anomaly/synthetic.h"
 
 namespace ca3 {
 
@@ -58,6 +61,11 @@ struct EpochRecord {
 // What a fit did and measured.
 struct FitReport {
   bool cancelled = false;            // the detector kept its previous model
+  // What the fit learned from: "labelled" (labelled anomalies), "few_labels" (some, joined by
+  // synthetic ones), "one_class" (no labelled anomaly; the rows are normal) or "contaminated" (no
+  // labelled anomaly; some unlabelled rows may be anomalies: training.contamination > 0).
+  std::string setting = "labelled";
+  int64_t labelled_anomalies = 0;    // in the training split
   int64_t train_rows = 0, validation_rows = 0, test_rows = 0;
   int64_t synthetic_anomalies = 0;   // added to training (and validation) data
   std::vector<EpochRecord> history;
@@ -66,6 +74,9 @@ struct FitReport {
   double samples_per_second = 0;     // training throughput over all steps
   Metrics validation, test;          // at the chosen threshold
   std::vector<std::string> dropped_columns;
+  // Tables: what was read and decided (wire::table_description): encoding, separator, number
+  // format, skipped rows, each column's role and why, merged label values. Null for images.
+  nlohmann::json data;
 };
 
 // A finished fit's results, for the detector to adopt.
@@ -104,6 +115,8 @@ class Fit {
   bool advance(double seconds);
   // Stops now; conclude() then reports cancelled.
   void cancel();
+  // What the data was (see FitReport::data), for the report.
+  void describe_data(nlohmann::json description);
   bool finished() const;
   // After finished(): restores the best weights, picks the threshold on validation (training
   // data when there is no validation split), measures validation and test. Once.

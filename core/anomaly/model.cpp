@@ -172,15 +172,19 @@ Var Target::forward(const Var& input) {
   return run(input, false, true, unused).reconstruction;
 }
 
-ModelForward Target::run(const Var& input, bool sample, bool reconstruct, Rng& noise) {
+ModelForward Target::run(const Var& input, bool sample, bool reconstruct, Rng& noise,
+                         const std::vector<uint8_t>* statistics_samples) {
   ModelForward out;
+  static const std::vector<uint8_t> all;
+  const std::vector<uint8_t>& statistics = statistics_samples ? *statistics_samples : all;
   Var x = input;
   const int64_t k = config_.soft_order_channels, length = config_.soft_order_length;
-  if (soft_order_) x = soft_order_norm_->forward(reshape(elu(soft_order_->forward(x)), {-1, length, k}));  // [N, L, k]
+  if (soft_order_)
+    x = soft_order_norm_->forward(reshape(elu(soft_order_->forward(x)), {-1, length, k}), statistics);  // [N, L, k]
   for (size_t i = 0; i < encoder_convs_.size(); ++i) {
     Var activation = relu(encoder_convs_[i]->forward(x));  // [N, h_i, w_i, c_i] or [N, l_i, c_i]
     out.activations.push_back(activation);
-    x = encoder_norms_[i]->forward(halve(activation));
+    x = encoder_norms_[i]->forward(halve(activation), statistics);
   }
   if (!reconstruct) return out;
   Var z = x;
@@ -191,7 +195,8 @@ ModelForward Target::run(const Var& input, bool sample, bool reconstruct, Rng& n
     else z = out.mu;
   }
   Var y = z;
-  for (size_t j = 0; j < decoder_deconvs_.size(); ++j) y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)));
+  for (size_t j = 0; j < decoder_deconvs_.size(); ++j)
+    y = decoder_norms_[j]->forward(relu(decoder_deconvs_[j]->forward(y)), statistics);
   y = output_deconv_->forward(y);  // [N, H, W, C] or [N, L, k]
   out.reconstruction = output_linear_ ? output_linear_->forward(reshape(y, {-1, length * k}))  // [N, d]
                                       : sigmoid(y);
@@ -236,15 +241,19 @@ Var Alarm::forward(const Var& stack) {
 
 // ---- the model ---------------------------------------------------------------------------------
 
-E2EConvA3::E2EConvA3(ModelConfig config) : config_(std::move(config)), noise_rng_(config_.seed + 1) {
+E2EConvA3::E2EConvA3(ModelConfig config)
+    : config_(std::move(config)),
+      noise_rng_(config_.seed + 1),
+      score_reference_(register_buffer("score_reference", Tensor::from_vector({7}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))) {
   config_.validate();
   Rng rng(config_.seed);
   target_ = register_module("target", std::make_shared<Target>(config_, rng));
   alarm_ = register_module("alarm", std::make_shared<Alarm>(config_, target_->activation_sizes(), rng));
 }
 
-ModelForward E2EConvA3::run(const Var& inputs, bool sample, bool reconstruct) {
-  ModelForward f = target_->run(inputs, sample, reconstruct, noise_rng_);
+ModelForward E2EConvA3::run(const Var& inputs, bool sample, bool reconstruct,
+                            const std::vector<uint8_t>* statistics_samples) {
+  ModelForward f = target_->run(inputs, sample, reconstruct, noise_rng_, statistics_samples);
   f.alarm_input = alarm_->stack(f.activations);
   f.logits = alarm_->forward(f.alarm_input);
   return f;
@@ -280,7 +289,13 @@ LossParts E2EConvA3::loss(const Tensor& inputs, const std::vector<int>& labels, 
     normal_mask.mutable_data()[i] = 1.f - float(labels[size_t(i)]);
   }
   Var x(inputs);
-  ModelForward f = run(x, is_training() && terms.target);
+  // Batch-norm statistics from the normal samples (when the model says so and there are two).
+  std::vector<uint8_t> normal_samples;
+  if (config_.normal_statistics) {
+    for (int label : labels) normal_samples.push_back(label == 0);
+    if (std::count(normal_samples.begin(), normal_samples.end(), 1) < 2) normal_samples.clear();
+  }
+  ModelForward f = run(x, is_training() && terms.target, true, normal_samples.empty() ? nullptr : &normal_samples);
   const Var mse = mse_per_sample(f.reconstruction, x);  // [N]
   Var per_sample = mse;
   Var kl;
@@ -353,6 +368,10 @@ std::vector<float> E2EConvA3::alarm_probability(const Tensor& inputs, int64_t ba
   });
 }
 
+std::vector<float> E2EConvA3::alarm_logit(const Tensor& inputs, int64_t batch_size) {
+  return inference(inputs, batch_size, [&](const Tensor& batch) { return run(Var(batch), false, false).logits.value().to_vector(); });
+}
+
 std::vector<float> E2EConvA3::reconstruction_error(const Tensor& inputs, int64_t batch_size) {
   return inference(inputs, batch_size, [&](const Tensor& batch) {
     Var x(batch);
@@ -411,9 +430,65 @@ Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
   return tensor_from(std::move(values), inputs.shape());
 }
 
+namespace {
+float log_error(float e) { return std::log(std::max(e, 1e-12f)); }
+struct Standardised {
+  float mean, sd;
+};
+Standardised standardise(const std::vector<float>& values) {
+  double sum = 0, squares = 0;
+  for (float v : values) sum += v;
+  const double mean = sum / double(values.size());
+  for (float v : values) squares += (v - mean) * (v - mean);
+  const double sd = std::sqrt(squares / double(std::max<size_t>(values.size() - 1, 1)));
+  return {float(mean), float(std::max(sd, 1e-6))};
+}
+}  // namespace
+
+// How far a row's inputs are from the middle of the training distribution, column by column:
+// log of the mean square of its (quantile-normal or standardised) values.
+std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const {
+  const int64_t n = inputs.dim(0), d = inputs.numel() / std::max<int64_t>(n, 1);
+  std::vector<float> out(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    double squares = 0;
+    for (int64_t j = 0; j < d; ++j) squares += double(inputs.data()[i * d + j]) * inputs.data()[i * d + j];
+    out[size_t(i)] = log_error(float(squares / double(d)));
+  }
+  return out;
+}
+
+void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
+  CA3_CHECK(normal.dim(0) >= 2, "the score's reference needs at least two normal samples");
+  float* r = score_reference_.mutable_data();
+  r[0] = mode;
+  const Standardised logit = standardise(alarm_logit(normal));
+  std::vector<float> errors = reconstruction_error(normal);
+  for (float& e : errors) e = log_error(e);
+  const Standardised error = standardise(errors);
+  const Standardised rarity = standardise(marginal_rarity(normal));
+  r[1] = logit.mean, r[2] = logit.sd, r[3] = error.mean, r[4] = error.sd, r[5] = rarity.mean, r[6] = rarity.sd;
+}
+
 std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {
-  return config_.variant == Variant::reconstruction_only ? reconstruction_error(inputs, batch_size)
-                                                         : alarm_probability(inputs, batch_size);
+  if (config_.variant == Variant::reconstruction_only) return reconstruction_error(inputs, batch_size);
+  if (!combined_score()) return alarm_probability(inputs, batch_size);
+  const float* r = score_reference_.data();
+  const bool with_rarity = r[0] > 1.5f;
+  return inference(inputs, batch_size, [&](const Tensor& batch) {
+    Var x(batch);
+    const ModelForward f = run(x, false, true);
+    const Tensor errors = mse_per_sample(f.reconstruction, x).value();
+    const Tensor logits = f.logits.value();
+    const std::vector<float> rarity = with_rarity ? marginal_rarity(batch) : std::vector<float>();
+    std::vector<float> out(size_t(batch.dim(0)));
+    for (size_t i = 0; i < out.size(); ++i) {
+      float z = (logits.at(int64_t(i)) - r[1]) / r[2] + (log_error(errors.at(int64_t(i))) - r[3]) / r[4];
+      z = with_rarity ? (z + (rarity[i] - r[5]) / r[6]) / 3.f : z / 2.f;
+      out[i] = 1.f / (1.f + std::exp(-z));
+    }
+    return out;
+  });
 }
 
 void E2EConvA3::set_modes(bool target_training, bool alarm_training) {

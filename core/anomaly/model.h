@@ -47,6 +47,17 @@ enum class Variant {
 std::string to_string(Variant variant);
 Variant variant_from_string(const std::string& name);  // throws on an unknown name
 
+// What score() gives for the e2e and a3 variants (reconstruction-only always scores the
+// reconstruction error).
+enum class ScoreKind {
+  alarm,      // the alarm's probability (the paper's score)
+  combined,   // the alarm's logit and the log reconstruction error, each standardised on the
+              // normal validation samples, averaged, through a sigmoid: what the alarm learned
+              // from (synthetic) anomalies and how unlike normal data the target finds a sample
+  automatic,  // combined when the fit had no labelled anomalies, else alarm
+  combined_rarity,  // combined, and for rows the marginal rarity too (experimental)
+};
+
 struct ModelConfig {
   // One sample: {height, width, channels} (an image) or {features} (a table row).
   Shape sample_shape;
@@ -59,6 +70,10 @@ struct ModelConfig {
   float gamma = 10.f;                            // weight of the classification loss
   float beta = 1.f;                              // weight of the KL term (VAE only)
   Variant variant = Variant::end_to_end;
+  ScoreKind score = ScoreKind::alarm;
+  // Batch-norm statistics in training from the normal samples of each batch only (anomalies are
+  // normalized with them), or from all samples.
+  bool normal_statistics = false;
   uint64_t seed = 0;                             // weight initialisation and VAE noise
 
   static ModelConfig image(int64_t height, int64_t width, int64_t channels);
@@ -95,7 +110,9 @@ class Target : public Module {
   Target(const ModelConfig& config, Rng& rng);
   Var forward(const Var& input) override;  // the reconstruction with z = mu (no sampling)
   // The encoder always; the latent and the decoder when `reconstruct` (sampling z when `sample`).
-  ModelForward run(const Var& input, bool sample, bool reconstruct, Rng& noise);
+  // `statistics_samples`: the samples whose batch-norm statistics count in training (null: all).
+  ModelForward run(const Var& input, bool sample, bool reconstruct, Rng& noise,
+                   const std::vector<uint8_t>* statistics_samples = nullptr);
   // The spatial shape ({h, w}, or {l} for rows) of each encoder stage's conv output.
   const std::vector<Shape>& activation_sizes() const { return activation_sizes_; }
 
@@ -139,18 +156,27 @@ class E2EConvA3 : public Module {
   // Runs target and alarm. `sample` draws the VAE's latent noise (training); otherwise the mean.
   // Without `reconstruct` the decoder is skipped (reconstruction, mu, log_variance undefined):
   // the alarm's score needs only the encoder.
-  ModelForward run(const Var& inputs, bool sample, bool reconstruct = true);
+  ModelForward run(const Var& inputs, bool sample, bool reconstruct = true,
+                   const std::vector<uint8_t>* statistics_samples = nullptr);
   Var forward(const Var& inputs) override { return run(inputs, is_training(), true).logits; }
 
   // Loss of a batch [N, sample_shape...]; labels 0 normal, 1 anomaly. Checks shapes, not values
   // (check_inputs once per data set).
   LossParts loss(const Tensor& inputs, const std::vector<int>& labels, LossTerms terms = {});
 
-  // The model's anomaly score per sample (the variant's: alarm probability or reconstruction
-  // error), in eval mode, without gradients. Higher = more anomalous.
+  // The model's anomaly score per sample, in eval mode, without gradients, higher = more
+  // anomalous: the reconstruction error (reconstruction-only), else the alarm probability or the
+  // combined score (see ScoreKind; combined once set_score_reference chose it).
   std::vector<float> score(const Tensor& inputs, int64_t batch_size = 64);
   std::vector<float> alarm_probability(const Tensor& inputs, int64_t batch_size = 64);
+  std::vector<float> alarm_logit(const Tensor& inputs, int64_t batch_size = 64);
   std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
+  // Whether score() combines the alarm and the reconstruction error (mode 1; with mode 2 also
+  // the marginal rarity of a row), standardising each with the statistics of `normal` [N, ...]
+  // (normal validation samples; N >= 2). Mode 0: the alarm alone.
+  void set_score_reference(float mode, const Tensor& normal);
+  bool combined_score() const { return score_reference_.at(0) > 0.5f; }
+  std::vector<float> marginal_rarity(const Tensor& inputs) const;
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;
@@ -183,6 +209,8 @@ class E2EConvA3 : public Module {
   Rng noise_rng_;
   std::shared_ptr<Target> target_;
   std::shared_ptr<Alarm> alarm_;
+  // {combined (0 / 1), alarm logit mean, sd, log reconstruction error mean, sd} (saved with the model)
+  Tensor& score_reference_;
 };
 
 }  // namespace ca3

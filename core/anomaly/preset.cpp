@@ -15,16 +15,21 @@ nlohmann::json Preset::defaults(ModelKind kind) {
         {"variational", true},
         {"alarmInputPooling", "max"},
         {"gamma", 10.0},
-        {"beta", 1.0}}},
+        {"beta", 1.0},
+        {"batchNormStatistics", "all"},
+        {"score", "alarm"}}},
       {"training",
        {{"epochs", 100},
         {"batchSize", kind == ModelKind::image ? 256 : 64},
         {"microBatchSize", kind == ModelKind::image ? 32 : 64},
         {"learningRate", 1e-3},
         {"patience", 10},
-        {"monitor", "auc"}}},
+        {"monitor", "auc"},
+        {"contamination", 0.0}}},
       {"threshold", {{"rule", "false_positive_rate"}, {"value", 0.05}}},
-      {"syntheticAnomalies", {{"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}}},
+      {"syntheticAnomalies",
+       {{"kinds", nlohmann::json::array({"gaussian"})}, {"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}, {"scaleMin", 0.25}, {"scaleMax", 4.0},
+        {"belowLabelled", 0}}},
       {"split", {{"validation", 0.1}, {"test", 0.1}}},
       {"seed", 0},
   };
@@ -61,8 +66,12 @@ void check_keys(const nlohmann::json& given, const nlohmann::json& defaults, con
       CA3_CHECK(it->is_string(), "preset: '", key, "' must be a string");
     } else if (expected.is_array()) {
       CA3_CHECK(it->is_array(), "preset: '", key, "' must be a list");
-      for (const auto& v : *it) CA3_CHECK(v.is_number_integer() && v.get<int64_t>() > 0, "preset: '", key,
-                                          "' must list positive whole numbers");
+      if (!expected.empty() && expected[0].is_string()) {
+        for (const auto& v : *it) CA3_CHECK(v.is_string(), "preset: '", key, "' must list names");
+      } else {
+        for (const auto& v : *it) CA3_CHECK(v.is_number_integer() && v.get<int64_t>() > 0, "preset: '", key,
+                                            "' must list positive whole numbers");
+      }
     }
   }
 }
@@ -135,6 +144,17 @@ ModelConfig Preset::model_config(int64_t features) const {
   c.alarm_input_pooling = pooling == "max" ? PoolKind::max : PoolKind::average;
   c.gamma = m.at("gamma").get<float>();
   c.beta = m.at("beta").get<float>();
+  const std::string statistics = m.at("batchNormStatistics").get<std::string>();
+  CA3_CHECK(statistics == "all" || statistics == "normal", "preset: model.batchNormStatistics must be \"all\" or "
+            "\"normal\", got \"", statistics, "\"");
+  c.normal_statistics = statistics == "normal";
+  const std::string score = m.at("score").get<std::string>();
+  CA3_CHECK(score == "alarm" || score == "combined" || score == "auto" || score == "combined_rarity",
+            "preset: model.score must be \"alarm\", \"combined\" or \"auto\", got \"", score, "\"");
+  c.score = score == "alarm"             ? ScoreKind::alarm
+            : score == "combined"        ? ScoreKind::combined
+            : score == "combined_rarity" ? ScoreKind::combined_rarity
+                                         : ScoreKind::automatic;
   c.seed = seed();
   c.validate();
   return c;
@@ -150,6 +170,9 @@ TrainingOptions Preset::training() const {
   const std::string monitor = at<std::string>(json, "training", "monitor");
   CA3_CHECK(monitor == "auc" || monitor == "loss", "preset: training.monitor must be \"auc\" or \"loss\"");
   o.stop_on_auc = monitor == "auc";
+  o.contamination = at<double>(json, "training", "contamination");
+  CA3_CHECK(o.contamination >= 0 && o.contamination < 0.5, "preset: training.contamination (the share of anomalies "
+            "expected among unlabelled training rows) must be in [0, 0.5)");
   o.seed = seed();
   CA3_CHECK(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch_size >= 1 && o.learning_rate > 0 && o.patience >= 0,
             "preset: training needs epochs >= 1, batchSize >= 1, microBatchSize >= 1, learningRate > 0 and "
@@ -170,14 +193,32 @@ double Preset::threshold_value() const {
 }
 SyntheticAnomalies Preset::synthetic_anomalies() const {
   SyntheticAnomalies s;
-  s.mean = at<float>(json, "syntheticAnomalies", "mean");
-  s.sd = at<float>(json, "syntheticAnomalies", "sd");
-  s.ratio = at<double>(json, "syntheticAnomalies", "ratio");
-  CA3_CHECK(s.ratio > 0 && s.ratio <= 10, "preset: syntheticAnomalies.ratio must be in (0, 10]");
-  CA3_CHECK(s.sd >= 0 && std::isfinite(s.sd) && std::isfinite(s.mean), "preset: syntheticAnomalies.mean and .sd must "
+  SyntheticOptions& o = s.options;
+  o.kinds.clear();
+  for (const auto& name : json.at("syntheticAnomalies").at("kinds")) {
+    const SyntheticKind kind = synthetic_kind_from_string(name.get<std::string>());
+    CA3_CHECK(kind_fits(kind), "preset: syntheticAnomalies.kinds: '", name.get<std::string>(), "' is for ",
+              for_rows(kind) ? "table rows" : "images", ", this is ", this->kind() == ModelKind::image ? "an image" : "a tabular",
+              " preset");
+    o.kinds.push_back(kind);
+  }
+  CA3_CHECK(!o.kinds.empty(), "preset: syntheticAnomalies.kinds must name at least one kind");
+  o.mean = at<float>(json, "syntheticAnomalies", "mean");
+  o.sd = at<float>(json, "syntheticAnomalies", "sd");
+  o.ratio = at<double>(json, "syntheticAnomalies", "ratio");
+  o.scale_min = at<float>(json, "syntheticAnomalies", "scaleMin");
+  o.scale_max = at<float>(json, "syntheticAnomalies", "scaleMax");
+  s.below_labelled = at<int64_t>(json, "syntheticAnomalies", "belowLabelled");
+  CA3_CHECK(o.ratio > 0 && o.ratio <= 10, "preset: syntheticAnomalies.ratio must be in (0, 10]");
+  CA3_CHECK(o.sd >= 0 && std::isfinite(o.sd) && std::isfinite(o.mean), "preset: syntheticAnomalies.mean and .sd must "
             "be finite, sd >= 0");
+  CA3_CHECK(o.scale_min > 0 && o.scale_max >= o.scale_min && std::isfinite(o.scale_max), "preset: "
+            "syntheticAnomalies needs 0 < scaleMin <= scaleMax");
+  CA3_CHECK(s.below_labelled >= 0, "preset: syntheticAnomalies.belowLabelled must be >= 0");
   return s;
 }
+
+bool Preset::kind_fits(SyntheticKind k) const { return kind() == ModelKind::image ? for_images(k) : for_rows(k); }
 double Preset::validation_fraction() const { return at<double>(json, "split", "validation"); }
 double Preset::test_fraction() const { return at<double>(json, "split", "test"); }
 uint64_t Preset::seed() const { return json.at("seed").get<uint64_t>(); }

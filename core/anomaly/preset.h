@@ -17,6 +17,7 @@
 
 #include "core/anomaly/data/tabular.h"
 #include "core/anomaly/model.h"
+#include "core/anomaly/synthetic.h"
 
 namespace ca3 {
 
@@ -34,14 +35,18 @@ struct TrainingOptions {
   float learning_rate = 1e-3f;
   int patience = 10;                // epochs without improvement before stopping; 0 = never stop early
   bool stop_on_auc = true;          // early stopping watches the validation AUC (else the validation loss)
+  // The share of anomalies expected among the unlabelled training rows ("contaminated" data): after
+  // a warm-up epoch, each epoch leaves out that share of them -- those the target reconstructs
+  // worst -- so that the model does not learn them as normal. 0 = the rows are clean.
+  double contamination = 0;
   uint64_t seed = 0;                // batch order
 };
 
-// A3's synthetic anomalies for data without labelled ones: Gaussian noise N(mean, sd) in the
-// model's input space, `ratio` of them per normal training sample.
+// Synthetic anomalies (synthetic.h) for data without labelled ones -- or with fewer than
+// `below_labelled` labelled anomalies in training, when they join the labelled ones.
 struct SyntheticAnomalies {
-  float mean = 0.5f, sd = 1.f;
-  double ratio = 1.0;
+  SyntheticOptions options;
+  int64_t below_labelled = 0;
 };
 
 struct Preset {
@@ -61,6 +66,7 @@ struct Preset {
   ThresholdRule threshold_rule() const;
   double threshold_value() const;      // the false-positive rate for that rule
   SyntheticAnomalies synthetic_anomalies() const;
+  bool kind_fits(SyntheticKind kind) const;  // a kind of synthetic anomaly for this preset's data
   double validation_fraction() const, test_fraction() const;
   uint64_t seed() const;
   Scaling scaling() const;

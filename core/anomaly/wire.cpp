@@ -7,6 +7,14 @@ namespace {
 
 Json number_or_null(double value) { return value >= 0 ? Json(value) : Json(nullptr); }
 
+std::string mark_name(char c) {
+  switch (c) {
+    case 0: return "";
+    case '\t': return "tab";
+    default: return std::string(1, c);
+  }
+}
+
 // Reading back: every key named when it is missing or of the wrong type.
 const Json& field(const Json& j, const char* key, const char* what) {
   CA3_CHECK(j.is_object() && j.contains(key), what, ": '", key, "' is missing");
@@ -94,8 +102,10 @@ Json to_json(const EpochRecord& r) {
 Json to_json(const FitReport& r) {
   Json history = Json::array();
   for (const EpochRecord& e : r.history) history.push_back(to_json(e));
-  return {{"cancelled", r.cancelled},
+  Json j = {{"cancelled", r.cancelled},
+          {"setting", r.setting},
           {"rows", {{"train", r.train_rows}, {"validation", r.validation_rows}, {"test", r.test_rows}}},
+          {"labelledAnomalies", r.labelled_anomalies},
           {"syntheticAnomalies", r.synthetic_anomalies},
           {"epochs", r.history.size()},
           {"bestEpoch", r.best_epoch},
@@ -105,6 +115,27 @@ Json to_json(const FitReport& r) {
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
+  if (!r.data.is_null()) j["data"] = r.data;
+  return j;
+}
+
+Json table_description(const CsvTable& table, const std::vector<ColumnDecision>& columns,
+                       const std::vector<std::string>& notes) {
+  Json list = Json::array();
+  for (const ColumnDecision& c : columns) {
+    Json placeholders = Json::object();
+    for (const auto& [marker, count] : c.placeholders) placeholders[marker] = count;
+    list.push_back({{"name", c.name}, {"role", c.role}, {"reason", c.reason}, {"missing", c.missing},
+                    {"placeholders", placeholders}});
+  }
+  return {{"encoding", table.encoding},
+          {"separator", mark_name(table.separator)},
+          {"decimalMark", mark_name(table.numbers.decimal)},
+          {"thousandsSeparator", mark_name(table.numbers.thousands)},
+          {"rows", table.row_count()},
+          {"emptyRows", table.empty_row_lines.size()},
+          {"columns", list},
+          {"notes", notes}};
 }
 
 Json to_json(const Error& e) { return {{"code", to_string(e.code())}, {"message", e.what()}}; }
@@ -132,16 +163,30 @@ Json detector_info(const Detector& d) {
 
 Json csv_summary(const CsvTable& table, size_t max_values) {
   Json columns = Json::array();
-  for (const ColumnSummary& c : describe_columns(table, max_values)) {
+  const std::vector<ColumnSummary> summaries = describe_columns(table, max_values);
+  for (const ColumnSummary& c : summaries) {
     Json values = Json::array();
     for (const auto& [value, count] : c.values) values.push_back({{"value", value}, {"count", count}});
+    Json placeholders = Json::object();
+    for (const auto& [marker, count] : c.placeholders) placeholders[marker] = count;
     columns.push_back({{"name", c.name},
                        {"numeric", c.numeric},
                        {"missing", c.missing},
                        {"distinct", c.distinct},
-                       {"values", values}});
+                       {"values", values},
+                       {"role", c.role},
+                       {"reason", c.reason},
+                       {"placeholders", placeholders}});
   }
-  return {{"rows", table.row_count()}, {"columns", columns}};
+  const std::string label = suggest_label_column(summaries);
+  return {{"rows", table.row_count()},
+          {"encoding", table.encoding},
+          {"separator", mark_name(table.separator)},
+          {"decimalMark", mark_name(table.numbers.decimal)},
+          {"thousandsSeparator", mark_name(table.numbers.thousands)},
+          {"emptyRows", table.empty_row_lines.size()},
+          {"suggestedLabelColumn", label.empty() ? Json(nullptr) : Json(label)},
+          {"columns", columns}};
 }
 
 TabularOptions table_options_from_json(const Json& j) {
@@ -153,7 +198,17 @@ TabularOptions table_options_from_json(const Json& j) {
     else if (key == "normalValues") o.normal_values = get<std::vector<std::string>>(j, "normalValues", what);
     else if (key == "anomalyValues") o.anomaly_values = get<std::vector<std::string>>(j, "anomalyValues", what);
     else if (key == "idColumns") o.id_columns = get<std::vector<std::string>>(j, "idColumns", what);
-    else throw Error("unknown table option '" + key + "' (expected labelColumn, normalValues, anomalyValues, idColumns)");
+    else if (key == "roles") {
+      for (const auto& [column, role] : get<std::map<std::string, std::string>>(j, "roles", what)) {
+        if (role == "numeric") o.roles[column] = ColumnRole::numeric;
+        else if (role == "categorical") o.roles[column] = ColumnRole::categorical;
+        else if (role == "ignore") o.roles[column] = ColumnRole::ignore;
+        else throw Error("table options: the role of column '" + column + "' is '" + role +
+                         "' (expected numeric, categorical or ignore)");
+      }
+    } else
+      throw Error("unknown table option '" + key +
+                  "' (expected labelColumn, normalValues, anomalyValues, idColumns, roles)");
   }
   return o;
 }
@@ -180,6 +235,8 @@ FitReport fit_report_from_json(const Json& j) {
   const char* what = "training report";
   FitReport r;
   r.cancelled = get<bool>(j, "cancelled", what);
+  r.setting = get<std::string>(j, "setting", what);
+  r.labelled_anomalies = get<int64_t>(j, "labelledAnomalies", what);
   const Json& rows = field(j, "rows", what);
   r.train_rows = get<int64_t>(rows, "train", what);
   r.validation_rows = get<int64_t>(rows, "validation", what);
@@ -204,6 +261,7 @@ FitReport fit_report_from_json(const Json& j) {
     r.history.push_back(std::move(record));
   }
   r.dropped_columns = get<std::vector<std::string>>(j, "droppedColumns", what);
+  if (j.contains("data")) r.data = j["data"];
   return r;
 }
 

@@ -10,13 +10,16 @@
 //   Confusion       {truePositives, falsePositives, trueNegatives, falseNegatives}
 //   RocCurve        {thresholds, truePositives, falsePositives, anomalies, normal}
 //   EpochRecord     {stage, epoch, loss, reconstruction, kl, classification, validationAuc, validationLoss, seconds}
-//   FitReport       {cancelled, rows: {train, validation, test}, syntheticAnomalies, epochs, bestEpoch,
-//                    seconds, samplesPerSecond, validation, test, history, droppedColumns}
+//   FitReport       {cancelled, setting, rows: {train, validation, test}, labelledAnomalies, syntheticAnomalies, epochs, bestEpoch,
+//                    seconds, samplesPerSecond, validation, test, history, droppedColumns, data?}
+//   TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows, columns, notes}
+//   ColumnDecision  {name, role, reason, missing, placeholders}
 //   DetectorInfo    {kind, preset, trained, threshold, parameters?, inputShape?, features?,
 //                    preprocessing?, training?}
 //   TableOptions    {labelColumn?, normalValues?, anomalyValues?, idColumns?}   (JavaScript -> C++)
-//   CsvSummary      {rows, columns: ColumnSummary[]}
-//   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[]}
+//   CsvSummary      {rows, encoding, separator, decimalMark, thousandsSeparator, emptyRows,
+//                    suggestedLabelColumn, columns: ColumnSummary[]}
+//   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
 //   ErrorInfo       {code, message}
 //
 // Numbers that are "not available" (a ROC-AUC without both classes) are null.
@@ -43,6 +46,10 @@ Json to_json(const EpochRecord& record);
 Json to_json(const FitReport& report);
 Json to_json(const Error& error);
 Json detector_info(const Detector& detector);
+// TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows,
+// columns: ColumnDecision[] {name, role, reason, missing, placeholders}, notes}
+Json table_description(const CsvTable& table, const std::vector<ColumnDecision>& columns,
+                       const std::vector<std::string>& notes);
 Json csv_summary(const CsvTable& table, size_t max_values = 20);
 
 // The inverse, for what comes back: table options from the SDK, a report from a model file.

@@ -12,7 +12,7 @@
 //   const bytes = await detector.save();                             // a .ca3 model file
 import type { Build, CallRequest, WorkerMessage } from './protocol.js';
 import { PRESETS } from './presets.js';
-import type { ImageSize } from './images.js';
+import type { ImageDataLike, ImageInputs, ImageSize } from './images.js';
 import type {
   CsvSummary, DetectorInfo, ErrorCode, ErrorInfo, FitReport, Metrics, Preset, PresetChanges, PresetName, TableOptions,
   TensorData, TrainProgress,
@@ -44,10 +44,12 @@ export class CA3Error extends Error {
 
 // ---- public types -----------------------------------------------------------------------------
 
-/** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses). */
+/** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses): its
+ *  text, or its bytes (a File's arrayBuffer()) -- then the core decodes them, reading UTF-16 and
+ *  Windows-1252 files too. */
 export interface TableData extends TableOptions {
   kind: 'table';
-  csv: string;
+  csv: string | Uint8Array;
 }
 
 /** Images as one Float32Array [count, height, width, channels] of values in [0, 1]. */
@@ -97,8 +99,8 @@ export interface DetectorOptions extends RuntimeOptions {
 
 // ---- helpers for data ---------------------------------------------------------------------------
 
-/** A CSV table (text) with its label settings. */
-export function tableFromCsv(csv: string, options?: TableOptions): TableData {
+/** A CSV table (text, or the file's bytes) with its label settings. */
+export function tableFromCsv(csv: string | Uint8Array, options?: TableOptions): TableData {
   return { kind: 'table', csv, ...options };
 }
 
@@ -180,9 +182,23 @@ export class Runtime {
     return runtime;
   }
 
-  /** Column names, types and most frequent values of a CSV table (the core's parser). */
-  async describeCsv(csv: string): Promise<CsvSummary> {
+  /** How a CSV table reads: encoding, separator, number format, and per column its type, role,
+   *  missing cells and most frequent values (the core's parser). */
+  async describeCsv(csv: string | Uint8Array): Promise<CsvSummary> {
     return (await this.call(0, 'describeCsv', [csv])) as CsvSummary;
+  }
+
+  /** Browser: image files decoded (in the worker) and turned into model inputs of `size` by the
+   *  core's image rule (see images.ts); a file that is not an image, or too large, is refused by name. */
+  async imagesFromFiles(files: ArrayLike<Blob>, size: ImageSize): Promise<ImageInputs> {
+    const list = Array.from(files);
+    const names = list.map((f, i) => (f as File).name ?? `image ${i + 1}`);
+    return (await this.call(0, 'decodeImages', [list, names, size])) as ImageInputs;
+  }
+
+  /** RGBA pixels (ImageData-like) turned into model inputs of `size` by the core's image rule. */
+  async imagesToInputs(images: ImageDataLike[], size: ImageSize): Promise<ImageInputs> {
+    return (await this.call(0, 'imagesToInputs', [images, size])) as ImageInputs;
   }
 
   async createDetector(options: Omit<DetectorOptions, 'runtime' | keyof RuntimeOptions> = {}): Promise<Detector> {
@@ -280,14 +296,24 @@ export async function loadDetector(bytes: Uint8Array | ArrayBuffer, options: Run
   return runtime.loadDetector(bytes);
 }
 
+/** Image files -> model inputs (see Runtime.imagesFromFiles), with the shared runtime. */
+export async function imagesFromFiles(files: ArrayLike<Blob>, size: ImageSize, options: RuntimeOptions = {}): Promise<ImageInputs> {
+  return (await getRuntime(options)).imagesFromFiles(files, size);
+}
+
+/** RGBA pixels -> model inputs (see Runtime.imagesToInputs), with the shared runtime. */
+export async function imagesToInputs(images: ImageDataLike[], size: ImageSize, options: RuntimeOptions = {}): Promise<ImageInputs> {
+  return (await getRuntime(options)).imagesToInputs(images, size);
+}
+
 /** Column names, types and frequent values of a CSV table, with the shared runtime. */
-export async function describeCsv(csv: string, options: RuntimeOptions = {}): Promise<CsvSummary> {
+export async function describeCsv(csv: string | Uint8Array, options: RuntimeOptions = {}): Promise<CsvSummary> {
   return (await getRuntime(options)).describeCsv(csv);
 }
 
 // ---- the detector ----------------------------------------------------------------------------------
 
-type ModelData = { csv: string; options?: TableOptions } | { inputs: Float32Array; labels?: Int32Array };
+type ModelData = { csv: string | Uint8Array; options?: TableOptions } | { inputs: Float32Array; labels?: Int32Array };
 
 /** A detector living in a runtime's worker. Its calls run in order; a fit can be cancelled. */
 export class Detector {
@@ -460,6 +486,7 @@ function tableOptionsOf(data: TableData): TableOptions {
   if (data.normalValues) options.normalValues = data.normalValues;
   if (data.anomalyValues) options.anomalyValues = data.anomalyValues;
   if (data.idColumns) options.idColumns = data.idColumns;
+  if (data.roles) options.roles = data.roles;
   return options;
 }
 

@@ -84,10 +84,20 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** What a fit learned from. */
+export type FitSetting =
+  | 'labelled'      // labelled anomalies
+  | 'few_labels'    // a few labelled anomalies, joined by synthetic ones
+  | 'one_class'     // no labelled anomaly, the rows are normal: synthetic anomalies
+  | 'contaminated'; // no labelled anomaly, some rows may be anomalies (preset training.contamination)
+
 export interface FitReport {
   /** True when the fit was cancelled: the detector kept its previous model. */
   cancelled: boolean;
+  setting: FitSetting;
   rows: { train: number; validation: number; test: number };
+  /** Labelled anomalies in the training split. */
+  labelledAnomalies: number;
   /** Synthetic anomalies added to training (and validation) data. */
   syntheticAnomalies: number;
   epochs: number;
@@ -98,6 +108,8 @@ export interface FitReport {
   test: Metrics;
   history: EpochRecord[];
   droppedColumns: string[];
+  /** Tables: what was read and decided. */
+  data?: TableDescription;
 }
 
 export interface DetectorInfo {
@@ -123,20 +135,69 @@ export interface TableOptions {
   anomalyValues?: string[];
   /** Columns to ignore (identifiers); columns named like "id" are dropped anyway. */
   idColumns?: string[];
+  /** Roles you give columns, overriding what CA3 decides: e.g. { zip: 'categorical', note: 'ignore' }. */
+  roles?: Record<string, 'numeric' | 'categorical' | 'ignore'>;
 }
+
+/** What a column is used as: numeric and categorical columns are features. */
+export type ColumnRoleName = 'numeric' | 'categorical' | 'label' | 'identifier' | 'ignored' | 'empty' | 'free text';
 
 export interface ColumnSummary {
   name: string;
   numeric: boolean;
   missing: number;
   distinct: number;
+  /** The most frequent values, most frequent first. */
   values: { value: string; count: number }[];
+  /** The role a fit would give it (without a label column), and why. */
+  role: ColumnRoleName;
+  reason: string;
+  /** Missing-value markers seen ('--', 'n/a', ...) with their counts. */
+  placeholders: Record<string, number>;
 }
 
+/** How a CSV file was read. */
 export interface CsvSummary {
   rows: number;
+  /** 'UTF-8', 'UTF-8 (byte-order mark)', 'UTF-16LE', 'UTF-16BE' or 'Windows-1252'. */
+  encoding: string;
+  /** ',', ';' or 'tab'. */
+  separator: string;
+  decimalMark: string;
+  /** '' when the file groups no digits. */
+  thousandsSeparator: string;
+  /** Rows with no value (only separators), skipped. */
+  emptyRows: number;
+  /** The column most likely to hold labels (by name, else the last column with few values). */
+  suggestedLabelColumn: string | null;
   columns: ColumnSummary[];
 }
+
+/** What a fit decided about one column of its table. */
+export interface ColumnDecision {
+  name: string;
+  role: ColumnRoleName;
+  reason: string;
+  /** Missing cells in the training rows. */
+  missing: number;
+  placeholders: Record<string, number>;
+}
+
+/** What a table fit read and decided. */
+export interface TableDescription {
+  encoding: string;
+  separator: string;
+  decimalMark: string;
+  thousandsSeparator: string;
+  rows: number;
+  emptyRows: number;
+  columns: ColumnDecision[];
+  /** Things the user should know, e.g. label values merged that differ only in case. */
+  notes: string[];
+}
+
+/** Kinds of synthetic anomalies (core/anomaly/synthetic.h). */
+export type SyntheticKind = 'gaussian' | 'marginal' | 'local' | 'geometric' | 'cutpaste' | 'blotch';
 
 /** The bundled presets (models/presets/*.json). */
 export type PresetName = 'fashion-mnist' | 'fashion-mnist-small' | 'rgb-32' | 'tabular';
@@ -157,6 +218,11 @@ export interface Preset {
     beta?: number;
     softOrderChannels?: number;
     softOrderLength?: number;
+    /** Batch-norm statistics in training from the normal samples of a batch, or from all. */
+    batchNormStatistics?: 'normal' | 'all';
+    /** The score: the alarm's probability, the alarm combined with the reconstruction error, or
+     *  'auto' (combined when the data has no labelled anomalies). */
+    score?: 'alarm' | 'combined' | 'auto';
   };
   training?: {
     epochs?: number;
@@ -165,10 +231,22 @@ export interface Preset {
     learningRate?: number;
     patience?: number;
     monitor?: 'auc' | 'loss';
+    /** The share of anomalies expected among unlabelled training rows (0: they are clean). */
+    contamination?: number;
   };
   preprocessing?: { scaling?: 'quantile_normal' | 'standard'; maxCategories?: number };
   threshold?: { rule?: 'false_positive_rate' | 'best_f1'; value?: number };
-  syntheticAnomalies?: { mean?: number; sd?: number; ratio?: number };
+  syntheticAnomalies?: {
+    /** Rows: 'gaussian' | 'marginal' | 'local'; images: 'gaussian' | 'geometric' | 'cutpaste' | 'blotch'. */
+    kinds?: SyntheticKind[];
+    mean?: number;
+    sd?: number;
+    ratio?: number;
+    scaleMin?: number;
+    scaleMax?: number;
+    /** Add synthetic anomalies also when training has fewer labelled ones than this. */
+    belowLabelled?: number;
+  };
   split?: { validation?: number; test?: number };
   seed?: number;
 }

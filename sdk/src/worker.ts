@@ -9,6 +9,7 @@
 // dist/worker-node.cjs (a Node worker_threads worker). The code differs only in `host`.
 import type { Build, CallRequest, InitRequest, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { ErrorCode, ErrorInfo } from './wire.js';
+import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions } from './images.js';
 
 /** The wasm module's Detector (wasm/bindings.cpp): the SDK's methods on {csv} / {inputs} data. */
 interface WasmDetector {
@@ -22,7 +23,9 @@ interface WasmDetector {
 
 interface WasmModule {
   Detector: { create(preset: string): WasmDetector; load(bytes: Uint8Array): WasmDetector };
-  describeCsv(csv: string): unknown;
+  describeCsv(csv: string | Uint8Array): unknown;
+  imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
+    { input: Float32Array; grey: boolean };
   threaded(): boolean;
   defaultThreads(): number;
   setThreads(n: number): void;
@@ -182,12 +185,70 @@ async function runFit(call: CallRequest, d: WasmDetector, data: unknown, changes
   return d.finishFit();
 }
 
+// ---- images: RGBA pixels -> model inputs by the core's rule ---------------------------------------
+const MAX_IMAGE_PIXELS = 100e6;  // refused above this, read from the file's header before decoding
+const MAX_DECODED_SIDE = 4096;   // larger images are decoded at a reduced size
+
+function imagesToInputs(images: ImageDataLike[], size: ImageSize, names?: string[]) {
+  checkImageSize(size);
+  const per = size.height * size.width * size.channels;
+  const inputs = new Float32Array(images.length * per);
+  const grey: boolean[] = [];
+  const sizes: { width: number; height: number }[] = [];
+  images.forEach((image, i) => {
+    if (!(image.width >= 1 && image.height >= 1) || image.data.length !== image.width * image.height * 4)
+      throw new WorkerError('bad_input', `${names?.[i] ?? `image ${i + 1}`}: ${image.data.length} bytes are not ` +
+        `${image.width}x${image.height} RGBA pixels`);
+    const r = wasm!.imageToInput(image.data, image.width, image.height, size.height, size.width, size.channels);
+    inputs.set(r.input, i * per);
+    grey.push(r.grey);
+    sizes.push({ width: image.width, height: image.height });
+  });
+  return { inputs, grey, sizes };
+}
+
+// Browser: files decoded by the browser in this worker, then imagesToInputs.
+async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
+  const pixels: ImageDataLike[] = [];
+  for (let i = 0; i < files.length; ++i) {
+    const name = names[i] ?? `image ${i + 1}`;
+    const dims = imageDimensions(new Uint8Array(await files[i].slice(0, 1 << 16).arrayBuffer()));
+    if (dims && dims.width * dims.height > MAX_IMAGE_PIXELS)
+      throw new WorkerError('bad_input', `${name} is ${dims.width}x${dims.height} pixels ` +
+        `(${(dims.width * dims.height / 1e6).toFixed(0)} megapixels): too large to decode in a browser tab (at most ` +
+        `${MAX_IMAGE_PIXELS / 1e6} megapixels, e.g. 10000x10000); make it smaller`);
+    const options: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
+    if (dims && Math.max(dims.width, dims.height) > MAX_DECODED_SIDE) {
+      // Decoded at a reduced size (aspect kept; the browser applies EXIF orientation after).
+      if (dims.width >= dims.height) options.resizeWidth = MAX_DECODED_SIDE;
+      else options.resizeHeight = MAX_DECODED_SIDE;
+      options.resizeQuality = 'high';
+    }
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(files[i], options);
+    } catch {
+      throw new WorkerError('unsupported_file', `${name} is not an image this browser can decode`);
+    }
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new WorkerError('unsupported_environment', 'no 2D canvas available to decode images');
+    context.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    pixels.push(context.getImageData(0, 0, canvas.width, canvas.height));
+  }
+  return imagesToInputs(pixels, size, names);
+}
+
 async function handleCall(call: CallRequest) {
   try {
     if (!wasm) throw new WorkerError('internal', 'the CA3 module is not loaded');
     let value: unknown;
     if (call.handle === 0) {
-      if (call.method === 'describeCsv') value = wasm.describeCsv(call.args[0] as string);
+      if (call.method === 'describeCsv') value = wasm.describeCsv(call.args[0] as string | Uint8Array);
+      else if (call.method === 'imagesToInputs') value = imagesToInputs(call.args[0] as ImageDataLike[], call.args[1] as ImageSize);
+      else if (call.method === 'decodeImages')
+        value = await decodeImages(call.args[0] as Blob[], call.args[1] as string[], call.args[2] as ImageSize);
       else if (call.method === 'create') value = adopt(wasm.Detector.create(call.args[0] as string));
       else if (call.method === 'load') value = adopt(wasm.Detector.load(call.args[0] as Uint8Array));
       else throw new WorkerError('internal', `unknown module call ${call.method}`);

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-import { Runtime, createDetector, getRuntime, imageSet, imagesToTensor, loadDetector, tableFromCsv } from '../dist/index.js';
+import { Runtime, createDetector, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from '../dist/index.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = process.env.CA3_DATA_DIR ?? join(repo, 'data');
@@ -142,8 +142,18 @@ describe('SDK in Node', () => {
         const v = Math.round(pixels[(y >> 1) * 28 + (x >> 1)] * 255);
         rgba.set([v, v, v, 255], (y * 56 + x) * 4);
       }
-    const resized = imagesToTensor([{ width: 56, height: 56, data: rgba }], { width: 28, height: 28, channels: 1 });
-    assert.ok(maxDifference(resized, pixels.subarray(0, 784)) < 1e-2);
+    const resized = await imagesToInputs([{ width: 56, height: 56, data: rgba }], { width: 28, height: 28, channels: 1 });
+    assert.ok(maxDifference(resized.inputs, pixels.subarray(0, 784)) < 1e-6);
+    assert.deepEqual(resized.grey, [true]);
+    // A wider one is centre-cropped first (the core's rule): 84 x 28 with the image in the middle third.
+    const wide = new Uint8ClampedArray(28 * 84 * 4).fill(255);
+    for (let y = 0; y < 28; ++y)
+      for (let x = 0; x < 28; ++x) {
+        const v = Math.round(pixels[y * 28 + x] * 255);
+        wide.set([v, v, v, 255], (y * 84 + 28 + x) * 4);
+      }
+    const cropped = await imagesToInputs([{ width: 84, height: 28, data: wide }], { width: 28, height: 28, channels: 1 });
+    assert.ok(maxDifference(cropped.inputs, pixels.subarray(0, 784)) < 1e-6);
     const activations = await detector.activations(imageSet(pixels.subarray(0, 784 * 2)));
     assert.deepEqual(activations.layerChannels, [16, 32]);
     assert.deepEqual(activations.shape, [2, 14, 14, 48]);  // conv outputs 28x28x16 and 14x14x32, pooled to 14x14

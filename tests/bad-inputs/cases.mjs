@@ -18,9 +18,34 @@ export function expectationFor(testCase, layer) {
   return testCase.layers?.[layer] ?? testCase.expect;
 }
 
+/** Text in one of the encodings cases.json names (windows-1252: Latin-1 letters only). */
+function encodeText(text, encoding = 'utf-8') {
+  if (encoding === 'utf-8') return new TextEncoder().encode(text);
+  const points = Array.from(text, (c) => c.codePointAt(0));
+  if (encoding === 'windows-1252') return Uint8Array.from(points);
+  if (encoding === 'utf-16le-bom') {
+    const out = new Uint8Array(2 + 2 * text.length);
+    out.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; ++i) out.set([text.charCodeAt(i) & 255, text.charCodeAt(i) >> 8], 2 + 2 * i);
+    return out;
+  }
+  throw new Error(`unknown encoding ${encoding}`);
+}
+
+/** Whether `actual` holds `expected`: every key with a matching value, every list element of
+ *  `expected` matching an element of the list, strings starting with '*' contained. */
+export function holds(actual, expected) {
+  if (Array.isArray(expected))
+    return Array.isArray(actual) && expected.every((e) => actual.some((a) => holds(a, e)));
+  if (expected && typeof expected === 'object')
+    return !!actual && typeof actual === 'object' && Object.entries(expected).every(([k, v]) => k in actual && holds(actual[k], v));
+  if (typeof expected === 'string' && expected.startsWith('*')) return typeof actual === 'string' && actual.includes(expected.slice(1));
+  return actual === expected;
+}
+
 /** The bytes of a case's input, made as cases.json describes. */
 export function makeInput(spec) {
-  if ('text' in spec) return new TextEncoder().encode(spec.text);
+  if ('text' in spec) return encodeText(spec.text, spec.encoding);
   if ('hex' in spec) return Uint8Array.from(spec.hex.match(/../g), (h) => parseInt(h, 16));
   if ('file' in spec) return repoFile(spec.file);
   if ('model' in spec) {

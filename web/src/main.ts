@@ -4,7 +4,7 @@ import {
   Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, imagesFromFiles, tableFromCsv } from 'ca3-sdk';
+import { type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -19,8 +19,8 @@ let tableDetector: Detector | undefined;
 let trainingImages: { pixels: Float32Array; labels: Int32Array } | undefined;
 // Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
 let shown: { pixels: Float32Array; labels?: Int32Array; scores: Float32Array } | undefined;
-let trainCsv: string | undefined;
-let scoredCsvSource: string | undefined;  // the last scored CSV: the download adds score / flag to it
+let trainCsv: Uint8Array | undefined;  // the file's bytes: the core decodes them (UTF-8, UTF-16, Windows-1252)
+let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
 
 // ---- messages ---------------------------------------------------------------------------------------
 function showError(error: unknown) {
@@ -162,7 +162,7 @@ async function ownImages() {
   const anomalous = $<HTMLInputElement>('anomaly-files').files;
   if (!normal?.length) return;
   const files = [...normal, ...(anomalous ?? [])];
-  const pixels = await imagesFromFiles(files, IMAGE_SIZE);
+  const { inputs: pixels } = await runtime.imagesFromFiles(files, IMAGE_SIZE);
   const labels = Int32Array.from(files, (_f, i) => (i < normal.length ? 0 : 1));
   setImageData(pixels, labels, 'Your images (resized to 28×28 grey)');
   heldOut = undefined;
@@ -342,7 +342,7 @@ async function scoreDroppedImages() {
   const files = $<HTMLInputElement>('score-files').files;
   if (!files?.length) return;
   if (!imageDetector) throw new Error('train or load an image model first');
-  await showImages(await imagesFromFiles([...files], IMAGE_SIZE));
+  await showImages((await runtime.imagesFromFiles([...files], IMAGE_SIZE)).inputs);
 }
 
 // ---- tables -----------------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ async function readCsvFile(file: File) {
   if (file.size > MAX_CSV_BYTES)
     throw new Error(`${file.name} is ${megabytes(file.size)}: the page reads CSV files up to ${megabytes(MAX_CSV_BYTES)} ` +
       '(a browser tab cannot hold more as text); split it, or use the ca3 command line');
-  return await file.text();
+  return new Uint8Array(await file.arrayBuffer());
 }
 
 async function loadCsv() {

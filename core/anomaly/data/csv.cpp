@@ -1,10 +1,13 @@
 #include "core/anomaly/data/csv.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 
+#include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
 
 namespace ca3 {
@@ -53,6 +56,15 @@ bool CsvTable::operator==(const CsvTable& other) const {
 int64_t CsvTable::find_column(const std::string& name) const {
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return int64_t(i);
+  // The one column whose name differs only in surrounding spaces or Unicode form, else only in case.
+  for (auto key : {normalize_text, fold_case}) {
+    const std::string wanted = key(name);
+    int64_t found = -1, matches = 0;
+    for (size_t i = 0; i < header.size(); ++i)
+      if (key(header[i]) == wanted) found = int64_t(i), ++matches;
+    if (matches == 1) return found;
+    if (matches > 1) return -1;
+  }
   return -1;
 }
 
@@ -60,12 +72,52 @@ int64_t CsvTable::column_index(const std::string& name) const {
   const int64_t i = find_column(name);
   if (i >= 0) return i;
   std::string names;
-  for (size_t j = 0; j < header.size() && j < 20; ++j) names += (j ? ", " : "") + header[j];
+  for (size_t j = 0; j < header.size() && j < 20; ++j) names += (j ? ", '" : "'") + header[j] + "'";
   if (header.size() > 20) names += ", ...";
   throw Error("CSV has no column '" + name + "' (columns: " + names + ")");
 }
 
 namespace {
+
+std::string_view trim_spaces(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
+  return s.substr(a, b - a);
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "1,234,567" with separator ',': groups of three digits after a first group of one to three.
+bool grouped(std::string_view digits, char separator) {
+  if (separator == 0 || digits.find(separator) == std::string_view::npos) return false;
+  size_t start = 0, group = 0;
+  while (true) {
+    const size_t end = digits.find(separator, start);
+    const std::string_view part = digits.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!all_digits(part) || (group == 0 ? part.size() > 3 : part.size() != 3)) return false;
+    if (end == std::string_view::npos) return true;
+    start = end + 1, ++group;
+  }
+}
+
+bool strtod_whole(std::string_view s, double& value) {
+  if (s.empty()) return false;
+  char buffer[64];  // strtod wants a terminated string; cells are short
+  const std::string long_cell = s.size() < sizeof buffer ? std::string() : std::string(s);
+  const char* text = buffer;
+  if (long_cell.empty()) {
+    std::copy(s.begin(), s.end(), buffer);
+    buffer[s.size()] = '\0';
+  } else {
+    text = long_cell.c_str();
+  }
+  char* end = nullptr;
+  value = std::strtod(text, &end);
+  return end == text + s.size();
+}
 
 char detect_separator(std::string_view text) {
   size_t counts[3] = {0, 0, 0};
@@ -85,24 +137,105 @@ char detect_separator(std::string_view text) {
 
 }  // namespace
 
-CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
+  const std::string_view s = trim_spaces(cell);
+  if (format.decimal == '.' && strtod_whole(s, value)) return true;
+  if (format.decimal == '.' && format.thousands == 0) return false;
+  // [sign] integer part (digits, maybe grouped) [decimal mark, digits] [exponent]
+  size_t i = 0;
+  std::string plain;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) plain += s[i++];
+  const size_t mark = s.find(format.decimal, i);
+  std::string_view integer = s.substr(i, mark == std::string_view::npos ? std::string_view::npos : mark - i);
+  std::string_view rest = mark == std::string_view::npos ? std::string_view() : s.substr(mark + 1);
+  if (grouped(integer, format.thousands)) {
+    for (char c : integer)
+      if (c != format.thousands) plain += c;
+  } else if (all_digits(integer) || (integer.empty() && !rest.empty())) {
+    plain += integer;
+  } else {
+    return false;
+  }
+  if (mark != std::string_view::npos) {
+    const size_t exponent = rest.find_first_of("eE");
+    const std::string_view fraction = rest.substr(0, exponent);
+    if (!fraction.empty() && !all_digits(fraction)) return false;
+    plain += '.';
+    plain += rest;
+  }
+  return strtod_whole(plain, value);
+}
+
+bool parse_number(std::string_view cell, double& value, const NumberFormat& format) {
+  return parse_any_number(cell, value, format) && std::isfinite(value);
+}
+
+NumberFormat detect_number_format(const CsvTable& table) {
+  // Evidence, cell by cell: a mark that can only be a decimal mark ("21,40": a comma followed by
+  // other than three digits; "2.5"), or only a group separator ("1,234,567"; "4,597.76";
+  // "1.234,5"). Cells like "1,234" or "1.234" could be either and decide nothing.
+  int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0;
+  const size_t rows = std::min<size_t>(table.row_count(), 20000);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      std::string_view v = trim_spaces(table.cell(r, c));
+      if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+      if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;
+      const size_t comma = v.rfind(','), dot = v.rfind('.');
+      if (comma == std::string_view::npos && dot == std::string_view::npos) continue;
+      if (comma != std::string_view::npos && dot != std::string_view::npos) {
+        // Both: the last one is the decimal mark, the other groups.
+        if (dot > comma && grouped(v.substr(0, dot), ',') && all_digits(v.substr(dot + 1))) ++comma_groups, ++dot_decimal;
+        if (comma > dot && grouped(v.substr(0, comma), '.') && all_digits(v.substr(comma + 1))) ++dot_groups, ++comma_decimal;
+        continue;
+      }
+      const char mark = comma != std::string_view::npos ? ',' : '.';
+      const size_t at = mark == ',' ? comma : dot;
+      const std::string_view before = v.substr(0, at), after = v.substr(at + 1);
+      const size_t exponent = after.find_first_of("eE");
+      const std::string_view fraction = after.substr(0, exponent);
+      if (!all_digits(fraction)) continue;
+      if (std::count(v.begin(), v.end(), mark) > 1) {
+        if (grouped(v, mark)) ++(mark == ',' ? comma_groups : dot_groups);
+        continue;
+      }
+      if (!all_digits(before)) continue;
+      const bool could_group = fraction.size() == 3 && before.size() <= 3 && exponent == std::string_view::npos;
+      if (!could_group) ++(mark == ',' ? comma_decimal : dot_decimal);
+      else if (mark == ',') ++comma_either;
+    }
+  NumberFormat f;
+  if (comma_decimal > dot_decimal) {
+    f.decimal = ',';
+    if (dot_groups > 0 || comma_decimal > 0) f.thousands = '.';  // only ever applied to well-formed groups of three
+  } else if (comma_groups > 0 || (comma_either > 0 && comma_decimal == 0)) {
+    f.thousands = ',';  // "1,234" in a file without decimal commas: a group separator
+  }
+  return f;
+}
+
+CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
+  const DecodedText decoded = decode_text(bytes);
+  std::string_view text = decoded.text();
   CA3_CHECK(!text.empty(), "CSV file is empty");
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
     const int64_t line = 1 + std::count(text.begin(), text.begin() + long(nul), '\n');
     throw Error(ErrorCode::unsupported_file, detail::concat("CSV line ", line, ": contains a NUL byte (this is not a text file)"));
   }
   CsvTable table;
+  table.encoding = decoded.encoding;
   table.separator = options.separator ? options.separator : detect_separator(text);
   const char sep = table.separator;
 
   std::vector<std::string> header;  // the first record's fields
   std::string field;
   size_t record_fields = 0;         // fields of the current record so far
+  bool record_has_value = false;    // a field of the current record holds more than spaces
   int64_t line = 1, record_line = 1;
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
 
   auto end_field = [&]() {
+    if (field.find_first_not_of(" \t") != std::string::npos) record_has_value = true;
     if (table.header.empty()) header.push_back(std::move(field));
     else table.append_cell(field);
     field.clear();
@@ -126,6 +259,10 @@ CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
         table.cells_.reserve(text.size());
         table.cell_ends_.reserve(std::min(lines * table.header.size(), text.size() + 1));
         table.row_lines_.reserve(lines);
+      } else if (!record_has_value) {
+        // Only separators (",,,"): no data. Skipped like a blank line, and counted.
+        table.drop_cells(record_fields);
+        table.empty_row_lines.push_back(record_line);
       } else {
         CA3_CHECK(record_fields == table.header.size(), "CSV line ", record_line, ": ", record_fields,
                   record_fields == 1 ? " field" : " fields", ", the header has ", table.header.size());
@@ -134,6 +271,7 @@ CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
     }
     record_fields = 0;
     record_has_content = false;
+    record_has_value = false;
   };
 
   for (size_t i = 0; i < text.size(); ++i) {
@@ -169,7 +307,9 @@ CsvTable parse_csv(std::string_view text, const CsvOptions& options) {
   CA3_CHECK(!in_quotes, "CSV line ", record_line, ": a quoted field is not closed before the end of the file");
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
-  CA3_CHECK(table.row_count() > 0, "CSV file has a header but no data rows");
+  CA3_CHECK(table.row_count() > 0, "CSV file has a header but no data rows",
+            table.empty_row_lines.empty() ? "" : " (only lines of separators, without values)");
+  table.numbers = detect_number_format(table);
   table.cells_.shrink_to_fit();
   table.cell_ends_.shrink_to_fit();
   table.row_lines_.shrink_to_fit();

@@ -1,7 +1,11 @@
-// CSV text -> a table of strings (RFC 4180 plus what real files carry): a header row, quoted
-// fields with "" escapes and embedded separators / line breaks, LF or CRLF line ends, a UTF-8
-// byte-order mark, ',' ';' or tab separators (detected from the header), blank lines skipped.
-// Every malformed input is rejected with the line number and the problem:
+// CSV files -> a table of strings (RFC 4180 plus what real files carry): a header row, quoted
+// fields with "" escapes and embedded separators / line breaks, LF or CRLF line ends, ',' ';' or
+// tab separators (detected from the header), blank lines and lines of only separators (",,,")
+// skipped and counted. The bytes are decoded first (text.h: UTF-8, UTF-16 with its byte-order
+// mark, else Windows-1252), and the way the file writes numbers is decided once for the whole
+// file (NumberFormat: "21,40" in a ';' file is 21.4, "4,597.76" is 4597.76, "1.234,5" is 1234.5).
+// What was decided is kept in the table. Every malformed input is rejected with the line number
+// and the problem:
 //
 //   CsvTable table = parse_csv(text);          // throws ca3::Error("CSV line 7: 4 fields, the header has 5")
 //   table.column_index("Class");               // throws when there is no such column
@@ -18,10 +22,26 @@
 
 namespace ca3 {
 
+// How a file writes numbers: the decimal mark and the digit-group (thousands) separator.
+struct NumberFormat {
+  char decimal = '.';
+  char thousands = 0;  // 0: none seen; ',' '.' ' ' or '\'' (groups of three digits)
+  bool operator==(const NumberFormat&) const = default;
+};
+
+// Parses a whole cell (surrounding spaces allowed) as a finite number written in `format`
+// ("1,234.5" with thousands ',', "21,4" with decimal ','); false if it is not one.
+bool parse_number(std::string_view cell, double& value, const NumberFormat& format = {});
+// The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
+bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format = {});
+
 class CsvTable {
  public:
   std::vector<std::string> header;
   char separator = ',';
+  std::string encoding = "UTF-8";        // how the bytes were read (text.h)
+  NumberFormat numbers;                  // decided from the whole file
+  std::vector<int64_t> empty_row_lines;  // lines holding only separators, skipped
 
   size_t row_count() const { return row_lines_.size(); }
   size_t column_count() const { return header.size(); }
@@ -43,6 +63,11 @@ class CsvTable {
   friend CsvTable parse_csv(std::string_view text, const struct CsvOptions& options);
   void append_cell(std::string_view text);
   void end_row(int64_t line) { row_lines_.push_back(line); }
+  void drop_cells(size_t n) {  // the last n cells appended
+    cell_ends_.resize(cell_ends_.size() - n);
+    cells_.resize(cell_ends_.empty() ? 0 : cell_ends_.back());
+  }
+  friend NumberFormat detect_number_format(const CsvTable& table);
 
   std::string cells_;               // every cell's text, row by row
   std::vector<uint32_t> cell_ends_; // where each cell ends in cells_
@@ -53,7 +78,11 @@ struct CsvOptions {
   char separator = 0;  // 0 = detect from the header line (',', ';' or tab)
 };
 
-CsvTable parse_csv(std::string_view text, const CsvOptions& options = {});
+// How the table writes its numbers, decided from all its cells (see parse_csv).
+NumberFormat detect_number_format(const CsvTable& table);
+
+// `bytes`: the file's bytes in any encoding decode_text reads.
+CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});
 CsvTable read_csv_file(const std::string& path, const CsvOptions& options = {});
 
 // Writes one field, quoted when it contains the separator, a quote or a line break.

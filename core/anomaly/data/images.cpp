@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -14,7 +15,7 @@
 #define STBI_NO_TGA
 #define STBI_NO_PIC
 #define STBI_NO_PNM
-#define STBI_MAX_DIMENSIONS 8192
+#define STBI_MAX_DIMENSIONS 8192  // kMaxImageSide
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__)
@@ -33,35 +34,151 @@
 
 namespace ca3 {
 
-Image decode_image(const uint8_t* data, size_t size, const std::string& name, const std::vector<int64_t>& shape) {
+namespace {
+
+// The EXIF orientation (1-8) of a JPEG, 1 when it has none: APP1 "Exif", TIFF IFD0, tag 0x0112.
+int exif_orientation(const uint8_t* data, size_t size) {
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) return 1;
+  size_t at = 2;
+  while (at + 4 <= size && data[at] == 0xFF) {
+    const uint8_t marker = data[at + 1];
+    const size_t length = size_t(data[at + 2]) << 8 | data[at + 3];
+    if (marker == 0xDA || length < 2 || at + 2 + length > size) return 1;  // image data: no EXIF before it
+    if (marker == 0xE1 && length >= 16 && std::memcmp(data + at + 4, "Exif\0\0", 6) == 0) {
+      const uint8_t* tiff = data + at + 10;
+      const size_t tiff_size = length - 8;
+      const bool little = tiff[0] == 'I';
+      auto u16 = [&](size_t o) { return o + 2 > tiff_size ? 0 : little ? tiff[o] | tiff[o + 1] << 8 : tiff[o] << 8 | tiff[o + 1]; };
+      auto u32 = [&](size_t o) -> size_t {
+        if (o + 4 > tiff_size) return 0;
+        return little ? size_t(tiff[o]) | size_t(tiff[o + 1]) << 8 | size_t(tiff[o + 2]) << 16 | size_t(tiff[o + 3]) << 24
+                      : size_t(tiff[o]) << 24 | size_t(tiff[o + 1]) << 16 | size_t(tiff[o + 2]) << 8 | size_t(tiff[o + 3]);
+      };
+      const size_t ifd = u32(4);
+      const int entries = u16(ifd);
+      for (int e = 0; e < entries; ++e) {
+        const size_t entry = ifd + 2 + size_t(e) * 12;
+        if (u16(entry) == 0x0112) {
+          const int value = u16(entry + 8);
+          return value >= 1 && value <= 8 ? value : 1;
+        }
+      }
+      return 1;
+    }
+    at += 2 + length;
+  }
+  return 1;
+}
+
+// The source pixel (y, x) of output pixel (oy, ox) under EXIF orientation o, for a stored image of
+// h x w (orientations 5-8 swap the output's sides).
+void oriented_source(int o, int64_t h, int64_t w, int64_t oy, int64_t ox, int64_t& y, int64_t& x) {
+  switch (o) {
+    case 2: y = oy, x = w - 1 - ox; break;          // mirrored
+    case 3: y = h - 1 - oy, x = w - 1 - ox; break;  // upside down
+    case 4: y = h - 1 - oy, x = ox; break;          // mirrored upside down
+    case 5: y = ox, x = oy; break;                  // transposed
+    case 6: y = h - 1 - ox, x = oy; break;          // turn 90 degrees clockwise
+    case 7: y = h - 1 - ox, x = w - 1 - oy; break;  // transverse
+    case 8: y = ox, x = w - 1 - oy; break;          // turn 90 degrees counterclockwise
+    default: y = oy, x = ox; break;
+  }
+}
+
+}  // namespace
+
+DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(size > 0, name, ": the file is empty");
   CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
   int width = 0, height = 0, stored = 0;
   CA3_CHECK_CODE(stbi_info_from_memory(data, int(size), &width, &height, &stored), ErrorCode::unsupported_file,
-                 name, ": not an image CA3 can read (PNG, JPEG, BMP or GIF)");
-  CA3_CHECK(width > 0 && height > 0 && width <= 8192 && height <= 8192, name, ": image size ", width, "x", height,
-            " is out of range (at most 8192x8192)");
-  const int channels = stored <= 2 ? 1 : 3;  // drop alpha
-  if (!shape.empty()) {
-    CA3_CHECK(shape.size() == 3, "an image model's sample shape has 3 dimensions");
-    CA3_CHECK(height == shape[0] && width == shape[1], name, ": the image is ", width, "x", height,
-              ", the model takes ", shape[1], "x", shape[0]);
-    CA3_CHECK(channels == shape[2], name, ": the image has ", channels == 1 ? "1 channel (grey)" : "3 channels (colour)",
-              ", the model takes ", shape[2]);
-  }
-  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-      stbi_load_from_memory(data, int(size), &width, &height, &stored, channels), stbi_image_free);
+                 name, ": not an image CA3 can read (PNG, JPEG, BMP or GIF; CMYK JPEGs are not read)");
+  CA3_CHECK(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide, name, ": the image is ", width,
+            "x", height, " pixels, more than the ", kMaxImageSide, "x", kMaxImageSide, " CA3 decodes: make it smaller");
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
+                                                   stbi_image_free);
   CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, name, ": the image data is damaged (", stbi_failure_reason(), ")");
-  Image image;
-  image.height = height, image.width = width, image.channels = channels;
-  image.pixels.resize(size_t(height) * size_t(width) * size_t(channels));
-  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = float(pixels.get()[i]) / 255.f;
+  DecodedImage image;
+  image.orientation = exif_orientation(data, size);
+  const bool swap = image.orientation >= 5;
+  image.height = swap ? width : height, image.width = swap ? height : width;
+  image.rgba.resize(size_t(width) * size_t(height) * 4);
+  const uint8_t* src = pixels.get();
+  for (int64_t oy = 0; oy < image.height; ++oy)
+    for (int64_t ox = 0; ox < image.width; ++ox) {
+      int64_t y, x;
+      oriented_source(image.orientation, height, width, oy, ox, y, x);
+      const uint8_t* p = src + (y * width + x) * 4;
+      uint8_t* q = image.rgba.data() + (oy * image.width + ox) * 4;
+      std::memcpy(q, p, 4);
+    }
+  image.grey = is_grey(image.rgba.data(), size_t(width) * size_t(height));
   return image;
 }
 
-Image read_image_file(const std::string& path) {
+DecodedImage read_image_file(const std::string& path) {
   const std::vector<uint8_t> bytes = read_file_bytes(path);
   return decode_image(bytes.data(), bytes.size(), path);
+}
+
+bool is_grey(const uint8_t* rgba, size_t pixels) {
+  // Composited over black (rgb * alpha), a transparent pixel is black: grey whatever it hides.
+  for (size_t i = 0; i < pixels * 4; i += 4)
+    if (rgba[i + 3] != 0 && !(rgba[i] == rgba[i + 1] && rgba[i + 1] == rgba[i + 2])) return false;
+  return true;
+}
+
+void image_to_input(const uint8_t* rgba, int64_t h, int64_t w, int64_t H, int64_t W, int64_t C, float* out) {
+  CA3_CHECK(h >= 1 && w >= 1 && H >= 1 && W >= 1 && (C == 1 || C == 3), "image_to_input: sizes ", w, "x", h, " -> ",
+            W, "x", H, "x", C);
+  // The centre crop with the model's aspect ratio.
+  int64_t crop_w = w, crop_h = h;
+  if (w * H > W * h) crop_w = std::max<int64_t>(1, (h * W + H / 2) / H);
+  else if (w * H < W * h) crop_h = std::max<int64_t>(1, (w * H + W / 2) / W);
+  const int64_t x_start = (w - crop_w) / 2, y_start = (h - crop_h) / 2;
+  // Composited over black, in [0, 255].
+  auto value = [&](int64_t x, int64_t y, int c) {
+    const uint8_t* p = rgba + ((y_start + y) * w + (x_start + x)) * 4;
+    return double(p[c]) * double(p[3]) / 255.0;
+  };
+  const double sx = double(crop_w) / double(W), sy = double(crop_h) / double(H);
+  for (int64_t Y = 0; Y < H; ++Y)
+    for (int64_t X = 0; X < W; ++X) {
+      double rgb[3] = {0, 0, 0};
+      if (sx >= 1 && sy >= 1) {
+        // Area average over the source pixels this target pixel covers (fractional edges weighted).
+        const double x0 = double(X) * sx, x1 = x0 + sx, y0 = double(Y) * sy, y1 = y0 + sy;
+        double weight = 0;
+        for (int64_t y = int64_t(std::floor(y0)); y < int64_t(std::ceil(y1)) && y < crop_h; ++y) {
+          const double wy = std::min(double(y + 1), y1) - std::max(double(y), y0);
+          for (int64_t x = int64_t(std::floor(x0)); x < int64_t(std::ceil(x1)) && x < crop_w; ++x) {
+            const double k = (std::min(double(x + 1), x1) - std::max(double(x), x0)) * wy;
+            for (int c = 0; c < 3; ++c) rgb[c] += k * value(x, y, c);
+            weight += k;
+          }
+        }
+        for (double& v : rgb) v /= weight;
+      } else {
+        // Bilinear, pixel centres aligned.
+        const double fx = std::clamp((double(X) + 0.5) * sx - 0.5, 0.0, double(crop_w - 1));
+        const double fy = std::clamp((double(Y) + 0.5) * sy - 0.5, 0.0, double(crop_h - 1));
+        const int64_t xa = int64_t(fx), ya = int64_t(fy);
+        const int64_t xb = std::min(xa + 1, crop_w - 1), yb = std::min(ya + 1, crop_h - 1);
+        const double tx = fx - double(xa), ty = fy - double(ya);
+        for (int c = 0; c < 3; ++c)
+          rgb[c] = (1 - ty) * ((1 - tx) * value(xa, ya, c) + tx * value(xb, ya, c)) +
+                   ty * ((1 - tx) * value(xa, yb, c) + tx * value(xb, yb, c));
+      }
+      float* o = out + (Y * W + X) * C;
+      if (C == 1) o[0] = float((0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255.0);
+      else for (int c = 0; c < 3; ++c) o[c] = float(rgb[c] / 255.0);
+    }
+}
+
+std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C) {
+  std::vector<float> out(size_t(H * W * C));
+  image_to_input(image.rgba.data(), image.height, image.width, H, W, C, out.data());
+  return out;
 }
 
 std::vector<std::string> image_files_in(const std::string& folder) {
@@ -82,22 +199,23 @@ std::vector<std::string> image_files_in(const std::string& folder) {
   return names;
 }
 
-Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t height, int64_t width,
-                   int64_t channels) {
-  Tensor images({int64_t(files.size()), height, width, channels});
-  float* out = images.mutable_data();
-  const size_t per_image = size_t(height * width * channels);
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C) {
+  Tensor images({int64_t(files.size()), H, W, C});
   for (size_t i = 0; i < files.size(); ++i) {
-    const std::string path = folder + "/" + files[i];
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
-    const Image image = decode_image(bytes.data(), bytes.size(), path, {height, width, channels});
-    std::memcpy(out + i * per_image, image.pixels.data(), per_image * sizeof(float));
+    const DecodedImage image = read_image_file(folder + "/" + files[i]);
+    image_to_input(image.rgba.data(), image.height, image.width, H, W, C, images.mutable_data() + int64_t(i) * H * W * C);
   }
   return images;
 }
 
+int64_t channels_of(const std::string& folder, const std::vector<std::string>& files) {
+  for (const std::string& file : files)
+    if (!read_image_file(folder + "/" + file).grey) return 3;
+  return 1;
+}
+
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
-                          int64_t height, int64_t width, int64_t channels, std::vector<std::string>* files) {
+                          int64_t H, int64_t W, int64_t C, std::vector<std::string>* files) {
   const CsvTable table = read_csv_file(labels_csv);
   const int64_t file_column = table.column_index("file");
   std::vector<std::string> names;
@@ -105,7 +223,7 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
     names.emplace_back(table.cell(i, size_t(file_column)));
     CA3_CHECK(!names.back().empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
   }
-  Dataset d{read_images(folder, names, height, width, channels), tabular_labels(table, options)};
+  Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
   if (files) *files = names;
   return d;
 }

@@ -1,9 +1,21 @@
-// Image files (PNG, JPEG, BMP, GIF's first frame; decoded by stb_image from Debian's
-// libstb-dev) -> float pixels [H, W, C] in [0, 1], and a folder of images with a labels CSV
-// -> a labelled data set. The browser decodes images itself; this is for the command line.
+// Images -> model inputs, by one rule that the command line, the SDK and the page all use (the
+// SDK hands the browser's decoded RGBA pixels to image_to_input through the wasm module):
 //
-//   Image image = decode_image(bytes.data(), bytes.size(), "cat.png");
-//   Dataset d = read_image_folder("shirts/", "shirts/labels.csv", "label", {"ok"}, 28, 28, 1);
+//   decoding    PNG (8- or 16-bit, grey, palette, with or without alpha), JPEG (baseline and
+//               progressive; not CMYK), BMP, GIF's first frame: stb_image (Debian's libstb-dev)
+//               natively, the browser's decoder in a page; 16-bit samples become 8-bit
+//   orientation a JPEG's EXIF orientation (1-8) is applied, as browsers show the photo
+//   alpha         pixels are composited over black: rgb * alpha (a transparent pixel is black,
+//               whatever colour it hides)
+//   colour        an image whose every pixel has r = g = b is grey (1 channel), whatever its file
+//               stores (a grey palette PNG is grey); a grey model takes colour images as
+//               0.299 r + 0.587 g + 0.114 b, a colour model takes grey ones in all three channels
+//   size          the image is cropped around its centre to the model's aspect ratio, then resized:
+//               area average when shrinking, bilinear (pixel centres aligned) when enlarging
+//
+//   DecodedImage image = decode_image(bytes.data(), bytes.size(), "cat.png");   // RGBA, upright
+//   std::vector<float> input = image_to_input(image, 32, 32, 3);                  // [32, 32, 3] in [0, 1]
+//   Dataset d = read_image_folder("shirts/", "shirts/labels.csv", options, 28, 28, 1);
 #pragma once
 
 #include <cstdint>
@@ -15,26 +27,40 @@
 
 namespace ca3 {
 
-struct Image {
-  int64_t height = 0, width = 0, channels = 0;  // channels 1 (grey) or 3 (RGB); alpha is dropped
-  std::vector<float> pixels;                    // [height, width, channels] in [0, 1]
+// Decoded pixels, upright (EXIF applied), RGBA 8-bit.
+struct DecodedImage {
+  int64_t height = 0, width = 0;
+  std::vector<uint8_t> rgba;  // [height, width, 4]
+  bool grey = false;          // every pixel r = g = b after compositing alpha
+  int orientation = 1;        // the EXIF orientation that was applied (1: none)
 };
 
-// Throws naming `name` when the bytes are not a readable image or exceed 8192 x 8192. With a
-// model's sample shape {height, width, channels}, an image of another size or channel count is
-// rejected from its header, before any pixel is decoded.
-Image decode_image(const uint8_t* data, size_t size, const std::string& name, const std::vector<int64_t>& shape = {});
-Image read_image_file(const std::string& path);
+// The largest image decoded (either side); a larger one is refused by its size, before decoding.
+inline constexpr int64_t kMaxImageSide = 8192;
+
+// Throws ca3::Error naming `name` when the bytes are not an image CA3 reads (unsupported_file),
+// or one larger than kMaxImageSide (bad_input, with its size).
+DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name);
+DecodedImage read_image_file(const std::string& path);
+
+// Whether RGBA pixels are grey by the rule above: r = g = b wherever alpha is not 0.
+bool is_grey(const uint8_t* rgba, size_t pixels);
+
+// RGBA pixels [height, width, 4] -> one model input [H, W, C] in [0, 1] by the rule above,
+// written to `out` (H * W * C floats).
+void image_to_input(const uint8_t* rgba, int64_t height, int64_t width, int64_t H, int64_t W, int64_t C, float* out);
+std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C);
 
 // The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name.
 std::vector<std::string> image_files_in(const std::string& folder);
-// Those files of `folder` as [N, height, width, channels]; a file of another size is an error naming it.
-Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t height, int64_t width,
-                   int64_t channels);
+// Those files of `folder` as model inputs [N, H, W, C].
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C);
+// 3 when any of the files has colour, else 1 (what a model for them should take).
+int64_t channels_of(const std::string& folder, const std::vector<std::string>& files);
 
 // Every image listed in the labels CSV (column "file": names relative to `folder`; the label
-// column per `options`), each of exactly height x width x channels, else an error naming the file.
+// column per `options`) as model inputs [N, H, W, C].
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
-                          int64_t height, int64_t width, int64_t channels, std::vector<std::string>* files = nullptr);
+                          int64_t H, int64_t W, int64_t C, std::vector<std::string>* files = nullptr);
 
 }  // namespace ca3

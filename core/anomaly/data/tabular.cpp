@@ -4,9 +4,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 
+#include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
 
 namespace ca3 {
@@ -34,12 +36,12 @@ bool looks_like_identifier(const std::string& name) {
   return false;
 }
 
-// Label cells match a value as text, or as numbers ("1" matches "1.0").
+// Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
+// text.h), or as numbers ("1" matches "1.0").
 bool same_value(std::string_view cell, std::string_view value) {
-  const std::string_view a = trim(cell), b = trim(value);
-  if (a == b) return true;
+  if (fold_case(cell) == fold_case(value)) return true;
   double x, y;
-  return parse_number(a, x) && parse_number(b, y) && x == y;
+  return parse_number(trim(cell), x) && parse_number(trim(value), y) && x == y;
 }
 
 bool matches_any(std::string_view cell, const std::vector<std::string>& values) {
@@ -83,8 +85,8 @@ double numeric_cell(const CsvTable& table, size_t row, size_t column, const Colu
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
   double v;
-  if (parse_number(cell, v)) return v;
-  if (parse_any_number(cell, v))  // inf, 1e999
+  if (parse_number(cell, v, table.numbers)) return v;
+  if (parse_any_number(cell, v, table.numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
@@ -99,54 +101,67 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::map<std::string, int64_t> counts;
     ColumnSummary summary;
     summary.name = table.header[c];
-    bool numeric = true;
+    int64_t numbers = 0, present = 0, first_text_row = -1;
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, c);
       if (is_missing_cell(cell)) {
         ++summary.missing;
+        if (!trim(cell).empty()) ++summary.placeholders[std::string(trim(cell))];
         continue;
       }
+      ++present;
       double v;
-      if (numeric && !parse_number(cell, v)) numeric = false;
-      ++counts[std::string(cell)];
+      if (parse_number(cell, v, table.numbers)) ++numbers;
+      else if (first_text_row < 0) first_text_row = int64_t(r);
+      ++counts[std::string(trim(cell))];
     }
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
-    summary.numeric = numeric && summary.missing < int64_t(table.row_count());
+    summary.numeric = present > 0 && numbers == present;
     summary.distinct = int64_t(counts.size());
+    // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
+    if (looks_like_identifier(summary.name)) {
+      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id)";
+    } else if (present == 0) {
+      summary.role = "empty", summary.reason = "no values";
+    } else if (summary.numeric) {
+      summary.role = "numeric";
+    } else if (double(numbers) >= 0.75 * double(present)) {
+      summary.role = "numeric";
+      summary.reason = detail::concat(present - numbers, " cells are not numbers (line ",
+                                      table.row_line(size_t(first_text_row)), ": '",
+                                      table.cell(size_t(first_text_row), c), "'): fix them, or call the column categorical");
+    } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+      summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
+    } else {
+      summary.role = "categorical";
+    }
     columns.push_back(std::move(summary));
   }
   return columns;
+}
+
+std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
+  // By name first, then the last column when it has a few distinct values.
+  static const char* const kNames[] = {"label", "class", "target", "anomaly", "y", "outcome", "status", "diagnosis",
+                                       "type", "is_anomaly", "outlier", "fraud", "fault"};
+  for (const char* name : kNames)
+    for (const ColumnSummary& c : columns)
+      if (fold_case(c.name) == name && c.distinct >= 2 && c.distinct <= 20) return c.name;
+  if (!columns.empty() && columns.back().distinct >= 2 && columns.back().distinct <= 10 && columns.back().role != "identifier")
+    return columns.back().name;
+  return "";
 }
 
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
   if (t.size() > 4) return false;
   const std::string s = lower(t);
-  return s.empty() || s == "na" || s == "nan" || s == "?" || s == "null" || s == "n/a";
-}
-
-bool parse_number(std::string_view cell, double& value) {
-  return parse_any_number(cell, value) && std::isfinite(value);
-}
-
-bool parse_any_number(std::string_view cell, double& value) {
-  const std::string_view s = trim(cell);
-  if (s.empty()) return false;
-  char buffer[64];  // strtod wants a terminated string; cells are short
-  const std::string long_cell = s.size() < sizeof buffer ? std::string() : std::string(s);
-  const char* text = buffer;
-  if (long_cell.empty()) {
-    std::copy(s.begin(), s.end(), buffer);
-    buffer[s.size()] = '\0';
-  } else {
-    text = long_cell.c_str();
-  }
-  char* end = nullptr;
-  value = std::strtod(text, &end);
-  return end == text + s.size();
+  for (const char* marker : kMissingMarkers)
+    if (s == marker) return true;
+  return false;
 }
 
 double normal_quantile(double p) {
@@ -179,7 +194,7 @@ double normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
-std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options) {
+std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
   if (options.label_column.empty()) return labels;
   const int64_t column = table.column_index(options.label_column);
@@ -192,6 +207,23 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
               "' is empty");
     labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
                                               : int(!matches_any(cell, options.normal_values));
+  }
+  // Cells that match a given value only once spaces, Unicode form or case are set aside: say which.
+  if (notes) {
+    const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
+    for (const std::string& value : given) {
+      std::map<std::string, int64_t> variants;
+      for (size_t i = 0; i < table.row_count(); ++i) {
+        const std::string_view cell = table.cell(i, size_t(column));
+        if (cell != value && same_value(cell, value)) ++variants[std::string(cell)];
+      }
+      if (variants.empty()) continue;
+      std::string list;
+      for (const auto& [text, count] : variants)
+        list += detail::concat(list.empty() ? "" : ", ", "'", text, "' (", count, count == 1 ? " row)" : " rows)");
+      notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as '", value,
+                                      "' (they differ from it only in spaces, case or Unicode form)"));
+    }
   }
   // A value that matches no row is almost certainly a typo: say so, with the values there are.
   const bool by_normal = !options.normal_values.empty();
@@ -209,20 +241,65 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   return labels;
 }
 
+namespace {
+
+// Mean and (population) standard deviation without overflow: values near the largest double
+// (1.7e308) sum to infinity, so they are scaled by the largest magnitude first.
+void moments(const std::vector<double>& values, double& mean, double& sd) {
+  double largest = 0;
+  for (double v : values) largest = std::max(largest, std::fabs(v));
+  const double scale = largest > 1e150 ? largest : 1.0;
+  double sum = 0;
+  for (double v : values) sum += v / scale;
+  const double m = sum / double(values.size());
+  double squares = 0;
+  for (double v : values) squares += (v / scale - m) * (v / scale - m);
+  mean = m * scale;
+  sd = std::sqrt(squares / double(values.size())) * scale;
+  if (!std::isfinite(sd)) sd = std::numeric_limits<double>::max();
+}
+
+std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
+
+}  // namespace
+
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                              const TabularOptions& options) {
   CA3_CHECK(!training_rows.empty(), "no training rows to fit the preprocessing on");
   CA3_CHECK(options.max_categories >= 1, "max_categories must be >= 1");
-  for (const std::string& id : options.id_columns) table.column_index(id);  // throws if absent
-  if (!options.label_column.empty()) table.column_index(options.label_column);
+  std::vector<int64_t> id_indices;
+  for (const std::string& id : options.id_columns) id_indices.push_back(table.column_index(id));  // throws if absent
+  const int64_t label_index = options.label_column.empty() ? -1 : table.column_index(options.label_column);
+  std::map<int64_t, ColumnRole> roles;
+  for (const auto& [name, role] : options.roles) roles[table.column_index(name)] = role;
   TabularPreprocessor prep;
   prep.options_ = options;
   for (size_t column = 0; column < table.header.size(); ++column) {
     const std::string& name = table.header[column];
-    if (name == options.label_column) continue;
-    if (std::find(options.id_columns.begin(), options.id_columns.end(), name) != options.id_columns.end() ||
-        looks_like_identifier(name)) {
+    ColumnDecision decision;
+    decision.name = name;
+    auto decide = [&](const char* role, std::string reason) {
+      decision.role = role, decision.reason = std::move(reason);
+      prep.schema_.push_back(decision);
+    };
+    const auto forced = roles.find(int64_t(column));
+    if (int64_t(column) == label_index) {
+      decide("label", "the label column");
+      continue;
+    }
+    if (forced != roles.end() && forced->second == ColumnRole::ignore) {
       prep.dropped_.push_back(name);
+      decide("ignored", "ignored as asked");
+      continue;
+    }
+    if (std::find(id_indices.begin(), id_indices.end(), int64_t(column)) != id_indices.end()) {
+      prep.dropped_.push_back(name);
+      decide("identifier", "named as an identifier column");
+      continue;
+    }
+    if (forced == roles.end() && looks_like_identifier(name)) {
+      prep.dropped_.push_back(name);
+      decide("identifier", "named like an identifier (id, *_id)");
       continue;
     }
     ColumnTransform t;
@@ -230,43 +307,60 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     std::vector<double> numbers;
     std::map<std::string, int64_t> counts;
     int64_t present = 0, first_text_row = -1;
+    for (size_t row = 0; row < table.row_count(); ++row) {  // what the user sees: every row
+      const std::string_view cell = table.cell(row, column);
+      if (!is_missing_cell(cell)) continue;
+      ++decision.missing;
+      const std::string_view marker = trim(cell);
+      if (!marker.empty()) ++decision.placeholders[std::string(marker)];
+    }
     for (int64_t row : training_rows) {
       const std::string_view cell = table.cell(size_t(row), column);
       if (is_missing_cell(cell)) continue;
       ++present;
       double v;
-      if (parse_number(cell, v)) numbers.push_back(v);
+      if (parse_number(cell, v, table.numbers)) numbers.push_back(v);
       else if (first_text_row < 0) first_text_row = row;
       counts[std::string(trim(cell))] += 1;
     }
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
+      decide("empty", "no value in the training rows");
       continue;
     }
-    if (int64_t(numbers.size()) == present) {
+    const bool all_numbers = int64_t(numbers.size()) == present;
+    const bool as_numeric = forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers;
+    if (as_numeric && !all_numbers) {
+      const std::string_view cell = table.cell(size_t(first_text_row), column);
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
+                                 "' is not a number, and the column was asked to be numeric"));
+    }
+    if (as_numeric) {
       std::sort(numbers.begin(), numbers.end());
       t.kind = ColumnTransform::Kind::numeric;
       t.fill = percentile(numbers, 0.5);
-      double sum = 0, squares = 0;
-      for (double v : numbers) sum += v;
-      t.mean = sum / double(numbers.size());
-      for (double v : numbers) squares += (v - t.mean) * (v - t.mean);
-      t.sd = std::sqrt(squares / double(numbers.size()));
+      moments(numbers, t.mean, t.sd);
       if (!(t.sd > 1e-12)) t.sd = 1;
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-    } else if (double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+      decide("numeric", decision.missing > 0 ? count_text(decision.missing, "missing cell imputed with the median",
+                                                          "missing cells imputed with the median")
+                                             : "");
+    } else if (forced == roles.end() && double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       double v;
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
-                                 parse_any_number(cell, v)
+                                 parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
-                                     : "' is not a number (the column's other values are numbers)"));
+                                     : "' is not a number (the column's other values are numbers; leave the cell "
+                                       "empty or write NA for a missing value)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
-      if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+      if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
         prep.dropped_.push_back(name);
+        decide("free text", detail::concat(counts.size(), " distinct values in ", present,
+                                           " rows: text or identifiers, not categories"));
         continue;
       }
       t.kind = ColumnTransform::Kind::categorical;
@@ -277,6 +371,13 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (size_t i = 0; i < by_count.size() && int(i) < options.max_categories; ++i)
         t.categories.push_back(by_count[i].second);
       std::sort(t.categories.begin(), t.categories.end());
+      std::string reason = count_text(int64_t(counts.size()), "value", "values");
+      if (counts.size() > t.categories.size())
+        reason += detail::concat(" (the ", t.categories.size(), " most frequent kept, the rest encode as none)");
+      if (decision.missing > 0)
+        reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
+                                    "missing cells imputed with the most frequent value");
+      decide("categorical", reason);
     }
     prep.columns_.push_back(std::move(t));
   }

@@ -12,8 +12,7 @@
 // Columns: the label column and identifier columns (named by the user, or named like "id")
 // are not features. A column whose non-missing training cells are all numbers is numeric; one
 // with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
-// scoring time encode as all zeros). Missing cells ("", "NA", "NaN", "?" and "null" ignoring case)
-// are imputed with the training median (numeric) or most frequent category. Numeric columns
+// scoring time encode as all zeros). Missing cells (kMissingMarkers) are imputed with the training median (numeric) or most frequent category. Numeric columns
 // are then quantile-transformed to a standard normal (the authors' choice) or standardised.
 //
 // The quantile transform follows scikit-learn's QuantileTransformer (up to 1,000 quantiles,
@@ -25,6 +24,7 @@
 // Values outside the training range always go to +-5.2.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,18 +38,34 @@ namespace ca3 {
 
 enum class Scaling { quantile_normal, standard };
 
+// A role a user can give a column, overriding what CA3 would decide.
+enum class ColumnRole { numeric, categorical, ignore };
+
+// What the preprocessing decided for one column, and why (shown to the user).
+struct ColumnDecision {
+  std::string name;
+  std::string role;    // numeric, categorical, label, identifier, ignored, empty, free text
+  std::string reason;  // empty when there is nothing to say
+  int64_t missing = 0;  // missing cells (in every row; the imputed values come from the training rows)
+  std::map<std::string, int64_t> placeholders;  // the non-empty missing markers seen, with counts
+};
+
 struct TabularOptions {
   std::string label_column;                 // empty: no labels (all rows normal)
   std::vector<std::string> normal_values;   // label values meaning "normal" ...
   std::vector<std::string> anomaly_values;  // ... or those meaning "anomaly" (give one list)
   std::vector<std::string> id_columns;      // columns to leave out (identifiers, leaks)
+  std::map<std::string, ColumnRole> roles;  // roles the user gave columns
   Scaling scaling = Scaling::quantile_normal;
   int max_categories = 64;                  // most frequent categories kept per column
 };
 
-// 0 normal / 1 anomaly for each row, from the label column. Throws on a missing label column,
-// an empty label cell (with its line), or when neither list of values was given.
-std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options);
+// 0 normal / 1 anomaly for each row, from the label column. Cells match the given values
+// ignoring surrounding spaces, Unicode form and case ("Normal", "NORMAL " are "normal"); each such
+// merge is described in `notes`. Throws on a missing label column, an empty label cell (with its
+// line), or when neither list of values was given.
+std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options,
+                                std::vector<std::string>* notes = nullptr);
 
 struct ColumnTransform {
   enum class Kind { numeric, categorical } kind = Kind::numeric;
@@ -73,6 +89,8 @@ class TabularPreprocessor {
   int64_t features() const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
+  // Every column of the training table, in order: its role and why (not saved with the model).
+  const std::vector<ColumnDecision>& schema() const { return schema_; }
   const TabularOptions& options() const { return options_; }
   // One name per model input ("Bare.nuclei", "colour=red", ...).
   std::vector<std::string> feature_names() const;
@@ -84,13 +102,13 @@ class TabularPreprocessor {
   TabularOptions options_;
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
+  std::vector<ColumnDecision> schema_;
 };
 
+// What a cell says when its value is missing, compared ignoring case and surrounding spaces:
+// empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, . (spreadsheets and databases write these).
+inline constexpr const char* kMissingMarkers[] = {"", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", "."};
 bool is_missing_cell(std::string_view cell);
-// Parses a whole cell (surrounding spaces allowed) as a finite number; false if it is not one.
-bool parse_number(std::string_view cell, double& value);
-// The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
-bool parse_any_number(std::string_view cell, double& value);
 // What a user picks a label column from: per column its name, whether it is numeric (every
 // non-missing cell a number), the missing-cell count, the number of distinct values and the
 // `max_values` most frequent values with their counts (most frequent first).
@@ -99,8 +117,13 @@ struct ColumnSummary {
   bool numeric = false;
   int64_t missing = 0, distinct = 0;
   std::vector<std::pair<std::string, int64_t>> values;
+  std::string role, reason;                      // what a fit would decide, and why (ColumnDecision)
+  std::map<std::string, int64_t> placeholders;   // missing markers seen, with counts
 };
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20);
+// The column most likely to hold labels: one named like class / label / target / anomaly / y /
+// outcome (ignoring case) with 2-20 values, else the last column when it has 2-10 values; "" if none.
+std::string suggest_label_column(const std::vector<ColumnSummary>& columns);
 // Standard normal quantile function (inverse CDF), for p in (0, 1).
 double normal_quantile(double p);
 

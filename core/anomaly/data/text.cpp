@@ -1,0 +1,197 @@
+#include "core/anomaly/data/text.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "core/engine/error.h"
+
+namespace ca3 {
+
+namespace {
+
+// Windows-1252 bytes 0x80-0x9F (the rest of the upper half is Latin-1 = the same code point).
+// The five bytes the code page leaves undefined map to the C1 controls of the same value, as
+// browsers decode them.
+constexpr char32_t kWindows1252[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+std::string from_windows_1252(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (unsigned char b : bytes) {
+    if (b < 0x80) out += char(b);
+    else append_utf8(out, b < 0xA0 ? kWindows1252[b - 0x80] : char32_t(b));
+  }
+  return out;
+}
+
+std::string from_utf16(std::string_view bytes, bool little_endian, const char* name) {
+  CA3_CHECK_CODE(bytes.size() % 2 == 0, ErrorCode::unsupported_file, "the file looks like ", name,
+                 " text but has an odd number of bytes (it is cut short?)");
+  std::string out;
+  out.reserve(bytes.size() / 2);
+  auto unit = [&](size_t i) {
+    const auto a = uint8_t(bytes[i]), b = uint8_t(bytes[i + 1]);
+    return char16_t(little_endian ? a | (b << 8) : (a << 8) | b);
+  };
+  for (size_t i = 0; i < bytes.size(); i += 2) {
+    const char16_t u = unit(i);
+    if (u >= 0xD800 && u < 0xDC00) {
+      CA3_CHECK_CODE(i + 2 < bytes.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) < 0xE000, ErrorCode::unsupported_file,
+                     name, " text is damaged: a broken surrogate pair at byte ", i);
+      append_utf8(out, 0x10000 + ((char32_t(u) - 0xD800) << 10) + (char32_t(unit(i + 2)) - 0xDC00));
+      i += 2;
+    } else {
+      CA3_CHECK_CODE(!(u >= 0xDC00 && u < 0xE000), ErrorCode::unsupported_file, name,
+                     " text is damaged: a broken surrogate pair at byte ", i);
+      append_utf8(out, u);
+    }
+  }
+  return out;
+}
+
+// UTF-16 without a byte-order mark: nearly every other byte zero (ASCII-heavy text).
+int utf16_without_mark(std::string_view bytes) {
+  const size_t n = std::min<size_t>(bytes.size() & ~size_t(1), 4096);
+  if (n < 4) return 0;
+  size_t even = 0, odd = 0;
+  for (size_t i = 0; i < n; i += 2) even += bytes[i] == 0, odd += bytes[i + 1] == 0;
+  if (odd * 10 >= n / 2 * 9 && even * 10 < n / 2) return 1;   // little-endian: "a\0b\0"
+  if (even * 10 >= n / 2 * 9 && odd * 10 < n / 2) return -1;  // big-endian: "\0a\0b"
+  return 0;
+}
+
+struct Composition {
+  char32_t base, mark, composed;
+};
+constexpr Composition kCompositions[] = {
+#include "core/anomaly/data/unicode_compositions.inc"
+};
+
+// The code points of valid UTF-8 text.
+std::u32string code_points(std::string_view text) {
+  std::u32string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = p[i];
+    const size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t code = length == 1 ? c : length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
+    for (size_t k = 1; k < length && i + k < text.size(); ++k) code = (code << 6) | (p[i + k] & 0x3F);
+    out += code;
+    i += length;
+  }
+  return out;
+}
+
+bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xA0 || c == 0xFEFF; }
+
+}  // namespace
+
+std::string normalize_text(std::string_view text) {
+  std::u32string points = is_valid_utf8(text) ? code_points(text) : std::u32string(text.begin(), text.end());
+  size_t a = 0, b = points.size();
+  while (a < b && is_space(points[a])) ++a;
+  while (b > a && is_space(points[b - 1])) --b;
+  std::u32string composed;
+  for (size_t i = a; i < b; ++i) {
+    const char32_t c = points[i];
+    if (!composed.empty()) {
+      const auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions), Composition{composed.back(), c, 0},
+                                       [](const Composition& x, const Composition& y) {
+                                         return x.base != y.base ? x.base < y.base : x.mark < y.mark;
+                                       });
+      if (it != std::end(kCompositions) && it->base == composed.back() && it->mark == c) {
+        composed.back() = it->composed;
+        continue;
+      }
+    }
+    composed += c;
+  }
+  std::string out;
+  for (char32_t c : composed) append_utf8(out, c);
+  return out;
+}
+
+std::string fold_case(std::string_view text) {
+  std::u32string points = code_points(normalize_text(text));
+  std::string out;
+  for (char32_t c : points) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
+    append_utf8(out, c);
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12)), out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18)), out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
+  }
+}
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    char32_t code;
+    if (c >= 0xC2 && c <= 0xDF) length = 2, code = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) length = 3, code = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) length = 4, code = c & 0x07;
+    else return false;
+    if (i + length > n) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (p[i + k] & 0x3F);
+    }
+    if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code < 0xE000))) || (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+      return false;
+    i += length;
+  }
+  return true;
+}
+
+DecodedText decode_text(std::string_view bytes) {
+  DecodedText t;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    t.original = bytes.substr(3);
+    t.encoding = "UTF-8 (byte-order mark)";
+    CA3_CHECK_CODE(is_valid_utf8(t.original), ErrorCode::unsupported_file, "the file starts with a UTF-8 byte-order mark "
+                   "but is not UTF-8 text: save it again as UTF-8 (or as CSV from your spreadsheet)");
+    return t;
+  }
+  if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF") {
+    const bool little = bytes[0] == '\xFF';
+    t.encoding = little ? "UTF-16LE" : "UTF-16BE";
+    t.utf8 = from_utf16(bytes.substr(2), little, t.encoding.c_str());
+    return t;
+  }
+  t.original = bytes;
+  if (is_valid_utf8(bytes)) {
+    t.encoding = "UTF-8";
+    return t;
+  }
+  if (const int utf16 = utf16_without_mark(bytes)) {
+    t.encoding = utf16 > 0 ? "UTF-16LE" : "UTF-16BE";
+    t.utf8 = from_utf16(bytes, utf16 > 0, t.encoding.c_str());
+    return t;
+  }
+  t.encoding = "Windows-1252";
+  t.utf8 = from_windows_1252(bytes);
+  return t;
+}
+
+}  // namespace ca3

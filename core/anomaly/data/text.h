@@ -1,0 +1,41 @@
+// Text files as users save them -> UTF-8. One rule, used for every CSV (command line, SDK, page):
+//
+//   a byte-order mark decides: UTF-8 (EF BB BF), UTF-16 little-endian (FF FE: Excel's "Unicode
+//   text") or big-endian (FE FF); without one, text that is valid UTF-8 is UTF-8; text whose
+//   every other byte is zero is UTF-16 without a mark; anything else is read as Windows-1252
+//   (a superset of Latin-1: what spreadsheets on Western Windows machines write), which maps
+//   every byte to a character. What was decided is returned, so that it can be shown.
+//
+//   DecodedText t = decode_text(bytes);      // t.text(): UTF-8, without a byte-order mark
+//   t.encoding                                // "UTF-8", "UTF-16LE", "Windows-1252", ...
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ca3 {
+
+struct DecodedText {
+  std::string_view original;         // the input without its byte-order mark
+  std::optional<std::string> utf8;   // set when the input had to be converted
+  std::string encoding;              // "UTF-8", "UTF-8 (byte-order mark)", "UTF-16LE", "UTF-16BE", "Windows-1252"
+  std::string_view text() const { return utf8 ? std::string_view(*utf8) : original; }
+};
+
+// Throws ca3::Error (unsupported_file) for text that cannot be any of them: UTF-16 with a broken
+// surrogate pair, or bytes with NULs that are not UTF-16 (a binary file).
+DecodedText decode_text(std::string_view bytes);
+
+bool is_valid_utf8(std::string_view text);
+
+// How names and labels are compared. normalize_text: surrounding spaces removed and every letter
+// followed by a combining mark composed into one character where Unicode has one ("e" + U+0301
+// -> "é", as Unicode's NFC does for such text), so that names typed differently but shown alike
+// match. fold_case: normalize_text in lower case (ASCII and Latin-1 letters).
+std::string normalize_text(std::string_view text);
+std::string fold_case(std::string_view text);
+// Appends the UTF-8 encoding of `code_point` to `out`.
+void append_utf8(std::string& out, char32_t code_point);
+
+}  // namespace ca3
