@@ -60,7 +60,7 @@ echo "|---|---|---|"
 total_threads=0
 total_single=0
 for f in sdk/wasm/ca3-threads.wasm sdk/wasm/ca3-threads.js sdk/wasm/ca3-threads.worker.js \
-         sdk/wasm/ca3-single.wasm sdk/wasm/ca3-single.js sdk/dist/index.js sdk/dist/worker.js; do
+         sdk/wasm/ca3-single.wasm sdk/wasm/ca3-single.js sdk/dist/browser.js sdk/dist/worker.js; do
   raw=$(stat -c %s "$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   echo "| $f | $raw | $gz |"

@@ -15,7 +15,7 @@ const repo = join(web, '..');
 const sdk = join(repo, 'sdk');
 const dist = join(web, 'dist');
 
-for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/worker.js', 'wasm/ca3-threads.wasm', 'wasm/ca3-single.wasm'])
+for (const f of ['dist/browser.js', 'dist/node.js', 'dist/browser.d.ts', 'dist/worker.js', 'wasm/ca3-threads.wasm', 'wasm/ca3-single.wasm'])
   if (!existsSync(join(sdk, f))) throw new Error(`sdk/${f} is missing: build the SDK first (node sdk/scripts/build.mjs)`);
 
 execFileSync(process.execPath, [join(web, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', web], { stdio: 'inherit' });
@@ -37,7 +37,7 @@ const copy = (from, to) => {
   copyFileSync(from, to);
 };
 for (const f of ['index.html', 'styles.css']) copy(join(web, f), join(dist, f));
-for (const f of ['index.js', 'worker.js']) copy(join(sdk, 'dist', f), join(dist, 'sdk', 'dist', f));
+for (const f of ['browser.js', 'worker.js']) copy(join(sdk, 'dist', f), join(dist, 'sdk', 'dist', f));
 for (const f of ['ca3-threads.js', 'ca3-threads.wasm', 'ca3-threads.worker.js', 'ca3-single.js', 'ca3-single.wasm'])
   copy(join(sdk, 'wasm', f), join(dist, 'sdk', 'wasm', f));
 for (const f of ['fashion-mnist-tshirt.ca3', 'breast-cancer.ca3']) copy(join(repo, 'models', 'demo', f), join(dist, 'models', f));

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Runtime, imageSet } from '../dist/index.js';
+import { Runtime, imageSet } from 'ca3-sdk';
 
 const sdk = resolve(fileURLToPath(import.meta.url), '../..');
 const repo = resolve(sdk, '..');

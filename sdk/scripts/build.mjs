@@ -48,13 +48,21 @@ writeFileSync(join(wasmDir, 'package.json'), '{ "type": "commonjs" }\n');
 rmSync(join(sdk, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(sdk, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', sdk], { stdio: 'inherit' });
 const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none' };
+// Two entry points: the browser one holds no Node code (bundlers would choke on node:*), the
+// Node one starts worker_threads. Both keep `new URL('../wasm/...', import.meta.url)` literal.
 await esbuild.build({
   ...common,
-  entryPoints: [join(sdk, 'src', 'index.ts')],
-  outfile: join(sdk, 'dist', 'index.js'),
+  entryPoints: [join(sdk, 'src', 'browser.ts')],
+  outfile: join(sdk, 'dist', 'browser.js'),
   format: 'esm',
-  platform: 'neutral',
-  external: ['node:*'],
+  platform: 'browser',
+});
+await esbuild.build({
+  ...common,
+  entryPoints: [join(sdk, 'src', 'node.ts')],
+  outfile: join(sdk, 'dist', 'node.js'),
+  format: 'esm',
+  platform: 'node',
 });
 await esbuild.build({
   ...common,

@@ -4,11 +4,19 @@ import type { ErrorInfo } from './wire.js';
 
 export type Build = 'threads' | 'single';
 
+/** Where a build's files are: URLs (browser) or file URLs (Node). */
+export interface ModuleFiles {
+  /** Emscripten's JavaScript glue (ca3-<build>.js). */
+  glue: string;
+  wasm: string;
+  /** The threads build's pthread worker script (ca3-threads.worker.js). */
+  pthreadWorker?: string;
+}
+
 export interface InitRequest {
   type: 'init';
   build: Build;
-  /** Directory URL (browser) or file URL (Node) holding ca3-<build>.js / .wasm. */
-  wasmBaseUrl: string;
+  files: ModuleFiles;
   threads?: number;
 }
 

@@ -7,7 +7,7 @@
 //
 // Bundled twice by scripts/build.mjs: dist/worker.js (a classic browser worker) and
 // dist/worker-node.cjs (a Node worker_threads worker). The code differs only in `host`.
-import type { Build, CallRequest, InitRequest, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { Build, CallRequest, InitRequest, ModuleFiles, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { ErrorCode, ErrorInfo } from './wire.js';
 import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions } from './images.js';
 
@@ -38,7 +38,7 @@ type ModuleFactory = (options: Record<string, unknown>) => Promise<WasmModule>;
 interface Host {
   post(message: WorkerMessage, transfer?: Transferable[]): void;
   listen(handler: (message: WorkerRequest) => void): void;
-  loadFactory(build: Build, baseUrl: string): Promise<{ factory: ModuleFactory; options: Record<string, unknown> }>;
+  loadFactory(build: Build, files: ModuleFiles): Promise<{ factory: ModuleFactory; options: Record<string, unknown> }>;
   yieldToEventLoop(): Promise<void>;
 }
 
@@ -49,10 +49,6 @@ class WorkerError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
     super(message);
   }
-}
-
-function moduleFileNames(build: Build) {
-  return { glue: `ca3-${build}.js`, wasm: `ca3-${build}.wasm` };
 }
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -80,10 +76,7 @@ function browserHost(): Host {
     listen: (handler) => {
       scope.onmessage = (e) => handler(e.data as WorkerRequest);
     },
-    async loadFactory(build, baseUrl) {
-      const names = moduleFileNames(build);
-      const glueUrl = new URL(names.glue, baseUrl).href;
-      const wasmUrl = new URL(names.wasm, baseUrl).href;
+    async loadFactory(build, files) {
       const fetchOrExplain = async (url: string) => {
         let response: Response;
         try {
@@ -95,21 +88,23 @@ function browserHost(): Host {
           throw new WorkerError('unsupported_environment', `cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
         return response;
       };
-      const wasmResponse = await fetchOrExplain(wasmUrl);
+      const wasmResponse = await fetchOrExplain(files.wasm);
       const wasmBinary = new Uint8Array(await wasmResponse.arrayBuffer());
-      checkWasmBytes(wasmBinary, wasmUrl, wasmResponse.headers.get('content-type'));
-      const glueResponse = await fetchOrExplain(glueUrl);
+      checkWasmBytes(wasmBinary, files.wasm, wasmResponse.headers.get('content-type'));
+      const glueResponse = await fetchOrExplain(files.glue);
       const glueType = glueResponse.headers.get('content-type') ?? '';
       const glueText = await glueResponse.text();
       if (glueType.includes('html') || /^\s*</.test(glueText))
-        throw new WorkerError('unsupported_environment', `${glueUrl} is not the CA3 module's JavaScript (the server answered with an HTML page)`);
-      importScripts(glueUrl);
-      if (typeof scope.createCa3Module !== 'function')
-        throw new WorkerError('unsupported_environment', `${glueUrl} did not define createCa3Module`);
-      return {
-        factory: scope.createCa3Module,
-        options: { wasmBinary, locateFile: (file: string) => new URL(file, baseUrl).href, mainScriptUrlOrBlob: glueUrl },
-      };
+        throw new WorkerError('unsupported_environment', `${files.glue} is not the CA3 module's JavaScript (the server answered with an HTML page)`);
+      // Run from a Blob, whatever MIME type the server gave the file; pthread workers load it the same way.
+      const glue = new Blob([glueText], { type: 'text/javascript' });
+      const glueBlobUrl = URL.createObjectURL(glue);
+      importScripts(glueBlobUrl);
+      URL.revokeObjectURL(glueBlobUrl);
+      if (typeof scope.createCa3Module !== 'function') throw new WorkerError('unsupported_environment', `${files.glue} did not define createCa3Module`);
+      const locateFile = (file: string) =>
+        file.endsWith('.worker.js') && files.pthreadWorker ? files.pthreadWorker : file.endsWith('.wasm') ? files.wasm : new URL(file, files.glue).href;
+      return { factory: scope.createCa3Module, options: { wasmBinary, locateFile, mainScriptUrlOrBlob: glue } };
     },
     yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
   };
@@ -124,10 +119,9 @@ function nodeHost(): Host {
   return {
     post: (m, t) => parentPort.postMessage(m, (t ?? []) as never),
     listen: (handler) => parentPort.on('message', (m) => handler(m as WorkerRequest)),
-    async loadFactory(build, baseUrl) {
-      const names = moduleFileNames(build);
-      const gluePath = fileURLToPath(new URL(names.glue, baseUrl));
-      const wasmPath = fileURLToPath(new URL(names.wasm, baseUrl));
+    async loadFactory(build, files) {
+      const gluePath = fileURLToPath(files.glue);
+      const wasmPath = fileURLToPath(files.wasm);
       for (const path of [gluePath, wasmPath])
         if (!fs.existsSync(path)) throw new WorkerError('unsupported_environment', `the CA3 module file ${path} is missing (was the SDK built?)`);
       const wasmBinary = new Uint8Array(fs.readFileSync(wasmPath));
@@ -287,7 +281,7 @@ function transferables(value: unknown, out: Transferable[] = [], depth = 0): Tra
 
 async function init(request: InitRequest) {
   try {
-    const { factory, options } = await host.loadFactory(request.build, request.wasmBaseUrl);
+    const { factory, options } = await host.loadFactory(request.build, request.files);
     const printErr: string[] = [];
     wasm = await factory({ ...options, printErr: (s: string) => printErr.push(s) });
     if (wasm.threaded() !== (request.build === 'threads'))

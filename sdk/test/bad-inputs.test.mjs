@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { getRuntime, imageSet, loadDetector, tableFromCsv } from '../dist/index.js';
+import { getRuntime, imageSet, loadDetector, tableFromCsv } from 'ca3-sdk';
 import { expectationFor, holds, makeInput, repoFile, table } from '../../tests/bad-inputs/cases.mjs';
 
 const decode = (bytes) => new TextDecoder().decode(bytes);  // as a browser's File.text() does

@@ -18,7 +18,7 @@ test('npm pack -> install in an empty directory -> score with the demo model', (
     const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: sdk, encoding: 'utf8' }).trim();
     const tarball = join(work, packed.split('\n').pop());
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/worker.js', 'dist/worker-node.cjs', 'wasm/ca3-threads.wasm',
+    for (const f of ['dist/browser.js', 'dist/node.js', 'dist/browser.d.ts', 'dist/worker.js', 'dist/worker-node.cjs', 'wasm/ca3-threads.wasm',
       'wasm/ca3-threads.worker.js', 'wasm/ca3-single.wasm', 'wasm/package.json', 'README.md'])
       assert.ok(files.includes(`package/${f}`), `the package lacks ${f}`);
     assert.ok(!files.some((f) => f.startsWith('package/src/') || f.startsWith('package/node_modules/')));

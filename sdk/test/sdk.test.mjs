@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-import { Runtime, createDetector, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from '../dist/index.js';
+import { Runtime, createDetector, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from 'ca3-sdk';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = process.env.CA3_DATA_DIR ?? join(repo, 'data');

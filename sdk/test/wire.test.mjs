@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-import { createDetector, getRuntime, imageSet, loadDetector, tableFromCsv } from '../dist/index.js';
+import { createDetector, getRuntime, imageSet, loadDetector, tableFromCsv } from 'ca3-sdk';
 
 const sdk = resolve(fileURLToPath(import.meta.url), '../..');
 const repo = resolve(sdk, '..');

@@ -4,7 +4,7 @@ import {
   Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
+import { type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -204,7 +204,8 @@ async function trainImages() {
     imageDetector = detector;
     const seconds = (performance.now() - started) / 1000;
     $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.bestEpoch}): ` +
-      `test ROC-AUC ${report.test.rocAuc?.toFixed(4)}, threshold ${report.test.threshold.toFixed(3)}`;
+      (report.test.rocAuc !== null ? `test ROC-AUC ${report.test.rocAuc.toFixed(4)} on ${report.rows.test} images, ` : '') +
+      `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image');
     $('image-status').dataset.testAuc = String(report.test.rocAuc);
     $<HTMLButtonElement>('download-image-model').disabled = false;
     if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
@@ -347,11 +348,13 @@ async function scoreDroppedImages() {
 
 // ---- tables -----------------------------------------------------------------------------------------------
 let csvAbort: AbortController | undefined;
-let columns: { name: string; values: { value: string; count: number }[]; distinct: number }[] = [];
+let columns: ColumnSummary[] = [];
 
 // A browser holds a string of at most ~512 M characters, and the CSV is copied into the module's
 // memory (4 GB at most) and parsed there: larger files are refused up front, by name.
 const MAX_CSV_BYTES = 400e6;
+// The share of anomalies assumed among unlabelled rows when the user says some may be anomalies.
+const CONTAMINATION = 0.1;
 
 async function readCsvFile(file: File) {
   if (file.size > MAX_CSV_BYTES)
@@ -363,18 +366,66 @@ async function readCsvFile(file: File) {
 async function loadCsv() {
   const file = $<HTMLInputElement>('csv-file').files?.[0];
   if (!file) return;
-  const text = await readCsvFile(file);
-  const described = await runtime.describeCsv(text);  // the core's CSV parser: errors name the line
-  trainCsv = text;
+  const bytes = await readCsvFile(file);
+  const described = await runtime.describeCsv(bytes);  // the core's CSV parser: errors name the line
+  trainCsv = bytes;
   columns = described.columns;
-  $('csv-info').textContent = `${file.name}: ${described.rows} rows, ${columns.length} columns.`;
+  $('csv-info').textContent = `${file.name}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
+    readAs(described);
   const select = $<HTMLSelectElement>('label-column');
-  select.replaceChildren(new Option('(no labels: every row is normal)', ''));
-  const candidates = [...columns].sort((a, b) => a.distinct - b.distinct);
-  for (const c of candidates) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
-  select.value = candidates.find((c) => c.distinct >= 2 && c.distinct <= 10)?.name ?? '';
+  select.replaceChildren(new Option('(no labels: the rows are normal, or mostly)', ''));
+  for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
+  select.value = described.suggestedLabelColumn ?? '';
   fillNormalValues();
+  renderSchema();
   $('csv-options').hidden = false;
+}
+
+// How the file was read, in words: encoding, separator, number format, skipped rows.
+function readAs(d: CsvSummary) {
+  const separator = d.separator === 'tab' ? 'tabs' : `'${d.separator}'`;
+  let text = `Read as ${d.encoding}, separated by ${separator}, decimal mark '${d.decimalMark}'`;
+  if (d.thousandsSeparator) text += `, thousands separator '${d.thousandsSeparator}'`;
+  if (d.emptyRows) text += `; ${d.emptyRows} rows without values skipped`;
+  return text + '.';
+}
+
+// What each column will be: the core's decision, which the user may change.
+function renderSchema() {
+  const label = $<HTMLSelectElement>('label-column').value;
+  const body = $('csv-schema').querySelector('tbody')!;
+  body.replaceChildren();
+  for (const c of columns) {
+    const row = body.insertRow();
+    row.dataset.column = c.name;
+    row.insertCell().textContent = c.name;
+    const role = row.insertCell();
+    if (c.name === label) {
+      role.textContent = 'label';
+    } else {
+      const choice = document.createElement('select');
+      choice.setAttribute('aria-label', `role of column ${c.name}`);
+      const decided = c.role === 'numeric' || c.role === 'categorical' ? c.role : 'ignore';
+      for (const r of ['numeric', 'categorical', 'ignore'])
+        choice.append(new Option(r === decided ? `${r} (CA3's choice: ${c.role})` : r, r));
+      choice.value = decided;
+      choice.dataset.decided = decided;
+      role.append(choice);
+    }
+    const markers = Object.entries(c.placeholders).map(([m, n]) => `'${m}' ×${n}`).join(', ');
+    row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
+    row.insertCell().textContent = c.reason || (c.role === 'categorical' ? `${c.distinct} values` : '');
+  }
+  $('csv-schema').hidden = false;
+}
+
+// The roles the user changed.
+function chosenRoles() {
+  const roles: Record<string, 'numeric' | 'categorical' | 'ignore'> = {};
+  for (const choice of $('csv-schema').querySelectorAll<HTMLSelectElement>('select'))
+    if (choice.value !== choice.dataset.decided)
+      roles[choice.closest('tr')!.dataset.column!] = choice.value as 'numeric' | 'categorical' | 'ignore';
+  return roles;
 }
 
 function fillNormalValues() {
@@ -383,6 +434,24 @@ function fillNormalValues() {
   select.replaceChildren();
   select.disabled = !column;
   for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+  $('contaminated-option').hidden = !!column;
+}
+
+// What a fit learned from and what its figures mean, in words.
+function settingText(report: FitReport) {
+  switch (report.setting) {
+    case 'one_class':
+      return `No labels: every row taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
+        'synthetic anomalies an epoch. Without labelled anomalies there is no test ROC-AUC: the flags come from how ' +
+        'unlike the training rows a row is (the threshold flags 5% of normal validation rows).';
+    case 'contaminated':
+      return 'No labels, some rows may be anomalies: the rows the model reconstructed worst sat out each epoch; ' +
+        `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch. No test ROC-AUC without labelled anomalies.`;
+    case 'few_labels':
+      return `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones.`;
+    default:
+      return `${report.labelledAnomalies} labelled anomalies in training.`;
+  }
 }
 
 async function trainTable() {
@@ -396,9 +465,12 @@ async function trainTable() {
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
   try {
-    const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal] }) : tableFromCsv(trainCsv);
+    const roles = chosenRoles();
+    const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(trainCsv, { roles });
+    const contaminated = !labelColumn && $<HTMLInputElement>('contaminated').checked;
     const report = await detector.fit(data, {
       epochs: Number($<HTMLInputElement>('csv-epochs').value),
+      presetChanges: contaminated ? { training: { contamination: CONTAMINATION } } : undefined,
       signal: csvAbort.signal,
       onProgress: (p) => {
         bar.value = (p.epoch - 1 + p.step / p.steps) / p.epochs;
@@ -408,9 +480,11 @@ async function trainTable() {
     tableDetector?.dispose();
     tableDetector = detector;
     forgetScoredCsv();
-    $('csv-status').textContent = `Trained (${report.epochs} epochs${report.syntheticAnomalies ? `, ${report.syntheticAnomalies} synthetic anomalies` : ''}): ` +
-      `test ROC-AUC ${report.test.rocAuc?.toFixed(4) ?? 'n/a (no labelled anomalies)'}.`;
+    $('csv-status').textContent = `Trained (${report.epochs} epochs, ${report.rows.train} training rows). ` +
+      (report.test.rocAuc !== null ? `Test ROC-AUC ${report.test.rocAuc.toFixed(4)} on ${report.rows.test} rows. ` : '') +
+      settingText(report) + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
     $('csv-status').dataset.testAuc = String(report.test.rocAuc);
+    $('csv-status').dataset.report = JSON.stringify(report);
     $<HTMLButtonElement>('download-table-model').disabled = false;
   } catch (e) {
     await detector.dispose();
@@ -522,7 +596,10 @@ $('threshold').addEventListener('change', guard(async () => {
   await imageDetector?.setThreshold(Number($<HTMLInputElement>('threshold').value));
 }));
 $('csv-file').addEventListener('change', guard(loadCsv));
-$('label-column').addEventListener('change', fillNormalValues);
+$('label-column').addEventListener('change', () => {
+  fillNormalValues();
+  renderSchema();
+});
 $('train-csv').addEventListener('click', guard(trainTable));
 $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));

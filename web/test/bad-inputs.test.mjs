@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
-import { expectationFor, makeInput, repoFile, table } from '../../tests/bad-inputs/cases.mjs';
+import { expectationFor, holds, makeInput, repoFile, table } from '../../tests/bad-inputs/cases.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -108,7 +108,11 @@ for (const isolation of [true, false]) {
         if (testCase.action === 'train-table') {
           await handled(() => page.setInputFiles('#csv-file', file));
           if (!(await message())) {
-            await page.selectOption('#label-column', testCase.label);
+            // The page lists the file's own column names: pick the one the case names (as a user would,
+            // whatever spaces or Unicode form the file gives it).
+            const labelOption = await page.$$eval('#label-column option', (options, wanted) =>
+              options.map((o) => o.value).find((v) => v && v.trim().normalize('NFC') === wanted.trim().normalize('NFC')), testCase.label);
+            await page.selectOption('#label-column', labelOption ?? testCase.label);
             await page.selectOption('#normal-value', testCase.normal);
             await page.fill('#csv-epochs', '3');
             await handled(() => page.click('#train-csv'));
@@ -140,6 +144,14 @@ for (const isolation of [true, false]) {
           if (expect.ok.rows !== undefined) assert.equal(Number(success), expect.ok.rows);
           if (expect.ok.scored !== undefined) assert.equal(Number(success), expect.ok.scored);
           if (expect.ok.syntheticAnomalies) assert.match(success, /\d+ synthetic anomalies/);
+          if (expect.ok.report) {
+            const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+            assert.ok(holds(report, expect.ok.report), `the report does not hold ${JSON.stringify(expect.ok.report)}: ` +
+              JSON.stringify(report).slice(0, 3000));
+            // What was read was shown before training: every column's role.
+            for (const column of report.data.columns)
+              assert.ok(await page.$(`#csv-schema tr[data-column="${column.name.replaceAll('"', '\\"')}"]`), `column ${column.name} shown`);
+          }
         }
         // The page keeps working and nothing loaded is lost.
         if (replacedTableModel) await loadDemoTableModel();

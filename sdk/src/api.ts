@@ -1,4 +1,5 @@
-// ca3-sdk: E2E-ConvA3 anomaly detection in WebAssembly, for browsers and Node.
+// ca3-sdk's API, the same in browsers and Node: the entry points (browser.ts, node.ts) give it
+// the platform -- how to start the worker and where the package's wasm files are.
 //
 // Everything runs in a worker (a Web Worker in browsers, worker_threads in Node) that the SDK
 // starts itself, so a page never freezes while a model trains. The threaded wasm build is used
@@ -10,7 +11,7 @@
 //                                     { epochs: 30, onProgress: (p) => console.log(p.epoch, p.loss) });
 //   const scores = await detector.score(tableFromCsv(newRowsCsv));   // Float32Array, higher = more anomalous
 //   const bytes = await detector.save();                             // a .ca3 model file
-import type { Build, CallRequest, WorkerMessage } from './protocol.js';
+import type { Build, CallRequest, ModuleFiles, WorkerMessage } from './protocol.js';
 import { PRESETS } from './presets.js';
 import type { ImageDataLike, ImageInputs, ImageSize } from './images.js';
 import type {
@@ -116,7 +117,21 @@ export function imageSet(images: Float32Array, labels?: Int32Array | number[], s
 
 // ---- the runtime: one worker with the wasm module -----------------------------------------------
 
-const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
+/** What differs between browsers and Node: set once by the entry point. */
+export interface Platform {
+  /** Whether shared memory (the threads build) is available: cross-origin isolated, or Node. */
+  isolated(): boolean;
+  spawnWorker(): Promise<SpawnedWorker>;
+  /** The package's own files of a build, as URLs written so that bundlers see and copy them. */
+  moduleFiles(build: Build): ModuleFiles;
+  /** What a relative wasmBaseUrl is relative to: the page, or the working directory. */
+  baseUrl(): string;
+}
+let platform: Platform;
+/** @internal */
+export function setPlatform(p: Platform) {
+  platform = p;
+}
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -124,7 +139,8 @@ interface Pending {
   onProgress?: (p: TrainProgress) => void;
 }
 
-interface WorkerLike {
+/** @internal */
+export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   terminate(): unknown;
   /** Node: keep the process alive while calls are pending, not while idle. */
@@ -155,8 +171,8 @@ export class Runtime {
 
   static async start(options: RuntimeOptions = {}): Promise<Runtime> {
     const build = chooseBuild(options.build ?? 'auto');
-    const wasmBaseUrl = directoryUrl(options.wasmBaseUrl ?? new URL('../wasm/', import.meta.url));
-    const worker = await spawnWorker();
+    const files = options.wasmBaseUrl === undefined ? platform.moduleFiles(build) : filesIn(directoryUrl(options.wasmBaseUrl), build);
+    const worker = await platform.spawnWorker();
     const handlers: { onMessage?: (m: WorkerMessage) => void } = {};
     const ready = new Promise<{ build: Build; threads: number }>((resolve, reject) => {
       handlers.onMessage = (m) => {
@@ -167,7 +183,7 @@ export class Runtime {
       worker.onError((e) => reject(new CA3Error('unsupported_environment', `the CA3 worker failed to start: ${e.message}`)));
     });
     worker.onMessage((m) => handlers.onMessage?.(m));
-    worker.postMessage({ type: 'init', build, wasmBaseUrl, threads: options.threads });
+    worker.postMessage({ type: 'init', build, files, threads: options.threads });
     let info: { build: Build; threads: number };
     try {
       info = await ready;
@@ -511,7 +527,7 @@ function conflictingOption(started: RuntimeOptions, asked: RuntimeOptions): stri
 }
 
 function chooseBuild(build: Build | 'auto'): Build {
-  const isolated = isNode || !!(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  const isolated = platform.isolated();
   if (build === 'threads' && !isolated)
     throw new CA3Error('unsupported_environment', 'the threads build needs a cross-origin isolated page (shared memory): ' +
       'the server must send the headers "Cross-Origin-Opener-Policy: same-origin" and ' +
@@ -522,10 +538,16 @@ function chooseBuild(build: Build | 'auto'): Build {
 
 // An absolute directory URL (ending in '/'), so that file names resolve inside it.
 function directoryUrl(url: string | URL): string {
-  const location = (globalThis as { location?: { href: string } }).location;
-  const absolute = new URL(url, location?.href ?? import.meta.url);
+  const absolute = new URL(url, platform.baseUrl());
   if (!absolute.pathname.endsWith('/')) absolute.pathname += '/';
   return absolute.href;
+}
+
+// A build's files in a folder the caller serves them from (wasmBaseUrl).
+function filesIn(base: string, build: Build): ModuleFiles {
+  const files: ModuleFiles = { glue: new URL(`ca3-${build}.js`, base).href, wasm: new URL(`ca3-${build}.wasm`, base).href };
+  if (build === 'threads') files.pthreadWorker = new URL('ca3-threads.worker.js', base).href;
+  return files;
 }
 
 function resolvePreset(preset: PresetName | Preset, changes?: PresetChanges) {
@@ -556,28 +578,8 @@ function cancelledError(signal: AbortSignal): Error {
   return new CA3Error('cancelled', 'the fit was aborted before it started');
 }
 
-interface SpawnedWorker extends WorkerLike {
+/** @internal A started worker, as the platform gives it. */
+export interface SpawnedWorker extends WorkerLike {
   onMessage(handler: (m: WorkerMessage) => void): void;
   onError(handler: (e: Error) => void): void;
-}
-
-async function spawnWorker(): Promise<SpawnedWorker> {
-  if (isNode) {
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(new URL('./worker-node.cjs', import.meta.url));
-    return {
-      postMessage: (m, t) => worker.postMessage(m, (t ?? []) as never),
-      busy: (busy) => (busy ? worker.ref() : worker.unref()),
-      terminate: () => worker.terminate(),
-      onMessage: (h) => worker.on('message', h),
-      onError: (h) => worker.on('error', h),
-    };
-  }
-  const worker = new Worker(new URL('./worker.js', import.meta.url));
-  return {
-    postMessage: (m, t) => worker.postMessage(m, t ?? []),
-    terminate: () => worker.terminate(),
-    onMessage: (h) => worker.addEventListener('message', (e) => h(e.data as WorkerMessage)),
-    onError: (h) => worker.addEventListener('error', (e) => h(new Error(e.message || 'worker error'))),
-  };
 }
