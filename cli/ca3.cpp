@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -39,7 +40,7 @@ const char* kUsage = R"(usage:
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
-  ca3 score --model MODEL --data FILE --out SCORES.csv [--labels CSV] [--limit N]
+  ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
   ca3 info  MODEL
 
@@ -48,7 +49,8 @@ matching labels-idx1 file, --normal lists the normal classes); or a folder of PN
 images with --labels CSV (a "file" column and the label column; without --labels every image in
 the folder). Images of any size are centre-cropped to the model's shape and resized; the model
 is colour when any training image has colour (--channels), its size the images' own up to 64x64,
-else 32x32 (--image-size). Without --label-column (tables) or --labels (a folder: every image in it)
+else 32x32 (--image-size). `score --data -` reads a CSV from standard input and writes scores as it
+goes (--out - for standard output): constant memory, any size. Without --label-column (tables) or --labels (a folder: every image in it)
 every row or image is taken as normal ("one-class") and the alarm learns from synthetic
 anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
 worst-reconstructed share sits out each epoch). Presets: models/presets/NAME.json.
@@ -402,11 +404,53 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   return s;
 }
 
+// `ca3 score --data -`: CSV rows from standard input, scored a batch at a time and written as
+// they go (constant memory, whatever the size), to --out or, with --out -, to standard output.
+int score_stream(Detector& detector, const Args& a) {
+  CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
+  const std::string out = a.need("out");
+  std::ofstream file;
+  if (out != "-") {
+    file.open(out, std::ios::binary | std::ios::trunc);
+    CA3_CHECK(file, "cannot write '", out, "'");
+  }
+  std::ostream& sink = out == "-" ? std::cout : file;
+  CsvStream stream;
+  size_t rows = 0, flagged = 0;
+  char number[32];
+  std::string text;
+  auto write = [&](const CsvTable& batch) {
+    const std::vector<float> scores = detector.score_table(batch);
+    text = rows == 0 ? "row,score,flag\n" : "";
+    for (float score : scores) {
+      std::snprintf(number, sizeof number, "%.9g", double(score));
+      const bool flag = score >= detector.threshold();
+      flagged += flag;
+      text += std::to_string(++rows) + "," + number + (flag ? ",1\n" : ",0\n");
+    }
+    sink << text;
+    sink.flush();
+  };
+  std::vector<char> block(1 << 20);
+  while (const size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
+    stream.push({block.data(), n});
+    while (auto batch = stream.next(4096)) write(*batch);
+  }
+  stream.finish();
+  while (auto batch = stream.next(4096)) write(*batch);
+  CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
+  if (!a.quiet)
+    std::fprintf(stderr, "scored %zu rows from standard input (%s), %zu flagged (threshold %g)\n", rows,
+                 stream.encoding().c_str(), flagged, double(detector.threshold()));
+  return 0;
+}
+
 int command_score(const Args& a) {
   Detector detector = [&] {
     const auto bytes = read_binary_file(a.need("model"));
     return Detector::load(bytes.data(), bytes.size());
   }();
+  if (a.get("data") == "-") return score_stream(detector, a);
   const std::string out = a.need("out");
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;

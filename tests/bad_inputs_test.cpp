@@ -201,9 +201,15 @@ TEST(BadInputs, EveryCaseOfTheTable) {
         EXPECT_EQ(outcome.scores.size(), ok["rows"].get<size_t>());
         for (float s : outcome.scores) ASSERT_TRUE(std::isfinite(s));
       }
-      if (ok.contains("report")) EXPECT_TRUE(holds(outcome.report, ok["report"])) << wire::dump(outcome.report, 1);
-      if (ok.contains("scored")) EXPECT_EQ(outcome.scores.size(), ok["scored"].get<size_t>());
-      if (ok.contains("syntheticAnomalies")) EXPECT_GT(outcome.synthetic_anomalies, 0);
+      if (ok.contains("report")) {
+        EXPECT_TRUE(holds(outcome.report, ok["report"])) << wire::dump(outcome.report, 1);
+      }
+      if (ok.contains("scored")) {
+        EXPECT_EQ(outcome.scores.size(), ok["scored"].get<size_t>());
+      }
+      if (ok.contains("syntheticAnomalies")) {
+        EXPECT_GT(outcome.synthetic_anomalies, 0);
+      }
     }
     // Nothing already trained or loaded is lost -- except by a training that was meant to succeed.
     if (!(action == "train-table" && outcome.error.empty())) {

@@ -48,7 +48,7 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;
-  EXPECT_EQ(error_of([] { parse_csv("a,b\n1,2\n").column_index("Class"); }), "CSV has no column 'Class' (columns: a, b)");
+  EXPECT_EQ(error_of([] { parse_csv("a,b\n1,2\n").column_index("Class"); }), "CSV has no column 'Class' (columns: 'a', 'b')");
 }
 
 TEST(Tabular, QuantileTransformMatchesScikitLearn) {
@@ -138,7 +138,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   options.normal_values = {"n"};
   EXPECT_EQ(error_of([&] { tabular_labels(table, options); }), "CSV line 12: the label column 'label' is empty");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
-            "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers)");
+            "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
+            "empty or write NA for a missing value)");
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, {0, 1, 2}, options);
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,inf\n")); }),
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
@@ -147,7 +148,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             "the CSV has no column 'b' (the model was trained with it)");
   TabularOptions wrong = options;
   wrong.label_column = "Class";
-  EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: a, b, label)");
+  EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: 'a', 'b', 'label')");
   TabularOptions both = options;
   both.anomaly_values = {"y"};
   EXPECT_NE(error_of([&] { tabular_labels(table, both); }).find("give only one of the two lists"), std::string::npos);
@@ -188,6 +189,63 @@ TEST(Tabular, RealFilesParse) {
   const Tensor x = prep.transform(bc);
   for (float v : x.to_vector()) ASSERT_TRUE(std::isfinite(v));
   EXPECT_EQ(drop_duplicate_rows(read_csv_file(testing::data_file("thyroid.csv"))).row_count(), 7129u);
+}
+
+// A CSV read in pieces gives the rows of the whole file, whatever the pieces: cut at every byte
+// (inside quoted line breaks, inside a UTF-8 or UTF-16 character), in batches of any size,
+// with the file's line numbers in messages.
+TEST(CsvStream, PiecesGiveTheWholeFile) {
+  const std::string text = "name;value;note\n"
+                           "Zürich;1,5;\"two\nlines\"\n"
+                           ";;\n"
+                           "Genève;2,25;plain\n"
+                           "Łódź;3;\"a;b\"\n";
+  const CsvTable whole = parse_csv(text);
+  EXPECT_EQ(whole.numbers.decimal, ',');
+  std::string utf16 = "\xFF\xFE";
+  for (char32_t c : [&] {
+         std::u32string points;
+         for (size_t i = 0; i < text.size();) {
+           const auto b = uint8_t(text[i]);
+           const size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : 3;
+           char32_t p = n == 1 ? b : n == 2 ? b & 0x1F : b & 0x0F;
+           for (size_t k = 1; k < n; ++k) p = (p << 6) | (uint8_t(text[i + k]) & 0x3F);
+           points += p, i += n;
+         }
+         return points;
+       }())
+    utf16 += char(c & 0xFF), utf16 += char(c >> 8);
+  for (const std::string& bytes : {text, utf16}) {
+    for (size_t piece = 1; piece <= bytes.size(); piece += piece < 8 ? 1 : 7) {
+      for (size_t rows : {1, 2, 100}) {
+        CsvStream stream;
+        std::vector<std::vector<std::string>> got;
+        std::vector<int64_t> lines;
+        auto take = [&](const CsvTable& batch) {
+          EXPECT_EQ(batch.header, whole.header);
+          EXPECT_EQ(batch.numbers, whole.numbers);
+          for (size_t r = 0; r < batch.row_count(); ++r) got.push_back(batch.row(r)), lines.push_back(batch.row_line(r));
+        };
+        for (size_t at = 0; at < bytes.size(); at += piece) {
+          stream.push(std::string_view(bytes).substr(at, piece));
+          while (auto batch = stream.next(rows)) take(*batch);
+        }
+        stream.finish();
+        while (auto batch = stream.next(rows)) take(*batch);
+        ASSERT_EQ(got.size(), whole.row_count()) << "piece " << piece << ", rows " << rows;
+        for (size_t r = 0; r < got.size(); ++r) {
+          EXPECT_EQ(got[r], whole.row(r));
+          EXPECT_EQ(lines[r], whole.row_line(r));
+        }
+      }
+    }
+  }
+  // A bad row names its line in the file.
+  CsvStream stream;
+  stream.push("a,b\n1,2\n3,4\n5\n");
+  stream.finish();
+  stream.next(2);
+  EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
 }
 
 }  // namespace

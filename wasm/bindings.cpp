@@ -252,6 +252,32 @@ class WasmDetector {
     return guarded([&] { return to_js(detector_.explain(data_inputs(data))); });
   }
 
+  // ---- streaming: CSV bytes pushed as they arrive, scores of whole batches back ----
+  val streamPush(const val& bytes) {
+    return guarded([&] {
+      if (!stream_) stream_.emplace();
+      stream_->push(csv_bytes(bytes));
+      return to_js(drain());
+    });
+  }
+  val streamEnd() {
+    return guarded([&] {
+      CA3_CHECK(stream_, "no stream is open: push some CSV first");
+      stream_->finish();
+      std::vector<float> scores;
+      try {
+        scores = drain();
+      } catch (...) {
+        stream_.reset();
+        throw;
+      }
+      CA3_CHECK(stream_->rows_read() > 0, "the CSV stream has a header but no data rows");
+      stream_.reset();
+      return to_js(scores);
+    });
+  }
+  void streamReset() { stream_.reset(); }
+
   // ---- the model ----
   val info() const {
     return guarded([&] { return to_js(ca3::wire::detector_info(detector_)); });
@@ -277,8 +303,19 @@ class WasmDetector {
     return model_inputs(data["inputs"]);
   }
 
+  // The scores of every whole batch the stream holds.
+  std::vector<float> drain() {
+    std::vector<float> scores;
+    while (auto batch = stream_->next(4096)) {
+      const std::vector<float> part = detector_.score_table(*batch);
+      scores.insert(scores.end(), part.begin(), part.end());
+    }
+    return scores;
+  }
+
   ca3::Detector detector_;
   std::optional<ca3::Fit> fit_;
+  std::optional<ca3::CsvStream> stream_;
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.
@@ -344,6 +381,9 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("reconstruct", &WasmDetector::reconstruct)
       .function("activations", &WasmDetector::activations)
       .function("explain", &WasmDetector::explain)
+      .function("streamPush", &WasmDetector::streamPush)
+      .function("streamEnd", &WasmDetector::streamEnd)
+      .function("streamReset", &WasmDetector::streamReset)
       .function("info", &WasmDetector::info)
       .function("setThreshold", &WasmDetector::setThreshold)
       .function("save", &WasmDetector::save);

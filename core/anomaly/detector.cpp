@@ -45,12 +45,14 @@ Fit Detector::start_fit_table(const CsvTable& table, const TabularOptions& given
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
   Preset preset = preset_.with(preset_changes);
   TabularOptions options = given;
-  options.scaling = preset.scaling();
   options.max_categories = preset.max_categories();
   std::vector<std::string> notes;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
+  int64_t labelled = 0;
+  for (int64_t r : rows.train) labelled += labels[size_t(r)];
+  options.scaling = preset.scaling(preset.uses_synthetic(labelled));
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
   DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
   auto model = make_model(preset, prep.features());

@@ -116,6 +116,7 @@ struct Fit::State {
   int64_t samples_trained = 0;
   Rng order_rng;
   bool finished = false, concluded = false;
+  bool stop_on_auc = true;  // options.stop_on_auc as decided for this fit
 
   // Synthetic anomalies: the last `synthetic_count` training rows, drawn anew every epoch from
   // the normal training rows (`normal_rows`, indices into train).
@@ -271,7 +272,7 @@ struct Fit::State {
                                          progress.classification, v.auc, v.loss, seconds_since(epoch_start)});
     progress.epoch_end = true;
     progress.validation_auc = v.auc, progress.validation_loss = v.loss;
-    if (validation().size() == 0 || better(v, best, stage.stop_on_auc && options.stop_on_auc)) {
+    if (validation().size() == 0 || better(v, best, stage.stop_on_auc && stop_on_auc)) {
       best = v;
       best_weights = take_snapshot(*model);
       report.best_epoch = epoch;
@@ -337,7 +338,13 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
   const SyntheticAnomalies synthetic = s.preset.synthetic_anomalies();
   const int64_t labelled = data.train.count(1);
   report.labelled_anomalies = labelled;
-  if (model_ref.variant() != Variant::reconstruction_only && (labelled == 0 || labelled < synthetic.below_labelled)) {
+  const bool use_synthetic = s.preset.uses_synthetic(labelled);
+  // What "automatic" means in this fit: with synthetic anomalies, early stopping on the validation
+  // loss and batch-norm statistics from normal samples; with labelled ones, the paper's way.
+  s.stop_on_auc = o.stop_on_auc == Choice::yes || (o.stop_on_auc == Choice::automatic && !use_synthetic);
+  const Choice statistics = model_ref.config().normal_statistics;
+  model_ref.set_normal_statistics(statistics == Choice::yes || (statistics == Choice::automatic && use_synthetic));
+  if (use_synthetic) {
     s.synthetic = synthetic.options;
     const auto count = [&](const Dataset& d) { return int64_t(std::llround(s.synthetic.ratio * double(d.count(0)))); };
     s.real_rows = data.train.size();
@@ -428,9 +435,12 @@ FitOutcome Fit::conclude() {
   const Dataset& reference = split.validation.count(0) >= 2 ? split.validation : split.train;
   if (model.variant() != Variant::reconstruction_only) {
     const ScoreKind kind = model.config().score;
+    const bool synthetic = outcome.report.synthetic_anomalies > 0;
     const bool combined = kind == ScoreKind::combined || kind == ScoreKind::combined_rarity ||
-                          (kind == ScoreKind::automatic && outcome.report.labelled_anomalies == 0);
-    const bool rarity = kind == ScoreKind::combined_rarity && !model.config().is_image();
+                          (kind == ScoreKind::automatic && synthetic);
+    const bool rarity = (kind == ScoreKind::combined_rarity || (kind == ScoreKind::automatic && synthetic)) &&
+                        !model.config().is_image();
+    if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
     std::vector<int64_t> normal;
     for (int64_t i = 0; i < reference.size(); ++i)
       if (reference.labels[size_t(i)] == 0) normal.push_back(i);

@@ -244,7 +244,10 @@ Var Alarm::forward(const Var& stack) {
 E2EConvA3::E2EConvA3(ModelConfig config)
     : config_(std::move(config)),
       noise_rng_(config_.seed + 1),
-      score_reference_(register_buffer("score_reference", Tensor::from_vector({7}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))) {
+      normal_statistics_(config_.normal_statistics == Choice::yes),
+      score_reference_(register_buffer("score_reference", Tensor::from_vector({7}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
+      rarity_columns_(register_buffer("rarity_columns",
+                                      Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))) {
   config_.validate();
   Rng rng(config_.seed);
   target_ = register_module("target", std::make_shared<Target>(config_, rng));
@@ -291,7 +294,7 @@ LossParts E2EConvA3::loss(const Tensor& inputs, const std::vector<int>& labels, 
   Var x(inputs);
   // Batch-norm statistics from the normal samples (when the model says so and there are two).
   std::vector<uint8_t> normal_samples;
-  if (config_.normal_statistics) {
+  if (normal_statistics_) {
     for (int label : labels) normal_samples.push_back(label == 0);
     if (std::count(normal_samples.begin(), normal_samples.end(), 1) < 2) normal_samples.clear();
   }
@@ -449,13 +452,25 @@ Standardised standardise(const std::vector<float>& values) {
 // log of the mean square of its (quantile-normal or standardised) values.
 std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const {
   const int64_t n = inputs.dim(0), d = inputs.numel() / std::max<int64_t>(n, 1);
+  const bool weighted = rarity_columns_.numel() == d;
+  double counted = 0;
+  for (int64_t j = 0; j < d; ++j) counted += weighted ? rarity_columns_.at(j) : 1.0;
   std::vector<float> out(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
     double squares = 0;
-    for (int64_t j = 0; j < d; ++j) squares += double(inputs.data()[i * d + j]) * inputs.data()[i * d + j];
-    out[size_t(i)] = log_error(float(squares / double(d)));
+    for (int64_t j = 0; j < d; ++j) {
+      const double x = inputs.data()[i * d + j];
+      squares += (weighted ? rarity_columns_.at(j) : 1.0) * x * x;
+    }
+    out[size_t(i)] = log_error(float(squares / std::max(counted, 1.0)));
   }
   return out;
+}
+
+void E2EConvA3::set_rarity_columns(const std::vector<uint8_t>& counts) {
+  CA3_CHECK(int64_t(counts.size()) == rarity_columns_.numel(), counts.size(), " rarity flags for ",
+            rarity_columns_.numel(), " inputs");
+  for (size_t j = 0; j < counts.size(); ++j) rarity_columns_.mutable_data()[j] = counts[j] ? 1.f : 0.f;
 }
 
 void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {

@@ -47,6 +47,10 @@ enum class Variant {
 std::string to_string(Variant variant);
 Variant variant_from_string(const std::string& name);  // throws on an unknown name
 
+// A setting that can be left to the fit: automatic means "decided by whether the fit uses
+// synthetic anomalies" (see each use).
+enum class Choice { no, yes, automatic };
+
 // What score() gives for the e2e and a3 variants (reconstruction-only always scores the
 // reconstruction error).
 enum class ScoreKind {
@@ -54,8 +58,8 @@ enum class ScoreKind {
   combined,   // the alarm's logit and the log reconstruction error, each standardised on the
               // normal validation samples, averaged, through a sigmoid: what the alarm learned
               // from (synthetic) anomalies and how unlike normal data the target finds a sample
-  automatic,  // combined when the fit had no labelled anomalies, else alarm
-  combined_rarity,  // combined, and for rows the marginal rarity too (experimental)
+  combined_rarity,  // combined, and for rows how far out in its columns' distributions a row lies
+  automatic,  // with synthetic anomalies: combined_rarity for rows, combined for images; else alarm
 };
 
 struct ModelConfig {
@@ -72,8 +76,9 @@ struct ModelConfig {
   Variant variant = Variant::end_to_end;
   ScoreKind score = ScoreKind::alarm;
   // Batch-norm statistics in training from the normal samples of each batch only (anomalies are
-  // normalized with them), or from all samples.
-  bool normal_statistics = false;
+  // normalized with them), or from all samples; automatic: normal ones when the fit uses
+  // synthetic anomalies.
+  Choice normal_statistics = Choice::automatic;
   uint64_t seed = 0;                             // weight initialisation and VAE noise
 
   static ModelConfig image(int64_t height, int64_t width, int64_t channels);
@@ -149,6 +154,8 @@ class E2EConvA3 : public Module {
   explicit E2EConvA3(ModelConfig config);
   const ModelConfig& config() const { return config_; }
   Variant variant() const { return config_.variant; }
+  // The fit's decision for Choice::automatic batch-norm statistics.
+  void set_normal_statistics(bool normal) { normal_statistics_ = normal; }
   Shape sample_shape() const { return config_.sample_shape; }
   Target& target() { return *target_; }
   Alarm& alarm() { return *alarm_; }
@@ -176,7 +183,12 @@ class E2EConvA3 : public Module {
   // (normal validation samples; N >= 2). Mode 0: the alarm alone.
   void set_score_reference(float mode, const Tensor& normal);
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
+  // Rows: log of the mean square of a row's inputs over the columns flagged in
+  // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
   std::vector<float> marginal_rarity(const Tensor& inputs) const;
+  // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
+  // flags, whose standardised rare value would outweigh everything else.
+  void set_rarity_columns(const std::vector<uint8_t>& counts);
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;
@@ -210,7 +222,9 @@ class E2EConvA3 : public Module {
   std::shared_ptr<Target> target_;
   std::shared_ptr<Alarm> alarm_;
   // {combined (0 / 1), alarm logit mean, sd, log reconstruction error mean, sd} (saved with the model)
+  bool normal_statistics_ = false;
   Tensor& score_reference_;
+  Tensor& rarity_columns_;  // [features] 0 / 1 (rows), [1] for images
 };
 
 }  // namespace ca3

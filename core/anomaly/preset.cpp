@@ -16,19 +16,21 @@ nlohmann::json Preset::defaults(ModelKind kind) {
         {"alarmInputPooling", "max"},
         {"gamma", 10.0},
         {"beta", 1.0},
-        {"batchNormStatistics", "all"},
-        {"score", "alarm"}}},
+        {"batchNormStatistics", "auto"},
+        {"score", "auto"}}},
       {"training",
        {{"epochs", 100},
         {"batchSize", kind == ModelKind::image ? 256 : 64},
         {"microBatchSize", kind == ModelKind::image ? 32 : 64},
         {"learningRate", 1e-3},
         {"patience", 10},
-        {"monitor", "auc"},
+        {"monitor", "auto"},
         {"contamination", 0.0}}},
       {"threshold", {{"rule", "false_positive_rate"}, {"value", 0.05}}},
       {"syntheticAnomalies",
-       {{"kinds", nlohmann::json::array({"gaussian"})}, {"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}, {"scaleMin", 0.25}, {"scaleMax", 4.0},
+       {{"kinds", kind == ModelKind::image ? nlohmann::json::array({"geometric", "cutpaste", "blotch"})
+                                           : nlohmann::json::array({"local"})},
+        {"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}, {"scaleMin", 0.25}, {"scaleMax", 4.0},
         {"belowLabelled", 0}}},
       {"split", {{"validation", 0.1}, {"test", 0.1}}},
       {"seed", 0},
@@ -42,7 +44,7 @@ nlohmann::json Preset::defaults(ModelKind kind) {
     j["model"]["alarmChannels"] = {96, 192};
     j["model"]["softOrderChannels"] = 16;
     j["model"]["softOrderLength"] = 16;
-    j["preprocessing"] = {{"scaling", "quantile_normal"}, {"maxCategories", 64}};
+    j["preprocessing"] = {{"scaling", "auto"}, {"maxCategories", 64}};
   }
   return j;
 }
@@ -145,12 +147,12 @@ ModelConfig Preset::model_config(int64_t features) const {
   c.gamma = m.at("gamma").get<float>();
   c.beta = m.at("beta").get<float>();
   const std::string statistics = m.at("batchNormStatistics").get<std::string>();
-  CA3_CHECK(statistics == "all" || statistics == "normal", "preset: model.batchNormStatistics must be \"all\" or "
-            "\"normal\", got \"", statistics, "\"");
-  c.normal_statistics = statistics == "normal";
+  CA3_CHECK(statistics == "all" || statistics == "normal" || statistics == "auto", "preset: model.batchNormStatistics "
+            "must be \"all\", \"normal\" or \"auto\", got \"", statistics, "\"");
+  c.normal_statistics = statistics == "normal" ? Choice::yes : statistics == "all" ? Choice::no : Choice::automatic;
   const std::string score = m.at("score").get<std::string>();
   CA3_CHECK(score == "alarm" || score == "combined" || score == "auto" || score == "combined_rarity",
-            "preset: model.score must be \"alarm\", \"combined\" or \"auto\", got \"", score, "\"");
+            "preset: model.score must be \"alarm\", \"combined\", \"combined_rarity\" or \"auto\", got \"", score, "\"");
   c.score = score == "alarm"             ? ScoreKind::alarm
             : score == "combined"        ? ScoreKind::combined
             : score == "combined_rarity" ? ScoreKind::combined_rarity
@@ -168,8 +170,9 @@ TrainingOptions Preset::training() const {
   o.learning_rate = at<float>(json, "training", "learningRate");
   o.patience = at<int>(json, "training", "patience");
   const std::string monitor = at<std::string>(json, "training", "monitor");
-  CA3_CHECK(monitor == "auc" || monitor == "loss", "preset: training.monitor must be \"auc\" or \"loss\"");
-  o.stop_on_auc = monitor == "auc";
+  CA3_CHECK(monitor == "auc" || monitor == "loss" || monitor == "auto", "preset: training.monitor must be \"auc\", "
+            "\"loss\" or \"auto\"");
+  o.stop_on_auc = monitor == "auc" ? Choice::yes : monitor == "loss" ? Choice::no : Choice::automatic;
   o.contamination = at<double>(json, "training", "contamination");
   CA3_CHECK(o.contamination >= 0 && o.contamination < 0.5, "preset: training.contamination (the share of anomalies "
             "expected among unlabelled training rows) must be in [0, 0.5)");
@@ -222,11 +225,17 @@ bool Preset::kind_fits(SyntheticKind k) const { return kind() == ModelKind::imag
 double Preset::validation_fraction() const { return at<double>(json, "split", "validation"); }
 double Preset::test_fraction() const { return at<double>(json, "split", "test"); }
 uint64_t Preset::seed() const { return json.at("seed").get<uint64_t>(); }
-Scaling Preset::scaling() const {
+Scaling Preset::scaling(bool synthetic) const {
   const std::string s = at<std::string>(json, "preprocessing", "scaling");
-  CA3_CHECK(s == "quantile_normal" || s == "standard", "preset: preprocessing.scaling must be \"quantile_normal\" or "
-            "\"standard\"");
+  CA3_CHECK(s == "quantile_normal" || s == "standard" || s == "auto", "preset: preprocessing.scaling must be "
+            "\"quantile_normal\", \"standard\" or \"auto\"");
+  if (s == "auto") return synthetic ? Scaling::standard : Scaling::quantile_normal;
   return s == "standard" ? Scaling::standard : Scaling::quantile_normal;
+}
+
+bool Preset::uses_synthetic(int64_t labelled_anomalies) const {
+  if (variant_from_string(json.at("model").at("variant").get<std::string>()) == Variant::reconstruction_only) return false;
+  return labelled_anomalies == 0 || labelled_anomalies < synthetic_anomalies().below_labelled;
 }
 int Preset::max_categories() const { return at<int>(json, "preprocessing", "maxCategories"); }
 

@@ -34,7 +34,9 @@ struct TrainingOptions {
   int64_t micro_batch_size = 32;
   float learning_rate = 1e-3f;
   int patience = 10;                // epochs without improvement before stopping; 0 = never stop early
-  bool stop_on_auc = true;          // early stopping watches the validation AUC (else the validation loss)
+  // Early stopping watches the validation AUC (yes) or the validation loss (no); automatic: the
+  // AUC with labelled anomalies, the loss with synthetic ones (their AUC says little of real ones).
+  Choice stop_on_auc = Choice::automatic;
   // The share of anomalies expected among the unlabelled training rows ("contaminated" data): after
   // a warm-up epoch, each epoch leaves out that share of them -- those the target reconstructs
   // worst -- so that the model does not learn them as normal. 0 = the rows are clean.
@@ -69,7 +71,11 @@ struct Preset {
   bool kind_fits(SyntheticKind kind) const;  // a kind of synthetic anomaly for this preset's data
   double validation_fraction() const, test_fraction() const;
   uint64_t seed() const;
-  Scaling scaling() const;
+  // preprocessing.scaling; "auto": standardised for a fit with synthetic anomalies (it keeps how
+  // far out a value lies, which one-class detection needs), the quantile transform otherwise.
+  Scaling scaling(bool synthetic = false) const;
+  // Whether a fit whose training split holds `labelled_anomalies` adds synthetic ones.
+  bool uses_synthetic(int64_t labelled_anomalies) const;
   int max_categories() const;
 };
 

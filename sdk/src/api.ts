@@ -404,6 +404,30 @@ export class Detector {
     return (await this.call('score', [this.modelData(data)])) as Float32Array;
   }
 
+  /** Scores CSV rows as they arrive, in constant memory: `source` gives the CSV in pieces (text,
+   *  or bytes in any encoding the core reads) cut anywhere; yields the scores of each batch of
+   *  whole rows (4,096 at a time), in order. For dashboards reading a growing export, a fetch()
+   *  body, a file larger than memory:
+   *
+   *    for await (const scores of detector.scoreStream((await fetch(url)).body!)) chart.add(scores);
+   */
+  async *scoreStream(source: AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>): AsyncGenerator<Float32Array> {
+    const encoder = new TextEncoder();
+    let open = true;
+    try {
+      for await (const piece of iterate(source)) {
+        const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
+        const scores = (await this.call('streamPush', [bytes])) as Float32Array;
+        if (scores.length) yield scores;
+      }
+      open = false;
+      const rest = (await this.call('streamEnd', [])) as Float32Array;
+      if (rest.length) yield rest;
+    } finally {
+      if (open && !this.disposed) await this.call('streamReset', []).catch(() => undefined);
+    }
+  }
+
   /** ROC-AUC, average precision, the confusion matrix at `threshold` (default: the detector's)
    *  and the ROC curve. Tables use the label column the model was trained with; images need
    *  labels (and may bring their scores, to skip scoring them again). */
@@ -495,6 +519,24 @@ export class Detector {
 }
 
 // ---- internals ----------------------------------------------------------------------------------
+
+// A ReadableStream or an async iterable, as an async iterable.
+async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncGenerator<T> {
+  if (Symbol.asyncIterator in source) {
+    yield* source as AsyncIterable<T>;
+    return;
+  }
+  const reader = (source as ReadableStream<T>).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
 
 function tableOptionsOf(data: TableData): TableOptions {
   const options: TableOptions = {};

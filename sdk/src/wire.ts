@@ -218,11 +218,13 @@ export interface Preset {
     beta?: number;
     softOrderChannels?: number;
     softOrderLength?: number;
-    /** Batch-norm statistics in training from the normal samples of a batch, or from all. */
-    batchNormStatistics?: 'normal' | 'all';
-    /** The score: the alarm's probability, the alarm combined with the reconstruction error, or
-     *  'auto' (combined when the data has no labelled anomalies). */
-    score?: 'alarm' | 'combined' | 'auto';
+    /** Batch-norm statistics in training from the normal samples of a batch, or from all; 'auto':
+     *  normal ones when the fit uses synthetic anomalies. */
+    batchNormStatistics?: 'normal' | 'all' | 'auto';
+    /** The score: the alarm's probability; combined with the reconstruction error; for rows also
+     *  with how far out a row lies in its columns' distributions (combined_rarity); or 'auto':
+     *  combined_rarity (rows) / combined (images) when the fit uses synthetic anomalies, else alarm. */
+    score?: 'alarm' | 'combined' | 'combined_rarity' | 'auto';
   };
   training?: {
     epochs?: number;
@@ -230,11 +232,15 @@ export interface Preset {
     microBatchSize?: number;
     learningRate?: number;
     patience?: number;
-    monitor?: 'auc' | 'loss';
+    /** Early stopping on the validation ROC-AUC or loss; 'auto': the AUC with labelled anomalies,
+     *  the loss with synthetic ones. */
+    monitor?: 'auc' | 'loss' | 'auto';
     /** The share of anomalies expected among unlabelled training rows (0: they are clean). */
     contamination?: number;
   };
-  preprocessing?: { scaling?: 'quantile_normal' | 'standard'; maxCategories?: number };
+  /** The quantile transform (the authors' choice), standardisation (clipped to ±20), or 'auto':
+   *  standardised when the fit uses synthetic anomalies, the quantile transform otherwise. */
+  preprocessing?: { scaling?: 'quantile_normal' | 'standard' | 'auto'; maxCategories?: number };
   threshold?: { rule?: 'false_positive_rate' | 'best_f1'; value?: number };
   syntheticAnomalies?: {
     /** Rows: 'gaussian' | 'marginal' | 'local'; images: 'gaussian' | 'geometric' | 'cutpaste' | 'blotch'. */

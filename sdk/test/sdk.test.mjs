@@ -112,6 +112,39 @@ describe('SDK in Node', () => {
     await detector.dispose();
   });
 
+  test('scoreStream: a CSV in pieces cut anywhere scores as the whole file, in order', async () => {
+    const detector = await loadDetector(readFileSync(join(repo, 'models/demo/breast-cancer.ca3')));
+    const whole = await detector.score(tableFromCsv(breastCancer));
+    // 20 copies of the file's rows (13,980 rows: four batches), cut into pieces of 1..5,000 bytes,
+    // some as text and some as bytes.
+    const [header, ...rows] = breastCancer.trimEnd().split('\n');
+    const text = [header, ...Array.from({ length: 20 }, () => rows).flat()].join('\n') + '\n';
+    const bytes = new TextEncoder().encode(text);
+    async function* pieces() {
+      let at = 0, k = 0;
+      while (at < bytes.length) {
+        const size = 1 + ((k * 7919) % 5000);
+        const piece = bytes.subarray(at, at + size);
+        yield k++ % 2 ? piece : new TextDecoder().decode(piece, { stream: false });
+        at += size;
+      }
+    }
+    // (Text pieces cut inside a character would change it: cut only where the bytes are ASCII.)
+    assert.ok(bytes.every((b) => b < 128));
+    const got = [];
+    let batches = 0;
+    for await (const scores of detector.scoreStream(pieces())) got.push(...scores), batches++;
+    assert.equal(got.length, 20 * 699);
+    assert.ok(batches >= 4, `${batches} batches`);
+    assert.ok(maxDifference(Float32Array.from(got.slice(0, 699)), whole) <= 1e-6);
+    assert.ok(maxDifference(Float32Array.from(got.slice(19 * 699)), whole) <= 1e-6);
+    // A ReadableStream works too; a broken row names its line in the whole stream.
+    const broken = new ReadableStream({ start(c) { c.enqueue(`${header}\n${rows[0]}\n1,2\n`); c.close(); } });
+    await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },
+      { code: 'bad_input', message: /CSV line 3: 2 fields, the header has 11/ });
+    await detector.dispose();
+  });
+
   test('a natively trained model loads in Node with the native scores (within 1e-5)', async () => {
     const modelPath = join(work, 'native-made.ca3');
     execFileSync(cli, ['train', '--data', join(dataDir, 'Ionosphere.csv'), '--label-column', 'Class', '--normal', 'good',

@@ -150,10 +150,14 @@ int main(int argc, char** argv) {
         Detector detector(Preset::from_json(preset));
         const FitReport report = detector.fit_table(train_table, options);
         const double auc = roc_auc(detector.score_table(test_table), test_labels);
+        const Tensor test_inputs = detector.prepare_table(test_table);
+        const double alarm_auc = roc_auc(detector.model().alarm_probability(test_inputs), test_labels);
+        const double reconstruction_auc = roc_auc(detector.model().reconstruction_error(test_inputs), test_labels);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::ostringstream line;
         line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"setting\":\"" << setting
-             << "\",\"method\":\"CA3\",\"roc_auc\":" << auc << ",\"epochs\":" << report.history.size()
+             << "\",\"method\":\"CA3\",\"roc_auc\":" << auc << ",\"alarm_auc\":" << alarm_auc
+             << ",\"reconstruction_auc\":" << reconstruction_auc << ",\"epochs\":" << report.history.size()
              << ",\"synthetic\":" << report.synthetic_anomalies << ",\"seconds\":" << seconds << "}";
         results << line.str() << std::endl;
         std::printf("%s\n", line.str().c_str());

@@ -215,7 +215,7 @@ NumberFormat detect_number_format(const CsvTable& table) {
 }
 
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
-  const DecodedText decoded = decode_text(bytes);
+  const DecodedText decoded = options.encoding ? DecodedText{bytes, std::nullopt, *options.encoding} : decode_text(bytes);
   std::string_view text = decoded.text();
   CA3_CHECK(!text.empty(), "CSV file is empty");
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
@@ -232,6 +232,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   size_t record_fields = 0;         // fields of the current record so far
   bool record_has_value = false;    // a field of the current record holds more than spaces
   int64_t line = 1, record_line = 1;
+  auto file_line = [&](int64_t l) { return l == 1 ? l : l - 2 + options.first_data_line; };
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
 
   auto end_field = [&]() {
@@ -248,9 +249,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       end_field();
       if (table.header.empty()) {
         for (size_t i = 0; i < header.size(); ++i) {
-          CA3_CHECK(!header[i].empty(), "CSV line ", record_line, ": header column ", i + 1, " has no name");
+          CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name");
           for (size_t j = 0; j < i; ++j)
-            CA3_CHECK(header[j] != header[i], "CSV line ", record_line, ": two columns are named '", header[i], "'");
+            CA3_CHECK(header[j] != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i], "'");
         }
         table.header = std::move(header);
         // Room for the rest: the cells' text is at most the file's; a cell per column and line,
@@ -262,11 +263,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       } else if (!record_has_value) {
         // Only separators (",,,"): no data. Skipped like a blank line, and counted.
         table.drop_cells(record_fields);
-        table.empty_row_lines.push_back(record_line);
+        table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        CA3_CHECK(record_fields == table.header.size(), "CSV line ", record_line, ": ", record_fields,
+        CA3_CHECK(record_fields == table.header.size(), "CSV line ", file_line(record_line), ": ", record_fields,
                   record_fields == 1 ? " field" : " fields", ", the header has ", table.header.size());
-        table.end_row(record_line);
+        table.end_row(file_line(record_line));
       }
     }
     record_fields = 0;
@@ -287,7 +288,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       continue;
     }
     if (c == '"') {
-      CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", line,
+      CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", file_line(line),
                 ": a quote inside an unquoted field (quote the whole field and double inner quotes)");
       in_quotes = true, field_was_quoted = true, record_has_content = true;
     } else if (c == sep) {
@@ -299,17 +300,17 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       ++line;
       record_line = line;
     } else {
-      CA3_CHECK(!field_was_quoted, "CSV line ", line, ": text after a closing quote");
+      CA3_CHECK(!field_was_quoted, "CSV line ", file_line(line), ": text after a closing quote");
       field += c;
       record_has_content = true;
     }
   }
-  CA3_CHECK(!in_quotes, "CSV line ", record_line, ": a quoted field is not closed before the end of the file");
+  CA3_CHECK(!in_quotes, "CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file");
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
-  CA3_CHECK(table.row_count() > 0, "CSV file has a header but no data rows",
+  CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
             table.empty_row_lines.empty() ? "" : " (only lines of separators, without values)");
-  table.numbers = detect_number_format(table);
+  table.numbers = options.numbers ? *options.numbers : detect_number_format(table);
   table.cells_.shrink_to_fit();
   table.cell_ends_.shrink_to_fit();
   table.row_lines_.shrink_to_fit();
@@ -360,6 +361,108 @@ std::string write_csv(const CsvTable& table) {
   write_row([&](size_t c) { return std::string_view(table.header[c]); });
   for (size_t r = 0; r < table.row_count(); ++r) write_row([&](size_t c) { return table.cell(r, c); });
   return out;
+}
+
+// ---- CsvStream ----------------------------------------------------------------------------------
+
+void CsvStream::push(std::string_view bytes) {
+  CA3_CHECK(!finished_, "the CSV stream has been finished");
+  pending_.append(bytes);
+  // The encoding is decided on the first 4 KB (or all there is, at the end), as decode_text does
+  // for a whole file.
+  if (encoding_.empty() && pending_.size() < 4096) return;
+  decode_pending(false);
+}
+
+void CsvStream::finish() {
+  if (!finished_) decode_pending(true);
+  finished_ = true;
+}
+
+void CsvStream::decode_pending(bool last) {
+  if (pending_.empty()) return;
+  if (encoding_.empty()) {
+    encoding_ = decode_text(std::string_view(pending_).substr(0, 1 << 16)).encoding;
+    if (encoding_.rfind("UTF-8", 0) == 0 && pending_.substr(0, 3) == "\xEF\xBB\xBF") pending_.erase(0, 3);
+    if (encoding_.rfind("UTF-16", 0) == 0 && (pending_.substr(0, 2) == "\xFF\xFE" || pending_.substr(0, 2) == "\xFE\xFF"))
+      pending_.erase(0, 2);
+    options_.encoding = encoding_;
+  }
+  size_t usable = pending_.size();
+  if (encoding_.rfind("UTF-16", 0) == 0) {
+    // Whole code units, and never a high surrogate without its pair.
+    const bool little = encoding_ == "UTF-16LE";
+    usable &= ~size_t(1);
+    if (usable >= 2) {
+      const auto hi = uint8_t(pending_[usable - (little ? 1 : 2)]);
+      if (hi >= 0xD8 && hi < 0xDC) usable -= 2;
+    }
+    CA3_CHECK_CODE(!last || usable == pending_.size(), ErrorCode::unsupported_file,
+                   "the UTF-16 text ends in the middle of a character");
+    const std::string mark = little ? "\xFF\xFE" : "\xFE\xFF";  // decode_text reads the byte order from it
+    text_ += std::string(decode_text(mark + pending_.substr(0, usable)).text());
+  } else if (encoding_ == "Windows-1252") {
+    text_ += from_windows_1252(pending_);
+  } else {
+    // UTF-8: hold back a character cut at the piece's end (until the last piece).
+    size_t keep = 0;
+    for (size_t k = 1; !last && k <= 3 && k <= pending_.size(); ++k) {
+      const auto c = uint8_t(pending_[pending_.size() - k]);
+      if ((c & 0xC0) == 0x80) continue;
+      const size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (length > k) keep = k;
+      break;
+    }
+    usable = pending_.size() - keep;
+    text_.append(pending_, 0, usable);
+  }
+  pending_.erase(0, usable);
+}
+
+CsvStream::Records CsvStream::complete_records(size_t rows) const {
+  Records r;
+  bool quoted = false;
+  int64_t lines = 0;
+  for (size_t i = 0; i < text_.size() && r.count < rows; ++i) {
+    const char c = text_[i];
+    if (c == '"') quoted = !quoted;
+    if (c != '\n') continue;
+    ++lines;
+    if (quoted) continue;
+    ++r.count, r.bytes = i + 1, r.lines = lines;
+  }
+  return r;
+}
+
+std::optional<CsvTable> CsvStream::next(size_t rows) {
+  if (!started_) {
+    const size_t header_end = text_.find('\n');
+    if (header_end == std::string::npos && !finished_) return std::nullopt;
+    CA3_CHECK(finished_ ? !text_.empty() || started_ : true, "CSV file is empty");
+    started_ = true;
+    const size_t end = header_end == std::string::npos ? text_.size() : header_end;
+    header_ = text_.substr(0, end) + "\n";
+    text_.erase(0, std::min(end + 1, text_.size()));
+    options_.separator = detect_separator(header_);
+  }
+  Records records = complete_records(rows);
+  if (records.count < rows && !finished_) return std::nullopt;  // wait for more
+  if (finished_ && records.count < rows && records.bytes < text_.size() &&
+      text_.find_first_not_of(" \t\r\n", records.bytes) != std::string::npos) {
+    records.bytes = text_.size();  // the last record, without a line end
+    records.lines = std::count(text_.begin(), text_.end(), '\n');
+  }
+  if (records.bytes == 0) return std::nullopt;
+  CsvOptions options = options_;
+  options.first_data_line = next_line_;
+  options.allow_no_rows = true;
+  CsvTable table = parse_csv(header_ + text_.substr(0, records.bytes), options);
+  text_.erase(0, records.bytes);
+  next_line_ += records.lines;
+  if (table.row_count() == 0) return next(rows);  // a piece of only empty rows
+  if (!options_.numbers) options_.numbers = table.numbers;  // the first piece decides
+  rows_read_ += int64_t(table.row_count());
+  return table;
 }
 
 }  // namespace ca3

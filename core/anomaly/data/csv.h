@@ -16,6 +16,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +78,12 @@ class CsvTable {
 
 struct CsvOptions {
   char separator = 0;  // 0 = detect from the header line (',', ';' or tab)
+  // Set when a file is read in pieces (CsvStream): what the first piece decided, and where in
+  // the file this piece's first data line is.
+  std::optional<NumberFormat> numbers;
+  std::optional<std::string> encoding;  // the text is UTF-8 already; this names what it was
+  int64_t first_data_line = 2;
+  bool allow_no_rows = false;  // a piece of only empty rows is no error
 };
 
 // How the table writes its numbers, decided from all its cells (see parse_csv).
@@ -84,6 +92,44 @@ NumberFormat detect_number_format(const CsvTable& table);
 // `bytes`: the file's bytes in any encoding decode_text reads.
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});
 CsvTable read_csv_file(const std::string& path, const CsvOptions& options = {});
+
+// A CSV read in pieces, for data larger than memory (`ca3 score --data -`, the SDK's
+// scoreStream): bytes go in as they arrive, batches of whole records (each a CsvTable with the
+// header) come out. The encoding, separator and number format are decided on the first piece
+// and kept; line numbers in messages are the file's.
+//
+//   CsvStream stream;
+//   while (size_t n = fread(block, 1, sizeof block, stdin)) {
+//     stream.push({block, n});
+//     while (auto batch = stream.next(4096)) score(*batch);
+//   }
+//   stream.finish();
+//   while (auto batch = stream.next(4096)) score(*batch);
+class CsvStream {
+ public:
+  void push(std::string_view bytes);
+  void finish();  // no more bytes: next() gives what is left, even a shorter batch
+  // `rows` whole records, or fewer after finish(); nothing while more bytes are needed.
+  std::optional<CsvTable> next(size_t rows);
+  int64_t rows_read() const { return rows_read_; }
+  const std::string& encoding() const { return encoding_; }
+
+ private:
+  struct Records {
+    size_t bytes = 0, count = 0;
+    int64_t lines = 0;
+  };
+  Records complete_records(size_t rows) const;  // the first up to `rows` whole records of text_
+  void decode_pending(bool last);                 // pending_ -> text_ as far as whole characters go
+
+  std::string text_;     // decoded, not yet parsed (after the header)
+  std::string header_;   // the header record, with its line end
+  std::string pending_;  // bytes not yet decoded (a character cut in two)
+  std::string encoding_;
+  bool finished_ = false, started_ = false;
+  CsvOptions options_;
+  int64_t next_line_ = 2, rows_read_ = 0;
+};
 
 // Writes one field, quoted when it contains the separator, a quote or a line break.
 std::string csv_field(std::string_view text, char separator = ',');

@@ -76,6 +76,9 @@ double quantile_rank(const std::vector<double>& q, double x, bool middle_at_boun
   return (double(lo) + (x - q[lo]) / (q[hi] - q[lo])) * step;
 }
 
+// Standardised values are clipped to this many standard deviations.
+constexpr double kStandardLimit = 20;
+
 // A column tied at both its training bounds: a clipped range.
 bool tied_at_both_bounds(const std::vector<double>& q) {
   return q.size() > 2 && q[0] == q[1] && q[q.size() - 1] == q[q.size() - 2];
@@ -391,6 +394,20 @@ int64_t TabularPreprocessor::features() const {
   return n;
 }
 
+std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
+  std::vector<uint8_t> out;
+  for (const auto& c : columns_) {
+    if (c.kind == ColumnTransform::Kind::numeric) {
+      size_t distinct = c.quantiles.empty() ? 0 : 1;
+      for (size_t i = 1; i < c.quantiles.size() && distinct <= 2; ++i) distinct += c.quantiles[i] != c.quantiles[i - 1];
+      out.push_back(distinct > 2);
+    } else {
+      out.insert(out.end(), c.categories.size(), 0);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> TabularPreprocessor::feature_names() const {
   std::vector<std::string> names;
   for (const auto& c : columns_) {
@@ -414,7 +431,8 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
         const double v = numeric_cell(table, size_t(r), size_t(column), t);
         double y;
         if (options_.scaling == Scaling::standard) {
-          y = (v - t.mean) / t.sd;
+          // Clipped: a value far out (a heavy tail, 1e308) stays an extreme, finite input.
+          y = std::clamp((v - t.mean) / t.sd, -kStandardLimit, kStandardLimit);
         } else {
           const double p = std::clamp(quantile_rank(t.quantiles, v, middle), 1e-7, 1 - 1e-7);
           y = normal_quantile(p);

@@ -13,7 +13,8 @@
 // are not features. A column whose non-missing training cells are all numbers is numeric; one
 // with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
 // scoring time encode as all zeros). Missing cells (kMissingMarkers) are imputed with the training median (numeric) or most frequent category. Numeric columns
-// are then quantile-transformed to a standard normal (the authors' choice) or standardised.
+// are then quantile-transformed to a standard normal (the authors' choice) or standardised
+// (clipped to +-20 standard deviations).
 //
 // The quantile transform follows scikit-learn's QuantileTransformer (up to 1,000 quantiles,
 // linear interpolation between them, ranks clipped to [1e-7, 1 - 1e-7], so about +-5.2) with one
@@ -94,6 +95,9 @@ class TabularPreprocessor {
   const TabularOptions& options() const { return options_; }
   // One name per model input ("Bare.nuclei", "colour=red", ...).
   std::vector<std::string> feature_names() const;
+  // Per model input: 1 for a numeric column with more than two values, 0 for 0/1 flags and
+  // one-hot categories.
+  std::vector<uint8_t> continuous_features() const;
 
   nlohmann::json to_json() const;
   static TabularPreprocessor from_json(const nlohmann::json& json);  // throws on a malformed description

@@ -17,6 +17,8 @@ constexpr char32_t kWindows1252[32] = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
+}  // namespace
+
 std::string from_windows_1252(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 8);
@@ -26,6 +28,8 @@ std::string from_windows_1252(std::string_view bytes) {
   }
   return out;
 }
+
+namespace {
 
 std::string from_utf16(std::string_view bytes, bool little_endian, const char* name) {
   CA3_CHECK_CODE(bytes.size() % 2 == 0, ErrorCode::unsupported_file, "the file looks like ", name,

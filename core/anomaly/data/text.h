@@ -28,6 +28,8 @@ struct DecodedText {
 DecodedText decode_text(std::string_view bytes);
 
 bool is_valid_utf8(std::string_view text);
+// Windows-1252 bytes as UTF-8 (every byte maps to a character).
+std::string from_windows_1252(std::string_view bytes);
 
 // How names and labels are compared. normalize_text: surrounding spaces removed and every letter
 // followed by a combining mark composed into one character where Unicode has one ("e" + U+0301
