@@ -251,6 +251,7 @@ function renderGrid() {
     const button = document.createElement('button');
     button.className = 'cell' + (shown!.scores[i] >= threshold ? ' flagged' : '');
     button.title = `score ${shown!.scores[i].toFixed(4)}${shown!.labels ? (shown!.labels[i] ? ' (anomaly)' : ' (normal)') : ''}`;
+    button.dataset.score = String(shown!.scores[i]);
     button.setAttribute('aria-label', button.title);
     button.append(heatmap(shown!.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), 28, 28, false, 2));
     const caption = document.createElement('span');

@@ -1,0 +1,99 @@
+// Detection without labelled anomalies on real data: a detector trained on normal rows only (or
+// on unlabelled rows of which some are anomalies) must rank the real anomalies it never saw
+// above the normal rows. Before synthetic anomalies near the data and the combined score, CA3
+// scored Ionosphere one-class at 0.49 and Fashion-MNIST T-shirts at about 0.6 (README).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/idx.h"
+#include "core/anomaly/detector.h"
+#include "core/anomaly/metrics.h"
+#include "tests/test_support.h"
+
+namespace ca3 {
+namespace {
+
+struct TableSplit {
+  CsvTable train, test;
+  std::vector<int> test_labels;
+};
+
+// The no-labels benchmark's split of a data/ file: stratified 80/20 with seed 7; `contaminated`
+// keeps the training part's anomalies (unlabelled), else only its normal rows.
+TableSplit split_table(const std::string& file, const std::string& label, const std::string& normal, bool contaminated) {
+  const CsvTable table = read_csv_file(testing::data_file(file));
+  TabularOptions truth;
+  truth.label_column = label, truth.normal_values = {normal};
+  const std::vector<int> labels = tabular_labels(table, truth);
+  const SplitRows rows = stratified_split_rows(labels, 7, 0.2, 0.0);
+  std::vector<size_t> train, test;
+  for (int64_t r : rows.train)
+    if (contaminated || labels[size_t(r)] == 0) train.push_back(size_t(r));
+  TableSplit s;
+  for (int64_t r : rows.validation) test.push_back(size_t(r)), s.test_labels.push_back(labels[size_t(r)]);
+  s.train = table.select_rows(train), s.test = table.select_rows(test);
+  return s;
+}
+
+double one_class_auc(const TableSplit& s, const std::string& label, const nlohmann::json& changes, FitReport* out = nullptr) {
+  Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+  TabularOptions options;
+  options.id_columns = {label};  // the label column is only there to measure the result
+  const FitReport report = detector.fit(detector.start_fit_table(s.train, options, {}, changes));
+  if (out) *out = report;
+  return roc_auc(detector.score_table(s.test), s.test_labels);
+}
+
+TEST(NoLabels, IonosphereOneClass) {
+  // Measured (seed 0, default preset): 0.98; IsolationForest 0.94, LOF 0.94 on this split.
+  FitReport report;
+  const double auc = one_class_auc(split_table("Ionosphere.csv", "Class", "good", false), "Class",
+                                   {{"training", {{"epochs", 40}}}}, &report);
+  std::printf("Ionosphere one-class: test ROC-AUC %.4f (%zu epochs, %lld synthetic anomalies an epoch)\n", auc,
+              report.history.size(), (long long)report.synthetic_anomalies);
+  EXPECT_EQ(report.setting, "one_class");
+  EXPECT_GT(report.synthetic_anomalies, 0);
+  EXPECT_GE(auc, 0.94);
+}
+
+TEST(NoLabels, BreastCancerContaminated) {
+  // All training rows unlabelled, 35% of them malignant; training.contamination 0.1.
+  // Measured (seed 0): 0.97; IsolationForest 0.99, LOF 0.45 on this split.
+  FitReport report;
+  const double auc = one_class_auc(split_table("BreastCancer.csv", "Class", "benign", true), "Class",
+                                   {{"training", {{"epochs", 40}, {"contamination", 0.1}}}}, &report);
+  std::printf("Breast Cancer contaminated: test ROC-AUC %.4f\n", auc);
+  EXPECT_EQ(report.setting, "contaminated");
+  EXPECT_GE(auc, 0.93);
+}
+
+TEST(NoLabels, FashionMnistTshirtsOneClass) {
+  // 1,000 T-shirts only (no label, no anomaly), scored on 1,000 other training images, 90% of
+  // them other classes. The small preset, 4 epochs.
+  const int64_t train_count = 1000, test_count = 1000, first = 2000;
+  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
+  const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
+  Dataset all{images.pixels, std::vector<int>(classes.size(), 0)};
+  std::vector<int64_t> shirts, test;
+  std::vector<int> test_labels;
+  for (int64_t i = 0; i < int64_t(classes.size()) && int64_t(shirts.size()) < train_count; ++i)
+    if (i >= first + test_count && classes[size_t(i)] == 0) shirts.push_back(i);
+  for (int64_t i = first; i < first + test_count; ++i) test.push_back(i), test_labels.push_back(classes[size_t(i)] != 0);
+  ASSERT_EQ(int64_t(shirts.size()), train_count);
+  nlohmann::json preset;
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> preset;
+  preset["training"]["epochs"] = 4;
+  preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
+  Detector detector(Preset::from_json(preset));
+  const FitReport report = detector.fit_images(all.subset(shirts));
+  const double auc = roc_auc(detector.score_images(all.subset(test).inputs), test_labels);
+  std::printf("Fashion-MNIST T-shirts one-class: test ROC-AUC %.4f (%zu epochs)\n", auc, report.history.size());
+  EXPECT_EQ(report.setting, "one_class");
+  EXPECT_GE(auc, 0.75);
+}
+
+}  // namespace
+}  // namespace ca3
