@@ -27,6 +27,7 @@
 #include "core/engine/error.h"
 #include "core/engine/kernels/kernels.h"
 #include "core/anomaly/model_file.h"
+#include "core/anomaly/onnx.h"
 #include "core/anomaly/wire.h"
 
 namespace fs = std::filesystem;
@@ -43,6 +44,7 @@ const char* kUsage = R"(usage:
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
   ca3 info  MODEL
+  ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json]
 
 --data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
 matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG/BMP/GIF
@@ -83,7 +85,7 @@ Args parse_args(int argc, char** argv) {
   static const std::vector<std::string> known = {"data", "label-column", "normal", "anomaly", "out", "preset",
                                                  "epochs", "gamma", "variant", "batch-size", "patience", "seed",
                                                  "id-column", "labels", "limit", "report", "model", "threads",
-                                                 "contamination", "image-size", "channels"};
+                                                 "contamination", "image-size", "channels", "onnx", "preprocessing"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
@@ -482,6 +484,25 @@ int command_eval(const Args& a) {
   return 0;
 }
 
+// The scoring graph as ONNX; for a table model its preprocessing statistics beside it (the graph
+// takes the preprocessed rows: see core/anomaly/onnx.h).
+int command_export(const Args& a) {
+  const auto bytes = read_binary_file(a.need("model"));
+  Detector detector = Detector::load(bytes.data(), bytes.size());
+  const std::string onnx = a.need("onnx");
+  write_binary_file(onnx, export_onnx(detector));
+  std::string preprocessing;
+  if (detector.preprocessing()) {
+    preprocessing = a.get("preprocessing", onnx.substr(0, onnx.rfind('.')) + ".preprocessing.json");
+    const std::string text = wire::dump(detector.preprocessing()->to_json(), 2) + "\n";
+    write_binary_file(preprocessing, std::vector<uint8_t>(text.begin(), text.end()));
+  }
+  if (!a.quiet)
+    std::fprintf(stderr, "wrote %s%s\n", onnx.c_str(),
+                 preprocessing.empty() ? "" : (" and its input preprocessing " + preprocessing).c_str());
+  return 0;
+}
+
 int command_info(const Args& a) {
   CA3_CHECK(a.positional.size() == 1, "ca3 info takes one model file");
   const auto bytes = read_binary_file(a.positional[0]);
@@ -502,6 +523,7 @@ int main(int argc, char** argv) {
     if (a.command == "score") return command_score(a);
     if (a.command == "eval") return command_eval(a);
     if (a.command == "info") return command_info(a);
+    if (a.command == "export") return command_export(a);
     if (a.command == "help" || a.command == "--help" || a.command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -5,9 +5,13 @@
 #   2. tabular: each CSV in data/, the paper's protocol, 5 seeds: CA3 E2E-ConvA3, A3 two-stage,
 #      reconstruction-only vs scikit-learn IsolationForest and HistGradientBoosting on the same
 #      splits (mean ± sd of the test ROC-AUC);
-#   3. Fashion-MNIST per class next to the paper's gamma = 10 column.
+#   3. Fashion-MNIST per class next to the paper's gamma = 10 column;
+#   4. no labels (issue 15): the tabular sets one-class / contaminated / with 5 labelled anomalies,
+#      CA3 with its default preset vs IsolationForest, LOF and ECOD on the same splits (3 seeds);
+#   5. no labels, images: Fashion-MNIST one-class (each class's 6,000 training images, no labels)
+#      vs kNN, PCA and IsolationForest on raw pixels.
 #
-#   scripts/bench-models.sh [speed|tabular|fashion-mnist|all]
+#   scripts/bench-models.sh [speed|tabular|fashion-mnist|no-labels|no-labels-images|all]
 # Environment: CA3_TABULAR_SETS (default: all six), CA3_SEEDS (5), CA3_TABULAR_THREADS (1: training
 # is then deterministic, the same figures in every run), CA3_FM_PRESET
 # (fashion-mnist-small), CA3_FM_LIMIT (0 = all 60,000 images of the training file, the paper's
@@ -15,13 +19,14 @@
 # Times on 2 cores: speed ~4 min; tabular ~25 min without Shuttle, ~2 h with it
 # (CA3_TABULAR_SETS=Ionosphere,BreastCancer,Glass,Pima,thyroid to skip it); Fashion-MNIST about
 # 9-13 min per class on one thread (~1.7 h). The authors' architecture (CA3_FM_PRESET=fashion-mnist)
-# for up to 200 epochs takes days on 2 cores.
+# for up to 200 epochs takes days on 2 cores. no-labels: ~40 min without Shuttle
+# (CA3_NO_LABELS_SETS, CA3_SEEDS 3); no-labels-images: ~4 min per class (CA3_FM_CLASSES, 0..9).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 what=${1:-all}
 scripts/setup.sh --baselines
 cmake --preset native-release >/dev/null
-cmake --build --preset native-release --target ca3 model_speed_benchmark tabular_benchmark >/dev/null
+cmake --build --preset native-release --target ca3 model_speed_benchmark tabular_benchmark no_labels_benchmark fashion_mnist_one_class >/dev/null
 bin=build/native-release
 
 if [ "$what" = speed ] || [ "$what" = all ]; then
@@ -51,4 +56,21 @@ if [ "$what" = fashion-mnist ] || [ "$what" = all ]; then
   /usr/bin/python3 tests/benchmarks/fashion_mnist.py $bin/ca3 "${CA3_FM_PRESET:-fashion-mnist-small}" \
     --limit "${CA3_FM_LIMIT:-0}" --epochs "${CA3_FM_EPOCHS:-6}" --patience "${CA3_FM_PATIENCE:-2}" \
     --threads "${CA3_FM_THREADS:-1}"
+fi
+
+if [ "$what" = no-labels ] || [ "$what" = all ]; then
+  out=$(mktemp -d)
+  echo "=== no labels, tables: test ROC-AUC, mean over ${CA3_SEEDS:-3} seeds (work files in $out)"
+  $bin/tests/no_labels_benchmark data "$out" "${CA3_SEEDS:-3}" \
+    "${CA3_NO_LABELS_SETS:-Ionosphere,BreastCancer,Glass,Pima,thyroid}" "" 1 >"$out/log.txt"
+  /usr/bin/python3 tests/benchmarks/no_labels_baselines.py data "$out"
+fi
+
+if [ "$what" = no-labels-images ] || [ "$what" = all ]; then
+  out=$(mktemp -d)
+  echo "=== no labels, Fashion-MNIST one-class (work files in $out)"
+  $bin/tests/fashion_mnist_one_class /usr/share/datasets/fashion-mnist models/presets/fashion-mnist-small.json \
+    "${CA3_FM_CLASSES:-0,1,2,3,4,5,6,7,8,9}" 1 | tee "$out/ca3.jsonl"
+  /usr/bin/python3 tests/benchmarks/fashion_mnist_one_class_baselines.py /usr/share/datasets/fashion-mnist \
+    "$out/ca3.jsonl" "${CA3_FM_CLASSES:-0,1,2,3,4,5,6,7,8,9}"
 fi

@@ -49,6 +49,15 @@ PY
 echo "ok   score + eval agree (699 rows)"
 "$ca3" info "$work/bc.ca3" | python3 -c "import json,sys; j=json.load(sys.stdin); assert j['kind']=='tabular' and j['trained']" \
   || fail "info"
+"$ca3" export --model "$work/bc.ca3" --onnx "$work/bc.onnx" --quiet || fail "export"
+python3 - "$work/bc.onnx" "$work/bc.preprocessing.json" <<'PY' || fail "export: the ONNX file / preprocessing"
+import json, sys
+onnx = open(sys.argv[1], "rb").read()
+assert onnx[:2] == b"\x08\x07" and b"score" in onnx, onnx[:16]  # ir_version 7, output "score"
+p = json.load(open(sys.argv[2]))
+assert [c["name"] for c in p["columns"]][:2] == ["Cl.thickness", "Cell.size"], p["columns"][:2]
+PY
+echo "ok   export: bc.onnx ($(wc -c <"$work/bc.onnx") bytes) + bc.preprocessing.json"
 "$ca3" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --preset fashion-mnist-small \
   --limit 600 --epochs 1 --quiet --out "$work/fm.ca3" >/dev/null || fail "train on Fashion-MNIST IDX"
 "$ca3" score --model "$work/fm.ca3" --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --limit 50 \

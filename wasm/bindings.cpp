@@ -26,6 +26,7 @@
 #include "core/anomaly/data/images.h"
 #include "core/anomaly/data/tabular.h"
 #include "core/anomaly/detector.h"
+#include "core/anomaly/onnx.h"
 #include "core/anomaly/wire.h"
 #include "core/engine/error.h"
 #include "core/engine/kernels/kernels.h"
@@ -285,6 +286,13 @@ class WasmDetector {
   void setThreshold(float t) {
     guarded([&] { detector_.set_threshold(t); });
   }
+  // The scoring graph as an ONNX file (core/anomaly/onnx.h).
+  val exportOnnx() {
+    return guarded([&] {
+      const std::vector<uint8_t> bytes = ca3::export_onnx(detector_);
+      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+    });
+  }
   val save() const {
     return guarded([&] {
       const std::vector<uint8_t> bytes = detector_.save();
@@ -386,6 +394,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("streamReset", &WasmDetector::streamReset)
       .function("info", &WasmDetector::info)
       .function("setThreshold", &WasmDetector::setThreshold)
+      .function("exportOnnx", &WasmDetector::exportOnnx)
       .function("save", &WasmDetector::save);
   function("describeCsv", &describeCsv);
   function("imageToInput", &imageToInput);

@@ -111,6 +111,8 @@ struct LossTerms {
 
 // The autoencoder.
 class Target : public Module {
+  friend class OnnxExport;
+
  public:
   Target(const ModelConfig& config, Rng& rng);
   Var forward(const Var& input) override;  // the reconstruction with z = mu (no sampling)
@@ -137,6 +139,8 @@ class Target : public Module {
 
 // The CNN over the target's pooled, stacked activations.
 class Alarm : public Module {
+  friend class OnnxExport;
+
  public:
   Alarm(const ModelConfig& config, const std::vector<Shape>& activation_sizes, Rng& rng);
   Var forward(const Var& stack) override;   // [N, h, w, C] or [N, l, C] -> logits [N, 1]
@@ -150,6 +154,8 @@ class Alarm : public Module {
 };
 
 class E2EConvA3 : public Module {
+  friend class OnnxExport;
+
  public:
   explicit E2EConvA3(ModelConfig config);
   const ModelConfig& config() const { return config_; }

@@ -477,6 +477,14 @@ export class Detector {
     await this.info();
   }
 
+  /** The scoring graph as an ONNX file (opset 13): input "input" [N, ...one sample] (images in
+   *  [0, 1]; table rows after the model's preprocessing, whose statistics info().preprocessing
+   *  holds), output "score" [N], the detector's scores. For ONNX Runtime on servers, in Spark, or
+   *  onnxruntime-web. */
+  async exportOnnx(): Promise<Uint8Array> {
+    return (await this.call('exportOnnx', [])) as Uint8Array;
+  }
+
   /** The model file (.ca3) as bytes; loadDetector() or `ca3 score --model` read it. */
   async save(): Promise<Uint8Array> {
     return (await this.call('save', [])) as Uint8Array;
