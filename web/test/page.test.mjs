@@ -129,6 +129,44 @@ for (const isolation of [true, false]) {
       await shot('5-csv');
     });
 
+    test('CSV without labels: one-class training says so, and its flags find the real anomalies', async () => {
+      // Ionosphere's "good" rows without the Class column: what a user with only normal data has.
+      const fields = (line) => line.split(',').map((v) => v.replace(/^"|"$/g, ''));  // no quoted commas in this file
+      const lines = readFileSync(join(repo, 'data', 'Ionosphere.csv'), 'utf8').trim().split('\n');
+      const classAt = fields(lines[0]).indexOf('Class');
+      assert.ok(classAt >= 0);
+      const withoutClass = (line) => fields(line).filter((_v, i) => i !== classAt).join(',');
+      const normal = [withoutClass(lines[0]), ...lines.slice(1).filter((l) => fields(l)[classAt] === 'good').map(withoutClass)];
+      await page.setInputFiles('#csv-file', { name: 'normal-only.csv', mimeType: 'text/csv', buffer: Buffer.from(normal.join('\n') + '\n') });
+      await page.waitForFunction(() => /normal-only\.csv/.test(document.getElementById('csv-info').textContent));
+      await page.selectOption('#label-column', '');
+      await page.fill('#csv-epochs', '30');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
+      const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+      assert.equal(report.setting, 'one_class');
+      assert.equal(report.labelledAnomalies, 0);
+      const status = await page.textContent('#csv-status');
+      assert.match(status, /No labels: every row taken as normal/);
+      assert.doesNotMatch(status, /Test ROC-AUC/);
+      // Score the whole file (Class kept: an extra column) and check the flags against the truth.
+      await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
+      await page.waitForFunction(() => !document.getElementById('download-csv').disabled);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+      const path = join(output, `${mode}-scored-no-labels.csv`);
+      await download.saveAs(path);
+      const scored = readFileSync(path, 'utf8').trim().split('\n').slice(1).map(fields);
+      const bad = scored.filter((r) => r[classAt] === 'bad'), good = scored.filter((r) => r[classAt] === 'good');
+      let above = 0;  // ROC-AUC by pairs: a bad row scores above a good one
+      for (const b of bad) for (const g of good) above += Number(b.at(-2)) > Number(g.at(-2)) ? 1 : Number(b.at(-2)) === Number(g.at(-2)) ? 0.5 : 0;
+      const auc = above / (bad.length * good.length);
+      const flaggedBad = bad.filter((r) => r.at(-1) === '1').length, flaggedGood = good.filter((r) => r.at(-1) === '1').length;
+      console.log(`  no labels: ROC-AUC ${auc.toFixed(4)} against the true labels; flagged ${flaggedBad} of ${bad.length} bad, ${flaggedGood} of ${good.length} good`);
+      assert.ok(auc >= 0.9, `ROC-AUC ${auc}`);
+      assert.ok(flaggedBad >= 0.5 * bad.length && flaggedGood <= 0.2 * good.length, `${flaggedBad} / ${flaggedGood}`);
+      await shot('5b-csv-no-labels');
+    });
+
     test('the demo model loads, a foreign model file is refused', async () => {
       await page.click('#demo-table');
       await page.waitForFunction(() => /Loaded the demo table model/.test(document.getElementById('model-info').textContent));
