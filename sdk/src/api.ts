@@ -117,7 +117,7 @@ export function imageSet(images: Float32Array, labels?: Int32Array | number[], s
 
 // ---- the runtime: one worker with the wasm module -----------------------------------------------
 
-/** What differs between browsers and Node: set once by the entry point. */
+/** @internal What differs between browsers and Node: set once by the entry point. */
 export interface Platform {
   /** Whether shared memory (the threads build) is available: cross-origin isolated, or Node. */
   isolated(): boolean;
