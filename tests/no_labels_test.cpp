@@ -70,6 +70,35 @@ TEST(NoLabels, BreastCancerContaminated) {
   EXPECT_GE(auc, 0.93);
 }
 
+TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {
+  // All training rows, 5 of their malignant rows labelled, the others (malignant too) unlabelled:
+  // the 5 join synthetic anomalies (syntheticAnomalies.belowLabelled).
+  TableSplit s = split_table("BreastCancer.csv", "Class", "benign", true);
+  const size_t label = size_t(s.train.column_index("Class"));
+  CsvTable train;
+  train.header = s.train.header;
+  std::vector<std::string_view> cells(train.header.size());
+  int labelled = 0;
+  for (size_t r = 0; r < s.train.row_count(); ++r) {
+    for (size_t c = 0; c < cells.size(); ++c) cells[c] = s.train.cell(r, c);
+    const bool anomaly = cells[label] == "malignant" && labelled < 5;
+    labelled += anomaly;
+    cells[label] = anomaly ? "anomaly" : "unlabelled";
+    train.add_row(cells, s.train.row_line(r));
+  }
+  Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+  TabularOptions options;
+  options.label_column = "Class", options.anomaly_values = {"anomaly"};
+  const FitReport report = detector.fit(detector.start_fit_table(train, options, {}, {{"training", {{"epochs", 40}}}}));
+  const double auc = roc_auc(detector.score_table(s.test), s.test_labels);
+  std::printf("Breast Cancer, 5 labelled anomalies: test ROC-AUC %.4f (%lld synthetic anomalies an epoch)\n", auc,
+              (long long)report.synthetic_anomalies);
+  EXPECT_EQ(report.setting, "few_labels");
+  EXPECT_EQ(report.labelled_anomalies, 4);  // one of the 5 went to the validation part
+  EXPECT_GT(report.synthetic_anomalies, 0);
+  EXPECT_GE(auc, 0.9);
+}
+
 TEST(NoLabels, FashionMnistTshirtsOneClass) {
   // 1,000 T-shirts only (no label, no anomaly), scored on 1,000 other training images, 90% of
   // them other classes. The small preset, 4 epochs.

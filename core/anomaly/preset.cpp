@@ -31,7 +31,7 @@ nlohmann::json Preset::defaults(ModelKind kind) {
        {{"kinds", kind == ModelKind::image ? nlohmann::json::array({"geometric", "cutpaste", "blotch"})
                                            : nlohmann::json::array({"local"})},
         {"mean", 0.5}, {"sd", 1.0}, {"ratio", 1.0}, {"scaleMin", 0.25}, {"scaleMax", 4.0},
-        {"belowLabelled", 0}}},
+        {"belowLabelled", 6}}},
       {"split", {{"validation", 0.1}, {"test", 0.1}}},
       {"seed", 0},
   };
