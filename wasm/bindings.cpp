@@ -13,13 +13,13 @@
 //   const d = Module.Detector.create('{"kind": "tabular"}');
 //   const scores = d.score({csv: text});        // Float32Array
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <algorithm>
 #include <new>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/anomaly/data/csv.h"
@@ -350,17 +350,22 @@ val imageToInput(const val& rgba, int width, int height, int H, int W, int C) {
   });
 }
 
-int threads() { return ca3::num_threads(); }
-void setThreads(int n) {
-  guarded([&] { ca3::set_num_threads(n); });
-}
-// The thread count to use by default: the machine's cores, capped by the pthread pool.
-int defaultThreads() {
 #ifdef __EMSCRIPTEN_PTHREADS__
-  return std::clamp(int(std::thread::hardware_concurrency()), 1, CA3_PTHREAD_POOL_SIZE);
+// The pthread workers the module started (its pool: Module.ca3PoolSize, see CMakeLists.txt).
+EM_JS(int, pthread_workers, (), { return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
 #else
-  return 1;
+int pthread_workers() { return 0; }
 #endif
+
+int threads() { return ca3::num_threads(); }
+int pthreadWorkers() { return pthread_workers(); }
+// n threads compute: the calling (SDK worker) thread and n - 1 pthread workers of the pool.
+void setThreads(int n) {
+  guarded([&] {
+    CA3_CHECK(n >= 1 && n <= pthread_workers() + 1, "threads must be between 1 and ", pthread_workers() + 1,
+              " (the module started ", pthread_workers(), " pthread workers), got ", n);
+    ca3::set_num_threads(n);
+  });
 }
 bool threaded() {
 #ifdef __EMSCRIPTEN_PTHREADS__
@@ -400,6 +405,6 @@ EMSCRIPTEN_BINDINGS(ca3) {
   function("imageToInput", &imageToInput);
   function("threads", &threads);
   function("setThreads", &setThreads);
-  function("defaultThreads", &defaultThreads);
+  function("pthreadWorkers", &pthreadWorkers);
   function("threaded", &threaded);
 }

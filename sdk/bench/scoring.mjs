@@ -36,8 +36,8 @@ async function modelBytes(runtime, preset) {
 async function directLatency(build, bytes) {
   const require = createRequire(import.meta.url);
   const create = require(join(sdk, 'wasm', `ca3-${build}.js`));
-  const module = await create({ wasmBinary: readFileSync(join(sdk, 'wasm', `ca3-${build}.wasm`)) });
-  module.setThreads(module.defaultThreads());
+  const module = await create({ wasmBinary: readFileSync(join(sdk, 'wasm', `ca3-${build}.wasm`)), ca3PoolSize: 1 });
+  module.setThreads(module.pthreadWorkers() + 1);
   const d = module.Detector.load(bytes);
   const one = pixels.slice(0, 784);
   for (let i = 0; i < 20; ++i) d.scoreInputs(one);

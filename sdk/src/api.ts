@@ -85,7 +85,9 @@ export interface RuntimeOptions {
   build?: Build | 'auto';
   /** Where ca3-<build>.js / .wasm are; default: the package's wasm/ folder. */
   wasmBaseUrl?: string | URL;
-  /** Threads for the threaded build (default: the cores, at most 4). */
+  /** Threads computing in the threads build (default: the cores, at most 4): the SDK's worker and
+   *  threads - 1 pthread workers. The single-thread build computes on one; `threads: 1` with build
+   *  'auto' picks it. */
   threads?: number;
 }
 
@@ -153,8 +155,11 @@ type Call = Promise<unknown> & { id: number };
 export class Runtime {
   /** The wasm build in use. */
   readonly build: Build;
-  /** Threads the kernels use. */
+  /** Threads the kernels use at most: the SDK's worker and `pthreadWorkers` more. Small models
+   *  use fewer where threads would not pay off (core/engine/kernels/xnnpack.cpp). */
   readonly threads: number;
+  /** The pthread workers the wasm module started (threads - 1, at least 1; 0 in the single-thread build). */
+  readonly pthreadWorkers: number;
   /** The options it was started with (the shared runtime refuses other ones). */
   readonly options: RuntimeOptions;
   private readonly worker: WorkerLike;
@@ -162,19 +167,25 @@ export class Runtime {
   private nextId = 1;
   private closed = false;
 
-  private constructor(worker: WorkerLike, build: Build, threads: number, options: RuntimeOptions) {
+  private constructor(worker: WorkerLike, build: Build, threads: number, pthreadWorkers: number, options: RuntimeOptions) {
     this.worker = worker;
     this.build = build;
     this.threads = threads;
+    this.pthreadWorkers = pthreadWorkers;
     this.options = options;
   }
 
   static async start(options: RuntimeOptions = {}): Promise<Runtime> {
-    const build = chooseBuild(options.build ?? 'auto');
+    // One thread asked for: the single-thread build does the same work without shared memory.
+    const build = chooseBuild(options.build ?? (options.threads === 1 ? 'single' : 'auto'));
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= 64))
+      throw new CA3Error('bad_input', `threads must be a whole number from 1 to 64, got ${options.threads}`);
+    if (options.build === 'single' && options.threads !== undefined && options.threads > 1)
+      throw new CA3Error('bad_input', `the single-thread build computes on one thread (asked: threads ${options.threads}); use build 'threads' or 'auto'`);
     const files = options.wasmBaseUrl === undefined ? platform.moduleFiles(build) : filesIn(directoryUrl(options.wasmBaseUrl), build);
     const worker = await platform.spawnWorker();
     const handlers: { onMessage?: (m: WorkerMessage) => void } = {};
-    const ready = new Promise<{ build: Build; threads: number }>((resolve, reject) => {
+    const ready = new Promise<{ build: Build; threads: number; pthreadWorkers: number }>((resolve, reject) => {
       handlers.onMessage = (m) => {
         if (m.type === 'ready') resolve(m);
         else if (m.type === 'init-error')
@@ -184,14 +195,14 @@ export class Runtime {
     });
     worker.onMessage((m) => handlers.onMessage?.(m));
     worker.postMessage({ type: 'init', build, files, threads: options.threads });
-    let info: { build: Build; threads: number };
+    let info: { build: Build; threads: number; pthreadWorkers: number };
     try {
       info = await ready;
     } catch (e) {
       worker.terminate();
       throw e;
     }
-    const runtime = new Runtime(worker, info.build, info.threads, options);
+    const runtime = new Runtime(worker, info.build, info.threads, info.pthreadWorkers, options);
     worker.busy?.(false);
     handlers.onMessage = (m) => runtime.onMessage(m);
     worker.onError((e) => runtime.failAll(new CA3Error('internal', `the CA3 worker failed: ${e.message}`)));

@@ -42,6 +42,7 @@ export interface ReadyMessage {
   type: 'ready';
   build: Build;
   threads: number;
+  pthreadWorkers: number;
 }
 export interface InitErrorMessage {
   type: 'init-error';

@@ -27,7 +27,7 @@ interface WasmModule {
   imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
     { input: Float32Array; grey: boolean };
   threaded(): boolean;
-  defaultThreads(): number;
+  pthreadWorkers(): number;
   setThreads(n: number): void;
   threads(): number;
 }
@@ -40,6 +40,8 @@ interface Host {
   listen(handler: (message: WorkerRequest) => void): void;
   loadFactory(build: Build, files: ModuleFiles): Promise<{ factory: ModuleFactory; options: Record<string, unknown> }>;
   yieldToEventLoop(): Promise<void>;
+  /** Logical cores of the machine. */
+  cores(): number;
 }
 
 declare const __CA3_NODE__: boolean;  // set by the bundler
@@ -107,6 +109,7 @@ function browserHost(): Host {
       return { factory: scope.createCa3Module, options: { wasmBinary, locateFile, mainScriptUrlOrBlob: glue } };
     },
     yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    cores: () => (self as unknown as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
   };
 }
 
@@ -129,6 +132,10 @@ function nodeHost(): Host {
       return { factory: require(gluePath) as ModuleFactory, options: { wasmBinary } };
     },
     yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
+    cores: () => {
+      const os = require('node:os') as typeof import('node:os');
+      return os.availableParallelism?.() ?? os.cpus().length;
+    },
   };
 }
 
@@ -283,11 +290,15 @@ async function init(request: InitRequest) {
   try {
     const { factory, options } = await host.loadFactory(request.build, request.files);
     const printErr: string[] = [];
-    wasm = await factory({ ...options, printErr: (s: string) => printErr.push(s) });
+    // The threads build: the machine's cores (at most 4) unless asked; this worker computes too,
+    // so the module starts threads - 1 pthread workers (at least one: Emscripten 3.1.6 never
+    // finishes starting a threads module with an empty pool).
+    const threads = request.build === 'threads' ? request.threads ?? Math.min(4, Math.max(1, host.cores())) : 1;
+    wasm = await factory({ ...options, ca3PoolSize: Math.max(1, threads - 1), printErr: (s: string) => printErr.push(s) });
     if (wasm.threaded() !== (request.build === 'threads'))
       throw new WorkerError('unsupported_environment', `ca3-${request.build} is not the ${request.build} build`);
-    wasm.setThreads(request.threads ?? wasm.defaultThreads());
-    host.post({ type: 'ready', build: request.build, threads: wasm.threads() });
+    wasm.setThreads(threads);
+    host.post({ type: 'ready', build: request.build, threads: wasm.threads(), pthreadWorkers: wasm.pthreadWorkers() });
   } catch (e) {
     const info = errorInfo(e);
     host.post({ type: 'init-error', error: { ...info, code: info.code === 'internal' ? 'unsupported_environment' : info.code } });

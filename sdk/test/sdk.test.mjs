@@ -321,6 +321,20 @@ describe('SDK in Node', () => {
     }
   });
 
+  test('the threads a runtime reports are the threads that compute: its worker and its pthread workers', async () => {
+    for (const threads of [2, 3]) {
+      const rt = await Runtime.start({ build: 'threads', threads });
+      assert.equal(rt.threads, threads);
+      assert.equal(rt.pthreadWorkers, threads - 1);
+      rt.close();
+    }
+    const one = await Runtime.start({ threads: 1 });  // one thread: the single-thread build does that
+    assert.deepEqual([one.build, one.threads, one.pthreadWorkers], ['single', 1, 0]);
+    one.close();
+    await assert.rejects(Runtime.start({ threads: 0 }), (e) => e.code === 'bad_input' && /threads must be a whole number from 1 to 64, got 0/.test(e.message));
+    await assert.rejects(Runtime.start({ build: 'single', threads: 2 }), (e) => e.code === 'bad_input' && /single-thread build computes on one thread/.test(e.message));
+  });
+
   test('a missing or HTML .wasm file is reported clearly', async () => {
     const empty = mkdtempSync(join(work, 'empty-'));
     await assert.rejects(Runtime.start({ build: 'single', wasmBaseUrl: new URL(`file://${empty}/`) }),

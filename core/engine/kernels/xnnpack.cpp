@@ -98,7 +98,7 @@ class XnnpackKernels final : public Kernels {
   void convolution(const ConvGeometry& g, const float* input, const Tensor& weights, const Tensor* bias,
                    float* output) override {
     CachedOperator& entry = conv_operator(ConvKind::forward, g, weights, bias);
-    pthreadpool_t threads = pool();
+    pthreadpool_t threads = pool_for(conv_flops(g));
     if (!entry.reshaped || entry.reshaped_for != threads) {
       size_t workspace_size = 0, workspace_alignment = 0, oh = 0, ow = 0;
       check_status(xnn_reshape_convolution2d_nhwc_f32(entry.op, g.batch, g.in_height, g.in_width, &workspace_size,
@@ -117,7 +117,7 @@ class XnnpackKernels final : public Kernels {
   void convolution_backward_data(const ConvGeometry& g, const float* output_grad, const Tensor& weights,
                                  const Tensor* bias, float* input_grad) override {
     CachedOperator& entry = conv_operator(ConvKind::backward_data, g, weights, bias);
-    pthreadpool_t threads = pool();
+    pthreadpool_t threads = pool_for(conv_flops(g));
     if (!entry.reshaped || entry.reshaped_for != threads) {
       // Rows/columns of the input the forward convolution never reached (when
       // (H + pads - K) is not a multiple of the stride) are produced by XNNPACK's adjustment.
@@ -193,7 +193,7 @@ class XnnpackKernels final : public Kernels {
       found = matmul_cache_.emplace(key, std::move(entry)).first;
     }
     CachedOperator* slot = found->second.get();
-    pthreadpool_t threads = pool();
+    pthreadpool_t threads = pool_for(2.0 * double(m) * double(n) * double(k));
     if (!slot->reshaped || slot->reshaped_for != threads) {
       size_t workspace_size = 0, workspace_alignment = 0;
       check_status(xnn_reshape_dynamic_fully_connected_nc_f32(slot->op, m, k, n, k, n, &workspace_size,
@@ -209,6 +209,16 @@ class XnnpackKernels final : public Kernels {
   }
 
  private:
+  // Work smaller than this (floating-point operations, or floats copied) runs on the calling
+  // thread alone: waking the pool's threads for it costs more than they save, in WebAssembly most
+  // of all (sdk/bench/threads.mjs measures the threads build against the single-thread one).
+  static constexpr double kParallelWork = 1e6;
+  static double conv_flops(const ConvGeometry& g) {
+    return 2.0 * double(g.batch) * double(g.out_height() * g.out_width()) * double(g.out_channels) *
+           double(g.kernel_height * g.kernel_width * g.in_channels);
+  }
+  pthreadpool_t pool_for(double work) { return work >= kParallelWork ? pool() : nullptr; }
+
   pthreadpool_t pool() {
     const int wanted = num_threads();
     if (wanted != pool_threads_) {
@@ -296,7 +306,9 @@ class XnnpackKernels final : public Kernels {
           }
         }
     };
-    pthreadpool_parallelize_1d(pool(), one_image, &context, size_t(images), 0);
+    const double floats = double(images) * double(g.out_height() * g.out_width()) *
+                          double(g.kernel_height * g.kernel_width * g.in_channels);
+    pthreadpool_parallelize_1d(pool_for(floats), one_image, &context, size_t(images), 0);
   }
 
   // out[cols, rows] = in[rows, cols]^T, in blocks for cache locality.
