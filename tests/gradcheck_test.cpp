@@ -109,6 +109,9 @@ TEST_P(Gradcheck, Activations) {
   expect_ok([](auto& v) { return ca3::tanh(v[0]); }, {away_from_zero});
   expect_ok([](auto& v) { return ca3::exp(v[0]); }, {away_from_zero});
   expect_ok([](auto& v) { return ca3::log(v[0]); }, {random_tensor({4, 5}, rng, 0.5f, 3.f)});
+  // Values on both sides of the bounds (0 and 1.5), none at them: clamped ones get no gradient.
+  const Tensor around_bounds = random_tensor({4, 5}, rng, -1.f, 2.f, 0.05f);
+  expect_ok([](auto& v) { return ca3::clamp(v[0], 0.f, 1.5f); }, {around_bounds});
 }
 
 TEST_P(Gradcheck, Reductions) {

@@ -190,7 +190,10 @@ ModelForward Target::run(const Var& input, bool sample, bool reconstruct, Rng& n
   Var z = x;
   if (config_.variational) {
     out.mu = latent_mu_->forward(x);
-    out.log_variance = latent_log_variance_->forward(x);
+    // Clamped, as VAE implementations commonly do: an input far from the training data (a
+    // synthetic anomaly) can push the log-variance past what exp() holds in a float, and the
+    // infinite KL term then turns the whole batch's loss and gradients into NaN.
+    out.log_variance = ca3::clamp(latent_log_variance_->forward(x), -30.f, 20.f);
     if (sample) z = add(out.mu, mul(ca3::exp(scale(out.log_variance, 0.5f)), Var(Tensor::normal(out.mu.shape(), 0.f, 1.f, noise))));
     else z = out.mu;
   }

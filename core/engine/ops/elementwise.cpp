@@ -1,5 +1,6 @@
 #include "core/engine/ops/elementwise.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/engine/error.h"
@@ -136,6 +137,13 @@ Var log(const Var& x) {
   for (int64_t i = 0; i < x.numel(); ++i)
     CA3_CHECK(p[i] > 0.f, "log: input value ", p[i], " at index ", i, " is not positive");
   return unary(x, Needs::input, [](float v) { return std::log(v); }, [](float v, float) { return 1.f / v; });
+}
+
+Var clamp(const Var& x, float low, float high) {
+  CA3_CHECK(low <= high, "clamp: low ", low, " is above high ", high);
+  return unary(
+      x, Needs::input, [low, high](float v) { return std::min(std::max(v, low), high); },
+      [low, high](float v, float) { return v > low && v < high ? 1.f : 0.f; });
 }
 
 }  // namespace ca3

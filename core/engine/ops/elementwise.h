@@ -16,4 +16,6 @@ Var sigmoid(const Var& x);
 Var tanh(const Var& x);
 Var exp(const Var& x);
 Var log(const Var& x);  // x must be > 0
+// min(max(x, low), high); the gradient passes where low < x < high and is 0 where clamped.
+Var clamp(const Var& x, float low, float high);
 }  // namespace ca3
