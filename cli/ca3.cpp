@@ -88,7 +88,10 @@ Args parse_args(int argc, char** argv) {
                                                  "contamination", "image-size", "channels", "onnx", "preprocessing"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--quiet") {
+    if (arg == "--help" || arg == "-h") {
+      a.command = "help";
+      return a;
+    } else if (arg == "--quiet") {
       a.quiet = true;
     } else if (arg == "--drop-duplicates") {
       a.drop_duplicates = true;
@@ -250,7 +253,7 @@ void print_data_description(const nlohmann::json& d) {
   std::fprintf(stderr, "read %lld rows: %s, separator '%s', %s", (long long)d.value("rows", 0), d.value("encoding", "").c_str(),
                d.value("separator", "").c_str(), numbers.c_str());
   if (d.value("emptyRows", 0) > 0)
-    std::fprintf(stderr, "; %lld rows without values skipped", (long long)d.value("emptyRows", 0));
+    std::fprintf(stderr, "; %lld empty rows skipped", (long long)d.value("emptyRows", 0));
   std::fprintf(stderr, "\n");
   for (const auto& c : d.value("columns", nlohmann::json::array())) {
     std::string placeholders;

@@ -82,6 +82,11 @@ expect_error "the folder '$work' has no image files" score --model "$data/../mod
 
 "$ca3" frobnicate >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "unknown command 'frobnicate'" "$work/err" && echo "ok   usage error" || fail "unknown command"
+for help in "--help" "train --help" "score -h"; do
+  # shellcheck disable=SC2086
+  "$ca3" $help >"$work/out" 2>"$work/err"
+  [ $? -eq 0 ] && grep -q "^  ca3 train --data FILE" "$work/out" && echo "ok   ca3 $help prints the usage" || fail "ca3 $help"
+done
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

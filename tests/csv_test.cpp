@@ -31,6 +31,61 @@ TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   EXPECT_EQ(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
 
+// The number format is decided per file; each file's first data cell must read as the value.
+TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
+  struct Case {
+    const char* text;
+    char decimal, thousands;
+    double first;
+  };
+  const std::vector<Case> cases = {
+      {"x;y\n21,40;3\n22,10;4\n", ',', '.', 21.4},                 // decimal comma
+      {"x;y\n0,165;0,690\n0,712;0,334\n", ',', '.', 0.165},        // "0,165" cannot be grouped
+      {"x,y\n\"0,165\",1\n\"0,712\",2\n", ',', '.', 0.165},        // quoted, in a ',' file too
+      {"x;y\n1,234;2,500\n3,125;4,750\n", ',', '.', 1.234},        // ambiguous, ';' file: decimal
+      {"x,y\n\"1,234\",2\n\"3,125\",4\n", '.', ',', 1234},         // ambiguous, ',' file: groups
+      {"x,y\n\"4,597.76\",1\n\"1,234\",2\n", '.', ',', 4597.76},   // both marks
+      {"x;y\n1.234,5;1\n2.345,25;2\n", ',', '.', 1234.5},          // dot groups, decimal comma
+      {"x;y\n1,234;2\n0.5;1\n", '.', ',', 1234},                    // a dot decimal elsewhere: groups
+      {"x,y\n1.234,2\n2.5,3\n", '.', 0, 1.234},
+      {"x;y\n6,21E+03;1\n1,5;2\n", ',', '.', 6210},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const CsvTable t = parse_csv(c.text);
+    EXPECT_EQ(t.numbers.decimal, c.decimal);
+    EXPECT_EQ(t.numbers.thousands, c.thousands);
+    double value = 0;
+    ASSERT_TRUE(parse_number(t.cell(0, 0), value, t.numbers)) << t.cell(0, 0);
+    EXPECT_DOUBLE_EQ(value, c.first);
+  }
+}
+
+// Excel's "sep=;" first line names the separator (whole file and stream); blank lines and lines
+// of separators are skipped and counted; line numbers stay the file's.
+TEST(Csv, ExcelSeparatorLineAndEmptyRowsCounted) {
+  const CsvTable t = parse_csv("sep=;\r\nx;y\r\n1,5;2\r\n\r\n;\r\n3,5;4\r\n");
+  EXPECT_EQ(t.separator, ';');
+  EXPECT_EQ(t.header, (std::vector<std::string>{"x", "y"}));
+  ASSERT_EQ(t.row_count(), 2u);
+  EXPECT_EQ(t.row_line(1), 6);
+  EXPECT_EQ(t.empty_row_lines, (std::vector<int64_t>{4, 5}));
+  double v = 0;
+  ASSERT_TRUE(parse_number(t.cell(0, 0), v, t.numbers));
+  EXPECT_DOUBLE_EQ(v, 1.5);
+  EXPECT_EQ(error_of([] { parse_csv("sep=;\nx;y\n1;2;3\n"); }), "CSV line 3: 3 fields, the header has 2");
+  CsvStream stream;
+  stream.push("sep=;\nx;y\n1,5;2\n2,5;3\n");
+  stream.finish();
+  const std::optional<CsvTable> piece = stream.next(10);
+  ASSERT_TRUE(piece.has_value());
+  EXPECT_EQ(piece->header, (std::vector<std::string>{"x", "y"}));
+  ASSERT_EQ(piece->row_count(), 2u);
+  EXPECT_EQ(piece->row_line(0), 3);
+  ASSERT_TRUE(parse_number(piece->cell(1, 0), v, piece->numbers));
+  EXPECT_DOUBLE_EQ(v, 2.5);
+}
+
 TEST(Csv, MalformedInputsNameTheLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "CSV file is empty"},

@@ -387,7 +387,7 @@ function readAs(d: CsvSummary) {
   const separator = d.separator === 'tab' ? 'tabs' : `'${d.separator}'`;
   let text = `Read as ${d.encoding}, separated by ${separator}, decimal mark '${d.decimalMark}'`;
   if (d.thousandsSeparator) text += `, thousands separator '${d.thousandsSeparator}'`;
-  if (d.emptyRows) text += `; ${d.emptyRows} rows without values skipped`;
+  if (d.emptyRows) text += `; ${d.emptyRows} empty rows skipped`;
   return text + '.';
 }
 

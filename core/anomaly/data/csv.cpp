@@ -135,6 +135,18 @@ char detect_separator(std::string_view text) {
   return candidates[best];
 }
 
+// Excel's "sep=;" first line names the separator; returns it and the length of that line, or 0.
+char excel_separator_line(std::string_view text, size_t& length) {
+  if (text.size() < 5 || (text.substr(0, 4) != "sep=" && text.substr(0, 4) != "SEP=")) return 0;
+  const char sep = text[4];
+  if (sep != ',' && sep != ';' && sep != '\t' && sep != '|') return 0;
+  size_t end = 5;
+  if (end < text.size() && text[end] == '\r') ++end;
+  if (end < text.size() && text[end] != '\n') return 0;
+  length = std::min(end + 1, text.size());
+  return sep;
+}
+
 }  // namespace
 
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
@@ -200,16 +212,22 @@ NumberFormat detect_number_format(const CsvTable& table) {
         continue;
       }
       if (!all_digits(before)) continue;
-      const bool could_group = fraction.size() == 3 && before.size() <= 3 && exponent == std::string_view::npos;
+      // A group of three after a first group of 1-3 digits that does not start with 0 ("0,165"
+      // is no grouped number).
+      const bool could_group = fraction.size() == 3 && before.size() <= 3 && before[0] != '0' &&
+                               exponent == std::string_view::npos;
       if (!could_group) ++(mark == ',' ? comma_decimal : dot_decimal);
       else if (mark == ',') ++comma_either;
     }
   NumberFormat f;
-  if (comma_decimal > dot_decimal) {
+  // Only "1,234"-like cells: in a ';'-separated file (what spreadsheets write where the comma is
+  // the decimal mark) the comma is a decimal mark, elsewhere a group separator.
+  const bool either_is_decimal = table.separator == ';' && comma_groups == 0 && dot_decimal == 0;
+  if (comma_decimal > dot_decimal || (comma_either > 0 && comma_decimal == 0 && either_is_decimal)) {
     f.decimal = ',';
-    if (dot_groups > 0 || comma_decimal > 0) f.thousands = '.';  // only ever applied to well-formed groups of three
+    f.thousands = '.';  // only ever applied to well-formed groups of three
   } else if (comma_groups > 0 || (comma_either > 0 && comma_decimal == 0)) {
-    f.thousands = ',';  // "1,234" in a file without decimal commas: a group separator
+    f.thousands = ',';  // "1,234" in a ','-separated file without decimal commas: a group separator
   }
   return f;
 }
@@ -224,7 +242,14 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   }
   CsvTable table;
   table.encoding = decoded.encoding;
-  table.separator = options.separator ? options.separator : detect_separator(text);
+  int64_t skipped_lines = 0;  // a "sep=" line before the header
+  if (size_t length = 0; !options.separator && excel_separator_line(text, length)) {
+    table.separator = excel_separator_line(text, length);
+    text.remove_prefix(length);
+    skipped_lines = 1;
+  } else {
+    table.separator = options.separator ? options.separator : detect_separator(text);
+  }
   const char sep = table.separator;
 
   std::vector<std::string> header;  // the first record's fields
@@ -232,7 +257,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   size_t record_fields = 0;         // fields of the current record so far
   bool record_has_value = false;    // a field of the current record holds more than spaces
   int64_t line = 1, record_line = 1;
-  auto file_line = [&](int64_t l) { return l == 1 ? l : l - 2 + options.first_data_line; };
+  auto file_line = [&](int64_t l) { return skipped_lines + (l == 1 ? l : l - 2 + options.first_data_line); };
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
 
   auto end_field = [&]() {
@@ -245,6 +270,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   };
   auto end_record = [&]() {
     const bool blank = record_fields == 0 && field.empty() && !record_has_content;
+    if (blank && !table.header.empty()) table.empty_row_lines.push_back(file_line(record_line));  // counted
     if (!blank) {
       end_field();
       if (table.header.empty()) {
@@ -309,7 +335,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
-            table.empty_row_lines.empty() ? "" : " (only lines of separators, without values)");
+            table.empty_row_lines.empty() ? "" : " (only empty lines or lines of separators)");
   table.numbers = options.numbers ? *options.numbers : detect_number_format(table);
   table.cells_.shrink_to_fit();
   table.cell_ends_.shrink_to_fit();
@@ -439,11 +465,17 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     const size_t header_end = text_.find('\n');
     if (header_end == std::string::npos && !finished_) return std::nullopt;
     CA3_CHECK(finished_ ? !text_.empty() || started_ : true, "CSV file is empty");
+    if (size_t length = 0; !options_.separator && excel_separator_line(text_, length)) {
+      options_.separator = excel_separator_line(text_, length);  // Excel's "sep=" line
+      text_.erase(0, length);
+      ++next_line_;
+      return next(rows);
+    }
     started_ = true;
     const size_t end = header_end == std::string::npos ? text_.size() : header_end;
     header_ = text_.substr(0, end) + "\n";
     text_.erase(0, std::min(end + 1, text_.size()));
-    options_.separator = detect_separator(header_);
+    if (!options_.separator) options_.separator = detect_separator(header_);
   }
   Records records = complete_records(rows);
   if (records.count < rows && !finished_) return std::nullopt;  // wait for more

@@ -43,7 +43,7 @@ class CsvTable {
   char separator = ',';
   std::string encoding = "UTF-8";        // how the bytes were read (text.h)
   NumberFormat numbers;                  // decided from the whole file
-  std::vector<int64_t> empty_row_lines;  // lines holding only separators, skipped
+  std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
 
   size_t row_count() const { return row_lines_.size(); }
   size_t column_count() const { return header.size(); }

@@ -201,6 +201,10 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   std::vector<int> labels(table.row_count(), 0);
   if (options.label_column.empty()) return labels;
   const int64_t column = table.column_index(options.label_column);
+  if (notes && table.header[size_t(column)] != options.label_column)
+    notes->push_back(detail::concat("label column '", options.label_column, "' is the file's '",
+                                    table.header[size_t(column)],
+                                    "' (the names differ only in spaces, case or Unicode form)"));
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
             "' mean normal (or which mean anomaly), and give only one of the two lists");
