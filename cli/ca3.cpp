@@ -519,8 +519,10 @@ int command_info(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string table_file;  // the CSV that messages starting "CSV line" are about
   try {
     const Args a = parse_args(argc, argv);
+    table_file = a.has("labels") ? a.get("labels") : a.get("data") == "-" ? "standard input" : a.get("data");
     if (a.has("threads")) set_num_threads(int(to_int(a.get("threads"), "--threads")));
     if (a.command == "train") return command_train(a);
     if (a.command == "score") return command_score(a);
@@ -536,7 +538,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ca3: %s\n%s", e.what(), kUsage);
     return 2;
   } catch (const Error& e) {
-    std::fprintf(stderr, "ca3: error: %s\n", e.what());
+    // A value found wrong after the file was read ("CSV line 7, column 'x': ...") names the file.
+    const std::string message = e.what();
+    const bool unnamed = message.rfind("CSV line", 0) == 0 && !table_file.empty();
+    std::fprintf(stderr, "ca3: error: %s%s\n", unnamed ? (table_file + ": ").c_str() : "", message.c_str());
     return 1;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "ca3: error: out of memory: the data or the model does not fit in this machine's memory "

@@ -76,7 +76,7 @@ expect_error "no row of label column 'Type' has the anomaly value 66 (its values
 expect_error "not an image CA3 can read" train --data "$work/images" --labels "$work/images/labels.csv" --label-column label --normal ok --out "$work/m"
 expect_error "preset: unknown key 'model.gama'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --preset <(echo '{"kind":"tabular","model":{"gama":1}}') --out "$work/m"
 expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs ten --out "$work/m"
-expect_error "CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
+expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
 expect_error "this is a tabular model" score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
 expect_error "the folder '$work' has no image files" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work" --out "$work/s"
 

@@ -49,6 +49,9 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x;y\n1,234;2\n0.5;1\n", '.', ',', 1234},                    // a dot decimal elsewhere: groups
       {"x,y\n1.234,2\n2.5,3\n", '.', 0, 1.234},
       {"x;y\n6,21E+03;1\n1,5;2\n", ',', '.', 6210},
+      {"x;y\n3 249,7;1\n12 345,25;2\n", ',', '.', 3249.7},                  // space groups
+      {"x;y\n-3\xC2\xA0" "249,7;1\n1\xE2\x80\xAF" "234;2\n", ',', '.', -3249.7},  // no-break spaces
+      {"x,y\n1'234.5,1\n12'345'678,2\n", '.', 0, 1234.5},                 // apostrophes
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -59,6 +62,10 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
     ASSERT_TRUE(parse_number(t.cell(0, 0), value, t.numbers)) << t.cell(0, 0);
     EXPECT_DOUBLE_EQ(value, c.first);
   }
+  // Spaces that are not digit groups keep a cell text.
+  double value = 0;
+  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x"})
+    EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
 }
 
 // Excel's "sep=;" first line names the separator (whole file and stream); blank lines and lines

@@ -90,6 +90,34 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Digit groups separated by a space, a no-break space (U+00A0, U+202F, U+2009) or an apostrophe
+// (' or U+2019), as in "3 249,7" or "1'234.5": marks that are never a decimal mark, so they need
+// no per-file decision. The cell without them when its integer part is grouped so (a first group
+// of one to three digits, then groups of three), else the cell as it is.
+std::string_view without_space_groups(std::string_view s, std::string& buffer) {
+  static const std::string_view kMarks[] = {" ", "'", "\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89", "\xE2\x80\x99"};
+  size_t i = s.size() > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  std::string digits(s.substr(0, i));
+  size_t group = 0, groups = 0;
+  while (i < s.size()) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits += s[i++], ++group;
+      continue;
+    }
+    size_t mark = 0;
+    for (std::string_view m : kMarks)
+      if (s.substr(i, m.size()) == m) mark = m.size();
+    if (mark == 0) break;
+    if (group == 0 || group > 3 || (groups > 0 && group != 3)) return s;
+    i += mark, group = 0, ++groups;
+  }
+  if (groups == 0 || group != 3) return s;
+  if (i < s.size() && s[i] != '.' && s[i] != ',') return s;
+  buffer = digits;
+  buffer.append(s.substr(i));
+  return buffer;
+}
+
 // "1,234,567" with separator ',': groups of three digits after a first group of one to three.
 bool grouped(std::string_view digits, char separator) {
   if (separator == 0 || digits.find(separator) == std::string_view::npos) return false;
@@ -150,7 +178,8 @@ char excel_separator_line(std::string_view text, size_t& length) {
 }  // namespace
 
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
-  const std::string_view s = trim_spaces(cell);
+  std::string buffer;
+  const std::string_view s = without_space_groups(trim_spaces(cell), buffer);
   if (format.decimal == '.' && strtod_whole(s, value)) return true;
   if (format.decimal == '.' && format.thousands == 0) return false;
   // [sign] integer part (digits, maybe grouped) [decimal mark, digits] [exponent]
@@ -190,7 +219,8 @@ NumberFormat detect_number_format(const CsvTable& table) {
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
-      std::string_view v = trim_spaces(table.cell(r, c));
+      std::string buffer;
+      std::string_view v = without_space_groups(trim_spaces(table.cell(r, c)), buffer);
       if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
       if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;
       const size_t comma = v.rfind(','), dot = v.rfind('.');
