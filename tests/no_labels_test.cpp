@@ -101,7 +101,8 @@ TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {
 
 TEST(NoLabels, FashionMnistTshirtsOneClass) {
   // 1,000 T-shirts only (no label, no anomaly), scored on 1,000 other training images, 90% of
-  // them other classes. The small preset, 4 epochs.
+  // them other classes. The small preset, 4 epochs. Measured 0.888 (the alarm's score, the
+  // default for images; 0.853 with the combined score); about 0.6 before this work.
   const int64_t train_count = 1000, test_count = 1000, first = 2000;
   const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
   const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
@@ -121,7 +122,7 @@ TEST(NoLabels, FashionMnistTshirtsOneClass) {
   const double auc = roc_auc(detector.score_images(all.subset(test).inputs), test_labels);
   std::printf("Fashion-MNIST T-shirts one-class: test ROC-AUC %.4f (%zu epochs)\n", auc, report.history.size());
   EXPECT_EQ(report.setting, "one_class");
-  EXPECT_GE(auc, 0.75);
+  EXPECT_GE(auc, 0.83);
 }
 
 }  // namespace

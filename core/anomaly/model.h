@@ -59,7 +59,7 @@ enum class ScoreKind {
               // normal validation samples, averaged, through a sigmoid: what the alarm learned
               // from (synthetic) anomalies and how unlike normal data the target finds a sample
   combined_rarity,  // combined, and for rows how far out in its columns' distributions a row lies
-  automatic,  // with synthetic anomalies: combined_rarity for rows, combined for images; else alarm
+  automatic,  // with synthetic anomalies: combined_rarity for rows; else (images, labelled data) alarm
 };
 
 struct ModelConfig {

@@ -223,7 +223,7 @@ export interface Preset {
     batchNormStatistics?: 'normal' | 'all' | 'auto';
     /** The score: the alarm's probability; combined with the reconstruction error; for rows also
      *  with how far out a row lies in its columns' distributions (combined_rarity); or 'auto':
-     *  combined_rarity (rows) / combined (images) when the fit uses synthetic anomalies, else alarm. */
+     *  combined_rarity for rows when the fit uses synthetic anomalies, else (images too) alarm. */
     score?: 'alarm' | 'combined' | 'combined_rarity' | 'auto';
   };
   training?: {

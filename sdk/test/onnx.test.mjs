@@ -55,7 +55,8 @@ function fashionMnist(count, size = 28) {
 }
 
 test('a one-class image model (combined score): ONNX scores = CA3 scores', async () => {
-  const detector = await createDetector({ preset: 'fashion-mnist-small' });
+  // The combined score asked for (images default to the alarm's): the graph with both branches.
+  const detector = await createDetector({ preset: 'fashion-mnist-small', changes: { model: { score: 'combined' } } });
   const report = await detector.fit(imageSet(fashionMnist(400), new Int32Array(400)), { epochs: 2 });
   assert.equal(report.setting, 'one_class');
   const images = fashionMnist(300);
