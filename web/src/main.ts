@@ -180,6 +180,7 @@ async function trainImages() {
   $<HTMLButtonElement>('cancel-images').disabled = false;
   const bar = $<HTMLProgressElement>('image-progress');
   bar.hidden = false;
+  delete $('image-status').dataset.testAuc;  // the previous fit's figure describes another model
   lossChart.data.labels = [];
   lossChart.data.datasets.forEach((d) => (d.data = []));
   lossChart.update();
@@ -465,6 +466,9 @@ async function trainTable() {
   $<HTMLButtonElement>('cancel-csv').disabled = false;
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
+  // The previous fit's figures go: they describe another model.
+  delete $('csv-status').dataset.report;
+  delete $('csv-status').dataset.testAuc;
   try {
     const roles = chosenRoles();
     const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(trainCsv, { roles });
