@@ -205,7 +205,7 @@ async function trainImages() {
     imageDetector = detector;
     const seconds = (performance.now() - started) / 1000;
     $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.bestEpoch}): ` +
-      (report.test.rocAuc !== null ? `test ROC-AUC ${report.test.rocAuc.toFixed(4)} on ${report.rows.test} images, ` : '') +
+      testFigure(report, 'images') +
       `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image');
     $('image-status').dataset.testAuc = String(report.test.rocAuc);
     $<HTMLButtonElement>('download-image-model').disabled = false;
@@ -440,6 +440,20 @@ function fillNormalValues() {
 }
 
 // What a fit learned from and what its figures mean, in words.
+// The test figure with what it was measured on. Below MIN_TEST_ANOMALIES anomalous or
+// MIN_TEST_NORMAL normal test samples one sample more or less moves it by a lot: said so, not
+// shown bare.
+const MIN_TEST_ANOMALIES = 5, MIN_TEST_NORMAL = 20;
+function testFigure(report: FitReport, unit: string) {
+  const t = report.test;
+  if (t.rocAuc === null) return '';
+  const counts = `${t.anomalies} anomalous and ${t.normal} normal test ${unit}`;
+  if (t.anomalies < MIN_TEST_ANOMALIES || t.normal < MIN_TEST_NORMAL)
+    return `test ROC-AUC ${t.rocAuc.toFixed(4)} from only ${counts}: too few to trust (it needs at least ` +
+      `${MIN_TEST_ANOMALIES} anomalous and ${MIN_TEST_NORMAL} normal ones; give more data), `;
+  return `test ROC-AUC ${t.rocAuc.toFixed(4)} on ${counts}, `;
+}
+
 function settingText(report: FitReport) {
   switch (report.setting) {
     case 'one_class':
@@ -485,8 +499,9 @@ async function trainTable() {
     tableDetector?.dispose();
     tableDetector = detector;
     forgetScoredCsv();
+    const figure = testFigure(report, 'rows');
     $('csv-status').textContent = `Trained (${report.epochs} epochs, ${report.rows.train} training rows). ` +
-      (report.test.rocAuc !== null ? `Test ROC-AUC ${report.test.rocAuc.toFixed(4)} on ${report.rows.test} rows. ` : '') +
+      (figure ? `Test${figure.slice(4, -2)}. ` : '') +
       settingText(report) + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
     $('csv-status').dataset.testAuc = String(report.test.rocAuc);
     $('csv-status').dataset.report = JSON.stringify(report);

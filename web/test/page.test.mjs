@@ -117,6 +117,7 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.testAuc, null, { timeout: 300_000 });
       const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
       assert.ok(auc >= 0.95, await page.textContent('#csv-status'));
+      assert.match(await page.textContent('#csv-status'), /Test ROC-AUC 0\.\d{4} on \d{2} anomalous and \d{2} normal test rows\./);
       await page.setInputFiles('#csv-score-file', csv);
       await page.waitForFunction(() => !document.getElementById('download-csv').disabled);
       assert.match(await page.textContent('#csv-score-info'), /699 rows scored, \d+ flagged/);
@@ -165,6 +166,22 @@ for (const isolation of [true, false]) {
       assert.ok(auc >= 0.9, `ROC-AUC ${auc}`);
       assert.ok(flaggedBad >= 0.5 * bad.length && flaggedGood <= 0.2 * good.length, `${flaggedBad} / ${flaggedGood}`);
       await shot('5b-csv-no-labels');
+    });
+
+    test('a test figure from too few test rows is said to be untrustworthy, not shown bare', async () => {
+      // Breast Cancer's first 80 rows: a test split of 8 rows, 2 or 3 of them anomalies.
+      const rows = readFileSync(join(repo, 'data', 'BreastCancer.csv'), 'utf8').trim().split('\n').slice(0, 81);
+      await page.setInputFiles('#csv-file', { name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /small\.csv/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.inputValue('#label-column'), 'Class');
+      await page.selectOption('#normal-value', 'benign');
+      await page.fill('#csv-epochs', '5');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
+      const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+      assert.ok(report.test.anomalies < 5 && report.test.normal < 20, JSON.stringify(report.test));
+      assert.match(await page.textContent('#csv-status'),
+        new RegExp(`from only ${report.test.anomalies} anomalous and ${report.test.normal} normal test rows: too few to trust`));
     });
 
     test('the demo model loads, a foreign model file is refused', async () => {
