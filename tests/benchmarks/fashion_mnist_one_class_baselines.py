@@ -55,7 +55,7 @@ def main():
     y_train = read_idx(f"{idx}/train-labels-idx1-ubyte")
     x_test = read_idx(f"{idx}/t10k-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255
     y_test = read_idx(f"{idx}/t10k-labels-idx1-ubyte")
-    header = "| class | CA3 (combined score) | CA3 alarm | CA3 reconstruction | kNN | PCA | IForest |"
+    header = "| class | CA3 (its default score) | CA3 alarm | CA3 reconstruction | kNN | PCA | IForest |"
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     sums = np.zeros(6)
