@@ -165,6 +165,21 @@ TEST(Tabular, QuantileTransformGivesTiesAtBothTrainingBoundsTheirMiddleRank) {
   EXPECT_NEAR(c.at(2), 5.19933758, 1e-5);
 }
 
+// A label column asked for by a name that differs from the file's in spaces or case is used, and
+// noted; so are label values that differ from the given one so.
+TEST(Tabular, LooseLabelMatchesAreNoted) {
+  const CsvTable t = parse_csv("x, Status \n1,ok\n2,OK \n3,bad\n");
+  TabularOptions options;
+  options.label_column = "status";
+  options.normal_values = {"ok"};
+  std::vector<std::string> notes;
+  EXPECT_EQ(tabular_labels(t, options, &notes), (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "label column 'status' is the file's ' Status ' (the names differ only in spaces, case or Unicode form)",
+                       "label column 'status': 'OK ' (1 row) taken as 'ok' (they differ from it only in spaces, case or "
+                       "Unicode form)"}));
+}
+
 TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   const CsvTable train = parse_csv(
       "Id,size,colour,label\n"

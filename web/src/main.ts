@@ -172,15 +172,24 @@ function progressText(p: { epoch: number; epochs: number; step: number; steps: n
   return `epoch ${p.epoch} of at most ${p.epochs}, step ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}, ${p.samplesPerSecond.toFixed(0)} images/s`;
 }
 
+// While a fit runs, its status holds no figure of the model in use (a test reading it must not take
+// the old one for the new); a cancelled or failed fit keeps that model, and its figures come back.
+function clearFigures(status: HTMLElement) {
+  const kept = { ...status.dataset };
+  delete status.dataset.report;
+  delete status.dataset.testAuc;
+  return () => Object.assign(status.dataset, kept);
+}
+
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
+  const restoreFigures = clearFigures($('image-status'));
   const detector = await runtime.createDetector({ preset: 'fashion-mnist-small' });
   imageAbort = new AbortController();
   $<HTMLButtonElement>('train-images').disabled = true;
   $<HTMLButtonElement>('cancel-images').disabled = false;
   const bar = $<HTMLProgressElement>('image-progress');
   bar.hidden = false;
-  delete $('image-status').dataset.testAuc;  // the previous fit's figure describes another model
   lossChart.data.labels = [];
   lossChart.data.datasets.forEach((d) => (d.data = []));
   lossChart.update();
@@ -212,6 +221,7 @@ async function trainImages() {
     if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
   } catch (e) {
     await detector.dispose();
+    restoreFigures();
     if ((e as Error).name === 'AbortError') $('image-status').textContent = 'Cancelled: the previous model (if any) is kept.';
     else throw e;
   } finally {
@@ -474,15 +484,13 @@ async function trainTable() {
   if (!trainCsv) throw new Error('drop a CSV file first');
   const labelColumn = $<HTMLSelectElement>('label-column').value;
   const normal = $<HTMLSelectElement>('normal-value').value;
+  const restoreFigures = clearFigures($('csv-status'));
   const detector = await runtime.createDetector({ preset: 'tabular' });
   csvAbort = new AbortController();
   $<HTMLButtonElement>('train-csv').disabled = true;
   $<HTMLButtonElement>('cancel-csv').disabled = false;
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
-  // The previous fit's figures go: they describe another model.
-  delete $('csv-status').dataset.report;
-  delete $('csv-status').dataset.testAuc;
   try {
     const roles = chosenRoles();
     const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(trainCsv, { roles });
@@ -508,6 +516,7 @@ async function trainTable() {
     $<HTMLButtonElement>('download-table-model').disabled = false;
   } catch (e) {
     await detector.dispose();
+    restoreFigures();
     if ((e as Error).name === 'AbortError') $('csv-status').textContent = 'Cancelled: the previous model (if any) is kept.';
     else throw e;
   } finally {
