@@ -168,6 +168,9 @@ async function ownImages() {
   heldOut = undefined;
 }
 
+const GAMMA_ZERO = 'γ = 0: the alarm network learns nothing (its loss has no weight), so its scores are chance; ' +
+  'the paper uses γ = 10.';
+
 function progressText(p: { epoch: number; epochs: number; step: number; steps: number; loss: number; samplesPerSecond: number }) {
   return `epoch ${p.epoch} of at most ${p.epochs}, step ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}, ${p.samplesPerSecond.toFixed(0)} images/s`;
 }
@@ -215,7 +218,8 @@ async function trainImages() {
     const seconds = (performance.now() - started) / 1000;
     $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.bestEpoch}): ` +
       testFigure(report, 'images') +
-      `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image');
+      `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image') +
+      (Number($<HTMLInputElement>('gamma').value) === 0 ? ' ' + GAMMA_ZERO : '');
     $('image-status').dataset.testAuc = String(report.test.rocAuc);
     $<HTMLButtonElement>('download-image-model').disabled = false;
     if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
@@ -240,6 +244,7 @@ async function showImages(pixels: Float32Array, labels?: Int32Array) {
   const slider = $<HTMLInputElement>('threshold');
   slider.disabled = !labels;
   slider.value = String(threshold);
+  showModelThreshold();
   renderGrid();
   if (labels) {
     const metrics = await imageDetector.evaluate({ ...imageSet(pixels, labels), scores });
@@ -287,6 +292,15 @@ function renderRocAndHistogram(metrics: Metrics) {
   histogramChart.data.datasets[0].data = normal;
   histogramChart.data.datasets[1].data = anomaly;
   histogramChart.update();
+}
+
+// The slider explores; the model (its flags, its saved file) keeps its threshold until the user
+// applies the slider's value.
+function showModelThreshold() {
+  const model = imageDetector?.threshold;
+  const chosen = Number($<HTMLInputElement>('threshold').value);
+  $('model-threshold').textContent = model === undefined ? '' : `the model flags from ${model.toFixed(3)}`;
+  $<HTMLButtonElement>('apply-threshold').disabled = model === undefined || Math.abs(chosen - model) < 5e-4;
 }
 
 // The confusion counts at the slider's threshold, from the core; the latest request wins.
@@ -613,16 +627,24 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
-$('gamma').addEventListener('input', () => ($('gamma-value').textContent = $<HTMLInputElement>('gamma').value));
+$('gamma').addEventListener('input', () => {
+  const gamma = Number($<HTMLInputElement>('gamma').value);
+  $('gamma-value').textContent = String(gamma);
+  $('gamma-hint').textContent = gamma === 0 ? GAMMA_ZERO : '';
+});
 $('use-sample').addEventListener('click', guard(useSample));
 $('normal-files').addEventListener('change', guard(ownImages));
 $('anomaly-files').addEventListener('change', guard(ownImages));
 $('train-images').addEventListener('click', guard(trainImages));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
-$('threshold').addEventListener('input', () => void updateThreshold(Number($<HTMLInputElement>('threshold').value)).catch(showError));
-$('threshold').addEventListener('change', guard(async () => {
+$('threshold').addEventListener('input', () => {
+  showModelThreshold();
+  void updateThreshold(Number($<HTMLInputElement>('threshold').value)).catch(showError);
+});
+$('apply-threshold').addEventListener('click', guard(async () => {
   await imageDetector?.setThreshold(Number($<HTMLInputElement>('threshold').value));
+  showModelThreshold();
 }));
 $('csv-file').addEventListener('change', guard(loadCsv));
 $('label-column').addEventListener('change', () => {

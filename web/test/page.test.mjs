@@ -96,9 +96,17 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#message'), /notes\.png is not an image this browser can decode/);
       await shot('3-bad-image');
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
+      const modelThreshold = await page.textContent('#model-threshold');
+      assert.match(modelThreshold, /^the model flags from 0\.\d{3}$/);
       await page.fill('#threshold', '0.9');
       await page.dispatchEvent('#threshold', 'input');
       assert.match(await page.textContent('#confusion'), /flagged \d+/);
+      // The slider explores; the model's own threshold (and its saved file's) changes only when asked.
+      assert.equal(await page.textContent('#model-threshold'), modelThreshold);
+      assert.equal(await page.isDisabled('#apply-threshold'), false);
+      await page.click('#apply-threshold');
+      await page.waitForFunction(() => document.getElementById('model-threshold').textContent === 'the model flags from 0.900');
+      assert.equal(await page.isDisabled('#apply-threshold'), true);
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
