@@ -4,7 +4,7 @@ import {
   Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type Runtime, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
+import { type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type Runtime, PRESETS, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -168,6 +168,14 @@ async function ownImages() {
   heldOut = undefined;
 }
 
+// Early stopping is the user's choice: with it off, the epochs typed are all trained.
+const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].training?.patience ?? 0;
+$('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
+$('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
+function stoppingText(report: FitReport, requested: number) {
+  return report.epochs < requested ? `stopped early at epoch ${report.epochs} of ${requested}, the best was ${report.bestEpoch}` : `${report.epochs} epochs, best ${report.bestEpoch}`;
+}
+
 const GAMMA_ZERO = 'γ = 0: the alarm network learns nothing (its loss has no weight), so its scores are chance; ' +
   'the paper uses γ = 10.';
 
@@ -200,6 +208,7 @@ async function trainImages() {
   try {
     const report: FitReport = await detector.fit(imageSet(trainingImages.pixels, trainingImages.labels), {
       epochs: Number($<HTMLInputElement>('image-epochs').value),
+      presetChanges: $<HTMLInputElement>('image-early-stop').checked ? undefined : { training: { patience: 0 } },
       gamma: Number($<HTMLInputElement>('gamma').value),
       signal: imageAbort.signal,
       onProgress: (p) => {
@@ -216,7 +225,7 @@ async function trainImages() {
     imageDetector?.dispose();
     imageDetector = detector;
     const seconds = (performance.now() - started) / 1000;
-    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${report.epochs} epochs, best ${report.bestEpoch}): ` +
+    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, Number($<HTMLInputElement>('image-epochs').value))}): ` +
       testFigure(report, 'images') +
       `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image') +
       (Number($<HTMLInputElement>('gamma').value) === 0 ? ' ' + GAMMA_ZERO : '');
@@ -511,7 +520,12 @@ async function trainTable() {
     const contaminated = !labelColumn && $<HTMLInputElement>('contaminated').checked;
     const report = await detector.fit(data, {
       epochs: Number($<HTMLInputElement>('csv-epochs').value),
-      presetChanges: contaminated ? { training: { contamination: CONTAMINATION } } : undefined,
+      presetChanges: {
+        training: {
+          ...(contaminated ? { contamination: CONTAMINATION } : {}),
+          ...($<HTMLInputElement>('csv-early-stop').checked ? {} : { patience: 0 }),
+        },
+      },
       signal: csvAbort.signal,
       onProgress: (p) => {
         bar.value = (p.epoch - 1 + p.step / p.steps) / p.epochs;
@@ -522,7 +536,7 @@ async function trainTable() {
     tableDetector = detector;
     forgetScoredCsv();
     const figure = testFigure(report, 'rows');
-    $('csv-status').textContent = `Trained (${report.epochs} epochs, ${report.rows.train} training rows). ` +
+    $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
       (figure ? `Test${figure.slice(4, -2)}. ` : '') +
       settingText(report) + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
     $('csv-status').dataset.testAuc = String(report.test.rocAuc);

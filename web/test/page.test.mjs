@@ -183,11 +183,17 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /small\.csv/.test(document.getElementById('csv-info').textContent));
       assert.equal(await page.inputValue('#label-column'), 'Class');
       await page.selectOption('#normal-value', 'benign');
-      await page.fill('#csv-epochs', '5');
+      // Early stopping off: the 25 epochs typed are trained (with it, 8 validation rows stop it sooner).
+      assert.match(await page.textContent('#csv-early-stop-text'), /not improved for 10 epochs/);
+      await page.uncheck('#csv-early-stop');
+      await page.fill('#csv-epochs', '25');
       await page.click('#train-csv');
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
       assert.ok(report.test.anomalies < 5 && report.test.normal < 20, JSON.stringify(report.test));
+      assert.equal(report.epochs, 25);
+      assert.match(await page.textContent('#csv-status'), /^Trained \(25 epochs, best \d+;/);
+      await page.check('#csv-early-stop');
       assert.match(await page.textContent('#csv-status'),
         new RegExp(`from only ${report.test.anomalies} anomalous and ${report.test.normal} normal test rows: too few to trust`));
     });
