@@ -36,7 +36,7 @@ using namespace ca3;
 namespace {
 
 const char* kUsage = R"(usage:
-  ca3 train --data FILE --label-column COL (--normal V[,V...] | --anomaly V[,V...]) --out MODEL
+  ca3 train --data FILE [--label-column COL (--normal V[,V...] | --anomaly V[,V...])] --out MODEL
             [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
             [--contamination F] [--image-size N] [--channels 1|3]
