@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -146,6 +148,103 @@ TEST(Detector, SlicedFitMatchesOneCallAndCancels) {
             "a fit cannot change the detector's kind");
 }
 
+// gradient x input of the score's log-odds against central finite differences of it. The networks
+// are piecewise linear (ReLU kinks): a difference across a kink is off, so 1 in 10 may differ.
+void expect_attribution_matches_differences(Detector& d, const Tensor& rows) {
+  const int64_t n = rows.dim(0), features = rows.dim(1);
+  const Tensor attribution = d.explain(rows);
+  ASSERT_EQ(attribution.shape(), rows.shape());
+  auto log_odds = [](double p) { return std::log(p / (1 - p)); };
+  const float h = 1e-3f;
+  int checked = 0, differing = 0;
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t f = 0; f < features; ++f) {
+      const float x = rows.data()[r * features + f];
+      if (std::abs(x) < 0.2f) continue;  // gradient x input is tiny there; compare where it matters
+      Tensor one({1, features});
+      std::memcpy(one.mutable_data(), rows.data() + r * features, size_t(features) * sizeof(float));
+      one.mutable_data()[f] = x + h;
+      const double up = log_odds(d.score_inputs(one)[0]);
+      one.mutable_data()[f] = x - h;
+      const double down = log_odds(d.score_inputs(one)[0]);
+      const double numeric = (up - down) / (2 * h) * x;
+      const double off = std::abs(attribution.data()[r * features + f] - numeric);
+      if (off > 2e-3 + 0.05 * std::abs(numeric)) {
+        ++differing;
+        std::fprintf(stderr, "row %lld feature %lld: attribution %.5f, finite difference %.5f\n", (long long)r,
+                     (long long)f, attribution.data()[r * features + f], numeric);
+      }
+      ++checked;
+    }
+  EXPECT_GT(checked, 10);
+  EXPECT_LE(differing * 10, checked);
+}
+
+// explain_rows: per row its line, score and flag, and the columns that move its score most -- the
+// cell as written, the typical training value and explain()'s attribution summed over the
+// column's inputs (a categorical column's one-hot inputs add up).
+TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
+  // Breast Cancer with a categorical column: "site" north / south, "east" on every 7th malignant row.
+  std::string text = "Id,Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,"
+                     "Normal.nucleoli,Mitoses,Class,site\n";
+  const CsvTable& bc = breast_cancer();
+  for (size_t r = 0, malignant = 0; r < bc.row_count(); ++r) {
+    for (size_t c = 0; c < bc.column_count(); ++c) text += std::string(bc.cell(r, c)) + ",";
+    const bool bad = bc.cell(r, bc.column_count() - 1) == "malignant";
+    text += bad && malignant++ % 7 == 0 ? "east\n" : (r % 2 ? "north\n" : "south\n");
+  }
+  const CsvTable table = parse_csv(text);
+  Detector d(quick_tabular("e2e", 6));
+  d.fit_table(table, breast_cancer_labels());
+  const std::vector<float> scores = d.score_table(table);
+  const int64_t worst = std::max_element(scores.begin(), scores.end()) - scores.begin();
+  const int64_t best = std::min_element(scores.begin(), scores.end()) - scores.begin();
+
+  const std::vector<RowExplanation> why = d.explain_rows(table, {worst, best}, 4);
+  ASSERT_EQ(why.size(), 2u);
+  EXPECT_EQ(why[0].row, worst);
+  EXPECT_EQ(why[0].line, worst + 2);  // after the header, one line a row
+  EXPECT_NEAR(why[0].score, scores[size_t(worst)], 1e-6);
+  EXPECT_TRUE(why[0].flagged);
+  EXPECT_FALSE(why[1].flagged);
+  const Tensor inputs = d.prepare_table(table);
+  const Tensor attribution = d.explain(inputs);
+  const std::vector<std::string> features = d.preprocessing()->feature_names();
+  for (const RowExplanation& e : why) {
+    ASSERT_EQ(e.columns.size(), 4u);
+    for (size_t k = 0; k + 1 < e.columns.size(); ++k)
+      EXPECT_GE(std::abs(e.columns[k].contribution), std::abs(e.columns[k + 1].contribution));
+    for (const ColumnContribution& c : e.columns) {
+      EXPECT_EQ(c.value, std::string(trim(table.cell(size_t(e.row), size_t(table.column_index(c.column))))));
+      // The contribution is the sum of the attribution over the column's inputs.
+      double sum = 0;
+      for (size_t f = 0; f < features.size(); ++f)
+        if (features[f] == c.column || features[f].rfind(c.column + "=", 0) == 0)
+          sum += attribution.data()[e.row * inputs.dim(1) + int64_t(f)];
+      EXPECT_NEAR(c.contribution, sum, 1e-4 + 1e-3 * std::abs(sum)) << c.column;
+      for (const ColumnTransform& t : d.preprocessing()->columns())
+        if (t.name == c.column && t.kind == ColumnTransform::Kind::categorical) EXPECT_EQ(c.typical, t.fill_category);
+    }
+  }
+  // Summed over every column, gradient x input approximates how far the log-odds lie above those
+  // of a typical row: far above for the most anomalous row, below for the most normal one.
+  const std::vector<RowExplanation> whole = d.explain_rows(table, {worst, best}, 100);
+  ASSERT_EQ(whole[0].columns.size(), 10u);  // 9 measurements + site (Id and Class are not features)
+  double total_worst = 0, total_best = 0;
+  for (const ColumnContribution& c : whole[0].columns) total_worst += c.contribution;
+  for (const ColumnContribution& c : whole[1].columns) total_best += c.contribution;
+  std::printf("summed contributions: most anomalous row %+.3f, most normal row %+.3f\n", total_worst, total_best);
+  EXPECT_GT(total_worst, 1.0);
+  EXPECT_LT(total_best, 0.0);
+  EXPECT_NE(why[0].columns[0].value, why[0].columns[0].typical);
+  std::printf("row %lld (score %.4f):", (long long)why[0].row, why[0].score);
+  for (const ColumnContribution& c : why[0].columns)
+    std::printf(" %s=%s (typical %s) %+.3f;", c.column.c_str(), c.value.c_str(), c.typical.c_str(), c.contribution);
+  std::printf("\n");
+  EXPECT_EQ(error_of([&] { d.explain_rows(table, {int64_t(table.row_count())}); }),
+            "row 699 is not in the table (699 rows)");
+}
+
 // The views behind "why is this flagged": reconstruction (its error is the reconstruction score),
 // the alarm's input stack (shape and layer channels), and gradient x input checked against
 // central finite differences of the score.
@@ -176,26 +275,22 @@ TEST(Detector, ReconstructionActivationsAndExplanation) {
   EXPECT_EQ(stack.stack.dim(0), 4);
   EXPECT_EQ(stack.stack.dim(2), 96);
 
-  const Tensor attribution = d.explain(rows);
-  ASSERT_EQ(attribution.shape(), rows.shape());
-  const float h = 1e-2f;
-  int checked = 0;
+  expect_attribution_matches_differences(d, rows);
+}
+
+// Without labels the score combines the alarm, the reconstruction error and how far out a row lies
+// in its columns: the attribution explains that score (its log-odds), not the alarm alone.
+TEST(Detector, ExplanationOfTheCombinedOneClassScore) {
+  Detector d(quick_tabular("e2e", 3));
+  TabularOptions one_class;  // no label column: every row normal, synthetic anomalies
+  d.fit_table(breast_cancer(), one_class);
+  ASSERT_TRUE(d.model().combined_score());
+  const Tensor all = d.prepare_table(breast_cancer());
+  const int64_t features = all.dim(1);
+  Tensor rows({4, features});
   for (int64_t r = 0; r < 4; ++r)
-    for (int64_t f = 0; f < features; ++f) {
-      const float x = rows.data()[r * features + f];
-      if (std::abs(x) < 0.2f) continue;  // gradient x input is tiny there; compare where it matters
-      Tensor one({1, features});
-      std::memcpy(one.mutable_data(), rows.data() + r * features, size_t(features) * sizeof(float));
-      one.mutable_data()[f] = x + h;
-      const double up = d.score_inputs(one)[0];
-      one.mutable_data()[f] = x - h;
-      const double down = d.score_inputs(one)[0];
-      const double numeric = (up - down) / (2 * h) * x;
-      EXPECT_NEAR(attribution.data()[r * features + f], numeric, 2e-3 + 0.05 * std::abs(numeric))
-          << "row " << r << " feature " << f;
-      ++checked;
-    }
-  EXPECT_GT(checked, 10);
+    for (int64_t f = 0; f < features; ++f) rows.mutable_data()[r * features + f] = all.data()[(r * 89 + 5) * features + f];
+  expect_attribution_matches_differences(d, rows);
 }
 
 TEST(ModelFile, RoundTripScoresIdentically) {

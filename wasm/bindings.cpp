@@ -252,6 +252,17 @@ class WasmDetector {
   val explain(const val& data) {
     return guarded([&] { return to_js(detector_.explain(data_inputs(data))); });
   }
+  // RowExplanation[] (wire.h) of the given 0-based rows of a table.
+  val explainRows(const val& data, const val& rows, int top) {
+    return guarded([&] {
+      const std::vector<double> picked = emscripten::vecFromJSArray<double>(rows);
+      Json out = Json::array();
+      for (const ca3::RowExplanation& e :
+           detector_.explain_rows(table_of(data), std::vector<int64_t>(picked.begin(), picked.end()), size_t(std::max(top, 1))))
+        out.push_back(ca3::wire::to_json(e));
+      return to_js(out);
+    });
+  }
 
   // ---- streaming: CSV bytes pushed as they arrive, scores of whole batches back ----
   val streamPush(const val& bytes) {
@@ -394,6 +405,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("reconstruct", &WasmDetector::reconstruct)
       .function("activations", &WasmDetector::activations)
       .function("explain", &WasmDetector::explain)
+      .function("explainRows", &WasmDetector::explainRows)
       .function("streamPush", &WasmDetector::streamPush)
       .function("streamEnd", &WasmDetector::streamEnd)
       .function("streamReset", &WasmDetector::streamReset)

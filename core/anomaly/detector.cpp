@@ -221,6 +221,58 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   return d;
 }
 
+namespace {
+std::string format_number(double value, char decimal) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  std::string out = text;
+  if (decimal != '.')
+    for (char& c : out)
+      if (c == '.') c = decimal;
+  return out;
+}
+}  // namespace
+
+std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top) {
+  const Tensor all = prepare_table(table);
+  const int64_t width = all.dim(1);
+  Tensor chosen({int64_t(rows.size()), width});
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CA3_CHECK(rows[i] >= 0 && rows[i] < int64_t(table.row_count()), "row ", rows[i], " is not in the table (",
+              table.row_count(), " rows)");
+    std::memcpy(chosen.mutable_data() + int64_t(i) * width, all.data() + rows[i] * width, size_t(width) * sizeof(float));
+  }
+  if (rows.empty()) return {};
+  const std::vector<float> scores = score_inputs(chosen);
+  const Tensor attribution = explain(chosen);
+  std::vector<RowExplanation> out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    RowExplanation e;
+    e.row = rows[i];
+    e.line = table.row_line(size_t(rows[i]));
+    e.score = scores[i];
+    e.flagged = scores[i] >= threshold_;
+    int64_t offset = 0;
+    for (const ColumnTransform& t : prep_->columns()) {
+      const int64_t inputs = t.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(t.categories.size());
+      ColumnContribution c;
+      c.column = t.name;
+      for (int64_t k = 0; k < inputs; ++k) c.contribution += attribution.data()[int64_t(i) * width + offset + k];
+      offset += inputs;
+      const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
+      c.missing = is_missing_cell(cell);
+      c.value = c.missing ? "" : std::string(trim(cell));
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? format_number(t.fill, table.numbers.decimal) : t.fill_category;
+      e.columns.push_back(std::move(c));
+    }
+    std::stable_sort(e.columns.begin(), e.columns.end(),
+                     [](const ColumnContribution& a, const ColumnContribution& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
+    if (e.columns.size() > top) e.columns.resize(top);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold) {
   CA3_CHECK(scores.size() == table.row_count(), scores.size(), " scores for ", table.row_count(), " rows");
   const bool taken = table.find_column("score") >= 0 || table.find_column("flag") >= 0;

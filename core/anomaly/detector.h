@@ -35,6 +35,25 @@
 
 namespace ca3 {
 
+// One column's part in a row's score: explain()'s gradient x input of the score's log-odds, summed
+// over the column's model inputs (one for a numeric column, its one-hot categories otherwise).
+// A value at the column's training median (numeric) contributes ~0, so a contribution says how
+// much the row's value, compared with that typical value, moves the log-odds: > 0 raises it.
+struct ColumnContribution {
+  std::string column;
+  std::string value;    // the cell as written in the file ("" when missing)
+  bool missing = false;  // the cell was missing: the model saw the typical value
+  std::string typical;  // the training median (in the file's number format) or most frequent category
+  float contribution = 0;
+};
+struct RowExplanation {
+  int64_t row = 0;   // 0-based index in the table
+  int64_t line = 0;  // 1-based line in the file
+  float score = 0;
+  bool flagged = false;  // score >= the detector's threshold
+  std::vector<ColumnContribution> columns;  // largest |contribution| first
+};
+
 class Detector {
  public:
   explicit Detector(Preset preset);
@@ -70,6 +89,9 @@ class Detector {
   Tensor reconstruct(const Tensor& inputs);
   E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
   Tensor explain(const Tensor& inputs);
+  // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
+  // indices (0-based, of `table`); each row's `top` columns of largest |contribution|.
+  std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3);
   // ROC-AUC, average precision, the confusion matrix at `threshold` (default: threshold()) and,
   // with `with_roc`, the ROC curve.
   Metrics evaluate(const std::vector<float>& scores, const std::vector<int>& labels,

@@ -419,14 +419,42 @@ E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch
 
 Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
   const bool reconstruction = config_.variant == Variant::reconstruction_only;
+  const bool combined = !reconstruction && combined_score();
+  const float* r = score_reference_.data();
+  const bool with_rarity = combined && r[0] > 1.5f;
   std::vector<float> values = inference(
       inputs, batch_size,
       [&](const Tensor& batch) {
         Var x(batch, true);
-        const ModelForward f = run(x, false, reconstruction);
+        const ModelForward f = run(x, false, reconstruction || combined);
+        const int64_t n = batch.dim(0);
+        Var s;
+        if (reconstruction) {
+          s = mse_per_sample(f.reconstruction, x);
+        } else if (!combined) {
+          s = f.logits;
+        } else {  // the terms of score(), before its sigmoid
+          auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
+          s = add(standardised(reshape(f.logits, {n}), r[1], r[2]),
+                  standardised(log(add_scalar(mse_per_sample(f.reconstruction, x), 1e-12f)), r[3], r[4]));
+          if (with_rarity) {
+            // marginal_rarity: log of the mean square over the weighted (0/1) columns.
+            const int64_t d = batch.numel() / n;
+            Tensor weights({n, d});
+            double counted = 0;
+            const bool per_column = rarity_columns_.numel() == d;
+            for (int64_t j = 0; j < d; ++j) counted += per_column ? rarity_columns_.at(j) : 1.f;
+            for (int64_t i = 0; i < n; ++i)
+              for (int64_t j = 0; j < d; ++j) weights.mutable_data()[i * d + j] = per_column ? rarity_columns_.at(j) : 1.f;
+            const Var weighted = mul(reshape(x, {n, d}), Var(weights));
+            const Var squares = scale(mse_per_sample(weighted, Var(Tensor({n, d}))), float(double(d) / std::max(counted, 1.0)));
+            s = add(s, standardised(log(add_scalar(squares, 1e-12f)), r[5], r[6]));
+          }
+          s = scale(s, with_rarity ? 1.f / 3.f : 0.5f);  // score() averages the terms
+        }
         // The score of each sample depends on that sample only (eval mode), so the gradient of the
         // batch's summed score holds each sample's own gradient.
-        sum(reconstruction ? mse_per_sample(f.reconstruction, x) : sigmoid(f.logits)).backward();
+        sum(s).backward();
         std::vector<float> attribution = x.grad().to_vector();
         for (size_t i = 0; i < attribution.size(); ++i) attribution[i] *= batch.data()[i];
         zero_grad();

@@ -140,6 +140,14 @@ Json table_description(const CsvTable& table, const std::vector<ColumnDecision>&
 
 Json to_json(const Error& e) { return {{"code", to_string(e.code())}, {"message", e.what()}}; }
 
+Json to_json(const RowExplanation& e) {
+  Json columns = Json::array();
+  for (const ColumnContribution& c : e.columns)
+    columns.push_back({{"column", c.column}, {"value", c.value}, {"missing", c.missing}, {"typical", c.typical},
+                       {"contribution", c.contribution}});
+  return {{"row", e.row}, {"line", e.line}, {"score", e.score}, {"flagged", e.flagged}, {"columns", columns}};
+}
+
 Json detector_info(const Detector& d) {
   Json j;
   j["kind"] = d.kind() == ModelKind::image ? "image" : "tabular";

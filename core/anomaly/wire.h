@@ -21,6 +21,8 @@
 //                    suggestedLabelColumn, columns: ColumnSummary[]}
 //   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
 //   ErrorInfo       {code, message}
+//   RowExplanation  {row, line, score, flagged, columns: ColumnContribution[]}
+//   ColumnContribution {column, value, missing, typical, contribution}
 //
 // Numbers that are "not available" (a ROC-AUC without both classes) are null.
 #pragma once
@@ -45,6 +47,7 @@ Json to_json(const Metrics& metrics);
 Json to_json(const EpochRecord& record);
 Json to_json(const FitReport& report);
 Json to_json(const Error& error);
+Json to_json(const RowExplanation& explanation);
 Json detector_info(const Detector& detector);
 // TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows,
 // columns: ColumnDecision[] {name, role, reason, missing, placeholders}, notes}

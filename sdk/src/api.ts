@@ -16,7 +16,7 @@ import { PRESETS } from './presets.js';
 import type { ImageDataLike, ImageInputs, ImageSize } from './images.js';
 import type {
   CsvSummary, DetectorInfo, ErrorCode, ErrorInfo, FitReport, Metrics, Preset, PresetChanges, PresetName, TableOptions,
-  TensorData, TrainProgress,
+  RowExplanation, TensorData, TrainProgress,
 } from './wire.js';
 
 export type { Build } from './protocol.js';
@@ -481,6 +481,13 @@ export class Detector {
   /** Attribution of the score to each input value (gradient × input), shaped like the inputs. */
   async explain(data: Dataset | Float32Array): Promise<TensorData> {
     return (await this.call('explain', [this.modelData(data)])) as TensorData;
+  }
+
+  /** Why rows of a table score as they do: for each given row (0-based index), its line, score,
+   *  flag and the `top` columns that move its score most, with the cell, the column's typical
+   *  value and the contribution (gradient × input of the score's log-odds, per column). */
+  async explainRows(data: TableData, rows: ArrayLike<number>, top = 3): Promise<RowExplanation[]> {
+    return (await this.call('explainRows', [{ csv: data.csv }, Array.from(rows), top])) as RowExplanation[];
   }
 
   async setThreshold(threshold: number): Promise<void> {

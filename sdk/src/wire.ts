@@ -18,6 +18,34 @@ export interface ErrorInfo {
   message: string;
 }
 
+/** One column's part in a row's score (Detector.explainRows): gradient × input of the score's
+ *  log-odds, summed over the column's model inputs. A value at the column's training median
+ *  contributes ~0; > 0 raises the score. */
+export interface ColumnContribution {
+  column: string;
+  /** The cell as written in the file ('' when missing). */
+  value: string;
+  /** The cell was missing: the model saw the typical value. */
+  missing: boolean;
+  /** The training median (in the file's number format) or the most frequent category. */
+  typical: string;
+  /** In log-odds of the score. */
+  contribution: number;
+}
+
+/** Why a table row scores as it does. */
+export interface RowExplanation {
+  /** 0-based row of the table. */
+  row: number;
+  /** 1-based line of the file the row starts on. */
+  line: number;
+  score: number;
+  /** score ≥ the detector's threshold. */
+  flagged: boolean;
+  /** Largest |contribution| first. */
+  columns: ColumnContribution[];
+}
+
 /** Sent after every training step and at every epoch end. */
 export interface TrainProgress {
   stage: 'e2e' | 'target' | 'alarm';

@@ -97,6 +97,27 @@ describe('SDK in Node', () => {
     const attribution = await detector.explain(tableFromCsv(breastCancer));
     assert.deepEqual(attribution.shape, [699, 9]);
     assert.ok(attribution.values.some((v) => v !== 0));
+    // The "why" of the most anomalous row: its line, score and flag, and the columns that move
+    // its score most with the cell as written and the column's typical value (the training median).
+    const worst = scores.indexOf(Math.max(...scores));
+    const [why] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 3);
+    const lines = breastCancer.trim().split('\n');
+    const cells = (line) => line.split(',').map((c) => c.replaceAll('"', ''));
+    const header = cells(lines[0]);
+    assert.equal(why.line, worst + 2);
+    assert.ok(Math.abs(why.score - scores[worst]) < 1e-6);
+    assert.equal(why.flagged, true);
+    assert.equal(why.columns.length, 3);
+    for (const c of why.columns) {
+      assert.equal(c.value, cells(lines[worst + 1])[header.indexOf(c.column)]);
+      assert.ok(Number.isFinite(Number(c.typical)), c.typical);
+    }
+    assert.ok(Math.abs(why.columns[0].contribution) >= Math.abs(why.columns[2].contribution));
+    // Over all 9 columns the contributions approximate the log-odds above a typical row's.
+    const [all] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 100);
+    assert.equal(all.columns.length, 9);
+    const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
+    assert.ok(sum > 1, `the flagged row's columns raise its log-odds (${sum})`);
     const rec = await detector.reconstruct(tableFromCsv(breastCancer));
     assert.deepEqual(rec.shape, [699, 9]);
     assert.equal(rec.inputs.length, 699 * 9);

@@ -120,7 +120,7 @@ test('the checker itself catches an undeclared key and a missing member', () => 
   assert.throws(() => expectShape({ truePositives: 1, falsePositives: 0, trueNegatives: 0 }, 'Confusion'), /requires 'falseNegatives'/);
 });
 
-test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve, CsvSummary', async () => {
+test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve, CsvSummary, RowExplanation', async () => {
   const csv = readFileSync(join(repo, 'data/BreastCancer.csv'), 'utf8');
   expectShape(await runtime.describeCsv(csv), 'CsvSummary');
   const detector = await createDetector({ preset: 'tabular' });
@@ -135,6 +135,13 @@ test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve
   const metrics = await detector.evaluate(tableFromCsv(csv));
   assert.ok(metrics.roc);
   expectShape(metrics, 'Metrics');
+  const why = await detector.explainRows(tableFromCsv(csv), [0, 23], 4);
+  assert.equal(why.length, 2);
+  for (const row of why) {
+    expectShape(row, 'RowExplanation');
+    assert.equal(row.columns.length, 4);
+    for (const c of row.columns) expectShape(c, 'ColumnContribution');
+  }
   await detector.dispose();
 });
 

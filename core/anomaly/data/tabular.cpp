@@ -13,14 +13,14 @@
 
 namespace ca3 {
 
-namespace {
-
 std::string_view trim(std::string_view s) {
   size_t a = 0, b = s.size();
   while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
   while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
   return s.substr(a, b - a);
 }
+
+namespace {
 
 std::string lower(std::string_view view) {
   std::string s(view);

@@ -113,6 +113,8 @@ class TabularPreprocessor {
 // empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, . (spreadsheets and databases write these).
 inline constexpr const char* kMissingMarkers[] = {"", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", "."};
 bool is_missing_cell(std::string_view cell);
+// `cell` without surrounding white space (ASCII).
+std::string_view trim(std::string_view cell);
 // What a user picks a label column from: per column its name, whether it is numeric (every
 // non-missing cell a number), the missing-cell count, the number of distinct values and the
 // `max_values` most frequent values with their counts (most frequent first).
