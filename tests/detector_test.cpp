@@ -208,26 +208,44 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
   EXPECT_TRUE(why[0].flagged);
   EXPECT_FALSE(why[1].flagged);
   const Tensor inputs = d.prepare_table(table);
-  const Tensor attribution = d.explain(inputs);
+  const Tensor gradient = d.model().score_gradient(inputs);
   const std::vector<std::string> features = d.preprocessing()->feature_names();
+  // The typical row's model inputs: each column at its training median / most frequent category.
+  std::string typical_csv;
+  for (const ColumnTransform& t : d.preprocessing()->columns()) typical_csv += t.name + ",";
+  typical_csv.back() = '\n';
+  for (const ColumnTransform& t : d.preprocessing()->columns())
+    typical_csv += (t.kind == ColumnTransform::Kind::numeric ? std::to_string(t.fill) : t.fill_category) + ",";
+  typical_csv.back() = '\n';
+  const Tensor typical = d.prepare_table(parse_csv(typical_csv));
   for (const RowExplanation& e : why) {
     ASSERT_EQ(e.columns.size(), 4u);
     for (size_t k = 0; k + 1 < e.columns.size(); ++k)
       EXPECT_GE(std::abs(e.columns[k].contribution), std::abs(e.columns[k + 1].contribution));
     for (const ColumnContribution& c : e.columns) {
       EXPECT_EQ(c.value, std::string(trim(table.cell(size_t(e.row), size_t(table.column_index(c.column))))));
-      // The contribution is the sum of the attribution over the column's inputs.
+      // gradient x (input - typical input), summed over the column's inputs.
       double sum = 0;
       for (size_t f = 0; f < features.size(); ++f)
         if (features[f] == c.column || features[f].rfind(c.column + "=", 0) == 0)
-          sum += attribution.data()[e.row * inputs.dim(1) + int64_t(f)];
+          sum += gradient.data()[e.row * inputs.dim(1) + int64_t(f)] *
+                 (inputs.data()[e.row * inputs.dim(1) + int64_t(f)] - typical.data()[f]);
       EXPECT_NEAR(c.contribution, sum, 1e-4 + 1e-3 * std::abs(sum)) << c.column;
       for (const ColumnTransform& t : d.preprocessing()->columns())
         if (t.name == c.column && t.kind == ColumnTransform::Kind::categorical) EXPECT_EQ(c.typical, t.fill_category);
     }
   }
-  // Summed over every column, gradient x input approximates how far the log-odds lie above those
-  // of a typical row: far above for the most anomalous row, below for the most normal one.
+  // A value equal to the typical one contributes nothing (the one-hot "site" as much as a number).
+  int typical_values = 0;
+  for (const RowExplanation& e : d.explain_rows(table, {0, 1, 2, 3, 4, 5, 6, 7}, 100))
+    for (const ColumnContribution& c : e.columns)
+      if (c.value == c.typical) {
+        EXPECT_EQ(c.contribution, 0.f) << c.column;
+        ++typical_values;
+      }
+  EXPECT_GT(typical_values, 10);
+  // Summed over every column, the contributions approximate how far the log-odds lie from those
+  // of the typical row: far above for the most anomalous row, below for the most normal one.
   const std::vector<RowExplanation> whole = d.explain_rows(table, {worst, best}, 100);
   ASSERT_EQ(whole[0].columns.size(), 10u);  // 9 measurements + site (Id and Class are not features)
   double total_worst = 0, total_best = 0;

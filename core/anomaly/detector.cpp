@@ -244,7 +244,13 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
   }
   if (rows.empty()) return {};
   const std::vector<float> scores = score_inputs(chosen);
-  const Tensor attribution = explain(chosen);
+  const Tensor gradient = model().score_gradient(chosen);
+  // The typical row: every cell missing, so each column takes its training median or most
+  // frequent category -- what a contribution compares the row's value with.
+  CsvTable typical_table;
+  for (const ColumnTransform& t : prep_->columns()) typical_table.header.push_back(t.name);
+  typical_table.add_row(std::vector<std::string_view>(typical_table.header.size(), ""), 2);
+  const Tensor typical = prep_->transform(typical_table);
   std::vector<RowExplanation> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     RowExplanation e;
@@ -257,7 +263,10 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
       const int64_t inputs = t.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(t.categories.size());
       ColumnContribution c;
       c.column = t.name;
-      for (int64_t k = 0; k < inputs; ++k) c.contribution += attribution.data()[int64_t(i) * width + offset + k];
+      for (int64_t k = 0; k < inputs; ++k) {
+        const int64_t at = int64_t(i) * width + offset + k;
+        c.contribution += gradient.data()[at] * (chosen.data()[at] - typical.data()[offset + k]);
+      }
       offset += inputs;
       const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
       c.missing = is_missing_cell(cell);

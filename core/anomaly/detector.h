@@ -35,10 +35,12 @@
 
 namespace ca3 {
 
-// One column's part in a row's score: explain()'s gradient x input of the score's log-odds, summed
-// over the column's model inputs (one for a numeric column, its one-hot categories otherwise).
-// A value at the column's training median (numeric) contributes ~0, so a contribution says how
-// much the row's value, compared with that typical value, moves the log-odds: > 0 raises it.
+// One column's part in a row's score, compared with a typical row (every column at its training
+// median or most frequent category): the gradient of the score's log-odds (at the row) times the
+// difference of the row's model inputs from the typical row's, summed over the column's inputs
+// (one for a numeric column, its one-hot categories otherwise). A value equal to the typical one
+// contributes 0; > 0 raises the score. Over all columns the contributions approximate how far the
+// row's log-odds lie from the typical row's (first-order, exact for a linear score).
 struct ColumnContribution {
   std::string column;
   std::string value;    // the cell as written in the file ("" when missing)

@@ -417,7 +417,7 @@ E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch
   return out;
 }
 
-Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
+Tensor E2EConvA3::score_gradient(const Tensor& inputs, int64_t batch_size) {
   const bool reconstruction = config_.variant == Variant::reconstruction_only;
   const bool combined = !reconstruction && combined_score();
   const float* r = score_reference_.data();
@@ -455,13 +455,19 @@ Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
         // The score of each sample depends on that sample only (eval mode), so the gradient of the
         // batch's summed score holds each sample's own gradient.
         sum(s).backward();
-        std::vector<float> attribution = x.grad().to_vector();
-        for (size_t i = 0; i < attribution.size(); ++i) attribution[i] *= batch.data()[i];
+        std::vector<float> gradient = x.grad().to_vector();
         zero_grad();
-        return attribution;
+        return gradient;
       },
       true);
   return tensor_from(std::move(values), inputs.shape());
+}
+
+Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
+  Tensor attribution = score_gradient(inputs, batch_size);
+  float* a = attribution.mutable_data();
+  for (int64_t i = 0; i < attribution.numel(); ++i) a[i] *= inputs.data()[i];
+  return attribution;
 }
 
 namespace {

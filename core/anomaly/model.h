@@ -206,11 +206,12 @@ class E2EConvA3 : public Module {
     std::vector<int64_t> layer_channels;
   };
   AlarmInput alarm_input(const Tensor& inputs, int64_t batch_size = 64);
-  // attribution of the score to each input element, gradient x input: d s / d input x input, where
-  // s is the score's log-odds (the alarm's logit, or the combined score's standardised sum; it
-  // does not saturate for samples scored ~1) and, for the reconstruction-only variant, the
-  // reconstruction error itself. An input of 0 (a table column's median, a black pixel)
-  // contributes nothing. Same shape as `inputs`.
+  // the gradient of s with respect to each input element, where s is the score's log-odds (the
+  // alarm's logit, or the combined score's standardised average: it does not saturate for samples
+  // scored ~1) and, for the reconstruction-only variant, the reconstruction error itself;
+  Tensor score_gradient(const Tensor& inputs, int64_t batch_size = 64);
+  // attribution of the score to each input element: gradient x input (score_gradient x inputs).
+  // An input of 0 (a black pixel) contributes nothing. Same shape as `inputs`.
   Tensor explain(const Tensor& inputs, int64_t batch_size = 64);
 
   // Train/eval mode per network: a frozen target runs in eval mode (batch-norm statistics fixed).

@@ -452,6 +452,14 @@ export class Detector {
     return (await this.call('evaluate', [modelData, threshold])) as Metrics;
   }
 
+  /** The same for scores already computed (score()) against 0/1 labels: what a page uses when
+   *  the threshold moves, without scoring the samples again. */
+  async evaluateScores(scores: Float32Array, labels: ArrayLike<number>, threshold?: number): Promise<Metrics> {
+    if (scores.length !== labels.length)
+      throw new CA3Error('bad_input', `${scores.length} scores but ${labels.length} labels: give one label per score`);
+    return (await this.call('evaluate', [{ scores, labels: Int32Array.from(labels) }, threshold])) as Metrics;
+  }
+
   /** The 0/1 labels of a table under the label settings the model was trained with. */
   async labels(data: TableData): Promise<Int32Array> {
     return (await this.call('labels', [{ csv: data.csv }])) as Int32Array;

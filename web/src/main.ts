@@ -4,7 +4,11 @@ import {
   Chart, BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
-import { type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type Runtime, PRESETS, getRuntime, imageSet, tableFromCsv } from 'ca3-sdk';
+import {
+  type ColumnSummary, type CsvSummary, type Detector, type FitReport, type RowExplanation, type Runtime, type TableData, PRESETS,
+  getRuntime, imageSet, tableFromCsv,
+} from 'ca3-sdk';
+import { ScoreView } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -20,6 +24,7 @@ let trainingImages: { pixels: Float32Array; labels: Int32Array } | undefined;
 // Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
 let shown: { pixels: Float32Array; labels?: Int32Array; scores: Float32Array } | undefined;
 let trainCsv: Uint8Array | undefined;  // the file's bytes: the core decodes them (UTF-8, UTF-16, Windows-1252)
+let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
 
 // ---- messages ---------------------------------------------------------------------------------------
@@ -84,25 +89,9 @@ const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasEleme
   },
 });
 
-const rocChart = new Chart<'scatter', { x: number; y: number }[]>($<HTMLCanvasElement>('roc-chart'), {
-  type: 'scatter',
-  data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
-    { label: 'threshold', data: [], pointRadius: 6, backgroundColor: '#c0392b' }] },
-  options: {
-    animation: false,
-    maintainAspectRatio: false,
-    scales: { x: { min: 0, max: 1, title: { display: true, text: 'false positive rate' } },
-      y: { min: 0, max: 1, title: { display: true, text: 'true positive rate' } } },
-  },
-});
-
-const histogramChart = new Chart<'bar', number[], string>($<HTMLCanvasElement>('histogram-chart'), {
-  type: 'bar',
-  data: { labels: [], datasets: [{ label: 'normal', data: [], backgroundColor: '#3b6ea5aa' },
-    { label: 'anomaly', data: [], backgroundColor: '#c0392baa' }] },
-  options: { animation: false, maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'score' } },
-    y: { title: { display: true, text: 'images' } } } },
-});
+// The threshold, ROC and histogram views: of the image model's shown images, of the table model's rows.
+const imageView = new ScoreView('', () => renderGrid());
+const tableView = new ScoreView('table-', () => renderTableRows());
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
 function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
@@ -247,20 +236,15 @@ async function trainImages() {
 // ---- images: scoring and the views -----------------------------------------------------------------------
 async function showImages(pixels: Float32Array, labels?: Int32Array) {
   if (!imageDetector) throw new Error('train or load an image model first');
-  const scores = await imageDetector.score(imageSet(pixels));
+  const detector = imageDetector;
+  const scores = await detector.score(imageSet(pixels));
   shown = { pixels, labels, scores };
-  const threshold = imageDetector.threshold;
-  const slider = $<HTMLInputElement>('threshold');
-  slider.disabled = !labels;
-  slider.value = String(threshold);
-  showModelThreshold();
-  renderGrid();
-  if (labels) {
-    const metrics = await imageDetector.evaluate({ ...imageSet(pixels, labels), scores });
-    renderRocAndHistogram(metrics);
-    await updateThreshold(threshold);
-    await renderStacks();
-  }
+  await imageView.show({
+    detector, scores, labels, unit: 'images', what: labels ? 'held-out images' : 'dropped images',
+    evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels, threshold) : undefined,
+  });
+  if (labels) await renderStacks();
+  else $('stacks').replaceChildren();
   await inspect(order()[0]);
 }
 
@@ -271,7 +255,8 @@ function order() {
 function renderGrid() {
   const grid = $('image-grid');
   grid.replaceChildren();
-  const threshold = Number($<HTMLInputElement>('threshold').value);
+  if (!shown) return;
+  const threshold = imageView.threshold;
   for (const i of order().slice(0, 120)) {
     const button = document.createElement('button');
     button.className = 'cell' + (shown!.scores[i] >= threshold ? ' flagged' : '');
@@ -285,48 +270,6 @@ function renderGrid() {
     button.addEventListener('click', guard(() => inspect(i)));
     grid.append(button);
   }
-}
-
-// The ROC curve and the confusion counts come from the core (detector.evaluate), as in the report.
-function renderRocAndHistogram(metrics: Metrics) {
-  const { scores, labels } = shown as { scores: Float32Array; labels: Int32Array };
-  const roc = metrics.roc!;
-  rocChart.data.datasets[0].data = roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
-  rocChart.data.datasets[0].label = `ROC (AUC ${metrics.rocAuc?.toFixed(4)}, held-out images)`;
-  rocChart.update();
-  const bins = 20;
-  const normal = new Array(bins).fill(0), anomaly = new Array(bins).fill(0);
-  scores.forEach((s, i) => ((labels[i] ? anomaly : normal)[Math.min(bins - 1, Math.floor(s * bins))] += 1));
-  histogramChart.data.labels = Array.from({ length: bins }, (_v, b) => (b / bins).toFixed(2));
-  histogramChart.data.datasets[0].data = normal;
-  histogramChart.data.datasets[1].data = anomaly;
-  histogramChart.update();
-}
-
-// The slider explores; the model (its flags, its saved file) keeps its threshold until the user
-// applies the slider's value.
-function showModelThreshold() {
-  const model = imageDetector?.threshold;
-  const chosen = Number($<HTMLInputElement>('threshold').value);
-  $('model-threshold').textContent = model === undefined ? '' : `the model flags from ${model.toFixed(3)}`;
-  $<HTMLButtonElement>('apply-threshold').disabled = model === undefined || Math.abs(chosen - model) < 5e-4;
-}
-
-// The confusion counts at the slider's threshold, from the core; the latest request wins.
-let thresholdRequest = 0;
-async function updateThreshold(threshold: number) {
-  $('threshold-value').textContent = threshold.toFixed(3);
-  if (!shown?.labels || !imageDetector) return;
-  const request = ++thresholdRequest;
-  const m = await imageDetector.evaluate({ ...imageSet(shown.pixels, shown.labels), scores: shown.scores }, threshold);
-  if (request !== thresholdRequest) return;
-  const c = m.confusion;
-  $('confusion').textContent = `flagged ${c.truePositives + c.falsePositives}: true positives ${c.truePositives}, ` +
-    `false positives ${c.falsePositives}, true negatives ${c.trueNegatives}, false negatives ${c.falseNegatives} · ` +
-    `TPR ${m.truePositiveRate.toFixed(3)} · FPR ${m.falsePositiveRate.toFixed(3)}`;
-  rocChart.data.datasets[1].data = [{ x: m.falsePositiveRate, y: m.truePositiveRate }];
-  rocChart.update();
-  renderGrid();
 }
 
 async function inspect(i: number) {
@@ -404,6 +347,7 @@ async function loadCsv() {
   const bytes = await readCsvFile(file);
   const described = await runtime.describeCsv(bytes);  // the core's CSV parser: errors name the line
   trainCsv = bytes;
+  trainCsvName = file.name;
   columns = described.columns;
   $('csv-info').textContent = `${file.name}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
     readAs(described);
@@ -539,9 +483,16 @@ async function trainTable() {
     $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
       (figure ? `Test${figure.slice(4, -2)}. ` : '') +
       settingText(report) + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
+    $<HTMLButtonElement>('download-table-model').disabled = false;
+    // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
+    // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
+    await showTableResults(trainCsvName, trainCsv, report.setting === 'one_class' || report.setting === 'contaminated'
+      ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
+      : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
+    scoredCsvSource = trainCsv;
+    $<HTMLButtonElement>('download-csv').disabled = false;
     $('csv-status').dataset.testAuc = String(report.test.rocAuc);
     $('csv-status').dataset.report = JSON.stringify(report);
-    $<HTMLButtonElement>('download-table-model').disabled = false;
   } catch (e) {
     await detector.dispose();
     restoreFigures();
@@ -565,7 +516,7 @@ async function scoreCsv() {
   delete info.dataset.rows;
   const text = await readCsvFile(file);
   info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
-  const scores = await tableDetector.score(tableFromCsv(text)).catch((e) => {
+  const scores = await showTableResults(file.name, text, `${file.name}, scored by the table model.`).catch((e) => {
     info.textContent = '';
     throw e;
   });
@@ -583,6 +534,7 @@ async function scoreCsv() {
 // A new table model: the last scores were another model's, so the download goes until re-scored.
 function forgetScoredCsv() {
   scoredCsvSource = undefined;
+  hideTableResults();
   $<HTMLButtonElement>('download-csv').disabled = true;
   $('csv-score-info').textContent = '';
 }
@@ -597,6 +549,106 @@ function download(data: string | Uint8Array, name: string, type: string) {
   a.href = url, a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ---- tables: the rows of a file, and why they are flagged -------------------------------------------------
+// The table model's scores of one file's rows, with the explanations of the rows on show.
+let tableShown: { name: string; data: TableData; scores: Float32Array; labels?: Int32Array; why: Map<number, RowExplanation> } | undefined;
+let tableSort: { key: 'line' | 'score'; descending: boolean } = { key: 'score', descending: true };
+const TABLE_ROWS = 30;  // rows listed per view (the download has them all)
+
+// Scores every row of `bytes` with the table model and shows the threshold, histogram (and with
+// the model's label column in the file, the ROC) and the listed rows with their "why".
+async function showTableResults(name: string, bytes: Uint8Array, note: string) {
+  const detector = tableDetector!;
+  const data = tableFromCsv(bytes);
+  const scores = await detector.score(data);
+  const labelColumn = String((await detector.info()).preprocessing?.labelColumn ?? '');
+  let labels: Int32Array | undefined;
+  let labelNote = 'The model was trained without labels: counts only, no ROC.';
+  if (labelColumn) {
+    try {
+      labels = await detector.labels(data);
+      labelNote = `Its ${labelColumn} column gives the true labels: the ROC and the counts below compare the flags with them.`;
+    } catch (e) {
+      labelNote = `No ROC: the labels could not be read (${(e as Error).message}).`;
+    }
+  }
+  tableShown = { name, data, scores, labels, why: new Map() };
+  $('table-results').hidden = false;
+  $('table-results-title').textContent = `Rows of ${name} and why they are flagged`;
+  $('table-results-note').textContent = `${note} ${labelNote}`;
+  $('table-rows-label').hidden = !labels;
+  await tableView.show({
+    detector, scores, labels, unit: 'rows', what: `all rows of ${name}`,
+    evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels!, threshold) : undefined,
+  });
+  return scores;
+}
+
+function hideTableResults() {
+  tableShown = undefined;
+  tableView.clear();
+  $('table-results').hidden = true;
+}
+
+// The rows of the chosen view (most anomalous, around the threshold, most normal), sorted as
+// asked; their explanations are fetched once per row.
+let tableRowsRequest = 0;
+async function renderTableRows() {
+  if (!tableShown || !tableDetector) return;
+  const t = tableShown;
+  const request = ++tableRowsRequest;
+  const byScore = [...t.scores.keys()].sort((a, b) => t.scores[b] - t.scores[a]);
+  const view = $<HTMLSelectElement>('table-rows-view').value;
+  let picked: number[];
+  if (view === 'bottom') picked = byScore.slice(-TABLE_ROWS).reverse();
+  else if (view === 'border') {
+    const threshold = tableView.threshold;
+    let at = byScore.findIndex((i) => t.scores[i] < threshold);
+    if (at < 0) at = byScore.length;
+    const from = Math.max(0, Math.min(at - TABLE_ROWS / 2, byScore.length - TABLE_ROWS));
+    picked = byScore.slice(from, from + TABLE_ROWS);
+  } else picked = byScore.slice(0, TABLE_ROWS);
+  const missing = picked.filter((i) => !t.why.has(i));
+  if (missing.length) for (const e of await tableDetector.explainRows(t.data, missing, 3)) t.why.set(e.row, e);
+  if (request !== tableRowsRequest || t !== tableShown) return;
+  const key = tableSort.key, sign = tableSort.descending ? -1 : 1;
+  picked.sort((a, b) => sign * (key === 'score' ? t.scores[a] - t.scores[b] : a - b));
+  const threshold = tableView.threshold;
+  const body = $('table-rows').querySelector('tbody')!;
+  body.replaceChildren();
+  for (const i of picked) {
+    const e = t.why.get(i)!;
+    const row = body.insertRow();
+    const flagged = t.scores[i] >= threshold;
+    row.className = flagged ? 'flagged' : '';
+    row.dataset.row = String(i);
+    row.insertCell().textContent = String(e.line);
+    row.insertCell().textContent = t.scores[i].toFixed(4);
+    row.insertCell().textContent = flagged ? 'yes' : 'no';
+    const label = row.insertCell();
+    label.hidden = !t.labels;
+    if (t.labels) label.textContent = t.labels[i] ? 'anomaly' : 'normal';
+    const why = row.insertCell();
+    why.className = 'why';
+    for (const c of e.columns) {
+      const part = document.createElement('span');
+      const value = c.missing ? 'missing (taken as typical)' : c.value;
+      part.textContent = `${c.column} = ${value} (typical ${c.typical}) `;
+      const amount = document.createElement('b');
+      amount.className = c.contribution >= 0 ? 'up' : 'down';
+      amount.textContent = `${c.contribution >= 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)}`;
+      part.append(amount);
+      part.dataset.column = c.column;
+      part.dataset.contribution = String(c.contribution);
+      why.append(part);
+    }
+  }
+  for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {
+    const sorted = b.dataset.key === tableSort.key;
+    b.closest('th')!.setAttribute('aria-sort', sorted ? (tableSort.descending ? 'descending' : 'ascending') : 'none');
+  }
 }
 
 // ---- model files --------------------------------------------------------------------------------------------
@@ -652,20 +704,19 @@ $('anomaly-files').addEventListener('change', guard(ownImages));
 $('train-images').addEventListener('click', guard(trainImages));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
-$('threshold').addEventListener('input', () => {
-  showModelThreshold();
-  void updateThreshold(Number($<HTMLInputElement>('threshold').value)).catch(showError);
-});
-$('apply-threshold').addEventListener('click', guard(async () => {
-  await imageDetector?.setThreshold(Number($<HTMLInputElement>('threshold').value));
-  showModelThreshold();
-}));
 $('csv-file').addEventListener('change', guard(loadCsv));
 $('label-column').addEventListener('change', () => {
   fillNormalValues();
   renderSchema();
 });
 $('train-csv').addEventListener('click', guard(trainTable));
+$('table-rows-view').addEventListener('change', guard(renderTableRows));
+for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort'))
+  b.addEventListener('click', guard(async () => {
+    const key = b.dataset.key as 'line' | 'score';
+    tableSort = { key, descending: tableSort.key === key ? !tableSort.descending : key === 'score' };
+    await renderTableRows();
+  }));
 $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));
 $('download-csv').addEventListener('click', guard(async () => {

@@ -87,7 +87,7 @@ for (const isolation of [true, false]) {
       // The kept model still answers: a threshold change re-scores nothing but updates the counts.
       await page.fill('#threshold', '0.5');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /flagged \d+/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
     });
 
     test('a non-image file shows an error and the page keeps working', async () => {
@@ -100,7 +100,7 @@ for (const isolation of [true, false]) {
       assert.match(modelThreshold, /^the model flags from 0\.\d{3}$/);
       await page.fill('#threshold', '0.9');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /flagged \d+/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
       // The slider explores; the model's own threshold (and its saved file's) changes only when asked.
       assert.equal(await page.textContent('#model-threshold'), modelThreshold);
       assert.equal(await page.isDisabled('#apply-threshold'), false);
@@ -126,9 +126,41 @@ for (const isolation of [true, false]) {
       const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
       assert.ok(auc >= 0.95, await page.textContent('#csv-status'));
       assert.match(await page.textContent('#csv-status'), /Test ROC-AUC 0\.\d{4} on \d{2} anomalous and \d{2} normal test rows\./);
+      // Trained: the rows of the file it learned from are listed with their "why".
+      await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
+      assert.match(await page.textContent('#table-results-note'), /training rows included: these counts are optimistic/);
       await page.setInputFiles('#csv-score-file', csv);
       await page.waitForFunction(() => !document.getElementById('download-csv').disabled);
       assert.match(await page.textContent('#csv-score-info'), /699 rows scored, \d+ flagged/);
+      // The table's "why": ROC against the file's Class column, counts at the threshold, and the
+      // most anomalous rows with the columns behind their scores.
+      await page.waitForFunction(() => /scored by the table model/.test(document.getElementById('table-results-note').textContent));
+      assert.match(await page.textContent('#table-results-note'), /Its Class column gives the true labels/);
+      assert.ok(Number(await page.getAttribute('#table-roc-chart', 'data-auc')) >= 0.95);
+      assert.match(await page.textContent('#table-confusion'), /^\d+ of 699 rows flagged \(\d+\.\d%\) at 0\.\d{3}: true positives \d+/);
+      const listed = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => ({
+        cells: [...tr.cells].map((c) => c.textContent),
+        why: [...tr.querySelectorAll('.why span')].map((s) => ({ column: s.dataset.column, contribution: Number(s.dataset.contribution), text: s.textContent })),
+      })));
+      assert.equal(listed.length, 30);
+      const bcLines = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.replaceAll('"', '')));
+      const top = listed[0];
+      assert.equal(top.cells[2], 'yes');
+      assert.equal(top.cells[3], bcLines[Number(top.cells[0]) - 1].at(-1) === 'malignant' ? 'anomaly' : 'normal');
+      assert.equal(top.why.length, 3);
+      for (const w of top.why) {  // the row's own cell, as the file has it
+        const value = bcLines[Number(top.cells[0]) - 1][bcLines[0].indexOf(w.column)];
+        assert.ok(w.text.startsWith(`${w.column} = ${value} (typical `), `${w.text} vs ${value}`);
+      }
+      // Most anomalous rows of Breast Cancer are malignant; sorted by line on request.
+      assert.ok(listed.filter((r) => r.cells[3] === 'anomaly').length >= 27, JSON.stringify(listed.map((r) => r.cells[3])));
+      await page.click('#table-rows button.sort[data-key=line]');
+      await page.waitForFunction(() => document.querySelector('#table-rows th[aria-sort=ascending] button[data-key=line]'));
+      const lineOrder = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => Number(tr.cells[0].textContent)));
+      assert.deepEqual(lineOrder, [...lineOrder].sort((a, b) => a - b));
+      await page.selectOption('#table-rows-view', 'bottom');
+      await page.waitForFunction(() => [...document.querySelectorAll('#table-rows tbody tr')].every((tr) => tr.cells[2].textContent === 'no'));
+      await page.selectOption('#table-rows-view', 'top');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       const path = join(output, `${mode}-scored.csv`);
       await download.saveAs(path);
@@ -158,6 +190,11 @@ for (const isolation of [true, false]) {
       const status = await page.textContent('#csv-status');
       assert.match(status, /No labels: every row taken as normal/);
       assert.doesNotMatch(status, /Test ROC-AUC/);
+      // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
+      await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
+      assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
+      assert.match(await page.textContent('#table-confusion'), /^\d+ of 225 rows flagged/);
+      assert.equal(await page.isVisible('#table-roc-box'), false);
       // Score the whole file (Class kept: an extra column) and check the flags against the truth.
       await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
       await page.waitForFunction(() => !document.getElementById('download-csv').disabled);

@@ -1,0 +1,146 @@
+// The threshold, ROC curve and score histogram of one model's scores on one set of samples: the
+// image model's held-out or dropped images, or the table model's rows of a file. Elements are
+// found by id with a prefix ('' for images, 'table-' for tables):
+//   {p}threshold (range), {p}threshold-value, {p}apply-threshold, {p}model-threshold, {p}confusion,
+//   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels).
+// The slider only explores: the model's own threshold (its flags, the saved file) changes with
+// "Flag from this threshold". The ROC curve and confusion counts come from the core (evaluate).
+import { Chart } from 'chart.js';
+import type { Detector, Metrics } from 'ca3-sdk';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const BINS = 20;
+
+export interface Scored {
+  detector: Detector;
+  scores: Float32Array;
+  labels?: Int32Array;
+  /** What the scores are of, for the chart titles ("held-out images", "rows of data.csv"). */
+  what: string;
+  unit: 'images' | 'rows';
+  /** The core's metrics at a threshold (with labels only). */
+  evaluate?: (threshold: number) => Promise<Metrics>;
+}
+
+export class ScoreView {
+  private scored?: Scored;
+  private request = 0;
+  private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
+  private readonly histogram: Chart<'bar', number[], string>;
+
+  /** `onChange` runs after the slider moved or the model's threshold changed (redraw flags). */
+  constructor(private readonly prefix: string, private readonly onChange: () => void) {
+    this.roc = new Chart(this.el<HTMLCanvasElement>('roc-chart'), {
+      type: 'scatter',
+      data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
+        { label: 'threshold', data: [], pointRadius: 6, backgroundColor: '#c0392b' }] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { x: { min: 0, max: 1, title: { display: true, text: 'false positive rate' } },
+          y: { min: 0, max: 1, title: { display: true, text: 'true positive rate' } } },
+      },
+    });
+    this.histogram = new Chart(this.el<HTMLCanvasElement>('histogram-chart'), {
+      type: 'bar',
+      data: { labels: [], datasets: [{ label: 'normal', data: [], backgroundColor: '#3b6ea5aa' },
+        { label: 'anomaly', data: [], backgroundColor: '#c0392baa' }] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: { legend: { labels: { filter: (item, data) => !data.datasets[item.datasetIndex!].hidden } } },
+        scales: { x: { stacked: true, title: { display: true, text: 'score' } }, y: { stacked: true, title: { display: true, text: 'count' } } },
+      },
+    });
+    this.el('threshold').addEventListener('input', () => {
+      this.showModelThreshold();
+      void this.update().catch((e) => this.el('confusion').textContent = String((e as Error).message ?? e));
+    });
+    this.el('apply-threshold').addEventListener('click', () => {
+      if (!this.scored) return;
+      void this.scored.detector.setThreshold(this.threshold).then(() => {
+        this.showModelThreshold();
+        this.onChange();
+      });
+    });
+  }
+
+  /** The slider's threshold (what the flags on screen use). */
+  get threshold() {
+    return Number(this.el<HTMLInputElement>('threshold').value);
+  }
+
+  async show(scored: Scored) {
+    this.scored = scored;
+    const slider = this.el<HTMLInputElement>('threshold');
+    slider.disabled = false;
+    slider.value = String(scored.detector.threshold);
+    const { scores, labels, unit } = scored;
+    const normal = new Array(BINS).fill(0), anomaly = new Array(BINS).fill(0);
+    scores.forEach((s, i) => ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
+    this.histogram.data.labels = Array.from({ length: BINS }, (_v, b) => (b / BINS).toFixed(2));
+    this.histogram.data.datasets[0].data = normal;
+    this.histogram.data.datasets[0].label = labels ? `normal ${unit}` : `${unit} (no labels)`;
+    this.histogram.data.datasets[1].data = labels ? anomaly : [];
+    this.histogram.data.datasets[1].hidden = !labels;
+    this.histogram.options.scales!.y!.title = { display: true, text: unit };
+    this.histogram.update();
+    this.el('roc-box').hidden = !labels;
+    if (labels && scored.evaluate) {
+      const metrics = await scored.evaluate(scored.detector.threshold);
+      const roc = metrics.roc!;
+      this.roc.data.datasets[0].data = roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
+      this.roc.data.datasets[0].label = `ROC (AUC ${metrics.rocAuc?.toFixed(4) ?? '–'}, ${scored.what})`;
+      this.el('roc-chart').dataset.auc = String(metrics.rocAuc);
+      this.roc.update();
+    }
+    this.showModelThreshold();
+    await this.update();
+  }
+
+  clear() {
+    this.scored = undefined;
+    this.el<HTMLInputElement>('threshold').disabled = true;
+    this.el('threshold-value').textContent = '–';
+    this.el('confusion').textContent = '';
+    this.el('model-threshold').textContent = '';
+    this.el<HTMLButtonElement>('apply-threshold').disabled = true;
+  }
+
+  showModelThreshold() {
+    const model = this.scored?.detector.threshold;
+    this.el('model-threshold').textContent = model === undefined ? '' : `the model flags from ${model.toFixed(3)}`;
+    this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || Math.abs(this.threshold - model) < 5e-4;
+  }
+
+  // The counts at the slider's threshold (with labels: the core's confusion counts); the latest
+  // request wins.
+  private async update() {
+    const threshold = this.threshold;
+    this.el('threshold-value').textContent = threshold.toFixed(3);
+    const scored = this.scored;
+    if (!scored) return;
+    const request = ++this.request;
+    let flagged = 0;
+    for (const s of scored.scores) flagged += s >= threshold ? 1 : 0;
+    const total = scored.scores.length;
+    let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
+      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${threshold.toFixed(3)}`;
+    if (scored.labels && scored.evaluate) {
+      const m = await scored.evaluate(threshold);
+      if (request !== this.request) return;
+      const c = m.confusion;
+      text += `: true positives ${c.truePositives}, false positives ${c.falsePositives}, true negatives ${c.trueNegatives}, ` +
+        `false negatives ${c.falseNegatives} · TPR ${m.truePositiveRate.toFixed(3)} · FPR ${m.falsePositiveRate.toFixed(3)}`;
+      this.roc.data.datasets[1].data = [{ x: m.falsePositiveRate, y: m.truePositiveRate }];
+      this.roc.update();
+    }
+    this.el('confusion').textContent = text;
+    this.el('confusion').dataset.flagged = String(flagged);
+    this.onChange();
+  }
+
+  private el<T extends HTMLElement = HTMLElement>(id: string) {
+    return $<T>(this.prefix + id);
+  }
+}
