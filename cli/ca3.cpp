@@ -41,7 +41,7 @@ const char* kUsage = R"(usage:
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
-  ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N]
+  ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
   ca3 info  MODEL
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json]
@@ -55,7 +55,9 @@ else 32x32 (--image-size). `score --data -` reads a CSV from standard input and 
 goes (--out - for standard output): constant memory, any size. Without --label-column (tables) or --labels (a folder: every image in it)
 every row or image is taken as normal ("one-class") and the alarm learns from synthetic
 anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
-worst-reconstructed share sits out each epoch). Presets: models/presets/NAME.json.
+worst-reconstructed share sits out each epoch). `score --why N` (a CSV file) adds a "why" column
+to each flagged row: the N columns that move its score most, as column=value (typical value)
+and the contribution in log-odds (+ raises the score). Presets: models/presets/NAME.json.
 )";
 
 struct UsageError : Error {
@@ -85,7 +87,7 @@ Args parse_args(int argc, char** argv) {
   static const std::vector<std::string> known = {"data", "label-column", "normal", "anomaly", "out", "preset",
                                                  "epochs", "gamma", "variant", "batch-size", "patience", "seed",
                                                  "id-column", "labels", "limit", "report", "model", "threads",
-                                                 "contamination", "image-size", "channels", "onnx", "preprocessing"};
+                                                 "contamination", "image-size", "channels", "onnx", "preprocessing", "why"};
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -367,7 +369,20 @@ struct Scored {
   std::vector<float> scores;
   std::vector<int> labels;           // empty when the data has none
   std::vector<std::string> names;    // row numbers or file names
+  std::vector<std::string> why;      // with --why N: per flagged row its N strongest columns
 };
+
+// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12"
+std::string why_text(const RowExplanation& e) {
+  std::string out;
+  char amount[32];
+  for (const ColumnContribution& c : e.columns) {
+    std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
+    if (!out.empty()) out += "; ";
+    out += c.column + (c.missing ? " missing" : "=" + c.value) + " (typical " + c.typical + ") " + amount;
+  }
+  return out;
+}
 
 Scored score_data(Detector& detector, const Args& a, bool want_labels, const TabularOptions& given) {
   const std::string data = a.need("data");
@@ -378,6 +393,15 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     const CsvTable table = read_csv_file(data);
     s.scores = detector.score_table(table);
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
+    if (a.has("why")) {
+      const int64_t top = to_int(a.get("why"), "--why");
+      CA3_CHECK(top >= 1, "--why must be 1 or more (the columns to name per flagged row), got ", top);
+      std::vector<int64_t> flagged;
+      for (size_t i = 0; i < s.scores.size(); ++i)
+        if (s.scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
+      s.why.assign(s.scores.size(), "");
+      for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e);
+    }
     if (want_labels) {
       if (!given.label_column.empty()) {
         TabularOptions o = given;
@@ -389,6 +413,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     return s;
   }
   CA3_CHECK(detector.kind() == ModelKind::image, "this is a tabular model; '", data, "' holds images");
+  CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score; for images the page shows what raises the score pixel by pixel");
   Dataset images;
   if (kind == DataKind::idx) {
     TabularOptions o = given;
@@ -413,6 +438,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
 // they go (constant memory, whatever the size), to --out or, with --out -, to standard output.
 int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
+  CA3_CHECK(!a.has("why"), "--why needs a CSV file, not standard input (the rows are scored as they stream past)");
   const std::string out = a.need("out");
   std::ofstream file;
   if (out != "-") {
@@ -460,11 +486,13 @@ int command_score(const Args& a) {
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;
   csv << (detector.kind() == ModelKind::image && data_kind(a.get("data")) == DataKind::folder ? "file" : "row")
-      << ",score,flag\n";
+      << ",score,flag" << (s.why.empty() ? "" : ",why") << "\n";
   char number[32];
   for (size_t i = 0; i < s.scores.size(); ++i) {
     std::snprintf(number, sizeof number, "%.9g", double(s.scores[i]));
-    csv << csv_field(s.names[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0) << "\n";
+    csv << csv_field(s.names[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0);
+    if (!s.why.empty()) csv << "," << csv_field(s.why[i]);
+    csv << "\n";
   }
   std::ofstream f(out, std::ios::binary | std::ios::trunc);
   CA3_CHECK(f, "cannot write '", out, "'");

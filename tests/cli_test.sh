@@ -65,6 +65,30 @@ echo "ok   export: bc.onnx ($(wc -c <"$work/bc.onnx") bytes) + bc.preprocessing.
 [ "$(($(wc -l <"$work/fm.csv") - 1))" -eq 50 ] || fail "fm.csv rows"
 echo "ok   Fashion-MNIST IDX train + score"
 
+# --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
+"$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet
+python3 - "$work/why.csv" "$data/BreastCancer.csv" <<'PY' && echo "ok   score --why names the columns of every flagged row" || fail "score --why"
+import csv, re, sys
+scored = list(csv.DictReader(open(sys.argv[1])))
+source = list(csv.DictReader(open(sys.argv[2])))
+assert list(scored[0].keys()) == ["row", "score", "flag", "why"], scored[0].keys()
+flagged = [r for r in scored if r["flag"] == "1"]
+assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
+part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d)$")
+for r in flagged:
+    parts = r["why"].split("; ")
+    assert len(parts) == 3, r
+    amounts = []
+    for p in parts:
+        m = part.match(p)
+        assert m, p
+        if m["value"] is not None:
+            assert m["value"] == source[int(r["row"]) - 1][m["column"]], (p, source[int(r["row"]) - 1])
+        amounts.append(abs(float(m["amount"])))
+    assert amounts == sorted(amounts, reverse=True), r
+print(f"  {len(flagged)} flagged rows explained, e.g. row {flagged[0]['row']}: {flagged[0]['why']}")
+PY
+
 # --- command-line specific errors (the shared bad-input table is tests/cli_bad_inputs.py) ----
 mkdir -p "$work/images"
 printf 'not a png' >"$work/images/x.png"
@@ -79,6 +103,9 @@ expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Gl
 expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
 expect_error "this is a tabular model" score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
 expect_error "the folder '$work' has no image files" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work" --out "$work/s"
+expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/s" --why 0
+expect_error "--why names the columns behind a table row's score" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
+expect_error "--why needs a CSV file, not standard input" score --model "$work/bc.ca3" --data - --out "$work/s" --why 3
 
 "$ca3" frobnicate >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "unknown command 'frobnicate'" "$work/err" && echo "ok   usage error" || fail "unknown command"

@@ -5,8 +5,8 @@ import {
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 import {
-  type ColumnSummary, type CsvSummary, type Detector, type FitReport, type RowExplanation, type Runtime, type TableData, PRESETS,
-  getRuntime, imageSet, tableFromCsv,
+  type ColumnSummary, type CsvSummary, type Detector, type FitReport, type ImageSize, type RowExplanation, type Runtime, type TableData,
+  PRESETS, getRuntime, imageSet, imageSizeOf, tableFromCsv,
 } from 'ca3-sdk';
 import { ScoreView } from './score-view.js';
 
@@ -14,15 +14,19 @@ Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineCon
   PointElement, ScatterController, Tooltip);
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const IMAGE_SIZE = { width: 28, height: 28, channels: 1 };
-const PIXELS = 28 * 28;
+// The sample's (Fashion-MNIST) image size; own images take the size chosen before training.
+const SAMPLE_SIZE: ImageSize = { width: 28, height: 28, channels: 1 };
+const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const sampleLength = (size: ImageSize) => size.width * size.height * size.channels;
 
 let runtime: Runtime;
 let imageDetector: Detector | undefined;
 let tableDetector: Detector | undefined;
-let trainingImages: { pixels: Float32Array; labels: Int32Array } | undefined;
+// A set of images as model inputs [count, h, w, c] in [0, 1], with a name per image.
+interface Images { pixels: Float32Array; size: ImageSize; names: string[]; labels?: Int32Array }
+let trainingImages: (Images & { labels: Int32Array }) | undefined;
 // Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
-let shown: { pixels: Float32Array; labels?: Int32Array; scores: Float32Array } | undefined;
+let shown: (Images & { scores: Float32Array }) | undefined;
 let trainCsv: Uint8Array | undefined;  // the file's bytes: the core decodes them (UTF-8, UTF-16, Windows-1252)
 let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
@@ -63,10 +67,11 @@ async function loadSample() {
   const count = view.getUint32(4, true);
   const classes = bytes.subarray(16, 16 + count);
   const raw = bytes.subarray(16 + count);
-  const pixels = new Float32Array(count * PIXELS);
+  const pixels = new Float32Array(count * sampleLength(SAMPLE_SIZE));
   for (let i = 0; i < pixels.length; ++i) pixels[i] = raw[i] / 255;
   const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
-  return { pixels, labels, count };
+  const names = Array.from(classes, (c, i) => `sample ${i + 1} (${FASHION_CLASSES[c]})`);
+  return { pixels, labels, names, count };
 }
 
 // ---- charts ---------------------------------------------------------------------------------------------
@@ -119,6 +124,34 @@ function heatmap(values: ArrayLike<number>, width: number, height: number, diver
   return canvas;
 }
 
+// An image as it is: grey or colour, values in [0, 1], drawn `px` pixels wide.
+function picture(values: ArrayLike<number>, size: ImageSize, px: number) {
+  const canvas = document.createElement('canvas');
+  canvas.width = size.width, canvas.height = size.height;
+  canvas.style.width = `${px}px`;
+  canvas.style.height = `${Math.round((px * size.height) / size.width)}px`;
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(size.width, size.height);
+  const c = size.channels;
+  for (let i = 0; i < size.width * size.height; ++i) {
+    const at = (k: number) => 255 * Math.min(1, Math.max(0, values[i * c + Math.min(k, c - 1)]));
+    image.data.set([at(0), at(1), at(2), 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+// Per pixel, over the channels: the sum (attributions) or the mean (squared errors).
+function perPixel(values: ArrayLike<number>, size: ImageSize, reduce: 'sum' | 'mean') {
+  const out = new Float32Array(size.width * size.height);
+  for (let p = 0; p < out.length; ++p) {
+    let total = 0;
+    for (let k = 0; k < size.channels; ++k) total += values[p * size.channels + k];
+    out[p] = reduce === 'sum' ? total : total / size.channels;
+  }
+  return out;
+}
+
 function figure(canvas: HTMLCanvasElement, caption: string) {
   const f = document.createElement('figure');
   const c = document.createElement('figcaption');
@@ -130,30 +163,103 @@ function figure(canvas: HTMLCanvasElement, caption: string) {
 // ---- images: training ------------------------------------------------------------------------------------
 let imageAbort: AbortController | undefined;
 
-function setImageData(pixels: Float32Array, labels: Int32Array, description: string) {
-  trainingImages = { pixels, labels };
-  const anomalies = labels.reduce((a, b) => a + b, 0);
-  $('image-data-info').textContent = `${description}: ${labels.length} images, ${labels.length - anomalies} normal, ${anomalies} anomalies.`;
+function setImageData(images: Images & { labels: Int32Array }, description: string) {
+  trainingImages = images;
+  const anomalies = images.labels.reduce((a, b) => a + b, 0);
+  const { width, height, channels } = images.size;
+  $('image-data-info').textContent = `${description}: ${images.labels.length} images (${width}×${height} ` +
+    `${channels === 3 ? 'colour' : 'grey'}), ${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
+    (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).');
   $<HTMLButtonElement>('train-images').disabled = false;
+  $<HTMLButtonElement>('compare').disabled = false;
 }
 
 async function useSample() {
   const sample = await loadSample();
   const train = Math.floor(sample.count * 0.8);
-  setImageData(sample.pixels.slice(0, train * PIXELS), sample.labels.slice(0, train), 'Fashion-MNIST sample (training part)');
+  const n = sampleLength(SAMPLE_SIZE);
+  ownImageFiles = undefined;
+  setImageData({ pixels: sample.pixels.slice(0, train * n), size: SAMPLE_SIZE, names: sample.names.slice(0, train),
+    labels: sample.labels.slice(0, train) }, 'Fashion-MNIST sample, training part (its own size: 28×28 grey)');
   // The rest is held out for the views below (never seen in training).
-  heldOut = { pixels: sample.pixels.slice(train * PIXELS), labels: sample.labels.slice(train) };
+  heldOut = { pixels: sample.pixels.slice(train * n), size: SAMPLE_SIZE, names: sample.names.slice(train), labels: sample.labels.slice(train) };
 }
-let heldOut: { pixels: Float32Array; labels: Int32Array } | undefined;
+let heldOut: (Images & { labels: Int32Array }) | undefined;
 
-async function ownImages() {
-  const normal = $<HTMLInputElement>('normal-files').files;
-  const anomalous = $<HTMLInputElement>('anomaly-files').files;
-  if (!normal?.length) return;
-  const files = [...normal, ...(anomalous ?? [])];
-  const { inputs: pixels } = await runtime.imagesFromFiles(files, IMAGE_SIZE);
-  const labels = Int32Array.from(files, (_f, i) => (i < normal.length ? 0 : 1));
-  setImageData(pixels, labels, 'Your images (resized to 28×28 grey)');
+// The size own images are read at: chosen before training (the sample has its own).
+function chosenImageSize(): ImageSize {
+  const [side, channels] = $<HTMLSelectElement>('image-size').value.split('x').map(Number);
+  return { width: side, height: side, channels };
+}
+
+const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
+const isImageFile = (f: File) => f.type.startsWith('image/') || IMAGE_FILE.test(f.name);
+// A folder name that means "normal" (the others are anomalies unless the user picks otherwise).
+const NORMAL_FOLDER = /^(normal|good|ok|okay|pass|passed|clean|negative|neg|train|0)$/i;
+
+// Own images: a folder whose sub-folders name the labels, or the normal / anomalous drop zones.
+let ownImageFiles: { files: File[]; folders: string[] } | undefined;
+
+function folderOf(f: File) {
+  const parts = (f.webkitRelativePath || f.name).split('/');
+  return parts.length >= 3 ? parts[parts.length - 2] : '';
+}
+
+async function ownImages(source: 'drops' | 'folder') {
+  let files: File[];
+  if (source === 'folder') {
+    files = [...($<HTMLInputElement>('image-folder').files ?? [])];
+    if (!files.length) return;
+  } else {
+    const normal = [...($<HTMLInputElement>('normal-files').files ?? [])];
+    if (!normal.length) return;
+    files = [...normal, ...($<HTMLInputElement>('anomaly-files').files ?? [])];
+    normalDrop = new Set(normal);
+  }
+  const images = files.filter(isImageFile);
+  const skipped = files.filter((f) => !isImageFile(f));
+  if (!images.length) throw new Error(`none of the ${files.length} files is an image (PNG, JPEG, GIF, BMP, WebP)`);
+  const folders = source === 'folder' ? [...new Set(images.map(folderOf))].sort() : [];
+  ownImageFiles = { files: images, folders };
+  $('image-skipped').textContent = skipped.length
+    ? `${skipped.length} file${skipped.length > 1 ? 's' : ''} that ${skipped.length > 1 ? 'are' : 'is'} not an image left out: ` +
+      skipped.slice(0, 5).map((f) => f.name).join(', ') + (skipped.length > 5 ? ', …' : '') + '.'
+    : '';
+  // Which folder holds the normal images: one named like "normal" / "good", else the largest.
+  const select = $<HTMLSelectElement>('normal-folder');
+  select.replaceChildren();
+  $('folder-labels').hidden = folders.length === 0;
+  if (folders.length) {
+    const count = (name: string) => images.filter((f) => folderOf(f) === name).length;
+    for (const name of folders) select.append(new Option(`${name || '(the top folder)'} (${count(name)} images)`, name));
+    select.append(new Option('none: every image is normal (no labelled anomalies)', '\u0000all'));
+    const named = folders.find((name) => NORMAL_FOLDER.test(name));
+    select.value = folders.length === 1 ? '\u0000all' : named ?? [...folders].sort((x, y) => count(y) - count(x))[0];
+  }
+  await readOwnImages();
+}
+let normalDrop = new Set<File>();
+
+// Reads the chosen files at the chosen size, with labels from the folders or the drop zones.
+async function readOwnImages() {
+  if (!ownImageFiles) return;
+  const { files, folders } = ownImageFiles;
+  const size = chosenImageSize();
+  const normalFolder = $<HTMLSelectElement>('normal-folder').value;
+  const labels = Int32Array.from(files, (f) =>
+    folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
+  const started = performance.now();
+  $('image-data-info').textContent = `Reading ${files.length} images…`;
+  $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = true;  // until they are read
+  const { inputs: pixels } = await runtime.imagesFromFiles(files, size);
+  const names = files.map((f) => f.webkitRelativePath || f.name);
+  let description = 'Your images';
+  if (folders.length) {
+    const anomalous = folders.filter((f) => normalFolder !== '\u0000all' && f !== normalFolder);
+    description += normalFolder === '\u0000all' ? ' (every folder normal)'
+      : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
+  }
+  setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   heldOut = undefined;
 }
 
@@ -184,9 +290,11 @@ function clearFigures(status: HTMLElement) {
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
   const restoreFigures = clearFigures($('image-status'));
-  const detector = await runtime.createDetector({ preset: 'fashion-mnist-small' });
+  const images = trainingImages;
+  $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
+  const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size } });
   imageAbort = new AbortController();
-  $<HTMLButtonElement>('train-images').disabled = true;
+  $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = true;
   $<HTMLButtonElement>('cancel-images').disabled = false;
   const bar = $<HTMLProgressElement>('image-progress');
   bar.hidden = false;
@@ -194,8 +302,9 @@ async function trainImages() {
   lossChart.data.datasets.forEach((d) => (d.data = []));
   lossChart.update();
   const started = performance.now();
+  let report: FitReport;
   try {
-    const report: FitReport = await detector.fit(imageSet(trainingImages.pixels, trainingImages.labels), {
+    report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
       epochs: Number($<HTMLInputElement>('image-epochs').value),
       presetChanges: $<HTMLInputElement>('image-early-stop').checked ? undefined : { training: { patience: 0 } },
       gamma: Number($<HTMLInputElement>('gamma').value),
@@ -211,106 +320,182 @@ async function trainImages() {
         }
       },
     });
-    imageDetector?.dispose();
-    imageDetector = detector;
-    const seconds = (performance.now() - started) / 1000;
-    $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, Number($<HTMLInputElement>('image-epochs').value))}): ` +
-      testFigure(report, 'images') +
-      `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report).replaceAll('rows', 'images').replaceAll('row', 'image') +
-      (Number($<HTMLInputElement>('gamma').value) === 0 ? ' ' + GAMMA_ZERO : '');
-    $('image-status').dataset.testAuc = String(report.test.rocAuc);
-    $<HTMLButtonElement>('download-image-model').disabled = false;
-    if (heldOut) await showImages(heldOut.pixels, heldOut.labels);
   } catch (e) {
     await detector.dispose();
     restoreFigures();
-    if ((e as Error).name === 'AbortError') $('image-status').textContent = 'Cancelled: the previous model (if any) is kept.';
-    else throw e;
+    if ((e as Error).name === 'AbortError') {
+      $('image-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+      return;
+    }
+    throw e;
   } finally {
     bar.hidden = true;
-    $<HTMLButtonElement>('train-images').disabled = false;
+    $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = false;
     $<HTMLButtonElement>('cancel-images').disabled = true;
   }
+  // The new model is adopted: what follows cannot lose it.
+  imageDetector?.dispose();
+  imageDetector = detector;
+  const seconds = (performance.now() - started) / 1000;
+  $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, Number($<HTMLInputElement>('image-epochs').value))}): ` +
+    testFigure(report, 'images') +
+    `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report, 'image') +
+    (Number($<HTMLInputElement>('gamma').value) === 0 ? ' ' + GAMMA_ZERO : '');
+  $('image-status').dataset.testAuc = String(report.test.rocAuc);
+  $<HTMLButtonElement>('download-image-model').disabled = false;
+  addRun('e2e', images, Number($<HTMLInputElement>('gamma').value), report,
+    heldOut ? (await detector.evaluate(imageSet(heldOut.pixels, heldOut.labels, heldOut.size))).rocAuc : null, seconds);
+  if (heldOut) await showImages(heldOut, 'held-out sample images (not trained on)');
+  else await showImages(images, 'the images it learned from (scored: the flagged ones are the least like the rest' +
+    (report.labelledAnomalies ? '; training images included, so the figures are optimistic' : '') + ')');
 }
 
 // ---- images: scoring and the views -----------------------------------------------------------------------
-async function showImages(pixels: Float32Array, labels?: Int32Array) {
+async function showImages(images: Images, what: string) {
   if (!imageDetector) throw new Error('train or load an image model first');
   const detector = imageDetector;
-  const scores = await detector.score(imageSet(pixels));
-  shown = { pixels, labels, scores };
+  const scores = await detector.score(imageSet(images.pixels, undefined, images.size));
+  shown = { ...images, scores };
+  const labels = images.labels;
+  $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}. Click an image in the grid to inspect it.`;
+  $('image-grid-controls').hidden = false;
+  $<HTMLButtonElement>('download-image-scores').disabled = false;
   await imageView.show({
-    detector, scores, labels, unit: 'images', what: labels ? 'held-out images' : 'dropped images',
+    detector, scores, labels, unit: 'images', what,
     evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels, threshold) : undefined,
   });
-  if (labels) await renderStacks();
+  if (labels && labels.some((l) => l === 1) && labels.some((l) => l === 0)) await renderStacks();
   else $('stacks').replaceChildren();
   await inspect(order()[0]);
 }
 
+// A model without images to show (a new or uploaded model before any images are dropped).
+function clearImageViews(text: string) {
+  shown = undefined;
+  imageView.clear();
+  $('image-grid').replaceChildren();
+  $('image-grid-controls').hidden = true;
+  $<HTMLButtonElement>('download-image-scores').disabled = true;
+  $('inspect').replaceChildren();
+  $('stacks').replaceChildren();
+  $('why-what').textContent = text;
+}
+
+// Image indices, most anomalous first.
 function order() {
   return [...shown!.scores.keys()].sort((a, b) => shown!.scores[b] - shown!.scores[a]);
 }
 
+const GRID_CELLS = 120;
 function renderGrid() {
   const grid = $('image-grid');
   grid.replaceChildren();
   if (!shown) return;
+  const s = shown;
   const threshold = imageView.threshold;
-  for (const i of order().slice(0, 120)) {
+  const byScore = order();
+  const view = $<HTMLSelectElement>('grid-view').value;
+  let picked: number[];
+  if (view === 'bottom') picked = byScore.slice(-GRID_CELLS).reverse();
+  else if (view === 'border') {
+    let at = byScore.findIndex((i) => s.scores[i] < threshold);
+    if (at < 0) at = byScore.length;
+    const from = Math.max(0, Math.min(at - GRID_CELLS / 2, byScore.length - GRID_CELLS));
+    picked = byScore.slice(from, from + GRID_CELLS);
+  } else picked = byScore.slice(0, GRID_CELLS);
+  $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images` +
+    (s.labels ? ' (a red mark: labelled anomalous)' : '');
+  const n = sampleLength(s.size);
+  for (const i of picked) {
     const button = document.createElement('button');
-    button.className = 'cell' + (shown!.scores[i] >= threshold ? ' flagged' : '');
-    button.title = `score ${shown!.scores[i].toFixed(4)}${shown!.labels ? (shown!.labels[i] ? ' (anomaly)' : ' (normal)') : ''}`;
-    button.dataset.score = String(shown!.scores[i]);
+    const label = s.labels ? (s.labels[i] ? 'anomaly' : 'normal') : '';
+    button.className = 'cell' + (s.scores[i] >= threshold ? ' flagged' : '') + (label === 'anomaly' ? ' labelled-anomaly' : '');
+    button.title = `${s.names[i]}: score ${s.scores[i].toFixed(4)}${label ? ` (${label})` : ''}`;
+    button.dataset.score = String(s.scores[i]);
+    button.dataset.name = s.names[i];
     button.setAttribute('aria-label', button.title);
-    button.append(heatmap(shown!.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), 28, 28, false, 2));
+    button.append(picture(s.pixels.subarray(i * n, (i + 1) * n), s.size, 56));
     const caption = document.createElement('span');
-    caption.textContent = shown!.scores[i].toFixed(3);
-    button.append(caption);
+    caption.textContent = s.scores[i].toFixed(3);
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = s.names[i].split('/').pop()!;
+    button.append(caption, name);
     button.addEventListener('click', guard(() => inspect(i)));
     grid.append(button);
   }
 }
 
+// Every shown image's score as CSV: file, score, flag (at the model's threshold), label.
+function imageScoresCsv() {
+  const s = shown!;
+  const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  const threshold = imageDetector!.threshold;
+  const lines = [['file', 'score', 'flag', ...(s.labels ? ['label'] : [])].join(',')];
+  s.scores.forEach((score, i) =>
+    lines.push([quote(s.names[i]), score.toPrecision(7), score >= threshold ? '1' : '0', ...(s.labels ? [s.labels[i] ? 'anomaly' : 'normal'] : [])].join(',')));
+  return lines.join('\n') + '\n';
+}
+
 async function inspect(i: number) {
   if (!imageDetector || !shown) return;
-  const one = shown.pixels.slice(i * PIXELS, (i + 1) * PIXELS);
-  const [reconstruction, attribution] = await Promise.all([imageDetector.reconstruct(one), imageDetector.explain(one)]);
-  const error = reconstruction.values.map((v, k) => (v - one[k]) ** 2);
+  const s = shown;
+  const n = sampleLength(s.size);
+  const one = s.pixels.slice(i * n, (i + 1) * n);
+  const [reconstruction, attribution] = await Promise.all([imageDetector.reconstruct(imageSet(one, undefined, s.size)), imageDetector.explain(imageSet(one, undefined, s.size))]);
+  const error = perPixel(reconstruction.values.map((v, k) => (v - one[k]) ** 2), s.size, 'mean');
+  const px = Math.max(112, Math.min(192, s.size.width * 4));
   const box = $('inspect');
   box.replaceChildren(
-    figure(heatmap(one, 28, 28), `input (score ${shown.scores[i].toFixed(4)})`),
-    figure(heatmap(reconstruction.values, 28, 28), 'target network’s reconstruction'),
-    figure(heatmap(error, 28, 28), 'reconstruction error'),
-    figure(heatmap(attribution.values, 28, 28, true), 'attribution of the score (gradient × input)'),
+    figure(picture(one, s.size, px), `${s.names[i]} (score ${s.scores[i].toFixed(4)})`),
+    figure(picture(reconstruction.values, s.size, px), 'target network’s reconstruction'),
+    figure(heatmap(error, s.size.width, s.size.height, false, px / s.size.width), 'reconstruction error'),
+    figure(heatmap(perPixel(attribution.values, s.size, 'sum'), s.size.width, s.size.height, true, px / s.size.width),
+      'what raises (red) or lowers (blue) the score: gradient × input'),
   );
 }
 
-// The alarm network's input for the most typical normal and the most anomalous held-out image.
+const CHANNELS_SHOWN = 6;  // per encoder layer, the most varied
+// The alarm network's input for the most typical normal and the most anomalous shown image.
 async function renderStacks() {
   if (!imageDetector || !shown?.labels) return;
+  const s = shown;
   const idx = order();
-  const anomalous = idx.find((i) => shown!.labels![i] === 1)!;
-  const normal = [...idx].reverse().find((i) => shown!.labels![i] === 0)!;
+  const anomalous = idx.find((i) => s.labels![i] === 1)!;
+  const normal = [...idx].reverse().find((i) => s.labels![i] === 0)!;
+  const n = sampleLength(s.size);
   const box = $('stacks');
   box.replaceChildren();
   for (const [i, title] of [[normal, 'a normal image'], [anomalous, 'an anomaly']] as const) {
-    const stack = await imageDetector.activations(shown.pixels.slice(i * PIXELS, (i + 1) * PIXELS));
+    const stack = await imageDetector.activations(imageSet(s.pixels.slice(i * n, (i + 1) * n), undefined, s.size));
     const [, h, w, channels] = stack.shape;
     const column = document.createElement('div');
     column.className = 'stack';
     const heading = document.createElement('h3');
-    heading.textContent = `What the alarm sees for ${title} (score ${shown.scores[i].toFixed(3)})`;
-    column.append(heading, figure(heatmap(shown.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), 28, 28), 'input'));
+    heading.textContent = `What the alarm sees for ${title} (score ${s.scores[i].toFixed(3)})`;
+    column.append(heading, figure(picture(s.pixels.subarray(i * n, (i + 1) * n), s.size, 112), 'input'));
+    // Per encoder layer: the mean over its channels, then its most varied channels one by one
+    // (each channel is one learned feature detector; the mean alone looks like a blurred input).
     let first = 0;
     stack.layerChannels.forEach((c, layer) => {
+      const channel = (k: number) => Float32Array.from({ length: h * w }, (_v, p) => stack.values[p * channels + k]);
       const mean = new Float32Array(h * w);
-      for (let p = 0; p < h * w; ++p) {
-        let sum = 0;
-        for (let k = first; k < first + c; ++k) sum += stack.values[p * channels + k];
-        mean[p] = sum / c;
+      const spread: [number, number][] = [];
+      for (let k = first; k < first + c; ++k) {
+        const values = channel(k);
+        let sum = 0, squares = 0;
+        values.forEach((v, p) => ((mean[p] += v / c), (sum += v), (squares += v * v)));
+        spread.push([squares / values.length - (sum / values.length) ** 2, k]);
       }
-      column.append(figure(heatmap(mean, w, h, false, 8), `encoder layer ${layer + 1}: mean of ${c} channels, pooled to ${h}×${w}`));
+      const row = document.createElement('div');
+      row.className = 'channels';
+      row.append(figure(heatmap(mean, w, h, false, 112 / w), `encoder layer ${layer + 1}: mean of ${c} channels, pooled to ${h}×${w}`));
+      const grid = document.createElement('div');
+      grid.className = 'channel-grid';
+      for (const [, k] of spread.sort((a, b) => b[0] - a[0]).slice(0, CHANNELS_SHOWN))
+        grid.append(figure(heatmap(channel(k), w, h, false, 48 / w), `ch. ${k - first + 1}`));
+      row.append(grid);
+      column.append(row);
       first += c;
     });
     box.append(column);
@@ -318,10 +503,104 @@ async function renderStacks() {
 }
 
 async function scoreDroppedImages() {
-  const files = $<HTMLInputElement>('score-files').files;
-  if (!files?.length) return;
+  const files = [...($<HTMLInputElement>('score-files').files ?? [])];
+  if (!files.length) return;
   if (!imageDetector) throw new Error('train or load an image model first');
-  await showImages((await runtime.imagesFromFiles([...files], IMAGE_SIZE)).inputs);
+  const size = imageSizeOf(imageDetector.inputShape ?? []);
+  $('why-what').textContent = `Reading and scoring ${files.length} images…`;
+  const { inputs } = await runtime.imagesFromFiles(files, size);
+  await showImages({ pixels: inputs, size, names: files.map((f) => f.name) }, 'dropped images');
+}
+
+// ---- compare: the three variants on the same split; every run kept --------------------------------------------
+const VARIANTS = [
+  { variant: 'e2e', name: 'E2E-ConvA3', colour: '#c0392b' },
+  { variant: 'a3', name: 'A³ two-stage', colour: '#3b6ea5' },
+  { variant: 'reconstruction', name: 'reconstruction error', colour: '#7f8c8d' },
+] as const;
+type Variant = (typeof VARIANTS)[number]['variant'];
+const compareChart = new Chart<'scatter', { x: number; y: number }[]>($<HTMLCanvasElement>('compare-chart'), {
+  type: 'scatter',
+  data: { datasets: [] },
+  options: {
+    animation: false,
+    maintainAspectRatio: false,
+    scales: { x: { min: 0, max: 1, title: { display: true, text: 'false positive rate' } },
+      y: { min: 0, max: 1, title: { display: true, text: 'true positive rate' } } },
+  },
+});
+
+let runCount = 0;
+function addRun(variant: Variant, images: Images, gamma: number, report: FitReport, heldOutAuc: number | null, seconds: number) {
+  const table = $('runs');
+  table.hidden = false;
+  const row = table.querySelector('tbody')!.insertRow();
+  const name = VARIANTS.find((v) => v.variant === variant)!.name;
+  const { width, height, channels } = images.size;
+  for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
+    variant === 'reconstruction' ? '–' : String(gamma), String(report.epochs),
+    report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4),
+    heldOutAuc === null ? '–' : heldOutAuc.toFixed(4), seconds.toFixed(1)])
+    row.insertCell().textContent = text;
+  row.dataset.variant = variant;
+  if (heldOutAuc !== null) row.dataset.heldOutAuc = String(heldOutAuc);
+}
+
+async function compareVariants() {
+  if (!trainingImages) throw new Error('choose the sample or drop some images first');
+  const images = trainingImages;
+  if (!images.labels.includes(1))
+    throw new Error('comparing needs labelled anomalous images to measure the three by (the sample has them; or add an anomalous folder)');
+  const gamma = Number($<HTMLInputElement>('gamma').value);
+  const epochs = Number($<HTMLInputElement>('image-epochs').value);
+  imageAbort = new AbortController();
+  const signal = imageAbort.signal;
+  $<HTMLButtonElement>('compare').disabled = $<HTMLButtonElement>('train-images').disabled = true;
+  $<HTMLButtonElement>('cancel-images').disabled = false;
+  compareChart.data.datasets = [];
+  compareChart.update();
+  $('compare-box').hidden = !heldOut;
+  const status = $('compare-status');
+  delete status.dataset.done;
+  try {
+    for (const { variant, name, colour } of VARIANTS) {
+      const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size, model: { variant } } });
+      try {
+        const started = performance.now();
+        const report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
+          epochs,
+          gamma,
+          presetChanges: $<HTMLInputElement>('image-early-stop').checked ? undefined : { training: { patience: 0 } },
+          signal,
+          onProgress: (p) => (status.textContent = `${name}: ${p.stage === 'e2e' ? '' : `${p.stage} stage, `}epoch ${p.epoch} of at most ${p.epochs}`),
+        });
+        const seconds = (performance.now() - started) / 1000;
+        let heldOutAuc: number | null = null;
+        if (heldOut) {
+          const metrics = await detector.evaluate(imageSet(heldOut.pixels, heldOut.labels, heldOut.size));
+          const roc = metrics.roc!;
+          heldOutAuc = metrics.rocAuc;
+          compareChart.data.datasets.push({
+            label: `${name} (AUC ${metrics.rocAuc?.toFixed(4)})`, showLine: true, pointRadius: 0, borderColor: colour,
+            data: roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies })),
+          });
+          compareChart.update();
+        }
+        addRun(variant, images, gamma, report, heldOutAuc, seconds);
+      } finally {
+        await detector.dispose();
+      }
+    }
+    status.textContent = heldOut ? 'Done: the ROC curves on the same held-out images are above, every run below.'
+      : 'Done: the test ROC-AUC of each (on the same test split) is in the table below.';
+    status.dataset.done = 'true';
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') status.textContent = 'Cancelled.';
+    else throw e;
+  } finally {
+    $<HTMLButtonElement>('compare').disabled = $<HTMLButtonElement>('train-images').disabled = false;
+    $<HTMLButtonElement>('cancel-images').disabled = true;
+  }
 }
 
 // ---- tables -----------------------------------------------------------------------------------------------
@@ -431,14 +710,15 @@ function testFigure(report: FitReport, unit: string) {
   return `test ROC-AUC ${t.rocAuc.toFixed(4)} on ${counts}, `;
 }
 
-function settingText(report: FitReport) {
+function settingText(report: FitReport, unit: 'row' | 'image') {
+  const a = unit === 'image' ? 'an image' : 'a row';
   switch (report.setting) {
     case 'one_class':
-      return `No labels: every row taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
+      return `No labels: every ${unit} taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
         'synthetic anomalies an epoch. Without labelled anomalies there is no test ROC-AUC: the flags come from how ' +
-        'unlike the training rows a row is (the threshold flags 5% of normal validation rows).';
+        `unlike the training ${unit}s ${a} is (the threshold flags 5% of normal validation ${unit}s).`;
     case 'contaminated':
-      return 'No labels, some rows may be anomalies: the rows the model reconstructed worst sat out each epoch; ' +
+      return `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
         `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch. No test ROC-AUC without labelled anomalies.`;
     case 'few_labels':
       return `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones.`;
@@ -449,6 +729,8 @@ function settingText(report: FitReport) {
 
 async function trainTable() {
   if (!trainCsv) throw new Error('drop a CSV file first');
+  const source = trainCsv, sourceName = trainCsvName;  // another file may be dropped while this one trains
+  $('csv-status').textContent = `Starting to train on ${sourceName}…`;
   const labelColumn = $<HTMLSelectElement>('label-column').value;
   const normal = $<HTMLSelectElement>('normal-value').value;
   const restoreFigures = clearFigures($('csv-status'));
@@ -458,11 +740,12 @@ async function trainTable() {
   $<HTMLButtonElement>('cancel-csv').disabled = false;
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
+  let report: FitReport;
   try {
     const roles = chosenRoles();
-    const data = labelColumn ? tableFromCsv(trainCsv, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(trainCsv, { roles });
+    const data = labelColumn ? tableFromCsv(source, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(source, { roles });
     const contaminated = !labelColumn && $<HTMLInputElement>('contaminated').checked;
-    const report = await detector.fit(data, {
+    report = await detector.fit(data, {
       epochs: Number($<HTMLInputElement>('csv-epochs').value),
       presetChanges: {
         training: {
@@ -476,33 +759,37 @@ async function trainTable() {
         $('csv-status').textContent = progressText(p).replace('images/s', 'rows/s');
       },
     });
-    tableDetector?.dispose();
-    tableDetector = detector;
-    forgetScoredCsv();
-    const figure = testFigure(report, 'rows');
-    $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
-      (figure ? `Test${figure.slice(4, -2)}. ` : '') +
-      settingText(report) + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
-    $<HTMLButtonElement>('download-table-model').disabled = false;
-    // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
-    // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
-    await showTableResults(trainCsvName, trainCsv, report.setting === 'one_class' || report.setting === 'contaminated'
-      ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
-      : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
-    scoredCsvSource = trainCsv;
-    $<HTMLButtonElement>('download-csv').disabled = false;
-    $('csv-status').dataset.testAuc = String(report.test.rocAuc);
-    $('csv-status').dataset.report = JSON.stringify(report);
   } catch (e) {
     await detector.dispose();
     restoreFigures();
-    if ((e as Error).name === 'AbortError') $('csv-status').textContent = 'Cancelled: the previous model (if any) is kept.';
-    else throw e;
+    if ((e as Error).name === 'AbortError') {
+      $('csv-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+      return;
+    }
+    throw e;
   } finally {
     bar.hidden = true;
     $<HTMLButtonElement>('train-csv').disabled = false;
     $<HTMLButtonElement>('cancel-csv').disabled = true;
   }
+  // The new model is adopted: what follows cannot lose it.
+  tableDetector?.dispose();
+  tableDetector = detector;
+  forgetScoredCsv();
+  const figure = testFigure(report, 'rows');
+  $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
+    (figure ? `Test${figure.slice(4, -2)}. ` : '') +
+    settingText(report, 'row') + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
+  $<HTMLButtonElement>('download-table-model').disabled = false;
+  // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
+  // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
+  await showTableResults(sourceName, source, report.setting === 'one_class' || report.setting === 'contaminated'
+    ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
+    : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
+  scoredCsvSource = source;
+  $<HTMLButtonElement>('download-csv').disabled = false;
+  $('csv-status').dataset.testAuc = String(report.test.rocAuc);
+  $('csv-status').dataset.report = JSON.stringify(report);
 }
 
 async function scoreCsv() {
@@ -652,28 +939,37 @@ async function renderTableRows() {
 }
 
 // ---- model files --------------------------------------------------------------------------------------------
-async function adopt(bytes: Uint8Array, name: string) {
+// A model file: the demo image model is shown on the sample images it was made for; any other
+// image model only on images the user drops (the sample would say nothing about it).
+async function adopt(bytes: Uint8Array, name: string, demo = false) {
   const detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
+  const info = await detector.info();
+  const loaded = `Loaded ${name}: ${info.kind} model` +
+    (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${info.inputShape[2] === 3 ? 'colour' : 'grey'} images` : '') +
+    `, ${info.parameters} parameters, threshold ${info.threshold.toFixed(3)}` + (info.features ? `, ${info.features.length} features` : '') + '.';
   if (detector.kind === 'image') {
-    const shape = detector.inputShape ?? [];
-    if (shape.join('x') !== '28x28x1') {
-      await detector.dispose();
-      throw new Error(`${name} is an image model for ${shape.join('×')} inputs; this page's image views use 28×28×1`);
-    }
     imageDetector?.dispose();
     imageDetector = detector;
     $<HTMLButtonElement>('download-image-model').disabled = false;
-    if (!heldOut) await useSample();
-    await showImages(heldOut!.pixels, heldOut!.labels);
+    const status = $('image-status');
+    delete status.dataset.testAuc;
+    delete status.dataset.report;
+    status.textContent = loaded + ' (The figures of earlier training were of another model.)';
+    if (demo) {
+      if (!heldOut) await useSample();
+      await showImages(heldOut!, 'held-out sample images');
+    } else clearImageViews(`${loaded} Drop images of its size to score them (the page's sample is not its data).`);
   } else {
     tableDetector?.dispose();
     tableDetector = detector;
     forgetScoredCsv();
+    const status = $('csv-status');
+    delete status.dataset.testAuc;
+    delete status.dataset.report;
+    status.textContent = loaded + ' Drop a CSV to score below.';
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
-  const info = await detector.info();
-  $('model-info').textContent = `Loaded ${name}: ${info.kind} model, ${info.parameters} parameters, threshold ${info.threshold.toFixed(3)}` +
-    (info.features ? `, ${info.features.length} features` : '') + '.';
+  $('model-info').textContent = loaded;
 }
 
 async function fetchBytes(url: string) {
@@ -699,9 +995,15 @@ $('gamma').addEventListener('input', () => {
   $('gamma-hint').textContent = gamma === 0 ? GAMMA_ZERO : '';
 });
 $('use-sample').addEventListener('click', guard(useSample));
-$('normal-files').addEventListener('change', guard(ownImages));
-$('anomaly-files').addEventListener('change', guard(ownImages));
+$('normal-files').addEventListener('change', guard(() => ownImages('drops')));
+$('anomaly-files').addEventListener('change', guard(() => ownImages('drops')));
+$('image-folder').addEventListener('change', guard(() => ownImages('folder')));
+$('normal-folder').addEventListener('change', guard(readOwnImages));
+$('image-size').addEventListener('change', guard(readOwnImages));
+$('grid-view').addEventListener('change', () => renderGrid());
+$('download-image-scores').addEventListener('click', guard(() => download(imageScoresCsv(), 'image-scores.csv', 'text/csv')));
 $('train-images').addEventListener('click', guard(trainImages));
+$('compare').addEventListener('click', guard(compareVariants));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
 $('csv-file').addEventListener('change', guard(loadCsv));
@@ -723,8 +1025,8 @@ $('download-csv').addEventListener('click', guard(async () => {
   if (!scoredCsvSource || !tableDetector) return;
   download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), 'scored.csv', 'text/csv');
 }));
-$('demo-image').addEventListener('click', guard(async () => adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model')));
-$('demo-table').addEventListener('click', guard(async () => adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model')));
+$('demo-image').addEventListener('click', guard(async () => adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model', true)));
+$('demo-table').addEventListener('click', guard(async () => adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model', true)));
 $('model-file').addEventListener('change', guard(async () => {
   const file = $<HTMLInputElement>('model-file').files?.[0];
   if (file) await adopt(new Uint8Array(await file.arrayBuffer()), file.name);

@@ -85,8 +85,10 @@ export class ScoreView {
     this.histogram.data.datasets[1].hidden = !labels;
     this.histogram.options.scales!.y!.title = { display: true, text: unit };
     this.histogram.update();
-    this.el('roc-box').hidden = !labels;
-    if (labels && scored.evaluate) {
+    // A ROC curve needs both classes (a file of normal rows only has none).
+    const bothClasses = !!labels && labels.includes(0) && labels.includes(1);
+    this.el('roc-box').hidden = !bothClasses;
+    if (bothClasses && scored.evaluate) {
       const metrics = await scored.evaluate(scored.detector.threshold);
       const roc = metrics.roc!;
       this.roc.data.datasets[0].data = roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
@@ -126,7 +128,7 @@ export class ScoreView {
     const total = scored.scores.length;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
       `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${threshold.toFixed(3)}`;
-    if (scored.labels && scored.evaluate) {
+    if (scored.labels?.includes(0) && scored.labels.includes(1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);
       if (request !== this.request) return;
       const c = m.confusion;

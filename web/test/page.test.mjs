@@ -74,6 +74,24 @@ for (const isolation of [true, false]) {
       await shot('2-trained');
     });
 
+    // The same code in both builds: run once (threads) for the figures.
+    if (isolation) test('compare: the three variants on the same split, their ROC curves on the same held-out images; runs kept', async () => {
+      const runsBefore = await page.$$eval('#runs tbody tr', (trs) => trs.length);
+      assert.equal(runsBefore, 1);  // the training above
+      await page.click('#compare');
+      await page.waitForFunction(() => document.getElementById('compare-status').dataset.done, null, { timeout: 600_000 });
+      const runs = await page.$$eval('#runs tbody tr', (trs) => trs.map((tr) => ({ variant: tr.dataset.variant, auc: Number(tr.dataset.heldOutAuc), cells: [...tr.cells].map((c) => c.textContent) })));
+      console.log(`  compare (3 epochs, held-out ROC-AUC): ${runs.map((r) => `${r.cells[1]} ${r.auc.toFixed(4)}`).join(', ')}`);
+      assert.deepEqual(runs.map((r) => r.variant), ['e2e', 'e2e', 'a3', 'reconstruction']);
+      // The same seed and split: the compared E2E-ConvA3 is the model trained above, figure for figure.
+      assert.equal(runs[1].auc, runs[0].auc);
+      assert.ok(runs[1].auc >= 0.95 && runs[2].auc >= 0.9, JSON.stringify(runs));
+      assert.ok(runs[3].auc < runs[1].auc - 0.1, 'the alarm beats the reconstruction error on Fashion-MNIST (the paper\'s point)');
+      assert.equal(await page.$$eval('#compare-box:not([hidden])', (b) => b.length), 1);
+      // The page's model is the one trained above, not a compared one.
+      assert.match(await page.textContent('#image-status'), /^Trained in/);
+    });
+
     test('cancel during training keeps the trained model', async () => {
       const before = await page.getAttribute('#image-status', 'data-test-auc');
       const firstCell = await page.getAttribute('#image-grid .cell', 'title');

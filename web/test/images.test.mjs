@@ -1,0 +1,126 @@
+// Own images on the page: a folder whose sub-folders name the labels (a file that is not an image
+// is left out, by name), the size and colour chosen before training, the grid with file names,
+// views (most anomalous / around the threshold / most normal) and a CSV of every score, and a
+// model file from elsewhere shown only on images the user gives. The colour set (colour-set.mjs)
+// has stains that only colour shows: a colour model must find them, a grey one cannot.
+//
+//   node --test web/test/images.test.mjs      (after node web/build.mjs)
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../serve.mjs';
+import { makeColourSet } from './colour-set.mjs';
+
+const web = resolve(fileURLToPath(import.meta.url), '../..');
+const output = join(web, 'test-output');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const work = mkdtempSync(join(tmpdir(), 'ca3-images-'));
+
+// ROC-AUC by pairs from the page's downloaded scores: a stain above a normal crop.
+function aucOf(csvText) {
+  const rows = csvText.trim().split('\n').slice(1).map((l) => l.split(','));
+  const bad = rows.filter((r) => r[0].startsWith('stain')), good = rows.filter((r) => r[0].startsWith('normal'));
+  let above = 0;
+  for (const b of bad) for (const g of good) above += Number(b[1]) > Number(g[1]) ? 1 : Number(b[1]) === Number(g[1]) ? 0.5 : 0;
+  return above / (bad.length * good.length);
+}
+
+describe('own images: folders, size and colour, the grid', () => {
+  let server, url, browser, page, testFiles;
+  before(async () => {
+    ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation: true }));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    await makeColourSet(page, join(work, 'train'), { normal: 300, stained: 80, seed: 1 });
+    writeFileSync(join(work, 'train', 'normal', 'notes.txt'), 'camera 2, shift B');
+    testFiles = await makeColourSet(page, join(work, 'test'), { normal: 100, stained: 50, seed: 2 });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  // Reads `folder` at `size` ('32x3': 32×32 colour) and trains; `read` matches the page's account of the images.
+  async function trainOnFolder(folder, size, read) {
+    await page.selectOption('#image-size', size);
+    await page.$eval('#image-folder', (input) => (input.value = ''));
+    await page.setInputFiles('#image-folder', folder);
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('image-data-info').textContent), read.source);
+    assert.equal(await page.isDisabled('#train-images'), false);
+    await page.fill('#image-epochs', '10');
+    await page.click('#train-images');
+    await page.waitForFunction(() => /^Trained/.test(document.getElementById('image-status').textContent), null, { timeout: 600_000 });
+    await page.waitForSelector('#image-grid .cell');
+  }
+  async function scoreTestSet(name) {
+    await page.$eval('#score-files', (input) => (input.value = ''));  // the same files again must be a change
+    await page.setInputFiles('#score-files', testFiles);
+    await page.waitForFunction(() => /150 dropped images/.test(document.getElementById('why-what').textContent));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-image-scores')]);
+    const path = join(output, name);
+    await download.saveAs(path);
+    return readFileSync(path, 'utf8');
+  }
+
+  let colourAuc;
+  test('a folder with normal/ and stain/ trains a 32×32 colour model that finds the stains', async () => {
+    await trainOnFolder(join(work, 'train'), '32x3',
+      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\.$/);
+    assert.equal(await page.inputValue('#normal-folder'), 'normal');
+    assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: notes.txt.');
+    assert.match(await page.textContent('#image-status'), /test ROC-AUC 0\.\d{4} on 8 anomalous and 30 normal test images/);
+    // The inspect view draws the model's input: 32×32 pixels.
+    assert.equal(await page.getAttribute('#inspect figure canvas', 'width'), '32');
+    // Crops it has never seen, dropped to score: the CSV has every file with its score and flag.
+    const csv = await scoreTestSet('images-colour-scores.csv');
+    const lines = csv.trim().split('\n');
+    assert.equal(lines[0], 'file,score,flag');
+    assert.equal(lines.length, 151);
+    colourAuc = aucOf(csv);
+    console.log(`  colour 32×32: ROC-AUC ${colourAuc.toFixed(4)} on 150 unseen crops (50 stained)`);
+    assert.ok(colourAuc >= 0.9, `ROC-AUC ${colourAuc}`);
+    assert.match(await page.textContent('#confusion'), /^\d+ of 150 images flagged/);
+    // The grid: file names, the most normal ones on request.
+    assert.match(await page.textContent('#grid-count'), /^showing 120 of 150 images/);
+    assert.match(await page.getAttribute('#image-grid .cell', 'data-name'), /^stain-\d{3}\.png$/);
+    await page.selectOption('#grid-view', 'bottom');
+    const bottom = await page.$$eval('#image-grid .cell', (cells) => cells.slice(0, 20).map((c) => c.dataset.name));
+    assert.ok(bottom.filter((n) => n.startsWith('normal')).length >= 18, bottom.join(' '));
+    await page.selectOption('#grid-view', 'top');
+    await page.screenshot({ path: join(output, 'images-colour.png'), fullPage: true });
+  });
+
+  test('the same set read as grey cannot see the stains (their grey value is the metal\'s)', async () => {
+    await trainOnFolder(join(work, 'train'), '32x1', /380 images \(32×32 grey\)/);
+    const greyAuc = aucOf(await scoreTestSet('images-grey-scores.csv'));
+    console.log(`  grey 32×32: ROC-AUC ${greyAuc.toFixed(4)} (colour ${colourAuc.toFixed(4)})`);
+    assert.ok(greyAuc < colourAuc - 0.2, `grey ${greyAuc} vs colour ${colourAuc}`);
+  });
+
+  test('a folder of normal images only trains one-class; a model file from elsewhere is shown only on the user\'s images', async () => {
+    await trainOnFolder(join(work, 'test', 'normal'), '32x3',  // no sub-folders: every image normal
+      /every folder normal.*100 images \(32×32 colour\), 100 normal, 0 anomalous \(the alarm learns from synthetic anomalies/);
+    assert.match(await page.textContent('#image-status'), /No labels: every image taken as normal/);
+    assert.doesNotMatch(await page.textContent('#image-status'), /test ROC-AUC \d/);
+    // Saved and loaded back as a foreign file: no figure of the sample, a word on what to do.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-image-model')]);
+    const path = join(work, 'colour.ca3');
+    await download.saveAs(path);
+    await page.setInputFiles('#model-file', path);
+    await page.waitForFunction(() => /^Loaded colour\.ca3/.test(document.getElementById('model-info').textContent));
+    assert.match(await page.textContent('#model-info'), /image model for 32×32 colour images/);
+    assert.equal(await page.$$eval('#image-grid .cell', (c) => c.length), 0);
+    assert.match(await page.textContent('#why-what'), /Drop images of its size to score them \(the page's sample is not its data\)/);
+    assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), null);
+    await scoreTestSet('images-loaded-scores.csv');
+    assert.equal(await page.$$eval('#image-grid .cell', (c) => c.length), 120);
+  });
+});
