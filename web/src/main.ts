@@ -357,7 +357,7 @@ async function showImages(images: Images, what: string) {
   const scores = await detector.score(imageSet(images.pixels, undefined, images.size));
   shown = { ...images, scores };
   const labels = images.labels;
-  $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}. Click an image in the grid to inspect it.`;
+  $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}. Click an image in the grid to see its reconstruction and what raises its score beside the grid.`;
   $('image-grid-controls').hidden = false;
   $<HTMLButtonElement>('download-image-scores').disabled = false;
   await imageView.show({
@@ -421,7 +421,11 @@ function renderGrid() {
     name.className = 'name';
     name.textContent = s.names[i].split('/').pop()!;
     button.append(caption, name);
-    button.addEventListener('click', guard(() => inspect(i)));
+    button.addEventListener('click', guard(async () => {
+      await inspect(i);
+      // On a narrow screen the view is above the grid: bring it into sight.
+      if (matchMedia('(max-width: 800px)').matches) $('inspect').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }));
     grid.append(button);
   }
 }
@@ -444,7 +448,7 @@ async function inspect(i: number) {
   const one = s.pixels.slice(i * n, (i + 1) * n);
   const [reconstruction, attribution] = await Promise.all([imageDetector.reconstruct(imageSet(one, undefined, s.size)), imageDetector.explain(imageSet(one, undefined, s.size))]);
   const error = perPixel(reconstruction.values.map((v, k) => (v - one[k]) ** 2), s.size, 'mean');
-  const px = Math.max(112, Math.min(192, s.size.width * 4));
+  const px = 168;  // two figures a row beside the grid
   const box = $('inspect');
   box.replaceChildren(
     figure(picture(one, s.size, px), `${s.names[i]} (score ${s.scores[i].toFixed(4)})`),
