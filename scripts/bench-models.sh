@@ -32,15 +32,16 @@ bin=build/native-release
 
 if [ "$what" = speed ] || [ "$what" = all ]; then
   echo "=== training speed, one end-to-end step on real Fashion-MNIST images (median of 10)"
-  echo "| preset | batch | CA3 native samples/s (pieces of micro_batch, as training) | CA3, the batch in one piece | PyTorch samples/s | ratio (as training) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| preset | batch | CA3 native samples/s (pieces of micro_batch, as training) | CA3, the batch in one piece | PyTorch samples/s | ratio (as training) | CA3 GFLOP/s of the practical peak (a 1024³ matmul, same threads) |"
+  echo "|---|---|---|---|---|---|---|"
   for preset in fashion-mnist fashion-mnist-small; do
     ours=$($bin/tests/model_speed_benchmark "models/presets/$preset.json" 2 10 | sed -n 's/^RESULT //p')
     theirs=$(/usr/bin/python3 tests/benchmarks/torch_e2e.py "models/presets/$preset.json" 2 10 | sed -n 's/^RESULT //p')
     /usr/bin/python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); \
 print(f\"| {a['preset']} | {a['batch']} | {a['train_samples_per_second']:.1f} ({a['micro_batch']}) | \
 {a['train_samples_per_second_one_piece']:.1f} | {b['train_samples_per_second']:.1f} | \
-{a['train_samples_per_second']/b['train_samples_per_second']:.2f}x |\")" "$ours" "$theirs"
+{a['train_samples_per_second']/b['train_samples_per_second']:.2f}x | \
+{a['train_gflops']:.1f} of {a['peak_gflops']:.1f} ({100*a['share_of_peak']:.0f}%, {a['step_gflop']:.1f} GFLOP a step) |\")" "$ours" "$theirs"
   done
 fi
 

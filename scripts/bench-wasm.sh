@@ -4,7 +4,8 @@
 #      SIMD single-thread) under node, and the same architecture in PyTorch (Debian python3-torch),
 #      2 threads, real Fashion-MNIST images (tests/benchmarks/model_speed_benchmark.cpp and
 #      torch_e2e.py: median samples/s of one training step; images/s scoring one batch; median
-#      latency of scoring one image);
+#      latency of scoring one image; the GFLOP/s of a training step against the practical peak,
+#      a 1024x1024x1024 matmul through the same kernels and threads);
 #   2. scoring through the SDK in Node (a worker, as a page uses it): sdk/bench/scoring.mjs;
 #   3. payload: gzip -9 size of each file a page downloads.
 #
@@ -24,14 +25,15 @@ cmake --build build/wasm-single --target ca3_module >/dev/null
 
 row() {  # row LABEL JSON
   /usr/bin/python3 -c "import json,sys; r=json.loads(sys.argv[2]); \
-print(f\"| {sys.argv[1]} | {r['train_samples_per_second']:.1f} | {r['score_images_per_second']:.0f} | {r['score_one_image_ms']:.3f} |\")" "$1" "$2"
+g=(f\"{r['train_gflops']:.1f} of {r['peak_gflops']:.1f} ({100*r['share_of_peak']:.0f}%)\" if 'train_gflops' in r else '–'); \
+print(f\"| {sys.argv[1]} | {r['train_samples_per_second']:.1f} | {g} | {r['score_images_per_second']:.0f} | {r['score_one_image_ms']:.3f} |\")" "$1" "$2"
 }
 echo "=== 1. image presets, 2 threads, median of $steps training steps (batch = the preset's)"
 for preset in fashion-mnist fashion-mnist-small; do
   echo
   echo "preset $preset"
-  echo "| engine | training samples/s | scoring images/s (one batch) | one image (ms) |"
-  echo "|---|---|---|---|"
+  echo "| engine | training samples/s | training GFLOP/s of the practical peak (a 1024³ matmul, same threads) | scoring images/s (one batch) | one image (ms) |"
+  echo "|---|---|---|---|---|"
   json=models/presets/$preset.json
   native=$(build/native-release/tests/model_speed_benchmark "$json" 2 "$steps" | sed -n 's/^RESULT //p')
   row "CA3 native" "$native"

@@ -3,7 +3,10 @@
 // training does it: the batch runs through the model in pieces of training.micro_batch_size whose
 // gradients add up (also reported: the whole batch in one piece). Then
 // scoring: images/s scoring one batch (median), and the latency of scoring one image (median
-// of 200). Built natively and for wasm (run with tests/wasm/run.mjs), so the figures compare.
+// of 200). The work of one step in GFLOP (the convolution and matmul kernels' multiply-adds, 2
+// each) and the rate achieved, against this machine's practical peak: a 1024x1024x1024 matmul
+// of the same kernels on the same threads (median of 5). Built natively and for wasm (run with
+// tests/wasm/run.mjs), so the figures compare.
 //
 //   model_speed_benchmark PRESET.json [threads] [steps]     -> RESULT {json}
 #include <algorithm>
@@ -70,6 +73,9 @@ int main(int argc, char** argv) {
     return median_of(times);
   };
   const int64_t micro_batch = std::min(preset.training().micro_batch_size, n);
+  const double flops_before = kernel_flops();
+  step(micro_batch);
+  const double step_flops = kernel_flops() - flops_before;
   const double median = median_step_seconds(micro_batch);
   const double median_one_piece = median_step_seconds(n);
 
@@ -85,11 +91,21 @@ int main(int argc, char** argv) {
   std::copy(images.pixels.data(), images.pixels.data() + one.numel(), one.mutable_data());
   for (int i = 0; i < 10; ++i) model.score(one);
   for (int i = 0; i < 200; ++i) one_times.push_back(seconds_of([&] { model.score(one); }));
+  // The practical peak: one large matmul through the same kernels and threads.
+  const int64_t side = 1024;
+  std::vector<float> a(size_t(side * side), 0.5f), b(size_t(side * side), 0.25f), c(size_t(side * side));
+  std::vector<double> peak_times;
+  for (int i = 0; i < 6; ++i)
+    peak_times.push_back(seconds_of([&] { kernels().matmul(side, side, side, a.data(), false, b.data(), false, nullptr, c.data()); }));
+  peak_times.erase(peak_times.begin());  // the first packs and warms up
+  const double peak_gflops = 2.0 * double(side * side) * double(side) / median_of(peak_times) / 1e9;
+  const double train_gflops = step_flops / median / 1e9;
   std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"micro_batch\": %lld, \"threads\": %d, "
               "\"train_samples_per_second\": %.2f, \"train_samples_per_second_one_piece\": %.2f, "
-              "\"score_images_per_second\": %.1f, \"score_one_image_ms\": %.4f}\n",
+              "\"score_images_per_second\": %.1f, \"score_one_image_ms\": %.4f, "
+              "\"step_gflop\": %.3f, \"train_gflops\": %.2f, \"peak_gflops\": %.2f, \"share_of_peak\": %.3f}\n",
               preset.name().c_str(), static_cast<long long>(n), static_cast<long long>(micro_batch), threads,
               double(n) / median, double(n) / median_one_piece, double(n) / median_of(batch_times),
-              1000 * median_of(one_times));
+              1000 * median_of(one_times), step_flops / 1e9, train_gflops, peak_gflops, train_gflops / peak_gflops);
   return 0;
 }

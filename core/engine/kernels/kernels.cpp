@@ -1,5 +1,7 @@
 #include "core/engine/kernels/kernels.h"
 
+#include <atomic>
+
 #include "core/engine/error.h"
 
 namespace ca3 {
@@ -20,7 +22,15 @@ void ConvGeometry::validate(const char* op_name) const {
 namespace {
 KernelsKind g_kind = KernelsKind::xnnpack;
 int g_threads = 1;
+std::atomic<double> g_flops{0};
 }  // namespace
+
+double kernel_flops() { return g_flops.load(std::memory_order_relaxed); }
+void count_kernel_flops(double flops) {
+  double seen = g_flops.load(std::memory_order_relaxed);
+  while (!g_flops.compare_exchange_weak(seen, seen + flops, std::memory_order_relaxed)) {
+  }
+}
 
 Kernels& kernels() { return g_kind == KernelsKind::xnnpack ? xnnpack_kernels() : reference_kernels(); }
 KernelsKind kernels_kind() { return g_kind; }

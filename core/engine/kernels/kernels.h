@@ -37,6 +37,11 @@ struct ConvGeometry {
   Shape input_shape() const { return {batch, in_height, in_width, in_channels}; }
   Shape output_shape() const { return {batch, out_height(), out_width(), out_channels}; }
   Shape weights_shape() const { return {out_channels, kernel_height, kernel_width, in_channels}; }
+  // Floating-point operations of each of the three kernels: 2 per multiply-add.
+  double flops() const {
+    return 2.0 * double(batch) * double(out_height() * out_width()) * double(out_channels) *
+           double(kernel_height * kernel_width * in_channels);
+  }
   // Throws ca3::Error naming the problem when the geometry is impossible.
   void validate(const char* op_name) const;
   bool operator==(const ConvGeometry&) const = default;
@@ -74,6 +79,11 @@ KernelsKind parse_kernels_kind(const std::string& name);  // "reference" | "xnnp
 // Threads used by XNNPACK (and by nothing else yet). Default 1.
 void set_num_threads(int threads);
 int num_threads();
+
+// Floating-point operations (2 per multiply-add) done by the convolution and matmul kernels of
+// either implementation since the program started: benchmarks divide it by time for GFLOP/s.
+double kernel_flops();
+void count_kernel_flops(double flops);  // called by the implementations
 
 // Factories (used by the selection above and by tests that compare both side by side).
 Kernels& reference_kernels();

@@ -14,6 +14,7 @@ class ReferenceKernels final : public Kernels {
 
   void convolution(const ConvGeometry& g, const float* input, const Tensor& weights, const Tensor* bias,
                    float* output) override {
+    count_kernel_flops(g.flops());
     const float* w = weights.data();
     const int64_t oh_n = g.out_height(), ow_n = g.out_width();
     for (int64_t n = 0; n < g.batch; ++n)
@@ -38,6 +39,7 @@ class ReferenceKernels final : public Kernels {
 
   void convolution_backward_data(const ConvGeometry& g, const float* output_grad, const Tensor& weights,
                                  const Tensor* bias, float* input_grad) override {
+    count_kernel_flops(g.flops());
     const float* w = weights.data();
     const int64_t oh_n = g.out_height(), ow_n = g.out_width();
     std::vector<double> acc(static_cast<size_t>(g.batch * g.in_height * g.in_width * g.in_channels), 0.0);
@@ -68,6 +70,7 @@ class ReferenceKernels final : public Kernels {
 
   void convolution_backward_filter(const ConvGeometry& g, const float* input, const float* output_grad,
                                    float* weights_grad) override {
+    count_kernel_flops(g.flops());
     const int64_t oh_n = g.out_height(), ow_n = g.out_width();
     for (int64_t co = 0; co < g.out_channels; ++co)
       for (int64_t kh = 0; kh < g.kernel_height; ++kh)
@@ -92,6 +95,7 @@ class ReferenceKernels final : public Kernels {
 
   void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed, const float* b,
               bool b_transposed, const float* bias, float* c) override {
+    count_kernel_flops(2.0 * double(m) * double(n) * double(k));
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         double sum = bias ? bias[j] : 0.0;

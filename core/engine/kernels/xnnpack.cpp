@@ -97,8 +97,9 @@ class XnnpackKernels final : public Kernels {
 
   void convolution(const ConvGeometry& g, const float* input, const Tensor& weights, const Tensor* bias,
                    float* output) override {
+    count_kernel_flops(g.flops());
     CachedOperator& entry = conv_operator(ConvKind::forward, g, weights, bias);
-    pthreadpool_t threads = pool_for(conv_flops(g));
+    pthreadpool_t threads = pool_for(g.flops());
     if (!entry.reshaped || entry.reshaped_for != threads) {
       size_t workspace_size = 0, workspace_alignment = 0, oh = 0, ow = 0;
       check_status(xnn_reshape_convolution2d_nhwc_f32(entry.op, g.batch, g.in_height, g.in_width, &workspace_size,
@@ -116,8 +117,9 @@ class XnnpackKernels final : public Kernels {
 
   void convolution_backward_data(const ConvGeometry& g, const float* output_grad, const Tensor& weights,
                                  const Tensor* bias, float* input_grad) override {
+    count_kernel_flops(g.flops());
     CachedOperator& entry = conv_operator(ConvKind::backward_data, g, weights, bias);
-    pthreadpool_t threads = pool_for(conv_flops(g));
+    pthreadpool_t threads = pool_for(g.flops());
     if (!entry.reshaped || entry.reshaped_for != threads) {
       // Rows/columns of the input the forward convolution never reached (when
       // (H + pads - K) is not a multiple of the stride) are produced by XNNPACK's adjustment.
@@ -139,6 +141,7 @@ class XnnpackKernels final : public Kernels {
 
   void convolution_backward_filter(const ConvGeometry& g, const float* input, const float* output_grad,
                                    float* weights_grad) override {
+    // (Its flops are counted by the matmul calls below.)
     // weights_grad[Co, KH*KW*Ci] = output_grad^T[Co, P] x patches[P, KH*KW*Ci], P = positions,
     // computed over chunks of images so the patch matrix stays small.
     const int64_t positions_per_image = g.out_height() * g.out_width();
@@ -167,6 +170,7 @@ class XnnpackKernels final : public Kernels {
 
   void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed, const float* b,
               bool b_transposed, const float* bias, float* c) override {
+    count_kernel_flops(2.0 * double(m) * double(n) * double(k));
     if (a_transposed) {
       float* at = transpose_scratch_.get(size_t(m * k));
       transpose(a, k, m, at);
@@ -213,10 +217,6 @@ class XnnpackKernels final : public Kernels {
   // thread alone: waking the pool's threads for it costs more than they save, in WebAssembly most
   // of all (sdk/bench/threads.mjs measures the threads build against the single-thread one).
   static constexpr double kParallelWork = 1e6;
-  static double conv_flops(const ConvGeometry& g) {
-    return 2.0 * double(g.batch) * double(g.out_height() * g.out_width()) * double(g.out_channels) *
-           double(g.kernel_height * g.kernel_width * g.in_channels);
-  }
   pthreadpool_t pool_for(double work) { return work >= kParallelWork ? pool() : nullptr; }
 
   pthreadpool_t pool() {
