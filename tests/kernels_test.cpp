@@ -110,6 +110,35 @@ TEST(XnnpackVsReference, BackwardFilterOverManyImagesIsChunked) {
   EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 300 * 196, kRelative), 1.0);
 }
 
+// kernel_flops counts each kernel's multiply-adds once (2 each), in both implementations --
+// the chunked backward-filter (several matmuls inside) as much as the reference's loop.
+TEST(XnnpackVsReference, KernelFlopsCountEachKernelOnce) {
+  ConvGeometry g;
+  g.batch = 300, g.in_height = g.in_width = 28, g.in_channels = 3, g.out_channels = 5;
+  g.kernel_height = g.kernel_width = 3, g.stride_height = g.stride_width = 2, g.pad_top = g.pad_left = 1;
+  g.pad_bottom = g.pad_right = 1;
+  const double expected = 2.0 * 300 * (14 * 14) * 5 * (3 * 3 * 3);
+  EXPECT_EQ(g.flops(), expected);
+  Rng rng(6);
+  const Tensor input = testing::random_tensor(g.input_shape(), rng);
+  const Tensor output_grad = testing::random_tensor(g.output_shape(), rng);
+  const Tensor weights = testing::random_tensor(g.weights_shape(), rng);
+  Tensor weights_grad(g.weights_shape()), output(g.output_shape()), input_grad(g.input_shape());
+  for (Kernels* k : {&reference_kernels(), &xnnpack_kernels()}) {
+    double before = kernel_flops();
+    k->convolution_backward_filter(g, input.data(), output_grad.data(), weights_grad.mutable_data());
+    EXPECT_EQ(kernel_flops() - before, expected) << k->name();
+    before = kernel_flops();
+    k->convolution(g, input.data(), weights, nullptr, output.mutable_data());
+    k->convolution_backward_data(g, output_grad.data(), weights, nullptr, input_grad.mutable_data());
+    EXPECT_EQ(kernel_flops() - before, 2 * expected) << k->name();
+    before = kernel_flops();
+    std::vector<float> a(6 * 4, 1.f), b(4 * 40, 1.f), c(6 * 40);
+    k->matmul(6, 40, 4, a.data(), true, b.data(), false, nullptr, c.data());
+    EXPECT_EQ(kernel_flops() - before, 2.0 * 6 * 40 * 4) << k->name();
+  }
+}
+
 TEST(XnnpackVsReference, RebuildsTheCachedOperatorWhenWeightsChange) {
   ConvGeometry g;
   g.batch = 2, g.in_height = g.in_width = 6, g.in_channels = 3, g.out_channels = 4;
