@@ -232,7 +232,9 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
                  (inputs.data()[e.row * inputs.dim(1) + int64_t(f)] - typical.data()[f]);
       EXPECT_NEAR(c.contribution, sum, 1e-4 + 1e-3 * std::abs(sum)) << c.column;
       for (const ColumnTransform& t : d.preprocessing()->columns())
-        if (t.name == c.column && t.kind == ColumnTransform::Kind::categorical) EXPECT_EQ(c.typical, t.fill_category);
+        if (t.name == c.column && t.kind == ColumnTransform::Kind::categorical) {
+          EXPECT_EQ(c.typical, t.fill_category);
+        }
     }
   }
   // A value equal to the typical one contributes nothing (the one-hot "site" as much as a number).

@@ -10,7 +10,8 @@
 //   convolution_backward_data    output -> input         (conv backward-data; transposed-conv forward)
 //   convolution_backward_filter  input, output-grad -> weight-grad (both)
 //
-// plus a matrix product for fully-connected layers and the GEMMs of backward passes.
+// plus a matrix product for fully-connected layers and the GEMMs of backward passes, and a
+// parallel loop that puts element-wise work on the same threads.
 //
 //   set_kernels(KernelsKind::xnnpack);
 //   set_num_threads(2);
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/engine/tensor.h"
@@ -66,7 +68,15 @@ class Kernels {
   // a is stored [M,K], or [K,M] when a_transposed; b is stored [K,N], or [N,K] when b_transposed.
   virtual void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed,
                       const float* b, bool b_transposed, const float* bias, float* c) = 0;
+  // body(begin, end) over [0, n): in a few pieces on the kernels' threads when n is at least
+  // `min_parallel`, else in one piece on the calling thread. The pieces must be independent
+  // (element-wise loops); the reference implementation always runs one piece.
+  virtual void parallel_for(int64_t n, int64_t min_parallel, const std::function<void(int64_t, int64_t)>& body) = 0;
 };
+
+// Items below which an element-wise loop runs on the calling thread: waking the pool's threads
+// costs more than a shorter memory-bound loop saves.
+inline constexpr int64_t kParallelElements = int64_t(1) << 16;
 
 enum class KernelsKind { reference, xnnpack };
 

@@ -93,6 +93,10 @@ class ReferenceKernels final : public Kernels {
           }
   }
 
+  void parallel_for(int64_t n, int64_t, const std::function<void(int64_t, int64_t)>& body) override {
+    if (n > 0) body(0, n);
+  }
+
   void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed, const float* b,
               bool b_transposed, const float* bias, float* c) override {
     count_kernel_flops(2.0 * double(m) * double(n) * double(k));

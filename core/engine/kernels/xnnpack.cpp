@@ -168,6 +168,24 @@ class XnnpackKernels final : public Kernels {
     }
   }
 
+  void parallel_for(int64_t n, int64_t min_parallel, const std::function<void(int64_t, int64_t)>& body) override {
+    if (n <= 0) return;
+    pthreadpool_t threads = n >= min_parallel ? pool() : nullptr;
+    if (!threads) return body(0, n);
+    // A few pieces a thread, each a multiple of 16 items (whole cache lines of floats).
+    const size_t pieces = pthreadpool_get_threads_count(threads) * 4;
+    const int64_t tile = std::max<int64_t>(16, (n / int64_t(pieces) + 15) / 16 * 16);
+    struct Context {
+      const std::function<void(int64_t, int64_t)>* body;
+      int64_t n;
+    } context{&body, n};
+    auto piece = [](void* raw, size_t begin, size_t count) {
+      const auto& c = *static_cast<Context*>(raw);
+      (*c.body)(int64_t(begin), std::min(c.n, int64_t(begin + count)));
+    };
+    pthreadpool_parallelize_1d_tile_1d(threads, piece, &context, size_t(n), size_t(tile), 0);
+  }
+
   void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed, const float* b,
               bool b_transposed, const float* bias, float* c) override {
     count_kernel_flops(2.0 * double(m) * double(n) * double(k));

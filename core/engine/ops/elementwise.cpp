@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 
 namespace ca3 {
 
@@ -24,16 +25,23 @@ Var unary(const Var& x, Needs needs, Forward forward, Derivative derivative) {
   Tensor out(xv.shape());
   const float* px = xv.data();
   float* py = out.mutable_data();
-  for (int64_t i = 0; i < xv.numel(); ++i) py[i] = forward(px[i]);
+  kernels().parallel_for(xv.numel(), kParallelElements, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) py[i] = forward(px[i]);
+  });
   const Tensor kept = needs == Needs::input ? xv : needs == Needs::output ? out : Tensor();
   return make_result(out, {x}, [derivative, needs, kept](Node& self) {
     Tensor dx(self.grad.shape());
     const float *pk = kept.empty() ? nullptr : kept.data(), *dy = self.grad.data();
     float* p = dx.mutable_data();
-    for (int64_t i = 0; i < dx.numel(); ++i) {
-      const float k = pk ? pk[i] : 0.f;
-      p[i] = dy[i] * (needs == Needs::input ? derivative(k, 0.f) : derivative(0.f, k));
-    }
+    // One loop per case, without a branch inside, so that the compiler vectorises it.
+    kernels().parallel_for(dx.numel(), kParallelElements, [&](int64_t begin, int64_t end) {
+      if (needs == Needs::input)
+        for (int64_t i = begin; i < end; ++i) p[i] = dy[i] * derivative(pk[i], 0.f);
+      else if (needs == Needs::output)
+        for (int64_t i = begin; i < end; ++i) p[i] = dy[i] * derivative(0.f, pk[i]);
+      else
+        for (int64_t i = begin; i < end; ++i) p[i] = dy[i] * derivative(0.f, 0.f);
+    });
     accumulate_grad(self, 0, std::move(dx));
   });
 }
