@@ -3,6 +3,7 @@
 // the output adjustment of backward-data / transposed convolution); 1 and 2 threads.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <sstream>
 
 #include "core/engine/kernels/kernels.h"
@@ -137,6 +138,25 @@ TEST(XnnpackVsReference, KernelFlopsCountEachKernelOnce) {
     k->matmul(6, 40, 4, a.data(), true, b.data(), false, nullptr, c.data());
     EXPECT_EQ(kernel_flops() - before, 2.0 * 6 * 40 * 4) << k->name();
   }
+}
+
+// parallel_for covers [0, n) exactly once, in pieces on the threads from min_parallel items.
+TEST(XnnpackVsReference, ParallelForVisitsEveryItemOnce) {
+  set_num_threads(2);
+  for (Kernels* k : {&reference_kernels(), &xnnpack_kernels()})
+    for (const int64_t n : {int64_t(0), int64_t(1), int64_t(1000), kParallelElements - 1, kParallelElements, int64_t(1000003)}) {
+      std::vector<std::atomic<int>> visits(static_cast<size_t>(n));
+      std::atomic<int> pieces{0};
+      k->parallel_for(n, kParallelElements, [&](int64_t begin, int64_t end) {
+        ++pieces;
+        for (int64_t i = begin; i < end; ++i) ++visits[size_t(i)];
+      });
+      for (int64_t i = 0; i < n; ++i) ASSERT_EQ(visits[size_t(i)].load(), 1) << k->name() << " n " << n << " item " << i;
+      // One piece below the threshold and in the reference; above it, as many as the threads
+      // allow (one where the build has no threads, the single-thread wasm).
+      if (k == &reference_kernels() || n < kParallelElements) EXPECT_EQ(pieces.load(), n > 0 ? 1 : 0) << k->name() << " n " << n;
+    }
+  set_num_threads(1);
 }
 
 TEST(XnnpackVsReference, RebuildsTheCachedOperatorWhenWeightsChange) {
