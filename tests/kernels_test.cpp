@@ -154,7 +154,9 @@ TEST(XnnpackVsReference, ParallelForVisitsEveryItemOnce) {
       for (int64_t i = 0; i < n; ++i) ASSERT_EQ(visits[size_t(i)].load(), 1) << k->name() << " n " << n << " item " << i;
       // One piece below the threshold and in the reference; above it, as many as the threads
       // allow (one where the build has no threads, the single-thread wasm).
-      if (k == &reference_kernels() || n < kParallelElements) EXPECT_EQ(pieces.load(), n > 0 ? 1 : 0) << k->name() << " n " << n;
+      if (k == &reference_kernels() || n < kParallelElements) {
+        EXPECT_EQ(pieces.load(), n > 0 ? 1 : 0) << k->name() << " n " << n;
+      }
     }
   set_num_threads(1);
 }
