@@ -507,6 +507,7 @@ int command_score(const Args& a) {
 }
 
 int command_eval(const Args& a) {
+  CA3_CHECK(!a.has("why"), "--why is an option of ca3 score (it writes the columns behind each flagged row's score)");
   const auto bytes = read_binary_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));

@@ -70,6 +70,21 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
 
 // Excel's "sep=;" first line names the separator (whole file and stream); blank lines and lines
 // of separators are skipped and counted; line numbers stay the file's.
+// A part of a table (select_rows, drop_duplicate_rows, the rows explain_rows looks at) reads its
+// cells as the whole file does: "0,5" in a decimal-comma file stays a number.
+TEST(Csv, SelectedRowsKeepTheNumberFormat) {
+  const CsvTable table = parse_csv("a;b;c\n0,5;1.234,5;x\n1,5;2.000,25;y\n0,5;1.234,5;x\n");
+  ASSERT_EQ(table.numbers.decimal, ',');
+  for (const CsvTable& part : {table.select_rows({1}), drop_duplicate_rows(table)}) {
+    EXPECT_EQ(part.numbers, table.numbers);
+    EXPECT_EQ(part.encoding, table.encoding);
+    double value = 0;
+    ASSERT_TRUE(parse_number(part.cell(part.row_count() - 1, 1), value, part.numbers));
+    EXPECT_EQ(value, 2000.25);
+  }
+  EXPECT_EQ(drop_duplicate_rows(table).row_count(), 2u);
+}
+
 TEST(Csv, ExcelSeparatorLineAndEmptyRowsCounted) {
   const CsvTable t = parse_csv("sep=;\r\nx;y\r\n1,5;2\r\n\r\n;\r\n3,5;4\r\n");
   EXPECT_EQ(t.separator, ';');

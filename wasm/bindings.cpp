@@ -202,10 +202,7 @@ class WasmDetector {
     return guarded([&] {
       std::vector<float> scores;
       std::vector<int> labels;
-      if (!data["scores"].isUndefined() && !data["labels"].isUndefined() && !is_table(data) && data["inputs"].isUndefined()) {
-        scores = emscripten::convertJSArrayToNumberVector<float>(data["scores"]);  // scored before
-        labels = labels_from_js(data["labels"]);
-      } else if (is_table(data)) {
+      if (is_table(data)) {
         const ca3::CsvTable table = table_of(data);
         scores = detector_.score_table(table), labels = detector_.table_labels(table);
       } else {

@@ -234,15 +234,15 @@ std::string format_number(double value, char decimal) {
 }  // namespace
 
 std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top) {
-  const Tensor all = prepare_table(table);
-  const int64_t width = all.dim(1);
-  Tensor chosen({int64_t(rows.size()), width});
-  for (size_t i = 0; i < rows.size(); ++i) {
-    CA3_CHECK(rows[i] >= 0 && rows[i] < int64_t(table.row_count()), "row ", rows[i], " is not in the table (",
-              table.row_count(), " rows)");
-    std::memcpy(chosen.mutable_data() + int64_t(i) * width, all.data() + rows[i] * width, size_t(width) * sizeof(float));
+  CA3_CHECK(prep_, "the detector is not trained yet");
+  std::vector<size_t> picked;
+  for (const int64_t r : rows) {
+    CA3_CHECK(r >= 0 && r < int64_t(table.row_count()), "row ", r, " is not in the table (", table.row_count(), " rows)");
+    picked.push_back(size_t(r));
   }
   if (rows.empty()) return {};
+  const Tensor chosen = prepare_table(table.select_rows(picked));  // only the rows asked about
+  const int64_t width = chosen.dim(1);
   const std::vector<float> scores = score_inputs(chosen);
   const Tensor gradient = model().score_gradient(chosen);
   // The typical row: every cell missing, so each column takes its training median or most

@@ -36,7 +36,8 @@
 namespace ca3 {
 
 // One column's part in a row's score, compared with a typical row (every column at its training
-// median or most frequent category): the gradient of the score's log-odds (at the row) times the
+// median or most frequent category): the gradient of the score's log-odds (at the row; of the
+// reconstruction error itself for the reconstruction-only variant) times the
 // difference of the row's model inputs from the typical row's, summed over the column's inputs
 // (one for a numeric column, its one-hot categories otherwise). A value equal to the typical one
 // contributes 0; > 0 raises the score. Over all columns the contributions approximate how far the

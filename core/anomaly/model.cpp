@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 #include "core/engine/error.h"
@@ -420,38 +421,12 @@ E2EConvA3::AlarmInput E2EConvA3::alarm_input(const Tensor& inputs, int64_t batch
 Tensor E2EConvA3::score_gradient(const Tensor& inputs, int64_t batch_size) {
   const bool reconstruction = config_.variant == Variant::reconstruction_only;
   const bool combined = !reconstruction && combined_score();
-  const float* r = score_reference_.data();
-  const bool with_rarity = combined && r[0] > 1.5f;
   std::vector<float> values = inference(
       inputs, batch_size,
       [&](const Tensor& batch) {
         Var x(batch, true);
         const ModelForward f = run(x, false, reconstruction || combined);
-        const int64_t n = batch.dim(0);
-        Var s;
-        if (reconstruction) {
-          s = mse_per_sample(f.reconstruction, x);
-        } else if (!combined) {
-          s = f.logits;
-        } else {  // the terms of score(), before its sigmoid
-          auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
-          s = add(standardised(reshape(f.logits, {n}), r[1], r[2]),
-                  standardised(log(add_scalar(mse_per_sample(f.reconstruction, x), 1e-12f)), r[3], r[4]));
-          if (with_rarity) {
-            // marginal_rarity: log of the mean square over the weighted (0/1) columns.
-            const int64_t d = batch.numel() / n;
-            Tensor weights({n, d});
-            double counted = 0;
-            const bool per_column = rarity_columns_.numel() == d;
-            for (int64_t j = 0; j < d; ++j) counted += per_column ? rarity_columns_.at(j) : 1.f;
-            for (int64_t i = 0; i < n; ++i)
-              for (int64_t j = 0; j < d; ++j) weights.mutable_data()[i * d + j] = per_column ? rarity_columns_.at(j) : 1.f;
-            const Var weighted = mul(reshape(x, {n, d}), Var(weights));
-            const Var squares = scale(mse_per_sample(weighted, Var(Tensor({n, d}))), float(double(d) / std::max(counted, 1.0)));
-            s = add(s, standardised(log(add_scalar(squares, 1e-12f)), r[5], r[6]));
-          }
-          s = scale(s, with_rarity ? 1.f / 3.f : 0.5f);  // score() averages the terms
-        }
+        const Var s = reconstruction ? mse_per_sample(f.reconstruction, x) : combined ? combined_log_odds(x, f) : f.logits;
         // The score of each sample depends on that sample only (eval mode), so the gradient of the
         // batch's summed score holds each sample's own gradient.
         sum(s).backward();
@@ -472,6 +447,8 @@ Tensor E2EConvA3::explain(const Tensor& inputs, int64_t batch_size) {
 
 namespace {
 float log_error(float e) { return std::log(std::max(e, 1e-12f)); }
+// The same on a Var (the gradient is 0 where the error is below the floor).
+Var log_error(const Var& e) { return log(clamp(e, 1e-12f, std::numeric_limits<float>::max())); }
 struct Standardised {
   float mean, sd;
 };
@@ -486,22 +463,32 @@ Standardised standardise(const std::vector<float>& values) {
 }  // namespace
 
 // How far a row's inputs are from the middle of the training distribution, column by column:
-// log of the mean square of its (quantile-normal or standardised) values.
-std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const {
-  const int64_t n = inputs.dim(0), d = inputs.numel() / std::max<int64_t>(n, 1);
-  const bool weighted = rarity_columns_.numel() == d;
+// log of the mean square of its (quantile-normal or standardised) values over the counted columns.
+Var E2EConvA3::marginal_rarity(const Var& x) const {
+  const int64_t n = x.dim(0), d = x.value().numel() / std::max<int64_t>(n, 1);
+  const bool per_column = rarity_columns_.numel() == d;
   double counted = 0;
-  for (int64_t j = 0; j < d; ++j) counted += weighted ? rarity_columns_.at(j) : 1.0;
-  std::vector<float> out(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    double squares = 0;
-    for (int64_t j = 0; j < d; ++j) {
-      const double x = inputs.data()[i * d + j];
-      squares += (weighted ? rarity_columns_.at(j) : 1.0) * x * x;
-    }
-    out[size_t(i)] = log_error(float(squares / std::max(counted, 1.0)));
-  }
-  return out;
+  for (int64_t j = 0; j < d; ++j) counted += per_column ? rarity_columns_.at(j) : 1.0;
+  Tensor weights({n, d});  // 0 / 1 per column
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < d; ++j) weights.mutable_data()[i * d + j] = per_column ? rarity_columns_.at(j) : 1.f;
+  const Var squares = scale(mse_per_sample(mul(reshape(x, {n, d}), Var(weights)), Var(Tensor({n, d}))),
+                            float(double(d) / std::max(counted, 1.0)));
+  return log_error(squares);
+}
+
+std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const { return marginal_rarity(Var(inputs)).value().to_vector(); }
+
+// The combined score before its sigmoid: the standardised alarm logit and log reconstruction
+// error (and for rows the marginal rarity), averaged. [N]
+Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
+  const float* r = score_reference_.data();
+  const bool with_rarity = r[0] > 1.5f;
+  auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
+  Var z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
+              standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]));
+  if (with_rarity) z = add(z, standardised(marginal_rarity(x), r[5], r[6]));
+  return scale(z, with_rarity ? 1.f / 3.f : 0.5f);
 }
 
 void E2EConvA3::set_rarity_columns(const std::vector<uint8_t>& counts) {
@@ -525,20 +512,10 @@ void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
 std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {
   if (config_.variant == Variant::reconstruction_only) return reconstruction_error(inputs, batch_size);
   if (!combined_score()) return alarm_probability(inputs, batch_size);
-  const float* r = score_reference_.data();
-  const bool with_rarity = r[0] > 1.5f;
   return inference(inputs, batch_size, [&](const Tensor& batch) {
     Var x(batch);
-    const ModelForward f = run(x, false, true);
-    const Tensor errors = mse_per_sample(f.reconstruction, x).value();
-    const Tensor logits = f.logits.value();
-    const std::vector<float> rarity = with_rarity ? marginal_rarity(batch) : std::vector<float>();
-    std::vector<float> out(size_t(batch.dim(0)));
-    for (size_t i = 0; i < out.size(); ++i) {
-      float z = (logits.at(int64_t(i)) - r[1]) / r[2] + (log_error(errors.at(int64_t(i))) - r[3]) / r[4];
-      z = with_rarity ? (z + (rarity[i] - r[5]) / r[6]) / 3.f : z / 2.f;
-      out[i] = 1.f / (1.f + std::exp(-z));
-    }
+    std::vector<float> out = combined_log_odds(x, run(x, false, true)).value().to_vector();
+    for (float& z : out) z = 1.f / (1.f + std::exp(-z));
     return out;
   });
 }

@@ -192,6 +192,7 @@ class E2EConvA3 : public Module {
   // Rows: log of the mean square of a row's inputs over the columns flagged in
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
   std::vector<float> marginal_rarity(const Tensor& inputs) const;
+  Var marginal_rarity(const Var& inputs) const;
   // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
   // flags, whose standardised rare value would outweigh everything else.
   void set_rarity_columns(const std::vector<uint8_t>& counts);
@@ -227,6 +228,9 @@ class E2EConvA3 : public Module {
   std::vector<float> inference(const Tensor& inputs, int64_t batch_size,
                                const std::function<std::vector<float>(const Tensor&)>& per_batch,
                                bool gradients = false);
+  // The combined score before its sigmoid, for a forward pass `f` of `x` with the reconstruction
+  // (score() and score_gradient() share it). [N]
+  Var combined_log_odds(const Var& x, const ModelForward& f) const;
 
   ModelConfig config_;
   Rng noise_rng_;

@@ -18,9 +18,10 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** One column's part in a row's score (Detector.explainRows): gradient × input of the score's
- *  log-odds, summed over the column's model inputs. A value at the column's training median
- *  contributes ~0; > 0 raises the score. */
+/** One column's part in a row's score (Detector.explainRows): the gradient of the score's
+ *  log-odds (of the reconstruction error for the reconstruction-only variant) times the row's
+ *  inputs minus a typical row's, summed over the column's model inputs. A typical value
+ *  contributes 0; > 0 raises the score. */
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing). */

@@ -86,6 +86,15 @@ describe('SDK in Node', () => {
     assert.ok(metrics.rocAuc >= 0.97);
     const flagged = scores.filter((s) => s >= detector.threshold).length;
     assert.equal(metrics.confusion.truePositives + metrics.confusion.falsePositives, flagged);
+    // The same from the scores already in hand (a threshold slider), and at another threshold.
+    const labels = await detector.labels(tableFromCsv(breastCancer));
+    const again = await detector.evaluateScores(scores, labels);
+    assert.equal(again.rocAuc, metrics.rocAuc);
+    assert.deepEqual(again.confusion, metrics.confusion);
+    const strict = await detector.evaluateScores(scores, labels, 0.99);
+    assert.equal(strict.confusion.truePositives + strict.confusion.falsePositives, scores.filter((s) => s >= 0.99).length);
+    await assert.rejects(detector.evaluateScores(scores, [0, 1]),
+      (e) => e.code === 'bad_input' && e.message === '699 scores but 2 labels: give one label per score');
     const scored = (await detector.scoredCsv(tableFromCsv(breastCancer))).trim().split('\n');
     assert.match(scored[0], /,Class,score,flag$/);
     assert.equal(scored.length, 700);

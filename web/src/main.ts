@@ -8,7 +8,7 @@ import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageSet, imageSizeOf, tableFromCsv,
 } from 'ca3-sdk';
-import { ScoreView } from './score-view.js';
+import { ScoreView, pickView, rocPoints } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -32,25 +32,34 @@ let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
 
 // ---- messages ---------------------------------------------------------------------------------------
-function showError(error: unknown) {
+// An error is shown beside the control that caused it (after its row), where the user is looking;
+// errors of no control (the start) at the top of the page.
+const messageHome = { parent: $('message').parentElement!, next: $('message').nextSibling };
+function showError(error: unknown, near?: Element | null) {
   const text = error instanceof Error ? error.message : String(error);
   const box = $('message');
   box.textContent = text;
   box.hidden = false;
   box.className = 'message error';
+  const anchor = near?.closest('.row, .drops, table, .results');
+  if (anchor) anchor.after(box);
+  else messageHome.parent.insertBefore(box, messageHome.next);
+  box.scrollIntoView({ block: 'nearest' });
 }
 function clearMessage() {
   $('message').hidden = true;
 }
-// Runs an event handler; any error becomes a message on the page (and nothing trained is lost).
-// body[data-handled] counts finished handlers (tests wait on it).
+// Runs an event handler; any error becomes a message beside the control (and nothing trained is
+// lost). body[data-handled] counts finished handlers (tests wait on it).
 function guard<A extends unknown[]>(handler: (...args: A) => Promise<void> | void) {
   return async (...args: A) => {
+    const event = args[0];
+    const source = event instanceof Event ? (event.currentTarget ?? event.target) as Element | null : null;
     try {
       clearMessage();
       await handler(...args);
     } catch (e) {
-      if ((e as Error).name !== 'AbortError') showError(e);
+      if ((e as Error).name !== 'AbortError') showError(e, source);
     } finally {
       document.body.dataset.handled = String(Number(document.body.dataset.handled ?? 0) + 1);
     }
@@ -95,8 +104,8 @@ const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasEleme
 });
 
 // The threshold, ROC and histogram views: of the image model's shown images, of the table model's rows.
-const imageView = new ScoreView('', () => renderGrid());
-const tableView = new ScoreView('table-', () => renderTableRows());
+const imageView = new ScoreView('', () => renderGrid(), (e) => showError(e, $('threshold')));
+const tableView = new ScoreView('table-', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')));
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
 function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
@@ -162,6 +171,13 @@ function figure(canvas: HTMLCanvasElement, caption: string) {
 
 // ---- images: training ------------------------------------------------------------------------------------
 let imageAbort: AbortController | undefined;
+// Image work under way: a fit or a comparison (one at a time), or images being read.
+const imageWork = { fitting: false, reading: 0 };
+function updateImageButtons() {
+  const idle = !imageWork.fitting && imageWork.reading === 0 && !!trainingImages;
+  $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = !idle;
+  $<HTMLButtonElement>('cancel-images').disabled = !imageWork.fitting;
+}
 
 function setImageData(images: Images & { labels: Int32Array }, description: string) {
   trainingImages = images;
@@ -170,8 +186,7 @@ function setImageData(images: Images & { labels: Int32Array }, description: stri
   $('image-data-info').textContent = `${description}: ${images.labels.length} images (${width}×${height} ` +
     `${channels === 3 ? 'colour' : 'grey'}), ${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
     (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).');
-  $<HTMLButtonElement>('train-images').disabled = false;
-  $<HTMLButtonElement>('compare').disabled = false;
+  updateImageButtons();
 }
 
 async function useSample() {
@@ -179,6 +194,8 @@ async function useSample() {
   const train = Math.floor(sample.count * 0.8);
   const n = sampleLength(SAMPLE_SIZE);
   ownImageFiles = undefined;
+  $('folder-labels').hidden = true;
+  $('image-skipped').textContent = '';
   setImageData({ pixels: sample.pixels.slice(0, train * n), size: SAMPLE_SIZE, names: sample.names.slice(0, train),
     labels: sample.labels.slice(0, train) }, 'Fashion-MNIST sample, training part (its own size: 28×28 grey)');
   // The rest is held out for the views below (never seen in training).
@@ -200,9 +217,11 @@ const NORMAL_FOLDER = /^(normal|good|ok|okay|pass|passed|clean|negative|neg|trai
 // Own images: a folder whose sub-folders name the labels, or the normal / anomalous drop zones.
 let ownImageFiles: { files: File[]; folders: string[] } | undefined;
 
+// The sub-folder of the chosen folder a file is in ('' for files directly in it): its label,
+// however deep the file lies below it (normal/day1/x.png is in "normal").
 function folderOf(f: File) {
   const parts = (f.webkitRelativePath || f.name).split('/');
-  return parts.length >= 3 ? parts[parts.length - 2] : '';
+  return parts.length >= 3 ? parts[1] : '';
 }
 
 async function ownImages(source: 'drops' | 'folder') {
@@ -239,6 +258,7 @@ async function ownImages(source: 'drops' | 'folder') {
   await readOwnImages();
 }
 let normalDrop = new Set<File>();
+let imageReads = 0;
 
 // Reads the chosen files at the chosen size, with labels from the folders or the drop zones.
 async function readOwnImages() {
@@ -249,9 +269,21 @@ async function readOwnImages() {
   const labels = Int32Array.from(files, (f) =>
     folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
   const started = performance.now();
+  const request = ++imageReads;
   $('image-data-info').textContent = `Reading ${files.length} images…`;
-  $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = true;  // until they are read
-  const { inputs: pixels } = await runtime.imagesFromFiles(files, size);
+  imageWork.reading += 1;
+  updateImageButtons();
+  let pixels: Float32Array;
+  try {
+    ({ inputs: pixels } = await runtime.imagesFromFiles(files, size));
+  } catch (e) {
+    if (request === imageReads) $('image-data-info').textContent = '';
+    throw e;
+  } finally {
+    imageWork.reading -= 1;
+    updateImageButtons();
+  }
+  if (request !== imageReads) return;  // another choice came meanwhile: its read wins
   const names = files.map((f) => f.webkitRelativePath || f.name);
   let description = 'Your images';
   if (folders.length) {
@@ -290,12 +322,14 @@ function clearFigures(status: HTMLElement) {
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
   const restoreFigures = clearFigures($('image-status'));
-  const images = trainingImages;
+  const images = trainingImages, held = heldOut;  // what this fit is of, whatever is chosen meanwhile
+  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
+  const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
   const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size } });
   imageAbort = new AbortController();
-  $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = true;
-  $<HTMLButtonElement>('cancel-images').disabled = false;
+  imageWork.fitting = true;
+  updateImageButtons();
   const bar = $<HTMLProgressElement>('image-progress');
   bar.hidden = false;
   lossChart.data.labels = [];
@@ -305,9 +339,9 @@ async function trainImages() {
   let report: FitReport;
   try {
     report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
-      epochs: Number($<HTMLInputElement>('image-epochs').value),
-      presetChanges: $<HTMLInputElement>('image-early-stop').checked ? undefined : { training: { patience: 0 } },
-      gamma: Number($<HTMLInputElement>('gamma').value),
+      epochs,
+      presetChanges: earlyStop ? undefined : { training: { patience: 0 } },
+      gamma,
       signal: imageAbort.signal,
       onProgress: (p) => {
         bar.value = (p.epoch - 1 + p.step / p.steps) / p.epochs;
@@ -330,22 +364,21 @@ async function trainImages() {
     throw e;
   } finally {
     bar.hidden = true;
-    $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = false;
-    $<HTMLButtonElement>('cancel-images').disabled = true;
+    imageWork.fitting = false;
+    updateImageButtons();
   }
   // The new model is adopted: what follows cannot lose it.
   imageDetector?.dispose();
   imageDetector = detector;
   const seconds = (performance.now() - started) / 1000;
-  $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, Number($<HTMLInputElement>('image-epochs').value))}): ` +
+  $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
     testFigure(report, 'images') +
     `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report, 'image') +
-    (Number($<HTMLInputElement>('gamma').value) === 0 ? ' ' + GAMMA_ZERO : '');
+    (gamma === 0 ? ' ' + GAMMA_ZERO : '');
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
-  addRun('e2e', images, Number($<HTMLInputElement>('gamma').value), report,
-    heldOut ? (await detector.evaluate(imageSet(heldOut.pixels, heldOut.labels, heldOut.size))).rocAuc : null, seconds);
-  if (heldOut) await showImages(heldOut, 'held-out sample images (not trained on)');
+  addRun('e2e', images, gamma, report, held ? (await detector.evaluate(imageSet(held.pixels, held.labels, held.size))).rocAuc : null, seconds);
+  if (held) await showImages(held, 'held-out sample images (not trained on)');
   else await showImages(images, 'the images it learned from (scored: the flagged ones are the least like the rest' +
     (report.labelledAnomalies ? '; training images included, so the figures are optimistic' : '') + ')');
 }
@@ -355,7 +388,8 @@ async function showImages(images: Images, what: string) {
   if (!imageDetector) throw new Error('train or load an image model first');
   const detector = imageDetector;
   const scores = await detector.score(imageSet(images.pixels, undefined, images.size));
-  shown = { ...images, scores };
+  const current = { ...images, scores };
+  shown = current;
   const labels = images.labels;
   $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}. Click an image in the grid to see its reconstruction and what raises its score beside the grid.`;
   $('image-grid-controls').hidden = false;
@@ -366,7 +400,7 @@ async function showImages(images: Images, what: string) {
   });
   if (labels && labels.some((l) => l === 1) && labels.some((l) => l === 0)) await renderStacks();
   else $('stacks').replaceChildren();
-  await inspect(order()[0]);
+  await inspect(current, order()[0]);
 }
 
 // A model without images to show (a new or uploaded model before any images are dropped).
@@ -394,15 +428,7 @@ function renderGrid() {
   const s = shown;
   const threshold = imageView.threshold;
   const byScore = order();
-  const view = $<HTMLSelectElement>('grid-view').value;
-  let picked: number[];
-  if (view === 'bottom') picked = byScore.slice(-GRID_CELLS).reverse();
-  else if (view === 'border') {
-    let at = byScore.findIndex((i) => s.scores[i] < threshold);
-    if (at < 0) at = byScore.length;
-    const from = Math.max(0, Math.min(at - GRID_CELLS / 2, byScore.length - GRID_CELLS));
-    picked = byScore.slice(from, from + GRID_CELLS);
-  } else picked = byScore.slice(0, GRID_CELLS);
+  const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, GRID_CELLS);
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images` +
     (s.labels ? ' (a red mark: labelled anomalous)' : '');
   const n = sampleLength(s.size);
@@ -422,7 +448,7 @@ function renderGrid() {
     name.textContent = s.names[i].split('/').pop()!;
     button.append(caption, name);
     button.addEventListener('click', guard(async () => {
-      await inspect(i);
+      await inspect(s, i);
       // On a narrow screen the view is above the grid: bring it into sight.
       if (matchMedia('(max-width: 800px)').matches) $('inspect').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     }));
@@ -441,9 +467,8 @@ function imageScoresCsv() {
   return lines.join('\n') + '\n';
 }
 
-async function inspect(i: number) {
-  if (!imageDetector || !shown) return;
-  const s = shown;
+async function inspect(s: Images & { scores: Float32Array }, i: number) {
+  if (!imageDetector) return;
   const n = sampleLength(s.size);
   const one = s.pixels.slice(i * n, (i + 1) * n);
   const [reconstruction, attribution] = await Promise.all([imageDetector.reconstruct(imageSet(one, undefined, s.size)), imageDetector.explain(imageSet(one, undefined, s.size))]);
@@ -552,18 +577,18 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
 
 async function compareVariants() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
-  const images = trainingImages;
+  const images = trainingImages, held = heldOut;
   if (!images.labels.includes(1))
     throw new Error('comparing needs labelled anomalous images to measure the three by (the sample has them; or add an anomalous folder)');
-  const gamma = Number($<HTMLInputElement>('gamma').value);
-  const epochs = Number($<HTMLInputElement>('image-epochs').value);
+  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
+  const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   imageAbort = new AbortController();
   const signal = imageAbort.signal;
-  $<HTMLButtonElement>('compare').disabled = $<HTMLButtonElement>('train-images').disabled = true;
-  $<HTMLButtonElement>('cancel-images').disabled = false;
+  imageWork.fitting = true;
+  updateImageButtons();
   compareChart.data.datasets = [];
   compareChart.update();
-  $('compare-box').hidden = !heldOut;
+  $('compare-box').hidden = !held;
   const status = $('compare-status');
   delete status.dataset.done;
   try {
@@ -574,19 +599,18 @@ async function compareVariants() {
         const report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
           epochs,
           gamma,
-          presetChanges: $<HTMLInputElement>('image-early-stop').checked ? undefined : { training: { patience: 0 } },
+          presetChanges: earlyStop ? undefined : { training: { patience: 0 } },
           signal,
           onProgress: (p) => (status.textContent = `${name}: ${p.stage === 'e2e' ? '' : `${p.stage} stage, `}epoch ${p.epoch} of at most ${p.epochs}`),
         });
         const seconds = (performance.now() - started) / 1000;
         let heldOutAuc: number | null = null;
-        if (heldOut) {
-          const metrics = await detector.evaluate(imageSet(heldOut.pixels, heldOut.labels, heldOut.size));
-          const roc = metrics.roc!;
+        if (held) {
+          const metrics = await detector.evaluate(imageSet(held.pixels, held.labels, held.size));
           heldOutAuc = metrics.rocAuc;
           compareChart.data.datasets.push({
             label: `${name} (AUC ${metrics.rocAuc?.toFixed(4)})`, showLine: true, pointRadius: 0, borderColor: colour,
-            data: roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies })),
+            data: rocPoints(metrics.roc!),
           });
           compareChart.update();
         }
@@ -595,15 +619,15 @@ async function compareVariants() {
         await detector.dispose();
       }
     }
-    status.textContent = heldOut ? 'Done: the ROC curves on the same held-out images are above, every run below.'
+    status.textContent = held ? 'Done: the ROC curves on the same held-out images are above, every run below.'
       : 'Done: the test ROC-AUC of each (on the same test split) is in the table below.';
     status.dataset.done = 'true';
   } catch (e) {
     if ((e as Error).name === 'AbortError') status.textContent = 'Cancelled.';
     else throw e;
   } finally {
-    $<HTMLButtonElement>('compare').disabled = $<HTMLButtonElement>('train-images').disabled = false;
-    $<HTMLButtonElement>('cancel-images').disabled = true;
+    imageWork.fitting = false;
+    updateImageButtons();
   }
 }
 
@@ -787,13 +811,13 @@ async function trainTable() {
   $<HTMLButtonElement>('download-table-model').disabled = false;
   // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
   // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
+  $('csv-status').dataset.testAuc = String(report.test.rocAuc);
+  $('csv-status').dataset.report = JSON.stringify(report);
+  scoredCsvSource = source;
+  $<HTMLButtonElement>('download-csv').disabled = false;
   await showTableResults(sourceName, source, report.setting === 'one_class' || report.setting === 'contaminated'
     ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
     : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
-  scoredCsvSource = source;
-  $<HTMLButtonElement>('download-csv').disabled = false;
-  $('csv-status').dataset.testAuc = String(report.test.rocAuc);
-  $('csv-status').dataset.report = JSON.stringify(report);
 }
 
 async function scoreCsv() {
@@ -850,8 +874,10 @@ const TABLE_ROWS = 30;  // rows listed per view (the download has them all)
 
 // Scores every row of `bytes` with the table model and shows the threshold, histogram (and with
 // the model's label column in the file, the ROC) and the listed rows with their "why".
+let tableResultsRequest = 0;
 async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   const detector = tableDetector!;
+  const request = ++tableResultsRequest;
   const data = tableFromCsv(bytes);
   const scores = await detector.score(data);
   const labelColumn = String((await detector.info()).preprocessing?.labelColumn ?? '');
@@ -865,6 +891,7 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
       labelNote = `No ROC: the labels could not be read (${(e as Error).message}).`;
     }
   }
+  if (request !== tableResultsRequest) return scores;  // a later file (or model) is being shown
   tableShown = { name, data, scores, labels, why: new Map() };
   $('table-results').hidden = false;
   $('table-results-title').textContent = `Rows of ${name} and why they are flagged`;
@@ -879,8 +906,16 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
 
 function hideTableResults() {
   tableShown = undefined;
+  ++tableResultsRequest;
   tableView.clear();
   $('table-results').hidden = true;
+}
+
+// The slider moves many times a second: the rows (and their explanations) follow once it rests.
+let tableRowsTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleTableRows() {
+  clearTimeout(tableRowsTimer);
+  tableRowsTimer = setTimeout(() => void renderTableRows().catch((e) => showError(e, $('table-rows'))), 150);
 }
 
 // The rows of the chosen view (most anomalous, around the threshold, most normal), sorted as
@@ -891,16 +926,7 @@ async function renderTableRows() {
   const t = tableShown;
   const request = ++tableRowsRequest;
   const byScore = [...t.scores.keys()].sort((a, b) => t.scores[b] - t.scores[a]);
-  const view = $<HTMLSelectElement>('table-rows-view').value;
-  let picked: number[];
-  if (view === 'bottom') picked = byScore.slice(-TABLE_ROWS).reverse();
-  else if (view === 'border') {
-    const threshold = tableView.threshold;
-    let at = byScore.findIndex((i) => t.scores[i] < threshold);
-    if (at < 0) at = byScore.length;
-    const from = Math.max(0, Math.min(at - TABLE_ROWS / 2, byScore.length - TABLE_ROWS));
-    picked = byScore.slice(from, from + TABLE_ROWS);
-  } else picked = byScore.slice(0, TABLE_ROWS);
+  const picked = pickView(byScore, t.scores, $<HTMLSelectElement>('table-rows-view').value, tableView.threshold, TABLE_ROWS);
   const missing = picked.filter((i) => !t.why.has(i));
   if (missing.length) for (const e of await tableDetector.explainRows(t.data, missing, 3)) t.why.set(e.row, e);
   if (request !== tableRowsRequest || t !== tableShown) return;

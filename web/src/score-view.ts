@@ -6,10 +6,28 @@
 // The slider only explores: the model's own threshold (its flags, the saved file) changes with
 // "Flag from this threshold". The ROC curve and confusion counts come from the core (evaluate).
 import { Chart } from 'chart.js';
-import type { Detector, Metrics } from 'ca3-sdk';
+import type { Detector, Metrics, RocCurve } from 'ca3-sdk';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const BINS = 20;
+
+/** The ROC curve as chart points (false positive rate, true positive rate). */
+export function rocPoints(roc: RocCurve) {
+  return roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
+}
+
+/** `count` sample indices of a view: the highest scores ('top'), those around `threshold`
+ *  ('border') or the lowest ('bottom'), from indices sorted by descending score. */
+export function pickView(byScore: number[], scores: ArrayLike<number>, view: string, threshold: number, count: number) {
+  if (view === 'bottom') return byScore.slice(-count).reverse();
+  if (view === 'border') {
+    let at = byScore.findIndex((i) => scores[i] < threshold);
+    if (at < 0) at = byScore.length;
+    const from = Math.max(0, Math.min(at - Math.floor(count / 2), byScore.length - count));
+    return byScore.slice(from, from + count);
+  }
+  return byScore.slice(0, count);
+}
 
 export interface Scored {
   detector: Detector;
@@ -28,8 +46,9 @@ export class ScoreView {
   private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
   private readonly histogram: Chart<'bar', number[], string>;
 
-  /** `onChange` runs after the slider moved or the model's threshold changed (redraw flags). */
-  constructor(private readonly prefix: string, private readonly onChange: () => void) {
+  /** `onChange` runs after the slider moved or the model's threshold changed (redraw flags);
+   *  `onError` shows what went wrong. */
+  constructor(private readonly prefix: string, private readonly onChange: () => void, private readonly onError: (e: unknown) => void) {
     this.roc = new Chart(this.el<HTMLCanvasElement>('roc-chart'), {
       type: 'scatter',
       data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
@@ -54,14 +73,14 @@ export class ScoreView {
     });
     this.el('threshold').addEventListener('input', () => {
       this.showModelThreshold();
-      void this.update().catch((e) => this.el('confusion').textContent = String((e as Error).message ?? e));
+      void this.update().catch(this.onError);
     });
     this.el('apply-threshold').addEventListener('click', () => {
       if (!this.scored) return;
-      void this.scored.detector.setThreshold(this.threshold).then(() => {
+      this.scored.detector.setThreshold(this.threshold).then(() => {
         this.showModelThreshold();
         this.onChange();
-      });
+      }).catch(this.onError);
     });
   }
 
@@ -72,6 +91,7 @@ export class ScoreView {
 
   async show(scored: Scored) {
     this.scored = scored;
+    const request = ++this.request;
     const slider = this.el<HTMLInputElement>('threshold');
     slider.disabled = false;
     slider.value = String(scored.detector.threshold);
@@ -90,8 +110,8 @@ export class ScoreView {
     this.el('roc-box').hidden = !bothClasses;
     if (bothClasses && scored.evaluate) {
       const metrics = await scored.evaluate(scored.detector.threshold);
-      const roc = metrics.roc!;
-      this.roc.data.datasets[0].data = roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
+      if (request !== this.request) return;  // a later show() or slider move is drawing
+      this.roc.data.datasets[0].data = rocPoints(metrics.roc!);
       this.roc.data.datasets[0].label = `ROC (AUC ${metrics.rocAuc?.toFixed(4) ?? '–'}, ${scored.what})`;
       this.el('roc-chart').dataset.auc = String(metrics.rocAuc);
       this.roc.update();
@@ -102,6 +122,12 @@ export class ScoreView {
 
   clear() {
     this.scored = undefined;
+    ++this.request;
+    for (const chart of [this.roc, this.histogram] as Chart[]) {
+      chart.data.datasets.forEach((d) => (d.data = []));
+      chart.update();
+    }
+    this.el('roc-box').hidden = true;
     this.el<HTMLInputElement>('threshold').disabled = true;
     this.el('threshold-value').textContent = '–';
     this.el('confusion').textContent = '';

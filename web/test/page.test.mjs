@@ -112,6 +112,7 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#score-files', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG') });
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /notes\.png is not an image this browser can decode/);
+      assert.equal(await page.$eval('#message', (m) => m.closest('section')?.getAttribute('aria-labelledby')), 'images-title');
       await shot('3-bad-image');
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
       const modelThreshold = await page.textContent('#model-threshold');
@@ -131,6 +132,8 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#csv-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n') });
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /CSV line 3: 2 fields, the header has 3/);
+      // Beside the control that caused it, not at the top of the page.
+      assert.equal(await page.$eval('#message', (m) => m.closest('section')?.getAttribute('aria-labelledby')), 'csv-title');
       await shot('4-bad-csv');
 
       const csv = join(repo, 'data', 'BreastCancer.csv');

@@ -41,6 +41,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   CsvTable out;
   out.header = header;
   out.separator = separator;
+  out.encoding = encoding;
+  out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);

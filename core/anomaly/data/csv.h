@@ -53,7 +53,7 @@ class CsvTable {
 
   // Appends a row of header.size() cells (throws otherwise) starting on line `line`.
   void add_row(const std::vector<std::string_view>& cells, int64_t line);
-  // The table with only the given rows, in that order.
+  // The table with only the given rows, in that order (its encoding and number format kept).
   CsvTable select_rows(const std::vector<size_t>& rows) const;
 
   int64_t column_index(const std::string& name) const;      // throws naming the available columns
