@@ -79,7 +79,7 @@ async function loadSample() {
   const pixels = new Float32Array(count * sampleLength(SAMPLE_SIZE));
   for (let i = 0; i < pixels.length; ++i) pixels[i] = raw[i] / 255;
   const labels = Int32Array.from(classes, (c) => (c === 0 ? 0 : 1));
-  const names = Array.from(classes, (c, i) => `sample ${i + 1} (${FASHION_CLASSES[c]})`);
+  const names = Array.from(classes, (c, i) => `${FASHION_CLASSES[c]} #${i + 1}`);
   return { pixels, labels, names, count };
 }
 
@@ -378,20 +378,22 @@ async function trainImages() {
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
   addRun('e2e', images, gamma, report, held ? (await detector.evaluate(imageSet(held.pixels, held.labels, held.size))).rocAuc : null, seconds);
-  if (held) await showImages(held, 'held-out sample images (not trained on)');
-  else await showImages(images, 'the images it learned from (scored: the flagged ones are the least like the rest' +
-    (report.labelledAnomalies ? '; training images included, so the figures are optimistic' : '') + ')');
+  if (held) await showImages(held, 'held-out sample images', 'never trained on');
+  else await showImages(images, 'training images', 'the images it learned from, scored: the flagged ones are the least like the rest' +
+    (report.labelledAnomalies ? '; the model has seen them, so its figures on them are optimistic' : ''));
 }
 
 // ---- images: scoring and the views -----------------------------------------------------------------------
-async function showImages(images: Images, what: string) {
+// `what` names the images in a few words (chart legends); `note` says more in the sentence above.
+async function showImages(images: Images, what: string, note = '') {
   if (!imageDetector) throw new Error('train or load an image model first');
   const detector = imageDetector;
   const scores = await detector.score(imageSet(images.pixels, undefined, images.size));
   const current = { ...images, scores };
   shown = current;
   const labels = images.labels;
-  $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}. Click an image in the grid to see its reconstruction and what raises its score beside the grid.`;
+  $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}${note ? ` (${note})` : ''}. ` +
+    'Click an image in the grid to see its reconstruction and what raises its score beside the grid.';
   $('image-grid-controls').hidden = false;
   $<HTMLButtonElement>('download-image-scores').disabled = false;
   await imageView.show({
@@ -429,8 +431,8 @@ function renderGrid() {
   const threshold = imageView.threshold;
   const byScore = order();
   const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, GRID_CELLS);
-  $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images` +
-    (s.labels ? ' (a red mark: labelled anomalous)' : '');
+  $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
+    'a red frame: flagged at the slider\'s threshold' + (s.labels ? '; a red bar underneath: labelled anomalous' : '');
   const n = sampleLength(s.size);
   for (const i of picked) {
     const button = document.createElement('button');
@@ -448,6 +450,8 @@ function renderGrid() {
     name.textContent = s.names[i].split('/').pop()!;
     button.append(caption, name);
     button.addEventListener('click', guard(async () => {
+      for (const cell of grid.querySelectorAll('.cell.selected')) cell.classList.remove('selected');
+      button.classList.add('selected');
       await inspect(s, i);
       // On a narrow screen the view is above the grid: bring it into sight.
       if (matchMedia('(max-width: 800px)').matches) $('inspect').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
@@ -559,6 +563,13 @@ const compareChart = new Chart<'scatter', { x: number; y: number }[]>($<HTMLCanv
   },
 });
 
+// Epochs trained, per stage when there are two (A³: the target, then the alarm).
+function epochsText(report: FitReport) {
+  const target = report.history.filter((e) => e.stage === 'target').length;
+  const alarm = report.history.filter((e) => e.stage === 'alarm').length;
+  return target && alarm ? `${target} + ${alarm} (target, then alarm)` : String(report.epochs);
+}
+
 let runCount = 0;
 function addRun(variant: Variant, images: Images, gamma: number, report: FitReport, heldOutAuc: number | null, seconds: number) {
   const table = $('runs');
@@ -567,7 +578,7 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
   const name = VARIANTS.find((v) => v.variant === variant)!.name;
   const { width, height, channels } = images.size;
   for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
-    variant === 'reconstruction' ? '–' : String(gamma), String(report.epochs),
+    variant === 'reconstruction' ? '–' : String(gamma), epochsText(report),
     report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4),
     heldOutAuc === null ? '–' : heldOutAuc.toFixed(4), seconds.toFixed(1)])
     row.insertCell().textContent = text;
@@ -619,7 +630,7 @@ async function compareVariants() {
         await detector.dispose();
       }
     }
-    status.textContent = held ? 'Done: the ROC curves on the same held-out images are above, every run below.'
+    status.textContent = held ? 'Done: the ROC curves on the same held-out images are below, and every run in the table under them.'
       : 'Done: the test ROC-AUC of each (on the same test split) is in the table below.';
     status.dataset.done = 'true';
   } catch (e) {
@@ -662,6 +673,8 @@ async function loadCsv() {
   select.replaceChildren(new Option('(no labels: the rows are normal, or mostly)', ''));
   for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
   select.value = described.suggestedLabelColumn ?? '';
+  suggestedLabel = select.value;
+  setAside = '';
   fillNormalValues();
   renderSchema();
   $('csv-options').hidden = false;
@@ -676,6 +689,8 @@ function readAs(d: CsvSummary) {
   return text + '.';
 }
 
+// The column that held the labels until the user chose "no labels" ('' if none).
+let setAside = '';
 // What each column will be: the core's decision, which the user may change.
 function renderSchema() {
   const label = $<HTMLSelectElement>('label-column').value;
@@ -694,13 +709,15 @@ function renderSchema() {
       const decided = c.role === 'numeric' || c.role === 'categorical' ? c.role : 'ignore';
       for (const r of ['numeric', 'categorical', 'ignore'])
         choice.append(new Option(r === decided ? `${r} (CA3's choice: ${c.role})` : r, r));
-      choice.value = decided;
+      choice.value = c.name === setAside ? 'ignore' : decided;
       choice.dataset.decided = decided;
       role.append(choice);
     }
     const markers = Object.entries(c.placeholders).map(([m, n]) => `'${m}' ×${n}`).join(', ');
     row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
-    row.insertCell().textContent = c.reason || (c.role === 'categorical' ? `${c.distinct} values` : '');
+    row.insertCell().textContent = c.name === setAside
+      ? 'taken for the label column, set aside: ignored, so the labels do not drive the scores (give it a role to use it)'
+      : c.reason || (c.role === 'categorical' ? `${c.distinct} values` : '');
   }
   $('csv-schema').hidden = false;
 }
@@ -744,7 +761,8 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
     case 'one_class':
       return `No labels: every ${unit} taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
         'synthetic anomalies an epoch. Without labelled anomalies there is no test ROC-AUC: the flags come from how ' +
-        `unlike the training ${unit}s ${a} is (the threshold flags 5% of normal validation ${unit}s).`;
+        `unlike the training ${unit}s ${a} is (the threshold flags 5% of the normal validation ${unit}s; the ${unit}s it ` +
+        'trained on score lower, so a smaller share of the whole file is flagged).';
     case 'contaminated':
       return `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
         `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch. No test ROC-AUC without labelled anomalies.`;
@@ -815,6 +833,7 @@ async function trainTable() {
   $('csv-status').dataset.report = JSON.stringify(report);
   scoredCsvSource = source;
   $<HTMLButtonElement>('download-csv').disabled = false;
+  $('download-csv').textContent = `Download ${sourceName} with scores`;
   await showTableResults(sourceName, source, report.setting === 'one_class' || report.setting === 'contaminated'
     ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
     : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
@@ -844,6 +863,7 @@ async function scoreCsv() {
   info.dataset.meanScore = String(sum / scores.length);
   scoredCsvSource = text;
   $<HTMLButtonElement>('download-csv').disabled = false;
+  $('download-csv').textContent = `Download ${file.name} with scores`;
 }
 
 // A new table model: the last scores were another model's, so the download goes until re-scored.
@@ -987,7 +1007,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
     status.textContent = loaded + ' (The figures of earlier training were of another model.)';
     if (demo) {
       if (!heldOut) await useSample();
-      await showImages(heldOut!, 'held-out sample images');
+      await showImages(heldOut!, 'held-out sample images', 'the model was made on Fashion-MNIST T-shirts');
     } else clearImageViews(`${loaded} Drop images of its size to score them (the page's sample is not its data).`);
   } else {
     tableDetector?.dispose();
@@ -1037,12 +1057,20 @@ $('compare').addEventListener('click', guard(compareVariants));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
 $('csv-file').addEventListener('change', guard(loadCsv));
+let suggestedLabel = '';
 $('label-column').addEventListener('change', () => {
+  // The column CA3 took for the labels, set aside with "no labels", is not made a feature by
+  // default: it would drive the scores.
+  setAside = $<HTMLSelectElement>('label-column').value ? '' : suggestedLabel;
   fillNormalValues();
   renderSchema();
 });
 $('train-csv').addEventListener('click', guard(trainTable));
-$('table-rows-view').addEventListener('change', guard(renderTableRows));
+$('table-rows-view').addEventListener('change', guard(async () => {
+  // The most normal rows come most normal first; the other views most anomalous first.
+  tableSort = { key: 'score', descending: $<HTMLSelectElement>('table-rows-view').value !== 'bottom' };
+  await renderTableRows();
+}));
 for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort'))
   b.addEventListener('click', guard(async () => {
     const key = b.dataset.key as 'line' | 'score';

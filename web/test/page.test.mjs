@@ -191,6 +191,17 @@ for (const isolation of [true, false]) {
       await shot('5-csv');
     });
 
+    test('"no labels" on a file with a label column sets that column aside (ignored), said in the column table', async () => {
+      await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
+      await page.waitForFunction(() => document.getElementById('label-column').value === 'Class');
+      await page.selectOption('#label-column', '');
+      const row = '#csv-schema tr[data-column=Class]';
+      assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'ignore');
+      assert.match(await page.textContent(`${row} td:last-child`), /taken for the label column, set aside: ignored/);
+      await page.selectOption('#label-column', 'Class');
+      assert.equal(await page.textContent(`${row} td:nth-child(2)`), 'label');
+    });
+
     test('CSV without labels: one-class training says so, and its flags find the real anomalies', async () => {
       // Ionosphere's "good" rows without the Class column: what a user with only normal data has.
       const fields = (line) => line.split(',').map((v) => v.replace(/^"|"$/g, ''));  // no quoted commas in this file
