@@ -401,7 +401,11 @@ async function showImages(images: Images, what: string, note = '') {
     evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels, threshold) : undefined,
   });
   if (labels && labels.some((l) => l === 1) && labels.some((l) => l === 0)) await renderStacks();
-  else $('stacks').replaceChildren();
+  else {
+    $('stacks').replaceChildren();
+    const n = sampleLength(images.size);
+    await renderArchitecture(await detector.activations(imageSet(images.pixels.slice(0, n), undefined, images.size)));
+  }
   await inspect(current, order()[0]);
 }
 
@@ -488,6 +492,65 @@ async function inspect(s: Images & { scores: Float32Array }, i: number) {
   );
 }
 
+// ---- the network, drawn with the image model's real sizes -------------------------------------------------
+// Target: input -> encoder layers -> latent -> decoder -> reconstruction; every encoder layer is
+// also pooled to the smallest one's size and stacked: the alarm's input -> its convolutions -> score.
+async function renderArchitecture(stack: { shape: number[]; layerChannels: number[] }) {
+  if (!imageDetector) return;
+  const info = await imageDetector.info();
+  const model = info.preset.model ?? {};
+  const [h, w, c] = info.inputShape ?? [0, 0, 0];
+  const [, sh, sw, stacked] = stack.shape;
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('viewBox', '0 0 980 215');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'the E2E-ConvA3 network of the image model on this page');
+  const add = (tag: string, attributes: Record<string, string | number>, text?: string) => {
+    const e = document.createElementNS(svgNs, tag);
+    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, String(v));
+    if (text) e.textContent = text;
+    svg.append(e);
+    return e;
+  };
+  const box = (x: number, y: number, title: string, detail: string, fill: string) => {
+    add('rect', { x, y, width: 112, height: 46, rx: 6, fill, stroke: '#5b6676' });
+    add('text', { x: x + 56, y: y + 19, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, title);
+    add('text', { x: x + 56, y: y + 36, 'text-anchor': 'middle', 'font-size': 11 }, detail);
+    return { x, y };
+  };
+  const arrow = (x1: number, y1: number, x2: number, y2: number) => add('line', { x1, y1, x2, y2, stroke: '#5b6676', 'marker-end': 'url(#arrow)' });
+  const marker = add('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' });
+  const tip = document.createElementNS(svgNs, 'path');
+  tip.setAttribute('d', 'M0,0 L10,5 L0,10 z');
+  tip.setAttribute('fill', '#5b6676');
+  marker.append(tip);
+  add('text', { x: 8, y: 16, 'font-size': 12, fill: '#3b6ea5', 'font-weight': 600 }, 'target network (autoencoder): learns to reconstruct normal samples');
+  const colour = c === 3 ? 'colour' : 'grey';
+  const input = box(8, 28, 'input', `${h}×${w} ${colour}`, '#ffffff');
+  const encoder: { x: number; y: number }[] = [];
+  stack.layerChannels.forEach((channels, i) => encoder.push(box(140 + i * 128, 28, `encoder ${i + 1}`, `${channels} channels`, '#e4ecf6')));
+  let x = 140 + stack.layerChannels.length * 128;
+  const latent = box(x, 28, 'latent', model.variational === false ? 'code' : 'μ, σ (variational)', '#e4ecf6');
+  const decoder = box(x + 128, 28, 'decoder', 'transposed convs', '#e4ecf6');
+  const output = box(x + 256, 28, 'reconstruction', `${h}×${w} ${colour}`, '#ffffff');
+  for (const [a, b] of [[input, encoder[0]], ...encoder.map((e, i) => [e, encoder[i + 1] ?? latent]), [latent, decoder], [decoder, output]] as const)
+    arrow(a.x + 112, a.y + 23, b.x, b.y + 23);
+  add('text', { x: 8, y: 136, 'font-size': 12, fill: '#c0392b', 'font-weight': 600 }, 'alarm network: reads the target\'s activations, says how anomalous');
+  const pooled = box(140, 150, 'pooled, stacked', `${sh}×${sw}, ${stacked} ch.`, '#fdecea');
+  for (const e of encoder) arrow(e.x + 56, e.y + 46, pooled.x + 56, pooled.y);
+  const alarm: { x: number; y: number }[] = [];
+  (model.alarmChannels ?? []).forEach((channels: number, i: number) => alarm.push(box(268 + i * 128, 150, `alarm conv ${i + 1}`, `${channels} channels`, '#fdecea')));
+  x = 268 + alarm.length * 128;
+  const score = box(x, 150, 'score', 'dense → sigmoid', '#ffffff');
+  for (const [a, b] of [[pooled, alarm[0] ?? score], ...alarm.map((e, i) => [e, alarm[i + 1] ?? score])] as const) arrow(a.x + 112, a.y + 23, b.x, b.y + 23);
+  add('text', { x: x + 128, y: 168, 'font-size': 12 }, 'loss = reconstruction error (normal samples)');
+  add('text', { x: x + 128, y: 186, 'font-size': 12 }, `+ γ (${model.gamma ?? 10}) × classification (all samples),`);
+  add('text', { x: x + 128, y: 204, 'font-size': 12 }, 'trained end to end');
+  $('architecture').replaceChildren(svg);
+  $('architecture').hidden = false;
+}
+
 const CHANNELS_SHOWN = 6;  // per encoder layer, the most varied
 // The alarm network's input for the most typical normal and the most anomalous shown image.
 async function renderStacks() {
@@ -501,6 +564,7 @@ async function renderStacks() {
   box.replaceChildren();
   for (const [i, title] of [[normal, 'a normal image'], [anomalous, 'an anomaly']] as const) {
     const stack = await imageDetector.activations(imageSet(s.pixels.slice(i * n, (i + 1) * n), undefined, s.size));
+    if (title === 'a normal image') await renderArchitecture(stack);
     const [, h, w, channels] = stack.shape;
     const column = document.createElement('div');
     column.className = 'stack';

@@ -70,6 +70,10 @@ for (const isolation of [true, false]) {
       await page.waitForSelector('#image-grid .cell');
       await page.waitForSelector('#stacks .stack figure');
       assert.ok((await page.$$('#image-grid .cell.flagged')).length > 0);
+      // The network drawn with the model's real sizes: two encoder layers, their stack as the alarm reads it.
+      const drawn = await page.$$eval('#architecture svg text', (texts) => texts.map((t) => t.textContent).join('|'));
+      assert.match(drawn, /input\|28×28 grey\|encoder 1\|16 channels\|encoder 2\|32 channels\|latent/);
+      assert.match(drawn, /pooled, stacked\|14×14, 48 ch\.\|alarm conv 1\|16 channels\|alarm conv 2\|32 channels\|score/);
       assert.match(await page.textContent('#confusion'), /true positives \d+/);
       await shot('2-trained');
     });
