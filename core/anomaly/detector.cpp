@@ -157,7 +157,20 @@ std::vector<uint8_t> Detector::save() const {
   values.reserve(parameters.size());
   for (const auto& [name, p] : parameters) values.push_back(p.value());
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
-  for (const auto& [name, buffer] : model_->named_buffers()) tensors.emplace_back(name, buffer);
+  // A model whose score does not use the neighbour distance is written as before it existed
+  // (7 reference values, no neighbour rows): earlier readers load it, and files round-trip.
+  const bool neighbours = model_->score_mode() > 2.5f;
+  Tensor short_reference;
+  for (const auto& [name, buffer] : model_->named_buffers()) {
+    if (name == "neighbours" && !neighbours) continue;
+    if (name == "score_reference" && !neighbours) {
+      short_reference = Tensor({7});
+      std::memcpy(short_reference.mutable_data(), buffer->data(), 7 * sizeof(float));
+      tensors.emplace_back(name, &short_reference);
+      continue;
+    }
+    tensors.emplace_back(name, buffer);
+  }
   std::vector<uint8_t> bytes = write_model_file(meta, tensors);
   // Never report success for a file that load() would refuse (e.g. statistics that overflowed).
   try {
@@ -215,7 +228,26 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     Tensor value = p.value();
     fill(name, value);
   }
-  for (auto& [name, buffer] : d.model_->named_buffers()) fill(name, *buffer);
+  for (auto& [name, buffer] : d.model_->named_buffers()) {
+    // Files written before the neighbour distance existed: a 7-value score reference and no
+    // neighbour rows (the score they were saved with never uses either).
+    auto it = by_name.find(name);
+    if (name == "neighbours" && it == by_name.end()) continue;
+    if (name == "neighbours") {  // as many rows as the fit kept
+      const Shape& shape = it->second->shape();
+      CA3_CHECK_CODE(shape.size() == 2 && shape[1] == buffer->dim(1), ErrorCode::unsupported_file,
+                     "model file is corrupt: tensor 'neighbours' has shape ", shape_to_string(shape), ", the model needs [M, ",
+                     buffer->dim(1), "]");
+      *buffer = Tensor(shape);
+    }
+    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{7}) {
+      std::memcpy(buffer->mutable_data(), it->second->data(), 7 * sizeof(float));
+      continue;
+    }
+    fill(name, *buffer);
+  }
+  CA3_CHECK_CODE(d.model_->score_mode() < 2.5f || d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
+                 "model file is corrupt: its score uses neighbour rows, and it has none");
   d.model_->eval();
   d.trained_ = true;
   return d;

@@ -420,6 +420,38 @@ void Fit::describe_data(nlohmann::json description) {
   state_->report.data = std::move(description);
 }
 
+namespace {
+// The rows the neighbour distance measures against: the normal (unlabelled) training rows, without
+// the `contamination` share the target reconstructs worst, at most kMaxNeighbourRows and
+// kMaxNeighbourValues values (evenly spaced in a seeded shuffle beyond that).
+constexpr int64_t kMaxNeighbourRows = 8192, kMaxNeighbourValues = int64_t(1) << 20;
+Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed) {
+  std::vector<int64_t> rows;
+  for (int64_t i = 0; i < train.size(); ++i)
+    if (train.labels[size_t(i)] == 0) rows.push_back(i);
+  if (contamination > 0 && rows.size() > 1) {
+    const std::vector<float> errors = model.reconstruction_error(train.subset(rows).inputs);
+    std::vector<size_t> order(rows.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return errors[a] < errors[b]; });
+    const size_t keep = rows.size() - std::min(rows.size() - 1, size_t(std::llround(contamination * double(rows.size()))));
+    std::vector<int64_t> kept;
+    for (size_t k = 0; k < keep; ++k) kept.push_back(rows[order[k]]);
+    std::sort(kept.begin(), kept.end());
+    rows = std::move(kept);
+  }
+  const int64_t features = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
+  const size_t most = size_t(std::max<int64_t>(1, std::min(kMaxNeighbourRows, kMaxNeighbourValues / std::max<int64_t>(features, 1))));
+  if (rows.size() > most) {
+    Rng rng(seed + 17);
+    for (size_t k = rows.size() - 1; k > 0; --k) std::swap(rows[k], rows[size_t(rng.below(k + 1))]);
+    rows.resize(most);
+    std::sort(rows.begin(), rows.end());
+  }
+  return train.subset(rows).inputs;
+}
+}  // namespace
+
 FitOutcome Fit::conclude() {
   CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
   State& s = *state_;
@@ -440,13 +472,15 @@ FitOutcome Fit::conclude() {
     // one-class, 10 classes: 0.913 against 0.897 combined; docs/no-labels.md).
     const bool combined = kind == ScoreKind::combined || kind == ScoreKind::combined_rarity ||
                           (kind == ScoreKind::automatic && synthetic && !model.config().is_image());
-    const bool rarity = (kind == ScoreKind::combined_rarity || (kind == ScoreKind::automatic && synthetic)) &&
-                        !model.config().is_image();
+    const bool neighbours = (kind == ScoreKind::combined_neighbours || (kind == ScoreKind::automatic && synthetic)) &&
+                            !model.config().is_image();
+    const bool rarity = (kind == ScoreKind::combined_rarity || neighbours) && !model.config().is_image();
     if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
+    if (neighbours) model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed()));
     std::vector<int64_t> normal;
     for (int64_t i = 0; i < reference.size(); ++i)
       if (reference.labels[size_t(i)] == 0) normal.push_back(i);
-    model.set_score_reference(rarity ? 2.f : combined ? 1.f : 0.f, reference.subset(normal).inputs);
+    model.set_score_reference(neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f, reference.subset(normal).inputs);
   }
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);

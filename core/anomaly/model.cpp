@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 #include "core/engine/ops/ops.h"
 
 namespace ca3 {
@@ -249,9 +250,10 @@ E2EConvA3::E2EConvA3(ModelConfig config)
     : config_(std::move(config)),
       noise_rng_(config_.seed + 1),
       normal_statistics_(config_.normal_statistics == Choice::yes),
-      score_reference_(register_buffer("score_reference", Tensor::from_vector({7}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
+      score_reference_(register_buffer("score_reference", Tensor::from_vector({9}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
       rarity_columns_(register_buffer("rarity_columns",
-                                      Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))) {
+                                      Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
+      neighbours_(register_buffer("neighbours", Tensor({0, config_.is_image() ? 1 : config_.sample_shape.at(0)}))) {
   config_.validate();
   Rng rng(config_.seed);
   target_ = register_module("target", std::make_shared<Target>(config_, rng));
@@ -479,16 +481,83 @@ Var E2EConvA3::marginal_rarity(const Var& x) const {
 
 std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const { return marginal_rarity(Var(inputs)).value().to_vector(); }
 
+namespace {
+// For each row of x [N, d]: the centroid [N, d] of its k nearest rows of `reference` [M, d] and
+// their mean squared distance per input from that centroid [N] (k = min(kNeighbours, M)). The
+// nearest are found with ||x||^2 + ||n||^2 - 2 x.n (a matrix product); what is returned is
+// computed from the chosen rows themselves.
+struct NearestRows {
+  Tensor centroid, spread;
+};
+NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max) {
+  const int64_t n = x.dim(0), d = x.numel() / std::max<int64_t>(n, 1), m = reference.dim(0);
+  const int64_t k = std::min(k_max, m);
+  NearestRows out{Tensor({n, d}), Tensor({n})};
+  std::vector<float> reference_norms(size_t(m), 0.f);
+  for (int64_t j = 0; j < m; ++j)
+    for (int64_t c = 0; c < d; ++c) reference_norms[size_t(j)] += reference.data()[j * d + c] * reference.data()[j * d + c];
+  constexpr int64_t kChunk = 256;  // rows of x per matrix product
+  std::vector<float> products(size_t(std::min(n, kChunk) * m));
+  std::vector<int64_t> order(static_cast<size_t>(m));
+  for (int64_t begin = 0; begin < n; begin += kChunk) {
+    const int64_t rows = std::min(kChunk, n - begin);
+    kernels().matmul(rows, m, d, x.data() + begin * d, false, reference.data(), true, nullptr, products.data());
+    for (int64_t i = 0; i < rows; ++i) {
+      const float* p = products.data() + i * m;
+      // ||x||^2 is the same for every candidate: rank by ||n||^2 - 2 x.n.
+      for (int64_t j = 0; j < m; ++j) order[size_t(j)] = j;
+      auto closer = [&](int64_t a, int64_t b) {
+        const float da = reference_norms[size_t(a)] - 2 * p[a], db = reference_norms[size_t(b)] - 2 * p[b];
+        return da < db || (da == db && a < b);
+      };
+      std::nth_element(order.begin(), order.begin() + (k - 1), order.end(), closer);
+      float* centroid = out.centroid.mutable_data() + (begin + i) * d;
+      for (int64_t q = 0; q < k; ++q)
+        for (int64_t c = 0; c < d; ++c) centroid[c] += reference.data()[order[size_t(q)] * d + c] / float(k);
+      double spread = 0;
+      for (int64_t q = 0; q < k; ++q)
+        for (int64_t c = 0; c < d; ++c) {
+          const double e = reference.data()[order[size_t(q)] * d + c] - centroid[c];
+          spread += e * e;
+        }
+      out.spread.mutable_data()[begin + i] = float(spread / double(k * d));
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void E2EConvA3::set_neighbours(const Tensor& rows) {
+  CA3_CHECK(!config_.is_image(), "neighbour rows are for table models");
+  const int64_t d = config_.sample_shape.at(0);
+  CA3_CHECK(rows.numel() == rows.dim(0) * d, "neighbour rows must be [M, ", d, "], got ", shape_to_string(rows.shape()));
+  neighbours_ = Tensor({rows.dim(0), d});
+  if (rows.numel() > 0) std::memcpy(neighbours_.mutable_data(), rows.data(), size_t(rows.numel()) * sizeof(float));
+}
+
+Var E2EConvA3::neighbour_distance(const Var& x) const {
+  CA3_CHECK(neighbours_.dim(0) > 0, "the model has no neighbour rows");
+  const int64_t n = x.dim(0), d = x.value().numel() / std::max<int64_t>(n, 1);
+  const Tensor rows = x.value().reshape({n, d});
+  const NearestRows near = nearest_rows(rows, neighbours_, kNeighbours);
+  return log_error(add(mse_per_sample(reshape(x, {n, d}), Var(near.centroid)), Var(near.spread)));
+}
+
+std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
+  return neighbour_distance(Var(inputs)).value().to_vector();
+}
+
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction
-// error (and for rows the marginal rarity), averaged. [N]
+// error (and for rows the marginal rarity and the neighbour distance), averaged. [N]
 Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
   const float* r = score_reference_.data();
-  const bool with_rarity = r[0] > 1.5f;
   auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
   Var z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
               standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]));
-  if (with_rarity) z = add(z, standardised(marginal_rarity(x), r[5], r[6]));
-  return scale(z, with_rarity ? 1.f / 3.f : 0.5f);
+  float parts = 2;
+  if (r[0] > 1.5f) z = add(z, standardised(marginal_rarity(x), r[5], r[6])), parts += 1;
+  if (r[0] > 2.5f) z = add(z, standardised(neighbour_distance(x), r[7], r[8])), parts += 1;
+  return scale(z, 1.f / parts);
 }
 
 void E2EConvA3::set_rarity_columns(const std::vector<uint8_t>& counts) {
@@ -507,6 +576,10 @@ void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
   const Standardised error = standardise(errors);
   const Standardised rarity = standardise(marginal_rarity(normal));
   r[1] = logit.mean, r[2] = logit.sd, r[3] = error.mean, r[4] = error.sd, r[5] = rarity.mean, r[6] = rarity.sd;
+  if (mode > 2.5f) {
+    const Standardised distance = standardise(neighbour_distance(normal));
+    r[7] = distance.mean, r[8] = distance.sd;
+  }
 }
 
 std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {

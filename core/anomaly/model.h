@@ -59,7 +59,9 @@ enum class ScoreKind {
               // normal validation samples, averaged, through a sigmoid: what the alarm learned
               // from (synthetic) anomalies and how unlike normal data the target finds a sample
   combined_rarity,  // combined, and for rows how far out in its columns' distributions a row lies
-  automatic,  // with synthetic anomalies: combined_rarity for rows; else (images, labelled data) alarm
+  combined_neighbours,  // combined_rarity, and for rows how far a row lies from its nearest normal
+                        // training rows (the k-nearest-neighbour distance, Ramaswamy et al. 2000)
+  automatic,  // with synthetic anomalies: combined_neighbours for rows; else (images, labelled data) alarm
 };
 
 struct ModelConfig {
@@ -185,10 +187,12 @@ class E2EConvA3 : public Module {
   std::vector<float> alarm_logit(const Tensor& inputs, int64_t batch_size = 64);
   std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
   // Whether score() combines the alarm and the reconstruction error (mode 1; with mode 2 also
-  // the marginal rarity of a row), standardising each with the statistics of `normal` [N, ...]
-  // (normal validation samples; N >= 2). Mode 0: the alarm alone.
+  // the marginal rarity of a row; with mode 3 also its neighbour distance), standardising each
+  // with the statistics of `normal` [N, ...] (normal validation samples, not among the
+  // neighbour rows; N >= 2). Mode 0: the alarm alone.
   void set_score_reference(float mode, const Tensor& normal);
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
+  float score_mode() const { return score_reference_.at(0); }
   // Rows: log of the mean square of a row's inputs over the columns flagged in
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
   std::vector<float> marginal_rarity(const Tensor& inputs) const;
@@ -196,6 +200,17 @@ class E2EConvA3 : public Module {
   // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
   // flags, whose standardised rare value would outweigh everything else.
   void set_rarity_columns(const std::vector<uint8_t>& counts);
+  // Rows: the normal training rows [M, features] (as the model reads them) that neighbour_distance
+  // measures against; saved with the model. M = 0 (the default) turns the distance off.
+  void set_neighbours(const Tensor& rows);
+  const Tensor& neighbours() const { return neighbours_; }
+  // Rows: log of the mean over the kNeighbours nearest neighbour rows of the mean squared
+  // difference per input, (1/k) sum_i ||x - n_i||^2 / features. [N]. With the neighbours held
+  // fixed this equals log(||x - c||^2 / features + s) for c the neighbours' centroid and s their
+  // spread around it, which is how its gradient is taken.
+  std::vector<float> neighbour_distance(const Tensor& inputs) const;
+  Var neighbour_distance(const Var& inputs) const;
+  static constexpr int64_t kNeighbours = 5;
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;
@@ -236,10 +251,12 @@ class E2EConvA3 : public Module {
   Rng noise_rng_;
   std::shared_ptr<Target> target_;
   std::shared_ptr<Alarm> alarm_;
-  // {combined (0 / 1), alarm logit mean, sd, log reconstruction error mean, sd} (saved with the model)
+  // {mode (0-3), alarm logit mean, sd, log reconstruction error mean, sd, marginal rarity mean,
+  // sd, neighbour distance mean, sd} (saved with the model)
   bool normal_statistics_ = false;
   Tensor& score_reference_;
   Tensor& rarity_columns_;  // [features] 0 / 1 (rows), [1] for images
+  Tensor& neighbours_;      // [M, features] (rows), [0, 1] for images
 };
 
 }  // namespace ca3

@@ -77,12 +77,15 @@ Proto value_info(const std::string& name, const std::vector<int64_t>& dims) {
 class Graph {
  public:
   // A node; returns its (one) output's name.
+  // `extra_outputs` unused outputs are named after the first (TopK's indices).
   std::string op(const std::string& type, const std::vector<std::string>& inputs, const std::vector<Proto>& attributes = {},
-                 std::string output = "") {
+                 std::string output = "", int extra_outputs = 0) {
     if (output.empty()) output = type + "_" + std::to_string(nodes_.size());
     Proto node;
     for (const std::string& in : inputs) node.text(1, in);
-    node.text(2, output).text(3, output).text(4, type);
+    node.text(2, output);
+    for (int i = 1; i <= extra_outputs; ++i) node.text(2, output + "_" + std::to_string(i));
+    node.text(3, output).text(4, type);
     for (const Proto& a : attributes) node.message(5, a);
     nodes_.push_back(std::move(node));
     return output;
@@ -222,6 +225,21 @@ class OnnxExport {
           mean_square = g_.op("Mul", {mean_square, g_.scalar(float(double(columns.numel()) / std::max(counted, 1.0)))});
           z = g_.op("Add", {z, standardised(log_of(mean_square), r[5], r[6])});
           parts = 3;
+        }
+        if (r[0] > 2.5f) {  // neighbour distance: mean squared distance per input to the k nearest rows
+          const Tensor& rows = model_.neighbours_;
+          const int64_t m = rows.dim(0), d = rows.dim(1), k = std::min(E2EConvA3::kNeighbours, m);
+          const std::string differences =
+              g_.op("Sub", {g_.op("Unsqueeze", {input_cf, g_.constant_int64("neighbour_axis", {1})}),
+                            g_.constant("neighbours", {1, m, d}, rows.to_vector())});  // [N, M, d]
+          const std::string squares = g_.op("ReduceSumSquare", {differences},
+                                            {attribute("axes", std::vector<int64_t>{2}), attribute("keepdims", int64_t(0))});
+          const std::string nearest = g_.op("TopK", {squares, g_.constant_int64("neighbour_count", {k})},
+                                            {attribute("axis", int64_t(1)), attribute("largest", int64_t(0))}, "", 1);
+          std::string mean_square = g_.op("ReduceMean", {nearest}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
+          mean_square = g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))});
+          z = g_.op("Add", {z, standardised(log_of(mean_square), r[7], r[8])});
+          parts = 4;
         }
         score = g_.op("Sigmoid", {g_.op("Mul", {z, g_.scalar(1.f / parts)})});
       }

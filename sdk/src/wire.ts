@@ -251,9 +251,10 @@ export interface Preset {
      *  normal ones when the fit uses synthetic anomalies. */
     batchNormStatistics?: 'normal' | 'all' | 'auto';
     /** The score: the alarm's probability; combined with the reconstruction error; for rows also
-     *  with how far out a row lies in its columns' distributions (combined_rarity); or 'auto':
-     *  combined_rarity for rows when the fit uses synthetic anomalies, else (images too) alarm. */
-    score?: 'alarm' | 'combined' | 'combined_rarity' | 'auto';
+     *  with how far out a row lies in its columns' distributions (combined_rarity), and with its
+     *  distance to its 5 nearest normal training rows (combined_neighbours); or 'auto':
+     *  combined_neighbours for rows when the fit uses synthetic anomalies, else (images too) alarm. */
+    score?: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'auto';
   };
   training?: {
     epochs?: number;

@@ -1,7 +1,8 @@
 // ONNX export: the scoring graph of a detector, run by onnxruntime-web (npm; in Node it needs no
 // download), gives CA3's own scores within 1e-5 -- for the demo image model (the alarm's
 // probability), a one-class image model (the combined score: alarm and reconstruction error), a
-// labelled table model and a one-class table model (alarm, reconstruction error, marginal rarity);
+// labelled table model and a one-class table model (alarm, reconstruction error, marginal rarity,
+// distance to the 5 nearest normal training rows: the graph carries those rows and a TopK);
 // a model ONNX cannot express is refused by name.
 //
 //   node --test sdk/test/onnx.test.mjs
@@ -91,6 +92,9 @@ for (const [name, labels] of [['labelled', { labelColumn: 'Class', normalValues:
     const difference = largestDifference(ours, theirs);
     console.log(`  ${name} table model (${report.setting}): largest difference ${difference.toExponential(2)} over ${ours.length} rows`);
     assert.ok(difference <= 1e-5);
+    // The one-class score includes the neighbour distance; the labelled one does not.
+    const graph = Buffer.from(await detector.exportOnnx()).toString('latin1');
+    assert.equal(graph.includes('TopK'), name === 'one-class');
     await detector.dispose();
   });
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Detection without labelled anomalies, classical side: scikit-learn IsolationForest,
-LocalOutlierFactor (novelty, k = 20, standardised columns) and ECOD (Li et al. 2022: per-column
-empirical tail probabilities, here written with numpy) on exactly the splits no_labels_benchmark
+LocalOutlierFactor (novelty, k = 20, standardised columns), ECOD (Li et al. 2022: per-column
+empirical tail probabilities, here written with numpy) and the k-nearest-neighbour distance
+(k = 5, standardised columns clipped to +-20, mean squared distance: the term CA3's combined
+score for rows includes, shown alone) on exactly the splits no_labels_benchmark
 wrote (OUT_DIR/<set>-split.json), trained as CA3 was in each setting, then one table per setting
 with CA3's results (OUT_DIR/ca3-results.jsonl) beside them: test ROC-AUC, mean over seeds.
 
@@ -16,7 +18,7 @@ import sys
 import numpy as np
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
-from sklearn.neighbors import LocalOutlierFactor
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 
 MISSING = {"", "na", "nan", "?", "null", "n/a"}
 
@@ -60,6 +62,12 @@ def ecod(train, test):
     return np.maximum.reduce([-np.log(left).sum(1), -np.log(right).sum(1), -np.log(tail).sum(1)])
 
 
+def knn_distance(fit, scored, k=5):
+    """Mean squared distance from each scored row to its k nearest rows of `fit`."""
+    distances, _ = NearestNeighbors(n_neighbors=min(k, len(fit))).fit(fit).kneighbors(scored)
+    return (distances ** 2).mean(1)
+
+
 def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     results = []
@@ -100,16 +108,18 @@ def main():
                     "IsolationForest": -forest.score_samples(scored),
                     "LocalOutlierFactor": -lof.score_samples((scored - mean) / sd),
                     "ECOD": ecod(fit, scored),
+                    "kNN": knn_distance(np.clip((fit - mean) / sd, -20, 20), np.clip((scored - mean) / sd, -20, 20)),
                 }
                 for method, s in scores.items():
                     results.append({"set": name, "seed": seed, "setting": setting, "method": method,
                                     "roc_auc": roc_auc_score(y[test], s)})
     results += ca3
-    methods = ["CA3", "IsolationForest", "LocalOutlierFactor", "ECOD"]
+    methods = ["CA3", "IsolationForest", "LocalOutlierFactor", "ECOD", "kNN"]
+    classical = ["IsolationForest", "LocalOutlierFactor", "ECOD"]  # the issue's goal: the best of these
     for setting in settings:
         print(f"\n{setting}: test ROC-AUC, mean over seeds {seeds}")
-        print("| data set | " + " | ".join(methods) + " | CA3 − best classical |")
-        print("|---|" + "---|" * (len(methods) + 1))
+        print("| data set | " + " | ".join(methods) + " | CA3 − best of IsolationForest, LocalOutlierFactor, ECOD | CA3 − kNN |")
+        print("|---|" + "---|" * (len(methods) + 2))
         for s in sets:
             means = {}
             for m in methods:
@@ -118,9 +128,9 @@ def main():
                     means[m] = float(np.mean(v))
             if "CA3" not in means:
                 continue
-            best = max(means[m] for m in methods[1:] if m in means)
+            best = max(means[m] for m in classical if m in means)
             cells = [f"{means[m]:.4f}" if m in means else "–" for m in methods]
-            print(f"| {s} | " + " | ".join(cells) + f" | {means['CA3'] - best:+.4f} |")
+            print(f"| {s} | " + " | ".join(cells) + f" | {means['CA3'] - best:+.4f} | {means['CA3'] - means['kNN']:+.4f} |")
 
 
 if __name__ == "__main__":

@@ -153,11 +153,16 @@ int main(int argc, char** argv) {
         const Tensor test_inputs = detector.prepare_table(test_table);
         const double alarm_auc = roc_auc(detector.model().alarm_probability(test_inputs), test_labels);
         const double reconstruction_auc = roc_auc(detector.model().reconstruction_error(test_inputs), test_labels);
+        const double rarity_auc = roc_auc(detector.model().marginal_rarity(test_inputs), test_labels);
+        const double neighbour_auc = detector.model().neighbours().dim(0) > 0
+                                         ? roc_auc(detector.model().neighbour_distance(test_inputs), test_labels)
+                                         : 0.0;
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::ostringstream line;
         line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"setting\":\"" << setting
              << "\",\"method\":\"CA3\",\"roc_auc\":" << auc << ",\"alarm_auc\":" << alarm_auc
-             << ",\"reconstruction_auc\":" << reconstruction_auc << ",\"epochs\":" << report.history.size()
+             << ",\"reconstruction_auc\":" << reconstruction_auc << ",\"rarity_auc\":" << rarity_auc
+             << ",\"neighbour_auc\":" << neighbour_auc << ",\"epochs\":" << report.history.size()
              << ",\"synthetic\":" << report.synthetic_anomalies << ",\"seconds\":" << seconds << "}";
         results << line.str() << std::endl;
         std::printf("%s\n", line.str().c_str());
