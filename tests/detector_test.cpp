@@ -364,6 +364,52 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
             "model file is corrupt: tensor '" + contents.tensors[0].first + "' is missing");
 }
 
+TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
+  auto load = [](const std::vector<uint8_t>& bytes) { return error_of([&] { Detector::load(bytes.data(), bytes.size()); }); };
+  auto tensor = [](const ModelFileContents& c, const std::string& name) -> const Tensor* {
+    for (const auto& [n, t] : c.tensors)
+      if (n == name) return &t;
+    return nullptr;
+  };
+  // Labelled: the score is the alarm's; the file is as before the neighbour distance existed.
+  Detector labelled(quick_tabular("e2e", 1));
+  labelled.fit_table(breast_cancer(), breast_cancer_labels());
+  const std::vector<uint8_t> labelled_bytes = labelled.save();
+  const ModelFileContents before = read_model_file(labelled_bytes.data(), labelled_bytes.size());
+  EXPECT_EQ(tensor(before, "neighbours"), nullptr);
+  EXPECT_EQ(tensor(before, "score_reference")->shape(), Shape{7});
+
+  // Without labels: the normal training rows travel with the model, and the reference has 9 values.
+  Detector one_class(quick_tabular("e2e", 2));
+  TabularOptions no_labels;
+  no_labels.id_columns = {"Class"};
+  const FitReport report = one_class.fit_table(breast_cancer(), no_labels);
+  const std::vector<uint8_t> good = one_class.save();
+  const ModelFileContents contents = read_model_file(good.data(), good.size());
+  ASSERT_NE(tensor(contents, "neighbours"), nullptr);
+  EXPECT_EQ(tensor(contents, "neighbours")->shape(), (Shape{report.train_rows, 9}));
+  EXPECT_EQ(tensor(contents, "score_reference")->at(0), 3.f);
+
+  // Damaged: the rows missing, the wrong width, or a 7-value reference that claims the distance.
+  auto without = [&](const std::string& name, const Tensor* replacement) {
+    std::vector<std::pair<std::string, const Tensor*>> kept;
+    for (const auto& [n, t] : contents.tensors)
+      if (n != name) kept.emplace_back(n, &t);
+      else if (replacement) kept.emplace_back(n, replacement);
+    return write_model_file(contents.metadata, kept);
+  };
+  EXPECT_EQ(load(without("neighbours", nullptr)), "model file is corrupt: its score uses neighbour rows, and it has none");
+  const Tensor narrow({4, 8});
+  EXPECT_EQ(load(without("neighbours", &narrow)),
+            "model file is corrupt: tensor 'neighbours' has shape [4, 8], the model needs [M, 9]");
+  Tensor seven({7});
+  for (int64_t i = 0; i < 7; ++i) seven.mutable_data()[i] = tensor(contents, "score_reference")->at(i);
+  EXPECT_EQ(load(without("score_reference", &seven)),
+            "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
+  seven.mutable_data()[0] = 2.f, seven.mutable_data()[1] = std::nanf("");
+  EXPECT_EQ(load(without("score_reference", &seven)), "model file is corrupt: tensor 'score_reference' holds a non-finite value");
+}
+
 TEST(Metrics, ThresholdsAndConfusion) {
   const std::vector<float> scores = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.95f};
   const std::vector<int> labels = {0, 0, 0, 0, 0, 0, 1, 0, 1, 1};

@@ -74,7 +74,8 @@ TEST(NoLabels, BreastCancerContaminated) {
 
 TEST(NoLabels, PimaOneClassNeighbourDistance) {
   // The combined score for rows includes each row's distance to its 5 nearest normal training
-  // rows. Measured (seed 0): PLACEHOLDER; IsolationForest 0.66, LOF 0.63 on this split.
+  // rows. Measured (seed 0): 0.673, 0.656 without the distance (model.score combined_rarity);
+  // IsolationForest 0.66, LOF 0.63 on this split.
   const TableSplit s = split_table("PimaIndiansDiabetes.csv", "diabetes", "neg", false);
   Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
   TabularOptions options;

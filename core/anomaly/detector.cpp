@@ -241,13 +241,21 @@ Detector Detector::load(const uint8_t* data, size_t size) {
       *buffer = Tensor(shape);
     }
     if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{7}) {
-      std::memcpy(buffer->mutable_data(), it->second->data(), 7 * sizeof(float));
+      Tensor seven({7});
+      fill(name, seven);
+      CA3_CHECK_CODE(seven.at(0) < 2.5f, ErrorCode::unsupported_file,
+                     "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
+      std::memcpy(buffer->mutable_data(), seven.data(), 7 * sizeof(float));
       continue;
     }
     fill(name, *buffer);
   }
-  CA3_CHECK_CODE(d.model_->score_mode() < 2.5f || d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
-                 "model file is corrupt: its score uses neighbour rows, and it has none");
+  if (d.model_->score_mode() > 2.5f) {
+    CA3_CHECK_CODE(d.kind() == ModelKind::tabular, ErrorCode::unsupported_file,
+                   "model file is corrupt: an image model's score cannot use neighbour rows");
+    CA3_CHECK_CODE(d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
+                   "model file is corrupt: its score uses neighbour rows, and it has none");
+  }
   d.model_->eval();
   d.trained_ = true;
   return d;

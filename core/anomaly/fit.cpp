@@ -80,6 +80,19 @@ bool better(const Validation& candidate, const Validation& best, bool on_auc) {
   return candidate.loss < best.loss;
 }
 
+// Positions in `rows` of the `fraction` of them the target reconstructs worst, worst first
+// (contaminated data: the likeliest anomalies among unlabelled rows).
+std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size) {
+  const std::vector<float> errors = model.reconstruction_error(rows.inputs, batch_size);
+  std::vector<size_t> order(errors.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t drop = std::min(errors.size(), size_t(std::llround(fraction * double(errors.size()))));
+  std::partial_sort(order.begin(), order.begin() + long(drop), order.end(),
+                    [&](size_t a, size_t b) { return errors[a] > errors[b] || (errors[a] == errors[b] && a < b); });
+  order.resize(drop);
+  return order;
+}
+
 }  // namespace
 
 std::vector<Stage> stages_for(Variant variant) {
@@ -182,15 +195,10 @@ struct Fit::State {
   // them, sit out this epoch (after a first epoch on all of them).
   void trim_contamination() {
     if (options.contamination <= 0 || epoch < 1) return;
-    const Dataset unlabelled = train().subset(normal_rows);
-    const std::vector<float> errors = model->reconstruction_error(unlabelled.inputs, options.micro_batch_size);
-    std::vector<size_t> order(errors.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const size_t drop = size_t(std::llround(options.contamination * double(errors.size())));
-    std::partial_sort(order.begin(), order.begin() + long(drop), order.end(),
-                      [&](size_t a, size_t b) { return errors[a] > errors[b]; });
+    const std::vector<size_t> worst =
+        worst_reconstructed(*model, train().subset(normal_rows), options.contamination, options.micro_batch_size);
     trimmed.assign(size_t(train().size()), 0);
-    for (size_t k = 0; k < drop; ++k) trimmed[size_t(normal_rows[order[k]])] = 1;
+    for (size_t k : worst) trimmed[size_t(normal_rows[k])] = 1;
   }
 
   void start_stage() {
@@ -430,14 +438,11 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
   for (int64_t i = 0; i < train.size(); ++i)
     if (train.labels[size_t(i)] == 0) rows.push_back(i);
   if (contamination > 0 && rows.size() > 1) {
-    const std::vector<float> errors = model.reconstruction_error(train.subset(rows).inputs);
-    std::vector<size_t> order(rows.size());
-    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return errors[a] < errors[b]; });
-    const size_t keep = rows.size() - std::min(rows.size() - 1, size_t(std::llround(contamination * double(rows.size()))));
+    std::vector<uint8_t> drop(rows.size(), 0);
+    for (size_t k : worst_reconstructed(model, train.subset(rows), contamination, 64)) drop[k] = 1;
     std::vector<int64_t> kept;
-    for (size_t k = 0; k < keep; ++k) kept.push_back(rows[order[k]]);
-    std::sort(kept.begin(), kept.end());
+    for (size_t k = 0; k < rows.size(); ++k)
+      if (!drop[k]) kept.push_back(rows[k]);
     rows = std::move(kept);
   }
   const int64_t features = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
@@ -471,9 +476,12 @@ FitOutcome Fit::conclude() {
     // Automatic: combined for rows; for images the alarm alone measured better (Fashion-MNIST
     // one-class, 10 classes: 0.913 against 0.897 combined; docs/no-labels.md).
     const bool combined = kind == ScoreKind::combined || kind == ScoreKind::combined_rarity ||
+                          kind == ScoreKind::combined_neighbours ||
                           (kind == ScoreKind::automatic && synthetic && !model.config().is_image());
+    // The neighbour distance's statistics need normal validation rows: training rows would each
+    // find themselves among their neighbours (without them the score leaves the distance out).
     const bool neighbours = (kind == ScoreKind::combined_neighbours || (kind == ScoreKind::automatic && synthetic)) &&
-                            !model.config().is_image();
+                            !model.config().is_image() && &reference == &split.validation;
     const bool rarity = (kind == ScoreKind::combined_rarity || neighbours) && !model.config().is_image();
     if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
     if (neighbours) model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed()));

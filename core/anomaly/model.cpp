@@ -485,7 +485,7 @@ namespace {
 // For each row of x [N, d]: the centroid [N, d] of its k nearest rows of `reference` [M, d] and
 // their mean squared distance per input from that centroid [N] (k = min(kNeighbours, M)). The
 // nearest are found with ||x||^2 + ||n||^2 - 2 x.n (a matrix product); what is returned is
-// computed from the chosen rows themselves.
+// computed from the chosen rows themselves (no cancellation error for near-duplicate rows).
 struct NearestRows {
   Tensor centroid, spread;
 };
@@ -493,35 +493,42 @@ NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max
   const int64_t n = x.dim(0), d = x.numel() / std::max<int64_t>(n, 1), m = reference.dim(0);
   const int64_t k = std::min(k_max, m);
   NearestRows out{Tensor({n, d}), Tensor({n})};
+  const float* r = reference.data();
   std::vector<float> reference_norms(size_t(m), 0.f);
   for (int64_t j = 0; j < m; ++j)
-    for (int64_t c = 0; c < d; ++c) reference_norms[size_t(j)] += reference.data()[j * d + c] * reference.data()[j * d + c];
+    for (int64_t c = 0; c < d; ++c) reference_norms[size_t(j)] += r[j * d + c] * r[j * d + c];
   constexpr int64_t kChunk = 256;  // rows of x per matrix product
   std::vector<float> products(size_t(std::min(n, kChunk) * m));
-  std::vector<int64_t> order(static_cast<size_t>(m));
   for (int64_t begin = 0; begin < n; begin += kChunk) {
     const int64_t rows = std::min(kChunk, n - begin);
-    kernels().matmul(rows, m, d, x.data() + begin * d, false, reference.data(), true, nullptr, products.data());
-    for (int64_t i = 0; i < rows; ++i) {
-      const float* p = products.data() + i * m;
-      // ||x||^2 is the same for every candidate: rank by ||n||^2 - 2 x.n.
-      for (int64_t j = 0; j < m; ++j) order[size_t(j)] = j;
-      auto closer = [&](int64_t a, int64_t b) {
-        const float da = reference_norms[size_t(a)] - 2 * p[a], db = reference_norms[size_t(b)] - 2 * p[b];
-        return da < db || (da == db && a < b);
-      };
-      std::nth_element(order.begin(), order.begin() + (k - 1), order.end(), closer);
-      float* centroid = out.centroid.mutable_data() + (begin + i) * d;
-      for (int64_t q = 0; q < k; ++q)
-        for (int64_t c = 0; c < d; ++c) centroid[c] += reference.data()[order[size_t(q)] * d + c] / float(k);
-      double spread = 0;
-      for (int64_t q = 0; q < k; ++q)
-        for (int64_t c = 0; c < d; ++c) {
-          const double e = reference.data()[order[size_t(q)] * d + c] - centroid[c];
-          spread += e * e;
+    kernels().matmul(rows, m, d, x.data() + begin * d, false, r, true, nullptr, products.data());
+    kernels().parallel_for(rows, 8, [&](int64_t first, int64_t last) {
+      std::vector<float> best(static_cast<size_t>(k));
+      std::vector<int64_t> index(static_cast<size_t>(k));
+      for (int64_t i = first; i < last; ++i) {
+        // One pass keeping the k smallest of ||n||^2 - 2 x.n (||x||^2 is the same for every
+        // candidate), in order; on ties the lower index (as ONNX's TopK).
+        const float* p = products.data() + i * m;
+        int64_t held = 0;
+        for (int64_t j = 0; j < m; ++j) {
+          const float dj = reference_norms[size_t(j)] - 2 * p[j];
+          if (held == k && !(dj < best[size_t(k - 1)])) continue;
+          int64_t at = held < k ? held++ : k - 1;
+          while (at > 0 && dj < best[size_t(at - 1)]) best[size_t(at)] = best[size_t(at - 1)], index[size_t(at)] = index[size_t(at - 1)], --at;
+          best[size_t(at)] = dj, index[size_t(at)] = j;
         }
-      out.spread.mutable_data()[begin + i] = float(spread / double(k * d));
-    }
+        float* centroid = out.centroid.mutable_data() + (begin + i) * d;
+        for (int64_t q = 0; q < k; ++q)
+          for (int64_t c = 0; c < d; ++c) centroid[c] += r[index[size_t(q)] * d + c] / float(k);
+        double spread = 0;
+        for (int64_t q = 0; q < k; ++q)
+          for (int64_t c = 0; c < d; ++c) {
+            const double e = r[index[size_t(q)] * d + c] - centroid[c];
+            spread += e * e;
+          }
+        out.spread.mutable_data()[begin + i] = float(spread / double(k * d));
+      }
+    });
   }
   return out;
 }

@@ -229,14 +229,22 @@ class OnnxExport {
         if (r[0] > 2.5f) {  // neighbour distance: mean squared distance per input to the k nearest rows
           const Tensor& rows = model_.neighbours_;
           const int64_t m = rows.dim(0), d = rows.dim(1), k = std::min(E2EConvA3::kNeighbours, m);
+          std::vector<float> norms(size_t(m), 0.f);
+          for (int64_t j = 0; j < m; ++j)
+            for (int64_t c = 0; c < d; ++c) norms[size_t(j)] += rows.data()[j * d + c] * rows.data()[j * d + c];
+          const std::string neighbours = g_.constant("neighbours", {m, d}, rows.to_vector());
+          // Ranked by ||n||^2 - 2 x.n ([N, M], no [N, M, d] tensor), as the core ranks them; the
+          // distance itself from the k rows chosen (Gather), as the core computes it.
+          const std::string rank = g_.op("Gemm", {input_cf, neighbours, g_.constant("neighbour_norms", {m}, norms)},
+                                         {attribute("alpha", -2.f), attribute("transB", int64_t(1))});
+          const std::string nearest = g_.op("TopK", {rank, g_.constant_int64("neighbour_count", {k})},
+                                            {attribute("axis", int64_t(1)), attribute("largest", int64_t(0))}, "", 1);
+          const std::string chosen = g_.op("Gather", {neighbours, nearest + "_1"}, {attribute("axis", int64_t(0))});  // [N, k, d]
           const std::string differences =
-              g_.op("Sub", {g_.op("Unsqueeze", {input_cf, g_.constant_int64("neighbour_axis", {1})}),
-                            g_.constant("neighbours", {1, m, d}, rows.to_vector())});  // [N, M, d]
+              g_.op("Sub", {g_.op("Unsqueeze", {input_cf, g_.constant_int64("neighbour_axis", {1})}), chosen});
           const std::string squares = g_.op("ReduceSumSquare", {differences},
                                             {attribute("axes", std::vector<int64_t>{2}), attribute("keepdims", int64_t(0))});
-          const std::string nearest = g_.op("TopK", {squares, g_.constant_int64("neighbour_count", {k})},
-                                            {attribute("axis", int64_t(1)), attribute("largest", int64_t(0))}, "", 1);
-          std::string mean_square = g_.op("ReduceMean", {nearest}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
+          std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
           mean_square = g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))});
           z = g_.op("Add", {z, standardised(log_of(mean_square), r[7], r[8])});
           parts = 4;

@@ -507,12 +507,15 @@ export class Detector {
   /** The scoring graph as an ONNX file (opset 13): input "input" [N, ...one sample] (images in
    *  [0, 1]; table rows after the model's preprocessing, whose statistics info().preprocessing
    *  holds), output "score" [N], the detector's scores. For ONNX Runtime on servers, in Spark, or
-   *  onnxruntime-web. */
+   *  onnxruntime-web. Like save(), it carries a one-class table model's neighbour rows. */
   async exportOnnx(): Promise<Uint8Array> {
     return (await this.call('exportOnnx', [])) as Uint8Array;
   }
 
-  /** The model file (.ca3) as bytes; loadDetector() or `ca3 score --model` read it. */
+  /** The model file (.ca3) as bytes; loadDetector() or `ca3 score --model` read it. A table model
+   *  trained without labelled anomalies carries up to 8,192 of its training rows (preprocessed:
+   *  standardised numbers, one-hot categories) for its neighbour distance: share the file as you
+   *  would share those rows. */
   async save(): Promise<Uint8Array> {
     return (await this.call('save', [])) as Uint8Array;
   }

@@ -104,8 +104,8 @@ const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasEleme
 });
 
 // The threshold, ROC and histogram views: of the image model's shown images, of the table model's rows.
-const imageView = new ScoreView('', () => renderGrid(), (e) => showError(e, $('threshold')));
-const tableView = new ScoreView('table-', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')));
+const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')));
+const tableView = new ScoreView($('table-score-view'), 'table-', 'rows', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')));
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
 function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
@@ -300,7 +300,11 @@ const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].
 $('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
 $('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
 function stoppingText(report: FitReport, requested: number) {
-  return report.epochs < requested ? `stopped early at epoch ${report.epochs} of ${requested}, the best was ${report.bestEpoch}` : `${report.epochs} epochs, best ${report.bestEpoch}`;
+  if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, the best was ${report.bestEpoch}`;
+  // Still improving when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
+  const improving = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
+  return `${report.epochs} epochs, best ${report.bestEpoch}` +
+    (improving ? ' (the last: validation was still improving, more epochs may help)' : '');
 }
 
 const GAMMA_ZERO = 'γ = 0: the alarm network learns nothing (its loss has no weight), so its scores are chance; ' +

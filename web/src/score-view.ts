@@ -1,10 +1,12 @@
 // The threshold, ROC curve and score histogram of one model's scores on one set of samples: the
-// image model's held-out or dropped images, or the table model's rows of a file. Elements are
-// found by id with a prefix ('' for images, 'table-' for tables):
+// image model's held-out or dropped images, or the table model's rows of a file. The view writes
+// its markup into a container; its elements' ids carry a prefix ('' for images, 'table-' for
+// tables):
 //   {p}threshold (range), {p}threshold-value, {p}apply-threshold, {p}model-threshold, {p}confusion,
 //   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels).
 // The slider only explores: the model's own threshold (its flags, the saved file) changes with
-// "Flag from this threshold". The ROC curve and confusion counts come from the core (evaluate).
+// "Flag from this threshold", and the histogram marks it. The ROC curve and confusion counts come
+// from the core (evaluate).
 import { Chart } from 'chart.js';
 import type { Detector, Metrics, RocCurve } from 'ca3-sdk';
 
@@ -46,9 +48,24 @@ export class ScoreView {
   private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
   private readonly histogram: Chart<'bar', number[], string>;
 
-  /** `onChange` runs after the slider moved or the model's threshold changed (redraw flags);
+  /** Fills `container`; `what` names the samples in the charts' labels for screen readers.
+   *  `onChange` runs after the slider moved or the model's threshold changed (redraw flags);
    *  `onError` shows what went wrong. */
-  constructor(private readonly prefix: string, private readonly onChange: () => void, private readonly onError: (e: unknown) => void) {
+  constructor(container: HTMLElement, private readonly prefix: string, what: string,
+    private readonly onChange: () => void, private readonly onError: (e: unknown) => void) {
+    const p = prefix;
+    container.innerHTML = `
+      <div class="row">
+        <label>threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled>
+          <output id="${p}threshold-value">–</output></label>
+        <button id="${p}apply-threshold" disabled>Flag from this threshold</button>
+        <span id="${p}model-threshold" class="hint"></span>
+      </div>
+      <p id="${p}confusion" class="status" aria-live="polite"></p>
+      <div class="charts">
+        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" aria-label="ROC curve of the ${what}"></canvas></div>
+        <div class="chart"><canvas id="${p}histogram-chart" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
+      </div>`;
     this.roc = new Chart(this.el<HTMLCanvasElement>('roc-chart'), {
       type: 'scatter',
       data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
@@ -70,6 +87,27 @@ export class ScoreView {
         plugins: { legend: { labels: { filter: (item, data) => !data.datasets[item.datasetIndex!].hidden } } },
         scales: { x: { stacked: true, title: { display: true, text: 'score' } }, y: { stacked: true, title: { display: true, text: 'count' } } },
       },
+      plugins: [{
+        // The slider's threshold as a vertical line (the bins split 0..1 evenly across the axis).
+        id: 'threshold-line',
+        afterDatasetsDraw: (chart) => {
+          if (!this.scored) return;
+          const { ctx, chartArea, scales } = chart;
+          const x = scales.x.left + (scales.x.right - scales.x.left) * this.threshold;
+          ctx.save();
+          ctx.strokeStyle = '#c0392b';
+          ctx.lineWidth = 2;
+          ctx.setLineDash([5, 3]);
+          ctx.beginPath();
+          ctx.moveTo(x, chartArea.top);
+          ctx.lineTo(x, chartArea.bottom);
+          ctx.stroke();
+          ctx.fillStyle = '#c0392b';
+          ctx.textAlign = this.threshold > 0.8 ? 'right' : 'left';
+          ctx.fillText(`threshold ${this.threshold.toFixed(3)}`, x + (this.threshold > 0.8 ? -4 : 4), chartArea.top + 10);
+          ctx.restore();
+        },
+      }],
     });
     this.el('threshold').addEventListener('input', () => {
       this.showModelThreshold();
@@ -165,6 +203,7 @@ export class ScoreView {
     }
     this.el('confusion').textContent = text;
     this.el('confusion').dataset.flagged = String(flagged);
+    this.histogram.draw();  // the threshold line
     this.onChange();
   }
 
