@@ -74,7 +74,7 @@ TEST(NoLabels, BreastCancerContaminated) {
 
 TEST(NoLabels, PimaOneClassNeighbourDistance) {
   // The combined score for rows includes each row's distance to its 5 nearest normal training
-  // rows. Measured (seed 0): 0.673, 0.656 without the distance (model.score combined_rarity);
+  // rows. Measured (seed 0): 0.685, 0.656 without the distance (model.score combined_rarity);
   // IsolationForest 0.66, LOF 0.63 on this split.
   const TableSplit s = split_table("PimaIndiansDiabetes.csv", "diabetes", "neg", false);
   Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
@@ -84,7 +84,7 @@ TEST(NoLabels, PimaOneClassNeighbourDistance) {
   const double auc = roc_auc(detector.score_table(s.test), s.test_labels);
   std::printf("Pima one-class: test ROC-AUC %.4f\n", auc);
   EXPECT_EQ(report.setting, "one_class");
-  EXPECT_GE(auc, 0.665);
+  EXPECT_GE(auc, 0.67);
 
   // The neighbour rows are the normal training rows (the validation tenth is left out), and the
   // distance is the mean squared difference per input to the 5 nearest of them.
@@ -145,8 +145,9 @@ TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {
 
 TEST(NoLabels, FashionMnistTshirtsOneClass) {
   // 1,000 T-shirts only (no label, no anomaly), scored on 1,000 other training images, 90% of
-  // them other classes. The small preset, 4 epochs. Measured 0.888 (the alarm's score, the
-  // default for images; 0.853 with the combined score); about 0.6 before this work.
+  // them other classes. The small preset, 4 epochs. Measured 0.929 with the default score for
+  // images (the alarm and the distance to the 5 nearest training images, downscaled to 14 x 14),
+  // 0.888 with the alarm alone, 0.853 with the combined score; about 0.6 before this work.
   const int64_t train_count = 1000, test_count = 1000, first = 2000;
   const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
   const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
@@ -166,7 +167,7 @@ TEST(NoLabels, FashionMnistTshirtsOneClass) {
   const double auc = roc_auc(detector.score_images(all.subset(test).inputs), test_labels);
   std::printf("Fashion-MNIST T-shirts one-class: test ROC-AUC %.4f (%zu epochs)\n", auc, report.history.size());
   EXPECT_EQ(report.setting, "one_class");
-  EXPECT_GE(auc, 0.83);
+  EXPECT_GE(auc, 0.9);
 }
 
 }  // namespace

@@ -157,7 +157,7 @@ std::vector<uint8_t> Detector::save() const {
   values.reserve(parameters.size());
   for (const auto& [name, p] : parameters) values.push_back(p.value());
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
-  // A model whose score does not use the neighbour distance is written as before it existed
+  // A model whose score does not use the neighbour distance (modes 3, 4) is written as before it existed
   // (7 reference values, no neighbour rows): earlier readers load it, and files round-trip.
   const bool neighbours = model_->score_mode() > 2.5f;
   Tensor short_reference;
@@ -250,9 +250,12 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     }
     fill(name, *buffer);
   }
+  const float mode = d.model_->score_mode();
+  CA3_CHECK_CODE(mode == 0.f || mode == 1.f || mode == 2.f || mode == 3.f || mode == 4.f, ErrorCode::unsupported_file,
+                 "model file is corrupt: its score mode is ", mode, " (0 to 4)");
   if (d.model_->score_mode() > 2.5f) {
-    CA3_CHECK_CODE(d.kind() == ModelKind::tabular, ErrorCode::unsupported_file,
-                   "model file is corrupt: an image model's score cannot use neighbour rows");
+    CA3_CHECK_CODE(d.kind() == ModelKind::tabular || d.model_->score_mode() > 3.5f, ErrorCode::unsupported_file,
+                   "model file is corrupt: an image model's score cannot use a row's combined score");
     CA3_CHECK_CODE(d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
                    "model file is corrupt: its score uses neighbour rows, and it has none");
   }

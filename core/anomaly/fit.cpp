@@ -445,7 +445,7 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
       if (!drop[k]) kept.push_back(rows[k]);
     rows = std::move(kept);
   }
-  const int64_t features = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
+  const int64_t features = model.neighbour_embedding_size();
   const size_t most = size_t(std::max<int64_t>(1, std::min(kMaxNeighbourRows, kMaxNeighbourValues / std::max<int64_t>(features, 1))));
   if (rows.size() > most) {
     Rng rng(seed + 17);
@@ -453,7 +453,7 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
     rows.resize(most);
     std::sort(rows.begin(), rows.end());
   }
-  return train.subset(rows).inputs;
+  return model.neighbour_embedding(train.subset(rows).inputs);
 }
 }  // namespace
 
@@ -475,20 +475,24 @@ FitOutcome Fit::conclude() {
     const bool synthetic = outcome.report.synthetic_anomalies > 0;
     // Automatic: combined for rows; for images the alarm alone measured better (Fashion-MNIST
     // one-class, 10 classes: 0.913 against 0.897 combined; docs/no-labels.md).
+    const bool image = model.config().is_image();
     const bool combined = kind == ScoreKind::combined || kind == ScoreKind::combined_rarity ||
-                          kind == ScoreKind::combined_neighbours ||
-                          (kind == ScoreKind::automatic && synthetic && !model.config().is_image());
-    // The neighbour distance's statistics need normal validation rows: training rows would each
-    // find themselves among their neighbours (without them the score leaves the distance out).
-    const bool neighbours = (kind == ScoreKind::combined_neighbours || (kind == ScoreKind::automatic && synthetic)) &&
-                            !model.config().is_image() && &reference == &split.validation;
-    const bool rarity = (kind == ScoreKind::combined_rarity || neighbours) && !model.config().is_image();
+                          kind == ScoreKind::combined_neighbours || (kind == ScoreKind::automatic && synthetic && !image);
+    // The neighbour distance (automatic: rows with the other terms, images with the alarm alone,
+    // which measured better there) needs normal validation samples for its statistics: training
+    // samples would each find themselves among their neighbours (without them it is left out).
+    const bool neighbours = (kind == ScoreKind::combined_neighbours || kind == ScoreKind::alarm_neighbours ||
+                             (kind == ScoreKind::automatic && synthetic)) &&
+                            !(kind == ScoreKind::combined_neighbours && image) && &reference == &split.validation;
+    const bool alarm_neighbours = neighbours && (kind == ScoreKind::alarm_neighbours || image);
+    const bool rarity = (kind == ScoreKind::combined_rarity || (neighbours && !alarm_neighbours)) && !image;
     if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
     if (neighbours) model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed()));
     std::vector<int64_t> normal;
     for (int64_t i = 0; i < reference.size(); ++i)
       if (reference.labels[size_t(i)] == 0) normal.push_back(i);
-    model.set_score_reference(neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f, reference.subset(normal).inputs);
+    const float mode = alarm_neighbours ? 4.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
+    model.set_score_reference(mode, reference.subset(normal).inputs);
   }
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);

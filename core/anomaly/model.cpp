@@ -253,11 +253,12 @@ E2EConvA3::E2EConvA3(ModelConfig config)
       score_reference_(register_buffer("score_reference", Tensor::from_vector({9}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
       rarity_columns_(register_buffer("rarity_columns",
                                       Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
-      neighbours_(register_buffer("neighbours", Tensor({0, config_.is_image() ? 1 : config_.sample_shape.at(0)}))) {
+      neighbours_(register_buffer("neighbours", Tensor({0, 1}))) {
   config_.validate();
   Rng rng(config_.seed);
   target_ = register_module("target", std::make_shared<Target>(config_, rng));
   alarm_ = register_module("alarm", std::make_shared<Alarm>(config_, target_->activation_sizes(), rng));
+  neighbours_ = Tensor({0, neighbour_embedding_size()});
 }
 
 ModelForward E2EConvA3::run(const Var& inputs, bool sample, bool reconstruct,
@@ -427,7 +428,7 @@ Tensor E2EConvA3::score_gradient(const Tensor& inputs, int64_t batch_size) {
       inputs, batch_size,
       [&](const Tensor& batch) {
         Var x(batch, true);
-        const ModelForward f = run(x, false, reconstruction || combined);
+        const ModelForward f = run(x, false, reconstruction || score_reconstructs());
         const Var s = reconstruction ? mse_per_sample(f.reconstruction, x) : combined ? combined_log_odds(x, f) : f.logits;
         // The score of each sample depends on that sample only (eval mode), so the gradient of the
         // batch's summed score holds each sample's own gradient.
@@ -534,20 +535,44 @@ NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max
 }
 }  // namespace
 
-void E2EConvA3::set_neighbours(const Tensor& rows) {
-  CA3_CHECK(!config_.is_image(), "neighbour rows are for table models");
-  const int64_t d = config_.sample_shape.at(0);
-  CA3_CHECK(rows.numel() == rows.dim(0) * d, "neighbour rows must be [M, ", d, "], got ", shape_to_string(rows.shape()));
-  neighbours_ = Tensor({rows.dim(0), d});
-  if (rows.numel() > 0) std::memcpy(neighbours_.mutable_data(), rows.data(), size_t(rows.numel()) * sizeof(float));
+namespace {
+// The average-pooling factor of an image's neighbour embedding and the pooled size.
+struct ImagePooling {
+  int64_t factor, height, width;
+};
+ImagePooling image_pooling(const Shape& sample) {
+  const int64_t f = std::max<int64_t>(1, (std::max(sample[0], sample[1]) + 15) / 16);
+  return {f, (sample[0] + f - 1) / f, (sample[1] + f - 1) / f};
+}
+}  // namespace
+
+int64_t E2EConvA3::neighbour_embedding_size() const {
+  if (!config_.is_image()) return config_.sample_shape.at(0);
+  const ImagePooling p = image_pooling(config_.sample_shape);
+  return p.height * p.width * config_.sample_shape[2];
+}
+
+Var E2EConvA3::neighbour_embedding(const Var& x) const {
+  const int64_t n = x.dim(0);
+  if (!config_.is_image()) return reshape(x, {n, neighbour_embedding_size()});
+  const ImagePooling p = image_pooling(config_.sample_shape);
+  return reshape(adaptive_avg_pool2d(x, p.height, p.width), {n, neighbour_embedding_size()});
+}
+
+Tensor E2EConvA3::neighbour_embedding(const Tensor& inputs) const { return neighbour_embedding(Var(inputs)).value(); }
+
+void E2EConvA3::set_neighbours(const Tensor& embeddings) {
+  const int64_t d = neighbour_embedding_size();
+  CA3_CHECK(embeddings.numel() == embeddings.dim(0) * d, "neighbours must be [M, ", d, "], got ", shape_to_string(embeddings.shape()));
+  neighbours_ = Tensor({embeddings.dim(0), d});
+  if (embeddings.numel() > 0) std::memcpy(neighbours_.mutable_data(), embeddings.data(), size_t(embeddings.numel()) * sizeof(float));
 }
 
 Var E2EConvA3::neighbour_distance(const Var& x) const {
-  CA3_CHECK(neighbours_.dim(0) > 0, "the model has no neighbour rows");
-  const int64_t n = x.dim(0), d = x.value().numel() / std::max<int64_t>(n, 1);
-  const Tensor rows = x.value().reshape({n, d});
-  const NearestRows near = nearest_rows(rows, neighbours_, kNeighbours);
-  return log_error(add(mse_per_sample(reshape(x, {n, d}), Var(near.centroid)), Var(near.spread)));
+  CA3_CHECK(neighbours_.dim(0) > 0, "the model has no neighbours");
+  const Var e = neighbour_embedding(x);
+  const NearestRows near = nearest_rows(e.value(), neighbours_, kNeighbours);
+  return log_error(add(mse_per_sample(e, Var(near.centroid)), Var(near.spread)));
 }
 
 std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
@@ -555,15 +580,20 @@ std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
 }
 
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction
-// error (and for rows the marginal rarity and the neighbour distance), averaged. [N]
+// error (and for rows the marginal rarity and the neighbour distance, weighted kNeighbourWeight),
+// averaged; or (mode 4) the alarm logit and the weighted neighbour distance. [N]
 Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
   const float* r = score_reference_.data();
   auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
+  if (r[0] > 3.5f)  // the alarm and the neighbour distance
+    return scale(add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
+                     scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)),
+                 1.f / (1.f + kNeighbourWeight));
   Var z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
               standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]));
   float parts = 2;
   if (r[0] > 1.5f) z = add(z, standardised(marginal_rarity(x), r[5], r[6])), parts += 1;
-  if (r[0] > 2.5f) z = add(z, standardised(neighbour_distance(x), r[7], r[8])), parts += 1;
+  if (r[0] > 2.5f) z = add(z, scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)), parts += kNeighbourWeight;
   return scale(z, 1.f / parts);
 }
 
@@ -578,11 +608,14 @@ void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
   float* r = score_reference_.mutable_data();
   r[0] = mode;
   const Standardised logit = standardise(alarm_logit(normal));
-  std::vector<float> errors = reconstruction_error(normal);
-  for (float& e : errors) e = log_error(e);
-  const Standardised error = standardise(errors);
-  const Standardised rarity = standardise(marginal_rarity(normal));
-  r[1] = logit.mean, r[2] = logit.sd, r[3] = error.mean, r[4] = error.sd, r[5] = rarity.mean, r[6] = rarity.sd;
+  r[1] = logit.mean, r[2] = logit.sd;
+  if (mode < 3.5f) {
+    std::vector<float> errors = reconstruction_error(normal);
+    for (float& e : errors) e = log_error(e);
+    const Standardised error = standardise(errors);
+    const Standardised rarity = standardise(marginal_rarity(normal));
+    r[3] = error.mean, r[4] = error.sd, r[5] = rarity.mean, r[6] = rarity.sd;
+  }
   if (mode > 2.5f) {
     const Standardised distance = standardise(neighbour_distance(normal));
     r[7] = distance.mean, r[8] = distance.sd;
@@ -594,7 +627,7 @@ std::vector<float> E2EConvA3::score(const Tensor& inputs, int64_t batch_size) {
   if (!combined_score()) return alarm_probability(inputs, batch_size);
   return inference(inputs, batch_size, [&](const Tensor& batch) {
     Var x(batch);
-    std::vector<float> out = combined_log_odds(x, run(x, false, true)).value().to_vector();
+    std::vector<float> out = combined_log_odds(x, run(x, false, score_reconstructs())).value().to_vector();
     for (float& z : out) z = 1.f / (1.f + std::exp(-z));
     return out;
   });

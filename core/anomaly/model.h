@@ -61,7 +61,11 @@ enum class ScoreKind {
   combined_rarity,  // combined, and for rows how far out in its columns' distributions a row lies
   combined_neighbours,  // combined_rarity, and for rows how far a row lies from its nearest normal
                         // training rows (the k-nearest-neighbour distance, Ramaswamy et al. 2000)
-  automatic,  // with synthetic anomalies: combined_neighbours for rows; else (images, labelled data) alarm
+  alarm_neighbours,     // the alarm's logit and the neighbour distance (images: of the image
+                        // downscaled to at most 16 x 16 per channel) to the nearest normal
+                        // training samples, standardised, weighted and averaged
+  automatic,  // with synthetic anomalies: combined_neighbours for rows, alarm_neighbours for
+              // images; else (labelled data) alarm
 };
 
 struct ModelConfig {
@@ -187,11 +191,13 @@ class E2EConvA3 : public Module {
   std::vector<float> alarm_logit(const Tensor& inputs, int64_t batch_size = 64);
   std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
   // Whether score() combines the alarm and the reconstruction error (mode 1; with mode 2 also
-  // the marginal rarity of a row; with mode 3 also its neighbour distance), standardising each
-  // with the statistics of `normal` [N, ...] (normal validation samples, not among the
-  // neighbour rows; N >= 2). Mode 0: the alarm alone.
+  // the marginal rarity of a row; with mode 3 also its neighbour distance), or the alarm and the
+  // neighbour distance (mode 4), standardising each with the statistics of `normal` [N, ...]
+  // (normal validation samples, not among the neighbours; N >= 2). Mode 0: the alarm alone.
   void set_score_reference(float mode, const Tensor& normal);
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
+  // Whether the score needs the target's reconstruction (modes 1-3).
+  bool score_reconstructs() const { return score_reference_.at(0) > 0.5f && score_reference_.at(0) < 3.5f; }
   float score_mode() const { return score_reference_.at(0); }
   // Rows: log of the mean square of a row's inputs over the columns flagged in
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
@@ -200,17 +206,27 @@ class E2EConvA3 : public Module {
   // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
   // flags, whose standardised rare value would outweigh everything else.
   void set_rarity_columns(const std::vector<uint8_t>& counts);
-  // Rows: the normal training rows [M, features] (as the model reads them) that neighbour_distance
-  // measures against; saved with the model. M = 0 (the default) turns the distance off.
-  void set_neighbours(const Tensor& rows);
+  // What the neighbour distance compares, per sample [N, D]: a row's inputs, or an image average-
+  // pooled by f = ceil(max(height, width) / 16) (28 x 28 -> 14 x 14; 32 and 64 -> 16 x 16), its
+  // pixels flattened as height, width, channel.
+  Tensor neighbour_embedding(const Tensor& inputs) const;
+  Var neighbour_embedding(const Var& inputs) const;
+  int64_t neighbour_embedding_size() const;
+  // The embeddings [M, D] of normal training samples that neighbour_distance measures against;
+  // saved with the model. M = 0 (the default) turns the distance off.
+  void set_neighbours(const Tensor& embeddings);
   const Tensor& neighbours() const { return neighbours_; }
-  // Rows: log of the mean over the kNeighbours nearest neighbour rows of the mean squared
-  // difference per input, (1/k) sum_i ||x - n_i||^2 / features. [N]. With the neighbours held
-  // fixed this equals log(||x - c||^2 / features + s) for c the neighbours' centroid and s their
-  // spread around it, which is how its gradient is taken.
+  // Log of the mean over the kNeighbours nearest neighbours of the mean squared difference per
+  // embedding value, (1/k) sum_i ||e(x) - n_i||^2 / D. [N]. With the neighbours held fixed this
+  // equals log(||e(x) - c||^2 / D + s) for c the neighbours' centroid and s their spread around
+  // it, which is how its gradient is taken.
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
   static constexpr int64_t kNeighbours = 5;
+  // The neighbour distance's weight in the combined score: as much as the other three terms
+  // together (measured on the no-labels tables: the distance alone was the best single term on
+  // most sets; docs/no-labels.md).
+  static constexpr float kNeighbourWeight = 3.f;
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;
@@ -251,12 +267,12 @@ class E2EConvA3 : public Module {
   Rng noise_rng_;
   std::shared_ptr<Target> target_;
   std::shared_ptr<Alarm> alarm_;
-  // {mode (0-3), alarm logit mean, sd, log reconstruction error mean, sd, marginal rarity mean,
+  // {mode (0-4), alarm logit mean, sd, log reconstruction error mean, sd, marginal rarity mean,
   // sd, neighbour distance mean, sd} (saved with the model)
   bool normal_statistics_ = false;
   Tensor& score_reference_;
   Tensor& rarity_columns_;  // [features] 0 / 1 (rows), [1] for images
-  Tensor& neighbours_;      // [M, features] (rows), [0, 1] for images
+  Tensor& neighbours_;      // [M, neighbour_embedding_size()]
 };
 
 }  // namespace ca3

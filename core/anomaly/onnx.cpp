@@ -184,8 +184,16 @@ class OnnxExport {
     std::string score;
     const float* r = model_.score_reference_.data();
     const bool reconstruction_only = model_.variant() == Variant::reconstruction_only;
+    auto standardised = [&](const std::string& v, float mean, float sd) {
+      return g_.op("Div", {g_.op("Sub", {v, g_.scalar(mean)}), g_.scalar(sd)});
+    };
     if (!reconstruction_only && !model_.combined_score()) {
       score = g_.op("Sigmoid", {logit});
+    } else if (!reconstruction_only && !model_.score_reconstructs()) {  // the alarm and the neighbour distance
+      const float w = E2EConvA3::kNeighbourWeight;
+      const std::string z = g_.op("Add", {standardised(logit, r[1], r[2]),
+                                          g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(w)})});
+      score = g_.op("Sigmoid", {g_.op("Mul", {z, g_.scalar(1.f / (1.f + w))})});
     } else {
       // The decoder, from z = mu (eval mode).
       std::string y = x;
@@ -209,11 +217,7 @@ class OnnxExport {
       if (reconstruction_only) {
         score = error;
       } else {
-        auto standardised = [&](const std::string& v, float mean, float sd) {
-          return g_.op("Div", {g_.op("Sub", {v, g_.scalar(mean)}), g_.scalar(sd)});
-        };
-        auto log_of = [&](const std::string& v) { return g_.op("Log", {g_.op("Max", {v, g_.scalar(1e-12f)})}); };
-        std::string z = g_.op("Add", {standardised(logit, r[1], r[2]), standardised(log_of(error), r[3], r[4])});
+        std::string z = g_.op("Add", {standardised(logit, r[1], r[2]), standardised(log_of(g_, error), r[3], r[4])});
         float parts = 2;
         if (r[0] > 1.5f) {  // marginal rarity of the flagged columns
           const Tensor& columns = model_.rarity_columns_;
@@ -223,31 +227,12 @@ class OnnxExport {
           const std::string squares = g_.op("Mul", {g_.op("Mul", {input_cf, input_cf}), g_.constant("rarity_columns", {columns.numel()}, weights)});
           std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
           mean_square = g_.op("Mul", {mean_square, g_.scalar(float(double(columns.numel()) / std::max(counted, 1.0)))});
-          z = g_.op("Add", {z, standardised(log_of(mean_square), r[5], r[6])});
+          z = g_.op("Add", {z, standardised(log_of(g_, mean_square), r[5], r[6])});
           parts = 3;
         }
-        if (r[0] > 2.5f) {  // neighbour distance: mean squared distance per input to the k nearest rows
-          const Tensor& rows = model_.neighbours_;
-          const int64_t m = rows.dim(0), d = rows.dim(1), k = std::min(E2EConvA3::kNeighbours, m);
-          std::vector<float> norms(size_t(m), 0.f);
-          for (int64_t j = 0; j < m; ++j)
-            for (int64_t c = 0; c < d; ++c) norms[size_t(j)] += rows.data()[j * d + c] * rows.data()[j * d + c];
-          const std::string neighbours = g_.constant("neighbours", {m, d}, rows.to_vector());
-          // Ranked by ||n||^2 - 2 x.n ([N, M], no [N, M, d] tensor), as the core ranks them; the
-          // distance itself from the k rows chosen (Gather), as the core computes it.
-          const std::string rank = g_.op("Gemm", {input_cf, neighbours, g_.constant("neighbour_norms", {m}, norms)},
-                                         {attribute("alpha", -2.f), attribute("transB", int64_t(1))});
-          const std::string nearest = g_.op("TopK", {rank, g_.constant_int64("neighbour_count", {k})},
-                                            {attribute("axis", int64_t(1)), attribute("largest", int64_t(0))}, "", 1);
-          const std::string chosen = g_.op("Gather", {neighbours, nearest + "_1"}, {attribute("axis", int64_t(0))});  // [N, k, d]
-          const std::string differences =
-              g_.op("Sub", {g_.op("Unsqueeze", {input_cf, g_.constant_int64("neighbour_axis", {1})}), chosen});
-          const std::string squares = g_.op("ReduceSumSquare", {differences},
-                                            {attribute("axes", std::vector<int64_t>{2}), attribute("keepdims", int64_t(0))});
-          std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
-          mean_square = g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))});
-          z = g_.op("Add", {z, standardised(log_of(mean_square), r[7], r[8])});
-          parts = 4;
+        if (r[0] > 2.5f) {  // neighbour distance
+          z = g_.op("Add", {z, g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(E2EConvA3::kNeighbourWeight)})});
+          parts += E2EConvA3::kNeighbourWeight;
         }
         score = g_.op("Sigmoid", {g_.op("Mul", {z, g_.scalar(1.f / parts)})});
       }
@@ -259,6 +244,41 @@ class OnnxExport {
   }
 
  private:
+  static std::string log_of(Graph& g, const std::string& v) { return g.op("Log", {g.op("Max", {v, g.scalar(1e-12f)})}); }
+
+  // E2EConvA3::neighbour_distance of `input_cf` (channels first for images): the embedding
+  // (images average-pooled, then height, width, channel), its neighbours ranked by
+  // ||n||^2 - 2 e.n (Gemm, no [N, M, D] tensor) as the core ranks them, the k nearest gathered and
+  // their mean squared difference per value taken from them, as the core computes it. [N]
+  std::string neighbour_distance(const std::string& input_cf) {
+    const Tensor& rows = model_.neighbours_;
+    const int64_t m = rows.dim(0), d = rows.dim(1), k = std::min(E2EConvA3::kNeighbours, m);
+    std::string e = input_cf;
+    if (model_.config().is_image()) {
+      const Shape& sample = model_.config().sample_shape;
+      const int64_t f = std::max<int64_t>(1, (std::max(sample[0], sample[1]) + 15) / 16);
+      CA3_CHECK(sample[0] % f == 0 && sample[1] % f == 0, "ONNX export: the score compares images downscaled by ", f,
+                ", which does not divide their size ", sample[0], " x ", sample[1],
+                " (ONNX's AveragePool cannot do the same): use an image size that ", f, " divides, or model.score \"alarm\"");
+      e = g_.op("AveragePool", {e}, {attribute("kernel_shape", std::vector<int64_t>{f, f}), attribute("strides", std::vector<int64_t>{f, f})});
+      e = g_.op("Flatten", {g_.op("Transpose", {e}, {attribute("perm", std::vector<int64_t>{0, 2, 3, 1})})}, {attribute("axis", int64_t(1))});
+    }
+    std::vector<float> norms(size_t(m), 0.f);
+    for (int64_t j = 0; j < m; ++j)
+      for (int64_t c = 0; c < d; ++c) norms[size_t(j)] += rows.data()[j * d + c] * rows.data()[j * d + c];
+    const std::string neighbours = g_.constant("neighbours", {m, d}, rows.to_vector());
+    const std::string rank = g_.op("Gemm", {e, neighbours, g_.constant("neighbour_norms", {m}, norms)},
+                                   {attribute("alpha", -2.f), attribute("transB", int64_t(1))});
+    const std::string nearest = g_.op("TopK", {rank, g_.constant_int64("neighbour_count", {k})},
+                                      {attribute("axis", int64_t(1)), attribute("largest", int64_t(0))}, "", 1);
+    const std::string chosen = g_.op("Gather", {neighbours, nearest + "_1"}, {attribute("axis", int64_t(0))});  // [N, k, D]
+    const std::string differences = g_.op("Sub", {g_.op("Unsqueeze", {e, g_.constant_int64("neighbour_axis", {1})}), chosen});
+    const std::string squares = g_.op("ReduceSumSquare", {differences},
+                                      {attribute("axes", std::vector<int64_t>{2}), attribute("keepdims", int64_t(0))});
+    const std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
+    return log_of(g_, g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))}));
+  }
+
   std::string conv(Module& m, const std::string& x, const std::string& name) {
     if (auto* c = dynamic_cast<Conv2d*>(&m)) {
       const int64_t k = c->weight.dim(1);

@@ -151,13 +151,15 @@ ModelConfig Preset::model_config(int64_t features) const {
             "must be \"all\", \"normal\" or \"auto\", got \"", statistics, "\"");
   c.normal_statistics = statistics == "normal" ? Choice::yes : statistics == "all" ? Choice::no : Choice::automatic;
   const std::string score = m.at("score").get<std::string>();
-  CA3_CHECK(score == "alarm" || score == "combined" || score == "auto" || score == "combined_rarity" || score == "combined_neighbours",
-            "preset: model.score must be \"alarm\", \"combined\", \"combined_rarity\", \"combined_neighbours\" or \"auto\", got \"",
-            score, "\"");
+  CA3_CHECK(score == "alarm" || score == "combined" || score == "auto" || score == "combined_rarity" || score == "combined_neighbours" ||
+                score == "alarm_neighbours",
+            "preset: model.score must be \"alarm\", \"combined\", \"combined_rarity\", \"combined_neighbours\", \"alarm_neighbours\" "
+            "or \"auto\", got \"", score, "\"");
   c.score = score == "alarm"                 ? ScoreKind::alarm
             : score == "combined"            ? ScoreKind::combined
             : score == "combined_rarity"     ? ScoreKind::combined_rarity
             : score == "combined_neighbours" ? ScoreKind::combined_neighbours
+            : score == "alarm_neighbours"    ? ScoreKind::alarm_neighbours
                                              : ScoreKind::automatic;
   c.seed = seed();
   c.validate();

@@ -512,10 +512,10 @@ export class Detector {
     return (await this.call('exportOnnx', [])) as Uint8Array;
   }
 
-  /** The model file (.ca3) as bytes; loadDetector() or `ca3 score --model` read it. A table model
-   *  trained without labelled anomalies carries up to 8,192 of its training rows (preprocessed:
-   *  standardised numbers, one-hot categories) for its neighbour distance: share the file as you
-   *  would share those rows. */
+  /** The model file (.ca3) as bytes; loadDetector() or `ca3 score --model` read it. A model
+   *  trained without labelled anomalies carries up to 8,192 of its training samples for its
+   *  neighbour distance (rows preprocessed: standardised numbers, one-hot categories; images
+   *  average-pooled to at most 16 x 16): share the file as you would share those samples. */
   async save(): Promise<Uint8Array> {
     return (await this.call('save', [])) as Uint8Array;
   }

@@ -252,9 +252,11 @@ export interface Preset {
     batchNormStatistics?: 'normal' | 'all' | 'auto';
     /** The score: the alarm's probability; combined with the reconstruction error; for rows also
      *  with how far out a row lies in its columns' distributions (combined_rarity), and with its
-     *  distance to its 5 nearest normal training rows (combined_neighbours); or 'auto':
-     *  combined_neighbours for rows when the fit uses synthetic anomalies, else (images too) alarm. */
-    score?: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'auto';
+     *  distance to its 5 nearest normal training rows (combined_neighbours); the alarm and that
+     *  distance alone (alarm_neighbours; images compared average-pooled to at most 16 x 16); or
+     *  'auto': when the fit uses synthetic anomalies combined_neighbours for rows and
+     *  alarm_neighbours for images, else alarm. */
+    score?: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'auto';
   };
   training?: {
     epochs?: number;

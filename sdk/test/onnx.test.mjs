@@ -1,6 +1,7 @@
 // ONNX export: the scoring graph of a detector, run by onnxruntime-web (npm; in Node it needs no
 // download), gives CA3's own scores within 1e-5 -- for the demo image model (the alarm's
-// probability), a one-class image model (the combined score: alarm and reconstruction error), a
+// probability), one-class image models (the combined score: alarm and reconstruction error; the
+// default: alarm and the distance to the nearest training images, downscaled), a
 // labelled table model and a one-class table model (alarm, reconstruction error, marginal rarity,
 // distance to the 5 nearest normal training rows: the graph carries those rows and a TopK);
 // a model ONNX cannot express is refused by name.
@@ -65,6 +66,23 @@ test('a one-class image model (combined score): ONNX scores = CA3 scores', async
   const theirs = await onnxScores(detector, images, [300, 28, 28, 1]);
   const difference = largestDifference(ours, theirs);
   console.log(`  one-class image model: largest difference ${difference.toExponential(2)} over 300 images`);
+  assert.ok(difference <= 1e-5);
+  await detector.dispose();
+});
+
+test('a one-class image model (the default: alarm and neighbour distance): ONNX scores = CA3 scores', async () => {
+  const detector = await createDetector({ preset: 'fashion-mnist-small' });
+  const report = await detector.fit(imageSet(fashionMnist(400), new Int32Array(400)), { epochs: 2 });
+  assert.equal(report.setting, 'one_class');
+  const images = fashionMnist(300);
+  const ours = await detector.score(imageSet(images));
+  const onnx = await detector.exportOnnx();
+  // The graph downscales with AveragePool and carries the training images' 14 x 14 versions.
+  const graph = Buffer.from(onnx).toString('latin1');
+  assert.ok(graph.includes('AveragePool') && graph.includes('TopK'));
+  const theirs = await onnxScores(detector, images, [300, 28, 28, 1]);
+  const difference = largestDifference(ours, theirs);
+  console.log(`  one-class image model (alarm and neighbour distance): largest difference ${difference.toExponential(2)} over 300 images`);
   assert.ok(difference <= 1e-5);
   await detector.dispose();
 });

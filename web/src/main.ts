@@ -830,7 +830,8 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
       return `No labels: every ${unit} taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
         'synthetic anomalies an epoch. Without labelled anomalies there is no test ROC-AUC: the flags come from how ' +
         `unlike the training ${unit}s ${a} is` +
-        (unit === 'row' ? ' — its alarm score, reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows, averaged' : '') +
+        (unit === 'row' ? ' — its alarm score, reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows, averaged'
+          : ' — its alarm score and how far it lies from its 5 nearest training images (compared downscaled), averaged') +
         ` (the threshold flags 5% of the normal validation ${unit}s; the ${unit}s it ` +
         'trained on score lower, so a smaller share of the whole file is flagged).';
     case 'contaminated':
