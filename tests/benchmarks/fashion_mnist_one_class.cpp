@@ -61,10 +61,13 @@ int main(int argc, char** argv) {
     const std::vector<float> scores = detector.score_images(test.pixels);
     std::vector<float> alarm = detector.model().alarm_probability(test.pixels);
     std::vector<float> reconstruction = detector.model().reconstruction_error(test.pixels);
+    const bool neighbours = detector.model().neighbours().dim(0) > 0;
+    const double neighbour_auc = neighbours ? roc_auc(detector.model().neighbour_distance(test.pixels), test_labels) : 0.0;
     std::printf("{\"class\":%d,\"roc_auc\":%.4f,\"alarm_auc\":%.4f,\"reconstruction_auc\":%.4f,\"epochs\":%zu,"
-                "\"best_epoch\":%d,\"train_seconds\":%.0f,\"images\":%lld}\n",
+                "\"best_epoch\":%d,\"train_seconds\":%.0f,\"images\":%lld,\"neighbour_auc\":%.4f,\"neighbours\":%lld}\n",
                 k, roc_auc(scores, test_labels), roc_auc(alarm, test_labels), roc_auc(reconstruction, test_labels),
-                report.history.size(), report.best_epoch, train_seconds, (long long)one_class.size());
+                report.history.size(), report.best_epoch, train_seconds, (long long)one_class.size(), neighbour_auc,
+                (long long)detector.model().neighbours().dim(0));
     std::fflush(stdout);
   }
   return 0;
