@@ -7,7 +7,8 @@
 #      splits (mean ± sd of the test ROC-AUC);
 #   3. Fashion-MNIST per class next to the paper's gamma = 10 column;
 #   4. no labels (issue 15): the tabular sets one-class / contaminated / with 5 labelled anomalies,
-#      CA3 with its default preset vs IsolationForest, LOF and ECOD on the same splits (3 seeds);
+#      CA3 with its default preset vs IsolationForest, LOF, ECOD and the kNN distance on the same
+#      splits (3 seeds);
 #   5. no labels, images: Fashion-MNIST one-class (each class's 6,000 training images, no labels)
 #      vs kNN, PCA and IsolationForest on raw pixels.
 #
@@ -20,7 +21,7 @@
 # (CA3_TABULAR_SETS=Ionosphere,BreastCancer,Glass,Pima,thyroid to skip it); Fashion-MNIST about
 # 9-13 min per class on one thread (~1.7 h). The authors' architecture (CA3_FM_PRESET=fashion-mnist)
 # for up to 200 epochs takes days on 2 cores. no-labels: ~40 min without Shuttle
-# (CA3_NO_LABELS_SETS, CA3_SEEDS 3); no-labels-images: ~2-4 min per class at 8 epochs (CA3_FM_CLASSES, 0..9;
+# (CA3_NO_LABELS_SETS, CA3_SEEDS 3); no-labels-images: ~2-5.5 min per class at 8 epochs (CA3_FM_CLASSES, 0..9;
 # CA3_NO_LABELS_FM_EPOCHS).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

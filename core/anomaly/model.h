@@ -223,9 +223,10 @@ class E2EConvA3 : public Module {
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
   static constexpr int64_t kNeighbours = 5;
-  // The neighbour distance's weight in the combined score: as much as the other three terms
-  // together (measured on the no-labels tables: the distance alone was the best single term on
-  // most sets; docs/no-labels.md).
+  // The neighbour distance's weight: for rows as much as the other three terms together, for
+  // images (alarm_neighbours) three times the alarm (measured on the no-labels tables, where the
+  // distance alone was the best single term on most sets, and on 4 Fashion-MNIST classes;
+  // docs/no-labels.md).
   static constexpr float kNeighbourWeight = 3.f;
 
   // What the page shows about *why* (eval mode, no sampling):

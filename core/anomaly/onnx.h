@@ -5,10 +5,12 @@
 //   input  "input"  float32 [N, H, W, C] (images in [0, 1]) or [N, features] (table rows after the
 //                   preprocessing -- a separate step: its statistics are the model's
 //                   `preprocessing` description, `ca3 info` / detector.info(), core/anomaly/data/tabular.h)
-//   output "score"  float32 [N]: the alarm's probability, the reconstruction error, or the
-//                   combined score (model.h: ScoreKind), as the model scores
+//   output "score"  float32 [N]: the alarm's probability, the reconstruction error, the combined
+//                   score, or the alarm and the neighbour distance (model.h: ScoreKind), as the
+//                   model scores
 // Layers map one to one (Conv, ConvTranspose, BatchNormalization in eval form, MaxPool, Relu,
-// Elu, Gemm, Concat); the trunk runs in ONNX's channels-first layout.
+// Elu, Gemm, Concat); the neighbour distance adds AveragePool (images), Gemm, TopK, Gather,
+// ReduceSumSquare; the trunk runs in ONNX's channels-first layout.
 //
 //   std::vector<uint8_t> bytes = export_onnx(detector);   // a .onnx file
 #pragma once

@@ -507,7 +507,8 @@ export class Detector {
   /** The scoring graph as an ONNX file (opset 13): input "input" [N, ...one sample] (images in
    *  [0, 1]; table rows after the model's preprocessing, whose statistics info().preprocessing
    *  holds), output "score" [N], the detector's scores. For ONNX Runtime on servers, in Spark, or
-   *  onnxruntime-web. Like save(), it carries a one-class table model's neighbour rows. */
+   *  onnxruntime-web. Like save(), it carries the neighbour samples of a model trained without
+   *  labelled anomalies (rows, or images downscaled to at most 16 x 16). */
   async exportOnnx(): Promise<Uint8Array> {
     return (await this.call('exportOnnx', [])) as Uint8Array;
   }
