@@ -535,28 +535,24 @@ NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max
 }
 }  // namespace
 
-namespace {
-// The average-pooling factor of an image's neighbour embedding and the pooled size.
-struct ImagePooling {
-  int64_t factor, height, width;
-};
-ImagePooling image_pooling(const Shape& sample) {
-  const int64_t f = std::max<int64_t>(1, (std::max(sample[0], sample[1]) + 15) / 16);
-  return {f, (sample[0] + f - 1) / f, (sample[1] + f - 1) / f};
+int64_t E2EConvA3::neighbour_pool_factor() const {
+  if (!config_.is_image()) return 1;
+  const Shape& s = config_.sample_shape;
+  return std::max<int64_t>(1, (std::max(s[0], s[1]) + 15) / 16);
 }
-}  // namespace
 
 int64_t E2EConvA3::neighbour_embedding_size() const {
-  if (!config_.is_image()) return config_.sample_shape.at(0);
-  const ImagePooling p = image_pooling(config_.sample_shape);
-  return p.height * p.width * config_.sample_shape[2];
+  const Shape& s = config_.sample_shape;
+  if (!config_.is_image()) return s.at(0);
+  const int64_t f = neighbour_pool_factor();
+  return ((s[0] + f - 1) / f) * ((s[1] + f - 1) / f) * s[2];
 }
 
 Var E2EConvA3::neighbour_embedding(const Var& x) const {
-  const int64_t n = x.dim(0);
+  const int64_t n = x.dim(0), f = neighbour_pool_factor();
   if (!config_.is_image()) return reshape(x, {n, neighbour_embedding_size()});
-  const ImagePooling p = image_pooling(config_.sample_shape);
-  return reshape(adaptive_avg_pool2d(x, p.height, p.width), {n, neighbour_embedding_size()});
+  const Shape& s = config_.sample_shape;
+  return reshape(adaptive_avg_pool2d(x, (s[0] + f - 1) / f, (s[1] + f - 1) / f), {n, neighbour_embedding_size()});
 }
 
 Tensor E2EConvA3::neighbour_embedding(const Tensor& inputs) const { return neighbour_embedding(Var(inputs)).value(); }

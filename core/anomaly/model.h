@@ -212,6 +212,7 @@ class E2EConvA3 : public Module {
   Tensor neighbour_embedding(const Tensor& inputs) const;
   Var neighbour_embedding(const Var& inputs) const;
   int64_t neighbour_embedding_size() const;
+  int64_t neighbour_pool_factor() const;  // f above (1 for rows)
   // The embeddings [M, D] of normal training samples that neighbour_distance measures against;
   // saved with the model. M = 0 (the default) turns the distance off.
   void set_neighbours(const Tensor& embeddings);

@@ -256,7 +256,7 @@ class OnnxExport {
     std::string e = input_cf;
     if (model_.config().is_image()) {
       const Shape& sample = model_.config().sample_shape;
-      const int64_t f = std::max<int64_t>(1, (std::max(sample[0], sample[1]) + 15) / 16);
+      const int64_t f = model_.neighbour_pool_factor();
       CA3_CHECK(sample[0] % f == 0 && sample[1] % f == 0, "ONNX export: the score compares images downscaled by ", f,
                 ", which does not divide their size ", sample[0], " x ", sample[1],
                 " (ONNX's AveragePool cannot do the same): use an image size that ", f, " divides, or model.score \"alarm\"");

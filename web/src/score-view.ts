@@ -5,8 +5,8 @@
 //   {p}threshold (range), {p}threshold-value, {p}apply-threshold, {p}model-threshold, {p}confusion,
 //   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels).
 // The slider only explores: the model's own threshold (its flags, the saved file) changes with
-// "Flag from this threshold", and the histogram marks it. The ROC curve and confusion counts come
-// from the core (evaluate).
+// "Flag from this threshold"; the histogram marks the slider's threshold. The ROC curve and
+// confusion counts come from the core (evaluate).
 import { Chart } from 'chart.js';
 import type { Detector, Metrics, RocCurve } from 'ca3-sdk';
 
