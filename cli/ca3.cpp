@@ -280,6 +280,26 @@ std::string setting_text(const FitReport& r) {
   return "no labels (one-class): " + synthetic;
 }
 
+// What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
+std::string score_text(const FitReport& r, const std::string& unit) {
+  const std::string nearest = "the distance to the 5 nearest normal training " + unit + "s";
+  const std::string terms =
+      r.score == "reconstruction"        ? "the reconstruction error"
+      : r.score == "combined"            ? "the alarm and the reconstruction error, averaged"
+      : r.score == "combined_rarity"     ? "the alarm, the reconstruction error and how rare the " + unit + "'s values are, averaged"
+      : r.score == "combined_neighbours" ? "the alarm, the reconstruction error, how rare the " + unit + "'s values are and " + nearest + ", averaged"
+      : r.score == "alarm_neighbours"    ? "the alarm and " + nearest + ", averaged"
+                                         : "the alarm's probability";
+  std::string text = "score: " + terms;
+  const FitReport::Neighbours& n = r.neighbours;
+  if (n.samples == 0) return text;
+  text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
+  if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats counted once";
+  if (n.left_out > 0) text += "; " + std::to_string(n.left_out) + " reconstructed worst left out as likely anomalies";
+  if (n.not_sampled > 0) text += "; " + std::to_string(n.not_sampled) + " more not kept (the cap: 8192 " + unit + "s, 2^20 values)";
+  return text + ")";
+}
+
 // The image files a folder run uses: those the labels CSV lists, else every image in the folder.
 std::vector<std::string> folder_files(const Args& a) {
   if (!a.has("labels")) return image_files_in(a.need("data"));
@@ -361,6 +381,7 @@ int command_train(const Args& a) {
     std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report).c_str(),
                  report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str()
                                           : "n/a: the test split has no labelled anomaly");
+    std::fprintf(stderr, "%s\n", score_text(report, kind == DataKind::csv ? "row" : "image").c_str());
   }
   return 0;
 }

@@ -379,7 +379,8 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   EXPECT_EQ(tensor(before, "neighbours"), nullptr);
   EXPECT_EQ(tensor(before, "score_reference")->shape(), Shape{7});
 
-  // Without labels: the normal training rows travel with the model, and the reference has 9 values.
+  // Without labels: the normal training rows travel with the model (each distinct row once:
+  // Breast Cancer repeats many), and the reference has 9 values.
   Detector one_class(quick_tabular("e2e", 2));
   TabularOptions no_labels;
   no_labels.id_columns = {"Class"};
@@ -387,7 +388,9 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   const std::vector<uint8_t> good = one_class.save();
   const ModelFileContents contents = read_model_file(good.data(), good.size());
   ASSERT_NE(tensor(contents, "neighbours"), nullptr);
-  EXPECT_EQ(tensor(contents, "neighbours")->shape(), (Shape{report.train_rows, 9}));
+  EXPECT_EQ(tensor(contents, "neighbours")->shape(), (Shape{report.neighbours.samples, 9}));
+  EXPECT_GT(report.neighbours.repeated, 100);
+  EXPECT_EQ(report.neighbours.samples + report.neighbours.repeated, report.train_rows);
   EXPECT_EQ(tensor(contents, "score_reference")->at(0), 3.f);
 
   // Damaged: the rows missing, the wrong width, or a 7-value reference that claims the distance.

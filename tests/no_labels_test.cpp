@@ -92,6 +92,9 @@ TEST(NoLabels, PimaOneClassNeighbourDistance) {
   const Tensor& rows = model.neighbours();
   const Tensor test = detector.prepare_table(s.test);
   const int64_t m = rows.dim(0), d = rows.dim(1);
+  EXPECT_EQ(report.score, "combined_neighbours");
+  EXPECT_EQ(report.neighbours.samples, m);
+  EXPECT_EQ(report.neighbours.repeated, 0);  // Pima has no two equal rows
   EXPECT_EQ(m, report.train_rows);
   const std::vector<float> distance = model.neighbour_distance(test);
   for (int64_t i = 0; i < test.dim(0); ++i) {
@@ -112,6 +115,49 @@ TEST(NoLabels, PimaOneClassNeighbourDistance) {
   EXPECT_EQ(loaded.model().neighbours().dim(0), m);
   const std::vector<float> before = detector.score_table(s.test), after = loaded.score_table(s.test);
   for (size_t i = 0; i < before.size(); ++i) ASSERT_FLOAT_EQ(before[i], after[i]);
+}
+
+TEST(NoLabels, RepeatedRowsAreNotTakenAsNormal) {
+  // An export in which one faulty reading repeats: Ionosphere's rows without labels plus 12
+  // copies of one of its "bad" rows. Were every copy a neighbour, each would find 5 copies of
+  // itself at distance 0 and score among the most normal rows of the file (measured: 0.058, the
+  // file's median 0.473); counted once, the copies score 0.588, above the median.
+  const CsvTable table = read_csv_file(testing::data_file("Ionosphere.csv"));
+  const size_t label = size_t(table.column_index("Class"));
+  size_t bad = 0;
+  while (table.cell(bad, label) != "bad") ++bad;
+  CsvTable file;
+  file.header = table.header;
+  std::vector<std::string_view> cells(file.header.size());
+  for (size_t r = 0; r < table.row_count() + 12; ++r) {
+    const size_t from = r < table.row_count() ? r : bad;
+    for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(from, c);
+    file.add_row(cells, r + 2);
+  }
+  Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+  TabularOptions options;
+  options.id_columns = {"Class"};
+  const FitReport report =
+      detector.fit(detector.start_fit_table(file, options, {}, {{"training", {{"epochs", 40}, {"contamination", 0.1}}}}));
+  EXPECT_EQ(report.setting, "contaminated");
+  EXPECT_EQ(report.score, "combined_neighbours");
+  const FitReport::Neighbours& n = report.neighbours;
+  EXPECT_EQ(n.samples + n.repeated + n.left_out + n.not_sampled, report.train_rows);
+  EXPECT_GE(n.repeated, 8);  // about 11 of the 13 equal rows fall in the training split
+
+  const std::vector<float> scores = detector.score_table(file);
+  std::vector<float> sorted = scores;
+  std::sort(sorted.begin(), sorted.end());
+  const float median = sorted[sorted.size() / 2];
+  std::printf("12 copies of row %zu: score %.4f, the file's median %.4f\n", bad + 2, scores.back(), median);
+  for (size_t r = table.row_count(); r < scores.size(); ++r) EXPECT_GT(scores[r], median) << "copy " << r;
+
+  // The report says so after a save and load too.
+  const std::vector<uint8_t> bytes = detector.save();
+  const Detector loaded = Detector::load(bytes.data(), bytes.size());
+  ASSERT_NE(loaded.training_report(), nullptr);
+  EXPECT_EQ(loaded.training_report()->score, "combined_neighbours");
+  EXPECT_EQ(loaded.training_report()->neighbours.repeated, n.repeated);
 }
 
 TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {

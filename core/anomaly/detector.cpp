@@ -104,6 +104,7 @@ FitReport Detector::finish_fit(Fit fit) {
   threshold_ = outcome.threshold;
   trained_ = true;
   training_ = outcome.report;
+  training_as_read_ = nullptr;
   return outcome.report;
 }
 
@@ -150,7 +151,8 @@ std::vector<uint8_t> Detector::save() const {
   meta["threshold"] = threshold_;
   meta["inputShape"] = model_->sample_shape();
   if (prep_) meta["preprocessing"] = prep_->to_json();
-  if (training_) meta["training"] = wire::to_json(*training_);
+  if (!training_as_read_.is_null()) meta["training"] = training_as_read_;
+  else if (training_) meta["training"] = wire::to_json(*training_);
   std::vector<std::pair<std::string, const Tensor*>> tensors;
   std::vector<Tensor> values;  // parameters' tensors share storage; keep handles alive
   const auto parameters = model_->named_parameters();
@@ -205,8 +207,10 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     CA3_CHECK(meta.contains("threshold") && meta["threshold"].is_number(), "the threshold is missing");
     d.threshold_ = meta["threshold"].get<float>();
     CA3_CHECK(std::isfinite(d.threshold_), "the threshold is not a finite number");
-    if (meta.contains("training") && meta["training"].is_object())
+    if (meta.contains("training") && meta["training"].is_object()) {
       d.training_ = wire::fit_report_from_json(meta["training"]);
+      d.training_as_read_ = meta["training"];
+    }
   } catch (const Error& e) {
     throw Error(ErrorCode::unsupported_file, std::string("model file is corrupt: ") + e.what());
   }
@@ -258,6 +262,10 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                    "model file is corrupt: an image model's score cannot use a row's combined score");
     CA3_CHECK_CODE(d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
                    "model file is corrupt: its score uses neighbour rows, and it has none");
+  }
+  if (d.training_) {  // the score as the model gives it (files before the report said it)
+    d.training_->score = d.model_->score_name();
+    if (d.training_->neighbours.samples == 0) d.training_->neighbours.samples = d.model_->neighbours().dim(0);
   }
   d.model_->eval();
   d.trained_ = true;

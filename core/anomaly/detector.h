@@ -119,6 +119,9 @@ class Detector {
   float threshold_ = 0.5f;
   bool trained_ = false;
   std::optional<FitReport> training_;
+  // A loaded model's training report as its file had it: saved back unchanged (a file keeps its
+  // bytes through load and save); null after a fit.
+  nlohmann::json training_as_read_;
 };
 
 // `table` with a score and a flag column added (flag 1 when score >= threshold), what the page

@@ -429,20 +429,36 @@ void Fit::describe_data(nlohmann::json description) {
 }
 
 namespace {
-// The rows the neighbour distance measures against: the normal (unlabelled) training rows, without
-// the `contamination` share the target reconstructs worst, at most kMaxNeighbourRows and
-// kMaxNeighbourValues values (evenly spaced in a seeded shuffle beyond that).
+// The rows the neighbour distance measures against: the normal (unlabelled) training rows, each
+// distinct row once, without the `contamination` share the target reconstructs worst, at most
+// kMaxNeighbourRows and kMaxNeighbourValues values (a seeded random choice beyond that). What was
+// kept and left out goes to `summary`.
 constexpr int64_t kMaxNeighbourRows = 8192, kMaxNeighbourValues = int64_t(1) << 20;
-Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed) {
+Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed,
+                      FitReport::Neighbours& summary) {
   std::vector<int64_t> rows;
   for (int64_t i = 0; i < train.size(); ++i)
     if (train.labels[size_t(i)] == 0) rows.push_back(i);
+  // Exact repeats count once: sorted by their values, the first of each run of equal samples is kept.
+  const int64_t width = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
+  const float* values = train.inputs.data();
+  const auto sample = [&](int64_t i) { return values + i * width; };
+  std::vector<int64_t> order = rows;
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return std::lexicographical_compare(sample(a), sample(a) + width, sample(b), sample(b) + width);
+  });
+  std::vector<uint8_t> repeat(size_t(train.size()), 0);
+  for (size_t k = 1; k < order.size(); ++k)
+    if (std::equal(sample(order[k]), sample(order[k]) + width, sample(order[k - 1]))) repeat[size_t(order[k])] = 1;
+  std::erase_if(rows, [&](int64_t i) { return repeat[size_t(i)] != 0; });
+  summary.repeated = int64_t(order.size() - rows.size());
   if (contamination > 0 && rows.size() > 1) {
     std::vector<uint8_t> drop(rows.size(), 0);
     for (size_t k : worst_reconstructed(model, train.subset(rows), contamination, 64)) drop[k] = 1;
     std::vector<int64_t> kept;
     for (size_t k = 0; k < rows.size(); ++k)
       if (!drop[k]) kept.push_back(rows[k]);
+    summary.left_out = int64_t(rows.size() - kept.size());
     rows = std::move(kept);
   }
   const int64_t features = model.neighbour_embedding_size();
@@ -450,9 +466,11 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
   if (rows.size() > most) {
     Rng rng(seed + 17);
     for (size_t k = rows.size() - 1; k > 0; --k) std::swap(rows[k], rows[size_t(rng.below(k + 1))]);
+    summary.not_sampled = int64_t(rows.size() - most);
     rows.resize(most);
     std::sort(rows.begin(), rows.end());
   }
+  summary.samples = int64_t(rows.size());
   return model.neighbour_embedding(train.subset(rows).inputs);
 }
 }  // namespace
@@ -488,13 +506,15 @@ FitOutcome Fit::conclude() {
     const bool alarm_neighbours = neighbours && (kind == ScoreKind::alarm_neighbours || image);
     const bool rarity = (kind == ScoreKind::combined_rarity || (neighbours && !alarm_neighbours)) && !image;
     if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
-    if (neighbours) model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed()));
+    if (neighbours)
+      model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));
     std::vector<int64_t> normal;
     for (int64_t i = 0; i < reference.size(); ++i)
       if (reference.labels[size_t(i)] == 0) normal.push_back(i);
     const float mode = alarm_neighbours ? 4.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
     model.set_score_reference(mode, reference.subset(normal).inputs);
   }
+  outcome.report.score = model.score_name();
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);
   float threshold = 0;

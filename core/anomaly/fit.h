@@ -68,6 +68,18 @@ struct FitReport {
   int64_t labelled_anomalies = 0;    // in the training split
   int64_t train_rows = 0, validation_rows = 0, test_rows = 0;
   int64_t synthetic_anomalies = 0;   // added to training (and validation) data
+  // The score the model gives, "auto" resolved (model.h ScoreKind): "alarm", "combined",
+  // "combined_rarity", "combined_neighbours", "alarm_neighbours"; "reconstruction" for the
+  // reconstruction-only variant.
+  std::string score = "alarm";
+  // With a neighbour distance in the score: the normal training samples it compares with
+  // (`samples`), and those of the normal training samples that are not among them: exact
+  // repeats of another one (each distinct sample counts once, so a value repeated many times is
+  // not taken as normal for that alone), the worst reconstructed share of a contaminated fit, and
+  // those beyond the cap of 8,192 samples / 2^20 values (a seeded random choice). All 0 without.
+  struct Neighbours {
+    int64_t samples = 0, repeated = 0, left_out = 0, not_sampled = 0;
+  } neighbours;
   std::vector<EpochRecord> history;
   int best_epoch = 0;                // of the last stage
   double seconds = 0;

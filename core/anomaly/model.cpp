@@ -599,6 +599,12 @@ void E2EConvA3::set_rarity_columns(const std::vector<uint8_t>& counts) {
   for (size_t j = 0; j < counts.size(); ++j) rarity_columns_.mutable_data()[j] = counts[j] ? 1.f : 0.f;
 }
 
+std::string E2EConvA3::score_name() const {
+  if (variant() == Variant::reconstruction_only) return "reconstruction";
+  static const char* const names[] = {"alarm", "combined", "combined_rarity", "combined_neighbours", "alarm_neighbours"};
+  return names[std::clamp(int(std::lround(score_mode())), 0, 4)];
+}
+
 void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
   CA3_CHECK(normal.dim(0) >= 2, "the score's reference needs at least two normal samples");
   float* r = score_reference_.mutable_data();

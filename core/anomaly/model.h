@@ -199,6 +199,9 @@ class E2EConvA3 : public Module {
   // Whether the score needs the target's reconstruction (modes 1-3).
   bool score_reconstructs() const { return score_reference_.at(0) > 0.5f && score_reference_.at(0) < 3.5f; }
   float score_mode() const { return score_reference_.at(0); }
+  // The score in ScoreKind's words: "alarm", "combined", "combined_rarity", "combined_neighbours",
+  // "alarm_neighbours"; "reconstruction" for the reconstruction-only variant.
+  std::string score_name() const;
   // Rows: log of the mean square of a row's inputs over the columns flagged in
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
   std::vector<float> marginal_rarity(const Tensor& inputs) const;

@@ -107,6 +107,7 @@ Json to_json(const FitReport& r) {
           {"rows", {{"train", r.train_rows}, {"validation", r.validation_rows}, {"test", r.test_rows}}},
           {"labelledAnomalies", r.labelled_anomalies},
           {"syntheticAnomalies", r.synthetic_anomalies},
+          {"score", r.score},
           {"epochs", r.history.size()},
           {"bestEpoch", r.best_epoch},
           {"seconds", r.seconds},
@@ -115,6 +116,11 @@ Json to_json(const FitReport& r) {
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
+  if (r.neighbours.samples > 0)
+    j["neighbours"] = {{"samples", r.neighbours.samples},
+                       {"repeated", r.neighbours.repeated},
+                       {"leftOut", r.neighbours.left_out},
+                       {"notSampled", r.neighbours.not_sampled}};
   if (!r.data.is_null()) j["data"] = r.data;
   return j;
 }
@@ -250,6 +256,13 @@ FitReport fit_report_from_json(const Json& j) {
   r.validation_rows = get<int64_t>(rows, "validation", what);
   r.test_rows = get<int64_t>(rows, "test", what);
   r.synthetic_anomalies = get<int64_t>(j, "syntheticAnomalies", what);
+  // Reports saved before these were written: the detector fills the score from the model.
+  if (j.contains("score")) r.score = get<std::string>(j, "score", what);
+  if (j.contains("neighbours")) {
+    const Json& n = field(j, "neighbours", what);
+    r.neighbours = {get<int64_t>(n, "samples", what), get<int64_t>(n, "repeated", what),
+                    get<int64_t>(n, "leftOut", what), get<int64_t>(n, "notSampled", what)};
+  }
   r.best_epoch = get<int>(j, "bestEpoch", what);
   r.seconds = get<double>(j, "seconds", what);
   r.samples_per_second = get<double>(j, "samplesPerSecond", what);

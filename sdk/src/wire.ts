@@ -129,6 +129,14 @@ export interface FitReport {
   labelledAnomalies: number;
   /** Synthetic anomalies added to training (and validation) data. */
   syntheticAnomalies: number;
+  /** The score the model gives, 'auto' resolved (see Preset's `model.score`); 'reconstruction'
+   *  for the reconstruction-only variant. */
+  score: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'reconstruction';
+  /** When the score has the neighbour distance: the normal training samples it compares with,
+   *  and those left out of them: exact repeats of another one (each distinct sample counts once),
+   *  the worst reconstructed share of a contaminated fit, those beyond the cap (8,192 samples,
+   *  2^20 values; a seeded random choice). */
+  neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number };
   epochs: number;
   bestEpoch: number;
   seconds: number;

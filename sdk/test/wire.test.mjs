@@ -131,6 +131,8 @@ test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve
   assert.ok(progress.some((p) => p.epochEnd) && progress.some((p) => !p.epochEnd));
   for (const p of progress) expectShape(p, 'TrainProgress');
   expectShape(report, 'FitReport');
+  assert.equal(report.score, 'alarm');  // labelled: the alarm alone, no neighbour rows
+  assert.equal(report.neighbours, undefined);
   expectShape(await detector.info(), 'DetectorInfo');
   const metrics = await detector.evaluate(tableFromCsv(csv));
   assert.ok(metrics.roc);
@@ -155,6 +157,9 @@ test('an image model: DetectorInfo of a loaded file, Metrics of images, no label
   const report = await oneClass.fit(imageSet(images, new Int32Array(20)), { epochs: 1 });
   expectShape(report, 'FitReport');  // a split without anomalies: rocAuc null
   assert.equal(report.test.rocAuc, null);
+  assert.equal(report.score, 'alarm_neighbours');
+  const n = report.neighbours;
+  assert.equal(n.samples + n.repeated + n.leftOut + n.notSampled, report.rows.train);
   await oneClass.dispose();
   await detector.dispose();
 });

@@ -338,6 +338,11 @@ async function trainImages() {
   bar.hidden = false;
   lossChart.data.labels = [];
   lossChart.data.datasets.forEach((d) => (d.data = []));
+  // Without labelled anomalies the validation anomalies are synthetic: its AUC says how well the
+  // alarm tells those from normal images, nothing about real anomalies.
+  lossChart.data.datasets[1].label = images.labels.some((l) => l !== 0) ? 'validation ROC-AUC'
+    : 'validation ROC-AUC, normal vs synthetic anomalies (no real ones to measure)';
+  $('image-loss-chart').setAttribute('aria-label', `Training loss and ${lossChart.data.datasets[1].label} per epoch`);
   lossChart.update();
   const started = performance.now();
   let report: FitReport;
@@ -823,22 +828,56 @@ function testFigure(report: FitReport, unit: string) {
   return `test ROC-AUC ${t.rocAuc.toFixed(4)} on ${counts}, `;
 }
 
+// What the score is made of (report.score), in words, of one `unit`.
+function scoreTerms(report: FitReport, unit: 'row' | 'image') {
+  const nearest = `how far it lies from its 5 nearest training ${unit}s` + (unit === 'image' ? ' (compared downscaled)' : '');
+  switch (report.score) {
+    case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}, averaged`;
+    case 'alarm_neighbours': return `its alarm score and ${nearest}, averaged`;
+    case 'combined_rarity': return 'its alarm score, reconstruction error and how rare its values are, averaged';
+    case 'combined': return 'its alarm score and reconstruction error, averaged';
+    case 'reconstruction': return 'its reconstruction error';
+    default: return "the alarm's probability";
+  }
+}
+
+// Which training samples the neighbour distance compares with, and which it left out and why.
+function neighboursText(report: FitReport, unit: 'row' | 'image') {
+  const n = report.neighbours;
+  if (!n) return '';
+  const parts: string[] = [];
+  if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact repeats counted once (a ${unit} is not taken as normal only because it repeats)`);
+  if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} reconstructed worst left out as likely anomalies`);
+  if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more not kept (at most 8,192)`);
+  return ` The distance is to ${n.samples.toLocaleString('en')} training ${unit}s` + (parts.length ? `: ${parts.join('; ')}.` : '.');
+}
+
+// Without labels the threshold flags 5% of the normal validation samples: from a handful of them
+// the share flagged on new data can be far from that, said so.
+function thresholdText(report: FitReport, unit: 'row' | 'image') {
+  const v = report.validation.normal;
+  const text = ` The threshold flags 5% of the ${v.toLocaleString('en')} normal validation ${unit}s`;
+  if (v < MIN_TEST_NORMAL)
+    return text + `: too few to set it firmly, so the share flagged on new ${unit}s can be far from 5% (give at least ` +
+      `${Math.ceil(MIN_TEST_NORMAL / 0.1)} ${unit}s: a tenth of them validates).`;
+  return text + `; the ${unit}s it trained on ` + (report.neighbours ? 'are among their own nearest neighbours and ' : '') +
+    'score lower, so a smaller share of them is flagged.';
+}
+
 function settingText(report: FitReport, unit: 'row' | 'image') {
   const a = unit === 'image' ? 'an image' : 'a row';
+  const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
+  const flags = `the flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
+    neighboursText(report, unit) + thresholdText(report, unit);
   switch (report.setting) {
     case 'one_class':
-      return `No labels: every ${unit} taken as normal; the alarm learned from ${report.syntheticAnomalies.toLocaleString('en')} ` +
-        'synthetic anomalies an epoch. Without labelled anomalies there is no test ROC-AUC: the flags come from how ' +
-        `unlike the training ${unit}s ${a} is` +
-        (unit === 'row' ? ' — its alarm score, reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows, averaged'
-          : ' — its alarm score and how far it lies from its 5 nearest training images (compared downscaled), averaged') +
-        ` (the threshold flags 5% of the normal validation ${unit}s; the ${unit}s it ` +
-        'trained on score lower, so a smaller share of the whole file is flagged).';
+      return `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
+        `anomalies there is no test ROC-AUC: ${flags}`;
     case 'contaminated':
       return `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
-        `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch. No test ROC-AUC without labelled anomalies.`;
+        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC: ${flags}`;
     case 'few_labels':
-      return `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones.`;
+      return `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ${scoreTerms(report, unit)}.`;
     default:
       return `${report.labelledAnomalies} labelled anomalies in training.`;
   }

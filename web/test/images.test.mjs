@@ -108,7 +108,12 @@ describe('own images: folders, size and colour, the grid', () => {
   test('a folder of normal images only trains one-class; a model file from elsewhere is shown only on the user\'s images', async () => {
     await trainOnFolder(join(work, 'test', 'normal'), '32x3',  // no sub-folders: every image normal
       /every folder normal.*100 images \(32×32 colour\), 100 normal, 0 anomalous \(the alarm learns from synthetic anomalies/);
-    assert.match(await page.textContent('#image-status'), /No labels: every image taken as normal/);
+    const status = await page.textContent('#image-status');
+    assert.match(status, /No labels: every image taken as normal/);
+    assert.match(status, /its alarm score and how far it lies from its 5 nearest training images \(compared downscaled\)/);
+    // 100 images: 10 validate, too few to place the threshold firmly, and the page says so.
+    assert.match(status, /flags 5% of the 10 normal validation images: too few to set it firmly/);
+    assert.match(await page.getAttribute('#image-loss-chart', 'aria-label'), /normal vs synthetic anomalies/);
     assert.doesNotMatch(await page.textContent('#image-status'), /test ROC-AUC \d/);
     // Saved and loaded back as a foreign file: no figure of the sample, a word on what to do.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-image-model')]);

@@ -226,6 +226,12 @@ for (const isolation of [true, false]) {
       const status = await page.textContent('#csv-status');
       assert.match(status, /No labels: every row taken as normal/);
       assert.doesNotMatch(status, /Test ROC-AUC/);
+      // What the score is made of and what its neighbour rows are, from the report.
+      assert.equal(report.score, 'combined_neighbours');
+      assert.match(status, /reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
+      assert.match(status, new RegExp(`The distance is to ${report.neighbours.samples} training rows\\.`));
+      assert.equal(report.neighbours.samples, report.rows.train);  // no repeats in these rows
+      assert.match(status, new RegExp(`threshold flags 5% of the ${report.validation.normal} normal validation rows; `));
       // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
       await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
       assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
