@@ -31,6 +31,14 @@ let trainCsv: Uint8Array | undefined;  // the file's bytes: the core decodes the
 let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
 
+// ---- tables wider than the screen ----------------------------------------------------------------
+// Such a table scrolls sideways (shadows at its edges show it); the hint after it says so in words.
+function hintScroll(table: HTMLElement) {
+  const hint = table.nextElementSibling as HTMLElement | null;
+  if (hint?.classList.contains('scroll-hint')) hint.hidden = table.hidden || table.scrollWidth <= table.clientWidth + 1;
+}
+addEventListener('resize', () => document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll));
+
 // ---- messages ---------------------------------------------------------------------------------------
 // An error is shown beside the control that caused it (after its row), where the user is looking;
 // errors of no control (the start) at the top of the page.
@@ -793,6 +801,7 @@ function renderSchema() {
       : c.reason || (c.role === 'categorical' ? `${c.distinct} values` : '');
   }
   $('csv-schema').hidden = false;
+  hintScroll($('csv-schema'));
 }
 
 // The roles the user changed.
@@ -1092,6 +1101,7 @@ async function renderTableRows() {
       why.append(part);
     }
   }
+  hintScroll($('table-rows'));
   for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {
     const sorted = b.dataset.key === tableSort.key;
     b.closest('th')!.setAttribute('aria-sort', sorted ? (tableSort.descending ? 'descending' : 'ascending') : 'none');

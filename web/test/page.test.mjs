@@ -299,8 +299,14 @@ for (const isolation of [true, false]) {
       await page.waitForTimeout(300);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `the page is ${overflow}px wider than a 390px viewport`);
+      // The column table is wider than the phone: it scrolls sideways, and the hint under it says so.
+      assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth > t.clientWidth + 1));
+      assert.equal(await page.isVisible('#csv-schema + .scroll-hint'), true);
       await shot('7-phone');
       await page.setViewportSize({ width: 1280, height: 800 });
+      await page.waitForTimeout(300);
+      assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth <= t.clientWidth + 1));
+      assert.equal(await page.isVisible('#csv-schema + .scroll-hint'), false);
     });
 
     test('no request left the origin and no console errors', () => {
