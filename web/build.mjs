@@ -37,6 +37,7 @@ const copy = (from, to) => {
   copyFileSync(from, to);
 };
 for (const f of ['index.html', 'styles.css']) copy(join(web, f), join(dist, f));
+copy(join(web, 'node_modules', 'coi-serviceworker', 'coi-serviceworker.min.js'), join(dist, 'coi-serviceworker.min.js'));
 for (const f of ['browser.js', 'worker.js']) copy(join(sdk, 'dist', f), join(dist, 'sdk', 'dist', f));
 for (const f of ['ca3-threads.js', 'ca3-threads.wasm', 'ca3-threads.worker.js', 'ca3-single.js', 'ca3-single.wasm'])
   copy(join(sdk, 'wasm', f), join(dist, 'sdk', 'wasm', f));

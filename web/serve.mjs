@@ -1,6 +1,7 @@
 // A static file server for the demo page, on 127.0.0.1 only. By default it sends
 // Cross-Origin-Opener-Policy / Cross-Origin-Embedder-Policy, so the page is cross-origin
-// isolated and uses the threaded wasm build; --no-isolation leaves them out (single thread).
+// isolated and uses the threaded wasm build; --no-isolation leaves them out, as many
+// static hosts do (the page's service worker then adds them; single thread where none can run).
 //
 //   node web/serve.mjs [--dir web/dist] [--port 8080] [--no-isolation]
 import { createReadStream, statSync } from 'node:fs';

@@ -25,6 +25,8 @@ for (const isolation of [true, false]) {
   let build;
   for (let run = 0; run < runs; ++run) {
     const context = await browser.newContext();  // a fresh cache each run
+    // Without the headers no service worker either (the single build; else the page isolates itself).
+    if (!isolation) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }));
     const page = await context.newPage();
     let transferred = 0;
     page.on('response', async (r) => {

@@ -1152,9 +1152,12 @@ async function fetchBytes(url: string) {
 async function start() {
   runtime = await getRuntime();
   const mode = $('mode');
+  // Isolated by the server's headers, or by the page's service worker where the host sends none.
+  const byWorker = !!navigator.serviceWorker?.controller;
   mode.textContent = runtime.build === 'threads'
-    ? `WebAssembly SIMD + ${runtime.threads} threads (cross-origin isolated)`
-    : 'WebAssembly SIMD, single thread (the server sends no cross-origin isolation headers)';
+    ? `WebAssembly SIMD + ${runtime.threads} threads (cross-origin isolated${byWorker ? " by the page's service worker" : ''})`
+    : 'WebAssembly SIMD, single thread (not cross-origin isolated: the server sends no COOP/COEP headers and ' +
+      'this browser runs no service worker here)';
   mode.dataset.build = runtime.build;
   document.body.dataset.ready = 'true';
 }

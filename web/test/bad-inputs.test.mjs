@@ -84,6 +84,8 @@ for (const isolation of [true, false]) {
       ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation }));
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
       page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      // Single build: no headers and no service worker (else the page isolates itself).
+      if (!isolation) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }));
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
       await page.goto(url);

@@ -16,6 +16,8 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
+// Run in a page before its scripts: navigator.serviceWorker as in a browser without service workers.
+const NO_SERVICE_WORKER = () => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined });
 const repo = resolve(web, '..');
 const output = join(web, 'test-output');
 mkdirSync(output, { recursive: true });
@@ -34,6 +36,9 @@ for (const isolation of [true, false]) {
       ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation }));
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+      // Without the headers, a browser that runs no service worker (as in some private modes): the
+      // single build. Where one runs, the page isolates itself (the journey after this one).
+      if (!isolation) await context.addInitScript(NO_SERVICE_WORKER);
       page = await context.newPage();
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -315,3 +320,44 @@ for (const isolation of [true, false]) {
     });
   });
 }
+
+describe('served without the headers, the page\'s service worker isolates it (threads build)', () => {
+  let server, url, browser, page;
+  const consoleErrors = [], foreignRequests = [];
+  before(async () => {
+    ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation: false }));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    context.on('request', (r) => {
+      if (!r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+    });
+    await page.goto(url);
+    // The first load registers the worker and reloads once; the page that starts is isolated.
+    await page.waitForFunction(() => crossOriginIsolated && document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  test('threads run, and a table model trains and is measured', async () => {
+    assert.equal(await page.getAttribute('#mode', 'data-build'), 'threads');
+    assert.match(await page.textContent('#mode'), /threads \(cross-origin isolated by the page's service worker\)/);
+    await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
+    await page.waitForFunction(() => /BreastCancer\.csv/.test(document.getElementById('csv-info').textContent));
+    assert.equal(await page.inputValue('#label-column'), 'Class');
+    await page.selectOption('#normal-value', 'benign');
+    await page.fill('#csv-epochs', '10');
+    await page.click('#train-csv');
+    await page.waitForFunction(() => document.getElementById('csv-status').dataset.testAuc, null, { timeout: 300_000 });
+    const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
+    console.log(`  service worker, threads: Breast Cancer test ROC-AUC ${auc.toFixed(4)}`);
+    assert.ok(auc >= 0.95, String(auc));
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});
+
