@@ -819,6 +819,9 @@ function fillNormalValues() {
   select.replaceChildren();
   select.disabled = !column;
   for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+  // Without a label column there is no normal value to pick: the choice gives way to "some rows
+  // may be anomalies".
+  $('normal-value-option').hidden = !column;
   $('contaminated-option').hidden = !!column;
 }
 

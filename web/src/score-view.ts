@@ -175,8 +175,12 @@ export class ScoreView {
 
   showModelThreshold() {
     const model = this.scored?.detector.threshold;
-    this.el('model-threshold').textContent = model === undefined ? '' : `the model flags from ${model.toFixed(3)}`;
-    this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || Math.abs(this.threshold - model) < 5e-4;
+    const same = model !== undefined && Math.abs(this.threshold - model) < 5e-4;
+    // The slider explores; what the model flags (and a downloaded model keeps) moves only on the button.
+    this.el('model-threshold').textContent = model === undefined ? ''
+      : same ? `the model's own threshold, ${model.toFixed(3)} (a downloaded model keeps it)`
+        : `exploring: the model still flags from ${model.toFixed(3)} until you press "Flag from this threshold"`;
+    this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || same;
   }
 
   // The counts at the slider's threshold (with labels: the core's confusion counts); the latest
