@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, CMake, Ninja,
-# GoogleTest, Emscripten, node, zlib, Chromium (browser tests), Fashion-MNIST; with --baselines also PyTorch and
+# GoogleTest, Emscripten, node, zlib, Chromium and Firefox ESR (browser tests), Fashion-MNIST; with --baselines also PyTorch and
 # scikit-learn for the side-by-side benchmarks. Installs only what is missing.
 #
 #   scripts/setup.sh [--baselines]
@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git xz-utils python3
   googletest libgtest-dev nlohmann-json3-dev libstb-dev zlib1g-dev
-  emscripten chromium
+  emscripten chromium firefox-esr
   dataset-fashion-mnist
 )
 if [ "${1:-}" = --baselines ]; then packages+=(python3-torch python3-sklearn python3-numpy); fi
