@@ -106,6 +106,13 @@ for (const isolation of [true, false]) {
       const firstCell = await page.getAttribute('#image-grid .cell', 'title');
       await page.click('#train-images');
       await page.waitForFunction(() => /step \d+/.test(document.getElementById('image-status').textContent));
+      // A CSV dropped meanwhile is read and described while the images train (the fit yields to it).
+      const dropped = Date.now();
+      await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
+      await page.waitForFunction(() => /BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));
+      console.log(`  ${mode}: a CSV dropped during an image fit described in ${Date.now() - dropped} ms`);
+      assert.match(await page.textContent('#image-status'), /step \d+/);  // still training
+      assert.equal(await page.isDisabled('#cancel-images'), false);
       await page.click('#cancel-images');
       await page.waitForFunction(() => /Cancelled/.test(document.getElementById('image-status').textContent), null, { timeout: 120_000 });
       assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), before);
