@@ -327,6 +327,39 @@ for (const isolation of [true, false]) {
       assert.equal(await page.isVisible('#csv-schema + .scroll-hint'), false);
     });
 
+    if (isolation) test('keyboard only: the sample trains and a flagged image is inspected', async () => {
+      // Tab moves focus through the page's controls in order; Enter and typing do the rest.
+      const tabTo = async (id) => {
+        for (let i = 0; i < 120; ++i) {
+          await page.keyboard.press('Tab');
+          if (await page.evaluate((want) => document.activeElement?.id === want, id)) return;
+        }
+        assert.fail(`Tab never reached #${id}`);
+      };
+      await page.evaluate(() => document.activeElement?.blur());
+      await tabTo('use-sample');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => !document.getElementById('train-images').disabled);
+      await tabTo('image-epochs');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('2');
+      assert.equal(await page.inputValue('#image-epochs'), '2');
+      await tabTo('train-images');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.getElementById('image-status').dataset.testAuc, null, { timeout: 600_000 });
+      assert.match(await page.textContent('#image-status'), /^Trained in [\d.]+ s \(2 epochs/);
+      // The grid's first cell (most anomalous first) is a button: Enter opens it in the inspect view.
+      await page.waitForSelector('#image-grid .cell');
+      const first = await page.getAttribute('#image-grid .cell', 'title');
+      await page.focus('#grid-view');
+      for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.classList.contains('cell'))); ++i)
+        await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.title), first);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('#inspect figure').length >= 4);
+      assert.ok((await page.textContent('#inspect')).includes(first.split(':')[0]), first);
+    });
+
     test('no request left the origin and no console errors', () => {
       assert.deepEqual(foreignRequests, []);
       assert.deepEqual(consoleErrors, []);
