@@ -282,7 +282,8 @@ std::string setting_text(const FitReport& r) {
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
 std::string score_text(const FitReport& r, const std::string& unit) {
-  const std::string nearest = "the distance to the 5 nearest normal training " + unit + "s";
+  const std::string nearest =
+      "the distance to the " + std::to_string(E2EConvA3::kNeighbours) + " nearest normal training " + unit + "s";
   const std::string terms =
       r.score == "reconstruction"        ? "the reconstruction error"
       : r.score == "combined"            ? "the alarm and the reconstruction error, averaged"
@@ -294,9 +295,9 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   const FitReport::Neighbours& n = r.neighbours;
   if (n.samples == 0) return text;
   text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
-  if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats counted once";
+  if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats of kept " + unit + "s left out";
   if (n.left_out > 0) text += "; " + std::to_string(n.left_out) + " reconstructed worst left out as likely anomalies";
-  if (n.not_sampled > 0) text += "; " + std::to_string(n.not_sampled) + " more not kept (the cap: 8192 " + unit + "s, 2^20 values)";
+  if (n.not_sampled > 0) text += "; " + std::to_string(n.not_sampled) + " more left out: at most " + std::to_string(n.samples) + " are kept";
   return text + ")";
 }
 

@@ -263,10 +263,7 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     CA3_CHECK_CODE(d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
                    "model file is corrupt: its score uses neighbour rows, and it has none");
   }
-  if (d.training_) {  // the score as the model gives it (files before the report said it)
-    d.training_->score = d.model_->score_name();
-    if (d.training_->neighbours.samples == 0) d.training_->neighbours.samples = d.model_->neighbours().dim(0);
-  }
+  if (d.training_) d.training_->score = d.model_->score_name();  // files before the report said it
   d.model_->eval();
   d.trained_ = true;
   return d;

@@ -32,10 +32,10 @@ let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
 
 // ---- tables wider than the screen ----------------------------------------------------------------
-// Such a table scrolls sideways (shadows at its edges show it); the hint after it says so in words.
+// Such a table scrolls sideways (shadows at its edges show it); its hint says so in words.
 function hintScroll(table: HTMLElement) {
-  const hint = table.nextElementSibling as HTMLElement | null;
-  if (hint?.classList.contains('scroll-hint')) hint.hidden = table.hidden || table.scrollWidth <= table.clientWidth + 1;
+  const hint = document.querySelector<HTMLElement>(`.scroll-hint[data-for="${table.id}"]`);
+  if (hint) hint.hidden = table.hidden || table.scrollWidth <= table.clientWidth + 1;
 }
 addEventListener('resize', () => document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll));
 
@@ -112,7 +112,20 @@ const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasEleme
 });
 
 // The threshold, ROC and histogram views: of the image model's shown images, of the table model's rows.
-const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')));
+// The training status names the threshold the model flags from; the slider's button can move it.
+function statusThreshold(id: string, trained: number) {
+  const span = document.createElement('span');
+  span.id = id;
+  span.dataset.trained = String(trained);
+  span.textContent = `threshold ${trained.toFixed(3)}`;
+  return span;
+}
+function movedThreshold(id: string, threshold: number) {
+  const span = document.getElementById(id);
+  if (span) span.textContent = `threshold ${threshold.toFixed(3)} (moved with the slider; training chose ${Number(span.dataset.trained).toFixed(3)})`;
+}
+const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')),
+  (t) => movedThreshold('image-status-threshold', t));
 const tableView = new ScoreView($('table-score-view'), 'table-', 'rows', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')));
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
@@ -308,10 +321,10 @@ const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].
 $('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
 $('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
 function stoppingText(report: FitReport, requested: number) {
-  if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, the best was ${report.bestEpoch}`;
+  if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, keeping the best, epoch ${report.bestEpoch}`;
   // Still improving when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
   const improving = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
-  return `${report.epochs} epochs, best ${report.bestEpoch}` +
+  return `${report.epochs} epochs, keeping the best, epoch ${report.bestEpoch}` +
     (improving ? ' (the last: validation was still improving, more epochs may help)' : '');
 }
 
@@ -323,12 +336,21 @@ function progressText(p: { epoch: number; epochs: number; step: number; steps: n
 }
 
 // While a fit runs, its status holds no figure of the model in use (a test reading it must not take
-// the old one for the new); a cancelled or failed fit keeps that model, and its figures come back.
+// the old one for the new); a cancelled or failed fit keeps that model, and its status comes back,
+// after `note` (a cancel) when given.
 function clearFigures(status: HTMLElement) {
   const kept = { ...status.dataset };
+  const nodes = [...status.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains('status-note')));
   delete status.dataset.report;
   delete status.dataset.testAuc;
-  return () => Object.assign(status.dataset, kept);
+  return (note?: string) => {
+    Object.assign(status.dataset, kept);
+    const before = nodes.some((n) => n.textContent?.trim());
+    const prefix = document.createElement('span');
+    prefix.className = 'status-note';
+    prefix.textContent = note === undefined ? '' : before ? `${note}; the model in use is unchanged: ` : `${note}.`;
+    status.replaceChildren(prefix, ...nodes);
+  };
 }
 
 async function trainImages() {
@@ -348,8 +370,11 @@ async function trainImages() {
   lossChart.data.datasets.forEach((d) => (d.data = []));
   // Without labelled anomalies the validation anomalies are synthetic: its AUC says how well the
   // alarm tells those from normal images, nothing about real anomalies.
-  lossChart.data.datasets[1].label = images.labels.some((l) => l !== 0) ? 'validation ROC-AUC'
-    : 'validation ROC-AUC, normal vs synthetic anomalies (no real ones to measure)';
+  // With a few labelled anomalies (fewer than ~10) none may reach validation, where synthetic ones stand in.
+  const labelled = images.labels.reduce((n, l) => n + (l !== 0 ? 1 : 0), 0);
+  lossChart.data.datasets[1].label = labelled >= 10 ? 'validation ROC-AUC'
+    : labelled ? 'validation ROC-AUC, normal vs labelled or synthetic anomalies (few labelled ones)'
+      : 'validation ROC-AUC, normal vs synthetic anomalies (no real ones to measure)';
   $('image-loss-chart').setAttribute('aria-label', `Training loss and ${lossChart.data.datasets[1].label} per epoch`);
   lossChart.update();
   const started = performance.now();
@@ -373,11 +398,11 @@ async function trainImages() {
     });
   } catch (e) {
     await detector.dispose();
-    restoreFigures();
     if ((e as Error).name === 'AbortError') {
-      $('image-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+      restoreFigures('Cancelled');
       return;
     }
+    restoreFigures();
     throw e;
   } finally {
     bar.hidden = true;
@@ -388,10 +413,9 @@ async function trainImages() {
   imageDetector?.dispose();
   imageDetector = detector;
   const seconds = (performance.now() - started) / 1000;
-  $('image-status').textContent = `Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
-    testFigure(report, 'images') +
-    `threshold ${report.test.threshold.toFixed(3)}. ` + settingText(report, 'image') +
-    (gamma === 0 ? ' ' + GAMMA_ZERO : '');
+  $('image-status').replaceChildren(`Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
+    testFigure(report, 'images'), statusThreshold('image-status-threshold', report.test.threshold),
+    '. ' + settingText(report, 'image') + (gamma === 0 ? ' ' + GAMMA_ZERO : ''));
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
   addRun('e2e', images, gamma, report, held ? (await detector.evaluate(imageSet(held.pixels, held.labels, held.size))).rocAuc : null, seconds);
@@ -751,7 +775,7 @@ async function loadCsv() {
   $('csv-info').textContent = `${file.name}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
     readAs(described);
   const select = $<HTMLSelectElement>('label-column');
-  select.replaceChildren(new Option('(no labels: the rows are normal, or mostly)', ''));
+  select.replaceChildren(new Option('(no labels)', ''));
   for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
   select.value = described.suggestedLabelColumn ?? '';
   suggestedLabel = select.value;
@@ -843,11 +867,13 @@ function testFigure(report: FitReport, unit: string) {
 // What the score is made of (report.score), in words, of one `unit`.
 function scoreTerms(report: FitReport, unit: 'row' | 'image') {
   const nearest = `how far it lies from its 5 nearest training ${unit}s` + (unit === 'image' ? ' (compared downscaled)' : '');
+  // Each term standardised on the normal validation samples, averaged as log-odds, squashed to 0..1.
+  const averaged = ', each measured against the validation ' + unit + 's, averaged (in log-odds) and shown from 0 to 1';
   switch (report.score) {
-    case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}, averaged`;
-    case 'alarm_neighbours': return `its alarm score and ${nearest}, averaged`;
-    case 'combined_rarity': return 'its alarm score, reconstruction error and how rare its values are, averaged';
-    case 'combined': return 'its alarm score and reconstruction error, averaged';
+    case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}` + averaged;
+    case 'alarm_neighbours': return `its alarm score and ${nearest}` + averaged;
+    case 'combined_rarity': return 'its alarm score, reconstruction error and how rare its values are' + averaged;
+    case 'combined': return 'its alarm score and reconstruction error' + averaged;
     case 'reconstruction': return 'its reconstruction error';
     default: return "the alarm's probability";
   }
@@ -858,22 +884,33 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
   const n = report.neighbours;
   if (!n) return '';
   const parts: string[] = [];
-  if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact repeats counted once (a ${unit} is not taken as normal only because it repeats)`);
-  if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} reconstructed worst left out as likely anomalies`);
-  if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more not kept (at most 8,192)`);
-  return ` The distance is to ${n.samples.toLocaleString('en')} training ${unit}s` + (parts.length ? `: ${parts.join('; ')}.` : '.');
+  if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken ` +
+    'as normal only because it repeats)');
+  if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} reconstructed worst are left out as likely anomalies`);
+  if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more are left out: at most ${n.samples.toLocaleString('en')} are kept`);
+  const of = report.rows.train.toLocaleString('en');
+  return ` The distance is to ${n.samples.toLocaleString('en')} of the ${of} training ${unit}s` + (parts.length ? `: ${parts.join('; ')}.` : '.');
 }
 
-// Without labels the threshold flags 5% of the normal validation samples: from a handful of them
-// the share flagged on new data can be far from that, said so.
+// Without labels the threshold is set so that at most THRESHOLD_FPR of the validation samples
+// (held out, taken as normal) are flagged: with a handful of them that is none, said so. Both
+// figures are the presets' defaults (models/presets/*.json: threshold.value, split.validation).
+const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, MIN_VALIDATION_NORMAL = 20;
 function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const v = report.validation.normal;
-  const text = ` The threshold flags 5% of the ${v.toLocaleString('en')} normal validation ${unit}s`;
-  if (v < MIN_TEST_NORMAL)
-    return text + `: too few to set it firmly, so the share flagged on new ${unit}s can be far from 5% (give at least ` +
-      `${Math.ceil(MIN_TEST_NORMAL / 0.1)} ${unit}s: a tenth of them validates).`;
-  return text + `; the ${unit}s it trained on ` + (report.neighbours ? 'are among their own nearest neighbours and ' : '') +
-    'score lower, so a smaller share of them is flagged.';
+  const enough = ` (give at least ${Math.ceil(MIN_VALIDATION_NORMAL / VALIDATION_SHARE)} ${unit}s: ` +
+    `a ${VALIDATION_SHARE === 0.1 ? 'tenth' : `share of ${VALIDATION_SHARE}`} of them validates).`;
+  if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
+    `the share flagged on new ${unit}s can be far from ${100 * THRESHOLD_FPR}%` + enough;
+  const text = ` The threshold flags at most ${100 * THRESHOLD_FPR}% of the ${v.toLocaleString('en')} validation ${unit}s ` +
+    '(held out, taken as normal)';
+  if (v < MIN_VALIDATION_NORMAL)
+    return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
+      `far from ${100 * THRESHOLD_FPR}%` + enough;
+  return text + (report.setting === 'contaminated'
+    ? `; in the whole file the share differs: anomalies among its ${unit}s raise it.`
+    : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
+      ', so fewer of them are flagged.');
 }
 
 function settingText(report: FitReport, unit: 'row' | 'image') {
@@ -898,10 +935,10 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
 async function trainTable() {
   if (!trainCsv) throw new Error('drop a CSV file first');
   const source = trainCsv, sourceName = trainCsvName;  // another file may be dropped while this one trains
+  const restoreFigures = clearFigures($('csv-status'));
   $('csv-status').textContent = `Starting to train on ${sourceName}…`;
   const labelColumn = $<HTMLSelectElement>('label-column').value;
   const normal = $<HTMLSelectElement>('normal-value').value;
-  const restoreFigures = clearFigures($('csv-status'));
   const detector = await runtime.createDetector({ preset: 'tabular' });
   csvAbort = new AbortController();
   $<HTMLButtonElement>('train-csv').disabled = true;
@@ -929,11 +966,11 @@ async function trainTable() {
     });
   } catch (e) {
     await detector.dispose();
-    restoreFigures();
     if ((e as Error).name === 'AbortError') {
-      $('csv-status').textContent = 'Cancelled: the previous model (if any) is kept.';
+      restoreFigures('Cancelled');
       return;
     }
+    restoreFigures();
     throw e;
   } finally {
     bar.hidden = true;
@@ -1104,6 +1141,9 @@ async function renderTableRows() {
       why.append(part);
     }
   }
+  const view = $<HTMLSelectElement>('table-rows-view');
+  $('table-rows-count').textContent = `${picked.length} of ${t.scores.length.toLocaleString('en')} rows: ` +
+    `${view.selectedOptions[0].text}; the downloaded scored CSV has them all.`;
   hintScroll($('table-rows'));
   for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {
     const sorted = b.dataset.key === tableSort.key;

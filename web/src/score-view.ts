@@ -50,9 +50,11 @@ export class ScoreView {
 
   /** Fills `container`; `what` names the samples in the charts' labels for screen readers.
    *  `onChange` runs after the slider moved or the model's threshold changed (redraw flags);
-   *  `onError` shows what went wrong. */
+   *  `onError` shows what went wrong; `onModelThreshold` after "Flag from this threshold" set
+   *  the model's threshold. */
   constructor(container: HTMLElement, private readonly prefix: string, what: string,
-    private readonly onChange: () => void, private readonly onError: (e: unknown) => void) {
+    private readonly onChange: () => void, private readonly onError: (e: unknown) => void,
+    private readonly onModelThreshold: (threshold: number) => void = () => {}) {
     const p = prefix;
     container.innerHTML = `
       <div class="row">
@@ -115,8 +117,10 @@ export class ScoreView {
     });
     this.el('apply-threshold').addEventListener('click', () => {
       if (!this.scored) return;
-      this.scored.detector.setThreshold(this.threshold).then(() => {
+      const threshold = this.threshold;
+      this.scored.detector.setThreshold(threshold).then(() => {
         this.showModelThreshold();
+        this.onModelThreshold(threshold);
         this.onChange();
       }).catch(this.onError);
     });
@@ -138,9 +142,10 @@ export class ScoreView {
     scores.forEach((s, i) => ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
     this.histogram.data.labels = Array.from({ length: BINS }, (_v, b) => (b / BINS).toFixed(2));
     this.histogram.data.datasets[0].data = normal;
-    this.histogram.data.datasets[0].label = labels ? `normal ${unit}` : `${unit} (no labels)`;
-    this.histogram.data.datasets[1].data = labels ? anomaly : [];
-    this.histogram.data.datasets[1].hidden = !labels;
+    const anomalies = !!labels && labels.includes(1);
+    this.histogram.data.datasets[0].label = anomalies ? `normal ${unit}` : labels ? `${unit} (all taken as normal)` : `${unit} (no labels)`;
+    this.histogram.data.datasets[1].data = anomalies ? anomaly : [];
+    this.histogram.data.datasets[1].hidden = !anomalies;
     this.histogram.options.scales!.y!.title = { display: true, text: unit };
     this.histogram.update();
     // A ROC curve needs both classes (a file of normal rows only has none).

@@ -144,6 +144,8 @@ for (const isolation of [true, false]) {
       await page.click('#apply-threshold');
       await page.waitForFunction(() => document.getElementById('model-threshold').textContent ===
         "the model's own threshold, 0.900 (a downloaded model keeps it)");
+      // The training status names the threshold the model now flags from, and the one training chose.
+      assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
     });
 
@@ -183,6 +185,7 @@ for (const isolation of [true, false]) {
         why: [...tr.querySelectorAll('.why span')].map((s) => ({ column: s.dataset.column, contribution: Number(s.dataset.contribution), text: s.textContent })),
       })));
       assert.equal(listed.length, 30);
+      await page.waitForFunction(() => /^30 of 699 rows: the most anomalous rows;/.test(document.getElementById('table-rows-count').textContent));
       const bcLines = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.replaceAll('"', '')));
       const top = listed[0];
       assert.equal(top.cells[2], 'yes');
@@ -247,9 +250,9 @@ for (const isolation of [true, false]) {
       // What the score is made of and what its neighbour rows are, from the report.
       assert.equal(report.score, 'combined_neighbours');
       assert.match(status, /reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
-      assert.match(status, new RegExp(`The distance is to ${report.neighbours.samples} training rows\\.`));
+      assert.match(status, new RegExp(`The distance is to ${report.neighbours.samples} of the ${report.rows.train} training rows\\.`));
       assert.equal(report.neighbours.samples, report.rows.train);  // no repeats in these rows
-      assert.match(status, new RegExp(`threshold flags 5% of the ${report.validation.normal} normal validation rows; `));
+      assert.match(status, new RegExp(`threshold flags at most 5% of the ${report.validation.normal} validation rows \\(held out, taken as normal\\); `));
       // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
       await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
       assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
@@ -290,7 +293,8 @@ for (const isolation of [true, false]) {
       assert.ok(report.test.anomalies < 5 && report.test.normal < 20, JSON.stringify(report.test));
       assert.equal(report.epochs, 25);
       // The best epoch the last one: the line says validation was still improving.
-      const epochsShown = report.bestEpoch === 25 ? 'best 25 \\(the last: validation was still improving, more epochs may help\\)' : `best ${report.bestEpoch}`;
+      const epochsShown = report.bestEpoch === 25 ? 'keeping the best, epoch 25 \\(the last: validation was still improving, more epochs may help\\)'
+        : `keeping the best, epoch ${report.bestEpoch}`;
       assert.match(await page.textContent('#csv-status'), new RegExp(`^Trained \\(25 epochs, ${epochsShown};`));
       await page.check('#csv-early-stop');
       assert.match(await page.textContent('#csv-status'),
@@ -319,12 +323,12 @@ for (const isolation of [true, false]) {
       assert.ok(overflow <= 1, `the page is ${overflow}px wider than a 390px viewport`);
       // The column table is wider than the phone: it scrolls sideways, and the hint under it says so.
       assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth > t.clientWidth + 1));
-      assert.equal(await page.isVisible('#csv-schema + .scroll-hint'), true);
+      assert.equal(await page.isVisible('.scroll-hint[data-for=csv-schema]'), true);
       await shot('7-phone');
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.waitForTimeout(300);
       assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth <= t.clientWidth + 1));
-      assert.equal(await page.isVisible('#csv-schema + .scroll-hint'), false);
+      assert.equal(await page.isVisible('.scroll-hint[data-for=csv-schema]'), false);
     });
 
     if (isolation) test('keyboard only: the sample trains and a flagged image is inspected', async () => {
