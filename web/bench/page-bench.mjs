@@ -8,12 +8,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
+import { FLAGS, NO_SERVICE_WORKER } from '../test/helpers.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
 const epochs = process.argv[2] ?? '3';
 const runs = Number(process.argv[3] ?? 3);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`| build | time to interactive (ms) | bytes to interactive | bytes with the sample | Train -> test ROC-AUC shown (s, ${epochs} epochs) | test ROC-AUC |`);
@@ -26,7 +25,7 @@ for (const isolation of [true, false]) {
   for (let run = 0; run < runs; ++run) {
     const context = await browser.newContext();  // a fresh cache each run
     // Without the headers no service worker either (the single build; else the page isolates itself).
-    if (!isolation) await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }));
+    if (!isolation) await context.addInitScript(NO_SERVICE_WORKER);
     const page = await context.newPage();
     let transferred = 0;
     page.on('response', async (r) => {

@@ -39,19 +39,66 @@ function hintScroll(table: HTMLElement) {
 }
 addEventListener('resize', () => document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll));
 
+// ---- the page's parts as tabs ------------------------------------------------------------------------
+// Images, Tables, Learn, Models: one panel shown at a time (its name in the address, #tables), the
+// tabs reached with Tab and moved between with the arrow keys, Home and End (WAI-ARIA tabs pattern).
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role=tab]')];
+const tabOf = (element: Element) => tabs.find((t) => t.dataset.tab === element.closest<HTMLElement>('[role=tabpanel]')?.dataset.tab);
+function showTab(name: string, focus = false) {
+  const tab = tabs.find((t) => t.dataset.tab === name);
+  if (!tab) return;
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    $(t.getAttribute('aria-controls')!).hidden = !selected;
+  }
+  delete tab.dataset.alert;
+  if (focus) tab.focus();
+  if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
+  document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll);
+}
+tabs.forEach((tab, i) => {
+  tab.addEventListener('click', () => showTab(tab.dataset.tab!));
+  tab.addEventListener('keydown', (e) => {
+    const next = ({ ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 } as Record<string, number>)[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    showTab(tabs[(next + tabs.length) % tabs.length].dataset.tab!, true);
+  });
+  // A file dragged onto a tab opens its panel, to be dropped on the drop zone there.
+  tab.addEventListener('dragenter', () => showTab(tab.dataset.tab!));
+});
+addEventListener('hashchange', () => showTab(location.hash.slice(1)));
+if (location.hash) showTab(location.hash.slice(1));
+// Work under way in a panel: a dot on its tab while another panel is shown.
+function tabBusy(name: string, busy: boolean) {
+  const tab = tabs.find((t) => t.dataset.tab === name)!;
+  if (busy) tab.dataset.busy = 'true';
+  else delete tab.dataset.busy;
+}
+
 // ---- messages ---------------------------------------------------------------------------------------
 // An error is shown beside the control that caused it (after its row), where the user is looking;
-// errors of no control (the start) at the top of the page.
+// errors of no control (the start), or of work in a panel not shown, at the top of the page (then
+// named by their part, and its tab marked).
 const messageHome = { parent: $('message').parentElement!, next: $('message').nextSibling };
 function showError(error: unknown, near?: Element | null) {
-  const text = error instanceof Error ? error.message : String(error);
+  let text = error instanceof Error ? error.message : String(error);
   const box = $('message');
-  box.textContent = text;
   box.hidden = false;
   box.className = 'message error';
   const anchor = near?.closest('.row, .drops, table, .results');
-  if (anchor) anchor.after(box);
-  else messageHome.parent.insertBefore(box, messageHome.next);
+  const tab = anchor && tabOf(anchor);
+  if (anchor && tab?.getAttribute('aria-selected') !== 'false') anchor.after(box);
+  else {
+    if (tab) {
+      tab.dataset.alert = 'true';
+      text = `${tab.textContent}: ${text}`;
+    }
+    messageHome.parent.insertBefore(box, messageHome.next);
+  }
+  box.textContent = text;
   box.scrollIntoView({ block: 'nearest' });
 }
 function clearMessage() {
@@ -193,11 +240,13 @@ function figure(canvas: HTMLCanvasElement, caption: string) {
 // ---- images: training ------------------------------------------------------------------------------------
 let imageAbort: AbortController | undefined;
 // Image work under way: a fit or a comparison (one at a time), or images being read.
-const imageWork = { fitting: false, reading: 0 };
+const imageWork = { fitting: false, comparing: false, reading: 0 };
 function updateImageButtons() {
   const idle = !imageWork.fitting && imageWork.reading === 0 && !!trainingImages;
   $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = !idle;
-  $<HTMLButtonElement>('cancel-images').disabled = !imageWork.fitting;
+  $<HTMLButtonElement>('cancel-images').disabled = $<HTMLButtonElement>('cancel-compare').disabled = !imageWork.fitting;
+  tabBusy('images', imageWork.fitting && !imageWork.comparing);
+  tabBusy('learn', imageWork.comparing);
 }
 
 function setImageData(images: Images & { labels: Int32Array }, description: string) {
@@ -305,7 +354,8 @@ async function readOwnImages() {
     updateImageButtons();
   }
   if (request !== imageReads) return;  // another choice came meanwhile: its read wins
-  const names = files.map((f) => f.webkitRelativePath || f.name);
+  // A file's name as the user knows it: its path below the chosen folder (normal/x.png).
+  const names = files.map((f) => f.webkitRelativePath.split('/').slice(1).join('/') || f.name);
   let description = 'Your images';
   if (folders.length) {
     const anomalous = folders.filter((f) => normalFolder !== '\u0000all' && f !== normalFolder);
@@ -353,6 +403,29 @@ function clearFigures(status: HTMLElement) {
   };
 }
 
+// The loss chart shows the training of the image model in use (none for a loaded model); its
+// canvas's data-epochs says how many epochs it shows.
+function drawLossChart() {
+  lossChart.update();
+  $('image-loss-chart').dataset.epochs = String(lossChart.data.labels?.length ?? 0);
+}
+function clearLossChart() {
+  lossChart.data.labels = [];
+  lossChart.data.datasets.forEach((d) => (d.data = []));
+  drawLossChart();
+}
+function keepLossChart() {
+  const labels = [...(lossChart.data.labels ?? [])];
+  const kept = lossChart.data.datasets.map((d) => ({ data: [...d.data], label: d.label }));
+  const aria = $('image-loss-chart').getAttribute('aria-label');
+  return () => {
+    lossChart.data.labels = labels;
+    kept.forEach((k, i) => Object.assign(lossChart.data.datasets[i], k));
+    if (aria) $('image-loss-chart').setAttribute('aria-label', aria);
+    drawLossChart();
+  };
+}
+
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
   const restoreFigures = clearFigures($('image-status'));
@@ -366,8 +439,8 @@ async function trainImages() {
   updateImageButtons();
   const bar = $<HTMLProgressElement>('image-progress');
   bar.hidden = false;
-  lossChart.data.labels = [];
-  lossChart.data.datasets.forEach((d) => (d.data = []));
+  const restoreChart = keepLossChart();  // a fit that fails or is cancelled leaves the model in use's curves
+  clearLossChart();
   // Without labelled anomalies the validation anomalies are synthetic: its AUC says how well the
   // alarm tells those from normal images, nothing about real anomalies.
   // With a few labelled anomalies (fewer than ~10) none may reach validation, where synthetic ones stand in.
@@ -376,7 +449,7 @@ async function trainImages() {
     : labelled ? 'validation ROC-AUC, normal vs labelled or synthetic anomalies (few labelled ones)'
       : 'validation ROC-AUC, normal vs synthetic anomalies (no real ones to measure)';
   $('image-loss-chart').setAttribute('aria-label', `Training loss and ${lossChart.data.datasets[1].label} per epoch`);
-  lossChart.update();
+  drawLossChart();
   const started = performance.now();
   let report: FitReport;
   try {
@@ -392,12 +465,13 @@ async function trainImages() {
           lossChart.data.labels!.push(String(p.epoch));
           lossChart.data.datasets[0].data.push(p.loss);
           lossChart.data.datasets[1].data.push(p.validationAuc ?? null);
-          lossChart.update();
+          drawLossChart();
         }
       },
     });
   } catch (e) {
     await detector.dispose();
+    restoreChart();
     if ((e as Error).name === 'AbortError') {
       restoreFigures('Cancelled');
       return;
@@ -437,6 +511,7 @@ async function showImages(images: Images, what: string, note = '') {
     'Click an image in the grid to see its reconstruction and what raises its score beside the grid.';
   $('image-grid-controls').hidden = false;
   $<HTMLButtonElement>('download-image-scores').disabled = false;
+  gridCells = gridPage();
   await imageView.show({
     detector, scores, labels, unit: 'images', what,
     evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels, threshold) : undefined,
@@ -455,6 +530,7 @@ function clearImageViews(text: string) {
   shown = undefined;
   imageView.clear();
   $('image-grid').replaceChildren();
+  $('grid-more').hidden = true;
   $('image-grid-controls').hidden = true;
   $<HTMLButtonElement>('download-image-scores').disabled = true;
   $('inspect').replaceChildren();
@@ -467,17 +543,23 @@ function order() {
   return [...shown!.scores.keys()].sort((a, b) => shown!.scores[b] - shown!.scores[a]);
 }
 
-const GRID_CELLS = 120;
+// The grid's first page: 120 images, 40 on a phone (there 4 a row); "Show more" adds as many again.
+const gridPage = () => (matchMedia('(max-width: 600px)').matches ? 40 : 120);
+let gridCells = gridPage();
 function renderGrid() {
   const grid = $('image-grid');
   grid.replaceChildren();
+  $('grid-more').hidden = true;
   if (!shown) return;
   const s = shown;
   const threshold = imageView.threshold;
   const byScore = order();
-  const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, GRID_CELLS);
+  const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, gridCells);
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
     'a red frame: flagged at the slider\'s threshold' + (s.labels ? '; a red bar underneath: labelled anomalous' : '');
+  const more = Math.min(gridPage(), byScore.length - picked.length);
+  $('grid-more').hidden = more <= 0;
+  $('grid-more').textContent = `Show ${more.toLocaleString('en')} more`;
   const n = sampleLength(s.size);
   for (const i of picked) {
     const button = document.createElement('button');
@@ -492,7 +574,7 @@ function renderGrid() {
     caption.textContent = s.scores[i].toFixed(3);
     const name = document.createElement('span');
     name.className = 'name';
-    name.textContent = s.names[i].split('/').pop()!;
+    name.textContent = s.names[i];
     button.append(caption, name);
     button.addEventListener('click', guard(async () => {
       for (const cell of grid.querySelectorAll('.cell.selected')) cell.classList.remove('selected');
@@ -590,6 +672,7 @@ async function renderArchitecture(stack: { shape: number[]; layerChannels: numbe
   add('text', { x: x + 128, y: 204, 'font-size': 12 }, 'trained end to end');
   $('architecture').replaceChildren(svg);
   $('architecture').hidden = false;
+  $('learn-wait').hidden = true;
 }
 
 const CHANNELS_SHOWN = 6;  // per encoder layer, the most varied
@@ -645,9 +728,15 @@ async function scoreDroppedImages() {
   if (!files.length) return;
   if (!imageDetector) throw new Error('train or load an image model first');
   const size = imageSizeOf(imageDetector.inputShape ?? []);
-  $('why-what').textContent = `Reading and scoring ${files.length} images…`;
-  const { inputs } = await runtime.imagesFromFiles(files, size);
-  await showImages({ pixels: inputs, size, names: files.map((f) => f.name) }, 'dropped images');
+  const before = $('why-what').textContent;
+  $('why-what').textContent = `Reading and scoring ${files.length === 1 ? 'the image' : `${files.length.toLocaleString('en')} images`}…`;
+  try {
+    const { inputs } = await runtime.imagesFromFiles(files, size);
+    await showImages({ pixels: inputs, size, names: files.map((f) => f.name) }, 'dropped images');
+  } catch (e) {
+    $('why-what').textContent = before;  // what the grid still shows
+    throw e;
+  }
 }
 
 // ---- compare: the three variants on the same split; every run kept --------------------------------------------
@@ -689,6 +778,7 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
     row.insertCell().textContent = text;
   row.dataset.variant = variant;
   if (heldOutAuc !== null) row.dataset.heldOutAuc = String(heldOutAuc);
+  hintScroll(table);
 }
 
 async function compareVariants() {
@@ -700,7 +790,7 @@ async function compareVariants() {
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   imageAbort = new AbortController();
   const signal = imageAbort.signal;
-  imageWork.fitting = true;
+  imageWork.fitting = imageWork.comparing = true;
   updateImageButtons();
   compareChart.data.datasets = [];
   compareChart.update();
@@ -742,7 +832,7 @@ async function compareVariants() {
     if ((e as Error).name === 'AbortError') status.textContent = 'Cancelled.';
     else throw e;
   } finally {
-    imageWork.fitting = false;
+    imageWork.fitting = imageWork.comparing = false;
     updateImageButtons();
   }
 }
@@ -945,6 +1035,7 @@ async function trainTable() {
   $<HTMLButtonElement>('cancel-csv').disabled = false;
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
+  tabBusy('tables', true);
   let report: FitReport;
   try {
     const roles = chosenRoles();
@@ -974,6 +1065,7 @@ async function trainTable() {
     throw e;
   } finally {
     bar.hidden = true;
+    tabBusy('tables', false);
     $<HTMLButtonElement>('train-csv').disabled = false;
     $<HTMLButtonElement>('cancel-csv').disabled = true;
   }
@@ -1030,6 +1122,8 @@ function forgetScoredCsv() {
   scoredCsvSource = undefined;
   hideTableResults();
   $<HTMLButtonElement>('download-csv').disabled = true;
+  $('download-csv').textContent = 'Download scored CSV';
+  $<HTMLInputElement>('csv-score-file').value = '';  // its file is no longer what the page shows
   $('csv-score-info').textContent = '';
 }
 
@@ -1168,6 +1262,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
     delete status.dataset.testAuc;
     delete status.dataset.report;
     status.textContent = loaded + ' (The figures of earlier training were of another model.)';
+    clearLossChart();
     if (demo) {
       if (!heldOut) await useSample();
       await showImages(heldOut!, 'held-out sample images', 'the model was made on Fashion-MNIST T-shirts');
@@ -1182,7 +1277,9 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
     status.textContent = loaded + ' Drop a CSV to score below.';
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
-  $('model-info').textContent = loaded;
+  // Its scores and views are in its part of the page: shown there.
+  $('model-info').textContent = `${loaded} Shown under ${detector.kind === 'image' ? 'Images' : 'Tables'}.`;
+  showTab(detector.kind === 'image' ? 'images' : 'tables');
 }
 
 async function fetchBytes(url: string) {
@@ -1216,11 +1313,19 @@ $('anomaly-files').addEventListener('change', guard(() => ownImages('drops')));
 $('image-folder').addEventListener('change', guard(() => ownImages('folder')));
 $('normal-folder').addEventListener('change', guard(readOwnImages));
 $('image-size').addEventListener('change', guard(readOwnImages));
-$('grid-view').addEventListener('change', () => renderGrid());
+$('grid-view').addEventListener('change', () => {
+  gridCells = gridPage();
+  renderGrid();
+});
+$('grid-more').addEventListener('click', () => {
+  gridCells += gridPage();
+  renderGrid();
+});
 $('download-image-scores').addEventListener('click', guard(() => download(imageScoresCsv(), 'image-scores.csv', 'text/csv')));
 $('train-images').addEventListener('click', guard(trainImages));
 $('compare').addEventListener('click', guard(compareVariants));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
+$('cancel-compare').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
 $('csv-file').addEventListener('change', guard(loadCsv));
 let suggestedLabel = '';

@@ -13,11 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
+import { FLAGS, NO_SERVICE_WORKER, openPartOf } from './helpers.mjs';
 import { expectationFor, holds, makeInput, repoFile, table } from '../../tests/bad-inputs/cases.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const work = mkdtempSync(join(tmpdir(), 'ca3-page-bad-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -65,16 +64,19 @@ for (const isolation of [true, false]) {
     }
     const message = async () => ((await page.isVisible('#message')) ? await page.textContent('#message') : '');
     async function scoreReferenceRows() {
+      await openPartOf(page, '#csv-score-file');
       await handled(() => page.setInputFiles('#csv-score-file', referenceCsv));
       assert.equal(await message(), '');
       return page.getAttribute('#csv-score-info', 'data-mean-score');
     }
     async function scoreReferenceImage() {
+      await openPartOf(page, '#score-files');
       await handled(() => page.setInputFiles('#score-files', referenceImage));
       assert.equal(await message(), '');
       return page.getAttribute('#image-grid .cell', 'title');
     }
     async function loadDemoTableModel() {
+      await openPartOf(page, '#demo-table');
       await handled(() => page.click('#demo-table'));
       assert.equal(await message(), '');
     }
@@ -85,12 +87,13 @@ for (const isolation of [true, false]) {
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
       page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       // Single build: no headers and no service worker (else the page isolates itself).
-      if (!isolation) await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined }));
+      if (!isolation) await page.addInitScript(NO_SERVICE_WORKER);
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
       await page.goto(url);
       await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
       await loadDemoTableModel();
+      await openPartOf(page, '#demo-image');
       await handled(() => page.click('#demo-image'));
       referenceMean = await scoreReferenceRows();
       referenceImageTitle = await scoreReferenceImage();
@@ -108,6 +111,7 @@ for (const isolation of [true, false]) {
         let success = '';  // what the page shows when the case goes through
         let replacedTableModel = false;
         if (testCase.action === 'train-table') {
+          await openPartOf(page, '#csv-file');
           await handled(() => page.setInputFiles('#csv-file', file));
           if (!(await message())) {
             // The page lists the file's own column names: pick the one the case names (as a user would,
@@ -123,15 +127,19 @@ for (const isolation of [true, false]) {
           }
         } else if (testCase.action === 'score-table') {
           if (testCase.model) {
+            await openPartOf(page, '#model-file');
             await handled(() => page.setInputFiles('#model-file', fileFor({ name: 'model.ca3', file: table.fixtures[testCase.model] })));
             assert.equal(await message(), '');
             replacedTableModel = true;
           }
+          await openPartOf(page, '#csv-score-file');
           await handled(() => page.setInputFiles('#csv-score-file', file));
           success = (await page.getAttribute('#csv-score-info', 'data-rows')) ?? '';
         } else if (testCase.action === 'load-model') {
+          await openPartOf(page, '#model-file');
           await handled(() => page.setInputFiles('#model-file', file));
         } else if (testCase.action === 'score-image') {
+          await openPartOf(page, '#score-files');
           await handled(() => page.setInputFiles('#score-files', file));
           success = String((await page.$$('#image-grid .cell')).length);
         } else {

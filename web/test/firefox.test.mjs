@@ -147,6 +147,9 @@ for (const journey of JOURNEYS) {
     });
 
     test('trains a CSV (Breast Cancer, label column guessed): test ROC-AUC >= 0.95', async () => {
+      // The Tables part, opened by its tab: the Images part hidden, the CSV drop zone shown.
+      await bidi.evaluate(context, "document.getElementById('tab-tables').click()");
+      assert.equal(await bidi.value(context, "[document.getElementById('panel-images').hidden, document.getElementById('panel-tables').hidden].join()"), 'true,false');
       const input = await bidi.evaluate(context, "document.getElementById('csv-file')");
       await bidi.send('input.setFiles', { context, element: { sharedId: input.sharedId }, files: [join(repo, 'data', 'BreastCancer.csv')] });
       await bidi.waitFor(context, "/BreastCancer\\.csv: 699 rows/.test(document.getElementById('csv-info').textContent)", 30);

@@ -14,11 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
 import { makeColourSet } from './colour-set.mjs';
+import { FLAGS } from './helpers.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
 const output = join(web, 'test-output');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const work = mkdtempSync(join(tmpdir(), 'ca3-images-'));
 
 // ROC-AUC by pairs from the page's downloaded scores: a stain above a normal crop.
@@ -116,12 +115,16 @@ describe('own images: folders, size and colour, the grid', () => {
     assert.match(await page.getAttribute('#image-loss-chart', 'aria-label'), /normal vs synthetic anomalies/);
     assert.doesNotMatch(await page.textContent('#image-status'), /test ROC-AUC \d/);
     // Saved and loaded back as a foreign file: no figure of the sample, a word on what to do.
+    await page.click('#tab-models');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-image-model')]);
     const path = join(work, 'colour.ca3');
     await download.saveAs(path);
     await page.setInputFiles('#model-file', path);
     await page.waitForFunction(() => /^Loaded colour\.ca3/.test(document.getElementById('model-info').textContent));
     assert.match(await page.textContent('#model-info'), /image model for 32×32 colour images/);
+    // Loaded, the page shows its part for images, where its scores will be.
+    assert.equal(await page.getAttribute('#tab-images', 'aria-selected'), 'true');
+    assert.equal(await page.isVisible('#score-files'), true);
     assert.equal(await page.$$eval('#image-grid .cell', (c) => c.length), 0);
     assert.match(await page.textContent('#why-what'), /Drop images of its size to score them \(the page's sample is not its data\)/);
     assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), null);

@@ -14,22 +14,17 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
+import { FLAGS, NO_SERVICE_WORKER, watch } from './helpers.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
-// Run in a page before its scripts: navigator.serviceWorker as in a browser without service workers.
-const NO_SERVICE_WORKER = () => Object.defineProperty(Navigator.prototype, 'serviceWorker', { get: () => undefined });
 const repo = resolve(web, '..');
 const output = join(web, 'test-output');
 mkdirSync(output, { recursive: true });
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 for (const isolation of [true, false]) {
   const mode = isolation ? 'threads' : 'single';
   describe(`demo page, ${isolation ? 'with' : 'without'} cross-origin isolation (${mode} build)`, () => {
-    let server, url, browser, page;
-    const consoleErrors = [];
-    const foreignRequests = [];
+    let server, url, browser, page, watched;
     const shot = (name) => page.screenshot({ path: join(output, `${mode}-${name}.png`), fullPage: true });
 
     before(async () => {
@@ -40,11 +35,7 @@ for (const isolation of [true, false]) {
       // single build. Where one runs, the page isolates itself (the journey after this one).
       if (!isolation) await context.addInitScript(NO_SERVICE_WORKER);
       page = await context.newPage();
-      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-      page.on('pageerror', (e) => consoleErrors.push(e.message));
-      context.on('request', (r) => {
-        if (!r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
-      });
+      watched = watch(context, page, url);
       await page.goto(url);
       await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
     });
@@ -73,14 +64,29 @@ for (const isolation of [true, false]) {
       assert.ok(auc >= 0.95, text);
       assert.match(text, /test ROC-AUC 0\.9\d+/);
       await page.waitForSelector('#image-grid .cell');
-      await page.waitForSelector('#stacks .stack figure');
       assert.ok((await page.$$('#image-grid .cell.flagged')).length > 0);
-      // The network drawn with the model's real sizes: two encoder layers, their stack as the alarm reads it.
+      assert.match(await page.textContent('#confusion'), /true positives \d+/);
+      // The threshold slider and its views sit above the grid and the inspect view beside it, in sight together.
+      const box = async (id) => page.$eval(id, (e) => e.getBoundingClientRect().toJSON());
+      const [slider, grid, inspectView] = [await box('#threshold'), await box('#image-grid'), await box('#inspect')];
+      assert.ok(grid.top > slider.bottom && grid.top - slider.bottom < 900, JSON.stringify({ slider, grid }));
+      assert.ok(inspectView.left > grid.right && Math.abs(inspectView.top - grid.top) < 10, JSON.stringify({ grid, inspectView }));
+      // 120 of the 800 held-out images at first; "Show more" adds 120.
+      assert.equal((await page.$$('#image-grid .cell')).length, 120);
+      await page.click('#grid-more');
+      assert.equal((await page.$$('#image-grid .cell')).length, 240);
+      assert.match(await page.textContent('#grid-count'), /^showing 240 of 800 images;/);
+      await shot('2-trained');
+      // The lesson: the network drawn with the model's real sizes, and what the alarm sees.
+      await page.click('#tab-learn');
+      assert.equal(await page.isVisible('#image-grid'), false);
+      await page.waitForSelector('#stacks .stack figure');
+      assert.equal(await page.isVisible('#learn-wait'), false);
+      // Two encoder layers, their stack as the alarm reads it.
       const drawn = await page.$$eval('#architecture svg text', (texts) => texts.map((t) => t.textContent).join('|'));
       assert.match(drawn, /input\|28×28 grey\|encoder 1\|16 channels\|encoder 2\|32 channels\|latent/);
       assert.match(drawn, /pooled, stacked\|14×14, 48 ch\.\|alarm conv 1\|16 channels\|alarm conv 2\|32 channels\|score/);
-      assert.match(await page.textContent('#confusion'), /true positives \d+/);
-      await shot('2-trained');
+      await shot('2b-learn');
     });
 
     // The same code in both builds: run once (threads) for the figures.
@@ -102,22 +108,32 @@ for (const isolation of [true, false]) {
     });
 
     test('cancel during training keeps the trained model', async () => {
+      await page.click('#tab-images');
       const before = await page.getAttribute('#image-status', 'data-test-auc');
+      const curves = await page.getAttribute('#image-loss-chart', 'data-epochs');
+      assert.ok(Number(curves) >= 1);
       const firstCell = await page.getAttribute('#image-grid .cell', 'title');
       await page.click('#train-images');
       await page.waitForFunction(() => /step \d+/.test(document.getElementById('image-status').textContent));
-      // A CSV dropped meanwhile is read and described while the images train (the fit yields to it).
+      // A CSV dropped meanwhile (in the Tables part) is read and described while the images train
+      // (the fit yields to it); the Images tab shows that work goes on there.
+      await page.click('#tab-tables');
+      assert.equal(await page.getAttribute('#tab-images', 'data-busy'), 'true');
       const dropped = Date.now();
       await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
       await page.waitForFunction(() => /BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));
       console.log(`  ${mode}: a CSV dropped during an image fit described in ${Date.now() - dropped} ms`);
       assert.match(await page.textContent('#image-status'), /step \d+/);  // still training
+      await page.click('#tab-images');
       assert.equal(await page.isDisabled('#cancel-images'), false);
       await page.click('#cancel-images');
       await page.waitForFunction(() => /Cancelled/.test(document.getElementById('image-status').textContent), null, { timeout: 120_000 });
       assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), before);
       assert.equal(await page.getAttribute('#image-grid .cell', 'title'), firstCell);
+      // The loss chart shows the kept model's training again, not the cancelled one's.
+      assert.equal(await page.getAttribute('#image-loss-chart', 'data-epochs'), curves);
       assert.equal(await page.isDisabled('#train-images'), false);
+      assert.equal(await page.getAttribute('#tab-images', 'data-busy'), null);
       // The kept model still answers: a threshold change re-scores nothing but updates the counts.
       await page.fill('#threshold', '0.5');
       await page.dispatchEvent('#threshold', 'input');
@@ -130,6 +146,8 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#message'), /notes\.png is not an image this browser can decode/);
       assert.equal(await page.$eval('#message', (m) => m.closest('section')?.getAttribute('aria-labelledby')), 'images-title');
       await shot('3-bad-image');
+      // The sentence above the grid still says what the grid shows.
+      assert.match(await page.textContent('#why-what'), /^The image model on 800 held-out sample images/);
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
       // (The test before moved the slider to 0.5: the line says the model's threshold either way.)
       const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{3})/);
@@ -150,6 +168,7 @@ for (const isolation of [true, false]) {
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
+      await page.click('#tab-tables');
       await page.setInputFiles('#csv-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3\n4,5\n') });
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /CSV line 3: 2 fields, the header has 3/);
@@ -302,8 +321,15 @@ for (const isolation of [true, false]) {
     });
 
     test('the demo model loads, a foreign model file is refused', async () => {
+      await page.click('#tab-models');
       await page.click('#demo-table');
       await page.waitForFunction(() => /Loaded the demo table model/.test(document.getElementById('model-info').textContent));
+      // Loaded, the page shows the Tables part, where the model scores files; its address says so.
+      assert.equal(await page.getAttribute('#tab-tables', 'aria-selected'), 'true');
+      assert.equal(await page.isVisible('#csv-score-file'), true);
+      assert.match(page.url(), /#tables$/);
+      assert.match(await page.textContent('#csv-status'), /^Loaded the demo table model/);
+      await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /model file/);
@@ -311,6 +337,7 @@ for (const isolation of [true, false]) {
     });
 
     test('files dropped on a drop zone are used; readable on a phone-sized viewport', async () => {
+      await page.click('#tab-tables');
       await page.evaluate(() => {
         const data = new DataTransfer();
         data.items.add(new File(['x,y,label\n1,2,a\n3,4,b\n'], 'dropped.csv', { type: 'text/csv' }));
@@ -325,6 +352,18 @@ for (const isolation of [true, false]) {
       assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth > t.clientWidth + 1));
       assert.equal(await page.isVisible('.scroll-hint[data-for=csv-schema]'), true);
       await shot('7-phone');
+      // The Images part on the phone: the grid shows 40 at a time (4 a row), the inspect view above it.
+      await page.click('#tab-images');
+      await page.selectOption('#grid-view', 'bottom');
+      assert.equal((await page.$$('#image-grid .cell')).length, 40);
+      assert.equal(await page.textContent('#grid-more'), 'Show 40 more');
+      const top = async (id) => page.$eval(id, (e) => e.getBoundingClientRect().top + scrollY);
+      assert.ok(await top('#inspect') < await top('#image-grid'));
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      console.log(`  ${mode}: the Images part on a 390 px phone is ${height} px long, the grid ${Math.round(await top('#image-grid') - await top('#threshold'))} px below the slider`);
+      assert.ok(height < 5000, `${height} px`);
+      await shot('7b-phone-images');
+      await page.selectOption('#grid-view', 'top');
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.waitForTimeout(300);
       assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth <= t.clientWidth + 1));
@@ -341,6 +380,19 @@ for (const isolation of [true, false]) {
         assert.fail(`Tab never reached #${id}`);
       };
       await page.evaluate(() => document.activeElement?.blur());
+      // The tabs: Tab reaches the one shown (only it is in the Tab order); End moves to the last,
+      // the left arrow back one, Home to the first.
+      await tabTo(await page.$eval('[role=tab][aria-selected=true]', (t) => t.id));
+      await page.keyboard.press('End');
+      assert.equal(await page.getAttribute('#tab-models', 'aria-selected'), 'true');
+      assert.equal(await page.isVisible('#demo-image'), true);
+      await page.keyboard.press('ArrowLeft');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-learn');
+      assert.equal(await page.isVisible('#compare'), true);
+      await page.keyboard.press('Home');
+      assert.equal(await page.getAttribute('#tab-images', 'aria-selected'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-images');
+      assert.equal(await page.isVisible('#use-sample'), true);
       await tabTo('use-sample');
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => !document.getElementById('train-images').disabled);
@@ -365,25 +417,20 @@ for (const isolation of [true, false]) {
     });
 
     test('no request left the origin and no console errors', () => {
-      assert.deepEqual(foreignRequests, []);
-      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(watched.foreignRequests, []);
+      assert.deepEqual(watched.consoleErrors, []);
     });
   });
 }
 
 describe('served without the headers, the page\'s service worker isolates it (threads build)', () => {
-  let server, url, browser, page;
-  const consoleErrors = [], foreignRequests = [];
+  let server, url, browser, page, watched;
   before(async () => {
     ({ server, url } = await startServer({ root: join(web, 'dist'), port: 0, isolation: false }));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    context.on('request', (r) => {
-      if (!r.url().startsWith(url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) foreignRequests.push(r.url());
-    });
+    watched = watch(context, page, url);
     await page.goto(url);
     // The first load registers the worker and reloads once; the page that starts is isolated.
     await page.waitForFunction(() => crossOriginIsolated && document.body.dataset.ready === 'true', null, { timeout: 60_000 });
@@ -396,6 +443,7 @@ describe('served without the headers, the page\'s service worker isolates it (th
   test('threads run, and a table model trains and is measured', async () => {
     assert.equal(await page.getAttribute('#mode', 'data-build'), 'threads');
     assert.match(await page.textContent('#mode'), /threads \(cross-origin isolated by the page's service worker\)/);
+    await page.click('#tab-tables');
     await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
     await page.waitForFunction(() => /BreastCancer\.csv/.test(document.getElementById('csv-info').textContent));
     assert.equal(await page.inputValue('#label-column'), 'Class');
@@ -406,8 +454,8 @@ describe('served without the headers, the page\'s service worker isolates it (th
     const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
     console.log(`  service worker, threads: Breast Cancer test ROC-AUC ${auc.toFixed(4)}`);
     assert.ok(auc >= 0.95, String(auc));
-    assert.deepEqual(foreignRequests, []);
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(watched.foreignRequests, []);
+    assert.deepEqual(watched.consoleErrors, []);
   });
 });
 

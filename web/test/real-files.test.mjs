@@ -16,13 +16,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
+import { FLAGS } from './helpers.mjs';
 
 const web = resolve(fileURLToPath(import.meta.url), '../..');
 const repo = resolve(web, '..');
 const cli = process.env.CA3_CLI ?? join(repo, 'build/native-release/ca3');
 const model = join(repo, 'models/demo/fashion-mnist-tshirt.ca3');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const work = mkdtempSync(join(tmpdir(), 'ca3-real-files-'));
 
 // ---- PNG files, written byte by byte ----------------------------------------------------------------
@@ -75,6 +74,7 @@ describe('real files: the command line and the page agree', () => {
     page = await browser.newPage();
     await page.goto(url);
     await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    await page.click('#tab-models');
     await handled(() => page.click('#demo-image'));
   });
   after(async () => {
