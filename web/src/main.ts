@@ -5,7 +5,7 @@ import {
   PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 import {
-  type ColumnSummary, type CsvSummary, type Detector, type FitReport, type ImageSize, type RowExplanation, type Runtime, type TableData,
+  type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageSet, imageSizeOf, tableFromCsv,
 } from 'ca3-sdk';
 import { ScoreView, pickView, rocPoints } from './score-view.js';
@@ -492,7 +492,7 @@ async function trainImages() {
     '. ' + settingText(report, 'image') + (gamma === 0 ? ' ' + GAMMA_ZERO : ''));
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
-  addRun('e2e', images, gamma, report, held ? (await detector.evaluate(imageSet(held.pixels, held.labels, held.size))).rocAuc : null, seconds);
+  addRun('e2e', images, gamma, report, held ? await detector.evaluate(imageSet(held.pixels, held.labels, held.size)) : null, seconds);
   if (held) await showImages(held, 'held-out sample images', 'never trained on');
   else await showImages(images, 'training images', 'the images it learned from, scored: the flagged ones are the least like the rest' +
     (report.labelledAnomalies ? '; the model has seen them, so its figures on them are optimistic' : ''));
@@ -516,12 +516,6 @@ async function showImages(images: Images, what: string, note = '') {
     detector, scores, labels, unit: 'images', what,
     evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels, threshold) : undefined,
   });
-  if (labels && labels.some((l) => l === 1) && labels.some((l) => l === 0)) await renderStacks();
-  else {
-    $('stacks').replaceChildren();
-    const n = sampleLength(images.size);
-    await renderArchitecture(await detector.activations(imageSet(images.pixels.slice(0, n), undefined, images.size)));
-  }
   await inspect(current, order()[0]);
 }
 
@@ -613,6 +607,7 @@ async function inspect(s: Images & { scores: Float32Array }, i: number) {
     figure(heatmap(perPixel(attribution.values, s.size, 'sum'), s.size.width, s.size.height, true, px / s.size.width),
       'what raises (red) or lowers (blue) the score: gradient × input'),
   );
+  await renderStacks(s, i);
 }
 
 // ---- the network, drawn with the image model's real sizes -------------------------------------------------
@@ -676,51 +671,68 @@ async function renderArchitecture(stack: { shape: number[]; layerChannels: numbe
 }
 
 const CHANNELS_SHOWN = 6;  // per encoder layer, the most varied
-// The alarm network's input for the most typical normal and the most anomalous shown image.
-async function renderStacks() {
-  if (!imageDetector || !shown?.labels) return;
-  const s = shown;
-  const idx = order();
-  const anomalous = idx.find((i) => s.labels![i] === 1)!;
-  const normal = [...idx].reverse().find((i) => s.labels![i] === 0)!;
+// Under Learn, what the alarm network reads (every encoder layer pooled to one size and stacked),
+// side by side for the most normal of the shown images and the one picked in the grid (at first
+// the most anomalous): the input, the target's reconstruction, then per encoder layer the mean and
+// the most varied channels.
+let stacksRequest = 0;
+async function renderStacks(s: Images & { scores: Float32Array }, picked: number) {
+  if (!imageDetector) return;
+  const detector = imageDetector;
+  const request = ++stacksRequest;  // a later pick wins
+  const byScore = [...s.scores.keys()].sort((a, b) => s.scores[b] - s.scores[a]);
+  const normal = (s.labels ? byScore.filter((i) => s.labels![i] === 0) : byScore).at(-1) ?? byScore.at(-1)!;
   const n = sampleLength(s.size);
-  const box = $('stacks');
-  box.replaceChildren();
-  for (const [i, title] of [[normal, 'a normal image'], [anomalous, 'an anomaly']] as const) {
-    const stack = await imageDetector.activations(imageSet(s.pixels.slice(i * n, (i + 1) * n), undefined, s.size));
-    if (title === 'a normal image') await renderArchitecture(stack);
-    const [, h, w, channels] = stack.shape;
-    const column = document.createElement('div');
-    column.className = 'stack';
+  const samples = await Promise.all([normal, picked].map(async (i) => {
+    const one = imageSet(s.pixels.slice(i * n, (i + 1) * n), undefined, s.size);
+    const [stack, reconstruction] = await Promise.all([detector.activations(one), detector.reconstruct(one)]);
+    return { i, stack, reconstruction };
+  }));
+  if (request !== stacksRequest || detector !== imageDetector) return;
+  const { shape: [, h, w, channels], layerChannels } = samples[0].stack;
+  await renderArchitecture(samples[0].stack);
+  // Channel k of a stack as an h×w map.
+  const channel = (values: Float32Array, k: number) => Float32Array.from({ length: h * w }, (_v, p) => values[p * channels + k]);
+  const variance = (v: Float32Array) => {
+    let sum = 0, squares = 0;
+    for (const x of v) (sum += x), (squares += x * x);
+    return squares / v.length - (sum / v.length) ** 2;
+  };
+  // Per encoder layer, the same channels for both: the most varied over the two (each channel is
+  // one learned feature detector; the layer's mean alone looks like a blurred input).
+  let first = 0;
+  const shownChannels = layerChannels.map((c) => {
+    const ks = Array.from({ length: c }, (_v, k) => first + k);
+    first += c;
+    const spread = ks.map((k) => [samples.reduce((t, x) => t + variance(channel(x.stack.values, k)), 0), k] as const);
+    return [...spread].sort((a, b) => b[0] - a[0]).slice(0, CHANNELS_SHOWN).map(([, k]) => k);
+  });
+  const columns = samples.map(({ i, stack, reconstruction }, column) => {
+    const box = document.createElement('div');
+    box.className = 'stack';
+    box.dataset.name = s.names[i];
     const heading = document.createElement('h3');
-    heading.textContent = `What the alarm sees for ${title} (score ${s.scores[i].toFixed(3)})`;
-    column.append(heading, figure(picture(s.pixels.subarray(i * n, (i + 1) * n), s.size, 112), 'input'));
-    // Per encoder layer: the mean over its channels, then its most varied channels one by one
-    // (each channel is one learned feature detector; the mean alone looks like a blurred input).
-    let first = 0;
-    stack.layerChannels.forEach((c, layer) => {
-      const channel = (k: number) => Float32Array.from({ length: h * w }, (_v, p) => stack.values[p * channels + k]);
+    const title = column === 0 ? (s.labels ? 'The most normal of the normal images' : 'The most normal image') : 'Picked in the grid';
+    heading.textContent = `${title} — ${s.names[i]} (score ${s.scores[i].toFixed(3)}${s.labels ? `, ${s.labels[i] ? 'anomaly' : 'normal'}` : ''})`;
+    box.append(heading, figure(picture(s.pixels.subarray(i * n, (i + 1) * n), s.size, 112), 'input'),
+      figure(picture(reconstruction.values, s.size, 112), 'the target’s reconstruction'));
+    let start = 0;
+    layerChannels.forEach((c, layer) => {
       const mean = new Float32Array(h * w);
-      const spread: [number, number][] = [];
-      for (let k = first; k < first + c; ++k) {
-        const values = channel(k);
-        let sum = 0, squares = 0;
-        values.forEach((v, p) => ((mean[p] += v / c), (sum += v), (squares += v * v)));
-        spread.push([squares / values.length - (sum / values.length) ** 2, k]);
-      }
+      for (let k = start; k < start + c; ++k) channel(stack.values, k).forEach((v, p) => (mean[p] += v / c));
       const row = document.createElement('div');
       row.className = 'channels';
       row.append(figure(heatmap(mean, w, h, false, 112 / w), `encoder layer ${layer + 1}: mean of ${c} channels, pooled to ${h}×${w}`));
       const grid = document.createElement('div');
       grid.className = 'channel-grid';
-      for (const [, k] of spread.sort((a, b) => b[0] - a[0]).slice(0, CHANNELS_SHOWN))
-        grid.append(figure(heatmap(channel(k), w, h, false, 48 / w), `ch. ${k - first + 1}`));
+      for (const k of shownChannels[layer]) grid.append(figure(heatmap(channel(stack.values, k), w, h, false, 48 / w), `ch. ${k - start + 1}`));
       row.append(grid);
-      column.append(row);
-      first += c;
+      box.append(row);
+      start += c;
     });
-    box.append(column);
-  }
+    return box;
+  });
+  $('stacks').replaceChildren(...columns);
 }
 
 async function scoreDroppedImages() {
@@ -764,12 +776,31 @@ function epochsText(report: FitReport) {
   return target && alarm ? `${target} + ${alarm} (target, then alarm)` : String(report.epochs);
 }
 
+// Every run's ROC curve on the sample's held-out images (the same 800 for all), kept on one chart:
+// the newest drawn bold, the older ones thin and pale; a click on a legend entry hides a curve.
+const CURVES_KEPT = 12;
+function addRunCurve(run: number, name: string, colour: string, metrics: Metrics) {
+  const datasets = compareChart.data.datasets;
+  for (const d of datasets) {
+    d.borderWidth = 1;
+    d.borderColor = `${String(d.borderColor).slice(0, 7)}80`;
+  }
+  datasets.push({ label: `run ${run}: ${name} (AUC ${metrics.rocAuc!.toFixed(4)})`, showLine: true, pointRadius: 0,
+    borderColor: colour, borderWidth: 2.5, data: rocPoints(metrics.roc!) });
+  datasets.splice(0, Math.max(0, datasets.length - CURVES_KEPT));
+  compareChart.update();
+  $('compare-box').hidden = false;
+  $('compare-chart').setAttribute('aria-label', `ROC curves on the held-out sample images: ${datasets.map((d) => d.label).join('; ')}`);
+}
+
 let runCount = 0;
-function addRun(variant: Variant, images: Images, gamma: number, report: FitReport, heldOutAuc: number | null, seconds: number) {
+function addRun(variant: Variant, images: Images, gamma: number, report: FitReport, heldOut: Metrics | null, seconds: number) {
+  const heldOutAuc = heldOut?.rocAuc ?? null;
+  const { name, colour } = VARIANTS.find((v) => v.variant === variant)!;
+  if (heldOut?.roc && heldOutAuc !== null) addRunCurve(runCount + 1, name, colour, heldOut);
   const table = $('runs');
   table.hidden = false;
   const row = table.querySelector('tbody')!.insertRow();
-  const name = VARIANTS.find((v) => v.variant === variant)!.name;
   const { width, height, channels } = images.size;
   for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
     variant === 'reconstruction' ? '–' : String(gamma), epochsText(report),
@@ -792,13 +823,10 @@ async function compareVariants() {
   const signal = imageAbort.signal;
   imageWork.fitting = imageWork.comparing = true;
   updateImageButtons();
-  compareChart.data.datasets = [];
-  compareChart.update();
-  $('compare-box').hidden = !held;
   const status = $('compare-status');
   delete status.dataset.done;
   try {
-    for (const { variant, name, colour } of VARIANTS) {
+    for (const { variant, name } of VARIANTS) {
       const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size, model: { variant } } });
       try {
         const started = performance.now();
@@ -810,22 +838,13 @@ async function compareVariants() {
           onProgress: (p) => (status.textContent = `${name}: ${p.stage === 'e2e' ? '' : `${p.stage} stage, `}epoch ${p.epoch} of at most ${p.epochs}`),
         });
         const seconds = (performance.now() - started) / 1000;
-        let heldOutAuc: number | null = null;
-        if (held) {
-          const metrics = await detector.evaluate(imageSet(held.pixels, held.labels, held.size));
-          heldOutAuc = metrics.rocAuc;
-          compareChart.data.datasets.push({
-            label: `${name} (AUC ${metrics.rocAuc?.toFixed(4)})`, showLine: true, pointRadius: 0, borderColor: colour,
-            data: rocPoints(metrics.roc!),
-          });
-          compareChart.update();
-        }
-        addRun(variant, images, gamma, report, heldOutAuc, seconds);
+        addRun(variant, images, gamma, report, held ? await detector.evaluate(imageSet(held.pixels, held.labels, held.size)) : null, seconds);
       } finally {
         await detector.dispose();
       }
     }
-    status.textContent = held ? 'Done: the ROC curves on the same held-out images are below, and every run in the table under them.'
+    status.textContent = held ? 'Done: their ROC curves on the same held-out images are on the chart below (bold; earlier runs pale), ' +
+      'every run in the table under it.'
       : 'Done: the test ROC-AUC of each (on the same test split) is in the table below.';
     status.dataset.done = 'true';
   } catch (e) {

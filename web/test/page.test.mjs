@@ -86,7 +86,28 @@ for (const isolation of [true, false]) {
       const drawn = await page.$$eval('#architecture svg text', (texts) => texts.map((t) => t.textContent).join('|'));
       assert.match(drawn, /input\|28×28 grey\|encoder 1\|16 channels\|encoder 2\|32 channels\|latent/);
       assert.match(drawn, /pooled, stacked\|14×14, 48 ch\.\|alarm conv 1\|16 channels\|alarm conv 2\|32 channels\|score/);
+      // The most normal T-shirt and the grid's pick (at first its most anomalous image) side by side:
+      // input, reconstruction, per layer the mean and the same six channels.
+      const stacks = async () => page.$$eval('#stacks .stack', (columns) => columns.map((c) => ({
+        name: c.dataset.name, heading: c.querySelector('h3').textContent,
+        captions: [...c.querySelectorAll('figcaption')].map((f) => f.textContent) })));
+      const gridNames = await page.$$eval('#image-grid .cell', (cells) => cells.map((c) => c.dataset.name));
+      const [normal] = await stacks();
+      let [, picked] = await stacks();
+      assert.match(normal.heading, /^The most normal of the normal images — T-shirt\/top #\d+ \(score 0\.\d{3}, normal\)$/);
+      assert.equal(picked.name, gridNames[0]);
+      assert.match(picked.heading, /^Picked in the grid — .+ \(score \d\.\d{3}, (anomaly|normal)\)$/);
+      assert.deepEqual(normal.captions.slice(0, 2), ['input', 'the target’s reconstruction']);
+      assert.equal(normal.captions.length, 2 + 2 * 7);
+      assert.deepEqual(normal.captions.slice(2), picked.captions.slice(2));
       await shot('2b-learn');
+      // Another image picked in the grid is what Learn shows next.
+      await page.click('#tab-images');
+      await page.click('#image-grid .cell:nth-child(5)');
+      await page.click('#tab-learn');
+      await page.waitForFunction((name) => document.querySelectorAll('#stacks .stack')[1]?.dataset.name === name, gridNames[4]);
+      picked = (await stacks())[1];
+      assert.match(picked.heading, /^Picked in the grid — /);
     });
 
     // The same code in both builds: run once (threads) for the figures.
@@ -103,6 +124,10 @@ for (const isolation of [true, false]) {
       assert.ok(runs[1].auc >= 0.95 && runs[2].auc >= 0.9, JSON.stringify(runs));
       assert.ok(runs[3].auc < runs[1].auc - 0.1, 'the alarm beats the reconstruction error on Fashion-MNIST (the paper\'s point)');
       assert.equal(await page.$$eval('#compare-box:not([hidden])', (b) => b.length), 1);
+      // Every run's held-out ROC curve stays on the chart, the training above's too.
+      assert.match(await page.getAttribute('#compare-chart', 'aria-label'), new RegExp('^ROC curves on the held-out sample images: ' +
+        `run 1: E2E-ConvA3 \\(AUC ${runs[0].auc.toFixed(4)}\\); run 2: E2E-ConvA3 \\(AUC ${runs[1].auc.toFixed(4)}\\); ` +
+        'run 3: A³ two-stage \\(AUC 0\\.\\d{4}\\); run 4: reconstruction error \\(AUC 0\\.\\d{4}\\)$'));
       // The page's model is the one trained above, not a compared one.
       assert.match(await page.textContent('#image-status'), /^Trained in/);
     });
@@ -401,8 +426,11 @@ for (const isolation of [true, false]) {
       await page.keyboard.type('2');
       assert.equal(await page.inputValue('#image-epochs'), '2');
       await tabTo('train-images');
+      // Train's handler ends when the new model's grid and views are drawn (body[data-handled] counts).
+      const handled = Number((await page.getAttribute('body', 'data-handled')) ?? 0);
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.getElementById('image-status').dataset.testAuc, null, { timeout: 600_000 });
+      await page.waitForFunction((n) => document.getElementById('image-status').dataset.testAuc &&
+        Number(document.body.dataset.handled) > n, handled, { timeout: 600_000 });
       assert.match(await page.textContent('#image-status'), /^Trained in [\d.]+ s \(2 epochs/);
       // The grid's first cell (most anomalous first) is a button: Enter opens it in the inspect view.
       await page.waitForSelector('#image-grid .cell');
@@ -413,7 +441,8 @@ for (const isolation of [true, false]) {
       assert.equal(await page.evaluate(() => document.activeElement?.title), first);
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.querySelectorAll('#inspect figure').length >= 4);
-      assert.ok((await page.textContent('#inspect')).includes(first.split(':')[0]), first);
+      const inspected = await page.textContent('#inspect');
+      assert.ok(inspected.includes(first.split(':')[0]), `${first} / ${inspected}`);
     });
 
     test('no request left the origin and no console errors', () => {
