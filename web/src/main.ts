@@ -374,7 +374,7 @@ function stoppingText(report: FitReport, requested: number) {
   if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, keeping the best, epoch ${report.bestEpoch}`;
   // Still improving when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
   const improving = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
-  return `${report.epochs} epochs, keeping the best, epoch ${report.bestEpoch}` +
+  return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, keeping the best, epoch ${report.bestEpoch}` +
     (improving ? ' (the last: validation was still improving, more epochs may help)' : '');
 }
 
@@ -487,6 +487,8 @@ async function trainImages() {
   imageDetector?.dispose();
   imageDetector = detector;
   const seconds = (performance.now() - started) / 1000;
+  modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images, ` +
+    `threshold ${report.test.threshold.toFixed(3)}.`);
   $('image-status').replaceChildren(`Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
     testFigure(report, 'images'), statusThreshold('image-status-threshold', report.test.threshold),
     '. ' + settingText(report, 'image') + (gamma === 0 ? ' ' + GAMMA_ZERO : ''));
@@ -777,14 +779,19 @@ function epochsText(report: FitReport) {
 }
 
 // Every run's ROC curve on the sample's held-out images (the same 800 for all), kept on one chart:
-// the newest drawn bold, the older ones thin and pale; a click on a legend entry hides a curve.
+// the newest training's or comparison's drawn bold, the older ones thin and pale; a click on a
+// legend entry hides a curve.
 const CURVES_KEPT = 12;
-function addRunCurve(run: number, name: string, colour: string, metrics: Metrics) {
-  const datasets = compareChart.data.datasets;
-  for (const d of datasets) {
+// Earlier curves drawn thin and pale: before a training or before a comparison's three.
+function fadeRunCurves() {
+  for (const d of compareChart.data.datasets) {
     d.borderWidth = 1;
     d.borderColor = `${String(d.borderColor).slice(0, 7)}80`;
   }
+}
+function addRunCurve(run: number, name: string, colour: string, metrics: Metrics) {
+  const datasets = compareChart.data.datasets;
+  if (!imageWork.comparing) fadeRunCurves();
   datasets.push({ label: `run ${run}: ${name} (AUC ${metrics.rocAuc!.toFixed(4)})`, showLine: true, pointRadius: 0,
     borderColor: colour, borderWidth: 2.5, data: rocPoints(metrics.roc!) });
   datasets.splice(0, Math.max(0, datasets.length - CURVES_KEPT));
@@ -823,6 +830,7 @@ async function compareVariants() {
   const signal = imageAbort.signal;
   imageWork.fitting = imageWork.comparing = true;
   updateImageButtons();
+  fadeRunCurves();  // this comparison's three are drawn bold
   const status = $('compare-status');
   delete status.dataset.done;
   try {
@@ -843,7 +851,7 @@ async function compareVariants() {
         await detector.dispose();
       }
     }
-    status.textContent = held ? 'Done: their ROC curves on the same held-out images are on the chart below (bold; earlier runs pale), ' +
+    status.textContent = held ? 'Done: their three ROC curves on the same held-out images are on the chart below (bold; earlier runs pale), ' +
       'every run in the table under it.'
       : 'Done: the test ROC-AUC of each (on the same test split) is in the table below.';
     status.dataset.done = 'true';
@@ -1092,6 +1100,7 @@ async function trainTable() {
   tableDetector?.dispose();
   tableDetector = detector;
   forgetScoredCsv();
+  modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold ${report.test.threshold.toFixed(3)}.`);
   const figure = testFigure(report, 'rows');
   $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
     (figure ? `Test${figure.slice(4, -2)}. ` : '') +
@@ -1269,6 +1278,13 @@ async function renderTableRows() {
 // image model only on images the user drops (the sample would say nothing about it).
 async function adopt(bytes: Uint8Array, name: string, demo = false) {
   const detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
+  // A fit under way would replace the loaded model when it ends: one or the other, said so.
+  const training = detector.kind === 'image' ? imageWork.fitting : !$<HTMLButtonElement>('cancel-csv').disabled;
+  if (training) {
+    await detector.dispose();
+    throw new Error(`${name} was not loaded: ${detector.kind === 'image' ? 'an image' : 'a table'} model is training ` +
+      `(under ${detector.kind === 'image' ? 'Images' : 'Tables'}); wait for it to finish or cancel it, then load again`);
+  }
   const info = await detector.info();
   const loaded = `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${info.inputShape[2] === 3 ? 'colour' : 'grey'} images` : '') +
@@ -1297,8 +1313,15 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
   // Its scores and views are in its part of the page: shown there.
-  $('model-info').textContent = `${loaded} Shown under ${detector.kind === 'image' ? 'Images' : 'Tables'}.`;
+  modelInUse(detector.kind === 'image' ? 'image' : 'table', `${loaded} Shown under ${detector.kind === 'image' ? 'Images' : 'Tables'}.`);
   showTab(detector.kind === 'image' ? 'images' : 'tables');
+}
+
+// What the Models part says about the image and the table model in use (what the downloads save).
+const modelsInUse = { image: '', table: '' };
+function modelInUse(kind: 'image' | 'table', text: string) {
+  modelsInUse[kind] = text;
+  $('model-info').textContent = [modelsInUse.image, modelsInUse.table].filter(Boolean).join(' ');
 }
 
 async function fetchBytes(url: string) {

@@ -149,6 +149,11 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));
       console.log(`  ${mode}: a CSV dropped during an image fit described in ${Date.now() - dropped} ms`);
       assert.match(await page.textContent('#image-status'), /step \d+/);  // still training
+      // A model file loaded meanwhile would be replaced when the fit ends: refused, with the reason.
+      await page.click('#tab-models');
+      await page.click('#demo-image');
+      await page.waitForSelector('#message:not([hidden])');
+      assert.match(await page.textContent('#message'), /the demo image model was not loaded: an image model is training/);
       await page.click('#tab-images');
       assert.equal(await page.isDisabled('#cancel-images'), false);
       await page.click('#cancel-images');
@@ -257,9 +262,21 @@ for (const isolation of [true, false]) {
       await shot('5-csv');
     });
 
+    test('the label column is guessed by name, not taken from a first column with two values (Ionosphere: Class, not V1)', async () => {
+      await page.setInputFiles('#csv-file', join(repo, 'data', 'Ionosphere.csv'));
+      await page.waitForFunction(() => /Ionosphere\.csv: 351 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.inputValue('#label-column'), 'Class');
+      // V1 has two values too: offered, not chosen.
+      assert.ok((await page.$$eval('#label-column option', (o) => o.map((x) => x.textContent))).includes('V1 (2 values)'));
+      // Shown with a preview of its values and how many rows have each, to confirm the guess.
+      assert.deepEqual(await page.$$eval('#normal-value option', (o) => o.map((x) => x.textContent)).then((t) => t.sort()),
+        ['bad (126 rows)', 'good (225 rows)']);
+    });
+
     test('"no labels" on a file with a label column sets that column aside (ignored), said in the column table', async () => {
       await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
-      await page.waitForFunction(() => document.getElementById('label-column').value === 'Class');
+      await page.waitForFunction(() => /^BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.inputValue('#label-column'), 'Class');
       await page.selectOption('#label-column', '');
       const row = '#csv-schema tr[data-column=Class]';
       assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'ignore');
@@ -354,6 +371,8 @@ for (const isolation of [true, false]) {
       assert.equal(await page.isVisible('#csv-score-file'), true);
       assert.match(page.url(), /#tables$/);
       assert.match(await page.textContent('#csv-status'), /^Loaded the demo table model/);
+      // The Models part says which models are in use: the image model trained above, the demo table model.
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');
