@@ -216,9 +216,15 @@ class WasmDetector {
       return to_js(ca3::wire::to_json(detector_.evaluate(scores, labels, at, true)));
     });
   }
+  // data: {csv, options?}: with options naming a label column, the labels under those options (a
+  // model trained without labels compared with a file's own label column); else the model's.
   val labels(const val& data) {
     return guarded([&] {
-      const std::vector<int> labels = detector_.table_labels(table_of(data));
+      const ca3::CsvTable table = table_of(data);
+      const bool given = !data["options"].isUndefined() && !data["options"]["labelColumn"].isUndefined();
+      const std::vector<int> labels =
+          given ? ca3::tabular_labels(table, ca3::wire::table_options_from_json(from_js(data["options"], "the table options")))
+                : detector_.table_labels(table);
       const std::vector<int32_t> values(labels.begin(), labels.end());
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
     });

@@ -460,9 +460,14 @@ export class Detector {
     return (await this.call('evaluate', [{ scores, labels: Int32Array.from(labels) }, threshold])) as Metrics;
   }
 
-  /** The 0/1 labels of a table under the label settings the model was trained with. */
+  /** The 0/1 labels (1 = anomaly) of a table's rows, one per row: under `data`'s label settings
+   *  when it names a label column (`tableFromCsv(csv, { labelColumn, normalValues })`: a model
+   *  trained without labels compared with a file's own labels), else under those the model was
+   *  trained with. Throws CA3Error 'bad_input' naming the line of an empty label cell, or a value
+   *  that matches no row. */
   async labels(data: TableData): Promise<Int32Array> {
-    return (await this.call('labels', [{ csv: data.csv }])) as Int32Array;
+    const options = data.labelColumn === undefined ? {} : { options: tableOptionsOf(data) };
+    return (await this.call('labels', [{ csv: data.csv, ...options }])) as Int32Array;
   }
 
   /** A table's rows as model inputs [rows, features] (after the fitted preprocessing). */

@@ -88,6 +88,11 @@ describe('SDK in Node', () => {
     assert.equal(metrics.confusion.truePositives + metrics.confusion.falsePositives, flagged);
     // The same from the scores already in hand (a threshold slider), and at another threshold.
     const labels = await detector.labels(tableFromCsv(breastCancer));
+    assert.equal(labels.reduce((a, b) => a + b, 0), 241);  // the malignant rows
+    // Label settings given with the data rule over the model's (a model trained without labels
+    // compared with a file's own label column).
+    const flipped = await detector.labels(tableFromCsv(breastCancer, { labelColumn: 'Class', anomalyValues: ['benign'] }));
+    assert.deepEqual([...flipped], [...labels].map((l) => 1 - l));
     const again = await detector.evaluateScores(scores, labels);
     assert.equal(again.rocAuc, metrics.rocAuc);
     assert.deepEqual(again.confusion, metrics.confusion);

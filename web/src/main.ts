@@ -26,10 +26,11 @@ let tableDetector: Detector | undefined;
 interface Images { pixels: Float32Array; size: ImageSize; names: string[]; labels?: Int32Array }
 let trainingImages: (Images & { labels: Int32Array }) | undefined;
 // Images shown in the grid and used for the "why" views: held-out sample images or dropped ones.
-let shown: (Images & { scores: Float32Array }) | undefined;
+let shown: (Images & { scores: Float32Array; what: string }) | undefined;
 let trainCsv: Uint8Array | undefined;  // the file's bytes: the core decodes them (UTF-8, UTF-16, Windows-1252)
 let trainCsvName = '';
 let scoredCsvSource: Uint8Array | undefined;  // the last scored CSV: the download adds score / flag to it
+let scoredCsvName = '';
 
 // ---- tables wider than the screen ----------------------------------------------------------------
 // Such a table scrolls sideways (shadows at its edges show it); its hint says so in words.
@@ -37,7 +38,7 @@ function hintScroll(table: HTMLElement) {
   const hint = document.querySelector<HTMLElement>(`.scroll-hint[data-for="${table.id}"]`);
   if (hint) hint.hidden = table.hidden || table.scrollWidth <= table.clientWidth + 1;
 }
-addEventListener('resize', () => document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll));
+addEventListener('resize', () => document.querySelectorAll<HTMLElement>('table.schema, .architecture').forEach(hintScroll));
 
 // ---- the page's parts as tabs ------------------------------------------------------------------------
 // Images, Tables, Learn, Models: one panel shown at a time (its name in the address, #tables), the
@@ -56,7 +57,7 @@ function showTab(name: string, focus = false) {
   delete tab.dataset.alert;
   if (focus) tab.focus();
   if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
-  document.querySelectorAll<HTMLElement>('table.schema').forEach(hintScroll);
+  document.querySelectorAll<HTMLElement>('table.schema, .architecture').forEach(hintScroll);
 }
 tabs.forEach((tab, i) => {
   tab.addEventListener('click', () => showTab(tab.dataset.tab!));
@@ -247,6 +248,18 @@ function updateImageButtons() {
   $<HTMLButtonElement>('cancel-images').disabled = $<HTMLButtonElement>('cancel-compare').disabled = !imageWork.fitting;
   tabBusy('images', imageWork.fitting && !imageWork.comparing);
   tabBusy('learn', imageWork.comparing);
+  showCompareSettings();
+}
+
+// Under Learn, the settings a comparison will use: those chosen under Images.
+function showCompareSettings() {
+  const epochs = Number($<HTMLInputElement>('image-epochs').value), gamma = $<HTMLInputElement>('gamma').value;
+  const stop = $<HTMLInputElement>('image-early-stop').checked;
+  const images = trainingImages;
+  $('compare-settings').textContent = !images ? 'Choose the sample or your images under Images first.'
+    : `With the settings chosen under Images (change them there): ${images.names.length.toLocaleString('en')} images ` +
+      `(${images.size.width}×${images.size.height} ${images.size.channels === 3 ? 'colour' : 'grey'}), ` +
+      `${stop ? 'at most ' : ''}${epochs} epoch${epochs === 1 ? '' : 's'}${stop ? ' (stopping early)' : ''}, γ = ${gamma}.`;
 }
 
 function setImageData(images: Images & { labels: Int32Array }, description: string) {
@@ -266,12 +279,15 @@ async function useSample() {
   ownImageFiles = undefined;
   $('folder-labels').hidden = true;
   $('image-skipped').textContent = '';
+  trainingName = 'fashion-mnist-sample';
   setImageData({ pixels: sample.pixels.slice(0, train * n), size: SAMPLE_SIZE, names: sample.names.slice(0, train),
     labels: sample.labels.slice(0, train) }, 'Fashion-MNIST sample, training part (its own size: 28×28 grey)');
   // The rest is held out for the views below (never seen in training).
   heldOut = { pixels: sample.pixels.slice(train * n), size: SAMPLE_SIZE, names: sample.names.slice(train), labels: sample.labels.slice(train) };
 }
 let heldOut: (Images & { labels: Int32Array }) | undefined;
+// The training images' name, for the file names of what is downloaded (a folder's name, or the sample).
+let trainingName = '';
 
 // The size own images are read at: chosen before training (the sample has its own).
 function chosenImageSize(): ImageSize {
@@ -362,6 +378,7 @@ async function readOwnImages() {
     description += normalFolder === '\u0000all' ? ' (every folder normal)'
       : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
   }
+  trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${size.channels === 3 ? 'colour' : 'grey'}`;
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   heldOut = undefined;
 }
@@ -429,7 +446,7 @@ function keepLossChart() {
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
   const restoreFigures = clearFigures($('image-status'));
-  const images = trainingImages, held = heldOut;  // what this fit is of, whatever is chosen meanwhile
+  const images = trainingImages, held = heldOut, trainedOn = trainingName;  // what this fit is of, whatever is chosen meanwhile
   const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
@@ -486,12 +503,13 @@ async function trainImages() {
   // The new model is adopted: what follows cannot lose it.
   imageDetector?.dispose();
   imageDetector = detector;
+  modelFiles.image = `${slug(trainedOn)}-model.ca3`;
   const seconds = (performance.now() - started) / 1000;
   modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images, ` +
     `threshold ${report.test.threshold.toFixed(3)}.`);
   $('image-status').replaceChildren(`Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
     testFigure(report, 'images'), statusThreshold('image-status-threshold', report.test.threshold),
-    '. ' + settingText(report, 'image') + (gamma === 0 ? ' ' + GAMMA_ZERO : ''));
+    '.', ...settingNodes(report, 'image', gamma === 0 ? ' ' + GAMMA_ZERO : ''));
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
   addRun('e2e', images, gamma, report, held ? await detector.evaluate(imageSet(held.pixels, held.labels, held.size)) : null, seconds);
@@ -506,7 +524,7 @@ async function showImages(images: Images, what: string, note = '') {
   if (!imageDetector) throw new Error('train or load an image model first');
   const detector = imageDetector;
   const scores = await detector.score(imageSet(images.pixels, undefined, images.size));
-  const current = { ...images, scores };
+  const current = { ...images, scores, what };
   shown = current;
   const labels = images.labels;
   $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}${note ? ` (${note})` : ''}. ` +
@@ -552,7 +570,9 @@ function renderGrid() {
   const byScore = order();
   const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, gridCells);
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
-    'a red frame: flagged at the slider\'s threshold' + (s.labels ? '; a red bar underneath: labelled anomalous' : '');
+    'a red frame: flagged at the slider\'s threshold' +
+    (s.labels ? '; a red bar underneath: labelled anomalous; and in words what the flag got right or wrong: caught ' +
+      '(a flagged anomaly), false alarm (a flagged normal image, dashed frame) or missed (an anomaly not flagged)' : '');
   const more = Math.min(gridPage(), byScore.length - picked.length);
   $('grid-more').hidden = more <= 0;
   $('grid-more').textContent = `Show ${more.toLocaleString('en')} more`;
@@ -560,8 +580,13 @@ function renderGrid() {
   for (const i of picked) {
     const button = document.createElement('button');
     const label = s.labels ? (s.labels[i] ? 'anomaly' : 'normal') : '';
-    button.className = 'cell' + (s.scores[i] >= threshold ? ' flagged' : '') + (label === 'anomaly' ? ' labelled-anomaly' : '');
-    button.title = `${s.names[i]}: score ${s.scores[i].toFixed(4)}${label ? ` (${label})` : ''}`;
+    const flagged = s.scores[i] >= threshold;
+    // With labels, the flag's outcome in words: a flagged normal image and a flagged anomaly differ.
+    const outcome = !label ? '' : flagged ? (label === 'anomaly' ? 'caught' : 'false alarm') : label === 'anomaly' ? 'missed' : '';
+    button.className = 'cell' + (flagged ? ' flagged' : '') + (label === 'anomaly' ? ' labelled-anomaly' : '') +
+      (outcome ? ` ${outcome.replace(' ', '-')}` : '');
+    button.dataset.outcome = outcome;
+    button.title = `${s.names[i]}: score ${s.scores[i].toFixed(4)}${label ? ` (${label}${outcome ? `: ${outcome}` : ''})` : ''}`;
     button.dataset.score = String(s.scores[i]);
     button.dataset.name = s.names[i];
     button.setAttribute('aria-label', button.title);
@@ -572,6 +597,12 @@ function renderGrid() {
     name.className = 'name';
     name.textContent = s.names[i];
     button.append(caption, name);
+    if (outcome) {
+      const tag = document.createElement('span');
+      tag.className = 'outcome';
+      tag.textContent = outcome;
+      button.append(tag);
+    }
     button.addEventListener('click', guard(async () => {
       for (const cell of grid.querySelectorAll('.cell.selected')) cell.classList.remove('selected');
       button.classList.add('selected');
@@ -670,6 +701,7 @@ async function renderArchitecture(stack: { shape: number[]; layerChannels: numbe
   $('architecture').replaceChildren(svg);
   $('architecture').hidden = false;
   $('learn-wait').hidden = true;
+  hintScroll($('architecture'));
 }
 
 const CHANNELS_SHOWN = 6;  // per encoder layer, the most varied
@@ -766,6 +798,7 @@ const compareChart = new Chart<'scatter', { x: number; y: number }[]>($<HTMLCanv
   options: {
     animation: false,
     maintainAspectRatio: false,
+    plugins: { legend: { labels: { boxWidth: 14, font: { size: 11 } } } },
     scales: { x: { min: 0, max: 1, title: { display: true, text: 'false positive rate' } },
       y: { min: 0, max: 1, title: { display: true, text: 'true positive rate' } } },
   },
@@ -1030,23 +1063,37 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
       ', so fewer of them are flagged.');
 }
 
+// What a fit learned from, in a sentence (`said`); without labels, how its flags are made (`more`),
+// shown folded under it (settingNodes).
 function settingText(report: FitReport, unit: 'row' | 'image') {
   const a = unit === 'image' ? 'an image' : 'a row';
   const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
-  const flags = `the flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
+  const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
     neighboursText(report, unit) + thresholdText(report, unit);
   switch (report.setting) {
     case 'one_class':
-      return `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
-        `anomalies there is no test ROC-AUC: ${flags}`;
+      return { said: `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
+        'anomalies there is no test ROC-AUC.', more };
     case 'contaminated':
-      return `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
-        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC: ${flags}`;
+      return { said: `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
+        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.`, more };
     case 'few_labels':
-      return `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ${scoreTerms(report, unit)}.`;
+      return { said: `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ` +
+        `${scoreTerms(report, unit)}.`, more: '' };
     default:
-      return `${report.labelledAnomalies} labelled anomalies in training.`;
+      return { said: `${report.labelledAnomalies} labelled anomalies in training.`, more: '' };
   }
+}
+// A status line's sentence on the fit's setting, and what the flags mean folded under it.
+function settingNodes(report: FitReport, unit: 'row' | 'image', after = ''): (Node | string)[] {
+  const { said, more } = settingText(report, unit);
+  if (!more) return [` ${said}${after}`];
+  const details = document.createElement('details');
+  details.className = 'more';
+  const summary = document.createElement('summary');
+  summary.textContent = `How ${unit === 'image' ? 'an image' : 'a row'} is scored and flagged without labels`;
+  details.append(summary, ` ${more}`);
+  return [` ${said}${after}`, details];
 }
 
 async function trainTable() {
@@ -1099,23 +1146,33 @@ async function trainTable() {
   // The new model is adopted: what follows cannot lose it.
   tableDetector?.dispose();
   tableDetector = detector;
+  modelFiles.table = `${slug(baseName(sourceName))}-model.ca3`;
   forgetScoredCsv();
   modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold ${report.test.threshold.toFixed(3)}.`);
   const figure = testFigure(report, 'rows');
-  $('csv-status').textContent = `Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ${report.rows.train} training rows). ` +
-    (figure ? `Test${figure.slice(4, -2)}. ` : '') +
-    settingText(report, 'row') + (report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : '');
+  $('csv-status').replaceChildren(`Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ` +
+    `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
+    ...settingNodes(report, 'row', report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : ''));
   $<HTMLButtonElement>('download-table-model').disabled = false;
   // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
   // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
   $('csv-status').dataset.testAuc = String(report.test.rocAuc);
   $('csv-status').dataset.report = JSON.stringify(report);
   scoredCsvSource = source;
+  scoredCsvName = sourceName;
+  tableTrainedOn = { bytes: source, report };
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${sourceName} with scores`;
-  await showTableResults(sourceName, source, report.setting === 'one_class' || report.setting === 'contaminated'
+  await showTableResults(sourceName, source, trainingRowsNote(report));
+}
+
+// The file the table model in use was trained on here: scored again, its rows are the ones it learned from.
+let tableTrainedOn: { bytes: Uint8Array; report: FitReport } | undefined;
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+function trainingRowsNote(report: FitReport) {
+  return report.setting === 'one_class' || report.setting === 'contaminated'
     ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
-    : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).');
+    : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).';
 }
 
 async function scoreCsv() {
@@ -1129,7 +1186,9 @@ async function scoreCsv() {
   delete info.dataset.rows;
   const text = await readCsvFile(file);
   info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
-  const scores = await showTableResults(file.name, text, `${file.name}, scored by the table model.`).catch((e) => {
+  const training = tableTrainedOn && sameBytes(text, tableTrainedOn.bytes) ? tableTrainedOn.report : undefined;
+  const note = training ? `${file.name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${file.name}, scored by the table model.`;
+  const scores = await showTableResults(file.name, text, note).catch((e) => {
     info.textContent = '';
     throw e;
   });
@@ -1141,8 +1200,21 @@ async function scoreCsv() {
   info.dataset.rows = String(scores.length);
   info.dataset.meanScore = String(sum / scores.length);
   scoredCsvSource = text;
+  scoredCsvName = file.name;
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${file.name} with scores`;
+}
+
+// A loaded table model: the file chosen to train on, its columns and Train go (a file dropped again
+// trains a new model).
+function forgetTrainingCsv() {
+  trainCsv = undefined;
+  trainCsvName = '';
+  $<HTMLInputElement>('csv-file').value = '';
+  $('csv-info').textContent = '';
+  $('csv-schema').hidden = true;
+  $('csv-options').hidden = true;
+  hintScroll($('csv-schema'));
 }
 
 // A new table model: the last scores were another model's, so the download goes until re-scored.
@@ -1159,6 +1231,10 @@ function megabytes(bytes: number) {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
 
+// Downloads are named after what they hold: the file or images a model learned from, the file scored.
+const modelFiles = { image: 'image-model.ca3', table: 'table-model.ca3' };
+const baseName = (name: string) => name.replace(/\.[^./]+$/, '');
+const slug = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'ca3';
 function download(data: string | Uint8Array, name: string, type: string) {
   const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   const a = document.createElement('a');
@@ -1169,40 +1245,85 @@ function download(data: string | Uint8Array, name: string, type: string) {
 
 // ---- tables: the rows of a file, and why they are flagged -------------------------------------------------
 // The table model's scores of one file's rows, with the explanations of the rows on show.
-let tableShown: { name: string; data: TableData; scores: Float32Array; labels?: Int32Array; why: Map<number, RowExplanation> } | undefined;
+let tableShown: {
+  name: string; bytes: Uint8Array; note: string; data: TableData; scores: Float32Array;
+  modelLabel: string; labels?: Int32Array; why: Map<number, RowExplanation>;
+} | undefined;
 let tableSort: { key: 'line' | 'score'; descending: boolean } = { key: 'score', descending: true };
 const TABLE_ROWS = 30;  // rows listed per view (the download has them all)
 
-// Scores every row of `bytes` with the table model and shows the threshold, histogram (and with
-// the model's label column in the file, the ROC) and the listed rows with their "why".
+// Scores every row of `bytes` with the table model and shows the threshold, histogram (with true
+// labels, the ROC) and the listed rows with their "why". The true labels: the model's label column
+// in the file; for a model trained without labels, a column of the file the user picks (CA3
+// suggests the one named like labels, its most frequent value normal).
 let tableResultsRequest = 0;
 async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   const detector = tableDetector!;
   const request = ++tableResultsRequest;
   const data = tableFromCsv(bytes);
   const scores = await detector.score(data);
-  const labelColumn = String((await detector.info()).preprocessing?.labelColumn ?? '');
-  let labels: Int32Array | undefined;
-  let labelNote = 'The model was trained without labels: counts only, no ROC.';
-  if (labelColumn) {
-    try {
-      labels = await detector.labels(data);
-      labelNote = `Its ${labelColumn} column gives the true labels: the ROC and the counts below compare the flags with them.`;
-    } catch (e) {
-      labelNote = `No ROC: the labels could not be read (${(e as Error).message}).`;
-    }
-  }
+  const modelLabel = String((await detector.info()).preprocessing?.labelColumn ?? '');
+  const described = modelLabel ? undefined : await runtime.describeCsv(bytes);
   if (request !== tableResultsRequest) return scores;  // a later file (or model) is being shown
-  tableShown = { name, data, scores, labels, why: new Map() };
+  tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map() };
+  $('truth-options').hidden = !described;
+  if (described) {
+    // Columns that can hold labels: a few distinct values each.
+    const candidates = described.columns.filter((c) => c.distinct >= 2 && c.distinct <= 20);
+    truthColumns = candidates;
+    const select = $<HTMLSelectElement>('truth-column');
+    select.replaceChildren(new Option('(none: the file has no true labels)', ''));
+    for (const c of candidates) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
+    const suggested = candidates.find((c) => c.name === described.suggestedLabelColumn);
+    select.value = suggested?.name ?? '';
+    fillTruthValues();
+  }
   $('table-results').hidden = false;
   $('table-results-title').textContent = `Rows of ${name} and why they are flagged`;
-  $('table-results-note').textContent = `${note} ${labelNote}`;
+  await showTableLabels();
+  return scores;
+}
+
+// The columns of the shown file that can hold true labels, and the normal value chosen in one.
+let truthColumns: ColumnSummary[] = [];
+function fillTruthValues() {
+  const column = truthColumns.find((c) => c.name === $<HTMLSelectElement>('truth-column').value);
+  const select = $<HTMLSelectElement>('truth-normal');
+  select.replaceChildren();
+  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+  $('truth-normal-option').hidden = !column;  // the most frequent value first: normal by default
+}
+
+// The shown rows' true labels (if any) and the views that compare the flags with them.
+async function showTableLabels() {
+  const t = tableShown, detector = tableDetector;
+  if (!t || !detector) return;
+  const request = tableResultsRequest;
+  let labels: Int32Array | undefined;
+  let labelNote: string;
+  const truth = $<HTMLSelectElement>('truth-column').value, normal = $<HTMLSelectElement>('truth-normal').value;
+  try {
+    if (t.modelLabel) {
+      labels = await detector.labels(t.data);
+      labelNote = `Its ${t.modelLabel} column gives the true labels: the ROC and the counts below compare the flags with them.`;
+    } else if (truth) {
+      labels = await detector.labels(tableFromCsv(t.bytes, { labelColumn: truth, normalValues: [normal] }));
+      labelNote = `The model was trained without labels; the file's ${truth} column is taken as the true labels ` +
+        `(${normal} normal, its other values anomalies): the ROC and the counts below compare the flags with them.`;
+    } else {
+      labelNote = 'The model was trained without labels: counts only, no ROC (if the file has a column of true labels, pick it below).';
+    }
+  } catch (e) {
+    labelNote = `No ROC: the labels could not be read (${(e as Error).message}).`;
+  }
+  if (request !== tableResultsRequest || t !== tableShown) return;
+  t.labels = labels;
+  $('table-results-note').textContent = `${t.note} ${labelNote}`;
   $('table-rows-label').hidden = !labels;
   await tableView.show({
-    detector, scores, labels, unit: 'rows', what: `all rows of ${name}`,
-    evaluate: labels ? (threshold) => detector.evaluateScores(scores, labels!, threshold) : undefined,
+    detector, scores: t.scores, labels, unit: 'rows', what: `all rows of ${t.name}`,
+    evaluate: labels ? (threshold) => detector.evaluateScores(t.scores, labels!, threshold) : undefined,
   });
-  return scores;
 }
 
 function hideTableResults() {
@@ -1276,7 +1397,8 @@ async function renderTableRows() {
 // ---- model files --------------------------------------------------------------------------------------------
 // A model file: the demo image model is shown on the sample images it was made for; any other
 // image model only on images the user drops (the sample would say nothing about it).
-async function adopt(bytes: Uint8Array, name: string, demo = false) {
+// `file`: the name it is saved under again (the demo models' own file names).
+async function adopt(bytes: Uint8Array, name: string, demo = false, file = name) {
   const detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
   // A fit under way would replace the loaded model when it ends: one or the other, said so.
   const training = detector.kind === 'image' ? imageWork.fitting : !$<HTMLButtonElement>('cancel-csv').disabled;
@@ -1289,7 +1411,9 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
   const loaded = `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${info.inputShape[2] === 3 ? 'colour' : 'grey'} images` : '') +
     `, ${info.parameters} parameters, threshold ${info.threshold.toFixed(3)}` + (info.features ? `, ${info.features.length} features` : '') + '.';
-  if (detector.kind === 'image') {
+  const kind = detector.kind === 'image' ? 'image' : 'table';
+  modelFiles[kind] = /\.ca3$/i.test(file) ? file : `${slug(file)}.ca3`;
+  if (kind === 'image') {
     imageDetector?.dispose();
     imageDetector = detector;
     $<HTMLButtonElement>('download-image-model').disabled = false;
@@ -1305,7 +1429,9 @@ async function adopt(bytes: Uint8Array, name: string, demo = false) {
   } else {
     tableDetector?.dispose();
     tableDetector = detector;
+    tableTrainedOn = undefined;
     forgetScoredCsv();
+    forgetTrainingCsv();  // its Train would replace the model just loaded
     const status = $('csv-status');
     delete status.dataset.testAuc;
     delete status.dataset.report;
@@ -1348,7 +1474,11 @@ $('gamma').addEventListener('input', () => {
   const gamma = Number($<HTMLInputElement>('gamma').value);
   $('gamma-value').textContent = String(gamma);
   $('gamma-hint').textContent = gamma === 0 ? GAMMA_ZERO : '';
+  showCompareSettings();
 });
+$('image-epochs').addEventListener('input', showCompareSettings);
+$('image-early-stop').addEventListener('change', showCompareSettings);
+showCompareSettings();
 $('use-sample').addEventListener('click', guard(useSample));
 $('normal-files').addEventListener('change', guard(() => ownImages('drops')));
 $('anomaly-files').addEventListener('change', guard(() => ownImages('drops')));
@@ -1363,7 +1493,7 @@ $('grid-more').addEventListener('click', () => {
   gridCells += gridPage();
   renderGrid();
 });
-$('download-image-scores').addEventListener('click', guard(() => download(imageScoresCsv(), 'image-scores.csv', 'text/csv')));
+$('download-image-scores').addEventListener('click', guard(() => download(imageScoresCsv(), `${slug(shown!.what)}-scores.csv`, 'text/csv')));
 $('train-images').addEventListener('click', guard(trainImages));
 $('compare').addEventListener('click', guard(compareVariants));
 $('cancel-images').addEventListener('click', () => imageAbort?.abort());
@@ -1379,6 +1509,11 @@ $('label-column').addEventListener('change', () => {
   renderSchema();
 });
 $('train-csv').addEventListener('click', guard(trainTable));
+$('truth-column').addEventListener('change', guard(async () => {
+  fillTruthValues();
+  await showTableLabels();
+}));
+$('truth-normal').addEventListener('change', guard(showTableLabels));
 $('table-rows-view').addEventListener('change', guard(async () => {
   // The most normal rows come most normal first; the other views most anomalous first.
   tableSort = { key: 'score', descending: $<HTMLSelectElement>('table-rows-view').value !== 'bottom' };
@@ -1394,16 +1529,18 @@ $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));
 $('download-csv').addEventListener('click', guard(async () => {
   if (!scoredCsvSource || !tableDetector) return;
-  download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), 'scored.csv', 'text/csv');
+  download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), `${baseName(scoredCsvName)}-scored.csv`, 'text/csv');
 }));
-$('demo-image').addEventListener('click', guard(async () => adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model', true)));
-$('demo-table').addEventListener('click', guard(async () => adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model', true)));
+$('demo-image').addEventListener('click', guard(async () =>
+  adopt(await fetchBytes('models/fashion-mnist-tshirt.ca3'), 'the demo image model', true, 'fashion-mnist-tshirt.ca3')));
+$('demo-table').addEventListener('click', guard(async () =>
+  adopt(await fetchBytes('models/breast-cancer.ca3'), 'the demo table model', true, 'breast-cancer.ca3')));
 $('model-file').addEventListener('change', guard(async () => {
   const file = $<HTMLInputElement>('model-file').files?.[0];
   if (file) await adopt(new Uint8Array(await file.arrayBuffer()), file.name);
 }));
-$('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), 'image-model.ca3', 'application/octet-stream')));
-$('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), 'table-model.ca3', 'application/octet-stream')));
+$('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), modelFiles.image, 'application/octet-stream')));
+$('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), modelFiles.table, 'application/octet-stream')));
 // Each drop zone is a <label> around a file input: files dropped anywhere on it go to the input.
 for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
   const input = zone.querySelector('input[type=file]') as HTMLInputElement;

@@ -45,6 +45,9 @@ export interface Scored {
 export class ScoreView {
   private scored?: Scored;
   private request = 0;
+  // The model's threshold exactly while the slider rests on it (the slider rounds to its 0.001 steps:
+  // its flags would then differ from the model's).
+  private exact?: number;
   private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
   private readonly histogram: Chart<'bar', number[], string>;
 
@@ -56,18 +59,19 @@ export class ScoreView {
     private readonly onChange: () => void, private readonly onError: (e: unknown) => void,
     private readonly onModelThreshold: (threshold: number) => void = () => {}) {
     const p = prefix;
+    // The slider under the charts, right above the samples it flags.
     container.innerHTML = `
+      <div class="charts">
+        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" aria-label="ROC curve of the ${what}"></canvas></div>
+        <div class="chart"><canvas id="${p}histogram-chart" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
+      </div>
       <div class="row">
-        <label>threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled>
+        <label class="threshold">threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled>
           <output id="${p}threshold-value">–</output></label>
         <button id="${p}apply-threshold" disabled>Flag from this threshold</button>
         <span id="${p}model-threshold" class="hint"></span>
       </div>
-      <p id="${p}confusion" class="status" aria-live="polite"></p>
-      <div class="charts">
-        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" aria-label="ROC curve of the ${what}"></canvas></div>
-        <div class="chart"><canvas id="${p}histogram-chart" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
-      </div>`;
+      <p id="${p}confusion" class="status" aria-live="polite"></p>`;
     this.roc = new Chart(this.el<HTMLCanvasElement>('roc-chart'), {
       type: 'scatter',
       data: { datasets: [{ label: 'ROC', data: [], showLine: true, borderColor: '#3b6ea5', pointRadius: 0 },
@@ -112,6 +116,7 @@ export class ScoreView {
       }],
     });
     this.el('threshold').addEventListener('input', () => {
+      this.exact = undefined;
       this.showModelThreshold();
       void this.update().catch(this.onError);
     });
@@ -119,6 +124,7 @@ export class ScoreView {
       if (!this.scored) return;
       const threshold = this.threshold;
       this.scored.detector.setThreshold(threshold).then(() => {
+        this.exact = threshold;
         this.showModelThreshold();
         this.onModelThreshold(threshold);
         this.onChange();
@@ -128,7 +134,7 @@ export class ScoreView {
 
   /** The slider's threshold (what the flags on screen use). */
   get threshold() {
-    return Number(this.el<HTMLInputElement>('threshold').value);
+    return this.exact ?? Number(this.el<HTMLInputElement>('threshold').value);
   }
 
   async show(scored: Scored) {
@@ -137,6 +143,7 @@ export class ScoreView {
     const slider = this.el<HTMLInputElement>('threshold');
     slider.disabled = false;
     slider.value = String(scored.detector.threshold);
+    this.exact = scored.detector.threshold;
     const { scores, labels, unit } = scored;
     const normal = new Array(BINS).fill(0), anomaly = new Array(BINS).fill(0);
     scores.forEach((s, i) => ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
@@ -165,6 +172,7 @@ export class ScoreView {
 
   clear() {
     this.scored = undefined;
+    this.exact = undefined;
     ++this.request;
     for (const chart of [this.roc, this.histogram] as Chart[]) {
       chart.data.datasets.forEach((d) => (d.data = []));

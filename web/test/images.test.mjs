@@ -117,6 +117,7 @@ describe('own images: folders, size and colour, the grid', () => {
     // Saved and loaded back as a foreign file: no figure of the sample, a word on what to do.
     await page.click('#tab-models');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-image-model')]);
+    assert.equal(download.suggestedFilename(), 'normal-32px-colour-model.ca3');  // named after the folder it learned from
     const path = join(work, 'colour.ca3');
     await download.saveAs(path);
     await page.setInputFiles('#model-file', path);

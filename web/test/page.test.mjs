@@ -69,13 +69,21 @@ for (const isolation of [true, false]) {
       // The threshold slider and its views sit above the grid and the inspect view beside it, in sight together.
       const box = async (id) => page.$eval(id, (e) => e.getBoundingClientRect().toJSON());
       const [slider, grid, inspectView] = [await box('#threshold'), await box('#image-grid'), await box('#inspect')];
-      assert.ok(grid.top > slider.bottom && grid.top - slider.bottom < 900, JSON.stringify({ slider, grid }));
+      assert.ok(grid.top > slider.bottom && grid.top - slider.bottom < 300, JSON.stringify({ slider, grid }));
       assert.ok(inspectView.left > grid.right && Math.abs(inspectView.top - grid.top) < 10, JSON.stringify({ grid, inspectView }));
       // 120 of the 800 held-out images at first; "Show more" adds 120.
       assert.equal((await page.$$('#image-grid .cell')).length, 120);
       await page.click('#grid-more');
       assert.equal((await page.$$('#image-grid .cell')).length, 240);
       assert.match(await page.textContent('#grid-count'), /^showing 240 of 800 images;/);
+      // Each labelled image says what its flag got right or wrong, by its true class (T-shirts are
+      // the normal ones): a flagged T-shirt is a false alarm, not a catch.
+      const cells = await page.$$eval('#image-grid .cell', (cs) => cs.map((c) => ({ name: c.dataset.name, flagged: c.classList.contains('flagged'), outcome: c.dataset.outcome })));
+      for (const c of cells) {
+        const normal = c.name.startsWith('T-shirt/top');
+        assert.equal(c.outcome, c.flagged ? (normal ? 'false alarm' : 'caught') : normal ? '' : 'missed', JSON.stringify(c));
+      }
+      assert.ok(cells.some((c) => c.outcome === 'caught'));
       await shot('2-trained');
       // The lesson: the network drawn with the model's real sizes, and what the alarm sees.
       await page.click('#tab-learn');
@@ -115,6 +123,9 @@ for (const isolation of [true, false]) {
       const runsBefore = await page.$$eval('#runs tbody tr', (trs) => trs.length);
       assert.equal(runsBefore, 1);  // the training above
       await page.click('#compare');
+      // Under Learn, the settings it uses are those chosen under Images, said there.
+      assert.equal(await page.textContent('#compare-settings'),
+        'With the settings chosen under Images (change them there): 3,200 images (28×28 grey), at most 3 epochs (stopping early), γ = 10.');
       await page.waitForFunction(() => document.getElementById('compare-status').dataset.done, null, { timeout: 600_000 });
       const runs = await page.$$eval('#runs tbody tr', (trs) => trs.map((tr) => ({ variant: tr.dataset.variant, auc: Number(tr.dataset.heldOutAuc), cells: [...tr.cells].map((c) => c.textContent) })));
       console.log(`  compare (3 epochs, held-out ROC-AUC): ${runs.map((r) => `${r.cells[1]} ${r.auc.toFixed(4)}`).join(', ')}`);
@@ -225,8 +236,13 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#csv-score-info'), /699 rows scored, \d+ flagged/);
       // The table's "why": ROC against the file's Class column, counts at the threshold, and the
       // most anomalous rows with the columns behind their scores.
-      await page.waitForFunction(() => /scored by the table model/.test(document.getElementById('table-results-note').textContent));
-      assert.match(await page.textContent('#table-results-note'), /Its Class column gives the true labels/);
+      // Scored again, the training file is named as such: its counts stay marked optimistic.
+      await page.waitForFunction(() => /is the file the model was trained on/.test(document.getElementById('table-results-note').textContent));
+      assert.match(await page.textContent('#table-results-note'), /training rows included: these counts are optimistic.*Its Class column gives the true labels/);
+      // The file's flag count and the slider's at the model's threshold are one count (the slider's
+      // 0.001 steps do not round the model's threshold).
+      const fileFlagged = Number((await page.textContent('#csv-score-info')).match(/699 rows scored, (\d+) flagged/)[1]);
+      assert.equal(Number(await page.getAttribute('#table-confusion', 'data-flagged')), fileFlagged);
       assert.ok(Number(await page.getAttribute('#table-roc-chart', 'data-auc')) >= 0.95);
       assert.match(await page.textContent('#table-confusion'), /^\d+ of 699 rows flagged \(\d+\.\d%\) at 0\.\d{3}: true positives \d+/);
       const listed = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => ({
@@ -254,6 +270,7 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => [...document.querySelectorAll('#table-rows tbody tr')].every((tr) => tr.cells[2].textContent === 'no'));
       await page.selectOption('#table-rows-view', 'top');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+      assert.equal(download.suggestedFilename(), 'BreastCancer-scored.csv');
       const path = join(output, `${mode}-scored.csv`);
       await download.saveAs(path);
       const lines = readFileSync(path, 'utf8').trim().split('\n');
@@ -307,6 +324,9 @@ for (const isolation of [true, false]) {
       assert.equal(report.labelledAnomalies, 0);
       const status = await page.textContent('#csv-status');
       assert.match(status, /No labels: every row taken as normal/);
+      // The sentence stays short; how the flags are made is folded under it.
+      assert.match(await page.textContent('#csv-status details.more summary'), /^How a row is scored and flagged without labels$/);
+      assert.equal(await page.$eval('#csv-status details.more', (d) => d.open), false);
       assert.doesNotMatch(status, /Test ROC-AUC/);
       // What the score is made of and what its neighbour rows are, from the report.
       assert.equal(report.score, 'combined_neighbours');
@@ -322,7 +342,15 @@ for (const isolation of [true, false]) {
       // Score the whole file (Class kept: an extra column) and check the flags against the truth.
       await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
       await page.waitForFunction(() => !document.getElementById('download-csv').disabled);
+      // The file has a column of true labels: CA3 suggests it (its most frequent value normal), and
+      // the ROC compares the flags of the model trained without labels with it.
+      await page.waitForFunction(() => /Class column is taken as the true labels/.test(document.getElementById('table-results-note').textContent));
+      assert.equal(await page.inputValue('#truth-column'), 'Class');
+      assert.equal(await page.inputValue('#truth-normal'), 'good');
+      assert.equal(await page.isVisible('#table-roc-box'), true);
+      const pageAuc = Number(await page.getAttribute('#table-roc-chart', 'data-auc'));
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+      assert.equal(download.suggestedFilename(), 'Ionosphere-scored.csv');
       const path = join(output, `${mode}-scored-no-labels.csv`);
       await download.saveAs(path);
       const scored = readFileSync(path, 'utf8').trim().split('\n').slice(1).map(fields);
@@ -333,6 +361,11 @@ for (const isolation of [true, false]) {
       const flaggedBad = bad.filter((r) => r.at(-1) === '1').length, flaggedGood = good.filter((r) => r.at(-1) === '1').length;
       console.log(`  no labels: ROC-AUC ${auc.toFixed(4)} against the true labels; flagged ${flaggedBad} of ${bad.length} bad, ${flaggedGood} of ${good.length} good`);
       assert.ok(auc >= 0.9, `ROC-AUC ${auc}`);
+      assert.ok(Math.abs(pageAuc - auc) < 1e-4, `the page's ROC-AUC ${pageAuc} vs ${auc} from the scored file`);
+      // "(none)" takes the labels away again: counts only.
+      await page.selectOption('#truth-column', '');
+      await page.waitForFunction(() => /counts only, no ROC/.test(document.getElementById('table-results-note').textContent));
+      assert.equal(await page.isVisible('#table-roc-box'), false);
       assert.ok(flaggedBad >= 0.5 * bad.length && flaggedGood <= 0.2 * good.length, `${flaggedBad} / ${flaggedGood}`);
       await shot('5b-csv-no-labels');
     });
@@ -371,6 +404,10 @@ for (const isolation of [true, false]) {
       assert.equal(await page.isVisible('#csv-score-file'), true);
       assert.match(page.url(), /#tables$/);
       assert.match(await page.textContent('#csv-status'), /^Loaded the demo table model/);
+      // The file chosen to train on goes with its Train (which would replace the loaded model).
+      assert.equal(await page.isVisible('#csv-options'), false);
+      assert.equal(await page.isVisible('#csv-schema'), false);
+      assert.equal(await page.inputValue('#csv-file'), '');
       // The Models part says which models are in use: the image model trained above, the demo table model.
       assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
