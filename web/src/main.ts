@@ -528,7 +528,7 @@ async function showImages(images: Images, what: string, note = '') {
   shown = current;
   const labels = images.labels;
   $('why-what').textContent = `The image model on ${images.names.length.toLocaleString('en')} ${what}${note ? ` (${note})` : ''}. ` +
-    'Click an image in the grid to see its reconstruction and what raises its score beside the grid.';
+    'Click an image in the grid to see its reconstruction and what raises its score.';
   $('image-grid-controls').hidden = false;
   $<HTMLButtonElement>('download-image-scores').disabled = false;
   gridCells = gridPage();
@@ -571,8 +571,8 @@ function renderGrid() {
   const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, gridCells);
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
     'a red frame: flagged at the slider\'s threshold' +
-    (s.labels ? '; a red bar underneath: labelled anomalous; and in words what the flag got right or wrong: caught ' +
-      '(a flagged anomaly), false alarm (a flagged normal image, dashed frame) or missed (an anomaly not flagged)' : '');
+    (s.labels ? '; a red bar: labelled anomalous; under each, what the flag got right or wrong: caught (a flagged anomaly), ' +
+      'false alarm (a flagged normal image, dashed frame) or missed (an anomaly not flagged)' : '');
   const more = Math.min(gridPage(), byScore.length - picked.length);
   $('grid-more').hidden = more <= 0;
   $('grid-more').textContent = `Show ${more.toLocaleString('en')} more`;
@@ -638,7 +638,7 @@ async function inspect(s: Images & { scores: Float32Array }, i: number) {
     figure(picture(reconstruction.values, s.size, px), 'target network’s reconstruction'),
     figure(heatmap(error, s.size.width, s.size.height, false, px / s.size.width), 'reconstruction error'),
     figure(heatmap(perPixel(attribution.values, s.size, 'sum'), s.size.width, s.size.height, true, px / s.size.width),
-      'what raises (red) or lowers (blue) the score: gradient × input'),
+      'gradient × input: red raises the score, blue lowers it'),
   );
   await renderStacks(s, i);
 }
@@ -781,6 +781,7 @@ async function scoreDroppedImages() {
     await showImages({ pixels: inputs, size, names: files.map((f) => f.name) }, 'dropped images');
   } catch (e) {
     $('why-what').textContent = before;  // what the grid still shows
+    $<HTMLInputElement>('score-files').value = '';  // the files it names are not what the grid shows
     throw e;
   }
 }
@@ -1190,6 +1191,7 @@ async function scoreCsv() {
   const note = training ? `${file.name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${file.name}, scored by the table model.`;
   const scores = await showTableResults(file.name, text, note).catch((e) => {
     info.textContent = '';
+    $<HTMLInputElement>('csv-score-file').value = '';  // the file it names was not scored
     throw e;
   });
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;

@@ -441,8 +441,10 @@ for (const isolation of [true, false]) {
       const top = async (id) => page.$eval(id, (e) => e.getBoundingClientRect().top + scrollY);
       assert.ok(await top('#inspect') < await top('#image-grid'));
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
-      console.log(`  ${mode}: the Images part on a 390 px phone is ${height} px long, the grid ${Math.round(await top('#image-grid') - await top('#threshold'))} px below the slider`);
+      const below = Math.round(await top('#image-grid') - await top('#threshold'));
+      console.log(`  ${mode}: the Images part on a 390 px phone is ${height} px long, the grid ${below} px below the slider`);
       assert.ok(height < 5000, `${height} px`);
+      assert.ok(below < 900, `the grid ${below} px below the slider`);  // the inspect view between them: one row of four
       await shot('7b-phone-images');
       await page.selectOption('#grid-view', 'top');
       await page.setViewportSize({ width: 1280, height: 800 });
