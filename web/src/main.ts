@@ -172,9 +172,12 @@ function movedThreshold(id: string, threshold: number) {
   const span = document.getElementById(id);
   if (span) span.textContent = `threshold ${threshold.toFixed(3)} (moved with the slider; training chose ${Number(span.dataset.trained).toFixed(3)})`;
 }
-const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')),
-  (t) => movedThreshold('image-status-threshold', t));
-const tableView = new ScoreView($('table-score-view'), 'table-', 'rows', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')));
+const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')), (t) => {
+  movedThreshold('image-status-threshold', t);
+  showModelsInUse();
+});
+const tableView = new ScoreView($('table-score-view'), 'table-', 'rows', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')),
+  showModelsInUse);
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
 function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
@@ -506,7 +509,7 @@ async function trainImages() {
   modelFiles.image = `${slug(trainedOn)}-model.ca3`;
   const seconds = (performance.now() - started) / 1000;
   modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images, ` +
-    `threshold ${report.test.threshold.toFixed(3)}.`);
+    'threshold {threshold}.');
   $('image-status').replaceChildren(`Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
     testFigure(report, 'images'), statusThreshold('image-status-threshold', report.test.threshold),
     '.', ...settingNodes(report, 'image', gamma === 0 ? ' ' + GAMMA_ZERO : ''));
@@ -553,8 +556,8 @@ function clearImageViews(text: string) {
 }
 
 // Image indices, most anomalous first.
-function order() {
-  return [...shown!.scores.keys()].sort((a, b) => shown!.scores[b] - shown!.scores[a]);
+function order(s: { scores: Float32Array } = shown!) {
+  return [...s.scores.keys()].sort((a, b) => s.scores[b] - s.scores[a]);
 }
 
 // The grid's first page: 120 images, 40 on a phone (there 4 a row); "Show more" adds as many again.
@@ -714,7 +717,7 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
   if (!imageDetector) return;
   const detector = imageDetector;
   const request = ++stacksRequest;  // a later pick wins
-  const byScore = [...s.scores.keys()].sort((a, b) => s.scores[b] - s.scores[a]);
+  const byScore = order(s);
   const normal = (s.labels ? byScore.filter((i) => s.labels![i] === 0) : byScore).at(-1) ?? byScore.at(-1)!;
   const n = sampleLength(s.size);
   const samples = await Promise.all([normal, picked].map(async (i) => {
@@ -1149,7 +1152,7 @@ async function trainTable() {
   tableDetector = detector;
   modelFiles.table = `${slug(baseName(sourceName))}-model.ca3`;
   forgetScoredCsv();
-  modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold ${report.test.threshold.toFixed(3)}.`);
+  modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold {threshold}.`);
   const figure = testFigure(report, 'rows');
   $('csv-status').replaceChildren(`Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ` +
     `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
@@ -1410,9 +1413,10 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
       `(under ${detector.kind === 'image' ? 'Images' : 'Tables'}); wait for it to finish or cancel it, then load again`);
   }
   const info = await detector.info();
-  const loaded = `Loaded ${name}: ${info.kind} model` +
+  const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${info.inputShape[2] === 3 ? 'colour' : 'grey'} images` : '') +
-    `, ${info.parameters} parameters, threshold ${info.threshold.toFixed(3)}` + (info.features ? `, ${info.features.length} features` : '') + '.';
+    `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
+  const loaded = described(info.threshold.toFixed(3));
   const kind = detector.kind === 'image' ? 'image' : 'table';
   modelFiles[kind] = /\.ca3$/i.test(file) ? file : `${slug(file)}.ca3`;
   if (kind === 'image') {
@@ -1441,15 +1445,22 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
   // Its scores and views are in its part of the page: shown there.
-  modelInUse(detector.kind === 'image' ? 'image' : 'table', `${loaded} Shown under ${detector.kind === 'image' ? 'Images' : 'Tables'}.`);
+  modelInUse(kind, `${described('{threshold}')} Shown under ${kind === 'image' ? 'Images' : 'Tables'}.`);
   showTab(detector.kind === 'image' ? 'images' : 'tables');
 }
 
 // What the Models part says about the image and the table model in use (what the downloads save).
+// `text` says where the model comes from; '{threshold}' in it stands for the threshold it flags from
+// now (moved by "Flag from this threshold").
 const modelsInUse = { image: '', table: '' };
 function modelInUse(kind: 'image' | 'table', text: string) {
   modelsInUse[kind] = text;
-  $('model-info').textContent = [modelsInUse.image, modelsInUse.table].filter(Boolean).join(' ');
+  showModelsInUse();
+}
+function showModelsInUse() {
+  const threshold = (kind: 'image' | 'table') => (kind === 'image' ? imageDetector : tableDetector)?.threshold.toFixed(3) ?? '–';
+  $('model-info').textContent = (['image', 'table'] as const).filter((k) => modelsInUse[k])
+    .map((k) => modelsInUse[k].replace('{threshold}', threshold(k))).join(' ');
 }
 
 async function fetchBytes(url: string) {

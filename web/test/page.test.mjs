@@ -205,6 +205,8 @@ for (const isolation of [true, false]) {
         "the model's own threshold, 0.900 (a downloaded model keeps it)");
       // The training status names the threshold the model now flags from, and the one training chose.
       assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
+      // So does the Models part (what a download saves).
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.900\./);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
     });
 
