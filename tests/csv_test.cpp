@@ -7,6 +7,7 @@
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/data/tabular.h"
+#include "core/anomaly/detector.h"
 #include "core/engine/error.h"
 #include "tests/test_support.h"
 
@@ -72,6 +73,24 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
 // of separators are skipped and counted; line numbers stay the file's.
 // A part of a table (select_rows, drop_duplicate_rows, the rows explain_rows looks at) reads its
 // cells as the whole file does: "0,5" in a decimal-comma file stays a number.
+// A decimal-comma file admits '.' digit groups; a description names them only when the file has one.
+TEST(Csv, DigitGroupsReportedOnlyWhereTheFileUsesThem) {
+  EXPECT_FALSE(uses_digit_groups(parse_csv("x;y\n21,40;3\n22,10;4\n")));
+  EXPECT_TRUE(uses_digit_groups(parse_csv("x;y\n1.234,5;1\n2.345,25;2\n")));
+  EXPECT_TRUE(uses_digit_groups(parse_csv("x,y\n\"1,234\",2\n\"3,125\",4\n")));
+  EXPECT_FALSE(uses_digit_groups(parse_csv("x,y\n1.234,2\n2.5,3\n")));
+}
+
+// The scored file writes its scores as the file writes its numbers: a spreadsheet set to decimal
+// commas reads "0,25" as a number and "0.25" as text.
+TEST(Csv, ScoresAreWrittenWithTheFilesDecimalMark) {
+  EXPECT_EQ(write_csv(with_score_columns(parse_csv("x;y\n21,40;3\n22,10;4\n"), {0.25f, 0.75f}, 0.5f)),
+            "x;y;score;flag\n21,40;3;0,25;0\n22,10;4;0,75;1\n");
+  EXPECT_EQ(write_csv(with_score_columns(parse_csv("x,y\n\"0,165\",1\n"), {0.25f}, 0.5f)),
+            "x,y,score,flag\n\"0,165\",1,\"0,25\",0\n");
+  EXPECT_EQ(write_csv(with_score_columns(parse_csv("x,y\n1.5,2\n"), {0.25f}, 0.5f)), "x,y,score,flag\n1.5,2,0.25,0\n");
+}
+
 TEST(Csv, SelectedRowsKeepTheNumberFormat) {
   const CsvTable table = parse_csv("a;b;c\n0,5;1.234,5;x\n1,5;2.000,25;y\n0,5;1.234,5;x\n");
   ASSERT_EQ(table.numbers.decimal, ',');

@@ -43,5 +43,7 @@ for (const f of ['ca3-threads.js', 'ca3-threads.wasm', 'ca3-threads.worker.js', 
   copy(join(sdk, 'wasm', f), join(dist, 'sdk', 'wasm', f));
 for (const f of ['fashion-mnist-tshirt.ca3', 'breast-cancer.ca3']) copy(join(repo, 'models', 'demo', f), join(dist, 'models', f));
 mkdirSync(join(dist, 'samples'), { recursive: true });
+// The data the demo table model was made on (benign rows normal), for the page to score with it.
+copy(join(repo, 'data', 'BreastCancer.csv'), join(dist, 'samples', 'breast-cancer.csv'));
 execFileSync(process.execPath, [join(web, 'scripts', 'make-sample.mjs'), join(dist, 'samples', 'fashion-mnist.bin.gz')], { stdio: 'inherit' });
 console.log(`[web] built ${dist}`);

@@ -1,5 +1,6 @@
 #include "core/anomaly/detector.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -333,8 +334,10 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
 CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold) {
   CA3_CHECK(scores.size() == table.row_count(), scores.size(), " scores for ", table.row_count(), " rows");
   const bool taken = table.find_column("score") >= 0 || table.find_column("flag") >= 0;
+  // The scores are written as the file writes its numbers (a decimal comma in a ';' file).
   CsvTable out;
   out.separator = table.separator;
+  out.numbers = table.numbers;
   out.header = table.header;
   out.header.push_back(taken ? "ca3_score" : "score");
   out.header.push_back(taken ? "ca3_flag" : "flag");
@@ -344,6 +347,7 @@ CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& sco
   for (size_t i = 0; i < table.row_count(); ++i) {
     for (size_t c = 0; c < columns; ++c) cells[c] = table.cell(i, c);
     std::snprintf(text, sizeof text, "%.9g", double(scores[i]));
+    if (table.numbers.decimal != '.') std::replace(text, text + std::strlen(text), '.', table.numbers.decimal);
     cells[columns] = text;
     cells[columns + 1] = scores[i] >= threshold ? "1" : "0";
     out.add_row(cells, table.row_line(i));

@@ -126,7 +126,7 @@ class Detector {
 
 // `table` with a score and a flag column added (flag 1 when score >= threshold), what the page
 // offers for download. Columns already called "score" or "flag" keep theirs: the new ones are
-// then "ca3_score" / "ca3_flag".
+// then "ca3_score" / "ca3_flag". The scores are written with the file's decimal mark.
 CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold);
 
 }  // namespace ca3

@@ -390,12 +390,14 @@ async function readOwnImages() {
 const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].training?.patience ?? 0;
 $('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
 $('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
+// The epoch kept is the best on validation: by ROC-AUC (ties: the loss) when every anomaly is a
+// labelled one, else by the loss (synthetic anomalies make the AUC say little; fit.cpp).
 function stoppingText(report: FitReport, requested: number) {
-  if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, keeping the best, epoch ${report.bestEpoch}`;
-  // Still improving when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
-  const improving = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
-  return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, keeping the best, epoch ${report.bestEpoch}` +
-    (improving ? ' (the last: validation was still improving, more epochs may help)' : '');
+  const best = `keeping the epoch of the best validation ${report.setting === 'labelled' ? 'ROC-AUC' : 'loss'}, ${report.bestEpoch}`;
+  if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, ${best}`;
+  // The best the last when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
+  const last = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
+  return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, ${best}` + (last ? ' — the last, so more epochs may help' : '');
 }
 
 const GAMMA_ZERO = 'γ = 0: the alarm network learns nothing (its loss has no weight), so its scores are chance; ' +
@@ -427,7 +429,9 @@ function clearFigures(status: HTMLElement) {
 // canvas's data-epochs says how many epochs it shows.
 function drawLossChart() {
   lossChart.update();
-  $('image-loss-chart').dataset.epochs = String(lossChart.data.labels?.length ?? 0);
+  const epochs = lossChart.data.labels?.length ?? 0;
+  $('image-loss-chart').dataset.epochs = String(epochs);
+  $('image-loss-chart').parentElement!.hidden = epochs === 0;  // no empty axes for a loaded model
 }
 function clearLossChart() {
   lossChart.data.labels = [];
@@ -516,7 +520,8 @@ async function trainImages() {
   $('image-status').dataset.testAuc = String(report.test.rocAuc);
   $<HTMLButtonElement>('download-image-model').disabled = false;
   addRun('e2e', images, gamma, report, held ? await detector.evaluate(imageSet(held.pixels, held.labels, held.size)) : null, seconds);
-  if (held) await showImages(held, 'held-out sample images', 'never trained on');
+  if (held) await showImages(held, 'held-out sample images', `never trained on; the test ROC-AUC above is on the fit's own ` +
+    `${(report.test.anomalies + report.test.normal).toLocaleString('en')} test images — another sample, so the two figures differ a little`);
   else await showImages(images, 'training images', 'the images it learned from, scored: the flagged ones are the least like the rest' +
     (report.labelledAnomalies ? '; the model has seen them, so its figures on them are optimistic' : ''));
 }
@@ -624,7 +629,7 @@ function imageScoresCsv() {
   const threshold = imageDetector!.threshold;
   const lines = [['file', 'score', 'flag', ...(s.labels ? ['label'] : [])].join(',')];
   s.scores.forEach((score, i) =>
-    lines.push([quote(s.names[i]), score.toPrecision(7), score >= threshold ? '1' : '0', ...(s.labels ? [s.labels[i] ? 'anomaly' : 'normal'] : [])].join(',')));
+    lines.push([quote(s.names[i]), score.toPrecision(9), score >= threshold ? '1' : '0', ...(s.labels ? [s.labels[i] ? 'anomaly' : 'normal'] : [])].join(',')));
   return lines.join('\n') + '\n';
 }
 
@@ -848,7 +853,9 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
   const { width, height, channels } = images.size;
   for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
     variant === 'reconstruction' ? '–' : String(gamma), epochsText(report),
-    report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4),
+    report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4) +
+      (report.test.anomalies < MIN_TEST_ANOMALIES || report.test.normal < MIN_TEST_NORMAL
+        ? ` (too few to trust: ${report.test.anomalies} anomalous, ${report.test.normal} normal)` : ''),
     heldOutAuc === null ? '–' : heldOutAuc.toFixed(4), seconds.toFixed(1)])
     row.insertCell().textContent = text;
   row.dataset.variant = variant;
@@ -930,7 +937,7 @@ async function loadCsv() {
     readAs(described);
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
-  for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
+  for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} value${c.distinct === 1 ? '' : 's'})`, c.name));
   select.value = described.suggestedLabelColumn ?? '';
   suggestedLabel = select.value;
   setAside = '';
@@ -975,8 +982,9 @@ function renderSchema() {
     const markers = Object.entries(c.placeholders).map(([m, n]) => `'${m}' ×${n}`).join(', ');
     row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
     row.insertCell().textContent = c.name === setAside
-      ? 'taken for the label column, set aside: ignored, so the labels do not drive the scores (give it a role to use it)'
-      : c.reason || (c.role === 'categorical' ? `${c.distinct} values` : '');
+      ? 'looks like the label column (CA3\'s guess), so it is ignored: labels would drive the scores; give it a role to use it as a feature'
+      : c.reason || (c.distinct === 1 ? 'the same value in every row: it cannot tell rows apart'
+        : c.role === 'categorical' ? `${c.distinct} values` : '');
   }
   $('csv-schema').hidden = false;
   hintScroll($('csv-schema'));
@@ -1056,11 +1064,12 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
     `a ${VALIDATION_SHARE === 0.1 ? 'tenth' : `share of ${VALIDATION_SHARE}`} of them validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
     `the share flagged on new ${unit}s can be far from ${100 * THRESHOLD_FPR}%` + enough;
-  const text = ` The threshold flags at most ${100 * THRESHOLD_FPR}% of the ${v.toLocaleString('en')} validation ${unit}s ` +
-    '(held out, taken as normal)';
+  const unlabelled = report.setting === 'one_class' || report.setting === 'contaminated';
+  const text = ` The threshold flags at most ${100 * THRESHOLD_FPR}% of the ${v.toLocaleString('en')} ` +
+    (unlabelled ? `validation ${unit}s (held out, taken as normal)` : `normal validation ${unit}s (held out)`);
   if (v < MIN_VALIDATION_NORMAL)
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
-      `far from ${100 * THRESHOLD_FPR}%` + enough;
+      `far from ${100 * THRESHOLD_FPR}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
   return text + (report.setting === 'contaminated'
     ? `; in the whole file the share differs: anomalies among its ${unit}s raise it.`
     : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
@@ -1074,6 +1083,7 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
   const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
   const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
     neighboursText(report, unit) + thresholdText(report, unit);
+  const weakThreshold = report.validation.normal < MIN_VALIDATION_NORMAL ? thresholdText(report, unit) : '';
   switch (report.setting) {
     case 'one_class':
       return { said: `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
@@ -1081,11 +1091,12 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
     case 'contaminated':
       return { said: `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
         `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.`, more };
+    // With labels, the threshold's footing is said only when it is weak.
     case 'few_labels':
       return { said: `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ` +
-        `${scoreTerms(report, unit)}.`, more: '' };
+        `${scoreTerms(report, unit)}.` + weakThreshold, more: '' };
     default:
-      return { said: `${report.labelledAnomalies} labelled anomalies in training.`, more: '' };
+      return { said: `${report.labelledAnomalies} labelled anomalies in training.` + weakThreshold, more: '' };
   }
 }
 // A status line's sentence on the fit's setting, and what the flags mean folded under it.
@@ -1151,10 +1162,11 @@ async function trainTable() {
   tableDetector?.dispose();
   tableDetector = detector;
   modelFiles.table = `${slug(baseName(sourceName))}-model.ca3`;
+  $('score-demo-csv').hidden = true;
   forgetScoredCsv();
   modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold {threshold}.`);
   const figure = testFigure(report, 'rows');
-  $('csv-status').replaceChildren(`Trained (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ` +
+  $('csv-status').replaceChildren(`Trained on ${sourceName} (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ` +
     `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
     ...settingNodes(report, 'row', report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : ''));
   $<HTMLButtonElement>('download-table-model').disabled = false;
@@ -1183,16 +1195,22 @@ async function scoreCsv() {
   const file = $<HTMLInputElement>('csv-score-file').files?.[0];
   if (!file) return;
   if (!tableDetector) throw new Error('train or load a table model first');
+  $<HTMLButtonElement>('download-csv').disabled = true;  // the last scores' download goes at once
+  await scoreCsvBytes(file.name, await readCsvFile(file));
+}
+
+// Scores a CSV's rows with the table model: the counts, the rows and their "why", the download.
+async function scoreCsvBytes(name: string, text: Uint8Array) {
+  if (!tableDetector) throw new Error('train or load a table model first');
   const info = $('csv-score-info');
   $<HTMLButtonElement>('download-csv').disabled = true;
   scoredCsvSource = undefined;
   info.textContent = '';
   delete info.dataset.rows;
-  const text = await readCsvFile(file);
-  info.textContent = `Scoring ${file.name} (${megabytes(file.size)})…`;
+  info.textContent = `Scoring ${name} (${megabytes(text.length)})…`;
   const training = tableTrainedOn && sameBytes(text, tableTrainedOn.bytes) ? tableTrainedOn.report : undefined;
-  const note = training ? `${file.name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${file.name}, scored by the table model.`;
-  const scores = await showTableResults(file.name, text, note).catch((e) => {
+  const note = training ? `${name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${name}, scored by the table model.`;
+  const scores = await showTableResults(name, text, note).catch((e) => {
     info.textContent = '';
     $<HTMLInputElement>('csv-score-file').value = '';  // the file it names was not scored
     throw e;
@@ -1200,14 +1218,14 @@ async function scoreCsv() {
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
   let sum = 0;
   for (const s of scores) sum += s;
-  info.textContent = `${file.name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
-    `(score ≥ ${tableDetector.threshold.toFixed(3)}); mean score ${(sum / scores.length).toFixed(4)}.`;
+  info.textContent = `${name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
+    `(score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ${(sum / scores.length).toFixed(4)}.`;
   info.dataset.rows = String(scores.length);
   info.dataset.meanScore = String(sum / scores.length);
   scoredCsvSource = text;
-  scoredCsvName = file.name;
+  scoredCsvName = name;
   $<HTMLButtonElement>('download-csv').disabled = false;
-  $('download-csv').textContent = `Download ${file.name} with scores`;
+  $('download-csv').textContent = `Download ${name} with scores`;
 }
 
 // A loaded table model: the file chosen to train on, its columns and Train go (a file dropped again
@@ -1426,7 +1444,8 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
     const status = $('image-status');
     delete status.dataset.testAuc;
     delete status.dataset.report;
-    status.textContent = loaded + ' (The figures of earlier training were of another model.)';
+    const earlier = !!status.textContent?.trim();
+    status.textContent = loaded + (earlier ? ' (The figures of the earlier training were of another model.)' : '');
     clearLossChart();
     if (demo) {
       if (!heldOut) await useSample();
@@ -1441,7 +1460,12 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
     const status = $('csv-status');
     delete status.dataset.testAuc;
     delete status.dataset.report;
-    status.textContent = loaded + ' Drop a CSV to score below.';
+    const columns = (info.features ?? []).slice(0, 6).join(', ') + ((info.features?.length ?? 0) > 6 ? ', …' : '');
+    status.textContent = loaded + (demo
+      ? ' It was made on the Breast Cancer Wisconsin data (benign rows normal, malignant anomalous): score that data ' +
+        'with the button below, or drop a CSV with the same columns.'
+      : ` Drop a CSV with its columns (${columns}) to score below.`);
+    $('score-demo-csv').hidden = !demo;
     $<HTMLButtonElement>('download-table-model').disabled = false;
   }
   // Its scores and views are in its part of the page: shown there.
@@ -1540,6 +1564,7 @@ for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort
   }));
 $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));
+$('score-demo-csv').addEventListener('click', guard(async () => scoreCsvBytes('breast-cancer.csv', await fetchBytes('samples/breast-cancer.csv'))));
 $('download-csv').addEventListener('click', guard(async () => {
   if (!scoredCsvSource || !tableDetector) return;
   download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), `${baseName(scoredCsvName)}-scored.csv`, 'text/csv');

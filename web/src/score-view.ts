@@ -151,6 +151,7 @@ export class ScoreView {
     this.histogram.data.datasets[0].data = normal;
     const anomalies = !!labels && labels.includes(1);
     this.histogram.data.datasets[0].label = anomalies ? `normal ${unit}` : labels ? `${unit} (all taken as normal)` : `${unit} (no labels)`;
+    this.histogram.data.datasets[1].label = `anomalous ${unit}`;
     this.histogram.data.datasets[1].data = anomalies ? anomaly : [];
     this.histogram.data.datasets[1].hidden = !anomalies;
     this.histogram.options.scales!.y!.title = { display: true, text: unit };

@@ -299,7 +299,7 @@ for (const isolation of [true, false]) {
       await page.selectOption('#label-column', '');
       const row = '#csv-schema tr[data-column=Class]';
       assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'ignore');
-      assert.match(await page.textContent(`${row} td:last-child`), /taken for the label column, set aside: ignored/);
+      assert.match(await page.textContent(`${row} td:last-child`), /looks like the label column \(CA3's guess\), so it is ignored/);
       await page.selectOption('#label-column', 'Class');
       assert.equal(await page.textContent(`${row} td:nth-child(2)`), 'label');
     });
@@ -388,13 +388,19 @@ for (const isolation of [true, false]) {
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
       assert.ok(report.test.anomalies < 5 && report.test.normal < 20, JSON.stringify(report.test));
       assert.equal(report.epochs, 25);
-      // The best epoch the last one: the line says validation was still improving.
-      const epochsShown = report.bestEpoch === 25 ? 'keeping the best, epoch 25 \\(the last: validation was still improving, more epochs may help\\)'
-        : `keeping the best, epoch ${report.bestEpoch}`;
-      assert.match(await page.textContent('#csv-status'), new RegExp(`^Trained \\(25 epochs, ${epochsShown};`));
+      // The epoch kept, and what it is best at (labelled anomalies: the validation ROC-AUC); the
+      // last one: the line says more epochs may help.
+      assert.equal(report.setting, 'labelled');
+      const epochsShown = `keeping the epoch of the best validation ROC-AUC, ${report.bestEpoch}` +
+        (report.bestEpoch === 25 ? ' — the last, so more epochs may help' : '');
+      assert.match(await page.textContent('#csv-status'), new RegExp(`^Trained on small\\.csv \\(25 epochs, ${epochsShown};`));
       await page.check('#csv-early-stop');
       assert.match(await page.textContent('#csv-status'),
         new RegExp(`from only ${report.test.anomalies} anomalous and ${report.test.normal} normal test rows: too few to trust`));
+      // So is the threshold, set on a handful of normal validation rows.
+      assert.ok(report.validation.normal < 20);
+      assert.match(await page.textContent('#csv-status'), new RegExp(`The threshold flags at most 5% of the ${report.validation.normal} ` +
+        'normal validation rows \\(held out\\): too few to set it firmly'));
     });
 
     test('the demo model loads, a foreign model file is refused', async () => {
@@ -410,6 +416,12 @@ for (const isolation of [true, false]) {
       assert.equal(await page.isVisible('#csv-options'), false);
       assert.equal(await page.isVisible('#csv-schema'), false);
       assert.equal(await page.inputValue('#csv-file'), '');
+      // The demo says what it was made on, and scores that data on a click: the ROC against its Class.
+      assert.match(await page.textContent('#csv-status'), /made on the Breast Cancer Wisconsin data/);
+      await page.click('#score-demo-csv');
+      await page.waitForFunction(() => /^breast-cancer\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      await page.waitForFunction(() => document.getElementById('table-roc-chart').dataset.auc);
+      assert.ok(Number(await page.getAttribute('#table-roc-chart', 'data-auc')) >= 0.97);
       // The Models part says which models are in use: the image model trained above, the demo table model.
       assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');

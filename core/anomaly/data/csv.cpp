@@ -402,6 +402,18 @@ std::string csv_field(std::string_view text, char separator) {
   return out + "\"";
 }
 
+bool uses_digit_groups(const CsvTable& table) {
+  const char mark = table.numbers.thousands;
+  if (mark == 0) return false;
+  double value;
+  for (size_t r = 0; r < table.row_count(); ++r)
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      const std::string_view cell = table.cell(r, c);
+      if (cell.find(mark) != std::string_view::npos && parse_number(cell, value, table.numbers)) return true;
+    }
+  return false;
+}
+
 std::string write_csv(const CsvTable& table) {
   std::string out;
   auto write_row = [&](auto cell) {

@@ -131,6 +131,10 @@ class CsvStream {
   int64_t next_line_ = 2, rows_read_ = 0;
 };
 
+// Whether some cell of `table` is a number written with its digit-group separator
+// (table.numbers.thousands): the number format admits one, this says whether the file uses it.
+bool uses_digit_groups(const CsvTable& table);
+
 // Writes one field, quoted when it contains the separator, a quote or a line break.
 std::string csv_field(std::string_view text, char separator = ',');
 // The whole table as CSV text (header first, LF line ends, the table's separator).
