@@ -73,12 +73,16 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
 // of separators are skipped and counted; line numbers stay the file's.
 // A part of a table (select_rows, drop_duplicate_rows, the rows explain_rows looks at) reads its
 // cells as the whole file does: "0,5" in a decimal-comma file stays a number.
-// A decimal-comma file admits '.' digit groups; a description names them only when the file has one.
+// A decimal-comma file admits '.' digit groups; a description names them only when the file has
+// one, and names space and apostrophe groups too.
 TEST(Csv, DigitGroupsReportedOnlyWhereTheFileUsesThem) {
-  EXPECT_FALSE(uses_digit_groups(parse_csv("x;y\n21,40;3\n22,10;4\n")));
-  EXPECT_TRUE(uses_digit_groups(parse_csv("x;y\n1.234,5;1\n2.345,25;2\n")));
-  EXPECT_TRUE(uses_digit_groups(parse_csv("x,y\n\"1,234\",2\n\"3,125\",4\n")));
-  EXPECT_FALSE(uses_digit_groups(parse_csv("x,y\n1.234,2\n2.5,3\n")));
+  EXPECT_EQ(digit_group_mark(parse_csv("x;y\n21,40;3\n22,10;4\n")), 0);
+  EXPECT_EQ(digit_group_mark(parse_csv("x;y\n1.234,5;1\n2.345,25;2\n")), '.');
+  EXPECT_EQ(digit_group_mark(parse_csv("x,y\n\"1,234\",2\n\"3,125\",4\n")), ',');
+  EXPECT_EQ(digit_group_mark(parse_csv("x;y\n3 249,7;1\n12 345,25;2\n")), ' ');
+  EXPECT_EQ(digit_group_mark(parse_csv("x;y\n-3\xC2\xA0" "249,7;1\n1,5;2\n")), ' ');
+  EXPECT_EQ(digit_group_mark(parse_csv("x,y\n1'234.5,1\n12'345'678,2\n")), '\'');
+  EXPECT_EQ(digit_group_mark(parse_csv("x,y\nab cd,1\n12 x,2\n")), 0);  // text with spaces: no numbers
 }
 
 // The scored file writes its scores as the file writes its numbers: a spreadsheet set to decimal

@@ -221,7 +221,8 @@ class WasmDetector {
   val labels(const val& data) {
     return guarded([&] {
       const ca3::CsvTable table = table_of(data);
-      const bool given = !data["options"].isUndefined() && !data["options"]["labelColumn"].isUndefined();
+      const bool given = !data["options"].isUndefined() && data["options"]["labelColumn"].isString() &&
+                         !data["options"]["labelColumn"].as<std::string>().empty();
       const std::vector<int> labels =
           given ? ca3::tabular_labels(table, ca3::wire::table_options_from_json(from_js(data["options"], "the table options")))
                 : detector_.table_labels(table);

@@ -137,7 +137,7 @@ Json table_description(const CsvTable& table, const std::vector<ColumnDecision>&
   return {{"encoding", table.encoding},
           {"separator", mark_name(table.separator)},
           {"decimalMark", mark_name(table.numbers.decimal)},
-          {"thousandsSeparator", mark_name(uses_digit_groups(table) ? table.numbers.thousands : 0)},
+          {"thousandsSeparator", mark_name(digit_group_mark(table))},
           {"rows", table.row_count()},
           {"emptyRows", table.empty_row_lines.size()},
           {"columns", list},
@@ -197,7 +197,7 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
           {"encoding", table.encoding},
           {"separator", mark_name(table.separator)},
           {"decimalMark", mark_name(table.numbers.decimal)},
-          {"thousandsSeparator", mark_name(uses_digit_groups(table) ? table.numbers.thousands : 0)},
+          {"thousandsSeparator", mark_name(digit_group_mark(table))},
           {"emptyRows", table.empty_row_lines.size()},
           {"suggestedLabelColumn", label.empty() ? Json(nullptr) : Json(label)},
           {"columns", columns}};

@@ -466,7 +466,7 @@ export class Detector {
    *  trained with. Throws CA3Error 'bad_input' naming the line of an empty label cell, or a value
    *  that matches no row. */
   async labels(data: TableData): Promise<Int32Array> {
-    const options = data.labelColumn === undefined ? {} : { options: tableOptionsOf(data) };
+    const options = data.labelColumn ? { options: tableOptionsOf(data) } : {};
     return (await this.call('labels', [{ csv: data.csv, ...options }])) as Int32Array;
   }
 

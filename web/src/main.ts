@@ -154,7 +154,7 @@ const lossChart = new Chart<'line', (number | null)[], string>($<HTMLCanvasEleme
     maintainAspectRatio: false,
     scales: {
       loss: { type: 'linear', position: 'left', title: { display: true, text: 'loss' } },
-      auc: { type: 'linear', position: 'right', min: 0.5, max: 1, title: { display: true, text: 'ROC-AUC' }, grid: { drawOnChartArea: false } },
+      auc: { type: 'linear', position: 'right', suggestedMin: 0.5, max: 1, title: { display: true, text: 'ROC-AUC' }, grid: { drawOnChartArea: false } },
     },
   },
 });
@@ -391,9 +391,14 @@ const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].
 $('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
 $('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
 // The epoch kept is the best on validation: by ROC-AUC (ties: the loss) when every anomaly is a
-// labelled one, else by the loss (synthetic anomalies make the AUC say little; fit.cpp).
+// labelled one and validation has both kinds, else by the loss (synthetic anomalies make the AUC
+// say little; fit.cpp's better()).
 function stoppingText(report: FitReport, requested: number) {
-  const best = `keeping the epoch of the best validation ${report.setting === 'labelled' ? 'ROC-AUC' : 'loss'}, ${report.bestEpoch}`;
+  const v = report.validation;
+  if (v.normal + v.anomalies === 0)
+    return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, keeping the last (too few samples to hold any out for validation)`;
+  const byAuc = report.setting === 'labelled' && v.anomalies > 0 && v.normal > 0;
+  const best = `keeping the epoch of the best validation ${byAuc ? 'ROC-AUC' : 'loss'}, ${report.bestEpoch}`;
   if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, ${best}`;
   // The best the last when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
   const last = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
@@ -854,7 +859,7 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
   for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
     variant === 'reconstruction' ? '–' : String(gamma), epochsText(report),
     report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4) +
-      (report.test.anomalies < MIN_TEST_ANOMALIES || report.test.normal < MIN_TEST_NORMAL
+      (testTooFew(report)
         ? ` (too few to trust: ${report.test.anomalies} anomalous, ${report.test.normal} normal)` : ''),
     heldOutAuc === null ? '–' : heldOutAuc.toFixed(4), seconds.toFixed(1)])
     row.insertCell().textContent = text;
@@ -1016,11 +1021,14 @@ function fillNormalValues() {
 // MIN_TEST_NORMAL normal test samples one sample more or less moves it by a lot: said so, not
 // shown bare.
 const MIN_TEST_ANOMALIES = 5, MIN_TEST_NORMAL = 20;
+const testTooFew = (report: FitReport) => report.test.anomalies < MIN_TEST_ANOMALIES || report.test.normal < MIN_TEST_NORMAL;
+// A fit without labelled anomalies (every sample taken as normal, or some may be anomalies).
+const unlabelled = (report: FitReport) => report.setting === 'one_class' || report.setting === 'contaminated';
 function testFigure(report: FitReport, unit: string) {
   const t = report.test;
   if (t.rocAuc === null) return '';
   const counts = `${t.anomalies} anomalous and ${t.normal} normal test ${unit}`;
-  if (t.anomalies < MIN_TEST_ANOMALIES || t.normal < MIN_TEST_NORMAL)
+  if (testTooFew(report))
     return `test ROC-AUC ${t.rocAuc.toFixed(4)} from only ${counts}: too few to trust (it needs at least ` +
       `${MIN_TEST_ANOMALIES} anomalous and ${MIN_TEST_NORMAL} normal ones; give more data), `;
   return `test ROC-AUC ${t.rocAuc.toFixed(4)} on ${counts}, `;
@@ -1064,9 +1072,8 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
     `a ${VALIDATION_SHARE === 0.1 ? 'tenth' : `share of ${VALIDATION_SHARE}`} of them validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
     `the share flagged on new ${unit}s can be far from ${100 * THRESHOLD_FPR}%` + enough;
-  const unlabelled = report.setting === 'one_class' || report.setting === 'contaminated';
   const text = ` The threshold flags at most ${100 * THRESHOLD_FPR}% of the ${v.toLocaleString('en')} ` +
-    (unlabelled ? `validation ${unit}s (held out, taken as normal)` : `normal validation ${unit}s (held out)`);
+    (unlabelled(report) ? `validation ${unit}s (held out, taken as normal)` : `normal validation ${unit}s (held out)`);
   if (v < MIN_VALIDATION_NORMAL)
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
       `far from ${100 * THRESHOLD_FPR}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
@@ -1081,16 +1088,17 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
 function settingText(report: FitReport, unit: 'row' | 'image') {
   const a = unit === 'image' ? 'an image' : 'a row';
   const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
-  const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
-    neighboursText(report, unit) + thresholdText(report, unit);
+  // A threshold on weak footing is said in the sentence shown, in every setting.
   const weakThreshold = report.validation.normal < MIN_VALIDATION_NORMAL ? thresholdText(report, unit) : '';
+  const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
+    neighboursText(report, unit) + (weakThreshold ? '' : thresholdText(report, unit));
   switch (report.setting) {
     case 'one_class':
       return { said: `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
-        'anomalies there is no test ROC-AUC.', more };
+        'anomalies there is no test ROC-AUC.' + weakThreshold, more };
     case 'contaminated':
       return { said: `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
-        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.`, more };
+        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.` + weakThreshold, more };
     // With labels, the threshold's footing is said only when it is weak.
     case 'few_labels':
       return { said: `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ` +
@@ -1186,9 +1194,9 @@ async function trainTable() {
 let tableTrainedOn: { bytes: Uint8Array; report: FitReport } | undefined;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 function trainingRowsNote(report: FitReport) {
-  return report.setting === 'one_class' || report.setting === 'contaminated'
-    ? 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.'
-    : 'The rows the model learned from, scored (training rows included: these counts are optimistic; the test ROC-AUC above is the honest figure).';
+  if (unlabelled(report)) return 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.';
+  return 'The rows the model learned from, scored (training rows included: these counts are optimistic; ' +
+    (testTooFew(report) ? 'the test figure above, from too few rows, is no firm figure either).' : 'the test ROC-AUC above is the honest figure).');
 }
 
 async function scoreCsv() {
@@ -1200,7 +1208,8 @@ async function scoreCsv() {
 }
 
 // Scores a CSV's rows with the table model: the counts, the rows and their "why", the download.
-async function scoreCsvBytes(name: string, text: Uint8Array) {
+// `note`: what the file is, when the page knows (the demo model's own data).
+async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   if (!tableDetector) throw new Error('train or load a table model first');
   const info = $('csv-score-info');
   $<HTMLButtonElement>('download-csv').disabled = true;
@@ -1209,12 +1218,13 @@ async function scoreCsvBytes(name: string, text: Uint8Array) {
   delete info.dataset.rows;
   info.textContent = `Scoring ${name} (${megabytes(text.length)})…`;
   const training = tableTrainedOn && sameBytes(text, tableTrainedOn.bytes) ? tableTrainedOn.report : undefined;
-  const note = training ? `${name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${name}, scored by the table model.`;
+  note ||= training ? `${name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${name}, scored by the table model.`;
   const scores = await showTableResults(name, text, note).catch((e) => {
     info.textContent = '';
     $<HTMLInputElement>('csv-score-file').value = '';  // the file it names was not scored
     throw e;
   });
+  if (!scores) return;  // another file (or model) came meanwhile: its results are shown
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
   let sum = 0;
   for (const s of scores) sum += s;
@@ -1287,7 +1297,7 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   const scores = await detector.score(data);
   const modelLabel = String((await detector.info()).preprocessing?.labelColumn ?? '');
   const described = modelLabel ? undefined : await runtime.describeCsv(bytes);
-  if (request !== tableResultsRequest) return scores;  // a later file (or model) is being shown
+  if (request !== tableResultsRequest) return undefined;  // a later file (or model) is being shown
   tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map() };
   $('truth-options').hidden = !described;
   if (described) {
@@ -1304,7 +1314,7 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   $('table-results').hidden = false;
   $('table-results-title').textContent = `Rows of ${name} and why they are flagged`;
   await showTableLabels();
-  return scores;
+  return request === tableResultsRequest ? scores : undefined;
 }
 
 // The columns of the shown file that can hold true labels, and the normal value chosen in one.
@@ -1318,10 +1328,11 @@ function fillTruthValues() {
 }
 
 // The shown rows' true labels (if any) and the views that compare the flags with them.
+let tableLabelsRequest = 0;
 async function showTableLabels() {
   const t = tableShown, detector = tableDetector;
   if (!t || !detector) return;
-  const request = tableResultsRequest;
+  const request = tableResultsRequest, labelsRequest = ++tableLabelsRequest;  // a later file or choice wins
   let labels: Int32Array | undefined;
   let labelNote: string;
   const truth = $<HTMLSelectElement>('truth-column').value, normal = $<HTMLSelectElement>('truth-normal').value;
@@ -1339,14 +1350,15 @@ async function showTableLabels() {
   } catch (e) {
     labelNote = `No ROC: the labels could not be read (${(e as Error).message}).`;
   }
-  if (request !== tableResultsRequest || t !== tableShown) return;
+  if (request !== tableResultsRequest || labelsRequest !== tableLabelsRequest || t !== tableShown) return;
   t.labels = labels;
-  $('table-results-note').textContent = `${t.note} ${labelNote}`;
   $('table-rows-label').hidden = !labels;
   await tableView.show({
     detector, scores: t.scores, labels, unit: 'rows', what: `all rows of ${t.name}`,
     evaluate: labels ? (threshold) => detector.evaluateScores(t.scores, labels!, threshold) : undefined,
   });
+  // Said once the views show it (the ROC drawn).
+  if (labelsRequest === tableLabelsRequest && t === tableShown) $('table-results-note').textContent = `${t.note} ${labelNote}`;
 }
 
 function hideTableResults() {
@@ -1370,7 +1382,7 @@ async function renderTableRows() {
   if (!tableShown || !tableDetector) return;
   const t = tableShown;
   const request = ++tableRowsRequest;
-  const byScore = [...t.scores.keys()].sort((a, b) => t.scores[b] - t.scores[a]);
+  const byScore = order(t);
   const picked = pickView(byScore, t.scores, $<HTMLSelectElement>('table-rows-view').value, tableView.threshold, TABLE_ROWS);
   const missing = picked.filter((i) => !t.why.has(i));
   if (missing.length) for (const e of await tableDetector.explainRows(t.data, missing, 3)) t.why.set(e.row, e);
@@ -1387,7 +1399,7 @@ async function renderTableRows() {
     row.className = flagged ? 'flagged' : '';
     row.dataset.row = String(i);
     row.insertCell().textContent = String(e.line);
-    row.insertCell().textContent = t.scores[i].toFixed(4);
+    row.insertCell().textContent = scoreText(t.scores[i], threshold);
     row.insertCell().textContent = flagged ? 'yes' : 'no';
     const label = row.insertCell();
     label.hidden = !t.labels;
@@ -1417,6 +1429,14 @@ async function renderTableRows() {
   }
 }
 
+// A score with 4 decimals, or as many more as tell it apart from the threshold (0.863306 under
+// 0.863310 is not "0.8633" beside "score ≥ 0.8633").
+function scoreText(score: number, threshold: number) {
+  let digits = 4;
+  while (digits < 9 && score.toFixed(digits) === threshold.toFixed(digits)) ++digits;
+  return score.toFixed(digits);
+}
+
 // ---- model files --------------------------------------------------------------------------------------------
 // A model file: the demo image model is shown on the sample images it was made for; any other
 // image model only on images the user drops (the sample would say nothing about it).
@@ -1442,9 +1462,9 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
     imageDetector = detector;
     $<HTMLButtonElement>('download-image-model').disabled = false;
     const status = $('image-status');
+    const earlier = status.dataset.testAuc !== undefined;  // figures of a fit on this page
     delete status.dataset.testAuc;
     delete status.dataset.report;
-    const earlier = !!status.textContent?.trim();
     status.textContent = loaded + (earlier ? ' (The figures of the earlier training were of another model.)' : '');
     clearLossChart();
     if (demo) {
@@ -1564,7 +1584,8 @@ for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort
   }));
 $('cancel-csv').addEventListener('click', () => csvAbort?.abort());
 $('csv-score-file').addEventListener('change', guard(scoreCsv));
-$('score-demo-csv').addEventListener('click', guard(async () => scoreCsvBytes('breast-cancer.csv', await fetchBytes('samples/breast-cancer.csv'))));
+$('score-demo-csv').addEventListener('click', guard(async () => scoreCsvBytes('breast-cancer.csv', await fetchBytes('samples/breast-cancer.csv'),
+  'breast-cancer.csv: the data the demo model was made on (its training rows included, so these counts are optimistic).')));
 $('download-csv').addEventListener('click', guard(async () => {
   if (!scoredCsvSource || !tableDetector) return;
   download(await tableDetector.scoredCsv(tableFromCsv(scoredCsvSource)), `${baseName(scoredCsvName)}-scored.csv`, 'text/csv');

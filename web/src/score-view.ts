@@ -116,7 +116,9 @@ export class ScoreView {
       }],
     });
     this.el('threshold').addEventListener('input', () => {
-      this.exact = undefined;
+      // Back on the model's threshold (within the slider's step): its exact value again.
+      const model = this.scored?.detector.threshold;
+      this.exact = model !== undefined && Math.abs(Number(this.el<HTMLInputElement>('threshold').value) - model) < 5e-4 ? model : undefined;
       this.showModelThreshold();
       void this.update().catch(this.onError);
     });
@@ -159,6 +161,7 @@ export class ScoreView {
     // A ROC curve needs both classes (a file of normal rows only has none).
     const bothClasses = !!labels && labels.includes(0) && labels.includes(1);
     this.el('roc-box').hidden = !bothClasses;
+    if (!bothClasses) this.clearRoc();
     if (bothClasses && scored.evaluate) {
       const metrics = await scored.evaluate(scored.detector.threshold);
       if (request !== this.request) return;  // a later show() or slider move is drawing
@@ -179,12 +182,20 @@ export class ScoreView {
       chart.data.datasets.forEach((d) => (d.data = []));
       chart.update();
     }
+    this.clearRoc();
     this.el('roc-box').hidden = true;
     this.el<HTMLInputElement>('threshold').disabled = true;
     this.el('threshold-value').textContent = '–';
     this.el('confusion').textContent = '';
     this.el('model-threshold').textContent = '';
     this.el<HTMLButtonElement>('apply-threshold').disabled = true;
+  }
+
+  // No ROC on show (no labels, or one class only): none kept from an earlier set either.
+  private clearRoc() {
+    this.roc.data.datasets.forEach((d) => (d.data = []));
+    this.roc.update();
+    delete this.el('roc-chart').dataset.auc;
   }
 
   showModelThreshold() {

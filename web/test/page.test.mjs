@@ -421,7 +421,11 @@ for (const isolation of [true, false]) {
       await page.click('#score-demo-csv');
       await page.waitForFunction(() => /^breast-cancer\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
       await page.waitForFunction(() => document.getElementById('table-roc-chart').dataset.auc);
+      assert.equal(await page.isVisible('#table-roc-box'), true);
       assert.ok(Number(await page.getAttribute('#table-roc-chart', 'data-auc')) >= 0.97);
+      // Its own training data: the figure is called optimistic, the labels named.
+      assert.match(await page.textContent('#table-results-note'),
+        /^breast-cancer\.csv: the data the demo model was made on \(its training rows included, so these counts are optimistic\)\. Its Class column gives the true labels/);
       // The Models part says which models are in use: the image model trained above, the demo table model.
       assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');

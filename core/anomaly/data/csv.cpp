@@ -402,16 +402,29 @@ std::string csv_field(std::string_view text, char separator) {
   return out + "\"";
 }
 
-bool uses_digit_groups(const CsvTable& table) {
+char digit_group_mark(const CsvTable& table) {
   const char mark = table.numbers.thousands;
-  if (mark == 0) return false;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  char other = 0;  // a space or apostrophe group seen
   double value;
   for (size_t r = 0; r < table.row_count(); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
-      const std::string_view cell = table.cell(r, c);
-      if (cell.find(mark) != std::string_view::npos && parse_number(cell, value, table.numbers)) return true;
+      const std::string_view cell = trim_spaces(table.cell(r, c));
+      if (cell.empty() || !parse_number(cell, value, table.numbers)) continue;
+      if (mark != 0 && cell.find(mark) != std::string_view::npos) return mark;
+      if (other != 0) continue;
+      for (size_t i = 1; i + 1 < cell.size(); ++i) {
+        // ' ', '\'', or a no-break space (U+00A0, U+202F) between two digits
+        const size_t width = cell[i] == ' ' || cell[i] == '\'' ? 1
+                             : cell.substr(i, 2) == "\xC2\xA0" ? 2
+                             : cell.substr(i, 3) == "\xE2\x80\xAF" ? 3 : 0;
+        if (width && digit(cell[i - 1]) && i + width < cell.size() && digit(cell[i + width])) {
+          other = cell[i] == '\'' ? '\'' : ' ';
+          break;
+        }
+      }
     }
-  return false;
+  return other;
 }
 
 std::string write_csv(const CsvTable& table) {

@@ -131,9 +131,11 @@ class CsvStream {
   int64_t next_line_ = 2, rows_read_ = 0;
 };
 
-// Whether some cell of `table` is a number written with its digit-group separator
-// (table.numbers.thousands): the number format admits one, this says whether the file uses it.
-bool uses_digit_groups(const CsvTable& table);
+// The digit-group separator the numbers of `table` are written with: table.numbers.thousands
+// when some number uses it (the format admits one; this says whether the file does), else a
+// space (also a no-break one) or an apostrophe between digits of a number ("3 249,7", "1'234.5",
+// always read as groups); 0 when no number groups its digits.
+char digit_group_mark(const CsvTable& table);
 
 // Writes one field, quoted when it contains the separator, a quote or a line break.
 std::string csv_field(std::string_view text, char separator = ',');
