@@ -18,6 +18,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const SAMPLE_SIZE: ImageSize = { width: 28, height: 28, channels: 1 };
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const sampleLength = (size: ImageSize) => size.width * size.height * size.channels;
+const colourOf = (channels: number) => (channels === 3 ? 'colour' : 'grey');
+/** An image size in words: "32×32 colour". */
+const sizeText = (size: ImageSize) => `${size.width}×${size.height} ${colourOf(size.channels)}`;
 
 let runtime: Runtime;
 let imageDetector: Detector | undefined;
@@ -261,16 +264,15 @@ function showCompareSettings() {
   const images = trainingImages;
   $('compare-settings').textContent = !images ? 'Choose the sample or your images under Images first.'
     : `With the settings chosen under Images (change them there): ${images.names.length.toLocaleString('en')} images ` +
-      `(${images.size.width}×${images.size.height} ${images.size.channels === 3 ? 'colour' : 'grey'}), ` +
+      `(${sizeText(images.size)}), ` +
       `${stop ? 'at most ' : ''}${epochs} epoch${epochs === 1 ? '' : 's'}${stop ? ' (stopping early)' : ''}, γ = ${gamma}.`;
 }
 
 function setImageData(images: Images & { labels: Int32Array }, description: string) {
   trainingImages = images;
   const anomalies = images.labels.reduce((a, b) => a + b, 0);
-  const { width, height, channels } = images.size;
-  $('image-data-info').textContent = `${description}: ${images.labels.length} images (${width}×${height} ` +
-    `${channels === 3 ? 'colour' : 'grey'}), ${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
+  $('image-data-info').textContent = `${description}: ${images.labels.length} images (${sizeText(images.size)}), ` +
+    `${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
     (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).');
   updateImageButtons();
 }
@@ -381,7 +383,7 @@ async function readOwnImages() {
     description += normalFolder === '\u0000all' ? ' (every folder normal)'
       : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
   }
-  trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${size.channels === 3 ? 'colour' : 'grey'}`;
+  trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${colourOf(size.channels)}`;
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   heldOut = undefined;
 }
@@ -690,7 +692,7 @@ async function renderArchitecture(stack: { shape: number[]; layerChannels: numbe
   tip.setAttribute('fill', '#5b6676');
   marker.append(tip);
   add('text', { x: 8, y: 16, 'font-size': 12, fill: '#3b6ea5', 'font-weight': 600 }, 'target network (autoencoder): learns to reconstruct normal samples');
-  const colour = c === 3 ? 'colour' : 'grey';
+  const colour = colourOf(c);
   const input = box(8, 28, 'input', `${h}×${w} ${colour}`, '#ffffff');
   const encoder: { x: number; y: number }[] = [];
   stack.layerChannels.forEach((channels, i) => encoder.push(box(140 + i * 128, 28, `encoder ${i + 1}`, `${channels} channels`, '#e4ecf6')));
@@ -855,8 +857,7 @@ function addRun(variant: Variant, images: Images, gamma: number, report: FitRepo
   const table = $('runs');
   table.hidden = false;
   const row = table.querySelector('tbody')!.insertRow();
-  const { width, height, channels } = images.size;
-  for (const text of [String(++runCount), name, `${images.names.length} (${width}×${height} ${channels === 3 ? 'colour' : 'grey'})`,
+  for (const text of [String(++runCount), name, `${images.names.length} (${sizeText(images.size)})`,
     variant === 'reconstruction' ? '–' : String(gamma), epochsText(report),
     report.test.rocAuc === null ? 'none (no labelled anomalies)' : report.test.rocAuc.toFixed(4) +
       (testTooFew(report)
@@ -1452,7 +1453,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   }
   const info = await detector.info();
   const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
-    (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${info.inputShape[2] === 3 ? 'colour' : 'grey'} images` : '') +
+    (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
     `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
   const loaded = described(info.threshold.toFixed(3));
   const kind = detector.kind === 'image' ? 'image' : 'table';
