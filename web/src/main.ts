@@ -8,7 +8,7 @@ import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageSet, imageSizeOf, tableFromCsv,
 } from 'ca3-sdk';
-import { ScoreView, pickView, rocPoints } from './score-view.js';
+import { ScoreView, formatThreshold, pickView, rocPoints } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -116,6 +116,7 @@ function guard<A extends unknown[]>(handler: (...args: A) => Promise<void> | voi
     const source = event instanceof Event ? (event.currentTarget ?? event.target) as Element | null : null;
     try {
       clearMessage();
+      await started;  // a file dropped while the page starts waits for the runtime
       await handler(...args);
     } catch (e) {
       if ((e as Error).name !== 'AbortError') showError(e, source);
@@ -168,12 +169,12 @@ function statusThreshold(id: string, trained: number) {
   const span = document.createElement('span');
   span.id = id;
   span.dataset.trained = String(trained);
-  span.textContent = `threshold ${trained.toFixed(3)}`;
+  span.textContent = `threshold ${formatThreshold(trained)}`;
   return span;
 }
 function movedThreshold(id: string, threshold: number) {
   const span = document.getElementById(id);
-  if (span) span.textContent = `threshold ${threshold.toFixed(3)} (moved with the slider; training chose ${Number(span.dataset.trained).toFixed(3)})`;
+  if (span) span.textContent = `threshold ${formatThreshold(threshold)} (moved with the slider; training chose ${formatThreshold(Number(span.dataset.trained))})`;
 }
 const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')), (t) => {
   movedThreshold('image-status-threshold', t);
@@ -1302,8 +1303,8 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map() };
   $('truth-options').hidden = !described;
   if (described) {
-    // Columns that can hold labels: a few distinct values each.
-    const candidates = described.columns.filter((c) => c.distinct >= 2 && c.distinct <= 20);
+    // Columns that can hold labels: text with a few values, or numbers with two (0/1).
+    const candidates = described.columns.filter((c) => c.distinct >= 2 && (c.numeric ? c.distinct === 2 : c.distinct <= 20));
     truthColumns = candidates;
     const select = $<HTMLSelectElement>('truth-column');
     select.replaceChildren(new Option('(none: the file has no true labels)', ''));
@@ -1455,7 +1456,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
     `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
-  const loaded = described(info.threshold.toFixed(3));
+  const loaded = described(formatThreshold(info.threshold));
   const kind = detector.kind === 'image' ? 'image' : 'table';
   modelFiles[kind] = /\.ca3$/i.test(file) ? file : `${slug(file)}.ca3`;
   if (kind === 'image') {
@@ -1503,9 +1504,10 @@ function modelInUse(kind: 'image' | 'table', text: string) {
   showModelsInUse();
 }
 function showModelsInUse() {
-  const threshold = (kind: 'image' | 'table') => (kind === 'image' ? imageDetector : tableDetector)?.threshold.toFixed(3) ?? '–';
+  const threshold = (kind: 'image' | 'table') => (kind === 'image' ? imageDetector : tableDetector)?.threshold;
+  const shown = (kind: 'image' | 'table') => { const t = threshold(kind); return t === undefined ? '–' : formatThreshold(t); };
   $('model-info').textContent = (['image', 'table'] as const).filter((k) => modelsInUse[k])
-    .map((k) => modelsInUse[k].replace('{threshold}', threshold(k))).join(' ');
+    .map((k) => modelsInUse[k].replace('{threshold}', shown(k))).join(' ');
 }
 
 async function fetchBytes(url: string) {
@@ -1617,4 +1619,5 @@ for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
     input.dispatchEvent(new Event('change'));
   });
 }
-guard(start)();
+const started = start();
+guard(() => started)();

@@ -13,6 +13,10 @@ import type { Detector, Metrics, RocCurve } from 'ca3-sdk';
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const BINS = 20;
 
+/** A threshold in words: 3 decimals, or 3 significant digits below 0.001 (a model whose scores sit
+ *  near 0 has a threshold like 0.000104, not "0.000"). */
+export const formatThreshold = (t: number) => (t === 0 || Math.abs(t) >= 0.001 ? t.toFixed(3) : t.toPrecision(3));
+
 /** The ROC curve as chart points (false positive rate, true positive rate). */
 export function rocPoints(roc: RocCurve) {
   return roc.truePositives.map((tp, k) => ({ x: roc.falsePositives[k] / roc.normal, y: tp / roc.anomalies }));
@@ -110,7 +114,7 @@ export class ScoreView {
           ctx.stroke();
           ctx.fillStyle = '#c0392b';
           ctx.textAlign = this.threshold > 0.8 ? 'right' : 'left';
-          ctx.fillText(`threshold ${this.threshold.toFixed(3)}`, x + (this.threshold > 0.8 ? -4 : 4), chartArea.top + 10);
+          ctx.fillText(`threshold ${formatThreshold(this.threshold)}`, x + (this.threshold > 0.8 ? -4 : 4), chartArea.top + 10);
           ctx.restore();
         },
       }],
@@ -203,8 +207,8 @@ export class ScoreView {
     const same = model !== undefined && Math.abs(this.threshold - model) < 5e-4;
     // The slider explores; what the model flags (and a downloaded model keeps) moves only on the button.
     this.el('model-threshold').textContent = model === undefined ? ''
-      : same ? `the model's own threshold, ${model.toFixed(3)} (a downloaded model keeps it)`
-        : `exploring: the model still flags from ${model.toFixed(3)} until you press "Flag from this threshold"`;
+      : same ? `the model's own threshold, ${formatThreshold(model)} (a downloaded model keeps it)`
+        : `exploring: the model still flags from ${formatThreshold(model)} until you press "Flag from this threshold"`;
     this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || same;
   }
 
@@ -212,7 +216,7 @@ export class ScoreView {
   // request wins.
   private async update() {
     const threshold = this.threshold;
-    this.el('threshold-value').textContent = threshold.toFixed(3);
+    this.el('threshold-value').textContent = formatThreshold(threshold);
     const scored = this.scored;
     if (!scored) return;
     const request = ++this.request;
@@ -220,7 +224,7 @@ export class ScoreView {
     for (const s of scored.scores) flagged += s >= threshold ? 1 : 0;
     const total = scored.scores.length;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
-      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${threshold.toFixed(3)}`;
+      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}`;
     if (scored.labels?.includes(0) && scored.labels.includes(1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);
       if (request !== this.request) return;
