@@ -7,7 +7,10 @@
 #include <sstream>
 
 #include "core/engine/kernels/kernels.h"
+#include "core/engine/nn/optim.h"
 #include "core/engine/ops/conv.h"
+#include "core/engine/ops/normalization.h"
+#include "core/engine/ops/pool.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -163,6 +166,55 @@ TEST(XnnpackVsReference, ParallelForVisitsEveryItemOnce) {
       }
     }
   set_num_threads(1);
+}
+
+// Pooling, batch-norm and Adam run their loops through parallel_for: in pieces on 2 threads
+// they give exactly what one piece gives (the reference), forward and backward — every piece
+// writes only its own outputs, and batch-norm sums rows in fixed chunks added in order.
+TEST(XnnpackVsReference, PoolingBatchNormAndAdamOnThreadsEqualOnePiece) {
+  Rng rng(11);
+  const Tensor x = testing::distinct_tensor({40, 28, 28, 16}, rng, 1e-4f);  // 501,760 values
+  const Tensor seed_pool = testing::random_tensor({40, 14, 14, 16}, rng);
+  const Tensor seed_avg = testing::random_tensor({40, 7, 7, 16}, rng);
+  const Tensor seed_norm = testing::random_tensor(x.shape(), rng);
+  const Tensor gamma0 = testing::random_tensor({16}, rng);
+  std::vector<uint8_t> in_statistics(40);
+  for (size_t i = 0; i < in_statistics.size(); ++i) in_statistics[i] = i % 3 != 0;
+  struct Result {
+    std::vector<Tensor> values;
+  };
+  auto run = [&](KernelsKind kind) {
+    testing::KernelsScope scope(kind, 2);
+    Result r;
+    Var input = Var::parameter(x.clone());
+    Var gamma = Var::parameter(gamma0.clone()), beta = Var::parameter(Tensor::zeros({16}));
+    Tensor running_mean = Tensor::zeros({16}), running_var = Tensor::full({16}, 1.f);
+    Var pooled = max_pool2d(input, 2);
+    Var averaged = avg_pool2d(input, 5, 4, 2);
+    Var adaptive = adaptive_avg_pool2d(input, 7, 7);
+    Var normalised = batch_norm(input, gamma, beta, running_mean, running_var, true, 0.1f, 1e-5f, in_statistics);
+    pooled.backward(seed_pool);
+    averaged.backward(seed_avg);
+    adaptive.backward(seed_avg);
+    normalised.backward(seed_norm);
+    r.values = {pooled.value(), averaged.value(), adaptive.value(), normalised.value(), running_mean, running_var,
+                input.grad().clone(), gamma.grad().clone(), beta.grad().clone()};
+    Adam adam({input, gamma});
+    adam.step();
+    adam.step();
+    r.values.push_back(input.value().clone());
+    r.values.push_back(gamma.value().clone());
+    return r;
+  };
+  const Result one = run(KernelsKind::reference), threaded = run(KernelsKind::xnnpack);
+  ASSERT_EQ(one.values.size(), threaded.values.size());
+  for (size_t i = 0; i < one.values.size(); ++i) {
+    ASSERT_EQ(one.values[i].shape(), threaded.values[i].shape()) << "value " << i;
+    for (int64_t k = 0; k < one.values[i].numel(); ++k)
+      ASSERT_EQ(one.values[i].data()[k], threaded.values[i].data()[k]) << "value " << i << " element " << k;
+  }
+  // Non-trivial: the pooled maxima moved by Adam, the normalised values centred.
+  EXPECT_NE(one.values[9].data()[0], x.data()[0]);
 }
 
 TEST(XnnpackVsReference, RebuildsTheCachedOperatorWhenWeightsChange) {

@@ -77,6 +77,10 @@ class Kernels {
 // Items below which an element-wise loop runs on the calling thread: waking the pool's threads
 // costs more than a shorter memory-bound loop saves.
 inline constexpr int64_t kParallelElements = int64_t(1) << 16;
+// The `min_parallel` for a loop whose items each do about `work_per_item` element operations.
+inline int64_t parallel_items(int64_t work_per_item) {
+  return work_per_item >= kParallelElements ? 1 : kParallelElements / (work_per_item > 0 ? work_per_item : 1);
+}
 
 enum class KernelsKind { reference, xnnpack };
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 
 namespace ca3 {
 
@@ -39,12 +40,16 @@ void Adam::step() {
     const float* g = grad.data();
     float* m = first_moment_[i].mutable_data();
     float* v = second_moment_[i].mutable_data();
-    for (int64_t k = 0; k < grad.numel(); ++k) {
-      const float gk = g[k] + options.weight_decay * w[k];
-      m[k] = options.beta1 * m[k] + (1.f - options.beta1) * gk;
-      v[k] = options.beta2 * v[k] + (1.f - options.beta2) * gk * gk;
-      w[k] -= step_size * m[k] / (std::sqrt(v[k]) / sqrt_correction2 + options.epsilon);
-    }
+    const AdamOptions& o = options;
+    // About 8 operations an element (a square root and a division among them).
+    kernels().parallel_for(grad.numel(), parallel_items(8), [&](int64_t begin, int64_t end) {
+      for (int64_t k = begin; k < end; ++k) {
+        const float gk = g[k] + o.weight_decay * w[k];
+        m[k] = o.beta1 * m[k] + (1.f - o.beta1) * gk;
+        v[k] = o.beta2 * v[k] + (1.f - o.beta2) * gk * gk;
+        w[k] -= step_size * m[k] / (std::sqrt(v[k]) / sqrt_correction2 + o.epsilon);
+      }
+    });
   }
 }
 

@@ -1,11 +1,51 @@
 #include "core/engine/ops/normalization.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 
 namespace ca3 {
+
+namespace {
+
+// Per-channel sums over the rows of a [count, channels] view: `add(i, partial)` adds row i's
+// K terms into partial[k * channels + c]. Rows are summed in fixed chunks on the kernels'
+// threads and the chunks' partial sums added in order, so the result does not depend on the
+// number of threads.
+template <int K, typename Add>
+std::array<std::vector<double>, K> channel_sums(int64_t count, int64_t channels, Add add) {
+  constexpr int64_t kRowsPerChunk = 128;
+  const int64_t chunks = (count + kRowsPerChunk - 1) / kRowsPerChunk;
+  std::vector<double> partial(size_t(chunks * K * channels), 0.0);
+  kernels().parallel_for(chunks, parallel_items(kRowsPerChunk * channels), [&](int64_t begin, int64_t end) {
+    for (int64_t chunk = begin; chunk < end; ++chunk) {
+      double* p = partial.data() + chunk * K * channels;
+      for (int64_t i = chunk * kRowsPerChunk; i < std::min(count, (chunk + 1) * kRowsPerChunk); ++i) add(i, p);
+    }
+  });
+  std::array<std::vector<double>, K> sums;
+  for (int k = 0; k < K; ++k) {
+    sums[size_t(k)].assign(size_t(channels), 0.0);
+    for (int64_t chunk = 0; chunk < chunks; ++chunk)
+      for (int64_t c = 0; c < channels; ++c)
+        sums[size_t(k)][size_t(c)] += partial[size_t((chunk * K + k) * channels + c)];
+  }
+  return sums;
+}
+
+// body(i) for every row i of [0, count), rows of `channels` elements, on the kernels' threads.
+template <typename Body>
+void for_rows(int64_t count, int64_t channels, Body body) {
+  kernels().parallel_for(count, parallel_items(channels), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) body(i);
+  });
+}
+
+}  // namespace
 
 Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_mean, Tensor& running_var,
                bool training, float momentum, float epsilon, const std::vector<uint8_t>& statistics_samples) {
@@ -38,16 +78,18 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
   std::vector<double> mean(size_t(channels), 0.0), var(size_t(channels), 0.0);
   const float* px = xv.data();
   if (training) {
-    for (int64_t i = 0; i < count; ++i)
+    mean = channel_sums<1>(count, channels, [&](int64_t i, double* p) {
       if (counts(i))
-        for (int64_t c = 0; c < channels; ++c) mean[size_t(c)] += px[i * channels + c];
+        for (int64_t c = 0; c < channels; ++c) p[c] += px[i * channels + c];
+    })[0];
     for (auto& m : mean) m /= double(stat_count);
-    for (int64_t i = 0; i < count; ++i)
+    var = channel_sums<1>(count, channels, [&](int64_t i, double* p) {
       if (counts(i))
         for (int64_t c = 0; c < channels; ++c) {
           const double d = px[i * channels + c] - mean[size_t(c)];
-          var[size_t(c)] += d * d;
+          p[c] += d * d;
         }
+    })[0];
     float* rm = running_mean.mutable_data();
     float* rv = running_var.mutable_data();
     for (int64_t c = 0; c < channels; ++c) {
@@ -72,30 +114,33 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
   float* ph = x_hat.mutable_data();
   float* py = out.mutable_data();
   const float *pg = gamma.value().data(), *pb = beta.value().data();
-  for (int64_t i = 0; i < count; ++i)
+  for_rows(count, channels, [&](int64_t i) {
     for (int64_t c = 0; c < channels; ++c) {
       const int64_t k = i * channels + c;
       ph[k] = float((px[k] - mean[size_t(c)]) * (*inv_std)[size_t(c)]);
       py[k] = pg[c] * ph[k] + pb[c];
     }
+  });
 
   return make_result(out, {x, gamma, beta}, [x_hat, inv_std, channels, count, stat_count, training, in_statistics,
                                               gamma_value = gamma.value()](Node& self) {
     const float* dy = self.grad.data();
     const float* ph = x_hat.data();
     const float* pg = gamma_value.data();
-    std::vector<double> sum_dy(size_t(channels), 0.0), sum_dy_xhat(size_t(channels), 0.0);
-    for (int64_t i = 0; i < count; ++i)
+    const auto sums = channel_sums<2>(count, channels, [&](int64_t i, double* p) {
       for (int64_t c = 0; c < channels; ++c) {
-        sum_dy[size_t(c)] += dy[i * channels + c];
-        sum_dy_xhat[size_t(c)] += double(dy[i * channels + c]) * ph[i * channels + c];
+        p[c] += dy[i * channels + c];
+        p[channels + c] += double(dy[i * channels + c]) * ph[i * channels + c];
       }
+    });
+    const std::vector<double>& sum_dy = sums[0];
+    const std::vector<double>& sum_dy_xhat = sums[1];
     if (input_needs_grad(self, 0)) {
       // Every output depends on the statistics, which depend only on the rows they come from:
       // those rows get the statistics' share of the gradient, the others only their own path.
       Tensor dx(x_hat.shape());
       float* pd = dx.mutable_data();
-      for (int64_t i = 0; i < count; ++i) {
+      for_rows(count, channels, [&](int64_t i) {
         const bool in_stats = training && (!in_statistics || (*in_statistics)[size_t(i)]);
         for (int64_t c = 0; c < channels; ++c) {
           const int64_t k = i * channels + c;
@@ -107,7 +152,7 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
             pd[k] = float(scale * dy[k]);
           }
         }
-      }
+      });
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {

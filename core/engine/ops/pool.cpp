@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 #include "core/engine/ops/shape.h"
 
 namespace ca3 {
@@ -32,13 +33,21 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
   auto argmax = std::make_shared<std::vector<int64_t>>(record ? size_t(out.numel()) : 0);
   const float* px = x.data();
   float* py = out.mutable_data();
-  std::vector<double> totals(is_max ? 0 : size_t(c_n));
-  // Channels are innermost and contiguous: each window position updates all channels at once.
-  for (int64_t n = 0; n < n_n; ++n)
-    for (int64_t oh = 0; oh < out_h; ++oh)
+  // Checked here, not on the threads (an exception must not leave a pool thread).
+  for (int64_t oh = 0; oh < out_h; ++oh)
+    for (int64_t ow = 0; ow < out_w; ++ow) {
+      const Window w = window_of(oh, ow);
+      CA3_CHECK(w.h1 > w.h0 && w.w1 > w.w0, op, ": a pooling window lies entirely in the padding");
+    }
+  // Output rows (sample, oh) are independent: they go on the kernels' threads.
+  const int64_t row_work = out_w * c_n * std::max<int64_t>(1, (h_n / out_h) * (w_n / out_w));
+  kernels().parallel_for(n_n * out_h, parallel_items(row_work), [&](int64_t begin, int64_t end) {
+    std::vector<double> totals(is_max ? 0 : size_t(c_n));
+    for (int64_t row = begin; row < end; ++row) {
+      const int64_t n = row / out_h, oh = row % out_h;
+      // Channels are innermost and contiguous: each window position updates all channels at once.
       for (int64_t ow = 0; ow < out_w; ++ow) {
         const Window w = window_of(oh, ow);
-        CA3_CHECK(w.h1 > w.h0 && w.w1 > w.w0, op, ": a pooling window lies entirely in the padding");
         const int64_t o = ((n * out_h + oh) * out_w + ow) * c_n;
         float* y = py + o;
         if (is_max) {
@@ -70,14 +79,20 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
           for (int64_t c = 0; c < c_n; ++c) y[c] = static_cast<float>(totals[size_t(c)] / w.divisor);
         }
       }
+    }
+  });
   return make_result(out, {input}, [=](Node& self) {
     Tensor dx(self.inputs[0]->shape);
     float* pd = dx.mutable_data();
     const float* dy = self.grad.data();
-    if (is_max) {
-      for (size_t o = 0; o < argmax->size(); ++o) pd[(*argmax)[o]] += dy[o];
-    } else {
-      for (int64_t n = 0; n < n_n; ++n)
+    // Windows may overlap within a sample, never across samples: one sample per item.
+    const int64_t per_sample = out_h * out_w * c_n;
+    kernels().parallel_for(n_n, parallel_items(per_sample * 2), [&](int64_t begin, int64_t end) {
+      if (is_max) {
+        for (int64_t o = begin * per_sample; o < end * per_sample; ++o) pd[(*argmax)[size_t(o)]] += dy[o];
+        return;
+      }
+      for (int64_t n = begin; n < end; ++n)
         for (int64_t oh = 0; oh < out_h; ++oh)
           for (int64_t ow = 0; ow < out_w; ++ow) {
             const Window w = window_of(oh, ow);
@@ -87,7 +102,7 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
                 for (int64_t ww = w.w0; ww < w.w1; ++ww) pd[((n * h_n + h) * w_n + ww) * c_n + c] += g;
             }
           }
-    }
+    });
     accumulate_grad(self, 0, std::move(dx));
   });
 }
