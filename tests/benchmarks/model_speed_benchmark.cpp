@@ -27,7 +27,7 @@ using namespace ca3;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: model_speed_benchmark PRESET.json [threads] [steps]\n");
+    std::fprintf(stderr, "usage: model_speed_benchmark PRESET.json [threads] [steps] [sleep|spin]\n");
     return 2;
   }
   std::ifstream in(argv[1]);
@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   const Preset preset = Preset::parse(text.str());
   const int threads = argc > 2 ? std::atoi(argv[2]) : 2, steps = argc > 3 ? std::atoi(argv[3]) : 10;
   set_num_threads(threads);
+  // What the pool's threads do between ops (kernels.h): the default, sleep, or spin.
+  const std::string wait = argc > 4 ? argv[4] : "sleep";
+  set_thread_wait(wait == "spin" ? ThreadWait::spin : ThreadWait::sleep);
   const int64_t n = preset.training().batch_size;
   const char* dir = std::getenv("CA3_FASHION_MNIST_DIR");
   const std::string base = dir ? std::string(dir) + "/" : "/usr/share/datasets/fashion-mnist/";
@@ -100,11 +103,12 @@ int main(int argc, char** argv) {
   peak_times.erase(peak_times.begin());  // the first packs and warms up
   const double peak_gflops = 2.0 * double(side * side) * double(side) / median_of(peak_times) / 1e9;
   const double train_gflops = step_flops / median / 1e9;
-  std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"micro_batch\": %lld, \"threads\": %d, "
+  std::printf("RESULT {\"preset\": \"%s\", \"batch\": %lld, \"micro_batch\": %lld, \"threads\": %d, \"thread_wait\": \"%s\", "
               "\"train_samples_per_second\": %.2f, \"train_samples_per_second_one_piece\": %.2f, "
               "\"score_images_per_second\": %.1f, \"score_one_image_ms\": %.4f, "
               "\"step_gflop\": %.3f, \"train_gflops\": %.2f, \"peak_gflops\": %.2f, \"share_of_peak\": %.3f}\n",
               preset.name().c_str(), static_cast<long long>(n), static_cast<long long>(micro_batch), threads,
+              wait == "spin" ? "spin" : "sleep",
               double(n) / median, double(n) / median_one_piece, double(n) / median_of(batch_times),
               1000 * median_of(one_times), step_flops / 1e9, train_gflops, peak_gflops, train_gflops / peak_gflops);
   return 0;

@@ -22,6 +22,7 @@ void ConvGeometry::validate(const char* op_name) const {
 namespace {
 KernelsKind g_kind = KernelsKind::xnnpack;
 int g_threads = 1;
+ThreadWait g_thread_wait = ThreadWait::sleep;
 std::atomic<double> g_flops{0};
 }  // namespace
 
@@ -47,5 +48,8 @@ void set_num_threads(int threads) {
   g_threads = threads;
 }
 int num_threads() { return g_threads; }
+
+void set_thread_wait(ThreadWait wait) { g_thread_wait = wait; }
+ThreadWait thread_wait() { return g_thread_wait; }
 
 }  // namespace ca3

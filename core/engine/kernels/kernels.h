@@ -90,9 +90,18 @@ KernelsKind kernels_kind();
 void set_kernels(KernelsKind kind);
 KernelsKind parse_kernels_kind(const std::string& name);  // "reference" | "xnnpack"
 
-// Threads used by XNNPACK (and by nothing else yet). Default 1.
+// Threads used by the xnnpack kernels (XNNPACK's operators and parallel_for). Default 1.
 void set_num_threads(int threads);
 int num_threads();
+
+// What the pool's threads do between two parallel pieces of work. `sleep` (the default): they
+// wait on a futex (an Atomics.wait in WebAssembly) and are woken for the next op; `spin`:
+// pthreadpool's default, up to a million pause instructions before sleeping — the fastest on an
+// idle machine, but on a busy one the spinning threads take the cores the work needs
+// (model_speed_benchmark compares both).
+enum class ThreadWait { sleep, spin };
+void set_thread_wait(ThreadWait wait);
+ThreadWait thread_wait();
 
 // Floating-point operations (2 per multiply-add) done by the convolution and matmul kernels of
 // either implementation since the program started: benchmarks divide it by time for GFLOP/s.

@@ -73,6 +73,7 @@ struct ConvKey {
 struct CachedOperator {
   xnn_operator_t op = nullptr;
   uint64_t weights_version = 0, bias_version = 0;
+  uint32_t flags = 0;  // XNN_FLAG_YIELD_WORKERS or 0, as created
   pthreadpool_t reshaped_for = nullptr;
   bool reshaped = false;
   AlignedBuffer workspace;
@@ -183,7 +184,7 @@ class XnnpackKernels final : public Kernels {
       const auto& c = *static_cast<Context*>(raw);
       (*c.body)(int64_t(begin), std::min(c.n, int64_t(begin + count)));
     };
-    pthreadpool_parallelize_1d_tile_1d(threads, piece, &context, size_t(n), size_t(tile), 0);
+    pthreadpool_parallelize_1d_tile_1d(threads, piece, &context, size_t(n), size_t(tile), pool_flags());
   }
 
   void matmul(int64_t m, int64_t n, int64_t k, const float* a, bool a_transposed, const float* b,
@@ -204,7 +205,7 @@ class XnnpackKernels final : public Kernels {
       b = bt;
       b_transposed = true;
     }
-    const uint32_t flags = b_transposed ? 0 : XNN_FLAG_TRANSPOSE_WEIGHTS;
+    const uint32_t flags = (b_transposed ? 0 : XNN_FLAG_TRANSPOSE_WEIGHTS) | op_flags();
     const auto key = std::make_tuple(flags, m, n, k);
     auto found = matmul_cache_.find(key);
     if (found == matmul_cache_.end()) {
@@ -231,6 +232,10 @@ class XnnpackKernels final : public Kernels {
   }
 
  private:
+  // The pool's threads sleep after each op unless spinning is asked for (kernels.h).
+  static bool sleep() { return thread_wait() == ThreadWait::sleep; }
+  static uint32_t op_flags() { return sleep() ? XNN_FLAG_YIELD_WORKERS : 0; }
+  static uint32_t pool_flags() { return sleep() ? PTHREADPOOL_FLAG_YIELD_WORKERS : 0; }
   // Work smaller than this (floating-point operations, or floats copied) runs on the calling
   // thread alone: waking the pool's threads for it costs more than they save, in WebAssembly most
   // of all (sdk/bench/threads.mjs measures the threads build against the single-thread one).
@@ -256,12 +261,13 @@ class XnnpackKernels final : public Kernels {
                 bias ? bias->storage_id() : 0};
     auto it = conv_cache_.find(key);
     if (it != conv_cache_.end() && it->second->weights_version == weights.version() &&
-        (!bias || it->second->bias_version == bias->version()))
+        (!bias || it->second->bias_version == bias->version()) && it->second->flags == op_flags())
       return *it->second;
     if (it == conv_cache_.end() && conv_cache_.size() >= 256) conv_cache_.clear();  // stale layers
 
     auto entry = std::make_unique<CachedOperator>();
     entry->weights_version = weights.version();
+    entry->flags = op_flags();
     entry->bias_version = bias ? bias->version() : 0;
     const float* bias_data = bias ? bias->data() : nullptr;
     if (kind == ConvKind::forward) {
@@ -270,7 +276,7 @@ class XnnpackKernels final : public Kernels {
                        uint32_t(g.kernel_height), uint32_t(g.kernel_width), uint32_t(g.stride_height),
                        uint32_t(g.stride_width), 1, 1, 1, size_t(g.in_channels), size_t(g.out_channels),
                        size_t(g.in_channels), size_t(g.out_channels), weights.data(), bias_data, -INFINITY,
-                       INFINITY, 0, nullptr, nullptr, &entry->op),
+                       INFINITY, op_flags(), nullptr, nullptr, &entry->op),
                    "convolution create");
     } else {
       // Deconvolution weights are [its output channels = Ci, KH, KW, its input channels = Co].
@@ -286,7 +292,7 @@ class XnnpackKernels final : public Kernels {
                        uint32_t(g.kernel_height), uint32_t(g.kernel_width), uint32_t(g.stride_height),
                        uint32_t(g.stride_width), 1, 1, 1, size_t(g.out_channels), size_t(g.in_channels),
                        size_t(g.out_channels), size_t(g.in_channels), swapped.data(), bias_data, -INFINITY,
-                       INFINITY, 0, nullptr, nullptr, &entry->op),
+                       INFINITY, op_flags(), nullptr, nullptr, &entry->op),
                    "deconvolution create");
     }
     auto& slot = conv_cache_[key];
@@ -326,7 +332,7 @@ class XnnpackKernels final : public Kernels {
     };
     const double floats = double(images) * double(g.out_height() * g.out_width()) *
                           double(g.kernel_height * g.kernel_width * g.in_channels);
-    pthreadpool_parallelize_1d(pool_for(floats), one_image, &context, size_t(images), 0);
+    pthreadpool_parallelize_1d(pool_for(floats), one_image, &context, size_t(images), pool_flags());
   }
 
   // out[cols, rows] = in[rows, cols]^T, in blocks for cache locality.
