@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
   set_num_threads(threads);
   // What the pool's threads do between ops (kernels.h): the default, sleep, or spin.
   const std::string wait = argc > 4 ? argv[4] : "sleep";
+  if (wait != "sleep" && wait != "spin") {
+    std::fprintf(stderr, "model_speed_benchmark: the thread wait is sleep or spin, not '%s'\n", wait.c_str());
+    return 2;
+  }
   set_thread_wait(wait == "spin" ? ThreadWait::spin : ThreadWait::sleep);
   const int64_t n = preset.training().batch_size;
   const char* dir = std::getenv("CA3_FASHION_MNIST_DIR");
