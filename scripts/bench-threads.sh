@@ -6,7 +6,7 @@
 # first on the idle machine, then with one busy loop per core but one running beside it (a
 # laptop doing something else, the normal case).
 #
-#   scripts/bench-threads.sh [preset] [steps]     (about 8 minutes on 2 cores)
+#   scripts/bench-threads.sh [preset] [steps]     (about 2 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
