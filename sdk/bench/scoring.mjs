@@ -40,11 +40,11 @@ async function directLatency(build, bytes) {
   module.setThreads(module.pthreadWorkers() + 1);
   const d = module.Detector.load(bytes);
   const one = pixels.slice(0, 784);
-  for (let i = 0; i < 20; ++i) d.scoreInputs(one);
+  for (let i = 0; i < 20; ++i) d.score({ inputs: one });
   const times = [];
   for (let i = 0; i < 300; ++i) {
     const t = performance.now();
-    d.scoreInputs(one);
+    d.score({ inputs: one });
     times.push(performance.now() - t);
   }
   d.delete();
