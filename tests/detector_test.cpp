@@ -485,5 +485,28 @@ TEST(Detector, SameSeedGivesBitwiseIdenticalWeightsOnOneThread) {
   EXPECT_TRUE(bitwise_equal(all_weights(c), all_weights(d)));
 }
 
+// A fit on two threads switches between the pool and one thread as it measures (PoolChooser);
+// the weights must be those of a fit on one thread, bit for bit.
+TEST(Detector, TwoThreadsGiveTheWeightsOfOneWhileThePoolIsSwitched) {
+  const int64_t count = 400;
+  Dataset images{read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), count).pixels, {}};
+  for (int c : read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), count))
+    images.labels.push_back(c == 0 ? 0 : 1);
+  nlohmann::json small;
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
+  small["training"]["epochs"] = 1;
+  small["training"]["batchSize"] = 32;  // 10 steps: the chooser's probe pairs and its first choice
+  auto train_images = [&](int threads) {
+    testing::KernelsScope scope(KernelsKind::xnnpack, threads);
+    Detector d(Preset::from_json(small));
+    d.fit_images(images);
+    EXPECT_TRUE(pool_enabled());  // the fit gave the pool back
+    return d;
+  };
+  Detector one = train_images(1), two = train_images(2);
+  EXPECT_TRUE(bitwise_equal(all_weights(one), all_weights(two)));
+  EXPECT_EQ(one.threshold(), two.threshold());
+}
+
 }  // namespace
 }  // namespace ca3

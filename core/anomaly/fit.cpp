@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/engine/error.h"
+#include "core/engine/kernels/kernels.h"
 #include "core/engine/nn/optim.h"
 
 namespace ca3 {
@@ -127,6 +128,7 @@ struct Fit::State {
   Clock::time_point start_all = Clock::now();
   double step_seconds = 0;
   int64_t samples_trained = 0;
+  PoolChooser pool_chooser;  // the steps run with the thread pool or on one thread, as measured faster
   Rng order_rng;
   bool finished = false, concluded = false;
   bool stop_on_auc = true;  // options.stop_on_auc as decided for this fit
@@ -239,6 +241,7 @@ struct Fit::State {
 
   void train_step() {
     const Stage& stage = stages[stage_index];
+    pool_chooser.before_step();
     const auto step_start = Clock::now();
     const int64_t first = step * options.batch_size;
     const std::vector<int64_t> rows(pool.begin() + first,
@@ -261,6 +264,7 @@ struct Fit::State {
       cls_sum += loss.classification * m;
     }
     adam->step();
+    pool_chooser.after_step(seconds_since(step_start), double(n));
     step_seconds += seconds_since(step_start);
     samples_trained += n;
     seen += n;
@@ -300,6 +304,7 @@ struct Fit::State {
   }
 
   void finish() {
+    pool_chooser.release();
     model->eval();
     report.seconds = seconds_since(start_all);
     report.samples_per_second = double(samples_trained) / std::max(step_seconds, 1e-9);
@@ -404,6 +409,7 @@ bool Fit::advance(double seconds) {
     try {
       s.work();
     } catch (...) {
+      s.pool_chooser.release();
       s.finished = true;  // a failed fit is over
       s.report.cancelled = true;
       throw;
@@ -416,6 +422,7 @@ void Fit::cancel() {
   CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
   State& s = *state_;
   if (s.finished) return;
+  s.pool_chooser.release();
   s.report.cancelled = true;
   s.report.seconds = seconds_since(s.start_all);
   s.finished = true;

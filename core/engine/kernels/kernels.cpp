@@ -23,6 +23,7 @@ namespace {
 KernelsKind g_kind = KernelsKind::xnnpack;
 int g_threads = 1;
 ThreadWait g_thread_wait = ThreadWait::sleep;
+bool g_pool_enabled = true;
 std::atomic<double> g_flops{0};
 }  // namespace
 
@@ -51,5 +52,40 @@ int num_threads() { return g_threads; }
 
 void set_thread_wait(ThreadWait wait) { g_thread_wait = wait; }
 ThreadWait thread_wait() { return g_thread_wait; }
+
+void set_pool_enabled(bool enabled) { g_pool_enabled = enabled; }
+bool pool_enabled() { return g_pool_enabled; }
+
+// A cycle: probe pairs alternating with / without the pool (4 * kProbePairs steps; the second
+// step of each pair is measured), then kKeepSteps steps with the faster.
+void PoolChooser::before_step() {
+  if (num_threads() <= 1 || kernels_kind() != KernelsKind::xnnpack) {
+    release();
+    return;
+  }
+  active_ = true;
+  const int64_t probe_steps = 4 * int64_t(kProbePairs);
+  if (position_ == probe_steps) {
+    // Without the pool only when it measured clearly faster per unit.
+    keep_pool_ = !(without_sum_ < kMargin * with_sum_);
+    with_sum_ = without_sum_ = 0;
+  }
+  current_ = position_ < probe_steps ? (position_ / 2) % 2 == 0 : keep_pool_;
+  set_pool_enabled(current_);
+}
+
+void PoolChooser::after_step(double seconds, double units) {
+  if (!active_) return;
+  (current_ ? with_pool_ : without_pool_) += 1;
+  const int64_t probe_steps = 4 * int64_t(kProbePairs);
+  if (position_ < probe_steps && position_ % 2 == 1 && units > 0)
+    (current_ ? with_sum_ : without_sum_) += seconds / units;
+  position_ = (position_ + 1) % (probe_steps + kKeepSteps);
+}
+
+void PoolChooser::release() {
+  if (active_) set_pool_enabled(true);
+  active_ = false;
+}
 
 }  // namespace ca3

@@ -103,6 +103,46 @@ enum class ThreadWait { sleep, spin };
 void set_thread_wait(ThreadWait wait);
 ThreadWait thread_wait();
 
+// Whether the xnnpack kernels hand work to the pool (true, the default) or do all of it on the
+// calling thread; the pool and its threads are kept either way. PoolChooser switches it.
+void set_pool_enabled(bool enabled);
+bool pool_enabled();
+
+// Decides by measurement whether the pool pays for a repeated piece of work (a training step).
+// On a busy machine a pool thread that shares its core with other work makes every op wait for
+// it, and one thread is faster (scripts/bench-threads.sh: 0.76x with 1 of 2 cores busy). The
+// chooser runs pairs of steps with and without the pool and times the second step of each pair
+// (the first re-plans the operators for the other thread count); after kProbePairs pairs of each
+// it keeps the faster (the pool unless one thread is kMargin faster) for kKeepSteps steps, then
+// measures again. The results do not depend on the choice: every kernel gives the same bits on
+// any number of threads (kernels_test). With one thread, or the reference kernels, it does
+// nothing.
+class PoolChooser {
+ public:
+  static constexpr int kProbePairs = 2;    // pairs of steps measured with, and without, the pool
+  static constexpr int kKeepSteps = 48;    // steps run with the choice before measuring again
+  static constexpr double kMargin = 0.95;  // one thread must take less than this share of the time
+
+  ~PoolChooser() { release(); }
+  // Call before each step: enables or disables the pool for it.
+  void before_step();
+  // Call after each step with its wall time (seconds) and size (e.g. samples; > 0).
+  void after_step(double seconds, double units);
+  // Gives the pool back to everything else (enabled); call when the repeated work ends.
+  void release();
+  // Steps run so far with and without the pool.
+  int64_t steps_with_pool() const { return with_pool_; }
+  int64_t steps_without_pool() const { return without_pool_; }
+
+ private:
+  bool active_ = false;  // whether this chooser has switched the pool
+  int64_t position_ = 0;  // step within the current cycle: 4 * kProbePairs probe steps, then the keep
+  double with_sum_ = 0, without_sum_ = 0;  // seconds per unit of the measured probe steps
+  bool keep_pool_ = true;
+  int64_t with_pool_ = 0, without_pool_ = 0;
+  bool current_ = true;
+};
+
 // Floating-point operations (2 per multiply-add) done by the convolution and matmul kernels of
 // either implementation since the program started: benchmarks divide it by time for GFLOP/s.
 double kernel_flops();

@@ -243,6 +243,7 @@ class XnnpackKernels final : public Kernels {
   pthreadpool_t pool_for(double work) { return work >= kParallelWork ? pool() : nullptr; }
 
   pthreadpool_t pool() {
+    if (!pool_enabled()) return nullptr;
     const int wanted = num_threads();
     if (wanted != pool_threads_) {
       if (pool_) pthreadpool_destroy(pool_);
