@@ -1,10 +1,13 @@
 // Training time through the SDK in Node, single-thread build vs threads build (2 threads) on the
 // same data and seed: the tabular preset on BreastCancer (699 rows) and thyroid (the larger set),
 // the fashion-mnist-small preset on 2,000 Fashion-MNIST images; median of 3 fits of a few
-// epochs each. Says whether the threads build pays off per model size (issue 17).
+// epochs each. Says whether the threads build pays off per model size (issue 17). With `busy`,
+// a busy loop runs on every core but one meanwhile (a laptop doing something else).
 //
-//   node bench/threads.mjs        -> a Markdown table
+//   node bench/threads.mjs [busy]       -> a Markdown table
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -26,7 +29,11 @@ const cases = [
   { name: 'fashion-mnist-small, 2,000 images, 2 epochs', preset: 'fashion-mnist-small', epochs: 2, data: imageSet(images, imageLabels) },
 ];
 
+const busy = process.argv[2] === 'busy'
+  ? Array.from({ length: availableParallelism() - 1 }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
+  : [];
 const runtimes = { single: await Runtime.start({ build: 'single' }), threads: await Runtime.start({ build: 'threads', threads: 2 }) };
+if (busy.length) console.log(`${busy.length} of ${availableParallelism()} cores busy`);
 console.log(`| model (median of 3 fits) | single-thread build (s) | threads build, ${runtimes.threads.threads} threads (s) | threads / single |`);
 console.log('|---|---|---|---|');
 for (const c of cases) {
@@ -45,3 +52,4 @@ for (const c of cases) {
   console.log(`| ${c.name} | ${seconds.single.toFixed(2)} | ${seconds.threads.toFixed(2)} | ${(seconds.threads / seconds.single).toFixed(2)}× |`);
 }
 for (const runtime of Object.values(runtimes)) runtime.close();
+for (const loop of busy) loop.kill();
