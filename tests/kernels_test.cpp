@@ -330,11 +330,12 @@ TEST(PoolChooser, MeasuresBothAndKeepsTheFaster) {
   EXPECT_EQ(run(0.5, 1.0, keep), std::vector<bool>(keep, true));
   run(1.0, 0.97, probe);                                     // one thread only 3% faster: the pool stays
   EXPECT_EQ(run(1.0, 0.97, keep), std::vector<bool>(keep, true));
-  // Only the measured (second) step of each pair counts: a slow first step after a switch does not.
+  // Only the measured (second) step of each pair counts: a slow first step after switching the
+  // pool off (had it counted, the pool would have won) does not.
   for (int i = 0; i < probe; ++i) {
     chooser.before_step();
     const bool first_of_pair = i % 2 == 0;
-    chooser.after_step(first_of_pair ? 100.0 : (pool_enabled() ? 1.0 : 0.5), 10);
+    chooser.after_step(pool_enabled() ? 1.0 : first_of_pair ? 100.0 : 0.5, 10);
   }
   EXPECT_EQ(run(1.0, 0.5, keep), std::vector<bool>(keep, false));
   EXPECT_EQ(chooser.steps_with_pool() + chooser.steps_without_pool(), 4 * (probe + keep));

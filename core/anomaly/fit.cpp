@@ -415,6 +415,7 @@ bool Fit::advance(double seconds) {
       throw;
     }
   } while (seconds_since(start) < seconds);
+  s.pool_chooser.release();  // between slices the pool is everyone's; the next step sets it again
   return !s.finished;
 }
 
