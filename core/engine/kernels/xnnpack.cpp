@@ -336,15 +336,11 @@ class XnnpackKernels final : public Kernels {
     pthreadpool_parallelize_1d(pool_for(floats), one_image, &context, size_t(images), pool_flags());
   }
 
-  // out[cols, rows] = in[rows, cols]^T, in blocks for cache locality.
-  static void transpose(const float* in, int64_t rows, int64_t cols, float* out) {
-    constexpr int64_t block = 32;
-    for (int64_t r0 = 0; r0 < rows; r0 += block)
-      for (int64_t c0 = 0; c0 < cols; c0 += block) {
-        const int64_t r1 = std::min(rows, r0 + block), c1 = std::min(cols, c0 + block);
-        for (int64_t r = r0; r < r1; ++r)
-          for (int64_t c = c0; c < c1; ++c) out[c * rows + r] = in[r * cols + c];
-      }
+  // out[cols, rows] = in[rows, cols]^T: XNNPACK's SIMD transpose on the pool's threads.
+  void transpose(const float* in, int64_t rows, int64_t cols, float* out) {
+    const size_t shape[2] = {size_t(rows), size_t(cols)}, perm[2] = {1, 0};
+    check_status(xnn_run_transpose_nd_x32(in, out, 2, shape, perm, op_flags(), pool_for(double(rows) * double(cols))),
+                 "transpose");
   }
 
   pthreadpool_t pool_ = nullptr;
