@@ -306,52 +306,59 @@ TEST(XnnpackVsReference, Matmul) {
 }
 
 // The chooser measures steps with and without the pool in pairs (the second of each pair timed)
-// and keeps the faster per unit of work; the pool unless one thread is clearly faster.
+// and keeps the faster per unit of work; the pool unless one thread is clearly faster. Between
+// steps the pool is always enabled.
 TEST(PoolChooser, MeasuresBothAndKeepsTheFaster) {
   testing::KernelsScope two_threads(KernelsKind::xnnpack, 2);
   PoolChooser chooser;
-  // Runs `steps` steps whose time is `with_pool` or `without_pool` seconds for 10 units; returns
-  // whether each step ran with the pool.
-  auto run = [&](double with_pool, double without_pool, int steps) {
+  // Runs `steps` steps whose time is `with_pool` or `without_pool` seconds for 10 units (the first
+  // of a pair without the pool `first_without` seconds, when given); returns whether each step ran
+  // with the pool.
+  auto run = [&](double with_pool, double without_pool, int steps, double first_without = 0) {
     std::vector<bool> used;
     for (int i = 0; i < steps; ++i) {
       chooser.before_step();
-      used.push_back(pool_enabled());
-      chooser.after_step(pool_enabled() ? with_pool : without_pool, 10);
+      const bool on = pool_enabled();
+      used.push_back(on);
+      const bool first_of_pair = used.size() % 2 == 1;
+      chooser.after_step(on ? with_pool : first_without > 0 && first_of_pair ? first_without : without_pool, 10);
+      EXPECT_TRUE(pool_enabled());  // given back after every step
     }
     return used;
   };
-  const int probe = 4 * PoolChooser::kProbePairs, keep = PoolChooser::kKeepSteps;
+  const int probe = PoolChooser::kProbeSteps, keep = PoolChooser::kKeepSteps;
   std::vector<bool> pairs;
   for (int i = 0; i < probe; ++i) pairs.push_back((i / 2) % 2 == 0);
-  EXPECT_EQ(run(1.0, 0.5, probe), pairs);                    // one thread twice as fast ...
+  EXPECT_EQ(run(1.0, 0.5, probe), pairs);                          // one thread twice as fast ...
   EXPECT_EQ(run(1.0, 0.5, keep), std::vector<bool>(keep, false));  // ... so it runs without the pool
-  EXPECT_EQ(run(0.5, 1.0, probe), pairs);                    // measured again: now the pool wins
+  EXPECT_EQ(run(0.5, 1.0, probe), pairs);                          // measured again: now the pool wins
   EXPECT_EQ(run(0.5, 1.0, keep), std::vector<bool>(keep, true));
-  run(1.0, 0.97, probe);                                     // one thread only 3% faster: the pool stays
+  run(1.0, 0.97, probe);                                           // one thread only 3% faster: the pool stays
   EXPECT_EQ(run(1.0, 0.97, keep), std::vector<bool>(keep, true));
-  // Only the measured (second) step of each pair counts: a slow first step after switching the
-  // pool off (had it counted, the pool would have won) does not.
-  for (int i = 0; i < probe; ++i) {
-    chooser.before_step();
-    const bool first_of_pair = i % 2 == 0;
-    chooser.after_step(pool_enabled() ? 1.0 : first_of_pair ? 100.0 : 0.5, 10);
-  }
+  // Only the second step of each pair counts: a slow first step after switching the pool off
+  // (had it counted, the pool would have won) does not.
+  run(1.0, 0.5, probe, /*first_without=*/100.0);
+  // A repeated before_step (a step that failed before after_step) does not lose the choice.
+  chooser.before_step();
   EXPECT_EQ(run(1.0, 0.5, keep), std::vector<bool>(keep, false));
   EXPECT_EQ(chooser.steps_with_pool() + chooser.steps_without_pool(), 4 * (probe + keep));
-  chooser.release();
-  EXPECT_TRUE(pool_enabled());  // released: everything else has the pool again
+  // A new thread count starts a new cycle: the next steps measure again.
+  run(1.0, 0.5, probe);
+  set_num_threads(3);
+  EXPECT_EQ(run(1.0, 0.5, probe), pairs);
 }
 
-TEST(PoolChooser, LeavesThePoolAloneOnOneThread) {
-  testing::KernelsScope one_thread(KernelsKind::xnnpack, 1);
-  PoolChooser chooser;
-  for (int i = 0; i < 4 * PoolChooser::kProbePairs + 5; ++i) {
-    chooser.before_step();
-    EXPECT_TRUE(pool_enabled());
-    chooser.after_step(i % 2 ? 1.0 : 0.1, 10);
+TEST(PoolChooser, LeavesThePoolAloneOnOneThreadAndWithTheReferenceKernels) {
+  for (KernelsKind kind : {KernelsKind::xnnpack, KernelsKind::reference}) {
+    testing::KernelsScope scope(kind, kind == KernelsKind::xnnpack ? 1 : 2);
+    PoolChooser chooser;
+    for (int i = 0; i < PoolChooser::kProbeSteps + 5; ++i) {
+      chooser.before_step();
+      EXPECT_TRUE(pool_enabled());
+      chooser.after_step(i % 2 ? 1.0 : 0.1, 10);
+    }
+    EXPECT_EQ(chooser.steps_with_pool() + chooser.steps_without_pool(), 0);
   }
-  EXPECT_EQ(chooser.steps_with_pool() + chooser.steps_without_pool(), 0);
 }
 
 }  // namespace

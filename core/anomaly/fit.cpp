@@ -128,7 +128,7 @@ struct Fit::State {
   Clock::time_point start_all = Clock::now();
   double step_seconds = 0;
   int64_t samples_trained = 0;
-  PoolChooser pool_chooser;  // the steps run with the thread pool or on one thread, as measured faster
+  PoolChooser thread_pool_chooser;  // each step on the thread pool or on one thread, as measured faster
   Rng order_rng;
   bool finished = false, concluded = false;
   bool stop_on_auc = true;  // options.stop_on_auc as decided for this fit
@@ -241,7 +241,7 @@ struct Fit::State {
 
   void train_step() {
     const Stage& stage = stages[stage_index];
-    pool_chooser.before_step();
+    thread_pool_chooser.before_step();
     const auto step_start = Clock::now();
     const int64_t first = step * options.batch_size;
     const std::vector<int64_t> rows(pool.begin() + first,
@@ -264,8 +264,9 @@ struct Fit::State {
       cls_sum += loss.classification * m;
     }
     adam->step();
-    pool_chooser.after_step(seconds_since(step_start), double(n));
-    step_seconds += seconds_since(step_start);
+    const double seconds = seconds_since(step_start);
+    thread_pool_chooser.after_step(seconds, double(n));
+    step_seconds += seconds;
     samples_trained += n;
     seen += n;
     ++step;
@@ -304,7 +305,6 @@ struct Fit::State {
   }
 
   void finish() {
-    pool_chooser.release();
     model->eval();
     report.seconds = seconds_since(start_all);
     report.samples_per_second = double(samples_trained) / std::max(step_seconds, 1e-9);
@@ -409,13 +409,12 @@ bool Fit::advance(double seconds) {
     try {
       s.work();
     } catch (...) {
-      s.pool_chooser.release();
+      s.thread_pool_chooser.release();
       s.finished = true;  // a failed fit is over
       s.report.cancelled = true;
       throw;
     }
   } while (seconds_since(start) < seconds);
-  s.pool_chooser.release();  // between slices the pool is everyone's; the next step sets it again
   return !s.finished;
 }
 
@@ -423,7 +422,6 @@ void Fit::cancel() {
   CA3_CHECK(state_ && !state_->concluded, "this fit has already been concluded");
   State& s = *state_;
   if (s.finished) return;
-  s.pool_chooser.release();
   s.report.cancelled = true;
   s.report.seconds = seconds_since(s.start_all);
   s.finished = true;

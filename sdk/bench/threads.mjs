@@ -32,6 +32,7 @@ const cases = [
 const busy = process.argv[2] === 'busy'
   ? Array.from({ length: availableParallelism() - 1 }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
   : [];
+process.on('exit', () => { for (const loop of busy) loop.kill(); });  // also when a fit throws
 const runtimes = { single: await Runtime.start({ build: 'single' }), threads: await Runtime.start({ build: 'threads', threads: 2 }) };
 if (busy.length) console.log(`${busy.length} of ${availableParallelism()} cores busy`);
 console.log(`| model (median of 3 fits) | single-thread build (s) | threads build, ${runtimes.threads.threads} threads (s) | threads / single |`);

@@ -56,31 +56,42 @@ ThreadWait thread_wait() { return g_thread_wait; }
 void set_pool_enabled(bool enabled) { g_pool_enabled = enabled; }
 bool pool_enabled() { return g_pool_enabled; }
 
-// A cycle: probe pairs alternating with / without the pool (4 * kProbePairs steps; the second
-// step of each pair is measured), then kKeepSteps steps with the faster.
+// A cycle: probe pairs alternating with / without the pool (kProbeSteps steps; the second step of
+// each pair is measured), then kKeepSteps steps with the faster.
+void PoolChooser::restart() {
+  position_ = 0;
+  with_sum_ = without_sum_ = 0;
+  with_count_ = without_count_ = 0;
+  keep_pool_ = true;
+  threads_ = num_threads();
+  kind_ = int(kernels_kind());
+}
+
 void PoolChooser::before_step() {
-  if (num_threads() <= 1 || kernels_kind() != KernelsKind::xnnpack) {
-    release();
-    return;
-  }
-  active_ = true;
-  const int64_t probe_steps = 4 * int64_t(kProbePairs);
-  if (position_ == probe_steps) {
-    // Without the pool only when it measured clearly faster per unit.
-    keep_pool_ = !(without_sum_ < kMargin * with_sum_);
-    with_sum_ = without_sum_ = 0;
-  }
-  current_ = position_ < probe_steps ? (position_ / 2) % 2 == 0 : keep_pool_;
+  release();
+  if (num_threads() <= 1 || kernels_kind() != KernelsKind::xnnpack) return;
+  if (num_threads() != threads_ || int(kernels_kind()) != kind_) restart();
+  current_ = position_ < kProbeSteps ? (position_ / 2) % 2 == 0 : keep_pool_;
   set_pool_enabled(current_);
+  active_ = true;
 }
 
 void PoolChooser::after_step(double seconds, double units) {
   if (!active_) return;
+  release();
   (current_ ? with_pool_ : without_pool_) += 1;
-  const int64_t probe_steps = 4 * int64_t(kProbePairs);
-  if (position_ < probe_steps && position_ % 2 == 1 && units > 0)
+  if (position_ < kProbeSteps && position_ % 2 == 1 && units > 0) {
     (current_ ? with_sum_ : without_sum_) += seconds / units;
-  position_ = (position_ + 1) % (probe_steps + kKeepSteps);
+    (current_ ? with_count_ : without_count_) += 1;
+  }
+  if (++position_ == kProbeSteps) {
+    // Without the pool only when both were measured and one thread was clearly faster per unit.
+    keep_pool_ = !(with_count_ > 0 && without_count_ > 0 &&
+                   without_sum_ / without_count_ < kMargin * (with_sum_ / with_count_));
+    with_sum_ = without_sum_ = 0;
+    with_count_ = without_count_ = 0;
+  }
+  if (position_ == kProbeSteps + kKeepSteps) position_ = 0;
 }
 
 void PoolChooser::release() {

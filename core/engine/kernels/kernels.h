@@ -112,35 +112,42 @@ bool pool_enabled();
 // On a busy machine a pool thread that shares its core with other work makes every op wait for
 // it, and one thread is faster (scripts/bench-threads.sh: 0.76x with 1 of 2 cores busy). The
 // chooser runs pairs of steps with and without the pool and times the second step of each pair
-// (the first re-plans the operators for the other thread count); after kProbePairs pairs of each
-// it keeps the faster (the pool unless one thread is kMargin faster) for kKeepSteps steps, then
-// measures again. The results do not depend on the choice: every kernel gives the same bits on
-// any number of threads (kernels_test). With one thread, or the reference kernels, it does
-// nothing.
+// (the first pays for switching: operators re-planned, sleeping threads woken); after
+// kProbePairs pairs of each it keeps the faster (the pool unless one thread takes less than
+// kMargin of its time) for kKeepSteps steps, then measures again, and starts over when the
+// thread count or the kernels change. The pool is switched only from before_step to after_step:
+// whatever runs between steps has it. The results do not depend on the choice: every kernel gives
+// the same bits on any number of threads (kernels_test, detector_test). With one thread, or the
+// reference kernels, it does nothing.
 class PoolChooser {
  public:
   static constexpr int kProbePairs = 2;    // pairs of steps measured with, and without, the pool
+  static constexpr int kProbeSteps = 4 * kProbePairs;
   static constexpr int kKeepSteps = 48;    // steps run with the choice before measuring again
   static constexpr double kMargin = 0.95;  // one thread must take less than this share of the time
 
   ~PoolChooser() { release(); }
   // Call before each step: enables or disables the pool for it.
   void before_step();
-  // Call after each step with its wall time (seconds) and size (e.g. samples; > 0).
+  // Call after each step with its wall time (seconds) and size (e.g. samples; > 0); gives the
+  // pool back.
   void after_step(double seconds, double units);
-  // Gives the pool back to everything else (enabled); call when the repeated work ends.
+  // Gives the pool back (enabled) without counting a step, e.g. when a step failed.
   void release();
   // Steps run so far with and without the pool.
   int64_t steps_with_pool() const { return with_pool_; }
   int64_t steps_without_pool() const { return without_pool_; }
 
  private:
-  bool active_ = false;  // whether this chooser has switched the pool
-  int64_t position_ = 0;  // step within the current cycle: 4 * kProbePairs probe steps, then the keep
+  void restart();
+  bool active_ = false;   // whether a step is running with the pool switched by this chooser
+  int64_t position_ = 0;  // step within the cycle: kProbeSteps probe steps, then kKeepSteps
   double with_sum_ = 0, without_sum_ = 0;  // seconds per unit of the measured probe steps
-  bool keep_pool_ = true;
+  int with_count_ = 0, without_count_ = 0;
+  bool keep_pool_ = true, current_ = true;
+  int threads_ = 0;  // the thread count and kernels the cycle measures
+  int kind_ = -1;
   int64_t with_pool_ = 0, without_pool_ = 0;
-  bool current_ = true;
 };
 
 // Floating-point operations (2 per multiply-add) done by the convolution and matmul kernels of
