@@ -452,6 +452,22 @@ bool bitwise_equal(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+// The first `count` Fashion-MNIST training images, T-shirts (class 0) normal, the rest anomalies.
+Dataset tshirts_against_the_rest(int64_t count) {
+  Dataset images{read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), count).pixels, {}};
+  for (int c : read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), count))
+    images.labels.push_back(c == 0 ? 0 : 1);
+  return images;
+}
+
+// The fashion-mnist-small preset, trained for one epoch.
+nlohmann::json small_image_preset_one_epoch() {
+  nlohmann::json small;
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
+  small["training"]["epochs"] = 1;
+  return small;
+}
+
 TEST(Detector, SameSeedGivesBitwiseIdenticalWeightsOnOneThread) {
   testing::KernelsScope one_thread(KernelsKind::xnnpack, 1);
   auto train_table = [](uint64_t seed) {
@@ -469,13 +485,8 @@ TEST(Detector, SameSeedGivesBitwiseIdenticalWeightsOnOneThread) {
   EXPECT_EQ(a.threshold(), b.threshold());
   EXPECT_FALSE(bitwise_equal(all_weights(a), all_weights(other_seed)));  // the seed is what fixes them
 
-  const int64_t count = 400;
-  Dataset images{read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), count).pixels, {}};
-  for (int c : read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), count))
-    images.labels.push_back(c == 0 ? 0 : 1);
-  nlohmann::json small;
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
-  small["training"]["epochs"] = 1;
+  const Dataset images = tshirts_against_the_rest(400);
+  const nlohmann::json small = small_image_preset_one_epoch();
   auto train_images = [&] {
     Detector d(Preset::from_json(small));
     d.fit_images(images);
@@ -488,13 +499,8 @@ TEST(Detector, SameSeedGivesBitwiseIdenticalWeightsOnOneThread) {
 // A fit on two threads switches between the pool and one thread as it measures (PoolChooser);
 // the weights must be those of a fit on one thread, bit for bit.
 TEST(Detector, TwoThreadsGiveTheWeightsOfOneWhileThePoolIsSwitched) {
-  const int64_t count = 400;
-  Dataset images{read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), count).pixels, {}};
-  for (int c : read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), count))
-    images.labels.push_back(c == 0 ? 0 : 1);
-  nlohmann::json small;
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
-  small["training"]["epochs"] = 1;
+  const Dataset images = tshirts_against_the_rest(400);
+  nlohmann::json small = small_image_preset_one_epoch();
   small["training"]["batchSize"] = 32;  // 10 steps: the chooser's probe pairs and its first choice
   auto train_images = [&](int threads) {
     testing::KernelsScope scope(KernelsKind::xnnpack, threads);

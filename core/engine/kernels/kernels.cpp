@@ -64,13 +64,13 @@ void PoolChooser::restart() {
   with_count_ = without_count_ = 0;
   keep_pool_ = true;
   threads_ = num_threads();
-  kind_ = int(kernels_kind());
+  kind_ = kernels_kind();
 }
 
 void PoolChooser::before_step() {
   release();
   if (num_threads() <= 1 || kernels_kind() != KernelsKind::xnnpack) return;
-  if (num_threads() != threads_ || int(kernels_kind()) != kind_) restart();
+  if (num_threads() != threads_ || kernels_kind() != kind_) restart();
   current_ = position_ < kProbeSteps ? (position_ / 2) % 2 == 0 : keep_pool_;
   set_pool_enabled(current_);
   active_ = true;

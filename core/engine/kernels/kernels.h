@@ -145,8 +145,8 @@ class PoolChooser {
   double with_sum_ = 0, without_sum_ = 0;  // seconds per unit of the measured probe steps
   int with_count_ = 0, without_count_ = 0;
   bool keep_pool_ = true, current_ = true;
-  int threads_ = 0;  // the thread count and kernels the cycle measures
-  int kind_ = -1;
+  int threads_ = 0;  // the thread count and kernels the cycle measures (0: none yet)
+  KernelsKind kind_ = KernelsKind::xnnpack;
   int64_t with_pool_ = 0, without_pool_ = 0;
 };
 
