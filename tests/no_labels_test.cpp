@@ -12,6 +12,7 @@
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/data/idx.h"
 #include "core/anomaly/detector.h"
+#include "core/anomaly/fit.h"
 #include "core/anomaly/metrics.h"
 #include "tests/test_support.h"
 
@@ -70,6 +71,39 @@ TEST(NoLabels, BreastCancerContaminated) {
   std::printf("Breast Cancer contaminated: test ROC-AUC %.4f\n", auc);
   EXPECT_EQ(report.setting, "contaminated");
   EXPECT_GE(auc, 0.93);
+}
+
+TEST(NoLabels, ThyroidContaminatedNeighboursLeaveOutAnomalies) {
+  // All training rows unlabelled, 7.4% of them hypothyroid; training.contamination 0.1. The
+  // neighbour distance leaves out the tenth of the rows least_typical ranks first: more of them
+  // must be the real anomalies than among the tenth the target reconstructs worst.
+  // Measured (seed 0): 16.3% of them against 13.2% (7.4% among all rows).
+  const TableSplit s = split_table("thyroid.csv", "class", "0", true);
+  TabularOptions truth;
+  truth.label_column = "class", truth.normal_values = {"0"};
+  const std::vector<int> labels = tabular_labels(s.train, truth);
+  Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+  TabularOptions options;
+  options.id_columns = {"class"};
+  const FitReport report =
+      detector.fit(detector.start_fit_table(s.train, options, {}, {{"training", {{"epochs", 40}, {"contamination", 0.1}}}}));
+  EXPECT_EQ(report.setting, "contaminated");
+  EXPECT_GT(report.neighbours.left_out, 0);
+  const Dataset rows{detector.prepare_table(s.train), std::vector<int>(labels.size(), 0)};
+  const auto anomaly_share = [&](const std::vector<size_t>& picked) {
+    double anomalies = 0;
+    for (size_t k : picked) anomalies += labels[k];
+    return anomalies / double(std::max<size_t>(picked.size(), 1));
+  };
+  const double by_both = anomaly_share(least_typical(detector.model(), rows, 0.1));
+  const double by_error = anomaly_share(worst_reconstructed(detector.model(), rows, 0.1));
+  std::vector<size_t> all(labels.size());
+  for (size_t k = 0; k < all.size(); ++k) all[k] = k;
+  const double base = anomaly_share(all);
+  std::printf("thyroid contaminated: anomalies among the tenth left out %.3f (least_typical), %.3f "
+              "(reconstruction error), %.3f among all rows\n", by_both, by_error, base);
+  EXPECT_GT(by_both, by_error);
+  EXPECT_GE(by_both, 2 * base);
 }
 
 TEST(NoLabels, PimaOneClassNeighbourDistance) {

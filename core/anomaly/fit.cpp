@@ -81,20 +81,42 @@ bool better(const Validation& candidate, const Validation& best, bool on_auc) {
   return candidate.loss < best.loss;
 }
 
-// Positions in `rows` of the `fraction` of them the target reconstructs worst, worst first
-// (contaminated data: the likeliest anomalies among unlabelled rows).
-std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size) {
-  const std::vector<float> errors = model.reconstruction_error(rows.inputs, batch_size);
-  std::vector<size_t> order(errors.size());
+// Positions of the `fraction` of `values` that are largest, largest first (ties: lower position).
+std::vector<size_t> largest(const std::vector<float>& values, double fraction) {
+  std::vector<size_t> order(values.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  const size_t drop = std::min(errors.size(), size_t(std::llround(fraction * double(errors.size()))));
+  const size_t drop = std::min(values.size(), size_t(std::llround(fraction * double(values.size()))));
   std::partial_sort(order.begin(), order.begin() + long(drop), order.end(),
-                    [&](size_t a, size_t b) { return errors[a] > errors[b] || (errors[a] == errors[b] && a < b); });
+                    [&](size_t a, size_t b) { return values[a] > values[b] || (values[a] == values[b] && a < b); });
   order.resize(drop);
   return order;
 }
 
 }  // namespace
+
+std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size) {
+  return largest(model.reconstruction_error(rows.inputs, batch_size), fraction);
+}
+
+std::vector<size_t> least_typical(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size) {
+  // Rarity compares each value with the middle of its column, which says little about an image.
+  if (model.config().is_image()) return worst_reconstructed(model, rows, fraction, batch_size);
+  std::vector<float> errors = model.reconstruction_error(rows.inputs, batch_size);
+  for (float& e : errors) e = std::log(std::max(e, 1e-12f));
+  const std::vector<float> rarity = model.marginal_rarity(rows.inputs);
+  std::vector<float> total(errors.size(), 0.f);
+  const auto add_standardised = [&](const std::vector<float>& term) {
+    double mean = 0, squares = 0;
+    for (float v : term) mean += v;
+    mean /= double(std::max<size_t>(term.size(), 1));
+    for (float v : term) squares += (v - mean) * (v - mean);
+    const double sd = std::max(std::sqrt(squares / double(std::max<size_t>(term.size(), 1))), 1e-9);
+    for (size_t k = 0; k < term.size(); ++k) total[k] += float((term[k] - mean) / sd);
+  };
+  add_standardised(errors);
+  add_standardised(rarity);
+  return largest(total, fraction);
+}
 
 std::vector<Stage> stages_for(Variant variant) {
   switch (variant) {
@@ -436,7 +458,7 @@ void Fit::describe_data(nlohmann::json description) {
 
 namespace {
 // The rows the neighbour distance measures against: the normal (unlabelled) training rows, each
-// distinct row once, without the `contamination` share the target reconstructs worst, at most
+// distinct row once, without the `contamination` share that is least typical (least_typical), at most
 // kMaxNeighbourRows and kMaxNeighbourValues values (a seeded random choice beyond that). What was
 // kept and left out goes to `summary`.
 constexpr int64_t kMaxNeighbourRows = 8192, kMaxNeighbourValues = int64_t(1) << 20;
@@ -460,7 +482,7 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
   summary.repeated = int64_t(order.size() - rows.size());
   if (contamination > 0 && rows.size() > 1) {
     std::vector<uint8_t> drop(rows.size(), 0);
-    for (size_t k : worst_reconstructed(model, train.subset(rows), contamination, 64)) drop[k] = 1;
+    for (size_t k : least_typical(model, train.subset(rows), contamination, 64)) drop[k] = 1;
     std::vector<int64_t> kept;
     for (size_t k = 0; k < rows.size(); ++k)
       if (!drop[k]) kept.push_back(rows[k]);
