@@ -290,13 +290,17 @@ std::string score_text(const FitReport& r, const std::string& unit) {
       : r.score == "combined_rarity"     ? "the alarm, the reconstruction error and how rare the " + unit + "'s values are, averaged"
       : r.score == "combined_neighbours" ? "the alarm, the reconstruction error, how rare the " + unit + "'s values are and " + nearest + ", averaged"
       : r.score == "alarm_neighbours"    ? "the alarm and " + nearest + ", averaged"
+      : r.score == "combined_without_alarm"
+          ? "the reconstruction error, how rare the " + unit + "'s values are and " + nearest +
+                ", averaged (not the alarm: with unlabelled anomalies among the training " + unit + "s it learned them as normal)"
                                          : "the alarm's probability";
   std::string text = "score: " + terms;
   const FitReport::Neighbours& n = r.neighbours;
   if (n.samples == 0) return text;
   text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
   if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats of kept " + unit + "s left out";
-  if (n.left_out > 0) text += "; " + std::to_string(n.left_out) + " reconstructed worst left out as likely anomalies";
+  if (n.left_out > 0)
+    text += "; " + std::to_string(n.left_out) + " least typical (reconstruction error and rare values) left out as likely anomalies";
   if (n.not_sampled > 0) text += "; " + std::to_string(n.not_sampled) + " more left out: at most " + std::to_string(n.samples) + " are kept";
   return text + ")";
 }

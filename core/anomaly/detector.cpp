@@ -256,10 +256,10 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     fill(name, *buffer);
   }
   const float mode = d.model_->score_mode();
-  CA3_CHECK_CODE(mode == 0.f || mode == 1.f || mode == 2.f || mode == 3.f || mode == 4.f, ErrorCode::unsupported_file,
-                 "model file is corrupt: its score mode is ", mode, " (0 to 4)");
+  CA3_CHECK_CODE(mode == 0.f || mode == 1.f || mode == 2.f || mode == 3.f || mode == 4.f || mode == 5.f,
+                 ErrorCode::unsupported_file, "model file is corrupt: its score mode is ", mode, " (0 to 5)");
   if (mode > 2.5f) {
-    CA3_CHECK_CODE(d.kind() == ModelKind::tabular || mode > 3.5f, ErrorCode::unsupported_file,
+    CA3_CHECK_CODE(d.kind() == ModelKind::tabular || mode == 4.f, ErrorCode::unsupported_file,
                    "model file is corrupt: an image model's score cannot use a row's combined score");
     CA3_CHECK_CODE(d.model_->neighbours().dim(0) > 0, ErrorCode::unsupported_file,
                    "model file is corrupt: its score uses neighbour rows, and it has none");

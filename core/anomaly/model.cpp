@@ -581,13 +581,14 @@ std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
 Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
   const float* r = score_reference_.data();
   auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
-  if (r[0] > 3.5f)  // the alarm and the neighbour distance
+  if (r[0] == 4.f)  // the alarm and the neighbour distance
     return scale(add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
                      scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)),
                  1.f / (1.f + kNeighbourWeight));
-  Var z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
-              standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]));
-  float parts = 2;
+  const bool alarm = r[0] != 5.f;
+  Var z = standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]);
+  float parts = 1;
+  if (alarm) z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]), z), parts += 1;
   if (r[0] > 1.5f) z = add(z, standardised(marginal_rarity(x), r[5], r[6])), parts += 1;
   if (r[0] > 2.5f) z = add(z, scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)), parts += kNeighbourWeight;
   return scale(z, 1.f / parts);
@@ -601,8 +602,9 @@ void E2EConvA3::set_rarity_columns(const std::vector<uint8_t>& counts) {
 
 std::string E2EConvA3::score_name() const {
   if (variant() == Variant::reconstruction_only) return "reconstruction";
-  static const char* const names[] = {"alarm", "combined", "combined_rarity", "combined_neighbours", "alarm_neighbours"};
-  return names[std::clamp(int(std::lround(score_mode())), 0, 4)];
+  static const char* const names[] = {"alarm", "combined", "combined_rarity", "combined_neighbours", "alarm_neighbours",
+                                      "combined_without_alarm"};
+  return names[std::clamp(int(std::lround(score_mode())), 0, 5)];
 }
 
 void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
@@ -611,7 +613,7 @@ void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
   r[0] = mode;
   const Standardised logit = standardise(alarm_logit(normal));
   r[1] = logit.mean, r[2] = logit.sd;
-  if (mode < 3.5f) {
+  if (mode != 4.f) {
     std::vector<float> errors = reconstruction_error(normal);
     for (float& e : errors) e = log_error(e);
     const Standardised error = standardise(errors);

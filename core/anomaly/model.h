@@ -64,8 +64,10 @@ enum class ScoreKind {
   alarm_neighbours,     // the alarm's logit and the neighbour distance (images: of the image
                         // downscaled to at most 16 x 16 per channel) to the nearest normal
                         // training samples, standardised, weighted and averaged
-  automatic,  // with synthetic anomalies: combined_neighbours for rows, alarm_neighbours for
-              // images; else (labelled data) alarm
+  combined_without_alarm,  // rows: combined_neighbours without the alarm (the reconstruction
+                           // error, the marginal rarity and the neighbour distance)
+  automatic,  // with synthetic anomalies: combined_neighbours for rows (contaminated rows:
+              // combined_without_alarm), alarm_neighbours for images; else (labelled data) alarm
 };
 
 struct ModelConfig {
@@ -192,15 +194,16 @@ class E2EConvA3 : public Module {
   std::vector<float> reconstruction_error(const Tensor& inputs, int64_t batch_size = 64);
   // Whether score() combines the alarm and the reconstruction error (mode 1; with mode 2 also
   // the marginal rarity of a row; with mode 3 also its neighbour distance), or the alarm and the
-  // neighbour distance (mode 4), standardising each with the statistics of `normal` [N, ...]
-  // (normal validation samples, not among the neighbours; N >= 2). Mode 0: the alarm alone.
+  // neighbour distance (mode 4), or mode 3's terms without the alarm (mode 5), standardising each
+  // with the statistics of `normal` [N, ...] (normal validation samples, not among the
+  // neighbours; N >= 2). Mode 0: the alarm alone.
   void set_score_reference(float mode, const Tensor& normal);
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
-  // Whether the score needs the target's reconstruction (modes 1-3).
-  bool score_reconstructs() const { return score_reference_.at(0) > 0.5f && score_reference_.at(0) < 3.5f; }
+  // Whether the score needs the target's reconstruction (modes 1-3 and 5).
+  bool score_reconstructs() const { return combined_score() && score_mode() != 4.f; }
   float score_mode() const { return score_reference_.at(0); }
   // The score in ScoreKind's words: "alarm", "combined", "combined_rarity", "combined_neighbours",
-  // "alarm_neighbours"; "reconstruction" for the reconstruction-only variant.
+  // "alarm_neighbours", "combined_without_alarm"; "reconstruction" for the reconstruction-only variant.
   std::string score_name() const;
   // Rows: log of the mean square of a row's inputs over the columns flagged in
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.

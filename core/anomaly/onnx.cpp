@@ -217,8 +217,9 @@ class OnnxExport {
       if (reconstruction_only) {
         score = error;
       } else {
-        std::string z = g_.op("Add", {standardised(logit, r[1], r[2]), standardised(log_of(g_, error), r[3], r[4])});
-        float parts = 2;
+        std::string z = standardised(log_of(g_, error), r[3], r[4]);
+        float parts = 1;
+        if (r[0] != 5.f) z = g_.op("Add", {standardised(logit, r[1], r[2]), z}), parts = 2;  // mode 5: no alarm
         if (r[0] > 1.5f) {  // marginal rarity of the flagged columns
           const Tensor& columns = model_.rarity_columns_;
           double counted = 0;
@@ -228,7 +229,7 @@ class OnnxExport {
           std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
           mean_square = g_.op("Mul", {mean_square, g_.scalar(float(double(columns.numel()) / std::max(counted, 1.0)))});
           z = g_.op("Add", {z, standardised(log_of(g_, mean_square), r[5], r[6])});
-          parts = 3;
+          parts += 1;
         }
         if (r[0] > 2.5f) {  // neighbour distance
           z = g_.op("Add", {z, g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(E2EConvA3::kNeighbourWeight)})});

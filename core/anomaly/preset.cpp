@@ -152,14 +152,15 @@ ModelConfig Preset::model_config(int64_t features) const {
   c.normal_statistics = statistics == "normal" ? Choice::yes : statistics == "all" ? Choice::no : Choice::automatic;
   const std::string score = m.at("score").get<std::string>();
   CA3_CHECK(score == "alarm" || score == "combined" || score == "auto" || score == "combined_rarity" || score == "combined_neighbours" ||
-                score == "alarm_neighbours",
-            "preset: model.score must be \"alarm\", \"combined\", \"combined_rarity\", \"combined_neighbours\", \"alarm_neighbours\" "
-            "or \"auto\", got \"", score, "\"");
+                score == "alarm_neighbours" || score == "combined_without_alarm",
+            "preset: model.score must be \"alarm\", \"combined\", \"combined_rarity\", \"combined_neighbours\", \"alarm_neighbours\", "
+            "\"combined_without_alarm\" or \"auto\", got \"", score, "\"");
   c.score = score == "alarm"                 ? ScoreKind::alarm
             : score == "combined"            ? ScoreKind::combined
             : score == "combined_rarity"     ? ScoreKind::combined_rarity
             : score == "combined_neighbours" ? ScoreKind::combined_neighbours
             : score == "alarm_neighbours"    ? ScoreKind::alarm_neighbours
+            : score == "combined_without_alarm" ? ScoreKind::combined_without_alarm
                                              : ScoreKind::automatic;
   c.seed = seed();
   c.validate();

@@ -131,11 +131,12 @@ export interface FitReport {
   syntheticAnomalies: number;
   /** The score the model gives, 'auto' resolved (see Preset's `model.score`); 'reconstruction'
    *  for the reconstruction-only variant. */
-  score: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'reconstruction';
+  score: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'combined_without_alarm'
+    | 'reconstruction';
   /** When the score has the neighbour distance: the normal training samples it compares with,
    *  and those left out of them: exact repeats of another one (each distinct sample counts once),
-   *  the worst reconstructed share of a contaminated fit, those beyond the cap (8,192 samples,
-   *  2^20 values; a seeded random choice). */
+   *  the least typical share of a contaminated fit (by reconstruction error and rare values),
+   *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */
   neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number };
   epochs: number;
   bestEpoch: number;
@@ -261,10 +262,13 @@ export interface Preset {
     /** The score: the alarm's probability; combined with the reconstruction error; for rows also
      *  with how far out a row lies in its columns' distributions (combined_rarity), and with its
      *  distance to its 5 nearest normal training rows (combined_neighbours); the alarm and that
-     *  distance alone (alarm_neighbours; images compared average-pooled to at most 16 x 16); or
-     *  'auto': when the fit uses synthetic anomalies combined_neighbours for rows and
-     *  alarm_neighbours for images, else alarm. */
-    score?: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'auto';
+     *  distance alone (alarm_neighbours; images compared average-pooled to at most 16 x 16); for
+     *  rows combined_neighbours without the alarm (combined_without_alarm); or 'auto': when the fit
+     *  uses synthetic anomalies combined_neighbours for rows (combined_without_alarm for contaminated
+     *  rows, whose alarm learned the unlabelled anomalies as normal) and alarm_neighbours for
+     *  images, else alarm. */
+    score?: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'combined_without_alarm'
+      | 'auto';
   };
   training?: {
     epochs?: number;

@@ -99,10 +99,15 @@ test('a model ONNX cannot express is refused, saying why', async () => {
   await detector.dispose();
 });
 
-for (const [name, labels] of [['labelled', { labelColumn: 'Class', normalValues: ['benign'] }], ['one-class', { idColumns: ['Class'] }]]) {
+for (const [name, labels, changes] of [
+  ['labelled', { labelColumn: 'Class', normalValues: ['benign'] }, {}],
+  ['one-class', { idColumns: ['Class'] }, {}],
+  // No alarm in the score (combined_without_alarm): the graph without that branch.
+  ['contaminated', { idColumns: ['Class'] }, { training: { contamination: 0.1 } }],
+]) {
   test(`a ${name} table model: ONNX scores of the preprocessed rows = CA3 scores`, async () => {
     const csv = readFileSync(join(repo, 'data/BreastCancer.csv'), 'utf8');
-    const detector = await createDetector({ preset: 'tabular' });
+    const detector = await createDetector({ preset: 'tabular', changes });
     const report = await detector.fit(tableFromCsv(csv, labels), { epochs: 3 });
     const ours = await detector.score(tableFromCsv(csv));
     const rows = await detector.prepare(tableFromCsv(csv));  // the preprocessing, a separate step
@@ -110,9 +115,10 @@ for (const [name, labels] of [['labelled', { labelColumn: 'Class', normalValues:
     const difference = largestDifference(ours, theirs);
     console.log(`  ${name} table model (${report.setting}): largest difference ${difference.toExponential(2)} over ${ours.length} rows`);
     assert.ok(difference <= 1e-5);
-    // The one-class score includes the neighbour distance; the labelled one does not.
+    assert.equal(report.score, { labelled: 'alarm', 'one-class': 'combined_neighbours', contaminated: 'combined_without_alarm' }[name]);
+    // The scores without labels include the neighbour distance; the labelled one does not.
     const graph = Buffer.from(await detector.exportOnnx()).toString('latin1');
-    assert.equal(graph.includes('TopK'), name === 'one-class');
+    assert.equal(graph.includes('TopK'), name !== 'labelled');
     await detector.dispose();
   });
 }
