@@ -411,6 +411,15 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
             "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
   seven.mutable_data()[0] = 2.f, seven.mutable_data()[1] = std::nanf("");
   EXPECT_EQ(load(without("score_reference", &seven)), "model file is corrupt: tensor 'score_reference' holds a non-finite value");
+  // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
+  Tensor nine = *tensor(contents, "score_reference");
+  nine.mutable_data()[0] = 5.f;
+  const std::vector<uint8_t> mode5 = without("score_reference", &nine);
+  const Detector loaded = Detector::load(mode5.data(), mode5.size());
+  ASSERT_NE(loaded.training_report(), nullptr);
+  EXPECT_EQ(loaded.training_report()->score, "combined_without_alarm");
+  nine.mutable_data()[0] = 6.f;
+  EXPECT_EQ(load(without("score_reference", &nine)), "model file is corrupt: its score mode is 6 (0 to 5)");
 }
 
 TEST(Metrics, ThresholdsAndConfusion) {

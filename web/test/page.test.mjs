@@ -372,6 +372,38 @@ for (const isolation of [true, false]) {
       await shot('5b-csv-no-labels');
     });
 
+    test('CSV without labels, some rows anomalies: contaminated training says what its score leaves out', async () => {
+      // All of Ionosphere's rows (36% "bad") without the Class column, "some rows may be anomalies".
+      const fields = (line) => line.split(',').map((v) => v.replace(/^"|"$/g, ''));
+      const lines = readFileSync(join(repo, 'data', 'Ionosphere.csv'), 'utf8').trim().split('\n');
+      const classAt = fields(lines[0]).indexOf('Class');
+      const withoutClass = (line) => fields(line).filter((_v, i) => i !== classAt).join(',');
+      await page.setInputFiles('#csv-file', { name: 'all-rows.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.map(withoutClass).join('\n') + '\n') });
+      await page.waitForFunction(() => /all-rows\.csv/.test(document.getElementById('csv-info').textContent));
+      await page.selectOption('#label-column', '');
+      await page.check('#contaminated');
+      await page.fill('#csv-epochs', '30');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
+      const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+      await page.uncheck('#contaminated');
+      assert.equal(report.setting, 'contaminated');
+      assert.equal(report.score, 'combined_without_alarm');
+      assert.ok(report.neighbours.leftOut > 0);
+      const status = await page.textContent('#csv-status');
+      assert.match(status, /No labels, some rows may be anomalies/);
+      assert.match(status, /its reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
+      assert.match(status, /not the alarm score: with unlabelled anomalies among the training rows, the alarm learned them as normal/);
+      assert.match(status, new RegExp(`the ${report.neighbours.leftOut} least typical \\(reconstruction error and rare values\\) are left out as likely anomalies`));
+      // Scored against the true labels (the Class column of the original file).
+      await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
+      await page.waitForFunction(() => /Class column is taken as the true labels/.test(document.getElementById('table-results-note').textContent));
+      const auc = Number(await page.getAttribute('#table-roc-chart', 'data-auc'));
+      console.log(`  contaminated, no labels: ROC-AUC ${auc.toFixed(4)} against the true labels on the rows it trained on`);
+      assert.ok(auc >= 0.85, `ROC-AUC ${auc}`);
+      await page.selectOption('#truth-column', '');
+    });
+
     test('a test figure from too few test rows is said to be untrustworthy, not shown bare', async () => {
       // Breast Cancer's first 80 rows: a test split of 8 rows, 2 or 3 of them anomalies.
       const rows = readFileSync(join(repo, 'data', 'BreastCancer.csv'), 'utf8').trim().split('\n').slice(0, 81);
