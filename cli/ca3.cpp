@@ -55,7 +55,8 @@ else 32x32 (--image-size). `score --data -` reads a CSV from standard input and 
 goes (--out - for standard output): constant memory, any size. Without --label-column (tables) or --labels (a folder: every image in it)
 every row or image is taken as normal ("one-class") and the alarm learns from synthetic
 anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
-worst-reconstructed share sits out each epoch). `score --why N` (a CSV file) adds a "why" column
+worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
+the score compares with, and a table's score leaves the alarm out). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). Presets: models/presets/NAME.json.
 )";
@@ -292,7 +293,7 @@ std::string score_text(const FitReport& r, const std::string& unit) {
       : r.score == "alarm_neighbours"    ? "the alarm and " + nearest + ", averaged"
       : r.score == "combined_without_alarm"
           ? "the reconstruction error, how rare the " + unit + "'s values are and " + nearest +
-                ", averaged (not the alarm: with unlabelled anomalies among the training " + unit + "s it learned them as normal)"
+                ", averaged; not the alarm, which learned the unlabelled anomalies among the training " + unit + "s as normal"
                                          : "the alarm's probability";
   std::string text = "score: " + terms;
   const FitReport::Neighbours& n = r.neighbours;
@@ -300,7 +301,9 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
   if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats of kept " + unit + "s left out";
   if (n.left_out > 0)
-    text += "; " + std::to_string(n.left_out) + " least typical (reconstruction error and rare values) left out as likely anomalies";
+    text += "; " + std::to_string(n.left_out) +
+            (unit == "image" ? " reconstructed worst" : " least typical by reconstruction error and rare values") +
+            " left out as likely anomalies";
   if (n.not_sampled > 0) text += "; " + std::to_string(n.not_sampled) + " more left out: at most " + std::to_string(n.samples) + " are kept";
   return text + ")";
 }

@@ -422,6 +422,15 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   EXPECT_EQ(load(without("score_reference", &nine)), "model file is corrupt: its score mode is 6 (0 to 5)");
 }
 
+TEST(Preset, TheScoreWithoutTheAlarmIsForTables) {
+  const nlohmann::json without_alarm = {{"score", "combined_without_alarm"}};
+  EXPECT_EQ(Preset::from_json({{"kind", "tabular"}, {"model", without_alarm}}).model_config(9).score,
+            ScoreKind::combined_without_alarm);
+  EXPECT_EQ(error_of([&] { Preset::from_json({{"kind", "image"}, {"model", without_alarm}}); }),
+            "model.score \"combined_without_alarm\" is for tables (its terms include how rare a row's values are); "
+            "for images use \"alarm_neighbours\" or \"auto\"");
+}
+
 TEST(Metrics, ThresholdsAndConfusion) {
   const std::vector<float> scores = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.95f};
   const std::vector<int> labels = {0, 0, 0, 0, 0, 0, 1, 0, 1, 1};

@@ -160,7 +160,7 @@ std::vector<uint8_t> Detector::save() const {
   values.reserve(parameters.size());
   for (const auto& [name, p] : parameters) values.push_back(p.value());
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
-  // A model whose score does not use the neighbour distance (modes 3, 4) is written as before it existed
+  // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written as before it existed
   // (7 reference values, no neighbour rows): earlier readers load it, and files round-trip.
   const bool neighbours = model_->score_mode() > 2.5f;
   Tensor short_reference;

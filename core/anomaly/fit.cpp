@@ -101,21 +101,7 @@ std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, d
 std::vector<size_t> least_typical(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size) {
   // Rarity compares each value with the middle of its column, which says little about an image.
   if (model.config().is_image()) return worst_reconstructed(model, rows, fraction, batch_size);
-  std::vector<float> errors = model.reconstruction_error(rows.inputs, batch_size);
-  for (float& e : errors) e = std::log(std::max(e, 1e-12f));
-  const std::vector<float> rarity = model.marginal_rarity(rows.inputs);
-  std::vector<float> total(errors.size(), 0.f);
-  const auto add_standardised = [&](const std::vector<float>& term) {
-    double mean = 0, squares = 0;
-    for (float v : term) mean += v;
-    mean /= double(std::max<size_t>(term.size(), 1));
-    for (float v : term) squares += (v - mean) * (v - mean);
-    const double sd = std::max(std::sqrt(squares / double(std::max<size_t>(term.size(), 1))), 1e-9);
-    for (size_t k = 0; k < term.size(); ++k) total[k] += float((term[k] - mean) / sd);
-  };
-  add_standardised(errors);
-  add_standardised(rarity);
-  return largest(total, fraction);
+  return largest(model.atypicality(rows.inputs, batch_size), fraction);
 }
 
 std::vector<Stage> stages_for(Variant variant) {
@@ -534,7 +520,8 @@ FitOutcome Fit::conclude() {
                             !(row_neighbours && image) && &reference == &split.validation;
     const bool alarm_neighbours = neighbours && (kind == ScoreKind::alarm_neighbours || image);
     const bool rarity = (kind == ScoreKind::combined_rarity || (neighbours && !alarm_neighbours)) && !image;
-    if (rarity && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
+    // (also when only least_typical uses the rarity: a contaminated fit's neighbours)
+    if ((rarity || (neighbours && !image)) && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
     if (neighbours)
       model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));
     std::vector<int64_t> normal;

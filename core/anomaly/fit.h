@@ -76,7 +76,8 @@ struct FitReport {
   // (`samples`), and those of the normal training samples that are not among them: exact
   // repeats of another one (each distinct sample counts once, so a value repeated many times is
   // not taken as normal for that alone), the least typical share of a contaminated fit
-  // (least_typical: reconstruction error and marginal rarity), and
+  // (least_typical: rows by reconstruction error and marginal rarity, images by reconstruction
+  // error), and
   // those beyond the cap of 8,192 samples / 2^20 values (a seeded random choice). All 0 without.
   struct Neighbours {
     int64_t samples = 0, repeated = 0, left_out = 0, not_sampled = 0;

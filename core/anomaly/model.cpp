@@ -68,6 +68,8 @@ void ModelConfig::validate() const {
               "soft-ordering length", " to nothing");
   CA3_CHECK(gamma >= 0.f && std::isfinite(gamma), "gamma must be a finite value >= 0, got ", gamma);
   CA3_CHECK(beta >= 0.f && std::isfinite(beta), "beta must be a finite value >= 0, got ", beta);
+  CA3_CHECK(!(is_image() && score == ScoreKind::combined_without_alarm), "model.score \"combined_without_alarm\" is for "
+            "tables (its terms include how rare a row's values are); for images use \"alarm_neighbours\" or \"auto\"");
 }
 
 namespace {
@@ -482,6 +484,15 @@ Var E2EConvA3::marginal_rarity(const Var& x) const {
 
 std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const { return marginal_rarity(Var(inputs)).value().to_vector(); }
 
+std::vector<float> E2EConvA3::atypicality(const Tensor& inputs, int64_t batch_size) {
+  std::vector<float> total = reconstruction_error(inputs, batch_size);
+  for (float& e : total) e = log_error(e);
+  const std::vector<float> rarity = marginal_rarity(inputs);
+  const Standardised error = standardise(total), rare = standardise(rarity);
+  for (size_t i = 0; i < total.size(); ++i) total[i] = (total[i] - error.mean) / error.sd + (rarity[i] - rare.mean) / rare.sd;
+  return total;
+}
+
 namespace {
 // For each row of x [N, d]: the centroid [N, d] of its k nearest rows of `reference` [M, d] and
 // their mean squared distance per input from that centroid [N] (k = min(kNeighbours, M)). The
@@ -577,7 +588,8 @@ std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
 
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction
 // error (and for rows the marginal rarity and the neighbour distance, weighted kNeighbourWeight),
-// averaged; or (mode 4) the alarm logit and the weighted neighbour distance. [N]
+// averaged; or (mode 4) the alarm logit and the weighted neighbour distance; or (mode 5) mode 3's
+// terms without the alarm. [N]
 Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
   const float* r = score_reference_.data();
   auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };

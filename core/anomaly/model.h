@@ -209,6 +209,10 @@ class E2EConvA3 : public Module {
   // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
   std::vector<float> marginal_rarity(const Tensor& inputs) const;
   Var marginal_rarity(const Var& inputs) const;
+  // Rows: how untypical each row of `inputs` [N, d] is among them, [N]: its log reconstruction
+  // error and its marginal rarity, each standardised over `inputs`, summed (contaminated data:
+  // fit.h's least_typical).
+  std::vector<float> atypicality(const Tensor& inputs, int64_t batch_size = 64);
   // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
   // flags, whose standardised rare value would outweigh everything else.
   void set_rarity_columns(const std::vector<uint8_t>& counts);

@@ -135,7 +135,8 @@ export interface FitReport {
     | 'reconstruction';
   /** When the score has the neighbour distance: the normal training samples it compares with,
    *  and those left out of them: exact repeats of another one (each distinct sample counts once),
-   *  the least typical share of a contaminated fit (by reconstruction error and rare values),
+   *  the least typical share of a contaminated fit (rows: by reconstruction error and rare values;
+   *  images: the worst reconstructed),
    *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */
   neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number };
   epochs: number;

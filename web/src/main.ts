@@ -1046,7 +1046,7 @@ function scoreTerms(report: FitReport, unit: 'row' | 'image') {
     case 'alarm_neighbours': return `its alarm score and ${nearest}` + averaged;
     case 'combined_without_alarm':
       return `its reconstruction error, how rare its values are and ${nearest}` + averaged +
-        ' (not the alarm score: with unlabelled anomalies among the training rows, the alarm learned them as normal)';
+        '; not its alarm score, which learned the unlabelled anomalies among the training rows as normal';
     case 'combined_rarity': return 'its alarm score, reconstruction error and how rare its values are' + averaged;
     case 'combined': return 'its alarm score and reconstruction error' + averaged;
     case 'reconstruction': return 'its reconstruction error';
@@ -1061,8 +1061,8 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
   const parts: string[] = [];
   if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken ` +
     'as normal only because it repeats)');
-  if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} least typical (reconstruction error and rare values) are ` +
-    'left out as likely anomalies');
+  if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} ` +
+    (unit === 'image' ? 'reconstructed worst' : 'least typical by reconstruction error and rare values') + ' are left out as likely anomalies');
   if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more are left out: at most ${n.samples.toLocaleString('en')} are kept`);
   const of = report.rows.train.toLocaleString('en');
   return ` The distance is to ${n.samples.toLocaleString('en')} of the ${of} training ${unit}s` + (parts.length ? `: ${parts.join('; ')}.` : '.');

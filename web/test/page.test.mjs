@@ -393,8 +393,8 @@ for (const isolation of [true, false]) {
       const status = await page.textContent('#csv-status');
       assert.match(status, /No labels, some rows may be anomalies/);
       assert.match(status, /its reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
-      assert.match(status, /not the alarm score: with unlabelled anomalies among the training rows, the alarm learned them as normal/);
-      assert.match(status, new RegExp(`the ${report.neighbours.leftOut} least typical \\(reconstruction error and rare values\\) are left out as likely anomalies`));
+      assert.match(status, /; not its alarm score, which learned the unlabelled anomalies among the training rows as normal\./);
+      assert.match(status, new RegExp(`the ${report.neighbours.leftOut} least typical by reconstruction error and rare values are left out as likely anomalies`));
       // Scored against the true labels (the Class column of the original file).
       await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
       await page.waitForFunction(() => /Class column is taken as the true labels/.test(document.getElementById('table-results-note').textContent));
