@@ -528,10 +528,8 @@ FitOutcome Fit::conclude() {
     for (int64_t i = 0; i < reference.size(); ++i)
       if (reference.labels[size_t(i)] == 0) normal.push_back(i);
     // Contaminated rows (no labelled anomaly): the alarm learned to call every unlabelled row
-    // normal, the anomalies among them too, and is left out of the score. On the no-labels tables,
-    // contaminated, 3 seeds (Shuttle 1), this was at least as good on all six sets: BreastCancer
-    // 0.973 -> 0.982, Glass 0.894 -> 0.907, thyroid 0.625 -> 0.631, Pima 0.646 -> 0.648, Shuttle
-    // 0.798 -> 0.800, Ionosphere level (docs/no-labels.md); the alarm was the weakest term on five.
+    // normal, the anomalies among them too, and is left out of the score (no set of the no-labels
+    // tables got worse without it; docs/no-labels.md).
     const bool without_alarm = neighbours && !alarm_neighbours &&
                                (kind == ScoreKind::combined_without_alarm ||
                                 (kind == ScoreKind::automatic && outcome.report.setting == "contaminated"));

@@ -119,10 +119,7 @@ std::vector<Stage> stages_for(Variant variant);
 // worst_reconstructed: by the target's reconstruction error (which rows sit out of an epoch's loss).
 // least_typical: for rows by the sum of the log reconstruction error and the marginal rarity, each
 // standardised over `rows`; for images by the reconstruction error (which rows the neighbour
-// distance leaves out). Measured on the no-labels tables, contaminated, 3 seeds: a neighbour bank
-// cleaned by least_typical gave thyroid 0.619 -> 0.625 and Shuttle 0.792 -> 0.798 against one
-// cleaned by the reconstruction error; adding the alarm's logit was worse on Shuttle
-// (docs/no-labels.md).
+// distance leaves out; measured against the reconstruction error alone in docs/no-labels.md).
 std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 std::vector<size_t> least_typical(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 
