@@ -284,7 +284,8 @@ std::string setting_text(const FitReport& r) {
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
 std::string score_text(const FitReport& r, const std::string& unit) {
   const std::string nearest =
-      "the distance to the " + std::to_string(E2EConvA3::kNeighbours) + " nearest normal training " + unit + "s";
+      "the distance to the " + std::to_string(r.neighbours.nearest > 0 ? r.neighbours.nearest : E2EConvA3::kNeighbours) +
+      " nearest normal training " + unit + "s";
   const std::string terms =
       r.score == "reconstruction"        ? "the reconstruction error"
       : r.score == "combined"            ? "the alarm and the reconstruction error, averaged"

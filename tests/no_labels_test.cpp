@@ -273,5 +273,50 @@ TEST(NoLabels, FashionMnistTshirtsOneClass) {
   EXPECT_GE(auc, 0.9);
 }
 
+TEST(NoLabels, FashionMnistTshirtsContaminated) {
+  // 1,000 T-shirts and 53 images of the other classes (5%), unlabelled, training.contamination
+  // 0.05; scored on 1,000 other training images. The other classes' few images among the
+  // neighbours are what a test anomaly of their kind finds nearest: the distance averages over
+  // more of them, ceil(0.05 M / 2), and must rank the anomalies better than over 5.
+  const int64_t train_count = 1000, mixed_count = 53, test_count = 1000, first = 2000;
+  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
+  const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
+  Dataset all{images.pixels, std::vector<int>(classes.size(), 0)};
+  std::vector<int64_t> train, test;
+  std::vector<int> test_labels;
+  int64_t shirts = 0, others = 0;
+  for (int64_t i = first + test_count; i < int64_t(classes.size()) && (shirts < train_count || others < mixed_count); ++i) {
+    if (classes[size_t(i)] == 0 && shirts < train_count) train.push_back(i), ++shirts;
+    if (classes[size_t(i)] != 0 && others < mixed_count) train.push_back(i), ++others;
+  }
+  for (int64_t i = first; i < first + test_count; ++i) test.push_back(i), test_labels.push_back(classes[size_t(i)] != 0);
+  ASSERT_EQ(shirts + others, train_count + mixed_count);
+  nlohmann::json preset;
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> preset;
+  preset["training"]["epochs"] = 2;
+  preset["training"]["contamination"] = 0.05;
+  preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
+  Detector detector(Preset::from_json(preset));
+  const FitReport report = detector.fit_images(all.subset(train));
+  EXPECT_EQ(report.setting, "contaminated");
+  EXPECT_EQ(report.score, "alarm_neighbours");
+  const int64_t m = detector.model().neighbours().dim(0);
+  EXPECT_EQ(report.neighbours.nearest, int64_t(std::ceil(0.05 * double(m) / 2)));
+  EXPECT_GT(report.neighbours.nearest, E2EConvA3::kNeighbours);
+  const Tensor inputs = all.subset(test).inputs;
+  const double chosen = roc_auc(detector.model().neighbour_distance(inputs), test_labels);
+  detector.model().set_neighbour_count(E2EConvA3::kNeighbours);
+  const double five = roc_auc(detector.model().neighbour_distance(inputs), test_labels);
+  detector.model().set_neighbour_count(report.neighbours.nearest);
+  // Saved and loaded, the model averages over as many.
+  const std::vector<uint8_t> bytes = detector.save();
+  Detector loaded = Detector::load(bytes.data(), bytes.size());
+  EXPECT_EQ(loaded.model().neighbour_count(), report.neighbours.nearest);
+  EXPECT_EQ(loaded.score_images(inputs), detector.score_images(inputs));
+  std::printf("Fashion-MNIST T-shirts, 5%% other classes: the neighbour distance over the %lld nearest of %lld: "
+              "test ROC-AUC %.4f; over 5: %.4f\n", (long long)report.neighbours.nearest, (long long)m, chosen, five);
+  EXPECT_GE(chosen, five + 0.01);
+}
+
 }  // namespace
 }  // namespace ca3

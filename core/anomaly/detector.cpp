@@ -255,6 +255,8 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     }
     fill(name, *buffer);
   }
+  // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
+  if (d.training_ && d.training_->neighbours.nearest > 0) d.model_->set_neighbour_count(d.training_->neighbours.nearest);
   const float mode = d.model_->score_mode();
   CA3_CHECK_CODE(mode == 0.f || mode == 1.f || mode == 2.f || mode == 3.f || mode == 4.f || mode == 5.f,
                  ErrorCode::unsupported_file, "model file is corrupt: its score mode is ", mode, " (0 to 5)");

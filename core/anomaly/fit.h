@@ -79,8 +79,9 @@ struct FitReport {
   // (least_typical: rows by reconstruction error and marginal rarity, images by reconstruction
   // error), and
   // those beyond the cap of 8,192 samples / 2^20 values (a seeded random choice). All 0 without.
+  // `nearest`: how many of them the distance averages over (k; E2EConvA3::neighbour_count).
   struct Neighbours {
-    int64_t samples = 0, repeated = 0, left_out = 0, not_sampled = 0;
+    int64_t samples = 0, repeated = 0, left_out = 0, not_sampled = 0, nearest = 0;
   } neighbours;
   std::vector<EpochRecord> history;
   int best_epoch = 0;                // of the last stage

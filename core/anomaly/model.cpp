@@ -575,10 +575,15 @@ void E2EConvA3::set_neighbours(const Tensor& embeddings) {
   if (embeddings.numel() > 0) std::memcpy(neighbours_.mutable_data(), embeddings.data(), size_t(embeddings.numel()) * sizeof(float));
 }
 
+void E2EConvA3::set_neighbour_count(int64_t k) {
+  CA3_CHECK(k >= 1, "the neighbour distance needs k >= 1 nearest neighbours, got ", k);
+  neighbour_count_ = k;
+}
+
 Var E2EConvA3::neighbour_distance(const Var& x) const {
   CA3_CHECK(neighbours_.dim(0) > 0, "the model has no neighbours");
   const Var e = neighbour_embedding(x);
-  const NearestRows near = nearest_rows(e.value(), neighbours_, kNeighbours);
+  const NearestRows near = nearest_rows(e.value(), neighbours_, neighbour_count_);
   return log_error(add(mse_per_sample(e, Var(near.centroid)), Var(near.spread)));
 }
 

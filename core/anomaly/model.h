@@ -227,13 +227,17 @@ class E2EConvA3 : public Module {
   // saved with the model. M = 0 (the default) turns the distance off.
   void set_neighbours(const Tensor& embeddings);
   const Tensor& neighbours() const { return neighbours_; }
-  // Log of the mean over the kNeighbours nearest neighbours of the mean squared difference per
-  // embedding value, (1/k) sum_i ||e(x) - n_i||^2 / D. [N]. With the neighbours held fixed this
+  // Log of the mean over the k = neighbour_count() nearest neighbours of the mean squared
+  // difference per embedding value, (1/k) sum_i ||e(x) - n_i||^2 / D. [N]. With the neighbours held fixed this
   // equals log(||e(x) - c||^2 / D + s) for c the neighbours' centroid and s their spread around
   // it, which is how its gradient is taken.
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
   static constexpr int64_t kNeighbours = 5;
+  // k above: kNeighbours unless a fit set more (contaminated images, Fit::conclude), at most M.
+  // Saved in the fit's report (FitReport::Neighbours::nearest), which a loaded model restores.
+  int64_t neighbour_count() const { return std::min(neighbour_count_, neighbours_.dim(0)); }
+  void set_neighbour_count(int64_t k);
   // The neighbour distance's weight: for rows as much as the other three terms together, for
   // images (alarm_neighbours) three times the alarm (measured on the no-labels tables, where the
   // distance alone was the best single term on most sets, and on 4 Fashion-MNIST classes;
@@ -285,6 +289,7 @@ class E2EConvA3 : public Module {
   Tensor& score_reference_;
   Tensor& rarity_columns_;  // [features] 0 / 1 (rows), [1] for images
   Tensor& neighbours_;      // [M, neighbour_embedding_size()]
+  int64_t neighbour_count_ = kNeighbours;
 };
 
 }  // namespace ca3

@@ -253,7 +253,7 @@ class OnnxExport {
   // their mean squared difference per value taken from them, as the core computes it. [N]
   std::string neighbour_distance(const std::string& input_cf) {
     const Tensor& rows = model_.neighbours_;
-    const int64_t m = rows.dim(0), d = rows.dim(1), k = std::min(E2EConvA3::kNeighbours, m);
+    const int64_t m = rows.dim(0), d = rows.dim(1), k = model_.neighbour_count();
     std::string e = input_cf;
     if (model_.config().is_image()) {
       const Shape& sample = model_.config().sample_shape;

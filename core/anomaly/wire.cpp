@@ -120,7 +120,8 @@ Json to_json(const FitReport& r) {
     j["neighbours"] = {{"samples", r.neighbours.samples},
                        {"repeated", r.neighbours.repeated},
                        {"leftOut", r.neighbours.left_out},
-                       {"notSampled", r.neighbours.not_sampled}};
+                       {"notSampled", r.neighbours.not_sampled},
+                       {"nearest", r.neighbours.nearest}};
   if (!r.data.is_null()) j["data"] = r.data;
   return j;
 }
@@ -261,7 +262,9 @@ FitReport fit_report_from_json(const Json& j) {
   if (j.contains("neighbours")) {
     const Json& n = field(j, "neighbours", what);
     r.neighbours = {get<int64_t>(n, "samples", what), get<int64_t>(n, "repeated", what),
-                    get<int64_t>(n, "leftOut", what), get<int64_t>(n, "notSampled", what)};
+                    get<int64_t>(n, "leftOut", what), get<int64_t>(n, "notSampled", what),
+                    // reports saved before it was written: always 5
+                    n.contains("nearest") ? get<int64_t>(n, "nearest", what) : E2EConvA3::kNeighbours};
   }
   r.best_epoch = get<int>(j, "bestEpoch", what);
   r.seconds = get<double>(j, "seconds", what);

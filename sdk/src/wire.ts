@@ -138,7 +138,10 @@ export interface FitReport {
    *  the least typical share of a contaminated fit (rows: by reconstruction error and rare values;
    *  images: the worst reconstructed),
    *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */
-  neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number };
+  neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number;
+    /** How many of the nearest samples the distance averages over: 5, more for contaminated
+     *  images (a share c of M samples: ceil(c * M / 2)). */
+    nearest: number };
   epochs: number;
   bestEpoch: number;
   seconds: number;

@@ -3,8 +3,12 @@
 // and the paper's Table 1), scored on all 10,000 test images, the other nine classes anomalous.
 // Prints one JSON line per class: test ROC-AUC, epochs, seconds.
 //
-//   fashion_mnist_one_class IDX_DIR PRESET.json [classes] [threads] [preset patch JSON] [limit]
-// classes: comma-separated (default 0..9); limit: training images per class (default all).
+//   fashion_mnist_one_class IDX_DIR PRESET.json [classes] [threads] [preset patch JSON] [limit] [contamination]
+// classes: comma-separated (default 0..9); limit: training images per class (default all);
+// contamination c (default 0): the contaminated setting, images of the other nine classes drawn at
+// random (seeded) join the class's images unlabelled, a share c of the training images, and the
+// fit is told training.contamination c.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +43,8 @@ int main(int argc, char** argv) {
   set_num_threads(argc > 4 ? std::atoi(argv[4]) : 1);
   if (argc > 5) preset.merge_patch(wire::parse(argv[5], "the preset patch"));
   const int64_t limit = argc > 6 ? std::atoll(argv[6]) : 0;
+  const double contamination = argc > 7 ? std::atof(argv[7]) : 0.0;
+  if (contamination > 0) preset["training"]["contamination"] = contamination;
   const std::string suffix = std::ifstream(dir + "/train-images-idx3-ubyte").good() ? "" : ".gz";
   const IdxImages train = read_idx_images(dir + "/train-images-idx3-ubyte" + suffix);
   const std::vector<int> train_classes = read_idx_labels(dir + "/train-labels-idx1-ubyte" + suffix);
@@ -48,6 +54,17 @@ int main(int argc, char** argv) {
     std::vector<int64_t> rows;
     for (size_t i = 0; i < train_classes.size(); ++i)
       if (train_classes[i] == k && (limit == 0 || int64_t(rows.size()) < limit)) rows.push_back(int64_t(i));
+    int64_t mixed_in = 0;
+    if (contamination > 0) {
+      std::vector<int64_t> others;
+      for (size_t i = 0; i < train_classes.size(); ++i)
+        if (train_classes[i] != k) others.push_back(int64_t(i));
+      Rng rng(uint64_t(100 + k));
+      for (size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[rng.below(i)]);
+      mixed_in = std::llround(contamination / (1 - contamination) * double(rows.size()));
+      rows.insert(rows.end(), others.begin(), others.begin() + mixed_in);
+      std::sort(rows.begin(), rows.end());
+    }
     const Dataset all{train.pixels, std::vector<int>(train_classes.size(), 0)};
     const Dataset one_class = all.subset(rows);
     std::vector<int> test_labels;
@@ -64,10 +81,17 @@ int main(int argc, char** argv) {
     const bool neighbours = detector.model().neighbours().dim(0) > 0;
     const double neighbour_auc = neighbours ? roc_auc(detector.model().neighbour_distance(test.pixels), test_labels) : 0.0;
     std::printf("{\"class\":%d,\"roc_auc\":%.4f,\"alarm_auc\":%.4f,\"reconstruction_auc\":%.4f,\"epochs\":%zu,"
-                "\"best_epoch\":%d,\"train_seconds\":%.0f,\"images\":%lld,\"neighbour_auc\":%.4f,\"neighbours\":%lld}\n",
+                "\"best_epoch\":%d,\"train_seconds\":%.0f,\"images\":%lld,\"neighbour_auc\":%.4f,\"neighbours\":%lld,"
+                "\"mixed_in\":%lld,\"setting\":\"%s\"}\n",
                 k, roc_auc(scores, test_labels), roc_auc(alarm, test_labels), roc_auc(reconstruction, test_labels),
                 report.history.size(), report.best_epoch, train_seconds, (long long)one_class.size(), neighbour_auc,
-                (long long)detector.model().neighbours().dim(0));
+                (long long)detector.model().neighbours().dim(0), (long long)mixed_in, report.setting.c_str());
+    if (mixed_in > 0) {  // which images were mixed in, for the baselines (one more line)
+      nlohmann::json line = {{"class", k}, {"mixed_rows", nlohmann::json::array()}, {"nearest", report.neighbours.nearest}};
+      for (int64_t r : rows)
+        if (train_classes[size_t(r)] != k) line["mixed_rows"].push_back(r);
+      std::printf("%s\n", line.dump().c_str());
+    }
     std::fflush(stdout);
   }
   return 0;

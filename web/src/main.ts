@@ -1038,7 +1038,8 @@ function testFigure(report: FitReport, unit: string) {
 
 // What the score is made of (report.score), in words, of one `unit`.
 function scoreTerms(report: FitReport, unit: 'row' | 'image') {
-  const nearest = `how far it lies from its 5 nearest training ${unit}s` + (unit === 'image' ? ' (compared downscaled)' : '');
+  const nearest = `how far it lies from its ${report.neighbours?.nearest ?? 5} nearest training ${unit}s` +
+    (unit === 'image' ? ' (compared downscaled)' : '');
   // Each term standardised on the normal validation samples, averaged as log-odds, squashed to 0..1.
   const averaged = ', each measured against the validation ' + unit + 's, averaged (in log-odds) and shown from 0 to 1';
   switch (report.score) {
