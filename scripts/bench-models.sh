@@ -22,7 +22,7 @@
 # 9-13 min per class on one thread (~1.7 h). The authors' architecture (CA3_FM_PRESET=fashion-mnist)
 # for up to 200 epochs takes days on 2 cores. no-labels: ~40 min without Shuttle
 # (CA3_NO_LABELS_SETS, CA3_SEEDS 3); no-labels-images: ~2-5.5 min per class at 8 epochs (CA3_FM_CLASSES, 0..9;
-# CA3_NO_LABELS_FM_EPOCHS).
+# CA3_NO_LABELS_FM_EPOCHS, CA3_NO_LABELS_FM_CONTAMINATION).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 what=${1:-all}
@@ -75,8 +75,10 @@ if [ "$what" = no-labels-images ] || [ "$what" = all ]; then
   # CA3_NO_LABELS_FM_EPOCHS caps the preset's 30 epochs (the README's table: 8).
   patch="{}"
   [ -n "${CA3_NO_LABELS_FM_EPOCHS:-}" ] && patch="{\"training\":{\"epochs\":$CA3_NO_LABELS_FM_EPOCHS}}"
+  # CA3_NO_LABELS_FM_CONTAMINATION c (e.g. 0.05): the contaminated setting, a share c of other
+  # classes' images mixed in unlabelled (the classical detectors fitted on the same images).
   $bin/tests/fashion_mnist_one_class /usr/share/datasets/fashion-mnist models/presets/fashion-mnist-small.json \
-    "${CA3_FM_CLASSES:-0,1,2,3,4,5,6,7,8,9}" 1 "$patch" | tee "$out/ca3.jsonl"
+    "${CA3_FM_CLASSES:-0,1,2,3,4,5,6,7,8,9}" 1 "$patch" 0 "${CA3_NO_LABELS_FM_CONTAMINATION:-0}" | tee "$out/ca3.jsonl"
   /usr/bin/python3 tests/benchmarks/fashion_mnist_one_class_baselines.py /usr/share/datasets/fashion-mnist \
     "$out/ca3.jsonl" "${CA3_FM_CLASSES:-0,1,2,3,4,5,6,7,8,9}"
 fi

@@ -70,10 +70,13 @@ test('a one-class image model (combined score): ONNX scores = CA3 scores', async
   await detector.dispose();
 });
 
-test('a one-class image model (the default: alarm and neighbour distance): ONNX scores = CA3 scores', async () => {
-  const detector = await createDetector({ preset: 'fashion-mnist-small' });
+for (const [setting, changes] of [['one_class', {}], ['contaminated', { training: { contamination: 0.1 } }]]) {
+test(`a ${setting} image model (the default: alarm and neighbour distance): ONNX scores = CA3 scores`, async () => {
+  const detector = await createDetector({ preset: 'fashion-mnist-small', changes });
   const report = await detector.fit(imageSet(fashionMnist(400), new Int32Array(400)), { epochs: 2 });
-  assert.equal(report.setting, 'one_class');
+  assert.equal(report.setting, setting);
+  // Contaminated images: the distance averages over more neighbours than 5 (TopK's k).
+  assert.equal(report.neighbours.nearest, setting === 'one_class' ? 5 : Math.ceil(0.1 * report.neighbours.samples / 2));
   const images = fashionMnist(300);
   const ours = await detector.score(imageSet(images));
   const onnx = await detector.exportOnnx();
@@ -82,10 +85,11 @@ test('a one-class image model (the default: alarm and neighbour distance): ONNX 
   assert.ok(graph.includes('AveragePool') && graph.includes('TopK'));
   const theirs = await onnxScores(detector, images, [300, 28, 28, 1]);
   const difference = largestDifference(ours, theirs);
-  console.log(`  one-class image model (alarm and neighbour distance): largest difference ${difference.toExponential(2)} over 300 images`);
+  console.log(`  ${setting} image model (alarm and the distance to ${report.neighbours.nearest} neighbours): largest difference ${difference.toExponential(2)} over 300 images`);
   assert.ok(difference <= 1e-5);
   await detector.dispose();
 });
+}
 
 test('a model ONNX cannot express is refused, saying why', async () => {
   const detector = await createDetector({ preset: 'fashion-mnist-small', changes: { image: { height: 25, width: 25 } } });
