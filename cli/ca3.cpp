@@ -56,7 +56,8 @@ goes (--out - for standard output): constant memory, any size. Without --label-c
 every row or image is taken as normal ("one-class") and the alarm learns from synthetic
 anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
 worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
-the score compares with, and a table's score leaves the alarm out). `score --why N` (a CSV file) adds a "why" column
+the score compares with, a table's score leaves the alarm out, and an image's distance averages
+over more of its nearest training images). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). Presets: models/presets/NAME.json.
 )";

@@ -411,6 +411,16 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
             "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
   seven.mutable_data()[0] = 2.f, seven.mutable_data()[1] = std::nanf("");
   EXPECT_EQ(load(without("score_reference", &seven)), "model file is corrupt: tensor 'score_reference' holds a non-finite value");
+  // The neighbour count the report gives (1 to M, at most 256) is checked.
+  for (const int64_t k : {int64_t(0), report.neighbours.samples + 1}) {
+    ModelFileContents changed = contents;
+    changed.metadata["training"]["neighbours"]["nearest"] = k;
+    std::vector<std::pair<std::string, const Tensor*>> all;
+    for (const auto& [n, t] : changed.tensors) all.emplace_back(n, &t);
+    EXPECT_EQ(load(write_model_file(changed.metadata, all)),
+              "model file is corrupt: its training report's neighbours.nearest is " + std::to_string(k) + " (1 to " +
+                  std::to_string(std::min<int64_t>(report.neighbours.samples, 256)) + ")");
+  }
   // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
   Tensor nine = *tensor(contents, "score_reference");
   nine.mutable_data()[0] = 5.f;

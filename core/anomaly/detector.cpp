@@ -154,6 +154,9 @@ std::vector<uint8_t> Detector::save() const {
   if (prep_) meta["preprocessing"] = prep_->to_json();
   if (!training_as_read_.is_null()) meta["training"] = training_as_read_;
   else if (training_) meta["training"] = wire::to_json(*training_);
+  // The neighbour count the model scores with (what a load restores), whatever the report said.
+  if (meta.contains("training") && meta["training"].contains("neighbours"))
+    meta["training"]["neighbours"]["nearest"] = model_->neighbour_count();
   std::vector<std::pair<std::string, const Tensor*>> tensors;
   std::vector<Tensor> values;  // parameters' tensors share storage; keep handles alive
   const auto parameters = model_->named_parameters();
@@ -256,7 +259,13 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     fill(name, *buffer);
   }
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
-  if (d.training_ && d.training_->neighbours.nearest > 0) d.model_->set_neighbour_count(d.training_->neighbours.nearest);
+  if (d.training_ && d.model_->neighbours().dim(0) > 0) {
+    const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);
+    CA3_CHECK_CODE(k >= 1 && k <= std::min(std::max(m, E2EConvA3::kNeighbours), E2EConvA3::kMaxNeighbourCount),
+                   ErrorCode::unsupported_file, "model file is corrupt: its training report's neighbours.nearest is ", k,
+                   " (1 to ", std::min(std::max(m, E2EConvA3::kNeighbours), E2EConvA3::kMaxNeighbourCount), ")");
+    d.model_->set_neighbour_count(k);
+  }
   const float mode = d.model_->score_mode();
   CA3_CHECK_CODE(mode == 0.f || mode == 1.f || mode == 2.f || mode == 3.f || mode == 4.f || mode == 5.f,
                  ErrorCode::unsupported_file, "model file is corrupt: its score mode is ", mode, " (0 to 5)");

@@ -524,13 +524,14 @@ FitOutcome Fit::conclude() {
     if ((rarity || (neighbours && !image)) && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
     if (neighbours) {
       model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));
-      // Contaminated images: the anomalies of one kind among them form groups, as close to each
-      // other as normal images are, in which a test anomaly of that kind finds its few nearest
-      // neighbours. Averaging over more of them, as many more as the share is higher, measured
-      // better on Fashion-MNIST (docs/no-labels.md).
+      // Images with some unlabelled anomalies (training.contamination c > 0): the anomalies of one
+      // kind form groups, as close to each other as normal images are, in which a test anomaly of
+      // that kind finds its few nearest neighbours. Averaging over more of them, as many more as
+      // the share is higher (ceil(c M / 2), 5 to kMaxNeighbourCount), measured better on
+      // Fashion-MNIST (docs/no-labels.md).
       if (image && s.options.contamination > 0)
-        model.set_neighbour_count(std::max<int64_t>(
-            E2EConvA3::kNeighbours, int64_t(std::ceil(s.options.contamination * double(model.neighbours().dim(0)) / 2))));
+        model.set_neighbour_count(std::clamp<int64_t>(int64_t(std::ceil(s.options.contamination * double(model.neighbours().dim(0)) / 2)),
+                                                      E2EConvA3::kNeighbours, E2EConvA3::kMaxNeighbourCount));
       outcome.report.neighbours.nearest = model.neighbour_count();
     }
     std::vector<int64_t> normal;

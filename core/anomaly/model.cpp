@@ -495,7 +495,7 @@ std::vector<float> E2EConvA3::atypicality(const Tensor& inputs, int64_t batch_si
 
 namespace {
 // For each row of x [N, d]: the centroid [N, d] of its k nearest rows of `reference` [M, d] and
-// their mean squared distance per input from that centroid [N] (k = min(kNeighbours, M)). The
+// their mean squared distance per input from that centroid [N] (k = min(k_max, M)). The
 // nearest are found with ||x||^2 + ||n||^2 - 2 x.n (a matrix product); what is returned is
 // computed from the chosen rows themselves (no cancellation error for near-duplicate rows).
 struct NearestRows {

@@ -234,10 +234,12 @@ class E2EConvA3 : public Module {
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
   static constexpr int64_t kNeighbours = 5;
-  // k above: kNeighbours unless a fit set more (contaminated images, Fit::conclude), at most M.
+  // k above: kNeighbours unless a fit set more (images fitted with training.contamination > 0,
+  // Fit::conclude; at most kMaxNeighbourCount), at most M.
   // Saved in the fit's report (FitReport::Neighbours::nearest), which a loaded model restores.
   int64_t neighbour_count() const { return std::min(neighbour_count_, neighbours_.dim(0)); }
   void set_neighbour_count(int64_t k);
+  static constexpr int64_t kMaxNeighbourCount = 256;  // bounds the search and ONNX's [N, k, D] gather
   // The neighbour distance's weight: for rows as much as the other three terms together, for
   // images (alarm_neighbours) three times the alarm (measured on the no-labels tables, where the
   // distance alone was the best single term on most sets, and on 4 Fashion-MNIST classes;

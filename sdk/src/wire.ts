@@ -139,8 +139,8 @@ export interface FitReport {
    *  images: the worst reconstructed),
    *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */
   neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number;
-    /** How many of the nearest samples the distance averages over: 5, more for contaminated
-     *  images (a share c of M samples: ceil(c * M / 2)). */
+    /** How many of the nearest samples the distance averages over: 5; for images fitted with
+     *  training.contamination c, ceil(c * M / 2) of the M samples (5 to 256). */
     nearest: number };
   epochs: number;
   bestEpoch: number;
@@ -266,7 +266,8 @@ export interface Preset {
     /** The score: the alarm's probability; combined with the reconstruction error; for rows also
      *  with how far out a row lies in its columns' distributions (combined_rarity), and with its
      *  distance to its 5 nearest normal training rows (combined_neighbours); the alarm and that
-     *  distance alone (alarm_neighbours; images compared average-pooled to at most 16 x 16); for
+     *  distance alone (alarm_neighbours; images compared average-pooled to at most 16 x 16, over
+     *  more neighbours when training.contamination > 0: FitReport's neighbours.nearest); for
      *  rows combined_neighbours without the alarm (combined_without_alarm); or 'auto': when the fit
      *  uses synthetic anomalies combined_neighbours for rows (combined_without_alarm for contaminated
      *  rows, whose alarm learned the unlabelled anomalies as normal) and alarm_neighbours for
