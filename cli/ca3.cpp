@@ -59,7 +59,10 @@ worst-reconstructed share sits out each epoch, the least typical share is left o
 the score compares with, a table's score leaves the alarm out, and an image's distance averages
 over more of its nearest training images). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
-and the contribution in log-odds (+ raises the score). Presets: models/presets/NAME.json.
+and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
+validation and test figures, the epochs) on standard output, or writes it to --report FILE
+instead; progress and a summary in words go to standard error, which --quiet silences. Presets:
+models/presets/NAME.json.
 )";
 
 struct UsageError : Error {
@@ -168,7 +171,8 @@ TabularOptions label_options(const Args& a) {
 }
 
 // IDX image/label pair -> data set; classes in `normal` are normal (0), the rest anomalies.
-Dataset read_idx(const Args& a, const TabularOptions& o) {
+// `shape`: the model's {height, width, channels}; IDX images are taken at their own size.
+Dataset read_idx(const Args& a, const TabularOptions& o, const Shape& shape) {
   const std::string images_path = a.need("data");
   std::string labels_path = a.get("labels");
   if (labels_path.empty()) {
@@ -179,6 +183,10 @@ Dataset read_idx(const Args& a, const TabularOptions& o) {
   }
   const int64_t limit = a.has("limit") ? to_int(a.get("limit"), "--limit") : 0;
   IdxImages images = read_idx_images(images_path, limit);
+  CA3_CHECK(shape[0] == images.height && shape[1] == images.width && shape[2] == 1, "'", images_path, "' holds ",
+            images.width, "x", images.height, " grey images; the model takes ", shape[1], "x", shape[0],
+            shape[2] == 1 ? " grey" : " colour", " ones (IDX images are used at their own size: train without "
+            "--image-size and --channels, with a preset for ", images.width, "x", images.height, " grey images)");
   const std::vector<int> classes = read_idx_labels(labels_path, limit);
   CA3_CHECK(int64_t(classes.size()) == images.count, labels_path, " has ", classes.size(), " labels for ",
             images.count, " images");
@@ -208,17 +216,53 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
     j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};
     if (kind == ModelKind::image) j["image"] = {{"height", height}, {"width", width}, {"channels", channels}};
   }
-  if (a.has("epochs")) j["training"]["epochs"] = to_int(a.get("epochs"), "--epochs");
-  if (a.has("batch-size")) j["training"]["batchSize"] = to_int(a.get("batch-size"), "--batch-size");
-  if (a.has("patience")) j["training"]["patience"] = to_int(a.get("patience"), "--patience");
-  if (a.has("gamma")) j["model"]["gamma"] = to_double(a.get("gamma"), "--gamma");
-  if (a.has("variant")) j["model"]["variant"] = a.get("variant");
-  if (a.has("seed")) j["seed"] = to_int(a.get("seed"), "--seed");
-  if (a.has("contamination")) j["training"]["contamination"] = to_double(a.get("contamination"), "--contamination");
-  if (kind == ModelKind::image && a.has("image-size"))
-    j["image"]["height"] = j["image"]["width"] = to_int(a.get("image-size"), "--image-size");
-  if (kind == ModelKind::image && a.has("channels")) j["image"]["channels"] = to_int(a.get("channels"), "--channels");
-  Preset p = Preset::from_json(j);
+  // Each flag overrides one preset key; a preset error that names the key names the flag too.
+  enum class Type { whole, number, text };
+  struct Override {
+    const char* flag;
+    std::vector<const char*> keys;  // JSON path
+    Type type;
+  };
+  std::vector<Override> overrides = {{"epochs", {"training", "epochs"}, Type::whole},
+                                     {"batch-size", {"training", "batchSize"}, Type::whole},
+                                     {"patience", {"training", "patience"}, Type::whole},
+                                     {"contamination", {"training", "contamination"}, Type::number},
+                                     {"gamma", {"model", "gamma"}, Type::number},
+                                     {"variant", {"model", "variant"}, Type::text},
+                                     {"seed", {"seed"}, Type::whole}};
+  if (kind == ModelKind::image) {
+    overrides.push_back({"image-size", {"image", "height"}, Type::whole});
+    overrides.push_back({"image-size", {"image", "width"}, Type::whole});
+    overrides.push_back({"channels", {"image", "channels"}, Type::whole});
+  }
+  std::vector<std::pair<std::string, std::string>> named;  // "training.epochs" -> "--epochs"
+  for (const Override& o : overrides) {
+    if (!a.has(o.flag)) continue;
+    const std::string flag = std::string("--") + o.flag, value = a.get(o.flag);
+    nlohmann::json* at = &j;
+    std::string key;
+    for (const char* k : o.keys) {
+      at = &(*at)[k];
+      if (!key.empty()) key += '.';
+      key += k;
+    }
+    *at = o.type == Type::whole ? nlohmann::json(to_int(value, flag.c_str()))
+          : o.type == Type::number ? nlohmann::json(to_double(value, flag.c_str()))
+                                   : nlohmann::json(value);
+    named.emplace_back(key, flag);
+  }
+  const auto build = [&]() -> Preset {
+    try {
+      return Preset::from_json(j);
+    } catch (const Error& e) {
+      std::string message = e.what();
+      for (const auto& [key, flag] : named)
+        if (const size_t at = message.find("preset: " + key); at != std::string::npos)
+          throw Error(e.code(), message.replace(at, 8 + key.size(), flag) + " (" + flag + " sets the preset's " + key + ")");
+      throw;
+    }
+  };
+  Preset p = build();
   CA3_CHECK(p.kind() == kind, "preset '", p.name(), "' is for ", p.kind() == ModelKind::image ? "images" : "tables",
             ", the data is ", kind == ModelKind::image ? "images" : "a table");
   return p;
@@ -282,6 +326,24 @@ std::string setting_text(const FitReport& r) {
   return "no labels (one-class): " + synthetic;
 }
 
+// What the validation figures (report.validation) were measured against, in words; unit: "row"
+// or "image". Empty without validation anomalies.
+std::string validation_text(const FitReport& r, const std::string& unit) {
+  const Metrics& v = r.validation;
+  if (r.validation_anomalies == "none" || v.roc_auc < 0) return "";
+  char figures[160];
+  std::snprintf(figures, sizeof figures, "validation: ROC-AUC %.4f, at the threshold %.1f%% of %lld ", v.roc_auc,
+                100 * v.confusion.false_positive_rate(), (long long)v.normal);
+  std::string text = figures + unit + "s taken as normal flagged";
+  std::snprintf(figures, sizeof figures, " and %.1f%% of %lld ", 100 * v.confusion.true_positive_rate(), (long long)v.anomalies);
+  text += figures;
+  if (r.validation_anomalies == "labelled") return text + "labelled anomalies";
+  return text + "synthetic anomalies: drawn like those the alarm trained on, not real ones, so these figures say how "
+         "well the score separates them, not how well it finds real anomalies" +
+         (r.setting == "contaminated" ? "; and the " + unit + "s taken as normal may hold anomalies too" : std::string()) +
+         " (labelled anomalies give a real figure: --label-column for tables, --labels for images)";
+}
+
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
 std::string score_text(const FitReport& r, const std::string& unit) {
   const std::string nearest =
@@ -320,8 +382,18 @@ std::vector<std::string> folder_files(const Args& a) {
   return files;
 }
 
+// Before a long run: the folder a file is to be written in must exist.
+void check_writable_folder(const std::string& path, const char* flag) {
+  const fs::path folder = fs::path(path).parent_path();
+  std::error_code error;
+  CA3_CHECK(folder.empty() || fs::is_directory(folder, error), flag, " ", path, ": there is no folder '", folder.string(),
+            "' to write it in (create it first)");
+}
+
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
+  check_writable_folder(out, "--out");
+  if (a.has("report")) check_writable_folder(a.get("report"), "--report");
   const TabularOptions options = label_options(a);
   const DataKind kind = data_kind(data);
   Detector detector = [&] {
@@ -340,7 +412,6 @@ int command_train(const Args& a) {
     int64_t side_w = same_size && first.height <= 64 && first.width <= 64 ? first.width : 32;
     if (a.has("image-size")) side_h = side_w = to_int(a.get("image-size"), "--image-size");
     const int64_t channels = a.has("channels") ? to_int(a.get("channels"), "--channels") : channels_of(data, files);
-    CA3_CHECK(channels == 1 || channels == 3, "--channels must be 1 (grey) or 3 (colour)");
     Detector d(make_preset(a, ModelKind::image, side_h, side_w, channels));
     if (!a.quiet) {
       const Shape shape = d.model().sample_shape();
@@ -363,7 +434,7 @@ int command_train(const Args& a) {
   } else {
     Dataset images;
     if (kind == DataKind::idx) {
-      images = read_idx(a, options);
+      images = read_idx(a, options, detector.model().sample_shape());
     } else {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
       if (a.has("labels")) {
@@ -385,13 +456,17 @@ int command_train(const Args& a) {
   if (a.has("report")) {
     std::ofstream r(a.get("report"));
     r << wire::dump(summary, 2) << "\n";
+    CA3_CHECK(r.good(), "could not write the report to '", a.get("report"), "' (the model was written to '", out, "')");
+  } else {
+    std::printf("%s\n", wire::dump(summary, 2).c_str());
   }
-  std::printf("%s\n", wire::dump(summary, 2).c_str());
   if (!a.quiet) {
     std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report).c_str(),
                  report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str()
                                           : "n/a: the test split has no labelled anomaly");
     std::fprintf(stderr, "%s\n", score_text(report, kind == DataKind::csv ? "row" : "image").c_str());
+    const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
+    if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
   }
   return 0;
 }
@@ -449,7 +524,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   if (kind == DataKind::idx) {
     TabularOptions o = given;
     if (o.normal_values.empty() && o.anomaly_values.empty()) o.normal_values = {"0"};
-    images = read_idx(a, o);
+    images = read_idx(a, o, detector.model().sample_shape());
     for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
   } else {
     const Shape shape = detector.model().sample_shape();  // {height, width, channels}

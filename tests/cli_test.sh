@@ -65,6 +65,30 @@ echo "ok   export: bc.onnx ($(wc -c <"$work/bc.onnx") bytes) + bc.preprocessing.
 [ "$(($(wc -l <"$work/fm.csv") - 1))" -eq 50 ] || fail "fm.csv rows"
 echo "ok   Fashion-MNIST IDX train + score"
 
+# --- without labels: the report says its validation anomalies are synthetic, and the words say what that means
+"$ca3" train --data "$data/Glass.csv" --epochs 3 --seed 1 --out "$work/glass.ca3" >"$work/glass.json" 2>"$work/glass.err" \
+  || fail "one-class train on Glass.csv"
+python3 - "$work/glass.json" "$work/glass.err" <<'PY' && echo "ok   one-class: validation against synthetic anomalies, said" || fail "one-class report / words"
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+words = open(sys.argv[2]).read()
+assert r["setting"] == "one_class" and r["validationAnomalies"] == "synthetic", (r["setting"], r["validationAnomalies"])
+v = r["validation"]
+line = [l for l in words.splitlines() if l.startswith("validation: ")]
+assert len(line) == 1, words
+m = re.match(r"validation: ROC-AUC (\d\.\d{4}), at the threshold ([\d.]+)% of (\d+) rows taken as normal flagged and "
+             r"([\d.]+)% of (\d+) synthetic anomalies: .*not real ones", line[0])
+assert m, line[0]
+assert abs(float(m[1]) - v["rocAuc"]) < 1e-4 and int(m[3]) == v["normal"] and int(m[5]) == v["anomalies"], (line[0], v)
+assert abs(float(m[4]) - 100 * v["truePositiveRate"]) < 0.06, (line[0], v)
+PY
+# --report FILE takes the report off standard output; --quiet silences standard error: nothing printed.
+"$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs 1 --quiet --out "$work/g.ca3" \
+  --report "$work/g.json" >"$work/out" 2>"$work/err" || fail "train --quiet --report"
+[ ! -s "$work/out" ] && [ ! -s "$work/err" ] && [ "$(python3 -c "import json; print(json.load(open('$work/g.json'))['validationAnomalies'])")" = labelled ] \
+  && echo "ok   --quiet --report FILE prints nothing; the report says its validation anomalies are labelled" \
+  || fail "--quiet --report: stdout '$(head -c 80 "$work/out")', stderr '$(head -c 80 "$work/err")'"
+
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet
 python3 - "$work/why.csv" "$data/BreastCancer.csv" <<'PY' && echo "ok   score --why names the columns of every flagged row" || fail "score --why"
@@ -106,6 +130,15 @@ expect_error "the folder '$work' has no image files" score --model "$data/../mod
 expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/s" --why 0
 expect_error "--why names the columns behind a table row's score" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
 expect_error "--why needs a CSV file, not standard input" score --model "$work/bc.ca3" --data - --out "$work/s" --why 3
+# A flag that sets a preset key is named in the key's error, with the key.
+expect_error "--contamination must be from 0 to below 0.5 (the share of anomalies expected among the unlabelled training rows), got 0.7 (--contamination sets the preset's training.contamination)" train --data "$data/Glass.csv" --contamination 0.7 --out "$work/m"
+expect_error "--epochs must be 1 or more, got 0 (--epochs sets the preset's training.epochs)" train --data "$data/Glass.csv" --epochs 0 --out "$work/m"
+expect_error "--gamma must be 0 or more (the weight of the classification loss), got -1" train --data "$data/Glass.csv" --gamma -1 --out "$work/m"
+expect_error "--image-size must be 8 pixels or more, got 4" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --image-size 4 --out "$work/m"
+expect_error "holds 28x28 grey images; the model takes 32x32 grey ones" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --limit 50 --image-size 32 --out "$work/m"
+# Output folders are checked before training, not after.
+expect_error "--out $work/none/m.ca3: there is no folder '$work/none' to write it in" train --data "$data/Glass.csv" --out "$work/none/m.ca3"
+expect_error "--report $work/none/r.json: there is no folder '$work/none'" train --data "$data/Glass.csv" --out "$work/m" --report "$work/none/r.json"
 
 "$ca3" frobnicate >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "unknown command 'frobnicate'" "$work/err" && echo "ok   usage error" || fail "unknown command"

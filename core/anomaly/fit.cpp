@@ -365,6 +365,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
   s.stop_on_auc = o.stop_on_auc == Choice::yes || (o.stop_on_auc == Choice::automatic && !use_synthetic);
   const Choice statistics = model_ref.config().normal_statistics;
   model_ref.set_normal_statistics(statistics == Choice::yes || (statistics == Choice::automatic && use_synthetic));
+  bool synthetic_validation = false;
   if (use_synthetic) {
     s.synthetic = synthetic.options;
     const auto count = [&](const Dataset& d) { return int64_t(std::llround(s.synthetic.ratio * double(d.count(0)))); };
@@ -380,6 +381,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
     grown.labels.insert(grown.labels.end(), size_t(s.synthetic_count), 1);
     data.train = std::move(grown);
     if (data.validation.size() > 0 && data.validation.count(0) > 0 && data.validation.count(1) == 0) {
+      synthetic_validation = true;
       Rng validation_rng(s.preset.seed() + 11);
       const Dataset& v = data.validation;
       const Tensor fake = synthesize(v.inputs, count(v), s.synthetic, validation_rng);
@@ -395,6 +397,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
     for (int64_t i = 0; i < data.train.size(); ++i)
       if (data.train.labels[size_t(i)] == 0) s.normal_rows.push_back(i);
   }
+  report.validation_anomalies = synthetic_validation ? "synthetic" : data.validation.count(1) > 0 ? "labelled" : "none";
   report.setting = labelled == 0 ? (s.options.contamination > 0 ? "contaminated" : "one_class")
                    : s.synthetic_count > 0 ? "few_labels"
                                            : "labelled";

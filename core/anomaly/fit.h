@@ -68,6 +68,10 @@ struct FitReport {
   int64_t labelled_anomalies = 0;    // in the training split
   int64_t train_rows = 0, validation_rows = 0, test_rows = 0;
   int64_t synthetic_anomalies = 0;   // added to training (and validation) data
+  // What the validation figures measure the score against: "labelled" anomalies, "synthetic" ones
+  // (drawn like those trained on, when validation holds no labelled anomaly: they say how well
+  // the score separates those, not real anomalies), or "none" (no validation anomaly at all).
+  std::string validation_anomalies = "labelled";
   // The score the model gives, "auto" resolved (model.h ScoreKind): "alarm", "combined",
   // "combined_rarity", "combined_neighbours", "alarm_neighbours"; "reconstruction" for the
   // reconstruction-only variant.

@@ -129,8 +129,12 @@ ModelConfig Preset::model_config(int64_t features) const {
   const auto& m = json.at("model");
   ModelConfig c;
   if (kind() == ModelKind::image) {
-    c = ModelConfig::image(at<int64_t>(json, "image", "height"), at<int64_t>(json, "image", "width"),
-                           at<int64_t>(json, "image", "channels"));
+    const int64_t height = at<int64_t>(json, "image", "height"), width = at<int64_t>(json, "image", "width");
+    CA3_CHECK(height >= 8, "preset: image.height must be 8 pixels or more, got ", height);
+    CA3_CHECK(width >= 8, "preset: image.width must be 8 pixels or more, got ", width);
+    const int64_t channels = at<int64_t>(json, "image", "channels");
+    CA3_CHECK(channels == 1 || channels == 3, "preset: image.channels must be 1 (grey) or 3 (colour), got ", channels);
+    c = ModelConfig::image(height, width, channels);
   } else {
     c = ModelConfig::rows(features);
     c.soft_order_channels = m.at("softOrderChannels").get<int64_t>();
@@ -146,6 +150,8 @@ ModelConfig Preset::model_config(int64_t features) const {
   c.alarm_input_pooling = pooling == "max" ? PoolKind::max : PoolKind::average;
   c.gamma = m.at("gamma").get<float>();
   c.beta = m.at("beta").get<float>();
+  CA3_CHECK(c.gamma >= 0.f && std::isfinite(c.gamma), "preset: model.gamma must be 0 or more (the weight of the "
+            "classification loss), got ", c.gamma);
   const std::string statistics = m.at("batchNormStatistics").get<std::string>();
   CA3_CHECK(statistics == "all" || statistics == "normal" || statistics == "auto", "preset: model.batchNormStatistics "
             "must be \"all\", \"normal\" or \"auto\", got \"", statistics, "\"");
@@ -179,12 +185,15 @@ TrainingOptions Preset::training() const {
             "\"loss\" or \"auto\"");
   o.stop_on_auc = monitor == "auc" ? Choice::yes : monitor == "loss" ? Choice::no : Choice::automatic;
   o.contamination = at<double>(json, "training", "contamination");
-  CA3_CHECK(o.contamination >= 0 && o.contamination < 0.5, "preset: training.contamination (the share of anomalies "
-            "expected among unlabelled training rows) must be in [0, 0.5)");
+  CA3_CHECK(o.contamination >= 0 && o.contamination < 0.5, "preset: training.contamination must be from 0 to below 0.5 "
+            "(the share of anomalies expected among the unlabelled training rows), got ", o.contamination);
   o.seed = seed();
-  CA3_CHECK(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch_size >= 1 && o.learning_rate > 0 && o.patience >= 0,
-            "preset: training needs epochs >= 1, batchSize >= 1, microBatchSize >= 1, learningRate > 0 and "
-            "patience >= 0");
+  CA3_CHECK(o.epochs >= 1, "preset: training.epochs must be 1 or more, got ", o.epochs);
+  CA3_CHECK(o.batch_size >= 1, "preset: training.batchSize must be 1 or more, got ", o.batch_size);
+  CA3_CHECK(o.micro_batch_size >= 1, "preset: training.microBatchSize must be 1 or more, got ", o.micro_batch_size);
+  CA3_CHECK(o.learning_rate > 0 && std::isfinite(o.learning_rate), "preset: training.learningRate must be above 0, got ",
+            o.learning_rate);
+  CA3_CHECK(o.patience >= 0, "preset: training.patience must be 0 or more (0: no early stopping), got ", o.patience);
   return o;
 }
 

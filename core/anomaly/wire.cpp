@@ -107,6 +107,7 @@ Json to_json(const FitReport& r) {
           {"rows", {{"train", r.train_rows}, {"validation", r.validation_rows}, {"test", r.test_rows}}},
           {"labelledAnomalies", r.labelled_anomalies},
           {"syntheticAnomalies", r.synthetic_anomalies},
+          {"validationAnomalies", r.validation_anomalies},
           {"score", r.score},
           {"epochs", r.history.size()},
           {"bestEpoch", r.best_epoch},
@@ -257,6 +258,12 @@ FitReport fit_report_from_json(const Json& j) {
   r.validation_rows = get<int64_t>(rows, "validation", what);
   r.test_rows = get<int64_t>(rows, "test", what);
   r.synthetic_anomalies = get<int64_t>(j, "syntheticAnomalies", what);
+  // Reports saved before it was written: synthetic whenever the fit used synthetic anomalies.
+  r.validation_anomalies = j.contains("validationAnomalies") ? get<std::string>(j, "validationAnomalies", what)
+                           : r.synthetic_anomalies > 0 && r.labelled_anomalies == 0 ? "synthetic"
+                                                                                    : "labelled";
+  CA3_CHECK(r.validation_anomalies == "labelled" || r.validation_anomalies == "synthetic" || r.validation_anomalies == "none",
+            what, ": validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"", r.validation_anomalies, "\"");
   // Reports saved before these were written: the detector fills the score from the model.
   if (j.contains("score")) r.score = get<std::string>(j, "score", what);
   if (j.contains("neighbours")) {

@@ -129,6 +129,11 @@ export interface FitReport {
   labelledAnomalies: number;
   /** Synthetic anomalies added to training (and validation) data. */
   syntheticAnomalies: number;
+  /** What `validation` measures the score against: 'labelled' anomalies; 'synthetic' ones (drawn
+   *  like those trained on, when validation holds no labelled anomaly: the figures say how well the
+   *  score separates those, not real anomalies; in 'contaminated' the samples taken as normal may
+   *  hold anomalies too); 'none' (no validation anomaly). */
+  validationAnomalies: 'labelled' | 'synthetic' | 'none';
   /** The score the model gives, 'auto' resolved (see Preset's `model.score`); 'reconstruction'
    *  for the reconstruction-only variant. */
   score: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'combined_without_alarm'
@@ -146,7 +151,9 @@ export interface FitReport {
   bestEpoch: number;
   seconds: number;
   samplesPerSecond: number;
+  /** On the validation split, at the chosen threshold; see `validationAnomalies`. */
   validation: Metrics;
+  /** On the test split: labelled anomalies only (its ROC-AUC is null without them). */
   test: Metrics;
   history: EpochRecord[];
   droppedColumns: string[];

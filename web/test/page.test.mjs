@@ -388,6 +388,7 @@ for (const isolation of [true, false]) {
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
       await page.uncheck('#contaminated');
       assert.equal(report.setting, 'contaminated');
+      assert.equal(report.validationAnomalies, 'synthetic');
       assert.equal(report.score, 'combined_without_alarm');
       assert.ok(report.neighbours.leftOut > 0);
       const status = await page.textContent('#csv-status');
