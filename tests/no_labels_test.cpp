@@ -246,28 +246,43 @@ TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {
   EXPECT_GE(auc, 0.9);
 }
 
+// Fashion-MNIST training images: `shirts` T-shirts and `others` images of the other classes (all
+// unlabelled) to train on, taken after the first 3,000; images 2,000 to 2,999 to score, labelled
+// 1 unless a T-shirt. The small preset with `epochs` and a 10% validation split, no test split.
+struct TshirtImages {
+  Dataset all;
+  std::vector<int64_t> train, test;
+  std::vector<int> test_labels;
+  nlohmann::json preset;
+};
+TshirtImages tshirt_images(int64_t shirts, int64_t others, int epochs) {
+  const int64_t test_count = 1000, first = 2000, read = first + test_count + 12000;
+  TshirtImages t;
+  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), read);
+  const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), read);
+  t.all = Dataset{images.pixels, std::vector<int>(classes.size(), 0)};
+  int64_t taken_shirts = 0, taken_others = 0;
+  for (int64_t i = first + test_count; i < int64_t(classes.size()) && (taken_shirts < shirts || taken_others < others); ++i) {
+    if (classes[size_t(i)] == 0 && taken_shirts < shirts) t.train.push_back(i), ++taken_shirts;
+    if (classes[size_t(i)] != 0 && taken_others < others) t.train.push_back(i), ++taken_others;
+  }
+  EXPECT_EQ(int64_t(t.train.size()), shirts + others);
+  for (int64_t i = first; i < first + test_count; ++i) t.test.push_back(i), t.test_labels.push_back(classes[size_t(i)] != 0);
+  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> t.preset;
+  t.preset["training"]["epochs"] = epochs;
+  t.preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
+  return t;
+}
+
 TEST(NoLabels, FashionMnistTshirtsOneClass) {
   // 1,000 T-shirts only (no label, no anomaly), scored on 1,000 other training images, 90% of
   // them other classes. The small preset, 4 epochs. Measured 0.929 with the default score for
   // images (the alarm and the distance to the 5 nearest training images, downscaled to 14 x 14),
   // 0.888 with the alarm alone, 0.853 with the combined score; about 0.6 before this work.
-  const int64_t train_count = 1000, test_count = 1000, first = 2000;
-  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
-  const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
-  Dataset all{images.pixels, std::vector<int>(classes.size(), 0)};
-  std::vector<int64_t> shirts, test;
-  std::vector<int> test_labels;
-  for (int64_t i = 0; i < int64_t(classes.size()) && int64_t(shirts.size()) < train_count; ++i)
-    if (i >= first + test_count && classes[size_t(i)] == 0) shirts.push_back(i);
-  for (int64_t i = first; i < first + test_count; ++i) test.push_back(i), test_labels.push_back(classes[size_t(i)] != 0);
-  ASSERT_EQ(int64_t(shirts.size()), train_count);
-  nlohmann::json preset;
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> preset;
-  preset["training"]["epochs"] = 4;
-  preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
-  Detector detector(Preset::from_json(preset));
-  const FitReport report = detector.fit_images(all.subset(shirts));
-  const double auc = roc_auc(detector.score_images(all.subset(test).inputs), test_labels);
+  const TshirtImages t = tshirt_images(1000, 0, 4);
+  Detector detector(Preset::from_json(t.preset));
+  const FitReport report = detector.fit_images(t.all.subset(t.train));
+  const double auc = roc_auc(detector.score_images(t.all.subset(t.test).inputs), t.test_labels);
   std::printf("Fashion-MNIST T-shirts one-class: test ROC-AUC %.4f (%zu epochs)\n", auc, report.history.size());
   EXPECT_EQ(report.setting, "one_class");
   EXPECT_GE(auc, 0.9);
@@ -278,35 +293,19 @@ TEST(NoLabels, FashionMnistTshirtsContaminated) {
   // 0.05; scored on 1,000 other training images. The other classes' few images among the
   // neighbours are what a test anomaly of their kind finds nearest: the distance averages over
   // more of them, ceil(0.05 M / 2), and must rank the anomalies better than over 5.
-  const int64_t train_count = 1000, mixed_count = 53, test_count = 1000, first = 2000;
-  const IdxImages images = read_idx_images(testing::fashion_mnist_file("train-images-idx3-ubyte"), first + test_count + 12000);
-  const std::vector<int> classes = read_idx_labels(testing::fashion_mnist_file("train-labels-idx1-ubyte"), first + test_count + 12000);
-  Dataset all{images.pixels, std::vector<int>(classes.size(), 0)};
-  std::vector<int64_t> train, test;
-  std::vector<int> test_labels;
-  int64_t shirts = 0, others = 0;
-  for (int64_t i = first + test_count; i < int64_t(classes.size()) && (shirts < train_count || others < mixed_count); ++i) {
-    if (classes[size_t(i)] == 0 && shirts < train_count) train.push_back(i), ++shirts;
-    if (classes[size_t(i)] != 0 && others < mixed_count) train.push_back(i), ++others;
-  }
-  for (int64_t i = first; i < first + test_count; ++i) test.push_back(i), test_labels.push_back(classes[size_t(i)] != 0);
-  ASSERT_EQ(shirts + others, train_count + mixed_count);
-  nlohmann::json preset;
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> preset;
-  preset["training"]["epochs"] = 2;
-  preset["training"]["contamination"] = 0.05;
-  preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
-  Detector detector(Preset::from_json(preset));
-  const FitReport report = detector.fit_images(all.subset(train));
+  TshirtImages t = tshirt_images(1000, 53, 2);
+  t.preset["training"]["contamination"] = 0.05;
+  Detector detector(Preset::from_json(t.preset));
+  const FitReport report = detector.fit_images(t.all.subset(t.train));
   EXPECT_EQ(report.setting, "contaminated");
   EXPECT_EQ(report.score, "alarm_neighbours");
   const int64_t m = detector.model().neighbours().dim(0);
   EXPECT_EQ(report.neighbours.nearest, int64_t(std::ceil(0.05 * double(m) / 2)));
   EXPECT_GT(report.neighbours.nearest, E2EConvA3::kNeighbours);
-  const Tensor inputs = all.subset(test).inputs;
-  const double chosen = roc_auc(detector.model().neighbour_distance(inputs), test_labels);
+  const Tensor inputs = t.all.subset(t.test).inputs;
+  const double chosen = roc_auc(detector.model().neighbour_distance(inputs), t.test_labels);
   detector.model().set_neighbour_count(E2EConvA3::kNeighbours);
-  const double five = roc_auc(detector.model().neighbour_distance(inputs), test_labels);
+  const double five = roc_auc(detector.model().neighbour_distance(inputs), t.test_labels);
   detector.model().set_neighbour_count(report.neighbours.nearest);
   // Saved and loaded, the model averages over as many.
   const std::vector<uint8_t> bytes = detector.save();

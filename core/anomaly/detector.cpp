@@ -261,9 +261,9 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {
     const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);
-    CA3_CHECK_CODE(k >= 1 && k <= std::min(std::max(m, E2EConvA3::kNeighbours), E2EConvA3::kMaxNeighbourCount),
-                   ErrorCode::unsupported_file, "model file is corrupt: its training report's neighbours.nearest is ", k,
-                   " (1 to ", std::min(std::max(m, E2EConvA3::kNeighbours), E2EConvA3::kMaxNeighbourCount), ")");
+    const int64_t most = std::min(std::max(m, E2EConvA3::kNeighbours), E2EConvA3::kMaxNeighbourCount);
+    CA3_CHECK_CODE(k >= 1 && k <= most, ErrorCode::unsupported_file,
+                   "model file is corrupt: its training report's neighbours.nearest is ", k, " (1 to ", most, ")");
     d.model_->set_neighbour_count(k);
   }
   const float mode = d.model_->score_mode();
