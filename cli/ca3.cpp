@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -85,33 +86,84 @@ struct Args {
   }
 };
 
+// The options each command takes (without the leading --); "quiet" and "drop-duplicates" are
+// switches, the rest take a value.
+const std::map<std::string, std::vector<std::string>> kOptions = {
+    {"train", {"data", "label-column", "normal", "anomaly", "out", "preset", "epochs", "gamma", "variant", "batch-size",
+               "patience", "seed", "id-column", "labels", "limit", "contamination", "image-size", "channels",
+               "drop-duplicates", "report", "threads", "quiet"}},
+    {"score", {"model", "data", "out", "labels", "limit", "why", "threads", "quiet"}},
+    {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads"}},
+    {"info", {}},
+    {"export", {"model", "onnx", "preprocessing", "quiet"}},
+};
+
+// Edits (insert, delete, replace) from a to b: for "did you mean".
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 Args parse_args(int argc, char** argv) {
-  if (argc < 2) throw UsageError("no command given");
+  if (argc < 2) throw UsageError("no command given: ca3 train, score, eval, info or export");
   Args a;
   a.command = argv[1];
-  static const std::vector<std::string> known = {"data", "label-column", "normal", "anomaly", "out", "preset",
-                                                 "epochs", "gamma", "variant", "batch-size", "patience", "seed",
-                                                 "id-column", "labels", "limit", "report", "model", "threads",
-                                                 "contamination", "image-size", "channels", "onnx", "preprocessing", "why"};
+  if (a.command == "--help" || a.command == "-h" || a.command == "help") {
+    a.command = "help";
+    return a;
+  }
+  const auto options = kOptions.find(a.command);
+  if (options == kOptions.end()) throw UsageError("unknown command '" + a.command + "': ca3 train, score, eval, info or export");
+  const std::vector<std::string>& allowed = options->second;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       a.command = "help";
       return a;
-    } else if (arg == "--quiet") {
-      a.quiet = true;
-    } else if (arg == "--drop-duplicates") {
-      a.drop_duplicates = true;
-    } else if (arg.rfind("--", 0) == 0) {
-      std::string key = arg.substr(2), value;
-      if (auto eq = key.find('='); eq != std::string::npos) value = key.substr(eq + 1), key = key.substr(0, eq);
-      else if (i + 1 < argc) value = argv[++i];
-      else throw UsageError("--" + key + " needs a value");
-      if (std::find(known.begin(), known.end(), key) == known.end()) throw UsageError("unknown option --" + key);
-      if (key == "id-column") a.id_columns.push_back(value);
-      else a.values[key] = value;
-    } else {
-      a.positional.push_back(arg);
+    }
+    if (arg.rfind("--", 0) != 0 || arg == "--") {
+      if (a.command == "info" && a.positional.empty()) {
+        a.positional.push_back(arg);
+        continue;
+      }
+      throw UsageError("unexpected '" + arg + "': every value follows its option (--name value)");
+    }
+    std::string key = arg.substr(2), value;
+    const size_t eq = key.find('=');
+    if (eq != std::string::npos) value = key.substr(eq + 1), key = key.substr(0, eq);
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      bool elsewhere = false;
+      for (const auto& [command, list] : kOptions) elsewhere = elsewhere || std::find(list.begin(), list.end(), key) != list.end();
+      if (elsewhere) throw UsageError("ca3 " + a.command + " does not take --" + key);
+      std::string closest;
+      for (const std::string& option : allowed)
+        if (edit_distance(key, option) <= 2 && (closest.empty() || edit_distance(key, option) < edit_distance(key, closest)))
+          closest = option;
+      throw UsageError("unknown option --" + key + (closest.empty() ? "" : " (did you mean --" + closest + "?)"));
+    }
+    if (key == "quiet" || key == "drop-duplicates") {
+      if (eq != std::string::npos) throw UsageError("--" + key + " takes no value");
+      (key == "quiet" ? a.quiet : a.drop_duplicates) = true;
+      continue;
+    }
+    if (eq == std::string::npos) {
+      if (i + 1 >= argc) throw UsageError("--" + key + " needs a value");
+      value = argv[++i];
+    }
+    if (key == "id-column") {
+      a.id_columns.push_back(value);
+    } else if (!a.values.emplace(key, value).second) {
+      throw UsageError("--" + key + " is given twice ('" + a.values[key] + "' and '" + value + "'): give it once");
     }
   }
   return a;
@@ -129,6 +181,8 @@ int64_t to_int(const std::string& s, const char* what) {
     size_t used = 0;
     const long long v = std::stoll(s, &used);
     if (used == s.size()) return v;
+  } catch (const std::out_of_range&) {
+    throw Error(std::string(what) + " is out of range: '" + s + "'");
   } catch (...) {
   }
   throw Error(std::string(what) + " must be a whole number, got '" + s + "'");
@@ -139,9 +193,12 @@ double to_double(const std::string& s, const char* what) {
     size_t used = 0;
     const double v = std::stod(s, &used);
     if (used == s.size()) return v;
+  } catch (const std::out_of_range&) {
+    throw Error(std::string(what) + " is out of range: '" + s + "'");
   } catch (...) {
   }
-  throw Error(std::string(what) + " must be a number, got '" + s + "'");
+  throw Error(std::string(what) + " must be a number, got '" + s + "'" +
+              (s.find(',') != std::string::npos ? " (write the decimal mark as '.', e.g. 0.1)" : ""));
 }
 
 std::string read_text(const std::string& path) {
@@ -284,11 +341,15 @@ struct ProgressPrinter {
                    p.samples_per_second);
       return;
     }
+    // The epoch's validation AUC is of the alarm alone (of the reconstruction error while the
+    // target trains alone): the final score, which may add other terms, is measured after training.
+    char auc[32] = "n/a";
+    if (p.validation_auc >= 0) std::snprintf(auc, sizeof auc, "%.4f", p.validation_auc);
     std::fprintf(stderr, "%s%-6s epoch %3d/%d  loss %.4f (reconstruction %.4f, kl %.4f, classification %.4f)  "
-                 "validation AUC %s  loss %.4f  %.0f samples/s\n",
+                 "validation AUC (%s) %s  loss %.4f  %.0f samples/s\n",
                  terminal ? "\r" : "", p.stage.c_str(), p.epoch, p.epochs, p.loss, p.reconstruction, p.kl,
-                 p.classification, p.validation_auc >= 0 ? std::to_string(p.validation_auc).substr(0, 6).c_str() : "n/a",
-                 p.validation_loss, p.samples_per_second);
+                 p.classification, p.stage == "target" ? "reconstruction error" : "alarm", auc, p.validation_loss,
+                 p.samples_per_second);
   }
 };
 
@@ -331,17 +392,24 @@ std::string setting_text(const FitReport& r) {
 std::string validation_text(const FitReport& r, const std::string& unit) {
   const Metrics& v = r.validation;
   if (r.validation_anomalies == "none" || v.roc_auc < 0) return "";
-  char figures[160];
-  std::snprintf(figures, sizeof figures, "validation: ROC-AUC %.4f, at the threshold %.1f%% of %lld ", v.roc_auc,
-                100 * v.confusion.false_positive_rate(), (long long)v.normal);
-  std::string text = figures + unit + "s taken as normal flagged";
-  std::snprintf(figures, sizeof figures, " and %.1f%% of %lld ", 100 * v.confusion.true_positive_rate(), (long long)v.anomalies);
-  text += figures;
-  if (r.validation_anomalies == "labelled") return text + "labelled anomalies";
-  return text + "synthetic anomalies: drawn like those the alarm trained on, not real ones, so these figures say how "
-         "well the score separates them, not how well it finds real anomalies" +
+  const auto count = [](int64_t n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  char auc[32];
+  std::snprintf(auc, sizeof auc, "%.4f", v.roc_auc);
+  const bool synthetic = r.validation_anomalies == "synthetic";
+  std::string text = "validation: ROC-AUC " + std::string(auc) + " on " +
+                     count(v.anomalies, synthetic ? "synthetic anomaly" : "labelled anomaly",
+                           synthetic ? "synthetic anomalies" : "labelled anomalies") + " and " +
+                     count(v.normal, unit, unit + "s") + (synthetic ? " taken as normal" : " labelled normal") +
+                     "; the threshold flags " + std::to_string(v.confusion.true_positives) + " of the anomalies and " +
+                     std::to_string(v.confusion.false_positives) + " of the normal " + unit + "s";
+  if (!synthetic) return text;
+  return text + ". The synthetic anomalies are drawn like those the alarm trained on, not real ones: these figures say "
+         "how well the score separates them, not how well it finds real anomalies" +
          (r.setting == "contaminated" ? "; and the " + unit + "s taken as normal may hold anomalies too" : std::string()) +
-         " (labelled anomalies give a real figure: --label-column for tables, --labels for images)";
+         " (labelled anomalies give a real figure: " +
+         (unit == "row" ? "--label-column" : "--labels with a labels file, or --normal for an IDX file") + ")";
 }
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
@@ -363,7 +431,9 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   const FitReport::Neighbours& n = r.neighbours;
   if (n.samples == 0) return text;
   text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
-  if (n.repeated > 0) text += "; " + std::to_string(n.repeated) + " exact repeats of kept " + unit + "s left out";
+  if (n.repeated > 0)
+    text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") + " of kept " +
+            unit + "s left out";
   if (n.left_out > 0)
     text += "; " + std::to_string(n.left_out) +
             (unit == "image" ? " reconstructed worst" : " least typical by reconstruction error and rare values") +
@@ -382,20 +452,70 @@ std::vector<std::string> folder_files(const Args& a) {
   return files;
 }
 
-// Before a long run: the folder a file is to be written in must exist.
-void check_writable_folder(const std::string& path, const char* flag) {
-  const fs::path folder = fs::path(path).parent_path();
+// Before a long run: a file to be written (`flag` names it) must have a folder to go in, not be a
+// folder, and not be one of the files read or another output.
+void check_output(const Args& a, const char* flag) {
+  const std::string path = a.get(std::string(flag).substr(2));
+  CA3_CHECK(!path.empty(), flag, " needs a file name");
   std::error_code error;
+  CA3_CHECK(!fs::is_directory(path, error), flag, " ", path, " is a folder: give a file name in it (e.g. ", path,
+            "/", std::string(flag) == "--report" ? "report.json" : std::string(flag) == "--onnx" ? "model.onnx" : "model.ca3", ")");
+  const fs::path folder = fs::path(path).parent_path();
   CA3_CHECK(folder.empty() || fs::is_directory(folder, error), flag, " ", path, ": there is no folder '", folder.string(),
             "' to write it in (create it first)");
+  const auto same = [&](const std::string& other) {
+    if (other.empty() || other == "-") return false;
+    std::error_code e;
+    return fs::exists(other, e) && fs::exists(path, e) ? fs::equivalent(path, other, e)
+                                                       : fs::weakly_canonical(path, e) == fs::weakly_canonical(other, e);
+  };
+  for (const char* input : {"data", "labels", "model", "preset"})
+    CA3_CHECK(!same(a.get(input)), flag, " ", path, " is the file given to --", input,
+              ": writing it would destroy it; give another file name");
+  for (const char* output : {"out", "report", "onnx", "preprocessing"})
+    CA3_CHECK(std::string("--") + output == flag || !same(a.get(output)), flag, " ", path, " is also given to --", output,
+              ": give each output its own file");
+}
+
+// The options that make no sense for this kind of data are refused, not ignored.
+void check_options_fit(const Args& a, DataKind kind) {
+  const auto refuse = [&](const char* option, const std::string& why) { CA3_CHECK(!a.has(option), "--", option, " ", why); };
+  if (kind == DataKind::csv) {
+    for (const char* option : {"image-size", "channels"}) refuse(option, "is for images; '" + a.get("data") + "' is a CSV table");
+    refuse("labels", "names the labels file of images; for a CSV table name its label column with --label-column");
+  } else {
+    CA3_CHECK(a.id_columns.empty() && !a.drop_duplicates, "--id-column and --drop-duplicates are for CSV tables; '",
+              a.get("data"), "' holds images");
+    if (kind == DataKind::idx) {
+      refuse("label-column", "is for CSV tables and labels files of image folders; an IDX file's classes come from its "
+             "labels file: give the normal ones with --normal (e.g. --normal 0)");
+    } else {
+      refuse("limit", "applies to CSV tables and IDX files; for a folder, list the images to use in --labels");
+    }
+  }
+}
+
+// A CSV file; with --limit N its first N rows.
+CsvTable read_table(const Args& a, const std::string& path) {
+  CsvTable table = read_csv_file(path);
+  if (!a.has("limit")) return table;
+  const int64_t limit = to_int(a.get("limit"), "--limit");
+  CA3_CHECK(limit >= 1, "--limit must be 1 or more (the rows to read), got ", limit);
+  if (size_t(limit) >= table.row_count()) return table;
+  if (!a.quiet)
+    std::fprintf(stderr, "--limit %lld: the first %lld of %zu rows\n", (long long)limit, (long long)limit, table.row_count());
+  std::vector<size_t> rows(static_cast<size_t>(limit));
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  return table.select_rows(rows);
 }
 
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
-  check_writable_folder(out, "--out");
-  if (a.has("report")) check_writable_folder(a.get("report"), "--report");
-  const TabularOptions options = label_options(a);
   const DataKind kind = data_kind(data);
+  check_options_fit(a, kind);
+  check_output(a, "--out");
+  if (a.has("report")) check_output(a, "--report");
+  const TabularOptions options = label_options(a);
   Detector detector = [&] {
     if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
@@ -424,13 +544,15 @@ int command_train(const Args& a) {
   std::signal(SIGINT, on_interrupt);
   FitReport report;
   if (kind == DataKind::csv) {
-    CsvTable table = read_csv_file(data);
+    CsvTable table = read_table(a, data);
     if (a.drop_duplicates) {
       const size_t before = table.row_count();
       table = drop_duplicate_rows(table);
       if (!a.quiet) std::fprintf(stderr, "dropped %zu duplicate rows\n", before - table.row_count());
     }
-    report = detector.fit(detector.start_fit_table(table, options, on_progress), &g_cancel);
+    Fit fit = detector.start_fit_table(table, options, on_progress);
+    if (!a.quiet) print_data_description(fit.data_description());  // before training: what was read and decided
+    report = detector.fit(std::move(fit), &g_cancel);
   } else {
     Dataset images;
     if (kind == DataKind::idx) {
@@ -450,7 +572,6 @@ int command_train(const Args& a) {
     std::fprintf(stderr, "ca3: training interrupted; no model written\n");
     return 130;
   }
-  if (!a.quiet) print_data_description(report.data);
   write_binary_file(out, detector.save());
   const nlohmann::json summary = wire::to_json(report);
   if (a.has("report")) {
@@ -461,10 +582,18 @@ int command_train(const Args& a) {
     std::printf("%s\n", wire::dump(summary, 2).c_str());
   }
   if (!a.quiet) {
+    char auc[32];
+    std::snprintf(auc, sizeof auc, "%.4f", report.test.roc_auc);
     std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report).c_str(),
-                 report.test.roc_auc >= 0 ? std::to_string(report.test.roc_auc).c_str()
-                                          : "n/a: the test split has no labelled anomaly");
+                 report.test.roc_auc >= 0 ? auc : "n/a: the test split has no labelled anomaly");
     std::fprintf(stderr, "%s\n", score_text(report, kind == DataKind::csv ? "row" : "image").c_str());
+    if (!report.history.empty()) {  // best_epoch counts in the last stage (A3 trains the target, then the alarm)
+      const std::string& stage = report.history.back().stage;
+      const auto in_stage = std::count_if(report.history.begin(), report.history.end(),
+                                          [&](const EpochRecord& e) { return e.stage == stage; });
+      std::fprintf(stderr, "epochs: %lld run%s, the weights of epoch %d kept (the best on validation)\n",
+                   (long long)in_stage, stage == "e2e" ? "" : (" in the " + stage + " stage").c_str(), report.best_epoch);
+    }
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
   }
@@ -494,9 +623,10 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   const std::string data = a.need("data");
   const DataKind kind = data_kind(data);
   Scored s;
+  check_options_fit(a, kind);
   if (kind == DataKind::csv) {
     CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
-    const CsvTable table = read_csv_file(data);
+    const CsvTable table = read_table(a, data);
     s.scores = detector.score_table(table);
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
@@ -523,7 +653,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   Dataset images;
   if (kind == DataKind::idx) {
     TabularOptions o = given;
-    if (o.normal_values.empty() && o.anomaly_values.empty()) o.normal_values = {"0"};
+    CA3_CHECK(!want_labels || !o.normal_values.empty() || !o.anomaly_values.empty(), "'", data, "' holds classes, not "
+              "anomaly labels: give the normal classes with --normal (e.g. --normal 0) or the anomalous ones with --anomaly");
+    if (o.normal_values.empty() && o.anomaly_values.empty()) o.normal_values = {"0"};  // labels unused
     images = read_idx(a, o, detector.model().sample_shape());
     for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
   } else {
@@ -545,6 +677,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
 int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
   CA3_CHECK(!a.has("why"), "--why needs a CSV file, not standard input (the rows are scored as they stream past)");
+  CA3_CHECK(!a.has("limit"), "--limit needs a file, not standard input (every row that arrives is scored; stop "
+            "the input to stop)");
   const std::string out = a.need("out");
   std::ofstream file;
   if (out != "-") {
@@ -587,8 +721,9 @@ int command_score(const Args& a) {
     const auto bytes = read_binary_file(a.need("model"));
     return Detector::load(bytes.data(), bytes.size());
   }();
-  if (a.get("data") == "-") return score_stream(detector, a);
   const std::string out = a.need("out");
+  if (out != "-") check_output(a, "--out");
+  if (a.get("data") == "-") return score_stream(detector, a);
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;
   csv << (detector.kind() == ModelKind::image && data_kind(a.get("data")) == DataKind::folder ? "file" : "row")
@@ -606,18 +741,22 @@ int command_score(const Args& a) {
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();
-    std::fprintf(stderr, "scored %zu rows, %zu flagged (threshold %g); wrote %s\n", s.scores.size(), flagged,
+    std::fprintf(stderr, "scored %zu %s, %zu flagged (threshold %g); wrote %s\n", s.scores.size(),
+                 detector.kind() == ModelKind::image ? "images" : "rows", flagged,
                  double(detector.threshold()), out.c_str());
   }
   return 0;
 }
 
 int command_eval(const Args& a) {
-  CA3_CHECK(!a.has("why"), "--why is an option of ca3 score (it writes the columns behind each flagged row's score)");
   const auto bytes = read_binary_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
+  if (m.normal == 0 || m.anomalies == 0)
+    std::fprintf(stderr, "ca3: note: the labels give %lld normal and %lld anomalous %s: ROC-AUC and average precision "
+                 "need both (check --normal / --anomaly)\n", (long long)m.normal, (long long)m.anomalies,
+                 detector.kind() == ModelKind::image ? "images" : "rows");
   std::printf("%s\n", wire::dump(wire::to_json(m), 2).c_str());
   return 0;
 }
@@ -628,6 +767,8 @@ int command_export(const Args& a) {
   const auto bytes = read_binary_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const std::string onnx = a.need("onnx");
+  check_output(a, "--onnx");
+  if (a.has("preprocessing")) check_output(a, "--preprocessing");
   write_binary_file(onnx, export_onnx(detector));
   std::string preprocessing;
   if (detector.preprocessing()) {
@@ -658,19 +799,20 @@ int main(int argc, char** argv) {
   try {
     const Args a = parse_args(argc, argv);
     table_file = a.has("labels") ? a.get("labels") : a.get("data") == "-" ? "standard input" : a.get("data");
-    if (a.has("threads")) set_num_threads(int(to_int(a.get("threads"), "--threads")));
+    if (a.has("threads")) {
+      const int64_t threads = to_int(a.get("threads"), "--threads");
+      CA3_CHECK(threads >= 1 && threads <= 256, "--threads must be from 1 to 256, got ", threads);
+      set_num_threads(int(threads));
+    }
     if (a.command == "train") return command_train(a);
     if (a.command == "score") return command_score(a);
     if (a.command == "eval") return command_eval(a);
     if (a.command == "info") return command_info(a);
     if (a.command == "export") return command_export(a);
-    if (a.command == "help" || a.command == "--help" || a.command == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    throw UsageError("unknown command '" + a.command + "'");
+    std::fputs(kUsage, stdout);  // "help"
+    return 0;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "ca3: %s\n%s", e.what(), kUsage);
+    std::fprintf(stderr, "ca3: error: %s (ca3 --help lists the commands and their options)\n", e.what());
     return 2;
   } catch (const Error& e) {
     // A value found wrong after the file was read ("CSV line 7, column 'x': ...") names the file.

@@ -445,6 +445,8 @@ void Fit::describe_data(nlohmann::json description) {
   state_->report.data = std::move(description);
 }
 
+const nlohmann::json& Fit::data_description() const { return state_->report.data; }
+
 namespace {
 // The rows the neighbour distance measures against: the normal (unlabelled) training rows, each
 // distinct row once, without the `contamination` share that is least typical (least_typical), at most

@@ -145,6 +145,7 @@ class Fit {
   void cancel();
   // What the data was (see FitReport::data), for the report.
   void describe_data(nlohmann::json description);
+  const nlohmann::json& data_description() const;  // null until described (images: always)
   bool finished() const;
   // After finished(): restores the best weights, picks the threshold on validation (training
   // data when there is no validation split), measures validation and test. Once.

@@ -1,6 +1,9 @@
 #include "core/anomaly/preset.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
 
 #include "core/engine/error.h"
 
@@ -60,8 +63,15 @@ void check_keys(const nlohmann::json& given, const nlohmann::json& defaults, con
     if (expected.is_object()) {
       CA3_CHECK(it->is_object(), "preset: '", key, "' must be an object");
       check_keys(*it, expected, key);
+    } else if (expected.is_number_integer()) {
+      CA3_CHECK(it->is_number_integer(), "preset: ", key, " must be a whole number, got ", it->dump());
+      // Counts and sizes are ints; the seed takes any whole number.
+      constexpr int64_t most = std::numeric_limits<int32_t>::max();
+      CA3_CHECK(key == "seed" || (!it->is_number_unsigned() && std::abs(it->get<int64_t>()) <= most) ||
+                    (it->is_number_unsigned() && it->get<uint64_t>() <= uint64_t(most)),
+                "preset: ", key, " must be at most ", most, ", got ", it->dump());
     } else if (expected.is_number()) {
-      CA3_CHECK(it->is_number(), "preset: '", key, "' must be a number");
+      CA3_CHECK(it->is_number(), "preset: ", key, " must be a number, got ", it->dump());
     } else if (expected.is_boolean()) {
       CA3_CHECK(it->is_boolean(), "preset: '", key, "' must be true or false");
     } else if (expected.is_string()) {

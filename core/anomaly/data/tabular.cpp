@@ -36,6 +36,17 @@ bool looks_like_identifier(const std::string& name) {
   return false;
 }
 
+// A column named as labels usually are ("Class", "label", "is_anomaly", ...), in a few languages.
+bool looks_like_label(const std::string& name) {
+  std::string n;
+  for (char c : lower(trim(name)))
+    if (c != ' ' && c != '_' && c != '-' && c != '.') n += c;
+  static const std::set<std::string> names = {
+      "class", "label", "labels", "target", "outcome", "y", "anomaly", "anomalous", "isanomaly", "outlier", "isoutlier",
+      "fraud", "isfraud", "diagnosis", "groundtruth", "truth", "classe", "klasse", "clase", "etiquette", "etiqueta"};
+  return names.count(n) > 0;
+}
+
 // Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
 // text.h), or as numbers ("1" matches "1.0").
 bool same_value(std::string_view cell, std::string_view value) {
@@ -199,7 +210,24 @@ double normal_quantile(double p) {
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
-  if (options.label_column.empty()) return labels;
+  if (options.label_column.empty()) {
+    // Without a label column every column is a feature: one that looks like a label is said.
+    for (size_t c = 0; notes && c < table.column_count(); ++c) {
+      const std::string& name = table.header[c];
+      if (!looks_like_label(name) || matches_any(name, options.id_columns)) continue;
+      std::set<std::string> values;
+      for (size_t i = 0; i < table.row_count() && values.size() <= 10; ++i)
+        if (!is_missing_cell(table.cell(i, c))) values.emplace(trim(table.cell(i, c)));
+      if (values.empty() || values.size() > 10) continue;
+      std::string list;
+      for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
+      notes->push_back(detail::concat("column '", name, "' (", values.size() == 1 ? "value " : "values ", list,
+                                      ") looks like a label, but no label column is named, so it is read as a feature "
+                                      "like the others: name it as the label column if it marks the anomalies, or as "
+                                      "an identifier column to leave it out"));
+    }
+    return labels;
+  }
   const int64_t column = table.column_index(options.label_column);
   if (notes && table.header[size_t(column)] != options.label_column)
     notes->push_back(detail::concat("label column '", options.label_column, "' is the file's '",
