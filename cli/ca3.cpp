@@ -639,6 +639,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
       for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e);
     }
     if (want_labels) {
+      CA3_CHECK(!given.label_column.empty() || !detector.preprocessing()->options().label_column.empty(),
+                "the model was trained without a label column, so eval needs the true labels: --label-column COL "
+                "with --normal V or --anomaly V");
       if (!given.label_column.empty()) {
         TabularOptions o = given;
         s.labels = tabular_labels(table, o);
