@@ -218,6 +218,33 @@ TEST(Tabular, LooseLabelMatchesAreNoted) {
                        "Unicode form)"}));
 }
 
+// Without a label column, a column named like one (with few values) is read as a feature, and
+// said; not when the caller gave it a role or named it an identifier.
+TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
+  const CsvTable t = parse_csv("x,Is_Anomaly,Type\n1,no,a\n2,yes,b\n3,no,c\n4,,a\n");
+  TabularOptions options;
+  std::vector<std::string> notes;
+  EXPECT_EQ(tabular_labels(t, options, &notes), (std::vector<int>{0, 0, 0, 0}));
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "column 'Is_Anomaly' (values no, yes) looks like a label, but no label column is named, so it is "
+                       "read as a feature like the others: name it as the label column if it marks the anomalies, or as "
+                       "an identifier column to leave it out"}));
+  notes.clear();
+  options.id_columns = {"is_anomaly"};
+  tabular_labels(t, options, &notes);
+  EXPECT_TRUE(notes.empty());
+  options.id_columns.clear();
+  options.roles["Is_Anomaly"] = ColumnRole::categorical;
+  tabular_labels(t, options, &notes);
+  EXPECT_TRUE(notes.empty());
+  // Many values: not a label.
+  std::string many = "x,target\n";
+  for (int i = 0; i < 30; ++i) many += std::to_string(i) + "," + std::to_string(i * 7) + "\n";
+  notes.clear();
+  tabular_labels(parse_csv(many), TabularOptions{}, &notes);
+  EXPECT_TRUE(notes.empty());
+}
+
 TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   const CsvTable train = parse_csv(
       "Id,size,colour,label\n"

@@ -211,10 +211,13 @@ double normal_quantile(double p) {
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
   if (options.label_column.empty()) {
-    // Without a label column every column is a feature: one that looks like a label is said.
+    // Without a label column every column is a feature: one that looks like a label, and that the
+    // caller gave no role, is said.
     for (size_t c = 0; notes && c < table.column_count(); ++c) {
       const std::string& name = table.header[c];
-      if (!looks_like_label(name) || matches_any(name, options.id_columns)) continue;
+      const bool decided = std::any_of(options.roles.begin(), options.roles.end(),
+                                       [&](const auto& role) { return same_value(name, role.first); });
+      if (!looks_like_label(name) || decided || matches_any(name, options.id_columns)) continue;
       std::set<std::string> values;
       for (size_t i = 0; i < table.row_count() && values.size() <= 10; ++i)
         if (!is_missing_cell(table.cell(i, c))) values.emplace(trim(table.cell(i, c)));
