@@ -57,8 +57,9 @@ goes (--out - for standard output): constant memory, any size. Without --label-c
 every row or image is taken as normal ("one-class") and the alarm learns from synthetic
 anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
 worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
-the score compares with, a table's score leaves the alarm out, and an image's distance averages
-over more of its nearest training images). `score --why N` (a CSV file) adds a "why" column
+the score compares with, a table's score leaves the alarm out, an image's distance averages
+over more of its nearest training images, and the threshold flags F of the validation rows when
+F is above threshold.value, 5%). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
@@ -404,6 +405,12 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
                      count(v.normal, unit, unit + "s") + (synthetic ? " taken as normal" : " labelled normal") +
                      "; the threshold flags " + std::to_string(v.confusion.true_positives) + " of the anomalies and " +
                      std::to_string(v.confusion.false_positives) + " of the normal " + unit + "s";
+  if (r.threshold_rate >= 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
+    text += std::string(" (set to flag at most ") + rate + " of them" +
+            (r.setting == "contaminated" ? ": the larger of threshold.value and --contamination" : "") + ")";
+  }
   if (!synthetic) return text;
   return text + ". The synthetic anomalies are drawn like those the alarm trained on, not real ones: these figures say "
          "how well the score separates them, not how well it finds real anomalies" +

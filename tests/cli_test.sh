@@ -77,7 +77,8 @@ v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
-             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows\. The synthetic anomalies are "
+             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them\)\. "
+             r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])
 assert m, line[0]
 assert abs(float(m[1]) - v["rocAuc"]) < 1e-4 and int(m[2]) == v["anomalies"] and int(m[3]) == v["normal"], (line[0], v)

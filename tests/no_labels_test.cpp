@@ -75,6 +75,11 @@ TEST(NoLabels, BreastCancerContaminated) {
   EXPECT_EQ(report.setting, "contaminated");
   EXPECT_EQ(report.score, "combined_without_alarm");
   EXPECT_GE(auc, 0.978);
+  // The threshold flags up to the contamination share of the validation rows (not the 5% of
+  // threshold.value): about that share of them may be anomalies.
+  EXPECT_EQ(report.threshold_rate, 0.1);
+  EXPECT_LE(report.validation.confusion.false_positive_rate(), 0.1);
+  EXPECT_GT(report.validation.confusion.false_positive_rate(), 0.05);
 }
 
 TEST(NoLabels, ThyroidContaminatedNeighboursLeaveOutAnomalies) {

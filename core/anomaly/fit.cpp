@@ -555,10 +555,14 @@ FitOutcome Fit::conclude() {
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);
   float threshold = 0;
-  if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0)
+  if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0) {
     threshold = threshold_best_f1(reference_scores, reference.labels);
-  else
-    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, s.preset.threshold_value());
+  } else {
+    double rate = s.preset.threshold_value();
+    if (outcome.report.setting == "contaminated") rate = std::max(rate, s.options.contamination);
+    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, rate);
+    outcome.report.threshold_rate = rate;
+  }
   if (split.validation.size() > 0)
     outcome.report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);
   if (split.test.size() > 0)

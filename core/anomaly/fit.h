@@ -92,6 +92,11 @@ struct FitReport {
   double seconds = 0;
   double samples_per_second = 0;     // training throughput over all steps
   Metrics validation, test;          // at the chosen threshold
+  // The false-positive rate the threshold was set at on the validation samples taken as normal
+  // (threshold.value; in the contaminated setting at least training.contamination, the share of
+  // them expected to be anomalies, as scikit-learn's `contamination` sets it); -1 when the
+  // threshold maximises F1 instead.
+  double threshold_rate = -1;
   std::vector<std::string> dropped_columns;
   // Tables: what was read and decided (wire::table_description): encoding, separator, number
   // format, skipped rows, each column's role and why, merged label values. Null for images.

@@ -114,6 +114,7 @@ Json to_json(const FitReport& r) {
           {"seconds", r.seconds},
           {"samplesPerSecond", r.samples_per_second},
           {"validation", to_json(r.validation)},
+          {"thresholdRate", number_or_null(r.threshold_rate)},
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
@@ -278,6 +279,8 @@ FitReport fit_report_from_json(const Json& j) {
   r.samples_per_second = get<double>(j, "samplesPerSecond", what);
   r.validation = metrics_from_json(field(j, "validation", what));
   r.test = metrics_from_json(field(j, "test", what));
+  // Reports saved before it was written: unknown (-1), as for a best-F1 threshold.
+  if (j.contains("thresholdRate")) r.threshold_rate = number_or_missing(j, "thresholdRate", what);
   for (const Json& e : field(j, "history", what)) {
     EpochRecord record;
     record.stage = get<std::string>(e, "stage", what);

@@ -153,6 +153,12 @@ export interface FitReport {
   samplesPerSecond: number;
   /** On the validation split, at the chosen threshold; see `validationAnomalies`. */
   validation: Metrics;
+  /** The false-positive rate the threshold was set at on the validation samples taken as normal:
+   *  the preset's threshold.value, and in the 'contaminated' setting at least
+   *  training.contamination (the share of them expected to be anomalies, as scikit-learn's
+   *  `contamination` sets it). Null when the threshold maximises F1 (threshold.rule 'best_f1')
+   *  or the model file was saved before this was recorded. */
+  thresholdRate: number | null;
   /** On the test split: labelled anomalies only (its ROC-AUC is null without them). */
   test: Metrics;
   history: EpochRecord[];
@@ -291,7 +297,9 @@ export interface Preset {
     /** Early stopping on the validation ROC-AUC or loss; 'auto': the AUC with labelled anomalies,
      *  the loss with synthetic ones. */
     monitor?: 'auc' | 'loss' | 'auto';
-    /** The share of anomalies expected among unlabelled training rows (0: they are clean). */
+    /** The share of anomalies expected among unlabelled training rows, 0 to below 0.5 (0: they
+     *  are clean). Above threshold.value it is also the share of validation rows the threshold
+     *  flags (FitReport's thresholdRate). */
     contamination?: number;
   };
   /** The quantile transform (the authors' choice), standardisation (clipped to ±20), or 'auto':

@@ -1075,17 +1075,22 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
 const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, MIN_VALIDATION_NORMAL = 20;
 function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const v = report.validation.normal;
+  // The rate the fit set it at (report.thresholdRate: at least the contamination share when some
+  // samples may be anomalies); files saved before it was recorded: the presets' default.
+  const rate = +(100 * (report.thresholdRate ?? THRESHOLD_FPR)).toFixed(2);
   const enough = ` (give at least ${Math.ceil(MIN_VALIDATION_NORMAL / VALIDATION_SHARE)} ${unit}s: ` +
     `a ${VALIDATION_SHARE === 0.1 ? 'tenth' : `share of ${VALIDATION_SHARE}`} of them validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
-    `the share flagged on new ${unit}s can be far from ${100 * THRESHOLD_FPR}%` + enough;
-  const text = ` The threshold flags at most ${100 * THRESHOLD_FPR}% of the ${v.toLocaleString('en')} ` +
-    (unlabelled(report) ? `validation ${unit}s (held out, taken as normal)` : `normal validation ${unit}s (held out)`);
+    `the share flagged on new ${unit}s can be far from ${rate}%` + enough;
+  const raised = report.setting === 'contaminated' && rate > 100 * THRESHOLD_FPR
+    ? ` — ${rate}% rather than ${100 * THRESHOLD_FPR}%, as about that share of the ${unit}s may be anomalies` : '';
+  const text = ` The threshold flags at most ${rate}% of the ${v.toLocaleString('en')} ` +
+    (unlabelled(report) ? `validation ${unit}s (held out, taken as normal${raised})` : `normal validation ${unit}s (held out)`);
   if (v < MIN_VALIDATION_NORMAL)
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
-      `far from ${100 * THRESHOLD_FPR}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
+      `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
   return text + (report.setting === 'contaminated'
-    ? `; in the whole file the share differs: anomalies among its ${unit}s raise it.`
+    ? `; in the whole file the share differs: the ${unit}s it trained on usually score lower.`
     : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
       ', so fewer of them are flagged.');
 }

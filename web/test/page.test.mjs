@@ -396,6 +396,11 @@ for (const isolation of [true, false]) {
       assert.match(status, /its reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
       assert.match(status, /; not its alarm score, which learned the unlabelled anomalies among the training rows as normal\./);
       assert.match(status, new RegExp(`the ${report.neighbours.leftOut} least typical by reconstruction error and rare values are left out as likely anomalies`));
+      // The threshold flags as many validation rows as the rows may hold anomalies (10%), not 5%.
+      assert.equal(report.thresholdRate, 0.1);
+      assert.ok(report.validation.falsePositiveRate <= 0.1 && report.validation.falsePositiveRate > 0.05, `${report.validation.falsePositiveRate}`);
+      assert.ok(status.includes(`The threshold flags at most 10% of the ${report.validation.normal} validation rows (held out, taken as ` +
+        'normal — 10% rather than 5%, as about that share of the rows may be anomalies); in the whole file the share differs'), status);
       // Scored against the true labels (the Class column of the original file).
       await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
       await page.waitForFunction(() => /Class column is taken as the true labels/.test(document.getElementById('table-results-note').textContent));
