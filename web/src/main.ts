@@ -272,6 +272,8 @@ function showCompareSettings() {
 function setImageData(images: Images & { labels: Int32Array }, description: string) {
   trainingImages = images;
   const anomalies = images.labels.reduce((a, b) => a + b, 0);
+  // Without anomalous images, the user may say some of the images are anomalies (training.contamination).
+  $('image-contaminated-option').hidden = anomalies > 0;
   $('image-data-info').textContent = `${description}: ${images.labels.length} images (${sizeText(images.size)}), ` +
     `${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
     (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).');
@@ -464,6 +466,7 @@ async function trainImages() {
   const images = trainingImages, held = heldOut, trainedOn = trainingName;  // what this fit is of, whatever is chosen meanwhile
   const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
+  const contaminated = !images.labels.some((l) => l !== 0) && $<HTMLInputElement>('image-contaminated').checked;
   $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
   const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size } });
   imageAbort = new AbortController();
@@ -487,7 +490,7 @@ async function trainImages() {
   try {
     report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
       epochs,
-      presetChanges: earlyStop ? undefined : { training: { patience: 0 } },
+      presetChanges: { training: { ...(earlyStop ? {} : { patience: 0 }), ...(contaminated ? { contamination: CONTAMINATION } : {}) } },
       gamma,
       signal: imageAbort.signal,
       onProgress: (p) => {
@@ -922,7 +925,7 @@ let columns: ColumnSummary[] = [];
 // A browser holds a string of at most ~512 M characters, and the CSV is copied into the module's
 // memory (4 GB at most) and parsed there: larger files are refused up front, by name.
 const MAX_CSV_BYTES = 400e6;
-// The share of anomalies assumed among unlabelled rows when the user says some may be anomalies.
+// The share of anomalies assumed among unlabelled rows or images when the user says some may be anomalies.
 const CONTAMINATION = 0.1;
 
 async function readCsvFile(file: File) {
