@@ -43,9 +43,11 @@ const char* kUsage = R"(usage:
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
+            [--threads N] [--quiet]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
+            [--threads N] [--quiet]
   ca3 info  MODEL
-  ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json]
+  ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
 
 --data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
 matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG/BMP/GIF
@@ -94,7 +96,7 @@ const std::map<std::string, std::vector<std::string>> kOptions = {
                "patience", "seed", "id-column", "labels", "limit", "contamination", "image-size", "channels",
                "drop-duplicates", "report", "threads", "quiet"}},
     {"score", {"model", "data", "out", "labels", "limit", "why", "threads", "quiet"}},
-    {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads"}},
+    {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads", "quiet"}},
     {"info", {}},
     {"export", {"model", "onnx", "preprocessing", "quiet"}},
 };
@@ -154,7 +156,9 @@ Args parse_args(int argc, char** argv) {
     }
     if (key == "quiet" || key == "drop-duplicates") {
       if (eq != std::string::npos) throw UsageError("--" + key + " takes no value");
-      (key == "quiet" ? a.quiet : a.drop_duplicates) = true;
+      bool& on = key == "quiet" ? a.quiet : a.drop_duplicates;
+      if (on) throw UsageError("--" + key + " is given twice: give it once");
+      on = true;
       continue;
     }
     if (eq == std::string::npos) {
@@ -213,8 +217,11 @@ std::string read_text(const std::string& path) {
 enum class DataKind { csv, idx, folder };
 
 DataKind data_kind(const std::string& path) {
-  CA3_CHECK(fs::exists(path), "no such file or folder: '", path, "'");
-  if (fs::is_directory(path)) return DataKind::folder;
+  std::error_code error;
+  const bool exists = fs::exists(path, error);
+  CA3_CHECK(!error, "cannot read '", path, "': ", error.message());
+  CA3_CHECK(exists, "no such file or folder: '", path, "'");
+  if (fs::is_directory(path, error)) return DataKind::folder;
   if (path.find("idx3-ubyte") != std::string::npos) return DataKind::idx;
   return DataKind::csv;
 }
@@ -228,6 +235,14 @@ TabularOptions label_options(const Args& a) {
   return o;
 }
 
+// --limit N: read only the first N rows or images (0 without it).
+int64_t limit_of(const Args& a) {
+  if (!a.has("limit")) return 0;
+  const int64_t limit = to_int(a.get("limit"), "--limit");
+  CA3_CHECK(limit >= 1, "--limit must be 1 or more (the rows or images to read), got ", limit);
+  return limit;
+}
+
 // IDX image/label pair -> data set; classes in `normal` are normal (0), the rest anomalies.
 // `shape`: the model's {height, width, channels}; IDX images are taken at their own size.
 Dataset read_idx(const Args& a, const TabularOptions& o, const Shape& shape) {
@@ -239,7 +254,7 @@ Dataset read_idx(const Args& a, const TabularOptions& o, const Shape& shape) {
     CA3_CHECK(p != std::string::npos, "give the IDX labels file with --labels");
     labels_path.replace(p, 11, "labels-idx1");
   }
-  const int64_t limit = a.has("limit") ? to_int(a.get("limit"), "--limit") : 0;
+  const int64_t limit = limit_of(a);
   IdxImages images = read_idx_images(images_path, limit);
   CA3_CHECK(shape[0] == images.height && shape[1] == images.width && shape[2] == 1, "'", images_path, "' holds ",
             images.width, "x", images.height, " grey images; the model takes ", shape[1], "x", shape[0],
@@ -300,6 +315,7 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
     nlohmann::json* at = &j;
     std::string key;
     for (const char* k : o.keys) {
+      CA3_CHECK(at->is_null() || at->is_object(), "preset: '", key.empty() ? "the preset" : key, "' must be a JSON object");
       at = &(*at)[k];
       if (!key.empty()) key += '.';
       key += k;
@@ -409,7 +425,7 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
     text += std::string(" (set to flag at most ") + rate + " of them" +
-            (r.setting == "contaminated" ? ": the larger of threshold.value and --contamination" : "") + ")";
+            (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "") + ")";
   }
   if (!synthetic) return text;
   return text + ". The synthetic anomalies are drawn like those the alarm trained on, not real ones: these figures say "
@@ -459,40 +475,58 @@ std::vector<std::string> folder_files(const Args& a) {
   return files;
 }
 
-// Before a long run: a file to be written (`flag` names it) must have a folder to go in, not be a
-// folder, and not be one of the files read or another output.
-void check_output(const Args& a, const char* flag) {
-  const std::string path = a.get(std::string(flag).substr(2));
+// Whether two paths name the same file: the same file on disk when both exist, else the same
+// absolute path once "." and ".." and existing symbolic links are resolved. A path that cannot be
+// resolved is taken as not the same.
+bool same_file(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == "-" || b == "-") return false;
+  std::error_code e;
+  if (fs::exists(a, e) && fs::exists(b, e)) return fs::equivalent(a, b, e) && !e;
+  const fs::path x = fs::weakly_canonical(fs::absolute(a, e), e);
+  if (e) return false;
+  const fs::path y = fs::weakly_canonical(fs::absolute(b, e), e);
+  return !e && x == y;
+}
+
+// Before a long run: a file to be written (`flag` names it; `example` is a file name for the
+// hint) must have a folder to go in that can be written, not be a folder, and not be one of the
+// files read or another output.
+void check_output(const Args& a, const char* flag, const std::string& path, const char* example) {
   CA3_CHECK(!path.empty(), flag, " needs a file name");
   std::error_code error;
-  CA3_CHECK(!fs::is_directory(path, error), flag, " ", path, " is a folder: give a file name in it (e.g. ", path,
-            "/", std::string(flag) == "--report" ? "report.json" : std::string(flag) == "--onnx" ? "model.onnx" : "model.ca3", ")");
+  CA3_CHECK(!fs::is_directory(path, error), flag, " ", path, " is a folder: give a file name in it (e.g. ",
+            (fs::path(path) / example).string(), ")");
   const fs::path folder = fs::path(path).parent_path();
   CA3_CHECK(folder.empty() || fs::is_directory(folder, error), flag, " ", path, ": there is no folder '", folder.string(),
             "' to write it in (create it first)");
-  const auto same = [&](const std::string& other) {
-    if (other.empty() || other == "-") return false;
+  CA3_CHECK(access(folder.empty() ? "." : folder.c_str(), W_OK) == 0, flag, " ", path, ": the folder '",
+            folder.empty() ? "." : folder.string(), "' cannot be written to (choose another folder)");
+  for (const char* input : {"data", "labels", "model", "preset"}) {
     std::error_code e;
-    return fs::exists(other, e) && fs::exists(path, e) ? fs::equivalent(path, other, e)
-                                                       : fs::weakly_canonical(path, e) == fs::weakly_canonical(other, e);
-  };
-  for (const char* input : {"data", "labels", "model", "preset"})
-    CA3_CHECK(!same(a.get(input)), flag, " ", path, " is the file given to --", input,
-              ": writing it would destroy it; give another file name");
+    const std::string given = a.get(input);  // an existing file (a preset may be a name instead)
+    CA3_CHECK(!(fs::is_regular_file(given, e) && same_file(path, given)), flag, " ", path, " is the file given to --",
+              input, ": writing it would destroy it; give another file name");
+  }
   for (const char* output : {"out", "report", "onnx", "preprocessing"})
-    CA3_CHECK(std::string("--") + output == flag || !same(a.get(output)), flag, " ", path, " is also given to --", output,
-              ": give each output its own file");
+    CA3_CHECK(std::string("--") + output == flag || !same_file(path, a.get(output)), flag, " ", path,
+              " is also given to --", output, ": give each output its own file");
 }
 
-// The options that make no sense for this kind of data are refused, not ignored.
+// The options that make no sense for this kind of data are refused (a usage error), not ignored.
 void check_options_fit(const Args& a, DataKind kind) {
-  const auto refuse = [&](const char* option, const std::string& why) { CA3_CHECK(!a.has(option), "--", option, " ", why); };
+  const auto refuse = [&](const char* option, const std::string& why) {
+    if (a.has(option)) throw UsageError(std::string("--") + option + " " + why);
+  };
+  if (a.get("data") == "-") refuse("labels", "names the labels file of images; standard input is read as a CSV table");
   if (kind == DataKind::csv) {
     for (const char* option : {"image-size", "channels"}) refuse(option, "is for images; '" + a.get("data") + "' is a CSV table");
     refuse("labels", "names the labels file of images; for a CSV table name its label column with --label-column");
+    if (!a.has("label-column"))
+      for (const char* option : {"normal", "anomaly"})
+        refuse(option, "needs --label-column: the column whose values it names");
   } else {
-    CA3_CHECK(a.id_columns.empty() && !a.drop_duplicates, "--id-column and --drop-duplicates are for CSV tables; '",
-              a.get("data"), "' holds images");
+    if (!a.id_columns.empty() || a.drop_duplicates)
+      throw UsageError("--id-column and --drop-duplicates are for CSV tables; '" + a.get("data") + "' holds images");
     if (kind == DataKind::idx) {
       refuse("label-column", "is for CSV tables and labels files of image folders; an IDX file's classes come from its "
              "labels file: give the normal ones with --normal (e.g. --normal 0)");
@@ -505,10 +539,8 @@ void check_options_fit(const Args& a, DataKind kind) {
 // A CSV file; with --limit N its first N rows.
 CsvTable read_table(const Args& a, const std::string& path) {
   CsvTable table = read_csv_file(path);
-  if (!a.has("limit")) return table;
-  const int64_t limit = to_int(a.get("limit"), "--limit");
-  CA3_CHECK(limit >= 1, "--limit must be 1 or more (the rows to read), got ", limit);
-  if (size_t(limit) >= table.row_count()) return table;
+  const int64_t limit = limit_of(a);
+  if (limit == 0 || size_t(limit) >= table.row_count()) return table;
   if (!a.quiet)
     std::fprintf(stderr, "--limit %lld: the first %lld of %zu rows\n", (long long)limit, (long long)limit, table.row_count());
   std::vector<size_t> rows(static_cast<size_t>(limit));
@@ -520,8 +552,8 @@ int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
   const DataKind kind = data_kind(data);
   check_options_fit(a, kind);
-  check_output(a, "--out");
-  if (a.has("report")) check_output(a, "--report");
+  check_output(a, "--out", out, "model.ca3");
+  if (a.has("report")) check_output(a, "--report", a.get("report"), "report.json");
   const TabularOptions options = label_options(a);
   Detector detector = [&] {
     if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
@@ -598,8 +630,9 @@ int command_train(const Args& a) {
       const std::string& stage = report.history.back().stage;
       const auto in_stage = std::count_if(report.history.begin(), report.history.end(),
                                           [&](const EpochRecord& e) { return e.stage == stage; });
-      std::fprintf(stderr, "epochs: %lld run%s, the weights of epoch %d kept (the best on validation)\n",
-                   (long long)in_stage, stage == "e2e" ? "" : (" in the " + stage + " stage").c_str(), report.best_epoch);
+      std::fprintf(stderr, "epochs: %lld run%s, the weights of epoch %d kept%s\n", (long long)in_stage,
+                   stage == "e2e" ? "" : (" in the " + stage + " stage").c_str(), report.best_epoch,
+                   report.validation_rows > 0 ? " (the best on validation)" : " (the last: no validation split)");
     }
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
@@ -646,9 +679,10 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
       for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e);
     }
     if (want_labels) {
-      CA3_CHECK(!given.label_column.empty() || !detector.preprocessing()->options().label_column.empty(),
-                "the model was trained without a label column, so eval needs the true labels: --label-column COL "
-                "with --normal V or --anomaly V");
+      // The core's message, with the options that give the labels here.
+      if (given.label_column.empty() && detector.preprocessing()->options().label_column.empty())
+        throw UsageError("the model was trained without a label column, so eval needs the true labels: "
+                         "--label-column COL with --normal V or --anomaly V");
       if (!given.label_column.empty()) {
         TabularOptions o = given;
         s.labels = tabular_labels(table, o);
@@ -732,7 +766,7 @@ int command_score(const Args& a) {
     return Detector::load(bytes.data(), bytes.size());
   }();
   const std::string out = a.need("out");
-  if (out != "-") check_output(a, "--out");
+  if (out != "-") check_output(a, "--out", out, "scores.csv");
   if (a.get("data") == "-") return score_stream(detector, a);
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;
@@ -745,15 +779,20 @@ int command_score(const Args& a) {
     if (!s.why.empty()) csv << "," << csv_field(s.why[i]);
     csv << "\n";
   }
-  std::ofstream f(out, std::ios::binary | std::ios::trunc);
-  CA3_CHECK(f, "cannot write '", out, "'");
-  f << csv.str();
+  if (out == "-") {
+    std::cout << csv.str() << std::flush;
+  } else {
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    CA3_CHECK(f, "cannot write '", out, "'");
+    f << csv.str();
+    CA3_CHECK(f.good(), "could not write all of '", out, "' (is the disk full?)");
+  }
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();
     std::fprintf(stderr, "scored %zu %s, %zu flagged (threshold %g); wrote %s\n", s.scores.size(),
                  detector.kind() == ModelKind::image ? "images" : "rows", flagged,
-                 double(detector.threshold()), out.c_str());
+                 double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
   }
   return 0;
 }
@@ -763,7 +802,7 @@ int command_eval(const Args& a) {
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
-  if (m.normal == 0 || m.anomalies == 0)
+  if (!a.quiet && (m.normal == 0 || m.anomalies == 0))
     std::fprintf(stderr, "ca3: note: the labels give %lld normal and %lld anomalous %s: ROC-AUC and average precision "
                  "need both (check --normal / --anomaly)\n", (long long)m.normal, (long long)m.anomalies,
                  detector.kind() == ModelKind::image ? "images" : "rows");
@@ -777,12 +816,19 @@ int command_export(const Args& a) {
   const auto bytes = read_binary_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const std::string onnx = a.need("onnx");
-  check_output(a, "--onnx");
-  if (a.has("preprocessing")) check_output(a, "--preprocessing");
+  check_output(a, "--onnx", onnx, "model.onnx");
+  CA3_CHECK(detector.preprocessing() || !a.has("preprocessing"), "--preprocessing is for table models (their input "
+            "preprocessing); an image model's graph takes the pixels as they are");
+  // A table model's preprocessing: --preprocessing, or beside the graph (model.onnx -> model.preprocessing.json).
+  const std::string preprocessing =
+      !detector.preprocessing() ? ""
+      : a.has("preprocessing")  ? a.get("preprocessing")
+                                : fs::path(onnx).replace_extension(".preprocessing.json").string();
+  if (!preprocessing.empty()) check_output(a, "--preprocessing", preprocessing, "preprocessing.json");
+  CA3_CHECK(!same_file(onnx, preprocessing), "--onnx ", onnx, " is also where the preprocessing would go: give "
+            "--preprocessing another file name");
   write_binary_file(onnx, export_onnx(detector));
-  std::string preprocessing;
-  if (detector.preprocessing()) {
-    preprocessing = a.get("preprocessing", onnx.substr(0, onnx.rfind('.')) + ".preprocessing.json");
+  if (!preprocessing.empty()) {
     const std::string text = wire::dump(detector.preprocessing()->to_json(), 2) + "\n";
     write_binary_file(preprocessing, std::vector<uint8_t>(text.begin(), text.end()));
   }

@@ -430,6 +430,26 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   EXPECT_EQ(loaded.training_report()->score, "combined_without_alarm");
   nine.mutable_data()[0] = 6.f;
   EXPECT_EQ(load(without("score_reference", &nine)), "model file is corrupt: its score mode is 6 (0 to 5)");
+  // What the validation figures were against and the threshold's rate survive a save and load;
+  // files saved before they were written read as synthetic (a one-class fit) and unknown (-1).
+  const Detector again = Detector::load(good.data(), good.size());
+  EXPECT_EQ(report.validation_anomalies, "synthetic");
+  EXPECT_EQ(report.threshold_rate, 0.05);
+  EXPECT_EQ(again.training_report()->validation_anomalies, "synthetic");
+  EXPECT_EQ(again.training_report()->threshold_rate, 0.05);
+  ModelFileContents older = read_model_file(good.data(), good.size());
+  older.metadata["training"].erase("validationAnomalies");
+  older.metadata["training"].erase("thresholdRate");
+  std::vector<std::pair<std::string, const Tensor*>> all;
+  for (const auto& [n, t] : older.tensors) all.emplace_back(n, &t);
+  const std::vector<uint8_t> older_bytes = write_model_file(older.metadata, all);
+  const Detector old = Detector::load(older_bytes.data(), older_bytes.size());
+  EXPECT_EQ(old.training_report()->validation_anomalies, "synthetic");
+  EXPECT_EQ(old.training_report()->threshold_rate, -1);
+  older.metadata["training"]["validationAnomalies"] = "real";
+  const std::vector<uint8_t> bad_bytes = write_model_file(older.metadata, all);
+  EXPECT_NE(load(bad_bytes).find("validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"real\""),
+            std::string::npos);
 }
 
 TEST(Preset, TheScoreWithoutTheAlarmIsForTables) {

@@ -445,7 +445,10 @@ void Fit::describe_data(nlohmann::json description) {
   state_->report.data = std::move(description);
 }
 
-const nlohmann::json& Fit::data_description() const { return state_->report.data; }
+const nlohmann::json& Fit::data_description() const {
+  CA3_CHECK(state_, "this fit was moved from");
+  return state_->report.data;
+}
 
 namespace {
 // The rows the neighbour distance measures against: the normal (unlabelled) training rows, each

@@ -64,12 +64,16 @@ void check_keys(const nlohmann::json& given, const nlohmann::json& defaults, con
       CA3_CHECK(it->is_object(), "preset: '", key, "' must be an object");
       check_keys(*it, expected, key);
     } else if (expected.is_number_integer()) {
-      CA3_CHECK(it->is_number_integer(), "preset: ", key, " must be a whole number, got ", it->dump());
-      // Counts and sizes are ints; the seed takes any whole number.
-      constexpr int64_t most = std::numeric_limits<int32_t>::max();
-      CA3_CHECK(key == "seed" || (!it->is_number_unsigned() && std::abs(it->get<int64_t>()) <= most) ||
-                    (it->is_number_unsigned() && it->get<uint64_t>() <= uint64_t(most)),
-                "preset: ", key, " must be at most ", most, ", got ", it->dump());
+      // Counts and sizes are ints (6.0 is taken as 6); the seed takes any whole number.
+      const bool whole = it->is_number_integer() || (it->is_number_float() && std::isfinite(it->get<double>()) &&
+                                                      std::floor(it->get<double>()) == it->get<double>());
+      CA3_CHECK(whole, "preset: ", key, " must be a whole number, got ", it->dump());
+      constexpr double most = std::numeric_limits<int32_t>::max();
+      const double value = it->is_number_unsigned() ? double(it->get<uint64_t>())
+                           : it->is_number_integer() ? double(it->get<int64_t>())
+                                                     : it->get<double>();
+      CA3_CHECK(key == "seed" || value <= most, "preset: ", key, " must be at most ", int64_t(most), ", got ", it->dump());
+      CA3_CHECK(key == "seed" || value >= -most, "preset: ", key, " must be at least ", -int64_t(most), ", got ", it->dump());
     } else if (expected.is_number()) {
       CA3_CHECK(it->is_number(), "preset: ", key, " must be a number, got ", it->dump());
     } else if (expected.is_boolean()) {
@@ -152,7 +156,10 @@ ModelConfig Preset::model_config(int64_t features) const {
   }
   c.encoder_channels = m.at("encoderChannels").get<std::vector<int64_t>>();
   c.alarm_channels = m.at("alarmChannels").get<std::vector<int64_t>>();
-  c.variant = variant_from_string(m.at("variant").get<std::string>());
+  const std::string variant = m.at("variant").get<std::string>();
+  CA3_CHECK(variant == "e2e" || variant == "a3" || variant == "reconstruction", "preset: model.variant must be \"e2e\", "
+            "\"a3\" or \"reconstruction\", got \"", variant, "\"");
+  c.variant = variant_from_string(variant);
   c.variational = m.at("variational").get<bool>();
   const std::string pooling = m.at("alarmInputPooling").get<std::string>();
   CA3_CHECK(pooling == "max" || pooling == "average", "preset: model.alarmInputPooling must be \"max\" or "

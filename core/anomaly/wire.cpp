@@ -259,12 +259,6 @@ FitReport fit_report_from_json(const Json& j) {
   r.validation_rows = get<int64_t>(rows, "validation", what);
   r.test_rows = get<int64_t>(rows, "test", what);
   r.synthetic_anomalies = get<int64_t>(j, "syntheticAnomalies", what);
-  // Reports saved before it was written: synthetic whenever the fit used synthetic anomalies.
-  r.validation_anomalies = j.contains("validationAnomalies") ? get<std::string>(j, "validationAnomalies", what)
-                           : r.synthetic_anomalies > 0 && r.labelled_anomalies == 0 ? "synthetic"
-                                                                                    : "labelled";
-  CA3_CHECK(r.validation_anomalies == "labelled" || r.validation_anomalies == "synthetic" || r.validation_anomalies == "none",
-            what, ": validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"", r.validation_anomalies, "\"");
   // Reports saved before these were written: the detector fills the score from the model.
   if (j.contains("score")) r.score = get<std::string>(j, "score", what);
   if (j.contains("neighbours")) {
@@ -279,6 +273,14 @@ FitReport fit_report_from_json(const Json& j) {
   r.samples_per_second = get<double>(j, "samplesPerSecond", what);
   r.validation = metrics_from_json(field(j, "validation", what));
   r.test = metrics_from_json(field(j, "test", what));
+  // Reports saved before it was written: none without validation anomalies, else synthetic when
+  // the fit used synthetic anomalies and no labelled one (a few-labels fit's is unknown: labelled).
+  r.validation_anomalies = j.contains("validationAnomalies") ? get<std::string>(j, "validationAnomalies", what)
+                           : r.validation.anomalies == 0                              ? "none"
+                           : r.synthetic_anomalies > 0 && r.labelled_anomalies == 0 ? "synthetic"
+                                                                                    : "labelled";
+  CA3_CHECK(r.validation_anomalies == "labelled" || r.validation_anomalies == "synthetic" || r.validation_anomalies == "none",
+            what, ": validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"", r.validation_anomalies, "\"");
   // Reports saved before it was written: unknown (-1), as for a best-F1 threshold.
   if (j.contains("thresholdRate")) r.threshold_rate = number_or_missing(j, "thresholdRate", what);
   for (const Json& e : field(j, "history", what)) {

@@ -156,8 +156,8 @@ export interface FitReport {
   /** The false-positive rate the threshold was set at on the validation samples taken as normal:
    *  the preset's threshold.value, and in the 'contaminated' setting at least
    *  training.contamination (the share of them expected to be anomalies, as scikit-learn's
-   *  `contamination` sets it). Null when the threshold maximises F1 (threshold.rule 'best_f1')
-   *  or the model file was saved before this was recorded. */
+   *  `contamination` sets it). Null when the threshold maximises F1 (threshold.rule 'best_f1' with
+   *  labelled anomalies in validation) or the model file was saved before this was recorded. */
   thresholdRate: number | null;
   /** On the test split: labelled anomalies only (its ROC-AUC is null without them). */
   test: Metrics;

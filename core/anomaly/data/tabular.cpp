@@ -42,7 +42,7 @@ bool looks_like_label(const std::string& name) {
   for (char c : lower(trim(name)))
     if (c != ' ' && c != '_' && c != '-' && c != '.') n += c;
   static const std::set<std::string> names = {
-      "class", "label", "labels", "target", "outcome", "y", "anomaly", "anomalous", "isanomaly", "outlier", "isoutlier",
+      "class", "label", "labels", "target", "outcome", "anomaly", "anomalous", "isanomaly", "outlier", "isoutlier",
       "fraud", "isfraud", "diagnosis", "groundtruth", "truth", "classe", "klasse", "clase", "etiquette", "etiqueta"};
   return names.count(n) > 0;
 }
