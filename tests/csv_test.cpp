@@ -218,13 +218,15 @@ TEST(Tabular, LooseLabelMatchesAreNoted) {
                        "Unicode form)"}));
 }
 
-// Without a label column, a column named like one (with few values) is read as a feature, and
-// said; not when the caller gave it a role or named it an identifier.
+// Without a label column, the column suggest_label_column picks (named like labels, with few
+// values) is read as a feature, and said; not when the caller gave it a role or named it an
+// identifier, nor a column of many values.
 TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
-  const CsvTable t = parse_csv("x,Is_Anomaly,Type\n1,no,a\n2,yes,b\n3,no,c\n4,,a\n");
+  const CsvTable t = parse_csv("x,Is_Anomaly,size\n1,no,1.5\n2,yes,2.5\n3,no,3.5\n4,,4.5\n5,no,5.5\n6,no,6.5\n"
+                               "7,no,7.5\n8,no,8.5\n9,no,9.5\n10,no,10.5\n11,no,11.5\n");
   TabularOptions options;
   std::vector<std::string> notes;
-  EXPECT_EQ(tabular_labels(t, options, &notes), (std::vector<int>{0, 0, 0, 0}));
+  EXPECT_EQ(tabular_labels(t, options, &notes), std::vector<int>(11, 0));
   EXPECT_EQ(notes, (std::vector<std::string>{
                        "column 'Is_Anomaly' (values no, yes) looks like a label, but no label column is named, so it is "
                        "read as a feature like the others: name it as the label column if it marks the anomalies, or as "

@@ -36,17 +36,6 @@ bool looks_like_identifier(const std::string& name) {
   return false;
 }
 
-// A column named as labels usually are ("Class", "label", "is_anomaly", ...), in a few languages.
-bool looks_like_label(const std::string& name) {
-  std::string n;
-  for (char c : lower(trim(name)))
-    if (c != ' ' && c != '_' && c != '-' && c != '.') n += c;
-  static const std::set<std::string> names = {
-      "class", "label", "labels", "target", "outcome", "anomaly", "anomalous", "isanomaly", "outlier", "isoutlier",
-      "fraud", "isfraud", "diagnosis", "groundtruth", "truth", "classe", "klasse", "clase", "etiquette", "etiqueta"};
-  return names.count(n) > 0;
-}
-
 // Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
 // text.h), or as numbers ("1" matches "1.0").
 bool same_value(std::string_view cell, std::string_view value) {
@@ -211,23 +200,26 @@ double normal_quantile(double p) {
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
   if (options.label_column.empty()) {
-    // Without a label column every column is a feature: one that looks like a label, and that the
-    // caller gave no role, is said.
-    for (size_t c = 0; notes && c < table.column_count(); ++c) {
-      const std::string& name = table.header[c];
+    // Without a label column every column is a feature: the one suggest_label_column would pick
+    // (the page's guess), unless the caller gave it a role or named it an identifier, is said.
+    if (notes) {
+      const std::vector<ColumnSummary> summaries = describe_columns(table, 10);
+      const std::string guess = suggest_label_column(summaries);
       const bool decided = std::any_of(options.roles.begin(), options.roles.end(),
-                                       [&](const auto& role) { return same_value(name, role.first); });
-      if (!looks_like_label(name) || decided || matches_any(name, options.id_columns)) continue;
-      std::set<std::string> values;
-      for (size_t i = 0; i < table.row_count() && values.size() <= 10; ++i)
-        if (!is_missing_cell(table.cell(i, c))) values.emplace(trim(table.cell(i, c)));
-      if (values.empty() || values.size() > 10) continue;
-      std::string list;
-      for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
-      notes->push_back(detail::concat("column '", name, "' (", values.size() == 1 ? "value " : "values ", list,
-                                      ") looks like a label, but no label column is named, so it is read as a feature "
-                                      "like the others: name it as the label column if it marks the anomalies, or as "
-                                      "an identifier column to leave it out"));
+                                       [&](const auto& role) { return same_value(guess, role.first); });
+      if (!guess.empty() && !decided && !matches_any(guess, options.id_columns)) {
+        const ColumnSummary& c = *std::find_if(summaries.begin(), summaries.end(),
+                                               [&](const ColumnSummary& s) { return s.name == guess; });
+        std::vector<std::string> values;
+        for (const auto& [value, count] : c.values) values.push_back(value);
+        std::sort(values.begin(), values.end());
+        std::string list;
+        for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
+        if (c.distinct > int64_t(values.size())) list += ", …";
+        notes->push_back(detail::concat("column '", guess, "' (values ", list, ") looks like a label, but no label "
+                                        "column is named, so it is read as a feature like the others: name it as the "
+                                        "label column if it marks the anomalies, or as an identifier column to leave it out"));
+      }
     }
     return labels;
   }
