@@ -395,12 +395,12 @@ void print_data_description(const nlohmann::json& d) {
 }
 
 // What the fit learned from, in words.
-std::string setting_text(const FitReport& r) {
+std::string setting_text(const FitReport& r, const std::string& unit) {
   if (r.setting == "labelled") return std::to_string(r.labelled_anomalies) + " labelled anomalies in training";
   const std::string synthetic = std::to_string(r.synthetic_anomalies) + " synthetic anomalies per epoch";
   if (r.setting == "few_labels")
     return "few labels: " + std::to_string(r.labelled_anomalies) + " labelled anomalies and " + synthetic;
-  if (r.setting == "contaminated") return "no labels, rows may hold anomalies: " + synthetic;
+  if (r.setting == "contaminated") return "no labels, some " + unit + "s may be anomalies: " + synthetic;
   return "no labels (one-class): " + synthetic;
 }
 
@@ -623,7 +623,7 @@ int command_train(const Args& a) {
   if (!a.quiet) {
     char auc[32];
     std::snprintf(auc, sizeof auc, "%.4f", report.test.roc_auc);
-    std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report).c_str(),
+    std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report, kind == DataKind::csv ? "row" : "image").c_str(),
                  report.test.roc_auc >= 0 ? auc : "n/a: the test split has no labelled anomaly");
     std::fprintf(stderr, "%s\n", score_text(report, kind == DataKind::csv ? "row" : "image").c_str());
     if (!report.history.empty()) {  // best_epoch counts in the last stage (A3 trains the target, then the alarm)

@@ -460,11 +460,19 @@ function keepLossChart() {
   };
 }
 
+// The epochs typed in an epochs box (its min and max): refused, naming the box, unless a whole number in range.
+function epochsIn(id: string) {
+  const box = $<HTMLInputElement>(id), value = Number(box.value), min = Number(box.min), max = Number(box.max);
+  if (box.value.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+    throw new Error(`epochs must be a whole number from ${min} to ${max}, not "${box.value}"`);
+  return value;
+}
+
 async function trainImages() {
   if (!trainingImages) throw new Error('choose the sample or drop some images first');
   const restoreFigures = clearFigures($('image-status'));
   const images = trainingImages, held = heldOut, trainedOn = trainingName;  // what this fit is of, whatever is chosen meanwhile
-  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
+  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = epochsIn('image-epochs');
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   const contaminated = !images.labels.some((l) => l !== 0) && $<HTMLInputElement>('image-contaminated').checked;
   $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
@@ -521,6 +529,7 @@ async function trainImages() {
   // The new model is adopted: what follows cannot lose it.
   imageDetector?.dispose();
   imageDetector = detector;
+  $<HTMLInputElement>('score-files').value = '';  // the grid shows this fit's images: the same files dropped again are scored
   modelFiles.image = `${slug(trainedOn)}-model.ca3`;
   const seconds = (performance.now() - started) / 1000;
   modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images, ` +
@@ -533,7 +542,10 @@ async function trainImages() {
   addRun('e2e', images, gamma, report, held ? await detector.evaluate(imageSet(held.pixels, held.labels, held.size)) : null, seconds);
   if (held) await showImages(held, 'held-out sample images', `never trained on; the test ROC-AUC above is on the fit's own ` +
     `${(report.test.anomalies + report.test.normal).toLocaleString('en')} test images — another sample, so the two figures differ a little`);
-  else await showImages(images, 'training images', 'the images it learned from, scored: the flagged ones are the least like the rest' +
+  // Without labelled anomalies the training images carry no labels to judge a flag by (all were
+  // taken as normal; with "some may be anomalies" the flagged ones may be just those).
+  else await showImages(report.labelledAnomalies ? images : { ...images, labels: undefined }, 'training images',
+    'the images it learned from, scored: the flagged ones are the least like the rest' +
     (report.labelledAnomalies ? '; the model has seen them, so its figures on them are optimistic' : ''));
 }
 
@@ -878,7 +890,7 @@ async function compareVariants() {
   const images = trainingImages, held = heldOut;
   if (!images.labels.includes(1))
     throw new Error('comparing needs labelled anomalous images to measure the three by (the sample has them; or add an anomalous folder)');
-  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = Number($<HTMLInputElement>('image-epochs').value);
+  const gamma = Number($<HTMLInputElement>('gamma').value), epochs = epochsIn('image-epochs');
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   imageAbort = new AbortController();
   const signal = imageAbort.signal;
@@ -927,6 +939,7 @@ let columns: ColumnSummary[] = [];
 const MAX_CSV_BYTES = 400e6;
 // The share of anomalies assumed among unlabelled rows or images when the user says some may be anomalies.
 const CONTAMINATION = 0.1;
+for (const share of document.querySelectorAll('.contamination-share')) share.textContent = ` (taken as about ${100 * CONTAMINATION}%)`;
 
 async function readCsvFile(file: File) {
   if (file.size > MAX_CSV_BYTES)
@@ -1136,6 +1149,7 @@ function settingNodes(report: FitReport, unit: 'row' | 'image', after = ''): (No
 
 async function trainTable() {
   if (!trainCsv) throw new Error('drop a CSV file first');
+  const epochs = epochsIn('csv-epochs');
   const source = trainCsv, sourceName = trainCsvName;  // another file may be dropped while this one trains
   const restoreFigures = clearFigures($('csv-status'));
   $('csv-status').textContent = `Starting to train on ${sourceName}…`;
@@ -1154,7 +1168,7 @@ async function trainTable() {
     const data = labelColumn ? tableFromCsv(source, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(source, { roles });
     const contaminated = !labelColumn && $<HTMLInputElement>('contaminated').checked;
     report = await detector.fit(data, {
-      epochs: Number($<HTMLInputElement>('csv-epochs').value),
+      epochs,
       presetChanges: {
         training: {
           ...(contaminated ? { contamination: CONTAMINATION } : {}),
@@ -1189,7 +1203,7 @@ async function trainTable() {
   forgetScoredCsv();
   modelInUse('table', `Table model in use: trained on this page on ${sourceName}, threshold {threshold}.`);
   const figure = testFigure(report, 'rows');
-  $('csv-status').replaceChildren(`Trained on ${sourceName} (${stoppingText(report, Number($<HTMLInputElement>('csv-epochs').value))}; ` +
+  $('csv-status').replaceChildren(`Trained on ${sourceName} (${stoppingText(report, epochs)}; ` +
     `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
     ...settingNodes(report, 'row', report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : ''));
   $<HTMLButtonElement>('download-table-model').disabled = false;

@@ -382,6 +382,12 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /all-rows\.csv/.test(document.getElementById('csv-info').textContent));
       await page.selectOption('#label-column', '');
       await page.check('#contaminated');
+      assert.equal(await page.textContent('#contaminated-option'), ' some rows may be anomalies (taken as about 10%)');
+      // Epochs out of the box's range are refused, naming the box's range, before any training.
+      await page.fill('#csv-epochs', '500');
+      await page.click('#train-csv');
+      await page.waitForSelector('#message:not([hidden])');
+      assert.match(await page.textContent('#message'), /epochs must be a whole number from 1 to 200, not "500"/);
       await page.fill('#csv-epochs', '30');
       await page.click('#train-csv');
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
@@ -554,9 +560,10 @@ for (const isolation of [true, false]) {
         await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement?.title), first);
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelectorAll('#inspect figure').length >= 4);
-      const inspected = await page.textContent('#inspect');
-      assert.ok(inspected.includes(first.split(':')[0]), `${first} / ${inspected}`);
+      // The view may still hold an image an earlier test inspected: wait for this one (its name).
+      await page.waitForFunction((name) => document.querySelectorAll('#inspect figure').length >= 4 &&
+        document.getElementById('inspect').textContent.includes(name), first.split(':')[0], { timeout: 30_000 })
+        .catch(async () => assert.fail(`inspected ${await page.textContent('#inspect')}, not ${first}`));
     });
 
     test('no request left the origin and no console errors', () => {
