@@ -450,6 +450,18 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   const std::vector<uint8_t> bad_bytes = write_model_file(older.metadata, all);
   EXPECT_NE(load(bad_bytes).find("validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"real\""),
             std::string::npos);
+  // A file saved when the page's epochs box took 2.5 (the core trained 2) still loads, as trained;
+  // a fraction in a preset given for training is refused (Preset.WholeNumbers).
+  older.metadata["training"]["validationAnomalies"] = "synthetic";
+  older.metadata["preset"]["training"]["epochs"] = 2.5;
+  older.metadata["preset"]["training"]["batchSize"] = 31.9;
+  const std::vector<uint8_t> fraction_bytes = write_model_file(older.metadata, all);
+  const Detector fraction = Detector::load(fraction_bytes.data(), fraction_bytes.size());
+  EXPECT_EQ(fraction.preset().json["training"]["epochs"], 2);
+  EXPECT_EQ(fraction.preset().json["training"]["batchSize"], 31);
+  older.metadata["preset"]["training"]["epochs"] = -3.5;
+  EXPECT_EQ(load(write_model_file(older.metadata, all)),
+            "model file holds an unusable preset: preset: training.epochs must be 1 or more, got -3");
 }
 
 TEST(Preset, TheScoreWithoutTheAlarmIsForTables) {

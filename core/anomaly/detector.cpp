@@ -196,7 +196,7 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                  ErrorCode::unsupported_file, "model file is corrupt: unknown contents");
   Detector d = [&] {
     try {
-      return Detector(Preset::from_json(meta["preset"]));
+      return Detector(Preset::from_saved_json(meta["preset"]));
     } catch (const Error& e) {
       throw Error(ErrorCode::unsupported_file, std::string("model file holds an unusable preset: ") + e.what());
     }

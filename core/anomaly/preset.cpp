@@ -92,12 +92,36 @@ void check_keys(const nlohmann::json& given, const nlohmann::json& defaults, con
   }
 }
 
+// Fractions at whole-number keys truncated toward zero, as the core took them before they were checked.
+void truncate_whole_numbers(nlohmann::json& given, const nlohmann::json& defaults) {
+  if (!given.is_object()) return;
+  for (auto it = given.begin(); it != given.end(); ++it) {
+    if (!defaults.contains(it.key())) continue;
+    const auto& expected = defaults[it.key()];
+    if (expected.is_object()) {
+      truncate_whole_numbers(*it, expected);
+    } else if (expected.is_number_integer() && it->is_number_float() && std::isfinite(it->get<double>()) &&
+               std::abs(it->get<double>()) <= double(std::numeric_limits<int32_t>::max())) {
+      *it = int64_t(std::trunc(it->get<double>()));
+    }
+  }
+}
+
 template <typename T>
 T at(const nlohmann::json& j, const char* section, const char* key) {
   return j.at(section).at(key).get<T>();
 }
 
 }  // namespace
+
+Preset Preset::from_saved_json(const nlohmann::json& saved) {
+  if (!saved.is_object() || !saved.contains("kind") || !saved["kind"].is_string() ||
+      (saved["kind"] != "image" && saved["kind"] != "tabular"))
+    return from_json(saved);  // says what is wrong
+  nlohmann::json j = saved;
+  truncate_whole_numbers(j, defaults(j["kind"] == "image" ? ModelKind::image : ModelKind::tabular));
+  return from_json(j);
+}
 
 Preset Preset::from_json(const nlohmann::json& given) {
   CA3_CHECK(given.is_object(), "preset: expected a JSON object");

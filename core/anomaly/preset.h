@@ -58,6 +58,10 @@ struct Preset {
 
   static Preset parse(const std::string& text);      // throws naming the problem
   static Preset from_json(const nlohmann::json& j);  // j: a (partial) preset
+  // The preset stored in a model file. Files saved before whole-number keys were checked may hold
+  // a fraction there (the page's epochs box took 2.5); it is read as the core then used it,
+  // truncated toward zero (2.5 epochs trained 2), so that the file still loads.
+  static Preset from_saved_json(const nlohmann::json& j);
   static nlohmann::json defaults(ModelKind kind);
   // `changes` (a partial preset, JSON merge patch: null restores a key's default) merged in.
   Preset with(const nlohmann::json& changes) const;
