@@ -61,7 +61,8 @@ anomalies; --contamination F says that about F of them may be anomalies ("contam
 worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
 the score compares with, a table's score leaves the alarm out, an image's distance averages
 over more of its nearest training images, and the threshold flags F of the validation rows when
-F is above threshold.value, 5%). `score --why N` (a CSV file) adds a "why" column
+F is above threshold.value, 5%; with labelled anomalies the labels set the threshold, not F).
+`score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
@@ -626,6 +627,13 @@ int command_train(const Args& a) {
     std::fprintf(stderr, "wrote %s (%s; test ROC-AUC %s)\n", out.c_str(), setting_text(report, kind == DataKind::csv ? "row" : "image").c_str(),
                  report.test.roc_auc >= 0 ? auc : "n/a: the test split has no labelled anomaly");
     std::fprintf(stderr, "%s\n", score_text(report, kind == DataKind::csv ? "row" : "image").c_str());
+    const double contamination = detector.preset().json["training"].value("contamination", 0.0);
+    if (contamination > 0 && report.labelled_anomalies > 0) {  // the labels set the threshold, not the share
+      const std::string unit = kind == DataKind::csv ? "row" : "image";
+      std::fprintf(stderr, "contamination %g: the %g%% of the %ss labelled normal that the target reconstructed worst sat out "
+                   "each epoch; with labelled anomalies the threshold is set on the labelled normal validation %ss, "
+                   "not at this share\n", contamination, 100 * contamination, unit.c_str(), unit.c_str());
+    }
     if (!report.history.empty()) {  // best_epoch counts in the last stage (A3 trains the target, then the alarm)
       const std::string& stage = report.history.back().stage;
       const auto in_stage = std::count_if(report.history.begin(), report.history.end(),

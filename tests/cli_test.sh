@@ -96,6 +96,14 @@ PY
   && echo "ok   --quiet --report FILE prints nothing; the report says its validation anomalies are labelled" \
   || fail "--quiet --report: stdout '$(head -c 80 "$work/out")', stderr '$(head -c 80 "$work/err")'"
 
+# With labels, --contamination trims the worst-reconstructed normal rows but does not move the
+# threshold: both said, and the threshold's rate is the preset's 5%.
+"$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --contamination 0.2 --epochs 1 --out "$work/gc.ca3" \
+  --report "$work/gc.json" 2>"$work/gc.err" || fail "train --label-column --contamination"
+grep -qF "contamination 0.2: the 20% of the rows labelled normal that the target reconstructed worst sat out each epoch; with labelled anomalies the threshold is set on the labelled normal validation rows, not at this share" "$work/gc.err" \
+  && [ "$(python3 -c "import json; print(json.load(open('$work/gc.json'))['thresholdRate'])")" = 0.05 ] \
+  && echo "ok   --contamination with labels: said not to move the threshold (rate 0.05)" || fail "--contamination with labels: $(cat "$work/gc.err")"
+
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said
 "$ca3" train --data "$data/BreastCancer.csv" --limit 120 --epochs 1 --out "$work/bc120.ca3" --report "$work/bc120.json" \
   2>"$work/bc120.err" || fail "train --limit 120"
