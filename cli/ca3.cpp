@@ -546,7 +546,12 @@ CsvTable read_table(const Args& a, const std::string& path) {
     std::fprintf(stderr, "--limit %lld: the first %lld of %zu rows\n", (long long)limit, (long long)limit, table.row_count());
   std::vector<size_t> rows(static_cast<size_t>(limit));
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  return table.select_rows(rows);
+  CsvTable first = table.select_rows(rows);
+  // The empty lines skipped among the rows read (after the last one read: not reached).
+  const int64_t last = table.row_line(rows.back());
+  for (int64_t line : table.empty_row_lines)
+    if (line < last) first.empty_row_lines.push_back(line);
+  return first;
 }
 
 int command_train(const Args& a) {

@@ -96,6 +96,16 @@ PY
   && echo "ok   --quiet --report FILE prints nothing; the report says its validation anomalies are labelled" \
   || fail "--quiet --report: stdout '$(head -c 80 "$work/out")', stderr '$(head -c 80 "$work/err")'"
 
+# --limit counts the empty lines skipped among the rows it reads, not those after them.
+python3 -c "
+lines = ['a,b'] + [f'{i},{(i * 7) % 11}' for i in range(40)]
+for at in (34, 11, 4): lines.insert(at, '')
+open('$work/blank.csv', 'w').write('\\n'.join(lines) + '\\n')"
+"$ca3" train --data "$work/blank.csv" --limit 20 --epochs 1 --quiet --out "$work/blank.ca3" --report "$work/blank.json" \
+  || fail "train --limit 20 on a file with empty lines"
+[ "$(python3 -c "import json; print(json.load(open('$work/blank.json'))['data']['emptyRows'])")" = 2 ] \
+  && echo "ok   --limit 20: the 2 empty lines among the first 20 rows counted" || fail "--limit emptyRows: $(cat "$work/blank.json" | head -c 300)"
+
 # With labels, --contamination trims the worst-reconstructed normal rows but does not move the
 # threshold: both said, and the threshold's rate is the preset's 5%.
 "$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --contamination 0.2 --epochs 1 --out "$work/gc.ca3" \
