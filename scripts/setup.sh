@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, CMake, Ninja,
 # GoogleTest, Emscripten, node, zlib, Chromium and Firefox ESR (browser tests), Fashion-MNIST; with --baselines also PyTorch and
-# scikit-learn for the side-by-side benchmarks. Installs only what is missing.
+# scikit-learn for the side-by-side benchmarks (and R's mlbench for their small tables). Installs only what is missing.
 #
 #   scripts/setup.sh [--baselines]
 set -euo pipefail
@@ -12,7 +12,7 @@ packages=(
   emscripten chromium firefox-esr
   dataset-fashion-mnist
 )
-if [ "${1:-}" = --baselines ]; then packages+=(python3-torch python3-sklearn python3-numpy); fi
+if [ "${1:-}" = --baselines ]; then packages+=(python3-torch python3-sklearn python3-numpy r-cran-mlbench); fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then missing+=("$p"); fi
