@@ -61,7 +61,8 @@ anomalies; --contamination F says that about F of them may be anomalies ("contam
 worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
 the score compares with, a table's score leaves the alarm out, an image's distance averages
 over more of its nearest training images, and the threshold flags F of the validation rows when
-F is above threshold.value, 5%; with labelled anomalies the labels set the threshold, not F).
+F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
+the normal validation rows).
 `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
@@ -547,7 +548,7 @@ CsvTable read_table(const Args& a, const std::string& path) {
   std::vector<size_t> rows(static_cast<size_t>(limit));
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   CsvTable first = table.select_rows(rows);
-  // The empty lines skipped among the rows read (after the last one read: not reached).
+  // The empty lines skipped among the rows kept (those after the last one kept are not counted).
   const int64_t last = table.row_line(rows.back());
   for (int64_t line : table.empty_row_lines)
     if (line < last) first.empty_row_lines.push_back(line);
@@ -636,8 +637,9 @@ int command_train(const Args& a) {
     if (contamination > 0 && report.labelled_anomalies > 0) {  // the labels set the threshold, not the share
       const std::string unit = kind == DataKind::csv ? "row" : "image";
       std::fprintf(stderr, "contamination %g: the %g%% of the %ss labelled normal that the target reconstructed worst sat out "
-                   "each epoch; with labelled anomalies the threshold is set on the labelled normal validation %ss, "
-                   "not at this share\n", contamination, 100 * contamination, unit.c_str(), unit.c_str());
+                   "of each epoch after the first%s; with labelled anomalies the threshold is set on the labelled normal "
+                   "validation %ss, not at this share\n", contamination, 100 * contamination, unit.c_str(),
+                   report.history.size() < 2 ? " (one epoch ran: none sat out)" : "", unit.c_str());
     }
     if (!report.history.empty()) {  // best_epoch counts in the last stage (A3 trains the target, then the alarm)
       const std::string& stage = report.history.back().stage;

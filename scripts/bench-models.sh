@@ -5,13 +5,14 @@
 #   2. tabular: each CSV in data/, the paper's protocol, 5 seeds: CA3 E2E-ConvA3, A3 two-stage,
 #      reconstruction-only vs scikit-learn IsolationForest and HistGradientBoosting on the same
 #      splits (mean ± sd of the test ROC-AUC);
+#   2b. small tables (issue 15's "small data"): Sonar (208 rows, 60 columns), HouseVotes84 (435
+#      rows, 16 yes/no votes), Vehicle (846 rows, 18 columns) from Debian's r-cran-mlbench, the
+#      same protocol as 2, CA3 E2E-ConvA3, one model and 5 averaged (CA3_ENSEMBLE), 20 seeds (their
+#      test splits hold 21-85 rows);
 #   3. Fashion-MNIST per class next to the paper's gamma = 10 column;
 #   4. no labels (issue 15): the tabular sets one-class / contaminated / with 5 labelled anomalies,
 #      CA3 with its default preset vs IsolationForest, LOF, ECOD and the kNN distance on the same
 #      splits (3 seeds);
-#   2b. small tables (issue 15's "small data"): Sonar (208 rows, 60 columns), HouseVotes84 (435
-#      rows, 16 yes/no votes), Vehicle (846 rows, 18 columns) from Debian's r-cran-mlbench, the
-#      same protocol as 2, CA3 E2E-ConvA3 only, 20 seeds (their test splits hold 21-85 rows);
 #   5. no labels, images: Fashion-MNIST one-class (each class's 6,000 training images, no labels)
 #      vs kNN, PCA and IsolationForest on raw pixels.
 #
@@ -20,7 +21,7 @@
 # is then deterministic, the same figures in every run), CA3_FM_PRESET
 # (fashion-mnist-small), CA3_FM_LIMIT (0 = all 60,000 images of the training file, the paper's
 # protocol), CA3_FM_EPOCHS (6), CA3_FM_PATIENCE (2), CA3_FM_THREADS (1; the machine's cores: 0).
-# Times on 2 cores: speed ~4 min; small-tables ~2 min; tabular ~25 min without Shuttle, ~2 h with it
+# Times on 2 cores: speed ~4 min; small-tables ~11 min; tabular ~25 min without Shuttle, ~2 h with it
 # (CA3_TABULAR_SETS=Ionosphere,BreastCancer,Glass,Pima,thyroid to skip it); Fashion-MNIST about
 # 9-13 min per class on one thread (~1.7 h). The authors' architecture (CA3_FM_PRESET=fashion-mnist)
 # for up to 200 epochs takes days on 2 cores. no-labels: ~40 min without Shuttle
@@ -65,7 +66,10 @@ if [ "$what" = small-tables ] || [ "$what" = all ]; then
     do.call(data, list(n)); write.csv(get(n), file.path(commandArgs(TRUE)[1], paste0(n, ".csv")), row.names = FALSE) }' "$small"
   out=$(mktemp -d)
   echo "=== small tables: test ROC-AUC, mean ± sd over ${CA3_SMALL_SEEDS:-20} seeds (work files in $out)"
-  CA3_VARIANTS=e2e $bin/tests/tabular_benchmark "$small" "$out" "${CA3_SMALL_SEEDS:-20}" Sonar,HouseVotes84,Vehicle 0 1 >"$out/log.txt"
+  for ensemble in 0 "${CA3_ENSEMBLE:-5}"; do  # one model, then CA3_ENSEMBLE averaged (same splits)
+    CA3_VARIANTS=e2e CA3_ENSEMBLE=$ensemble $bin/tests/tabular_benchmark "$small" "$out" "${CA3_SMALL_SEEDS:-20}" \
+      Sonar,HouseVotes84,Vehicle 0 "${CA3_TABULAR_THREADS:-1}" >>"$out/log.txt"
+  done
   /usr/bin/python3 tests/benchmarks/tabular_baselines.py "$out"
 fi
 
