@@ -461,6 +461,19 @@ function keepLossChart() {
 }
 
 // The epochs typed in an epochs box (its min and max): refused, naming the box, unless a whole number in range.
+// The share of anomalies the user expects among unlabelled rows or images ("some … may be
+// anomalies"), from its per-cent box, as training.contamination (the core takes 0 to below 0.5).
+function contaminationIn(id: string) {
+  const box = $<HTMLInputElement>(id), value = Number(box.value), min = Number(box.min), max = Number(box.max);
+  if (box.value.trim() === '' || !Number.isFinite(value) || value < min || value > max)
+    throw new Error(`the share of anomalies must be a number from ${min} to ${max} (per cent), not "${box.value}"`);
+  return value / 100;
+}
+for (const [check, share] of [['contaminated', 'contamination-share'], ['image-contaminated', 'image-contamination-share']]) {
+  const box = $<HTMLInputElement>(check);
+  box.addEventListener('change', () => { $<HTMLInputElement>(share).disabled = !box.checked; });
+}
+
 function epochsIn(id: string) {
   const box = $<HTMLInputElement>(id), value = Number(box.value), min = Number(box.min), max = Number(box.max);
   if (box.value.trim() === '' || !Number.isInteger(value) || value < min || value > max)
@@ -475,6 +488,7 @@ async function trainImages() {
   const gamma = Number($<HTMLInputElement>('gamma').value), epochs = epochsIn('image-epochs');
   const earlyStop = $<HTMLInputElement>('image-early-stop').checked;
   const contaminated = !images.labels.some((l) => l !== 0) && $<HTMLInputElement>('image-contaminated').checked;
+  const contamination = contaminated ? contaminationIn('image-contamination-share') : 0;
   $('image-status').textContent = `Starting to train on ${images.names.length} images…`;
   const detector = await runtime.createDetector({ preset: 'fashion-mnist-small', changes: { image: images.size } });
   imageAbort = new AbortController();
@@ -498,7 +512,7 @@ async function trainImages() {
   try {
     report = await detector.fit(imageSet(images.pixels, images.labels, images.size), {
       epochs,
-      presetChanges: { training: { ...(earlyStop ? {} : { patience: 0 }), ...(contaminated ? { contamination: CONTAMINATION } : {}) } },
+      presetChanges: { training: { ...(earlyStop ? {} : { patience: 0 }), ...(contaminated ? { contamination } : {}) } },
       gamma,
       signal: imageAbort.signal,
       onProgress: (p) => {
@@ -937,9 +951,6 @@ let columns: ColumnSummary[] = [];
 // A browser holds a string of at most ~512 M characters, and the CSV is copied into the module's
 // memory (4 GB at most) and parsed there: larger files are refused up front, by name.
 const MAX_CSV_BYTES = 400e6;
-// The share of anomalies assumed among unlabelled rows or images when the user says some may be anomalies.
-const CONTAMINATION = 0.1;
-for (const share of document.querySelectorAll('.contamination-share')) share.textContent = ` (taken as about ${100 * CONTAMINATION}%)`;
 
 async function readCsvFile(file: File) {
   if (file.size > MAX_CSV_BYTES)
@@ -1150,6 +1161,8 @@ function settingNodes(report: FitReport, unit: 'row' | 'image', after = ''): (No
 async function trainTable() {
   if (!trainCsv) throw new Error('drop a CSV file first');
   const epochs = epochsIn('csv-epochs');
+  const contamination = !$<HTMLSelectElement>('label-column').value && $<HTMLInputElement>('contaminated').checked
+    ? contaminationIn('contamination-share') : 0;  // refused before any training, as the epochs
   const source = trainCsv, sourceName = trainCsvName;  // another file may be dropped while this one trains
   const restoreFigures = clearFigures($('csv-status'));
   $('csv-status').textContent = `Starting to train on ${sourceName}…`;
@@ -1166,12 +1179,11 @@ async function trainTable() {
   try {
     const roles = chosenRoles();
     const data = labelColumn ? tableFromCsv(source, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(source, { roles });
-    const contaminated = !labelColumn && $<HTMLInputElement>('contaminated').checked;
     report = await detector.fit(data, {
       epochs,
       presetChanges: {
         training: {
-          ...(contaminated ? { contamination: CONTAMINATION } : {}),
+          ...(contamination > 0 ? { contamination } : {}),
           ...($<HTMLInputElement>('csv-early-stop').checked ? {} : { patience: 0 }),
         },
       },

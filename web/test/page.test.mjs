@@ -381,17 +381,26 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#csv-file', { name: 'all-rows.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.map(withoutClass).join('\n') + '\n') });
       await page.waitForFunction(() => /all-rows\.csv/.test(document.getElementById('csv-info').textContent));
       await page.selectOption('#label-column', '');
+      // The share of anomalies is asked for (about 10% unless changed), used only when the box is ticked.
+      assert.equal(await page.isDisabled('#contamination-share'), true);
       await page.check('#contaminated');
-      assert.equal(await page.textContent('#contaminated-option'), ' some rows may be anomalies (taken as about 10%)');
-      // Epochs out of the box's range are refused, naming the box's range, before any training.
+      assert.equal(await page.isDisabled('#contamination-share'), false);
+      assert.equal(await page.inputValue('#contamination-share'), '10');
+      // Epochs out of the box's range are refused, naming the box's range, before any training; so is the share.
       await page.fill('#csv-epochs', '500');
       await page.click('#train-csv');
       await page.waitForSelector('#message:not([hidden])');
       assert.match(await page.textContent('#message'), /epochs must be a whole number from 1 to 200, not "500"/);
       await page.fill('#csv-epochs', '30');
+      await page.fill('#contamination-share', '60');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => /share of anomalies/.test(document.getElementById('message').textContent));
+      assert.match(await page.textContent('#message'), /the share of anomalies must be a number from 1 to 49 \(per cent\), not "60"/);
+      await page.fill('#contamination-share', '20');
       await page.click('#train-csv');
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+      await page.fill('#contamination-share', '10');
       await page.uncheck('#contaminated');
       assert.equal(report.setting, 'contaminated');
       assert.equal(report.validationAnomalies, 'synthetic');
@@ -402,11 +411,11 @@ for (const isolation of [true, false]) {
       assert.match(status, /its reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
       assert.match(status, /; not its alarm score, which learned the unlabelled anomalies among the training rows as normal\./);
       assert.match(status, new RegExp(`the ${report.neighbours.leftOut} least typical by reconstruction error and rare values are left out as likely anomalies`));
-      // The threshold flags as many validation rows as the rows may hold anomalies (10%), not 5%.
-      assert.equal(report.thresholdRate, 0.1);
-      assert.ok(report.validation.falsePositiveRate <= 0.1 && report.validation.falsePositiveRate > 0.05, `${report.validation.falsePositiveRate}`);
-      assert.ok(status.includes(`The threshold flags at most 10% of the ${report.validation.normal} validation rows (held out, taken as ` +
-        'normal — 10% rather than 5%, as about that share of the rows may be anomalies); in the whole file the share differs'), status);
+      // The threshold flags as many validation rows as the rows may hold anomalies (the 20% given), not 5%.
+      assert.equal(report.thresholdRate, 0.2);
+      assert.ok(report.validation.falsePositiveRate <= 0.2 && report.validation.falsePositiveRate > 0.1, `${report.validation.falsePositiveRate}`);
+      assert.ok(status.includes(`The threshold flags at most 20% of the ${report.validation.normal} validation rows (held out, taken as ` +
+        'normal — 20% rather than 5%, as about that share of the rows may be anomalies); in the whole file the share differs'), status);
       // Scored against the true labels (the Class column of the original file).
       await page.setInputFiles('#csv-score-file', join(repo, 'data', 'Ionosphere.csv'));
       await page.waitForFunction(() => /Class column is taken as the true labels/.test(document.getElementById('table-results-note').textContent));
