@@ -269,14 +269,14 @@ function showCompareSettings() {
       `${stop ? 'at most ' : ''}${epochs} epoch${epochs === 1 ? '' : 's'}${stop ? ' (stopping early)' : ''}, γ = ${gamma}.`;
 }
 
-function setImageData(images: Images & { labels: Int32Array }, description: string) {
+function setImageData(images: Images & { labels: Int32Array }, description: string, note = '') {
   trainingImages = images;
   const anomalies = images.labels.reduce((a, b) => a + b, 0);
   // Without anomalous images, the user may say some of the images are anomalies (training.contamination).
   $('image-contaminated-option').hidden = anomalies > 0;
   $('image-data-info').textContent = `${description}: ${images.labels.length} images (${sizeText(images.size)}), ` +
     `${images.labels.length - anomalies} normal, ${anomalies} anomalous` +
-    (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).');
+    (anomalies ? '.' : ' (the alarm learns from synthetic anomalies: rotated, patched and stained copies).') + note;
   updateImageButtons();
 }
 
@@ -297,10 +297,12 @@ let heldOut: (Images & { labels: Int32Array }) | undefined;
 // The training images' name, for the file names of what is downloaded (a folder's name, or the sample).
 let trainingName = '';
 
-// The size own images are read at: chosen before training (the sample has its own).
-function chosenImageSize(): ImageSize {
-  const [side, channels] = $<HTMLSelectElement>('image-size').value.split('x').map(Number);
-  return { width: side, height: side, channels };
+// The size own images are read at: chosen before training (the sample has its own). "auto":
+// colour when any of the images has colour, else grey (as `ca3 train` decides for a folder).
+function chosenImageSize(): ImageSize & { auto: boolean } {
+  const [side, channels] = $<HTMLSelectElement>('image-size').value.split('x');
+  const auto = channels === 'auto';
+  return { width: Number(side), height: Number(side), channels: auto ? 3 : Number(channels), auto };
 }
 
 const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
@@ -358,7 +360,8 @@ let imageReads = 0;
 async function readOwnImages() {
   if (!ownImageFiles) return;
   const { files, folders } = ownImageFiles;
-  const size = chosenImageSize();
+  const { auto, ...chosen } = chosenImageSize();
+  let size: ImageSize = chosen;
   const normalFolder = $<HTMLSelectElement>('normal-folder').value;
   const labels = Int32Array.from(files, (f) =>
     folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
@@ -367,9 +370,14 @@ async function readOwnImages() {
   $('image-data-info').textContent = `Reading ${files.length} images…`;
   imageWork.reading += 1;
   updateImageButtons();
-  let pixels: Float32Array;
+  let pixels: Float32Array, grey: boolean[];
   try {
-    ({ inputs: pixels } = await runtime.imagesFromFiles(files, size));
+    ({ inputs: pixels, grey } = await runtime.imagesFromFiles(files, size));
+    // Every image grey (r = g = b in every pixel): read again as grey, nothing lost and a third of the input.
+    if (auto && grey.every(Boolean)) {
+      size = { ...size, channels: 1 };
+      ({ inputs: pixels } = await runtime.imagesFromFiles(files, size));
+    }
   } catch (e) {
     if (request === imageReads) $('image-data-info').textContent = '';
     throw e;
@@ -387,7 +395,17 @@ async function readOwnImages() {
       : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
   }
   trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${colourOf(size.channels)}`;
-  setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // What the colour choice did with these images, when it is worth a word.
+  const coloured = grey.filter((g) => !g).length, n = files.length;
+  const some = (k: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}`);
+  const colourNote =
+    auto ? (coloured ? ` Read in colour: ${some(coloured)} ${coloured === 1 ? 'has' : 'have'} colour.`
+      : ` Read as grey: every image is grey (red = green = blue), so colour would add nothing.`)
+    : size.channels === 1 && coloured ? ` ${some(coloured).replace(/^./, (c) => c.toUpperCase())} ${coloured === 1 ? 'has' : 'have'} colour, read as grey ` +
+      '(0.299 red + 0.587 green + 0.114 blue): choose colour above if colour tells the anomalies apart.'
+    : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
+    : '';
+  setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`, colourNote);
   heldOut = undefined;
 }
 

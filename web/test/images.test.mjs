@@ -72,6 +72,7 @@ describe('own images: folders, size and colour, the grid', () => {
 
   let colourAuc;
   test('a folder with normal/ and stain/ trains a 32×32 colour model that finds the stains', async () => {
+    assert.equal(await page.inputValue('#image-size'), '32xauto');  // the page starts on "grey or colour as the images are"
     await trainOnFolder(join(work, 'train'), '32x3',
       /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\.$/);
     assert.equal(await page.inputValue('#normal-folder'), 'normal');
@@ -154,5 +155,42 @@ describe('own images: folders, size and colour, the grid', () => {
     assert.equal(await page.getAttribute('#image-status', 'data-test-auc'), null);
     await scoreTestSet('images-loaded-scores.csv');
     assert.equal(await page.$$eval('#image-grid .cell', (c) => c.length), 120);
+  });
+
+  test('"grey or colour as the images are": grey images read grey, colour ones in colour; an explicit choice that loses or wastes colour is said', async () => {
+    // 40 grey PNGs (r = g = b in every pixel, stored as RGBA), drawn in the browser.
+    const greyDir = join(work, 'grey');
+    mkdirSync(greyDir, { recursive: true });
+    const pngs = await page.evaluate(async () => {
+      const out = [];
+      for (let i = 0; i < 40; ++i) {
+        const canvas = new OffscreenCanvas(40, 30), context = canvas.getContext('2d');
+        context.fillStyle = `rgb(${40 + i * 4}, ${40 + i * 4}, ${40 + i * 4})`;
+        context.fillRect(0, 0, 40, 30);
+        context.fillStyle = 'rgb(220, 220, 220)';
+        context.fillRect(i % 30, (i * 7) % 20, 8, 8);
+        const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+        let text = '';
+        for (const b of bytes) text += String.fromCharCode(b);
+        out.push(btoa(text));
+      }
+      return out;
+    });
+    pngs.forEach((png, i) => writeFileSync(join(greyDir, `part-${String(i).padStart(2, '0')}.png`), Buffer.from(png, 'base64')));
+    const readAs = async (folder, size, counted) => {
+      await page.selectOption('#image-size', size);
+      await page.$eval('#image-folder', (input) => (input.value = ''));
+      await page.setInputFiles('#image-folder', folder);
+      await page.waitForFunction((text) => document.getElementById('image-data-info').textContent.includes(text), counted);
+      return page.textContent('#image-data-info');
+    };
+    assert.match(await readAs(greyDir, '32xauto', '40 images (32×32 grey)'),
+      /Read as grey: every image is grey \(red = green = blue\), so colour would add nothing\.$/);
+    assert.match(await readAs(greyDir, '32x3', '40 images (32×32 colour)'),
+      /Every image is grey \(red = green = blue\): a grey size reads them at a third of the input, nothing lost\.$/);
+    const colourDir = join(work, 'test', 'normal');
+    assert.match(await readAs(colourDir, '32xauto', '100 images (32×32 colour)'), /Read in colour: all 100 have colour\.$/);
+    assert.match(await readAs(colourDir, '32x1', '100 images (32×32 grey)'),
+      /All 100 have colour, read as grey \(0\.299 red \+ 0\.587 green \+ 0\.114 blue\): choose colour above if colour tells the anomalies apart\.$/);
   });
 });
