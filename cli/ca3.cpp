@@ -364,11 +364,18 @@ struct ProgressPrinter {
     // target trains alone): the final score, which may add other terms, is measured after training.
     char auc[32] = "n/a";
     if (p.validation_auc >= 0) std::snprintf(auc, sizeof auc, "%.4f", p.validation_auc);
-    std::fprintf(stderr, "%s%-6s epoch %3d/%d  loss %.4f (reconstruction %.4f, kl %.4f, classification %.4f)  "
-                 "validation AUC (%s) %s  loss %.4f  %.0f samples/s\n",
-                 terminal ? "\r" : "", p.stage.c_str(), p.epoch, p.epochs, p.loss, p.reconstruction, p.kl,
-                 p.classification, p.stage == "target" ? "reconstruction error" : "alarm", auc, p.validation_loss,
-                 p.samples_per_second);
+    // The loss terms the stage trains: the target's (reconstruction, kl), the alarm's (classification), or both.
+    char terms[96];
+    if (p.stage == "target")
+      std::snprintf(terms, sizeof terms, "reconstruction %.4f, kl %.4f", p.reconstruction, p.kl);
+    else if (p.stage == "alarm")
+      std::snprintf(terms, sizeof terms, "classification %.4f", p.classification);
+    else
+      std::snprintf(terms, sizeof terms, "reconstruction %.4f, kl %.4f, classification %.4f", p.reconstruction, p.kl,
+                    p.classification);
+    std::fprintf(stderr, "%s%-6s epoch %3d/%d  loss %.4f (%s)  validation AUC (%s) %s  loss %.4f  %.0f samples/s\n",
+                 terminal ? "\r" : "", p.stage.c_str(), p.epoch, p.epochs, p.loss, terms,
+                 p.stage == "target" ? "reconstruction error" : "alarm", auc, p.validation_loss, p.samples_per_second);
   }
 };
 

@@ -114,6 +114,13 @@ grep -qF "contamination 0.2: the 20% of the rows labelled normal that the target
   && [ "$(python3 -c "import json; print(json.load(open('$work/gc.json'))['thresholdRate'])")" = 0.05 ] \
   && echo "ok   --contamination with labels: said not to move the threshold (rate 0.05)" || fail "--contamination with labels: $(cat "$work/gc.err")"
 
+# The epoch lines give the loss terms the stage trains: no classification loss without an alarm.
+"$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --variant reconstruction --epochs 1 --out "$work/rc.ca3" \
+  --report "$work/rc.json" 2>"$work/rc.err" || fail "train --variant reconstruction"
+grep -qE "^target epoch +1/1  loss [0-9.]+ \(reconstruction [0-9.]+, kl [0-9.]+\)  validation AUC \(reconstruction error\)" "$work/rc.err" \
+  && ! grep -q classification "$work/rc.err" && echo "ok   --variant reconstruction: epoch lines without a classification loss" \
+  || fail "--variant reconstruction epoch lines: $(cat "$work/rc.err")"
+
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said
 "$ca3" train --data "$data/BreastCancer.csv" --limit 120 --epochs 1 --out "$work/bc120.ca3" --report "$work/bc120.json" \
   2>"$work/bc120.err" || fail "train --limit 120"
