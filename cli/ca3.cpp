@@ -67,8 +67,9 @@ the normal validation rows).
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
-instead; progress and a summary in words go to standard error, which --quiet silences. Presets:
-models/presets/NAME.json.
+instead; progress and a summary in words go to standard error, which --quiet silences. `info`
+prints everything the model file holds as JSON (preset, preprocessing, training report) and a
+summary in words on standard error. Presets: models/presets/NAME.json.
 )";
 
 struct UsageError : Error {
@@ -867,6 +868,40 @@ int command_info(const Args& a) {
   nlohmann::json j = wire::detector_info(detector);
   j["fileBytes"] = bytes.size();
   std::printf("%s\n", wire::dump(j, 2).c_str());
+  // The same in words (stderr): what the model takes, how it was trained, how it scores.
+  const nlohmann::json& preset = detector.preset().json;
+  const nlohmann::json& training = preset["training"];
+  const bool image = detector.kind() == ModelKind::image;
+  const std::string unit = image ? "image" : "row";
+  std::string input;
+  if (image) {
+    const nlohmann::json& size = preset["image"];
+    input = std::to_string(size["height"].get<int>()) + "x" + std::to_string(size["width"].get<int>()) +
+            (size["channels"].get<int>() == 3 ? " colour" : " grey") + " images";
+  } else if (j.contains("features")) {
+    const nlohmann::json& features = j["features"];
+    std::string names;
+    for (size_t k = 0; k < features.size() && k < 8; ++k) names += (k ? ", " : "") + features[k].get<std::string>();
+    if (features.size() > 8) names += ", ... (" + std::to_string(features.size() - 8) + " more)";
+    input = "rows of " + std::to_string(features.size()) + " model inputs (" + names + ")";
+  }
+  std::fprintf(stderr, "%s model (%s) for %s, %lld parameters, %s\n", image ? "image" : "table",
+               preset["model"].value("variant", "e2e").c_str(), input.c_str(), (long long)j.value("parameters", 0),
+               detector.trained() ? "trained" : "not trained");
+  std::fprintf(stderr, "preset: seed %s, at most %d epochs (patience %d), batch %d, learning rate %g, gamma %g, contamination %g\n",
+               preset["seed"].dump().c_str(), training["epochs"].get<int>(), training["patience"].get<int>(),
+               training["batchSize"].get<int>(), training["learningRate"].get<double>(), preset["model"]["gamma"].get<double>(),
+               training["contamination"].get<double>());
+  if (const FitReport* report = detector.training_report()) {
+    char auc[32];
+    std::snprintf(auc, sizeof auc, "%.4f", report->test.roc_auc);
+    std::fprintf(stderr, "trained on %lld %ss (%s; test ROC-AUC %s)\n", (long long)report->train_rows, unit.c_str(),
+                 setting_text(*report, unit).c_str(), report->test.roc_auc >= 0 ? auc : "n/a: the test split had no labelled anomaly");
+    std::fprintf(stderr, "%s\n", score_text(*report, unit).c_str());
+    const std::string validation = validation_text(*report, unit);
+    if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
+  }
+  std::fprintf(stderr, "threshold %.6g: a score at or above it is flagged\n", double(detector.threshold()));
   return 0;
 }
 

@@ -50,8 +50,17 @@ flags = [int(l.split(",")[2]) for l in open(sys.argv[2]).read().split("\n")[1:] 
 assert m["truePositives"] + m["falsePositives"] == sum(flags), (m, sum(flags))
 PY
 echo "ok   score + eval agree (699 rows)"
-"$ca3" info "$work/bc.ca3" | python3 -c "import json,sys; j=json.load(sys.stdin); assert j['kind']=='tabular' and j['trained']" \
+"$ca3" info "$work/bc.ca3" 2>"$work/info.err" | python3 -c "import json,sys; j=json.load(sys.stdin); assert j['kind']=='tabular' and j['trained']" \
   || fail "info"
+# The same in words on standard error: what it takes, its preset, how it was trained (the report's figures).
+python3 - "$work/report.json" "$work/info.err" <<'PY' && echo "ok   info in words" || fail "info in words: $(cat "$work/info.err")"
+import json, sys
+r, err = json.load(open(sys.argv[1])), open(sys.argv[2]).read().splitlines()
+assert err[0].startswith("table model (e2e) for rows of 9 model inputs (Cl.thickness, Cell.size, ") and err[0].endswith(" parameters, trained"), err[0]
+assert err[1] == "preset: seed 0, at most 10 epochs (patience 10), batch 64, learning rate 0.001, gamma 10, contamination 0", err[1]
+assert err[2] == f"trained on {r['rows']['train']} rows ({r['labelledAnomalies']} labelled anomalies in training; test ROC-AUC {r['test']['rocAuc']:.4f})", err[2]
+assert err[-1].startswith("threshold ") and err[-1].endswith(": a score at or above it is flagged"), err[-1]
+PY
 "$ca3" export --model "$work/bc.ca3" --onnx "$work/bc.onnx" --quiet || fail "export"
 python3 - "$work/bc.onnx" "$work/bc.preprocessing.json" <<'PY' || fail "export: the ONNX file / preprocessing"
 import json, sys
