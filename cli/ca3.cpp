@@ -475,9 +475,25 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   return text + ")";
 }
 
+// Every image file in `folder`; the hidden ones left out (macOS's "._x.png") are said once.
+std::vector<std::string> images_in_folder(const Args& a, const std::string& folder) {
+  static bool said = false;
+  std::vector<std::string> hidden;
+  std::vector<std::string> files = image_files_in(folder, &hidden);
+  if (!hidden.empty() && !said && !a.quiet) {
+    std::string names;
+    for (size_t i = 0; i < hidden.size() && i < 3; ++i) names += (i ? ", " : "") + hidden[i];
+    std::fprintf(stderr, "%zu hidden file%s left out (%s%s): a name starting with '.' is not an image of the folder "
+                 "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s", names.c_str(),
+                 hidden.size() > 3 ? ", ..." : "");
+    said = true;
+  }
+  return files;
+}
+
 // The image files a folder run uses: those the labels CSV lists, else every image in the folder.
 std::vector<std::string> folder_files(const Args& a) {
-  if (!a.has("labels")) return image_files_in(a.need("data"));
+  if (!a.has("labels")) return images_in_folder(a, a.need("data"));
   const CsvTable listing = read_csv_file(a.get("labels"));
   const int64_t column = listing.column_index("file");
   std::vector<std::string> files;
@@ -616,7 +632,7 @@ int command_train(const Args& a) {
       if (a.has("labels")) {
         images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2]);
       } else {  // every image in the folder, all normal
-        const std::vector<std::string> files = image_files_in(data);
+        const std::vector<std::string> files = images_in_folder(a, data);
         images = Dataset{read_images(data, files, shape[0], shape[1], shape[2]), std::vector<int>(files.size(), 0)};
       }
     }
@@ -730,7 +746,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     if (a.has("labels") || want_labels) {
       images = read_image_folder(data, a.need("labels"), given, shape[0], shape[1], shape[2], &s.names);
     } else {  // every image in the folder
-      s.names = image_files_in(data);
+      s.names = images_in_folder(a, data);
       images.inputs = read_images(data, s.names, shape[0], shape[1], shape[2]);
     }
   }

@@ -130,6 +130,23 @@ grep -qE "^target epoch +1/1  loss [0-9.]+ \(reconstruction [0-9.]+, kl [0-9.]+\
   && ! grep -q classification "$work/rc.err" && echo "ok   --variant reconstruction: epoch lines without a classification loss" \
   || fail "--variant reconstruction epoch lines: $(cat "$work/rc.err")"
 
+# A folder copied from a Mac: its "._NAME" metadata files are left out and said, the images scored.
+mkdir -p "$work/mac"
+python3 - "$work/mac" <<'PY'
+import struct, sys, zlib
+def png(path, shade):
+    rows = b"".join(b"\x00" + bytes([(shade + x) % 256 for x in range(28)]) for _ in range(28))
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0))
+                          + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+for i in range(3): png(f"{sys.argv[1]}/part{i}.png", 40 * i)
+open(f"{sys.argv[1]}/._part0.png", "wb").write(b"\x00")
+PY
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --out "$work/mac.csv" 2>"$work/mac.err" \
+  && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file part0.png part1.png part2.png " ] \
+  && grep -qF "1 hidden file left out (._part0.png): a name starting with '.' is not an image of the folder" "$work/mac.err" \
+  && echo "ok   a folder with macOS ._ files: the 3 images scored, the hidden file said" || fail "._ files: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
+
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said
 "$ca3" train --data "$data/BreastCancer.csv" --limit 120 --epochs 1 --out "$work/bc120.ca3" --report "$work/bc120.json" \
   2>"$work/bc120.err" || fail "train --limit 120"

@@ -248,6 +248,11 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(channels_of(dir.string(), {"img0.png", "img1.png"}), 1);
   EXPECT_EQ(channels_of(dir.string(), {"img0.png", "small-colour.png"}), 3);
   EXPECT_EQ(image_files_in(dir.string()), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
+  // macOS's metadata file beside an image (1 byte here) is hidden: left out, and listed.
+  { std::ofstream(dir / "._img0.png") << 'x'; }
+  std::vector<std::string> hidden;
+  EXPECT_EQ(image_files_in(dir.string(), &hidden), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
+  EXPECT_EQ(hidden, (std::vector<std::string>{"._img0.png"}));
   fs::remove_all(dir);
 }
 

@@ -331,8 +331,10 @@ async function ownImages(source: 'drops' | 'folder') {
     files = [...normal, ...($<HTMLInputElement>('anomaly-files').files ?? [])];
     normalDrop = new Set(normal);
   }
-  const images = files.filter(isImageFile);
-  const skipped = files.filter((f) => !isImageFile(f));
+  // A hidden file (a name starting with '.', as macOS's "._x.png" beside x.png) is no image of the folder.
+  const usable = (f: File) => isImageFile(f) && !f.name.startsWith('.');
+  const images = files.filter(usable);
+  const skipped = files.filter((f) => !usable(f));
   if (!images.length) throw new Error(`none of the ${files.length} files is an image (PNG, JPEG, GIF, BMP, WebP)`);
   const folders = source === 'folder' ? [...new Set(images.map(folderOf))].sort() : [];
   ownImageFiles = { files: images, folders };
@@ -397,7 +399,10 @@ async function readOwnImages() {
   trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${colourOf(size.channels)}`;
   // What the colour choice did with these images, when it is worth a word.
   const coloured = grey.filter((g) => !g).length, n = files.length;
-  const some = (k: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}`);
+  // Which ones, when only a few of many: a faint tint in one image is enough to read all in colour.
+  const which = coloured > 0 && coloured <= 3 && coloured < n
+    ? ` (${names.filter((_name, i) => !grey[i]).join(', ')})` : '';
+  const some = (k: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}${which}`);
   const colourNote =
     auto ? (coloured ? ` Read in colour: ${some(coloured)} ${coloured === 1 ? 'has' : 'have'} colour.`
       : ` Read as grey: every image is grey (red = green = blue), so colour would add nothing.`)
@@ -481,11 +486,22 @@ function keepLossChart() {
 // The epochs typed in an epochs box (its min and max): refused, naming the box, unless a whole number in range.
 // The share of anomalies the user expects among unlabelled rows or images ("some … may be
 // anomalies"), from its per-cent box, as training.contamination (the core takes 0 to below 0.5).
+// A text box (not a number one, which drops a decimal comma: "2,5" became 25) read with either mark.
 function contaminationIn(id: string) {
-  const box = $<HTMLInputElement>(id), value = Number(box.value), min = Number(box.min), max = Number(box.max);
-  if (box.value.trim() === '' || !Number.isFinite(value) || value < min || value > max)
-    throw new Error(`the share of anomalies must be a number from ${min} to ${max} (per cent), not "${box.value}"`);
+  const box = $<HTMLInputElement>(id), text = box.value.trim(), min = Number(box.dataset.min), max = Number(box.dataset.max);
+  const value = /^\d+([.,]\d*)?$/.test(text) ? Number(text.replace(',', '.')) : NaN;
+  if (!(value >= min && value <= max)) {
+    refuseIn(box);
+    throw new Error(text === '' ? `the share of anomalies is empty: give a number from ${min} to ${max} (per cent)`
+      : `the share of anomalies must be a number from ${min} to ${max} (per cent), not "${box.value}"`);
+  }
   return value / 100;
+}
+// A box whose value was refused: marked invalid and focused, until it is edited.
+function refuseIn(box: HTMLInputElement) {
+  box.setAttribute('aria-invalid', 'true');
+  box.addEventListener('input', () => box.removeAttribute('aria-invalid'), { once: true });
+  box.focus();
 }
 for (const [check, share] of [['contaminated', 'contamination-share'], ['image-contaminated', 'image-contamination-share']]) {
   const box = $<HTMLInputElement>(check);
@@ -494,8 +510,10 @@ for (const [check, share] of [['contaminated', 'contamination-share'], ['image-c
 
 function epochsIn(id: string) {
   const box = $<HTMLInputElement>(id), value = Number(box.value), min = Number(box.min), max = Number(box.max);
-  if (box.value.trim() === '' || !Number.isInteger(value) || value < min || value > max)
+  if (box.value.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    refuseIn(box);
     throw new Error(`epochs must be a whole number from ${min} to ${max}, not "${box.value}"`);
+  }
   return value;
 }
 
@@ -1135,7 +1153,7 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
       `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
   return text + (report.setting === 'contaminated'
-    ? `; in the whole file the share differs: the ${unit}s it trained on usually score lower.`
+    ? `; ${unit === 'image' ? 'among all the images' : 'in the whole file'} the share differs: the ${unit}s it trained on usually score lower.`
     : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
       ', so fewer of them are flagged.');
 }

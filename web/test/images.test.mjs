@@ -177,6 +177,7 @@ describe('own images: folders, size and colour, the grid', () => {
       return out;
     });
     pngs.forEach((png, i) => writeFileSync(join(greyDir, `part-${String(i).padStart(2, '0')}.png`), Buffer.from(png, 'base64')));
+    writeFileSync(join(greyDir, '._part-00.png'), Buffer.from([0]));  // macOS's metadata beside a copied file
     const readAs = async (folder, size, counted) => {
       await page.selectOption('#image-size', size);
       await page.$eval('#image-folder', (input) => (input.value = ''));
@@ -186,6 +187,7 @@ describe('own images: folders, size and colour, the grid', () => {
     };
     assert.match(await readAs(greyDir, '32xauto', '40 images (32×32 grey)'),
       /Read as grey: every image is grey \(red = green = blue\), so colour would add nothing\.$/);
+    assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: ._part-00.png.');
     assert.match(await readAs(greyDir, '32x3', '40 images (32×32 colour)'),
       /Every image is grey \(red = green = blue\): a grey size reads them at a third of the input, nothing lost\.$/);
     const colourDir = join(work, 'test', 'normal');

@@ -396,7 +396,15 @@ for (const isolation of [true, false]) {
       await page.click('#train-csv');
       await page.waitForFunction(() => /share of anomalies/.test(document.getElementById('message').textContent));
       assert.match(await page.textContent('#message'), /the share of anomalies must be a number from 1 to 49 \(per cent\), not "60"/);
-      await page.fill('#contamination-share', '20');
+      // The refused box is marked and focused; an empty one is said to be empty; a decimal comma is read.
+      assert.equal(await page.getAttribute('#contamination-share', 'aria-invalid'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'contamination-share');
+      await page.fill('#contamination-share', '');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => /is empty/.test(document.getElementById('message').textContent));
+      assert.match(await page.textContent('#message'), /the share of anomalies is empty: give a number from 1 to 49 \(per cent\)/);
+      await page.fill('#contamination-share', '20,0');
+      assert.equal(await page.getAttribute('#contamination-share', 'aria-invalid'), null);
       await page.click('#train-csv');
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));

@@ -181,7 +181,7 @@ std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t 
   return out;
 }
 
-std::vector<std::string> image_files_in(const std::string& folder) {
+std::vector<std::string> image_files_in(const std::string& folder, std::vector<std::string>* hidden) {
   namespace fs = std::filesystem;
   std::error_code error;
   CA3_CHECK(fs::is_directory(folder, error), "'", folder, "' is not a folder");
@@ -190,10 +190,14 @@ std::vector<std::string> image_files_in(const std::string& folder) {
     std::string extension = entry.path().extension().string();
     for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
     if (entry.is_regular_file() && (extension == ".png" || extension == ".jpg" || extension == ".jpeg" ||
-                                    extension == ".bmp" || extension == ".gif"))
-      names.push_back(entry.path().filename().string());
+                                    extension == ".bmp" || extension == ".gif")) {
+      const std::string name = entry.path().filename().string();
+      if (name[0] != '.') names.push_back(name);
+      else if (hidden) hidden->push_back(name);
+    }
   }
   CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
+  if (hidden) std::sort(hidden->begin(), hidden->end());
   CA3_CHECK(!names.empty(), "the folder '", folder, "' has no image files (.png, .jpg, .jpeg, .bmp, .gif)");
   std::sort(names.begin(), names.end());
   return names;

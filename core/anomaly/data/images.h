@@ -52,7 +52,9 @@ void image_to_input(const uint8_t* rgba, int64_t height, int64_t width, int64_t 
 std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C);
 
 // The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name.
-std::vector<std::string> image_files_in(const std::string& folder);
+// Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png, copied to
+// other systems) are not images of the folder; they are left out and listed in `hidden`, sorted.
+std::vector<std::string> image_files_in(const std::string& folder, std::vector<std::string>* hidden = nullptr);
 // Those files of `folder` as model inputs [N, H, W, C].
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C);
 // 3 when any of the files has colour, else 1 (what a model for them should take).
