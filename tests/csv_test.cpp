@@ -53,6 +53,9 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x;y\n3 249,7;1\n12 345,25;2\n", ',', '.', 3249.7},                  // space groups
       {"x;y\n-3\xC2\xA0" "249,7;1\n1\xE2\x80\xAF" "234;2\n", ',', '.', -3249.7},  // no-break spaces
       {"x,y\n1'234.5,1\n12'345'678,2\n", '.', 0, 1234.5},                 // apostrophes
+      {"x;y\n\xE2\x88\x92" "0,67;1\n7,74;2\n", ',', '.', -0.67},           // U+2212 MINUS SIGN
+      {"x;y\n(1.304,12);1\n2,5;2\n", ',', '.', -1304.12},                  // accounting brackets
+      {"x,y\n\"(1,304.12)\",1\n( 2.5 ),2\n", '.', ',', -1304.12},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -65,8 +68,10 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
   }
   // Spaces that are not digit groups keep a cell text.
   double value = 0;
-  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x"})
+  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92"})
     EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
+  ASSERT_TRUE(parse_number("( 2.5 )", value, NumberFormat{}));
+  EXPECT_DOUBLE_EQ(value, -2.5);
 }
 
 // Excel's "sep=;" first line names the separator (whole file and stream); blank lines and lines

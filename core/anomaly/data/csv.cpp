@@ -96,6 +96,25 @@ bool all_digits(std::string_view s) {
 // (' or U+2019), as in "3 249,7" or "1'234.5": marks that are never a decimal mark, so they need
 // no per-file decision. The cell without them when its integer part is grouped so (a first group
 // of one to three digits, then groups of three), else the cell as it is.
+// Negative numbers as spreadsheets and typesetting write them, with an ASCII minus: "−0,67"
+// (U+2212 MINUS SIGN) and accounting's "(1,17)" become "-0,67" and "-1,17" (in `buffer`).
+std::string_view ascii_minus(std::string_view s, std::string& buffer) {
+  static constexpr std::string_view kMinus = "\xE2\x88\x92";
+  if (s.substr(0, kMinus.size()) == kMinus) {
+    buffer = "-";
+    buffer.append(s.substr(kMinus.size()));
+    return buffer;
+  }
+  if (s.size() >= 3 && s.front() == '(' && s.back() == ')') {
+    const std::string_view inner = trim_spaces(s.substr(1, s.size() - 2));
+    if (inner.empty() || inner[0] < '0' || inner[0] > '9') return s;
+    buffer = "-";
+    buffer.append(inner);
+    return buffer;
+  }
+  return s;
+}
+
 std::string_view without_space_groups(std::string_view s, std::string& buffer) {
   static const std::string_view kMarks[] = {" ", "'", "\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89", "\xE2\x80\x99"};
   size_t i = s.size() > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
@@ -180,8 +199,8 @@ char excel_separator_line(std::string_view text, size_t& length) {
 }  // namespace
 
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
-  std::string buffer;
-  const std::string_view s = without_space_groups(trim_spaces(cell), buffer);
+  std::string signed_buffer, buffer;
+  const std::string_view s = without_space_groups(ascii_minus(trim_spaces(cell), signed_buffer), buffer);
   if (format.decimal == '.' && strtod_whole(s, value)) return true;
   if (format.decimal == '.' && format.thousands == 0) return false;
   // [sign] integer part (digits, maybe grouped) [decimal mark, digits] [exponent]
@@ -221,8 +240,8 @@ NumberFormat detect_number_format(const CsvTable& table) {
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
-      std::string buffer;
-      std::string_view v = without_space_groups(trim_spaces(table.cell(r, c)), buffer);
+      std::string signed_buffer, buffer;
+      std::string_view v = without_space_groups(ascii_minus(trim_spaces(table.cell(r, c)), signed_buffer), buffer);
       if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
       if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;
       const size_t comma = v.rfind(','), dot = v.rfind('.');
