@@ -279,6 +279,47 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   EXPECT_EQ(copy.transform(query).to_vector(), x.to_vector());
 }
 
+// Numbers written with a unit -- a currency before, %, a currency or a unit after -- are numbers,
+// read without it, and said; at scoring the unit may be there or not, another one is refused.
+// Codes that only look like numbers with letters stay text.
+TEST(Tabular, NumbersWithAUnitAreNumbers) {
+  const CsvTable train = parse_csv(
+      "rate;price;temp;code;label\n"
+      "10,6 %;1.304,12 \xE2\x82\xAC;21,5 \xC2\xB0" "C;A1;ok\n"
+      "10,4\xC2\xA0%;1.272,38 \xE2\x82\xAC;20,9 \xC2\xB0" "C;B2;ok\n"
+      "12 %;980,00 \xE2\x82\xAC;22 \xC2\xB0" "C;C3;ok\n"
+      "9,5 %;1.010,50 \xE2\x82\xAC;19,0 \xC2\xB0" "C;A1;bad\n");
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
+  ASSERT_EQ(prep.columns().size(), 4u);
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"rate", "price", "temp", "code=A1", "code=B2", "code=C3"}));
+  EXPECT_DOUBLE_EQ(prep.columns()[0].mean, (10.6 + 10.4 + 12 + 9.5) / 4);
+  EXPECT_DOUBLE_EQ(prep.columns()[1].mean, (1304.12 + 1272.38 + 980 + 1010.5) / 4);
+  EXPECT_EQ(prep.schema()[0].reason, "numbers written with '%', read without it ('10,6 %' is 10.6)");
+  EXPECT_EQ(prep.schema()[1].reason, "numbers written with '\xE2\x82\xAC', read without it ('1.304,12 \xE2\x82\xAC' is 1304.12)");
+  EXPECT_EQ(prep.schema()[2].reason, "numbers written with '\xC2\xB0" "C', read without it ('21,5 \xC2\xB0" "C' is 21.5)");
+  const std::vector<ColumnSummary> summary = describe_columns(train);
+  EXPECT_EQ(summary[0].role, "numeric");
+  EXPECT_EQ(summary[0].reason, prep.schema()[0].reason);
+  EXPECT_EQ(summary[3].role, "categorical");
+  // Scoring: with the unit, without it, in a file of another number format; the same values.
+  const CsvTable with = parse_csv("rate;price;temp;code\n10,6 %;1.304,12 \xE2\x82\xAC;21,5 \xC2\xB0" "C;A1\n");
+  const CsvTable bare = parse_csv("rate,price,temp,code\n10.6,1304.12,21.5,A1\n");
+  EXPECT_EQ(prep.transform(with).to_vector(), prep.transform(bare).to_vector());
+  EXPECT_NEAR(prep.transform(bare).at(0), (10.6 - prep.columns()[0].mean) / prep.columns()[0].sd, 1e-6);
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("rate,price,temp,code\n10.6,1304.12,70 \xC2\xB0" "F,A1\n")); }),
+            "CSV line 2, column 'temp': '70 \xC2\xB0" "F' is not in '\xC2\xB0" "C', the unit the model learned the column in "
+            "(write it in '\xC2\xB0" "C')");
+  // The unit is kept with the model.
+  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(with).to_vector(), prep.transform(with).to_vector());
+  // Not units: a different one per cell, letters before a number, units on both sides.
+  for (const char* column : {"v\n1 kg\n2 m\n3 kg\n", "v\nRoom 1\nRoom 2\nRoom 3\n", "v\n$1 %\n$2 %\n$3 %\n"})
+    EXPECT_NE(describe_columns(parse_csv(column))[0].role, "numeric") << column;
+}
+
 TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable table = parse_csv("a,b,label\n1,2,n\n3,4,n\n5,6,y\n7,8,n\n9,10,n\n11,12,n\n13,14,n\n15,16,n\n"
                                    "17,18,n\n19,oops,n\n21,22,\n");

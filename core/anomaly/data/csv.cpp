@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 
 #include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
@@ -198,6 +199,63 @@ char excel_separator_line(std::string_view text, size_t& length) {
 
 }  // namespace
 
+// A cell's spaces at either end, also the no-break ones French and Swiss formats put before "%".
+static std::string_view trim_all_spaces(std::string_view s) {
+  static const std::string_view kSpaces[] = {" ", "\t", "\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89"};
+  for (bool more = true; more;) {
+    more = false;
+    for (std::string_view sp : kSpaces) {
+      if (s.substr(0, sp.size()) == sp) s.remove_prefix(sp.size()), more = true;
+      if (s.size() >= sp.size() && s.substr(s.size() - sp.size()) == sp) s.remove_suffix(sp.size()), more = true;
+    }
+  }
+  return s;
+}
+
+// "$1,304.12" -> "$" and "1,304.12"; "10,6 %" -> "10,6" and "%": what comes before the first
+// character a number can start with, and after the last one it can end with.
+Affixed split_affixes(std::string_view cell) {
+  const std::string_view s = trim_all_spaces(cell);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t a = 0;
+  while (a < s.size() && !digit(s[a]) && s[a] != '-' && s[a] != '+' && s[a] != '(' && s[a] != '.' && s[a] != ',' &&
+         s.substr(a, 3) != "\xE2\x88\x92")
+    ++a;
+  size_t b = s.size();
+  while (b > a && !digit(s[b - 1]) && s[b - 1] != ')') --b;
+  return {trim_all_spaces(s.substr(0, a)), s.substr(a, b - a), trim_all_spaces(s.substr(b))};
+}
+
+// A unit, not a code: a currency before the number; after it %, per mille, a currency, or a short
+// unit of letters (°C, hPa, km/h, m², µs, kWh).
+bool plausible_unit(std::string_view prefix, std::string_view suffix) {
+  static const std::set<std::string_view> kCurrencies = {
+      "$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5", "\xE2\x82\xB9", "US$", "R$", "CHF", "EUR", "USD", "GBP", "JPY",
+      "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "Fr.", "kr", "z\xC5\x82"};
+  if (prefix.empty() == suffix.empty()) return false;
+  if (!prefix.empty()) return kCurrencies.count(prefix) > 0;
+  if (suffix == "%" || suffix == "\xE2\x80\xB0" || kCurrencies.count(suffix)) return true;
+  if (suffix.size() > 8) return false;
+  static const std::string_view kSigns[] = {"\xC2\xB0", "\xC2\xB5", "\xC2\xB2", "\xC2\xB3", "\xCE\xA9"};  // ° µ ² ³ Ω
+  bool letter = false;
+  for (size_t i = 0; i < suffix.size();) {
+    const char c = suffix[i];
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      letter = true, ++i;
+      continue;
+    }
+    if (c == '/' && i > 0) {
+      ++i;
+      continue;
+    }
+    bool sign = false;
+    for (std::string_view k : kSigns)
+      if (suffix.substr(i, k.size()) == k) i += k.size(), sign = true;
+    if (!sign) return false;
+  }
+  return letter || suffix == "\xC2\xB0";
+}
+
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
   std::string signed_buffer, buffer;
   const std::string_view s = without_space_groups(ascii_minus(trim_spaces(cell), signed_buffer), buffer);
@@ -241,7 +299,9 @@ NumberFormat detect_number_format(const CsvTable& table) {
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       std::string signed_buffer, buffer;
-      std::string_view v = without_space_groups(ascii_minus(trim_spaces(table.cell(r, c)), signed_buffer), buffer);
+      std::string_view cell = trim_spaces(table.cell(r, c));
+      if (const Affixed a = split_affixes(cell); plausible_unit(a.prefix, a.suffix)) cell = a.number;  // "10,6 %"
+      std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
       if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
       if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;
       const size_t comma = v.rfind(','), dot = v.rfind('.');

@@ -37,6 +37,17 @@ bool parse_number(std::string_view cell, double& value, const NumberFormat& form
 // The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format = {});
 
+// Numbers written with a unit: "$1,304.12" -> prefix "$", number "1,304.12"; "10,6 %" -> suffix
+// "%": what comes before the first character a number can start with and after the last one it
+// can end with, spaces (also no-break ones) trimmed.
+struct Affixed {
+  std::string_view prefix, number, suffix;
+};
+Affixed split_affixes(std::string_view cell);
+// A unit, not a code: a currency before the number; after it %, per mille, a currency, or a short
+// unit of letters (°C, hPa, km/h, m², µs, kWh). Exactly one of the two.
+bool plausible_unit(std::string_view prefix, std::string_view suffix);
+
 class CsvTable {
  public:
   std::vector<std::string> header;

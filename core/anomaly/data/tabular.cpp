@@ -88,12 +88,53 @@ double numeric_cell(const CsvTable& table, size_t row, size_t column, const Colu
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
   double v;
-  if (parse_number(cell, v, table.numbers)) return v;
+  if (parse_number_with_unit(cell, v, table.numbers, {t.prefix, t.suffix})) return v;
+  if (!t.prefix.empty() || !t.suffix.empty())
+    if (const Affixed a = split_affixes(cell); parse_number(a.number, v, table.numbers))
+      throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell, "' is not in '",
+                                 t.prefix + t.suffix, "', the unit the model learned the column in (write it in '",
+                                 t.prefix + t.suffix, "')"));
   if (parse_any_number(cell, v, table.numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                              "' is not a number (the column is numeric)"));
+}
+
+}  // namespace
+
+bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
+  if (parse_number(cell, value, format)) return true;
+  if (unit.empty()) return false;
+  const Affixed a = split_affixes(cell);
+  return a.prefix == unit.prefix && a.suffix == unit.suffix && parse_number(a.number, value, format);
+}
+
+NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  NumberUnit unit;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    double v;
+    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+    const Affixed a = split_affixes(cell);
+    if (!plausible_unit(a.prefix, a.suffix) || !parse_number(a.number, v, table.numbers)) return {};
+    if (unit.empty()) unit = {std::string(a.prefix), std::string(a.suffix)};
+    else if (a.prefix != unit.prefix || a.suffix != unit.suffix) return {};
+  }
+  return unit;
+}
+
+namespace {
+
+std::string unit_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    double v;
+    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+    parse_number_with_unit(cell, v, table.numbers, unit);
+    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", v, ")");
+  }
+  return "";
 }
 
 }  // namespace
@@ -122,6 +163,13 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
+    NumberUnit unit;
+    if (present > 0 && numbers < present) {
+      std::vector<int64_t> all(table.row_count());
+      for (size_t r = 0; r < all.size(); ++r) all[r] = int64_t(r);
+      unit = number_unit(table, c, all);
+      if (!unit.empty()) numbers = present, summary.reason = unit_reason(table, c, all, unit);
+    }
     summary.numeric = present > 0 && numbers == present;
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
@@ -358,6 +406,18 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       decide("empty", "no value in the training rows");
       continue;
     }
+    // Numbers written with a unit ("10,6 %", "$1,304.12"): numbers, read without it.
+    NumberUnit unit;
+    if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
+      numbers.clear();
+      for (int64_t row : training_rows) {
+        double v;
+        if (!is_missing_cell(table.cell(size_t(row), column)) &&
+            parse_number_with_unit(table.cell(size_t(row), column), v, table.numbers, unit))
+          numbers.push_back(v);
+      }
+      t.prefix = unit.prefix, t.suffix = unit.suffix;
+    }
     const bool all_numbers = int64_t(numbers.size()) == present;
     const bool as_numeric = forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers;
     if (as_numeric && !all_numbers) {
@@ -374,9 +434,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-      decide("numeric", decision.missing > 0 ? count_text(decision.missing, "missing cell imputed with the median",
-                                                          "missing cells imputed with the median")
-                                             : "");
+      std::string reason = unit.empty() ? "" : unit_reason(table, column, training_rows, unit);
+      if (decision.missing > 0)
+        reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
+                                                            "missing cells imputed with the median");
+      decide("numeric", reason);
     } else if (forced == roles.end() && double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       double v;
@@ -496,6 +558,8 @@ nlohmann::json TabularPreprocessor::to_json() const {
     if (c.kind == ColumnTransform::Kind::numeric) {
       cj["kind"] = "numeric";
       cj["fill"] = c.fill, cj["mean"] = c.mean, cj["sd"] = c.sd, cj["quantiles"] = c.quantiles;
+      if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
+      if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
@@ -526,6 +590,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.kind = ColumnTransform::Kind::numeric;
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
+        c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", "");
         CA3_CHECK(!c.quantiles.empty() && std::is_sorted(c.quantiles.begin(), c.quantiles.end()) && c.sd > 0,
                   "column '", c.name, "' has invalid statistics");
       } else if (kind == "categorical") {

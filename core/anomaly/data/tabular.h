@@ -75,6 +75,9 @@ struct ColumnTransform {
   double fill = 0;                    // training median
   double mean = 0, sd = 1;            // standard scaling
   std::vector<double> quantiles;      // quantile transform (ascending, at evenly spaced ranks)
+  // A unit written with the numbers ("$1,304.12", "10,6 %", "21.5 °C"): read without it. At most
+  // one of the two; both empty for plain numbers (see number_unit).
+  std::string prefix, suffix;
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
@@ -113,6 +116,19 @@ class TabularPreprocessor {
 // empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, . (spreadsheets and databases write these).
 inline constexpr const char* kMissingMarkers[] = {"", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", "."};
 bool is_missing_cell(std::string_view cell);
+
+// The unit written with every number of a column (a currency before it; %, a currency or a unit
+// such as °C, hPa or km/h after it), when its non-missing cells among `rows` are all numbers,
+// some of them with that unit and the others bare. Empty when the cells are plain numbers, or not
+// all numbers with one such unit.
+struct NumberUnit {
+  std::string prefix, suffix;
+  bool empty() const { return prefix.empty() && suffix.empty(); }
+  std::string text() const { return prefix + suffix; }
+};
+NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows);
+// A cell as a number, with or without `unit`.
+bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit);
 // `cell` without surrounding white space (ASCII).
 std::string_view trim(std::string_view cell);
 // What a user picks a label column from: per column its name, whether it is numeric (every
