@@ -320,6 +320,36 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
     EXPECT_NE(describe_columns(parse_csv(column))[0].role, "numeric") << column;
 }
 
+// Date and time columns are left out, said, in the preview and in training, in the formats
+// spreadsheets and loggers write; a column given a role keeps it; near-dates stay what they are.
+TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
+  const CsvTable train = parse_csv(
+      "iso;de;us;stamp;clock;v;label\n"
+      "2024-03-01;01.03.2024;3/1/24;2024-03-01T14:05:09Z;14:05;1,5;ok\n"
+      "2024-03-02;02.03.2024;3/2/24;2024-03-02 08:15:00.250;8:15:00 AM;2,5;ok\n"
+      "NA;3.3.2024;12/31/2024;2024-03-03T23:59:59+01:00;23:59:59;3,0;ok\n"
+      "2024-03-04;04.03.2024;1/4/2024;2024/03/04 10:00;10:00 PM;4,5;bad\n");
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
+  EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"iso", "de", "us", "stamp", "clock"}));
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"v"}));
+  EXPECT_EQ(prep.schema()[0].role, "dates");
+  EXPECT_EQ(prep.schema()[0].reason.substr(0, 37), "dates or times: left out of training ");
+  const std::vector<ColumnSummary> summary = describe_columns(train);
+  for (size_t c = 0; c < 5; ++c) EXPECT_EQ(summary[c].role, "dates") << summary[c].name;
+  EXPECT_EQ(summary[5].role, "numeric");
+  // Given a role, a date column keeps it.
+  options.roles = {{"de", ColumnRole::categorical}};
+  EXPECT_EQ(TabularPreprocessor::fit(train, {0, 1, 2, 3}, options).feature_names(),
+            (std::vector<std::string>{"de=01.03.2024", "de=02.03.2024", "de=04.03.2024", "de=3.3.2024", "v"}));
+  // Not dates: grouped numbers, two fields, a code with letters, a date-like cell among text.
+  for (const char* column : {"v\n1.234.567\n2.345.678\n", "v\n2024-03\n2024-04\n", "v\nA-12-3\nB-4-5\n",
+                             "v\n2024-03-01\nlater\nlater\n"})
+    EXPECT_NE(describe_columns(parse_csv(column))[0].role, "dates") << column;
+}
+
 TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable table = parse_csv("a,b,label\n1,2,n\n3,4,n\n5,6,y\n7,8,n\n9,10,n\n11,12,n\n13,14,n\n15,16,n\n"
                                    "17,18,n\n19,oops,n\n21,22,\n");

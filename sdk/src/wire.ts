@@ -195,7 +195,7 @@ export interface TableOptions {
 }
 
 /** What a column is used as: numeric and categorical columns are features. */
-export type ColumnRoleName = 'numeric' | 'categorical' | 'label' | 'identifier' | 'ignored' | 'empty' | 'free text';
+export type ColumnRoleName = 'numeric' | 'categorical' | 'label' | 'identifier' | 'ignored' | 'empty' | 'free text' | 'dates';
 
 export interface ColumnSummary {
   name: string;

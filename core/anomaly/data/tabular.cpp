@@ -84,6 +84,64 @@ bool tied_at_both_bounds(const std::vector<double>& q) {
   return q.size() > 2 && q[0] == q[1] && q[q.size() - 1] == q[q.size() - 2];
 }
 
+// A date, a time or both, as spreadsheets and loggers write them: 2024-03-01, 01.03.2024,
+// 3/1/24, 2024/03/01, with or without a time (14:05, 14:05:09.120, 2024-03-01T14:05:09Z,
+// +01:00, AM/PM); or a time alone.
+bool looks_like_date(std::string_view cell) {
+  const std::string_view s = trim(cell);
+  const auto digits = [](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  // hh:mm[:ss[.fff]] [AM|PM] [Z|+hh:mm|-hhmm]
+  const auto time = [&](std::string_view t) {
+    for (std::string_view end : {" AM", " PM", " am", " pm", "AM", "PM", "Z"})
+      if (t.size() > end.size() && t.substr(t.size() - end.size()) == end) t.remove_suffix(end.size());
+    if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = t.substr(0, zone);
+    const size_t a = t.find(':');
+    if (a == std::string_view::npos || a == 0 || a > 2 || !digits(t.substr(0, a))) return false;
+    const std::string_view rest = t.substr(a + 1);
+    const size_t b = rest.find(':');
+    if (b == std::string_view::npos) return rest.size() == 2 && digits(rest);
+    if (b != 2 || !digits(rest.substr(0, 2))) return false;
+    const std::string_view seconds = rest.substr(3);
+    const size_t dot = seconds.find_first_of(".,");
+    return seconds.size() >= 2 && digits(seconds.substr(0, 2)) &&
+           (seconds.size() == 2 || (dot == 2 && digits(seconds.substr(3))));
+  };
+  // three fields of digits with one separator: a 4-digit year first or last, else d.m.yy / m/d/yy
+  const auto date = [&](std::string_view d) {
+    for (char sep : {'-', '/', '.'}) {
+      const size_t a = d.find(sep), b = a == std::string_view::npos ? a : d.find(sep, a + 1);
+      if (b == std::string_view::npos || d.find(sep, b + 1) != std::string_view::npos) continue;
+      const std::string_view x = d.substr(0, a), y = d.substr(a + 1, b - a - 1), z = d.substr(b + 1);
+      if (!digits(x) || !digits(y) || !digits(z) || y.size() > 2) continue;
+      if (x.size() == 4 && z.size() <= 2) return true;
+      if (z.size() == 4 && x.size() <= 2) return true;
+      if (z.size() == 2 && x.size() <= 2 && sep != '-') return true;
+    }
+    return false;
+  };
+  if (time(s)) return true;
+  const size_t split = s.find_first_of(" T");
+  if (split == std::string_view::npos) return date(s);
+  return date(s.substr(0, split)) && time(trim(s.substr(split + 1)));
+}
+
+// Every non-missing cell of `column` among `rows` a date or time (at least one).
+bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  bool any = false;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    if (is_missing_cell(cell)) continue;
+    if (!looks_like_date(cell)) return false;
+    any = true;
+  }
+  return any;
+}
+constexpr const char* kDateReason =
+    "dates or times: left out of training (when a row was written says little about what it is, and new rows "
+    "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
+
 double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
@@ -163,12 +221,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
-    NumberUnit unit;
+    std::vector<int64_t> all_rows(table.row_count());
+    for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
     if (present > 0 && numbers < present) {
-      std::vector<int64_t> all(table.row_count());
-      for (size_t r = 0; r < all.size(); ++r) all[r] = int64_t(r);
-      unit = number_unit(table, c, all);
-      if (!unit.empty()) numbers = present, summary.reason = unit_reason(table, c, all, unit);
+      const NumberUnit unit = number_unit(table, c, all_rows);
+      if (!unit.empty()) numbers = present, summary.reason = unit_reason(table, c, all_rows, unit);
     }
     summary.numeric = present > 0 && numbers == present;
     summary.distinct = int64_t(counts.size());
@@ -177,6 +234,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "identifier", summary.reason = "named like an identifier (id, *_id)";
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
+    } else if (!summary.numeric && date_column(table, c, all_rows)) {
+      summary.role = "dates", summary.reason = kDateReason;
     } else if (summary.numeric) {
       summary.role = "numeric";
     } else if (double(numbers) >= 0.75 * double(present)) {
@@ -404,6 +463,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
+      continue;
+    }
+    if (forced == roles.end() && int64_t(numbers.size()) < present && date_column(table, column, training_rows)) {
+      prep.dropped_.push_back(name);
+      decide("dates", kDateReason);
       continue;
     }
     // Numbers written with a unit ("10,6 %", "$1,304.12"): numbers, read without it.

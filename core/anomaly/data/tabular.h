@@ -45,7 +45,7 @@ enum class ColumnRole { numeric, categorical, ignore };
 // What the preprocessing decided for one column, and why (shown to the user).
 struct ColumnDecision {
   std::string name;
-  std::string role;    // numeric, categorical, label, identifier, ignored, empty, free text
+  std::string role;    // numeric, categorical, label, identifier, ignored, empty, free text, dates
   std::string reason;  // empty when there is nothing to say
   int64_t missing = 0;  // missing cells (in every row; the imputed values come from the training rows)
   std::map<std::string, int64_t> placeholders;  // the non-empty missing markers seen, with counts
