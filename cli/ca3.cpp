@@ -946,7 +946,8 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     // A value found wrong after the file was read ("CSV line 7, column 'x': ...") names the file.
     const std::string message = e.what();
-    const bool unnamed = message.rfind("CSV line", 0) == 0 && !table_file.empty();
+    const bool unnamed = (message.rfind("CSV line", 0) == 0 || message.rfind("the CSV has", 0) == 0 ||
+                          message.rfind("CSV has no column", 0) == 0) && !table_file.empty();
     std::fprintf(stderr, "ca3: error: %s%s\n", unnamed ? (table_file + ": ").c_str() : "", message.c_str());
     return 1;
   } catch (const std::bad_alloc&) {

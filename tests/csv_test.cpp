@@ -340,6 +340,12 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
   const std::vector<ColumnSummary> summary = describe_columns(train);
   for (size_t c = 0; c < 5; ++c) EXPECT_EQ(summary[c].role, "dates") << summary[c].name;
   EXPECT_EQ(summary[5].role, "numeric");
+  // Nothing left to train on: each column said with what became of it.
+  TabularOptions only_dates = options;
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("id,when,label\n1,2024-03-01,ok\n2,2024-03-02,bad\n"), {0, 1}, only_dates); }),
+            "the CSV has no feature columns to train on ('id' identifier: named like an identifier (id, *_id); 'when' dates: " +
+                std::string(prep.schema()[0].reason) + "; 'label' label: the label column): add columns of measurements, or "
+                "give one of these the role numeric or categorical (the role menu on the page, TableOptions.roles in the SDK)");
   // Given a role, a date column keeps it.
   options.roles = {{"de", ColumnRole::categorical}};
   EXPECT_EQ(TabularPreprocessor::fit(train, {0, 1, 2, 3}, options).feature_names(),

@@ -537,7 +537,14 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     }
     prep.columns_.push_back(std::move(t));
   }
-  CA3_CHECK(!prep.columns_.empty(), "the CSV has no feature columns (all are the label, identifiers or empty)");
+  if (prep.columns_.empty()) {  // what became of each column, so that the user can give one a role
+    std::string decided;
+    for (const ColumnDecision& d : prep.schema_)
+      decided += (decided.empty() ? "" : "; ") + ("'" + d.name + "' " + d.role) + (d.reason.empty() ? "" : ": " + d.reason);
+    throw Error("the CSV has no feature columns to train on (" + decided +
+                "): add columns of measurements, or give one of these the role numeric or categorical (the role menu on the "
+                "page, TableOptions.roles in the SDK)");
+  }
   return prep;
 }
 
