@@ -149,6 +149,8 @@ TEST(Csv, MalformedInputsNameTheLine) {
                              "quotes)"},
       {"a,b\n\"1\"x,2\n", "CSV line 2: text after a closing quote"},
       {"a,a\n1,2\n", "CSV line 1: two columns are named 'a'"},
+      {"x, value,value ,y\n1,2,3,4\n", "CSV line 1: two columns are named 'value' (' value' and 'value ' differ only in "
+                                        "spaces or in how their letters are encoded): rename one"},
       {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name"},
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
   };

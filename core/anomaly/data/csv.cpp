@@ -387,8 +387,14 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       if (table.header.empty()) {
         for (size_t i = 0; i < header.size(); ++i) {
           CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name");
-          for (size_t j = 0; j < i; ++j)
+          for (size_t j = 0; j < i; ++j) {
             CA3_CHECK(header[j] != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i], "'");
+            // Names that differ only in surrounding spaces or Unicode form are one name where
+            // columns are matched (find_column): a model could not tell them apart when scoring.
+            CA3_CHECK(normalize_text(header[j]) != normalize_text(header[i]), "CSV line ", file_line(record_line),
+                      ": two columns are named '", normalize_text(header[i]), "' ('", header[j], "' and '", header[i],
+                      "' differ only in spaces or in how their letters are encoded): rename one");
+          }
         }
         table.header = std::move(header);
         // Room for the rest: the cells' text is at most the file's; a cell per column and line,
