@@ -85,19 +85,42 @@ void oriented_source(int o, int64_t h, int64_t w, int64_t oy, int64_t ox, int64_
   }
 }
 
+// Why the decoder refused a file, in words with what to do (its own reasons are terse codes:
+// "outofdata", "BMP RLE", "too large").
+std::string decoder_reason(const std::string& name) {
+  const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
+  if (reason == "too large")
+    return name + ": the image is larger than the " + std::to_string(kMaxImageSide) + "x" + std::to_string(kMaxImageSide) +
+           " pixels CA3 decodes: make it smaller";
+  if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
+  if (reason == "BMP RLE" || reason == "BMP JPEG/PNG" || reason == "unknown BMP")
+    return name + ": a compressed or unusual BMP, which CA3 does not read: save it as PNG";
+  if (reason == "only 8-bit" || reason == "1/2/4/8/16-bit only" || reason == "max value > 65535")
+    return name + ": an image of a bit depth CA3 does not read: save it as an 8-bit PNG";
+  if (reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" || reason == "no IDAT")
+    return name + ": the image file ends too early (cut short when copied or downloaded?): copy it again";
+  if (reason == "unknown image type" || reason == "not GIF" || reason == "not BMP" || reason == "bad png sig" || reason == "no SOI")
+    return name + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)";
+  return name + ": the image data is damaged (the file does not decode as the image it says it is): save it again";
+}
+
 }  // namespace
 
 DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(size > 0, name, ": the file is empty");
   CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
   int width = 0, height = 0, stored = 0;
-  CA3_CHECK_CODE(stbi_info_from_memory(data, int(size), &width, &height, &stored), ErrorCode::unsupported_file,
-                 name, ": not an image CA3 can read (PNG, JPEG, BMP or GIF; CMYK JPEGs are not read)");
+  if (!stbi_info_from_memory(data, int(size), &width, &height, &stored)) {
+    // info() tries every format and keeps the last one's reason; a decode stops at the format the
+    // file says it is and gives that format's reason ("too large", "BMP RLE").
+    stbi_image_free(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4));
+    throw Error(ErrorCode::unsupported_file, decoder_reason(name));
+  }
   CA3_CHECK(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide, name, ": the image is ", width,
             "x", height, " pixels, more than the ", kMaxImageSide, "x", kMaxImageSide, " CA3 decodes: make it smaller");
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
                                                    stbi_image_free);
-  CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, name, ": the image data is damaged (", stbi_failure_reason(), ")");
+  CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name));
   DecodedImage image;
   image.orientation = exif_orientation(data, size);
   const bool swap = image.orientation >= 5;
