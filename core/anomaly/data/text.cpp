@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "core/engine/error.h"
 
@@ -141,29 +143,76 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-bool is_valid_utf8(std::string_view text) {
+namespace {
+
+// The length of the valid UTF-8 sequence of more than one byte starting at text[i], else 0.
+size_t utf8_sequence(std::string_view text, size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
+  const unsigned char c = p[i];
+  size_t length;
+  char32_t code;
+  if (c >= 0xC2 && c <= 0xDF) length = 2, code = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF) length = 3, code = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4) length = 4, code = c & 0x07;
+  else return 0;
+  if (i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((p[i + k] & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (p[i + k] & 0x3F);
+  }
+  if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code < 0xE000))) || (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+    return 0;
+  return length;
+}
+
+// A UTF-8 file with a few lines in Windows-1252 (a line pasted from another program, an export
+// appended to): more valid UTF-8 characters than bytes that are not. Those bytes are read as
+// Windows-1252 and the lines said in the encoding ("UTF-8, Windows-1252 on line 32").
+std::optional<DecodedText> mostly_utf8(std::string_view bytes) {
+  size_t valid = 0, invalid = 0;
+  for (size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       ++i;
-      continue;
+    } else if (const size_t length = utf8_sequence(bytes, i)) {
+      ++valid, i += length;
+    } else {
+      ++invalid, ++i;
     }
-    size_t length;
-    char32_t code;
-    if (c >= 0xC2 && c <= 0xDF) length = 2, code = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3, code = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4, code = c & 0x07;
+  }
+  if (invalid == 0 || valid <= invalid) return std::nullopt;
+  DecodedText t;
+  t.original = bytes;
+  std::string out;
+  out.reserve(bytes.size() + invalid);
+  std::vector<int64_t> lines;
+  int64_t line = 1;
+  for (size_t i = 0; i < bytes.size();) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      if (c == '\n') ++line;
+      out += char(c), ++i;
+    } else if (const size_t length = utf8_sequence(bytes, i)) {
+      out.append(bytes.substr(i, length)), i += length;
+    } else {
+      out += from_windows_1252(bytes.substr(i, 1)), ++i;
+      if (lines.empty() || lines.back() != line) lines.push_back(line);
+    }
+  }
+  t.utf8 = std::move(out);
+  std::string where = lines.size() == 1 ? "line " : "lines ";
+  for (size_t k = 0; k < lines.size() && k < 3; ++k) where += (k ? ", " : "") + std::to_string(lines[k]);
+  if (lines.size() > 3) where += " and " + std::to_string(lines.size() - 3) + " more";
+  t.encoding = "UTF-8, Windows-1252 on " + where;
+  return t;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) ++i;
+    else if (const size_t length = utf8_sequence(text, i)) i += length;
     else return false;
-    if (i + length > n) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      code = (code << 6) | (p[i + k] & 0x3F);
-    }
-    if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code < 0xE000))) || (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
-      return false;
-    i += length;
   }
   return true;
 }
@@ -193,6 +242,7 @@ DecodedText decode_text(std::string_view bytes) {
     t.utf8 = from_utf16(bytes, utf16 > 0, t.encoding.c_str());
     return t;
   }
+  if (std::optional<DecodedText> mixed = mostly_utf8(bytes)) return *mixed;
   t.encoding = "Windows-1252";
   t.utf8 = from_windows_1252(bytes);
   return t;

@@ -19,7 +19,8 @@ namespace ca3 {
 struct DecodedText {
   std::string_view original;         // the input without its byte-order mark
   std::optional<std::string> utf8;   // set when the input had to be converted
-  std::string encoding;              // "UTF-8", "UTF-8 (byte-order mark)", "UTF-16LE", "UTF-16BE", "Windows-1252"
+  std::string encoding;              // "UTF-8", "UTF-8 (byte-order mark)", "UTF-16LE", "UTF-16BE", "Windows-1252",
+                                     // "UTF-8, Windows-1252 on line 32" (a few lines in the other)
   std::string_view text() const { return utf8 ? std::string_view(*utf8) : original; }
 };
 
