@@ -281,6 +281,22 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   EXPECT_EQ(copy.transform(query).to_vector(), x.to_vector());
 }
 
+// A category typed with a combining accent ("Cafe" + U+0301) is the one typed precomposed ("Café"),
+// in training, in the preview and in scoring.
+TEST(Tabular, CategoriesInEitherUnicodeFormAreOne) {
+  const std::string nfc = "Caf\xC3\xA9", nfd = "Cafe\xCC\x81";
+  const CsvTable train = parse_csv("drink,v,label\n" + nfc + ",1,ok\n" + nfd + ",2,ok\nTee,3,ok\n" + nfc + ",4,bad\n");
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"drink=" + nfc, "drink=Tee", "v"}));
+  EXPECT_EQ(describe_columns(train)[0].distinct, 2);
+  EXPECT_EQ(prep.transform(parse_csv("drink,v\n" + nfd + ",1\n")).to_vector(),
+            prep.transform(parse_csv("drink,v\n" + nfc + ",1\n")).to_vector());
+  EXPECT_EQ(prep.transform(parse_csv("drink,v\n" + nfd + ",1\n")).at(0), 1.f);
+}
+
 // Numbers written with a unit -- a currency before, %, a currency or a unit after -- are numbers,
 // read without it, and said; at scoring the unit may be there or not, another one is refused.
 // Codes that only look like numbers with letters stay text.

@@ -142,6 +142,14 @@ constexpr const char* kDateReason =
     "dates or times: left out of training (when a row was written says little about what it is, and new rows "
     "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
 
+// A category as a value: its surrounding spaces removed and its letters in one Unicode form, so that
+// "Café" typed with a combining accent is the same category (text.h's normalize_text).
+std::string category_of(std::string_view cell) {
+  const std::string_view t = trim(cell);
+  if (std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return std::string(t);
+  return normalize_text(t);
+}
+
 double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
@@ -215,7 +223,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       double v;
       if (parse_number(cell, v, table.numbers)) ++numbers;
       else if (first_text_row < 0) first_text_row = int64_t(r);
-      ++counts[std::string(trim(cell))];
+      ++counts[category_of(cell)];
     }
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
@@ -458,7 +466,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       double v;
       if (parse_number(cell, v, table.numbers)) numbers.push_back(v);
       else if (first_text_row < 0) first_text_row = row;
-      counts[std::string(trim(cell))] += 1;
+      counts[category_of(cell)] += 1;
     }
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
@@ -604,8 +612,13 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
       for (int64_t r = 0; r < rows; ++r) {
         const std::string_view cell = table.cell(size_t(r), size_t(column));
         const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
-        const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), value);
-        if (it != t.categories.end() && *it == value) x[r * width + offset + (it - t.categories.begin())] = 1.f;
+        auto it = std::lower_bound(t.categories.begin(), t.categories.end(), value);
+        if (it == t.categories.end() || *it != value) {  // as written in another Unicode form (models keep one form)
+          const std::string same = category_of(value);
+          it = std::lower_bound(t.categories.begin(), t.categories.end(), same);
+          if (it != t.categories.end() && *it != same) it = t.categories.end();
+        }
+        if (it != t.categories.end()) x[r * width + offset + (it - t.categories.begin())] = 1.f;
       }
       offset += int64_t(t.categories.size());
     }
