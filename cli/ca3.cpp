@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <algorithm>
 #include <sstream>
 #include <string>
@@ -491,6 +492,21 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
   return files;
 }
 
+// Images of `folder` that its labels CSV does not list are not used: said, with a few names.
+void note_unlisted(const Args& a, const std::string& folder, const std::vector<std::string>& listed) {
+  if (a.quiet) return;
+  const std::set<std::string> used(listed.begin(), listed.end());
+  std::vector<std::string> unlisted;
+  for (const std::string& f : image_files_in(folder))
+    if (!used.count(f)) unlisted.push_back(f);
+  if (unlisted.empty()) return;
+  std::string names;
+  for (size_t i = 0; i < unlisted.size() && i < 3; ++i) names += (i ? ", " : "") + unlisted[i];
+  std::fprintf(stderr, "%zu image%s in %s %s not listed in %s and left out (%s%s)\n", unlisted.size(),
+               unlisted.size() == 1 ? "" : "s", folder.c_str(), unlisted.size() == 1 ? "is" : "are", a.get("labels").c_str(),
+               names.c_str(), unlisted.size() > 3 ? ", ..." : "");
+}
+
 // The image files a folder run uses: those the labels CSV lists, else every image in the folder.
 std::vector<std::string> folder_files(const Args& a) {
   if (!a.has("labels")) return images_in_folder(a, a.need("data"));
@@ -630,7 +646,9 @@ int command_train(const Args& a) {
     } else {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
       if (a.has("labels")) {
-        images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2]);
+        std::vector<std::string> listed;
+        images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2], &listed);
+        note_unlisted(a, data, listed);
       } else {  // every image in the folder, all normal
         const std::vector<std::string> files = images_in_folder(a, data);
         images = Dataset{read_images(data, files, shape[0], shape[1], shape[2]), std::vector<int>(files.size(), 0)};
@@ -745,6 +763,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     const Shape shape = detector.model().sample_shape();  // {height, width, channels}
     if (a.has("labels") || want_labels) {
       images = read_image_folder(data, a.need("labels"), given, shape[0], shape[1], shape[2], &s.names);
+      note_unlisted(a, data, s.names);
     } else {  // every image in the folder
       s.names = images_in_folder(a, data);
       images.inputs = read_images(data, s.names, shape[0], shape[1], shape[2]);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #define STBI_NO_STDIO
@@ -246,9 +247,13 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
   const CsvTable table = read_csv_file(labels_csv);
   const int64_t file_column = table.column_index("file");
   std::vector<std::string> names;
+  std::map<std::string, size_t> listed;  // name -> its row
   for (size_t i = 0; i < table.row_count(); ++i) {
     names.emplace_back(table.cell(i, size_t(file_column)));
     CA3_CHECK(!names.back().empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
+    const auto [at, first] = listed.emplace(names.back(), i);
+    CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
+              names.back(), "': give each image one line (one label)");
   }
   Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
   if (files) *files = names;
