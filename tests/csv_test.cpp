@@ -281,6 +281,39 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   EXPECT_EQ(copy.transform(query).to_vector(), x.to_vector());
 }
 
+// A file whose numbers read either way ("1.013": 1013 with thousands dots, 1.013 with a decimal
+// dot) is read by a model in the format of the file it was trained on; a file that decides is
+// read in its own.
+TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
+  const CsvTable train = parse_csv("t;p;label\n21,5;1.013,2;ok\n22,1;1.020,5;ok\n20,9;998,0;ok\n23,0;1.040,0;bad\n");
+  ASSERT_EQ(train.numbers, (NumberFormat{',', '.'}));
+  EXPECT_FALSE(train.numbers_guessed);
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
+  const CsvTable unsure = parse_csv("t;p\n21;1.013\n22;1.250\n");
+  EXPECT_TRUE(unsure.numbers_guessed);
+  // Trained on such a file, the choice is said.
+  std::vector<std::string> notes;
+  tabular_labels(parse_csv("a;p;label\nA0;1.581;bad\nA1;2.250;ok\n"), options, &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
+                                             "thousands separator) and no cell of the file tells which: read as 1.581; "
+                                             "if '.' groups thousands here, write the numbers without it"}));
+  const std::vector<float> plain = prep.transform(parse_csv("t;p\n21;1013\n22;1250\n")).to_vector();
+  EXPECT_EQ(prep.transform(unsure).to_vector(), plain);
+  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(unsure).to_vector(), plain);
+  // A file that decides (a decimal dot elsewhere) is read in its own format: 1.013 is 1.013.
+  const CsvTable decided = parse_csv("t;p\n21.5;1.013\n22;1.250\n");
+  EXPECT_FALSE(decided.numbers_guessed);
+  EXPECT_NE(prep.transform(decided).at(1), plain[1]);
+  // A model saved before the format was kept reads such a file in the file's guess.
+  nlohmann::json older = prep.to_json();
+  older.erase("decimalMark"), older.erase("thousandsSeparator");
+  EXPECT_NE(TabularPreprocessor::from_json(older).transform(unsure).to_vector(), plain);
+}
+
 // A category typed with a combining accent ("Cafe" + U+0301) is the one typed precomposed ("Café"),
 // in training, in the preview and in scoring.
 TEST(Tabular, CategoriesInEitherUnicodeFormAreOne) {

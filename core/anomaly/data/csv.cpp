@@ -44,6 +44,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.separator = separator;
   out.encoding = encoding;
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
+  out.numbers_guessed = numbers_guessed;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);
@@ -290,11 +291,11 @@ bool parse_number(std::string_view cell, double& value, const NumberFormat& form
   return parse_any_number(cell, value, format) && std::isfinite(value);
 }
 
-NumberFormat detect_number_format(const CsvTable& table) {
+NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   // Evidence, cell by cell: a mark that can only be a decimal mark ("21,40": a comma followed by
   // other than three digits; "2.5"), or only a group separator ("1,234,567"; "4,597.76";
   // "1.234,5"). Cells like "1,234" or "1.234" could be either and decide nothing.
-  int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0;
+  int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
@@ -328,8 +329,11 @@ NumberFormat detect_number_format(const CsvTable& table) {
       const bool could_group = fraction.size() == 3 && before.size() <= 3 && before[0] != '0' &&
                                exponent == std::string_view::npos;
       if (!could_group) ++(mark == ',' ? comma_decimal : dot_decimal);
-      else if (mark == ',') ++comma_either;
+      else ++(mark == ',' ? comma_either : dot_either);
     }
+  if (guessed)
+    *guessed = comma_decimal == 0 && dot_decimal == 0 && comma_groups == 0 && dot_groups == 0 &&
+               (comma_either > 0 || dot_either > 0);
   NumberFormat f;
   // Only "1,234"-like cells: in a ';'-separated file (what spreadsheets write where the comma is
   // the decimal mark) the comma is a decimal mark, elsewhere a group separator.
@@ -453,7 +457,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
             table.empty_row_lines.empty() ? "" : " (only empty lines or lines of separators)");
-  table.numbers = options.numbers ? *options.numbers : detect_number_format(table);
+  table.numbers = options.numbers ? *options.numbers : detect_number_format(table, &table.numbers_guessed);
   table.cells_.shrink_to_fit();
   table.cell_ends_.shrink_to_fit();
   table.row_lines_.shrink_to_fit();
@@ -634,7 +638,8 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   text_.erase(0, records.bytes);
   next_line_ += records.lines;
   if (table.row_count() == 0) return next(rows);  // a piece of only empty rows
-  if (!options_.numbers) options_.numbers = table.numbers;  // the first piece decides
+  if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed;  // the first piece decides
+  table.numbers_guessed = numbers_guessed_;
   rows_read_ += int64_t(table.row_count());
   return table;
 }

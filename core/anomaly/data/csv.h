@@ -54,6 +54,9 @@ class CsvTable {
   char separator = ',';
   std::string encoding = "UTF-8";        // how the bytes were read (text.h)
   NumberFormat numbers;                  // decided from the whole file
+  // No cell decided it: only cells like "1.013" or "1,250" that read either way (a decimal mark or
+  // a thousands separator); a model reads such a table in the format it was trained on.
+  bool numbers_guessed = false;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
 
   size_t row_count() const { return row_lines_.size(); }
@@ -80,7 +83,7 @@ class CsvTable {
     cell_ends_.resize(cell_ends_.size() - n);
     cells_.resize(cell_ends_.empty() ? 0 : cell_ends_.back());
   }
-  friend NumberFormat detect_number_format(const CsvTable& table);
+  friend NumberFormat detect_number_format(const CsvTable& table, bool* guessed);
 
   std::string cells_;               // every cell's text, row by row
   std::vector<uint32_t> cell_ends_; // where each cell ends in cells_
@@ -98,7 +101,8 @@ struct CsvOptions {
 };
 
 // How the table writes its numbers, decided from all its cells (see parse_csv).
-NumberFormat detect_number_format(const CsvTable& table);
+// `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
+NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
 
 // `bytes`: the file's bytes in any encoding decode_text reads.
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});
@@ -139,6 +143,7 @@ class CsvStream {
   std::string encoding_;
   bool finished_ = false, started_ = false;
   CsvOptions options_;
+  bool numbers_guessed_ = false;  // the first piece's CsvTable::numbers_guessed
   int64_t next_line_ = 2, rows_read_ = 0;
 };
 

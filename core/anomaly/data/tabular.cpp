@@ -150,17 +150,17 @@ std::string category_of(std::string_view cell) {
   return normalize_text(t);
 }
 
-double numeric_cell(const CsvTable& table, size_t row, size_t column, const ColumnTransform& t) {
+double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t) {
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
   double v;
-  if (parse_number_with_unit(cell, v, table.numbers, {t.prefix, t.suffix})) return v;
+  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix})) return v;
   if (!t.prefix.empty() || !t.suffix.empty())
-    if (const Affixed a = split_affixes(cell); parse_number(a.number, v, table.numbers))
+    if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell, "' is not in '",
                                  t.prefix + t.suffix, "', the unit the model learned the column in (write it in '",
                                  t.prefix + t.suffix, "')"));
-  if (parse_any_number(cell, v, table.numbers))  // inf, 1e999
+  if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
@@ -314,6 +314,21 @@ double normal_quantile(double p) {
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
+  if (notes && table.numbers_guessed) {  // "1.581" and nothing else to tell which mark it is: said, with the choice
+    std::string example;
+    for (size_t r = 0; r < table.row_count() && example.empty(); ++r)
+      for (size_t c = 0; c < table.column_count() && example.empty(); ++c) {
+        const std::string_view cell = trim(table.cell(r, c));
+        double v;
+        if (cell.find_first_of(".,") != std::string_view::npos && parse_number(cell, v, table.numbers)) example = cell;
+      }
+    const char mark = example.find('.') != std::string::npos ? '.' : ',';
+    double value = 0;
+    parse_number(example, value, table.numbers);
+    notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
+                                    "as a thousands separator) and no cell of the file tells which: read as ", value,
+                                    "; if '", mark, "' groups thousands here, write the numbers without it"));
+  }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
     // (the page's guess), unless the caller gave it a role or named it an identifier, is said.
@@ -419,6 +434,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   for (const auto& [name, role] : options.roles) roles[table.column_index(name)] = role;
   TabularPreprocessor prep;
   prep.options_ = options;
+  prep.numbers_ = table.numbers;
   for (size_t column = 0; column < table.header.size(); ++column) {
     const std::string& name = table.header[column];
     ColumnDecision decision;
@@ -587,6 +603,7 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   const int64_t rows = int64_t(table.row_count()), width = features();
+  const NumberFormat numbers = table.numbers_guessed && numbers_ ? *numbers_ : table.numbers;
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
@@ -596,7 +613,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     if (t.kind == ColumnTransform::Kind::numeric) {
       const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
       for (int64_t r = 0; r < rows; ++r) {
-        const double v = numeric_cell(table, size_t(r), size_t(column), t);
+        const double v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
         double y;
         if (options_.scaling == Scaling::standard) {
           // Clipped: a value far out (a heavy tail, 1e308) stays an extreme, finite input.
@@ -635,6 +652,10 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["scaling"] = options_.scaling == Scaling::standard ? "standard" : "quantile_normal";
   j["maxCategories"] = options_.max_categories;
   j["droppedColumns"] = dropped_;
+  if (numbers_) {
+    j["decimalMark"] = std::string(1, numbers_->decimal);
+    j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
+  }
   nlohmann::json columns = nlohmann::json::array();
   for (const auto& c : columns_) {
     nlohmann::json cj;
@@ -666,6 +687,12 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     prep.options_.scaling = scaling == "standard" ? Scaling::standard : Scaling::quantile_normal;
     prep.options_.max_categories = j.at("maxCategories").get<int>();
     prep.dropped_ = j.at("droppedColumns").get<std::vector<std::string>>();
+    if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
+      const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
+      CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",
+                thousands, "'");
+      prep.numbers_ = NumberFormat{decimal[0], thousands.empty() ? char(0) : thousands[0]};
+    }
     for (const auto& cj : j.at("columns")) {
       ColumnTransform c;
       c.name = cj.at("name").get<std::string>();

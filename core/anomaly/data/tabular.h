@@ -26,6 +26,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,7 +89,8 @@ class TabularPreprocessor {
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                  const TabularOptions& options);
   // [rows, features()] in the order of columns(); columns are matched by name, extra columns are
-  // ignored, a missing feature column or a bad cell throws naming the column and line.
+  // ignored, a missing feature column or a bad cell throws naming the column and line. A table
+  // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
   int64_t features() const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
@@ -110,6 +112,8 @@ class TabularPreprocessor {
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
   std::vector<ColumnDecision> schema_;
+  // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
+  std::optional<NumberFormat> numbers_;
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
