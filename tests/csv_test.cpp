@@ -314,6 +314,16 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   EXPECT_NE(TabularPreprocessor::from_json(older).transform(unsure).to_vector(), plain);
 }
 
+// Dashes, German Excel's #NV and spreadsheet error values are missing values, counted as written.
+TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
+  const CsvTable table = parse_csv("v;label\n1,5;ok\n\xE2\x80\x94;ok\n2,5;ok\n#NV;ok\n#DIV/0!;bad\n\xE2\x80\x93;ok\n3,0;ok\n");
+  const ColumnSummary v = describe_columns(table)[0];
+  EXPECT_EQ(v.role, "numeric");
+  EXPECT_EQ(v.missing, 4);
+  EXPECT_EQ(v.placeholders, (std::map<std::string, int64_t>{{"\xE2\x80\x94", 1}, {"#NV", 1}, {"#DIV/0!", 1}, {"\xE2\x80\x93", 1}}));
+  EXPECT_FALSE(is_missing_cell("#DIV/0!x"));
+}
+
 // A category typed with a combining accent ("Cafe" + U+0301) is the one typed precomposed ("Café"),
 // in training, in the preview and in scoring.
 TEST(Tabular, CategoriesInEitherUnicodeFormAreOne) {

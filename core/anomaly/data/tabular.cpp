@@ -275,7 +275,7 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
 
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
-  if (t.size() > 4) return false;
+  if (t.size() > 7) return false;  // the longest marker
   const std::string s = lower(t);
   for (const char* marker : kMissingMarkers)
     if (s == marker) return true;

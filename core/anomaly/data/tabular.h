@@ -117,8 +117,12 @@ class TabularPreprocessor {
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
-// empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, . (spreadsheets and databases write these).
-inline constexpr const char* kMissingMarkers[] = {"", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", "."};
+// empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, ., an en or em dash, German Excel's #NV and
+// the error values of spreadsheet formulas (#DIV/0!, #VALUE!, #REF!, #NUM!, #NAME?, #NULL!):
+// what spreadsheets and databases write where there is no value. Each is counted and shown.
+inline constexpr const char* kMissingMarkers[] = {
+    "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "#nv",
+    "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!"};
 bool is_missing_cell(std::string_view cell);
 
 // The unit written with every number of a column (a currency before it; %, a currency or a unit
