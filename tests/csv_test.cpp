@@ -324,6 +324,21 @@ TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
   EXPECT_FALSE(is_missing_cell("#DIV/0!x"));
 }
 
+// With only the normal value named, several other values are all anomalies: said, with counts.
+TEST(Tabular, SeveralValuesTakenAsAnomaliesAreNoted) {
+  const CsvTable table = parse_csv("v,status\n1,ok\n2,bad\n3,maintenance\n4,ok\n5,maintenance\n");
+  TabularOptions options;
+  options.label_column = "status";
+  options.normal_values = {"ok"};
+  std::vector<std::string> notes;
+  EXPECT_EQ(tabular_labels(table, options, &notes), (std::vector<int>{0, 1, 1, 0, 1}));
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "label column 'status': 'bad' (1 row), 'maintenance' (2 rows) taken as anomalies (every value but 'ok')"}));
+  notes.clear();
+  tabular_labels(parse_csv("v,status\n1,ok\n2,bad\n"), options, &notes);  // one other value: nothing to say
+  EXPECT_TRUE(notes.empty());
+}
+
 // A category typed with a combining accent ("Cafe" + U+0301) is the one typed precomposed ("Café"),
 // in training, in the preview and in scoring.
 TEST(Tabular, CategoriesInEitherUnicodeFormAreOne) {

@@ -385,8 +385,24 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                       "' (they differ from it only in spaces, case or Unicode form)"));
     }
   }
-  // A value that matches no row is almost certainly a typo: say so, with the values there are.
+  // The side not listed takes every other value: when that is several values, say which.
   const bool by_normal = !options.normal_values.empty();
+  if (notes) {
+    std::map<std::string, int64_t> others;
+    for (size_t i = 0; i < table.row_count(); ++i)
+      if (labels[i] == (by_normal ? 1 : 0)) ++others[category_of(table.cell(i, size_t(column)))];
+    if (others.size() >= 2) {
+      std::string list, given;
+      size_t shown = 0;
+      for (const auto& [value, count] : others)
+        if (shown++ < 6) list += detail::concat(list.empty() ? "" : ", ", "'", value, "' (", count, count == 1 ? " row)" : " rows)");
+      if (others.size() > 6) list += detail::concat(" and ", others.size() - 6, " more");
+      for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "'" : "', '") + v;
+      notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as ",
+                                      by_normal ? "anomalies" : "normal", " (every value but ", given, "')"));
+    }
+  }
+  // A value that matches no row is almost certainly a typo: say so, with the values there are.
   if (std::count(labels.begin(), labels.end(), by_normal ? 0 : 1) == 0) {
     std::set<std::string> seen;
     for (size_t i = 0; i < table.row_count(); ++i) seen.emplace(trim(table.cell(i, size_t(column))));
