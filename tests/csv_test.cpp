@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/anomaly/data/csv.h"
+#include "core/anomaly/data/text.h"
 #include "core/anomaly/data/tabular.h"
 #include "core/anomaly/detector.h"
 #include "core/engine/error.h"
@@ -542,6 +543,23 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
       }
     }
   }
+  // A UTF-8 stream with a Windows-1252 line after its first 4 KB reads that line's bytes as
+  // Windows-1252 too, as a whole file would be read, and says so.
+  std::string mixed = "city;v\n";
+  for (int i = 0; i < 400; ++i) mixed += "Z\xC3\xBCrich;" + std::to_string(i) + "\n";
+  mixed += "Z\xFCrich;400\n";
+  EXPECT_EQ(parse_csv(mixed).encoding, "UTF-8, Windows-1252 on line 402");
+  CsvStream mixed_stream;  // in pieces: the encoding is decided on the first 4 KB, all UTF-8
+  for (size_t at = 0; at < mixed.size(); at += 1000) mixed_stream.push(std::string_view(mixed).substr(at, 1000));
+  mixed_stream.finish();
+  std::set<std::string> cities;
+  while (auto batch = mixed_stream.next(1000))
+    for (size_t r = 0; r < batch->row_count(); ++r) cities.emplace(batch->cell(r, 0));
+  EXPECT_EQ(cities, (std::set<std::string>{"Z\xC3\xBCrich"}));
+  // Mostly Windows-1252 with a UTF-8 line: each read as written.
+  const DecodedText few_utf8 = decode_text("city\nZ\xFCrich\nGen\xE8ve\nZ\xC3\xBCrich\nZ\xFCrich\n");
+  EXPECT_EQ(few_utf8.encoding, "Windows-1252, UTF-8 on line 4");
+  EXPECT_EQ(few_utf8.text(), "city\nZ\xC3\xBCrich\nGen\xC3\xA8ve\nZ\xC3\xBCrich\nZ\xC3\xBCrich\n");
   // A bad row names its line in the file.
   CsvStream stream;
   stream.push("a,b\n1,2\n3,4\n5\n");

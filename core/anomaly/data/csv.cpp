@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "core/anomaly/data/text.h"
@@ -389,15 +390,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     if (!blank) {
       end_field();
       if (table.header.empty()) {
+        std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {
           CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name");
-          for (size_t j = 0; j < i; ++j) {
-            CA3_CHECK(header[j] != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i], "'");
-            // Names that differ only in surrounding spaces or Unicode form are one name where
-            // columns are matched (find_column): a model could not tell them apart when scoring.
-            CA3_CHECK(normalize_text(header[j]) != normalize_text(header[i]), "CSV line ", file_line(record_line),
-                      ": two columns are named '", normalize_text(header[i]), "' ('", header[j], "' and '", header[i],
-                      "' differ only in spaces or in how their letters are encoded): rename one");
+          // Names that differ only in surrounding spaces or Unicode form are one name where columns
+          // are matched (find_column): a model could not tell them apart when scoring.
+          const auto [seen, first] = names.emplace(normalize_text(header[i]), i);
+          if (!first) {
+            const std::string& other = header[seen->second];
+            CA3_CHECK(other != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i], "'");
+            throw Error(detail::concat("CSV line ", file_line(record_line), ": two columns are named '", seen->first,
+                                       "' ('", other, "' and '", header[i],
+                                       "' differ only in spaces or in how their letters are encoded): rename one"));
           }
         }
         table.header = std::move(header);
@@ -586,7 +590,11 @@ void CsvStream::decode_pending(bool last) {
       break;
     }
     usable = pending_.size() - keep;
-    text_.append(pending_, 0, usable);
+    // Bytes that are not UTF-8 (a line in Windows-1252): read as Windows-1252, and said.
+    bool converted = false;
+    text_ += utf8_or_windows_1252(std::string_view(pending_).substr(0, usable), &converted);
+    if (converted && encoding_.find("Windows-1252") == std::string::npos)
+      encoding_ += ", Windows-1252 on some lines", options_.encoding = encoding_;
   }
   pending_.erase(0, usable);
 }

@@ -165,48 +165,63 @@ size_t utf8_sequence(std::string_view text, size_t i) {
   return length;
 }
 
-// A UTF-8 file with a few lines in Windows-1252 (a line pasted from another program, an export
-// appended to): more valid UTF-8 characters than bytes that are not. Those bytes are read as
-// Windows-1252 and the lines said in the encoding ("UTF-8, Windows-1252 on line 32").
-std::optional<DecodedText> mostly_utf8(std::string_view bytes) {
-  size_t valid = 0, invalid = 0;
+// Text of both encodings (a line pasted from another program, an export appended to): each valid
+// UTF-8 sequence of more than one byte kept, each other byte above 0x7F read as Windows-1252.
+// Valid multi-byte UTF-8 rarely arises by chance in Windows-1252 text ("Ã©" would have to be
+// meant). `lines_of_minority`: the 1-based lines holding the encoding less used.
+std::string mixed_to_utf8(std::string_view bytes, size_t& valid, size_t& invalid, std::vector<int64_t>* lines_of_minority) {
+  valid = invalid = 0;
   for (size_t i = 0; i < bytes.size();) {
-    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
-      ++i;
-    } else if (const size_t length = utf8_sequence(bytes, i)) {
-      ++valid, i += length;
-    } else {
-      ++invalid, ++i;
-    }
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
+    else if (const size_t length = utf8_sequence(bytes, i)) ++valid, i += length;
+    else ++invalid, ++i;
   }
-  if (invalid == 0 || valid <= invalid) return std::nullopt;
-  DecodedText t;
-  t.original = bytes;
+  const bool utf8_minority = valid <= invalid;
   std::string out;
   out.reserve(bytes.size() + invalid);
-  std::vector<int64_t> lines;
   int64_t line = 1;
   for (size_t i = 0; i < bytes.size();) {
     const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    bool minority = false;
     if (c < 0x80) {
       if (c == '\n') ++line;
       out += char(c), ++i;
     } else if (const size_t length = utf8_sequence(bytes, i)) {
-      out.append(bytes.substr(i, length)), i += length;
+      out.append(bytes.substr(i, length)), i += length, minority = utf8_minority;
     } else {
-      out += from_windows_1252(bytes.substr(i, 1)), ++i;
-      if (lines.empty() || lines.back() != line) lines.push_back(line);
+      out += from_windows_1252(bytes.substr(i, 1)), ++i, minority = !utf8_minority;
     }
+    if (minority && lines_of_minority && (lines_of_minority->empty() || lines_of_minority->back() != line))
+      lines_of_minority->push_back(line);
   }
-  t.utf8 = std::move(out);
+  return out;
+}
+
+// A file with bytes of both: read as mixed_to_utf8 does, the lines of the less used said in the
+// encoding ("UTF-8, Windows-1252 on line 32"; "Windows-1252, UTF-8 on lines 4, 9").
+std::optional<DecodedText> mixed_encodings(std::string_view bytes) {
+  size_t valid = 0, invalid = 0;
+  std::vector<int64_t> lines;
+  std::string text = mixed_to_utf8(bytes, valid, invalid, &lines);
+  if (valid == 0 || invalid == 0) return std::nullopt;
+  DecodedText t;
+  t.original = bytes;
+  t.utf8 = std::move(text);
   std::string where = lines.size() == 1 ? "line " : "lines ";
   for (size_t k = 0; k < lines.size() && k < 3; ++k) where += (k ? ", " : "") + std::to_string(lines[k]);
   if (lines.size() > 3) where += " and " + std::to_string(lines.size() - 3) + " more";
-  t.encoding = "UTF-8, Windows-1252 on " + where;
+  t.encoding = valid > invalid ? "UTF-8, Windows-1252 on " + where : "Windows-1252, UTF-8 on " + where;
   return t;
 }
 
 }  // namespace
+
+std::string utf8_or_windows_1252(std::string_view bytes, bool* converted) {
+  size_t valid = 0, invalid = 0;
+  std::string out = mixed_to_utf8(bytes, valid, invalid, nullptr);
+  if (converted) *converted = invalid > 0;
+  return out;
+}
 
 bool is_valid_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
@@ -242,7 +257,7 @@ DecodedText decode_text(std::string_view bytes) {
     t.utf8 = from_utf16(bytes, utf16 > 0, t.encoding.c_str());
     return t;
   }
-  if (std::optional<DecodedText> mixed = mostly_utf8(bytes)) return *mixed;
+  if (std::optional<DecodedText> mixed = mixed_encodings(bytes)) return *mixed;
   t.encoding = "Windows-1252";
   t.utf8 = from_windows_1252(bytes);
   return t;

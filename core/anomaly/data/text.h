@@ -31,6 +31,9 @@ DecodedText decode_text(std::string_view bytes);
 bool is_valid_utf8(std::string_view text);
 // Windows-1252 bytes as UTF-8 (every byte maps to a character).
 std::string from_windows_1252(std::string_view bytes);
+// UTF-8 text whose bytes that are not UTF-8 are read as Windows-1252 (`converted`: there were
+// some); for a stream of UTF-8 in which such bytes appear after its start.
+std::string utf8_or_windows_1252(std::string_view bytes, bool* converted = nullptr);
 
 // How names and labels are compared. normalize_text: surrounding spaces removed and every letter
 // followed by a combining mark composed into one character where Unicode has one ("e" + U+0301
