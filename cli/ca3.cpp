@@ -495,7 +495,8 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
 // Images of `folder` that its labels CSV does not list are not used: said, with a few names.
 void note_unlisted(const Args& a, const std::string& folder, const std::vector<std::string>& listed) {
   if (a.quiet) return;
-  const std::set<std::string> used(listed.begin(), listed.end());
+  std::set<std::string> used;  // as paths: ./a.png is a.png
+  for (const std::string& name : listed) used.insert(fs::path(name).lexically_normal().string());
   std::vector<std::string> unlisted;
   for (const std::string& f : image_files_in(folder))
     if (!used.count(f)) unlisted.push_back(f);

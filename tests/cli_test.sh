@@ -148,14 +148,14 @@ PY
   && echo "ok   a folder with macOS ._ files: the 3 images scored, the hidden file said" || fail "._ files: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
 
 # A labels CSV: images it does not list are said to be left out; an image listed twice is refused.
-printf 'file,label\npart0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"
+printf 'file,label\n./part0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-labels.csv" \
   --out "$work/mac2.csv" 2>"$work/mac2.err" \
   && [ "$(($(wc -l <"$work/mac2.csv") - 1))" = 2 ] \
   && grep -qF "1 image in $work/mac is not listed in $work/mac-labels.csv and left out (part2.png)" "$work/mac2.err" \
   && echo "ok   --labels: the unlisted image said" || fail "--labels unlisted: $(cat "$work/mac2.err")"
-printf 'file,label\npart0.png,ok\npart1.png,ok\npart0.png,bad\n' >"$work/mac-twice.csv"
-expect_error "$work/mac-twice.csv lines 2 and 4 both list 'part0.png': give each image one line (one label)" \
+printf 'file,label\npart0.png,ok\npart1.png,ok\n./part0.png,bad\n' >"$work/mac-twice.csv"
+expect_error "$work/mac-twice.csv lines 2 and 4 both list './part0.png': give each image one line (one label)" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-twice.csv" --out "$work/s"
 
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said

@@ -393,8 +393,25 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   // The unit is kept with the model.
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(with).to_vector(), prep.transform(with).to_vector());
   // Not units: a different one per cell, letters before a number, units on both sides.
-  for (const char* column : {"v\n1 kg\n2 m\n3 kg\n", "v\nRoom 1\nRoom 2\nRoom 3\n", "v\n$1 %\n$2 %\n$3 %\n"})
+  for (const char* column : {"v\n1 kg\n2 m\n3 kg\n", "v\nRoom 1\nRoom 2\nRoom 3\n", "v\n$1 %\n$2 %\n$3 %\n",
+                             "v\n12A\n13A\n14A\n"})
     EXPECT_NE(describe_columns(parse_csv(column))[0].role, "numeric") << column;
+  // Negative amounts as spreadsheets write them, a unit against the number, a currency with a dot.
+  const CsvTable money = parse_csv("v;w;x;y\n-$3.50;(5%);12kg;Fr. 12.50\n$2.00;7%;3kg;Fr. 3.00\n($1.25);-2%;1.5kg;Fr. 1\n");
+  const auto values = [&](size_t column) {
+    std::vector<double> out;
+    const NumberUnit unit = number_unit(money, column, {0, 1, 2});
+    for (size_t r = 0; r < money.row_count(); ++r) {
+      double v = 0;
+      EXPECT_TRUE(parse_number_with_unit(money.cell(r, column), v, money.numbers, unit)) << money.cell(r, column);
+      out.push_back(v);
+    }
+    return out;
+  };
+  EXPECT_EQ(values(0), (std::vector<double>{-3.5, 2, -1.25}));
+  EXPECT_EQ(values(1), (std::vector<double>{-5, 7, -2}));
+  EXPECT_EQ(values(2), (std::vector<double>{12, 3, 1.5}));
+  EXPECT_EQ(values(3), (std::vector<double>{12.5, 3, 1}));
 }
 
 // Date and time columns are left out, said, in the preview and in training, in the formats
@@ -420,16 +437,17 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
   // Nothing left to train on: each column said with what became of it.
   TabularOptions only_dates = options;
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("id,when,label\n1,2024-03-01,ok\n2,2024-03-02,bad\n"), {0, 1}, only_dates); }),
-            "the CSV has no feature columns to train on ('id' identifier: named like an identifier (id, *_id); 'when' dates: " +
-                std::string(prep.schema()[0].reason) + "; 'label' label: the label column): add columns of measurements, or "
-                "give one of these the role numeric or categorical (the role menu on the page, TableOptions.roles in the SDK)");
+            "the CSV has no feature columns to train on ('id' identifier, 'when' dates, 'label' label): add columns of "
+            "measurements, or give one of these the role numeric or categorical (the role menu on the page, "
+            "TableOptions.roles in the SDK)");
   // Given a role, a date column keeps it.
   options.roles = {{"de", ColumnRole::categorical}};
   EXPECT_EQ(TabularPreprocessor::fit(train, {0, 1, 2, 3}, options).feature_names(),
             (std::vector<std::string>{"de=01.03.2024", "de=02.03.2024", "de=04.03.2024", "de=3.3.2024", "v"}));
   // Not dates: grouped numbers, two fields, a code with letters, a date-like cell among text.
   for (const char* column : {"v\n1.234.567\n2.345.678\n", "v\n2024-03\n2024-04\n", "v\nA-12-3\nB-4-5\n",
-                             "v\n2024-03-01\nlater\nlater\n"})
+                             "v\n2024-03-01\nlater\nlater\n", "v\n1.2.10\n2.3.10\n", "v\n06:00-14:00\n14:00-22:00\n",
+                             "v\n27:10:00\n3:45:12\n", "v\n2024-13-01\n2024-14-02\n", "v\n12:75\n10:00\n"})
     EXPECT_NE(describe_columns(parse_csv(column))[0].role, "dates") << column;
 }
 

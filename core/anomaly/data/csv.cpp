@@ -214,29 +214,46 @@ static std::string_view trim_all_spaces(std::string_view s) {
   return s;
 }
 
-// "$1,304.12" -> "$" and "1,304.12"; "10,6 %" -> "10,6" and "%": what comes before the first
-// character a number can start with, and after the last one it can end with.
 Affixed split_affixes(std::string_view cell) {
-  const std::string_view s = trim_all_spaces(cell);
+  std::string_view s = trim_all_spaces(cell);
+  Affixed out;
+  // A sign or brackets around the whole of it: "-$3.50", "−€ 2", "($3.50)", "(5%)".
+  if (s.size() >= 3 && s.front() == '(' && s.back() == ')') {
+    s = trim_all_spaces(s.substr(1, s.size() - 2)), out.negative = true;
+  } else if (s.size() >= 2 && (s[0] == '-' || s.substr(0, 3) == "\xE2\x88\x92")) {
+    const size_t sign = s[0] == '-' ? 1 : 3;
+    if (sign < s.size() && !(s[sign] >= '0' && s[sign] <= '9') && s[sign] != '.' && s[sign] != ',')
+      s = trim_all_spaces(s.substr(sign)), out.negative = true;
+  }
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // A number starts with a digit, a sign, a bracket, or a mark followed by a digit (".5"; not "Fr.").
   size_t a = 0;
-  while (a < s.size() && !digit(s[a]) && s[a] != '-' && s[a] != '+' && s[a] != '(' && s[a] != '.' && s[a] != ',' &&
-         s.substr(a, 3) != "\xE2\x88\x92")
+  while (a < s.size() && !digit(s[a]) && s[a] != '-' && s[a] != '+' && s[a] != '(' &&
+         !((s[a] == '.' || s[a] == ',') && a + 1 < s.size() && digit(s[a + 1])) && s.substr(a, 3) != "\xE2\x88\x92")
     ++a;
   size_t b = s.size();
   while (b > a && !digit(s[b - 1]) && s[b - 1] != ')') --b;
-  return {trim_all_spaces(s.substr(0, a)), s.substr(a, b - a), trim_all_spaces(s.substr(b))};
+  out.prefix = trim_all_spaces(s.substr(0, a)), out.number = s.substr(a, b - a), out.suffix = trim_all_spaces(s.substr(b));
+  out.attached = b < s.size() && out.suffix.size() == s.size() - b;  // "12A", not "12 A"
+  return out;
 }
 
-// A unit, not a code: a currency before the number; after it %, per mille, a currency, or a short
-// unit of letters (°C, hPa, km/h, m², µs, kWh).
-bool plausible_unit(std::string_view prefix, std::string_view suffix) {
+bool plausible_unit(const Affixed& a) {
   static const std::set<std::string_view> kCurrencies = {
       "$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5", "\xE2\x82\xB9", "US$", "R$", "CHF", "EUR", "USD", "GBP", "JPY",
       "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "Fr.", "kr", "z\xC5\x82"};
+  // Written against the number ("12kg", "5%"), only these: "12A" or "7B" are more often codes.
+  static const std::set<std::string_view> kAttached = {
+      "%", "\xE2\x80\xB0", "\xC2\xB0", "\xC2\xB0" "C", "\xC2\xB0" "F", "kg", "g", "mg", "\xC2\xB5" "g", "t", "km", "m",
+      "cm", "mm", "\xC2\xB5" "m", "nm", "s", "ms", "\xC2\xB5" "s", "ns", "min", "h", "Hz", "kHz", "MHz", "GHz", "V", "mV",
+      "kV", "W", "kW", "MW", "Wh", "kWh", "MWh", "mA", "Pa", "hPa", "kPa", "MPa", "bar", "mbar", "l", "L", "ml", "mL",
+      "J", "kJ", "dB", "px", "kB", "KB", "MB", "GB", "TB", "rpm", "m\xC2\xB2", "m\xC2\xB3", "km/h", "m/s"};
+  const std::string_view prefix = a.prefix, suffix = a.suffix;
   if (prefix.empty() == suffix.empty()) return false;
   if (!prefix.empty()) return kCurrencies.count(prefix) > 0;
-  if (suffix == "%" || suffix == "\xE2\x80\xB0" || kCurrencies.count(suffix)) return true;
+  if (kCurrencies.count(suffix)) return true;
+  if (a.attached) return kAttached.count(suffix) > 0;
+  if (suffix == "%" || suffix == "\xE2\x80\xB0") return true;
   if (suffix.size() > 8) return false;
   static const std::string_view kSigns[] = {"\xC2\xB0", "\xC2\xB5", "\xC2\xB2", "\xC2\xB3", "\xCE\xA9"};  // ° µ ² ³ Ω
   bool letter = false;
@@ -302,7 +319,7 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
     for (size_t c = 0; c < table.column_count(); ++c) {
       std::string signed_buffer, buffer;
       std::string_view cell = trim_spaces(table.cell(r, c));
-      if (const Affixed a = split_affixes(cell); plausible_unit(a.prefix, a.suffix)) cell = a.number;  // "10,6 %"
+      if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "10,6 %"
       std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
       if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
       if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;

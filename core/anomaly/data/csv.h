@@ -39,14 +39,16 @@ bool parse_any_number(std::string_view cell, double& value, const NumberFormat& 
 
 // Numbers written with a unit: "$1,304.12" -> prefix "$", number "1,304.12"; "10,6 %" -> suffix
 // "%": what comes before the first character a number can start with and after the last one it
-// can end with, spaces (also no-break ones) trimmed.
+// can end with, spaces (also no-break ones) trimmed. A sign or brackets around the whole
+// ("-$3.50", "($3.50)", "(5%)") make it `negative`; `attached`: no space before the suffix.
 struct Affixed {
   std::string_view prefix, number, suffix;
+  bool negative = false, attached = false;
 };
 Affixed split_affixes(std::string_view cell);
-// A unit, not a code: a currency before the number; after it %, per mille, a currency, or a short
-// unit of letters (°C, hPa, km/h, m², µs, kWh). Exactly one of the two.
-bool plausible_unit(std::string_view prefix, std::string_view suffix);
+// A unit, not a code: a currency before the number; after it %, per mille, a currency, a short
+// unit of letters after a space ("12 pcs", "21.5 °C"), or a known unit against it ("12kg", not "12A").
+bool plausible_unit(const Affixed& a);
 
 class CsvTable {
  public:

@@ -251,7 +251,7 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
   for (size_t i = 0; i < table.row_count(); ++i) {
     names.emplace_back(table.cell(i, size_t(file_column)));
     CA3_CHECK(!names.back().empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
-    const auto [at, first] = listed.emplace(names.back(), i);
+    const auto [at, first] = listed.emplace(std::filesystem::path(names.back()).lexically_normal().string(), i);  // ./a.png is a.png
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
               names.back(), "': give each image one line (one label)");
   }

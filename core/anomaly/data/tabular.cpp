@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -96,16 +97,19 @@ bool looks_like_date(std::string_view cell) {
   const auto time = [&](std::string_view t) {
     for (std::string_view end : {" AM", " PM", " am", " pm", "AM", "PM", "Z"})
       if (t.size() > end.size() && t.substr(t.size() - end.size()) == end) t.remove_suffix(end.size());
-    if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = t.substr(0, zone);
+    bool zoned = false;
+    if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = t.substr(0, zone), zoned = true;
     const size_t a = t.find(':');
-    if (a == std::string_view::npos || a == 0 || a > 2 || !digits(t.substr(0, a))) return false;
+    if (a == std::string_view::npos || a == 0 || a > 2 || !digits(t.substr(0, a)) || std::atoi(std::string(t.substr(0, a)).c_str()) > 23)
+      return false;
     const std::string_view rest = t.substr(a + 1);
     const size_t b = rest.find(':');
-    if (b == std::string_view::npos) return rest.size() == 2 && digits(rest);
-    if (b != 2 || !digits(rest.substr(0, 2))) return false;
+    const auto sixty = [&](std::string_view two) { return two.size() == 2 && digits(two) && two[0] <= '5'; };
+    if (b == std::string_view::npos) return !zoned && sixty(rest);  // hh:mm (a zone only after seconds: "06:00-14:00" is a range)
+    if (b != 2 || !sixty(rest.substr(0, 2))) return false;
     const std::string_view seconds = rest.substr(3);
     const size_t dot = seconds.find_first_of(".,");
-    return seconds.size() >= 2 && digits(seconds.substr(0, 2)) &&
+    return seconds.size() >= 2 && sixty(seconds.substr(0, 2)) &&
            (seconds.size() == 2 || (dot == 2 && digits(seconds.substr(3))));
   };
   // three fields of digits with one separator: a 4-digit year first or last, else d.m.yy / m/d/yy
@@ -115,9 +119,13 @@ bool looks_like_date(std::string_view cell) {
       if (b == std::string_view::npos || d.find(sep, b + 1) != std::string_view::npos) continue;
       const std::string_view x = d.substr(0, a), y = d.substr(a + 1, b - a - 1), z = d.substr(b + 1);
       if (!digits(x) || !digits(y) || !digits(z) || y.size() > 2) continue;
-      if (x.size() == 4 && z.size() <= 2) return true;
-      if (z.size() == 4 && x.size() <= 2) return true;
-      if (z.size() == 2 && x.size() <= 2 && sep != '-') return true;
+      const int xi = std::atoi(std::string(x).c_str()), yi = std::atoi(std::string(y).c_str()), zi = std::atoi(std::string(z).c_str());
+      const auto day_month = [](int d, int m) { return d >= 1 && d <= 31 && m >= 1 && m <= 12; };
+      const auto either = [&](int p, int q) { return day_month(p, q) || day_month(q, p); };  // d.m or m/d
+      if (x.size() == 4 && z.size() <= 2) return day_month(zi, yi);
+      if (z.size() == 4 && x.size() <= 2) return either(xi, yi);
+      // A two-digit year: 01.03.24 or 3/1/24 ("1.2.10" is more often a version)
+      if (z.size() == 2 && x.size() <= 2 && (sep == '/' || (sep == '.' && x.size() == 2 && y.size() == 2))) return either(xi, yi);
     }
     return false;
   };
@@ -173,7 +181,9 @@ bool parse_number_with_unit(std::string_view cell, double& value, const NumberFo
   if (parse_number(cell, value, format)) return true;
   if (unit.empty()) return false;
   const Affixed a = split_affixes(cell);
-  return a.prefix == unit.prefix && a.suffix == unit.suffix && parse_number(a.number, value, format);
+  if (a.prefix != unit.prefix || a.suffix != unit.suffix || !parse_number(a.number, value, format)) return false;
+  if (a.negative) value = -value;
+  return true;
 }
 
 NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
@@ -183,7 +193,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
     double v;
     if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
     const Affixed a = split_affixes(cell);
-    if (!plausible_unit(a.prefix, a.suffix) || !parse_number(a.number, v, table.numbers)) return {};
+    if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) return {};
     if (unit.empty()) unit = {std::string(a.prefix), std::string(a.suffix)};
     else if (a.prefix != unit.prefix || a.suffix != unit.suffix) return {};
   }
@@ -198,7 +208,9 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
     double v;
     if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
     parse_number_with_unit(cell, v, table.numbers, unit);
-    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", v, ")");
+    char value[32];
+    std::snprintf(value, sizeof value, "%.15g", v);
+    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", value, ")");
   }
   return "";
 }
@@ -265,10 +277,12 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
   // By name first, then the last column when it has a few distinct values.
   static const char* const kNames[] = {"label", "class", "target", "anomaly", "y", "outcome", "status", "diagnosis",
                                        "type", "is_anomaly", "outlier", "fraud", "fault"};
+  // Not a column that is left out anyway (dates, identifiers).
+  const auto usable = [](const ColumnSummary& c) { return c.role != "identifier" && c.role != "dates"; };
   for (const char* name : kNames)
     for (const ColumnSummary& c : columns)
-      if (fold_case(c.name) == name && c.distinct >= 2 && c.distinct <= 20) return c.name;
-  if (!columns.empty() && columns.back().distinct >= 2 && columns.back().distinct <= 10 && columns.back().role != "identifier")
+      if (fold_case(c.name) == name && c.distinct >= 2 && c.distinct <= 20 && usable(c)) return c.name;
+  if (!columns.empty() && columns.back().distinct >= 2 && columns.back().distinct <= 10 && usable(columns.back()))
     return columns.back().name;
   return "";
 }
@@ -318,13 +332,16 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     std::string example;
     for (size_t r = 0; r < table.row_count() && example.empty(); ++r)
       for (size_t c = 0; c < table.column_count() && example.empty(); ++c) {
-        const std::string_view cell = trim(table.cell(r, c));
+        std::string_view cell = trim(table.cell(r, c));
+        if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "1.250 €"
         double v;
         if (cell.find_first_of(".,") != std::string_view::npos && parse_number(cell, v, table.numbers)) example = cell;
       }
     const char mark = example.find('.') != std::string::npos ? '.' : ',';
-    double value = 0;
-    parse_number(example, value, table.numbers);
+    double parsed = 0;
+    parse_number(example, parsed, table.numbers);
+    char value[32];
+    std::snprintf(value, sizeof value, "%.15g", parsed);
     notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
                                     "as a thousands separator) and no cell of the file tells which: read as ", value,
                                     "; if '", mark, "' groups thousands here, write the numbers without it"));
@@ -579,8 +596,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   }
   if (prep.columns_.empty()) {  // what became of each column, so that the user can give one a role
     std::string decided;
-    for (const ColumnDecision& d : prep.schema_)
-      decided += (decided.empty() ? "" : "; ") + ("'" + d.name + "' " + d.role) + (d.reason.empty() ? "" : ": " + d.reason);
+    for (const ColumnDecision& d : prep.schema_) decided += (decided.empty() ? "" : ", ") + ("'" + d.name + "' " + d.role);
     throw Error("the CSV has no feature columns to train on (" + decided +
                 "): add columns of measurements, or give one of these the role numeric or categorical (the role menu on the "
                 "page, TableOptions.roles in the SDK)");
