@@ -574,6 +574,12 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   while (auto batch = mixed_stream.next(1000))
     for (size_t r = 0; r < batch->row_count(); ++r) cities.emplace(batch->cell(r, 0));
   EXPECT_EQ(cities, (std::set<std::string>{"Z\xC3\xBCrich"}));
+  // UTF-16 without a byte-order mark (its ASCII is valid UTF-8 with NULs): read as UTF-16.
+  std::string le, be;
+  for (char c : std::string("temp,label\n28.5,ok\n29.1,bad\n")) le += c, le += '\0', be += '\0', be += c;
+  EXPECT_EQ(parse_csv(le).encoding, "UTF-16LE");
+  EXPECT_EQ(parse_csv(le).cell(1, 1), "bad");
+  EXPECT_EQ(parse_csv(be).encoding, "UTF-16BE");
   // Mostly Windows-1252 with a UTF-8 line: each read as written.
   const DecodedText few_utf8 = decode_text("city\nZ\xFCrich\nGen\xE8ve\nZ\xC3\xBCrich\nZ\xFCrich\n");
   EXPECT_EQ(few_utf8.encoding, "Windows-1252, UTF-8 on line 4");

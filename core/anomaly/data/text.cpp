@@ -248,13 +248,14 @@ DecodedText decode_text(std::string_view bytes) {
     return t;
   }
   t.original = bytes;
-  if (is_valid_utf8(bytes)) {
-    t.encoding = "UTF-8";
-    return t;
-  }
+  // UTF-16 without a byte-order mark first: its ASCII text ("t\0e\0") is valid UTF-8 too.
   if (const int utf16 = utf16_without_mark(bytes)) {
     t.encoding = utf16 > 0 ? "UTF-16LE" : "UTF-16BE";
     t.utf8 = from_utf16(bytes, utf16 > 0, t.encoding.c_str());
+    return t;
+  }
+  if (is_valid_utf8(bytes)) {
+    t.encoding = "UTF-8";
     return t;
   }
   if (std::optional<DecodedText> mixed = mixed_encodings(bytes)) return *mixed;
