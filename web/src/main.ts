@@ -582,8 +582,8 @@ async function trainImages() {
   $<HTMLInputElement>('score-files').value = '';  // the grid shows this fit's images: the same files dropped again are scored
   modelFiles.image = `${slug(trainedOn)}-model.ca3`;
   const seconds = (performance.now() - started) / 1000;
-  modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images, ` +
-    'threshold {threshold}.');
+  modelInUse('image', `Image model in use: trained on this page on ${images.names.length.toLocaleString('en')} images ` +
+    `(${sizeText(images.size)}), threshold {threshold}.`);
   $('image-status').replaceChildren(`Trained in ${seconds.toFixed(1)} s (${stoppingText(report, epochs)}): ` +
     testFigure(report, 'images'), statusThreshold('image-status-threshold', report.test.threshold),
     '.', ...settingNodes(report, 'image', gamma === 0 ? ' ' + GAMMA_ZERO : ''));

@@ -206,7 +206,7 @@ for (const isolation of [true, false]) {
       // The training status names the threshold the model now flags from, and the one training chose.
       assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
       // So does the Models part (what a download saves).
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.900\./);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28×28 grey\), threshold 0\.900\./);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
     });
 
@@ -488,7 +488,7 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-results-note'),
         /^breast-cancer\.csv: the data the demo model was made on \(its training rows included, so these counts are optimistic\)\. Its Class column gives the true labels/);
       // The Models part says which models are in use: the image model trained above, the demo table model.
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images, threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28×28 grey\), threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');
