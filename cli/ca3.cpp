@@ -44,7 +44,7 @@ const char* kUsage = R"(usage:
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
-            [--threads N] [--quiet]
+            [--id-column COL]... [--threads N] [--quiet]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
             [--threads N] [--quiet]
   ca3 info  MODEL
@@ -64,7 +64,9 @@ the score compares with, a table's score leaves the alarm out, an image's distan
 over more of its nearest training images, and the threshold flags F of the validation rows when
 F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
 the normal validation rows).
-`score --why N` (a CSV file) adds a "why" column
+`score` writes a table's rows as "row" (1 for the first data row), the model's identifier
+columns (--id-column at training, or named like id / *_id) and any --id-column given to score,
+"score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
@@ -99,7 +101,7 @@ const std::map<std::string, std::vector<std::string>> kOptions = {
     {"train", {"data", "label-column", "normal", "anomaly", "out", "preset", "epochs", "gamma", "variant", "batch-size",
                "patience", "seed", "id-column", "labels", "limit", "contamination", "image-size", "channels",
                "drop-duplicates", "report", "threads", "quiet"}},
-    {"score", {"model", "data", "out", "labels", "limit", "why", "threads", "quiet"}},
+    {"score", {"model", "data", "out", "labels", "limit", "why", "id-column", "threads", "quiet"}},
     {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads", "quiet"}},
     {"info", {}},
     {"export", {"model", "onnx", "preprocessing", "quiet"}},
@@ -703,7 +705,52 @@ struct Scored {
   std::vector<int> labels;           // empty when the data has none
   std::vector<std::string> names;    // row numbers or file names
   std::vector<std::string> why;      // with --why N: per flagged row its N strongest columns
+  std::string id_header;             // ",order_id": the identifier columns written beside the scores
+  std::vector<std::string> ids;      // per row its identifier cells, as CSV fields (",A-17")
+  std::vector<std::string> missing_ids;  // the model's identifier columns the data lacks
 };
+
+// The columns of `table` written beside its scores: the model's identifier columns and
+// --id-column. A model identifier that `table` lacks goes to `missing`; an --id-column it lacks is
+// an error naming the columns there are.
+std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, const CsvTable& table,
+                                   std::vector<std::string>& missing) {
+  std::vector<int64_t> columns;
+  auto add = [&](int64_t c) {
+    if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
+  };
+  for (const std::string& name : detector.preprocessing()->identifier_columns()) {
+    const int64_t c = table.find_column(name);
+    if (c >= 0) add(c);
+    else missing.push_back(name);
+  }
+  for (const std::string& name : a.id_columns) {
+    const int64_t c = table.find_column(name);
+    if (c < 0) table.column_index(name);  // throws, naming the columns there are
+    add(c);
+  }
+  return columns;
+}
+
+// Said after scoring (unless --quiet): the model's identifier columns `source` did not have.
+void note_missing_ids(const Args& a, const std::vector<std::string>& missing, const std::string& source) {
+  if (a.quiet) return;
+  for (const std::string& name : missing)
+    std::fprintf(stderr, "ca3: note: %s has no column '%s', the model's identifier column: the scores are written "
+                 "without it, by row number (--id-column COL writes another column beside them)\n", source.c_str(), name.c_str());
+}
+
+std::string id_header_of(const CsvTable& table, const std::vector<int64_t>& columns) {
+  std::string text;
+  for (int64_t c : columns) text += "," + csv_field(table.header[size_t(c)]);
+  return text;
+}
+
+std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int64_t>& columns) {
+  std::string text;
+  for (int64_t c : columns) text += "," + csv_field(table.cell(row, size_t(c)));
+  return text;
+}
 
 // "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12"
 std::string why_text(const RowExplanation& e) {
@@ -725,6 +772,12 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   if (kind == DataKind::csv) {
     CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
     const CsvTable table = read_table(a, data);
+    if (!want_labels) {
+      const std::vector<int64_t> ids = id_columns_of(detector, a, table, s.missing_ids);
+      s.id_header = id_header_of(table, ids);
+      if (!ids.empty())
+        for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
+    }
     s.scores = detector.score_table(table);
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
@@ -793,14 +846,21 @@ int score_stream(Detector& detector, const Args& a) {
   size_t rows = 0, flagged = 0;
   char number[32];
   std::string text;
+  std::vector<int64_t> ids;
+  std::vector<std::string> missing_ids;
   auto write = [&](const CsvTable& batch) {
+    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids);
     const std::vector<float> scores = detector.score_table(batch);
-    text = rows == 0 ? "row,score,flag\n" : "";
-    for (float score : scores) {
-      std::snprintf(number, sizeof number, "%.9g", double(score));
-      const bool flag = score >= detector.threshold();
+    if (rows == 0) {
+      text = "row" + id_header_of(batch, ids) + ",score,flag\n";
+    } else {
+      text.clear();
+    }
+    for (size_t i = 0; i < scores.size(); ++i) {
+      std::snprintf(number, sizeof number, "%.9g", double(scores[i]));
+      const bool flag = scores[i] >= detector.threshold();
       flagged += flag;
-      text += std::to_string(++rows) + "," + number + (flag ? ",1\n" : ",0\n");
+      text += std::to_string(++rows) + id_cells_of(batch, i, ids) + "," + number + (flag ? ",1\n" : ",0\n");
     }
     sink << text;
     sink.flush();
@@ -813,6 +873,7 @@ int score_stream(Detector& detector, const Args& a) {
   stream.finish();
   while (auto batch = stream.next(4096)) write(*batch);
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
+  note_missing_ids(a, missing_ids, "standard input");
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu rows from standard input (%s), %zu flagged (threshold %g)\n", rows,
                  stream.encoding().c_str(), flagged, double(detector.threshold()));
@@ -830,11 +891,11 @@ int command_score(const Args& a) {
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;
   csv << (detector.kind() == ModelKind::image && data_kind(a.get("data")) == DataKind::folder ? "file" : "row")
-      << ",score,flag" << (s.why.empty() ? "" : ",why") << "\n";
+      << s.id_header << ",score,flag" << (s.why.empty() ? "" : ",why") << "\n";
   char number[32];
   for (size_t i = 0; i < s.scores.size(); ++i) {
     std::snprintf(number, sizeof number, "%.9g", double(s.scores[i]));
-    csv << csv_field(s.names[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0);
+    csv << csv_field(s.names[i]) << (s.ids.empty() ? "" : s.ids[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0);
     if (!s.why.empty()) csv << "," << csv_field(s.why[i]);
     csv << "\n";
   }
@@ -846,6 +907,7 @@ int command_score(const Args& a) {
     f << csv.str();
     CA3_CHECK(f.good(), "could not write all of '", out, "' (is the disk full?)");
   }
+  note_missing_ids(a, s.missing_ids, "'" + a.get("data") + "'");
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();

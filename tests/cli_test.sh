@@ -36,7 +36,20 @@ echo "ok   BreastCancer train: test ROC-AUC $auc"
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/scores.csv" --quiet || fail "score"
 rows=$(($(wc -l <"$work/scores.csv") - 1))
 [ "$rows" -eq 699 ] || fail "scores.csv has $rows rows, want 699"
-[ "$(head -1 "$work/scores.csv")" = "row,score,flag" ] || fail "scores.csv header"
+[ "$(head -1 "$work/scores.csv")" = "row,Id,score,flag" ] || fail "scores.csv header: $(head -1 "$work/scores.csv")"
+# The model's identifier column (Id, named like one) is written beside each score as the file has
+# it; --id-column adds another; a file without the identifier says so and writes row numbers.
+python3 - "$work/scores.csv" "$data/BreastCancer.csv" <<'PY' || fail "scores.csv identifiers"
+import csv, sys
+scores, source = list(csv.DictReader(open(sys.argv[1]))), list(csv.DictReader(open(sys.argv[2])))
+assert [r["Id"] for r in scores] == [r["Id"] for r in source] and [r["row"] for r in scores] == [str(i + 1) for i in range(699)]
+PY
+cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
+"$ca3" score --model "$work/bc.ca3" --data "$work/no-id.csv" --id-column Class --out "$work/by-class.csv" 2>"$work/err" || fail "score --id-column"
+[ "$(head -1 "$work/by-class.csv")" = "row,Class,score,flag" ] && [ "$(sed -n 2p "$work/by-class.csv" | cut -d, -f1-2)" = "1,benign" ] \
+  && grep -qF "'$work/no-id.csv' has no column 'Id', the model's identifier column: the scores are written without it" "$work/err" \
+  && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one is said" \
+  || fail "score --id-column: $(head -2 "$work/by-class.csv") / $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"
 cmp -s "$work/scores.csv" "$work/stdout.csv" && [ ! -e ./- ] && echo "ok   score --out - writes the scores to standard output" || fail "score --out -"
@@ -46,7 +59,7 @@ import json, sys
 e = json.load(open(sys.argv[1]))
 assert e["rocAuc"] > 0.95 and e["normal"] == 458 and e["anomalies"] == 241, e
 m = e["confusion"]
-flags = [int(l.split(",")[2]) for l in open(sys.argv[2]).read().split("\n")[1:] if l]
+flags = [int(l.split(",")[3]) for l in open(sys.argv[2]).read().split("\n")[1:] if l]
 assert m["truePositives"] + m["falsePositives"] == sum(flags), (m, sum(flags))
 PY
 echo "ok   score + eval agree (699 rows)"
@@ -179,7 +192,7 @@ python3 - "$work/why.csv" "$data/BreastCancer.csv" <<'PY' && echo "ok   score --
 import csv, re, sys
 scored = list(csv.DictReader(open(sys.argv[1])))
 source = list(csv.DictReader(open(sys.argv[2])))
-assert list(scored[0].keys()) == ["row", "score", "flag", "why"], scored[0].keys()
+assert list(scored[0].keys()) == ["row", "Id", "score", "flag", "why"], scored[0].keys()
 flagged = [r for r in scored if r["flag"] == "1"]
 assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
 part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d)$")

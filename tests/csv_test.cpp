@@ -280,6 +280,20 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   // The description survives a JSON round trip.
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(copy.transform(query).to_vector(), x.to_vector());
+  EXPECT_EQ(copy.identifier_columns(), (std::vector<std::string>{"Id"}));
+}
+
+// The columns `ca3 score` writes beside the scores: those named as identifiers (matched as
+// column names are) and those named like one; not an empty column or one ignored by role.
+TEST(Tabular, IdentifierColumnsAreTheDroppedOnesThatNameARow) {
+  const CsvTable train = parse_csv("order,site_id,note,size\nA-1,3,,1.5\nA-2,4,,2.5\nA-3,3,,3.5\n");
+  TabularOptions options;
+  options.id_columns = {"ORDER"};
+  options.roles["size"] = ColumnRole::numeric;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2}, options);
+  EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"order", "site_id", "note"}));
+  EXPECT_EQ(prep.identifier_columns(), (std::vector<std::string>{"order", "site_id"}));
+  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).identifier_columns(), prep.identifier_columns());
 }
 
 // A file whose numbers read either way ("1.013": 1013 with thousands dots, 1.013 with a decimal

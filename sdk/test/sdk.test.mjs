@@ -26,8 +26,12 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const breastCancer = readFileSync(join(dataDir, 'BreastCancer.csv'), 'utf8');
 const bcLabels = { labelColumn: 'Class', normalValues: ['benign'] };
 
+// The "score" column of `ca3 score`'s output (after "row" and the model's identifier columns).
 function readScoresCsv(path) {
-  return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]));
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const column = header.split(',').indexOf('score');
+  assert.ok(column > 0, header);
+  return lines.map((line) => Number(line.split(',')[column]));
 }
 
 function maxDifference(a, b) {

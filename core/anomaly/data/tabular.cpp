@@ -624,6 +624,16 @@ std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
   return out;
 }
 
+std::vector<std::string> TabularPreprocessor::identifier_columns() const {
+  std::vector<std::string> names;
+  for (const std::string& name : dropped_) {
+    bool named = looks_like_identifier(name);
+    for (const std::string& id : options_.id_columns) named = named || fold_case(id) == fold_case(name);
+    if (named) names.push_back(name);
+  }
+  return names;
+}
+
 std::vector<std::string> TabularPreprocessor::feature_names() const {
   std::vector<std::string> names;
   for (const auto& c : columns_) {

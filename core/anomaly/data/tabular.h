@@ -95,6 +95,9 @@ class TabularPreprocessor {
   int64_t features() const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
+  // The dropped columns that identify a row: named with TabularOptions::id_columns, or named like
+  // an identifier (id, *_id). Scores are written beside them (`ca3 score`).
+  std::vector<std::string> identifier_columns() const;
   // Every column of the training table, in order: its role and why (not saved with the model).
   const std::vector<ColumnDecision>& schema() const { return schema_; }
   const TabularOptions& options() const { return options_; }
