@@ -253,6 +253,21 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
   notes.clear();
   tabular_labels(parse_csv(many), TabularOptions{}, &notes);
   EXPECT_TRUE(notes.empty());
+  // A last column of a few measured values (fractions, or numbers with a unit) is not a label; a
+  // last column of a few whole-number codes may be.
+  for (const char* last : {"21.5,22.0,21.5,23.5", "21 °C,22 °C,21 °C,23 °C"}) {
+    std::string rows = "x,temp\n", cells = last;
+    for (int i = 0; i < 4; ++i) {
+      const size_t comma = cells.find(',');
+      rows += std::to_string(i) + "," + cells.substr(0, comma) + "\n";
+      cells = comma == std::string::npos ? "" : cells.substr(comma + 1);
+    }
+    notes.clear();
+    tabular_labels(parse_csv(rows), TabularOptions{}, &notes);
+    EXPECT_TRUE(notes.empty()) << last << ": " << (notes.empty() ? "" : notes[0]);
+    EXPECT_EQ(suggest_label_column(describe_columns(parse_csv(rows))), "") << last;
+  }
+  EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,type\n1,1\n2,3\n3,1\n4,7\n"))), "type");
 }
 
 TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
@@ -426,6 +441,19 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(values(1), (std::vector<double>{-5, 7, -2}));
   EXPECT_EQ(values(2), (std::vector<double>{12, 3, 1.5}));
   EXPECT_EQ(values(3), (std::vector<double>{12.5, 3, 1}));
+  // Brackets that made a number negative are said, in the preview and in training, with or
+  // without a unit.
+  const CsvTable accounts = parse_csv("plain;dollars\n4.10;$2.00\n(3.50);($1.25)\n5.00;$3.00\n");
+  const std::vector<ColumnSummary> read = describe_columns(accounts);
+  EXPECT_EQ(read[0].reason, "negative numbers written in brackets, as in accounts ('(3.50)' is -3.5)");
+  EXPECT_EQ(read[1].reason, "numbers written with '$', read without it ('$2.00' is 2); negative numbers written in "
+                            "brackets, as in accounts ('($1.25)' is -1.25)");
+  TabularOptions plain;
+  plain.scaling = Scaling::standard;
+  const TabularPreprocessor fitted = TabularPreprocessor::fit(accounts, {0, 1, 2}, plain);
+  EXPECT_EQ(fitted.schema()[0].reason, read[0].reason);
+  EXPECT_EQ(fitted.schema()[1].reason, read[1].reason);
+  EXPECT_DOUBLE_EQ(fitted.columns()[0].mean, (4.1 - 3.5 + 5) / 3);
 }
 
 // Date and time columns are left out, said, in the preview and in training, in the formats

@@ -215,6 +215,23 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
   return "";
 }
 
+// Said of a numeric column with negative amounts written in accounting brackets, from its first.
+std::string bracket_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    double v;
+    if (cell.size() < 3 || cell.front() != '(' || cell.back() != ')' || !parse_number_with_unit(cell, v, table.numbers, unit))
+      continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.15g", v);
+    return detail::concat("negative numbers written in brackets, as in accounts ('", cell, "' is ", value, ")");
+  }
+  return "";
+}
+
+// Two reasons as one ("a; b"), either possibly empty.
+std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
+
 }  // namespace
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
@@ -233,7 +250,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       }
       ++present;
       double v;
-      if (parse_number(cell, v, table.numbers)) ++numbers;
+      if (parse_number(cell, v, table.numbers)) ++numbers, summary.quantity = summary.quantity || v != std::floor(v);
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
@@ -243,15 +260,18 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     if (summary.values.size() > max_values) summary.values.resize(max_values);
     std::vector<int64_t> all_rows(table.row_count());
     for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
+    NumberUnit unit;
     if (present > 0 && numbers < present) {
-      const NumberUnit unit = number_unit(table, c, all_rows);
-      if (!unit.empty()) numbers = present, summary.reason = unit_reason(table, c, all_rows, unit);
+      unit = number_unit(table, c, all_rows);
+      if (!unit.empty()) numbers = present, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
     }
     summary.numeric = present > 0 && numbers == present;
+    summary.quantity = summary.quantity && summary.numeric;
+    if (summary.numeric) summary.reason = joined(summary.reason, bracket_reason(table, c, all_rows, unit));
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     if (looks_like_identifier(summary.name)) {
-      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id)";
+      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id): left out of training";
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
@@ -277,8 +297,8 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
   // By name first, then the last column when it has a few distinct values.
   static const char* const kNames[] = {"label", "class", "target", "anomaly", "y", "outcome", "status", "diagnosis",
                                        "type", "is_anomaly", "outlier", "fraud", "fault"};
-  // Not a column that is left out anyway (dates, identifiers).
-  const auto usable = [](const ColumnSummary& c) { return c.role != "identifier" && c.role != "dates"; };
+  // Not a column that is left out anyway (dates, identifiers), nor a measured quantity.
+  const auto usable = [](const ColumnSummary& c) { return c.role != "identifier" && c.role != "dates" && !c.quantity; };
   for (const char* name : kNames)
     for (const ColumnSummary& c : columns)
       if (fold_case(c.name) == name && c.distinct >= 2 && c.distinct <= 20 && usable(c)) return c.name;
@@ -483,17 +503,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     }
     if (forced != roles.end() && forced->second == ColumnRole::ignore) {
       prep.dropped_.push_back(name);
-      decide("ignored", "ignored as asked");
+      decide("ignored", "left out of training, as asked");
       continue;
     }
     if (std::find(id_indices.begin(), id_indices.end(), int64_t(column)) != id_indices.end()) {
       prep.dropped_.push_back(name);
-      decide("identifier", "named as an identifier column");
+      decide("identifier", "named as an identifier column: left out of training");
       continue;
     }
     if (forced == roles.end() && looks_like_identifier(name)) {
       prep.dropped_.push_back(name);
-      decide("identifier", "named like an identifier (id, *_id)");
+      decide("identifier", "named like an identifier (id, *_id): left out of training");
       continue;
     }
     ColumnTransform t;
@@ -555,7 +575,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-      std::string reason = unit.empty() ? "" : unit_reason(table, column, training_rows, unit);
+      std::string reason = joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
+                                  bracket_reason(table, column, training_rows, unit));
       if (decision.missing > 0)
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
@@ -573,7 +594,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
         prep.dropped_.push_back(name);
         decide("free text", detail::concat(counts.size(), " distinct values in ", present,
-                                           " rows: text or identifiers, not categories"));
+                                           " rows: text or identifiers, not categories; left out of training"));
         continue;
       }
       t.kind = ColumnTransform::Kind::categorical;

@@ -148,6 +148,7 @@ std::string_view trim(std::string_view cell);
 struct ColumnSummary {
   std::string name;
   bool numeric = false;
+  bool quantity = false;  // numbers with a fractional part or written with a unit: never labels
   int64_t missing = 0, distinct = 0;
   std::vector<std::pair<std::string, int64_t>> values;
   std::string role, reason;                      // what a fit would decide, and why (ColumnDecision)
@@ -156,6 +157,7 @@ struct ColumnSummary {
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20);
 // The column most likely to hold labels: one named like class / label / target / anomaly / y /
 // outcome (ignoring case) with 2-20 values, else the last column when it has 2-10 values; "" if none.
+// Never a column left out anyway (identifiers, dates) nor a quantity (21.5, "12 kg").
 std::string suggest_label_column(const std::vector<ColumnSummary>& columns);
 // Standard normal quantile function (inverse CDF), for p in (0, 1).
 double normal_quantile(double p);
