@@ -236,6 +236,8 @@ std::string joined(const std::string& a, const std::string& b) { return a.empty(
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
   std::vector<ColumnSummary> columns;
+  std::vector<int64_t> all_rows(table.row_count());
+  for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
   for (size_t c = 0; c < table.header.size(); ++c) {
     std::map<std::string, int64_t> counts;
     ColumnSummary summary;
@@ -258,8 +260,6 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
-    std::vector<int64_t> all_rows(table.row_count());
-    for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
     NumberUnit unit;
     if (present > 0 && numbers < present) {
       unit = number_unit(table, c, all_rows);

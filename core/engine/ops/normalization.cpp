@@ -114,12 +114,13 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
   float* ph = x_hat.mutable_data();
   float* py = out.mutable_data();
   const float *pg = gamma.value().data(), *pb = beta.value().data();
+  const double* pmean = mean.data();
+  const float* pinv = inv_std->data();
   for_rows(count, channels, [&](int64_t i) {
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t k = i * channels + c;
-      ph[k] = float((px[k] - mean[size_t(c)]) * (*inv_std)[size_t(c)]);
-      py[k] = pg[c] * ph[k] + pb[c];
-    }
+    const float* pxi = px + i * channels;
+    float *phi = ph + i * channels, *pyi = py + i * channels;
+    for (int64_t c = 0; c < channels; ++c) phi[c] = float((pxi[c] - pmean[c]) * pinv[c]);
+    for (int64_t c = 0; c < channels; ++c) pyi[c] = pg[c] * phi[c] + pb[c];
   });
 
   return make_result(out, {x, gamma, beta}, [x_hat, inv_std, channels, count, stat_count, training, in_statistics,
@@ -140,18 +141,22 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
       // those rows get the statistics' share of the gradient, the others only their own path.
       Tensor dx(x_hat.shape());
       float* pd = dx.mutable_data();
+      // Per channel, computed once: the loops below are then plain element-wise arithmetic.
+      const size_t n_channels = static_cast<size_t>(channels);
+      std::vector<double> scale(n_channels), mean_dy(n_channels), mean_dy_xhat(n_channels);
+      for (int64_t c = 0; c < channels; ++c) {
+        scale[size_t(c)] = double(pg[c]) * (*inv_std)[size_t(c)];
+        mean_dy[size_t(c)] = sum_dy[size_t(c)] / double(stat_count);
+        mean_dy_xhat[size_t(c)] = sum_dy_xhat[size_t(c)] / double(stat_count);
+      }
+      const double *ps = scale.data(), *pm = mean_dy.data(), *pmx = mean_dy_xhat.data();
       for_rows(count, channels, [&](int64_t i) {
-        const bool in_stats = training && (!in_statistics || (*in_statistics)[size_t(i)]);
-        for (int64_t c = 0; c < channels; ++c) {
-          const int64_t k = i * channels + c;
-          const double scale = double(pg[c]) * (*inv_std)[size_t(c)];
-          if (in_stats) {
-            pd[k] = float(scale * (dy[k] - sum_dy[size_t(c)] / double(stat_count) -
-                                   ph[k] * sum_dy_xhat[size_t(c)] / double(stat_count)));
-          } else {
-            pd[k] = float(scale * dy[k]);
-          }
-        }
+        const float *dyi = dy + i * channels, *phi = ph + i * channels;
+        float* pdi = pd + i * channels;
+        if (training && (!in_statistics || (*in_statistics)[size_t(i)]))
+          for (int64_t c = 0; c < channels; ++c) pdi[c] = float(ps[c] * (dyi[c] - pm[c] - phi[c] * pmx[c]));
+        else
+          for (int64_t c = 0; c < channels; ++c) pdi[c] = float(ps[c] * dyi[c]);
       });
       accumulate_grad(self, 0, std::move(dx));
     }
