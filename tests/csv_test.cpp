@@ -57,6 +57,9 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x;y\n\xE2\x88\x92" "0,67;1\n7,74;2\n", ',', '.', -0.67},           // U+2212 MINUS SIGN
       {"x;y\n(1.304,12);1\n2,5;2\n", ',', '.', -1304.12},                  // accounting brackets
       {"x,y\n\"(1,304.12)\",1\n( 2.5 ),2\n", '.', ',', -1304.12},
+      {"x,y\n\"12,34,567.89\",1\n\"1,25,000.00\",2\n", '.', ',', 1234567.89},  // lakhs and crores (India)
+      {"x,y\n\"1,25,000\",1\n\"12,34,567\",2\n", '.', ',', 125000},
+      {"x;y\n2.079,78-;1\n12,5;2\n", ',', '.', -2079.78},                 // a trailing minus (SAP)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -69,7 +72,8 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
   }
   // Spaces that are not digit groups keep a cell text.
   double value = 0;
-  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92"})
+  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92",
+                           "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678"})
     EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
   ASSERT_TRUE(parse_number("( 2.5 )", value, NumberFormat{}));
   EXPECT_DOUBLE_EQ(value, -2.5);
@@ -454,6 +458,9 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(fitted.schema()[0].reason, read[0].reason);
   EXPECT_EQ(fitted.schema()[1].reason, read[1].reason);
   EXPECT_DOUBLE_EQ(fitted.columns()[0].mean, (4.1 - 3.5 + 5) / 3);
+  EXPECT_EQ(describe_columns(parse_csv("v;w\n2.079,78-;1\n12,5;2\n(3,5);3\n"))[0].reason,
+            "negative numbers written in brackets, as in accounts ('(3,5)' is -3.5); negative numbers written with the "
+            "minus after them ('2.079,78-' is -2079.78)");
 }
 
 // Date and time columns are left out, said, in the preview and in training, in the formats

@@ -100,12 +100,19 @@ bool all_digits(std::string_view s) {
 // no per-file decision. The cell without them when its integer part is grouped so (a first group
 // of one to three digits, then groups of three), else the cell as it is.
 // Negative numbers as spreadsheets and typesetting write them, with an ASCII minus: "−0,67"
-// (U+2212 MINUS SIGN) and accounting's "(1,17)" become "-0,67" and "-1,17" (in `buffer`).
+// (U+2212 MINUS SIGN), accounting's "(1,17)" and SAP's "1,17-" become "-0,67", "-1,17" and "-1,17"
+// (in `buffer`).
 std::string_view ascii_minus(std::string_view s, std::string& buffer) {
   static constexpr std::string_view kMinus = "\xE2\x88\x92";
   if (s.substr(0, kMinus.size()) == kMinus) {
     buffer = "-";
     buffer.append(s.substr(kMinus.size()));
+    return buffer;
+  }
+  if (s.size() >= 2 && s.back() == '-' && s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9' && s.front() >= '0' &&
+      s.front() <= '9') {  // SAP's "2.079,78-"
+    buffer = "-";
+    buffer.append(s.substr(0, s.size() - 1));
     return buffer;
   }
   if (s.size() >= 3 && s.front() == '(' && s.back() == ')') {
@@ -142,17 +149,27 @@ std::string_view without_space_groups(std::string_view s, std::string& buffer) {
   return buffer;
 }
 
-// "1,234,567" with separator ',': groups of three digits after a first group of one to three.
+// "1,234,567" (or "12,34,567") with separator ',': digit groups as written in numbers.
 bool grouped(std::string_view digits, char separator) {
   if (separator == 0 || digits.find(separator) == std::string_view::npos) return false;
-  size_t start = 0, group = 0;
-  while (true) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
     const size_t end = digits.find(separator, start);
-    const std::string_view part = digits.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (!all_digits(part) || (group == 0 ? part.size() > 3 : part.size() != 3)) return false;
-    if (end == std::string_view::npos) return true;
-    start = end + 1, ++group;
+    parts.push_back(digits.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
   }
+  for (std::string_view part : parts)
+    if (part.empty() || !all_digits(part)) return false;
+  // Thousands: 1-3 digits, then groups of three ("1,234,567"). Lakhs and crores, as in India:
+  // 1-2 digits, groups of two, a last group of three ("12,34,567").
+  const auto sized = [&](size_t first_max, size_t middle) {
+    if (parts.front().size() > first_max || parts.back().size() != 3) return false;
+    for (size_t i = 1; i + 1 < parts.size(); ++i)
+      if (parts[i].size() != middle) return false;
+    return true;
+  };
+  return sized(3, 3) || sized(2, 2);
 }
 
 bool strtod_whole(std::string_view s, double& value) {

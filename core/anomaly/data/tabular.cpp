@@ -215,22 +215,30 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
   return "";
 }
 
-// Said of a numeric column with negative amounts written in accounting brackets, from its first.
-std::string bracket_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+// Two reasons as one ("a; b"), either possibly empty.
+std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
+
+// Said of a numeric column with negative amounts written in accounting brackets ("(3.50)") or
+// with a trailing minus ("3,50-"), from the first of each.
+std::string sign_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  std::string brackets, trailing;
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
-    if (cell.size() < 3 || cell.front() != '(' || cell.back() != ')' || !parse_number_with_unit(cell, v, table.numbers, unit))
+    const bool bracketed = cell.size() >= 3 && cell.front() == '(' && cell.back() == ')';
+    const bool minus_after = cell.size() >= 2 && cell.back() == '-';
+    if ((bracketed ? !brackets.empty() : !minus_after || !trailing.empty()) ||
+        !parse_number_with_unit(cell, v, table.numbers, unit))
       continue;
     char value[32];
     std::snprintf(value, sizeof value, "%.15g", v);
-    return detail::concat("negative numbers written in brackets, as in accounts ('", cell, "' is ", value, ")");
+    (bracketed ? brackets : trailing) = detail::concat("'", cell, "' is ", value);
+    if (!brackets.empty() && !trailing.empty()) break;
   }
-  return "";
+  return joined(brackets.empty() ? "" : "negative numbers written in brackets, as in accounts (" + brackets + ")",
+                trailing.empty() ? "" : "negative numbers written with the minus after them (" + trailing + ")");
 }
 
-// Two reasons as one ("a; b"), either possibly empty.
-std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
 
 }  // namespace
 
@@ -267,7 +275,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     }
     summary.numeric = present > 0 && numbers == present;
     summary.quantity = summary.quantity && summary.numeric;
-    if (summary.numeric) summary.reason = joined(summary.reason, bracket_reason(table, c, all_rows, unit));
+    if (summary.numeric) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     if (looks_like_identifier(summary.name)) {
@@ -576,7 +584,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
       std::string reason = joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
-                                  bracket_reason(table, column, training_rows, unit));
+                                  sign_reason(table, column, training_rows, unit));
       if (decision.missing > 0)
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
