@@ -40,7 +40,8 @@ namespace {
 const char* kUsage = R"(usage:
   ca3 train --data FILE [--label-column COL (--normal V[,V...] | --anomaly V[,V...])] --out MODEL
             [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
-            [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--labels CSV] [--limit N]
+            [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--role COL=ROLE]...
+            [--labels CSV] [--limit N]
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
@@ -64,7 +65,8 @@ the score compares with, a table's score leaves the alarm out, an image's distan
 over more of its nearest training images, and the threshold flags F of the validation rows when
 F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
 the normal validation rows).
-`score` writes a table's rows as "row" (1 for the first data row), the model's identifier
+--role COL=numeric|categorical|ignore overrides the role CA3 gives a column (train prints each
+column's role and why). `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
 columns (--id-column at training, or named like id / *_id) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
@@ -82,7 +84,7 @@ struct UsageError : Error {
 struct Args {
   std::string command;
   std::map<std::string, std::string> values;
-  std::vector<std::string> id_columns, positional;
+  std::vector<std::string> id_columns, roles, positional;
   bool quiet = false, drop_duplicates = false;
   bool has(const std::string& k) const { return values.count(k) > 0; }
   std::string get(const std::string& k, const std::string& fallback = "") const {
@@ -99,7 +101,7 @@ struct Args {
 // switches, the rest take a value.
 const std::map<std::string, std::vector<std::string>> kOptions = {
     {"train", {"data", "label-column", "normal", "anomaly", "out", "preset", "epochs", "gamma", "variant", "batch-size",
-               "patience", "seed", "id-column", "labels", "limit", "contamination", "image-size", "channels",
+               "patience", "seed", "id-column", "role", "labels", "limit", "contamination", "image-size", "channels",
                "drop-duplicates", "report", "threads", "quiet"}},
     {"score", {"model", "data", "out", "labels", "limit", "why", "id-column", "threads", "quiet"}},
     {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads", "quiet"}},
@@ -173,6 +175,8 @@ Args parse_args(int argc, char** argv) {
     }
     if (key == "id-column") {
       a.id_columns.push_back(value);
+    } else if (key == "role") {
+      a.roles.push_back(value);
     } else if (!a.values.emplace(key, value).second) {
       throw UsageError("--" + key + " is given twice ('" + a.values[key] + "' and '" + value + "'): give it once");
     }
@@ -238,6 +242,15 @@ TabularOptions label_options(const Args& a) {
   if (a.has("normal")) o.normal_values = split_list(a.get("normal"));
   if (a.has("anomaly")) o.anomaly_values = split_list(a.get("anomaly"));
   o.id_columns = a.id_columns;
+  for (const std::string& given : a.roles) {
+    const size_t eq = given.rfind('=');
+    const std::string column = eq == std::string::npos ? "" : given.substr(0, eq), role = eq == std::string::npos ? "" : given.substr(eq + 1);
+    if (column.empty() || (role != "numeric" && role != "categorical" && role != "ignore"))
+      throw UsageError("--role takes COLUMN=ROLE, the role numeric, categorical or ignore; got '" + given + "'");
+    if (!o.roles.emplace(column, role == "numeric" ? ColumnRole::numeric : role == "categorical" ? ColumnRole::categorical
+                                                                                                 : ColumnRole::ignore).second)
+      throw UsageError("--role names column '" + column + "' twice: give it one role");
+  }
   return o;
 }
 
@@ -570,8 +583,8 @@ void check_options_fit(const Args& a, DataKind kind) {
       for (const char* option : {"normal", "anomaly"})
         refuse(option, "needs --label-column: the column whose values it names");
   } else {
-    if (!a.id_columns.empty() || a.drop_duplicates)
-      throw UsageError("--id-column and --drop-duplicates are for CSV tables; '" + a.get("data") + "' holds images");
+    if (!a.id_columns.empty() || !a.roles.empty() || a.drop_duplicates)
+      throw UsageError("--id-column, --role and --drop-duplicates are for CSV tables; '" + a.get("data") + "' holds images");
     if (kind == DataKind::idx) {
       refuse("label-column", "is for CSV tables and labels files of image folders; an IDX file's classes come from its "
              "labels file: give the normal ones with --normal (e.g. --normal 0)");

@@ -186,6 +186,25 @@ assert "--limit 120: the first 120 of 699 rows" in err and "note: column 'Class'
 assert err.index("read 120 rows") < err.index("epoch "), err
 PY
 
+# --- a running number (invoice numbers) is left out like an identifier and written beside the
+# scores; --role gives it back its numbers ----
+python3 -c "
+import random
+random.seed(3)
+print('Belegnr;Menge;Betrag')
+for i in range(60): print(f'{5001 + i};{random.randint(1, 9)};{random.uniform(10, 99):.2f}'.replace('.', ','))
+" >"$work/invoices.csv"
+"$ca3" train --data "$work/invoices.csv" --out "$work/inv.ca3" --epochs 1 2>"$work/inv.err" >/dev/null || fail "train invoices: $(cat "$work/inv.err")"
+"$ca3" score --model "$work/inv.ca3" --data "$work/invoices.csv" --out "$work/inv.csv" --quiet || fail "score invoices"
+grep -qE "^  'Belegnr' +identifier +whole numbers counting up row by row \(5001, 5002, \.\.\.\)" "$work/inv.err" \
+  && [ "$(head -1 "$work/inv.csv")" = "row,Belegnr,score,flag" ] && [ "$(sed -n 3p "$work/inv.csv" | cut -d, -f1-2)" = "2,5002" ] \
+  && echo "ok   a running number is left out like an identifier, said, and written beside the scores" \
+  || fail "running number: $(cat "$work/inv.err") / $(head -2 "$work/inv.csv")"
+"$ca3" train --data "$work/invoices.csv" --out "$work/inv2.ca3" --epochs 1 --role Belegnr=numeric --role Menge=categorical \
+  2>"$work/inv.err" >/dev/null || fail "train --role: $(cat "$work/inv.err")"
+grep -qE "^  'Belegnr' +numeric" "$work/inv.err" && grep -qE "^  'Menge' +categorical" "$work/inv.err" \
+  && echo "ok   --role COL=numeric / categorical overrides a column's role" || fail "--role: $(cat "$work/inv.err")"
+
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet
 python3 - "$work/why.csv" "$data/BreastCancer.csv" <<'PY' && echo "ok   score --why names the columns of every flagged row" || fail "score --why"
@@ -251,6 +270,7 @@ expect_usage() {
 }
 expect_usage "unknown command 'frobnicate'" frobnicate
 expect_usage "unknown option --epoch (did you mean --epochs?)" train --data "$data/Glass.csv" --epoch 3 --out "$work/m"
+expect_usage "--role takes COLUMN=ROLE" train --data "$work/invoices.csv" --out "$work/x.ca3" --role Menge=number
 expect_usage "ca3 score does not take --epochs" score --model "$work/bc.ca3" --data "$data/Glass.csv" --epochs 3 --out "$work/s"
 expect_usage "unexpected 'extra'" train --data "$data/Glass.csv" --out "$work/m" extra
 expect_usage "--data is given twice" train --data "$data/Glass.csv" --data "$data/Ionosphere.csv" --out "$work/m"

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/data/text.h"
@@ -300,6 +301,39 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(copy.transform(query).to_vector(), x.to_vector());
   EXPECT_EQ(copy.identifier_columns(), (std::vector<std::string>{"Id"}));
+}
+
+// A running number (invoice, order, line numbers) is left out like an identifier, said, and
+// written beside the scores; numbers that only look ordered, or a column given a role, are not.
+TEST(Tabular, RunningNumbersAreIdentifiers) {
+  const auto table = [](const std::function<std::string(int)>& cell) {
+    std::string text = "Belegnr;Menge\n";
+    for (int i = 0; i < 30; ++i) text += cell(i) + ";" + std::to_string(3 + i % 4) + "\n";
+    return parse_csv(text);
+  };
+  const CsvTable invoices = table([](int i) { return i == 7 ? std::string("NA") : std::to_string(5001 + i + (i > 20)); });
+  const std::string reason = "whole numbers counting up row by row (5001, 5002, ...): a running number, which says where "
+                             "a row is in the file, not what it is; left out of training like an identifier (call it "
+                             "numeric to keep it)";
+  EXPECT_EQ(describe_columns(invoices)[0].role, "identifier");
+  EXPECT_EQ(describe_columns(invoices)[0].reason, reason);
+  std::vector<int64_t> rows(30);
+  for (int i = 0; i < 30; ++i) rows[size_t(i)] = i;
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(invoices, rows, options);
+  EXPECT_EQ(prep.schema()[0].role, "identifier");
+  EXPECT_EQ(prep.schema()[0].reason, reason);
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"Menge"}));
+  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).identifier_columns(), (std::vector<std::string>{"Belegnr"}));
+  EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(900 - i - (i > 3)); }))[0].reason.substr(0, 36),
+            "whole numbers counting down row by r");
+  // Not running numbers: a repeat, wide gaps, fractions, a column given a role.
+  for (const auto& cell : std::vector<std::function<std::string(int)>>{
+           [](int i) { return std::to_string(100 + i - (i == 9)); }, [](int i) { return std::to_string(100 + 5 * i); },
+           [](int i) { return std::to_string(100 + i) + ".5"; }})
+    EXPECT_EQ(describe_columns(table(cell))[0].role, "numeric") << cell(0) << ", " << cell(1);
+  options.roles["Belegnr"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }
 
 // The columns `ca3 score` writes beside the scores: those named as identifiers (matched as

@@ -146,6 +146,31 @@ bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t
   }
   return any;
 }
+// A running number: at least 20 cells, all whole numbers, rising (or falling) row by row through
+// the file without a repeat and with few gaps (the largest minus the smallest below twice the
+// cells): invoice, order or line numbers. The reason says the first two. Empty when it is not one.
+std::string running_number_reason(const CsvTable& table, size_t column) {
+  std::vector<double> values;
+  for (size_t row = 0; row < table.row_count(); ++row) {
+    const std::string_view cell = table.cell(row, column);
+    double v;
+    if (is_missing_cell(cell)) continue;
+    if (!parse_number(cell, v, table.numbers) || v != std::floor(v)) return "";
+    values.push_back(v);
+  }
+  if (values.size() < 20) return "";
+  const bool up = values[1] > values[0];
+  for (size_t i = 1; i < values.size(); ++i)
+    if (up ? !(values[i] > values[i - 1]) : !(values[i] < values[i - 1])) return "";
+  if (std::abs(values.back() - values.front()) >= 2.0 * double(values.size())) return "";
+  char first[32], second[32];
+  std::snprintf(first, sizeof first, "%.15g", values[0]);
+  std::snprintf(second, sizeof second, "%.15g", values[1]);
+  return detail::concat("whole numbers counting ", up ? "up" : "down", " row by row (", first, ", ", second,
+                        ", ...): a running number, which says where a row is in the file, not what it is; left out "
+                        "of training like an identifier (call it numeric to keep it)");
+}
+
 constexpr const char* kDateReason =
     "dates or times: left out of training (when a row was written says little about what it is, and new rows "
     "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
@@ -278,8 +303,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     if (summary.numeric) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
+    std::string running;
     if (looks_like_identifier(summary.name)) {
       summary.role = "identifier", summary.reason = "named like an identifier (id, *_id): left out of training";
+    } else if (summary.numeric && !(running = running_number_reason(table, c)).empty()) {
+      summary.role = "identifier", summary.reason = running;
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
@@ -524,6 +552,14 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       decide("identifier", "named like an identifier (id, *_id): left out of training");
       continue;
     }
+    if (forced == roles.end()) {
+      if (std::string running = running_number_reason(table, column); !running.empty()) {
+        prep.dropped_.push_back(name);
+        prep.identifiers_.push_back(name);
+        decide("identifier", std::move(running));
+        continue;
+      }
+    }
     ColumnTransform t;
     t.name = name;
     std::vector<double> numbers;
@@ -656,7 +692,7 @@ std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
 std::vector<std::string> TabularPreprocessor::identifier_columns() const {
   std::vector<std::string> names;
   for (const std::string& name : dropped_) {
-    bool named = looks_like_identifier(name);
+    bool named = looks_like_identifier(name) || std::find(identifiers_.begin(), identifiers_.end(), name) != identifiers_.end();
     for (const std::string& id : options_.id_columns) named = named || fold_case(id) == fold_case(name);
     if (named) names.push_back(name);
   }
@@ -723,6 +759,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["scaling"] = options_.scaling == Scaling::standard ? "standard" : "quantile_normal";
   j["maxCategories"] = options_.max_categories;
   j["droppedColumns"] = dropped_;
+  if (!identifiers_.empty()) j["runningNumbers"] = identifiers_;
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
@@ -758,6 +795,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     prep.options_.scaling = scaling == "standard" ? Scaling::standard : Scaling::quantile_normal;
     prep.options_.max_categories = j.at("maxCategories").get<int>();
     prep.dropped_ = j.at("droppedColumns").get<std::vector<std::string>>();
+    if (j.contains("runningNumbers")) prep.identifiers_ = j.at("runningNumbers").get<std::vector<std::string>>();
     if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
       const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",

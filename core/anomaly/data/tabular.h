@@ -95,8 +95,9 @@ class TabularPreprocessor {
   int64_t features() const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
-  // The dropped columns that identify a row: named with TabularOptions::id_columns, or named like
-  // an identifier (id, *_id). Scores are written beside them (`ca3 score`).
+  // The dropped columns that identify a row: named with TabularOptions::id_columns, named like an
+  // identifier (id, *_id), or running numbers (5001, 5002, ...). Scores are written beside them
+  // (`ca3 score`).
   std::vector<std::string> identifier_columns() const;
   // Every column of the training table, in order: its role and why (not saved with the model).
   const std::vector<ColumnDecision>& schema() const { return schema_; }
@@ -114,6 +115,7 @@ class TabularPreprocessor {
   TabularOptions options_;
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
+  std::vector<std::string> identifiers_;  // dropped as running numbers (saved as runningNumbers)
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
