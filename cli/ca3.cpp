@@ -491,17 +491,25 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   return text + ")";
 }
 
-// Every image file in `folder`; the hidden ones left out (macOS's "._x.png") are said once.
+// Every image file in `folder`; what is left out (macOS's "._x.png", sub-folders, files of other
+// kinds) is said once.
 std::vector<std::string> images_in_folder(const Args& a, const std::string& folder) {
   static bool said = false;
-  std::vector<std::string> hidden;
-  std::vector<std::string> files = image_files_in(folder, &hidden);
-  if (!hidden.empty() && !said && !a.quiet) {
-    std::string names;
-    for (size_t i = 0; i < hidden.size() && i < 3; ++i) names += (i ? ", " : "") + hidden[i];
-    std::fprintf(stderr, "%zu hidden file%s left out (%s%s): a name starting with '.' is not an image of the folder "
-                 "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s", names.c_str(),
-                 hidden.size() > 3 ? ", ..." : "");
+  FolderLeftOut left_out;
+  std::vector<std::string> files = image_files_in(folder, &left_out);
+  if (!said && !a.quiet) {
+    const std::vector<std::string>& hidden = left_out.hidden;
+    if (!hidden.empty()) {
+      std::string names;
+      for (size_t i = 0; i < hidden.size() && i < 3; ++i) names += (i ? ", " : "") + hidden[i];
+      std::fprintf(stderr, "%zu hidden file%s left out (%s%s): a name starting with '.' is not an image of the folder "
+                   "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s", names.c_str(),
+                   hidden.size() > 3 ? ", ..." : "");
+    }
+    if (const std::string other = left_out.text(); !other.empty())
+      std::fprintf(stderr, "left out of %s: %s. Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
+                   "images in sub-folders are read when a labels CSV lists them (--labels, a \"file\" column with "
+                   "paths such as sub/a.png)\n", folder.c_str(), other.c_str());
     said = true;
   }
   return files;
@@ -513,7 +521,7 @@ void note_unlisted(const Args& a, const std::string& folder, const std::vector<s
   std::set<std::string> used;  // as paths: ./a.png is a.png
   for (const std::string& name : listed) used.insert(fs::path(name).lexically_normal().string());
   std::vector<std::string> unlisted;
-  for (const std::string& f : image_files_in(folder))
+  for (const std::string& f : image_files_in(folder, nullptr, /*required=*/false))
     if (!used.count(f)) unlisted.push_back(f);
   if (unlisted.empty()) return;
   std::string names;
@@ -888,7 +896,7 @@ int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
   note_missing_ids(a, missing_ids, "standard input");
   if (!a.quiet)
-    std::fprintf(stderr, "scored %zu rows from standard input (%s), %zu flagged (threshold %g)\n", rows,
+    std::fprintf(stderr, "scored %zu row%s from standard input (%s), %zu flagged (threshold %g)\n", rows, rows == 1 ? "" : "s",
                  stream.encoding().c_str(), flagged, double(detector.threshold()));
   return 0;
 }
@@ -924,8 +932,8 @@ int command_score(const Args& a) {
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();
-    std::fprintf(stderr, "scored %zu %s, %zu flagged (threshold %g); wrote %s\n", s.scores.size(),
-                 detector.kind() == ModelKind::image ? "images" : "rows", flagged,
+    std::fprintf(stderr, "scored %zu %s%s, %zu flagged (threshold %g); wrote %s\n", s.scores.size(),
+                 detector.kind() == ModelKind::image ? "image" : "row", s.scores.size() == 1 ? "" : "s", flagged,
                  double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
   }
   return 0;

@@ -159,6 +159,15 @@ PY
   && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file part0.png part1.png part2.png " ] \
   && grep -qF "1 hidden file left out (._part0.png): a name starting with '.' is not an image of the folder" "$work/mac.err" \
   && echo "ok   a folder with macOS ._ files: the 3 images scored, the hidden file said" || fail "._ files: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
+# What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
+# the sub-folder's images.
+mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'x' >"$work/mac/shot.webp"
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --out "$work/mac.csv" 2>"$work/mac.err" \
+  && grep -qF "left out of $work/mac: the sub-folder more/ (1 image); a file of another kind: shot.webp (WebP)." "$work/mac.err" \
+  && printf 'file,label\nmore/p.png,ok\npart0.png,ok\npart2.png,bad\n' >"$work/mac-sub.csv" \
+  && "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv" \
+       --out "$work/mac.csv" --quiet && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file more/p.png part0.png part2.png " ] \
+  && echo "ok   a sub-folder and a WebP are said; a labels CSV lists a sub-folder's image" || fail "left out: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
 
 # A labels CSV: images it does not list are said to be left out; an image listed twice is refused.
 printf 'file,label\n./part0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"

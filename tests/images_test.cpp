@@ -262,9 +262,31 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(image_files_in(dir.string()), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
   // macOS's metadata file beside an image (1 byte here) is hidden: left out, and listed.
   { std::ofstream(dir / "._img0.png") << 'x'; }
-  std::vector<std::string> hidden;
-  EXPECT_EQ(image_files_in(dir.string(), &hidden), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
-  EXPECT_EQ(hidden, (std::vector<std::string>{"._img0.png"}));
+  FolderLeftOut left_out;
+  EXPECT_EQ(image_files_in(dir.string(), &left_out), (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "small-colour.png"}));
+  EXPECT_EQ(left_out.hidden, (std::vector<std::string>{"._img0.png"}));
+  EXPECT_EQ(left_out.text(), "a file of another kind: labels.csv");
+  // Sub-folders and files of kinds not read are listed, and said when they are all there is.
+  fs::create_directories(dir / "scratch");
+  fs::copy_file(dir / "img1.png", dir / "scratch" / "a.png");
+  { std::ofstream(dir / "x.webp") << 'x'; }
+  image_files_in(dir.string(), &left_out);
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  const fs::path only = dir / "only";
+  fs::create_directories(only / "normal");
+  fs::copy_file(dir / "img1.png", only / "normal" / "n.png");
+  EXPECT_EQ(error_of([&] { image_files_in(only.string()); }),
+            "the folder '" + only.string() + "' has no image files (.png, .jpg, .jpeg, .bmp, .gif) directly in it; it "
+            "holds the sub-folder normal/ (1 image). Images in sub-folders are read when a labels CSV lists them (a "
+            "\"file\" column with paths such as normal/a.png), or give a sub-folder as the folder; convert other kinds to PNG");
+  EXPECT_TRUE(image_files_in(only.string(), nullptr, false).empty());
+  // A labels CSV may list images in sub-folders; a name in another case than on disk is said.
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal/n.png,ok\n"; }
+  EXPECT_EQ(read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1).labels, (std::vector<int>{0}));
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal/N.PNG,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image 'normal/N.PNG' in '" + only.string() +
+                "'; there is 'n.png': write the name as it is on disk (case counts)");
   fs::remove_all(dir);
 }
 

@@ -31,6 +31,7 @@
 #endif
 
 #include "core/anomaly/data/idx.h"
+#include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
 
 namespace ca3 {
@@ -205,25 +206,82 @@ std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t 
   return out;
 }
 
-std::vector<std::string> image_files_in(const std::string& folder, std::vector<std::string>* hidden) {
+namespace {
+bool image_extension(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".bmp" || extension == ".gif";
+}
+
+// Up to `most` names joined with ", ", then ", ...".
+std::string some(const std::vector<std::string>& names, size_t most = 4) {
+  std::string text;
+  for (size_t i = 0; i < names.size() && i < most; ++i) text += (i ? ", " : "") + names[i];
+  return names.size() > most ? text + ", ..." : text;
+}
+}  // namespace
+
+std::string FolderLeftOut::text() const {
+  std::string out;
+  if (!folders.empty()) {
+    std::vector<std::string> named;
+    for (const auto& [name, images] : folders)
+      named.push_back(name + "/ (" + std::to_string(images) + (images == 1 ? " image)" : " images)"));
+    out += (folders.size() == 1 ? "the sub-folder " : "the sub-folders ") + some(named);
+  }
+  if (!other.empty()) {
+    std::vector<std::string> named;
+    for (const std::string& name : other) {
+      std::string extension = std::filesystem::path(name).extension().string();
+      for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+      const char* kind = extension == ".webp"                        ? " (WebP)"
+                         : extension == ".tif" || extension == ".tiff" ? " (TIFF)"
+                         : extension == ".heic" || extension == ".heif" ? " (HEIC)"
+                         : extension == ".svg"                         ? " (SVG)"
+                                                                       : "";
+      named.push_back(name + kind);
+    }
+    out += std::string(out.empty() ? "" : "; ") + (other.size() == 1 ? "a file" : std::to_string(other.size()) + " files") +
+           " of another kind: " + some(named);
+  }
+  return out;
+}
+
+std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut* left_out, bool required) {
   namespace fs = std::filesystem;
   std::error_code error;
   CA3_CHECK(fs::is_directory(folder, error), "'", folder, "' is not a folder");
   std::vector<std::string> names;
+  FolderLeftOut skipped;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
-    std::string extension = entry.path().extension().string();
-    for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (entry.is_regular_file() && (extension == ".png" || extension == ".jpg" || extension == ".jpeg" ||
-                                    extension == ".bmp" || extension == ".gif")) {
-      const std::string name = entry.path().filename().string();
-      if (name[0] != '.') names.push_back(name);
-      else if (hidden) hidden->push_back(name);
+    const std::string name = entry.path().filename().string();
+    std::error_code e;
+    if (name[0] == '.') {
+      if (image_extension(entry.path()) && entry.is_regular_file(e)) skipped.hidden.push_back(name);
+    } else if (entry.is_directory(e)) {
+      int64_t images = 0;
+      for (const fs::directory_entry& inner : fs::directory_iterator(entry.path(), e))
+        images += inner.path().filename().string()[0] != '.' && image_extension(inner.path()) && inner.is_regular_file(e);
+      skipped.folders.emplace_back(name, images);
+    } else if (entry.is_regular_file(e)) {
+      (image_extension(entry.path()) ? names : skipped.other).push_back(name);
     }
   }
   CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
-  if (hidden) std::sort(hidden->begin(), hidden->end());
-  CA3_CHECK(!names.empty(), "the folder '", folder, "' has no image files (.png, .jpg, .jpeg, .bmp, .gif)");
+  std::sort(skipped.hidden.begin(), skipped.hidden.end());
+  std::sort(skipped.folders.begin(), skipped.folders.end());
+  std::sort(skipped.other.begin(), skipped.other.end());
+  if (required && names.empty()) {
+    const std::string there = skipped.text();
+    throw Error("the folder '" + folder + "' has no image files (.png, .jpg, .jpeg, .bmp, .gif) directly in it" +
+                (there.empty() ? std::string()
+                               : "; it holds " + there + ". Images in sub-folders are read when a labels CSV lists "
+                                 "them (a \"file\" column with paths such as " +
+                                 (skipped.folders.empty() ? std::string("sub/a.png") : skipped.folders[0].first + "/a.png") +
+                                 "), or give a sub-folder as the folder; convert other kinds to PNG"));
+  }
   std::sort(names.begin(), names.end());
+  if (left_out) *left_out = std::move(skipped);
   return names;
 }
 
@@ -254,6 +312,18 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
     const auto [at, first] = listed.emplace(std::filesystem::path(names.back()).lexically_normal().string(), i);  // ./a.png is a.png
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
               names.back(), "': give each image one line (one label)");
+    const std::filesystem::path path = std::filesystem::path(folder) / names.back();
+    std::error_code e;
+    if (!std::filesystem::exists(path, e)) {  // the name as written in another case?
+      std::string same;
+      for (const auto& entry : std::filesystem::directory_iterator(path.parent_path(), e))
+        if (fold_case(entry.path().filename().string()) == fold_case(path.filename().string()))
+          same = entry.path().filename().string();
+      throw Error(detail::concat(labels_csv, " line ", table.row_line(i), ": there is no image '", names.back(), "' in '",
+                                 folder, "'",
+                                 same.empty() ? std::string(" (the names are read as paths in the folder)")
+                                              : "; there is '" + same + "': write the name as it is on disk (case counts)"));
+    }
   }
   Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
   if (files) *files = names;

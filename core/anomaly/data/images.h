@@ -51,10 +51,22 @@ bool is_grey(const uint8_t* rgba, size_t pixels);
 void image_to_input(const uint8_t* rgba, int64_t height, int64_t width, int64_t H, int64_t W, int64_t C, float* out);
 std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C);
 
-// The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name.
-// Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png, copied to
-// other systems) are not images of the folder; they are left out and listed in `hidden`, sorted.
-std::vector<std::string> image_files_in(const std::string& folder, std::vector<std::string>* hidden = nullptr);
+// What a folder holds besides the image files read from it, each list sorted by name.
+struct FolderLeftOut {
+  // Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png, copied to
+  // other systems) are not images of the folder.
+  std::vector<std::string> hidden;
+  std::vector<std::pair<std::string, int64_t>> folders;  // sub-folders, with the image files directly in each
+  std::vector<std::string> other;                        // files of other kinds ("x.webp", "notes.txt")
+  // "sub-folders normal/ (20 images), scratch/ (2 images); files not read: x.webp (WebP), notes.txt":
+  // what is left out besides the hidden files, in words; empty when nothing is.
+  std::string text() const;
+};
+
+// The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name; what
+// else is there goes to `left_out`. Throws when there are none (saying what the folder holds
+// instead), unless `required` is false.
+std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut* left_out = nullptr, bool required = true);
 // Those files of `folder` as model inputs [N, H, W, C].
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C);
 // 3 when any of the files has colour, else 1 (what a model for them should take).
