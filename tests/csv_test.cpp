@@ -336,6 +336,28 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }
 
+// A column of one value and empty cells is a checkbox: the empty cells are a value of their own,
+// in the preview and in training; a value never seen is none of the two.
+TEST(Tabular, CheckboxColumnsKeepTheirEmptyCells) {
+  const CsvTable t = parse_csv("checked,flag,v\n\xE2\x9C\x93,1,1.5\n,,2.5\n\xE2\x9C\x93,1,3.5\n,,4.5\n");
+  const std::vector<ColumnSummary> read = describe_columns(t);
+  EXPECT_EQ(read[0].role, "categorical");
+  EXPECT_EQ(read[0].reason, "one value, '\xE2\x9C\x93', and 2 empty cells: read as two values, '\xE2\x9C\x93' and '(empty)', as a "
+                            "checkbox (an empty cell is not imputed here: the column would say nothing)");
+  EXPECT_EQ(read[1].role, "categorical");
+  TabularOptions options;
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3}, options);
+  EXPECT_EQ(prep.schema()[0].reason, read[0].reason);
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"checked=(empty)", "checked=\xE2\x9C\x93", "flag=(empty)", "flag=1", "v"}));
+  const Tensor x = TabularPreprocessor::from_json(prep.to_json()).transform(parse_csv("checked,flag,v\n,1,1\n\xE2\x9C\x93,,1\n"));
+  EXPECT_EQ(std::vector<float>(x.data(), x.data() + 4), (std::vector<float>{1, 0, 0, 1}));
+  EXPECT_EQ(std::vector<float>(x.data() + 5, x.data() + 9), (std::vector<float>{0, 1, 1, 0}));
+  // A role given keeps the column as asked.
+  options.roles["flag"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(t, {0, 1, 2, 3}, options).feature_names()[2], "flag");
+}
+
 // The columns `ca3 score` writes beside the scores: those named as identifiers (matched as
 // column names are) and those named like one; not an empty column or one ignored by role.
 TEST(Tabular, IdentifierColumnsAreTheDroppedOnesThatNameARow) {

@@ -171,6 +171,14 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
                         "of training like an identifier (call it numeric to keep it)");
 }
 
+// The category of an empty cell in a column of one value (a checkbox column).
+constexpr const char* kEmptyCategory = "(empty)";
+std::string checkbox_reason(const std::string& value, int64_t empty) {
+  return detail::concat("one value, '", value, "', and ", empty, empty == 1 ? " empty cell" : " empty cells",
+                        ": read as two values, '", value, "' and '", kEmptyCategory, "', as a checkbox (an empty cell is "
+                        "not imputed here: the column would say nothing)");
+}
+
 constexpr const char* kDateReason =
     "dates or times: left out of training (when a row was written says little about what it is, and new rows "
     "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
@@ -312,6 +320,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "empty", summary.reason = "no values";
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
       summary.role = "dates", summary.reason = kDateReason;
+    } else if (summary.distinct == 1 && summary.missing > 0) {
+      summary.role = "categorical", summary.reason = checkbox_reason(summary.values[0].first, summary.missing);
     } else if (summary.numeric) {
       summary.role = "numeric";
     } else if (double(numbers) >= 0.75 * double(present)) {
@@ -604,7 +614,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       t.prefix = unit.prefix, t.suffix = unit.suffix;
     }
     const bool all_numbers = int64_t(numbers.size()) == present;
-    const bool as_numeric = forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers;
+    // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
+    // would be that value everywhere; the empty cells are a value of their own.
+    const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
+    const bool as_numeric = forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox;
     if (as_numeric && !all_numbers) {
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
@@ -625,7 +638,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
       decide("numeric", reason);
-    } else if (forced == roles.end() && double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+    } else if (forced == roles.end() && !checkbox && double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       double v;
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
@@ -642,6 +655,14 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         continue;
       }
       t.kind = ColumnTransform::Kind::categorical;
+      if (checkbox) {
+        t.categories = {counts.begin()->first, kEmptyCategory};
+        std::sort(t.categories.begin(), t.categories.end());
+        t.fill_category = kEmptyCategory;
+        decide("categorical", checkbox_reason(counts.begin()->first, int64_t(training_rows.size()) - present));
+        prep.columns_.push_back(std::move(t));
+        continue;
+      }
       std::vector<std::pair<int64_t, std::string>> by_count;
       for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
       std::sort(by_count.begin(), by_count.end());
