@@ -729,6 +729,7 @@ struct Scored {
   std::string id_header;             // ",order_id": the identifier columns written beside the scores
   std::vector<std::string> ids;      // per row its identifier cells, as CSV fields (",A-17")
   std::vector<std::string> missing_ids;  // the model's identifier columns the data lacks
+  std::vector<std::string> notes;        // what reading a table decided (TabularPreprocessor::scoring_notes)
 };
 
 // The columns of `table` written beside its scores: the model's identifier columns and
@@ -757,7 +758,7 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
 void note_missing_ids(const Args& a, const std::vector<std::string>& missing, const std::string& source) {
   if (a.quiet) return;
   for (const std::string& name : missing)
-    std::fprintf(stderr, "ca3: note: %s has no column '%s', the model's identifier column: the scores are written "
+    std::fprintf(stderr, "note: %s has no column '%s', the model's identifier column: the scores are written "
                  "without it, by row number (--id-column COL writes another column beside them)\n", source.c_str(), name.c_str());
 }
 
@@ -800,6 +801,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
         for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
     }
     s.scores = detector.score_table(table);
+    s.notes = detector.preprocessing()->scoring_notes(table);
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
       const int64_t top = to_int(a.get("why"), "--why");
@@ -868,9 +870,9 @@ int score_stream(Detector& detector, const Args& a) {
   char number[32];
   std::string text;
   std::vector<int64_t> ids;
-  std::vector<std::string> missing_ids;
+  std::vector<std::string> missing_ids, notes;
   auto write = [&](const CsvTable& batch) {
-    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids);
+    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids), notes = detector.preprocessing()->scoring_notes(batch, false);
     const std::vector<float> scores = detector.score_table(batch);
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag\n";
@@ -895,6 +897,8 @@ int score_stream(Detector& detector, const Args& a) {
   while (auto batch = stream.next(4096)) write(*batch);
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
   note_missing_ids(a, missing_ids, "standard input");
+  if (!a.quiet)
+    for (const std::string& note : notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu row%s from standard input (%s), %zu flagged (threshold %g)\n", rows, rows == 1 ? "" : "s",
                  stream.encoding().c_str(), flagged, double(detector.threshold()));
@@ -929,6 +933,8 @@ int command_score(const Args& a) {
     CA3_CHECK(f.good(), "could not write all of '", out, "' (is the disk full?)");
   }
   note_missing_ids(a, s.missing_ids, "'" + a.get("data") + "'");
+  if (!a.quiet)
+    for (const std::string& note : s.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();
@@ -945,7 +951,7 @@ int command_eval(const Args& a) {
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
   if (!a.quiet && (m.normal == 0 || m.anomalies == 0))
-    std::fprintf(stderr, "ca3: note: the labels give %lld normal and %lld anomalous %s: ROC-AUC and average precision "
+    std::fprintf(stderr, "note: the labels give %lld normal and %lld anomalous %s: ROC-AUC and average precision "
                  "need both (check --normal / --anomaly)\n", (long long)m.normal, (long long)m.anomalies,
                  detector.kind() == ModelKind::image ? "images" : "rows");
   std::printf("%s\n", wire::dump(wire::to_json(m), 2).c_str());

@@ -48,7 +48,8 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
 "$ca3" score --model "$work/bc.ca3" --data "$work/no-id.csv" --id-column Class --out "$work/by-class.csv" 2>"$work/err" || fail "score --id-column"
 [ "$(head -1 "$work/by-class.csv")" = "row,Class,score,flag" ] && [ "$(sed -n 2p "$work/by-class.csv" | cut -d, -f1-2)" = "1,benign" ] \
   && grep -qF "'$work/no-id.csv' has no column 'Id', the model's identifier column: the scores are written without it" "$work/err" \
-  && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one is said" \
+  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 16 (with 1, the training median)" "$work/err" \
+  && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one and the filled-in cells are said" \
   || fail "score --id-column: $(head -2 "$work/by-class.csv") / $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"

@@ -358,6 +358,27 @@ TEST(Tabular, CheckboxColumnsKeepTheirEmptyCells) {
   EXPECT_EQ(TabularPreprocessor::fit(t, {0, 1, 2, 3}, options).feature_names()[2], "flag");
 }
 
+// What reading a table for scoring decides is said: names matched loosely, columns left out,
+// missing cells filled in, categories never seen.
+TEST(Tabular, ScoringNotesSayWhatWasDecided) {
+  const CsvTable train = parse_csv("id,temp,colour,label\n1,20.5,red,ok\n2,21.5,red,ok\n3,22.5,blue,ok\n4,30,red,bad\n");
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
+  const CsvTable scored = parse_csv("TEMP ,colour,site,id\n21,green,a,1\n,teal,a,2\nNA,,a,3\n22,red,a,4\n23,green,a,5\n");
+  EXPECT_EQ(prep.scoring_notes(scored),
+            (std::vector<std::string>{
+                "columns matched ignoring case, spaces or Unicode form: 'TEMP ' as 'temp'",
+                "a column the model does not know, left out: 'site'",
+                "missing cells filled in as in training: 'temp' 2 (with 22, the training median), 'colour' 1 (with "
+                "'red', the most frequent)",
+                "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green', "
+                "'teal')"}));
+  EXPECT_EQ(prep.scoring_notes(scored, false).size(), 2u);
+  EXPECT_TRUE(prep.scoring_notes(train).empty());
+}
+
 // The columns `ca3 score` writes beside the scores: those named as identifiers (matched as
 // column names are) and those named like one; not an empty column or one ignored by role.
 TEST(Tabular, IdentifierColumnsAreTheDroppedOnesThatNameARow) {
@@ -571,7 +592,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
             "value)");
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
-            "the CSV has no column 'b' (the model was trained with it)");
+            "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c')");
   TabularOptions wrong = options;
   wrong.label_column = "Class";
   EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: 'a', 'b', 'label')");

@@ -108,7 +108,9 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
   EXPECT_EQ(d.score_table(breast_cancer()), before);
   // Scoring a table without a trained column names it.
   EXPECT_EQ(error_of([&] { d.score_table(parse_csv("Cl.thickness,Class\n1,benign\n")); }),
-            "the CSV has no column 'Cell.size' (the model was trained with it)");
+            "the CSV has no columns 'Cell.size', 'Cell.shape', 'Marg.adhesion', 'Epith.c.size', 'Bare.nuclei', "
+            "'Bl.cromatin', 'Normal.nucleoli', 'Mitoses' (the model was trained with them; the CSV's columns: "
+            "'Cl.thickness', 'Class')");
 }
 
 // Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit

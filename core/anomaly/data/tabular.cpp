@@ -729,15 +729,91 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
   return names;
 }
 
+std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells) const {
+  std::vector<std::string> notes;
+  std::vector<bool> used(table.column_count(), false);
+  const auto mark = [&](const std::string& name) {
+    const int64_t c = table.find_column(name);
+    if (c >= 0) used[size_t(c)] = true;
+    return c;
+  };
+  const auto quoted = [](const std::vector<std::string>& names, size_t most = 8) {
+    std::string text;
+    for (size_t i = 0; i < names.size() && i < most; ++i) text += (i ? ", " : "") + names[i];
+    return names.size() > most ? text + detail::concat(", ... (", names.size(), " in all)") : text;
+  };
+  std::vector<std::string> renamed, filled, unseen;
+  for (const ColumnTransform& t : columns_) {
+    const int64_t c = mark(t.name);
+    if (c < 0) continue;
+    if (table.header[size_t(c)] != t.name) renamed.push_back("'" + table.header[size_t(c)] + "' as '" + t.name + "'");
+    if (!cells) continue;
+    int64_t missing = 0, new_values = 0;
+    std::vector<std::string> examples;
+    bool more = false;  // other unseen values than the examples
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      const std::string_view cell = table.cell(r, size_t(c));
+      if (is_missing_cell(cell)) {
+        ++missing;
+      } else if (t.kind == ColumnTransform::Kind::categorical) {
+        const std::string value = category_of(cell);
+        if (std::binary_search(t.categories.begin(), t.categories.end(), value)) continue;
+        ++new_values;
+        if (std::find(examples.begin(), examples.end(), "'" + value + "'") == examples.end()) {
+          if (examples.size() < 3) examples.push_back("'" + value + "'");
+          else more = true;
+        }
+      }
+    }
+    if (missing > 0) {
+      char fill[32];
+      std::snprintf(fill, sizeof fill, "%.6g", t.fill);
+      filled.push_back(detail::concat("'", t.name, "' ", missing, " (with ",
+                                      t.kind == ColumnTransform::Kind::numeric ? std::string(fill) + ", the training median"
+                                      : t.fill_category == kEmptyCategory    ? std::string("'(empty)'")
+                                                                             : "'" + t.fill_category + "', the most frequent",
+                                      ")"));
+    }
+    if (new_values > 0)
+      unseen.push_back(detail::concat("'", t.name, "' ", new_values, new_values == 1 ? " row (" : " rows (",
+                                      quoted(examples), more ? ", ...)" : ")"));
+  }
+  if (!options_.label_column.empty()) mark(options_.label_column);
+  for (const std::string& name : dropped_) mark(name);
+  std::vector<std::string> unused;
+  for (size_t c = 0; c < table.column_count(); ++c)
+    if (!used[c]) unused.push_back("'" + table.header[c] + "'");
+  if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + quoted(renamed));
+  if (!unused.empty())
+    notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
+                                                   : "columns the model does not know, left out: ") + quoted(unused));
+  if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + quoted(filled));
+  if (!unseen.empty())
+    notes.push_back("values never seen in training, read as none of the column's known values: " + quoted(unseen));
+  return notes;
+}
+
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = table.numbers_guessed && numbers_ ? *numbers_ : table.numbers;
+  {  // every feature column the table lacks, at once, with the columns it has
+    std::vector<std::string> absent;
+    for (const ColumnTransform& t : columns_)
+      if (table.find_column(t.name) < 0) absent.push_back("'" + t.name + "'");
+    if (!absent.empty()) {
+      std::string names, have;
+      for (size_t i = 0; i < absent.size(); ++i) names += (i ? ", " : "") + absent[i];
+      for (size_t c = 0; c < table.column_count() && c < 20; ++c) have += (c ? ", '" : "'") + table.header[c] + "'";
+      if (table.column_count() > 20) have += ", ...";
+      throw Error(detail::concat("the CSV has no column", absent.size() == 1 ? " " : "s ", names, " (the model was trained with ",
+                                 absent.size() == 1 ? "it" : "them", "; the CSV's columns: ", have, ")"));
+    }
+  }
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
   for (const ColumnTransform& t : columns_) {
     const int64_t column = table.find_column(t.name);
-    CA3_CHECK(column >= 0, "the CSV has no column '", t.name, "' (the model was trained with it)");
     if (t.kind == ColumnTransform::Kind::numeric) {
       const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
       for (int64_t r = 0; r < rows; ++r) {

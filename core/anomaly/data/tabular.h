@@ -93,6 +93,10 @@ class TabularPreprocessor {
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
   int64_t features() const;
+  // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
+  // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
+  // with `cells`, also the missing cells filled in and the categories never seen in training.
+  std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
   // The dropped columns that identify a row: named with TabularOptions::id_columns, named like an
