@@ -492,6 +492,17 @@ TEST(Metrics, ThresholdsAndConfusion) {
   // Best F1: flag {0.9, 0.95} -> P 1, R 2/3, F1 0.8; flag from 0.7 -> P 3/4, R 1, F1 6/7 (best).
   EXPECT_EQ(threshold_best_f1(scores, labels), 0.7f);
   EXPECT_EQ(threshold_at_false_positive_rate(scores, labels, 0.0), std::nextafter(0.8f, 1.f));
+  // As JSON, a rate with nothing to be measured on is null, not 0 (or precision 1).
+  const auto json = [&](const std::vector<int>& y, float at) { return wire::to_json(measure(scores, y, at)); };
+  const auto all_normal = json(std::vector<int>(10, 0), t);
+  EXPECT_TRUE(all_normal["truePositiveRate"].is_null() && all_normal["f1"].is_null() && all_normal["rocAuc"].is_null());
+  EXPECT_DOUBLE_EQ(all_normal["falsePositiveRate"].get<double>(), 0.4);
+  EXPECT_DOUBLE_EQ(all_normal["precision"].get<double>(), 0.0);
+  const auto none_flagged = json(labels, 2.f);
+  EXPECT_TRUE(none_flagged["precision"].is_null());
+  EXPECT_EQ(none_flagged["f1"].get<double>(), 0.0);
+  EXPECT_EQ(none_flagged["truePositiveRate"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(json(labels, t)["f1"].get<double>(), 6.0 / 7.0);
 }
 
 }  // namespace

@@ -73,16 +73,21 @@ Json to_json(const RocCurve& roc) {
 }
 
 Json to_json(const Metrics& m) {
+  const Confusion& c = m.confusion;
+  const int64_t positives = c.true_positives + c.false_negatives, negatives = c.false_positives + c.true_negatives,
+                flagged = c.true_positives + c.false_positives;
   Json j = {{"normal", m.normal},
             {"anomalies", m.anomalies},
             {"rocAuc", number_or_null(m.roc_auc)},
             {"averagePrecision", number_or_null(m.average_precision)},
             {"threshold", m.threshold},
             {"confusion", to_json(m.confusion)},
-            {"truePositiveRate", m.confusion.true_positive_rate()},
-            {"falsePositiveRate", m.confusion.false_positive_rate()},
-            {"precision", m.confusion.precision()},
-            {"f1", m.confusion.f1()}};
+            // null where a rate has nothing to be measured on (no anomalies, no normal samples,
+            // nothing flagged), as rocAuc: a dashboard must not show "F1 0" for a test without anomalies
+            {"truePositiveRate", positives > 0 ? Json(c.true_positive_rate()) : Json(nullptr)},
+            {"falsePositiveRate", negatives > 0 ? Json(c.false_positive_rate()) : Json(nullptr)},
+            {"precision", flagged > 0 ? Json(c.precision()) : Json(nullptr)},
+            {"f1", positives > 0 ? Json(flagged > 0 ? c.f1() : 0.0) : Json(nullptr)}};
   if (m.roc) j["roc"] = to_json(*m.roc);
   return j;
 }

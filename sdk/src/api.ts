@@ -42,6 +42,8 @@ export class CA3Error extends Error {
     return new CA3Error(info.code, info.message);
   }
 }
+// The name stack traces show, whatever a bundler renames the class to.
+Object.defineProperty(CA3Error.prototype, 'name', { value: 'CA3Error', writable: true, configurable: true });
 
 // ---- public types -----------------------------------------------------------------------------
 
@@ -57,7 +59,8 @@ export interface TableData extends TableOptions {
 export interface ImageSetData {
   kind: 'images';
   images: Float32Array;
-  /** 0 = normal, 1 = anomaly, one per image (needed to fit and to evaluate). */
+  /** 0 = normal, 1 = anomaly, one per image (needed to evaluate). Without them a fit takes every
+   *  image as normal (one-class: the alarm learns from synthetic anomalies). */
   labels?: Int32Array | number[];
   /** The images' size: when given, images of another size than the model's are refused by name
    *  (without it, the pixel count only has to be a whole number of the model's images). */
@@ -102,8 +105,18 @@ export interface DetectorOptions extends RuntimeOptions {
 
 // ---- helpers for data ---------------------------------------------------------------------------
 
-/** A CSV table (text, or the file's bytes) with its label settings. */
-export function tableFromCsv(csv: string | Uint8Array, options?: TableOptions): TableData {
+/** A CSV table (text, or the file's bytes) with its label settings. Throws CA3Error 'bad_input'
+ *  for anything else (a File or Blob: read it first, `new Uint8Array(await file.arrayBuffer())`),
+ *  an unknown option, or label values without `labelColumn`. */
+export function tableFromCsv(csv: string | Uint8Array | ArrayBuffer, options?: TableOptions): TableData {
+  if (csv instanceof ArrayBuffer) csv = new Uint8Array(csv);
+  if (typeof csv !== 'string' && !(csv instanceof Uint8Array))
+    throw new CA3Error('bad_input', `tableFromCsv takes the CSV's text or bytes, not ${describeValue(csv)}` +
+      (typeof Blob !== 'undefined' && (csv as unknown) instanceof Blob ? ': read the file first, new Uint8Array(await file.arrayBuffer())' : ''));
+  checkKeys(options ?? {}, ['labelColumn', 'normalValues', 'anomalyValues', 'idColumns', 'roles'], 'table option');
+  if (!options?.labelColumn && (options?.normalValues || options?.anomalyValues))
+    throw new CA3Error('bad_input', `${options?.normalValues ? 'normalValues' : 'anomalyValues'} needs labelColumn: the ` +
+      'column whose values it names (without labelColumn every row is taken as normal)');
   return { kind: 'table', csv, ...options };
 }
 
@@ -376,6 +389,8 @@ export class Detector {
 
   /** Trains with the paper's protocol (8:1:1 split, early stopping, threshold on validation). */
   async fit(data: Dataset, options: FitOptions = {}): Promise<FitReport> {
+    checkDataset(data, 'fit');
+    checkKeys(options, ['epochs', 'gamma', 'presetChanges', 'onProgress', 'signal'], 'fit option');
     const changes: Record<string, any> = structuredClone(options.presetChanges ?? {});
     if (options.epochs !== undefined) changes.training = { ...(changes.training ?? {}), epochs: options.epochs };
     if (options.gamma !== undefined) changes.model = { ...(changes.model ?? {}), gamma: options.gamma };
@@ -385,10 +400,10 @@ export class Detector {
     if (data.kind === 'table') {
       call = this.call('fit', [{ csv: data.csv, options: tableOptionsOf(data) }, changesJson], [], options.onProgress);
     } else {
-      if (!data.labels) throw new CA3Error('bad_input', 'fitting images needs labels (0 = normal, 1 = anomaly), one per image');
       this.checkImageSize(data);
       const inputs = data.images.slice();
-      const labels = Int32Array.from(data.labels);
+      // Without labels every image is normal (one-class), as every row of a table without labelColumn.
+      const labels = data.labels ? Int32Array.from(data.labels) : new Int32Array(this.imageCount(inputs));
       call = this.call('fit', [{ inputs, labels }, changesJson], [inputs.buffer, labels.buffer], options.onProgress);
     }
     this.fits.add(call.id);
@@ -443,7 +458,7 @@ export class Detector {
    *  and the ROC curve. Tables use the label column the model was trained with; images need
    *  labels (and may bring their scores, to skip scoring them again). */
   async evaluate(data: Dataset & { scores?: Float32Array }, threshold?: number): Promise<Metrics> {
-    const modelData: Record<string, unknown> = this.modelData(data);
+    const modelData: Record<string, unknown> = this.modelData(data, 'evaluate');
     if (data.kind === 'images') {
       if (!data.labels) throw new CA3Error('bad_input', 'evaluating images needs labels (0 = normal, 1 = anomaly)');
       modelData.labels = Int32Array.from(data.labels);
@@ -482,18 +497,18 @@ export class Detector {
 
   /** The target network's reconstruction of each sample, with the model inputs it started from. */
   async reconstruct(data: Dataset | Float32Array): Promise<TensorData & { inputs: Float32Array }> {
-    return (await this.call('reconstruct', [this.modelData(data)])) as TensorData & { inputs: Float32Array };
+    return (await this.call('reconstruct', [this.modelData(data, 'reconstruct')])) as TensorData & { inputs: Float32Array };
   }
 
   /** What the alarm network reads: the encoder's activations pooled to one size and stacked,
    *  [count, h, w, C] or [count, l, C]; layerChannels says how many of C each layer gives. */
   async activations(data: Dataset | Float32Array): Promise<TensorData & { layerChannels: number[] }> {
-    return (await this.call('activations', [this.modelData(data)])) as TensorData & { layerChannels: number[] };
+    return (await this.call('activations', [this.modelData(data, 'activations')])) as TensorData & { layerChannels: number[] };
   }
 
   /** Attribution of the score to each input value (gradient × input), shaped like the inputs. */
   async explain(data: Dataset | Float32Array): Promise<TensorData> {
-    return (await this.call('explain', [this.modelData(data)])) as TensorData;
+    return (await this.call('explain', [this.modelData(data, 'explain')])) as TensorData;
   }
 
   /** Why rows of a table score as they do: for each given row (0-based index), its line, score,
@@ -544,8 +559,19 @@ export class Detector {
     return this.runtime.call(this.handle, method, args, transfer, onProgress);
   }
 
-  private modelData(data: Dataset | Float32Array): ModelData {
+  // Images in `inputs` by the model's (or, before a fit, the preset's) sample size.
+  private imageCount(inputs: Float32Array): number {
+    const shape = this.inputShape;
+    const per = shape && shape.length === 3 ? shape[0] * shape[1] * shape[2] : 0;
+    if (!per || inputs.length % per !== 0)
+      throw new CA3Error('bad_input', `${inputs.length} values are not a whole number of the model's images` +
+        (per ? ` (${shape!.join('x')})` : ''));
+    return inputs.length / per;
+  }
+
+  private modelData(data: Dataset | Float32Array, call = 'score'): ModelData {
     if (data instanceof Float32Array) return { inputs: data };
+    checkDataset(data, call);
     if (data.kind === 'table') return { csv: data.csv };
     this.checkImageSize(data);
     return { inputs: data.images };
@@ -563,6 +589,33 @@ export class Detector {
 }
 
 // ---- internals ----------------------------------------------------------------------------------
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const name = (value as object).constructor?.name;
+  return !name || name === 'Object' ? 'an object of other keys' : `a ${name}`;
+}
+
+// A dataset as tableFromCsv / imageSet make it; a clear error for what plain JavaScript may pass.
+function checkDataset(data: unknown, call: string) {
+  const kind = (data as Dataset | undefined)?.kind;
+  if (kind === 'table' || kind === 'images') return;
+  throw new CA3Error('bad_input', `${call} takes a dataset, not ${describeValue(data)}: ` +
+    (typeof data === 'string' || data instanceof Uint8Array || data instanceof ArrayBuffer
+      ? 'wrap a CSV in tableFromCsv(csv, options)'
+      : 'tableFromCsv(csv, options) for a CSV, imageSet(images, labels, size) for images'));
+}
+
+// Options objects: a misspelt key is an error, not ignored ("epoch" for "epochs").
+function checkKeys(options: object, known: string[], what: string) {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const close = known.find((k) => k.toLowerCase().startsWith(key.toLowerCase().slice(0, 4)));
+    throw new CA3Error('bad_input', `unknown ${what} '${key}'${close ? ` (did you mean '${close}'?)` : ''}; the ${what}s are ` +
+      known.join(', '));
+  }
+}
 
 // A ReadableStream or an async iterable, as an async iterable.
 async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncGenerator<T> {

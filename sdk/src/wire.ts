@@ -93,10 +93,13 @@ export interface Metrics {
   averagePrecision: number | null;
   threshold: number;
   confusion: Confusion;
-  truePositiveRate: number;
-  falsePositiveRate: number;
-  precision: number;
-  f1: number;
+  /** Rates at `threshold`; null where there is nothing to measure them on: without anomalies
+   *  (truePositiveRate, f1), without normal samples (falsePositiveRate), with nothing flagged
+   *  (precision). */
+  truePositiveRate: number | null;
+  falsePositiveRate: number | null;
+  precision: number | null;
+  f1: number | null;
   /** From evaluate(); not in a fit report. */
   roc?: RocCurve;
 }

@@ -245,6 +245,42 @@ describe('SDK in Node', () => {
     await detector.dispose();
   });
 
+  test('images without labels: fit takes them all as normal (one-class) and finds the other classes', async () => {
+    const { pixels, classes } = fashionMnist(3000);
+    const shirts = classes.slice(0, 2000).flatMap((c, i) => (c === 0 ? [i] : []));  // the 1,000 after them held out
+    const normal = new Float32Array(shirts.length * 784);
+    shirts.forEach((i, k) => normal.set(pixels.subarray(i * 784, (i + 1) * 784), k * 784));
+    const detector = await createDetector({ preset: 'fashion-mnist-small' });
+    const report = await detector.fit(imageSet(normal), { epochs: 3 });
+    assert.equal(report.setting, 'one_class');
+    assert.equal(report.validationAnomalies, 'synthetic');
+    const held = pixels.subarray(2000 * 784), heldClasses = classes.slice(2000);
+    const metrics = await detector.evaluate(imageSet(held, heldClasses.map((c) => (c === 0 ? 0 : 1))));
+    console.log(`  one-class on ${shirts.length} T-shirts, 3 epochs: ROC-AUC ${metrics.rocAuc.toFixed(4)} on 1,000 unseen images`);
+    assert.ok(metrics.rocAuc >= 0.8, `ROC-AUC ${metrics.rocAuc}`);
+    await detector.dispose();
+  });
+
+  test('mistakes plain JavaScript makes are named, with the fix', async () => {
+    const detector = await createDetector();
+    const bad = (message) => ({ name: 'CA3Error', code: 'bad_input', message });
+    await assert.rejects(detector.fit(breastCancer), bad('fit takes a dataset, not a string: wrap a CSV in tableFromCsv(csv, options)'));
+    await assert.rejects(detector.score(new TextEncoder().encode(breastCancer)), bad(/^score takes a dataset, not a Uint8Array/));
+    await assert.rejects(detector.fit(tableFromCsv(breastCancer), { epoch: 1 }), bad(/^unknown fit option 'epoch' \(did you mean 'epochs'\?\)/));
+    assert.throws(() => tableFromCsv(breastCancer, { normalValues: ['benign'] }), bad(/^normalValues needs labelColumn/));
+    assert.throws(() => tableFromCsv(breastCancer, { labelcolumn: 'Class' }), bad(/^unknown table option 'labelcolumn' \(did you mean 'labelColumn'\?\)/));
+    assert.throws(() => tableFromCsv({ name: 'x.csv' }), bad("tableFromCsv takes the CSV's text or bytes, not an object of other keys"));
+    // A file's ArrayBuffer is taken as its bytes.
+    const buffer = new TextEncoder().encode(breastCancer).buffer;
+    assert.equal((await detector.fit(tableFromCsv(buffer, bcLabels), { epochs: 1 })).rows.train, 559);
+    // Rates with nothing to be measured on are null, as rocAuc: a test part without anomalies.
+    const unlabelled = await detector.fit(tableFromCsv(breastCancer), { epochs: 1 });
+    assert.equal(unlabelled.test.anomalies, 0);
+    assert.equal(unlabelled.test.truePositiveRate, null);
+    assert.equal(unlabelled.test.f1, null);
+    await detector.dispose();
+  });
+
   test('bad inputs reject with messages and the detector keeps working', async () => {
     const detector = await createDetector({ preset: 'tabular' });
     await detector.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
@@ -253,7 +289,7 @@ describe('SDK in Node', () => {
       { name: 'CA3Error', code: 'bad_input', message: 'CSV line 3: 2 fields, the header has 3' });
     await assert.rejects(detector.fit(tableFromCsv(breastCancer, { labelColumn: 'Diagnosis', normalValues: ['benign'] })),
       /CSV has no column 'Diagnosis'/);
-    await assert.rejects(detector.score(tableFromCsv('Cl.thickness,Class\n1,benign\n')), /no column 'Cell.size'/);
+    await assert.rejects(detector.score(tableFromCsv('Cl.thickness,Class\n1,benign\n')), /no columns 'Cell.size', 'Cell.shape'/);
     await assert.rejects(loadDetector(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), /not a CA3 model file|model file/);
     const bytes = await detector.save();
     await assert.rejects(loadDetector(bytes.subarray(0, bytes.length - 100)), { code: 'unsupported_file', message: /truncated/ });

@@ -230,8 +230,8 @@ export class ScoreView {
       if (request !== this.request) return;
       const c = m.confusion;
       text += `: true positives ${c.truePositives}, false positives ${c.falsePositives}, true negatives ${c.trueNegatives}, ` +
-        `false negatives ${c.falseNegatives} · TPR ${m.truePositiveRate.toFixed(3)} · FPR ${m.falsePositiveRate.toFixed(3)}`;
-      this.roc.data.datasets[1].data = [{ x: m.falsePositiveRate, y: m.truePositiveRate }];
+        `false negatives ${c.falseNegatives} · TPR ${m.truePositiveRate!.toFixed(3)} · FPR ${m.falsePositiveRate!.toFixed(3)}`;
+      this.roc.data.datasets[1].data = [{ x: m.falsePositiveRate!, y: m.truePositiveRate! }];  // both classes present
       this.roc.update();
     }
     this.el('confusion').textContent = text;
