@@ -154,10 +154,10 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,b\n1,2\n3,x\"y\n", "CSV line 3: a quote inside an unquoted field (quote the whole field and double inner "
                              "quotes)"},
       {"a,b\n\"1\"x,2\n", "CSV line 2: text after a closing quote"},
-      {"a,a\n1,2\n", "CSV line 1: two columns are named 'a'"},
+      {"a,a\n1,2\n", "CSV line 1: two columns are named 'a' (columns 1 and 2): rename one, so that each can be told apart"},
       {"x, value,value ,y\n1,2,3,4\n", "CSV line 1: two columns are named 'value' (' value' and 'value ' differ only in "
                                         "spaces or in how their letters are encoded): rename one"},
-      {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name"},
+      {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name: give it one in the first line"},
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;
@@ -356,6 +356,31 @@ TEST(Tabular, CheckboxColumnsKeepTheirEmptyCells) {
   // A role given keeps the column as asked.
   options.roles["flag"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(t, {0, 1, 2, 3}, options).feature_names()[2], "flag");
+}
+
+// Lines that end with the separator (some spreadsheets write "a;b;c;"): the nameless empty last
+// column is no column, and said; a value under it, a nameless column elsewhere or two columns of
+// one name are refused naming the columns.
+TEST(Csv, TrailingSeparatorAndNamelessColumns) {
+  const CsvTable t = parse_csv("temp;flow;label;\n21,5;3;ok;\n;;;\n22,5;4;bad\n");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"temp", "flow", "label"}));
+  EXPECT_TRUE(t.trailing_separator);
+  ASSERT_EQ(t.row_count(), 2u);
+  EXPECT_EQ(t.cell(1, 0), "22,5");
+  EXPECT_EQ(t.cell(1, 2), "bad");
+  EXPECT_EQ(t.empty_row_lines, (std::vector<int64_t>{3}));
+  std::vector<std::string> notes;
+  tabular_labels(t, TabularOptions{}, &notes);
+  EXPECT_EQ(notes.at(0), "the header ends with the separator (as some spreadsheets write every line): the nameless, empty "
+                         "last column it makes is left out");
+  EXPECT_EQ(error_of([] { parse_csv("a;b;\n1;2;x\n"); }),
+            "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so its last column "
+            "has no name): name that column in the header");
+  EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n"); }),
+            "CSV line 1: header column 1 has no name: give it one (a first column of row numbers, as pandas' to_csv "
+            "writes without index=False, named id is left out as an identifier)");
+  EXPECT_EQ(error_of([] { parse_csv("a,b,a\n0,1,2\n"); }),
+            "CSV line 1: two columns are named 'a' (columns 1 and 3): rename one, so that each can be told apart");
 }
 
 // What reading a table for scoring decides is said: names matched loosely, columns left out,
@@ -583,7 +608,25 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   TabularOptions options;
   options.label_column = "label";
   options.normal_values = {"n"};
-  EXPECT_EQ(error_of([&] { tabular_labels(table, options); }), "CSV line 12: the label column 'label' is empty");
+  EXPECT_EQ(error_of([&] { tabular_labels(table, options); }),
+            "CSV line 12: the label column 'label' is empty: give every row its label (or name the anomalies' values "
+            "instead of the normal ones: then an empty cell means normal)");
+  // Where the anomalies are named, an empty label cell is a normal row (a column that marks the
+  // defects), said; "NA" there is still a missing label.
+  TabularOptions marked = options;
+  marked.normal_values.clear();
+  marked.anomaly_values = {"y"};
+  std::vector<std::string> notes;
+  EXPECT_EQ(tabular_labels(table, marked, &notes), (std::vector<int>{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"1 row has an empty label cell, taken as normal (the anomalies are the rows "
+                                             "marked with the values given)"}));
+  EXPECT_EQ(error_of([&] { tabular_labels(parse_csv("a,label\n1,y\n2,NA\n"), marked); }),
+            "CSV line 3: the label column 'label' is empty ('NA' marks a missing value): give every row its label");
+  // A second header line (the units) is named as such.
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("t;p;f\n\xC2\xB0" "C;hPa;l/min\n21;1013;3\n22;1012;4\n"),
+                                                      {0, 1, 2}, TabularOptions{}); }),
+            "CSV line 2: holds no number ('\xC2\xB0" "C', 'hPa', 'l/min') where column 't' below holds only numbers: if it is "
+            "a second header line, such as the columns' units, delete it");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
             "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
             "empty or write NA for a missing value)");

@@ -46,6 +46,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.encoding = encoding;
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   out.numbers_guessed = numbers_guessed;
+  out.trailing_separator = trailing_separator;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);
@@ -411,7 +412,17 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
 
   auto end_field = [&]() {
-    if (field.find_first_not_of(" \t") != std::string::npos) record_has_value = true;
+    const bool blank = field.find_first_not_of(" \t") == std::string::npos;
+    if (!table.header.empty() && table.trailing_separator && record_fields == table.header.size()) {
+      // the field after a line's last separator, under the header's nameless last column
+      CA3_CHECK(blank, "CSV line ", file_line(record_line), ": '", field, "' stands after the last named column (the "
+                "header ends with the separator, so its last column has no name): name that column in the header");
+      field.clear();
+      field_was_quoted = false;
+      ++record_fields;
+      return;
+    }
+    if (!blank) record_has_value = true;
     if (table.header.empty()) header.push_back(std::move(field));
     else table.append_cell(field);
     field.clear();
@@ -424,15 +435,23 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     if (!blank) {
       end_field();
       if (table.header.empty()) {
+        if (header.size() > 1 && header.back().find_first_not_of(" \t") == std::string::npos) {  // "a;b;c;"
+          header.pop_back();
+          table.trailing_separator = true;
+        }
         std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {
-          CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name");
+          CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name",
+                    i == 0 ? ": give it one (a first column of row numbers, as pandas' to_csv writes without index=False, "
+                             "named id is left out as an identifier)"
+                           : ": give it one in the first line");
           // Names that differ only in surrounding spaces or Unicode form are one name where columns
           // are matched (find_column): a model could not tell them apart when scoring.
           const auto [seen, first] = names.emplace(normalize_text(header[i]), i);
           if (!first) {
             const std::string& other = header[seen->second];
-            CA3_CHECK(other != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i], "'");
+            CA3_CHECK(other != header[i], "CSV line ", file_line(record_line), ": two columns are named '", header[i],
+                      "' (columns ", seen->second + 1, " and ", i + 1, "): rename one, so that each can be told apart");
             throw Error(detail::concat("CSV line ", file_line(record_line), ": two columns are named '", seen->first,
                                        "' ('", other, "' and '", header[i],
                                        "' differ only in spaces or in how their letters are encoded): rename one"));
@@ -447,11 +466,12 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         table.row_lines_.reserve(lines);
       } else if (!record_has_value) {
         // Only separators (",,,"): no data. Skipped like a blank line, and counted.
-        table.drop_cells(record_fields);
+        table.drop_cells(std::min(record_fields, table.header.size()));  // the field after a trailing separator has no cell
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        CA3_CHECK(record_fields == table.header.size(), "CSV line ", file_line(record_line), ": ", record_fields,
-                  record_fields == 1 ? " field" : " fields", ", the header has ", table.header.size());
+        CA3_CHECK(record_fields == table.header.size() || (table.trailing_separator && record_fields == table.header.size() + 1),
+                  "CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
+                  ", the header has ", table.header.size());
         table.end_row(file_line(record_line));
       }
     }

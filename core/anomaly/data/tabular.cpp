@@ -179,6 +179,36 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
+// A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
+// holds no number, where a column below holds only numbers. Refused, naming it.
+void check_units_line(const CsvTable& table) {
+  if (table.row_count() < 3) return;
+  const size_t below = std::min<size_t>(table.row_count(), 200);
+  std::string shown, first_column;
+  int shown_cells = 0;
+  double v;
+  for (size_t c = 0; c < table.column_count(); ++c) {
+    const std::string_view cell = table.cell(0, c);
+    if (parse_any_number(cell, v, table.numbers)) return;
+    if (is_missing_cell(cell)) continue;
+    if (shown_cells++ < 4) shown += (shown.empty() ? "'" : ", '") + std::string(trim(cell)) + "'";
+    if (!first_column.empty()) continue;
+    int64_t numbers = 0;
+    bool all = true;
+    for (size_t r = 1; r < below && all; ++r) {
+      const std::string_view other = table.cell(r, c);
+      if (is_missing_cell(other)) continue;
+      all = parse_any_number(other, v, table.numbers);
+      ++numbers;
+    }
+    if (all && numbers >= 2) first_column = table.header[c];
+  }
+  if (first_column.empty()) return;
+  throw Error(detail::concat("CSV line ", table.row_line(0), ": holds no number (", shown, ") where column '", first_column,
+                             "' below holds only numbers: if it is a second header line, such as the columns' units, "
+                             "delete it"));
+}
+
 constexpr const char* kDateReason =
     "dates or times: left out of training (when a row was written says little about what it is, and new rows "
     "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
@@ -394,6 +424,9 @@ double normal_quantile(double p) {
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
+  if (notes && table.trailing_separator)
+    notes->push_back("the header ends with the separator (as some spreadsheets write every line): the nameless, "
+                     "empty last column it makes is left out");
   if (notes && table.numbers_guessed) {  // "1.581" and nothing else to tell which mark it is: said, with the choice
     std::string example;
     for (size_t r = 0; r < table.row_count() && example.empty(); ++r)
@@ -444,13 +477,24 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
             "' mean normal (or which mean anomaly), and give only one of the two lists");
+  int64_t unmarked = 0;  // empty label cells where the anomalies are named: normal
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view cell = table.cell(i, size_t(column));
+    if (!options.anomaly_values.empty() && trim(cell).empty()) {
+      ++unmarked;
+      continue;
+    }
     CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
-              "' is empty");
+              "' is empty", options.anomaly_values.empty()
+                                ? std::string(": give every row its label (or name the anomalies' values instead of the normal "
+                                              "ones: then an empty cell means normal)")
+                                : detail::concat(" ('", trim(cell), "' marks a missing value): give every row its label"));
     labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
                                               : int(!matches_any(cell, options.normal_values));
   }
+  if (notes && unmarked > 0)
+    notes->push_back(detail::concat(unmarked, unmarked == 1 ? " row has" : " rows have", " an empty label cell, taken as normal ("
+                                    "the anomalies are the rows marked with the values given)"));
   // Cells that match a given value only once spaces, Unicode form or case are set aside: say which.
   if (notes) {
     const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
@@ -473,7 +517,8 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   if (notes) {
     std::map<std::string, int64_t> others;
     for (size_t i = 0; i < table.row_count(); ++i)
-      if (labels[i] == (by_normal ? 1 : 0)) ++others[category_of(table.cell(i, size_t(column)))];
+      if (labels[i] == (by_normal ? 1 : 0) && !trim(table.cell(i, size_t(column))).empty())  // empty cells: said above
+        ++others[category_of(table.cell(i, size_t(column)))];
     if (others.size() >= 2) {
       std::string list, given;
       size_t shown = 0;
@@ -531,6 +576,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   const int64_t label_index = options.label_column.empty() ? -1 : table.column_index(options.label_column);
   std::map<int64_t, ColumnRole> roles;
   for (const auto& [name, role] : options.roles) roles[table.column_index(name)] = role;
+  check_units_line(table);
   TabularPreprocessor prep;
   prep.options_ = options;
   prep.numbers_ = table.numbers;
