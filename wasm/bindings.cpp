@@ -230,6 +230,13 @@ class WasmDetector {
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
     });
   }
+  // data: {csv}: what reading it for scoring decides, in words (TabularPreprocessor::scoring_notes).
+  val scoringNotes(const val& data) {
+    return guarded([&] {
+      CA3_CHECK(detector_.preprocessing(), "this is an image model: scoring notes are about a CSV table's columns");
+      return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data))));
+    });
+  }
   val prepare(const val& data) {
     return guarded([&] { return to_js(detector_.prepare_table(table_of(data))); });
   }
@@ -408,6 +415,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("evaluate", &WasmDetector::evaluate)
       .function("labels", &WasmDetector::labels)
       .function("prepare", &WasmDetector::prepare)
+      .function("scoringNotes", &WasmDetector::scoringNotes)
       .function("scoredCsv", &WasmDetector::scoredCsv)
       .function("reconstruct", &WasmDetector::reconstruct)
       .function("activations", &WasmDetector::activations)

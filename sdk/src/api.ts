@@ -491,6 +491,14 @@ export class Detector {
   }
 
   /** The CSV text with `score` and `flag` columns added. */
+  /** What scoring `data` reads and decides, in words, one note each (empty when all is as in
+   *  training): columns matched ignoring case or spaces, columns the model does not know (left
+   *  out), missing cells filled in (how many, with what), categories never seen in training. The
+   *  same notes as `ca3 score`'s. Table models only. */
+  async scoringNotes(data: TableData): Promise<string[]> {
+    return (await this.call('scoringNotes', [{ csv: data.csv }])) as string[];
+  }
+
   async scoredCsv(data: TableData): Promise<string> {
     return (await this.call('scoredCsv', [{ csv: data.csv }])) as string;
   }

@@ -1305,8 +1305,11 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
   let sum = 0;
   for (const s of scores) sum += s;
+  // What reading the file decided (columns left out or matched loosely, cells filled in, unseen values).
+  const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text)).catch(() => [] as string[]);
   info.textContent = `${name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
-    `(score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ${(sum / scores.length).toFixed(4)}.`;
+    `(score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ${(sum / scores.length).toFixed(4)}.` +
+    (notes.length ? ` Read: ${notes.join('; ')}.` : '');
   info.dataset.rows = String(scores.length);
   info.dataset.meanScore = String(sum / scores.length);
   scoredCsvSource = text;

@@ -279,6 +279,14 @@ for (const isolation of [true, false]) {
       assert.equal(lines.length, 700);
       assert.match(lines[0], /,Class,score,flag$/);
       await shot('5-csv');
+      // Another file of the kind: what reading it decided is said beside its counts.
+      const other = readFileSync(csv, 'utf8').trim().split('\n').map((line, i) =>
+        `${line.replace(/^[^,]*,/, '')},${i === 0 ? 'site' : 'A'}`.replace(/^"Cl\.thickness"/, '"CL.THICKNESS"')).join('\n');
+      await page.setInputFiles('#csv-score-file', { name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(other) });
+      await page.waitForFunction(() => /^other\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      const info = await page.textContent('#csv-score-info');
+      assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
+      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 \(with 1, the training median\)\.$/);
     });
 
     test('the label column is guessed by name, not taken from a first column with two values (Ionosphere: Class, not V1)', async () => {
