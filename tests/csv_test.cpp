@@ -383,6 +383,25 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
             "CSV line 1: two columns are named 'a' (columns 1 and 3): rename one, so that each can be told apart");
 }
 
+// Durations past a day's clock ("34:39:00") are numbers of seconds, in the preview, in training
+// and in scoring; clock times alone ("08:15") stay dates or times.
+TEST(Tabular, DurationsAreSeconds) {
+  const CsvTable t = parse_csv("runtime,start,v\n34:39:00,08:00,1\n4:01:30,09:15,2\n120:00,10:30,3\n,11:45,4\n");
+  const std::vector<ColumnSummary> read = describe_columns(t);
+  EXPECT_EQ(read[0].role, "numeric");
+  EXPECT_EQ(read[0].reason, "durations (hours:minutes:seconds), read as seconds ('34:39:00' is 124740)");
+  EXPECT_EQ(read[1].role, "dates");
+  TabularOptions options;
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3}, options);
+  EXPECT_EQ(prep.schema()[0].reason, read[0].reason + "; 1 missing cell imputed with the median");
+  EXPECT_DOUBLE_EQ(prep.columns()[0].mean, (124740.0 + 14490 + 432000) / 3);
+  const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
+  EXPECT_EQ(copy.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector(), prep.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector());
+  EXPECT_EQ(error_of([&] { copy.transform(parse_csv("runtime,v\n4 h,2\n")); }),
+            "CSV line 2, column 'runtime': '4 h' is not a duration hours:minutes[:seconds], as the column's training values were");
+}
+
 // What reading a table for scoring decides is said: names matched loosely, columns left out,
 // missing cells filled in, categories never seen.
 TEST(Tabular, ScoringNotesSayWhatWasDecided) {

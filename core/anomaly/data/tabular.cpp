@@ -179,6 +179,47 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
+// A duration written hours:minutes[:seconds] ("34:39:00", "4:01", "-0:30"), in seconds.
+bool duration_seconds(std::string_view cell, double& seconds) {
+  std::string_view s = trim(cell);
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) s.remove_prefix(1);
+  double parts[3];
+  int count = 0;
+  for (;;) {
+    const size_t colon = s.find(':');
+    const std::string_view part = s.substr(0, colon);
+    const bool digits = std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (count == 3 || part.empty() || part.size() > (count == 0 ? 6 : 2) || !digits) return false;
+    if (count > 0 && (part.size() != 2 || part[0] > '5')) return false;  // minutes, seconds: 00-59
+    parts[count++] = std::atof(std::string(part).c_str());
+    if (colon == std::string_view::npos) break;
+    s.remove_prefix(colon + 1);
+  }
+  if (count < 2) return false;
+  seconds = parts[0] * 3600 + parts[1] * 60 + (count == 3 ? parts[2] : 0);
+  if (negative) seconds = -seconds;
+  return true;
+}
+
+// A column of durations: every non-missing cell among `rows` hours:minutes[:seconds], and some
+// beyond a day's clock (an hour of 24 or more, or a minus): "34:39:00" is no time of day. (Cells
+// that could all be clock times, "08:15", are dates or times.) The reason, or "" when it is not one.
+std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  std::string_view example;
+  double v, example_seconds = 0;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    if (is_missing_cell(cell)) continue;
+    if (!duration_seconds(cell, v)) return "";
+    if (example.empty() && (v >= 24 * 3600 || v < 0)) example = trim(cell), example_seconds = v;
+  }
+  if (example.empty()) return "";
+  char value[32];
+  std::snprintf(value, sizeof value, "%.15g", example_seconds);
+  return detail::concat("durations (hours:minutes:seconds), read as seconds ('", example, "' is ", value, ")");
+}
+
 // A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
 // holds no number, where a column below holds only numbers. Refused, naming it.
 void check_units_line(const CsvTable& table) {
@@ -225,6 +266,11 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   const std::string_view cell = table.cell(row, column);
   if (is_missing_cell(cell)) return t.fill;
   double v;
+  if (t.duration) {
+    CA3_CHECK(duration_seconds(cell, v), "CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
+              "' is not a duration hours:minutes[:seconds], as the column's training values were");
+    return v;
+  }
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix})) return v;
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
@@ -333,12 +379,14 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     if (summary.values.size() > max_values) summary.values.resize(max_values);
     NumberUnit unit;
     if (present > 0 && numbers < present) {
-      unit = number_unit(table, c, all_rows);
+      if (std::string duration = duration_reason(table, c, all_rows); !duration.empty()) numbers = present, summary.quantity = true, summary.reason = duration;
+      else unit = number_unit(table, c, all_rows);
       if (!unit.empty()) numbers = present, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
     }
     summary.numeric = present > 0 && numbers == present;
     summary.quantity = summary.quantity && summary.numeric;
-    if (summary.numeric) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
+    if (summary.numeric && unit.empty() && summary.reason.empty()) summary.reason = sign_reason(table, c, all_rows, unit);
+    else if (summary.numeric && !unit.empty()) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
@@ -647,9 +695,20 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       decide("dates", kDateReason);
       continue;
     }
-    // Numbers written with a unit ("10,6 %", "$1,304.12"): numbers, read without it.
+    // Durations ("34:39:00"): seconds. Numbers written with a unit ("10,6 %", "$1,304.12"):
+    // numbers, read without it.
     NumberUnit unit;
-    if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
+    std::string duration;
+    if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
+        !(duration = duration_reason(table, column, training_rows)).empty()) {
+      numbers.clear();
+      for (int64_t row : training_rows) {
+        double v;
+        if (!is_missing_cell(table.cell(size_t(row), column)) && duration_seconds(table.cell(size_t(row), column), v))
+          numbers.push_back(v);
+      }
+      t.duration = true;
+    } else if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
       numbers.clear();
       for (int64_t row : training_rows) {
         double v;
@@ -678,8 +737,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-      std::string reason = joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
-                                  sign_reason(table, column, training_rows, unit));
+      std::string reason = t.duration ? duration
+                                      : joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
+                                               sign_reason(table, column, training_rows, unit));
       if (decision.missing > 0)
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
@@ -916,6 +976,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       cj["fill"] = c.fill, cj["mean"] = c.mean, cj["sd"] = c.sd, cj["quantiles"] = c.quantiles;
       if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
+      if (c.duration) cj["duration"] = true;
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
@@ -954,6 +1015,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", "");
+        c.duration = cj.value("duration", false);
         CA3_CHECK(!c.quantiles.empty() && std::is_sorted(c.quantiles.begin(), c.quantiles.end()) && c.sd > 0,
                   "column '", c.name, "' has invalid statistics");
       } else if (kind == "categorical") {

@@ -79,6 +79,8 @@ struct ColumnTransform {
   // A unit written with the numbers ("$1,304.12", "10,6 %", "21.5 °C"): read without it. At most
   // one of the two; both empty for plain numbers (see number_unit).
   std::string prefix, suffix;
+  // Durations written hours:minutes[:seconds] ("34:39:00"), read as seconds (saved as "duration").
+  bool duration = false;
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
