@@ -31,6 +31,7 @@
 #include "core/anomaly/model_file.h"
 #include "core/anomaly/onnx.h"
 #include "core/anomaly/wire.h"
+#include "core/anomaly/data/text.h"
 
 namespace fs = std::filesystem;
 using namespace ca3;
@@ -67,7 +68,8 @@ F is above threshold.value, 5%; with labelled anomalies the threshold stays at t
 the normal validation rows).
 --role COL=numeric|categorical|ignore overrides the role CA3 gives a column (train prints each
 column's role and why). `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
-columns (--id-column at training, or named like id / *_id) and any --id-column given to score,
+columns (--id-column at training, named like id / *_id, or running numbers such as invoice
+numbers) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most, as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
@@ -499,13 +501,10 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
   std::vector<std::string> files = image_files_in(folder, &left_out);
   if (!said && !a.quiet) {
     const std::vector<std::string>& hidden = left_out.hidden;
-    if (!hidden.empty()) {
-      std::string names;
-      for (size_t i = 0; i < hidden.size() && i < 3; ++i) names += (i ? ", " : "") + hidden[i];
-      std::fprintf(stderr, "%zu hidden file%s left out (%s%s): a name starting with '.' is not an image of the folder "
-                   "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s", names.c_str(),
-                   hidden.size() > 3 ? ", ..." : "");
-    }
+    if (!hidden.empty())
+      std::fprintf(stderr, "%zu hidden file%s left out (%s): a name starting with '.' is not an image of the folder "
+                   "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s",
+                   list_some(hidden, 3).c_str());
     if (const std::string other = left_out.text(); !other.empty())
       std::fprintf(stderr, "left out of %s: %s. Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
                    "images in sub-folders are read when a labels CSV lists them (--labels, a \"file\" column with "
@@ -524,11 +523,9 @@ void note_unlisted(const Args& a, const std::string& folder, const std::vector<s
   for (const std::string& f : image_files_in(folder, nullptr, /*required=*/false))
     if (!used.count(f)) unlisted.push_back(f);
   if (unlisted.empty()) return;
-  std::string names;
-  for (size_t i = 0; i < unlisted.size() && i < 3; ++i) names += (i ? ", " : "") + unlisted[i];
-  std::fprintf(stderr, "%zu image%s in %s %s not listed in %s and left out (%s%s)\n", unlisted.size(),
+  std::fprintf(stderr, "%zu image%s in %s %s not listed in %s and left out (%s)\n", unlisted.size(),
                unlisted.size() == 1 ? "" : "s", folder.c_str(), unlisted.size() == 1 ? "is" : "are", a.get("labels").c_str(),
-               names.c_str(), unlisted.size() > 3 ? ", ..." : "");
+               list_some(unlisted, 3).c_str());
 }
 
 // The image files a folder run uses: those the labels CSV lists, else every image in the folder.
@@ -537,7 +534,10 @@ std::vector<std::string> folder_files(const Args& a) {
   const CsvTable listing = read_csv_file(a.get("labels"));
   const int64_t column = listing.column_index("file");
   std::vector<std::string> files;
-  for (size_t i = 0; i < listing.row_count(); ++i) files.emplace_back(listing.cell(i, size_t(column)));
+  for (size_t i = 0; i < listing.row_count(); ++i) {
+    files.emplace_back(listing.cell(i, size_t(column)));
+    if (!files.back().empty()) check_listed_image(a.need("data"), files.back(), a.get("labels"), listing.row_line(i));
+  }
   return files;
 }
 
@@ -762,9 +762,16 @@ void note_missing_ids(const Args& a, const std::vector<std::string>& missing, co
                  "without it, by row number (--id-column COL writes another column beside them)\n", source.c_str(), name.c_str());
 }
 
+// The identifier columns' names in the scores' header; one named like a column of the scores
+// themselves ("row", "score", ...) is written "row (input)", so that each name is one column.
 std::string id_header_of(const CsvTable& table, const std::vector<int64_t>& columns) {
   std::string text;
-  for (int64_t c : columns) text += "," + csv_field(table.header[size_t(c)]);
+  for (int64_t c : columns) {
+    const std::string& name = table.header[size_t(c)];
+    const std::string folded = fold_case(name);
+    const bool taken = folded == "row" || folded == "file" || folded == "score" || folded == "flag" || folded == "why";
+    text += "," + csv_field(taken ? name + " (input)" : name);
+  }
   return text;
 }
 
@@ -801,7 +808,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
         for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
     }
     s.scores = detector.score_table(table);
-    s.notes = detector.preprocessing()->scoring_notes(table);
+    s.notes = detector.preprocessing()->scoring_notes(table, true, a.id_columns);
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
       const int64_t top = to_int(a.get("why"), "--why");
@@ -872,7 +879,7 @@ int score_stream(Detector& detector, const Args& a) {
   std::vector<int64_t> ids;
   std::vector<std::string> missing_ids, notes;
   auto write = [&](const CsvTable& batch) {
-    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids), notes = detector.preprocessing()->scoring_notes(batch, false);
+    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids), notes = detector.preprocessing()->scoring_notes(batch, false, a.id_columns);
     const std::vector<float> scores = detector.score_table(batch);
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag\n";

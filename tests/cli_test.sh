@@ -210,6 +210,11 @@ grep -qE "^  'Belegnr' +identifier +whole numbers counting up row by row \(5001,
   && [ "$(head -1 "$work/inv.csv")" = "row,Belegnr,score,flag" ] && [ "$(sed -n 3p "$work/inv.csv" | cut -d, -f1-2)" = "2,5002" ] \
   && echo "ok   a running number is left out like an identifier, said, and written beside the scores" \
   || fail "running number: $(cat "$work/inv.err") / $(head -2 "$work/inv.csv")"
+# A running number named "row" is written as "row (input)": the scores' own "row" stays one column.
+sed '1s/^Belegnr/row/' "$work/invoices.csv" >"$work/rows.csv"
+"$ca3" train --data "$work/rows.csv" --out "$work/rows.ca3" --epochs 1 --quiet >/dev/null \
+  && "$ca3" score --model "$work/rows.ca3" --data "$work/rows.csv" --out - --quiet | head -1 | grep -qx 'row,row (input),score,flag' \
+  && echo "ok   an identifier named like a column of the scores is written apart" || fail "identifier named row"
 "$ca3" train --data "$work/invoices.csv" --out "$work/inv2.ca3" --epochs 1 --role Belegnr=numeric --role Menge=categorical \
   2>"$work/inv.err" >/dev/null || fail "train --role: $(cat "$work/inv.err")"
 grep -qE "^  'Belegnr' +numeric" "$work/inv.err" && grep -qE "^  'Menge' +categorical" "$work/inv.err" \

@@ -74,8 +74,10 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
   // Spaces that are not digit groups keep a cell text.
   double value = 0;
   for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92",
-                           "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678"})
+                           "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678", "2-"})
     EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
+  EXPECT_FALSE(parse_number("2.72.880", value, NumberFormat{',', '.'}));  // lakhs are grouped with commas only
+  EXPECT_FALSE(parse_number("4-", value, NumberFormat{',', '.'}));        // a grade, not SAP's "4,00-"
   ASSERT_TRUE(parse_number("( 2.5 )", value, NumberFormat{}));
   EXPECT_DOUBLE_EQ(value, -2.5);
 }
@@ -369,6 +371,14 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   EXPECT_EQ(t.cell(1, 0), "22,5");
   EXPECT_EQ(t.cell(1, 2), "bad");
   EXPECT_EQ(t.empty_row_lines, (std::vector<int64_t>{3}));
+  // A line of only separators, longer than the header, is skipped whole (with or without a
+  // trailing separator): the rows after it keep their cells.
+  for (const char* text : {"a,b,c\n5,2.5,x\n,,,,,\n8,5.5,y\n", "a,b,c,\n5,2.5,x,\n,,,,,\n8,5.5,y,\n"}) {
+    const CsvTable u = parse_csv(text);
+    ASSERT_EQ(u.row_count(), 2u) << text;
+    EXPECT_EQ(u.cell(1, 0), "8") << text;
+    EXPECT_EQ(u.cell(1, 2), "y") << text;
+  }
   std::vector<std::string> notes;
   tabular_labels(t, TabularOptions{}, &notes);
   EXPECT_EQ(notes.at(0), "the header ends with the separator (as some spreadsheets write every line): the nameless, empty "
@@ -609,7 +619,7 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("id,when,label\n1,2024-03-01,ok\n2,2024-03-02,bad\n"), {0, 1}, only_dates); }),
             "the CSV has no feature columns to train on ('id' identifier, 'when' dates, 'label' label): add columns of "
             "measurements, or give one of these the role numeric or categorical (the role menu on the page, "
-            "TableOptions.roles in the SDK)");
+            "ca3 train --role COL=numeric, TableOptions.roles in the SDK)");
   // Given a role, a date column keeps it.
   options.roles = {{"de", ColumnRole::categorical}};
   EXPECT_EQ(TabularPreprocessor::fit(train, {0, 1, 2, 3}, options).feature_names(),
@@ -641,7 +651,10 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
                                              "marked with the values given)"}));
   EXPECT_EQ(error_of([&] { tabular_labels(parse_csv("a,label\n1,y\n2,NA\n"), marked); }),
             "CSV line 3: the label column 'label' is empty ('NA' marks a missing value): give every row its label");
-  // A second header line (the units) is named as such.
+  // One word in a first row is a typo, said as such; a second header line (the units) is named.
+  EXPECT_NE(error_of([&] { TabularPreprocessor::fit(parse_csv("name,age,income\nBob,unknown,3\nAl,31,4\nCy,40,5\nDi,52,6\n"),
+                                                      {0, 1, 2, 3}, TabularOptions{}); })
+                .find("CSV line 2, column 'age': 'unknown' is not a number"), std::string::npos);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("t;p;f\n\xC2\xB0" "C;hPa;l/min\n21;1013;3\n22;1012;4\n"),
                                                       {0, 1, 2}, TabularOptions{}); }),
             "CSV line 2: holds no number ('\xC2\xB0" "C', 'hPa', 'l/min') where column 't' below holds only numbers: if it is "

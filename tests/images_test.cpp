@@ -286,7 +286,10 @@ TEST(Images, FolderWithLabels) {
   { std::ofstream(only / "labels.csv") << "file,label\nnormal/N.PNG,ok\n"; }
   EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
             (only / "labels.csv").string() + " line 2: there is no image 'normal/N.PNG' in '" + only.string() +
-                "'; there is 'n.png': write the name as it is on disk (case counts)");
+                "'; there is 'normal/n.png': write the name as it is on disk (case counts)");
+  { std::ofstream(only / "labels.csv") << "file,label\nNORMAL/n.png,ok\n"; }  // the folder's name in another case
+  EXPECT_NE(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); })
+                .find("there is 'normal/n.png'"), std::string::npos);
   fs::remove_all(dir);
 }
 

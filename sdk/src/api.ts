@@ -490,7 +490,6 @@ export class Detector {
     return (await this.call('prepare', [{ csv: data.csv }])) as TensorData;
   }
 
-  /** The CSV text with `score` and `flag` columns added. */
   /** What scoring `data` reads and decides, in words, one note each (empty when all is as in
    *  training): columns matched ignoring case or spaces, columns the model does not know (left
    *  out), missing cells filled in (how many, with what), categories never seen in training. The
@@ -499,6 +498,7 @@ export class Detector {
     return (await this.call('scoringNotes', [{ csv: data.csv }])) as string[];
   }
 
+  /** The CSV text with `score` and `flag` columns added. */
   async scoredCsv(data: TableData): Promise<string> {
     return (await this.call('scoredCsv', [{ csv: data.csv }])) as string;
   }
@@ -570,6 +570,7 @@ export class Detector {
   // Images in `inputs` by the model's (or, before a fit, the preset's) sample size.
   private imageCount(inputs: Float32Array): number {
     const shape = this.inputShape;
+    if (shape && shape.length !== 3) throw new CA3Error('bad_input', 'this is a tabular detector: give it a CSV table (tableFromCsv)');
     const per = shape && shape.length === 3 ? shape[0] * shape[1] * shape[2] : 0;
     if (!per || inputs.length % per !== 0)
       throw new CA3Error('bad_input', `${inputs.length} values are not a whole number of the model's images` +

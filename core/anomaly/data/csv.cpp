@@ -77,10 +77,9 @@ int64_t CsvTable::find_column(const std::string& name) const {
 int64_t CsvTable::column_index(const std::string& name) const {
   const int64_t i = find_column(name);
   if (i >= 0) return i;
-  std::string names;
-  for (size_t j = 0; j < header.size() && j < 20; ++j) names += (j ? ", '" : "'") + header[j] + "'";
-  if (header.size() > 20) names += ", ...";
-  throw Error("CSV has no column '" + name + "' (columns: " + names + ")");
+  std::vector<std::string> names;
+  for (const std::string& column : header) names.push_back("'" + column + "'");
+  throw Error("CSV has no column '" + name + "' (columns: " + list_some(names, 20) + ")");
 }
 
 namespace {
@@ -111,7 +110,7 @@ std::string_view ascii_minus(std::string_view s, std::string& buffer) {
     return buffer;
   }
   if (s.size() >= 2 && s.back() == '-' && s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9' && s.front() >= '0' &&
-      s.front() <= '9') {  // SAP's "2.079,78-"
+      s.front() <= '9' && s.find_first_of(".,") != std::string_view::npos) {  // SAP's "2.079,78-" (not a grade "2-")
     buffer = "-";
     buffer.append(s.substr(0, s.size() - 1));
     return buffer;
@@ -170,7 +169,7 @@ bool grouped(std::string_view digits, char separator) {
       if (parts[i].size() != middle) return false;
     return true;
   };
-  return sized(3, 3) || sized(2, 2);
+  return sized(3, 3) || (separator == ',' && sized(2, 2));
 }
 
 bool strtod_whole(std::string_view s, double& value) {
@@ -466,7 +465,8 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         table.row_lines_.reserve(lines);
       } else if (!record_has_value) {
         // Only separators (",,,"): no data. Skipped like a blank line, and counted.
-        table.drop_cells(std::min(record_fields, table.header.size()));  // the field after a trailing separator has no cell
+        // every field but the one after a trailing separator (end_field skips it) has a cell
+        table.drop_cells(record_fields - (table.trailing_separator && record_fields > table.header.size() ? 1 : 0));
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
         CA3_CHECK(record_fields == table.header.size() || (table.trailing_separator && record_fields == table.header.size() + 1),

@@ -207,18 +207,17 @@ std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t 
 }
 
 namespace {
-bool image_extension(const std::filesystem::path& path) {
+std::string lower_extension(const std::filesystem::path& path) {
   std::string extension = path.extension().string();
   for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return extension;
+}
+
+bool image_extension(const std::filesystem::path& path) {
+  const std::string extension = lower_extension(path);
   return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".bmp" || extension == ".gif";
 }
 
-// Up to `most` names joined with ", ", then ", ...".
-std::string some(const std::vector<std::string>& names, size_t most = 4) {
-  std::string text;
-  for (size_t i = 0; i < names.size() && i < most; ++i) text += (i ? ", " : "") + names[i];
-  return names.size() > most ? text + ", ..." : text;
-}
 }  // namespace
 
 std::string FolderLeftOut::text() const {
@@ -227,13 +226,12 @@ std::string FolderLeftOut::text() const {
     std::vector<std::string> named;
     for (const auto& [name, images] : folders)
       named.push_back(name + "/ (" + std::to_string(images) + (images == 1 ? " image)" : " images)"));
-    out += (folders.size() == 1 ? "the sub-folder " : "the sub-folders ") + some(named);
+    out += (folders.size() == 1 ? "the sub-folder " : "the sub-folders ") + list_some(named, 4);
   }
   if (!other.empty()) {
     std::vector<std::string> named;
     for (const std::string& name : other) {
-      std::string extension = std::filesystem::path(name).extension().string();
-      for (char& c : extension) c = char(std::tolower(static_cast<unsigned char>(c)));
+      const std::string extension = lower_extension(name);
       const char* kind = extension == ".webp"                        ? " (WebP)"
                          : extension == ".tif" || extension == ".tiff" ? " (TIFF)"
                          : extension == ".heic" || extension == ".heif" ? " (HEIC)"
@@ -242,7 +240,7 @@ std::string FolderLeftOut::text() const {
       named.push_back(name + kind);
     }
     out += std::string(out.empty() ? "" : "; ") + (other.size() == 1 ? "a file" : std::to_string(other.size()) + " files") +
-           " of another kind: " + some(named);
+           " of another kind: " + list_some(named, 4);
   }
   return out;
 }
@@ -300,6 +298,30 @@ int64_t channels_of(const std::string& folder, const std::vector<std::string>& f
   return 1;
 }
 
+void check_listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line) {
+  namespace fs = std::filesystem;
+  std::error_code e;
+  if (fs::exists(fs::path(folder) / name, e)) return;
+  // The path as it is on disk when its parts differ only in case ("good/G0.BMP" for "Good/g0.bmp").
+  fs::path found = folder;
+  for (const fs::path& part : fs::path(name).lexically_normal()) {
+    fs::path next;
+    if (fs::exists(found / part, e)) next = found / part;
+    else
+      for (const auto& entry : fs::directory_iterator(found, e))
+        if (fold_case(entry.path().filename().string()) == fold_case(part.string())) next = entry.path();
+    if (next.empty()) {
+      found.clear();
+      break;
+    }
+    found = next;
+  }
+  throw Error(detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'",
+                             found.empty() ? std::string(" (the names are read as paths in the folder)")
+                                           : "; there is '" + found.lexically_relative(folder).string() +
+                                                 "': write the name as it is on disk (case counts)"));
+}
+
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
                           int64_t H, int64_t W, int64_t C, std::vector<std::string>* files) {
   const CsvTable table = read_csv_file(labels_csv);
@@ -312,18 +334,7 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
     const auto [at, first] = listed.emplace(std::filesystem::path(names.back()).lexically_normal().string(), i);  // ./a.png is a.png
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
               names.back(), "': give each image one line (one label)");
-    const std::filesystem::path path = std::filesystem::path(folder) / names.back();
-    std::error_code e;
-    if (!std::filesystem::exists(path, e)) {  // the name as written in another case?
-      std::string same;
-      for (const auto& entry : std::filesystem::directory_iterator(path.parent_path(), e))
-        if (fold_case(entry.path().filename().string()) == fold_case(path.filename().string()))
-          same = entry.path().filename().string();
-      throw Error(detail::concat(labels_csv, " line ", table.row_line(i), ": there is no image '", names.back(), "' in '",
-                                 folder, "'",
-                                 same.empty() ? std::string(" (the names are read as paths in the folder)")
-                                              : "; there is '" + same + "': write the name as it is on disk (case counts)"));
-    }
+    check_listed_image(folder, names.back(), labels_csv, table.row_line(i));
   }
   Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
   if (files) *files = names;

@@ -51,6 +51,10 @@ bool is_grey(const uint8_t* rgba, size_t pixels);
 void image_to_input(const uint8_t* rgba, int64_t height, int64_t width, int64_t H, int64_t W, int64_t C, float* out);
 std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C);
 
+// An image a labels CSV lists (`name`, a path in `folder`, on `line`) must be there: else an
+// error naming the line, and the file on disk whose name differs only in case, if any.
+void check_listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line);
+
 // What a folder holds besides the image files read from it, each list sorted by name.
 struct FolderLeftOut {
   // Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png, copied to

@@ -226,14 +226,13 @@ void check_units_line(const CsvTable& table) {
   if (table.row_count() < 3) return;
   const size_t below = std::min<size_t>(table.row_count(), 200);
   std::string shown, first_column;
-  int shown_cells = 0;
+  int shown_cells = 0, numeric_below = 0;  // cells of this line over columns of numbers
   double v;
   for (size_t c = 0; c < table.column_count(); ++c) {
     const std::string_view cell = table.cell(0, c);
     if (parse_any_number(cell, v, table.numbers)) return;
     if (is_missing_cell(cell)) continue;
     if (shown_cells++ < 4) shown += (shown.empty() ? "'" : ", '") + std::string(trim(cell)) + "'";
-    if (!first_column.empty()) continue;
     int64_t numbers = 0;
     bool all = true;
     for (size_t r = 1; r < below && all; ++r) {
@@ -242,9 +241,9 @@ void check_units_line(const CsvTable& table) {
       all = parse_any_number(other, v, table.numbers);
       ++numbers;
     }
-    if (all && numbers >= 2) first_column = table.header[c];
+    if (all && numbers >= 2 && ++numeric_below == 1) first_column = table.header[c];
   }
-  if (first_column.empty()) return;
+  if (numeric_below < 2) return;  // one such cell is a typo in a row, said by the column's check
   throw Error(detail::concat("CSV line ", table.row_line(0), ": holds no number (", shown, ") where column '", first_column,
                              "' below holds only numbers: if it is a second header line, such as the columns' units, "
                              "delete it"));
@@ -765,7 +764,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         t.categories = {counts.begin()->first, kEmptyCategory};
         std::sort(t.categories.begin(), t.categories.end());
         t.fill_category = kEmptyCategory;
-        decide("categorical", checkbox_reason(counts.begin()->first, int64_t(training_rows.size()) - present));
+        decide("categorical", checkbox_reason(counts.begin()->first, decision.missing));  // counted as the preview counts
         prep.columns_.push_back(std::move(t));
         continue;
       }
@@ -791,7 +790,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     for (const ColumnDecision& d : prep.schema_) decided += (decided.empty() ? "" : ", ") + ("'" + d.name + "' " + d.role);
     throw Error("the CSV has no feature columns to train on (" + decided +
                 "): add columns of measurements, or give one of these the role numeric or categorical (the role menu on the "
-                "page, TableOptions.roles in the SDK)");
+                "page, ca3 train --role COL=numeric, TableOptions.roles in the SDK)");
   }
   return prep;
 }
@@ -835,7 +834,8 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
   return names;
 }
 
-std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells) const {
+std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
+                                                            const std::vector<std::string>& written) const {
   std::vector<std::string> notes;
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
@@ -843,11 +843,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     if (c >= 0) used[size_t(c)] = true;
     return c;
   };
-  const auto quoted = [](const std::vector<std::string>& names, size_t most = 8) {
-    std::string text;
-    for (size_t i = 0; i < names.size() && i < most; ++i) text += (i ? ", " : "") + names[i];
-    return names.size() > most ? text + detail::concat(", ... (", names.size(), " in all)") : text;
-  };
+  const auto quoted = [](const std::vector<std::string>& names) { return list_some(names, 8); };
   std::vector<std::string> renamed, filled, unseen;
   for (const ColumnTransform& t : columns_) {
     const int64_t c = mark(t.name);
@@ -871,7 +867,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
         }
       }
     }
-    if (missing > 0) {
+    if (missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
       char fill[32];
       std::snprintf(fill, sizeof fill, "%.6g", t.fill);
       filled.push_back(detail::concat("'", t.name, "' ", missing, " (with ",
@@ -886,6 +882,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   }
   if (!options_.label_column.empty()) mark(options_.label_column);
   for (const std::string& name : dropped_) mark(name);
+  for (const std::string& name : written) mark(name);
   std::vector<std::string> unused;
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
@@ -907,10 +904,9 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     for (const ColumnTransform& t : columns_)
       if (table.find_column(t.name) < 0) absent.push_back("'" + t.name + "'");
     if (!absent.empty()) {
-      std::string names, have;
-      for (size_t i = 0; i < absent.size(); ++i) names += (i ? ", " : "") + absent[i];
-      for (size_t c = 0; c < table.column_count() && c < 20; ++c) have += (c ? ", '" : "'") + table.header[c] + "'";
-      if (table.column_count() > 20) have += ", ...";
+      std::vector<std::string> columns;
+      for (const std::string& name : table.header) columns.push_back("'" + name + "'");
+      const std::string names = list_some(absent, absent.size()), have = list_some(columns, 20);
       throw Error(detail::concat("the CSV has no column", absent.size() == 1 ? " " : "s ", names, " (the model was trained with ",
                                  absent.size() == 1 ? "it" : "them", "; the CSV's columns: ", have, ")"));
     }

@@ -98,7 +98,9 @@ class TabularPreprocessor {
   // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
   // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
   // with `cells`, also the missing cells filled in and the categories never seen in training.
-  std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true) const;
+  // `written`: columns the caller writes beside the scores (not "left out").
+  std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
+                                         const std::vector<std::string>& written = {}) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
   // The dropped columns that identify a row: named with TabularOptions::id_columns, named like an

@@ -120,6 +120,12 @@ std::string normalize_text(std::string_view text) {
   return out;
 }
 
+std::string list_some(const std::vector<std::string>& items, size_t most) {
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < most; ++i) text += (i ? ", " : "") + items[i];
+  return items.size() > most ? text + ", ..." : text;
+}
+
 std::string fold_case(std::string_view text) {
   std::u32string points = code_points(normalize_text(text));
   std::string out;

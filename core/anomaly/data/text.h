@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ca3 {
 
@@ -41,6 +42,8 @@ std::string utf8_or_windows_1252(std::string_view bytes, bool* converted = nullp
 // match. fold_case: normalize_text in lower case (ASCII and Latin-1 letters).
 std::string normalize_text(std::string_view text);
 std::string fold_case(std::string_view text);
+// The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
+std::string list_some(const std::vector<std::string>& items, size_t most);
 // Appends the UTF-8 encoding of `code_point` to `out`.
 void append_utf8(std::string& out, char32_t code_point);
 

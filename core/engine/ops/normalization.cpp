@@ -143,18 +143,17 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
       float* pd = dx.mutable_data();
       // Per channel, computed once: the loops below are then plain element-wise arithmetic.
       const size_t n_channels = static_cast<size_t>(channels);
-      std::vector<double> scale(n_channels), mean_dy(n_channels), mean_dy_xhat(n_channels);
+      std::vector<double> scale(n_channels), mean_dy(n_channels);
       for (int64_t c = 0; c < channels; ++c) {
         scale[size_t(c)] = double(pg[c]) * (*inv_std)[size_t(c)];
         mean_dy[size_t(c)] = sum_dy[size_t(c)] / double(stat_count);
-        mean_dy_xhat[size_t(c)] = sum_dy_xhat[size_t(c)] / double(stat_count);
       }
-      const double *ps = scale.data(), *pm = mean_dy.data(), *pmx = mean_dy_xhat.data();
+      const double *ps = scale.data(), *pm = mean_dy.data(), *psx = sum_dy_xhat.data(), n = double(stat_count);
       for_rows(count, channels, [&](int64_t i) {
         const float *dyi = dy + i * channels, *phi = ph + i * channels;
         float* pdi = pd + i * channels;
         if (training && (!in_statistics || (*in_statistics)[size_t(i)]))
-          for (int64_t c = 0; c < channels; ++c) pdi[c] = float(ps[c] * (dyi[c] - pm[c] - phi[c] * pmx[c]));
+          for (int64_t c = 0; c < channels; ++c) pdi[c] = float(ps[c] * (dyi[c] - pm[c] - phi[c] * psx[c] / n));
         else
           for (int64_t c = 0; c < channels; ++c) pdi[c] = float(ps[c] * dyi[c]);
       });
