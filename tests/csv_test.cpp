@@ -275,6 +275,8 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
     EXPECT_EQ(suggest_label_column(describe_columns(parse_csv(rows))), "") << last;
   }
   EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,type\n1,1\n2,3\n3,1\n4,7\n"))), "type");
+  // A label column that marks the anomalies and leaves the rest empty.
+  EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,is_anomaly,v\n1,,2\n2,yes,3\n3,,4\n"))), "is_anomaly");
 }
 
 TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
@@ -396,20 +398,31 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
 // Durations past a day's clock ("34:39:00") are numbers of seconds, in the preview, in training
 // and in scoring; clock times alone ("08:15") stay dates or times.
 TEST(Tabular, DurationsAreSeconds) {
-  const CsvTable t = parse_csv("runtime,start,v\n34:39:00,08:00,1\n4:01:30,09:15,2\n120:00,10:30,3\n,11:45,4\n");
+  const CsvTable t = parse_csv("runtime,start,v\n34:39:00,08:00,1\n4:01:30.5,09:15,2\n120:00:00,10:30,3\n,11:45,4\n");
   const std::vector<ColumnSummary> read = describe_columns(t);
   EXPECT_EQ(read[0].role, "numeric");
-  EXPECT_EQ(read[0].reason, "durations (hours:minutes:seconds), read as seconds ('34:39:00' is 124740)");
+  EXPECT_EQ(read[0].reason, "durations (hours:minutes[:seconds]), read as seconds ('34:39:00' is 124740)");
   EXPECT_EQ(read[1].role, "dates");
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3}, options);
   EXPECT_EQ(prep.schema()[0].reason, read[0].reason + "; 1 missing cell imputed with the median");
-  EXPECT_DOUBLE_EQ(prep.columns()[0].mean, (124740.0 + 14490 + 432000) / 3);
+  EXPECT_DOUBLE_EQ(prep.columns()[0].mean, (124740.0 + 14490.5 + 432000) / 3);
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(copy.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector(), prep.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector());
   EXPECT_EQ(error_of([&] { copy.transform(parse_csv("runtime,v\n4 h,2\n")); }),
-            "CSV line 2, column 'runtime': '4 h' is not a duration hours:minutes[:seconds], as the column's training values were");
+            "CSV line 2, column 'runtime': '4 h' is not a duration written hours:minutes[:seconds], as the column's "
+            "training values were");
+  // Race times: h:mm:ss beside m:ss, the two-part cells minutes; hours:minutes past a day.
+  const CsvTable race = parse_csv("bib,chip,spent\nB0,1:34:15,25:30\nB1,48:08,2:15\nB2,52:30,120:00\n");
+  EXPECT_EQ(describe_columns(race)[1].reason, "durations (h:mm:ss, and m:ss where a cell has two parts), read as seconds "
+                                              "('1:34:15' is 5655, '48:08' is 2888)");
+  EXPECT_EQ(describe_columns(race)[2].reason, "durations (hours:minutes[:seconds]), read as seconds ('25:30' is 91800)");
+  const TabularPreprocessor times = TabularPreprocessor::fit(race, {0, 1, 2}, options);
+  EXPECT_DOUBLE_EQ(times.columns()[1].mean, (5655.0 + 2888 + 3150) / 3);
+  EXPECT_EQ(TabularPreprocessor::from_json(times.to_json()).transform(race).to_vector(), times.transform(race).to_vector());
+  // Clock times, closing at 24:00, are no durations.
+  EXPECT_NE(describe_columns(parse_csv("closes\n18:00\n22:00\n24:00\n"))[0].role, "numeric");
 }
 
 // What reading a table for scoring decides is said: names matched loosely, columns left out,
@@ -576,6 +589,12 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(values(1), (std::vector<double>{-5, 7, -2}));
   EXPECT_EQ(values(2), (std::vector<double>{12, 3, 1.5}));
   EXPECT_EQ(values(3), (std::vector<double>{12.5, 3, 1}));
+  // Rupees and other currencies' codes before a number grouped in lakhs.
+  const CsvTable rupees = parse_csv("a,b\n\"Rs. 1,56,15,113.30\",\"INR 4,79,86,927.21\"\n\"Rs. 2,000.00\",\"INR 12.00\"\n");
+  double rs = 0;
+  ASSERT_TRUE(parse_number_with_unit(rupees.cell(0, 0), rs, rupees.numbers, number_unit(rupees, 0, {0, 1})));
+  EXPECT_DOUBLE_EQ(rs, 15615113.30);
+  EXPECT_EQ(describe_columns(rupees)[1].role, "numeric");
   // Brackets that made a number negative are said, in the preview and in training, with or
   // without a unit.
   const CsvTable accounts = parse_csv("plain;dollars\n4.10;$2.00\n(3.50);($1.25)\n5.00;$3.00\n");
@@ -647,10 +666,9 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   marked.anomaly_values = {"y"};
   std::vector<std::string> notes;
   EXPECT_EQ(tabular_labels(table, marked, &notes), (std::vector<int>{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(notes, (std::vector<std::string>{"1 row has an empty label cell, taken as normal (the anomalies are the rows "
-                                             "marked with the values given)"}));
-  EXPECT_EQ(error_of([&] { tabular_labels(parse_csv("a,label\n1,y\n2,NA\n"), marked); }),
-            "CSV line 3: the label column 'label' is empty ('NA' marks a missing value): give every row its label");
+  EXPECT_EQ(notes, (std::vector<std::string>{"1 row has an empty label cell (or NA), taken as normal (the anomalies are "
+                                             "the rows marked with the values given)"}));
+  EXPECT_EQ(tabular_labels(parse_csv("a,label\n1,y\n2,NA\n"), marked), (std::vector<int>{1, 0}));  // R writes NA
   // One word in a first row is a typo, said as such; a second header line (the units) is named.
   EXPECT_NE(error_of([&] { TabularPreprocessor::fit(parse_csv("name,age,income\nBob,unknown,3\nAl,31,4\nCy,40,5\nDi,52,6\n"),
                                                       {0, 1, 2, 3}, TabularOptions{}); })
@@ -659,6 +677,12 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
                                                       {0, 1, 2}, TabularOptions{}); }),
             "CSV line 2: holds no number ('\xC2\xB0" "C', 'hPa', 'l/min') where column 't' below holds only numbers: if it is "
             "a second header line, such as the columns' units, delete it");
+  {  // the same line in a file scored
+    const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv("t;p;f\n21;1013;3\n22;1012;4\n23;1011;5\n"),
+                                                              {0, 1, 2}, TabularOptions{});
+    EXPECT_NE(error_of([&] { prep.transform(parse_csv("t;p;f\n\xC2\xB0" "C;hPa;l/min\n21;1013;3\n22;1012;4\n")); })
+                  .find("CSV line 2: holds no number"), std::string::npos);
+  }
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
             "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
             "empty or write NA for a missing value)");

@@ -258,7 +258,8 @@ Affixed split_affixes(std::string_view cell) {
 bool plausible_unit(const Affixed& a) {
   static const std::set<std::string_view> kCurrencies = {
       "$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5", "\xE2\x82\xB9", "US$", "R$", "CHF", "EUR", "USD", "GBP", "JPY",
-      "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "Fr.", "kr", "z\xC5\x82"};
+      "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "Fr.", "kr", "z\xC5\x82", "INR", "Rs", "Rs.", "PKR", "BDT", "Tk",
+      "NPR", "LKR", "CNY", "RMB", "HKD", "SGD", "NZD", "ZAR", "BRL", "MXN", "TRY", "RUB", "KRW", "\xE2\x82\xA9"};
   // Written against the number ("12kg", "5%"), only these: "12A" or "7B" are more often codes.
   static const std::set<std::string_view> kAttached = {
       "%", "\xE2\x80\xB0", "\xC2\xB0", "\xC2\xB0" "C", "\xC2\xB0" "F", "kg", "g", "mg", "\xC2\xB5" "g", "t", "km", "m",

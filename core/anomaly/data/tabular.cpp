@@ -179,45 +179,77 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
-// A duration written hours:minutes[:seconds] ("34:39:00", "4:01", "-0:30"), in seconds.
-bool duration_seconds(std::string_view cell, double& seconds) {
+// A cell written like a duration: [-]H:MM or [-]H:MM:SS, seconds maybe with a fraction
+// ("41:36:29.033"); its two or three numbers. False when it is not one.
+bool duration_parts(std::string_view cell, int& count, double parts[3], bool& negative) {
   std::string_view s = trim(cell);
-  const bool negative = !s.empty() && s[0] == '-';
+  negative = !s.empty() && s[0] == '-';
   if (negative) s.remove_prefix(1);
-  double parts[3];
-  int count = 0;
+  count = 0;
   for (;;) {
     const size_t colon = s.find(':');
-    const std::string_view part = s.substr(0, colon);
-    const bool digits = std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (count == 3 || part.empty() || part.size() > (count == 0 ? 6 : 2) || !digits) return false;
+    std::string_view part = s.substr(0, colon);
+    const bool last = colon == std::string_view::npos;
+    std::string_view fraction;
+    if (last && count == 2 && part.size() > 3 && part[2] == '.') fraction = part.substr(3), part = part.substr(0, 2);
+    const auto digits = [](std::string_view d) { return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+    if (count == 3 || part.empty() || part.size() > (count == 0 ? 6 : 2) || !digits(part) || !digits(fraction)) return false;
     if (count > 0 && (part.size() != 2 || part[0] > '5')) return false;  // minutes, seconds: 00-59
-    parts[count++] = std::atof(std::string(part).c_str());
-    if (colon == std::string_view::npos) break;
+    parts[count++] = std::atof(std::string(part).c_str()) +
+                     (fraction.empty() ? 0.0 : std::atof(("0." + std::string(fraction)).c_str()));
+    if (last) break;
     s.remove_prefix(colon + 1);
   }
-  if (count < 2) return false;
-  seconds = parts[0] * 3600 + parts[1] * 60 + (count == 3 ? parts[2] : 0);
+  return count >= 2;
+}
+
+// A duration cell in seconds; `minutes` says a two-part cell is minutes:seconds, not hours:minutes.
+bool duration_seconds(std::string_view cell, bool minutes, double& seconds) {
+  int count;
+  double p[3];
+  bool negative;
+  if (!duration_parts(cell, count, p, negative)) return false;
+  seconds = count == 3 ? p[0] * 3600 + p[1] * 60 + p[2] : minutes ? p[0] * 60 + p[1] : p[0] * 3600 + p[1] * 60;
   if (negative) seconds = -seconds;
   return true;
 }
 
-// A column of durations: every non-missing cell among `rows` hours:minutes[:seconds], and some
-// beyond a day's clock (an hour of 24 or more, or a minus): "34:39:00" is no time of day. (Cells
-// that could all be clock times, "08:15", are dates or times.) The reason, or "" when it is not one.
-std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
-  std::string_view example;
-  double v, example_seconds = 0;
+// A column of durations: every non-missing cell among `rows` written like one, and not all of
+// them clock times -- some past 24:00 or negative ("34:39:00", "120:00"), or cells of three parts
+// beside cells of two, as race times are written ("1:34:15", "48:08": then two parts are
+// minutes:seconds). "08:15", "24:00" alone are dates or times. Sets `minutes`; the reason, or "".
+std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, bool& minutes) {
+  bool two = false, three = false, past_a_day = false;
+  int count;
+  double p[3];
+  bool negative;
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     if (is_missing_cell(cell)) continue;
-    if (!duration_seconds(cell, v)) return "";
-    if (example.empty() && (v >= 24 * 3600 || v < 0)) example = trim(cell), example_seconds = v;
+    if (!duration_parts(cell, count, p, negative)) return "";
+    (count == 2 ? two : three) = true;
+    const double as_hours = p[0] * 3600 + p[1] * 60 + (count == 3 ? p[2] : 0);
+    past_a_day = past_a_day || negative || as_hours > 24 * 3600;
   }
-  if (example.empty()) return "";
-  char value[32];
-  std::snprintf(value, sizeof value, "%.15g", example_seconds);
-  return detail::concat("durations (hours:minutes:seconds), read as seconds ('", example, "' is ", value, ")");
+  minutes = two && three;
+  if (!minutes && !past_a_day) return "";
+  std::string examples;
+  double v;
+  bool shown_two = false, shown_three = false;
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    if (is_missing_cell(cell) || !duration_parts(cell, count, p, negative)) continue;
+    bool& shown = count == 2 ? shown_two : shown_three;
+    if (shown || (!minutes && p[0] * 3600 + p[1] * 60 + (count == 3 ? p[2] : 0) <= 24 * 3600 && !negative)) continue;
+    shown = true;
+    duration_seconds(cell, minutes, v);
+    char value[32];
+    std::snprintf(value, sizeof value, "%.15g", v);
+    examples += detail::concat(examples.empty() ? "" : ", ", "'", cell, "' is ", value);
+    if (!minutes) break;
+  }
+  return detail::concat("durations (", minutes ? "h:mm:ss, and m:ss where a cell has two parts" : "hours:minutes[:seconds]",
+                        "), read as seconds (", examples, ")");
 }
 
 // A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
@@ -266,8 +298,9 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (is_missing_cell(cell)) return t.fill;
   double v;
   if (t.duration) {
-    CA3_CHECK(duration_seconds(cell, v), "CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
-              "' is not a duration hours:minutes[:seconds], as the column's training values were");
+    CA3_CHECK(duration_seconds(cell, t.duration == 'm', v), "CSV line ", table.row_line(row), ", column '", t.name, "': '",
+              cell, "' is not a duration written ", t.duration == 'm' ? "h:mm:ss or m:ss" : "hours:minutes[:seconds]",
+              ", as the column's training values were");
     return v;
   }
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix})) return v;
@@ -378,7 +411,9 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     if (summary.values.size() > max_values) summary.values.resize(max_values);
     NumberUnit unit;
     if (present > 0 && numbers < present) {
-      if (std::string duration = duration_reason(table, c, all_rows); !duration.empty()) numbers = present, summary.quantity = true, summary.reason = duration;
+      bool minutes = false;
+      if (std::string duration = duration_reason(table, c, all_rows, minutes); !duration.empty())
+        numbers = present, summary.quantity = true, summary.reason = duration;
       else unit = number_unit(table, c, all_rows);
       if (!unit.empty()) numbers = present, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
     }
@@ -422,9 +457,11 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
                                        "type", "is_anomaly", "outlier", "fraud", "fault"};
   // Not a column that is left out anyway (dates, identifiers), nor a measured quantity.
   const auto usable = [](const ColumnSummary& c) { return c.role != "identifier" && c.role != "dates" && !c.quantity; };
+  // A column of one value and empty cells ("yes" or nothing) has two.
+  const auto values = [](const ColumnSummary& c) { return c.distinct + (c.distinct == 1 && c.missing > 0 ? 1 : 0); };
   for (const char* name : kNames)
     for (const ColumnSummary& c : columns)
-      if (fold_case(c.name) == name && c.distinct >= 2 && c.distinct <= 20 && usable(c)) return c.name;
+      if (fold_case(c.name) == name && values(c) >= 2 && c.distinct <= 20 && usable(c)) return c.name;
   if (!columns.empty() && columns.back().distinct >= 2 && columns.back().distinct <= 10 && usable(columns.back()))
     return columns.back().name;
   return "";
@@ -527,21 +564,19 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   int64_t unmarked = 0;  // empty label cells where the anomalies are named: normal
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view cell = table.cell(i, size_t(column));
-    if (!options.anomaly_values.empty() && trim(cell).empty()) {
+    if (!options.anomaly_values.empty() && is_missing_cell(cell)) {  // not marked as an anomaly ("", "NA")
       ++unmarked;
       continue;
     }
     CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
-              "' is empty", options.anomaly_values.empty()
-                                ? std::string(": give every row its label (or name the anomalies' values instead of the normal "
-                                              "ones: then an empty cell means normal)")
-                                : detail::concat(" ('", trim(cell), "' marks a missing value): give every row its label"));
+              "' is empty: give every row its label (or name the anomalies' values instead of the normal ones: then an "
+              "empty cell means normal)");
     labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
                                               : int(!matches_any(cell, options.normal_values));
   }
   if (notes && unmarked > 0)
-    notes->push_back(detail::concat(unmarked, unmarked == 1 ? " row has" : " rows have", " an empty label cell, taken as normal ("
-                                    "the anomalies are the rows marked with the values given)"));
+    notes->push_back(detail::concat(unmarked, unmarked == 1 ? " row has" : " rows have", " an empty label cell (or NA), taken as "
+                                    "normal (the anomalies are the rows marked with the values given)"));
   // Cells that match a given value only once spaces, Unicode form or case are set aside: say which.
   if (notes) {
     const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
@@ -564,7 +599,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   if (notes) {
     std::map<std::string, int64_t> others;
     for (size_t i = 0; i < table.row_count(); ++i)
-      if (labels[i] == (by_normal ? 1 : 0) && !trim(table.cell(i, size_t(column))).empty())  // empty cells: said above
+      if (labels[i] == (by_normal ? 1 : 0) && !is_missing_cell(table.cell(i, size_t(column))))  // said above
         ++others[category_of(table.cell(i, size_t(column)))];
     if (others.size() >= 2) {
       std::string list, given;
@@ -698,15 +733,16 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     // numbers, read without it.
     NumberUnit unit;
     std::string duration;
+    bool minutes = false;
     if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
-        !(duration = duration_reason(table, column, training_rows)).empty()) {
+        !(duration = duration_reason(table, column, training_rows, minutes)).empty()) {
       numbers.clear();
       for (int64_t row : training_rows) {
         double v;
-        if (!is_missing_cell(table.cell(size_t(row), column)) && duration_seconds(table.cell(size_t(row), column), v))
+        if (!is_missing_cell(table.cell(size_t(row), column)) && duration_seconds(table.cell(size_t(row), column), minutes, v))
           numbers.push_back(v);
       }
-      t.duration = true;
+      t.duration = minutes ? 'm' : 'h';
     } else if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
       numbers.clear();
       for (int64_t row : training_rows) {
@@ -897,6 +933,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
 }
 
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
+  check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = table.numbers_guessed && numbers_ ? *numbers_ : table.numbers;
   {  // every feature column the table lacks, at once, with the columns it has
@@ -972,7 +1009,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       cj["fill"] = c.fill, cj["mean"] = c.mean, cj["sd"] = c.sd, cj["quantiles"] = c.quantiles;
       if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
-      if (c.duration) cj["duration"] = true;
+      if (c.duration) cj["duration"] = c.duration == 'm' ? "m:ss" : "h:mm";
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
@@ -1011,7 +1048,11 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", "");
-        c.duration = cj.value("duration", false);
+        if (cj.contains("duration")) {
+          const std::string d = cj.at("duration").get<std::string>();
+          CA3_CHECK(d == "m:ss" || d == "h:mm", "unknown duration format '", d, "'");
+          c.duration = d == "m:ss" ? 'm' : 'h';
+        }
         CA3_CHECK(!c.quantiles.empty() && std::is_sorted(c.quantiles.begin(), c.quantiles.end()) && c.sd > 0,
                   "column '", c.name, "' has invalid statistics");
       } else if (kind == "categorical") {

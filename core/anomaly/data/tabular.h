@@ -79,8 +79,9 @@ struct ColumnTransform {
   // A unit written with the numbers ("$1,304.12", "10,6 %", "21.5 °C"): read without it. At most
   // one of the two; both empty for plain numbers (see number_unit).
   std::string prefix, suffix;
-  // Durations written hours:minutes[:seconds] ("34:39:00"), read as seconds (saved as "duration").
-  bool duration = false;
+  // Durations ("34:39:00"), read as seconds (saved as "duration"): 'h' when a two-part cell is
+  // hours:minutes, 'm' when it is minutes:seconds (race times "1:34:15", "48:08"); 0 otherwise.
+  char duration = 0;
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
