@@ -479,6 +479,11 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
                                              "thousands separator) and no cell of the file tells which: read as 1.581; "
                                              "if '.' groups thousands here, write the numbers without it"}));
+  notes.clear();  // read as thousands in a ',' file: the other advice
+  tabular_labels(parse_csv("a,p,label\nA0,\"96,928\",bad\nA1,\"2,250\",ok\n"), options, &notes);
+  EXPECT_EQ(notes.at(0), "numbers such as '96,928' read either way (',' as a decimal mark or as a thousands separator) and "
+                         "no cell of the file tells which: read as 96928; if ',' is the decimal mark here, write one number "
+                         "with other than three digits after it (such as 0,5), which tells");
   const std::vector<float> plain = prep.transform(parse_csv("t;p\n21;1013\n22;1250\n")).to_vector();
   EXPECT_EQ(prep.transform(unsure).to_vector(), plain);
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(unsure).to_vector(), plain);

@@ -527,7 +527,11 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     std::snprintf(value, sizeof value, "%.15g", parsed);
     notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
                                     "as a thousands separator) and no cell of the file tells which: read as ", value,
-                                    "; if '", mark, "' groups thousands here, write the numbers without it"));
+                                    mark == table.numbers.decimal
+                                        ? detail::concat("; if '", mark, "' groups thousands here, write the numbers without it")
+                                        : detail::concat("; if '", mark, "' is the decimal mark here, write one number with "
+                                                         "other than three digits after it (such as 0", mark,
+                                                         "5), which tells")));
   }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
