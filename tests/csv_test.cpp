@@ -594,6 +594,16 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(values(1), (std::vector<double>{-5, 7, -2}));
   EXPECT_EQ(values(2), (std::vector<double>{12, 3, 1.5}));
   EXPECT_EQ(values(3), (std::vector<double>{12.5, 3, 1}));
+  // SAP's minus after an amount with its currency, before or after it.
+  const CsvTable sap = parse_csv("Saldo;Anz\n3.543,24- \xE2\x82\xAC;1\n1.051,77 \xE2\x82\xAC;2\n4.275,64 \xE2\x82\xAC-;3\n");
+  const std::vector<ColumnSummary> sap_read = describe_columns(sap);
+  EXPECT_EQ(sap_read[0].role, "numeric");
+  EXPECT_EQ(sap_read[0].reason, "numbers written with '\xE2\x82\xAC', read without it ('3.543,24- \xE2\x82\xAC' is -3543.24); negative "
+                                "numbers written with the minus after them ('3.543,24- \xE2\x82\xAC' is -3543.24)");
+  const NumberUnit euro = number_unit(sap, 0, {0, 1, 2});
+  double amount = 0;
+  ASSERT_TRUE(parse_number_with_unit(sap.cell(2, 0), amount, sap.numbers, euro));
+  EXPECT_DOUBLE_EQ(amount, -4275.64);
   // Rupees and other currencies' codes before a number grouped in lakhs.
   const CsvTable rupees = parse_csv("a,b\n\"Rs. 1,56,15,113.30\",\"INR 4,79,86,927.21\"\n\"Rs. 2,000.00\",\"INR 12.00\"\n");
   double rs = 0;

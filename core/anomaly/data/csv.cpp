@@ -252,6 +252,14 @@ Affixed split_affixes(std::string_view cell) {
   while (b > a && !digit(s[b - 1]) && s[b - 1] != ')') --b;
   out.prefix = trim_all_spaces(s.substr(0, a)), out.number = s.substr(a, b - a), out.suffix = trim_all_spaces(s.substr(b));
   out.attached = b < s.size() && out.suffix.size() == s.size() - b;  // "12A", not "12 A"
+  // A minus after the number with its unit, as SAP writes amounts ("3.543,24- €", "4.275,64 €-"),
+  // when the number has a decimal mark or groups.
+  std::string_view& u = out.suffix;
+  if (!out.negative && u.size() >= 2 && (u.front() == '-' || u.back() == '-') &&
+      out.number.find_first_of(".,") != std::string_view::npos) {
+    u = trim_all_spaces(u.front() == '-' ? u.substr(1) : u.substr(0, u.size() - 1));
+    out.negative = true, out.attached = false;
+  }
   return out;
 }
 

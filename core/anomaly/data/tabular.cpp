@@ -367,7 +367,8 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
     const bool bracketed = cell.size() >= 3 && cell.front() == '(' && cell.back() == ')';
-    const bool minus_after = cell.size() >= 2 && cell.back() == '-';
+    const size_t first_digit = cell.find_first_of("0123456789"), last_minus = cell.rfind('-');
+    const bool minus_after = first_digit != std::string_view::npos && last_minus != std::string_view::npos && last_minus > first_digit;
     if ((bracketed ? !brackets.empty() : !minus_after || !trailing.empty()) ||
         !parse_number_with_unit(cell, v, table.numbers, unit))
       continue;
