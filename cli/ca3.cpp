@@ -728,15 +728,14 @@ struct Scored {
   std::vector<std::string> why;      // with --why N: per flagged row its N strongest columns
   std::string id_header;             // ",order_id": the identifier columns written beside the scores
   std::vector<std::string> ids;      // per row its identifier cells, as CSV fields (",A-17")
-  std::vector<std::string> missing_ids;  // the model's identifier columns the data lacks
-  std::vector<std::string> notes;        // what reading a table decided (TabularPreprocessor::scoring_notes)
+  std::vector<std::string> notes;    // what reading a table decided, said after scoring
 };
 
-// The columns of `table` written beside its scores: the model's identifier columns and
-// --id-column. A model identifier that `table` lacks goes to `missing`; an --id-column it lacks is
-// an error naming the columns there are.
+// The columns of `table` (read from `source`) written beside its scores: the model's identifier
+// columns and --id-column. A model identifier that `table` lacks is a note; an --id-column it
+// lacks is an error naming the columns there are.
 std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, const CsvTable& table,
-                                   std::vector<std::string>& missing) {
+                                   const std::string& source, std::vector<std::string>& notes) {
   std::vector<int64_t> columns;
   auto add = [&](int64_t c) {
     if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
@@ -744,7 +743,8 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
   for (const std::string& name : detector.preprocessing()->identifier_columns()) {
     const int64_t c = table.find_column(name);
     if (c >= 0) add(c);
-    else missing.push_back(name);
+    else notes.push_back(source + " has no column '" + name + "', the model's identifier column: the scores are written "
+                         "without it, by row number (--id-column COL writes another column beside them)");
   }
   for (const std::string& name : a.id_columns) {
     const int64_t c = table.find_column(name);
@@ -754,12 +754,10 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
   return columns;
 }
 
-// Said after scoring (unless --quiet): the model's identifier columns `source` did not have.
-void note_missing_ids(const Args& a, const std::vector<std::string>& missing, const std::string& source) {
-  if (a.quiet) return;
-  for (const std::string& name : missing)
-    std::fprintf(stderr, "note: %s has no column '%s', the model's identifier column: the scores are written "
-                 "without it, by row number (--id-column COL writes another column beside them)\n", source.c_str(), name.c_str());
+// Notes on standard error, unless --quiet.
+void print_notes(const Args& a, const std::vector<std::string>& notes) {
+  if (!a.quiet)
+    for (const std::string& note : notes) std::fprintf(stderr, "note: %s\n", note.c_str());
 }
 
 // The identifier columns' names in the scores' header; one named like a column of the scores
@@ -802,13 +800,13 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
     const CsvTable table = read_table(a, data);
     if (!want_labels) {
-      const std::vector<int64_t> ids = id_columns_of(detector, a, table, s.missing_ids);
+      const std::vector<int64_t> ids = id_columns_of(detector, a, table, "'" + data + "'", s.notes);
       s.id_header = id_header_of(table, ids);
       if (!ids.empty())
         for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
     }
     s.scores = detector.score_table(table);
-    s.notes = detector.preprocessing()->scoring_notes(table, true, a.id_columns);
+    for (std::string& note : detector.preprocessing()->scoring_notes(table, true, a.id_columns)) s.notes.push_back(std::move(note));
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
       const int64_t top = to_int(a.get("why"), "--why");
@@ -877,9 +875,12 @@ int score_stream(Detector& detector, const Args& a) {
   char number[32];
   std::string text;
   std::vector<int64_t> ids;
-  std::vector<std::string> missing_ids, notes;
+  std::vector<std::string> notes;
   auto write = [&](const CsvTable& batch) {
-    if (rows == 0) ids = id_columns_of(detector, a, batch, missing_ids), notes = detector.preprocessing()->scoring_notes(batch, false, a.id_columns);
+    if (rows == 0) {
+      ids = id_columns_of(detector, a, batch, "standard input", notes);
+      for (std::string& note : detector.preprocessing()->scoring_notes(batch, false, a.id_columns)) notes.push_back(std::move(note));
+    }
     const std::vector<float> scores = detector.score_table(batch);
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag\n";
@@ -903,9 +904,7 @@ int score_stream(Detector& detector, const Args& a) {
   stream.finish();
   while (auto batch = stream.next(4096)) write(*batch);
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
-  note_missing_ids(a, missing_ids, "standard input");
-  if (!a.quiet)
-    for (const std::string& note : notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  print_notes(a, notes);
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu row%s from standard input (%s), %zu flagged (threshold %g)\n", rows, rows == 1 ? "" : "s",
                  stream.encoding().c_str(), flagged, double(detector.threshold()));
@@ -939,9 +938,7 @@ int command_score(const Args& a) {
     f << csv.str();
     CA3_CHECK(f.good(), "could not write all of '", out, "' (is the disk full?)");
   }
-  note_missing_ids(a, s.missing_ids, "'" + a.get("data") + "'");
-  if (!a.quiet)
-    for (const std::string& note : s.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  print_notes(a, s.notes);
   if (!a.quiet) {
     size_t flagged = 0;
     for (float v : s.scores) flagged += v >= detector.threshold();

@@ -18,6 +18,14 @@ namespace {
 
 using testing::error_of;
 
+// Labels from `column`, its `normal` value(s) normal, every other value an anomaly.
+TabularOptions labelled(const std::string& column, std::vector<std::string> normal) {
+  TabularOptions options;
+  options.label_column = column;
+  options.normal_values = std::move(normal);
+  return options;
+}
+
 TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   const CsvTable t = parse_csv("\xEF\xBB\xBF" "a;\"b;c\";d\r\n1;\"x\"\"y\";\"multi\nline\"\r\n\r\n2;;3\n");
   EXPECT_EQ(t.separator, ';');
@@ -222,9 +230,7 @@ TEST(Tabular, QuantileTransformGivesTiesAtBothTrainingBoundsTheirMiddleRank) {
 // noted; so are label values that differ from the given one so.
 TEST(Tabular, LooseLabelMatchesAreNoted) {
   const CsvTable t = parse_csv("x, Status \n1,ok\n2,OK \n3,bad\n");
-  TabularOptions options;
-  options.label_column = "status";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("status", {"ok"});
   std::vector<std::string> notes;
   EXPECT_EQ(tabular_labels(t, options, &notes), (std::vector<int>{0, 0, 1}));
   EXPECT_EQ(notes, (std::vector<std::string>{
@@ -283,9 +289,7 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   const CsvTable train = parse_csv(
       "Id,size,colour,label\n"
       "1,1.0,red,ok\n2,NA,blue,ok\n3,3.0,red,ok\n4,5.0,,bad\n5,2.0,red,ok\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   options.scaling = Scaling::standard;
   EXPECT_EQ(tabular_labels(train, options), (std::vector<int>{0, 0, 0, 1, 0}));
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3, 4}, options);
@@ -429,9 +433,7 @@ TEST(Tabular, DurationsAreSeconds) {
 // missing cells filled in, categories never seen.
 TEST(Tabular, ScoringNotesSayWhatWasDecided) {
   const CsvTable train = parse_csv("id,temp,colour,label\n1,20.5,red,ok\n2,21.5,red,ok\n3,22.5,blue,ok\n4,30,red,bad\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
   const CsvTable scored = parse_csv("TEMP ,colour,site,id\n21,green,a,1\n,teal,a,2\nNA,,a,3\n22,red,a,4\n23,green,a,5\n");
   EXPECT_EQ(prep.scoring_notes(scored),
@@ -466,9 +468,7 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   const CsvTable train = parse_csv("t;p;label\n21,5;1.013,2;ok\n22,1;1.020,5;ok\n20,9;998,0;ok\n23,0;1.040,0;bad\n");
   ASSERT_EQ(train.numbers, (NumberFormat{',', '.'}));
   EXPECT_FALSE(train.numbers_guessed);
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
   const CsvTable unsure = parse_csv("t;p\n21;1.013\n22;1.250\n");
@@ -510,9 +510,7 @@ TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
 // With only the normal value named, several other values are all anomalies: said, with counts.
 TEST(Tabular, SeveralValuesTakenAsAnomaliesAreNoted) {
   const CsvTable table = parse_csv("v,status\n1,ok\n2,bad\n3,maintenance\n4,ok\n5,maintenance\n");
-  TabularOptions options;
-  options.label_column = "status";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("status", {"ok"});
   std::vector<std::string> notes;
   EXPECT_EQ(tabular_labels(table, options, &notes), (std::vector<int>{0, 1, 1, 0, 1}));
   EXPECT_EQ(notes, (std::vector<std::string>{
@@ -527,9 +525,7 @@ TEST(Tabular, SeveralValuesTakenAsAnomaliesAreNoted) {
 TEST(Tabular, CategoriesInEitherUnicodeFormAreOne) {
   const std::string nfc = "Caf\xC3\xA9", nfd = "Cafe\xCC\x81";
   const CsvTable train = parse_csv("drink,v,label\n" + nfc + ",1,ok\n" + nfd + ",2,ok\nTee,3,ok\n" + nfc + ",4,bad\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
   EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"drink=" + nfc, "drink=Tee", "v"}));
   EXPECT_EQ(describe_columns(train)[0].distinct, 2);
@@ -548,9 +544,7 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
       "10,4\xC2\xA0%;1.272,38 \xE2\x82\xAC;20,9 \xC2\xB0" "C;B2;ok\n"
       "12 %;980,00 \xE2\x82\xAC;22 \xC2\xB0" "C;C3;ok\n"
       "9,5 %;1.010,50 \xE2\x82\xAC;19,0 \xC2\xB0" "C;A1;bad\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
   ASSERT_EQ(prep.columns().size(), 4u);
@@ -637,9 +631,7 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
       "2024-03-02;02.03.2024;3/2/24;2024-03-02 08:15:00.250;8:15:00 AM;2,5;ok\n"
       "NA;3.3.2024;12/31/2024;2024-03-03T23:59:59+01:00;23:59:59;3,0;ok\n"
       "2024-03-04;04.03.2024;1/4/2024;2024/03/04 10:00;10:00 PM;4,5;bad\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"ok"};
+  TabularOptions options = labelled("label", {"ok"});
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
   EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"iso", "de", "us", "stamp", "clock"}));
   EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"v"}));
@@ -668,9 +660,7 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
 TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable table = parse_csv("a,b,label\n1,2,n\n3,4,n\n5,6,y\n7,8,n\n9,10,n\n11,12,n\n13,14,n\n15,16,n\n"
                                    "17,18,n\n19,oops,n\n21,22,\n");
-  TabularOptions options;
-  options.label_column = "label";
-  options.normal_values = {"n"};
+  TabularOptions options = labelled("label", {"n"});
   EXPECT_EQ(error_of([&] { tabular_labels(table, options); }),
             "CSV line 12: the label column 'label' is empty: give every row its label (or name the anomalies' values "
             "instead of the normal ones: then an empty cell means normal)");
@@ -741,9 +731,7 @@ TEST(Tabular, RealFilesParse) {
   const CsvTable bc = read_csv_file(testing::data_file("BreastCancer.csv"));
   std::vector<int64_t> all(bc.row_count());
   std::iota(all.begin(), all.end(), 0);
-  TabularOptions options;
-  options.label_column = "Class";
-  options.normal_values = {"benign"};
+  TabularOptions options = labelled("Class", {"benign"});
   const TabularPreprocessor prep = TabularPreprocessor::fit(bc, all, options);
   EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"Id"}));
   EXPECT_EQ(prep.features(), 9);
