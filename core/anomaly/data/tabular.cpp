@@ -411,17 +411,17 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
     NumberUnit unit;
+    bool durations = false;
     if (present > 0 && numbers < present) {
       bool minutes = false;
       if (std::string duration = duration_reason(table, c, all_rows, minutes); !duration.empty())
-        numbers = present, summary.quantity = true, summary.reason = duration;
+        numbers = present, summary.quantity = true, summary.reason = duration, durations = true;
       else unit = number_unit(table, c, all_rows);
       if (!unit.empty()) numbers = present, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
     }
     summary.numeric = present > 0 && numbers == present;
     summary.quantity = summary.quantity && summary.numeric;
-    if (summary.numeric && unit.empty() && summary.reason.empty()) summary.reason = sign_reason(table, c, all_rows, unit);
-    else if (summary.numeric && !unit.empty()) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
+    if (summary.numeric && !durations) summary.reason = joined(summary.reason, sign_reason(table, c, all_rows, unit));
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
@@ -741,22 +741,14 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     bool minutes = false;
     if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
         !(duration = duration_reason(table, column, training_rows, minutes)).empty()) {
-      numbers.clear();
-      for (int64_t row : training_rows) {
-        double v;
-        if (!is_missing_cell(table.cell(size_t(row), column)) && duration_seconds(table.cell(size_t(row), column), minutes, v))
-          numbers.push_back(v);
-      }
       t.duration = minutes ? 'm' : 'h';
     } else if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
-      numbers.clear();
-      for (int64_t row : training_rows) {
-        double v;
-        if (!is_missing_cell(table.cell(size_t(row), column)) &&
-            parse_number_with_unit(table.cell(size_t(row), column), v, table.numbers, unit))
-          numbers.push_back(v);
-      }
       t.prefix = unit.prefix, t.suffix = unit.suffix;
+    }
+    if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
+      numbers.clear();
+      for (int64_t row : training_rows)
+        if (!is_missing_cell(table.cell(size_t(row), column))) numbers.push_back(numeric_cell(table, table.numbers, size_t(row), column, t));
     }
     const bool all_numbers = int64_t(numbers.size()) == present;
     // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
@@ -884,7 +876,6 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     if (c >= 0) used[size_t(c)] = true;
     return c;
   };
-  const auto quoted = [](const std::vector<std::string>& names) { return list_some(names, 8); };
   std::vector<std::string> renamed, filled, unseen;
   for (const ColumnTransform& t : columns_) {
     const int64_t c = mark(t.name);
@@ -892,8 +883,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     if (table.header[size_t(c)] != t.name) renamed.push_back("'" + table.header[size_t(c)] + "' as '" + t.name + "'");
     if (!cells) continue;
     int64_t missing = 0, new_values = 0;
-    std::vector<std::string> examples;
-    bool more = false;  // other unseen values than the examples
+    std::vector<std::string> examples;  // the unseen values, each once
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -902,10 +892,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
         const std::string value = category_of(cell);
         if (std::binary_search(t.categories.begin(), t.categories.end(), value)) continue;
         ++new_values;
-        if (std::find(examples.begin(), examples.end(), "'" + value + "'") == examples.end()) {
-          if (examples.size() < 3) examples.push_back("'" + value + "'");
-          else more = true;
-        }
+        if (std::find(examples.begin(), examples.end(), "'" + value + "'") == examples.end()) examples.push_back("'" + value + "'");
       }
     }
     if (missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
@@ -919,7 +906,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     }
     if (new_values > 0)
       unseen.push_back(detail::concat("'", t.name, "' ", new_values, new_values == 1 ? " row (" : " rows (",
-                                      quoted(examples), more ? ", ...)" : ")"));
+                                      list_some(examples, 3), ")"));
   }
   if (!options_.label_column.empty()) mark(options_.label_column);
   for (const std::string& name : dropped_) mark(name);
@@ -927,13 +914,13 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   std::vector<std::string> unused;
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
-  if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + quoted(renamed));
+  if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
-                                                   : "columns the model does not know, left out: ") + quoted(unused));
-  if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + quoted(filled));
+                                                   : "columns the model does not know, left out: ") + list_some(unused, 8));
+  if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!unseen.empty())
-    notes.push_back("values never seen in training, read as none of the column's known values: " + quoted(unseen));
+    notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   return notes;
 }
 
