@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/detector.h"
@@ -272,6 +273,29 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
   std::printf("\n");
   EXPECT_EQ(error_of([&] { d.explain_rows(table, {int64_t(table.row_count())}); }),
             "row 699 is not in the table (699 rows)");
+}
+
+// The typical value is written as the column's cells are: a duration as h:mm:ss, an amount with
+// its unit and the file's decimal mark.
+TEST(Detector, TypicalValuesAreWrittenAsTheCells) {
+  std::string text = "dauer;betrag;menge;status\n";
+  for (int i = 0; i < 60; ++i)
+    text += std::to_string(30 + i % 9) + ":" + std::to_string(10 + i % 40) + ":00;1." + std::to_string(200 + i) + ",50 \xE2\x82\xAC;" +
+            std::to_string(i % 7) + (i % 10 == 9 ? ";bad\n" : ";ok\n");
+  const CsvTable table = parse_csv(text);
+  TabularOptions options;
+  options.label_column = "status";
+  options.normal_values = {"ok"};
+  Detector d(quick_tabular("e2e", 1));
+  d.fit_table(table, options);
+  const std::vector<RowExplanation> why = d.explain_rows(table, {0}, 3);
+  std::map<std::string, std::string> typical;
+  for (const ColumnContribution& c : why[0].columns) typical[c.column] = c.typical;
+  const long long median = std::llround(d.preprocessing()->columns().at(0).fill);  // seconds, a whole minute here
+  EXPECT_EQ(typical.at("dauer"), std::to_string(median / 3600) + ":" + std::to_string(median / 60 % 60) + ":00");
+  EXPECT_GE(median / 3600, 30);
+  EXPECT_EQ(typical.at("betrag").substr(typical.at("betrag").size() - 4), " \xE2\x82\xAC");
+  EXPECT_NE(typical.at("betrag").find(','), std::string::npos);
 }
 
 // The views behind "why is this flagged": reconstruction (its error is the reconstruction score),

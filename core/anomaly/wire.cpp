@@ -200,7 +200,8 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
                        {"reason", c.reason},
                        {"placeholders", placeholders}});
   }
-  const std::string label = suggest_label_column(summaries);
+  bool by_name = false;
+  const std::string label = suggest_label_column(summaries, &by_name);
   return {{"rows", table.row_count()},
           {"encoding", table.encoding},
           {"separator", mark_name(table.separator)},
@@ -208,6 +209,7 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
           {"thousandsSeparator", mark_name(digit_group_mark(table))},
           {"emptyRows", table.empty_row_lines.size()},
           {"suggestedLabelColumn", label.empty() ? Json(nullptr) : Json(label)},
+          {"suggestedLabelByName", !label.empty() && by_name},
           {"columns", columns}};
 }
 

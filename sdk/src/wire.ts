@@ -228,6 +228,9 @@ export interface CsvSummary {
   emptyRows: number;
   /** The column most likely to hold labels (by name, else the last column with few values). */
   suggestedLabelColumn: string | null;
+  /** Whether that column was suggested for its name ("Class", "label", ...), not only for being
+   *  the last column with few values. */
+  suggestedLabelByName: boolean;
   columns: ColumnSummary[];
 }
 

@@ -1387,7 +1387,9 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
     const select = $<HTMLSelectElement>('truth-column');
     select.replaceChildren(new Option('(none: the file has no true labels)', ''));
     for (const c of candidates) select.append(new Option(`${c.name} (${c.distinct} values)`, c.name));
-    const suggested = candidates.find((c) => c.name === described.suggestedLabelColumn);
+    // Taken as the true labels at once only when named like labels: a file's last column of few
+    // values (a "Region" of Nord / Süd) may be anything; it is offered, not chosen.
+    const suggested = described.suggestedLabelByName ? candidates.find((c) => c.name === described.suggestedLabelColumn) : undefined;
     select.value = suggested?.name ?? '';
     fillTruthValues();
   }

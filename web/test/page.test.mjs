@@ -377,6 +377,14 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /counts only, no ROC/.test(document.getElementById('table-results-note').textContent));
       assert.equal(await page.isVisible('#table-roc-box'), false);
       assert.ok(flaggedBad >= 0.5 * bad.length && flaggedGood <= 0.2 * good.length, `${flaggedBad} / ${flaggedGood}`);
+      // A last column of two values not named like labels ("Region") is offered, not taken as the truth.
+      const regions = readFileSync(join(repo, 'data', 'Ionosphere.csv'), 'utf8').trim().split('\n')
+        .map((line, i) => `${line.replace(/,[^,]*$/, '')},${i === 0 ? 'Region' : i % 2 ? 'Nord' : 'Sud'}`).join('\n');
+      await page.setInputFiles('#csv-score-file', { name: 'regions.csv', mimeType: 'text/csv', buffer: Buffer.from(regions) });
+      await page.waitForFunction(() => /^regions\.csv: 351 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      await page.waitForFunction(() => /counts only, no ROC/.test(document.getElementById('table-results-note').textContent));
+      assert.equal(await page.inputValue('#truth-column'), '');
+      assert.ok((await page.$$eval('#truth-column option', (o) => o.map((x) => x.value))).includes('Region'));
       await shot('5b-csv-no-labels');
     });
 

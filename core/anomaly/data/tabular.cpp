@@ -452,7 +452,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
   return columns;
 }
 
-std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
+std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool* by_name) {
+  if (by_name) *by_name = true;
   // By name first, then the last column when it has a few distinct values.
   static const char* const kNames[] = {"label", "class", "target", "anomaly", "y", "outcome", "status", "diagnosis",
                                        "type", "is_anomaly", "outlier", "fraud", "fault"};
@@ -463,6 +464,7 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns) {
   for (const char* name : kNames)
     for (const ColumnSummary& c : columns)
       if (fold_case(c.name) == name && values(c) >= 2 && c.distinct <= 20 && usable(c)) return c.name;
+  if (by_name) *by_name = false;
   if (!columns.empty() && columns.back().distinct >= 2 && columns.back().distinct <= 10 && usable(columns.back()))
     return columns.back().name;
   return "";

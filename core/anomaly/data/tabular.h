@@ -169,7 +169,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
 // The column most likely to hold labels: one named like class / label / target / anomaly / y /
 // outcome (ignoring case) with 2-20 values, else the last column when it has 2-10 values; "" if none.
 // Never a column left out anyway (identifiers, dates) nor a quantity (21.5, "12 kg").
-std::string suggest_label_column(const std::vector<ColumnSummary>& columns);
+// `by_name`: set to whether the column was chosen by its name.
+std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool* by_name = nullptr);
 // Standard normal quantile function (inverse CDF), for p in (0, 1).
 double normal_quantile(double p);
 
