@@ -366,6 +366,37 @@ TEST(Tabular, CheckboxColumnsKeepTheirEmptyCells) {
   EXPECT_EQ(TabularPreprocessor::fit(t, {0, 1, 2, 3}, options).feature_names()[2], "flag");
 }
 
+// Spellings of one value that differ only in letter case ("x" and "X", "Rot" and "ROT") are one
+// category, the most frequent spelling, said in the preview and in training; scoring matches a
+// value ignoring case (also one never spelled so in training) and says so. A ticked box written
+// "x" or "X" stays a checkbox.
+TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
+  const CsvTable t = parse_csv("checked;colour;v\nx;Rot;1\n;rot;2\nX;Rot;3\nx;Blau;4\n;ROT;5\nx;Blau;6\n");
+  const std::vector<ColumnSummary> read = describe_columns(t);
+  EXPECT_EQ(read[0].distinct, 1);
+  EXPECT_EQ(read[0].reason, "one value, 'x', and 2 empty cells: read as two values, 'x' and '(empty)', as a checkbox (an "
+                            "empty cell is not imputed here: the column would say nothing); read as one value whatever "
+                            "the letter case: 'x' (3) and 'X' (1) as 'x'");
+  EXPECT_EQ(read[1].distinct, 2);
+  EXPECT_EQ(read[1].reason, "read as one value whatever the letter case: 'Rot' (2), 'ROT' (1) and 'rot' (1) as 'Rot'");
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3, 4, 5}, options);
+  EXPECT_EQ(prep.schema()[0].reason, read[0].reason);
+  EXPECT_EQ(prep.schema()[1].reason, "2 values (" + read[1].reason + ")");
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"checked=(empty)", "checked=x", "colour=Blau", "colour=Rot", "v"}));
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  const CsvTable scored = parse_csv("checked;colour;v\nX;BLAU;1\n;rOT;1\nx;Gelb;1\n");
+  const Tensor x = saved.transform(scored);
+  EXPECT_EQ(std::vector<float>(x.data(), x.data() + 4), (std::vector<float>{0, 1, 1, 0}));
+  EXPECT_EQ(std::vector<float>(x.data() + 5, x.data() + 9), (std::vector<float>{1, 0, 0, 1}));
+  EXPECT_EQ(std::vector<float>(x.data() + 10, x.data() + 14), (std::vector<float>{0, 1, 0, 0}));
+  EXPECT_EQ(saved.scoring_notes(scored),
+            (std::vector<std::string>{"values read ignoring letter case: 'checked' 1 row ('X' as 'x'), 'colour' 2 rows "
+                                      "('BLAU' as 'Blau', 'rOT' as 'Rot')",
+                                      "values never seen in training, read as none of the column's known values: 'colour' "
+                                      "1 row ('Gelb')"}));
+}
+
 // Lines that end with the separator (some spreadsheets write "a;b;c;"): the nameless empty last
 // column is no column, and said; a value under it, a nameless column elsewhere or two columns of
 // one name are refused naming the columns.

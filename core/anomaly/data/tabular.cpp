@@ -179,6 +179,37 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
+// Spellings of one value that differ only in letter case ("x" and "X", "Yes" and "YES"), as
+// exports typed by hand write them: merged in `counts` into the most frequent spelling (on a tie,
+// the first in sort order). Returns each merged group in words ("'x' (12) and 'X' (3) as 'x'");
+// empty when every value is spelled one way.
+std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& counts) {
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
+  for (const auto& [value, count] : counts) groups[fold_case(value)].emplace_back(value, count);
+  std::vector<std::string> merged;
+  for (auto& [folded, spellings] : groups) {
+    if (spellings.size() < 2) continue;
+    std::stable_sort(spellings.begin(), spellings.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::vector<std::string> written;
+    for (const auto& [value, count] : spellings) {
+      written.push_back(detail::concat("'", value, "' (", count, ")"));
+      if (value == spellings.front().first) continue;
+      counts[spellings.front().first] += count;
+      counts.erase(value);
+    }
+    merged.push_back(list_some(std::vector<std::string>(written.begin(), written.end() - 1), written.size()) + " and " +
+                     written.back() + " as '" + spellings.front().first + "'");
+  }
+  return merged;
+}
+
+std::string case_reason(const std::vector<std::string>& merged) {
+  if (merged.empty()) return "";
+  std::string groups;
+  for (const std::string& g : merged) groups += (groups.empty() ? "" : "; ") + g;
+  return "read as one value whatever the letter case: " + groups;
+}
+
 // A cell written like a duration: [-]H:MM or [-]H:MM:SS, seconds maybe with a fraction
 // ("41:36:29.033"); its two or three numbers. False when it is not one.
 bool duration_parts(std::string_view cell, int& count, double parts[3], bool& negative) {
@@ -406,6 +437,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
+    const std::vector<std::string> case_variants = merge_case_variants(counts);
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -434,7 +466,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
       summary.role = "dates", summary.reason = kDateReason;
     } else if (summary.distinct == 1 && summary.missing > 0) {
-      summary.role = "categorical", summary.reason = checkbox_reason(summary.values[0].first, summary.missing);
+      summary.role = "categorical";
+      summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
     } else if (double(numbers) >= 0.75 * double(present)) {
@@ -445,7 +478,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
-      summary.role = "categorical";
+      summary.role = "categorical", summary.reason = case_reason(case_variants);
     }
     columns.push_back(std::move(summary));
   }
@@ -726,6 +759,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       else if (first_text_row < 0) first_text_row = row;
       counts[category_of(cell)] += 1;
     }
+    const std::vector<std::string> case_variants = merge_case_variants(counts);
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
@@ -799,7 +833,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         t.categories = {counts.begin()->first, kEmptyCategory};
         std::sort(t.categories.begin(), t.categories.end());
         t.fill_category = kEmptyCategory;
-        decide("categorical", checkbox_reason(counts.begin()->first, decision.missing));  // counted as the preview counts
+        // counted as the preview counts
+        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing), case_reason(case_variants)));
         prep.columns_.push_back(std::move(t));
         continue;
       }
@@ -811,6 +846,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         t.categories.push_back(by_count[i].second);
       std::sort(t.categories.begin(), t.categories.end());
       std::string reason = count_text(int64_t(counts.size()), "value", "values");
+      if (!case_variants.empty()) reason += " (" + case_reason(case_variants) + ")";
       if (counts.size() > t.categories.size())
         reason += detail::concat(" (the ", t.categories.size(), " most frequent kept, the rest encode as none)");
       if (decision.missing > 0)
@@ -878,21 +914,28 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     if (c >= 0) used[size_t(c)] = true;
     return c;
   };
-  std::vector<std::string> renamed, filled, unseen;
+  std::vector<std::string> renamed, filled, unseen, by_case;
   for (const ColumnTransform& t : columns_) {
     const int64_t c = mark(t.name);
     if (c < 0) continue;
     if (table.header[size_t(c)] != t.name) renamed.push_back("'" + table.header[size_t(c)] + "' as '" + t.name + "'");
     if (!cells) continue;
-    int64_t missing = 0, new_values = 0;
-    std::vector<std::string> examples;  // the unseen values, each once
+    int64_t missing = 0, new_values = 0, case_values = 0;
+    std::vector<std::string> examples, case_examples;  // the unseen values, those matched ignoring case: each once
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
         ++missing;
       } else if (t.kind == ColumnTransform::Kind::categorical) {
+        bool case_differs = false;
+        if (const int64_t k = category_index(t, cell, &case_differs); k >= 0) {
+          if (!case_differs) continue;
+          ++case_values;
+          const std::string read = "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'";
+          if (std::find(case_examples.begin(), case_examples.end(), read) == case_examples.end()) case_examples.push_back(read);
+          continue;
+        }
         const std::string value = category_of(cell);
-        if (std::binary_search(t.categories.begin(), t.categories.end(), value)) continue;
         ++new_values;
         if (std::find(examples.begin(), examples.end(), "'" + value + "'") == examples.end()) examples.push_back("'" + value + "'");
       }
@@ -906,6 +949,9 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
                                                                              : "'" + t.fill_category + "', the most frequent",
                                       ")"));
     }
+    if (case_values > 0)
+      by_case.push_back(detail::concat("'", t.name, "' ", case_values, case_values == 1 ? " row (" : " rows (",
+                                       list_some(case_examples, 3), ")"));
     if (new_values > 0)
       unseen.push_back(detail::concat("'", t.name, "' ", new_values, new_values == 1 ? " row (" : " rows (",
                                       list_some(examples, 3), ")"));
@@ -921,9 +967,27 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
                                                    : "columns the model does not know, left out: ") + list_some(unused, 8));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
+  if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   return notes;
+}
+
+int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case) {
+  const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
+  const auto at = [&](std::string_view v) -> int64_t {
+    const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), v);
+    return it != t.categories.end() && *it == v ? int64_t(it - t.categories.begin()) : -1;
+  };
+  if (int64_t k = at(value); k >= 0) return k;
+  if (int64_t k = at(category_of(value)); k >= 0) return k;  // as written in another Unicode form (models keep one form)
+  const std::string folded = fold_case(value);
+  for (size_t k = 0; k < t.categories.size(); ++k)
+    if (fold_case(t.categories[k]) == folded) {
+      if (by_case) *by_case = true;
+      return int64_t(k);
+    }
+  return -1;
 }
 
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
@@ -964,15 +1028,8 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
       offset += 1;
     } else {
       for (int64_t r = 0; r < rows; ++r) {
-        const std::string_view cell = table.cell(size_t(r), size_t(column));
-        const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
-        auto it = std::lower_bound(t.categories.begin(), t.categories.end(), value);
-        if (it == t.categories.end() || *it != value) {  // as written in another Unicode form (models keep one form)
-          const std::string same = category_of(value);
-          it = std::lower_bound(t.categories.begin(), t.categories.end(), same);
-          if (it != t.categories.end() && *it != same) it = t.categories.end();
-        }
-        if (it != t.categories.end()) x[r * width + offset + (it - t.categories.begin())] = 1.f;
+        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)));
+        if (k >= 0) x[r * width + offset + k] = 1.f;
       }
       offset += int64_t(t.categories.size());
     }

@@ -87,6 +87,12 @@ struct ColumnTransform {
   std::string fill_category;          // most frequent
 };
 
+// The position of a cell's value in t.categories (a categorical column), the fill category's for
+// a missing cell; -1 for a value never seen in training. A value matches as written, else in
+// another Unicode form, else ignoring letter case ("BLAU" as "Blau"; then `by_case` is set): in
+// training, spellings that differ only in case are one category.
+int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case = nullptr);
+
 class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
