@@ -535,8 +535,8 @@ std::vector<std::string> folder_files(const Args& a) {
   const int64_t column = listing.column_index("file");
   std::vector<std::string> files;
   for (size_t i = 0; i < listing.row_count(); ++i) {
-    files.emplace_back(listing.cell(i, size_t(column)));
-    if (!files.back().empty()) check_listed_image(a.need("data"), files.back(), a.get("labels"), listing.row_line(i));
+    const std::string written(listing.cell(i, size_t(column)));
+    files.push_back(written.empty() ? written : listed_image(a.need("data"), written, a.get("labels"), listing.row_line(i)));
   }
   return files;
 }

@@ -169,6 +169,14 @@ mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && 
   && "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv" \
        --out "$work/mac.csv" --quiet && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file more/p.png part0.png part2.png " ] \
   && echo "ok   a sub-folder and a WebP are said; a labels CSV lists a sub-folder's image" || fail "left out: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
+# Written on Windows: "more\p.png" is the sub-folder's image; a full path is refused with the fix.
+printf 'file,label\nmore\\p.png,ok\npart0.png,bad\n' >"$work/mac-win.csv"
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" \
+  --out "$work/mac-win.out" --quiet && [ "$(cut -d, -f1 "$work/mac-win.out" | tr '\n' ' ')" = "file more/p.png part0.png " ] \
+  && echo "ok   a labels CSV written on Windows (more\\p.png)" || fail "Windows paths: $(cat "$work/mac-win.out")"
+printf 'file,label\nD:\\shots\\more\\p.png,ok\n' >"$work/mac-win.csv"
+expect_error "line 2: there is no image 'D:\\shots\\more\\p.png' in '$work/mac': the names are read as paths in the folder; write it as 'more/p.png'" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" --out "$work/s"
 
 # A labels CSV: images it does not list are said to be left out; an image listed twice is refused.
 printf 'file,label\n./part0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"

@@ -290,6 +290,21 @@ TEST(Images, FolderWithLabels) {
   { std::ofstream(only / "labels.csv") << "file,label\nNORMAL/n.png,ok\n"; }  // the folder's name in another case
   EXPECT_NE(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); })
                 .find("there is 'normal/n.png'"), std::string::npos);
+  // Written on Windows: backslashes separate the path's parts; a full path is refused saying the
+  // part of it that is in the folder.
+  std::vector<std::string> read_files;
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal\\n.png,ok\n"; }
+  EXPECT_EQ(read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1, &read_files).labels,
+            (std::vector<int>{0}));
+  EXPECT_EQ(read_files, (std::vector<std::string>{"normal/n.png"}));
+  { std::ofstream(only / "labels.csv") << "file,label\nC:\\Users\\ana\\shots\\normal\\n.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image 'C:\\Users\\ana\\shots\\normal\\n.png' in '" +
+                only.string() + "': the names are read as paths in the folder; write it as 'normal/n.png'");
+  { std::ofstream(only / "labels.csv") << "file,label\n/home/ana/shots/normal/n.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image '/home/ana/shots/normal/n.png' in '" +
+                only.string() + "': the names are read as paths in the folder; write it as 'normal/n.png'");
   fs::remove_all(dir);
 }
 

@@ -298,13 +298,31 @@ int64_t channels_of(const std::string& folder, const std::vector<std::string>& f
   return 1;
 }
 
-void check_listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line) {
+std::string listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line) {
   namespace fs = std::filesystem;
   std::error_code e;
-  if (fs::exists(fs::path(folder) / name, e)) return;
+  // As the readers open it: a path in the folder, even when it starts with "/".
+  const auto in_folder = [&](const std::string& path) { return !path.empty() && path[0] != '/' && fs::exists(folder + "/" + path, e); };
+  if (in_folder(name)) return name;
+  // Written on Windows ("good\\g0.png"): the backslashes are the path's separators.
+  std::string slashed = name;
+  std::replace(slashed.begin(), slashed.end(), '\\', '/');
+  const bool drive = slashed.size() > 2 && std::isalpha(static_cast<unsigned char>(slashed[0])) && slashed[1] == ':' && slashed[2] == '/';
+  if (!drive && slashed != name && in_folder(slashed)) return slashed;
+  const std::string where = detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'");
+  if (drive || fs::path(slashed).is_absolute()) {  // "C:\\shots\\good\\g0.png": the end of it that is in the folder, if any
+    const fs::path full = fs::path(drive ? slashed.substr(2) : slashed).relative_path();
+    std::vector<fs::path> parts(full.begin(), full.end());
+    for (size_t first = 1; first < parts.size(); ++first) {
+      fs::path tail;
+      for (size_t k = first; k < parts.size(); ++k) tail /= parts[k];
+      if (fs::exists(fs::path(folder) / tail, e))
+        throw Error(detail::concat(where, ": the names are read as paths in the folder; write it as '", tail.generic_string(), "'"));
+    }
+  }
   // The path as it is on disk when its parts differ only in case ("good/G0.BMP" for "Good/g0.bmp").
   fs::path found = folder;
-  for (const fs::path& part : fs::path(name).lexically_normal()) {
+  for (const fs::path& part : fs::path(slashed).lexically_normal()) {
     fs::path next;
     if (fs::exists(found / part, e)) next = found / part;
     else
@@ -316,10 +334,9 @@ void check_listed_image(const std::string& folder, const std::string& name, cons
     }
     found = next;
   }
-  throw Error(detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'",
-                             found.empty() ? std::string(" (the names are read as paths in the folder)")
-                                           : "; there is '" + found.lexically_relative(folder).string() +
-                                                 "': write the name as it is on disk (case counts)"));
+  throw Error(where + (found.empty() ? std::string(" (the names are read as paths in the folder)")
+                                     : "; there is '" + found.lexically_relative(folder).string() +
+                                           "': write the name as it is on disk (case counts)"));
 }
 
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
@@ -329,12 +346,12 @@ Dataset read_image_folder(const std::string& folder, const std::string& labels_c
   std::vector<std::string> names;
   std::map<std::string, size_t> listed;  // name -> its row
   for (size_t i = 0; i < table.row_count(); ++i) {
-    names.emplace_back(table.cell(i, size_t(file_column)));
-    CA3_CHECK(!names.back().empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
+    const std::string_view written = table.cell(i, size_t(file_column));
+    CA3_CHECK(!written.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
+    names.push_back(listed_image(folder, std::string(written), labels_csv, table.row_line(i)));
     const auto [at, first] = listed.emplace(std::filesystem::path(names.back()).lexically_normal().string(), i);  // ./a.png is a.png
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
               names.back(), "': give each image one line (one label)");
-    check_listed_image(folder, names.back(), labels_csv, table.row_line(i));
   }
   Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
   if (files) *files = names;

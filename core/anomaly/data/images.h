@@ -51,9 +51,11 @@ bool is_grey(const uint8_t* rgba, size_t pixels);
 void image_to_input(const uint8_t* rgba, int64_t height, int64_t width, int64_t H, int64_t W, int64_t C, float* out);
 std::vector<float> image_to_input(const DecodedImage& image, int64_t H, int64_t W, int64_t C);
 
-// An image a labels CSV lists (`name`, a path in `folder`, on `line`) must be there: else an
-// error naming the line, and the file on disk whose name differs only in case, if any.
-void check_listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line);
+// The path in `folder` of an image a labels CSV lists (`name`, on `line`): `name`, or `name` with
+// its backslashes read as path separators (written on Windows: "good\\g0.png"). Else an error
+// naming the line and the fix: the file on disk whose name differs only in case, or, for a full
+// path ("C:\\shots\\good\\g0.png"), the end of it that is in the folder.
+std::string listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line);
 
 // What a folder holds besides the image files read from it, each list sorted by name.
 struct FolderLeftOut {
