@@ -637,11 +637,16 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(describe_columns(rupees)[1].role, "numeric");
   // Brackets that made a number negative are said, in the preview and in training, with or
   // without a unit.
-  const CsvTable accounts = parse_csv("plain;dollars\n4.10;$2.00\n(3.50);($1.25)\n5.00;$3.00\n");
+  const CsvTable accounts = parse_csv("plain;dollars;inside\n4.10;$2.00;$2.00\n(3.50);($1.25);$(1,467.88)\n5.00;$3.00;$3.00\n");
   const std::vector<ColumnSummary> read = describe_columns(accounts);
   EXPECT_EQ(read[0].reason, "negative numbers written in brackets, as in accounts ('(3.50)' is -3.5)");
   EXPECT_EQ(read[1].reason, "numbers written with '$', read without it ('$2.00' is 2); negative numbers written in "
                             "brackets, as in accounts ('($1.25)' is -1.25)");
+  EXPECT_EQ(read[2].reason, "numbers written with '$', read without it ('$2.00' is 2); negative numbers written in "
+                            "brackets, as in accounts ('$(1,467.88)' is -1467.88)");
+  const std::string euros = describe_columns(parse_csv("euros;n\n2,00 \xE2\x82\xAC;1\n(1.204,50) \xE2\x82\xAC;2\n3,00 \xE2\x82\xAC;3\n"))[0].reason;
+  EXPECT_EQ(euros, "numbers written with '\xE2\x82\xAC', read without it ('2,00 \xE2\x82\xAC' is 2); negative numbers written in "
+                   "brackets, as in accounts ('(1.204,50) \xE2\x82\xAC' is -1204.5)");
   TabularOptions plain;
   plain.scaling = Scaling::standard;
   const TabularPreprocessor fitted = TabularPreprocessor::fit(accounts, {0, 1, 2}, plain);

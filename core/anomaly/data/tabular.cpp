@@ -397,8 +397,11 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
-    const bool bracketed = cell.size() >= 3 && cell.front() == '(' && cell.back() == ')';
     const size_t first_digit = cell.find_first_of("0123456789"), last_minus = cell.rfind('-');
+    // "(3.50)", "$(2,467.88)", "(12,50) €": the brackets around the number, a unit inside or out.
+    const size_t open = cell.find('('), close = cell.rfind(')');
+    const bool bracketed = first_digit != std::string_view::npos && open < first_digit && close != std::string_view::npos &&
+                           close > cell.find_last_of("0123456789");
     const bool minus_after = first_digit != std::string_view::npos && last_minus != std::string_view::npos && last_minus > first_digit;
     if ((bracketed ? !brackets.empty() : !minus_after || !trailing.empty()) ||
         !parse_number_with_unit(cell, v, table.numbers, unit))
