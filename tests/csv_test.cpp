@@ -403,7 +403,7 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
 TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   const CsvTable t = parse_csv("temp;flow;label;\n21,5;3;ok;\n;;;\n22,5;4;bad\n");
   EXPECT_EQ(t.header, (std::vector<std::string>{"temp", "flow", "label"}));
-  EXPECT_TRUE(t.trailing_separator);
+  EXPECT_EQ(t.trailing_separators, 1u);
   ASSERT_EQ(t.row_count(), 2u);
   EXPECT_EQ(t.cell(1, 0), "22,5");
   EXPECT_EQ(t.cell(1, 2), "bad");
@@ -420,9 +420,23 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   tabular_labels(t, TabularOptions{}, &notes);
   EXPECT_EQ(notes.at(0), "the header ends with the separator (as some spreadsheets write every line): the nameless, empty "
                          "last column it makes is left out");
+  // Two (or more) separators at the end of every line: as many nameless columns.
+  const CsvTable two = parse_csv("temp;flow;;\n21,5;3;;\n22,5;4;\n;;;;\n23;5\n");
+  EXPECT_EQ(two.header, (std::vector<std::string>{"temp", "flow"}));
+  ASSERT_EQ(two.row_count(), 3u);
+  EXPECT_EQ(two.cell(2, 0), "23");
+  EXPECT_EQ(two.cell(1, 1), "4");
+  notes.clear();
+  tabular_labels(two, TabularOptions{}, &notes);
+  EXPECT_EQ(notes.at(0), "the header ends with 2 separators (as some spreadsheets write every line): the 2 nameless, "
+                         "empty last columns they make are left out");
+  EXPECT_EQ(error_of([] { parse_csv("a;b;;\n1;2;;x\n"); }),
+            "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
+            "it has no name): name that column in the header");
+  EXPECT_EQ(error_of([] { parse_csv("a;b;;\n1;2;;;\n"); }), "CSV line 2: 5 fields, the header has 2");
   EXPECT_EQ(error_of([] { parse_csv("a;b;\n1;2;x\n"); }),
-            "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so its last column "
-            "has no name): name that column in the header");
+            "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
+            "it has no name): name that column in the header");
   EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n"); }),
             "CSV line 1: header column 1 has no name: give it one (a first column of row numbers, as pandas' to_csv "
             "writes without index=False, named id is left out as an identifier)");

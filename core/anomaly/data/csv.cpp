@@ -46,7 +46,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.encoding = encoding;
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   out.numbers_guessed = numbers_guessed;
-  out.trailing_separator = trailing_separator;
+  out.trailing_separators = trailing_separators;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);
@@ -421,10 +421,10 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
 
   auto end_field = [&]() {
     const bool blank = field.find_first_not_of(" \t") == std::string::npos;
-    if (!table.header.empty() && table.trailing_separator && record_fields == table.header.size()) {
-      // the field after a line's last separator, under the header's nameless last column
+    if (!table.header.empty() && table.trailing_separators > 0 && record_fields >= table.header.size()) {
+      // a field after the line's last named column, under the header's nameless last columns
       CA3_CHECK(blank, "CSV line ", file_line(record_line), ": '", field, "' stands after the last named column (the "
-                "header ends with the separator, so its last column has no name): name that column in the header");
+                "header ends with the separator, so the column after it has no name): name that column in the header");
       field.clear();
       field_was_quoted = false;
       ++record_fields;
@@ -443,9 +443,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     if (!blank) {
       end_field();
       if (table.header.empty()) {
-        if (header.size() > 1 && header.back().find_first_not_of(" \t") == std::string::npos) {  // "a;b;c;"
+        while (header.size() > 1 && header.back().find_first_not_of(" \t") == std::string::npos) {  // "a;b;c;" or "a;b;c;;"
           header.pop_back();
-          table.trailing_separator = true;
+          ++table.trailing_separators;
         }
         std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {
@@ -474,11 +474,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         table.row_lines_.reserve(lines);
       } else if (!record_has_value) {
         // Only separators (",,,"): no data. Skipped like a blank line, and counted.
-        // every field but the one after a trailing separator (end_field skips it) has a cell
-        table.drop_cells(record_fields - (table.trailing_separator && record_fields > table.header.size() ? 1 : 0));
+        // every field but those after the last named column (end_field skips them) has a cell
+        table.drop_cells(table.trailing_separators > 0 ? std::min(record_fields, table.header.size()) : record_fields);
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        CA3_CHECK(record_fields == table.header.size() || (table.trailing_separator && record_fields == table.header.size() + 1),
+        CA3_CHECK(record_fields >= table.header.size() && record_fields <= table.header.size() + table.trailing_separators,
                   "CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                   ", the header has ", table.header.size());
         table.end_row(file_line(record_line));

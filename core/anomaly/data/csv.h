@@ -59,9 +59,10 @@ class CsvTable {
   // No cell decided it: only cells like "1.013" or "1,250" that read either way (a decimal mark or
   // a thousands separator); a model reads such a table in the format it was trained on.
   bool numbers_guessed = false;
-  // The header ended with the separator ("a;b;c;"), as some spreadsheets write every line: the
-  // nameless, empty last column this makes is not a column of the table (said in the notes).
-  bool trailing_separator = false;
+  // How many separators the header ended with ("a;b;c;" 1, "a;b;c;;" 2), as some spreadsheets
+  // write every line: the nameless, empty last columns this makes are not columns of the table
+  // (said in the notes); a line may end with up to as many.
+  size_t trailing_separators = 0;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
 
   size_t row_count() const { return row_lines_.size(); }

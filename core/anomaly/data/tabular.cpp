@@ -547,9 +547,13 @@ double normal_quantile(double p) {
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
-  if (notes && table.trailing_separator)
+  if (notes && table.trailing_separators == 1)
     notes->push_back("the header ends with the separator (as some spreadsheets write every line): the nameless, "
                      "empty last column it makes is left out");
+  if (notes && table.trailing_separators > 1)
+    notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
+                                    "write every line): the ", table.trailing_separators,
+                                    " nameless, empty last columns they make are left out"));
   if (notes && table.numbers_guessed) {  // "1.581" and nothing else to tell which mark it is: said, with the choice
     std::string example;
     for (size_t r = 0; r < table.row_count() && example.empty(); ++r)
