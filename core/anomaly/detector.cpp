@@ -315,15 +315,30 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
   }
   if (rows.empty()) return {};
   const Tensor chosen = prepare_table(table.select_rows(picked));  // only the rows asked about
-  const int64_t width = chosen.dim(1);
+  const int64_t width = chosen.dim(1), n = chosen.dim(0);
   const std::vector<float> scores = score_inputs(chosen);
-  const Tensor gradient = model().score_gradient(chosen);
   // The typical row: every cell missing, so each column takes its training median or most
   // frequent category -- what a contribution compares the row's value with.
   CsvTable typical_table;
   for (const ColumnTransform& t : prep_->columns()) typical_table.header.push_back(t.name);
   typical_table.add_row(std::vector<std::string_view>(typical_table.header.size(), ""), 2);
   const Tensor typical = prep_->transform(typical_table);
+  // Integrated gradients (Sundararajan et al., ICML 2017): the score's gradient averaged along the
+  // straight path from the typical row to the row (midpoints of kExplainSteps equal pieces). The
+  // gradient at the row alone misleads for a value far out: there the score has levelled off, or
+  // turns, and a huge value could be said to lower it.
+  Tensor path({kExplainSteps * n, width});
+  for (int64_t k = 0; k < kExplainSteps; ++k) {
+    const float alpha = (float(k) + 0.5f) / float(kExplainSteps);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < width; ++j)
+        path.mutable_data()[(k * n + i) * width + j] =
+            typical.data()[j] + alpha * (chosen.data()[i * width + j] - typical.data()[j]);
+  }
+  const Tensor along = model().score_gradient(path);
+  Tensor gradient({n, width});
+  for (int64_t k = 0; k < kExplainSteps; ++k)
+    for (int64_t e = 0; e < n * width; ++e) gradient.mutable_data()[e] += along.data()[k * n * width + e] / float(kExplainSteps);
   std::vector<RowExplanation> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     RowExplanation e;

@@ -36,12 +36,13 @@
 namespace ca3 {
 
 // One column's part in a row's score, compared with a typical row (every column at its training
-// median or most frequent category): the gradient of the score's log-odds (at the row; of the
-// reconstruction error itself for the reconstruction-only variant) times the
-// difference of the row's model inputs from the typical row's, summed over the column's inputs
-// (one for a numeric column, its one-hot categories otherwise). A value equal to the typical one
-// contributes 0; > 0 raises the score. Over all columns the contributions approximate how far the
-// row's log-odds lie from the typical row's (first-order, exact for a linear score).
+// median or most frequent category), by integrated gradients (Sundararajan et al., ICML 2017,
+// eq. 1): the gradient of the score's log-odds (of the reconstruction error itself for the
+// reconstruction-only variant), averaged along the straight path from the typical row's model
+// inputs to the row's, times their difference, summed over the column's inputs (one for a numeric
+// column, its one-hot categories otherwise). A value equal to the typical one contributes 0; > 0
+// raises the score. Over all columns the contributions add up to how far the row's log-odds lie
+// from the typical row's (up to the error of the path's Detector::kExplainSteps pieces).
 struct ColumnContribution {
   std::string column;
   std::string value;    // the cell as written in the file ("" when missing)
@@ -95,6 +96,8 @@ class Detector {
   // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
   // indices (0-based, of `table`); each row's `top` columns of largest |contribution|.
   std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3);
+  // The pieces of the path from the typical row that explain_rows averages the gradient over.
+  static constexpr int64_t kExplainSteps = 16;
   // ROC-AUC, average precision, the confusion matrix at `threshold` (default: threshold()) and,
   // with `with_roc`, the ROC curve.
   Metrics evaluate(const std::vector<float>& scores, const std::vector<int>& labels,

@@ -131,11 +131,17 @@ describe('SDK in Node', () => {
       assert.ok(Number.isFinite(Number(c.typical)), c.typical);
     }
     assert.ok(Math.abs(why.columns[0].contribution) >= Math.abs(why.columns[2].contribution));
-    // Over all 9 columns the contributions approximate the log-odds above a typical row's.
+    // Over all 9 columns the contributions add up to how far the row's log-odds lie above a
+    // typical row's (integrated gradients), within the error of the path's 16 pieces.
     const [all] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 100);
     assert.equal(all.columns.length, 9);
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
+    const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
+    const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));
+    const logOdds = (p) => Math.log(p / (1 - p));
+    const apart = logOdds(scores[worst]) - logOdds(typicalScore);
     assert.ok(sum > 1, `the flagged row's columns raise its log-odds (${sum})`);
+    assert.ok(Math.abs(sum - apart) <= 0.05 * Math.abs(apart) + 0.05, `contributions ${sum}, log-odds apart ${apart}`);
     const rec = await detector.reconstruct(tableFromCsv(breastCancer));
     assert.deepEqual(rec.shape, [699, 9]);
     assert.equal(rec.inputs.length, 699 * 9);
