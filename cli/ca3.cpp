@@ -363,6 +363,13 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
   return p;
 }
 
+// `text` followed by spaces to `width` columns of a terminal (display_width).
+std::string padded(const std::string& text, size_t width) {
+  const size_t columns = display_width(text);
+  return columns >= width ? text : text + std::string(width - columns, ' ');
+}
+
+
 std::atomic<bool> g_cancel{false};
 void on_interrupt(int) { g_cancel = true; }
 
@@ -416,7 +423,7 @@ void print_data_description(const nlohmann::json& d) {
       placeholders += (placeholders.empty() ? " (missing written as " : ", ") + ("'" + marker + "' x" + count.dump());
     if (!placeholders.empty()) placeholders += ")";
     const std::string reason = c.value("reason", "");
-    std::fprintf(stderr, "  %-24s %-11s %s%s\n", ("'" + c.value("name", "") + "'").c_str(), c.value("role", "").c_str(),
+    std::fprintf(stderr, "  %s %-11s %s%s\n", padded("'" + c.value("name", "") + "'", 24).c_str(), c.value("role", "").c_str(),
                  reason.c_str(), placeholders.c_str());
   }
   for (const auto& note : d.value("notes", nlohmann::json::array())) std::fprintf(stderr, "note: %s\n", note.get<std::string>().c_str());

@@ -344,6 +344,15 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }
 
+// The CLI's column table pads names by the columns a terminal gives them, not by bytes.
+TEST(Text, DisplayWidthCountsCharactersNotBytes) {
+  EXPECT_EQ(display_width("Menge"), 5u);
+  EXPECT_EQ(display_width("Gepr\xC3\xBC" "ft"), 7u);             // ü: 2 bytes, one column
+  EXPECT_EQ(display_width("Gepru\xCC\x88" "ft"), 7u);            // u + a combining diaeresis
+  EXPECT_EQ(display_width("\xE6\xB8\xA9\xE5\xBA\xA6"), 4u);   // 温度: two wide characters
+  EXPECT_EQ(display_width("\xE2\x82\xAC"), 1u);                  // €
+}
+
 // A column of one value and empty cells is a checkbox: the empty cells are a value of their own,
 // in the preview and in training; a value never seen is none of the two.
 TEST(Tabular, CheckboxColumnsKeepTheirEmptyCells) {

@@ -95,6 +95,18 @@ bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\
 
 }  // namespace
 
+size_t display_width(std::string_view text) {
+  size_t columns = 0;
+  for (char32_t c : code_points(text)) {
+    if ((c >= 0x300 && c <= 0x36F) || c == 0x200B || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F)) continue;
+    const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+                      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                      (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD);
+    columns += wide ? 2 : 1;
+  }
+  return columns;
+}
+
 std::string normalize_text(std::string_view text) {
   std::u32string points = is_valid_utf8(text) ? code_points(text) : std::u32string(text.begin(), text.end());
   size_t a = 0, b = points.size();

@@ -42,6 +42,9 @@ std::string utf8_or_windows_1252(std::string_view bytes, bool* converted = nullp
 // match. fold_case: normalize_text in lower case (ASCII and Latin-1 letters).
 std::string normalize_text(std::string_view text);
 std::string fold_case(std::string_view text);
+// The columns UTF-8 text takes in a terminal, as wcwidth counts them: one per character ("ü"),
+// none for a combining mark, two for a wide East Asian character or an emoji.
+size_t display_width(std::string_view text);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
 // Appends the UTF-8 encoding of `code_point` to `out`.
