@@ -314,9 +314,9 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
 // A running number (invoice, order, line numbers) is left out like an identifier, said, and
 // written beside the scores; numbers that only look ordered, or a column given a role, are not.
 TEST(Tabular, RunningNumbersAreIdentifiers) {
-  const auto table = [](const std::function<std::string(int)>& cell) {
-    std::string text = "Belegnr;Menge\n";
-    for (int i = 0; i < 30; ++i) text += cell(i) + ";" + std::to_string(3 + i % 4) + "\n";
+  const auto table = [](const std::function<std::string(int)>& cell, const std::string& name = "Belegnr", int rows = 30) {
+    std::string text = name + ";Menge\n";
+    for (int i = 0; i < rows; ++i) text += cell(i) + ";" + std::to_string(3 + i % 4) + "\n";
     return parse_csv(text);
   };
   const CsvTable invoices = table([](int i) { return i == 7 ? std::string("NA") : std::to_string(5001 + i + (i > 20)); });
@@ -335,11 +335,24 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).identifier_columns(), (std::vector<std::string>{"Belegnr"}));
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(900 - i - (i > 3)); }))[0].reason.substr(0, 36),
             "whole numbers counting down row by r");
-  // Not running numbers: a repeat, wide gaps, fractions, a column given a role.
+  // The lines of an invoice repeat its number, in a column named like a document's number.
+  const auto line_items = [](int i) { return std::to_string(4001 + i / 3 + (i % 7 == 0)); };  // 4002 4001 4001 4002 ...
+  const auto line_items_sorted = [](int i) { return std::to_string(4001 + (i * 2) / 3); };      // 4001 4001 4002 4003 4003
+  for (const char* name : {"Belegnr", "Invoice No", "Order #", "Rechnungsnummer", "order_number", "InvoiceNr"})
+    EXPECT_EQ(describe_columns(table(line_items_sorted, name, 60))[0].reason,
+              "whole numbers counting up row by row (4001, 4002, ...; 40 numbers on 60 rows): a running number, which "
+              "says where a row is in the file, not what it is; left out of training like an identifier (call it "
+              "numeric to keep it)") << name;
+  // Not running numbers: a repeat in a column not named so (a file sorted by age), numbers that
+  // go back, wide gaps, fractions, too few distinct numbers, a column given a role.
+  EXPECT_EQ(describe_columns(table(line_items_sorted, "Alter", 60))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(table(line_items_sorted, "Casino", 60))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(table(line_items, "Belegnr", 60))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(100 + i / 4); }, "Belegnr", 60))[0].role, "numeric");
   for (const auto& cell : std::vector<std::function<std::string(int)>>{
            [](int i) { return std::to_string(100 + i - (i == 9)); }, [](int i) { return std::to_string(100 + 5 * i); },
            [](int i) { return std::to_string(100 + i) + ".5"; }})
-    EXPECT_EQ(describe_columns(table(cell))[0].role, "numeric") << cell(0) << ", " << cell(1);
+    EXPECT_EQ(describe_columns(table(cell, "Menge2"))[0].role, "numeric") << cell(0) << ", " << cell(1);
   options.roles["Belegnr"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }

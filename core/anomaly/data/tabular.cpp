@@ -146,9 +146,34 @@ bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t
   }
   return any;
 }
+// Named like the number of a document ("Belegnr", "Invoice No", "Order #", "Rechnungsnummer",
+// "order_number"): a word of the name is nr / no / num / number / nummer / #, or ends with nr /
+// nummer / number.
+bool named_like_a_document_number(const std::string& name) {
+  std::vector<std::string> words{""};
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    const bool camel = i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1]));
+    if (c == '#') words.push_back("#"), words.emplace_back();
+    else if (std::isalnum(c) || c >= 0x80) {
+      if (camel && !words.back().empty()) words.emplace_back();
+      words.back() += char(std::tolower(c));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  const auto ends = [](const std::string& w, std::string_view end) { return w.size() >= end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0; };
+  for (const std::string& w : words)
+    if (w == "nr" || w == "no" || w == "num" || w == "#" || ends(w, "nr") || ends(w, "nummer") || ends(w, "number")) return true;
+  return false;
+}
+
 // A running number: at least 20 cells, all whole numbers, rising (or falling) row by row through
-// the file without a repeat and with few gaps (the largest minus the smallest below twice the
-// cells): invoice, order or line numbers. The reason says the first two. Empty when it is not one.
+// the file with few gaps (the largest minus the smallest below twice the distinct values):
+// invoice, order or line numbers. Without a repeat; or, in a column named like a document's
+// number, repeated on consecutive rows at most 50 times each (the lines of one invoice: 4001,
+// 4002, 4002, 4003) with at least 20 distinct values. The reason says the first two. Empty when it
+// is not one.
 std::string running_number_reason(const CsvTable& table, size_t column) {
   std::vector<double> values;
   for (size_t row = 0; row < table.row_count(); ++row) {
@@ -159,15 +184,24 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
     values.push_back(v);
   }
   if (values.size() < 20) return "";
-  const bool up = values[1] > values[0];
-  for (size_t i = 1; i < values.size(); ++i)
+  const bool repeats_allowed = named_like_a_document_number(table.header[column]);
+  size_t at = 1;
+  while (repeats_allowed && at < values.size() && values[at] == values[0]) ++at;
+  if (at == values.size()) return "";
+  const bool up = values[at] > values[0];
+  size_t distinct = 1, run = 1;
+  for (size_t i = 1; i < values.size(); ++i) {
+    if (values[i] == values[i - 1] && repeats_allowed && ++run <= 50) continue;
     if (up ? !(values[i] > values[i - 1]) : !(values[i] < values[i - 1])) return "";
-  if (std::abs(values.back() - values.front()) >= 2.0 * double(values.size())) return "";
+    ++distinct, run = 1;
+  }
+  if (distinct < 20 || std::abs(values.back() - values.front()) >= 2.0 * double(distinct)) return "";
   char first[32], second[32];
   std::snprintf(first, sizeof first, "%.15g", values[0]);
-  std::snprintf(second, sizeof second, "%.15g", values[1]);
+  std::snprintf(second, sizeof second, "%.15g", values[at]);
   return detail::concat("whole numbers counting ", up ? "up" : "down", " row by row (", first, ", ", second,
-                        ", ...): a running number, which says where a row is in the file, not what it is; left out "
+                        ", ...", distinct < values.size() ? detail::concat("; ", distinct, " numbers on ", values.size(), " rows") : "",
+                        "): a running number, which says where a row is in the file, not what it is; left out "
                         "of training like an identifier (call it numeric to keep it)");
 }
 
