@@ -883,7 +883,9 @@ int score_stream(Detector& detector, const Args& a) {
   std::string text;
   std::vector<int64_t> ids;
   std::vector<std::string> notes;
+  CellNotes cells(*detector.preprocessing());
   auto write = [&](const CsvTable& batch) {
+    cells.add(batch);
     if (rows == 0) {
       ids = id_columns_of(detector, a, batch, "standard input", notes);
       for (std::string& note : detector.preprocessing()->scoring_notes(batch, false, a.id_columns)) notes.push_back(std::move(note));
@@ -911,6 +913,7 @@ int score_stream(Detector& detector, const Args& a) {
   stream.finish();
   while (auto batch = stream.next(4096)) write(*batch);
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
+  for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   print_notes(a, notes);
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu row%s from standard input (%s), %zu flagged (threshold %g)\n", rows, rows == 1 ? "" : "s",

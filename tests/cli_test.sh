@@ -51,6 +51,13 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
   && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 16 (with 1, the training median)" "$work/err" \
   && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one and the filled-in cells are said" \
   || fail "score --id-column: $(head -2 "$work/by-class.csv") / $(cat "$work/err")"
+# From standard input, in batches of 4,096 rows: the same scores, and the same notes on the cells,
+# counted over every batch (16 missing Bare.nuclei in each of 7 copies of the file).
+for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail -n +2 "$work/no-id.csv"; fi; done >"$work/no-id7.csv"
+"$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" <"$work/no-id7.csv" 2>"$work/err" \
+  && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4893 ] \
+  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 (with 1, the training median)" "$work/err" \
+  && echo "ok   score --data - says the filled-in cells of every batch" || fail "score --data - notes: $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"
 cmp -s "$work/scores.csv" "$work/stdout.csv" && [ ! -e ./- ] && echo "ok   score --out - writes the scores to standard output" || fail "score --out -"

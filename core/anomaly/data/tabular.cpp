@@ -955,47 +955,10 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     if (c >= 0) used[size_t(c)] = true;
     return c;
   };
-  std::vector<std::string> renamed, filled, unseen, by_case;
+  std::vector<std::string> renamed;
   for (const ColumnTransform& t : columns_) {
     const int64_t c = mark(t.name);
-    if (c < 0) continue;
-    if (table.header[size_t(c)] != t.name) renamed.push_back("'" + table.header[size_t(c)] + "' as '" + t.name + "'");
-    if (!cells) continue;
-    int64_t missing = 0, new_values = 0, case_values = 0;
-    std::vector<std::string> examples, case_examples;  // the unseen values, those matched ignoring case: each once
-    for (size_t r = 0; r < table.row_count(); ++r) {
-      const std::string_view cell = table.cell(r, size_t(c));
-      if (is_missing_cell(cell)) {
-        ++missing;
-      } else if (t.kind == ColumnTransform::Kind::categorical) {
-        bool case_differs = false;
-        if (const int64_t k = category_index(t, cell, &case_differs); k >= 0) {
-          if (!case_differs) continue;
-          ++case_values;
-          const std::string read = "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'";
-          if (std::find(case_examples.begin(), case_examples.end(), read) == case_examples.end()) case_examples.push_back(read);
-          continue;
-        }
-        const std::string value = category_of(cell);
-        ++new_values;
-        if (std::find(examples.begin(), examples.end(), "'" + value + "'") == examples.end()) examples.push_back("'" + value + "'");
-      }
-    }
-    if (missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
-      char fill[32];
-      std::snprintf(fill, sizeof fill, "%.6g", t.fill);
-      filled.push_back(detail::concat("'", t.name, "' ", missing, " (with ",
-                                      t.kind == ColumnTransform::Kind::numeric ? std::string(fill) + ", the training median"
-                                      : t.fill_category == kEmptyCategory    ? std::string("'(empty)'")
-                                                                             : "'" + t.fill_category + "', the most frequent",
-                                      ")"));
-    }
-    if (case_values > 0)
-      by_case.push_back(detail::concat("'", t.name, "' ", case_values, case_values == 1 ? " row (" : " rows (",
-                                       list_some(case_examples, 3), ")"));
-    if (new_values > 0)
-      unseen.push_back(detail::concat("'", t.name, "' ", new_values, new_values == 1 ? " row (" : " rows (",
-                                      list_some(examples, 3), ")"));
+    if (c >= 0 && table.header[size_t(c)] != t.name) renamed.push_back("'" + table.header[size_t(c)] + "' as '" + t.name + "'");
   }
   if (!options_.label_column.empty()) mark(options_.label_column);
   for (const std::string& name : dropped_) mark(name);
@@ -1007,6 +970,58 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
                                                    : "columns the model does not know, left out: ") + list_some(unused, 8));
+  if (cells) {
+    CellNotes counted(*this);
+    counted.add(table);
+    for (std::string& note : counted.notes()) notes.push_back(std::move(note));
+  }
+  return notes;
+}
+
+CellNotes::CellNotes(const TabularPreprocessor& prep) : prep_(prep), columns_(prep.columns().size()) {}
+
+void CellNotes::add(const CsvTable& batch) {
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    const ColumnTransform& t = prep_.columns()[j];
+    const int64_t c = batch.find_column(t.name);
+    if (c < 0) continue;
+    Counts& n = columns_[j];
+    for (size_t r = 0; r < batch.row_count(); ++r) {
+      const std::string_view cell = batch.cell(r, size_t(c));
+      if (is_missing_cell(cell)) {
+        ++n.missing;
+        continue;
+      }
+      if (t.kind != ColumnTransform::Kind::categorical) continue;
+      bool case_differs = false;
+      const int64_t k = category_index(t, cell, &case_differs);
+      if (k >= 0 && !case_differs) continue;
+      const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
+      std::vector<std::string>& examples = k >= 0 ? n.case_examples : n.unseen_examples;
+      ++(k >= 0 ? n.by_case : n.unseen);
+      if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
+    }
+  }
+}
+
+std::vector<std::string> CellNotes::notes() const {
+  std::vector<std::string> filled, by_case, unseen;
+  const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    const ColumnTransform& t = prep_.columns()[j];
+    const Counts& n = columns_[j];
+    if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
+      char fill[32];
+      std::snprintf(fill, sizeof fill, "%.6g", t.fill);
+      filled.push_back(detail::concat("'", t.name, "' ", n.missing, " (with ",
+                                      t.kind == ColumnTransform::Kind::numeric ? std::string(fill) + ", the training median"
+                                                                               : "'" + t.fill_category + "', the most frequent",
+                                      ")"));
+    }
+    if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
+    if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
+  }
+  std::vector<std::string> notes;
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!unseen.empty())

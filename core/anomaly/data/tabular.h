@@ -104,7 +104,7 @@ class TabularPreprocessor {
   int64_t features() const;
   // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
   // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
-  // with `cells`, also the missing cells filled in and the categories never seen in training.
+  // with `cells`, also what CellNotes says of its cells.
   // `written`: columns the caller writes beside the scores (not "left out").
   std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
                                          const std::vector<std::string>& written = {}) const;
@@ -134,6 +134,24 @@ class TabularPreprocessor {
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
+};
+
+// What scoring decides about the cells of a table, or of the batches of a stream one after
+// another (`ca3 score --data -`): per column, the missing cells filled in, the values matched
+// ignoring letter case and those never seen in training; notes() says them as scoring_notes does.
+class CellNotes {
+ public:
+  explicit CellNotes(const TabularPreprocessor& prep);  // `prep` must outlive this
+  void add(const CsvTable& batch);
+  std::vector<std::string> notes() const;
+
+ private:
+  struct Counts {
+    int64_t missing = 0, by_case = 0, unseen = 0;
+    std::vector<std::string> case_examples, unseen_examples;  // the first few, each once
+  };
+  const TabularPreprocessor& prep_;
+  std::vector<Counts> columns_;  // as prep.columns()
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
