@@ -245,14 +245,25 @@ function figure(canvas: HTMLCanvasElement, caption: string) {
   return f;
 }
 
+// Keyboard focus on a button that is disabled (Train while it trains, Cancel when it ends) goes to
+// `to`, the button that takes over; else it would drop to the start of the page.
+function passFocus(from: string[], to: string) {
+  const active = document.activeElement;
+  if (!active || active === document.body || from.includes(active.id)) $(to).focus();
+}
+
 // ---- images: training ------------------------------------------------------------------------------------
 let imageAbort: AbortController | undefined;
 // Image work under way: a fit or a comparison (one at a time), or images being read.
 const imageWork = { fitting: false, comparing: false, reading: 0 };
+let imageButtons = ['train-images', 'cancel-images'];  // the last image work's start and cancel buttons
 function updateImageButtons() {
   const idle = !imageWork.fitting && imageWork.reading === 0 && !!trainingImages;
   $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = !idle;
   $<HTMLButtonElement>('cancel-images').disabled = $<HTMLButtonElement>('cancel-compare').disabled = !imageWork.fitting;
+  if (imageWork.fitting) imageButtons = imageWork.comparing ? ['compare', 'cancel-compare'] : ['train-images', 'cancel-images'];
+  if (imageWork.fitting) passFocus([imageButtons[0]], imageButtons[1]);
+  else if (idle) passFocus([imageButtons[1]], imageButtons[0]);
   tabBusy('images', imageWork.fitting && !imageWork.comparing);
   tabBusy('learn', imageWork.comparing);
   showCompareSettings();
@@ -1208,6 +1219,7 @@ async function trainTable() {
   csvAbort = new AbortController();
   $<HTMLButtonElement>('train-csv').disabled = true;
   $<HTMLButtonElement>('cancel-csv').disabled = false;
+  passFocus(['train-csv'], 'cancel-csv');
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
   tabBusy('tables', true);
@@ -1242,6 +1254,7 @@ async function trainTable() {
     tabBusy('tables', false);
     $<HTMLButtonElement>('train-csv').disabled = false;
     $<HTMLButtonElement>('cancel-csv').disabled = true;
+    passFocus(['cancel-csv'], 'train-csv');
   }
   // The new model is adopted: what follows cannot lose it.
   tableDetector?.dispose();

@@ -582,9 +582,12 @@ for (const isolation of [true, false]) {
       // Train's handler ends when the new model's grid and views are drawn (body[data-handled] counts).
       const handled = Number((await page.getAttribute('body', 'data-handled')) ?? 0);
       await page.keyboard.press('Enter');
+      // While it trains, the keyboard is on Cancel (Train is disabled); after, back on Train.
+      await page.waitForFunction(() => document.activeElement?.id === 'cancel-images', null, { timeout: 60_000 });
       await page.waitForFunction((n) => document.getElementById('image-status').dataset.testAuc &&
         Number(document.body.dataset.handled) > n, handled, { timeout: 600_000 });
       assert.match(await page.textContent('#image-status'), /^Trained in [\d.]+ s \(2 epochs/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'train-images');
       // The grid's first cell (most anomalous first) is a button: Enter opens it in the inspect view.
       await page.waitForSelector('#image-grid .cell');
       const first = await page.getAttribute('#image-grid .cell', 'title');
