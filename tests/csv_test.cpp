@@ -311,6 +311,18 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   EXPECT_EQ(copy.identifier_columns(), (std::vector<std::string>{"Id"}));
 }
 
+// Identifiers by name, also in camel case ("OrderID", "customerId"); not words that end so.
+TEST(Tabular, IdentifierNamesInCamelCase) {
+  std::string text = "OrderID,customerId,Patient ID,VALID,Paid,humid\n";
+  for (int i = 0; i < 12; ++i)
+    text += std::to_string(10248 + (i * 7) % 12) + "," + std::to_string(900 - i * 3) + "," + std::to_string(i * 31 % 17) +
+            "," + std::to_string(i % 2) + "," + std::to_string(i * 5 % 7) + "," + std::to_string(40 + i % 5) + "\n";
+  std::vector<std::string> roles;
+  for (const ColumnSummary& c : describe_columns(parse_csv(text))) roles.push_back(c.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"identifier", "identifier", "identifier", "numeric", "numeric", "numeric"}));
+  EXPECT_EQ(describe_columns(parse_csv(text))[0].reason, "named like an identifier (id, *_id, *ID): left out of training");
+}
+
 // A running number (invoice, order, line numbers) is left out like an identifier, said, and
 // written beside the scores; numbers that only look ordered, or a column given a role, are not.
 TEST(Tabular, RunningNumbersAreIdentifiers) {

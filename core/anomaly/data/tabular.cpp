@@ -29,12 +29,16 @@ std::string lower(std::string_view view) {
   return s;
 }
 
+// id, uid, uuid, *_id, *.id, *-id, "* id", and in camel case *ID or *Id after a small letter
+// ("OrderID", "customerId"; not "VALID" or "Paid").
 bool looks_like_identifier(const std::string& name) {
-  const std::string n = lower(trim(name));
+  const std::string_view t = trim(name);
+  const std::string n = lower(t);
   if (n == "id" || n == "uid" || n == "uuid") return true;
   for (const char* suffix : {"_id", ".id", "-id", " id"})
     if (n.size() > 3 && n.compare(n.size() - 3, 3, suffix) == 0) return true;
-  return false;
+  return t.size() > 2 && t[t.size() - 2] == 'I' && (t.back() == 'D' || t.back() == 'd') &&
+         std::islower(static_cast<unsigned char>(t[t.size() - 3]));
 }
 
 // Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
@@ -495,7 +499,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
     if (looks_like_identifier(summary.name)) {
-      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id): left out of training";
+      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id, *ID): left out of training";
     } else if (summary.numeric && !(running = running_number_reason(table, c)).empty()) {
       summary.role = "identifier", summary.reason = running;
     } else if (present == 0) {
@@ -768,7 +772,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     }
     if (forced == roles.end() && looks_like_identifier(name)) {
       prep.dropped_.push_back(name);
-      decide("identifier", "named like an identifier (id, *_id): left out of training");
+      decide("identifier", "named like an identifier (id, *_id, *ID): left out of training");
       continue;
     }
     if (forced == roles.end()) {

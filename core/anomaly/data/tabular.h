@@ -111,7 +111,7 @@ class TabularPreprocessor {
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
   // The dropped columns that identify a row: named with TabularOptions::id_columns, named like an
-  // identifier (id, *_id), or running numbers (5001, 5002, ...). Scores are written beside them
+  // identifier (id, *_id, OrderID), or running numbers (5001, 5002, ...). Scores are written beside them
   // (`ca3 score`).
   std::vector<std::string> identifier_columns() const;
   // Every column of the training table, in order: its role and why (not saved with the model).
