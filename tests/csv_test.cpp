@@ -358,6 +358,7 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   // Not running numbers: a repeat in a column not named so (a file sorted by age), numbers that
   // go back, wide gaps, fractions, too few distinct numbers, a column given a role.
   EXPECT_EQ(describe_columns(table(line_items_sorted, "Alter", 60))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(21 + i + i / 2); }, "age", 40))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table(line_items_sorted, "Casino", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table(line_items, "Belegnr", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(100 + i / 4); }, "Belegnr", 60))[0].role, "numeric");

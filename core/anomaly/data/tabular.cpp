@@ -173,7 +173,8 @@ bool named_like_a_document_number(const std::string& name) {
 }
 
 // A running number: at least 20 cells, all whole numbers, rising (or falling) row by row through
-// the file with few gaps (the largest minus the smallest below twice the distinct values):
+// the file with few gaps (nine steps in ten by exactly 1, the largest minus the smallest below
+// twice the distinct values):
 // invoice, order or line numbers. Without a repeat; or, in a column named like a document's
 // number, repeated on consecutive rows at most 50 times each (the lines of one invoice: 4001,
 // 4002, 4002, 4003) with at least 20 distinct values. The reason says the first two. Empty when it
@@ -193,13 +194,17 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
   while (repeats_allowed && at < values.size() && values[at] == values[0]) ++at;
   if (at == values.size()) return "";
   const bool up = values[at] > values[0];
-  size_t distinct = 1, run = 1;
+  size_t distinct = 1, run = 1, by_one = 0;
   for (size_t i = 1; i < values.size(); ++i) {
     if (values[i] == values[i - 1] && repeats_allowed && ++run <= 50) continue;
     if (up ? !(values[i] > values[i - 1]) : !(values[i] < values[i - 1])) return "";
     ++distinct, run = 1;
+    by_one += std::abs(values[i] - values[i - 1]) == 1;
   }
-  if (distinct < 20 || std::abs(values.back() - values.front()) >= 2.0 * double(distinct)) return "";
+  // Counting, with few gaps: nearly every step is 1 (a table sorted by age steps by 1 to 3).
+  if (distinct < 20 || double(by_one) < 0.9 * double(distinct - 1) ||
+      std::abs(values.back() - values.front()) >= 2.0 * double(distinct))
+    return "";
   char first[32], second[32];
   std::snprintf(first, sizeof first, "%.15g", values[0]);
   std::snprintf(second, sizeof second, "%.15g", values[at]);
