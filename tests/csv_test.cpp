@@ -693,6 +693,24 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
                             "brackets, as in accounts ('($1.25)' is -1.25)");
   EXPECT_EQ(read[2].reason, "numbers written with '$', read without it ('$2.00' is 2); negative numbers written in "
                             "brackets, as in accounts ('$(1,467.88)' is -1467.88)");
+  // Excel's Accounting format: a zero is "$ -"; the currency before or after the number is one
+  // unit; a typo among amounts is refused like one among plain numbers.
+  std::string excel = "item,amount\n";
+  for (int i = 0; i < 24; ++i) excel += i % 6 == 5 ? "a,\" $ -   \"\n" : i % 4 == 1 ? "b,\"12.50 $\"\n" : "a,\" $ 1,234.5" + std::to_string(i % 10) + " \"\n";
+  const CsvTable accounting = parse_csv(excel);
+  EXPECT_EQ(describe_columns(accounting)[1].reason, "numbers written with '$', read without it ('$ 1,234.50' is 1234.5); '$ -' "
+                                                    "is 0, as Excel's Accounting format writes a zero");
+  std::vector<int64_t> all(24);
+  for (int i = 0; i < 24; ++i) all[size_t(i)] = i;
+  const TabularPreprocessor money_prep = TabularPreprocessor::fit(accounting, all, TabularOptions{});
+  EXPECT_NEAR(money_prep.columns()[1].quantiles.front(), 0.0, 1e-12);  // the "$ -" cells
+  EXPECT_NEAR(money_prep.columns()[1].quantiles.back(), 1234.59, 1e-9);
+  const std::string typo = "\" $ 1,234.53 \"";
+  excel.replace(excel.find(typo), typo.size(), "abc");
+  EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason, "1 cells are not numbers (line 5: 'abc'): fix them, or call the column categorical");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(excel), all, TabularOptions{}); }),
+            "CSV line 5, column 'amount': 'abc' is not a number written with '$' as the column's other values are (1 cell; "
+            "leave the cell empty or write NA for a missing value, or call the column categorical)");
   const std::string euros = describe_columns(parse_csv("euros;n\n2,00 \xE2\x82\xAC;1\n(1.204,50) \xE2\x82\xAC;2\n3,00 \xE2\x82\xAC;3\n"))[0].reason;
   EXPECT_EQ(euros, "numbers written with '\xE2\x82\xAC', read without it ('2,00 \xE2\x82\xAC' is 2); negative numbers written in "
                    "brackets, as in accounts ('(1.204,50) \xE2\x82\xAC' is -1204.5)");

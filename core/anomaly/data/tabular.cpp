@@ -392,26 +392,67 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
 
 }  // namespace
 
+namespace {
+// Excel's Accounting format writes a zero as a dash beside the currency: "$ -", "- €", "€-".
+bool accounting_zero(std::string_view cell, std::string_view unit) {
+  std::string_view s = trim(cell);
+  if (unit.empty() || s.size() <= unit.size()) return false;
+  if (s.substr(0, unit.size()) == unit) s.remove_prefix(unit.size());
+  else if (s.substr(s.size() - unit.size()) == unit) s.remove_suffix(unit.size());
+  else return false;
+  s = trim(s);
+  return s == "-" || s == "\xE2\x80\x93" || s == "\xE2\x80\x94" || s == "\xE2\x88\x92";  // - – — −
+}
+}  // namespace
+
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
   if (parse_number(cell, value, format)) return true;
   if (unit.empty()) return false;
+  if (accounting_zero(cell, unit.text())) return value = 0, true;
   const Affixed a = split_affixes(cell);
-  if (a.prefix != unit.prefix || a.suffix != unit.suffix || !parse_number(a.number, value, format)) return false;
+  // The unit on either side: "$100.00" or "100.00 $", "€ 2.405,19" or "2.405,19 €".
+  const bool same = (a.prefix == unit.prefix && a.suffix == unit.suffix) || (a.prefix == unit.suffix && a.suffix == unit.prefix);
+  if (!same || !parse_number(a.number, value, format)) return false;
   if (a.negative) value = -value;
   return true;
 }
 
-NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
-  NumberUnit unit;
+NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int64_t* odd_cells,
+                       int64_t* first_odd_row) {
+  // Each unit's cells, by its text (either side of the number), with the form first seen.
+  std::map<std::string, std::pair<int64_t, NumberUnit>> units;
+  int64_t present = 0, plain = 0;
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
-    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+    if (is_missing_cell(cell)) continue;
+    ++present;
+    if (parse_number(cell, v, table.numbers)) {
+      ++plain;
+      continue;
+    }
     const Affixed a = split_affixes(cell);
-    if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) return {};
-    if (unit.empty()) unit = {std::string(a.prefix), std::string(a.suffix)};
-    else if (a.prefix != unit.prefix || a.suffix != unit.suffix) return {};
+    if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) continue;
+    auto& [count, form] = units[std::string(a.prefix) + std::string(a.suffix)];
+    if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
+  if (units.empty()) return {};
+  auto most = units.begin();
+  for (auto it = units.begin(); it != units.end(); ++it)
+    if (it->second.first > most->second.first) most = it;
+  const NumberUnit unit = most->second.second;
+  // The cells it reads (with Excel's "$ -" zeros); the rest are typos or another unit. Three in
+  // four, as a column of plain numbers with a typo.
+  int64_t odd = 0, first = -1;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    double v;
+    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit)) continue;
+    if (odd++ == 0) first = row;
+  }
+  if (double(present - odd) < 0.75 * double(present) || present - odd == plain) return {};
+  if (odd_cells) *odd_cells = odd;
+  if (first_odd_row) *first_odd_row = first;
   return unit;
 }
 
@@ -425,7 +466,13 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
     parse_number_with_unit(cell, v, table.numbers, unit);
     char value[32];
     std::snprintf(value, sizeof value, "%.15g", v);
-    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", value, ")");
+    std::string zero;  // Excel's Accounting zero, if any
+    for (int64_t r : rows)
+      if (accounting_zero(table.cell(size_t(r), column), unit.text())) {
+        zero = detail::concat("; '", trim(table.cell(size_t(r), column)), "' is 0, as Excel's Accounting format writes a zero");
+        break;
+      }
+    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", value, ")", zero);
   }
   return "";
 }
@@ -492,10 +539,14 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     bool durations = false;
     if (present > 0 && numbers < present) {
       bool minutes = false;
-      if (std::string duration = duration_reason(table, c, all_rows, minutes); !duration.empty())
-        numbers = present, summary.quantity = true, summary.reason = duration, durations = true;
-      else unit = number_unit(table, c, all_rows);
-      if (!unit.empty()) numbers = present, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
+      const std::string duration = duration_reason(table, c, all_rows, minutes);
+      if (!duration.empty()) numbers = present, summary.quantity = true, summary.reason = duration, durations = true;
+      int64_t odd = 0, odd_row = -1;
+      if (duration.empty()) unit = number_unit(table, c, all_rows, &odd, &odd_row);
+      if (!unit.empty()) {
+        numbers = present - odd, summary.quantity = true, summary.reason = unit_reason(table, c, all_rows, unit);
+        if (odd > 0) first_text_row = odd_row;  // a typo among amounts: said below, as among plain numbers
+      }
     }
     summary.numeric = present > 0 && numbers == present;
     summary.quantity = summary.quantity && summary.numeric;
@@ -828,7 +879,15 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
         !(duration = duration_reason(table, column, training_rows, minutes)).empty()) {
       t.duration = minutes ? 'm' : 'h';
-    } else if (int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows), !unit.empty())) {
+    } else if (int64_t odd = 0, odd_row = -1;
+               int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
+      const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
+      if (odd > 0 && !categorical)
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '",
+                                   table.cell(size_t(odd_row), column), "' is not a number written with '", unit.text(),
+                                   "' as the column's other values are (", odd, odd == 1 ? " cell" : " cells",
+                                   "; leave the cell empty or write NA for a missing value, or call the column categorical)"));
+      if (odd > 0) unit = {};
       t.prefix = unit.prefix, t.suffix = unit.suffix;
     }
     if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them

@@ -172,7 +172,12 @@ struct NumberUnit {
   bool empty() const { return prefix.empty() && suffix.empty(); }
   std::string text() const { return prefix + suffix; }
 };
-NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows);
+// The unit of a column of numbers written with one ("$1,304.12", "10,6 %"; on either side of the
+// number, Excel's Accounting zero "$ -" included), when at least three cells in four of `rows`
+// read with it or without a unit; empty otherwise. `odd_cells`: how many do not (typos, another
+// unit), the first on `first_odd_row`.
+NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int64_t* odd_cells = nullptr,
+                       int64_t* first_odd_row = nullptr);
 // A cell as a number, with or without `unit`.
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit);
 // `cell` without surrounding white space (ASCII).
