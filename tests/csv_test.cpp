@@ -468,7 +468,17 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   EXPECT_EQ(error_of([] { parse_csv("a;b;;\n1;2;;x\n"); }),
             "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
             "it has no name): name that column in the header");
-  EXPECT_EQ(error_of([] { parse_csv("a;b;;\n1;2;;;\n"); }), "CSV line 2: 5 fields, the header has 2");
+  EXPECT_EQ(parse_csv("a;b;;\n1;2;;;\n").row_count(), 1u);  // one more empty field: no cell either
+  // Only the data lines end with a separator: the empty field after them is no cell, said; a
+  // value there is a field too many.
+  const CsvTable lines_only = parse_csv("a,b\n3,0.5,\n2,0.25\n4,0.75,,\n");
+  ASSERT_EQ(lines_only.row_count(), 3u);
+  EXPECT_EQ(lines_only.cell(2, 1), "0.75");
+  notes.clear();
+  tabular_labels(lines_only, TabularOptions{}, &notes);
+  EXPECT_EQ(notes.at(0), "2 lines end with a separator the header does not have (the first on line 2): the empty field "
+                         "after the last named column is left out");
+  EXPECT_EQ(error_of([] { parse_csv("a,b\n3,0.5,\n2,0.25,x\n"); }), "CSV line 3: 3 fields, the header has 2");
   EXPECT_EQ(error_of([] { parse_csv("a;b;\n1;2;x\n"); }),
             "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
             "it has no name): name that column in the header");

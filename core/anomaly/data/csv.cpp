@@ -47,6 +47,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   out.numbers_guessed = numbers_guessed;
   out.trailing_separators = trailing_separators;
+  out.lines_ending_with_separator = lines_ending_with_separator;
+  out.first_line_ending_with_separator = first_line_ending_with_separator;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);
@@ -414,6 +416,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   std::vector<std::string> header;  // the first record's fields
   std::string field;
   size_t record_fields = 0;         // fields of the current record so far
+  size_t record_empty_after = 0;    // of them, empty ones after the last named column (no cells)
   bool record_has_value = false;    // a field of the current record holds more than spaces
   int64_t line = 1, record_line = 1;
   auto file_line = [&](int64_t l) { return skipped_lines + (l == 1 ? l : l - 2 + options.first_data_line); };
@@ -421,14 +424,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
 
   auto end_field = [&]() {
     const bool blank = field.find_first_not_of(" \t") == std::string::npos;
-    if (!table.header.empty() && table.trailing_separators > 0 && record_fields >= table.header.size()) {
-      // a field after the line's last named column, under the header's nameless last columns
-      CA3_CHECK(blank, "CSV line ", file_line(record_line), ": '", field, "' stands after the last named column (the "
-                "header ends with the separator, so the column after it has no name): name that column in the header");
-      field.clear();
-      field_was_quoted = false;
-      ++record_fields;
-      return;
+    if (!table.header.empty() && record_fields >= table.header.size()) {
+      // A field after the line's last named column: empty, it is no cell (the header, or only
+      // the lines, end with a separator); with a value, the line has more fields than names.
+      CA3_CHECK(blank || table.trailing_separators == 0, "CSV line ", file_line(record_line), ": '", field,
+                "' stands after the last named column (the header ends with the separator, so the column after it has no "
+                "name): name that column in the header");
+      if (blank) {
+        field.clear();
+        field_was_quoted = false;
+        ++record_fields, ++record_empty_after;
+        return;
+      }
     }
     if (!blank) record_has_value = true;
     if (table.header.empty()) header.push_back(std::move(field));
@@ -475,16 +482,17 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       } else if (!record_has_value) {
         // Only separators (",,,"): no data. Skipped like a blank line, and counted.
         // every field but those after the last named column (end_field skips them) has a cell
-        table.drop_cells(table.trailing_separators > 0 ? std::min(record_fields, table.header.size()) : record_fields);
+        table.drop_cells(record_fields - record_empty_after);
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        CA3_CHECK(record_fields >= table.header.size() && record_fields <= table.header.size() + table.trailing_separators,
-                  "CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
-                  ", the header has ", table.header.size());
+        CA3_CHECK(record_fields - record_empty_after == table.header.size(), "CSV line ", file_line(record_line), ": ",
+                  record_fields, record_fields == 1 ? " field" : " fields", ", the header has ", table.header.size());
+        if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
+          table.first_line_ending_with_separator = file_line(record_line);
         table.end_row(file_line(record_line));
       }
     }
-    record_fields = 0;
+    record_fields = record_empty_after = 0;
     record_has_content = false;
     record_has_value = false;
   };

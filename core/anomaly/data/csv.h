@@ -63,6 +63,10 @@ class CsvTable {
   // write every line: the nameless, empty last columns this makes are not columns of the table
   // (said in the notes); a line may end with up to as many.
   size_t trailing_separators = 0;
+  // Data lines that end with separators the header does not have ("a,b" then "3,0.5,"): the
+  // empty fields after the last named column are no cells (said in the notes).
+  size_t lines_ending_with_separator = 0;
+  int64_t first_line_ending_with_separator = 0;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
 
   size_t row_count() const { return row_lines_.size(); }

@@ -639,11 +639,21 @@ double normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
+namespace {
+std::string trailing_fields_note(const CsvTable& table) {
+  const size_t n = table.lines_ending_with_separator;
+  return detail::concat(n, n == 1 ? " line ends" : " lines end", " with a separator the header does not have (the first on line ",
+                        table.first_line_ending_with_separator, "): the empty field after the last named column is left out");
+}
+}  // namespace
+
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   std::vector<int> labels(table.row_count(), 0);
   if (notes && table.trailing_separators == 1)
     notes->push_back("the header ends with the separator (as some spreadsheets write every line): the nameless, "
                      "empty last column it makes is left out");
+  if (notes && table.lines_ending_with_separator > 0)
+    notes->push_back(trailing_fields_note(table));
   if (notes && table.trailing_separators > 1)
     notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
                                     "write every line): the ", table.trailing_separators,
@@ -1034,6 +1044,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   std::vector<std::string> unused;
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
+  if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
