@@ -350,7 +350,8 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   // The lines of an invoice repeat its number, in a column named like a document's number.
   const auto line_items = [](int i) { return std::to_string(4001 + i / 3 + (i % 7 == 0)); };  // 4002 4001 4001 4002 ...
   const auto line_items_sorted = [](int i) { return std::to_string(4001 + (i * 2) / 3); };      // 4001 4001 4002 4003 4003
-  for (const char* name : {"Belegnr", "Invoice No", "Order #", "Rechnungsnummer", "order_number", "InvoiceNr"})
+  for (const char* name : {"Belegnr", "Invoice No", "Order #", "Rechnungsnummer", "order_number", "InvoiceNr", "Bestellnummer",
+                           "Lieferscheinnr", "PO Number"})
     EXPECT_EQ(describe_columns(table(line_items_sorted, name, 60))[0].reason,
               "whole numbers counting up row by row (4001, 4002, ...; 40 numbers on 60 rows): a running number, which "
               "says where a row is in the file, not what it is; left out of training like an identifier (call it "
@@ -359,7 +360,12 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   // go back, wide gaps, fractions, too few distinct numbers, a column given a role.
   EXPECT_EQ(describe_columns(table(line_items_sorted, "Alter", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(21 + i + i / 2); }, "age", 40))[0].role, "numeric");
-  EXPECT_EQ(describe_columns(table(line_items_sorted, "Casino", 60))[0].role, "numeric");
+  for (const char* name : {"Casino", "Number of items", "num_rooms", "# of visits", "No. of defects", "Reynolds number", "NO", "nr"})
+    EXPECT_EQ(describe_columns(table(line_items_sorted, name, 60))[0].role, "numeric") << name;
+  // Named so, but going back, with wide gaps or fractions: not running numbers either.
+  for (const auto& cell : std::vector<std::function<std::string(int)>>{
+           line_items, [](int i) { return std::to_string(4001 + 5 * (i / 2)); }, [](int i) { return std::to_string(4001 + i / 2) + ".5"; }})
+    EXPECT_EQ(describe_columns(table(cell, "Belegnr", 60))[0].role, "numeric") << cell(0) << ", " << cell(1);
   EXPECT_EQ(describe_columns(table(line_items, "Belegnr", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(100 + i / 4); }, "Belegnr", 60))[0].role, "numeric");
   for (const auto& cell : std::vector<std::function<std::string(int)>>{

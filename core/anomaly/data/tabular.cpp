@@ -150,9 +150,10 @@ bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t
   }
   return any;
 }
-// Named like the number of a document ("Belegnr", "Invoice No", "Order #", "Rechnungsnummer",
-// "order_number"): a word of the name is nr / no / num / number / nummer / #, or ends with nr /
-// nummer / number.
+// Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
+// followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
+// "order_number", "InvoiceNr"), or run together ("Belegnr", "Rechnungsnummer"). Not a count
+// ("Number of items", "num_rooms", "# of visits") nor a measure ("Reynolds number", "NO").
 bool named_like_a_document_number(const std::string& name) {
   std::vector<std::string> words{""};
   for (size_t i = 0; i < name.size(); ++i) {
@@ -166,9 +167,28 @@ bool named_like_a_document_number(const std::string& name) {
       words.emplace_back();
     }
   }
-  const auto ends = [](const std::string& w, std::string_view end) { return w.size() >= end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0; };
-  for (const std::string& w : words)
-    if (w == "nr" || w == "no" || w == "num" || w == "#" || ends(w, "nr") || ends(w, "nummer") || ends(w, "number")) return true;
+  words.erase(std::remove(words.begin(), words.end(), std::string()), words.end());
+  static const char* const kDocuments[] = {"invoice", "inv", "order", "beleg", "rechnung", "auftrag", "bestell", "document",
+                                           "doc", "ticket", "receipt", "transaction", "booking", "buchung", "vorgang",
+                                           "voucher", "bill", "delivery", "liefer", "shipment", "sendung", "line", "zeile",
+                                           "position", "posten", "record", "entry", "job", "batch", "lot", "charge", "serial",
+                                           "case", "fall", "po", "so", "ref", "reference"};
+  const auto document = [](std::string_view w) {  // the word, maybe with a German ending ("Rechnungs", "Bestellungs")
+    for (std::string_view d : kDocuments)
+      if (w.substr(0, d.size()) == d)
+        for (std::string_view ending : {"", "s", "es", "ung", "ungs", "schein", "scheins"})
+          if (w.substr(d.size()) == ending) return true;
+    return false;
+  };
+  if (words.empty()) return false;
+  const std::string& last = words.back();
+  static const char* const kNumber[] = {"nr", "no", "num", "number", "nummer", "#"};
+  for (const char* n : kNumber)
+    if (last == n) return words.size() >= 2 && document(words[words.size() - 2]);
+  for (const char* n : {"nr", "nummer", "number"}) {  // run together: "belegnr", "rechnungsnummer"
+    const std::string_view w = last, end = n;
+    if (w.size() > end.size() + 2 && w.substr(w.size() - end.size()) == end) return document(w.substr(0, w.size() - end.size()));
+  }
   return false;
 }
 
