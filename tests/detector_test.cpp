@@ -225,12 +225,31 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
     typical_csv += (t.kind == ColumnTransform::Kind::numeric ? std::to_string(t.fill) : t.fill_category) + ",";
   typical_csv.back() = '\n';
   const float typical_score = d.score_table(parse_csv(typical_csv)).at(0);
+  const Tensor typical = d.prepare_table(parse_csv(typical_csv)), inputs = d.prepare_table(table);
+  const std::vector<std::string> features = d.preprocessing()->feature_names();
+  const int64_t width = inputs.dim(1), steps = Detector::kExplainSteps;
   const auto log_odds = [](double p) { return std::log(p / (1 - p)); };
   for (const RowExplanation& e : why) {
     ASSERT_EQ(e.columns.size(), 4u);
     for (size_t k = 0; k + 1 < e.columns.size(); ++k)
       EXPECT_GE(std::abs(e.columns[k].contribution), std::abs(e.columns[k + 1].contribution));
+    // Integrated gradients, one point of the path at a time: sum over k of gradient(typical +
+    // (k + 1/2)/steps (row - typical)) (row - typical) / steps, summed over the column's inputs.
+    std::vector<double> attribution(size_t(width), 0.0);
+    for (int64_t k = 0; k < steps; ++k) {
+      Tensor point({1, width});
+      for (int64_t j = 0; j < width; ++j)
+        point.mutable_data()[j] = typical.data()[j] + (float(k) + 0.5f) / float(steps) *
+                                                          (inputs.data()[e.row * width + j] - typical.data()[j]);
+      const Tensor g = d.model().score_gradient(point);
+      for (int64_t j = 0; j < width; ++j)
+        attribution[size_t(j)] += g.data()[j] * (inputs.data()[e.row * width + j] - typical.data()[j]) / double(steps);
+    }
     for (const ColumnContribution& c : e.columns) {
+      double sum = 0;
+      for (size_t f = 0; f < features.size(); ++f)
+        if (features[f] == c.column || features[f].rfind(c.column + "=", 0) == 0) sum += attribution[f];
+      EXPECT_NEAR(c.contribution, sum, 1e-4 + 1e-3 * std::abs(sum)) << c.column;
       EXPECT_EQ(c.value, std::string(trim(table.cell(size_t(e.row), size_t(table.column_index(c.column))))));
       for (const ColumnTransform& t : d.preprocessing()->columns())
         if (t.name == c.column && t.kind == ColumnTransform::Kind::categorical) {

@@ -327,18 +327,24 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
   // straight path from the typical row to the row (midpoints of kExplainSteps equal pieces). The
   // gradient at the row alone misleads for a value far out: there the score has levelled off, or
   // turns, and a huge value could be said to lower it.
-  Tensor path({kExplainSteps * n, width});
-  for (int64_t k = 0; k < kExplainSteps; ++k) {
-    const float alpha = (float(k) + 0.5f) / float(kExplainSteps);
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < width; ++j)
-        path.mutable_data()[(k * n + i) * width + j] =
-            typical.data()[j] + alpha * (chosen.data()[i * width + j] - typical.data()[j]);
-  }
-  const Tensor along = model().score_gradient(path);
+  // A few rows at a time: the path holds kExplainSteps points per row.
   Tensor gradient({n, width});
-  for (int64_t k = 0; k < kExplainSteps; ++k)
-    for (int64_t e = 0; e < n * width; ++e) gradient.mutable_data()[e] += along.data()[k * n * width + e] / float(kExplainSteps);
+  constexpr int64_t kRowsAtOnce = 64;
+  for (int64_t first = 0; first < n; first += kRowsAtOnce) {
+    const int64_t rows_now = std::min(kRowsAtOnce, n - first);
+    Tensor path({kExplainSteps * rows_now, width});
+    for (int64_t k = 0; k < kExplainSteps; ++k) {
+      const float alpha = (float(k) + 0.5f) / float(kExplainSteps);
+      for (int64_t i = 0; i < rows_now; ++i)
+        for (int64_t j = 0; j < width; ++j)
+          path.mutable_data()[(k * rows_now + i) * width + j] =
+              typical.data()[j] + alpha * (chosen.data()[(first + i) * width + j] - typical.data()[j]);
+    }
+    const Tensor along = model().score_gradient(path);
+    float* g = gradient.mutable_data() + first * width;
+    for (int64_t k = 0; k < kExplainSteps; ++k)
+      for (int64_t e = 0; e < rows_now * width; ++e) g[e] += along.data()[k * rows_now * width + e] / float(kExplainSteps);
+  }
   std::vector<RowExplanation> out;
   for (size_t i = 0; i < rows.size(); ++i) {
     RowExplanation e;

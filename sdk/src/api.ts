@@ -523,7 +523,7 @@ export class Detector {
    *  flag and the `top` columns that move its score most, with the cell, the column's typical
    *  value and the contribution: the column's share of how far the row's log-odds lie from the
    *  typical row's (integrated gradients, Sundararajan et al. 2017: the gradient averaged along
-   *  the path from the typical row, × (input − typical row); the columns' shares add up to that
+   *  the path from the typical row, × (input − typical row); the columns' shares add up, approximately, to that
    *  distance; of the reconstruction error itself for the reconstruction-only variant). */
   async explainRows(data: TableData, rows: ArrayLike<number>, top = 3): Promise<RowExplanation[]> {
     return (await this.call('explainRows', [{ csv: data.csv }, Array.from(rows), top])) as RowExplanation[];

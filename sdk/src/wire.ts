@@ -18,10 +18,12 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** One column's part in a row's score (Detector.explainRows): the gradient of the score's
- *  log-odds (of the reconstruction error for the reconstruction-only variant) times the row's
- *  inputs minus a typical row's, summed over the column's model inputs. A typical value
- *  contributes 0; > 0 raises the score. */
+/** One column's part in a row's score (Detector.explainRows), by integrated gradients: the
+ *  gradient of the score's log-odds (of the reconstruction error for the reconstruction-only
+ *  variant) averaged along the path from a typical row's inputs to the row's, times the row's
+ *  inputs minus the typical row's, summed over the column's model inputs. A typical value
+ *  contributes 0; > 0 raises the score; over all columns, about the row's log-odds minus the
+ *  typical row's. */
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing). */

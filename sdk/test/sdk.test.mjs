@@ -132,7 +132,7 @@ describe('SDK in Node', () => {
     }
     assert.ok(Math.abs(why.columns[0].contribution) >= Math.abs(why.columns[2].contribution));
     // Over all 9 columns the contributions add up to how far the row's log-odds lie above a
-    // typical row's (integrated gradients), within the error of the path's 16 pieces.
+    // typical row's (integrated gradients), within the error of the path's 32 pieces.
     const [all] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 100);
     assert.equal(all.columns.length, 9);
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
