@@ -246,24 +246,24 @@ function figure(canvas: HTMLCanvasElement, caption: string) {
 }
 
 // Keyboard focus on a button that is disabled (Train while it trains, Cancel when it ends) goes to
-// `to`, the button that takes over; else it would drop to the start of the page.
-function passFocus(from: string[], to: string) {
-  const active = document.activeElement;
-  if (!active || active === document.body || from.includes(active.id)) $(to).focus();
+// the button that takes over; else it would drop to the start of the page. `focused`: the id
+// focusedId() gave before the buttons changed; `takeOver`: which button takes over from which.
+function focusedId() { return document.activeElement?.id ?? ''; }
+function passFocus(focused: string, takeOver: Record<string, string>) {
+  if (takeOver[focused]) $(takeOver[focused]).focus();
 }
 
 // ---- images: training ------------------------------------------------------------------------------------
 let imageAbort: AbortController | undefined;
 // Image work under way: a fit or a comparison (one at a time), or images being read.
 const imageWork = { fitting: false, comparing: false, reading: 0 };
-let imageButtons = ['train-images', 'cancel-images'];  // the last image work's start and cancel buttons
 function updateImageButtons() {
   const idle = !imageWork.fitting && imageWork.reading === 0 && !!trainingImages;
+  const focused = focusedId();  // before a focused button is disabled
   $<HTMLButtonElement>('train-images').disabled = $<HTMLButtonElement>('compare').disabled = !idle;
   $<HTMLButtonElement>('cancel-images').disabled = $<HTMLButtonElement>('cancel-compare').disabled = !imageWork.fitting;
-  if (imageWork.fitting) imageButtons = imageWork.comparing ? ['compare', 'cancel-compare'] : ['train-images', 'cancel-images'];
-  if (imageWork.fitting) passFocus([imageButtons[0]], imageButtons[1]);
-  else if (idle) passFocus([imageButtons[1]], imageButtons[0]);
+  if (imageWork.fitting) passFocus(focused, { 'train-images': 'cancel-images', compare: 'cancel-compare' });
+  else if (idle) passFocus(focused, { 'cancel-images': 'train-images', 'cancel-compare': 'compare' });
   tabBusy('images', imageWork.fitting && !imageWork.comparing);
   tabBusy('learn', imageWork.comparing);
   showCompareSettings();
@@ -1217,9 +1217,10 @@ async function trainTable() {
   const normal = $<HTMLSelectElement>('normal-value').value;
   const detector = await runtime.createDetector({ preset: 'tabular' });
   csvAbort = new AbortController();
+  const focused = focusedId();
   $<HTMLButtonElement>('train-csv').disabled = true;
   $<HTMLButtonElement>('cancel-csv').disabled = false;
-  passFocus(['train-csv'], 'cancel-csv');
+  passFocus(focused, { 'train-csv': 'cancel-csv' });
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
   tabBusy('tables', true);
@@ -1252,9 +1253,10 @@ async function trainTable() {
   } finally {
     bar.hidden = true;
     tabBusy('tables', false);
+    const focusedAtEnd = focusedId();
     $<HTMLButtonElement>('train-csv').disabled = false;
     $<HTMLButtonElement>('cancel-csv').disabled = true;
-    passFocus(['cancel-csv'], 'train-csv');
+    passFocus(focusedAtEnd, { 'cancel-csv': 'train-csv' });
   }
   // The new model is adopted: what follows cannot lose it.
   tableDetector?.dispose();
