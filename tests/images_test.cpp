@@ -305,6 +305,23 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
             (only / "labels.csv").string() + " line 2: there is no image '/home/ana/shots/normal/n.png' in '" +
                 only.string() + "': the names are read as paths in the folder; write it as 'normal/n.png'");
+  // A full path through the folder itself is the image's path in it; spaces around a name are no
+  // part of it; a path out of the folder, or a full path elsewhere, is refused, saying so.
+  for (const std::string& written : {"C:\\Users\\ana\\" + only.filename().string() + "\\normal\\n.png",
+                                     fs::absolute(only / "normal" / "n.png").string(), std::string("normal/n.png  ")}) {
+    { std::ofstream(only / "labels.csv") << "file,label\n\"" << written << "\",ok\n"; }
+    EXPECT_EQ(read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1, &read_files).labels,
+              (std::vector<int>{0})) << written;
+    EXPECT_EQ(read_files.at(0), "normal/n.png") << written;
+  }
+  { std::ofstream(only / "labels.csv") << "file,label\n..\\img1.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image '..\\img1.png' in '" + only.string() +
+                "': it is outside the folder (the name starts with '..'); the names are read as paths in the folder");
+  { std::ofstream(only / "labels.csv") << "file,label\n" << fs::absolute(dir / "img1.png").string() << ",ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image '" + fs::absolute(dir / "img1.png").string() +
+                "' in '" + only.string() + "': it is a full path to somewhere else; the names are read as paths in the folder");
   fs::remove_all(dir);
 }
 

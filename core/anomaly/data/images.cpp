@@ -301,28 +301,43 @@ int64_t channels_of(const std::string& folder, const std::vector<std::string>& f
 std::string listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line) {
   namespace fs = std::filesystem;
   std::error_code e;
-  // As the readers open it: a path in the folder, even when it starts with "/".
-  const auto in_folder = [&](const std::string& path) { return !path.empty() && path[0] != '/' && fs::exists(folder + "/" + path, e); };
-  if (in_folder(name)) return name;
-  // Written on Windows ("good\\g0.png"): the backslashes are the path's separators.
-  std::string slashed = name;
+  const std::string where = detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'");
+  const auto in_folder = [&](const std::string& path) { return !path.empty() && fs::exists(folder + "/" + path, e); };  // as the readers open it
+  // Written on Windows ("good\\g0.png"): backslashes separate the path's parts. Spaces around a
+  // name are no part of it.
+  std::string slashed(trim(name));
   std::replace(slashed.begin(), slashed.end(), '\\', '/');
   const bool drive = slashed.size() > 2 && std::isalpha(static_cast<unsigned char>(slashed[0])) && slashed[1] == ':' && slashed[2] == '/';
-  if (!drive && slashed != name && in_folder(slashed)) return slashed;
-  const std::string where = detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'");
-  if (drive || fs::path(slashed).is_absolute()) {  // "C:\\shots\\good\\g0.png": the end of it that is in the folder, if any
-    const fs::path full = fs::path(drive ? slashed.substr(2) : slashed).relative_path();
-    std::vector<fs::path> parts(full.begin(), full.end());
-    for (size_t first = 1; first < parts.size(); ++first) {
+  const bool full = drive || (!slashed.empty() && slashed[0] == '/');
+  const fs::path relative = fs::path(drive ? slashed.substr(2) : slashed).relative_path().lexically_normal();
+  if (!full) {
+    CA3_CHECK(relative.empty() || *relative.begin() != "..", where, ": it is outside the folder (the name starts with '..'); "
+              "the names are read as paths in the folder");
+    if (in_folder(name)) return name;
+    if (in_folder(slashed)) return slashed;
+  } else {
+    // A full path ("C:\\Users\\ana\\shots\\good\\g0.png", "/home/ana/shots/g0.png") through the
+    // folder itself: the rest of it is the image's path in the folder.
+    fs::path dir = fs::absolute(folder, e).lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();
+    const std::vector<fs::path> parts(relative.begin(), relative.end());
+    for (size_t at = parts.size(); at-- > 0;) {
+      if (parts[at] != dir.filename()) continue;
+      fs::path rest;
+      for (size_t k = at + 1; k < parts.size(); ++k) rest /= parts[k];
+      if (!rest.empty() && in_folder(rest.generic_string())) return rest.generic_string();
+    }
+    for (size_t first = 0; first < parts.size(); ++first) {  // else the end of it that is in the folder, as a hint
       fs::path tail;
       for (size_t k = first; k < parts.size(); ++k) tail /= parts[k];
-      if (fs::exists(fs::path(folder) / tail, e))
+      if (in_folder(tail.generic_string()))
         throw Error(detail::concat(where, ": the names are read as paths in the folder; write it as '", tail.generic_string(), "'"));
     }
+    throw Error(where + ": it is a full path to somewhere else; the names are read as paths in the folder");
   }
   // The path as it is on disk when its parts differ only in case ("good/G0.BMP" for "Good/g0.bmp").
   fs::path found = folder;
-  for (const fs::path& part : fs::path(slashed).lexically_normal()) {
+  for (const fs::path& part : relative) {
     fs::path next;
     if (fs::exists(found / part, e)) next = found / part;
     else
