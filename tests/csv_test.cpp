@@ -420,6 +420,9 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
                             "the letter case: 'x' (3) and 'X' (1) as 'x'");
   EXPECT_EQ(read[1].distinct, 2);
   EXPECT_EQ(read[1].reason, "read as one value whatever the letter case: 'Rot' (2), 'ROT' (1) and 'rot' (1) as 'Rot'");
+  EXPECT_EQ(describe_columns(parse_csv("c,v\nA,1\na,2\nB,3\nb,4\nC,5\nc,6\nD,7\nd,8\nE,9\ne,1\n"))[0].reason,
+            "read as one value whatever the letter case: 'A' (1) and 'a' (1) as 'A'; 'B' (1) and 'b' (1) as 'B'; 'C' (1) "
+            "and 'c' (1) as 'C'; and 2 more");
   TabularOptions options;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3, 4, 5}, options);
   EXPECT_EQ(prep.schema()[0].reason, read[0].reason);

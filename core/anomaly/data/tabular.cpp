@@ -269,7 +269,8 @@ std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& cou
 std::string case_reason(const std::vector<std::string>& merged) {
   if (merged.empty()) return "";
   std::string groups;
-  for (const std::string& g : merged) groups += (groups.empty() ? "" : "; ") + g;
+  for (size_t i = 0; i < merged.size() && i < 3; ++i) groups += (groups.empty() ? "" : "; ") + merged[i];
+  if (merged.size() > 3) groups += detail::concat("; and ", merged.size() - 3, " more");
   return "read as one value whatever the letter case: " + groups;
 }
 
@@ -1085,6 +1086,7 @@ void CellNotes::add(const CsvTable& batch) {
     const int64_t c = batch.find_column(t.name);
     if (c < 0) continue;
     Counts& n = columns_[j];
+    const std::vector<std::string> folded = folded_categories(t);
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -1093,7 +1095,7 @@ void CellNotes::add(const CsvTable& batch) {
       }
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       bool case_differs = false;
-      const int64_t k = category_index(t, cell, &case_differs);
+      const int64_t k = category_index(t, cell, &case_differs, &folded);
       if (k >= 0 && !case_differs) continue;
       const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
       std::vector<std::string>& examples = k >= 0 ? n.case_examples : n.unseen_examples;
@@ -1128,7 +1130,13 @@ std::vector<std::string> CellNotes::notes() const {
   return notes;
 }
 
-int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case) {
+std::vector<std::string> folded_categories(const ColumnTransform& t) {
+  std::vector<std::string> folded;
+  for (const std::string& c : t.categories) folded.push_back(fold_case(c));
+  return folded;
+}
+
+int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case, const std::vector<std::string>* folded) {
   const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
   const auto at = [&](std::string_view v) -> int64_t {
     const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), v);
@@ -1136,9 +1144,9 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by
   };
   if (int64_t k = at(value); k >= 0) return k;
   if (int64_t k = at(category_of(value)); k >= 0) return k;  // as written in another Unicode form (models keep one form)
-  const std::string folded = fold_case(value);
+  const std::string value_folded = fold_case(value);
   for (size_t k = 0; k < t.categories.size(); ++k)
-    if (fold_case(t.categories[k]) == folded) {
+    if ((folded ? (*folded)[k] : fold_case(t.categories[k])) == value_folded) {
       if (by_case) *by_case = true;
       return int64_t(k);
     }
@@ -1182,8 +1190,9 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
       }
       offset += 1;
     } else {
+      const std::vector<std::string> folded = folded_categories(t);
       for (int64_t r = 0; r < rows; ++r) {
-        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)));
+        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), nullptr, &folded);
         if (k >= 0) x[r * width + offset + k] = 1.f;
       }
       offset += int64_t(t.categories.size());

@@ -91,7 +91,10 @@ struct ColumnTransform {
 // a missing cell; -1 for a value never seen in training. A value matches as written, else in
 // another Unicode form, else ignoring letter case ("BLAU" as "Blau"; then `by_case` is set): in
 // training, spellings that differ only in case are one category.
-int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case = nullptr);
+// `folded`: folded_categories(t), when many cells are looked up.
+int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case = nullptr,
+                       const std::vector<std::string>* folded = nullptr);
+std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_case of each category
 
 class TabularPreprocessor {
  public:
