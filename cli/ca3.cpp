@@ -906,12 +906,18 @@ int score_stream(Detector& detector, const Args& a) {
     sink.flush();
   };
   std::vector<char> block(1 << 20);
-  while (const size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
-    stream.push({block.data(), n});
+  try {
+    while (const size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
+      stream.push({block.data(), n});
+      while (auto batch = stream.next(4096)) write(*batch);
+    }
+    stream.finish();
     while (auto batch = stream.next(4096)) write(*batch);
+  } catch (const Error& e) {  // what was written before it stays: say how far it goes
+    if (rows == 0) throw;
+    throw Error(e.code(), detail::concat(e.what(), " (rows 1 to ", rows, " were scored and written", out == "-" ? "" : " to " + out,
+                                         "; no row after them was: fix the line and score again)"));
   }
-  stream.finish();
-  while (auto batch = stream.next(4096)) write(*batch);
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   print_notes(a, notes);

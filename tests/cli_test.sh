@@ -58,6 +58,10 @@ for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail 
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4893 ] \
   && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 (with 1, the training median)" "$work/err" \
   && echo "ok   score --data - says the filled-in cells of every batch" || fail "score --data - notes: $(cat "$work/err")"
+# A bad line after a first batch: the rows written before it are said.
+{ cat "$work/no-id7.csv"; echo "1,2,3"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" 2>"$work/err"
+grep -qF "CSV line 4895: 3 fields, the header has 10 (rows 1 to 4096 were scored and written to $work/stdin.csv; no row after them was" "$work/err" \
+  && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4096 ] && echo "ok   score --data -: a bad line says which rows were written" || fail "stdin bad line: $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"
 cmp -s "$work/scores.csv" "$work/stdout.csv" && [ ! -e ./- ] && echo "ok   score --out - writes the scores to standard output" || fail "score --out -"

@@ -439,6 +439,9 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
                                       "('BLAU' as 'Blau', 'rOT' as 'Rot')",
                                       "values never seen in training, read as none of the column's known values: 'colour' "
                                       "1 row ('Gelb')"}));
+  // Empty lines are skipped when scoring too, and said (a row's number is then not its line's).
+  EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v\nx;Rot;1\n;;\n\nx;Rot;2\n")),
+            (std::vector<std::string>{"2 empty lines (blank or only separators) skipped, not scored: lines 3, 4"}));
 }
 
 // Lines that end with the separator (some spreadsheets write "a;b;c;"): the nameless empty last

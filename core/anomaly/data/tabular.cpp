@@ -1081,6 +1081,9 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
 CellNotes::CellNotes(const TabularPreprocessor& prep) : prep_(prep), columns_(prep.columns().size()) {}
 
 void CellNotes::add(const CsvTable& batch) {
+  for (int64_t line : batch.empty_row_lines)
+    if (empty_lines_.size() < 4) empty_lines_.push_back(line);
+  empty_line_count_ += int64_t(batch.empty_row_lines.size());
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
     const int64_t c = batch.find_column(t.name);
@@ -1123,6 +1126,13 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
   }
   std::vector<std::string> notes;
+  if (empty_line_count_ > 0) {
+    std::vector<std::string> lines;
+    for (int64_t line : empty_lines_) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(empty_line_count_, empty_line_count_ == 1 ? " empty line" : " empty lines",
+                                   " (blank or only separators) skipped, not scored: line", empty_lines_.size() == 1 ? " " : "s ",
+                                   list_some(lines, 3)));
+  }
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!unseen.empty())
