@@ -589,6 +589,14 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   const std::vector<float> plain = prep.transform(parse_csv("t;p\n21;1013\n22;1250\n")).to_vector();
   EXPECT_EQ(prep.transform(unsure).to_vector(), plain);
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(unsure).to_vector(), plain);
+  EXPECT_EQ(prep.scoring_notes(unsure).at(0), "numbers such as '1.013' read either way and no cell of the file tells "
+                                              "which: read as the model's training file wrote them, with the decimal mark "
+                                              "',' ('1.013' is 1013)");
+  // Not so in a file whose separator is the comma: there the mark '.' is a decimal point.
+  const CsvTable commas = parse_csv("t,p\n21,1.013\n22,1.250\n");
+  EXPECT_EQ(prep.reading_format(commas).decimal, '.');
+  EXPECT_NE(prep.transform(commas).to_vector(), plain);
+  EXPECT_TRUE(prep.scoring_notes(commas).empty());
   // A file that decides (a decimal dot elsewhere) is read in its own format: 1.013 is 1.013.
   const CsvTable decided = parse_csv("t;p\n21.5;1.013\n22;1.250\n");
   EXPECT_FALSE(decided.numbers_guessed);

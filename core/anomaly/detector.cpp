@@ -365,7 +365,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
       const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
       c.missing = is_missing_cell(cell);
       c.value = c.missing ? "" : std::string(trim(cell));
-      c.typical = t.kind == ColumnTransform::Kind::numeric ? typical_text(t, table.numbers.decimal) : t.fill_category;
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? typical_text(t, prep_->reading_format(table).decimal) : t.fill_category;
       e.columns.push_back(std::move(c));
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),

@@ -661,6 +661,18 @@ double normal_quantile(double p) {
 }
 
 namespace {
+// The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
+std::string ambiguous_number(const CsvTable& table) {
+  for (size_t r = 0; r < table.row_count(); ++r)
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      std::string_view cell = trim(table.cell(r, c));
+      if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "1.250 €"
+      double v;
+      if (cell.find_first_of(".,") != std::string_view::npos && parse_number(cell, v, table.numbers)) return std::string(cell);
+    }
+  return "";
+}
+
 std::string trailing_fields_note(const CsvTable& table) {
   const size_t n = table.lines_ending_with_separator;
   return detail::concat(n, n == 1 ? " line ends" : " lines end", " with a separator the header does not have (the first on line ",
@@ -680,14 +692,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                     "write every line): the ", table.trailing_separators,
                                     " nameless, empty last columns they make are left out"));
   if (notes && table.numbers_guessed) {  // "1.581" and nothing else to tell which mark it is: said, with the choice
-    std::string example;
-    for (size_t r = 0; r < table.row_count() && example.empty(); ++r)
-      for (size_t c = 0; c < table.column_count() && example.empty(); ++c) {
-        std::string_view cell = trim(table.cell(r, c));
-        if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "1.250 €"
-        double v;
-        if (cell.find_first_of(".,") != std::string_view::npos && parse_number(cell, v, table.numbers)) example = cell;
-      }
+    const std::string example = ambiguous_number(table);
     const char mark = example.find('.') != std::string::npos ? '.' : ',';
     double parsed = 0;
     parse_number(example, parsed, table.numbers);
@@ -1066,6 +1071,16 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
+  if (const NumberFormat used = reading_format(table); used.decimal != table.numbers.decimal) {
+    const std::string example = ambiguous_number(table);
+    double v = 0;
+    parse_number(example, v, used);
+    char value[32];
+    std::snprintf(value, sizeof value, "%.15g", v);
+    notes.push_back(detail::concat("numbers such as '", example, "' read either way and no cell of the file tells which: read "
+                                   "as the model's training file wrote them, with the decimal mark '", used.decimal, "' ('",
+                                   example, "' is ", value, ")"));
+  }
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
@@ -1163,10 +1178,15 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by
   return -1;
 }
 
+NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
+  // Not a decimal comma in a file whose separator is the comma: there "27.000" is 27.
+  return table.numbers_guessed && numbers_ && numbers_->decimal != table.separator ? *numbers_ : table.numbers;
+}
+
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
-  const NumberFormat numbers = table.numbers_guessed && numbers_ ? *numbers_ : table.numbers;
+  const NumberFormat numbers = reading_format(table);
   {  // every feature column the table lacks, at once, with the columns it has
     std::vector<std::string> absent;
     for (const ColumnTransform& t : columns_)

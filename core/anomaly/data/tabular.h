@@ -104,6 +104,9 @@ class TabularPreprocessor {
   // ignored, a missing feature column or a bad cell throws naming the column and line. A table
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
+  // How transform reads `table`'s numbers: in its own format, or the training file's when its
+  // cells cannot tell (CsvTable::numbers_guessed).
+  NumberFormat reading_format(const CsvTable& table) const;
   int64_t features() const;
   // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
   // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
