@@ -442,6 +442,8 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
   // Empty lines are skipped when scoring too, and said (a row's number is then not its line's).
   EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v\nx;Rot;1\n;;\n\nx;Rot;2\n")),
             (std::vector<std::string>{"2 empty lines (blank or only separators) skipped, not scored: lines 3, 4"}));
+  EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v;id\nx;Rot;1;7\n;NA;;8\n"))[1],
+            "1 row has no value in any column the model reads, so it scores as a typical row would (line 3)");
 }
 
 // Lines that end with the separator (some spreadsheets write "a;b;c;"): the nameless empty last
@@ -480,6 +482,10 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   EXPECT_EQ(error_of([] { parse_csv("a;b;;\n1;2;;x\n"); }),
             "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
             "it has no name): name that column in the header");
+  // Lines of only separators above the header (a spreadsheet's empty top rows) are skipped.
+  const CsvTable top = parse_csv(",,,\n,,\nregion,qty\nN,1\n");
+  EXPECT_EQ(top.header, (std::vector<std::string>{"region", "qty"}));
+  EXPECT_EQ(top.row_line(0), 4);
   EXPECT_EQ(parse_csv("a;b;;\n1;2;;;\n").row_count(), 1u);  // one more empty field: no cell either
   // Only the data lines end with a separator: the empty field after them is no cell, said; a
   // value there is a field too many.
@@ -542,6 +548,7 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
             (std::vector<std::string>{
                 "columns matched ignoring case, spaces or Unicode form: 'TEMP ' as 'temp'",
                 "a column the model does not know, left out: 'site'",
+                "1 row has no value in any column the model reads, so it scores as a typical row would (line 4)",
                 "missing cells filled in as in training: 'temp' 2 (with 22, the training median), 'colour' 1 (with "
                 "'red', the most frequent)",
                 "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green', "

@@ -449,7 +449,10 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     if (blank && !table.header.empty()) table.empty_row_lines.push_back(file_line(record_line));  // counted
     if (!blank) {
       end_field();
-      if (table.header.empty()) {
+      if (table.header.empty() && !record_has_value) {
+        // Only separators before the header (",,,"), as a spreadsheet's empty top rows: skipped.
+        header.clear();
+      } else if (table.header.empty()) {
         while (header.size() > 1 && header.back().find_first_not_of(" \t") == std::string::npos) {  // "a;b;c;" or "a;b;c;;"
           header.pop_back();
           ++table.trailing_separators;

@@ -1099,6 +1099,15 @@ void CellNotes::add(const CsvTable& batch) {
   for (int64_t line : batch.empty_row_lines)
     if (empty_lines_.size() < 4) empty_lines_.push_back(line);
   empty_line_count_ += int64_t(batch.empty_row_lines.size());
+  // Rows with no value in any of the model's columns: the model sees the typical row.
+  std::vector<int64_t> present;
+  for (const ColumnTransform& t : prep_.columns())
+    if (const int64_t c = batch.find_column(t.name); c >= 0) present.push_back(c);
+  for (size_t r = 0; r < batch.row_count() && !present.empty(); ++r)
+    if (std::all_of(present.begin(), present.end(), [&](int64_t c) { return is_missing_cell(batch.cell(r, size_t(c))); })) {
+      if (blank_rows_.size() < 4) blank_rows_.push_back(batch.row_line(r));
+      ++blank_row_count_;
+    }
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
     const int64_t c = batch.find_column(t.name);
@@ -1147,6 +1156,13 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back(detail::concat(empty_line_count_, empty_line_count_ == 1 ? " empty line" : " empty lines",
                                    " (blank or only separators) skipped, not scored: line", empty_lines_.size() == 1 ? " " : "s ",
                                    list_some(lines, 3)));
+  }
+  if (blank_row_count_ > 0) {
+    std::vector<std::string> lines;
+    for (int64_t line : blank_rows_) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(blank_row_count_, blank_row_count_ == 1 ? " row has" : " rows have",
+                                   " no value in any column the model reads, so it scores as a typical row would (line",
+                                   blank_rows_.size() == 1 ? " " : "s ", list_some(lines, 3), ")"));
   }
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));

@@ -143,7 +143,8 @@ class TabularPreprocessor {
 };
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
-// another (`ca3 score --data -`): the empty lines skipped; per column, the missing cells filled
+// another (`ca3 score --data -`): the empty lines skipped, the rows without a value in any column
+// the model reads; per column, the missing cells filled
 // in, the values matched ignoring letter case and those never seen in training; notes() says them
 // as scoring_notes does.
 class CellNotes {
@@ -159,8 +160,8 @@ class CellNotes {
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
-  int64_t empty_line_count_ = 0;
-  std::vector<int64_t> empty_lines_;  // the first few
+  int64_t empty_line_count_ = 0, blank_row_count_ = 0;
+  std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
