@@ -733,9 +733,9 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   // Excel's Accounting format: a zero is "$ -"; the currency before or after the number is one
   // unit; a typo among amounts is refused like one among plain numbers.
   std::string excel = "item,amount\n";
-  for (int i = 0; i < 24; ++i) excel += i % 6 == 5 ? "a,\" $ -   \"\n" : i % 4 == 1 ? "b,\"12.50 $\"\n" : "a,\" $ 1,234.5" + std::to_string(i % 10) + " \"\n";
+  for (int i = 0; i < 24; ++i) excel += i % 6 == 0 ? "a,\" $ -   \"\n" : i % 4 == 1 ? "b,\"12.50 $\"\n" : "a,\" $ 1,234.5" + std::to_string(i % 10) + " \"\n";
   const CsvTable accounting = parse_csv(excel);
-  EXPECT_EQ(describe_columns(accounting)[1].reason, "numbers written with '$', read without it ('$ 1,234.50' is 1234.5); '$ -' "
+  EXPECT_EQ(describe_columns(accounting)[1].reason, "numbers written with '$', read without it ('12.50 $' is 12.5); '$ -' "
                                                     "is 0, as Excel's Accounting format writes a zero");
   std::vector<int64_t> all(24);
   for (int i = 0; i < 24; ++i) all[size_t(i)] = i;

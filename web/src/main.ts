@@ -1019,8 +1019,15 @@ async function loadCsv() {
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
   for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} value${c.distinct === 1 ? '' : 's'})`, c.name));
-  select.value = described.suggestedLabelColumn ?? '';
+  // A column named like labels (Class, label, target, ...) is chosen; another that merely could be
+  // (the last, of a few values: a region, a cost centre) is offered, not chosen: most files have no labels.
+  const guess = described.suggestedLabelColumn ?? '';
+  select.value = described.suggestedLabelByName ? guess : '';
   suggestedLabel = select.value;
+  const offered = guess && !described.suggestedLabelByName ? columns.find((c) => c.name === guess) : undefined;
+  if (offered)
+    $('csv-info').textContent += ` Its last column, '${guess}' (${offered.distinct} values), could hold labels: choose it ` +
+      'as the label column if it marks the anomalies (trained as it is, it is a feature).';
   setAside = '';
   fillNormalValues();
   renderSchema();

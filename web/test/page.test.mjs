@@ -300,6 +300,15 @@ for (const isolation of [true, false]) {
         ['bad (126 rows)', 'good (225 rows)']);
     });
 
+    test('a last column of a few values not named like labels is offered, not chosen, as the label column', async () => {
+      const rows = ['temp,flow,Region', ...Array.from({ length: 40 }, (_, i) => `${20 + (i % 7)},${3 + (i % 5)},${['Nord', 'Sud', 'West'][i % 3]}`)];
+      await page.setInputFiles('#csv-file', { name: 'regions.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /^regions\.csv: 40 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.inputValue('#label-column'), '');
+      assert.match(await page.textContent('#csv-info'), /Its last column, 'Region' \(3 values\), could hold labels: choose it as the label column/);
+      assert.equal(await page.$eval('#csv-schema tr[data-column=Region] select', (s) => s.value), 'categorical');
+    });
+
     test('"no labels" on a file with a label column sets that column aside (ignored), said in the column table', async () => {
       await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
       await page.waitForFunction(() => /^BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));

@@ -483,7 +483,7 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
-    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers) || accounting_zero(cell, unit.text())) continue;
     parse_number_with_unit(cell, v, table.numbers, unit);
     char value[32];
     std::snprintf(value, sizeof value, "%.15g", v);
