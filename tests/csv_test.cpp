@@ -311,6 +311,20 @@ TEST(Tabular, CategoricalMissingUnseenAndIdentifiers) {
   EXPECT_EQ(copy.identifier_columns(), (std::vector<std::string>{"Id"}));
 }
 
+// A 0 far below every other value of a column (a measurement not taken, as Pima's insulin) is
+// pointed out; zeros among counts (pregnancies 0, 1, 2, ...) are not.
+TEST(Tabular, ZerosFarBelowTheOtherValuesAreSaid) {
+  std::string text = "insulin,pregnant\n";
+  for (int i = 0; i < 40; ++i) text += (i % 4 == 0 ? std::string("0") : std::to_string(14 + 3 * i)) + "," + std::to_string(i % 6) + "\n";
+  const std::vector<ColumnSummary> read = describe_columns(parse_csv(text));
+  EXPECT_EQ(read[0].reason, "0 in 10 of 40 rows, far below the other values (17 to 131): if 0 means not measured, leave those "
+                            "cells empty or write NA");
+  EXPECT_EQ(read[1].reason, "");
+  std::vector<int64_t> rows(40);
+  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  EXPECT_EQ(TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}).schema()[0].reason, read[0].reason);
+}
+
 // Identifiers by name, also in camel case ("OrderID", "customerId"); not words that end so.
 TEST(Tabular, IdentifierNamesInCamelCase) {
   std::string text = "OrderID,customerId,Patient ID,VALID,Paid,humid\n";
