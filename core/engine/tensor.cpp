@@ -117,12 +117,16 @@ struct Tensor::Storage {
   uint64_t id = 0;
   uint64_t version = 0;
 
-  explicit Storage(size_t n) : count(n), id(next_storage_id()) {
+  Storage(size_t n, bool zero) : count(n), id(next_storage_id()) {
     const size_t bytes = ((n + kPaddingFloats) * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment;
     data = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
     CA3_CHECK_CODE(data != nullptr, ErrorCode::out_of_memory, "out of memory: no room for a tensor of ", n, " floats (", bytes >> 20,
               " MB); use less data (fewer rows or columns, or smaller images)");
-    std::memset(data, 0, bytes);
+    // The padding past the end is always zero: XNNPACK may read it.
+    if (zero)
+      std::memset(data, 0, bytes);
+    else
+      std::memset(data + n, 0, bytes - n * sizeof(float));
     allocated = int64_t(bytes);
     count_allocation(allocated);
   }
@@ -135,13 +139,17 @@ struct Tensor::Storage {
   Storage& operator=(const Storage&) = delete;
 };
 
-Tensor::Tensor(Shape shape) : shape_(std::move(shape)) {
+Tensor::Tensor(Shape shape) : Tensor(std::move(shape), true) {}
+
+Tensor::Tensor(Shape shape, bool zero) : shape_(std::move(shape)) {
   numel_ = shape_numel(shape_);
   // size_t is 32 bits in WebAssembly: refuse what cannot even be addressed before it wraps around.
   CA3_CHECK_CODE(uint64_t(numel_) <= (std::numeric_limits<size_t>::max() - 4096) / sizeof(float), ErrorCode::out_of_memory, "out of memory: a tensor of ",
             numel_, " floats is larger than this build can address");
-  storage_ = std::make_shared<Storage>(static_cast<size_t>(numel_));
+  storage_ = std::make_shared<Storage>(static_cast<size_t>(numel_), zero);
 }
+
+Tensor Tensor::uninitialized(Shape shape) { return Tensor(std::move(shape), false); }
 
 Tensor Tensor::full(Shape shape, float value) {
   Tensor t(std::move(shape));
@@ -221,7 +229,7 @@ Tensor Tensor::reshape(Shape shape) const {
 
 Tensor Tensor::clone() const {
   if (empty()) return Tensor();
-  Tensor copy(shape_);
+  Tensor copy = uninitialized(shape_);
   std::memcpy(copy.mutable_data(), data(), static_cast<size_t>(numel_) * sizeof(float));
   return copy;
 }

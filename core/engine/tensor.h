@@ -53,6 +53,9 @@ class Tensor {
   explicit Tensor(Shape shape);  // zero-filled
 
   static Tensor zeros(Shape shape) { return Tensor(std::move(shape)); }
+  // Contents undefined: for an op's output that it writes in full before anything reads it
+  // (saves zero-filling memory that is overwritten anyway; a fresh page is also faulted in once).
+  static Tensor uninitialized(Shape shape);
   static Tensor full(Shape shape, float value);
   static Tensor from_vector(Shape shape, const std::vector<float>& values);
   static Tensor uniform(Shape shape, float low, float high, Rng& rng);
@@ -85,6 +88,7 @@ class Tensor {
 
  private:
   struct Storage;
+  Tensor(Shape shape, bool zero);
   std::shared_ptr<Storage> storage_;
   Shape shape_;
   int64_t numel_ = 0;

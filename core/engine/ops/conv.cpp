@@ -38,17 +38,17 @@ Var conv2d(const Var& input, const Var& weights, const Var& bias, const Conv2dOp
   if (bias.defined())
     CA3_CHECK(bias.numel() == g.out_channels, "conv2d: bias has ", bias.numel(), " values, expected ", g.out_channels);
 
-  Tensor out(g.output_shape());
+  Tensor out = Tensor::uninitialized(g.output_shape());
   kernels().convolution(g, input.value().data(), weights.value(), bias.defined() ? &bias.value() : nullptr,
                         out.mutable_data());
   return make_result(out, {input, weights, bias}, [g, x = input.value(), w = weights.value()](Node& self) {
     if (input_needs_grad(self, 0)) {
-      Tensor dx(g.input_shape());
+      Tensor dx = Tensor::uninitialized(g.input_shape());
       kernels().convolution_backward_data(g, self.grad.data(), w, nullptr, dx.mutable_data());
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {
-      Tensor dw(g.weights_shape());
+      Tensor dw = Tensor::uninitialized(g.weights_shape());
       kernels().convolution_backward_filter(g, x.data(), self.grad.data(), dw.mutable_data());
       accumulate_grad(self, 1, std::move(dw));
     }
@@ -84,17 +84,17 @@ Var conv_transpose2d(const Var& input, const Var& weights, const Var& bias, cons
     CA3_CHECK(bias.numel() == g.in_channels, "conv_transpose2d: bias has ", bias.numel(), " values, expected ",
               g.in_channels);
 
-  Tensor out(g.input_shape());
+  Tensor out = Tensor::uninitialized(g.input_shape());
   kernels().convolution_backward_data(g, input.value().data(), weights.value(),
                                       bias.defined() ? &bias.value() : nullptr, out.mutable_data());
   return make_result(out, {input, weights, bias}, [g, x = input.value(), w = weights.value()](Node& self) {
     if (input_needs_grad(self, 0)) {
-      Tensor dx(g.output_shape());
+      Tensor dx = Tensor::uninitialized(g.output_shape());
       kernels().convolution(g, self.grad.data(), w, nullptr, dx.mutable_data());
       accumulate_grad(self, 0, std::move(dx));
     }
     if (input_needs_grad(self, 1)) {
-      Tensor dw(g.weights_shape());
+      Tensor dw = Tensor::uninitialized(g.weights_shape());
       kernels().convolution_backward_filter(g, self.grad.data(), x.data(), dw.mutable_data());
       accumulate_grad(self, 1, std::move(dw));
     }

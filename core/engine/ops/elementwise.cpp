@@ -22,7 +22,7 @@ enum class Needs { nothing, input, output };
 template <typename Forward, typename Derivative>
 Var unary(const Var& x, Needs needs, Forward forward, Derivative derivative) {
   const Tensor& xv = x.value();
-  Tensor out(xv.shape());
+  Tensor out = Tensor::uninitialized(xv.shape());
   const float* px = xv.data();
   float* py = out.mutable_data();
   kernels().parallel_for(xv.numel(), kParallelElements, [&](int64_t begin, int64_t end) {
@@ -30,7 +30,7 @@ Var unary(const Var& x, Needs needs, Forward forward, Derivative derivative) {
   });
   const Tensor kept = needs == Needs::input ? xv : needs == Needs::output ? out : Tensor();
   return make_result(out, {x}, [derivative, needs, kept](Node& self) {
-    Tensor dx(self.grad.shape());
+    Tensor dx = Tensor::uninitialized(self.grad.shape());
     const float *pk = kept.empty() ? nullptr : kept.data(), *dy = self.grad.data();
     float* p = dx.mutable_data();
     // One loop per case, without a branch inside, so that the compiler vectorises it.
@@ -76,7 +76,7 @@ Var sub(const Var& a, const Var& b) {
 
 Var mul(const Var& a, const Var& b) {
   check_same_shape(a, b, "mul");
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   const float *pa = a.value().data(), *pb = b.value().data();
   float* p = out.mutable_data();
   for (int64_t i = 0; i < out.numel(); ++i) p[i] = pa[i] * pb[i];
@@ -85,7 +85,7 @@ Var mul(const Var& a, const Var& b) {
     for (size_t which = 0; which < 2; ++which) {
       if (!input_needs_grad(self, which)) continue;
       const Tensor& other = values[1 - which];
-      Tensor g(other.shape());
+      Tensor g = Tensor::uninitialized(other.shape());
       const float *po = other.data(), *dy = self.grad.data();
       float* pg = g.mutable_data();
       for (int64_t i = 0; i < g.numel(); ++i) pg[i] = dy[i] * po[i];

@@ -109,8 +109,8 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
   auto inv_std = std::make_shared<std::vector<float>>(size_t(channels));
   for (int64_t c = 0; c < channels; ++c) (*inv_std)[size_t(c)] = float(1.0 / std::sqrt(var[size_t(c)] + epsilon));
   // x_hat = (x - mean) * inv_std; y = gamma * x_hat + beta
-  Tensor x_hat(xv.shape());
-  Tensor out(xv.shape());
+  Tensor x_hat = Tensor::uninitialized(xv.shape());
+  Tensor out = Tensor::uninitialized(xv.shape());
   float* ph = x_hat.mutable_data();
   float* py = out.mutable_data();
   const float *pg = gamma.value().data(), *pb = beta.value().data();
@@ -139,7 +139,7 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
     if (input_needs_grad(self, 0)) {
       // Every output depends on the statistics, which depend only on the rows they come from:
       // those rows get the statistics' share of the gradient, the others only their own path.
-      Tensor dx(x_hat.shape());
+      Tensor dx = Tensor::uninitialized(x_hat.shape());
       float* pd = dx.mutable_data();
       // Per channel, computed once: the loops below are then plain element-wise arithmetic.
       const size_t n_channels = static_cast<size_t>(channels);
@@ -175,16 +175,16 @@ Var batch_norm(const Var& x, const Var& gamma, const Var& beta, Tensor& running_
 Var dropout(const Var& x, float p, bool training, Rng& rng) {
   CA3_CHECK(p >= 0.f && p < 1.f, "dropout: probability must be in [0, 1), got ", p);
   if (!training || p == 0.f) return x;
-  Tensor mask(x.shape());
+  Tensor mask = Tensor::uninitialized(x.shape());
   float* pm = mask.mutable_data();
   const float keep_scale = 1.f / (1.f - p);
   for (int64_t i = 0; i < mask.numel(); ++i) pm[i] = rng.uniform() < p ? 0.f : keep_scale;
-  Tensor out(x.shape());
+  Tensor out = Tensor::uninitialized(x.shape());
   const float* px = x.value().data();
   float* py = out.mutable_data();
   for (int64_t i = 0; i < out.numel(); ++i) py[i] = px[i] * pm[i];
   return make_result(out, {x}, [mask](Node& self) {
-    Tensor dx(mask.shape());
+    Tensor dx = Tensor::uninitialized(mask.shape());
     float* pd = dx.mutable_data();
     const float *dy = self.grad.data(), *pm = mask.data();
     for (int64_t i = 0; i < dx.numel(); ++i) pd[i] = dy[i] * pm[i];

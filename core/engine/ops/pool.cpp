@@ -26,7 +26,7 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
   CA3_CHECK(x.rank() == 4, op, ": input must be [batch, height, width, channels], got ", shape_to_string(x.shape()));
   const int64_t n_n = x.dim(0), h_n = x.dim(1), w_n = x.dim(2), c_n = x.dim(3);
   CA3_CHECK(out_h > 0 && out_w > 0, op, ": output would be empty for input ", shape_to_string(x.shape()));
-  Tensor out({n_n, out_h, out_w, c_n});
+  Tensor out = Tensor::uninitialized({n_n, out_h, out_w, c_n});
   // For max pooling, the flat input index each output took its value from (first maximum);
   // only kept when a gradient will be needed.
   const bool record = is_max && grad_enabled() && input.requires_grad();

@@ -28,7 +28,7 @@ Var slice(const Var& input, int axis, int64_t start, int64_t end) {
   for (int i = axis + 1; i < x.rank(); ++i) inner *= x.dim(i);
   Shape shape = x.shape();
   shape[size_t(axis)] = end - start;
-  Tensor out(shape);
+  Tensor out = Tensor::uninitialized(shape);
   const int64_t run = (end - start) * inner;
   for (int64_t o = 0; o < outer; ++o)
     std::memcpy(out.mutable_data() + o * run, x.data() + (o * size + start) * inner, size_t(run) * sizeof(float));
@@ -58,7 +58,7 @@ Var concat_channels(const std::vector<Var>& inputs) {
   const int64_t positions = inputs[0].numel() / first.back();
   Shape shape = first;
   shape.back() = total;
-  Tensor out(shape);
+  Tensor out = Tensor::uninitialized(shape);
   float* p = out.mutable_data();
   int64_t offset = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -71,7 +71,7 @@ Var concat_channels(const std::vector<Var>& inputs) {
     int64_t offset = 0;
     for (size_t i = 0; i < channels.size(); ++i) {
       if (input_needs_grad(self, i)) {
-        Tensor dx(self.inputs[i]->shape);
+        Tensor dx = Tensor::uninitialized(self.inputs[i]->shape);
         float* p = dx.mutable_data();
         for (int64_t q = 0; q < positions; ++q)
           std::memcpy(p + q * channels[i], self.grad.data() + q * total + offset, size_t(channels[i]) * sizeof(float));
