@@ -1,4 +1,5 @@
-// XNNPACK kernels against the reference kernels over a table of shapes: channels 1, 3, 7, 17;
+// XNNPACK kernels against the reference kernels over a table of shapes: channels 1, 2, 3, 7, 17,
+// 33, 40, 64 (both layouts of backward-filter's GEMM);
 // batch 1 and 37; kernel 1, 3, 4, 5; stride 1 and 2; padding; odd spatial sizes (which give
 // the output adjustment of backward-data / transposed convolution); 1 and 2 threads.
 #include <gtest/gtest.h>
@@ -30,7 +31,7 @@ std::string describe(const ConvCase& c) {
 
 std::vector<ConvCase> conv_cases() {
   std::vector<ConvCase> cases;
-  const int64_t channel_pairs[][2] = {{1, 3}, {3, 7}, {7, 17}, {17, 1}, {3, 3}};
+  const int64_t channel_pairs[][2] = {{1, 3}, {3, 7}, {7, 17}, {17, 1}, {3, 3}, {2, 40}, {33, 64}};
   const int64_t sizes[][2] = {{5, 7}, {8, 8}, {9, 13}, {6, 11}};
   int index = 0;
   for (int64_t kernel : {1, 3, 4, 5})
@@ -64,7 +65,7 @@ constexpr double kAbsolute = 1e-4, kRelative = 1e-4;
 TEST(XnnpackVsReference, ConvolutionForwardBackwardDataBackwardFilter) {
   Rng rng(2024);
   const auto cases = conv_cases();
-  ASSERT_GE(cases.size(), 70u);
+  ASSERT_GE(cases.size(), 100u);
   for (const ConvCase& c : cases) {
     SCOPED_TRACE(describe(c));
     const ConvGeometry g = geometry_of(c);
@@ -112,6 +113,26 @@ TEST(XnnpackVsReference, BackwardFilterOverManyImagesIsChunked) {
   reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected.mutable_data());
   xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
   EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 300 * 196, kRelative), 1.0);
+}
+
+TEST(XnnpackVsReference, BackwardFilterOfALargeLayer) {
+  // Large enough for the column layout with many channels (xnnpack.cpp), stride 1 and 2.
+  for (int64_t stride : {1, 2}) {
+    ConvGeometry g;
+    g.batch = 64, g.in_height = g.in_width = 14 * stride, g.in_channels = 32, g.out_channels = 40;
+    g.kernel_height = g.kernel_width = 3, g.stride_height = g.stride_width = stride;
+    g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = 1;
+    SCOPED_TRACE(stride);
+    Rng rng(7);
+    const Tensor input = testing::random_tensor(g.input_shape(), rng);
+    const Tensor output_grad = testing::random_tensor(g.output_shape(), rng);
+    Tensor expected(g.weights_shape()), actual(g.weights_shape());
+    reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected.mutable_data());
+    set_num_threads(2);
+    xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
+    set_num_threads(1);
+    EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 64 * 196, kRelative), 1.0);
+  }
 }
 
 // kernel_flops counts each kernel's multiply-adds once (2 each), in both implementations --

@@ -4,6 +4,9 @@
 // which runs the same network in PyTorch side by side. Figures, not pass/fail.
 //
 //   conv_benchmark [--threads 2] [--steps 20] [--kernels xnnpack|reference]
+//   conv_benchmark --layers presets [--threads 2]
+//     instead: backward-filter of every convolution of the two Fashion-MNIST presets, as one
+//     micro-batch of training runs it (32 images), median ms and GFLOP/s each.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,16 +49,50 @@ ConvGeometry layer(int64_t size, int64_t in_channels, int64_t out_channels, int6
   return g;
 }
 
+// The convolutions of `fashion-mnist` and `fashion-mnist-small` (encoders, decoders' adjoint
+// convolutions, alarms), as backward-filter sees them: {size, Ci, Co, kernel, stride}.
+int preset_backward_filter() {
+  struct Layer {
+    int64_t size, in_channels, out_channels, kernel, stride;
+  };
+  const Layer layers[] = {{28, 1, 64, 3, 1},  {28, 64, 128, 3, 2}, {14, 64, 128, 3, 1},  {14, 192, 64, 3, 1},
+                          {14, 128, 128, 3, 2}, {7, 64, 128, 3, 1}, {7, 128, 128, 1, 1},  {28, 1, 16, 3, 1},
+                          {28, 16, 32, 3, 2},  {14, 16, 32, 3, 1},  {14, 48, 16, 3, 1},   {14, 32, 32, 3, 2},
+                          {7, 16, 32, 3, 1}};
+  Rng rng(1);
+  double total = 0;
+  std::printf("backward-filter, %s kernels, batch 32\n", kernels().name());
+  for (const Layer& l : layers) {
+    ConvGeometry g;
+    g.batch = 32, g.in_height = g.in_width = l.size, g.in_channels = l.in_channels, g.out_channels = l.out_channels;
+    g.kernel_height = g.kernel_width = l.kernel, g.stride_height = g.stride_width = l.stride;
+    g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = l.kernel / 2;
+    const Tensor input = Tensor::uniform(g.input_shape(), -1, 1, rng);
+    const Tensor output_grad = Tensor::uniform(g.output_shape(), -1, 1, rng);
+    Tensor weights_grad(g.weights_shape());
+    const double t = median_seconds(25, [&] {
+      kernels().convolution_backward_filter(g, input.data(), output_grad.data(), weights_grad.mutable_data());
+    });
+    std::printf("%2lldx%-2lld %3lld -> %3lld k%lld s%lld  %7.3f ms  %6.1f GFLOP/s\n", (long long)l.size,
+                (long long)l.size, (long long)l.in_channels, (long long)l.out_channels, (long long)l.kernel,
+                (long long)l.stride, t * 1e3, g.flops() / t * 1e-9);
+    total += t;
+  }
+  std::printf("all layers: %.3f ms\n", total * 1e3);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int threads = 2, steps = 20;
-  std::string kernels_name = "xnnpack";
+  std::string kernels_name = "xnnpack", layers = "autoencoder";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--threads") threads = std::stoi(argv[i + 1]);
     else if (flag == "--steps") steps = std::stoi(argv[i + 1]);
     else if (flag == "--kernels") kernels_name = argv[i + 1];
+    else if (flag == "--layers") layers = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", flag.c_str());
       return 2;
@@ -64,6 +101,7 @@ int main(int argc, char** argv) {
   try {
     set_kernels(parse_kernels_kind(kernels_name));
     set_num_threads(threads);
+    if (layers == "presets") return preset_backward_filter();
     const int64_t batch = 128;
     Rng rng(1);
     std::printf("kernels %s, %d thread(s), batch %lld\n", kernels().name(), threads, (long long)batch);

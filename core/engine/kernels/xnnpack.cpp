@@ -142,31 +142,52 @@ class XnnpackKernels final : public Kernels {
 
   void convolution_backward_filter(const ConvGeometry& g, const float* input, const float* output_grad,
                                    float* weights_grad) override {
-    // (Its flops are counted by the matmul calls below.)
-    // weights_grad[Co, KH*KW*Ci] = output_grad^T[Co, P] x patches[P, KH*KW*Ci], P = positions,
-    // computed over chunks of images so the patch matrix stays small.
+    // (Its flops are counted by the matmul calls below.) One GEMM per chunk of images, so the
+    // patch matrix stays small (16 MB), in one of two layouts; XNNPACK packs the GEMM's right
+    // operand on every call, so the layout decides which matrix is copied once more:
+    //   patches: weights_grad[Co, patch] = output_grad^T[Co, P] x patches[P, patch]
+    //            (packs the patch matrix; output_grad is transposed);
+    //   columns: weights_grad^T[patch, Co] = columns[patch, P] x output_grad[P, Co]
+    //            (packs output_grad; the columns are read in place; built from the input made
+    //            channel-major, and the small product is transposed at the end).
+    // Columns win where a patch is narrower than the GEMM kernel's 32 columns (a 1-channel
+    // image: the patch layout transposes both operands) and on large layers with at least 32
+    // output channels; patches win on small ones (tests/benchmarks/conv_benchmark.cpp
+    // --layers presets).
     const int64_t positions_per_image = g.out_height() * g.out_width();
     const int64_t patch = g.kernel_height * g.kernel_width * g.in_channels;
     const int64_t weights_count = g.out_channels * patch;
     const int64_t max_floats = int64_t(1) << 22;  // 16 MB of patches
     const int64_t images_per_chunk =
         std::clamp<int64_t>(max_floats / std::max<int64_t>(1, positions_per_image * patch), 1, g.batch);
+    const int64_t chunk_floats = images_per_chunk * positions_per_image * patch;
+    const bool columns_layout = patch < 32 || (g.out_channels >= 32 && chunk_floats >= (int64_t(1) << 21));
+    float* sum = columns_layout ? product_scratch_.get(size_t(weights_count)) : weights_grad;
     float* partial = nullptr;
     for (int64_t first = 0; first < g.batch; first += images_per_chunk) {
       const int64_t images = std::min(images_per_chunk, g.batch - first);
       const int64_t positions = images * positions_per_image;
-      float* patches = patch_scratch_.get(size_t(positions * patch));
-      im2col(g, input + first * g.in_height * g.in_width * g.in_channels, images, patches);
-      float* target = weights_grad;
+      const float* chunk_input = input + first * g.in_height * g.in_width * g.in_channels;
+      const float* chunk_grad = output_grad + first * positions_per_image * g.out_channels;
+      float* target = sum;
       if (first > 0) {
         if (!partial) partial = partial_scratch_.get(size_t(weights_count));
         target = partial;
       }
-      matmul(g.out_channels, patch, positions, output_grad + first * positions_per_image * g.out_channels,
-             /*a_transposed=*/true, patches, /*b_transposed=*/false, nullptr, target);
+      float* patches = patch_scratch_.get(size_t(positions * patch));
+      if (columns_layout) {
+        im2col_transposed(g, chunk_input, images, patches);
+        matmul(patch, g.out_channels, positions, patches, /*a_transposed=*/false, chunk_grad,
+               /*b_transposed=*/false, nullptr, target);
+      } else {
+        im2col(g, chunk_input, images, patches);
+        matmul(g.out_channels, patch, positions, chunk_grad, /*a_transposed=*/true, patches,
+               /*b_transposed=*/false, nullptr, target);
+      }
       if (first > 0)
-        for (int64_t i = 0; i < weights_count; ++i) weights_grad[i] += partial[i];
+        for (int64_t i = 0; i < weights_count; ++i) sum[i] += partial[i];
     }
+    if (columns_layout) transpose(sum, patch, g.out_channels, weights_grad);
   }
 
   void parallel_for(int64_t n, int64_t min_parallel, const std::function<void(int64_t, int64_t)>& body) override {
@@ -336,6 +357,104 @@ class XnnpackKernels final : public Kernels {
     pthreadpool_parallelize_1d(pool_for(floats), one_image, &context, size_t(images), pool_flags());
   }
 
+  // columns[(kh, kw, ci), (n, oh, ow)] for `images` images starting at `input`: each row a
+  // patch element over every output position (0 in the padding). The images are first turned
+  // channel-major ([Ci, n, h, w], one SIMD transpose) and, for a stride above 1, each plane split
+  // into its stride phases (the rows and columns that one tap reads): a row of the result is then
+  // a phase plane shifted by the tap, copied in runs. One item is one row of the result.
+  void im2col_transposed(const ConvGeometry& g, const float* input, int64_t images, float* columns) {
+    const int64_t plane_size = g.in_height * g.in_width, planes_count = images * g.in_channels;
+    const float* planes = input;
+    if (g.in_channels > 1) {
+      float* t = planes_scratch_.get(size_t(planes_count * plane_size));
+      transpose(input, images * plane_size, g.in_channels, t);
+      planes = t;
+    }
+    const int64_t sh = g.stride_height, sw = g.stride_width;
+    if (sh > 1 || sw > 1) {
+      // Phase (ph, pw) holds rows ph, ph + sh, ... and columns pw, pw + sw, ...; phases one
+      // after another in each plane.
+      float* phased = phase_scratch_.get(size_t(planes_count * plane_size));
+      struct Split {
+        const ConvGeometry* g;
+        const float* from;
+        float* to;
+      } split{&g, planes, phased};
+      auto one_plane = [](void* raw, size_t q) {
+        const auto& c = *static_cast<Split*>(raw);
+        const ConvGeometry& g = *c.g;
+        const int64_t h_n = g.in_height, w_n = g.in_width, sh = g.stride_height, sw = g.stride_width;
+        const float* from = c.from + int64_t(q) * h_n * w_n;
+        float* to = c.to + int64_t(q) * h_n * w_n;
+        for (int64_t ph = 0; ph < sh; ++ph)
+          for (int64_t pw = 0; pw < sw; ++pw)
+            for (int64_t i = ph; i < h_n; i += sh)
+              for (int64_t j = pw; j < w_n; j += sw) *to++ = from[i * w_n + j];
+      };
+      pthreadpool_parallelize_1d(pool_for(double(planes_count * plane_size)), one_plane, &split,
+                                 size_t(planes_count), pool_flags());
+      planes = phased;
+    }
+    struct Context {
+      const ConvGeometry* g;
+      const float* planes;
+      float* columns;
+      int64_t images;
+    } context{&g, planes, columns, images};
+    auto one_row = [](void* raw, size_t row) {
+      const auto& c = *static_cast<Context*>(raw);
+      const ConvGeometry& g = *c.g;
+      const int64_t ci_n = g.in_channels, oh_n = g.out_height(), ow_n = g.out_width();
+      const int64_t sh = g.stride_height, sw = g.stride_width, h_n = g.in_height, w_n = g.in_width;
+      const int64_t ci = int64_t(row) % ci_n, tap = int64_t(row) / ci_n;
+      const int64_t dh = tap / g.kernel_width - g.pad_top, dw = tap % g.kernel_width - g.pad_left;
+      // The input pixel (oh * sh + dh, ow * sw + dw) is (oh + a, ow + b) of phase (ph, pw).
+      const int64_t ph = ((dh % sh) + sh) % sh, pw = ((dw % sw) + sw) % sw;
+      const int64_t a = (dh - ph) / sh, b = (dw - pw) / sw;
+      const int64_t phase_h = (h_n - ph + sh - 1) / sh, phase_w = (w_n - pw + sw - 1) / sw;
+      int64_t offset = 0;  // of phase (ph, pw) in a plane
+      for (int64_t p = 0; p < ph * sw + pw; ++p)
+        offset += ((h_n - p / sw + sh - 1) / sh) * ((w_n - p % sw + sw - 1) / sw);
+      // Output rows [oh_lo, oh_hi) and columns [lo, hi) fall inside the phase.
+      const int64_t oh_lo = std::min(oh_n, std::max<int64_t>(0, -a));
+      const int64_t oh_hi = std::max(oh_lo, std::min(oh_n, phase_h - a));
+      const int64_t lo = std::min(ow_n, std::max<int64_t>(0, -b));
+      const int64_t hi = std::max(lo, std::min(ow_n, phase_w - b));
+      float* out = c.columns + int64_t(row) * c.images * oh_n * ow_n;
+      for (int64_t n = 0; n < c.images; ++n, out += oh_n * ow_n) {
+        const float* phase = c.planes + (ci * c.images + n) * h_n * w_n + offset;
+        std::fill(out, out + oh_lo * ow_n, 0.f);
+        std::fill(out + oh_hi * ow_n, out + oh_n * ow_n, 0.f);
+        if (phase_w == ow_n && hi > lo) {
+          // Rows as wide as the phase's: the valid rows are one shifted run of the phase, read
+          // within its bounds; the columns that fall outside it are zeroed after.
+          const int64_t shift = a * phase_w + b;
+          const int64_t begin = std::max(oh_lo * ow_n, -shift);
+          const int64_t end = std::min(oh_hi * ow_n, phase_h * phase_w - shift);
+          std::fill(out + oh_lo * ow_n, out + begin, 0.f);
+          if (end > begin) std::copy(phase + begin + shift, phase + end + shift, out + begin);
+          std::fill(out + std::max(begin, end), out + oh_hi * ow_n, 0.f);
+          if (lo > 0 || hi < ow_n)
+            for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+              std::fill(out + oh * ow_n, out + oh * ow_n + lo, 0.f);
+              std::fill(out + oh * ow_n + hi, out + (oh + 1) * ow_n, 0.f);
+            }
+          continue;
+        }
+        for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+          float* o = out + oh * ow_n;
+          const float* from = phase + (oh + a) * phase_w + b;
+          std::fill(o, o + lo, 0.f);
+          std::copy(from + lo, from + hi, o + lo);
+          std::fill(o + hi, o + ow_n, 0.f);
+        }
+      }
+    };
+    const int64_t rows = g.kernel_height * g.kernel_width * g.in_channels;
+    const double floats = double(rows) * double(images * g.out_height() * g.out_width());
+    pthreadpool_parallelize_1d(pool_for(floats), one_row, &context, size_t(rows), pool_flags());
+  }
+
   // out[cols, rows] = in[rows, cols]^T: XNNPACK's SIMD transpose on the pool's threads.
   void transpose(const float* in, int64_t rows, int64_t cols, float* out) {
     const size_t shape[2] = {size_t(rows), size_t(cols)}, perm[2] = {1, 0};
@@ -347,7 +466,7 @@ class XnnpackKernels final : public Kernels {
   int pool_threads_ = 1;
   std::map<ConvKey, std::unique_ptr<CachedOperator>> conv_cache_;
   std::map<std::tuple<uint32_t, int64_t, int64_t, int64_t>, std::unique_ptr<CachedOperator>> matmul_cache_;
-  Scratch patch_scratch_, partial_scratch_, transpose_scratch_, narrow_b_scratch_;
+  Scratch patch_scratch_, planes_scratch_, phase_scratch_, partial_scratch_, product_scratch_, transpose_scratch_, narrow_b_scratch_;
 };
 
 }  // namespace
