@@ -184,3 +184,34 @@ TEST(Optim, SgdMomentumConvergesOnQuadratic) {
 
 }  // namespace
 }  // namespace ca3
+
+namespace ca3 {
+namespace {
+
+// Max pooling sends each output's gradient to the first position holding the window's maximum
+// (PyTorch's choice), ties included -- a window of zeros after a ReLU is the common case -- and
+// with a NaN maximum to the window's first position.
+TEST(Pooling, MaxPoolGradientGoesToTheFirstMaximum) {
+  const float nan = std::nanf("");
+  // [1, 2, 2, 3]: positions (0,0) (0,1) (1,0) (1,1), three channels.
+  Var x = Var::parameter(Tensor::from_vector({1, 2, 2, 3}, {3, 0, 1,    // (0,0)
+                                                             3, 0, 5,    // (0,1)
+                                                             1, 0, 5,    // (1,0)
+                                                             3, 0, 2}));  // (1,1)
+  Var y = max_pool2d(x, 2);
+  EXPECT_EQ(y.value().data()[0], 3.f);
+  EXPECT_EQ(y.value().data()[2], 5.f);
+  y.backward(Tensor::from_vector({1, 1, 1, 3}, {10, 20, 30}));
+  const std::vector<float> expected = {10, 20, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0};
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(x.grad().data()[i], expected[i]) << "element " << i;
+
+  Var z = Var::parameter(Tensor::from_vector({1, 2, 2, 1}, {nan, 1, 2, 0}));
+  Var m = max_pool2d(z, 2);
+  EXPECT_TRUE(std::isnan(m.value().data()[0]));
+  m.backward(Tensor::from_vector({1, 1, 1, 1}, {7}));
+  EXPECT_EQ(z.grad().data()[0], 7.f);
+  EXPECT_EQ(z.grad().data()[1] + z.grad().data()[2] + z.grad().data()[3], 0.f);
+}
+
+}  // namespace
+}  // namespace ca3

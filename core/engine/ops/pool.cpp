@@ -1,6 +1,7 @@
 #include "core/engine/ops/pool.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -27,10 +28,12 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
   const int64_t n_n = x.dim(0), h_n = x.dim(1), w_n = x.dim(2), c_n = x.dim(3);
   CA3_CHECK(out_h > 0 && out_w > 0, op, ": output would be empty for input ", shape_to_string(x.shape()));
   Tensor out = Tensor::uninitialized({n_n, out_h, out_w, c_n});
-  // For max pooling, the flat input index each output took its value from (first maximum);
-  // only kept when a gradient will be needed.
+  // For max pooling, the index within its sample of the input each output took its value from
+  // (the first maximum); only kept when a gradient will be needed.
   const bool record = is_max && grad_enabled() && input.requires_grad();
-  auto argmax = std::make_shared<std::vector<int64_t>>(record ? size_t(out.numel()) : 0);
+  CA3_CHECK(!record || h_n * w_n * c_n <= std::numeric_limits<int32_t>::max(), op, ": a sample of ",
+            h_n * w_n * c_n, " values is too large to train through max pooling");
+  auto argmax = std::make_shared<std::vector<int32_t>>(record ? size_t(out.numel()) : 0);
   const float* px = x.data();
   float* py = out.mutable_data();
   // Checked here, not on the threads (an exception must not leave a pool thread).
@@ -49,26 +52,30 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
       for (int64_t ow = 0; ow < out_w; ++ow) {
         const Window w = window_of(oh, ow);
         const int64_t o = ((n * out_h + oh) * out_w + ow) * c_n;
-        float* y = py + o;
+        float* __restrict y = py + o;
         if (is_max) {
-          int64_t* arg = record ? argmax->data() + o : nullptr;
-          bool first = true;
+          const float* sample = px + n * h_n * w_n * c_n;
+          const float* __restrict x0 = sample + (w.h0 * w_n + w.w0) * c_n;
+          for (int64_t c = 0; c < c_n; ++c) y[c] = x0[c];
           for (int64_t h = w.h0; h < w.h1; ++h)
             for (int64_t ww = w.w0; ww < w.w1; ++ww) {
-              const int64_t base = ((n * h_n + h) * w_n + ww) * c_n;
-              const float* xi = px + base;
-              if (first) {
-                for (int64_t c = 0; c < c_n; ++c) y[c] = xi[c];
-                if (arg)
-                  for (int64_t c = 0; c < c_n; ++c) arg[c] = base + c;
-                first = false;
-              } else if (arg) {
-                for (int64_t c = 0; c < c_n; ++c)
-                  if (xi[c] > y[c]) y[c] = xi[c], arg[c] = base + c;
-              } else {
-                for (int64_t c = 0; c < c_n; ++c) y[c] = xi[c] > y[c] ? xi[c] : y[c];
-              }
+              const float* __restrict xi = sample + (h * w_n + ww) * c_n;
+              for (int64_t c = 0; c < c_n; ++c) y[c] = xi[c] > y[c] ? xi[c] : y[c];
             }
+          if (record) {
+            // The first position holding the maximum: positions from the last to the first,
+            // each equal one overwriting (a NaN maximum equals none: the first position). In
+            // two passes with selects, both loops vectorise.
+            int32_t* __restrict arg = argmax->data() + o;
+            const int32_t first = int32_t((w.h0 * w_n + w.w0) * c_n);
+            for (int64_t c = 0; c < c_n; ++c) arg[c] = first + int32_t(c);
+            for (int64_t h = w.h1 - 1; h >= w.h0; --h)
+              for (int64_t ww = w.w1 - 1; ww >= w.w0; --ww) {
+                const int32_t at = int32_t((h * w_n + ww) * c_n);
+                const float* __restrict xi = sample + at;
+                for (int64_t c = 0; c < c_n; ++c) arg[c] = xi[c] == y[c] ? at + int32_t(c) : arg[c];
+              }
+          }
         } else {
           std::fill(totals.begin(), totals.end(), 0.0);
           for (int64_t h = w.h0; h < w.h1; ++h)
@@ -89,7 +96,11 @@ Var pool(const Var& input, int64_t out_h, int64_t out_w, bool is_max, WindowOf w
     const int64_t per_sample = out_h * out_w * c_n;
     kernels().parallel_for(n_n, parallel_items(per_sample * 2), [&](int64_t begin, int64_t end) {
       if (is_max) {
-        for (int64_t o = begin * per_sample; o < end * per_sample; ++o) pd[(*argmax)[size_t(o)]] += dy[o];
+        const int64_t sample_size = h_n * w_n * c_n;
+        for (int64_t n = begin; n < end; ++n) {
+          float* sample = pd + n * sample_size;
+          for (int64_t o = n * per_sample; o < (n + 1) * per_sample; ++o) sample[(*argmax)[size_t(o)]] += dy[o];
+        }
         return;
       }
       for (int64_t n = begin; n < end; ++n)
