@@ -434,11 +434,13 @@ class XnnpackKernels final : public Kernels {
           std::fill(out + oh_lo * ow_n, out + begin, 0.f);
           if (end > begin) std::copy(phase + begin + shift, phase + end + shift, out + begin);
           std::fill(out + std::max(begin, end), out + oh_hi * ow_n, 0.f);
-          if (lo > 0 || hi < ow_n)
-            for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
-              std::fill(out + oh * ow_n, out + oh * ow_n + lo, 0.f);
-              std::fill(out + oh * ow_n + hi, out + (oh + 1) * ow_n, 0.f);
-            }
+          // A column at a time (a few at the edges), down the rows: strided stores, not a
+          // memset call per row.
+          auto zero_column = [&](int64_t ow) {
+            for (int64_t oh = oh_lo; oh < oh_hi; ++oh) out[oh * ow_n + ow] = 0.f;
+          };
+          for (int64_t ow = 0; ow < lo; ++ow) zero_column(ow);
+          for (int64_t ow = hi; ow < ow_n; ++ow) zero_column(ow);
           continue;
         }
         for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
