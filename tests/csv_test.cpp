@@ -390,6 +390,46 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }
 
+// Whole numbers in a column named like a code name things (an account, a postal code): as
+// amounts, account 8400 would lie "between" 4400 and 9000, and a new account would be an
+// outlier by size. They are categories, in the fit as in the preview; amounts with decimals,
+// and any column the user calls numeric, stay numbers.
+TEST(Tabular, CodesAreCategories) {
+  const auto table = [](const std::string& name, const std::function<std::string(int)>& cell) {
+    std::string text = name + ";Betrag\n";
+    for (int i = 0; i < 40; ++i) text += cell(i) + ";" + std::to_string(10 + i % 7) + ",50\n";
+    return parse_csv(text);
+  };
+  const auto accounts = [](int i) { return std::to_string(i % 3 == 0 ? 4400 : i % 3 == 1 ? 8400 : 1200); };
+  std::vector<int64_t> rows(40);
+  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  for (const char* name : {"Konto", "Sachkonto", "Kontonummer", "GL Account", "account_no", "ZIP", "PLZ", "Postleitzahl",
+                           "Error code", "errorCode", "L\xC3\xA4ndercode", "Kostenstelle", "cost centre", "SKU"}) {
+    SCOPED_TRACE(name);
+    const CsvTable t = table(name, accounts);
+    const ColumnSummary preview = describe_columns(t)[0];
+    EXPECT_EQ(preview.role, "categorical");
+    EXPECT_EQ(preview.reason.substr(0, 49), "whole numbers in a column named like a code (acco");
+    const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, TabularOptions{});
+    EXPECT_EQ(prep.schema()[0].role, "categorical");
+    EXPECT_EQ(prep.schema()[0].reason.substr(0, 49), preview.reason.substr(0, 49));
+    EXPECT_EQ(prep.columns()[0].kind, ColumnTransform::Kind::categorical);
+    EXPECT_EQ(prep.columns()[0].categories, (std::vector<std::string>{"1200", "4400", "8400"}));
+  }
+  // Not codes: other names, numbers with decimals, and the user's own choice.
+  for (const char* name : {"Menge", "Decoder gain", "Count", "Episode"})
+    EXPECT_EQ(describe_columns(table(name, accounts))[0].role, "numeric") << name;
+  EXPECT_EQ(describe_columns(table("Konto", [](int i) { return std::to_string(i % 5) + ",25"; }))[0].role, "numeric");
+  TabularOptions numeric;
+  numeric.roles["Konto"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(table("Konto", accounts), rows, numeric).columns()[0].kind,
+            ColumnTransform::Kind::numeric);
+  // Nearly every code different (a customer's postal code): left out, as free text is, and said.
+  const CsvTable zips = table("ZIP", [](int i) { return std::to_string(10115 + 7 * i); });
+  EXPECT_EQ(describe_columns(zips)[0].role, "free text");
+  EXPECT_EQ(TabularPreprocessor::fit(zips, rows, TabularOptions{}).schema()[0].role, "free text");
+}
+
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.
 TEST(Text, DisplayWidthCountsCharactersNotBytes) {
   EXPECT_EQ(display_width("Menge"), 5u);

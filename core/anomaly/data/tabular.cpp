@@ -150,11 +150,9 @@ bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t
   }
   return any;
 }
-// Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
-// followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
-// "order_number", "InvoiceNr"), or run together ("Belegnr", "Rechnungsnummer"). Not a count
-// ("Number of items", "num_rooms", "# of visits") nor a measure ("Reynolds number", "NO").
-bool named_like_a_document_number(const std::string& name) {
+// A column name's words, in lower case: split at anything but letters and digits and where
+// camel case starts a word ("InvoiceNr" -> invoice, nr); '#' is a word of its own.
+std::vector<std::string> name_words(const std::string& name) {
   std::vector<std::string> words{""};
   for (size_t i = 0; i < name.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
@@ -168,6 +166,40 @@ bool named_like_a_document_number(const std::string& name) {
     }
   }
   words.erase(std::remove(words.begin(), words.end(), std::string()), words.end());
+  return words;
+}
+
+// Named like a code, whose whole numbers name things rather than measure them: accounts
+// ("Konto", "Sachkonto", "GL account", "compte"), postal codes ("ZIP", "PLZ", "Postleitzahl"),
+// codes of any kind ("Error code", "Ländercode", "barcode"), cost centres ("Kostenstelle"), SKUs.
+bool named_like_a_code(const std::string& name) {
+  const std::vector<std::string> words = name_words(name);
+  static const char* const kWords[] = {"account", "accounts", "acct", "compte", "cuenta", "conto", "zip", "zipcode",
+                                       "plz", "postleitzahl", "postcode", "sku", "kostenstelle", "kst", "costcenter",
+                                       "costcentre"};
+  const auto ends_with = [](std::string_view w, std::string_view end) {
+    return w.size() >= end.size() && w.substr(w.size() - end.size()) == end;
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string_view w = words[i];
+    for (std::string_view k : kWords)
+      if (w == k) return true;
+    if (ends_with(w, "code") || ends_with(w, "codes") || w.substr(0, 5) == "konto" || ends_with(w, "konto"))
+      return true;
+    if (w == "cost" && i + 1 < words.size() && (words[i + 1] == "center" || words[i + 1] == "centre")) return true;
+  }
+  return false;
+}
+constexpr const char* kCodeReason =
+    "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
+    "role numeric if they are amounts";
+
+// Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
+// followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
+// "order_number", "InvoiceNr"), or run together ("Belegnr", "Rechnungsnummer"). Not a count
+// ("Number of items", "num_rooms", "# of visits") nor a measure ("Reynolds number", "NO").
+bool named_like_a_document_number(const std::string& name) {
+  const std::vector<std::string> words = name_words(name);
   static const char* const kDocuments[] = {"invoice", "inv", "order", "beleg", "rechnung", "auftrag", "bestell", "document",
                                            "doc", "ticket", "receipt", "transaction", "booking", "buchung", "vorgang",
                                            "voucher", "bill", "delivery", "liefer", "shipment", "sendung", "line", "zeile",
@@ -617,6 +649,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants));
+    } else if (summary.numeric && !summary.quantity && unit.empty() && !durations && named_like_a_code(summary.name)) {
+      const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
+      summary.role = free_text ? "free text" : "categorical";
+      summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
+                                 : joined(kCodeReason, case_reason(case_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
     } else if (double(numbers) >= 0.75 * double(present)) {
@@ -966,7 +1003,12 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
     // would be that value everywhere; the empty cells are a value of their own.
     const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
-    const bool as_numeric = forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox;
+    // Whole numbers named like a code (account numbers, postal codes): categories.
+    const bool code = forced == roles.end() && all_numbers && !checkbox && !t.duration && unit.empty() &&
+                      named_like_a_code(name) &&
+                      std::all_of(numbers.begin(), numbers.end(), [](double v) { return v == std::floor(v); });
+    const bool as_numeric =
+        forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
     if (as_numeric && !all_numbers) {
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
@@ -989,7 +1031,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
       decide("numeric", reason);
-    } else if (forced == roles.end() && !checkbox && double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+    } else if (forced == roles.end() && !checkbox && !code &&
+               double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       double v;
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
@@ -1002,7 +1045,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
         prep.dropped_.push_back(name);
         decide("free text", detail::concat(counts.size(), " distinct values in ", present,
-                                           " rows: text or identifiers, not categories; left out of training"));
+                                           code ? " rows: codes (account, postal code) nearly all different, "
+                                                  "not categories; left out of training"
+                                                : " rows: text or identifiers, not categories; left out of training"));
         continue;
       }
       t.kind = ColumnTransform::Kind::categorical;
@@ -1023,6 +1068,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         t.categories.push_back(by_count[i].second);
       std::sort(t.categories.begin(), t.categories.end());
       std::string reason = count_text(int64_t(counts.size()), "value", "values");
+      if (code) reason = std::string(kCodeReason) + "; " + reason;
       if (!case_variants.empty()) reason += " (" + case_reason(case_variants) + ")";
       if (counts.size() > t.categories.size())
         reason += detail::concat(" (the ", t.categories.size(), " most frequent kept, the rest encode as none)");
