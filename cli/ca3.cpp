@@ -1053,6 +1053,7 @@ int command_info(const Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   std::string table_file;  // the CSV that messages starting "CSV line" are about
   try {
     const Args a = parse_args(argc, argv);

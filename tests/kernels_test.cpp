@@ -4,6 +4,8 @@
 // the output adjustment of backward-data / transposed convolution); 1 and 2 threads.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <atomic>
 #include <sstream>
 
@@ -103,7 +105,8 @@ TEST(XnnpackVsReference, ConvolutionForwardBackwardDataBackwardFilter) {
 TEST(XnnpackVsReference, BackwardFilterOverManyImagesIsChunked) {
   // Enough images that the patch matrix is processed in several chunks.
   ConvGeometry g;
-  g.batch = 300, g.in_height = g.in_width = 28, g.in_channels = 3, g.out_channels = 5;
+  // (900 x 14 x 14 positions x 27 = 4.8 M floats: two chunks of at most 4.2 M.)
+  g.batch = 900, g.in_height = g.in_width = 28, g.in_channels = 3, g.out_channels = 5;
   g.kernel_height = g.kernel_width = 3, g.stride_height = g.stride_width = 2, g.pad_top = g.pad_left = 1;
   g.pad_bottom = g.pad_right = 1;
   Rng rng(5);
@@ -112,14 +115,15 @@ TEST(XnnpackVsReference, BackwardFilterOverManyImagesIsChunked) {
   Tensor expected(g.weights_shape()), actual(g.weights_shape());
   reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected.mutable_data());
   xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
-  EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 300 * 196, kRelative), 1.0);
+  EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 900 * 196, kRelative), 1.0);
 }
 
 TEST(XnnpackVsReference, BackwardFilterOfALargeLayer) {
-  // Large enough for the column layout with many channels (xnnpack.cpp), stride 1 and 2.
+  // Large enough for the column layout with many channels (xnnpack.cpp), in two chunks (96 x
+  // 196 positions x 288), stride 1 and 2.
   for (int64_t stride : {1, 2}) {
     ConvGeometry g;
-    g.batch = 64, g.in_height = g.in_width = 14 * stride, g.in_channels = 32, g.out_channels = 40;
+    g.batch = 96, g.in_height = g.in_width = 14 * stride, g.in_channels = 32, g.out_channels = 40;
     g.kernel_height = g.kernel_width = 3, g.stride_height = g.stride_width = stride;
     g.pad_top = g.pad_left = g.pad_bottom = g.pad_right = 1;
     SCOPED_TRACE(stride);
@@ -131,8 +135,46 @@ TEST(XnnpackVsReference, BackwardFilterOfALargeLayer) {
     set_num_threads(2);
     xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
     set_num_threads(1);
-    EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 64 * 196, kRelative), 1.0);
+    EXPECT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * 96 * 196, kRelative), 1.0);
   }
+}
+
+// Backward-filter over random geometries the table above does not have: heights and widths
+// from 1, rectangular kernels and strides, stride 3 to 5, padding up to and past the kernel,
+// asymmetric padding, 1 and 2 threads (both layouts: a patch of fewer than 32 values takes the
+// columns one). A 1-row image with padding once wrote out of bounds.
+TEST(XnnpackVsReference, BackwardFilterOverRandomGeometries) {
+  Rng rng(11);
+  auto pick = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng.uniform() * double(hi - lo + 1)) % (hi - lo + 1); };
+  int tested = 0, columns = 0;
+  for (int i = 0; tested < 400 && i < 4000; ++i) {
+    ConvGeometry g;
+    g.batch = pick(1, 3), g.in_height = pick(1, 12), g.in_width = pick(1, 12);
+    g.in_channels = pick(1, 6), g.out_channels = pick(1, 6);
+    g.kernel_height = pick(1, 6), g.kernel_width = pick(1, 6);
+    g.stride_height = pick(1, 5), g.stride_width = pick(1, 5);
+    g.pad_top = pick(0, 6), g.pad_bottom = pick(0, 6), g.pad_left = pick(0, 6), g.pad_right = pick(0, 6);
+    if (g.in_height + g.pad_top + g.pad_bottom < g.kernel_height || g.in_width + g.pad_left + g.pad_right < g.kernel_width)
+      continue;
+    std::ostringstream name;
+    name << "N" << g.batch << " " << g.in_height << "x" << g.in_width << "x" << g.in_channels << " -> " << g.out_channels
+         << " k" << g.kernel_height << "x" << g.kernel_width << " s" << g.stride_height << "x" << g.stride_width
+         << " pad " << g.pad_top << "/" << g.pad_bottom << "/" << g.pad_left << "/" << g.pad_right;
+    SCOPED_TRACE(name.str());
+    ++tested;
+    columns += g.kernel_height * g.kernel_width * g.in_channels < 32;
+    const Tensor input = testing::random_tensor(g.input_shape(), rng);
+    const Tensor output_grad = testing::random_tensor(g.output_shape(), rng);
+    Tensor expected(g.weights_shape()), actual = Tensor::full(g.weights_shape(), std::nanf(""));
+    reference_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), expected.mutable_data());
+    set_num_threads(1 + tested % 2);
+    xnnpack_kernels().convolution_backward_filter(g, input.data(), output_grad.data(), actual.mutable_data());
+    set_num_threads(1);
+    ASSERT_LE(testing::closeness(actual.data(), expected.data(), actual.numel(), 1e-4 * double(g.batch) * 144, kRelative),
+              1.0);
+  }
+  EXPECT_EQ(tested, 400);
+  EXPECT_GE(columns, 100);
 }
 
 // kernel_flops counts each kernel's multiply-adds once (2 each), in both implementations --

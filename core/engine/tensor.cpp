@@ -101,23 +101,12 @@ uint64_t next_storage_id() {
 }
 }  // namespace
 
+void keep_freed_memory_for_reuse() {
 #if defined(__GLIBC__)
-namespace {
-// Tensors of the same sizes are allocated and freed again in every micro-batch. By default glibc
-// hands freed memory at the heap's top back to the system once it exceeds twice its (adaptive)
-// mmap threshold, so the next step's tensors arrive as fresh pages, faulted in by whichever
-// threads write them first -- in a parallel kernel, contending. Fixed thresholds keep up to
-// 256 MB of freed memory for reuse; blocks above 32 MB (glibc's largest mmap threshold) still
-// get their own mapping. Batched scoring of the fashion-mnist preset 2,850 -> 4,030 images/s;
-// peak resident memory of a training epoch 286 -> 295 MB, of scoring a 100 MB CSV unchanged
-// (model_speed_benchmark, memory_benchmark, `ca3 score`).
-const bool kFreedMemoryStaysInTheHeap = [] {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  return true;
-}();
-}  // namespace
 #endif
+}
 
 namespace {
 std::atomic<int64_t> g_live_bytes{0}, g_peak_bytes{0};

@@ -47,6 +47,15 @@ class Rng {
   float spare_normal_ = 0.f;
 };
 
+// Natively with glibc: fixed malloc thresholds (mmap above 32 MB, give memory back to the
+// system above 256 MB free at the heap's top) in place of glibc's adaptive ones. Tensors of the
+// same sizes are allocated and freed again in every micro-batch; by default a batch's large
+// tensors come back as fresh pages, faulted in by the kernels' threads as they write them.
+// fashion-mnist batched scoring ~2,850 -> ~4,000 images/s; peak resident memory of a training
+// epoch about the same (model_speed_benchmark, memory_benchmark). Process-wide, so the program
+// decides: the ca3 command line and the benchmarks call it first thing. Elsewhere a no-op.
+void keep_freed_memory_for_reuse();
+
 class Tensor {
  public:
   Tensor() = default;  // empty: no storage, shape {}

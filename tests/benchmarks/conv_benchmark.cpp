@@ -85,6 +85,7 @@ int preset_backward_filter() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   int threads = 2, steps = 20;
   std::string kernels_name = "xnnpack", layers = "autoencoder";
   for (int i = 1; i + 1 < argc; i += 2) {

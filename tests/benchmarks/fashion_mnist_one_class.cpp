@@ -26,6 +26,7 @@
 using namespace ca3;
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   if (argc < 3) {
     std::fprintf(stderr, "usage: fashion_mnist_one_class IDX_DIR PRESET.json [classes] [threads] [patch] [limit]\n");
     return 2;

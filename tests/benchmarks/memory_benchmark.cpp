@@ -41,6 +41,7 @@ double mb(int64_t bytes) { return double(bytes) / 1048576.0; }
 }  // namespace
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   if (argc < 2) {
     std::fprintf(stderr, "usage: memory_benchmark PRESET.json [class] [epochs] [threads]\n");
     return 2;

@@ -26,6 +26,7 @@
 using namespace ca3;
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   if (argc < 2) {
     std::fprintf(stderr, "usage: model_speed_benchmark PRESET.json [threads] [steps] [sleep|spin]\n");
     return 2;

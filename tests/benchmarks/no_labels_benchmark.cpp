@@ -64,6 +64,7 @@ CsvTable with_labels(const CsvTable& table, size_t label_column, const std::vect
 }
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   if (argc < 3) {
     std::fprintf(stderr, "usage: no_labels_benchmark DATA_DIR OUT_DIR [seeds] [sets] [settings] [threads] [preset patch]\n");
     return 2;

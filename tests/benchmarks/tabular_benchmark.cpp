@@ -44,6 +44,7 @@ const std::vector<DataSet> kDataSets = {
 };
 
 int main(int argc, char** argv) {
+  ca3::keep_freed_memory_for_reuse();
   if (argc < 3) {
     std::fprintf(stderr, "usage: tabular_benchmark DATA_DIR OUT_DIR [seeds] [sets] [max epochs]\n");
     return 2;

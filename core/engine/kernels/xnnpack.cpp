@@ -157,9 +157,12 @@ class XnnpackKernels final : public Kernels {
     const int64_t positions_per_image = g.out_height() * g.out_width();
     const int64_t patch = g.kernel_height * g.kernel_width * g.in_channels;
     const int64_t weights_count = g.out_channels * patch;
-    const int64_t max_floats = int64_t(1) << 22;  // 16 MB of patches
+    // 16 MB of patches -- and of the columns layout's copies of the input (larger than the
+    // patches where the stride exceeds the kernel).
+    const int64_t max_floats = int64_t(1) << 22;
+    const int64_t floats_per_image = std::max(positions_per_image * patch, g.in_height * g.in_width * g.in_channels);
     const int64_t images_per_chunk =
-        std::clamp<int64_t>(max_floats / std::max<int64_t>(1, positions_per_image * patch), 1, g.batch);
+        std::clamp<int64_t>(max_floats / std::max<int64_t>(1, floats_per_image), 1, g.batch);
     const int64_t chunk_floats = images_per_chunk * positions_per_image * patch;
     const bool columns_layout = patch < 32 || (g.out_channels >= 32 && chunk_floats >= (int64_t(1) << 21));
     float* sum = columns_layout ? product_scratch_.get(size_t(weights_count)) : weights_grad;
@@ -425,7 +428,7 @@ class XnnpackKernels final : public Kernels {
         const float* phase = c.planes + (ci * c.images + n) * h_n * w_n + offset;
         std::fill(out, out + oh_lo * ow_n, 0.f);
         std::fill(out + oh_hi * ow_n, out + oh_n * ow_n, 0.f);
-        if (phase_w == ow_n && hi > lo) {
+        if (phase_w == ow_n && hi > lo && oh_hi > oh_lo) {
           // Rows as wide as the phase's: the valid rows are one shifted run of the phase, read
           // within its bounds; the columns that fall outside it are zeroed after.
           const int64_t shift = a * phase_w + b;
