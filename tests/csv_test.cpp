@@ -885,12 +885,29 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
             "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
             "empty or write NA for a missing value)");
+  // Several typos in training: the first in full, then the others by line.
+  EXPECT_EQ(error_of([&] {
+              TabularPreprocessor::fit(parse_csv("x\n1\n2\nvier\n5\n6\n7\nacht\n9\n10\n11\n12\nzwoelf\n13\n"),
+                                       {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, TabularOptions{});
+            }),
+            "CSV line 4, column 'x': 'vier' is not a number (the column's other values are numbers; leave the cell "
+            "empty or write NA for a missing value); 2 more cells of the column are not numbers either: line 8 "
+            "'acht', line 13 'zwoelf'");
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, {0, 1, 2}, options);
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,inf\n")); }),
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
             "value)");
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c')");
+  // Every cell a scored file cannot read is said at once, by line: one fix, not one run per typo.
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,2\n1,x\nzwei,3\n1,inf\n5,6\nq,4\n")); }),
+            "CSV line 3, column 'b': 'x' is not a number (the column is numeric); 3 more cells cannot be read either: "
+            "line 4, column 'a': 'zwei' is not a number (the column is numeric); line 5, column 'b': 'inf' is not a "
+            "finite number (leave the cell empty or write NA for a missing value); line 7, column 'a': 'q' is not a "
+            "number (the column is numeric)");
+  EXPECT_NE(error_of([&] { prep.transform(parse_csv("a,b\n1,x\n2,y\n3,z\n4,w\n5,v\n")); })
+                .find("; 4 more cells cannot be read either: line 3, column 'b': 'y'"),
+            std::string::npos);
   TabularOptions wrong = options;
   wrong.label_column = "Class";
   EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: 'a', 'b', 'label')");

@@ -1035,11 +1035,26 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       double v;
+      // The others too, by line (the first few), so that one look at the file finds them all.
+      std::string others;
+      const int64_t more = present - int64_t(numbers.size()) - 1;
+      if (more > 0) {
+        std::vector<std::string> shown;
+        for (int64_t row : training_rows) {
+          if (row == first_text_row || shown.size() == 3) continue;
+          const std::string_view other = table.cell(size_t(row), column);
+          if (!is_missing_cell(other) && !parse_number(other, v, table.numbers))
+            shown.push_back(detail::concat("line ", table.row_line(size_t(row)), " '", other, "'"));
+        }
+        others = detail::concat("; ", more, more == 1 ? " more cell of the column is" : " more cells of the column are",
+                                " not numbers either: ", list_some(shown, 3), more > 3 ? ", ..." : "");
+      }
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
                                      : "' is not a number (the column's other values are numbers; leave the cell "
-                                       "empty or write NA for a missing value)"));
+                                       "empty or write NA for a missing value)",
+                                 others));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
@@ -1296,12 +1311,22 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
+  // Every cell that cannot be read is said at once (the first few in full, with the count),
+  // not one per run: a file with a typo in thirty rows needs one fix, not thirty attempts.
+  std::vector<std::pair<int64_t, std::string>> bad;  // (line, message)
+  int64_t bad_count = 0;
   for (const ColumnTransform& t : columns_) {
     const int64_t column = table.find_column(t.name);
     if (t.kind == ColumnTransform::Kind::numeric) {
       const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
       for (int64_t r = 0; r < rows; ++r) {
-        const double v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
+        double v = 0;
+        try {
+          v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
+        } catch (const Error& e) {
+          if (++bad_count <= 1000) bad.emplace_back(table.row_line(size_t(r)), e.what());
+          continue;
+        }
         double y;
         if (options_.scaling == Scaling::standard) {
           // Clipped: a value far out (a heavy tail, 1e308) stays an extreme, finite input.
@@ -1321,6 +1346,23 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
       }
       offset += int64_t(t.categories.size());
     }
+  }
+  if (bad_count > 0) {
+    std::stable_sort(bad.begin(), bad.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string message = bad[0].second;
+    if (bad_count > 1) {
+      message += detail::concat("; ", bad_count - 1, bad_count == 2 ? " more cell" : " more cells",
+                                " cannot be read either");
+      std::string rest;
+      for (size_t i = 1; i < bad.size() && i < 4; ++i) {
+        std::string m = bad[i].second;
+        if (m.rfind("CSV ", 0) == 0) m = m.substr(4);  // "line 40, column 'x': ..."
+        rest += (rest.empty() ? ": " : "; ") + m;
+      }
+      message += rest;
+      if (bad_count > 4) message += "; ...";
+    }
+    throw Error(message);
   }
   return out;
 }
