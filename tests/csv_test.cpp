@@ -403,8 +403,11 @@ TEST(Tabular, CodesAreCategories) {
   const auto accounts = [](int i) { return std::to_string(i % 3 == 0 ? 4400 : i % 3 == 1 ? 8400 : 1200); };
   std::vector<int64_t> rows(40);
   for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
-  for (const char* name : {"Konto", "Sachkonto", "Kontonummer", "GL Account", "account_no", "ZIP", "PLZ", "Postleitzahl",
-                           "Error code", "errorCode", "L\xC3\xA4ndercode", "Kostenstelle", "cost centre", "SKU"}) {
+  for (const char* name : {"Konto", "Sachkonto", "Kontonummer", "Sachkontonummer", "Sachkonto-Nr.", "Kto.-Nr.", "GL Account",
+                           "account_no", "N\xC2\xB0 de compte", "Debitor", "ZIP", "PLZ", "Postleitzahl", "Code postal",
+                           "postalCode", "Error code", "errorCode", "Fehler-Code", "L\xC3\xA4ndercode",
+                           "Steuerschl\xC3\xBCssel", "Kostenstelle", "KostenstelleNr", "Kostenstellennummer",
+                           "cost centre", "Centre de co\xC3\xBBts", "SKU", "EAN", "Art.-Nr.", "Artikelnummer"}) {
     SCOPED_TRACE(name);
     const CsvTable t = table(name, accounts);
     const ColumnSummary preview = describe_columns(t)[0];
@@ -417,8 +420,19 @@ TEST(Tabular, CodesAreCategories) {
     EXPECT_EQ(prep.columns()[0].categories, (std::vector<std::string>{"1200", "4400", "8400"}));
   }
   // Not codes: other names, numbers with decimals, and the user's own choice.
-  for (const char* name : {"Menge", "Decoder gain", "Count", "Episode"})
+  for (const char* name : {"Menge", "Decoder gain", "Count", "Episode", "Account balance", "Accounts payable", "Zip length",
+                           "Code coverage %", "Opcode count", "Lines of code", "SKU count", "Error code rate",
+                           "Barcode scans per hour", "Kontostand", "Konto Saldo", "Kostenstellen-Budget", "Codename"}) {
     EXPECT_EQ(describe_columns(table(name, accounts))[0].role, "numeric") << name;
+    EXPECT_EQ(TabularPreprocessor::fit(table(name, accounts), rows, TabularOptions{}).schema()[0].role, "numeric") << name;
+  }
+  // Negative numbers are amounts, whatever the name.
+  EXPECT_EQ(describe_columns(table("Konto", [](int i) { return std::to_string(i % 4 - 2); }))[0].role, "numeric");
+  // Codes written with letters beside the numbers ("E17") are codes too, not typos.
+  const CsvTable errors = table("Error code", [](int i) { return i % 10 == 3 ? std::string("E17") : std::to_string(404 * (i % 2)); });
+  EXPECT_EQ(describe_columns(errors)[0].role, "categorical");
+  EXPECT_EQ(TabularPreprocessor::fit(errors, rows, TabularOptions{}).columns()[0].categories,
+            (std::vector<std::string>{"0", "404", "E17"}));
   EXPECT_EQ(describe_columns(table("Konto", [](int i) { return std::to_string(i % 5) + ",25"; }))[0].role, "numeric");
   TabularOptions numeric;
   numeric.roles["Konto"] = ColumnRole::numeric;
@@ -901,13 +915,16 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c')");
   // Every cell a scored file cannot read is said at once, by line: one fix, not one run per typo.
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,2\n1,x\nzwei,3\n1,inf\n5,6\nq,4\n")); }),
-            "CSV line 3, column 'b': 'x' is not a number (the column is numeric); 3 more cells cannot be read either: "
-            "line 4, column 'a': 'zwei' is not a number (the column is numeric); line 5, column 'b': 'inf' is not a "
-            "finite number (leave the cell empty or write NA for a missing value); line 7, column 'a': 'q' is not a "
-            "number (the column is numeric)");
+            "CSV line 3, column 'b': 'x' is not a number (the column is numeric); 3 more cells cannot be read either "
+            "(all such cells, by column: 'a' 2, 'b' 2): line 4, column 'a': 'zwei'; line 5, column 'b': 'inf'; line 7, "
+            "column 'a': 'q'");
   EXPECT_NE(error_of([&] { prep.transform(parse_csv("a,b\n1,x\n2,y\n3,z\n4,w\n5,v\n")); })
-                .find("; 4 more cells cannot be read either: line 3, column 'b': 'y'"),
+                .find("; 4 more cells cannot be read either: line 3, column 'b': 'y'; line 4, column 'b': 'z'; line 5, "
+                      "column 'b': 'w'; ..."),
             std::string::npos);
+  // A pasted paragraph in a numeric cell is quoted shortened.
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1," + std::string(300, 'w') + "\n")); }),
+            "CSV line 2, column 'b': '" + std::string(37, 'w') + "...' is not a number (the column is numeric)");
   TabularOptions wrong = options;
   wrong.label_column = "Class";
   EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: 'a', 'b', 'label')");

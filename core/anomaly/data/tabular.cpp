@@ -169,30 +169,64 @@ std::vector<std::string> name_words(const std::string& name) {
   return words;
 }
 
-// Named like a code, whose whole numbers name things rather than measure them: accounts
-// ("Konto", "Sachkonto", "GL account", "compte"), postal codes ("ZIP", "PLZ", "Postleitzahl"),
-// codes of any kind ("Error code", "Ländercode", "barcode"), cost centres ("Kostenstelle"), SKUs.
+// Named like a code, whose whole numbers name things rather than measure them: the name's last
+// word (after a trailing "Nr", "No", "number", "#") is a code's -- accounts ("Konto", "Sachkonto",
+// "GL Account", "Kto.-Nr.", "N° de compte", "Debitor"), postal codes ("ZIP", "PLZ", "Code
+// postal"), codes ("Error code", "Ländercode", "Steuerschlüssel", "SKU", "EAN"), cost centres
+// ("Kostenstelle", "cost centre", "centre de coût"), articles ("Art.-Nr.", "Artikelnummer").
+// Not when another word ends the name ("Account balance", "Zip length", "Opcode count", "Code
+// coverage %") or "of" precedes ("Lines of code").
 bool named_like_a_code(const std::string& name) {
-  const std::vector<std::string> words = name_words(name);
-  static const char* const kWords[] = {"account", "accounts", "acct", "compte", "cuenta", "conto", "zip", "zipcode",
-                                       "plz", "postleitzahl", "postcode", "sku", "kostenstelle", "kst", "costcenter",
-                                       "costcentre"};
+  std::vector<std::string> words = name_words(name);
+  if (std::find(words.begin(), words.end(), "of") != words.end()) return false;
+  bool numbered = false;  // a trailing number word: "Konto Nr", "Art.-Nr."
+  while (words.size() > 1) {
+    const std::string& w = words.back();
+    if (w != "nr" && w != "no" && w != "num" && w != "number" && w != "nummer" && w != "#" && w != "n") break;
+    words.pop_back(), numbered = true;
+  }
+  if (words.empty()) return false;
+  const std::string& head = words.back();
+  static const char* const kHeads[] = {
+      "account", "accounts", "acct", "konto", "kto", "compte", "cuenta", "conto", "debitor", "kreditor", "mandant",
+      "zip", "zipcode", "plz", "postleitzahl", "postcode", "postal", "vorwahl", "bankleitzahl", "blz", "sku", "ean",
+      "gtin", "kostenstelle", "kostenstellen", "kst", "costcenter", "costcentre", "kostentr\xC3\xA4ger", "kostentraeger"};
+  for (std::string_view k : kHeads)
+    if (head == k) return true;
   const auto ends_with = [](std::string_view w, std::string_view end) {
     return w.size() >= end.size() && w.substr(w.size() - end.size()) == end;
   };
-  for (size_t i = 0; i < words.size(); ++i) {
-    const std::string_view w = words[i];
-    for (std::string_view k : kWords)
-      if (w == k) return true;
-    if (ends_with(w, "code") || ends_with(w, "codes") || w.substr(0, 5) == "konto" || ends_with(w, "konto"))
-      return true;
-    if (w == "cost" && i + 1 < words.size() && (words[i + 1] == "center" || words[i + 1] == "centre")) return true;
+  for (std::string_view end : {"code", "codes", "konto", "schl\xC3\xBCssel", "schluessel"})
+    if (ends_with(head, end)) return true;
+  if (head.rfind("postleitzahl", 0) == 0) return true;  // "Postleitzahlbereich"
+  // Numbered things: "Artikelnummer", "Fehlernummer", "Kostenstellennummer"; with a number word
+  // of their own: "Art.-Nr.", "Artikel Nr", "Error no".
+  static const char* const kNumbered[] = {"konto", "sachkonto", "artikel", "art", "fehler", "error", "kunden", "kunde",
+                                          "lieferant", "lieferanten", "kostenstellen", "kostenstelle"};
+  for (std::string_view k : kNumbered) {
+    if (numbered && head == k) return true;
+    for (std::string_view n : {"nummer", "nr"})
+      if (head.size() == k.size() + n.size() && head.rfind(k, 0) == 0 && ends_with(head, n)) return true;
   }
+  // "cost centre", "centre de coût(s)"
+  if (words.size() >= 2 && words[words.size() - 2] == "cost" && (head == "centre" || head == "center")) return true;
+  if (words.size() >= 3 && (words[words.size() - 3] == "centre" || words[words.size() - 3] == "center") &&
+      words[words.size() - 2] == "de" && head.rfind("co", 0) == 0 && head.size() <= 7)
+    return true;
   return false;
 }
 constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
+
+// A cell as an error message quotes it: at most 40 characters (a whole pasted paragraph would
+// drown the message), cut at a character boundary.
+std::string shortened(std::string_view cell) {
+  if (cell.size() <= 40) return std::string(cell);
+  size_t end = 37;
+  while (end > 0 && (static_cast<unsigned char>(cell[end]) & 0xC0) == 0x80) --end;
+  return std::string(cell.substr(0, end)) + "...";
+}
 
 // Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
 // followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
@@ -426,20 +460,20 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   double v;
   if (t.duration) {
     CA3_CHECK(duration_seconds(cell, t.duration == 'm', v), "CSV line ", table.row_line(row), ", column '", t.name, "': '",
-              cell, "' is not a duration written ", t.duration == 'm' ? "h:mm:ss or m:ss" : "hours:minutes[:seconds]",
+              shortened(cell), "' is not a duration written ", t.duration == 'm' ? "h:mm:ss or m:ss" : "hours:minutes[:seconds]",
               ", as the column's training values were");
     return v;
   }
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix})) return v;
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
-      throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell, "' is not in '",
+      throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
                                  t.prefix + t.suffix, "', the unit the model learned the column in (write it in '",
                                  t.prefix + t.suffix, "')"));
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
-    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
-  throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", cell,
+  throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                              "' is not a number (the column is numeric)"));
 }
 
@@ -600,6 +634,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     ColumnSummary summary;
     summary.name = table.header[c];
     int64_t numbers = 0, present = 0, first_text_row = -1;
+    bool whole = true;  // every number a whole one, not negative
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, c);
       if (is_missing_cell(cell)) {
@@ -609,7 +644,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       }
       ++present;
       double v;
-      if (parse_number(cell, v, table.numbers)) ++numbers, summary.quantity = summary.quantity || v != std::floor(v);
+      if (parse_number(cell, v, table.numbers))
+        ++numbers, summary.quantity = summary.quantity || v != std::floor(v), whole = whole && v >= 0 && v == std::floor(v);
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
@@ -649,7 +685,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants));
-    } else if (summary.numeric && !summary.quantity && unit.empty() && !durations && named_like_a_code(summary.name)) {
+    } else if (numbers > 0 && whole && unit.empty() && !durations && named_like_a_code(summary.name)) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
       summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
@@ -1003,10 +1039,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
     // would be that value everywhere; the empty cells are a value of their own.
     const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
-    // Whole numbers named like a code (account numbers, postal codes): categories.
-    const bool code = forced == roles.end() && all_numbers && !checkbox && !t.duration && unit.empty() &&
+    // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
+    // also beside codes written with letters ("E17").
+    const bool code = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty() &&
                       named_like_a_code(name) &&
-                      std::all_of(numbers.begin(), numbers.end(), [](double v) { return v == std::floor(v); });
+                      std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
     const bool as_numeric =
         forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
     if (as_numeric && !all_numbers) {
@@ -1033,23 +1070,28 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       decide("numeric", reason);
     } else if (forced == roles.end() && !checkbox && !code &&
                double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
-      const std::string_view cell = table.cell(size_t(first_text_row), column);
+      // Every such cell of the whole file (not only the training rows), by line: the first in full,
+      // then the count and the next three, so that one look at the file finds them all.
+      std::vector<int64_t> odd_rows;
       double v;
-      // The others too, by line (the first few), so that one look at the file finds them all.
-      std::string others;
-      const int64_t more = present - int64_t(numbers.size()) - 1;
-      if (more > 0) {
-        std::vector<std::string> shown;
-        for (int64_t row : training_rows) {
-          if (row == first_text_row || shown.size() == 3) continue;
-          const std::string_view other = table.cell(size_t(row), column);
-          if (!is_missing_cell(other) && !parse_number(other, v, table.numbers))
-            shown.push_back(detail::concat("line ", table.row_line(size_t(row)), " '", other, "'"));
-        }
-        others = detail::concat("; ", more, more == 1 ? " more cell of the column is" : " more cells of the column are",
-                                " not numbers either: ", list_some(shown, 3), more > 3 ? ", ..." : "");
+      for (size_t row = 0; row < table.row_count(); ++row) {
+        const std::string_view other = table.cell(row, column);
+        if (!is_missing_cell(other) && !parse_number(other, v, table.numbers)) odd_rows.push_back(int64_t(row));
       }
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
+      const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
+      const std::string_view cell = table.cell(size_t(first), column);
+      std::string others;
+      if (odd_rows.size() > 1) {
+        std::vector<std::string> shown;
+        for (size_t i = 1; i < odd_rows.size() && i < 4; ++i)
+          shown.push_back(detail::concat("line ", table.row_line(size_t(odd_rows[i])), " '",
+                                         shortened(table.cell(size_t(odd_rows[i]), column)), "'"));
+        const size_t more = odd_rows.size() - 1;
+        others = detail::concat("; ", more, more == 1 ? " more cell of the column is not a number either: "
+                                                      : " more cells of the column are not numbers either: ",
+                                list_some(shown, 3), more > 3 ? ", ..." : "");
+      }
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
                                      : "' is not a number (the column's other values are numbers; leave the cell "
@@ -1311,9 +1353,15 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
-  // Every cell that cannot be read is said at once (the first few in full, with the count),
-  // not one per run: a file with a typo in thirty rows needs one fix, not thirty attempts.
-  std::vector<std::pair<int64_t, std::string>> bad;  // (line, message)
+  // Every cell that cannot be read is said at once -- the first in full, then the count (by
+  // column when several) and the next three by line -- not one per run: a file with a typo in
+  // thirty rows needs one fix, not thirty attempts.
+  struct Bad {
+    int64_t line;
+    std::string column, cell, message;
+  };
+  std::vector<Bad> bad;
+  std::map<std::string, int64_t> bad_by_column;
   int64_t bad_count = 0;
   for (const ColumnTransform& t : columns_) {
     const int64_t column = table.find_column(t.name);
@@ -1324,7 +1372,9 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
         try {
           v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
         } catch (const Error& e) {
-          if (++bad_count <= 1000) bad.emplace_back(table.row_line(size_t(r)), e.what());
+          ++bad_by_column[t.name];
+          if (++bad_count <= 1000)
+            bad.push_back({table.row_line(size_t(r)), t.name, shortened(table.cell(size_t(r), size_t(column))), e.what()});
           continue;
         }
         double y;
@@ -1348,18 +1398,17 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     }
   }
   if (bad_count > 0) {
-    std::stable_sort(bad.begin(), bad.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string message = bad[0].second;
+    std::stable_sort(bad.begin(), bad.end(), [](const Bad& a, const Bad& b) { return a.line < b.line; });
+    std::string message = bad[0].message;
     if (bad_count > 1) {
-      message += detail::concat("; ", bad_count - 1, bad_count == 2 ? " more cell" : " more cells",
-                                " cannot be read either");
-      std::string rest;
-      for (size_t i = 1; i < bad.size() && i < 4; ++i) {
-        std::string m = bad[i].second;
-        if (m.rfind("CSV ", 0) == 0) m = m.substr(4);  // "line 40, column 'x': ..."
-        rest += (rest.empty() ? ": " : "; ") + m;
+      message += detail::concat("; ", bad_count - 1, bad_count == 2 ? " more cell" : " more cells", " cannot be read either");
+      if (bad_by_column.size() > 1) {
+        std::vector<std::string> per_column;
+        for (const auto& [column, count] : bad_by_column) per_column.push_back(detail::concat("'", column, "' ", count));
+        message += " (all such cells, by column: " + list_some(per_column, 5) + ")";
       }
-      message += rest;
+      for (size_t i = 1; i < bad.size() && i < 4; ++i)
+        message += detail::concat(i == 1 ? ": " : "; ", "line ", bad[i].line, ", column '", bad[i].column, "': '", bad[i].cell, "'");
       if (bad_count > 4) message += "; ...";
     }
     throw Error(message);
