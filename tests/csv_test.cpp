@@ -690,6 +690,11 @@ TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
   EXPECT_EQ(v.missing, 4);
   EXPECT_EQ(v.placeholders, (std::map<std::string, int64_t>{{"\xE2\x80\x94", 1}, {"#NV", 1}, {"#DIV/0!", 1}, {"\xE2\x80\x93", 1}}));
   EXPECT_FALSE(is_missing_cell("#DIV/0!x"));
+  // The same error values as German, French, Spanish and Italian Excel write them.
+  for (const char* cell : {"#WERT!", "#BEZUG!", "#ZAHL!", "#VALEUR!", "#NOMBRE!", "#NOM?", "#N/D", "#\xC2\xA1VALOR!",
+                           "#\xC2\xBFNOMBRE?", "#\xC2\xA1DIV/0!", "#VALORE!", " #wert! "})
+    EXPECT_TRUE(is_missing_cell(cell)) << cell;
+  EXPECT_FALSE(is_missing_cell("#WERT"));
 }
 
 // With only the normal value named, several other values are all anomalies: said, with counts.

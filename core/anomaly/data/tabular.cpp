@@ -727,7 +727,7 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool
 
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
-  if (t.size() > 7) return false;  // the longest marker
+  if (t.size() > 10) return false;  // the longest marker ("#¿nombre?", in bytes)
   const std::string s = lower(t);
   for (const char* marker : kMissingMarkers)
     if (s == marker) return true;
