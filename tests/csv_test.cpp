@@ -692,7 +692,7 @@ TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
   EXPECT_FALSE(is_missing_cell("#DIV/0!x"));
   // The same error values as German, French, Spanish and Italian Excel write them.
   for (const char* cell : {"#WERT!", "#BEZUG!", "#ZAHL!", "#VALEUR!", "#NOMBRE!", "#NOM?", "#N/D", "#\xC2\xA1VALOR!",
-                           "#\xC2\xBFNOMBRE?", "#\xC2\xA1DIV/0!", "#VALORE!", " #wert! "})
+                           "#\xC2\xBFNOMBRE?", "#\xC2\xA1" "DIV/0!", "#VALORE!", " #wert! "})
     EXPECT_TRUE(is_missing_cell(cell)) << cell;
   EXPECT_FALSE(is_missing_cell("#WERT"));
 }

@@ -174,7 +174,7 @@ inline constexpr const char* kMissingMarkers[] = {
     "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "#nv",
     "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "#wert!", "#bezug!", "#zahl!", "#valeur!", "#nombre!",
     "#nom?", "#nul!", "#n/d", "#\xC2\xA1valor!", "#\xC2\xA1ref!", "#\xC2\xA1num!", "#\xC2\xBFnombre?",
-    "#\xC2\xA1div/0!", "#\xC2\xA1nulo!", "#valore!", "#rif!", "#nome?", "#nullo!"};
+    "#\xC2\xA1" "div/0!", "#\xC2\xA1nulo!", "#valore!", "#rif!", "#nome?", "#nullo!"};
 bool is_missing_cell(std::string_view cell);
 
 // The unit written with every number of a column (a currency before it; %, a currency or a unit
