@@ -170,6 +170,8 @@ std::vector<uint8_t> Detector::save() const {
   Tensor short_reference;
   for (const auto& [name, buffer] : model_->named_buffers()) {
     if (name == "neighbours" && !neighbours) continue;
+    // Likewise without categorical columns in the marginal rarity.
+    if ((name == "category_rarity" || name == "category_columns") && model_->rarity_categories() == 0) continue;
     if (name == "score_reference" && !neighbours) {
       short_reference = Tensor({7});
       std::memcpy(short_reference.mutable_data(), buffer->data(), 7 * sizeof(float));
@@ -242,11 +244,14 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     // neighbour rows (the score they were saved with never uses either).
     auto it = by_name.find(name);
     if (name == "neighbours" && it == by_name.end()) continue;
+    // files before them: no categorical column counted
+    if ((name == "category_rarity" || name == "category_columns") && it == by_name.end()) continue;
     if (name == "neighbours") {  // as many rows as the fit kept
       const Shape& shape = it->second->shape();
-      CA3_CHECK_CODE(shape.size() == 2 && shape[1] == buffer->dim(1), ErrorCode::unsupported_file,
+      const int64_t width = d.model_->neighbour_embedding_size();  // (after category_columns, read before it)
+      CA3_CHECK_CODE(shape.size() == 2 && shape[1] == width, ErrorCode::unsupported_file,
                      "model file is corrupt: tensor 'neighbours' has shape ", shape_to_string(shape), ", the model needs [M, ",
-                     buffer->dim(1), "]");
+                     width, "]");
       *buffer = Tensor(shape);
     }
     if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{7}) {
@@ -258,6 +263,14 @@ Detector Detector::load(const uint8_t* data, size_t size) {
       continue;
     }
     fill(name, *buffer);
+    if (name == "category_columns" && d.prep_) {  // as set_category_rarity numbers the preprocessing's categorical columns
+      std::vector<float> expected(size_t(buffer->numel()), 0.f);
+      float k = 0;
+      for (const auto& [first, width] : d.prep_->category_blocks())
+        if (width > 0) std::fill(expected.begin() + first, expected.begin() + first + width, ++k);
+      CA3_CHECK_CODE(buffer->to_vector() == expected, ErrorCode::unsupported_file,
+                     "model file is corrupt: tensor 'category_columns' does not match the preprocessing's categorical columns");
+    }
   }
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {

@@ -368,6 +368,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
   bool synthetic_validation = false;
   if (use_synthetic) {
     s.synthetic = synthetic.options;
+    if (s.preprocessing) s.synthetic.category_blocks = s.preprocessing->category_blocks();
     const auto count = [&](const Dataset& d) { return int64_t(std::llround(s.synthetic.ratio * double(d.count(0)))); };
     s.real_rows = data.train.size();
     for (int64_t i = 0; i < data.train.size(); ++i)
@@ -529,7 +530,13 @@ FitOutcome Fit::conclude() {
     const bool alarm_neighbours = neighbours && (kind == ScoreKind::alarm_neighbours || image);
     const bool rarity = (kind == ScoreKind::combined_rarity || (neighbours && !alarm_neighbours)) && !image;
     // (also when only least_typical uses the rarity: a contaminated fit's neighbours)
-    if ((rarity || (neighbours && !image)) && s.preprocessing) model.set_rarity_columns(s.preprocessing->continuous_features());
+    if ((rarity || (neighbours && !image)) && s.preprocessing) {
+      model.set_rarity_columns(s.preprocessing->continuous_features());
+      std::vector<int64_t> normal_rows;
+      for (int64_t i = 0; i < split.train.size(); ++i)
+        if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);
+      if (!normal_rows.empty()) model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs);
+    }
     if (neighbours) {
       model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));
       // Images with some unlabelled anomalies (training.contamination c > 0): the anomalies of one

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 
+#include "core/anomaly/data/tabular.h"
 #include "core/engine/error.h"
 #include "core/engine/kernels/kernels.h"
 #include "core/engine/ops/ops.h"
@@ -255,6 +256,8 @@ E2EConvA3::E2EConvA3(ModelConfig config)
       score_reference_(register_buffer("score_reference", Tensor::from_vector({9}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
       rarity_columns_(register_buffer("rarity_columns",
                                       Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
+      category_rarity_(register_buffer("category_rarity", Tensor({(config_.is_image() ? 0 : config_.sample_shape.at(0)) + 1}))),
+      category_columns_(register_buffer("category_columns", Tensor({config_.is_image() ? 1 : config_.sample_shape.at(0)}))),
       neighbours_(register_buffer("neighbours", Tensor({0, 1}))) {
   config_.validate();
   Rng rng(config_.seed);
@@ -468,7 +471,8 @@ Standardised standardise(const std::vector<float>& values) {
 }  // namespace
 
 // How far a row's inputs are from the middle of the training distribution, column by column:
-// log of the mean square of its (quantile-normal or standardised) values over the counted columns.
+// log of the mean square of its (quantile-normal or standardised) values over the counted
+// continuous columns and of its categorical columns' squared rarity scores (set_category_rarity).
 Var E2EConvA3::marginal_rarity(const Var& x) const {
   const int64_t n = x.dim(0), d = x.value().numel() / std::max<int64_t>(n, 1);
   const bool per_column = rarity_columns_.numel() == d;
@@ -477,9 +481,58 @@ Var E2EConvA3::marginal_rarity(const Var& x) const {
   Tensor weights({n, d});  // 0 / 1 per column
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < d; ++j) weights.mutable_data()[i * d + j] = per_column ? rarity_columns_.at(j) : 1.f;
-  const Var squares = scale(mse_per_sample(mul(reshape(x, {n, d}), Var(weights)), Var(Tensor({n, d}))),
-                            float(double(d) / std::max(counted, 1.0)));
-  return log_error(squares);
+  const Var rows = reshape(x, {n, d});
+  const Var mean_square = mse_per_sample(mul(rows, Var(weights)), Var(Tensor({n, d})));
+  const int64_t categories = per_column && category_rarity_.numel() == d + 1 ? rarity_categories() : 0;
+  if (categories == 0) return log_error(scale(mean_square, float(double(d) / std::max(counted, 1.0))));
+  Tensor category_weights({d, 1});
+  std::memcpy(category_weights.mutable_data(), category_rarity_.data(), size_t(d) * sizeof(float));
+  const Var category_part = add_scalar(reshape(matmul(rows, Var(category_weights)), {n}), category_rarity_.at(d));
+  return log_error(scale(add(scale(mean_square, float(d)), category_part), float(1.0 / (counted + double(categories)))));
+}
+
+int64_t E2EConvA3::rarity_categories() const {
+  if (config_.is_image()) return 0;
+  float most = 0;
+  for (int64_t j = 0; j < category_columns_.numel(); ++j) most = std::max(most, category_columns_.at(j));
+  return int64_t(std::lround(most));
+}
+
+void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal) {
+  const int64_t d = category_columns_.numel(), n = normal.dim(0);
+  CA3_CHECK(!config_.is_image() && normal.numel() == n * d && n > 0, "category rarity needs normal rows [N, ", d, "], got ",
+            shape_to_string(normal.shape()));
+  float* r = category_rarity_.mutable_data();
+  float* column = category_columns_.mutable_data();
+  std::fill(r, r + d + 1, 0.f);
+  std::fill(column, column + d, 0.f);
+  float counted = 0;
+  for (const auto& [first, width] : blocks) {
+    if (width == 0) continue;
+    CA3_CHECK(first >= 0 && width >= 0 && first + width <= d, "categorical inputs ", first, " + ", width, " outside ", d);
+    // counts[k] rows with category k; counts[width] rows with none of them
+    std::vector<double> counts(size_t(width) + 1, 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      const float* row = normal.data() + i * d + first;
+      bool any = false;
+      for (int64_t k = 0; k < width; ++k)
+        if (row[k] > 0.5f) counts[size_t(k)] += 1, any = true;
+      if (!any) counts[size_t(width)] += 1;
+    }
+    std::vector<double> squared_scores(counts.size());
+    for (size_t k = 0; k < counts.size(); ++k) {
+      double tail = 0;
+      for (double c : counts) tail += c <= counts[k] ? c : 0.0;
+      tail = std::clamp(std::max(tail, 0.5) / double(n), 1e-12, 1.0);
+      const double z = tail >= 1.0 ? 0.0 : normal_quantile(1.0 - tail / 2);
+      squared_scores[k] = z * z;
+    }
+    const double none = squared_scores[size_t(width)];
+    for (int64_t k = 0; k < width; ++k) r[first + k] = float(squared_scores[size_t(k)] - none);
+    r[d] += float(none);
+    counted += 1;
+    std::fill(column + first, column + first + width, counted);
+  }
 }
 
 std::vector<float> E2EConvA3::marginal_rarity(const Tensor& inputs) const { return marginal_rarity(Var(inputs)).value().to_vector(); }
@@ -554,14 +607,22 @@ int64_t E2EConvA3::neighbour_pool_factor() const {
 
 int64_t E2EConvA3::neighbour_embedding_size() const {
   const Shape& s = config_.sample_shape;
-  if (!config_.is_image()) return s.at(0);
+  if (!config_.is_image()) return s.at(0) + rarity_categories();
   const int64_t f = neighbour_pool_factor();
   return ((s[0] + f - 1) / f) * ((s[1] + f - 1) / f) * s[2];
 }
 
 Var E2EConvA3::neighbour_embedding(const Var& x) const {
   const int64_t n = x.dim(0), f = neighbour_pool_factor();
-  if (!config_.is_image()) return reshape(x, {n, neighbour_embedding_size()});
+  if (!config_.is_image()) {
+    const int64_t d = config_.sample_shape.at(0), categories = rarity_categories();
+    const Var rows = reshape(x, {n, d});
+    if (categories == 0) return rows;
+    Tensor membership({d, categories});  // input j of categorical column k -> [j, k - 1] = 1
+    for (int64_t j = 0; j < d; ++j)
+      if (const int64_t k = std::lround(category_columns_.at(j)); k > 0) membership.mutable_data()[j * categories + k - 1] = 1.f;
+    return concat_channels({rows, add_scalar(scale(matmul(rows, Var(membership)), -1.f), 1.f)});
+  }
   const Shape& s = config_.sample_shape;
   return reshape(adaptive_avg_pool2d(x, (s[0] + f - 1) / f, (s[1] + f - 1) / f), {n, neighbour_embedding_size()});
 }

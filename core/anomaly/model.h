@@ -205,8 +205,9 @@ class E2EConvA3 : public Module {
   // The score in ScoreKind's words: "alarm", "combined", "combined_rarity", "combined_neighbours",
   // "alarm_neighbours", "combined_without_alarm"; "reconstruction" for the reconstruction-only variant.
   std::string score_name() const;
-  // Rows: log of the mean square of a row's inputs over the columns flagged in
-  // set_rarity_columns (all by default): how far out in the columns' own distributions it lies.
+  // Rows: how far out in the columns' own distributions a row lies: log of the mean, over its
+  // columns, of a continuous column's squared input (set_rarity_columns; all inputs by default) and
+  // a categorical column's squared normal score of its value's rarity (set_category_rarity). [N]
   std::vector<float> marginal_rarity(const Tensor& inputs) const;
   Var marginal_rarity(const Var& inputs) const;
   // Rows: how untypical each row of `inputs` [N, d] is among them, [N]: its log reconstruction
@@ -216,9 +217,23 @@ class E2EConvA3 : public Module {
   // Which inputs count in marginal_rarity (rows only; 1 = counts): continuous columns, not 0/1
   // flags, whose standardised rare value would outweigh everything else.
   void set_rarity_columns(const std::vector<uint8_t>& counts);
-  // What the neighbour distance compares, per sample [N, D]: a row's inputs, or an image average-
-  // pooled by f = ceil(max(height, width) / 16) (28 x 28 -> 14 x 14; 32 and 64 -> 16 x 16), its
-  // pixels flattened as height, width, channel.
+  // The categorical columns' part of marginal_rarity, from the normal training rows `normal`
+  // [N, d] and each categorical column's one-hot inputs `blocks` ({first input, categories}; a
+  // value not among them, or never seen, has all of them 0). A value taken by a share p of the
+  // rows lies in a tail of probability t = the share of rows whose value is at most as frequent
+  // (1 for the most frequent; 0.5 / N for a value no training row has) and counts as the squared
+  // two-sided normal score z = Phi^-1(1 - t / 2), what a continuous input with that tail counts:
+  // a category never seen in training is as rare as a continuous value |z| = 3.5 at N = 1,000.
+  // Held as a linear function of the one-hot inputs: a weight per input and a constant. The
+  // blocks also add to a row's neighbour embedding one input per categorical column, 1 when the
+  // row has none of its categories (see neighbour_embedding).
+  void set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal);
+  int64_t rarity_categories() const;  // how many categorical columns set_category_rarity was given
+  // What the neighbour distance compares, per sample [N, D]: a row's inputs, then per categorical
+  // column (set_category_rarity) 1 - the sum of its one-hot inputs, so that a value never seen in
+  // training differs from every training row's as much as another category does; or an image
+  // average-pooled by f = ceil(max(height, width) / 16) (28 x 28 -> 14 x 14; 32 and 64 -> 16 x 16),
+  // its pixels flattened as height, width, channel.
   Tensor neighbour_embedding(const Tensor& inputs) const;
   Var neighbour_embedding(const Var& inputs) const;
   int64_t neighbour_embedding_size() const;
@@ -290,6 +305,10 @@ class E2EConvA3 : public Module {
   bool normal_statistics_ = false;
   Tensor& score_reference_;
   Tensor& rarity_columns_;  // [features] 0 / 1 (rows), [1] for images
+  // The categorical columns' part of the marginal rarity, sum_j x_j w_j + u: [features + 1]
+  // {w_1 .. w_features, u} (rows), [1] for images; zeros: no categorical column counted.
+  Tensor& category_rarity_;
+  Tensor& category_columns_;  // [features] 0 for a numeric input, k for the k-th categorical column's (rows), [1] for images
   Tensor& neighbours_;      // [M, neighbour_embedding_size()]
   int64_t neighbour_count_ = kNeighbours;
 };

@@ -227,7 +227,18 @@ class OnnxExport {
           for (int64_t j = 0; j < columns.numel(); ++j) weights[size_t(j)] = columns.at(j), counted += columns.at(j);
           const std::string squares = g_.op("Mul", {g_.op("Mul", {input_cf, input_cf}), g_.constant("rarity_columns", {columns.numel()}, weights)});
           std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
-          mean_square = g_.op("Mul", {mean_square, g_.scalar(float(double(columns.numel()) / std::max(counted, 1.0)))});
+          const int64_t categories = model_.rarity_categories();
+          if (categories == 0) {
+            mean_square = g_.op("Mul", {mean_square, g_.scalar(float(double(columns.numel()) / std::max(counted, 1.0)))});
+          } else {  // the categorical columns' squared rarity scores: one-hot inputs . weights + constant
+            const int64_t d = columns.numel();
+            const Tensor& category = model_.category_rarity_;
+            const std::vector<float> all = category.to_vector();
+            const std::string part = g_.op("Add", {g_.op("MatMul", {input_cf, g_.constant("category_rarity", {d}, std::vector<float>(all.begin(), all.end() - 1))}),
+                                                   g_.scalar(all.back())});
+            mean_square = g_.op("Mul", {g_.op("Add", {g_.op("Mul", {mean_square, g_.scalar(float(d))}), part}),
+                                        g_.scalar(float(1.0 / (counted + double(categories))))});
+          }
           z = g_.op("Add", {z, standardised(log_of(g_, mean_square), r[5], r[6])});
           parts += 1;
         }
@@ -255,6 +266,14 @@ class OnnxExport {
     const Tensor& rows = model_.neighbours_;
     const int64_t m = rows.dim(0), d = rows.dim(1), k = model_.neighbour_count();
     std::string e = input_cf;
+    if (const int64_t categories = model_.rarity_categories(); categories > 0) {  // E2EConvA3::neighbour_embedding
+      const Tensor& columns = model_.category_columns_;
+      std::vector<float> membership(size_t(columns.numel() * categories), 0.f);
+      for (int64_t j = 0; j < columns.numel(); ++j)
+        if (const int64_t k = std::lround(columns.at(j)); k > 0) membership[size_t(j * categories + k - 1)] = 1.f;
+      const std::string present = g_.op("MatMul", {e, g_.constant("category_columns", {columns.numel(), categories}, membership)});
+      e = g_.op("Concat", {e, g_.op("Sub", {g_.scalar(1.f), present})}, {attribute("axis", int64_t(1))});
+    }
     if (model_.config().is_image()) {
       const Shape& sample = model_.config().sample_shape;
       const int64_t f = model_.neighbour_pool_factor();

@@ -34,22 +34,61 @@ float log_uniform(Rng& rng, float low, float high) {
 
 // ---- rows ---------------------------------------------------------------------------------------
 
-void make_row(SyntheticKind kind, const Tensor& normal, const SyntheticOptions& o, Rng& rng, float* out) {
+// A row's columns as model inputs: {first input, inputs, categorical} (a numeric column is one
+// input; a categorical column its one-hot block).
+struct RowColumn {
+  int64_t first, width;
+  bool categorical;
+};
+std::vector<RowColumn> row_columns(int64_t d, const std::vector<std::pair<int64_t, int64_t>>& blocks) {
+  std::vector<RowColumn> columns;
+  int64_t j = 0;
+  for (const auto& [first, width] : blocks) {
+    if (width == 0) continue;
+    CA3_CHECK(first >= j && first + width <= d, "synthetic anomalies: categorical inputs ", first, " + ",
+              width, " overlap or lie outside the ", d, " inputs");
+    for (; j < first; ++j) columns.push_back({j, 1, false});
+    columns.push_back({first, width, true});
+    j = first + width;
+  }
+  for (; j < d; ++j) columns.push_back({j, 1, false});
+  return columns;
+}
+
+void make_row(SyntheticKind kind, const Tensor& normal, const std::vector<RowColumn>& columns, const SyntheticOptions& o,
+              Rng& rng, float* out) {
   const int64_t n = normal.dim(0), d = normal.dim(1);
   const float* rows = normal.data();
+  const uint64_t count = columns.size();
   switch (kind) {
     case SyntheticKind::gaussian:
       for (int64_t j = 0; j < d; ++j) out[j] = o.mean + o.sd * rng.normal();
       return;
-    case SyntheticKind::marginal:
-      for (int64_t j = 0; j < d; ++j) out[j] = rows[int64_t(rng.below(uint64_t(n))) * d + j];
+    case SyntheticKind::marginal:  // a categorical column's one-hot inputs come from one row together
+      for (const RowColumn& c : columns)
+        std::memcpy(out + c.first, rows + int64_t(rng.below(uint64_t(n))) * d + c.first, size_t(c.width) * sizeof(float));
       return;
     case SyntheticKind::local: {
       std::memcpy(out, rows + int64_t(rng.below(uint64_t(n))) * d, size_t(d) * sizeof(float));
       const float scale = log_uniform(rng, o.scale_min, o.scale_max);
-      // A random number of columns (1..d), chosen at random.
-      const int64_t moved = 1 + int64_t(rng.below(uint64_t(d)));
-      for (int64_t k = 0; k < moved; ++k) out[rng.below(uint64_t(d))] += scale * rng.normal();
+      // A random number of columns (1..columns), chosen at random. A categorical column moves to
+      // another of its values, or to none of them (a value never seen in training), each as likely.
+      const int64_t moved = 1 + int64_t(rng.below(count));
+      for (int64_t k = 0; k < moved; ++k) {
+        const float step = scale * rng.normal();  // drawn first, as the seeded results have always been
+        const RowColumn& c = columns[rng.below(count)];
+        if (!c.categorical) {
+          out[c.first] += step;
+          continue;
+        }
+        int64_t current = c.width;  // none
+        for (int64_t v = 0; v < c.width; ++v)
+          if (out[c.first + v] > 0.5f) current = v;
+        int64_t next = int64_t(rng.below(uint64_t(c.width)));  // one of the c.width values other than current
+        if (next >= current) ++next;
+        std::fill(out + c.first, out + c.first + c.width, 0.f);
+        if (next < c.width) out[c.first + next] = 1.f;
+      }
       return;
     }
     default:
@@ -163,10 +202,11 @@ Tensor synthesize(const Tensor& normal, int64_t count, const SyntheticOptions& o
   shape[0] = count;
   Tensor out(shape);
   const int64_t per_sample = normal.numel() / normal.dim(0);
+  const std::vector<RowColumn> columns = normal.rank() == 2 ? row_columns(per_sample, options.category_blocks) : std::vector<RowColumn>{};
   for (int64_t i = 0; i < count; ++i) {
     const SyntheticKind kind = options.kinds[rng.below(options.kinds.size())];
     float* target = out.mutable_data() + i * per_sample;
-    if (normal.rank() == 2) make_row(kind, normal, options, rng, target);
+    if (normal.rank() == 2) make_row(kind, normal, columns, options, rng, target);
     else make_image(kind, normal, options, rng, target);
   }
   return out;

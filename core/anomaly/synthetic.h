@@ -11,7 +11,9 @@
 //              feature shuffling of Shenkar & Wolf 2022 / ICL)
 //   local      a real row with a random subset of its values moved by N(0, s) with s drawn
 //              log-uniformly in [scale_min, scale_max] (the columns' spread is 1): local density
-//              contrast, as noise-contrastive estimation with a local reference
+//              contrast, as noise-contrastive estimation with a local reference; a categorical
+//              column (SyntheticOptions::category_blocks) moves to another of its categories or
+//              to none of them (a value never seen in training), each as likely
 // images [H, W, C] in [0, 1]:
 //   gaussian   A3's: every pixel N(mean, sd)
 //   geometric  the image rotated by 90, 180 or 270 degrees or flipped (Golan & El-Yaniv 2018);
@@ -28,6 +30,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/engine/tensor.h"
@@ -45,6 +48,9 @@ struct SyntheticOptions {
   float mean = 0.5f, sd = 1.f;                // gaussian
   float scale_min = 0.25f, scale_max = 4.f;   // local: the perturbation's standard deviation
   double ratio = 1.0;                         // synthetic samples per normal training sample
+  // Rows: each categorical column's one-hot inputs {first input, categories}, ascending (a row
+  // has at most one of them 1; none for a value not among them). Empty: every input numeric.
+  std::vector<std::pair<int64_t, int64_t>> category_blocks;
 };
 
 // `count` synthetic samples [count, sample shape...] made from `normal` [N, ...] (N >= 1): rows

@@ -1166,6 +1166,17 @@ std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
   return out;
 }
 
+std::vector<std::pair<int64_t, int64_t>> TabularPreprocessor::category_blocks() const {
+  std::vector<std::pair<int64_t, int64_t>> blocks;
+  int64_t offset = 0;
+  for (const auto& c : columns_) {
+    const int64_t width = c.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(c.categories.size());
+    if (c.kind == ColumnTransform::Kind::categorical) blocks.emplace_back(offset, width);
+    offset += width;
+  }
+  return blocks;
+}
+
 std::vector<std::string> TabularPreprocessor::identifier_columns() const {
   std::vector<std::string> names;
   for (const std::string& name : dropped_) {

@@ -128,6 +128,8 @@ class TabularPreprocessor {
   // Per model input: 1 for a numeric column with more than two values, 0 for 0/1 flags and
   // one-hot categories.
   std::vector<uint8_t> continuous_features() const;
+  // Per categorical column, where its one-hot inputs lie: {first input, number of categories}.
+  std::vector<std::pair<int64_t, int64_t>> category_blocks() const;
 
   nlohmann::json to_json() const;
   static TabularPreprocessor from_json(const nlohmann::json& json);  // throws on a malformed description
