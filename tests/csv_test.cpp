@@ -442,6 +442,30 @@ TEST(Tabular, CodesAreCategories) {
   const CsvTable zips = table("ZIP", [](int i) { return std::to_string(10115 + 7 * i); });
   EXPECT_EQ(describe_columns(zips)[0].role, "free text");
   EXPECT_EQ(TabularPreprocessor::fit(zips, rows, TabularOptions{}).schema()[0].role, "free text");
+
+  // Scored from a file a spreadsheet re-wrote: "4400.0", "8400,00" and "01200" are the codes 4400,
+  // 8400 and 1200 (said), a postal code that lost its leading zero is the one with it; "4400.5",
+  // "-4400", "4.400" and a number two categories share are none of them.
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table("Konto", accounts), rows, TabularOptions{});
+  const CsvTable rewritten = parse_csv("Konto;Betrag\n4400.0;1\n8400,00;1\n01200;1\n4400.5;1\n-4400;1\n4.400;1\n4400;1\n");
+  const Tensor x = prep.transform(rewritten);
+  const std::vector<std::vector<float>> one_hot = {{0, 1, 0}, {0, 0, 1}, {1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}};
+  for (size_t r = 0; r < one_hot.size(); ++r)
+    EXPECT_EQ(std::vector<float>(x.data() + r * 4, x.data() + r * 4 + 3), one_hot[r]) << "row " << r;
+  EXPECT_EQ(prep.scoring_notes(rewritten),
+            (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
+                                      "3 rows ('4400.0' as '4400', '8400,00' as '8400', '01200' as '1200')",
+                                      "values never seen in training, read as none of the column's known values: 'Konto' 3 "
+                                      "rows ('4400.5', '-4400', '4.400')"}));
+  const TabularPreprocessor postal = TabularPreprocessor::fit(
+      table("PLZ", [](int i) { return std::string(i % 2 ? "01067" : "80331"); }), rows, TabularOptions{});
+  const Tensor p = postal.transform(parse_csv("PLZ;Betrag\n1067;1\n"));
+  EXPECT_EQ(std::vector<float>(p.data(), p.data() + 2), (std::vector<float>{1, 0}));
+  const TabularPreprocessor twice = TabularPreprocessor::fit(
+      table("Konto", [](int i) { return std::string(i % 2 ? "4400" : "4400.0"); }), rows, TabularOptions{});
+  ASSERT_EQ(twice.columns()[0].categories, (std::vector<std::string>{"4400", "4400.0"}));
+  const Tensor t2 = twice.transform(parse_csv("Konto;Betrag\n04400;1\n"));
+  EXPECT_EQ(std::vector<float>(t2.data(), t2.data() + 2), (std::vector<float>{0, 0}));
 }
 
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.

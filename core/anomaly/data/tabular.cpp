@@ -1267,19 +1267,19 @@ void CellNotes::add(const CsvTable& batch) {
         continue;
       }
       if (t.kind != ColumnTransform::Kind::categorical) continue;
-      bool case_differs = false;
-      const int64_t k = category_index(t, cell, &case_differs, &folded);
-      if (k >= 0 && !case_differs) continue;
+      CategoryMatch how = CategoryMatch::as_written;
+      const int64_t k = category_index(t, cell, &how, &folded);
+      if (k >= 0 && how == CategoryMatch::as_written) continue;
       const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
-      std::vector<std::string>& examples = k >= 0 ? n.case_examples : n.unseen_examples;
-      ++(k >= 0 ? n.by_case : n.unseen);
+      std::vector<std::string>& examples = k < 0 ? n.unseen_examples : how == CategoryMatch::by_case ? n.case_examples : n.number_examples;
+      ++(k < 0 ? n.unseen : how == CategoryMatch::by_case ? n.by_case : n.by_number);
       if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
     }
   }
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, unseen;
+  std::vector<std::string> filled, by_case, by_number, unseen;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1293,6 +1293,7 @@ std::vector<std::string> CellNotes::notes() const {
                                       ")"));
     }
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
+    if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
   }
   std::vector<std::string> notes;
@@ -1312,6 +1313,8 @@ std::vector<std::string> CellNotes::notes() const {
   }
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
+  if (!by_number.empty())
+    notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   return notes;
@@ -1323,7 +1326,24 @@ std::vector<std::string> folded_categories(const ColumnTransform& t) {
   return folded;
 }
 
-int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case, const std::vector<std::string>* folded) {
+namespace {
+// A whole number without sign or grouping as its digits without leading zeros ("04400", "4400.0",
+// "4400,00" -> "4400"); "" for anything else.
+std::string whole_number_digits(std::string_view v) {
+  size_t i = 0;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+  if (i == 0) return "";
+  if (i < v.size()) {
+    if ((v[i] != '.' && v[i] != ',') || i + 1 == v.size()) return "";
+    for (size_t j = i + 1; j < v.size(); ++j)
+      if (v[j] != '0') return "";
+  }
+  const size_t first = std::min(v.substr(0, i).find_first_not_of('0'), i - 1);
+  return std::string(v.substr(first, i - first));
+}
+}  // namespace
+
+int64_t category_index(const ColumnTransform& t, std::string_view cell, CategoryMatch* how, const std::vector<std::string>* folded) {
   const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
   const auto at = [&](std::string_view v) -> int64_t {
     const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), v);
@@ -1334,9 +1354,19 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by
   const std::string value_folded = fold_case(value);
   for (size_t k = 0; k < t.categories.size(); ++k)
     if ((folded ? (*folded)[k] : fold_case(t.categories[k])) == value_folded) {
-      if (by_case) *by_case = true;
+      if (how) *how = CategoryMatch::by_case;
       return int64_t(k);
     }
+  if (const std::string digits = whole_number_digits(value); !digits.empty()) {
+    int64_t found = -1;
+    for (size_t k = 0; k < t.categories.size(); ++k)
+      if (whole_number_digits(t.categories[k]) == digits) {
+        if (found >= 0) return -1;  // two categories are that number: neither is taken
+        found = int64_t(k);
+      }
+    if (found >= 0 && how) *how = CategoryMatch::by_number;
+    return found;
+  }
   return -1;
 }
 

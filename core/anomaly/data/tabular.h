@@ -87,12 +87,16 @@ struct ColumnTransform {
   std::string fill_category;          // most frequent
 };
 
+// How category_index matched a value that is not written as the category is.
+enum class CategoryMatch { as_written, by_case, by_number };
 // The position of a cell's value in t.categories (a categorical column), the fill category's for
 // a missing cell; -1 for a value never seen in training. A value matches as written, else in
-// another Unicode form, else ignoring letter case ("BLAU" as "Blau"; then `by_case` is set): in
-// training, spellings that differ only in case are one category.
+// another Unicode form, else ignoring letter case ("BLAU" as "Blau"; `how` by_case): in training,
+// spellings that differ only in case are one category; else, a whole number, as the one category
+// that is the same whole number written otherwise ("4400.0" or "4400,00" as "4400", "1067" as
+// "01067": a code column that a spreadsheet re-wrote; `how` by_number).
 // `folded`: folded_categories(t), when many cells are looked up.
-int64_t category_index(const ColumnTransform& t, std::string_view cell, bool* by_case = nullptr,
+int64_t category_index(const ColumnTransform& t, std::string_view cell, CategoryMatch* how = nullptr,
                        const std::vector<std::string>* folded = nullptr);
 std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_case of each category
 
@@ -157,8 +161,8 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, unseen = 0;
-    std::vector<std::string> case_examples, unseen_examples;  // the first few, each once
+    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0;
+    std::vector<std::string> case_examples, number_examples, unseen_examples;  // the first few, each once
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
