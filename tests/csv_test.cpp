@@ -445,7 +445,7 @@ TEST(Tabular, CodesAreCategories) {
 
   // Scored from a file a spreadsheet re-wrote: "4400.0", "8400,00" and "01200" are the codes 4400,
   // 8400 and 1200 (said), a postal code that lost its leading zero is the one with it; "4400.5",
-  // "-4400", "4.400" and a number two categories share are none of them.
+  // "-4400" and "4.400" are none of them. In training, one code written two ways is one category.
   const TabularPreprocessor prep = TabularPreprocessor::fit(table("Konto", accounts), rows, TabularOptions{});
   const CsvTable rewritten = parse_csv("Konto;Betrag\n4400.0;1\n8400,00;1\n01200;1\n4400.5;1\n-4400;1\n4.400;1\n4400;1\n");
   const Tensor x = prep.transform(rewritten);
@@ -461,11 +461,17 @@ TEST(Tabular, CodesAreCategories) {
       table("PLZ", [](int i) { return std::string(i % 2 ? "01067" : "80331"); }), rows, TabularOptions{});
   const Tensor p = postal.transform(parse_csv("PLZ;Betrag\n1067;1\n"));
   EXPECT_EQ(std::vector<float>(p.data(), p.data() + 2), (std::vector<float>{1, 0}));
-  const TabularPreprocessor twice = TabularPreprocessor::fit(
-      table("Konto", [](int i) { return std::string(i % 2 ? "4400" : "4400.0"); }), rows, TabularOptions{});
-  ASSERT_EQ(twice.columns()[0].categories, (std::vector<std::string>{"4400", "4400.0"}));
-  const Tensor t2 = twice.transform(parse_csv("Konto;Betrag\n04400;1\n"));
-  EXPECT_EQ(std::vector<float>(t2.data(), t2.data() + 2), (std::vector<float>{0, 0}));
+  const CsvTable written_twice = table("Konto", [](int i) { return std::string(i % 4 == 0 ? "4400.0" : i % 2 ? "4400" : "8400"); });
+  const std::string code = "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; "
+                           "give it the role numeric if they are amounts";
+  const std::string merged = "read as one value however the number is written: '4400' (20) and '4400.0' (10) as '4400'";
+  EXPECT_EQ(describe_columns(written_twice)[0].reason, code + "; " + merged);
+  const TabularPreprocessor twice = TabularPreprocessor::fit(written_twice, rows, TabularOptions{});
+  EXPECT_EQ(twice.schema()[0].reason, code + "; 2 values (" + merged + ")");
+  ASSERT_EQ(twice.columns()[0].categories, (std::vector<std::string>{"4400", "8400"}));
+  const Tensor t2 = twice.transform(parse_csv("Konto;Betrag\n04400;1\n4400.0;1\n8400;1\n"));
+  for (int r = 0; r < 3; ++r)  // 4400, 4400, 8400
+    EXPECT_EQ(std::vector<float>(t2.data() + r * 3, t2.data() + r * 3 + 2), (std::vector<float>{r < 2 ? 1.f : 0.f, r < 2 ? 0.f : 1.f}));
 }
 
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.

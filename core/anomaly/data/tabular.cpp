@@ -332,12 +332,58 @@ std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& cou
   return merged;
 }
 
-std::string case_reason(const std::vector<std::string>& merged) {
-  if (merged.empty()) return "";
-  std::string groups;
-  for (size_t i = 0; i < merged.size() && i < 3; ++i) groups += (groups.empty() ? "" : "; ") + merged[i];
-  if (merged.size() > 3) groups += detail::concat("; and ", merged.size() - 3, " more");
-  return "read as one value whatever the letter case: " + groups;
+// Two reasons as one ("a; b"), either possibly empty.
+std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
+
+// A whole number without sign or grouping as its digits without leading zeros ("04400", "4400.0",
+// "4400,00" -> "4400"); "" for anything else.
+std::string whole_number_digits(std::string_view v) {
+  size_t i = 0;
+  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+  if (i == 0) return "";
+  if (i < v.size()) {
+    if ((v[i] != '.' && v[i] != ',') || i + 1 == v.size()) return "";
+    for (size_t j = i + 1; j < v.size(); ++j)
+      if (v[j] != '0') return "";
+  }
+  const size_t first = std::min(v.substr(0, i).find_first_not_of('0'), i - 1);
+  return std::string(v.substr(first, i - first));
+}
+
+// Whole numbers written in more than one way ("4400" and "4400.0", "01067" and "1067"), as a
+// spreadsheet re-writes a code column: merged in `counts` into the most frequent spelling, as
+// merge_case_variants does; returns each merged group in words.
+std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts) {
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
+  for (const auto& [value, count] : counts)
+    if (std::string digits = whole_number_digits(value); !digits.empty()) groups[digits].emplace_back(value, count);
+  std::vector<std::string> merged;
+  for (auto& [digits, spellings] : groups) {
+    if (spellings.size() < 2) continue;
+    std::stable_sort(spellings.begin(), spellings.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::vector<std::string> written;
+    for (const auto& [value, count] : spellings) {
+      written.push_back(detail::concat("'", value, "' (", count, ")"));
+      if (value == spellings.front().first) continue;
+      counts[spellings.front().first] += count;
+      counts.erase(value);
+    }
+    merged.push_back(list_some(std::vector<std::string>(written.begin(), written.end() - 1), written.size()) + " and " +
+                     written.back() + " as '" + spellings.front().first + "'");
+  }
+  return merged;
+}
+
+// The merged spellings in words: by letter case (merge_case_variants), then by number (merge_number_variants).
+std::string case_reason(const std::vector<std::string>& by_case, const std::vector<std::string>& by_number = {}) {
+  const auto groups = [](const std::vector<std::string>& merged) {
+    std::string text;
+    for (size_t i = 0; i < merged.size() && i < 3; ++i) text += (text.empty() ? "" : "; ") + merged[i];
+    if (merged.size() > 3) text += detail::concat("; and ", merged.size() - 3, " more");
+    return text;
+  };
+  return joined(by_case.empty() ? "" : "read as one value whatever the letter case: " + groups(by_case),
+                by_number.empty() ? "" : "read as one value however the number is written: " + groups(by_number));
 }
 
 // A cell written like a duration: [-]H:MM or [-]H:MM:SS, seconds maybe with a fraction
@@ -564,8 +610,6 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
   return "";
 }
 
-// Two reasons as one ("a; b"), either possibly empty.
-std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
 
 // Said of a numeric column with negative amounts written in accounting brackets ("(3.50)") or
 // with a trailing minus ("3,50-"), from the first of each.
@@ -649,7 +693,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts);
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -684,12 +728,12 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "dates", summary.reason = kDateReason;
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
-      summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants));
+      summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants, number_variants));
     } else if (numbers > 0 && whole && unit.empty() && !durations && named_like_a_code(summary.name)) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
       summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
-                                 : joined(kCodeReason, case_reason(case_variants));
+                                 : joined(kCodeReason, case_reason(case_variants, number_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
     } else if (double(numbers) >= 0.75 * double(present)) {
@@ -700,7 +744,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
-      summary.role = "categorical", summary.reason = case_reason(case_variants);
+      summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants);
     }
     columns.push_back(std::move(summary));
   }
@@ -1000,7 +1044,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       else if (first_text_row < 0) first_text_row = row;
       counts[category_of(cell)] += 1;
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts);
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
@@ -1113,7 +1157,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         std::sort(t.categories.begin(), t.categories.end());
         t.fill_category = kEmptyCategory;
         // counted as the preview counts
-        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing), case_reason(case_variants)));
+        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing), case_reason(case_variants, number_variants)));
         prep.columns_.push_back(std::move(t));
         continue;
       }
@@ -1126,7 +1170,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       std::sort(t.categories.begin(), t.categories.end());
       std::string reason = count_text(int64_t(counts.size()), "value", "values");
       if (code) reason = std::string(kCodeReason) + "; " + reason;
-      if (!case_variants.empty()) reason += " (" + case_reason(case_variants) + ")";
+      if (!case_variants.empty() || !number_variants.empty()) reason += " (" + case_reason(case_variants, number_variants) + ")";
       if (counts.size() > t.categories.size())
         reason += detail::concat(" (the ", t.categories.size(), " most frequent kept, the rest encode as none)");
       if (decision.missing > 0)
@@ -1325,23 +1369,6 @@ std::vector<std::string> folded_categories(const ColumnTransform& t) {
   for (const std::string& c : t.categories) folded.push_back(fold_case(c));
   return folded;
 }
-
-namespace {
-// A whole number without sign or grouping as its digits without leading zeros ("04400", "4400.0",
-// "4400,00" -> "4400"); "" for anything else.
-std::string whole_number_digits(std::string_view v) {
-  size_t i = 0;
-  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
-  if (i == 0) return "";
-  if (i < v.size()) {
-    if ((v[i] != '.' && v[i] != ',') || i + 1 == v.size()) return "";
-    for (size_t j = i + 1; j < v.size(); ++j)
-      if (v[j] != '0') return "";
-  }
-  const size_t first = std::min(v.substr(0, i).find_first_not_of('0'), i - 1);
-  return std::string(v.substr(first, i - first));
-}
-}  // namespace
 
 int64_t category_index(const ColumnTransform& t, std::string_view cell, CategoryMatch* how, const std::vector<std::string>* folded) {
   const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
