@@ -443,33 +443,41 @@ TEST(Tabular, CodesAreCategories) {
   EXPECT_EQ(describe_columns(zips)[0].role, "free text");
   EXPECT_EQ(TabularPreprocessor::fit(zips, rows, TabularOptions{}).schema()[0].role, "free text");
 
-  // Scored from a file a spreadsheet re-wrote: "4400.0", "8400,00" and "01200" are the codes 4400,
-  // 8400 and 1200 (said), a postal code that lost its leading zero is the one with it; "4400.5",
-  // "-4400" and "4.400" are none of them. In training, one code written two ways is one category.
+  // Scored from a file a spreadsheet re-wrote: "8400,00" (in a file whose decimal mark is the
+  // comma), "4400.0" (the point) and "01200" are the codes 8400, 4400 and 1200 (said), a postal
+  // code that lost its leading zero is the one with it; "4400,5", "-4400", "4.400" (4400 with a
+  // group separator) and, where the decimal mark is the point, "1,200" (a thousand and two
+  // hundred, not 1) are none of them.
   const TabularPreprocessor prep = TabularPreprocessor::fit(table("Konto", accounts), rows, TabularOptions{});
-  const CsvTable rewritten = parse_csv("Konto;Betrag\n4400.0;1\n8400,00;1\n01200;1\n4400.5;1\n-4400;1\n4.400;1\n4400;1\n");
+  const CsvTable rewritten = parse_csv("Konto;Betrag\n8400,00;1,5\n01200;1\n4400,5;1\n-4400;1\n4.400;1\n4400;1\n");
+  ASSERT_EQ(rewritten.numbers.decimal, ',');
   const Tensor x = prep.transform(rewritten);
-  const std::vector<std::vector<float>> one_hot = {{0, 1, 0}, {0, 0, 1}, {1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}};
+  const std::vector<std::vector<float>> one_hot = {{0, 0, 1}, {1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}};
   for (size_t r = 0; r < one_hot.size(); ++r)
     EXPECT_EQ(std::vector<float>(x.data() + r * 4, x.data() + r * 4 + 3), one_hot[r]) << "row " << r;
   EXPECT_EQ(prep.scoring_notes(rewritten),
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
-                                      "3 rows ('4400.0' as '4400', '8400,00' as '8400', '01200' as '1200')",
+                                      "2 rows ('8400,00' as '8400', '01200' as '1200')",
                                       "values never seen in training, read as none of the column's known values: 'Konto' 3 "
-                                      "rows ('4400.5', '-4400', '4.400')"}));
+                                      "rows ('4400,5', '-4400', '4.400')"}));
+  const CsvTable points = parse_csv("Konto,Betrag\n4400.0,1.5\n\"1,200\",1\n");
+  ASSERT_EQ(points.numbers.decimal, '.');
+  const Tensor y = prep.transform(points);
+  EXPECT_EQ(std::vector<float>(y.data(), y.data() + 3), (std::vector<float>{0, 1, 0}));
+  EXPECT_EQ(std::vector<float>(y.data() + 4, y.data() + 7), (std::vector<float>{0, 0, 0}));
   const TabularPreprocessor postal = TabularPreprocessor::fit(
       table("PLZ", [](int i) { return std::string(i % 2 ? "01067" : "80331"); }), rows, TabularOptions{});
   const Tensor p = postal.transform(parse_csv("PLZ;Betrag\n1067;1\n"));
   EXPECT_EQ(std::vector<float>(p.data(), p.data() + 2), (std::vector<float>{1, 0}));
-  const CsvTable written_twice = table("Konto", [](int i) { return std::string(i % 4 == 0 ? "4400.0" : i % 2 ? "4400" : "8400"); });
+  const CsvTable written_twice = table("Konto", [](int i) { return std::string(i % 4 == 0 ? "4400,0" : i % 2 ? "4400" : "8400"); });
   const std::string code = "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; "
                            "give it the role numeric if they are amounts";
-  const std::string merged = "read as one value however the number is written: '4400' (20) and '4400.0' (10) as '4400'";
+  const std::string merged = "read as one value however the number is written: '4400' (20) and '4400,0' (10) as '4400'";
   EXPECT_EQ(describe_columns(written_twice)[0].reason, code + "; " + merged);
   const TabularPreprocessor twice = TabularPreprocessor::fit(written_twice, rows, TabularOptions{});
   EXPECT_EQ(twice.schema()[0].reason, code + "; 2 values (" + merged + ")");
   ASSERT_EQ(twice.columns()[0].categories, (std::vector<std::string>{"4400", "8400"}));
-  const Tensor t2 = twice.transform(parse_csv("Konto;Betrag\n04400;1\n4400.0;1\n8400;1\n"));
+  const Tensor t2 = twice.transform(parse_csv("Konto;Betrag\n04400;1,5\n4400,0;1\n8400;1\n"));
   for (int r = 0; r < 3; ++r)  // 4400, 4400, 8400
     EXPECT_EQ(std::vector<float>(t2.data() + r * 3, t2.data() + r * 3 + 2), (std::vector<float>{r < 2 ? 1.f : 0.f, r < 2 ? 0.f : 1.f}));
 }
@@ -863,6 +871,25 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(describe_columns(parse_csv("v;w\n2.079,78-;1\n12,5;2\n(3,5);3\n"))[0].reason,
             "negative numbers written in brackets, as in accounts ('(3,5)' is -3.5); negative numbers written with the "
             "minus after them ('2.079,78-' is -2079.78)");
+
+  // SAP writes whole quantities with the minus after them too ("5-"): numbers, in the preview and
+  // in training, and when scoring, also for a model that saw the minus only after decimals. Not
+  // in a column that also has "2+" (grades).
+  const CsvTable quantities = parse_csv("Menge;Preis\n3;1,50\n5-;2,00\n12;1,75\n1;9,99\n");
+  const std::string minus = "negative numbers written with the minus after them ('5-' is -5)";
+  EXPECT_EQ(describe_columns(quantities)[0].role, "numeric");
+  EXPECT_EQ(describe_columns(quantities)[0].reason, minus);
+  const TabularPreprocessor sap_prep = TabularPreprocessor::fit(quantities, {0, 1, 2, 3}, plain);
+  EXPECT_EQ(sap_prep.schema()[0].reason, minus);
+  EXPECT_DOUBLE_EQ(sap_prep.columns()[0].mean, (3 - 5 + 12 + 1) / 4.0);
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(sap_prep.to_json());
+  const Tensor q = saved.transform(parse_csv("Menge;Preis\n7-;1,50\n7;1,50\n"));
+  EXPECT_NEAR(q.at(0), (-7 - sap_prep.columns()[0].mean) / sap_prep.columns()[0].sd, 1e-5);
+  EXPECT_NEAR(q.at(2), (7 - sap_prep.columns()[0].mean) / sap_prep.columns()[0].sd, 1e-5);
+  const TabularPreprocessor decimals = TabularPreprocessor::fit(parse_csv("Betrag;n\n2.079,78-;1\n12,50;2\n3,00;3\n"), {0, 1, 2}, plain);
+  const Tensor whole = decimals.transform(parse_csv("Betrag;n\n500-;1\n"));
+  EXPECT_NEAR(whole.at(0), (-500 - decimals.columns()[0].mean) / decimals.columns()[0].sd, 1e-4);
+  EXPECT_NE(describe_columns(parse_csv("Note;n\n2-;1\n1+;2\n3;3\n2;4\n"))[0].role, "numeric");
 }
 
 // Date and time columns are left out, said, in the preview and in training, in the formats

@@ -16,6 +16,7 @@
 #include "core/anomaly/detector.h"
 #include "core/anomaly/fit.h"
 #include "core/anomaly/metrics.h"
+#include "core/anomaly/model_file.h"
 #include "tests/test_support.h"
 
 namespace ca3 {
@@ -294,11 +295,32 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     for (const ColumnContribution& c : e.columns) named += c.column == "Clinic" && c.value == "Harbour" && c.contribution > 0;
   EXPECT_GE(double(named), 0.9 * double(rows.size()));
 
-  // Saved and loaded, the model scores the same.
+  // Saved and loaded, the model scores the same. The file is format version 4 (a build that reads
+  // only 3 would score without the categorical part); a damaged categorical part is refused.
   const std::vector<uint8_t> bytes = detector.save();
+  EXPECT_EQ(bytes[8], 4);
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   const std::vector<float> again = loaded.score_table(unseen);
   for (size_t i = 0; i < again.size(); ++i) ASSERT_FLOAT_EQ(again[i], s_unseen[i]);
+  const ModelFileContents contents = read_model_file(bytes.data(), bytes.size());
+  auto rewritten = [&](uint32_t version, const std::string& without, float category_value) {
+    std::vector<Tensor> copies;
+    copies.reserve(contents.tensors.size());
+    std::vector<std::pair<std::string, const Tensor*>> tensors;
+    for (const auto& [name, t] : contents.tensors) {
+      if (name == without) continue;
+      copies.push_back(t.clone());
+      if (name == "category_rarity") copies.back().mutable_data()[copies.back().numel() - 2] = category_value;
+      tensors.emplace_back(name, &copies.back());
+    }
+    const std::vector<uint8_t> file = write_model_file(contents.metadata, tensors, version);
+    return testing::error_of([&] { Detector::load(file.data(), file.size()); });
+  };
+  EXPECT_EQ(rewritten(3, "", -1.f), "model file is corrupt: tensor 'category_rarity' belongs in a format version 4 file, this is version 3");
+  EXPECT_EQ(rewritten(4, "category_rarity", -1.f), "model file is corrupt: tensor 'category_rarity' is missing");
+  EXPECT_EQ(rewritten(4, "", -1e30f),
+            "model file is corrupt: tensor 'category_rarity' gives input " + std::to_string(x_north.dim(1) - 1) +
+                "'s category a negative rarity");
 }
 
 TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {

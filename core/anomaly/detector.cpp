@@ -180,7 +180,8 @@ std::vector<uint8_t> Detector::save() const {
     }
     tensors.emplace_back(name, buffer);
   }
-  std::vector<uint8_t> bytes = write_model_file(meta, tensors);
+  // Version 4 only when it says more than 3 can (an earlier build would read the score without them).
+  std::vector<uint8_t> bytes = write_model_file(meta, tensors, model_->rarity_categories() > 0 ? 4 : 3);
   // Never report success for a file that load() would refuse (e.g. statistics that overflowed).
   try {
     load(bytes.data(), bytes.size());
@@ -244,8 +245,12 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     // neighbour rows (the score they were saved with never uses either).
     auto it = by_name.find(name);
     if (name == "neighbours" && it == by_name.end()) continue;
-    // files before them: no categorical column counted
-    if ((name == "category_rarity" || name == "category_columns") && it == by_name.end()) continue;
+    // Version 4 files have both (a score that counts categorical columns), version 3 neither.
+    if (name == "category_rarity" || name == "category_columns") {
+      CA3_CHECK_CODE((it != by_name.end()) == (file.version >= 4), ErrorCode::unsupported_file, "model file is corrupt: tensor '",
+                     name, file.version >= 4 ? "' is missing" : "' belongs in a format version 4 file, this is version 3");
+      if (it == by_name.end()) continue;
+    }
     if (name == "neighbours") {  // as many rows as the fit kept
       const Shape& shape = it->second->shape();
       const int64_t width = d.model_->neighbour_embedding_size();  // (after category_columns, read before it)
@@ -272,6 +277,8 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                      "model file is corrupt: tensor 'category_columns' does not match the preprocessing's categorical columns");
     }
   }
+  if (const std::string problem = d.model_->category_rarity_problem(); !problem.empty())
+    throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {
     const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);

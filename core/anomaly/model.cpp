@@ -498,6 +498,20 @@ int64_t E2EConvA3::rarity_categories() const {
   return int64_t(std::lround(most));
 }
 
+std::string E2EConvA3::category_rarity_problem() const {
+  if (config_.is_image()) return "";
+  const int64_t d = category_columns_.numel();
+  const float* w = category_rarity_.data();
+  const float u = w[d];
+  if (!(u >= 0)) return "tensor 'category_rarity' gives a value never seen a negative rarity";
+  for (int64_t j = 0; j < d; ++j) {
+    if (category_columns_.at(j) == 0.f && w[j] != 0.f) return detail::concat("tensor 'category_rarity' weighs numeric input ", j);
+    if (!(w[j] + u >= 0)) return detail::concat("tensor 'category_rarity' gives input ", j, "'s category a negative rarity");
+  }
+  if (rarity_categories() == 0 && u != 0.f) return "tensor 'category_rarity' counts categorical columns the model does not have";
+  return "";
+}
+
 void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal) {
   const int64_t d = category_columns_.numel(), n = normal.dim(0);
   CA3_CHECK(!config_.is_image() && normal.numel() == n * d && n > 0, "category rarity needs normal rows [N, ", d, "], got ",
@@ -519,10 +533,15 @@ void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t
         if (row[k] > 0.5f) counts[size_t(k)] += 1, any = true;
       if (!any) counts[size_t(width)] += 1;
     }
+    // Rows with none of the categories hold values beyond the preprocessing's most frequent
+    // ones (each rarer than any kept), else none: they lie in every kept category's tail, and
+    // their own tail is their share (half a row when there are none: a value never seen).
+    const double none_rows = counts[size_t(width)];
     std::vector<double> squared_scores(counts.size());
     for (size_t k = 0; k < counts.size(); ++k) {
-      double tail = 0;
-      for (double c : counts) tail += c <= counts[k] ? c : 0.0;
+      double tail = none_rows;
+      if (k < size_t(width))
+        for (int64_t j = 0; j < width; ++j) tail += counts[size_t(j)] <= counts[k] ? counts[size_t(j)] : 0.0;
       tail = std::clamp(std::max(tail, 0.5) / double(n), 1e-12, 1.0);
       const double z = tail >= 1.0 ? 0.0 : normal_quantile(1.0 - tail / 2);
       squared_scores[k] = z * z;

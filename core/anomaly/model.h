@@ -221,7 +221,9 @@ class E2EConvA3 : public Module {
   // [N, d] and each categorical column's one-hot inputs `blocks` ({first input, categories}; a
   // value not among them, or never seen, has all of them 0). A value taken by a share p of the
   // rows lies in a tail of probability t = the share of rows whose value is at most as frequent
-  // (1 for the most frequent; 0.5 / N for a value no training row has) and counts as the squared
+  // (1 for the most frequent; 0.5 / N for a value no training row has; rows with none of the
+  // categories, which hold values beyond the preprocessing's kept ones, lie in every category's
+  // tail, and their own tail is their share) and counts as the squared
   // two-sided normal score z = Phi^-1(1 - t / 2), what a continuous input with that tail counts:
   // a category never seen in training is as rare as a continuous value |z| = 3.5 at N = 1,000.
   // Held as a linear function of the one-hot inputs: a weight per input and a constant. The
@@ -229,6 +231,9 @@ class E2EConvA3 : public Module {
   // row has none of its categories (see neighbour_embedding).
   void set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal);
   int64_t rarity_categories() const;  // how many categorical columns set_category_rarity was given
+  // What is wrong with the categorical part of the rarity as read from a file ("" when nothing):
+  // a weight on a numeric input, or a value whose squared score would be negative.
+  std::string category_rarity_problem() const;
   // What the neighbour distance compares, per sample [N, D]: a row's inputs, then per categorical
   // column (set_category_rarity) 1 - the sum of its one-hot inputs, so that a value never seen in
   // training differs from every training row's as much as another category does; or an image

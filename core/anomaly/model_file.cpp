@@ -47,7 +47,8 @@ uint32_t crc32(const uint8_t* data, size_t size) {
 }
 
 std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
-                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors) {
+                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors, uint32_t version) {
+  CA3_CHECK(version >= kOldestModelFileVersion && version <= kModelFileVersion, "model file version ", version, " cannot be written");
   // Two passes: the tensor table's offsets depend on the metadata length, which includes them.
   // Offsets are relative to the data section, so one pass over the table suffices.
   nlohmann::json meta = metadata;
@@ -66,7 +67,7 @@ std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
   const size_t total = data_start + align_up(data_size) + 4;
   std::vector<uint8_t> out(total, 0);
   std::memcpy(out.data(), kMagic, 8);
-  put<uint32_t>(out, 8, kModelFileVersion);
+  put<uint32_t>(out, 8, version);
   put<uint32_t>(out, 12, uint32_t(text.size()));
   put<uint64_t>(out, 16, uint64_t(total));
   std::memcpy(out.data() + kHeaderSize, text.data(), text.size());
@@ -88,8 +89,8 @@ ModelFileContents read_model_file(const uint8_t* data, size_t size) {
   CA3_CHECK_CODE(contents.version <= kModelFileVersion, ErrorCode::unsupported_file, "model file format version ", contents.version,
             " is newer than this CA3 reads (", kModelFileVersion, "): update CA3");
   CA3_CHECK_CODE(contents.version >= 1, ErrorCode::unsupported_file, "model file is corrupt: format version 0");
-  CA3_CHECK_CODE(contents.version == kModelFileVersion, ErrorCode::unsupported_file, "model file format version ", contents.version,
-            " was written by a development build of CA3 before the format was fixed at version ", kModelFileVersion,
+  CA3_CHECK_CODE(contents.version >= kOldestModelFileVersion, ErrorCode::unsupported_file, "model file format version ", contents.version,
+            " was written by a development build of CA3 before the format was fixed at version ", kOldestModelFileVersion,
             ": train the model again (the same data and preset give the same model)");
   const uint32_t metadata_size = get<uint32_t>(data, 12);
   const uint64_t total = get<uint64_t>(data, 16);

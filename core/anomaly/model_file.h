@@ -2,8 +2,11 @@
 // the wasm build read byte for byte (both little-endian):
 //
 //   offset 0   "CA3MODEL"                  magic, 8 bytes
-//          8   u32 format version          3 (files of versions 1 and 2 came from development
-//                                          builds and are refused with a message to retrain)
+//          8   u32 format version          3, or 4 for a table model whose score counts
+//                                          categorical columns (tensors category_rarity and
+//                                          category_columns, which builds reading only 3 would
+//                                          ignore); files of versions 1 and 2 came from
+//                                          development builds and are refused with a message to retrain
 //         12   u32 metadata length M
 //         16   u64 file size               the whole file, checksum included
 //         24   metadata: M bytes of JSON   preset, variant, preprocessing, schema, threshold and
@@ -30,7 +33,8 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 3;  // the version this build writes and reads
+inline constexpr uint32_t kModelFileVersion = 4;        // the newest version this build writes and reads
+inline constexpr uint32_t kOldestModelFileVersion = 3;  // the oldest it reads
 
 struct ModelFileContents {
   uint32_t version = 0;
@@ -39,7 +43,8 @@ struct ModelFileContents {
 };
 
 std::vector<uint8_t> write_model_file(const nlohmann::json& metadata,
-                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors);
+                                      const std::vector<std::pair<std::string, const Tensor*>>& tensors,
+                                      uint32_t version = kOldestModelFileVersion);
 ModelFileContents read_model_file(const uint8_t* data, size_t size);
 
 std::vector<uint8_t> read_binary_file(const std::string& path);  // throws when unreadable

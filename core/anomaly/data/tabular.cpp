@@ -335,14 +335,15 @@ std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& cou
 // Two reasons as one ("a; b"), either possibly empty.
 std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
 
-// A whole number without sign or grouping as its digits without leading zeros ("04400", "4400.0",
-// "4400,00" -> "4400"); "" for anything else.
-std::string whole_number_digits(std::string_view v) {
+// A whole number without sign or grouping as its digits without leading zeros ("04400", and with
+// `decimal` '.' "4400.0", with ',' "4400,00" -> "4400"); "" for anything else ("1.000" where the
+// decimal mark is ',' is a thousand, not a one).
+std::string whole_number_digits(std::string_view v, char decimal) {
   size_t i = 0;
   while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
   if (i == 0) return "";
   if (i < v.size()) {
-    if ((v[i] != '.' && v[i] != ',') || i + 1 == v.size()) return "";
+    if (v[i] != decimal || i + 1 == v.size()) return "";
     for (size_t j = i + 1; j < v.size(); ++j)
       if (v[j] != '0') return "";
   }
@@ -353,10 +354,10 @@ std::string whole_number_digits(std::string_view v) {
 // Whole numbers written in more than one way ("4400" and "4400.0", "01067" and "1067"), as a
 // spreadsheet re-writes a code column: merged in `counts` into the most frequent spelling, as
 // merge_case_variants does; returns each merged group in words.
-std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts) {
+std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts, char decimal) {
   std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
   for (const auto& [value, count] : counts)
-    if (std::string digits = whole_number_digits(value); !digits.empty()) groups[digits].emplace_back(value, count);
+    if (std::string digits = whole_number_digits(value, decimal); !digits.empty()) groups[digits].emplace_back(value, count);
   std::vector<std::string> merged;
   for (auto& [digits, spellings] : groups) {
     if (spellings.size() < 2) continue;
@@ -510,7 +511,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
               ", as the column's training values were");
     return v;
   }
-  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix})) return v;
+  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, t.minus_after})) return v;
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
@@ -538,9 +539,27 @@ bool accounting_zero(std::string_view cell, std::string_view unit) {
 }
 }  // namespace
 
+namespace {
+// "5-" as -5: a number without a sign, then a minus.
+bool minus_after_number(std::string_view cell, double& value, const NumberFormat& format) {
+  const std::string_view s = trim(cell);
+  if (s.size() < 2 || s.back() != '-' || !(s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9') || !(s[0] >= '0' && s[0] <= '9'))
+    return false;
+  if (!parse_number(s.substr(0, s.size() - 1), value, format)) return false;
+  value = -value;
+  return true;
+}
+// A grade's "2+": a digit, then a plus.
+bool plus_after_number(std::string_view cell) {
+  const std::string_view s = trim(cell);
+  return s.size() >= 2 && s.back() == '+' && s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9';
+}
+}  // namespace
+
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
   if (parse_number(cell, value, format)) return true;
-  if (unit.empty()) return false;
+  if (unit.minus_after && minus_after_number(cell, value, format)) return true;
+  if (unit.prefix.empty() && unit.suffix.empty()) return false;
   if (accounting_zero(cell, unit.text())) return value = 0, true;
   const Affixed a = split_affixes(cell);
   // The unit on either side: "$100.00" or "100.00 $", "€ 2.405,19" or "2.405,19 €".
@@ -554,7 +573,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
                        int64_t* first_odd_row) {
   // Each unit's cells, by its text (either side of the number), with the form first seen.
   std::map<std::string, std::pair<int64_t, NumberUnit>> units;
-  int64_t present = 0, plain = 0;
+  int64_t present = 0, plain = 0, minus_after = 0, plus_after = 0;
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
@@ -564,16 +583,25 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
       ++plain;
       continue;
     }
+    if (minus_after_number(cell, v, table.numbers)) {
+      ++minus_after;
+      continue;
+    }
+    plus_after += plus_after_number(cell);
     const Affixed a = split_affixes(cell);
     if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) continue;
     auto& [count, form] = units[std::string(a.prefix) + std::string(a.suffix)];
     if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
-  if (units.empty()) return {};
-  auto most = units.begin();
-  for (auto it = units.begin(); it != units.end(); ++it)
-    if (it->second.first > most->second.first) most = it;
-  const NumberUnit unit = most->second.second;
+  if (units.empty() && (minus_after == 0 || plus_after > 0)) return {};
+  NumberUnit unit;
+  if (!units.empty()) {
+    auto most = units.begin();
+    for (auto it = units.begin(); it != units.end(); ++it)
+      if (it->second.first > most->second.first) most = it;
+    unit = most->second.second;
+  }
+  unit.minus_after = minus_after > 0 && plus_after == 0;
   // The cells it reads (with Excel's "$ -" zeros); the rest are typos or another unit. Three in
   // four, as a column of plain numbers with a typo.
   int64_t odd = 0, first = -1;
@@ -592,6 +620,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
 namespace {
 
 std::string unit_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  if (unit.text().empty()) return "";  // only the minus after the number: sign_reason says it
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
@@ -693,7 +722,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers.decimal);
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -1044,7 +1073,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       else if (first_text_row < 0) first_text_row = row;
       counts[category_of(cell)] += 1;
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers.decimal);
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
@@ -1068,11 +1097,13 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
       if (odd > 0 && !categorical)
         throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '",
-                                   table.cell(size_t(odd_row), column), "' is not a number written with '", unit.text(),
-                                   "' as the column's other values are (", odd, odd == 1 ? " cell" : " cells",
+                                   table.cell(size_t(odd_row), column),
+                                   unit.text().empty() ? std::string("' is not a number as the column's other values are")
+                                                       : "' is not a number written with '" + unit.text() + "' as the column's other values are",
+                                   " (", odd, odd == 1 ? " cell" : " cells",
                                    "; leave the cell empty or write NA for a missing value, or call the column categorical)"));
       if (odd > 0) unit = {};
-      t.prefix = unit.prefix, t.suffix = unit.suffix;
+      t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
     }
     if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
       numbers.clear();
@@ -1101,6 +1132,13 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       t.fill = percentile(numbers, 0.5);
       moments(numbers, t.mean, t.sd);
       if (!(t.sd > 1e-12)) t.sd = 1;
+      // SAP's "1.234,56-" among the training values: scoring reads a whole "5-" so too.
+      for (size_t k = 0; k < training_rows.size() && !t.minus_after && !t.duration; ++k) {
+        const std::string_view cell = trim(table.cell(size_t(training_rows[k]), column));
+        double v;
+        t.minus_after = cell.size() >= 2 && cell.back() == '-' && cell[0] >= '0' && cell[0] <= '9' &&
+                        parse_number_with_unit(cell, v, table.numbers, unit) && v < 0;
+      }
       const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
       for (size_t i = 0; i < n_quantiles; ++i)
         t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
@@ -1304,6 +1342,7 @@ void CellNotes::add(const CsvTable& batch) {
     if (c < 0) continue;
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
+    const char decimal = prep_.reading_format(batch).decimal;  // as transform reads the batch
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -1312,7 +1351,7 @@ void CellNotes::add(const CsvTable& batch) {
       }
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       CategoryMatch how = CategoryMatch::as_written;
-      const int64_t k = category_index(t, cell, &how, &folded);
+      const int64_t k = category_index(t, cell, decimal, &how, &folded);
       if (k >= 0 && how == CategoryMatch::as_written) continue;
       const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
       std::vector<std::string>& examples = k < 0 ? n.unseen_examples : how == CategoryMatch::by_case ? n.case_examples : n.number_examples;
@@ -1370,7 +1409,8 @@ std::vector<std::string> folded_categories(const ColumnTransform& t) {
   return folded;
 }
 
-int64_t category_index(const ColumnTransform& t, std::string_view cell, CategoryMatch* how, const std::vector<std::string>* folded) {
+int64_t category_index(const ColumnTransform& t, std::string_view cell, char decimal, CategoryMatch* how,
+                       const std::vector<std::string>* folded) {
   const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
   const auto at = [&](std::string_view v) -> int64_t {
     const auto it = std::lower_bound(t.categories.begin(), t.categories.end(), v);
@@ -1384,10 +1424,10 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, Category
       if (how) *how = CategoryMatch::by_case;
       return int64_t(k);
     }
-  if (const std::string digits = whole_number_digits(value); !digits.empty()) {
+  if (const std::string digits = whole_number_digits(value, decimal); !digits.empty()) {
     int64_t found = -1;
     for (size_t k = 0; k < t.categories.size(); ++k)
-      if (whole_number_digits(t.categories[k]) == digits) {
+      if (whole_number_digits(t.categories[k], decimal) == digits) {
         if (found >= 0) return -1;  // two categories are that number: neither is taken
         found = int64_t(k);
       }
@@ -1459,7 +1499,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     } else {
       const std::vector<std::string> folded = folded_categories(t);
       for (int64_t r = 0; r < rows; ++r) {
-        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), nullptr, &folded);
+        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), numbers.decimal, nullptr, &folded);
         if (k >= 0) x[r * width + offset + k] = 1.f;
       }
       offset += int64_t(t.categories.size());
@@ -1507,6 +1547,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       cj["fill"] = c.fill, cj["mean"] = c.mean, cj["sd"] = c.sd, cj["quantiles"] = c.quantiles;
       if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
+      if (c.minus_after) cj["minusAfter"] = true;
       if (c.duration) cj["duration"] = c.duration == 'm' ? "m:ss" : "h:mm";
     } else {
       cj["kind"] = "categorical";
@@ -1545,7 +1586,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.kind = ColumnTransform::Kind::numeric;
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
-        c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", "");
+        c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);
         if (cj.contains("duration")) {
           const std::string d = cj.at("duration").get<std::string>();
           CA3_CHECK(d == "m:ss" || d == "h:mm", "unknown duration format '", d, "'");

@@ -82,6 +82,7 @@ struct ColumnTransform {
   // Durations ("34:39:00"), read as seconds (saved as "duration"): 'h' when a two-part cell is
   // hours:minutes, 'm' when it is minutes:seconds (race times "1:34:15", "48:08"); 0 otherwise.
   char duration = 0;
+  bool minus_after = false;  // NumberUnit::minus_after: "5-" is -5 (saved as "minusAfter")
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
@@ -93,10 +94,10 @@ enum class CategoryMatch { as_written, by_case, by_number };
 // a missing cell; -1 for a value never seen in training. A value matches as written, else in
 // another Unicode form, else ignoring letter case ("BLAU" as "Blau"; `how` by_case): in training,
 // spellings that differ only in case are one category; else, a whole number, as the one category
-// that is the same whole number written otherwise ("4400.0" or "4400,00" as "4400", "1067" as
-// "01067": a code column that a spreadsheet re-wrote; `how` by_number).
-// `folded`: folded_categories(t), when many cells are looked up.
-int64_t category_index(const ColumnTransform& t, std::string_view cell, CategoryMatch* how = nullptr,
+// that is the same whole number written otherwise ("4400.0" with the decimal mark `decimal` '.',
+// "4400,00" with ',', as "4400"; "1067" as "01067": a code column that a spreadsheet re-wrote;
+// `how` by_number). `folded`: folded_categories(t), when many cells are looked up.
+int64_t category_index(const ColumnTransform& t, std::string_view cell, char decimal, CategoryMatch* how = nullptr,
                        const std::vector<std::string>* folded = nullptr);
 std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_case of each category
 
@@ -189,12 +190,16 @@ bool is_missing_cell(std::string_view cell);
 // all numbers with one such unit.
 struct NumberUnit {
   std::string prefix, suffix;
-  bool empty() const { return prefix.empty() && suffix.empty(); }
+  // Negative numbers written with the minus after them also without a decimal mark ("5-", as SAP
+  // writes quantities); "2,50-" reads so in any column.
+  bool minus_after = false;
+  bool empty() const { return prefix.empty() && suffix.empty() && !minus_after; }
   std::string text() const { return prefix + suffix; }
 };
 // The unit of a column of numbers written with one ("$1,304.12", "10,6 %"; on either side of the
-// number, Excel's Accounting zero "$ -" included), when at least three cells in four of `rows`
-// read with it or without a unit; empty otherwise. `odd_cells`: how many do not (typos, another
+// number, Excel's Accounting zero "$ -" included), and whether whole numbers are written with
+// the minus after them ("5-"; not when a cell ends in "+", as grades "2+" do), when at least three
+// cells in four of `rows` read with it or without a unit; empty otherwise. `odd_cells`: how many do not (typos, another
 // unit), the first on `first_odd_row`.
 NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int64_t* odd_cells = nullptr,
                        int64_t* first_odd_row = nullptr);
