@@ -482,6 +482,30 @@ TEST(Tabular, CodesAreCategories) {
     EXPECT_EQ(std::vector<float>(t2.data() + r * 3, t2.data() + r * 3 + 2), (std::vector<float>{r < 2 ? 1.f : 0.f, r < 2 ? 0.f : 1.f}));
 }
 
+// A column with more values than preprocessing.maxCategories keeps the most frequent, and reads
+// the rest as one value, "(other)": a value seen in training beyond the kept ones is that, a value
+// never seen is none (so that a model can tell them apart), after a save and load too.
+TEST(Tabular, ValuesBeyondTheMostFrequentAreOneOtherValue) {
+  std::string text = "Produkt;Menge\n";
+  const char* const products[] = {"A", "A", "A", "A", "B", "B", "B", "C", "C", "D", "E", "F"};
+  for (int i = 0; i < 48; ++i) text += std::string(products[i % 12]) + ";" + std::to_string(1 + i % 5) + "\n";
+  std::vector<int64_t> rows(48);
+  for (int i = 0; i < 48; ++i) rows[size_t(i)] = i;
+  TabularOptions options;
+  options.max_categories = 3;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
+  EXPECT_EQ(prep.columns()[0].categories, (std::vector<std::string>{"(other)", "A", "B", "C"}));
+  EXPECT_EQ(prep.columns()[0].others, (std::vector<std::string>{"D", "E", "F"}));
+  EXPECT_EQ(prep.schema()[0].reason, "6 values (the 3 most frequent kept, the other 3 as one value, '(other)')");
+  EXPECT_EQ(prep.other_inputs(), (std::vector<int64_t>{0}));
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  const CsvTable scored = parse_csv("Produkt;Menge\nB;1\nE;1\nZ;1\n");
+  const Tensor x = saved.transform(scored);
+  EXPECT_EQ(x.to_vector(), (std::vector<float>{0, 0, 1, 0, x.at(4), 1, 0, 0, 0, x.at(4), 0, 0, 0, 0, x.at(4)}));
+  EXPECT_EQ(saved.scoring_notes(scored),
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z')"}));
+}
+
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.
 TEST(Text, DisplayWidthCountsCharactersNotBytes) {
   EXPECT_EQ(display_width("Menge"), 5u);

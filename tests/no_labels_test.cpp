@@ -295,6 +295,38 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     for (const ColumnContribution& c : e.columns) named += c.column == "Clinic" && c.value == "Harbour" && c.contribution > 0;
   EXPECT_GE(double(named), 0.9 * double(rows.size()));
 
+  // A column of more values than the preprocessing keeps (100 products, 64 kept): a product seen
+  // in training beyond the kept ones reads as "(other)", and one never seen stays the rarest.
+  {
+    auto with_product = [](const CsvTable& table, const char* fixed) {
+      CsvTable out;
+      out.header = table.header;
+      out.header.push_back("Product");
+      std::vector<std::string> names(table.row_count());
+      std::vector<std::string_view> cells(out.header.size());
+      for (size_t r = 0; r < table.row_count(); ++r) {
+        names[r] = fixed ? fixed : "P" + std::to_string(100 + r % 100);
+        for (size_t c = 0; c < table.column_count(); ++c) cells[c] = table.cell(r, c);
+        cells.back() = names[r];
+        out.add_row(cells, table.row_line(r));
+      }
+      return out;
+    };
+    Detector products(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+    const FitReport r = products.fit(products.start_fit_table(with_product(s.train, nullptr), options, {}, {{"training", {{"epochs", 10}}}}));
+    const ColumnTransform& product = products.preprocessing()->columns().back();
+    ASSERT_EQ(product.others.size(), 36u);
+    const std::string cut = product.others.front();
+    const std::vector<float> rare_other = products.model().marginal_rarity(products.prepare_table(with_product(test, cut.c_str())));
+    const std::vector<float> rare_unseen = products.model().marginal_rarity(products.prepare_table(with_product(test, "P999")));
+    for (size_t i = 0; i < rare_other.size(); ++i) EXPECT_LT(rare_other[i], rare_unseen[i]) << "row " << i;
+    const double other_score = mean(products.score_table(with_product(test, cut.c_str())));
+    const double unseen_score = mean(products.score_table(with_product(test, "P999")));
+    std::printf("100 products, 64 kept: mean score of a product beyond them (%s) %.4f, of one never seen %.4f (%zu epochs)\n",
+                cut.c_str(), other_score, unseen_score, r.history.size());
+    EXPECT_GT(unseen_score, other_score);
+  }
+
   // Saved and loaded, the model scores the same. The file is format version 4 (a build that reads
   // only 3 would score without the categorical part); a damaged categorical part is refused.
   const std::vector<uint8_t> bytes = detector.save();

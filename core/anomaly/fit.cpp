@@ -535,7 +535,8 @@ FitOutcome Fit::conclude() {
       std::vector<int64_t> normal_rows;
       for (int64_t i = 0; i < split.train.size(); ++i)
         if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);
-      if (!normal_rows.empty()) model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs);
+      if (!normal_rows.empty()) model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs,
+                                                          s.preprocessing->other_inputs());
     }
     if (neighbours) {
       model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));

@@ -512,7 +512,8 @@ std::string E2EConvA3::category_rarity_problem() const {
   return "";
 }
 
-void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal) {
+void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal,
+                                    const std::vector<int64_t>& others) {
   const int64_t d = category_columns_.numel(), n = normal.dim(0);
   CA3_CHECK(!config_.is_image() && normal.numel() == n * d && n > 0, "category rarity needs normal rows [N, ", d, "], got ",
             shape_to_string(normal.shape()));
@@ -533,15 +534,22 @@ void E2EConvA3::set_category_rarity(const std::vector<std::pair<int64_t, int64_t
         if (row[k] > 0.5f) counts[size_t(k)] += 1, any = true;
       if (!any) counts[size_t(width)] += 1;
     }
-    // Rows with none of the categories hold values beyond the preprocessing's most frequent
-    // ones (each rarer than any kept), else none: they lie in every kept category's tail, and
-    // their own tail is their share (half a row when there are none: a value never seen).
-    const double none_rows = counts[size_t(width)];
+    // The values beyond the preprocessing's most frequent (the category "(other)", and in files
+    // before it, rows with none of the categories), each rarer than any kept: in every kept
+    // category's tail, and their own tail is their share (half a row when there are none).
+    int64_t other = -1;  // within the block
+    for (int64_t input : others)
+      if (input >= first && input < first + width) other = input - first;
+    const double beyond = counts[size_t(width)] + (other >= 0 ? counts[size_t(other)] : 0.0);
     std::vector<double> squared_scores(counts.size());
     for (size_t k = 0; k < counts.size(); ++k) {
-      double tail = none_rows;
-      if (k < size_t(width))
-        for (int64_t j = 0; j < width; ++j) tail += counts[size_t(j)] <= counts[k] ? counts[size_t(j)] : 0.0;
+      double tail = 0;
+      if (int64_t(k) == width) tail = counts[k];  // none of the categories: never seen (or, in files before "(other)", beyond)
+      else if (int64_t(k) == other) tail = beyond;
+      else {
+        tail = beyond;
+        for (int64_t j = 0; j < width; ++j) tail += j != other && counts[size_t(j)] <= counts[k] ? counts[size_t(j)] : 0.0;
+      }
       tail = std::clamp(std::max(tail, 0.5) / double(n), 1e-12, 1.0);
       const double z = tail >= 1.0 ? 0.0 : normal_quantile(1.0 - tail / 2);
       squared_scores[k] = z * z;

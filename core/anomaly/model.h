@@ -221,15 +221,17 @@ class E2EConvA3 : public Module {
   // [N, d] and each categorical column's one-hot inputs `blocks` ({first input, categories}; a
   // value not among them, or never seen, has all of them 0). A value taken by a share p of the
   // rows lies in a tail of probability t = the share of rows whose value is at most as frequent
-  // (1 for the most frequent; 0.5 / N for a value no training row has; rows with none of the
-  // categories, which hold values beyond the preprocessing's kept ones, lie in every category's
-  // tail, and their own tail is their share) and counts as the squared
+  // (1 for the most frequent; 0.5 / N for a value no training row has; the values beyond the
+  // preprocessing's most frequent -- the inputs `others`, or none of the categories in files
+  // without them -- each rarer than any kept, lie in every kept category's tail, and their own
+  // tail is their share) and counts as the squared
   // two-sided normal score z = Phi^-1(1 - t / 2), what a continuous input with that tail counts:
   // a category never seen in training is as rare as a continuous value |z| = 3.5 at N = 1,000.
   // Held as a linear function of the one-hot inputs: a weight per input and a constant. The
   // blocks also add to a row's neighbour embedding one input per categorical column, 1 when the
   // row has none of its categories (see neighbour_embedding).
-  void set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal);
+  void set_category_rarity(const std::vector<std::pair<int64_t, int64_t>>& blocks, const Tensor& normal,
+                           const std::vector<int64_t>& others = {});
   int64_t rarity_categories() const;  // how many categorical columns set_category_rarity was given
   // What is wrong with the categorical part of the rarity as read from a file ("" when nothing):
   // a weight on a numeric input, or a value whose squared score would be negative.

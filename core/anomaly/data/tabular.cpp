@@ -302,6 +302,8 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
 
 // The category of an empty cell in a column of one value (a checkbox column).
 constexpr const char* kEmptyCategory = "(empty)";
+// The category of the values beyond a column's most frequent (ColumnTransform::others).
+constexpr const char* kOtherCategory = "(other)";
 std::string checkbox_reason(const std::string& value, int64_t empty) {
   return detail::concat("one value, '", value, "', and ", empty, empty == 1 ? " empty cell" : " empty cells",
                         ": read as two values, '", value, "' and '", kEmptyCategory, "', as a checkbox (an empty cell is "
@@ -1203,14 +1205,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
       std::sort(by_count.begin(), by_count.end());
       t.fill_category = by_count.front().second;
-      for (size_t i = 0; i < by_count.size() && int(i) < options.max_categories; ++i)
-        t.categories.push_back(by_count[i].second);
+      for (size_t i = 0; i < by_count.size(); ++i)
+        (int(i) < options.max_categories ? t.categories : t.others).push_back(by_count[i].second);
+      if (!t.others.empty()) t.categories.push_back(kOtherCategory);
       std::sort(t.categories.begin(), t.categories.end());
+      std::sort(t.others.begin(), t.others.end());
       std::string reason = count_text(int64_t(counts.size()), "value", "values");
       if (code) reason = std::string(kCodeReason) + "; " + reason;
       if (!case_variants.empty() || !number_variants.empty()) reason += " (" + case_reason(case_variants, number_variants) + ")";
-      if (counts.size() > t.categories.size())
-        reason += detail::concat(" (the ", t.categories.size(), " most frequent kept, the rest encode as none)");
+      if (!t.others.empty())
+        reason += detail::concat(" (the ", t.categories.size() - 1, " most frequent kept, the other ", t.others.size(),
+                                 " as one value, '", kOtherCategory, "')");
       if (decision.missing > 0)
         reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
                                     "missing cells imputed with the most frequent value");
@@ -1257,6 +1262,21 @@ std::vector<std::pair<int64_t, int64_t>> TabularPreprocessor::category_blocks() 
     offset += width;
   }
   return blocks;
+}
+
+std::vector<int64_t> TabularPreprocessor::other_inputs() const {
+  std::vector<int64_t> inputs;
+  int64_t offset = 0;
+  for (const auto& c : columns_) {
+    if (c.kind == ColumnTransform::Kind::numeric) {
+      ++offset;
+      continue;
+    }
+    if (!c.others.empty())
+      inputs.push_back(offset + (std::lower_bound(c.categories.begin(), c.categories.end(), kOtherCategory) - c.categories.begin()));
+    offset += int64_t(c.categories.size());
+  }
+  return inputs;
 }
 
 std::vector<std::string> TabularPreprocessor::identifier_columns() const {
@@ -1418,6 +1438,9 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, char dec
   };
   if (int64_t k = at(value); k >= 0) return k;
   if (int64_t k = at(category_of(value)); k >= 0) return k;  // as written in another Unicode form (models keep one form)
+  if (!t.others.empty() && (std::binary_search(t.others.begin(), t.others.end(), value) ||
+                            std::binary_search(t.others.begin(), t.others.end(), category_of(value))))
+    return at(kOtherCategory);
   const std::string value_folded = fold_case(value);
   for (size_t k = 0; k < t.categories.size(); ++k)
     if ((folded ? (*folded)[k] : fold_case(t.categories[k])) == value_folded) {
@@ -1552,6 +1575,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
+      if (!c.others.empty()) cj["otherValues"] = c.others;
     }
     columns.push_back(cj);
   }
@@ -1600,6 +1624,10 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.fill_category = cj.at("fill").get<std::string>();
         CA3_CHECK(std::is_sorted(c.categories.begin(), c.categories.end()), "column '", c.name,
                   "' has unsorted categories");
+        if (cj.contains("otherValues")) c.others = cj.at("otherValues").get<std::vector<std::string>>();
+        CA3_CHECK(std::is_sorted(c.others.begin(), c.others.end()) &&
+                      (c.others.empty() || std::binary_search(c.categories.begin(), c.categories.end(), kOtherCategory)),
+                  "column '", c.name, "' has unsorted other values, or other values without the category '", kOtherCategory, "'");
       } else {
         throw Error("column '" + c.name + "' has unknown kind '" + kind + "'");
       }

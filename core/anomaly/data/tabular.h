@@ -86,6 +86,9 @@ struct ColumnTransform {
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
+  // The training values beyond the options' max_categories most frequent, sorted: read as the one
+  // category "(other)" (then among `categories`), so that a value never seen stays apart.
+  std::vector<std::string> others;
 };
 
 // How category_index matched a value that is not written as the category is.
@@ -135,6 +138,8 @@ class TabularPreprocessor {
   std::vector<uint8_t> continuous_features() const;
   // Per categorical column, where its one-hot inputs lie: {first input, number of categories}.
   std::vector<std::pair<int64_t, int64_t>> category_blocks() const;
+  // The model inputs of the categories "(other)" (values beyond the most frequent kept), ascending.
+  std::vector<int64_t> other_inputs() const;
 
   nlohmann::json to_json() const;
   static TabularPreprocessor from_json(const nlohmann::json& json);  // throws on a malformed description
