@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/data/text.h"
@@ -443,28 +444,33 @@ TEST(Tabular, CodesAreCategories) {
   EXPECT_EQ(describe_columns(zips)[0].role, "free text");
   EXPECT_EQ(TabularPreprocessor::fit(zips, rows, TabularOptions{}).schema()[0].role, "free text");
 
-  // Scored from a file a spreadsheet re-wrote: "8400,00" (in a file whose decimal mark is the
-  // comma), "4400.0" (the point) and "01200" are the codes 8400, 4400 and 1200 (said), a postal
-  // code that lost its leading zero is the one with it; "4400,5", "-4400", "4.400" (4400 with a
-  // group separator) and, where the decimal mark is the point, "1,200" (a thousand and two
-  // hundred, not 1) are none of them.
+  // Scored from a file a spreadsheet re-wrote, read in its number format: "8400,00" and "4.400"
+  // (where the comma is the decimal mark and the point groups thousands), "4400.0" and "1,200"
+  // (the other way round) and "01200" are the codes 8400, 4400 and 1200 (said), a postal code
+  // that lost its leading zero is the one with it; "4400,5" and "-4400" are none of them.
   const TabularPreprocessor prep = TabularPreprocessor::fit(table("Konto", accounts), rows, TabularOptions{});
   const CsvTable rewritten = parse_csv("Konto;Betrag\n8400,00;1,5\n01200;1\n4400,5;1\n-4400;1\n4.400;1\n4400;1\n");
   ASSERT_EQ(rewritten.numbers.decimal, ',');
   const Tensor x = prep.transform(rewritten);
-  const std::vector<std::vector<float>> one_hot = {{0, 0, 1}, {1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}};
+  const std::vector<std::vector<float>> one_hot = {{0, 0, 1}, {1, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 1, 0}, {0, 1, 0}};
   for (size_t r = 0; r < one_hot.size(); ++r)
     EXPECT_EQ(std::vector<float>(x.data() + r * 4, x.data() + r * 4 + 3), one_hot[r]) << "row " << r;
   EXPECT_EQ(prep.scoring_notes(rewritten),
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
-                                      "2 rows ('8400,00' as '8400', '01200' as '1200')",
-                                      "values never seen in training, read as none of the column's known values: 'Konto' 3 "
-                                      "rows ('4400,5', '-4400', '4.400')"}));
+                                      "3 rows ('8400,00' as '8400', '01200' as '1200', '4.400' as '4400')",
+                                      "values never seen in training, read as none of the column's known values: 'Konto' 2 "
+                                      "rows ('4400,5', '-4400')"}));
   const CsvTable points = parse_csv("Konto,Betrag\n4400.0,1.5\n\"1,200\",1\n");
   ASSERT_EQ(points.numbers.decimal, '.');
   const Tensor y = prep.transform(points);
   EXPECT_EQ(std::vector<float>(y.data(), y.data() + 3), (std::vector<float>{0, 1, 0}));
-  EXPECT_EQ(std::vector<float>(y.data() + 4, y.data() + 7), (std::vector<float>{0, 0, 0}));
+  EXPECT_EQ(std::vector<float>(y.data() + 4, y.data() + 7), (std::vector<float>{1, 0, 0}));
+  // Where the point is the decimal mark, "1.000" is 1, not the code 1000; "1,2" is no whole number.
+  const TabularPreprocessor thousand = TabularPreprocessor::fit(
+      table("Konto", [](int i) { return std::string(i % 2 ? "1000" : "1"); }), rows, TabularOptions{});
+  const Tensor z = thousand.transform(parse_csv("Konto,Betrag\n1.000,1.5\n\"1,2\",2.5\n"));
+  EXPECT_EQ(std::vector<float>(z.data(), z.data() + 2), (std::vector<float>{1, 0}));
+  EXPECT_EQ(std::vector<float>(z.data() + 3, z.data() + 5), (std::vector<float>{0, 0}));
   const TabularPreprocessor postal = TabularPreprocessor::fit(
       table("PLZ", [](int i) { return std::string(i % 2 ? "01067" : "80331"); }), rows, TabularOptions{});
   const Tensor p = postal.transform(parse_csv("PLZ;Betrag\n1067;1\n"));
@@ -914,6 +920,26 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   const Tensor whole = decimals.transform(parse_csv("Betrag;n\n500-;1\n"));
   EXPECT_NEAR(whole.at(0), (-500 - decimals.columns()[0].mean) / decimals.columns()[0].sd, 1e-4);
   EXPECT_NE(describe_columns(parse_csv("Note;n\n2-;1\n1+;2\n3;3\n2;4\n"))[0].role, "numeric");
+  // Nor in a column of whole numbers 0 to 6 (grades, "3-" without a "+" anywhere).
+  EXPECT_NE(describe_columns(parse_csv("Deutsch;n\n2-;1\n1;2\n3-;3\n2;4\n5;5\n4;6\n"))[0].role, "numeric");
+  // With a unit, also whole numbers: "16- ST", "$189-", "500- \xE2\x82\xAC".
+  for (const auto& [text, cell, value] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"Menge;n\n20 ST;1\n16- ST;2\n3 ST;3\n5 ST;4\n", "16- ST", "-16"},
+           {"Amount,n\n$2.50,1\n$189-,2\n$3.75,3\n$4.10,4\n", "$189-", "-189"},
+           {"Wert;n\n\xE2\x82\xAC 130,53;1\n\xE2\x82\xAC 234,04-;2\n\xE2\x82\xAC 1,50;3\n\xE2\x82\xAC 9,99;4\n",
+            "\xE2\x82\xAC 234,04-", "-234.04"}}) {
+    const ColumnSummary c = describe_columns(parse_csv(text))[0];
+    EXPECT_EQ(c.role, "numeric") << text;
+    EXPECT_NE(c.reason.find("negative numbers written with the minus after them ('" + cell + "' is " + value + ")"),
+              std::string::npos) << c.reason;
+  }
+  // A scored "5-" in a column whose training values had no negative number: -5, said.
+  const TabularPreprocessor positive = TabularPreprocessor::fit(parse_csv("Menge;n\n3;1\n5;2\n12;3\n1;4\n"), {0, 1, 2, 3}, plain);
+  const CsvTable returns = parse_csv("Menge;n\n5-;1\n2;1\n");
+  EXPECT_NEAR(positive.transform(returns).at(0), (-5 - positive.columns()[0].mean) / positive.columns()[0].sd, 1e-5);
+  EXPECT_EQ(positive.scoring_notes(returns),
+            (std::vector<std::string>{"whole numbers with the minus after them read as negative, as SAP writes them (the "
+                                      "column's training values had none so): 'Menge' 1 row ('5-' as -5)"}));
 }
 
 // Date and time columns are left out, said, in the preview and in training, in the formats

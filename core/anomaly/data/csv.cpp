@@ -254,13 +254,17 @@ Affixed split_affixes(std::string_view cell) {
   while (b > a && !digit(s[b - 1]) && s[b - 1] != ')') --b;
   out.prefix = trim_all_spaces(s.substr(0, a)), out.number = s.substr(a, b - a), out.suffix = trim_all_spaces(s.substr(b));
   out.attached = b < s.size() && out.suffix.size() == s.size() - b;  // "12A", not "12 A"
-  // A minus after the number with its unit, as SAP writes amounts ("3.543,24- €", "4.275,64 €-"),
-  // when the number has a decimal mark or groups.
+  // A minus after the number with its unit, as SAP writes amounts and quantities ("3.543,24- €",
+  // "4.275,64 €-", "$189.31-", "16- ST"), when the number has a decimal mark or groups, or a unit
+  // (a bare "2-" may be a grade).
   std::string_view& u = out.suffix;
-  if (!out.negative && u.size() >= 2 && (u.front() == '-' || u.back() == '-') &&
-      out.number.find_first_of(".,") != std::string_view::npos) {
-    u = trim_all_spaces(u.front() == '-' ? u.substr(1) : u.substr(0, u.size() - 1));
-    out.negative = true, out.attached = false;
+  if (!out.negative && !u.empty() && (u.front() == '-' || u.back() == '-')) {
+    const std::string_view rest = trim_all_spaces(u.front() == '-' ? u.substr(1) : u.substr(0, u.size() - 1));
+    if (out.number.find_first_of(".,") != std::string_view::npos ? u.size() >= 2 || !out.prefix.empty()
+                                                                 : !rest.empty() || !out.prefix.empty()) {
+      u = rest;
+      out.negative = true, out.attached = false;
+    }
   }
   return out;
 }

@@ -190,7 +190,9 @@ bool named_like_a_code(const std::string& name) {
   static const char* const kHeads[] = {
       "account", "accounts", "acct", "konto", "kto", "compte", "cuenta", "conto", "debitor", "kreditor", "mandant",
       "zip", "zipcode", "plz", "postleitzahl", "postcode", "postal", "vorwahl", "bankleitzahl", "blz", "sku", "ean",
-      "gtin", "kostenstelle", "kostenstellen", "kst", "costcenter", "costcentre", "kostentr\xC3\xA4ger", "kostentraeger"};
+      "gtin", "kostenstelle", "kostenstellen", "kst", "costcenter", "costcentre", "kostentr\xC3\xA4ger", "kostentraeger",
+      "buchungskreis", "werk", "bewegungsart", "profitcenter", "innenauftrag", "steuerkennzeichen", "vendor", "plant",
+      "filiale", "status", "icd", "nuts", "material"};
   for (std::string_view k : kHeads)
     if (head == k) return true;
   const auto ends_with = [](std::string_view w, std::string_view end) {
@@ -202,7 +204,8 @@ bool named_like_a_code(const std::string& name) {
   // Numbered things: "Artikelnummer", "Fehlernummer", "Kostenstellennummer"; with a number word
   // of their own: "Art.-Nr.", "Artikel Nr", "Error no".
   static const char* const kNumbered[] = {"konto", "sachkonto", "artikel", "art", "fehler", "error", "kunden", "kunde",
-                                          "lieferant", "lieferanten", "kostenstellen", "kostenstelle"};
+                                          "lieferant", "lieferanten", "kostenstellen", "kostenstelle", "material", "customer",
+                                          "part", "item", "supplier", "product", "produkt", "store", "branch"};
   for (std::string_view k : kNumbered) {
     if (numbered && head == k) return true;
     for (std::string_view n : {"nummer", "nr"})
@@ -337,29 +340,41 @@ std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& cou
 // Two reasons as one ("a; b"), either possibly empty.
 std::string joined(const std::string& a, const std::string& b) { return a.empty() || b.empty() ? a + b : a + "; " + b; }
 
-// A whole number without sign or grouping as its digits without leading zeros ("04400", and with
-// `decimal` '.' "4400.0", with ',' "4400,00" -> "4400"); "" for anything else ("1.000" where the
-// decimal mark is ',' is a thousand, not a one).
-std::string whole_number_digits(std::string_view v, char decimal) {
-  size_t i = 0;
-  while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
-  if (i == 0) return "";
+// A whole number without sign as its digits without leading zeros, read in `format`: "04400",
+// "4400.0" where the decimal mark is the point, "4400,00" where it is the comma, "4.400" where the
+// point groups thousands -> "4400"; "" for anything else ("1.000" where the decimal mark is the
+// comma is a thousand, not a one; "1,000" where the comma is neither is nothing).
+std::string whole_number_digits(std::string_view v, const NumberFormat& format) {
+  std::string digits;
+  size_t i = 0, group = 0;
+  bool grouped = false;
+  for (; i < v.size(); ++i) {
+    if (v[i] >= '0' && v[i] <= '9') {
+      digits += v[i], ++group;
+    } else if (format.thousands != 0 && v[i] == format.thousands && group >= 1 && (grouped ? group == 3 : group <= 3) &&
+               i + 1 < v.size()) {
+      grouped = true, group = 0;
+    } else {
+      break;
+    }
+  }
+  if (digits.empty() || (grouped && group != 3)) return "";
   if (i < v.size()) {
-    if (v[i] != decimal || i + 1 == v.size()) return "";
+    if (v[i] != format.decimal || i + 1 == v.size()) return "";
     for (size_t j = i + 1; j < v.size(); ++j)
       if (v[j] != '0') return "";
   }
-  const size_t first = std::min(v.substr(0, i).find_first_not_of('0'), i - 1);
-  return std::string(v.substr(first, i - first));
+  const size_t first = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+  return digits.substr(first);
 }
 
 // Whole numbers written in more than one way ("4400" and "4400.0", "01067" and "1067"), as a
 // spreadsheet re-writes a code column: merged in `counts` into the most frequent spelling, as
 // merge_case_variants does; returns each merged group in words.
-std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts, char decimal) {
+std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
   for (const auto& [value, count] : counts)
-    if (std::string digits = whole_number_digits(value, decimal); !digits.empty()) groups[digits].emplace_back(value, count);
+    if (std::string digits = whole_number_digits(value, format); !digits.empty()) groups[digits].emplace_back(value, count);
   std::vector<std::string> merged;
   for (auto& [digits, spellings] : groups) {
     if (spellings.size() < 2) continue;
@@ -513,7 +528,9 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
               ", as the column's training values were");
     return v;
   }
-  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, t.minus_after})) return v;
+  // A whole number with the minus after it ("5-") reads so when scoring in any numeric column (the
+  // training rows of a column may have had no negative number; CellNotes says so).
+  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, true})) return v;
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
@@ -576,17 +593,18 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
   // Each unit's cells, by its text (either side of the number), with the form first seen.
   std::map<std::string, std::pair<int64_t, NumberUnit>> units;
   int64_t present = 0, plain = 0, minus_after = 0, plus_after = 0;
+  bool grades = true;  // every value a whole number 0 to 6, as school grades ("2-" a grade, not -2)
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
     if (is_missing_cell(cell)) continue;
     ++present;
     if (parse_number(cell, v, table.numbers)) {
-      ++plain;
+      ++plain, grades = grades && v == std::floor(v) && std::fabs(v) <= 6;
       continue;
     }
     if (minus_after_number(cell, v, table.numbers)) {
-      ++minus_after;
+      ++minus_after, grades = grades && v == std::floor(v) && std::fabs(v) <= 6;
       continue;
     }
     plus_after += plus_after_number(cell);
@@ -595,7 +613,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
     auto& [count, form] = units[std::string(a.prefix) + std::string(a.suffix)];
     if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
-  if (units.empty() && (minus_after == 0 || plus_after > 0)) return {};
+  if (units.empty() && (minus_after == 0 || plus_after > 0 || grades)) return {};
   NumberUnit unit;
   if (!units.empty()) {
     auto most = units.begin();
@@ -603,7 +621,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
       if (it->second.first > most->second.first) most = it;
     unit = most->second.second;
   }
-  unit.minus_after = minus_after > 0 && plus_after == 0;
+  unit.minus_after = minus_after > 0 && plus_after == 0 && !(units.empty() && grades);
   // The cells it reads (with Excel's "$ -" zeros); the rest are typos or another unit. Three in
   // four, as a column of plain numbers with a typo.
   int64_t odd = 0, first = -1;
@@ -724,7 +742,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers.decimal);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -1075,7 +1093,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       else if (first_text_row < 0) first_text_row = row;
       counts[category_of(cell)] += 1;
     }
-    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers.decimal);
+    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
@@ -1362,16 +1380,22 @@ void CellNotes::add(const CsvTable& batch) {
     if (c < 0) continue;
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
-    const char decimal = prep_.reading_format(batch).decimal;  // as transform reads the batch
+    const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
         ++n.missing;
         continue;
       }
+      double v;
+      if (t.kind == ColumnTransform::Kind::numeric && !t.minus_after && !t.duration && !parse_number(cell, v, format) &&
+          minus_after_number(cell, v, format)) {
+        ++n.minus_after;
+        if (n.minus_examples.size() < 3) n.minus_examples.push_back(detail::concat("'", trim(cell), "' as ", v));
+      }
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       CategoryMatch how = CategoryMatch::as_written;
-      const int64_t k = category_index(t, cell, decimal, &how, &folded);
+      const int64_t k = category_index(t, cell, format, &how, &folded);
       if (k >= 0 && how == CategoryMatch::as_written) continue;
       const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
       std::vector<std::string>& examples = k < 0 ? n.unseen_examples : how == CategoryMatch::by_case ? n.case_examples : n.number_examples;
@@ -1382,7 +1406,7 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, unseen;
+  std::vector<std::string> filled, by_case, by_number, unseen, minus_after;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1396,6 +1420,7 @@ std::vector<std::string> CellNotes::notes() const {
                                       ")"));
     }
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
+    if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
   }
@@ -1415,6 +1440,9 @@ std::vector<std::string> CellNotes::notes() const {
                                    blank_rows_.size() == 1 ? " " : "s ", list_some(lines, 3), ")"));
   }
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
+  if (!minus_after.empty())
+    notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
+                    "values had none so): " + list_some(minus_after, 8));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!by_number.empty())
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
@@ -1429,7 +1457,7 @@ std::vector<std::string> folded_categories(const ColumnTransform& t) {
   return folded;
 }
 
-int64_t category_index(const ColumnTransform& t, std::string_view cell, char decimal, CategoryMatch* how,
+int64_t category_index(const ColumnTransform& t, std::string_view cell, const NumberFormat& format, CategoryMatch* how,
                        const std::vector<std::string>* folded) {
   const std::string_view value = is_missing_cell(cell) ? std::string_view(t.fill_category) : trim(cell);
   const auto at = [&](std::string_view v) -> int64_t {
@@ -1447,10 +1475,10 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, char dec
       if (how) *how = CategoryMatch::by_case;
       return int64_t(k);
     }
-  if (const std::string digits = whole_number_digits(value, decimal); !digits.empty()) {
+  if (const std::string digits = whole_number_digits(value, format); !digits.empty()) {
     int64_t found = -1;
     for (size_t k = 0; k < t.categories.size(); ++k)
-      if (whole_number_digits(t.categories[k], decimal) == digits) {
+      if (whole_number_digits(t.categories[k], format) == digits) {
         if (found >= 0) return -1;  // two categories are that number: neither is taken
         found = int64_t(k);
       }
@@ -1522,7 +1550,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
     } else {
       const std::vector<std::string> folded = folded_categories(t);
       for (int64_t r = 0; r < rows; ++r) {
-        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), numbers.decimal, nullptr, &folded);
+        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), numbers, nullptr, &folded);
         if (k >= 0) x[r * width + offset + k] = 1.f;
       }
       offset += int64_t(t.categories.size());

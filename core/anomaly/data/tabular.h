@@ -97,10 +97,11 @@ enum class CategoryMatch { as_written, by_case, by_number };
 // a missing cell; -1 for a value never seen in training. A value matches as written, else in
 // another Unicode form, else ignoring letter case ("BLAU" as "Blau"; `how` by_case): in training,
 // spellings that differ only in case are one category; else, a whole number, as the one category
-// that is the same whole number written otherwise ("4400.0" with the decimal mark `decimal` '.',
-// "4400,00" with ',', as "4400"; "1067" as "01067": a code column that a spreadsheet re-wrote;
-// `how` by_number). `folded`: folded_categories(t), when many cells are looked up.
-int64_t category_index(const ColumnTransform& t, std::string_view cell, char decimal, CategoryMatch* how = nullptr,
+// that is the same whole number written otherwise in `format` ("4400.0" where the decimal mark is
+// the point, "4400,00" where it is the comma, "4.400" where the point groups thousands, as "4400";
+// "1067" as "01067": a code column that a spreadsheet re-wrote; `how` by_number).
+// `folded`: folded_categories(t), when many cells are looked up.
+int64_t category_index(const ColumnTransform& t, std::string_view cell, const NumberFormat& format, CategoryMatch* how = nullptr,
                        const std::vector<std::string>* folded = nullptr);
 std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_case of each category
 
@@ -167,8 +168,8 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0;
-    std::vector<std::string> case_examples, number_examples, unseen_examples;  // the first few, each once
+    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0, minus_after = 0;
+    std::vector<std::string> case_examples, number_examples, unseen_examples, minus_examples;  // the first few, each once
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
