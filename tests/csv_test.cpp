@@ -427,6 +427,14 @@ TEST(Tabular, CodesAreCategories) {
     EXPECT_EQ(describe_columns(table(name, accounts))[0].role, "numeric") << name;
     EXPECT_EQ(TabularPreprocessor::fit(table(name, accounts), rows, TabularOptions{}).schema()[0].role, "numeric") << name;
   }
+  // One value that is no whole number makes a code column amounts, and says why.
+  const CsvTable typo = table("Konto", [&](int i) { return i == 17 ? std::string("4400,5") : accounts(i); });
+  const std::string why = "named like a code, but 1 value is not a whole number of 0 or more (line 19: '4400,5'): read as "
+                          "amounts; if the column holds codes, fix that cell or give it the role categorical";
+  EXPECT_EQ(describe_columns(typo)[0].role, "numeric");
+  EXPECT_EQ(describe_columns(typo)[0].reason, why);
+  EXPECT_EQ(TabularPreprocessor::fit(typo, rows, TabularOptions{}).schema()[0].reason, why);
+  EXPECT_EQ(describe_columns(table("Konto", [](int i) { return std::to_string(i % 5) + ",25"; }))[0].reason, "");
   // Negative numbers are amounts, whatever the name.
   EXPECT_EQ(describe_columns(table("Konto", [](int i) { return std::to_string(i % 4 - 2); }))[0].role, "numeric");
   // Codes written with letters beside the numbers ("E17") are codes too, not typos.

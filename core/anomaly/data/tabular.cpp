@@ -689,6 +689,27 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
 // Said of a numeric column where 0 stands far below every other value ("insulin": 0 in 374 rows,
 // else 14 to 846), as exports write a measurement not taken: at least 5 zeros, every other value
 // positive, and the smallest more than 3 times the median step between the column's values.
+// Said of a column of plain numbers named like a code whose numbers are whole and not negative
+// but for a few (at most 3, or 1 %): why it is not read as codes, so that one typo ("4400,5")
+// does not turn codes into amounts unnoticed.
+std::string not_a_code_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  if (!named_like_a_code(table.header[column])) return "";
+  int64_t odd = 0, present = 0, first = -1;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    if (is_missing_cell(cell)) continue;
+    ++present;
+    double v;
+    if (!parse_number(cell, v, table.numbers)) return "";
+    if ((v < 0 || v != std::floor(v)) && odd++ == 0) first = row;
+  }
+  if (odd == 0 || double(odd) > std::max(3.0, 0.01 * double(present))) return "";
+  return detail::concat("named like a code, but ", odd == 1 ? "1 value is" : std::to_string(odd) + " values are",
+                        " not a whole number of 0 or more (line ", table.row_line(size_t(first)), ": '",
+                        shortened(table.cell(size_t(first), column)), "'): read as amounts; if the column holds codes, fix ",
+                        odd == 1 ? "that cell" : "those cells", " or give it the role categorical");
+}
+
 std::string zero_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
   int64_t zeros = 0, present = 0;
   std::vector<double> others;
@@ -785,6 +806,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                  : joined(kCodeReason, case_reason(case_variants, number_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
+      if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
     } else if (double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
       summary.reason = detail::concat(present - numbers, " cells are not numbers (line ",
@@ -1166,6 +1188,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                       : joined(joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
                                                       sign_reason(table, column, training_rows, unit)),
                                                zero_reason(table, column, training_rows, unit));
+      if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
       if (decision.missing > 0)
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
