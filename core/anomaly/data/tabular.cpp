@@ -313,15 +313,16 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
-// Spellings of one value that differ only in letter case ("x" and "X", "Yes" and "YES"), as
-// exports typed by hand write them: merged in `counts` into the most frequent spelling (on a tie,
-// the first in sort order). Returns each merged group in words ("'x' (12) and 'X' (3) as 'x'");
-// empty when every value is spelled one way.
-std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& counts) {
+// Spellings of one value, as `key` tells them (values with an empty key are left alone): merged
+// in `counts` into the most frequent spelling (on a tie, the first in sort order). Returns each
+// merged group in words ("'x' (12) and 'X' (3) as 'x'"); empty when every value is spelled one way.
+template <typename Key>
+std::vector<std::string> merge_spellings(std::map<std::string, int64_t>& counts, Key key) {
   std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
-  for (const auto& [value, count] : counts) groups[fold_case(value)].emplace_back(value, count);
+  for (const auto& [value, count] : counts)
+    if (std::string k = key(value); !k.empty()) groups[k].emplace_back(value, count);
   std::vector<std::string> merged;
-  for (auto& [folded, spellings] : groups) {
+  for (auto& [k, spellings] : groups) {
     if (spellings.size() < 2) continue;
     std::stable_sort(spellings.begin(), spellings.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     std::vector<std::string> written;
@@ -335,6 +336,12 @@ std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& cou
                      written.back() + " as '" + spellings.front().first + "'");
   }
   return merged;
+}
+
+// Spellings that differ only in letter case ("x" and "X", "Yes" and "YES"), as exports typed by
+// hand write them.
+std::vector<std::string> merge_case_variants(std::map<std::string, int64_t>& counts) {
+  return merge_spellings(counts, [](const std::string& value) { return fold_case(value); });
 }
 
 // Two reasons as one ("a; b"), either possibly empty.
@@ -369,27 +376,9 @@ std::string whole_number_digits(std::string_view v, const NumberFormat& format) 
 }
 
 // Whole numbers written in more than one way ("4400" and "4400.0", "01067" and "1067"), as a
-// spreadsheet re-writes a code column: merged in `counts` into the most frequent spelling, as
-// merge_case_variants does; returns each merged group in words.
+// spreadsheet re-writes a code column.
 std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& counts, const NumberFormat& format) {
-  std::map<std::string, std::vector<std::pair<std::string, int64_t>>> groups;
-  for (const auto& [value, count] : counts)
-    if (std::string digits = whole_number_digits(value, format); !digits.empty()) groups[digits].emplace_back(value, count);
-  std::vector<std::string> merged;
-  for (auto& [digits, spellings] : groups) {
-    if (spellings.size() < 2) continue;
-    std::stable_sort(spellings.begin(), spellings.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::vector<std::string> written;
-    for (const auto& [value, count] : spellings) {
-      written.push_back(detail::concat("'", value, "' (", count, ")"));
-      if (value == spellings.front().first) continue;
-      counts[spellings.front().first] += count;
-      counts.erase(value);
-    }
-    merged.push_back(list_some(std::vector<std::string>(written.begin(), written.end() - 1), written.size()) + " and " +
-                     written.back() + " as '" + spellings.front().first + "'");
-  }
-  return merged;
+  return merge_spellings(counts, [&](const std::string& value) { return whole_number_digits(value, format); });
 }
 
 // The merged spellings in words: by letter case (merge_case_variants), then by number (merge_number_variants).
