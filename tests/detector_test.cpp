@@ -393,8 +393,8 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
   flipped[good.size() / 2] ^= 0x40;
   EXPECT_EQ(load(flipped), "model file is corrupt: the checksum does not match its contents");
   std::vector<uint8_t> newer = good;
-  newer[8] = 5;
-  EXPECT_EQ(load(newer), "model file format version 5 is newer than this CA3 reads (4): update CA3");
+  newer[8] = 6;
+  EXPECT_EQ(load(newer), "model file format version 6 is newer than this CA3 reads (5): update CA3");
   std::vector<uint8_t> longer = good;
   longer.push_back(0);
   EXPECT_EQ(load(longer), "model file is corrupt: 1 unexpected bytes after its end");

@@ -167,11 +167,15 @@ std::vector<uint8_t> Detector::save() const {
   // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written as before it existed
   // (7 reference values, no neighbour rows): earlier readers load it, and files round-trip.
   const bool neighbours = model_->score_mode() > 2.5f;
+  // The newest version only when it says more than the earlier can (an earlier build would read the
+  // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
+  // in the marginal rarity; a version-n file holds every tensor versions up to n added.
+  const uint32_t version = neighbours && model_->neighbour_scaled() ? 5 : model_->rarity_categories() > 0 ? 4 : 3;
   Tensor short_reference;
   for (const auto& [name, buffer] : model_->named_buffers()) {
     if (name == "neighbours" && !neighbours) continue;
-    // Likewise without categorical columns in the marginal rarity.
-    if ((name == "category_rarity" || name == "category_columns") && model_->rarity_categories() == 0) continue;
+    if ((name == "category_rarity" || name == "category_columns") && version < 4) continue;
+    if (name == "neighbour_scales" && version < 5) continue;
     if (name == "score_reference" && !neighbours) {
       short_reference = Tensor({7});
       std::memcpy(short_reference.mutable_data(), buffer->data(), 7 * sizeof(float));
@@ -180,8 +184,7 @@ std::vector<uint8_t> Detector::save() const {
     }
     tensors.emplace_back(name, buffer);
   }
-  // Version 4 only when it says more than 3 can (an earlier build would read the score without them).
-  std::vector<uint8_t> bytes = write_model_file(meta, tensors, model_->rarity_categories() > 0 ? 4 : 3);
+  std::vector<uint8_t> bytes = write_model_file(meta, tensors, version);
   // Never report success for a file that load() would refuse (e.g. statistics that overflowed).
   try {
     load(bytes.data(), bytes.size());
@@ -245,10 +248,14 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     // neighbour rows (the score they were saved with never uses either).
     auto it = by_name.find(name);
     if (name == "neighbours" && it == by_name.end()) continue;
-    // Version 4 files have both (a score that counts categorical columns), version 3 neither.
-    if (name == "category_rarity" || name == "category_columns") {
-      CA3_CHECK_CODE((it != by_name.end()) == (file.version >= 4), ErrorCode::unsupported_file, "model file is corrupt: tensor '",
-                     name, file.version >= 4 ? "' is missing" : "' belongs in a format version 4 file, this is version 3");
+    // Files of version 4 and later have both (a score that counts categorical columns, or zeros), of
+    // version 5 also the neighbour distance's scales; earlier files neither.
+    const uint32_t since = name == "category_rarity" || name == "category_columns" ? 4 : name == "neighbour_scales" ? 5 : 0;
+    if (since > 0) {
+      CA3_CHECK_CODE((it != by_name.end()) == (file.version >= since), ErrorCode::unsupported_file,
+                     "model file is corrupt: tensor '", name,
+                     file.version >= since ? std::string("' is missing")
+                                           : detail::concat("' belongs in a format version ", since, " file, this is version ", file.version));
       if (it == by_name.end()) continue;
     }
     if (name == "neighbours") {  // as many rows as the fit kept
@@ -279,6 +286,11 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   }
   if (const std::string problem = d.model_->category_rarity_problem(); !problem.empty())
     throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
+  for (const auto& [name, buffer] : d.model_->named_buffers())
+    if (name == "neighbour_scales")
+      for (int64_t j = 0; j < buffer->numel(); ++j)
+        CA3_CHECK_CODE(buffer->at(j) > 0, ErrorCode::unsupported_file, "model file is corrupt: tensor 'neighbour_scales' holds ",
+                       buffer->at(j), " for input ", j, " (a scale is more than 0)");
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {
     const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);

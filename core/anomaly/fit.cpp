@@ -532,6 +532,7 @@ FitOutcome Fit::conclude() {
     // (also when only least_typical uses the rarity: a contaminated fit's neighbours)
     if ((rarity || (neighbours && !image)) && s.preprocessing) {
       model.set_rarity_columns(s.preprocessing->continuous_features());
+      if (neighbours && !image) model.set_neighbour_scales(s.preprocessing->two_value_spans());
       std::vector<int64_t> normal_rows;
       for (int64_t i = 0; i < split.train.size(); ++i)
         if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);

@@ -258,6 +258,8 @@ E2EConvA3::E2EConvA3(ModelConfig config)
                                       Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
       category_rarity_(register_buffer("category_rarity", Tensor({(config_.is_image() ? 0 : config_.sample_shape.at(0)) + 1}))),
       category_columns_(register_buffer("category_columns", Tensor({config_.is_image() ? 1 : config_.sample_shape.at(0)}))),
+      neighbour_scales_(register_buffer("neighbour_scales",
+                                        Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
       neighbours_(register_buffer("neighbours", Tensor({0, 1}))) {
   config_.validate();
   Rng rng(config_.seed);
@@ -639,11 +641,29 @@ int64_t E2EConvA3::neighbour_embedding_size() const {
   return ((s[0] + f - 1) / f) * ((s[1] + f - 1) / f) * s[2];
 }
 
+void E2EConvA3::set_neighbour_scales(const std::vector<float>& spans) {
+  CA3_CHECK(int64_t(spans.size()) == neighbour_scales_.numel() && !config_.is_image(), spans.size(),
+            " two-value spans for a model of ", neighbour_scales_.numel(), " inputs");
+  for (size_t j = 0; j < spans.size(); ++j)
+    neighbour_scales_.mutable_data()[j] = spans[j] > 0 && std::isfinite(spans[j]) ? std::sqrt(2.f) / spans[j] : 1.f;
+}
+
+bool E2EConvA3::neighbour_scaled() const {
+  for (int64_t j = 0; j < neighbour_scales_.numel(); ++j)
+    if (neighbour_scales_.at(j) != 1.f) return true;
+  return false;
+}
+
 Var E2EConvA3::neighbour_embedding(const Var& x) const {
   const int64_t n = x.dim(0), f = neighbour_pool_factor();
   if (!config_.is_image()) {
     const int64_t d = config_.sample_shape.at(0), categories = rarity_categories();
-    const Var rows = reshape(x, {n, d});
+    Var rows = reshape(x, {n, d});
+    if (neighbour_scaled()) {
+      Tensor scales({n, d});
+      for (int64_t i = 0; i < n; ++i) std::memcpy(scales.mutable_data() + i * d, neighbour_scales_.data(), size_t(d) * sizeof(float));
+      rows = mul(rows, Var(scales));
+    }
     if (categories == 0) return rows;
     Tensor membership({d, categories});  // input j of categorical column k -> [j, k - 1] = 1
     for (int64_t j = 0; j < d; ++j)

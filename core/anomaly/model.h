@@ -236,7 +236,16 @@ class E2EConvA3 : public Module {
   // What is wrong with the categorical part of the rarity as read from a file ("" when nothing):
   // a weight on a numeric input, or a value whose squared score would be negative.
   std::string category_rarity_problem() const;
-  // What the neighbour distance compares, per sample [N, D]: a row's inputs, then per categorical
+  // How much each input of a row counts in the neighbour distance [features]: 1, but for a numeric
+  // column that takes two values (a 0/1 flag) sqrt(2) / the distance between its two inputs
+  // (`spans`, TabularPreprocessor::two_value_spans; 0 = not such a column), so that a row whose
+  // flag differs differs by 2 in the squared distance, as one whose category differs does (two
+  // one-hot inputs, 1 apart each). Standardised, a flag set in 1 % of the rows lies 10 sd from the
+  // rest: it counted 100, more than all continuous columns together. Saved with the model (format
+  // version 5); all 1 by default and in earlier files.
+  void set_neighbour_scales(const std::vector<float>& spans);
+  bool neighbour_scaled() const;  // some input's scale is not 1
+  // What the neighbour distance compares, per sample [N, D]: a row's inputs (scaled as above), then per categorical
   // column (set_category_rarity) 1 - the sum of its one-hot inputs, so that a value never seen in
   // training differs from every training row's as much as another category does; or an image
   // average-pooled by f = ceil(max(height, width) / 16) (28 x 28 -> 14 x 14; 32 and 64 -> 16 x 16),
@@ -316,6 +325,7 @@ class E2EConvA3 : public Module {
   // {w_1 .. w_features, u} (rows), [1] for images; zeros: no categorical column counted.
   Tensor& category_rarity_;
   Tensor& category_columns_;  // [features] 0 for a numeric input, k for the k-th categorical column's (rows), [1] for images
+  Tensor& neighbour_scales_;  // [features] (rows), [1] for images: set_neighbour_scales
   Tensor& neighbours_;      // [M, neighbour_embedding_size()]
   int64_t neighbour_count_ = kNeighbours;
 };

@@ -2,11 +2,13 @@
 // the wasm build read byte for byte (both little-endian):
 //
 //   offset 0   "CA3MODEL"                  magic, 8 bytes
-//          8   u32 format version          3, or 4 for a table model whose score counts
+//          8   u32 format version          3; 4 for a table model whose score counts
 //                                          categorical columns (tensors category_rarity and
 //                                          category_columns, which builds reading only 3 would
-//                                          ignore); files of versions 1 and 2 came from
-//                                          development builds and are refused with a message to retrain
+//                                          ignore); 5 for one whose neighbour distance scales
+//                                          two-valued columns (also neighbour_scales); files of
+//                                          versions 1 and 2 came from development builds and are
+//                                          refused with a message to retrain
 //         12   u32 metadata length M
 //         16   u64 file size               the whole file, checksum included
 //         24   metadata: M bytes of JSON   preset, variant, preprocessing, schema, threshold and
@@ -33,7 +35,7 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 4;        // the newest version this build writes and reads
+inline constexpr uint32_t kModelFileVersion = 5;        // the newest version this build writes and reads
 inline constexpr uint32_t kOldestModelFileVersion = 3;  // the oldest it reads
 
 struct ModelFileContents {

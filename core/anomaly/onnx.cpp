@@ -266,6 +266,8 @@ class OnnxExport {
     const Tensor& rows = model_.neighbours_;
     const int64_t m = rows.dim(0), d = rows.dim(1), k = model_.neighbour_count();
     std::string e = input_cf;
+    if (model_.neighbour_scaled())  // E2EConvA3::set_neighbour_scales
+      e = g_.op("Mul", {e, g_.constant("neighbour_scales", {model_.neighbour_scales_.numel()}, model_.neighbour_scales_.to_vector())});
     if (const int64_t categories = model_.rarity_categories(); categories > 0) {  // E2EConvA3::neighbour_embedding
       const Tensor& columns = model_.category_columns_;
       std::vector<float> membership(size_t(columns.numel() * categories), 0.f);

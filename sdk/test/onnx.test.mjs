@@ -4,7 +4,7 @@
 // default: alarm and the distance to the nearest training images, downscaled), a
 // labelled table model and a one-class table model (alarm, reconstruction error, marginal rarity,
 // distance to the 5 nearest normal training rows: the graph carries those rows and a TopK), one
-// with a categorical column and values never seen in training;
+// with a categorical column, a 0/1 flag and values never seen in training;
 // a model ONNX cannot express is refused by name.
 //
 //   node --test sdk/test/onnx.test.mjs
@@ -92,21 +92,25 @@ test(`a ${setting} image model (the default: alarm and neighbour distance): ONNX
 });
 }
 
-test('a one-class table model with a categorical column: ONNX scores = CA3 scores, a value never seen too', async () => {
-  // Pima's rows with a clinic column (North, South, East): the categorical column counts in the
-  // marginal rarity and the neighbour distance (a value never seen as the rarest).
+test('a one-class table model with a categorical column and a 0/1 flag: ONNX scores = CA3 scores, a value never seen too', async () => {
+  // Pima's rows with a clinic column (North, South, East) and a flag (1 in 7 % of the rows): the
+  // categorical column counts in the marginal rarity and the neighbour distance (a value never
+  // seen as the rarest); the flag in the distance as a category does (its inputs scaled).
   const lines = readFileSync(join(repo, 'data/PimaIndiansDiabetes.csv'), 'utf8').trim().split('\n');
   const clinic = (i) => (i % 10 < 6 ? 'North' : i % 10 < 9 ? 'South' : 'East');
-  const csv = [lines[0] + ',Clinic', ...lines.slice(1).map((line, i) => `${line},${clinic(i)}`)].join('\n');
-  const scored = [lines[0] + ',Clinic', ...lines.slice(1, 101).map((line, i) => `${line},${i % 2 ? 'Harbour' : clinic(i)}`)].join('\n');
+  const flag = (i) => (i % 15 === 4 ? 1 : 0);
+  const csv = [lines[0] + ',Clinic,Referred', ...lines.slice(1).map((line, i) => `${line},${clinic(i)},${flag(i)}`)].join('\n');
+  const scored = [lines[0] + ',Clinic,Referred',
+    ...lines.slice(1, 101).map((line, i) => `${line},${i % 2 ? 'Harbour' : clinic(i)},${i % 3 ? flag(i) : 1 - flag(i)}`)].join('\n');
   const detector = await createDetector({ preset: 'tabular' });
   const report = await detector.fit(tableFromCsv(csv, { idColumns: ['diabetes'] }), { epochs: 3 });
   assert.equal(report.score, 'combined_neighbours');
+  assert.equal(report.data.columns.find((c) => c.name === 'Referred')?.role, 'numeric');
   const ours = await detector.score(tableFromCsv(scored));
   const rows = await detector.prepare(tableFromCsv(scored));
   const theirs = await onnxScores(detector, rows.values, rows.shape);
   const difference = largestDifference(ours, theirs);
-  console.log(`  table model with a categorical column: largest difference ${difference.toExponential(2)} over ${ours.length} rows`);
+  console.log(`  table model with a categorical column and a flag: largest difference ${difference.toExponential(2)} over ${ours.length} rows`);
   assert.ok(difference <= 1e-5);
   await detector.dispose();
 });

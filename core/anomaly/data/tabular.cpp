@@ -1014,6 +1014,14 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
 
 namespace {
 
+// A numeric column's model input for the value v: standardised and clipped (a value far out, a
+// heavy tail or 1e308, stays an extreme, finite input), or its quantile rank's normal score.
+double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::optional<bool> middle = std::nullopt) {
+  if (scaling == Scaling::standard) return std::clamp((v - t.mean) / t.sd, -kStandardLimit, kStandardLimit);
+  const bool at_bounds = middle ? *middle : tied_at_both_bounds(t.quantiles);
+  return normal_quantile(std::clamp(quantile_rank(t.quantiles, v, at_bounds), 1e-7, 1 - 1e-7));
+}
+
 // Mean and (population) standard deviation without overflow: values near the largest double
 // (1.7e308) sum to infinity, so they are scaled by the largest magnitude first.
 void moments(const std::vector<double>& values, double& mean, double& sd) {
@@ -1273,14 +1281,34 @@ std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
   std::vector<uint8_t> out;
   for (const auto& c : columns_) {
     if (c.kind == ColumnTransform::Kind::numeric) {
-      size_t distinct = c.quantiles.empty() ? 0 : 1;
-      for (size_t i = 1; i < c.quantiles.size() && distinct <= 2; ++i) distinct += c.quantiles[i] != c.quantiles[i - 1];
-      out.push_back(distinct > 2);
+      // Two values (or one): every quantile is the smallest or the largest value but for at most
+      // one, which interpolates between them where more than 1,000 rows were fitted.
+      const size_t inside = c.quantiles.empty() ? 0 : size_t(std::count_if(c.quantiles.begin(), c.quantiles.end(), [&](double q) {
+        return q != c.quantiles.front() && q != c.quantiles.back();
+      }));
+      out.push_back(inside > 1);
     } else {
       out.insert(out.end(), c.categories.size(), 0);
     }
   }
   return out;
+}
+
+std::vector<float> TabularPreprocessor::two_value_spans() const {
+  const std::vector<uint8_t> continuous = continuous_features();
+  std::vector<float> spans(continuous.size(), 0.f);
+  int64_t input = 0;
+  for (const auto& c : columns_) {
+    if (c.kind == ColumnTransform::Kind::numeric) {
+      if (!continuous[size_t(input)] && !c.quantiles.empty())
+        spans[size_t(input)] = float(numeric_input(c, c.quantiles.back(), options_.scaling) -
+                                     numeric_input(c, c.quantiles.front(), options_.scaling));
+      ++input;
+    } else {
+      input += int64_t(c.categories.size());
+    }
+  }
+  return spans;
 }
 
 std::vector<std::pair<int64_t, int64_t>> TabularPreprocessor::category_blocks() const {
@@ -1548,15 +1576,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
             bad.push_back({table.row_line(size_t(r)), t.name, shortened(table.cell(size_t(r), size_t(column))), e.what()});
           continue;
         }
-        double y;
-        if (options_.scaling == Scaling::standard) {
-          // Clipped: a value far out (a heavy tail, 1e308) stays an extreme, finite input.
-          y = std::clamp((v - t.mean) / t.sd, -kStandardLimit, kStandardLimit);
-        } else {
-          const double p = std::clamp(quantile_rank(t.quantiles, v, middle), 1e-7, 1 - 1e-7);
-          y = normal_quantile(p);
-        }
-        x[r * width + offset] = float(y);
+        x[r * width + offset] = float(numeric_input(t, v, options_.scaling, middle));
       }
       offset += 1;
     } else {

@@ -134,9 +134,13 @@ class TabularPreprocessor {
   const TabularOptions& options() const { return options_; }
   // One name per model input ("Bare.nuclei", "colour=red", ...).
   std::vector<std::string> feature_names() const;
-  // Per model input: 1 for a numeric column with more than two values, 0 for 0/1 flags and
-  // one-hot categories.
+  // Per model input: 1 for a numeric column with more than two values, 0 for 0/1 flags (two
+  // values, or all but a few rows' -- fewer than 1 in 500 -- two values) and one-hot categories.
   std::vector<uint8_t> continuous_features() const;
+  // Per model input: for a numeric column that takes two values in training (continuous_features'
+  // 0/1 flags), how far apart its two values' inputs lie (standardised, 1 / sd: 10 for a flag set
+  // in 1 % of the rows); 0 for every other input.
+  std::vector<float> two_value_spans() const;
   // Per categorical column, where its one-hot inputs lie: {first input, number of categories}.
   std::vector<std::pair<int64_t, int64_t>> category_blocks() const;
   // The model inputs of the categories "(other)" (values beyond the most frequent kept), ascending.
