@@ -520,6 +520,46 @@ TEST(Tabular, ValuesBeyondTheMostFrequentAreOneOtherValue) {
             (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z')"}));
 }
 
+// Which numeric columns are 0/1 flags (left out of the marginal rarity, scaled in the neighbour
+// distance), fitted and read back from a file: a flag of any share, also fitted on more than 1,000
+// rows (whose interpolated quantiles hold a value between its two); not a column with a third
+// value in one row, nor one too narrow to standardise.
+TEST(Tabular, FlagsAreTheColumnsOfTwoValues) {
+  for (const int n : {44, 300, 3000}) {
+    std::string text = "flag,three,narrow,amount\n";
+    for (int i = 0; i < n; ++i)
+      text += std::to_string(i % 40 == 7 ? 1 : 0) + "," + std::to_string(i == 5 ? 5 : i % 2 ? 10 : 0) + "," +
+              (i % 3 ? "0" : "1e-20") + "," + std::to_string(i * 7 % 101) + "\n";
+    std::vector<int64_t> rows(static_cast<size_t>(n), 0);
+    for (int i = 0; i < n; ++i) rows[size_t(i)] = i;
+    for (const Scaling scaling : {Scaling::standard, Scaling::quantile_normal}) {
+      TabularOptions options;
+      options.scaling = scaling;
+      const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
+      const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+      for (const TabularPreprocessor* p : {&prep, &saved}) {
+        const std::string which = (p == &prep ? "fitted, " : "read back, ") + std::to_string(n) + " rows" +
+                                  (scaling == Scaling::standard ? ", standardised" : ", quantile scores");
+        // Read back from more than 1,000 rows, the third value (in one row) is not among the 1,000
+        // quantiles kept: only the fit knows it.
+        const uint8_t three = p == &saved && n > 1000 ? 0 : 1;
+        EXPECT_EQ(p->continuous_features(), (std::vector<uint8_t>{0, three, 0, 1})) << which;
+        const std::vector<float> spans = p->two_value_spans();
+        const ColumnTransform& flag = p->columns()[0];
+        if (scaling == Scaling::standard) {
+          EXPECT_NEAR(spans[0], 1 / flag.sd, 1e-4) << which;  // (1 - 0) / sd, 6.2 for a flag set in 1 of 40 rows
+          EXPECT_EQ(spans[2], 0.f) << which;                  // its sd (1e-20 wide) taken as 1: not a flag
+        } else {
+          EXPECT_GT(spans[0], 1.f) << which;  // the normal scores of the two values' ranks
+          EXPECT_GT(spans[2], 1.f) << which;  // ranks do not mind how narrow
+        }
+        if (three) EXPECT_EQ(spans[1], 0.f) << which;
+        EXPECT_EQ(spans[3], 0.f) << which;
+      }
+    }
+  }
+}
+
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.
 TEST(Text, DisplayWidthCountsCharactersNotBytes) {
   EXPECT_EQ(display_width("Menge"), 5u);

@@ -286,11 +286,8 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   }
   if (const std::string problem = d.model_->category_rarity_problem(); !problem.empty())
     throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
-  for (const auto& [name, buffer] : d.model_->named_buffers())
-    if (name == "neighbour_scales")
-      for (int64_t j = 0; j < buffer->numel(); ++j)
-        CA3_CHECK_CODE(buffer->at(j) > 0, ErrorCode::unsupported_file, "model file is corrupt: tensor 'neighbour_scales' holds ",
-                       buffer->at(j), " for input ", j, " (a scale is more than 0)");
+  if (const std::string problem = d.model_->neighbour_scales_problem(); !problem.empty())
+    throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {
     const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);

@@ -649,9 +649,20 @@ void E2EConvA3::set_neighbour_scales(const std::vector<float>& spans) {
 }
 
 bool E2EConvA3::neighbour_scaled() const {
+  if (config_.is_image()) return false;
   for (int64_t j = 0; j < neighbour_scales_.numel(); ++j)
     if (neighbour_scales_.at(j) != 1.f) return true;
   return false;
+}
+
+std::string E2EConvA3::neighbour_scales_problem() const {
+  for (int64_t j = 0; j < neighbour_scales_.numel(); ++j) {
+    const float scale = neighbour_scales_.at(j);
+    if (!(scale > 0) || (config_.is_image() && scale != 1.f))
+      return detail::concat("tensor 'neighbour_scales' holds ", scale, " for input ", j,
+                            config_.is_image() ? " (an image model's is 1)" : " (a scale is more than 0)");
+  }
+  return "";
 }
 
 Var E2EConvA3::neighbour_embedding(const Var& x) const {

@@ -244,7 +244,8 @@ class E2EConvA3 : public Module {
   // rest: it counted 100, more than all continuous columns together. Saved with the model (format
   // version 5); all 1 by default and in earlier files.
   void set_neighbour_scales(const std::vector<float>& spans);
-  bool neighbour_scaled() const;  // some input's scale is not 1
+  bool neighbour_scaled() const;  // some input's scale is not 1 (rows)
+  std::string neighbour_scales_problem() const;  // as read from a file: a scale not > 0 ("" when none)
   // What the neighbour distance compares, per sample [N, D]: a row's inputs (scaled as above), then per categorical
   // column (set_category_rarity) 1 - the sum of its one-hot inputs, so that a value never seen in
   // training differs from every training row's as much as another category does; or an image

@@ -1168,6 +1168,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     if (as_numeric) {
       std::sort(numbers.begin(), numbers.end());
       t.kind = ColumnTransform::Kind::numeric;
+      t.two_values = std::all_of(numbers.begin(), numbers.end(), [&](double v) { return v == numbers.front() || v == numbers.back(); });
       t.fill = percentile(numbers, 0.5);
       moments(numbers, t.mean, t.sd);
       if (!(t.sd > 1e-12)) t.sd = 1;
@@ -1277,36 +1278,38 @@ int64_t TabularPreprocessor::features() const {
   return n;
 }
 
+namespace {
+// A numeric column's training values are at most two (TabularPreprocessor::continuous_features).
+bool at_most_two_values(const ColumnTransform& c) {
+  if (c.two_values) return *c.two_values;
+  if (c.quantiles.empty()) return true;
+  const double low = c.quantiles.front(), high = c.quantiles.back(), near = 1e-9 * (high - low);
+  const auto inside = std::count_if(c.quantiles.begin(), c.quantiles.end(),
+                                    [&](double q) { return q > low + near && q < high - near; });
+  return inside <= (c.quantiles.size() >= 1000 ? 1 : 0);
+}
+}  // namespace
+
 std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
   std::vector<uint8_t> out;
   for (const auto& c : columns_) {
-    if (c.kind == ColumnTransform::Kind::numeric) {
-      // Two values (or one): every quantile is the smallest or the largest value but for at most
-      // one, which interpolates between them where more than 1,000 rows were fitted.
-      const size_t inside = c.quantiles.empty() ? 0 : size_t(std::count_if(c.quantiles.begin(), c.quantiles.end(), [&](double q) {
-        return q != c.quantiles.front() && q != c.quantiles.back();
-      }));
-      out.push_back(inside > 1);
-    } else {
-      out.insert(out.end(), c.categories.size(), 0);
-    }
+    if (c.kind == ColumnTransform::Kind::numeric) out.push_back(!at_most_two_values(c));
+    else out.insert(out.end(), c.categories.size(), 0);
   }
   return out;
 }
 
 std::vector<float> TabularPreprocessor::two_value_spans() const {
-  const std::vector<uint8_t> continuous = continuous_features();
-  std::vector<float> spans(continuous.size(), 0.f);
-  int64_t input = 0;
+  std::vector<float> spans;
   for (const auto& c : columns_) {
-    if (c.kind == ColumnTransform::Kind::numeric) {
-      if (!continuous[size_t(input)] && !c.quantiles.empty())
-        spans[size_t(input)] = float(numeric_input(c, c.quantiles.back(), options_.scaling) -
-                                     numeric_input(c, c.quantiles.front(), options_.scaling));
-      ++input;
-    } else {
-      input += int64_t(c.categories.size());
+    if (c.kind == ColumnTransform::Kind::categorical) {
+      spans.insert(spans.end(), c.categories.size(), 0.f);
+      continue;
     }
+    double span = 0;
+    if (!c.quantiles.empty() && at_most_two_values(c))
+      span = numeric_input(c, c.quantiles.back(), options_.scaling) - numeric_input(c, c.quantiles.front(), options_.scaling);
+    spans.push_back(span >= 1 ? float(span) : 0.f);
   }
   return spans;
 }

@@ -83,6 +83,9 @@ struct ColumnTransform {
   // hours:minutes, 'm' when it is minutes:seconds (race times "1:34:15", "48:08"); 0 otherwise.
   char duration = 0;
   bool minus_after = false;  // NumberUnit::minus_after: "5-" is -5 (saved as "minusAfter")
+  // Whether the training values are at most two (a 0/1 flag): set by fit, not saved (a column read
+  // from a file is judged by its quantiles, see continuous_features).
+  std::optional<bool> two_values;
   // categorical
   std::vector<std::string> categories;
   std::string fill_category;          // most frequent
@@ -134,12 +137,16 @@ class TabularPreprocessor {
   const TabularOptions& options() const { return options_; }
   // One name per model input ("Bare.nuclei", "colour=red", ...).
   std::vector<std::string> feature_names() const;
-  // Per model input: 1 for a numeric column with more than two values, 0 for 0/1 flags (two
-  // values, or all but a few rows' -- fewer than 1 in 500 -- two values) and one-hot categories.
+  // Per model input: 1 for a numeric column with more than two values in training, 0 for 0/1
+  // flags (two values, or one) and one-hot categories. A column read from a file: two values when
+  // its quantiles are, but for one interpolated between them when 1,000 quantiles were kept (a
+  // third value in fewer than about 1 in 1,000 training rows then goes unseen).
   std::vector<uint8_t> continuous_features() const;
-  // Per model input: for a numeric column that takes two values in training (continuous_features'
-  // 0/1 flags), how far apart its two values' inputs lie (standardised, 1 / sd: 10 for a flag set
-  // in 1 % of the rows); 0 for every other input.
+  // Per model input: for a numeric column that takes two values a < b in training
+  // (continuous_features' 0/1 flags), how far apart their inputs lie (standardised (b - a) / sd,
+  // clipped: 10 for a 0/1 flag set in 1 % of the rows; at least 2, and at least ~1.3 as quantile
+  // scores); 0 for every other input, and for a column too narrow to standardise (sd taken as 1,
+  // its inputs less than 1 apart).
   std::vector<float> two_value_spans() const;
   // Per categorical column, where its one-hot inputs lie: {first input, number of categories}.
   std::vector<std::pair<int64_t, int64_t>> category_blocks() const;
