@@ -556,6 +556,13 @@ TEST(Tabular, FlagsAreTheColumnsOfTwoValues) {
         if (three) EXPECT_EQ(spans[1], 0.f) << which;
         EXPECT_EQ(spans[3], 0.f) << which;
       }
+      // Said when training, and a value other than a flag's two when scoring.
+      EXPECT_EQ(prep.schema()[0].reason, "two values, 0 and 1: a flag");
+      EXPECT_EQ(prep.schema()[1].reason, "");
+      const CsvTable scored = parse_csv("flag,three,narrow,amount\n2,0,0,3\n1,10,0,3\n-1,0,0,3\n2,0,0,3\n");
+      EXPECT_EQ(saved.scoring_notes(scored),
+                (std::vector<std::string>{"values a column of two values (a flag) never took in training, scored as the numbers they "
+                                          "are: 'flag' 3 rows ('2', '-1'; training had 0 and 1)"}));
     }
   }
 }

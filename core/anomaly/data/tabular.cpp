@@ -1187,6 +1187,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                       sign_reason(table, column, training_rows, unit)),
                                                zero_reason(table, column, training_rows, unit));
       if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
+      if (*t.two_values && numbers.front() < numbers.back()) {
+        char flag[96];
+        std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
+        reason = joined(reason, flag);
+      }
       if (decision.missing > 0)
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
@@ -1436,6 +1441,14 @@ void CellNotes::add(const CsvTable& batch) {
         ++n.minus_after;
         if (n.minus_examples.size() < 3) n.minus_examples.push_back(detail::concat("'", trim(cell), "' as ", v));
       }
+      // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
+      if (t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() && t.quantiles.front() < t.quantiles.back() &&
+          at_most_two_values(t) && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
+        ++n.off_flag;
+        const std::string seen = "'" + std::string(trim(cell)) + "'";
+        if (n.off_flag_examples.size() < 3 && std::find(n.off_flag_examples.begin(), n.off_flag_examples.end(), seen) == n.off_flag_examples.end())
+          n.off_flag_examples.push_back(seen);
+      }
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       CategoryMatch how = CategoryMatch::as_written;
       const int64_t k = category_index(t, cell, format, &how, &folded);
@@ -1449,7 +1462,7 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, unseen, minus_after;
+  std::vector<std::string> filled, by_case, by_number, unseen, minus_after, off_flag;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1466,6 +1479,11 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
+    if (n.off_flag > 0) {
+      char two[64];
+      std::snprintf(two, sizeof two, "%.6g and %.6g", t.quantiles.front(), t.quantiles.back());
+      off_flag.push_back("'" + t.name + "' " + rows(n.off_flag) + list_some(n.off_flag_examples, 3) + "; training had " + two + ")");
+    }
   }
   std::vector<std::string> notes;
   if (empty_line_count_ > 0) {
@@ -1491,6 +1509,9 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
+  if (!off_flag.empty())
+    notes.push_back("values a column of two values (a flag) never took in training, scored as the numbers they are: " +
+                    list_some(off_flag, 8));
   return notes;
 }
 

@@ -179,8 +179,9 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0, minus_after = 0;
-    std::vector<std::string> case_examples, number_examples, unseen_examples, minus_examples;  // the first few, each once
+    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0, minus_after = 0, off_flag = 0;
+    // the first few, each once
+    std::vector<std::string> case_examples, number_examples, unseen_examples, minus_examples, off_flag_examples;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
