@@ -1429,6 +1429,8 @@ void CellNotes::add(const CsvTable& batch) {
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
     const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
+    const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
+                      t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -1442,8 +1444,7 @@ void CellNotes::add(const CsvTable& batch) {
         if (n.minus_examples.size() < 3) n.minus_examples.push_back(detail::concat("'", trim(cell), "' as ", v));
       }
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
-      if (t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() && t.quantiles.front() < t.quantiles.back() &&
-          at_most_two_values(t) && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
+      if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
         ++n.off_flag;
         const std::string seen = "'" + std::string(trim(cell)) + "'";
         if (n.off_flag_examples.size() < 3 && std::find(n.off_flag_examples.begin(), n.off_flag_examples.end(), seen) == n.off_flag_examples.end())
