@@ -567,6 +567,65 @@ TEST(Tabular, FlagsAreTheColumnsOfTwoValues) {
   }
 }
 
+// True and false are written many ways ("TRUE", "1", "yes", "Y", "ja"). A file scored with
+// other spellings than training's reads them as training's own two values, the same numbers, and
+// says so; a training column that mixes them is one column of two values (mostly 0 and 1: a flag
+// whose words read as 1 and 0), said in the preview and in training. A column with a value that is
+// neither true nor false (compass points: N, E, S, W) is left alone.
+TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
+  std::string text = "paid,smoker,dir,v\n";
+  for (int i = 0; i < 40; ++i)
+    text += std::string(i % 3 ? "TRUE" : "FALSE") + "," + (i % 5 ? "0" : "1") + "," + "NESW"[i % 4] + "," + std::to_string(i * 7 % 13) + "\n";
+  std::vector<int64_t> rows(40);
+  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  TabularOptions options;
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  const CsvTable as_trained = parse_csv("paid,smoker,dir,v\nTRUE,1,N,3\nFALSE,0,S,4\nTRUE,0,E,5\n");
+  const CsvTable other = parse_csv("paid,smoker,dir,v\n1,yes,N,3\nno,FALSE,S,4\nja,Off,E,5\n");
+  for (const TabularPreprocessor* p : {&prep, &saved}) {
+    const Tensor want = p->transform(as_trained), got = p->transform(other);
+    EXPECT_EQ(std::vector<float>(got.data(), got.data() + got.numel()), std::vector<float>(want.data(), want.data() + want.numel()));
+  }
+  EXPECT_EQ(saved.scoring_notes(other),
+            (std::vector<std::string>{"true and false written another way, read as the column's own two values: 'paid' 3 rows "
+                                      "('1' as 'TRUE', 'no' as 'FALSE', 'ja' as 'TRUE'), 'smoker' 3 rows ('yes' as 1, 'FALSE' as 0, "
+                                      "'Off' as 0)"}));
+  // Not in a column whose values are not true and false, nor a word that is neither.
+  EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no')"}));
+  EXPECT_EQ(error_of([&] { saved.transform(parse_csv("paid,smoker,dir,v\nTRUE,maybe,N,3\n")); }),
+            "CSV line 2, column 'smoker': 'maybe' is not a number (the column is numeric)");
+
+  // Mixed spellings in training: one value each, the most frequent spelling (on a tie, the first
+  // in sort order); a 0/1 column with a word ("yes" once) is a flag, not a typo.
+  std::string mixed = "paid,smoker,active,v\n";
+  for (int i = 0; i < 40; ++i) {
+    const std::string paid = i % 10 == 0 ? (i % 3 ? "1" : "0") : (i % 3 ? "TRUE" : "FALSE");
+    const std::string active = i % 2 ? "N" : i % 4 ? "Y" : "ja";
+    mixed += paid + "," + (i == 7 ? "yes" : i % 5 ? "0" : "1") + "," + active + "," + std::to_string(i * 7 % 13) + "\n";
+  }
+  const CsvTable m = parse_csv(mixed);
+  const TabularPreprocessor mp = TabularPreprocessor::fit(m, rows, options);
+  const std::vector<ColumnSummary> read = describe_columns(m);
+  EXPECT_EQ(mp.feature_names(), (std::vector<std::string>{"paid=FALSE", "paid=TRUE", "smoker", "active=N", "active=Y", "v"}));
+  EXPECT_EQ(mp.schema()[0].reason, "2 values (read as one value however true or false is written: 'FALSE' (12) and '0' (2) as "
+                                   "'FALSE'; 'TRUE' (24) and '1' (2) as 'TRUE')");
+  EXPECT_EQ(mp.schema()[1].reason, "true and false also written as words, read as 1 and 0: 'yes' (1); two values, 0 and 1: a flag");
+  EXPECT_EQ(mp.schema()[2].reason, "2 values (read as one value however true or false is written: 'Y' (10) and 'ja' (10) as 'Y')");
+  EXPECT_EQ(read[0].role, "categorical");
+  EXPECT_EQ(read[1].role, "numeric");
+  EXPECT_EQ(read[2].role, "categorical");
+  EXPECT_EQ(read[0].reason, "read as one value however true or false is written: 'FALSE' (12) and '0' (2) as 'FALSE'; 'TRUE' "
+                            "(24) and '1' (2) as 'TRUE'");
+  EXPECT_EQ(read[1].reason, "true and false also written as words, read as 1 and 0: 'yes' (1)");
+  const Tensor x = mp.transform(parse_csv("paid,smoker,active,v\n0,yes,nein,3\n"));
+  EXPECT_EQ(std::vector<float>(x.data(), x.data() + 2), (std::vector<float>{1, 0}));  // paid=FALSE
+  EXPECT_NEAR(x.data()[2], (1 - mp.columns()[1].mean) / mp.columns()[1].sd, 1e-6);     // smoker 1
+  EXPECT_EQ(std::vector<float>(x.data() + 3, x.data() + 5), (std::vector<float>{1, 0}));  // active=N
+}
+
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.
 TEST(Text, DisplayWidthCountsCharactersNotBytes) {
   EXPECT_EQ(display_width("Menge"), 5u);

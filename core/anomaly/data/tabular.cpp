@@ -381,16 +381,95 @@ std::vector<std::string> merge_number_variants(std::map<std::string, int64_t>& c
   return merge_spellings(counts, [&](const std::string& value) { return whole_number_digits(value, format); });
 }
 
-// The merged spellings in words: by letter case (merge_case_variants), then by number (merge_number_variants).
-std::string case_reason(const std::vector<std::string>& by_case, const std::vector<std::string>& by_number = {}) {
+// A numeric column's training values are at most two (TabularPreprocessor::continuous_features).
+bool at_most_two_values(const ColumnTransform& c) {
+  if (c.two_values) return *c.two_values;
+  if (c.quantiles.empty()) return true;
+  const double low = c.quantiles.front(), high = c.quantiles.back(), near = 1e-9 * (high - low);
+  const auto inside = std::count_if(c.quantiles.begin(), c.quantiles.end(),
+                                    [&](double q) { return q > low + near && q < high - near; });
+  return inside <= (c.quantiles.size() >= 1000 ? 1 : 0);
+}
+
+// A value's truth when it is written as one, ignoring letter case: 1 for true, t, yes, y, on, 1
+// ("1.0" where the decimal mark is the point) and the German, French, Spanish, Italian, Portuguese
+// and Dutch words for true and yes; 0 for false, f, no, n, off, 0 and those words for false and no;
+// -1 for anything else.
+int truth_value(std::string_view value, const NumberFormat& format) {
+  static const std::map<std::string, int, std::less<>> words = {
+      {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
+      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"s\xC3\xAD", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
+      {"waar", 1},  {"false", 0},  {"f", 0},      {"no", 0},    {"n", 0},     {"off", 0},    {"falsch", 0},
+      {"nein", 0},  {"faux", 0},   {"non", 0},    {"falso", 0}, {"n\xC3\xA3o", 0}, {"nao", 0}, {"onwaar", 0}, {"nee", 0}};
+  if (const auto it = words.find(fold_case(trim(value))); it != words.end()) return it->second;
+  const std::string digits = whole_number_digits(trim(value), format);
+  return digits == "1" ? 1 : digits == "0" ? 0 : -1;
+}
+
+// A column whose every value is a truth value (truth_value), written in more than one way: as
+// words and as numbers ("TRUE" and "0"), or one truth in two words ("yes" and "Y").
+bool mixed_truth_spellings(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  size_t written[2] = {0, 0}, as_numbers = 0;
+  for (const auto& [value, count] : counts) {
+    const int truth = truth_value(value, format);
+    if (truth < 0) return false;
+    ++written[truth];
+    as_numbers += !whole_number_digits(value, format).empty();
+  }
+  return written[0] > 1 || written[1] > 1 || (as_numbers > 0 && as_numbers < counts.size());
+}
+
+// The cells of a column of mixed truth spellings (mixed_truth_spellings) written as numbers: when
+// they are half or more, the column is a 0/1 flag whose words read as 1 and 0; else categories.
+int64_t truth_as_numbers(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  int64_t n = 0;
+  for (const auto& [value, count] : counts) n += whole_number_digits(value, format).empty() ? 0 : count;
+  return n;
+}
+
+// A 0/1 flag's words in words: "'TRUE' (3), 'no' (1) read as 1 and 0"
+std::string truth_flag_reason(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  std::vector<std::string> written;
+  for (const auto& [value, count] : counts)
+    if (whole_number_digits(value, format).empty()) written.push_back(detail::concat("'", value, "' (", count, ")"));
+  return "true and false also written as words, read as 1 and 0: " + list_some(written, 4);
+}
+
+// Spellings of true and false in a column of mixed truth spellings, merged into each truth's
+// most frequent (merge_spellings): the column's categories.
+std::vector<std::string> merge_truth_variants(std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  return merge_spellings(counts, [&](const std::string& value) { return std::string(truth_value(value, format) ? "true" : "false"); });
+}
+
+// A numeric column whose training values are 0 and 1, or one of them: a flag, whose cells written
+// as true or false (truth_value) read as 1 and 0.
+bool zero_one_flag(const ColumnTransform& c) {
+  return c.kind == ColumnTransform::Kind::numeric && !c.quantiles.empty() && (c.quantiles.front() == 0 || c.quantiles.front() == 1) &&
+         (c.quantiles.back() == 0 || c.quantiles.back() == 1) && at_most_two_values(c);
+}
+
+// A categorical column of two categories that are true and false (truth_value): the category that
+// `truth` is, else -1.
+int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& format) {
+  if (c.categories.size() != 2) return -1;
+  const int a = truth_value(c.categories[0], format), b = truth_value(c.categories[1], format);
+  if (a < 0 || b < 0 || a == b) return -1;
+  return a == truth ? 0 : 1;
+}
+
+// The merged spellings in words: by letter case (merge_case_variants), by number
+// (merge_number_variants), by truth value (merge_truth_variants).
+std::string case_reason(const std::vector<std::string>& by_case, const std::vector<std::string>& by_number = {},
+                        const std::vector<std::string>& by_truth = {}) {
   const auto groups = [](const std::vector<std::string>& merged) {
     std::string text;
     for (size_t i = 0; i < merged.size() && i < 3; ++i) text += (text.empty() ? "" : "; ") + merged[i];
     if (merged.size() > 3) text += detail::concat("; and ", merged.size() - 3, " more");
     return text;
   };
-  return joined(by_case.empty() ? "" : "read as one value whatever the letter case: " + groups(by_case),
-                by_number.empty() ? "" : "read as one value however the number is written: " + groups(by_number));
+  return joined(joined(by_case.empty() ? "" : "read as one value whatever the letter case: " + groups(by_case),
+                       by_number.empty() ? "" : "read as one value however the number is written: " + groups(by_number)),
+                by_truth.empty() ? "" : "read as one value however true or false is written: " + groups(by_truth));
 }
 
 // A cell written like a duration: [-]H:MM or [-]H:MM:SS, seconds maybe with a fraction
@@ -520,6 +599,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   // A whole number with the minus after it ("5-") reads so when scoring in any numeric column (the
   // training rows of a column may have had no negative number; CellNotes says so).
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, true})) return v;
+  if (const int truth = truth_value(cell, numbers); truth >= 0 && zero_one_flag(t)) return truth;  // "TRUE" as 1
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
@@ -753,6 +833,13 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       ++counts[category_of(cell)];
     }
     const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
+    // True and false written in more than one way: as TabularPreprocessor::fit decides.
+    const bool truth = mixed_truth_spellings(counts, table.numbers);
+    const bool truth_flag = truth && 2 * truth_as_numbers(counts, table.numbers) >= present;
+    const std::string truth_words = truth_flag ? truth_flag_reason(counts, table.numbers) : "";
+    const std::vector<std::string> truth_variants = truth && !truth_flag ? merge_truth_variants(counts, table.numbers)
+                                                                         : std::vector<std::string>{};
+    if (truth_flag) numbers = present;
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -773,7 +860,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     summary.numeric = present > 0 && numbers == present;
     summary.quantity = summary.quantity && summary.numeric;
     if (summary.numeric && !durations)
-      summary.reason = joined(joined(summary.reason, sign_reason(table, c, all_rows, unit)), zero_reason(table, c, all_rows, unit));
+      summary.reason = joined(joined(joined(summary.reason, sign_reason(table, c, all_rows, unit)), zero_reason(table, c, all_rows, unit)),
+                              truth_words);
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
@@ -804,7 +892,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
-      summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants);
+      summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants, truth_variants);
     }
     columns.push_back(std::move(summary));
   }
@@ -1113,6 +1201,23 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       counts[category_of(cell)] += 1;
     }
     const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
+    // True and false written in more than one way ("TRUE" and "0", "yes" and "Y"): mostly as
+    // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
+    // one for each truth.
+    const bool truth = mixed_truth_spellings(counts, table.numbers);
+    const bool truth_flag = truth && (forced != roles.end() ? forced->second == ColumnRole::numeric
+                                                            : 2 * truth_as_numbers(counts, table.numbers) >= present);
+    std::string truth_words;
+    std::vector<std::string> truth_variants;
+    if (truth_flag) {
+      truth_words = truth_flag_reason(counts, table.numbers);
+      numbers.clear();
+      for (int64_t row : training_rows)
+        if (const std::string_view cell = table.cell(size_t(row), column); !is_missing_cell(cell))
+          numbers.push_back(truth_value(cell, table.numbers));
+    } else if (truth) {
+      truth_variants = merge_truth_variants(counts, table.numbers);
+    }
     if (present == 0) {  // nothing to learn from
       prep.dropped_.push_back(name);
       decide("empty", "no value in the training rows");
@@ -1187,6 +1292,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                       sign_reason(table, column, training_rows, unit)),
                                                zero_reason(table, column, training_rows, unit));
       if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
+      reason = joined(reason, truth_words);
       if (*t.two_values && numbers.front() < numbers.back()) {
         char flag[96];
         std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
@@ -1256,7 +1362,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       std::sort(t.others.begin(), t.others.end());
       std::string reason = count_text(int64_t(counts.size()), "value", "values");
       if (code) reason = std::string(kCodeReason) + "; " + reason;
-      if (!case_variants.empty() || !number_variants.empty()) reason += " (" + case_reason(case_variants, number_variants) + ")";
+      if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
+        reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
       if (!t.others.empty())
         reason += detail::concat(" (the ", t.categories.size() - 1, " most frequent kept, the other ", t.others.size(),
                                  " as one value, '", kOtherCategory, "')");
@@ -1283,17 +1390,6 @@ int64_t TabularPreprocessor::features() const {
   return n;
 }
 
-namespace {
-// A numeric column's training values are at most two (TabularPreprocessor::continuous_features).
-bool at_most_two_values(const ColumnTransform& c) {
-  if (c.two_values) return *c.two_values;
-  if (c.quantiles.empty()) return true;
-  const double low = c.quantiles.front(), high = c.quantiles.back(), near = 1e-9 * (high - low);
-  const auto inside = std::count_if(c.quantiles.begin(), c.quantiles.end(),
-                                    [&](double q) { return q > low + near && q < high - near; });
-  return inside <= (c.quantiles.size() >= 1000 ? 1 : 0);
-}
-}  // namespace
 
 std::vector<uint8_t> TabularPreprocessor::continuous_features() const {
   std::vector<uint8_t> out;
@@ -1431,6 +1527,7 @@ void CellNotes::add(const CsvTable& batch) {
     const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
+    const bool zero_one = zero_one_flag(t);
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -1450,20 +1547,28 @@ void CellNotes::add(const CsvTable& batch) {
         if (n.off_flag_examples.size() < 3 && std::find(n.off_flag_examples.begin(), n.off_flag_examples.end(), seen) == n.off_flag_examples.end())
           n.off_flag_examples.push_back(seen);
       }
+      const auto note = [](int64_t& count, std::vector<std::string>& examples, const std::string& seen) {
+        ++count;
+        if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
+      };
+      if (zero_one && !parse_number(cell, v, format))
+        if (const int truth = truth_value(cell, format); truth >= 0)
+          note(n.by_truth, n.truth_examples, detail::concat("'", category_of(cell), "' as ", truth));
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       CategoryMatch how = CategoryMatch::as_written;
       const int64_t k = category_index(t, cell, format, &how, &folded);
       if (k >= 0 && how == CategoryMatch::as_written) continue;
       const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
-      std::vector<std::string>& examples = k < 0 ? n.unseen_examples : how == CategoryMatch::by_case ? n.case_examples : n.number_examples;
-      ++(k < 0 ? n.unseen : how == CategoryMatch::by_case ? n.by_case : n.by_number);
-      if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
+      if (k < 0) note(n.unseen, n.unseen_examples, seen);
+      else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
+      else if (how == CategoryMatch::by_number) note(n.by_number, n.number_examples, seen);
+      else note(n.by_truth, n.truth_examples, seen);
     }
   }
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, unseen, minus_after, off_flag;
+  std::vector<std::string> filled, by_case, by_number, by_truth, unseen, minus_after, off_flag;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1479,6 +1584,7 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
+    if (n.by_truth > 0) by_truth.push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
     if (n.off_flag > 0) {
       char two[64];
@@ -1508,6 +1614,8 @@ std::vector<std::string> CellNotes::notes() const {
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!by_number.empty())
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
+  if (!by_truth.empty())
+    notes.push_back("true and false written another way, read as the column's own two values: " + list_some(by_truth, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   if (!off_flag.empty())
@@ -1547,9 +1655,16 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
         if (found >= 0) return -1;  // two categories are that number: neither is taken
         found = int64_t(k);
       }
-    if (found >= 0 && how) *how = CategoryMatch::by_number;
-    return found;
+    if (found >= 0) {
+      if (how) *how = CategoryMatch::by_number;
+      return found;
+    }
   }
+  if (const int truth = truth_value(value, format); truth >= 0)
+    if (const int64_t k = truth_category(t, truth, format); k >= 0) {
+      if (how) *how = CategoryMatch::by_truth;
+      return k;
+    }
   return -1;
 }
 

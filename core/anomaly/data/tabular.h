@@ -95,14 +95,16 @@ struct ColumnTransform {
 };
 
 // How category_index matched a value that is not written as the category is.
-enum class CategoryMatch { as_written, by_case, by_number };
+enum class CategoryMatch { as_written, by_case, by_number, by_truth };
 // The position of a cell's value in t.categories (a categorical column), the fill category's for
 // a missing cell; -1 for a value never seen in training. A value matches as written, else in
 // another Unicode form, else ignoring letter case ("BLAU" as "Blau"; `how` by_case): in training,
 // spellings that differ only in case are one category; else, a whole number, as the one category
 // that is the same whole number written otherwise in `format` ("4400.0" where the decimal mark is
 // the point, "4400,00" where it is the comma, "4.400" where the point groups thousands, as "4400";
-// "1067" as "01067": a code column that a spreadsheet re-wrote; `how` by_number).
+// "1067" as "01067": a code column that a spreadsheet re-wrote; `how` by_number); else, in a
+// column of two categories that are true and false ("TRUE" and "FALSE", "yes" and "no"), true or
+// false written another way ("1", "Y", "ja") as the category of that truth (`how` by_truth).
 // `folded`: folded_categories(t), when many cells are looked up.
 int64_t category_index(const ColumnTransform& t, std::string_view cell, const NumberFormat& format, CategoryMatch* how = nullptr,
                        const std::vector<std::string>* folded = nullptr);
@@ -179,9 +181,9 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, by_number = 0, unseen = 0, minus_after = 0, off_flag = 0;
+    int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0;
     // the first few, each once
-    std::vector<std::string> case_examples, number_examples, unseen_examples, minus_examples, off_flag_examples;
+    std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
