@@ -831,9 +831,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
                          "--label-column COL with --normal V or --anomaly V");
       if (!given.label_column.empty()) {
         TabularOptions o = given;
-        s.labels = tabular_labels(table, o);
+        s.labels = tabular_labels(table, o, &s.notes);
       } else {
-        s.labels = detector.table_labels(table);
+        s.labels = detector.table_labels(table, &s.notes);
       }
     }
     return s;
@@ -970,6 +970,7 @@ int command_eval(const Args& a) {
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
+  print_notes(a, s.notes);
   if (!a.quiet && (m.normal == 0 || m.anomalies == 0))
     std::fprintf(stderr, "note: the labels give %lld normal and %lld anomalous %s: ROC-AUC and average precision "
                  "need both (check --normal / --anomaly)\n", (long long)m.normal, (long long)m.anomalies,

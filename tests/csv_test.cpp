@@ -589,7 +589,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
     EXPECT_EQ(std::vector<float>(got.data(), got.data() + got.numel()), std::vector<float>(want.data(), want.data() + want.numel()));
   }
   EXPECT_EQ(saved.scoring_notes(other),
-            (std::vector<std::string>{"true and false written another way, read as the column's own two values: 'paid' 3 rows "
+            (std::vector<std::string>{"true and false written another way, read as training wrote them: 'paid' 3 rows "
                                       "('1' as 'TRUE', 'no' as 'FALSE', 'ja' as 'TRUE'), 'smoker' 3 rows ('yes' as 1, 'FALSE' as 0, "
                                       "'Off' as 0)"}));
   // Not in a column whose values are not true and false, nor a word that is neither.
@@ -624,6 +624,57 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   EXPECT_EQ(std::vector<float>(x.data(), x.data() + 2), (std::vector<float>{1, 0}));  // paid=FALSE
   EXPECT_NEAR(x.data()[2], (1 - mp.columns()[1].mean) / mp.columns()[1].sd, 1e-6);     // smoker 1
   EXPECT_EQ(std::vector<float>(x.data() + 3, x.data() + 5), (std::vector<float>{1, 0}));  // active=N
+
+  // One truth in training (disputed: FALSE, also written 0), a checkbox of a truth (due: TRUE or
+  // empty, also written 1), Italian's "sì", shifts T and N (day and night: not true and false).
+  std::string one = "disputed,due,pagato,shift,v\n";
+  for (int i = 0; i < 40; ++i)
+    one += std::string(i % 5 ? "FALSE" : "0") + "," + (i % 2 ? "" : i % 6 ? "TRUE" : "1") + "," + (i % 3 ? "S\xC3\xAC" : "No") + "," +
+           (i % 2 ? "T" : "N") + "," + std::to_string(i * 7 % 13) + "\n";
+  const TabularPreprocessor op = TabularPreprocessor::fit(parse_csv(one), rows, options);
+  EXPECT_EQ(op.feature_names(), (std::vector<std::string>{"disputed=FALSE", "due=(empty)", "due=TRUE", "pagato=No", "pagato=S\xC3\xAC",
+                                                          "shift=N", "shift=T", "v"}));
+  EXPECT_EQ(op.schema()[0].reason, "1 value (read as one value however true or false is written: 'FALSE' (32) and '0' (8) as 'FALSE')");
+  EXPECT_EQ(op.schema()[1].reason, "one value, 'TRUE', and 20 empty cells: read as two values, 'TRUE' and '(empty)', as a checkbox (an "
+                                   "empty cell is not imputed here: the column would say nothing); read as one value however true or "
+                                   "false is written: 'TRUE' (13) and '1' (7) as 'TRUE'");
+  const CsvTable scored = parse_csv("disputed,due,pagato,shift,v\n0,1,1,F,3\nno,FALSE,false,N,3\n1,0,0,T,3\n");
+  const Tensor y = op.transform(scored);
+  const auto row = [&](int64_t r) { return std::vector<float>(y.data() + r * 8, y.data() + r * 8 + 7); };
+  EXPECT_EQ(row(0), (std::vector<float>{1, 0, 1, 0, 1, 0, 0}));  // FALSE; ticked; sì; F: none of T and N
+  EXPECT_EQ(row(1), (std::vector<float>{1, 1, 0, 1, 0, 1, 0}));  // FALSE; unticked; No; N
+  EXPECT_EQ(row(2), (std::vector<float>{0, 1, 0, 1, 0, 0, 1}));  // true was never seen; unticked; No; T
+  EXPECT_EQ(op.scoring_notes(scored),
+            (std::vector<std::string>{"true and false written another way, read as training wrote them: 'disputed' 2 rows ('0' "
+                                      "as 'FALSE', 'no' as 'FALSE'), 'due' 3 rows ('1' as 'TRUE', 'FALSE' as '(empty)', '0' as '(empty)'), "
+                                      "'pagato' 3 rows ('1' as 'S\xC3\xAC', 'false' as 'No', '0' as 'No')",
+                                      "values never seen in training, read as none of the column's known values: 'disputed' 1 row ('1'), "
+                                      "'shift' 1 row ('F')"}));
+  // Asked to be numeric, a column of TRUE and FALSE is a 0/1 flag; a 0/1 column whose other cells
+  // are "yes", "no" and "maybe" names "maybe" first: the others would read as 1 and 0.
+  TabularOptions numeric = options;
+  numeric.roles["paid"] = ColumnRole::numeric;
+  const TabularPreprocessor np = TabularPreprocessor::fit(parse_csv(text), rows, numeric);
+  EXPECT_EQ(np.feature_names()[0], "paid");
+  EXPECT_EQ(np.schema()[0].reason, "true and false also written as words, read as 1 and 0: 'FALSE' (14), 'TRUE' (26); two values, 0 and "
+                                   "1: a flag");
+  std::string typo = "alarm,v\n";
+  for (int i = 0; i < 40; ++i) typo += std::string(i == 3 ? "yes" : i == 7 ? "no" : i == 30 ? "maybe" : i % 4 ? "0" : "1") + "," + std::to_string(i * 7 % 13) + "\n";
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(typo), rows, options); }),
+            "CSV line 32, column 'alarm': 'maybe' is not a number (the column's other values are numbers; leave the cell empty or write "
+            "NA for a missing value); 2 more cells of the column are not numbers either: line 5 'yes', line 9 'no'");
+  // Labels of true and false: the same truth written another way is the same label, and said.
+  TabularOptions labelled = options;
+  labelled.label_column = "fraud";
+  labelled.normal_values = {"FALSE"};
+  std::vector<std::string> label_notes;
+  EXPECT_EQ(tabular_labels(parse_csv("fraud,v\nFALSE,1\n0,2\nTRUE,3\n1,4\nno,5\n"), labelled, &label_notes),
+            (std::vector<int>{0, 0, 1, 1, 0}));
+  EXPECT_EQ(label_notes, (std::vector<std::string>{"label column 'fraud': '0' (1 row), 'no' (1 row) taken as 'FALSE' (the same truth "
+                                                   "value written another way)",
+                                                   "label column 'fraud': '1' (1 row), 'TRUE' (1 row) taken as anomalies (every value "
+                                                   "but 'FALSE')"}));
+  EXPECT_EQ(tabular_labels(parse_csv("fraud,v\nFALSE,1\n0,2\nmaybe,3\n"), labelled), (std::vector<int>{0, 1, 1}));  // not all truths
 }
 
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.

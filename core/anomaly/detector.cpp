@@ -115,11 +115,11 @@ Tensor Detector::prepare_table(const CsvTable& table) const {
   return prep_->transform(table);
 }
 
-std::vector<int> Detector::table_labels(const CsvTable& table) const {
+std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::string>* notes) const {
   CA3_CHECK(prep_, "the detector is not trained yet");
   CA3_CHECK(!prep_->options().label_column.empty(), "the model was trained without a label column, so it cannot tell "
             "which rows are anomalies: name the table's label column and its normal (or anomaly) values");
-  return tabular_labels(table, prep_->options());
+  return tabular_labels(table, prep_->options(), notes);
 }
 
 std::vector<float> Detector::score_inputs(const Tensor& inputs) {

@@ -89,7 +89,8 @@ class Detector {
   std::vector<float> score_images(const Tensor& images);
   std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
   Tensor prepare_table(const CsvTable& table) const;      // CSV -> model inputs
-  std::vector<int> table_labels(const CsvTable& table) const;  // with the label options it was trained with
+  // With the label options it was trained with; `notes` (optional) gets what reading them decided.
+  std::vector<int> table_labels(const CsvTable& table, std::vector<std::string>* notes = nullptr) const;
   // Why a sample scores as it does, for model inputs (images, or prepare_table's rows): the
   // reconstruction, the alarm network's input stack and the gradient x input attribution.
   Tensor reconstruct(const Tensor& inputs);

@@ -398,7 +398,7 @@ bool at_most_two_values(const ColumnTransform& c) {
 int truth_value(std::string_view value, const NumberFormat& format) {
   static const std::map<std::string, int, std::less<>> words = {
       {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
-      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"s\xC3\xAD", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
+      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"s\xC3\xAD", 1}, {"s\xC3\xAC", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
       {"waar", 1},  {"false", 0},  {"f", 0},      {"no", 0},    {"n", 0},     {"off", 0},    {"falsch", 0},
       {"nein", 0},  {"faux", 0},   {"non", 0},    {"falso", 0}, {"n\xC3\xA3o", 0}, {"nao", 0}, {"onwaar", 0}, {"nee", 0}};
   if (const auto it = words.find(fold_case(trim(value))); it != words.end()) return it->second;
@@ -419,8 +419,20 @@ bool mixed_truth_spellings(const std::map<std::string, int64_t>& counts, const N
   return written[0] > 1 || written[1] > 1 || (as_numbers > 0 && as_numbers < counts.size());
 }
 
+// Which truth values a column's values are (bit 0: false, bit 1: true); -1 when one is neither.
+int truth_values(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  int seen = 0;
+  for (const auto& [value, count] : counts) {
+    const int truth = truth_value(value, format);
+    if (truth < 0) return -1;
+    seen |= 1 << truth;
+  }
+  return seen;
+}
+
 // The cells of a column of mixed truth spellings (mixed_truth_spellings) written as numbers: when
-// they are half or more, the column is a 0/1 flag whose words read as 1 and 0; else categories.
+// they are half or more and both truths are there, the column is a 0/1 flag whose words read as 1
+// and 0; else categories (a checkbox when one truth and empty cells).
 int64_t truth_as_numbers(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   int64_t n = 0;
   for (const auto& [value, count] : counts) n += whole_number_digits(value, format).empty() ? 0 : count;
@@ -448,13 +460,28 @@ bool zero_one_flag(const ColumnTransform& c) {
          (c.quantiles.back() == 0 || c.quantiles.back() == 1) && at_most_two_values(c);
 }
 
-// A categorical column of two categories that are true and false (truth_value): the category that
-// `truth` is, else -1.
+// In a categorical column whose categories are all true or false (truth_value), the one category
+// of `truth`; in a checkbox of a true or false value (the value and "(empty)"), "(empty)" for the
+// other truth. -1 otherwise, also when one-letter categories are not of one pair, t/f or y/n
+// (shifts T and N are day and night, not true and false).
 int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& format) {
-  if (c.categories.size() != 2) return -1;
-  const int a = truth_value(c.categories[0], format), b = truth_value(c.categories[1], format);
-  if (a < 0 || b < 0 || a == b) return -1;
-  return a == truth ? 0 : 1;
+  int64_t found = -1, empty = -1, values = 0;
+  std::string letters;
+  for (size_t k = 0; k < c.categories.size(); ++k) {
+    const std::string& category = c.categories[k];
+    if (category == kEmptyCategory) {
+      empty = int64_t(k);
+      continue;
+    }
+    const int t = truth_value(category, format);
+    if (t < 0) return -1;
+    ++values;
+    if (category.size() == 1 && !(category[0] >= '0' && category[0] <= '9')) letters += char(std::tolower(static_cast<unsigned char>(category[0])));
+    if (t == truth) found = int64_t(k);
+  }
+  if (letters.find_first_not_of("tf") != std::string::npos && letters.find_first_not_of("yn") != std::string::npos) return -1;
+  if (found < 0 && empty >= 0 && values == 1) return empty;
+  return found;
 }
 
 // The merged spellings in words: by letter case (merge_case_variants), by number
@@ -835,7 +862,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
     // True and false written in more than one way: as TabularPreprocessor::fit decides.
     const bool truth = mixed_truth_spellings(counts, table.numbers);
-    const bool truth_flag = truth && 2 * truth_as_numbers(counts, table.numbers) >= present;
+    const bool truth_flag = truth && truth_values(counts, table.numbers) == 3 && 2 * truth_as_numbers(counts, table.numbers) >= present;
     const std::string truth_words = truth_flag ? truth_flag_reason(counts, table.numbers) : "";
     const std::vector<std::string> truth_variants = truth && !truth_flag ? merge_truth_variants(counts, table.numbers)
                                                                          : std::vector<std::string>{};
@@ -875,7 +902,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "dates", summary.reason = kDateReason;
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
-      summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing), case_reason(case_variants, number_variants));
+      summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing),
+                              case_reason(case_variants, number_variants, truth_variants));
     } else if (numbers > 0 && whole && unit.empty() && !durations && named_like_a_code(summary.name)) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
@@ -884,7 +912,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
-    } else if (double(numbers) >= 0.75 * double(present)) {
+    } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
       summary.reason = detail::concat(present - numbers, " cells are not numbers (line ",
                                       table.row_line(size_t(first_text_row)), ": '",
@@ -1034,6 +1062,17 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
             "' mean normal (or which mean anomaly), and give only one of the two lists");
+  // In a label column of true and false, the same truth written another way ("0" for "FALSE").
+  const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
+  bool truths = std::all_of(given.begin(), given.end(), [&](const std::string& v) { return truth_value(v, table.numbers) >= 0; });
+  for (size_t i = 0; i < table.row_count() && truths; ++i)
+    truths = is_missing_cell(table.cell(i, size_t(column))) || truth_value(table.cell(i, size_t(column)), table.numbers) >= 0;
+  const auto same_truth = [&](std::string_view cell, const std::string& value) {
+    return truths && !is_missing_cell(cell) && truth_value(cell, table.numbers) == truth_value(value, table.numbers);
+  };
+  const auto matches = [&](std::string_view cell) {
+    return std::any_of(given.begin(), given.end(), [&](const std::string& v) { return same_value(cell, v) || same_truth(cell, v); });
+  };
   int64_t unmarked = 0;  // empty label cells where the anomalies are named: normal
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view cell = table.cell(i, size_t(column));
@@ -1044,28 +1083,29 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
               "' is empty: give every row its label (or name the anomalies' values instead of the normal ones: then an "
               "empty cell means normal)");
-    labels[i] = options.normal_values.empty() ? int(matches_any(cell, options.anomaly_values))
-                                              : int(!matches_any(cell, options.normal_values));
+    labels[i] = options.normal_values.empty() ? int(matches(cell)) : int(!matches(cell));
   }
   if (notes && unmarked > 0)
     notes->push_back(detail::concat(unmarked, unmarked == 1 ? " row has" : " rows have", " an empty label cell (or NA), taken as "
                                     "normal (the anomalies are the rows marked with the values given)"));
   // Cells that match a given value only once spaces, Unicode form or case are set aside: say which.
   if (notes) {
-    const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
-    for (const std::string& value : given) {
-      std::map<std::string, int64_t> variants;
-      for (size_t i = 0; i < table.row_count(); ++i) {
-        const std::string_view cell = table.cell(i, size_t(column));
-        if (cell != value && same_value(cell, value)) ++variants[std::string(cell)];
+    for (const std::string& value : given)
+      for (const bool by_truth : {false, true}) {
+        std::map<std::string, int64_t> variants;
+        for (size_t i = 0; i < table.row_count(); ++i) {
+          const std::string_view cell = table.cell(i, size_t(column));
+          if (cell != value && (by_truth ? !same_value(cell, value) && same_truth(cell, value) : same_value(cell, value)))
+            ++variants[std::string(cell)];
+        }
+        if (variants.empty()) continue;
+        std::string list;
+        for (const auto& [text, count] : variants)
+          list += detail::concat(list.empty() ? "" : ", ", "'", text, "' (", count, count == 1 ? " row)" : " rows)");
+        notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as '", value,
+                                        by_truth ? "' (the same truth value written another way)"
+                                                 : "' (they differ from it only in spaces, case or Unicode form)"));
       }
-      if (variants.empty()) continue;
-      std::string list;
-      for (const auto& [text, count] : variants)
-        list += detail::concat(list.empty() ? "" : ", ", "'", text, "' (", count, count == 1 ? " row)" : " rows)");
-      notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as '", value,
-                                      "' (they differ from it only in spaces, case or Unicode form)"));
-    }
   }
   // The side not listed takes every other value: when that is several values, say which.
   const bool by_normal = !options.normal_values.empty();
@@ -1205,8 +1245,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
     // one for each truth.
     const bool truth = mixed_truth_spellings(counts, table.numbers);
-    const bool truth_flag = truth && (forced != roles.end() ? forced->second == ColumnRole::numeric
-                                                            : 2 * truth_as_numbers(counts, table.numbers) >= present);
+    const bool truth_flag = forced != roles.end()
+                                ? forced->second == ColumnRole::numeric && truth_values(counts, table.numbers) > 0 &&
+                                      int64_t(numbers.size()) < present
+                                : truth && truth_values(counts, table.numbers) == 3 &&
+                                      2 * truth_as_numbers(counts, table.numbers) >= present;
     std::string truth_words;
     std::vector<std::string> truth_variants;
     if (truth_flag) {
@@ -1215,7 +1258,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (int64_t row : training_rows)
         if (const std::string_view cell = table.cell(size_t(row), column); !is_missing_cell(cell))
           numbers.push_back(truth_value(cell, table.numbers));
-    } else if (truth) {
+    } else if (truth && (forced == roles.end() || forced->second == ColumnRole::categorical)) {
       truth_variants = merge_truth_variants(counts, table.numbers);
     }
     if (present == 0) {  // nothing to learn from
@@ -1302,7 +1345,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                             "missing cells imputed with the median");
       decide("numeric", reason);
-    } else if (forced == roles.end() && !checkbox && !code &&
+    } else if (forced == roles.end() && !checkbox && !code && truth_variants.empty() &&
                double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
       // Every such cell of the whole file (not only the training rows), by line: the first in full,
       // then the count and the next three, so that one look at the file finds them all.
@@ -1312,6 +1355,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         const std::string_view other = table.cell(row, column);
         if (!is_missing_cell(other) && !parse_number(other, v, table.numbers)) odd_rows.push_back(int64_t(row));
       }
+      // In a column of 0 and 1, true and false written as words would read as 1 and 0: the others first.
+      if (std::all_of(numbers.begin(), numbers.end(), [](double x) { return x == 0 || x == 1; }))
+        std::stable_partition(odd_rows.begin(), odd_rows.end(),
+                              [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
       const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
       const std::string_view cell = table.cell(size_t(first), column);
       std::string others;
@@ -1347,7 +1394,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         std::sort(t.categories.begin(), t.categories.end());
         t.fill_category = kEmptyCategory;
         // counted as the preview counts
-        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing), case_reason(case_variants, number_variants)));
+        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
+                                     case_reason(case_variants, number_variants, truth_variants)));
         prep.columns_.push_back(std::move(t));
         continue;
       }
@@ -1615,7 +1663,7 @@ std::vector<std::string> CellNotes::notes() const {
   if (!by_number.empty())
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
   if (!by_truth.empty())
-    notes.push_back("true and false written another way, read as the column's own two values: " + list_some(by_truth, 8));
+    notes.push_back("true and false written another way, read as training wrote them: " + list_some(by_truth, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   if (!off_flag.empty())
