@@ -590,8 +590,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   }
   EXPECT_EQ(saved.scoring_notes(other),
             (std::vector<std::string>{"true and false written another way, read as training wrote them: 'paid' 3 rows "
-                                      "('1' as 'TRUE', 'no' as 'FALSE', 'ja' as 'TRUE'), 'smoker' 3 rows ('yes' as 1, 'FALSE' as 0, "
-                                      "'Off' as 0)"}));
+                                      "('1' as 'TRUE', 'no' as 'FALSE', 'ja' as 'TRUE')",
+                                      "true and false written as words in a column of 0 and 1 (a flag), read as 1 and 0: 'smoker' 3 "
+                                      "rows ('yes' as 1, 'FALSE' as 0, 'Off' as 0)"}));
   // Not in a column whose values are not true and false, nor a word that is neither.
   EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
             (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no')"}));
@@ -675,6 +676,23 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
                                                    "label column 'fraud': '1' (1 row), 'TRUE' (1 row) taken as anomalies (every value "
                                                    "but 'FALSE')"}));
   EXPECT_EQ(tabular_labels(parse_csv("fraud,v\nFALSE,1\n0,2\nmaybe,3\n"), labelled), (std::vector<int>{0, 1, 1}));  // not all truths
+
+  // One-letter codes of one truth are not spellings of it: status N (normal) and F (fault) stay two
+  // values, as features and as labels. A checkbox of FALSE or empty does not read TRUE as empty.
+  std::string codes = "status,refunded,v\n";
+  for (int i = 0; i < 40; ++i) codes += std::string(i % 4 ? "N" : "F") + "," + (i % 3 ? "" : "FALSE") + "," + std::to_string(i * 7 % 13) + "\n";
+  const CsvTable c = parse_csv(codes);
+  const TabularPreprocessor cp = TabularPreprocessor::fit(c, rows, options);
+  EXPECT_EQ(cp.feature_names(), (std::vector<std::string>{"status=F", "status=N", "refunded=(empty)", "refunded=FALSE", "v"}));
+  EXPECT_EQ(cp.schema()[0].reason, "2 values");
+  EXPECT_EQ(describe_columns(c)[0].distinct, 2);
+  EXPECT_EQ(cp.scoring_notes(parse_csv("status,refunded,v\nN,TRUE,1\n")),
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'refunded' 1 row ('TRUE')"}));
+  labelled.label_column = "status";
+  labelled.normal_values.clear();
+  labelled.anomaly_values = {"F"};
+  const std::vector<int> status = tabular_labels(c, labelled);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 1), 10);
 }
 
 // The CLI's column table pads names by the columns a terminal gives them, not by bytes.

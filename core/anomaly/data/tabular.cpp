@@ -398,7 +398,7 @@ bool at_most_two_values(const ColumnTransform& c) {
 int truth_value(std::string_view value, const NumberFormat& format) {
   static const std::map<std::string, int, std::less<>> words = {
       {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
-      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"s\xC3\xAD", 1}, {"s\xC3\xAC", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
+      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"verdadeiro", 1}, {"s\xC3\xAD", 1}, {"s\xC3\xAC", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
       {"waar", 1},  {"false", 0},  {"f", 0},      {"no", 0},    {"n", 0},     {"off", 0},    {"falsch", 0},
       {"nein", 0},  {"faux", 0},   {"non", 0},    {"falso", 0}, {"n\xC3\xA3o", 0}, {"nao", 0}, {"onwaar", 0}, {"nee", 0}};
   if (const auto it = words.find(fold_case(trim(value))); it != words.end()) return it->second;
@@ -406,8 +406,21 @@ int truth_value(std::string_view value, const NumberFormat& format) {
   return digits == "1" ? 1 : digits == "0" ? 0 : -1;
 }
 
+// Whether the one-letter values among `values` (letters, not digits) are of one pair, t/f or y/n:
+// else they are codes, not true and false (shifts T and N, day and night; status N and F, normal
+// and fault).
+template <typename Values, typename Value>
+bool letters_of_one_pair(const Values& values, Value value_of) {
+  std::string letters;
+  for (const auto& v : values)
+    if (const std::string_view text = trim(value_of(v)); text.size() == 1 && !(text[0] >= '0' && text[0] <= '9'))
+      letters += char(std::tolower(static_cast<unsigned char>(text[0])));
+  return letters.find_first_not_of("tf") == std::string::npos || letters.find_first_not_of("yn") == std::string::npos;
+}
+
 // A column whose every value is a truth value (truth_value), written in more than one way: as
-// words and as numbers ("TRUE" and "0"), or one truth in two words ("yes" and "Y").
+// words and as numbers ("TRUE" and "0"), or one truth in two words ("yes" and "Y"); one-letter
+// values of one pair (letters_of_one_pair).
 bool mixed_truth_spellings(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   size_t written[2] = {0, 0}, as_numbers = 0;
   for (const auto& [value, count] : counts) {
@@ -416,7 +429,8 @@ bool mixed_truth_spellings(const std::map<std::string, int64_t>& counts, const N
     ++written[truth];
     as_numbers += !whole_number_digits(value, format).empty();
   }
-  return written[0] > 1 || written[1] > 1 || (as_numbers > 0 && as_numbers < counts.size());
+  return (written[0] > 1 || written[1] > 1 || (as_numbers > 0 && as_numbers < counts.size())) &&
+         letters_of_one_pair(counts, [](const auto& c) -> const std::string& { return c.first; });
 }
 
 // Which truth values a column's values are (bit 0: false, bit 1: true); -1 when one is neither.
@@ -430,16 +444,15 @@ int truth_values(const std::map<std::string, int64_t>& counts, const NumberForma
   return seen;
 }
 
-// The cells of a column of mixed truth spellings (mixed_truth_spellings) written as numbers: when
-// they are half or more and both truths are there, the column is a 0/1 flag whose words read as 1
-// and 0; else categories (a checkbox when one truth and empty cells).
+// How many of the cells counted in `counts` are written as numbers. (A column of mixed truth
+// spellings is a 0/1 flag when they are half or more and both truths are there.)
 int64_t truth_as_numbers(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   int64_t n = 0;
   for (const auto& [value, count] : counts) n += whole_number_digits(value, format).empty() ? 0 : count;
   return n;
 }
 
-// A 0/1 flag's words in words: "'TRUE' (3), 'no' (1) read as 1 and 0"
+// A 0/1 flag's words, in words: "true and false also written as words, read as 1 and 0: 'TRUE' (3), 'no' (1)"
 std::string truth_flag_reason(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   std::vector<std::string> written;
   for (const auto& [value, count] : counts)
@@ -461,12 +474,12 @@ bool zero_one_flag(const ColumnTransform& c) {
 }
 
 // In a categorical column whose categories are all true or false (truth_value), the one category
-// of `truth`; in a checkbox of a true or false value (the value and "(empty)"), "(empty)" for the
-// other truth. -1 otherwise, also when one-letter categories are not of one pair, t/f or y/n
-// (shifts T and N are day and night, not true and false).
+// of `truth` (-1 when two are); in a checkbox of a true value (the value and "(empty)"),
+// "(empty)" for false. -1 otherwise, also when the one-letter categories are not of one pair
+// (letters_of_one_pair).
 int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& format) {
   int64_t found = -1, empty = -1, values = 0;
-  std::string letters;
+  int ticked = -1;
   for (size_t k = 0; k < c.categories.size(); ++k) {
     const std::string& category = c.categories[k];
     if (category == kEmptyCategory) {
@@ -475,12 +488,14 @@ int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& 
     }
     const int t = truth_value(category, format);
     if (t < 0) return -1;
-    ++values;
-    if (category.size() == 1 && !(category[0] >= '0' && category[0] <= '9')) letters += char(std::tolower(static_cast<unsigned char>(category[0])));
-    if (t == truth) found = int64_t(k);
+    ++values, ticked = t;
+    if (t == truth) {
+      if (found >= 0) return -1;
+      found = int64_t(k);
+    }
   }
-  if (letters.find_first_not_of("tf") != std::string::npos && letters.find_first_not_of("yn") != std::string::npos) return -1;
-  if (found < 0 && empty >= 0 && values == 1) return empty;
+  if (!letters_of_one_pair(c.categories, [](const std::string& v) -> const std::string& { return v; })) return -1;
+  if (found < 0 && empty >= 0 && values == 1 && ticked == 1 && truth == 0) return empty;
   return found;
 }
 
@@ -908,7 +923,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
       summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
-                                 : joined(kCodeReason, case_reason(case_variants, number_variants));
+                                 : joined(kCodeReason, case_reason(case_variants, number_variants, truth_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -1063,15 +1078,17 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
             "say which values of label column '", options.label_column,
             "' mean normal (or which mean anomaly), and give only one of the two lists");
   // In a label column of true and false, the same truth written another way ("0" for "FALSE").
-  const auto& given = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
-  bool truths = std::all_of(given.begin(), given.end(), [&](const std::string& v) { return truth_value(v, table.numbers) >= 0; });
-  for (size_t i = 0; i < table.row_count() && truths; ++i)
-    truths = is_missing_cell(table.cell(i, size_t(column))) || truth_value(table.cell(i, size_t(column)), table.numbers) >= 0;
+  const auto& listed = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
+  std::set<std::string> written(listed.begin(), listed.end());
+  for (size_t i = 0; i < table.row_count(); ++i)
+    if (const std::string_view cell = table.cell(i, size_t(column)); !is_missing_cell(cell)) written.insert(std::string(trim(cell)));
+  const bool truths = std::all_of(written.begin(), written.end(), [&](const std::string& v) { return truth_value(v, table.numbers) >= 0; }) &&
+                      letters_of_one_pair(written, [](const std::string& v) -> const std::string& { return v; });
   const auto same_truth = [&](std::string_view cell, const std::string& value) {
     return truths && !is_missing_cell(cell) && truth_value(cell, table.numbers) == truth_value(value, table.numbers);
   };
   const auto matches = [&](std::string_view cell) {
-    return std::any_of(given.begin(), given.end(), [&](const std::string& v) { return same_value(cell, v) || same_truth(cell, v); });
+    return std::any_of(listed.begin(), listed.end(), [&](const std::string& v) { return same_value(cell, v) || same_truth(cell, v); });
   };
   int64_t unmarked = 0;  // empty label cells where the anomalies are named: normal
   for (size_t i = 0; i < table.row_count(); ++i) {
@@ -1090,7 +1107,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                     "normal (the anomalies are the rows marked with the values given)"));
   // Cells that match a given value only once spaces, Unicode form or case are set aside: say which.
   if (notes) {
-    for (const std::string& value : given)
+    for (const std::string& value : listed)
       for (const bool by_truth : {false, true}) {
         std::map<std::string, int64_t> variants;
         for (size_t i = 0; i < table.row_count(); ++i) {
@@ -1616,7 +1633,7 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, unseen, minus_after, off_flag;
+  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1632,7 +1649,9 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
-    if (n.by_truth > 0) by_truth.push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
+    if (n.by_truth > 0)
+      (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth)
+          .push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
     if (n.off_flag > 0) {
       char two[64];
@@ -1664,6 +1683,8 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
   if (!by_truth.empty())
     notes.push_back("true and false written another way, read as training wrote them: " + list_some(by_truth, 8));
+  if (!flag_words.empty())
+    notes.push_back("true and false written as words in a column of 0 and 1 (a flag), read as 1 and 0: " + list_some(flag_words, 8));
   if (!unseen.empty())
     notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
   if (!off_flag.empty())
@@ -1858,6 +1879,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.kind = ColumnTransform::Kind::numeric;
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
+        c.two_values = at_most_two_values(c);  // judged once from the quantiles: scoring asks per cell
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);
         if (cj.contains("duration")) {
           const std::string d = cj.at("duration").get<std::string>();
