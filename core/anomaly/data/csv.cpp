@@ -163,6 +163,7 @@ bool grouped(std::string_view digits, char separator) {
   }
   for (std::string_view part : parts)
     if (part.empty() || !all_digits(part)) return false;
+  if (parts.front()[0] == '0') return false;  // "0.125" is no grouped number
   // Thousands: 1-3 digits, then groups of three ("1,234,567"). Lakhs and crores, as in India:
   // 1-2 digits, groups of two, a last group of three ("12,34,567").
   const auto sized = [&](size_t first_max, size_t middle) {

@@ -629,16 +629,13 @@ std::string category_of(std::string_view cell) {
 }
 
 // A plain number written with the other decimal mark than `format`'s, where that is the only
-// reading: "2.532,68" or "12,5" where the file's decimal mark is the point, "1,234.5" or "0.5"
-// where it is the comma (a file put together from two sources). "1,234" and "1.234" could be
-// either and are not read so.
-bool other_mark_number(std::string_view cell, double& value, const NumberFormat& format) {
+// reading ("2.532,68" or "12,5" where the decimal mark is the point, "1,234.5" or "0.5" where it
+// is the comma): a file put together from two sources.
+bool other_mark_number(std::string_view cell, const NumberFormat& format) {
   const char mark = format.decimal == ',' ? '.' : ',', groups = mark == ',' ? '.' : ',';
   const std::string_view s = trim(cell);
-  const size_t at = s.rfind(mark);
-  if (at == std::string_view::npos) return false;
-  if (s.find(groups) == std::string_view::npos && s.find(mark) == at && s.size() - at - 1 == 3) return false;
-  return parse_number(s, value, NumberFormat{mark, groups});
+  double value;
+  return s.find(mark) != std::string_view::npos && parse_number(s, value, NumberFormat{mark, groups});
 }
 
 double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t) {
@@ -655,7 +652,6 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   // training rows of a column may have had no negative number; CellNotes says so).
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, true})) return v;
   if (const int truth = truth_value(cell, numbers); truth >= 0 && zero_one_flag(t)) return truth;  // "TRUE" as 1
-  if (t.prefix.empty() && t.suffix.empty() && other_mark_number(cell, v, numbers)) return v;    // CellNotes says so
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
@@ -664,6 +660,11 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
+  if (other_mark_number(cell, numbers))
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
+                               "' is written with '", numbers.decimal == ',' ? '.' : ',', "' as the decimal mark, and this file's "
+                               "other numbers with '", numbers.decimal, "' (a file put together from two sources?): write every "
+                               "number of the file one way"));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                              "' is not a number (the column is numeric)"));
 }
@@ -1604,7 +1605,6 @@ void CellNotes::add(const CsvTable& batch) {
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
     const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
-    decimal_ = format.decimal;
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
@@ -1631,12 +1631,6 @@ void CellNotes::add(const CsvTable& batch) {
         ++count;
         if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
       };
-      if (t.kind == ColumnTransform::Kind::numeric && t.prefix.empty() && t.suffix.empty() && !t.duration &&
-          !parse_number(cell, v, format) && other_mark_number(cell, v, format)) {
-        char read[48];
-        std::snprintf(read, sizeof read, "%.15g", v);
-        note(n.other_mark, n.other_mark_examples, detail::concat("'", trim(cell), "' as ", read));
-      }
       if (zero_one && !parse_number(cell, v, format))
         if (const int truth = truth_value(cell, format); truth >= 0)
           note(n.by_truth, n.truth_examples, detail::concat("'", category_of(cell), "' as ", truth));
@@ -1654,7 +1648,7 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, other_mark;
+  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -1670,7 +1664,6 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
-    if (n.other_mark > 0) other_mark.push_back("'" + t.name + "' " + rows(n.other_mark) + list_some(n.other_mark_examples, 3) + ")");
     if (n.by_truth > 0)
       (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth)
           .push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
@@ -1700,9 +1693,6 @@ std::vector<std::string> CellNotes::notes() const {
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
                     "values had none so): " + list_some(minus_after, 8));
-  if (!other_mark.empty())
-    notes.push_back(detail::concat("numbers written with the other decimal mark than this file's ('", decimal_,
-                                   "'), each read the one way it can be (the file mixes the two ways): ", list_some(other_mark, 8)));
   if (!by_case.empty()) notes.push_back("values read ignoring letter case: " + list_some(by_case, 8));
   if (!by_number.empty())
     notes.push_back("numbers read as the category that is the same whole number written otherwise: " + list_some(by_number, 8));
