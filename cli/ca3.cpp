@@ -914,9 +914,17 @@ int score_stream(Detector& detector, const Args& a) {
     stream.finish();
     while (auto batch = stream.next(4096)) write(*batch);
   } catch (const Error& e) {  // what was written before it stays: say how far it goes
+    if (rows == 0 && out != "-") {  // nothing scored: no empty file left behind
+      file.close();
+      std::remove(out.c_str());
+    }
     if (rows == 0) throw;
     throw Error(e.code(), detail::concat(e.what(), " (rows 1 to ", rows, " were scored and written", out == "-" ? "" : " to " + out,
                                          "; no row after them was: fix the line and score again)"));
+  }
+  if (rows == 0 && out != "-") {
+    file.close();
+    std::remove(out.c_str());
   }
   CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));

@@ -62,6 +62,13 @@ for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail 
 { cat "$work/no-id7.csv"; echo "1,2,3"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" 2>"$work/err"
 grep -qF "CSV line 4895: 3 fields, the header has 10 (rows 1 to 4096 were scored and written to $work/stdin.csv; no row after them was" "$work/err" \
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4096 ] && echo "ok   score --data -: a bad line says which rows were written" || fail "stdin bad line: $(cat "$work/err")"
+# A bad first batch, or no rows: no scores, and no empty --out file left behind.
+{ head -n 1 "$work/no-id7.csv"; echo "1,2,3"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin-bad.csv" 2>"$work/err"
+grep -qF "3 fields, the header has 10" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
+  && echo "ok   score --data -: a bad first batch leaves no file" || fail "stdin bad first batch: $(cat "$work/err")"
+head -n 1 "$work/no-id7.csv" | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin-bad.csv" 2>"$work/err"
+grep -qF "has a header but no data rows" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
+  && echo "ok   score --data -: no rows leaves no file" || fail "stdin no rows: $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"
 cmp -s "$work/scores.csv" "$work/stdout.csv" && [ ! -e ./- ] && echo "ok   score --out - writes the scores to standard output" || fail "score --out -"

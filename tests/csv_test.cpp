@@ -715,6 +715,8 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
             "either: line 3, column 'Betrag': '1.750,5'");
   double v = 0;
   EXPECT_FALSE(parse_number("0.125", v, NumberFormat{',', '.'}));
+  EXPECT_FALSE(parse_number("0x10", v));  // strtod would read hexadecimal
+  EXPECT_FALSE(parse_number("0X1p4", v));
   EXPECT_TRUE(parse_number("1.250", v, NumberFormat{',', '.'}));
   EXPECT_EQ(v, 1250);
 }

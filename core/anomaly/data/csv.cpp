@@ -176,7 +176,8 @@ bool grouped(std::string_view digits, char separator) {
 }
 
 bool strtod_whole(std::string_view s, double& value) {
-  if (s.empty()) return false;
+  // strtod also reads hexadecimal ("0x10" as 16), which no table means
+  if (s.empty() || s.find_first_of("xX") != std::string_view::npos) return false;
   char buffer[64];  // strtod wants a terminated string; cells are short
   const std::string long_cell = s.size() < sizeof buffer ? std::string() : std::string(s);
   const char* text = buffer;
