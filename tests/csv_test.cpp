@@ -693,6 +693,14 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   labelled.anomaly_values = {"F"};
   const std::vector<int> status = tabular_labels(c, labelled);
   EXPECT_EQ(std::count(status.begin(), status.end(), 1), 10);
+  // Spanish and Portuguese S/N, German J/N: pairs of their own.
+  std::string sn = "pagado,v\n";
+  for (int i = 0; i < 40; ++i) sn += std::string(i % 3 ? "S" : "N") + "," + std::to_string(i * 7 % 13) + "\n";
+  const TabularPreprocessor sp = TabularPreprocessor::fit(parse_csv(sn), rows, options);
+  const Tensor z = sp.transform(parse_csv("pagado,v\n1,1\nno,1\nj,1\n"));
+  EXPECT_EQ(std::vector<float>(z.data(), z.data() + 2), (std::vector<float>{0, 1}));      // 1 as S
+  EXPECT_EQ(std::vector<float>(z.data() + 3, z.data() + 5), (std::vector<float>{1, 0}));  // no as N
+  EXPECT_EQ(std::vector<float>(z.data() + 6, z.data() + 8), (std::vector<float>{0, 0}));  // j: not of the pair s/n
 }
 
 // A file put together from two sources writes numbers both ways: "2.532,68" beside "0.5". Read with

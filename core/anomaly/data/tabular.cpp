@@ -391,13 +391,13 @@ bool at_most_two_values(const ColumnTransform& c) {
   return inside <= (c.quantiles.size() >= 1000 ? 1 : 0);
 }
 
-// A value's truth when it is written as one, ignoring letter case: 1 for true, t, yes, y, on, 1
+// A value's truth when it is written as one, ignoring letter case: 1 for true, t, yes, y, j, s, on, 1
 // ("1.0" where the decimal mark is the point) and the German, French, Spanish, Italian, Portuguese
 // and Dutch words for true and yes; 0 for false, f, no, n, off, 0 and those words for false and no;
 // -1 for anything else.
 int truth_value(std::string_view value, const NumberFormat& format) {
   static const std::map<std::string, int, std::less<>> words = {
-      {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
+      {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"j", 1},     {"s", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
       {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"verdadeiro", 1}, {"s\xC3\xAD", 1}, {"s\xC3\xAC", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
       {"waar", 1},  {"false", 0},  {"f", 0},      {"no", 0},    {"n", 0},     {"off", 0},    {"falsch", 0},
       {"nein", 0},  {"faux", 0},   {"non", 0},    {"falso", 0}, {"n\xC3\xA3o", 0}, {"nao", 0}, {"onwaar", 0}, {"nee", 0}};
@@ -406,7 +406,8 @@ int truth_value(std::string_view value, const NumberFormat& format) {
   return digits == "1" ? 1 : digits == "0" ? 0 : -1;
 }
 
-// Whether the one-letter values among `values` (letters, not digits) are of one pair, t/f or y/n:
+// Whether the one-letter values among `values` (letters, not digits) are of one pair, t/f, y/n, j/n
+// (ja/nein) or s/n (si/no, sim/nao):
 // else they are codes, not true and false (shifts T and N, day and night; status N and F, normal
 // and fault).
 template <typename Values, typename Value>
@@ -415,7 +416,9 @@ bool letters_of_one_pair(const Values& values, Value value_of) {
   for (const auto& v : values)
     if (const std::string_view text = trim(value_of(v)); text.size() == 1 && !(text[0] >= '0' && text[0] <= '9'))
       letters += char(std::tolower(static_cast<unsigned char>(text[0])));
-  return letters.find_first_not_of("tf") == std::string::npos || letters.find_first_not_of("yn") == std::string::npos;
+  for (const char* pair : {"tf", "yn", "jn", "sn"})
+    if (letters.find_first_not_of(pair) == std::string::npos) return true;
+  return false;
 }
 
 // A column whose every value is a truth value (truth_value), written in more than one way: as
@@ -474,10 +477,10 @@ bool zero_one_flag(const ColumnTransform& c) {
 }
 
 // In a categorical column whose categories are all true or false (truth_value), the one category
-// of `truth` (-1 when two are); in a checkbox of a true value (the value and "(empty)"),
-// "(empty)" for false. -1 otherwise, also when the one-letter categories are not of one pair
-// (letters_of_one_pair).
-int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& format) {
+// of `value`'s `truth` (-1 when two are); in a checkbox of a true value (the value and "(empty)"),
+// "(empty)" for false. -1 otherwise, also when the one-letter categories and `value` are not of
+// one pair (letters_of_one_pair: "F" is not "N" in a column of Y and N).
+int64_t truth_category(const ColumnTransform& c, std::string_view value, int truth, const NumberFormat& format) {
   int64_t found = -1, empty = -1, values = 0;
   int ticked = -1;
   for (size_t k = 0; k < c.categories.size(); ++k) {
@@ -494,7 +497,9 @@ int64_t truth_category(const ColumnTransform& c, int truth, const NumberFormat& 
       found = int64_t(k);
     }
   }
-  if (!letters_of_one_pair(c.categories, [](const std::string& v) -> const std::string& { return v; })) return -1;
+  std::vector<std::string_view> written(c.categories.begin(), c.categories.end());
+  written.push_back(value);
+  if (!letters_of_one_pair(written, [](std::string_view v) { return v; })) return -1;
   if (found < 0 && empty >= 0 && values == 1 && ticked == 1 && truth == 0) return empty;
   return found;
 }
@@ -1745,7 +1750,7 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
     }
   }
   if (const int truth = truth_value(value, format); truth >= 0)
-    if (const int64_t k = truth_category(t, truth, format); k >= 0) {
+    if (const int64_t k = truth_category(t, value, truth, format); k >= 0) {
       if (how) *how = CategoryMatch::by_truth;
       return k;
     }

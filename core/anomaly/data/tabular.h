@@ -64,7 +64,7 @@ struct TabularOptions {
 
 // 0 normal / 1 anomaly for each row, from the label column. Cells match the given values
 // ignoring surrounding spaces, Unicode form and case ("Normal", "NORMAL " are "normal"), and in a
-// label column of true and false (every cell and given value; one-letter ones only t/f or y/n) as
+// label column of true and false (every cell and given value; one-letter ones only t/f, y/n, j/n or s/n) as
 // the same truth ("0" is "FALSE"); each such merge is described in `notes`. Throws on a missing label column, an empty label cell (with its
 // line), or when neither list of values was given.
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options,
@@ -105,7 +105,7 @@ enum class CategoryMatch { as_written, by_case, by_number, by_truth };
 // the point, "4400,00" where it is the comma, "4.400" where the point groups thousands, as "4400";
 // "1067" as "01067": a code column that a spreadsheet re-wrote; `how` by_number); else, in a
 // column whose categories are true or false ("TRUE" and "FALSE", "yes" and "no", or "FALSE"
-// alone; one-letter ones only t/f or y/n), true or false written another way ("1", "Y", "ja") as
+// alone; one-letter ones only t/f, y/n, j/n or s/n), true or false written another way ("1", "Y", "ja") as
 // the one category of that truth, and false as "(empty)" in a checkbox of a true value (`how` by_truth).
 // `folded`: folded_categories(t), when many cells are looked up.
 int64_t category_index(const ColumnTransform& t, std::string_view cell, const NumberFormat& format, CategoryMatch* how = nullptr,
