@@ -393,14 +393,21 @@ bool at_most_two_values(const ColumnTransform& c) {
 
 // A value's truth when it is written as one, ignoring letter case: 1 for true, t, yes, y, j, s, on, 1
 // ("1.0" where the decimal mark is the point) and the German, French, Spanish, Italian, Portuguese
-// and Dutch words for true and yes; 0 for false, f, no, n, off, 0 and those words for false and no;
+// and Dutch words for true, yes and on; 0 for false, f, no, n, off, 0 and those words for false, no
+// and off (and the Scandinavian nej);
 // -1 for anything else.
 int truth_value(std::string_view value, const NumberFormat& format) {
   static const std::map<std::string, int, std::less<>> words = {
-      {"true", 1},  {"t", 1},      {"yes", 1},    {"y", 1},     {"j", 1},     {"s", 1},     {"on", 1},    {"wahr", 1},   {"ja", 1},
-      {"vrai", 1},  {"oui", 1},    {"verdadero", 1}, {"verdadeiro", 1}, {"s\xC3\xAD", 1}, {"s\xC3\xAC", 1}, {"si", 1}, {"vero", 1}, {"sim", 1},
-      {"waar", 1},  {"false", 0},  {"f", 0},      {"no", 0},    {"n", 0},     {"off", 0},    {"falsch", 0},
-      {"nein", 0},  {"faux", 0},   {"non", 0},    {"falso", 0}, {"n\xC3\xA3o", 0}, {"nao", 0}, {"onwaar", 0}, {"nee", 0}};
+      // English, one-letter pairs (t/f, y/n, j/n, s/n: letters_of_one_pair), on/off
+      {"true", 1}, {"false", 0}, {"t", 1}, {"f", 0}, {"yes", 1}, {"no", 0}, {"y", 1}, {"n", 0}, {"j", 1}, {"s", 1},
+      {"on", 1}, {"off", 0},
+      // German, French, Spanish, Italian, Portuguese, Dutch, Scandinavian
+      {"wahr", 1}, {"falsch", 0}, {"ja", 1}, {"nein", 0}, {"ein", 1}, {"an", 1}, {"aus", 0},
+      {"vrai", 1}, {"faux", 0}, {"oui", 1}, {"non", 0},
+      {"verdadero", 1}, {"falso", 0}, {"s\xC3\xAD", 1}, {"si", 1},
+      {"vero", 1}, {"s\xC3\xAC", 1},
+      {"verdadeiro", 1}, {"sim", 1}, {"n\xC3\xA3o", 0}, {"nao", 0},
+      {"waar", 1}, {"onwaar", 0}, {"nee", 0}, {"nej", 0}};
   if (const auto it = words.find(fold_case(trim(value))); it != words.end()) return it->second;
   const std::string digits = whole_number_digits(trim(value), format);
   return digits == "1" ? 1 : digits == "0" ? 0 : -1;
