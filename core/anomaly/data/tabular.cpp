@@ -428,38 +428,31 @@ bool letters_of_one_pair(const Values& values, Value value_of) {
   return false;
 }
 
-// A column whose every value is a truth value (truth_value), written in more than one way: as
-// words and as numbers ("TRUE" and "0"), or one truth in two words ("yes" and "Y"); one-letter
-// values of one pair (letters_of_one_pair).
-bool mixed_truth_spellings(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
-  size_t written[2] = {0, 0}, as_numbers = 0;
+// What a column's values (counted) say of true and false, in one pass.
+struct TruthSpellings {
+  bool all = false;        // every value is true or false (truth_value)
+  int seen = 0;            // bit 0: false is among them, bit 1: true
+  bool mixed = false;      // all, written in more than one way -- as words and as numbers ("TRUE" and
+                           // "0"), or one truth in two words ("yes" and "Y") -- one-letter ones of one
+                           // pair (letters_of_one_pair)
+  int64_t as_numbers = 0;  // the cells written as numbers
+  // Mixed, both truths there and half or more of the `present` cells numbers: a 0/1 flag whose
+  // words read as 1 and 0 (else, mixed, categories: merge_truth_variants).
+  bool flag(int64_t present) const { return mixed && seen == 3 && 2 * as_numbers >= present; }
+};
+TruthSpellings truth_spellings(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
+  TruthSpellings s;
+  size_t written[2] = {0, 0}, number_values = 0;
   for (const auto& [value, count] : counts) {
     const int truth = truth_value(value, format);
-    if (truth < 0) return false;
-    ++written[truth];
-    as_numbers += !whole_number_digits(value, format).empty();
+    if (truth < 0) return {};
+    ++written[truth], s.seen |= 1 << truth;
+    if (!whole_number_digits(value, format).empty()) ++number_values, s.as_numbers += count;
   }
-  return (written[0] > 1 || written[1] > 1 || (as_numbers > 0 && as_numbers < counts.size())) &&
-         letters_of_one_pair(counts, [](const auto& c) -> const std::string& { return c.first; });
-}
-
-// Which truth values a column's values are (bit 0: false, bit 1: true); -1 when one is neither.
-int truth_values(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
-  int seen = 0;
-  for (const auto& [value, count] : counts) {
-    const int truth = truth_value(value, format);
-    if (truth < 0) return -1;
-    seen |= 1 << truth;
-  }
-  return seen;
-}
-
-// How many of the cells counted in `counts` are written as numbers. (A column of mixed truth
-// spellings is a 0/1 flag when they are half or more and both truths are there.)
-int64_t truth_as_numbers(const std::map<std::string, int64_t>& counts, const NumberFormat& format) {
-  int64_t n = 0;
-  for (const auto& [value, count] : counts) n += whole_number_digits(value, format).empty() ? 0 : count;
-  return n;
+  s.all = !counts.empty();
+  s.mixed = s.all && (written[0] > 1 || written[1] > 1 || (number_values > 0 && number_values < counts.size())) &&
+            letters_of_one_pair(counts, [](const auto& c) -> const std::string& { return c.first; });
+  return s;
 }
 
 // A 0/1 flag's words, in words: "true and false also written as words, read as 1 and 0: 'TRUE' (3), 'no' (1)"
@@ -470,8 +463,8 @@ std::string truth_flag_reason(const std::map<std::string, int64_t>& counts, cons
   return "true and false also written as words, read as 1 and 0: " + list_some(written, 4);
 }
 
-// Spellings of true and false in a column of mixed truth spellings, merged into each truth's
-// most frequent (merge_spellings): the column's categories.
+// Spellings of true and false in a column of mixed truth spellings (TruthSpellings::mixed),
+// merged into each truth's most frequent (merge_spellings): the column's categories.
 std::vector<std::string> merge_truth_variants(std::map<std::string, int64_t>& counts, const NumberFormat& format) {
   return merge_spellings(counts, [&](const std::string& value) { return std::string(truth_value(value, format) ? "true" : "false"); });
 }
@@ -903,11 +896,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     }
     const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
     // True and false written in more than one way: as TabularPreprocessor::fit decides.
-    const bool truth = mixed_truth_spellings(counts, table.numbers);
-    const bool truth_flag = truth && truth_values(counts, table.numbers) == 3 && 2 * truth_as_numbers(counts, table.numbers) >= present;
+    const TruthSpellings truth = truth_spellings(counts, table.numbers);
+    const bool truth_flag = truth.flag(present);
     const std::string truth_words = truth_flag ? truth_flag_reason(counts, table.numbers) : "";
-    const std::vector<std::string> truth_variants = truth && !truth_flag ? merge_truth_variants(counts, table.numbers)
-                                                                         : std::vector<std::string>{};
+    const std::vector<std::string> truth_variants = truth.mixed && !truth_flag ? merge_truth_variants(counts, table.numbers)
+                                                                               : std::vector<std::string>{};
     if (truth_flag) numbers = present;
     summary.values.assign(counts.begin(), counts.end());
     std::stable_sort(summary.values.begin(), summary.values.end(),
@@ -1288,12 +1281,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     // True and false written in more than one way ("TRUE" and "0", "yes" and "Y"): mostly as
     // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
     // one for each truth.
-    const bool truth = mixed_truth_spellings(counts, table.numbers);
+    const TruthSpellings truth = truth_spellings(counts, table.numbers);
     const bool truth_flag = forced != roles.end()
-                                ? forced->second == ColumnRole::numeric && truth_values(counts, table.numbers) > 0 &&
-                                      int64_t(numbers.size()) < present
-                                : truth && truth_values(counts, table.numbers) == 3 &&
-                                      2 * truth_as_numbers(counts, table.numbers) >= present;
+                                ? forced->second == ColumnRole::numeric && truth.all && int64_t(numbers.size()) < present
+                                : truth.flag(present);
     std::string truth_words;
     std::vector<std::string> truth_variants;
     if (truth_flag) {
@@ -1302,7 +1293,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       for (int64_t row : training_rows)
         if (const std::string_view cell = table.cell(size_t(row), column); !is_missing_cell(cell))
           numbers.push_back(truth_value(cell, table.numbers));
-    } else if (truth && (forced == roles.end() || forced->second == ColumnRole::categorical)) {
+    } else if (truth.mixed && (forced == roles.end() || forced->second == ColumnRole::categorical)) {
       truth_variants = merge_truth_variants(counts, table.numbers);
     }
     if (present == 0) {  // nothing to learn from
