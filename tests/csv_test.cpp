@@ -553,7 +553,7 @@ TEST(Tabular, FlagsAreTheColumnsOfTwoValues) {
           EXPECT_GT(spans[0], 1.f) << which;  // the normal scores of the two values' ranks
           EXPECT_GT(spans[2], 1.f) << which;  // ranks do not mind how narrow
         }
-        if (three) EXPECT_EQ(spans[1], 0.f) << which;
+        if (three) { EXPECT_EQ(spans[1], 0.f) << which; }
         EXPECT_EQ(spans[3], 0.f) << which;
       }
       // Said when training, and a value other than a flag's two when scoring.
@@ -721,6 +721,26 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
             "CSV line 2, column 'Betrag': '2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
             "'.' (a file put together from two sources?): write every number of the file one way; 1 more cell cannot be read "
             "either: line 3, column 'Betrag': '1.750,5'");
+  // The same in a column of numbers written with a unit, scoring and training, and in a plain
+  // column in training; the preview names the cell's decimal mark.
+  std::string amounts = "temp,price\n";
+  for (int i = 0; i < 30; ++i) amounts += std::to_string(20 + i % 5) + ".5,\"$1," + std::to_string(100 + i * 7) + ".25\"\n";
+  const TabularPreprocessor priced = TabularPreprocessor::fit(parse_csv(amounts), rows, options);
+  EXPECT_EQ(error_of([&] { priced.transform(parse_csv("temp,price\n21.5,\"$2.532,68\"\n21.5,$7.25\n")); }),
+            "CSV line 2, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
+            "'.' (a file put together from two sources?): write every number of the file one way");
+  std::vector<int64_t> all_rows(31);
+  for (int i = 0; i < 31; ++i) all_rows[size_t(i)] = i;
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(amounts + "21.5,\"$2.532,68\"\n"), all_rows, options); }),
+            "CSV line 32, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
+            "'.' (a file put together from two sources?): write every number of the file one way (1 cell in the column)");
+  const CsvTable two_sources = parse_csv(amounts + "\"21,5\",$7.25\n");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(two_sources, all_rows, options); }),
+            "CSV line 32, column 'temp': '21,5' is written with ',' as the decimal mark, and this file's other numbers with "
+            "'.' (a file put together from two sources?): write every number of the file one way");
+  EXPECT_EQ(describe_columns(two_sources)[0].reason,
+            "1 cells are not numbers (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
+            "them, or call the column categorical");
   double v = 0;
   EXPECT_FALSE(parse_number("0.125", v, NumberFormat{',', '.'}));
   EXPECT_FALSE(parse_number("0x10", v));  // strtod would read hexadecimal

@@ -633,14 +633,17 @@ std::string category_of(std::string_view cell) {
   return normalize_text(t);
 }
 
-// A plain number written with the other decimal mark than `format`'s, where that is the only
-// reading ("2.532,68" or "12,5" where the decimal mark is the point, "1,234.5" or "0.5" where it
-// is the comma): a file put together from two sources.
-bool other_mark_number(std::string_view cell, const NumberFormat& format) {
+// A number written with the other decimal mark than `format`'s, where that is the only reading
+// ("2.532,68" or "12,5" where the decimal mark is the point, "1,234.5" or "0.5" where it is the
+// comma; also with the column's unit, "$2.532,68"): a file put together from two sources. Then
+// the rest of an error message about the cell (after its quoted text), else "".
+std::string other_mark_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
   const char mark = format.decimal == ',' ? '.' : ',', groups = mark == ',' ? '.' : ',';
-  const std::string_view s = trim(cell);
   double value;
-  return s.find(mark) != std::string_view::npos && parse_number(s, value, NumberFormat{mark, groups});
+  if (trim(cell).find(mark) == std::string_view::npos || !parse_number_with_unit(cell, value, NumberFormat{mark, groups}, unit))
+    return "";
+  return detail::concat("' is written with '", mark, "' as the decimal mark, and this file's other numbers with '", format.decimal,
+                        "' (a file put together from two sources?): write every number of the file one way");
 }
 
 double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t) {
@@ -665,11 +668,8 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
-  if (other_mark_number(cell, numbers))
-    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
-                               "' is written with '", numbers.decimal == ',' ? '.' : ',', "' as the decimal mark, and this file's "
-                               "other numbers with '", numbers.decimal, "' (a file put together from two sources?): write every "
-                               "number of the file one way"));
+  if (const std::string other = other_mark_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}); !other.empty())
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), other));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                              "' is not a number (the column is numeric)"));
 }
@@ -949,9 +949,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
     } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
-      summary.reason = detail::concat(present - numbers, " cells are not numbers (line ",
-                                      table.row_line(size_t(first_text_row)), ": '",
-                                      table.cell(size_t(first_text_row), c), "'): fix them, or call the column categorical");
+      const std::string_view cell = table.cell(size_t(first_text_row), c);
+      const bool other_mark = !other_mark_said(cell, table.numbers, unit).empty();
+      summary.reason = detail::concat(present - numbers, " cells are not numbers (line ", table.row_line(size_t(first_text_row)), ": '",
+                                      shortened(cell), other_mark ? "', written with the other decimal mark than the file's other numbers" : "'",
+                                      "): fix them, or call the column categorical");
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
@@ -1317,13 +1319,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     } else if (int64_t odd = 0, odd_row = -1;
                int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
       const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
-      if (odd > 0 && !categorical)
-        throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '",
-                                   table.cell(size_t(odd_row), column),
-                                   unit.text().empty() ? std::string("' is not a number as the column's other values are")
-                                                       : "' is not a number written with '" + unit.text() + "' as the column's other values are",
+      if (odd > 0 && !categorical) {
+        const std::string_view cell = table.cell(size_t(odd_row), column);
+        const std::string other = other_mark_said(cell, table.numbers, unit);
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '", shortened(cell),
+                                   !other.empty()           ? other
+                                   : unit.text().empty() ? std::string("' is not a number as the column's other values are")
+                                                         : "' is not a number written with '" + unit.text() + "' as the column's other values are",
                                    " (", odd, odd == 1 ? " cell" : " cells",
-                                   "; leave the cell empty or write NA for a missing value, or call the column categorical)"));
+                                   other.empty() ? "; leave the cell empty or write NA for a missing value, or call the column categorical)"
+                                                 : " in the column)"));
+      }
       if (odd > 0) unit = {};
       t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
     }
@@ -1410,6 +1416,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
+                                 : !other_mark_said(cell, table.numbers).empty()
+                                     ? other_mark_said(cell, table.numbers)
                                      : "' is not a number (the column's other values are numbers; leave the cell "
                                        "empty or write NA for a missing value)",
                                  others));
