@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, CMake, Ninja,
+# Installs what CA3 needs on Debian 12 (as root, or with sudo): compilers, a compiler cache, CMake, Ninja,
 # GoogleTest, Emscripten, node, zlib, Chromium and Firefox ESR (browser tests), Fashion-MNIST; with --baselines also PyTorch and
 # scikit-learn for the side-by-side benchmarks (and R's mlbench for their small tables). Installs only what is missing.
 #
@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build git xz-utils python3
+  build-essential cmake ninja-build ccache git xz-utils python3
   googletest libgtest-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   emscripten chromium firefox-esr
   dataset-fashion-mnist
