@@ -36,6 +36,8 @@
 namespace fs = std::filesystem;
 using namespace ca3;
 
+const char* ca3_presets_dir();  // presets_dir.cpp
+
 namespace {
 
 const char* kUsage = R"(usage:
@@ -303,8 +305,8 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
   const std::string preset = a.get("preset");
   if (!preset.empty()) {
     std::string path = preset;
-    if (!fs::exists(path)) path = std::string(CA3_PRESETS_DIR) + "/" + preset + ".json";
-    CA3_CHECK(fs::exists(path), "no preset '", preset, "' (neither a file nor one of ", CA3_PRESETS_DIR, ")");
+    if (!fs::exists(path)) path = std::string(ca3_presets_dir()) + "/" + preset + ".json";
+    CA3_CHECK(fs::exists(path), "no preset '", preset, "' (neither a file nor one of ", ca3_presets_dir(), ")");
     j = wire::parse(read_text(path), path.c_str());
   } else {
     j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};

@@ -24,7 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string repo_file(const std::string& path) { return std::string(CA3_SOURCE_DIR) + "/" + path; }
+std::string repo_file(const std::string& path) { return testing::source_file(path); }
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(repo_file(path), std::ios::binary);

@@ -576,7 +576,7 @@ Dataset tshirts_against_the_rest(int64_t count) {
 // The fashion-mnist-small preset, trained for one epoch.
 nlohmann::json small_image_preset_one_epoch() {
   nlohmann::json small;
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> small;
+  std::ifstream(testing::source_file("models/presets/fashion-mnist-small.json")) >> small;
   small["training"]["epochs"] = 1;
   return small;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz/targets.h"
+#include "tests/test_support.h"
 
 namespace ca3 {
 namespace {
@@ -30,7 +31,7 @@ std::map<std::string, std::map<std::string, std::string>> replay(const std::stri
       {"csv", fuzz::csv}, {"idx", fuzz::idx}, {"image", fuzz::image}, {"model_file", fuzz::model_file}};
   std::map<std::string, std::map<std::string, std::string>> out;
   for (const auto& [name, target] : targets) {
-    const fs::path dir = fs::path(CA3_SOURCE_FUZZ_DIR) / folder / name;
+    const fs::path dir = fs::path(testing::source_file("fuzz")) / folder / name;
     if (!fs::exists(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
       const std::vector<uint8_t> data = bytes_of(entry.path());
@@ -58,7 +59,9 @@ TEST(FuzzRegressions, SeedCorpusIsAccepted) {
   const auto results = replay("corpus");
   for (const auto& [target, files] : results)
     for (const auto& [file, message] : files)
-      if (target != "idx") EXPECT_EQ(message, "") << target << "/" << file;  // idx: images.idx is not a labels file
+      if (target != "idx") {  // idx: images.idx is not a labels file
+        EXPECT_EQ(message, "") << target << "/" << file;
+      }
   EXPECT_EQ(results.at("model_file").size(), 1u);
 }
 

@@ -14,7 +14,7 @@
 namespace ca3 {
 namespace {
 
-std::string demo_file(const std::string& name) { return std::string(CA3_SOURCE_MODELS_DIR) + "/demo/" + name; }
+std::string demo_file(const std::string& name) { return testing::source_file("models/demo/" + name); }
 
 std::vector<float> recorded_scores(const std::string& name) {
   const CsvTable t = read_csv_file(demo_file(name));

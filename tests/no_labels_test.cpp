@@ -508,7 +508,7 @@ TshirtImages tshirt_images(int64_t shirts, int64_t others, int epochs) {
   }
   EXPECT_EQ(int64_t(t.train.size()), shirts + others);
   for (int64_t i = first; i < first + test_count; ++i) t.test.push_back(i), t.test_labels.push_back(classes[size_t(i)] != 0);
-  std::ifstream(std::string(CA3_SOURCE_MODELS_DIR) + "/presets/fashion-mnist-small.json") >> t.preset;
+  std::ifstream(testing::source_file("models/presets/fashion-mnist-small.json")) >> t.preset;
   t.preset["training"]["epochs"] = epochs;
   t.preset["split"] = {{"validation", 0.1}, {"test", 0.0}};
   return t;

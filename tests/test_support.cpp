@@ -17,8 +17,10 @@ std::string fashion_mnist_file(const std::string& name) {
 
 std::string data_file(const std::string& name) {
   const char* dir = std::getenv("CA3_DATA_DIR");
-  return std::string(dir && *dir ? dir : CA3_SOURCE_DATA_DIR) + "/" + name;
+  return (dir && *dir ? std::string(dir) : source_file("data")) + "/" + name;
 }
+
+std::string source_file(const std::string& path) { return std::string(CA3_SOURCE_DIR) + "/" + path; }
 
 std::string error_of(const std::function<void()>& f) {
   try {

@@ -16,6 +16,9 @@ namespace ca3::testing {
 std::string fashion_mnist_file(const std::string& name);
 // A file of the repository's data/ folder (CA3_DATA_DIR, set by CTest).
 std::string data_file(const std::string& name);
+// A file of the repository ("models/demo/tabular.ca3"): its absolute path. (Only test_support.cpp
+// is compiled with the clone's location, so the compiler cache serves the suites to any clone.)
+std::string source_file(const std::string& path);
 
 // The message of the ca3::Error that `f` throws, or "(no error)".
 std::string error_of(const std::function<void()>& f);
