@@ -733,14 +733,22 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   for (int i = 0; i < 31; ++i) all_rows[size_t(i)] = i;
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(amounts + "21.5,\"$2.532,68\"\n"), all_rows, options); }),
             "CSV line 32, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
-            "'.' (a file put together from two sources?): write every number of the file one way (1 cell in the column)");
+            "'.' (a file put together from two sources?): write every number of the file one way (1 cell of the column does not read)");
+  // A mark that may as well group thousands is not said to be a decimal mark (a scored file with
+  // no number that decides its format is read in the training file's).
+  std::string small_amounts = "temp,price\n";  // no thousands separator
+  for (int i = 0; i < 30; ++i) small_amounts += std::to_string(20 + i % 5) + ".5,$" + std::to_string(100 + i * 7) + ".25\n";
+  EXPECT_EQ(error_of([&] {
+              TabularPreprocessor::fit(parse_csv(small_amounts), rows, options).transform(parse_csv("temp,price\n21,\"$1,234\"\n"));
+            }),
+            "CSV line 2, column 'price': '$1,234' is not a number (the column is numeric)");
   const CsvTable two_sources = parse_csv(amounts + "\"21,5\",$7.25\n");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(two_sources, all_rows, options); }),
             "CSV line 32, column 'temp': '21,5' is written with ',' as the decimal mark, and this file's other numbers with "
             "'.' (a file put together from two sources?): write every number of the file one way");
   EXPECT_EQ(describe_columns(two_sources)[0].reason,
-            "1 cells are not numbers (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
-            "them, or call the column categorical");
+            "1 cell is not a number (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
+            "it, or call the column categorical");
   double v = 0;
   EXPECT_FALSE(parse_number("0.125", v, NumberFormat{',', '.'}));
   EXPECT_FALSE(parse_number("0x10", v));  // strtod would read hexadecimal
@@ -1122,7 +1130,7 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_NEAR(money_prep.columns()[1].quantiles.back(), 1234.59, 1e-9);
   const std::string typo = "\" $ 1,234.53 \"";
   excel.replace(excel.find(typo), typo.size(), "abc");
-  EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason, "1 cells are not numbers (line 5: 'abc'): fix them, or call the column categorical");
+  EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason, "1 cell is not a number (line 5: 'abc'): fix it, or call the column categorical");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(excel), all, TabularOptions{}); }),
             "CSV line 5, column 'amount': 'abc' is not a number written with '$' as the column's other values are (1 cell; "
             "leave the cell empty or write NA for a missing value, or call the column categorical)");

@@ -636,11 +636,18 @@ std::string category_of(std::string_view cell) {
 // A number written with the other decimal mark than `format`'s, where that is the only reading
 // ("2.532,68" or "12,5" where the decimal mark is the point, "1,234.5" or "0.5" where it is the
 // comma; also with the column's unit, "$2.532,68"): a file put together from two sources. Then
-// the rest of an error message about the cell (after its quoted text), else "".
+// the rest of an error message about the cell (after its quoted text), else "". Not "1,234" or
+// "$1.500": the mark there may as well group thousands.
 std::string other_mark_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
   const char mark = format.decimal == ',' ? '.' : ',', groups = mark == ',' ? '.' : ',';
   double value;
   if (trim(cell).find(mark) == std::string_view::npos || !parse_number_with_unit(cell, value, NumberFormat{mark, groups}, unit))
+    return "";
+  std::string_view digits = split_affixes(cell).number;
+  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+  if (const size_t at = digits.find(mark); digits.find(groups) == std::string_view::npos && at >= 1 && at <= 3 && digits[0] != '0' &&
+                                           digits.size() == at + 4 && digits.find(mark, at + 1) == std::string_view::npos &&
+                                           std::all_of(digits.begin(), digits.end(), [&](char c) { return c == mark || (c >= '0' && c <= '9'); }))
     return "";
   return detail::concat("' is written with '", mark, "' as the decimal mark, and this file's other numbers with '", format.decimal,
                         "' (a file put together from two sources?): write every number of the file one way");
@@ -951,9 +958,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "numeric";
       const std::string_view cell = table.cell(size_t(first_text_row), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit).empty();
-      summary.reason = detail::concat(present - numbers, " cells are not numbers (line ", table.row_line(size_t(first_text_row)), ": '",
-                                      shortened(cell), other_mark ? "', written with the other decimal mark than the file's other numbers" : "'",
-                                      "): fix them, or call the column categorical");
+      const bool one = present - numbers == 1;
+      summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
+                                      table.row_line(size_t(first_text_row)), ": '", shortened(cell),
+                                      other_mark ? "', written with the other decimal mark than the file's other numbers" : "'",
+                                      one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
@@ -1328,7 +1337,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                          : "' is not a number written with '" + unit.text() + "' as the column's other values are",
                                    " (", odd, odd == 1 ? " cell" : " cells",
                                    other.empty() ? "; leave the cell empty or write NA for a missing value, or call the column categorical)"
-                                                 : " in the column)"));
+                                   : odd == 1    ? " of the column does not read)"
+                                                 : " of the column do not read)"));
       }
       if (odd > 0) unit = {};
       t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
@@ -1402,6 +1412,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                               [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
       const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
       const std::string_view cell = table.cell(size_t(first), column);
+      const std::string other_mark = other_mark_said(cell, table.numbers);
       std::string others;
       if (odd_rows.size() > 1) {
         std::vector<std::string> shown;
@@ -1416,8 +1427,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
-                                 : !other_mark_said(cell, table.numbers).empty()
-                                     ? other_mark_said(cell, table.numbers)
+                                 : !other_mark.empty()
+                                     ? other_mark
                                      : "' is not a number (the column's other values are numbers; leave the cell "
                                        "empty or write NA for a missing value)",
                                  others));
