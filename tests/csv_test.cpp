@@ -83,7 +83,7 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
   // Spaces that are not digit groups keep a cell text.
   double value = 0;
   for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92",
-                           "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678", "2-"})
+                           "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678", "2-", "030 332 479", "0 123", "-012 345.5"})
     EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
   EXPECT_FALSE(parse_number("2.72.880", value, NumberFormat{',', '.'}));  // lakhs are grouped with commas only
   EXPECT_FALSE(parse_number("4-", value, NumberFormat{',', '.'}));        // a grade, not SAP's "4,00-"

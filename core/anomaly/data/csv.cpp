@@ -146,6 +146,7 @@ std::string_view without_space_groups(std::string_view s, std::string& buffer) {
   }
   if (groups == 0 || group != 3) return s;
   if (i < s.size() && s[i] != '.' && s[i] != ',') return s;
+  if (digits[digits.size() > 0 && (digits[0] == '-' || digits[0] == '+') ? 1 : 0] == '0') return s;  // "030 332 479": a phone number
   buffer = digits;
   buffer.append(s.substr(i));
   return buffer;
