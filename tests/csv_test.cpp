@@ -749,6 +749,38 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(describe_columns(two_sources)[0].reason,
             "1 cell is not a number (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
             "it, or call the column categorical");
+  // A whole column written with the other decimal mark (a pandas column in a German export; an
+  // amount in euros in a US file) is no text to leave out and no categories: said, in training
+  // and in the preview.
+  std::string german = "Betrag;Kurs;Preis\n";
+  for (int i = 0; i < 40; ++i)
+    german += std::to_string(10 + i) + "," + std::to_string(i % 9 + 1) + "5;" + std::to_string(i % 7) + "." + std::to_string(i % 9 + 1) +
+              "5;" + std::to_string(i + 1) + ".263,91 \xE2\x82\xAC\n";
+  const CsvTable pandas = parse_csv(german);
+  ASSERT_EQ(pandas.numbers.decimal, ',');
+  std::vector<int64_t> forty(40);
+  for (int i = 0; i < 40; ++i) forty[size_t(i)] = i;
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }),
+            "CSV line 2, column 'Kurs': '0.15' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file "
+            "put together from two sources?): write every number of the file one way (40 cells of the column written so)");
+  EXPECT_EQ(describe_columns(pandas)[1].role, "numeric");
+  EXPECT_EQ(describe_columns(pandas)[1].reason, "40 cells are written with the other decimal mark than the file's other numbers (line 2: "
+                                                "'0.15'): write every number of the file one way");
+  const CsvTable euros = parse_csv("qty,weight,price\n1.5,0.25,\"1.263,91 \xE2\x82\xAC\"\n2.5,0.5,\"2.018,50 \xE2\x82\xAC\"\n"
+                                   "3.5,1.25,\"12,50 \xE2\x82\xAC\"\n4.5,0.75,\"3.333,10 \xE2\x82\xAC\"\n");
+  ASSERT_EQ(euros.numbers.decimal, '.');
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(euros, {0, 1, 2, 3}, options); }),
+            "CSV line 2, column 'price': '1.263,91 \xE2\x82\xAC' is written with ',' as the decimal mark, and this file's other numbers "
+            "with '.' (a file put together from two sources?): write every number of the file one way (4 cells of the column written so)");
+  // Cells that read either way are named too: fixed as told, the others would be misread.
+  std::string ratios = "Betrag;ratio\n";
+  for (int i = 0; i < 30; ++i) ratios += std::to_string(40 + i) + ",14;" + (i == 5 ? "0.5" : std::to_string(i % 4 + 1) + ".625") + "\n";
+  const CsvTable mostly = parse_csv(ratios);
+  ASSERT_EQ(mostly.numbers, (NumberFormat{',', '.'}));
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(mostly, rows, options); }),
+            "CSV line 7, column 'ratio': '0.5' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file put "
+            "together from two sources?): write every number of the file one way; 29 cells of the column read either way and may be "
+            "written so too: line 2 '1.625' reads as 1625 in this file");
   double v = 0;
   EXPECT_FALSE(parse_number("0.125", v, NumberFormat{',', '.'}));
   EXPECT_FALSE(parse_number("0x10", v));  // strtod would read hexadecimal

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "core/anomaly/data/text.h"
@@ -640,10 +641,13 @@ std::string category_of(std::string_view cell) {
 // "$1.500": the mark there may as well group thousands.
 std::string other_mark_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
   const char mark = format.decimal == ',' ? '.' : ',', groups = mark == ',' ? '.' : ',';
+  const NumberFormat other{mark, groups};
   double value;
-  if (trim(cell).find(mark) == std::string_view::npos || !parse_number_with_unit(cell, value, NumberFormat{mark, groups}, unit))
+  const Affixed a = split_affixes(cell);
+  if (trim(cell).find(mark) == std::string_view::npos ||
+      !(parse_number_with_unit(cell, value, other, unit) || (plausible_unit(a) && parse_number(a.number, value, other))))
     return "";
-  std::string_view digits = split_affixes(cell).number;
+  std::string_view digits = a.number;
   if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
   if (const size_t at = digits.find(mark); digits.find(groups) == std::string_view::npos && at >= 1 && at <= 3 && digits[0] != '0' &&
                                            digits.size() == at + 4 && digits.find(mark, at + 1) == std::string_view::npos &&
@@ -651,6 +655,23 @@ std::string other_mark_said(std::string_view cell, const NumberFormat& format, c
     return "";
   return detail::concat("' is written with '", mark, "' as the decimal mark, and this file's other numbers with '", format.decimal,
                         "' (a file put together from two sources?): write every number of the file one way");
+}
+
+// The cells of `column` in `rows` that other_mark_said finds written with the other decimal mark:
+// how many, and the first.
+struct OtherMarkCells {
+  int64_t count = 0, first_row = -1;
+};
+OtherMarkCells other_mark_cells(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  OtherMarkCells found;
+  double v;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit) || other_mark_said(cell, table.numbers, unit).empty())
+      continue;
+    if (found.count++ == 0) found.first_row = row;
+  }
+  return found;
 }
 
 double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t) {
@@ -963,6 +984,12 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                       table.row_line(size_t(first_text_row)), ": '", shortened(cell),
                                       other_mark ? "', written with the other decimal mark than the file's other numbers" : "'",
                                       one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
+    } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
+               other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
+      summary.role = "numeric";
+      summary.reason = detail::concat(other.count, other.count == 1 ? " cell is" : " cells are", " written with the other decimal mark than "
+                                      "the file's other numbers (line ", table.row_line(size_t(other.first_row)), ": '",
+                                      shortened(table.cell(size_t(other.first_row), c)), "'): write every number of the file one way");
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
@@ -1424,6 +1451,24 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                       : " more cells of the column are not numbers either: ",
                                 list_some(shown, 3), more > 3 ? ", ..." : "");
       }
+      // Written with the other decimal mark: the cells that read either way ("4.625" as 4625 where
+      // '.' groups thousands) may be written so too, and would be misread once the others are fixed.
+      if (!other_mark.empty() && table.numbers.thousands != 0) {
+        int64_t either = 0, first_either = -1;
+        double as_written;
+        for (size_t row = 0; row < table.row_count(); ++row) {
+          const std::string_view c = table.cell(row, column);
+          if (!is_missing_cell(c) && c.find(table.numbers.thousands) != std::string_view::npos && parse_number(c, v, table.numbers) &&
+              parse_number(c, as_written, NumberFormat{table.numbers.thousands, table.numbers.decimal}) && either++ == 0)
+            first_either = int64_t(row);
+        }
+        if (either > 0) {
+          parse_number(table.cell(size_t(first_either), column), v, table.numbers);
+          others += detail::concat("; ", count_text(either, "cell", "cells"), " of the column read either way and may be written so too: line ",
+                                   table.row_line(size_t(first_either)), " '", shortened(table.cell(size_t(first_either), column)),
+                                   "' reads as ", v, " in this file");
+        }
+      }
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
@@ -1432,6 +1477,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                      : "' is not a number (the column's other values are numbers; leave the cell "
                                        "empty or write NA for a missing value)",
                                  others));
+    } else if (const OtherMarkCells other = forced == roles.end() && !checkbox && !code && truth_variants.empty()
+                                                ? other_mark_cells(table, column, training_rows, unit)
+                                                : OtherMarkCells{};
+               other.count > 0 && double(int64_t(numbers.size()) + other.count) >= 0.75 * double(present)) {
+      // Numbers, but (some of them) written with the other decimal mark: not text, not categories.
+      std::vector<int64_t> all_rows(table.row_count());  // counted in the whole file, as typos are
+      std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
+      const std::string_view cell = table.cell(size_t(other.first_row), column);
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
+                                 other_mark_said(cell, table.numbers, unit), " (",
+                                 count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"), " of the column written so)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
