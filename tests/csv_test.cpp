@@ -762,7 +762,11 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   for (int i = 0; i < 40; ++i) forty[size_t(i)] = i;
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }),
             "CSV line 2, column 'Kurs': '0.15' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file "
-            "put together from two sources?): write every number of the file one way (40 cells of the column written so)");
+            "put together from two sources?): write every number of the file one way (40 cells of the column written so; if they are codes such as versions, not "
+            "numbers, call the column categorical)");
+  options.roles["Kurs"] = ColumnRole::categorical;  // as asked: codes such as versions
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }), "(no error)");
+  options.roles.clear();
   EXPECT_EQ(describe_columns(pandas)[1].role, "numeric");
   EXPECT_EQ(describe_columns(pandas)[1].reason, "40 cells are written with the other decimal mark than the file's other numbers (line 2: "
                                                 "'0.15'): write every number of the file one way");
@@ -771,7 +775,8 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   ASSERT_EQ(euros.numbers.decimal, '.');
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(euros, {0, 1, 2, 3}, options); }),
             "CSV line 2, column 'price': '1.263,91 \xE2\x82\xAC' is written with ',' as the decimal mark, and this file's other numbers "
-            "with '.' (a file put together from two sources?): write every number of the file one way (4 cells of the column written so)");
+            "with '.' (a file put together from two sources?): write every number of the file one way (4 cells of the column written so; if "
+            "they are codes such as versions, not numbers, call the column categorical)");
   // Cells that read either way are named too: fixed as told, the others would be misread.
   std::string ratios = "Betrag;ratio\n";
   for (int i = 0; i < 30; ++i) ratios += std::to_string(40 + i) + ",14;" + (i == 5 ? "0.5" : std::to_string(i % 4 + 1) + ".625") + "\n";

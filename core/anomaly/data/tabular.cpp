@@ -1487,7 +1487,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const std::string_view cell = table.cell(size_t(other.first_row), column);
       throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
                                  other_mark_said(cell, table.numbers, unit), " (",
-                                 count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"), " of the column written so)"));
+                                 count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
+                                 " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
