@@ -647,12 +647,7 @@ std::string other_mark_said(std::string_view cell, const NumberFormat& format, c
   if (trim(cell).find(mark) == std::string_view::npos ||
       !(parse_number_with_unit(cell, value, other, unit) || (plausible_unit(a) && parse_number(a.number, value, other))))
     return "";
-  std::string_view digits = a.number;
-  if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
-  if (const size_t at = digits.find(mark); digits.find(groups) == std::string_view::npos && at >= 1 && at <= 3 && digits[0] != '0' &&
-                                           digits.size() == at + 4 && digits.find(mark, at + 1) == std::string_view::npos &&
-                                           std::all_of(digits.begin(), digits.end(), [&](char c) { return c == mark || (c >= '0' && c <= '9'); }))
-    return "";
+  if (parse_number(a.number, value, NumberFormat{format.decimal, mark})) return "";  // the mark groups thousands as well
   return detail::concat("' is written with '", mark, "' as the decimal mark, and this file's other numbers with '", format.decimal,
                         "' (a file put together from two sources?): write every number of the file one way");
 }
@@ -1455,19 +1450,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       // '.' groups thousands) may be written so too, and would be misread once the others are fixed.
       if (!other_mark.empty() && table.numbers.thousands != 0) {
         int64_t either = 0, first_either = -1;
-        double as_written;
+        double read_as = 0, as_written;
         for (size_t row = 0; row < table.row_count(); ++row) {
           const std::string_view c = table.cell(row, column);
           if (!is_missing_cell(c) && c.find(table.numbers.thousands) != std::string_view::npos && parse_number(c, v, table.numbers) &&
               parse_number(c, as_written, NumberFormat{table.numbers.thousands, table.numbers.decimal}) && either++ == 0)
-            first_either = int64_t(row);
+            first_either = int64_t(row), read_as = v;
         }
-        if (either > 0) {
-          parse_number(table.cell(size_t(first_either), column), v, table.numbers);
+        if (either > 0)
           others += detail::concat("; ", count_text(either, "cell", "cells"), " of the column read either way and may be written so too: line ",
                                    table.row_line(size_t(first_either)), " '", shortened(table.cell(size_t(first_either), column)),
-                                   "' reads as ", v, " in this file");
-        }
+                                   "' reads as ", read_as, " in this file");
       }
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
