@@ -766,6 +766,10 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
             "numbers, call the column categorical)");
   options.roles["Kurs"] = ColumnRole::categorical;  // as asked: codes such as versions
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }), "(no error)");
+  options.roles["Kurs"] = ColumnRole::numeric;  // asked to be numeric: said the same way
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }),
+            "CSV line 2, column 'Kurs': '0.15' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file "
+            "put together from two sources?): write every number of the file one way");
   options.roles.clear();
   EXPECT_EQ(describe_columns(pandas)[1].role, "numeric");
   EXPECT_EQ(describe_columns(pandas)[1].reason, "40 cells are written with the other decimal mark than the file's other numbers (line 2: "

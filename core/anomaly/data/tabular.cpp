@@ -1383,8 +1383,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
     if (as_numeric && !all_numbers) {
       const std::string_view cell = table.cell(size_t(first_text_row), column);
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", cell,
-                                 "' is not a number, and the column was asked to be numeric"));
+      const std::string other_mark = other_mark_said(cell, table.numbers, unit);
+      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
+                                 other_mark.empty() ? "' is not a number, and the column was asked to be numeric" : other_mark));
     }
     if (as_numeric) {
       std::sort(numbers.begin(), numbers.end());
