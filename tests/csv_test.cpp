@@ -1036,6 +1036,45 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   EXPECT_NE(TabularPreprocessor::from_json(older).transform(unsure).to_vector(), plain);
 }
 
+// The other way round: the training file could not tell ("1.016" only; read with the decimal dot,
+// as said) and the scored file tells the decimal comma ("1.012,5"), so its "1.016" is 1016. Scored
+// so, every row would be an anomaly without a word (a newcomer's weather export, Luftdruck in hPa):
+// scoring stops, naming the cell, both readings, the cell that decided and both ways to fix it.
+TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
+  const CsvTable train = parse_csv("station;p;t\nW1;1.016;24\nW3;1.005;20\nW2;1.011;21\nW1;1.009;22\n");
+  ASSERT_TRUE(train.numbers_guessed);
+  ASSERT_EQ(train.numbers.decimal, '.');
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, {});
+  const CsvTable scored = parse_csv("station;p;t\nW1;1.016;24\nW2;1.012,5;25\n");
+  ASSERT_EQ(scored.numbers.decimal, ',');
+  ASSERT_FALSE(scored.numbers_guessed);
+  const std::string message =
+      "CSV line 2, column 'p': '1.016' reads as 1016 in this file, whose decimal mark is ',' (line 3, column 'p': "
+      "'1.012,5'), and as 1.016 in the model's training file, whose numbers all read either way and were read with the "
+      "decimal mark '.' (its training report said so): scores would compare numbers read in two ways. If the training "
+      "file's numbers are written as this file's, write them there without the thousands separator (or with one number "
+      "that shows the decimal mark) and train again; if this file is written otherwise than the training file, write "
+      "its numbers with the decimal mark '.'";
+  EXPECT_EQ(error_of([&] { prep.transform(scored); }), message);
+  // The same from the saved model; a model saved before the guess was kept scores as before.
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::from_json(prep.to_json()).transform(scored); }), message);
+  nlohmann::json older = prep.to_json();
+  ASSERT_TRUE(older.value("decimalMarkGuessed", false));
+  older.erase("decimalMarkGuessed");
+  EXPECT_EQ(TabularPreprocessor::from_json(older).transform(scored).dim(0), 2);
+  // A cell that cannot be read in the training file's format at all is said so.
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("station;p;t\nW2;1.012,5;25\n")); }).substr(0, 171),
+                       "CSV line 2, column 'p': '1.012,5' reads as 1012.5 in this file, whose decimal mark is ',' (line 2, "
+                       "column 'p': '1.012,5'), and not as a number in the model's training file");
+  // Cells that read alike both ways score: whole numbers, or a file written as the training file.
+  EXPECT_EQ(prep.transform(parse_csv("station;p;t\nW1;1016;24,5\n")).dim(0), 1);
+  EXPECT_EQ(prep.transform(parse_csv("station;p;t\nW1;1.016;24.5\n")).dim(0), 1);
+  // A training file that told its format is no guess: a scored file in the other is read in its own.
+  const TabularPreprocessor told = TabularPreprocessor::fit(parse_csv("station;p;t\nW1;1.016;24.5\nW3;1.005;20\n"), {0, 1}, {});
+  EXPECT_FALSE(told.to_json().contains("decimalMarkGuessed"));
+  EXPECT_EQ(told.transform(scored).dim(0), 2);
+}
+
 // Dashes, German Excel's #NV and spreadsheet error values are missing values, counted as written.
 TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
   const CsvTable table = parse_csv("v;label\n1,5;ok\n\xE2\x80\x94;ok\n2,5;ok\n#NV;ok\n#DIV/0!;bad\n\xE2\x80\x93;ok\n3,0;ok\n");

@@ -344,45 +344,59 @@ bool parse_number(std::string_view cell, double& value, const NumberFormat& form
   return parse_any_number(cell, value, format) && std::isfinite(value);
 }
 
+namespace {
+// What one cell tells of the number format. A mark that can only be a decimal mark ("21,40": a
+// comma followed by other than three digits; "2.5"), or only a group separator ("1,234,567";
+// "4,597.76": both; "1.234,5"). Cells like "1,234" or "1.234" could be either and decide nothing.
+struct MarkEvidence {
+  bool comma_decimal = false, dot_decimal = false, comma_groups = false, dot_groups = false;
+  bool comma_either = false, dot_either = false;
+};
+
+MarkEvidence mark_evidence(std::string_view cell) {
+  MarkEvidence e;
+  std::string signed_buffer, buffer;
+  cell = trim_spaces(cell);
+  if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "10,6 %"
+  std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+  if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) return e;
+  const size_t comma = v.rfind(','), dot = v.rfind('.');
+  if (comma == std::string_view::npos && dot == std::string_view::npos) return e;
+  if (comma != std::string_view::npos && dot != std::string_view::npos) {
+    // Both: the last one is the decimal mark, the other groups.
+    if (dot > comma && grouped(v.substr(0, dot), ',') && all_digits(v.substr(dot + 1))) e.comma_groups = e.dot_decimal = true;
+    if (comma > dot && grouped(v.substr(0, comma), '.') && all_digits(v.substr(comma + 1))) e.dot_groups = e.comma_decimal = true;
+    return e;
+  }
+  const char mark = comma != std::string_view::npos ? ',' : '.';
+  const size_t at = mark == ',' ? comma : dot;
+  const std::string_view before = v.substr(0, at), after = v.substr(at + 1);
+  const size_t exponent = after.find_first_of("eE");
+  const std::string_view fraction = after.substr(0, exponent);
+  if (!all_digits(fraction)) return e;
+  if (std::count(v.begin(), v.end(), mark) > 1) {
+    if (grouped(v, mark)) (mark == ',' ? e.comma_groups : e.dot_groups) = true;
+    return e;
+  }
+  if (!all_digits(before)) return e;
+  // A group of three after a first group of 1-3 digits that does not start with 0 ("0,165" is no
+  // grouped number).
+  const bool could_group = fraction.size() == 3 && before.size() <= 3 && before[0] != '0' && exponent == std::string_view::npos;
+  if (!could_group) (mark == ',' ? e.comma_decimal : e.dot_decimal) = true;
+  else (mark == ',' ? e.comma_either : e.dot_either) = true;
+  return e;
+}
+}  // namespace
+
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
-  // Evidence, cell by cell: a mark that can only be a decimal mark ("21,40": a comma followed by
-  // other than three digits; "2.5"), or only a group separator ("1,234,567"; "4,597.76";
-  // "1.234,5"). Cells like "1,234" or "1.234" could be either and decide nothing.
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
-      std::string signed_buffer, buffer;
-      std::string_view cell = trim_spaces(table.cell(r, c));
-      if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "10,6 %"
-      std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
-      if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
-      if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) continue;
-      const size_t comma = v.rfind(','), dot = v.rfind('.');
-      if (comma == std::string_view::npos && dot == std::string_view::npos) continue;
-      if (comma != std::string_view::npos && dot != std::string_view::npos) {
-        // Both: the last one is the decimal mark, the other groups.
-        if (dot > comma && grouped(v.substr(0, dot), ',') && all_digits(v.substr(dot + 1))) ++comma_groups, ++dot_decimal;
-        if (comma > dot && grouped(v.substr(0, comma), '.') && all_digits(v.substr(comma + 1))) ++dot_groups, ++comma_decimal;
-        continue;
-      }
-      const char mark = comma != std::string_view::npos ? ',' : '.';
-      const size_t at = mark == ',' ? comma : dot;
-      const std::string_view before = v.substr(0, at), after = v.substr(at + 1);
-      const size_t exponent = after.find_first_of("eE");
-      const std::string_view fraction = after.substr(0, exponent);
-      if (!all_digits(fraction)) continue;
-      if (std::count(v.begin(), v.end(), mark) > 1) {
-        if (grouped(v, mark)) ++(mark == ',' ? comma_groups : dot_groups);
-        continue;
-      }
-      if (!all_digits(before)) continue;
-      // A group of three after a first group of 1-3 digits that does not start with 0 ("0,165"
-      // is no grouped number).
-      const bool could_group = fraction.size() == 3 && before.size() <= 3 && before[0] != '0' &&
-                               exponent == std::string_view::npos;
-      if (!could_group) ++(mark == ',' ? comma_decimal : dot_decimal);
-      else ++(mark == ',' ? comma_either : dot_either);
+      const MarkEvidence e = mark_evidence(table.cell(r, c));
+      comma_decimal += e.comma_decimal, dot_decimal += e.dot_decimal, comma_groups += e.comma_groups;
+      dot_groups += e.dot_groups, comma_either += e.comma_either, dot_either += e.dot_either;
     }
   if (guessed)
     *guessed = comma_decimal == 0 && dot_decimal == 0 && comma_groups == 0 && dot_groups == 0 &&
@@ -398,6 +412,17 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
     f.thousands = ',';  // "1,234" in a ','-separated file without decimal commas: a group separator
   }
   return f;
+}
+
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table) {
+  const size_t rows = std::min<size_t>(table.row_count(), 20000);
+  const bool comma = table.numbers.decimal == ',';
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      const MarkEvidence e = mark_evidence(table.cell(r, c));
+      if (comma ? e.comma_decimal || e.dot_groups : e.dot_decimal || e.comma_groups) return std::pair{r, c};
+    }
+  return std::nullopt;
 }
 
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {

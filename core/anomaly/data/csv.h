@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ca3 {
@@ -113,6 +114,9 @@ struct CsvOptions {
 // How the table writes its numbers, decided from all its cells (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
+// The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
+// the comma), for messages; none when the format was guessed or taken by default.
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table);
 
 // `bytes`: the file's bytes in any encoding decode_text reads.
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});

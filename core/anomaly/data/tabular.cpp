@@ -1253,6 +1253,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   TabularPreprocessor prep;
   prep.options_ = options;
   prep.numbers_ = table.numbers;
+  prep.numbers_guessed_ = table.numbers_guessed;
   for (size_t column = 0; column < table.header.size(); ++column) {
     const std::string& name = table.header[column];
     ColumnDecision decision;
@@ -1830,10 +1831,48 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   return table.numbers_guessed && numbers_ && numbers_->decimal != table.separator ? *numbers_ : table.numbers;
 }
 
+void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const {
+  // The training file's cells could not tell its decimal mark ("1.016" only: a mark was taken and
+  // said), this file's tell the other: a cell that reads otherwise in the two formats would be
+  // scored as a number the model never meant (every "1.016" as 1016 where training read 1.016).
+  // Only cells with the mark training took as the decimal mark are at stake ("24,5" is 24.5 both ways).
+  if (!numbers_guessed_ || !numbers_ || numbers.decimal == numbers_->decimal) return;
+  for (const ColumnTransform& t : columns_) {
+    const int64_t column = table.find_column(t.name);
+    if (t.kind != ColumnTransform::Kind::numeric || t.duration || column < 0) continue;
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      const std::string_view cell = table.cell(r, size_t(column));
+      double here = 0, there = 0;
+      if (cell.find(numbers_->decimal) == std::string_view::npos || is_missing_cell(cell) ||
+          !parse_number_with_unit(cell, here, numbers, {t.prefix, t.suffix, true}))
+        continue;
+      const bool read_there = parse_number_with_unit(cell, there, *numbers_, {t.prefix, t.suffix, true});
+      if (read_there && here == there) continue;
+      char value_here[32], value_there[32];
+      std::snprintf(value_here, sizeof value_here, "%.15g", here);
+      std::snprintf(value_there, sizeof value_there, "%.15g", there);
+      std::string evidence;
+      if (const auto at = number_format_evidence(table))
+        evidence = detail::concat(" (line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
+                                  shortened(table.cell(at->first, at->second)), "')");
+      throw Error(detail::concat(
+          "CSV line ", table.row_line(r), ", column '", t.name, "': '", shortened(cell), "' reads as ", value_here,
+          " in this file, whose decimal mark is '", numbers.decimal, "'", evidence, ", and ",
+          read_there ? detail::concat("as ", value_there) : std::string("not as a number"),
+          " in the model's training file, whose numbers all read either way and were read with the decimal mark '",
+          numbers_->decimal, "' (its training report said so): scores would compare numbers read in two ways. If the training file's numbers are written as this file's, "
+          "write them there without the thousands separator (or with one number that shows the decimal mark) and "
+          "train again; if this file is written otherwise than the training file, write its numbers with the decimal "
+          "mark '", numbers_->decimal, "'"));
+    }
+  }
+}
+
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
+  check_numbers_read_as_in_training(table, numbers);
   {  // every feature column the table lacks, at once, with the columns it has
     std::vector<std::string> absent;
     for (const ColumnTransform& t : columns_)
@@ -1917,6 +1956,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
+    if (numbers_guessed_) j["decimalMarkGuessed"] = true;
   }
   nlohmann::json columns = nlohmann::json::array();
   for (const auto& c : columns_) {
@@ -1958,6 +1998,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",
                 thousands, "'");
       prep.numbers_ = NumberFormat{decimal[0], thousands.empty() ? char(0) : thousands[0]};
+      prep.numbers_guessed_ = j.value("decimalMarkGuessed", false);
     }
     for (const auto& cj : j.at("columns")) {
       ColumnTransform c;

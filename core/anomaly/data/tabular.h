@@ -168,6 +168,8 @@ class TabularPreprocessor {
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
+  bool numbers_guessed_ = false;  // the training file's cells could not tell either (saved as decimalMarkGuessed)
+  void check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const;
 };
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
