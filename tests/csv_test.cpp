@@ -597,7 +597,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
             (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no')"}));
   EXPECT_EQ(error_of([&] { saved.transform(parse_csv("paid,smoker,dir,v\nTRUE,maybe,N,3\n")); }),
-            "CSV line 2, column 'smoker': 'maybe' is not a number (the column is numeric)");
+            "CSV line 2, column 'smoker': 'maybe' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
 
   // Mixed spellings in training: one value each, the most frequent spelling (on a tie, the first
   // in sort order); a 0/1 column with a word ("yes" once) is a flag, not a typo.
@@ -741,7 +741,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(error_of([&] {
               TabularPreprocessor::fit(parse_csv(small_amounts), rows, options).transform(parse_csv("temp,price\n21,\"$1,234\"\n"));
             }),
-            "CSV line 2, column 'price': '$1,234' is not a number (the column is numeric)");
+            "CSV line 2, column 'price': '$1,234' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
   const CsvTable two_sources = parse_csv(amounts + "\"21,5\",$7.25\n");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(two_sources, all_rows, options); }),
             "CSV line 32, column 'temp': '21,5' is written with ',' as the decimal mark, and this file's other numbers with "
@@ -1075,6 +1075,39 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   EXPECT_EQ(told.transform(scored).dim(0), 2);
 }
 
+// A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview
+// say it is a limit and what to write instead; "n.b." (nicht bestimmt) and the like are missing.
+TEST(Tabular, LimitsAreSaidAndNotDeterminedIsMissing) {
+  std::string text = "id;gluc;chol\n", plain = text;
+  for (int i = 0; i < 12; ++i) {
+    const std::string gluc = i == 3 ? "n.b." : detail::concat(4 + i % 3, ",", i % 10), chol = detail::concat(5 + i % 2, ",", (i * 7) % 10);
+    text += detail::concat(i + 1, ";", gluc, gluc == "n.b." ? "" : " mmol/L", ";", i == 6 ? "<0,5" : chol, " mmol/L\n");
+    plain += detail::concat(i + 1, ";", gluc, ";", i == 6 ? "\xE2\x89\xA4 0,5" : chol, "\n");
+  }
+  const CsvTable with_unit = parse_csv(text), bare = parse_csv(plain);
+  const std::vector<int64_t> rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  const std::string limit = "' is a limit (a value below what could be measured), not a value: write a number in its place "
+                            "(the limit itself, or what your field's rule puts there) or leave the cell empty for a missing value";
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(with_unit, rows, {}); }),
+            "CSV line 8, column 'chol': '<0,5 mmol/L" + limit + " (1 cell of the column does not read)");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(bare, rows, {}); }), "CSV line 8, column 'chol': '\xE2\x89\xA4 0,5" + limit);
+  const std::vector<ColumnSummary> preview = describe_columns(bare);
+  EXPECT_EQ(preview[1].missing, 1);  // n.b.
+  EXPECT_EQ(preview[1].role, "numeric");
+  EXPECT_EQ(preview[2].role, "numeric");
+  EXPECT_EQ(preview[2].reason, "1 cell is not a number (line 8: '\xE2\x89\xA4 0,5', a limit, not a value): fix it, or call the column categorical");
+  // Scoring, with the unit and without; "> 12" above.
+  const TabularPreprocessor prep = TabularPreprocessor::fit(with_unit, {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11}, {});
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("id;gluc;chol\n1;n.b.;< 0,5 mmol/L\n2;4,5;5,5\n")); }),
+            "CSV line 2, column 'chol': '< 0,5 mmol/L" + limit);
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("id;gluc;chol\n1;>12;5,5\n")); }),
+            "CSV line 2, column 'gluc': '>12' is a limit (a value above what could be measured), not a value: write a "
+            "number in its place (the limit itself, or what your field's rule puts there) or leave the cell empty for a "
+            "missing value");
+  for (const char* missing : {"n.b.", "N.D.", "k.A.", " n.a. ", "n.v."}) EXPECT_TRUE(is_missing_cell(missing)) << missing;
+  EXPECT_FALSE(is_missing_cell("n.b"));
+}
+
 // Dashes, German Excel's #NV and spreadsheet error values are missing values, counted as written.
 TEST(Tabular, SpreadsheetPlaceholdersAreMissing) {
   const CsvTable table = parse_csv("v;label\n1,5;ok\n\xE2\x80\x94;ok\n2,5;ok\n#NV;ok\n#DIV/0!;bad\n\xE2\x80\x93;ok\n3,0;ok\n");
@@ -1352,7 +1385,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c')");
   // Every cell a scored file cannot read is said at once, by line: one fix, not one run per typo.
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,2\n1,x\nzwei,3\n1,inf\n5,6\nq,4\n")); }),
-            "CSV line 3, column 'b': 'x' is not a number (the column is numeric); 3 more cells cannot be read either "
+            "CSV line 3, column 'b': 'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing value); 3 more cells cannot be read either "
             "(all such cells, by column: 'a' 2, 'b' 2): line 4, column 'a': 'zwei'; line 5, column 'b': 'inf'; line 7, "
             "column 'a': 'q'");
   EXPECT_NE(error_of([&] { prep.transform(parse_csv("a,b\n1,x\n2,y\n3,z\n4,w\n5,v\n")); })
@@ -1361,7 +1394,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             std::string::npos);
   // A pasted paragraph in a numeric cell is quoted shortened.
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1," + std::string(300, 'w') + "\n")); }),
-            "CSV line 2, column 'b': '" + std::string(37, 'w') + "...' is not a number (the column is numeric)");
+            "CSV line 2, column 'b': '" + std::string(37, 'w') + "...' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
   TabularOptions wrong = options;
   wrong.label_column = "Class";
   EXPECT_EQ(error_of([&] { tabular_labels(table, wrong); }), "CSV has no column 'Class' (columns: 'a', 'b', 'label')");

@@ -652,6 +652,34 @@ std::string other_mark_said(std::string_view cell, const NumberFormat& format, c
                         "' (a file put together from two sources?): write every number of the file one way");
 }
 
+// "<0,5 mmol/L", "> 1000", "≤ 5": a limit (what a lab writes below its detection limit), not a
+// measured value: said, with what to write instead; empty for any other cell.
+std::string limit_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
+  const std::string_view t = trim(cell);
+  size_t sign = 0;
+  for (std::string_view s : {"<=", ">=", "\xE2\x89\xA4", "\xE2\x89\xA5", "<", ">"})
+    if (t.substr(0, s.size()) == s) {
+      sign = s.size();
+      break;
+    }
+  if (sign == 0) return "";
+  const std::string_view rest = trim(t.substr(sign));
+  const Affixed a = split_affixes(rest);
+  double v;
+  if (!parse_number_with_unit(rest, v, format, unit) && !(plausible_unit(a) && parse_number(a.number, v, format))) return "";
+  const bool below = t[0] == '<' || t.substr(0, 3) == "\xE2\x89\xA4";
+  return detail::concat("' is a limit (a value ", below ? "below" : "above", " what could be measured), not a value: "
+                        "write a number in its place (the limit itself, or what your field's rule puts there) or leave the "
+                        "cell empty for a missing value");
+}
+
+// Why a cell that is no number in `format` is none, when a kind of writing tells (a limit, the
+// other decimal mark): the message's tail after the cell, or empty.
+std::string not_a_number_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
+  const std::string limit = limit_said(cell, format, unit);
+  return limit.empty() ? other_mark_said(cell, format, unit) : limit;
+}
+
 // The cells of `column` in `rows` that other_mark_said finds written with the other decimal mark:
 // how many, and the first.
 struct OtherMarkCells {
@@ -683,6 +711,8 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   // training rows of a column may have had no negative number; CellNotes says so).
   if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, true})) return v;
   if (const int truth = truth_value(cell, numbers); truth >= 0 && zero_one_flag(t)) return truth;  // "TRUE" as 1
+  if (const std::string limit = limit_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}); !limit.empty())
+    throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), limit));
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
@@ -694,7 +724,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (const std::string other = other_mark_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}); !other.empty())
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), other));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
-                             "' is not a number (the column is numeric)"));
+                             "' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)"));
 }
 
 }  // namespace
@@ -974,10 +1004,13 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "numeric";
       const std::string_view cell = table.cell(size_t(first_text_row), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit).empty();
+      const bool limit = !limit_said(cell, table.numbers, unit).empty();
       const bool one = present - numbers == 1;
       summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
                                       table.row_line(size_t(first_text_row)), ": '", shortened(cell),
-                                      other_mark ? "', written with the other decimal mark than the file's other numbers" : "'",
+                                      limit        ? "', a limit, not a value"
+                                      : other_mark ? "', written with the other decimal mark than the file's other numbers"
+                                                   : "'",
                                       one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
@@ -1353,7 +1386,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
       if (odd > 0 && !categorical) {
         const std::string_view cell = table.cell(size_t(odd_row), column);
-        const std::string other = other_mark_said(cell, table.numbers, unit);
+        const std::string other = not_a_number_said(cell, table.numbers, unit);
         throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '", shortened(cell),
                                    !other.empty()           ? other
                                    : unit.text().empty() ? std::string("' is not a number as the column's other values are")
@@ -1384,9 +1417,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
     if (as_numeric && !all_numbers) {
       const std::string_view cell = table.cell(size_t(first_text_row), column);
-      const std::string other_mark = other_mark_said(cell, table.numbers, unit);
+      const std::string why = not_a_number_said(cell, table.numbers, unit);
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
-                                 other_mark.empty() ? "' is not a number, and the column was asked to be numeric" : other_mark));
+                                 why.empty() ? "' is not a number, and the column was asked to be numeric" : why));
     }
     if (as_numeric) {
       std::sort(numbers.begin(), numbers.end());
@@ -1436,7 +1469,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                               [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
       const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
       const std::string_view cell = table.cell(size_t(first), column);
-      const std::string other_mark = other_mark_said(cell, table.numbers);
+      const std::string other_mark = other_mark_said(cell, table.numbers), limit = limit_said(cell, table.numbers);
       std::string others;
       if (odd_rows.size() > 1) {
         std::vector<std::string> shown;
@@ -1467,8 +1500,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                  parse_any_number(cell, v, table.numbers)
                                      ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
-                                 : !other_mark.empty()
-                                     ? other_mark
+                                 : !limit.empty()      ? limit
+                                 : !other_mark.empty() ? other_mark
                                      : "' is not a number (the column's other values are numbers; leave the cell "
                                        "empty or write NA for a missing value)",
                                  others));

@@ -196,13 +196,14 @@ class CellNotes {
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
-// empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, ., an en or em dash, German Excel's #NV and
+// empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, ., an en or em dash; "not determined" / "not
+// given" as lab reports and German exports abbreviate it (n.d., n.a., n.b., k.A., n.v.); German Excel's #NV and
 // the error values of spreadsheet formulas as English, German, French, Spanish and Italian Excel
 // write them (#DIV/0!, #VALUE! / #WERT! / #VALEUR! / #¡VALOR! / #VALORE!, #REF! / #BEZUG!,
 // #NUM! / #ZAHL! / #NOMBRE!, #NAME? / #NOM?, #NULL! / #NUL!, #N/D): what spreadsheets and
 // databases write where there is no value. Each is counted and shown.
 inline constexpr const char* kMissingMarkers[] = {
-    "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "#nv",
+    "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "n.d.", "n.a.", "n.b.", "k.a.", "n.v.", "#nv",
     "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "#wert!", "#bezug!", "#zahl!", "#valeur!", "#nombre!",
     "#nom?", "#nul!", "#n/d", "#\xC2\xA1valor!", "#\xC2\xA1ref!", "#\xC2\xA1num!", "#\xC2\xBFnombre?",
     "#\xC2\xA1" "div/0!", "#\xC2\xA1nulo!", "#valore!", "#rif!", "#nome?", "#nullo!"};
