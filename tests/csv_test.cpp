@@ -1510,6 +1510,15 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   const DecodedText few_utf8 = decode_text("city\nZ\xFCrich\nGen\xE8ve\nZ\xC3\xBCrich\nZ\xFCrich\n");
   EXPECT_EQ(few_utf8.encoding, "Windows-1252, UTF-8 on line 4");
   EXPECT_EQ(few_utf8.text(), "city\nZ\xC3\xBCrich\nGen\xC3\xA8ve\nZ\xC3\xBCrich\nZ\xC3\xBCrich\n");
+  // The same after a UTF-8 byte-order mark: the lines named, not the file refused.
+  const DecodedText bom_mixed = decode_text("\xEF\xBB\xBF" "city;v\nZ\xC3\xBCrich;1\nK\xC3\xB6ln;2\nM\xFCnchen;3\n");
+  EXPECT_EQ(bom_mixed.encoding, "UTF-8 (byte-order mark), Windows-1252 on line 4");
+  EXPECT_EQ(bom_mixed.text(), "city;v\nZ\xC3\xBCrich;1\nK\xC3\xB6ln;2\nM\xC3\xBCnchen;3\n");
+  const DecodedText bom_1252 = decode_text("\xEF\xBB\xBF" "city;v\nZ\xFCrich;1\n");
+  EXPECT_EQ(bom_1252.encoding, "Windows-1252 (after a UTF-8 byte-order mark)");
+  EXPECT_EQ(bom_1252.text(), "city;v\nZ\xC3\xBCrich;1\n");
+  EXPECT_EQ(decode_text("\xEF\xBB\xBF" "city\nZ\xFCrich\nGen\xE8ve\nZ\xC3\xBCrich\n").encoding,
+            "Windows-1252, UTF-8 on line 4 (after a UTF-8 byte-order mark)");
   // A bad row names its line in the file.
   CsvStream stream;
   stream.push("a,b\n1,2\n3,4\n5\n");

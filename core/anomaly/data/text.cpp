@@ -255,8 +255,19 @@ DecodedText decode_text(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     t.original = bytes.substr(3);
     t.encoding = "UTF-8 (byte-order mark)";
-    CA3_CHECK_CODE(is_valid_utf8(t.original), ErrorCode::unsupported_file, "the file starts with a UTF-8 byte-order mark "
-                   "but is not UTF-8 text: save it again as UTF-8 (or as CSV from your spreadsheet)");
+    if (is_valid_utf8(t.original)) return t;
+    // Lines in Windows-1252 after the mark (a file put together from two exports): read as such
+    // and named, as without the mark; the mark and no UTF-8 at all: Windows-1252, said.
+    if (std::optional<DecodedText> mixed = mixed_encodings(t.original)) {
+      const std::string_view utf8_first = "UTF-8,";
+      if (mixed->encoding.substr(0, utf8_first.size()) == utf8_first)
+        mixed->encoding = "UTF-8 (byte-order mark)," + mixed->encoding.substr(utf8_first.size());
+      else
+        mixed->encoding += " (after a UTF-8 byte-order mark)";
+      return *mixed;
+    }
+    t.encoding = "Windows-1252 (after a UTF-8 byte-order mark)";
+    t.utf8 = from_windows_1252(t.original);
     return t;
   }
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF") {
