@@ -959,6 +959,47 @@ TEST(Tabular, DurationsAreSeconds) {
   EXPECT_NE(describe_columns(parse_csv("closes\n18:00\n22:00\n24:00\n"))[0].role, "numeric");
 }
 
+// Hours:minutes under a day ("7:17" worked, "0:30" break) cannot tell a duration from a time of
+// day: left out as dates, said so with the way to keep them; asked to be numeric, they are hours
+// and minutes in seconds, and their values are written back so ("typical 8:12", "with 0:45").
+TEST(Tabular, ClockTimesAskedToBeNumericAreHoursAndMinutes) {
+  std::string text = "who;worked;break\n";
+  for (int i = 0; i < 12; ++i) text += detail::concat("MA", i % 4, ";", 6 + i % 4, ":", 10 + 3 * i, ";0:", i % 2 ? "30" : "45", "\n");
+  const CsvTable table = parse_csv(text);
+  const std::vector<int64_t> rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  const std::string left_out = "times of day, or durations under a day (hours:minutes): left out of training as dates are; "
+                               "give the column the role numeric to read them as hours and minutes, in seconds";
+  EXPECT_EQ(describe_columns(table)[1].role, "dates");
+  EXPECT_EQ(describe_columns(table)[1].reason, left_out);
+  EXPECT_EQ(TabularPreprocessor::fit(table, rows, {}).schema()[1].reason, left_out);
+  TabularOptions options;
+  options.roles = {{"worked", ColumnRole::numeric}, {"break", ColumnRole::numeric}};
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, options);
+  EXPECT_EQ(prep.schema()[1].role, "numeric");
+  EXPECT_EQ(prep.schema()[1].reason, "hours:minutes[:seconds] under a day (durations, or times of day as seconds after "
+                                     "0:00), read as seconds, as the role numeric asks ('6:10' is 22200)");
+  EXPECT_DOUBLE_EQ(prep.columns()[2].fill, 0.5 * (1800 + 2700));
+  EXPECT_EQ(value_text(prep.columns()[1], 29520, ','), "8:12");
+  EXPECT_EQ(value_text(prep.columns()[1], 29521, ','), "8:12:01");
+  EXPECT_EQ(value_text(prep.columns()[2], -2700, '.'), "-0:45");
+  // Scored: past a day reads too; a missing break is filled with the median, written as the cells are.
+  const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
+  const CsvTable scored = parse_csv("who;worked;break\nMA1;25:10;\n");
+  const std::vector<float> filled = copy.transform(scored).to_vector(),
+                           written = copy.transform(parse_csv("who;worked;break\nMA1;25:10;0:37:30\n")).to_vector();
+  EXPECT_EQ(filled, written);
+  EXPECT_GT(filled.at(filled.size() - 2), 2.f);  // 25:10, far above the training's 6:10 to 9:43
+  CellNotes notes(copy);
+  notes.add(scored);
+  EXPECT_EQ(notes.notes().at(0), "missing cells filled in as in training: 'break' 1 (with 0:37:30, the training median)");
+  // One cell that is no clock time among them is named, with how many.
+  std::string typo = text;
+  typo.replace(typo.find("0:30"), 4, "0:60");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(typo), rows, options); }),
+            "CSV line 3, column 'break': '0:60' is not hours:minutes[:seconds] as the column's other cells are (minutes "
+            "and seconds run from 00 to 59; 1 cell of the column so): fix it, or leave the cell empty for a missing value");
+}
+
 // What reading a table for scoring decides is said: names matched loosely, columns left out,
 // missing cells filled in, categories never seen.
 TEST(Tabular, ScoringNotesSayWhatWasDecided) {

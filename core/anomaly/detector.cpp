@@ -311,29 +311,6 @@ Detector Detector::load(const uint8_t* data, size_t size) {
   return d;
 }
 
-namespace {
-std::string format_number(double value, char decimal) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", value);
-  std::string out = text;
-  if (decimal != '.')
-    for (char& c : out)
-      if (c == '.') c = decimal;
-  return out;
-}
-
-// A numeric column's typical (training median) value as its cells are written: a duration as
-// h:mm:ss ("36:06:30", not 129990 seconds), a number with its unit ("1214,97 €").
-std::string typical_text(const ColumnTransform& t, char decimal) {
-  if (t.duration) {
-    const long long total = std::llround(std::abs(t.fill));
-    char text[48];
-    std::snprintf(text, sizeof text, "%s%lld:%02lld:%02lld", t.fill < 0 ? "-" : "", total / 3600, total / 60 % 60, total % 60);
-    return text;
-  }
-  return t.prefix + format_number(t.fill, decimal) + (t.suffix.empty() ? "" : " " + t.suffix);
-}
-}  // namespace
 
 std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top) {
   CA3_CHECK(prep_, "the detector is not trained yet");
@@ -394,7 +371,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
       const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
       c.missing = is_missing_cell(cell);
       c.value = c.missing ? "" : std::string(trim(cell));
-      c.typical = t.kind == ColumnTransform::Kind::numeric ? typical_text(t, prep_->reading_format(table).decimal) : t.fill_category;
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, prep_->reading_format(table).decimal) : t.fill_category;
       e.columns.push_back(std::move(c));
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),

@@ -558,8 +558,10 @@ bool duration_seconds(std::string_view cell, bool minutes, double& seconds) {
 // A column of durations: every non-missing cell among `rows` written like one, and not all of
 // them clock times -- some past 24:00 or negative ("34:39:00", "120:00"), or cells of three parts
 // beside cells of two, as race times are written ("1:34:15", "48:08": then two parts are
-// minutes:seconds). "08:15", "24:00" alone are dates or times. Sets `minutes`; the reason, or "".
-std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, bool& minutes) {
+// minutes:seconds). "08:15", "24:00" alone are dates or times, unless `clock_too` (the column was
+// asked to be numeric): then hours:minutes[:seconds] too. Sets `minutes`; the reason, or "".
+std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, bool& minutes,
+                            bool clock_too = false) {
   bool two = false, three = false, past_a_day = false;
   int count;
   double p[3];
@@ -573,7 +575,8 @@ std::string duration_reason(const CsvTable& table, size_t column, const std::vec
     past_a_day = past_a_day || negative || as_hours > 24 * 3600;
   }
   minutes = two && three;
-  if (!minutes && !past_a_day) return "";
+  if (!minutes && !past_a_day && !(clock_too && (two || three))) return "";
+  const bool clock = !minutes && !past_a_day;  // every cell a clock time: the first shown
   std::string examples;
   double v;
   bool shown_two = false, shown_three = false;
@@ -581,7 +584,7 @@ std::string duration_reason(const CsvTable& table, size_t column, const std::vec
     const std::string_view cell = trim(table.cell(size_t(row), column));
     if (is_missing_cell(cell) || !duration_parts(cell, count, p, negative)) continue;
     bool& shown = count == 2 ? shown_two : shown_three;
-    if (shown || (!minutes && p[0] * 3600 + p[1] * 60 + (count == 3 ? p[2] : 0) <= 24 * 3600 && !negative)) continue;
+    if (shown || (!minutes && !clock && p[0] * 3600 + p[1] * 60 + (count == 3 ? p[2] : 0) <= 24 * 3600 && !negative)) continue;
     shown = true;
     duration_seconds(cell, minutes, v);
     char value[32];
@@ -589,8 +592,18 @@ std::string duration_reason(const CsvTable& table, size_t column, const std::vec
     examples += detail::concat(examples.empty() ? "" : ", ", "'", cell, "' is ", value);
     if (!minutes) break;
   }
+  if (clock)
+    return detail::concat("hours:minutes[:seconds] under a day (durations, or times of day as seconds after 0:00), read as "
+                          "seconds, as the role numeric asks (", examples, ")");
   return detail::concat("durations (", minutes ? "h:mm:ss, and m:ss where a cell has two parts" : "hours:minutes[:seconds]",
                         "), read as seconds (", examples, ")");
+}
+
+// Every non-missing cell of `column` among `rows` a clock time ("7:17", "08:15:30"; at least
+// one): times of day, or durations under a day -- the cells cannot tell.
+bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  bool minutes = false;
+  return !duration_reason(table, column, rows, minutes, true).empty() && duration_reason(table, column, rows, minutes).empty();
 }
 
 // A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
@@ -622,6 +635,9 @@ void check_units_line(const CsvTable& table) {
                              "delete it"));
 }
 
+constexpr const char* kClockReason =
+    "times of day, or durations under a day (hours:minutes): left out of training as dates are; give the column the "
+    "role numeric to read them as hours and minutes, in seconds";
 constexpr const char* kDateReason =
     "dates or times: left out of training (when a row was written says little about what it is, and new rows "
     "lie after every training date); a part that matters, such as the hour or the weekday, can be a column of its own";
@@ -987,7 +1003,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
-      summary.role = "dates", summary.reason = kDateReason;
+      summary.role = "dates", summary.reason = clock_column(table, c, all_rows) ? kClockReason : kDateReason;
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing),
@@ -1370,7 +1386,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     }
     if (forced == roles.end() && int64_t(numbers.size()) < present && date_column(table, column, training_rows)) {
       prep.dropped_.push_back(name);
-      decide("dates", kDateReason);
+      decide("dates", clock_column(table, column, training_rows) ? kClockReason : kDateReason);
       continue;
     }
     // Durations ("34:39:00"): seconds. Numbers written with a unit ("10,6 %", "$1,304.12"):
@@ -1379,7 +1395,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     std::string duration;
     bool minutes = false;
     if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
-        !(duration = duration_reason(table, column, training_rows, minutes)).empty()) {
+        !(duration = duration_reason(table, column, training_rows, minutes, forced != roles.end())).empty()) {
       t.duration = minutes ? 'm' : 'h';
     } else if (int64_t odd = 0, odd_row = -1;
                int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
@@ -1415,6 +1431,27 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                       std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
     const bool as_numeric =
         forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
+    if (as_numeric && !all_numbers && !t.duration) {
+      // Mostly hours:minutes: the cell that is not ("0:60") is the one to name, counted in the
+      // whole file as typos are.
+      int64_t clocks = 0, others = 0, first_other = -1;
+      for (int64_t row = 0; row < int64_t(table.row_count()); ++row) {
+        const std::string_view cell = table.cell(size_t(row), column);
+        int count;
+        double p[3];
+        bool negative;
+        if (is_missing_cell(cell)) continue;
+        if (duration_parts(cell, count, p, negative)) ++clocks;
+        else if (++others == 1) first_other = row;
+      }
+      if (clocks > 0 && clocks >= 3 * others) {
+        const std::string_view cell = table.cell(size_t(first_other), column);
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(first_other)), ", column '", name, "': '", shortened(cell),
+                                   "' is not hours:minutes[:seconds] as the column's other cells are (minutes and seconds run "
+                                   "from 00 to 59; ", count_text(others, "cell", "cells"),
+                                   " of the column so): fix it, or leave the cell empty for a missing value"));
+      }
+    }
     if (as_numeric && !all_numbers) {
       const std::string_view cell = table.cell(size_t(first_text_row), column);
       const std::string why = not_a_number_said(cell, table.numbers, unit);
@@ -1712,6 +1749,7 @@ void CellNotes::add(const CsvTable& batch) {
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
     const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
+    decimal_ = format.decimal;
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
@@ -1761,10 +1799,8 @@ std::vector<std::string> CellNotes::notes() const {
     const ColumnTransform& t = prep_.columns()[j];
     const Counts& n = columns_[j];
     if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
-      char fill[32];
-      std::snprintf(fill, sizeof fill, "%.6g", t.fill);
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, " (with ",
-                                      t.kind == ColumnTransform::Kind::numeric ? std::string(fill) + ", the training median"
+                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, decimal_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
                                       ")"));
     }
@@ -1857,6 +1893,21 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
       return k;
     }
   return -1;
+}
+
+std::string value_text(const ColumnTransform& t, double value, char decimal) {
+  char text[48];
+  if (t.duration) {
+    const long long total = std::llround(std::abs(value));
+    const char* sign = value < 0 ? "-" : "";
+    if (t.duration == 'h' && total % 60 == 0) std::snprintf(text, sizeof text, "%s%lld:%02lld", sign, total / 3600, total / 60 % 60);
+    else std::snprintf(text, sizeof text, "%s%lld:%02lld:%02lld", sign, total / 3600, total / 60 % 60, total % 60);
+    return text;
+  }
+  std::snprintf(text, sizeof text, "%.6g", value);
+  std::string number = text;
+  if (decimal != '.') std::replace(number.begin(), number.end(), '.', decimal);
+  return t.prefix + number + (t.suffix.empty() ? "" : " " + t.suffix);
 }
 
 NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {

@@ -112,6 +112,11 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
                        const std::vector<std::string>* folded = nullptr);
 std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_case of each category
 
+// A value of a numeric column (in the column's own units: seconds for durations) as its cells are
+// written: a duration as hours:minutes ("8:12", "36:06:30"; m:ss columns as h:mm:ss), a number
+// with its unit and decimal mark ("1214,97 €"). For messages: "typical 8:12", "filled with 0:45".
+std::string value_text(const ColumnTransform& t, double value, char decimal);
+
 class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
@@ -193,6 +198,7 @@ class CellNotes {
   std::vector<Counts> columns_;  // as prep.columns()
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
+  char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
