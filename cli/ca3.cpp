@@ -44,13 +44,13 @@ const char* kUsage = R"(usage:
   ca3 train --data FILE [--label-column COL (--normal V[,V...] | --anomaly V[,V...])] --out MODEL
             [--preset NAME|FILE.json] [--epochs N] [--gamma G] [--variant e2e|a3|reconstruction]
             [--batch-size N] [--patience N] [--seed S] [--id-column COL]... [--role COL=ROLE]...
-            [--labels CSV] [--limit N]
+            [--decimal-mark ,|.] [--labels CSV] [--limit N]
             [--contamination F] [--image-size N] [--channels 1|3]
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
-            [--id-column COL]... [--threads N] [--quiet]
+            [--id-column COL]... [--decimal-mark ,|.] [--threads N] [--quiet]
   ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
-            [--threads N] [--quiet]
+            [--decimal-mark ,|.] [--threads N] [--quiet]
   ca3 info  MODEL
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
 
@@ -69,7 +69,9 @@ over more of its nearest training images, and the threshold flags F of the valid
 F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
 the normal validation rows).
 --role COL=numeric|categorical|ignore overrides the role CA3 gives a column (train prints each
-column's role and why). `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
+column's role and why). --decimal-mark , (or .) says how the CSV writes its numbers where its
+cells cannot tell ("1.016" only: a decimal mark, or a thousands separator?); the other mark then
+groups thousands. `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
 columns (--id-column at training, named like id / *_id, or running numbers such as invoice
 numbers) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
@@ -106,9 +108,9 @@ struct Args {
 const std::map<std::string, std::vector<std::string>> kOptions = {
     {"train", {"data", "label-column", "normal", "anomaly", "out", "preset", "epochs", "gamma", "variant", "batch-size",
                "patience", "seed", "id-column", "role", "labels", "limit", "contamination", "image-size", "channels",
-               "drop-duplicates", "report", "threads", "quiet"}},
-    {"score", {"model", "data", "out", "labels", "limit", "why", "id-column", "threads", "quiet"}},
-    {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads", "quiet"}},
+               "drop-duplicates", "report", "threads", "quiet", "decimal-mark"}},
+    {"score", {"model", "data", "out", "labels", "limit", "why", "id-column", "threads", "quiet", "decimal-mark"}},
+    {"eval", {"model", "data", "label-column", "normal", "anomaly", "labels", "limit", "threads", "quiet", "decimal-mark"}},
     {"info", {}},
     {"export", {"model", "onnx", "preprocessing", "quiet"}},
 };
@@ -600,8 +602,9 @@ void check_options_fit(const Args& a, DataKind kind) {
       for (const char* option : {"normal", "anomaly"})
         refuse(option, "needs --label-column: the column whose values it names");
   } else {
-    if (!a.id_columns.empty() || !a.roles.empty() || a.drop_duplicates)
-      throw UsageError("--id-column, --role and --drop-duplicates are for CSV tables; '" + a.get("data") + "' holds images");
+    if (!a.id_columns.empty() || !a.roles.empty() || a.drop_duplicates || a.has("decimal-mark"))
+      throw UsageError("--id-column, --role, --decimal-mark and --drop-duplicates are for CSV tables; '" + a.get("data") +
+                       "' holds images");
     if (kind == DataKind::idx) {
       refuse("label-column", "is for CSV tables and labels files of image folders; an IDX file's classes come from its "
              "labels file: give the normal ones with --normal (e.g. --normal 0)");
@@ -611,9 +614,19 @@ void check_options_fit(const Args& a, DataKind kind) {
   }
 }
 
+// The number format --decimal-mark names, if given.
+std::optional<NumberFormat> numbers_named(const Args& a) {
+  if (!a.has("decimal-mark")) return std::nullopt;
+  const std::string mark = a.get("decimal-mark");
+  if (mark != "," && mark != ".") throw UsageError("--decimal-mark is ',' or '.', not '" + mark + "'");
+  return number_format_named(mark);
+}
+
 // A CSV file; with --limit N its first N rows.
 CsvTable read_table(const Args& a, const std::string& path) {
-  CsvTable table = read_csv_file(path);
+  CsvOptions options;
+  options.numbers = numbers_named(a);
+  CsvTable table = read_csv_file(path, options);
   const int64_t limit = limit_of(a);
   if (limit == 0 || size_t(limit) >= table.row_count()) return table;
   if (!a.quiet)
@@ -879,7 +892,7 @@ int score_stream(Detector& detector, const Args& a) {
     CA3_CHECK(file, "cannot write '", out, "'");
   }
   std::ostream& sink = out == "-" ? std::cout : file;
-  CsvStream stream;
+  CsvStream stream(numbers_named(a));
   size_t rows = 0, flagged = 0;
   char number[32];
   std::string text;

@@ -333,6 +333,31 @@ expect_error "--epochs must be at most 2147483647, got 4294967297" train --data 
 expect_error "--epochs is out of range: '99999999999999999999'" train --data "$data/Glass.csv" --epochs 99999999999999999999 --out "$work/m"
 expect_error "--threads must be from 1 to 256, got 0" train --data "$data/Glass.csv" --threads 0 --out "$work/m"
 expect_error "holds classes, not anomaly labels: give the normal classes with --normal" eval --model "$work/fm.ca3" --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --limit 20
+# --decimal-mark names the decimal mark where the cells cannot tell: a weather export whose air
+# pressure is written "1.016" (hPa, '.' grouping thousands). Guessed, '.' is the decimal mark and a
+# scored file whose "1.012,5" tells the comma is refused by name; named, both read 1016.
+python3 - "$work" <<'PY'
+import random, sys
+random.seed(3)
+rows = ["station;pressure;temp"] + [f"W{i % 4};1.{random.randint(0, 30):03d};{random.randint(15, 28)}" for i in range(120)]
+open(sys.argv[1] + "/wetter.csv", "w").write("\n".join(rows) + "\n")
+open(sys.argv[1] + "/wetter-score.csv", "w").write("\n".join(rows[:20] + ["W2;1.012,5;25"]) + "\n")
+PY
+"$ca3" train --data "$work/wetter.csv" --out "$work/guessed.ca3" --epochs 3 --quiet >/dev/null 2>&1 || fail "train wetter.csv"
+expect_error "in this file, whose decimal mark is ',' (line 21, column 'pressure': '1.012,5'), and as 1.0" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
+expect_error "train again with the decimal mark ',' named (the decimal mark menu on the page, --decimal-mark , for ca3" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
+"$ca3" train --data "$work/wetter.csv" --decimal-mark , --out "$work/named.ca3" --epochs 3 --report "$work/named.json" >/dev/null 2>"$work/err" \
+  && grep -qF "decimal mark ',', thousands separator '.'" "$work/err" || fail "train --decimal-mark ,: $(cat "$work/err")"
+python3 -c "
+import json, sys
+c = [c for c in json.load(open('$work/named.json'))['data']['columns'] if c['name'] == 'pressure'][0]
+sys.exit(0 if c['role'] == 'numeric' else 1)" || fail "pressure is not numeric with --decimal-mark ,"
+"$ca3" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --quiet && [ "$(wc -l <"$work/s.csv")" -eq 21 ] \
+  && echo "ok   --decimal-mark , trains a file whose cells cannot tell; its scored copy with '1.012,5' scores" || fail "score after --decimal-mark ,"
+"$ca3" score --model "$work/named.ca3" --data - --decimal-mark , --out "$work/s2.csv" --quiet <"$work/wetter-score.csv" && cmp -s "$work/s.csv" "$work/s2.csv" \
+  || fail "score --data - --decimal-mark , differs from the file's scores"
+expect_usage "--decimal-mark is ',' or '.', not ';'" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --decimal-mark ";"
+expect_usage "--id-column, --role, --decimal-mark and --drop-duplicates are for CSV tables" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --decimal-mark , --out "$work/m"
 for help in "--help" "train --help" "score -h"; do
   # shellcheck disable=SC2086
   "$ca3" $help >"$work/out" 2>"$work/err"

@@ -1050,12 +1050,13 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   tabular_labels(parse_csv("a;p;label\nA0;1.581;bad\nA1;2.250;ok\n"), options, &notes);
   EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
                                              "thousands separator) and no cell of the file tells which: read as 1.581; "
-                                             "if '.' groups thousands here, write the numbers without it"}));
+                                             "if '.' groups thousands here, name the decimal mark ',' "
+                                             "(the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)"}));
   notes.clear();  // read as thousands in a ',' file: the other advice
   tabular_labels(parse_csv("a,p,label\nA0,\"96,928\",bad\nA1,\"2,250\",ok\n"), options, &notes);
   EXPECT_EQ(notes.at(0), "numbers such as '96,928' read either way (',' as a decimal mark or as a thousands separator) and "
-                         "no cell of the file tells which: read as 96928; if ',' is the decimal mark here, write one number "
-                         "with other than three digits after it (such as 0,5), which tells");
+                         "no cell of the file tells which: read as 96928; if ',' is the decimal mark here, name it "
+                         "(the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)");
   const std::vector<float> plain = prep.transform(parse_csv("t;p\n21;1013\n22;1250\n")).to_vector();
   EXPECT_EQ(prep.transform(unsure).to_vector(), plain);
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(unsure).to_vector(), plain);
@@ -1093,9 +1094,9 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
       "CSV line 2, column 'p': '1.016' reads as 1016 in this file, whose decimal mark is ',' (line 3, column 'p': "
       "'1.012,5'), and as 1.016 in the model's training file, whose numbers all read either way and were read with the "
       "decimal mark '.' (its training report said so): scores would compare numbers read in two ways. If the training "
-      "file's numbers are written as this file's, write them there without the thousands separator (or with one number "
-      "that shows the decimal mark) and train again; if this file is written otherwise than the training file, write "
-      "its numbers with the decimal mark '.'";
+      "file's numbers are written as this file's, train again with the decimal mark ',' named (the decimal mark menu on "
+      "the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK); if this file is written otherwise than "
+      "the training file, write its numbers with the decimal mark '.'";
   EXPECT_EQ(error_of([&] { prep.transform(scored); }), message);
   // The same from the saved model; a model saved before the guess was kept scores as before.
   EXPECT_EQ(error_of([&] { TabularPreprocessor::from_json(prep.to_json()).transform(scored); }), message);
@@ -1114,6 +1115,21 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   const TabularPreprocessor told = TabularPreprocessor::fit(parse_csv("station;p;t\nW1;1.016;24.5\nW3;1.005;20\n"), {0, 1}, {});
   EXPECT_FALSE(told.to_json().contains("decimalMarkGuessed"));
   EXPECT_EQ(told.transform(scored).dim(0), 2);
+  // Trained with the decimal mark named (',': '.' groups thousands), the training file reads 1016
+  // and no guess is left; scoring reads the file as it tells.
+  CsvOptions named;
+  named.numbers = number_format_named(",");
+  const CsvTable comma = parse_csv("station;p;t\nW1;1.016;24\nW3;1.005;20\nW2;1.011;21\nW1;1.009;22\n", named);
+  EXPECT_FALSE(comma.numbers_guessed);
+  const TabularPreprocessor with_mark = TabularPreprocessor::fit(comma, {0, 1, 2, 3}, {});
+  EXPECT_DOUBLE_EQ(with_mark.columns()[1].fill, 0.5 * (1009 + 1011));
+  const std::vector<float> same = with_mark.transform(scored).to_vector();
+  ASSERT_EQ(with_mark.feature_names().at(3), "p");  // after station's three categories
+  const size_t width = size_t(with_mark.features());
+  EXPECT_EQ(same.at(width + 3), with_mark.transform(parse_csv("station;p;t\nW2;1012,5;25\n")).at(3));
+  EXPECT_EQ(same.at(3), with_mark.transform(parse_csv("station;p;t\nW2;1016;25\n")).at(3));
+  EXPECT_NE(same.at(3), same.at(width + 3));
+  EXPECT_EQ(error_of([] { number_format_named(";"); }), "the decimal mark is ',' or '.', not ';'");
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

@@ -128,7 +128,13 @@ std::string csv_bytes(const val& csv) {
   val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<uint8_t*>(bytes.data()))).call<void>("set", csv);
   return bytes;
 }
-ca3::CsvTable table_of(const val& data) { return ca3::parse_csv(csv_bytes(data["csv"])); }
+// A CSV read with the number format its options name ({decimalMark: ','}), if any.
+ca3::CsvOptions csv_options(const val& options) {
+  ca3::CsvOptions o;
+  o.numbers = ca3::wire::table_numbers_from_json(from_js(options, "the table options"));
+  return o;
+}
+ca3::CsvTable table_of(const val& data) { return ca3::parse_csv(csv_bytes(data["csv"]), csv_options(data["options"])); }
 bool is_table(const val& data) { return !data["csv"].isUndefined(); }
 
 class WasmDetector {
@@ -279,9 +285,10 @@ class WasmDetector {
   }
 
   // ---- streaming: CSV bytes pushed as they arrive, scores of whole batches back ----
-  val streamPush(const val& bytes) {
+  // options: {decimalMark?}, read when the stream opens (its first piece).
+  val streamPush(const val& bytes, const val& options) {
     return guarded([&] {
-      if (!stream_) stream_.emplace();
+      if (!stream_) stream_.emplace(csv_options(options).numbers);
       stream_->push(csv_bytes(bytes));
       return to_js(drain());
     });
@@ -352,8 +359,8 @@ class WasmDetector {
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.
-val describeCsv(const val& csv) {
-  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv_bytes(csv)))); });
+val describeCsv(const val& csv, const val& options) {  // options: {decimalMark?}
+  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv_bytes(csv), csv_options(options)))); });
 }
 
 // Decoded RGBA pixels (a browser's ImageData.data, width x height) -> one model input [H, W, C]

@@ -206,6 +206,7 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
           {"encoding", table.encoding},
           {"separator", mark_name(table.separator)},
           {"decimalMark", mark_name(table.numbers.decimal)},
+          {"decimalMarkGuessed", table.numbers_guessed},
           {"thousandsSeparator", mark_name(digit_group_mark(table))},
           {"emptyRows", table.empty_row_lines.size()},
           {"suggestedLabelColumn", label.empty() ? Json(nullptr) : Json(label)},
@@ -230,11 +231,20 @@ TabularOptions table_options_from_json(const Json& j) {
         else throw Error("table options: the role of column '" + column + "' is '" + role +
                          "' (expected numeric, categorical or ignore)");
       }
+    } else if (key == "decimalMark") {
+      table_numbers_from_json(j);  // checked here, read with the CSV
     } else
       throw Error("unknown table option '" + key +
-                  "' (expected labelColumn, normalValues, anomalyValues, idColumns, roles)");
+                  "' (expected labelColumn, normalValues, anomalyValues, idColumns, roles, decimalMark)");
   }
   return o;
+}
+
+std::optional<NumberFormat> table_numbers_from_json(const Json& j) {
+  if (!j.is_object() || !j.contains("decimalMark")) return std::nullopt;
+  const std::string mark = get<std::string>(j, "decimalMark", "table options");
+  if (mark != "," && mark != ".") throw Error("table options: decimalMark is ',' or '.', not '" + mark + "'");
+  return number_format_named(mark);
 }
 
 namespace {

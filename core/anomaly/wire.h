@@ -16,8 +16,8 @@
 //   ColumnDecision  {name, role, reason, missing, placeholders}
 //   DetectorInfo    {kind, preset, trained, threshold, parameters?, inputShape?, features?,
 //                    preprocessing?, training?}
-//   TableOptions    {labelColumn?, normalValues?, anomalyValues?, idColumns?}   (JavaScript -> C++)
-//   CsvSummary      {rows, encoding, separator, decimalMark, thousandsSeparator, emptyRows,
+//   TableOptions    {labelColumn?, normalValues?, anomalyValues?, idColumns?, roles?, decimalMark?}   (JavaScript -> C++)
+//   CsvSummary      {rows, encoding, separator, decimalMark, decimalMarkGuessed, thousandsSeparator, emptyRows,
 //                    suggestedLabelColumn, columns: ColumnSummary[]}
 //   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
 //   ErrorInfo       {code, message}
@@ -58,6 +58,9 @@ Json csv_summary(const CsvTable& table, size_t max_values = 20);
 // The inverse, for what comes back: table options from the SDK, a report from a model file.
 // Throw ca3::Error naming the key that is missing or of the wrong type.
 TabularOptions table_options_from_json(const Json& json);
+// The number format TableOptions.decimalMark names (',' or '.'), read with the CSV; none when
+// absent (decided from the cells).
+std::optional<NumberFormat> table_numbers_from_json(const Json& json);
 FitReport fit_report_from_json(const Json& json);
 
 // JSON text of `json` (indented by `indent`, -1: one line); text that is not valid UTF-8 is

@@ -50,6 +50,9 @@ Object.defineProperty(CA3Error.prototype, 'name', { value: 'CA3Error', writable:
 /** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses): its
  *  text, or its bytes (a File's arrayBuffer()) -- then the core decodes them, reading UTF-16 and
  *  Windows-1252 files too. */
+/** How to read a CSV where its cells cannot tell (describeCsv, scoreStream): as TableOptions.decimalMark. */
+export type CsvReadOptions = Pick<TableOptions, 'decimalMark'>;
+
 export interface TableData extends TableOptions {
   kind: 'table';
   csv: string | Uint8Array;
@@ -113,7 +116,7 @@ export function tableFromCsv(csv: string | Uint8Array | ArrayBuffer, options?: T
   if (typeof csv !== 'string' && !(csv instanceof Uint8Array))
     throw new CA3Error('bad_input', `tableFromCsv takes the CSV's text or bytes, not ${describeValue(csv)}` +
       (typeof Blob !== 'undefined' && (csv as unknown) instanceof Blob ? ': read the file first, new Uint8Array(await file.arrayBuffer())' : ''));
-  checkKeys(options ?? {}, ['labelColumn', 'normalValues', 'anomalyValues', 'idColumns', 'roles'], 'table option');
+  checkKeys(options ?? {}, ['labelColumn', 'normalValues', 'anomalyValues', 'idColumns', 'roles', 'decimalMark'], 'table option');
   if (!options?.labelColumn && (options?.normalValues || options?.anomalyValues))
     throw new CA3Error('bad_input', `${options?.normalValues ? 'normalValues' : 'anomalyValues'} needs labelColumn: the ` +
       'column whose values it names (without labelColumn every row is taken as normal)');
@@ -223,9 +226,11 @@ export class Runtime {
   }
 
   /** How a CSV table reads: encoding, separator, number format, and per column its type, role,
-   *  missing cells and most frequent values (the core's parser). */
-  async describeCsv(csv: string | Uint8Array): Promise<CsvSummary> {
-    return (await this.call(0, 'describeCsv', [csv])) as CsvSummary;
+   *  missing cells and most frequent values (the core's parser); `read.decimalMark` as in
+   *  TableOptions. */
+  async describeCsv(csv: string | Uint8Array, read: CsvReadOptions = {}): Promise<CsvSummary> {
+    checkKeys(read, ['decimalMark'], 'CSV reading option');
+    return (await this.call(0, 'describeCsv', [csv, read])) as CsvSummary;
   }
 
   /** Browser: image files decoded (in the worker) and turned into model inputs of `size` by the
@@ -347,8 +352,9 @@ export async function imagesToInputs(images: ImageDataLike[], size: ImageSize, o
 }
 
 /** Column names, types and frequent values of a CSV table, with the shared runtime. */
-export async function describeCsv(csv: string | Uint8Array, options: RuntimeOptions = {}): Promise<CsvSummary> {
-  return (await getRuntime(options)).describeCsv(csv);
+export async function describeCsv(csv: string | Uint8Array, options: RuntimeOptions & CsvReadOptions = {}): Promise<CsvSummary> {
+  const { decimalMark, ...runtime } = options;
+  return (await getRuntime(runtime)).describeCsv(csv, decimalMark === undefined ? {} : { decimalMark });
 }
 
 // ---- the detector ----------------------------------------------------------------------------------
@@ -437,13 +443,15 @@ export class Detector {
    *
    *    for await (const scores of detector.scoreStream((await fetch(url)).body!)) chart.add(scores);
    */
-  async *scoreStream(source: AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>): AsyncGenerator<Float32Array> {
+  async *scoreStream(source: AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>,
+    read: CsvReadOptions = {}): AsyncGenerator<Float32Array> {
+    checkKeys(read, ['decimalMark'], 'CSV reading option');
     const encoder = new TextEncoder();
     let open = true;
     try {
       for await (const piece of iterate(source)) {
         const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
-        const scores = (await this.call('streamPush', [bytes])) as Float32Array;
+        const scores = (await this.call('streamPush', [bytes, read])) as Float32Array;
         if (scores.length) yield scores;
       }
       open = false;
@@ -653,6 +661,7 @@ function tableOptionsOf(data: TableData): TableOptions {
   if (data.anomalyValues) options.anomalyValues = data.anomalyValues;
   if (data.idColumns) options.idColumns = data.idColumns;
   if (data.roles) options.roles = data.roles;
+  if (data.decimalMark !== undefined) options.decimalMark = data.decimalMark;
   return options;
 }
 

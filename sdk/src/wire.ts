@@ -197,6 +197,10 @@ export interface TableOptions {
   idColumns?: string[];
   /** Roles you give columns, overriding what CA3 decides: e.g. { zip: 'categorical', note: 'ignore' }. */
   roles?: Record<string, 'numeric' | 'categorical' | 'ignore'>;
+  /** How the CSV writes its numbers, where its cells cannot tell ("1.016" only: a decimal mark, or
+   *  a thousands separator?): ',' or '.'; the other mark groups thousands. Default: decided from
+   *  the cells (CsvSummary.decimalMark says what was decided). */
+  decimalMark?: ',' | '.';
 }
 
 /** What a column is used as: numeric and categorical columns are features. */
@@ -224,6 +228,9 @@ export interface CsvSummary {
   /** ',', ';' or 'tab'. */
   separator: string;
   decimalMark: string;
+  /** No cell told the decimal mark (only numbers such as "1.016", which read either way): it was
+   *  guessed; TableOptions.decimalMark names it. */
+  decimalMarkGuessed: boolean;
   /** '' when the file groups no digits. */
   thousandsSeparator: string;
   /** Rows with no value (only separators), skipped. */

@@ -23,7 +23,7 @@ interface WasmDetector {
 
 interface WasmModule {
   Detector: { create(preset: string): WasmDetector; load(bytes: Uint8Array): WasmDetector };
-  describeCsv(csv: string | Uint8Array): unknown;
+  describeCsv(csv: string | Uint8Array, read: unknown): unknown;
   imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
     { input: Float32Array; grey: boolean };
   threaded(): boolean;
@@ -246,7 +246,7 @@ async function handleCall(call: CallRequest) {
     if (!wasm) throw new WorkerError('internal', 'the CA3 module is not loaded');
     let value: unknown;
     if (call.handle === 0) {
-      if (call.method === 'describeCsv') value = wasm.describeCsv(call.args[0] as string | Uint8Array);
+      if (call.method === 'describeCsv') value = wasm.describeCsv(call.args[0] as string | Uint8Array, call.args[1] ?? {});
       else if (call.method === 'imagesToInputs') value = imagesToInputs(call.args[0] as ImageDataLike[], call.args[1] as ImageSize);
       else if (call.method === 'decodeImages')
         value = await decodeImages(call.args[0] as Blob[], call.args[1] as string[], call.args[2] as ImageSize);

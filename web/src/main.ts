@@ -1006,6 +1006,9 @@ async function readCsvFile(file: File) {
   return new Uint8Array(await file.arrayBuffer());
 }
 
+// The decimal mark the user chose for the training CSV (the menu), when not the one read from it.
+let chosenDecimalMark: ',' | '.' | undefined;
+
 async function loadCsv() {
   const file = $<HTMLInputElement>('csv-file').files?.[0];
   if (!file) return;
@@ -1013,8 +1016,15 @@ async function loadCsv() {
   const described = await runtime.describeCsv(bytes);  // the core's CSV parser: errors name the line
   trainCsv = bytes;
   trainCsvName = file.name;
+  chosenDecimalMark = undefined;
+  showCsv(described);
+}
+
+// The training CSV as read: its summary, the label column menu, the columns' roles.
+function showCsv(described: CsvSummary) {
   columns = described.columns;
-  $('csv-info').textContent = `${file.name}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
+  $<HTMLSelectElement>('decimal-mark').value = described.decimalMark;
+  $('csv-info').textContent = `${trainCsvName}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
     readAs(described);
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
@@ -1040,7 +1050,26 @@ function readAs(d: CsvSummary) {
   let text = `Read as ${d.encoding}, separated by ${separator}, decimal mark '${d.decimalMark}'`;
   if (d.thousandsSeparator) text += `, thousands separator '${d.thousandsSeparator}'`;
   if (d.emptyRows) text += `; ${d.emptyRows} empty rows skipped`;
+  if (d.decimalMarkGuessed)
+    text += `. No cell tells whether '${d.decimalMark === ',' ? '.' : ','}' or '${d.decimalMark}' is the decimal mark ` +
+      `(each number with one reads either way): '${d.decimalMark}' was taken; if the other one is, choose it below`;
+  else if (chosenDecimalMark) text += ' (as chosen below)';
   return text + '.';
+}
+
+// Another decimal mark chosen: the file is read again with it (the roles may change with it).
+async function chooseDecimalMark() {
+  if (!trainCsv) return;
+  const mark = $<HTMLSelectElement>('decimal-mark').value as ',' | '.';
+  const described = await runtime.describeCsv(trainCsv, { decimalMark: mark });
+  const label = $<HTMLSelectElement>('label-column').value;
+  chosenDecimalMark = mark;
+  showCsv(described);
+  if (label && columns.some((c) => c.name === label)) {  // the label column chosen stays
+    $<HTMLSelectElement>('label-column').value = label;
+    fillNormalValues();
+    renderSchema();
+  }
 }
 
 // The column that held the labels until the user chose "no labels" ('' if none).
@@ -1234,7 +1263,9 @@ async function trainTable() {
   let report: FitReport;
   try {
     const roles = chosenRoles();
-    const data = labelColumn ? tableFromCsv(source, { labelColumn, normalValues: [normal], roles }) : tableFromCsv(source, { roles });
+    const read = chosenDecimalMark ? { decimalMark: chosenDecimalMark } : {};
+    const data = labelColumn ? tableFromCsv(source, { labelColumn, normalValues: [normal], roles, ...read })
+      : tableFromCsv(source, { roles, ...read });
     report = await detector.fit(data, {
       epochs,
       presetChanges: {
@@ -1662,6 +1693,7 @@ $('cancel-images').addEventListener('click', () => imageAbort?.abort());
 $('cancel-compare').addEventListener('click', () => imageAbort?.abort());
 $('score-files').addEventListener('change', guard(scoreDroppedImages));
 $('csv-file').addEventListener('change', guard(loadCsv));
+$('decimal-mark').addEventListener('change', guard(chooseDecimalMark));
 let suggestedLabel = '';
 $('label-column').addEventListener('change', () => {
   // The column CA3 took for the labels, set aside with "no labels", is not made a feature by

@@ -414,6 +414,12 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   return f;
 }
 
+NumberFormat number_format_named(std::string_view decimal_mark) {
+  if (decimal_mark == ",") return NumberFormat{',', '.'};
+  if (decimal_mark == ".") return NumberFormat{'.', ','};
+  throw Error(detail::concat("the decimal mark is ',' or '.', not '", decimal_mark, "'"));
+}
+
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table) {
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
   const bool comma = table.numbers.decimal == ',';

@@ -103,13 +103,18 @@ class CsvTable {
 
 struct CsvOptions {
   char separator = 0;  // 0 = detect from the header line (',', ';' or tab)
-  // Set when a file is read in pieces (CsvStream): what the first piece decided, and where in
-  // the file this piece's first data line is.
+  // The number format, when the user names it (number_format_named) or a file is read in pieces
+  // (CsvStream: what the first piece decided); else decided from the cells.
   std::optional<NumberFormat> numbers;
+  // Where in the file this piece's first data line is (CsvStream).
   std::optional<std::string> encoding;  // the text is UTF-8 already; this names what it was
   int64_t first_data_line = 2;
   bool allow_no_rows = false;  // a piece of only empty rows is no error
 };
+
+// The number format a user names by its decimal mark: "," (the other mark, '.', groups thousands,
+// "1.234,5") or "." ("1,234.5"). Throws bad_input for anything else.
+NumberFormat number_format_named(std::string_view decimal_mark);
 
 // How the table writes its numbers, decided from all its cells (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
@@ -136,6 +141,8 @@ CsvTable read_csv_file(const std::string& path, const CsvOptions& options = {});
 //   while (auto batch = stream.next(4096)) score(*batch);
 class CsvStream {
  public:
+  CsvStream() = default;
+  explicit CsvStream(std::optional<NumberFormat> numbers) { options_.numbers = numbers; }  // named by the user
   void push(std::string_view bytes);
   void finish();  // no more bytes: next() gives what is left, even a shorter batch
   // `rows` whole records, or fewer after finish(); nothing while more bytes are needed.

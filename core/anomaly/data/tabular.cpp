@@ -1103,6 +1103,11 @@ double normal_quantile(double p) {
 
 namespace {
 // The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
+// Where a user names the decimal mark, for messages.
+std::string decimal_mark_option(char mark) {
+  return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
+}
+
 std::string ambiguous_number(const CsvTable& table) {
   for (size_t r = 0; r < table.row_count(); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
@@ -1142,10 +1147,10 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
                                     "as a thousands separator) and no cell of the file tells which: read as ", value,
                                     mark == table.numbers.decimal
-                                        ? detail::concat("; if '", mark, "' groups thousands here, write the numbers without it")
-                                        : detail::concat("; if '", mark, "' is the decimal mark here, write one number with "
-                                                         "other than three digits after it (such as 0", mark,
-                                                         "5), which tells")));
+                                        ? detail::concat("; if '", mark, "' groups thousands here, name the decimal mark '",
+                                                         mark == '.' ? ',' : '.', "' (", decimal_mark_option(mark == '.' ? ',' : '.'), ")")
+                                        : detail::concat("; if '", mark, "' is the decimal mark here, name it (",
+                                                         decimal_mark_option(mark), ")")));
   }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
@@ -1945,9 +1950,9 @@ void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& tabl
           read_there ? detail::concat("as ", value_there) : std::string("not as a number"),
           " in the model's training file, whose numbers all read either way and were read with the decimal mark '",
           numbers_->decimal, "' (its training report said so): scores would compare numbers read in two ways. If the training file's numbers are written as this file's, "
-          "write them there without the thousands separator (or with one number that shows the decimal mark) and "
-          "train again; if this file is written otherwise than the training file, write its numbers with the decimal "
-          "mark '", numbers_->decimal, "'"));
+          "train again with the decimal mark '", numbers.decimal, "' named (", decimal_mark_option(numbers.decimal),
+          "); if this file is written otherwise than the training file, write its numbers with the decimal mark '",
+          numbers_->decimal, "'"));
     }
   }
 }
