@@ -489,13 +489,12 @@ export class Detector {
    *  trained with. Throws CA3Error 'bad_input' naming the line of an empty label cell, or a value
    *  that matches no row. */
   async labels(data: TableData): Promise<Int32Array> {
-    const options = data.labelColumn ? { options: tableOptionsOf(data) } : {};
-    return (await this.call('labels', [{ csv: data.csv, ...options }])) as Int32Array;
+    return (await this.call('labels', [data.labelColumn ? { csv: data.csv, options: tableOptionsOf(data) } : csvOf(data)])) as Int32Array;
   }
 
   /** A table's rows as model inputs [rows, features] (after the fitted preprocessing). */
   async prepare(data: TableData): Promise<TensorData> {
-    return (await this.call('prepare', [{ csv: data.csv }])) as TensorData;
+    return (await this.call('prepare', [csvOf(data)])) as TensorData;
   }
 
   /** What scoring `data` reads and decides, in words, one note each (empty when all is as in
@@ -503,12 +502,12 @@ export class Detector {
    *  out), missing cells filled in (how many, with what), categories never seen in training. The
    *  same notes as `ca3 score`'s. Table models only. */
   async scoringNotes(data: TableData): Promise<string[]> {
-    return (await this.call('scoringNotes', [{ csv: data.csv }])) as string[];
+    return (await this.call('scoringNotes', [csvOf(data)])) as string[];
   }
 
   /** The CSV text with `score` and `flag` columns added. */
   async scoredCsv(data: TableData): Promise<string> {
-    return (await this.call('scoredCsv', [{ csv: data.csv }])) as string;
+    return (await this.call('scoredCsv', [csvOf(data)])) as string;
   }
 
   /** The target network's reconstruction of each sample, with the model inputs it started from. */
@@ -534,7 +533,7 @@ export class Detector {
    *  the path from the typical row, × (input − typical row); the columns' shares add up, approximately, to that
    *  distance; of the reconstruction error itself for the reconstruction-only variant). */
   async explainRows(data: TableData, rows: ArrayLike<number>, top = 3): Promise<RowExplanation[]> {
-    return (await this.call('explainRows', [{ csv: data.csv }, Array.from(rows), top])) as RowExplanation[];
+    return (await this.call('explainRows', [csvOf(data), Array.from(rows), top])) as RowExplanation[];
   }
 
   async setThreshold(threshold: number): Promise<void> {
@@ -591,7 +590,7 @@ export class Detector {
   private modelData(data: Dataset | Float32Array, call = 'score'): ModelData {
     if (data instanceof Float32Array) return { inputs: data };
     checkDataset(data, call);
-    if (data.kind === 'table') return { csv: data.csv };
+    if (data.kind === 'table') return csvOf(data);
     this.checkImageSize(data);
     return { inputs: data.images };
   }
@@ -652,6 +651,11 @@ async function* iterate<T>(source: AsyncIterable<T> | ReadableStream<T>): AsyncG
   } finally {
     reader.releaseLock();
   }
+}
+
+// A table as the module reads it outside a fit: its CSV, and how to read its numbers if named.
+function csvOf(data: TableData): ModelData {
+  return data.decimalMark === undefined ? { csv: data.csv } : { csv: data.csv, options: { decimalMark: data.decimalMark } };
 }
 
 function tableOptionsOf(data: TableData): TableOptions {

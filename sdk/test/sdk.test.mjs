@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-import { Runtime, createDetector, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from 'ca3-sdk';
+import { Runtime, createDetector, describeCsv, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from 'ca3-sdk';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = process.env.CA3_DATA_DIR ?? join(repo, 'data');
@@ -188,6 +188,45 @@ describe('SDK in Node', () => {
     await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },
       { code: 'bad_input', message: /CSV line 3: 2 fields, the header has 11/ });
     await detector.dispose();
+  });
+
+  test('decimalMark names the decimal mark where the cells cannot tell (a weather export, "1.016" hPa)', async () => {
+    // Air pressure written with '.' grouping thousands: every cell reads either way.
+    const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)}`);
+    const csv = ['station;pressure;temp', ...rows].join('\n') + '\n';
+    const scored = ['station;pressure;temp', ...rows.slice(0, 19), 'W2;1.012,5;25'].join('\n') + '\n';
+    const guessed = await runtime.describeCsv(csv);
+    assert.equal(guessed.decimalMark, '.');
+    assert.equal(guessed.decimalMarkGuessed, true);
+    const named = await describeCsv(csv, { decimalMark: ',' });
+    assert.deepEqual([named.decimalMark, named.decimalMarkGuessed, named.thousandsSeparator], [',', false, '.']);
+    await assert.rejects(runtime.describeCsv(csv, { decimalMark: ';' }),
+      { code: 'bad_input', message: "table options: decimalMark is ',' or '.', not ';'" });
+    // Trained on the guess, the scored file (whose '1.012,5' tells the comma) is refused by name ...
+    const first = await createDetector({ preset: 'tabular' });
+    await first.fit(tableFromCsv(csv), { epochs: 2 });
+    await assert.rejects(first.score(tableFromCsv(scored)),
+      { code: 'bad_input', message: /^CSV line 2, column 'pressure': '1\.000' reads as 1000 in this file, whose decimal mark is ','.*TableOptions\.decimalMark in the SDK/ });
+    // ... trained with the mark named, it scores, the pressure read as 1000 to 1030 in both files,
+    // the stream too.
+    const second = await createDetector({ preset: 'tabular' });
+    const report = await second.fit(tableFromCsv(csv, { decimalMark: ',' }), { epochs: 2 });
+    assert.equal(report.data.decimalMark, ',');
+    const scores = await second.score(tableFromCsv(scored));
+    assert.equal(scores.length, 20);
+    const streamed = [];
+    for await (const s of second.scoreStream((async function* () { yield scored; })(), { decimalMark: ',' })) streamed.push(...s);
+    assert.ok(maxDifference(Float32Array.from(streamed), scores) <= 1e-6);
+    // Another file named so reads so everywhere (an explanation's cell and typical value too).
+    const plain = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
+    const [why] = await second.explainRows(tableFromCsv(plain, { decimalMark: ',' }), [0], 3);
+    const pressure = why.columns.find((c) => c.column === 'pressure');
+    assert.equal(pressure.value, '1.016');
+    assert.match(pressure.typical, /^10[0-3]\d$/);
+    assert.deepEqual(await second.score(tableFromCsv(plain, { decimalMark: ',' })),
+      await second.score(tableFromCsv(plain.replace('1.016', '1016'))));
+    await first.dispose();
+    await second.dispose();
   });
 
   test('a natively trained model loads in Node with the native scores (within 1e-5)', async () => {
