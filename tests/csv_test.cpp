@@ -1241,6 +1241,18 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
             "(write it in '\xC2\xB0" "C')");
   // The unit is kept with the model.
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(with).to_vector(), prep.transform(with).to_vector());
+  // A currency's sign and its ISO code are one unit ("1.304,12 EUR", "EUR 1.304,12"), when scoring
+  // and within a training column; another currency is not.
+  EXPECT_EQ(prep.transform(parse_csv("rate;price;temp;code\n10,6 %;1.304,12 EUR;21,5 \xC2\xB0" "C;A1\n")).to_vector(),
+            prep.transform(with).to_vector());
+  EXPECT_EQ(prep.transform(parse_csv("rate;price;temp;code\n10,6 %;EUR 1.304,12;21,5 \xC2\xB0" "C;A1\n")).to_vector(),
+            prep.transform(with).to_vector());
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("rate;price;temp;code\n10,6 %;1.304,12 USD;21,5 \xC2\xB0" "C;A1\n")); }),
+            "CSV line 2, column 'price': '1.304,12 USD' is not in '\xE2\x82\xAC', the unit the model learned the column in "
+            "(write it in '\xE2\x82\xAC')");
+  const std::vector<ColumnSummary> mixed = describe_columns(parse_csv("price\n$3.50\n2.00 USD\nUS$ 1.25\n$4\n"));
+  EXPECT_EQ(mixed[0].role, "numeric");
+  EXPECT_EQ(mixed[0].reason, "numbers written with '$', read without it ('$3.50' is 3.5)");
   // Not units: a different one per cell, letters before a number, units on both sides.
   for (const char* column : {"v\n1 kg\n2 m\n3 kg\n", "v\nRoom 1\nRoom 2\nRoom 3\n", "v\n$1 %\n$2 %\n$3 %\n",
                              "v\n12A\n13A\n14A\n"})

@@ -775,14 +775,27 @@ bool plus_after_number(std::string_view cell) {
 }
 }  // namespace
 
+namespace {
+// One name for a unit written two ways: a currency's sign and its ISO code ("€" and "EUR"), "l" and "L".
+std::string_view unit_name(std::string_view unit) {
+  static const std::map<std::string_view, std::string_view> kSame = {
+      {"\xE2\x82\xAC", "EUR"}, {"$", "USD"}, {"US$", "USD"}, {"\xC2\xA3", "GBP"}, {"\xE2\x82\xB9", "INR"}, {"\xE2\x82\xA9", "KRW"},
+      {"Fr.", "CHF"}, {"z\xC5\x82", "PLN"}, {"R$", "BRL"}, {"RMB", "CNY"}, {"l", "L"}, {"ml", "mL"}};
+  const auto it = kSame.find(unit);
+  return it == kSame.end() ? unit : it->second;
+}
+}  // namespace
+
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
   if (parse_number(cell, value, format)) return true;
   if (unit.minus_after && minus_after_number(cell, value, format)) return true;
   if (unit.prefix.empty() && unit.suffix.empty()) return false;
   if (accounting_zero(cell, unit.text())) return value = 0, true;
   const Affixed a = split_affixes(cell);
-  // The unit on either side: "$100.00" or "100.00 $", "€ 2.405,19" or "2.405,19 €".
-  const bool same = (a.prefix == unit.prefix && a.suffix == unit.suffix) || (a.prefix == unit.suffix && a.suffix == unit.prefix);
+  // The unit on either side: "$100.00" or "100.00 $", "€ 2.405,19" or "2.405,19 €", "2.405,19 EUR".
+  const bool same = (a.prefix == unit.prefix && a.suffix == unit.suffix) || (a.prefix == unit.suffix && a.suffix == unit.prefix) ||
+                    (a.prefix.empty() != a.suffix.empty() && unit.prefix.empty() != unit.suffix.empty() &&
+                     unit_name(a.prefix.empty() ? a.suffix : a.prefix) == unit_name(unit.text()));
   if (!same || !parse_number(a.number, value, format)) return false;
   if (a.negative) value = -value;
   return true;
@@ -810,7 +823,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
     plus_after += plus_after_number(cell);
     const Affixed a = split_affixes(cell);
     if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) continue;
-    auto& [count, form] = units[std::string(a.prefix) + std::string(a.suffix)];
+    auto& [count, form] = units[std::string(unit_name(std::string(a.prefix) + std::string(a.suffix)))];
     if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
   if (units.empty() && (minus_after == 0 || plus_after > 0 || grades)) return {};
