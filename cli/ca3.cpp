@@ -828,7 +828,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
         for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
     }
     s.scores = detector.score_table(table);
-    for (std::string& note : detector.preprocessing()->scoring_notes(table, true, a.id_columns)) s.notes.push_back(std::move(note));
+    std::vector<std::string> used = a.id_columns;  // not "left out": written beside the scores, or eval's labels
+    if (want_labels && !given.label_column.empty()) used.push_back(given.label_column);
+    for (std::string& note : detector.preprocessing()->scoring_notes(table, true, used)) s.notes.push_back(std::move(note));
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (a.has("why")) {
       const int64_t top = to_int(a.get("why"), "--why");

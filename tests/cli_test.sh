@@ -333,6 +333,13 @@ expect_error "--epochs must be at most 2147483647, got 4294967297" train --data 
 expect_error "--epochs is out of range: '99999999999999999999'" train --data "$data/Glass.csv" --epochs 99999999999999999999 --out "$work/m"
 expect_error "--threads must be from 1 to 256, got 0" train --data "$data/Glass.csv" --threads 0 --out "$work/m"
 expect_error "holds classes, not anomaly labels: give the normal classes with --normal" eval --model "$work/fm.ca3" --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --limit 20
+# A model trained without labels, evaluated against a file's own label column: that column is the
+# truth, not "a column the model does not know".
+cut -d, -f1-10 "$data/BreastCancer.csv" >"$work/bc-no-class.csv"
+"$ca3" train --data "$work/bc-no-class.csv" --epochs 2 --quiet --out "$work/bc-one-class.ca3" >/dev/null 2>&1 || fail "one-class BreastCancer"
+"$ca3" eval --model "$work/bc-one-class.ca3" --data "$data/BreastCancer.csv" --label-column Class --normal benign >"$work/e.json" 2>"$work/err" \
+  && ! grep -q "does not know" "$work/err" && grep -q '"anomalies": 241' "$work/e.json" \
+  && echo "ok   eval --label-column on a one-class model: the label column is no unknown column" || fail "eval --label-column: $(cat "$work/err")"
 # --decimal-mark names the decimal mark where the cells cannot tell: a weather export whose air
 # pressure is written "1.016" (hPa, '.' grouping thousands). Guessed, '.' is the decimal mark and a
 # scored file whose "1.012,5" tells the comma is refused by name; named, both read 1016.
