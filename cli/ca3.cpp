@@ -69,9 +69,9 @@ over more of its nearest training images, and the threshold flags F of the valid
 F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
 the normal validation rows).
 --role COL=numeric|categorical|ignore overrides the role CA3 gives a column (train prints each
-column's role and why). --decimal-mark , (or .) says how the CSV writes its numbers where its
-cells cannot tell ("1.016" only: a decimal mark, or a thousands separator?); the other mark then
-groups thousands. `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
+column's role and why). --decimal-mark , (or .) names the CSV's decimal mark where its cells cannot
+tell ("1.016" only: a decimal mark, or a thousands separator?); the other mark then groups
+thousands. A cell that tells the other mark ("24.5" named ',') is refused at training. `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
 columns (--id-column at training, named like id / *_id, or running numbers such as invoice
 numbers) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column

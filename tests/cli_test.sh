@@ -363,6 +363,12 @@ sys.exit(0 if c['role'] == 'numeric' else 1)" || fail "pressure is not numeric w
   && echo "ok   --decimal-mark , trains a file whose cells cannot tell; its scored copy with '1.012,5' scores" || fail "score after --decimal-mark ,"
 "$ca3" score --model "$work/named.ca3" --data - --decimal-mark , --out "$work/s2.csv" --quiet <"$work/wetter-score.csv" && cmp -s "$work/s.csv" "$work/s2.csv" \
   || fail "score --data - --decimal-mark , differs from the file's scores"
+# Named at scoring, from standard input too: the guessed model's "1.0xx" named ',' is refused.
+head -5 "$work/wetter.csv" >"$work/wetter-head.csv"
+"$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --quiet <"$work/wetter-head.csv" || fail "score a guessed file from stdin"
+"$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --decimal-mark , <"$work/wetter-head.csv" 2>"$work/err"
+[ $? -eq 1 ] && grep -q "reads as 10[0-9][0-9] in this file, whose decimal mark is ','" "$work/err" \
+  && echo "ok   score --data - --decimal-mark , reads the stream so" || fail "score --data - --decimal-mark ,: $(cat "$work/err")"
 expect_usage "--decimal-mark is ',' or '.', not ';'" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --decimal-mark ";"
 expect_usage "--id-column, --role, --decimal-mark and --drop-duplicates are for CSV tables" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --decimal-mark , --out "$work/m"
 for help in "--help" "train --help" "score -h"; do

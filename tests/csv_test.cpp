@@ -1063,11 +1063,24 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   EXPECT_EQ(prep.scoring_notes(unsure).at(0), "numbers such as '1.013' read either way and no cell of the file tells "
                                               "which: read as the model's training file wrote them, with the decimal mark "
                                               "',' ('1.013' is 1013)");
-  // Not so in a file whose separator is the comma: there the mark '.' is a decimal point.
+  // Not so in a file whose separator is the comma (the training file's was ';'): there the mark '.'
+  // is a decimal point, said with the way to read it as training did.
   const CsvTable commas = parse_csv("t,p\n21,1.013\n22,1.250\n");
   EXPECT_EQ(prep.reading_format(commas).decimal, '.');
   EXPECT_NE(prep.transform(commas).to_vector(), plain);
-  EXPECT_TRUE(prep.scoring_notes(commas).empty());
+  EXPECT_EQ(prep.scoring_notes(commas), (std::vector<std::string>{
+      "numbers such as '1.013' read either way and no cell of the file tells which: read with the decimal mark '.', as a "
+      "comma-separated file writes them ('1.013' is 1.013), not as the model's training file did (1013); if they are "
+      "written as there, name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, "
+      "TableOptions.decimalMark in the SDK)"}));
+  // A model whose comma-separated training file was read with the decimal comma, named so ("1.016"
+  // hPa, '.' grouping thousands), reads a comma-separated file that cannot tell as it did.
+  CsvOptions named;
+  named.numbers = number_format_named(",");
+  const CsvTable comma_file = parse_csv("t,p\n21,1.013\n22,1.250\n23,1.100\n", named);
+  const TabularPreprocessor comma_model = TabularPreprocessor::fit(comma_file, {0, 1, 2}, {});
+  EXPECT_EQ(TabularPreprocessor::from_json(comma_model.to_json()).reading_format(commas), (NumberFormat{',', '.'}));
+  EXPECT_EQ(comma_model.transform(commas).to_vector(), comma_model.transform(parse_csv("t,p\n21,1013\n22,1250\n")).to_vector());
   // A file that decides (a decimal dot elsewhere) is read in its own format: 1.013 is 1.013.
   const CsvTable decided = parse_csv("t;p\n21.5;1.013\n22;1.250\n");
   EXPECT_FALSE(decided.numbers_guessed);
@@ -1093,7 +1106,7 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   const std::string message =
       "CSV line 2, column 'p': '1.016' reads as 1016 in this file, whose decimal mark is ',' (line 3, column 'p': "
       "'1.012,5'), and as 1.016 in the model's training file, whose numbers all read either way and were read with the "
-      "decimal mark '.' (its training report said so): scores would compare numbers read in two ways. If the training "
+      "decimal mark '.': scores would compare numbers read in two ways. If the training "
       "file's numbers are written as this file's, train again with the decimal mark ',' named (the decimal mark menu on "
       "the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK); if this file is written otherwise than "
       "the training file, write its numbers with the decimal mark '.'";
@@ -1130,6 +1143,20 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   EXPECT_EQ(same.at(3), with_mark.transform(parse_csv("station;p;t\nW2;1016;25\n")).at(3));
   EXPECT_NE(same.at(3), same.at(width + 3));
   EXPECT_EQ(error_of([] { number_format_named(";"); }), "the decimal mark is ',' or '.', not ';'");
+  // Named so, the cells still could not tell: a file whose "24.5" tells the decimal point, whose
+  // "1.016" would so be 1.016, is refused as after a guess.
+  EXPECT_EQ(error_of([&] { with_mark.transform(parse_csv("station;p;t\nW1;1.016;24.5\n")); }).substr(0, 128),
+            "CSV line 2, column 'p': '1.016' reads as 1.016 in this file, whose decimal mark is '.' (line 2, column 't': "
+            "'24.5'), and as 1016");
+  // A named mark the cells contradict is refused at training, naming the cell.
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("station;p;t\nW1;1.016;24.5\nW3;1.005;20\n", named), {0, 1}, {}); }),
+            "CSV line 2, column 't': '24.5' tells the decimal mark '.', and the decimal mark ',' was named for the file: "
+            "name '.', or none (the file's cells tell it)");
+  // The guessed mark a thousands separator ("96,928" in a ','-separated file is 96928): a file whose
+  // "21,40" tells the decimal comma reads "96,928" as 96.928, and is refused too.
+  const TabularPreprocessor thousands = TabularPreprocessor::fit(parse_csv("a,p\nx,\"96,928\"\ny,\"2,250\"\n"), {0, 1}, {});
+  EXPECT_EQ(error_of([&] { thousands.transform(parse_csv("a;p\nx;96,928\ny;21,40\n")); }).substr(0, 63),
+            "CSV line 2, column 'p': '96,928' reads as 96.928 in this file, ");
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview
@@ -1588,6 +1615,20 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   EXPECT_EQ(bom_1252.text(), "city;v\nZ\xC3\xBCrich;1\n");
   EXPECT_EQ(decode_text("\xEF\xBB\xBF" "city\nZ\xFCrich\nGen\xE8ve\nZ\xC3\xBCrich\n").encoding,
             "Windows-1252, UTF-8 on line 4 (after a UTF-8 byte-order mark)");
+  // As many of each after the mark: UTF-8, the Windows-1252 line named. Read as a stream, the
+  // same, and the mark is no part of the header.
+  const std::string bom_tie = "\xEF\xBB\xBF" "Nr;Ort\n1;K\xC3\xB6ln\n2;M\xFCnchen\n";
+  EXPECT_EQ(decode_text(bom_tie).encoding, "UTF-8 (byte-order mark), Windows-1252 on line 3");
+  for (const std::string& text : {bom_tie, std::string("\xEF\xBB\xBF" "Nr;Ort\n1;M\xFCnchen\n")}) {
+    CsvStream bom_stream;
+    bom_stream.push(text);
+    bom_stream.finish();
+    const std::optional<CsvTable> piece = bom_stream.next(10);
+    ASSERT_TRUE(piece);
+    EXPECT_EQ(piece->header, (std::vector<std::string>{"Nr", "Ort"})) << bom_stream.encoding();
+    EXPECT_EQ(piece->cell(piece->row_count() - 1, 1), "M\xC3\xBCnchen");
+    EXPECT_EQ(piece->header, parse_csv(text).header);
+  }
   // A bad row names its line in the file.
   CsvStream stream;
   stream.push("a,b\n1,2\n3,4\n5\n");

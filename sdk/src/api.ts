@@ -47,12 +47,12 @@ Object.defineProperty(CA3Error.prototype, 'name', { value: 'CA3Error', writable:
 
 // ---- public types -----------------------------------------------------------------------------
 
-/** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses): its
- *  text, or its bytes (a File's arrayBuffer()) -- then the core decodes them, reading UTF-16 and
- *  Windows-1252 files too. */
 /** How to read a CSV where its cells cannot tell (describeCsv, scoreStream): as TableOptions.decimalMark. */
 export type CsvReadOptions = Pick<TableOptions, 'decimalMark'>;
 
+/** A CSV table, parsed by the core's own CSV parser (the one the `ca3` command line uses): its
+ *  text, or its bytes (a File's arrayBuffer()) -- then the core decodes them, reading UTF-16 and
+ *  Windows-1252 files too. */
 export interface TableData extends TableOptions {
   kind: 'table';
   csv: string | Uint8Array;

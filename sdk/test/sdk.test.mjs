@@ -217,6 +217,19 @@ describe('SDK in Node', () => {
     const streamed = [];
     for await (const s of second.scoreStream((async function* () { yield scored; })(), { decimalMark: ',' })) streamed.push(...s);
     assert.ok(maxDifference(Float32Array.from(streamed), scores) <= 1e-6);
+    // Named at scoring, the mark reaches every call that reads the CSV: beside the model that
+    // guessed '.', "1.016" named ',' is 1016, and refused; without it, read as the model did.
+    const plainRows = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
+    const namedComma = tableFromCsv(plainRows, { decimalMark: ',' });
+    const refused = { code: 'bad_input', message: /^CSV line 2, column 'pressure': '1\.016' reads as 1016 in this file/ };
+    await assert.rejects(first.score(namedComma), refused);
+    await assert.rejects(first.prepare(namedComma), refused);
+    await assert.rejects(first.scoredCsv(namedComma), refused);
+    await assert.rejects(first.explainRows(namedComma, [0], 3), refused);
+    await assert.rejects(async () => { for await (const _ of first.scoreStream((async function* () { yield plainRows; })(), { decimalMark: ',' })); }, refused);
+    assert.equal((await first.score(tableFromCsv(plainRows))).length, 1);
+    assert.match((await first.scoringNotes(tableFromCsv(plainRows))).join(' '), /read as the model's training file wrote them/);
+    assert.doesNotMatch((await first.scoringNotes(namedComma)).join(' '), /read as the model's training file wrote them/);
     // Another file named so reads so everywhere (an explanation's cell and typical value too).
     const plain = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
     const [why] = await second.explainRows(tableFromCsv(plain, { decimalMark: ',' }), [0], 3);

@@ -1062,13 +1062,17 @@ async function chooseDecimalMark() {
   if (!trainCsv) return;
   const mark = $<HTMLSelectElement>('decimal-mark').value as ',' | '.';
   const described = await runtime.describeCsv(trainCsv, { decimalMark: mark });
-  const label = $<HTMLSelectElement>('label-column').value;
+  const label = $<HTMLSelectElement>('label-column').value, aside = setAside, roles = chosenRoles();
   chosenDecimalMark = mark;
   showCsv(described);
-  if (label && columns.some((c) => c.name === label)) {  // the label column chosen stays
-    $<HTMLSelectElement>('label-column').value = label;
-    fillNormalValues();
-    renderSchema();
+  // The label column chosen ("no labels" too) and the roles given stay.
+  $<HTMLSelectElement>('label-column').value = label;
+  setAside = aside;
+  fillNormalValues();
+  renderSchema();
+  for (const [column, role] of Object.entries(roles)) {
+    const menu = $('csv-schema').querySelector<HTMLSelectElement>(`tr[data-column="${CSS.escape(column)}"] select`);
+    if (menu && [...menu.options].some((o) => o.value === role)) menu.value = role;
   }
 }
 

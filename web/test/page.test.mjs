@@ -311,23 +311,30 @@ for (const isolation of [true, false]) {
 
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
       // A weather export: air pressure in hPa written "1.016", '.' grouping thousands.
-      const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)}`);
-      const csv = ['station;pressure;temp', ...rows].join('\n') + '\n';
+      const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)};${i % 9 ? 'ok' : 'bad'}`);
+      const csv = ['station;pressure;temp;Class', ...rows].join('\n') + '\n';
       await page.setInputFiles('#csv-file', { name: 'wetter.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await page.waitForFunction(() => /^wetter\.csv: 120 rows/.test(document.getElementById('csv-info').textContent));
       assert.match(await page.textContent('#csv-info'),
         /decimal mark '\.'\. No cell tells whether ',' or '\.' is the decimal mark \(each number with one reads either way\): '\.' was taken; if the other one is, choose it below\./);
       assert.equal(await page.inputValue('#decimal-mark'), '.');
+      // "No labels" chosen, and a role given, before the mark: both stay when the file is read again.
+      assert.equal(await page.inputValue('#label-column'), 'Class');
+      await page.selectOption('#label-column', '');
+      await page.selectOption('#csv-schema tr[data-column=station] select', 'ignore');
       await page.selectOption('#decimal-mark', ',');
       await page.waitForFunction(() => /decimal mark ',', thousands separator '\.' \(as chosen below\)\./.test(document.getElementById('csv-info').textContent));
       assert.equal(await page.inputValue('#label-column'), '');
+      assert.equal(await page.$eval('#csv-schema tr[data-column=Class] select', (m) => m.value), 'ignore');
+      assert.equal(await page.$eval('#csv-schema tr[data-column=station] select', (m) => m.value), 'ignore');
       await page.fill('#csv-epochs', '3');
       await page.click('#train-csv');
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
       const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
       assert.equal(report.data.decimalMark, ',');
       // A scored file whose "1.012,5" tells the comma reads as training did: it scores.
-      const scored = ['station;pressure;temp', ...rows.slice(0, 19), 'W2;1.012,5;25'].join('\n') + '\n';
+      assert.deepEqual(report.data.columns.filter((c) => c.role === 'ignored').map((c) => c.name).sort(), ['Class', 'station']);
+      const scored = ['station;pressure;temp;Class', ...rows.slice(0, 19), 'W2;1.012,5;25;ok'].join('\n') + '\n';
       await page.setInputFiles('#csv-score-file', { name: 'wetter-score.csv', mimeType: 'text/csv', buffer: Buffer.from(scored) });
       await page.waitForFunction(() => /^wetter-score\.csv: 20 rows scored/.test(document.getElementById('csv-score-info').textContent));
     });

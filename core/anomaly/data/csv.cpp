@@ -421,8 +421,12 @@ NumberFormat number_format_named(std::string_view decimal_mark) {
 }
 
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table) {
+  return number_format_evidence(table, table.numbers.decimal);
+}
+
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal) {
   const size_t rows = std::min<size_t>(table.row_count(), 20000);
-  const bool comma = table.numbers.decimal == ',';
+  const bool comma = decimal == ',';
   for (size_t r = 0; r < rows; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       const MarkEvidence e = mark_evidence(table.cell(r, c));
@@ -671,7 +675,8 @@ void CsvStream::decode_pending(bool last) {
   if (pending_.empty()) return;
   if (encoding_.empty()) {
     encoding_ = decode_text(std::string_view(pending_).substr(0, 1 << 16)).encoding;
-    if (encoding_.rfind("UTF-8", 0) == 0 && pending_.substr(0, 3) == "\xEF\xBB\xBF") pending_.erase(0, 3);
+    // The mark is no text (also before lines read as Windows-1252: "(after a UTF-8 byte-order mark)").
+    if (encoding_.rfind("UTF-16", 0) != 0 && pending_.substr(0, 3) == "\xEF\xBB\xBF") pending_.erase(0, 3);
     if (encoding_.rfind("UTF-16", 0) == 0 && (pending_.substr(0, 2) == "\xFF\xFE" || pending_.substr(0, 2) == "\xFE\xFF"))
       pending_.erase(0, 2);
     options_.encoding = encoding_;
@@ -689,7 +694,7 @@ void CsvStream::decode_pending(bool last) {
                    "the UTF-16 text ends in the middle of a character");
     const std::string mark = little ? "\xFF\xFE" : "\xFE\xFF";  // decode_text reads the byte order from it
     text_ += std::string(decode_text(mark + pending_.substr(0, usable)).text());
-  } else if (encoding_ == "Windows-1252") {
+  } else if (encoding_ == "Windows-1252" || encoding_ == "Windows-1252 (after a UTF-8 byte-order mark)") {
     text_ += from_windows_1252(pending_);
   } else {
     // UTF-8: hold back a character cut at the piece's end (until the last piece).

@@ -106,9 +106,8 @@ struct CsvOptions {
   // The number format, when the user names it (number_format_named) or a file is read in pieces
   // (CsvStream: what the first piece decided); else decided from the cells.
   std::optional<NumberFormat> numbers;
-  // Where in the file this piece's first data line is (CsvStream).
   std::optional<std::string> encoding;  // the text is UTF-8 already; this names what it was
-  int64_t first_data_line = 2;
+  int64_t first_data_line = 2;          // where in the file this piece's first data line is (CsvStream)
   bool allow_no_rows = false;  // a piece of only empty rows is no error
 };
 
@@ -122,6 +121,7 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
 // the comma), for messages; none when the format was guessed or taken by default.
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table);
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal);  // of that mark
 
 // `bytes`: the file's bytes in any encoding decode_text reads.
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});

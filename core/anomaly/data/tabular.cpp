@@ -1115,12 +1115,12 @@ double normal_quantile(double p) {
 }
 
 namespace {
-// The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
 // Where a user names the decimal mark, for messages.
 std::string decimal_mark_option(char mark) {
   return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
 }
 
+// The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
 std::string ambiguous_number(const CsvTable& table) {
   for (size_t r = 0; r < table.row_count(); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
@@ -1320,7 +1320,18 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   TabularPreprocessor prep;
   prep.options_ = options;
   prep.numbers_ = table.numbers;
-  prep.numbers_guessed_ = table.numbers_guessed;
+  {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well)
+    bool cells_guessed = false;
+    const NumberFormat told = detect_number_format(table, &cells_guessed);
+    prep.numbers_guessed_ = cells_guessed;
+    if (!cells_guessed && told.decimal != table.numbers.decimal)
+      if (const auto at = number_format_evidence(table, told.decimal))
+        throw Error(detail::concat("CSV line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
+                                   shortened(table.cell(at->first, at->second)), "' tells the decimal mark '", told.decimal,
+                                   "', and the decimal mark '", table.numbers.decimal, "' was named for the file: name '",
+                                   told.decimal, "', or none (the file's cells tell it)"));
+  }
+  prep.separator_ = table.separator;
   for (size_t column = 0; column < table.header.size(); ++column) {
     const std::string& name = table.header[column];
     ColumnDecision decision;
@@ -1732,6 +1743,19 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     notes.push_back(detail::concat("numbers such as '", example, "' read either way and no cell of the file tells which: read "
                                    "as the model's training file wrote them, with the decimal mark '", used.decimal, "' ('",
                                    example, "' is ", value, ")"));
+  } else if (table.numbers_guessed && numbers_ && used.decimal != numbers_->decimal) {
+    const std::string example = ambiguous_number(table);
+    double here = 0, there = 0;
+    parse_number(example, here, used);
+    parse_number(example, there, *numbers_);
+    char value_here[32], value_there[32];
+    std::snprintf(value_here, sizeof value_here, "%.15g", here);
+    std::snprintf(value_there, sizeof value_there, "%.15g", there);
+    notes.push_back(detail::concat("numbers such as '", example, "' read either way and no cell of the file tells which: read "
+                                   "with the decimal mark '", used.decimal, "', as a comma-separated file writes them ('",
+                                   example, "' is ", value_here, "), not as the model's training file did (", value_there,
+                                   "); if they are written as there, name the decimal mark '", numbers_->decimal, "' (",
+                                   decimal_mark_option(numbers_->decimal), ")"));
   }
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
@@ -1929,27 +1953,30 @@ std::string value_text(const ColumnTransform& t, double value, char decimal) {
 }
 
 NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
-  // Not a decimal comma in a file whose separator is the comma: there "27.000" is 27.
-  return table.numbers_guessed && numbers_ && numbers_->decimal != table.separator ? *numbers_ : table.numbers;
+  if (!table.numbers_guessed || !numbers_) return table.numbers;
+  // Not a decimal comma in a comma-separated file beside a model from a file of another separator
+  // (an English export scored with a model of a German ';' one: its "27.000" is 27); a training
+  // file that was comma-separated too, and read with the decimal comma (named so), is read so.
+  if (numbers_->decimal == table.separator && separator_ != table.separator) return table.numbers;
+  return *numbers_;
 }
 
 void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const {
   // The training file's cells could not tell its decimal mark ("1.016" only: a mark was taken and
   // said), this file's tell the other: a cell that reads otherwise in the two formats would be
-  // scored as a number the model never meant (every "1.016" as 1016 where training read 1.016).
-  // Only cells with the mark training took as the decimal mark are at stake ("24,5" is 24.5 both ways).
-  if (!numbers_guessed_ || !numbers_ || numbers.decimal == numbers_->decimal) return;
+  // scored as a number the model never meant (every "1.016" as 1016 where training read 1.016;
+  // "96,928" as 96.928 where it read 96928). A cell that only this file reads is at stake when it
+  // holds the mark training took as its decimal mark ("1.012,5"; not "24,5" beside "1.016").
+  if (!numbers_guessed_ || !numbers_ || table.numbers_guessed || numbers.decimal == numbers_->decimal) return;
   for (const ColumnTransform& t : columns_) {
     const int64_t column = table.find_column(t.name);
     if (t.kind != ColumnTransform::Kind::numeric || t.duration || column < 0) continue;
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, size_t(column));
       double here = 0, there = 0;
-      if (cell.find(numbers_->decimal) == std::string_view::npos || is_missing_cell(cell) ||
-          !parse_number_with_unit(cell, here, numbers, {t.prefix, t.suffix, true}))
-        continue;
+      if (is_missing_cell(cell) || !parse_number_with_unit(cell, here, numbers, {t.prefix, t.suffix, true})) continue;
       const bool read_there = parse_number_with_unit(cell, there, *numbers_, {t.prefix, t.suffix, true});
-      if (read_there && here == there) continue;
+      if (read_there ? here == there : cell.find(numbers_->decimal) == std::string_view::npos) continue;
       char value_here[32], value_there[32];
       std::snprintf(value_here, sizeof value_here, "%.15g", here);
       std::snprintf(value_there, sizeof value_there, "%.15g", there);
@@ -1962,7 +1989,7 @@ void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& tabl
           " in this file, whose decimal mark is '", numbers.decimal, "'", evidence, ", and ",
           read_there ? detail::concat("as ", value_there) : std::string("not as a number"),
           " in the model's training file, whose numbers all read either way and were read with the decimal mark '",
-          numbers_->decimal, "' (its training report said so): scores would compare numbers read in two ways. If the training file's numbers are written as this file's, "
+          numbers_->decimal, "': scores would compare numbers read in two ways. If the training file's numbers are written as this file's, "
           "train again with the decimal mark '", numbers.decimal, "' named (", decimal_mark_option(numbers.decimal),
           "); if this file is written otherwise than the training file, write its numbers with the decimal mark '",
           numbers_->decimal, "'"));
@@ -2059,6 +2086,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
     if (numbers_guessed_) j["decimalMarkGuessed"] = true;
+    if (separator_) j["separator"] = std::string(1, separator_);
   }
   nlohmann::json columns = nlohmann::json::array();
   for (const auto& c : columns_) {
@@ -2101,6 +2129,9 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
                 thousands, "'");
       prep.numbers_ = NumberFormat{decimal[0], thousands.empty() ? char(0) : thousands[0]};
       prep.numbers_guessed_ = j.value("decimalMarkGuessed", false);
+      const std::string separator = j.value("separator", "");
+      CA3_CHECK(separator.size() <= 1, "unknown separator '", separator, "'");
+      prep.separator_ = separator.empty() ? char(0) : separator[0];
     }
     for (const auto& cj : j.at("columns")) {
       ColumnTransform c;

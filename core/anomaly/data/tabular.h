@@ -174,6 +174,7 @@ class TabularPreprocessor {
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
   bool numbers_guessed_ = false;  // the training file's cells could not tell either (saved as decimalMarkGuessed)
+  char separator_ = 0;            // the training file's separator (saved; 0: a model saved before it was)
   void check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const;
 };
 

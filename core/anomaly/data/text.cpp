@@ -187,14 +187,15 @@ size_t utf8_sequence(std::string_view text, size_t i) {
 // UTF-8 sequence of more than one byte kept, each other byte above 0x7F read as Windows-1252.
 // Valid multi-byte UTF-8 rarely arises by chance in Windows-1252 text ("Ã©" would have to be
 // meant). `lines_of_minority`: the 1-based lines holding the encoding less used.
-std::string mixed_to_utf8(std::string_view bytes, size_t& valid, size_t& invalid, std::vector<int64_t>* lines_of_minority) {
+std::string mixed_to_utf8(std::string_view bytes, size_t& valid, size_t& invalid, std::vector<int64_t>* lines_of_minority,
+                          bool utf8_on_a_tie = false) {
   valid = invalid = 0;
   for (size_t i = 0; i < bytes.size();) {
     if (static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
     else if (const size_t length = utf8_sequence(bytes, i)) ++valid, i += length;
     else ++invalid, ++i;
   }
-  const bool utf8_minority = valid <= invalid;
+  const bool utf8_minority = utf8_on_a_tie ? valid < invalid : valid <= invalid;
   std::string out;
   out.reserve(bytes.size() + invalid);
   int64_t line = 1;
@@ -217,10 +218,11 @@ std::string mixed_to_utf8(std::string_view bytes, size_t& valid, size_t& invalid
 
 // A file with bytes of both: read as mixed_to_utf8 does, the lines of the less used said in the
 // encoding ("UTF-8, Windows-1252 on line 32"; "Windows-1252, UTF-8 on lines 4, 9").
-std::optional<DecodedText> mixed_encodings(std::string_view bytes) {
+// `utf8_on_a_tie`: as many of each (a file whose byte-order mark says UTF-8) is UTF-8 with lines in Windows-1252.
+std::optional<DecodedText> mixed_encodings(std::string_view bytes, bool utf8_on_a_tie = false) {
   size_t valid = 0, invalid = 0;
   std::vector<int64_t> lines;
-  std::string text = mixed_to_utf8(bytes, valid, invalid, &lines);
+  std::string text = mixed_to_utf8(bytes, valid, invalid, &lines, utf8_on_a_tie);
   if (valid == 0 || invalid == 0) return std::nullopt;
   DecodedText t;
   t.original = bytes;
@@ -228,7 +230,8 @@ std::optional<DecodedText> mixed_encodings(std::string_view bytes) {
   std::string where = lines.size() == 1 ? "line " : "lines ";
   for (size_t k = 0; k < lines.size() && k < 3; ++k) where += (k ? ", " : "") + std::to_string(lines[k]);
   if (lines.size() > 3) where += " and " + std::to_string(lines.size() - 3) + " more";
-  t.encoding = valid > invalid ? "UTF-8, Windows-1252 on " + where : "Windows-1252, UTF-8 on " + where;
+  const bool utf8 = utf8_on_a_tie ? valid >= invalid : valid > invalid;
+  t.encoding = utf8 ? "UTF-8, Windows-1252 on " + where : "Windows-1252, UTF-8 on " + where;
   return t;
 }
 
@@ -258,7 +261,7 @@ DecodedText decode_text(std::string_view bytes) {
     if (is_valid_utf8(t.original)) return t;
     // Lines in Windows-1252 after the mark (a file put together from two exports): read as such
     // and named, as without the mark; the mark and no UTF-8 at all: Windows-1252, said.
-    if (std::optional<DecodedText> mixed = mixed_encodings(t.original)) {
+    if (std::optional<DecodedText> mixed = mixed_encodings(t.original, true)) {
       const std::string_view utf8_first = "UTF-8,";
       if (mixed->encoding.substr(0, utf8_first.size()) == utf8_first)
         mixed->encoding = "UTF-8 (byte-order mark)," + mixed->encoding.substr(utf8_first.size());
