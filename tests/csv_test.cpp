@@ -1188,7 +1188,15 @@ TEST(Tabular, LimitsAreSaidAndNotDeterminedIsMissing) {
             "CSV line 2, column 'gluc': '>12' is a limit (a value above what could be measured), not a value: write a "
             "number in its place (the limit itself, or what your field's rule puts there) or leave the cell empty for a "
             "missing value");
-  for (const char* missing : {"n.b.", "N.D.", "k.A.", " n.a. ", "n.v."}) EXPECT_TRUE(is_missing_cell(missing)) << missing;
+  // Half the cells limits (a lab value mostly below detection): still numbers, not categories.
+  std::string half = "id;tro\n";
+  for (int i = 0; i < 12; ++i) half += detail::concat(i + 1, ";", i % 2 ? "<0,01" : detail::concat("0,0", 2 + i % 7), "\n");
+  const CsvTable halves = parse_csv(half);
+  EXPECT_EQ(describe_columns(halves)[1].role, "numeric");
+  EXPECT_EQ(describe_columns(halves)[1].reason, "6 cells are limits (line 3: '<0,01'), not values: write numbers in their place");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(halves, rows, {}); }),
+            "CSV line 3, column 'tro': '<0,01" + limit + " (6 cells of the column written so, limits or the other decimal mark)");
+  for (const char* missing : {"n.b.", "N.D.", "k.A.", " n.a. ", "n.v.", "n. b.", "k. A."}) EXPECT_TRUE(is_missing_cell(missing)) << missing;
   EXPECT_FALSE(is_missing_cell("n.b"));
 }
 

@@ -696,8 +696,8 @@ std::string not_a_number_said(std::string_view cell, const NumberFormat& format,
   return limit.empty() ? other_mark_said(cell, format, unit) : limit;
 }
 
-// The cells of `column` in `rows` that other_mark_said finds written with the other decimal mark:
-// how many, and the first.
+// The cells of `column` in `rows` that are numbers written otherwise (not_a_number_said: the other
+// decimal mark, a limit): how many, and the first.
 struct OtherMarkCells {
   int64_t count = 0, first_row = -1;
 };
@@ -706,7 +706,7 @@ OtherMarkCells other_mark_cells(const CsvTable& table, size_t column, const std:
   double v;
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
-    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit) || other_mark_said(cell, table.numbers, unit).empty())
+    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit) || not_a_number_said(cell, table.numbers, unit).empty())
       continue;
     if (found.count++ == 0) found.first_row = row;
   }
@@ -1044,9 +1044,14 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
       summary.role = "numeric";
-      summary.reason = detail::concat(other.count, other.count == 1 ? " cell is" : " cells are", " written with the other decimal mark than "
-                                      "the file's other numbers (line ", table.row_line(size_t(other.first_row)), ": '",
-                                      shortened(table.cell(size_t(other.first_row), c)), "'): write every number of the file one way");
+      const std::string_view first = table.cell(size_t(other.first_row), c);
+      summary.reason = limit_said(first, table.numbers, unit).empty()
+                           ? detail::concat(other.count, other.count == 1 ? " cell is" : " cells are", " written with the other decimal "
+                                            "mark than the file's other numbers (line ", table.row_line(size_t(other.first_row)), ": '",
+                                            shortened(first), "'): write every number of the file one way")
+                           : detail::concat(other.count, other.count == 1 ? " cell is a limit" : " cells are limits", " (line ",
+                                            table.row_line(size_t(other.first_row)), ": '", shortened(first),
+                                            "'), not values: write numbers in their place");
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
@@ -1078,7 +1083,8 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
   if (t.size() > 10) return false;  // the longest marker ("#¿nombre?", in bytes)
-  const std::string s = lower(t);
+  std::string s = lower(t);
+  if (s.find('.') != std::string::npos) s.erase(std::remove(s.begin(), s.end(), ' '), s.end());  // "n. b." as "n.b."
   for (const char* marker : kMissingMarkers)
     if (s == marker) return true;
   return false;
@@ -1575,14 +1581,17 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                 ? other_mark_cells(table, column, training_rows, unit)
                                                 : OtherMarkCells{};
                other.count > 0 && double(int64_t(numbers.size()) + other.count) >= 0.75 * double(present)) {
-      // Numbers, but (some of them) written with the other decimal mark: not text, not categories.
+      // Numbers, but (some of them) written with the other decimal mark, or limits ("<0,01"): not
+      // text, not categories.
       std::vector<int64_t> all_rows(table.row_count());  // counted in the whole file, as typos are
       std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
       const std::string_view cell = table.cell(size_t(other.first_row), column);
+      const bool limit = !limit_said(cell, table.numbers, unit).empty();
       throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
-                                 other_mark_said(cell, table.numbers, unit), " (",
+                                 not_a_number_said(cell, table.numbers, unit), " (",
                                  count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
-                                 " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
+                                 limit ? " of the column written so, limits or the other decimal mark)"
+                                       : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
     } else {
       // Free text or identifiers (nearly every value distinct) would only add noise.
       if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
