@@ -945,7 +945,7 @@ TEST(Tabular, DurationsAreSeconds) {
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(copy.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector(), prep.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector());
   EXPECT_EQ(error_of([&] { copy.transform(parse_csv("runtime,v\n4 h,2\n")); }),
-            "CSV line 2, column 'runtime': '4 h' is not a duration written hours:minutes[:seconds], as the column's "
+            "CSV line 2, column 'runtime': '4 h' is not a duration written hours:minutes[:seconds] (minutes and seconds from 00 to 59), as the column's "
             "training values were");
   // Race times: h:mm:ss beside m:ss, the two-part cells minutes; hours:minutes past a day.
   const CsvTable race = parse_csv("bib,chip,spent\nB0,1:34:15,25:30\nB1,48:08,2:15\nB2,52:30,120:00\n");

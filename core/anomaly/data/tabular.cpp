@@ -720,7 +720,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (t.duration) {
     CA3_CHECK(duration_seconds(cell, t.duration == 'm', v), "CSV line ", table.row_line(row), ", column '", t.name, "': '",
               shortened(cell), "' is not a duration written ", t.duration == 'm' ? "h:mm:ss or m:ss" : "hours:minutes[:seconds]",
-              ", as the column's training values were");
+              " (minutes and seconds from 00 to 59), as the column's training values were");
     return v;
   }
   // A whole number with the minus after it ("5-") reads so when scoring in any numeric column (the
