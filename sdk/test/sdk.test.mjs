@@ -212,6 +212,10 @@ describe('SDK in Node', () => {
     const second = await createDetector({ preset: 'tabular' });
     const report = await second.fit(tableFromCsv(csv, { decimalMark: ',' }), { epochs: 2 });
     assert.equal(report.data.decimalMark, ',');
+    // Its notes: a file that cannot tell is read as training named it, said; named '.', not.
+    const undecided = 'station;pressure;temp\nW2;1.016;25\n';
+    assert.match((await second.scoringNotes(tableFromCsv(undecided))).join(' '), /read as the model's training file wrote them, with the decimal mark ','/);
+    assert.doesNotMatch((await second.scoringNotes(tableFromCsv(undecided, { decimalMark: '.' }))).join(' '), /read as the model's training file/);
     const scores = await second.score(tableFromCsv(scored));
     assert.equal(scores.length, 20);
     const streamed = [];
@@ -228,8 +232,6 @@ describe('SDK in Node', () => {
     await assert.rejects(first.explainRows(namedComma, [0], 3), refused);
     await assert.rejects(async () => { for await (const _ of first.scoreStream((async function* () { yield plainRows; })(), { decimalMark: ',' })); }, refused);
     assert.equal((await first.score(tableFromCsv(plainRows))).length, 1);
-    assert.match((await first.scoringNotes(tableFromCsv(plainRows))).join(' '), /read as the model's training file wrote them/);
-    assert.doesNotMatch((await first.scoringNotes(namedComma)).join(' '), /read as the model's training file wrote them/);
     // Another file named so reads so everywhere (an explanation's cell and typical value too).
     const plain = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
     const [why] = await second.explainRows(tableFromCsv(plain, { decimalMark: ',' }), [0], 3);
