@@ -937,7 +937,7 @@ int score_stream(Detector& detector, const Args& a) {
     }
     if (rows == 0) throw;
     throw Error(e.code(), detail::concat(e.what(), " (rows 1 to ", rows, " were scored and written", out == "-" ? "" : " to " + out,
-                                         "; no row after them was: fix the line and score again)"));
+                                         "; no row after them was: fix what is said and score the file again)"));
   }
   if (rows == 0 && out != "-") {
     file.close();

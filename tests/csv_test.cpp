@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <tuple>
 
 #include "core/anomaly/data/csv.h"
@@ -70,6 +71,12 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x,y\n\"12,34,567.89\",1\n\"1,25,000.00\",2\n", '.', ',', 1234567.89},  // lakhs and crores (India)
       {"x,y\n\"1,25,000\",1\n\"12,34,567\",2\n", '.', ',', 125000},
       {"x;y\n2.079,78-;1\n12,5;2\n", ',', '.', -2079.78},                 // a trailing minus (SAP)
+      // Dots that group ("1.234.567") tell a decimal comma even where no cell has one; then "2.000"
+      // groups too. Commas that group ("1,234,567") tell a decimal point.
+      {"x,y\n\"1.234.567\",1\n\"2.000\",2\n", ',', '.', 1234567},
+      {"x,y\n\"2.000\",1\n\"1.234.567\",2\n", ',', '.', 2000},
+      {"x;y\n2.000;1\n-12.345.678;2\n", ',', '.', 2000},
+      {"x,y\n\"2,000\",1\n\"1,234,567\",2\n", '.', ',', 2000},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -1643,6 +1650,40 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   stream.finish();
   stream.next(2);
   EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
+}
+
+// A pressure export of "1.016" hPa whose first number that tells the decimal mark ("1.012,5") is on
+// line 30,002. Read whole, the file is read with that mark wherever the cell is ("1.016" is 1016).
+// Streamed, the first piece's numbers were read with a guessed mark; the piece with the cell stops
+// the scoring, naming it and how to name the mark.
+TEST(CsvStream, ACellTellingTheOtherMarkAfterAGuessStops) {
+  std::string train = "druck;temp\n";
+  for (int i = 0; i < 60; ++i) train += std::to_string(990 + i % 40) + "." + std::to_string(i % 10) + ";" + std::to_string(5 + i % 20) + ".5\n";
+  std::vector<int64_t> rows(60);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(train), rows, TabularOptions{});
+  std::string text = "druck;temp\n";
+  for (int i = 0; i < 30000; ++i) text += "1.0" + std::to_string(10 + i % 20) + ";" + std::to_string(5 + i % 20) + "\n";
+  text += "1.012,5;7\n1.020;8\n";
+  const CsvTable whole = parse_csv(text);
+  EXPECT_EQ(whole.numbers.decimal, ',');
+  EXPECT_FALSE(whole.numbers_guessed);
+  EXPECT_FLOAT_EQ(prep.transform(whole).data()[0], prep.transform(parse_csv("druck;temp\n1010;5\n")).data()[0]);  // "1.010" as 1010
+  CsvStream stream;
+  stream.push(text);
+  stream.finish();
+  const std::optional<CsvTable> first = stream.next(4096);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->numbers_guessed);
+  EXPECT_NO_THROW(prep.transform(*first));
+  std::string error;
+  while (std::optional<CsvTable> piece = stream.next(4096))
+    if (error = error_of([&] { prep.transform(*piece); }); error != "(no error)") break;
+  EXPECT_EQ(error,
+            "CSV line 30002, column 'druck': '1.012,5' is written with ',' as the decimal mark, but no number before it told the "
+            "file's mark (numbers such as '1.0" + std::to_string(10 + 28672 % 20) + "' read either way) and they were read with "
+            "'.': name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, "
+            "TableOptions.decimalMark in the SDK) and score the file again");
 }
 
 }  // namespace

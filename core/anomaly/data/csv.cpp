@@ -391,12 +391,15 @@ MarkEvidence mark_evidence(std::string_view cell) {
 
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
-  const size_t rows = std::min<size_t>(table.row_count(), 20000);
-  for (size_t r = 0; r < rows; ++r)
+  int64_t for_comma = 0, for_dot = 0;  // cells that tell a decimal comma ("21,40", "1.234.567"), a decimal point
+  // The first 20,000 rows, and on while no cell has told either mark (a file of "1.016" whose
+  // first "1.012,5" is on line 30,000).
+  for (size_t r = 0; r < table.row_count() && (r < 20000 || for_comma + for_dot == 0); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       const MarkEvidence e = mark_evidence(table.cell(r, c));
       comma_decimal += e.comma_decimal, dot_decimal += e.dot_decimal, comma_groups += e.comma_groups;
       dot_groups += e.dot_groups, comma_either += e.comma_either, dot_either += e.dot_either;
+      for_comma += e.comma_decimal || e.dot_groups, for_dot += e.dot_decimal || e.comma_groups;
     }
   if (guessed)
     *guessed = comma_decimal == 0 && dot_decimal == 0 && comma_groups == 0 && dot_groups == 0 &&
@@ -405,7 +408,7 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   // Only "1,234"-like cells: in a ';'-separated file (what spreadsheets write where the comma is
   // the decimal mark) the comma is a decimal mark, elsewhere a group separator.
   const bool either_is_decimal = table.separator == ';' && comma_groups == 0 && dot_decimal == 0;
-  if (comma_decimal > dot_decimal || (comma_either > 0 && comma_decimal == 0 && either_is_decimal)) {
+  if (for_comma > for_dot || (comma_either > 0 && for_comma == 0 && either_is_decimal)) {
     f.decimal = ',';
     f.thousands = '.';  // only ever applied to well-formed groups of three
   } else if (comma_groups > 0 || (comma_either > 0 && comma_decimal == 0)) {
@@ -425,9 +428,8 @@ std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& 
 }
 
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal) {
-  const size_t rows = std::min<size_t>(table.row_count(), 20000);
   const bool comma = decimal == ',';
-  for (size_t r = 0; r < rows; ++r)
+  for (size_t r = 0; r < table.row_count(); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       const MarkEvidence e = mark_evidence(table.cell(r, c));
       if (comma ? e.comma_decimal || e.dot_groups : e.dot_decimal || e.comma_groups) return std::pair{r, c};

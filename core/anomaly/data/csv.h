@@ -115,7 +115,8 @@ struct CsvOptions {
 // "1.234,5") or "." ("1,234.5"). Throws bad_input for anything else.
 NumberFormat number_format_named(std::string_view decimal_mark);
 
-// How the table writes its numbers, decided from all its cells (see parse_csv).
+// How the table writes its numbers, decided from the cells of its first 20,000 rows, and of the
+// rows after them while none has told a mark (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for

@@ -2006,10 +2006,31 @@ void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& tabl
   }
 }
 
+namespace {
+// A piece of a stream whose first piece's numbers all read either way ("1.016"), so that a mark was
+// taken for them (CsvTable::numbers_guessed), with a cell that tells the other mark ("1.012,5"):
+// the rows before were read with the wrong one. (A whole file is read with the mark its cells
+// tell, wherever they are.)
+void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers) {
+  if (!table.numbers_guessed) return;
+  const char other = numbers.decimal == ',' ? '.' : ',';
+  const auto at = number_format_evidence(table, other);
+  if (!at) return;
+  const std::string example = ambiguous_number(table);
+  throw Error(detail::concat("CSV line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
+                             shortened(table.cell(at->first, at->second)), "' is written with '", other,
+                             "' as the decimal mark, but no number before it told the file's mark",
+                             example.empty() ? std::string() : " (numbers such as '" + example + "' read either way)",
+                             " and they were read with '", numbers.decimal, "': name the decimal mark '", other, "' (",
+                             decimal_mark_option(other), ") and score the file again"));
+}
+}  // namespace
+
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
+  check_guessed_mark_holds(table, numbers);
   check_numbers_read_as_in_training(table, numbers);
   {  // every feature column the table lacks, at once, with the columns it has
     std::vector<std::string> absent;
