@@ -71,6 +71,8 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x,y\n\"12,34,567.89\",1\n\"1,25,000.00\",2\n", '.', ',', 1234567.89},  // lakhs and crores (India)
       {"x,y\n\"1,25,000\",1\n\"12,34,567\",2\n", '.', ',', 125000},
       {"x;y\n2.079,78-;1\n12,5;2\n", ',', '.', -2079.78},                 // a trailing minus (SAP)
+      {"x;y\n1E-2;1\n6,64;2\n", ',', '.', 0.01},                          // an exponent without a mark
+      {"x;y\n-5e+3;1\n6,64;2\n", ',', '.', -5000},
       // Dots that group ("1.234.567") tell a decimal comma even where no cell has one; then "2.000"
       // groups too. Commas that group ("1,234,567") tell a decimal point.
       {"x,y\n\"1.234.567\",1\n\"2.000\",2\n", ',', '.', 1234567},
@@ -781,6 +783,18 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(describe_columns(pandas)[1].role, "numeric");
   EXPECT_EQ(describe_columns(pandas)[1].reason, "40 cells are written with the other decimal mark than the file's other numbers (line 2: "
                                                 "'0.15'): write every number of the file one way");
+  // Whole numbers grouped with dots (a population) beside decimal points (an area), as many of each:
+  // no column of text, the same error.
+  std::string populations = "id_k,Einwohner,Flaeche\n";
+  for (int i = 0; i < 40; ++i)
+    populations += "K" + std::to_string(i) + "," + std::to_string(1 + i % 9) + "." + std::to_string(100 + i * 17 % 900) + "." +
+                   std::to_string(100 + i * 31 % 900) + "," + std::to_string(20 + i * 7) + "." + std::to_string(i % 10) + "\n";
+  const CsvTable counted = parse_csv(populations);
+  ASSERT_EQ(counted.numbers.decimal, '.');
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(counted, forty, options); }),
+            "CSV line 2, column 'Einwohner': '1.100.100' groups its digits with '.', which this file's other numbers use as the "
+            "decimal mark (a file put together from two sources?): write every number of the file one way (40 cells of the column "
+            "written so; if they are codes such as versions, not numbers, call the column categorical)");
   const CsvTable euros = parse_csv("qty,weight,price\n1.5,0.25,\"1.263,91 \xE2\x82\xAC\"\n2.5,0.5,\"2.018,50 \xE2\x82\xAC\"\n"
                                    "3.5,1.25,\"12,50 \xE2\x82\xAC\"\n4.5,0.75,\"3.333,10 \xE2\x82\xAC\"\n");
   ASSERT_EQ(euros.numbers.decimal, '.');
@@ -1389,6 +1403,10 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   const Tensor whole = decimals.transform(parse_csv("Betrag;n\n500-;1\n"));
   EXPECT_NEAR(whole.at(0), (-500 - decimals.columns()[0].mean) / decimals.columns()[0].sd, 1e-4);
   EXPECT_NE(describe_columns(parse_csv("Note;n\n2-;1\n1+;2\n3;3\n2;4\n"))[0].role, "numeric");
+  // An exponent's minus is none ("6,80E-02").
+  const std::vector<ColumnSummary> concentrations = describe_columns(parse_csv("Konz;n\n6,80E-02;1\n1,5E-3;2\n0,07;3\n1E-2;4\n"));
+  EXPECT_EQ(concentrations[0].role, "numeric");
+  EXPECT_EQ(concentrations[0].reason.find("minus"), std::string::npos) << concentrations[0].reason;
   // Nor in a column of whole numbers 0 to 6 (grades, "3-" without a "+" anywhere).
   EXPECT_NE(describe_columns(parse_csv("Deutsch;n\n2-;1\n1;2\n3-;3\n2;4\n5;5\n4;6\n"))[0].role, "numeric");
   // With a unit, also whole numbers: "16- ST", "$189-", "500- \xE2\x82\xAC".

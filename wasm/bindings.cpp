@@ -236,11 +236,16 @@ class WasmDetector {
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
     });
   }
-  // data: {csv}: what reading it for scoring decides, in words (TabularPreprocessor::scoring_notes).
+  // data: {csv, options?}: what reading it for scoring decides, in words (TabularPreprocessor::scoring_notes);
+  // the options' labelColumn (true labels of a model trained without them) and idColumns are
+  // used, not columns "the model does not know".
   val scoringNotes(const val& data) {
     return guarded([&] {
       CA3_CHECK(detector_.preprocessing(), "this is an image model: scoring notes are about a CSV table's columns");
-      return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data))));
+      const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
+      std::vector<std::string> used = options.id_columns;
+      if (!options.label_column.empty()) used.push_back(options.label_column);
+      return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data), true, used)));
     });
   }
   val prepare(const val& data) {

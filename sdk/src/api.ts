@@ -500,7 +500,9 @@ export class Detector {
   /** What scoring `data` reads and decides, in words, one note each (empty when all is as in
    *  training): columns matched ignoring case or spaces, columns the model does not know (left
    *  out), missing cells filled in (how many, with what), categories never seen in training. The
-   *  same notes as `ca3 score`'s. Table models only. */
+   *  same notes as `ca3 score`'s. Table models only. The options' `labelColumn` (a column of true
+   *  labels for a model trained without them, as `labels` reads it) and `idColumns` are columns in
+   *  use, not left out. */
   async scoringNotes(data: TableData): Promise<string[]> {
     return (await this.call('scoringNotes', [csvOf(data)])) as string[];
   }

@@ -1363,7 +1363,10 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   let sum = 0;
   for (const s of scores) sum += s;
   // What reading the file decided (columns left out or matched loosely, cells filled in, unseen values).
-  const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text)).catch(() => [] as string[]);
+  // The column picked as the true labels of a model trained without them is in use, not "left out".
+  const truth = $('truth-options').hidden ? '' : $<HTMLSelectElement>('truth-column').value;
+  const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text, truth ? { labelColumn: truth } : undefined))
+    .catch(() => [] as string[]);
   info.textContent = `${name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
     `(score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ${(sum / scores.length).toFixed(4)}.` +
     (notes.length ? ` Read: ${notes.join('; ')}.` : '');

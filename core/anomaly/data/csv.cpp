@@ -319,24 +319,27 @@ bool parse_any_number(std::string_view cell, double& value, const NumberFormat& 
   size_t i = 0;
   std::string plain;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) plain += s[i++];
-  const size_t mark = s.find(format.decimal, i);
-  std::string_view integer = s.substr(i, mark == std::string_view::npos ? std::string_view::npos : mark - i);
-  std::string_view rest = mark == std::string_view::npos ? std::string_view() : s.substr(mark + 1);
-  if (grouped(integer, format.thousands)) {
+  const size_t e = s.find_first_of("eE", i);  // "6,21E+03", "1E-2": the exponent, checked by strtod
+  const std::string_view mantissa = s.substr(i, e == std::string_view::npos ? std::string_view::npos : e - i);
+  const std::string_view exponent = e == std::string_view::npos ? std::string_view() : s.substr(e);
+  const size_t mark = mantissa.find(format.decimal);
+  std::string_view integer = mantissa.substr(0, mark);
+  std::string_view fraction = mark == std::string_view::npos ? std::string_view() : mantissa.substr(mark + 1);
+  if (!exponent.empty() && mantissa.empty()) return false;
+  if (grouped(integer, format.thousands) && exponent.empty()) {  // no "1.234e3": grouped digits take no exponent
     for (char c : integer)
       if (c != format.thousands) plain += c;
-  } else if (all_digits(integer) || (integer.empty() && !rest.empty())) {
+  } else if (all_digits(integer) || (integer.empty() && !fraction.empty())) {
     plain += integer;
   } else {
     return false;
   }
   if (mark != std::string_view::npos) {
-    const size_t exponent = rest.find_first_of("eE");
-    const std::string_view fraction = rest.substr(0, exponent);
     if (!fraction.empty() && !all_digits(fraction)) return false;
     plain += '.';
-    plain += rest;
+    plain += fraction;
   }
+  plain += exponent;
   return strtod_whole(plain, value);
 }
 

@@ -660,10 +660,16 @@ std::string other_mark_said(std::string_view cell, const NumberFormat& format, c
   const NumberFormat other{mark, groups};
   double value;
   const Affixed a = split_affixes(cell);
-  if (trim(cell).find(mark) == std::string_view::npos ||
+  const std::string_view t = trim(cell);
+  // "5.730.383" where the decimal mark is the point: its digits grouped with the file's decimal mark.
+  const bool grouped_by_decimal = std::count(t.begin(), t.end(), format.decimal) > 1 && t.find(mark) == std::string_view::npos;
+  if ((t.find(mark) == std::string_view::npos && !grouped_by_decimal) ||
       !(parse_number_with_unit(cell, value, other, unit) || (plausible_unit(a) && parse_number(a.number, value, other))))
     return "";
   if (parse_number(a.number, value, NumberFormat{format.decimal, mark})) return "";  // the mark groups thousands as well
+  if (grouped_by_decimal)
+    return detail::concat("' groups its digits with '", format.decimal, "', which this file's other numbers use as the decimal mark "
+                          "(a file put together from two sources?): write every number of the file one way");
   return detail::concat("' is written with '", mark, "' as the decimal mark, and this file's other numbers with '", format.decimal,
                         "' (a file put together from two sources?): write every number of the file one way");
 }
@@ -885,7 +891,9 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
     const size_t open = cell.find('('), close = cell.rfind(')');
     const bool bracketed = first_digit != std::string_view::npos && open < first_digit && close != std::string_view::npos &&
                            close > cell.find_last_of("0123456789");
-    const bool minus_after = first_digit != std::string_view::npos && last_minus != std::string_view::npos && last_minus > first_digit;
+    // "3,50-", not an exponent's ("6,80E-02").
+    const bool minus_after = first_digit != std::string_view::npos && last_minus != std::string_view::npos &&
+                             last_minus > cell.find_last_of("0123456789");
     if ((bracketed ? !brackets.empty() : !minus_after || !trailing.empty()) ||
         !parse_number_with_unit(cell, v, table.numbers, unit))
       continue;
