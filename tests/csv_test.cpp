@@ -1670,6 +1670,28 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
 }
 
+// Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand
+// total (the sum of all rows), an averages row; a row only named so is kept and said; a category
+// "Total" of many rows is a category.
+TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
+  const CsvTable t = parse_csv("Monat;Betrag;Stunden\nJan;1.000,50;10\nFeb;2.000,25;20\nZwischensumme:;3.000,75;30\n"
+                               "M\xC3\xA4r;500;5\nApr;499,25;7\nSubtotal;999,25;12\nGesamt;4.000,00;42\n\xC3\x98;1.000,00;10,5\n"
+                               "Summe;1;1\n");
+  const NotDataRows found = not_data_rows(t, "left out of training");
+  EXPECT_EQ(found.rows, (std::vector<size_t>{2, 5, 6, 7}));
+  EXPECT_EQ(found.notes, (std::vector<std::string>{
+                             "lines 4 ('Zwischensumme:', column 'Betrag'), 7 ('Subtotal', column 'Betrag'), 8 ('Gesamt', column "
+                             "'Betrag') are totals rows (their numbers are the sums of the rows above): left out of training",
+                             "line 9 ('\xC3\x98', column 'Betrag') is an averages row (its numbers are the means of the rows above): "
+                             "left out of training",
+                             "line 10 ('Summe') is named like a totals or averages row, but none of its numbers is the sum or mean "
+                             "of the rows above: read as data; delete it from the file if it is not a sample"}));
+  std::string plans = "plan,price\n";
+  for (int i = 0; i < 40; ++i) plans += std::string(i % 2 ? "Total" : "Basic") + "," + std::to_string(10 + i) + "\n";
+  EXPECT_TRUE(not_data_rows(parse_csv(plans), "").notes.empty());
+  EXPECT_TRUE(not_data_rows(parse_csv(plans), "").rows.empty());
+}
+
 // A pressure export of "1.016" hPa whose first number that tells the decimal mark ("1.012,5") is on
 // line 30,002. Read whole, the file is read with that mark wherever the cell is ("1.016" is 1016).
 // Streamed, the first piece's numbers were read with a guessed mark; the piece with the cell stops

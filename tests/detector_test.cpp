@@ -114,6 +114,39 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
             "'Cl.thickness', 'Class')");
 }
 
+// A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the
+// other) and a totals row at the end trains exactly as the plain file does: both rows are left out,
+// and said; a scored file with a repeated header is refused, naming the line.
+TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
+  const CsvTable plain = breast_cancer();
+  std::string text = write_csv(plain);
+  const size_t middle = text.find('\n', text.size() / 2) + 1;
+  const std::string header_line = text.substr(0, text.find('\n') + 1);
+  text.insert(middle, header_line);
+  double sum = 0;
+  for (size_t r = 0; r < plain.row_count(); ++r) sum += std::stod(std::string(plain.cell(r, 1)));
+  text += "Total," + std::to_string(int64_t(sum)) + ",,,,,,,,,\n";
+  const CsvTable exported = parse_csv(text);
+  ASSERT_EQ(exported.row_count(), plain.row_count() + 2);
+  Detector d(quick_tabular("e2e", 3));
+  Fit fit = d.start_fit_table(exported, breast_cancer_labels(), {});
+  EXPECT_EQ(fit.data_description().at("rows").get<size_t>(), plain.row_count());
+  const std::vector<std::string> notes = fit.data_description().at("notes").get<std::vector<std::string>>();
+  const int64_t repeated = exported.row_line(size_t(std::count(text.begin(), text.begin() + int64_t(middle), '\n') - 1));
+  ASSERT_GE(notes.size(), 2u);
+  EXPECT_EQ(notes[0], detail::concat("line ", exported.row_line(exported.row_count() - 1),
+                                     " ('Total', column 'Cl.thickness') is a totals row (its numbers are the sums of the rows "
+                                     "above): left out of training"));
+  EXPECT_EQ(notes[1], detail::concat("line ", repeated, " repeats the header (two exports one below the other?): left out of training"));
+  d.fit(std::move(fit));
+  Detector reference(quick_tabular("e2e", 3));
+  reference.fit_table(plain, breast_cancer_labels());
+  EXPECT_EQ(d.score_table(plain), reference.score_table(plain));
+  EXPECT_EQ(error_of([&] { d.score_table(exported); }),
+            detail::concat("CSV line ", repeated, " repeats the header (two exports one below the other?): delete the line and "
+                           "score the file again"));
+}
+
 // Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit
 // cancelled mid-epoch keeps the previous model; a fit cannot be concluded twice.
 TEST(Detector, SlicedFitMatchesOneCallAndCancels) {

@@ -41,13 +41,25 @@ Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<i
   return measure(scores, labels, threshold.value_or(threshold_), with_roc);
 }
 
-Fit Detector::start_fit_table(const CsvTable& table, const TabularOptions& given, ProgressCallback on_progress,
+Fit Detector::start_fit_table(const CsvTable& file, const TabularOptions& given, ProgressCallback on_progress,
                               const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
   Preset preset = preset_.with(preset_changes);
   TabularOptions options = given;
   options.max_categories = preset.max_categories();
-  std::vector<std::string> notes;
+  // Totals and averages rows, repeated headers: no samples, left out (said).
+  const NotDataRows not_data = not_data_rows(file, "left out of training");
+  std::vector<std::string> notes = not_data.notes;
+  std::optional<CsvTable> kept;
+  if (!not_data.rows.empty()) {
+    std::vector<size_t> rows;
+    for (size_t r = 0, k = 0; r < file.row_count(); ++r)
+      if (k < not_data.rows.size() && not_data.rows[k] == r) ++k;
+      else rows.push_back(r);
+    kept = file.select_rows(rows);
+    kept->empty_row_lines = file.empty_row_lines;
+  }
+  const CsvTable& table = kept ? *kept : file;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());

@@ -606,6 +606,44 @@ bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_
   return !duration_reason(table, column, rows, minutes, true).empty() && duration_reason(table, column, rows, minutes).empty();
 }
 
+// What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. "Summe",
+// "Total:", "Grand total", "Summe 2024" (a word, then a space or a colon and anything).
+char summary_word(std::string_view cell) {
+  static const std::vector<std::pair<std::string_view, char>> kWords = {
+      {"grand total", 's'}, {"total", 's'},  {"totals", 's'},   {"sum", 's'},         {"summe", 's'},       {"summen", 's'},
+      {"gesamt", 's'},      {"gesamtsumme", 's'}, {"insgesamt", 's'}, {"zwischensumme", 's'}, {"subtotal", 's'}, {"sub-total", 's'},
+      {"sub total", 's'},   {"totaal", 's'}, {"somme", 's'},    {"totale", 's'},      {"suma", 's'},        {"summa", 's'},
+      {"average", 'm'},     {"mean", 'm'},   {"avg", 'm'},      {"mittelwert", 'm'},  {"durchschnitt", 'm'}, {"moyenne", 'm'},
+      {"media", 'm'},       {"promedio", 'm'}, {"gemiddelde", 'm'}, {"\xC3\xB8", 'm'}, {"\xC3\x98", 'm'}};
+  std::string t = lower(trim(cell));
+  while (!t.empty() && (t.back() == ':' || t.back() == '.')) t.pop_back();
+  for (const auto& [word, kind] : kWords)
+    if (t.compare(0, word.size(), word) == 0 && (t.size() == word.size() || t[word.size()] == ' ' || t[word.size()] == ':'))
+      return kind;
+  return 0;
+}
+
+bool number_in_cell(std::string_view cell, const NumberFormat& format, double& value) {
+  if (parse_number(cell, value, format)) return true;
+  const Affixed a = split_affixes(trim(cell));
+  return plausible_unit(a) && parse_number(a.number, value, format);
+}
+
+// Row `r` repeats the header: at least 2 cells, and half the non-empty ones, are their column's
+// name (`header`: the names trimmed, in lower case).
+bool repeats_header(const CsvTable& table, size_t r, const std::vector<std::string>& header) {
+  size_t named = 0, present = 0;
+  for (size_t c = 0; c < table.column_count(); ++c)
+    if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty())
+      ++present, named += !header[c].empty() && cell.size() == header[c].size() && lower(cell) == header[c];
+  return named >= 2 && 2 * named >= present;
+}
+
+std::vector<std::string> lower_header(const CsvTable& table) {
+  std::vector<std::string> header;
+  for (const std::string& name : table.header) header.push_back(lower(trim(name)));
+  return header;
+}
 // A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
 // holds no number, where a column below holds only numbers. Refused, naming it.
 void check_units_line(const CsvTable& table) {
@@ -1732,7 +1770,7 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
-  std::vector<std::string> notes;
+  std::vector<std::string> notes = not_data_rows(table, "scored like the other rows").notes;
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
     const int64_t c = table.find_column(name);
@@ -2040,6 +2078,10 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   const NumberFormat numbers = reading_format(table);
   check_guessed_mark_holds(table, numbers);
   check_numbers_read_as_in_training(table, numbers);
+  if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2)
+    for (size_t r = 0; r < table.row_count(); ++r)
+      CA3_CHECK(!repeats_header(table, r, header), "CSV line ", table.row_line(r),
+                " repeats the header (two exports one below the other?): delete the line and score the file again");
   {  // every feature column the table lacks, at once, with the columns it has
     std::vector<std::string> absent;
     for (const ColumnTransform& t : columns_)
@@ -2208,6 +2250,79 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
   }
   CA3_CHECK(!prep.columns_.empty(), "malformed preprocessing description: no columns");
   return prep;
+}
+
+NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
+  NotDataRows found;
+  const size_t columns = table.column_count();
+  const std::vector<std::string> header = lower_header(table);
+  // Per column: the sum and count of the data rows since the last totals row, and of all above.
+  std::vector<double> block_sum(columns), all_sum(columns);
+  std::vector<int64_t> block_count(columns), all_count(columns);
+  std::vector<std::string> totals, means, headers;  // as shown in the notes (the first 3 of each)
+  size_t n_totals = 0, n_means = 0, n_headers = 0;
+  std::vector<std::string> named_only;  // named like totals rows, numbers no sums: kept, said
+  size_t n_named_only = 0;
+  double v;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    char kind = 0;
+    size_t word_column = 0;
+    for (size_t c = 0; c < columns && !kind; ++c)
+      if ((kind = summary_word(table.cell(r, c)))) word_column = c;
+    if (repeats_header(table, r, header)) {
+      if (n_headers++ < 3) headers.push_back(detail::concat(table.row_line(r)));
+      found.rows.push_back(r);
+      continue;
+    }
+    std::string summed;  // a column whose cell is the block's (or all rows') sum or mean
+    for (size_t c = 0; kind && c < columns && summed.empty(); ++c) {
+      if (c == word_column || !number_in_cell(table.cell(r, c), table.numbers, v)) continue;
+      for (const auto& [sum, count] : {std::pair{block_sum[c], block_count[c]}, std::pair{all_sum[c], all_count[c]}}) {
+        if (count < 2) continue;
+        const double expected = kind == 's' ? sum : sum / double(count);
+        if (std::abs(v - expected) <= 1e-3 * std::abs(expected) + 1e-9) {
+          summed = table.header[c];
+          break;
+        }
+      }
+    }
+    if (kind && summed.empty() && n_named_only++ < 3)
+      named_only.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "')"));
+    if (!summed.empty()) {
+      std::vector<std::string>& list = kind == 's' ? totals : means;
+      if ((kind == 's' ? n_totals++ : n_means++) < 3)
+        list.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", summed, "')"));
+      found.rows.push_back(r);
+      std::fill(block_sum.begin(), block_sum.end(), 0.0);
+      std::fill(block_count.begin(), block_count.end(), 0);
+      continue;
+    }
+    for (size_t c = 0; c < columns; ++c)
+      if (number_in_cell(table.cell(r, c), table.numbers, v)) block_sum[c] += v, all_sum[c] += v, ++block_count[c], ++all_count[c];
+  }
+  auto note = [&](const std::vector<std::string>& lines, size_t count, std::string_view one, std::string_view many) {
+    if (count == 0) return;
+    std::string shown = lines[0];
+    for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
+    found.notes.push_back(detail::concat(count == 1 ? "line " : "lines ", shown, count > lines.size() ? " ..." : "",
+                                         count == 1 ? one : many, ": ", what));
+  };
+  note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above)",
+       " are totals rows (their numbers are the sums of the rows above)");
+  note(means, n_means, " is an averages row (its numbers are the means of the rows above)",
+       " are averages rows (their numbers are the means of the rows above)");
+  note(headers, n_headers, " repeats the header (two exports one below the other?)",
+       " repeat the header (exports one below the other?)");
+  // A few rows named so (not a category "Total" of many rows): kept, but said.
+  if (n_named_only > 0 && n_named_only <= std::max<size_t>(3, table.row_count() / 20))
+    found.notes.push_back(detail::concat(n_named_only == 1 ? "line " : "lines ", named_only[0],
+                                         named_only.size() > 1 ? ", " + named_only[1] : "", named_only.size() > 2 ? ", " + named_only[2] : "",
+                                         n_named_only > 3 ? " ..." : "",
+                                         n_named_only == 1 ? " is named like a totals or averages row, but none of its numbers"
+                                                           : " are named like totals or averages rows, but none of their numbers",
+                                         " is the sum or mean of the rows above: read as data; delete ", n_named_only == 1 ? "it" : "them",
+                                         " from the file if ", n_named_only == 1 ? "it is not a sample" : "they are not samples"));
+  return found;
 }
 
 CsvTable drop_duplicate_rows(const CsvTable& table) {

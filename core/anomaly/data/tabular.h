@@ -265,4 +265,16 @@ double normal_quantile(double p);
 namespace ca3 {
 // The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
 CsvTable drop_duplicate_rows(const CsvTable& table);
+
+// Rows of a spreadsheet export that hold no sample: a totals row ("Summe", "Total", "Subtotal",
+// "Gesamt" ...) whose numbers are the sums of the rows above it (since the previous such row, or
+// all of them; within 0.1%), an averages row ("Mittelwert", "Average", "Ø" ...) likewise with
+// their means, and a line that repeats the header (two exports appended). `rows` in file order;
+// `notes`, one per kind, name them (line, the word, a column that sums) and what was done with
+// them (`what`: e.g. "left out of training").
+struct NotDataRows {
+  std::vector<size_t> rows;
+  std::vector<std::string> notes;
+};
+NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 }  // namespace ca3
