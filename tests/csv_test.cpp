@@ -1670,6 +1670,36 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
 }
 
+// Dates written as numbers in a column named like a date (Excel's serial numbers, yyyymmdd,
+// day.month) are dates, left out as dates are, in the preview and at training; the same numbers
+// under another name, or with the role numeric, are numbers.
+TEST(Csv, DatesWrittenAsNumbersAreDates) {
+  std::string text = "Buchungsdatum,InvoiceDate,Tag,Betrag,Wert\n";
+  for (int i = 0; i < 40; ++i)
+    text += std::to_string(45292 + i) + "," + std::to_string(20240101 + i % 28) + "," + (i % 28 < 9 ? "0" : "") +
+            std::to_string(1 + i % 28) + ".0" + std::to_string(1 + i % 9) + "," + std::to_string(45292 + i * 3) + "," +
+            std::to_string(i % 7) + "\n";
+  const CsvTable t = parse_csv(text);
+  const std::vector<ColumnSummary> columns = describe_columns(t);
+  EXPECT_EQ(columns[0].role, "dates");
+  EXPECT_EQ(columns[0].reason, "dates written as numbers, as Excel keeps them (days since 1899-12-30: '45292' is 2024-01-01): left "
+                               "out of training as dates are; give the column the role numeric to read them as numbers");
+  EXPECT_EQ(columns[1].role, "dates");
+  EXPECT_EQ(columns[1].reason.substr(0, 61), "dates written as numbers, yyyymmdd ('20240101' is 2024-01-01)");
+  EXPECT_EQ(columns[2].role, "dates");
+  EXPECT_EQ(columns[2].reason.substr(0, 61), "dates written as day and month ('01.01' is day 1 of month 1):");
+  EXPECT_EQ(columns[3].role, "numeric");
+  std::vector<int64_t> rows(40);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
+  EXPECT_EQ(prep.schema()[0].role, "dates");
+  EXPECT_EQ(prep.schema()[2].role, "dates");
+  EXPECT_EQ(prep.schema()[3].role, "numeric");
+  options.roles["Buchungsdatum"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[0].role, "numeric");
+}
+
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand
 // total (the sum of all rows), an averages row; a row only named so is kept and said; a category
 // "Total" of many rows is a category.

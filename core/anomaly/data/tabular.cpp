@@ -170,6 +170,72 @@ std::vector<std::string> name_words(const std::string& name) {
   return words;
 }
 
+// Named like a date: a word of the name is, or ends in, "date" / "datum" / "fecha"
+// ("Buchungsdatum", "InvoiceDate"), or is "day", "tag", "jour", "giorno", "dia".
+bool named_like_a_date(const std::string& name) {
+  for (const std::string& w : name_words(name)) {
+    for (std::string_view end : {"date", "datum", "fecha"})
+      if (w.size() >= end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0 && w != "update" && w != "mandate")
+        return true;
+    if (w == "day" || w == "tag" || w == "jour" || w == "giorno" || w == "dia" || w == "d\xC3\xADa") return true;
+  }
+  return false;
+}
+
+// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+std::string iso_date(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097, doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  char text[16];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", (long long)(yoe + era * 400 + (m <= 2)), (long long)m, (long long)d);
+  return text;
+}
+
+// Dates written as numbers, in a column named like a date (and only there: elsewhere such
+// numbers are amounts): Excel's date serial numbers (days since 1899-12-30, 1950-2099), yyyymmdd,
+// or day.month ("02.06", the month in two digits). Read as numbers they would make every row
+// after the training dates an anomaly. The reason, or "".
+std::string numeric_date_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  if (!named_like_a_date(table.header[column])) return "";
+  bool serial = true, compact = true, day_month = true;
+  std::string_view first;
+  double v;
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    if (is_missing_cell(cell)) continue;
+    if (first.empty()) first = cell;
+    const bool whole = parse_number(cell, v, NumberFormat{}) && v == std::floor(v) && cell.find_first_of(".,") == std::string_view::npos;
+    serial = serial && whole && v >= 18264 && v <= 73050;
+    const int64_t n = whole ? int64_t(v) : 0;
+    compact = compact && whole && cell.size() == 8 && n / 10000 >= 1950 && n / 10000 <= 2099 && n / 100 % 100 >= 1 &&
+              n / 100 % 100 <= 12 && n % 100 >= 1 && n % 100 <= 31;
+    const size_t mark = cell.find_first_of(".,");
+    if (day_month && mark >= 1 && mark <= 2 && cell.size() == mark + 3) {
+      const std::string_view d = cell.substr(0, mark), m = cell.substr(mark + 1);
+      const int di = std::atoi(std::string(d).c_str()), mi = std::atoi(std::string(m).c_str());
+      day_month = std::all_of(d.begin(), d.end(), ::isdigit) && std::all_of(m.begin(), m.end(), ::isdigit) && di >= 1 && di <= 31 &&
+                  mi >= 1 && mi <= 12;
+    } else {
+      day_month = false;
+    }
+    if (!serial && !compact && !day_month) return "";
+  }
+  if (first.empty()) return "";
+  const std::string tail = ": left out of training as dates are; give the column the role numeric to read them as numbers";
+  if (compact)
+    return detail::concat("dates written as numbers, yyyymmdd ('", first, "' is ", first.substr(0, 4), "-", first.substr(4, 2), "-",
+                          first.substr(6, 2), ")", tail);
+  if (serial) {
+    parse_number(first, v, NumberFormat{});
+    return detail::concat("dates written as numbers, as Excel keeps them (days since 1899-12-30: '", first, "' is ",
+                          iso_date(int64_t(v) - 25569), ")", tail);
+  }
+  return detail::concat("dates written as day and month ('", first, "' is day ", std::atoi(std::string(first.substr(0, first.find_first_of(".,"))).c_str()),
+                        " of month ", std::atoi(std::string(first.substr(first.find_first_of(".,") + 1)).c_str()), ")", tail);
+}
+
 // Named like a code, whose whole numbers name things rather than measure them: the name's last
 // word (after a trailing "Nr", "No", "number", "#") is a code's -- accounts ("Konto", "Sachkonto",
 // "GL Account", "Kto.-Nr.", "N° de compte", "Debitor"), postal codes ("ZIP", "PLZ", "Code
@@ -1057,6 +1123,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::string running;
     if (looks_like_identifier(summary.name)) {
       summary.role = "identifier", summary.reason = "named like an identifier (id, *_id, *ID): left out of training";
+    } else if (const std::string dates = numeric_date_reason(table, c, all_rows); !dates.empty()) {
+      summary.role = "dates", summary.reason = dates;
     } else if (summary.numeric && !(running = running_number_reason(table, c)).empty()) {
       summary.role = "identifier", summary.reason = running;
     } else if (present == 0) {
@@ -1410,6 +1478,12 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     if (forced == roles.end() && looks_like_identifier(name)) {
       prep.dropped_.push_back(name);
       decide("identifier", "named like an identifier (id, *_id, *ID): left out of training");
+      continue;
+    }
+    if (const std::string dates = forced == roles.end() ? numeric_date_reason(table, column, training_rows) : "";
+        !dates.empty()) {
+      prep.dropped_.push_back(name);
+      decide("dates", dates);
       continue;
     }
     if (forced == roles.end()) {
