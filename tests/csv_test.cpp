@@ -1670,6 +1670,30 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
 }
 
+// Characters that show nothing (a zero-width space or byte-order mark copied from a web page,
+// DOS's Ctrl-Z) do not make a number text nor a category of its own; Ctrl-Z after the last line
+// ends the file (whole and streamed); a message shows what it cannot read, escaped.
+TEST(Csv, InvisibleCharactersAreNotPartOfAValue) {
+  double value = 0;
+  ASSERT_TRUE(parse_number("5.20\xE2\x80\x8B", value, NumberFormat{}));
+  EXPECT_DOUBLE_EQ(value, 5.2);
+  ASSERT_TRUE(parse_number("\xEF\xBB\xBF-3,5\x1A", value, NumberFormat{',', '.'}));
+  EXPECT_DOUBLE_EQ(value, -3.5);
+  const std::string text = "a,c\n1.5,x\n2.5,x\xE2\x80\x8B\n3.5,y\r\n\x1A\r\n";
+  const CsvTable t = parse_csv(text);
+  EXPECT_EQ(t.row_count(), 3u);
+  EXPECT_EQ(describe_columns(t)[1].distinct, 2);
+  CsvStream stream;
+  stream.push(text);
+  stream.finish();
+  EXPECT_EQ(stream.next(10)->row_count(), 3u);
+  std::vector<int64_t> rows{0, 1, 2};
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, TabularOptions{});
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n6.29\xC2\x81,x\n")); }),
+            "CSV line 2, column 'a': '6.29\\u0081' is not a number (the column is numeric; leave the cell empty or write NA for a "
+            "missing value)");
+}
+
 // Dates written as numbers in a column named like a date (Excel's serial numbers, yyyymmdd,
 // day.month) are dates, left out as dates are, in the preview and at training; the same numbers
 // under another name, or with the role numeric, are numbers.

@@ -86,12 +86,7 @@ int64_t CsvTable::column_index(const std::string& name) const {
 
 namespace {
 
-std::string_view trim_spaces(std::string_view s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
-  return s.substr(a, b - a);
-}
+std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -443,6 +438,8 @@ std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& 
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   const DecodedText decoded = options.encoding ? DecodedText{bytes, std::nullopt, *options.encoding} : decode_text(bytes);
   std::string_view text = decoded.text();
+  if (const size_t end = text.find_last_not_of("\r\n"); end != std::string_view::npos && text[end] == '\x1A')
+    text = text.substr(0, end);  // DOS's end-of-file mark (Ctrl-Z) after the last line
   CA3_CHECK(!text.empty(), "CSV file is empty");
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
     const int64_t line = 1 + std::count(text.begin(), text.begin() + long(nul), '\n');
@@ -673,6 +670,8 @@ void CsvStream::push(std::string_view bytes) {
 
 void CsvStream::finish() {
   if (!finished_) decode_pending(true);
+  if (const size_t end = text_.find_last_not_of("\r\n"); end != std::string::npos && text_[end] == '\x1A')
+    text_.erase(end);  // DOS's end-of-file mark (Ctrl-Z) after the last line
   finished_ = true;
 }
 

@@ -15,12 +15,7 @@
 
 namespace ca3 {
 
-std::string_view trim(std::string_view s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return s.substr(a, b - a);
-}
+std::string_view trim(std::string_view s) { return trim_invisible(s, true); }
 
 namespace {
 
@@ -291,8 +286,9 @@ constexpr const char* kCodeReason =
 
 // A cell as an error message quotes it: at most 40 characters (a whole pasted paragraph would
 // drown the message), cut at a character boundary.
-std::string shortened(std::string_view cell) {
-  if (cell.size() <= 40) return std::string(cell);
+std::string shortened(std::string_view text) {
+  const std::string cell = visible(text);  // "5.20\u200B": why a cell that looks like a number is none
+  if (cell.size() <= 40) return cell;
   size_t end = 37;
   while (end > 0 && (static_cast<unsigned char>(cell[end]) & 0xC0) == 0x80) --end;
   return std::string(cell.substr(0, end)) + "...";

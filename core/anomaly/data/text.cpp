@@ -1,6 +1,7 @@
 #include "core/anomaly/data/text.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -294,6 +295,58 @@ DecodedText decode_text(std::string_view bytes) {
   t.encoding = "Windows-1252";
   t.utf8 = from_windows_1252(bytes);
   return t;
+}
+
+namespace {
+// The length of an invisible character at the start of `t` (0 if none).
+size_t invisible_at(std::string_view t) {
+  if (t.empty()) return 0;
+  if (t[0] == '\x1A') return 1;
+  for (std::string_view mark : {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xE2\x80\x8E", "\xE2\x80\x8F"})
+    if (t.substr(0, mark.size()) == mark) return mark.size();
+  return 0;
+}
+size_t invisible_before(std::string_view t) {  // the same at the end
+  if (t.empty()) return 0;
+  if (t.back() == '\x1A') return 1;
+  return t.size() >= 3 && invisible_at(t.substr(t.size() - 3)) == 3 ? 3 : 0;
+}
+bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+}  // namespace
+
+std::string_view trim_invisible(std::string_view text, bool spaces) {
+  for (bool more = true; more;) {
+    more = false;
+    if (const size_t n = invisible_at(text)) text.remove_prefix(n), more = true;
+    if (const size_t n = invisible_before(text)) text.remove_suffix(n), more = true;
+    if (spaces && !text.empty() && ascii_space(text.front())) text.remove_prefix(1), more = true;
+    if (spaces && !text.empty() && ascii_space(text.back())) text.remove_suffix(1), more = true;
+  }
+  return text;
+}
+
+std::string visible(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    char code[16];
+    if (b < 0x20 || b == 0x7F) {
+      std::snprintf(code, sizeof code, "\\x%02X", b);
+      out += code, ++i;
+    } else if (const size_t n = invisible_at(text.substr(i)); n == 3 || (b == 0xC2 && i + 1 < text.size() &&
+                                                                         static_cast<unsigned char>(text[i + 1]) <= 0x9F)) {
+      // U+0080-U+009F (C1 controls: a byte Windows-1252 leaves undefined) and the invisible marks
+      const size_t len = n == 3 ? 3 : 2;
+      const char32_t p = len == 2 ? char32_t(static_cast<unsigned char>(text[i + 1]))
+                                  : char32_t(((b & 0x0F) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
+                                             (static_cast<unsigned char>(text[i + 2]) & 0x3F));
+      std::snprintf(code, sizeof code, "\\u%04X", unsigned(p));
+      out += code, i += len;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 }  // namespace ca3

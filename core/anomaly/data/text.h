@@ -47,6 +47,14 @@ std::string fold_case(std::string_view text);
 size_t display_width(std::string_view text);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
+// `text` without characters that show nothing at its ends: zero-width spaces and joiners
+// (U+200B-U+200D, U+2060), byte-order marks (U+FEFF), direction marks (U+200E, U+200F) and DOS's
+// end-of-file mark Ctrl-Z (0x1A), which exports and copies from web pages leave in cells; with
+// `spaces`, ASCII white space too.
+std::string_view trim_invisible(std::string_view text, bool spaces);
+// `text` as a message shows a cell: control characters and those above written as \xNN / \uNNNN,
+// so that a cell that looks like "5.20" but does not read says why.
+std::string visible(std::string_view text);
 // Appends the UTF-8 encoding of `code_point` to `out`.
 void append_utf8(std::string& out, char32_t code_point);
 
