@@ -72,6 +72,7 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x,y\n\"1,25,000\",1\n\"12,34,567\",2\n", '.', ',', 125000},
       {"x;y\n2.079,78-;1\n12,5;2\n", ',', '.', -2079.78},                 // a trailing minus (SAP)
       {"x;y\n1E-2;1\n6,64;2\n", ',', '.', 0.01},                          // an exponent without a mark
+      {"x;y\n'10,78;1\n'12,5;2\n", ',', '.', 10.78},                     // Excel's mark for a number kept as text
       {"x;y\n-5e+3;1\n6,64;2\n", ',', '.', -5000},
       // Dots that group ("1.234.567") tell a decimal comma even where no cell has one; then "2.000"
       // groups too. Commas that group ("1,234,567") tell a decimal point.
@@ -1403,6 +1404,9 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   const Tensor whole = decimals.transform(parse_csv("Betrag;n\n500-;1\n"));
   EXPECT_NEAR(whole.at(0), (-500 - decimals.columns()[0].mean) / decimals.columns()[0].sd, 1e-4);
   EXPECT_NE(describe_columns(parse_csv("Note;n\n2-;1\n1+;2\n3;3\n2;4\n"))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(parse_csv("Gewicht;n\n'10,78;1\n'12,5;2\n3;3\n"))[0].reason,
+            "numbers written with ' before them, Excel's mark for a number kept as text, read without it (''10,78' is 10.78)");
+  EXPECT_NE(describe_columns(parse_csv("Name;n\n'10,78';1\n'ab;2\n"))[0].role, "numeric");
   // An exponent's minus is none ("6,80E-02").
   const std::vector<ColumnSummary> concentrations = describe_columns(parse_csv("Konz;n\n6,80E-02;1\n1,5E-3;2\n0,07;3\n1E-2;4\n"));
   EXPECT_EQ(concentrations[0].role, "numeric");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -87,6 +88,12 @@ int64_t CsvTable::column_index(const std::string& name) const {
 namespace {
 
 std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
+
+// A number Excel was told to keep as text, exported with its mark: "'10,78" (not "'abc'").
+std::string_view without_text_mark(std::string_view s) {
+  if (s.size() >= 2 && s[0] == '\'' && std::strchr("0123456789+-.,(", s[1]) && s.back() != '\'') s.remove_prefix(1);
+  return s;
+}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -307,7 +314,7 @@ bool plausible_unit(const Affixed& a) {
 
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
   std::string signed_buffer, buffer;
-  const std::string_view s = without_space_groups(ascii_minus(trim_spaces(cell), signed_buffer), buffer);
+  const std::string_view s = without_space_groups(ascii_minus(without_text_mark(trim_spaces(cell)), signed_buffer), buffer);
   if (format.decimal == '.' && strtod_whole(s, value)) return true;
   if (format.decimal == '.' && format.thousands == 0) return false;
   // [sign] integer part (digits, maybe grouped) [decimal mark, digits] [exponent]
@@ -354,7 +361,7 @@ struct MarkEvidence {
 MarkEvidence mark_evidence(std::string_view cell) {
   MarkEvidence e;
   std::string signed_buffer, buffer;
-  cell = trim_spaces(cell);
+  cell = without_text_mark(trim_spaces(cell));
   if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "10,6 %"
   std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
   if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);

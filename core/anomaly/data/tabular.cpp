@@ -980,12 +980,18 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
 
 
 // Said of a numeric column with negative amounts written in accounting brackets ("(3.50)") or
-// with a trailing minus ("3,50-"), from the first of each.
+// with a trailing minus ("3,50-"), and of numbers with Excel's text mark before them ("'10,78"),
+// from the first of each.
 std::string sign_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
-  std::string brackets, trailing;
+  std::string brackets, trailing, text_mark;
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
+    if (text_mark.empty() && cell.size() > 1 && cell[0] == '\'' && parse_number_with_unit(cell, v, table.numbers, unit)) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.15g", v);
+      text_mark = detail::concat("'", cell, "' is ", value);
+    }
     const size_t first_digit = cell.find_first_of("0123456789"), last_minus = cell.rfind('-');
     // "(3.50)", "$(2,467.88)", "(12,50) €": the brackets around the number, a unit inside or out.
     const size_t open = cell.find('('), close = cell.rfind(')');
@@ -1002,8 +1008,10 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
     (bracketed ? brackets : trailing) = detail::concat("'", cell, "' is ", value);
     if (!brackets.empty() && !trailing.empty()) break;
   }
-  return joined(brackets.empty() ? "" : "negative numbers written in brackets, as in accounts (" + brackets + ")",
-                trailing.empty() ? "" : "negative numbers written with the minus after them (" + trailing + ")");
+  return joined(joined(brackets.empty() ? "" : "negative numbers written in brackets, as in accounts (" + brackets + ")",
+                       trailing.empty() ? "" : "negative numbers written with the minus after them (" + trailing + ")"),
+                text_mark.empty() ? "" : "numbers written with ' before them, Excel's mark for a number kept as text, read without it (" +
+                                         text_mark + ")");
 }
 
 
