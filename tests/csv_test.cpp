@@ -1674,6 +1674,32 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
 }
 
+// Lap times ("1:23,75": minutes, seconds and their hundredths) are durations in seconds; a
+// column of hours:minutes beside plain numbers ("3:15", "3,75": decimal hours, or minutes?) is
+// said in the preview and refused at training, unless called categorical.
+TEST(Csv, LapTimesAndMixedDurations) {
+  std::string laps = "Runde;Zeit\n";
+  for (int i = 0; i < 30; ++i) laps += std::to_string(i + 1) + ";1:2" + std::to_string(i % 10) + "," + std::to_string(10 + i) + "\n";
+  const CsvTable t = parse_csv(laps);
+  EXPECT_EQ(describe_columns(t)[1].reason, "durations (h:mm:ss, and m:ss where a cell has two parts), read as seconds ('1:20,10' is 80.1)");
+  std::vector<int64_t> rows(30);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, TabularOptions{});
+  EXPECT_EQ(prep.columns()[0].duration, 'm');
+  EXPECT_NEAR(prep.columns()[0].mean, 60 + 20 + 4.5 + 0.245, 1e-4);  // 1:2d,hh: 80 s + d (mean 4.5) + hh/100 (mean 0.245)
+  std::string hours = "MA;Stunden\n";
+  for (int i = 0; i < 30; ++i) hours += "MA" + std::to_string(i) + ";" + (i % 3 ? std::to_string(2 + i % 7) + ":15" : std::to_string(2 + i % 7) + ",75") + "\n";
+  const CsvTable h = parse_csv(hours);
+  const std::string said = "mixes durations written hours:minutes (line 3: '3:15', 20 cells) and plain numbers (line 2: '2,75', 10 cells), "
+                           "which could be decimal hours or minutes: write every cell one way (3,75 hours as 3:45), or call the column "
+                           "categorical";
+  EXPECT_EQ(describe_columns(h)[1].reason, said);
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, TabularOptions{}); }), "column 'Stunden' " + said);
+  TabularOptions categorical;
+  categorical.roles["Stunden"] = ColumnRole::categorical;
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, categorical); }), "(no error)");
+}
+
 // Characters that show nothing (a zero-width space or byte-order mark copied from a web page,
 // DOS's Ctrl-Z) do not make a number text nor a category of its own; Ctrl-Z after the last line
 // ends the file (whole and streamed); a message shows what it cannot read, escaped.

@@ -594,7 +594,9 @@ bool duration_parts(std::string_view cell, int& count, double parts[3], bool& ne
     std::string_view part = s.substr(0, colon);
     const bool last = colon == std::string_view::npos;
     std::string_view fraction;
-    if (last && count == 2 && part.size() > 3 && part[2] == '.') fraction = part.substr(3), part = part.substr(0, 2);
+    // seconds with a fraction: "08:15:30.5"; "1:23,75" or "1:23.75" (a lap time: minutes:seconds)
+    if (last && count >= 1 && part.size() > 3 && (part[2] == '.' || (part[2] == ',' && count == 1)))
+      fraction = part.substr(3), part = part.substr(0, 2);
     const auto digits = [](std::string_view d) { return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }); };
     if (count == 3 || part.empty() || part.size() > (count == 0 ? 6 : 2) || !digits(part) || !digits(fraction)) return false;
     if (count > 0 && (part.size() != 2 || part[0] > '5')) return false;  // minutes, seconds: 00-59
@@ -624,7 +626,7 @@ bool duration_seconds(std::string_view cell, bool minutes, double& seconds) {
 // asked to be numeric): then hours:minutes[:seconds] too. Sets `minutes`; the reason, or "".
 std::string duration_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, bool& minutes,
                             bool clock_too = false) {
-  bool two = false, three = false, past_a_day = false;
+  bool two = false, three = false, past_a_day = false, split_seconds = false;
   int count;
   double p[3];
   bool negative;
@@ -633,10 +635,11 @@ std::string duration_reason(const CsvTable& table, size_t column, const std::vec
     if (is_missing_cell(cell)) continue;
     if (!duration_parts(cell, count, p, negative)) return "";
     (count == 2 ? two : three) = true;
+    split_seconds = split_seconds || (count == 2 && p[1] != std::floor(p[1]));  // "1:23,75": seconds
     const double as_hours = p[0] * 3600 + p[1] * 60 + (count == 3 ? p[2] : 0);
     past_a_day = past_a_day || negative || as_hours > 24 * 3600;
   }
-  minutes = two && three;
+  minutes = (two && three) || split_seconds;
   if (!minutes && !past_a_day && !(clock_too && (two || three))) return "";
   const bool clock = !minutes && !past_a_day;  // every cell a clock time: the first shown
   std::string examples;
@@ -659,6 +662,40 @@ std::string duration_reason(const CsvTable& table, size_t column, const std::vec
                           "seconds, as the role numeric asks (", examples, ")");
   return detail::concat("durations (", minutes ? "h:mm:ss, and m:ss where a cell has two parts" : "hours:minutes[:seconds]",
                         "), read as seconds (", examples, ")");
+}
+
+// A column of durations ("3:15") and plain numbers ("3.75") side by side: decimal hours, or
+// minutes? The cells cannot tell. The first cell of each kind (rows), and how many of each, when
+// every non-missing cell among `rows` is one or the other and at least 2 are durations.
+struct MixedDurations {
+  int64_t durations = 0, numbers = 0, first_duration = -1, first_number = -1;
+};
+MixedDurations mixed_durations(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  MixedDurations m;
+  int count;
+  double p[3], v;
+  bool negative;
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    if (is_missing_cell(cell)) continue;
+    if (duration_parts(cell, count, p, negative)) {
+      if (m.durations++ == 0) m.first_duration = row;
+    } else if (parse_number(cell, v, table.numbers)) {
+      if (m.numbers++ == 0) m.first_number = row;
+    } else {
+      return {};
+    }
+  }
+  return m.durations >= 2 && m.numbers > 0 ? m : MixedDurations{};
+}
+
+std::string mixed_durations_said(const CsvTable& table, size_t column, const MixedDurations& m) {
+  return detail::concat("mixes durations written hours:minutes (line ", table.row_line(size_t(m.first_duration)), ": '",
+                        shortened(trim(table.cell(size_t(m.first_duration), column))), "', ", m.durations, " cells) and plain numbers (line ",
+                        table.row_line(size_t(m.first_number)), ": '", shortened(trim(table.cell(size_t(m.first_number), column))), "', ",
+                        m.numbers, m.numbers == 1 ? " cell" : " cells",
+                        "), which could be decimal hours or minutes: write every cell one way (3", table.numbers.decimal,
+                        "75 hours as 3:45), or call the column categorical");
 }
 
 // Every non-missing cell of `column` among `rows` a clock time ("7:17", "08:15:30"; at least
@@ -1147,6 +1184,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
+    } else if (const MixedDurations mixed = unit.empty() ? mixed_durations(table, c, all_rows) : MixedDurations{}; mixed.durations > 0) {
+      summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
     } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
       const std::string_view cell = table.cell(size_t(first_text_row), c);
@@ -1574,6 +1613,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       if (odd > 0) unit = {};
       t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
     }
+    if (!t.duration && unit.empty() && (forced == roles.end() || forced->second == ColumnRole::numeric))
+      if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
+        throw Error(detail::concat("column '", name, "' ", mixed_durations_said(table, column, m)));
     if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
       numbers.clear();
       for (int64_t row : training_rows)
