@@ -150,7 +150,8 @@ TEST(Csv, ExcelSeparatorLineAndEmptyRowsCounted) {
   double v = 0;
   ASSERT_TRUE(parse_number(t.cell(0, 0), v, t.numbers));
   EXPECT_DOUBLE_EQ(v, 1.5);
-  EXPECT_EQ(error_of([] { parse_csv("sep=;\nx;y\n1;2;3\n"); }), "CSV line 3: 3 fields, the header has 2");
+  EXPECT_EQ(error_of([] { parse_csv("sep=;\nx;y\n1;2;3\n"); }),
+            "CSV line 3: 3 fields, the header has 2 ('1;2;3'): a value that holds the separator needs quotes around it");
   CsvStream stream;
   stream.push("sep=;\nx;y\n1,5;2\n2,5;3\n");
   stream.finish();
@@ -169,8 +170,8 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"\xEF\xBB\xBF", "CSV file is empty"},
       {"a,b\n", "CSV file has a header but no data rows"},
       {"\n\n", "CSV file has no header row"},
-      {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2"},
-      {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2"},
+      {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
+      {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
       {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file"},
       {"a,b\n1,2\n3,x\"y\n", "CSV line 3: a quote inside an unquoted field (quote the whole field and double inner "
                              "quotes)"},
@@ -940,7 +941,8 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
   tabular_labels(lines_only, TabularOptions{}, &notes);
   EXPECT_EQ(notes.at(0), "2 lines end with a separator the header does not have (the first on line 2): the empty field "
                          "after the last named column is left out");
-  EXPECT_EQ(error_of([] { parse_csv("a,b\n3,0.5,\n2,0.25,x\n"); }), "CSV line 3: 3 fields, the header has 2");
+  EXPECT_EQ(error_of([] { parse_csv("a,b\n3,0.5,\n2,0.25,x\n"); }),
+            "CSV line 3: 3 fields, the header has 2 ('2,0.25,x'): a value that holds the separator needs quotes around it");
   EXPECT_EQ(error_of([] { parse_csv("a;b;\n1;2;x\n"); }),
             "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
             "it has no name): name that column in the header");
@@ -1040,6 +1042,11 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
                 "'teal')"}));
   EXPECT_EQ(prep.scoring_notes(scored, false).size(), 2u);
   EXPECT_TRUE(prep.scoring_notes(train).empty());
+  // The micro sign and the Greek mu look alike: one name ("Größe µm" typed on two keyboards), as
+  // Greek and Cyrillic names in another case are.
+  const CsvTable sizes = parse_csv("Gr\xC3\xB6\xC3\x9F" "e \xCE\xBCm,\xCE\xA3\xCE\xA5\xCE\x9D\n1,2\n");
+  EXPECT_EQ(sizes.find_column("Gr\xC3\xB6\xC3\x9F" "e \xC2\xB5m"), 0);
+  EXPECT_EQ(sizes.find_column("\xCF\x83\xCF\x85\xCE\xBD"), 1);  // "συν" for "ΣΥΝ"
 }
 
 // The columns `ca3 score` writes beside the scores: those named as identifiers (matched as
@@ -1671,7 +1678,7 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   stream.push("a,b\n1,2\n3,4\n5\n");
   stream.finish();
   stream.next(2);
-  EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2");
+  EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2 ('5'): a missing value is an empty field, two separators in a row");
 }
 
 // Lap times ("1:23,75": minutes, seconds and their hundredths) are durations in seconds; a

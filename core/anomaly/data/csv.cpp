@@ -539,8 +539,22 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         table.drop_cells(record_fields - record_empty_after);
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        CA3_CHECK(record_fields - record_empty_after == table.header.size(), "CSV line ", file_line(record_line), ": ",
-                  record_fields, record_fields == 1 ? " field" : " fields", ", the header has ", table.header.size());
+        if (record_fields - record_empty_after != table.header.size()) {
+          // The record as read, and what usually makes a row longer or shorter than the header.
+          std::string shown;
+          const size_t first = table.row_count() * table.header.size();
+          for (size_t k = first; k < table.cell_ends_.size(); ++k) {
+            const size_t begin = k == 0 ? 0 : table.cell_ends_[k - 1];
+            shown += (k == first ? "" : std::string(1, sep)) +
+                     csv_field(std::string_view(table.cells_).substr(begin, table.cell_ends_[k] - begin), sep);
+          }
+          if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+          const bool more = record_fields > table.header.size();
+          throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
+                                     ", the header has ", table.header.size(), " ('", visible(shown), "'): ",
+                                     more ? "a value that holds the separator needs quotes around it"
+                                          : "a missing value is an empty field, two separators in a row"));
+        }
         if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
           table.first_line_ending_with_separator = file_line(record_line);
         table.end_row(file_line(record_line));

@@ -144,6 +144,10 @@ std::string fold_case(std::string_view text) {
   std::string out;
   for (char32_t c : points) {
     if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
+    else if (c == 0xB5) c = 0x3BC;                                          // MICRO SIGN as Greek mu ("µm", "μm")
+    else if ((c >= 0x391 && c <= 0x3A9 && c != 0x3A2) || (c >= 0x410 && c <= 0x42F)) c += 0x20;  // Greek, Cyrillic
+    else if (c >= 0x400 && c <= 0x40F) c += 0x50;
+    else if (c == 0x3C2) c = 0x3C3;  // final sigma
     append_utf8(out, c);
   }
   return out;

@@ -39,7 +39,8 @@ std::string utf8_or_windows_1252(std::string_view bytes, bool* converted = nullp
 // How names and labels are compared. normalize_text: surrounding spaces removed and every letter
 // followed by a combining mark composed into one character where Unicode has one ("e" + U+0301
 // -> "é", as Unicode's NFC does for such text), so that names typed differently but shown alike
-// match. fold_case: normalize_text in lower case (ASCII and Latin-1 letters).
+// match. fold_case: normalize_text in lower case (ASCII, Latin-1, Greek and Cyrillic letters; the
+// micro sign as the Greek mu, as Unicode case folding has it).
 std::string normalize_text(std::string_view text);
 std::string fold_case(std::string_view text);
 // The columns UTF-8 text takes in a terminal, as wcwidth counts them: one per character ("ü"),
