@@ -172,7 +172,7 @@ bool named_like_a_date(const std::string& name) {
     for (std::string_view end : {"date", "datum", "fecha"})
       if (w.size() >= end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0 && w != "update" && w != "mandate")
         return true;
-    if (w == "day" || w == "tag" || w == "jour" || w == "giorno" || w == "dia" || w == "d\xC3\xADa") return true;
+    if (w == "day" || w == "tag" || w == "jour" || w == "giorno" || w == "dia" || w == "d\xC3\xAD" "a") return true;
   }
   return false;
 }
