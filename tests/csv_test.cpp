@@ -1707,6 +1707,32 @@ TEST(Csv, LapTimesAndMixedDurations) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, categorical); }), "(no error)");
 }
 
+// Comment lines ('#' first) that exports write before the header, and lines of one field among
+// the rows, are skipped and counted; line numbers stay the file's; "#FF0000" in a row is a value.
+TEST(Csv, CommentLinesAreSkipped) {
+  const std::string text = "# Export aus SAP 2024-03-01\n# Mandant 100\n\nWerk;Menge\nW0;1\n# Zwischenstand\nW1;2\n";
+  const CsvTable t = parse_csv(text);
+  EXPECT_EQ(t.header, (std::vector<std::string>{"Werk", "Menge"}));
+  ASSERT_EQ(t.row_count(), 2u);
+  EXPECT_EQ(t.row_line(0), 5);
+  EXPECT_EQ(t.row_line(1), 7);
+  EXPECT_EQ(t.comment_lines, 3u);
+  EXPECT_EQ(t.first_comment, "# Export aus SAP 2024-03-01");
+  std::vector<std::string> notes;
+  tabular_labels(t, TabularOptions{}, &notes);
+  EXPECT_EQ(notes.at(0), "3 comment lines ('#' first) skipped ('# Export aus SAP 2024-03-01', ...)");
+  CsvStream stream;
+  stream.push(text);
+  stream.finish();
+  const std::optional<CsvTable> streamed = stream.next(10);
+  ASSERT_TRUE(streamed);
+  EXPECT_EQ(streamed->header, t.header);
+  EXPECT_EQ(streamed->row_count(), 2u);
+  EXPECT_EQ(streamed->row_line(1), 7);
+  EXPECT_EQ(parse_csv("Farbe,n\n#FF0000,1\n#00FF00,2\n").row_count(), 2u);
+  EXPECT_EQ(error_of([] { parse_csv("# only\n# comments\n"); }), "CSV file holds only comment lines ('#' first), no header and no rows");
+}
+
 // Characters that show nothing (a zero-width space or byte-order mark copied from a web page,
 // DOS's Ctrl-Z) do not make a number text nor a category of its own; Ctrl-Z after the last line
 // ends the file (whole and streamed); a message shows what it cannot read, escaped.

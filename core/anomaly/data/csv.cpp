@@ -49,6 +49,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.numbers_guessed = numbers_guessed;
   out.trailing_separators = trailing_separators;
   out.lines_ending_with_separator = lines_ending_with_separator;
+  out.comment_lines = comment_lines;
+  out.first_comment = first_comment;
   out.first_line_ending_with_separator = first_line_ending_with_separator;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
@@ -88,6 +90,18 @@ int64_t CsvTable::column_index(const std::string& name) const {
 namespace {
 
 std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
+
+// The length (with its line end) of a first line of `text` that is a comment ('#' first), or blank
+// after one (`after_comment`) or before one, as exports write before the header; 0 otherwise.
+size_t comment_line_length(std::string_view text, bool after_comment) {
+  size_t end = text.find('\n');
+  end = end == std::string_view::npos ? text.size() : end + 1;
+  if (!text.empty() && text[0] == '#') return end;
+  if (trim_spaces(text.substr(0, end)).empty() && end < text.size() &&
+      (after_comment || comment_line_length(text.substr(end), false) > 0))
+    return end;
+  return 0;
+}
 
 // A number Excel was told to keep as text, exported with its mark: "'10,78" (not "'abc'").
 std::string_view without_text_mark(std::string_view s) {
@@ -454,11 +468,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   }
   CsvTable table;
   table.encoding = decoded.encoding;
-  int64_t skipped_lines = 0;  // a "sep=" line before the header
+  int64_t skipped_lines = 0;  // comment lines and a "sep=" line before the header
+  for (size_t length = comment_line_length(text, false); length > 0; length = comment_line_length(text, table.comment_lines > 0)) {
+    if (text[0] == '#' && table.comment_lines++ == 0)
+      table.first_comment = std::string(trim_spaces(text.substr(0, text.find_first_of("\r\n"))));
+    text.remove_prefix(length);
+    ++skipped_lines;
+  }
+  CA3_CHECK(!text.empty(), "CSV file holds only comment lines ('#' first), no header and no rows");
   if (size_t length = 0; !options.separator && excel_separator_line(text, length)) {
     table.separator = excel_separator_line(text, length);
     text.remove_prefix(length);
-    skipped_lines = 1;
+    ++skipped_lines;
   } else {
     table.separator = options.separator ? options.separator : detect_separator(text);
   }
@@ -539,25 +560,32 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         table.drop_cells(record_fields - record_empty_after);
         table.empty_row_lines.push_back(file_line(record_line));
       } else {
-        if (record_fields - record_empty_after != table.header.size()) {
+        const size_t first_cell = table.row_count() * table.header.size();
+        const auto cell_text = [&](size_t k) {
+          const size_t begin = k == 0 ? 0 : table.cell_ends_[k - 1];
+          return std::string_view(table.cells_).substr(begin, table.cell_ends_[k] - begin);
+        };
+        if (record_fields == 1 && table.header.size() >= 2 && first_cell < table.cell_ends_.size() &&
+            cell_text(first_cell).substr(0, 1) == "#") {  // a comment line among the rows ("# Zwischenstand")
+          if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(cell_text(first_cell)));
+          table.drop_cells(table.cell_ends_.size() - first_cell);
+        } else {
+          if (record_fields - record_empty_after != table.header.size()) {
           // The record as read, and what usually makes a row longer or shorter than the header.
           std::string shown;
-          const size_t first = table.row_count() * table.header.size();
-          for (size_t k = first; k < table.cell_ends_.size(); ++k) {
-            const size_t begin = k == 0 ? 0 : table.cell_ends_[k - 1];
-            shown += (k == first ? "" : std::string(1, sep)) +
-                     csv_field(std::string_view(table.cells_).substr(begin, table.cell_ends_[k] - begin), sep);
-          }
+          for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
+            shown += (k == first_cell ? "" : std::string(1, sep)) + csv_field(cell_text(k), sep);
           if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
           const bool more = record_fields > table.header.size();
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", visible(shown), "'): ",
                                      more ? "a value that holds the separator needs quotes around it"
                                           : "a missing value is an empty field, two separators in a row"));
+          }
+          if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
+            table.first_line_ending_with_separator = file_line(record_line);
+          table.end_row(file_line(record_line));
         }
-        if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
-          table.first_line_ending_with_separator = file_line(record_line);
-        table.end_row(file_line(record_line));
       }
     }
     record_fields = record_empty_after = 0;
@@ -761,6 +789,12 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     const size_t header_end = text_.find('\n');
     if (header_end == std::string::npos && !finished_) return std::nullopt;
     CA3_CHECK(finished_ ? !text_.empty() || started_ : true, "CSV file is empty");
+    if (const size_t length = comment_line_length(text_, after_comment_); length > 0) {  // a comment line before the header
+      after_comment_ = after_comment_ || text_[0] == '#';
+      text_.erase(0, length);
+      ++next_line_;
+      return next(rows);
+    }
     if (size_t length = 0; !options_.separator && excel_separator_line(text_, length)) {
       options_.separator = excel_separator_line(text_, length);  // Excel's "sep=" line
       text_.erase(0, length);

@@ -69,6 +69,11 @@ class CsvTable {
   size_t lines_ending_with_separator = 0;
   int64_t first_line_ending_with_separator = 0;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
+  // Comment lines, skipped: before the header, lines that start with '#' ("# Export aus SAP
+  // 2024-03-01"; blank lines among them too); among the rows, a line of one field that starts
+  // with '#' ("# Zwischenstand"). How many, and the first.
+  size_t comment_lines = 0;
+  std::string first_comment;
 
   size_t row_count() const { return row_lines_.size(); }
   size_t column_count() const { return header.size(); }
@@ -163,7 +168,7 @@ class CsvStream {
   std::string header_;   // the header record, with its line end
   std::string pending_;  // bytes not yet decoded (a character cut in two)
   std::string encoding_;
-  bool finished_ = false, started_ = false;
+  bool finished_ = false, started_ = false, after_comment_ = false;
   CsvOptions options_;
   bool numbers_guessed_ = false;  // the first piece's CsvTable::numbers_guessed
   int64_t next_line_ = 2, rows_read_ = 0;

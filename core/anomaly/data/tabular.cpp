@@ -183,7 +183,7 @@ std::string iso_date(int64_t days) {
   const int64_t era = (days >= 0 ? days : days - 146096) / 146097, doe = days - era * 146097;
   const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-  char text[16];
+  char text[64];
   std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", (long long)(yoe + era * 400 + (m <= 2)), (long long)m, (long long)d);
   return text;
 }
@@ -1309,6 +1309,10 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                      "empty last column it makes is left out");
   if (notes && table.lines_ending_with_separator > 0)
     notes->push_back(trailing_fields_note(table));
+  if (notes && table.comment_lines > 0)
+    notes->push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
+                                    " ('#' first) skipped ('", shortened(table.first_comment), "'",
+                                    table.comment_lines > 1 ? ", ..." : "", ")"));
   if (notes && table.trailing_separators > 1)
     notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
                                     "write every line): the ", table.trailing_separators,
