@@ -504,7 +504,11 @@ export class Detector {
    *  labels for a model trained without them, as `labels` reads it) and `idColumns` are columns in
    *  use, not left out. */
   async scoringNotes(data: TableData): Promise<string[]> {
-    return (await this.call('scoringNotes', [csvOf(data)])) as string[];
+    const options: TableOptions = {};  // the columns in use beside the model's, and how numbers are written
+    if (data.labelColumn !== undefined) options.labelColumn = data.labelColumn;
+    if (data.idColumns) options.idColumns = data.idColumns;
+    if (data.decimalMark !== undefined) options.decimalMark = data.decimalMark;
+    return (await this.call('scoringNotes', [{ csv: data.csv, options }])) as string[];
   }
 
   /** The CSV text with `score` and `flag` columns added. */

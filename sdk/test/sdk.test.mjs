@@ -216,6 +216,10 @@ describe('SDK in Node', () => {
     const undecided = 'station;pressure;temp\nW2;1.016;25\n';
     assert.match((await second.scoringNotes(tableFromCsv(undecided))).join(' '), /read as the model's training file wrote them, with the decimal mark ','/);
     assert.doesNotMatch((await second.scoringNotes(tableFromCsv(undecided, { decimalMark: '.' }))).join(' '), /read as the model's training file/);
+    // A column of true labels the model never saw is "not known" unless named as the labels.
+    const truth = 'station;pressure;temp;ok\nW2;1.016;25;yes\n';
+    assert.match((await second.scoringNotes(tableFromCsv(truth))).join(' '), /a column the model does not know, left out: 'ok'/);
+    assert.doesNotMatch((await second.scoringNotes(tableFromCsv(truth, { labelColumn: 'ok' }))).join(' '), /does not know/);
     const scores = await second.score(tableFromCsv(scored));
     assert.equal(scores.length, 20);
     const streamed = [];
