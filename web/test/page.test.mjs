@@ -397,6 +397,7 @@ for (const isolation of [true, false]) {
       assert.equal(await page.inputValue('#truth-column'), 'Class');
       assert.equal(await page.inputValue('#truth-normal'), 'good');
       assert.equal(await page.isVisible('#table-roc-box'), true);
+
       const pageAuc = Number(await page.getAttribute('#table-roc-chart', 'data-auc'));
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       assert.equal(download.suggestedFilename(), 'Ionosphere-scored.csv');
@@ -424,6 +425,15 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /counts only, no ROC/.test(document.getElementById('table-results-note').textContent));
       assert.equal(await page.inputValue('#truth-column'), '');
       assert.ok((await page.$$eval('#truth-column option', (o) => o.map((x) => x.value))).includes('Region'));
+      assert.match(await page.textContent('#csv-score-info'), /a column the model does not know, left out: 'Region'/);
+      // A column of true labels the model never saw ("label"), taken as the truth: in use, not "a
+      // column the model does not know".
+      const relabelled = readFileSync(join(repo, 'data', 'Ionosphere.csv'), 'utf8').trim().split('\n')
+        .map((line, i) => `${line.replace(/,[^,]*$/, '')},${i === 0 ? 'label' : /,"?bad"?$/.test(line) ? 'bad' : 'good'}`).join('\n');
+      await page.setInputFiles('#csv-score-file', { name: 'relabelled.csv', mimeType: 'text/csv', buffer: Buffer.from(relabelled) });
+      await page.waitForFunction(() => /^relabelled\.csv: 351 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      assert.equal(await page.inputValue('#truth-column'), 'label');
+      assert.doesNotMatch(await page.textContent('#csv-score-info'), /does not know/);
       await shot('5b-csv-no-labels');
     });
 
