@@ -1707,6 +1707,18 @@ TEST(Csv, LapTimesAndMixedDurations) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, categorical); }), "(no error)");
 }
 
+// Training says every column that cannot be read at once, not one per run.
+TEST(Tabular, EveryColumnThatCannotBeReadIsSaidAtOnce) {
+  std::string text = "Wert1,Wert2,Wert3\n";
+  for (int i = 0; i < 20; ++i) text += std::to_string(i) + ".5," + (i == 3 ? "(leer)" : std::to_string(i)) + "," + (i == 7 ? "x" : "1.25") + "\n";
+  std::vector<int64_t> rows(20);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}); }),
+            "2 columns cannot be read: CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
+            "numbers; leave the cell empty or write NA for a missing value); also CSV line 9, column 'Wert3': 'x' is not a "
+            "number (the column's other values are numbers; leave the cell empty or write NA for a missing value)");
+}
+
 // Comment lines ('#' first) that exports write before the header, and lines of one field among
 // the rows, are skipped and counted; line numbers stay the file's; "#FF0000" in a row is a value.
 TEST(Csv, CommentLinesAreSkipped) {

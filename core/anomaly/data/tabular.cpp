@@ -1499,312 +1499,324 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                    told.decimal, "', or none (the file's cells tell it)"));
   }
   prep.separator_ = table.separator;
+  std::vector<std::string> problems;  // of columns that cannot be read
   for (size_t column = 0; column < table.header.size(); ++column) {
-    const std::string& name = table.header[column];
-    ColumnDecision decision;
-    decision.name = name;
-    auto decide = [&](const char* role, std::string reason) {
-      decision.role = role, decision.reason = std::move(reason);
-      prep.schema_.push_back(decision);
-    };
-    const auto forced = roles.find(int64_t(column));
-    if (int64_t(column) == label_index) {
-      decide("label", "the label column");
-      continue;
-    }
-    if (forced != roles.end() && forced->second == ColumnRole::ignore) {
-      prep.dropped_.push_back(name);
-      decide("ignored", "left out of training, as asked");
-      continue;
-    }
-    if (std::find(id_indices.begin(), id_indices.end(), int64_t(column)) != id_indices.end()) {
-      prep.dropped_.push_back(name);
-      decide("identifier", "named as an identifier column: left out of training");
-      continue;
-    }
-    if (forced == roles.end() && looks_like_identifier(name)) {
-      prep.dropped_.push_back(name);
-      decide("identifier", "named like an identifier (id, *_id, *ID): left out of training");
-      continue;
-    }
-    if (const std::string dates = forced == roles.end() ? numeric_date_reason(table, column, training_rows) : "";
-        !dates.empty()) {
-      prep.dropped_.push_back(name);
-      decide("dates", dates);
-      continue;
-    }
-    if (forced == roles.end()) {
-      if (std::string running = running_number_reason(table, column); !running.empty()) {
-        prep.dropped_.push_back(name);
-        prep.identifiers_.push_back(name);
-        decide("identifier", std::move(running));
+    try {
+      const std::string& name = table.header[column];
+      ColumnDecision decision;
+      decision.name = name;
+      auto decide = [&](const char* role, std::string reason) {
+        decision.role = role, decision.reason = std::move(reason);
+        prep.schema_.push_back(decision);
+      };
+      const auto forced = roles.find(int64_t(column));
+      if (int64_t(column) == label_index) {
+        decide("label", "the label column");
         continue;
       }
-    }
-    ColumnTransform t;
-    t.name = name;
-    std::vector<double> numbers;
-    std::map<std::string, int64_t> counts;
-    int64_t present = 0, first_text_row = -1;
-    for (size_t row = 0; row < table.row_count(); ++row) {  // what the user sees: every row
-      const std::string_view cell = table.cell(row, column);
-      if (!is_missing_cell(cell)) continue;
-      ++decision.missing;
-      const std::string_view marker = trim(cell);
-      if (!marker.empty()) ++decision.placeholders[std::string(marker)];
-    }
-    for (int64_t row : training_rows) {
-      const std::string_view cell = table.cell(size_t(row), column);
-      if (is_missing_cell(cell)) continue;
-      ++present;
-      double v;
-      if (parse_number(cell, v, table.numbers)) numbers.push_back(v);
-      else if (first_text_row < 0) first_text_row = row;
-      counts[category_of(cell)] += 1;
-    }
-    const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
-    // True and false written in more than one way ("TRUE" and "0", "yes" and "Y"): mostly as
-    // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
-    // one for each truth.
-    const TruthSpellings truth = truth_spellings(counts, table.numbers);
-    const bool truth_flag = forced != roles.end()
-                                ? forced->second == ColumnRole::numeric && truth.all && int64_t(numbers.size()) < present
-                                : truth.flag(present);
-    std::string truth_words;
-    std::vector<std::string> truth_variants;
-    if (truth_flag) {
-      truth_words = truth_flag_reason(counts, table.numbers);
-      numbers.clear();
-      for (int64_t row : training_rows)
-        if (const std::string_view cell = table.cell(size_t(row), column); !is_missing_cell(cell))
-          numbers.push_back(truth_value(cell, table.numbers));
-    } else if (truth.mixed && (forced == roles.end() || forced->second == ColumnRole::categorical)) {
-      truth_variants = merge_truth_variants(counts, table.numbers);
-    }
-    if (present == 0) {  // nothing to learn from
-      prep.dropped_.push_back(name);
-      decide("empty", "no value in the training rows");
-      continue;
-    }
-    if (forced == roles.end() && int64_t(numbers.size()) < present && date_column(table, column, training_rows)) {
-      prep.dropped_.push_back(name);
-      decide("dates", clock_column(table, column, training_rows) ? kClockReason : kDateReason);
-      continue;
-    }
-    // Durations ("34:39:00"): seconds. Numbers written with a unit ("10,6 %", "$1,304.12"):
-    // numbers, read without it.
-    NumberUnit unit;
-    std::string duration;
-    bool minutes = false;
-    if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
-        !(duration = duration_reason(table, column, training_rows, minutes, forced != roles.end())).empty()) {
-      t.duration = minutes ? 'm' : 'h';
-    } else if (int64_t odd = 0, odd_row = -1;
-               int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
-      const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
-      if (odd > 0 && !categorical) {
-        const std::string_view cell = table.cell(size_t(odd_row), column);
-        const std::string other = not_a_number_said(cell, table.numbers, unit);
-        throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '", shortened(cell),
-                                   !other.empty()           ? other
-                                   : unit.text().empty() ? std::string("' is not a number as the column's other values are")
-                                                         : "' is not a number written with '" + unit.text() + "' as the column's other values are",
-                                   " (", odd, odd == 1 ? " cell" : " cells",
-                                   other.empty() ? "; leave the cell empty or write NA for a missing value, or call the column categorical)"
-                                   : odd == 1    ? " of the column does not read)"
-                                                 : " of the column do not read)"));
+      if (forced != roles.end() && forced->second == ColumnRole::ignore) {
+        prep.dropped_.push_back(name);
+        decide("ignored", "left out of training, as asked");
+        continue;
       }
-      if (odd > 0) unit = {};
-      t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
-    }
-    if (!t.duration && unit.empty() && (forced == roles.end() || forced->second == ColumnRole::numeric))
-      if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
-        throw Error(detail::concat("column '", name, "' ", mixed_durations_said(table, column, m)));
-    if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
-      numbers.clear();
-      for (int64_t row : training_rows)
-        if (!is_missing_cell(table.cell(size_t(row), column))) numbers.push_back(numeric_cell(table, table.numbers, size_t(row), column, t));
-    }
-    const bool all_numbers = int64_t(numbers.size()) == present;
-    // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
-    // would be that value everywhere; the empty cells are a value of their own.
-    const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
-    // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
-    // also beside codes written with letters ("E17").
-    const bool code = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty() &&
-                      named_like_a_code(name) &&
-                      std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
-    const bool as_numeric =
-        forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
-    if (as_numeric && !all_numbers && !t.duration) {
-      // Mostly hours:minutes: the cell that is not ("0:60") is the one to name, counted in the
-      // whole file as typos are.
-      int64_t clocks = 0, others = 0, first_other = -1;
-      for (int64_t row = 0; row < int64_t(table.row_count()); ++row) {
-        const std::string_view cell = table.cell(size_t(row), column);
-        int count;
-        double p[3];
-        bool negative;
-        if (is_missing_cell(cell)) continue;
-        if (duration_parts(cell, count, p, negative)) ++clocks;
-        else if (++others == 1) first_other = row;
+      if (std::find(id_indices.begin(), id_indices.end(), int64_t(column)) != id_indices.end()) {
+        prep.dropped_.push_back(name);
+        decide("identifier", "named as an identifier column: left out of training");
+        continue;
       }
-      if (clocks > 0 && clocks >= 3 * others) {
-        const std::string_view cell = table.cell(size_t(first_other), column);
-        throw Error(detail::concat("CSV line ", table.row_line(size_t(first_other)), ", column '", name, "': '", shortened(cell),
-                                   "' is not hours:minutes[:seconds] as the column's other cells are (minutes and seconds run "
-                                   "from 00 to 59; ", count_text(others, "cell", "cells"),
-                                   " of the column so): fix it, or leave the cell empty for a missing value"));
+      if (forced == roles.end() && looks_like_identifier(name)) {
+        prep.dropped_.push_back(name);
+        decide("identifier", "named like an identifier (id, *_id, *ID): left out of training");
+        continue;
       }
-    }
-    if (as_numeric && !all_numbers) {
-      const std::string_view cell = table.cell(size_t(first_text_row), column);
-      const std::string why = not_a_number_said(cell, table.numbers, unit);
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
-                                 why.empty() ? "' is not a number, and the column was asked to be numeric" : why));
-    }
-    if (as_numeric) {
-      std::sort(numbers.begin(), numbers.end());
-      t.kind = ColumnTransform::Kind::numeric;
-      t.two_values = std::all_of(numbers.begin(), numbers.end(), [&](double v) { return v == numbers.front() || v == numbers.back(); });
-      t.fill = percentile(numbers, 0.5);
-      moments(numbers, t.mean, t.sd);
-      if (!(t.sd > 1e-12)) t.sd = 1;
-      // SAP's "1.234,56-" among the training values: scoring reads a whole "5-" so too.
-      for (size_t k = 0; k < training_rows.size() && !t.minus_after && !t.duration; ++k) {
-        const std::string_view cell = trim(table.cell(size_t(training_rows[k]), column));
-        double v;
-        t.minus_after = cell.size() >= 2 && cell.back() == '-' && cell[0] >= '0' && cell[0] <= '9' &&
-                        parse_number_with_unit(cell, v, table.numbers, unit) && v < 0;
+      if (const std::string dates = forced == roles.end() ? numeric_date_reason(table, column, training_rows) : "";
+          !dates.empty()) {
+        prep.dropped_.push_back(name);
+        decide("dates", dates);
+        continue;
       }
-      const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
-      for (size_t i = 0; i < n_quantiles; ++i)
-        t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
-      std::string reason = t.duration ? duration
-                                      : joined(joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
-                                                      sign_reason(table, column, training_rows, unit)),
-                                               zero_reason(table, column, training_rows, unit));
-      if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
-      reason = joined(reason, truth_words);
-      if (*t.two_values && numbers.front() < numbers.back()) {
-        char flag[96];
-        std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
-        reason = joined(reason, flag);
-      }
-      if (decision.missing > 0)
-        reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
-                                                            "missing cells imputed with the median");
-      decide("numeric", reason);
-    } else if (forced == roles.end() && !checkbox && !code && truth_variants.empty() &&
-               double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
-      // Every such cell of the whole file (not only the training rows), by line: the first in full,
-      // then the count and the next three, so that one look at the file finds them all.
-      std::vector<int64_t> odd_rows;
-      double v;
-      for (size_t row = 0; row < table.row_count(); ++row) {
-        const std::string_view other = table.cell(row, column);
-        if (!is_missing_cell(other) && !parse_number(other, v, table.numbers)) odd_rows.push_back(int64_t(row));
-      }
-      // In a column of 0 and 1, true and false written as words would read as 1 and 0: the others first.
-      if (std::all_of(numbers.begin(), numbers.end(), [](double x) { return x == 0 || x == 1; }))
-        std::stable_partition(odd_rows.begin(), odd_rows.end(),
-                              [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
-      const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
-      const std::string_view cell = table.cell(size_t(first), column);
-      const std::string other_mark = other_mark_said(cell, table.numbers), limit = limit_said(cell, table.numbers);
-      std::string others;
-      if (odd_rows.size() > 1) {
-        std::vector<std::string> shown;
-        for (size_t i = 1; i < odd_rows.size() && i < 4; ++i)
-          shown.push_back(detail::concat("line ", table.row_line(size_t(odd_rows[i])), " '",
-                                         shortened(table.cell(size_t(odd_rows[i]), column)), "'"));
-        const size_t more = odd_rows.size() - 1;
-        others = detail::concat("; ", more, more == 1 ? " more cell of the column is not a number either: "
-                                                      : " more cells of the column are not numbers either: ",
-                                list_some(shown, 3), more > 3 ? ", ..." : "");
-      }
-      // Written with the other decimal mark: the cells that read either way ("4.625" as 4625 where
-      // '.' groups thousands) may be written so too, and would be misread once the others are fixed.
-      if (!other_mark.empty() && table.numbers.thousands != 0) {
-        int64_t either = 0, first_either = -1;
-        double read_as = 0, as_written;
-        for (size_t row = 0; row < table.row_count(); ++row) {
-          const std::string_view c = table.cell(row, column);
-          if (!is_missing_cell(c) && c.find(table.numbers.thousands) != std::string_view::npos && parse_number(c, v, table.numbers) &&
-              parse_number(c, as_written, NumberFormat{table.numbers.thousands, table.numbers.decimal}) && either++ == 0)
-            first_either = int64_t(row), read_as = v;
+      if (forced == roles.end()) {
+        if (std::string running = running_number_reason(table, column); !running.empty()) {
+          prep.dropped_.push_back(name);
+          prep.identifiers_.push_back(name);
+          decide("identifier", std::move(running));
+          continue;
         }
-        if (either > 0)
-          others += detail::concat("; ", count_text(either, "cell", "cells"), " of the column read either way and may be written so too: line ",
-                                   table.row_line(size_t(first_either)), " '", shortened(table.cell(size_t(first_either), column)),
-                                   "' reads as ", read_as, " in this file");
       }
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
-                                 parse_any_number(cell, v, table.numbers)
-                                     ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
-                                 : !limit.empty()      ? limit
-                                 : !other_mark.empty() ? other_mark
-                                     : "' is not a number (the column's other values are numbers; leave the cell "
-                                       "empty or write NA for a missing value)",
-                                 others));
-    } else if (const OtherMarkCells other = forced == roles.end() && !checkbox && !code && truth_variants.empty()
-                                                ? other_mark_cells(table, column, training_rows, unit)
-                                                : OtherMarkCells{};
-               other.count > 0 && double(int64_t(numbers.size()) + other.count) >= 0.75 * double(present)) {
-      // Numbers, but (some of them) written with the other decimal mark, or limits ("<0,01"): not
-      // text, not categories.
-      std::vector<int64_t> all_rows(table.row_count());  // counted in the whole file, as typos are
-      std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
-      const std::string_view cell = table.cell(size_t(other.first_row), column);
-      const bool limit = !limit_said(cell, table.numbers, unit).empty();
-      throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
-                                 not_a_number_said(cell, table.numbers, unit), " (",
-                                 count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
-                                 limit ? " of the column written so, limits or the other decimal mark)"
-                                       : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
-    } else {
-      // Free text or identifiers (nearly every value distinct) would only add noise.
-      if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+      ColumnTransform t;
+      t.name = name;
+      std::vector<double> numbers;
+      std::map<std::string, int64_t> counts;
+      int64_t present = 0, first_text_row = -1;
+      for (size_t row = 0; row < table.row_count(); ++row) {  // what the user sees: every row
+        const std::string_view cell = table.cell(row, column);
+        if (!is_missing_cell(cell)) continue;
+        ++decision.missing;
+        const std::string_view marker = trim(cell);
+        if (!marker.empty()) ++decision.placeholders[std::string(marker)];
+      }
+      for (int64_t row : training_rows) {
+        const std::string_view cell = table.cell(size_t(row), column);
+        if (is_missing_cell(cell)) continue;
+        ++present;
+        double v;
+        if (parse_number(cell, v, table.numbers)) numbers.push_back(v);
+        else if (first_text_row < 0) first_text_row = row;
+        counts[category_of(cell)] += 1;
+      }
+      const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
+      // True and false written in more than one way ("TRUE" and "0", "yes" and "Y"): mostly as
+      // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
+      // one for each truth.
+      const TruthSpellings truth = truth_spellings(counts, table.numbers);
+      const bool truth_flag = forced != roles.end()
+                                  ? forced->second == ColumnRole::numeric && truth.all && int64_t(numbers.size()) < present
+                                  : truth.flag(present);
+      std::string truth_words;
+      std::vector<std::string> truth_variants;
+      if (truth_flag) {
+        truth_words = truth_flag_reason(counts, table.numbers);
+        numbers.clear();
+        for (int64_t row : training_rows)
+          if (const std::string_view cell = table.cell(size_t(row), column); !is_missing_cell(cell))
+            numbers.push_back(truth_value(cell, table.numbers));
+      } else if (truth.mixed && (forced == roles.end() || forced->second == ColumnRole::categorical)) {
+        truth_variants = merge_truth_variants(counts, table.numbers);
+      }
+      if (present == 0) {  // nothing to learn from
         prep.dropped_.push_back(name);
-        decide("free text", detail::concat(counts.size(), " distinct values in ", present,
-                                           code ? " rows: codes (account, postal code) nearly all different, "
-                                                  "not categories; left out of training"
-                                                : " rows: text or identifiers, not categories; left out of training"));
+        decide("empty", "no value in the training rows");
         continue;
       }
-      t.kind = ColumnTransform::Kind::categorical;
-      if (checkbox) {
-        t.categories = {counts.begin()->first, kEmptyCategory};
+      if (forced == roles.end() && int64_t(numbers.size()) < present && date_column(table, column, training_rows)) {
+        prep.dropped_.push_back(name);
+        decide("dates", clock_column(table, column, training_rows) ? kClockReason : kDateReason);
+        continue;
+      }
+      // Durations ("34:39:00"): seconds. Numbers written with a unit ("10,6 %", "$1,304.12"):
+      // numbers, read without it.
+      NumberUnit unit;
+      std::string duration;
+      bool minutes = false;
+      if (int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric) &&
+          !(duration = duration_reason(table, column, training_rows, minutes, forced != roles.end())).empty()) {
+        t.duration = minutes ? 'm' : 'h';
+      } else if (int64_t odd = 0, odd_row = -1;
+                 int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
+        const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
+        if (odd > 0 && !categorical) {
+          const std::string_view cell = table.cell(size_t(odd_row), column);
+          const std::string other = not_a_number_said(cell, table.numbers, unit);
+          throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '", shortened(cell),
+                                     !other.empty()           ? other
+                                     : unit.text().empty() ? std::string("' is not a number as the column's other values are")
+                                                           : "' is not a number written with '" + unit.text() + "' as the column's other values are",
+                                     " (", odd, odd == 1 ? " cell" : " cells",
+                                     other.empty() ? "; leave the cell empty or write NA for a missing value, or call the column categorical)"
+                                     : odd == 1    ? " of the column does not read)"
+                                                   : " of the column do not read)"));
+        }
+        if (odd > 0) unit = {};
+        t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
+      }
+      if (!t.duration && unit.empty() && (forced == roles.end() || forced->second == ColumnRole::numeric))
+        if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
+          throw Error(detail::concat("column '", name, "' ", mixed_durations_said(table, column, m)));
+      if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
+        numbers.clear();
+        for (int64_t row : training_rows)
+          if (!is_missing_cell(table.cell(size_t(row), column))) numbers.push_back(numeric_cell(table, table.numbers, size_t(row), column, t));
+      }
+      const bool all_numbers = int64_t(numbers.size()) == present;
+      // One value, and empty elsewhere: a checkbox ("✓" or nothing, "1" or nothing). Imputed, it
+      // would be that value everywhere; the empty cells are a value of their own.
+      const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
+      // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
+      // also beside codes written with letters ("E17").
+      const bool code = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty() &&
+                        named_like_a_code(name) &&
+                        std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
+      const bool as_numeric =
+          forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
+      if (as_numeric && !all_numbers && !t.duration) {
+        // Mostly hours:minutes: the cell that is not ("0:60") is the one to name, counted in the
+        // whole file as typos are.
+        int64_t clocks = 0, others = 0, first_other = -1;
+        for (int64_t row = 0; row < int64_t(table.row_count()); ++row) {
+          const std::string_view cell = table.cell(size_t(row), column);
+          int count;
+          double p[3];
+          bool negative;
+          if (is_missing_cell(cell)) continue;
+          if (duration_parts(cell, count, p, negative)) ++clocks;
+          else if (++others == 1) first_other = row;
+        }
+        if (clocks > 0 && clocks >= 3 * others) {
+          const std::string_view cell = table.cell(size_t(first_other), column);
+          throw Error(detail::concat("CSV line ", table.row_line(size_t(first_other)), ", column '", name, "': '", shortened(cell),
+                                     "' is not hours:minutes[:seconds] as the column's other cells are (minutes and seconds run "
+                                     "from 00 to 59; ", count_text(others, "cell", "cells"),
+                                     " of the column so): fix it, or leave the cell empty for a missing value"));
+        }
+      }
+      if (as_numeric && !all_numbers) {
+        const std::string_view cell = table.cell(size_t(first_text_row), column);
+        const std::string why = not_a_number_said(cell, table.numbers, unit);
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
+                                   why.empty() ? "' is not a number, and the column was asked to be numeric" : why));
+      }
+      if (as_numeric) {
+        std::sort(numbers.begin(), numbers.end());
+        t.kind = ColumnTransform::Kind::numeric;
+        t.two_values = std::all_of(numbers.begin(), numbers.end(), [&](double v) { return v == numbers.front() || v == numbers.back(); });
+        t.fill = percentile(numbers, 0.5);
+        moments(numbers, t.mean, t.sd);
+        if (!(t.sd > 1e-12)) t.sd = 1;
+        // SAP's "1.234,56-" among the training values: scoring reads a whole "5-" so too.
+        for (size_t k = 0; k < training_rows.size() && !t.minus_after && !t.duration; ++k) {
+          const std::string_view cell = trim(table.cell(size_t(training_rows[k]), column));
+          double v;
+          t.minus_after = cell.size() >= 2 && cell.back() == '-' && cell[0] >= '0' && cell[0] <= '9' &&
+                          parse_number_with_unit(cell, v, table.numbers, unit) && v < 0;
+        }
+        const size_t n_quantiles = std::min<size_t>(1000, numbers.size());
+        for (size_t i = 0; i < n_quantiles; ++i)
+          t.quantiles.push_back(percentile(numbers, n_quantiles == 1 ? 0.0 : double(i) / double(n_quantiles - 1)));
+        std::string reason = t.duration ? duration
+                                        : joined(joined(unit.empty() ? "" : unit_reason(table, column, training_rows, unit),
+                                                        sign_reason(table, column, training_rows, unit)),
+                                                 zero_reason(table, column, training_rows, unit));
+        if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
+        reason = joined(reason, truth_words);
+        if (*t.two_values && numbers.front() < numbers.back()) {
+          char flag[96];
+          std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
+          reason = joined(reason, flag);
+        }
+        if (decision.missing > 0)
+          reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
+                                                              "missing cells imputed with the median");
+        decide("numeric", reason);
+      } else if (forced == roles.end() && !checkbox && !code && truth_variants.empty() &&
+                 double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+        // Every such cell of the whole file (not only the training rows), by line: the first in full,
+        // then the count and the next three, so that one look at the file finds them all.
+        std::vector<int64_t> odd_rows;
+        double v;
+        for (size_t row = 0; row < table.row_count(); ++row) {
+          const std::string_view other = table.cell(row, column);
+          if (!is_missing_cell(other) && !parse_number(other, v, table.numbers)) odd_rows.push_back(int64_t(row));
+        }
+        // In a column of 0 and 1, true and false written as words would read as 1 and 0: the others first.
+        if (std::all_of(numbers.begin(), numbers.end(), [](double x) { return x == 0 || x == 1; }))
+          std::stable_partition(odd_rows.begin(), odd_rows.end(),
+                                [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
+        const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
+        const std::string_view cell = table.cell(size_t(first), column);
+        const std::string other_mark = other_mark_said(cell, table.numbers), limit = limit_said(cell, table.numbers);
+        std::string others;
+        if (odd_rows.size() > 1) {
+          std::vector<std::string> shown;
+          for (size_t i = 1; i < odd_rows.size() && i < 4; ++i)
+            shown.push_back(detail::concat("line ", table.row_line(size_t(odd_rows[i])), " '",
+                                           shortened(table.cell(size_t(odd_rows[i]), column)), "'"));
+          const size_t more = odd_rows.size() - 1;
+          others = detail::concat("; ", more, more == 1 ? " more cell of the column is not a number either: "
+                                                        : " more cells of the column are not numbers either: ",
+                                  list_some(shown, 3), more > 3 ? ", ..." : "");
+        }
+        // Written with the other decimal mark: the cells that read either way ("4.625" as 4625 where
+        // '.' groups thousands) may be written so too, and would be misread once the others are fixed.
+        if (!other_mark.empty() && table.numbers.thousands != 0) {
+          int64_t either = 0, first_either = -1;
+          double read_as = 0, as_written;
+          for (size_t row = 0; row < table.row_count(); ++row) {
+            const std::string_view c = table.cell(row, column);
+            if (!is_missing_cell(c) && c.find(table.numbers.thousands) != std::string_view::npos && parse_number(c, v, table.numbers) &&
+                parse_number(c, as_written, NumberFormat{table.numbers.thousands, table.numbers.decimal}) && either++ == 0)
+              first_either = int64_t(row), read_as = v;
+          }
+          if (either > 0)
+            others += detail::concat("; ", count_text(either, "cell", "cells"), " of the column read either way and may be written so too: line ",
+                                     table.row_line(size_t(first_either)), " '", shortened(table.cell(size_t(first_either), column)),
+                                     "' reads as ", read_as, " in this file");
+        }
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
+                                   parse_any_number(cell, v, table.numbers)
+                                       ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
+                                   : !limit.empty()      ? limit
+                                   : !other_mark.empty() ? other_mark
+                                       : "' is not a number (the column's other values are numbers; leave the cell "
+                                         "empty or write NA for a missing value)",
+                                   others));
+      } else if (const OtherMarkCells other = forced == roles.end() && !checkbox && !code && truth_variants.empty()
+                                                  ? other_mark_cells(table, column, training_rows, unit)
+                                                  : OtherMarkCells{};
+                 other.count > 0 && double(int64_t(numbers.size()) + other.count) >= 0.75 * double(present)) {
+        // Numbers, but (some of them) written with the other decimal mark, or limits ("<0,01"): not
+        // text, not categories.
+        std::vector<int64_t> all_rows(table.row_count());  // counted in the whole file, as typos are
+        std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
+        const std::string_view cell = table.cell(size_t(other.first_row), column);
+        const bool limit = !limit_said(cell, table.numbers, unit).empty();
+        throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
+                                   not_a_number_said(cell, table.numbers, unit), " (",
+                                   count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
+                                   limit ? " of the column written so, limits or the other decimal mark)"
+                                         : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
+      } else {
+        // Free text or identifiers (nearly every value distinct) would only add noise.
+        if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+          prep.dropped_.push_back(name);
+          decide("free text", detail::concat(counts.size(), " distinct values in ", present,
+                                             code ? " rows: codes (account, postal code) nearly all different, "
+                                                    "not categories; left out of training"
+                                                  : " rows: text or identifiers, not categories; left out of training"));
+          continue;
+        }
+        t.kind = ColumnTransform::Kind::categorical;
+        if (checkbox) {
+          t.categories = {counts.begin()->first, kEmptyCategory};
+          std::sort(t.categories.begin(), t.categories.end());
+          t.fill_category = kEmptyCategory;
+          // counted as the preview counts
+          decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
+                                       case_reason(case_variants, number_variants, truth_variants)));
+          prep.columns_.push_back(std::move(t));
+          continue;
+        }
+        std::vector<std::pair<int64_t, std::string>> by_count;
+        for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
+        std::sort(by_count.begin(), by_count.end());
+        t.fill_category = by_count.front().second;
+        for (size_t i = 0; i < by_count.size(); ++i)
+          (int(i) < options.max_categories ? t.categories : t.others).push_back(by_count[i].second);
+        if (!t.others.empty()) t.categories.push_back(kOtherCategory);
         std::sort(t.categories.begin(), t.categories.end());
-        t.fill_category = kEmptyCategory;
-        // counted as the preview counts
-        decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
-                                     case_reason(case_variants, number_variants, truth_variants)));
-        prep.columns_.push_back(std::move(t));
-        continue;
+        std::sort(t.others.begin(), t.others.end());
+        std::string reason = count_text(int64_t(counts.size()), "value", "values");
+        if (code) reason = std::string(kCodeReason) + "; " + reason;
+        if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
+          reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
+        if (!t.others.empty())
+          reason += detail::concat(" (the ", t.categories.size() - 1, " most frequent kept, the other ", t.others.size(),
+                                   " as one value, '", kOtherCategory, "')");
+        if (decision.missing > 0)
+          reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
+                                      "missing cells imputed with the most frequent value");
+        decide("categorical", reason);
       }
-      std::vector<std::pair<int64_t, std::string>> by_count;
-      for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
-      std::sort(by_count.begin(), by_count.end());
-      t.fill_category = by_count.front().second;
-      for (size_t i = 0; i < by_count.size(); ++i)
-        (int(i) < options.max_categories ? t.categories : t.others).push_back(by_count[i].second);
-      if (!t.others.empty()) t.categories.push_back(kOtherCategory);
-      std::sort(t.categories.begin(), t.categories.end());
-      std::sort(t.others.begin(), t.others.end());
-      std::string reason = count_text(int64_t(counts.size()), "value", "values");
-      if (code) reason = std::string(kCodeReason) + "; " + reason;
-      if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
-        reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
-      if (!t.others.empty())
-        reason += detail::concat(" (the ", t.categories.size() - 1, " most frequent kept, the other ", t.others.size(),
-                                 " as one value, '", kOtherCategory, "')");
-      if (decision.missing > 0)
-        reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
-                                    "missing cells imputed with the most frequent value");
-      decide("categorical", reason);
+      prep.columns_.push_back(std::move(t));
+    } catch (const Error& e) {  // every column that cannot be read, said at once
+      if (e.code() != ErrorCode::bad_input) throw;
+      problems.push_back(e.what());
     }
-    prep.columns_.push_back(std::move(t));
+  }
+  if (!problems.empty()) {
+    std::string message = problems.size() == 1 ? problems[0] : detail::concat(problems.size(), " columns cannot be read: ", problems[0]);
+    for (size_t i = 1; i < problems.size() && i < 4; ++i) message += "; also " + problems[i];
+    if (problems.size() > 4) message += detail::concat("; and ", problems.size() - 4, " more");
+    throw Error(message);
   }
   if (prep.columns_.empty()) {  // what became of each column, so that the user can give one a role
     std::string decided;
