@@ -1698,8 +1698,8 @@ TEST(Csv, LapTimesAndMixedDurations) {
   for (int i = 0; i < 30; ++i) hours += "MA" + std::to_string(i) + ";" + (i % 3 ? std::to_string(2 + i % 7) + ":15" : std::to_string(2 + i % 7) + ",75") + "\n";
   const CsvTable h = parse_csv(hours);
   const std::string said = "mixes durations written hours:minutes (line 3: '3:15', 20 cells) and plain numbers (line 2: '2,75', 10 cells), "
-                           "which could be decimal hours or minutes: write every cell one way (3,75 hours as 3:45), or call the column "
-                           "categorical";
+                           "which could be decimal hours or minutes: write every cell one way (3,75 hours as 3:45; 59,98 seconds as "
+                           "0:59,98), or call the column categorical";
   EXPECT_EQ(describe_columns(h)[1].reason, said);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, TabularOptions{}); }), "column 'Stunden' " + said);
   TabularOptions categorical;
@@ -1714,9 +1714,10 @@ TEST(Tabular, EveryColumnThatCannotBeReadIsSaidAtOnce) {
   std::vector<int64_t> rows(20);
   std::iota(rows.begin(), rows.end(), int64_t(0));
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}); }),
-            "2 columns cannot be read: CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
+            "CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
             "numbers; leave the cell empty or write NA for a missing value); also CSV line 9, column 'Wert3': 'x' is not a "
-            "number (the column's other values are numbers; leave the cell empty or write NA for a missing value)");
+            "number (the column's other values are numbers; leave the cell empty or write NA for a missing value) (2 columns "
+            "cannot be read)");
 }
 
 // Comment lines ('#' first) that exports write before the header, and lines of one field among
@@ -1742,6 +1743,9 @@ TEST(Csv, CommentLinesAreSkipped) {
   EXPECT_EQ(streamed->row_count(), 2u);
   EXPECT_EQ(streamed->row_line(1), 7);
   EXPECT_EQ(parse_csv("Farbe,n\n#FF0000,1\n#00FF00,2\n").row_count(), 2u);
+  // A header whose first name starts with '#' is the header ("#,Name", VCF's "#CHROM").
+  EXPECT_EQ(parse_csv("#,Name,Type 1\n1,Bulbasaur,Grass\n").header, (std::vector<std::string>{"#", "Name", "Type 1"}));
+  EXPECT_EQ(parse_csv("#CHROM\tPOS\n1\t10177\n").header, (std::vector<std::string>{"#CHROM", "POS"}));
   EXPECT_EQ(error_of([] { parse_csv("# only\n# comments\n"); }), "CSV file holds only comment lines ('#' first), no header and no rows");
 }
 
@@ -1754,6 +1758,14 @@ TEST(Csv, InvisibleCharactersAreNotPartOfAValue) {
   EXPECT_DOUBLE_EQ(value, 5.2);
   ASSERT_TRUE(parse_number("\xEF\xBB\xBF-3,5\x1A", value, NumberFormat{',', '.'}));
   EXPECT_DOUBLE_EQ(value, -3.5);
+  for (const char* space : {"\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89", "\xC2\xAD"}) {  // no-break, narrow, thin; soft hyphen
+    ASSERT_TRUE(parse_number(std::string("96,28") + space, value, NumberFormat{',', '.'})) << space;
+    EXPECT_DOUBLE_EQ(value, 96.28);
+  }
+  // An address is no number and tells no decimal mark; a code kept as text by Excel stays text.
+  EXPECT_EQ(parse_csv("ip,n\n192.168.100.200,1.250\n10.1.100.200,2.500\n").numbers.decimal, '.');
+  EXPECT_EQ(parse_csv("Version,n\n1.100.250,1.010\n2.125.3,1.020\n").numbers.decimal, '.');  // versions tell nothing either
+  EXPECT_FALSE(parse_number("'01067", value, NumberFormat{}));
   const std::string text = "a,c\n1.5,x\n2.5,x\xE2\x80\x8B\n3.5,y\r\n\x1A\r\n";
   const CsvTable t = parse_csv(text);
   EXPECT_EQ(t.row_count(), 3u);
@@ -1788,6 +1800,12 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(columns[2].role, "dates");
   EXPECT_EQ(columns[2].reason.substr(0, 61), "dates written as day and month ('01.01' is day 1 of month 1):");
   EXPECT_EQ(columns[3].role, "numeric");
+  // Not a name with "date" inside ("Candidate") nor a rate per day; a serial with the time of day is a date.
+  const std::vector<ColumnSummary> others =
+      describe_columns(parse_csv("Candidate;Umsatz pro Tag;OrderDate\n45292;45300;45523,75\n45293;45400;45524,5\n45310;45500;45530,25\n"));
+  EXPECT_EQ(others[0].role, "numeric");
+  EXPECT_EQ(others[1].role, "numeric");
+  EXPECT_EQ(others[2].role, "dates");
   std::vector<int64_t> rows(40);
   std::iota(rows.begin(), rows.end(), int64_t(0));
   TabularOptions options;
@@ -1810,11 +1828,19 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   EXPECT_EQ(found.rows, (std::vector<size_t>{2, 5, 6, 7}));
   EXPECT_EQ(found.notes, (std::vector<std::string>{
                              "lines 4 ('Zwischensumme:', column 'Betrag'), 7 ('Subtotal', column 'Betrag'), 8 ('Gesamt', column "
-                             "'Betrag') are totals rows (their numbers are the sums of the rows above): left out of training",
-                             "line 9 ('\xC3\x98', column 'Betrag') is an averages row (its numbers are the means of the rows above): "
+                             "'Betrag') are totals rows (their numbers are the sums of the rows above or below them): left out of training",
+                             "line 9 ('\xC3\x98', column 'Betrag') is an averages row (its numbers are the means of the rows above it): "
                              "left out of training",
                              "line 10 ('Summe') is named like a totals or averages row, but none of its numbers is the sum or mean "
-                             "of the rows above: read as data; delete it from the file if it is not a sample"}));
+                             "of the rows above or below it: read as data; delete it from the file if it is not a sample"}));
+  // Excel's subtotals ("Einkauf Ergebnis", the group's name first) and a grand total at the top
+  // (the sum of the rows below it) are found too; a column of one value (0: sums to anything) tells
+  // nothing: a station named "Total" with a price and no cancellations is a row.
+  const CsvTable excel = parse_csv("Abteilung;Betrag;Stunden\nGesamtergebnis;600;60\nEinkauf;100;10\nEinkauf;200;20\n"
+                                   "Einkauf Ergebnis;300;30\nVertrieb;120;10\nVertrieb;180;20\nVertrieb Ergebnis;300;30\n");
+  EXPECT_EQ(not_data_rows(excel, "").rows, (std::vector<size_t>{0, 3, 6}));
+  const CsvTable stations = parse_csv("Tankstelle,Liter,Storno\nAral,40.5,0\nShell,38.25,0\nTotal,39.5,0\nEsso,41,0\n");
+  EXPECT_TRUE(not_data_rows(stations, "").rows.empty());
   std::string plans = "plan,price\n";
   for (int i = 0; i < 40; ++i) plans += std::string(i % 2 ? "Total" : "Basic") + "," + std::to_string(10 + i) + "\n";
   EXPECT_TRUE(not_data_rows(parse_csv(plans), "").notes.empty());
@@ -1849,7 +1875,7 @@ TEST(CsvStream, ACellTellingTheOtherMarkAfterAGuessStops) {
   while (std::optional<CsvTable> piece = stream.next(4096))
     if (error = error_of([&] { prep.transform(*piece); }); error != "(no error)") break;
   EXPECT_EQ(error,
-            "CSV line 30002, column 'druck': '1.012,5' is written with ',' as the decimal mark, but no number before it told the "
+            "CSV line 30002, column 'druck': '1.012,5' tells ',' as the decimal mark, but no number before it told the "
             "file's mark (numbers such as '1.0" + std::to_string(10 + 28672 % 20) + "' read either way) and they were read with "
             "'.': name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, "
             "TableOptions.decimalMark in the SDK) and score the file again");

@@ -136,7 +136,7 @@ TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
   ASSERT_GE(notes.size(), 2u);
   EXPECT_EQ(notes[0], detail::concat("line ", exported.row_line(exported.row_count() - 1),
                                      " ('Total', column 'Cl.thickness') is a totals row (its numbers are the sums of the rows "
-                                     "above): left out of training"));
+                                     "above or below it): left out of training"));
   EXPECT_EQ(notes[1], detail::concat("line ", repeated, " repeats the header (two exports one below the other?): left out of training"));
   d.fit(std::move(fit));
   Detector reference(quick_tabular("e2e", 3));

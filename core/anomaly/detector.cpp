@@ -50,6 +50,7 @@ Fit Detector::start_fit_table(const CsvTable& file, const TabularOptions& given,
   // Totals and averages rows, repeated headers: no samples, left out (said).
   const NotDataRows not_data = not_data_rows(file, "left out of training");
   std::vector<std::string> notes = not_data.notes;
+  if (!not_data.header_note.empty()) notes.push_back(not_data.header_note);
   std::optional<CsvTable> kept;
   if (!not_data.rows.empty()) {
     std::vector<size_t> rows;

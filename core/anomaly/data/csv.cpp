@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "core/anomaly/data/text.h"
@@ -96,7 +97,14 @@ std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true
 size_t comment_line_length(std::string_view text, bool after_comment) {
   size_t end = text.find('\n');
   end = end == std::string_view::npos ? text.size() : end + 1;
-  if (!text.empty() && text[0] == '#') return end;
+  if (!text.empty() && text[0] == '#') {
+    // A header whose first name starts with '#' ("#,Name,Type 1", "#CHROM\tPOS", numpy's "# a,b"):
+    // as many separators as the next line has.
+    const std::string_view line = text.substr(0, end), next = text.substr(end, text.find('\n', end) - end);
+    for (char sep : {',', ';', '\t'})
+      if (const auto n = std::count(line.begin(), line.end(), sep); n > 0 && n == std::count(next.begin(), next.end(), sep)) return 0;
+    return end;
+  }
   if (trim_spaces(text.substr(0, end)).empty() && end < text.size() &&
       (after_comment || comment_line_length(text.substr(end), false) > 0))
     return end;
@@ -105,7 +113,9 @@ size_t comment_line_length(std::string_view text, bool after_comment) {
 
 // A number Excel was told to keep as text, exported with its mark: "'10,78" (not "'abc'").
 std::string_view without_text_mark(std::string_view s) {
-  if (s.size() >= 2 && s[0] == '\'' && std::strchr("0123456789+-.,(", s[1]) && s.back() != '\'') s.remove_prefix(1);
+  // Not a code whose leading zero the mark keeps ("'01067", a postal code): that stays text.
+  const bool leading_zero = s.size() >= 3 && s[1] == '0' && s[2] >= '0' && s[2] <= '9';
+  if (s.size() >= 2 && s[0] == '\'' && std::strchr("0123456789+-.,(", s[1]) && s.back() != '\'' && !leading_zero) s.remove_prefix(1);
   return s;
 }
 
@@ -395,7 +405,15 @@ MarkEvidence mark_evidence(std::string_view cell) {
   const std::string_view fraction = after.substr(0, exponent);
   if (!all_digits(fraction)) return e;
   if (std::count(v.begin(), v.end(), mark) > 1) {
-    if (grouped(v, mark)) (mark == ',' ? e.comma_groups : e.dot_groups) = true;
+    // "1.234.567"; not an IPv4 address ("192.168.100.200": four groups, none above 255)
+    const bool address = mark == '.' && std::count(v.begin(), v.end(), '.') == 3 && [&] {
+      for (size_t at = 0; at <= v.size(); at = v.find('.', at) + 1) {
+        if (std::atoi(std::string(v.substr(at, v.find('.', at) - at)).c_str()) > 255) return false;
+        if (v.find('.', at) == std::string_view::npos) break;
+      }
+      return true;
+    }();
+    if (grouped(v, mark) && !address) (mark == ',' ? e.comma_groups : e.dot_groups) = true;
     return e;
   }
   if (!all_digits(before)) return e;
@@ -408,13 +426,32 @@ MarkEvidence mark_evidence(std::string_view cell) {
 }
 }  // namespace
 
+namespace {
+// Columns of version numbers or the like ("2.125.3", "1.10.0"; in the first 20,000 rows): their
+// "1.100.250" tells no decimal mark.
+std::vector<bool> dotted_code_columns(const CsvTable& table) {
+  std::vector<bool> dotted(table.column_count(), false);
+  for (size_t r = 0; r < table.row_count() && r < 20000; ++r)
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      if (dotted[c]) continue;
+      const std::string_view v = trim_spaces(table.cell(r, c));
+      if (std::count(v.begin(), v.end(), '.') < 2 || !std::all_of(v.begin(), v.end(), [](char x) { return x == '.' || (x >= '0' && x <= '9'); }))
+        continue;
+      dotted[c] = !grouped(v, '.');
+    }
+  return dotted;
+}
+}  // namespace
+
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
+  const std::vector<bool> dotted = dotted_code_columns(table);
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
   int64_t for_comma = 0, for_dot = 0;  // cells that tell a decimal comma ("21,40", "1.234.567"), a decimal point
   // The first 20,000 rows, and on while no cell has told either mark (a file of "1.016" whose
   // first "1.012,5" is on line 30,000).
-  for (size_t r = 0; r < table.row_count() && (r < 20000 || for_comma + for_dot == 0); ++r)
+  for (size_t r = 0; r < table.row_count() && (r < 20000 || (for_comma + for_dot == 0 && comma_either + dot_either > 0)); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
+      if (dotted[c]) continue;
       const MarkEvidence e = mark_evidence(table.cell(r, c));
       comma_decimal += e.comma_decimal, dot_decimal += e.dot_decimal, comma_groups += e.comma_groups;
       dot_groups += e.dot_groups, comma_either += e.comma_either, dot_either += e.dot_either;
@@ -447,9 +484,18 @@ std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& 
 }
 
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal) {
+  std::vector<size_t> columns;  // as detect_number_format looks at them
+  const std::vector<bool> dotted = dotted_code_columns(table);
+  for (size_t c = 0; c < table.column_count(); ++c)
+    if (!dotted[c]) columns.push_back(c);
+  return number_format_evidence(table, decimal, columns);
+}
+
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal,
+                                                                const std::vector<size_t>& columns) {
   const bool comma = decimal == ',';
   for (size_t r = 0; r < table.row_count(); ++r)
-    for (size_t c = 0; c < table.column_count(); ++c) {
+    for (size_t c : columns) {
       const MarkEvidence e = mark_evidence(table.cell(r, c));
       if (comma ? e.comma_decimal || e.dot_groups : e.dot_decimal || e.comma_groups) return std::pair{r, c};
     }
@@ -575,7 +621,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           std::string shown;
           for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
             shown += (k == first_cell ? "" : std::string(1, sep)) + csv_field(cell_text(k), sep);
-          if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+          if (shown.size() > 60) {
+            size_t cut = 57;
+            while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+            shown = shown.substr(0, cut) + "...";
+          }
           const bool more = record_fields > table.header.size();
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", visible(shown), "'): ",

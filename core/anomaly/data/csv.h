@@ -128,6 +128,8 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr
 // the comma), for messages; none when the format was guessed or taken by default.
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table);
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal);  // of that mark
+std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table, char decimal,
+                                                                const std::vector<size_t>& columns);  // in these columns
 
 // `bytes`: the file's bytes in any encoding decode_text reads.
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options = {});

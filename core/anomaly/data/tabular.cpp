@@ -165,16 +165,19 @@ std::vector<std::string> name_words(const std::string& name) {
   return words;
 }
 
-// Named like a date: a word of the name is, or ends in, "date" / "datum" / "fecha"
-// ("Buchungsdatum", "InvoiceDate"), or is "day", "tag", "jour", "giorno", "dia".
+// Named like a date: a word of the name is "date" or "fecha", or ends in "datum" ("Buchungsdatum",
+// "InvoiceDate", "order_date"; not "Candidate"), or the name is "Day", "Tag", "Jour", "Giorno",
+// "Día"; not a rate ("Umsatz pro Tag", "visits per day").
 bool named_like_a_date(const std::string& name) {
-  for (const std::string& w : name_words(name)) {
-    for (std::string_view end : {"date", "datum", "fecha"})
-      if (w.size() >= end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0 && w != "update" && w != "mandate")
-        return true;
-    if (w == "day" || w == "tag" || w == "jour" || w == "giorno" || w == "dia" || w == "d\xC3\xAD" "a") return true;
+  const std::vector<std::string> words = name_words(name);
+  bool date = false;
+  for (const std::string& w : words) {
+    if (w == "per" || w == "pro" || w == "je" || w == "par") return false;
+    date = date || w == "date" || w == "dates" || w == "fecha" || (w.size() >= 5 && w.compare(w.size() - 5, 5, "datum") == 0);
   }
-  return false;
+  if (words.size() == 1)
+    for (const char* day : {"day", "tag", "jour", "giorno", "dia", "d\xC3\xAD" "a"}) date = date || words[0] == day;
+  return date;
 }
 
 // Year, month, day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
@@ -202,7 +205,8 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
     if (is_missing_cell(cell)) continue;
     if (first.empty()) first = cell;
     const bool whole = parse_number(cell, v, NumberFormat{}) && v == std::floor(v) && cell.find_first_of(".,") == std::string_view::npos;
-    serial = serial && whole && v >= 18264 && v <= 73050;
+    double day = 0;  // a serial with the time of day as its fraction: "45523,75"
+    serial = serial && parse_number(cell, day, table.numbers) && day >= 18264 && day < 73051;
     const int64_t n = whole ? int64_t(v) : 0;
     compact = compact && whole && cell.size() == 8 && n / 10000 >= 1950 && n / 10000 <= 2099 && n / 100 % 100 >= 1 &&
               n / 100 % 100 <= 12 && n % 100 >= 1 && n % 100 <= 31;
@@ -223,7 +227,7 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
     return detail::concat("dates written as numbers, yyyymmdd ('", first, "' is ", first.substr(0, 4), "-", first.substr(4, 2), "-",
                           first.substr(6, 2), ")", tail);
   if (serial) {
-    parse_number(first, v, NumberFormat{});
+    parse_number(first, v, table.numbers);
     return detail::concat("dates written as numbers, as Excel keeps them (days since 1899-12-30: '", first, "' is ",
                           iso_date(int64_t(v) - 25569), ")", tail);
   }
@@ -695,7 +699,8 @@ std::string mixed_durations_said(const CsvTable& table, size_t column, const Mix
                         table.row_line(size_t(m.first_number)), ": '", shortened(trim(table.cell(size_t(m.first_number), column))), "', ",
                         m.numbers, m.numbers == 1 ? " cell" : " cells",
                         "), which could be decimal hours or minutes: write every cell one way (3", table.numbers.decimal,
-                        "75 hours as 3:45), or call the column categorical");
+                        "75 hours as 3:45; 59", table.numbers.decimal, "98 seconds as 0:59", table.numbers.decimal,
+                        "98), or call the column categorical");
 }
 
 // Every non-missing cell of `column` among `rows` a clock time ("7:17", "08:15:30"; at least
@@ -705,20 +710,27 @@ bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_
   return !duration_reason(table, column, rows, minutes, true).empty() && duration_reason(table, column, rows, minutes).empty();
 }
 
-// What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. "Summe",
-// "Total:", "Grand total", "Summe 2024" (a word, then a space or a colon and anything).
+// What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. A word
+// first or last: "Summe", "Total:", "Grand total", "Summe 2024", "Einkauf Ergebnis", "Purchasing
+// Total" (Excel's subtotals).
 char summary_word(std::string_view cell) {
   static const std::vector<std::pair<std::string_view, char>> kWords = {
       {"grand total", 's'}, {"total", 's'},  {"totals", 's'},   {"sum", 's'},         {"summe", 's'},       {"summen", 's'},
       {"gesamt", 's'},      {"gesamtsumme", 's'}, {"insgesamt", 's'}, {"zwischensumme", 's'}, {"subtotal", 's'}, {"sub-total", 's'},
       {"sub total", 's'},   {"totaal", 's'}, {"somme", 's'},    {"totale", 's'},      {"suma", 's'},        {"summa", 's'},
+      {"ergebnis", 's'},    {"gesamtergebnis", 's'}, {"\xCE\xA3", 's'}, {"\xE2\x88\x91", 's'},
       {"average", 'm'},     {"mean", 'm'},   {"avg", 'm'},      {"mittelwert", 'm'},  {"durchschnitt", 'm'}, {"moyenne", 'm'},
       {"media", 'm'},       {"promedio", 'm'}, {"gemiddelde", 'm'}, {"\xC3\xB8", 'm'}, {"\xC3\x98", 'm'}};
-  std::string t = lower(trim(cell));
+  const std::string_view trimmed = trim(cell);
+  if (trimmed.empty() || trimmed.size() > 60 || (trimmed[0] >= '0' && trimmed[0] <= '9')) return 0;  // no numbers
+  std::string t = lower(trimmed);
   while (!t.empty() && (t.back() == ':' || t.back() == '.')) t.pop_back();
-  for (const auto& [word, kind] : kWords)
-    if (t.compare(0, word.size(), word) == 0 && (t.size() == word.size() || t[word.size()] == ' ' || t[word.size()] == ':'))
+  const auto ends_word = [&](size_t at) { return at == t.size() || t[at] == ' ' || t[at] == ':'; };
+  for (const auto& [word, kind] : kWords) {
+    if (t.compare(0, word.size(), word) == 0 && ends_word(word.size())) return kind;
+    if (t.size() > word.size() && t.compare(t.size() - word.size(), word.size(), word) == 0 && t[t.size() - word.size() - 1] == ' ')
       return kind;
+  }
   return 0;
 }
 
@@ -1184,7 +1196,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
-    } else if (const MixedDurations mixed = unit.empty() ? mixed_durations(table, c, all_rows) : MixedDurations{}; mixed.durations > 0) {
+    } else if (const MixedDurations mixed = unit.empty() && numbers < present ? mixed_durations(table, c, all_rows) : MixedDurations{};
+               mixed.durations > 0) {
       summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
     } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
@@ -1619,7 +1632,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         if (odd > 0) unit = {};
         t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
       }
-      if (!t.duration && unit.empty() && (forced == roles.end() || forced->second == ColumnRole::numeric))
+      if (!t.duration && unit.empty() && int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric))
         if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
           throw Error(detail::concat("column '", name, "' ", mixed_durations_said(table, column, m)));
       if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
@@ -1813,9 +1826,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
     }
   }
   if (!problems.empty()) {
-    std::string message = problems.size() == 1 ? problems[0] : detail::concat(problems.size(), " columns cannot be read: ", problems[0]);
+    std::string message = problems[0];
     for (size_t i = 1; i < problems.size() && i < 4; ++i) message += "; also " + problems[i];
-    if (problems.size() > 4) message += detail::concat("; and ", problems.size() - 4, " more");
+    if (problems.size() > 4) message += detail::concat("; and ", problems.size() - 4, " more columns");
+    if (problems.size() > 1) message += detail::concat(" (", problems.size(), " columns cannot be read)");
     throw Error(message);
   }
   if (prep.columns_.empty()) {  // what became of each column, so that the user can give one a role
@@ -1906,6 +1920,7 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
+  // Totals rows are scored, said (a repeated header is refused by transform).
   std::vector<std::string> notes = not_data_rows(table, "scored like the other rows").notes;
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
@@ -2193,14 +2208,18 @@ namespace {
 // taken for them (CsvTable::numbers_guessed), with a cell that tells the other mark ("1.012,5"):
 // the rows before were read with the wrong one. (A whole file is read with the mark its cells
 // tell, wherever they are.)
-void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers) {
+void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers, const std::vector<ColumnTransform>& model) {
   if (!table.numbers_guessed) return;
+  std::vector<size_t> read;  // the model's numeric columns: a text column's "192.168.1.100" tells nothing
+  for (const ColumnTransform& t : model)
+    if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
+      read.push_back(size_t(c));
   const char other = numbers.decimal == ',' ? '.' : ',';
-  const auto at = number_format_evidence(table, other);
+  const auto at = number_format_evidence(table, other, read);
   if (!at) return;
   const std::string example = ambiguous_number(table);
   throw Error(detail::concat("CSV line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
-                             shortened(table.cell(at->first, at->second)), "' is written with '", other,
+                             shortened(table.cell(at->first, at->second)), "' tells '", other,
                              "' as the decimal mark, but no number before it told the file's mark",
                              example.empty() ? std::string() : " (numbers such as '" + example + "' read either way)",
                              " and they were read with '", numbers.decimal, "': name the decimal mark '", other, "' (",
@@ -2212,7 +2231,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table) const {
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
-  check_guessed_mark_holds(table, numbers);
+  check_guessed_mark_holds(table, numbers, columns_);
   check_numbers_read_as_in_training(table, numbers);
   if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2)
     for (size_t r = 0; r < table.row_count(); ++r)
@@ -2392,72 +2411,119 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
   NotDataRows found;
   const size_t columns = table.column_count();
   const std::vector<std::string> header = lower_header(table);
-  // Per column: the sum and count of the data rows since the last totals row, and of all above.
-  std::vector<double> block_sum(columns), all_sum(columns);
-  std::vector<int64_t> block_count(columns), all_count(columns);
-  std::vector<std::string> totals, means, headers;  // as shown in the notes (the first 3 of each)
-  size_t n_totals = 0, n_means = 0, n_headers = 0;
-  std::vector<std::string> named_only;  // named like totals rows, numbers no sums: kept, said
-  size_t n_named_only = 0;
-  double v;
+  // Rows named like totals or averages (the word and its column), and repeated headers: few, or none.
+  std::map<size_t, std::pair<char, size_t>> named;
+  std::set<size_t> headers_at;
   for (size_t r = 0; r < table.row_count(); ++r) {
-    char kind = 0;
-    size_t word_column = 0;
-    for (size_t c = 0; c < columns && !kind; ++c)
-      if ((kind = summary_word(table.cell(r, c)))) word_column = c;
     if (repeats_header(table, r, header)) {
-      if (n_headers++ < 3) headers.push_back(detail::concat(table.row_line(r)));
+      headers_at.insert(r);
+      continue;
+    }
+    for (size_t c = 0; c < columns; ++c) {  // the row's label: its first cell that is not empty
+      if (trim(table.cell(r, c)).empty()) continue;
+      if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
+      break;
+    }
+  }
+  // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label.
+  if (named.size() > std::max<size_t>(5, table.row_count() / 20)) named.clear();
+  if (named.empty() && headers_at.empty()) return found;
+  // Per column, of the data rows since the last totals row (block) and of all of them: the sum,
+  // count and range (a column of one value, all 0 say, sums and averages to anything).
+  struct Running {
+    double sum = 0, low = HUGE_VAL, high = -HUGE_VAL;
+    int64_t count = 0;
+    void add(double v) { sum += v, ++count, low = std::min(low, v), high = std::max(high, v); }
+    bool matches(double v, char kind) const {
+      if (count < 2 || low == high) return false;
+      const double expected = kind == 's' ? sum : sum / double(count);
+      return expected != 0 && std::abs(v - expected) <= 1e-3 * std::abs(expected);
+    }
+  };
+  std::vector<Running> block(columns), all(columns);
+  std::vector<std::string> totals, means, headers, named_only;  // as shown in the notes (the first 3 of each)
+  size_t n_totals = 0, n_means = 0, n_named_only = 0;
+  std::vector<size_t> unmatched;  // named rows no sum above matched: maybe one of the rows below
+  double v;
+  const auto summed_column = [&](size_t r, char kind, size_t word_column, const std::vector<Running>& a,
+                                 const std::vector<Running>& b) -> std::string {
+    // One column that sums, or two where the row has three numbers or more (a coincidence in one
+    // column of a data row is not enough).
+    std::string first;
+    int numbers = 0, matched = 0;
+    for (size_t c = 0; c < columns; ++c)
+      if (c != word_column && number_in_cell(table.cell(r, c), table.numbers, v)) {
+        ++numbers;
+        if (a[c].matches(v, kind) || b[c].matches(v, kind))
+          if (matched++ == 0) first = table.header[c];
+      }
+    return matched >= (numbers >= 3 ? 2 : 1) ? first : "";
+  };
+  const auto take = [&](size_t r, char kind, size_t word_column, const std::string& column) {
+    std::vector<std::string>& list = kind == 's' ? totals : means;
+    if ((kind == 's' ? n_totals++ : n_means++) < 3)
+      list.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", column, "')"));
+    found.rows.push_back(r);
+  };
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    if (headers_at.count(r)) {
+      if (headers.size() < 3) headers.push_back(detail::concat(table.row_line(r)));
       found.rows.push_back(r);
       continue;
     }
-    std::string summed;  // a column whose cell is the block's (or all rows') sum or mean
-    for (size_t c = 0; kind && c < columns && summed.empty(); ++c) {
-      if (c == word_column || !number_in_cell(table.cell(r, c), table.numbers, v)) continue;
-      for (const auto& [sum, count] : {std::pair{block_sum[c], block_count[c]}, std::pair{all_sum[c], all_count[c]}}) {
-        if (count < 2) continue;
-        const double expected = kind == 's' ? sum : sum / double(count);
-        if (std::abs(v - expected) <= 1e-3 * std::abs(expected) + 1e-9) {
-          summed = table.header[c];
-          break;
-        }
+    if (const auto it = named.find(r); it != named.end()) {
+      const auto [kind, word_column] = it->second;
+      if (const std::string column = summed_column(r, kind, word_column, block, all); !column.empty()) {
+        take(r, kind, word_column, column);
+        block.assign(columns, Running{});
+        continue;
       }
-    }
-    if (kind && summed.empty() && n_named_only++ < 3)
-      named_only.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "')"));
-    if (!summed.empty()) {
-      std::vector<std::string>& list = kind == 's' ? totals : means;
-      if ((kind == 's' ? n_totals++ : n_means++) < 3)
-        list.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", summed, "')"));
-      found.rows.push_back(r);
-      std::fill(block_sum.begin(), block_sum.end(), 0.0);
-      std::fill(block_count.begin(), block_count.end(), 0);
+      unmatched.push_back(r);  // not in the sums either way: a total at the top would spoil every one below
       continue;
     }
     for (size_t c = 0; c < columns; ++c)
-      if (number_in_cell(table.cell(r, c), table.numbers, v)) block_sum[c] += v, all_sum[c] += v, ++block_count[c], ++all_count[c];
+      if (number_in_cell(table.cell(r, c), table.numbers, v)) block[c].add(v), all[c].add(v);
   }
-  auto note = [&](const std::vector<std::string>& lines, size_t count, std::string_view one, std::string_view many) {
+  // A totals row at the top: the sums of the rows below it.
+  for (size_t k = 0; k < unmatched.size() && k < 5; ++k) {
+    const size_t r = unmatched[k];
+    const auto [kind, word_column] = named[r];
+    std::vector<Running> below(columns);
+    for (size_t q = r + 1; q < table.row_count(); ++q)
+      if (!headers_at.count(q) && !named.count(q))
+        for (size_t c = 0; c < columns; ++c)
+          if (number_in_cell(table.cell(q, c), table.numbers, v)) below[c].add(v);
+    if (const std::string column = summed_column(r, kind, word_column, below, below); !column.empty()) {
+      take(r, kind, word_column, column);
+      unmatched[k] = SIZE_MAX;
+    }
+  }
+  std::sort(found.rows.begin(), found.rows.end());
+  for (size_t r : unmatched)
+    if (r != SIZE_MAX && n_named_only++ < 3)
+      named_only.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, named[r].second))), "')"));
+  auto note = [&](const std::vector<std::string>& lines, size_t count, std::string_view one, std::string_view many,
+                  std::string_view done) {
     if (count == 0) return;
     std::string shown = lines[0];
     for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
     found.notes.push_back(detail::concat(count == 1 ? "line " : "lines ", shown, count > lines.size() ? " ..." : "",
-                                         count == 1 ? one : many, ": ", what));
+                                         count == 1 ? one : many, done.empty() ? "" : ": ", done));
   };
-  note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above)",
-       " are totals rows (their numbers are the sums of the rows above)");
-  note(means, n_means, " is an averages row (its numbers are the means of the rows above)",
-       " are averages rows (their numbers are the means of the rows above)");
-  note(headers, n_headers, " repeats the header (two exports one below the other?)",
-       " repeat the header (exports one below the other?)");
+  note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above or below it)",
+       " are totals rows (their numbers are the sums of the rows above or below them)", what);
+  note(means, n_means, " is an averages row (its numbers are the means of the rows above it)",
+       " are averages rows (their numbers are the means of the rows above them)", what);
+  note(headers, headers_at.size(), " repeats the header (two exports one below the other?)",
+       " repeat the header (exports one below the other?)", what);
+  if (!headers_at.empty()) found.header_note = found.notes.back(), found.notes.pop_back();
   // A few rows named so (not a category "Total" of many rows): kept, but said.
   if (n_named_only > 0 && n_named_only <= std::max<size_t>(3, table.row_count() / 20))
-    found.notes.push_back(detail::concat(n_named_only == 1 ? "line " : "lines ", named_only[0],
-                                         named_only.size() > 1 ? ", " + named_only[1] : "", named_only.size() > 2 ? ", " + named_only[2] : "",
-                                         n_named_only > 3 ? " ..." : "",
-                                         n_named_only == 1 ? " is named like a totals or averages row, but none of its numbers"
-                                                           : " are named like totals or averages rows, but none of their numbers",
-                                         " is the sum or mean of the rows above: read as data; delete ", n_named_only == 1 ? "it" : "them",
-                                         " from the file if ", n_named_only == 1 ? "it is not a sample" : "they are not samples"));
+    note(named_only, n_named_only,
+         " is named like a totals or averages row, but none of its numbers is the sum or mean of the rows above or below it: read "
+         "as data; delete it from the file if it is not a sample",
+         " are named like totals or averages rows, but none of their numbers is the sum or mean of the rows above or below them: "
+         "read as data; delete them from the file if they are not samples", "");
   return found;
 }
 

@@ -269,12 +269,14 @@ CsvTable drop_duplicate_rows(const CsvTable& table);
 // Rows of a spreadsheet export that hold no sample: a totals row ("Summe", "Total", "Subtotal",
 // "Gesamt" ...) whose numbers are the sums of the rows above it (since the previous such row, or
 // all of them; within 0.1%), an averages row ("Mittelwert", "Average", "Ø" ...) likewise with
-// their means, and a line that repeats the header (two exports appended). `rows` in file order;
-// `notes`, one per kind, name them (line, the word, a column that sums) and what was done with
-// them (`what`: e.g. "left out of training").
+// their means (also at the top, of the rows below), and a line that repeats the header (two
+// exports appended). A word in many rows is a category, and a column of one value sums to
+// nothing. `rows` in file order; the notes, one per kind, name them (line, the word, a column that
+// sums) and what was done with them (`what`: e.g. "left out of training").
 struct NotDataRows {
   std::vector<size_t> rows;
-  std::vector<std::string> notes;
+  std::vector<std::string> notes;  // of totals and averages rows, and of rows only named so
+  std::string header_note;         // of repeated headers ("" if none)
 };
 NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 }  // namespace ca3

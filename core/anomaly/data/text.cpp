@@ -302,18 +302,27 @@ DecodedText decode_text(std::string_view bytes) {
 }
 
 namespace {
+// Characters that show nothing, or only a space: zero-width spaces and joiners, byte-order and
+// direction marks and embeddings, the soft hyphen, and the no-break, narrow no-break and thin spaces.
+constexpr std::string_view kInvisible[] = {
+    "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xE2\x80\x8E", "\xE2\x80\x8F",
+    "\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x81\xA6", "\xE2\x81\xA7",
+    "\xE2\x81\xA8", "\xE2\x81\xA9", "\xD8\x9C",     "\xC2\xAD",     "\xC2\xA0",     "\xE2\x80\xAF", "\xE2\x80\x89"};
+
 // The length of an invisible character at the start of `t` (0 if none).
 size_t invisible_at(std::string_view t) {
   if (t.empty()) return 0;
   if (t[0] == '\x1A') return 1;
-  for (std::string_view mark : {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xE2\x80\x8E", "\xE2\x80\x8F"})
+  for (std::string_view mark : kInvisible)
     if (t.substr(0, mark.size()) == mark) return mark.size();
   return 0;
 }
 size_t invisible_before(std::string_view t) {  // the same at the end
   if (t.empty()) return 0;
   if (t.back() == '\x1A') return 1;
-  return t.size() >= 3 && invisible_at(t.substr(t.size() - 3)) == 3 ? 3 : 0;
+  for (std::string_view mark : kInvisible)
+    if (t.size() >= mark.size() && t.substr(t.size() - mark.size()) == mark) return mark.size();
+  return 0;
 }
 bool ascii_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 }  // namespace
@@ -337,11 +346,11 @@ std::string visible(std::string_view text) {
     if (b < 0x20 || b == 0x7F) {
       std::snprintf(code, sizeof code, "\\x%02X", b);
       out += code, ++i;
-    } else if (const size_t n = invisible_at(text.substr(i)); n == 3 || (b == 0xC2 && i + 1 < text.size() &&
+    } else if (const size_t n = invisible_at(text.substr(i)); n >= 2 || (b == 0xC2 && i + 1 < text.size() &&
                                                                          static_cast<unsigned char>(text[i + 1]) <= 0x9F)) {
       // U+0080-U+009F (C1 controls: a byte Windows-1252 leaves undefined) and the invisible marks
       const size_t len = n == 3 ? 3 : 2;
-      const char32_t p = len == 2 ? char32_t(static_cast<unsigned char>(text[i + 1]))
+      const char32_t p = len == 2 ? char32_t(((b & 0x1F) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F))
                                   : char32_t(((b & 0x0F) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3F) << 6) |
                                              (static_cast<unsigned char>(text[i + 2]) & 0x3F));
       std::snprintf(code, sizeof code, "\\u%04X", unsigned(p));

@@ -48,10 +48,12 @@ std::string fold_case(std::string_view text);
 size_t display_width(std::string_view text);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
-// `text` without characters that show nothing at its ends: zero-width spaces and joiners
-// (U+200B-U+200D, U+2060), byte-order marks (U+FEFF), direction marks (U+200E, U+200F) and DOS's
-// end-of-file mark Ctrl-Z (0x1A), which exports and copies from web pages leave in cells; with
-// `spaces`, ASCII white space too.
+// `text` without characters that show nothing, or a space, at its ends: zero-width spaces and
+// joiners (U+200B-U+200D, U+2060), byte-order marks (U+FEFF), direction marks and embeddings
+// (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, U+061C), the soft hyphen (U+00AD), no-break,
+// narrow no-break and thin spaces (U+00A0, U+202F, U+2009) and DOS's end-of-file mark Ctrl-Z
+// (0x1A), which exports and copies from web pages leave in cells; with `spaces`, ASCII white
+// space too.
 std::string_view trim_invisible(std::string_view text, bool spaces);
 // `text` as a message shows a cell: control characters and those above written as \xNN / \uNNNN,
 // so that a cell that looks like "5.20" but does not read says why.
