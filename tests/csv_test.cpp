@@ -1839,6 +1839,10 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   const CsvTable excel = parse_csv("Abteilung;Betrag;Stunden\nGesamtergebnis;600;60\nEinkauf;100;10\nEinkauf;200;20\n"
                                    "Einkauf Ergebnis;300;30\nVertrieb;120;10\nVertrieb;180;20\nVertrieb Ergebnis;300;30\n");
   EXPECT_EQ(not_data_rows(excel, "").rows, (std::vector<size_t>{0, 3, 6}));
+  // The preview reads the file as training does: a repeated header is no cell that is not a number.
+  const CsvTable twice = parse_csv("Ort;Temperatur;Druck\nA;21,5;1013\nB;22,5;1012\nOrt;Temperatur;Druck\nC;20,5;1011\n");
+  EXPECT_EQ(describe_columns(twice)[1].role, "numeric");
+  EXPECT_EQ(describe_columns(twice)[1].reason, "");
   const CsvTable stations = parse_csv("Tankstelle,Liter,Storno\nAral,40.5,0\nShell,38.25,0\nTotal,39.5,0\nEsso,41,0\n");
   EXPECT_TRUE(not_data_rows(stations, "").rows.empty());
   std::string plans = "plan,price\n";

@@ -1118,6 +1118,14 @@ std::string zero_reason(const CsvTable& table, size_t column, const std::vector<
 }  // namespace
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
+  // As training reads the file: without totals rows and repeated headers.
+  if (const NotDataRows skipped = not_data_rows(table, ""); !skipped.rows.empty()) {
+    std::vector<size_t> kept;
+    for (size_t r = 0, k = 0; r < table.row_count(); ++r)
+      if (k < skipped.rows.size() && skipped.rows[k] == r) ++k;
+      else kept.push_back(r);
+    return describe_columns(table.select_rows(kept), max_values);
+  }
   std::vector<ColumnSummary> columns;
   std::vector<int64_t> all_rows(table.row_count());
   for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
