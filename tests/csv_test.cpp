@@ -1469,10 +1469,31 @@ TEST(Tabular, DateColumnsAreLeftOutAndSaid) {
   EXPECT_EQ(TabularPreprocessor::fit(train, {0, 1, 2, 3}, options).feature_names(),
             (std::vector<std::string>{"de=01.03.2024", "de=02.03.2024", "de=04.03.2024", "de=3.3.2024", "v"}));
   // Not dates: grouped numbers, two fields, a code with letters, a date-like cell among text.
-  for (const char* column : {"v\n1.234.567\n2.345.678\n", "v\n2024-03\n2024-04\n", "v\nA-12-3\nB-4-5\n",
+  for (const char* column : {"v\n1.234.567\n2.345.678\n", "v\n2024-13\n2024-14\n", "v\nA-12-3\nB-4-5\n", "v\n2024.07\n2024.08\n",
+                             "v\nJul 2024\nlater\n", "v\n2019-20\n2020-21\n", "v\n2024-Q5\n2024-Q1\n", "v\nMay 5th\nJune 6th\n",
                              "v\n2024-03-01\nlater\nlater\n", "v\n1.2.10\n2.3.10\n", "v\n06:00-14:00\n14:00-22:00\n",
                              "v\n27:10:00\n3:45:12\n", "v\n2024-13-01\n2024-14-02\n", "v\n12:75\n10:00\n"})
     EXPECT_NE(describe_columns(parse_csv(column))[0].role, "dates") << column;
+}
+
+// A month, quarter or week of a year (a cost centre report's "Periode") is a date too: read as
+// categories, every period after the training ones would be a value never seen, and flagged.
+TEST(Tabular, PeriodsOfAYearAreDates) {
+  const CsvTable train = parse_csv(
+      "Periode;Monat;Quartal;Woche;Kosten\n"
+      "2024-01;Jan 2024;2024-Q1;2024-W01;1027,68\n"
+      "2024-02;Feb-24;Q1 2024;2024-W05;980,10\n"
+      "03/2024;M\xC3\xA4rz 2024;2024 Q1;2024-w09;1012,00\n"
+      "2024/4;April 2024;q2 2024;2024-W14;1101,50\n");
+  const std::vector<ColumnSummary> summary = describe_columns(train);
+  for (size_t c = 0; c < 4; ++c) EXPECT_EQ(summary[c].role, "dates") << summary[c].name;
+  EXPECT_EQ(summary[4].role, "numeric");
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, TabularOptions{});
+  EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"Periode", "Monat", "Quartal", "Woche"}));
+  EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"Kosten"}));
+  // A later period is no value never seen: the column is not read at scoring.
+  const CsvTable later = parse_csv("Periode;Monat;Quartal;Woche;Kosten\n2025-07;Jul 2025;2025-Q3;2025-W27;1050,00\n");
+  EXPECT_TRUE(prep.scoring_notes(later).empty());
 }
 
 TEST(Tabular, BadCellsNameColumnAndLine) {

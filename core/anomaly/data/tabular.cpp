@@ -87,7 +87,7 @@ bool tied_at_both_bounds(const std::vector<double>& q) {
 
 // A date, a time or both, as spreadsheets and loggers write them: 2024-03-01, 01.03.2024,
 // 3/1/24, 2024/03/01, with or without a time (14:05, 14:05:09.120, 2024-03-01T14:05:09Z,
-// +01:00, AM/PM); or a time alone.
+// +01:00, AM/PM); a time alone; or a month, quarter or week of a year.
 bool looks_like_date(std::string_view cell) {
   const std::string_view s = trim(cell);
   const auto digits = [](std::string_view t) {
@@ -129,7 +129,40 @@ bool looks_like_date(std::string_view cell) {
     }
     return false;
   };
-  if (time(s)) return true;
+  // A month, quarter or week of a year: 2024-07, 07/2024, 2024/7, Jul 2024, Jan-24, März 2024,
+  // 2024-Q3, Q3 2024, 2024-W05 (not 2024.07, a number)
+  const auto year = [&](std::string_view y) {
+    const int yi = digits(y) ? std::atoi(std::string(y).c_str()) : 0;
+    return (y.size() == 4 && yi >= 1900 && yi <= 2099) || (y.size() == 2 && digits(y));
+  };
+  const auto in = [&](std::string_view t, int high) {
+    const int n = digits(t) && t.size() <= 2 ? std::atoi(std::string(t).c_str()) : 0;
+    return n >= 1 && n <= high;
+  };
+  const auto month_name = [](std::string_view t) {
+    std::string w(t);
+    if (!w.empty() && w.back() == '.') w.pop_back();
+    for (char& c : w) c = char(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* m : {"jan", "january", "januar", "feb", "february", "februar", "mar", "march", "m\xC3\xA4r", "m\xC3\xA4rz", "mrz",
+                          "apr", "april", "may", "mai", "jun", "june", "juni", "jul", "july", "juli", "aug", "august", "sep", "sept",
+                          "september", "oct", "october", "okt", "oktober", "nov", "november", "dec", "december", "dez", "dezember"})
+      if (w == m) return true;
+    return false;
+  };
+  const auto period = [&](std::string_view p) {
+    const size_t sep = p.find_first_of("-/ ");
+    if (sep == std::string_view::npos || p.find_first_of("-/ ", sep + 1) != std::string_view::npos) return false;
+    const std::string_view a = p.substr(0, sep), b = p.substr(sep + 1);
+    const auto marked = [&](std::string_view t, char letter, int high) {
+      return t.size() >= 2 && (t[0] == letter || t[0] == letter + 32) && in(t.substr(1), high);
+    };
+    if (a.size() == 4 && year(a) && (marked(b, 'Q', 4) || marked(b, 'W', 53))) return true;
+    if (b.size() == 4 && year(b) && marked(a, 'Q', 4)) return true;
+    if (month_name(a)) return year(b) && p[sep] != '/';
+    if (p[sep] == ' ') return false;
+    return (a.size() == 4 && year(a) && in(b, 12)) || (b.size() == 4 && year(b) && in(a, 12));
+  };
+  if (time(s) || period(s)) return true;
   const size_t split = s.find_first_of(" T");
   if (split == std::string_view::npos) return date(s);
   return date(s.substr(0, split)) && time(trim(s.substr(split + 1)));
