@@ -73,6 +73,7 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x;y\n2.079,78-;1\n12,5;2\n", ',', '.', -2079.78},                 // a trailing minus (SAP)
       {"x;y\n1E-2;1\n6,64;2\n", ',', '.', 0.01},                          // an exponent without a mark
       {"x;y\n'10,78;1\n'12,5;2\n", ',', '.', 10.78},                     // Excel's mark for a number kept as text
+      {"x;y\n\xE2\x80\x99" "10,78;1\n\xE2\x80\x98" "12,5;2\n", ',', '.', 10.78},  // the mark made typographic (U+2019, U+2018)
       {"x;y\n-5e+3;1\n6,64;2\n", ',', '.', -5000},
       // Dots that group ("1.234.567") tell a decimal comma even where no cell has one; then "2.000"
       // groups too. Commas that group ("1,234,567") tell a decimal point.
@@ -172,10 +173,12 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"\n\n", "CSV file has no header row"},
       {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
       {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
-      {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file"},
-      {"a,b\n1,2\n3,x\"y\n", "CSV line 3: a quote inside an unquoted field (quote the whole field and double inner "
-                             "quotes)"},
-      {"a,b\n\"1\"x,2\n", "CSV line 2: text after a closing quote"},
+      {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file ('1,\"2'): a quote that opens a "
+                          "field needs one that closes it; a quote inside a field is doubled"},
+      {"a,b\n1,2\n3,x\"y\n", "CSV line 3: a quote inside an unquoted field ('3,x\"y'): quote the whole field and double the quotes "
+                             "inside it (\"12\"\" screen\")"},
+      {"a,b\r\n1,2\r\n\"Monitor 27\" matt\",2\r\n", "CSV line 3: text after a closing quote ('\"Monitor 27\" matt\",2'): a field "
+                                                 "that holds a quote is quoted as a whole, its quotes doubled (\"12\"\" screen\")"},
       {"a,a\n1,2\n", "CSV line 1: two columns are named 'a' (columns 1 and 2): rename one, so that each can be told apart"},
       {"x, value,value ,y\n1,2,3,4\n", "CSV line 1: two columns are named 'value' (' value' and 'value ' differ only in "
                                         "spaces or in how their letters are encoded): rename one"},
@@ -1414,6 +1417,10 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(describe_columns(parse_csv("Gewicht;n\n'10,78;1\n'12,5;2\n3;3\n"))[0].reason,
             "numbers written with ' before them, Excel's mark for a number kept as text, read without it (''10,78' is 10.78)");
   EXPECT_NE(describe_columns(parse_csv("Name;n\n'10,78';1\n'ab;2\n"))[0].role, "numeric");
+  EXPECT_EQ(describe_columns(parse_csv("Gewicht;n\n\xE2\x80\x99" "9,13;1\n'12,5;2\n3;3\n"))[0].reason,
+            "numbers written with ' before them, Excel's mark for a number kept as text, read without it ('\xE2\x80\x99" "9,13' is 9.13)");
+  EXPECT_NE(describe_columns(parse_csv("PLZ;n\n\xE2\x80\x99" "01067;1\n\xE2\x80\x99" "80331;2\n"))[0].role, "numeric");
+  EXPECT_NE(describe_columns(parse_csv("Zitat;n\n\xE2\x80\x98" "12\xE2\x80\x98;1\n5;2\n"))[0].role, "numeric");
   // An exponent's minus is none ("6,80E-02").
   const std::vector<ColumnSummary> concentrations = describe_columns(parse_csv("Konz;n\n6,80E-02;1\n1,5E-3;2\n0,07;3\n1E-2;4\n"));
   EXPECT_EQ(concentrations[0].role, "numeric");

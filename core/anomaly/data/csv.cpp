@@ -88,6 +88,16 @@ int64_t CsvTable::column_index(const std::string& name) const {
   throw Error("CSV has no column '" + name + "' (columns: " + list_some(names, 20) + ")");
 }
 
+std::string_view without_text_mark(std::string_view s) {
+  size_t mark = 0;
+  for (std::string_view m : {"'", "\xE2\x80\x99", "\xE2\x80\x98"})
+    if (s.size() > m.size() && s.substr(0, m.size()) == m && s.substr(s.size() - m.size()) != m) mark = m.size();
+  // Not a code whose leading zero the mark keeps ("'01067", a postal code): that stays text.
+  const bool leading_zero = s.size() >= mark + 2 && s[mark] == '0' && s[mark + 1] >= '0' && s[mark + 1] <= '9';
+  if (mark > 0 && s.size() > mark && std::strchr("0123456789+-.,(", s[mark]) && !leading_zero) s.remove_prefix(mark);
+  return s;
+}
+
 namespace {
 
 std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
@@ -109,14 +119,6 @@ size_t comment_line_length(std::string_view text, bool after_comment) {
       (after_comment || comment_line_length(text.substr(end), false) > 0))
     return end;
   return 0;
-}
-
-// A number Excel was told to keep as text, exported with its mark: "'10,78" (not "'abc'").
-std::string_view without_text_mark(std::string_view s) {
-  // Not a code whose leading zero the mark keeps ("'01067", a postal code): that stays text.
-  const bool leading_zero = s.size() >= 3 && s[1] == '0' && s[2] >= '0' && s[2] <= '9';
-  if (s.size() >= 2 && s[0] == '\'' && std::strchr("0123456789+-.,(", s[1]) && s.back() != '\'' && !leading_zero) s.remove_prefix(1);
-  return s;
 }
 
 bool all_digits(std::string_view s) {
@@ -537,6 +539,12 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   size_t record_empty_after = 0;    // of them, empty ones after the last named column (no cells)
   bool record_has_value = false;    // a field of the current record holds more than spaces
   int64_t line = 1, record_line = 1;
+  size_t record_start = 0;  // where the record being read starts in `text`
+  // The record's first line as read, for a message about its quotes.
+  auto record_text = [&]() {
+    const std::string_view rest = text.substr(record_start);
+    return shortened(rest.substr(0, rest.find_first_of("\r\n")), 60);
+  };
   auto file_line = [&](int64_t l) { return skipped_lines + (l == 1 ? l : l - 2 + options.first_data_line); };
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
 
@@ -621,14 +629,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           std::string shown;
           for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
             shown += (k == first_cell ? "" : std::string(1, sep)) + csv_field(cell_text(k), sep);
-          if (shown.size() > 60) {
-            size_t cut = 57;
-            while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // a whole character
-            shown = shown.substr(0, cut) + "...";
-          }
           const bool more = record_fields > table.header.size();
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
-                                     ", the header has ", table.header.size(), " ('", visible(shown), "'): ",
+                                     ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
                                      more ? "a value that holds the separator needs quotes around it"
                                           : "a missing value is an empty field, two separators in a row"));
           }
@@ -656,8 +659,8 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       continue;
     }
     if (c == '"') {
-      CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", file_line(line),
-                ": a quote inside an unquoted field (quote the whole field and double inner quotes)");
+      CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", file_line(line), ": a quote inside an unquoted field ('", record_text(),
+                "'): quote the whole field and double the quotes inside it (\"12\"\" screen\")");
       in_quotes = true, field_was_quoted = true, record_has_content = true;
     } else if (c == sep) {
       end_field();
@@ -667,13 +670,16 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       end_record();
       ++line;
       record_line = line;
+      record_start = i + 1;
     } else {
-      CA3_CHECK(!field_was_quoted, "CSV line ", file_line(line), ": text after a closing quote");
+      CA3_CHECK(!field_was_quoted, "CSV line ", file_line(line), ": text after a closing quote ('", record_text(),
+                "'): a field that holds a quote is quoted as a whole, its quotes doubled (\"12\"\" screen\")");
       field += c;
       record_has_content = true;
     }
   }
-  CA3_CHECK(!in_quotes, "CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file");
+  CA3_CHECK(!in_quotes, "CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
+            "'): a quote that opens a field needs one that closes it; a quote inside a field is doubled");
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",

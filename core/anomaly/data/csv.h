@@ -37,6 +37,10 @@ struct NumberFormat {
 bool parse_number(std::string_view cell, double& value, const NumberFormat& format = {});
 // The same, but infinities ("inf", "1e999") and "nan" count as numbers too.
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format = {});
+// `cell` without Excel's mark for a number kept as text ("'10,78", also with U+2019 or U+2018 for
+// the apostrophe), which parse_number reads past; a code the mark keeps its leading zero
+// ("'01067") and quoted text ("'abc'") are returned as they are.
+std::string_view without_text_mark(std::string_view cell);
 
 // Numbers written with a unit: "$1,304.12" -> prefix "$", number "1,304.12"; "10,6 %" -> suffix
 // "%": what comes before the first character a number can start with and after the last one it

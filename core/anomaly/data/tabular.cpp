@@ -321,16 +321,6 @@ constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
 
-// A cell as an error message quotes it: at most 40 characters (a whole pasted paragraph would
-// drown the message), cut at a character boundary.
-std::string shortened(std::string_view text) {
-  const std::string cell = visible(text);  // "5.20\u200B": why a cell that looks like a number is none
-  if (cell.size() <= 40) return cell;
-  size_t end = 37;
-  while (end > 0 && (static_cast<unsigned char>(cell[end]) & 0xC0) == 0x80) --end;
-  return std::string(cell.substr(0, end)) + "...";
-}
-
 // Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
 // followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
 // "order_number", "InvoiceNr"), or run together ("Belegnr", "Rechnungsnummer"). Not a count
@@ -1069,7 +1059,8 @@ std::string sign_reason(const CsvTable& table, size_t column, const std::vector<
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
-    if (text_mark.empty() && cell.size() > 1 && cell[0] == '\'' && parse_number_with_unit(cell, v, table.numbers, unit)) {
+    if (text_mark.empty() && cell.size() > 1 && without_text_mark(cell).size() < cell.size() &&
+        parse_number_with_unit(cell, v, table.numbers, unit)) {
       char value[32];
       std::snprintf(value, sizeof value, "%.15g", v);
       text_mark = detail::concat("'", cell, "' is ", value);

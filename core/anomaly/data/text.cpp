@@ -338,6 +338,14 @@ std::string_view trim_invisible(std::string_view text, bool spaces) {
   return text;
 }
 
+std::string shortened(std::string_view text, size_t most) {
+  const std::string shown = visible(text);
+  if (shown.size() <= most) return shown;
+  size_t end = most - 3;
+  while (end > 0 && (static_cast<unsigned char>(shown[end]) & 0xC0) == 0x80) --end;
+  return shown.substr(0, end) + "...";
+}
+
 std::string visible(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size();) {

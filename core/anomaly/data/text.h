@@ -58,6 +58,9 @@ std::string_view trim_invisible(std::string_view text, bool spaces);
 // `text` as a message shows a cell: control characters and those above written as \xNN / \uNNNN,
 // so that a cell that looks like "5.20" but does not read says why.
 std::string visible(std::string_view text);
+// `text` as a message quotes a cell or a line: visible(), at most `most` bytes (a whole pasted
+// paragraph would drown the message), cut at a character boundary and ended with "...".
+std::string shortened(std::string_view text, size_t most = 40);
 // Appends the UTF-8 encoding of `code_point` to `out`.
 void append_utf8(std::string& out, char32_t code_point);
 
