@@ -1774,6 +1774,18 @@ TEST(Csv, CommentLinesAreSkipped) {
   // A header whose first name starts with '#' is the header ("#,Name", VCF's "#CHROM").
   EXPECT_EQ(parse_csv("#,Name,Type 1\n1,Bulbasaur,Grass\n").header, (std::vector<std::string>{"#", "Name", "Type 1"}));
   EXPECT_EQ(parse_csv("#CHROM\tPOS\n1\t10177\n").header, (std::vector<std::string>{"#CHROM", "POS"}));
+  // numpy's savetxt writes "# " before a header: not part of the first name, and said.
+  const std::string numpy = "# temp,pressure,flow\n2.1e+01,1.013e+00,3.5e+00\n2.2e+01,1.011e+00,3.4e+00\n";
+  const CsvTable saved = parse_csv(numpy);
+  EXPECT_EQ(saved.header, (std::vector<std::string>{"temp", "pressure", "flow"}));
+  notes.clear();
+  tabular_labels(saved, TabularOptions{}, &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"the header's first name '# temp' is read as 'temp' (numpy's savetxt writes '# ' before a header)"}));
+  CsvStream numpy_stream;
+  numpy_stream.push(numpy);
+  numpy_stream.finish();
+  EXPECT_EQ(numpy_stream.next(10)->header, saved.header);
+  EXPECT_EQ(parse_csv("# of visits,price\n3,5\n4,6\n").header, (std::vector<std::string>{"# of visits", "price"}));
   EXPECT_EQ(error_of([] { parse_csv("# only\n# comments\n"); }), "CSV file holds only comment lines ('#' first), no header and no rows");
 }
 

@@ -52,6 +52,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.lines_ending_with_separator = lines_ending_with_separator;
   out.comment_lines = comment_lines;
   out.first_comment = first_comment;
+  out.commented_header = commented_header;
   out.first_line_ending_with_separator = first_line_ending_with_separator;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
@@ -582,6 +583,13 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         while (header.size() > 1 && header.back().find_first_not_of(" \t") == std::string::npos) {  // "a;b;c;" or "a;b;c;;"
           header.pop_back();
           ++table.trailing_separators;
+        }
+        // numpy's savetxt (and R's write.table with a comment) writes "# " before the header's
+        // first name ("# temp,pressure"): not part of the name ("# of visits" is a name).
+        if (const std::string_view first = header[0]; first.size() > 2 && first.substr(0, 2) == "# " &&
+                                                       trim_spaces(first.substr(2)).substr(0, 3) != "of ") {
+          table.commented_header = header[0];
+          header[0] = std::string(trim_spaces(first.substr(2)));
         }
         std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {

@@ -78,6 +78,9 @@ class CsvTable {
   // with '#' ("# Zwischenstand"). How many, and the first.
   size_t comment_lines = 0;
   std::string first_comment;
+  // The header's first name as written when it began with "# ", as numpy's savetxt writes a
+  // header ("# temp"); header[0] is the name without it ("temp"). Empty otherwise.
+  std::string commented_header;
 
   size_t row_count() const { return row_lines_.size(); }
   size_t column_count() const { return header.size(); }

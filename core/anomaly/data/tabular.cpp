@@ -1358,6 +1358,9 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     notes->push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
                                     " ('#' first) skipped ('", shortened(table.first_comment), "'",
                                     table.comment_lines > 1 ? ", ..." : "", ")"));
+  if (notes && !table.commented_header.empty())
+    notes->push_back(detail::concat("the header's first name '", table.commented_header, "' is read as '", table.header[0],
+                                    "' (numpy's savetxt writes '# ' before a header)"));
   if (notes && table.trailing_separators > 1)
     notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
                                     "write every line): the ", table.trailing_separators,
