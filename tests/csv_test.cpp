@@ -40,6 +40,9 @@ TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   const CsvTable tabs = parse_csv("a\tb\n1\t2");  // no final line break
   EXPECT_EQ(tabs.separator, '\t');
   EXPECT_EQ(tabs.row(0), (std::vector<std::string>{"1", "2"}));
+  const CsvTable pipes = parse_csv("kunde|umsatz|marge\nK1|1.5|0,2\n");  // as database shells and SAP write
+  EXPECT_EQ(pipes.separator, '|');
+  EXPECT_EQ(pipes.row(0), (std::vector<std::string>{"K1", "1.5", "0,2"}));
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
@@ -66,6 +69,8 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
       {"x;y\n-3\xC2\xA0" "249,7;1\n1\xE2\x80\xAF" "234;2\n", ',', '.', -3249.7},  // no-break spaces
       {"x,y\n1'234.5,1\n12'345'678,2\n", '.', 0, 1234.5},                 // apostrophes
       {"x;y\n\xE2\x88\x92" "0,67;1\n7,74;2\n", ',', '.', -0.67},           // U+2212 MINUS SIGN
+      {"x;y\n\xE2\x80\x93" "5,4;1\n7,74;2\n", ',', '.', -5.4},             // an en dash for the minus (U+2013)
+      {"x,y\n\xEF\xBC\x8D" "2.5,1\n7.74,2\n", '.', 0, -2.5},              // U+FF0D FULLWIDTH HYPHEN-MINUS
       {"x;y\n(1.304,12);1\n2,5;2\n", ',', '.', -1304.12},                  // accounting brackets
       {"x,y\n\"(1,304.12)\",1\n( 2.5 ),2\n", '.', ',', -1304.12},
       {"x,y\n\"12,34,567.89\",1\n\"1,25,000.00\",2\n", '.', ',', 1234567.89},  // lakhs and crores (India)
@@ -93,7 +98,8 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
   }
   // Spaces that are not digit groups keep a cell text.
   double value = 0;
-  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92",
+  for (const char* text : {"1 2", "12 3456", "1 234 5", "abc 123", "1 234x", "()", "(abc)", "(-3)", "(1", "\xE2\x88\x92", "\xE2\x80\x93",
+                           "10\xE2\x80\x93" "20", "\xE2\x80\x93" "abc",
                            "-", "5--", "-5-", "1,2,345", "1,23,45,678", "123,45,678", "2-", "030 332 479", "0 123", "-012 345.5"})
     EXPECT_FALSE(parse_number(text, value, NumberFormat{})) << text;
   EXPECT_FALSE(parse_number("2.72.880", value, NumberFormat{',', '.'}));  // lakhs are grouped with commas only

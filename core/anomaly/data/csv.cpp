@@ -131,15 +131,17 @@ bool all_digits(std::string_view s) {
 // no per-file decision. The cell without them when its integer part is grouped so (a first group
 // of one to three digits, then groups of three), else the cell as it is.
 // Negative numbers as spreadsheets and typesetting write them, with an ASCII minus: "−0,67"
-// (U+2212 MINUS SIGN), accounting's "(1,17)" and SAP's "1,17-" become "-0,67", "-1,17" and "-1,17"
+// (U+2212 MINUS SIGN, or a dash standing for it), accounting's "(1,17)" and SAP's "1,17-" become "-0,67", "-1,17" and "-1,17"
 // (in `buffer`).
 std::string_view ascii_minus(std::string_view s, std::string& buffer) {
-  static constexpr std::string_view kMinus = "\xE2\x88\x92";
-  if (s.substr(0, kMinus.size()) == kMinus) {
-    buffer = "-";
-    buffer.append(s.substr(kMinus.size()));
-    return buffer;
-  }
+  // U+2212 MINUS SIGN, and the dashes word processors make of a typed minus: U+2013 EN DASH,
+  // U+2012 FIGURE DASH, U+FE63 SMALL HYPHEN-MINUS, U+FF0D FULLWIDTH HYPHEN-MINUS ("–5,4")
+  for (std::string_view minus : {"\xE2\x88\x92", "\xE2\x80\x93", "\xE2\x80\x92", "\xEF\xB9\xA3", "\xEF\xBC\x8D"})
+    if (s.size() > minus.size() && s.substr(0, minus.size()) == minus && std::strchr("0123456789.,", s[minus.size()])) {
+      buffer = "-";
+      buffer.append(s.substr(minus.size()));
+      return buffer;
+    }
   if (s.size() >= 2 && s.back() == '-' && s[s.size() - 2] >= '0' && s[s.size() - 2] <= '9' && s.front() >= '0' &&
       s.front() <= '9' && s.find_first_of(".,") != std::string_view::npos) {  // SAP's "2.079,78-" (not a grade "2-")
     buffer = "-";
@@ -223,17 +225,17 @@ bool strtod_whole(std::string_view s, double& value) {
 }
 
 char detect_separator(std::string_view text) {
-  size_t counts[3] = {0, 0, 0};
-  const char candidates[3] = {',', ';', '\t'};
+  size_t counts[4] = {0, 0, 0, 0};
+  const char candidates[4] = {',', ';', '\t', '|'};
   bool quoted = false;
   for (char c : text) {
     if (c == '"') quoted = !quoted;
     if (quoted) continue;
     if (c == '\n' || c == '\r') break;
-    for (int k = 0; k < 3; ++k) counts[k] += c == candidates[k];
+    for (int k = 0; k < 4; ++k) counts[k] += c == candidates[k];
   }
   int best = 0;
-  for (int k = 1; k < 3; ++k)
+  for (int k = 1; k < 4; ++k)
     if (counts[k] > counts[best]) best = k;
   return candidates[best];
 }
