@@ -1861,6 +1861,24 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(prep.schema()[3].role, "numeric");
   options.roles["Buchungsdatum"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[0].role, "numeric");
+  // Unix time in a column named like a time stamp, in seconds or milliseconds; the year a row
+  // was recorded in. Not: a duration named "time", the year a thing was built.
+  const std::vector<ColumnSummary> stamps = describe_columns(parse_csv(
+      "timestamp,created_at,epoch_ms,time,Jahr,Baujahr,cpu\n"
+      "1704067205,1704067205.5,1704067205250,12.5,2016,1998,0.5\n"
+      "1704070805,1704070805.25,1704070805250,13.25,2017,2004,0.7\n"
+      "1704074405,1704074405,1704074405250,11,2018,1978,0.6\n"));
+  EXPECT_EQ(stamps[0].role, "dates");
+  EXPECT_EQ(stamps[0].reason, "times written as numbers, seconds since 1970 (Unix time: '1704067205' is 2024-01-01): left out of "
+                              "training as dates are; give the column the role numeric to read them as numbers");
+  EXPECT_EQ(stamps[1].role, "dates");
+  EXPECT_EQ(stamps[2].role, "dates");
+  EXPECT_EQ(stamps[2].reason.find("times written as numbers, milliseconds since 1970 (Unix time: '1704067205250' is 2024-01-01): "), 0u);
+  EXPECT_EQ(stamps[3].role, "numeric");
+  EXPECT_EQ(stamps[4].role, "dates");
+  EXPECT_EQ(stamps[4].reason.find("years ('2016'): the time a row was recorded, each later year one never seen in training: "), 0u);
+  EXPECT_EQ(stamps[5].role, "numeric");
+  EXPECT_EQ(stamps[6].role, "numeric");
 }
 
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand

@@ -228,8 +228,57 @@ std::string iso_date(int64_t days) {
 // numbers are amounts): Excel's date serial numbers (days since 1899-12-30, 1950-2099), yyyymmdd,
 // or day.month ("02.06", the month in two digits). Read as numbers they would make every row
 // after the training dates an anomaly. The reason, or "".
+// Named like a point in time: a date's name, or a word for a time stamp ("timestamp", "ts",
+// "epoch", "unix", "created_at", "updated", "time", "Zeitstempel").
+bool named_like_a_time_stamp(const std::string& name) {
+  if (named_like_a_date(name)) return true;
+  const std::vector<std::string> words = name_words(name);
+  for (const std::string& w : words)
+    for (const char* stamp : {"timestamp", "ts", "epoch", "unix", "created", "updated", "modified", "datetime", "zeitstempel"})
+      if (w == stamp) return true;
+  return words.size() == 1 && (words[0] == "time" || words[0] == "zeit");
+}
+
+// Named as the year a row was recorded in ("Year", "Jahr", "Geschäftsjahr", "fiscal year", "FY"),
+// not a property of a thing ("year built", "Baujahr", "model year" are amounts).
+bool named_like_a_year(const std::string& name) {
+  const std::vector<std::string> words = name_words(name);
+  if (words.size() == 2 && words[0] == "fiscal" && words[1] == "year") return true;
+  if (words.size() != 1) return false;
+  for (const char* year : {"year", "jahr", "fy", "yr", "a\xC3\xB1o", "ann\xC3\xA9" "e", "annee", "anno", "jaar", "gesch\xC3\xA4" "ftsjahr",
+                           "berichtsjahr", "wirtschaftsjahr", "kalenderjahr"})
+    if (words[0] == year) return true;
+  return false;
+}
+
 std::string numeric_date_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
-  if (!named_like_a_date(table.header[column])) return "";
+  const std::string& name = table.header[column];
+  const std::string tail = ": left out of training as dates are; give the column the role numeric to read them as numbers";
+  if (named_like_a_year(name) || named_like_a_time_stamp(name)) {
+    // Unix time (seconds or milliseconds since 1970, 2000-2099) or years (1900-2099): every row
+    // after the training ones would stand outside the training range.
+    bool seconds = named_like_a_time_stamp(name), millis = seconds, years = named_like_a_year(name);
+    std::string_view first;
+    double v;
+    for (int64_t row : rows) {
+      const std::string_view cell = trim(table.cell(size_t(row), column));
+      if (is_missing_cell(cell)) continue;
+      if (first.empty()) first = cell;
+      if (!parse_number(cell, v, table.numbers)) v = 0;
+      seconds = seconds && v >= 946684800 && v < 4102444800;
+      millis = millis && v >= 946684800e3 && v < 4102444800e3;
+      years = years && v == std::floor(v) && v >= 1900 && v < 2100 && cell.size() == 4;
+      if (!seconds && !millis && !years) break;
+    }
+    if (!first.empty() && (seconds || millis)) {
+      parse_number(first, v, table.numbers);
+      return detail::concat("times written as numbers, ", seconds ? "seconds" : "milliseconds", " since 1970 (Unix time: '", first,
+                            "' is ", iso_date(int64_t(std::floor(seconds ? v / 86400 : v / 86400e3))), ")", tail);
+    }
+    if (!first.empty() && years)
+      return detail::concat("years ('", first, "'): the time a row was recorded, each later year one never seen in training", tail);
+  }
+  if (!named_like_a_date(name)) return "";
   bool serial = true, compact = true, day_month = true;
   std::string_view first;
   double v;
@@ -255,7 +304,6 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
     if (!serial && !compact && !day_month) return "";
   }
   if (first.empty()) return "";
-  const std::string tail = ": left out of training as dates are; give the column the role numeric to read them as numbers";
   if (compact)
     return detail::concat("dates written as numbers, yyyymmdd ('", first, "' is ", first.substr(0, 4), "-", first.substr(4, 2), "-",
                           first.substr(6, 2), ")", tail);
