@@ -1881,6 +1881,35 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(stamps[6].role, "numeric");
 }
 
+// Whole numbers with leading zeros, all as long, are codes (a supplier or article number); plain
+// numbers of one length, or padded ones of different lengths, stay numbers.
+TEST(Csv, ZeroPaddedNumbersAreCodes) {
+  std::string text = "Lieferant;artikel;Menge;Gewicht;Stueck\n";
+  for (int i = 0; i < 30; ++i)
+    text += "00000" + std::to_string(12345 + i % 5 * 1111) + ";0000" + std::to_string(10 + i % 7) + ";" + std::to_string(100 + i * 7 % 31) + ";" +
+            (i == 3 ? "0012" : std::to_string(10 + i)) + ";" + std::to_string(200 + i * 3) + "\n";
+  const CsvTable t = parse_csv(text);
+  const std::vector<ColumnSummary> columns = describe_columns(t);
+  EXPECT_EQ(columns[0].role, "categorical");
+  EXPECT_EQ(columns[0].reason.find("whole numbers written with leading zeros, all 10 digits ('0000012345'): codes, not amounts; give it "
+                                   "the role numeric if they are amounts"),
+            0u);
+  EXPECT_EQ(columns[1].role, "categorical");
+  EXPECT_EQ(columns[2].role, "numeric");
+  EXPECT_EQ(columns[3].role, "numeric");
+  EXPECT_EQ(columns[4].role, "numeric");
+  std::vector<int64_t> rows(30);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
+  EXPECT_EQ(prep.schema()[0].role, "categorical");
+  EXPECT_EQ(prep.schema()[0].reason.find("whole numbers written with leading zeros, all 10 digits ('0000012345')"), 0u);
+  EXPECT_EQ(prep.schema()[1].role, "categorical");
+  EXPECT_EQ(prep.schema()[3].role, "numeric");
+  options.roles["Lieferant"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[0].role, "numeric");
+}
+
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand
 // total (the sum of all rows), an averages row; a row only named so is kept and said; a category
 // "Total" of many rows is a category.

@@ -365,6 +365,25 @@ bool named_like_a_code(const std::string& name) {
     return true;
   return false;
 }
+// Whole numbers written with leading zeros, every one as long (3 digits or more) and one at least
+// starting with 0 ("0000012345", "000038", "0692221854"): codes, as a supplier, article or phone
+// number; an amount is not padded. The reason, or "".
+std::string zero_padded_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  size_t width = 0;
+  std::string_view padded;
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    if (is_missing_cell(cell)) continue;
+    if (width == 0) width = cell.size();
+    if (cell.size() != width || width < 3 || !std::all_of(cell.begin(), cell.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return "";
+    if (padded.empty() && cell[0] == '0') padded = cell;
+  }
+  if (padded.empty()) return "";
+  return detail::concat("whole numbers written with leading zeros, all ", width, " digits ('", padded,
+                        "'): codes, not amounts; give it the role numeric if they are amounts");
+}
+
 constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
@@ -1268,11 +1287,12 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing),
                               case_reason(case_variants, number_variants, truth_variants));
-    } else if (numbers > 0 && whole && unit.empty() && !durations && named_like_a_code(summary.name)) {
+    } else if (const std::string padded = numbers > 0 && whole && unit.empty() && !durations ? zero_padded_reason(table, c, all_rows) : "";
+               numbers > 0 && whole && unit.empty() && !durations && (named_like_a_code(summary.name) || !padded.empty())) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
       summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
-                                 : joined(kCodeReason, case_reason(case_variants, number_variants, truth_variants));
+                                 : joined(padded.empty() ? kCodeReason : padded, case_reason(case_variants, number_variants, truth_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -1729,8 +1749,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
       // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
       // also beside codes written with letters ("E17").
+      const std::string padded = forced == roles.end() ? zero_padded_reason(table, column, training_rows) : "";
       const bool code = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty() &&
-                        named_like_a_code(name) &&
+                        (named_like_a_code(name) || !padded.empty()) &&
                         std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
       const bool as_numeric =
           forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
@@ -1891,7 +1912,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         std::sort(t.categories.begin(), t.categories.end());
         std::sort(t.others.begin(), t.others.end());
         std::string reason = count_text(int64_t(counts.size()), "value", "values");
-        if (code) reason = std::string(kCodeReason) + "; " + reason;
+        if (code) reason = (padded.empty() ? std::string(kCodeReason) : padded) + "; " + reason;
         if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
           reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
         if (!t.others.empty())
