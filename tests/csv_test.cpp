@@ -1613,7 +1613,8 @@ TEST(Tabular, RealFilesParse) {
 }
 
 // A CSV read in pieces gives the rows of the whole file, whatever the pieces: cut at every byte
-// (inside quoted line breaks, inside a UTF-8 or UTF-16 character), in batches of any size,
+// (inside quoted line breaks, inside a UTF-8 or UTF-16 character), in UTF-16 or with lines ended
+// by '\r' alone, in batches of any size,
 // with the file's line numbers in messages.
 TEST(CsvStream, PiecesGiveTheWholeFile) {
   const std::string text = "name;value;note\n"
@@ -1636,7 +1637,9 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
          return points;
        }())
     utf16 += char(c & 0xFF), utf16 += char(c >> 8);
-  for (const std::string& bytes : {text, utf16}) {
+  std::string classic_mac = text;  // lines ended by '\r' alone
+  std::replace(classic_mac.begin(), classic_mac.end(), '\n', '\r');
+  for (const std::string& bytes : {text, utf16, classic_mac}) {
     for (size_t piece = 1; piece <= bytes.size(); piece += piece < 8 ? 1 : 7) {
       for (size_t rows : {1, 2, 100}) {
         CsvStream stream;

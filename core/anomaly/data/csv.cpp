@@ -792,6 +792,7 @@ void CsvStream::finish() {
 
 void CsvStream::decode_pending(bool last) {
   if (pending_.empty()) return;
+  const size_t from = text_.empty() ? 0 : text_.size() - 1;  // a '\r' held back at the end of the last piece
   if (encoding_.empty()) {
     encoding_ = decode_text(std::string_view(pending_).substr(0, 1 << 16)).encoding;
     // The mark is no text (also before lines read as Windows-1252: "(after a UTF-8 byte-order mark)").
@@ -833,6 +834,10 @@ void CsvStream::decode_pending(bool last) {
       encoding_ += ", Windows-1252 on some lines", options_.encoding = encoding_;
   }
   pending_.erase(0, usable);
+  // Lines ended by '\r' alone (classic Mac OS) end lines as '\n' does; a '\r' at the piece's end
+  // waits for the next piece, which may start with its '\n'.
+  for (size_t i = from; i < text_.size(); ++i)
+    if (text_[i] == '\r' && (i + 1 < text_.size() ? text_[i + 1] != '\n' : last)) text_[i] = '\n';
 }
 
 CsvStream::Records CsvStream::complete_records(size_t rows) const {
