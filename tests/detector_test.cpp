@@ -324,6 +324,33 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
             "row 699 is not in the table (699 rows)");
 }
 
+// A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and
+// where it is the typical value it contributes nothing.
+TEST(Detector, EmptyCheckboxCellsAreExplainedAsAValue) {
+  std::string text = "express;geprueft;gewicht\n";
+  for (int i = 0; i < 80; ++i)
+    text += std::string(i % 10 == 0 ? "x" : "") + ";" + (i % 10 == 5 ? "" : "X") + ";" + std::to_string(5 + i % 7) + "\n";
+  const CsvTable table = parse_csv(text);
+  Detector d(quick_tabular("e2e", 1));
+  d.fit_table(table, TabularOptions{});
+  const std::vector<RowExplanation> why = d.explain_rows(table, {5}, 3);  // express and geprueft both empty
+  std::map<std::string, ColumnContribution> by_column;
+  for (const ColumnContribution& c : why.at(0).columns) by_column[c.column] = c;
+  EXPECT_EQ(by_column.at("express").value, "(empty)");
+  EXPECT_FALSE(by_column.at("express").missing);
+  EXPECT_EQ(by_column.at("express").typical, "(empty)");
+  EXPECT_EQ(by_column.at("express").contribution, 0.f);
+  EXPECT_EQ(by_column.at("geprueft").value, "(empty)");
+  EXPECT_FALSE(by_column.at("geprueft").missing);
+  EXPECT_EQ(by_column.at("geprueft").typical, "X");
+  EXPECT_NE(by_column.at("geprueft").contribution, 0.f);  // compared with "X", not with itself
+  // Saved with the model: the typical value of a checkbox column whose value is the more frequent.
+  const TabularPreprocessor loaded = TabularPreprocessor::from_json(d.preprocessing()->to_json());
+  EXPECT_EQ(loaded.columns().at(1).typical_category, "X");
+  EXPECT_EQ(loaded.columns().at(1).fill_category, "(empty)");
+  EXPECT_EQ(loaded.columns().at(0).typical_category, "(empty)");
+}
+
 // The typical value is written as the column's cells are: a duration as hours:minutes (seconds
 // when there are any), an amount with its unit and the file's decimal mark.
 TEST(Detector, TypicalValuesAreWrittenAsTheCells) {

@@ -338,9 +338,14 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
   const std::vector<float> scores = score_inputs(chosen);
   // The typical row: every cell missing, so each column takes its training median or most
   // frequent category -- what a contribution compares the row's value with.
+  // A checkbox column takes its more frequent value, empty or not.
   CsvTable typical_table;
-  for (const ColumnTransform& t : prep_->columns()) typical_table.header.push_back(t.name);
-  typical_table.add_row(std::vector<std::string_view>(typical_table.header.size(), ""), 2);
+  std::vector<std::string_view> typical_cells;
+  for (const ColumnTransform& t : prep_->columns()) {
+    typical_table.header.push_back(t.name);
+    typical_cells.push_back(t.fill_category == kEmptyCategory && t.typical_category != kEmptyCategory ? t.typical_category : "");
+  }
+  typical_table.add_row(typical_cells, 2);
   const Tensor typical = prep_->transform(typical_table);
   // Integrated gradients (Sundararajan et al., ICML 2017): the score's gradient averaged along the
   // straight path from the typical row to the row (midpoints of kExplainSteps equal pieces). The
@@ -382,9 +387,10 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
       }
       offset += inputs;
       const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
-      c.missing = is_missing_cell(cell);
-      c.value = c.missing ? "" : std::string(trim(cell));
-      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, prep_->reading_format(table).decimal) : t.fill_category;
+      const bool empty = is_missing_cell(cell);
+      c.missing = empty && t.fill_category != kEmptyCategory;  // a checkbox's empty cell is its value "(empty)"
+      c.value = c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, prep_->reading_format(table).decimal) : t.typical_category;
       e.columns.push_back(std::move(c));
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),

@@ -26,7 +26,8 @@ export interface ErrorInfo {
  *  typical row's. */
 export interface ColumnContribution {
   column: string;
-  /** The cell as written in the file ('' when missing). */
+  /** The cell as written in the file ('' when missing; '(empty)' for an empty cell of a checkbox
+   *  column, where it is a value of its own). */
   value: string;
   /** The cell was missing: the model saw the typical value. */
   missing: boolean;

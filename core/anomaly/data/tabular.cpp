@@ -460,8 +460,6 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
                         "of training like an identifier (call it numeric to keep it)");
 }
 
-// The category of an empty cell in a column of one value (a checkbox column).
-constexpr const char* kEmptyCategory = "(empty)";
 // The category of the values beyond a column's most frequent (ColumnTransform::others).
 constexpr const char* kOtherCategory = "(other)";
 std::string checkbox_reason(const std::string& value, int64_t empty) {
@@ -1896,6 +1894,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
           t.categories = {counts.begin()->first, kEmptyCategory};
           std::sort(t.categories.begin(), t.categories.end());
           t.fill_category = kEmptyCategory;
+          t.typical_category = counts.begin()->second > decision.missing ? counts.begin()->first : kEmptyCategory;
           // counted as the preview counts
           decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
                                        case_reason(case_variants, number_variants, truth_variants)));
@@ -1905,7 +1904,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         std::vector<std::pair<int64_t, std::string>> by_count;
         for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
         std::sort(by_count.begin(), by_count.end());
-        t.fill_category = by_count.front().second;
+        t.fill_category = t.typical_category = by_count.front().second;
         for (size_t i = 0; i < by_count.size(); ++i)
           (int(i) < options.max_categories ? t.categories : t.others).push_back(by_count[i].second);
         if (!t.others.empty()) t.categories.push_back(kOtherCategory);
@@ -2441,6 +2440,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
+      if (c.typical_category != c.fill_category) cj["typical"] = c.typical_category;
       if (!c.others.empty()) cj["otherValues"] = c.others;
     }
     columns.push_back(cj);
@@ -2493,6 +2493,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.kind = ColumnTransform::Kind::categorical;
         c.categories = cj.at("categories").get<std::vector<std::string>>();
         c.fill_category = cj.at("fill").get<std::string>();
+        c.typical_category = cj.contains("typical") ? cj.at("typical").get<std::string>() : c.fill_category;
         CA3_CHECK(std::is_sorted(c.categories.begin(), c.categories.end()), "column '", c.name,
                   "' has unsorted categories");
         if (cj.contains("otherValues")) c.others = cj.at("otherValues").get<std::vector<std::string>>();

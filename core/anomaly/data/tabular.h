@@ -89,11 +89,18 @@ struct ColumnTransform {
   std::optional<bool> two_values;
   // categorical
   std::vector<std::string> categories;
-  std::string fill_category;          // most frequent
+  std::string fill_category;          // an empty cell's: the most frequent, or a checkbox's "(empty)"
+  // The most frequent training value: fill_category, but in a checkbox column whose value is the
+  // more frequent ("X" in 90 % of the rows), that value (saved as "typical" when it differs).
+  std::string typical_category;
   // The training values beyond the options' max_categories most frequent, sorted: read as the one
   // category "(other)" (then among `categories`), so that a value never seen stays apart.
   std::vector<std::string> others;
 };
+
+// The category of an empty cell in a column of one value (a checkbox column, whose fill_category
+// it is): there an empty cell is a value, not missing.
+inline constexpr const char* kEmptyCategory = "(empty)";
 
 // How category_index matched a value that is not written as the category is.
 enum class CategoryMatch { as_written, by_case, by_number, by_truth };
