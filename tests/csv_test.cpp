@@ -754,14 +754,14 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(amounts + "21.5,\"$2.532,68\"\n"), all_rows, options); }),
             "CSV line 32, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
             "'.' (a file put together from two sources?): write every number of the file one way (1 cell of the column does not read)");
-  // A mark that may as well group thousands is not said to be a decimal mark (a scored file with
-  // no number that decides its format is read in the training file's).
+  // A mark that may as well group thousands is not said to be a decimal mark: a scored file with
+  // no number that decides its format is read with the training file's decimal mark, the other
+  // grouping thousands, though the training file grouped none.
   std::string small_amounts = "temp,price\n";  // no thousands separator
   for (int i = 0; i < 30; ++i) small_amounts += std::to_string(20 + i % 5) + ".5,$" + std::to_string(100 + i * 7) + ".25\n";
-  EXPECT_EQ(error_of([&] {
-              TabularPreprocessor::fit(parse_csv(small_amounts), rows, options).transform(parse_csv("temp,price\n21,\"$1,234\"\n"));
-            }),
-            "CSV line 2, column 'price': '$1,234' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
+  const TabularPreprocessor small = TabularPreprocessor::fit(parse_csv(small_amounts), rows, options);
+  EXPECT_EQ(small.transform(parse_csv("temp,price\n21,\"$1,234\"\n")).to_vector(),
+            small.transform(parse_csv("temp,price\n21,$1234\n")).to_vector());
   const CsvTable two_sources = parse_csv(amounts + "\"21,5\",$7.25\n");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(two_sources, all_rows, options); }),
             "CSV line 32, column 'temp': '21,5' is written with ',' as the decimal mark, and this file's other numbers with "
@@ -1119,6 +1119,13 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   const TabularPreprocessor comma_model = TabularPreprocessor::fit(comma_file, {0, 1, 2}, {});
   EXPECT_EQ(TabularPreprocessor::from_json(comma_model.to_json()).reading_format(commas), (NumberFormat{',', '.'}));
   EXPECT_EQ(comma_model.transform(commas).to_vector(), comma_model.transform(parse_csv("t,p\n21,1013\n22,1250\n")).to_vector());
+  // A model of a file that grouped no digits reads a file that cannot tell with its decimal mark,
+  // the other mark grouping thousands ("12,500" beside "100.5" is 12500).
+  const TabularPreprocessor dots = TabularPreprocessor::fit(parse_csv("t,p\n21.5,100.5\n22,200\n23,300.25\n"), {0, 1, 2}, {});
+  const CsvTable grouped = parse_csv("t,p\n21,\"12,500\"\n22,300\n");
+  EXPECT_TRUE(grouped.numbers_guessed);
+  EXPECT_EQ(dots.reading_format(grouped), (NumberFormat{'.', ','}));
+  EXPECT_EQ(dots.transform(grouped).to_vector(), dots.transform(parse_csv("t,p\n21,12500\n22,300\n")).to_vector());
   // A file that decides (a decimal dot elsewhere) is read in its own format: 1.013 is 1.013.
   const CsvTable decided = parse_csv("t;p\n21.5;1.013\n22;1.250\n");
   EXPECT_FALSE(decided.numbers_guessed);

@@ -2267,7 +2267,11 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   // (an English export scored with a model of a German ';' one: its "27.000" is 27); a training
   // file that was comma-separated too, and read with the decimal comma (named so), is read so.
   if (numbers_->decimal == table.separator && separator_ != table.separator) return table.numbers;
-  return *numbers_;
+  // The training file's decimal mark; its other mark groups digits even where the training file
+  // grouped none ("12,500" beside a model of "100.5" is 12500).
+  NumberFormat numbers = *numbers_;
+  if (!numbers.thousands) numbers.thousands = numbers.decimal == '.' ? ',' : '.';
+  return numbers;
 }
 
 void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const {
