@@ -40,6 +40,9 @@ TEST(Csv, QuotesSeparatorsLineEndsAndBom) {
   const CsvTable tabs = parse_csv("a\tb\n1\t2");  // no final line break
   EXPECT_EQ(tabs.separator, '\t');
   EXPECT_EQ(tabs.row(0), (std::vector<std::string>{"1", "2"}));
+  // Excel's ="0100" (a formula keeping a code's leading zeros) is the text in its quotes.
+  EXPECT_EQ(parse_csv("plz;n\n=\"01067\";1\n=\"a;\"\"b\"\"\";2\n").row(0), (std::vector<std::string>{"01067", "1"}));
+  EXPECT_EQ(parse_csv("plz;n\n=\"01067\";1\n=\"a;\"\"b\"\"\";2\n").row(1), (std::vector<std::string>{"a;\"b\"", "2"}));
   const CsvTable pipes = parse_csv("kunde|umsatz|marge\nK1|1.5|0,2\n");  // as database shells and SAP write
   EXPECT_EQ(pipes.separator, '|');
   EXPECT_EQ(pipes.row(0), (std::vector<std::string>{"K1", "1.5", "0,2"}));

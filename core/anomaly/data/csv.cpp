@@ -668,7 +668,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       }
       continue;
     }
-    if (c == '"') {
+    if (c == '"' && field == "=" && !field_was_quoted) {
+      // Excel's ="0100", a formula that keeps a code's leading zero: the text in quotes
+      field.clear();
+      in_quotes = true, field_was_quoted = true, record_has_content = true;
+    } else if (c == '"') {
       CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", file_line(line), ": a quote inside an unquoted field ('", record_text(),
                 "'): quote the whole field and double the quotes inside it (\"12\"\" screen\")");
       in_quotes = true, field_was_quoted = true, record_has_content = true;
