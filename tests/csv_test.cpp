@@ -1514,6 +1514,16 @@ TEST(Tabular, PeriodsOfAYearAreDates) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, TabularOptions{});
   EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"Periode", "Monat", "Quartal", "Woche"}));
   EXPECT_EQ(prep.feature_names(), (std::vector<std::string>{"Kosten"}));
+  // Month names in other languages, a weekday before a date, a zone's abbreviation after a time,
+  // weeks and quarters written out.
+  const char* const written[] = {"janv. 2024", "f\xC3\xA9vr. 2024", "ene-24", "gennaio 2024", "1-Jan-19", "01 Jan 2019",
+                                 "Jan 1, 2019", "1. Juli 2024", "Mo, 01.07.2024", "Tue, 01 Jan 2019 10:00:00 +0100",
+                                 "Mittwoch, 3. Juli 2024", "2024-03-30 20:00 CET", "9:30 AM EST", "KW 01/2015", "KW01 2015",
+                                 "1. Quartal 2015", "Q1/2015", "Sun 2024-07-07"};
+  for (const char* cell : written)
+    EXPECT_EQ(describe_columns(parse_csv(std::string("v;n\n") + cell + ";1\n" + cell + ";2\n"))[0].role, "dates") << cell;
+  for (const char* cell : {"Mo", "Jan", "May 5th", "Do it", "Mar 2024 sale", "KW 60/2015", "5. Quartal 2015", "Sa, later"})
+    EXPECT_NE(describe_columns(parse_csv(std::string("v;n\n") + cell + ";1\n" + cell + ";2\n"))[0].role, "dates") << cell;
   // A later period is no value never seen: the column is not read at scoring.
   const CsvTable later = parse_csv("Periode;Monat;Quartal;Woche;Kosten\n2025-07;Jul 2025;2025-Q3;2025-W27;1050,00\n");
   EXPECT_TRUE(prep.scoring_notes(later).empty());

@@ -1,6 +1,7 @@
 #include "core/anomaly/data/tabular.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -95,10 +96,14 @@ bool looks_like_date(std::string_view cell) {
   };
   // hh:mm[:ss[.fff]] [AM|PM] [Z|+hh:mm|-hhmm]
   const auto time = [&](std::string_view t) {
+    // a zone's abbreviation: "20:00 CET", "10:00:00 GMT", "9:30 AM EST"
+    if (const size_t space = t.rfind(' '); space != std::string_view::npos && t.size() - space >= 3 && t.size() - space <= 6 &&
+                                           std::all_of(t.begin() + long(space) + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+      t = t.substr(0, space);
     for (std::string_view end : {" AM", " PM", " am", " pm", "AM", "PM", "Z"})
       if (t.size() > end.size() && t.substr(t.size() - end.size()) == end) t.remove_suffix(end.size());
     bool zoned = false;
-    if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = t.substr(0, zone), zoned = true;
+    if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = trim(t.substr(0, zone)), zoned = true;
     const size_t a = t.find(':');
     if (a == std::string_view::npos || a == 0 || a > 2 || !digits(t.substr(0, a)) || std::atoi(std::string(t.substr(0, a)).c_str()) > 23)
       return false;
@@ -143,11 +148,65 @@ bool looks_like_date(std::string_view cell) {
     std::string w(t);
     if (!w.empty() && w.back() == '.') w.pop_back();
     for (char& c : w) c = char(std::tolower(static_cast<unsigned char>(c)));
+    // English, German, French, Spanish, Italian, Dutch; full and abbreviated
     for (const char* m : {"jan", "january", "januar", "feb", "february", "februar", "mar", "march", "m\xC3\xA4r", "m\xC3\xA4rz", "mrz",
                           "apr", "april", "may", "mai", "jun", "june", "juni", "jul", "july", "juli", "aug", "august", "sep", "sept",
-                          "september", "oct", "october", "okt", "oktober", "nov", "november", "dec", "december", "dez", "dezember"})
+                          "september", "oct", "october", "okt", "oktober", "nov", "november", "dec", "december", "dez", "dezember",
+                          "janv", "janvier", "f\xC3\xA9v", "f\xC3\xA9vr", "f\xC3\xA9vrier", "fevr", "mars", "avr", "avril", "juin",
+                          "juil", "juillet", "ao\xC3\xBBt", "aout", "septembre", "octobre", "novembre", "d\xC3\xA9" "c",
+                          "d\xC3\xA9" "cembre", "ene", "enero", "febrero", "marzo", "abr", "abril", "mayo", "junio", "julio", "ago",
+                          "agosto", "septiembre", "set", "octubre", "noviembre", "dic", "diciembre", "gen", "gennaio", "febbraio",
+                          "aprile", "mag", "maggio", "giu", "giugno", "lug", "luglio", "settembre", "ott", "ottobre", "dicembre",
+                          "mrt", "maart", "mei", "januari", "februari", "augustus"})
       if (w == m) return true;
     return false;
+  };
+  const auto weekday = [](std::string_view t) {
+    std::string w(t);
+    if (!w.empty() && w.back() == '.') w.pop_back();
+    for (char& c : w) c = char(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* d : {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
+                          "thursday", "friday", "saturday", "sunday", "mo", "di", "mi", "do", "fr", "sa", "so", "montag", "dienstag",
+                          "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lun", "mer", "jeu", "ven", "sam", "dim", "lundi",
+                          "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "mi\xC3\xA9", "jue", "vie", "s\xC3\xA1" "b",
+                          "dom", "lunes", "martes", "mi\xC3\xA9rcoles", "jueves", "viernes", "s\xC3\xA1" "bado", "domingo"})
+      if (w == d) return true;
+    return false;
+  };
+  // A date with the month's name ("1-Jan-19", "01 Jan 2019", "Jan 1, 2019", "1. Juli 2024",
+  // "janv. 2024", "ene-24", "Tue, 01 Jan 2019 10:00:00 +0100"), a week ("KW 01/2015", "KW01 2015")
+  // or a quarter ("1. Quartal 2015", "Q1/2015") of a year.
+  const auto named_date = [&](std::string_view p) {
+    std::vector<std::string_view> t;  // the words and numbers, apart from ' ' ',' '-' '/' '.'
+    for (size_t i = 0; i < p.size();) {
+      while (i < p.size() && std::strchr(" ,-/.", p[i])) ++i;
+      size_t j = i;
+      while (j < p.size() && !std::strchr(" ,-/.", p[j])) ++j;
+      if (j == i) break;
+      if (p.substr(i, j - i).find(':') != std::string_view::npos) {  // a time of day after the date
+        if (!time(trim(p.substr(i)))) return false;
+        break;
+      }
+      t.push_back(p.substr(i, j - i));
+      i = j;
+    }
+    const auto year4 = [&](std::string_view y) { return y.size() == 4 && year(y); };
+    const auto lower = [](std::string_view w) {
+      std::string l(w);
+      for (char& c : l) c = char(std::tolower(static_cast<unsigned char>(c)));
+      return l;
+    };
+    const auto prefixed = [&](std::string_view w, std::string_view prefix, int high) {
+      return w.size() > prefix.size() && lower(w.substr(0, prefix.size())) == prefix && in(w.substr(prefix.size()), high);
+    };
+    if (t.size() == 2)
+      return (month_name(t[0]) && year(t[1])) || (year4(t[1]) && (prefixed(t[0], "kw", 53) || prefixed(t[0], "wk", 53) ||
+                                                                   prefixed(t[0], "w", 53) || prefixed(t[0], "q", 4)));
+    if (t.size() != 3) return false;
+    const std::string middle = lower(t[1]);
+    return (in(t[0], 31) && month_name(t[1]) && year(t[2])) || (month_name(t[0]) && in(t[1], 31) && year(t[2])) ||
+           (year4(t[2]) && in(t[1], 53) && (lower(t[0]) == "kw" || lower(t[0]) == "wk" || lower(t[0]) == "week")) ||
+           (year4(t[2]) && in(t[0], 4) && (middle == "quartal" || middle == "quarter" || middle == "trimestre" || middle == "qtr"));
   };
   const auto period = [&](std::string_view p) {
     const size_t sep = p.find_first_of("-/ ");
@@ -162,7 +221,10 @@ bool looks_like_date(std::string_view cell) {
     if (p[sep] == ' ') return false;
     return (a.size() == 4 && year(a) && in(b, 12)) || (b.size() == 4 && year(b) && in(a, 12));
   };
-  if (time(s) || period(s)) return true;
+  if (time(s) || period(s) || named_date(s)) return true;
+  // a weekday before a date: "Mo, 01.07.2024", "Tue 2024-07-01"
+  if (const size_t cut = s.find_first_of(", "); cut != std::string_view::npos && cut > 0 && weekday(s.substr(0, cut)))
+    return looks_like_date(s.substr(s.find_first_not_of(", ", cut) == std::string_view::npos ? s.size() : s.find_first_not_of(", ", cut)));
   const size_t split = s.find_first_of(" T");
   if (split == std::string_view::npos) return date(s);
   return date(s.substr(0, split)) && time(trim(s.substr(split + 1)));
