@@ -1904,6 +1904,22 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(stamps[6].role, "numeric");
 }
 
+// A plain number in a column the model learned with a unit is read in that unit, and said: a
+// fraction beside a model of percentages ("0.048" where training wrote "4.7%") is 0.048 %.
+TEST(Tabular, NumbersWithoutTheirUnitAreSaidAtScoring) {
+  std::string text = "rate,price,n\n";
+  for (int i = 0; i < 20; ++i) text += std::to_string(4 + i % 3) + "." + std::to_string(i % 10) + "%,$" + std::to_string(10 + i) + ".50," + std::to_string(i % 4) + "\n";
+  std::vector<int64_t> rows(20);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, {});
+  EXPECT_EQ(prep.columns().at(0).suffix, "%");
+  EXPECT_EQ(prep.scoring_notes(parse_csv("rate,price,n\n0.048,$12.50,1\n0.051,13,2\n4.9%,$14.00,3\n")),
+            (std::vector<std::string>{"numbers written without the unit their column had in training, read in that unit: 'rate' 2 rows "
+                                      "('0.048' as 0.048 %, '0.051' as 0.051 %), 'price' 1 row ('13' as $13); if they are fractions "
+                                      "(0.05 for 5 %), write them as percentages, as in training"}));
+  EXPECT_TRUE(prep.scoring_notes(parse_csv("rate,price,n\n4.9%,$14.00,3\n")).empty());
+}
+
 // Whole numbers with leading zeros, all as long, are codes (a supplier or article number); plain
 // numbers of one length, or padded ones of different lengths, stay numbers.
 TEST(Csv, ZeroPaddedNumbersAreCodes) {

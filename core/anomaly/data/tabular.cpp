@@ -2178,6 +2178,11 @@ void CellNotes::add(const CsvTable& batch) {
         ++n.minus_after;
         if (n.minus_examples.size() < 3) n.minus_examples.push_back(detail::concat("'", trim(cell), "' as ", v));
       }
+      // A plain number in a column the model learned with a unit ("0.048" where training wrote
+      // "4.7%"): read in that unit, and said (it may be written in another: a fraction).
+      if (t.kind == ColumnTransform::Kind::numeric && (!t.prefix.empty() || !t.suffix.empty()) && parse_number(cell, v, format) &&
+          n.without_unit++ < 3)
+        n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
         ++n.off_flag;
@@ -2206,7 +2211,8 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag;
+  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit;
+  bool percent = false;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -2224,6 +2230,10 @@ std::vector<std::string> CellNotes::notes() const {
       (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth)
           .push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
     if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
+    if (n.without_unit > 0) {
+      without_unit.push_back("'" + t.name + "' " + rows(n.without_unit) + list_some(n.without_unit_examples, 3) + ")");
+      percent = percent || t.suffix == "%" || t.prefix == "%";
+    }
     if (n.off_flag > 0) {
       char two[64];
       std::snprintf(two, sizeof two, "%.6g and %.6g", t.quantiles.front(), t.quantiles.back());
@@ -2261,6 +2271,9 @@ std::vector<std::string> CellNotes::notes() const {
   if (!off_flag.empty())
     notes.push_back("values a column of two values (a flag) never took in training, scored as the numbers they are: " +
                     list_some(off_flag, 8));
+  if (!without_unit.empty())
+    notes.push_back("numbers written without the unit their column had in training, read in that unit: " + list_some(without_unit, 8) +
+                    (percent ? "; if they are fractions (0.05 for 5 %), write them as percentages, as in training" : ""));
   return notes;
 }
 

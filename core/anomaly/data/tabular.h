@@ -198,9 +198,10 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0;
+    int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0;
     // the first few, each once
-    std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples;
+    std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
+        without_unit_examples;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
