@@ -1803,6 +1803,40 @@ TEST(Csv, CommentLinesAreSkipped) {
   // A header whose first name starts with '#' is the header ("#,Name", VCF's "#CHROM").
   EXPECT_EQ(parse_csv("#,Name,Type 1\n1,Bulbasaur,Grass\n").header, (std::vector<std::string>{"#", "Name", "Type 1"}));
   EXPECT_EQ(parse_csv("#CHROM\tPOS\n1\t10177\n").header, (std::vector<std::string>{"#CHROM", "POS"}));
+  // A report's title and notes above the header (blank lines among them) are left out and said,
+  // whole and streamed; a header that reads as one is never taken for a title.
+  const std::vector<std::pair<std::string, std::string>> titled = {
+      {"Messprotokoll Halle 3\n\nzeit;temp;druck\n12:00;21,4;1013\n12:05;21,5;1012\n", "Messprotokoll Halle 3"},
+      {"Export;12.03.2024\nMandant;100\n\nKunde;Umsatz;Marge;Region\nK1;1,5;0,2;Nord\nK2;2,5;0,3;S\xC3\xBC" "d\n", "Export;12.03.2024"},
+      {"Umsatzbericht Q1 2024;;;\n;;;\nKunde;Umsatz;Marge;Region\nK1;1,5;0,2;Nord\nK2;2,5;0,3;Ost\n", "Umsatzbericht Q1 2024;;;"},
+      {"\"Sensor log, hall 3\"\nhost,cpu,mem\na,1,2\nb,3,4\n", "\"Sensor log, hall 3\""}};
+  for (const auto& [text, title] : titled) {
+    SCOPED_TRACE(text);
+    const CsvTable with_title = parse_csv(text);
+    EXPECT_GE(with_title.header.size(), 3u);
+    EXPECT_EQ(with_title.title_lines, std::count(text.begin(), text.end(), '\n') - 3);
+    EXPECT_EQ(with_title.first_title, title);
+    EXPECT_EQ(with_title.row_count(), 2u);
+    EXPECT_EQ(with_title.row_line(0), std::count(text.begin(), text.end(), '\n') - 1);
+    notes.clear();
+    tabular_labels(with_title, TabularOptions{}, &notes);
+    ASSERT_FALSE(notes.empty());
+    EXPECT_EQ(notes[0].find("above the header skipped as the file's title or notes ('" + title + "'"), notes[0].find("above")) << notes[0];
+    CsvStream titled_stream;
+    titled_stream.push(text);
+    titled_stream.finish();
+    const std::optional<CsvTable> first = titled_stream.next(10);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->header, with_title.header);
+    EXPECT_EQ(first->row_line(0), with_title.row_line(0));
+    EXPECT_EQ(first->title_lines, with_title.title_lines);
+  }
+  EXPECT_EQ(parse_csv("Messprotokoll Halle 3\n\nzeit;temp;druck\n12:00;21,4;1013\n").title_lines, 2u);
+  for (const char* plain : {"a,b\n1,2\n", "temp;flow;;\n21,5;3;;\n22,5;4;\n", "x;y\n21,4;1\n22,0;2\n",
+                            "name\nanna\nbob\n", "a,b,c\n1,2,\n3,4,5\n4,5,6\n", "a;b\n1,5;2,5\n1,6;2,6\n",
+                            "a,b,c\n1,2,3\n\n4,5,6\n7,8,9\n"})
+    EXPECT_EQ(parse_csv(plain).title_lines, 0u) << plain;
+  EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n1,3,4\n"); }).substr(0, 39), "CSV line 1: header column 1 has no name");
   // numpy's savetxt writes "# " before a header: not part of the first name, and said.
   const std::string numpy = "# temp,pressure,flow\n2.1e+01,1.013e+00,3.5e+00\n2.2e+01,1.011e+00,3.4e+00\n";
   const CsvTable saved = parse_csv(numpy);

@@ -53,6 +53,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.comment_lines = comment_lines;
   out.first_comment = first_comment;
   out.commented_header = commented_header;
+  out.title_lines = title_lines;
+  out.first_title = first_title;
   out.first_line_ending_with_separator = first_line_ending_with_separator;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
@@ -112,7 +114,7 @@ size_t comment_line_length(std::string_view text, bool after_comment) {
     // A header whose first name starts with '#' ("#,Name,Type 1", "#CHROM\tPOS", numpy's "# a,b"):
     // as many separators as the next line has.
     const std::string_view line = text.substr(0, end), next = text.substr(end, text.find('\n', end) - end);
-    for (char sep : {',', ';', '\t'})
+    for (char sep : {',', ';', '\t', '|'})
       if (const auto n = std::count(line.begin(), line.end(), sep); n > 0 && n == std::count(next.begin(), next.end(), sep)) return 0;
     return end;
   }
@@ -250,6 +252,80 @@ char excel_separator_line(std::string_view text, size_t& length) {
   if (end < text.size() && text[end] != '\n') return 0;
   length = std::min(end + 1, text.size());
   return sep;
+}
+
+// Lines above the header that are a report's title or notes ("Messprotokoll Halle 3",
+// "Export;12.03.2024", Excel's "Umsatzbericht Q1 2024;;;"), blank lines among them. The header
+// is the first of the first 12 lines with two fields or more, every one named, and as many as the
+// line after it; each line above it holds at most one value, or more above a blank line (a block
+// of notes), else none is skipped. Returns the length of those lines and their count (`lines`).
+size_t title_lines_length(std::string_view text, char separator, size_t& count) {
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at < text.size() && lines.size() < 12;) {
+    size_t end = text.find('\n', at);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    lines.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  struct Fields {
+    size_t all = 1, named = 0, filled = 0;  // all fields; up to the last that holds a value; those that do
+  };
+  const auto fields = [](std::string_view line, char sep) {
+    Fields f;
+    bool quoted = false, value = false;
+    const auto end_field = [&] {
+      if (value) ++f.filled, f.named = f.all;
+      value = false;
+    };
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      if (quoted || c == '"') {
+        value = true;
+      } else if (c == sep) {
+        end_field();
+        ++f.all;
+      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        value = true;
+      }
+    }
+    end_field();
+    return f;
+  };
+  // A line below a title is the header when no name in it is a number ("1,5;2,5" split at ','
+  // is no header below "a;b").
+  const auto names = [](std::string_view line, char sep) {
+    for (size_t at = 0; at <= line.size();) {
+      size_t end = line.find(sep, at);
+      if (end == std::string_view::npos) end = line.size();
+      double v;
+      if (const std::string_view name = trim_spaces(line.substr(at, end - at)); !name.empty() &&
+          (parse_number(name, v, NumberFormat{'.', 0}) || parse_number(name, v, NumberFormat{',', 0})))
+        return false;
+      at = end + 1;
+    }
+    return true;
+  };
+  // The widest header by any separator; of two as wide, the first (so a plain file's first line).
+  size_t skip = 0, width = 0;
+  for (char sep : {',', ';', '\t', '|'}) {
+    if (separator && sep != separator) continue;
+    for (size_t j = 0; j + 1 < lines.size(); ++j) {
+      const Fields header = fields(lines[j], sep), next = fields(lines[j + 1], sep);
+      if (header.named < 2 || header.filled < header.named || next.all != header.all) continue;
+      bool titles = true, blank_below = false;
+      for (size_t i = j; i-- > 0;) {
+        const Fields above = fields(lines[i], sep);
+        blank_below = blank_below || above.filled == 0;
+        titles = titles && (above.filled <= 1 || blank_below);
+      }
+      if (titles && (j == 0 || names(trim_spaces(lines[j]), sep)) && (header.named > width || (header.named == width && j < skip)))
+        width = header.named, skip = j;
+    }
+  }
+  count = skip;
+  size_t length = 0;
+  for (size_t i = 0; i < skip; ++i) length += lines[i].size();
+  return length;
 }
 
 }  // namespace
@@ -527,13 +603,19 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     ++skipped_lines;
   }
   CA3_CHECK(!text.empty(), "CSV file holds only comment lines ('#' first), no header and no rows");
+  char named_separator = options.separator;
   if (size_t length = 0; !options.separator && excel_separator_line(text, length)) {
-    table.separator = excel_separator_line(text, length);
+    named_separator = excel_separator_line(text, length);
     text.remove_prefix(length);
     ++skipped_lines;
-  } else {
-    table.separator = options.separator ? options.separator : detect_separator(text);
   }
+  if (size_t titles = 0, length = title_lines_length(text, named_separator, titles); length > 0) {
+    table.title_lines = titles;
+    table.first_title = trim_spaces(text.substr(0, text.find_first_of("\r\n")));
+    text.remove_prefix(length);
+    skipped_lines += int64_t(titles);
+  }
+  table.separator = named_separator ? named_separator : detect_separator(text);
   const char sep = table.separator;
 
   std::vector<std::string> header;  // the first record's fields
@@ -866,6 +948,7 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     CA3_CHECK(finished_ ? !text_.empty() || started_ : true, "CSV file is empty");
     if (const size_t length = comment_line_length(text_, after_comment_); length > 0) {  // a comment line before the header
       after_comment_ = after_comment_ || text_[0] == '#';
+      if (text_[0] == '#' && comment_lines_++ == 0) first_comment_ = trim_spaces(std::string_view(text_).substr(0, text_.find_first_of("\r\n")));
       text_.erase(0, length);
       ++next_line_;
       return next(rows);
@@ -875,6 +958,17 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
       text_.erase(0, length);
       ++next_line_;
       return next(rows);
+    }
+    if (!titles_checked_) {  // a title above the header: judged on the first 12 lines, as a whole file's
+      if (!finished_ && std::count(text_.begin(), text_.end(), '\n') < 12) return std::nullopt;
+      titles_checked_ = true;
+      if (size_t titles = 0, length = title_lines_length(text_, options_.separator, titles); length > 0) {
+        title_lines_ = titles;
+        first_title_ = trim_spaces(std::string_view(text_).substr(0, text_.find_first_of("\r\n")));
+        text_.erase(0, length);
+        next_line_ += int64_t(titles);
+        return next(rows);
+      }
     }
     started_ = true;
     const size_t end = header_end == std::string::npos ? text_.size() : header_end;
@@ -899,6 +993,12 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   if (table.row_count() == 0) return next(rows);  // a piece of only empty rows
   if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed;  // the first piece decides
   table.numbers_guessed = numbers_guessed_;
+  if (!lines_above_said_) {
+    table.comment_lines += comment_lines_, table.title_lines = title_lines_;
+    if (table.first_comment.empty()) table.first_comment = first_comment_;
+    table.first_title = first_title_;
+    lines_above_said_ = true;
+  }
   rows_read_ += int64_t(table.row_count());
   return table;
 }

@@ -81,6 +81,10 @@ class CsvTable {
   // The header's first name as written when it began with "# ", as numpy's savetxt writes a
   // header ("# temp"); header[0] is the name without it ("temp"). Empty otherwise.
   std::string commented_header;
+  // Lines above the header that are a title or notes, skipped (blank lines among them), and the
+  // first, as written ("Messprotokoll Halle 3", "Umsatzbericht Q1 2024;;;").
+  size_t title_lines = 0;
+  std::string first_title;
 
   size_t row_count() const { return row_lines_.size(); }
   size_t column_count() const { return header.size(); }
@@ -180,6 +184,10 @@ class CsvStream {
   bool finished_ = false, started_ = false, after_comment_ = false;
   CsvOptions options_;
   bool numbers_guessed_ = false;  // the first piece's CsvTable::numbers_guessed
+  // Lines above the header left out (comment lines, a title), said in the first batch.
+  size_t comment_lines_ = 0, title_lines_ = 0;
+  std::string first_comment_, first_title_;
+  bool titles_checked_ = false, lines_above_said_ = false;
   int64_t next_line_ = 2, rows_read_ = 0;
 };
 

@@ -1468,6 +1468,24 @@ std::string ambiguous_number(const CsvTable& table) {
   return "";
 }
 
+// What reading `table` left out above its rows, or changed in its header, one note each: comment
+// lines, a title, the "# " numpy's savetxt writes before a header.
+std::vector<std::string> lines_above_notes(const CsvTable& table) {
+  std::vector<std::string> notes;
+  if (table.comment_lines > 0)
+    notes.push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
+                                   " ('#' first) skipped ('", shortened(table.first_comment), "'",
+                                   table.comment_lines > 1 ? ", ..." : "", ")"));
+  if (table.title_lines > 0)
+    notes.push_back(detail::concat(table.title_lines == 1 ? "the line" : std::to_string(table.title_lines) + " lines",
+                                   " above the header skipped as the file's title or notes ('", shortened(table.first_title), "'",
+                                   table.title_lines > 1 ? ", ..." : "", ")"));
+  if (!table.commented_header.empty())
+    notes.push_back(detail::concat("the header's first name '", table.commented_header, "' is read as '", table.header[0],
+                                   "' (numpy's savetxt writes '# ' before a header)"));
+  return notes;
+}
+
 std::string trailing_fields_note(const CsvTable& table) {
   const size_t n = table.lines_ending_with_separator;
   return detail::concat(n, n == 1 ? " line ends" : " lines end", " with a separator the header does not have (the first on line ",
@@ -1482,13 +1500,8 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                      "empty last column it makes is left out");
   if (notes && table.lines_ending_with_separator > 0)
     notes->push_back(trailing_fields_note(table));
-  if (notes && table.comment_lines > 0)
-    notes->push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
-                                    " ('#' first) skipped ('", shortened(table.first_comment), "'",
-                                    table.comment_lines > 1 ? ", ..." : "", ")"));
-  if (notes && !table.commented_header.empty())
-    notes->push_back(detail::concat("the header's first name '", table.commented_header, "' is read as '", table.header[0],
-                                    "' (numpy's savetxt writes '# ' before a header)"));
+  if (notes)
+    for (std::string& note : lines_above_notes(table)) notes->push_back(std::move(note));
   if (notes && table.trailing_separators > 1)
     notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
                                     "write every line): the ", table.trailing_separators,
@@ -2086,7 +2099,8 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
   // Totals rows are scored, said (a repeated header is refused by transform).
-  std::vector<std::string> notes = not_data_rows(table, "scored like the other rows").notes;
+  std::vector<std::string> notes = lines_above_notes(table);
+  for (std::string& note : not_data_rows(table, "scored like the other rows").notes) notes.push_back(std::move(note));
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
     const int64_t c = table.find_column(name);
