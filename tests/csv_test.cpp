@@ -192,6 +192,9 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"x, value,value ,y\n1,2,3,4\n", "CSV line 1: two columns are named 'value' (' value' and 'value ' differ only in "
                                         "spaces or in how their letters are encoded): rename one"},
       {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name: give it one in the first line"},
+      {"9.86,19.65,4.94,A\n10.7,18.12,4.05,A\n", "CSV line 1 holds numbers where the column names belong ('9.86', '19.65', "
+                                                "'4.94', ...): the file seems to have no header; add a first line that "
+                                                "names the 4 columns (such as 'length,width,...')"},
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;
@@ -1837,6 +1840,9 @@ TEST(Csv, CommentLinesAreSkipped) {
                             "a,b,c\n1,2,3\n\n4,5,6\n7,8,9\n"})
     EXPECT_EQ(parse_csv(plain).title_lines, 0u) << plain;
   EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n1,3,4\n"); }).substr(0, 39), "CSV line 1: header column 1 has no name");
+  // Names that are numbers in order are names (wavelengths, years, pandas' 0, 1, 2).
+  for (const char* numbered : {"sample,400.5,401.0,401.5\nS1,0.1,0.2,0.3\n", "0,1,2\n5.5,6.5,7.5\n", "2019;2020;2021\n1,5;2;3\n"})
+    EXPECT_EQ(parse_csv(numbered).row_count(), 1u) << numbered;
   // numpy's savetxt writes "# " before a header: not part of the first name, and said.
   const std::string numpy = "# temp,pressure,flow\n2.1e+01,1.013e+00,3.5e+00\n2.2e+01,1.011e+00,3.4e+00\n";
   const CsvTable saved = parse_csv(numpy);

@@ -675,6 +675,23 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           table.commented_header = header[0];
           header[0] = std::string(trim_spaces(first.substr(2)));
         }
+        // A first line of measurements, not names ("9.86,19.65,4.94,A"): numbers with a decimal
+        // mark, not in order (column names that are numbers, such as wavelengths, are).
+        std::vector<double> numbered;
+        bool fraction = false;
+        for (const std::string& name : header) {
+          double v;
+          if (!parse_number(name, v, NumberFormat{'.', 0}) && !parse_number(name, v, NumberFormat{',', 0})) continue;
+          numbered.push_back(v), fraction = fraction || v != std::floor(v);
+        }
+        const bool ordered = std::is_sorted(numbered.begin(), numbered.end()) || std::is_sorted(numbered.rbegin(), numbered.rend());
+        if (numbered.size() >= 3 && fraction && !ordered) {
+          std::vector<std::string> shown;
+          for (size_t i = 0; i < header.size() && i < 4; ++i) shown.push_back("'" + shortened(header[i]) + "'");
+          throw Error(detail::concat("CSV line ", file_line(record_line), " holds numbers where the column names belong (",
+                                     list_some(shown, 3), "): the file seems to have no header; add a first line that names the ",
+                                     header.size(), " columns (such as 'length", sep, "width", sep, "...')"));
+        }
         std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {
           CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name",
