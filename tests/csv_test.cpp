@@ -403,10 +403,16 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(21 + i + i / 2); }, "age", 40))[0].role, "numeric");
   for (const char* name : {"Casino", "Number of items", "num_rooms", "# of visits", "No. of defects", "Reynolds number", "NO", "nr"})
     EXPECT_EQ(describe_columns(table(line_items_sorted, name, 60))[0].role, "numeric") << name;
-  // Named so, but going back, with wide gaps or fractions: not running numbers either.
-  for (const auto& cell : std::vector<std::function<std::string(int)>>{
-           line_items, [](int i) { return std::to_string(4001 + 5 * (i / 2)); }, [](int i) { return std::to_string(4001 + i / 2) + ".5"; }})
+  // Named so, with any gaps (documents numbered across departments, cancelled ones), also a
+  // document's word alone ("Beleg"): running numbers; going back, or with fractions: not.
+  for (const char* name : {"Belegnr", "Beleg", "Invoice"}) {
+    EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(4001 + 5 * (i / 2)); }, name, 60))[0].role, "identifier") << name;
+    EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(4900000000LL + 7 * i + i % 3); }, name, 60))[0].role,
+              "identifier") << name;
+  }
+  for (const auto& cell : std::vector<std::function<std::string(int)>>{line_items, [](int i) { return std::to_string(4001 + i / 2) + ".5"; }})
     EXPECT_EQ(describe_columns(table(cell, "Belegnr", 60))[0].role, "numeric") << cell(0) << ", " << cell(1);
+  EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(4001 + 5 * i); }, "Betrag", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table(line_items, "Belegnr", 60))[0].role, "numeric");
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(100 + i / 4); }, "Belegnr", 60))[0].role, "numeric");
   for (const auto& cell : std::vector<std::function<std::string(int)>>{

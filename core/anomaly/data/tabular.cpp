@@ -470,6 +470,10 @@ bool named_like_a_document_number(const std::string& name) {
   };
   if (words.empty()) return false;
   const std::string& last = words.back();
+  if (words.size() == 1)  // a document's word alone names its number in many exports ("Beleg", "Invoice")
+    for (const char* alone : {"beleg", "invoice", "rechnung", "receipt", "voucher", "ticket", "transaction", "buchung", "auftrag",
+                              "bestellung", "order", "document"})
+      if (last == alone) return true;
   static const char* const kNumber[] = {"nr", "no", "num", "number", "nummer", "#"};
   for (const char* n : kNumber)
     if (last == n) return words.size() >= 2 && document(words[words.size() - 2]);
@@ -484,8 +488,8 @@ bool named_like_a_document_number(const std::string& name) {
 // the file with few gaps (nine steps in ten by exactly 1, the largest minus the smallest below
 // twice the distinct values):
 // invoice, order or line numbers. Without a repeat; or, in a column named like a document's
-// number, repeated on consecutive rows at most 50 times each (the lines of one invoice: 4001,
-// 4002, 4002, 4003) with at least 20 distinct values. The reason says the first two. Empty when it
+// number, with any gaps and repeated on consecutive rows at most 50 times each (the lines of one
+// invoice: 4001, 4002, 4002, 4003) with at least 20 distinct values. The reason says the first two. Empty when it
 // is not one.
 std::string running_number_reason(const CsvTable& table, size_t column) {
   std::vector<double> values;
@@ -509,9 +513,11 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
     ++distinct, run = 1;
     by_one += std::abs(values[i] - values[i - 1]) == 1;
   }
-  // Counting, with few gaps: nearly every step is 1 (a table sorted by age steps by 1 to 3).
-  if (distinct < 20 || double(by_one) < 0.9 * double(distinct - 1) ||
-      std::abs(values.back() - values.front()) >= 2.0 * double(distinct))
+  // Counting, with few gaps: nearly every step is 1 (a table sorted by age steps by 1 to 3); in a
+  // column named like a document's number, with any gaps (documents of other departments,
+  // cancelled ones: 4900000000, 4900000007, ...).
+  if (distinct < 20 || (!repeats_allowed && (double(by_one) < 0.9 * double(distinct - 1) ||
+                                             std::abs(values.back() - values.front()) >= 2.0 * double(distinct))))
     return "";
   char first[32], second[32];
   std::snprintf(first, sizeof first, "%.15g", values[0]);
