@@ -1138,6 +1138,8 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   EXPECT_TRUE(grouped.numbers_guessed);
   EXPECT_EQ(dots.reading_format(grouped), (NumberFormat{'.', ','}));
   EXPECT_EQ(dots.transform(grouped).to_vector(), dots.transform(parse_csv("t,p\n21,12500\n22,300\n")).to_vector());
+  // Not in a file of another separator: in a ';' file "1,250" may as well be 1.25.
+  EXPECT_EQ(dots.reading_format(parse_csv("t;p\n21;1,250\n22;300\n")).thousands, 0);
   // A file that decides (a decimal dot elsewhere) is read in its own format: 1.013 is 1.013.
   const CsvTable decided = parse_csv("t;p\n21.5;1.013\n22;1.250\n");
   EXPECT_FALSE(decided.numbers_guessed);
@@ -1531,7 +1533,8 @@ TEST(Tabular, PeriodsOfAYearAreDates) {
                                  "1. Quartal 2015", "Q1/2015", "Sun 2024-07-07"};
   for (const char* cell : written)
     EXPECT_EQ(describe_columns(parse_csv(std::string("v;n\n") + cell + ";1\n" + cell + ";2\n"))[0].role, "dates") << cell;
-  for (const char* cell : {"Mo", "Jan", "May 5th", "Do it", "Mar 2024 sale", "KW 60/2015", "5. Quartal 2015", "Sa, later"})
+  for (const char* cell : {"Mo", "Jan", "May 5th", "Do it", "Mar 2024 sale", "KW 60/2015", "5. Quartal 2015", "Sa, later", "Set 01",
+                           "Mag 12", "7:05 OK", "10:30 RUN"})
     EXPECT_NE(describe_columns(parse_csv(std::string("v;n\n") + cell + ";1\n" + cell + ";2\n"))[0].role, "dates") << cell;
   // A later period is no value never seen: the column is not read at scoring.
   const CsvTable later = parse_csv("Periode;Monat;Quartal;Woche;Kosten\n2025-07;Jul 2025;2025-Q3;2025-W27;1050,00\n");
@@ -1841,13 +1844,36 @@ TEST(Csv, CommentLinesAreSkipped) {
     EXPECT_EQ(first->title_lines, with_title.title_lines);
   }
   EXPECT_EQ(parse_csv("Messprotokoll Halle 3\n\nzeit;temp;druck\n12:00;21,4;1013\n").title_lines, 2u);
+  EXPECT_EQ(parse_csv("Messprotokoll Halle 3\rzeit,temp,druck\r1,2,3\r4,5,6\r").header, (std::vector<std::string>{"zeit", "temp", "druck"}));
+  // No title: a blank line below the header, separators inside values of another separator's
+  // file (an address in a ';' export, MovieLens' genres), empty top rows (skipped as ever).
+  const CsvTable blank_below = parse_csv("timestamp,status,message\n\n2024-03-01 10:00,OK,started\n2024-03-01 10:05,OK,running\n");
+  EXPECT_EQ(blank_below.header, (std::vector<std::string>{"timestamp", "status", "message"}));
+  EXPECT_EQ(blank_below.row_count(), 2u);
+  EXPECT_EQ(parse_csv("Kunde;Adresse\nMueller GmbH;Hauptstr. 1, 12345 Berlin, Deutschland\nMeier AG;Ring 2, 80331 M\xC3\xBCnchen, DE\n").separator, ';');
+  EXPECT_EQ(parse_csv("id,title,genres\n1,Toy Story,Adventure|Animation|Children\n2,Jumanji,Adventure|Children|Fantasy\n").separator, ',');
+  EXPECT_EQ(parse_csv("name\tnote\nsensor A\tok, stable, calibrated\nsensor B\tok, drifting\n").separator, '\t');
+  const CsvTable empty_top = parse_csv(";;;\n;;;\nname;value;x\na;2;3\n");
+  EXPECT_EQ(empty_top.title_lines, 0u);
+  EXPECT_EQ(empty_top.header, (std::vector<std::string>{"name", "value", "x"}));
+  // A stream's piece that starts with a blank line keeps the file's header.
+  CsvStream log;
+  log.push("time,level,text\n10:00,INFO,a\n10:05,INFO,b\n10:10,WARN,c\n\n10:15,WARN,slow\n10:20,INFO,d\n");
+  log.finish();
+  std::vector<std::string> levels;
+  while (const std::optional<CsvTable> batch = log.next(3)) {
+    EXPECT_EQ(batch->header, (std::vector<std::string>{"time", "level", "text"}));
+    for (size_t r = 0; r < batch->row_count(); ++r) levels.emplace_back(batch->cell(r, 1));
+  }
+  EXPECT_EQ(levels, (std::vector<std::string>{"INFO", "INFO", "WARN", "WARN", "INFO"}));
   for (const char* plain : {"a,b\n1,2\n", "temp;flow;;\n21,5;3;;\n22,5;4;\n", "x;y\n21,4;1\n22,0;2\n",
                             "name\nanna\nbob\n", "a,b,c\n1,2,\n3,4,5\n4,5,6\n", "a;b\n1,5;2,5\n1,6;2,6\n",
                             "a,b,c\n1,2,3\n\n4,5,6\n7,8,9\n"})
     EXPECT_EQ(parse_csv(plain).title_lines, 0u) << plain;
   EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n1,3,4\n"); }).substr(0, 39), "CSV line 1: header column 1 has no name");
   // Names that are numbers in order are names (wavelengths, years, pandas' 0, 1, 2).
-  for (const char* numbered : {"sample,400.5,401.0,401.5\nS1,0.1,0.2,0.3\n", "0,1,2\n5.5,6.5,7.5\n", "2019;2020;2021\n1,5;2;3\n"})
+  for (const char* numbered : {"sample,400.5,401.0,401.5\nS1,0.1,0.2,0.3\n", "0,1,2\n5.5,6.5,7.5\n", "2019;2020;2021\n1,5;2;3\n",
+                               "Mitarbeiter;27.02;28.02;01.03;02.03\nA;8;8;7;8\n"})
     EXPECT_EQ(parse_csv(numbered).row_count(), 1u) << numbered;
   // numpy's savetxt writes "# " before a header: not part of the first name, and said.
   const std::string numpy = "# temp,pressure,flow\n2.1e+01,1.013e+00,3.5e+00\n2.2e+01,1.011e+00,3.4e+00\n";
@@ -1948,6 +1974,8 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(stamps[4].reason.find("years ('2016'): the time a row was recorded, each later year one never seen in training: "), 0u);
   EXPECT_EQ(stamps[5].role, "numeric");
   EXPECT_EQ(stamps[6].role, "numeric");
+  // A model year in a list of cars is in no order: a number.
+  EXPECT_EQ(describe_columns(parse_csv("Model,Year,Price\nGolf,2012,9000\nPolo,2009,5000\nA3,2015,14000\n"))[1].role, "numeric");
 }
 
 // A plain number in a column the model learned with a unit is read in that unit, and said: a
@@ -1983,6 +2011,8 @@ TEST(Csv, ZeroPaddedNumbersAreCodes) {
   EXPECT_EQ(columns[2].role, "numeric");
   EXPECT_EQ(columns[3].role, "numeric");
   EXPECT_EQ(columns[4].role, "numeric");
+  // A logger's "%04d" (0900 to 1011) is not all zeros first: numbers.
+  EXPECT_EQ(describe_columns(parse_csv("count;n\n0900;1\n0937;2\n0974;3\n1011;4\n"))[0].role, "numeric");
   std::vector<int64_t> rows(30);
   std::iota(rows.begin(), rows.end(), int64_t(0));
   TabularOptions options;

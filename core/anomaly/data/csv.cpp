@@ -91,6 +91,10 @@ int64_t CsvTable::column_index(const std::string& name) const {
   throw Error("CSV has no column '" + name + "' (columns: " + list_some(names, 20) + ")");
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string_view without_text_mark(std::string_view s) {
   size_t mark = 0;
   for (std::string_view m : {"'", "\xE2\x80\x99", "\xE2\x80\x98"})
@@ -122,10 +126,6 @@ size_t comment_line_length(std::string_view text, bool after_comment) {
       (after_comment || comment_line_length(text.substr(end), false) > 0))
     return end;
   return 0;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Digit groups separated by a space, a no-break space (U+00A0, U+202F, U+2009) or an apostrophe
@@ -254,77 +254,98 @@ char excel_separator_line(std::string_view text, size_t& length) {
   return sep;
 }
 
-// Lines above the header that are a report's title or notes ("Messprotokoll Halle 3",
-// "Export;12.03.2024", Excel's "Umsatzbericht Q1 2024;;;"), blank lines among them. The header
-// is the first of the first 12 lines with two fields or more, every one named, and as many as the
-// line after it; each line above it holds at most one value, or more above a blank line (a block
-// of notes), else none is skipped. Returns the length of those lines and their count (`lines`).
+// A line's fields by `sep` (quoted separators are none): all, up to the last that holds a value
+// (trailing empty fields are no column), and how many hold a value.
+struct LineFields {
+  size_t all = 1, named = 0, filled = 0;
+};
+LineFields line_fields(std::string_view line, char sep) {
+  LineFields f;
+  bool quoted = false, value = false;
+  const auto end_field = [&] {
+    if (value) ++f.filled, f.named = f.all;
+    value = false;
+  };
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (quoted || c == '"') {
+      value = true;
+    } else if (c == sep) {
+      end_field();
+      ++f.all;
+    } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      value = true;
+    }
+  }
+  end_field();
+  return f;
+}
+
+// A name that reads as a number, with either decimal mark ("9.86", "21,4").
+bool number_name(std::string_view name) {
+  double v;
+  name = trim_spaces(name);
+  return !name.empty() && (parse_number(name, v, NumberFormat{'.', 0}) || parse_number(name, v, NumberFormat{',', 0}));
+}
+
+// Lines above the header that are a report's title or notes, skipped: returns their length and
+// count (`lines`), 0 when there are none. Two forms, in the first 12 lines:
+// - a title: the first line holds at most one value ("Messprotokoll Halle 3", Excel's
+//   "Umsatzbericht Q1 2024;;;"); lines of at most one value and blank lines may follow it;
+// - notes: lines of values ("Export;12.03.2024", "Mandant;100"), a blank line, then a header
+//   of more fields than any of them.
+// Either way the header is a line of two fields or more, each named, none a number, which the
+// next line that is not blank matches in number. Blank lines alone are no title (they are
+// skipped as empty lines are).
 size_t title_lines_length(std::string_view text, char separator, size_t& count) {
-  std::vector<std::string_view> lines;
+  std::vector<std::string_view> lines;  // ending at '\n', "\r\n" or a '\r' alone
   for (size_t at = 0; at < text.size() && lines.size() < 12;) {
-    size_t end = text.find('\n', at);
-    end = end == std::string_view::npos ? text.size() : end + 1;
+    size_t end = text.find_first_of("\r\n", at);
+    end = end == std::string_view::npos ? text.size() : end + (text.substr(end, 2) == "\r\n" ? 2 : 1);
     lines.push_back(text.substr(at, end - at));
     at = end;
   }
-  struct Fields {
-    size_t all = 1, named = 0, filled = 0;  // all fields; up to the last that holds a value; those that do
+  count = 0;
+  if (lines.empty()) return 0;
+  // The most values a line holds by any separator (by the one named, if any).
+  const auto most_values = [&](std::string_view line) {
+    size_t most = 0;
+    for (char c : {',', ';', '\t', '|'})
+      if (!separator || c == separator) most = std::max(most, line_fields(line, c).filled);
+    return most;
   };
-  const auto fields = [](std::string_view line, char sep) {
-    Fields f;
-    bool quoted = false, value = false;
-    const auto end_field = [&] {
-      if (value) ++f.filled, f.named = f.all;
-      value = false;
-    };
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      if (quoted || c == '"') {
-        value = true;
-      } else if (c == sep) {
-        end_field();
-        ++f.all;
-      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-        value = true;
-      }
-    }
-    end_field();
-    return f;
-  };
-  // A line below a title is the header when no name in it is a number ("1,5;2,5" split at ','
-  // is no header below "a;b").
-  const auto names = [](std::string_view line, char sep) {
-    for (size_t at = 0; at <= line.size();) {
-      size_t end = line.find(sep, at);
-      if (end == std::string_view::npos) end = line.size();
-      double v;
-      if (const std::string_view name = trim_spaces(line.substr(at, end - at)); !name.empty() &&
-          (parse_number(name, v, NumberFormat{'.', 0}) || parse_number(name, v, NumberFormat{',', 0})))
-        return false;
+  char sep = separator;
+  // Line h is the header: its fields all named and no number, more than `wider_than`, matched by
+  // the next line with a value.
+  const auto header_at = [&](size_t h, size_t wider_than) {
+    const LineFields header = line_fields(lines[h], sep);
+    if (header.named < 2 || header.filled < header.named || header.named <= wider_than) return false;
+    size_t next = h + 1;
+    while (next < lines.size() && line_fields(lines[next], sep).filled == 0) ++next;
+    if (next < lines.size() && line_fields(lines[next], sep).all != header.all) return false;
+    for (size_t at = 0; at <= lines[h].size();) {
+      const size_t end = std::min(lines[h].find(sep, at), lines[h].size());
+      if (number_name(lines[h].substr(at, end - at))) return false;
       at = end + 1;
     }
     return true;
   };
-  // The widest header by any separator; of two as wide, the first (so a plain file's first line).
-  size_t skip = 0, width = 0;
-  for (char sep : {',', ';', '\t', '|'}) {
-    if (separator && sep != separator) continue;
-    for (size_t j = 0; j + 1 < lines.size(); ++j) {
-      const Fields header = fields(lines[j], sep), next = fields(lines[j + 1], sep);
-      if (header.named < 2 || header.filled < header.named || next.all != header.all) continue;
-      bool titles = true, blank_below = false;
-      for (size_t i = j; i-- > 0;) {
-        const Fields above = fields(lines[i], sep);
-        blank_below = blank_below || above.filled == 0;
-        titles = titles && (above.filled <= 1 || blank_below);
-      }
-      if (titles && (j == 0 || names(trim_spaces(lines[j]), sep)) && (header.named > width || (header.named == width && j < skip)))
-        width = header.named, skip = j;
-    }
+  size_t j = 0, widest = 0;
+  if (most_values(lines[0]) <= 1) {  // a title, and more lines of one value or none; the header's separator
+    while (j < lines.size() && most_values(lines[j]) <= 1) ++j;
+    if (j < lines.size() && !sep) sep = detect_separator(lines[j]);
+  } else {  // notes: lines of values up to a blank line, by the first line's separator
+    if (!sep) sep = detect_separator(lines[0]);
+    for (; j < lines.size() && line_fields(lines[j], sep).filled > 0; ++j) widest = std::max(widest, line_fields(lines[j], sep).named);
+    while (j < lines.size() && line_fields(lines[j], sep).filled == 0) ++j;
   }
-  count = skip;
+  // Blank lines alone, by the header's separator (";;;"), are no title.
+  const bool value_above =
+      std::any_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return sep && line_fields(l, sep).filled > 0; });
+  if (j == 0 || j >= lines.size() || !value_above || !header_at(j, widest)) return 0;
+  count = j;
   size_t length = 0;
-  for (size_t i = 0; i < skip; ++i) length += lines[i].size();
+  for (size_t i = 0; i < j; ++i) length += lines[i].size();
   return length;
 }
 
@@ -609,7 +630,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     text.remove_prefix(length);
     ++skipped_lines;
   }
-  if (size_t titles = 0, length = title_lines_length(text, named_separator, titles); length > 0) {
+  if (size_t titles = 0, length = options.header_first ? 0 : title_lines_length(text, named_separator, titles); length > 0) {
     table.title_lines = titles;
     table.first_title = trim_spaces(text.substr(0, text.find_first_of("\r\n")));
     text.remove_prefix(length);
@@ -677,12 +698,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         }
         // A first line of measurements, not names ("9.86,19.65,4.94,A"): numbers with a decimal
         // mark, not in order (column names that are numbers, such as wavelengths, are).
+        // Day.month names ("27.02", a timesheet's days) are names.
         std::vector<double> numbered;
         bool fraction = false;
         for (const std::string& name : header) {
           double v;
-          if (!parse_number(name, v, NumberFormat{'.', 0}) && !parse_number(name, v, NumberFormat{',', 0})) continue;
-          numbered.push_back(v), fraction = fraction || v != std::floor(v);
+          if (!number_name(name)) continue;
+          if (!parse_number(name, v, NumberFormat{'.', 0})) parse_number(name, v, NumberFormat{',', 0});
+          const std::string_view t = trim_spaces(name);
+          const size_t mark = t.find_first_of(".,");
+          const bool day_month = mark != std::string_view::npos && mark <= 2 && t.size() == mark + 3 && v >= 1 && v < 32 &&
+                                 t.substr(mark + 1) >= "01" && t.substr(mark + 1) <= "12";
+          numbered.push_back(v), fraction = fraction || (v != std::floor(v) && !day_month);
         }
         const bool ordered = std::is_sorted(numbered.begin(), numbered.end()) || std::is_sorted(numbered.rbegin(), numbered.rend());
         if (numbered.size() >= 3 && fraction && !ordered) {
@@ -1004,6 +1031,7 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   CsvOptions options = options_;
   options.first_data_line = next_line_;
   options.allow_no_rows = true;
+  options.header_first = true;
   CsvTable table = parse_csv(header_ + text_.substr(0, records.bytes), options);
   text_.erase(0, records.bytes);
   next_line_ += records.lines;

@@ -41,6 +41,8 @@ bool parse_any_number(std::string_view cell, double& value, const NumberFormat& 
 // the apostrophe), which parse_number reads past; a code the mark keeps its leading zero
 // ("'01067") and quoted text ("'abc'") are returned as they are.
 std::string_view without_text_mark(std::string_view cell);
+// Not empty, and only the ASCII digits 0-9.
+bool all_digits(std::string_view s);
 
 // Numbers written with a unit: "$1,304.12" -> prefix "$", number "1,304.12"; "10,6 %" -> suffix
 // "%": what comes before the first character a number can start with and after the last one it
@@ -125,6 +127,7 @@ struct CsvOptions {
   std::optional<std::string> encoding;  // the text is UTF-8 already; this names what it was
   int64_t first_data_line = 2;          // where in the file this piece's first data line is (CsvStream)
   bool allow_no_rows = false;  // a piece of only empty rows is no error
+  bool header_first = false;   // the first line is the header (CsvStream's pieces): no title is looked for
 };
 
 // The number format a user names by its decimal mark: "," (the other mark, '.', groups thousands,

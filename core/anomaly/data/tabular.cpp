@@ -91,31 +91,33 @@ bool tied_at_both_bounds(const std::vector<double>& q) {
 // +01:00, AM/PM); a time alone; or a month, quarter or week of a year.
 bool looks_like_date(std::string_view cell) {
   const std::string_view s = trim(cell);
-  const auto digits = [](std::string_view t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
   // hh:mm[:ss[.fff]] [AM|PM] [Z|+hh:mm|-hhmm]
   const auto time = [&](std::string_view t) {
-    // a zone's abbreviation: "20:00 CET", "10:00:00 GMT", "9:30 AM EST"
-    if (const size_t space = t.rfind(' '); space != std::string_view::npos && t.size() - space >= 3 && t.size() - space <= 6 &&
-                                           std::all_of(t.begin() + long(space) + 1, t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
-      t = t.substr(0, space);
+    // a zone's abbreviation: "20:00 CET", "10:00:00 GMT", "9:30 AM EST" (not "7:05 OK")
+    if (const size_t space = t.rfind(' '); space != std::string_view::npos)
+      for (std::string_view zone : {"UTC", "GMT", "CET", "CEST", "MEZ", "MESZ", "WET", "WEST", "EET", "EEST", "BST", "IST", "MSK", "EST",
+                                    "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "HST", "JST", "KST", "HKT", "SGT", "AEST",
+                                    "AEDT", "NZST", "NZDT"})
+        if (t.substr(space + 1) == zone) {
+          t = t.substr(0, space);
+          break;
+        }
     for (std::string_view end : {" AM", " PM", " am", " pm", "AM", "PM", "Z"})
       if (t.size() > end.size() && t.substr(t.size() - end.size()) == end) t.remove_suffix(end.size());
     bool zoned = false;
     if (const size_t zone = t.find_last_of("+-"); zone != std::string_view::npos && zone >= 4) t = trim(t.substr(0, zone)), zoned = true;
     const size_t a = t.find(':');
-    if (a == std::string_view::npos || a == 0 || a > 2 || !digits(t.substr(0, a)) || std::atoi(std::string(t.substr(0, a)).c_str()) > 23)
+    if (a == std::string_view::npos || a == 0 || a > 2 || !all_digits(t.substr(0, a)) || std::atoi(std::string(t.substr(0, a)).c_str()) > 23)
       return false;
     const std::string_view rest = t.substr(a + 1);
     const size_t b = rest.find(':');
-    const auto sixty = [&](std::string_view two) { return two.size() == 2 && digits(two) && two[0] <= '5'; };
+    const auto sixty = [&](std::string_view two) { return two.size() == 2 && all_digits(two) && two[0] <= '5'; };
     if (b == std::string_view::npos) return !zoned && sixty(rest);  // hh:mm (a zone only after seconds: "06:00-14:00" is a range)
     if (b != 2 || !sixty(rest.substr(0, 2))) return false;
     const std::string_view seconds = rest.substr(3);
     const size_t dot = seconds.find_first_of(".,");
     return seconds.size() >= 2 && sixty(seconds.substr(0, 2)) &&
-           (seconds.size() == 2 || (dot == 2 && digits(seconds.substr(3))));
+           (seconds.size() == 2 || (dot == 2 && all_digits(seconds.substr(3))));
   };
   // three fields of digits with one separator: a 4-digit year first or last, else d.m.yy / m/d/yy
   const auto date = [&](std::string_view d) {
@@ -123,7 +125,7 @@ bool looks_like_date(std::string_view cell) {
       const size_t a = d.find(sep), b = a == std::string_view::npos ? a : d.find(sep, a + 1);
       if (b == std::string_view::npos || d.find(sep, b + 1) != std::string_view::npos) continue;
       const std::string_view x = d.substr(0, a), y = d.substr(a + 1, b - a - 1), z = d.substr(b + 1);
-      if (!digits(x) || !digits(y) || !digits(z) || y.size() > 2) continue;
+      if (!all_digits(x) || !all_digits(y) || !all_digits(z) || y.size() > 2) continue;
       const int xi = std::atoi(std::string(x).c_str()), yi = std::atoi(std::string(y).c_str()), zi = std::atoi(std::string(z).c_str());
       const auto day_month = [](int d, int m) { return d >= 1 && d <= 31 && m >= 1 && m <= 12; };
       const auto either = [&](int p, int q) { return day_month(p, q) || day_month(q, p); };  // d.m or m/d
@@ -137,17 +139,16 @@ bool looks_like_date(std::string_view cell) {
   // A month, quarter or week of a year: 2024-07, 07/2024, 2024/7, Jul 2024, Jan-24, März 2024,
   // 2024-Q3, Q3 2024, 2024-W05 (not 2024.07, a number)
   const auto year = [&](std::string_view y) {
-    const int yi = digits(y) ? std::atoi(std::string(y).c_str()) : 0;
-    return (y.size() == 4 && yi >= 1900 && yi <= 2099) || (y.size() == 2 && digits(y));
+    const int yi = all_digits(y) ? std::atoi(std::string(y).c_str()) : 0;
+    return (y.size() == 4 && yi >= 1900 && yi <= 2099) || (y.size() == 2 && all_digits(y));
   };
   const auto in = [&](std::string_view t, int high) {
-    const int n = digits(t) && t.size() <= 2 ? std::atoi(std::string(t).c_str()) : 0;
+    const int n = all_digits(t) && t.size() <= 2 ? std::atoi(std::string(t).c_str()) : 0;
     return n >= 1 && n <= high;
   };
   const auto month_name = [](std::string_view t) {
-    std::string w(t);
+    std::string w = lower(t);
     if (!w.empty() && w.back() == '.') w.pop_back();
-    for (char& c : w) c = char(std::tolower(static_cast<unsigned char>(c)));
     // English, German, French, Spanish, Italian, Dutch; full and abbreviated
     for (const char* m : {"jan", "january", "januar", "feb", "february", "februar", "mar", "march", "m\xC3\xA4r", "m\xC3\xA4rz", "mrz",
                           "apr", "april", "may", "mai", "jun", "june", "juni", "jul", "july", "juli", "aug", "august", "sep", "sept",
@@ -162,9 +163,8 @@ bool looks_like_date(std::string_view cell) {
     return false;
   };
   const auto weekday = [](std::string_view t) {
-    std::string w(t);
+    std::string w = lower(t);
     if (!w.empty() && w.back() == '.') w.pop_back();
-    for (char& c : w) c = char(std::tolower(static_cast<unsigned char>(c)));
     for (const char* d : {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
                           "thursday", "friday", "saturday", "sunday", "mo", "di", "mi", "do", "fr", "sa", "so", "montag", "dienstag",
                           "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lun", "mer", "jeu", "ven", "sam", "dim", "lundi",
@@ -191,20 +191,17 @@ bool looks_like_date(std::string_view cell) {
       i = j;
     }
     const auto year4 = [&](std::string_view y) { return y.size() == 4 && year(y); };
-    const auto lower = [](std::string_view w) {
-      std::string l(w);
-      for (char& c : l) c = char(std::tolower(static_cast<unsigned char>(c)));
-      return l;
-    };
     const auto prefixed = [&](std::string_view w, std::string_view prefix, int high) {
       return w.size() > prefix.size() && lower(w.substr(0, prefix.size())) == prefix && in(w.substr(prefix.size()), high);
     };
+    // a two-digit year only in "Jan-24", "1-Jan-19" ("Set 01" may be a set, "Mag 12" a magazine)
+    const auto year_here = [&](std::string_view y) { return year4(y) || (year(y) && p.find(' ') == std::string_view::npos); };
     if (t.size() == 2)
-      return (month_name(t[0]) && year(t[1])) || (year4(t[1]) && (prefixed(t[0], "kw", 53) || prefixed(t[0], "wk", 53) ||
+      return (month_name(t[0]) && year_here(t[1])) || (year4(t[1]) && (prefixed(t[0], "kw", 53) || prefixed(t[0], "wk", 53) ||
                                                                    prefixed(t[0], "w", 53) || prefixed(t[0], "q", 4)));
     if (t.size() != 3) return false;
     const std::string middle = lower(t[1]);
-    return (in(t[0], 31) && month_name(t[1]) && year(t[2])) || (month_name(t[0]) && in(t[1], 31) && year(t[2])) ||
+    return (in(t[0], 31) && month_name(t[1]) && year_here(t[2])) || (month_name(t[0]) && in(t[1], 31) && year_here(t[2])) ||
            (year4(t[2]) && in(t[1], 53) && (lower(t[0]) == "kw" || lower(t[0]) == "wk" || lower(t[0]) == "week")) ||
            (year4(t[2]) && in(t[0], 4) && (middle == "quartal" || middle == "quarter" || middle == "trimestre" || middle == "qtr"));
   };
@@ -217,7 +214,7 @@ bool looks_like_date(std::string_view cell) {
     };
     if (a.size() == 4 && year(a) && (marked(b, 'Q', 4) || marked(b, 'W', 53))) return true;
     if (b.size() == 4 && year(b) && marked(a, 'Q', 4)) return true;
-    if (month_name(a)) return year(b) && p[sep] != '/';
+    if (month_name(a)) return year(b) && (b.size() == 4 || p[sep] == '-') && p[sep] != '/';  // "Jan-24", not "Set 01"
     if (p[sep] == ' ') return false;
     return (a.size() == 4 && year(a) && in(b, 12)) || (b.size() == 4 && year(b) && in(a, 12));
   };
@@ -321,7 +318,7 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
     // after the training ones would stand outside the training range.
     bool seconds = named_like_a_time_stamp(name), millis = seconds, years = named_like_a_year(name);
     std::string_view first;
-    double v;
+    double v, previous_year = 0;
     for (int64_t row : rows) {
       const std::string_view cell = trim(table.cell(size_t(row), column));
       if (is_missing_cell(cell)) continue;
@@ -329,7 +326,9 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
       if (!parse_number(cell, v, table.numbers)) v = 0;
       seconds = seconds && v >= 946684800 && v < 4102444800;
       millis = millis && v >= 946684800e3 && v < 4102444800e3;
-      years = years && v == std::floor(v) && v >= 1900 && v < 2100 && cell.size() == 4;
+      // in the file's order (a sales report's years; a model year in a list of cars is in none)
+      years = years && v == std::floor(v) && v >= 1900 && v < 2100 && cell.size() == 4 && (previous_year == 0 || v >= previous_year);
+      previous_year = v;
       if (!seconds && !millis && !years) break;
     }
     if (!first.empty() && (seconds || millis)) {
@@ -427,9 +426,9 @@ bool named_like_a_code(const std::string& name) {
     return true;
   return false;
 }
-// Whole numbers written with leading zeros, every one as long (3 digits or more) and one at least
-// starting with 0 ("0000012345", "000038", "0692221854"): codes, as a supplier, article or phone
-// number; an amount is not padded. The reason, or "".
+// Whole numbers written with leading zeros, every one as long (3 digits or more) and starting with
+// 0 ("0000012345", "000038", "0692221854"): codes, as a supplier, article or phone number; an
+// amount is not padded (a logger's "%04d", 0900 to 1011, is not all zeros first). The reason, or "".
 std::string zero_padded_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
   size_t width = 0;
   std::string_view padded;
@@ -437,9 +436,8 @@ std::string zero_padded_reason(const CsvTable& table, size_t column, const std::
     const std::string_view cell = trim(table.cell(size_t(row), column));
     if (is_missing_cell(cell)) continue;
     if (width == 0) width = cell.size();
-    if (cell.size() != width || width < 3 || !std::all_of(cell.begin(), cell.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return "";
-    if (padded.empty() && cell[0] == '0') padded = cell;
+    if (cell.size() != width || width < 3 || cell[0] != '0' || !all_digits(cell)) return "";
+    if (padded.empty()) padded = cell;
   }
   if (padded.empty()) return "";
   return detail::concat("whole numbers written with leading zeros, all ", width, " digits ('", padded,
@@ -471,8 +469,7 @@ bool named_like_a_document_number(const std::string& name) {
   if (words.empty()) return false;
   const std::string& last = words.back();
   if (words.size() == 1)  // a document's word alone names its number in many exports ("Beleg", "Invoice")
-    for (const char* alone : {"beleg", "invoice", "rechnung", "receipt", "voucher", "ticket", "transaction", "buchung", "auftrag",
-                              "bestellung", "order", "document"})
+    for (const char* alone : {"beleg", "invoice", "rechnung", "receipt", "voucher", "buchung", "document"})
       if (last == alone) return true;
   static const char* const kNumber[] = {"nr", "no", "num", "number", "nummer", "#"};
   for (const char* n : kNumber)
@@ -1975,7 +1972,8 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
           t.categories = {counts.begin()->first, kEmptyCategory};
           std::sort(t.categories.begin(), t.categories.end());
           t.fill_category = kEmptyCategory;
-          t.typical_category = counts.begin()->second > decision.missing ? counts.begin()->first : kEmptyCategory;
+          // the more frequent among the training rows, as `counts` counts them
+          t.typical_category = counts.begin()->second > int64_t(training_rows.size()) - present ? counts.begin()->first : kEmptyCategory;
           // counted as the preview counts
           decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
                                        case_reason(case_variants, number_variants, truth_variants)));
@@ -2363,9 +2361,11 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   // file that was comma-separated too, and read with the decimal comma (named so), is read so.
   if (numbers_->decimal == table.separator && separator_ != table.separator) return table.numbers;
   // The training file's decimal mark; its other mark groups digits even where the training file
-  // grouped none ("12,500" beside a model of "100.5" is 12500).
+  // grouped none ("12,500" beside a model of "100.5" is 12500)
+  // (Only in a file of the training file's separator: in a ';' file beside a model of a ','
+  // one, "1,250" may as well be 1.25.)
   NumberFormat numbers = *numbers_;
-  if (!numbers.thousands) numbers.thousands = numbers.decimal == '.' ? ',' : '.';
+  if (!numbers.thousands && table.separator == separator_) numbers.thousands = numbers.decimal == '.' ? ',' : '.';
   return numbers;
 }
 
