@@ -343,7 +343,8 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
   std::vector<std::string_view> typical_cells;
   for (const ColumnTransform& t : prep_->columns()) {
     typical_table.header.push_back(t.name);
-    typical_cells.push_back(t.fill_category == kEmptyCategory && t.typical_category != kEmptyCategory ? t.typical_category : "");
+    typical_cells.push_back(t.fill_category == kEmptyCategory && t.typical_category != kEmptyCategory ? std::string_view(t.typical_category)
+                                                                                                      : std::string_view());
   }
   typical_table.add_row(typical_cells, 2);
   const Tensor typical = prep_->transform(typical_table);
