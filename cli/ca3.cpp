@@ -415,10 +415,10 @@ void print_data_description(const nlohmann::json& d) {
   std::string numbers = "decimal mark '" + d.value("decimalMark", ".") + "'";
   if (!d.value("thousandsSeparator", std::string()).empty())
     numbers += ", thousands separator '" + d.value("thousandsSeparator", std::string()) + "'";
-  std::fprintf(stderr, "read %lld rows: %s, separator '%s', %s", (long long)d.value("rows", 0), d.value("encoding", "").c_str(),
+  const long long rows = d.value("rows", 0), empty = d.value("emptyRows", 0);
+  std::fprintf(stderr, "read %lld row%s: %s, separator '%s', %s", rows, rows == 1 ? "" : "s", d.value("encoding", "").c_str(),
                d.value("separator", "").c_str(), numbers.c_str());
-  if (d.value("emptyRows", 0) > 0)
-    std::fprintf(stderr, "; %lld empty rows skipped", (long long)d.value("emptyRows", 0));
+  if (empty > 0) std::fprintf(stderr, "; %lld empty row%s skipped", empty, empty == 1 ? "" : "s");
   std::fprintf(stderr, "\n");
   for (const auto& c : d.value("columns", nlohmann::json::array())) {
     std::string placeholders;
@@ -735,7 +735,10 @@ int command_train(const Args& a) {
                                           [&](const EpochRecord& e) { return e.stage == stage; });
       std::fprintf(stderr, "epochs: %lld run%s, the weights of epoch %d kept%s\n", (long long)in_stage,
                    stage == "e2e" ? "" : (" in the " + stage + " stage").c_str(), report.best_epoch,
-                   report.validation_rows > 0 ? " (the best on validation)" : " (the last: no validation split)");
+                   report.best_by == "auc"    ? " (the best validation ROC-AUC)"
+                   : report.best_by == "loss" ? " (the lowest validation loss)"
+                   : report.validation_rows > 0 ? " (the best on validation)"
+                                                : " (the last: no validation split)");
     }
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());

@@ -537,17 +537,21 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   const Detector again = Detector::load(good.data(), good.size());
   EXPECT_EQ(report.validation_anomalies, "synthetic");
   EXPECT_EQ(report.threshold_rate, 0.05);
+  EXPECT_EQ(report.best_by, "loss");  // no labelled anomaly: the lowest validation loss
   EXPECT_EQ(again.training_report()->validation_anomalies, "synthetic");
   EXPECT_EQ(again.training_report()->threshold_rate, 0.05);
+  EXPECT_EQ(again.training_report()->best_by, "loss");
   ModelFileContents older = read_model_file(good.data(), good.size());
   older.metadata["training"].erase("validationAnomalies");
   older.metadata["training"].erase("thresholdRate");
+  older.metadata["training"].erase("bestBy");
   std::vector<std::pair<std::string, const Tensor*>> all;
   for (const auto& [n, t] : older.tensors) all.emplace_back(n, &t);
   const std::vector<uint8_t> older_bytes = write_model_file(older.metadata, all);
   const Detector old = Detector::load(older_bytes.data(), older_bytes.size());
   EXPECT_EQ(old.training_report()->validation_anomalies, "synthetic");
   EXPECT_EQ(old.training_report()->threshold_rate, -1);
+  EXPECT_EQ(old.training_report()->best_by, "");
   older.metadata["training"]["validationAnomalies"] = "real";
   const std::vector<uint8_t> bad_bytes = write_model_file(older.metadata, all);
   EXPECT_NE(load(bad_bytes).find("validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"real\""),

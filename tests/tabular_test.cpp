@@ -88,6 +88,7 @@ TEST(TabularModel, LearnsIonosphereEndToEnd) {
               report.samples_per_second);
   EXPECT_GE(report.test.roc_auc, 0.9);
   EXPECT_LT(report.best_epoch, int(report.history.size()) + 1);
+  EXPECT_EQ(report.best_by, "auc");  // labelled anomalies in validation: the best ROC-AUC
 }
 
 }  // namespace

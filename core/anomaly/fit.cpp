@@ -297,6 +297,7 @@ struct Fit::State {
       best = v;
       best_weights = take_snapshot(*model);
       report.best_epoch = epoch;
+      report.best_by = validation().size() == 0 ? "" : stage.stop_on_auc && stop_on_auc && v.auc >= 0 ? "auc" : "loss";
       epochs_without_improvement = 0;
     } else {
       ++epochs_without_improvement;

@@ -89,6 +89,9 @@ struct FitReport {
   } neighbours;
   std::vector<EpochRecord> history;
   int best_epoch = 0;                // of the last stage
+  // What made it the best: "auc" (the validation ROC-AUC, ties by the loss), "loss" (the lowest
+  // validation loss: no labelled anomaly, or training.monitor), "" (no validation split: the last).
+  std::string best_by;
   double seconds = 0;
   double samples_per_second = 0;     // training throughput over all steps
   Metrics validation, test;          // at the chosen threshold

@@ -116,6 +116,7 @@ Json to_json(const FitReport& r) {
           {"score", r.score},
           {"epochs", r.history.size()},
           {"bestEpoch", r.best_epoch},
+          {"bestBy", r.best_by},
           {"seconds", r.seconds},
           {"samplesPerSecond", r.samples_per_second},
           {"validation", to_json(r.validation)},
@@ -286,6 +287,7 @@ FitReport fit_report_from_json(const Json& j) {
                     n.contains("nearest") ? get<int64_t>(n, "nearest", what) : E2EConvA3::kNeighbours};
   }
   r.best_epoch = get<int>(j, "bestEpoch", what);
+  if (j.contains("bestBy")) r.best_by = get<std::string>(j, "bestBy", what);  // (reports saved before it was written: "")
   r.seconds = get<double>(j, "seconds", what);
   r.samples_per_second = get<double>(j, "samplesPerSecond", what);
   r.validation = metrics_from_json(field(j, "validation", what));

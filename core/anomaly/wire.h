@@ -10,7 +10,7 @@
 //   Confusion       {truePositives, falsePositives, trueNegatives, falseNegatives}
 //   RocCurve        {thresholds, truePositives, falsePositives, anomalies, normal}
 //   EpochRecord     {stage, epoch, loss, reconstruction, kl, classification, validationAuc, validationLoss, seconds}
-//   FitReport       {cancelled, setting, rows: {train, validation, test}, labelledAnomalies, syntheticAnomalies, epochs, bestEpoch,
+//   FitReport       {cancelled, setting, rows: {train, validation, test}, labelledAnomalies, syntheticAnomalies, epochs, bestEpoch, bestBy,
 //                    seconds, samplesPerSecond, validation, test, history, droppedColumns, data?}
 //   TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows, columns, notes}
 //   ColumnDecision  {name, role, reason, missing, placeholders}

@@ -155,6 +155,10 @@ export interface FitReport {
     nearest: number };
   epochs: number;
   bestEpoch: number;
+  /** What made `bestEpoch` the best of the last stage: 'auc' (the validation ROC-AUC, ties by the
+   *  loss), 'loss' (the lowest validation loss: no labelled anomaly, or training.monitor 'loss'),
+   *  '' (no validation split: the last epoch; also reports saved before this was written). */
+  bestBy: 'auc' | 'loss' | '';
   seconds: number;
   samplesPerSecond: number;
   /** On the validation split, at the chosen threshold; see `validationAnomalies`. */

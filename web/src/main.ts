@@ -430,14 +430,14 @@ const patience = (preset: 'fashion-mnist-small' | 'tabular') => PRESETS[preset].
 $('image-early-stop-text').textContent = `stop when validation has not improved for ${patience('fashion-mnist-small')} epochs`;
 $('csv-early-stop-text').textContent = `stop when validation has not improved for ${patience('tabular')} epochs`;
 // The epoch kept is the best on validation: by ROC-AUC (ties: the loss) when every anomaly is a
-// labelled one and validation has both kinds, else by the loss (synthetic anomalies make the AUC
-// say little; fit.cpp's better()).
+// labelled one and validation has both kinds, else by the lowest loss (synthetic anomalies make
+// the AUC say little); the report says which (bestBy).
 function stoppingText(report: FitReport, requested: number) {
   const v = report.validation;
   if (v.normal + v.anomalies === 0)
     return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, keeping the last (too few samples to hold any out for validation)`;
-  const byAuc = report.setting === 'labelled' && v.anomalies > 0 && v.normal > 0;
-  const best = `keeping the epoch of the best validation ${byAuc ? 'ROC-AUC' : 'loss'}, ${report.bestEpoch}`;
+  const best = report.bestBy === 'auc' ? `keeping the epoch of the best validation ROC-AUC, ${report.bestEpoch}`
+    : `keeping the epoch of the lowest validation loss, ${report.bestEpoch}`;
   if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, ${best}`;
   // The best the last when the epochs ran out: say so (a single-stage fit; A³ counts two stages).
   const last = report.epochs === requested && report.bestEpoch === report.epochs && requested > 1;
@@ -1024,7 +1024,7 @@ async function loadCsv() {
 function showCsv(described: CsvSummary) {
   columns = described.columns;
   $<HTMLSelectElement>('decimal-mark').value = described.decimalMark;
-  $('csv-info').textContent = `${trainCsvName}: ${described.rows.toLocaleString('en')} rows, ${columns.length} columns. ` +
+  $('csv-info').textContent = `${trainCsvName}: ${counted(described.rows, 'row')}, ${counted(columns.length, 'column')}. ` +
     readAs(described);
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
@@ -1044,12 +1044,17 @@ function showCsv(described: CsvSummary) {
   $('csv-options').hidden = false;
 }
 
+// "1 row", "1,250 rows".
+function counted(n: number, noun: string) {
+  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 // How the file was read, in words: encoding, separator, number format, skipped rows.
 function readAs(d: CsvSummary) {
   const separator = d.separator === 'tab' ? 'tabs' : `'${d.separator}'`;
   let text = `Read as ${d.encoding}, separated by ${separator}, decimal mark '${d.decimalMark}'`;
   if (d.thousandsSeparator) text += `, thousands separator '${d.thousandsSeparator}'`;
-  if (d.emptyRows) text += `; ${d.emptyRows} empty rows skipped`;
+  if (d.emptyRows) text += `; ${counted(d.emptyRows, 'empty row')} skipped`;
   if (d.decimalMarkGuessed)
     text += `. No cell tells whether '${d.decimalMark === ',' ? '.' : ','}' or '${d.decimalMark}' is the decimal mark ` +
       `(each number with one reads either way): '${d.decimalMark}' was taken; if the other one is, choose it below`;
@@ -1125,7 +1130,7 @@ function fillNormalValues() {
   const select = $<HTMLSelectElement>('normal-value');
   select.replaceChildren();
   select.disabled = !column;
-  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${counted(v.count, 'row')})`, v.value));
   // Without a label column there is no normal value to pick: the choice gives way to "some rows
   // may be anomalies".
   $('normal-value-option').hidden = !column;
@@ -1465,7 +1470,7 @@ function fillTruthValues() {
   const column = truthColumns.find((c) => c.name === $<HTMLSelectElement>('truth-column').value);
   const select = $<HTMLSelectElement>('truth-normal');
   select.replaceChildren();
-  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${v.count} rows)`, v.value));
+  for (const v of column?.values ?? []) select.append(new Option(`${v.value} (${counted(v.count, 'row')})`, v.value));
   $('truth-normal-option').hidden = !column;  // the most frequent value first: normal by default
 }
 
