@@ -128,7 +128,8 @@ assert m, line[0]
 assert abs(float(m[1]) - v["rocAuc"]) < 1e-4 and int(m[2]) == v["anomalies"] and int(m[3]) == v["normal"], (line[0], v)
 assert int(m[4]) == v["confusion"]["truePositives"] and int(m[5]) == v["confusion"]["falsePositives"], (line[0], v)
 kept = [l for l in words.splitlines() if l.startswith("epochs: ")]
-assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the best on validation)"], kept
+assert r["bestBy"] == "loss", r["bestBy"]  # no labelled anomaly: the lowest validation loss
+assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the lowest validation loss)"], kept
 PY
 # --report FILE takes the report off standard output; --quiet silences standard error: nothing printed.
 "$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs 1 --quiet --out "$work/g.ca3" \

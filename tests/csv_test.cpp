@@ -2025,6 +2025,39 @@ TEST(Csv, ZeroPaddedNumbersAreCodes) {
   EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[0].role, "numeric");
 }
 
+// Numbers in a column named like a version are versions: 10.10 is not 10.1, 10.2 not 10.20. Whole
+// numbers there, and numbers in columns only containing the letters ("Vers" in "Versand"), are numbers.
+TEST(Csv, VersionNumbersAreCategories) {
+  const std::string versions[] = {"10.2", "10.9", "10.10", "10.11", "10.2"};
+  std::string text = "src_ip;fw_version;appVersion;Versandkosten;Firmware Build\n";
+  for (int i = 0; i < 30; ++i)
+    text += "10.0.0." + std::to_string(i) + ";" + versions[i % 5] + ";" + std::to_string(3 + i % 2) + ";" + std::to_string(4 + i % 3) +
+            ".95;" + std::to_string(1000 + i % 4 * 10) + "\n";
+  const CsvTable t = parse_csv(text);
+  const std::vector<ColumnSummary> columns = describe_columns(t);
+  EXPECT_EQ(columns[1].role, "categorical");
+  EXPECT_EQ(columns[1].reason.find("numbers in a column named like a version ('10.2'): versions, not amounts (10.10 follows 10.9, "
+                                   "10.2 is not 10.20); give it the role numeric if they are amounts"),
+            0u);
+  EXPECT_EQ(columns[2].role, "numeric");  // whole numbers: in order as they are
+  EXPECT_EQ(columns[3].role, "numeric");  // "Versandkosten" is one word: no version
+  EXPECT_EQ(columns[4].role, "numeric");
+  std::vector<int64_t> rows(30);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
+  EXPECT_EQ(prep.schema()[1].role, "categorical");
+  EXPECT_EQ(prep.schema()[1].reason, columns[1].reason + "; 4 values");  // 10.10 and 10.1 kept apart
+  EXPECT_EQ(prep.schema()[2].role, "numeric");
+  // A version never seen at scoring is a value never seen (10.1); one of training is its category (10.10).
+  const CsvTable scored = parse_csv("src_ip;fw_version;appVersion;Versandkosten;Firmware Build\n10.0.0.1;10.1;3;4.95;1001\n"
+                                   "10.0.0.2;10.10;4;5.95;1002\n");
+  EXPECT_EQ(prep.scoring_notes(scored), std::vector<std::string>{"values never seen in training, read as none of the column's "
+                                                                 "known values: 'fw_version' 1 row ('10.1')"});
+  options.roles["fw_version"] = ColumnRole::numeric;
+  EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[1].role, "numeric");
+}
+
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand
 // total (the sum of all rows), an averages row; a row only named so is kept and said; a category
 // "Total" of many rows is a category.

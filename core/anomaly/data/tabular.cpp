@@ -448,6 +448,42 @@ constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
 
+// Named like a version ("Version", "fw_version", "appVersion", "Firmware", "FW", "Revision"): its
+// numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
+bool named_like_a_version(const std::string& name) {
+  for (const std::string& w : name_words(name))
+    for (const char* version : {"version", "ver", "vers", "versionsnummer", "firmware", "fw", "revision"})
+      if (w == version) return true;
+  return false;
+}
+
+// A column whose numbers are codes, not amounts: whole numbers, not negative, in a column named
+// like a code (kCodeReason); whole numbers padded with zeros (zero_padded_reason); numbers with a
+// fractional part in a column named like a version ("10.10", "10.2": read as amounts, 10.10 would
+// be 10.1 and lie below 10.2). The cells that are not numbers are not looked at (at least one is).
+// The reason, or "".
+std::string number_code_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  bool whole = true, any = false;
+  std::string_view fraction;  // the first number with a fractional part
+  for (int64_t row : rows) {
+    const std::string_view cell = table.cell(size_t(row), column);
+    double v;
+    if (is_missing_cell(cell) || !parse_number(cell, v, table.numbers)) continue;
+    any = true;
+    whole = whole && v >= 0 && v == std::floor(v);
+    if (fraction.empty() && v != std::floor(v)) fraction = trim(cell);
+  }
+  if (!any) return "";
+  const std::string& name = table.header[column];
+  if (whole && named_like_a_code(name)) return kCodeReason;
+  if (whole) return zero_padded_reason(table, column, rows);
+  if (named_like_a_version(name) && !fraction.empty())
+    return detail::concat("numbers in a column named like a version ('", fraction,
+                          "'): versions, not amounts (10.10 follows 10.9, 10.2 is not 10.20); give it the role numeric if "
+                          "they are amounts");
+  return "";
+}
+
 // Named like the number of a document: a word for one (invoice, order, Beleg, Rechnung, ...)
 // followed by nr / no / num / number / nummer / # as the last word ("Invoice No", "Order #",
 // "order_number", "InvoiceNr"), or run together ("Belegnr", "Rechnungsnummer"). Not a count
@@ -1288,7 +1324,6 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     ColumnSummary summary;
     summary.name = table.header[c];
     int64_t numbers = 0, present = 0, first_text_row = -1;
-    bool whole = true;  // every number a whole one, not negative
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, c);
       if (is_missing_cell(cell)) {
@@ -1299,7 +1334,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       ++present;
       double v;
       if (parse_number(cell, v, table.numbers))
-        ++numbers, summary.quantity = summary.quantity || v != std::floor(v), whole = whole && v >= 0 && v == std::floor(v);
+        ++numbers, summary.quantity = summary.quantity || v != std::floor(v);
       else if (first_text_row < 0) first_text_row = int64_t(r);
       ++counts[category_of(cell)];
     }
@@ -1350,12 +1385,12 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing),
                               case_reason(case_variants, number_variants, truth_variants));
-    } else if (const std::string padded = numbers > 0 && whole && unit.empty() && !durations ? zero_padded_reason(table, c, all_rows) : "";
-               numbers > 0 && whole && unit.empty() && !durations && (named_like_a_code(summary.name) || !padded.empty())) {
+    } else if (const std::string codes = numbers > 0 && unit.empty() && !durations ? number_code_reason(table, c, all_rows) : "";
+               !codes.empty()) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
-      summary.reason = free_text ? "codes (account, postal code) nearly all different: left out of training"
-                                 : joined(padded.empty() ? kCodeReason : padded, case_reason(case_variants, number_variants, truth_variants));
+      summary.reason = free_text ? "codes (account, postal code, version) nearly all different: left out of training"
+                                 : joined(codes, case_reason(case_variants, number_variants, truth_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -1825,10 +1860,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
       // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
       // also beside codes written with letters ("E17").
-      const std::string padded = forced == roles.end() ? zero_padded_reason(table, column, training_rows) : "";
-      const bool code = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty() &&
-                        (named_like_a_code(name) || !padded.empty()) &&
-                        std::all_of(numbers.begin(), numbers.end(), [](double v) { return v >= 0 && v == std::floor(v); });
+      const std::string codes = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty()
+                                    ? number_code_reason(table, column, training_rows)
+                                    : "";
+      const bool code = !codes.empty();
       const bool as_numeric =
           forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
       if (as_numeric && !all_numbers && !t.duration) {
@@ -1962,7 +1997,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
           prep.dropped_.push_back(name);
           decide("free text", detail::concat(counts.size(), " distinct values in ", present,
-                                             code ? " rows: codes (account, postal code) nearly all different, "
+                                             code ? " rows: codes (account, postal code, version) nearly all different, "
                                                     "not categories; left out of training"
                                                   : " rows: text or identifiers, not categories; left out of training"));
           continue;
@@ -1990,7 +2025,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         std::sort(t.categories.begin(), t.categories.end());
         std::sort(t.others.begin(), t.others.end());
         std::string reason = count_text(int64_t(counts.size()), "value", "values");
-        if (code) reason = (padded.empty() ? std::string(kCodeReason) : padded) + "; " + reason;
+        if (code) reason = codes + "; " + reason;
         if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
           reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
         if (!t.others.empty())
