@@ -1994,6 +1994,48 @@ TEST(Tabular, NumbersWithoutTheirUnitAreSaidAtScoring) {
   EXPECT_TRUE(prep.scoring_notes(parse_csv("rate,price,n\n4.9%,$14.00,3\n")).empty());
 }
 
+// One unit written in several sizes ("857 g", "1.11 kg"; "47 min", "1.0 h"), and counts written
+// with a scale ("9.9k", "449", "1.2M", "3,2 Mio"): converted to the column's most frequent unit,
+// said, at training and at scoring; sizes of another dimension ("2 m" among kg) are not.
+TEST(Tabular, SizesOfOneUnitAreConverted) {
+  std::string text = "paket,gewicht,laufzeit,likes,views\n";
+  for (int i = 0; i < 20; ++i)
+    text += "P" + std::to_string(i) + "," + (i % 4 == 1 ? "1.1" + std::to_string(i % 10) + " kg" : std::to_string(850 + i) + " g") + "," +
+            (i % 5 == 2 ? "1.0 h" : std::to_string(40 + i) + " min") + "," + (i % 3 == 0 ? std::to_string(400 + i) : "3." + std::to_string(i % 10) + "k") +
+            "," + (i == 7 ? "1.2M" : std::to_string(10 + i) + ".5k") + "\n";
+  const CsvTable t = parse_csv(text);
+  const std::vector<ColumnSummary> columns = describe_columns(t);
+  ASSERT_EQ(columns.size(), 5u);
+  EXPECT_EQ(columns[1].role, "numeric");
+  EXPECT_EQ(columns[1].reason, "numbers written with 'g', read without it ('850 g' is 850); other sizes converted: '1.11 kg' read as 1110 g");
+  EXPECT_EQ(columns[2].reason, "numbers written with 'min', read without it ('40 min' is 40); other sizes converted: '1.0 h' read as 60 min");
+  EXPECT_EQ(columns[3].reason, "numbers written with 'k' (1 k = 1000), read in k ('3.1k' is 3.1); other sizes converted: '400' read as 0.4 k");
+  EXPECT_EQ(columns[4].reason, "numbers written with 'k' (1 k = 1000), read in k ('10.5k' is 10.5); other sizes converted: '1.2M' read as 1200 k");
+  std::vector<int64_t> rows(20);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  TabularOptions options;
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
+  ASSERT_EQ(prep.schema().size(), 5u);
+  ASSERT_EQ(prep.columns().size(), 5u);
+  for (size_t c = 1; c < 5; ++c) EXPECT_EQ(prep.schema()[c].reason, columns[c].reason) << c;
+  EXPECT_NEAR(prep.columns()[1].quantiles.back(), 1190, 1e-9);  // '1.19 kg'
+  EXPECT_NEAR(prep.columns()[2].quantiles.back(), 60, 1e-9);     // '1.0 h' above 59 min
+  EXPECT_NEAR(prep.columns()[3].quantiles.front(), 0.4, 1e-9);   // '400' in k
+  EXPECT_NEAR(prep.columns()[4].quantiles.back(), 1200, 1e-9);   // '1.2M' in k
+  // Scoring reads any size, and a bare count, as training did; nothing to note.
+  const CsvTable a = parse_csv("paket,gewicht,laufzeit,likes,views\nP1,1.2 kg,0.75 h,3500,12500\n");
+  const CsvTable b = parse_csv("paket,gewicht,laufzeit,likes,views\nP1,1200 g,45 min,3.5k,12.5k\n");
+  const std::vector<float> va = prep.transform(a).to_vector(), vb = prep.transform(b).to_vector();
+  ASSERT_EQ(va.size(), vb.size());
+  for (size_t i = 0; i < va.size(); ++i) EXPECT_NEAR(va[i], vb[i], 1e-5) << i;
+  EXPECT_EQ(prep.scoring_notes(a), std::vector<std::string>{});
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("paket,gewicht,laufzeit,likes,views\nP1,1.2 m,45 min,3.5k,12.5k\n")); }),
+            "CSV line 2, column 'gewicht': '1.2 m' is not in 'g', the unit the model learned the column in (write it in 'g')");
+  // Units of different dimensions in one column are no column of numbers.
+  EXPECT_NE(describe_columns(parse_csv("v\n1 kg\n2 m\n3 kg\n4 s\n"))[0].role, "numeric");
+}
+
 // Whole numbers with leading zeros, all as long, are codes (a supplier or article number); plain
 // numbers of one length, or padded ones of different lengths, stay numbers.
 TEST(Csv, ZeroPaddedNumbersAreCodes) {

@@ -1130,8 +1130,37 @@ std::string_view unit_name(std::string_view unit) {
 }
 }  // namespace
 
+std::optional<UnitSize> unit_size(std::string_view unit) {
+  static const std::map<std::string_view, UnitSize> kSizes = {
+      {"\xC2\xB5" "g", {"mass", 1e-6}}, {"mg", {"mass", 1e-3}}, {"g", {"mass", 1}}, {"kg", {"mass", 1e3}}, {"t", {"mass", 1e6}},
+      {"\xC2\xB5" "s", {"time", 1e-6}}, {"ms", {"time", 1e-3}}, {"s", {"time", 1}}, {"sec", {"time", 1}},
+      {"min", {"time", 60}}, {"h", {"time", 3600}},
+      {"nm", {"length", 1e-9}}, {"\xC2\xB5" "m", {"length", 1e-6}}, {"mm", {"length", 1e-3}}, {"cm", {"length", 1e-2}},
+      {"m", {"length", 1}}, {"km", {"length", 1e3}},
+      {"ml", {"volume", 1e-3}}, {"mL", {"volume", 1e-3}}, {"cl", {"volume", 1e-2}}, {"l", {"volume", 1}}, {"L", {"volume", 1}},
+      {"B", {"data", 1}}, {"kB", {"data", 1e3}}, {"KB", {"data", 1e3}}, {"MB", {"data", 1e6}}, {"GB", {"data", 1e9}},
+      {"TB", {"data", 1e12}}, {"KiB", {"data", 1024.0}}, {"MiB", {"data", 1048576.0}}, {"GiB", {"data", 1073741824.0}},
+      {"Wh", {"energy", 1}}, {"kWh", {"energy", 1e3}}, {"MWh", {"energy", 1e6}}, {"GWh", {"energy", 1e9}},
+      {"W", {"power", 1}}, {"kW", {"power", 1e3}}, {"MW", {"power", 1e6}},
+      {"Hz", {"frequency", 1}}, {"kHz", {"frequency", 1e3}}, {"MHz", {"frequency", 1e6}}, {"GHz", {"frequency", 1e9}},
+      {"mV", {"voltage", 1e-3}}, {"V", {"voltage", 1}}, {"kV", {"voltage", 1e3}},
+      {"Pa", {"pressure", 1}}, {"hPa", {"pressure", 1e2}}, {"kPa", {"pressure", 1e3}}, {"MPa", {"pressure", 1e6}},
+      {"mbar", {"pressure", 1e2}}, {"bar", {"pressure", 1e5}},
+      {"k", {"count", 1e3}}, {"K", {"count", 1e3}}, {"Tsd", {"count", 1e3}}, {"Tsd.", {"count", 1e3}},
+      {"M", {"count", 1e6}}, {"Mio", {"count", 1e6}}, {"Mio.", {"count", 1e6}}, {"mn", {"count", 1e6}},
+      {"Mrd", {"count", 1e9}}, {"Mrd.", {"count", 1e9}}, {"bn", {"count", 1e9}}};
+  const auto it = kSizes.find(unit);
+  if (it == kSizes.end()) return std::nullopt;
+  return it->second;
+}
+
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
-  if (parse_number(cell, value, format)) return true;
+  const std::optional<UnitSize> column_size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+  if (parse_number(cell, value, format)) {
+    // A count written without a scale among counts written with one ("449" among "9.9k") is one.
+    if (column_size && column_size->dimension == "count") value /= column_size->size;
+    return true;
+  }
   if (unit.minus_after && minus_after_number(cell, value, format)) return true;
   if (unit.prefix.empty() && unit.suffix.empty()) return false;
   if (accounting_zero(cell, unit.text())) return value = 0, true;
@@ -1140,7 +1169,12 @@ bool parse_number_with_unit(std::string_view cell, double& value, const NumberFo
   const bool same = (a.prefix == unit.prefix && a.suffix == unit.suffix) || (a.prefix == unit.suffix && a.suffix == unit.prefix) ||
                     (a.prefix.empty() != a.suffix.empty() && unit.prefix.empty() != unit.suffix.empty() &&
                      unit_name(a.prefix.empty() ? a.suffix : a.prefix) == unit_name(unit.text()));
-  if (!same || !parse_number(a.number, value, format)) return false;
+  // Or another size of the column's unit ("1.11 kg" among "857 g", "1.0 h" among "47 min"):
+  // converted to the column's unit.
+  const std::optional<UnitSize> size = !same && column_size && a.prefix.empty() && plausible_unit(a) ? unit_size(a.suffix) : std::nullopt;
+  if (!same && !(size && size->dimension == column_size->dimension)) return false;
+  if (!parse_number(a.number, value, format)) return false;
+  if (size) value *= size->size / column_size->size;
   if (a.negative) value = -value;
   return true;
 }
@@ -1196,6 +1230,26 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
 
 namespace {
 
+// Of a column whose unit has sizes (unit_size): the first cell of another size, or bare where the
+// unit is a count's scale, and what it was read as ("; '1.11 kg' read as 1110 g"), or "".
+std::string other_sizes_said(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
+  const std::optional<UnitSize> column_size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+  if (!column_size) return "";
+  const bool count = column_size->dimension == "count";
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    double v;
+    if (is_missing_cell(cell)) continue;
+    const bool bare = parse_number(cell, v, table.numbers);
+    if ((bare && !count) || (!bare && split_affixes(cell).suffix == unit.suffix) || !parse_number_with_unit(cell, v, table.numbers, unit))
+      continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6g", v);
+    return detail::concat("; other sizes converted: '", cell, "' read as ", value, " ", unit.suffix);
+  }
+  return "";
+}
+
 std::string unit_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
   if (unit.text().empty()) return "";  // only the minus after the number: sign_reason says it
   for (int64_t row : rows) {
@@ -1211,7 +1265,12 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
         zero = detail::concat("; '", trim(table.cell(size_t(r), column)), "' is 0, as Excel's Accounting format writes a zero");
         break;
       }
-    return detail::concat("numbers written with '", unit.text(), "', read without it ('", trim(cell), "' is ", value, ")", zero);
+    const std::optional<UnitSize> size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+    char scale[48] = "";  // a count's scale: what one of it is
+    if (size && size->dimension == "count") std::snprintf(scale, sizeof scale, " (1 %s = %.15g)", unit.suffix.c_str(), size->size);
+    return detail::concat("numbers written with '", unit.text(), "'", scale, *scale ? ", read in " + unit.suffix : ", read without it",
+                          " ('", trim(cell), "' is ", value, ")", zero,
+                          other_sizes_said(table, column, rows, unit));
   }
   return "";
 }
@@ -2219,6 +2278,9 @@ void CellNotes::add(const CsvTable& batch) {
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
+    // (a count written with a scale, "9.9k": a bare count is one, "449")
+    const std::optional<UnitSize> size = t.prefix.empty() ? unit_size(t.suffix) : std::nullopt;
+    const bool count_scale = size && size->dimension == "count";
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -2234,7 +2296,7 @@ void CellNotes::add(const CsvTable& batch) {
       // A plain number in a column the model learned with a unit ("0.048" where training wrote
       // "4.7%"): read in that unit, and said (it may be written in another: a fraction).
       if (t.kind == ColumnTransform::Kind::numeric && (!t.prefix.empty() || !t.suffix.empty()) && parse_number(cell, v, format) &&
-          n.without_unit++ < 3)
+          !count_scale && n.without_unit++ < 3)
         n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {

@@ -243,7 +243,19 @@ struct NumberUnit {
 // unit), the first on `first_odd_row`.
 NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int64_t* odd_cells = nullptr,
                        int64_t* first_odd_row = nullptr);
-// A cell as a number, with or without `unit`.
+// What a unit measures and its size in that dimension's base unit ("kg": mass, 1000 g), for a
+// column written in more than one size of a unit: mass, time, length, volume, data (bytes, "KB"
+// 1000), energy, power, frequency, voltage, pressure, and counts written with a scale ("9.9k",
+// "3,2 Mio", "1.2M", "bn": "count", the number itself 1). Not a currency, not °C / °F. None for
+// other units.
+struct UnitSize {
+  std::string_view dimension;
+  double size = 1;
+};
+std::optional<UnitSize> unit_size(std::string_view unit);
+// A cell as a number, with or without `unit`; written in another size of the unit's dimension
+// ("1.11 kg" where `unit` is g), converted to `unit` (1110); a bare number where `unit` is a count's
+// scale ("449" where it is "k"), the count (0.449).
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit);
 // `cell` without surrounding white space (ASCII).
 std::string_view trim(std::string_view cell);
