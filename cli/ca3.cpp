@@ -757,8 +757,9 @@ struct Scored {
 };
 
 // The columns of `table` (read from `source`) written beside its scores: the model's identifier
-// columns and --id-column. A model identifier that `table` lacks is a note; an --id-column it
-// lacks is an error naming the columns there are.
+// columns, --id-column, then the columns the model left out as dates (when `table` has them). A
+// model identifier that `table` lacks is a note; an --id-column it lacks is an error naming the
+// columns there are.
 std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, const CsvTable& table,
                                    const std::string& source, std::vector<std::string>& notes) {
   std::vector<int64_t> columns;
@@ -776,6 +777,8 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
     if (c < 0) table.column_index(name);  // throws, naming the columns there are
     add(c);
   }
+  for (const std::string& name : detector.preprocessing()->date_columns())
+    if (const int64_t c = table.find_column(name); c >= 0) add(c);
   return columns;
 }
 

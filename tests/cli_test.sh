@@ -224,23 +224,25 @@ assert err.index("read 120 rows") < err.index("epoch "), err
 PY
 
 # --- a running number (invoice numbers) is left out like an identifier and written beside the
-# scores; --role gives it back its numbers ----
+# scores, the dates after it (a whole file and a stream); --role gives it back its numbers ----
 python3 -c "
 import random
 random.seed(3)
-print('Belegnr;Menge;Betrag')
-for i in range(60): print(f'{5001 + i};{random.randint(1, 9)};{random.uniform(10, 99):.2f}'.replace('.', ','))
+print('Belegnr;Buchungsdatum;Menge;Betrag')
+for i in range(60): print(f'{5001 + i};{1 + i % 28:02d}.03.2024;{random.randint(1, 9)};' + f'{random.uniform(10, 99):.2f}'.replace('.', ','))
 " >"$work/invoices.csv"
 "$ca3" train --data "$work/invoices.csv" --out "$work/inv.ca3" --epochs 1 2>"$work/inv.err" >/dev/null || fail "train invoices: $(cat "$work/inv.err")"
 "$ca3" score --model "$work/inv.ca3" --data "$work/invoices.csv" --out "$work/inv.csv" --quiet || fail "score invoices"
 grep -qE "^  'Belegnr' +identifier +whole numbers counting up row by row \(5001, 5002, \.\.\.\)" "$work/inv.err" \
-  && [ "$(head -1 "$work/inv.csv")" = "row,Belegnr,score,flag" ] && [ "$(sed -n 3p "$work/inv.csv" | cut -d, -f1-2)" = "2,5002" ] \
-  && echo "ok   a running number is left out like an identifier, said, and written beside the scores" \
+  && [ "$(head -1 "$work/inv.csv")" = "row,Belegnr,Buchungsdatum,score,flag" ] \
+  && [ "$(sed -n 3p "$work/inv.csv" | cut -d, -f1-3)" = "2,5002,02.03.2024" ] \
+  && [ "$("$ca3" score --model "$work/inv.ca3" --data - --out - --quiet <"$work/invoices.csv" | sed -n 3p | cut -d, -f1-3)" = "2,5002,02.03.2024" ] \
+  && echo "ok   a running number is left out like an identifier, said, and written beside the scores with the dates" \
   || fail "running number: $(cat "$work/inv.err") / $(head -2 "$work/inv.csv")"
 # A running number named "row" is written as "row (input)": the scores' own "row" stays one column.
 sed '1s/^Belegnr/row/' "$work/invoices.csv" >"$work/rows.csv"
 "$ca3" train --data "$work/rows.csv" --out "$work/rows.ca3" --epochs 1 --quiet >/dev/null \
-  && "$ca3" score --model "$work/rows.ca3" --data "$work/rows.csv" --out - --quiet | head -1 | grep -qx 'row,row (input),score,flag' \
+  && "$ca3" score --model "$work/rows.ca3" --data "$work/rows.csv" --out - --quiet | head -1 | grep -qx 'row,row (input),Buchungsdatum,score,flag' \
   && echo "ok   an identifier named like a column of the scores is written apart" || fail "identifier named row"
 "$ca3" train --data "$work/invoices.csv" --out "$work/inv2.ca3" --epochs 1 --role Belegnr=numeric --role Menge=categorical \
   2>"$work/inv.err" >/dev/null || fail "train --role: $(cat "$work/inv.err")"

@@ -1071,16 +1071,24 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
 }
 
 // The columns `ca3 score` writes beside the scores: those named as identifiers (matched as
-// column names are) and those named like one; not an empty column or one ignored by role.
+// column names are) and those named like one; not an empty column or one ignored by role; then
+// the dates (written dates, Unix time, times of day), kept with the model.
 TEST(Tabular, IdentifierColumnsAreTheDroppedOnesThatNameARow) {
-  const CsvTable train = parse_csv("order,site_id,note,size\nA-1,3,,1.5\nA-2,4,,2.5\nA-3,3,,3.5\n");
+  const CsvTable train = parse_csv("order,site_id,note,size,day,ts,start\nA-1,3,,1.5,2024-03-01,1704067205,7:15\n"
+                                   "A-2,4,,2.5,2024-03-02,1704067265,7:45\nA-3,3,,3.5,2024-03-04,1704067325,8:05\n");
   TabularOptions options;
   options.id_columns = {"ORDER"};
   options.roles["size"] = ColumnRole::numeric;
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2}, options);
-  EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"order", "site_id", "note"}));
+  EXPECT_EQ(prep.dropped_columns(), (std::vector<std::string>{"order", "site_id", "note", "day", "ts", "start"}));
   EXPECT_EQ(prep.identifier_columns(), (std::vector<std::string>{"order", "site_id"}));
-  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).identifier_columns(), prep.identifier_columns());
+  EXPECT_EQ(prep.date_columns(), (std::vector<std::string>{"day", "ts", "start"}));
+  const TabularPreprocessor loaded = TabularPreprocessor::from_json(prep.to_json());
+  EXPECT_EQ(loaded.identifier_columns(), prep.identifier_columns());
+  EXPECT_EQ(loaded.date_columns(), prep.date_columns());
+  nlohmann::json older = prep.to_json();  // a model saved before the dates were kept: none
+  older.erase("dates");
+  EXPECT_TRUE(TabularPreprocessor::from_json(older).date_columns().empty());
 }
 
 // A file whose numbers read either way ("1.013": 1013 with thousands dots, 1.013 with a decimal

@@ -1818,6 +1818,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       if (const std::string dates = forced == roles.end() ? numeric_date_reason(table, column, training_rows) : "";
           !dates.empty()) {
         prep.dropped_.push_back(name);
+        prep.dates_.push_back(name);
         decide("dates", dates);
         continue;
       }
@@ -1876,6 +1877,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
       }
       if (forced == roles.end() && int64_t(numbers.size()) < present && date_column(table, column, training_rows)) {
         prep.dropped_.push_back(name);
+        prep.dates_.push_back(name);
         decide("dates", clock_column(table, column, training_rows) ? kClockReason : kDateReason);
         continue;
       }
@@ -2616,6 +2618,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["maxCategories"] = options_.max_categories;
   j["droppedColumns"] = dropped_;
   if (!identifiers_.empty()) j["runningNumbers"] = identifiers_;
+  if (!dates_.empty()) j["dates"] = dates_;
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
@@ -2658,6 +2661,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     prep.options_.max_categories = j.at("maxCategories").get<int>();
     prep.dropped_ = j.at("droppedColumns").get<std::vector<std::string>>();
     if (j.contains("runningNumbers")) prep.identifiers_ = j.at("runningNumbers").get<std::vector<std::string>>();
+    if (j.contains("dates")) prep.dates_ = j.at("dates").get<std::vector<std::string>>();  // (models saved before: none said)
     if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
       const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",

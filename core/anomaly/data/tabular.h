@@ -148,6 +148,9 @@ class TabularPreprocessor {
   // identifier (id, *_id, OrderID), or running numbers (5001, 5002, ...). Scores are written beside them
   // (`ca3 score`).
   std::vector<std::string> identifier_columns() const;
+  // The dropped columns of dates, time stamps and times of day ("Buchungsdatum", "timestamp"):
+  // with the identifiers they say which row a score is of (`ca3 score` writes them beside it).
+  const std::vector<std::string>& date_columns() const { return dates_; }
   // Every column of the training table, in order: its role and why (not saved with the model).
   const std::vector<ColumnDecision>& schema() const { return schema_; }
   const TabularOptions& options() const { return options_; }
@@ -177,6 +180,7 @@ class TabularPreprocessor {
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
   std::vector<std::string> identifiers_;  // dropped as running numbers (saved as runningNumbers)
+  std::vector<std::string> dates_;        // dropped as dates or times of day (saved as dates)
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
