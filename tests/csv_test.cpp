@@ -191,7 +191,7 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,a\n1,2\n", "CSV line 1: two columns are named 'a' (columns 1 and 2): rename one, so that each can be told apart"},
       {"x, value,value ,y\n1,2,3,4\n", "CSV line 1: two columns are named 'value' (' value' and 'value ' differ only in "
                                         "spaces or in how their letters are encoded): rename one"},
-      {"a,,c\n1,2,3\n", "CSV line 1: header column 2 has no name: give it one in the first line"},
+      {"a,,c\n1,2,3\n", "CSV line 2: '2' stands in column 2, which has no name in the header: give it one in the first line"},
       {"9.86,19.65,4.94,A\n10.7,18.12,4.05,A\n", "CSV line 1 holds numbers where the column names belong ('9.86', '19.65', "
                                                 "'4.94', ...): the file seems to have no header; add a first line that "
                                                 "names the 4 columns (such as 'length,width,...')"},
@@ -968,8 +968,29 @@ TEST(Csv, TrailingSeparatorAndNamelessColumns) {
             "CSV line 2: 'x' stands after the last named column (the header ends with the separator, so the column after "
             "it has no name): name that column in the header");
   EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n"); }),
-            "CSV line 1: header column 1 has no name: give it one (a first column of row numbers, as pandas' to_csv "
-            "writes without index=False, named id is left out as an identifier)");
+            "CSV line 2: '0' stands in column 1, which has no name in the header: give it one in the first line (a first "
+            "column of row numbers, as pandas' to_csv writes without index=False, named id is left out as an identifier)");
+  // A nameless column with no value is a spreadsheet's spacer between blocks: left out, said, in a
+  // whole file and in a stream's pieces; a value in it (on a later line) is refused there.
+  const CsvTable spacer = parse_csv("Datum;Umsatz;;Kosten\n01.03.2024;1064,41;;643,48\n02.03.2024;961,77; ;567,23\n");
+  EXPECT_EQ(spacer.header, (std::vector<std::string>{"Datum", "Umsatz", "(column 3)", "Kosten"}));
+  EXPECT_EQ(spacer.nameless_columns, (std::vector<size_t>{2}));
+  EXPECT_EQ(spacer.cell(1, 3), "567,23");
+  notes.clear();
+  tabular_labels(spacer, TabularOptions{}, &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"column 3 has no name and no value (a spacer column, as spreadsheets leave between "
+                                             "blocks): left out"}));
+  EXPECT_EQ(describe_columns(spacer)[2].role, "empty");
+  std::vector<int64_t> spacer_rows{0, 1};
+  EXPECT_EQ(TabularPreprocessor::fit(spacer, spacer_rows, TabularOptions{}).feature_names(), (std::vector<std::string>{"Umsatz", "Kosten"}));
+  CsvStream pieces;
+  pieces.push("Datum;Umsatz;;Kosten\n01.03.2024;1064,41;;643,48\n02.03.2024;961,77;;567,23\n");
+  pieces.finish();
+  const std::optional<CsvTable> piece = pieces.next(1000);
+  ASSERT_TRUE(piece.has_value());
+  EXPECT_EQ(piece->nameless_columns, (std::vector<size_t>{2}));
+  EXPECT_EQ(error_of([] { parse_csv("a;;c\n1;;3\n4;;6\n7;x;9\n"); }),
+            "CSV line 4: 'x' stands in column 2, which has no name in the header: give it one in the first line");
   EXPECT_EQ(error_of([] { parse_csv("a,b,a\n0,1,2\n"); }),
             "CSV line 1: two columns are named 'a' (columns 1 and 3): rename one, so that each can be told apart");
 }
@@ -1878,7 +1899,7 @@ TEST(Csv, CommentLinesAreSkipped) {
                             "name\nanna\nbob\n", "a,b,c\n1,2,\n3,4,5\n4,5,6\n", "a;b\n1,5;2,5\n1,6;2,6\n",
                             "a,b,c\n1,2,3\n\n4,5,6\n7,8,9\n"})
     EXPECT_EQ(parse_csv(plain).title_lines, 0u) << plain;
-  EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n1,3,4\n"); }).substr(0, 39), "CSV line 1: header column 1 has no name");
+  EXPECT_EQ(error_of([] { parse_csv(",a,b\n0,1,2\n1,3,4\n"); }).substr(0, 53), "CSV line 2: '0' stands in column 1, which has no name");
   // Names that are numbers in order are names (wavelengths, years, pandas' 0, 1, 2).
   for (const char* numbered : {"sample,400.5,401.0,401.5\nS1,0.1,0.2,0.3\n", "0,1,2\n5.5,6.5,7.5\n", "2019;2020;2021\n1,5;2;3\n",
                                "Mitarbeiter;27.02;28.02;01.03;02.03\nA;8;8;7;8\n"})

@@ -49,6 +49,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   out.numbers_guessed = numbers_guessed;
   out.trailing_separators = trailing_separators;
+  out.nameless_columns = nameless_columns;
   out.lines_ending_with_separator = lines_ending_with_separator;
   out.comment_lines = comment_lines;
   out.first_comment = first_comment;
@@ -722,10 +723,8 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         }
         std::map<std::string, size_t> names;  // normalised name -> its column
         for (size_t i = 0; i < header.size(); ++i) {
-          CA3_CHECK(!header[i].empty(), "CSV line ", file_line(record_line), ": header column ", i + 1, " has no name",
-                    i == 0 ? ": give it one (a first column of row numbers, as pandas' to_csv writes without index=False, "
-                             "named id is left out as an identifier)"
-                           : ": give it one in the first line");
+          // A nameless column: a spacer when its cells are all empty too (checked once all are read).
+          if (trim_spaces(header[i]).empty()) table.nameless_columns.push_back(i), header[i] = detail::concat("(column ", i + 1, ")");
           // Names that differ only in surrounding spaces or Unicode form are one name where columns
           // are matched (find_column): a model could not tell them apart when scoring.
           const auto [seen, first] = names.emplace(normalize_text(header[i]), i);
@@ -822,6 +821,14 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   CA3_CHECK(!in_quotes, "CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
             "'): a quote that opens a field needs one that closes it; a quote inside a field is doubled");
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
+  for (const size_t c : table.nameless_columns)  // a spacer only when it holds nothing
+    for (size_t r = 0; r < table.row_count(); ++r)
+      if (const std::string_view cell = table.cell(r, c); !trim_spaces(cell).empty())
+        throw Error(detail::concat("CSV line ", table.row_line(r), ": '", shortened(cell), "' stands in column ", c + 1,
+                                   ", which has no name in the header: give it one in the first line",
+                                   c == 0 ? " (a first column of row numbers, as pandas' to_csv writes without index=False, "
+                                            "named id is left out as an identifier)"
+                                          : ""));
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
             table.empty_row_lines.empty() ? "" : " (only empty lines or lines of separators)");

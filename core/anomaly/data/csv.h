@@ -70,6 +70,10 @@ class CsvTable {
   // write every line: the nameless, empty last columns this makes are not columns of the table
   // (said in the notes); a line may end with up to as many.
   size_t trailing_separators = 0;
+  // Columns whose header field is empty and every cell too ("Datum;Umsatz;;Kosten", a spreadsheet's
+  // blank spacer column between blocks), 0-based: named "(column N)" (N from 1), said in the notes,
+  // left out as empty columns are. A nameless column with a value is refused, naming the line.
+  std::vector<size_t> nameless_columns;
   // Data lines that end with separators the header does not have ("a,b" then "3,0.5,"): the
   // empty fields after the last named column are no cells (said in the notes).
   size_t lines_ending_with_separator = 0;

@@ -1566,7 +1566,7 @@ std::string ambiguous_number(const CsvTable& table) {
 }
 
 // What reading `table` left out above its rows, or changed in its header, one note each: comment
-// lines, a title, the "# " numpy's savetxt writes before a header.
+// lines, a title, the "# " numpy's savetxt writes before a header, nameless spacer columns.
 std::vector<std::string> lines_above_notes(const CsvTable& table) {
   std::vector<std::string> notes;
   if (table.comment_lines > 0)
@@ -1580,6 +1580,13 @@ std::vector<std::string> lines_above_notes(const CsvTable& table) {
   if (!table.commented_header.empty())
     notes.push_back(detail::concat("the header's first name '", table.commented_header, "' is read as '", table.header[0],
                                    "' (numpy's savetxt writes '# ' before a header)"));
+  if (!table.nameless_columns.empty()) {  // (not lines, but said wherever those are)
+    std::vector<std::string> names;
+    for (const size_t c : table.nameless_columns) names.push_back(std::to_string(c + 1));
+    const bool one = names.size() == 1;
+    notes.push_back(detail::concat(one ? "column " : "columns ", list_some(names, 4), one ? " has" : " have", " no name and no value (", one ? "a spacer column" : "spacer columns",
+                                   ", as spreadsheets leave between blocks): left out"));
+  }
   return notes;
 }
 
