@@ -777,8 +777,11 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
     if (c < 0) table.column_index(name);  // throws, naming the columns there are
     add(c);
   }
-  for (const std::string& name : detector.preprocessing()->date_columns())
-    if (const int64_t c = table.find_column(name); c >= 0) add(c);
+  for (const std::string& name : detector.preprocessing()->date_columns()) {
+    const int64_t c = table.find_column(name);
+    if (c >= 0) add(c);
+    else notes.push_back(source + " has no column '" + name + "', the model's date column: the scores are written without it");
+  }
   return columns;
 }
 

@@ -2058,11 +2058,27 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   const std::vector<float> va = prep.transform(a).to_vector(), vb = prep.transform(b).to_vector();
   ASSERT_EQ(va.size(), vb.size());
   for (size_t i = 0; i < va.size(); ++i) EXPECT_NEAR(va[i], vb[i], 1e-5) << i;
-  EXPECT_EQ(prep.scoring_notes(a), std::vector<std::string>{});
+  EXPECT_EQ(prep.scoring_notes(b), std::vector<std::string>{});
+  EXPECT_EQ(prep.scoring_notes(a), std::vector<std::string>{"numbers written in another size of their column's unit, converted to "
+                                                            "the unit of training: 'gewicht' 1 row ('1.2 kg' as 1200 g), "
+                                                            "'laufzeit' 1 row ('0.75 h' as 45 min)"});
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("paket,gewicht,laufzeit,likes,views\nP1,1.2 m,45 min,3.5k,12.5k\n")); }),
             "CSV line 2, column 'gewicht': '1.2 m' is not in 'g', the unit the model learned the column in (write it in 'g')");
   // Units of different dimensions in one column are no column of numbers.
   EXPECT_NE(describe_columns(parse_csv("v\n1 kg\n2 m\n3 kg\n4 s\n"))[0].role, "numeric");
+  // German scales with their point ("3,2 Mio."); "M" and "K" alone are no scale: Kelvin, molar, a
+  // shoe's width stay what they were (a bare 301 beside 296 K is 301).
+  const CsvTable german = parse_csv("Umsatz;n\n3,2 Mio.;1\n850 Tsd.;2\n1,1 Mio.;3\n2,5 Mio.;4\n");
+  EXPECT_EQ(describe_columns(german)[0].reason, "numbers written with 'Mio.' (1 Mio. = 1000000), read in Mio. ('3,2 Mio.' is 3.2); "
+                                                "other sizes converted: '850 Tsd.' read as 0.85 Mio.");
+  std::string kelvin = "temp,shoe,conc\n";
+  for (int i = 0; i < 20; ++i)
+    kelvin += (i % 7 == 3 ? std::to_string(300 + i % 3) : std::to_string(290 + i % 9) + " K") + "," + (i % 4 ? "8M" : "9W") + ",0." +
+              std::to_string(1 + i % 5) + "M\n";
+  const std::vector<ColumnSummary> letters = describe_columns(parse_csv(kelvin));
+  EXPECT_EQ(letters[0].reason, "numbers written with 'K', read without it ('290 K' is 290)");
+  EXPECT_EQ(letters[1].role, "categorical");
+  EXPECT_NE(letters[2].role, "numeric");
 }
 
 // Whole numbers with leading zeros, all as long, are codes (a supplier or article number); plain
@@ -2099,11 +2115,12 @@ TEST(Csv, ZeroPaddedNumbersAreCodes) {
 // Numbers in a column named like a version are versions: 10.10 is not 10.1, 10.2 not 10.20. Whole
 // numbers there, and numbers in columns only containing the letters ("Vers" in "Versand"), are numbers.
 TEST(Csv, VersionNumbersAreCategories) {
-  const std::string versions[] = {"10.2", "10.9", "10.10", "10.11", "10.2"};
-  std::string text = "src_ip;fw_version;appVersion;Versandkosten;Firmware Build\n";
+  const std::string versions[] = {"10.2", "10.9", "10.10", "11.0", "10.2"};
+  std::string text = "src_ip;fw_version;appVersion;Versandkosten;Firmware Build;FW (g);fw_pkt_len_mean;version_score\n";
   for (int i = 0; i < 30; ++i)
     text += "10.0.0." + std::to_string(i) + ";" + versions[i % 5] + ";" + std::to_string(3 + i % 2) + ";" + std::to_string(4 + i % 3) +
-            ".95;" + std::to_string(1000 + i % 4 * 10) + "\n";
+            ".95;" + std::to_string(1000 + i % 4 * 10) + ";1" + std::to_string(i % 4) + ".5;" + std::to_string(i % 10) + "." +
+            std::to_string(i % 4) + ";" + std::to_string(i) + ".25\n";
   const CsvTable t = parse_csv(text);
   const std::vector<ColumnSummary> columns = describe_columns(t);
   EXPECT_EQ(columns[1].role, "categorical");
@@ -2113,6 +2130,9 @@ TEST(Csv, VersionNumbersAreCategories) {
   EXPECT_EQ(columns[2].role, "numeric");  // whole numbers: in order as they are
   EXPECT_EQ(columns[3].role, "numeric");  // "Versandkosten" is one word: no version
   EXPECT_EQ(columns[4].role, "numeric");
+  EXPECT_EQ(columns[5].role, "numeric");  // fresh weight, not firmware
+  EXPECT_EQ(columns[6].role, "numeric");  // forward packets
+  EXPECT_EQ(columns[7].role, "numeric");  // 30 different values: measures, not versions
   std::vector<int64_t> rows(30);
   std::iota(rows.begin(), rows.end(), int64_t(0));
   TabularOptions options;

@@ -436,7 +436,9 @@ function stoppingText(report: FitReport, requested: number) {
   const v = report.validation;
   if (v.normal + v.anomalies === 0)
     return `${report.epochs} epoch${report.epochs === 1 ? '' : 's'}, keeping the last (too few samples to hold any out for validation)`;
-  const best = report.bestBy === 'auc' ? `keeping the epoch of the best validation ROC-AUC, ${report.bestEpoch}`
+  // (a report saved before bestBy was written: as the fit decides by default)
+  const byAuc = report.bestBy ? report.bestBy === 'auc' : report.setting === 'labelled' && v.anomalies > 0 && v.normal > 0;
+  const best = byAuc ? `keeping the epoch of the best validation ROC-AUC, ${report.bestEpoch}`
     : `keeping the epoch of the lowest validation loss, ${report.bestEpoch}`;
   if (report.epochs < requested) return `stopped early at epoch ${report.epochs} of ${requested}, ${best}`;
   // The best the last when the epochs ran out: say so (a single-stage fit; A³ counts two stages).

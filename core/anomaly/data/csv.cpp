@@ -412,7 +412,7 @@ bool plausible_unit(const Affixed& a) {
       "cm", "mm", "\xC2\xB5" "m", "nm", "s", "ms", "\xC2\xB5" "s", "ns", "min", "h", "Hz", "kHz", "MHz", "GHz", "V", "mV",
       "kV", "W", "kW", "MW", "Wh", "kWh", "MWh", "mA", "Pa", "hPa", "kPa", "MPa", "bar", "mbar", "l", "L", "ml", "mL",
       "J", "kJ", "dB", "px", "kB", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "rpm", "m\xC2\xB2", "m\xC2\xB3", "km/h", "m/s",
-      "cl", "sec", "GWh", "k", "K", "M", "bn"};  // (the last four: counts written with a scale, "9.9k")
+      "cl", "sec", "GWh", "k", "bn"};  // (the last two: counts written with a scale, "9.9k")
   const std::string_view prefix = a.prefix, suffix = a.suffix;
   if (prefix.empty() == suffix.empty()) return false;
   if (!prefix.empty()) return kCurrencies.count(prefix) > 0;
@@ -428,7 +428,7 @@ bool plausible_unit(const Affixed& a) {
       letter = true, ++i;
       continue;
     }
-    if (c == '/' && i > 0) {
+    if ((c == '/' && i > 0) || (c == '.' && letter && i + 1 == suffix.size())) {  // "l/min"; "Mio.", "Stk."
       ++i;
       continue;
     }

@@ -448,13 +448,21 @@ constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
 
-// Named like a version ("Version", "fw_version", "appVersion", "Firmware", "FW", "Revision"): its
-// numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
+// Named like a version ("Version", "fw_version", "appVersion", "Firmware"; not "fw", "ver" or
+// "rev" alone, which name measures too: fresh weight, forward packets): its numbers are names of
+// releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
 bool named_like_a_version(const std::string& name) {
   for (const std::string& w : name_words(name))
-    for (const char* version : {"version", "ver", "vers", "versionsnummer", "firmware", "fw", "revision"})
+    for (const char* version : {"version", "versionsnummer", "firmware"})
       if (w == version) return true;
   return false;
+}
+
+// Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
+bool version_like(std::string_view cell) {
+  const size_t point = cell.find('.');
+  return point != std::string_view::npos && point >= 1 && point <= 4 && cell.size() - point - 1 >= 1 && cell.size() - point - 1 <= 3 &&
+         all_digits(cell.substr(0, point)) && all_digits(cell.substr(point + 1));
 }
 
 // A column whose numbers are codes, not amounts: whole numbers, not negative, in a column named
@@ -463,21 +471,27 @@ bool named_like_a_version(const std::string& name) {
 // be 10.1 and lie below 10.2). The cells that are not numbers are not looked at (at least one is).
 // The reason, or "".
 std::string number_code_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
-  bool whole = true, any = false;
+  bool whole = true, versions = true;
+  size_t numbers = 0;
   std::string_view fraction;  // the first number with a fractional part
+  std::set<std::string_view> distinct;
   for (int64_t row : rows) {
-    const std::string_view cell = table.cell(size_t(row), column);
+    const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
     if (is_missing_cell(cell) || !parse_number(cell, v, table.numbers)) continue;
-    any = true;
+    ++numbers;
     whole = whole && v >= 0 && v == std::floor(v);
-    if (fraction.empty() && v != std::floor(v)) fraction = trim(cell);
+    if (fraction.empty() && v != std::floor(v)) fraction = cell;
+    versions = versions && (all_digits(cell) || version_like(cell));
+    if (versions && distinct.size() <= 20) distinct.insert(cell);
   }
-  if (!any) return "";
+  if (numbers == 0) return "";
   const std::string& name = table.header[column];
   if (whole && named_like_a_code(name)) return kCodeReason;
   if (whole) return zero_padded_reason(table, column, rows);
-  if (named_like_a_version(name) && !fraction.empty())
+  // Versions: each written as one ("10.10", "11.0", "11"), and few of them, each on two rows or
+  // more on average (else measures).
+  if (named_like_a_version(name) && !fraction.empty() && versions && distinct.size() <= 20 && 2 * distinct.size() <= numbers)
     return detail::concat("numbers in a column named like a version ('", fraction,
                           "'): versions, not amounts (10.10 follows 10.9, 10.2 is not 10.20); give it the role numeric if "
                           "they are amounts");
@@ -1146,19 +1160,27 @@ std::optional<UnitSize> unit_size(std::string_view unit) {
       {"mV", {"voltage", 1e-3}}, {"V", {"voltage", 1}}, {"kV", {"voltage", 1e3}},
       {"Pa", {"pressure", 1}}, {"hPa", {"pressure", 1e2}}, {"kPa", {"pressure", 1e3}}, {"MPa", {"pressure", 1e6}},
       {"mbar", {"pressure", 1e2}}, {"bar", {"pressure", 1e5}},
-      {"k", {"count", 1e3}}, {"K", {"count", 1e3}}, {"Tsd", {"count", 1e3}}, {"Tsd.", {"count", 1e3}},
-      {"M", {"count", 1e6}}, {"Mio", {"count", 1e6}}, {"Mio.", {"count", 1e6}}, {"mn", {"count", 1e6}},
-      {"Mrd", {"count", 1e9}}, {"Mrd.", {"count", 1e9}}, {"bn", {"count", 1e9}}};
+      {"k", {"count", 1e3, true}}, {"Tsd", {"count", 1e3, true}}, {"Tsd.", {"count", 1e3, true}},
+      {"Mio", {"count", 1e6, true}}, {"Mio.", {"count", 1e6, true}}, {"Mrd", {"count", 1e9, true}},
+      {"Mrd.", {"count", 1e9, true}}, {"bn", {"count", 1e9, true}},
+      {"K", {"count", 1e3, true, true}}, {"M", {"count", 1e6, true, true}}};
   const auto it = kSizes.find(unit);
   if (it == kSizes.end()) return std::nullopt;
   return it->second;
 }
 
+std::optional<UnitSize> column_unit_size(const NumberUnit& unit) {
+  if (!unit.prefix.empty()) return std::nullopt;
+  const std::optional<UnitSize> size = unit_size(unit.suffix);
+  if (!size || size->only_beside) return std::nullopt;
+  return size;
+}
+
 bool parse_number_with_unit(std::string_view cell, double& value, const NumberFormat& format, const NumberUnit& unit) {
-  const std::optional<UnitSize> column_size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+  const std::optional<UnitSize> column_size = column_unit_size(unit);
   if (parse_number(cell, value, format)) {
     // A count written without a scale among counts written with one ("449" among "9.9k") is one.
-    if (column_size && column_size->dimension == "count") value /= column_size->size;
+    if (column_size && column_size->scale) value /= column_size->size;
     return true;
   }
   if (unit.minus_after && minus_after_number(cell, value, format)) return true;
@@ -1171,8 +1193,9 @@ bool parse_number_with_unit(std::string_view cell, double& value, const NumberFo
                      unit_name(a.prefix.empty() ? a.suffix : a.prefix) == unit_name(unit.text()));
   // Or another size of the column's unit ("1.11 kg" among "857 g", "1.0 h" among "47 min"):
   // converted to the column's unit.
-  const std::optional<UnitSize> size = !same && column_size && a.prefix.empty() && plausible_unit(a) ? unit_size(a.suffix) : std::nullopt;
-  if (!same && !(size && size->dimension == column_size->dimension)) return false;
+  // ("1.2M" among "9.9k": "M" is no unit alone, but a scale beside one)
+  const std::optional<UnitSize> size = !same && column_size && a.prefix.empty() ? unit_size(a.suffix) : std::nullopt;
+  if (!same && !(size && size->dimension == column_size->dimension && (size->only_beside || plausible_unit(a)))) return false;
   if (!parse_number(a.number, value, format)) return false;
   if (size) value *= size->size / column_size->size;
   if (a.negative) value = -value;
@@ -1233,9 +1256,9 @@ namespace {
 // Of a column whose unit has sizes (unit_size): the first cell of another size, or bare where the
 // unit is a count's scale, and what it was read as ("; '1.11 kg' read as 1110 g"), or "".
 std::string other_sizes_said(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
-  const std::optional<UnitSize> column_size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+  const std::optional<UnitSize> column_size = column_unit_size(unit);
   if (!column_size) return "";
-  const bool count = column_size->dimension == "count";
+  const bool count = column_size->scale;
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     double v;
@@ -1252,7 +1275,16 @@ std::string other_sizes_said(const CsvTable& table, size_t column, const std::ve
 
 std::string unit_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const NumberUnit& unit) {
   if (unit.text().empty()) return "";  // only the minus after the number: sign_reason says it
-  for (int64_t row : rows) {
+  // The example: the first cell in the column's unit ("850 g", not "1.11 kg"), else the first with one.
+  const auto in_unit = [&](std::string_view cell) {
+    const Affixed a = split_affixes(cell);
+    return unit_name(std::string(a.prefix) + std::string(a.suffix)) == unit_name(unit.text());
+  };
+  std::vector<int64_t> order;
+  for (int64_t row : rows)
+    if (in_unit(table.cell(size_t(row), column))) order.push_back(row);
+  order.insert(order.end(), rows.begin(), rows.end());
+  for (int64_t row : order) {
     const std::string_view cell = table.cell(size_t(row), column);
     double v;
     if (is_missing_cell(cell) || parse_number(cell, v, table.numbers) || accounting_zero(cell, unit.text())) continue;
@@ -1265,9 +1297,9 @@ std::string unit_reason(const CsvTable& table, size_t column, const std::vector<
         zero = detail::concat("; '", trim(table.cell(size_t(r), column)), "' is 0, as Excel's Accounting format writes a zero");
         break;
       }
-    const std::optional<UnitSize> size = unit.prefix.empty() ? unit_size(unit.suffix) : std::nullopt;
+    const std::optional<UnitSize> size = column_unit_size(unit);
     char scale[48] = "";  // a count's scale: what one of it is
-    if (size && size->dimension == "count") std::snprintf(scale, sizeof scale, " (1 %s = %.15g)", unit.suffix.c_str(), size->size);
+    if (size && size->scale) std::snprintf(scale, sizeof scale, " (1 %s = %.15g)", unit.suffix.c_str(), size->size);
     return detail::concat("numbers written with '", unit.text(), "'", scale, *scale ? ", read in " + unit.suffix : ", read without it",
                           " ('", trim(cell), "' is ", value, ")", zero,
                           other_sizes_said(table, column, rows, unit));
@@ -2222,6 +2254,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (!options_.label_column.empty()) mark(options_.label_column);
   for (const std::string& name : dropped_) mark(name);
   for (const std::string& name : written) mark(name);
+  for (const size_t c : table.nameless_columns) used[c] = true;  // a spacer: said by lines_above_notes
   std::vector<std::string> unused;
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
@@ -2288,8 +2321,8 @@ void CellNotes::add(const CsvTable& batch) {
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
     // (a count written with a scale, "9.9k": a bare count is one, "449")
-    const std::optional<UnitSize> size = t.prefix.empty() ? unit_size(t.suffix) : std::nullopt;
-    const bool count_scale = size && size->dimension == "count";
+    const std::optional<UnitSize> size = column_unit_size({t.prefix, t.suffix});
+    const bool count_scale = size && size->scale;
     for (size_t r = 0; r < batch.row_count(); ++r) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
@@ -2307,6 +2340,10 @@ void CellNotes::add(const CsvTable& batch) {
       if (t.kind == ColumnTransform::Kind::numeric && (!t.prefix.empty() || !t.suffix.empty()) && parse_number(cell, v, format) &&
           !count_scale && n.without_unit++ < 3)
         n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
+      // Another size of the column's unit ("0.7 kg" where training wrote "850 g"): converted, said.
+      if (size && !parse_number(cell, v, format) && split_affixes(cell).suffix != t.suffix &&
+          parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}) && n.converted++ < 3)
+        n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
         ++n.off_flag;
@@ -2335,7 +2372,7 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit;
+  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted;
   bool percent = false;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
@@ -2358,6 +2395,7 @@ std::vector<std::string> CellNotes::notes() const {
       without_unit.push_back("'" + t.name + "' " + rows(n.without_unit) + list_some(n.without_unit_examples, 3) + ")");
       percent = percent || t.suffix == "%" || t.prefix == "%";
     }
+    if (n.converted > 0) converted.push_back("'" + t.name + "' " + rows(n.converted) + list_some(n.converted_examples, 3) + ")");
     if (n.off_flag > 0) {
       char two[64];
       std::snprintf(two, sizeof two, "%.6g and %.6g", t.quantiles.front(), t.quantiles.back());
@@ -2398,6 +2436,8 @@ std::vector<std::string> CellNotes::notes() const {
   if (!without_unit.empty())
     notes.push_back("numbers written without the unit their column had in training, read in that unit: " + list_some(without_unit, 8) +
                     (percent ? "; if they are fractions (0.05 for 5 %), write them as percentages, as in training" : ""));
+  if (!converted.empty())
+    notes.push_back("numbers written in another size of their column's unit, converted to the unit of training: " + list_some(converted, 8));
   return notes;
 }
 

@@ -202,10 +202,11 @@ class CellNotes {
 
  private:
   struct Counts {
-    int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0;
+    int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
+            converted = 0;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
-        without_unit_examples;
+        without_unit_examples, converted_examples;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
@@ -250,13 +251,17 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
 // What a unit measures and its size in that dimension's base unit ("kg": mass, 1000 g), for a
 // column written in more than one size of a unit: mass, time, length, volume, data (bytes, "KB"
 // 1000), energy, power, frequency, voltage, pressure, and counts written with a scale ("9.9k",
-// "3,2 Mio", "1.2M", "bn": "count", the number itself 1). Not a currency, not °C / °F. None for
-// other units.
+// "3,2 Mio", "Tsd.", "bn": `scale`, the number itself 1). Not a currency, not °C / °F. None for
+// other units. `only_beside`: "M" and "K" are a scale only among cells of one ("1.2M" beside
+// "9.9k"); alone they are molar, Kelvin, months or a shoe's width.
 struct UnitSize {
   std::string_view dimension;
   double size = 1;
+  bool scale = false, only_beside = false;
 };
 std::optional<UnitSize> unit_size(std::string_view unit);
+// The size of the unit a column is read in, when it has sizes and can be a column's unit.
+std::optional<UnitSize> column_unit_size(const NumberUnit& unit);
 // A cell as a number, with or without `unit`; written in another size of the unit's dimension
 // ("1.11 kg" where `unit` is g), converted to `unit` (1110); a bare number where `unit` is a count's
 // scale ("449" where it is "k"), the count (0.449).
