@@ -21,6 +21,13 @@ namespace {
 using testing::error_of;
 
 // Labels from `column`, its `normal` value(s) normal, every other value an anomaly.
+// The rows 0 to n - 1 of a table: all of them.
+std::vector<int64_t> first_rows(int64_t n) {
+  std::vector<int64_t> rows(size_t(n), 0);
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  return rows;
+}
+
 TabularOptions labelled(const std::string& column, std::vector<std::string> normal) {
   TabularOptions options;
   options.label_column = column;
@@ -347,8 +354,7 @@ TEST(Tabular, ZerosFarBelowTheOtherValuesAreSaid) {
   EXPECT_EQ(read[0].reason, "0 in 10 of 40 rows, far below the other values (17 to 131): if 0 means not measured, leave those "
                             "cells empty or write NA");
   EXPECT_EQ(read[1].reason, "");
-  std::vector<int64_t> rows(40);
-  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(40);
   EXPECT_EQ(TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}).schema()[0].reason, read[0].reason);
 }
 
@@ -378,8 +384,7 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
                              "numeric to keep it)";
   EXPECT_EQ(describe_columns(invoices)[0].role, "identifier");
   EXPECT_EQ(describe_columns(invoices)[0].reason, reason);
-  std::vector<int64_t> rows(30);
-  for (int i = 0; i < 30; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(30);
   TabularOptions options;
   const TabularPreprocessor prep = TabularPreprocessor::fit(invoices, rows, options);
   EXPECT_EQ(prep.schema()[0].role, "identifier");
@@ -434,8 +439,7 @@ TEST(Tabular, CodesAreCategories) {
     return parse_csv(text);
   };
   const auto accounts = [](int i) { return std::to_string(i % 3 == 0 ? 4400 : i % 3 == 1 ? 8400 : 1200); };
-  std::vector<int64_t> rows(40);
-  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(40);
   for (const char* name : {"Konto", "Sachkonto", "Kontonummer", "Sachkontonummer", "Sachkonto-Nr.", "Kto.-Nr.", "GL Account",
                            "account_no", "N\xC2\xB0 de compte", "Debitor", "ZIP", "PLZ", "Postleitzahl", "Code postal",
                            "postalCode", "Error code", "errorCode", "Fehler-Code", "L\xC3\xA4ndercode",
@@ -535,8 +539,7 @@ TEST(Tabular, ValuesBeyondTheMostFrequentAreOneOtherValue) {
   std::string text = "Produkt;Menge\n";
   const char* const products[] = {"A", "A", "A", "A", "B", "B", "B", "C", "C", "D", "E", "F"};
   for (int i = 0; i < 48; ++i) text += std::string(products[i % 12]) + ";" + std::to_string(1 + i % 5) + "\n";
-  std::vector<int64_t> rows(48);
-  for (int i = 0; i < 48; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(48);
   TabularOptions options;
   options.max_categories = 3;
   const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
@@ -608,8 +611,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   std::string text = "paid,smoker,dir,v\n";
   for (int i = 0; i < 40; ++i)
     text += std::string(i % 3 ? "TRUE" : "FALSE") + "," + (i % 5 ? "0" : "1") + "," + "NESW"[i % 4] + "," + std::to_string(i * 7 % 13) + "\n";
-  std::vector<int64_t> rows(40);
-  for (int i = 0; i < 40; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(40);
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
@@ -742,8 +744,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
 TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   std::string text = "Betrag;Anteil\n";
   for (int i = 0; i < 30; ++i) text += std::to_string(1000 + i * 37) + "," + std::to_string(10 + i % 90) + ";0," + std::to_string(i % 9 + 1) + "\n";
-  std::vector<int64_t> rows(30);
-  for (int i = 0; i < 30; ++i) rows[size_t(i)] = i;
+  const std::vector<int64_t> rows = first_rows(30);
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::from_json(TabularPreprocessor::fit(parse_csv(text), rows, options).to_json());
@@ -761,8 +762,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(error_of([&] { priced.transform(parse_csv("temp,price\n21.5,\"$2.532,68\"\n21.5,$7.25\n")); }),
             "CSV line 2, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
             "'.' (a file put together from two sources?): write every number of the file one way");
-  std::vector<int64_t> all_rows(31);
-  for (int i = 0; i < 31; ++i) all_rows[size_t(i)] = i;
+  const std::vector<int64_t> all_rows = first_rows(31);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(amounts + "21.5,\"$2.532,68\"\n"), all_rows, options); }),
             "CSV line 32, column 'price': '$2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
             "'.' (a file put together from two sources?): write every number of the file one way (1 cell of the column does not read)");
@@ -790,8 +790,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
               "5;" + std::to_string(i + 1) + ".263,91 \xE2\x82\xAC\n";
   const CsvTable pandas = parse_csv(german);
   ASSERT_EQ(pandas.numbers.decimal, ',');
-  std::vector<int64_t> forty(40);
-  for (int i = 0; i < 40; ++i) forty[size_t(i)] = i;
+  const std::vector<int64_t> forty = first_rows(40);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }),
             "CSV line 2, column 'Kurs': '0.15' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file "
             "put together from two sources?): write every number of the file one way (40 cells of the column written so; if they are codes such as versions, not "
@@ -1428,8 +1427,7 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   const CsvTable accounting = parse_csv(excel);
   EXPECT_EQ(describe_columns(accounting)[1].reason, "numbers written with '$', read without it ('12.50 $' is 12.5); '$ -' "
                                                     "is 0, as Excel's Accounting format writes a zero");
-  std::vector<int64_t> all(24);
-  for (int i = 0; i < 24; ++i) all[size_t(i)] = i;
+  const std::vector<int64_t> all = first_rows(24);
   const TabularPreprocessor money_prep = TabularPreprocessor::fit(accounting, all, TabularOptions{});
   EXPECT_NEAR(money_prep.columns()[1].quantiles.front(), 0.0, 1e-12);  // the "$ -" cells
   EXPECT_NEAR(money_prep.columns()[1].quantiles.back(), 1234.59, 1e-9);
@@ -1787,8 +1785,7 @@ TEST(Csv, LapTimesAndMixedDurations) {
   for (int i = 0; i < 30; ++i) laps += std::to_string(i + 1) + ";1:2" + std::to_string(i % 10) + "," + std::to_string(10 + i) + "\n";
   const CsvTable t = parse_csv(laps);
   EXPECT_EQ(describe_columns(t)[1].reason, "durations (h:mm:ss, and m:ss where a cell has two parts), read as seconds ('1:20,10' is 80.1)");
-  std::vector<int64_t> rows(30);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(30);
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, TabularOptions{});
   EXPECT_EQ(prep.columns()[0].duration, 'm');
   EXPECT_NEAR(prep.columns()[0].mean, 60 + 20 + 4.5 + 0.245, 1e-4);  // 1:2d,hh: 80 s + d (mean 4.5) + hh/100 (mean 0.245)
@@ -1809,8 +1806,7 @@ TEST(Csv, LapTimesAndMixedDurations) {
 TEST(Tabular, EveryColumnThatCannotBeReadIsSaidAtOnce) {
   std::string text = "Wert1,Wert2,Wert3\n";
   for (int i = 0; i < 20; ++i) text += std::to_string(i) + ".5," + (i == 3 ? "(leer)" : std::to_string(i)) + "," + (i == 7 ? "x" : "1.25") + "\n";
-  std::vector<int64_t> rows(20);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(20);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}); }),
             "CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
             "numbers; leave the cell empty or write NA for a missing value); also CSV line 9, column 'Wert3': 'x' is not a "
@@ -1976,8 +1972,7 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
   EXPECT_EQ(others[0].role, "numeric");
   EXPECT_EQ(others[1].role, "numeric");
   EXPECT_EQ(others[2].role, "dates");
-  std::vector<int64_t> rows(40);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(40);
   TabularOptions options;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
   EXPECT_EQ(prep.schema()[0].role, "dates");
@@ -2012,8 +2007,7 @@ TEST(Csv, DatesWrittenAsNumbersAreDates) {
 TEST(Tabular, NumbersWithoutTheirUnitAreSaidAtScoring) {
   std::string text = "rate,price,n\n";
   for (int i = 0; i < 20; ++i) text += std::to_string(4 + i % 3) + "." + std::to_string(i % 10) + "%,$" + std::to_string(10 + i) + ".50," + std::to_string(i % 4) + "\n";
-  std::vector<int64_t> rows(20);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(20);
   const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, {});
   EXPECT_EQ(prep.columns().at(0).suffix, "%");
   EXPECT_EQ(prep.scoring_notes(parse_csv("rate,price,n\n0.048,$12.50,1\n0.051,13,2\n4.9%,$14.00,3\n")),
@@ -2040,8 +2034,7 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   EXPECT_EQ(columns[2].reason, "numbers written with 'min', read without it ('40 min' is 40); other sizes converted: '1.0 h' read as 60 min");
   EXPECT_EQ(columns[3].reason, "numbers written with 'k' (1 k = 1000), read in k ('3.1k' is 3.1); other sizes converted: '400' read as 0.4 k");
   EXPECT_EQ(columns[4].reason, "numbers written with 'k' (1 k = 1000), read in k ('10.5k' is 10.5); other sizes converted: '1.2M' read as 1200 k");
-  std::vector<int64_t> rows(20);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(20);
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
@@ -2100,8 +2093,7 @@ TEST(Csv, ZeroPaddedNumbersAreCodes) {
   EXPECT_EQ(columns[4].role, "numeric");
   // A logger's "%04d" (0900 to 1011) is not all zeros first: numbers.
   EXPECT_EQ(describe_columns(parse_csv("count;n\n0900;1\n0937;2\n0974;3\n1011;4\n"))[0].role, "numeric");
-  std::vector<int64_t> rows(30);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(30);
   TabularOptions options;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
   EXPECT_EQ(prep.schema()[0].role, "categorical");
@@ -2133,8 +2125,7 @@ TEST(Csv, VersionNumbersAreCategories) {
   EXPECT_EQ(columns[5].role, "numeric");  // fresh weight, not firmware
   EXPECT_EQ(columns[6].role, "numeric");  // forward packets
   EXPECT_EQ(columns[7].role, "numeric");  // 30 different values: measures, not versions
-  std::vector<int64_t> rows(30);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(30);
   TabularOptions options;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
   EXPECT_EQ(prep.schema()[1].role, "categorical");
@@ -2190,8 +2181,7 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
 TEST(CsvStream, ACellTellingTheOtherMarkAfterAGuessStops) {
   std::string train = "druck;temp\n";
   for (int i = 0; i < 60; ++i) train += std::to_string(990 + i % 40) + "." + std::to_string(i % 10) + ";" + std::to_string(5 + i % 20) + ".5\n";
-  std::vector<int64_t> rows(60);
-  std::iota(rows.begin(), rows.end(), int64_t(0));
+  const std::vector<int64_t> rows = first_rows(60);
   const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(train), rows, TabularOptions{});
   std::string text = "druck;temp\n";
   for (int i = 0; i < 30000; ++i) text += "1.0" + std::to_string(10 + i % 20) + ";" + std::to_string(5 + i % 20) + "\n";
