@@ -428,6 +428,74 @@ TEST(Tabular, RunningNumbersAreIdentifiers) {
   EXPECT_EQ(TabularPreprocessor::fit(invoices, rows, options).feature_names(), (std::vector<std::string>{"Belegnr", "Menge"}));
 }
 
+// A number that rises in every row with gaps (a parcel number, a meter reading) is kept as a
+// number, but said: a later file lies beyond it. Scoring says a column whose every value lies
+// beyond training's, in a file or in a stream's pieces, with what to do.
+TEST(Tabular, NumbersThatCountOnAreSaid) {
+  const auto table = [](const std::function<std::string(int)>& first, int rows, int from = 0) {
+    std::string text = "Paket;Gewicht\n";
+    for (int i = from; i < from + rows; ++i) text += first(i) + ";" + std::to_string(700 + (i * 37) % 200) + " g\n";
+    return parse_csv(text);
+  };
+  const auto parcel = [](int i) { return std::to_string(1000 + 7 * i + i % 3); };  // 1000, 1008, 1016, 1021, ...
+  const CsvTable train = table(parcel, 60);
+  const std::string reason = "rises in every row (1000, 1008, ...): if it counts on (a parcel or serial number, a meter "
+                             "reading), a later file's rows lie beyond training and score high for that alone; then give "
+                             "it the role ignore";
+  EXPECT_EQ(describe_columns(train)[0].role, "numeric");
+  EXPECT_EQ(describe_columns(train)[0].reason, reason);
+  TabularOptions options;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(train, {40, 3, 7, 12, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                                                                    32, 33, 34, 35, 36, 37, 50}, options);
+  EXPECT_EQ(prep.schema()[0].role, "numeric");
+  EXPECT_EQ(prep.schema()[0].reason, "rises in every row (1021, 1050, ...): if it counts on (a parcel or serial number, a meter "
+                                     "reading), a later file's rows lie beyond training and score high for that alone; then "
+                                     "give it the role ignore");
+  EXPECT_EQ(prep.columns()[0].monotone, 1);
+  EXPECT_EQ(prep.columns()[1].monotone, 0);
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  EXPECT_EQ(saved.columns()[0].monotone, 1);
+  // Falling ("Restmenge" counting down), in a unit: said so.
+  const CsvTable stock = parse_csv([] {
+    std::string text = "Rest\n";
+    for (int i = 0; i < 25; ++i) text += std::to_string(5000 - 13 * i - i % 2) + " kg\n";
+    return text;
+  }());
+  EXPECT_EQ(describe_columns(stock)[0].reason.substr(describe_columns(stock)[0].reason.find(';') + 2, 40),
+            "falls in every row (5000 kg, 4986 kg, ..");
+  // Not said: one step back, one repeat, fewer than 20 values; a running number is an identifier.
+  for (const auto& cell : std::vector<std::function<std::string(int)>>{
+           [&](int i) { return i == 30 ? std::string("1100") : parcel(i); }, [&](int i) { return parcel(i == 30 ? 29 : i); }})
+    EXPECT_EQ(describe_columns(table(cell, 60))[0].reason, "") << cell(30);
+  EXPECT_EQ(describe_columns(table(parcel, 19))[0].reason, "");
+  EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(1000 + i); }, 30))[0].role, "identifier");
+  // Scored: a later file, every parcel number above training's; in a stream's two pieces as in one file.
+  const CsvTable later = table(parcel, 12, 600);
+  const std::string beyond = "every value of a column beyond all of training's, so that each row scores high for it alone: "
+                             "'Paket' 12 rows, 5200 to 5279, all above training's 1352; it rose in every training row. A "
+                             "column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
+                             "not what it is: train again with it given the role ignore";
+  EXPECT_EQ(saved.scoring_notes(later), (std::vector<std::string>{beyond}));
+  CellNotes pieces(saved);
+  pieces.add(table(parcel, 5, 600));
+  pieces.add(table(parcel, 7, 605));
+  EXPECT_EQ(pieces.notes(), (std::vector<std::string>{beyond}));
+  // Nine rows, or one of them within training: not said.
+  EXPECT_TRUE(saved.scoring_notes(table(parcel, 9, 600)).empty());
+  EXPECT_TRUE(saved.scoring_notes(table([&](int i) { return parcel(i == 600 ? 30 : i); }, 12, 600)).empty());
+  // A column that did not count on, all below training's: said, with what else it may be.
+  const std::string text = [] {
+    std::string t = "Paket;Gewicht\n";
+    for (int i = 0; i < 12; ++i) t += std::to_string(1200 + i) + ";" + std::to_string(20 + i) + " g\n";
+    return t;
+  }();
+  EXPECT_EQ(saved.scoring_notes(parse_csv(text)),
+            (std::vector<std::string>{"every value of a column beyond all of training's, so that each row scores high for it "
+                                      "alone: 'Gewicht' 12 rows, 20 g to 31 g, all below training's 714 g. If the column is "
+                                      "written in another unit or scale than in training, fix the file; if it counts on, train "
+                                      "again with it given the role ignore"}));
+}
+
 // Whole numbers in a column named like a code name things (an account, a postal code): as
 // amounts, account 8400 would lie "between" 4400 and 9000, and a new account would be an
 // outlier by size. They are categories, in the fit as in the preview; amounts with decimals,

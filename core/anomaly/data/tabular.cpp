@@ -575,6 +575,44 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
                         "of training like an identifier (call it numeric to keep it)");
 }
 
+// The direction a numeric column's values take through `rows` in file order, read as `t` reads
+// them: +1 when each is above the one before (1000, 1007, 1014, ...), -1 when each is below, 0
+// otherwise or with fewer than 20 values (missing cells passed over). `first`, `second`: the
+// first two. A number that counts on (a parcel or serial number, a meter reading, seconds since
+// a date) does so; so does a measure in a file sorted by it, which is why it is said, not decided.
+double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t);
+
+int monotone_direction(const CsvTable& table, size_t column, std::vector<int64_t> rows, const ColumnTransform& t,
+                       double* first = nullptr, double* second = nullptr) {
+  std::sort(rows.begin(), rows.end());
+  std::vector<double> values;
+  for (int64_t row : rows) {
+    if (is_missing_cell(table.cell(size_t(row), column))) continue;
+    try {
+      values.push_back(numeric_cell(table, table.numbers, size_t(row), column, t));
+    } catch (const Error&) {
+      return 0;
+    }
+    if (values.size() >= 3 && (values[1] > values[0]) != (values.back() > values[values.size() - 2])) return 0;
+    if (values.size() >= 2 && values.back() == values[values.size() - 2]) return 0;
+  }
+  if (values.size() < 20) return 0;
+  if (first) *first = values[0];
+  if (second) *second = values[1];
+  return values[1] > values[0] ? 1 : -1;
+}
+
+// Said of a numeric column that rises (or falls) in every row: see monotone_direction.
+std::string monotone_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const ColumnTransform& t) {
+  double first = 0, second = 0;
+  const int direction = monotone_direction(table, column, rows, t, &first, &second);
+  if (direction == 0) return "";
+  return detail::concat(direction > 0 ? "rises" : "falls", " in every row (", value_text(t, first, table.numbers.decimal), ", ",
+                        value_text(t, second, table.numbers.decimal),
+                        ", ...): if it counts on (a parcel or serial number, a meter reading), a later file's rows lie "
+                        "beyond training and score high for that alone; then give it the role ignore");
+}
+
 // The category of the values beyond a column's most frequent (ColumnTransform::others).
 constexpr const char* kOtherCategory = "(other)";
 std::string checkbox_reason(const std::string& value, int64_t empty) {
@@ -1442,9 +1480,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     if (summary.values.size() > max_values) summary.values.resize(max_values);
     NumberUnit unit;
-    bool durations = false;
+    bool durations = false, minutes = false;
     if (present > 0 && numbers < present) {
-      bool minutes = false;
       const std::string duration = duration_reason(table, c, all_rows, minutes);
       if (!duration.empty()) numbers = present, summary.quantity = true, summary.reason = duration, durations = true;
       int64_t odd = 0, odd_row = -1;
@@ -1485,6 +1522,10 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
+      ColumnTransform read;  // as the fit reads the column
+      read.prefix = unit.prefix, read.suffix = unit.suffix, read.minus_after = unit.minus_after;
+      read.duration = durations ? (minutes ? 'm' : 'h') : 0;
+      summary.reason = joined(summary.reason, monotone_reason(table, c, all_rows, read));
     } else if (const MixedDurations mixed = unit.empty() && numbers < present ? mixed_durations(table, c, all_rows) : MixedDurations{};
                mixed.durations > 0) {
       summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
@@ -2016,6 +2057,10 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
                                                  zero_reason(table, column, training_rows, unit));
         if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
         reason = joined(reason, truth_words);
+        if (!truth_flag) {
+          t.monotone = monotone_direction(table, column, training_rows, t);
+          reason = joined(reason, monotone_reason(table, column, training_rows, t));
+        }
         if (*t.two_values && numbers.front() < numbers.back()) {
           char flag[96];
           std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
@@ -2330,6 +2375,14 @@ void CellNotes::add(const CsvTable& batch) {
         continue;
       }
       double v;
+      if (t.kind == ColumnTransform::Kind::numeric && !flag && !t.quantiles.empty()) {
+        try {
+          v = numeric_cell(batch, format, r, size_t(c), t);
+          n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
+          ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
+        } catch (const Error&) {  // transform names the cell
+        }
+      }
       if (t.kind == ColumnTransform::Kind::numeric && !t.minus_after && !t.duration && !parse_number(cell, v, format) &&
           minus_after_number(cell, v, format)) {
         ++n.minus_after;
@@ -2372,8 +2425,9 @@ void CellNotes::add(const CsvTable& batch) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted;
-  bool percent = false;
+  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
+      beyond;
+  bool percent = false, counts_on = false;
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -2394,6 +2448,18 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.without_unit > 0) {
       without_unit.push_back("'" + t.name + "' " + rows(n.without_unit) + list_some(n.without_unit_examples, 3) + ")");
       percent = percent || t.suffix == "%" || t.prefix == "%";
+    }
+    // Every value beyond training on one side, in ten rows or more: no single row stands out, the
+    // file does (a number that counts on, another unit, another machine).
+    if (n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) {
+      const bool above = n.above == n.numbers;
+      beyond.push_back(detail::concat("'", t.name, "' ", n.numbers, " rows, ", value_text(t, n.low, decimal_), " to ",
+                                      value_text(t, n.high, decimal_), ", all ", above ? "above" : "below", " training's ",
+                                      value_text(t, above ? t.quantiles.back() : t.quantiles.front(), decimal_),
+                                      t.monotone == 0 ? ""
+                                      : t.monotone > 0 ? "; it rose in every training row"
+                                                       : "; it fell in every training row"));
+      counts_on = counts_on || t.monotone != 0;
     }
     if (n.converted > 0) converted.push_back("'" + t.name + "' " + rows(n.converted) + list_some(n.converted_examples, 3) + ")");
     if (n.off_flag > 0) {
@@ -2417,6 +2483,13 @@ std::vector<std::string> CellNotes::notes() const {
                                    " no value in any column the model reads, so it scores as a typical row would (line",
                                    blank_rows_.size() == 1 ? " " : "s ", list_some(lines, 3), ")"));
   }
+  if (!beyond.empty())
+    notes.push_back("every value of a column beyond all of training's, so that each row scores high for it alone: " +
+                    list_some(beyond, 8) +
+                    (counts_on ? ". A column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
+                                 "not what it is: train again with it given the role ignore"
+                               : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
+                                 "on, train again with it given the role ignore"));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
@@ -2683,6 +2756,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
       if (c.minus_after) cj["minusAfter"] = true;
       if (c.duration) cj["duration"] = c.duration == 'm' ? "m:ss" : "h:mm";
+      if (c.monotone) cj["monotone"] = c.monotone > 0 ? "rising" : "falling";
     } else {
       cj["kind"] = "categorical";
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
@@ -2729,6 +2803,11 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.two_values = at_most_two_values(c);  // judged once from the quantiles: scoring asks per cell
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);
+        if (cj.contains("monotone")) {
+          const std::string m = cj.at("monotone").get<std::string>();
+          CA3_CHECK(m == "rising" || m == "falling", "unknown order '", m, "' of column '", c.name, "'");
+          c.monotone = m == "rising" ? 1 : -1;
+        }
         if (cj.contains("duration")) {
           const std::string d = cj.at("duration").get<std::string>();
           CA3_CHECK(d == "m:ss" || d == "h:mm", "unknown duration format '", d, "'");

@@ -84,6 +84,9 @@ struct ColumnTransform {
   // hours:minutes, 'm' when it is minutes:seconds (race times "1:34:15", "48:08"); 0 otherwise.
   char duration = 0;
   bool minus_after = false;  // NumberUnit::minus_after: "5-" is -5 (saved as "minusAfter")
+  // +1 when the training values rose in every row of the file (1000, 1007, ...), -1 when they fell,
+  // 0 otherwise (saved as "monotone": "rising" / "falling"): scoring says a file beyond them.
+  int monotone = 0;
   // Whether the training values are at most two (a 0/1 flag): set by fit, not saved (a column read
   // from a file is judged by its quantiles, see continuous_features).
   std::optional<bool> two_values;
@@ -204,6 +207,10 @@ class CellNotes {
   struct Counts {
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
+    // Numbers read in a numeric column, how many lie above the training's largest and below its
+    // smallest, and the range they span.
+    int64_t numbers = 0, above = 0, below = 0;
+    double low = 0, high = 0;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
         without_unit_examples, converted_examples;
