@@ -284,8 +284,9 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
   EXPECT_EQ(tabular_labels(t, options, &notes), std::vector<int>(11, 0));
   EXPECT_EQ(notes, (std::vector<std::string>{
                        "column 'Is_Anomaly' (values no, yes) looks like a label, but no label column is named, so it is "
-                       "read as a feature like the others: name it as the label column if it marks the anomalies, or as "
-                       "an identifier column to leave it out"}));
+                       "read as a feature like the others: name it as the label column if it marks the anomalies, or give "
+                       "it the role ignore to leave it out (the role menu on the page, --role Is_Anomaly=ignore for ca3 "
+                       "train, TableOptions.roles in the SDK)"}));
   notes.clear();
   options.id_columns = {"is_anomaly"};
   tabular_labels(t, options, &notes);
@@ -315,6 +316,18 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
     EXPECT_EQ(suggest_label_column(describe_columns(parse_csv(rows))), "") << last;
   }
   EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,type\n1,1\n2,3\n3,1\n4,7\n"))), "type");
+  // The last column, not named like a label: said when its values are a label's ("ok" and "defect",
+  // 0 and 1), not a platform's or a version's; the advice quotes a name with a space.
+  for (const auto& [values, said] : std::vector<std::pair<std::vector<std::string>, bool>>{
+           {{"ok", "defect"}, true}, {{"0", "1"}, true}, {{"Normal", "Anomalie"}, true},
+           {{"android", "ios", "web"}, false}, {{"3.1", "3.2"}, false}, {{"rot", "blau"}, false}}) {
+    std::string rows = "x,Prüf ergebnis\n";
+    for (int i = 0; i < 12; ++i) rows += std::to_string(i) + "," + values[size_t(i) % values.size()] + "\n";
+    notes.clear();
+    tabular_labels(parse_csv(rows), TabularOptions{}, &notes);
+    EXPECT_EQ(notes.size(), said ? 1u : 0u) << values[0];
+    if (said) EXPECT_NE(notes.at(0).find("(the role menu on the page, --role 'Prüf ergebnis=ignore' for ca3 train"), std::string::npos);
+  }
   // A label column that marks the anomalies and leaves the rest empty.
   EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,is_anomaly,v\n1,,2\n2,yes,3\n3,,4\n"))), "is_anomaly");
 }
@@ -474,7 +487,8 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
   const std::string beyond = "every value of a column beyond all of training's, so that each row scores high for it alone: "
                              "'Paket' 12 rows, 5200 to 5279, all above training's 1352; it rose in every training row. A "
                              "column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
-                             "not what it is: train again with it given the role ignore";
+                             "not what it is: train again with it given the role ignore (the role menu on the page, --role "
+                             "Paket=ignore for ca3 train, TableOptions.roles in the SDK)";
   EXPECT_EQ(saved.scoring_notes(later), (std::vector<std::string>{beyond}));
   CellNotes pieces(saved);
   pieces.add(table(parcel, 5, 600));
@@ -493,7 +507,8 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
             (std::vector<std::string>{"every value of a column beyond all of training's, so that each row scores high for it "
                                       "alone: 'Gewicht' 12 rows, 20 g to 31 g, all below training's 714 g. If the column is "
                                       "written in another unit or scale than in training, fix the file; if it counts on, train "
-                                      "again with it given the role ignore"}));
+                                      "again with it given the role ignore (the role menu on the page, --role Gewicht=ignore "
+                                      "for ca3 train, TableOptions.roles in the SDK)"}));
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as
@@ -2206,6 +2221,19 @@ TEST(Csv, VersionNumbersAreCategories) {
                                                                  "known values: 'fw_version' 1 row ('10.1')"});
   options.roles["fw_version"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[1].role, "numeric");
+  // Other names of a version: run together, abbreviated, or the whole name; not a measure whose
+  // name only holds such a word, nor a word that only ends like one.
+  const auto role = [&](const std::string& name) {
+    std::string one = name + "\n";
+    for (int i = 0; i < 30; ++i) one += versions[i % 5] + "\n";
+    return describe_columns(parse_csv(one))[0].role;
+  };
+  for (const char* name : {"Softwareversion", "Firmwareversion", "FWVersion", "fw_ver", "SW-Rev", "osver", "SW", "FW", "Build",
+                           "Release", "hw rev", "App-Version"})
+    EXPECT_EQ(role(name), "categorical") << name;
+  for (const char* name : {"Konversion", "conversion_rate", "Inversion", "release_price", "SW (g)", "Server", "driver", "Fever",
+                           "build_time", "rev", "ver"})
+    EXPECT_EQ(role(name), "numeric") << name;
 }
 
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand

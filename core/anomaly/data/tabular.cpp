@@ -448,14 +448,29 @@ constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
 
-// Named like a version ("Version", "fw_version", "appVersion", "Firmware"; not "fw", "ver" or
-// "rev" alone, which name measures too: fresh weight, forward packets): its numbers are names of
-// releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
+// Named like a version ("Version", "fw_version", "appVersion", "Firmware", "Softwareversion",
+// "fw_ver", "SW-Rev"; "SW", "FW", "Build" or "Release" as the whole name; not "fw", "ver" or "rev"
+// in a longer name, which name measures too: fresh weight, forward packets, "FW (g)",
+// "release_price"): its numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
 bool named_like_a_version(const std::string& name) {
-  for (const std::string& w : name_words(name))
-    for (const char* version : {"version", "versionsnummer", "firmware"})
-      if (w == version) return true;
-  return false;
+  const std::vector<std::string> words = name_words(name);
+  // What has a version: "Softwareversion", "FWVersion" run together; "fw_ver", "SW-Rev" apart.
+  static const char* const kVersioned[] = {"software", "firmware", "sw", "fw", "os", "app", "bios", "kernel", "build", "release",
+                                           "driver", "treiber", "api", "client", "server", "agent", "system", "product", "produkt",
+                                           "program", "programm", "protocol", "protokoll", "schema", "hw", "hardware", "modul", "module"};
+  const auto versioned = [](std::string_view w) {
+    return std::any_of(std::begin(kVersioned), std::end(kVersioned), [&](const char* v) { return w == v; });
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string_view w = words[i];
+    if (w == "version" || w == "versionsnummer" || w == "firmware") return true;
+    for (std::string_view end : {"version", "versionsnummer", "ver", "rev"})
+      if (w.size() > end.size() && w.substr(w.size() - end.size()) == end && versioned(w.substr(0, w.size() - end.size())))
+        return true;
+    if (i + 1 < words.size() && versioned(w) && (words[i + 1] == "ver" || words[i + 1] == "rev" || words[i + 1] == "vers")) return true;
+  }
+  // A name that is only the word: "SW", "FW", "Build", "Release" (not "release_price", "FW (g)").
+  return words.size() == 1 && (words[0] == "sw" || words[0] == "fw" || words[0] == "build" || words[0] == "release");
 }
 
 // Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
@@ -1622,6 +1637,29 @@ double normal_quantile(double p) {
 
 namespace {
 // Where a user names the decimal mark, for messages.
+// How to give column `name` a role, on the page, with ca3 and in the SDK.
+std::string role_option(const std::string& name, const char* role) {
+  const std::string arg = name + "=" + role;
+  const bool plain = std::all_of(arg.begin(), arg.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_' || c == '-' || c == '=' || c == '.'; });
+  return detail::concat("the role menu on the page, --role ", plain ? arg : "'" + arg + "'", " for ca3 train, TableOptions.roles in the SDK");
+}
+
+// Whether a column's values are those of a label: a word for normal or anomalous among them
+// ("normal", "anomaly", "ok", "defect", "fraud", "yes"), or the numbers 0 and 1 (or -1 and 1) alone.
+bool label_like_values(const ColumnSummary& c) {
+  static const char* const kWords[] = {"normal", "anomaly", "anomalous", "anomal", "abnormal", "outlier", "inlier", "ok", "nok",
+                                       "not ok", "io", "nio", "good", "bad", "pass", "passed", "fail", "failed", "failure",
+                                       "defect", "defective", "fault", "faulty", "fraud", "legit", "genuine", "attack",
+                                       "benign", "malignant", "positive", "negative", "yes", "no", "true", "false", "ja",
+                                       "nein", "gut", "schlecht", "fehler", "fehlerhaft", "i.o.", "n.i.o.", "anomalie"};
+  std::set<std::string> values;
+  for (const auto& [value, count] : c.values) values.insert(fold_case(value));
+  if (values == std::set<std::string>{"0", "1"} || values == std::set<std::string>{"-1", "1"}) return true;
+  return std::any_of(values.begin(), values.end(), [](const std::string& v) {
+    return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return v == w; });
+  });
+}
+
 std::string decimal_mark_option(char mark) {
   return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
 }
@@ -1703,12 +1741,15 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     // (the page's guess), unless the caller gave it a role or named it an identifier, is said.
     if (notes) {
       const std::vector<ColumnSummary> summaries = describe_columns(table, 10);
-      const std::string guess = suggest_label_column(summaries);
+      bool by_name = false;
+      const std::string guess = suggest_label_column(summaries, &by_name);
       const bool decided = std::any_of(options.roles.begin(), options.roles.end(),
                                        [&](const auto& role) { return same_value(guess, role.first); });
-      if (!guess.empty() && !decided && !matches_any(guess, options.id_columns)) {
-        const ColumnSummary& c = *std::find_if(summaries.begin(), summaries.end(),
-                                               [&](const ColumnSummary& s) { return s.name == guess; });
+      const auto guessed = std::find_if(summaries.begin(), summaries.end(), [&](const ColumnSummary& s) { return s.name == guess; });
+      // The last column, not named like a label: only when its values are a label's ("normal" and
+      // "anomaly", 0 and 1), not a platform's or a version's.
+      if (!guess.empty() && !decided && !matches_any(guess, options.id_columns) && (by_name || label_like_values(*guessed))) {
+        const ColumnSummary& c = *guessed;
         std::vector<std::string> values;
         for (const auto& [value, count] : c.values) values.push_back(value);
         std::sort(values.begin(), values.end());
@@ -1717,7 +1758,8 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
         if (c.distinct > int64_t(values.size())) list += ", …";
         notes->push_back(detail::concat("column '", guess, "' (values ", list, ") looks like a label, but no label "
                                         "column is named, so it is read as a feature like the others: name it as the "
-                                        "label column if it marks the anomalies, or as an identifier column to leave it out"));
+                                        "label column if it marks the anomalies, or give it the role ignore to leave it out (",
+                                        role_option(guess, "ignore"), ")"));
       }
     }
     return labels;
@@ -2428,6 +2470,7 @@ std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
       beyond;
   bool percent = false, counts_on = false;
+  std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
@@ -2459,6 +2502,7 @@ std::vector<std::string> CellNotes::notes() const {
                                       t.monotone == 0 ? ""
                                       : t.monotone > 0 ? "; it rose in every training row"
                                                        : "; it fell in every training row"));
+      if (beyond_name.empty() || (!counts_on && t.monotone != 0)) beyond_name = t.name;
       counts_on = counts_on || t.monotone != 0;
     }
     if (n.converted > 0) converted.push_back("'" + t.name + "' " + rows(n.converted) + list_some(n.converted_examples, 3) + ")");
@@ -2487,9 +2531,10 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("every value of a column beyond all of training's, so that each row scores high for it alone: " +
                     list_some(beyond, 8) +
                     (counts_on ? ". A column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
-                                 "not what it is: train again with it given the role ignore"
+                                 "not what it is: train again with it given the role ignore ("
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
-                                 "on, train again with it given the role ignore"));
+                                 "on, train again with it given the role ignore (") +
+                    role_option(beyond_name, "ignore") + ")");
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
