@@ -372,6 +372,18 @@ TEST(Detector, TypicalValuesAreWrittenAsTheCells) {
   EXPECT_GE(median / 3600, 30);
   EXPECT_EQ(typical.at("betrag").substr(typical.at("betrag").size() - 4), " \xE2\x82\xAC");
   EXPECT_NE(typical.at("betrag").find(','), std::string::npos);
+  // A cell in another size of its column's unit is shown also as read, in the typical value's unit.
+  std::string sized = "gewicht;menge\n";
+  for (int i = 0; i < 60; ++i) sized += (i == 7 ? std::string("1,2 kg") : std::to_string(800 + i % 13) + " g") + ";" + std::to_string(i % 5) + "\n";
+  const CsvTable weights = parse_csv(sized);
+  Detector w(quick_tabular("e2e", 1));
+  w.fit_table(weights, TabularOptions{});
+  const std::vector<RowExplanation> rows = w.explain_rows(weights, {7, 8}, 2);
+  std::map<std::string, std::string> shown, plain;
+  for (const ColumnContribution& c : rows.at(0).columns) shown[c.column] = c.value;
+  for (const ColumnContribution& c : rows.at(1).columns) plain[c.column] = c.value;
+  EXPECT_EQ(shown.at("gewicht"), "1,2 kg = 1200 g");
+  EXPECT_EQ(plain.at("gewicht"), "808 g");
 }
 
 // The views behind "why is this flagged": reconstruction (its error is the reconstruction score),

@@ -47,7 +47,9 @@ namespace ca3 {
 // remainder, a few per cent of it on BreastCancer.
 struct ColumnContribution {
   std::string column;
-  std::string value;    // the cell as written in the file ("" when missing)
+  // The cell as written in the file ("" when missing); when written in another size of the
+  // column's unit, also as read in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
+  std::string value;
   bool missing = false;  // the cell was missing: the model saw the typical value
   std::string typical;  // the training median (in the file's number format) or most frequent category
   float contribution = 0;
