@@ -570,6 +570,9 @@ TEST(Tabular, CodesAreCategories) {
   const CsvTable zips = table("ZIP", [](int i) { return std::to_string(10115 + 7 * i); });
   EXPECT_EQ(describe_columns(zips)[0].role, "free text");
   EXPECT_EQ(TabularPreprocessor::fit(zips, rows, TabularOptions{}).schema()[0].role, "free text");
+  EXPECT_EQ(TabularPreprocessor::fit(zips, first_rows(30), TabularOptions{}).schema()[0].reason,
+            "30 distinct values in 30 training rows: codes (account, postal code, version) nearly all different, not "
+            "categories; left out of training");
 
   // Scored from a file a spreadsheet re-wrote, read in its number format: "8400,00" and "4.400"
   // (where the comma is the decimal mark and the point groups thousands), "4400.0" and "1,200"

@@ -2184,9 +2184,9 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
           prep.dropped_.push_back(name);
           decide("free text", detail::concat(counts.size(), " distinct values in ", present,
-                                             code ? " rows: codes (account, postal code, version) nearly all different, "
+                                             code ? " training rows: codes (account, postal code, version) nearly all different, "
                                                     "not categories; left out of training"
-                                                  : " rows: text or identifiers, not categories; left out of training"));
+                                                  : " training rows: text or identifiers, not categories; left out of training"));
           continue;
         }
         t.kind = ColumnTransform::Kind::categorical;
