@@ -416,8 +416,9 @@ void print_data_description(const nlohmann::json& d) {
   if (!d.value("thousandsSeparator", std::string()).empty())
     numbers += ", thousands separator '" + d.value("thousandsSeparator", std::string()) + "'";
   const long long rows = d.value("rows", 0), empty = d.value("emptyRows", 0);
-  std::fprintf(stderr, "read %lld row%s: %s, separator '%s', %s", rows, rows == 1 ? "" : "s", d.value("encoding", "").c_str(),
-               d.value("separator", "").c_str(), numbers.c_str());
+  const std::string separator = d.value("separator", "");
+  std::fprintf(stderr, "read %lld row%s: %s, %s, %s", rows, rows == 1 ? "" : "s", d.value("encoding", "").c_str(),
+               separator == "spaces" ? "columns aligned with spaces" : ("separator '" + separator + "'").c_str(), numbers.c_str());
   if (empty > 0) std::fprintf(stderr, "; %lld empty row%s skipped", empty, empty == 1 ? "" : "s");
   std::fprintf(stderr, "\n");
   for (const auto& c : d.value("columns", nlohmann::json::array())) {

@@ -1761,6 +1761,59 @@ TEST(Tabular, RealFilesParse) {
 // (inside quoted line breaks, inside a UTF-8 or UTF-16 character), in UTF-16 or with lines ended
 // by '\r' alone, in batches of any size,
 // with the file's line numbers in messages.
+// A text table whose columns are aligned with spaces ("temp    speed"): split at runs of spaces
+// and tabs, a quoted value keeps its spaces; a title above it is skipped; written out with tabs;
+// read in pieces as in one. Not a one-column file whose name has a space. A line with a blank
+// where a value stands is named.
+TEST(Csv, ColumnsAlignedWithSpaces) {
+  const std::string text = "machine      temp   speed  mode\n"
+                           "M01         43.86    1247  auto\n"
+                           "  M02       44.35    1182  \"by hand\"   \n"
+                           "\n"
+                           "M03         -1.5e2   1203  auto\n";
+  const CsvTable t = parse_csv(text);
+  EXPECT_EQ(t.separator, ' ');
+  EXPECT_EQ(t.header, (std::vector<std::string>{"machine", "temp", "speed", "mode"}));
+  ASSERT_EQ(t.row_count(), 3u);
+  EXPECT_EQ(t.row(1), (std::vector<std::string>{"M02", "44.35", "1182", "by hand"}));
+  EXPECT_EQ(t.row(2), (std::vector<std::string>{"M03", "-1.5e2", "1203", "auto"}));
+  EXPECT_EQ(t.row_line(2), 5);
+  EXPECT_EQ(t.empty_row_lines, (std::vector<int64_t>{4}));
+  EXPECT_EQ(write_csv(t), "machine\ttemp\tspeed\tmode\nM01\t43.86\t1247\tauto\nM02\t44.35\t1182\tby hand\nM03\t-1.5e2\t1203\tauto\n");
+  const CsvTable titled = parse_csv("Messwerte Halle 3\nStand: März\n\n" + text);
+  EXPECT_EQ(titled.title_lines, 3u);
+  EXPECT_EQ(titled.first_title, "Messwerte Halle 3");
+  EXPECT_EQ(titled.header, t.header);
+  EXPECT_EQ(titled.row(2), t.row(2));
+  EXPECT_EQ(titled.row_line(2), 8);
+  for (size_t piece : {1, 5, 64})
+    for (const std::string& bytes : {text, "Messwerte Halle 3\nStand: März\n\n" + text}) {
+      CsvStream stream;
+      std::vector<std::vector<std::string>> got;
+      const auto take = [&](const CsvTable& batch) {
+        EXPECT_EQ(batch.header, t.header);
+        EXPECT_EQ(batch.separator, ' ');
+        for (size_t r = 0; r < batch.row_count(); ++r) got.push_back(batch.row(r));
+      };
+      for (size_t at = 0; at < bytes.size(); at += piece) {
+        stream.push(std::string_view(bytes).substr(at, piece));
+        while (auto batch = stream.next(2)) take(*batch);
+      }
+      stream.finish();
+      while (auto batch = stream.next(2)) take(*batch);
+      EXPECT_EQ(got, (std::vector<std::vector<std::string>>{t.row(0), t.row(1), t.row(2)})) << piece;
+    }
+  // One column named with a space; a header with a separator: as before.
+  EXPECT_EQ(parse_csv("Response time\n12\n13\n").header, (std::vector<std::string>{"Response time"}));
+  EXPECT_EQ(parse_csv("Status\nnot ok\nnot ok\nok\n").header, (std::vector<std::string>{"Status"}));
+  EXPECT_EQ(parse_csv("Gewicht\n\n12 kg\n13 kg\n").header, (std::vector<std::string>{"Gewicht"}));
+  EXPECT_EQ(parse_csv("a b,c\n1 2,3\n").header, (std::vector<std::string>{"a b", "c"}));
+  // A blank where a value stands, among lines that are aligned.
+  EXPECT_EQ(error_of([&] { parse_csv(text + "M05  41.0  1190  auto\nM06  40.5  1201  auto\nM04                1199  auto\n"); }),
+            "CSV line 8: 3 fields, the header has 4 ('M04 1199 auto'): the columns are aligned with spaces and split at each "
+            "run of them: write a missing value as NA, not as blanks");
+}
+
 TEST(CsvStream, PiecesGiveTheWholeFile) {
   const std::string text = "name;value;note\n"
                            "Zürich;1,5;\"two\nlines\"\n"

@@ -11,6 +11,7 @@ std::string mark_name(char c) {
   switch (c) {
     case 0: return "";
     case '\t': return "tab";
+    case ' ': return "spaces";  // columns aligned with spaces
     default: return std::string(1, c);
   }
 }

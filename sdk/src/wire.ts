@@ -230,7 +230,7 @@ export interface CsvSummary {
   rows: number;
   /** 'UTF-8', 'UTF-8 (byte-order mark)', 'UTF-16LE', 'UTF-16BE' or 'Windows-1252'. */
   encoding: string;
-  /** ',', ';', '|' or 'tab'. */
+  /** ',', ';', '|', 'tab', or 'spaces' (columns aligned with spaces, split at each run of them). */
   separator: string;
   decimalMark: string;
   /** No cell told the decimal mark (only numbers such as "1.016", which read either way): it was

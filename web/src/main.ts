@@ -1053,7 +1053,7 @@ function counted(n: number, noun: string) {
 
 // How the file was read, in words: encoding, separator, number format, skipped rows.
 function readAs(d: CsvSummary) {
-  const separator = d.separator === 'tab' ? 'tabs' : `'${d.separator}'`;
+  const separator = d.separator === 'tab' ? 'tabs' : d.separator === 'spaces' ? 'spaces (columns aligned with them)' : `'${d.separator}'`;
   let text = `Read as ${d.encoding}, separated by ${separator}, decimal mark '${d.decimalMark}'`;
   if (d.thousandsSeparator) text += `, thousands separator '${d.thousandsSeparator}'`;
   if (d.emptyRows) text += `; ${counted(d.emptyRows, 'empty row')} skipped`;

@@ -243,6 +243,46 @@ char detect_separator(std::string_view text) {
   return candidates[best];
 }
 
+// The values of one line split at runs of spaces and tabs (not inside quotes).
+std::vector<std::string_view> space_split(std::string_view line) {
+  std::vector<std::string_view> values;
+  bool quoted = false;
+  size_t start = std::string_view::npos;
+  for (size_t i = 0; i <= line.size(); ++i) {
+    const char c = i < line.size() ? line[i] : ' ';
+    if (c == '"') quoted = !quoted;
+    const bool space = i == line.size() || (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '\n'));
+    if (!space && start == std::string_view::npos) start = i;
+    if (space && start != std::string_view::npos) values.push_back(line.substr(start, i - start)), start = std::string_view::npos;
+  }
+  return values;
+}
+
+// `text` with each line's runs of spaces and tabs between values (not inside quotes) as one tab,
+// and none before the first value or after the last: a table aligned with spaces as a
+// tab-separated one, line for line.
+std::string spaces_as_tabs(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool quoted = false, pending = false, line_start = true;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (!quoted && (c == ' ' || c == '\t')) {
+      pending = !line_start;
+      continue;
+    }
+    if (!quoted && (c == '\n' || c == '\r')) {
+      pending = false, line_start = true;
+      out += c;
+      continue;
+    }
+    if (pending) out += '\t';
+    pending = line_start = false;
+    out += c;
+  }
+  return out;
+}
+
 // Excel's "sep=;" first line names the separator; returns it and the length of that line, or 0.
 char excel_separator_line(std::string_view text, size_t& length) {
   if (text.size() < 5 || (text.substr(0, 4) != "sep=" && text.substr(0, 4) != "SEP=")) return 0;
@@ -331,6 +371,18 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
     }
     return true;
   };
+  // A table aligned with spaces: its title is the lines above the first from which it is one,
+  // after a blank line.
+  if (!separator && std::all_of(lines.begin(), lines.end(), [&](std::string_view l) { return most_values(l) <= 1; }) &&
+      !space_aligned(text)) {
+    size_t length = lines[0].size();
+    for (size_t k = 1; k < lines.size(); length += lines[k++].size())
+      if (space_split(lines[k - 1]).empty() && space_aligned(text.substr(length))) {  // after a blank line
+        count = k;
+        return length;
+      }
+    return 0;
+  }
   size_t j = 0, widest = 0;
   if (most_values(lines[0]) <= 1) {  // a title, and more lines of one value or none; the header's separator
     while (j < lines.size() && most_values(lines[j]) <= 1) ++j;
@@ -351,6 +403,31 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
 }
 
 }  // namespace
+
+bool space_aligned(std::string_view text) {
+  size_t start = 0, columns = 0, lines = 0, matching = 0;
+  while (start < text.size() && lines < 20) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (columns == 0) {  // the header: names, each with a letter, none a number ("5000 kg", "$1 %" are rows)
+      const std::vector<std::string_view> names = space_split(line);
+      const auto name = [](std::string_view n) {
+        return !number_name(n) && std::any_of(n.begin(), n.end(), [](char c) { return std::isalpha((unsigned char)c) || (unsigned char)c >= 0x80; });
+      };
+      if (line.find_first_of(",;\t|") != std::string_view::npos || names.size() < 2 || !std::all_of(names.begin(), names.end(), name))
+        return false;
+      columns = names.size();
+      continue;
+    }
+    const size_t count = space_split(line).size();
+    if (count == 0) continue;  // a blank line
+    ++lines, matching += count == columns;
+  }
+  // Nearly all: a line with a missing value (blanks where it stands) is named when read.
+  return lines > 0 && 5 * matching >= 4 * lines;
+}
 
 // A cell's spaces at either end, also the no-break ones French and Swiss formats put before "%".
 static std::string_view trim_all_spaces(std::string_view s) {
@@ -638,8 +715,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     text.remove_prefix(length);
     skipped_lines += int64_t(titles);
   }
-  table.separator = named_separator ? named_separator : detect_separator(text);
-  const char sep = table.separator;
+  table.separator = named_separator ? named_separator : space_aligned(text) ? ' ' : detect_separator(text);
+  // Columns aligned with spaces: read as the tab-separated table they are (kept alive here).
+  const std::string tabbed = table.separator == ' ' ? spaces_as_tabs(text) : std::string();
+  if (table.separator == ' ') text = tabbed;
+  const char sep = table.separator == ' ' ? '\t' : table.separator;
 
   std::vector<std::string> header;  // the first record's fields
   std::string field;
@@ -763,13 +843,19 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           if (record_fields - record_empty_after != table.header.size()) {
           // The record as read, and what usually makes a row longer or shorter than the header.
           std::string shown;
+          const char shown_sep = table.separator;  // spaces as the file has them
           for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
-            shown += (k == first_cell ? "" : std::string(1, sep)) + csv_field(cell_text(k), sep);
+            shown += (k == first_cell ? "" : std::string(1, shown_sep)) + csv_field(cell_text(k), shown_sep);
           const bool more = record_fields > table.header.size();
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
-                                     more ? "a value that holds the separator needs quotes around it"
-                                          : "a missing value is an empty field, two separators in a row"));
+                                     table.separator == ' '
+                                         ? (more ? "the columns are aligned with spaces and split at each run of them: a value "
+                                                   "that holds a space needs quotes around it"
+                                                 : "the columns are aligned with spaces and split at each run of them: write a "
+                                                   "missing value as NA, not as blanks")
+                                     : more ? "a value that holds the separator needs quotes around it"
+                                            : "a missing value is an empty field, two separators in a row"));
           }
           if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
             table.first_line_ending_with_separator = file_line(record_line);
@@ -899,9 +985,10 @@ std::string write_csv(const CsvTable& table) {
       out += "\"\"\n";
       return;
     }
+    const char sep = table.separator == ' ' ? '\t' : table.separator;  // columns aligned with spaces: with tabs
     for (size_t i = 0; i < n; ++i) {
-      if (i > 0) out += table.separator;
-      out += csv_field(cell(i), table.separator);
+      if (i > 0) out += sep;
+      out += csv_field(cell(i), sep);
     }
     out += '\n';
   };
@@ -1026,7 +1113,7 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     const size_t end = header_end == std::string::npos ? text_.size() : header_end;
     header_ = text_.substr(0, end) + "\n";
     text_.erase(0, std::min(end + 1, text_.size()));
-    if (!options_.separator) options_.separator = detect_separator(header_);
+    if (!options_.separator) options_.separator = space_aligned(header_ + text_) ? ' ' : detect_separator(header_);
   }
   Records records = complete_records(rows);
   if (records.count < rows && !finished_) return std::nullopt;  // wait for more

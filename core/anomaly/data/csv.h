@@ -60,6 +60,8 @@ bool plausible_unit(const Affixed& a);
 class CsvTable {
  public:
   std::vector<std::string> header;
+  // ',', ';', tab or '|'; ' ' for columns aligned with spaces (a text table: "temp    speed"),
+  // split at runs of spaces and tabs, and written out with tabs.
   char separator = ',';
   std::string encoding = "UTF-8";        // how the bytes were read (text.h)
   NumberFormat numbers;                  // decided from the whole file
@@ -124,7 +126,7 @@ class CsvTable {
 };
 
 struct CsvOptions {
-  char separator = 0;  // 0 = detect from the header line (',', ';' or tab)
+  char separator = 0;  // 0 = detect from the header line (',', ';', tab, '|'; ' ': see space_aligned)
   // The number format, when the user names it (number_format_named) or a file is read in pieces
   // (CsvStream: what the first piece decided); else decided from the cells.
   std::optional<NumberFormat> numbers;
@@ -204,9 +206,16 @@ class CsvStream {
 // always read as groups); 0 when no number groups its digits.
 char digit_group_mark(const CsvTable& table);
 
+// Whether `text` (from its header line on) is a table whose columns are aligned with spaces: no
+// ',', ';', tab or '|' in the header, which splits at runs of spaces into at least two names, and
+// nearly each of the next lines (four in five, up to 20, at least one) into as many values. A
+// one-column file whose name has a space ("Response time") is not.
+bool space_aligned(std::string_view text);
+
 // Writes one field, quoted when it contains the separator, a quote or a line break.
 std::string csv_field(std::string_view text, char separator = ',');
-// The whole table as CSV text (header first, LF line ends, the table's separator).
+// The whole table as CSV text (header first, LF line ends, the table's separator; tabs for a
+// table aligned with spaces).
 std::string write_csv(const CsvTable& table);
 
 }  // namespace ca3
