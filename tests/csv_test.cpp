@@ -1808,10 +1808,30 @@ TEST(Csv, ColumnsAlignedWithSpaces) {
   EXPECT_EQ(parse_csv("Status\nnot ok\nnot ok\nok\n").header, (std::vector<std::string>{"Status"}));
   EXPECT_EQ(parse_csv("Gewicht\n\n12 kg\n13 kg\n").header, (std::vector<std::string>{"Gewicht"}));
   EXPECT_EQ(parse_csv("a b,c\n1 2,3\n").header, (std::vector<std::string>{"a b", "c"}));
-  // A blank where a value stands, among lines that are aligned.
-  EXPECT_EQ(error_of([&] { parse_csv(text + "M05  41.0  1190  auto\nM06  40.5  1201  auto\nM04                1199  auto\n"); }),
-            "CSV line 8: 3 fields, the header has 4 ('M04 1199 auto'): the columns are aligned with spaces and split at each "
-            "run of them: write a missing value as NA, not as blanks");
+  // A blank where a value stands: read by where the others stand under the names (a missing
+  // cell); a value too many is named.
+  const CsvTable blank = parse_csv(text + "M05  41.0  1190  auto\nM06  40.5  1201  auto\nM04                1199  auto\n"
+                                          "Öko-7        39.1                \n");
+  EXPECT_EQ(blank.row(5), (std::vector<std::string>{"M04", "", "1199", "auto"}));
+  EXPECT_EQ(blank.row(6), (std::vector<std::string>{"Öko-7", "39.1", "", ""}));
+  EXPECT_EQ(error_of([&] { parse_csv(text + "M05  41.0  1190  auto\nM06  40.5  1201  auto\nM04  40.2  1199  auto  x\n"); }),
+            "CSV line 8: 5 fields, the header has 4 ('M04 40.2 1199 auto x'): the columns are aligned with spaces and split at "
+            "each run of them: a value that holds a space needs quotes around it");
+  // Words of one space over words of one space are one column; a title, a rule under the header
+  // and a totals line read as in other files; names of one space beside runs of two or more.
+  EXPECT_EQ(parse_csv("Status message\ndisk full\ncpu hot\n").header, (std::vector<std::string>{"Status message"}));
+  const CsvTable report = parse_csv("Response time   Server   Bytes sent\n"
+                                    "-------------   ------   ----------\n"
+                                    "          165   web1           7884\n"
+                                    "          166   web 2          7356\n"
+                                    "Total                         15240\n");
+  EXPECT_EQ(report.header, (std::vector<std::string>{"Response time", "Server", "Bytes sent"}));
+  EXPECT_EQ(report.row(1), (std::vector<std::string>{"166", "web 2", "7356"}));
+  EXPECT_EQ(report.row(2), (std::vector<std::string>{"Total", "", "15240"}));
+  EXPECT_EQ(report.empty_row_lines, (std::vector<int64_t>{2}));
+  // A one-column file of decimal commas; numbers split at single spaces (numpy's savetxt).
+  EXPECT_EQ(parse_csv("Antwortzeit\n0,213\n0,204\n").row(1), (std::vector<std::string>{"0,204"}));
+  EXPECT_EQ(parse_csv("x y\n1.5 2\n3 4e-2\n").row(1), (std::vector<std::string>{"3", "4e-2"}));
 }
 
 TEST(CsvStream, PiecesGiveTheWholeFile) {

@@ -240,47 +240,13 @@ char detect_separator(std::string_view text) {
   int best = 0;
   for (int k = 1; k < 4; ++k)
     if (counts[k] > counts[best]) best = k;
-  return candidates[best];
-}
-
-// The values of one line split at runs of spaces and tabs (not inside quotes).
-std::vector<std::string_view> space_split(std::string_view line) {
-  std::vector<std::string_view> values;
-  bool quoted = false;
-  size_t start = std::string_view::npos;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    const char c = i < line.size() ? line[i] : ' ';
-    if (c == '"') quoted = !quoted;
-    const bool space = i == line.size() || (!quoted && (c == ' ' || c == '\t' || c == '\r' || c == '\n'));
-    if (!space && start == std::string_view::npos) start = i;
-    if (space && start != std::string_view::npos) values.push_back(line.substr(start, i - start)), start = std::string_view::npos;
-  }
-  return values;
-}
-
-// `text` with each line's runs of spaces and tabs between values (not inside quotes) as one tab,
-// and none before the first value or after the last: a table aligned with spaces as a
-// tab-separated one, line for line.
-std::string spaces_as_tabs(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool quoted = false, pending = false, line_start = true;
-  for (char c : text) {
-    if (c == '"') quoted = !quoted;
-    if (!quoted && (c == ' ' || c == '\t')) {
-      pending = !line_start;
-      continue;
-    }
-    if (!quoted && (c == '\n' || c == '\r')) {
-      pending = false, line_start = true;
-      out += c;
-      continue;
-    }
-    if (pending) out += '\t';
-    pending = line_start = false;
-    out += c;
-  }
-  return out;
+  if (counts[best] > 0) return candidates[best];
+  // A header of one name: one column, whose values may hold a comma ("0,213", a decimal comma):
+  // the first candidate that none of the next lines holds.
+  const std::string_view rows = text.substr(0, std::min(text.size(), size_t(1) << 16));
+  for (char c : candidates)
+    if (rows.find(c) == std::string_view::npos) return c;
+  return ',';
 }
 
 // Excel's "sep=;" first line names the separator; returns it and the length of that line, or 0.
@@ -329,6 +295,168 @@ bool number_name(std::string_view name) {
   return !name.empty() && (parse_number(name, v, NumberFormat{'.', 0}) || parse_number(name, v, NumberFormat{',', 0}));
 }
 
+// A table whose columns are aligned with spaces (a printed report): how many, and whether its
+// header splits only at runs of two spaces or more or at tabs ("Response time   Server": a name
+// may hold one space). columns 0: not one.
+struct AlignedTable {
+  size_t columns = 0;
+  bool wide = false;
+};
+
+bool blank_char(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The values of one line split at runs of spaces and tabs (not inside quotes); `wide`: only at
+// runs of two or more or with a tab.
+std::vector<std::string_view> split_at_spaces(std::string_view line, bool wide) {
+  std::vector<std::string_view> values;
+  bool quoted = false;
+  size_t start = std::string_view::npos, i = 0;
+  while (i < line.size()) {
+    if (line[i] == '"') quoted = !quoted;
+    if (quoted || !blank_char(line[i])) {
+      if (start == std::string_view::npos) start = i;
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool tab = false;
+    for (; j < line.size() && blank_char(line[j]); ++j) tab = tab || line[j] != ' ';
+    if (wide && start != std::string_view::npos && j - i == 1 && !tab && j < line.size()) {  // one space: inside a value
+      i = j;
+      continue;
+    }
+    if (start != std::string_view::npos) values.push_back(line.substr(start, i - start)), start = std::string_view::npos;
+    i = j;
+  }
+  if (start != std::string_view::npos) values.push_back(line.substr(start));
+  return values;
+}
+
+// A line of only dashes, underscores or equals signs (and spaces, '+', '|'): a report's rule
+// under its header.
+bool rule_line(std::string_view line) {
+  size_t marks = 0;
+  for (char c : line) {
+    if (c == '-' || c == '=' || c == '_') ++marks;
+    else if (!blank_char(c) && c != '+' && c != '|') return false;
+  }
+  return marks >= 3;
+}
+
+// The header of a table aligned with spaces: no ',', ';' or '|', tabs only beside runs of spaces
+// (else it is tab-separated), at least two names, each with a letter and none a number ("5000 kg",
+// "$1 %" are rows).
+AlignedTable aligned_header(std::string_view header) {
+  if (header.find_first_of(",;|") != std::string_view::npos) return {};
+  const bool runs = header.find("  ") != std::string_view::npos, tabs = header.find('\t') != std::string_view::npos;
+  if (tabs && !runs) return {};
+  const std::vector<std::string_view> names = split_at_spaces(header, runs || tabs);
+  const auto name = [](std::string_view n) {
+    return !number_name(n) && std::any_of(n.begin(), n.end(), [](char c) { return std::isalpha((unsigned char)c) || (unsigned char)c >= 0x80; });
+  };
+  if (names.size() < 2 || !std::all_of(names.begin(), names.end(), name)) return {};
+  return {names.size(), runs || tabs};
+}
+
+// Where a value of `line` starts and ends, in characters (not bytes: "Öko" is three).
+std::pair<size_t, size_t> character_span(std::string_view line, std::string_view value) {
+  const auto characters = [&](size_t bytes) {
+    size_t n = 0;
+    for (size_t i = 0; i < bytes; ++i) n += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+    return n;
+  };
+  const size_t begin = size_t(value.data() - line.data());
+  return {characters(begin), characters(begin + value.size())};
+}
+
+// A line with fewer values than the header, each put under the name it stands under (a blank
+// where a value is missing, a totals row's label and sum): the header's columns, empty where
+// none stands; nullopt when two values stand under one name, or a tab makes positions unsure.
+std::optional<std::vector<std::string_view>> values_by_position(std::string_view line, const std::vector<std::string_view>& values,
+                                                                std::string_view header, const std::vector<std::string_view>& names) {
+  if (line.find('\t') != std::string_view::npos || header.find('\t') != std::string_view::npos) return std::nullopt;
+  std::vector<std::string_view> columns(names.size());
+  size_t next = 0;  // the first column a value may stand under
+  for (std::string_view value : values) {
+    const auto [begin, end] = character_span(line, value);
+    // The name it overlaps most, else the nearest (overlap negative: the gap between them).
+    size_t best = names.size();
+    long most = 0;
+    for (size_t c = next; c < names.size(); ++c) {
+      const auto [name_begin, name_end] = character_span(header, names[c]);
+      const long overlap = long(std::min(end, name_end)) - long(std::max(begin, name_begin));
+      if (best == names.size() || overlap > most) best = c, most = overlap;
+    }
+    if (best == names.size()) return std::nullopt;
+    columns[best] = value;
+    next = best + 1;
+  }
+  return columns;
+}
+
+// A data line's values: split at every run of spaces, or, under a wide header, at runs of two or
+// more when that gives the header's count ("all good   53.4"), or by where they stand under the
+// header's names when the line has fewer (a blank cell); else at every run (and named).
+std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, std::string_view header) {
+  std::vector<std::string_view> every = split_at_spaces(line, false);
+  if (every.size() == table.columns) return every;
+  if (table.wide)
+    if (std::vector<std::string_view> runs = split_at_spaces(line, true); runs.size() == table.columns) return runs;
+  if (!every.empty() && every.size() < table.columns)
+    if (auto placed = values_by_position(line, table.wide ? split_at_spaces(line, true) : every, header,
+                                         split_at_spaces(header, table.wide)))
+      return *placed;
+  return every;
+}
+
+// `text` from its header line on as a table aligned with spaces, or {} when it is not one: see
+// space_aligned.
+AlignedTable aligned_table(std::string_view text) {
+  size_t start = std::min(text.find_first_of("\r\n"), text.size());
+  const std::string_view header = text.substr(0, start);
+  const AlignedTable table = aligned_header(header);
+  if (table.columns == 0) return {};
+  size_t lines = 0, matching = 0;
+  bool numbers = true;  // every value a number: single spaces between them (numpy's savetxt)
+  while (start < text.size() && lines < 20) {
+    size_t end = text.find('\n', start + 1);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end;
+    if (rule_line(line)) continue;
+    const std::string_view content = line.substr(line.find_first_not_of("\r\n") == std::string_view::npos ? line.size() : line.find_first_not_of("\r\n"));
+    const std::vector<std::string_view> values = aligned_fields(content, table, header);
+    if (values.empty()) continue;  // a blank line
+    ++lines, matching += values.size() == table.columns;
+    numbers = numbers && std::all_of(values.begin(), values.end(), [](std::string_view v) { return number_name(v); });
+  }
+  // Names of one word each, split at single spaces: a table when there are three or more, or its
+  // values are numbers; two words over two words ("Status message" over "disk full") are one column.
+  if (!table.wide && table.columns < 3 && !numbers) return {};
+  return lines > 0 && 5 * matching >= 4 * lines ? table : AlignedTable{};  // nearly every line: a blank cell is named
+}
+
+// `text` (from its header line on) as the tab-separated table it is, line for line: the header
+// and each line split as aligned_fields splits them, a rule under the header as a blank line.
+std::string spaces_as_tabs(std::string_view text) {
+  const std::string_view header = text.substr(0, std::min(text.find_first_of("\r\n"), text.size()));
+  const AlignedTable table = aligned_header(header);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+    const size_t next = text.substr(end, 2) == "\r\n" ? end + 2 : std::min(end + 1, text.size());
+    const std::string_view line = text.substr(start, end - start);
+    if (!rule_line(line)) {
+      const std::vector<std::string_view> values = start == 0 ? split_at_spaces(line, table.wide) : aligned_fields(line, table, header);
+      for (size_t k = 0; k < values.size(); ++k) (out += k ? "\t" : "") += values[k];
+    }
+    out += text.substr(end, next - end);
+    start = next;
+  }
+  return out;
+}
+
 // Lines above the header that are a report's title or notes, skipped: returns their length and
 // count (`lines`), 0 when there are none. Two forms, in the first 12 lines:
 // - a title: the first line holds at most one value ("Messprotokoll Halle 3", Excel's
@@ -371,17 +499,16 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
     }
     return true;
   };
-  // A table aligned with spaces: its title is the lines above the first from which it is one,
-  // after a blank line.
-  if (!separator && std::all_of(lines.begin(), lines.end(), [&](std::string_view l) { return most_values(l) <= 1; }) &&
-      !space_aligned(text)) {
+  // A table aligned with spaces has no title, or the lines above the first line from which it is
+  // one, after a blank line (a first line of no separator).
+  if (!separator && space_aligned(text)) return 0;
+  if (!separator && most_values(lines[0]) <= 1) {
     size_t length = lines[0].size();
     for (size_t k = 1; k < lines.size(); length += lines[k++].size())
-      if (space_split(lines[k - 1]).empty() && space_aligned(text.substr(length))) {  // after a blank line
+      if (split_at_spaces(lines[k - 1], false).empty() && space_aligned(text.substr(length))) {
         count = k;
         return length;
       }
-    return 0;
   }
   size_t j = 0, widest = 0;
   if (most_values(lines[0]) <= 1) {  // a title, and more lines of one value or none; the header's separator
@@ -404,30 +531,7 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
 
 }  // namespace
 
-bool space_aligned(std::string_view text) {
-  size_t start = 0, columns = 0, lines = 0, matching = 0;
-  while (start < text.size() && lines < 20) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    if (columns == 0) {  // the header: names, each with a letter, none a number ("5000 kg", "$1 %" are rows)
-      const std::vector<std::string_view> names = space_split(line);
-      const auto name = [](std::string_view n) {
-        return !number_name(n) && std::any_of(n.begin(), n.end(), [](char c) { return std::isalpha((unsigned char)c) || (unsigned char)c >= 0x80; });
-      };
-      if (line.find_first_of(",;\t|") != std::string_view::npos || names.size() < 2 || !std::all_of(names.begin(), names.end(), name))
-        return false;
-      columns = names.size();
-      continue;
-    }
-    const size_t count = space_split(line).size();
-    if (count == 0) continue;  // a blank line
-    ++lines, matching += count == columns;
-  }
-  // Nearly all: a line with a missing value (blanks where it stands) is named when read.
-  return lines > 0 && 5 * matching >= 4 * lines;
-}
+bool space_aligned(std::string_view text) { return aligned_table(text).columns > 0; }
 
 // A cell's spaces at either end, also the no-break ones French and Swiss formats put before "%".
 static std::string_view trim_all_spaces(std::string_view s) {
@@ -1113,7 +1217,7 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     const size_t end = header_end == std::string::npos ? text_.size() : header_end;
     header_ = text_.substr(0, end) + "\n";
     text_.erase(0, std::min(end + 1, text_.size()));
-    if (!options_.separator) options_.separator = space_aligned(header_ + text_) ? ' ' : detect_separator(header_);
+    if (!options_.separator) options_.separator = space_aligned(header_ + text_) ? ' ' : detect_separator(header_ + text_);
   }
   Records records = complete_records(rows);
   if (records.count < rows && !finished_) return std::nullopt;  // wait for more
