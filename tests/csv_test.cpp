@@ -2275,7 +2275,7 @@ TEST(Csv, VersionNumbersAreCategories) {
   const CsvTable t = parse_csv(text);
   const std::vector<ColumnSummary> columns = describe_columns(t);
   EXPECT_EQ(columns[1].role, "categorical");
-  EXPECT_EQ(columns[1].reason.find("numbers in a column named like a version ('10.2'): versions, not amounts (10.10 follows 10.9, "
+  EXPECT_EQ(columns[1].reason.find("numbers in a column named like a version ('10.10'): versions, not amounts (10.10 follows 10.9, "
                                    "10.2 is not 10.20); give it the role numeric if they are amounts"),
             0u);
   EXPECT_EQ(columns[2].role, "numeric");  // whole numbers: in order as they are
@@ -2305,10 +2305,10 @@ TEST(Csv, VersionNumbersAreCategories) {
     return describe_columns(parse_csv(one))[0].role;
   };
   for (const char* name : {"Softwareversion", "Firmwareversion", "FWVersion", "fw_ver", "SW-Rev", "osver", "SW", "FW", "Build",
-                           "Release", "hw rev", "App-Version"})
+                           "Release", "hw rev", "App-Version", "Softwarestand", "Programmstand", "Firmware-Stand", "iOS", "Kernel"})
     EXPECT_EQ(role(name), "categorical") << name;
   for (const char* name : {"Konversion", "conversion_rate", "Inversion", "release_price", "SW (g)", "Server", "driver", "Fever",
-                           "build_time", "rev", "ver"})
+                           "build_time", "rev", "ver", "Version_count", "version_age_days", "Firmware_size_mb", "Stand", "System"})
     EXPECT_EQ(role(name), "numeric") << name;
 }
 

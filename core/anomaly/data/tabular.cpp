@@ -454,23 +454,36 @@ constexpr const char* kCodeReason =
 // "release_price"): its numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
 bool named_like_a_version(const std::string& name) {
   const std::vector<std::string> words = name_words(name);
+  // A measure of versions ("Version_count", "version_age_days", "Firmware_size_mb"): numbers.
+  static const char* const kMeasures[] = {"count", "age", "days", "day", "size", "mb", "kb", "gb", "bytes", "len", "length",
+                                          "duration", "time", "seconds", "sec", "ms", "mean", "avg", "average", "sum", "total",
+                                          "rate", "pct", "percent", "ratio", "score", "anzahl", "alter", "tage", "dauer", "groesse",
+                                          "größe"};
+  for (const std::string& w : words)
+    if (std::any_of(std::begin(kMeasures), std::end(kMeasures), [&](const char* m) { return w == m; })) return false;
   // What has a version: "Softwareversion", "FWVersion" run together; "fw_ver", "SW-Rev" apart.
   static const char* const kVersioned[] = {"software", "firmware", "sw", "fw", "os", "app", "bios", "kernel", "build", "release",
                                            "driver", "treiber", "api", "client", "server", "agent", "system", "product", "produkt",
                                            "program", "programm", "protocol", "protokoll", "schema", "hw", "hardware", "modul", "module"};
+  static const char* const kAlone[] = {"sw", "fw", "build", "release", "kernel", "bios", "os", "ios", "android", "software"};
   const auto versioned = [](std::string_view w) {
     return std::any_of(std::begin(kVersioned), std::end(kVersioned), [&](const char* v) { return w == v; });
   };
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];
     if (w == "version" || w == "versionsnummer" || w == "firmware") return true;
-    for (std::string_view end : {"version", "versionsnummer", "ver", "rev"})
+    for (std::string_view end : {"version", "versionsnummer", "ver", "rev", "stand"})  // "Softwarestand"
       if (w.size() > end.size() && w.substr(w.size() - end.size()) == end && versioned(w.substr(0, w.size() - end.size())))
         return true;
-    if (i + 1 < words.size() && versioned(w) && (words[i + 1] == "ver" || words[i + 1] == "rev" || words[i + 1] == "vers")) return true;
+    if (i + 1 < words.size() && versioned(w) &&
+        (words[i + 1] == "ver" || words[i + 1] == "rev" || words[i + 1] == "vers" || words[i + 1] == "stand"))
+      return true;
   }
-  // A name that is only the word: "SW", "FW", "Build", "Release" (not "release_price", "FW (g)").
-  return words.size() == 1 && (words[0] == "sw" || words[0] == "fw" || words[0] == "build" || words[0] == "release");
+  // A name that is only the word: "SW", "FW", "Build", "Release", "Kernel", "iOS" (not
+  // "release_price", "FW (g)").
+  std::string whole;  // the words run together: "iOS" is one
+  for (const std::string& w : words) whole += w;
+  return std::any_of(std::begin(kAlone), std::end(kAlone), [&](const char* v) { return whole == v; });
 }
 
 // Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
@@ -488,7 +501,9 @@ bool version_like(std::string_view cell) {
 std::string number_code_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
   bool whole = true, versions = true;
   size_t numbers = 0;
-  std::string_view fraction;  // the first number with a fractional part
+  // The first number with a fractional part; one that reads otherwise as an amount ("10.10", a
+  // fraction ending in 0), when there is one.
+  std::string_view fraction;
   std::set<std::string_view> distinct;
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
@@ -496,7 +511,7 @@ std::string number_code_reason(const CsvTable& table, size_t column, const std::
     if (is_missing_cell(cell) || !parse_number(cell, v, table.numbers)) continue;
     ++numbers;
     whole = whole && v >= 0 && v == std::floor(v);
-    if (fraction.empty() && v != std::floor(v)) fraction = cell;
+    if (v != std::floor(v) && (fraction.empty() || (fraction.back() != '0' && cell.back() == '0' && version_like(cell)))) fraction = cell;
     versions = versions && (all_digits(cell) || version_like(cell));
     if (versions && distinct.size() <= 20) distinct.insert(cell);
   }
