@@ -319,7 +319,7 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
   // The last column, not named like a label: said when its values are a label's ("ok" and "defect",
   // 0 and 1), not a platform's or a version's; the advice quotes a name with a space.
   for (const auto& [values, said] : std::vector<std::pair<std::vector<std::string>, bool>>{
-           {{"ok", "defect"}, true}, {{"0", "1"}, true}, {{"Normal", "Anomalie"}, true},
+           {{"ok", "defect"}, true}, {{"0", "1"}, false}, {{"Normal", "Anomalie"}, true}, {{"true", "false"}, false},
            {{"android", "ios", "web"}, false}, {{"3.1", "3.2"}, false}, {{"rot", "blau"}, false}}) {
     std::string rows = "x,Prüf ergebnis\n";
     for (int i = 0; i < 12; ++i) rows += std::to_string(i) + "," + values[size_t(i) % values.size()] + "\n";
@@ -328,6 +328,22 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
     EXPECT_EQ(notes.size(), said ? 1u : 0u) << values[0];
     if (said) EXPECT_NE(notes.at(0).find("(the role menu on the page, --role 'Prüf ergebnis=ignore' for ca3 train"), std::string::npos);
   }
+  // True and false alone, last: a label when the name says what is wrong ("defect"), not a flag of
+  // the row ("is_weekend"); a check's result in the middle, with a label's values: said too.
+  for (const auto& [name, said] : std::vector<std::pair<std::string, bool>>{{"is_weekend", false}, {"has_coupon", false},
+                                                                            {"defect", true}, {"is_fraud", true}}) {
+    std::string rows = "x," + name + "\n";
+    for (int i = 0; i < 12; ++i) rows += std::to_string(i) + "," + std::to_string(i % 3 == 0) + "\n";
+    notes.clear();
+    tabular_labels(parse_csv(rows), TabularOptions{}, &notes);
+    EXPECT_EQ(notes.size(), said ? 1u : 0u) << name;
+  }
+  std::string middle = "x,Prüfergebnis,temp\n";
+  for (int i = 0; i < 12; ++i) middle += std::to_string(i) + "," + (i % 4 ? "i.O." : "n.i.O.") + "," + std::to_string(20 + i) + ".5\n";
+  notes.clear();
+  tabular_labels(parse_csv(middle), TabularOptions{}, &notes);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].substr(0, 55), "column 'Prüfergebnis' (values i.O., n.i.O.) looks like");
   // A label column that marks the anomalies and leaves the rest empty.
   EXPECT_EQ(suggest_label_column(describe_columns(parse_csv("x,is_anomaly,v\n1,,2\n2,yes,3\n3,,4\n"))), "is_anomaly");
 }

@@ -1660,19 +1660,28 @@ std::string role_option(const std::string& name, const char* role) {
 }
 
 // Whether a column's values are those of a label: a word for normal or anomalous among them
-// ("normal", "anomaly", "ok", "defect", "fraud", "yes"), or the numbers 0 and 1 (or -1 and 1) alone.
+// ("normal", "anomaly", "ok", "defect", "fraud"); or true and false alone (0 and 1, -1 and 1,
+// yes and no) in a column named for what is wrong ("defect", "is_fraud"; not "is_weekend").
 bool label_like_values(const ColumnSummary& c) {
   static const char* const kWords[] = {"normal", "anomaly", "anomalous", "anomal", "abnormal", "outlier", "inlier", "ok", "nok",
                                        "not ok", "io", "nio", "good", "bad", "pass", "passed", "fail", "failed", "failure",
                                        "defect", "defective", "fault", "faulty", "fraud", "legit", "genuine", "attack",
-                                       "benign", "malignant", "positive", "negative", "yes", "no", "true", "false", "ja",
-                                       "nein", "gut", "schlecht", "fehler", "fehlerhaft", "i.o.", "n.i.o.", "anomalie"};
+                                       "benign", "malignant", "gut", "schlecht", "fehler", "fehlerhaft", "i.o.", "n.i.o.",
+                                       "anomalie", "ausschuss", "reject", "rejected", "pos", "neg", "healthy", "sick", "gesund",
+                                       "krank", "tested_positive", "tested_negative"};
+  static const char* const kWrong[] = {"defect", "fault", "fail", "fraud", "anomal", "outlier", "error", "bad", "reject",
+                                       "ausschuss", "fehler", "abnormal", "attack", "alarm", "alert", "scrap", "nio", "nok"};
   std::set<std::string> values;
   for (const auto& [value, count] : c.values) values.insert(fold_case(value));
-  if (values == std::set<std::string>{"0", "1"} || values == std::set<std::string>{"-1", "1"}) return true;
-  return std::any_of(values.begin(), values.end(), [](const std::string& v) {
-    return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return v == w; });
-  });
+  if (std::any_of(values.begin(), values.end(), [](const std::string& v) {
+        return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return v == w; });
+      }))
+    return true;
+  const bool truth = values == std::set<std::string>{"0", "1"} || values == std::set<std::string>{"-1", "1"} ||
+                     values == std::set<std::string>{"yes", "no"} || values == std::set<std::string>{"true", "false"} ||
+                     values == std::set<std::string>{"ja", "nein"};
+  const std::string name = fold_case(c.name);
+  return truth && std::any_of(std::begin(kWrong), std::end(kWrong), [&](const char* w) { return name.find(w) != std::string::npos; });
 }
 
 std::string decimal_mark_option(char mark) {
@@ -1758,13 +1767,24 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
       const std::vector<ColumnSummary> summaries = describe_columns(table, 10);
       bool by_name = false;
       const std::string guess = suggest_label_column(summaries, &by_name);
-      const bool decided = std::any_of(options.roles.begin(), options.roles.end(),
-                                       [&](const auto& role) { return same_value(guess, role.first); });
-      const auto guessed = std::find_if(summaries.begin(), summaries.end(), [&](const ColumnSummary& s) { return s.name == guess; });
+      auto guessed = std::find_if(summaries.begin(), summaries.end(), [&](const ColumnSummary& s) { return s.name == guess; });
       // The last column, not named like a label: only when its values are a label's ("normal" and
-      // "anomaly", 0 and 1), not a platform's or a version's.
-      if (!guess.empty() && !decided && !matches_any(guess, options.id_columns) && (by_name || label_like_values(*guessed))) {
+      // "anomaly", 0 and 1 in a column named "defect"), not a platform's or a version's. Else a
+      // column named like a check's result ("result", "Prüfergebnis") whose values are a label's.
+      bool said = !guess.empty() && (by_name || label_like_values(*guessed));
+      if (!said)
+        for (auto c = summaries.begin(); c != summaries.end() && !said; ++c) {
+          const std::string name = fold_case(c->name);
+          static const char* const kResults[] = {"result", "ergebnis", "befund", "verdict", "outcome"};
+          const bool result = std::any_of(std::begin(kResults), std::end(kResults),
+                                          [&](const char* w) { return name.find(w) != std::string::npos; });
+          if (result && c->distinct >= 2 && c->distinct <= 10 && label_like_values(*c)) guessed = c, said = true;
+        }
+      const bool decided = said && std::any_of(options.roles.begin(), options.roles.end(),
+                                               [&](const auto& role) { return same_value(guessed->name, role.first); });
+      if (said && !decided && !matches_any(guessed->name, options.id_columns)) {
         const ColumnSummary& c = *guessed;
+        const std::string& guess = c.name;
         std::vector<std::string> values;
         for (const auto& [value, count] : c.values) values.push_back(value);
         std::sort(values.begin(), values.end());
