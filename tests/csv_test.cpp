@@ -492,16 +492,20 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
   }());
   EXPECT_EQ(describe_columns(stock)[0].reason.substr(describe_columns(stock)[0].reason.find(';') + 2, 40),
             "falls in every row (5000 kg, 4986 kg, ..");
-  // Not said: one step back, one repeat, fewer than 20 values; a running number is an identifier.
+  // A meter reading that stands still now and then: said so.
+  EXPECT_EQ(describe_columns(table([&](int i) { return parcel(i - i / 3); }, 60))[0].reason.substr(0, 60),
+            "rises through the file, never falling (1000, 1008, ...): if ");
+  // Not said: one step back, level more often than rising, fewer than 20 values; a running
+  // number is an identifier.
   for (const auto& cell : std::vector<std::function<std::string(int)>>{
-           [&](int i) { return i == 30 ? std::string("1100") : parcel(i); }, [&](int i) { return parcel(i == 30 ? 29 : i); }})
+           [&](int i) { return i == 30 ? std::string("1100") : parcel(i); }, [&](int i) { return parcel(i / 3); }})
     EXPECT_EQ(describe_columns(table(cell, 60))[0].reason, "") << cell(30);
   EXPECT_EQ(describe_columns(table(parcel, 19))[0].reason, "");
   EXPECT_EQ(describe_columns(table([](int i) { return std::to_string(1000 + i); }, 30))[0].role, "identifier");
   // Scored: a later file, every parcel number above training's; in a stream's two pieces as in one file.
   const CsvTable later = table(parcel, 12, 600);
   const std::string beyond = "every value of a column beyond all of training's, so that each row scores high for it alone: "
-                             "'Paket' 12 rows, 5200 to 5279, all above training's 1352; it rose in every training row. A "
+                             "'Paket' 12 rows, 5200 to 5279, all above training's 1352; it only rose through the training rows. A "
                              "column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
                              "not what it is: train again with it given the role ignore (the role menu on the page, --role "
                              "Paket=ignore for ca3 train, TableOptions.roles in the SDK)";
@@ -522,9 +526,10 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
   EXPECT_EQ(saved.scoring_notes(parse_csv(text)),
             (std::vector<std::string>{"every value of a column beyond all of training's, so that each row scores high for it "
                                       "alone: 'Gewicht' 12 rows, 20 g to 31 g, all below training's 714 g. If the column is "
-                                      "written in another unit or scale than in training, fix the file; if it counts on, train "
-                                      "again with it given the role ignore (the role menu on the page, --role Gewicht=ignore "
-                                      "for ca3 train, TableOptions.roles in the SDK)"}));
+                                      "written in another unit or scale than in training, fix the file; if it counts on (a running "
+                                      "number, a meter reading), train again with it given the role ignore (the role menu on "
+                                      "the page, --role Gewicht=ignore for ca3 train, TableOptions.roles in the SDK); if "
+                                      "neither, these rows do lie beyond anything in training"}));
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as

@@ -606,16 +606,19 @@ std::string running_number_reason(const CsvTable& table, size_t column) {
 }
 
 // The direction a numeric column's values take through `rows` in file order, read as `t` reads
-// them: +1 when each is above the one before (1000, 1007, 1014, ...), -1 when each is below, 0
-// otherwise or with fewer than 20 values (missing cells passed over). `first`, `second`: the
-// first two. A number that counts on (a parcel or serial number, a meter reading, seconds since
-// a date) does so; so does a measure in a file sorted by it, which is why it is said, not decided.
+// them: +1 when they never fall and rise at least 20 times, at least as often as they stay level
+// (1000, 1007, 1014, ...; a meter reading that stands still at night), -1 when they never rise
+// so; 0 otherwise (missing cells passed over). `level`: whether any stays level; `first`,
+// `second`: the first two different values. A number that counts on (a parcel or serial number,
+// a meter reading, seconds since a date) does so; so does a measure in a file sorted by it, which
+// is why it is said, not decided.
 double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t row, size_t column, const ColumnTransform& t);
 
 int monotone_direction(const CsvTable& table, size_t column, std::vector<int64_t> rows, const ColumnTransform& t,
-                       double* first = nullptr, double* second = nullptr) {
+                       bool* level = nullptr, double* first = nullptr, double* second = nullptr) {
   std::sort(rows.begin(), rows.end());
   std::vector<double> values;
+  size_t up = 0, down = 0, same = 0;
   for (int64_t row : rows) {
     if (is_missing_cell(table.cell(size_t(row), column))) continue;
     try {
@@ -623,22 +626,29 @@ int monotone_direction(const CsvTable& table, size_t column, std::vector<int64_t
     } catch (const Error&) {
       return 0;
     }
-    if (values.size() >= 3 && (values[1] > values[0]) != (values.back() > values[values.size() - 2])) return 0;
-    if (values.size() >= 2 && values.back() == values[values.size() - 2]) return 0;
+    if (values.size() < 2) continue;
+    const double step = values.back() - values[values.size() - 2];
+    up += step > 0, down += step < 0, same += step == 0;
+    if (up > 0 && down > 0) return 0;
   }
-  if (values.size() < 20) return 0;
+  const size_t moves = up + down;
+  if (moves < 20 || same > moves) return 0;
+  const auto differs = std::find_if(values.begin(), values.end(), [&](double v) { return v != values[0]; });
+  if (level) *level = same > 0;
   if (first) *first = values[0];
-  if (second) *second = values[1];
-  return values[1] > values[0] ? 1 : -1;
+  if (second) *second = *differs;
+  return up > 0 ? 1 : -1;
 }
 
-// Said of a numeric column that rises (or falls) in every row: see monotone_direction.
+// Said of a numeric column that rises (or falls) through the file: see monotone_direction.
 std::string monotone_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const ColumnTransform& t) {
+  bool level = false;
   double first = 0, second = 0;
-  const int direction = monotone_direction(table, column, rows, t, &first, &second);
+  const int direction = monotone_direction(table, column, rows, t, &level, &first, &second);
   if (direction == 0) return "";
-  return detail::concat(direction > 0 ? "rises" : "falls", " in every row (", value_text(t, first, table.numbers.decimal), ", ",
-                        value_text(t, second, table.numbers.decimal),
+  return detail::concat(direction > 0 ? "rises" : "falls",
+                        level ? direction > 0 ? " through the file, never falling" : " through the file, never rising" : " in every row",
+                        " (", value_text(t, first, table.numbers.decimal), ", ", value_text(t, second, table.numbers.decimal),
                         ", ...): if it counts on (a parcel or serial number, a meter reading), a later file's rows lie "
                         "beyond training and score high for that alone; then give it the role ignore");
 }
@@ -2535,8 +2545,8 @@ std::vector<std::string> CellNotes::notes() const {
                                       value_text(t, n.high, decimal_), ", all ", above ? "above" : "below", " training's ",
                                       value_text(t, above ? t.quantiles.back() : t.quantiles.front(), decimal_),
                                       t.monotone == 0 ? ""
-                                      : t.monotone > 0 ? "; it rose in every training row"
-                                                       : "; it fell in every training row"));
+                                      : t.monotone > 0 ? "; it only rose through the training rows"
+                                                       : "; it only fell through the training rows"));
       if (beyond_name.empty() || (!counts_on && t.monotone != 0)) beyond_name = t.name;
       counts_on = counts_on || t.monotone != 0;
     }
@@ -2566,10 +2576,10 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("every value of a column beyond all of training's, so that each row scores high for it alone: " +
                     list_some(beyond, 8) +
                     (counts_on ? ". A column that counts on (a parcel or serial number, a meter reading) says when a row was written, "
-                                 "not what it is: train again with it given the role ignore ("
+                                 "not what it is: train again with it given the role ignore (" + role_option(beyond_name, "ignore") + ")"
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
-                                 "on, train again with it given the role ignore (") +
-                    role_option(beyond_name, "ignore") + ")");
+                                 "on (a running number, a meter reading), train again with it given the role ignore (" +
+                                     role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
