@@ -75,7 +75,7 @@ thousands. A cell that tells the other mark ("24.5" named ',') is refused at tra
 columns (--id-column at training, named like id / *_id, or running numbers such as invoice
 numbers) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
-to each flagged row: the N columns that move its score most, as column=value (typical value)
+to each flagged row: the N columns that move its score most (by 0.005 or more), as column=value (typical value)
 and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
 instead; progress and a summary in words go to standard error, which --quiet silences. `info`
@@ -811,11 +811,13 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
   return text;
 }
 
-// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12"
+// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12": the columns that move the
+// score by 0.005 or more (a value at its typical one moves it by nothing).
 std::string why_text(const RowExplanation& e) {
   std::string out;
   char amount[32];
   for (const ColumnContribution& c : e.columns) {
+    if (std::abs(c.contribution) < 0.005f) continue;
     std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (c.missing ? " missing" : "=" + c.value) + " (typical " + c.typical + ") " + amount;

@@ -820,9 +820,12 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     skipped_lines += int64_t(titles);
   }
   table.separator = named_separator ? named_separator : space_aligned(text) ? ' ' : detect_separator(text);
-  // Columns aligned with spaces: read as the tab-separated table they are (kept alive here).
-  const std::string tabbed = table.separator == ' ' ? spaces_as_tabs(text) : std::string();
-  if (table.separator == ' ') text = tabbed;
+  // Columns aligned with spaces: read as the tab-separated table they are (kept alive here); a
+  // header of tabs alone is one already (write_csv writes such a table so).
+  const bool tabs_only = table.separator == ' ' && aligned_header(text.substr(0, text.find_first_of("\r\n"))).columns == 0 &&
+                         text.substr(0, text.find_first_of("\r\n")).find('\t') != std::string_view::npos;
+  const std::string tabbed = table.separator == ' ' && !tabs_only ? spaces_as_tabs(text) : std::string();
+  if (table.separator == ' ' && !tabs_only) text = tabbed;
   const char sep = table.separator == ' ' ? '\t' : table.separator;
 
   std::vector<std::string> header;  // the first record's fields
