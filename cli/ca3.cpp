@@ -9,6 +9,7 @@
 // training is interrupted with Ctrl-C; then no model file is written).
 #include <atomic>
 #include <csignal>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -817,7 +818,7 @@ std::string why_text(const RowExplanation& e) {
   std::string out;
   char amount[32];
   for (const ColumnContribution& c : e.columns) {
-    if (std::abs(c.contribution) < 0.005f) continue;
+    if (std::fabs(c.contribution) < 0.005f && &c != &e.columns.front()) continue;  // the first always
     std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (c.missing ? " missing" : "=" + c.value) + " (typical " + c.typical + ") " + amount;

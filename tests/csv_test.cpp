@@ -331,7 +331,8 @@ TEST(Tabular, LabelLikeColumnReadAsFeatureIsNoted) {
   // True and false alone, last: a label when the name says what is wrong ("defect"), not a flag of
   // the row ("is_weekend"); a check's result in the middle, with a label's values: said too.
   for (const auto& [name, said] : std::vector<std::pair<std::string, bool>>{{"is_weekend", false}, {"has_coupon", false},
-                                                                            {"defect", true}, {"is_fraud", true}}) {
+                                                                            {"SeniorCitizen", false}, {"defect", true},
+                                                                            {"is_fraud", true}, {"DefectFlag", true}}) {
     std::string rows = "x," + name + "\n";
     for (int i = 0; i < 12; ++i) rows += std::to_string(i) + "," + std::to_string(i % 3 == 0) + "\n";
     notes.clear();
@@ -1850,6 +1851,50 @@ TEST(Csv, ColumnsAlignedWithSpaces) {
   EXPECT_EQ(report.row(1), (std::vector<std::string>{"166", "web 2", "7356"}));
   EXPECT_EQ(report.row(2), (std::vector<std::string>{"Total", "", "15240"}));
   EXPECT_EQ(report.empty_row_lines, (std::vector<int64_t>{2}));
+  // Not a table aligned with spaces: a CSV below a title of three words, a one-column file named
+  // with three words, a TSV whose header ends in spaces (its empty cells stay cells).
+  const CsvTable titled_csv = parse_csv("Quarterly sales report\n\ndate,region,amount\n2024-01-02,Nord,12\n2024-01-03,Süd,14\n");
+  EXPECT_EQ(titled_csv.header, (std::vector<std::string>{"date", "region", "amount"}));
+  EXPECT_EQ(titled_csv.title_lines, 2u);
+  EXPECT_EQ(parse_csv("Total energy used\n12\n13\n14\n").header, (std::vector<std::string>{"Total energy used"}));
+  EXPECT_EQ(parse_csv("temp\tspeed\tload  \n30\t\t92\n31\t5\t90\n").row(0), (std::vector<std::string>{"30", "", "92"}));
+  // Lines ended by '\r' alone, whole and in pieces; a rule of dashes between values is three
+  // missing values, not a rule.
+  const CsvTable mac = parse_csv("machine   temp   speed\rM1        40.5    1200\rM2        41.5    1210\r");
+  EXPECT_EQ(mac.separator, ' ');
+  EXPECT_EQ(mac.row(1), (std::vector<std::string>{"M2", "41.5", "1210"}));
+  {
+    CsvStream stream;
+    stream.push("machine   temp   speed\rM1        40.5    1200\rM2        41.5    1210\r");
+    stream.finish();
+    const auto batch = stream.next(10);
+    ASSERT_TRUE(batch);
+    EXPECT_EQ(batch->header, mac.header);
+    EXPECT_EQ(batch->row(1), mac.row(1));
+  }
+  EXPECT_EQ(parse_csv("a      b      c\n1      2      3\n-      -      -\n4      5      6\n").row(1),
+            (std::vector<std::string>{"-", "-", "-"}));
+  // One name over numbers: a decimal comma is no separator, in a file and in small pieces alike;
+  // commas that separate values are (and said as a row longer than the header).
+  std::string price = "price\n";
+  for (int i = 0; i < 14; ++i) price += std::to_string(10 + i) + "\n";
+  price += "12,5\n13\n";
+  EXPECT_EQ(parse_csv(price).row(14), (std::vector<std::string>{"12,5"}));
+  {
+    CsvStream stream;
+    std::vector<std::vector<std::string>> got;
+    for (size_t at = 0; at < price.size(); at += 4) {
+      stream.push(std::string_view(price).substr(at, 4));
+      while (auto batch = stream.next(3))
+        for (size_t r = 0; r < batch->row_count(); ++r) got.push_back(batch->row(r));
+    }
+    stream.finish();
+    while (auto batch = stream.next(3))
+      for (size_t r = 0; r < batch->row_count(); ++r) got.push_back(batch->row(r));
+    ASSERT_EQ(got.size(), 16u);
+    EXPECT_EQ(got[14], (std::vector<std::string>{"12,5"}));
+  }
+  EXPECT_EQ(error_of([] { parse_csv("n\n1,2,3\n4,5,6\n"); }).substr(0, 36), "CSV line 2: 3 fields, the header has");
   // A one-column file of decimal commas; numbers split at single spaces (numpy's savetxt).
   EXPECT_EQ(parse_csv("Antwortzeit\n0,213\n0,204\n").row(1), (std::vector<std::string>{"0,204"}));
   EXPECT_EQ(parse_csv("x y\n1.5 2\n3 4e-2\n").row(1), (std::vector<std::string>{"3", "4e-2"}));

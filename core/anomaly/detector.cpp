@@ -378,6 +378,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
     e.score = scores[i];
     e.flagged = scores[i] >= threshold_;
     int64_t offset = 0;
+    const NumberFormat format = prep_->reading_format(table);
     for (const ColumnTransform& t : prep_->columns()) {
       const int64_t inputs = t.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(t.categories.size());
       ColumnContribution c;
@@ -391,7 +392,6 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const 
       const bool empty = is_missing_cell(cell);
       c.missing = empty && t.fill_category != kEmptyCategory;  // a checkbox's empty cell is its value "(empty)"
       c.value = c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
-      const NumberFormat format = prep_->reading_format(table);
       c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, format.decimal) : t.typical_category;
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").

@@ -27,7 +27,8 @@ export interface ErrorInfo {
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing; '(empty)' for an empty cell of a checkbox
-   *  column, where it is a value of its own). */
+   *  column, where it is a value of its own); a cell in another size of its column's unit, also
+   *  as read in the unit of `typical` ('1,2 kg = 1200 g'). */
   value: string;
   /** The cell was missing: the model saw the typical value. */
   missing: boolean;

@@ -241,10 +241,21 @@ char detect_separator(std::string_view text) {
   for (int k = 1; k < 4; ++k)
     if (counts[k] > counts[best]) best = k;
   if (counts[best] > 0) return candidates[best];
-  // A header of one name: one column, whose values may hold a comma ("0,213", a decimal comma):
-  // the first candidate that none of the next lines holds.
-  const std::string_view rows = text.substr(0, std::min(text.size(), size_t(1) << 16));
-  for (char c : candidates)
+  // A header of one name: one column. When each of the next 20 lines holds at most one comma,
+  // between digits ("0,213": a decimal comma), the first other candidate that none holds; else
+  // ',' ("1,2,3" under one name is said as a row longer than the header).
+  std::string_view rows = text.substr(std::min(text.size(), text.find('\n') + 1));
+  size_t end = 0;
+  for (int line = 0; line < 20 && end < rows.size(); ++line) end = std::min(rows.find('\n', end) + 1, rows.size());
+  rows = rows.substr(0, end);
+  for (size_t at = rows.find(','); at != std::string_view::npos; at = rows.find(',', at + 1)) {
+    const size_t line_start = rows.rfind('\n', at) == std::string_view::npos ? 0 : rows.rfind('\n', at) + 1;
+    const std::string_view line = rows.substr(line_start, rows.find('\n', at) - line_start);
+    if (at == 0 || at + 1 >= rows.size() || !std::isdigit((unsigned char)rows[at - 1]) || !std::isdigit((unsigned char)rows[at + 1]) ||
+        std::count(line.begin(), line.end(), ',') > 1)
+      return ',';
+  }
+  for (char c : {';', '\t', '|'})
     if (rows.find(c) == std::string_view::npos) return c;
   return ',';
 }
@@ -295,15 +306,23 @@ bool number_name(std::string_view name) {
   return !name.empty() && (parse_number(name, v, NumberFormat{'.', 0}) || parse_number(name, v, NumberFormat{',', 0}));
 }
 
-// A table whose columns are aligned with spaces (a printed report): how many, and whether its
-// header splits only at runs of two spaces or more or at tabs ("Response time   Server": a name
-// may hold one space). columns 0: not one.
+// A table whose columns are aligned with spaces (a printed report): whether its header splits
+// only at runs of two spaces or more or at tabs ("Response time   Server": a name may hold one
+// space), and where each name stands, in characters. No names: not one.
 struct AlignedTable {
-  size_t columns = 0;
   bool wide = false;
+  std::vector<std::pair<size_t, size_t>> names;  // [begin, end) of each name
+  size_t columns() const { return names.size(); }
 };
 
 bool blank_char(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The line of `text` that starts at `start` (without its end: "\n", "\r\n" or a '\r' alone), and
+// where the next starts.
+std::pair<std::string_view, size_t> line_at(std::string_view text, size_t start) {
+  const size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+  return {text.substr(start, end - start), text.substr(end, 2) == "\r\n" ? end + 2 : std::min(end + 1, text.size())};
+}
 
 // The values of one line split at runs of spaces and tabs (not inside quotes); `wide`: only at
 // runs of two or more or with a tab.
@@ -332,126 +351,123 @@ std::vector<std::string_view> split_at_spaces(std::string_view line, bool wide) 
   return values;
 }
 
-// A line of only dashes, underscores or equals signs (and spaces, '+', '|'): a report's rule
-// under its header.
-bool rule_line(std::string_view line) {
-  size_t marks = 0;
-  for (char c : line) {
-    if (c == '-' || c == '=' || c == '_') ++marks;
-    else if (!blank_char(c) && c != '+' && c != '|') return false;
+// Where each of `values` (views into `line`) starts and ends, in characters ("Öko" is three),
+// counted in one pass.
+std::vector<std::pair<size_t, size_t>> character_spans(std::string_view line, const std::vector<std::string_view>& values) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  size_t byte = 0, characters = 0;
+  const auto to = [&](size_t at) {
+    for (; byte < at; ++byte) characters += (static_cast<unsigned char>(line[byte]) & 0xC0) != 0x80;
+    return characters;
+  };
+  for (std::string_view v : values) {
+    const size_t begin = to(size_t(v.data() - line.data()));
+    spans.emplace_back(begin, to(size_t(v.data() - line.data()) + v.size()));
   }
-  return marks >= 3;
+  return spans;
 }
 
-// The header of a table aligned with spaces: no ',', ';' or '|', tabs only beside runs of spaces
-// (else it is tab-separated), at least two names, each with a letter and none a number ("5000 kg",
-// "$1 %" are rows).
+// A line of only dashes, underscores or equals signs (and spaces, '+', '|'), three or more of
+// them in one run: a report's rule under its header ("-   -   -" is three missing values).
+bool rule_line(std::string_view line) {
+  if (line.find("---") == std::string_view::npos && line.find("===") == std::string_view::npos &&
+      line.find("___") == std::string_view::npos)
+    return false;
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == '-' || c == '=' || c == '_' || c == '+' || c == '|' || blank_char(c); });
+}
+
+// The header of a table aligned with spaces: no ',', ';' or '|', tabs only beside runs of two
+// spaces or more (else it is tab-separated), at least two names, each with a letter and none a
+// number ("5000 kg", "$1 %" are rows).
 AlignedTable aligned_header(std::string_view header) {
-  if (header.find_first_of(",;|") != std::string_view::npos) return {};
-  const bool runs = header.find("  ") != std::string_view::npos, tabs = header.find('\t') != std::string_view::npos;
+  const size_t first = header.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || header.find_first_of(",;|") != std::string_view::npos) return {};
+  const std::string_view trimmed = header.substr(first, header.find_last_not_of(" \t\r\n") + 1 - first);
+  const bool runs = trimmed.find("  ") != std::string_view::npos, tabs = trimmed.find('\t') != std::string_view::npos;
   if (tabs && !runs) return {};
   const std::vector<std::string_view> names = split_at_spaces(header, runs || tabs);
   const auto name = [](std::string_view n) {
     return !number_name(n) && std::any_of(n.begin(), n.end(), [](char c) { return std::isalpha((unsigned char)c) || (unsigned char)c >= 0x80; });
   };
   if (names.size() < 2 || !std::all_of(names.begin(), names.end(), name)) return {};
-  return {names.size(), runs || tabs};
+  return {runs || tabs, character_spans(header, names)};
 }
 
-// Where a value of `line` starts and ends, in characters (not bytes: "Öko" is three).
-std::pair<size_t, size_t> character_span(std::string_view line, std::string_view value) {
-  const auto characters = [&](size_t bytes) {
-    size_t n = 0;
-    for (size_t i = 0; i < bytes; ++i) n += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
-    return n;
-  };
-  const size_t begin = size_t(value.data() - line.data());
-  return {characters(begin), characters(begin + value.size())};
-}
-
-// A line with fewer values than the header, each put under the name it stands under (a blank
-// where a value is missing, a totals row's label and sum): the header's columns, empty where
-// none stands; nullopt when two values stand under one name, or a tab makes positions unsure.
-std::optional<std::vector<std::string_view>> values_by_position(std::string_view line, const std::vector<std::string_view>& values,
-                                                                std::string_view header, const std::vector<std::string_view>& names) {
-  if (line.find('\t') != std::string_view::npos || header.find('\t') != std::string_view::npos) return std::nullopt;
-  std::vector<std::string_view> columns(names.size());
+// A data line's values as the header's columns: split at every run of spaces, or, under a wide
+// header, at runs of two or more when that gives the header's count ("all good   53.4"). `placed`:
+// a line with fewer values has each put under the name it overlaps most (else the nearest), the
+// columns under no value empty (a blank cell, a totals row's label and sum), unless a tab makes
+// positions unsure; otherwise (and without `placed`) the values split at every run.
+std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, bool placed,
+                                            bool* under_names = nullptr) {
+  if (under_names) *under_names = false;  // placed, each value under (overlapping) its name
+  std::vector<std::string_view> every = split_at_spaces(line, false);
+  if (every.size() == table.columns()) return every;
+  std::vector<std::string_view> runs = table.wide ? split_at_spaces(line, true) : every;
+  if (runs.size() == table.columns()) return runs;
+  if (!placed || runs.empty() || runs.size() > table.columns() || line.find('\t') != std::string_view::npos) return every;
+  std::vector<std::string_view> columns(table.columns());
+  const std::vector<std::pair<size_t, size_t>> spans = character_spans(line, runs);
   size_t next = 0;  // the first column a value may stand under
-  for (std::string_view value : values) {
-    const auto [begin, end] = character_span(line, value);
-    // The name it overlaps most, else the nearest (overlap negative: the gap between them).
-    size_t best = names.size();
-    long most = 0;
-    for (size_t c = next; c < names.size(); ++c) {
-      const auto [name_begin, name_end] = character_span(header, names[c]);
+  bool overlapping = true;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    const auto [begin, end] = spans[k];
+    size_t best = table.columns();
+    long most = 0;  // overlap in characters; negative: the gap between them
+    for (size_t c = next; c + (runs.size() - k) <= table.columns(); ++c) {
+      const auto [name_begin, name_end] = table.names[c];
       const long overlap = long(std::min(end, name_end)) - long(std::max(begin, name_begin));
-      if (best == names.size() || overlap > most) best = c, most = overlap;
+      if (best == table.columns() || overlap > most) best = c, most = overlap;
+      if (name_begin >= end) break;  // the names further right lie further away
     }
-    if (best == names.size()) return std::nullopt;
-    columns[best] = value;
+    columns[best] = runs[k];
     next = best + 1;
+    overlapping = overlapping && most > 0;
   }
+  if (under_names) *under_names = overlapping;
   return columns;
 }
 
-// A data line's values: split at every run of spaces, or, under a wide header, at runs of two or
-// more when that gives the header's count ("all good   53.4"), or by where they stand under the
-// header's names when the line has fewer (a blank cell); else at every run (and named).
-std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, std::string_view header) {
-  std::vector<std::string_view> every = split_at_spaces(line, false);
-  if (every.size() == table.columns) return every;
-  if (table.wide)
-    if (std::vector<std::string_view> runs = split_at_spaces(line, true); runs.size() == table.columns) return runs;
-  if (!every.empty() && every.size() < table.columns)
-    if (auto placed = values_by_position(line, table.wide ? split_at_spaces(line, true) : every, header,
-                                         split_at_spaces(header, table.wide)))
-      return *placed;
-  return every;
-}
-
-// `text` from its header line on as a table aligned with spaces, or {} when it is not one: see
-// space_aligned.
+// `text` from its header line on as a table aligned with spaces (nearly every one of the next up
+// to 20 lines splits into the header's count), or {} when it is not one: see space_aligned.
 AlignedTable aligned_table(std::string_view text) {
-  size_t start = std::min(text.find_first_of("\r\n"), text.size());
-  const std::string_view header = text.substr(0, start);
+  auto [header, start] = line_at(text, 0);
   const AlignedTable table = aligned_header(header);
-  if (table.columns == 0) return {};
-  size_t lines = 0, matching = 0;
+  if (table.columns() == 0) return {};
+  size_t lines = 0, matching = 0, placed = 0;
   bool numbers = true;  // every value a number: single spaces between them (numpy's savetxt)
   while (start < text.size() && lines < 20) {
-    size_t end = text.find('\n', start + 1);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(start, end - start);
-    start = end;
+    const auto [line, next] = line_at(text, start);
+    start = next;
     if (rule_line(line)) continue;
-    const std::string_view content = line.substr(line.find_first_not_of("\r\n") == std::string_view::npos ? line.size() : line.find_first_not_of("\r\n"));
-    const std::vector<std::string_view> values = aligned_fields(content, table, header);
+    // Under a wide header, a line with blank cells counts when each value stands under its name.
+    const std::vector<std::string_view> values = aligned_fields(line, table, false);
     if (values.empty()) continue;  // a blank line
-    ++lines, matching += values.size() == table.columns;
+    bool under_names = false;
+    if (values.size() != table.columns() && table.wide) aligned_fields(line, table, true, &under_names);
+    ++lines, matching += values.size() == table.columns(), placed += under_names;
     numbers = numbers && std::all_of(values.begin(), values.end(), [](std::string_view v) { return number_name(v); });
   }
   // Names of one word each, split at single spaces: a table when there are three or more, or its
   // values are numbers; two words over two words ("Status message" over "disk full") are one column.
-  if (!table.wide && table.columns < 3 && !numbers) return {};
-  return lines > 0 && 5 * matching >= 4 * lines ? table : AlignedTable{};  // nearly every line: a blank cell is named
+  if (!table.wide && table.columns() < 3 && !numbers) return {};
+  // Nearly every line (a blank cell or a totals line is placed), and most as many values as names.
+  return lines > 0 && 5 * (matching + placed) >= 4 * lines && 2 * matching >= lines ? table : AlignedTable{};
 }
 
 // `text` (from its header line on) as the tab-separated table it is, line for line: the header
 // and each line split as aligned_fields splits them, a rule under the header as a blank line.
 std::string spaces_as_tabs(std::string_view text) {
-  const std::string_view header = text.substr(0, std::min(text.find_first_of("\r\n"), text.size()));
-  const AlignedTable table = aligned_header(header);
+  const AlignedTable table = aligned_header(line_at(text, 0).first);
   std::string out;
   out.reserve(text.size());
   for (size_t start = 0; start < text.size();) {
-    size_t end = std::min(text.find_first_of("\r\n", start), text.size());
-    const size_t next = text.substr(end, 2) == "\r\n" ? end + 2 : std::min(end + 1, text.size());
-    const std::string_view line = text.substr(start, end - start);
+    const auto [line, next] = line_at(text, start);
     if (!rule_line(line)) {
-      const std::vector<std::string_view> values = start == 0 ? split_at_spaces(line, table.wide) : aligned_fields(line, table, header);
+      const std::vector<std::string_view> values = start == 0 ? split_at_spaces(line, table.wide) : aligned_fields(line, table, true);
       for (size_t k = 0; k < values.size(); ++k) (out += k ? "\t" : "") += values[k];
     }
-    out += text.substr(end, next - end);
+    out += text.substr(start + line.size(), next - start - line.size());
     start = next;
   }
   return out;
@@ -531,7 +547,7 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
 
 }  // namespace
 
-bool space_aligned(std::string_view text) { return aligned_table(text).columns > 0; }
+bool space_aligned(std::string_view text) { return aligned_table(text).columns() > 0; }
 
 // A cell's spaces at either end, also the no-break ones French and Swiss formats put before "%".
 static std::string_view trim_all_spaces(std::string_view s) {
@@ -822,7 +838,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   table.separator = named_separator ? named_separator : space_aligned(text) ? ' ' : detect_separator(text);
   // Columns aligned with spaces: read as the tab-separated table they are (kept alive here); a
   // header of tabs alone is one already (write_csv writes such a table so).
-  const bool tabs_only = table.separator == ' ' && aligned_header(text.substr(0, text.find_first_of("\r\n"))).columns == 0 &&
+  const bool tabs_only = table.separator == ' ' && aligned_header(text.substr(0, text.find_first_of("\r\n"))).columns() == 0 &&
                          text.substr(0, text.find_first_of("\r\n")).find('\t') != std::string_view::npos;
   const std::string tabbed = table.separator == ' ' && !tabs_only ? spaces_as_tabs(text) : std::string();
   if (table.separator == ' ' && !tabs_only) text = tabbed;
@@ -1205,8 +1221,10 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
       ++next_line_;
       return next(rows);
     }
-    if (!titles_checked_) {  // a title above the header: judged on the first 12 lines, as a whole file's
-      if (!finished_ && std::count(text_.begin(), text_.end(), '\n') < 12) return std::nullopt;
+    // A title above the header, the separator, a table aligned with spaces: judged on the first
+    // lines as a whole file's are (a title in the first 12, then the header and 20 lines more).
+    if (!titles_checked_) {
+      if (!finished_ && std::count(text_.begin(), text_.end(), '\n') < 40) return std::nullopt;
       titles_checked_ = true;
       if (size_t titles = 0, length = title_lines_length(text_, options_.separator, titles); length > 0) {
         title_lines_ = titles;
@@ -1220,7 +1238,10 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     const size_t end = header_end == std::string::npos ? text_.size() : header_end;
     header_ = text_.substr(0, end) + "\n";
     text_.erase(0, std::min(end + 1, text_.size()));
-    if (!options_.separator) options_.separator = space_aligned(header_ + text_) ? ' ' : detect_separator(header_ + text_);
+    if (!options_.separator) {
+      const std::string first_lines = header_ + text_;
+      options_.separator = space_aligned(first_lines) ? ' ' : detect_separator(first_lines);
+    }
   }
   Records records = complete_records(rows);
   if (records.count < rows && !finished_) return std::nullopt;  // wait for more

@@ -641,10 +641,12 @@ int monotone_direction(const CsvTable& table, size_t column, std::vector<int64_t
 }
 
 // Said of a numeric column that rises (or falls) through the file: see monotone_direction.
-std::string monotone_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const ColumnTransform& t) {
+std::string monotone_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, const ColumnTransform& t,
+                            int* found = nullptr) {
   bool level = false;
   double first = 0, second = 0;
   const int direction = monotone_direction(table, column, rows, t, &level, &first, &second);
+  if (found) *found = direction;
   if (direction == 0) return "";
   return detail::concat(direction > 0 ? "rises" : "falls",
                         level ? direction > 0 ? " through the file, never falling" : " through the file, never rising" : " in every row",
@@ -1661,7 +1663,6 @@ double normal_quantile(double p) {
 }
 
 namespace {
-// Where a user names the decimal mark, for messages.
 // How to give column `name` a role, on the page, with ca3 and in the SDK.
 std::string role_option(const std::string& name, const char* role) {
   const std::string arg = name + "=" + role;
@@ -1679,6 +1680,7 @@ bool label_like_values(const ColumnSummary& c) {
                                        "benign", "malignant", "gut", "schlecht", "fehler", "fehlerhaft", "i.o.", "n.i.o.",
                                        "anomalie", "ausschuss", "reject", "rejected", "pos", "neg", "healthy", "sick", "gesund",
                                        "krank", "tested_positive", "tested_negative"};
+  // the start of a word of the name ("is_fraud", "DefectFlag"; not "SeniorCitizen")
   static const char* const kWrong[] = {"defect", "fault", "fail", "fraud", "anomal", "outlier", "error", "bad", "reject",
                                        "ausschuss", "fehler", "abnormal", "attack", "alarm", "alert", "scrap", "nio", "nok"};
   std::set<std::string> values;
@@ -1690,10 +1692,13 @@ bool label_like_values(const ColumnSummary& c) {
   const bool truth = values == std::set<std::string>{"0", "1"} || values == std::set<std::string>{"-1", "1"} ||
                      values == std::set<std::string>{"yes", "no"} || values == std::set<std::string>{"true", "false"} ||
                      values == std::set<std::string>{"ja", "nein"};
-  const std::string name = fold_case(c.name);
-  return truth && std::any_of(std::begin(kWrong), std::end(kWrong), [&](const char* w) { return name.find(w) != std::string::npos; });
+  const std::vector<std::string> words = name_words(c.name);
+  return truth && std::any_of(words.begin(), words.end(), [](const std::string& w) {
+           return std::any_of(std::begin(kWrong), std::end(kWrong), [&](const char* stem) { return w.rfind(stem, 0) == 0; });
+         });
 }
 
+// Where a user names the decimal mark, for messages.
 std::string decimal_mark_option(char mark) {
   return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
 }
@@ -2145,8 +2150,7 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
         if (forced == roles.end() && unit.empty() && !t.duration) reason = joined(reason, not_a_code_reason(table, column, training_rows));
         reason = joined(reason, truth_words);
         if (!truth_flag) {
-          t.monotone = monotone_direction(table, column, training_rows, t);
-          reason = joined(reason, monotone_reason(table, column, training_rows, t));
+          reason = joined(reason, monotone_reason(table, column, training_rows, t, &t.monotone));
         }
         if (*t.two_values && numbers.front() < numbers.back()) {
           char flag[96];
