@@ -1895,6 +1895,20 @@ TEST(Csv, ColumnsAlignedWithSpaces) {
     EXPECT_EQ(got[14], (std::vector<std::string>{"12,5"}));
   }
   EXPECT_EQ(error_of([] { parse_csv("n\n1,2,3\n4,5,6\n"); }).substr(0, 36), "CSV line 2: 3 fields, the header has");
+  // A blank cell beside a value of two words: each value under the name it stands under
+  // ("United States" whole, under 'country'); pandas' printed index is a column "index"; a value
+  // that fills its column up to the next ("Los Angeles France") is not split anyhow.
+  const CsvTable cities = parse_csv("name    city          country           amount\n"
+                                    "n0      San Jose      Germany               94\n"
+                                    "n1                    United States        224\n"
+                                    "n2      Los Angeles   France               853\n");
+  EXPECT_EQ(cities.row(1), (std::vector<std::string>{"n1", "", "United States", "224"}));
+  EXPECT_EQ(cities.row(2), (std::vector<std::string>{"n2", "Los Angeles", "France", "853"}));
+  const CsvTable pandas = parse_csv("            city   temp  qty\n0          Paris   6.84   33\n1       New York  11.21  231\n");
+  EXPECT_EQ(pandas.header, (std::vector<std::string>{"index", "city", "temp", "qty"}));
+  EXPECT_EQ(pandas.row(1), (std::vector<std::string>{"1", "New York", "11.21", "231"}));
+  EXPECT_NE(parse_csv("city        country           pop\nLos Angeles France        3070867\nParis       New Zealand   8726705\n"
+                      "Rome        Italy         2761632\n").header.size(), 3u);
   // A one-column file of decimal commas; numbers split at single spaces (numpy's savetxt).
   EXPECT_EQ(parse_csv("Antwortzeit\n0,213\n0,204\n").row(1), (std::vector<std::string>{"0,204"}));
   EXPECT_EQ(parse_csv("x y\n1.5 2\n3 4e-2\n").row(1), (std::vector<std::string>{"3", "4e-2"}));

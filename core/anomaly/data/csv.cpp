@@ -312,6 +312,8 @@ bool number_name(std::string_view name) {
 struct AlignedTable {
   bool wide = false;
   std::vector<std::pair<size_t, size_t>> names;  // [begin, end) of each name
+  // The header starts with blanks over a column of values (pandas' printed index): named "index".
+  bool index = false;
   size_t columns() const { return names.size(); }
 };
 
@@ -393,46 +395,89 @@ AlignedTable aligned_header(std::string_view header) {
   return {runs || tabs, character_spans(header, names)};
 }
 
-// A data line's values as the header's columns: split at every run of spaces, or, under a wide
-// header, at runs of two or more when that gives the header's count ("all good   53.4"). `placed`:
-// a line with fewer values has each put under the name it overlaps most (else the nearest), the
-// columns under no value empty (a blank cell, a totals row's label and sum), unless a tab makes
-// positions unsure; otherwise (and without `placed`) the values split at every run.
-std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, bool placed,
-                                            bool* under_names = nullptr) {
-  if (under_names) *under_names = false;  // placed, each value under (overlapping) its name
-  std::vector<std::string_view> every = split_at_spaces(line, false);
-  if (every.size() == table.columns()) return every;
-  std::vector<std::string_view> runs = table.wide ? split_at_spaces(line, true) : every;
-  if (runs.size() == table.columns()) return runs;
-  if (!placed || runs.empty() || runs.size() > table.columns() || line.find('\t') != std::string_view::npos) return every;
+// `values` (views into `line`, at least two, no more than names) each put under the name it
+// overlaps most, else the nearest, the columns under no value empty; nullopt when a value stands
+// under two names or a tab makes positions unsure. `overlapping`: each value overlaps its name.
+std::optional<std::vector<std::string_view>> placed_under_names(std::string_view line, const std::vector<std::string_view>& values,
+                                                                const AlignedTable& table, bool& overlapping) {
+  if (values.size() < 2 || values.size() > table.columns() || line.find('\t') != std::string_view::npos) return std::nullopt;
   std::vector<std::string_view> columns(table.columns());
-  const std::vector<std::pair<size_t, size_t>> spans = character_spans(line, runs);
+  const std::vector<std::pair<size_t, size_t>> spans = character_spans(line, values);
   size_t next = 0;  // the first column a value may stand under
-  bool overlapping = true;
-  for (size_t k = 0; k < runs.size(); ++k) {
+  overlapping = true;
+  for (size_t k = 0; k < values.size(); ++k) {
     const auto [begin, end] = spans[k];
-    size_t best = table.columns();
+    size_t best = table.columns(), under = 0;
     long most = 0;  // overlap in characters; negative: the gap between them
-    for (size_t c = next; c + (runs.size() - k) <= table.columns(); ++c) {
+    for (size_t c = next; c + (values.size() - k) <= table.columns(); ++c) {
       const auto [name_begin, name_end] = table.names[c];
       const long overlap = long(std::min(end, name_end)) - long(std::max(begin, name_begin));
+      under += overlap > 0;
       if (best == table.columns() || overlap > most) best = c, most = overlap;
       if (name_begin >= end) break;  // the names further right lie further away
     }
-    columns[best] = runs[k];
+    if (under > 1) return std::nullopt;  // "Los Angeles France" under 'city' and 'country'
+    columns[best] = values[k];
     next = best + 1;
     overlapping = overlapping && most > 0;
   }
-  if (under_names) *under_names = overlapping;
   return columns;
+}
+
+// How a data line was split into the header's columns.
+enum class Split { exact, placed, other };
+
+// A data line's values as the header's columns: under a wide header, split at runs of two spaces
+// or more when that gives the header's count ("all good   53.4"), or, with fewer, each under the
+// one name it overlaps (a blank cell beside "United States"); else split at every run when that
+// gives the count; else (`place`) each value under the name it stands under (a blank cell, a
+// totals line's label and sum); else split at every run (and named when read).
+std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, bool place, Split* how = nullptr) {
+  Split ignored;
+  Split& split = how ? *how : ignored;
+  split = Split::exact;
+  std::vector<std::string_view> every = split_at_spaces(line, false);
+  std::vector<std::string_view> runs = table.wide ? split_at_spaces(line, true) : every;
+  if (table.wide && runs.size() == table.columns()) return runs;
+  bool overlapping = false;
+  if (table.wide && runs.size() < every.size())
+    if (auto placed = placed_under_names(line, runs, table, overlapping); placed && overlapping) {
+      split = Split::placed;
+      return *placed;
+    }
+  if (every.size() == table.columns()) return every;
+  split = Split::placed;
+  if (place)
+    if (auto placed = placed_under_names(line, runs, table, overlapping)) return *placed;
+  split = Split::other;
+  return every;
+}
+
+// The header of `text` (aligned_header), with an unnamed first column when the header starts
+// with blanks and the first line of values holds one value more than it has names (pandas'
+// print(df) and to_string(): the index).
+AlignedTable aligned_layout(std::string_view text) {
+  auto [header, start] = line_at(text, 0);
+  AlignedTable table = aligned_header(header);
+  if (table.columns() == 0 || header.empty() || !blank_char(header[0])) return table;
+  while (start < text.size()) {
+    const auto [line, next] = line_at(text, start);
+    start = next;
+    if (rule_line(line)) continue;
+    const std::vector<std::string_view> values = split_at_spaces(line, table.wide);
+    if (values.empty()) continue;
+    if (values.size() == table.columns() + 1 && character_spans(line, values)[0].second <= table.names[0].first)
+      table.index = true, table.names.insert(table.names.begin(), {0, 1});
+    break;
+  }
+  return table;
 }
 
 // `text` from its header line on as a table aligned with spaces (nearly every one of the next up
 // to 20 lines splits into the header's count), or {} when it is not one: see space_aligned.
 AlignedTable aligned_table(std::string_view text) {
-  auto [header, start] = line_at(text, 0);
-  const AlignedTable table = aligned_header(header);
+  size_t start = line_at(text, 0).second;
+  const AlignedTable table = aligned_layout(text);
   if (table.columns() == 0) return {};
   size_t lines = 0, matching = 0, placed = 0;
   bool numbers = true;  // every value a number: single spaces between them (numpy's savetxt)
@@ -441,11 +486,10 @@ AlignedTable aligned_table(std::string_view text) {
     start = next;
     if (rule_line(line)) continue;
     // Under a wide header, a line with blank cells counts when each value stands under its name.
-    const std::vector<std::string_view> values = aligned_fields(line, table, false);
+    Split how;  // under a wide header, a line with blank cells counts when its values stand under their names
+    const std::vector<std::string_view> values = aligned_fields(line, table, table.wide, &how);
     if (values.empty()) continue;  // a blank line
-    bool under_names = false;
-    if (values.size() != table.columns() && table.wide) aligned_fields(line, table, true, &under_names);
-    ++lines, matching += values.size() == table.columns(), placed += under_names;
+    ++lines, matching += how == Split::exact, placed += how == Split::placed;
     numbers = numbers && std::all_of(values.begin(), values.end(), [](std::string_view v) { return number_name(v); });
   }
   // Names of one word each, split at single spaces: a table when there are three or more, or its
@@ -458,13 +502,14 @@ AlignedTable aligned_table(std::string_view text) {
 // `text` (from its header line on) as the tab-separated table it is, line for line: the header
 // and each line split as aligned_fields splits them, a rule under the header as a blank line.
 std::string spaces_as_tabs(std::string_view text) {
-  const AlignedTable table = aligned_header(line_at(text, 0).first);
+  const AlignedTable table = aligned_layout(text);
   std::string out;
   out.reserve(text.size());
   for (size_t start = 0; start < text.size();) {
     const auto [line, next] = line_at(text, start);
     if (!rule_line(line)) {
       const std::vector<std::string_view> values = start == 0 ? split_at_spaces(line, table.wide) : aligned_fields(line, table, true);
+      if (start == 0 && table.index) out += "index\t";
       for (size_t k = 0; k < values.size(); ++k) (out += k ? "\t" : "") += values[k];
     }
     out += text.substr(start + line.size(), next - start - line.size());
