@@ -896,6 +896,11 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   for (int i = 0; i < 40; ++i)
     german += std::to_string(10 + i) + "," + std::to_string(i % 9 + 1) + "5;" + std::to_string(i % 7) + "." + std::to_string(i % 9 + 1) +
               "5;" + std::to_string(i + 1) + ".263,91 \xE2\x82\xAC\n";
+  const CsvTable sparse = parse_csv("alpha   beta   gamma\n1.5            3\n        2      3\n1       2.25   \n");
+  EXPECT_EQ(sparse.separator, ' ');  // a blank cell in every line
+  EXPECT_EQ(sparse.row(0), (std::vector<std::string>{"1.5", "", "3"}));
+  EXPECT_EQ(sparse.row(1), (std::vector<std::string>{"", "2", "3"}));
+  EXPECT_EQ(sparse.row(2), (std::vector<std::string>{"1", "2.25", ""}));
   const CsvTable pandas = parse_csv(german);
   ASSERT_EQ(pandas.numbers.decimal, ',');
   const std::vector<int64_t> forty = first_rows(40);

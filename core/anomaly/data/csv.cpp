@@ -429,9 +429,9 @@ enum class Split { exact, placed, other };
 
 // A data line's values as the header's columns: under a wide header, split at runs of two spaces
 // or more when that gives the header's count ("all good   53.4"), or, with fewer, each under the
-// one name it overlaps (a blank cell beside "United States"); else split at every run when that
-// gives the count; else (`place`) each value under the name it stands under (a blank cell, a
-// totals line's label and sum); else split at every run (and named when read).
+// one name it overlaps (a blank cell, also beside "United States"); else split at every run when
+// that gives the count; else (`place`) each value under the name it stands under or the nearest
+// (a totals line's label and sum); else split at every run (and named when read).
 std::vector<std::string_view> aligned_fields(std::string_view line, const AlignedTable& table, bool place, Split* how = nullptr) {
   Split ignored;
   Split& split = how ? *how : ignored;
@@ -440,7 +440,7 @@ std::vector<std::string_view> aligned_fields(std::string_view line, const Aligne
   std::vector<std::string_view> runs = table.wide ? split_at_spaces(line, true) : every;
   if (table.wide && runs.size() == table.columns()) return runs;
   bool overlapping = false;
-  if (table.wide && runs.size() < every.size())
+  if (table.wide && runs.size() < table.columns())
     if (auto placed = placed_under_names(line, runs, table, overlapping); placed && overlapping) {
       split = Split::placed;
       return *placed;
@@ -487,7 +487,7 @@ AlignedTable aligned_table(std::string_view text) {
     if (rule_line(line)) continue;
     // Under a wide header, a line with blank cells counts when each value stands under its name.
     Split how;  // under a wide header, a line with blank cells counts when its values stand under their names
-    const std::vector<std::string_view> values = aligned_fields(line, table, table.wide, &how);
+    const std::vector<std::string_view> values = aligned_fields(line, table, false, &how);
     if (values.empty()) continue;  // a blank line
     ++lines, matching += how == Split::exact, placed += how == Split::placed;
     numbers = numbers && std::all_of(values.begin(), values.end(), [](std::string_view v) { return number_name(v); });
@@ -495,8 +495,8 @@ AlignedTable aligned_table(std::string_view text) {
   // Names of one word each, split at single spaces: a table when there are three or more, or its
   // values are numbers; two words over two words ("Status message" over "disk full") are one column.
   if (!table.wide && table.columns() < 3 && !numbers) return {};
-  // Nearly every line (a blank cell or a totals line is placed), and most as many values as names.
-  return lines > 0 && 5 * (matching + placed) >= 4 * lines && 2 * matching >= lines ? table : AlignedTable{};
+  // Nearly every line (a blank cell or a totals line placed, each value under its name).
+  return lines > 0 && 5 * (matching + placed) >= 4 * lines ? table : AlignedTable{};
 }
 
 // `text` (from its header line on) as the tab-separated table it is, line for line: the header
