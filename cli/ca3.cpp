@@ -55,7 +55,8 @@ const char* kUsage = R"(usage:
   ca3 info  MODEL
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
 
---data is a CSV file; an IDX image file (e.g. train-images-idx3-ubyte.gz, labels from the
+--data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image
+file (e.g. train-images-idx3-ubyte.gz, labels from the
 matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG/BMP/GIF
 images with --labels CSV (a "file" column and the label column; without --labels every image in
 the folder). Images of any size are centre-cropped to the model's shape and resized; the model
