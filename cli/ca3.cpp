@@ -915,8 +915,8 @@ int score_stream(Detector& detector, const Args& a) {
   std::vector<int64_t> ids;
   std::vector<std::string> notes;
   CellNotes cells(*detector.preprocessing());
-  auto write = [&](const CsvTable& batch) {
-    cells.add(batch);
+  auto write = [&](const CsvTable& given) {
+    const CsvTable& batch = cells.add(given);  // a grouped column filled down, also from the batch before
     if (rows == 0) {
       ids = id_columns_of(detector, a, batch, "standard input", notes);
       for (std::string& note : detector.preprocessing()->scoring_notes(batch, false, a.id_columns)) notes.push_back(std::move(note));

@@ -533,6 +533,95 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
                                       "neither, these rows do lie beyond anything in training"}));
 }
 
+// A grouped report writes a group's value in its first row only ("Nord", then blank cells below):
+// those cells take the value above them, in the preview, in training and in scoring (across a
+// stream's pieces too), and it is said. A column whose blank cells may mean "none" is left alone.
+TEST(Tabular, GroupedReportColumnsAreFilledDown) {
+  // Regions of two branches each, five months a branch; sales by branch.
+  const auto report = [](int months, int first_month = 0) {
+    std::string text = "Region;Filiale;Umsatz\n";
+    const char* regions[] = {"Nord", "Süd", "Ost"};
+    for (int r = 0; r < 3; ++r)
+      for (int f = 0; f < 2; ++f)
+        for (int m = 0; m < months; ++m)
+          text += detail::concat(f == 0 && m == 0 ? regions[r] : "", ";", m == 0 ? "F" + std::to_string(2 * r + f) : "", ";",
+                                 100 * (6 - 2 * r - f) + m * 3 % 5 + first_month, "\n");
+    return parse_csv(text);
+  };
+  const CsvTable table = report(5);
+  const std::string region = "a grouped report's column: its value stands in the first row of each group (3 groups) and fills the "
+                             "27 blank cells below it, in training and in scoring; if a blank cell there means no value, give the "
+                             "column its role by hand (the role menu on the page, --role Region=categorical for ca3 train, "
+                             "TableOptions.roles in the SDK)";
+  const std::vector<ColumnSummary> preview = describe_columns(table);
+  EXPECT_EQ(preview[0].role, "categorical");
+  EXPECT_EQ(preview[0].reason, region);
+  EXPECT_EQ(preview[0].missing, 0);
+  EXPECT_EQ(preview[0].values[0], (std::pair<std::string, int64_t>{"Nord", 10}));
+  EXPECT_EQ(preview[1].distinct, 6);
+  EXPECT_EQ(preview[2].reason, "");
+  std::vector<int64_t> rows(table.row_count());
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, TabularOptions{});
+  EXPECT_EQ(prep.schema()[0].reason, "3 values; " + region);
+  EXPECT_EQ(prep.schema()[0].missing, 0);
+  EXPECT_NE(prep.schema()[1].reason.find("(6 groups) and fills the 24 blank cells"), std::string::npos) << prep.schema()[1].reason;
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  EXPECT_EQ(prep.to_json()["columns"][0]["fillDown"], true);
+  for (const TabularPreprocessor* p : {&prep, &saved}) {
+    EXPECT_TRUE(p->columns()[0].fill_down && p->columns()[1].fill_down && !p->columns()[2].fill_down);
+    // Line 9 (";;501", in branch F1 of Nord) reads as "Nord;F1;501".
+    const std::vector<std::string> names = p->feature_names();
+    const auto input = [&](const Tensor& x, int64_t row, const std::string& name) {
+      return x.data()[row * x.dim(1) + (std::find(names.begin(), names.end(), name) - names.begin())];
+    };
+    const Tensor x = p->transform(table);
+    EXPECT_EQ(table.cell(7, 0), "");
+    EXPECT_EQ(input(x, 7, "Region=Nord"), 1.f);
+    EXPECT_EQ(input(x, 7, "Filiale=F1"), 1.f);
+    EXPECT_EQ(input(x, 7, "Filiale=F0"), 0.f);
+    EXPECT_EQ(input(x, 29, "Region=Ost"), 1.f);
+    EXPECT_EQ(input(x, 29, "Filiale=F5"), 1.f);
+  }
+  // Scoring a later report: said; in a stream's pieces, the second piece's first rows take the
+  // value last seen in the first.
+  const CsvTable later = report(5, 5);
+  const std::vector<std::string> said{"blank cells of a grouped report's column given the value above them, as in training (a group's "
+                                      "value stands in its first row only): 'Region' 27, 'Filiale' 24"};
+  EXPECT_EQ(saved.scoring_notes(later), said);
+  std::vector<size_t> head(12), tail(18);
+  std::iota(head.begin(), head.end(), 0);
+  std::iota(tail.begin(), tail.end(), 12);
+  CellNotes pieces(saved);
+  pieces.add(later.select_rows(head));
+  const CsvTable& second = pieces.add(later.select_rows(tail));
+  EXPECT_EQ(second.cell(0, 0), "Süd");
+  EXPECT_EQ(second.cell(0, 1), "F2");
+  EXPECT_EQ(second.cell(0, 2), "406");
+  EXPECT_EQ(pieces.notes(), said);
+  std::vector<std::string> above;
+  ASSERT_TRUE(saved.filled_down(later.select_rows(head), &above));
+  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2", ""}));
+  // A column given a role: its blank cells are missing, as asked (and the columns after it are
+  // not taken for groups either).
+  TabularOptions asked;
+  asked.roles["Region"] = ColumnRole::categorical;
+  const TabularPreprocessor as_asked = TabularPreprocessor::fit(table, rows, asked);
+  EXPECT_FALSE(as_asked.columns()[0].fill_down || as_asked.columns()[1].fill_down);
+  EXPECT_EQ(as_asked.schema()[0].missing, 27);
+  // Not groups: a value repeated below its group's first row ("Nord", "", "Nord"); fewer blank
+  // cells than values; a first row without a value; a sparse column after a full one (an error
+  // code where a blank is "no error").
+  const auto first_reason = [](const std::string& text) { return describe_columns(parse_csv(text))[0].reason; };
+  EXPECT_EQ(first_reason("Region;x\nNord;1\n;2\n;3\nNord;4\n;5\n;6\nSüd;7\n;8\n"), "");
+  EXPECT_EQ(first_reason("Region;x\nNord;1\n;2\nOst;3\nWest;4\n;5\nSüd;7\nMitte;8\n"), "");
+  EXPECT_EQ(first_reason("Region;x\n;1\nNord;2\n;3\n;4\nSüd;7\n;8\n"), "");
+  const std::vector<ColumnSummary> sparse =
+      describe_columns(parse_csv("Temp;Fehler\n20;E1\n21;\n22;\n23;E7\n24;\n25;\n26;E1\n27;\n"));
+  EXPECT_EQ(sparse[1].missing, 5);
+  EXPECT_EQ(sparse[1].reason.find("grouped"), std::string::npos);
+}
+
 // Whole numbers in a column named like a code name things (an account, a postal code): as
 // amounts, account 8400 would lie "between" 4400 and 9000, and a new account would be an
 // outlier by size. They are categories, in the fit as in the preview; amounts with decimals,

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <numeric>
+#include <set>
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/detector.h"
@@ -326,6 +328,64 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
 
 // A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and
 // where it is the typical value it contributes nothing.
+// A grouped report (a region and a branch written in their group's first row only, blank below):
+// filled down, the model learns each branch's sales; the two months whose sales were cut to a
+// third rank first and second of the later report's 132 rows (imputed as missing instead, with
+// the roles given by hand: second and fifth), and an explanation shows the branch a blank cell
+// stands for.
+TEST(Detector, GroupedReportsAreFilledDown) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> regions{
+      {"Nord", {"Hamburg", "Kiel", "Bremen"}}, {"Süd", {"München", "Augsburg", "Passau"}}, {"Ost", {"Leipzig", "Dresden"}},
+      {"West", {"Köln", "Essen", "Bonn"}}};
+  const double level[] = {33, 105, 58, 91, 44, 76, 27, 64, 112, 49, 83};
+  uint32_t state = 7;
+  const auto noise = [&] {  // 0.9 to 1.1
+    state = state * 1664525u + 1013904223u;
+    return 0.9 + 0.2 * double(state >> 8) / double(1u << 24);
+  };
+  const auto report = [&](const std::vector<std::string>& months, const std::string& cut_a, const std::string& cut_b) {
+    std::string text = "Region;Filiale;Monat;Umsatz;Kunden\n";
+    int branch = 0;
+    for (const auto& [region, branches] : regions)
+      for (size_t f = 0; f < branches.size(); ++f, ++branch)
+        for (size_t m = 0; m < months.size(); ++m) {
+          double sales = level[branch] * noise();
+          const double customers = sales * 10 * noise();
+          if (branches[f] + months[m] == cut_a || branches[f] + months[m] == cut_b) sales *= 0.3;
+          char cells[64];
+          std::snprintf(cells, sizeof cells, "%.1f;%.0f", sales, customers);
+          std::string row = std::string(f == 0 && m == 0 ? region : "") + ";" + (m == 0 ? branches[f] : "") + ";" + months[m] + ";" + cells;
+          std::replace(row.begin(), row.end(), '.', ',');
+          text += row + "\n";
+        }
+    return parse_csv(text);
+  };
+  std::vector<std::string> past, later;
+  for (int m = 1; m <= 12; ++m) {
+    char month[16];
+    for (int year : {2022, 2023}) std::snprintf(month, sizeof month, "%d-%02d", year, m), past.push_back(month);
+    std::snprintf(month, sizeof month, "2024-%02d", m), later.push_back(month);
+  }
+  std::sort(past.begin(), past.end());
+  Detector d(Preset::from_json({{"kind", "tabular"}}));
+  d.fit_table(report(past, "", ""), TabularOptions{});
+  EXPECT_TRUE(d.preprocessing()->columns()[0].fill_down && d.preprocessing()->columns()[1].fill_down);
+  const CsvTable scored = report(later, "Kiel2024-03", "Köln2024-07");
+  const std::vector<float> scores = d.score_table(scored);
+  std::vector<int64_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return scores[size_t(a)] > scores[size_t(b)]; });
+  const int64_t kiel = 12 + 2, koeln = 12 * 8 + 6;  // rows: twelve months a branch, Kiel the second, Köln the ninth
+  EXPECT_EQ(std::set<int64_t>(order.begin(), order.begin() + 2), (std::set<int64_t>{kiel, koeln}));
+  const std::vector<RowExplanation> why = d.explain_rows(scored, {koeln}, 10);
+  EXPECT_EQ(scored.cell(size_t(koeln), 1), "");
+  for (const ColumnContribution& c : why.at(0).columns)
+    if (c.column == "Filiale" || c.column == "Region") {
+      EXPECT_EQ(c.value, c.column == "Filiale" ? "Köln" : "West");
+      EXPECT_FALSE(c.missing);
+    }
+}
+
 TEST(Detector, EmptyCheckboxCellsAreExplainedAsAValue) {
   std::string text = "express;geprueft;gewicht\n";
   for (int i = 0; i < 80; ++i)

@@ -293,7 +293,7 @@ class WasmDetector {
   // options: {decimalMark?}, read when the stream opens (its first piece).
   val streamPush(const val& bytes, const val& options) {
     return guarded([&] {
-      if (!stream_) stream_.emplace(csv_options(options).numbers);
+      if (!stream_) stream_.emplace(csv_options(options).numbers), above_.clear();
       stream_->push(csv_bytes(bytes));
       return to_js(drain());
     });
@@ -352,7 +352,10 @@ class WasmDetector {
   std::vector<float> drain() {
     std::vector<float> scores;
     while (auto batch = stream_->next(4096)) {
-      const std::vector<float> part = detector_.score_table(*batch);
+      // a grouped column's blank cells take the value above them, also from the batch before
+      const ca3::TabularPreprocessor* prep = detector_.preprocessing();
+      const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_) : std::nullopt;
+      const std::vector<float> part = detector_.score_table(filled ? *filled : *batch);
       scores.insert(scores.end(), part.begin(), part.end());
     }
     return scores;
@@ -361,6 +364,7 @@ class WasmDetector {
   ca3::Detector detector_;
   std::optional<ca3::Fit> fit_;
   std::optional<ca3::CsvStream> stream_;
+  std::vector<std::string> above_;  // the stream's grouped columns' last values (filled_down)
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.

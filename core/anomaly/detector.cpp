@@ -325,8 +325,11 @@ Detector Detector::load(const uint8_t* data, size_t size) {
 }
 
 
-std::vector<RowExplanation> Detector::explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top) {
+std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const std::vector<int64_t>& rows, size_t top) {
   CA3_CHECK(prep_, "the detector is not trained yet");
+  // A grouped column's blank cells take the value above them: before the rows are picked out.
+  const std::optional<CsvTable> filled = prep_->filled_down(given);
+  const CsvTable& table = filled ? *filled : given;
   std::vector<size_t> picked;
   for (const int64_t r : rows) {
     CA3_CHECK(r >= 0 && r < int64_t(table.row_count()), "row ", r, " is not in the table (", table.row_count(), " rows)");

@@ -190,6 +190,34 @@ describe('SDK in Node', () => {
     await detector.dispose();
   });
 
+  test('a grouped report (a region in its group\'s first row only) is filled down, in a stream across its batches too', async () => {
+    const report = (groups) => {
+      const lines = ['Region;temp;load'];
+      let i = 0;
+      for (const [region, rows, base] of groups)
+        for (let r = 0; r < rows; r++, i++) lines.push(`${r === 0 ? region : ''};${base + ((i * 37) % 10) / 10};${(i * 13) % 7}`);
+      return lines.join('\n') + '\n';
+    };
+    const detector = await createDetector({ preset: 'tabular' });
+    const fitted = await detector.fit(tableFromCsv(report([['Nord', 200, 20], ['Süd', 100, 30], ['West', 100, 40]])), { epochs: 2 });
+    const region = fitted.data.columns.find((c) => c.name === 'Region');
+    assert.match(region.reason, /^3 values; a grouped report's column: its value stands in the first row of each group \(3 groups\) and fills the 397 blank cells below it/);
+    // West's rows run past a batch's end (4,096 rows) and a piece's: a blank cell there takes West
+    // from the batch before, not Nord, the most frequent.
+    const csv = report([['Nord', 2000, 20], ['West', 3000, 40], ['Süd', 1000, 30]]);
+    const whole = await detector.score(tableFromCsv(csv));
+    const streamed = [];
+    for await (const s of detector.scoreStream((async function* () { yield csv.slice(0, 20000); yield csv.slice(20000); })())) streamed.push(...s);
+    assert.equal(streamed.length, 6000);
+    assert.ok(maxDifference(Float32Array.from(streamed), whole) <= 1e-6);
+    const asNord = await detector.score(tableFromCsv(`Region;temp;load\nNord;${csv.split('\n')[4097].slice(1)}\n`));
+    const asWest = await detector.score(tableFromCsv(`Region;temp;load\nWest;${csv.split('\n')[4097].slice(1)}\n`));
+    assert.notEqual(asNord[0], asWest[0]);
+    assert.ok(Math.abs(streamed[4096] - asWest[0]) <= 1e-6);
+    assert.match((await detector.scoringNotes(tableFromCsv(csv))).join(' '), /grouped report's column given the value above them, as in training \(a group's value stands in its first row only\): 'Region' 5997/);
+    await detector.dispose();
+  });
+
   test('decimalMark names the decimal mark where the cells cannot tell (a weather export, "1.016" hPa)', async () => {
     // Air pressure written with '.' grouping thousands: every cell reads either way.
     const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)}`);

@@ -20,6 +20,12 @@ std::string_view trim(std::string_view s) { return trim_invisible(s, true); }
 
 namespace {
 
+// Whether `word` is one of the words of a list.
+template <size_t N>
+bool one_of(std::string_view word, const char* const (&words)[N]) {
+  return std::find(std::begin(words), std::end(words), word) != std::end(words);
+}
+
 std::string lower(std::string_view view) {
   std::string s(view);
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -460,15 +466,13 @@ bool named_like_a_version(const std::string& name) {
                                           "rate", "pct", "percent", "ratio", "score", "anzahl", "alter", "tage", "dauer", "groesse",
                                           "größe"};
   for (const std::string& w : words)
-    if (std::any_of(std::begin(kMeasures), std::end(kMeasures), [&](const char* m) { return w == m; })) return false;
+    if (one_of(w, kMeasures)) return false;
   // What has a version: "Softwareversion", "FWVersion" run together; "fw_ver", "SW-Rev" apart.
   static const char* const kVersioned[] = {"software", "firmware", "sw", "fw", "os", "app", "bios", "kernel", "build", "release",
                                            "driver", "treiber", "api", "client", "server", "agent", "system", "product", "produkt",
                                            "program", "programm", "protocol", "protokoll", "schema", "hw", "hardware", "modul", "module"};
   static const char* const kAlone[] = {"sw", "fw", "build", "release", "kernel", "bios", "os", "ios", "android", "software"};
-  const auto versioned = [](std::string_view w) {
-    return std::any_of(std::begin(kVersioned), std::end(kVersioned), [&](const char* v) { return w == v; });
-  };
+  const auto versioned = [](std::string_view w) { return one_of(w, kVersioned); };
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];
     if (w == "version" || w == "versionsnummer" || w == "firmware") return true;
@@ -483,7 +487,7 @@ bool named_like_a_version(const std::string& name) {
   // "release_price", "FW (g)").
   std::string whole;  // the words run together: "iOS" is one
   for (const std::string& w : words) whole += w;
-  return std::any_of(std::begin(kAlone), std::end(kAlone), [&](const char* v) { return whole == v; });
+  return one_of(whole, kAlone);
 }
 
 // Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
@@ -1478,6 +1482,106 @@ std::string zero_reason(const CsvTable& table, size_t column, const std::vector<
 
 }  // namespace
 
+namespace {
+
+// How to give column `name` a role, on the page, with ca3 and in the SDK.
+std::string role_option(const std::string& name, const char* role) {
+  const std::string arg = name + "=" + role;
+  const bool plain = std::all_of(arg.begin(), arg.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_' || c == '-' || c == '=' || c == '.'; });
+  return detail::concat("the role menu on the page, --role ", plain ? arg : "'" + arg + "'", " for ca3 train, TableOptions.roles in the SDK");
+}
+
+bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
+
+// A grouped report's leading columns, as a spreadsheet's "subtotals" layout or a report writer
+// prints them: a group's value stands in its first row only, blank below ("Nord;F1;...",
+// ";F2;...", "Süd;F3;..."). Columns 0, 1, ... while each is one: its first row has a value, it
+// has at least as many blank cells as values and at least two groups, a value never repeats the
+// one above it (that row would have been left blank), and a new group of the column before starts
+// a new one here. Never the label column, a named identifier or a column given a role; never
+// every column. Column indices of `table`.
+std::vector<int64_t> grouped_columns(const CsvTable& table, const TabularOptions& options) {
+  std::vector<int64_t> grouped;
+  const size_t rows = table.row_count();
+  for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
+    const std::string& name = table.header[c];
+    if (same_value(name, options.label_column) || matches_any(name, options.id_columns) ||
+        std::any_of(options.roles.begin(), options.roles.end(), [&](const auto& role) { return same_value(name, role.first); }))
+      break;
+    if (blank_cell(table.cell(0, c))) break;
+    size_t values = 0, blanks = 0;
+    std::string_view last;
+    bool grouped_here = true;
+    for (size_t r = 0; r < rows && grouped_here; ++r) {
+      const std::string_view cell = trim(table.cell(r, c));
+      const bool outer_starts = !grouped.empty() && !blank_cell(table.cell(r, size_t(grouped.back())));
+      if (cell.empty()) {
+        ++blanks;
+        grouped_here = !outer_starts;
+      } else {
+        grouped_here = cell != last || outer_starts;
+        ++values, last = cell;
+      }
+    }
+    if (!grouped_here || values < 2 || blanks < values) break;
+    grouped.push_back(int64_t(c));
+  }
+  return grouped;
+}
+
+// `table` with each blank cell of `columns` given the value above it (nullopt when none is to
+// fill). `above`: per entry of `columns`, the value before the first row ("": none), updated to the
+// last; `filled`: the cells filled, added up per entry.
+std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vector<int64_t>& columns, std::vector<std::string>& above,
+                                          std::vector<int64_t>* filled) {
+  above.resize(columns.size());
+  const std::vector<std::string> before = above;
+  bool any = false;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k] < 0) continue;
+    std::string_view last = before[k];
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      const std::string_view cell = table.cell(r, size_t(columns[k]));
+      if (!blank_cell(cell)) {
+        last = cell;
+      } else if (!last.empty()) {
+        any = true;
+        if (filled) ++(*filled)[k];
+      }
+    }
+    above[k] = std::string(last);
+  }
+  if (!any) return std::nullopt;
+  CsvTable out = table.select_rows({});
+  out.empty_row_lines = table.empty_row_lines;
+  std::vector<std::string_view> last(before.begin(), before.end());
+  std::vector<std::string_view> cells(table.column_count());
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (columns[k] < 0) continue;
+      std::string_view& cell = cells[size_t(columns[k])];
+      if (!blank_cell(cell)) last[k] = cell;
+      else if (!last[k].empty()) cell = last[k];
+    }
+    out.add_row(cells, table.row_line(r));
+  }
+  return out;
+}
+
+std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
+
+// What is said of a grouped column (grouped_columns): `filled` of `rows` cells were blank.
+std::string grouped_reason(const std::string& name, const std::string& role, size_t rows, int64_t filled) {
+  return detail::concat("a grouped report's column: its value stands in the first row of each group (",
+                        count_text(int64_t(rows) - filled, "group", "groups"), ") and fills the ",
+                        count_text(filled, "blank cell", "blank cells"), " below it, in training and in scoring; if a blank cell "
+                        "there means no value, give the column its role by hand (",
+                        role_option(name, role == "numeric" ? "numeric" : "categorical"), ")");
+}
+
+}  // namespace
+
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
   // As training reads the file: without totals rows and repeated headers.
   if (const NotDataRows skipped = not_data_rows(table, ""); !skipped.rows.empty()) {
@@ -1486,6 +1590,17 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       if (k < skipped.rows.size() && skipped.rows[k] == r) ++k;
       else kept.push_back(r);
     return describe_columns(table.select_rows(kept), max_values);
+  }
+  // A grouped report's columns, filled down, as training reads them.
+  if (const std::vector<int64_t> grouped = grouped_columns(table, TabularOptions{}); !grouped.empty()) {
+    std::vector<std::string> above;
+    std::vector<int64_t> filled(grouped.size());
+    std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, above, &filled), max_values);
+    for (size_t k = 0; k < grouped.size(); ++k) {
+      ColumnSummary& c = columns[size_t(grouped[k])];
+      c.reason = joined(c.reason, grouped_reason(c.name, c.role, table.row_count(), filled[k]));
+    }
+    return columns;
   }
   std::vector<ColumnSummary> columns;
   std::vector<int64_t> all_rows(table.row_count());
@@ -1663,13 +1778,6 @@ double normal_quantile(double p) {
 }
 
 namespace {
-// How to give column `name` a role, on the page, with ca3 and in the SDK.
-std::string role_option(const std::string& name, const char* role) {
-  const std::string arg = name + "=" + role;
-  const bool plain = std::all_of(arg.begin(), arg.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '_' || c == '-' || c == '=' || c == '.'; });
-  return detail::concat("the role menu on the page, --role ", plain ? arg : "'" + arg + "'", " for ca3 train, TableOptions.roles in the SDK");
-}
-
 // Whether a column's values are those of a label: a word for normal or anomalous among them
 // ("normal", "anomaly", "ok", "defect", "fraud"); or true and false alone (0 and 1, -1 and 1,
 // yes and no) in a column named for what is wrong ("defect", "is_fraud"; not "is_weekend").
@@ -1685,10 +1793,7 @@ bool label_like_values(const ColumnSummary& c) {
                                        "ausschuss", "fehler", "abnormal", "attack", "alarm", "alert", "scrap", "nio", "nok"};
   std::set<std::string> values;
   for (const auto& [value, count] : c.values) values.insert(fold_case(value));
-  if (std::any_of(values.begin(), values.end(), [](const std::string& v) {
-        return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* w) { return v == w; });
-      }))
-    return true;
+  if (std::any_of(values.begin(), values.end(), [](const std::string& v) { return one_of(v, kWords); })) return true;
   const bool truth = values == std::set<std::string>{"0", "1"} || values == std::set<std::string>{"-1", "1"} ||
                      values == std::set<std::string>{"yes", "no"} || values == std::set<std::string>{"true", "false"} ||
                      values == std::set<std::string>{"ja", "nein"};
@@ -1928,12 +2033,40 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
   if (!std::isfinite(sd)) sd = std::numeric_limits<double>::max();
 }
 
-std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
 
 }  // namespace
 
+std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
+                                                         std::vector<int64_t>* filled) const {
+  std::vector<int64_t> columns(columns_.size(), -1);
+  bool any = false;
+  for (size_t j = 0; j < columns_.size(); ++j)
+    if (columns_[j].fill_down) columns[j] = table.find_column(columns_[j].name), any = any || columns[j] >= 0;
+  if (!any) return std::nullopt;
+  std::vector<std::string> none;
+  if (filled) filled->resize(columns_.size());
+  return fill_columns_down(table, columns, above ? *above : none, filled);
+}
+
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                              const TabularOptions& options) {
+  const std::vector<int64_t> grouped = grouped_columns(table, options);
+  if (grouped.empty()) return fit_columns(table, training_rows, options);
+  std::vector<std::string> above;
+  std::vector<int64_t> filled(grouped.size());
+  const std::optional<CsvTable> full = fill_columns_down(table, grouped, above, &filled);
+  TabularPreprocessor prep = fit_columns(*full, training_rows, options);
+  for (size_t k = 0; k < grouped.size(); ++k) {
+    const std::string& name = table.header[size_t(grouped[k])];
+    for (ColumnTransform& t : prep.columns_) t.fill_down = t.fill_down || t.name == name;
+    for (ColumnDecision& d : prep.schema_)
+      if (d.name == name) d.reason = joined(d.reason, grouped_reason(name, d.role, table.row_count(), filled[k]));
+  }
+  return prep;
+}
+
+TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, const std::vector<int64_t>& training_rows,
+                                                     const TabularOptions& options) {
   CA3_CHECK(!training_rows.empty(), "no training rows to fit the preprocessing on");
   CA3_CHECK(options.max_categories >= 1, "max_categories must be >= 1");
   std::vector<int64_t> id_indices;
@@ -2432,7 +2565,11 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
 
 CellNotes::CellNotes(const TabularPreprocessor& prep) : prep_(prep), columns_(prep.columns().size()) {}
 
-void CellNotes::add(const CsvTable& batch) {
+const CsvTable& CellNotes::add(const CsvTable& given) {
+  std::vector<int64_t> filled;
+  filled_ = prep_.filled_down(given, &above_, &filled);
+  for (size_t j = 0; j < filled.size(); ++j) columns_[j].filled_down += filled[j];
+  const CsvTable& batch = filled_ ? *filled_ : given;
   for (int64_t line : batch.empty_row_lines)
     if (empty_lines_.size() < 4) empty_lines_.push_back(line);
   empty_line_count_ += int64_t(batch.empty_row_lines.size());
@@ -2513,10 +2650,11 @@ void CellNotes::add(const CsvTable& batch) {
       else note(n.by_truth, n.truth_examples, seen);
     }
   }
+  return batch;
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
+  std::vector<std::string> grouped, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
       beyond;
   bool percent = false, counts_on = false;
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
@@ -2530,6 +2668,7 @@ std::vector<std::string> CellNotes::notes() const {
                                                                                : "'" + t.fill_category + "', the most frequent",
                                       ")"));
     }
+    if (n.filled_down > 0) grouped.push_back(detail::concat("'", t.name, "' ", n.filled_down));
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
@@ -2584,6 +2723,9 @@ std::vector<std::string> CellNotes::notes() const {
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
+  if (!grouped.empty())
+    notes.push_back("blank cells of a grouped report's column given the value above them, as in training (a group's value "
+                    "stands in its first row only): " + list_some(grouped, 8));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
@@ -2743,6 +2885,7 @@ void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers
 }  // namespace
 
 Tensor TabularPreprocessor::transform(const CsvTable& table) const {
+  if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled);
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
@@ -2853,6 +2996,9 @@ nlohmann::json TabularPreprocessor::to_json() const {
       if (c.monotone) cj["monotone"] = c.monotone > 0 ? "rising" : "falling";
     } else {
       cj["kind"] = "categorical";
+    }
+    if (c.fill_down) cj["fillDown"] = true;
+    if (c.kind == ColumnTransform::Kind::categorical) {
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
       if (c.typical_category != c.fill_category) cj["typical"] = c.typical_category;
       if (!c.others.empty()) cj["otherValues"] = c.others;
@@ -2923,6 +3069,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       } else {
         throw Error("column '" + c.name + "' has unknown kind '" + kind + "'");
       }
+      c.fill_down = cj.value("fillDown", false);
       prep.columns_.push_back(std::move(c));
     }
   } catch (const nlohmann::json::exception&) {

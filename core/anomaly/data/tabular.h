@@ -10,7 +10,8 @@
 //   Tensor x = prep.transform(table);                          // [rows, prep.features()]
 //
 // Columns: the label column and identifier columns (named by the user, or named like "id")
-// are not features. A column whose non-missing training cells are all numbers is numeric; one
+// are not features. A grouped report's leading columns, whose value stands in a group's first row
+// only, are filled down (ColumnTransform::fill_down). A column whose non-missing training cells are all numbers is numeric; one
 // with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
 // scoring time encode as all zeros). Missing cells (kMissingMarkers) are imputed with the training median (numeric) or most frequent category. Numeric columns
 // are then quantile-transformed to a standard normal (the authors' choice) or standardised
@@ -87,6 +88,10 @@ struct ColumnTransform {
   // +1 when the training values rose in every row of the file (1000, 1007, ...), -1 when they fell,
   // 0 otherwise (saved as "monotone": "rising" / "falling"): scoring says a file beyond them.
   int monotone = 0;
+  // A grouped report's column, whose value is written in a group's first row only and left blank
+  // below it ("Nord", "", "", "Süd", ...; saved as "fillDown"): a blank cell takes the value above
+  // it (TabularPreprocessor::filled_down), in training and in scoring.
+  bool fill_down = false;
   // Whether the training values are at most two (a 0/1 flag): set by fit, not saved (a column read
   // from a file is judged by its quantiles, see continuous_features).
   std::optional<bool> two_values;
@@ -135,6 +140,12 @@ class TabularPreprocessor {
   // ignored, a missing feature column or a bad cell throws naming the column and line. A table
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
+  // `table` with each blank cell of a grouped column (ColumnTransform::fill_down) given the value
+  // above it, as transform reads it; nullopt when no cell is to fill. `above`: the values last seen
+  // in those columns (by column of columns()), carried from the batch before in a stream and
+  // updated; `filled`: counts the cells filled, by column of columns().
+  std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
+                                      std::vector<int64_t>* filled = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
   // cells cannot tell (CsvTable::numbers_guessed).
   NumberFormat reading_format(const CsvTable& table) const;
@@ -190,6 +201,8 @@ class TabularPreprocessor {
   bool numbers_guessed_ = false;  // the training file's cells could not tell either (saved as decimalMarkGuessed)
   char separator_ = 0;            // the training file's separator (saved; 0: a model saved before it was)
   void check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const;
+  static TabularPreprocessor fit_columns(const CsvTable& table, const std::vector<int64_t>& training_rows,
+                                         const TabularOptions& options);  // fit, on a table filled down
 };
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
@@ -200,11 +213,14 @@ class TabularPreprocessor {
 class CellNotes {
  public:
   explicit CellNotes(const TabularPreprocessor& prep);  // `prep` must outlive this
-  void add(const CsvTable& batch);
+  // Counts the batch's cells; returns it as scoring reads it: with a grouped column's blank cells
+  // filled down from the rows above, also from the batch before (valid until the next add).
+  const CsvTable& add(const CsvTable& batch);
   std::vector<std::string> notes() const;
 
  private:
   struct Counts {
+    int64_t filled_down = 0;  // blank cells of a grouped column that took the value above them
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
     // Numbers read in a numeric column, how many lie above the training's largest and below its
@@ -220,6 +236,8 @@ class CellNotes {
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
+  std::vector<std::string> above_;  // a grouped column's last value, for the batch after (filled_down)
+  std::optional<CsvTable> filled_;  // the last batch, filled down
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
