@@ -602,22 +602,54 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   std::vector<std::string> above;
   ASSERT_TRUE(saved.filled_down(later.select_rows(head), &above));
   EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2", ""}));
-  // A column given a role: its blank cells are missing, as asked (and the columns after it are
-  // not taken for groups either).
+  // A file that starts inside a group: its first rows are missing cells, said.
+  std::vector<size_t> inside(26);
+  std::iota(inside.begin(), inside.end(), 4);
+  EXPECT_EQ(saved.scoring_notes(later.select_rows(inside))[1],
+            "the file starts inside a group: its first rows have no value above them in a grouped report's column, so they are "
+            "read as missing cells (start the file at a group's first row, or write the group's value there): 'Region' 6 rows "
+            "(lines 6 to 11), 'Filiale' 1 row (line 6)");
+  // A flat file (every row names its region; three cells left blank) scored with the model: its
+  // blank cells are missing, not the value of the row above (another region's).
+  const CsvTable flat = parse_csv("Region;Filiale;Umsatz\nNord;F0;500\nSüd;F2;400\n;F1;520\nNord;F1;510\nOst;;300\n");
+  EXPECT_EQ(saved.transform(flat).data()[2 * saved.features() + 0], saved.transform(parse_csv("Region;Filiale;Umsatz\n;F1;520\n")).data()[0]);
+  const std::vector<std::string> flat_notes = saved.scoring_notes(flat);
+  EXPECT_EQ(flat_notes.at(0), "a grouped report's column in training not laid out in groups here, so its blank cells are missing "
+                              "cells, not the value above them: 'Region' (line 5: 'Nord', again in its group), 'Filiale' (line "
+                              "5: 'F1', again in its group)");
+  // A column given a role: its blank cells are missing, as asked; the columns inside it are
+  // still filled down.
   TabularOptions asked;
   asked.roles["Region"] = ColumnRole::categorical;
   const TabularPreprocessor as_asked = TabularPreprocessor::fit(table, rows, asked);
-  EXPECT_FALSE(as_asked.columns()[0].fill_down || as_asked.columns()[1].fill_down);
+  EXPECT_FALSE(as_asked.columns()[0].fill_down);
+  EXPECT_TRUE(as_asked.columns()[1].fill_down);
   EXPECT_EQ(as_asked.schema()[0].missing, 27);
-  // Not groups: a value repeated below its group's first row ("Nord", "", "Nord"); fewer blank
-  // cells than values; a first row without a value; a sparse column after a full one (an error
-  // code where a blank is "no error").
-  const auto first_reason = [](const std::string& text) { return describe_columns(parse_csv(text))[0].reason; };
-  EXPECT_EQ(first_reason("Region;x\nNord;1\n;2\n;3\nNord;4\n;5\n;6\nSüd;7\n;8\n"), "");
-  EXPECT_EQ(first_reason("Region;x\nNord;1\n;2\nOst;3\nWest;4\n;5\nSüd;7\nMitte;8\n"), "");
-  EXPECT_EQ(first_reason("Region;x\n;1\nNord;2\n;3\n;4\nSüd;7\n;8\n"), "");
+  // A row number before the groups is passed over; a report of one region is one too.
+  const auto grouped = [](const std::string& text) {
+    std::vector<std::string> said;
+    for (const ColumnSummary& c : describe_columns(parse_csv(text)))
+      if (c.reason.find("a grouped report's column") != std::string::npos) said.push_back(c.name);
+    return said;
+  };
+  std::string numbered = "Lfd. Nr.;Region;Filiale;x\n";
+  for (int i = 0; i < 24; ++i)
+    numbered += detail::concat(i + 1, ";", i % 12 ? "" : i ? "Süd" : "Nord", ";", i % 4 ? "" : "F" + std::to_string(i), ";", i % 7, "\n");
+  EXPECT_EQ(grouped(numbered), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_EQ(grouped("Region;Filiale;x\nNord;F1;5\n;;6\n;F2;7\n;;8\n;F3;9\n;;3\n"), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_EQ(grouped("Haken;x\nx;5\n;6\n;7\n;8\n;9\n;3\n"), std::vector<std::string>{});
+  // Not groups: a value repeated below its group's first row ("Nord", "", "Nord", even with
+  // another between); fewer blank cells than values; a first row without a value; measurements
+  // with a fractional part (a sensor with dropouts); sentences (remarks); a sparse column after a
+  // full one (an error code where a blank is "no error").
+  for (const std::string& text :
+       {"Region;x\nNord;1\n;2\n;3\nNord;4\n;5\n;6\nSüd;7\n;8\n", "Region;x\nNord;1\n;2\nSüd;3\n;4\nNord;5\n;6\n;7\n",
+        "Region;x\nNord;1\n;2\nOst;3\nWest;4\n;5\nSüd;7\nMitte;8\n", "Region;x\n;1\nNord;2\n;3\n;4\nSüd;7\n;8\n",
+        "Aussen;x\n12.5;1\n;2\n;3\n13.25;4\n;5\n;6\n11.75;7\n;8\n",
+        "Bemerkung;x\nFilter am Montag neu gesetzt und geprüft;1\n;2\n;3\nKeine Auffälligkeiten in der ganzen Schicht;4\n;5\n;6\n"})
+    EXPECT_EQ(grouped(text), std::vector<std::string>{}) << text;
   const std::vector<ColumnSummary> sparse =
-      describe_columns(parse_csv("Temp;Fehler\n20;E1\n21;\n22;\n23;E7\n24;\n25;\n26;E1\n27;\n"));
+      describe_columns(parse_csv("Temp;Fehler\n20;E1\n21;\n22;\n23;E7\n24;\n25;\n26;E2\n27;\n"));
   EXPECT_EQ(sparse[1].missing, 5);
   EXPECT_EQ(sparse[1].reason.find("grouped"), std::string::npos);
 }

@@ -81,10 +81,16 @@ class Bidi {
     const r = await this.evaluate(context, expression);
     return r.value;
   }
+  // Until `expression` holds; while the page navigates (the service worker's reload) its document
+  // may have no body yet: an exception then is retried, up to the deadline.
   async waitFor(context, expression, seconds) {
     const end = Date.now() + seconds * 1000;
     for (;;) {
-      if (await this.value(context, `Boolean(${expression})`)) return;
+      try {
+        if (await this.value(context, `Boolean(${expression})`)) return;
+      } catch (error) {
+        if (Date.now() > end) throw error;
+      }
       if (Date.now() > end) {
         const status = await this.value(context, "document.getElementById('mode').textContent + ' | ' + " +
           "(document.getElementById('message').hidden ? '' : document.getElementById('message').textContent)");
@@ -117,7 +123,7 @@ for (const journey of JOURNEYS) {
       context = (await bidi.send('browsingContext.getTree', {})).contexts[0].context;
       await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
       // Where the service worker isolates the page, it reloads once first.
-      await bidi.waitFor(context, `crossOriginIsolated === ${journey.build === 'threads'} && document.body.dataset.ready === 'true'`, 60);
+      await bidi.waitFor(context, `crossOriginIsolated === ${journey.build === 'threads'} && document.body?.dataset.ready === 'true'`, 60);
     });
     after(async () => {
       try { await bidi?.send('session.end', {}); } catch { /* the browser may be gone */ }

@@ -668,7 +668,7 @@ describe('served without the headers, the page\'s service worker isolates it (th
     watched = watch(context, page, url);
     await page.goto(url);
     // The first load registers the worker and reloads once; the page that starts is isolated.
-    await page.waitForFunction(() => crossOriginIsolated && document.body.dataset.ready === 'true', null, { timeout: 60_000 });
+    await page.waitForFunction(() => crossOriginIsolated && document.body?.dataset.ready === 'true', null, { timeout: 60_000 });
   });
   after(async () => {
     await browser?.close();

@@ -1493,39 +1493,80 @@ std::string role_option(const std::string& name, const char* role) {
 
 bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
 
-// A grouped report's leading columns, as a spreadsheet's "subtotals" layout or a report writer
-// prints them: a group's value stands in its first row only, blank below ("Nord;F1;...",
-// ";F2;...", "Süd;F3;..."). Columns 0, 1, ... while each is one: its first row has a value, it
-// has at least as many blank cells as values and at least two groups, a value never repeats the
-// one above it (that row would have been left blank), and a new group of the column before starts
-// a new one here. Never the label column, a named identifier or a column given a role; never
+// Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
+// group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
+// of column `outer` (-1: none; a new one starts in a row where it has a value) a value is written
+// once (a repeat, "Nord" below "Nord", says the cells are a flat file's) and the first row has
+// one; values are names, not measurements (no fractional numbers, no sentences). `broken`: the
+// row where the layout breaks (-1 when grouped), `repeat` whether by a value repeated in its group.
+// Whether a cell can name a group: not a measurement (a fractional number), not a sentence.
+bool group_name(std::string_view cell, const NumberFormat& numbers) {
+  double v;
+  return !(parse_number(cell, v, numbers) && v != std::floor(v)) && cell.size() <= 40 && std::count(cell.begin(), cell.end(), ' ') < 4;
+}
+struct GroupLayout {
+  bool grouped = false, repeat = false;
+  int64_t values = 0, blanks = 0, broken = -1;
+};
+GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer) {
+  GroupLayout g;
+  std::set<std::string_view> seen;  // in the current group of `outer`
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    const std::string_view cell = trim(table.cell(r, c));
+    g.broken = int64_t(r);
+    if (outer >= 0 && !blank_cell(table.cell(r, size_t(outer)))) {
+      if (cell.empty()) return g;  // a new outer group without a value here
+      seen.clear();
+    }
+    if (cell.empty()) {
+      ++g.blanks;
+      continue;
+    }
+    if (!group_name(cell, table.numbers)) return g;
+    if (!seen.insert(cell).second) {
+      g.repeat = true;
+      return g;
+    }
+    ++g.values;
+  }
+  g.grouped = true, g.broken = -1;
+  return g;
+}
+
+// A grouped report's leading columns, as a spreadsheet's "subtotals" layout, a pivot table or a
+// report writer prints them (group_layout), from column 0 on while each is one: its first row has
+// a value, it has at least as many blank cells as values and at least two groups (or one, when a
+// column inside it is grouped too: a report of one region). A row number before them (an
+// identifier without blank cells) is passed over, and so is a grouped column the user named (the
+// label, an identifier, one given a role): it is not filled, but the columns inside it are. Never
 // every column. Column indices of `table`.
 std::vector<int64_t> grouped_columns(const CsvTable& table, const TabularOptions& options) {
   std::vector<int64_t> grouped;
   const size_t rows = table.row_count();
+  int64_t outer = -1;  // the last column laid out in groups
+  size_t layouts = 0;  // columns laid out in groups, named or not
+  bool one_group = false;  // the first of them has one value
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
-    if (same_value(name, options.label_column) || matches_any(name, options.id_columns) ||
-        std::any_of(options.roles.begin(), options.roles.end(), [&](const auto& role) { return same_value(name, role.first); }))
+    const bool named = same_value(name, options.label_column) || matches_any(name, options.id_columns) ||
+                       std::any_of(options.roles.begin(), options.roles.end(), [&](const auto& role) { return same_value(name, role.first); });
+    const GroupLayout g = blank_cell(table.cell(0, c)) ? GroupLayout{} : group_layout(table, c, outer);
+    if (!g.grouped || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
+      bool full = true;
+      for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
+      if (outer < 0 && full &&
+          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty()))
+        continue;  // a row number before the groups
       break;
-    if (blank_cell(table.cell(0, c))) break;
-    size_t values = 0, blanks = 0;
-    std::string_view last;
-    bool grouped_here = true;
-    for (size_t r = 0; r < rows && grouped_here; ++r) {
-      const std::string_view cell = trim(table.cell(r, c));
-      const bool outer_starts = !grouped.empty() && !blank_cell(table.cell(r, size_t(grouped.back())));
-      if (cell.empty()) {
-        ++blanks;
-        grouped_here = !outer_starts;
-      } else {
-        grouped_here = cell != last || outer_starts;
-        ++values, last = cell;
-      }
     }
-    if (!grouped_here || values < 2 || blanks < values) break;
-    grouped.push_back(int64_t(c));
+    one_group = one_group || (layouts == 0 && g.values == 1);
+    ++layouts;
+    if (!named) grouped.push_back(int64_t(c));
+    outer = int64_t(c);
   }
+  // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
+  // grouped column inside it, a report of one region.
+  if (one_group && layouts == 1) grouped.clear();
   return grouped;
 }
 
@@ -1598,7 +1639,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, above, &filled), max_values);
     for (size_t k = 0; k < grouped.size(); ++k) {
       ColumnSummary& c = columns[size_t(grouped[k])];
-      c.reason = joined(c.reason, grouped_reason(c.name, c.role, table.row_count(), filled[k]));
+      if (c.role == "numeric" || c.role == "categorical") c.reason = joined(c.reason, grouped_reason(c.name, c.role, table.row_count(), filled[k]));
     }
     return columns;
   }
@@ -2037,11 +2078,23 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
 }  // namespace
 
 std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
-                                                         std::vector<int64_t>* filled) const {
+                                                         std::vector<int64_t>* filled, std::vector<int64_t>* broken) const {
+  // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
+  // groups inside those of the grouped column before it (columns_ keep the training file's order).
   std::vector<int64_t> columns(columns_.size(), -1);
+  if (broken) broken->assign(columns_.size(), -1);
+  int64_t outer = -1;
   bool any = false;
-  for (size_t j = 0; j < columns_.size(); ++j)
-    if (columns_[j].fill_down) columns[j] = table.find_column(columns_[j].name), any = any || columns[j] >= 0;
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    if (!columns_[j].fill_down) continue;
+    const int64_t c = table.find_column(columns_[j].name);
+    if (c < 0) continue;
+    if (const GroupLayout g = group_layout(table, size_t(c), outer); !g.grouped) {
+      if (broken) (*broken)[j] = g.broken;
+      continue;
+    }
+    columns[j] = outer = c, any = true;
+  }
   if (!any) return std::nullopt;
   std::vector<std::string> none;
   if (filled) filled->resize(columns_.size());
@@ -2058,9 +2111,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   TabularPreprocessor prep = fit_columns(*full, training_rows, options);
   for (size_t k = 0; k < grouped.size(); ++k) {
     const std::string& name = table.header[size_t(grouped[k])];
+    // (said of a column the model reads: one left out, as free text or dates, fills nothing it uses)
     for (ColumnTransform& t : prep.columns_) t.fill_down = t.fill_down || t.name == name;
     for (ColumnDecision& d : prep.schema_)
-      if (d.name == name) d.reason = joined(d.reason, grouped_reason(name, d.role, table.row_count(), filled[k]));
+      if (d.name == name && (d.role == "numeric" || d.role == "categorical"))
+        d.reason = joined(d.reason, grouped_reason(name, d.role, table.row_count(), filled[k]));
   }
   return prep;
 }
@@ -2566,9 +2621,28 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
 CellNotes::CellNotes(const TabularPreprocessor& prep) : prep_(prep), columns_(prep.columns().size()) {}
 
 const CsvTable& CellNotes::add(const CsvTable& given) {
-  std::vector<int64_t> filled;
-  filled_ = prep_.filled_down(given, &above_, &filled);
-  for (size_t j = 0; j < filled.size(); ++j) columns_[j].filled_down += filled[j];
+  std::vector<int64_t> filled, broken;
+  above_.resize(prep_.columns().size());
+  const std::vector<std::string> before = above_;
+  filled_ = prep_.filled_down(given, &above_, &filled, &broken);
+  for (size_t j = 0; j < prep_.columns().size(); ++j) {
+    const ColumnTransform& t = prep_.columns()[j];
+    const int64_t c = given.find_column(t.name);
+    if (!t.fill_down || c < 0) continue;
+    Counts& n = columns_[j];
+    if (j < filled.size()) n.filled_down += filled[j];
+    if (broken[j] >= 0 && n.flat_line == 0) {
+      n.flat_line = given.row_line(size_t(broken[j]));
+      n.flat_value = trim(given.cell(size_t(broken[j]), size_t(c)));
+      n.flat_repeat = !n.flat_value.empty() && group_name(n.flat_value, given.numbers);
+    }
+    // blank cells with nothing above them: the file starts inside a group
+    if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())
+      for (size_t r = 0; r < given.row_count() && blank_cell(given.cell(r, size_t(c))); ++r) {
+        if (n.leading++ == 0) n.leading_first_line = given.row_line(r);
+        n.leading_last_line = given.row_line(r);
+      }
+  }
   const CsvTable& batch = filled_ ? *filled_ : given;
   for (int64_t line : batch.empty_row_lines)
     if (empty_lines_.size() < 4) empty_lines_.push_back(line);
@@ -2654,7 +2728,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> grouped, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
+  std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
       beyond;
   bool percent = false, counts_on = false;
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
@@ -2669,6 +2743,15 @@ std::vector<std::string> CellNotes::notes() const {
                                       ")"));
     }
     if (n.filled_down > 0) grouped.push_back(detail::concat("'", t.name, "' ", n.filled_down));
+    if (n.flat_line > 0 && n.missing > 0)
+      flat.push_back(detail::concat("'", t.name, "' (line ", n.flat_line, ": ",
+                                    n.flat_value.empty() ? std::string("blank where the group before it starts anew")
+                                                         : "'" + n.flat_value + "', " +
+                                                               (n.flat_repeat ? "again in its group" : "not a group's name"),
+                                    ")"));
+    if (n.leading > 0)
+      leading.push_back(detail::concat("'", t.name, "' ", n.leading, n.leading == 1 ? " row (line " : " rows (lines ",
+                                       n.leading_first_line, n.leading == 1 ? "" : " to " + std::to_string(n.leading_last_line), ")"));
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
@@ -2726,6 +2809,13 @@ std::vector<std::string> CellNotes::notes() const {
   if (!grouped.empty())
     notes.push_back("blank cells of a grouped report's column given the value above them, as in training (a group's value "
                     "stands in its first row only): " + list_some(grouped, 8));
+  if (!flat.empty())
+    notes.push_back("a grouped report's column in training not laid out in groups here, so its blank cells are missing cells, "
+                    "not the value above them: " + list_some(flat, 8));
+  if (!leading.empty())
+    notes.push_back("the file starts inside a group: its first rows have no value above them in a grouped report's column, "
+                    "so they are read as missing cells (start the file at a group's first row, or write the group's value "
+                    "there): " + list_some(leading, 8));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "

@@ -141,11 +141,13 @@ class TabularPreprocessor {
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
   // `table` with each blank cell of a grouped column (ColumnTransform::fill_down) given the value
-  // above it, as transform reads it; nullopt when no cell is to fill. `above`: the values last seen
-  // in those columns (by column of columns()), carried from the batch before in a stream and
-  // updated; `filled`: counts the cells filled, by column of columns().
+  // above it, as transform reads it; nullopt when no cell is to fill. Only a column laid out in
+  // groups in `table` too (no value repeated within its group): in a flat file a blank cell is
+  // missing. By column of columns(): `above`, the values last seen, carried from the batch before
+  // in a stream and updated; `filled`, counts of the cells filled; `broken`, the row where a
+  // column's layout is not a grouped report's (-1 when it is, or is not in the table).
   std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
-                                      std::vector<int64_t>* filled = nullptr) const;
+                                      std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
   // cells cannot tell (CsvTable::numbers_guessed).
   NumberFormat reading_format(const CsvTable& table) const;
@@ -221,6 +223,13 @@ class CellNotes {
  private:
   struct Counts {
     int64_t filled_down = 0;  // blank cells of a grouped column that took the value above them
+    // A grouped column not laid out in groups here (a flat file): the first line that says so.
+    int64_t flat_line = 0;
+    std::string flat_value;
+    bool flat_repeat = false;  // by a value repeated in its group
+    // Blank cells of a grouped column at the start, with no value above them (a file that starts
+    // inside a group), and the first and last line of them.
+    int64_t leading = 0, leading_first_line = 0, leading_last_line = 0;
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
     // Numbers read in a numeric column, how many lie above the training's largest and below its
