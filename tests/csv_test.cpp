@@ -593,8 +593,9 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   std::iota(head.begin(), head.end(), 0);
   std::iota(tail.begin(), tail.end(), 12);
   CellNotes pieces(saved);
-  pieces.add(later.select_rows(head));
-  const CsvTable& second = pieces.add(later.select_rows(tail));
+  const CsvTable first_piece = later.select_rows(head), second_piece = later.select_rows(tail);
+  pieces.add(first_piece);
+  const CsvTable& second = pieces.add(second_piece);
   EXPECT_EQ(second.cell(0, 0), "Süd");
   EXPECT_EQ(second.cell(0, 1), "F2");
   EXPECT_EQ(second.cell(0, 2), "406");
@@ -617,6 +618,21 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(flat_notes.at(0), "a grouped report's column in training not laid out in groups here, so its blank cells are missing "
                               "cells, not the value above them: 'Region' (line 5: 'Nord', again in its group), 'Filiale' (line "
                               "5: 'F1', again in its group)");
+  // A new region whose branch cell is blank (a totals row, "Süd Ergebnis;;1490", or a slip): the
+  // branch is missing there, not the branch of the region before; what is scored is what the notes
+  // count, once filled (transform does not fill a filled table again).
+  const CsvTable slip = parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;;501\n;F1;480\nSüd;;400\n;F2;410\n");
+  CellNotes slip_notes(saved);
+  const CsvTable& slip_read = slip_notes.add(slip);
+  EXPECT_EQ(slip_read.cell(1, 1), "F0");
+  EXPECT_EQ(slip_read.cell(3, 1), "");
+  EXPECT_EQ(slip_read.cell(4, 0), "Süd");
+  EXPECT_EQ(slip_notes.notes().at(0), "blank cells of a grouped report's column given the value above them, as in training (a "
+                                      "group's value stands in its first row only): 'Region' 3, 'Filiale' 1");
+  const Tensor slip_x = saved.transform(slip), slip_again = saved.transform(slip_read);
+  EXPECT_TRUE(std::equal(slip_x.data(), slip_x.data() + slip_x.numel(), slip_again.data()));
+  const Tensor alone = saved.transform(parse_csv("Region;Filiale;Umsatz\nSüd;;400\n"));
+  EXPECT_TRUE(std::equal(alone.data(), alone.data() + alone.numel(), slip_x.data() + 3 * slip_x.dim(1)));
   // A column given a role: its blank cells are missing, as asked; the columns inside it are
   // still filled down.
   TabularOptions asked;

@@ -326,8 +326,6 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
             "row 699 is not in the table (699 rows)");
 }
 
-// A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and
-// where it is the typical value it contributes nothing.
 // A grouped report (a region and a branch written in their group's first row only, blank below):
 // filled down, the model learns each branch's sales; the two months whose sales were cut to a
 // third rank first and second of the later report's 132 rows (imputed as missing instead, with
@@ -386,6 +384,8 @@ TEST(Detector, GroupedReportsAreFilledDown) {
     }
 }
 
+// A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and
+// where it is the typical value it contributes nothing.
 TEST(Detector, EmptyCheckboxCellsAreExplainedAsAValue) {
   std::string text = "express;geprueft;gewicht\n";
   for (int i = 0; i < 80; ++i)

@@ -57,6 +57,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.title_lines = title_lines;
   out.first_title = first_title;
   out.first_line_ending_with_separator = first_line_ending_with_separator;
+  out.filled_down = filled_down;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
     for (size_t c = 0; c < header.size(); ++c) cells[c] = cell(r, c);

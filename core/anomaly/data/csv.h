@@ -81,6 +81,9 @@ class CsvTable {
   size_t lines_ending_with_separator = 0;
   int64_t first_line_ending_with_separator = 0;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
+  // A grouped report's blank cells were given the value above them (TabularPreprocessor::
+  // filled_down): not to be filled again.
+  bool filled_down = false;
   // Comment lines, skipped: before the header, lines that start with '#' ("# Export aus SAP
   // 2024-03-01"; blank lines among them too); among the rows, a line of one field that starts
   // with '#' ("# Zwischenstand"). How many, and the first.

@@ -1493,40 +1493,38 @@ std::string role_option(const std::string& name, const char* role) {
 
 bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
 
-// Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
-// group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
-// of column `outer` (-1: none; a new one starts in a row where it has a value) a value is written
-// once (a repeat, "Nord" below "Nord", says the cells are a flat file's) and the first row has
-// one; values are names, not measurements (no fractional numbers, no sentences). `broken`: the
-// row where the layout breaks (-1 when grouped), `repeat` whether by a value repeated in its group.
 // Whether a cell can name a group: not a measurement (a fractional number), not a sentence.
 bool group_name(std::string_view cell, const NumberFormat& numbers) {
   double v;
   return !(parse_number(cell, v, numbers) && v != std::floor(v)) && cell.size() <= 40 && std::count(cell.begin(), cell.end(), ' ') < 4;
 }
+
+// Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
+// group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
+// of column `outer` (-1: none; a new one starts in a row where it has a value) a value is written
+// once (a repeat, "Nord" below "Nord", says the cells are a flat file's), and is a name
+// (group_name). `strict`: a new group of `outer` starts one here too (training; in a scored file a
+// totals row, "Nord Ergebnis;;1490", may leave it blank). `broken`: the row where the layout
+// breaks (-1 when grouped).
 struct GroupLayout {
-  bool grouped = false, repeat = false;
+  bool grouped = false;
   int64_t values = 0, blanks = 0, broken = -1;
 };
-GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer) {
+GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict) {
   GroupLayout g;
   std::set<std::string_view> seen;  // in the current group of `outer`
   for (size_t r = 0; r < table.row_count(); ++r) {
     const std::string_view cell = trim(table.cell(r, c));
     g.broken = int64_t(r);
     if (outer >= 0 && !blank_cell(table.cell(r, size_t(outer)))) {
-      if (cell.empty()) return g;  // a new outer group without a value here
+      if (cell.empty() && strict) return g;
       seen.clear();
     }
     if (cell.empty()) {
       ++g.blanks;
       continue;
     }
-    if (!group_name(cell, table.numbers)) return g;
-    if (!seen.insert(cell).second) {
-      g.repeat = true;
-      return g;
-    }
+    if (!group_name(cell, table.numbers) || !seen.insert(cell).second) return g;
     ++g.values;
   }
   g.grouped = true, g.broken = -1;
@@ -1537,20 +1535,30 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer) {
 // report writer prints them (group_layout), from column 0 on while each is one: its first row has
 // a value, it has at least as many blank cells as values and at least two groups (or one, when a
 // column inside it is grouped too: a report of one region). A row number before them (an
-// identifier without blank cells) is passed over, and so is a grouped column the user named (the
-// label, an identifier, one given a role): it is not filled, but the columns inside it are. Never
-// every column. Column indices of `table`.
-std::vector<int64_t> grouped_columns(const CsvTable& table, const TabularOptions& options) {
-  std::vector<int64_t> grouped;
+// identifier without blank cells) is passed over. Never every column. Column indices of `table`:
+// `layout` all of them, in order (each one's groups inside the one's before it); `filled` those
+// not named by the user (the label, an identifier, a column given a role), which are filled down.
+struct GroupedColumns {
+  std::vector<int64_t> layout, filled;
+  std::vector<int64_t> outers() const {  // per column of `filled`, the one of `layout` before it (-1: none)
+    std::vector<int64_t> out;
+    for (const int64_t c : filled) {
+      const auto at = std::find(layout.begin(), layout.end(), c);
+      out.push_back(at == layout.begin() ? -1 : *(at - 1));
+    }
+    return out;
+  }
+};
+GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& options) {
+  GroupedColumns grouped;
   const size_t rows = table.row_count();
   int64_t outer = -1;  // the last column laid out in groups
-  size_t layouts = 0;  // columns laid out in groups, named or not
   bool one_group = false;  // the first of them has one value
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
     const bool named = same_value(name, options.label_column) || matches_any(name, options.id_columns) ||
                        std::any_of(options.roles.begin(), options.roles.end(), [&](const auto& role) { return same_value(name, role.first); });
-    const GroupLayout g = blank_cell(table.cell(0, c)) ? GroupLayout{} : group_layout(table, c, outer);
+    const GroupLayout g = blank_cell(table.cell(0, c)) ? GroupLayout{} : group_layout(table, c, outer, true);
     if (!g.grouped || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
       bool full = true;
       for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
@@ -1559,54 +1567,48 @@ std::vector<int64_t> grouped_columns(const CsvTable& table, const TabularOptions
         continue;  // a row number before the groups
       break;
     }
-    one_group = one_group || (layouts == 0 && g.values == 1);
-    ++layouts;
-    if (!named) grouped.push_back(int64_t(c));
+    one_group = one_group || (grouped.layout.empty() && g.values == 1);
+    grouped.layout.push_back(int64_t(c));
+    if (!named) grouped.filled.push_back(int64_t(c));
     outer = int64_t(c);
   }
   // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
   // grouped column inside it, a report of one region.
-  if (one_group && layouts == 1) grouped.clear();
+  if (one_group && grouped.layout.size() == 1) grouped = {};
   return grouped;
 }
 
-// `table` with each blank cell of `columns` given the value above it (nullopt when none is to
-// fill). `above`: per entry of `columns`, the value before the first row ("": none), updated to the
-// last; `filled`: the cells filled, added up per entry.
-std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vector<int64_t>& columns, std::vector<std::string>& above,
-                                          std::vector<int64_t>* filled) {
+// `table` with each blank cell of `columns` given the value above it, within a group of the
+// entry's column in `outers` (-1: none; a blank cell where one starts stays blank). Nullopt when
+// none is to fill; -1 entries of `columns` are not filled. `above`: per entry, the value before
+// the first row ("": none), updated to the last; `filled`: the cells filled, added up per entry.
+std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vector<int64_t>& columns, const std::vector<int64_t>& outers,
+                                          std::vector<std::string>& above, std::vector<int64_t>* filled) {
   above.resize(columns.size());
-  const std::vector<std::string> before = above;
-  bool any = false;
-  for (size_t k = 0; k < columns.size(); ++k) {
-    if (columns[k] < 0) continue;
-    std::string_view last = before[k];
-    for (size_t r = 0; r < table.row_count(); ++r) {
-      const std::string_view cell = table.cell(r, size_t(columns[k]));
-      if (!blank_cell(cell)) {
-        last = cell;
-      } else if (!last.empty()) {
-        any = true;
-        if (filled) ++(*filled)[k];
-      }
-    }
-    above[k] = std::string(last);
-  }
-  if (!any) return std::nullopt;
   CsvTable out = table.select_rows({});
   out.empty_row_lines = table.empty_row_lines;
-  std::vector<std::string_view> last(before.begin(), before.end());
+  out.filled_down = true;
+  std::vector<std::string_view> last(above.begin(), above.end());  // (views into `above` until the end)
   std::vector<std::string_view> cells(table.column_count());
+  bool any = false;
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
     for (size_t k = 0; k < columns.size(); ++k) {
       if (columns[k] < 0) continue;
       std::string_view& cell = cells[size_t(columns[k])];
-      if (!blank_cell(cell)) last[k] = cell;
-      else if (!last[k].empty()) cell = last[k];
+      if (outers[k] >= 0 && !blank_cell(table.cell(r, size_t(outers[k])))) last[k] = {};
+      if (!blank_cell(cell)) {
+        last[k] = cell;
+      } else if (!last[k].empty()) {
+        cell = last[k], any = true;
+        if (filled) ++(*filled)[k];
+      }
     }
     out.add_row(cells, table.row_line(r));
   }
+  for (size_t k = 0; k < columns.size(); ++k)
+    if (columns[k] >= 0) above[k] = std::string(last[k]);
+  if (!any) return std::nullopt;
   return out;
 }
 
@@ -1633,10 +1635,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     return describe_columns(table.select_rows(kept), max_values);
   }
   // A grouped report's columns, filled down, as training reads them.
-  if (const std::vector<int64_t> grouped = grouped_columns(table, TabularOptions{}); !grouped.empty()) {
+  if (const GroupedColumns g = grouped_columns(table, TabularOptions{}); !g.filled.empty() && !table.filled_down) {
+    const std::vector<int64_t>& grouped = g.filled;
     std::vector<std::string> above;
     std::vector<int64_t> filled(grouped.size());
-    std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, above, &filled), max_values);
+    std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, g.outers(), above, &filled), max_values);
     for (size_t k = 0; k < grouped.size(); ++k) {
       ColumnSummary& c = columns[size_t(grouped[k])];
       if (c.role == "numeric" || c.role == "categorical") c.reason = joined(c.reason, grouped_reason(c.name, c.role, table.row_count(), filled[k]));
@@ -2079,41 +2082,44 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
 
 std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
                                                          std::vector<int64_t>* filled, std::vector<int64_t>* broken) const {
-  // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
-  // groups inside those of the grouped column before it (columns_ keep the training file's order).
-  std::vector<int64_t> columns(columns_.size(), -1);
   if (broken) broken->assign(columns_.size(), -1);
-  int64_t outer = -1;
-  bool any = false;
-  for (size_t j = 0; j < columns_.size(); ++j) {
-    if (!columns_[j].fill_down) continue;
-    const int64_t c = table.find_column(columns_[j].name);
-    if (c < 0) continue;
-    if (const GroupLayout g = group_layout(table, size_t(c), outer); !g.grouped) {
-      if (broken) (*broken)[j] = g.broken;
-      continue;
-    }
-    columns[j] = outer = c, any = true;
-  }
-  if (!any) return std::nullopt;
+  if (group_columns_.empty() || table.filled_down) return std::nullopt;
   std::vector<std::string> none;
+  std::vector<std::string>& carried = above ? *above : none;
+  carried.resize(columns_.size());
+  // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
+  // groups inside those of the column laid out in groups before it in training.
+  std::vector<int64_t> columns(columns_.size(), -1), outers(columns_.size(), -1);
+  int64_t outer = -1;
+  for (const std::string& name : group_columns_) {
+    const int64_t c = table.find_column(name);
+    size_t j = 0;
+    while (j < columns_.size() && !(columns_[j].fill_down && columns_[j].name == name)) ++j;
+    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false);
+    if (j < columns_.size()) {  // (else laid out in groups, not filled: given a role, left out)
+      if (g.grouped) columns[j] = c, outers[j] = outer;
+      else carried[j].clear();  // a value above a flat stretch fills nothing after it
+      if (broken && c >= 0 && !g.grouped) (*broken)[j] = g.broken;
+    }
+    if (g.grouped) outer = c;
+  }
   if (filled) filled->resize(columns_.size());
-  return fill_columns_down(table, columns, above ? *above : none, filled);
+  return fill_columns_down(table, columns, outers, carried, filled);
 }
 
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                              const TabularOptions& options) {
-  const std::vector<int64_t> grouped = grouped_columns(table, options);
-  if (grouped.empty()) return fit_columns(table, training_rows, options);
+  const GroupedColumns grouped = grouped_columns(table, options);
+  if (grouped.filled.empty() || table.filled_down) return fit_columns(table, training_rows, options);
   std::vector<std::string> above;
-  std::vector<int64_t> filled(grouped.size());
-  const std::optional<CsvTable> full = fill_columns_down(table, grouped, above, &filled);
+  std::vector<int64_t> filled(grouped.filled.size());
+  const std::optional<CsvTable> full = fill_columns_down(table, grouped.filled, grouped.outers(), above, &filled);
   TabularPreprocessor prep = fit_columns(*full, training_rows, options);
-  for (size_t k = 0; k < grouped.size(); ++k) {
-    const std::string& name = table.header[size_t(grouped[k])];
-    // (said of a column the model reads: one left out, as free text or dates, fills nothing it uses)
+  for (const int64_t c : grouped.layout) prep.group_columns_.push_back(table.header[size_t(c)]);
+  for (size_t k = 0; k < grouped.filled.size(); ++k) {
+    const std::string& name = table.header[size_t(grouped.filled[k])];
     for (ColumnTransform& t : prep.columns_) t.fill_down = t.fill_down || t.name == name;
-    for (ColumnDecision& d : prep.schema_)
+    for (ColumnDecision& d : prep.schema_)  // (a column the model reads; one left out fills nothing it uses)
       if (d.name == name && (d.role == "numeric" || d.role == "categorical"))
         d.reason = joined(d.reason, grouped_reason(name, d.role, table.row_count(), filled[k]));
   }
@@ -2634,7 +2640,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
     if (broken[j] >= 0 && n.flat_line == 0) {
       n.flat_line = given.row_line(size_t(broken[j]));
       n.flat_value = trim(given.cell(size_t(broken[j]), size_t(c)));
-      n.flat_repeat = !n.flat_value.empty() && group_name(n.flat_value, given.numbers);
+      n.flat_repeat = group_name(n.flat_value, given.numbers);  // else a measurement or a sentence
     }
     // blank cells with nothing above them: the file starts inside a group
     if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())
@@ -2744,11 +2750,8 @@ std::vector<std::string> CellNotes::notes() const {
     }
     if (n.filled_down > 0) grouped.push_back(detail::concat("'", t.name, "' ", n.filled_down));
     if (n.flat_line > 0 && n.missing > 0)
-      flat.push_back(detail::concat("'", t.name, "' (line ", n.flat_line, ": ",
-                                    n.flat_value.empty() ? std::string("blank where the group before it starts anew")
-                                                         : "'" + n.flat_value + "', " +
-                                                               (n.flat_repeat ? "again in its group" : "not a group's name"),
-                                    ")"));
+      flat.push_back(detail::concat("'", t.name, "' (line ", n.flat_line, ": '", n.flat_value, "', ",
+                                    n.flat_repeat ? "again in its group" : "not a group's name", ")"));
     if (n.leading > 0)
       leading.push_back(detail::concat("'", t.name, "' ", n.leading, n.leading == 1 ? " row (line " : " rows (lines ",
                                        n.leading_first_line, n.leading == 1 ? "" : " to " + std::to_string(n.leading_last_line), ")"));
@@ -3066,6 +3069,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   j["droppedColumns"] = dropped_;
   if (!identifiers_.empty()) j["runningNumbers"] = identifiers_;
   if (!dates_.empty()) j["dates"] = dates_;
+  if (!group_columns_.empty()) j["groupColumns"] = group_columns_;
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
@@ -3113,6 +3117,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     prep.dropped_ = j.at("droppedColumns").get<std::vector<std::string>>();
     if (j.contains("runningNumbers")) prep.identifiers_ = j.at("runningNumbers").get<std::vector<std::string>>();
     if (j.contains("dates")) prep.dates_ = j.at("dates").get<std::vector<std::string>>();  // (models saved before: none said)
+    if (j.contains("groupColumns")) prep.group_columns_ = j.at("groupColumns").get<std::vector<std::string>>();
     if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
       const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",

@@ -197,6 +197,10 @@ class TabularPreprocessor {
   std::vector<std::string> dropped_;
   std::vector<std::string> identifiers_;  // dropped as running numbers (saved as runningNumbers)
   std::vector<std::string> dates_;        // dropped as dates or times of day (saved as dates)
+  // The training file's columns laid out in groups (grouped_columns), in order, each one's groups
+  // inside the one's before it: those with ColumnTransform::fill_down and any the user named
+  // (saved as groupColumns).
+  std::vector<std::string> group_columns_;
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
@@ -216,7 +220,8 @@ class CellNotes {
  public:
   explicit CellNotes(const TabularPreprocessor& prep);  // `prep` must outlive this
   // Counts the batch's cells; returns it as scoring reads it: with a grouped column's blank cells
-  // filled down from the rows above, also from the batch before (valid until the next add).
+  // filled down from the rows above, also from the batch before (`batch` itself, or a copy valid
+  // until the next add).
   const CsvTable& add(const CsvTable& batch);
   std::vector<std::string> notes() const;
 
