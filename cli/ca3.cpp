@@ -836,10 +836,13 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
     const CsvTable table = read_table(a, data);
     if (!want_labels) {
-      const std::vector<int64_t> ids = id_columns_of(detector, a, table, "'" + data + "'", s.notes);
-      s.id_header = id_header_of(table, ids);
+      // beside the scores as scoring reads them: a grouped report's dates and identifiers filled down
+      const std::optional<CsvTable> filled = detector.preprocessing()->filled_down(table);
+      const CsvTable& written = filled ? *filled : table;
+      const std::vector<int64_t> ids = id_columns_of(detector, a, written, "'" + data + "'", s.notes);
+      s.id_header = id_header_of(written, ids);
       if (!ids.empty())
-        for (size_t i = 0; i < table.row_count(); ++i) s.ids.push_back(id_cells_of(table, i, ids));
+        for (size_t i = 0; i < written.row_count(); ++i) s.ids.push_back(id_cells_of(written, i, ids));
     }
     s.scores = detector.score_table(table);
     std::vector<std::string> used = a.id_columns;  // not "left out": written beside the scores, or eval's labels

@@ -550,9 +550,8 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   };
   const CsvTable table = report(5);
   const std::string region = "a grouped report's column: its value stands in the first row of each group (3 groups) and fills the "
-                             "27 blank cells below it, in training and in scoring; if a blank cell there means no value, give the "
-                             "column its role by hand (the role menu on the page, --role Region=categorical for ca3 train, "
-                             "TableOptions.roles in the SDK)";
+                             "27 blank cells below it, in training and in scoring; if a blank cell there means no value, write NA "
+                             "in it";
   const std::vector<ColumnSummary> preview = describe_columns(table);
   EXPECT_EQ(preview[0].role, "categorical");
   EXPECT_EQ(preview[0].reason, region);
@@ -567,9 +566,9 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(prep.schema()[0].missing, 0);
   EXPECT_NE(prep.schema()[1].reason.find("(6 groups) and fills the 24 blank cells"), std::string::npos) << prep.schema()[1].reason;
   const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
-  EXPECT_EQ(prep.to_json()["columns"][0]["fillDown"], true);
+  EXPECT_EQ(prep.to_json()["fillDown"], (nlohmann::json{"Region", "Filiale"}));
   for (const TabularPreprocessor* p : {&prep, &saved}) {
-    EXPECT_TRUE(p->columns()[0].fill_down && p->columns()[1].fill_down && !p->columns()[2].fill_down);
+    EXPECT_EQ(p->filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
     // Line 9 (";;501", in branch F1 of Nord) reads as "Nord;F1;501".
     const std::vector<std::string> names = p->feature_names();
     const auto input = [&](const Tensor& x, int64_t row, const std::string& name) {
@@ -602,7 +601,7 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(pieces.notes(), said);
   std::vector<std::string> above;
   ASSERT_TRUE(saved.filled_down(later.select_rows(head), &above));
-  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2", ""}));
+  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2"}));
   // A file that starts inside a group: its first rows are missing cells, said.
   std::vector<size_t> inside(26);
   std::iota(inside.begin(), inside.end(), 4);
@@ -633,14 +632,20 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_TRUE(std::equal(slip_x.data(), slip_x.data() + slip_x.numel(), slip_again.data()));
   const Tensor alone = saved.transform(parse_csv("Region;Filiale;Umsatz\nSüd;;400\n"));
   EXPECT_TRUE(std::equal(alone.data(), alone.data() + alone.numel(), slip_x.data() + 3 * slip_x.dim(1)));
-  // A column given a role: its blank cells are missing, as asked; the columns inside it are
-  // still filled down.
+  // A role given by hand says how the values are read, not where they stand: the column is still
+  // filled down; one left out is not, the columns inside it are. Where a blank cell means no
+  // value, NA written in it says so.
   TabularOptions asked;
   asked.roles["Region"] = ColumnRole::categorical;
   const TabularPreprocessor as_asked = TabularPreprocessor::fit(table, rows, asked);
-  EXPECT_FALSE(as_asked.columns()[0].fill_down);
-  EXPECT_TRUE(as_asked.columns()[1].fill_down);
-  EXPECT_EQ(as_asked.schema()[0].missing, 27);
+  EXPECT_EQ(as_asked.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_EQ(as_asked.schema()[0].missing, 0);
+  asked.roles["Region"] = ColumnRole::ignore;
+  EXPECT_EQ(TabularPreprocessor::fit(table, rows, asked).filled_columns(), std::vector<std::string>{"Filiale"});
+  const CsvTable none_written = parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;NA;501\n;F1;480\n;NA;470\nSüd;F2;400\n;NA;410\n;F3;300\n;NA;310\n");
+  const TabularPreprocessor with_none = TabularPreprocessor::fit(none_written, first_rows(8), TabularOptions{});
+  EXPECT_EQ(with_none.filled_columns(), std::vector<std::string>{"Region"});
+  EXPECT_EQ(with_none.schema()[1].missing, 4);
   // A row number before the groups is passed over; a report of one region is one too.
   const auto grouped = [](const std::string& text) {
     std::vector<std::string> said;
@@ -668,6 +673,75 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
       describe_columns(parse_csv("Temp;Fehler\n20;E1\n21;\n22;\n23;E7\n24;\n25;\n26;E2\n27;\n"));
   EXPECT_EQ(sparse[1].missing, 5);
   EXPECT_EQ(sparse[1].reason.find("grouped"), std::string::npos);
+}
+
+// A grouped report's year, order number or date written in its group's first row only is filled
+// down too: it is not a column the model reads, but it says which row a score is of, so scoring
+// writes it beside each row, not on the group's first row alone. Named as the identifier, too.
+TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
+  const auto report = [](std::vector<int> years, int months, bool year_in_every_row = false) {
+    std::string text = "Jahr;Region;Filiale;Monat;Umsatz\n";
+    const char* regions[] = {"Nord", "Süd"};
+    for (const int y : years)
+      for (int r = 0; r < 2; ++r)
+        for (int f = 0; f < 2; ++f)
+          for (int m = 1; m <= months; ++m)
+            text += detail::concat(year_in_every_row || (r == 0 && f == 0 && m == 1) ? std::to_string(y) : "", ";", f == 0 && m == 1 ? regions[r] : "", ";",
+                                   m == 1 ? "F" + std::to_string(2 * r + f) : "", ";", m, ";", 100 * (4 - 2 * r - f) + m * 7 % 5, "\n");
+    return parse_csv(text);
+  };
+  const CsvTable table = report({2021, 2022, 2023}, 6);
+  const std::vector<int64_t> rows = first_rows(table.row_count());
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, TabularOptions{});
+  EXPECT_EQ(prep.filled_columns(), (std::vector<std::string>{"Jahr", "Region", "Filiale"}));
+  EXPECT_EQ(prep.date_columns(), std::vector<std::string>{"Jahr"});
+  EXPECT_EQ(prep.schema()[0].role, "dates");
+  EXPECT_NE(prep.schema()[0].reason.find("; a grouped report's column: its value stands in the first row of each group (3 groups) and "
+                                         "fills the 69 blank cells below it, also beside the scores"),
+            std::string::npos)
+      << prep.schema()[0].reason;
+  EXPECT_EQ(describe_columns(table)[0].reason, prep.schema()[0].reason);
+  // A later year's report (one year: one group), scored in two pieces: every row has its year.
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  const CsvTable later = report({2024}, 6);
+  std::vector<size_t> head(5), tail(later.row_count() - 5);
+  std::iota(head.begin(), head.end(), 0);
+  std::iota(tail.begin(), tail.end(), 5);
+  CellNotes pieces(saved);
+  const CsvTable first = pieces.add(later.select_rows(head));
+  const CsvTable& second = pieces.add(later.select_rows(tail));
+  EXPECT_EQ(first.cell(4, 0), "2024");
+  for (size_t r = 0; r < second.row_count(); ++r) EXPECT_EQ(second.cell(r, 0), "2024") << r;
+  EXPECT_EQ(second.cell(8, 1), "Süd");
+  EXPECT_EQ(pieces.notes().at(0), "blank cells of a grouped report's column given the value above them, as in training (a group's "
+                                  "value stands in its first row only): 'Jahr' 23, 'Region' 22, 'Filiale' 20");
+  // Scores are the same as with the year written in every row.
+  const CsvTable written = report({2024}, 6, true);
+  const Tensor a = saved.transform(later), b = saved.transform(written);
+  EXPECT_TRUE(std::equal(a.data(), a.data() + a.numel(), b.data()));
+  // An order number on an order's first line only, named like an identifier or named by the user.
+  std::string orders = "Auftrag;Artikel;Menge\n";
+  for (int o = 0; o < 10; ++o)
+    for (int i = 0; i < 3; ++i) orders += detail::concat(i == 0 ? std::to_string(4711 + o) : "", ";", "A", i, ";", 1 + (o + i) % 4, "\n");
+  TabularOptions named;
+  named.id_columns = {"Auftrag"};
+  const CsvTable order_table = parse_csv(orders);
+  const TabularPreprocessor by_name = TabularPreprocessor::fit(order_table, first_rows(30), named);
+  EXPECT_EQ(by_name.filled_columns(), std::vector<std::string>{"Auftrag"});
+  const std::optional<CsvTable> filled = by_name.filled_down(order_table);
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->cell(29, 0), "4720");
+  EXPECT_EQ(filled->cell(28, 0), "4720");
+  EXPECT_EQ(filled->cell(26, 0), "4719");
+  // The year read as a number or a category, as its reason offers: filled down all the same.
+  TabularOptions as_asked;
+  as_asked.roles["Jahr"] = ColumnRole::numeric;
+  const TabularPreprocessor years = TabularPreprocessor::fit(table, rows, as_asked);
+  EXPECT_EQ(years.filled_columns(), (std::vector<std::string>{"Jahr", "Region", "Filiale"}));
+  EXPECT_EQ(years.schema()[0].role, "numeric");
+  EXPECT_EQ(years.schema()[0].missing, 0);
+  EXPECT_EQ(years.columns()[0].quantiles.front(), 2021);
+  EXPECT_EQ(years.columns()[0].quantiles.back(), 2023);
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as

@@ -367,7 +367,7 @@ TEST(Detector, GroupedReportsAreFilledDown) {
   std::sort(past.begin(), past.end());
   Detector d(Preset::from_json({{"kind", "tabular"}}));
   d.fit_table(report(past, "", ""), TabularOptions{});
-  EXPECT_TRUE(d.preprocessing()->columns()[0].fill_down && d.preprocessing()->columns()[1].fill_down);
+  EXPECT_EQ(d.preprocessing()->filled_columns(), (std::vector<std::string>{d.preprocessing()->columns()[0].name, d.preprocessing()->columns()[1].name}));
   const CsvTable scored = report(later, "Kiel2024-03", "Köln2024-07");
   const std::vector<float> scores = d.score_table(scored);
   std::vector<int64_t> order(scores.size());

@@ -1537,7 +1537,8 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
 // column inside it is grouped too: a report of one region). A row number before them (an
 // identifier without blank cells) is passed over. Never every column. Column indices of `table`:
 // `layout` all of them, in order (each one's groups inside the one's before it); `filled` those
-// not named by the user (the label, an identifier, a column given a role), which are filled down.
+// filled down: not the label or a column the user left out (a role given by hand says how the
+// values are read, not where they stand).
 struct GroupedColumns {
   std::vector<int64_t> layout, filled;
   std::vector<int64_t> outers() const {  // per column of `filled`, the one of `layout` before it (-1: none)
@@ -1556,8 +1557,9 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
   bool one_group = false;  // the first of them has one value
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
-    const bool named = same_value(name, options.label_column) || matches_any(name, options.id_columns) ||
-                       std::any_of(options.roles.begin(), options.roles.end(), [&](const auto& role) { return same_value(name, role.first); });
+    const bool named = same_value(name, options.label_column) ||
+                       std::any_of(options.roles.begin(), options.roles.end(),
+                                   [&](const auto& role) { return same_value(name, role.first) && role.second == ColumnRole::ignore; });
     const GroupLayout g = blank_cell(table.cell(0, c)) ? GroupLayout{} : group_layout(table, c, outer, true);
     if (!g.grouped || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
       bool full = true;
@@ -1614,13 +1616,19 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
 
 std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
 
-// What is said of a grouped column (grouped_columns): `filled` of `rows` cells were blank.
-std::string grouped_reason(const std::string& name, const std::string& role, size_t rows, int64_t filled) {
-  return detail::concat("a grouped report's column: its value stands in the first row of each group (",
-                        count_text(int64_t(rows) - filled, "group", "groups"), ") and fills the ",
-                        count_text(filled, "blank cell", "blank cells"), " below it, in training and in scoring; if a blank cell "
-                        "there means no value, give the column its role by hand (",
-                        role_option(name, role == "numeric" ? "numeric" : "categorical"), ")");
+// Whether a grouped column (grouped_columns) of this role is filled down: one the model reads, or
+// one written beside the scores (dates, identifiers); not one left out for another reason.
+bool filled_role(const std::string& role) {
+  return role == "numeric" || role == "categorical" || role == "dates" || role == "identifier";
+}
+
+// What is said of a grouped column (grouped_columns) of role `role`: `filled` of `rows` cells were blank.
+std::string grouped_reason(const std::string& role, size_t rows, int64_t filled) {
+  const std::string groups = detail::concat("a grouped report's column: its value stands in the first row of each group (",
+                                            count_text(int64_t(rows) - filled, "group", "groups"), ") and fills the ",
+                                            count_text(filled, "blank cell", "blank cells"), " below it");
+  if (role != "numeric" && role != "categorical") return groups + ", also beside the scores";
+  return groups + ", in training and in scoring; if a blank cell there means no value, write NA in it";
 }
 
 }  // namespace
@@ -1642,7 +1650,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, g.outers(), above, &filled), max_values);
     for (size_t k = 0; k < grouped.size(); ++k) {
       ColumnSummary& c = columns[size_t(grouped[k])];
-      if (c.role == "numeric" || c.role == "categorical") c.reason = joined(c.reason, grouped_reason(c.name, c.role, table.row_count(), filled[k]));
+      if (filled_role(c.role)) c.reason = joined(c.reason, grouped_reason(c.role, table.row_count(), filled[k]));
     }
     return columns;
   }
@@ -2082,28 +2090,27 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
 
 std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
                                                          std::vector<int64_t>* filled, std::vector<int64_t>* broken) const {
-  if (broken) broken->assign(columns_.size(), -1);
-  if (group_columns_.empty() || table.filled_down) return std::nullopt;
+  if (broken) broken->assign(fill_down_.size(), -1);
+  if (fill_down_.empty() || table.filled_down) return std::nullopt;
   std::vector<std::string> none;
   std::vector<std::string>& carried = above ? *above : none;
-  carried.resize(columns_.size());
+  carried.resize(fill_down_.size());
   // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
   // groups inside those of the column laid out in groups before it in training.
-  std::vector<int64_t> columns(columns_.size(), -1), outers(columns_.size(), -1);
+  std::vector<int64_t> columns(fill_down_.size(), -1), outers(fill_down_.size(), -1);
   int64_t outer = -1;
   for (const std::string& name : group_columns_) {
     const int64_t c = table.find_column(name);
-    size_t j = 0;
-    while (j < columns_.size() && !(columns_[j].fill_down && columns_[j].name == name)) ++j;
+    const size_t j = size_t(std::find(fill_down_.begin(), fill_down_.end(), name) - fill_down_.begin());
     const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false);
-    if (j < columns_.size()) {  // (else laid out in groups, not filled: given a role, left out)
+    if (j < fill_down_.size()) {  // (else laid out in groups, not filled: the label, given a role)
       if (g.grouped) columns[j] = c, outers[j] = outer;
       else carried[j].clear();  // a value above a flat stretch fills nothing after it
       if (broken && c >= 0 && !g.grouped) (*broken)[j] = g.broken;
     }
     if (g.grouped) outer = c;
   }
-  if (filled) filled->resize(columns_.size());
+  if (filled) filled->resize(fill_down_.size());
   return fill_columns_down(table, columns, outers, carried, filled);
 }
 
@@ -2118,10 +2125,11 @@ TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::v
   for (const int64_t c : grouped.layout) prep.group_columns_.push_back(table.header[size_t(c)]);
   for (size_t k = 0; k < grouped.filled.size(); ++k) {
     const std::string& name = table.header[size_t(grouped.filled[k])];
-    for (ColumnTransform& t : prep.columns_) t.fill_down = t.fill_down || t.name == name;
-    for (ColumnDecision& d : prep.schema_)  // (a column the model reads; one left out fills nothing it uses)
-      if (d.name == name && (d.role == "numeric" || d.role == "categorical"))
-        d.reason = joined(d.reason, grouped_reason(name, d.role, table.row_count(), filled[k]));
+    for (ColumnDecision& d : prep.schema_)
+      if (d.name == name && filled_role(d.role)) {
+        d.reason = joined(d.reason, grouped_reason(d.role, table.row_count(), filled[k]));
+        prep.fill_down_.push_back(name);
+      }
   }
   return prep;
 }
@@ -2624,23 +2632,26 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   return notes;
 }
 
-CellNotes::CellNotes(const TabularPreprocessor& prep) : prep_(prep), columns_(prep.columns().size()) {}
+CellNotes::CellNotes(const TabularPreprocessor& prep)
+    : prep_(prep), columns_(prep.columns().size()), groups_(prep.filled_columns().size()) {}
 
 const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
-  above_.resize(prep_.columns().size());
+  above_.resize(groups_.size());
   const std::vector<std::string> before = above_;
   filled_ = prep_.filled_down(given, &above_, &filled, &broken);
-  for (size_t j = 0; j < prep_.columns().size(); ++j) {
-    const ColumnTransform& t = prep_.columns()[j];
-    const int64_t c = given.find_column(t.name);
-    if (!t.fill_down || c < 0) continue;
-    Counts& n = columns_[j];
+  for (size_t j = 0; j < groups_.size(); ++j) {
+    const int64_t c = given.find_column(prep_.filled_columns()[j]);
+    if (c < 0) continue;
+    GroupCounts& n = groups_[j];
     if (j < filled.size()) n.filled_down += filled[j];
-    if (broken[j] >= 0 && n.flat_line == 0) {
-      n.flat_line = given.row_line(size_t(broken[j]));
-      n.flat_value = trim(given.cell(size_t(broken[j]), size_t(c)));
-      n.flat_repeat = group_name(n.flat_value, given.numbers);  // else a measurement or a sentence
+    if (broken[j] >= 0) {
+      if (n.flat_line == 0) {
+        n.flat_line = given.row_line(size_t(broken[j]));
+        n.flat_value = trim(given.cell(size_t(broken[j]), size_t(c)));
+        n.flat_repeat = group_name(n.flat_value, given.numbers);  // else a measurement or a sentence
+      }
+      for (size_t r = 0; r < given.row_count(); ++r) n.flat_blanks += blank_cell(given.cell(r, size_t(c)));
     }
     // blank cells with nothing above them: the file starts inside a group
     if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())
@@ -2748,13 +2759,6 @@ std::vector<std::string> CellNotes::notes() const {
                                                                                : "'" + t.fill_category + "', the most frequent",
                                       ")"));
     }
-    if (n.filled_down > 0) grouped.push_back(detail::concat("'", t.name, "' ", n.filled_down));
-    if (n.flat_line > 0 && n.missing > 0)
-      flat.push_back(detail::concat("'", t.name, "' (line ", n.flat_line, ": '", n.flat_value, "', ",
-                                    n.flat_repeat ? "again in its group" : "not a group's name", ")"));
-    if (n.leading > 0)
-      leading.push_back(detail::concat("'", t.name, "' ", n.leading, n.leading == 1 ? " row (line " : " rows (lines ",
-                                       n.leading_first_line, n.leading == 1 ? "" : " to " + std::to_string(n.leading_last_line), ")"));
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
     if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
@@ -2785,6 +2789,17 @@ std::vector<std::string> CellNotes::notes() const {
       std::snprintf(two, sizeof two, "%.6g and %.6g", t.quantiles.front(), t.quantiles.back());
       off_flag.push_back("'" + t.name + "' " + rows(n.off_flag) + list_some(n.off_flag_examples, 3) + "; training had " + two + ")");
     }
+  }
+  for (size_t j = 0; j < groups_.size(); ++j) {
+    const std::string& name = prep_.filled_columns()[j];
+    const GroupCounts& n = groups_[j];
+    if (n.filled_down > 0) grouped.push_back(detail::concat("'", name, "' ", n.filled_down));
+    if (n.flat_line > 0 && n.flat_blanks > 0)
+      flat.push_back(detail::concat("'", name, "' (line ", n.flat_line, ": '", n.flat_value, "', ",
+                                    n.flat_repeat ? "again in its group" : "not a group's name", ")"));
+    if (n.leading > 0)
+      leading.push_back(detail::concat("'", name, "' ", n.leading, n.leading == 1 ? " row (line " : " rows (lines ",
+                                       n.leading_first_line, n.leading == 1 ? "" : " to " + std::to_string(n.leading_last_line), ")"));
   }
   std::vector<std::string> notes;
   if (empty_line_count_ > 0) {
@@ -3070,6 +3085,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   if (!identifiers_.empty()) j["runningNumbers"] = identifiers_;
   if (!dates_.empty()) j["dates"] = dates_;
   if (!group_columns_.empty()) j["groupColumns"] = group_columns_;
+  if (!fill_down_.empty()) j["fillDown"] = fill_down_;
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
@@ -3091,7 +3107,6 @@ nlohmann::json TabularPreprocessor::to_json() const {
     } else {
       cj["kind"] = "categorical";
     }
-    if (c.fill_down) cj["fillDown"] = true;
     if (c.kind == ColumnTransform::Kind::categorical) {
       cj["categories"] = c.categories, cj["fill"] = c.fill_category;
       if (c.typical_category != c.fill_category) cj["typical"] = c.typical_category;
@@ -3118,6 +3133,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     if (j.contains("runningNumbers")) prep.identifiers_ = j.at("runningNumbers").get<std::vector<std::string>>();
     if (j.contains("dates")) prep.dates_ = j.at("dates").get<std::vector<std::string>>();  // (models saved before: none said)
     if (j.contains("groupColumns")) prep.group_columns_ = j.at("groupColumns").get<std::vector<std::string>>();
+    if (j.contains("fillDown")) prep.fill_down_ = j.at("fillDown").get<std::vector<std::string>>();
     if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
       const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",
@@ -3164,7 +3180,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       } else {
         throw Error("column '" + c.name + "' has unknown kind '" + kind + "'");
       }
-      c.fill_down = cj.value("fillDown", false);
+      if (cj.value("fillDown", false)) prep.fill_down_.push_back(c.name);  // (how models of 2026-12-03 said it)
       prep.columns_.push_back(std::move(c));
     }
   } catch (const nlohmann::json::exception&) {

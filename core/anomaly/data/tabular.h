@@ -11,7 +11,7 @@
 //
 // Columns: the label column and identifier columns (named by the user, or named like "id")
 // are not features. A grouped report's leading columns, whose value stands in a group's first row
-// only, are filled down (ColumnTransform::fill_down). A column whose non-missing training cells are all numbers is numeric; one
+// only, are filled down (TabularPreprocessor::filled_columns). A column whose non-missing training cells are all numbers is numeric; one
 // with at least 75% numbers is rejected naming the first other cell (a typo); otherwise categorical, one-hot encoded over the training categories (unseen categories at
 // scoring time encode as all zeros). Missing cells (kMissingMarkers) are imputed with the training median (numeric) or most frequent category. Numeric columns
 // are then quantile-transformed to a standard normal (the authors' choice) or standardised
@@ -88,10 +88,6 @@ struct ColumnTransform {
   // +1 when the training values rose in every row of the file (1000, 1007, ...), -1 when they fell,
   // 0 otherwise (saved as "monotone": "rising" / "falling"): scoring says a file beyond them.
   int monotone = 0;
-  // A grouped report's column, whose value is written in a group's first row only and left blank
-  // below it ("Nord", "", "", "Süd", ...; saved as "fillDown"): a blank cell takes the value above
-  // it (TabularPreprocessor::filled_down), in training and in scoring.
-  bool fill_down = false;
   // Whether the training values are at most two (a 0/1 flag): set by fit, not saved (a column read
   // from a file is judged by its quantiles, see continuous_features).
   std::optional<bool> two_values;
@@ -140,12 +136,12 @@ class TabularPreprocessor {
   // ignored, a missing feature column or a bad cell throws naming the column and line. A table
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
   Tensor transform(const CsvTable& table) const;
-  // `table` with each blank cell of a grouped column (ColumnTransform::fill_down) given the value
-  // above it, as transform reads it; nullopt when no cell is to fill. Only a column laid out in
-  // groups in `table` too (no value repeated within its group): in a flat file a blank cell is
-  // missing. By column of columns(): `above`, the values last seen, carried from the batch before
-  // in a stream and updated; `filled`, counts of the cells filled; `broken`, the row where a
-  // column's layout is not a grouped report's (-1 when it is, or is not in the table).
+  // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
+  // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
+  // `table` too (no value repeated within its group): in a flat file a blank cell is missing. By
+  // column of filled_columns(): `above`, the values last seen, carried from the batch before in a
+  // stream and updated; `filled`, counts of the cells filled; `broken`, the row where a column's
+  // layout is not a grouped report's (-1 when it is, or is not in the table).
   std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
                                       std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
@@ -159,6 +155,11 @@ class TabularPreprocessor {
   std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
                                          const std::vector<std::string>& written = {}) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
+  // A grouped report's columns, whose value is written in a group's first row only and left blank
+  // below it ("Nord", "", "", "Süd", ...; saved as "fillDown"): a blank cell takes the value above
+  // it (filled_down), in training and in scoring. Columns the model reads and those written beside
+  // the scores (dates, identifiers); not the label or a column the user left out (role ignore).
+  const std::vector<std::string>& filled_columns() const { return fill_down_; }
   const std::vector<std::string>& dropped_columns() const { return dropped_; }
   // The dropped columns that identify a row: named with TabularOptions::id_columns, named like an
   // identifier (id, *_id, OrderID), or running numbers (5001, 5002, ...). Scores are written beside them
@@ -198,9 +199,9 @@ class TabularPreprocessor {
   std::vector<std::string> identifiers_;  // dropped as running numbers (saved as runningNumbers)
   std::vector<std::string> dates_;        // dropped as dates or times of day (saved as dates)
   // The training file's columns laid out in groups (grouped_columns), in order, each one's groups
-  // inside the one's before it: those with ColumnTransform::fill_down and any the user named
-  // (saved as groupColumns).
+  // inside the one's before it: those filled down and any the user named (saved as groupColumns).
   std::vector<std::string> group_columns_;
+  std::vector<std::string> fill_down_;  // filled_columns(), in the order of group_columns_
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
@@ -226,15 +227,17 @@ class CellNotes {
   std::vector<std::string> notes() const;
 
  private:
-  struct Counts {
-    int64_t filled_down = 0;  // blank cells of a grouped column that took the value above them
-    // A grouped column not laid out in groups here (a flat file): the first line that says so.
-    int64_t flat_line = 0;
+  struct GroupCounts {  // of a grouped report's column (filled_columns)
+    int64_t filled_down = 0;  // blank cells that took the value above them
+    // Not laid out in groups here (a flat file): the first line that says so; the blank cells then.
+    int64_t flat_line = 0, flat_blanks = 0;
     std::string flat_value;
     bool flat_repeat = false;  // by a value repeated in its group
-    // Blank cells of a grouped column at the start, with no value above them (a file that starts
-    // inside a group), and the first and last line of them.
+    // Blank cells at the start, with no value above them (a file that starts inside a group), and
+    // the first and last line of them.
     int64_t leading = 0, leading_first_line = 0, leading_last_line = 0;
+  };
+  struct Counts {
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
     // Numbers read in a numeric column, how many lie above the training's largest and below its
@@ -247,6 +250,7 @@ class CellNotes {
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
+  std::vector<GroupCounts> groups_;  // as prep.filled_columns()
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
