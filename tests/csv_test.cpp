@@ -567,6 +567,10 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_NE(prep.schema()[1].reason.find("(6 groups) and fills the 24 blank cells"), std::string::npos) << prep.schema()[1].reason;
   const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(prep.to_json()["fillDown"], (nlohmann::json{"Region", "Filiale"}));
+  nlohmann::json older = prep.to_json();  // a model of 2026-12-03 said it per column
+  older.erase("fillDown");
+  older["columns"][0]["fillDown"] = older["columns"][1]["fillDown"] = true;
+  EXPECT_EQ(TabularPreprocessor::from_json(older).filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
   for (const TabularPreprocessor* p : {&prep, &saved}) {
     EXPECT_EQ(p->filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
     // Line 9 (";;501", in branch F1 of Nord) reads as "Nord;F1;501".
