@@ -2634,6 +2634,43 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   const CsvTable excel = parse_csv("Abteilung;Betrag;Stunden\nGesamtergebnis;600;60\nEinkauf;100;10\nEinkauf;200;20\n"
                                    "Einkauf Ergebnis;300;30\nVertrieb;120;10\nVertrieb;180;20\nVertrieb Ergebnis;300;30\n");
   EXPECT_EQ(not_data_rows(excel, "").rows, (std::vector<size_t>{0, 3, 6}));
+  // A pivot table's export with subtotals on two levels: each branch's ("Kiel Ergebnis", the sum
+  // of its months), each region's after its branches' ("Nord Ergebnis", the sum since the region's
+  // first row), a grand total; many rows so named, each naming its group.
+  std::string pivot = "Region;Filiale;Monat;Umsatz\n";
+  std::vector<size_t> totals;
+  size_t row = 0;
+  int grand = 0;
+  for (int region = 0; region < 4; ++region) {
+    int region_sum = 0;
+    for (int branch = 0; branch < 3; ++branch) {
+      int branch_sum = 0;
+      for (int month = 1; month <= 6; ++month, ++row) {
+        const int sales = 1000 + 37 * ((region * 7 + branch * 3 + month * 5) % 11);
+        branch_sum += sales;
+        pivot += detail::concat(branch == 0 && month == 1 ? "R" + std::to_string(region) : "", ";",
+                                month == 1 ? "F" + std::to_string(branch) : "", ";", month, ";", sales, "\n");
+      }
+      pivot += detail::concat(";F", branch, " Ergebnis;;", branch_sum, "\n");
+      totals.push_back(row++);
+      region_sum += branch_sum;
+    }
+    pivot += detail::concat("R", region, " Ergebnis;;;", region_sum, "\n");
+    totals.push_back(row++);
+    grand += region_sum;
+  }
+  pivot += detail::concat("Gesamtergebnis;;;", grand, "\n");
+  totals.push_back(row);
+  const NotDataRows subtotals = not_data_rows(parse_csv(pivot), "left out of training");
+  EXPECT_EQ(subtotals.rows, totals);
+  ASSERT_EQ(subtotals.notes.size(), 1u);
+  EXPECT_EQ(subtotals.notes[0], "lines 8 ('F0 Ergebnis', column 'Umsatz'), 15 ('F1 Ergebnis', column 'Umsatz'), 22 ('F2 Ergebnis', "
+                                "column 'Umsatz') and 14 more are totals rows (their numbers are the sums of the rows above or below them): "
+                                "left out of training");
+  // Many rows named each its own way whose numbers are no sums: data, not said one by one.
+  std::string products = "Produkt;Preis;Menge\n";
+  for (int i = 0; i < 30; ++i) products += detail::concat(i % 3 ? "Basis " : "Clean Total ", i, ";", 10 + i % 7, ";", 3 + i % 4, "\n");
+  EXPECT_TRUE(not_data_rows(parse_csv(products), "").rows.empty());
   // The preview reads the file as training does: a repeated header is no cell that is not a number.
   const CsvTable twice = parse_csv("Ort;Temperatur;Druck\nA;21,5;1013\nB;22,5;1012\nOrt;Temperatur;Druck\nC;20,5;1011\n");
   EXPECT_EQ(describe_columns(twice)[1].role, "numeric");

@@ -3190,27 +3190,14 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
   return prep;
 }
 
-NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
+namespace {
+
+// not_data_rows of `table` given its rows named like totals or averages (the word's kind, 's' or
+// 'm', and its column) and its repeated headers. `matched`: the named rows found to sum.
+NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, std::map<size_t, std::pair<char, size_t>>& named,
+                                const std::set<size_t>& headers_at, size_t* matched) {
   NotDataRows found;
   const size_t columns = table.column_count();
-  const std::vector<std::string> header = lower_header(table);
-  // Rows named like totals or averages (the word and its column), and repeated headers: few, or none.
-  std::map<size_t, std::pair<char, size_t>> named;
-  std::set<size_t> headers_at;
-  for (size_t r = 0; r < table.row_count(); ++r) {
-    if (repeats_header(table, r, header)) {
-      headers_at.insert(r);
-      continue;
-    }
-    for (size_t c = 0; c < columns; ++c) {  // the row's label: its first cell that is not empty
-      if (trim(table.cell(r, c)).empty()) continue;
-      if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
-      break;
-    }
-  }
-  // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label.
-  if (named.size() > std::max<size_t>(5, table.row_count() / 20)) named.clear();
-  if (named.empty() && headers_at.empty()) return found;
   // Per column, of the data rows since the last totals row (block) and of all of them: the sum,
   // count and range (a column of one value, all 0 say, sums and averages to anything).
   struct Running {
@@ -3224,12 +3211,35 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     }
   };
   std::vector<Running> block(columns), all(columns);
+  // Where each totals or averages row found so far stands in `all` (the file's start first): a
+  // group's total sums the rows since the total before the group, which may be one a level up (a
+  // region's total after its branches' subtotals, "Nord Ergebnis" after "Bremen Ergebnis").
+  struct Mark {
+    std::vector<double> sum;
+    std::vector<int64_t> count;
+  };
+  std::vector<Mark> marks{{std::vector<double>(columns), std::vector<int64_t>(columns)}};
+  const auto mark = [&] {
+    Mark m{std::vector<double>(columns), std::vector<int64_t>(columns)};
+    for (size_t c = 0; c < columns; ++c) m.sum[c] = all[c].sum, m.count[c] = all[c].count;
+    marks.push_back(std::move(m));
+  };
+  const auto nested = [&](size_t c, double v, char kind) {  // the rows since one of the last 256 marks
+    if (all[c].low == all[c].high) return false;
+    for (size_t k = marks.size(); k-- > 0 && marks.size() - k <= 256;) {
+      const int64_t count = all[c].count - marks[k].count[c];
+      if (count < 2) continue;
+      const double sum = all[c].sum - marks[k].sum[c], expected = kind == 's' ? sum : sum / double(count);
+      if (expected != 0 && std::abs(v - expected) <= 1e-3 * std::abs(expected)) return true;
+    }
+    return false;
+  };
   std::vector<std::string> totals, means, headers, named_only;  // as shown in the notes (the first 3 of each)
   size_t n_totals = 0, n_means = 0, n_named_only = 0;
   std::vector<size_t> unmatched;  // named rows no sum above matched: maybe one of the rows below
   double v;
-  const auto summed_column = [&](size_t r, char kind, size_t word_column, const std::vector<Running>& a,
-                                 const std::vector<Running>& b) -> std::string {
+  // `matches(c, v)`: whether value v of column c is a sum (or mean) of rows around it.
+  const auto summed_column = [&](size_t r, size_t word_column, const auto& matches) -> std::string {
     // One column that sums, or two where the row has three numbers or more (a coincidence in one
     // column of a data row is not enough).
     std::string first;
@@ -3237,7 +3247,7 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     for (size_t c = 0; c < columns; ++c)
       if (c != word_column && number_in_cell(table.cell(r, c), table.numbers, v)) {
         ++numbers;
-        if (a[c].matches(v, kind) || b[c].matches(v, kind))
+        if (matches(c, v))
           if (matched++ == 0) first = table.header[c];
       }
     return matched >= (numbers >= 3 ? 2 : 1) ? first : "";
@@ -3256,9 +3266,13 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     }
     if (const auto it = named.find(r); it != named.end()) {
       const auto [kind, word_column] = it->second;
-      if (const std::string column = summed_column(r, kind, word_column, block, all); !column.empty()) {
+      const auto above = [&](size_t c, double value) {
+        return block[c].matches(value, kind) || all[c].matches(value, kind) || nested(c, value, kind);
+      };
+      if (const std::string column = summed_column(r, word_column, above); !column.empty()) {
         take(r, kind, word_column, column);
         block.assign(columns, Running{});
+        mark();
         continue;
       }
       unmatched.push_back(r);  // not in the sums either way: a total at the top would spoil every one below
@@ -3276,7 +3290,8 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
       if (!headers_at.count(q) && !named.count(q))
         for (size_t c = 0; c < columns; ++c)
           if (number_in_cell(table.cell(q, c), table.numbers, v)) below[c].add(v);
-    if (const std::string column = summed_column(r, kind, word_column, below, below); !column.empty()) {
+    if (const std::string column = summed_column(r, word_column, [&](size_t c, double value) { return below[c].matches(value, kind); });
+        !column.empty()) {
       take(r, kind, word_column, column);
       unmatched[k] = SIZE_MAX;
     }
@@ -3290,7 +3305,8 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     if (count == 0) return;
     std::string shown = lines[0];
     for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
-    found.notes.push_back(detail::concat(count == 1 ? "line " : "lines ", shown, count > lines.size() ? " ..." : "",
+    found.notes.push_back(detail::concat(count == 1 ? "line " : "lines ", shown,
+                                         count > lines.size() ? detail::concat(" and ", count - lines.size(), " more") : "",
                                          count == 1 ? one : many, done.empty() ? "" : ": ", done));
   };
   note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above or below it)",
@@ -3307,6 +3323,37 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
          "as data; delete it from the file if it is not a sample",
          " are named like totals or averages rows, but none of their numbers is the sum or mean of the rows above or below them: "
          "read as data; delete them from the file if they are not samples", "");
+  *matched = n_totals + n_means;
+  return found;
+}
+
+}  // namespace
+
+NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
+  const std::vector<std::string> header = lower_header(table);
+  // Rows named like totals or averages (the word and its column), and repeated headers.
+  std::map<size_t, std::pair<char, size_t>> named;
+  std::set<size_t> headers_at;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    if (repeats_header(table, r, header)) {
+      headers_at.insert(r);
+      continue;
+    }
+    for (size_t c = 0; c < table.column_count(); ++c) {  // the row's label: its first cell that is not empty
+      if (trim(table.cell(r, c)).empty()) continue;
+      if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
+      break;
+    }
+  }
+  if (named.empty() && headers_at.empty()) return {};
+  size_t matched = 0;
+  NotDataRows found = not_data_rows_named(table, what, named, headers_at, &matched);
+  // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label, unless
+  // most of those rows sum (a report's subtotals: "Kiel Ergebnis", "Nord Ergebnis", ...).
+  if (named.size() > std::max<size_t>(5, table.row_count() / 20) && 2 * matched < named.size()) {
+    named.clear();
+    found = headers_at.empty() ? NotDataRows{} : not_data_rows_named(table, what, named, headers_at, &matched);
+  }
   return found;
 }
 
