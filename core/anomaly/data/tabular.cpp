@@ -1622,13 +1622,33 @@ bool filled_role(const std::string& role) {
   return role == "numeric" || role == "categorical" || role == "dates" || role == "identifier";
 }
 
-// What is said of a grouped column (grouped_columns) of role `role`: `filled` of `rows` cells were blank.
-std::string grouped_reason(const std::string& role, size_t rows, int64_t filled) {
-  const std::string groups = detail::concat("a grouped report's column: its value stands in the first row of each group (",
-                                            count_text(int64_t(rows) - filled, "group", "groups"), ") and fills the ",
-                                            count_text(filled, "blank cell", "blank cells"), " below it");
-  if (role != "numeric" && role != "categorical") return groups + ", also beside the scores";
-  return groups + ", in training and in scoring; if a blank cell there means no value, write NA in it";
+// A grouped report's columns (grouped_columns) filled down.
+struct FilledGroups {
+  GroupedColumns columns;
+  CsvTable table;               // filled
+  std::vector<int64_t> filled;  // per column of columns.filled, the cells filled
+  // What is said of column k of columns.filled read with role `role` ("" when that role is not
+  // filled, see filled_role).
+  std::string reason(size_t k, const std::string& role) const {
+    if (!filled_role(role)) return "";
+    const std::string groups = detail::concat("a grouped report's column: its value stands in the first row of each group (",
+                                              count_text(int64_t(table.row_count()) - filled[k], "group", "groups"), ") and fills the ",
+                                              count_text(filled[k], "blank cell", "blank cells"), " below it");
+    if (role != "numeric" && role != "categorical") return groups + ", also beside the scores";
+    return groups + ", in training and in scoring; if a blank cell there means no value, write NA in it";
+  }
+};
+// Nullopt when `table` is no grouped report or is filled already.
+std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOptions& options) {
+  if (table.filled_down) return std::nullopt;
+  FilledGroups g{grouped_columns(table, options), {}, {}};
+  if (g.columns.filled.empty()) return std::nullopt;
+  std::vector<std::string> above;
+  g.filled.resize(g.columns.filled.size());
+  std::optional<CsvTable> full = fill_columns_down(table, g.columns.filled, g.columns.outers(), above, &g.filled);
+  if (!full) return std::nullopt;
+  g.table = std::move(*full);
+  return g;
 }
 
 }  // namespace
@@ -1643,14 +1663,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     return describe_columns(table.select_rows(kept), max_values);
   }
   // A grouped report's columns, filled down, as training reads them.
-  if (const GroupedColumns g = grouped_columns(table, TabularOptions{}); !g.filled.empty() && !table.filled_down) {
-    const std::vector<int64_t>& grouped = g.filled;
-    std::vector<std::string> above;
-    std::vector<int64_t> filled(grouped.size());
-    std::vector<ColumnSummary> columns = describe_columns(*fill_columns_down(table, grouped, g.outers(), above, &filled), max_values);
-    for (size_t k = 0; k < grouped.size(); ++k) {
-      ColumnSummary& c = columns[size_t(grouped[k])];
-      if (filled_role(c.role)) c.reason = joined(c.reason, grouped_reason(c.role, table.row_count(), filled[k]));
+  if (const std::optional<FilledGroups> g = filled_groups(table, TabularOptions{})) {
+    std::vector<ColumnSummary> columns = describe_columns(g->table, max_values);
+    for (size_t k = 0; k < g->filled.size(); ++k) {
+      ColumnSummary& c = columns[size_t(g->columns.filled[k])];
+      c.reason = joined(c.reason, g->reason(k, c.role));
     }
     return columns;
   }
@@ -2116,18 +2133,15 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
 
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                              const TabularOptions& options) {
-  const GroupedColumns grouped = grouped_columns(table, options);
-  if (grouped.filled.empty() || table.filled_down) return fit_columns(table, training_rows, options);
-  std::vector<std::string> above;
-  std::vector<int64_t> filled(grouped.filled.size());
-  const std::optional<CsvTable> full = fill_columns_down(table, grouped.filled, grouped.outers(), above, &filled);
-  TabularPreprocessor prep = fit_columns(*full, training_rows, options);
-  for (const int64_t c : grouped.layout) prep.group_columns_.push_back(table.header[size_t(c)]);
-  for (size_t k = 0; k < grouped.filled.size(); ++k) {
-    const std::string& name = table.header[size_t(grouped.filled[k])];
+  const std::optional<FilledGroups> g = filled_groups(table, options);
+  if (!g) return fit_columns(table, training_rows, options);
+  TabularPreprocessor prep = fit_columns(g->table, training_rows, options);
+  for (const int64_t c : g->columns.layout) prep.group_columns_.push_back(table.header[size_t(c)]);
+  for (size_t k = 0; k < g->filled.size(); ++k) {
+    const std::string& name = table.header[size_t(g->columns.filled[k])];
     for (ColumnDecision& d : prep.schema_)
       if (d.name == name && filled_role(d.role)) {
-        d.reason = joined(d.reason, grouped_reason(d.role, table.row_count(), filled[k]));
+        d.reason = joined(d.reason, g->reason(k, d.role));
         prep.fill_down_.push_back(name);
       }
   }
