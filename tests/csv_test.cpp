@@ -533,6 +533,14 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
                                       "neither, these rows do lie beyond anything in training"}));
 }
 
+// The columns describe_columns says are a grouped report's.
+std::vector<std::string> grouped_columns_of(const CsvTable& table) {
+  std::vector<std::string> said;
+  for (const ColumnSummary& c : describe_columns(table))
+    if (c.reason.find("a grouped report's column") != std::string::npos) said.push_back(c.name);
+  return said;
+}
+
 // A grouped report writes a group's value in its first row only ("Nord", then blank cells below):
 // those cells take the value above them, in the preview, in training and in scoring (across a
 // stream's pieces too), and it is said. A column whose blank cells may mean "none" is left alone.
@@ -746,6 +754,56 @@ TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
   EXPECT_EQ(years.schema()[0].missing, 0);
   EXPECT_EQ(years.columns()[0].quantiles.front(), 2021);
   EXPECT_EQ(years.columns()[0].quantiles.back(), 2023);
+}
+
+// Other report writers' layouts of the same kind: the outer level written in every row, in runs
+// ("2024-01" on each of its rows, the region in its first row only), and a group's heading line
+// ("Nord;;;;" above the group's rows, the branch in their first row). Both are filled as the
+// plain layout is; a sorted flat file (a column in runs, nothing grouped inside it) is not.
+TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
+  const char* regions[] = {"Nord", "Süd"};
+  std::string by_month = "Monat;Region;Filiale;Umsatz\n", flat = by_month;
+  for (int m = 1; m <= 6; ++m)
+    for (int r = 0; r < 2; ++r)
+      for (int f = 0; f < 3; ++f) {
+        const std::string tail = detail::concat(";F", 3 * r + f, ";", 100 * (3 * r + f + 1) + m * 7 % 5, "\n");
+        by_month += detail::concat("2024-0", m, ";", f == 0 ? regions[r] : "", tail);
+        flat += detail::concat("2024-0", m, ";", regions[r], tail);
+      }
+  const CsvTable months = parse_csv(by_month), written = parse_csv(flat);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(months, first_rows(36), TabularOptions{});
+  EXPECT_EQ(prep.filled_columns(), std::vector<std::string>{"Region"});
+  EXPECT_EQ(prep.to_json()["groupColumns"], (nlohmann::json{"Monat", "Region"}));
+  EXPECT_NE(prep.schema()[1].reason.find("(12 groups) and fills the 24 blank cells"), std::string::npos) << prep.schema()[1].reason;
+  const Tensor a = prep.transform(months), b = prep.transform(written);
+  EXPECT_TRUE(std::equal(a.data(), a.data() + a.numel(), b.data()));
+  EXPECT_TRUE(prep.scoring_notes(written).empty());  // nothing to fill, nothing missing
+  // A region's blank cell where a month starts is no region (a slip, a totals row): missing.
+  const CsvTable slip = parse_csv("Monat;Region;Filiale;Umsatz\n2024-07;Nord;F0;101\n2024-07;;F1;201\n2024-08;;F2;301\n2024-08;;F3;401\n");
+  const std::optional<CsvTable> read = prep.filled_down(slip);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->cell(1, 1), "Nord");
+  EXPECT_EQ(read->cell(2, 1), "");
+  EXPECT_TRUE(grouped_columns_of(written).empty());
+  // Heading lines.
+  std::string headed = "Region;Filiale;Monat;Umsatz\n";
+  for (int r = 0; r < 2; ++r) {
+    headed += detail::concat(regions[r], ";;;\n");
+    for (int f = 0; f < 3; ++f)
+      for (int m = 1; m <= 4; ++m) headed += detail::concat(";", m == 1 ? "F" + std::to_string(3 * r + f) : "", ";", m, ";", 100 * (f + 1) + m, "\n");
+  }
+  const CsvTable heads = parse_csv(headed);
+  const TabularPreprocessor by_heading = TabularPreprocessor::fit(heads, first_rows(26), TabularOptions{});
+  EXPECT_EQ(by_heading.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_NE(by_heading.schema()[1].reason.find("(6 groups) and fills the 18 blank cells"), std::string::npos) << by_heading.schema()[1].reason;
+  const std::optional<CsvTable> filled = by_heading.filled_down(heads);
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->cell(0, 1), "");  // the heading line itself
+  EXPECT_EQ(filled->cell(4, 1), "F0");
+  EXPECT_EQ(filled->cell(14, 0), "Süd");
+  EXPECT_EQ(filled->cell(14, 1), "F3");
+  EXPECT_EQ(by_heading.scoring_notes(heads).at(0), "blank cells of a grouped report's column given the value above them, as in "
+                                                   "training (a group's value stands in its first row only): 'Region' 24, 'Filiale' 18");
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as

@@ -1499,43 +1499,68 @@ bool group_name(std::string_view cell, const NumberFormat& numbers) {
   return !(parse_number(cell, v, numbers) && v != std::floor(v)) && cell.size() <= 40 && std::count(cell.begin(), cell.end(), ' ') < 4;
 }
 
+// Whether a new group of column `outer` (-1: none) starts in row `r` of `table`: a value there
+// other than the one above it (a grouped column's value below blank cells, or where a column
+// written in every row changes: "2024-01", ..., "2024-02").
+bool group_starts(const CsvTable& table, int64_t outer, size_t r) {
+  if (outer < 0) return false;
+  const std::string_view cell = trim(table.cell(r, size_t(outer)));
+  return !cell.empty() && (r == 0 || cell != trim(table.cell(r - 1, size_t(outer))));
+}
+
 // Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
 // group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
-// of column `outer` (-1: none; a new one starts in a row where it has a value) a value is written
-// once (a repeat, "Nord" below "Nord", says the cells are a flat file's), and is a name
-// (group_name). `strict`: a new group of `outer` starts one here too (training; in a scored file a
-// totals row, "Nord Ergebnis;;1490", may leave it blank). `broken`: the row where the layout
-// breaks (-1 when grouped).
+// of column `outer` (group_starts) a value is written once (a repeat, "Nord" below "Nord", says
+// the cells are a flat file's), and is a name (group_name). `strict`: a new group of `outer`
+// starts one here too, or is a group's heading line ("Nord;;;", nothing from this column on)
+// (training; in a scored file a totals row, "Nord Ergebnis;;1490", may leave it blank).
+// `broken`: the row where the layout breaks (-1 when grouped).
+// A column with a value in every row is grouped when its values come in runs, each value in one
+// run within its group of `outer` ("2024-01" in 11 rows, then "2024-02" in 11, ...; `runs`): the
+// outer level of a report whose groups inside it are written in their first row only.
+// Whether row `r` of `table` is a group's heading line: blank from column `c` on ("Nord;;;").
+bool heading_line(const CsvTable& table, size_t r, size_t c) {
+  for (size_t k = c; k < table.column_count(); ++k)
+    if (!blank_cell(table.cell(r, k))) return false;
+  return true;
+}
 struct GroupLayout {
-  bool grouped = false;
+  bool grouped = false, runs = false;
   int64_t values = 0, blanks = 0, broken = -1;
 };
 GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict) {
   GroupLayout g;
+  const size_t rows = table.row_count();
+  bool full = rows > 0;
+  for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
   std::set<std::string_view> seen;  // in the current group of `outer`
-  for (size_t r = 0; r < table.row_count(); ++r) {
+  for (size_t r = 0; r < rows; ++r) {
     const std::string_view cell = trim(table.cell(r, c));
     g.broken = int64_t(r);
-    if (outer >= 0 && !blank_cell(table.cell(r, size_t(outer)))) {
-      if (cell.empty() && strict) return g;
+    if (group_starts(table, outer, r)) {
+      if (cell.empty() && strict && !heading_line(table, r, c)) return g;
       seen.clear();
     }
     if (cell.empty()) {
       ++g.blanks;
       continue;
     }
+    if (full && r > 0 && !group_starts(table, outer, r) && cell == trim(table.cell(r - 1, c))) continue;  // a run goes on
     if (!group_name(cell, table.numbers) || !seen.insert(cell).second) return g;
     ++g.values;
   }
-  g.grouped = true, g.broken = -1;
+  g.runs = full;
+  g.grouped = !full || 2 * g.values <= int64_t(rows);  // runs of two rows or more, on average
+  if (g.grouped) g.broken = -1;
   return g;
 }
 
 // A grouped report's leading columns, as a spreadsheet's "subtotals" layout, a pivot table or a
 // report writer prints them (group_layout), from column 0 on while each is one: its first row has
 // a value, it has at least as many blank cells as values and at least two groups (or one, when a
-// column inside it is grouped too: a report of one region). A row number before them (an
-// identifier without blank cells) is passed over. Never every column. Column indices of `table`:
+// column inside it is grouped too: a report of one region). The first may be written in every row,
+// its values in runs (group_layout). A row number before them (an identifier without blank cells)
+// is passed over. Never every column. Column indices of `table`:
 // `layout` all of them, in order (each one's groups inside the one's before it); `filled` those
 // filled down: not the label or a column the user left out (a role given by hand says how the
 // values are read, not where they stand).
@@ -1560,8 +1585,15 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
     const bool named = same_value(name, options.label_column) ||
                        std::any_of(options.roles.begin(), options.roles.end(),
                                    [&](const auto& role) { return same_value(name, role.first) && role.second == ColumnRole::ignore; });
-    const GroupLayout g = blank_cell(table.cell(0, c)) ? GroupLayout{} : group_layout(table, c, outer, true);
-    if (!g.grouped || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
+    const bool first = !blank_cell(table.cell(0, c)) || (outer >= 0 && heading_line(table, 0, c));
+    const GroupLayout g = first ? group_layout(table, c, outer, true) : GroupLayout{};
+    if (g.grouped && g.runs && outer < 0) {  // the outer level, written in every row: nothing to fill
+      one_group = g.values == 1;
+      grouped.layout.push_back(int64_t(c));
+      outer = int64_t(c);
+      continue;
+    }
+    if (!g.grouped || g.runs || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
       bool full = true;
       for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
       if (outer < 0 && full &&
@@ -1575,8 +1607,9 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
     outer = int64_t(c);
   }
   // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
-  // grouped column inside it, a report of one region.
-  if (one_group && grouped.layout.size() == 1) grouped = {};
+  // grouped column inside it, a report of one region. A column written in every row is a level
+  // only with a grouped column inside it.
+  if ((one_group && grouped.layout.size() == 1) || grouped.filled.empty()) grouped = {};
   return grouped;
 }
 
@@ -1598,7 +1631,7 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
     for (size_t k = 0; k < columns.size(); ++k) {
       if (columns[k] < 0) continue;
       std::string_view& cell = cells[size_t(columns[k])];
-      if (outers[k] >= 0 && !blank_cell(table.cell(r, size_t(outers[k])))) last[k] = {};
+      if (group_starts(table, outers[k], r)) last[k] = {};
       if (!blank_cell(cell)) {
         last[k] = cell;
       } else if (!last[k].empty()) {
@@ -1626,13 +1659,13 @@ bool filled_role(const std::string& role) {
 struct FilledGroups {
   GroupedColumns columns;
   CsvTable table;               // filled
-  std::vector<int64_t> filled;  // per column of columns.filled, the cells filled
+  std::vector<int64_t> filled, values;  // per column of columns.filled, the cells filled and those with a value
   // What is said of column k of columns.filled read with role `role` ("" when that role is not
   // filled, see filled_role).
   std::string reason(size_t k, const std::string& role) const {
     if (!filled_role(role)) return "";
     const std::string groups = detail::concat("a grouped report's column: its value stands in the first row of each group (",
-                                              count_text(int64_t(table.row_count()) - filled[k], "group", "groups"), ") and fills the ",
+                                              count_text(values[k], "group", "groups"), ") and fills the ",
                                               count_text(filled[k], "blank cell", "blank cells"), " below it");
     if (role != "numeric" && role != "categorical") return groups + ", also beside the scores";
     return groups + ", in training and in scoring; if a blank cell there means no value, write NA in it";
@@ -1641,8 +1674,13 @@ struct FilledGroups {
 // Nullopt when `table` is no grouped report or is filled already.
 std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOptions& options) {
   if (table.filled_down) return std::nullopt;
-  FilledGroups g{grouped_columns(table, options), {}, {}};
+  FilledGroups g{grouped_columns(table, options), {}, {}, {}};
   if (g.columns.filled.empty()) return std::nullopt;
+  for (const int64_t c : g.columns.filled) {
+    int64_t values = 0;
+    for (size_t r = 0; r < table.row_count(); ++r) values += !blank_cell(table.cell(r, size_t(c)));
+    g.values.push_back(values);
+  }
   std::vector<std::string> above;
   g.filled.resize(g.columns.filled.size());
   std::optional<CsvTable> full = fill_columns_down(table, g.columns.filled, g.columns.outers(), above, &g.filled);
@@ -2668,8 +2706,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       for (size_t r = 0; r < given.row_count(); ++r) n.flat_blanks += blank_cell(given.cell(r, size_t(c)));
     }
     // blank cells with nothing above them: the file starts inside a group
-    if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())
-      for (size_t r = 0; r < given.row_count() && blank_cell(given.cell(r, size_t(c))); ++r) {
+    if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())  // (a group's heading line starts one)
+      for (size_t r = 0; r < given.row_count() && blank_cell(given.cell(r, size_t(c))) && !heading_line(given, r, size_t(c)); ++r) {
         if (n.leading++ == 0) n.leading_first_line = given.row_line(r);
         n.leading_last_line = given.row_line(r);
       }
