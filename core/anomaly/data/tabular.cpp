@@ -3317,7 +3317,8 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
       continue;
     }
     if (const auto it = named.find(r); it != named.end()) {
-      const auto [kind, word_column] = it->second;
+      const char kind = it->second.first;
+      const size_t word_column = it->second.second;
       const auto above = [&](size_t c, double value) {
         return block[c].matches(value, kind) || all[c].matches(value, kind) || nested(c, value, kind);
       };
@@ -3336,7 +3337,8 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   // A totals row at the top: the sums of the rows below it.
   for (size_t k = 0; k < unmatched.size() && k < 5; ++k) {
     const size_t r = unmatched[k];
-    const auto [kind, word_column] = named[r];
+    const char kind = named[r].first;
+    const size_t word_column = named[r].second;
     std::vector<Running> below(columns);
     for (size_t q = r + 1; q < table.row_count(); ++q)
       if (!headers_at.count(q) && !named.count(q))
