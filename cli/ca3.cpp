@@ -922,7 +922,8 @@ int score_stream(Detector& detector, const Args& a) {
     const CsvTable& batch = cells.add(given);  // a grouped column filled down, also from the batch before
     if (rows == 0) {
       ids = id_columns_of(detector, a, batch, "standard input", notes);
-      for (std::string& note : detector.preprocessing()->scoring_notes(batch, false, a.id_columns)) notes.push_back(std::move(note));
+      // (of the batch as written: a totals row is found by its label, which a filled group cell would hide)
+      for (std::string& note : detector.preprocessing()->scoring_notes(given, false, a.id_columns)) notes.push_back(std::move(note));
     }
     const std::vector<float> scores = detector.score_table(batch);
     if (rows == 0) {

@@ -629,6 +629,12 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(flat_notes.at(0), "a grouped report's column in training not laid out in groups here, so its blank cells are missing "
                               "cells, not the value above them: 'Region' (line 5: 'Nord', again in its group), 'Filiale' (line "
                               "5: 'F1', again in its group)");
+  // The other way round: a model trained on a flat file scoring a grouped report says so.
+  const TabularPreprocessor flat_model = TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{});
+  EXPECT_EQ(flat_model.scoring_notes(later).at(0),
+            "laid out as a grouped report (a group's value in its first row only, blank cells below it): 'Region', 'Filiale'; the "
+            "model was trained on a file that wrote the value in every row, so those blank cells are read as missing cells. Train "
+            "on a file laid out as this one, or write the value in every row");
   // A new region whose branch cell is blank (a totals row, "Süd Ergebnis;;1490", or a slip): the
   // branch is missing there, not the branch of the region before; what is scored is what the notes
   // count, once filled (transform does not fill a filled table again).
@@ -658,6 +664,18 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   const TabularPreprocessor with_none = TabularPreprocessor::fit(none_written, first_rows(8), TabularOptions{});
   EXPECT_EQ(with_none.filled_columns(), std::vector<std::string>{"Region"});
   EXPECT_EQ(with_none.schema()[1].missing, 4);
+  // An NA here and there: that cell alone is missing; the group goes on below it.
+  const CsvTable some_none = parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;NA;501\n;;502\n;F1;480\n;;470\nSüd;F2;400\nNA;;410\n;F3;300\n;;310\n");
+  const TabularPreprocessor with_some = TabularPreprocessor::fit(some_none, first_rows(9), TabularOptions{});
+  EXPECT_EQ(with_some.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  const std::optional<CsvTable> read_some = with_some.filled_down(some_none);
+  ASSERT_TRUE(read_some);
+  EXPECT_EQ(read_some->row(1), (std::vector<std::string>{"Nord", "NA", "501"}));
+  EXPECT_EQ(read_some->row(2), (std::vector<std::string>{"Nord", "F0", "502"}));
+  EXPECT_EQ(read_some->row(6), (std::vector<std::string>{"NA", "F2", "410"}));
+  EXPECT_EQ(read_some->row(7), (std::vector<std::string>{"Süd", "F3", "300"}));
+  EXPECT_EQ(with_some.schema()[0].missing, 1);
+  EXPECT_EQ(with_some.schema()[1].missing, 1);
   // A row number before the groups is passed over; a report of one region is one too.
   const auto grouped = [](const std::string& text) {
     std::vector<std::string> said;
@@ -679,7 +697,9 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
        {"Region;x\nNord;1\n;2\n;3\nNord;4\n;5\n;6\nSüd;7\n;8\n", "Region;x\nNord;1\n;2\nSüd;3\n;4\nNord;5\n;6\n;7\n",
         "Region;x\nNord;1\n;2\nOst;3\nWest;4\n;5\nSüd;7\nMitte;8\n", "Region;x\n;1\nNord;2\n;3\n;4\nSüd;7\n;8\n",
         "Aussen;x\n12.5;1\n;2\n;3\n13.25;4\n;5\n;6\n11.75;7\n;8\n",
-        "Bemerkung;x\nFilter am Montag neu gesetzt und geprüft;1\n;2\n;3\nKeine Auffälligkeiten in der ganzen Schicht;4\n;5\n;6\n"})
+        "Bemerkung;x\nFilter am Montag neu gesetzt und geprüft;1\n;2\n;3\nKeine Auffälligkeiten in der ganzen Schicht;4\n;5\n;6\n",
+        "Bemerkung;x\nFilter neu;1\n;2\n;3\nKontrolle ok;4\n;5\n;6\nSensor getauscht;7\n;8\n",
+        "Comments,x\nrecalibrated,1\n,2\n,3\nnew filter,4\n,5\n,6\nok,7\n,8\n"})
     EXPECT_EQ(grouped(text), std::vector<std::string>{}) << text;
   const std::vector<ColumnSummary> sparse =
       describe_columns(parse_csv("Temp;Fehler\n20;E1\n21;\n22;\n23;E7\n24;\n25;\n26;E2\n27;\n"));
@@ -745,6 +765,14 @@ TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
   EXPECT_EQ(filled->cell(29, 0), "4720");
   EXPECT_EQ(filled->cell(28, 0), "4720");
   EXPECT_EQ(filled->cell(26, 0), "4719");
+  // An order number named "Auftrag" alone, counting up order by order: an identifier.
+  std::string many_orders = "Auftrag;Artikel;Menge\n";
+  for (int o = 0; o < 25; ++o)
+    for (int i = 0; i < 3; ++i) many_orders += detail::concat(i == 0 ? std::to_string(40001 + o) : "", ";A", i, ";", 1 + (o + i) % 4, "\n");
+  const TabularPreprocessor by_orders = TabularPreprocessor::fit(parse_csv(many_orders), first_rows(75), TabularOptions{});
+  EXPECT_EQ(by_orders.schema()[0].role, "identifier");
+  EXPECT_EQ(by_orders.filled_columns(), std::vector<std::string>{"Auftrag"});
+  EXPECT_EQ(by_orders.identifier_columns(), std::vector<std::string>{"Auftrag"});
   // The year read as a number or a category, as its reason offers: filled down all the same.
   TabularOptions as_asked;
   as_asked.roles["Jahr"] = ColumnRole::numeric;
@@ -2719,6 +2747,11 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   }
   pivot += detail::concat("Gesamtergebnis;;;", grand, "\n");
   totals.push_back(row);
+  // (a year's total, "2022 Ergebnis", is one too)
+  const NotDataRows year_totals = not_data_rows(parse_csv("Jahr;Region;Umsatz\n2022;Nord;100\n;;200\n;Nord Ergebnis;300\n;Süd;50\n;;70\n"
+                                                          ";Süd Ergebnis;120\n2022 Ergebnis;;420\n2023;Nord;90\n;;210\n"
+                                                          ";Nord Ergebnis;300\n2023 Ergebnis;;300\nGesamtergebnis;;720\n"), "");
+  EXPECT_EQ(year_totals.rows, (std::vector<size_t>{2, 5, 6, 9, 10, 11}));
   const NotDataRows subtotals = not_data_rows(parse_csv(pivot), "left out of training");
   EXPECT_EQ(subtotals.rows, totals);
   ASSERT_EQ(subtotals.notes.size(), 1u);

@@ -553,7 +553,8 @@ bool named_like_a_document_number(const std::string& name) {
   if (words.empty()) return false;
   const std::string& last = words.back();
   if (words.size() == 1)  // a document's word alone names its number in many exports ("Beleg", "Invoice")
-    for (const char* alone : {"beleg", "invoice", "rechnung", "receipt", "voucher", "buchung", "document"})
+    for (const char* alone : {"beleg", "invoice", "rechnung", "receipt", "voucher", "buchung", "document", "auftrag", "bestellung", "order",
+                              "lieferschein"})
       if (last == alone) return true;
   static const char* const kNumber[] = {"nr", "no", "num", "number", "nummer", "#"};
   for (const char* n : kNumber)
@@ -999,7 +1000,7 @@ bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_
 
 // What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. A word
 // first or last: "Summe", "Total:", "Grand total", "Summe 2024", "Einkauf Ergebnis", "Purchasing
-// Total" (Excel's subtotals).
+// Total" (Excel's subtotals), "2022 Ergebnis" (a year's, in a pivot table).
 char summary_word(std::string_view cell) {
   static const std::vector<std::pair<std::string_view, char>> kWords = {
       {"grand total", 's'}, {"total", 's'},  {"totals", 's'},   {"sum", 's'},         {"summe", 's'},       {"summen", 's'},
@@ -1008,8 +1009,15 @@ char summary_word(std::string_view cell) {
       {"ergebnis", 's'},    {"gesamtergebnis", 's'}, {"\xCE\xA3", 's'}, {"\xE2\x88\x91", 's'},
       {"average", 'm'},     {"mean", 'm'},   {"avg", 'm'},      {"mittelwert", 'm'},  {"durchschnitt", 'm'}, {"moyenne", 'm'},
       {"media", 'm'},       {"promedio", 'm'}, {"gemiddelde", 'm'}, {"\xC3\xB8", 'm'}, {"\xC3\x98", 'm'}};
-  const std::string_view trimmed = trim(cell);
-  if (trimmed.empty() || trimmed.size() > 60 || (trimmed[0] >= '0' && trimmed[0] <= '9')) return 0;  // no numbers
+  std::string_view trimmed = trim(cell);
+  // A number's group total ("2022 Ergebnis", "2023 Total": a year's): the word after it; no numbers.
+  if (!trimmed.empty() && trimmed[0] >= '0' && trimmed[0] <= '9') {
+    const size_t space = trimmed.find(' ');
+    if (space == std::string_view::npos) return 0;
+    const char kind = summary_word(trimmed.substr(space + 1));
+    return kind == 's' ? kind : 0;
+  }
+  if (trimmed.empty() || trimmed.size() > 60) return 0;
   std::string t = lower(trimmed);
   while (!t.empty() && (t.back() == ':' || t.back() == '.')) t.pop_back();
   const auto ends_word = [&](size_t at) { return at == t.size() || t[at] == ' ' || t[at] == ':'; };
@@ -1493,6 +1501,17 @@ std::string role_option(const std::string& name, const char* role) {
 
 bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
 
+// Named like remarks ("Bemerkung", "Kommentar", "Notes", "comment_text"): a column of free text
+// written on a few rows, never a group's name even when each remark stands once above blank cells.
+bool named_like_remarks(const std::string& name) {
+  static constexpr const char* kRemarks[] = {
+      "bemerkung", "bemerkungen", "kommentar", "kommentare", "anmerkung", "anmerkungen", "notiz", "notizen", "hinweis",
+      "hinweise", "note", "notes", "comment", "comments", "remark", "remarks", "annotation", "annotations", "memo",
+      "remarque", "remarques", "commentaire", "commentaires", "nota", "notas", "commento", "commenti", "opmerking", "opmerkingen"};
+  const std::vector<std::string> words = name_words(name);
+  return std::any_of(words.begin(), words.end(), [](const std::string& w) { return one_of(w, kRemarks); });
+}
+
 // Whether a cell can name a group: not a measurement (a fractional number), not a sentence.
 bool group_name(std::string_view cell, const NumberFormat& numbers) {
   double v;
@@ -1502,10 +1521,12 @@ bool group_name(std::string_view cell, const NumberFormat& numbers) {
 // Whether a new group of column `outer` (-1: none) starts in row `r` of `table`: a value there
 // other than the one above it (a grouped column's value below blank cells, or where a column
 // written in every row changes: "2024-01", ..., "2024-02").
+// A cell that says "no value" (NA, -) in a grouped column stands for itself only: no group starts
+// there, and the cells below it take the group's value.
 bool group_starts(const CsvTable& table, int64_t outer, size_t r) {
   if (outer < 0) return false;
   const std::string_view cell = trim(table.cell(r, size_t(outer)));
-  return !cell.empty() && (r == 0 || cell != trim(table.cell(r - 1, size_t(outer))));
+  return !cell.empty() && !is_missing_cell(cell) && (r == 0 || cell != trim(table.cell(r - 1, size_t(outer))));
 }
 
 // Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
@@ -1545,6 +1566,7 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
       ++g.blanks;
       continue;
     }
+    if (is_missing_cell(cell)) continue;  // written as no value: that cell alone
     if (full && r > 0 && !group_starts(table, outer, r) && cell == trim(table.cell(r - 1, c))) continue;  // a run goes on
     if (!group_name(cell, table.numbers) || !seen.insert(cell).second) return g;
     ++g.values;
@@ -1586,7 +1608,7 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
                        std::any_of(options.roles.begin(), options.roles.end(),
                                    [&](const auto& role) { return same_value(name, role.first) && role.second == ColumnRole::ignore; });
     const bool first = !blank_cell(table.cell(0, c)) || (outer >= 0 && heading_line(table, 0, c));
-    const GroupLayout g = first ? group_layout(table, c, outer, true) : GroupLayout{};
+    const GroupLayout g = first && !named_like_remarks(name) ? group_layout(table, c, outer, true) : GroupLayout{};
     if (g.grouped && g.runs && outer < 0) {  // the outer level, written in every row: nothing to fill
       one_group = g.values == 1;
       grouped.layout.push_back(int64_t(c));
@@ -1633,7 +1655,7 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
       std::string_view& cell = cells[size_t(columns[k])];
       if (group_starts(table, outers[k], r)) last[k] = {};
       if (!blank_cell(cell)) {
-        last[k] = cell;
+        if (!is_missing_cell(cell)) last[k] = cell;  // (an NA is that cell's, the group's value goes on below it)
       } else if (!last[k].empty()) {
         cell = last[k], any = true;
         if (filled) ++(*filled)[k];
@@ -2649,6 +2671,17 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
+  // A grouped report scored with a model trained on a file that wrote every row's value.
+  if (fill_down_.empty() && !table.filled_down) {
+    std::vector<std::string> grouped;
+    for (const int64_t c : grouped_columns(table, options_).filled)
+      if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return t.name == table.header[size_t(c)]; }))
+        grouped.push_back("'" + table.header[size_t(c)] + "'");
+    if (!grouped.empty())
+      notes.push_back("laid out as a grouped report (a group's value in its first row only, blank cells below it): " +
+                      list_some(grouped, 8) + "; the model was trained on a file that wrote the value in every row, so those "
+                      "blank cells are read as missing cells. Train on a file laid out as this one, or write the value in every row");
+  }
   if (const NumberFormat used = reading_format(table); used.decimal != table.numbers.decimal) {
     const std::string example = ambiguous_number(table);
     double v = 0;
