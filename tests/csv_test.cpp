@@ -830,8 +830,27 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(filled->cell(4, 1), "F0");
   EXPECT_EQ(filled->cell(14, 0), "Süd");
   EXPECT_EQ(filled->cell(14, 1), "F3");
-  EXPECT_EQ(by_heading.scoring_notes(heads).at(0), "blank cells of a grouped report's column given the value above them, as in "
-                                                   "training (a group's value stands in its first row only): 'Region' 24, 'Filiale' 18");
+  const std::vector<std::string> heading_notes = by_heading.scoring_notes(heads);
+  EXPECT_EQ(heading_notes.at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first columns only, above the "
+                                 "group's rows): their values given to the row below, the lines scored like the other rows");
+  EXPECT_EQ(heading_notes.at(1), "blank cells of a grouped report's column given the value above them, as in training (a group's "
+                                 "value stands in its first row only): 'Region' 24, 'Filiale' 18");
+  // Training (and the preview) take the heading lines out, their values given to the group's first row.
+  std::string said;
+  const std::optional<CsvTable> merged = merge_heading_lines(heads, "the lines left out of training", &said);
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(merged->row_count(), 24u);
+  EXPECT_EQ(merged->row(0), (std::vector<std::string>{"Nord", "F0", "1", "101"}));
+  EXPECT_EQ(merged->row_line(0), 3);
+  EXPECT_EQ(merged->row(12), (std::vector<std::string>{"Süd", "F3", "1", "101"}));
+  EXPECT_EQ(describe_columns(heads)[3].missing, 0);
+  EXPECT_NE(describe_columns(heads)[1].reason.find("(6 groups) and fills the 18 blank cells"), std::string::npos);
+  // Stacked heading lines ("Nord;;;" over ";F0;;") give both; a flat file has none.
+  const std::optional<CsvTable> stacked = merge_heading_lines(parse_csv("Region;Filiale;Monat;Umsatz\nNord;;;\n;F0;;\n;;1;100\n;;2;110\n"), "", nullptr);
+  ASSERT_TRUE(stacked);
+  EXPECT_EQ(stacked->row(0), (std::vector<std::string>{"Nord", "F0", "1", "100"}));
+  EXPECT_FALSE(merge_heading_lines(written, "", nullptr));
+  EXPECT_FALSE(merge_heading_lines(parse_csv("Zeit;Temp;Druck;Fluss\n10:00;;;\n10:01;20,5;1013;3\nGesamt;;;\n;20;1000;3\n"), "", nullptr));
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as

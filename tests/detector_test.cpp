@@ -382,6 +382,20 @@ TEST(Detector, GroupedReportsAreFilledDown) {
       EXPECT_EQ(c.value, c.column == "Filiale" ? "Köln" : "West");
       EXPECT_FALSE(c.missing);
     }
+  // Groups opened by heading lines ("Nord;;;;"): training takes the lines out, their region given
+  // to the group's first row, and says so.
+  std::string headed = "Region;Filiale;Monat;Umsatz;Kunden\n";
+  for (const char* region : {"Nord", "Süd"}) {
+    headed += std::string(region) + ";;;;\n";
+    for (int f = 0; f < 2; ++f)
+      for (int m = 1; m <= 6; ++m) headed += detail::concat(";", m == 1 ? "F" + std::to_string(f) : "", ";", m, ";", 100 + 10 * f + m, ";", 40 + m, "\n");
+  }
+  const Fit fit = d.start_fit_table(parse_csv(headed), TabularOptions{});
+  EXPECT_EQ(fit.data_description()["rows"], 24);
+  EXPECT_EQ(fit.data_description()["notes"].at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first "
+                                                    "columns only, above the group's rows): their values given to the row below, the "
+                                                    "lines left out of training");
+  for (const nlohmann::json& column : fit.data_description()["columns"]) EXPECT_EQ(column["missing"], 0) << column;
 }
 
 // A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and

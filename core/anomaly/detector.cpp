@@ -41,15 +41,20 @@ Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<i
   return measure(scores, labels, threshold.value_or(threshold_), with_roc);
 }
 
-Fit Detector::start_fit_table(const CsvTable& file, const TabularOptions& given, ProgressCallback on_progress,
+Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& given, ProgressCallback on_progress,
                               const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
   Preset preset = preset_.with(preset_changes);
   TabularOptions options = given;
   options.max_categories = preset.max_categories();
-  // Totals and averages rows, repeated headers: no samples, left out (said).
+  // Groups' heading lines given to the rows below them; totals and averages rows, repeated
+  // headers: no samples, left out (said).
+  std::string headings;
+  const std::optional<CsvTable> merged = merge_heading_lines(given_file, "the lines left out of training", &headings);
+  const CsvTable& file = merged ? *merged : given_file;
   const NotDataRows not_data = not_data_rows(file, "left out of training");
   std::vector<std::string> notes = not_data.notes;
+  if (!headings.empty()) notes.insert(notes.begin(), headings);
   if (!not_data.header_note.empty()) notes.push_back(not_data.header_note);
   std::optional<CsvTable> kept;
   if (!not_data.rows.empty()) {

@@ -1714,7 +1714,9 @@ std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOp
 }  // namespace
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
-  // As training reads the file: without totals rows and repeated headers.
+  // As training reads the file: groups' heading lines given to the rows below them, without totals
+  // rows and repeated headers.
+  if (const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr)) return describe_columns(*merged, max_values);
   if (const NotDataRows skipped = not_data_rows(table, ""); !skipped.rows.empty()) {
     std::vector<size_t> kept;
     for (size_t r = 0, k = 0; r < table.row_count(); ++r)
@@ -2651,6 +2653,8 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
                                                             const std::vector<std::string>& written) const {
   // Totals rows are scored, said (a repeated header is refused by transform).
   std::vector<std::string> notes = lines_above_notes(table);
+  std::string headings;
+  if (merge_heading_lines(table, "the lines scored like the other rows", &headings)) notes.push_back(headings);
   for (std::string& note : not_data_rows(table, "scored like the other rows").notes) notes.push_back(std::move(note));
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
@@ -3442,6 +3446,62 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     found = headers_at.empty() ? NotDataRows{} : not_data_rows_named(table, what, named, headers_at, &matched);
   }
   return found;
+}
+
+namespace {
+
+// Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
+// its first columns, names (group_name), not a totals row's label, at least two blank columns
+// after them; the row below blank where it has values and with a value after them.
+bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next) {
+  const size_t columns = table.column_count();
+  if (next >= table.row_count() || columns < 3) return false;
+  size_t end = 0;  // after the last cell with a value
+  for (size_t c = 0; c < columns; ++c)
+    if (!blank_cell(cells[c])) end = c + 1;
+  if (end == 0 || end + 2 > columns) return false;
+  bool below = false;
+  for (size_t c = 0; c < columns; ++c) {
+    const std::string_view here = trim(cells[c]);
+    const bool there = !blank_cell(table.cell(next, c));
+    if (!here.empty() && (there || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
+    below = below || (c >= end && there);
+  }
+  return below;
+}
+
+}  // namespace
+
+std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note) {
+  if (table.column_count() < 3) return std::nullopt;
+  CsvTable out = table.select_rows({});
+  out.empty_row_lines = table.empty_row_lines;
+  std::vector<std::string> pending(table.column_count());  // the heading lines' values above this row
+  std::vector<std::string_view> cells(table.column_count());
+  std::vector<std::string> lines;
+  size_t merged = 0;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    for (size_t c = 0; c < cells.size(); ++c) cells[c] = blank_cell(table.cell(r, c)) ? std::string_view(pending[c]) : table.cell(r, c);
+    if (heading_above(table, cells, r + 1)) {
+      for (size_t c = 0; c < cells.size(); ++c) pending[c] = std::string(cells[c]);
+      size_t first = 0;
+      while (blank_cell(table.cell(r, first))) ++first;
+      if (merged++ < 3) lines.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, first))), "')"));
+      continue;
+    }
+    out.add_row(cells, table.row_line(r));
+    for (std::string& cell : pending) cell.clear();
+  }
+  if (merged == 0) return std::nullopt;
+  if (note) {
+    std::string shown = lines[0];
+    for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
+    *note = detail::concat(merged == 1 ? "line " : "lines ", shown, merged > lines.size() ? detail::concat(" and ", merged - lines.size(), " more") : "",
+                           merged == 1 ? " is a group's heading line" : " are groups' heading lines",
+                           " (values in the first columns only, above the group's rows): their values given to the row below, ",
+                           what);
+  }
+  return out;
 }
 
 CsvTable drop_duplicate_rows(const CsvTable& table) {

@@ -335,6 +335,12 @@ double normal_quantile(double p);
 }  // namespace ca3
 
 namespace ca3 {
+// A report's group heading lines ("Nord;;;;" above the group's rows, whose first cells are blank):
+// each line's values given to the blank cells of the row below it and the line taken out, so that
+// the group's first row carries them (and grouped columns fill them down from there). Nullopt when
+// there is none; `note` says which lines and `what` was done with them ("the lines left out of
+// training").
+std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note);
 // The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
 CsvTable drop_duplicate_rows(const CsvTable& table);
 
