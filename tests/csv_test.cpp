@@ -613,7 +613,7 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(pieces.notes(), said);
   std::vector<std::string> above;
   ASSERT_TRUE(saved.filled_down(later.select_rows(head), &above));
-  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2"}));
+  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2", "", ""}));
   // A file that starts inside a group: its first rows are missing cells, said.
   std::vector<size_t> inside(26);
   std::iota(inside.begin(), inside.end(), 4);
@@ -741,7 +741,7 @@ TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
   std::iota(tail.begin(), tail.end(), 5);
   CellNotes pieces(saved);
   const CsvTable first = pieces.add(later.select_rows(head));
-  const CsvTable& second = pieces.add(later.select_rows(tail));
+  const CsvTable second = pieces.add(later.select_rows(tail));
   EXPECT_EQ(first.cell(4, 0), "2024");
   for (size_t r = 0; r < second.row_count(); ++r) EXPECT_EQ(second.cell(r, 0), "2024") << r;
   EXPECT_EQ(second.cell(8, 1), "Süd");
@@ -813,6 +813,19 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(read->cell(1, 1), "Nord");
   EXPECT_EQ(read->cell(2, 1), "");
   EXPECT_TRUE(grouped_columns_of(written).empty());
+  // In a stream's pieces cut inside a month, the region goes on from the piece before; a last
+  // piece of one row is read so too.
+  for (const size_t cut : {size_t(1), size_t(4), size_t(35)}) {
+    std::vector<size_t> head(cut), tail(36 - cut);
+    std::iota(head.begin(), head.end(), 0);
+    std::iota(tail.begin(), tail.end(), cut);
+    CellNotes pieces(prep);
+    const CsvTable first = pieces.add(months.select_rows(head));
+    const CsvTable second = pieces.add(months.select_rows(tail));
+    const std::optional<CsvTable> whole = prep.filled_down(months);
+    ASSERT_TRUE(whole);
+    for (size_t r = 0; r < 36; ++r) EXPECT_EQ((r < cut ? first.cell(r, 1) : second.cell(r - cut, 1)), whole->cell(r, 1)) << cut << " " << r;
+  }
   // Heading lines.
   std::string headed = "Region;Filiale;Monat;Umsatz\n";
   for (int r = 0; r < 2; ++r) {
@@ -2779,8 +2792,9 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
                                 "left out of training");
   // Many rows named each its own way whose numbers are no sums: data, not said one by one.
   std::string products = "Produkt;Preis;Menge\n";
-  for (int i = 0; i < 30; ++i) products += detail::concat(i % 3 ? "Basis " : "Clean Total ", i, ";", 10 + i % 7, ";", 3 + i % 4, "\n");
+  for (int i = 0; i < 30; ++i) products += detail::concat(i % 3 ? "Basis " : "Total ", i, ";", 10 + i % 7, ";", 3 + i % 4, "\n");
   EXPECT_TRUE(not_data_rows(parse_csv(products), "").rows.empty());
+  EXPECT_TRUE(not_data_rows(parse_csv(products), "").notes.empty());
   // The preview reads the file as training does: a repeated header is no cell that is not a number.
   const CsvTable twice = parse_csv("Ort;Temperatur;Druck\nA;21,5;1013\nB;22,5;1012\nOrt;Temperatur;Druck\nC;20,5;1011\n");
   EXPECT_EQ(describe_columns(twice)[1].role, "numeric");

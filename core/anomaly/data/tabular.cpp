@@ -1009,15 +1009,15 @@ char summary_word(std::string_view cell) {
       {"ergebnis", 's'},    {"gesamtergebnis", 's'}, {"\xCE\xA3", 's'}, {"\xE2\x88\x91", 's'},
       {"average", 'm'},     {"mean", 'm'},   {"avg", 'm'},      {"mittelwert", 'm'},  {"durchschnitt", 'm'}, {"moyenne", 'm'},
       {"media", 'm'},       {"promedio", 'm'}, {"gemiddelde", 'm'}, {"\xC3\xB8", 'm'}, {"\xC3\x98", 'm'}};
-  std::string_view trimmed = trim(cell);
-  // A number's group total ("2022 Ergebnis", "2023 Total": a year's): the word after it; no numbers.
-  if (!trimmed.empty() && trimmed[0] >= '0' && trimmed[0] <= '9') {
-    const size_t space = trimmed.find(' ');
-    if (space == std::string_view::npos) return 0;
-    const char kind = summary_word(trimmed.substr(space + 1));
-    return kind == 's' ? kind : 0;
-  }
+  const std::string_view trimmed = trim(cell);
   if (trimmed.empty() || trimmed.size() > 60) return 0;
+  const auto digit = [](std::string_view s) { return !s.empty() && s[0] >= '0' && s[0] <= '9'; };
+  // A number's group total ("2022 Ergebnis", "2023 Total": a year's): the word after it; no numbers.
+  if (digit(trimmed)) {
+    const size_t space = trimmed.find(' ');
+    const std::string_view rest = space == std::string_view::npos ? std::string_view() : trim(trimmed.substr(space + 1));
+    return !rest.empty() && !digit(rest) && summary_word(rest) == 's' ? 's' : 0;
+  }
   std::string t = lower(trimmed);
   while (!t.empty() && (t.back() == ':' || t.back() == '.')) t.pop_back();
   const auto ends_word = [&](size_t at) { return at == t.size() || t[at] == ' ' || t[at] == ':'; };
@@ -1523,10 +1523,11 @@ bool group_name(std::string_view cell, const NumberFormat& numbers) {
 // written in every row changes: "2024-01", ..., "2024-02").
 // A cell that says "no value" (NA, -) in a grouped column stands for itself only: no group starts
 // there, and the cells below it take the group's value.
-bool group_starts(const CsvTable& table, int64_t outer, size_t r) {
+// `before`: the outer column's cell above the first row (a stream's batch before; "": none).
+bool group_starts(const CsvTable& table, int64_t outer, size_t r, std::string_view before = {}) {
   if (outer < 0) return false;
   const std::string_view cell = trim(table.cell(r, size_t(outer)));
-  return !cell.empty() && !is_missing_cell(cell) && (r == 0 || cell != trim(table.cell(r - 1, size_t(outer))));
+  return !cell.empty() && !is_missing_cell(cell) && cell != (r == 0 ? before : trim(table.cell(r - 1, size_t(outer))));
 }
 
 // Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
@@ -1572,7 +1573,7 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
     ++g.values;
   }
   g.runs = full;
-  g.grouped = !full || 2 * g.values <= int64_t(rows);  // runs of two rows or more, on average
+  g.grouped = !full || !strict || 2 * g.values <= int64_t(rows);  // runs of two rows or more, on average (training)
   if (g.grouped) g.broken = -1;
   return g;
 }
@@ -1638,14 +1639,16 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
 // `table` with each blank cell of `columns` given the value above it, within a group of the
 // entry's column in `outers` (-1: none; a blank cell where one starts stays blank). Nullopt when
 // none is to fill; -1 entries of `columns` are not filled. `above`: per entry, the value before
-// the first row ("": none), updated to the last; `filled`: the cells filled, added up per entry.
+// the first row ("": none), then per entry the cell of its outer column there (a stream's batch
+// before), updated to the last row's; `filled`: the cells filled, added up per entry.
 std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vector<int64_t>& columns, const std::vector<int64_t>& outers,
                                           std::vector<std::string>& above, std::vector<int64_t>* filled) {
-  above.resize(columns.size());
+  const size_t n = columns.size();
+  above.resize(2 * n);
   CsvTable out = table.select_rows({});
   out.empty_row_lines = table.empty_row_lines;
   out.filled_down = true;
-  std::vector<std::string_view> last(above.begin(), above.end());  // (views into `above` until the end)
+  std::vector<std::string_view> last(above.begin(), above.begin() + std::ptrdiff_t(n));  // (views into `above` until the end)
   std::vector<std::string_view> cells(table.column_count());
   bool any = false;
   for (size_t r = 0; r < table.row_count(); ++r) {
@@ -1653,7 +1656,7 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
     for (size_t k = 0; k < columns.size(); ++k) {
       if (columns[k] < 0) continue;
       std::string_view& cell = cells[size_t(columns[k])];
-      if (group_starts(table, outers[k], r)) last[k] = {};
+      if (group_starts(table, outers[k], r, above[n + k])) last[k] = {};
       if (!blank_cell(cell)) {
         if (!is_missing_cell(cell)) last[k] = cell;  // (an NA is that cell's, the group's value goes on below it)
       } else if (!last[k].empty()) {
@@ -1663,8 +1666,11 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
     }
     out.add_row(cells, table.row_line(r));
   }
-  for (size_t k = 0; k < columns.size(); ++k)
+  for (size_t k = 0; k < n; ++k) {
     if (columns[k] >= 0) above[k] = std::string(last[k]);
+    above[n + k] = columns[k] >= 0 && outers[k] >= 0 && table.row_count() > 0
+                       ? std::string(trim(table.cell(table.row_count() - 1, size_t(outers[k])))) : std::string();
+  }
   if (!any) return std::nullopt;
   return out;
 }
@@ -1700,7 +1706,7 @@ std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOp
   if (g.columns.filled.empty()) return std::nullopt;
   for (const int64_t c : g.columns.filled) {
     int64_t values = 0;
-    for (size_t r = 0; r < table.row_count(); ++r) values += !blank_cell(table.cell(r, size_t(c)));
+    for (size_t r = 0; r < table.row_count(); ++r) values += !is_missing_cell(table.cell(r, size_t(c)));  // (not NA)
     g.values.push_back(values);
   }
   std::vector<std::string> above;
@@ -2173,7 +2179,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   if (fill_down_.empty() || table.filled_down) return std::nullopt;
   std::vector<std::string> none;
   std::vector<std::string>& carried = above ? *above : none;
-  carried.resize(fill_down_.size());
+  carried.resize(2 * fill_down_.size());
   // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
   // groups inside those of the column laid out in groups before it in training.
   std::vector<int64_t> columns(fill_down_.size(), -1), outers(fill_down_.size(), -1);
@@ -2184,7 +2190,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
     const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false);
     if (j < fill_down_.size()) {  // (else laid out in groups, not filled: the label, given a role)
       if (g.grouped) columns[j] = c, outers[j] = outer;
-      else carried[j].clear();  // a value above a flat stretch fills nothing after it
+      else carried[j].clear(), carried[fill_down_.size() + j].clear();  // a value above a flat stretch fills nothing after it
       if (broken && c >= 0 && !g.grouped) (*broken)[j] = g.broken;
     }
     if (g.grouped) outer = c;
@@ -2679,7 +2685,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (fill_down_.empty() && !table.filled_down) {
     std::vector<std::string> grouped;
     for (const int64_t c : grouped_columns(table, options_).filled)
-      if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return t.name == table.header[size_t(c)]; }))
+      if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; }))
         grouped.push_back("'" + table.header[size_t(c)] + "'");
     if (!grouped.empty())
       notes.push_back("laid out as a grouped report (a group's value in its first row only, blank cells below it): " +
@@ -2726,7 +2732,7 @@ CellNotes::CellNotes(const TabularPreprocessor& prep)
 
 const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
-  above_.resize(groups_.size());
+  above_.resize(2 * groups_.size());  // (filled_down's carry: values, then their outer columns' cells)
   const std::vector<std::string> before = above_;
   filled_ = prep_.filled_down(given, &above_, &filled, &broken);
   for (size_t j = 0; j < groups_.size(); ++j) {
@@ -3474,6 +3480,14 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
 
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note) {
   if (table.column_count() < 3) return std::nullopt;
+  // Two at least (a report of groups; one such line in a flat file is a row of missing cells).
+  std::vector<std::string_view> row(table.column_count());
+  size_t headings = 0;
+  for (size_t r = 0; r + 1 < table.row_count() && headings < 2; ++r) {
+    for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
+    headings += heading_above(table, row, r + 1);
+  }
+  if (headings < 2) return std::nullopt;
   CsvTable out = table.select_rows({});
   out.empty_row_lines = table.empty_row_lines;
   std::vector<std::string> pending(table.column_count());  // the heading lines' values above this row
@@ -3484,8 +3498,8 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = blank_cell(table.cell(r, c)) ? std::string_view(pending[c]) : table.cell(r, c);
     if (heading_above(table, cells, r + 1)) {
       for (size_t c = 0; c < cells.size(); ++c) pending[c] = std::string(cells[c]);
-      size_t first = 0;
-      while (blank_cell(table.cell(r, first))) ++first;
+      size_t first = 0;  // the line's own first value (a value it took from a heading above it is that one's)
+      while (first + 1 < cells.size() && blank_cell(table.cell(r, first))) ++first;
       if (merged++ < 3) lines.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, first))), "')"));
       continue;
     }

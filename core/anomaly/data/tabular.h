@@ -139,9 +139,10 @@ class TabularPreprocessor {
   // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
   // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
   // `table` too (no value repeated within its group): in a flat file a blank cell is missing. By
-  // column of filled_columns(): `above`, the values last seen, carried from the batch before in a
-  // stream and updated; `filled`, counts of the cells filled; `broken`, the row where a column's
-  // layout is not a grouped report's (-1 when it is, or is not in the table).
+  // column of filled_columns(): `filled`, counts of the cells filled; `broken`, the row where a
+  // column's layout is not a grouped report's (-1 when it is, or is not in the table). `above`: a
+  // stream's carry from the batch before, updated (per filled column the value last seen, then the
+  // cell on the last row of the column its groups lie in).
   std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
                                       std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
@@ -254,7 +255,7 @@ class CellNotes {
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
-  std::vector<std::string> above_;  // a grouped column's last value, for the batch after (filled_down)
+  std::vector<std::string> above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
 };
 
