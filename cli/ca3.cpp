@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <algorithm>
@@ -788,6 +789,12 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
   return columns;
 }
 
+// ", 3 rows holding no sample not scored (see the notes)", or "".
+std::string not_scored_text(size_t rows) {
+  if (rows == 0) return "";
+  return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " holding no sample not scored (see the notes)";
+}
+
 // Notes on standard error, unless --quiet.
 void print_notes(const Args& a, const std::vector<std::string>& notes) {
   if (!a.quiet)
@@ -865,7 +872,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
                          "--label-column COL with --normal V or --anomaly V");
       if (!given.label_column.empty()) {
         TabularOptions o = given;
-        s.labels = tabular_labels(table, o, &s.notes);
+        s.labels = scored_rows_labels(table, o, &s.notes);
       } else {
         s.labels = detector.table_labels(table, &s.notes);
       }
@@ -912,7 +919,7 @@ int score_stream(Detector& detector, const Args& a) {
   }
   std::ostream& sink = out == "-" ? std::cout : file;
   CsvStream stream(numbers_named(a));
-  size_t rows = 0, flagged = 0;
+  size_t rows = 0, flagged = 0, not_scored = 0;
   char number[32];
   std::string text;
   std::vector<int64_t> ids;
@@ -925,7 +932,9 @@ int score_stream(Detector& detector, const Args& a) {
       // (of the batch as written: a totals row is found by its label, which a filled group cell would hide)
       for (std::string& note : detector.preprocessing()->scoring_notes(given, false, a.id_columns)) notes.push_back(std::move(note));
     }
-    const std::vector<float> scores = detector.score_table(batch);
+    std::vector<float> scores = detector.score_table(batch);
+    // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
+    for (const size_t r : cells.not_scored()) scores[r] = std::numeric_limits<float>::quiet_NaN();
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag\n";
     } else {
@@ -935,7 +944,9 @@ int score_stream(Detector& detector, const Args& a) {
       std::snprintf(number, sizeof number, "%.9g", double(scores[i]));
       const bool flag = scores[i] >= detector.threshold();
       flagged += flag;
-      text += std::to_string(++rows) + id_cells_of(batch, i, ids) + "," + number + (flag ? ",1\n" : ",0\n");
+      not_scored += std::isnan(scores[i]);
+      text += std::to_string(++rows) + id_cells_of(batch, i, ids) + (std::isnan(scores[i]) ? ",," : "," + std::string(number)) +
+              (std::isnan(scores[i]) ? "\n" : flag ? ",1\n" : ",0\n");
     }
     sink << text;
     sink.flush();
@@ -965,8 +976,9 @@ int score_stream(Detector& detector, const Args& a) {
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   print_notes(a, notes);
   if (!a.quiet)
-    std::fprintf(stderr, "scored %zu row%s from standard input (%s), %zu flagged (threshold %g)\n", rows, rows == 1 ? "" : "s",
-                 stream.encoding().c_str(), flagged, double(detector.threshold()));
+    std::fprintf(stderr, "scored %zu row%s from standard input (%s)%s, %zu flagged (threshold %g)\n", rows - not_scored,
+                 rows - not_scored == 1 ? "" : "s", stream.encoding().c_str(), not_scored_text(not_scored).c_str(), flagged,
+                 double(detector.threshold()));
   return 0;
 }
 
@@ -985,7 +997,9 @@ int command_score(const Args& a) {
   char number[32];
   for (size_t i = 0; i < s.scores.size(); ++i) {
     std::snprintf(number, sizeof number, "%.9g", double(s.scores[i]));
-    csv << csv_field(s.names[i]) << (s.ids.empty() ? "" : s.ids[i]) << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0);
+    csv << csv_field(s.names[i]) << (s.ids.empty() ? "" : s.ids[i]);
+    if (std::isnan(s.scores[i])) csv << ",,";  // a row holding no sample (said in the notes)
+    else csv << "," << number << "," << (s.scores[i] >= detector.threshold() ? 1 : 0);
     if (!s.why.empty()) csv << "," << csv_field(s.why[i]);
     csv << "\n";
   }
@@ -999,11 +1013,12 @@ int command_score(const Args& a) {
   }
   print_notes(a, s.notes);
   if (!a.quiet) {
-    size_t flagged = 0;
-    for (float v : s.scores) flagged += v >= detector.threshold();
-    std::fprintf(stderr, "scored %zu %s%s, %zu flagged (threshold %g); wrote %s\n", s.scores.size(),
-                 detector.kind() == ModelKind::image ? "image" : "row", s.scores.size() == 1 ? "" : "s", flagged,
-                 double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
+    size_t flagged = 0, not_scored = 0;
+    for (float v : s.scores) flagged += v >= detector.threshold(), not_scored += std::isnan(v);
+    const size_t scored = s.scores.size() - not_scored;
+    std::fprintf(stderr, "scored %zu %s%s%s, %zu flagged (threshold %g); wrote %s\n", scored,
+                 detector.kind() == ModelKind::image ? "image" : "row", scored == 1 ? "" : "s", not_scored_text(not_scored).c_str(),
+                 flagged, double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
   }
   return 0;
 }

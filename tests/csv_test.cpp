@@ -845,7 +845,33 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(filled->cell(14, 1), "F3");
   const std::vector<std::string> heading_notes = by_heading.scoring_notes(heads);
   EXPECT_EQ(heading_notes.at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first columns only, above the "
-                                 "group's rows): their values given to the row below, the lines scored like the other rows");
+                                 "group's rows): their values given to the row below, not scored (their score and flag left empty)");
+  EXPECT_EQ(rows_not_scored(heads).rows, (std::vector<size_t>{0, 13}));
+  // A totals row after each group, its label the same in every group ("Summe" in the region's
+  // column): not a region written again (a flat file's layout), so the groups are still filled;
+  // the totals rows and heading lines are not scored.
+  std::string summed = "Region;Filiale;Monat;Umsatz\n";
+  for (int r = 0; r < 2; ++r) {
+    summed += detail::concat(regions[r], ";;;\n");
+    int sum = 0;
+    for (int f = 0; f < 3; ++f)
+      for (int m = 1; m <= 4; ++m) {
+        summed += detail::concat(";", m == 1 ? "F" + std::to_string(3 * r + f) : "", ";", m, ";", 100 * (f + 1) + m, "\n");
+        sum += 100 * (f + 1) + m;
+      }
+    summed += detail::concat("Summe;;;", sum, "\n");
+  }
+  const CsvTable sums = parse_csv(summed);
+  EXPECT_EQ(rows_not_scored(sums).rows, (std::vector<size_t>{0, 13, 14, 27}));
+  const std::optional<CsvTable> summed_filled = by_heading.filled_down(sums);
+  ASSERT_TRUE(summed_filled);
+  EXPECT_EQ(summed_filled->cell(26, 0), "Süd");
+  EXPECT_EQ(summed_filled->cell(26, 1), "F5");
+  const std::vector<std::string> summed_notes = by_heading.scoring_notes(sums);
+  ASSERT_EQ(summed_notes.size(), 3u) << summed_notes.back();
+  EXPECT_NE(summed_notes[1].find("lines 15 ('Summe', column 'Umsatz'), 29 ('Summe', column 'Umsatz') are totals rows"), std::string::npos)
+      << summed_notes[1];
+  EXPECT_EQ(summed_notes[2].substr(0, 58), "blank cells of a grouped report's column given the value a");
   EXPECT_EQ(heading_notes.at(1), "blank cells of a grouped report's column given the value above them, as in training (a group's "
                                  "value stands in its first row only): 'Region' 24, 'Filiale' 18");
   // Training (and the preview) take the heading lines out, their values given to the group's first row.

@@ -341,21 +341,35 @@ TEST(Detector, GroupedReportsAreFilledDown) {
     state = state * 1664525u + 1013904223u;
     return 0.9 + 0.2 * double(state >> 8) / double(1u << 24);
   };
-  const auto report = [&](const std::vector<std::string>& months, const std::string& cut_a, const std::string& cut_b) {
+  // (with `totals`, as a spreadsheet's subtotals: a totals row after each branch and a grand total)
+  const auto report = [&](const std::vector<std::string>& months, const std::string& cut_a, const std::string& cut_b,
+                          bool totals = false) {
     std::string text = "Region;Filiale;Monat;Umsatz;Kunden\n";
     int branch = 0;
+    double all_sales = 0, all_customers = 0;
     for (const auto& [region, branches] : regions)
-      for (size_t f = 0; f < branches.size(); ++f, ++branch)
+      for (size_t f = 0; f < branches.size(); ++f, ++branch) {
+        double branch_sales = 0, branch_customers = 0;
         for (size_t m = 0; m < months.size(); ++m) {
           double sales = level[branch] * noise();
           const double customers = sales * 10 * noise();
           if (branches[f] + months[m] == cut_a || branches[f] + months[m] == cut_b) sales *= 0.3;
+          branch_sales += std::round(sales * 10) / 10, branch_customers += std::round(customers);
           char cells[64];
           std::snprintf(cells, sizeof cells, "%.1f;%.0f", sales, customers);
           std::string row = std::string(f == 0 && m == 0 ? region : "") + ";" + (m == 0 ? branches[f] : "") + ";" + months[m] + ";" + cells;
           std::replace(row.begin(), row.end(), '.', ',');
           text += row + "\n";
         }
+        all_sales += branch_sales, all_customers += branch_customers;
+        char row[96];
+        std::snprintf(row, sizeof row, ";%s Ergebnis;;%.1f;%.0f\n", branches[f].c_str(), branch_sales, branch_customers);
+        if (totals) text += row;
+      }
+    char row[64];
+    std::snprintf(row, sizeof row, "Gesamtergebnis;;;%.1f;%.0f\n", all_sales, all_customers);
+    if (totals) text += row;
+    for (char& c : text) c = c == '.' ? ',' : c;
     return parse_csv(text);
   };
   std::vector<std::string> past, later;
@@ -382,6 +396,35 @@ TEST(Detector, GroupedReportsAreFilledDown) {
       EXPECT_EQ(c.value, c.column == "Filiale" ? "Köln" : "West");
       EXPECT_FALSE(c.missing);
     }
+  // Subtotals after each branch and a grand total (found as in training: their numbers are the
+  // sums): no score (NaN), the two cut months still first; in a scored CSV, empty cells.
+  const CsvTable with_totals = report(later, "Kiel2024-03", "Köln2024-07", true);
+  const std::vector<float> totals_scores = d.score_table(with_totals);
+  ASSERT_EQ(totals_scores.size(), 11u * 13 + 1);
+  std::vector<int64_t> not_scored, ranked;
+  for (size_t r = 0; r < totals_scores.size(); ++r) (std::isnan(totals_scores[r]) ? not_scored : ranked).push_back(int64_t(r));
+  std::vector<int64_t> totals_rows;
+  for (int64_t b = 0; b < 11; ++b) totals_rows.push_back(13 * b + 12);
+  totals_rows.push_back(11 * 13);
+  EXPECT_EQ(not_scored, totals_rows);
+  std::sort(ranked.begin(), ranked.end(), [&](int64_t a, int64_t b) { return totals_scores[size_t(a)] > totals_scores[size_t(b)]; });
+  EXPECT_EQ(std::set<int64_t>(ranked.begin(), ranked.begin() + 2), (std::set<int64_t>{13 + 2, 13 * 8 + 6}));
+  const std::vector<std::string> said = d.preprocessing()->scoring_notes(with_totals);
+  EXPECT_EQ(said.at(0).substr(0, 47), "lines 14 ('Hamburg Ergebnis', column 'Umsatz'),") << said.at(0);
+  EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (their "
+                            "score and flag left empty)"), std::string::npos) << said.at(0);
+  for (size_t i = 1; i < said.size(); ++i) EXPECT_EQ(said[i].find("Ergebnis"), std::string::npos) << said[i];  // their cells not counted
+  const CsvTable written = with_score_columns(with_totals, totals_scores, d.threshold());
+  EXPECT_EQ(written.cell(12, 5), "");
+  EXPECT_EQ(written.cell(12, 6), "");
+  EXPECT_NE(written.cell(13, 5), "");
+  // Measured against labels, the rows without a score are left out and counted.
+  std::vector<int> truth(totals_scores.size(), 0);
+  truth[13 + 2] = truth[13 * 8 + 6] = 1;
+  const Metrics m = d.evaluate(totals_scores, truth);
+  EXPECT_EQ(m.not_scored, 12);
+  EXPECT_EQ(m.normal + m.anomalies, 11 * 12);
+  EXPECT_EQ(m.roc_auc, 1.0);
   // Groups opened by heading lines ("Nord;;;;"): training takes the lines out, their region given
   // to the group's first row, and says so.
   std::string headed = "Region;Filiale;Monat;Umsatz;Kunden\n";
@@ -396,6 +439,9 @@ TEST(Detector, GroupedReportsAreFilledDown) {
                                                     "columns only, above the group's rows): their values given to the row below, the "
                                                     "lines left out of training");
   for (const nlohmann::json& column : fit.data_description()["columns"]) EXPECT_EQ(column["missing"], 0) << column;
+  // Scoring a file laid out so gives the heading lines no score, and the rows below them their region.
+  const std::vector<float> headed_scores = d.score_table(parse_csv(headed));
+  for (size_t r = 0; r < headed_scores.size(); ++r) EXPECT_EQ(std::isnan(headed_scores[r]), r == 0 || r == 13) << r;
 }
 
 // A checkbox column's empty cell is a value, "(empty)", in an explanation too: not "missing", and

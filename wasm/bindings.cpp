@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <new>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -230,7 +231,7 @@ class WasmDetector {
       const bool given = !data["options"].isUndefined() && data["options"]["labelColumn"].isString() &&
                          !data["options"]["labelColumn"].as<std::string>().empty();
       const std::vector<int> labels =
-          given ? ca3::tabular_labels(table, ca3::wire::table_options_from_json(from_js(data["options"], "the table options")))
+          given ? ca3::scored_rows_labels(table, ca3::wire::table_options_from_json(from_js(data["options"], "the table options")))
                 : detector_.table_labels(table);
       const std::vector<int32_t> values(labels.begin(), labels.end());
       return val::global("Int32Array").new_(emscripten::typed_memory_view(values.size(), values.data()));
@@ -355,7 +356,9 @@ class WasmDetector {
       // a grouped column's blank cells take the value above them, also from the batch before
       const ca3::TabularPreprocessor* prep = detector_.preprocessing();
       const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_) : std::nullopt;
-      const std::vector<float> part = detector_.score_table(filled ? *filled : *batch);
+      std::vector<float> part = detector_.score_table(filled ? *filled : *batch);
+      // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
+      for (const size_t r : ca3::rows_not_scored(*batch).rows) part[r] = std::numeric_limits<float>::quiet_NaN();
       scores.insert(scores.end(), part.begin(), part.end());
     }
     return scores;

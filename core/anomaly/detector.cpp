@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include "core/anomaly/model_file.h"
@@ -137,7 +138,7 @@ std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::
   CA3_CHECK(prep_, "the detector is not trained yet");
   CA3_CHECK(!prep_->options().label_column.empty(), "the model was trained without a label column, so it cannot tell "
             "which rows are anomalies: name the table's label column and its normal (or anomaly) values");
-  return tabular_labels(table, prep_->options(), notes);
+  return scored_rows_labels(table, prep_->options(), notes);
 }
 
 std::vector<float> Detector::score_inputs(const Tensor& inputs) {
@@ -156,7 +157,11 @@ Tensor Detector::explain(const Tensor& inputs) {
   CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
   return model().explain(inputs);
 }
-std::vector<float> Detector::score_table(const CsvTable& table) { return score_inputs(prepare_table(table)); }
+std::vector<float> Detector::score_table(const CsvTable& table) {
+  std::vector<float> scores = score_inputs(prepare_table(table));
+  for (const size_t r : rows_not_scored(table).rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
+  return scores;
+}
 std::vector<float> Detector::score_images(const Tensor& images) {
   CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot score images");
   return score_inputs(images);
@@ -434,8 +439,9 @@ CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& sco
     for (size_t c = 0; c < columns; ++c) cells[c] = table.cell(i, c);
     std::snprintf(text, sizeof text, "%.9g", double(scores[i]));
     if (table.numbers.decimal != '.') std::replace(text, text + std::strlen(text), '.', table.numbers.decimal);
-    cells[columns] = text;
-    cells[columns + 1] = scores[i] >= threshold ? "1" : "0";
+    const bool scored = !std::isnan(scores[i]);  // else a row holding no sample (rows_not_scored)
+    cells[columns] = scored ? text : "";
+    cells[columns + 1] = !scored ? "" : scores[i] >= threshold ? "1" : "0";
     out.add_row(cells, table.row_line(i));
   }
   return out;

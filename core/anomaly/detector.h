@@ -87,11 +87,14 @@ class Detector {
   // A finished fit: adopts its model, preset, preprocessing and threshold -- unless it was cancelled.
   FitReport finish_fit(Fit fit);
 
+  // One score per row of `table`, higher = more anomalous; NaN for a row that holds no sample (a
+  // group's heading line, a totals or averages row: rows_not_scored, said by scoring_notes).
   std::vector<float> score_table(const CsvTable& table);
   std::vector<float> score_images(const Tensor& images);
   std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
   Tensor prepare_table(const CsvTable& table) const;      // CSV -> model inputs
-  // With the label options it was trained with; `notes` (optional) gets what reading them decided.
+  // With the label options it was trained with (scored_rows_labels: 0 for a row score_table does not
+  // score); `notes` (optional) gets what reading them decided.
   std::vector<int> table_labels(const CsvTable& table, std::vector<std::string>* notes = nullptr) const;
   // Why a sample scores as it does, for model inputs (images, or prepare_table's rows): the
   // reconstruction, the alarm network's input stack and the gradient x input attribution.
@@ -134,7 +137,8 @@ class Detector {
 
 // `table` with a score and a flag column added (flag 1 when score >= threshold), what the page
 // offers for download. Columns already called "score" or "flag" keep theirs: the new ones are
-// then "ca3_score" / "ca3_flag". The scores are written with the file's decimal mark.
+// then "ca3_score" / "ca3_flag". The scores are written with the file's decimal mark; a NaN score
+// (a row holding no sample) as empty score and flag cells.
 CsvTable with_score_columns(const CsvTable& table, const std::vector<float>& scores, float threshold);
 
 }  // namespace ca3

@@ -149,8 +149,18 @@ RocCurve roc_curve(const std::vector<float>& scores, const std::vector<int>& lab
   return c;
 }
 
-Metrics measure(const std::vector<float>& scores, const std::vector<int>& labels, float threshold, bool with_roc) {
+Metrics measure(const std::vector<float>& given_scores, const std::vector<int>& given_labels, float threshold, bool with_roc) {
   Metrics m;
+  CA3_CHECK(given_scores.size() == given_labels.size(), given_scores.size(), " scores but ", given_labels.size(), " labels");
+  // NaN: a sample not scored (a table row holding no sample), left out
+  std::vector<float> kept_scores;
+  std::vector<int> kept_labels;
+  m.not_scored = std::count_if(given_scores.begin(), given_scores.end(), [](float v) { return std::isnan(v); });
+  if (m.not_scored > 0)
+    for (size_t i = 0; i < given_scores.size(); ++i)
+      if (!std::isnan(given_scores[i])) kept_scores.push_back(given_scores[i]), kept_labels.push_back(given_labels[i]);
+  const std::vector<float>& scores = m.not_scored ? kept_scores : given_scores;
+  const std::vector<int>& labels = m.not_scored ? kept_labels : given_labels;
   m.threshold = threshold;
   m.confusion = confusion(scores, labels, threshold);
   for (int y : labels) (y ? m.anomalies : m.normal) += 1;

@@ -50,6 +50,7 @@ RocCurve roc_curve(const std::vector<float>& scores, const std::vector<int>& lab
 // present), the confusion matrix at `threshold`, and optionally the ROC curve.
 struct Metrics {
   int64_t normal = 0, anomalies = 0;
+  int64_t not_scored = 0;  // samples whose score is NaN (a table row holding no sample), left out
   double roc_auc = -1, average_precision = -1;  // -1 when a class is missing
   float threshold = 0;
   Confusion confusion;                          // at the threshold

@@ -89,6 +89,7 @@ Json to_json(const Metrics& m) {
             {"falsePositiveRate", negatives > 0 ? Json(c.false_positive_rate()) : Json(nullptr)},
             {"precision", flagged > 0 ? Json(c.precision()) : Json(nullptr)},
             {"f1", positives > 0 ? Json(flagged > 0 ? c.f1() : 0.0) : Json(nullptr)}};
+  if (m.not_scored > 0) j["notScored"] = m.not_scored;
   if (m.roc) j["roc"] = to_json(*m.roc);
   return j;
 }

@@ -431,14 +431,16 @@ export class Detector {
     }
   }
 
-  /** Anomaly scores, one per row / image (higher = more anomalous). */
+  /** Anomaly scores, one per row / image (higher = more anomalous; flagged at `threshold` and
+   *  above). NaN for a table row that holds no sample: a group's heading line, a totals or
+   *  averages row (found as training finds them; scoringNotes() says which). */
   async score(data: Dataset | Float32Array): Promise<Float32Array> {
     return (await this.call('score', [this.modelData(data)])) as Float32Array;
   }
 
   /** Scores CSV rows as they arrive, in constant memory: `source` gives the CSV in pieces (text,
    *  or bytes in any encoding the core reads) cut anywhere; yields the scores of each batch of
-   *  whole rows (4,096 at a time), in order. For dashboards reading a growing export, a fetch()
+   *  whole rows (4,096 at a time), in order, NaN as score() gives it. For dashboards reading a growing export, a fetch()
    *  body, a file larger than memory:
    *
    *    for await (const scores of detector.scoreStream((await fetch(url)).body!)) chart.add(scores);
@@ -464,7 +466,8 @@ export class Detector {
 
   /** ROC-AUC, average precision, the confusion matrix at `threshold` (default: the detector's)
    *  and the ROC curve. Tables use the label column the model was trained with; images need
-   *  labels (and may bring their scores, to skip scoring them again). */
+   *  labels (and may bring their scores, to skip scoring them again). Samples whose score is NaN
+   *  are left out, counted in `notScored`. */
   async evaluate(data: Dataset & { scores?: Float32Array }, threshold?: number): Promise<Metrics> {
     const modelData: Record<string, unknown> = this.modelData(data, 'evaluate');
     if (data.kind === 'images') {
@@ -486,8 +489,8 @@ export class Detector {
   /** The 0/1 labels (1 = anomaly) of a table's rows, one per row: under `data`'s label settings
    *  when it names a label column (`tableFromCsv(csv, { labelColumn, normalValues })`: a model
    *  trained without labels compared with a file's own labels), else under those the model was
-   *  trained with. Throws CA3Error 'bad_input' naming the line of an empty label cell, or a value
-   *  that matches no row. */
+   *  trained with; 0 for a row that score() does not score (a totals row has no label). Throws
+   *  CA3Error 'bad_input' naming the line of an empty label cell, or a value that matches no row. */
   async labels(data: TableData): Promise<Int32Array> {
     return (await this.call('labels', [data.labelColumn ? { csv: data.csv, options: tableOptionsOf(data) } : csvOf(data)])) as Int32Array;
   }

@@ -104,6 +104,9 @@ export interface Metrics {
   falsePositiveRate: number | null;
   precision: number | null;
   f1: number | null;
+  /** Samples left out of the measure because their score is NaN (table rows that hold no sample:
+   *  see Detector.score()); absent when none. */
+  notScored?: number;
   /** From evaluate(); not in a fit report. */
   roc?: RocCurve;
 }

@@ -218,6 +218,46 @@ describe('SDK in Node', () => {
     await detector.dispose();
   });
 
+  test('rows holding no sample (a totals row, a group\'s heading line) get no score: NaN, empty cells, left out of measures', async () => {
+    // Two groups opened by heading lines ('Nord;;;'), each closed by its totals row ('Summe', the sums of its rows).
+    const lines = ['Region;temp;load;ok'];
+    let i = 0;
+    for (const region of ['Nord', 'Süd']) {
+      lines.push(`${region};;;`);
+      let temp = 0, load = 0;
+      for (let r = 0; r < 150; r++, i++) {
+        const t = 20 + ((i * 37) % 10) / 10, l = (i * 13) % 7 + 1;
+        temp += t, load += l;
+        lines.push(`;${t.toFixed(1)};${l};${r === 7 ? 'no' : 'yes'}`);
+      }
+      lines.push(`Summe;${temp.toFixed(1)};${load};`);
+    }
+    const csv = lines.join('\n') + '\n';
+    const detector = await createDetector({ preset: 'tabular' });
+    const fitted = await detector.fit(tableFromCsv(csv, { labelColumn: 'ok', normalValues: ['yes'] }), { epochs: 2 });
+    assert.equal(fitted.data.rows, 300);
+    const scores = await detector.score(tableFromCsv(csv));
+    const none = [...scores.keys()].filter((r) => Number.isNaN(scores[r]));
+    assert.deepEqual(none, [0, 151, 152, 303]);
+    assert.ok([...scores].filter((s) => !Number.isNaN(s)).every((s) => s >= 0 && s <= 1));
+    const streamed = [];
+    for await (const part of detector.scoreStream([csv])) streamed.push(...part);
+    assert.deepEqual([...streamed.keys()].filter((r) => Number.isNaN(streamed[r])), none);
+    const notes = (await detector.scoringNotes(tableFromCsv(csv))).join(' ');
+    assert.match(notes, /lines 2 \('Nord'\), 154 \('Süd'\) are groups' heading lines .*not scored \(their score and flag left empty\)/);
+    assert.match(notes, /lines 153 \('Summe', column 'temp'\), 305 \('Summe', column 'temp'\) are totals rows .*not scored/);
+    const written = (await detector.scoredCsv(tableFromCsv(csv))).split('\n');
+    assert.equal(written[152], `${lines[152]};;`);
+    assert.match(written[3], /^;20\.\d;\d;yes;[\d.e+-]+;[01]$/);
+    // The labels of the rows scored; the totals rows' empty label cells are not asked for.
+    const labels = await detector.labels(tableFromCsv(csv));
+    assert.equal(labels.length, 304);
+    const metrics = await detector.evaluate(tableFromCsv(csv));
+    assert.equal(metrics.notScored, 4);
+    assert.deepEqual([metrics.normal, metrics.anomalies], [298, 2]);
+    await detector.dispose();
+  });
+
   test('decimalMark names the decimal mark where the cells cannot tell (a weather export, "1.016" hPa)', async () => {
     // Air pressure written with '.' grouping thousands: every cell reads either way.
     const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)}`);

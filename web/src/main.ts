@@ -647,8 +647,9 @@ function clearImageViews(text: string) {
 }
 
 // Image indices, most anomalous first.
+// The scored samples by descending score (a table row holding no sample has none: NaN, left out).
 function order(s: { scores: Float32Array } = shown!) {
-  return [...s.scores.keys()].sort((a, b) => s.scores[b] - s.scores[a]);
+  return [...s.scores.keys()].filter((i) => !Number.isNaN(s.scores[i])).sort((a, b) => s.scores[b] - s.scores[a]);
 }
 
 // The grid's first page: 120 images, 40 on a phone (there 4 a row); "Show more" adds as many again.
@@ -1367,18 +1368,22 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   });
   if (!scores) return;  // another file (or model) came meanwhile: its results are shown
   const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
-  let sum = 0;
-  for (const s of scores) sum += s;
+  // NaN: a row holding no sample (a totals row, a group's heading line), not scored; the notes say which
+  let sum = 0, scored = 0;
+  for (const s of scores) if (!Number.isNaN(s)) sum += s, ++scored;
+  const notScored = scores.length - scored;
   // What reading the file decided (columns left out or matched loosely, cells filled in, unseen values).
   // The column picked as the true labels of a model trained without them is in use, not "left out".
   const truth = $('truth-options').hidden ? '' : $<HTMLSelectElement>('truth-column').value;
   const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text, truth ? { labelColumn: truth } : undefined))
     .catch(() => [] as string[]);
-  info.textContent = `${name}: ${scores.length.toLocaleString('en')} rows scored, ${flagged.toLocaleString('en')} flagged ` +
-    `(score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ${(sum / scores.length).toFixed(4)}.` +
-    (notes.length ? ` Read: ${notes.join('; ')}.` : '');
-  info.dataset.rows = String(scores.length);
-  info.dataset.meanScore = String(sum / scores.length);
+  info.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
+    (notScored ? ` (${notScored.toLocaleString('en')} holding no sample, not scored)` : '') +
+    `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
+    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (notes.length ? ` Read: ${notes.join('; ')}.` : '');
+  info.dataset.rows = String(scored);
+  info.dataset.notScored = String(notScored);
+  info.dataset.meanScore = String(sum / Math.max(scored, 1));
   scoredCsvSource = text;
   scoredCsvName = name;
   $<HTMLButtonElement>('download-csv').disabled = false;
@@ -1569,7 +1574,7 @@ async function renderTableRows() {
     }
   }
   const view = $<HTMLSelectElement>('table-rows-view');
-  $('table-rows-count').textContent = `${picked.length} of ${t.scores.length.toLocaleString('en')} rows: ` +
+  $('table-rows-count').textContent = `${picked.length} of ${byScore.length.toLocaleString('en')} scored rows: ` +
     `${view.selectedOptions[0].text}; the downloaded scored CSV has them all.`;
   hintScroll($('table-rows'));
   for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {

@@ -152,7 +152,8 @@ export class ScoreView {
     this.exact = scored.detector.threshold;
     const { scores, labels, unit } = scored;
     const normal = new Array(BINS).fill(0), anomaly = new Array(BINS).fill(0);
-    scores.forEach((s, i) => ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
+    // (NaN: a table row holding no sample, not scored)
+    scores.forEach((s, i) => Number.isNaN(s) || ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
     this.histogram.data.labels = Array.from({ length: BINS }, (_v, b) => (b / BINS).toFixed(2));
     this.histogram.data.datasets[0].data = normal;
     const anomalies = !!labels && labels.includes(1);
@@ -220,11 +221,12 @@ export class ScoreView {
     const scored = this.scored;
     if (!scored) return;
     const request = ++this.request;
-    let flagged = 0;
-    for (const s of scored.scores) flagged += s >= threshold ? 1 : 0;
-    const total = scored.scores.length;
+    let flagged = 0, notScored = 0;
+    for (const s of scored.scores) flagged += s >= threshold ? 1 : 0, notScored += Number.isNaN(s) ? 1 : 0;
+    const total = scored.scores.length - notScored;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
-      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}`;
+      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}` +
+      (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} holding no sample not scored)` : '');
     if (scored.labels?.includes(0) && scored.labels.includes(1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);
       if (request !== this.request) return;

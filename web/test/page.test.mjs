@@ -252,7 +252,7 @@ for (const isolation of [true, false]) {
         why: [...tr.querySelectorAll('.why span')].map((s) => ({ column: s.dataset.column, contribution: Number(s.dataset.contribution), text: s.textContent })),
       })));
       assert.equal(listed.length, 30);
-      await page.waitForFunction(() => /^30 of 699 rows: the most anomalous rows;/.test(document.getElementById('table-rows-count').textContent));
+      await page.waitForFunction(() => /^30 of 699 scored rows: the most anomalous rows;/.test(document.getElementById('table-rows-count').textContent));
       const bcLines = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.replaceAll('"', '')));
       const top = listed[0];
       assert.equal(top.cells[2], 'yes');

@@ -1536,7 +1536,8 @@ bool group_starts(const CsvTable& table, int64_t outer, size_t r, std::string_vi
 // the cells are a flat file's), and is a name (group_name). `strict`: a new group of `outer`
 // starts one here too, or is a group's heading line ("Nord;;;", nothing from this column on)
 // (training; in a scored file a totals row, "Nord Ergebnis;;1490", may leave it blank).
-// `broken`: the row where the layout breaks (-1 when grouped).
+// `broken`: the row where the layout breaks (-1 when grouped). Rows in `skipped` (sorted: a scored
+// file's totals rows, whose "Summe" may stand in every group) are passed over.
 // A column with a value in every row is grouped when its values come in runs, each value in one
 // run within its group of `outer` ("2024-01" in 11 rows, then "2024-02" in 11, ...; `runs`): the
 // outer level of a report whose groups inside it are written in their first row only.
@@ -1550,13 +1551,14 @@ struct GroupLayout {
   bool grouped = false, runs = false;
   int64_t values = 0, blanks = 0, broken = -1;
 };
-GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict) {
+GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict, const std::vector<size_t>& skipped = {}) {
   GroupLayout g;
   const size_t rows = table.row_count();
   bool full = rows > 0;
   for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
   std::set<std::string_view> seen;  // in the current group of `outer`
   for (size_t r = 0; r < rows; ++r) {
+    if (std::binary_search(skipped.begin(), skipped.end(), r)) continue;
     const std::string_view cell = trim(table.cell(r, c));
     g.broken = int64_t(r);
     if (group_starts(table, outer, r)) {
@@ -2184,10 +2186,11 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   // groups inside those of the column laid out in groups before it in training.
   std::vector<int64_t> columns(fill_down_.size(), -1), outers(fill_down_.size(), -1);
   int64_t outer = -1;
+  const std::vector<size_t> totals = not_data_rows(table, "").rows;  // (training had none: left out)
   for (const std::string& name : group_columns_) {
     const int64_t c = table.find_column(name);
     const size_t j = size_t(std::find(fill_down_.begin(), fill_down_.end(), name) - fill_down_.begin());
-    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false);
+    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, totals);
     if (j < fill_down_.size()) {  // (else laid out in groups, not filled: the label, given a role)
       if (g.grouped) columns[j] = c, outers[j] = outer;
       else carried[j].clear(), carried[fill_down_.size() + j].clear();  // a value above a flat stretch fills nothing after it
@@ -2657,11 +2660,9 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
-  // Totals rows are scored, said (a repeated header is refused by transform).
+  // Totals rows and heading lines are not scored, said (a repeated header is refused by transform).
   std::vector<std::string> notes = lines_above_notes(table);
-  std::string headings;
-  if (merge_heading_lines(table, "the lines scored like the other rows", &headings)) notes.push_back(headings);
-  for (std::string& note : not_data_rows(table, "scored like the other rows").notes) notes.push_back(std::move(note));
+  for (std::string& note : rows_not_scored(table).notes) notes.push_back(std::move(note));
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
     const int64_t c = table.find_column(name);
@@ -2756,6 +2757,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       }
   }
   const CsvTable& batch = filled_ ? *filled_ : given;
+  // rows holding no sample are not scored: their cells not counted
+  not_scored_ = rows_not_scored(given).rows;
+  const auto scored = [&](size_t r) { return !std::binary_search(not_scored_.begin(), not_scored_.end(), r); };
   for (int64_t line : batch.empty_row_lines)
     if (empty_lines_.size() < 4) empty_lines_.push_back(line);
   empty_line_count_ += int64_t(batch.empty_row_lines.size());
@@ -2764,7 +2768,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   for (const ColumnTransform& t : prep_.columns())
     if (const int64_t c = batch.find_column(t.name); c >= 0) present.push_back(c);
   for (size_t r = 0; r < batch.row_count() && !present.empty(); ++r)
-    if (std::all_of(present.begin(), present.end(), [&](int64_t c) { return is_missing_cell(batch.cell(r, size_t(c))); })) {
+    if (scored(r) && std::all_of(present.begin(), present.end(), [&](int64_t c) { return is_missing_cell(batch.cell(r, size_t(c))); })) {
       if (blank_rows_.size() < 4) blank_rows_.push_back(batch.row_line(r));
       ++blank_row_count_;
     }
@@ -2783,6 +2787,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
     const std::optional<UnitSize> size = column_unit_size({t.prefix, t.suffix});
     const bool count_scale = size && size->scale;
     for (size_t r = 0; r < batch.row_count(); ++r) {
+      if (!scored(r)) continue;
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
         ++n.missing;
@@ -3478,7 +3483,8 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
 
 }  // namespace
 
-std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note) {
+std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
+                                           std::vector<size_t>* lines_merged) {
   if (table.column_count() < 3) return std::nullopt;
   // Two at least (a report of groups; one such line in a flat file is a row of missing cells).
   std::vector<std::string_view> row(table.column_count());
@@ -3501,6 +3507,7 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
       size_t first = 0;  // the line's own first value (a value it took from a heading above it is that one's)
       while (first + 1 < cells.size() && blank_cell(table.cell(r, first))) ++first;
       if (merged++ < 3) lines.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, first))), "')"));
+      if (lines_merged) lines_merged->push_back(r);
       continue;
     }
     out.add_row(cells, table.row_line(r));
@@ -3515,6 +3522,40 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
                            " (values in the first columns only, above the group's rows): their values given to the row below, ",
                            what);
   }
+  return out;
+}
+
+RowsNotScored rows_not_scored(const CsvTable& table) {
+  RowsNotScored out;
+  std::string headings;
+  std::vector<size_t> heading_rows;
+  const std::optional<CsvTable> merged = merge_heading_lines(table, "not scored (their score and flag left empty)", &headings, &heading_rows);
+  if (merged) out.notes.push_back(headings);
+  NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (their score and flag left empty)");
+  for (std::string& note : not_data.notes) out.notes.push_back(std::move(note));
+  // the merged file's rows are the file's rows but the heading lines
+  size_t h = 0, k = 0;
+  for (size_t r = 0, m = 0; r < table.row_count(); ++r) {
+    if (h < heading_rows.size() && heading_rows[h] == r) {
+      out.rows.push_back(r), ++h;
+      continue;
+    }
+    if (k < not_data.rows.size() && not_data.rows[k] == m) out.rows.push_back(r), ++k;
+    ++m;
+  }
+  return out;
+}
+
+std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
+  const std::vector<size_t> skipped = rows_not_scored(table).rows;
+  if (skipped.empty()) return tabular_labels(table, options, notes);
+  std::vector<size_t> kept;
+  for (size_t r = 0, k = 0; r < table.row_count(); ++r)
+    if (k < skipped.size() && skipped[k] == r) ++k;
+    else kept.push_back(r);
+  const std::vector<int> labels = tabular_labels(table.select_rows(kept), options, notes);
+  std::vector<int> out(table.row_count(), 0);
+  for (size_t i = 0; i < kept.size(); ++i) out[kept[i]] = labels[i];
   return out;
 }
 

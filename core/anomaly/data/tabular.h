@@ -226,6 +226,8 @@ class CellNotes {
   // until the next add).
   const CsvTable& add(const CsvTable& batch);
   std::vector<std::string> notes() const;
+  // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
+  const std::vector<size_t>& not_scored() const { return not_scored_; }
 
  private:
   struct GroupCounts {  // of a grouped report's column (filled_columns)
@@ -257,6 +259,7 @@ class CellNotes {
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
   std::vector<std::string> above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
+  std::vector<size_t> not_scored_;  // the last batch's (rows_not_scored)
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
@@ -340,8 +343,9 @@ namespace ca3 {
 // each line's values given to the blank cells of the row below it and the line taken out, so that
 // the group's first row carries them (and grouped columns fill them down from there). Nullopt when
 // there is none; `note` says which lines and `what` was done with them ("the lines left out of
-// training").
-std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note);
+// training"); `lines_merged`, if given, gets their rows.
+std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
+                                           std::vector<size_t>* lines_merged = nullptr);
 // The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
 CsvTable drop_duplicate_rows(const CsvTable& table);
 
@@ -358,4 +362,18 @@ struct NotDataRows {
   std::string header_note;         // of repeated headers ("" if none)
 };
 NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
+
+// The rows of a file to score that hold no sample, so get no score (NaN in Detector::score_table,
+// empty cells in a scored CSV): groups' heading lines (merge_heading_lines), then totals and
+// averages rows (not_data_rows) of the file with those lines merged, as training finds them.
+// `rows` in file order; `notes` say which and that they are not scored.
+struct RowsNotScored {
+  std::vector<size_t> rows;
+  std::vector<std::string> notes;
+};
+RowsNotScored rows_not_scored(const CsvTable& table);
+// tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
+// has no label), 0 at those (their scores are NaN, which measure leaves out).
+std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
+                                    std::vector<std::string>* notes = nullptr);
 }  // namespace ca3
