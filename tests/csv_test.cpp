@@ -845,7 +845,7 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(filled->cell(14, 1), "F3");
   const std::vector<std::string> heading_notes = by_heading.scoring_notes(heads);
   EXPECT_EQ(heading_notes.at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first columns only, above the "
-                                 "group's rows): their values given to the row below, not scored (their score and flag left empty)");
+                                 "group's rows): their values given to the row below, not scored (no score, no flag)");
   EXPECT_EQ(rows_not_scored(heads).rows, (std::vector<size_t>{0, 13}));
   // A totals row after each group, its label the same in every group ("Summe" in the region's
   // column): not a region written again (a flat file's layout), so the groups are still filled;

@@ -3529,9 +3529,9 @@ RowsNotScored rows_not_scored(const CsvTable& table) {
   RowsNotScored out;
   std::string headings;
   std::vector<size_t> heading_rows;
-  const std::optional<CsvTable> merged = merge_heading_lines(table, "not scored (their score and flag left empty)", &headings, &heading_rows);
+  const std::optional<CsvTable> merged = merge_heading_lines(table, "not scored (no score, no flag)", &headings, &heading_rows);
   if (merged) out.notes.push_back(headings);
-  NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (their score and flag left empty)");
+  NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (no score, no flag)");
   for (std::string& note : not_data.notes) out.notes.push_back(std::move(note));
   // the merged file's rows are the file's rows but the heading lines
   size_t h = 0, k = 0;
