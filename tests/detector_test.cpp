@@ -411,8 +411,8 @@ TEST(Detector, GroupedReportsAreFilledDown) {
   EXPECT_EQ(std::set<int64_t>(ranked.begin(), ranked.begin() + 2), (std::set<int64_t>{13 + 2, 13 * 8 + 6}));
   const std::vector<std::string> said = d.preprocessing()->scoring_notes(with_totals);
   EXPECT_EQ(said.at(0).substr(0, 47), "lines 14 ('Hamburg Ergebnis', column 'Umsatz'),") << said.at(0);
-  EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (their "
-                            "score and flag left empty)"), std::string::npos) << said.at(0);
+  EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (no score, "
+                            "no flag)"), std::string::npos) << said.at(0);
   for (size_t i = 1; i < said.size(); ++i) EXPECT_EQ(said[i].find("Ergebnis"), std::string::npos) << said[i];  // their cells not counted
   const CsvTable written = with_score_columns(with_totals, totals_scores, d.threshold());
   EXPECT_EQ(written.cell(12, 5), "");
