@@ -964,7 +964,7 @@ int score_stream(Detector& detector, const Args& a) {
       file.close();
       std::remove(out.c_str());
     }
-    if (rows == 0) throw;
+    if (rows == 0) throw Error(e.code(), detail::concat("standard input: ", e.what()));  // as a file's name is said
     throw Error(e.code(), detail::concat(e.what(), " (rows 1 to ", rows, " were scored and written", out == "-" ? "" : " to " + out,
                                          "; no row after them was: fix what is said and score the file again)"));
   }
@@ -972,7 +972,7 @@ int score_stream(Detector& detector, const Args& a) {
     file.close();
     std::remove(out.c_str());
   }
-  CA3_CHECK(rows > 0, "the CSV on standard input has a header but no data rows");
+  CA3_CHECK(rows > 0, "standard input: the CSV has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   print_notes(a, notes);
   if (!a.quiet)

@@ -67,8 +67,11 @@ grep -qF "CSV line 4895: 3 fields, the header has 10 ('1,2,3'): a missing value 
 grep -qF "3 fields, the header has 10" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
   && echo "ok   score --data -: a bad first batch leaves no file" || fail "stdin bad first batch: $(cat "$work/err")"
 head -n 1 "$work/no-id7.csv" | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin-bad.csv" 2>"$work/err"
-grep -qF "has a header but no data rows" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
+grep -qF "standard input: the CSV has a header but no data rows" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
   && echo "ok   score --data -: no rows leaves no file" || fail "stdin no rows: $(cat "$work/err")"
+"$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin-bad.csv" </dev/null 2>"$work/err"
+grep -qxF "ca3: error: standard input: CSV file is empty" "$work/err" && [ ! -e "$work/stdin-bad.csv" ] \
+  && echo "ok   score --data -: nothing on standard input is said so" || fail "stdin empty: $(cat "$work/err")"
 # --out - : the same scores on standard output.
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out - --quiet >"$work/stdout.csv" || fail "score --out -"
 cmp -s "$work/scores.csv" "$work/stdout.csv" && [ ! -e ./- ] && echo "ok   score --out - writes the scores to standard output" || fail "score --out -"

@@ -471,6 +471,43 @@ TEST(Detector, EmptyCheckboxCellsAreExplainedAsAValue) {
   EXPECT_EQ(loaded.columns().at(0).typical_category, "(empty)");
 }
 
+// A code column empty in most rows (a machine's error code, written when there is one): an empty
+// cell says "no error", a value of its own. Imputed with the most frequent code, a machine running
+// hot without its overheating code would read as one with it, and score as normal.
+TEST(Detector, MostlyEmptyCodeColumnsKeepTheEmptyCellAsAValue) {
+  uint32_t state = 11;
+  const auto noise = [&] {  // -1 to 1
+    state = state * 1664525u + 1013904223u;
+    return 2.0 * double(state >> 8) / double(1u << 24) - 1.0;
+  };
+  std::string text = "temperatur;druck;fehler\n";
+  for (int i = 0; i < 600; ++i) {
+    const bool hot = i % 16 == 3, low = i % 25 == 7;  // E07 overheating, E12 pressure loss
+    char row[96];
+    std::snprintf(row, sizeof row, "%.1f;%.2f;%s\n", (hot ? 86 : 60) + 3 * noise(), (low ? 2.1 : 4.0) + 0.2 * noise(),
+                  hot ? "E07" : low ? "E12" : "");
+    text += row;
+  }
+  const CsvTable table = parse_csv(text);
+  Detector d(quick_tabular("e2e", 1));
+  const FitReport report = d.fit_table(table, TabularOptions{});
+  const ColumnTransform& code = d.preprocessing()->columns().at(2);
+  EXPECT_EQ(code.fill_category, "(empty)");
+  EXPECT_EQ(code.typical_category, "(empty)");
+  EXPECT_EQ(code.categories, (std::vector<std::string>{"(empty)", "E07", "E12"}));
+  EXPECT_EQ(d.preprocessing()->schema().at(2).reason, "2 values, 539 empty cells, more than any value has: read as a value of "
+                                                      "their own, '(empty)' (none written), not imputed")
+      << d.preprocessing()->schema().at(2).reason;
+  EXPECT_NE(describe_columns(table)[2].reason.find("539 empty cells, more than any value has"), std::string::npos);
+  // Running hot with its code, and without it: the second is the anomaly.
+  const std::vector<float> scores = d.score_table(parse_csv("temperatur;druck;fehler\n86,2;4,01;E07\n86,2;4,01;\n60,3;3,98;\n"));
+  EXPECT_GT(scores[1], d.threshold()) << scores[1];
+  EXPECT_LT(scores[0], scores[1]);
+  EXPECT_LT(scores[2], d.threshold());
+  EXPECT_TRUE(d.preprocessing()->scoring_notes(parse_csv("temperatur;druck;fehler\n86,2;4,01;\n")).empty());
+  (void)report;
+}
+
 // The typical value is written as the column's cells are: a duration as hours:minutes (seconds
 // when there are any), an amount with its unit and the file's decimal mark.
 TEST(Detector, TypicalValuesAreWrittenAsTheCells) {

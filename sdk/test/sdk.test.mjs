@@ -241,7 +241,7 @@ describe('SDK in Node', () => {
     assert.deepEqual(none, [0, 151, 152, 303]);
     assert.ok([...scores].filter((s) => !Number.isNaN(s)).every((s) => s >= 0 && s <= 1));
     const streamed = [];
-    for await (const part of detector.scoreStream([csv])) streamed.push(...part);
+    for await (const part of detector.scoreStream((async function* () { yield csv; })())) streamed.push(...part);
     assert.deepEqual([...streamed.keys()].filter((r) => Number.isNaN(streamed[r])), none);
     const notes = (await detector.scoringNotes(tableFromCsv(csv))).join(' ');
     assert.match(notes, /lines 2 \('Nord'\), 154 \('Süd'\) are groups' heading lines .*not scored \(no score, no flag\)/);

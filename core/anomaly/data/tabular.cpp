@@ -668,6 +668,13 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
+// A categorical column empty in more rows than its most frequent value fills: the empty cells a
+// value of their own (TabularPreprocessor::fit_columns).
+std::string sparse_reason(int64_t empty) {
+  return detail::concat(empty, " empty cells, more than any value has: read as a value of their own, '", kEmptyCategory,
+                        "' (none written), not imputed");
+}
+
 // Spellings of one value, as `key` tells them (values with an empty key are left alone): merged
 // in `counts` into the most frequent spelling (on a tie, the first in sort order). Returns each
 // merged group in words ("'x' (12) and 'X' (3) as 'x'"); empty when every value is spelled one way.
@@ -1853,6 +1860,9 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else {
       summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants, truth_variants);
     }
+    if (summary.role == "categorical" && summary.distinct >= 2 && summary.missing > 0 && !summary.values.empty() &&
+        summary.missing >= summary.values.front().second)
+      summary.reason = joined(summary.reason, sparse_reason(summary.missing));
     columns.push_back(std::move(summary));
   }
   return columns;
@@ -2541,6 +2551,11 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         std::vector<std::pair<int64_t, std::string>> by_count;
         for (auto& [value, count] : counts) by_count.emplace_back(-count, value);
         std::sort(by_count.begin(), by_count.end());
+        // Empty in more rows than any value fills (an error code, a reason written when there is
+        // one): an empty cell says "none" there, a value of its own, not a value to impute.
+        const int64_t empty = int64_t(training_rows.size()) - present;
+        const bool sparse = empty > 0 && empty >= -by_count.front().first;
+        if (sparse) by_count.insert(by_count.begin(), {-empty, kEmptyCategory});
         t.fill_category = t.typical_category = by_count.front().second;
         for (size_t i = 0; i < by_count.size(); ++i)
           (int(i) < options.max_categories ? t.categories : t.others).push_back(by_count[i].second);
@@ -2554,7 +2569,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         if (!t.others.empty())
           reason += detail::concat(" (the ", t.categories.size() - 1, " most frequent kept, the other ", t.others.size(),
                                    " as one value, '", kOtherCategory, "')");
-        if (decision.missing > 0)
+        if (sparse) reason += ", " + sparse_reason(decision.missing);
+        else if (decision.missing > 0)
           reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
                                       "missing cells imputed with the most frequent value");
         decide("categorical", reason);
