@@ -934,7 +934,7 @@ int score_stream(Detector& detector, const Args& a) {
     }
     std::vector<float> scores = detector.score_table(batch);
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
-    for (const size_t r : cells.not_scored()) scores[r] = std::numeric_limits<float>::quiet_NaN();
+    for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag\n";
     } else {

@@ -2677,8 +2677,10 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
   // Totals rows and heading lines are not scored, said (a repeated header is refused by transform).
+  std::optional<CellNotes> counted;
+  if (cells) counted.emplace(*this), counted->add(table);  // (finds them too)
   std::vector<std::string> notes = lines_above_notes(table);
-  for (std::string& note : rows_not_scored(table).notes) notes.push_back(std::move(note));
+  for (std::string& note : counted ? counted->not_scored().notes : rows_not_scored(table).notes) notes.push_back(std::move(note));
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
     const int64_t c = table.find_column(name);
@@ -2736,11 +2738,8 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
                                                    : "columns the model does not know, left out: ") + list_some(unused, 8));
-  if (cells) {
-    CellNotes counted(*this);
-    counted.add(table);
-    for (std::string& note : counted.notes()) notes.push_back(std::move(note));
-  }
+  if (counted)
+    for (std::string& note : counted->notes()) notes.push_back(std::move(note));
   return notes;
 }
 
@@ -2774,8 +2773,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   }
   const CsvTable& batch = filled_ ? *filled_ : given;
   // rows holding no sample are not scored: their cells not counted
-  not_scored_ = rows_not_scored(given).rows;
-  const auto scored = [&](size_t r) { return !std::binary_search(not_scored_.begin(), not_scored_.end(), r); };
+  not_scored_ = rows_not_scored(given);
+  const std::vector<size_t>& skipped = not_scored_.rows;
+  const auto scored = [&](size_t r) { return !std::binary_search(skipped.begin(), skipped.end(), r); };
   for (int64_t line : batch.empty_row_lines)
     if (empty_lines_.size() < 4) empty_lines_.push_back(line);
   empty_line_count_ += int64_t(batch.empty_row_lines.size());
@@ -3483,6 +3483,7 @@ namespace {
 bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next) {
   const size_t columns = table.column_count();
   if (next >= table.row_count() || columns < 3) return false;
+  if (!blank_cell(cells[columns - 1]) || !blank_cell(cells[columns - 2])) return false;  // (soon said of most rows)
   size_t end = 0;  // after the last cell with a value
   for (size_t c = 0; c < columns; ++c)
     if (!blank_cell(cells[c])) end = c + 1;

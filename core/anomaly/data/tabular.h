@@ -213,6 +213,12 @@ class TabularPreprocessor {
                                          const TabularOptions& options);  // fit, on a table filled down
 };
 
+// A file's rows that hold no sample, and what is said of them (rows_not_scored, below).
+struct RowsNotScored {
+  std::vector<size_t> rows;
+  std::vector<std::string> notes;
+};
+
 // What scoring decides about the cells of a table, or of the batches of a stream one after
 // another (`ca3 score --data -`): the empty lines skipped, the rows without a value in any column
 // the model reads; per column, the missing cells filled
@@ -227,7 +233,7 @@ class CellNotes {
   const CsvTable& add(const CsvTable& batch);
   std::vector<std::string> notes() const;
   // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
-  const std::vector<size_t>& not_scored() const { return not_scored_; }
+  RowsNotScored& not_scored() { return not_scored_; }
 
  private:
   struct GroupCounts {  // of a grouped report's column (filled_columns)
@@ -259,7 +265,7 @@ class CellNotes {
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
   std::vector<std::string> above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
-  std::vector<size_t> not_scored_;  // the last batch's (rows_not_scored)
+  RowsNotScored not_scored_;  // the last batch's
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
@@ -367,10 +373,6 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 // empty cells in a scored CSV): groups' heading lines (merge_heading_lines), then totals and
 // averages rows (not_data_rows) of the file with those lines merged, as training finds them.
 // `rows` in file order; `notes` say which and that they are not scored.
-struct RowsNotScored {
-  std::vector<size_t> rows;
-  std::vector<std::string> notes;
-};
 RowsNotScored rows_not_scored(const CsvTable& table);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
