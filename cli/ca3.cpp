@@ -974,6 +974,9 @@ int score_stream(Detector& detector, const Args& a) {
   }
   CA3_CHECK(rows > 0, "standard input: the CSV has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
+  if (const int64_t later = cells.not_scored_after_first(); later > 0)
+    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " holding no sample (a totals or averages row, a "
+                                   "group's heading line) after the first 4096 rows: not scored (no score, no flag)"));
   print_notes(a, notes);
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu row%s from standard input (%s)%s, %zu flagged (threshold %g)\n", rows - not_scored,

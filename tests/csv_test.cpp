@@ -863,6 +863,15 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   }
   const CsvTable sums = parse_csv(summed);
   EXPECT_EQ(rows_not_scored(sums).rows, (std::vector<size_t>{0, 13, 14, 27}));
+  // A stream's batches: the second's totals row sums rows of the first batch too, found so.
+  RowsNotScoredStream batches;
+  std::vector<size_t> first(20), second(8);
+  std::iota(first.begin(), first.end(), 0);
+  std::iota(second.begin(), second.end(), 20);
+  EXPECT_EQ(batches.add(sums.select_rows(first)).rows, (std::vector<size_t>{0, 13, 14}));
+  EXPECT_EQ(rows_not_scored(sums.select_rows(second)).rows, (std::vector<size_t>{}));  // alone, its sum is not theirs
+  EXPECT_EQ(batches.add(sums.select_rows(second)).rows, (std::vector<size_t>{7}));
+  EXPECT_EQ(batches.rows_after_first(), 1);
   const std::optional<CsvTable> summed_filled = by_heading.filled_down(sums);
   ASSERT_TRUE(summed_filled);
   EXPECT_EQ(summed_filled->cell(26, 0), "Süd");

@@ -414,6 +414,12 @@ TEST(Detector, GroupedReportsAreFilledDown) {
   EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (no score, "
                             "no flag)"), std::string::npos) << said.at(0);
   for (size_t i = 1; i < said.size(); ++i) EXPECT_EQ(said[i].find("Ergebnis"), std::string::npos) << said[i];  // their cells not counted
+  try {  // nothing to explain either
+    d.explain_rows(with_totals, {3, 12}, 3);
+    ADD_FAILURE() << "explained a totals row";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "row 12 (line 14) holds no sample (a group's heading line, a totals or averages row): it has no score to explain");
+  }
   const CsvTable written = with_score_columns(with_totals, totals_scores, d.threshold());
   EXPECT_EQ(written.cell(12, 5), "");
   EXPECT_EQ(written.cell(12, 6), "");

@@ -294,7 +294,7 @@ class WasmDetector {
   // options: {decimalMark?}, read when the stream opens (its first piece).
   val streamPush(const val& bytes, const val& options) {
     return guarded([&] {
-      if (!stream_) stream_.emplace(csv_options(options).numbers), above_.clear();
+      if (!stream_) stream_.emplace(csv_options(options).numbers), above_.clear(), not_scored_ = {};
       stream_->push(csv_bytes(bytes));
       return to_js(drain());
     });
@@ -353,12 +353,13 @@ class WasmDetector {
   std::vector<float> drain() {
     std::vector<float> scores;
     while (auto batch = stream_->next(4096)) {
+      // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
+      const std::vector<size_t> not_scored = not_scored_.add(*batch).rows;
       // a grouped column's blank cells take the value above them, also from the batch before
       const ca3::TabularPreprocessor* prep = detector_.preprocessing();
-      const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_) : std::nullopt;
+      const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_, nullptr, nullptr, &not_scored) : std::nullopt;
       std::vector<float> part = detector_.score_table(filled ? *filled : *batch);
-      // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
-      for (const size_t r : ca3::rows_not_scored(*batch).rows) part[r] = std::numeric_limits<float>::quiet_NaN();
+      for (const size_t r : not_scored) part[r] = std::numeric_limits<float>::quiet_NaN();
       scores.insert(scores.end(), part.begin(), part.end());
     }
     return scores;
@@ -368,6 +369,7 @@ class WasmDetector {
   std::optional<ca3::Fit> fit_;
   std::optional<ca3::CsvStream> stream_;
   std::vector<std::string> above_;  // the stream's grouped columns' last values (filled_down)
+  ca3::RowsNotScoredStream not_scored_;  // the stream's rows holding no sample, found with the batch before
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.

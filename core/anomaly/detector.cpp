@@ -341,8 +341,11 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
   const std::optional<CsvTable> filled = prep_->filled_down(given);
   const CsvTable& table = filled ? *filled : given;
   std::vector<size_t> picked;
+  const std::vector<size_t> not_scored = rows_not_scored(given).rows;
   for (const int64_t r : rows) {
     CA3_CHECK(r >= 0 && r < int64_t(table.row_count()), "row ", r, " is not in the table (", table.row_count(), " rows)");
+    CA3_CHECK(!std::binary_search(not_scored.begin(), not_scored.end(), size_t(r)), "row ", r, " (line ", table.row_line(size_t(r)),
+              ") holds no sample (a group's heading line, a totals or averages row): it has no score to explain");
     picked.push_back(size_t(r));
   }
   if (rows.empty()) return {};

@@ -35,6 +35,11 @@ export function pickView(byScore: number[], scores: ArrayLike<number>, view: str
   return byScore.slice(0, count);
 }
 
+/** Whether a scored sample has label `y` (a table row holding no sample, NaN, counts for neither). */
+function hasLabel(s: Scored, y: number) {
+  return !!s.labels && s.labels.some((label, i) => label === y && !Number.isNaN(s.scores[i]));
+}
+
 export interface Scored {
   detector: Detector;
   scores: Float32Array;
@@ -156,7 +161,7 @@ export class ScoreView {
     scores.forEach((s, i) => Number.isNaN(s) || ((labels?.[i] ? anomaly : normal)[Math.min(BINS - 1, Math.floor(s * BINS))] += 1));
     this.histogram.data.labels = Array.from({ length: BINS }, (_v, b) => (b / BINS).toFixed(2));
     this.histogram.data.datasets[0].data = normal;
-    const anomalies = !!labels && labels.includes(1);
+    const anomalies = hasLabel(scored, 1);
     this.histogram.data.datasets[0].label = anomalies ? `normal ${unit}` : labels ? `${unit} (all taken as normal)` : `${unit} (no labels)`;
     this.histogram.data.datasets[1].label = `anomalous ${unit}`;
     this.histogram.data.datasets[1].data = anomalies ? anomaly : [];
@@ -164,7 +169,7 @@ export class ScoreView {
     this.histogram.options.scales!.y!.title = { display: true, text: unit };
     this.histogram.update();
     // A ROC curve needs both classes (a file of normal rows only has none).
-    const bothClasses = !!labels && labels.includes(0) && labels.includes(1);
+    const bothClasses = hasLabel(scored, 0) && hasLabel(scored, 1);
     this.el('roc-box').hidden = !bothClasses;
     if (!bothClasses) this.clearRoc();
     if (bothClasses && scored.evaluate) {
@@ -227,7 +232,7 @@ export class ScoreView {
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
       `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}` +
       (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} holding no sample not scored)` : '');
-    if (scored.labels?.includes(0) && scored.labels.includes(1) && scored.evaluate) {
+    if (hasLabel(scored, 0) && hasLabel(scored, 1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);
       if (request !== this.request) return;
       const c = m.confusion;

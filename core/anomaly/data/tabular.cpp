@@ -1861,7 +1861,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants, truth_variants);
     }
     if (summary.role == "categorical" && summary.distinct >= 2 && summary.missing > 0 && !summary.values.empty() &&
-        summary.missing >= summary.values.front().second)
+        summary.missing > summary.values.front().second)
       summary.reason = joined(summary.reason, sparse_reason(summary.missing));
     columns.push_back(std::move(summary));
   }
@@ -2186,7 +2186,8 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
 }  // namespace
 
 std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
-                                                         std::vector<int64_t>* filled, std::vector<int64_t>* broken) const {
+                                                         std::vector<int64_t>* filled, std::vector<int64_t>* broken,
+                                                         const std::vector<size_t>* not_scored) const {
   if (broken) broken->assign(fill_down_.size(), -1);
   if (fill_down_.empty() || table.filled_down) return std::nullopt;
   std::vector<std::string> none;
@@ -2196,7 +2197,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   // groups inside those of the column laid out in groups before it in training.
   std::vector<int64_t> columns(fill_down_.size(), -1), outers(fill_down_.size(), -1);
   int64_t outer = -1;
-  const std::vector<size_t> totals = not_data_rows(table, "").rows;  // (training had none: left out)
+  const std::vector<size_t> totals = not_scored ? *not_scored : not_data_rows(table, "").rows;  // (training had none: left out)
   for (const std::string& name : group_columns_) {
     const int64_t c = table.find_column(name);
     const size_t j = size_t(std::find(fill_down_.begin(), fill_down_.end(), name) - fill_down_.begin());
@@ -2554,7 +2555,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         // Empty in more rows than any value fills (an error code, a reason written when there is
         // one): an empty cell says "none" there, a value of its own, not a value to impute.
         const int64_t empty = int64_t(training_rows.size()) - present;
-        const bool sparse = empty > 0 && empty >= -by_count.front().first;
+        const bool sparse = empty > -by_count.front().first;
         if (sparse) by_count.insert(by_count.begin(), {-empty, kEmptyCategory});
         t.fill_category = t.typical_category = by_count.front().second;
         for (size_t i = 0; i < by_count.size(); ++i)
@@ -2750,7 +2751,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
   above_.resize(2 * groups_.size());  // (filled_down's carry: values, then their outer columns' cells)
   const std::vector<std::string> before = above_;
-  filled_ = prep_.filled_down(given, &above_, &filled, &broken);
+  not_scored_ = stream_.add(given);
+  filled_ = prep_.filled_down(given, &above_, &filled, &broken, &not_scored_.rows);
   for (size_t j = 0; j < groups_.size(); ++j) {
     const int64_t c = given.find_column(prep_.filled_columns()[j]);
     if (c < 0) continue;
@@ -2773,7 +2775,6 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   }
   const CsvTable& batch = filled_ ? *filled_ : given;
   // rows holding no sample are not scored: their cells not counted
-  not_scored_ = rows_not_scored(given);
   const std::vector<size_t>& skipped = not_scored_.rows;
   const auto scored = [&](size_t r) { return !std::binary_search(skipped.begin(), skipped.end(), r); };
   for (int64_t line : batch.empty_row_lines)
@@ -3501,16 +3502,16 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
 }  // namespace
 
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
-                                           std::vector<size_t>* lines_merged) {
+                                           std::vector<size_t>* lines_merged, size_t at_least) {
   if (table.column_count() < 3) return std::nullopt;
   // Two at least (a report of groups; one such line in a flat file is a row of missing cells).
   std::vector<std::string_view> row(table.column_count());
   size_t headings = 0;
-  for (size_t r = 0; r + 1 < table.row_count() && headings < 2; ++r) {
+  for (size_t r = 0; r + 1 < table.row_count() && headings < at_least; ++r) {
     for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
     headings += heading_above(table, row, r + 1);
   }
-  if (headings < 2) return std::nullopt;
+  if (headings < at_least) return std::nullopt;
   CsvTable out = table.select_rows({});
   out.empty_row_lines = table.empty_row_lines;
   std::vector<std::string> pending(table.column_count());  // the heading lines' values above this row
@@ -3542,12 +3543,14 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   return out;
 }
 
-RowsNotScored rows_not_scored(const CsvTable& table) {
+RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least) {
   RowsNotScored out;
   std::string headings;
   std::vector<size_t> heading_rows;
-  const std::optional<CsvTable> merged = merge_heading_lines(table, "not scored (no score, no flag)", &headings, &heading_rows);
+  const std::optional<CsvTable> merged =
+      merge_heading_lines(table, "not scored (no score, no flag)", &headings, &heading_rows, headings_at_least);
   if (merged) out.notes.push_back(headings);
+  out.headings = heading_rows.size();
   NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (no score, no flag)");
   for (std::string& note : not_data.notes) out.notes.push_back(std::move(note));
   // the merged file's rows are the file's rows but the heading lines
@@ -3560,6 +3563,43 @@ RowsNotScored rows_not_scored(const CsvTable& table) {
     if (k < not_data.rows.size() && not_data.rows[k] == m) out.rows.push_back(r), ++k;
     ++m;
   }
+  return out;
+}
+
+RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
+  // the rows before the batch that its totals rows may sum: since the last row found of the
+  // outermost level (a region's total, not a branch's), at most kContext
+  constexpr size_t kContext = 8192;
+  CsvTable both = context_ ? context_->select_rows({}) : batch.select_rows({});
+  std::vector<std::string_view> cells(batch.column_count());
+  const CsvTable* parts[] = {context_ ? &*context_ : nullptr, &batch};
+  for (const CsvTable* part : parts)
+    for (size_t r = 0; part && r < part->row_count(); ++r) {
+      for (size_t c = 0; c < cells.size(); ++c) cells[c] = part->cell(r, c);
+      both.add_row(cells, part->row_line(r));
+    }
+  const size_t before = context_ ? context_->row_count() : 0;
+  RowsNotScored found = rows_not_scored(both, headings_ ? 1 : 2);
+  RowsNotScored out;
+  for (const size_t r : found.rows)
+    if (r >= before) out.rows.push_back(r - before);
+  if (first_) out.notes = std::move(found.notes);
+  else after_first_ += int64_t(out.rows.size());
+  first_ = false;
+  headings_ = headings_ || found.headings > 0;
+  const auto label_column = [&](size_t r) {  // as not_data_rows finds a row's label: its first cell with a value
+    size_t c = 0;
+    while (c + 1 < both.column_count() && trim(both.cell(r, c)).empty()) ++c;
+    return c;
+  };
+  size_t outer = both.column_count(), cut = 0;
+  for (const size_t r : found.rows) outer = std::min(outer, label_column(r));
+  for (const size_t r : found.rows)
+    if (label_column(r) == outer) cut = r + 1;
+  cut = std::max(cut, both.row_count() - std::min(both.row_count(), kContext));
+  std::vector<size_t> kept(both.row_count() - cut);
+  std::iota(kept.begin(), kept.end(), cut);
+  context_ = both.select_rows(kept);
   return out;
 }
 

@@ -143,8 +143,12 @@ class TabularPreprocessor {
   // column's layout is not a grouped report's (-1 when it is, or is not in the table). `above`: a
   // stream's carry from the batch before, updated (per filled column the value last seen, then the
   // cell on the last row of the column its groups lie in).
+  // `not_scored`: the rows passed over in telling whether a column is still laid out in groups (a
+  // totals label such as "Summe" stands in every group); default not_data_rows of `table`, a
+  // stream gives what RowsNotScoredStream found.
   std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
-                                      std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr) const;
+                                      std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr,
+                                      const std::vector<size_t>* not_scored = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
   // cells cannot tell (CsvTable::numbers_guessed).
   NumberFormat reading_format(const CsvTable& table) const;
@@ -217,6 +221,24 @@ class TabularPreprocessor {
 struct RowsNotScored {
   std::vector<size_t> rows;
   std::vector<std::string> notes;
+  size_t headings = 0;  // of `rows`, the groups' heading lines
+};
+
+// rows_not_scored of a stream's batches (`ca3 score --data -`, the SDK's scoreStream), each read
+// with the rows before it since the last totals row or heading line of the outermost level found
+// (at most 8192): a totals row that sums rows of the batch before is found, and once heading
+// lines were found one in a batch is enough. (A totals row over more rows than that is scored,
+// and so is a heading line on a batch's last row: the batch is scored before the next arrives.)
+// Notes of the first batch as rows_not_scored says them; after it, counted (rows_after_first).
+class RowsNotScoredStream {
+ public:
+  RowsNotScored add(const CsvTable& batch);  // rows of `batch`
+  int64_t rows_after_first() const { return after_first_; }
+
+ private:
+  std::optional<CsvTable> context_;  // the rows before the next batch that it is read with
+  int64_t after_first_ = 0;
+  bool first_ = true, headings_ = false;
 };
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
@@ -234,6 +256,7 @@ class CellNotes {
   std::vector<std::string> notes() const;
   // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
   RowsNotScored& not_scored() { return not_scored_; }
+  int64_t not_scored_after_first() const { return stream_.rows_after_first(); }  // of the batches after the first
 
  private:
   struct GroupCounts {  // of a grouped report's column (filled_columns)
@@ -266,6 +289,7 @@ class CellNotes {
   std::vector<std::string> above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
   RowsNotScored not_scored_;  // the last batch's
+  RowsNotScoredStream stream_;
 };
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
@@ -351,7 +375,7 @@ namespace ca3 {
 // there is none; `note` says which lines and `what` was done with them ("the lines left out of
 // training"); `lines_merged`, if given, gets their rows.
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
-                                           std::vector<size_t>* lines_merged = nullptr);
+                                           std::vector<size_t>* lines_merged = nullptr, size_t at_least = 2);
 // The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
 CsvTable drop_duplicate_rows(const CsvTable& table);
 
@@ -373,7 +397,9 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 // empty cells in a scored CSV): groups' heading lines (merge_heading_lines), then totals and
 // averages rows (not_data_rows) of the file with those lines merged, as training finds them.
 // `rows` in file order; `notes` say which and that they are not scored.
-RowsNotScored rows_not_scored(const CsvTable& table);
+// `headings_at_least`: heading lines a table needs to be read as a report of groups (2; 1 in a
+// stream that has shown some already).
+RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least = 2);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
