@@ -124,6 +124,25 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
 // cells as the whole file does: "0,5" in a decimal-comma file stays a number.
 // A decimal-comma file admits '.' digit groups; a description names them only when the file has
 // one, and names space and apostrophe groups too.
+// Months written month.year ("01.2023", a German export's "Monat") tell no decimal mark: the
+// amounts' "184,44" does, and the column is dates (it had read as numbers with a decimal point,
+// and training refused the file for its comma amounts).
+TEST(Csv, MonthsWrittenMonthDotYearAreDatesNotNumbers) {
+  std::string text = "Monat;Betrag;Stueck\n";
+  for (int year : {2023, 2024})
+    for (int month = 1; month <= 12; ++month) text += detail::concat(month < 10 ? "0" : "", month, ".", year, ";1", month, "4,", 40 + month, ";", 20 + month, "\n");
+  const CsvTable table = parse_csv(text);
+  EXPECT_EQ(table.numbers.decimal, ',');
+  EXPECT_EQ(describe_columns(table)[0].role, "dates");
+  std::vector<int64_t> rows(24);
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, TabularOptions{});
+  EXPECT_EQ(prep.schema()[0].role, "dates");
+  EXPECT_EQ(prep.columns().at(0).name, "Betrag");
+  // A column of numbers that only look so in part ("01.2023" beside "3.5") still tells the mark.
+  EXPECT_EQ(parse_csv("a;b\n01.2023;3.5\n1.5;2.25\n").numbers.decimal, '.');
+}
+
 TEST(Csv, DigitGroupsReportedOnlyWhereTheFileUsesThem) {
   EXPECT_EQ(digit_group_mark(parse_csv("x;y\n21,40;3\n22,10;4\n")), 0);
   EXPECT_EQ(digit_group_mark(parse_csv("x;y\n1.234,5;1\n2.345,25;2\n")), '.');
@@ -2830,6 +2849,20 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   for (int i = 0; i < 30; ++i) products += detail::concat(i % 3 ? "Basis " : "Total ", i, ";", 10 + i % 7, ";", 3 + i % 4, "\n");
   EXPECT_TRUE(not_data_rows(parse_csv(products), "").rows.empty());
   EXPECT_TRUE(not_data_rows(parse_csv(products), "").notes.empty());
+  // A category's word ("Total" loss beside "Partial") that the grand total below the rows carries
+  // too: that row alone is a totals row.
+  std::string claims = "Damage;Vehicle;Amount;Days\n";
+  int amount = 0, days = 0;
+  for (int i = 0; i < 40; ++i) {
+    claims += detail::concat(i % 3 ? "Partial;" : "Total;", "V", i % 5, ";", 1000 + 37 * i, ";", 3 + i % 9, "\n");
+    amount += 1000 + 37 * i, days += 3 + i % 9;
+  }
+  const NotDataRows grand_total = not_data_rows(parse_csv(claims + detail::concat("Total;;", amount, ";", days, "\n")), "");
+  EXPECT_EQ(grand_total.rows, (std::vector<size_t>{40}));
+  ASSERT_EQ(grand_total.notes.size(), 1u);
+  EXPECT_EQ(grand_total.notes[0].substr(0, 47), "line 42 ('Total', column 'Amount') is a totals ") << grand_total.notes[0];
+  EXPECT_TRUE(not_data_rows(parse_csv(claims + "Total;V1;1200;4\n"), "").rows.empty());  // a category's row, last
+  EXPECT_TRUE(not_data_rows(parse_csv(claims + "Total;V1;1200;4\n"), "").notes.empty());
   // The preview reads the file as training does: a repeated header is no cell that is not a number.
   const CsvTable twice = parse_csv("Ort;Temperatur;Druck\nA;21,5;1013\nB;22,5;1012\nOrt;Temperatur;Druck\nC;20,5;1011\n");
   EXPECT_EQ(describe_columns(twice)[1].role, "numeric");

@@ -775,9 +775,24 @@ MarkEvidence mark_evidence(std::string_view cell) {
 
 namespace {
 // Columns of version numbers or the like ("2.125.3", "1.10.0"; in the first 20,000 rows): their
-// "1.100.250" tells no decimal mark.
+// "1.100.250" tells no decimal mark; nor do months written month.year ("01.2023", "12.2024": every
+// cell of the column so).
 std::vector<bool> dotted_code_columns(const CsvTable& table) {
   std::vector<bool> dotted(table.column_count(), false);
+  const auto month_year = [](std::string_view v) {
+    if (v.size() != 7 || v[2] != '.' || !all_digits(v.substr(0, 2)) || !all_digits(v.substr(3))) return false;
+    const int month = (v[0] - '0') * 10 + (v[1] - '0'), year = std::atoi(std::string(v.substr(3)).c_str());
+    return month >= 1 && month <= 12 && year >= 1900 && year <= 2099;
+  };
+  for (size_t c = 0; c < table.column_count(); ++c) {
+    bool months = false, others = false;
+    for (size_t r = 0; r < table.row_count() && r < 20000 && !others; ++r) {
+      const std::string_view v = trim_spaces(table.cell(r, c));
+      if (v.empty()) continue;
+      (month_year(v) ? months : others) = true;
+    }
+    dotted[c] = months && !others;
+  }
   for (size_t r = 0; r < table.row_count() && r < 20000; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       if (dotted[c]) continue;

@@ -142,8 +142,8 @@ bool looks_like_date(std::string_view cell) {
     }
     return false;
   };
-  // A month, quarter or week of a year: 2024-07, 07/2024, 2024/7, Jul 2024, Jan-24, März 2024,
-  // 2024-Q3, Q3 2024, 2024-W05 (not 2024.07, a number)
+  // A month, quarter or week of a year: 2024-07, 07/2024, 2024/7, 07.2024, Jul 2024, Jan-24, März
+  // 2024, 2024-Q3, Q3 2024, 2024-W05 (not 2024.07, a number)
   const auto year = [&](std::string_view y) {
     const int yi = all_digits(y) ? std::atoi(std::string(y).c_str()) : 0;
     return (y.size() == 4 && yi >= 1900 && yi <= 2099) || (y.size() == 2 && all_digits(y));
@@ -212,6 +212,9 @@ bool looks_like_date(std::string_view cell) {
            (year4(t[2]) && in(t[0], 4) && (middle == "quartal" || middle == "quarter" || middle == "trimestre" || middle == "qtr"));
   };
   const auto period = [&](std::string_view p) {
+    // month.year with a two-digit month, as German exports write months ("01.2023"; "2024.07"
+    // and "1.2023" stay numbers)
+    if (p.size() == 7 && p[2] == '.' && in(p.substr(0, 2), 12) && p[0] <= '1' && year(p.substr(3))) return true;
     const size_t sep = p.find_first_of("-/ ");
     if (sep == std::string_view::npos || p.find_first_of("-/ ", sep + 1) != std::string_view::npos) return false;
     const std::string_view a = p.substr(0, sep), b = p.substr(sep + 1);
@@ -3470,8 +3473,15 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
   // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label, unless
   // most of those rows sum (a report's subtotals: "Kiel Ergebnis", "Nord Ergebnis", ...).
   if (named.size() > std::max<size_t>(5, table.row_count() / 20) && 2 * matched < named.size()) {
+    // ... whose word a grand total in the last row may still carry ("Total" loss in the rows,
+    // "Total" below them), kept when its numbers sum
+    std::map<size_t, std::pair<char, size_t>> ends;
+    if (const auto at = named.find(table.row_count() - 1); at != named.end()) ends.insert(*at);
     named.clear();
-    found = headers_at.empty() ? NotDataRows{} : not_data_rows_named(table, what, named, headers_at, &matched);
+    const NotDataRows headers = headers_at.empty() ? NotDataRows{} : not_data_rows_named(table, what, named, headers_at, &matched);
+    matched = 0;
+    found = ends.empty() ? headers : not_data_rows_named(table, what, ends, headers_at, &matched);
+    if (matched == 0) found = headers;
   }
   return found;
 }
