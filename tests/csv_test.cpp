@@ -654,6 +654,11 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
             "laid out as a grouped report (a group's value in its first row only, blank cells below it): 'Region', 'Filiale'; the "
             "model was trained on a file that wrote the value in every row, so those blank cells are read as missing cells. Train "
             "on a file laid out as this one, or write the value in every row");
+  // ... also with a totals row after each group, its label "Summe" in the region's column.
+  const std::vector<std::string> summed_notes = flat_model.scoring_notes(
+      parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;;510\n;F1;480\n;;490\nSumme;;1980\nSüd;F2;400\n;;410\n;F3;420\n;;430\nSumme;;1660\n"));
+  ASSERT_GE(summed_notes.size(), 2u);
+  EXPECT_EQ(summed_notes[1].substr(0, 111), "laid out as a grouped report (a group's value in its first row only, blank cells below it): 'Region', 'Filiale'") << summed_notes[1];
   // A new region whose branch cell is blank (a totals row, "Süd Ergebnis;;1490", or a slip): the
   // branch is missing there, not the branch of the region before; what is scored is what the notes
   // count, once filled (transform does not fill a filled table again).

@@ -2684,7 +2684,9 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   std::optional<CellNotes> counted;
   if (cells) counted.emplace(*this), counted->add(table);  // (finds them too)
   std::vector<std::string> notes = lines_above_notes(table);
-  for (std::string& note : counted ? counted->not_scored().notes : rows_not_scored(table).notes) notes.push_back(std::move(note));
+  RowsNotScored found;
+  RowsNotScored& skipped = counted ? counted->not_scored() : (found = rows_not_scored(table));
+  for (const std::string& note : skipped.notes) notes.push_back(note);
   std::vector<bool> used(table.column_count(), false);
   const auto mark = [&](const std::string& name) {
     const int64_t c = table.find_column(name);
@@ -2706,8 +2708,12 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
   // A grouped report scored with a model trained on a file that wrote every row's value.
   if (fill_down_.empty() && !table.filled_down) {
+    std::vector<size_t> kept;  // (a totals label in every group, "Summe", is no group's value)
+    for (size_t r = 0, k = 0; r < table.row_count(); ++r)
+      if (k < skipped.rows.size() && skipped.rows[k] == r) ++k;
+      else kept.push_back(r);
     std::vector<std::string> grouped;
-    for (const int64_t c : grouped_columns(table, options_).filled)
+    for (const int64_t c : grouped_columns(skipped.rows.empty() ? table : table.select_rows(kept), options_).filled)
       if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; }))
         grouped.push_back("'" + table.header[size_t(c)] + "'");
     if (!grouped.empty())
