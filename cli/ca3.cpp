@@ -932,7 +932,8 @@ int score_stream(Detector& detector, const Args& a) {
       // (of the batch as written: a totals row is found by its label, which a filled group cell would hide)
       for (std::string& note : detector.preprocessing()->scoring_notes(given, false, a.id_columns)) notes.push_back(std::move(note));
     }
-    std::vector<float> scores = detector.score_table(batch);
+    // (scored as prepared: score_table would look for rows not scored again, in the filled batch)
+    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
     if (rows == 0) {

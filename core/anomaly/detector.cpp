@@ -59,11 +59,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   if (!not_data.header_note.empty()) notes.push_back(not_data.header_note);
   std::optional<CsvTable> kept;
   if (!not_data.rows.empty()) {
-    std::vector<size_t> rows;
-    for (size_t r = 0, k = 0; r < file.row_count(); ++r)
-      if (k < not_data.rows.size() && not_data.rows[k] == r) ++k;
-      else rows.push_back(r);
-    kept = file.select_rows(rows);
+    kept = file.select_rows(rows_but(file.row_count(), not_data.rows));
     kept->empty_row_lines = file.empty_row_lines;
   }
   const CsvTable& table = kept ? *kept : file;

@@ -2708,12 +2708,9 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
   // A grouped report scored with a model trained on a file that wrote every row's value.
   if (fill_down_.empty() && !table.filled_down) {
-    std::vector<size_t> kept;  // (a totals label in every group, "Summe", is no group's value)
-    for (size_t r = 0, k = 0; r < table.row_count(); ++r)
-      if (k < skipped.rows.size() && skipped.rows[k] == r) ++k;
-      else kept.push_back(r);
-    std::vector<std::string> grouped;
-    for (const int64_t c : grouped_columns(skipped.rows.empty() ? table : table.select_rows(kept), options_).filled)
+    std::vector<std::string> grouped;  // (a totals label in every group, "Summe", is no group's value)
+    for (const int64_t c :
+         grouped_columns(skipped.rows.empty() ? table : table.select_rows(rows_but(table.row_count(), skipped.rows)), options_).filled)
       if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; }))
         grouped.push_back("'" + table.header[size_t(c)] + "'");
     if (!grouped.empty())
@@ -3619,13 +3616,18 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   return out;
 }
 
+std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out) {
+  std::vector<size_t> kept;
+  for (size_t r = 0, k = 0; r < count; ++r)
+    if (k < left_out.size() && left_out[k] == r) ++k;
+    else kept.push_back(r);
+  return kept;
+}
+
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   const std::vector<size_t> skipped = rows_not_scored(table).rows;
   if (skipped.empty()) return tabular_labels(table, options, notes);
-  std::vector<size_t> kept;
-  for (size_t r = 0, k = 0; r < table.row_count(); ++r)
-    if (k < skipped.size() && skipped[k] == r) ++k;
-    else kept.push_back(r);
+  const std::vector<size_t> kept = rows_but(table.row_count(), skipped);
   const std::vector<int> labels = tabular_labels(table.select_rows(kept), options, notes);
   std::vector<int> out(table.row_count(), 0);
   for (size_t i = 0; i < kept.size(); ++i) out[kept[i]] = labels[i];

@@ -400,6 +400,8 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 // `headings_at_least`: heading lines a table needs to be read as a report of groups (2; 1 in a
 // stream that has shown some already).
 RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least = 2);
+// 0 .. count-1 but the (sorted) rows `left_out`: the rows of a table kept.
+std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
