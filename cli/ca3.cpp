@@ -978,6 +978,7 @@ int score_stream(Detector& detector, const Args& a) {
   if (const int64_t later = cells.not_scored_after_first(); later > 0)
     notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " holding no sample (a totals or averages row, a "
                                    "group's heading line) after the first 4096 rows: not scored (no score, no flag)"));
+  if (std::string most = detector.flagged_share_note(rows - not_scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
   if (!a.quiet)
     std::fprintf(stderr, "scored %zu row%s from standard input (%s)%s, %zu flagged (threshold %g)\n", rows - not_scored,
@@ -1015,11 +1016,13 @@ int command_score(const Args& a) {
     f << csv.str();
     CA3_CHECK(f.good(), "could not write all of '", out, "' (is the disk full?)");
   }
-  print_notes(a, s.notes);
+  size_t flagged = 0, not_scored = 0;
+  for (float v : s.scores) flagged += v >= detector.threshold(), not_scored += std::isnan(v);
+  const size_t scored = s.scores.size() - not_scored;
+  std::vector<std::string> notes = s.notes;
+  if (std::string most = detector.flagged_share_note(scored, flagged); !most.empty()) notes.push_back(std::move(most));
+  print_notes(a, notes);
   if (!a.quiet) {
-    size_t flagged = 0, not_scored = 0;
-    for (float v : s.scores) flagged += v >= detector.threshold(), not_scored += std::isnan(v);
-    const size_t scored = s.scores.size() - not_scored;
     std::fprintf(stderr, "scored %zu %s%s%s, %zu flagged (threshold %g); wrote %s\n", scored,
                  detector.kind() == ModelKind::image ? "image" : "row", scored == 1 ? "" : "s", not_scored_text(not_scored).c_str(),
                  flagged, double(detector.threshold()), out == "-" ? "standard output" : out.c_str());

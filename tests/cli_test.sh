@@ -58,6 +58,25 @@ for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail 
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4893 ] \
   && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 (with 1, the training median)" "$work/err" \
   && echo "ok   score --data - says the filled-in cells of every batch" || fail "score --data - notes: $(cat "$work/err")"
+# A file written in another scale (every measurement times 10): most rows flagged, said, from a
+# file and from standard input; the file itself (a third of its rows malignant) says nothing of it.
+python3 - "$work/no-id.csv" "$work/scaled.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(rows[0])
+    for r in rows[1:]: w.writerow([str(10 * int(v)) if j < 9 and v.isdigit() else v for j, v in enumerate(r)])
+PY
+most="rows flagged (%s %%), where the threshold flags 5 %% of the normal validation rows: the data as a whole is unlike the training data"
+"$ca3" score --model "$work/bc.ca3" --data "$work/scaled.csv" --out "$work/scaled-scores.csv" 2>"$work/err"
+n=$(python3 -c "import csv; print(sum(r['flag'] == '1' for r in csv.DictReader(open('$work/scaled-scores.csv'))))")
+"$ca3" score --model "$work/bc.ca3" --data - --out "$work/scaled-stdin.csv" <"$work/scaled.csv" 2>"$work/err-stdin"
+"$ca3" score --model "$work/bc.ca3" --data "$work/no-id.csv" --out "$work/plain.csv" 2>"$work/err-plain"
+[ "$n" -gt 600 ] && grep -qF "note: $n of 699 $(printf "$most" "$(awk "BEGIN { printf \"%.0f\", 100 * $n / 699 }")")" "$work/err" \
+  && grep -qF "note: $n of 699 $(printf "$most" "$(awk "BEGIN { printf \"%.0f\", 100 * $n / 699 }")")" "$work/err-stdin" \
+  && ! grep -qF "unlike the training data" "$work/err-plain" \
+  && echo "ok   score says when most rows are flagged ($n of 699)" || fail "most rows flagged: $n / $(cat "$work/err") / $(cat "$work/err-plain")"
 # A bad line after a first batch: the rows written before it are said.
 { cat "$work/no-id7.csv"; echo "1,2,3"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" 2>"$work/err"
 grep -qF "CSV line 4895: 3 fields, the header has 10 ('1,2,3'): a missing value is an empty field, two separators in a row (rows 1 to 4096 were scored and written to $work/stdin.csv; no row after them was" "$work/err" \

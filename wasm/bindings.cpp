@@ -249,6 +249,10 @@ class WasmDetector {
       return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data), true, used)));
     });
   }
+  // What `scored` samples of which `flagged` were flagged tell beyond the counts (Detector::flagged_share_note).
+  std::string flaggedNote(double scored, double flagged) {
+    return detector_.flagged_share_note(size_t(std::max(scored, 0.0)), size_t(std::max(flagged, 0.0)));
+  }
   val prepare(const val& data) {
     return guarded([&] { return to_js(detector_.prepare_table(table_of(data))); });
   }
@@ -437,6 +441,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("labels", &WasmDetector::labels)
       .function("prepare", &WasmDetector::prepare)
       .function("scoringNotes", &WasmDetector::scoringNotes)
+      .function("flaggedNote", &WasmDetector::flaggedNote)
       .function("scoredCsv", &WasmDetector::scoredCsv)
       .function("reconstruct", &WasmDetector::reconstruct)
       .function("activations", &WasmDetector::activations)

@@ -42,6 +42,32 @@ Metrics Detector::evaluate(const std::vector<float>& scores, const std::vector<i
   return measure(scores, labels, threshold.value_or(threshold_), with_roc);
 }
 
+std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
+  if (scored < 20 || 2 * flagged <= scored) return "";
+  const double share = double(flagged) / double(scored);
+  // The share of normal validation samples the threshold flags: the rate it was set at, or the
+  // one measured at it (best F1); unknown when the threshold was set by hand since.
+  double expected = -1;
+  if (training_ && training_->validation.threshold == threshold_)
+    expected = training_->threshold_rate >= 0 ? training_->threshold_rate
+               : training_->validation.normal > 0 ? training_->validation.confusion.false_positive_rate() : -1;
+  if (expected >= 0 && share <= 5 * expected) return "";
+  const bool images = kind() == ModelKind::image;
+  const char* what = images ? "images" : "rows";
+  char text[160];
+  std::snprintf(text, sizeof text, "%zu of %zu %s flagged (%.0f %%)", flagged, scored, what, 100 * share);
+  std::string note = text;
+  if (expected >= 0) {
+    std::snprintf(text, sizeof text, ", where the threshold flags %.0f %% of the normal validation %s", 100 * expected, what);
+    note += text;
+  }
+  return note + ": the data as a whole is unlike the training data, so the flags say little about single " + what + ". " +
+         (images ? "Check that the images show what the training images showed, at the same size, colour and framing"
+                 : "Check what the other notes say (a column in another unit or scale, another layout, cells read otherwise "
+                   "than in training)") +
+         "; if the data are of another kind (another machine, site or period), train on data like them";
+}
+
 Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& given, ProgressCallback on_progress,
                               const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");

@@ -514,6 +514,18 @@ export class Detector {
     return (await this.call('scoringNotes', [{ csv: data.csv, options }])) as string[];
   }
 
+  /** A note when most of `scores` (score()'s, NaN not counted) are flagged at `threshold`: over
+   *  half, and over 5 times the share of normal validation samples the threshold flags. Then the
+   *  data as a whole is unlike the training data and the flags say little about single samples;
+   *  the note says so and what to check. '' otherwise (also under 20 scores). The same note as
+   *  `ca3 score`'s. */
+  async flaggedNote(scores: ArrayLike<number>): Promise<string> {
+    let scored = 0, flagged = 0;
+    for (let i = 0; i < scores.length; ++i)
+      if (!Number.isNaN(scores[i])) ++scored, flagged += scores[i] >= this.threshold ? 1 : 0;
+    return (await this.call('flaggedNote', [scored, flagged])) as string;
+  }
+
   /** The CSV text with `score` and `flag` columns added. */
   async scoredCsv(data: TableData): Promise<string> {
     return (await this.call('scoredCsv', [csvOf(data)])) as string;

@@ -1377,10 +1377,12 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   const truth = $('truth-options').hidden ? '' : $<HTMLSelectElement>('truth-column').value;
   const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text, truth ? { labelColumn: truth } : undefined))
     .catch(() => [] as string[]);
+  // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
+  const most = training ? '' : await tableDetector.flaggedNote(scores).catch(() => '');
   info.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
     (notScored ? ` (${notScored.toLocaleString('en')} holding no sample, not scored)` : '') +
     `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
-    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (notes.length ? ` Read: ${notes.join('; ')}.` : '');
+    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ` Read: ${notes.join('; ')}.` : '');
   info.dataset.rows = String(scored);
   info.dataset.notScored = String(notScored);
   info.dataset.meanScore = String(sum / Math.max(scored, 1));

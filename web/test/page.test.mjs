@@ -287,6 +287,17 @@ for (const isolation of [true, false]) {
       const info = await page.textContent('#csv-score-info');
       assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
       assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 \(with 1, the training median\)\.$/);
+      assert.doesNotMatch(info, /Note:/);  // a third of its rows flagged, as the file's share of malignant rows
+      // The same file written in another scale (every measurement times 10): most rows flagged, and
+      // the page says what that means beside the counts.
+      const scaled = readFileSync(csv, 'utf8').trim().split('\n').map((line, i) => i === 0 ? line
+        : line.split(',').map((v, j) => j >= 1 && j <= 9 && /^"\d+"$/.test(v) ? String(10 * Number(v.slice(1, -1))) : v).join(',')).join('\n');
+      await page.setInputFiles('#csv-score-file', { name: 'scaled.csv', mimeType: 'text/csv', buffer: Buffer.from(scaled) });
+      await page.waitForFunction(() => /^scaled\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      const most = (await page.textContent('#csv-score-info')).match(/ (\d+) flagged .* Note: (\d+) of 699 rows flagged \(\d+ %\), where the threshold flags 5 % of the normal validation rows: the data as a whole is unlike the training data/);
+      assert.ok(most, await page.textContent('#csv-score-info'));
+      assert.equal(most[1], most[2]);
+      assert.ok(Number(most[2]) > 600, most[2]);
     });
 
     test('the label column is guessed by name, not taken from a first column with two values (Ionosphere: Class, not V1)', async () => {
