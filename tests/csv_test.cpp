@@ -630,9 +630,11 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(second.cell(0, 1), "F2");
   EXPECT_EQ(second.cell(0, 2), "406");
   EXPECT_EQ(pieces.notes(), said);
-  std::vector<std::string> above;
+  FillCarry above;
   ASSERT_TRUE(saved.filled_down(later.select_rows(head), &above));
-  EXPECT_EQ(above, (std::vector<std::string>{"Süd", "F2", "", ""}));
+  EXPECT_EQ(above.cells, (std::vector<std::string>{"Süd", "F2", "", ""}));
+  EXPECT_EQ(above.filled, (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_FALSE(above.found);
   // A file that starts inside a group: its first rows are missing cells, said.
   std::vector<size_t> inside(26);
   std::iota(inside.begin(), inside.end(), 4);
@@ -648,17 +650,35 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(flat_notes.at(0), "a grouped report's column in training not laid out in groups here, so its blank cells are missing "
                               "cells, not the value above them: 'Region' (line 5: 'Nord', again in its group), 'Filiale' (line "
                               "5: 'F1', again in its group)");
-  // The other way round: a model trained on a flat file scoring a grouped report says so.
+  // The other way round: a model trained on a flat file scoring a grouped report reads the
+  // report's blank cells as the group's value (as the report means them, and as a model trained
+  // on such a report would), and says so; its own flat file's blank cells stay missing.
   const TabularPreprocessor flat_model = TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{});
-  EXPECT_EQ(flat_model.scoring_notes(later).at(0),
-            "laid out as a grouped report (a group's value in its first row only, blank cells below it): 'Region', 'Filiale'; the "
-            "model was trained on a file that wrote the value in every row, so those blank cells are read as missing cells. Train "
-            "on a file laid out as this one, or write the value in every row");
+  EXPECT_FALSE(flat_model.filled_down(flat));
+  const std::string found_note =
+      "laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which the model's "
+      "training file was not: the blank cells of its columns given the value above them, as the file means them: 'Region' 27, "
+      "'Filiale' 24. If a blank cell there means no value, write NA in it";
+  EXPECT_EQ(flat_model.scoring_notes(later).at(0), found_note);  // (then: 'F3' to 'F5' never seen in training)
+  const std::optional<CsvTable> written_out = saved.filled_down(later);  // every row's region and branch written
+  ASSERT_TRUE(written_out);
+  const Tensor read_grouped = flat_model.transform(later), read_written = flat_model.transform(*written_out);
+  EXPECT_EQ(read_grouped.to_vector(), read_written.to_vector());
+  // ... in a stream's pieces too: the layout found in the first piece fills the second's first rows.
+  CellNotes flat_pieces(flat_model);
+  flat_pieces.add(first_piece);
+  const CsvTable& flat_second = flat_pieces.add(second_piece);
+  EXPECT_EQ(flat_second.cell(0, 0), "Süd");
+  EXPECT_EQ(flat_second.cell(0, 1), "F2");
+  EXPECT_EQ(flat_pieces.notes().at(0), found_note);
   // ... also with a totals row after each group, its label "Summe" in the region's column.
   const std::vector<std::string> summed_notes = flat_model.scoring_notes(
       parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;;510\n;F1;480\n;;490\nSumme;;1980\nSüd;F2;400\n;;410\n;F3;420\n;;430\nSumme;;1660\n"));
   ASSERT_GE(summed_notes.size(), 2u);
-  EXPECT_EQ(summed_notes[1].substr(0, 111), "laid out as a grouped report (a group's value in its first row only, blank cells below it): 'Region', 'Filiale'") << summed_notes[1];
+  EXPECT_EQ(summed_notes[1],
+            "laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which the model's "
+            "training file was not: the blank cells of its columns given the value above them, as the file means them: 'Region' 6, "
+            "'Filiale' 4. If a blank cell there means no value, write NA in it");
   // A new region whose branch cell is blank (a totals row, "Süd Ergebnis;;1490", or a slip): the
   // branch is missing there, not the branch of the region before; what is scored is what the notes
   // count, once filled (transform does not fill a filled table again).

@@ -396,6 +396,23 @@ TEST(Detector, GroupedReportsAreFilledDown) {
       EXPECT_EQ(c.value, c.column == "Filiale" ? "Köln" : "West");
       EXPECT_FALSE(c.missing);
     }
+  // A model trained on the same months written flat (every row its region and branch) reads the
+  // grouped report's blank cells as the group's value too: the two cut months first, flagged, and
+  // no more than a few other rows (read as missing cells, most rows had been flagged, the cut
+  // months not both first).
+  Detector flat(Preset::from_json({{"kind", "tabular"}}));
+  const std::optional<CsvTable> past_written = d.preprocessing()->filled_down(report(past, "", ""));
+  ASSERT_TRUE(past_written);
+  flat.fit_table(parse_csv(write_csv(*past_written)), TabularOptions{});
+  EXPECT_TRUE(flat.preprocessing()->filled_columns().empty());
+  const std::vector<float> flat_scores = flat.score_table(scored);
+  std::vector<int64_t> flat_order(flat_scores.size());
+  std::iota(flat_order.begin(), flat_order.end(), 0);
+  std::sort(flat_order.begin(), flat_order.end(), [&](int64_t a, int64_t b) { return flat_scores[size_t(a)] > flat_scores[size_t(b)]; });
+  EXPECT_EQ(std::set<int64_t>(flat_order.begin(), flat_order.begin() + 2), (std::set<int64_t>{kiel, koeln}));
+  EXPECT_GE(flat_scores[size_t(kiel)], flat.threshold());
+  EXPECT_GE(flat_scores[size_t(koeln)], flat.threshold());
+  EXPECT_LE(std::count_if(flat_scores.begin(), flat_scores.end(), [&](float v) { return v >= flat.threshold(); }), 8);
   // Subtotals after each branch and a grand total (found as in training: their numbers are the
   // sums): no score (NaN), the two cut months still first; in a scored CSV, empty cells.
   const CsvTable with_totals = report(later, "Kiel2024-03", "Köln2024-07", true);

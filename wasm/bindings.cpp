@@ -298,7 +298,7 @@ class WasmDetector {
   // options: {decimalMark?}, read when the stream opens (its first piece).
   val streamPush(const val& bytes, const val& options) {
     return guarded([&] {
-      if (!stream_) stream_.emplace(csv_options(options).numbers), above_.clear(), not_scored_ = {};
+      if (!stream_) stream_.emplace(csv_options(options).numbers), above_ = {}, not_scored_ = {};
       stream_->push(csv_bytes(bytes));
       return to_js(drain());
     });
@@ -372,7 +372,7 @@ class WasmDetector {
   ca3::Detector detector_;
   std::optional<ca3::Fit> fit_;
   std::optional<ca3::CsvStream> stream_;
-  std::vector<std::string> above_;  // the stream's grouped columns' last values (filled_down)
+  ca3::FillCarry above_;  // the stream's grouped columns' last values (filled_down)
   ca3::RowsNotScoredStream not_scored_;  // the stream's rows holding no sample, found with the batch before
 };
 

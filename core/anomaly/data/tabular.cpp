@@ -2188,32 +2188,54 @@ void moments(const std::vector<double>& values, double& mean, double& sd) {
 
 }  // namespace
 
-std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, std::vector<std::string>* above,
-                                                         std::vector<int64_t>* filled, std::vector<int64_t>* broken,
-                                                         const std::vector<size_t>* not_scored) const {
-  if (broken) broken->assign(fill_down_.size(), -1);
-  if (fill_down_.empty() || table.filled_down) return std::nullopt;
-  std::vector<std::string> none;
-  std::vector<std::string>& carried = above ? *above : none;
-  carried.resize(2 * fill_down_.size());
+std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, FillCarry* above, std::vector<int64_t>* filled,
+                                                         std::vector<int64_t>* broken, const std::vector<size_t>* not_scored) const {
+  FillCarry none;
+  FillCarry& carry = above ? *above : none;
+  const auto totals = [&] { return not_scored ? *not_scored : not_data_rows(table, "").rows; };  // (training had none: left out)
+  if (!carry.decided) {
+    carry.decided = true;
+    carry.layout = group_columns_, carry.filled = fill_down_;
+    if (fill_down_.empty() && !table.filled_down) {  // a model trained on a flat file: a grouped report's columns
+      const std::vector<size_t> skipped = totals();
+      const GroupedColumns g = grouped_columns(skipped.empty() ? table : table.select_rows(rows_but(table.row_count(), skipped)), options_);
+      for (const int64_t c : g.filled) {
+        const auto read = std::find_if(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; });
+        const auto written = std::find_if(schema_.begin(), schema_.end(), [&](const ColumnDecision& d) {
+          return (d.role == "dates" || d.role == "identifier") && table.find_column(d.name) == c;
+        });
+        const bool empty_is_value = read != columns_.end() && read->kind == ColumnTransform::Kind::categorical &&
+                                    read->fill_category == kEmptyCategory;
+        if ((read != columns_.end() && !empty_is_value) || (read == columns_.end() && written != schema_.end()))
+          carry.filled.push_back(table.header[size_t(c)]);
+      }
+      if (!carry.filled.empty())
+        for (const int64_t c : g.layout) carry.layout.push_back(table.header[size_t(c)]);
+      carry.found = !carry.filled.empty();
+    }
+  }
+  const size_t n = carry.filled.size();
+  if (broken) broken->assign(n, -1);
+  if (n == 0 || table.filled_down) return std::nullopt;
+  carry.cells.resize(2 * n);
   // Only a column laid out in groups here too (a flat file's blank cells are missing cells), its
   // groups inside those of the column laid out in groups before it in training.
-  std::vector<int64_t> columns(fill_down_.size(), -1), outers(fill_down_.size(), -1);
+  std::vector<int64_t> columns(n, -1), outers(n, -1);
   int64_t outer = -1;
-  const std::vector<size_t> totals = not_scored ? *not_scored : not_data_rows(table, "").rows;  // (training had none: left out)
-  for (const std::string& name : group_columns_) {
+  const std::vector<size_t> skipped = totals();
+  for (const std::string& name : carry.layout) {
     const int64_t c = table.find_column(name);
-    const size_t j = size_t(std::find(fill_down_.begin(), fill_down_.end(), name) - fill_down_.begin());
-    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, totals);
-    if (j < fill_down_.size()) {  // (else laid out in groups, not filled: the label, given a role)
+    const size_t j = size_t(std::find(carry.filled.begin(), carry.filled.end(), name) - carry.filled.begin());
+    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, skipped);
+    if (j < n) {  // (else laid out in groups, not filled: the label, given a role)
       if (g.grouped) columns[j] = c, outers[j] = outer;
-      else carried[j].clear(), carried[fill_down_.size() + j].clear();  // a value above a flat stretch fills nothing after it
+      else carry.cells[j].clear(), carry.cells[n + j].clear();  // a value above a flat stretch fills nothing after it
       if (broken && c >= 0 && !g.grouped) (*broken)[j] = g.broken;
     }
     if (g.grouped) outer = c;
   }
-  if (filled) filled->resize(fill_down_.size());
-  return fill_columns_down(table, columns, outers, carried, filled);
+  if (filled) filled->resize(n);
+  return fill_columns_down(table, columns, outers, carry.cells, filled);
 }
 
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
@@ -2706,18 +2728,6 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
-  // A grouped report scored with a model trained on a file that wrote every row's value.
-  if (fill_down_.empty() && !table.filled_down) {
-    std::vector<std::string> grouped;  // (a totals label in every group, "Summe", is no group's value)
-    for (const int64_t c :
-         grouped_columns(skipped.rows.empty() ? table : table.select_rows(rows_but(table.row_count(), skipped.rows)), options_).filled)
-      if (std::any_of(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; }))
-        grouped.push_back("'" + table.header[size_t(c)] + "'");
-    if (!grouped.empty())
-      notes.push_back("laid out as a grouped report (a group's value in its first row only, blank cells below it): " +
-                      list_some(grouped, 8) + "; the model was trained on a file that wrote the value in every row, so those "
-                      "blank cells are read as missing cells. Train on a file laid out as this one, or write the value in every row");
-  }
   if (const NumberFormat used = reading_format(table); used.decimal != table.numbers.decimal) {
     const std::string example = ambiguous_number(table);
     double v = 0;
@@ -2751,16 +2761,16 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
 }
 
 CellNotes::CellNotes(const TabularPreprocessor& prep)
-    : prep_(prep), columns_(prep.columns().size()), groups_(prep.filled_columns().size()) {}
+    : prep_(prep), columns_(prep.columns().size()) {}
 
 const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
-  above_.resize(2 * groups_.size());  // (filled_down's carry: values, then their outer columns' cells)
-  const std::vector<std::string> before = above_;
+  const std::vector<std::string> before = above_.cells;
   not_scored_ = stream_.add(given);
   filled_ = prep_.filled_down(given, &above_, &filled, &broken, &not_scored_.rows);
+  groups_.resize(above_.filled.size());  // (decided on the first batch)
   for (size_t j = 0; j < groups_.size(); ++j) {
-    const int64_t c = given.find_column(prep_.filled_columns()[j]);
+    const int64_t c = given.find_column(above_.filled[j]);
     if (c < 0) continue;
     GroupCounts& n = groups_[j];
     if (j < filled.size()) n.filled_down += filled[j];
@@ -2773,7 +2783,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       for (size_t r = 0; r < given.row_count(); ++r) n.flat_blanks += blank_cell(given.cell(r, size_t(c)));
     }
     // blank cells with nothing above them: the file starts inside a group
-    if (broken[j] < 0 && n.flat_line == 0 && before[j].empty())  // (a group's heading line starts one)
+    if (broken[j] < 0 && n.flat_line == 0 && (j >= before.size() || before[j].empty()))  // (a group's heading line starts one)
       for (size_t r = 0; r < given.row_count() && blank_cell(given.cell(r, size_t(c))) && !heading_line(given, r, size_t(c)); ++r) {
         if (n.leading++ == 0) n.leading_first_line = given.row_line(r);
         n.leading_last_line = given.row_line(r);
@@ -2914,7 +2924,7 @@ std::vector<std::string> CellNotes::notes() const {
     }
   }
   for (size_t j = 0; j < groups_.size(); ++j) {
-    const std::string& name = prep_.filled_columns()[j];
+    const std::string& name = above_.filled[j];
     const GroupCounts& n = groups_[j];
     if (n.filled_down > 0) grouped.push_back(detail::concat("'", name, "' ", n.filled_down));
     if (n.flat_line > 0 && n.flat_blanks > 0)
@@ -2947,7 +2957,11 @@ std::vector<std::string> CellNotes::notes() const {
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
-  if (!grouped.empty())
+  if (!grouped.empty() && above_.found)
+    notes.push_back("laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which "
+                    "the model's training file was not: the blank cells of its columns given the value above them, as the file "
+                    "means them: " + list_some(grouped, 8) + ". If a blank cell there means no value, write NA in it");
+  else if (!grouped.empty())
     notes.push_back("blank cells of a grouped report's column given the value above them, as in training (a group's value "
                     "stands in its first row only): " + list_some(grouped, 8));
   if (!flat.empty())

@@ -128,6 +128,19 @@ std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_c
 // with its unit and decimal mark ("1214,97 €"). For messages: "typical 8:12", "filled with 0:45".
 std::string value_text(const ColumnTransform& t, double value, char decimal);
 
+// What filling a grouped report's columns down carries from a stream's batch to the next
+// (TabularPreprocessor::filled_down's `above`).
+struct FillCarry {
+  // Which columns are filled, by name, decided on the first batch: the model's (filled_columns()
+  // and the layout they lie in), or, for a model trained on a file that wrote every row's value,
+  // those the first batch lays out as a grouped report (`found`).
+  bool decided = false, found = false;
+  std::vector<std::string> layout, filled;
+  // Per filled column the value last seen, then the cell of the column its groups lie in on the
+  // last row.
+  std::vector<std::string> cells;
+};
+
 class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
@@ -138,15 +151,18 @@ class TabularPreprocessor {
   Tensor transform(const CsvTable& table) const;
   // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
   // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
-  // `table` too (no value repeated within its group): in a flat file a blank cell is missing. By
-  // column of filled_columns(): `filled`, counts of the cells filled; `broken`, the row where a
+  // `table` too (no value repeated within its group): in a flat file a blank cell is missing. A
+  // model trained on a file that wrote every row's value fills the columns it reads (and the
+  // dates and identifiers written beside the scores) that `table` lays out as a grouped report
+  // (grouped_columns, as training would have found them): there a blank cell is the group's
+  // value, not a missing one; not a column whose empty cell is a value of its own ("(empty)").
+  // By filled column (above->filled): `filled`, counts of the cells filled; `broken`, the row where a
   // column's layout is not a grouped report's (-1 when it is, or is not in the table). `above`: a
-  // stream's carry from the batch before, updated (per filled column the value last seen, then the
-  // cell on the last row of the column its groups lie in).
+  // stream's carry from the batch before, updated (see FillCarry).
   // `not_scored`: the rows passed over in telling whether a column is still laid out in groups (a
   // totals label such as "Summe" stands in every group); default not_data_rows of `table`, a
   // stream gives what RowsNotScoredStream found.
-  std::optional<CsvTable> filled_down(const CsvTable& table, std::vector<std::string>* above = nullptr,
+  std::optional<CsvTable> filled_down(const CsvTable& table, FillCarry* above = nullptr,
                                       std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr,
                                       const std::vector<size_t>* not_scored = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
@@ -282,11 +298,11 @@ class CellNotes {
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
-  std::vector<GroupCounts> groups_;  // as prep.filled_columns()
+  std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
-  std::vector<std::string> above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
+  FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
   RowsNotScored not_scored_;  // the last batch's
   RowsNotScoredStream stream_;
