@@ -754,6 +754,47 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
 // A grouped report's year, order number or date written in its group's first row only is filled
 // down too: it is not a column the model reads, but it says which row a score is of, so scoring
 // writes it beside each row, not on the group's first row alone. Named as the identifier, too.
+// A report that writes the region again in each branch's first row ("Nord;Kiel", ";;",
+// "Nord;Hamburg", ";;", "Süd;München"): both columns filled down, in training and scoring (the
+// region had been read as flat with blank cells: the file not grouped at all, 28 region and 21
+// branch cells imputed). A flat file whose region is sometimes blank, its branch in every row,
+// is not a grouped report.
+TEST(Tabular, GroupValueWrittenAgainAtInnerGroupsIsFilledDown) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> regions{
+      {"Nord", {"Kiel", "Hamburg"}}, {"Süd", {"München", "Ulm", "Passau"}}, {"Ost", {"Leipzig", "Dresden"}}};
+  const auto report = [&](int first) {
+    std::string text = "Region;Filiale;Monat;Umsatz\n";
+    int k = 0;
+    for (const auto& [region, branches] : regions)
+      for (const std::string& branch : branches) {
+        for (int m = 1; m <= 4; ++m)
+          text += detail::concat(m == 1 ? region : "", ";", m == 1 ? branch : "", ";", m, ";", 100 + 7 * k + m + first, "\n");
+        ++k;
+      }
+    return parse_csv(text);
+  };
+  const CsvTable table = report(0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(table.row_count()), TabularOptions{});
+  EXPECT_EQ(prep.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_NE(prep.schema()[0].reason.find("(7 groups) and fills the 21 blank cells"), std::string::npos) << prep.schema()[0].reason;
+  EXPECT_EQ(describe_columns(table)[0].missing, 0);
+  const std::vector<std::string> names = prep.feature_names();
+  const auto input = [&](const Tensor& x, int64_t row, const std::string& name) {
+    return x.data()[row * x.dim(1) + (std::find(names.begin(), names.end(), name) - names.begin())];
+  };
+  const CsvTable later = report(3);
+  const Tensor x = prep.transform(later);
+  EXPECT_EQ(input(x, 5, "Region=Nord"), 1.f);  // Hamburg's second month
+  EXPECT_EQ(input(x, 5, "Filiale=Hamburg"), 1.f);
+  EXPECT_EQ(input(x, 11, "Region=Süd"), 1.f);  // München's fourth
+  EXPECT_EQ(input(x, 11, "Filiale=München"), 1.f);
+  EXPECT_EQ(prep.scoring_notes(later).at(0), "blank cells of a grouped report's column given the value above them, as in training "
+                                             "(a group's value stands in its first row only): 'Region' 21, 'Filiale' 21");
+  const CsvTable flat = parse_csv("Region;Filiale;Umsatz\nNord;Kiel;100\n;Kiel;101\nNord;Hamburg;102\nNord;Hamburg;99\nSüd;Ulm;80\n"
+                                  ";Ulm;81\nSüd;Passau;70\n");
+  EXPECT_TRUE(TabularPreprocessor::fit(flat, first_rows(7), TabularOptions{}).filled_columns().empty());
+}
+
 TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
   const auto report = [](std::vector<int> years, int months, bool year_in_every_row = false) {
     std::string text = "Jahr;Region;Filiale;Monat;Umsatz\n";

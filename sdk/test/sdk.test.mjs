@@ -106,8 +106,8 @@ describe('SDK in Node', () => {
       (e) => e.code === 'bad_input' && e.message === '699 scores but 2 labels: give one label per score');
     // A third of the file flagged (its malignant rows): nothing to say; every score flagged: said.
     assert.equal(await detector.flaggedNote(scores), '');
-    const all = await detector.flaggedNote(scores.map(() => 1));
-    assert.match(all, /^699 of 699 rows flagged \(100 %\), where the threshold flags 5 % of the normal validation rows: the data as a whole is unlike the training data/);
+    const every = await detector.flaggedNote(scores.map(() => 1));
+    assert.match(every, /^699 of 699 rows flagged \(100 %\), where the threshold flags 5 % of the normal validation rows: the data as a whole is unlike the training data/);
     assert.equal(await detector.flaggedNote(scores.slice(0, 19).map(() => 1)), '');  // too few to tell
     const scored = (await detector.scoredCsv(tableFromCsv(breastCancer))).trim().split('\n');
     assert.match(scored[0], /,Class,score,flag$/);

@@ -1557,23 +1557,33 @@ bool heading_line(const CsvTable& table, size_t r, size_t c) {
     if (!blank_cell(table.cell(r, k))) return false;
   return true;
 }
+// `inner`: the column inside this one (-1: none). A report may write a group's value again in the
+// first row of each group inside it ("Nord;Kiel", ";;", "Nord;Hamburg", ";;", "Süd;München"):
+// the same value as the last one, where `inner` has a value, goes on with the group (`repeats`;
+// such a column is grouped only when `inner` is too, see grouped_columns).
 struct GroupLayout {
   bool grouped = false, runs = false;
-  int64_t values = 0, blanks = 0, broken = -1;
+  int64_t values = 0, blanks = 0, broken = -1, repeats = 0;
 };
-GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict, const std::vector<size_t>& skipped = {}) {
+GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool strict, const std::vector<size_t>& skipped = {},
+                         int64_t inner = -1) {
   GroupLayout g;
   const size_t rows = table.row_count();
   bool full = rows > 0;
   for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
   std::set<std::string_view> seen;  // in the current group of `outer`
+  std::string_view last;            // the last value written in it
+  std::string_view inner_last;      // the last value written in `inner` above the row
   for (size_t r = 0; r < rows; ++r) {
     if (std::binary_search(skipped.begin(), skipped.end(), r)) continue;
     const std::string_view cell = trim(table.cell(r, c));
+    const std::string_view inner_cell = inner >= 0 ? trim(table.cell(r, size_t(inner))) : std::string_view();
+    const std::string_view inner_before = inner_last;
+    if (!inner_cell.empty()) inner_last = inner_cell;
     g.broken = int64_t(r);
     if (group_starts(table, outer, r)) {
       if (cell.empty() && strict && !heading_line(table, r, c)) return g;
-      seen.clear();
+      seen.clear(), last = {};
     }
     if (cell.empty()) {
       ++g.blanks;
@@ -1581,7 +1591,12 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
     }
     if (is_missing_cell(cell)) continue;  // written as no value: that cell alone
     if (full && r > 0 && !group_starts(table, outer, r) && cell == trim(table.cell(r - 1, c))) continue;  // a run goes on
+    if (!full && cell == last && !inner_cell.empty() && !inner_before.empty() && inner_cell != inner_before) {  // a new inner group
+      ++g.repeats;
+      continue;
+    }
     if (!group_name(cell, table.numbers) || !seen.insert(cell).second) return g;
+    last = cell;
     ++g.values;
   }
   g.runs = full;
@@ -1614,6 +1629,7 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
   GroupedColumns grouped;
   const size_t rows = table.row_count();
   int64_t outer = -1;  // the last column laid out in groups
+  int64_t repeated = -1;  // the last one whose value is written again at its inner groups' first rows
   bool one_group = false;  // the first of them has one value
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
@@ -1621,7 +1637,8 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
                        std::any_of(options.roles.begin(), options.roles.end(),
                                    [&](const auto& role) { return same_value(name, role.first) && role.second == ColumnRole::ignore; });
     const bool first = !blank_cell(table.cell(0, c)) || (outer >= 0 && heading_line(table, 0, c));
-    const GroupLayout g = first && !named_like_remarks(name) ? group_layout(table, c, outer, true) : GroupLayout{};
+    const GroupLayout g = first && !named_like_remarks(name) ? group_layout(table, c, outer, true, {}, int64_t(c + 1)) : GroupLayout{};
+    if (g.grouped && g.repeats > 0) repeated = int64_t(c);
     if (g.grouped && g.runs && outer < 0) {  // the outer level, written in every row: nothing to fill
       one_group = g.values == 1;
       grouped.layout.push_back(int64_t(c));
@@ -1640,6 +1657,14 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
     grouped.layout.push_back(int64_t(c));
     if (!named) grouped.filled.push_back(int64_t(c));
     outer = int64_t(c);
+  }
+  // A value written again at each inner group's first row: a grouped report's only when that
+  // inner column is laid out in groups too (else a flat file's column with blank cells).
+  if (repeated >= 0 && (grouped.layout.empty() || grouped.layout.back() == repeated)) {
+    const auto at = std::find(grouped.layout.begin(), grouped.layout.end(), repeated);
+    grouped.layout.erase(at, grouped.layout.end());
+    grouped.filled.erase(std::find_if(grouped.filled.begin(), grouped.filled.end(), [&](int64_t c) { return c >= repeated; }),
+                         grouped.filled.end());
   }
   // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
   // grouped column inside it, a report of one region. A column written in every row is a level
@@ -2223,10 +2248,11 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   std::vector<int64_t> columns(n, -1), outers(n, -1);
   int64_t outer = -1;
   const std::vector<size_t> skipped = totals();
-  for (const std::string& name : carry.layout) {
-    const int64_t c = table.find_column(name);
+  for (size_t i = 0; i < carry.layout.size(); ++i) {
+    const std::string& name = carry.layout[i];
+    const int64_t c = table.find_column(name), inner = i + 1 < carry.layout.size() ? table.find_column(carry.layout[i + 1]) : -1;
     const size_t j = size_t(std::find(carry.filled.begin(), carry.filled.end(), name) - carry.filled.begin());
-    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, skipped);
+    const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, skipped, inner);
     if (j < n) {  // (else laid out in groups, not filled: the label, given a role)
       if (g.grouped) columns[j] = c, outers[j] = outer;
       else carry.cells[j].clear(), carry.cells[n + j].clear();  // a value above a flat stretch fills nothing after it
