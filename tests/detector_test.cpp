@@ -431,6 +431,13 @@ TEST(Detector, GroupedReportsAreFilledDown) {
   EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (no score, "
                             "no flag)"), std::string::npos) << said.at(0);
   for (size_t i = 1; i < said.size(); ++i) EXPECT_EQ(said[i].find("Ergebnis"), std::string::npos) << said[i];  // their cells not counted
+  const auto filled_note = [](const std::vector<std::string>& notes) {
+    for (const std::string& note : notes)
+      if (note.rfind("blank cells of a grouped report's column", 0) == 0) return note;
+    return std::string();
+  };
+  EXPECT_NE(filled_note(said), "");  // the region's blank cells in the totals rows not counted either
+  EXPECT_EQ(filled_note(said), filled_note(d.preprocessing()->scoring_notes(scored)));
   try {  // nothing to explain either
     d.explain_rows(with_totals, {3, 12}, 3);
     ADD_FAILURE() << "explained a totals row";

@@ -1677,9 +1677,11 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
 // entry's column in `outers` (-1: none; a blank cell where one starts stays blank). Nullopt when
 // none is to fill; -1 entries of `columns` are not filled. `above`: per entry, the value before
 // the first row ("": none), then per entry the cell of its outer column there (a stream's batch
-// before), updated to the last row's; `filled`: the cells filled, added up per entry.
+// before), updated to the last row's; `filled`: the cells filled, added up per entry, but those of the
+// rows in `uncounted` (sorted: a scored file's rows holding no sample).
 std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vector<int64_t>& columns, const std::vector<int64_t>& outers,
-                                          std::vector<std::string>& above, std::vector<int64_t>* filled) {
+                                          std::vector<std::string>& above, std::vector<int64_t>* filled,
+                                          const std::vector<size_t>& uncounted = {}) {
   const size_t n = columns.size();
   above.resize(2 * n);
   CsvTable out = table.select_rows({});
@@ -1698,7 +1700,7 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
         if (!is_missing_cell(cell)) last[k] = cell;  // (an NA is that cell's, the group's value goes on below it)
       } else if (!last[k].empty()) {
         cell = last[k], any = true;
-        if (filled) ++(*filled)[k];
+        if (filled && !std::binary_search(uncounted.begin(), uncounted.end(), r)) ++(*filled)[k];
       }
     }
     out.add_row(cells, table.row_line(r));
@@ -2261,7 +2263,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
     if (g.grouped) outer = c;
   }
   if (filled) filled->resize(n);
-  return fill_columns_down(table, columns, outers, carry.cells, filled);
+  return fill_columns_down(table, columns, outers, carry.cells, filled, skipped);  // (rows not scored: their cells not counted)
 }
 
 TabularPreprocessor TabularPreprocessor::fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
