@@ -2850,6 +2850,31 @@ TEST(Csv, VersionNumbersAreCategories) {
     EXPECT_EQ(role(name), "numeric") << name;
 }
 
+// A total that is not the sum of its group's rows in one column, where the file's other totals
+// are (edited by hand): still a totals row (its other column sums), and said with its line.
+TEST(Csv, TotalsThatDisagreeWithTheirRowsAreSaid) {
+  const auto file = [](double off) {
+    std::string text = "Filiale;Umsatz;Kunden\n";
+    for (int g = 0; g < 4; ++g) {
+      double sales = 0;
+      int customers = 0;
+      for (int m = 0; m < 3; ++m) {
+        sales += 100 + 10 * g + m, customers += 5 + m;
+        text += detail::concat("F", g, ";", 100 + 10 * g + m, ";", 5 + m, "\n");
+      }
+      text += detail::concat("Summe;", g == 2 ? sales + off : sales, ";", customers, "\n");
+    }
+    return parse_csv(text);
+  };
+  const NotDataRows edited = not_data_rows(file(10), "left out of training");
+  EXPECT_EQ(edited.rows, (std::vector<size_t>{3, 7, 11, 15}));
+  ASSERT_EQ(edited.notes.size(), 2u);
+  EXPECT_EQ(edited.notes[1], "a total that is not the sum of the rows above it, where the file's other totals are: line 13 ('Summe'), "
+                             "column 'Umsatz': 373 (3 other totals rows sum in that column). A total edited by hand, or a row of its "
+                             "group changed after the total was written? Check the total and its group's rows");
+  EXPECT_EQ(not_data_rows(file(0), "").notes.size(), 1u);  // all sum: the totals rows alone are said
+}
+
 // Rows of a spreadsheet that are no samples: subtotals (sums since the previous one), a grand
 // total (the sum of all rows), an averages row; a row only named so is kept and said; a category
 // "Total" of many rows is a category.

@@ -3402,6 +3402,9 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   std::vector<std::string> totals, means, headers, named_only;  // as shown in the notes (the first 3 of each)
   size_t n_totals = 0, n_means = 0, n_named_only = 0;
   std::vector<size_t> unmatched;  // named rows no sum above matched: maybe one of the rows below
+  // Totals rows found by the rows above them, and per column whether its number is their sum (1),
+  // is not (0), or is no number (-1).
+  std::vector<std::pair<size_t, std::vector<int8_t>>> summed;
   double v;
   // `matches(c, v)`: whether value v of column c is a sum (or mean) of rows around it.
   const auto summed_column = [&](size_t r, size_t word_column, const auto& matches) -> std::string {
@@ -3437,6 +3440,12 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
       };
       if (const std::string column = summed_column(r, word_column, above); !column.empty()) {
         take(r, kind, word_column, column);
+        if (kind == 's') {  // which of its numbers sum (for totals that disagree with the rows, below)
+          std::vector<int8_t> sums(columns, -1);
+          for (size_t c = 0; c < columns; ++c)
+            if (c != word_column && number_in_cell(table.cell(r, c), table.numbers, v)) sums[c] = above(c, v) ? 1 : 0;
+          summed.emplace_back(r, std::move(sums));
+        }
         block.assign(columns, Running{});
         mark();
         continue;
@@ -3478,6 +3487,32 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   };
   note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above or below it)",
        " are totals rows (their numbers are the sums of the rows above or below them)", what);
+  // A total that disagrees with its rows: a column that is the sum of the rows above in the file's
+  // other totals rows (two or more, and most of those with a number there) but not in this one
+  // (a total edited by hand, or a row of the group changed after the total was written).
+  {
+    std::vector<std::string> wrong;
+    size_t n_wrong = 0;
+    for (size_t c = 0; c < columns; ++c) {
+      size_t sums = 0, numbers = 0;
+      for (const auto& row : summed) sums += row.second[c] == 1, numbers += row.second[c] >= 0;
+      if (sums < 2 || 2 * sums <= numbers) continue;
+      for (const auto& [r, flags] : summed)
+        if (flags[c] == 0 && n_wrong++ < 3)
+          wrong.push_back(detail::concat("line ", table.row_line(r), " ('", shortened(trim(table.cell(r, named[r].second))), "'), column '",
+                                         table.header[c], "': ", shortened(trim(table.cell(r, c))), " (", sums,
+                                         " other totals rows sum in that column)"));
+    }
+    if (n_wrong > 0) {
+      std::string shown = wrong[0];
+      for (size_t i = 1; i < wrong.size(); ++i) shown += "; " + wrong[i];
+      found.notes.push_back(detail::concat(n_wrong == 1 ? "a total that is not the sum of the rows above it, where the file's other totals are: "
+                                                        : "totals that are not the sums of the rows above them, where the file's other totals are: ",
+                                           shown, n_wrong > wrong.size() ? detail::concat(" and ", n_wrong - wrong.size(), " more") : "",
+                                           ". A total edited by hand, or a row of its group changed after the total was written? "
+                                           "Check the total and its group's rows"));
+    }
+  }
   note(means, n_means, " is an averages row (its numbers are the means of the rows above it)",
        " are averages rows (their numbers are the means of the rows above them)", what);
   note(headers, headers_at.size(), " repeats the header (two exports one below the other?)",
