@@ -1677,6 +1677,29 @@ TEST(Tabular, IdentifierColumnsAreTheDroppedOnesThatNameARow) {
   EXPECT_TRUE(TabularPreprocessor::from_json(older).date_columns().empty());
 }
 
+// A code of its own in every row ("RE-2024-1000", a document number) names the row: an identifier,
+// written beside the scores, in the preview too; distinct sentences are free text, and so are
+// distinct codes missing in many rows (no name for every row).
+TEST(Tabular, ACodeOfEachRowsOwnIsAnIdentifier) {
+  std::string text = "Beleg;Bemerkung;Ref;Betrag\n";
+  for (int i = 0; i < 40; ++i)
+    text += detail::concat("RE-2024-", 1000 + i, ";paid on day ", i, " by card;", i % 4 == 0 ? "" : "X" + std::to_string(i), ";",
+                           100 + 3 * i % 17, "\n");
+  const CsvTable t = parse_csv(text);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(t, first_rows(40), TabularOptions{});
+  EXPECT_EQ(prep.schema()[0].role, "identifier");
+  EXPECT_EQ(prep.schema()[0].reason, "40 distinct values in 40 rows, codes such as 'RE-2024-1000': an identifier of each row (a "
+                                     "document or order number), left out of training and written beside the scores");
+  EXPECT_EQ(prep.schema()[1].role, "free text");
+  EXPECT_EQ(prep.schema()[2].role, "free text");
+  EXPECT_EQ(prep.identifier_columns(), (std::vector<std::string>{"Beleg"}));
+  EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).identifier_columns(), (std::vector<std::string>{"Beleg"}));
+  const std::vector<ColumnSummary> preview = describe_columns(t);
+  EXPECT_EQ(preview[0].role, "identifier");
+  EXPECT_EQ(preview[0].reason, prep.schema()[0].reason);
+  EXPECT_EQ(preview[1].role, "free text");
+}
+
 // A file whose numbers read either way ("1.013": 1013 with thousands dots, 1.013 with a decimal
 // dot) is read by a model in the format of the file it was trained on; a file that decides is
 // read in its own.

@@ -569,6 +569,20 @@ bool named_like_a_document_number(const std::string& name) {
   return false;
 }
 
+// A code of its own in (nearly) every row, with digits and no spaces (a document or order number,
+// "RE-2024-1000"; a UUID): it names the row, so it is written beside the scores. `counts`: the
+// values of the column's `present` cells among `rows` rows. The reason, or "" when it is not so.
+std::string row_code_reason(const std::map<std::string, int64_t>& counts, int64_t present, size_t rows) {
+  if (counts.size() <= 20 || int64_t(counts.size()) != present || double(present) < 0.95 * double(rows)) return "";
+  for (const auto& [v, n] : counts)
+    if (v.size() > 40 || std::none_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
+        std::any_of(v.begin(), v.end(), [](char ch) { return ch == ' ' || ch == '\t'; }))
+      return "";
+  return detail::concat(counts.size(), " distinct values in ", present, " rows, codes such as '", shortened(counts.begin()->first),
+                        "': an identifier of each row (a document or order number), left out of training and written beside "
+                        "the scores");
+}
+
 // A running number: at least 20 cells, all whole numbers, rising (or falling) row by row through
 // the file with few gaps (nine steps in ten by exactly 1, the largest minus the smallest below
 // twice the distinct values):
@@ -1885,6 +1899,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                            : detail::concat(other.count, other.count == 1 ? " cell is a limit" : " cells are limits", " (line ",
                                             table.row_line(size_t(other.first_row)), ": '", shortened(first),
                                             "'), not values: write numbers in their place");
+    } else if (std::string names_rows = row_code_reason(counts, present, table.row_count()); !names_rows.empty()) {
+      summary.role = "identifier", summary.reason = std::move(names_rows);
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else {
@@ -2583,6 +2599,11 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         // Free text or identifiers (nearly every value distinct) would only add noise.
         if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
           prep.dropped_.push_back(name);
+          if (std::string names_rows = code ? "" : row_code_reason(counts, present, training_rows.size()); !names_rows.empty()) {
+            prep.identifiers_.push_back(name);
+            decide("identifier", std::move(names_rows));
+            continue;
+          }
           decide("free text", detail::concat(counts.size(), " distinct values in ", present,
                                              code ? " training rows: codes (account, postal code, version) nearly all different, "
                                                     "not categories; left out of training"

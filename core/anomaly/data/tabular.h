@@ -217,7 +217,7 @@ class TabularPreprocessor {
   TabularOptions options_;
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
-  std::vector<std::string> identifiers_;  // dropped as running numbers (saved as runningNumbers)
+  std::vector<std::string> identifiers_;  // dropped as running numbers or a code of each row's own (saved as runningNumbers)
   std::vector<std::string> dates_;        // dropped as dates or times of day (saved as dates)
   // The training file's columns laid out in groups (grouped_columns), in order, each one's groups
   // inside the one's before it: those filled down and any the user named (saved as groupColumns).
