@@ -653,8 +653,12 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   // The other way round: a model trained on a flat file scoring a grouped report reads the
   // report's blank cells as the group's value (as the report means them, and as a model trained
   // on such a report would), and says so; its own flat file's blank cells stay missing.
-  const TabularPreprocessor flat_model = TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{});
+  const TabularPreprocessor flat_model =
+      TabularPreprocessor::fit(parse_csv("Region;Filiale;Umsatz\nNord;F0;500\nSüd;F2;400\nNord;F1;520\nNord;F1;510\nOst;F2;300\n"),
+                               first_rows(5), TabularOptions{});
   EXPECT_FALSE(flat_model.filled_down(flat));
+  // ... but not a column whose training cells were blank too: there a blank cell is missing.
+  EXPECT_FALSE(TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{}).filled_down(later));
   const std::string found_note =
       "laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which the model's "
       "training file was not: the blank cells of its columns given the value above them, as the file means them: 'Region' 27, "

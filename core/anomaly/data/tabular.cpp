@@ -2247,8 +2247,12 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
         const auto written = std::find_if(schema_.begin(), schema_.end(), [&](const ColumnDecision& d) {
           return (d.role == "dates" || d.role == "identifier") && table.find_column(d.name) == c;
         });
-        const bool empty_is_value = read != columns_.end() && read->kind == ColumnTransform::Kind::categorical &&
-                                    read->fill_category == kEmptyCategory;
+        // (not a column whose training cells were blank too: there a blank cell is missing)
+        const bool blanks_in_training = std::any_of(schema_.begin(), schema_.end(), [&](const ColumnDecision& d) {
+          return d.missing > 0 && table.find_column(d.name) == c;
+        });
+        const bool empty_is_value = blanks_in_training || (read != columns_.end() && read->kind == ColumnTransform::Kind::categorical &&
+                                                           read->fill_category == kEmptyCategory);
         if ((read != columns_.end() && !empty_is_value) || (read == columns_.end() && written != schema_.end()))
           carry.filled.push_back(table.header[size_t(c)]);
       }
