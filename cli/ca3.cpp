@@ -933,7 +933,7 @@ int score_stream(Detector& detector, const Args& a) {
       for (std::string& note : detector.preprocessing()->scoring_notes(given, false, a.id_columns)) notes.push_back(std::move(note));
     }
     // (scored as prepared: score_table would look for rows not scored again, in the filled batch)
-    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch));
+    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
     if (rows == 0) {

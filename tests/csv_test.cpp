@@ -657,8 +657,13 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
       TabularPreprocessor::fit(parse_csv("Region;Filiale;Umsatz\nNord;F0;500\nSüd;F2;400\nNord;F1;520\nNord;F1;510\nOst;F2;300\n"),
                                first_rows(5), TabularOptions{});
   EXPECT_FALSE(flat_model.filled_down(flat));
-  // ... but not a column whose training cells were blank too: there a blank cell is missing.
-  EXPECT_FALSE(TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{}).filled_down(later));
+  // ... but not a column whose training cells were blank too: there a blank cell is missing; so
+  // too once the model is saved and loaded (as `ca3 score` and the SDK read it).
+  const TabularPreprocessor blanks_model = TabularPreprocessor::fit(flat, first_rows(5), TabularOptions{});
+  EXPECT_EQ(blanks_model.to_json()["blankCells"], (nlohmann::json{"Region", "Filiale"}));
+  EXPECT_FALSE(blanks_model.filled_down(later));
+  EXPECT_FALSE(TabularPreprocessor::from_json(blanks_model.to_json()).filled_down(later));
+  EXPECT_TRUE(TabularPreprocessor::from_json(flat_model.to_json()).filled_down(later));
   const std::string found_note =
       "laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which the model's "
       "training file was not: the blank cells of its columns given the value above them, as the file means them: 'Region' 27, "
@@ -675,6 +680,17 @@ TEST(Tabular, GroupedReportColumnsAreFilledDown) {
   EXPECT_EQ(flat_second.cell(0, 0), "Süd");
   EXPECT_EQ(flat_second.cell(0, 1), "F2");
   EXPECT_EQ(flat_pieces.notes().at(0), found_note);
+  // ... and when the first piece holds one region alone (the layout found then; it had been found
+  // in no piece, each one after the first starting inside a group: every region imputed).
+  std::vector<size_t> north(8), rest(22);
+  std::iota(north.begin(), north.end(), 0);
+  std::iota(rest.begin(), rest.end(), 8);
+  CellNotes one_region(flat_model);
+  std::vector<float> one_region_read = flat_model.transform(one_region.add(later.select_rows(north)), false).to_vector();
+  const std::vector<float> rest_read = flat_model.transform(one_region.add(later.select_rows(rest)), false).to_vector();
+  one_region_read.insert(one_region_read.end(), rest_read.begin(), rest_read.end());
+  EXPECT_EQ(one_region_read, read_grouped.to_vector());
+  EXPECT_EQ(one_region.notes().at(0), found_note);
   // ... also with a totals row after each group, its label "Summe" in the region's column.
   const std::vector<std::string> summed_notes = flat_model.scoring_notes(
       parse_csv("Region;Filiale;Umsatz\nNord;F0;500\n;;510\n;F1;480\n;;490\nSumme;;1980\nSüd;F2;400\n;;410\n;F3;420\n;;430\nSumme;;1660\n"));
@@ -797,6 +813,18 @@ TEST(Tabular, GroupValueWrittenAgainAtInnerGroupsIsFilledDown) {
   const CsvTable flat = parse_csv("Region;Filiale;Umsatz\nNord;Kiel;100\n;Kiel;101\nNord;Hamburg;102\nNord;Hamburg;99\nSüd;Ulm;80\n"
                                   ";Ulm;81\nSüd;Passau;70\n");
   EXPECT_TRUE(TabularPreprocessor::fit(flat, first_rows(7), TabularOptions{}).filled_columns().empty());
+  // The model scoring a flat file (the region in every row, a branch per row, two region cells
+  // left blank): the region written again is no group's, its blank cells are missing (they had
+  // taken the region above them, another's at line 6), and it is said.
+  const CsvTable flat_later = parse_csv("Region;Filiale;Monat;Umsatz\nNord;Kiel;1;101\nNord;Hamburg;1;115\nSüd;München;1;121\n"
+                                        ";Ulm;1;128\nSüd;Passau;1;135\n;Leipzig;1;142\nOst;Dresden;1;149\n");
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  EXPECT_EQ(saved.transform(flat_later).to_vector(), saved.transform(parse_csv(
+                                    "Region;Filiale;Monat;Umsatz\nNord;Kiel;1;101\nNord;Hamburg;1;115\nSüd;München;1;121\n"
+                                    "NA;Ulm;1;128\nSüd;Passau;1;135\nNA;Leipzig;1;142\nOst;Dresden;1;149\n")).to_vector());
+  EXPECT_EQ(saved.scoring_notes(flat_later).at(0), "a grouped report's column in training not laid out in groups here, so its blank "
+                                                   "cells are missing cells, not the value above them: 'Region' (line 3: 'Nord', "
+                                                   "again in its group)");
 }
 
 TEST(Tabular, GroupedDatesAndIdentifiersAreFilledDown) {
@@ -936,6 +964,32 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(heading_notes.at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first columns only, above the "
                                  "group's rows): their values given to the row below, not scored (no score, no flag)");
   EXPECT_EQ(rows_not_scored(heads).rows, (std::vector<size_t>{0, 13}));
+  // A model trained on the flat file (every row's region and branch written) reads the headed
+  // report as training reads one: the heading line's region given to the rows below it (it had
+  // found nothing where the lines were left out, said the regions imputed, and scored them
+  // filled), in a stream's pieces as in the whole file, also when the first piece holds one
+  // region alone (it had never been filled; a piece of one heading line reads it as a row).
+  const std::optional<CsvTable> headed_written = by_heading.filled_down(*merge_heading_lines(heads, "", nullptr));
+  ASSERT_TRUE(headed_written);
+  const TabularPreprocessor flat_model = TabularPreprocessor::fit(*headed_written, first_rows(24), TabularOptions{});
+  ASSERT_TRUE(flat_model.filled_columns().empty());
+  const std::vector<std::string> flat_heading_notes = flat_model.scoring_notes(heads);
+  ASSERT_EQ(flat_heading_notes.size(), 2u) << flat_heading_notes.back();
+  EXPECT_NE(flat_heading_notes[1].find("given the value above them, as the file means them: 'Region' 24, 'Filiale' 18."),
+            std::string::npos) << flat_heading_notes[1];
+  const std::vector<float> whole_read = flat_model.transform(heads).to_vector();
+  EXPECT_EQ(whole_read, flat_model.transform(*by_heading.filled_down(heads)).to_vector());
+  for (const size_t cut : {size_t(16), size_t(20)}) {
+    std::vector<size_t> head(cut), tail(26 - cut);
+    std::iota(head.begin(), head.end(), 0);
+    std::iota(tail.begin(), tail.end(), cut);
+    CellNotes pieces(flat_model);
+    std::vector<float> read = flat_model.transform(pieces.add(heads.select_rows(head)), false).to_vector();
+    const std::vector<float> second_read = flat_model.transform(pieces.add(heads.select_rows(tail)), false).to_vector();
+    read.insert(read.end(), second_read.begin(), second_read.end());
+    EXPECT_EQ(read, whole_read) << cut;
+    EXPECT_EQ(pieces.notes(), std::vector<std::string>{flat_heading_notes[1]}) << cut;  // (the heading lines: scoring_notes')
+  }
   // A totals row after each group, its label the same in every group ("Summe" in the region's
   // column): not a region written again (a flat file's layout), so the groups are still filled;
   // the totals rows and heading lines are not scored.

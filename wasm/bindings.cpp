@@ -362,7 +362,7 @@ class WasmDetector {
       // a grouped column's blank cells take the value above them, also from the batch before
       const ca3::TabularPreprocessor* prep = detector_.preprocessing();
       const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_, nullptr, nullptr, &not_scored) : std::nullopt;
-      std::vector<float> part = detector_.score_inputs(detector_.prepare_table(filled ? *filled : *batch));
+      std::vector<float> part = detector_.score_inputs(detector_.prepare_table(filled ? *filled : *batch, false));
       for (const size_t r : not_scored) part[r] = std::numeric_limits<float>::quiet_NaN();
       scores.insert(scores.end(), part.begin(), part.end());
     }

@@ -150,10 +150,10 @@ FitReport Detector::finish_fit(Fit fit) {
   return outcome.report;
 }
 
-Tensor Detector::prepare_table(const CsvTable& table) const {
+Tensor Detector::prepare_table(const CsvTable& table, bool fill_down) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot score a CSV table");
   CA3_CHECK(prep_, "the detector is not trained yet");
-  return prep_->transform(table);
+  return prep_->transform(table, fill_down);
 }
 
 std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::string>* notes) const {

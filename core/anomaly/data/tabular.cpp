@@ -1639,7 +1639,7 @@ struct GroupedColumns {
     return out;
   }
 };
-GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& options) {
+GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& options, bool one_group_alone = false) {
   GroupedColumns grouped;
   const size_t rows = table.row_count();
   int64_t outer = -1;  // the last column laid out in groups
@@ -1681,9 +1681,10 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
                          grouped.filled.end());
   }
   // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
-  // grouped column inside it, a report of one region. A column written in every row is a level
-  // only with a grouped column inside it.
-  if ((one_group && grouped.layout.size() == 1) || grouped.filled.empty()) grouped = {};
+  // grouped column inside it, a report of one region (or `one_group_alone`: the caller knows the
+  // column is no checkbox). A column written in every row is a level only with a grouped column
+  // inside it.
+  if ((one_group && grouped.layout.size() == 1 && !one_group_alone) || grouped.filled.empty()) grouped = {};
   return grouped;
 }
 
@@ -2237,28 +2238,29 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   FillCarry& carry = above ? *above : none;
   const auto totals = [&] { return not_scored ? *not_scored : not_data_rows(table, "").rows; };  // (training had none: left out)
   if (!carry.decided) {
-    carry.decided = true;
     carry.layout = group_columns_, carry.filled = fill_down_;
-    if (fill_down_.empty() && !table.filled_down) {  // a model trained on a flat file: a grouped report's columns
-      const std::vector<size_t> skipped = totals();
-      const GroupedColumns g = grouped_columns(skipped.empty() ? table : table.select_rows(rows_but(table.row_count(), skipped)), options_);
+    carry.decided = !fill_down_.empty() || table.filled_down;
+    if (!carry.decided) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
+      const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr);
+      const CsvTable& read = merged ? *merged : table;
+      const std::vector<size_t> left_out = not_data_rows(read, "").rows;
+      // (one group alone too, as a stream's first batch may hold: a checkbox is not filled, below)
+      const GroupedColumns g =
+          grouped_columns(left_out.empty() ? read : read.select_rows(rows_but(read.row_count(), left_out)), options_, true);
+      const auto named = [&](const std::vector<std::string>& names, int64_t c) {
+        return std::any_of(names.begin(), names.end(), [&](const std::string& name) { return table.find_column(name) == c; });
+      };
+      const std::vector<std::string> identifiers = identifier_columns();
       for (const int64_t c : g.filled) {
-        const auto read = std::find_if(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; });
-        const auto written = std::find_if(schema_.begin(), schema_.end(), [&](const ColumnDecision& d) {
-          return (d.role == "dates" || d.role == "identifier") && table.find_column(d.name) == c;
-        });
-        // (not a column whose training cells were blank too: there a blank cell is missing)
-        const bool blanks_in_training = std::any_of(schema_.begin(), schema_.end(), [&](const ColumnDecision& d) {
-          return d.missing > 0 && table.find_column(d.name) == c;
-        });
-        const bool empty_is_value = blanks_in_training || (read != columns_.end() && read->kind == ColumnTransform::Kind::categorical &&
-                                                           read->fill_category == kEmptyCategory);
-        if ((read != columns_.end() && !empty_is_value) || (read == columns_.end() && written != schema_.end()))
-          carry.filled.push_back(table.header[size_t(c)]);
+        const auto used = std::find_if(columns_.begin(), columns_.end(), [&](const ColumnTransform& t) { return table.find_column(t.name) == c; });
+        const bool written = named(dates_, c) || named(identifiers, c);  // beside the scores
+        const bool empty_is_value = named(blank_cells_, c) || (used != columns_.end() && used->kind == ColumnTransform::Kind::categorical &&
+                                                               used->fill_category == kEmptyCategory);
+        if ((used != columns_.end() || written) && !empty_is_value) carry.filled.push_back(table.header[size_t(c)]);
       }
       if (!carry.filled.empty())
         for (const int64_t c : g.layout) carry.layout.push_back(table.header[size_t(c)]);
-      carry.found = !carry.filled.empty();
+      carry.found = carry.decided = !carry.filled.empty();
     }
   }
   const size_t n = carry.filled.size();
@@ -2272,7 +2274,14 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   const std::vector<size_t> skipped = totals();
   for (size_t i = 0; i < carry.layout.size(); ++i) {
     const std::string& name = carry.layout[i];
-    const int64_t c = table.find_column(name), inner = i + 1 < carry.layout.size() ? table.find_column(carry.layout[i + 1]) : -1;
+    const int64_t c = table.find_column(name);
+    // the value written again where an inner group starts, when the inner column is laid out in
+    // groups here too (blank below its values): in a flat file it is written in every row
+    int64_t inner = i + 1 < carry.layout.size() ? table.find_column(carry.layout[i + 1]) : -1;
+    if (inner >= 0 && c >= 0) {
+      const GroupLayout below = group_layout(table, size_t(inner), c, false, skipped);
+      if (!below.grouped || below.blanks == 0) inner = -1;
+    }
     const size_t j = size_t(std::find(carry.filled.begin(), carry.filled.end(), name) - carry.filled.begin());
     const GroupLayout g = c < 0 ? GroupLayout{} : group_layout(table, size_t(c), outer, false, skipped, inner);
     if (j < n) {  // (else laid out in groups, not filled: the label, given a role)
@@ -2674,6 +2683,12 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                 "): add columns of measurements, or give one of these the role numeric or categorical (the role menu on the "
                 "page, ca3 train --role COL=numeric, TableOptions.roles in the SDK)");
   }
+  for (size_t column = 0; column < table.header.size(); ++column)
+    for (size_t row = 0; row < table.row_count(); ++row)
+      if (blank_cell(table.cell(row, column))) {
+        prep.blank_cells_.push_back(table.header[column]);
+        break;
+      }
   return prep;
 }
 
@@ -3182,8 +3197,9 @@ void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers
 }
 }  // namespace
 
-Tensor TabularPreprocessor::transform(const CsvTable& table) const {
-  if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled);
+Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) const {
+  if (fill_down)
+    if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled, false);
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
@@ -3276,6 +3292,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
   if (!dates_.empty()) j["dates"] = dates_;
   if (!group_columns_.empty()) j["groupColumns"] = group_columns_;
   if (!fill_down_.empty()) j["fillDown"] = fill_down_;
+  if (!blank_cells_.empty()) j["blankCells"] = blank_cells_;
   if (numbers_) {
     j["decimalMark"] = std::string(1, numbers_->decimal);
     j["thousandsSeparator"] = numbers_->thousands ? std::string(1, numbers_->thousands) : std::string();
@@ -3324,6 +3341,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
     if (j.contains("dates")) prep.dates_ = j.at("dates").get<std::vector<std::string>>();  // (models saved before: none said)
     if (j.contains("groupColumns")) prep.group_columns_ = j.at("groupColumns").get<std::vector<std::string>>();
     if (j.contains("fillDown")) prep.fill_down_ = j.at("fillDown").get<std::vector<std::string>>();
+    if (j.contains("blankCells")) prep.blank_cells_ = j.at("blankCells").get<std::vector<std::string>>();  // (models saved before: none said)
     if (j.contains("decimalMark")) {  // models saved before it was kept read tables in their own format
       const std::string decimal = j.at("decimalMark").get<std::string>(), thousands = j.at("thousandsSeparator").get<std::string>();
       CA3_CHECK((decimal == "." || decimal == ",") && thousands.size() <= 1, "unknown number format '", decimal, "' / '",

@@ -131,9 +131,9 @@ std::string value_text(const ColumnTransform& t, double value, char decimal);
 // What filling a grouped report's columns down carries from a stream's batch to the next
 // (TabularPreprocessor::filled_down's `above`).
 struct FillCarry {
-  // Which columns are filled, by name, decided on the first batch: the model's (filled_columns()
-  // and the layout they lie in), or, for a model trained on a file that wrote every row's value,
-  // those the first batch lays out as a grouped report (`found`).
+  // Which columns are filled, by name: the model's (filled_columns() and the layout they lie in),
+  // or, for a model trained on a file that wrote every row's value, those the first batch that
+  // lays out any as a grouped report lays out so (`found`; until one does, each batch is looked at).
   bool decided = false, found = false;
   std::vector<std::string> layout, filled;
   // Per filled column the value last seen, then the cell of the column its groups lie in on the
@@ -148,14 +148,18 @@ class TabularPreprocessor {
   // [rows, features()] in the order of columns(); columns are matched by name, extra columns are
   // ignored, a missing feature column or a bad cell throws naming the column and line. A table
   // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
-  Tensor transform(const CsvTable& table) const;
+  // `fill_down` false: `table` as it is, its grouped columns filled already or nothing to fill in
+  // them (a stream's batch, which filled_down with the stream's carry looked at).
+  Tensor transform(const CsvTable& table, bool fill_down = true) const;
   // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
   // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
   // `table` too (no value repeated within its group): in a flat file a blank cell is missing. A
   // model trained on a file that wrote every row's value fills the columns it reads (and the
   // dates and identifiers written beside the scores) that `table` lays out as a grouped report
-  // (grouped_columns, as training would have found them): there a blank cell is the group's
-  // value, not a missing one; not a column whose empty cell is a value of its own ("(empty)").
+  // (grouped_columns, as training would have found them: groups' heading lines given to the row
+  // below, totals rows left out): there a blank cell is the group's value, not a missing one; not
+  // a column whose empty cell is a value of its own ("(empty)") or whose training cells had blank
+  // ones (there a blank cell is missing).
   // By filled column (above->filled): `filled`, counts of the cells filled; `broken`, the row where a
   // column's layout is not a grouped report's (-1 when it is, or is not in the table). `above`: a
   // stream's carry from the batch before, updated (see FillCarry).
@@ -223,6 +227,9 @@ class TabularPreprocessor {
   // inside the one's before it: those filled down and any the user named (saved as groupColumns).
   std::vector<std::string> group_columns_;
   std::vector<std::string> fill_down_;  // filled_columns(), in the order of group_columns_
+  // The training file's columns with a blank cell (saved as blankCells): a model trained on a flat
+  // file does not fill them in a grouped report (filled_down), a blank cell there is missing.
+  std::vector<std::string> blank_cells_;
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
