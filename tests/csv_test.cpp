@@ -962,7 +962,7 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(filled->cell(14, 1), "F3");
   const std::vector<std::string> heading_notes = by_heading.scoring_notes(heads);
   EXPECT_EQ(heading_notes.at(0), "lines 2 ('Nord'), 15 ('Süd') are groups' heading lines (values in the first columns only, above the "
-                                 "group's rows): their values given to the row below, not scored (no score, no flag)");
+                                 "group's rows): not scored (no score, no flag)");
   EXPECT_EQ(rows_not_scored(heads).rows, (std::vector<size_t>{0, 13}));
   // A model trained on the flat file (every row's region and branch written) reads the headed
   // report as training reads one: the heading line's region given to the rows below it (it had
@@ -1015,6 +1015,31 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(rows_not_scored(sums.select_rows(second)).rows, (std::vector<size_t>{}));  // alone, its sum is not theirs
   EXPECT_EQ(batches.add(sums.select_rows(second)).rows, (std::vector<size_t>{7}));
   EXPECT_EQ(batches.rows_after_first(), 1);
+  // A region's total over its branches' rows and totals, the piece before holding its first
+  // branch's total: found (it had been scored, the rows before that total forgotten).
+  std::string nested = "Region;Filiale;Monat;Umsatz\n";
+  for (int r = 0; r < 2; ++r) {
+    int region_sum = 0;
+    for (int f = 0; f < 2; ++f) {
+      int sum = 0;
+      for (int m = 1; m <= 4; ++m) {
+        nested += detail::concat(f == 0 && m == 1 ? regions[r] : "", ";", m == 1 ? "F" + std::to_string(2 * r + f) : "", ";", m, ";",
+                                 100 * (f + 1) + 10 * r + m, "\n");
+        sum += 100 * (f + 1) + 10 * r + m;
+      }
+      nested += detail::concat(";Summe;;", sum, "\n");
+      region_sum += sum;
+    }
+    nested += detail::concat("Summe ", regions[r], ";;;", region_sum, "\n");
+  }
+  const CsvTable nest = parse_csv(nested);
+  EXPECT_EQ(rows_not_scored(nest).rows, (std::vector<size_t>{4, 9, 10, 15, 20, 21}));
+  RowsNotScoredStream nest_batches;
+  std::vector<size_t> nest_first(7), nest_second(15);
+  std::iota(nest_first.begin(), nest_first.end(), 0);
+  std::iota(nest_second.begin(), nest_second.end(), 7);
+  EXPECT_EQ(nest_batches.add(nest.select_rows(nest_first)).rows, (std::vector<size_t>{4}));
+  EXPECT_EQ(nest_batches.add(nest.select_rows(nest_second)).rows, (std::vector<size_t>{2, 3, 8, 13, 14}));
   const std::optional<CsvTable> summed_filled = by_heading.filled_down(sums);
   ASSERT_TRUE(summed_filled);
   EXPECT_EQ(summed_filled->cell(26, 0), "Süd");
@@ -1042,6 +1067,50 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(stacked->row(0), (std::vector<std::string>{"Nord", "F0", "1", "100"}));
   EXPECT_FALSE(merge_heading_lines(written, "", nullptr));
   EXPECT_FALSE(merge_heading_lines(parse_csv("Zeit;Temp;Druck;Fluss\n10:00;;;\n10:01;20,5;1013;3\nGesamt;;;\n;20;1000;3\n"), "", nullptr));
+  // A flat file with a fifth of its cells blank: a row with values in its first columns only, over
+  // one blank there, is no heading line where the rest of the file writes those columns (three
+  // such rows had gone unscored as headings, one of them a planted anomaly).
+  std::string sparse = "Region;Filiale;Monat;Umsatz;Kosten;Personal\n";
+  for (int i = 0; i < 60; ++i) {
+    const bool head_like = i % 20 == 5, under = i % 20 == 6;
+    sparse += detail::concat(under || i % 5 == 3 ? "" : regions[i % 2], ";", under || i % 7 == 2 ? "" : "F" + std::to_string(i % 6), ";",
+                             head_like ? "" : "2024-" + std::to_string(1 + i % 12), ";", head_like || i % 4 == 1 ? "" : std::to_string(100 + i),
+                             ";", head_like ? "" : std::to_string(60 + i % 9), ";", head_like || i % 3 == 0 ? "" : "7", "\n");
+  }
+  const CsvTable sparse_table = parse_csv(sparse);
+  ASSERT_EQ(sparse_table.row(5), (std::vector<std::string>{"Süd", "F5", "", "", "", ""}));
+  ASSERT_EQ(sparse_table.row(6)[0] + sparse_table.row(6)[1], "");
+  EXPECT_FALSE(merge_heading_lines(sparse_table, "", nullptr));
+  EXPECT_TRUE(rows_not_scored(sparse_table).rows.empty());
+  // A report of one group, opening with its heading line (or a stream's first piece of one): read so.
+  const std::optional<CsvTable> one = merge_heading_lines(parse_csv("Region;Filiale;Monat;Umsatz\nNord;;;\n;F0;1;100\n;;2;110\n;F1;1;200\n;;2;210\n"), "", nullptr);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->row(0), (std::vector<std::string>{"Nord", "F0", "1", "100"}));
+  EXPECT_EQ(one->row_count(), 4u);
+}
+
+// A date or a code written in every row before a grouped report's columns: passed over, the
+// columns after it filled down (in training, and by a model trained on the flat file; they had
+// been read as flat, their blank cells the value "(empty)" or imputed: 31 of 40 rows flagged).
+TEST(Tabular, GroupedColumnsAfterADateAreFilledDown) {
+  std::string grouped = "Datum;Region;Filiale;Umsatz\n", flat = grouped;
+  const char* regions[] = {"Nord", "Süd"};
+  int day = 1;
+  for (int r = 0; r < 2; ++r)
+    for (int f = 0; f < 2; ++f)
+      for (int m = 0; m < 5; ++m, ++day) {
+        const std::string date = detail::concat("2024-03-", day < 10 ? "0" : "", day), sales = std::to_string(100 * (2 * r + f + 1) + m);
+        grouped += detail::concat(date, ";", f == 0 && m == 0 ? regions[r] : "", ";", m == 0 ? "F" + std::to_string(2 * r + f) : "", ";", sales, "\n");
+        flat += detail::concat(date, ";", regions[r], ";F", 2 * r + f, ";", sales, "\n");
+      }
+  const CsvTable report = parse_csv(grouped), written = parse_csv(flat);
+  EXPECT_EQ(grouped_columns_of(report), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_TRUE(grouped_columns_of(written).empty());
+  const TabularPreprocessor prep = TabularPreprocessor::fit(report, first_rows(20), TabularOptions{});
+  EXPECT_EQ(prep.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_EQ(prep.transform(report).to_vector(), prep.transform(written).to_vector());
+  const TabularPreprocessor flat_model = TabularPreprocessor::from_json(TabularPreprocessor::fit(written, first_rows(20), TabularOptions{}).to_json());
+  EXPECT_EQ(flat_model.transform(report).to_vector(), flat_model.transform(written).to_vector());
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as
@@ -1532,7 +1601,8 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
   EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v\nx;Rot;1\n;;\n\nx;Rot;2\n")),
             (std::vector<std::string>{"2 empty lines (blank or only separators) skipped, not scored: lines 3, 4"}));
   EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v;id\nx;Rot;1;7\n;NA;;8\n"))[1],
-            "1 row has no value in any column the model reads, so it scores as a typical row would (line 3)");
+            "1 row has no value in any column the model reads: each cell filled in with training's median or most frequent "
+            "value, so its score says nothing of the row (line 3)");
 }
 
 // Lines that end with the separator (some spreadsheets write "a;b;c;"): the nameless empty last
@@ -1700,7 +1770,8 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
             (std::vector<std::string>{
                 "columns matched ignoring case, spaces or Unicode form: 'TEMP ' as 'temp'",
                 "a column the model does not know, left out: 'site'",
-                "1 row has no value in any column the model reads, so it scores as a typical row would (line 4)",
+                "1 row has no value in any column the model reads: each cell filled in with training's median or most frequent value, "
+                "so its score says nothing of the row (line 4)",
                 "missing cells filled in as in training: 'temp' 2 (with 22, the training median), 'colour' 1 (with "
                 "'red', the most frequent)",
                 "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green', "

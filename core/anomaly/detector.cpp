@@ -77,7 +77,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::string headings;
-  const std::optional<CsvTable> merged = merge_heading_lines(given_file, "the lines left out of training", &headings);
+  const std::optional<CsvTable> merged = merge_heading_lines(given_file, "their values given to the row below, the lines left out of training", &headings);
   const CsvTable& file = merged ? *merged : given_file;
   const NotDataRows not_data = not_data_rows(file, "left out of training");
   std::vector<std::string> notes = not_data.notes;
@@ -371,7 +371,8 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     picked.push_back(size_t(r));
   }
   if (rows.empty()) return {};
-  const Tensor chosen = prepare_table(table.select_rows(picked));  // only the rows asked about
+  // only the rows asked about, read as in the whole table (a few rows alone may look grouped)
+  const Tensor chosen = prepare_table(table.select_rows(picked), false);
   const int64_t width = chosen.dim(1), n = chosen.dim(0);
   const std::vector<float> scores = score_inputs(chosen);
   // The typical row: every cell missing, so each column takes its training median or most

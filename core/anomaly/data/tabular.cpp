@@ -1623,8 +1623,8 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
 // report writer prints them (group_layout), from column 0 on while each is one: its first row has
 // a value, it has at least as many blank cells as values and at least two groups (or one, when a
 // column inside it is grouped too: a report of one region). The first may be written in every row,
-// its values in runs (group_layout). A row number before them (an identifier without blank cells)
-// is passed over. Never every column. Column indices of `table`:
+// its values in runs (group_layout). A row number before them (an identifier without blank
+// cells), or one or two columns without blank cells (a date or a code of each row), is passed over. Never every column. Column indices of `table`:
 // `layout` all of them, in order (each one's groups inside the one's before it); `filled` those
 // filled down: not the label or a column the user left out (a role given by hand says how the
 // values are read, not where they stand).
@@ -1645,6 +1645,12 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
   int64_t outer = -1;  // the last column laid out in groups
   int64_t repeated = -1;  // the last one whose value is written again at its inner groups' first rows
   bool one_group = false;  // the first of them has one value
+  // whether a column after `c` may be grouped: a value in the first row, the second's cell blank
+  const auto group_below = [&](size_t c) {
+    for (size_t k = c + 1; k + 1 < table.column_count(); ++k)
+      if (!blank_cell(table.cell(0, k)) && blank_cell(table.cell(1, k))) return true;
+    return false;
+  };
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
     const bool named = same_value(name, options.label_column) ||
@@ -1659,12 +1665,13 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
       outer = int64_t(c);
       continue;
     }
-    if (!g.grouped || g.runs || g.blanks < g.values || (g.values == 1 && outer >= 0)) {
+    if (!g.grouped || g.runs || g.blanks < g.values || (g.values == 1 && outer >= 0 && !one_group_alone)) {
       bool full = true;
       for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
       if (outer < 0 && full &&
-          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty()))
-        continue;  // a row number before the groups
+          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty() ||
+           (c < 2 && group_below(c))))
+        continue;  // a row number, a date or a code of each row before the groups
       break;
     }
     one_group = one_group || (grouped.layout.empty() && g.values == 1);
@@ -1682,8 +1689,8 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
   }
   // One group alone (a value, then blank cells): a checkbox's layout as much as a report's; with a
   // grouped column inside it, a report of one region (or `one_group_alone`: the caller knows the
-  // column is no checkbox). A column written in every row is a level only with a grouped column
-  // inside it.
+  // column is no checkbox; so too a column inside another of one group). A column written in every
+  // row is a level only with a grouped column inside it.
   if ((one_group && grouped.layout.size() == 1 && !one_group_alone) || grouped.filled.empty()) grouped = {};
   return grouped;
 }
@@ -3014,7 +3021,8 @@ std::vector<std::string> CellNotes::notes() const {
     std::vector<std::string> lines;
     for (int64_t line : blank_rows_) lines.push_back(std::to_string(line));
     notes.push_back(detail::concat(blank_row_count_, blank_row_count_ == 1 ? " row has" : " rows have",
-                                   " no value in any column the model reads, so it scores as a typical row would (line",
+                                   " no value in any column the model reads: each cell filled in with training's median or most frequent value, so its "
+                                   "score says nothing of the row (line",
                                    blank_rows_.size() == 1 ? " " : "s ", list_some(lines, 3), ")"));
   }
   if (!beyond.empty())
@@ -3637,24 +3645,31 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
                                            std::vector<size_t>* lines_merged, size_t at_least) {
   if (table.column_count() < 3) return std::nullopt;
-  // Two at least (a report of groups; one such line in a flat file is a row of missing cells).
+  // Two at least (a report of groups; one such line in a flat file is a row of missing cells),
+  // or one opening the file (a report of one group, or a stream's first piece of a long one).
   std::vector<std::string_view> row(table.column_count());
   size_t headings = 0;
+  bool opens = false;
   for (size_t r = 0; r + 1 < table.row_count() && headings < at_least; ++r) {
     for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
-    headings += heading_above(table, row, r + 1);
+    const bool heading = heading_above(table, row, r + 1);
+    headings += heading, opens = opens || (heading && r == 0);
   }
-  if (headings < at_least) return std::nullopt;
+  if (headings < at_least && !opens) return std::nullopt;
   CsvTable out = table.select_rows({});
   out.empty_row_lines = table.empty_row_lines;
   std::vector<std::string> pending(table.column_count());  // the heading lines' values above this row
   std::vector<std::string_view> cells(table.column_count());
   std::vector<std::string> lines;
   size_t merged = 0;
+  const size_t lines_before = lines_merged ? lines_merged->size() : 0;
+  // Per column: written in a heading line; the other rows' values in it (not a totals label)
+  std::vector<char> headed(table.column_count(), 0);
+  std::vector<size_t> values(table.column_count(), 0);
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = blank_cell(table.cell(r, c)) ? std::string_view(pending[c]) : table.cell(r, c);
     if (heading_above(table, cells, r + 1)) {
-      for (size_t c = 0; c < cells.size(); ++c) pending[c] = std::string(cells[c]);
+      for (size_t c = 0; c < cells.size(); ++c) pending[c] = std::string(cells[c]), headed[c] |= !blank_cell(table.cell(r, c));
       size_t first = 0;  // the line's own first value (a value it took from a heading above it is that one's)
       while (first + 1 < cells.size() && blank_cell(table.cell(r, first))) ++first;
       if (merged++ < 3) lines.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, first))), "')"));
@@ -3663,15 +3678,22 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
     }
     out.add_row(cells, table.row_line(r));
     for (std::string& cell : pending) cell.clear();
+    for (size_t c = 0; c < cells.size(); ++c) values[c] += !blank_cell(table.cell(r, c)) && !summary_word(table.cell(r, c));
   }
   if (merged == 0) return std::nullopt;
+  // A report's heading columns are blank in its other rows (the group's value stands above them);
+  // a flat file's rows with some cells blank ("West;Bonn;;;;" over ";;2021-03;;;") are no headings.
+  for (size_t c = 0; c < cells.size(); ++c)
+    if (headed[c] && 4 * values[c] > out.row_count()) {
+      if (lines_merged) lines_merged->resize(lines_before);
+      return std::nullopt;
+    }
   if (note) {
     std::string shown = lines[0];
     for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
     *note = detail::concat(merged == 1 ? "line " : "lines ", shown, merged > lines.size() ? detail::concat(" and ", merged - lines.size(), " more") : "",
                            merged == 1 ? " is a group's heading line" : " are groups' heading lines",
-                           " (values in the first columns only, above the group's rows): their values given to the row below, ",
-                           what);
+                           " (values in the first columns only, above the group's rows): ", what);
   }
   return out;
 }
@@ -3700,8 +3722,8 @@ RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least) {
 }
 
 RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
-  // the rows before the batch that its totals rows may sum: since the last row found of the
-  // outermost level (a region's total, not a branch's), at most kContext
+  // the rows before the batch that its totals rows may sum (a region's total, over its branches'
+  // rows and totals, or the file's total): the last kContext
   constexpr size_t kContext = 8192;
   CsvTable both = context_ ? context_->select_rows({}) : batch.select_rows({});
   std::vector<std::string_view> cells(batch.column_count());
@@ -3720,16 +3742,7 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   else after_first_ += int64_t(out.rows.size());
   first_ = false;
   headings_ = headings_ || found.headings > 0;
-  const auto label_column = [&](size_t r) {  // as not_data_rows finds a row's label: its first cell with a value
-    size_t c = 0;
-    while (c + 1 < both.column_count() && trim(both.cell(r, c)).empty()) ++c;
-    return c;
-  };
-  size_t outer = both.column_count(), cut = 0;
-  for (const size_t r : found.rows) outer = std::min(outer, label_column(r));
-  for (const size_t r : found.rows)
-    if (label_column(r) == outer) cut = r + 1;
-  cut = std::max(cut, both.row_count() - std::min(both.row_count(), kContext));
+  const size_t cut = both.row_count() - std::min(both.row_count(), kContext);
   std::vector<size_t> kept(both.row_count() - cut);
   std::iota(kept.begin(), kept.end(), cut);
   context_ = both.select_rows(kept);
