@@ -1032,6 +1032,12 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
     }
     nested += detail::concat("Summe ", regions[r], ";;;", region_sum, "\n");
   }
+  // A branch of one row, its total that row's numbers: a totals row too (it had been read as data,
+  // and with it the region's next total no sum: both scored, the branch column not filled).
+  const CsvTable single = parse_csv("Region;Filiale;Monat;Umsatz;Kosten\nNord;F0;1;100;60\n;;2;110;70\n;Summe;;210;130\n"
+                                    ";F1;1;173,5;132,4\n;Summe;;173,5;132,4\n;F2;1;90;50\n;;2;95;55\n;Summe;;185;105\n");
+  EXPECT_EQ(rows_not_scored(single).rows, (std::vector<size_t>{2, 4, 7}));
+  EXPECT_TRUE(rows_not_scored(parse_csv("Region;Filiale;Monat;Umsatz;Kosten\nNord;F0;1;100;60\n;;2;110;70\n;Summe;;110;70\n")).rows.empty());
   const CsvTable nest = parse_csv(nested);
   EXPECT_EQ(rows_not_scored(nest).rows, (std::vector<size_t>{4, 9, 10, 15, 20, 21}));
   RowsNotScoredStream nest_batches;

@@ -77,7 +77,8 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::string headings;
-  const std::optional<CsvTable> merged = merge_heading_lines(given_file, "their values given to the row below, the lines left out of training", &headings);
+  const std::optional<CsvTable> merged =
+      merge_heading_lines(given_file, "their values given to the row below, the lines left out of training", &headings);
   const CsvTable& file = merged ? *merged : given_file;
   const NotDataRows not_data = not_data_rows(file, "left out of training");
   std::vector<std::string> notes = not_data.notes;

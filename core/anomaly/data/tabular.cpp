@@ -1624,7 +1624,8 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
 // a value, it has at least as many blank cells as values and at least two groups (or one, when a
 // column inside it is grouped too: a report of one region). The first may be written in every row,
 // its values in runs (group_layout). A row number before them (an identifier without blank
-// cells), or one or two columns without blank cells (a date or a code of each row), is passed over. Never every column. Column indices of `table`:
+// cells), or one or two columns without blank cells (a date or a code of each row), is passed
+// over. Never every column. Column indices of `table`:
 // `layout` all of them, in order (each one's groups inside the one's before it); `filled` those
 // filled down: not the label or a column the user left out (a role given by hand says how the
 // values are read, not where they stand).
@@ -3021,8 +3022,8 @@ std::vector<std::string> CellNotes::notes() const {
     std::vector<std::string> lines;
     for (int64_t line : blank_rows_) lines.push_back(std::to_string(line));
     notes.push_back(detail::concat(blank_row_count_, blank_row_count_ == 1 ? " row has" : " rows have",
-                                   " no value in any column the model reads: each cell filled in with training's median or most frequent value, so its "
-                                   "score says nothing of the row (line",
+                                   " no value in any column the model reads: each cell filled in with training's median or most "
+                                   "frequent value, so its score says nothing of the row (line",
                                    blank_rows_.size() == 1 ? " " : "s ", list_some(lines, 3), ")"));
   }
   if (!beyond.empty())
@@ -3486,8 +3487,10 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
     if (const auto it = named.find(r); it != named.end()) {
       const char kind = it->second.first;
       const size_t word_column = it->second.second;
+      // (a group of one row: its total is that row's number, the row just above)
       const auto above = [&](size_t c, double value) {
-        return block[c].matches(value, kind) || all[c].matches(value, kind) || nested(c, value, kind);
+        return block[c].matches(value, kind) || all[c].matches(value, kind) || nested(c, value, kind) ||
+               (block[c].count == 1 && value == block[c].sum && value != 0);
       };
       if (const std::string column = summed_column(r, word_column, above); !column.empty()) {
         take(r, kind, word_column, column);
