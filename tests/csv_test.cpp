@@ -1093,6 +1093,17 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   ASSERT_TRUE(one);
   EXPECT_EQ(one->row(0), (std::vector<std::string>{"Nord", "F0", "1", "100"}));
   EXPECT_EQ(one->row_count(), 4u);
+  // A row number in every row, the heading lines' too (an index written by the report's maker).
+  std::string numbered_text = "Nr;Region;Filiale;Monat;Umsatz\n";
+  for (int r = 0, nr = 1; r < 2; ++r) {
+    numbered_text += detail::concat(nr++, ";", regions[r], ";;;\n");
+    for (int m = 1; m <= 12; ++m) numbered_text += detail::concat(nr++, ";;", m == 1 ? "F" + std::to_string(r) : "", ";", m, ";", 100 * (r + 1) + m, "\n");
+  }
+  const CsvTable numbered = parse_csv(numbered_text);
+  EXPECT_EQ(rows_not_scored(numbered).rows, (std::vector<size_t>{0, 13}));
+  const std::optional<CsvTable> numbered_merged = merge_heading_lines(numbered, "", nullptr);
+  ASSERT_TRUE(numbered_merged);
+  EXPECT_EQ(numbered_merged->row(12), (std::vector<std::string>{"15", "Süd", "F1", "1", "201"}));
 }
 
 // A date or a code written in every row before a grouped report's columns: passed over, the

@@ -3624,17 +3624,18 @@ namespace {
 
 // Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
 // its first columns, names (group_name), not a totals row's label, at least two blank columns
-// after them; the row below blank where it has values and with a value after them.
-bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next) {
+// after them; the row below blank where it has values and with a value after them. Columns
+// before `from` (a row number in every row) are passed over.
+bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
   const size_t columns = table.column_count();
-  if (next >= table.row_count() || columns < 3) return false;
+  if (next >= table.row_count() || columns < 3 + from) return false;
   if (!blank_cell(cells[columns - 1]) || !blank_cell(cells[columns - 2])) return false;  // (soon said of most rows)
-  size_t end = 0;  // after the last cell with a value
-  for (size_t c = 0; c < columns; ++c)
+  size_t end = from;  // after the last cell with a value
+  for (size_t c = from; c < columns; ++c)
     if (!blank_cell(cells[c])) end = c + 1;
-  if (end == 0 || end + 2 > columns) return false;
+  if (end == from || end + 2 > columns) return false;
   bool below = false;
-  for (size_t c = 0; c < columns; ++c) {
+  for (size_t c = from; c < columns; ++c) {
     const std::string_view here = trim(cells[c]);
     const bool there = !blank_cell(table.cell(next, c));
     if (!here.empty() && (there || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
@@ -3650,12 +3651,16 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   if (table.column_count() < 3) return std::nullopt;
   // Two at least (a report of groups; one such line in a flat file is a row of missing cells),
   // or one opening the file (a report of one group, or a stream's first piece of a long one).
+  // A row number before them, in every row (heading lines too), is passed over.
+  bool numbered = table.row_count() > 0;
+  for (size_t r = 0; r < table.row_count() && numbered; ++r) numbered = !blank_cell(table.cell(r, 0));
+  const size_t from = numbered && (looks_like_identifier(table.header[0]) || !running_number_reason(table, 0).empty()) ? 1 : 0;
   std::vector<std::string_view> row(table.column_count());
   size_t headings = 0;
   bool opens = false;
   for (size_t r = 0; r + 1 < table.row_count() && headings < at_least; ++r) {
     for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
-    const bool heading = heading_above(table, row, r + 1);
+    const bool heading = heading_above(table, row, r + 1, from);
     headings += heading, opens = opens || (heading && r == 0);
   }
   if (headings < at_least && !opens) return std::nullopt;
@@ -3671,9 +3676,9 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   std::vector<size_t> values(table.column_count(), 0);
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = blank_cell(table.cell(r, c)) ? std::string_view(pending[c]) : table.cell(r, c);
-    if (heading_above(table, cells, r + 1)) {
-      for (size_t c = 0; c < cells.size(); ++c) pending[c] = std::string(cells[c]), headed[c] |= !blank_cell(table.cell(r, c));
-      size_t first = 0;  // the line's own first value (a value it took from a heading above it is that one's)
+    if (heading_above(table, cells, r + 1, from)) {
+      for (size_t c = from; c < cells.size(); ++c) pending[c] = std::string(cells[c]), headed[c] |= !blank_cell(table.cell(r, c));
+      size_t first = from;  // the line's own first value (a value it took from a heading above it is that one's)
       while (first + 1 < cells.size() && blank_cell(table.cell(r, first))) ++first;
       if (merged++ < 3) lines.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, first))), "')"));
       if (lines_merged) lines_merged->push_back(r);
