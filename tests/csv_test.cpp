@@ -1038,6 +1038,38 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
                                     ";F1;1;173,5;132,4\n;Summe;;173,5;132,4\n;F2;1;90;50\n;;2;95;55\n;Summe;;185;105\n");
   EXPECT_EQ(rows_not_scored(single).rows, (std::vector<size_t>{2, 4, 7}));
   EXPECT_TRUE(rows_not_scored(parse_csv("Region;Filiale;Monat;Umsatz;Kosten\nNord;F0;1;100;60\n;;2;110;70\n;Summe;;110;70\n")).rows.empty());
+  // ... but a row named so whose numbers are not all the row above's is data ("Total" a kind of loss).
+  EXPECT_TRUE(rows_not_scored(parse_csv("Schaden;Anzahl;Betrag\nTeil;1;1200\nTotal;1;8000\nTeil;2;300\nTotal;1;500\n")).rows.empty());
+  // A long report streamed in pieces of 4096 rows: every branch's and region's total found as in
+  // the whole file (from the fourth piece on, the rows kept had begun inside a group, and no total
+  // after it summed).
+  std::string long_report = "Region;Filiale;Monat;Umsatz\n";
+  for (int r = 0, line = 0; r < 8; ++r) {
+    int region_sum = 0;
+    for (int f = 0; f < 12; ++f) {
+      int sum = 0;
+      for (int m = 0; m < 170; ++m, ++line) {
+        const int sales = 100 + (line * 37) % 91;
+        long_report += detail::concat(f == 0 && m == 0 ? "R" + std::to_string(r) : "", ";", m == 0 ? "F" + std::to_string(12 * r + f) : "", ";",
+                                      m + 1, ";", sales, "\n");
+        sum += sales;
+      }
+      long_report += detail::concat(";Summe;;", sum, "\n");
+      region_sum += sum;
+    }
+    long_report += detail::concat("Summe R", r, ";;;", region_sum, "\n");
+  }
+  const CsvTable long_table = parse_csv(long_report);
+  const std::vector<size_t> long_whole = rows_not_scored(long_table).rows;
+  EXPECT_EQ(long_whole.size(), 8u * 13u);
+  RowsNotScoredStream long_batches;
+  std::vector<size_t> long_found;
+  for (size_t start = 0; start < long_table.row_count(); start += 4096) {
+    std::vector<size_t> piece(std::min<size_t>(4096, long_table.row_count() - start));
+    std::iota(piece.begin(), piece.end(), start);
+    for (const size_t r : long_batches.add(long_table.select_rows(piece)).rows) long_found.push_back(start + r);
+  }
+  EXPECT_EQ(long_found, long_whole);
   const CsvTable nest = parse_csv(nested);
   EXPECT_EQ(rows_not_scored(nest).rows, (std::vector<size_t>{4, 9, 10, 15, 20, 21}));
   RowsNotScoredStream nest_batches;
@@ -1128,6 +1160,24 @@ TEST(Tabular, GroupedColumnsAfterADateAreFilledDown) {
   EXPECT_EQ(prep.transform(report).to_vector(), prep.transform(written).to_vector());
   const TabularPreprocessor flat_model = TabularPreprocessor::from_json(TabularPreprocessor::fit(written, first_rows(20), TabularOptions{}).to_json());
   EXPECT_EQ(flat_model.transform(report).to_vector(), flat_model.transform(written).to_vector());
+}
+
+// A flat file whose first column is a date, a sparse name after it (a holiday on its day, an
+// event and its place on the same rows): not a grouped report, in training or in scoring.
+TEST(Tabular, SparseNamesAfterADateAreNoGroups) {
+  std::string holidays = "Datum;Feiertag;Besucher;Umsatz\n", events = "Datum;Ereignis;Ort;Besucher\n";
+  const char* names[] = {"Neujahr", "Karfreitag", "Ostermontag", "Maifeiertag", "Himmelfahrt"};
+  for (int d = 0; d < 60; ++d) {
+    const std::string date = detail::concat("2024-0", 1 + d / 20, "-", 10 + d % 20), name = d % 12 == 0 ? names[d / 12] : "";
+    holidays += detail::concat(date, ";", name, ";", 100 + d * 7 % 13, ";", 900 + d * 11 % 17, "\n");
+    events += detail::concat(date, ";", d % 12 == 0 ? "Konzert " + std::to_string(d) : "", ";", d % 12 == 0 ? "Halle " + std::to_string(d) : "",
+                             ";", 100 + d * 7 % 13, "\n");
+  }
+  for (const std::string& text : {holidays, events}) {
+    const CsvTable table = parse_csv(text);
+    EXPECT_TRUE(grouped_columns_of(table).empty()) << text.substr(0, 40);
+    EXPECT_TRUE(TabularPreprocessor::fit(table, first_rows(60), TabularOptions{}).filled_columns().empty());
+  }
 }
 
 // Whole numbers in a column named like a code name things (an account, a postal code): as

@@ -1652,6 +1652,8 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
       if (!blank_cell(table.cell(0, k)) && blank_cell(table.cell(1, k))) return true;
     return false;
   };
+  bool passed_by_shape = false;  // a column passed over for the shape of those after it (not as a row number)
+  std::vector<int64_t> values;  // per column of the layout
   for (size_t c = 0; c + 1 < table.column_count() && rows >= 4; ++c) {
     const std::string& name = table.header[c];
     const bool named = same_value(name, options.label_column) ||
@@ -1662,7 +1664,7 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
     if (g.grouped && g.repeats > 0) repeated = int64_t(c);
     if (g.grouped && g.runs && outer < 0) {  // the outer level, written in every row: nothing to fill
       one_group = g.values == 1;
-      grouped.layout.push_back(int64_t(c));
+      grouped.layout.push_back(int64_t(c)), values.push_back(g.values);
       outer = int64_t(c);
       continue;
     }
@@ -1670,13 +1672,16 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
       bool full = true;
       for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
       if (outer < 0 && full &&
-          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty() ||
-           (c < 2 && group_below(c))))
-        continue;  // a row number, a date or a code of each row before the groups
+          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty()))
+        continue;  // a row number before the groups
+      if (outer < 0 && full && c < 2 && group_below(c)) {
+        passed_by_shape = true;
+        continue;  // a date or a code of each row before the groups
+      }
       break;
     }
     one_group = one_group || (grouped.layout.empty() && g.values == 1);
-    grouped.layout.push_back(int64_t(c));
+    grouped.layout.push_back(int64_t(c)), values.push_back(g.values);
     if (!named) grouped.filled.push_back(int64_t(c));
     outer = int64_t(c);
   }
@@ -1693,6 +1698,10 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
   // column is no checkbox; so too a column inside another of one group). A column written in every
   // row is a level only with a grouped column inside it.
   if ((one_group && grouped.layout.size() == 1 && !one_group_alone) || grouped.filled.empty()) grouped = {};
+  // After a date or a code of each row, a sparse column alone (a holiday's name on its day, blank
+  // on the others; an event and its place written on the same rows) is a flat file's: a report
+  // there has groups inside groups (more branches than regions).
+  if (passed_by_shape && (grouped.layout.size() < 2 || values[grouped.layout.size() - 1] <= values[0])) grouped = {};
   return grouped;
 }
 
@@ -2249,7 +2258,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
     carry.layout = group_columns_, carry.filled = fill_down_;
     carry.decided = !fill_down_.empty() || table.filled_down;
     if (!carry.decided) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
-      const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr);
+      const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr, nullptr, 2, !carry.started);
       const CsvTable& read = merged ? *merged : table;
       const std::vector<size_t> left_out = not_data_rows(read, "").rows;
       // (one group alone too, as a stream's first batch may hold: a checkbox is not filled, below)
@@ -2266,11 +2275,13 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
                                                                used->fill_category == kEmptyCategory);
         if ((used != columns_.end() || written) && !empty_is_value) carry.filled.push_back(table.header[size_t(c)]);
       }
+      carry.layout.clear();  // (the training file's groups, if any, held no column to fill)
       if (!carry.filled.empty())
         for (const int64_t c : g.layout) carry.layout.push_back(table.header[size_t(c)]);
       carry.found = carry.decided = !carry.filled.empty();
     }
   }
+  carry.started = true;
   const size_t n = carry.filled.size();
   if (broken) broken->assign(n, -1);
   if (n == 0 || table.filled_down) return std::nullopt;
@@ -3487,10 +3498,16 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
     if (const auto it = named.find(r); it != named.end()) {
       const char kind = it->second.first;
       const size_t word_column = it->second.second;
-      // (a group of one row: its total is that row's number, the row just above)
+      // A group of one row: its total is that row again, every number of it (two at least).
+      int numbers = 0;
+      bool one_row = true;
+      for (size_t c = 0; c < columns && one_row; ++c)
+        if (c != word_column && number_in_cell(table.cell(r, c), table.numbers, v))
+          ++numbers, one_row = block[c].count == 1 && v == block[c].sum;
+      one_row = one_row && numbers >= 2;
       const auto above = [&](size_t c, double value) {
         return block[c].matches(value, kind) || all[c].matches(value, kind) || nested(c, value, kind) ||
-               (block[c].count == 1 && value == block[c].sum && value != 0);
+               (one_row && block[c].count == 1 && value == block[c].sum);
       };
       if (const std::string column = summed_column(r, word_column, above); !column.empty()) {
         take(r, kind, word_column, column);
@@ -3647,7 +3664,7 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
 }  // namespace
 
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
-                                           std::vector<size_t>* lines_merged, size_t at_least) {
+                                           std::vector<size_t>* lines_merged, size_t at_least, bool at_start) {
   if (table.column_count() < 3) return std::nullopt;
   // Two at least (a report of groups; one such line in a flat file is a row of missing cells),
   // or one opening the file (a report of one group, or a stream's first piece of a long one).
@@ -3661,7 +3678,7 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   for (size_t r = 0; r + 1 < table.row_count() && headings < at_least; ++r) {
     for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
     const bool heading = heading_above(table, row, r + 1, from);
-    headings += heading, opens = opens || (heading && r == 0);
+    headings += heading, opens = opens || (heading && r == 0 && at_start);
   }
   if (headings < at_least && !opens) return std::nullopt;
   CsvTable out = table.select_rows({});
@@ -3706,12 +3723,12 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   return out;
 }
 
-RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least) {
+RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least, bool at_start) {
   RowsNotScored out;
   std::string headings;
   std::vector<size_t> heading_rows;
   const std::optional<CsvTable> merged =
-      merge_heading_lines(table, "not scored (no score, no flag)", &headings, &heading_rows, headings_at_least);
+      merge_heading_lines(table, "not scored (no score, no flag)", &headings, &heading_rows, headings_at_least, at_start);
   if (merged) out.notes.push_back(headings);
   out.headings = heading_rows.size();
   NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (no score, no flag)");
@@ -3731,7 +3748,8 @@ RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least) {
 
 RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   // the rows before the batch that its totals rows may sum (a region's total, over its branches'
-  // rows and totals, or the file's total): the last kContext
+  // rows and totals, or the file's total): the last kContext, from a group's first row on (a
+  // total over part of a group's rows is no sum, nor then are the totals after it)
   constexpr size_t kContext = 8192;
   CsvTable both = context_ ? context_->select_rows({}) : batch.select_rows({});
   std::vector<std::string_view> cells(batch.column_count());
@@ -3742,7 +3760,7 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
       both.add_row(cells, part->row_line(r));
     }
   const size_t before = context_ ? context_->row_count() : 0;
-  RowsNotScored found = rows_not_scored(both, headings_ ? 1 : 2);
+  RowsNotScored found = rows_not_scored(both, headings_ ? 1 : 2, !context_);
   RowsNotScored out;
   for (const size_t r : found.rows)
     if (r >= before) out.rows.push_back(r - before);
@@ -3750,7 +3768,21 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   else after_first_ += int64_t(out.rows.size());
   first_ = false;
   headings_ = headings_ || found.headings > 0;
-  const size_t cut = both.row_count() - std::min(both.row_count(), kContext);
+  size_t cut = both.row_count() - std::min(both.row_count(), kContext);
+  if (cut > 0) {  // after the last row found before the window: of its outermost level's, if not far before
+    const auto label_column = [&](size_t r) {  // as not_data_rows finds a row's label: its first cell with a value
+      size_t c = 0;
+      while (c + 1 < both.column_count() && trim(both.cell(r, c)).empty()) ++c;
+      return c;
+    };
+    size_t outer = both.column_count(), last = SIZE_MAX, last_outer = SIZE_MAX;
+    for (const size_t r : found.rows)
+      if (r < cut) outer = std::min(outer, label_column(r));
+    for (const size_t r : found.rows)
+      if (r < cut) last = r, last_outer = label_column(r) == outer ? r : last_outer;
+    if (last_outer != SIZE_MAX && cut - last_outer <= kContext) cut = last_outer + 1;
+    else if (last != SIZE_MAX && cut - last <= kContext) cut = last + 1;
+  }
   std::vector<size_t> kept(both.row_count() - cut);
   std::iota(kept.begin(), kept.end(), cut);
   context_ = both.select_rows(kept);

@@ -135,6 +135,7 @@ struct FillCarry {
   // or, for a model trained on a file that wrote every row's value, those the first batch that
   // lays out any as a grouped report lays out so (`found`; until one does, each batch is looked at).
   bool decided = false, found = false;
+  bool started = false;  // a batch was read (the next one's first row is not the file's)
   std::vector<std::string> layout, filled;
   // Per filled column the value last seen, then the cell of the column its groups lie in on the
   // last row.
@@ -157,9 +158,10 @@ class TabularPreprocessor {
   // model trained on a file that wrote every row's value fills the columns it reads (and the
   // dates and identifiers written beside the scores) that `table` lays out as a grouped report
   // (grouped_columns, as training would have found them: groups' heading lines given to the row
-  // below, totals rows left out): there a blank cell is the group's value, not a missing one; not
-  // a column whose empty cell is a value of its own ("(empty)") or whose training cells had blank
-  // ones (there a blank cell is missing).
+  // below, totals rows left out; also one group alone, as a stream's first batch may hold; a
+  // stream's batches until one shows them): there a blank cell is the group's value, not a
+  // missing one; not a column whose empty cell is a value of its own ("(empty)") or whose
+  // training cells had blank ones (there a blank cell is missing).
   // By filled column (above->filled): `filled`, counts of the cells filled; `broken`, the row where a
   // column's layout is not a grouped report's (-1 when it is, or is not in the table). `above`: a
   // stream's carry from the batch before, updated (see FillCarry).
@@ -248,10 +250,11 @@ struct RowsNotScored {
 };
 
 // rows_not_scored of a stream's batches (`ca3 score --data -`, the SDK's scoreStream), each read
-// with the rows before it since the last totals row or heading line of the outermost level found
-// (at most 8192): a totals row that sums rows of the batch before is found, and once heading
-// lines were found one in a batch is enough. (A totals row over more rows than that is scored,
-// and so is a heading line on a batch's last row: the batch is scored before the next arrives.)
+// with the last 8192 rows before it, from a group's first row on (after the last totals row or
+// heading line found before them, of the outermost level if not more than 8192 rows further
+// back): a totals row that sums rows of the batches before is found, and once heading lines were
+// found one in a batch is enough. (A totals row over more rows than that is scored, and so is a
+// heading line on a batch's last row: the batch is scored before the next arrives.)
 // Notes of the first batch as rows_not_scored says them; after it, counted (rows_after_first).
 class RowsNotScoredStream {
  public:
@@ -394,17 +397,21 @@ double normal_quantile(double p);
 namespace ca3 {
 // A report's group heading lines ("Nord;;;;" above the group's rows, whose first cells are blank):
 // each line's values given to the blank cells of the row below it and the line taken out, so that
-// the group's first row carries them (and grouped columns fill them down from there). Nullopt when
-// there is none; `note` says which lines and `what` was done with them ("the lines left out of
-// training"); `lines_merged`, if given, gets their rows.
+// the group's first row carries them (and grouped columns fill them down from there). Heading
+// lines: `at_least` of them, or one on the first row when it is the file's (`at_start`); their
+// columns blank in three rows of four of the others at least (a flat file's row with its first
+// cells only is data); a row number before them, in every row, passed over. Nullopt when there
+// is none; `note` says which lines and `what` was done with them ("their values given to the row
+// below, the lines left out of training"); `lines_merged`, if given, gets their rows.
 std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_view what, std::string* note,
-                                           std::vector<size_t>* lines_merged = nullptr, size_t at_least = 2);
+                                           std::vector<size_t>* lines_merged = nullptr, size_t at_least = 2, bool at_start = true);
 // The table without rows that repeat an earlier row exactly (the paper's thyroid protocol).
 CsvTable drop_duplicate_rows(const CsvTable& table);
 
 // Rows of a spreadsheet export that hold no sample: a totals row ("Summe", "Total", "Subtotal",
 // "Gesamt" ...) whose numbers are the sums of the rows above it (since the previous such row, or
-// all of them; within 0.1%), an averages row ("Mittelwert", "Average", "Ø" ...) likewise with
+// all of them; within 0.1%; after a group of one row, every number that row's), an averages row
+// ("Mittelwert", "Average", "Ø" ...) likewise with
 // their means (also at the top, of the rows below), and a line that repeats the header (two
 // exports appended). A word in many rows is a category, and a column of one value sums to
 // nothing. `rows` in file order; the notes, one per kind, name them (line, the word, a column that
@@ -422,7 +429,8 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 // `rows` in file order; `notes` say which and that they are not scored.
 // `headings_at_least`: heading lines a table needs to be read as a report of groups (2; 1 in a
 // stream that has shown some already).
-RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least = 2);
+// `at_start`: the table's first row is the file's (a heading line there is one alone too).
+RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least = 2, bool at_start = true);
 // 0 .. count-1 but the (sorted) rows `left_out`: the rows of a table kept.
 std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
