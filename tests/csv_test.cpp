@@ -1138,6 +1138,59 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(numbered_merged->row(12), (std::vector<std::string>{"15", "Süd", "F1", "1", "201"}));
 }
 
+// A report that writes the group's value again in its first row, under its heading line ("Nord;;;"
+// over "Nord;F0;1;100", then ";;2;110"): the heading lines are no rows, the report is filled as
+// its flat export reads. They had been scored (and flagged), and the region imputed where a model
+// trained on the flat file scored it: a newcomer's report, 122 of 192 rows flagged, its flat twin
+// 20; a model trained on it read the blank branch cells as the value "(empty)".
+TEST(Tabular, HeadingLinesWhoseValueTheGroupWritesAgain) {
+  const char* regions[] = {"Nord", "Süd", "West"};
+  std::string again = "Region;Filiale;Monat;Umsatz;Kosten\n", flat = again;
+  std::vector<size_t> headings;
+  size_t row = 0;
+  for (int r = 0; r < 3; ++r) {
+    again += detail::concat(regions[r], ";;;;\n");
+    headings.push_back(row++);
+    for (int f = 0; f < 2; ++f)
+      for (int m = 1; m <= 6; ++m, ++row) {
+        const std::string branch = "F" + std::to_string(2 * r + f);
+        const std::string tail = detail::concat(";", m, ";", 100 * (2 * r + f + 1) + m * 3 % 7, ";", 60 * (r + 1) + m, "\n");
+        again += detail::concat(m == 1 && f == 0 ? regions[r] : "", ";", m == 1 ? branch : "", tail);
+        flat += detail::concat(regions[r], ";", branch, tail);
+      }
+  }
+  const CsvTable grouped = parse_csv(again), written = parse_csv(flat);
+  EXPECT_EQ(rows_not_scored(grouped).rows, headings);
+  const std::optional<CsvTable> merged = merge_heading_lines(grouped, "", nullptr);
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(merged->row(12), (std::vector<std::string>{"Süd", "F2", "1", "303", "121"}));
+  // the heading lines' rows left out, the rest read as the flat file: by its model, and by one
+  // trained on the report (its heading lines merged, as training reads a file)
+  const auto without_headings = [&](const Tensor& t) {
+    const std::vector<float> all = t.to_vector();
+    const size_t width = all.size() / grouped.row_count();
+    std::vector<float> kept;
+    for (size_t r = 0; r < grouped.row_count(); ++r)
+      if (!std::binary_search(headings.begin(), headings.end(), r)) kept.insert(kept.end(), all.begin() + r * width, all.begin() + (r + 1) * width);
+    return kept;
+  };
+  const TabularPreprocessor flat_model = TabularPreprocessor::fit(written, first_rows(36), TabularOptions{});
+  ASSERT_TRUE(flat_model.filled_columns().empty());
+  EXPECT_EQ(without_headings(flat_model.transform(grouped)), flat_model.transform(written).to_vector());
+  const TabularPreprocessor report_model = TabularPreprocessor::fit(*merged, first_rows(36), TabularOptions{});  // (as training reads it)
+  EXPECT_EQ(report_model.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
+  EXPECT_EQ(report_model.columns()[1].categories.size(), 6u);  // the branches, no "(empty)"
+  EXPECT_EQ(without_headings(report_model.transform(grouped)), report_model.transform(written).to_vector());
+  // A flat file with a row of missing cells but its first ("Nord;;;;" over "Nord;F0;…", the
+  // region written in every row) has no heading line.
+  std::string gap = "Region;Filiale;Monat;Umsatz;Kosten\n";
+  for (int i = 0; i < 24; ++i) gap += i == 7 ? std::string("Nord;;;;\n") : detail::concat(regions[i % 2], ";F", i % 4, ";", i % 6 + 1, ";", 100 + i, ";", 60 + i, "\n");
+  const CsvTable gaps = parse_csv(gap);
+  ASSERT_EQ(gaps.row(8)[0], "Nord");
+  EXPECT_FALSE(merge_heading_lines(gaps, "", nullptr));
+  EXPECT_TRUE(rows_not_scored(gaps).rows.empty());
+}
+
 // A date or a code written in every row before a grouped report's columns: passed over, the
 // columns after it filled down (in training, and by a model trained on the flat file; they had
 // been read as flat, their blank cells the value "(empty)" or imputed: 31 of 40 rows flagged).

@@ -2253,7 +2253,8 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
                                                          std::vector<int64_t>* broken, const std::vector<size_t>* not_scored) const {
   FillCarry none;
   FillCarry& carry = above ? *above : none;
-  const auto totals = [&] { return not_scored ? *not_scored : not_data_rows(table, "").rows; };  // (training had none: left out)
+  // (training had none: left out; heading lines too, where a report writes the group's value again below them)
+  const auto totals = [&] { return not_scored ? *not_scored : rows_not_scored(table).rows; };
   if (!carry.decided) {
     carry.layout = group_columns_, carry.filled = fill_down_;
     carry.decided = !fill_down_.empty() || table.filled_down;
@@ -3641,8 +3642,9 @@ namespace {
 
 // Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
 // its first columns, names (group_name), not a totals row's label, at least two blank columns
-// after them; the row below blank where it has values and with a value after them. Columns
-// before `from` (a row number in every row) are passed over.
+// after them; the row below blank where it has values, or writing the same value again (a report
+// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"), and with a
+// value after them. Columns before `from` (a row number in every row) are passed over.
 bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
   const size_t columns = table.column_count();
   if (next >= table.row_count() || columns < 3 + from) return false;
@@ -3655,7 +3657,7 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
   for (size_t c = from; c < columns; ++c) {
     const std::string_view here = trim(cells[c]);
     const bool there = !blank_cell(table.cell(next, c));
-    if (!here.empty() && (there || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
+    if (!here.empty() && ((there && trim(table.cell(next, c)) != here) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
     below = below || (c >= end && there);
   }
   return below;
