@@ -1138,6 +1138,27 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(numbered_merged->row(12), (std::vector<std::string>{"15", "Süd", "F1", "1", "201"}));
 }
 
+// Values in notes and explanations are written as the file writes its numbers: its decimal mark
+// and thousands separator, amounts in whole units (a German file's median had been "155109", and
+// "1,55109e+06" past a million).
+TEST(Tabular, ValuesInNotesAreWrittenAsTheFileWritesThem) {
+  const ColumnTransform plain;
+  EXPECT_EQ(value_text(plain, 155109.4, {',', '.'}), "155.109");
+  EXPECT_EQ(value_text(plain, 1234.5, {',', '.'}), "1.234,5");
+  EXPECT_EQ(value_text(plain, -1234567.8, {'.', ','}), "-1,234,568");
+  EXPECT_EQ(value_text(plain, 2.5e6, {}), "2500000");
+  EXPECT_EQ(value_text(plain, 12.25, {','}), "12,25");
+  EXPECT_EQ(value_text(plain, 0.000012, {}), "1.2e-05");
+  std::string text = "Filiale;Umsatz\n";
+  for (int i = 0; i < 20; ++i) text += detail::concat("F", i % 3, ";\"1.", 200 + i, ",50\"\n");
+  const CsvTable table = parse_csv(text);
+  ASSERT_EQ(table.numbers, (NumberFormat{',', '.'}));
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(20), TabularOptions{});
+  const std::vector<std::string> notes = prep.scoring_notes(parse_csv("Filiale;Umsatz\nF1;\"1.250,00\"\nF2;\n"));
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes.back().find("'Umsatz' 1 (with 1.210, the training median)"), std::string::npos) << notes.back();
+}
+
 // A report that writes the group's value again in its first row, under its heading line ("Nord;;;"
 // over "Nord;F0;1;100", then ";;2;110"): the heading lines are no rows, the report is filled as
 // its flat export reads. They had been scored (and flagged), and the region imputed where a model
@@ -1858,9 +1879,9 @@ TEST(Tabular, ClockTimesAskedToBeNumericAreHoursAndMinutes) {
   EXPECT_EQ(prep.schema()[1].reason, "hours:minutes[:seconds] under a day (durations, or times of day as seconds after "
                                      "0:00), read as seconds, as the role numeric asks ('6:10' is 22200)");
   EXPECT_DOUBLE_EQ(prep.columns()[2].fill, 0.5 * (1800 + 2700));
-  EXPECT_EQ(value_text(prep.columns()[1], 29520, ','), "8:12");
-  EXPECT_EQ(value_text(prep.columns()[1], 29521, ','), "8:12:01");
-  EXPECT_EQ(value_text(prep.columns()[2], -2700, '.'), "-0:45");
+  EXPECT_EQ(value_text(prep.columns()[1], 29520, {','}), "8:12");
+  EXPECT_EQ(value_text(prep.columns()[1], 29521, {','}), "8:12:01");
+  EXPECT_EQ(value_text(prep.columns()[2], -2700, {}), "-0:45");
   // Scored: past a day reads too; a missing break is filled with the median, written as the cells are.
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   const CsvTable scored = parse_csv("who;worked;break\nMA1;25:10;\n");

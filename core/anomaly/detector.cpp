@@ -432,13 +432,13 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       const bool empty = is_missing_cell(cell);
       c.missing = empty && t.fill_category != kEmptyCategory;  // a checkbox's empty cell is its value "(empty)"
       c.value = c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
-      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, format.decimal) : t.typical_category;
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, format) : t.typical_category;
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").
       double v;
       if (!empty && column_unit_size({t.prefix, t.suffix}) && split_affixes(cell).suffix != t.suffix &&
           parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}))
-        c.value += " = " + value_text(t, v, format.decimal);
+        c.value += " = " + value_text(t, v, format);
       e.columns.push_back(std::move(c));
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),

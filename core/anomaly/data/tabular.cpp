@@ -672,7 +672,7 @@ std::string monotone_reason(const CsvTable& table, size_t column, const std::vec
   if (direction == 0) return "";
   return detail::concat(direction > 0 ? "rises" : "falls",
                         level ? direction > 0 ? " through the file, never falling" : " through the file, never rising" : " in every row",
-                        " (", value_text(t, first, table.numbers.decimal), ", ", value_text(t, second, table.numbers.decimal),
+                        " (", value_text(t, first, table.numbers), ", ", value_text(t, second, table.numbers),
                         ", ...): if it counts on (a parcel or serial number, a meter reading), a later file's rows lie "
                         "beyond training and score high for that alone; then give it the role ignore");
 }
@@ -2900,7 +2900,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
     const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
-    decimal_ = format.decimal;
+    numbers_ = format;
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
@@ -2932,11 +2932,11 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       // "4.7%"): read in that unit, and said (it may be written in another: a fraction).
       if (t.kind == ColumnTransform::Kind::numeric && (!t.prefix.empty() || !t.suffix.empty()) && parse_number(cell, v, format) &&
           !count_scale && n.without_unit++ < 3)
-        n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
+        n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format)));
       // Another size of the column's unit ("0.7 kg" where training wrote "850 g"): converted, said.
       if (size && !parse_number(cell, v, format) && split_affixes(cell).suffix != t.suffix &&
           parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}) && n.converted++ < 3)
-        n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format.decimal)));
+        n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
         ++n.off_flag;
@@ -2976,7 +2976,7 @@ std::vector<std::string> CellNotes::notes() const {
     const Counts& n = columns_[j];
     if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, " (with ",
-                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, decimal_) + ", the training median"
+                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
                                       ")"));
     }
@@ -2995,9 +2995,9 @@ std::vector<std::string> CellNotes::notes() const {
     // file does (a number that counts on, another unit, another machine).
     if (n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) {
       const bool above = n.above == n.numbers;
-      beyond.push_back(detail::concat("'", t.name, "' ", n.numbers, " rows, ", value_text(t, n.low, decimal_), " to ",
-                                      value_text(t, n.high, decimal_), ", all ", above ? "above" : "below", " training's ",
-                                      value_text(t, above ? t.quantiles.back() : t.quantiles.front(), decimal_),
+      beyond.push_back(detail::concat("'", t.name, "' ", n.numbers, " rows, ", value_text(t, n.low, numbers_), " to ",
+                                      value_text(t, n.high, numbers_), ", all ", above ? "above" : "below", " training's ",
+                                      value_text(t, above ? t.quantiles.back() : t.quantiles.front(), numbers_),
                                       t.monotone == 0 ? ""
                                       : t.monotone > 0 ? "; it only rose through the training rows"
                                                        : "; it only fell through the training rows"));
@@ -3128,7 +3128,7 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
   return -1;
 }
 
-std::string value_text(const ColumnTransform& t, double value, char decimal) {
+std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format) {
   char text[48];
   if (t.duration) {
     const long long total = std::llround(std::abs(value));
@@ -3137,9 +3137,13 @@ std::string value_text(const ColumnTransform& t, double value, char decimal) {
     else std::snprintf(text, sizeof text, "%s%lld:%02lld:%02lld", sign, total / 3600, total / 60 % 60, total % 60);
     return text;
   }
-  std::snprintf(text, sizeof text, "%.6g", value);
+  // six significant digits; whole units from 100,000 on (an amount, not "1.55109e+06")
+  std::snprintf(text, sizeof text, std::abs(value) >= 1e5 && std::abs(value) < 1e15 ? "%.0f" : "%.6g", value);
   std::string number = text;
-  if (decimal != '.') std::replace(number.begin(), number.end(), '.', decimal);
+  const size_t point = std::min(number.find('.'), number.size());
+  if (point < number.size()) number[point] = format.decimal;
+  if (format.thousands && number.find('e') == std::string::npos)  // groups of three digits, as the file writes them
+    for (size_t at = point, first = number[0] == '-' ? 1 : 0; at > first + 3;) number.insert(at -= 3, 1, format.thousands);
   return t.prefix + number + (t.suffix.empty() ? "" : " " + t.suffix);
 }
 

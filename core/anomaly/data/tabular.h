@@ -125,8 +125,8 @@ std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_c
 
 // A value of a numeric column (in the column's own units: seconds for durations) as its cells are
 // written: a duration as hours:minutes ("8:12", "36:06:30"; m:ss columns as h:mm:ss), a number
-// with its unit and decimal mark ("1214,97 €"). For messages: "typical 8:12", "filled with 0:45".
-std::string value_text(const ColumnTransform& t, double value, char decimal);
+// with its unit, decimal mark and thousands separator ("1.214,97 €"). For messages: "typical 8:12", "filled with 0:45".
+std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format);
 
 // What filling a grouped report's columns down carries from a stream's batch to the next
 // (TabularPreprocessor::filled_down's `above`).
@@ -311,7 +311,7 @@ class CellNotes {
   std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
-  char decimal_ = '.';  // the decimal mark the cells were read with (values in notes are written so)
+  NumberFormat numbers_;  // as the cells were read (values in notes are written so)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
   RowsNotScored not_scored_;  // the last batch's
