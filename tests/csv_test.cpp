@@ -1202,14 +1202,45 @@ TEST(Tabular, HeadingLinesWhoseValueTheGroupWritesAgain) {
   EXPECT_EQ(report_model.filled_columns(), (std::vector<std::string>{"Region", "Filiale"}));
   EXPECT_EQ(report_model.columns()[1].categories.size(), 6u);  // the branches, no "(empty)"
   EXPECT_EQ(without_headings(report_model.transform(grouped)), report_model.transform(written).to_vector());
+  // The region written in every row too, each new one right below its heading line (helper-76's
+  // replay: the heading lines had been scored and flagged); the branch's heading line as well
+  // ("Nord;F0;;;" over "Nord;F0;1;…", then "Nord;;2;…": the branch had been imputed, 3 of 8 rows
+  // flagged); a heading in capitals ("NORD;;;;" over "Nord;…").
+  std::string every = "Region;Filiale;Monat;Umsatz;Kosten\n", branches = every, capitals = every;
+  for (size_t i = 0; i < grouped.row_count(); ++i) {
+    std::vector<std::string> row = grouped.row(i);
+    const bool heading = std::binary_search(headings.begin(), headings.end(), i);
+    capitals += detail::concat(heading && row[0] == "Nord" ? "NORD" : row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
+    if (!heading) row[0] = merged->cell(i - size_t(std::upper_bound(headings.begin(), headings.end(), i) - headings.begin()), 0);
+    every += detail::concat(row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
+    if (!heading && !row[1].empty()) branches += detail::concat(row[0], ";", row[1], ";;;\n");
+    if (!heading) branches += detail::concat(row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
+  }
+  for (const std::string* text : {&every, &branches, &capitals}) {
+    const CsvTable other = parse_csv(*text);
+    const std::vector<size_t> not_scored = rows_not_scored(other).rows;
+    EXPECT_EQ(not_scored.size(), text == &branches ? 6u : 3u) << *text;
+    const std::vector<float> all = flat_model.transform(other).to_vector();
+    const size_t width = all.size() / other.row_count();
+    std::vector<float> kept;
+    for (size_t r = 0; r < other.row_count(); ++r)
+      if (!std::binary_search(not_scored.begin(), not_scored.end(), r)) kept.insert(kept.end(), all.begin() + r * width, all.begin() + (r + 1) * width);
+    EXPECT_EQ(kept, flat_model.transform(written).to_vector()) << *text;
+  }
   // A flat file with a row of missing cells but its first ("Nord;;;;" over "Nord;F0;…", the
-  // region written in every row) has no heading line.
+  // region written in every row) has no heading line, nor two such rows where regions change
+  // without them too.
   std::string gap = "Region;Filiale;Monat;Umsatz;Kosten\n";
   for (int i = 0; i < 24; ++i) gap += i == 7 ? std::string("Nord;;;;\n") : detail::concat(regions[i % 2], ";F", i % 4, ";", i % 6 + 1, ";", 100 + i, ";", 60 + i, "\n");
   const CsvTable gaps = parse_csv(gap);
   ASSERT_EQ(gaps.row(8)[0], "Nord");
   EXPECT_FALSE(merge_heading_lines(gaps, "", nullptr));
   EXPECT_TRUE(rows_not_scored(gaps).rows.empty());
+  std::string sorted = "Region;Filiale;Monat;Umsatz;Kosten\n";
+  for (int i = 0; i < 24; ++i)
+    sorted += i == 3 || i == 9 ? detail::concat(regions[i / 6 % 3], ";;;;\n")
+                               : detail::concat(regions[i / 6 % 3], ";F", i % 4, ";", i % 6 + 1, ";", 100 + i, ";", 60 + i, "\n");
+  EXPECT_TRUE(rows_not_scored(parse_csv(sorted)).rows.empty());
 }
 
 // A date or a code written in every row before a grouped report's columns: passed over, the

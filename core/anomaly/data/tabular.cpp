@@ -3647,8 +3647,10 @@ namespace {
 // Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
 // its first columns, names (group_name), not a totals row's label, at least two blank columns
 // after them; the row below blank where it has values, or writing the same value again (a report
-// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"), and with a
-// value after them. Columns before `from` (a row number in every row) are passed over.
+// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"; "NORD" over
+// "Nord" too), and with a value after them. Columns before `from` (a row number in every row) are
+// passed over.
+bool same_text(std::string_view a, std::string_view b) { return a == b || fold_case(a) == fold_case(b); }
 bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
   const size_t columns = table.column_count();
   if (next >= table.row_count() || columns < 3 + from) return false;
@@ -3661,7 +3663,7 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
   for (size_t c = from; c < columns; ++c) {
     const std::string_view here = trim(cells[c]);
     const bool there = !blank_cell(table.cell(next, c));
-    if (!here.empty() && ((there && trim(table.cell(next, c)) != here) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
+    if (!here.empty() && ((there && !same_text(trim(table.cell(next, c)), here)) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
     below = below || (c >= end && there);
   }
   return below;
@@ -3697,9 +3699,11 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   // Per column: written in a heading line; the other rows' values in it (not a totals label)
   std::vector<char> headed(table.column_count(), 0);
   std::vector<size_t> values(table.column_count(), 0);
+  std::vector<size_t> heads;  // the heading lines' rows
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = blank_cell(table.cell(r, c)) ? std::string_view(pending[c]) : table.cell(r, c);
     if (heading_above(table, cells, r + 1, from)) {
+      heads.push_back(r);
       for (size_t c = from; c < cells.size(); ++c) pending[c] = std::string(cells[c]), headed[c] |= !blank_cell(table.cell(r, c));
       size_t first = from;  // the line's own first value (a value it took from a heading above it is that one's)
       while (first + 1 < cells.size() && blank_cell(table.cell(r, first))) ++first;
@@ -3712,10 +3716,28 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
     for (size_t c = 0; c < cells.size(); ++c) values[c] += !blank_cell(table.cell(r, c)) && !summary_word(table.cell(r, c));
   }
   if (merged == 0) return std::nullopt;
-  // A report's heading columns are blank in its other rows (the group's value stands above them);
-  // a flat file's rows with some cells blank ("West;Bonn;;;;" over ";;2021-03;;;") are no headings.
+  // A report's heading columns are blank in its other rows (the group's value stands above them),
+  // or written in every row where each new value comes right below a heading line ("Nord;;;;" over
+  // "Nord;Hamburg;…", "Nord;Bremen;…", then "Süd;;;;" over "Süd;München;…"); a flat file's rows
+  // with some cells blank ("West;Bonn;;;;" over ";;2021-03;;;", "Nord;;;;" among "Nord;…" rows)
+  // are no headings.
+  const auto new_values_below_headings = [&](size_t c) {
+    std::string_view last;
+    for (size_t r = 0, h = 0; r < table.row_count(); ++r) {
+      if (h < heads.size() && heads[h] == r) {
+        ++h;
+        continue;
+      }
+      const std::string_view cell = trim(table.cell(r, c));
+      if (cell.empty() || is_missing_cell(cell) || summary_word(cell)) continue;
+      const bool below_heading = r > 0 && h > 0 && heads[h - 1] == r - 1;
+      if (!last.empty() && !below_heading && !same_text(cell, last)) return false;
+      last = cell;
+    }
+    return true;
+  };
   for (size_t c = 0; c < cells.size(); ++c)
-    if (headed[c] && 4 * values[c] > out.row_count()) {
+    if (headed[c] && 4 * values[c] > out.row_count() && (merged < 2 || !new_values_below_headings(c))) {
       if (lines_merged) lines_merged->resize(lines_before);
       return std::nullopt;
     }
