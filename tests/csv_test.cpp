@@ -1205,12 +1205,14 @@ TEST(Tabular, HeadingLinesWhoseValueTheGroupWritesAgain) {
   // The region written in every row too, each new one right below its heading line (helper-76's
   // replay: the heading lines had been scored and flagged); the branch's heading line as well
   // ("Nord;F0;;;" over "Nord;F0;1;…", then "Nord;;2;…": the branch had been imputed, 3 of 8 rows
-  // flagged); a heading in capitals ("NORD;;;;" over "Nord;…").
+  // flagged); a heading in capitals or after the column's name ("NORD;;;;", "Region: Süd;;;;"
+  // over "Nord;…", "Süd;…").
   std::string every = "Region;Filiale;Monat;Umsatz;Kosten\n", branches = every, capitals = every;
   for (size_t i = 0; i < grouped.row_count(); ++i) {
     std::vector<std::string> row = grouped.row(i);
     const bool heading = std::binary_search(headings.begin(), headings.end(), i);
-    capitals += detail::concat(heading && row[0] == "Nord" ? "NORD" : row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
+    const std::string head = row[0] == "Nord" ? "NORD" : row[0] == "Süd" ? "Region: Süd" : "Region West";
+    capitals += detail::concat(heading ? head : row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
     if (!heading) row[0] = merged->cell(i - size_t(std::upper_bound(headings.begin(), headings.end(), i) - headings.begin()), 0);
     every += detail::concat(row[0], ";", row[1], ";", row[2], ";", row[3], ";", row[4], "\n");
     if (!heading && !row[1].empty()) branches += detail::concat(row[0], ";", row[1], ";;;\n");

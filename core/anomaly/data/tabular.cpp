@@ -3647,10 +3647,21 @@ namespace {
 // Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
 // its first columns, names (group_name), not a totals row's label, at least two blank columns
 // after them; the row below blank where it has values, or writing the same value again (a report
-// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"; "NORD" over
-// "Nord" too), and with a value after them. Columns before `from` (a row number in every row) are
-// passed over.
+// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"; "NORD" or
+// "Region: Nord" over "Nord" too: heads_value), and with a value after them. Columns before `from`
+// (a row number in every row) are passed over.
 bool same_text(std::string_view a, std::string_view b) { return a == b || fold_case(a) == fold_case(b); }
+// Whether a heading line's cell `heading`, in column `header`, names the value `below` of the row
+// under it: the same text, or the column's name before it ("Region Nord", "Region: Nord").
+bool heads_value(std::string_view header, std::string_view heading, std::string_view below) {
+  if (same_text(heading, below)) return true;
+  const std::string h = fold_case(heading), name = fold_case(trim(header)), value = fold_case(below);
+  if (name.empty() || value.empty() || h.size() <= name.size() + value.size() || h.compare(0, name.size(), name) != 0 ||
+      h.compare(h.size() - value.size(), value.size(), value) != 0)
+    return false;
+  const std::string_view between = trim(std::string_view(h).substr(name.size(), h.size() - name.size() - value.size()));
+  return between.empty() || between == ":" || between == "=" || between == "-";
+}
 bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
   const size_t columns = table.column_count();
   if (next >= table.row_count() || columns < 3 + from) return false;
@@ -3663,7 +3674,7 @@ bool heading_above(const CsvTable& table, const std::vector<std::string_view>& c
   for (size_t c = from; c < columns; ++c) {
     const std::string_view here = trim(cells[c]);
     const bool there = !blank_cell(table.cell(next, c));
-    if (!here.empty() && ((there && !same_text(trim(table.cell(next, c)), here)) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
+    if (!here.empty() && ((there && !heads_value(table.header[c], here, trim(table.cell(next, c)))) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
     below = below || (c >= end && there);
   }
   return below;
