@@ -101,8 +101,20 @@ struct Args {
     return it == values.end() ? fallback : it->second;
   }
   std::string need(const std::string& k) const {
-    CA3_CHECK(has(k), "missing --", k);
+    CA3_CHECK(has(k), "missing --", k, ": ", what_is(k));
     return get(k);
+  }
+  // What option `k` names, and how to give it (for "missing --k").
+  std::string what_is(const std::string& k) const {
+    const bool scores = command == "score";
+    if (k == "out") return scores ? "where to write the scores (--out scores.csv, or --out - for standard output)" : "where to write the model (--out model.ca3)";
+    if (k == "data")
+      return scores ? "the data to score (--data FILE: a CSV table, an IDX image file or a folder of images; --data - for a CSV on standard input)"
+                    : "the data (--data FILE: a CSV table, an IDX image file or a folder of images)";
+    if (k == "model") return "the model file ca3 train wrote (--model model.ca3)";
+    if (k == "onnx") return "where to write the ONNX graph (--onnx model.onnx)";
+    if (k == "labels") return "the CSV naming each image's label (--labels labels.csv: a \"file\" column and the label column)";
+    return "see ca3 " + command + " --help";
   }
 };
 
@@ -148,6 +160,7 @@ Args parse_args(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
+      a.positional = {a.command};  // the command's usage first
       a.command = "help";
       return a;
     }
@@ -1134,7 +1147,22 @@ int main(int argc, char** argv) {
     if (a.command == "eval") return command_eval(a);
     if (a.command == "info") return command_info(a);
     if (a.command == "export") return command_export(a);
-    std::fputs(kUsage, stdout);  // "help"
+    // "help": all of it, or one command's usage lines and then what the options mean
+    if (a.positional.empty()) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    const std::string all = kUsage;
+    const size_t explained = all.find("\n\n");  // after the usage lines
+    std::istringstream usage(all.substr(0, explained));
+    std::string out;
+    bool mine = false;
+    for (std::string line; std::getline(usage, line);) {
+      if (line.rfind("  ca3 ", 0) == 0) mine = line.rfind("  ca3 " + a.positional[0] + " ", 0) == 0;
+      if (mine || line == "usage:") out += line + "\n";
+    }
+    out += all.substr(explained);
+    std::fputs(out.c_str(), stdout);
     return 0;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "ca3: error: %s (ca3 --help lists the commands and their options)\n", e.what());

@@ -397,11 +397,18 @@ head -5 "$work/wetter.csv" >"$work/wetter-head.csv"
   && echo "ok   score --data - --decimal-mark , reads the stream so" || fail "score --data - --decimal-mark ,: $(cat "$work/err")"
 expect_usage "--decimal-mark is ',' or '.', not ';'" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --decimal-mark ";"
 expect_usage "--id-column, --role, --decimal-mark and --drop-duplicates are for CSV tables" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --decimal-mark , --out "$work/m"
-for help in "--help" "train --help" "score -h"; do
+for help in "--help" "train --help"; do
   # shellcheck disable=SC2086
   "$ca3" $help >"$work/out" 2>"$work/err"
   [ $? -eq 0 ] && grep -q "^  ca3 train --data FILE" "$work/out" && echo "ok   ca3 $help prints the usage" || fail "ca3 $help"
 done
+# A command's help: its usage lines alone, then what the options mean.
+"$ca3" score -h >"$work/out" 2>"$work/err"
+[ $? -eq 0 ] && grep -q "^  ca3 score --model MODEL" "$work/out" && ! grep -q "^  ca3 train" "$work/out" && grep -q "^--role COL=" "$work/out" \
+  && echo "ok   ca3 score -h prints score's usage" || fail "ca3 score -h: $(head -5 "$work/out")"
+# A missing option says what it names and how to give it.
+expect_error "missing --out: where to write the scores (--out scores.csv, or --out - for standard output)" score --model "$work/named.ca3" --data "$work/wetter-score.csv"
+expect_error "missing --out: where to write the model (--out model.ca3)" train --data "$work/wetter.csv"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
