@@ -802,10 +802,10 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
   return columns;
 }
 
-// ", 3 rows holding no sample not scored (see the notes)", or "".
+// ", 3 rows not scored (headings or totals, not data: see the notes)", or "".
 std::string not_scored_text(size_t rows) {
   if (rows == 0) return "";
-  return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " holding no sample not scored (see the notes)";
+  return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " not scored (headings or totals, not data: see the notes)";
 }
 
 // Notes on standard error, unless --quiet.
@@ -989,7 +989,7 @@ int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(rows > 0, "standard input: the CSV has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   if (const int64_t later = cells.not_scored_after_first(); later > 0)
-    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " holding no sample (a totals or averages row, a "
+    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " not data (a totals or averages row, a "
                                    "group's heading line) after the first 4096 rows: not scored (no score, no flag)"));
   if (std::string most = detector.flagged_share_note(rows - not_scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
