@@ -76,20 +76,9 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   options.max_categories = preset.max_categories();
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
-  std::string headings;
-  const std::optional<CsvTable> merged =
-      merge_heading_lines(given_file, "their values given to the row below, the lines left out of training", &headings);
-  const CsvTable& file = merged ? *merged : given_file;
-  const NotDataRows not_data = not_data_rows(file, "left out of training");
-  std::vector<std::string> notes = not_data.notes;
-  if (!headings.empty()) notes.insert(notes.begin(), headings);
-  if (!not_data.header_note.empty()) notes.push_back(not_data.header_note);
-  std::optional<CsvTable> kept;
-  if (!not_data.rows.empty()) {
-    kept = file.select_rows(rows_but(file.row_count(), not_data.rows));
-    kept->empty_row_lines = file.empty_row_lines;
-  }
-  const CsvTable& table = kept ? *kept : file;
+  std::vector<std::string> notes;
+  const std::optional<CsvTable> read = read_as_training(given_file, &notes);
+  const CsvTable& table = read ? *read : given_file;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());

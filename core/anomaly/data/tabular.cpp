@@ -1565,6 +1565,14 @@ bool group_starts(const CsvTable& table, int64_t outer, size_t r, std::string_vi
 // A column with a value in every row is grouped when its values come in runs, each value in one
 // run within its group of `outer` ("2024-01" in 11 rows, then "2024-02" in 11, ...; `runs`): the
 // outer level of a report whose groups inside it are written in their first row only.
+// Whether column `c` of `table` numbers its rows: a value in every row, named like an identifier
+// (or among `id_columns`) or running numbers (running_number_reason).
+bool numbers_rows(const CsvTable& table, size_t c, const std::vector<std::string>& id_columns = {}) {
+  for (size_t r = 0; r < table.row_count(); ++r)
+    if (blank_cell(table.cell(r, c))) return false;
+  return table.row_count() > 0 &&
+         (matches_any(table.header[c], id_columns) || looks_like_identifier(table.header[c]) || !running_number_reason(table, c).empty());
+}
 // Whether row `r` of `table` is a group's heading line: blank from column `c` on ("Nord;;;").
 bool heading_line(const CsvTable& table, size_t r, size_t c) {
   for (size_t k = c; k < table.column_count(); ++k)
@@ -1671,9 +1679,7 @@ GroupedColumns grouped_columns(const CsvTable& table, const TabularOptions& opti
     if (!g.grouped || g.runs || g.blanks < g.values || (g.values == 1 && outer >= 0 && !one_group_alone)) {
       bool full = true;
       for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
-      if (outer < 0 && full &&
-          (matches_any(name, options.id_columns) || looks_like_identifier(name) || !running_number_reason(table, c).empty()))
-        continue;  // a row number before the groups
+      if (outer < 0 && full && numbers_rows(table, c, options.id_columns)) continue;  // a row number before the groups
       if (outer < 0 && full && c < 2 && group_below(c)) {
         passed_by_shape = true;
         continue;  // a date or a code of each row before the groups
@@ -1791,16 +1797,8 @@ std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOp
 }  // namespace
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
-  // As training reads the file: groups' heading lines given to the rows below them, without totals
-  // rows and repeated headers.
-  if (const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr)) return describe_columns(*merged, max_values);
-  if (const NotDataRows skipped = not_data_rows(table, ""); !skipped.rows.empty()) {
-    std::vector<size_t> kept;
-    for (size_t r = 0, k = 0; r < table.row_count(); ++r)
-      if (k < skipped.rows.size() && skipped.rows[k] == r) ++k;
-      else kept.push_back(r);
-    return describe_columns(table.select_rows(kept), max_values);
-  }
+  // As training reads the file (read_as_training).
+  if (const std::optional<CsvTable> read = read_as_training(table)) return describe_columns(*read, max_values);
   // A grouped report's columns, filled down, as training reads them.
   if (const std::optional<FilledGroups> g = filled_groups(table, TabularOptions{})) {
     std::vector<ColumnSummary> columns = describe_columns(g->table, max_values);
@@ -2259,12 +2257,9 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
     carry.layout = group_columns_, carry.filled = fill_down_;
     carry.decided = !fill_down_.empty() || table.filled_down;
     if (!carry.decided) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
-      const std::optional<CsvTable> merged = merge_heading_lines(table, "", nullptr, nullptr, 2, !carry.started);
-      const CsvTable& read = merged ? *merged : table;
-      const std::vector<size_t> left_out = not_data_rows(read, "").rows;
+      const std::optional<CsvTable> read = read_as_training(table, nullptr, !carry.started);
       // (one group alone too, as a stream's first batch may hold: a checkbox is not filled, below)
-      const GroupedColumns g =
-          grouped_columns(left_out.empty() ? read : read.select_rows(rows_but(read.row_count(), left_out)), options_, true);
+      const GroupedColumns g = grouped_columns(read ? *read : table, options_, true);
       const auto named = [&](const std::vector<std::string>& names, int64_t c) {
         return std::any_of(names.begin(), names.end(), [&](const std::string& name) { return table.find_column(name) == c; });
       };
@@ -3688,9 +3683,7 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   // Two at least (a report of groups; one such line in a flat file is a row of missing cells),
   // or one opening the file (a report of one group, or a stream's first piece of a long one).
   // A row number before them, in every row (heading lines too), is passed over.
-  bool numbered = table.row_count() > 0;
-  for (size_t r = 0; r < table.row_count() && numbered; ++r) numbered = !blank_cell(table.cell(r, 0));
-  const size_t from = numbered && (looks_like_identifier(table.header[0]) || !running_number_reason(table, 0).empty()) ? 1 : 0;
+  const size_t from = numbers_rows(table, 0) ? 1 : 0;
   std::vector<std::string_view> row(table.column_count());
   size_t headings = 0;
   bool opens = false;
@@ -3826,6 +3819,23 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   std::iota(kept.begin(), kept.end(), cut);
   context_ = both.select_rows(kept);
   return out;
+}
+
+std::optional<CsvTable> read_as_training(const CsvTable& table, std::vector<std::string>* notes, bool at_start) {
+  std::string headings;
+  const std::optional<CsvTable> merged = merge_heading_lines(table, "their values given to the row below, the lines left out of training",
+                                                             notes ? &headings : nullptr, nullptr, 2, at_start);
+  const CsvTable& file = merged ? *merged : table;
+  NotDataRows not_data = not_data_rows(file, "left out of training");
+  if (notes) {
+    if (!headings.empty()) notes->push_back(std::move(headings));
+    for (std::string& note : not_data.notes) notes->push_back(std::move(note));
+    if (!not_data.header_note.empty()) notes->push_back(std::move(not_data.header_note));
+  }
+  if (not_data.rows.empty()) return merged;
+  CsvTable kept = file.select_rows(rows_but(file.row_count(), not_data.rows));
+  kept.empty_row_lines = file.empty_row_lines;
+  return kept;
 }
 
 std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out) {

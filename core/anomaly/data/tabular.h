@@ -433,6 +433,13 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what);
 RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least = 2, bool at_start = true);
 // 0 .. count-1 but the (sorted) rows `left_out`: the rows of a table kept.
 std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out);
+// `table` as training reads a file (Detector::start_fit_table; the preview, describe_columns; a
+// flat file's model deciding what to fill in a report): groups' heading lines given to the rows
+// below them (merge_heading_lines), then totals and averages rows and repeated headers left out
+// (not_data_rows). Nullopt when it is read as it is. `notes`, if given, gets what training says of
+// them: the heading lines, the rows left out, a repeated header last. `at_start`: the table's
+// first row is the file's (merge_heading_lines).
+std::optional<CsvTable> read_as_training(const CsvTable& table, std::vector<std::string>* notes = nullptr, bool at_start = true);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
