@@ -79,7 +79,8 @@ columns (--id-column at training, named like id / *_id, or running numbers such 
 numbers) and any --id-column given to score,
 "score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
 to each flagged row: the N columns that move its score most (by 0.005 or more), as column=value (typical value)
-and the contribution in log-odds (+ raises the score). `train` prints its report (JSON: the setting,
+and the contribution in log-odds (+ raises the score), then each missing cell ("column missing (typical value)
++0.00": filled with the typical value, so the score says nothing of that column). `train` prints its report (JSON: the setting,
 validation and test figures, the epochs) on standard output, or writes it to --report FILE
 instead; progress and a summary in words go to standard error, which --quiet silences. `info`
 prints everything the model file holds as JSON (preset, preprocessing, training report) and a
@@ -833,13 +834,18 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
   return text;
 }
 
-// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12": the columns that move the
-// score by 0.005 or more (a value at its typical one moves it by nothing).
-std::string why_text(const RowExplanation& e) {
+// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12": of the row's columns
+// (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
+// typical one moves it by nothing), then any missing cell (filled with the typical value: the
+// score says nothing of that column).
+std::string why_text(const RowExplanation& e, size_t top) {
   std::string out;
   char amount[32];
+  size_t shown = 0;
   for (const ColumnContribution& c : e.columns) {
-    if (std::fabs(c.contribution) < 0.005f && &c != &e.columns.front()) continue;  // the first always
+    const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || &c == &e.columns.front());  // the first always
+    if (!strong && !c.missing) continue;
+    shown += strong;
     std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (c.missing ? " missing" : "=" + c.value) + " (typical " + c.typical + ") " + amount;
@@ -876,7 +882,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
       for (size_t i = 0; i < s.scores.size(); ++i)
         if (s.scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
       s.why.assign(s.scores.size(), "");
-      for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e);
+      const size_t columns = detector.preprocessing()->columns().size();  // all: a missing cell is named too
+      for (const RowExplanation& e : detector.explain_rows(table, flagged, columns)) s.why[size_t(e.row)] = why_text(e, size_t(top));
     }
     if (want_labels) {
       // The core's message, with the options that give the labels here.

@@ -273,7 +273,7 @@ grep -qE "^  'Belegnr' +numeric" "$work/inv.err" && grep -qE "^  'Menge' +catego
 
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet
-python3 - "$work/why.csv" "$data/BreastCancer.csv" <<'PY' && echo "ok   score --why names the columns of every flagged row" || fail "score --why"
+if python3 - "$work/why.csv" "$data/BreastCancer.csv" "$work/bc-blank.csv" >"$work/why-check.out" <<'PY'
 import csv, re, sys
 scored = list(csv.DictReader(open(sys.argv[1])))
 source = list(csv.DictReader(open(sys.argv[2])))
@@ -281,20 +281,49 @@ assert list(scored[0].keys()) == ["row", "Id", "score", "flag", "why"], scored[0
 flagged = [r for r in scored if r["flag"] == "1"]
 assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
 part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d)$")
-for r in flagged:
-    parts = r["why"].split("; ")
-    assert 1 <= len(parts) <= 3, r  # columns that move the score by nothing are not shown
+def check(r, source):
+    parts = [part.match(p) for p in r["why"].split("; ")]
+    assert all(parts), r
+    strong = [m for m in parts if m["value"] is not None or float(m["amount"]) != 0]
+    assert 1 <= len(strong) <= 3, r  # columns that move the score by nothing are not shown
     amounts = []
-    for p in parts:
-        m = part.match(p)
-        assert m, p
+    for m in strong:
         if m["value"] is not None:
-            assert m["value"] == source[int(r["row"]) - 1][m["column"]], (p, source[int(r["row"]) - 1])
+            assert m["value"] == source[int(r["row"]) - 1][m["column"]], (m[0], source[int(r["row"]) - 1])
         amounts.append(abs(float(m["amount"])))
-        assert amounts[-1] > 0, p
+        assert amounts[-1] > 0, m[0]
     assert amounts == sorted(amounts, reverse=True), r
+    # a missing cell is named (filled with the typical value, it moves the score by nothing)
+    cells = source[int(r["row"]) - 1]
+    missing = {c for c, v in cells.items() if c not in ("Id", "Class") and v.strip() in ("", "NA")}
+    assert {m["column"] for m in parts if m["value"] is None} == missing, (r, missing)
+for r in flagged:
+    check(r, source)
 print(f"  {len(flagged)} flagged rows explained, e.g. row {flagged[0]['row']}: {flagged[0]['why']}")
+# The most anomalous row with its Mitoses cell blanked: still flagged, the blank named.
+top = max(flagged, key=lambda r: float(r["score"]))
+source[int(top["row"]) - 1]["Mitoses"] = ""
+with open(sys.argv[3], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(source[0].keys()))
+    w.writeheader()
+    w.writerows(source)
+print(top["row"])
 PY
+then
+  head -1 "$work/why-check.out"
+  echo "ok   score --why names the columns of every flagged row"
+  blanked=$(tail -1 "$work/why-check.out")
+  "$ca3" score --model "$work/bc.ca3" --data "$work/bc-blank.csv" --out "$work/why2.csv" --why 3 --quiet
+  python3 - "$work/why2.csv" "$work/bc-blank.csv" "$blanked" <<'PY' && echo "ok   score --why names a flagged row's missing cell" || fail "score --why with a missing cell"
+import csv, sys
+row = next(r for r in csv.DictReader(open(sys.argv[1])) if r["row"] == sys.argv[3])
+assert row["flag"] == "1", row
+assert "Mitoses missing (typical " in row["why"] and row["why"].endswith(") +0.00"), row["why"]
+print(f"  row {row['row']}: {row['why']}")
+PY
+else
+  fail "score --why: $(cat "$work/why-check.out")"
+fi
 
 # --- command-line specific errors (the shared bad-input table is tests/cli_bad_inputs.py) ----
 mkdir -p "$work/images"
