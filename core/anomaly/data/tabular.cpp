@@ -3657,19 +3657,28 @@ bool heads_value(std::string_view header, std::string_view heading, std::string_
   const std::string_view between = trim(std::string_view(h).substr(name.size(), h.size() - name.size() - value.size()));
   return between.empty() || between == ":" || between == "=" || between == "-";
 }
-bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
+// The shape alone (nothing of the row below): after the last value (0 when not of that shape).
+size_t heading_shape(const CsvTable& table, const std::vector<std::string_view>& cells, size_t from) {
   const size_t columns = table.column_count();
-  if (next >= table.row_count() || columns < 3 + from) return false;
-  if (!blank_cell(cells[columns - 1]) || !blank_cell(cells[columns - 2])) return false;  // (soon said of most rows)
+  if (columns < 3 + from || !blank_cell(cells[columns - 1]) || !blank_cell(cells[columns - 2])) return 0;  // (soon said of most rows)
   size_t end = from;  // after the last cell with a value
   for (size_t c = from; c < columns; ++c)
     if (!blank_cell(cells[c])) end = c + 1;
-  if (end == from || end + 2 > columns) return false;
+  if (end == from || end + 2 > columns) return 0;
+  for (size_t c = from; c < end; ++c)
+    if (const std::string_view here = trim(cells[c]);
+        !here.empty() && (is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here)))
+      return 0;
+  return end;
+}
+bool heading_above(const CsvTable& table, const std::vector<std::string_view>& cells, size_t next, size_t from) {
+  const size_t end = next < table.row_count() ? heading_shape(table, cells, from) : 0;
+  if (end == 0) return false;
   bool below = false;
-  for (size_t c = from; c < columns; ++c) {
+  for (size_t c = from; c < table.column_count(); ++c) {
     const std::string_view here = trim(cells[c]);
     const bool there = !blank_cell(table.cell(next, c));
-    if (!here.empty() && ((there && !heads_value(table.header[c], here, trim(table.cell(next, c)))) || is_missing_cell(here) || !group_name(here, table.numbers) || summary_word(here))) return false;
+    if (!here.empty() && there && !heads_value(table.header[c], here, trim(table.cell(next, c)))) return false;
     below = below || (c >= end && there);
   }
   return below;
@@ -3796,6 +3805,15 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   RowsNotScored out;
   for (const size_t r : found.rows)
     if (r >= before) out.rows.push_back(r - before);
+  // The batch's last row has no row below it here: in a report of heading lines, one of their
+  // shape is one (the whole file reads it with the row below).
+  if ((headings_ || found.headings > 0) && batch.row_count() > 0) {
+    const size_t last = batch.row_count() - 1;
+    std::vector<std::string_view> row(batch.column_count());
+    for (size_t c = 0; c < row.size(); ++c) row[c] = batch.cell(last, c);
+    if ((out.rows.empty() || out.rows.back() != last) && heading_shape(both, row, numbers_rows(both, 0) ? 1 : 0) > 0)
+      out.rows.push_back(last), ++found.headings;
+  }
   if (first_) out.notes = std::move(found.notes);
   else after_first_ += int64_t(out.rows.size());
   first_ = false;
