@@ -1257,6 +1257,14 @@ TEST(Tabular, HeadingLinesWhoseValueTheGroupWritesAgain) {
   };
   for (const size_t cut : {size_t(14), size_t(27)}) EXPECT_EQ(streamed(grouped, cut), headings) << cut;
   EXPECT_TRUE(streamed(gaps, 8).empty());
+  // ... but not a row of other columns with its last cells blank (a row of missing amounts).
+  const CsvTable amounts = parse_csv("Region;Filiale;Monat;Umsatz;Kosten\nNord;;;;\n;Hamburg;2024-01;5;3\nSüd;;;;\n;München;2024-01;7;1\n"
+                                     ";Stuttgart;2024-01;;\n;;2024-02;8;2\n");
+  EXPECT_EQ(rows_not_scored(amounts).rows, (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(streamed(amounts, 5), (std::vector<size_t>{0, 2}));
+  // Two rows of missing cells in a file of one site ("DE;;;" over "DE;a;20;50"): no new value
+  // below them tells a heading line (they had been taken for two): rows.
+  EXPECT_TRUE(rows_not_scored(parse_csv("site;sensor;temp;hum\nDE;;;\nDE;a;20;50\nDE;b;21;51\nDE;;;\nDE;c;22;52\n")).rows.empty());
 }
 
 // A date or a code written in every row before a grouped report's columns: passed over, the

@@ -3732,10 +3732,12 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
   // A report's heading columns are blank in its other rows (the group's value stands above them),
   // or written in every row where each new value comes right below a heading line ("Nord;;;;" over
   // "Nord;Hamburg;…", "Nord;Bremen;…", then "Süd;;;;" over "Süd;München;…"); a flat file's rows
-  // with some cells blank ("West;Bonn;;;;" over ";;2021-03;;;", "Nord;;;;" among "Nord;…" rows)
-  // are no headings.
+  // with some cells blank ("West;Bonn;;;;" over ";;2021-03;;;", "Nord;;;;" among "Nord;…" rows,
+  // "DE;;;" over "DE;a;20;50" where no value changes) are no headings.
+  // The new values of column c right below a heading line; -1: one elsewhere.
   const auto new_values_below_headings = [&](size_t c) {
     std::string_view last;
+    int64_t below = 0;
     for (size_t r = 0, h = 0; r < table.row_count(); ++r) {
       if (h < heads.size() && heads[h] == r) {
         ++h;
@@ -3744,16 +3746,28 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
       const std::string_view cell = trim(table.cell(r, c));
       if (cell.empty() || is_missing_cell(cell) || summary_word(cell)) continue;
       const bool below_heading = r > 0 && h > 0 && heads[h - 1] == r - 1;
-      if (!last.empty() && !below_heading && !same_text(cell, last)) return false;
+      if (!last.empty() && !same_text(cell, last)) {
+        if (!below_heading) return int64_t(-1);
+        ++below;
+      }
       last = cell;
     }
-    return true;
+    return below;
   };
-  for (size_t c = 0; c < cells.size(); ++c)
-    if (headed[c] && 4 * values[c] > out.row_count() && (merged < 2 || !new_values_below_headings(c))) {
-      if (lines_merged) lines_merged->resize(lines_before);
-      return std::nullopt;
-    }
+  bool in_every_row = false;  // a heading column written in most rows: then new values right below
+  for (size_t c = 0; c < cells.size(); ++c) in_every_row = in_every_row || (headed[c] && 4 * values[c] > out.row_count());
+  bool refused = in_every_row && merged < 2;
+  int64_t new_below = 0;  // (in any heading column: a report of one region has new branches)
+  for (size_t c = 0; c < cells.size() && in_every_row && !refused; ++c) {
+    if (!headed[c]) continue;
+    const int64_t below = new_values_below_headings(c);
+    refused = below < 0 && 4 * values[c] > out.row_count();
+    new_below += std::max<int64_t>(below, 0);
+  }
+  if (refused || (in_every_row && new_below == 0)) {
+    if (lines_merged) lines_merged->resize(lines_before);
+    return std::nullopt;
+  }
   if (note) {
     std::string shown = lines[0];
     for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
@@ -3805,13 +3819,23 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   RowsNotScored out;
   for (const size_t r : found.rows)
     if (r >= before) out.rows.push_back(r - before);
-  // The batch's last row has no row below it here: in a report of heading lines, one of their
-  // shape is one (the whole file reads it with the row below).
-  if ((headings_ || found.headings > 0) && batch.row_count() > 0) {
-    const size_t last = batch.row_count() - 1;
+  // The batch's last row has no row below it here: in a report of heading lines, one with the
+  // same columns written as one of them is one (the whole file reads it with the row below).
+  if (found.headings > 0 || !heading_shapes_.empty()) {
+    const size_t from = numbers_rows(both, 0) ? 1 : 0;
     std::vector<std::string_view> row(batch.column_count());
-    for (size_t c = 0; c < row.size(); ++c) row[c] = batch.cell(last, c);
-    if ((out.rows.empty() || out.rows.back() != last) && heading_shape(both, row, numbers_rows(both, 0) ? 1 : 0) > 0)
+    const auto shape = [&](const CsvTable& table, size_t r) {  // (first column written, after the last), or (0, 0)
+      for (size_t c = 0; c < row.size(); ++c) row[c] = table.cell(r, c);
+      const size_t end = heading_shape(table, row, from);
+      size_t first = from;
+      while (end > 0 && blank_cell(row[first])) ++first;
+      return end > 0 ? std::pair(first, end) : std::pair<size_t, size_t>(0, 0);
+    };
+    for (const size_t r : found.rows)
+      if (r >= before)
+        if (const auto s = shape(both, r); s.second > 0) heading_shapes_.insert(s);
+    const size_t last = batch.row_count() - 1;
+    if (batch.row_count() > 0 && (out.rows.empty() || out.rows.back() != last) && heading_shapes_.count(shape(batch, last)) > 0)
       out.rows.push_back(last), ++found.headings;
   }
   if (first_) out.notes = std::move(found.notes);

@@ -28,8 +28,10 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -253,8 +255,9 @@ struct RowsNotScored {
 // with the last 8192 rows before it, from a group's first row on (after the last totals row or
 // heading line found before them, of the outermost level if not more than 8192 rows further
 // back): a totals row that sums rows of the batches before is found, and once heading lines were
-// found one in a batch is enough. (A totals row over more rows than that is scored, and so is a
-// heading line on a batch's last row: the batch is scored before the next arrives.)
+// found one in a batch is enough. A batch's last row (scored before the next batch arrives) with
+// the columns of a heading line found before written, and blank after them, is one. (A totals row
+// over more rows than that is scored.)
 // Notes of the first batch as rows_not_scored says them; after it, counted (rows_after_first).
 class RowsNotScoredStream {
  public:
@@ -265,6 +268,7 @@ class RowsNotScoredStream {
   std::optional<CsvTable> context_;  // the rows before the next batch that it is read with
   int64_t after_first_ = 0;
   bool first_ = true, headings_ = false;
+  std::set<std::pair<size_t, size_t>> heading_shapes_;  // of the heading lines found: first column written, after the last
 };
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
