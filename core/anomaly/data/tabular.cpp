@@ -47,7 +47,7 @@ bool looks_like_identifier(const std::string& name) {
 // Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
 // text.h), or as numbers ("1" matches "1.0").
 bool same_value(std::string_view cell, std::string_view value) {
-  if (fold_case(cell) == fold_case(value)) return true;
+  if (cell == value || fold_case(cell) == fold_case(value)) return true;
   double x, y;
   return parse_number(trim(cell), x) && parse_number(trim(value), y) && x == y;
 }
@@ -1554,17 +1554,6 @@ bool group_starts(const CsvTable& table, int64_t outer, size_t r, std::string_vi
   return !cell.empty() && !is_missing_cell(cell) && cell != (r == 0 ? before : trim(table.cell(r - 1, size_t(outer))));
 }
 
-// Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
-// group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
-// of column `outer` (group_starts) a value is written once (a repeat, "Nord" below "Nord", says
-// the cells are a flat file's), and is a name (group_name). `strict`: a new group of `outer`
-// starts one here too, or is a group's heading line ("Nord;;;", nothing from this column on)
-// (training; in a scored file a totals row, "Nord Ergebnis;;1490", may leave it blank).
-// `broken`: the row where the layout breaks (-1 when grouped). Rows in `skipped` (sorted: a scored
-// file's totals rows, whose "Summe" may stand in every group) are passed over.
-// A column with a value in every row is grouped when its values come in runs, each value in one
-// run within its group of `outer` ("2024-01" in 11 rows, then "2024-02" in 11, ...; `runs`): the
-// outer level of a report whose groups inside it are written in their first row only.
 // Whether column `c` of `table` numbers its rows: a value in every row, named like an identifier
 // (or among `id_columns`) or running numbers (running_number_reason).
 bool numbers_rows(const CsvTable& table, size_t c, const std::vector<std::string>& id_columns = {}) {
@@ -1579,6 +1568,18 @@ bool heading_line(const CsvTable& table, size_t r, size_t c) {
     if (!blank_cell(table.cell(r, k))) return false;
   return true;
 }
+
+// Whether column `c` of `table` is laid out as a grouped report writes a group's value: in the
+// group's first row only, blank below ("Nord;F1;...", ";F2;...", "Süd;F3;..."). Within each group
+// of column `outer` (group_starts) a value is written once (a repeat, "Nord" below "Nord", says
+// the cells are a flat file's), and is a name (group_name). `strict`: a new group of `outer`
+// starts one here too, or is a group's heading line ("Nord;;;", nothing from this column on)
+// (training; in a scored file a totals row, "Nord Ergebnis;;1490", may leave it blank).
+// `broken`: the row where the layout breaks (-1 when grouped). Rows in `skipped` (sorted: a scored
+// file's totals rows, whose "Summe" may stand in every group) are passed over.
+// A column with a value in every row is grouped when its values come in runs, each value in one
+// run within its group of `outer` ("2024-01" in 11 rows, then "2024-02" in 11, ...; `runs`): the
+// outer level of a report whose groups inside it are written in their first row only.
 // `inner`: the column inside this one (-1: none). A report may write a group's value again in the
 // first row of each group inside it ("Nord;Kiel", ";;", "Nord;Hamburg", ";;", "Süd;München"):
 // the same value as the last one, where `inner` has a value, goes on with the group (`repeats`;
@@ -3639,17 +3640,11 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
 
 namespace {
 
-// Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
-// its first columns, names (group_name), not a totals row's label, at least two blank columns
-// after them; the row below blank where it has values, or writing the same value again (a report
-// that repeats the region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"; "NORD" or
-// "Region: Nord" over "Nord" too: heads_value), and with a value after them. Columns before `from`
-// (a row number in every row) are passed over.
-bool same_text(std::string_view a, std::string_view b) { return a == b || fold_case(a) == fold_case(b); }
 // Whether a heading line's cell `heading`, in column `header`, names the value `below` of the row
-// under it: the same text, or the column's name before it ("Region Nord", "Region: Nord").
+// under it: the same value (same_value), or the column's name before it ("Region Nord",
+// "Region: Nord").
 bool heads_value(std::string_view header, std::string_view heading, std::string_view below) {
-  if (same_text(heading, below)) return true;
+  if (same_value(heading, below)) return true;
   const std::string h = fold_case(heading), name = fold_case(trim(header)), value = fold_case(below);
   if (name.empty() || value.empty() || h.size() <= name.size() + value.size() || h.compare(0, name.size(), name) != 0 ||
       h.compare(h.size() - value.size(), value.size(), value) != 0)
@@ -3657,7 +3652,13 @@ bool heads_value(std::string_view header, std::string_view heading, std::string_
   const std::string_view between = trim(std::string_view(h).substr(name.size(), h.size() - name.size() - value.size()));
   return between.empty() || between == ":" || between == "=" || between == "-";
 }
-// The shape alone (nothing of the row below): after the last value (0 when not of that shape).
+// Whether `cells` (a row) is a group's heading line above row `next` of `table`: values only in
+// its first columns, names (group_name), not a totals row's label, at least two blank columns
+// after them (heading_shape: the column after the last value, 0 when not of that shape); the row
+// below blank where it has values, or writing the same value again (a report that repeats the
+// region in its first row: "Nord;;;;" over "Nord;Hamburg;2024-01;…"; "NORD" or "Region: Nord"
+// over "Nord" too: heads_value), and with a value after them. Columns before `from` (a row number
+// in every row) are passed over.
 size_t heading_shape(const CsvTable& table, const std::vector<std::string_view>& cells, size_t from) {
   const size_t columns = table.column_count();
   if (columns < 3 + from || !blank_cell(cells[columns - 1]) || !blank_cell(cells[columns - 2])) return 0;  // (soon said of most rows)
@@ -3746,7 +3747,7 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
       const std::string_view cell = trim(table.cell(r, c));
       if (cell.empty() || is_missing_cell(cell) || summary_word(cell)) continue;
       const bool below_heading = r > 0 && h > 0 && heads[h - 1] == r - 1;
-      if (!last.empty() && !same_text(cell, last)) {
+      if (!last.empty() && !same_value(cell, last)) {
         if (!below_heading) return int64_t(-1);
         ++below;
       }
