@@ -51,41 +51,106 @@ const char* kUsage = R"(usage:
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
             [--id-column COL]... [--decimal-mark ,|.] [--threads N] [--quiet]
-  ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV] [--limit N]
-            [--decimal-mark ,|.] [--threads N] [--quiet]
+  ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV]
+            [--limit N] [--decimal-mark ,|.] [--threads N] [--quiet]
   ca3 info  MODEL
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
-
---data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image
-file (e.g. train-images-idx3-ubyte.gz, labels from the
-matching labels-idx1 file, --normal lists the normal classes); or a folder of PNG/JPEG/BMP/GIF
-images with --labels CSV (a "file" column and the label column; without --labels every image in
-the folder). Images of any size are centre-cropped to the model's shape and resized; the model
-is colour when any training image has colour (--channels), its size the images' own up to 64x64,
-else 32x32 (--image-size). `score --data -` reads a CSV from standard input and writes scores as it
-goes (--out - for standard output): constant memory, any size. Without --label-column (tables) or --labels (a folder: every image in it)
-every row or image is taken as normal ("one-class") and the alarm learns from synthetic
-anomalies; --contamination F says that about F of them may be anomalies ("contaminated": the
-worst-reconstructed share sits out each epoch, the least typical share is left out of the samples
-the score compares with, a table's score leaves the alarm out, an image's distance averages
-over more of its nearest training images, and the threshold flags F of the validation rows when
-F is above threshold.value, 5%; with labelled anomalies the threshold stays at threshold.value of
-the normal validation rows).
---role COL=numeric|categorical|ignore overrides the role CA3 gives a column (train prints each
-column's role and why). --decimal-mark , (or .) names the CSV's decimal mark where its cells cannot
-tell ("1.016" only: a decimal mark, or a thousands separator?); the other mark then groups
-thousands. A cell that tells the other mark ("24.5" named ',') is refused at training. `score` writes a table's rows as "row" (1 for the first data row), the model's identifier
-columns (--id-column at training, named like id / *_id, or running numbers such as invoice
-numbers) and any --id-column given to score,
-"score" and "flag" (1 = at or above the threshold). `score --why N` (a CSV file) adds a "why" column
-to each flagged row: the N columns that move its score most (by 0.005 or more), as column=value (typical value)
-and the contribution in log-odds (+ raises the score), then each missing cell ("column missing (typical value)
-+0.00": filled with the typical value, so the score says nothing of that column). `train` prints its report (JSON: the setting,
-validation and test figures, the epochs) on standard output, or writes it to --report FILE
-instead; progress and a summary in words go to standard error, which --quiet silences. `info`
-prints everything the model file holds as JSON (preset, preprocessing, training report) and a
-summary in words on standard error. Presets: models/presets/NAME.json.
 )";
+
+// What the options mean, a paragraph each, with the commands it is about:
+// `ca3 --help` prints them all, `ca3 score --help` score's.
+struct HelpParagraph {
+  const char* commands;
+  const char* text;
+};
+const HelpParagraph kHelp[] = {
+    {"train score", "--out is the file to write: train's model (e.g. model.ca3), score's scores (a CSV; - for\n"
+                    "standard output)."},
+    {"score eval export", "--model is a model file that ca3 train wrote."},
+    {"train score eval",
+     "--data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image file\n"
+     "(e.g. train-images-idx3-ubyte.gz, its labels from the matching labels-idx1 file; --normal lists\n"
+     "the normal classes); or a folder of PNG/JPEG/BMP/GIF images, with --labels CSV naming each image's\n"
+     "label (a \"file\" column and the label column; without --labels, every image in the folder).\n"
+     "Images of any size are centre-cropped to the model's shape and resized. --limit N reads only the\n"
+     "first N rows or images."},
+    {"train",
+     "The label: --label-column COL with --normal V (the values that are normal; every other value is an\n"
+     "anomaly) or --anomaly V (the reverse). Without it (tables) or without --labels (a folder: every\n"
+     "image in it) every row or image is taken as normal (\"one-class\") and the alarm learns from\n"
+     "synthetic anomalies. --contamination F says that about F of them may be anomalies\n"
+     "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is\n"
+     "left out of the samples the score compares with, a table's score leaves the alarm out, an image's\n"
+     "distance averages over more of its nearest training images, and the threshold flags F of the\n"
+     "validation rows when F is above threshold.value, 5%; with labelled anomalies the threshold stays\n"
+     "at threshold.value of the normal validation rows)."},
+    {"train",
+     "An image model is colour when any training image has colour (--channels 1|3); its size is the\n"
+     "images' own up to 64x64, else 32x32 (--image-size N)."},
+    {"train",
+     "Each column's role (numeric, categorical, ignore) is decided from its cells and printed with the\n"
+     "reason; --role COL=numeric|categorical|ignore overrides it. --id-column COL marks an identifier:\n"
+     "not learnt from, written beside the scores (columns named like id / *_id and running numbers\n"
+     "such as invoice numbers are found without it). --drop-duplicates trains on each distinct row once."},
+    {"train score eval",
+     "--decimal-mark , (or .) names a CSV's decimal mark where its cells cannot tell (\"1.016\" only: a\n"
+     "decimal mark, or a thousands separator?); the other mark then groups thousands. A cell that tells\n"
+     "the other mark (\"24.5\" named ',') is refused at training."},
+    {"train",
+     "--preset NAME (models/presets/NAME.json) or FILE.json gives the model and its training; --epochs,\n"
+     "--batch-size, --patience (epochs without improvement before stopping), --seed, --gamma (the weight\n"
+     "of the alarm's classification loss beside the reconstruction loss) and --variant (e2e: trained\n"
+     "end to end; a3: the target first, then the alarm; reconstruction: the target alone) override\n"
+     "its keys. train prints its report (JSON: the setting, validation and test figures, the epochs) on\n"
+     "standard output, or writes it to --report FILE; progress and a summary in words go to standard\n"
+     "error."},
+    {"score",
+     "score writes one line per row (a table) or image: \"row\" (1 for the first data row of the file,\n"
+     "heading and totals lines counted) or \"file\" (a folder's images); a table's identifier columns\n"
+     "(the model's, and any --id-column given here) and the columns the model left out as dates; then\n"
+     "\"score\" (higher: less like the training data) and \"flag\" (1 = at or above the model's\n"
+     "threshold). A row that holds no sample (a group's heading line, a totals row) has no score and no\n"
+     "flag; a missing cell is filled with the column's typical value from training (both said in the\n"
+     "notes)."},
+    {"score",
+     "--data - reads a CSV from standard input and writes the scores as it goes (--out - for standard\n"
+     "output): constant memory, any size."},
+    {"score",
+     "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most\n"
+     "(by 0.005 or more), as column=value (typical value) and the contribution in log-odds (+ raises the\n"
+     "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical\n"
+     "value, so the score says nothing of that column). The typical value is the column's median (or\n"
+     "most frequent category) over the training rows."},
+    {"eval",
+     "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's\n"
+     "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly; a model\n"
+     "trained with a label column reads the same column without them)."},
+    {"info", "info prints everything the model file holds as JSON (preset, preprocessing, training report)\nand a summary in words on standard error."},
+    {"export",
+     "export writes the scoring graph as ONNX (--onnx); a table model's graph takes preprocessed rows,\n"
+     "so its preprocessing (each column's statistics) goes beside it as JSON (--preprocessing, else\n"
+     "OUT.preprocessing.json beside OUT.onnx)."},
+    {"train score eval", "--threads N trains and scores on N threads (default 1)."},
+    {"train score eval export", "--quiet leaves out progress, notes and the summary on standard error."},
+};
+
+// The usage lines and paragraphs of `command` ("": every command's).
+std::string help_text(const std::string& command) {
+  std::istringstream usage(kUsage);
+  std::string out;
+  bool mine = true;
+  for (std::string line; std::getline(usage, line);) {
+    if (line.rfind("  ca3 ", 0) == 0) mine = command.empty() || line.rfind("  ca3 " + command + " ", 0) == 0;
+    if (mine || line == "usage:") out += line + "\n";
+  }
+  for (const HelpParagraph& p : kHelp) {
+    std::istringstream commands(p.commands);
+    bool about = command.empty();
+    for (std::string c; !about && commands >> c;) about = c == command;
+    if (about) out += std::string("\n") + p.text + "\n";
+  }
+  return out;
+}
 
 struct UsageError : Error {
   using Error::Error;
@@ -928,7 +993,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
 // they go (constant memory, whatever the size), to --out or, with --out -, to standard output.
 int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
-  CA3_CHECK(!a.has("why"), "--why needs a CSV file, not standard input (the rows are scored as they stream past)");
+  const int64_t top = a.has("why") ? to_int(a.get("why"), "--why") : 0;
+  CA3_CHECK(!a.has("why") || top >= 1, "--why must be 1 or more (the columns to name per flagged row), got ", top);
   CA3_CHECK(!a.has("limit"), "--limit needs a file, not standard input (every row that arrives is scored; stop "
             "the input to stop)");
   const std::string out = a.need("out");
@@ -956,8 +1022,18 @@ int score_stream(Detector& detector, const Args& a) {
     std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
+    // --why: the flagged rows of the batch as filled, as a file's are explained in the whole file filled
+    std::vector<std::string> why;
+    if (top > 0) {
+      std::vector<int64_t> picked;
+      for (size_t i = 0; i < scores.size(); ++i)
+        if (scores[i] >= detector.threshold()) picked.push_back(int64_t(i));
+      why.assign(scores.size(), "");
+      for (const RowExplanation& e : detector.explain_rows(batch, picked, detector.preprocessing()->columns().size()))
+        why[size_t(e.row)] = why_text(e, size_t(top));
+    }
     if (rows == 0) {
-      text = "row" + id_header_of(batch, ids) + ",score,flag\n";
+      text = "row" + id_header_of(batch, ids) + ",score,flag" + (top > 0 ? ",why\n" : "\n");
     } else {
       text.clear();
     }
@@ -967,7 +1043,7 @@ int score_stream(Detector& detector, const Args& a) {
       flagged += flag;
       not_scored += std::isnan(scores[i]);
       text += std::to_string(++rows) + id_cells_of(batch, i, ids) + (std::isnan(scores[i]) ? ",," : "," + std::string(number)) +
-              (std::isnan(scores[i]) ? "\n" : flag ? ",1\n" : ",0\n");
+              (std::isnan(scores[i]) ? "" : flag ? ",1" : ",0") + (top > 0 ? "," + csv_field(why[i]) + "\n" : "\n");
     }
     sink << text;
     sink.flush();
@@ -1154,22 +1230,8 @@ int main(int argc, char** argv) {
     if (a.command == "eval") return command_eval(a);
     if (a.command == "info") return command_info(a);
     if (a.command == "export") return command_export(a);
-    // "help": all of it, or one command's usage lines and then what the options mean
-    if (a.positional.empty()) {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    const std::string all = kUsage;
-    const size_t explained = all.find("\n\n");  // after the usage lines
-    std::istringstream usage(all.substr(0, explained));
-    std::string out;
-    bool mine = false;
-    for (std::string line; std::getline(usage, line);) {
-      if (line.rfind("  ca3 ", 0) == 0) mine = line.rfind("  ca3 " + a.positional[0] + " ", 0) == 0;
-      if (mine || line == "usage:") out += line + "\n";
-    }
-    out += all.substr(explained);
-    std::fputs(out.c_str(), stdout);
+    // "help": all of it, or one command's usage lines and then what its options mean
+    std::fputs(help_text(a.positional.empty() ? "" : a.positional[0]).c_str(), stdout);
     return 0;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "ca3: error: %s (ca3 --help lists the commands and their options)\n", e.what());

@@ -321,6 +321,10 @@ assert row["flag"] == "1", row
 assert "Mitoses missing (typical " in row["why"] and row["why"].endswith(") +0.00"), row["why"]
 print(f"  row {row['row']}: {row['why']}")
 PY
+  # From standard input, batch by batch, the same explanations as from the file.
+  "$ca3" score --model "$work/bc.ca3" --data - --out "$work/why3.csv" --why 3 --quiet <"$work/bc-blank.csv"
+  cmp -s "$work/why2.csv" "$work/why3.csv" && grep -q "Mitoses missing (typical " "$work/why3.csv" \
+    && echo "ok   score --data - --why writes the file's explanations" || fail "score --data - --why differs from the file's"
 else
   fail "score --why: $(cat "$work/why-check.out")"
 fi
@@ -341,7 +345,7 @@ expect_error "this is a tabular model" score --model "$work/bc.ca3" --data "$wor
 expect_error "the folder '$work' has no image files" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work" --out "$work/s"
 expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/s" --why 0
 expect_error "--why names the columns behind a table row's score" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
-expect_error "--why needs a CSV file, not standard input" score --model "$work/bc.ca3" --data - --out "$work/s" --why 3
+expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data - --out "$work/s" --why 0
 # A flag that sets a preset key is named in the key's error, with the key.
 expect_error "--contamination must be from 0 to below 0.5 (the share of anomalies expected among the unlabelled training rows), got 0.7 (--contamination sets the preset's training.contamination)" train --data "$data/Glass.csv" --contamination 0.7 --out "$work/m"
 expect_error "--epochs must be 1 or more, got 0 (--epochs sets the preset's training.epochs)" train --data "$data/Glass.csv" --epochs 0 --out "$work/m"
@@ -431,10 +435,19 @@ for help in "--help" "train --help"; do
   "$ca3" $help >"$work/out" 2>"$work/err"
   [ $? -eq 0 ] && grep -q "^  ca3 train --data FILE" "$work/out" && echo "ok   ca3 $help prints the usage" || fail "ca3 $help"
 done
-# A command's help: its usage lines alone, then what the options mean.
+# A command's help: its usage lines alone, then what its options mean (not another command's).
 "$ca3" score -h >"$work/out" 2>"$work/err"
-[ $? -eq 0 ] && grep -q "^  ca3 score --model MODEL" "$work/out" && ! grep -q "^  ca3 train" "$work/out" && grep -q "^--role COL=" "$work/out" \
-  && echo "ok   ca3 score -h prints score's usage" || fail "ca3 score -h: $(head -5 "$work/out")"
+[ $? -eq 0 ] && grep -q "^  ca3 score --model MODEL" "$work/out" && ! grep -q "^  ca3 train" "$work/out" && grep -q "^--why N (a table)" "$work/out" \
+  && ! grep -q -- "--contamination\|--role\|--onnx" "$work/out" && echo "ok   ca3 score -h prints score's usage" || fail "ca3 score -h: $(head -5 "$work/out")"
+"$ca3" train --help >"$work/out" 2>"$work/err"
+grep -q -- "--contamination F says" "$work/out" && grep -q -- "--role COL=" "$work/out" && ! grep -q -- "--why N" "$work/out" \
+  && echo "ok   ca3 train --help explains train's options" || fail "ca3 train --help: $(head -5 "$work/out")"
+"$ca3" --help >"$work/out" 2>"$work/err"
+for option in $(grep -o -- "--[a-z-]*" "$work/out" | sort -u); do
+  grep -q -- "^$option\|[ (]$option[ ,)]" <(sed -n '/^$/,$p' "$work/out") || fail "ca3 --help does not explain $option"
+done
+awk 'length($0) > 100 { print; bad = 1 } END { exit bad }' "$work/out" && echo "ok   ca3 --help explains every option, lines of 100 characters at most" \
+  || fail "ca3 --help has lines over 100 characters"
 # A missing option says what it names and how to give it.
 expect_error "missing --out: where to write the scores (--out scores.csv, or --out - for standard output)" score --model "$work/named.ca3" --data "$work/wetter-score.csv"
 expect_error "missing --out: where to write the model (--out model.ca3)" train --data "$work/wetter.csv"
