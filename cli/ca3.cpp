@@ -947,8 +947,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
       for (size_t i = 0; i < s.scores.size(); ++i)
         if (s.scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
       s.why.assign(s.scores.size(), "");
-      const size_t columns = detector.preprocessing()->columns().size();  // all: a missing cell is named too
-      for (const RowExplanation& e : detector.explain_rows(table, flagged, columns)) s.why[size_t(e.row)] = why_text(e, size_t(top));
+      for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e, size_t(top));
     }
     if (want_labels) {
       // The core's message, with the options that give the labels here.
@@ -1029,7 +1028,7 @@ int score_stream(Detector& detector, const Args& a) {
       for (size_t i = 0; i < scores.size(); ++i)
         if (scores[i] >= detector.threshold()) picked.push_back(int64_t(i));
       why.assign(scores.size(), "");
-      for (const RowExplanation& e : detector.explain_rows(batch, picked, detector.preprocessing()->columns().size()))
+      for (const RowExplanation& e : detector.explain_rows(batch, picked, size_t(top)))
         why[size_t(e.row)] = why_text(e, size_t(top));
     }
     if (rows == 0) {

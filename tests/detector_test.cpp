@@ -326,6 +326,45 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
             "row 699 is not in the table (699 rows)");
 }
 
+// A row's missing cells are named after its strongest columns, however many are asked for: filled
+// with the typical value, they move the score by nothing, and the reader must learn the score says
+// nothing of them.
+TEST(Detector, RowExplanationsNameMissingCellsAfterTheStrongest) {
+  const CsvTable& bc = breast_cancer();
+  Detector d(quick_tabular("e2e", 6));
+  d.fit_table(bc, breast_cancer_labels());
+  const std::vector<float> scores = d.score_table(bc);
+  const int64_t worst = std::max_element(scores.begin(), scores.end()) - scores.begin();
+  const std::vector<RowExplanation> all = d.explain_rows(bc, {worst}, 100);
+  ASSERT_EQ(all[0].columns.size(), 9u);
+  ASSERT_FALSE(all[0].columns.back().missing);
+  // The row with its weakest column's cell blanked.
+  const std::string weakest = all[0].columns.back().column;
+  std::string text;
+  for (size_t c = 0; c < bc.column_count(); ++c) text += bc.header[c] + (c + 1 < bc.column_count() ? "," : "\n");
+  for (size_t r = 0; r < bc.row_count(); ++r)
+    for (size_t c = 0; c < bc.column_count(); ++c)
+      text += (int64_t(r) == worst && bc.header[c] == weakest ? std::string() : std::string(bc.cell(r, c))) +
+              (c + 1 < bc.column_count() ? "," : "\n");
+  const CsvTable blanked = parse_csv(text);
+  const std::vector<RowExplanation> why = d.explain_rows(blanked, {worst}, 3);
+  ASSERT_EQ(why[0].columns.size(), 4u);
+  for (size_t k = 0; k < 3; ++k) {  // (the blank moves the others' contributions a little: their order may change)
+    EXPECT_FALSE(why[0].columns[k].missing);
+    EXPECT_NE(why[0].columns[k].column, weakest);
+    if (k > 0) EXPECT_GE(std::abs(why[0].columns[k - 1].contribution), std::abs(why[0].columns[k].contribution));
+  }
+  const ColumnContribution& missing = why[0].columns[3];
+  EXPECT_EQ(missing.column, weakest);
+  EXPECT_TRUE(missing.missing);
+  EXPECT_EQ(missing.value, "");
+  EXPECT_EQ(missing.contribution, 0.f);
+  for (const ColumnTransform& t : d.preprocessing()->columns())
+    if (t.name == weakest) EXPECT_EQ(missing.typical, value_text(t, t.fill, NumberFormat{}));
+  // Rows without a missing cell: the strongest three alone.
+  EXPECT_EQ(d.explain_rows(bc, {worst}, 3)[0].columns.size(), 3u);
+}
+
 // A grouped report (a region and a branch written in their group's first row only, blank below):
 // filled down, the model learns each branch's sales; the two months whose sales were cut to a
 // third rank first and second of the later report's 132 rows (imputed as missing instead, with

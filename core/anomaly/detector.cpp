@@ -432,7 +432,11 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),
                      [](const ColumnContribution& a, const ColumnContribution& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
-    if (e.columns.size() > top) e.columns.resize(top);
+    // the `top` strongest, then every missing cell: the reader learns the score ignored that column
+    if (e.columns.size() > top)
+      e.columns.erase(std::remove_if(e.columns.begin() + std::ptrdiff_t(top), e.columns.end(),
+                                     [](const ColumnContribution& c) { return !c.missing; }),
+                      e.columns.end());
     out.push_back(std::move(e));
   }
   return out;

@@ -59,7 +59,7 @@ struct RowExplanation {
   int64_t line = 0;  // 1-based line in the file
   float score = 0;
   bool flagged = false;  // score >= the detector's threshold
-  std::vector<ColumnContribution> columns;  // largest |contribution| first
+  std::vector<ColumnContribution> columns;  // the `top` of largest |contribution|, strongest first; then each missing cell
 };
 
 class Detector {
@@ -104,7 +104,8 @@ class Detector {
   E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
   Tensor explain(const Tensor& inputs);
   // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
-  // indices (0-based, of `table`); each row's `top` columns of largest |contribution|.
+  // indices (0-based, of `table`); each row's `top` columns of largest |contribution|, then each
+  // column whose cell is missing (filled with the typical value: it contributes 0).
   std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3);
   // The pieces of the path from the typical row that explain_rows averages the gradient over.
   static constexpr int64_t kExplainSteps = 32;

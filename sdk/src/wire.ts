@@ -47,7 +47,8 @@ export interface RowExplanation {
   score: number;
   /** score ≥ the detector's threshold. */
   flagged: boolean;
-  /** Largest |contribution| first. */
+  /** The `top` columns of largest |contribution| (explainRows), strongest first; then every
+   *  column whose cell is missing (the model saw its typical value: the score says nothing of it). */
   columns: ColumnContribution[];
 }
 

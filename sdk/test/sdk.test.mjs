@@ -140,6 +140,18 @@ describe('SDK in Node', () => {
     // typical row's (integrated gradients), within the error of the path's 32 pieces.
     const [all] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 100);
     assert.equal(all.columns.length, 9);
+    // Its weakest column's cell blanked: named after the strongest three, as the model saw it.
+    const weakest = all.columns.at(-1).column;
+    const blanked = lines.map((line, i) => {
+      if (i !== worst + 1) return line;
+      const parts = line.split(',');
+      parts[header.indexOf(weakest)] = '';
+      return parts.join(',');
+    }).join('\n');
+    const [withBlank] = await detector.explainRows(tableFromCsv(blanked), [worst], 3);
+    assert.equal(withBlank.columns.length, 4);
+    assert.deepEqual(withBlank.columns.map((c) => c.missing), [false, false, false, true]);
+    assert.deepEqual({ ...withBlank.columns[3], typical: undefined }, { column: weakest, value: '', missing: true, typical: undefined, contribution: 0 });
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
     const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
     const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));

@@ -1564,8 +1564,8 @@ async function renderTableRows() {
     why.className = 'why';
     for (const c of e.columns) {
       const part = document.createElement('span');
-      const value = c.missing ? 'missing (taken as typical)' : c.value;
-      part.textContent = `${c.column} = ${value} (typical ${c.typical}) `;
+      // a missing cell (listed after the strongest columns): the model saw the typical value
+      part.textContent = c.missing ? `${c.column} missing (taken as ${c.typical}) ` : `${c.column} = ${c.value} (typical ${c.typical}) `;
       const amount = document.createElement('b');
       amount.className = c.contribution >= 0 ? 'up' : 'down';
       amount.textContent = `${c.contribution >= 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)}`;
