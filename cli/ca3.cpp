@@ -8,9 +8,11 @@
 // Errors: one line "ca3: error: ..." on stderr and exit status 1 (2 for bad usage, 130 when
 // training is interrupted with Ctrl-C; then no model file is written).
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -72,8 +74,8 @@ const HelpParagraph kHelp[] = {
      "(e.g. train-images-idx3-ubyte.gz, its labels from the matching labels-idx1 file; --normal lists\n"
      "the normal classes); or a folder of PNG/JPEG/BMP/GIF images, with --labels CSV naming each image's\n"
      "label (a \"file\" column and the label column; without --labels, every image in the folder).\n"
-     "Images of any size are centre-cropped to the model's shape and resized. --limit N reads only the\n"
-     "first N rows or images."},
+     "Images of any size are centre-cropped to the model's shape and resized. --limit N uses only the\n"
+     "first N rows (a CSV file) or images (an IDX file; for a folder, list the images in --labels)."},
     {"train",
      "The label: --label-column COL with --normal V (the values that are normal; every other value is an\n"
      "anomaly) or --anomaly V (the reverse). Without it (tables) or without --labels (a folder: every\n"
@@ -102,19 +104,20 @@ const HelpParagraph kHelp[] = {
      "of the alarm's classification loss beside the reconstruction loss) and --variant (e2e: trained\n"
      "end to end; a3: the target first, then the alarm; reconstruction: the target alone) override\n"
      "its keys. train prints its report (JSON: the setting, validation and test figures, the epochs) on\n"
-     "standard output, or writes it to --report FILE; progress and a summary in words go to standard\n"
-     "error."},
+     "standard output (also --report -), or writes it to --report FILE; progress and a summary in\n"
+     "words go to standard error."},
     {"score",
      "score writes one line per row (a table) or image: \"row\" (1 for the first data row of the file,\n"
-     "heading and totals lines counted) or \"file\" (a folder's images); a table's identifier columns\n"
-     "(the model's, and any --id-column given here) and the columns the model left out as dates; then\n"
-     "\"score\" (higher: less like the training data) and \"flag\" (1 = at or above the model's\n"
-     "threshold). A row that holds no sample (a group's heading line, a totals row) has no score and no\n"
-     "flag; a missing cell is filled with the column's typical value from training (both said in the\n"
-     "notes)."},
+     "heading and totals lines counted, empty lines not; the notes name file lines, where the header\n"
+     "is line 1: row N is line N + 1 in a file without empty lines) or \"file\" (a folder's images); a\n"
+     "table's identifier columns (the model's, and any --id-column given here) and the columns the\n"
+     "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at\n"
+     "or above the model's threshold). A row that holds no sample (a group's heading line, a totals\n"
+     "row) has no score and no flag; a missing cell is filled with the column's typical value from\n"
+     "training (both said in the notes)."},
     {"score",
-     "--data - reads a CSV from standard input and writes the scores as it goes (--out - for standard\n"
-     "output): constant memory, any size."},
+     "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time\n"
+     "(--out - for standard output): constant memory, any size. --limit is for files."},
     {"score",
      "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most\n"
      "(by 0.005 or more), as column=value (typical value) and the contribution in log-odds (+ raises the\n"
@@ -123,8 +126,9 @@ const HelpParagraph kHelp[] = {
      "most frequent category) over the training rows."},
     {"eval",
      "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's\n"
-     "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly; a model\n"
-     "trained with a label column reads the same column without them)."},
+     "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly, with\n"
+     "--labels CSV for a folder of images; a table model trained with a label column reads the same\n"
+     "column without them)."},
     {"info", "info prints everything the model file holds as JSON (preset, preprocessing, training report)\nand a summary in words on standard error."},
     {"export",
      "export writes the scoring graph as ONNX (--onnx); a table model's graph takes preprocessed rows,\n"
@@ -218,10 +222,18 @@ Args parse_args(int argc, char** argv) {
   a.command = argv[1];
   if (a.command == "--help" || a.command == "-h" || a.command == "help") {
     a.command = "help";
+    if (argc > 2 && kOptions.count(argv[2])) a.positional = {argv[2]};  // ca3 help score
     return a;
   }
   const auto options = kOptions.find(a.command);
-  if (options == kOptions.end()) throw UsageError("unknown command '" + a.command + "': ca3 train, score, eval, info or export");
+  if (options == kOptions.end()) {
+    std::string closest;
+    for (const auto& [command, list] : kOptions)
+      if (edit_distance(a.command, command) <= 2 && (closest.empty() || edit_distance(a.command, command) < edit_distance(a.command, closest)))
+        closest = command;
+    throw UsageError("unknown command '" + a.command + "'" + (closest.empty() ? "" : " (did you mean " + closest + "?)") +
+                     ": ca3 train, score, eval, info or export");
+  }
   const std::vector<std::string>& allowed = options->second;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
@@ -312,6 +324,14 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
+// A model file's bytes; a path that is not one says what it is instead.
+std::vector<uint8_t> read_model_file(const std::string& path) {
+  std::error_code e;
+  CA3_CHECK(fs::exists(path, e), "no such file: '", path, "' (the model file ca3 train wrote with --out)");
+  CA3_CHECK(!fs::is_directory(path, e), "'", path, "' is a folder, not a model file (the file ca3 train wrote with --out)");
+  return read_binary_file(path);
+}
+
 enum class DataKind { csv, idx, folder };
 
 DataKind data_kind(const std::string& path) {
@@ -390,7 +410,17 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
   if (!preset.empty()) {
     std::string path = preset;
     if (!fs::exists(path)) path = std::string(ca3_presets_dir()) + "/" + preset + ".json";
-    CA3_CHECK(fs::exists(path), "no preset '", preset, "' (neither a file nor one of ", ca3_presets_dir(), ")");
+    if (!fs::exists(path)) {
+      std::vector<std::string> names;
+      std::error_code e;
+      for (const auto& entry : fs::directory_iterator(ca3_presets_dir(), e))
+        if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+      std::sort(names.begin(), names.end());
+      std::string list;
+      for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+      throw Error("no preset '" + preset + "': neither a file nor a preset name (" + (list.empty() ? "none found" : list) +
+                  "; or a preset file, --preset my.json)");
+    }
     j = wire::parse(read_text(path), path.c_str());
   } else {
     j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};
@@ -726,10 +756,12 @@ CsvTable read_table(const Args& a, const std::string& path) {
 
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
+  if (data == "-") throw UsageError("--data -: train reads a file, not standard input (save the CSV to a file and give its name)");
+  if (out == "-") throw UsageError("--out -: the model is a binary file; give it a file name (--out model.ca3)");
   const DataKind kind = data_kind(data);
   check_options_fit(a, kind);
   check_output(a, "--out", out, "model.ca3");
-  if (a.has("report")) check_output(a, "--report", a.get("report"), "report.json");
+  if (a.has("report") && a.get("report") != "-") check_output(a, "--report", a.get("report"), "report.json");
   const TabularOptions options = label_options(a);
   Detector detector = [&] {
     if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
@@ -777,6 +809,16 @@ int command_train(const Args& a) {
       if (a.has("labels")) {
         std::vector<std::string> listed;
         images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2], &listed);
+        if (options.label_column.empty() && !a.quiet) {  // the labels' columns, unused: said
+          std::string unused;
+          size_t count = 0;
+          for (const std::string& column : read_csv_file(a.get("labels")).header)
+            if (fold_case(column) != "file") unused += (count++ ? ", '" : "'") + column + "'";
+          if (count > 0)
+            std::fprintf(stderr, "note: no --label-column: every image %s lists is taken as normal (one-class); its column%s %s %s "
+                         "not used (--label-column COL with --normal V learns from one)\n", a.get("labels").c_str(),
+                         count == 1 ? "" : "s", unused.c_str(), count == 1 ? "is" : "are");
+        }
         note_unlisted(a, data, listed);
       } else {  // every image in the folder, all normal
         const std::vector<std::string> files = images_in_folder(a, data);
@@ -791,7 +833,7 @@ int command_train(const Args& a) {
   }
   write_binary_file(out, detector.save());
   const nlohmann::json summary = wire::to_json(report);
-  if (a.has("report")) {
+  if (a.has("report") && a.get("report") != "-") {  // (--report - : standard output, as without it)
     std::ofstream r(a.get("report"));
     r << wire::dump(summary, 2) << "\n";
     CA3_CHECK(r.good(), "could not write the report to '", a.get("report"), "' (the model was written to '", out, "')");
@@ -964,7 +1006,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     return s;
   }
   CA3_CHECK(detector.kind() == ModelKind::image, "this is a tabular model; '", data, "' holds images");
-  CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score; for images the page shows what raises the score pixel by pixel");
+  CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score: for tables only (leave it out for images; the page, "
+            "scripts/run.sh, shows what raises an image's score pixel by pixel)");
   Dataset images;
   if (kind == DataKind::idx) {
     TabularOptions o = given;
@@ -976,6 +1019,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   } else {
     const Shape shape = detector.model().sample_shape();  // {height, width, channels}
     if (a.has("labels") || want_labels) {
+      if (want_labels && given.label_column.empty())
+        throw UsageError("eval of images needs their labels: --labels CSV with --label-column COL and --normal V (or "
+                         "--anomaly V); an image model does not keep the labels it was trained with");
       images = read_image_folder(data, a.need("labels"), given, shape[0], shape[1], shape[2], &s.names);
       note_unlisted(a, data, s.names);
     } else {  // every image in the folder
@@ -1049,8 +1095,14 @@ int score_stream(Detector& detector, const Args& a) {
   };
   std::vector<char> block(1 << 20);
   try {
-    while (const size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
-      stream.push({block.data(), n});
+    // read(), not fread(): what has arrived, without waiting for a full block (a live feed's rows
+    // are scored as soon as a batch of them is in)
+    for (;;) {
+      const ssize_t n = ::read(STDIN_FILENO, block.data(), block.size());
+      if (n < 0 && errno == EINTR) continue;
+      CA3_CHECK(n >= 0, "standard input could not be read: ", std::strerror(errno));
+      if (n == 0) break;
+      stream.push({block.data(), size_t(n)});
       while (auto batch = stream.next(4096)) write(*batch);
     }
     stream.finish();
@@ -1084,7 +1136,7 @@ int score_stream(Detector& detector, const Args& a) {
 
 int command_score(const Args& a) {
   Detector detector = [&] {
-    const auto bytes = read_binary_file(a.need("model"));
+    const auto bytes = read_model_file(a.need("model"));
     return Detector::load(bytes.data(), bytes.size());
   }();
   const std::string out = a.need("out");
@@ -1126,7 +1178,8 @@ int command_score(const Args& a) {
 }
 
 int command_eval(const Args& a) {
-  const auto bytes = read_binary_file(a.need("model"));
+  if (a.get("data") == "-") throw UsageError("--data -: eval reads a file, not standard input (save the CSV to a file and give its name)");
+  const auto bytes = read_model_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
@@ -1142,7 +1195,7 @@ int command_eval(const Args& a) {
 // The scoring graph as ONNX; for a table model its preprocessing statistics beside it (the graph
 // takes the preprocessed rows: see core/anomaly/onnx.h).
 int command_export(const Args& a) {
-  const auto bytes = read_binary_file(a.need("model"));
+  const auto bytes = read_model_file(a.need("model"));
   Detector detector = Detector::load(bytes.data(), bytes.size());
   const std::string onnx = a.need("onnx");
   check_output(a, "--onnx", onnx, "model.onnx");
@@ -1169,7 +1222,7 @@ int command_export(const Args& a) {
 
 int command_info(const Args& a) {
   CA3_CHECK(a.positional.size() == 1, "ca3 info takes one model file");
-  const auto bytes = read_binary_file(a.positional[0]);
+  const auto bytes = read_model_file(a.positional[0]);
   const Detector detector = Detector::load(bytes.data(), bytes.size());
   nlohmann::json j = wire::detector_info(detector);
   j["fileBytes"] = bytes.size();

@@ -448,6 +448,45 @@ for option in $(grep -o -- "--[a-z-]*" "$work/out" | sort -u); do
 done
 awk 'length($0) > 100 { print; bad = 1 } END { exit bad }' "$work/out" && echo "ok   ca3 --help explains every option, lines of 100 characters at most" \
   || fail "ca3 --help has lines over 100 characters"
+"$ca3" help score >"$work/out" 2>"$work/err" && grep -q "^  ca3 score --model MODEL" "$work/out" && ! grep -q "^  ca3 train" "$work/out" \
+  && echo "ok   ca3 help score prints score's usage" || fail "ca3 help score: $(head -3 "$work/out")"
+expect_usage "unknown command 'scor' (did you mean score?)" scor --model "$work/bc.ca3"
+expect_error "no such file: '$work/nope.ca3' (the model file ca3 train wrote with --out)" info "$work/nope.ca3"
+expect_error "'$work' is a folder, not a model file" score --model "$work" --data "$data/BreastCancer.csv" --out "$work/s"
+expect_error "no preset 'nosuch': neither a file nor a preset name (fashion-mnist, fashion-mnist-small, rgb-32, tabular; or a preset file" \
+  train --data "$data/Glass.csv" --preset nosuch --out "$work/m"
+# "-" is standard input or output where it can be; elsewhere refused with the reason.
+expect_usage "--out -: the model is a binary file; give it a file name (--out model.ca3)" train --data "$data/Glass.csv" --out -
+expect_usage "--data -: train reads a file, not standard input" train --data - --out "$work/m"
+expect_usage "--data -: eval reads a file, not standard input" eval --model "$work/bc.ca3" --data -
+( cd "$work" && "$ca3" train --data "$data/Glass.csv" --epochs 1 --out glass1.ca3 --report - --quiet >report.out ) \
+  && [ ! -e "$work/-" ] && python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['setting'] == 'one_class'" "$work/report.out" \
+  && echo "ok   train --report - writes the report on standard output" || fail "train --report -: $(head -3 "$work/report.out")"
+# An image model keeps no label column: eval of a folder without --label-column is refused, not
+# read as "every image normal" (no anomaly, no ROC-AUC).
+expect_usage "eval of images needs their labels: --labels CSV with --label-column COL and --normal V" \
+  eval --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv"
+"$ca3" eval --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv" \
+  --label-column label --normal ok --quiet >"$work/e.json" && python3 -c "import json,sys; m = json.load(open(sys.argv[1])); assert (m['normal'], m['anomalies']) == (2, 1), m" "$work/e.json" \
+  && echo "ok   eval of images with --label-column: 2 normal, 1 anomaly" || fail "eval images: $(cat "$work/e.json")"
+# A labels CSV without --label-column: its label column is said to be unused (one-class).
+"$ca3" train --data "$work/mac" --labels "$work/mac-sub.csv" --out "$work/m" 2>"$work/err"
+grep -qF "note: no --label-column: every image $work/mac-sub.csv lists is taken as normal (one-class); its column 'label' is not used" "$work/err" \
+  && echo "ok   train --labels without --label-column says its label column is unused" || fail "train --labels alone: $(cat "$work/err")"
+# Standard input is scored as it arrives: a batch's scores are out while the input is still open.
+mkfifo "$work/feed"
+"$ca3" score --model "$work/bc.ca3" --data - --out "$work/live.csv" --quiet <"$work/feed" &
+scorer=$!
+exec 7>"$work/feed"
+{ cat "$data/BreastCancer.csv"; for _ in 1 2 3 4 5 6 7; do tail -n +2 "$data/BreastCancer.csv"; done; } >&7
+for _ in $(seq 1 120); do [ "$(wc -l <"$work/live.csv" 2>/dev/null || echo 0)" -ge 4097 ] && break; sleep 0.5; done
+written=$(wc -l <"$work/live.csv")
+exec 7>&-
+wait $scorer
+[ "$written" -ge 4097 ] && [ "$(wc -l <"$work/live.csv")" -eq $((8 * 699 + 1)) ] \
+  && echo "ok   score --data -: 4,096 rows scored and written while the input was still open ($written lines)" \
+  || fail "score --data - waited for the input's end: $written lines before it, $(wc -l <"$work/live.csv") after"
+
 # A missing option says what it names and how to give it.
 expect_error "missing --out: where to write the scores (--out scores.csv, or --out - for standard output)" score --model "$work/named.ca3" --data "$work/wetter-score.csv"
 expect_error "missing --out: where to write the model (--out model.ca3)" train --data "$work/wetter.csv"
