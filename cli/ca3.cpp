@@ -53,8 +53,8 @@ const char* kUsage = R"(usage:
             [--drop-duplicates] [--report FILE.json] [--threads N] [--quiet]
   ca3 score --model MODEL --data FILE|- --out SCORES.csv|- [--labels CSV] [--limit N] [--why N]
             [--id-column COL]... [--decimal-mark ,|.] [--threads N] [--quiet]
-  ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V | --anomaly V)] [--labels CSV]
-            [--limit N] [--decimal-mark ,|.] [--threads N] [--quiet]
+  ca3 eval  --model MODEL --data FILE [--label-column COL (--normal V[,V...] | --anomaly V[,V...])]
+            [--labels CSV] [--limit N] [--decimal-mark ,|.] [--threads N] [--quiet]
   ca3 info  MODEL
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
 )";
@@ -84,8 +84,8 @@ const HelpParagraph kHelp[] = {
      "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is\n"
      "left out of the samples the score compares with, a table's score leaves the alarm out, an image's\n"
      "distance averages over more of its nearest training images, and the threshold flags F of the\n"
-     "validation rows when F is above threshold.value, 5%; with labelled anomalies the threshold stays\n"
-     "at threshold.value of the normal validation rows)."},
+     "validation rows when F is above the preset's false-positive rate, 5%; with labelled anomalies the\n"
+     "threshold stays at that rate of the normal validation rows)."},
     {"train",
      "An image model is colour when any training image has colour (--channels 1|3); its size is the\n"
      "images' own up to 64x64, else 32x32 (--image-size N)."},
@@ -114,7 +114,8 @@ const HelpParagraph kHelp[] = {
      "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at\n"
      "or above the model's threshold). A row that holds no sample (a group's heading line, a totals\n"
      "row) has no score and no flag; a missing cell is filled with the column's typical value from\n"
-     "training (both said in the notes)."},
+     "training (both said in the notes). The scores file is a plain CSV (',' between cells, '.' in\n"
+     "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
     {"score",
      "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time\n"
      "(--out - for standard output): constant memory, any size. --limit is for files."},
@@ -255,6 +256,8 @@ Args parse_args(int argc, char** argv) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       bool elsewhere = false;
       for (const auto& [command, list] : kOptions) elsewhere = elsewhere || std::find(list.begin(), list.end(), key) != list.end();
+      if (elsewhere && a.command == "export" && key == "out")
+        throw UsageError("ca3 export does not take --out: it writes the graph to --onnx FILE.onnx");
       if (elsewhere) throw UsageError("ca3 " + a.command + " does not take --" + key);
       std::string closest;
       for (const std::string& option : allowed)

@@ -455,6 +455,9 @@ expect_error "no such file: '$work/nope.ca3' (the model file ca3 train wrote wit
 expect_error "'$work' is a folder, not a model file" score --model "$work" --data "$data/BreastCancer.csv" --out "$work/s"
 expect_error "no preset 'nosuch': neither a file nor a preset name (fashion-mnist, fashion-mnist-small, rgb-32, tabular; or a preset file" \
   train --data "$data/Glass.csv" --preset nosuch --out "$work/m"
+expect_error "say which values of label column 'Type' mean normal (or which mean anomaly), and give only one of the two lists (its values: 1, 2, 3, 5, 6, 7)" \
+  train --data "$data/Glass.csv" --label-column Type --out "$work/m"
+expect_usage "ca3 export does not take --out: it writes the graph to --onnx FILE.onnx" export --model "$work/bc.ca3" --out "$work/x.onnx"
 # "-" is standard input or output where it can be; elsewhere refused with the reason.
 expect_usage "--out -: the model is a binary file; give it a file name (--out model.ca3)" train --data "$data/Glass.csv" --out -
 expect_usage "--data -: train reads a file, not standard input" train --data - --out "$work/m"

@@ -2529,7 +2529,12 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
             "value)");
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
-            "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c')");
+            "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c'): add the column "
+            "(its cells may be left empty: read as missing, filled with the training's typical value) or train a model "
+            "without it");
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("x,y\n1,2\n")); }),
+            "the CSV has no columns 'a', 'b' (the model was trained with them; the CSV's columns: 'x', 'y'): not the kind "
+            "of file the model was trained on; score it with a model trained on such files");
   // Every cell a scored file cannot read is said at once, by line: one fix, not one run per typo.
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,2\n1,x\nzwei,3\n1,inf\n5,6\nq,4\n")); }),
             "CSV line 3, column 'b': 'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing value); 3 more cells cannot be read either "

@@ -113,7 +113,8 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
   EXPECT_EQ(error_of([&] { d.score_table(parse_csv("Cl.thickness,Class\n1,benign\n")); }),
             "the CSV has no columns 'Cell.size', 'Cell.shape', 'Marg.adhesion', 'Epith.c.size', 'Bare.nuclei', "
             "'Bl.cromatin', 'Normal.nucleoli', 'Mitoses' (the model was trained with them; the CSV's columns: "
-            "'Cl.thickness', 'Class')");
+            "'Cl.thickness', 'Class'): add the columns (their cells may be left empty: read as missing, filled with the "
+            "training's typical values) or train a model without them");
 }
 
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the

@@ -2136,9 +2136,18 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     notes->push_back(detail::concat("label column '", options.label_column, "' is the file's '",
                                     table.header[size_t(column)],
                                     "' (the names differ only in spaces, case or Unicode form)"));
+  // "1, 2, 3, 5, 6, 7": the column's values, for a message that asks for some of them
+  const auto values_written = [&] {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < table.row_count(); ++i) seen.emplace(trim(table.cell(i, size_t(column))));
+    std::string values;
+    int shown = 0;
+    for (const auto& v : seen) values += (shown++ ? ", " : "") + v;
+    return shown > 12 ? values.substr(0, 200) + "..." : values;
+  };
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
-            "' mean normal (or which mean anomaly), and give only one of the two lists");
+            "' mean normal (or which mean anomaly), and give only one of the two lists (its values: ", values_written(), ")");
   // In a label column of true and false, the same truth written another way ("0" for "FALSE").
   const auto& listed = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
   std::set<std::string> written(listed.begin(), listed.end());
@@ -2206,15 +2215,10 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   }
   // A value that matches no row is almost certainly a typo: say so, with the values there are.
   if (std::count(labels.begin(), labels.end(), by_normal ? 0 : 1) == 0) {
-    std::set<std::string> seen;
-    for (size_t i = 0; i < table.row_count(); ++i) seen.emplace(trim(table.cell(i, size_t(column))));
-    std::string values, given;
-    int shown = 0;
-    for (const auto& v : seen) values += (shown++ ? ", " : "") + v;
+    std::string given;
     for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "" : ", ") + v;
     throw Error(detail::concat("no row of label column '", options.label_column, "' has the ",
-                               by_normal ? "normal" : "anomaly", " value ", given, " (its values: ",
-                               shown > 12 ? values.substr(0, 200) + "..." : values, ")"));
+                               by_normal ? "normal" : "anomaly", " value ", given, " (its values: ", values_written(), ")"));
   }
   return labels;
 }
@@ -3238,8 +3242,14 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
       std::vector<std::string> columns;
       for (const std::string& name : table.header) columns.push_back("'" + name + "'");
       const std::string names = list_some(absent, absent.size()), have = list_some(columns, 20);
+      const bool none = absent.size() == columns_.size();  // another kind of file altogether
       throw Error(detail::concat("the CSV has no column", absent.size() == 1 ? " " : "s ", names, " (the model was trained with ",
-                                 absent.size() == 1 ? "it" : "them", "; the CSV's columns: ", have, ")"));
+                                 absent.size() == 1 ? "it" : "them", "; the CSV's columns: ", have, ")",
+                                 none ? ": not the kind of file the model was trained on; score it with a model trained on such files"
+                                      : absent.size() == 1 ? ": add the column (its cells may be left empty: read as missing, "
+                                                             "filled with the training's typical value) or train a model without it"
+                                                           : ": add the columns (their cells may be left empty: read as missing, "
+                                                             "filled with the training's typical values) or train a model without them"));
     }
   }
   Tensor out({rows, width});
