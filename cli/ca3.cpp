@@ -59,85 +59,98 @@ const char* kUsage = R"(usage:
   ca3 export --model MODEL --onnx OUT.onnx [--preprocessing OUT.json] [--quiet]
 )";
 
-// What the options mean, a paragraph each, with the commands it is about:
+// What the options mean, a paragraph each (wrapped when printed), with the commands it is about:
 // `ca3 --help` prints them all, `ca3 score --help` score's.
 struct HelpParagraph {
   const char* commands;
   const char* text;
 };
 const HelpParagraph kHelp[] = {
-    {"train score", "--out is the file to write: train's model (e.g. model.ca3), score's scores (a CSV; - for\n"
+    {"train score", "--out is the file to write: train's model (e.g. model.ca3), score's scores (a CSV; - for "
                     "standard output)."},
     {"score eval export", "--model is a model file that ca3 train wrote."},
     {"train score eval",
-     "--data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image file\n"
-     "(e.g. train-images-idx3-ubyte.gz, its labels from the matching labels-idx1 file; --normal lists\n"
-     "the normal classes); or a folder of PNG/JPEG/BMP/GIF images, with --labels CSV naming each image's\n"
-     "label (a \"file\" column and the label column; without --labels, every image in the folder).\n"
-     "Images of any size are centre-cropped to the model's shape and resized. --limit N uses only the\n"
+     "--data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image file "
+     "(e.g. train-images-idx3-ubyte.gz, its labels from the matching labels-idx1 file; --normal lists "
+     "the normal classes); or a folder of PNG/JPEG/BMP/GIF images, with --labels CSV naming each image's "
+     "label (a \"file\" column and the label column; without --labels, every image in the folder). "
+     "Images of any size are centre-cropped to the model's shape and resized. --limit N uses only the "
      "first N rows (a CSV file) or images (an IDX file; for a folder, list the images in --labels)."},
     {"train",
-     "The label: --label-column COL with --normal V (the values that are normal; every other value is an\n"
-     "anomaly) or --anomaly V (the reverse). Without it (tables) or without --labels (a folder: every\n"
-     "image in it) every row or image is taken as normal (\"one-class\") and the alarm learns from\n"
-     "synthetic anomalies. --contamination F says that about F of them may be anomalies\n"
-     "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is\n"
-     "left out of the samples the score compares with, a table's score leaves the alarm out, an image's\n"
-     "distance averages over more of its nearest training images, and the threshold flags F of the\n"
-     "validation rows when F is above the preset's false-positive rate, 5%; with labelled anomalies the\n"
+     "The label: --label-column COL with --normal V (the values that are normal; every other value is an "
+     "anomaly) or --anomaly V (the reverse). Without it every row or image is taken as normal "
+     "(\"one-class\": a folder's images all, or those --labels lists) and the alarm learns from "
+     "synthetic anomalies. --contamination F says that about F of them may be anomalies "
+     "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is "
+     "left out of the samples the score compares with, a table's score leaves the alarm out, an image's "
+     "distance averages over more of its nearest training images, and the threshold flags F of the "
+     "validation rows when F is above the preset's false-positive rate, 5%; with labelled anomalies the "
      "threshold stays at that rate of the normal validation rows)."},
     {"train",
-     "An image model is colour when any training image has colour (--channels 1|3); its size is the\n"
+     "An image model is colour when any training image has colour (--channels 1|3); its size is the "
      "images' own up to 64x64, else 32x32 (--image-size N)."},
     {"train",
-     "Each column's role (numeric, categorical, ignore) is decided from its cells and printed with the\n"
-     "reason; --role COL=numeric|categorical|ignore overrides it. --id-column COL marks an identifier:\n"
-     "not learnt from, written beside the scores (columns named like id / *_id and running numbers\n"
+     "Each column's role (numeric, categorical, ignore) is decided from its cells and printed with the "
+     "reason; --role COL=numeric|categorical|ignore overrides it. --id-column COL marks an identifier: "
+     "not learnt from, written beside the scores (columns named like id / *_id and running numbers "
      "such as invoice numbers are found without it). --drop-duplicates trains on each distinct row once."},
     {"train score eval",
-     "--decimal-mark , (or .) names a CSV's decimal mark where its cells cannot tell (\"1.016\" only: a\n"
-     "decimal mark, or a thousands separator?); the other mark then groups thousands. A cell that tells\n"
+     "--decimal-mark , (or .) names a CSV's decimal mark where its cells cannot tell (\"1.016\" only: a "
+     "decimal mark, or a thousands separator?); the other mark then groups thousands. A cell that tells "
      "the other mark (\"24.5\" named ',') is refused at training."},
     {"train",
-     "--preset NAME (models/presets/NAME.json) or FILE.json gives the model and its training; --epochs,\n"
-     "--batch-size, --patience (epochs without improvement before stopping), --seed, --gamma (the weight\n"
-     "of the alarm's classification loss beside the reconstruction loss) and --variant (e2e: trained\n"
-     "end to end; a3: the target first, then the alarm; reconstruction: the target alone) override\n"
-     "its keys. train prints its report (JSON: the setting, validation and test figures, the epochs) on\n"
-     "standard output (also --report -), or writes it to --report FILE; progress and a summary in\n"
+     "--preset NAME (models/presets/NAME.json) or FILE.json gives the model and its training; --epochs, "
+     "--batch-size, --patience (epochs without improvement before stopping), --seed, --gamma (the weight "
+     "of the alarm's classification loss beside the reconstruction loss) and --variant (e2e: trained "
+     "end to end; a3: the target first, then the alarm; reconstruction: the target alone) override "
+     "its keys. train prints its report (JSON: the setting, validation and test figures, the epochs) on "
+     "standard output (also --report -), or writes it to --report FILE; progress and a summary in "
      "words go to standard error."},
     {"score",
-     "score writes one line per row (a table) or image: \"row\" (1 for the first data row of the file,\n"
-     "heading and totals lines counted, empty lines not; the notes name file lines, where the header\n"
-     "is line 1: row N is line N + 1 in a file without empty lines) or \"file\" (a folder's images); a\n"
-     "table's identifier columns (the model's, and any --id-column given here) and the columns the\n"
-     "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at\n"
-     "or above the model's threshold). A row that holds no sample (a group's heading line, a totals\n"
-     "row) has no score and no flag; a missing cell is filled with the column's typical value from\n"
-     "training (both said in the notes). The scores file is a plain CSV (',' between cells, '.' in\n"
+     "score writes one line per row (a table) or image: \"row\" (1 for the first data row of the file, "
+     "heading and totals lines counted, empty lines not; the notes name file lines: row N is line N + 1 "
+     "when the header is the first line and no line is empty or continues a quoted cell) or \"file\" (a "
+     "folder's images); a "
+     "table's identifier columns (the model's, and any --id-column given here) and the columns the "
+     "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at "
+     "or above the model's threshold). A row that holds no sample (a group's heading line, a totals "
+     "row) has no score and no flag; a missing cell is filled with the column's typical value from "
+     "training (both said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
      "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
     {"score",
-     "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time\n"
+     "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time "
      "(--out - for standard output): constant memory, any size. --limit is for files."},
     {"score",
-     "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most\n"
-     "(by 0.005 or more), as column=value (typical value) and the contribution in log-odds (+ raises the\n"
-     "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical\n"
-     "value, so the score says nothing of that column). The typical value is the column's median (or\n"
+     "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most "
+     "(the first always, the others by 0.005 or more), as column=value (typical value) and the "
+     "contribution in log-odds (+ raises the "
+     "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical "
+     "value, so the score says nothing of that column). The typical value is the column's median (or "
      "most frequent category) over the training rows."},
     {"eval",
-     "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's\n"
-     "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly, with\n"
-     "--labels CSV for a folder of images; a table model trained with a label column reads the same\n"
+     "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's "
+     "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly, with "
+     "--labels CSV for a folder of images; a table model trained with a label column reads the same "
      "column without them)."},
     {"info", "info prints everything the model file holds as JSON (preset, preprocessing, training report)\nand a summary in words on standard error."},
     {"export",
-     "export writes the scoring graph as ONNX (--onnx); a table model's graph takes preprocessed rows,\n"
-     "so its preprocessing (each column's statistics) goes beside it as JSON (--preprocessing, else\n"
+     "export writes the scoring graph as ONNX (--onnx); a table model's graph takes preprocessed rows, "
+     "so its preprocessing (each column's statistics) goes beside it as JSON (--preprocessing, else "
      "OUT.preprocessing.json beside OUT.onnx)."},
     {"train score eval", "--threads N trains and scores on N threads (default 1)."},
     {"train score eval export", "--quiet leaves out progress, notes and the summary on standard error."},
 };
+
+// `text` in lines of at most `width` characters, broken at spaces.
+std::string wrapped(const std::string& text, size_t width) {
+  std::istringstream words(text);
+  std::string out, line;
+  for (std::string word; words >> word;) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) out += line + "\n", line.clear();
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return out + line + "\n";
+}
 
 // The usage lines and paragraphs of `command` ("": every command's).
 std::string help_text(const std::string& command) {
@@ -152,7 +165,7 @@ std::string help_text(const std::string& command) {
     std::istringstream commands(p.commands);
     bool about = command.empty();
     for (std::string c; !about && commands >> c;) about = c == command;
-    if (about) out += std::string("\n") + p.text + "\n";
+    if (about) out += "\n" + wrapped(p.text, 100);
   }
   return out;
 }
@@ -217,22 +230,40 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// Of `candidates`, the one nearest `word` within 2 edits ("" if none): for "did you mean".
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const std::string& candidate : candidates)
+    if (const size_t d = edit_distance(word, candidate); d < best_distance) best = candidate, best_distance = d;
+  return best;
+}
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& [command, options] : kOptions) names.push_back(command);
+  return names;
+}
+
 Args parse_args(int argc, char** argv) {
   if (argc < 2) throw UsageError("no command given: ca3 train, score, eval, info or export");
   Args a;
   a.command = argv[1];
   if (a.command == "--help" || a.command == "-h" || a.command == "help") {
     a.command = "help";
-    if (argc > 2 && kOptions.count(argv[2])) a.positional = {argv[2]};  // ca3 help score
+    if (argc > 2) {  // ca3 help score
+      const std::string near = kOptions.count(argv[2]) ? "" : closest(argv[2], command_names());
+      if (!kOptions.count(argv[2]))
+        throw UsageError("no command '" + std::string(argv[2]) + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
+                         ": ca3 help train, score, eval, info or export");
+      a.positional = {argv[2]};
+    }
     return a;
   }
   const auto options = kOptions.find(a.command);
   if (options == kOptions.end()) {
-    std::string closest;
-    for (const auto& [command, list] : kOptions)
-      if (edit_distance(a.command, command) <= 2 && (closest.empty() || edit_distance(a.command, command) < edit_distance(a.command, closest)))
-        closest = command;
-    throw UsageError("unknown command '" + a.command + "'" + (closest.empty() ? "" : " (did you mean " + closest + "?)") +
+    const std::string near = closest(a.command, command_names());
+    throw UsageError("unknown command '" + a.command + "'" + (near.empty() ? "" : " (did you mean " + near + "?)") +
                      ": ca3 train, score, eval, info or export");
   }
   const std::vector<std::string>& allowed = options->second;
@@ -259,11 +290,8 @@ Args parse_args(int argc, char** argv) {
       if (elsewhere && a.command == "export" && key == "out")
         throw UsageError("ca3 export does not take --out: it writes the graph to --onnx FILE.onnx");
       if (elsewhere) throw UsageError("ca3 " + a.command + " does not take --" + key);
-      std::string closest;
-      for (const std::string& option : allowed)
-        if (edit_distance(key, option) <= 2 && (closest.empty() || edit_distance(key, option) < edit_distance(key, closest)))
-          closest = option;
-      throw UsageError("unknown option --" + key + (closest.empty() ? "" : " (did you mean --" + closest + "?)"));
+      const std::string near = closest(key, allowed);
+      throw UsageError("unknown option --" + key + (near.empty() ? "" : " (did you mean --" + near + "?)"));
     }
     if (key == "quiet" || key == "drop-duplicates") {
       if (eq != std::string::npos) throw UsageError("--" + key + " takes no value");
@@ -963,6 +991,27 @@ std::string why_text(const RowExplanation& e, size_t top) {
   return out;
 }
 
+// --why N: N, the columns to name per flagged row (0 without --why).
+size_t why_top(const Args& a) {
+  if (!a.has("why")) return 0;
+  const int64_t top = to_int(a.get("why"), "--why");
+  CA3_CHECK(top >= 1, "--why must be 1 or more (the columns to name per flagged row), got ", top);
+  return size_t(top);
+}
+
+// The "why" column: each flagged row's why_text, "" for the others. `not_scored`: the rows holding
+// no sample as the caller found them (a stream's batch, read with the rows before it), else
+// explain_rows finds them in `table`.
+std::vector<std::string> why_column(Detector& detector, const CsvTable& table, const std::vector<float>& scores, size_t top,
+                                    const std::vector<size_t>* not_scored = nullptr) {
+  std::vector<int64_t> flagged;
+  for (size_t i = 0; i < scores.size(); ++i)
+    if (scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
+  std::vector<std::string> why(scores.size());
+  for (const RowExplanation& e : detector.explain_rows(table, flagged, top, not_scored)) why[size_t(e.row)] = why_text(e, top);
+  return why;
+}
+
 Scored score_data(Detector& detector, const Args& a, bool want_labels, const TabularOptions& given) {
   const std::string data = a.need("data");
   const DataKind kind = data_kind(data);
@@ -985,15 +1034,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     if (want_labels && !given.label_column.empty()) used.push_back(given.label_column);
     for (std::string& note : detector.preprocessing()->scoring_notes(table, true, used)) s.notes.push_back(std::move(note));
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
-    if (a.has("why")) {
-      const int64_t top = to_int(a.get("why"), "--why");
-      CA3_CHECK(top >= 1, "--why must be 1 or more (the columns to name per flagged row), got ", top);
-      std::vector<int64_t> flagged;
-      for (size_t i = 0; i < s.scores.size(); ++i)
-        if (s.scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
-      s.why.assign(s.scores.size(), "");
-      for (const RowExplanation& e : detector.explain_rows(table, flagged, size_t(top))) s.why[size_t(e.row)] = why_text(e, size_t(top));
-    }
+    if (const size_t top = why_top(a)) s.why = why_column(detector, table, s.scores, top);
     if (want_labels) {
       // The core's message, with the options that give the labels here.
       if (given.label_column.empty() && detector.preprocessing()->options().label_column.empty())
@@ -1041,8 +1082,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
 // they go (constant memory, whatever the size), to --out or, with --out -, to standard output.
 int score_stream(Detector& detector, const Args& a) {
   CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
-  const int64_t top = a.has("why") ? to_int(a.get("why"), "--why") : 0;
-  CA3_CHECK(!a.has("why") || top >= 1, "--why must be 1 or more (the columns to name per flagged row), got ", top);
+  const size_t top = why_top(a);
+  CA3_CHECK(!a.has("labels"), "--labels is for a folder of images; standard input is read as a CSV table (leave --labels out)");
   CA3_CHECK(!a.has("limit"), "--limit needs a file, not standard input (every row that arrives is scored; stop "
             "the input to stop)");
   const std::string out = a.need("out");
@@ -1070,15 +1111,13 @@ int score_stream(Detector& detector, const Args& a) {
     std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
-    // --why: the flagged rows of the batch as filled, as a file's are explained in the whole file filled
+    // --why: the flagged rows of the batch as filled (as a file's in the whole file filled), the rows
+    // holding no sample as the stream found them
     std::vector<std::string> why;
     if (top > 0) {
-      std::vector<int64_t> picked;
-      for (size_t i = 0; i < scores.size(); ++i)
-        if (scores[i] >= detector.threshold()) picked.push_back(int64_t(i));
-      why.assign(scores.size(), "");
-      for (const RowExplanation& e : detector.explain_rows(batch, picked, size_t(top)))
-        why[size_t(e.row)] = why_text(e, size_t(top));
+      std::vector<size_t> not_scored_here = cells.not_scored().rows;
+      std::sort(not_scored_here.begin(), not_scored_here.end());
+      why = why_column(detector, batch, scores, top, &not_scored_here);
     }
     if (rows == 0) {
       text = "row" + id_header_of(batch, ids) + ",score,flag" + (top > 0 ? ",why\n" : "\n");
@@ -1103,7 +1142,7 @@ int score_stream(Detector& detector, const Args& a) {
     for (;;) {
       const ssize_t n = ::read(STDIN_FILENO, block.data(), block.size());
       if (n < 0 && errno == EINTR) continue;
-      CA3_CHECK(n >= 0, "standard input could not be read: ", std::strerror(errno));
+      CA3_CHECK(n >= 0, "reading it failed (", std::strerror(errno), ")");
       if (n == 0) break;
       stream.push({block.data(), size_t(n)});
       while (auto batch = stream.next(4096)) write(*batch);

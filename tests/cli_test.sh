@@ -325,6 +325,23 @@ PY
   "$ca3" score --model "$work/bc.ca3" --data - --out "$work/why3.csv" --why 3 --quiet <"$work/bc-blank.csv"
   cmp -s "$work/why2.csv" "$work/why3.csv" && grep -q "Mitoses missing (typical " "$work/why3.csv" \
     && echo "ok   score --data - --why writes the file's explanations" || fail "score --data - --why differs from the file's"
+  # Past the first batch of 4,096 rows: a row whose numbers sum the 3 rows above it, which the file
+  # read from its start does not take for a totals row, is explained as from the file (read alone,
+  # the second batch would take it for one: the stream had stopped there).
+  python3 - "$data/BreastCancer.csv" "$work/total.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head, data = rows[0], rows[1:]
+out = [head] + [data[i % len(data)] for i in range(4096)]
+malignant = [r for r in data if r[-1] == "malignant" and "NA" not in r][:3]
+out += malignant + [["Total"] + [str(sum(int(r[c]) for r in malignant)) for c in range(1, len(head) - 1)] + ["malignant"]] + data[:20]
+csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(out)
+PY
+  "$ca3" score --model "$work/bc.ca3" --data "$work/total.csv" --out "$work/total-file.csv" --why 3 --quiet \
+    && "$ca3" score --model "$work/bc.ca3" --data - --out "$work/total-stdin.csv" --why 3 --quiet <"$work/total.csv" \
+    && cmp -s "$work/total-file.csv" "$work/total-stdin.csv" && grep -q "^4100,Total,[0-9.e-]*,1,Cell" "$work/total-stdin.csv" \
+    && echo "ok   score --data - --why past the first batch: as from the file ($(grep -c ',1,' "$work/total-stdin.csv") rows flagged and explained)" \
+    || fail "score --data - --why past the first batch: $(grep "^4100," "$work/total-file.csv" "$work/total-stdin.csv")"
 else
   fail "score --why: $(cat "$work/why-check.out")"
 fi
@@ -346,6 +363,7 @@ expect_error "the folder '$work' has no image files" score --model "$data/../mod
 expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/s" --why 0
 expect_error "--why names the columns behind a table row's score" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
 expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data - --out "$work/s" --why 0
+expect_error "--labels is for a folder of images; standard input is read as a CSV table" score --model "$work/bc.ca3" --data - --out "$work/s" --labels "$work/images/labels.csv"
 # A flag that sets a preset key is named in the key's error, with the key.
 expect_error "--contamination must be from 0 to below 0.5 (the share of anomalies expected among the unlabelled training rows), got 0.7 (--contamination sets the preset's training.contamination)" train --data "$data/Glass.csv" --contamination 0.7 --out "$work/m"
 expect_error "--epochs must be 1 or more, got 0 (--epochs sets the preset's training.epochs)" train --data "$data/Glass.csv" --epochs 0 --out "$work/m"

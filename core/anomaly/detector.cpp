@@ -347,20 +347,21 @@ Detector Detector::load(const uint8_t* data, size_t size) {
 }
 
 
-std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const std::vector<int64_t>& rows, size_t top) {
+std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const std::vector<int64_t>& rows, size_t top,
+                                                   const std::vector<size_t>* rows_holding_no_sample) {
   CA3_CHECK(prep_, "the detector is not trained yet");
+  if (rows.empty()) return {};
   // A grouped column's blank cells take the value above them: before the rows are picked out.
   const std::optional<CsvTable> filled = prep_->filled_down(given);
   const CsvTable& table = filled ? *filled : given;
   std::vector<size_t> picked;
-  const std::vector<size_t> not_scored = rows_not_scored(given).rows;
+  const std::vector<size_t> not_scored = rows_holding_no_sample ? *rows_holding_no_sample : rows_not_scored(given).rows;
   for (const int64_t r : rows) {
     CA3_CHECK(r >= 0 && r < int64_t(table.row_count()), "row ", r, " is not in the table (", table.row_count(), " rows)");
     CA3_CHECK(!std::binary_search(not_scored.begin(), not_scored.end(), size_t(r)), "row ", r, " (line ", table.row_line(size_t(r)),
               ") holds no sample (a group's heading line, a totals or averages row): it has no score to explain");
     picked.push_back(size_t(r));
   }
-  if (rows.empty()) return {};
   // only the rows asked about, read as in the whole table (a few rows alone may look grouped)
   const Tensor chosen = prepare_table(table.select_rows(picked), false);
   const int64_t width = chosen.dim(1), n = chosen.dim(0);

@@ -105,8 +105,11 @@ class Detector {
   Tensor explain(const Tensor& inputs);
   // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
   // indices (0-based, of `table`); each row's `top` columns of largest |contribution|, then each
-  // column whose cell is missing (filled with the typical value: it contributes 0).
-  std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3);
+  // column whose cell is missing (filled with the typical value: it contributes 0). A row holding
+  // no sample (rows_not_scored of `table`, or `rows_holding_no_sample` when the caller has found
+  // them with more of the file in view: a stream's batch) is refused.
+  std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3,
+                                           const std::vector<size_t>* rows_holding_no_sample = nullptr);
   // The pieces of the path from the typical row that explain_rows averages the gradient over.
   static constexpr int64_t kExplainSteps = 32;
   // ROC-AUC, average precision, the confusion matrix at `threshold` (default: threshold()) and,
