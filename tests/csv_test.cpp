@@ -1149,6 +1149,13 @@ TEST(Tabular, ValuesInNotesAreWrittenAsTheFileWritesThem) {
   EXPECT_EQ(value_text(plain, 2.5e6, {}), "2500000");
   EXPECT_EQ(value_text(plain, 12.25, {','}), "12,25");
   EXPECT_EQ(value_text(plain, 0.000012, {}), "1.2e-05");
+  ColumnTransform dollars;  // a currency before the number: the sign before it
+  dollars.prefix = "$";
+  EXPECT_EQ(value_text(dollars, -1234.5, {'.', ','}), "-$1,234.5");
+  EXPECT_EQ(value_text(dollars, 1234.5, {'.', ','}), "$1,234.5");
+  ColumnTransform euros;
+  euros.suffix = "€";
+  EXPECT_EQ(value_text(euros, -1234.5, {',', '.'}), "-1.234,5 €");
   std::string text = "Filiale;Umsatz\n";
   for (int i = 0; i < 20; ++i) text += detail::concat("F", i % 3, ";\"1.", 200 + i, ",50\"\n");
   const CsvTable table = parse_csv(text);

@@ -3144,7 +3144,9 @@ std::string value_text(const ColumnTransform& t, double value, const NumberForma
   if (point < number.size()) number[point] = format.decimal;
   if (format.thousands && number.find('e') == std::string::npos)  // groups of three digits, as the file writes them
     for (size_t at = point, first = number[0] == '-' ? 1 : 0; at > first + 3;) number.insert(at -= 3, 1, format.thousands);
-  return t.prefix + number + (t.suffix.empty() ? "" : " " + t.suffix);
+  // the sign before a currency prefix ("-$1,234", not "$-1,234")
+  const bool negative = !t.prefix.empty() && number[0] == '-';
+  return (negative ? "-" : "") + t.prefix + number.substr(negative ? 1 : 0) + (t.suffix.empty() ? "" : " " + t.suffix);
 }
 
 NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
