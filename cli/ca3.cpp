@@ -66,15 +66,23 @@ struct HelpParagraph {
   const char* text;
 };
 const HelpParagraph kHelp[] = {
-    {"train score", "--out is the file to write: train's model (e.g. model.ca3), score's scores (a CSV; - for "
-                    "standard output)."},
+    {"train", "--out is where train writes the model (e.g. --out model.ca3)."},
+    {"score", "--out is where score writes the scores, a CSV (--out - for standard output)."},
     {"score eval export", "--model is a model file that ca3 train wrote."},
-    {"train score eval",
+    {"train eval",
      "--data is a CSV file (or a text table whose columns are aligned with spaces); an IDX image file "
      "(e.g. train-images-idx3-ubyte.gz, its labels from the matching labels-idx1 file; --normal lists "
      "the normal classes); or a folder of PNG/JPEG/BMP/GIF images, with --labels CSV naming each image's "
-     "label (a \"file\" column and the label column; without --labels, every image in the folder). "
+     "label (a \"file\" column and the label column; train without --labels takes every image in the "
+     "folder as normal). "
      "Images of any size are centre-cropped to the model's shape and resized. --limit N uses only the "
+     "first N rows (a CSV file) or images (an IDX file; for a folder, list the images in --labels)."},
+    {"score",
+     "--data is the data to score, of the kind the model was trained on: a CSV file (or a text table whose "
+     "columns are aligned with spaces) for a table model; for an image model an IDX image file (e.g. "
+     "t10k-images-idx3-ubyte.gz; its labels are not read) or a folder of PNG/JPEG/BMP/GIF images: every "
+     "image in it, or with --labels CSV the images its \"file\" column lists (no label column needed). "
+     "Images of any size are centre-cropped to the model's shape and resized. --limit N scores only the "
      "first N rows (a CSV file) or images (an IDX file; for a folder, list the images in --labels)."},
     {"train",
      "The label: --label-column COL with --normal V (the values that are normal; every other value is an "
@@ -97,7 +105,8 @@ const HelpParagraph kHelp[] = {
     {"train score eval",
      "--decimal-mark , (or .) names a CSV's decimal mark where its cells cannot tell (\"1.016\" only: a "
      "decimal mark, or a thousands separator?); the other mark then groups thousands. A cell that tells "
-     "the other mark (\"24.5\" named ',') is refused at training."},
+     "the other mark (\"24.5\" named ',') is refused, and so is a scored file whose numbers read "
+     "otherwise than the training file's."},
     {"train",
      "--preset NAME (models/presets/NAME.json) or FILE.json gives the model and its training; --epochs, "
      "--batch-size, --patience (epochs without improvement before stopping), --seed, --gamma (the weight "
@@ -137,7 +146,8 @@ const HelpParagraph kHelp[] = {
      "export writes the scoring graph as ONNX (--onnx); a table model's graph takes preprocessed rows, "
      "so its preprocessing (each column's statistics) goes beside it as JSON (--preprocessing, else "
      "OUT.preprocessing.json beside OUT.onnx)."},
-    {"train score eval", "--threads N trains and scores on N threads (default 1)."},
+    {"train", "--threads N trains on N threads (default 1)."},
+    {"score eval", "--threads N scores on N threads (default 1)."},
     {"train score eval export", "--quiet leaves out progress, notes and the summary on standard error."},
 };
 
@@ -567,9 +577,12 @@ void print_data_description(const nlohmann::json& d) {
   for (const auto& c : d.value("columns", nlohmann::json::array())) {
     std::string placeholders;
     const nlohmann::json markers = c.value("placeholders", nlohmann::json::object());
-    for (const auto& [marker, count] : markers.items())
+    long long empty_cells = c.value("missing", 0LL);  // what no marker accounts for: left empty
+    for (const auto& [marker, count] : markers.items()) {
       placeholders += (placeholders.empty() ? " (missing written as " : ", ") + ("'" + marker + "' x" + count.dump());
-    if (!placeholders.empty()) placeholders += ")";
+      empty_cells -= count.get<long long>();
+    }
+    if (!placeholders.empty()) placeholders += empty_cells > 0 ? ", empty x" + std::to_string(empty_cells) + ")" : ")";
     const std::string reason = c.value("reason", "");
     std::fprintf(stderr, "  %s %-11s %s%s\n", padded("'" + c.value("name", "") + "'", 24).c_str(), c.value("role", "").c_str(),
                  reason.c_str(), placeholders.c_str());
@@ -616,6 +629,28 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
          (r.setting == "contaminated" ? "; and the " + unit + "s taken as normal may hold anomalies too" : std::string()) +
          " (labelled anomalies give a real figure: " +
          (unit == "row" ? "--label-column" : "--labels with a labels file, or --normal for an IDX file") + ")";
+}
+
+// Where the threshold rests on too few validation samples to meet its rate (as the page says it):
+// empty otherwise. `validation_share`: the preset's split.validation.
+std::string threshold_caveat(const FitReport& r, const std::string& unit, double validation_share) {
+  if (r.threshold_rate <= 0) return "";
+  // the fewest normal validation samples of which the rate flags one (as threshold_at_false_positive_rate counts)
+  const int64_t enough_normal = int64_t(std::ceil(1 / r.threshold_rate - 1e-9));
+  const int64_t normal = r.validation_rows > 0 ? r.validation.normal : 0;
+  if (normal >= enough_normal) return "";
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
+  const std::string share = validation_share == 0.1 ? "a tenth" : "a share of " + detail::concat(validation_share);
+  const std::string enough = " (give at least " + std::to_string(int64_t(std::ceil(double(enough_normal) / validation_share))) + " " +
+                             unit + "s: " + share + " of them validates)";
+  if (normal < 2)
+    return "threshold: set on the training " + unit + "s, too few being held out to set it on: the share flagged on new " +
+           unit + "s can be far from " + rate + enough;
+  const bool labelled = r.setting == "labelled" || r.setting == "few_labels";
+  return "threshold: set on only " + std::to_string(normal) + (labelled ? " normal validation " + unit + "s: " : " validation " + unit + "s taken as normal: ") +
+         rate + " of " + std::to_string(normal) + " is none, so it lies above the highest of them, and the share flagged on new " +
+         unit + "s can be far above " + rate + enough;
 }
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
@@ -898,6 +933,9 @@ int command_train(const Args& a) {
     }
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
+    const std::string caveat = threshold_caveat(report, kind == DataKind::csv ? "row" : "image",
+                                                detector.preset().json.value("split", nlohmann::json::object()).value("validation", 0.1));
+    if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   return 0;
 }
@@ -1012,13 +1050,26 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
   return why;
 }
 
+// When the data is not of the kind `detector` was trained on: what the model reads, and the fix.
+std::string other_kind_text(Detector& detector, const std::string& data_text) {
+  if (detector.kind() == ModelKind::image) {
+    const Shape shape = detector.model().sample_shape();  // {height, width, channels}
+    return detail::concat(data_text, " is a CSV table, and this model was trained on images (", shape[0], "x", shape[1],
+                          shape[2] == 3 ? ", colour" : ", grey", "): give it images (--data FOLDER or an IDX file), or "
+                          "score the table with a model trained on a table (ca3 train --data TABLE.csv --out table.ca3)");
+  }
+  return detail::concat(data_text, " holds images, and this model was trained on a CSV table (",
+                        detector.preprocessing()->columns().size(), " columns): give it a CSV table, or score the images "
+                        "with a model trained on images (ca3 train --data FOLDER --out images.ca3)");
+}
+
 Scored score_data(Detector& detector, const Args& a, bool want_labels, const TabularOptions& given) {
   const std::string data = a.need("data");
   const DataKind kind = data_kind(data);
   Scored s;
   check_options_fit(a, kind);
   if (kind == DataKind::csv) {
-    CA3_CHECK(detector.kind() == ModelKind::tabular, "this is an image model; '", data, "' is a CSV table");
+    CA3_CHECK(detector.kind() == ModelKind::tabular, other_kind_text(detector, "'" + data + "'"));
     const CsvTable table = read_table(a, data);
     if (!want_labels) {
       // beside the scores as scoring reads them: a grouped report's dates and identifiers filled down
@@ -1049,9 +1100,9 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     }
     return s;
   }
-  CA3_CHECK(detector.kind() == ModelKind::image, "this is a tabular model; '", data, "' holds images");
-  CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score: for tables only (leave it out for images; the page, "
-            "scripts/run.sh, shows what raises an image's score pixel by pixel)");
+  CA3_CHECK(detector.kind() == ModelKind::image, other_kind_text(detector, "'" + data + "'"));
+  CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score: for tables only (leave it out for images; what "
+            "raises an image's score, pixel by pixel, is shown by CA3's page and given by the SDK's explain())");
   Dataset images;
   if (kind == DataKind::idx) {
     TabularOptions o = given;
@@ -1081,7 +1132,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
 // `ca3 score --data -`: CSV rows from standard input, scored a batch at a time and written as
 // they go (constant memory, whatever the size), to --out or, with --out -, to standard output.
 int score_stream(Detector& detector, const Args& a) {
-  CA3_CHECK(detector.kind() == ModelKind::tabular, "standard input is read as a CSV table: this is an image model");
+  CA3_CHECK(detector.kind() == ModelKind::tabular, other_kind_text(detector, "standard input (--data -)"));
   const size_t top = why_top(a);
   CA3_CHECK(!a.has("labels"), "--labels is for a folder of images; standard input is read as a CSV table (leave --labels out)");
   CA3_CHECK(!a.has("limit"), "--limit needs a file, not standard input (every row that arrives is scored; stop "
@@ -1301,6 +1352,8 @@ int command_info(const Args& a) {
     std::fprintf(stderr, "%s\n", score_text(*report, unit).c_str());
     const std::string validation = validation_text(*report, unit);
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
+    const std::string caveat = threshold_caveat(*report, unit, preset.value("split", nlohmann::json::object()).value("validation", 0.1));
+    if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   std::fprintf(stderr, "threshold %.6g: a score at or above it is flagged\n", double(detector.threshold()));
   return 0;

@@ -271,6 +271,20 @@ sed '1s/^Belegnr/row/' "$work/invoices.csv" >"$work/rows.csv"
 grep -qE "^  'Belegnr' +numeric" "$work/inv.err" && grep -qE "^  'Menge' +categorical" "$work/inv.err" \
   && echo "ok   --role COL=numeric / categorical overrides a column's role" || fail "--role: $(cat "$work/inv.err")"
 
+# Missing cells counted by how they are written: each placeholder, then the empty ones.
+for i in $(seq 0 39); do
+  case $i in 3|20) flow=-;; 9) flow=NA;; 14|25|31) flow=;; *) flow=$((3 + i % 5));; esac
+  echo "$((20 + i % 7)),$flow,$((i % 3))"
+done | sed '1i temp,flow,Region' >"$work/gaps.csv"
+"$ca3" train --data "$work/gaps.csv" --out "$work/gaps.ca3" --epochs 1 2>"$work/gaps.err" >/dev/null \
+  && grep -qxF "  'flow'                   numeric     6 missing cells imputed with the median (missing written as '-' x2, 'NA' x1, empty x3)" "$work/gaps.err" \
+  && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
+# 40 rows hold out 4 for validation: too few for a threshold at 5%, said (at training and by info).
+grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (give at least 200 rows: a tenth of them validates)" "$work/gaps.err" \
+  && "$ca3" info "$work/gaps.ca3" 2>&1 >/dev/null | grep -qF "threshold: set on only 4 validation rows taken as normal" \
+  && ! "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>&1 >/dev/null | grep -q "^threshold: set on" \
+  && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
+
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet
 if python3 - "$work/why.csv" "$data/BreastCancer.csv" "$work/bc-blank.csv" >"$work/why-check.out" <<'PY'
@@ -358,7 +372,14 @@ expect_error "not an image CA3 can read" train --data "$work/images" --labels "$
 expect_error "preset: unknown key 'model.gama'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --preset <(echo '{"kind":"tabular","model":{"gama":1}}') --out "$work/m"
 expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs ten --out "$work/m"
 expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
-expect_error "this is a tabular model" score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
+expect_error "'$work/images' holds images, and this model was trained on a CSV table (9 columns): give it a CSV table, or score the images with a model trained on images (ca3 train --data FOLDER" \
+  score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
+expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on images (28x28, grey): give it images (--data FOLDER or an IDX file), or score the table with a model trained on a table" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$data/Glass.csv" --out "$work/s"
+expect_error "standard input (--data -) is a CSV table, and this model was trained on images (28x28, grey)" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data - --out "$work/s" <"$data/Glass.csv"
+expect_error "what raises an image's score, pixel by pixel, is shown by CA3's page and given by the SDK's explain()" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
 expect_error "the folder '$work' has no image files" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work" --out "$work/s"
 expect_error "--why must be 1 or more" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/s" --why 0
 expect_error "--why names the columns behind a table row's score" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
@@ -466,6 +487,17 @@ for option in $(grep -o -- "--[a-z-]*" "$work/out" | sort -u); do
 done
 awk 'length($0) > 100 { print; bad = 1 } END { exit bad }' "$work/out" && echo "ok   ca3 --help explains every option, lines of 100 characters at most" \
   || fail "ca3 --help has lines over 100 characters"
+# Each command's help explains each of its options, in words about that command.
+for command in train score eval export; do
+  "$ca3" help $command >"$work/out" 2>"$work/err"
+  for option in $(sed '/^$/q' "$work/out" | grep -o -- "--[a-z-]*" | sort -u); do
+    grep -q -- "^$option\|[ (]$option[ ,)]" <(sed -n '/^$/,$p' "$work/out") || fail "ca3 help $command does not explain $option"
+  done
+done
+"$ca3" help score >"$work/out" 2>"$work/err"
+! grep -q "train's\|at training\|trains on\|--normal lists" "$work/out" && grep -q -- "^--out is where score writes the scores" "$work/out" \
+  && grep -q -- "with --labels CSV the images its \"file\" column lists" "$work/out" \
+  && echo "ok   ca3 help CMD explains each of its options for that command" || fail "ca3 help score: $(cat "$work/out")"
 "$ca3" help score >"$work/out" 2>"$work/err" && grep -q "^  ca3 score --model MODEL" "$work/out" && ! grep -q "^  ca3 train" "$work/out" \
   && echo "ok   ca3 help score prints score's usage" || fail "ca3 help score: $(head -3 "$work/out")"
 expect_usage "unknown command 'scor' (did you mean score?)" scor --model "$work/bc.ca3"
@@ -473,7 +505,7 @@ expect_error "no such file: '$work/nope.ca3' (the model file ca3 train wrote wit
 expect_error "'$work' is a folder, not a model file" score --model "$work" --data "$data/BreastCancer.csv" --out "$work/s"
 expect_error "no preset 'nosuch': neither a file nor a preset name (fashion-mnist, fashion-mnist-small, rgb-32, tabular; or a preset file" \
   train --data "$data/Glass.csv" --preset nosuch --out "$work/m"
-expect_error "say which values of label column 'Type' mean normal (or which mean anomaly), and give only one of the two lists (its values: 1, 2, 3, 5, 6, 7)" \
+expect_error "say which values of label column 'Type' mean normal (or which mean anomaly), and give only one of the two lists (its values: 1, 2, 3, 5, 6, 7; --normal V or --anomaly V for ca3" \
   train --data "$data/Glass.csv" --label-column Type --out "$work/m"
 expect_usage "ca3 export does not take --out: it writes the graph to --onnx FILE.onnx" export --model "$work/bc.ca3" --out "$work/x.onnx"
 # "-" is standard input or output where it can be; elsewhere refused with the reason.

@@ -2147,7 +2147,8 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   };
   CA3_CHECK(options.normal_values.empty() != options.anomaly_values.empty(),
             "say which values of label column '", options.label_column,
-            "' mean normal (or which mean anomaly), and give only one of the two lists (its values: ", values_written(), ")");
+            "' mean normal (or which mean anomaly), and give only one of the two lists (its values: ", values_written(),
+            "; --normal V or --anomaly V for ca3, normalValues or anomalyValues in the SDK's table options)");
   // In a label column of true and false, the same truth written another way ("0" for "FALSE").
   const auto& listed = options.normal_values.empty() ? options.anomaly_values : options.normal_values;
   std::set<std::string> written(listed.begin(), listed.end());
