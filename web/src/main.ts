@@ -1108,7 +1108,9 @@ function renderSchema() {
       choice.dataset.decided = decided;
       role.append(choice);
     }
-    const markers = Object.entries(c.placeholders).map(([m, n]) => `'${m}' ×${n}`).join(', ');
+    const marked = Object.entries(c.placeholders);
+    const empty = c.missing - marked.reduce((sum, [, n]) => sum + n, 0);  // what no marker accounts for
+    const markers = [...marked.map(([m, n]) => `'${m}' ×${n}`), ...(marked.length && empty > 0 ? [`empty ×${empty}`] : [])].join(', ');
     row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
     row.insertCell().textContent = c.name === setAside
       ? 'looks like the label column (CA3\'s guess), so it is ignored: labels would drive the scores; give it a role to use it as a feature'

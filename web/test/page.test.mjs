@@ -320,6 +320,18 @@ for (const isolation of [true, false]) {
       assert.equal(await page.$eval('#csv-schema tr[data-column=Region] select', (s) => s.value), 'categorical');
     });
 
+    test('missing cells are counted by how they are written: each placeholder and the empty cells', async () => {
+      // flow: 2 cells '-', 1 'NA', 3 empty; temp: 2 empty only (no placeholder: the count alone).
+      const missing = { 3: '-', 9: 'NA', 14: '', 20: '-', 25: '', 31: '' };
+      const rows = ['temp,flow,Region', ...Array.from({ length: 40 }, (_, i) =>
+        `${i === 5 || i === 6 ? '' : 20 + (i % 7)},${i in missing ? missing[i] : 3 + (i % 5)},${['Nord', 'Sud', 'West'][i % 3]}`)];
+      await page.setInputFiles('#csv-file', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /^gaps\.csv: 40 rows/.test(document.getElementById('csv-info').textContent));
+      const cells = (column) => page.$$eval(`#csv-schema tr[data-column=${column}] td`, (t) => t.map((c) => c.textContent));
+      assert.equal((await cells('flow'))[2], "6 (written as '-' ×2, 'NA' ×1, empty ×3)");
+      assert.equal((await cells('temp'))[2], '2');
+    });
+
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
       // A weather export: air pressure in hPa written "1.016", '.' grouping thousands.
       const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)};${i % 9 ? 'ok' : 'bad'}`);
