@@ -281,8 +281,9 @@ done | sed '1i temp,flow,Region' >"$work/gaps.csv"
   && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
 # 40 rows hold out 4 for validation: too few for a threshold at 5%, said (at training and by info).
 grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (give at least 200 rows: a tenth of them validates)" "$work/gaps.err" \
-  && "$ca3" info "$work/gaps.ca3" 2>&1 >/dev/null | grep -qF "threshold: set on only 4 validation rows taken as normal" \
-  && ! "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>&1 >/dev/null | grep -q "^threshold: set on" \
+  && "$ca3" info "$work/gaps.ca3" 2>"$work/info.err" >/dev/null && grep -qF "threshold: set on only 4 validation rows taken as normal" "$work/info.err" \
+  && "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>"$work/info.err" >/dev/null && grep -q "^threshold 0" "$work/info.err" \
+  && ! grep -q "^threshold: set on" "$work/info.err" \
   && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
 
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
