@@ -1051,16 +1051,13 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
 }
 
 // When the data is not of the kind `detector` was trained on: what the model reads, and the fix.
-std::string other_kind_text(Detector& detector, const std::string& data_text) {
-  if (detector.kind() == ModelKind::image) {
-    const Shape shape = detector.model().sample_shape();  // {height, width, channels}
-    return detail::concat(data_text, " is a CSV table, and this model was trained on images (", shape[0], "x", shape[1],
-                          shape[2] == 3 ? ", colour" : ", grey", "): give it images (--data FOLDER or an IDX file), or "
-                          "score the table with a model trained on a table (ca3 train --data TABLE.csv --out table.ca3)");
-  }
-  return detail::concat(data_text, " holds images, and this model was trained on a CSV table (",
-                        detector.preprocessing()->columns().size(), " columns): give it a CSV table, or score the images "
-                        "with a model trained on images (ca3 train --data FOLDER --out images.ca3)");
+std::string other_kind_text(const Detector& detector, const std::string& data_text) {
+  if (detector.kind() == ModelKind::image)
+    return data_text + " is a CSV table, and this model was trained on " + detector.trained_on() + ": give it images "
+           "(--data FOLDER or an IDX file), or score the table with a model trained on a table (ca3 train --data TABLE.csv "
+           "--out table.ca3)";
+  return data_text + " holds images, and this model was trained on " + detector.trained_on() + ": give it a CSV table, or "
+         "score the images with a model trained on images (ca3 train --data FOLDER --out images.ca3)";
 }
 
 Scored score_data(Detector& detector, const Args& a, bool want_labels, const TabularOptions& given) {

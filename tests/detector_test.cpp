@@ -115,6 +115,16 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
             "'Bl.cromatin', 'Normal.nucleoli', 'Mitoses' (the model was trained with them; the CSV's columns: "
             "'Cl.thickness', 'Class'): add the columns (their cells may be left empty: read as missing, filled with the "
             "training's typical values) or train a model without them");
+  // Data of the other kind: what the detector was trained on, and the fix.
+  EXPECT_EQ(error_of([&] { d.score_images(Tensor::zeros({2, 28, 28, 1})); }),
+            "this detector was trained on a CSV table (9 columns): it cannot score images (give it a CSV table, or score "
+            "the images with a detector trained on images)");
+  std::ifstream file(testing::source_file("models/demo/fashion-mnist-tshirt.ca3"), std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  Detector images = Detector::load(bytes.data(), bytes.size());
+  EXPECT_EQ(error_of([&] { images.score_table(breast_cancer()); }),
+            "this detector was trained on images (28x28, grey): it cannot score a CSV table (give it images, or score "
+            "the table with a detector trained on a table)");
 }
 
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the

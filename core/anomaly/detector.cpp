@@ -140,8 +140,17 @@ FitReport Detector::finish_fit(Fit fit) {
   return outcome.report;
 }
 
+std::string Detector::trained_on() const {
+  if (kind() == ModelKind::tabular)
+    return prep_ ? detail::concat("a CSV table (", prep_->columns().size(), " columns)") : "a CSV table";
+  const nlohmann::json& image = preset_.json.at("image");
+  return detail::concat("images (", image.at("height").get<int64_t>(), "x", image.at("width").get<int64_t>(),
+                        image.at("channels").get<int64_t>() == 3 ? ", colour)" : ", grey)");
+}
+
 Tensor Detector::prepare_table(const CsvTable& table, bool fill_down) const {
-  CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot score a CSV table");
+  CA3_CHECK(kind() == ModelKind::tabular, "this detector was trained on ", trained_on(), ": it cannot score a CSV table "
+            "(give it images, or score the table with a detector trained on a table)");
   CA3_CHECK(prep_, "the detector is not trained yet");
   return prep_->transform(table, fill_down);
 }
@@ -175,7 +184,8 @@ std::vector<float> Detector::score_table(const CsvTable& table) {
   return scores;
 }
 std::vector<float> Detector::score_images(const Tensor& images) {
-  CA3_CHECK(kind() == ModelKind::image, "this is a tabular detector: it cannot score images");
+  CA3_CHECK(kind() == ModelKind::image, "this detector was trained on ", trained_on(), ": it cannot score images "
+            "(give it a CSV table, or score the images with a detector trained on images)");
   return score_inputs(images);
 }
 

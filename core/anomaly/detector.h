@@ -123,6 +123,11 @@ class Detector {
   // about single samples. "" otherwise (also below 20 samples).
   std::string flagged_share_note(size_t scored, size_t flagged) const;
 
+  // What the detector takes, for messages that meet data of the other kind: "images (28x28,
+  // grey)" (the preset's image size) or "a CSV table (9 columns)" (once trained; "a CSV table"
+  // before).
+  std::string trained_on() const;
+
   bool trained() const { return trained_; }
   float threshold() const { return threshold_; }
   void set_threshold(float threshold);
