@@ -440,34 +440,38 @@ cut -d, -f1-10 "$data/BreastCancer.csv" >"$work/bc-no-class.csv"
   && ! grep -q "does not know" "$work/err" && grep -q '"anomalies": 241' "$work/e.json" \
   && echo "ok   eval --label-column on a one-class model: the label column is no unknown column" || fail "eval --label-column: $(cat "$work/err")"
 # --decimal-mark names the decimal mark where the cells cannot tell: a weather export whose air
-# pressure is written "1.016" (hPa, '.' grouping thousands). Guessed, '.' is the decimal mark and a
-# scored file whose "1.012,5" tells the comma is refused by name; named, both read 1016.
+# pressure is written "1.016" (hPa). Guessed in a ';'-separated file, '.' groups thousands (1016),
+# said; a scored file whose "25.5" tells the decimal point is refused by name; named '.', both read 1.016.
 python3 - "$work" <<'PY'
 import random, sys
 random.seed(3)
 rows = ["station;pressure;temp"] + [f"W{i % 4};1.{random.randint(0, 30):03d};{random.randint(15, 28)}" for i in range(120)]
 open(sys.argv[1] + "/wetter.csv", "w").write("\n".join(rows) + "\n")
-open(sys.argv[1] + "/wetter-score.csv", "w").write("\n".join(rows[:20] + ["W2;1.012,5;25"]) + "\n")
+open(sys.argv[1] + "/wetter-score.csv", "w").write("\n".join(rows[:20] + ["W2;1.012;25.5"]) + "\n")
 PY
-"$ca3" train --data "$work/wetter.csv" --out "$work/guessed.ca3" --epochs 3 --quiet >/dev/null 2>&1 || fail "train wetter.csv"
-expect_error "in this file, whose decimal mark is ',' (line 21, column 'pressure': '1.012,5'), and as 1.0" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
-expect_error "train again with the decimal mark ',' named (the decimal mark menu on the page, --decimal-mark , for ca3" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
-"$ca3" train --data "$work/wetter.csv" --decimal-mark , --out "$work/named.ca3" --epochs 3 --report "$work/named.json" >/dev/null 2>"$work/err" \
-  && grep -qF "decimal mark ',', thousands separator '.'" "$work/err" || fail "train --decimal-mark ,: $(cat "$work/err")"
+"$ca3" train --data "$work/wetter.csv" --out "$work/guessed.ca3" --epochs 3 >/dev/null 2>"$work/err" || fail "train wetter.csv"
+grep -qF "read 120 rows: UTF-8, separator ';', decimal mark ',', thousands separator '.'" "$work/err" \
+  && grep -qF "no cell of the file tells which: read as 10" "$work/err" \
+  && grep -qF "if '.' is the decimal mark here, name it (the decimal mark menu on the page, --decimal-mark . for ca3" "$work/err" \
+  && echo "ok   a ';' file whose cells cannot tell reads '1.016' as 1016, said with the way to name '.'" || fail "wetter.csv: $(cat "$work/err")"
+expect_error "in this file, whose decimal mark is '.' (line 21, column 'temp': '25.5'), and as 10" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
+expect_error "train again with the decimal mark '.' named (the decimal mark menu on the page, --decimal-mark . for ca3" score --model "$work/guessed.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv"
+"$ca3" train --data "$work/wetter.csv" --decimal-mark . --out "$work/named.ca3" --epochs 3 --report "$work/named.json" >/dev/null 2>"$work/err" \
+  && grep -qF "separator ';', decimal mark '.'" "$work/err" && ! grep -qF "no cell of the file tells" "$work/err" || fail "train --decimal-mark .: $(cat "$work/err")"
 python3 -c "
 import json, sys
 c = [c for c in json.load(open('$work/named.json'))['data']['columns'] if c['name'] == 'pressure'][0]
-sys.exit(0 if c['role'] == 'numeric' else 1)" || fail "pressure is not numeric with --decimal-mark ,"
+sys.exit(0 if c['role'] == 'numeric' else 1)" || fail "pressure is not numeric with --decimal-mark ."
 "$ca3" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --quiet && [ "$(wc -l <"$work/s.csv")" -eq 21 ] \
-  && echo "ok   --decimal-mark , trains a file whose cells cannot tell; its scored copy with '1.012,5' scores" || fail "score after --decimal-mark ,"
-"$ca3" score --model "$work/named.ca3" --data - --decimal-mark , --out "$work/s2.csv" --quiet <"$work/wetter-score.csv" && cmp -s "$work/s.csv" "$work/s2.csv" \
-  || fail "score --data - --decimal-mark , differs from the file's scores"
-# Named at scoring, from standard input too: the guessed model's "1.0xx" named ',' is refused.
+  && echo "ok   --decimal-mark . trains a file whose cells cannot tell; its scored copy with '25.5' scores" || fail "score after --decimal-mark ."
+"$ca3" score --model "$work/named.ca3" --data - --decimal-mark . --out "$work/s2.csv" --quiet <"$work/wetter-score.csv" && cmp -s "$work/s.csv" "$work/s2.csv" \
+  || fail "score --data - --decimal-mark . differs from the file's scores"
+# Named at scoring, from standard input too: the guessed model's "1.0xx" named '.' is refused.
 head -5 "$work/wetter.csv" >"$work/wetter-head.csv"
 "$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --quiet <"$work/wetter-head.csv" || fail "score a guessed file from stdin"
-"$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --decimal-mark , <"$work/wetter-head.csv" 2>"$work/err"
-[ $? -eq 1 ] && grep -q "reads as 10[0-9][0-9] in this file, whose decimal mark is ','" "$work/err" \
-  && echo "ok   score --data - --decimal-mark , reads the stream so" || fail "score --data - --decimal-mark ,: $(cat "$work/err")"
+"$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --decimal-mark . <"$work/wetter-head.csv" 2>"$work/err"
+[ $? -eq 1 ] && grep -q "reads as 1\.0[0-9][0-9] in this file, whose decimal mark is '\.'" "$work/err" \
+  && echo "ok   score --data - --decimal-mark . reads the stream so" || fail "score --data - --decimal-mark .: $(cat "$work/err")"
 expect_usage "--decimal-mark is ',' or '.', not ';'" score --model "$work/named.ca3" --data "$work/wetter-score.csv" --out "$work/s.csv" --decimal-mark ";"
 expect_usage "--id-column, --role, --decimal-mark and --drop-duplicates are for CSV tables" train --data "${CA3_FASHION_MNIST_DIR}/train-images-idx3-ubyte" --normal 0 --decimal-mark , --out "$work/m"
 for help in "--help" "train --help"; do

@@ -207,6 +207,10 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,b\n", "CSV file has a header but no data rows"},
       {"\n\n", "CSV file has no header row"},
       {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
+      {"Region;Stadt;Umsatz\n Nord \n;Kiel;3,5\n", "CSV line 2: 1 field, the header has 3 (' Nord '): a line with a name alone, "
+                                              "such as a group's heading, needs the other columns' separators: write it as "
+                                              "'Nord;;' in a column of its own, empty in the group's rows (then it is read as "
+                                              "their group), or leave such lines out"},
       {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
       {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file ('1,\"2'): a quote that opens a "
                           "field needs one that closes it; a quote inside a field is doubled"},
@@ -2042,15 +2046,23 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   TabularOptions options = labelled("label", {"ok"});
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, options);
-  const CsvTable unsure = parse_csv("t;p\n21;1.013\n22;1.250\n");
+  // (tab-separated: in a ';'-separated file that cannot tell, '.' groups thousands, as the
+  // training file's; below)
+  const CsvTable unsure = parse_csv("t\tp\n21\t1.013\n22\t1.250\n");
   EXPECT_TRUE(unsure.numbers_guessed);
   // Trained on such a file, the choice is said.
   std::vector<std::string> notes;
-  tabular_labels(parse_csv("a;p;label\nA0;1.581;bad\nA1;2.250;ok\n"), options, &notes);
+  tabular_labels(parse_csv("a\tp\tlabel\nA0\t1.581\tbad\nA1\t2.250\tok\n"), options, &notes);
   EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
                                              "thousands separator) and no cell of the file tells which: read as 1.581; "
                                              "if '.' groups thousands here, name the decimal mark ',' "
                                              "(the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)"}));
+  notes.clear();  // in a ';'-separated file (a spreadsheet's where the comma is the decimal mark), '.' groups thousands
+  tabular_labels(parse_csv("a;p;label\nA0;1.581;bad\nA1;2.250;ok\n"), options, &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
+                                             "thousands separator) and no cell of the file tells which: read as 1581; "
+                                             "if '.' is the decimal mark here, name it "
+                                             "(the decimal mark menu on the page, --decimal-mark . for ca3, TableOptions.decimalMark in the SDK)"}));
   notes.clear();  // read as thousands in a ',' file: the other advice
   tabular_labels(parse_csv("a,p,label\nA0,\"96,928\",bad\nA1,\"2,250\",ok\n"), options, &notes);
   EXPECT_EQ(notes.at(0), "numbers such as '96,928' read either way (',' as a decimal mark or as a thousands separator) and "
@@ -2101,14 +2113,15 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
 
 // The other way round: the training file could not tell ("1.016" only; read with the decimal dot,
 // as said) and the scored file tells the decimal comma ("1.012,5"), so its "1.016" is 1016. Scored
-// so, every row would be an anomaly without a word (a newcomer's weather export, Luftdruck in hPa):
+// so, every row would be an anomaly without a word (a newcomer's weather export, Luftdruck in hPa,
+// tab-separated: a ';'-separated one reads "1.016" as 1016 from the start, below):
 // scoring stops, naming the cell, both readings, the cell that decided and both ways to fix it.
 TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
-  const CsvTable train = parse_csv("station;p;t\nW1;1.016;24\nW3;1.005;20\nW2;1.011;21\nW1;1.009;22\n");
+  const CsvTable train = parse_csv("station\tp\tt\nW1\t1.016\t24\nW3\t1.005\t20\nW2\t1.011\t21\nW1\t1.009\t22\n");
   ASSERT_TRUE(train.numbers_guessed);
   ASSERT_EQ(train.numbers.decimal, '.');
   const TabularPreprocessor prep = TabularPreprocessor::fit(train, {0, 1, 2, 3}, {});
-  const CsvTable scored = parse_csv("station;p;t\nW1;1.016;24\nW2;1.012,5;25\n");
+  const CsvTable scored = parse_csv("station\tp\tt\nW1\t1.016\t24\nW2\t1.012,5\t25\n");
   ASSERT_EQ(scored.numbers.decimal, ',');
   ASSERT_FALSE(scored.numbers_guessed);
   const std::string message =
@@ -2126,38 +2139,38 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   older.erase("decimalMarkGuessed");
   EXPECT_EQ(TabularPreprocessor::from_json(older).transform(scored).dim(0), 2);
   // A cell that cannot be read in the training file's format at all is said so.
-  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("station;p;t\nW2;1.012,5;25\n")); }).substr(0, 171),
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("station\tp\tt\nW2\t1.012,5\t25\n")); }).substr(0, 171),
                        "CSV line 2, column 'p': '1.012,5' reads as 1012.5 in this file, whose decimal mark is ',' (line 2, "
                        "column 'p': '1.012,5'), and not as a number in the model's training file");
   // Cells that read alike both ways score: whole numbers, or a file written as the training file.
-  EXPECT_EQ(prep.transform(parse_csv("station;p;t\nW1;1016;24,5\n")).dim(0), 1);
-  EXPECT_EQ(prep.transform(parse_csv("station;p;t\nW1;1.016;24.5\n")).dim(0), 1);
+  EXPECT_EQ(prep.transform(parse_csv("station\tp\tt\nW1\t1016\t24,5\n")).dim(0), 1);
+  EXPECT_EQ(prep.transform(parse_csv("station\tp\tt\nW1\t1.016\t24.5\n")).dim(0), 1);
   // A training file that told its format is no guess: a scored file in the other is read in its own.
-  const TabularPreprocessor told = TabularPreprocessor::fit(parse_csv("station;p;t\nW1;1.016;24.5\nW3;1.005;20\n"), {0, 1}, {});
+  const TabularPreprocessor told = TabularPreprocessor::fit(parse_csv("station\tp\tt\nW1\t1.016\t24.5\nW3\t1.005\t20\n"), {0, 1}, {});
   EXPECT_FALSE(told.to_json().contains("decimalMarkGuessed"));
   EXPECT_EQ(told.transform(scored).dim(0), 2);
   // Trained with the decimal mark named (',': '.' groups thousands), the training file reads 1016
   // and no guess is left; scoring reads the file as it tells.
   CsvOptions named;
   named.numbers = number_format_named(",");
-  const CsvTable comma = parse_csv("station;p;t\nW1;1.016;24\nW3;1.005;20\nW2;1.011;21\nW1;1.009;22\n", named);
+  const CsvTable comma = parse_csv("station\tp\tt\nW1\t1.016\t24\nW3\t1.005\t20\nW2\t1.011\t21\nW1\t1.009\t22\n", named);
   EXPECT_FALSE(comma.numbers_guessed);
   const TabularPreprocessor with_mark = TabularPreprocessor::fit(comma, {0, 1, 2, 3}, {});
   EXPECT_DOUBLE_EQ(with_mark.columns()[1].fill, 0.5 * (1009 + 1011));
   const std::vector<float> same = with_mark.transform(scored).to_vector();
   ASSERT_EQ(with_mark.feature_names().at(3), "p");  // after station's three categories
   const size_t width = size_t(with_mark.features());
-  EXPECT_EQ(same.at(width + 3), with_mark.transform(parse_csv("station;p;t\nW2;1012,5;25\n")).at(3));
-  EXPECT_EQ(same.at(3), with_mark.transform(parse_csv("station;p;t\nW2;1016;25\n")).at(3));
+  EXPECT_EQ(same.at(width + 3), with_mark.transform(parse_csv("station\tp\tt\nW2\t1012,5\t25\n")).at(3));
+  EXPECT_EQ(same.at(3), with_mark.transform(parse_csv("station\tp\tt\nW2\t1016\t25\n")).at(3));
   EXPECT_NE(same.at(3), same.at(width + 3));
   EXPECT_EQ(error_of([] { number_format_named(";"); }), "the decimal mark is ',' or '.', not ';'");
   // Named so, the cells still could not tell: a file whose "24.5" tells the decimal point, whose
   // "1.016" would so be 1.016, is refused as after a guess.
-  EXPECT_EQ(error_of([&] { with_mark.transform(parse_csv("station;p;t\nW1;1.016;24.5\n")); }).substr(0, 128),
+  EXPECT_EQ(error_of([&] { with_mark.transform(parse_csv("station\tp\tt\nW1\t1.016\t24.5\n")); }).substr(0, 128),
             "CSV line 2, column 'p': '1.016' reads as 1.016 in this file, whose decimal mark is '.' (line 2, column 't': "
             "'24.5'), and as 1016");
   // A named mark the cells contradict is refused at training, naming the cell.
-  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("station;p;t\nW1;1.016;24.5\nW3;1.005;20\n", named), {0, 1}, {}); }),
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv("station\tp\tt\nW1\t1.016\t24.5\nW3\t1.005\t20\n", named), {0, 1}, {}); }),
             "CSV line 2, column 't': '24.5' tells the decimal mark '.', and the decimal mark ',' was named for the file: "
             "name '.', or none (the file's cells tell it)");
   // The guessed mark a thousands separator ("96,928" in a ','-separated file is 96928): a file whose
@@ -2165,6 +2178,35 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
   const TabularPreprocessor thousands = TabularPreprocessor::fit(parse_csv("a,p\nx,\"96,928\"\ny,\"2,250\"\n"), {0, 1}, {});
   EXPECT_EQ(error_of([&] { thousands.transform(parse_csv("a;p\nx;96,928\ny;21,40\n")); }).substr(0, 63),
             "CSV line 2, column 'p': '96,928' reads as 96.928 in this file, ");
+}
+
+// A ';'-separated file whose numbers all read either way (a spreadsheet's where the comma is the
+// decimal mark): '.' groups thousands. A customer export of sales from 800 to 3,000, those above
+// 999 written "1.846": read as decimals, the rows without a dot scored as the anomalies.
+TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
+  std::string text = "Kunde;Umsatz;Bestellungen\n";
+  for (int i = 0; i < 40; ++i) {
+    const int sales = 800 + i * 55;
+    char written[16];
+    if (sales >= 1000) std::snprintf(written, sizeof written, "%d.%03d", sales / 1000, sales % 1000);
+    else std::snprintf(written, sizeof written, "%d", sales);
+    text += detail::concat("K", 100 + i, ";", written, ";", 3 + i % 9, "\n");
+  }
+  const CsvTable table = parse_csv(text);
+  EXPECT_EQ(table.numbers, (NumberFormat{',', '.'}));
+  EXPECT_TRUE(table.numbers_guessed);  // and said (the note above: "read as 1846; if '.' is the decimal mark here, name it")
+  double v = 0;
+  ASSERT_TRUE(parse_number(table.cell(4, 1), v, table.numbers));
+  EXPECT_EQ(std::string(table.cell(4, 1)), "1.020");
+  EXPECT_EQ(v, 1020);
+  // The same cells comma-separated, or tab-separated, keep the decimal point (a "1.846" there is 1.846).
+  std::string commas = text, tabs = text;
+  std::replace(commas.begin(), commas.end(), ';', ',');
+  std::replace(tabs.begin(), tabs.end(), ';', '\t');
+  EXPECT_EQ(parse_csv(commas).numbers.decimal, '.');
+  EXPECT_EQ(parse_csv(tabs).numbers.decimal, '.');
+  // A cell that tells the decimal point ("2.5") decides for the whole file, ';' or not.
+  EXPECT_EQ(parse_csv(text + "K999;2.5;4\n").numbers.decimal, '.');
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

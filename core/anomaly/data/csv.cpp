@@ -823,10 +823,11 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
     *guessed = comma_decimal == 0 && dot_decimal == 0 && comma_groups == 0 && dot_groups == 0 &&
                (comma_either > 0 || dot_either > 0);
   NumberFormat f;
-  // Only "1,234"-like cells: in a ';'-separated file (what spreadsheets write where the comma is
-  // the decimal mark) the comma is a decimal mark, elsewhere a group separator.
+  // Only "1,234"- or "1.234"-like cells: in a ';'-separated file (what spreadsheets write where the
+  // comma is the decimal mark) the comma is a decimal mark and the dot groups thousands ("1.016"
+  // hPa is 1016); elsewhere the comma groups thousands and the dot is a decimal mark.
   const bool either_is_decimal = table.separator == ';' && comma_groups == 0 && dot_decimal == 0;
-  if (for_comma > for_dot || (comma_either > 0 && for_comma == 0 && either_is_decimal)) {
+  if (for_comma > for_dot || ((comma_either > 0 || dot_either > 0) && for_comma == 0 && either_is_decimal)) {
     f.decimal = ',';
     f.thousands = '.';  // only ever applied to well-formed groups of three
   } else if (comma_groups > 0 || (comma_either > 0 && comma_decimal == 0)) {
@@ -1031,9 +1032,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
             shown += (k == first_cell ? "" : std::string(1, shown_sep)) + csv_field(cell_text(k), shown_sep);
           const bool more = record_fields > table.header.size();
+          // A name alone on its line ("Nord"): a group's heading, written without the other columns.
+          double number;
+          const std::string_view alone = record_fields == 1 ? trim_spaces(cell_text(first_cell)) : std::string_view();
+          const bool heading = !alone.empty() && table.separator != ' ' && !parse_number(alone, number, table.numbers);
+          const std::string empty_cells(table.header.size() - 1, table.separator);
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
-                                     table.separator == ' '
+                                     heading ? detail::concat("a line with a name alone, such as a group's heading, needs the other "
+                                                              "columns' separators: write it as '", shortened(std::string(alone), 30),
+                                                              empty_cells, "' in a column of its own, empty in the group's rows "
+                                                              "(then it is read as their group), or leave such lines out")
+                                     : table.separator == ' '
                                          ? (more ? "the columns are aligned with spaces and split at each run of them: a value "
                                                    "that holds a space needs quotes around it"
                                                  : "the columns are aligned with spaces and split at each run of them: write a "
