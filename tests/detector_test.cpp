@@ -127,6 +127,30 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
             "the table with a detector trained on a table)");
 }
 
+// A report whose groups open with a heading line in a column of other values ("Region Nord;;" over
+// article numbers, which the model leaves out): such a line has no value in any column the model
+// reads, and would be trained on as the typical row. Left out of training, said by line.
+TEST(Detector, RowsWithNoValueTheModelReadsAreLeftOutOfTraining) {
+  std::string csv = "Artikel;Gewicht;Lager\n";
+  for (const char* region : {"Nord", "Sued", "West"}) {
+    csv += detail::concat("Region ", region, ";;\n");
+    for (int i = 0; i < 30; ++i) csv += detail::concat("A", 1000 + 37 * i + region[0], ";", 10 + i % 7, ",5;", i % 3 ? "A" : "B", "\n");
+  }
+  Detector d(quick_tabular("e2e", 1));
+  const FitReport r = d.fit_table(parse_csv(csv), TabularOptions{});
+  EXPECT_EQ(r.train_rows + r.validation_rows + r.test_rows, 90);
+  const std::vector<std::string> notes = r.data.at("notes").get<std::vector<std::string>>();
+  EXPECT_NE(std::find(notes.begin(), notes.end(),
+                      "lines 2, 33, 64 have no value in any column the model reads (a group's heading line?): left out of "
+                      "training, as scoring gives such a row no meaning"),
+            notes.end()) << wire::dump(r.data.at("notes"), 0);
+  // Scoring the same file says the same of those rows.
+  std::vector<std::string> scoring = d.preprocessing()->scoring_notes(parse_csv(csv));
+  EXPECT_NE(std::find_if(scoring.begin(), scoring.end(), [](const std::string& n) {
+              return n.rfind("3 rows have no value in any column the model reads", 0) == 0;
+            }), scoring.end());
+}
+
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the
 // other) and a totals row at the end trains exactly as the plain file does: both rows are left out,
 // and said; a scored file with a repeated header is refused, naming the line.

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 
+#include "core/anomaly/data/text.h"
 #include "core/anomaly/model_file.h"
 #include "core/anomaly/wire.h"
 #include "core/engine/error.h"
@@ -77,18 +78,48 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
-  const std::optional<CsvTable> read = read_as_training(given_file, &notes);
-  const CsvTable& table = read ? *read : given_file;
-  const std::vector<int> labels = tabular_labels(table, options, &notes);
-  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
-  const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
-  int64_t labelled = 0;
-  for (int64_t r : rows.train) labelled += labels[size_t(r)];
-  options.scaling = preset.scaling(preset.uses_synthetic(labelled));
-  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
-  DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
+  std::optional<CsvTable> read = read_as_training(given_file, &notes);
+  const CsvTable* table = read ? &*read : &given_file;
+  std::vector<int> labels = tabular_labels(*table, options, &notes);
+  const auto fit_rows = [&] {
+    CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
+    SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
+    int64_t labelled = 0;
+    for (int64_t r : rows.train) labelled += labels[size_t(r)];
+    options.scaling = preset.scaling(preset.uses_synthetic(labelled));
+    return rows;
+  };
+  SplitRows rows = fit_rows();
+  TabularPreprocessor prep = TabularPreprocessor::fit(*table, rows.train, options);
+  // Rows with no value in any column the model reads (a group's heading line in a column of
+  // other values, "Region Nord;;;;" over article names): each would be the typical row, a sample
+  // of nothing. Left out, said, and the rest split and fitted again.
+  std::vector<int64_t> read_columns;
+  for (const ColumnTransform& t : prep.columns())
+    if (const int64_t c = table->find_column(t.name); c >= 0) read_columns.push_back(c);
+  std::vector<size_t> kept;
+  std::vector<std::string> blank_lines;
+  for (size_t r = 0; r < table->row_count(); ++r) {
+    const bool blank = !read_columns.empty() && std::all_of(read_columns.begin(), read_columns.end(), [&](int64_t c) {
+      return is_missing_cell(table->cell(r, size_t(c)));
+    });
+    if (blank) blank_lines.push_back(std::to_string(table->row_line(r)));
+    else kept.push_back(r);
+  }
+  if (!blank_lines.empty()) {
+    notes.push_back(detail::concat(blank_lines.size() == 1 ? "line " : "lines ", list_some(blank_lines, 3),
+                                   blank_lines.size() == 1 ? " has" : " have", " no value in any column the model reads (a "
+                                   "group's heading line?): left out of training, as scoring gives such a row no meaning"));
+    std::vector<int> kept_labels;
+    for (size_t r : kept) kept_labels.push_back(labels[r]);
+    read = table->select_rows(kept), table = &*read, labels = std::move(kept_labels);
+    rows = fit_rows();
+    prep = TabularPreprocessor::fit(*table, rows.train, options);
+  }
+  const CsvTable& table_read = *table;
+  DatasetSplit split = split_dataset(Dataset{prep.transform(table_read), labels}, rows);
   auto model = make_model(preset, prep.features());
-  nlohmann::json description = wire::table_description(table, prep.schema(), notes);
+  nlohmann::json description = wire::table_description(table_read, prep.schema(), notes);
   Fit fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
   fit.describe_data(std::move(description));
   return fit;
