@@ -612,9 +612,22 @@ export class Detector {
   private modelData(data: Dataset | Float32Array, call = 'score'): ModelData {
     if (data instanceof Float32Array) return { inputs: data };
     checkDataset(data, call);
+    this.checkKind(data);
     if (data.kind === 'table') return csvOf(data);
     this.checkImageSize(data);
     return { inputs: data.images };
+  }
+
+  // Data of the other kind than the model's: a table model would read images' pixels as rows.
+  private checkKind(data: Dataset) {
+    if (!this.trained) return;
+    const shape = this.inputShape ?? [];
+    if (data.kind === 'images' && this.kind === 'tabular')
+      throw new CA3Error('bad_input', 'these are images, and this detector was trained on a table: give it a table ' +
+        '(tableFromCsv), or score the images with a detector trained on images');
+    if (data.kind === 'table' && this.kind === 'image')
+      throw new CA3Error('bad_input', `this is a table, and this detector was trained on images (${shape.join('x')}): ` +
+        'give it images (imageSet), or score the table with a detector trained on a table');
   }
 
   private checkImageSize(data: ImageSetData) {

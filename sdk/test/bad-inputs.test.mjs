@@ -92,3 +92,19 @@ for (const testCase of table.cases) {
     assert.deepEqual(await imageModel.score(referenceImages), imageScores);
   });
 }
+
+// Data of the other kind than the model's: refused with what the model takes (a table model read
+// images' pixels as rows of its features, without a word, whenever their count divided evenly).
+test('images given to a table model, and a table to an image model, are refused with the fix', async () => {
+  for (const call of ['score', 'explain', 'reconstruct', 'activations']) {
+    await assert.rejects(tableModel[call](referenceImages), (e) => e.code === 'bad_input' &&
+      e.message === 'these are images, and this detector was trained on a table: give it a table (tableFromCsv), or ' +
+        'score the images with a detector trained on images', call);
+    await assert.rejects(imageModel[call](referenceRows), (e) => e.code === 'bad_input' &&
+      e.message === 'this is a table, and this detector was trained on images (28x28x1): give it images (imageSet), or ' +
+        'score the table with a detector trained on a table', call);
+  }
+  await assert.rejects(tableModel.evaluate(imageSet(referenceImages.images, new Int32Array(20))), /trained on a table/);
+  assert.deepEqual(await tableModel.score(referenceRows), tableScores);
+  assert.deepEqual(await imageModel.score(referenceImages), imageScores);
+});

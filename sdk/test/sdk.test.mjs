@@ -276,13 +276,17 @@ describe('SDK in Node', () => {
   });
 
   test('decimalMark names the decimal mark where the cells cannot tell (a weather export, "1.016" hPa)', async () => {
-    // Air pressure written with '.' grouping thousands: every cell reads either way.
-    const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)}`);
-    const csv = ['station;pressure;temp', ...rows].join('\n') + '\n';
-    const scored = ['station;pressure;temp', ...rows.slice(0, 19), 'W2;1.012,5;25'].join('\n') + '\n';
+    // Air pressure written with '.' grouping thousands: every cell reads either way. Tab-separated:
+    // in a ';'-separated file (a spreadsheet's where the comma is the decimal mark) '.' is taken to
+    // group thousands from the start.
+    const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4}\t1.${String((i * 7) % 31).padStart(3, '0')}\t${15 + (i % 13)}`);
+    const csv = ['station\tpressure\ttemp', ...rows].join('\n') + '\n';
+    const scored = ['station\tpressure\ttemp', ...rows.slice(0, 19), 'W2\t1.012,5\t25'].join('\n') + '\n';
     const guessed = await runtime.describeCsv(csv);
     assert.equal(guessed.decimalMark, '.');
     assert.equal(guessed.decimalMarkGuessed, true);
+    const semicolons = await runtime.describeCsv(csv.replaceAll('\t', ';'));
+    assert.deepEqual([semicolons.decimalMark, semicolons.thousandsSeparator, semicolons.decimalMarkGuessed], [',', '.', true]);
     const named = await describeCsv(csv, { decimalMark: ',' });
     assert.deepEqual([named.decimalMark, named.decimalMarkGuessed, named.thousandsSeparator], [',', false, '.']);
     await assert.rejects(runtime.describeCsv(csv, { decimalMark: ';' }),
@@ -298,11 +302,11 @@ describe('SDK in Node', () => {
     const report = await second.fit(tableFromCsv(csv, { decimalMark: ',' }), { epochs: 2 });
     assert.equal(report.data.decimalMark, ',');
     // Its notes: a file that cannot tell is read as training named it, said; named '.', not.
-    const undecided = 'station;pressure;temp\nW2;1.016;25\n';
+    const undecided = 'station\tpressure\ttemp\nW2\t1.016\t25\n';
     assert.match((await second.scoringNotes(tableFromCsv(undecided))).join(' '), /read as the model's training file wrote them, with the decimal mark ','/);
     assert.doesNotMatch((await second.scoringNotes(tableFromCsv(undecided, { decimalMark: '.' }))).join(' '), /read as the model's training file/);
     // A column of true labels the model never saw is "not known" unless named as the labels.
-    const truth = 'station;pressure;temp;ok\nW2;1.016;25;yes\n';
+    const truth = 'station\tpressure\ttemp\tok\nW2\t1.016\t25\tyes\n';
     assert.match((await second.scoringNotes(tableFromCsv(truth))).join(' '), /a column the model does not know, left out: 'ok'/);
     assert.doesNotMatch((await second.scoringNotes(tableFromCsv(truth, { labelColumn: 'ok' }))).join(' '), /does not know/);
     const scores = await second.score(tableFromCsv(scored));
@@ -312,7 +316,7 @@ describe('SDK in Node', () => {
     assert.ok(maxDifference(Float32Array.from(streamed), scores) <= 1e-6);
     // Named at scoring, the mark reaches every call that reads the CSV: beside the model that
     // guessed '.', "1.016" named ',' is 1016, and refused; without it, read as the model did.
-    const plainRows = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
+    const plainRows = ['station\tpressure\ttemp', 'W2\t1.016\t25'].join('\n') + '\n';
     const namedComma = tableFromCsv(plainRows, { decimalMark: ',' });
     const refused = { code: 'bad_input', message: /^CSV line 2, column 'pressure': '1\.016' reads as 1016 in this file/ };
     await assert.rejects(first.score(namedComma), refused);
@@ -322,7 +326,7 @@ describe('SDK in Node', () => {
     await assert.rejects(async () => { for await (const _ of first.scoreStream((async function* () { yield plainRows; })(), { decimalMark: ',' })); }, refused);
     assert.equal((await first.score(tableFromCsv(plainRows))).length, 1);
     // Another file named so reads so everywhere (an explanation's cell and typical value too).
-    const plain = ['station;pressure;temp', 'W2;1.016;25'].join('\n') + '\n';
+    const plain = ['station\tpressure\ttemp', 'W2\t1.016\t25'].join('\n') + '\n';
     const [why] = await second.explainRows(tableFromCsv(plain, { decimalMark: ',' }), [0], 3);
     const pressure = why.columns.find((c) => c.column === 'pressure');
     assert.equal(pressure.value, '1.016');
