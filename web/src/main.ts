@@ -864,6 +864,30 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
   $('stacks').replaceChildren(...columns);
 }
 
+// Dropped files as model inputs; a file the browser cannot decode (or too large to) is left out
+// with its reason, the others scored. Throws when none is left.
+async function decodeSkipping(files: File[], size: ImageSize) {
+  try {
+    return { inputs: (await runtime.imagesFromFiles(files, size)).inputs, used: files, skipped: [] as string[] };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (files.length === 1 || (code !== 'unsupported_file' && code !== 'bad_input')) throw e;
+  }
+  const used: File[] = [], skipped: string[] = [], parts: Float32Array[] = [];
+  for (const file of files) {  // one at a time, to tell which
+    try {
+      parts.push((await runtime.imagesFromFiles([file], size)).inputs);
+      used.push(file);
+    } catch (e) {
+      skipped.push((e as Error).message);
+    }
+  }
+  if (!used.length) throw new Error(`none of the ${files.length} files is an image this browser can decode (${skipped[0]})`);
+  const inputs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (inputs.set(p, at), at + p.length), 0);
+  return { inputs, used, skipped };
+}
+
 async function scoreDroppedImages() {
   const files = [...($<HTMLInputElement>('score-files').files ?? [])];
   if (!files.length) return;
@@ -872,8 +896,10 @@ async function scoreDroppedImages() {
   const before = $('why-what').textContent;
   $('why-what').textContent = `Reading and scoring ${files.length === 1 ? 'the image' : `${files.length.toLocaleString('en')} images`}…`;
   try {
-    const { inputs } = await runtime.imagesFromFiles(files, size);
-    await showImages({ pixels: inputs, size, names: files.map((f) => f.name) }, 'dropped images');
+    const { inputs, used, skipped } = await decodeSkipping(files, size);
+    const note = skipped.length ? `${counted(skipped.length, 'file')} left out: ${skipped.slice(0, 3).join('; ')}` +
+      (skipped.length > 3 ? `; ${skipped.length - 3} more` : '') : '';
+    await showImages({ pixels: inputs, size, names: used.map((f) => f.name) }, 'dropped images', note);
   } catch (e) {
     $('why-what').textContent = before;  // what the grid still shows
     $<HTMLInputElement>('score-files').value = '';  // the files it names are not what the grid shows
@@ -996,7 +1022,7 @@ async function compareVariants() {
 
 // ---- tables -----------------------------------------------------------------------------------------------
 let csvAbort: AbortController | undefined;
-let columns: ColumnSummary[] = [];
+let columns: ColumnSummary[] = [], csvRows = 0;
 
 // A browser holds a string of at most ~512 M characters, and the CSV is copied into the module's
 // memory (4 GB at most) and parsed there: larger files are refused up front, by name.
@@ -1026,6 +1052,7 @@ async function loadCsv() {
 // The training CSV as read: its summary, the label column menu, the columns' roles.
 function showCsv(described: CsvSummary) {
   columns = described.columns;
+  csvRows = described.rows;
   $<HTMLSelectElement>('decimal-mark').value = described.decimalMark;
   $('csv-info').textContent = `${trainCsvName}: ${counted(described.rows, 'row')}, ${counted(columns.length, 'column')}. ` +
     readAs(described);
@@ -1140,6 +1167,26 @@ function fillNormalValues() {
   // may be anomalies".
   $('normal-value-option').hidden = !column;
   $('contaminated-option').hidden = !!column;
+  showLabelHint();
+}
+
+// What the label column and normal value make of the rows, said before training: which rows
+// will be anomalies, and when they are most of the file (a column of kinds, such as Glass's
+// Type, rather than of normal and anomalous).
+function showLabelHint() {
+  const name = $<HTMLSelectElement>('label-column').value;
+  const column = columns.find((c) => c.name === name);
+  const hint = $('label-hint');
+  hint.hidden = !column;
+  if (!column) return;
+  const normal = $<HTMLSelectElement>('normal-value').value;
+  const normalRows = column.values.find((v) => v.value === normal)?.count ?? 0;
+  const labelled = csvRows - column.missing, anomalies = labelled - normalRows;
+  hint.textContent = `'${name}' holds the labels` + (name === suggestedLabel ? ' (CA3\'s guess, from its name)' : '') +
+    `: the ${counted(normalRows, 'row')} with '${normal}' are normal, the ${counted(anomalies, 'other row')} ` +
+    `(${Math.round((100 * anomalies) / Math.max(1, labelled))}%) anomalies` +
+    (anomalies > normalRows ? `. That is more anomalies than normal rows: if '${name}' holds kinds rather than normal and ` +
+      'anomalous, choose the kind that is normal, or "(no labels)" to take every row as normal.' : '.');
 }
 
 // What a fit learned from and what its figures mean, in words.
@@ -1600,7 +1647,12 @@ function scoreText(score: number, threshold: number) {
 // image model only on images the user drops (the sample would say nothing about it).
 // `file`: the name it is saved under again (the demo models' own file names).
 async function adopt(bytes: Uint8Array, name: string, demo = false, file = name) {
-  const detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
+  let detector: Detector;
+  try {
+    detector = await runtime.loadDetector(bytes);  // rejects damaged / foreign files with the reason
+  } catch (e) {
+    throw new Error(`${name} was not loaded: ${(e as Error).message}; the models in use are unchanged`);
+  }
   // A fit under way would replace the loaded model when it ends: one or the other, said so.
   const training = detector.kind === 'image' ? imageWork.fitting : !$<HTMLButtonElement>('cancel-csv').disabled;
   if (training) {
@@ -1725,6 +1777,7 @@ $('label-column').addEventListener('change', () => {
   fillNormalValues();
   renderSchema();
 });
+$('normal-value').addEventListener('change', showLabelHint);
 $('train-csv').addEventListener('click', guard(trainTable));
 $('truth-column').addEventListener('change', guard(async () => {
   fillTruthValues();

@@ -149,6 +149,9 @@ for (const isolation of [true, false]) {
         const shown = await message();
         if (expect.error) {
           assert.ok(shown.includes(expect.error), `want '${expect.error}', the page shows '${shown}'`);
+          // A file that is no model is named, and the models in use are said to stay.
+          if (testCase.action === 'load-model')
+            assert.match(shown, /\S+ was not loaded: .*; the models in use are unchanged/, shown);
         } else {
           assert.equal(shown, '', 'no error message');
           if (expect.ok.rows !== undefined) assert.equal(Number(success), expect.ok.rows);

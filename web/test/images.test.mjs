@@ -89,6 +89,14 @@ describe('own images: folders, size and colour, the grid', () => {
     console.log(`  colour 32×32: ROC-AUC ${colourAuc.toFixed(4)} on 150 unseen crops (50 stained)`);
     assert.ok(colourAuc >= 0.9, `ROC-AUC ${colourAuc}`);
     assert.match(await page.textContent('#confusion'), /^\d+ of 150 images flagged/);
+    // A file among them that is no image is left out, by name, and the others are scored.
+    const broken = join(work, 'broken.png');
+    writeFileSync(broken, 'not a picture');
+    await page.$eval('#score-files', (input) => (input.value = ''));
+    await page.setInputFiles('#score-files', [...testFiles, broken]);
+    await page.waitForFunction(() => /150 dropped images \(1 file left out: broken\.png is not an image this browser can decode\)/
+      .test(document.getElementById('why-what').textContent));
+    assert.match(await page.textContent('#confusion'), /^\d+ of 150 images flagged/);
     // The grid: file names, the most normal ones on request.
     assert.match(await page.textContent('#grid-count'), /^showing 120 of 150 images/);
     assert.match(await page.getAttribute('#image-grid .cell', 'data-name'), /^stain-\d{3}\.png$/);

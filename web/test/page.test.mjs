@@ -311,6 +311,24 @@ for (const isolation of [true, false]) {
         ['bad (126 rows)', 'good (225 rows)']);
     });
 
+    test('the label column and normal value are said before training, and a majority of anomalies warned of', async () => {
+      await page.setInputFiles('#csv-file', join(repo, 'data', 'Glass.csv'));
+      await page.waitForFunction(() => /^Glass\.csv: 214 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.inputValue('#label-column'), 'Type');
+      assert.equal(await page.textContent('#label-hint'), "'Type' holds the labels (CA3's guess, from its name): the 76 rows " +
+        "with '2' are normal, the 138 other rows (64%) anomalies. That is more anomalies than normal rows: if 'Type' holds " +
+        'kinds rather than normal and anomalous, choose the kind that is normal, or "(no labels)" to take every row as normal.');
+      await page.selectOption('#label-column', '');
+      assert.equal(await page.isVisible('#label-hint'), false);
+      await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
+      await page.waitForFunction(() => /^BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.textContent('#label-hint'),
+        "'Class' holds the labels (CA3's guess, from its name): the 458 rows with 'benign' are normal, the 241 other rows (34%) anomalies.");
+      await page.selectOption('#normal-value', 'malignant');
+      assert.match(await page.textContent('#label-hint'), /the 241 rows with 'malignant' are normal, the 458 other rows \(66%\) anomalies\. That is more/);
+      await page.selectOption('#normal-value', 'benign');
+    });
+
     test('a last column of a few values not named like labels is offered, not chosen, as the label column', async () => {
       const rows = ['temp,flow,Region', ...Array.from({ length: 40 }, (_, i) => `${20 + (i % 7)},${3 + (i % 5)},${['Nord', 'Sud', 'West'][i % 3]}`)];
       await page.setInputFiles('#csv-file', { name: 'regions.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
@@ -333,9 +351,17 @@ for (const isolation of [true, false]) {
     });
 
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
-      // A weather export: air pressure in hPa written "1.016", '.' grouping thousands.
+      // A weather export: air pressure in hPa written "1.016", '.' grouping thousands. Separated by
+      // ';' (a spreadsheet's where the comma is the decimal mark), '.' is taken to group thousands.
       const rows = Array.from({ length: 120 }, (_, i) => `W${i % 4};1.${String((i * 7) % 31).padStart(3, '0')};${15 + (i % 13)};${i % 9 ? 'ok' : 'bad'}`);
-      const csv = ['station;pressure;temp;Class', ...rows].join('\n') + '\n';
+      const semicolons = ['station;pressure;temp;Class', ...rows].join('\n') + '\n';
+      await page.setInputFiles('#csv-file', { name: 'wetter-semikolon.csv', mimeType: 'text/csv', buffer: Buffer.from(semicolons) });
+      await page.waitForFunction(() => /^wetter-semikolon\.csv: 120 rows/.test(document.getElementById('csv-info').textContent));
+      assert.match(await page.textContent('#csv-info'),
+        /decimal mark ',', thousands separator '\.'\. No cell tells whether '\.' or ',' is the decimal mark \(each number with one reads either way\): ',' was taken; if the other one is, choose it below\./);
+      assert.equal(await page.inputValue('#decimal-mark'), ',');
+      // Tab-separated, '.' is taken as the decimal mark; the menu names the other.
+      const csv = semicolons.replaceAll(';', '\t');
       await page.setInputFiles('#csv-file', { name: 'wetter.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await page.waitForFunction(() => /^wetter\.csv: 120 rows/.test(document.getElementById('csv-info').textContent));
       assert.match(await page.textContent('#csv-info'),
@@ -357,12 +383,12 @@ for (const isolation of [true, false]) {
       assert.equal(report.data.decimalMark, ',');
       // A scored file whose "1.012,5" tells the comma reads as training did: it scores.
       assert.deepEqual(report.data.columns.filter((c) => c.role === 'ignored').map((c) => c.name).sort(), ['Class', 'station']);
-      const scored = ['station;pressure;temp;Class', ...rows.slice(0, 19), 'W2;1.012,5;25;ok'].join('\n') + '\n';
+      const scored = ['station;pressure;temp;Class', ...rows.slice(0, 19), 'W2;1.012,5;25;ok'].join('\n').replaceAll(';', '\t') + '\n';
       await page.setInputFiles('#csv-score-file', { name: 'wetter-score.csv', mimeType: 'text/csv', buffer: Buffer.from(scored) });
       await page.waitForFunction(() => /^wetter-score\.csv: 20 rows scored/.test(document.getElementById('csv-score-info').textContent));
       // A totals row below them ('Summe', its temp the sum of theirs): no score, not listed, said.
       const temps = rows.slice(0, 19).map((r) => Number(r.split(';')[2]));
-      const summed = ['station;pressure;temp;Class', ...rows.slice(0, 19), `Summe;;${temps.reduce((a, b) => a + b, 0)};`].join('\n') + '\n';
+      const summed = ['station;pressure;temp;Class', ...rows.slice(0, 19), `Summe;;${temps.reduce((a, b) => a + b, 0)};`].join('\n').replaceAll(';', '\t') + '\n';
       await page.setInputFiles('#csv-score-file', { name: 'wetter-summe.csv', mimeType: 'text/csv', buffer: Buffer.from(summed) });
       await page.waitForFunction(() => /^wetter-summe\.csv: 19 rows scored \(1 not scored: headings or totals, not data\)/.test(document.getElementById('csv-score-info').textContent));
       assert.match(await page.textContent('#csv-score-info'), /line 21 \('Summe', column 'temp'\) is a totals row .*: not scored \(no score, no flag\)/);
