@@ -106,7 +106,7 @@ const HelpParagraph kHelp[] = {
      "--decimal-mark , (or .) names a CSV's decimal mark where its cells cannot tell (\"1.016\" only: a "
      "decimal mark, or a thousands separator?); the other mark then groups thousands. A cell that tells "
      "the other mark (\"24.5\" named ',') is refused, and so is a scored file whose numbers read "
-     "otherwise than the training file's."},
+     "otherwise than the training file's where that file's mark was named or could not be told."},
     {"train",
      "--preset NAME (models/presets/NAME.json) or FILE.json gives the model and its training; --epochs, "
      "--batch-size, --patience (epochs without improvement before stopping), --seed, --gamma (the weight "
@@ -631,26 +631,26 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
          (unit == "row" ? "--label-column" : "--labels with a labels file, or --normal for an IDX file") + ")";
 }
 
-// Where the threshold rests on too few validation samples to meet its rate (as the page says it):
-// empty otherwise. `validation_share`: the preset's split.validation.
+// Where the threshold rests on too few normal validation samples to meet its rate: empty
+// otherwise. `validation_share`: the preset's split.validation.
 std::string threshold_caveat(const FitReport& r, const std::string& unit, double validation_share) {
   if (r.threshold_rate <= 0) return "";
   // the fewest normal validation samples of which the rate flags one (as threshold_at_false_positive_rate counts)
-  const int64_t enough_normal = int64_t(std::ceil(1 / r.threshold_rate - 1e-9));
+  const int64_t enough = int64_t(std::ceil(1 / r.threshold_rate - 1e-9));
   const int64_t normal = r.validation_rows > 0 ? r.validation.normal : 0;
-  if (normal >= enough_normal) return "";
+  if (normal >= enough) return "";
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
   const std::string share = validation_share == 0.1 ? "a tenth" : "a share of " + detail::concat(validation_share);
-  const std::string enough = " (give at least " + std::to_string(int64_t(std::ceil(double(enough_normal) / validation_share))) + " " +
-                             unit + "s: " + share + " of them validates)";
+  const std::string needs = " (it needs at least " + std::to_string(enough) + " normal validation " + unit + "s; " + share +
+                            " of the " + unit + "s validates)";
   if (normal < 2)
     return "threshold: set on the training " + unit + "s, too few being held out to set it on: the share flagged on new " +
-           unit + "s can be far from " + rate + enough;
+           unit + "s can be far from " + rate + needs;
   const bool labelled = r.setting == "labelled" || r.setting == "few_labels";
   return "threshold: set on only " + std::to_string(normal) + (labelled ? " normal validation " + unit + "s: " : " validation " + unit + "s taken as normal: ") +
          rate + " of " + std::to_string(normal) + " is none, so it lies above the highest of them, and the share flagged on new " +
-         unit + "s can be far above " + rate + enough;
+         unit + "s can be far above " + rate + needs;
 }
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
@@ -934,7 +934,7 @@ int command_train(const Args& a) {
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
     const std::string caveat = threshold_caveat(report, kind == DataKind::csv ? "row" : "image",
-                                                detector.preset().json.value("split", nlohmann::json::object()).value("validation", 0.1));
+                                                detector.preset().validation_fraction());
     if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   return 0;
@@ -1349,7 +1349,7 @@ int command_info(const Args& a) {
     std::fprintf(stderr, "%s\n", score_text(*report, unit).c_str());
     const std::string validation = validation_text(*report, unit);
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
-    const std::string caveat = threshold_caveat(*report, unit, preset.value("split", nlohmann::json::object()).value("validation", 0.1));
+    const std::string caveat = threshold_caveat(*report, unit, detector.preset().validation_fraction());
     if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   std::fprintf(stderr, "threshold %.6g: a score at or above it is flagged\n", double(detector.threshold()));

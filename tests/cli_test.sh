@@ -280,11 +280,21 @@ done | sed '1i temp,flow,Region' >"$work/gaps.csv"
   && grep -qxF "  'flow'                   numeric     6 missing cells imputed with the median (missing written as '-' x2, 'NA' x1, empty x3)" "$work/gaps.err" \
   && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
 # 40 rows hold out 4 for validation: too few for a threshold at 5%, said (at training and by info).
-grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (give at least 200 rows: a tenth of them validates)" "$work/gaps.err" \
+grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (it needs at least 20 normal validation rows; a tenth of the rows validates)" "$work/gaps.err" \
   && "$ca3" info "$work/gaps.ca3" 2>"$work/info.err" >/dev/null && grep -qF "threshold: set on only 4 validation rows taken as normal" "$work/info.err" \
   && "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>"$work/info.err" >/dev/null && grep -q "^threshold 0" "$work/info.err" \
   && ! grep -q "^threshold: set on" "$work/info.err" \
   && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
+# Labelled: the normal validation rows count (Glass, '2' normal: 76 of 214 rows, about 8 validate).
+"$ca3" train --data "$data/Glass.csv" --label-column Type --normal 2 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
+grep -qE "^threshold: set on only [0-9] normal validation rows: 5% of [0-9] is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% \(it needs at least 20 normal validation rows; a tenth of the rows validates\)$" "$work/err" \
+  && echo "ok   labelled: the threshold caveat counts normal validation rows" || fail "labelled threshold caveat: $(grep threshold "$work/err")"
+# 150 rows hold out 15: too few at 5%, enough at 10% (contaminated: one of them flagged).
+"$ca3" train --data "$data/BreastCancer.csv" --limit 150 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
+grep -qF "threshold: set on only 15 validation rows taken as normal: 5% of 15 is none" "$work/err" \
+  && "$ca3" train --data "$data/BreastCancer.csv" --limit 150 --contamination 0.1 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err" \
+  && ! grep -q "^threshold: set on" "$work/err" \
+  && echo "ok   the caveat follows the rate: 15 validation rows are too few at 5%, enough at 10%" || fail "caveat at 10%: $(grep threshold "$work/err")"
 
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet

@@ -209,8 +209,15 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
       {"Region;Stadt;Umsatz\n Nord \n;Kiel;3,5\n", "CSV line 2: 1 field, the header has 3 (' Nord '): a line with a name alone, "
                                               "such as a group's heading, needs the other columns' separators: write it as "
-                                              "'Nord;;' in a column of its own, empty in the group's rows (then it is read as "
+                                              "'Nord;;', its first column empty in the group's rows (then it is read as "
                                               "their group), or leave such lines out"},
+      {"a\tb\tc\n1\t2\t3\nNord\n", "CSV line 3: 1 field, the header has 3 ('Nord'): a line with a name alone, such as a "
+                                   "group's heading, needs the other columns' separators: write it as 'Nord' followed by 2 "
+                                   "tabs, its first column empty in the group's rows (then it is read as their group), or leave "
+                                   "such lines out"},
+      // a number (either format) or a whole line quoted as one field is no heading
+      {"a;b\n1;2\n3,5\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
+      {"a;b\n1;2\n\"3;4\"\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
       {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
       {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file ('1,\"2'): a quote that opens a "
                           "field needs one that closes it; a quote inside a field is doubled"},

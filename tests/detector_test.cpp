@@ -149,6 +149,23 @@ TEST(Detector, RowsWithNoValueTheModelReadsAreLeftOutOfTraining) {
   EXPECT_NE(std::find_if(scoring.begin(), scoring.end(), [](const std::string& n) {
               return n.rfind("3 rows have no value in any column the model reads", 0) == 0;
             }), scoring.end());
+  // With a label column the heading lines leave no empty label cell behind (it would stop the
+  // fit), and the file's empty lines are still counted.
+  std::string labelled = "Artikel;Gewicht;Lager;Status\n";
+  for (const char* region : {"Nord", "Sued", "West"}) {
+    labelled += detail::concat("Region ", region, ";;;\n\n");
+    for (int i = 0; i < 30; ++i)
+      labelled += detail::concat("A", 1000 + 37 * i + region[0], ";", 10 + i % 7, ",5;", i % 3 ? "A" : "B", ";", i % 10 ? "ok" : "bad", "\n");
+  }
+  TabularOptions options;
+  options.label_column = "Status", options.normal_values = {"ok"};
+  const FitReport l = d.fit_table(parse_csv(labelled), options);
+  EXPECT_EQ(l.train_rows + l.validation_rows + l.test_rows, 90);
+  EXPECT_EQ(l.labelled_anomalies + l.validation.anomalies + l.test.anomalies, 9);
+  EXPECT_EQ(l.data.at("emptyRows"), 3);
+  const std::vector<std::string> said = l.data.at("notes").get<std::vector<std::string>>();
+  EXPECT_NE(std::find_if(said.begin(), said.end(), [](const std::string& n) { return n.rfind("lines 2, 34, 66 have no value", 0) == 0; }),
+            said.end()) << wire::dump(l.data.at("notes"), 0);
 }
 
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <numeric>
 
 #include "core/anomaly/data/text.h"
 #include "core/anomaly/model_file.h"
@@ -69,6 +70,49 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
          "; if the data are of another kind (another machine, site or period), train on data like them";
 }
 
+namespace {
+// Rows with no value in any column the model reads (a group's heading line over a column of
+// other values, "Region Nord;;;;" above article numbers): each would be trained on as the typical
+// row, a sample of nothing. The table without them, said in `notes` by line; nullopt when there
+// are none. The columns read are those a fit on every row reads, found only when some row has a
+// missing cell outside the label column (before the labels are read: such a row's empty label
+// cell would stop a labelled fit).
+std::optional<CsvTable> without_blank_rows(const CsvTable& table, const TabularOptions& options, std::vector<std::string>& notes) {
+  const int64_t label = options.label_column.empty() ? -1 : table.find_column(options.label_column);
+  if (!options.label_column.empty() && label < 0) return std::nullopt;  // said by tabular_labels
+  const auto gaps = [&](size_t r) {
+    for (size_t c = 0; c < table.column_count(); ++c)
+      if (int64_t(c) != label && is_missing_cell(table.cell(r, c))) return true;
+    return false;
+  };
+  size_t first_gap = 0;
+  while (first_gap < table.row_count() && !gaps(first_gap)) ++first_gap;
+  if (first_gap == table.row_count()) return std::nullopt;
+  std::vector<int64_t> every(table.row_count());
+  std::iota(every.begin(), every.end(), int64_t(0));
+  std::vector<int64_t> read;
+  const TabularPreprocessor all = TabularPreprocessor::fit(table, every, options);
+  for (const ColumnTransform& t : all.columns())
+    if (const int64_t c = table.find_column(t.name); c >= 0) read.push_back(c);
+  if (read.empty()) return std::nullopt;
+  std::vector<size_t> kept;
+  std::vector<std::string> blank_lines;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    if (r >= first_gap && std::all_of(read.begin(), read.end(), [&](int64_t c) { return is_missing_cell(table.cell(r, size_t(c))); }))
+      blank_lines.push_back(std::to_string(table.row_line(r)));
+    else
+      kept.push_back(r);
+  }
+  if (blank_lines.empty()) return std::nullopt;
+  notes.push_back(detail::concat(blank_lines.size() == 1 ? "line " : "lines ", list_some(blank_lines, 3),
+                                 blank_lines.size() == 1 ? " has" : " have", " no value in any column the model reads (a "
+                                 "group's heading line?): left out of training, as scoring gives such a row no meaning"));
+  CsvTable without = table.select_rows(kept);
+  without.empty_row_lines = table.empty_row_lines;
+  return without;
+}
+}  // namespace
+
 Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& given, ProgressCallback on_progress,
                               const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
@@ -79,47 +123,18 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
   std::optional<CsvTable> read = read_as_training(given_file, &notes);
-  const CsvTable* table = read ? &*read : &given_file;
-  std::vector<int> labels = tabular_labels(*table, options, &notes);
-  const auto fit_rows = [&] {
-    CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
-    SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
-    int64_t labelled = 0;
-    for (int64_t r : rows.train) labelled += labels[size_t(r)];
-    options.scaling = preset.scaling(preset.uses_synthetic(labelled));
-    return rows;
-  };
-  SplitRows rows = fit_rows();
-  TabularPreprocessor prep = TabularPreprocessor::fit(*table, rows.train, options);
-  // Rows with no value in any column the model reads (a group's heading line in a column of
-  // other values, "Region Nord;;;;" over article names): each would be the typical row, a sample
-  // of nothing. Left out, said, and the rest split and fitted again.
-  std::vector<int64_t> read_columns;
-  for (const ColumnTransform& t : prep.columns())
-    if (const int64_t c = table->find_column(t.name); c >= 0) read_columns.push_back(c);
-  std::vector<size_t> kept;
-  std::vector<std::string> blank_lines;
-  for (size_t r = 0; r < table->row_count(); ++r) {
-    const bool blank = !read_columns.empty() && std::all_of(read_columns.begin(), read_columns.end(), [&](int64_t c) {
-      return is_missing_cell(table->cell(r, size_t(c)));
-    });
-    if (blank) blank_lines.push_back(std::to_string(table->row_line(r)));
-    else kept.push_back(r);
-  }
-  if (!blank_lines.empty()) {
-    notes.push_back(detail::concat(blank_lines.size() == 1 ? "line " : "lines ", list_some(blank_lines, 3),
-                                   blank_lines.size() == 1 ? " has" : " have", " no value in any column the model reads (a "
-                                   "group's heading line?): left out of training, as scoring gives such a row no meaning"));
-    std::vector<int> kept_labels;
-    for (size_t r : kept) kept_labels.push_back(labels[r]);
-    read = table->select_rows(kept), table = &*read, labels = std::move(kept_labels);
-    rows = fit_rows();
-    prep = TabularPreprocessor::fit(*table, rows.train, options);
-  }
-  const CsvTable& table_read = *table;
-  DatasetSplit split = split_dataset(Dataset{prep.transform(table_read), labels}, rows);
+  if (std::optional<CsvTable> kept = without_blank_rows(read ? *read : given_file, options, notes)) read = std::move(kept);
+  const CsvTable& table = read ? *read : given_file;
+  const std::vector<int> labels = tabular_labels(table, options, &notes);
+  CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
+  const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
+  int64_t labelled = 0;
+  for (int64_t r : rows.train) labelled += labels[size_t(r)];
+  options.scaling = preset.scaling(preset.uses_synthetic(labelled));
+  TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
+  DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
   auto model = make_model(preset, prep.features());
-  nlohmann::json description = wire::table_description(table_read, prep.schema(), notes);
+  nlohmann::json description = wire::table_description(table, prep.schema(), notes);
   Fit fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
   fit.describe_data(std::move(description));
   return fit;

@@ -626,7 +626,8 @@ export class Detector {
       throw new CA3Error('bad_input', 'these are images, and this detector was trained on a table: give it a table ' +
         '(tableFromCsv), or score the images with a detector trained on images');
     if (data.kind === 'table' && this.kind === 'image')
-      throw new CA3Error('bad_input', `this is a table, and this detector was trained on images (${shape.join('x')}): ` +
+      throw new CA3Error('bad_input', `this is a table, and this detector was trained on images (${shape[0]}x${shape[1]}, ` +
+        `${shape[2] === 3 ? 'colour' : 'grey'}): ` +
         'give it images (imageSet), or score the table with a detector trained on a table');
   }
 

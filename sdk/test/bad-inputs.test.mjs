@@ -101,7 +101,7 @@ test('images given to a table model, and a table to an image model, are refused 
       e.message === 'these are images, and this detector was trained on a table: give it a table (tableFromCsv), or ' +
         'score the images with a detector trained on images', call);
     await assert.rejects(imageModel[call](referenceRows), (e) => e.code === 'bad_input' &&
-      e.message === 'this is a table, and this detector was trained on images (28x28x1): give it images (imageSet), or ' +
+      e.message === 'this is a table, and this detector was trained on images (28x28, grey): give it images (imageSet), or ' +
         'score the table with a detector trained on a table', call);
   }
   await assert.rejects(tableModel.evaluate(imageSet(referenceImages.images, new Int32Array(20))), /trained on a table/);

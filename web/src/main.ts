@@ -879,10 +879,12 @@ async function decodeSkipping(files: File[], size: ImageSize) {
       parts.push((await runtime.imagesFromFiles([file], size)).inputs);
       used.push(file);
     } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code !== 'unsupported_file' && code !== 'bad_input') throw e;
       skipped.push((e as Error).message);
     }
   }
-  if (!used.length) throw new Error(`none of the ${files.length} files is an image this browser can decode (${skipped[0]})`);
+  if (!used.length) throw new Error(`none of the ${files.length} files could be read as an image (${skipped[0]})`);
   const inputs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (inputs.set(p, at), at + p.length), 0);
   return { inputs, used, skipped };
@@ -1180,13 +1182,20 @@ function showLabelHint() {
   hint.hidden = !column;
   if (!column) return;
   const normal = $<HTMLSelectElement>('normal-value').value;
+  hint.hidden = !column.values.length;
+  if (hint.hidden) return;
   const normalRows = column.values.find((v) => v.value === normal)?.count ?? 0;
-  const labelled = csvRows - column.missing, anomalies = labelled - normalRows;
+  // The rows as training reads them (heading lines merged, totals rows left out): the values'
+  // counts when the summary lists every value, else the file's rows.
+  const listed = column.values.reduce((n, v) => n + v.count, 0);
+  const labelled = column.distinct <= column.values.length ? listed : csvRows - column.missing;
+  const anomalies = labelled - normalRows;
   hint.textContent = `'${name}' holds the labels` + (name === suggestedLabel ? ' (CA3\'s guess, from its name)' : '') +
     `: the ${counted(normalRows, 'row')} with '${normal}' are normal, the ${counted(anomalies, 'other row')} ` +
     `(${Math.round((100 * anomalies) / Math.max(1, labelled))}%) anomalies` +
     (anomalies > normalRows ? `. That is more anomalies than normal rows: if '${name}' holds kinds rather than normal and ` +
-      'anomalous, choose the kind that is normal, or "(no labels)" to take every row as normal.' : '.');
+      'anomalous, choose the kind that is normal, or "(no labels)" to take every row as normal.' : '.') +
+    (column.missing ? ` ${counted(column.missing, 'row')} without a label: training needs one in each (give them their label).` : '');
 }
 
 // What a fit learned from and what its figures mean, in words.
@@ -1240,24 +1249,27 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
   return ` The distance is to ${n.samples.toLocaleString('en')} of the ${of} training ${unit}s` + (parts.length ? `: ${parts.join('; ')}.` : '.');
 }
 
-// Without labels the threshold is set so that at most THRESHOLD_FPR of the validation samples
-// (held out, taken as normal) are flagged: with a handful of them that is none, said so. Both
-// figures are the presets' defaults (models/presets/*.json: threshold.value, split.validation).
-const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, MIN_VALIDATION_NORMAL = 20;
+// The threshold is set so that at most its rate of the normal validation samples (held out;
+// without labels, taken as normal) are flagged: with fewer than 1/rate of them that is none, said
+// so. Both figures are the presets' defaults (models/presets/*.json: threshold.value, split.validation).
+const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1;
+// The rate the fit set it at (report.thresholdRate: at least the contamination share when some
+// samples may be anomalies); files saved before it was recorded: the presets' default.
+const thresholdRate = (report: FitReport) => report.thresholdRate ?? THRESHOLD_FPR;
+// The fewest normal validation samples of which the rate flags one (as the core counts them).
+const enoughNormal = (report: FitReport) => Math.ceil(1 / thresholdRate(report) - 1e-9);
 function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const v = report.validation.normal;
-  // The rate the fit set it at (report.thresholdRate: at least the contamination share when some
-  // samples may be anomalies); files saved before it was recorded: the presets' default.
-  const rate = +(100 * (report.thresholdRate ?? THRESHOLD_FPR)).toFixed(2);
-  const enough = ` (give at least ${Math.ceil(MIN_VALIDATION_NORMAL / VALIDATION_SHARE)} ${unit}s: ` +
-    `a ${VALIDATION_SHARE === 0.1 ? 'tenth' : `share of ${VALIDATION_SHARE}`} of them validates).`;
+  const rate = +(100 * thresholdRate(report)).toFixed(2);
+  const enough = ` (it needs at least ${enoughNormal(report)} normal validation ${unit}s; ` +
+    `${VALIDATION_SHARE === 0.1 ? 'a tenth' : `a share of ${VALIDATION_SHARE}`} of the ${unit}s validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
     `the share flagged on new ${unit}s can be far from ${rate}%` + enough;
   const raised = report.setting === 'contaminated' && rate > 100 * THRESHOLD_FPR
     ? ` — ${rate}% rather than ${100 * THRESHOLD_FPR}%, as about that share of the ${unit}s may be anomalies` : '';
   const text = ` The threshold flags at most ${rate}% of the ${v.toLocaleString('en')} ` +
     (unlabelled(report) ? `validation ${unit}s (held out, taken as normal${raised})` : `normal validation ${unit}s (held out)`);
-  if (v < MIN_VALIDATION_NORMAL)
+  if (v < enoughNormal(report))
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
       `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
   return text + (report.setting === 'contaminated'
@@ -1272,7 +1284,7 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
   const a = unit === 'image' ? 'an image' : 'a row';
   const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
   // A threshold on weak footing is said in the sentence shown, in every setting.
-  const weakThreshold = report.validation.normal < MIN_VALIDATION_NORMAL ? thresholdText(report, unit) : '';
+  const weakThreshold = report.validation.normal < enoughNormal(report) ? thresholdText(report, unit) : '';
   const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
     neighboursText(report, unit) + (weakThreshold ? '' : thresholdText(report, unit));
   switch (report.setting) {

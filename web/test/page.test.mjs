@@ -327,6 +327,12 @@ for (const isolation of [true, false]) {
       await page.selectOption('#normal-value', 'malignant');
       assert.match(await page.textContent('#label-hint'), /the 241 rows with 'malignant' are normal, the 458 other rows \(66%\) anomalies\. That is more/);
       await page.selectOption('#normal-value', 'benign');
+      // A row without a label is counted apart, and said: training needs a label in each row.
+      const rows = ['temp,flow,Class', ...Array.from({ length: 40 }, (_, i) => `${20 + (i % 7)},${3 + (i % 5)},${i === 7 ? '' : i % 4 ? 'ok' : 'bad'}`)];
+      await page.setInputFiles('#csv-file', { name: 'unlabelled-row.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /^unlabelled-row\.csv: 40 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.textContent('#label-hint'), "'Class' holds the labels (CA3's guess, from its name): the 29 rows " +
+        "with 'ok' are normal, the 10 other rows (26%) anomalies. 1 row without a label: training needs one in each (give them their label).");
     });
 
     test('a last column of a few values not named like labels is offered, not chosen, as the label column', async () => {

@@ -1032,16 +1032,20 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
             shown += (k == first_cell ? "" : std::string(1, shown_sep)) + csv_field(cell_text(k), shown_sep);
           const bool more = record_fields > table.header.size();
-          // A name alone on its line ("Nord"): a group's heading, written without the other columns.
+          // A name alone on its line ("Nord"): a group's heading, written without the other columns
+          // (not a number in either format, the file's being decided after the rows are read; not
+          // a whole line quoted as one field).
           double number;
           const std::string_view alone = record_fields == 1 ? trim_spaces(cell_text(first_cell)) : std::string_view();
-          const bool heading = !alone.empty() && table.separator != ' ' && !parse_number(alone, number, table.numbers);
-          const std::string empty_cells(table.header.size() - 1, table.separator);
+          const bool heading = !alone.empty() && table.separator != ' ' && alone.find(table.separator) == std::string_view::npos &&
+                               !parse_number(alone, number, NumberFormat{'.', 0}) && !parse_number(alone, number, NumberFormat{',', 0});
+          const std::string empty_cells = table.separator == '\t' ? detail::concat("' followed by ", table.header.size() - 1, " tabs")
+                                                                  : std::string(table.header.size() - 1, table.separator) + "'";
           throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
                                      heading ? detail::concat("a line with a name alone, such as a group's heading, needs the other "
                                                               "columns' separators: write it as '", shortened(std::string(alone), 30),
-                                                              empty_cells, "' in a column of its own, empty in the group's rows "
+                                                              empty_cells, ", its first column empty in the group's rows "
                                                               "(then it is read as their group), or leave such lines out")
                                      : table.separator == ' '
                                          ? (more ? "the columns are aligned with spaces and split at each run of them: a value "
