@@ -72,14 +72,13 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
 
 namespace {
 // Rows with no value in any column the model reads (a group's heading line over a column of
-// other values, "Region Nord;;;;" above article numbers): each would be trained on as the typical
-// row, a sample of nothing. The table without them, said in `notes` by line; nullopt when there
-// are none. The columns read are those a fit on every row reads, found only when some row has a
-// missing cell outside the label column (before the labels are read: such a row's empty label
-// cell would stop a labelled fit).
-std::optional<CsvTable> without_blank_rows(const CsvTable& table, const TabularOptions& options, std::vector<std::string>& notes) {
+// other values, "Region Nord;;;;" above article numbers; a row with nothing recorded): each is
+// trained on as the typical row, and scoring says of it that its score says nothing. Said in
+// `notes` by line. The columns read are those a fit on every row reads, looked for only when some
+// row has a missing cell outside the label column.
+void note_blank_rows(const CsvTable& table, const TabularOptions& options, std::vector<std::string>& notes) {
   const int64_t label = options.label_column.empty() ? -1 : table.find_column(options.label_column);
-  if (!options.label_column.empty() && label < 0) return std::nullopt;  // said by tabular_labels
+  if (!options.label_column.empty() && label < 0) return;  // said by tabular_labels
   const auto gaps = [&](size_t r) {
     for (size_t c = 0; c < table.column_count(); ++c)
       if (int64_t(c) != label && is_missing_cell(table.cell(r, c))) return true;
@@ -87,29 +86,24 @@ std::optional<CsvTable> without_blank_rows(const CsvTable& table, const TabularO
   };
   size_t first_gap = 0;
   while (first_gap < table.row_count() && !gaps(first_gap)) ++first_gap;
-  if (first_gap == table.row_count()) return std::nullopt;
+  if (first_gap == table.row_count()) return;
   std::vector<int64_t> every(table.row_count());
   std::iota(every.begin(), every.end(), int64_t(0));
-  std::vector<int64_t> read;
   const TabularPreprocessor all = TabularPreprocessor::fit(table, every, options);
+  std::vector<int64_t> read;
   for (const ColumnTransform& t : all.columns())
     if (const int64_t c = table.find_column(t.name); c >= 0) read.push_back(c);
-  if (read.empty()) return std::nullopt;
-  std::vector<size_t> kept;
-  std::vector<std::string> blank_lines;
-  for (size_t r = 0; r < table.row_count(); ++r) {
-    if (r >= first_gap && std::all_of(read.begin(), read.end(), [&](int64_t c) { return is_missing_cell(table.cell(r, size_t(c))); }))
-      blank_lines.push_back(std::to_string(table.row_line(r)));
-    else
-      kept.push_back(r);
-  }
-  if (blank_lines.empty()) return std::nullopt;
-  notes.push_back(detail::concat(blank_lines.size() == 1 ? "line " : "lines ", list_some(blank_lines, 3),
-                                 blank_lines.size() == 1 ? " has" : " have", " no value in any column the model reads (a "
-                                 "group's heading line?): left out of training, as scoring gives such a row no meaning"));
-  CsvTable without = table.select_rows(kept);
-  without.empty_row_lines = table.empty_row_lines;
-  return without;
+  if (read.empty()) return;
+  std::vector<std::string> lines;
+  size_t blank = 0;
+  for (size_t r = first_gap; r < table.row_count(); ++r)
+    if (std::all_of(read.begin(), read.end(), [&](int64_t c) { return is_missing_cell(table.cell(r, size_t(c))); }))
+      if (++blank <= 4) lines.push_back(std::to_string(table.row_line(r)));
+  if (blank == 0) return;
+  notes.push_back(detail::concat(blank, blank == 1 ? " row has" : " rows have", " no value in any column the model reads (line",
+                                 blank == 1 ? " " : "s ", list_some(lines, 3), "; a group's heading line, or nothing recorded): "
+                                 "each cell filled in with the median or most frequent value, so it is trained on as the "
+                                 "typical row and says nothing of the data"));
 }
 }  // namespace
 
@@ -122,9 +116,9 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
-  std::optional<CsvTable> read = read_as_training(given_file, &notes);
-  if (std::optional<CsvTable> kept = without_blank_rows(read ? *read : given_file, options, notes)) read = std::move(kept);
+  const std::optional<CsvTable> read = read_as_training(given_file, &notes);
   const CsvTable& table = read ? *read : given_file;
+  note_blank_rows(table, options, notes);
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
