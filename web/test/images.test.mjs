@@ -143,7 +143,7 @@ describe('own images: folders, size and colour, the grid', () => {
     assert.match(status, /No labels: every image taken as normal/);
     assert.match(status, /its alarm score and how far it lies from its 5 nearest training images \(compared downscaled\)/);
     // 100 images: 10 validate, too few to place the threshold firmly, and the page says so.
-    assert.match(status, /flags at most 5% of the 10 validation images \(held out, taken as normal\): too few to set it firmly \(here it flags none of them\), so the share flagged on new images can be far from 5% \(it needs at least 20 normal validation images; a tenth of the images validates;/);
+    assert.match(status, /flags at most 5% of the 10 validation images \(held out, taken as normal\): too few to set it firmly \(here it flags none of them\), so the share flagged on new images can be far from 5% \(it needs at least 20 normal validation images; a tenth of the images validates\); or set it with the slider/);
     assert.match(await page.getAttribute('#image-loss-chart', 'aria-label'), /normal vs synthetic anomalies/);
     assert.doesNotMatch(await page.textContent('#image-status'), /test ROC-AUC \d/);
     // Saved and loaded back as a foreign file: no figure of the sample, a word on what to do.
