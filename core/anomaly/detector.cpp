@@ -6,7 +6,6 @@
 #include <cstring>
 #include <limits>
 #include <map>
-#include <numeric>
 
 #include "core/anomaly/data/text.h"
 #include "core/anomaly/model_file.h"
@@ -71,32 +70,17 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
 }
 
 namespace {
-// Rows with no value in any column the model reads (a group's heading line over a column of
-// other values, "Region Nord;;;;" above article numbers; a row with nothing recorded): each is
-// trained on as the typical row, and scoring says of it that its score says nothing. Said in
-// `notes` by line. The columns read are those a fit on every row reads, looked for only when some
-// row has a missing cell outside the label column.
-void note_blank_rows(const CsvTable& table, const TabularOptions& options, std::vector<std::string>& notes) {
-  const int64_t label = options.label_column.empty() ? -1 : table.find_column(options.label_column);
-  if (!options.label_column.empty() && label < 0) return;  // said by tabular_labels
-  const auto gaps = [&](size_t r) {
-    for (size_t c = 0; c < table.column_count(); ++c)
-      if (int64_t(c) != label && is_missing_cell(table.cell(r, c))) return true;
-    return false;
-  };
-  size_t first_gap = 0;
-  while (first_gap < table.row_count() && !gaps(first_gap)) ++first_gap;
-  if (first_gap == table.row_count()) return;
-  std::vector<int64_t> every(table.row_count());
-  std::iota(every.begin(), every.end(), int64_t(0));
-  const TabularPreprocessor all = TabularPreprocessor::fit(table, every, options);
+// Rows with no value in any column `prep` reads (a group's heading line over a column of other
+// values, "Region Nord;;;;" above article numbers; a row with nothing recorded): each is trained
+// on as the typical row, and scoring says of it that its score says nothing. Said in `notes` by line.
+void note_blank_rows(const CsvTable& table, const TabularPreprocessor& prep, std::vector<std::string>& notes) {
   std::vector<int64_t> read;
-  for (const ColumnTransform& t : all.columns())
+  for (const ColumnTransform& t : prep.columns())
     if (const int64_t c = table.find_column(t.name); c >= 0) read.push_back(c);
   if (read.empty()) return;
   std::vector<std::string> lines;
   size_t blank = 0;
-  for (size_t r = first_gap; r < table.row_count(); ++r)
+  for (size_t r = 0; r < table.row_count(); ++r)
     if (std::all_of(read.begin(), read.end(), [&](int64_t c) { return is_missing_cell(table.cell(r, size_t(c))); }))
       if (++blank <= 4) lines.push_back(std::to_string(table.row_line(r)));
   if (blank == 0) return;
@@ -118,7 +102,6 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   std::vector<std::string> notes;
   const std::optional<CsvTable> read = read_as_training(given_file, &notes);
   const CsvTable& table = read ? *read : given_file;
-  note_blank_rows(table, options, notes);
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
@@ -126,6 +109,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   for (int64_t r : rows.train) labelled += labels[size_t(r)];
   options.scaling = preset.scaling(preset.uses_synthetic(labelled));
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
+  note_blank_rows(table, prep, notes);
   DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
   auto model = make_model(preset, prep.features());
   nlohmann::json description = wire::table_description(table, prep.schema(), notes);
