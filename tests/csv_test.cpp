@@ -2062,18 +2062,22 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
   tabular_labels(parse_csv("a\tp\tlabel\nA0\t1.581\tbad\nA1\t2.250\tok\n"), options, &notes);
   EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
                                              "thousands separator) and no cell of the file tells which: read as 1.581; "
+                                             "so read because the file is separated by tabs, not by ';', which is what "
+                                             "spreadsheets write where the comma is the decimal mark; "
                                              "if '.' groups thousands here, name the decimal mark ',' "
                                              "(the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)"}));
   notes.clear();  // in a ';'-separated file (a spreadsheet's where the comma is the decimal mark), '.' groups thousands
   tabular_labels(parse_csv("a;p;label\nA0;1.581;bad\nA1;2.250;ok\n"), options, &notes);
   EXPECT_EQ(notes, (std::vector<std::string>{"numbers such as '1.581' read either way ('.' as a decimal mark or as a "
                                              "thousands separator) and no cell of the file tells which: read as 1581; "
-                                             "if '.' is the decimal mark here, name it "
+                                             "so read because the file is separated by ';', as spreadsheets write it where "
+                                             "the comma is the decimal mark; if '.' is the decimal mark here, name it "
                                              "(the decimal mark menu on the page, --decimal-mark . for ca3, TableOptions.decimalMark in the SDK)"}));
   notes.clear();  // read as thousands in a ',' file: the other advice
   tabular_labels(parse_csv("a,p,label\nA0,\"96,928\",bad\nA1,\"2,250\",ok\n"), options, &notes);
   EXPECT_EQ(notes.at(0), "numbers such as '96,928' read either way (',' as a decimal mark or as a thousands separator) and "
-                         "no cell of the file tells which: read as 96928; if ',' is the decimal mark here, name it "
+                         "no cell of the file tells which: read as 96928; so read because the file is separated by ',', not by ';', "
+                         "which is what spreadsheets write where the comma is the decimal mark; if ',' is the decimal mark here, name it "
                          "(the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)");
   const std::vector<float> plain = prep.transform(parse_csv("t;p\n21;1013\n22;1250\n")).to_vector();
   EXPECT_EQ(prep.transform(unsure).to_vector(), plain);
@@ -2191,6 +2195,8 @@ TEST(Tabular, AGuessedTrainingFormatThatTheScoredFileContradictsStopsScoring) {
 // decimal mark): '.' groups thousands. A customer export of sales from 800 to 3,000, those above
 // 999 written "1.846": read as decimals, the rows without a dot scored as the anomalies.
 TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
+  // Sales of 800 to 3,000 written "1.846" and "807": the whole numbers beside the dotted ones lie
+  // near them only when '.' groups thousands, in a file of any separator.
   std::string text = "Kunde;Umsatz;Bestellungen\n";
   for (int i = 0; i < 40; ++i) {
     const int sales = 800 + i * 55;
@@ -2201,19 +2207,82 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
   }
   const CsvTable table = parse_csv(text);
   EXPECT_EQ(table.numbers, (NumberFormat{',', '.'}));
-  EXPECT_TRUE(table.numbers_guessed);  // and said (the note above: "read as 1846; if '.' is the decimal mark here, name it")
+  EXPECT_TRUE(table.numbers_guessed);  // and said, with the column whose sizes decided
   double v = 0;
   ASSERT_TRUE(parse_number(table.cell(4, 1), v, table.numbers));
   EXPECT_EQ(std::string(table.cell(4, 1)), "1.020");
   EXPECT_EQ(v, 1020);
-  // The same cells comma-separated, or tab-separated, keep the decimal point (a "1.846" there is 1.846).
+  std::vector<std::string> notes;
+  tabular_labels(table, {}, &notes);
+  ASSERT_FALSE(notes.empty());
+  EXPECT_EQ(notes[0], "numbers such as '1.020' read either way ('.' as a decimal mark or as a thousands separator) and no cell "
+                      "of the file tells which: read as 1020; so read because column 'Umsatz' holds whole numbers too ('800', "
+                      "line 2), which lie near its '1.020' read as 1020; if '.' is the decimal mark here, name it (the decimal "
+                      "mark menu on the page, --decimal-mark . for ca3, TableOptions.decimalMark in the SDK)");
   std::string commas = text, tabs = text;
   std::replace(commas.begin(), commas.end(), ';', ',');
   std::replace(tabs.begin(), tabs.end(), ';', '\t');
-  EXPECT_EQ(parse_csv(commas).numbers.decimal, '.');
-  EXPECT_EQ(parse_csv(tabs).numbers.decimal, '.');
+  EXPECT_EQ(parse_csv(commas).numbers, (NumberFormat{',', '.'}));
+  EXPECT_EQ(parse_csv(tabs).numbers, (NumberFormat{',', '.'}));
   // A cell that tells the decimal point ("2.5") decides for the whole file, ';' or not.
   EXPECT_EQ(parse_csv(text + "K999;2.5;4\n").numbers.decimal, '.');
+
+  // Without whole numbers beside them, nothing in the sizes tells: in a ';'-separated file (what
+  // spreadsheets write where the comma is the decimal mark) '.' groups thousands, elsewhere it is
+  // the decimal mark (a "1.846" there is 1.846).
+  std::string no_whole = "Kunde;Umsatz\n";
+  for (int i = 0; i < 40; ++i) no_whole += detail::concat("K", i, ";", 1 + i % 3, ".", 100 + i * 7, "\n");
+  EXPECT_EQ(parse_csv(no_whole).numbers, (NumberFormat{',', '.'}));
+  std::replace(no_whole.begin(), no_whole.end(), ';', '\t');
+  EXPECT_EQ(parse_csv(no_whole).numbers.decimal, '.');
+
+  // Swiss readings of 15 to 30 degrees with three decimals, a few whole ("22"): 22.345 lies near
+  // 22, 22345 does not; so '.' is the decimal mark, in a ';' file too.
+  std::string swiss = "Zeitpunkt;Temperatur\n";
+  for (int i = 0; i < 60; ++i)
+    swiss += detail::concat("t", i, ";", i % 20 == 0 ? std::to_string(15 + i / 4) : detail::concat(15 + i / 4, ".", 101 + i * 13 % 899), "\n");
+  const CsvTable swiss_table = parse_csv(swiss);
+  EXPECT_EQ(swiss_table.numbers.decimal, '.');
+  EXPECT_TRUE(swiss_table.numbers_guessed);
+  // Account numbers "8400" beside "4.400": a column that groups thousands would write "8.400", so
+  // its sizes tell nothing, and the ';' rule holds.
+  EXPECT_EQ(parse_csv("Konto;Betrag\n8400;1.200\n4.400;2.500\n1200;3.100\n").numbers, (NumberFormat{',', '.'}));
+  const std::vector<MagnitudeVote> votes = magnitude_votes(parse_csv("Konto;Betrag\n8400;1.200\n4.400;2.500\n1200;3.100\n"));
+  EXPECT_TRUE(votes.empty());
+}
+
+// A German weather export whose times ("17.30") tell the decimal point, and whose air pressure is
+// written "1.005" beside "993": no single mark reads both columns, so the pressure is read as 1.005
+// and said, at training and at scoring, with the fix.
+TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
+  std::string text = "Zeit;Luftdruck;Temperatur\n";
+  for (int i = 0; i < 60; ++i) {
+    const int hpa = 985 + i % 40;
+    text += detail::concat(i % 24, ".", i % 4 == 0 ? "00" : i % 4 == 1 ? "15" : i % 4 == 2 ? "30" : "45", ";",
+                           hpa >= 1000 ? detail::concat("1.", hpa < 1010 ? "00" : "0", hpa - 1000) : std::to_string(hpa), ";",
+                           i % 25, "\n");
+  }
+  const CsvTable table = parse_csv(text);
+  EXPECT_EQ(table.numbers.decimal, '.');
+  EXPECT_FALSE(table.numbers_guessed);
+  const std::string said =
+      "column 'Luftdruck': '1.000' (line 17) is read as 1, with the file's decimal mark '.' (told by line 2, column 'Zeit': "
+      "'0.00'), beside whole numbers such as '985' (line 2), about a thousand times larger: if '.' groups thousands in this "
+      "column (1000), write its numbers without the thousands separator (one decimal mark holds for every column of a file)";
+  std::vector<std::string> notes;
+  tabular_labels(table, {}, &notes);
+  EXPECT_NE(std::find(notes.begin(), notes.end(), said), notes.end()) << ::testing::PrintToString(notes);
+  std::vector<int64_t> rows(table.row_count());
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, {});
+  const std::vector<std::string> scoring = prep.scoring_notes(table);
+  EXPECT_NE(std::find(scoring.begin(), scoring.end(), said), scoring.end()) << ::testing::PrintToString(scoring);
+  // Written without the separator, nothing is said.
+  std::string plain = text;
+  for (size_t at = plain.find(";1.0"); at != std::string::npos; at = plain.find(";1.0", at)) plain.replace(at, 4, ";10");
+  notes.clear();
+  tabular_labels(parse_csv(plain), {}, &notes);
+  for (const std::string& note : notes) EXPECT_EQ(note.find("Luftdruck"), std::string::npos) << note;
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

@@ -210,6 +210,7 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
           {"separator", mark_name(table.separator)},
           {"decimalMark", mark_name(table.numbers.decimal)},
           {"decimalMarkGuessed", table.numbers_guessed},
+          {"decimalMarkReason", guessed_mark_reason(table)},
           {"thousandsSeparator", mark_name(digit_group_mark(table))},
           {"emptyRows", table.empty_row_lines.size()},
           {"suggestedLabelColumn", label.empty() ? Json(nullptr) : Json(label)},

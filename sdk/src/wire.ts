@@ -241,6 +241,9 @@ export interface CsvSummary {
   /** No cell told the decimal mark (only numbers such as "1.016", which read either way): it was
    *  guessed; TableOptions.decimalMark names it. */
   decimalMarkGuessed: boolean;
+  /** Why that mark was taken, where it was guessed ('' otherwise): a column whose whole numbers lie
+   *  near its numbers read so ("1.020" beside "800" is 1020), else the file's separator. */
+  decimalMarkReason: string;
   /** '' when the file groups no digits. */
   thousandsSeparator: string;
   /** Rows with no value (only separators), skipped. */

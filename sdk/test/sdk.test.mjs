@@ -285,8 +285,13 @@ describe('SDK in Node', () => {
     const guessed = await runtime.describeCsv(csv);
     assert.equal(guessed.decimalMark, '.');
     assert.equal(guessed.decimalMarkGuessed, true);
+    assert.equal(guessed.decimalMarkReason, "the file is separated by tabs, not by ';', which is what spreadsheets write where the comma is the decimal mark");
     const semicolons = await runtime.describeCsv(csv.replaceAll('\t', ';'));
     assert.deepEqual([semicolons.decimalMark, semicolons.thousandsSeparator, semicolons.decimalMarkGuessed], [',', '.', true]);
+    // Whole numbers beside them ("993" hPa) tell: 1.016 lies near 993 only as 1016, in any file.
+    const beside = await runtime.describeCsv(csv.replace('W1\t1.007', 'W1\t993'));
+    assert.deepEqual([beside.decimalMark, beside.thousandsSeparator, beside.decimalMarkGuessed], [',', '.', true]);
+    assert.equal(beside.decimalMarkReason, "column 'pressure' holds whole numbers too ('993', line 3), which lie near its '1.000' read as 1000");
     const named = await describeCsv(csv, { decimalMark: ',' });
     assert.deepEqual([named.decimalMark, named.decimalMarkGuessed, named.thousandsSeparator], [',', false, '.']);
     await assert.rejects(runtime.describeCsv(csv, { decimalMark: ';' }),

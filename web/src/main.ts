@@ -1089,7 +1089,7 @@ function readAs(d: CsvSummary) {
   if (d.emptyRows) text += `; ${counted(d.emptyRows, 'empty row')} skipped`;
   if (d.decimalMarkGuessed)
     text += `. No cell tells whether '${d.decimalMark === ',' ? '.' : ','}' or '${d.decimalMark}' is the decimal mark ` +
-      `(each number with one reads either way): '${d.decimalMark}' was taken; if the other one is, choose it below`;
+      `(each number with one reads either way): '${d.decimalMark}' was taken (${d.decimalMarkReason}); if the other one is, choose it below`;
   else if (chosenDecimalMark) text += ' (as chosen below)';
   return text + '.';
 }

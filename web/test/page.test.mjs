@@ -364,14 +364,14 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#csv-file', { name: 'wetter-semikolon.csv', mimeType: 'text/csv', buffer: Buffer.from(semicolons) });
       await page.waitForFunction(() => /^wetter-semikolon\.csv: 120 rows/.test(document.getElementById('csv-info').textContent));
       assert.match(await page.textContent('#csv-info'),
-        /decimal mark ',', thousands separator '\.'\. No cell tells whether '\.' or ',' is the decimal mark \(each number with one reads either way\): ',' was taken; if the other one is, choose it below\./);
+        /decimal mark ',', thousands separator '\.'\. No cell tells whether '\.' or ',' is the decimal mark \(each number with one reads either way\): ',' was taken \(the file is separated by ';', as spreadsheets write it where the comma is the decimal mark\); if the other one is, choose it below\./);
       assert.equal(await page.inputValue('#decimal-mark'), ',');
       // Tab-separated, '.' is taken as the decimal mark; the menu names the other.
       const csv = semicolons.replaceAll(';', '\t');
       await page.setInputFiles('#csv-file', { name: 'wetter.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await page.waitForFunction(() => /^wetter\.csv: 120 rows/.test(document.getElementById('csv-info').textContent));
       assert.match(await page.textContent('#csv-info'),
-        /decimal mark '\.'\. No cell tells whether ',' or '\.' is the decimal mark \(each number with one reads either way\): '\.' was taken; if the other one is, choose it below\./);
+        /decimal mark '\.'\. No cell tells whether ',' or '\.' is the decimal mark \(each number with one reads either way\): '\.' was taken \(the file is separated by tabs, not by ';', which is what spreadsheets write where the comma is the decimal mark\); if the other one is, choose it below\./);
       assert.equal(await page.inputValue('#decimal-mark'), '.');
       // "No labels" chosen, and a role given, before the mark: both stay when the file is read again.
       assert.equal(await page.inputValue('#label-column'), 'Class');

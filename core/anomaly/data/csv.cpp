@@ -729,14 +729,22 @@ struct MarkEvidence {
   bool comma_either = false, dot_either = false;
 };
 
+// A number cell as mark_evidence reads it: without a text mark, a unit ("10,6 %"), spaces that
+// group digits and the sign; empty unless it then starts with a digit.
+std::string_view unsigned_number(std::string_view cell, std::string& signed_buffer, std::string& buffer) {
+  cell = without_text_mark(trim_spaces(cell));
+  if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;
+  std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+  if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) return {};
+  return v;
+}
+
 MarkEvidence mark_evidence(std::string_view cell) {
   MarkEvidence e;
   std::string signed_buffer, buffer;
-  cell = without_text_mark(trim_spaces(cell));
-  if (const Affixed a = split_affixes(cell); plausible_unit(a)) cell = a.number;  // "10,6 %"
-  std::string_view v = without_space_groups(ascii_minus(cell, signed_buffer), buffer);
-  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
-  if (v.empty() || !(v[0] >= '0' && v[0] <= '9')) return e;
+  const std::string_view v = unsigned_number(cell, signed_buffer, buffer);
+  if (v.empty()) return e;
   const size_t comma = v.rfind(','), dot = v.rfind('.');
   if (comma == std::string_view::npos && dot == std::string_view::npos) return e;
   if (comma != std::string_view::npos && dot != std::string_view::npos) {
@@ -805,6 +813,50 @@ std::vector<bool> dotted_code_columns(const CsvTable& table) {
 }
 }  // namespace
 
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
+  const std::vector<bool> dotted = dotted_code_columns(table);
+  std::vector<MagnitudeVote> votes;
+  for (size_t c = 0; c < table.column_count(); ++c) {
+    if (dotted[c]) continue;
+    std::vector<double> open, whole;  // log10 of the open cells read with the mark grouping, of the whole numbers
+    MagnitudeVote vote;
+    vote.column = c;
+    bool both_marks = false, big_whole = false;
+    for (size_t r = 0; r < table.row_count() && r < 20000; ++r) {
+      std::string signed_buffer, buffer;
+      const std::string_view v = unsigned_number(table.cell(r, c), signed_buffer, buffer);
+      if (v.empty()) continue;
+      if (all_digits(v)) {
+        const double x = std::strtod(std::string(v).c_str(), nullptr);
+        if (x == 0) continue;  // 0 is as small read either way
+        if (whole.empty()) vote.whole_row = r;
+        whole.push_back(std::log10(x));
+        big_whole = big_whole || x >= 1000;
+        continue;
+      }
+      const MarkEvidence e = mark_evidence(table.cell(r, c));
+      if (!e.dot_either && !e.comma_either) continue;
+      const char mark = e.dot_either ? '.' : ',';
+      if (vote.mark != 0 && vote.mark != mark) both_marks = true;
+      if (open.empty()) vote.open_row = r, vote.mark = mark;
+      std::string digits(v);
+      digits.erase(std::remove(digits.begin(), digits.end(), mark), digits.end());
+      open.push_back(std::log10(std::strtod(digits.c_str(), nullptr)));
+    }
+    if (open.empty() || whole.empty() || both_marks) continue;
+    const auto median = [](std::vector<double>& x) {
+      std::nth_element(x.begin(), x.begin() + long(x.size() / 2), x.end());
+      return x[x.size() / 2];
+    };
+    const double gap = median(open) - median(whole);  // in decades: about 0 when the mark groups, 3 when it is a decimal mark
+    if (gap > 1.75) vote.groups = false;
+    else if (gap < 1.25 && !big_whole) vote.groups = true;
+    else continue;
+    votes.push_back(vote);
+  }
+  return votes;
+}
+
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   const std::vector<bool> dotted = dotted_code_columns(table);
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
@@ -823,7 +875,18 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
     *guessed = comma_decimal == 0 && dot_decimal == 0 && comma_groups == 0 && dot_groups == 0 &&
                (comma_either > 0 || dot_either > 0);
   NumberFormat f;
-  // Only "1,234"- or "1.234"-like cells: in a ';'-separated file (what spreadsheets write where the
+  if (for_comma + for_dot == 0 && (comma_either > 0 || dot_either > 0)) {
+    // Only cells that read either way: the sizes of the numbers beside them decide, where a column
+    // holds whole numbers too ("1.016" beside "993" hPa: '.' groups thousands).
+    int64_t comma_votes = 0, dot_votes = 0;  // columns whose sizes tell a decimal comma, a decimal point
+    for (const MagnitudeVote& v : magnitude_votes(table)) ((v.mark == '.') == v.groups ? comma_votes : dot_votes) += 1;
+    if (comma_votes != dot_votes) {
+      if (comma_votes > dot_votes) f.decimal = ',', f.thousands = '.';
+      else if (comma_either > 0) f.thousands = ',';
+      return f;
+    }
+  }
+  // Only "1,234"- or "1.234"-like cells and no column's sizes tell: in a ';'-separated file (what spreadsheets write where the
   // comma is the decimal mark) the comma is a decimal mark and the dot groups thousands ("1.016"
   // hPa is 1016); elsewhere the comma groups thousands and the dot is a decimal mark.
   const bool either_is_decimal = table.separator == ';' && comma_groups == 0 && dot_decimal == 0;

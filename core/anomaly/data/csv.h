@@ -147,6 +147,21 @@ NumberFormat number_format_named(std::string_view decimal_mark);
 // rows after them while none has told a mark (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
+// What the sizes of a column's numbers tell of a mark its cells leave open ("1.016": 1016, or
+// 1.016): in a column holding such cells and whole numbers ("993"), the reading under which the two
+// lie near each other. The median of the whole numbers (0 left out) within 1.25 decades of the
+// median of the open cells read with the mark grouping thousands: the mark groups (1016 beside
+// 993), unless a whole number has four digits or more (a column that groups thousands groups them
+// in every number, "1016" beside "1.016" does not); more than 1.75 decades below: a decimal mark
+// (22.345 beside 22). Columns in between, or without both kinds of cell, give no vote; the first
+// 20,000 rows.
+struct MagnitudeVote {
+  size_t column = 0;
+  char mark = 0;       // '.' or ','
+  bool groups = false;  // the mark groups thousands here (else it is the decimal mark)
+  size_t open_row = 0, whole_row = 0;  // the column's first open cell and first whole number (row indices)
+};
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table);
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
 // the comma), for messages; none when the format was guessed or taken by default.
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table);

@@ -2032,6 +2032,61 @@ std::string ambiguous_number(const CsvTable& table) {
   return "";
 }
 
+std::string number_text(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", v);
+  return text;
+}
+}  // namespace
+
+std::string guessed_mark_reason(const CsvTable& table) {
+  if (!table.numbers_guessed) return "";
+  const NumberFormat& numbers = table.numbers;
+  for (const MagnitudeVote& v : magnitude_votes(table))
+    if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal) {
+      const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
+      double read = 0;
+      parse_number(open, read, numbers);
+      return detail::concat("column '", table.header[v.column], "' holds whole numbers too ('", shortened(whole), "', line ",
+                            table.row_line(v.whole_row), "), which lie near its '", shortened(open), "' read as ", number_text(read));
+    }
+  if (table.separator == ';' && numbers.decimal == ',')
+    return "the file is separated by ';', as spreadsheets write it where the comma is the decimal mark";
+  return detail::concat("the file is separated by ", table.separator == '\t' ? std::string("tabs") : detail::concat("'", table.separator, "'"),
+                        ", not by ';', which is what spreadsheets write where the comma is the decimal mark");
+}
+
+namespace {
+// A note for each column whose sizes tell the other reading of a mark than `numbers` gives it
+// (magnitude_votes): a German "1.005" hPa beside "993" in a file whose "17.30" told the decimal
+// point is read as 1.005, and no single mark for the file mends it.
+std::vector<std::string> magnitude_conflicts(const CsvTable& table, const NumberFormat& numbers,
+                                             const std::vector<bool>* numeric = nullptr) {  // only these columns
+  std::vector<std::string> notes;
+  for (const MagnitudeVote& v : magnitude_votes(table)) {
+    if (numeric && !(*numeric)[v.column]) continue;
+    const bool read_as_decimal = v.mark == numbers.decimal;
+    if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
+    const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
+    double read = 0, other = 0;
+    parse_number(open, read, numbers);
+    parse_number(open, other, NumberFormat{read_as_decimal ? (v.mark == '.' ? ',' : '.') : v.mark, read_as_decimal ? v.mark : '\0'});
+    std::string told = " (named)";
+    if (const auto at = number_format_evidence(table, numbers.decimal))
+      told = detail::concat(" (told by line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
+                            shortened(table.cell(at->first, at->second)), "')");
+    notes.push_back(detail::concat(
+        "column '", table.header[v.column], "': '", shortened(open), "' (line ", table.row_line(v.open_row), ") is read as ",
+        number_text(read), ", with the file's decimal mark '", numbers.decimal, "'", told, ", beside whole numbers such as '",
+        shortened(whole), "' (line ", table.row_line(v.whole_row), "), about a thousand times ",
+        read_as_decimal ? "larger" : "smaller", ": if '", v.mark, "' ", read_as_decimal ? "groups thousands" : "is the decimal mark",
+        " in this column (", number_text(other), "), write its numbers ",
+        read_as_decimal ? "without the thousands separator" : detail::concat("with the file's decimal mark '", numbers.decimal, "'"),
+        " (one decimal mark holds for every column of a file)"));
+  }
+  return notes;
+}
+
 // What reading `table` left out above its rows, or changed in its header, one note each: comment
 // lines, a title, the "# " numpy's savetxt writes before a header, nameless spacer columns.
 std::vector<std::string> lines_above_notes(const CsvTable& table) {
@@ -2082,15 +2137,16 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     const char mark = example.find('.') != std::string::npos ? '.' : ',';
     double parsed = 0;
     parse_number(example, parsed, table.numbers);
-    char value[32];
-    std::snprintf(value, sizeof value, "%.15g", parsed);
     notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
-                                    "as a thousands separator) and no cell of the file tells which: read as ", value,
+                                    "as a thousands separator) and no cell of the file tells which: read as ",
+                                    number_text(parsed), "; so read because ", guessed_mark_reason(table),
                                     mark == table.numbers.decimal
                                         ? detail::concat("; if '", mark, "' groups thousands here, name the decimal mark '",
                                                          mark == '.' ? ',' : '.', "' (", decimal_mark_option(mark == '.' ? ',' : '.'), ")")
                                         : detail::concat("; if '", mark, "' is the decimal mark here, name it (",
                                                          decimal_mark_option(mark), ")")));
+  } else if (notes) {
+    for (std::string& note : magnitude_conflicts(table, table.numbers)) notes->push_back(std::move(note));
   }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
@@ -2839,6 +2895,12 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
                                    example, "' is ", value_here, "), not as the model's training file did (", value_there,
                                    "); if they are written as there, name the decimal mark '", numbers_->decimal, "' (",
                                    decimal_mark_option(numbers_->decimal), ")"));
+  } else if (!table.numbers_guessed) {
+    std::vector<bool> numeric(table.column_count(), false);  // the columns the model reads as numbers
+    for (const ColumnTransform& t : columns_)
+      if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
+        numeric[size_t(c)] = true;
+    for (std::string& note : magnitude_conflicts(table, used, &numeric)) notes.push_back(std::move(note));
   }
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())

@@ -388,6 +388,12 @@ struct ColumnSummary {
   std::map<std::string, int64_t> placeholders;   // missing markers seen, with counts
 };
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20);
+
+// Why a decimal mark was taken where no cell tells it (CsvTable::numbers_guessed; empty otherwise):
+// a column whose whole numbers lie near its numbers that read either way, read so
+// (magnitude_votes: "1.020" beside "800" is 1020), else the separator (';' is what spreadsheets
+// write where the comma is the decimal mark).
+std::string guessed_mark_reason(const CsvTable& table);
 // The column most likely to hold labels: one named like class / label / target / anomaly / y /
 // outcome (ignoring case) with 2-20 values, else the last column when it has 2-10 values; "" if none.
 // Never a column left out anyway (identifiers, dates) nor a quantity (21.5, "12 kg").
