@@ -1650,7 +1650,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::from_json(TabularPreprocessor::fit(parse_csv(text), rows, options).to_json());
-  const CsvTable mixed = parse_csv("Betrag;Anteil\n2.532,68;0.5\n1.750,5;0.25\n");  // '.' decimal: 0.5 decides
+  const CsvTable mixed = parse_csv("Betrag;Anteil\n2.532,68;0.5\n1.750,5;0.25\n;0.125\n");  // '.' decimal: 0.5 decides
   ASSERT_EQ(mixed.numbers.decimal, '.');
   EXPECT_EQ(error_of([&] { prep.transform(mixed); }),
             "CSV line 2, column 'Betrag': '2.532,68' is written with ',' as the decimal mark, and this file's other numbers with "
@@ -2236,11 +2236,12 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
   std::replace(no_whole.begin(), no_whole.end(), ';', '\t');
   EXPECT_EQ(parse_csv(no_whole).numbers.decimal, '.');
 
-  // Swiss readings of 15 to 30 degrees with three decimals, a few whole ("22"): 22.345 lies near
-  // 22, 22345 does not; so '.' is the decimal mark, in a ';' file too.
+  // Swiss readings of 15 to 30 degrees with up to three decimals (none ending in 0, as a writer that
+  // leaves whole numbers bare writes them), a few whole ("22"): 22.345 lies near 22, 22345 does
+  // not; so '.' is the decimal mark, in a ';' file too.
   std::string swiss = "Zeitpunkt;Temperatur\n";
   for (int i = 0; i < 60; ++i)
-    swiss += detail::concat("t", i, ";", i % 20 == 0 ? std::to_string(15 + i / 4) : detail::concat(15 + i / 4, ".", 101 + i * 13 % 899), "\n");
+    swiss += detail::concat("t", i, ";", i % 20 == 0 ? std::to_string(15 + i / 4) : detail::concat(15 + i / 4, ".", 101 + i * 13 % 899 / 10 * 10 + i % 9), "\n");
   const CsvTable swiss_table = parse_csv(swiss);
   EXPECT_EQ(swiss_table.numbers.decimal, '.');
   EXPECT_TRUE(swiss_table.numbers_guessed);
@@ -2249,25 +2250,34 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
   EXPECT_EQ(parse_csv("Konto;Betrag\n8400;1.200\n4.400;2.500\n1200;3.100\n").numbers, (NumberFormat{',', '.'}));
   const std::vector<MagnitudeVote> votes = magnitude_votes(parse_csv("Konto;Betrag\n8400;1.200\n4.400;2.500\n1200;3.100\n"));
   EXPECT_TRUE(votes.empty());
+  // Counts of 1 to 60 with a few thousands ("1.600"): far apart in size either way, but a writer
+  // that writes "19" bare would write 1.6 as "1.6": the trailing zero says '.' groups, in a
+  // tab-separated file too.
+  std::string counts = "Artikel\tMenge\n";
+  for (int i = 0; i < 40; ++i) counts += detail::concat("A", i, "\t", i % 10 == 3 ? detail::concat(1 + i / 10, ".", 600 + i / 10 * 100) : std::to_string(1 + i % 60), "\n");
+  EXPECT_EQ(parse_csv(counts).numbers, (NumberFormat{',', '.'}));
 }
 
 // A German weather export whose times ("17.30") tell the decimal point, and whose air pressure is
 // written "1.005" beside "993": no single mark reads both columns, so the pressure is read as 1.005
 // and said, at training and at scoring, with the fix.
 TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
-  std::string text = "Zeit;Luftdruck;Temperatur\n";
+  // A weather export put together from two sources: wind speeds "3.5" tell the decimal point, the
+  // air pressure is written "1.005" beside "993". No single mark reads both columns: the pressure
+  // is read as 1.005 and said, at training and at scoring, with the fix.
+  std::string text = "Wind;Luftdruck;Temperatur\n", clocks = "Uhrzeit;Luftdruck;Temperatur\n";
   for (int i = 0; i < 60; ++i) {
     const int hpa = 985 + i % 40;
-    text += detail::concat(i % 24, ".", i % 4 == 0 ? "00" : i % 4 == 1 ? "15" : i % 4 == 2 ? "30" : "45", ";",
-                           hpa >= 1000 ? detail::concat("1.", hpa < 1010 ? "00" : "0", hpa - 1000) : std::to_string(hpa), ";",
-                           i % 25, "\n");
+    const std::string pressure = hpa >= 1000 ? detail::concat("1.", hpa < 1010 ? "00" : "0", hpa - 1000) : std::to_string(hpa);
+    text += detail::concat(1 + i % 7, ".", 1 + i % 9, ";", pressure, ";", i % 25, "\n");
+    clocks += detail::concat(i % 24, ".", i % 4 == 0 ? "00" : i % 4 == 1 ? "15" : i % 4 == 2 ? "30" : "45", ";", pressure, ";", i % 25, "\n");
   }
   const CsvTable table = parse_csv(text);
   EXPECT_EQ(table.numbers.decimal, '.');
   EXPECT_FALSE(table.numbers_guessed);
   const std::string said =
-      "column 'Luftdruck': '1.000' (line 17) is read as 1, with the file's decimal mark '.' (told by line 2, column 'Zeit': "
-      "'0.00'), beside whole numbers such as '985' (line 2), about a thousand times larger: if '.' groups thousands in this "
+      "column 'Luftdruck': '1.000' (line 17) is read as 1, with the file's decimal mark '.' (told by line 2, column 'Wind': "
+      "'1.1'), beside whole numbers such as '985' (line 2), about a thousand times larger: if '.' groups thousands in this "
       "column (1000), write its numbers without the thousands separator (one decimal mark holds for every column of a file)";
   std::vector<std::string> notes;
   tabular_labels(table, {}, &notes);
@@ -2283,6 +2293,26 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   notes.clear();
   tabular_labels(parse_csv(plain), {}, &notes);
   for (const std::string& note : notes) EXPECT_EQ(note.find("Luftdruck"), std::string::npos) << note;
+
+  // Times of day written hours.minutes ("17.30", a German "17.30 Uhr") in a column named like a
+  // time tell no decimal mark: the pressure is read as 1000, from its sizes (said), and the times
+  // are left out as dates are.
+  const CsvTable german = parse_csv(clocks);
+  EXPECT_EQ(german.numbers, (NumberFormat{',', '.'}));
+  EXPECT_EQ(guessed_mark_reason(german), "column 'Luftdruck' holds whole numbers too ('985', line 2), which lie near its '1.000' read as 1000");
+  const TabularPreprocessor fitted = TabularPreprocessor::fit(german, rows, {});
+  EXPECT_EQ(fitted.schema()[0].role, "dates");
+  EXPECT_EQ(fitted.schema()[0].reason, "times of day written hours.minutes ('0.00'), in a column named like a time: left out of training as dates are");
+  // Versions ("2.10") and a year's document numbers ("2023.001") tell none either: categories.
+  std::string coded = "Softwareversion;Auftrag;Preis\n";
+  for (int i = 0; i < 30; ++i) coded += detail::concat(2 + i % 3, ".", 10 + i % 4, ";2023.", 100 + i, ";", 10 + i, ",", 15 + i % 80, "\n");
+  const CsvTable codes = parse_csv(coded);
+  EXPECT_EQ(codes.numbers.decimal, ',');
+  EXPECT_FALSE(codes.numbers_guessed);
+  const TabularPreprocessor read = TabularPreprocessor::fit(codes, first_rows(30), {});
+  EXPECT_EQ(read.schema()[0].role, "categorical");
+  EXPECT_EQ(read.schema()[0].reason, "versions ('2.10'): codes, not amounts, their '.' no decimal mark; 12 values");
+  EXPECT_EQ(read.schema()[2].role, "numeric");
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

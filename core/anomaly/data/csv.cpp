@@ -781,34 +781,129 @@ MarkEvidence mark_evidence(std::string_view cell) {
 }
 }  // namespace
 
+std::vector<std::string> name_words(const std::string& name) {
+  std::vector<std::string> words{""};
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    const bool camel = i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1]));
+    if (c == '#') words.push_back("#"), words.emplace_back();
+    else if (std::isalnum(c) || c >= 0x80) {
+      if (camel && !words.back().empty()) words.emplace_back();
+      words.back() += char(std::tolower(c));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  words.erase(std::remove(words.begin(), words.end(), std::string()), words.end());
+  return words;
+}
+
+bool named_like_a_version(const std::string& name) {
+  const std::vector<std::string> words = name_words(name);
+  // A measure of versions ("Version_count", "version_age_days", "Firmware_size_mb"): numbers.
+  static const char* const kMeasures[] = {"count", "age", "days", "day", "size", "mb", "kb", "gb", "bytes", "len", "length",
+                                          "duration", "time", "seconds", "sec", "ms", "mean", "avg", "average", "sum", "total",
+                                          "rate", "pct", "percent", "ratio", "score", "anzahl", "alter", "tage", "dauer", "groesse",
+                                          "größe"};
+  for (const std::string& w : words)
+    if (one_of(w, kMeasures)) return false;
+  // What has a version: "Softwareversion", "FWVersion" run together; "fw_ver", "SW-Rev" apart.
+  static const char* const kVersioned[] = {"software", "firmware", "sw", "fw", "os", "app", "bios", "kernel", "build", "release",
+                                           "driver", "treiber", "api", "client", "server", "agent", "system", "product", "produkt",
+                                           "program", "programm", "protocol", "protokoll", "schema", "hw", "hardware", "modul", "module"};
+  static const char* const kAlone[] = {"sw", "fw", "build", "release", "kernel", "bios", "os", "ios", "android", "software"};
+  const auto versioned = [](std::string_view w) { return one_of(w, kVersioned); };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string_view w = words[i];
+    if (w == "version" || w == "versionsnummer" || w == "firmware") return true;
+    for (std::string_view end : {"version", "versionsnummer", "ver", "rev", "stand"})  // "Softwarestand"
+      if (w.size() > end.size() && w.substr(w.size() - end.size()) == end && versioned(w.substr(0, w.size() - end.size())))
+        return true;
+    if (i + 1 < words.size() && versioned(w) &&
+        (words[i + 1] == "ver" || words[i + 1] == "rev" || words[i + 1] == "vers" || words[i + 1] == "stand"))
+      return true;
+  }
+  // A name that is only the word: "SW", "FW", "Build", "Release", "Kernel", "iOS" (not
+  // "release_price", "FW (g)").
+  std::string whole;  // the words run together: "iOS" is one
+  for (const std::string& w : words) whole += w;
+  return one_of(whole, kAlone);
+}
+
+bool version_like(std::string_view cell) {
+  const size_t point = cell.find('.');
+  return point != std::string_view::npos && point >= 1 && point <= 4 && cell.size() - point - 1 >= 1 && cell.size() - point - 1 <= 3 &&
+         all_digits(cell.substr(0, point)) && all_digits(cell.substr(point + 1));
+}
+
 namespace {
-// Columns of version numbers or the like ("2.125.3", "1.10.0"; in the first 20,000 rows): their
-// "1.100.250" tells no decimal mark; nor do months written month.year ("01.2023", "12.2024": every
-// cell of the column so).
-std::vector<bool> dotted_code_columns(const CsvTable& table) {
-  std::vector<bool> dotted(table.column_count(), false);
+// Named like a time of day: a word of the name is or ends in "zeit" or "time", or is "uhr",
+// "heure", "hora", "ora", "tijd" ("Uhrzeit", "Startzeit", "start_time"; not "Zeitraum").
+bool named_like_a_time(const std::string& name) {
+  static const char* const kWords[] = {"zeit", "uhrzeit", "uhr", "time", "heure", "hora", "ora", "orario", "tijd", "tid", "czas"};
+  for (const std::string& w : name_words(name)) {
+    if (one_of(w, kWords)) return true;
+    for (std::string_view end : {"zeit", "time"})
+      if (w.size() > end.size() && std::string_view(w).substr(w.size() - end.size()) == end) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<MarkedCodes> marked_code_columns(const CsvTable& table) {
+  std::vector<MarkedCodes> kinds(table.column_count(), MarkedCodes::none);
   const auto month_year = [](std::string_view v) {
     if (v.size() != 7 || v[2] != '.' || !all_digits(v.substr(0, 2)) || !all_digits(v.substr(3))) return false;
     const int month = (v[0] - '0') * 10 + (v[1] - '0'), year = std::atoi(std::string(v.substr(3)).c_str());
     return month >= 1 && month <= 12 && year >= 1900 && year <= 2099;
   };
+  const auto clock = [](std::string_view v) {  // "7.05", "17.30"
+    const size_t point = v.find('.');
+    if (point == std::string_view::npos || point < 1 || point > 2 || v.size() != point + 3 || !all_digits(v.substr(0, point)) ||
+        !all_digits(v.substr(point + 1)))
+      return false;
+    return std::atoi(std::string(v.substr(0, point)).c_str()) <= 23 && std::atoi(std::string(v.substr(point + 1)).c_str()) <= 59;
+  };
+  const auto year_number = [](std::string_view v) {  // "2023.001"
+    if (v.size() < 8 || v[4] != '.' || !all_digits(v.substr(0, 4)) || !all_digits(v.substr(5))) return false;
+    const int year = std::atoi(std::string(v.substr(0, 4)).c_str());
+    return year >= 1900 && year <= 2099;
+  };
   for (size_t c = 0; c < table.column_count(); ++c) {
-    bool months = false, others = false;
-    for (size_t r = 0; r < table.row_count() && r < 20000 && !others; ++r) {
+    const std::string& name = table.header[c];
+    const bool version = named_like_a_version(name), time = named_like_a_time(name);
+    size_t months = 0, clocks = 0, years = 0, versions = 0, cells = 0;
+    for (size_t r = 0; r < table.row_count() && r < 20000; ++r) {
       const std::string_view v = trim_spaces(table.cell(r, c));
       if (v.empty()) continue;
-      (month_year(v) ? months : others) = true;
+      ++cells;
+      months += month_year(v), years += year_number(v);
+      clocks += time && clock(v);
+      versions += version && (all_digits(v) || version_like(v));
+      if (months < cells && clocks < cells && years < cells && versions < cells) break;  // none holds for every cell
     }
-    dotted[c] = months && !others;
+    if (cells == 0) continue;
+    if (months == cells) kinds[c] = MarkedCodes::months;
+    else if (clocks == cells && cells >= 3) kinds[c] = MarkedCodes::clock_times;
+    else if (years == cells && cells >= 2) kinds[c] = MarkedCodes::year_numbers;
+    else if (versions == cells && cells >= 2) kinds[c] = MarkedCodes::versions;
   }
   for (size_t r = 0; r < table.row_count() && r < 20000; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
-      if (dotted[c]) continue;
+      if (kinds[c] != MarkedCodes::none) continue;
       const std::string_view v = trim_spaces(table.cell(r, c));
       if (std::count(v.begin(), v.end(), '.') < 2 || !std::all_of(v.begin(), v.end(), [](char x) { return x == '.' || (x >= '0' && x <= '9'); }))
         continue;
-      dotted[c] = !grouped(v, '.');
+      if (!grouped(v, '.')) kinds[c] = MarkedCodes::versions;
     }
+  return kinds;
+}
+
+namespace {
+std::vector<bool> dotted_code_columns(const CsvTable& table) {
+  std::vector<bool> dotted;
+  for (const MarkedCodes kind : marked_code_columns(table)) dotted.push_back(kind != MarkedCodes::none);
   return dotted;
 }
 }  // namespace
@@ -821,7 +916,7 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
     std::vector<double> open, whole;  // log10 of the open cells read with the mark grouping, of the whole numbers
     MagnitudeVote vote;
     vote.column = c;
-    bool both_marks = false, big_whole = false;
+    bool both_marks = false, big_whole = false, trailing_zero = false;
     for (size_t r = 0; r < table.row_count() && r < 20000; ++r) {
       std::string signed_buffer, buffer;
       const std::string_view v = unsigned_number(table.cell(r, c), signed_buffer, buffer);
@@ -840,6 +935,7 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
       if (vote.mark != 0 && vote.mark != mark) both_marks = true;
       if (open.empty()) vote.open_row = r, vote.mark = mark;
       std::string digits(v);
+      trailing_zero = trailing_zero || v[v.find(mark) + 3] == '0';
       digits.erase(std::remove(digits.begin(), digits.end(), mark), digits.end());
       open.push_back(std::log10(std::strtod(digits.c_str(), nullptr)));
     }
@@ -849,8 +945,8 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
       return x[x.size() / 2];
     };
     const double gap = median(open) - median(whole);  // in decades: about 0 when the mark groups, 3 when it is a decimal mark
-    if (gap > 1.75) vote.groups = false;
-    else if (gap < 1.25 && !big_whole) vote.groups = true;
+    if ((trailing_zero || gap <= 1.25) && !big_whole) vote.groups = true;
+    else if (!trailing_zero && gap > 2.5) vote.groups = false;
     else continue;
     votes.push_back(vote);
   }
@@ -890,7 +986,9 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
   // comma is the decimal mark) the comma is a decimal mark and the dot groups thousands ("1.016"
   // hPa is 1016); elsewhere the comma groups thousands and the dot is a decimal mark.
   const bool either_is_decimal = table.separator == ';' && comma_groups == 0 && dot_decimal == 0;
-  if (for_comma > for_dot || ((comma_either > 0 || dot_either > 0) && for_comma == 0 && either_is_decimal)) {
+  // (As many cells telling either mark: the separator decides, as it does for cells that tell none.)
+  if (for_comma > for_dot || (for_comma == for_dot && table.separator == ';' && for_comma > 0) ||
+      ((comma_either > 0 || dot_either > 0) && for_comma == 0 && either_is_decimal)) {
     f.decimal = ',';
     f.thousands = '.';  // only ever applied to well-formed groups of three
   } else if (comma_groups > 0 || (comma_either > 0 && comma_decimal == 0)) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +57,23 @@ Affixed split_affixes(std::string_view cell);
 // A unit, not a code: a currency before the number; after it %, per mille, a currency, a short
 // unit of letters after a space ("12 pcs", "21.5 °C"), or a known unit against it ("12kg", not "12A").
 bool plausible_unit(const Affixed& a);
+
+// Whether `word` is one of the words of a list.
+template <size_t N>
+bool one_of(std::string_view word, const char* const (&words)[N]) {
+  return std::find(std::begin(words), std::end(words), word) != std::end(words);
+}
+
+// A column name's words, in lower case: split at anything but letters and digits and where
+// camel case starts a word ("InvoiceNr" -> invoice, nr); '#' is a word of its own.
+std::vector<std::string> name_words(const std::string& name);
+// Named like a version ("Version", "fw_version", "appVersion", "Firmware", "Softwareversion",
+// "fw_ver", "SW-Rev"; "SW", "FW", "Build" or "Release" as the whole name; not "fw", "ver" or "rev"
+// in a longer name, which name measures too: fresh weight, forward packets, "FW (g)",
+// "release_price"): its numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
+bool named_like_a_version(const std::string& name);
+// Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
+bool version_like(std::string_view cell);
 
 class CsvTable {
  public:
@@ -147,13 +165,22 @@ NumberFormat number_format_named(std::string_view decimal_mark);
 // rows after them while none has told a mark (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
-// What the sizes of a column's numbers tell of a mark its cells leave open ("1.016": 1016, or
-// 1.016): in a column holding such cells and whole numbers ("993"), the reading under which the two
-// lie near each other. The median of the whole numbers (0 left out) within 1.25 decades of the
-// median of the open cells read with the mark grouping thousands: the mark groups (1016 beside
-// 993), unless a whole number has four digits or more (a column that groups thousands groups them
-// in every number, "1016" beside "1.016" does not); more than 1.75 decades below: a decimal mark
-// (22.345 beside 22). Columns in between, or without both kinds of cell, give no vote; the first
+// Columns whose marks are no decimal marks, so that their cells tell the file's none (in the first
+// 20,000 rows): version numbers ("2.125.3", "1.10.0"; "2.10" in a column named like a version);
+// months written month.year ("01.2023"); times of day written hours.minutes in a column named
+// like a time ("17.30", a German "17.30 Uhr"); numbers of a year's documents ("2023.001").
+enum class MarkedCodes { none, versions, months, clock_times, year_numbers };
+std::vector<MarkedCodes> marked_code_columns(const CsvTable& table);
+
+// What a column tells of a mark its cells leave open ("1.016": 1016, or 1.016), where it holds
+// such cells and whole numbers ("993") too. A writer that leaves whole numbers without decimals
+// writes no trailing zeros either ("1.6", not "1.600"): an open cell ending in 0 says the mark
+// groups thousands (1.600 beside counts of 19). Else the sizes: the median of the whole numbers
+// (0 left out) within 1.25 decades of the median of the open cells read with the mark grouping:
+// the mark groups (1016 beside 993); more than 2.5 decades below (so near them read as decimals):
+// a decimal mark (22.345 beside 22). A whole number of four digits or more ("1016" beside
+// "1.016") says the mark groups nothing in that column (a column that groups thousands groups
+// every number). Columns in between, or without both kinds of cell, give no vote; the first
 // 20,000 rows.
 struct MagnitudeVote {
   size_t column = 0;

@@ -20,12 +20,6 @@ std::string_view trim(std::string_view s) { return trim_invisible(s, true); }
 
 namespace {
 
-// Whether `word` is one of the words of a list.
-template <size_t N>
-bool one_of(std::string_view word, const char* const (&words)[N]) {
-  return std::find(std::begin(words), std::end(words), word) != std::end(words);
-}
-
 std::string lower(std::string_view view) {
   std::string s(view);
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -247,25 +241,6 @@ bool date_column(const CsvTable& table, size_t column, const std::vector<int64_t
   }
   return any;
 }
-// A column name's words, in lower case: split at anything but letters and digits and where
-// camel case starts a word ("InvoiceNr" -> invoice, nr); '#' is a word of its own.
-std::vector<std::string> name_words(const std::string& name) {
-  std::vector<std::string> words{""};
-  for (size_t i = 0; i < name.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(name[i]);
-    const bool camel = i > 0 && std::isupper(c) && std::islower(static_cast<unsigned char>(name[i - 1]));
-    if (c == '#') words.push_back("#"), words.emplace_back();
-    else if (std::isalnum(c) || c >= 0x80) {
-      if (camel && !words.back().empty()) words.emplace_back();
-      words.back() += char(std::tolower(c));
-    } else if (!words.back().empty()) {
-      words.emplace_back();
-    }
-  }
-  words.erase(std::remove(words.begin(), words.end(), std::string()), words.end());
-  return words;
-}
-
 // Named like a date: a word of the name is "date" or "fecha", or ends in "datum" ("Buchungsdatum",
 // "InvoiceDate", "order_date"; not "Candidate"), or the name is "Day", "Tag", "Jour", "Giorno",
 // "Día"; not a rate ("Umsatz pro Tag", "visits per day").
@@ -456,49 +431,6 @@ std::string zero_padded_reason(const CsvTable& table, size_t column, const std::
 constexpr const char* kCodeReason =
     "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
-
-// Named like a version ("Version", "fw_version", "appVersion", "Firmware", "Softwareversion",
-// "fw_ver", "SW-Rev"; "SW", "FW", "Build" or "Release" as the whole name; not "fw", "ver" or "rev"
-// in a longer name, which name measures too: fresh weight, forward packets, "FW (g)",
-// "release_price"): its numbers are names of releases, where 10.10 follows 10.9 and 10.2 is not 10.20.
-bool named_like_a_version(const std::string& name) {
-  const std::vector<std::string> words = name_words(name);
-  // A measure of versions ("Version_count", "version_age_days", "Firmware_size_mb"): numbers.
-  static const char* const kMeasures[] = {"count", "age", "days", "day", "size", "mb", "kb", "gb", "bytes", "len", "length",
-                                          "duration", "time", "seconds", "sec", "ms", "mean", "avg", "average", "sum", "total",
-                                          "rate", "pct", "percent", "ratio", "score", "anzahl", "alter", "tage", "dauer", "groesse",
-                                          "größe"};
-  for (const std::string& w : words)
-    if (one_of(w, kMeasures)) return false;
-  // What has a version: "Softwareversion", "FWVersion" run together; "fw_ver", "SW-Rev" apart.
-  static const char* const kVersioned[] = {"software", "firmware", "sw", "fw", "os", "app", "bios", "kernel", "build", "release",
-                                           "driver", "treiber", "api", "client", "server", "agent", "system", "product", "produkt",
-                                           "program", "programm", "protocol", "protokoll", "schema", "hw", "hardware", "modul", "module"};
-  static const char* const kAlone[] = {"sw", "fw", "build", "release", "kernel", "bios", "os", "ios", "android", "software"};
-  const auto versioned = [](std::string_view w) { return one_of(w, kVersioned); };
-  for (size_t i = 0; i < words.size(); ++i) {
-    const std::string_view w = words[i];
-    if (w == "version" || w == "versionsnummer" || w == "firmware") return true;
-    for (std::string_view end : {"version", "versionsnummer", "ver", "rev", "stand"})  // "Softwarestand"
-      if (w.size() > end.size() && w.substr(w.size() - end.size()) == end && versioned(w.substr(0, w.size() - end.size())))
-        return true;
-    if (i + 1 < words.size() && versioned(w) &&
-        (words[i + 1] == "ver" || words[i + 1] == "rev" || words[i + 1] == "vers" || words[i + 1] == "stand"))
-      return true;
-  }
-  // A name that is only the word: "SW", "FW", "Build", "Release", "Kernel", "iOS" (not
-  // "release_price", "FW (g)").
-  std::string whole;  // the words run together: "iOS" is one
-  for (const std::string& w : words) whole += w;
-  return one_of(whole, kAlone);
-}
-
-// Written as a release's number: 1 to 4 digits, a point, 1 to 3 digits ("10.10", "2.5").
-bool version_like(std::string_view cell) {
-  const size_t point = cell.find('.');
-  return point != std::string_view::npos && point >= 1 && point <= 4 && cell.size() - point - 1 >= 1 && cell.size() - point - 1 <= 3 &&
-         all_digits(cell.substr(0, point)) && all_digits(cell.substr(point + 1));
-}
 
 // A column whose numbers are codes, not amounts: whole numbers, not negative, in a column named
 // like a code (kCodeReason); whole numbers padded with zeros (zero_padded_reason); numbers with a
@@ -2046,7 +1978,7 @@ std::string guessed_mark_reason(const CsvTable& table) {
     if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal) {
       const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
       double read = 0;
-      parse_number(open, read, numbers);
+      number_in_cell(open, numbers, read);
       return detail::concat("column '", table.header[v.column], "' holds whole numbers too ('", shortened(whole), "', line ",
                             table.row_line(v.whole_row), "), which lie near its '", shortened(open), "' read as ", number_text(read));
     }
@@ -2069,10 +2001,12 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
     if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
     const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
     double read = 0, other = 0;
-    parse_number(open, read, numbers);
-    parse_number(open, other, NumberFormat{read_as_decimal ? (v.mark == '.' ? ',' : '.') : v.mark, read_as_decimal ? v.mark : '\0'});
+    number_in_cell(open, numbers, read);
+    number_in_cell(open, NumberFormat{read_as_decimal ? (v.mark == '.' ? ',' : '.') : v.mark, read_as_decimal ? v.mark : '\0'}, other);
     std::string told = " (named)";
-    if (const auto at = number_format_evidence(table, numbers.decimal))
+    if (table.numbers_guessed)
+      told = numbers.decimal == table.numbers.decimal ? " (taken: no cell of the file tells it)" : " (the model's training file's)";
+    else if (const auto at = number_format_evidence(table, numbers.decimal))
       told = detail::concat(" (told by line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
                             shortened(table.cell(at->first, at->second)), "')");
     notes.push_back(detail::concat(
@@ -2145,9 +2079,9 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                                          mark == '.' ? ',' : '.', "' (", decimal_mark_option(mark == '.' ? ',' : '.'), ")")
                                         : detail::concat("; if '", mark, "' is the decimal mark here, name it (",
                                                          decimal_mark_option(mark), ")")));
-  } else if (notes) {
-    for (std::string& note : magnitude_conflicts(table, table.numbers)) notes->push_back(std::move(note));
   }
+  if (notes)
+    for (std::string& note : magnitude_conflicts(table, table.numbers)) notes->push_back(std::move(note));
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
     // (the page's guess), unless the caller gave it a role or named it an identifier, is said.
@@ -2414,6 +2348,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    told.decimal, "', or none (the file's cells tell it)"));
   }
   prep.separator_ = table.separator;
+  const std::vector<MarkedCodes> marked = marked_code_columns(table);  // columns whose marks told no decimal mark
   std::vector<std::string> problems;  // of columns that cannot be read
   for (size_t column = 0; column < table.header.size(); ++column) {
     try {
@@ -2449,6 +2384,15 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         prep.dropped_.push_back(name);
         prep.dates_.push_back(name);
         decide("dates", dates);
+        continue;
+      }
+      if (forced == roles.end() && marked[column] == MarkedCodes::clock_times) {
+        prep.dropped_.push_back(name);
+        prep.dates_.push_back(name);
+        std::string_view first;
+        for (size_t r = 0; r < table.row_count() && first.empty(); ++r) first = trim(table.cell(r, column));
+        decide("dates", detail::concat("times of day written hours.minutes ('", shortened(first),
+                                       "'), in a column named like a time: left out of training as dates are"));
         continue;
       }
       if (forced == roles.end()) {
@@ -2550,9 +2494,17 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       const bool checkbox = forced == roles.end() && counts.size() == 1 && present < int64_t(training_rows.size());
       // Whole numbers, not negative, named like a code (account numbers, postal codes): categories,
       // also beside codes written with letters ("E17").
-      const std::string codes = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty()
-                                    ? number_code_reason(table, column, training_rows)
-                                    : "";
+      std::string codes = forced == roles.end() && !checkbox && !t.duration && unit.empty() && !numbers.empty()
+                              ? number_code_reason(table, column, training_rows)
+                              : "";
+      // Versions or a year's document numbers that the file's decimal mark does not read ("2.10",
+      // "2023.001" in a file of "19,15"): categories.
+      if (forced == roles.end() && codes.empty() && !all_numbers && !checkbox &&
+          (marked[column] == MarkedCodes::versions || marked[column] == MarkedCodes::year_numbers)) {
+        const int64_t first = first_text_row >= 0 ? first_text_row : training_rows[0];
+        codes = detail::concat(marked[column] == MarkedCodes::versions ? "versions" : "numbers of a year's documents", " ('",
+                               shortened(trim(table.cell(size_t(first), column))), "'): codes, not amounts, their '.' no decimal mark");
+      }
       const bool code = !codes.empty();
       const bool as_numeric =
           forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
@@ -2895,13 +2847,12 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
                                    example, "' is ", value_here, "), not as the model's training file did (", value_there,
                                    "); if they are written as there, name the decimal mark '", numbers_->decimal, "' (",
                                    decimal_mark_option(numbers_->decimal), ")"));
-  } else if (!table.numbers_guessed) {
-    std::vector<bool> numeric(table.column_count(), false);  // the columns the model reads as numbers
-    for (const ColumnTransform& t : columns_)
-      if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
-        numeric[size_t(c)] = true;
-    for (std::string& note : magnitude_conflicts(table, used, &numeric)) notes.push_back(std::move(note));
   }
+  std::vector<bool> numeric(table.column_count(), false);  // the columns the model reads as numbers
+  for (const ColumnTransform& t : columns_)
+    if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
+      numeric[size_t(c)] = true;
+  for (std::string& note : magnitude_conflicts(table, reading_format(table), &numeric)) notes.push_back(std::move(note));
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
