@@ -2313,6 +2313,15 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   EXPECT_EQ(read.schema()[0].role, "categorical");
   EXPECT_EQ(read.schema()[0].reason, "versions ('2.10'): codes, not amounts, their '.' no decimal mark; 12 values");
   EXPECT_EQ(read.schema()[2].role, "numeric");
+  // The preview says the same.
+  const std::vector<ColumnSummary> preview = describe_columns(codes), times = describe_columns(german);
+  EXPECT_EQ(preview[0].role, "categorical");
+  EXPECT_EQ(preview[0].reason, "versions ('2.10'): codes, not amounts, their '.' no decimal mark");  // (the count shown beside)
+  EXPECT_EQ(preview[1].role, read.schema()[1].role) << read.schema()[1].reason;
+  EXPECT_EQ(preview[2].role, "numeric");
+  EXPECT_EQ(times[0].role, "dates");
+  EXPECT_EQ(times[0].reason, fitted.schema()[0].reason);
+  EXPECT_EQ(times[1].role, "numeric");
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

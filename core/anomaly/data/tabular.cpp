@@ -1729,6 +1729,21 @@ std::optional<FilledGroups> filled_groups(const CsvTable& table, const TabularOp
 
 }  // namespace
 
+// Why a column whose marks told no decimal mark (marked_code_columns) is no column of numbers: times
+// of day written hours.minutes ("17.30"), or versions and a year's document numbers ("2.10",
+// "2023.001") that the file's decimal mark does not read. "" for other columns.
+std::string marked_codes_reason(const CsvTable& table, size_t column, MarkedCodes kind) {
+  std::string_view first;
+  for (size_t r = 0; r < table.row_count() && first.empty(); ++r) first = trim(table.cell(r, column));
+  if (kind == MarkedCodes::clock_times)
+    return detail::concat("times of day written hours.minutes ('", shortened(first), "'), in a column named like a time: left out of "
+                          "training as dates are");
+  if (kind == MarkedCodes::versions || kind == MarkedCodes::year_numbers)
+    return detail::concat(kind == MarkedCodes::versions ? "versions" : "numbers of a year's documents", " ('", shortened(first),
+                          "'): codes, not amounts, their '.' no decimal mark");
+  return "";
+}
+
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
   // As training reads the file (read_as_training).
   if (const std::optional<CsvTable> read = read_as_training(table)) return describe_columns(*read, max_values);
@@ -1742,6 +1757,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     return columns;
   }
   std::vector<ColumnSummary> columns;
+  const std::vector<MarkedCodes> marked = marked_code_columns(table);  // columns whose marks told no decimal mark
   std::vector<int64_t> all_rows(table.row_count());
   for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
   for (size_t c = 0; c < table.header.size(); ++c) {
@@ -1805,11 +1821,15 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "empty", summary.reason = "no values";
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
       summary.role = "dates", summary.reason = clock_column(table, c, all_rows) ? kClockReason : kDateReason;
+    } else if (marked[c] == MarkedCodes::clock_times) {
+      summary.role = "dates", summary.reason = marked_codes_reason(table, c, marked[c]);
     } else if (summary.distinct == 1 && summary.missing > 0) {
       summary.role = "categorical";
       summary.reason = joined(checkbox_reason(summary.values[0].first, summary.missing),
                               case_reason(case_variants, number_variants, truth_variants));
-    } else if (const std::string codes = numbers > 0 && unit.empty() && !durations ? number_code_reason(table, c, all_rows) : "";
+    } else if (const std::string codes = numbers > 0 && unit.empty() && !durations ? number_code_reason(table, c, all_rows)
+                                         : !summary.numeric                         ? marked_codes_reason(table, c, marked[c])
+                                                                                    : "";
                !codes.empty()) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
       summary.role = free_text ? "free text" : "categorical";
@@ -2389,10 +2409,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       if (forced == roles.end() && marked[column] == MarkedCodes::clock_times) {
         prep.dropped_.push_back(name);
         prep.dates_.push_back(name);
-        std::string_view first;
-        for (size_t r = 0; r < table.row_count() && first.empty(); ++r) first = trim(table.cell(r, column));
-        decide("dates", detail::concat("times of day written hours.minutes ('", shortened(first),
-                                       "'), in a column named like a time: left out of training as dates are"));
+        decide("dates", marked_codes_reason(table, column, marked[column]));
         continue;
       }
       if (forced == roles.end()) {
@@ -2499,12 +2516,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                               : "";
       // Versions or a year's document numbers that the file's decimal mark does not read ("2.10",
       // "2023.001" in a file of "19,15"): categories.
-      if (forced == roles.end() && codes.empty() && !all_numbers && !checkbox &&
-          (marked[column] == MarkedCodes::versions || marked[column] == MarkedCodes::year_numbers)) {
-        const int64_t first = first_text_row >= 0 ? first_text_row : training_rows[0];
-        codes = detail::concat(marked[column] == MarkedCodes::versions ? "versions" : "numbers of a year's documents", " ('",
-                               shortened(trim(table.cell(size_t(first), column))), "'): codes, not amounts, their '.' no decimal mark");
-      }
+      if (forced == roles.end() && codes.empty() && !all_numbers && !checkbox)
+        codes = marked_codes_reason(table, column, marked[column]);
       const bool code = !codes.empty();
       const bool as_numeric =
           forced != roles.end() ? forced->second == ColumnRole::numeric : all_numbers && !checkbox && !code;
