@@ -1637,8 +1637,11 @@ async function renderTableRows() {
     }
   }
   const view = $<HTMLSelectElement>('table-rows-view');
+  // The threshold with as many decimals as the rows show, so that a "no" never stands beside a
+  // score that reads above it ("0.8641" beside "threshold 0.864", which is 0.86437).
+  const decimals = Math.max(4, ...picked.map((i) => scoreText(t.scores[i], threshold).split('.')[1]?.length ?? 0));
   $('table-rows-count').textContent = `${picked.length} of ${byScore.length.toLocaleString('en')} scored rows: ` +
-    `${view.selectedOptions[0].text}; the downloaded scored CSV has them all.`;
+    `${view.selectedOptions[0].text}, flagged from a score of ${threshold.toFixed(decimals)}; the downloaded scored CSV has them all.`;
   hintScroll($('table-rows'));
   for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {
     const sorted = b.dataset.key === tableSort.key;

@@ -252,7 +252,7 @@ for (const isolation of [true, false]) {
         why: [...tr.querySelectorAll('.why span')].map((s) => ({ column: s.dataset.column, contribution: Number(s.dataset.contribution), text: s.textContent })),
       })));
       assert.equal(listed.length, 30);
-      await page.waitForFunction(() => /^30 of 699 scored rows: the most anomalous rows;/.test(document.getElementById('table-rows-count').textContent));
+      await page.waitForFunction(() => /^30 of 699 scored rows: the most anomalous rows, flagged from a score of -?\d+\.\d{4,};/.test(document.getElementById('table-rows-count').textContent));
       const bcLines = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(',').map((c) => c.replaceAll('"', '')));
       const top = listed[0];
       assert.equal(top.cells[2], 'yes');
@@ -270,6 +270,13 @@ for (const isolation of [true, false]) {
       assert.deepEqual(lineOrder, [...lineOrder].sort((a, b) => a - b));
       await page.selectOption('#table-rows-view', 'bottom');
       await page.waitForFunction(() => [...document.querySelectorAll('#table-rows tbody tr')].every((tr) => tr.cells[2].textContent === 'no'));
+      // Around the threshold, every score reads as flagged or not beside the threshold as shown.
+      await page.selectOption('#table-rows-view', 'border');
+      await page.waitForFunction(() => /rows around the threshold, flagged from a score of /.test(document.getElementById('table-rows-count').textContent));
+      const shown = Number((await page.textContent('#table-rows-count')).match(/flagged from a score of (-?\d+\.\d+);/)[1]);
+      const border = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => [Number(tr.cells[1].textContent), tr.cells[2].textContent]));
+      assert.ok(border.some(([, flagged]) => flagged === 'yes') && border.some(([, flagged]) => flagged === 'no'));
+      for (const [score, flagged] of border) assert.equal(flagged, score >= shown ? 'yes' : 'no', `${score} beside ${shown}`);
       await page.selectOption('#table-rows-view', 'top');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       assert.equal(download.suggestedFilename(), 'BreastCancer-scored.csv');
