@@ -1701,7 +1701,9 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }),
             "CSV line 2, column 'Kurs': '0.15' is written with '.' as the decimal mark, and this file's other numbers with ',' (a file "
             "put together from two sources?): write every number of the file one way (40 cells of the column written so; if they are codes such as versions, not "
-            "numbers, call the column categorical)");
+            "numbers, call the column categorical); the file's decimal mark ',' is told by column 'Betrag' (line 2: '10,15'): if that "
+            "column holds codes, not numbers, give it the role categorical and name the decimal mark '.' (the decimal mark menu on "
+            "the page, --decimal-mark . for ca3, TableOptions.decimalMark in the SDK)");
   options.roles["Kurs"] = ColumnRole::categorical;  // as asked: codes such as versions
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(pandas, forty, options); }), "(no error)");
   options.roles["Kurs"] = ColumnRole::numeric;  // asked to be numeric: said the same way
@@ -1723,14 +1725,18 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(counted, forty, options); }),
             "CSV line 2, column 'Einwohner': '1.100.100' groups its digits with '.', which this file's other numbers use as the "
             "decimal mark (a file put together from two sources?): write every number of the file one way (40 cells of the column "
-            "written so; if they are codes such as versions, not numbers, call the column categorical)");
+            "written so; if they are codes such as versions, not numbers, call the column categorical); the file's decimal mark '.' is "
+            "told by column 'Flaeche' (line 2: '20.0'): if that column holds codes, not numbers, give it the role categorical and "
+            "name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)");
   const CsvTable euros = parse_csv("qty,weight,price\n1.5,0.25,\"1.263,91 \xE2\x82\xAC\"\n2.5,0.5,\"2.018,50 \xE2\x82\xAC\"\n"
                                    "3.5,1.25,\"12,50 \xE2\x82\xAC\"\n4.5,0.75,\"3.333,10 \xE2\x82\xAC\"\n");
   ASSERT_EQ(euros.numbers.decimal, '.');
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(euros, {0, 1, 2, 3}, options); }),
             "CSV line 2, column 'price': '1.263,91 \xE2\x82\xAC' is written with ',' as the decimal mark, and this file's other numbers "
             "with '.' (a file put together from two sources?): write every number of the file one way (4 cells of the column written so; if "
-            "they are codes such as versions, not numbers, call the column categorical)");
+            "they are codes such as versions, not numbers, call the column categorical); the file's decimal mark '.' is told by "
+            "column 'qty' (line 2: '1.5'): if that column holds codes, not numbers, give it the role categorical and name the "
+            "decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)");
   // Cells that read either way are named too: fixed as told, the others would be misread.
   std::string ratios = "Betrag;ratio\n";
   for (int i = 0; i < 30; ++i) ratios += std::to_string(40 + i) + ",14;" + (i == 5 ? "0.5" : std::to_string(i % 4 + 1) + ".625") + "\n";
@@ -2216,8 +2222,8 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
   tabular_labels(table, {}, &notes);
   ASSERT_FALSE(notes.empty());
   EXPECT_EQ(notes[0], "numbers such as '1.020' read either way ('.' as a decimal mark or as a thousands separator) and no cell "
-                      "of the file tells which: read as 1020; so read because column 'Umsatz' holds whole numbers too ('800', "
-                      "line 2), which lie near its '1.020' read as 1020; if '.' is the decimal mark here, name it (the decimal "
+                      "of the file tells which: read as 1020; so read because the whole numbers of column 'Umsatz', such as '800' "
+                      "(line 2), lie near its '1.020' read as 1020; if '.' is the decimal mark here, name it (the decimal "
                       "mark menu on the page, --decimal-mark . for ca3, TableOptions.decimalMark in the SDK)");
   std::string commas = text, tabs = text;
   std::replace(commas.begin(), commas.end(), ';', ',');
@@ -2256,6 +2262,8 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
   std::string counts = "Artikel\tMenge\n";
   for (int i = 0; i < 40; ++i) counts += detail::concat("A", i, "\t", i % 10 == 3 ? detail::concat(1 + i / 10, ".", 600 + i / 10 * 100) : std::to_string(1 + i % 60), "\n");
   EXPECT_EQ(parse_csv(counts).numbers, (NumberFormat{',', '.'}));
+  EXPECT_EQ(guessed_mark_reason(parse_csv(counts)), "column 'Menge' writes whole numbers bare, such as '1' (line 2), and '1.600' (line 5) "
+                                                    "with a trailing zero, as only a thousands separator gives it");
 }
 
 // A German weather export whose times ("17.30") tell the decimal point, and whose air pressure is
@@ -2277,8 +2285,8 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   EXPECT_FALSE(table.numbers_guessed);
   const std::string said =
       "column 'Luftdruck': '1.000' (line 17) is read as 1, with the file's decimal mark '.' (told by line 2, column 'Wind': "
-      "'1.1'), beside whole numbers such as '985' (line 2), about a thousand times larger: if '.' groups thousands in this "
-      "column (1000), write its numbers without the thousands separator (one decimal mark holds for every column of a file)";
+      "'1.1'), but the whole numbers of column 'Luftdruck', such as '985' (line 2), lie near its '1.000' read as 1000: if '.' "
+      "groups thousands in this column (1000), write its numbers without the thousands separator (one decimal mark holds for every column of a file)";
   std::vector<std::string> notes;
   tabular_labels(table, {}, &notes);
   EXPECT_NE(std::find(notes.begin(), notes.end(), said), notes.end()) << ::testing::PrintToString(notes);
@@ -2299,7 +2307,7 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   // are left out as dates are.
   const CsvTable german = parse_csv(clocks);
   EXPECT_EQ(german.numbers, (NumberFormat{',', '.'}));
-  EXPECT_EQ(guessed_mark_reason(german), "column 'Luftdruck' holds whole numbers too ('985', line 2), which lie near its '1.000' read as 1000");
+  EXPECT_EQ(guessed_mark_reason(german), "the whole numbers of column 'Luftdruck', such as '985' (line 2), lie near its '1.000' read as 1000");
   const TabularPreprocessor fitted = TabularPreprocessor::fit(german, rows, {});
   EXPECT_EQ(fitted.schema()[0].role, "dates");
   EXPECT_EQ(fitted.schema()[0].reason, "times of day written hours.minutes ('0.00'), in a column named like a time: left out of training as dates are");
@@ -2322,6 +2330,73 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   EXPECT_EQ(times[0].role, "dates");
   EXPECT_EQ(times[0].reason, fitted.schema()[0].reason);
   EXPECT_EQ(times[1].role, "numeric");
+}
+
+// Batch codes written "10.11" in a German file whose prices are "10,15": the codes tell the
+// file's mark '.', and the prices are refused, naming the codes' column and the way out: that
+// column called categorical and ',' named trains, and the file then scores without naming it,
+// read with the mark the model's numeric columns tell (said).
+TEST(Tabular, ACodeColumnThatTellsTheFilesMarkIsNamed) {
+  std::string text = "Charge;Menge;Preis\n";
+  for (int i = 0; i < 40; ++i)
+    text += detail::concat(10 + i % 5, ".", 11 + i % 70, ";", 3 + i % 9, ";", 10 + i, i % 3 == 0 ? detail::concat(",", 15 + i % 80) : "", "\n");
+  const CsvTable file = parse_csv(text);
+  ASSERT_EQ(file.numbers.decimal, '.');
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(file, first_rows(40), {}); }),
+            "CSV line 2, column 'Preis': '10,15' is written with ',' as the decimal mark, and this file's other numbers with '.' "
+            "(a file put together from two sources?): write every number of the file one way (14 cells of the column written so; "
+            "if they are codes such as versions, not numbers, call the column categorical); the file's decimal mark '.' is told "
+            "by column 'Charge' (line 2: '10.11'): if that column holds codes, not numbers, give it the role categorical and "
+            "name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, TableOptions.decimalMark in the SDK)");
+  CsvOptions comma;
+  comma.numbers = NumberFormat{',', '.'};
+  const CsvTable named = parse_csv(text, comma);
+  TabularOptions options;
+  // Named alone, the codes still tell '.': refused, as a mark named against the cells is.
+  EXPECT_NE(error_of([&] { TabularPreprocessor::fit(named, first_rows(40), options); }).find("'10.11' tells the decimal mark '.'"),
+            std::string::npos);
+  options.roles["Charge"] = ColumnRole::categorical;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(named, first_rows(40), options);
+  EXPECT_EQ(prep.schema()[2].role, "numeric");
+  const std::vector<float> expected = prep.transform(named).to_vector();
+  EXPECT_EQ(prep.transform(file).to_vector(), expected);  // the file as read without naming the mark
+  EXPECT_EQ(prep.scoring_notes(file).at(0),
+            "read with the decimal mark ',' that the columns the model reads as numbers tell (line 2, column 'Preis': '10,15'), "
+            "not with the '.' of column 'Charge' ('10.11'), which the model leaves out or reads as categories");
+}
+
+// Shift times "10.30" in a column named "Schicht" (not a name of a time) tell the file '.', and
+// counts "1.488" beside "232" are read as 1.488 (said). Left out by the caller, the column tells
+// nothing: the counts are read as 1488, said, as training does (Detector::start_fit_table) and
+// as scoring then reads the same file, with no mark named.
+TEST(Tabular, AColumnLeftOutTellsNoDecimalMark) {
+  std::string text = "Linie;Schicht;Menge\n";
+  for (int i = 0; i < 40; ++i) {
+    const int q = 20 + i * 61;
+    text += detail::concat("L", i % 5, ";", 6 + i % 6, ".", i % 4 == 0 ? "00" : i % 4 == 1 ? "15" : i % 4 == 2 ? "30" : "45", ";",
+                           q >= 1000 ? detail::concat(q / 1000, ".", q % 1000 < 100 ? "0" : "", q % 1000 < 10 ? "0" : "", q % 1000) : std::to_string(q), "\n");
+  }
+  const CsvTable file = parse_csv(text);
+  ASSERT_EQ(file.numbers.decimal, '.');
+  TabularOptions options;
+  EXPECT_FALSE(with_mark_of_read_columns(file, options));
+  options.roles["Schicht"] = ColumnRole::ignore;
+  std::vector<std::string> notes;
+  const std::optional<CsvTable> read = with_mark_of_read_columns(file, options, &notes);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->numbers, (NumberFormat{',', '.'}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"read with the decimal mark ',', not the '.' that column 'Schicht' tells (line 2: '6.00'): "
+                                             "that column is left out or called categories, and the columns read as numbers tell no '.'"}));
+  const TabularPreprocessor prep = TabularPreprocessor::fit(*read, first_rows(40), options);
+  const std::vector<float> trained = prep.transform(*read).to_vector();
+  EXPECT_EQ(prep.transform(file).to_vector(), trained);
+  EXPECT_EQ(prep.scoring_notes(file).at(0),
+            "read with the decimal mark ',' of the model's training file (the columns the model reads as numbers cannot tell it), "
+            "not with the '.' of column 'Schicht' ('6.00'), which the model leaves out or reads as categories");
+  // Named, the mark is the one named.
+  CsvOptions dot;
+  dot.numbers = NumberFormat{'.', ','};
+  EXPECT_FALSE(with_mark_of_read_columns(parse_csv(text, dot), options));
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

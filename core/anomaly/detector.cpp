@@ -101,7 +101,9 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
   const std::optional<CsvTable> read = read_as_training(given_file, &notes);
-  const CsvTable& table = read ? *read : given_file;
+  // (the decimal mark of the columns read, where a column left out or called categories told another)
+  const std::optional<CsvTable> marked = with_mark_of_read_columns(read ? *read : given_file, options, &notes);
+  const CsvTable& table = marked ? *marked : read ? *read : given_file;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());

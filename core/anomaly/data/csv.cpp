@@ -48,6 +48,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.encoding = encoding;
   out.numbers = numbers;  // how the cells are read: "0,5" stays a number in a decimal-comma file
   out.numbers_guessed = numbers_guessed;
+  out.numbers_named = numbers_named;
   out.trailing_separators = trailing_separators;
   out.nameless_columns = nameless_columns;
   out.lines_ending_with_separator = lines_ending_with_separator;
@@ -837,18 +838,25 @@ bool version_like(std::string_view cell) {
 }
 
 namespace {
-// Named like a time of day: a word of the name is or ends in "zeit" or "time", or is "uhr",
-// "heure", "hora", "ora", "tijd" ("Uhrzeit", "Startzeit", "start_time"; not "Zeitraum").
+// Named like a time of day: a word of the name is or ends in "zeit" or "time", or is a word for a
+// time of day, a start or an end ("Uhrzeit", "Startzeit", "start_time", "Beginn", "von", "bis",
+// "Kommt"); not with a unit of a duration ("Zeit [s]", "time_min": seconds, minutes).
 bool named_like_a_time(const std::string& name) {
-  static const char* const kWords[] = {"zeit", "uhrzeit", "uhr", "time", "heure", "hora", "ora", "orario", "tijd", "tid", "czas"};
-  for (const std::string& w : name_words(name)) {
-    if (one_of(w, kWords)) return true;
+  static const char* const kWords[] = {"zeit", "uhrzeit", "uhr", "time", "heure", "hora", "ora", "orario", "tijd", "tid", "czas",
+                                       "beginn", "begin", "ende", "end", "start", "stop", "von", "bis", "kommt", "geht", "ankunft",
+                                       "abfahrt", "anfang", "schluss", "arrival", "departure", "finish", "debut", "fin"};
+  static const char* const kUnits[] = {"s", "sec", "secs", "seconds", "sek", "sekunden", "ms", "min", "mins", "minutes", "minuten",
+                                       "h", "hrs", "hours", "std", "stunden", "dauer", "duration"};
+  const std::vector<std::string> words = name_words(name);
+  bool time = false;
+  for (const std::string& w : words) {
+    if (one_of(w, kUnits)) return false;
+    time = time || one_of(w, kWords);
     for (std::string_view end : {"zeit", "time"})
-      if (w.size() > end.size() && std::string_view(w).substr(w.size() - end.size()) == end) return true;
+      time = time || (w.size() > end.size() && std::string_view(w).substr(w.size() - end.size()) == end);
   }
-  return false;
+  return time;
 }
-
 }  // namespace
 
 std::vector<MarkedCodes> marked_code_columns(const CsvTable& table) {
@@ -935,7 +943,7 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
       if (vote.mark != 0 && vote.mark != mark) both_marks = true;
       if (open.empty()) vote.open_row = r, vote.mark = mark;
       std::string digits(v);
-      trailing_zero = trailing_zero || v[v.find(mark) + 3] == '0';
+      if (!trailing_zero && v[v.find(mark) + 3] == '0') trailing_zero = true, vote.zero_row = r;
       digits.erase(std::remove(digits.begin(), digits.end(), mark), digits.end());
       open.push_back(std::log10(std::strtod(digits.c_str(), nullptr)));
     }
@@ -945,6 +953,7 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
       return x[x.size() / 2];
     };
     const double gap = median(open) - median(whole);  // in decades: about 0 when the mark groups, 3 when it is a decimal mark
+    vote.by_trailing_zero = trailing_zero && gap > 1.25;
     if ((trailing_zero || gap <= 1.25) && !big_whole) vote.groups = true;
     else if (!trailing_zero && gap > 2.5) vote.groups = false;
     else continue;
@@ -953,8 +962,10 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
   return votes;
 }
 
-NumberFormat detect_number_format(const CsvTable& table, bool* guessed) {
-  const std::vector<bool> dotted = dotted_code_columns(table);
+NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const std::vector<bool>* skip) {
+  std::vector<bool> dotted = dotted_code_columns(table);
+  if (skip)
+    for (size_t c = 0; c < dotted.size() && c < skip->size(); ++c) dotted[c] = dotted[c] || (*skip)[c];
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
   int64_t for_comma = 0, for_dot = 0;  // cells that tell a decimal comma ("21,40", "1.234.567"), a decimal point
   // The first 20,000 rows, and on while no cell has told either mark (a file of "1.016" whose
@@ -1278,6 +1289,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
             table.empty_row_lines.empty() ? "" : " (only empty lines or lines of separators)");
   table.numbers = options.numbers ? *options.numbers : detect_number_format(table, &table.numbers_guessed);
+  table.numbers_named = options.numbers.has_value();
   table.cells_.shrink_to_fit();
   table.cell_ends_.shrink_to_fit();
   table.row_lines_.shrink_to_fit();
@@ -1495,8 +1507,9 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   text_.erase(0, records.bytes);
   next_line_ += records.lines;
   if (table.row_count() == 0) return next(rows);  // a piece of only empty rows
-  if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed;  // the first piece decides
+  if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed, numbers_named_ = false;  // the first piece decides
   table.numbers_guessed = numbers_guessed_;
+  table.numbers_named = numbers_named_;
   if (!lines_above_said_) {
     table.comment_lines += comment_lines_, table.title_lines = title_lines_;
     if (table.first_comment.empty()) table.first_comment = first_comment_;

@@ -86,6 +86,7 @@ class CsvTable {
   // No cell decided it: only cells like "1.013" or "1,250" that read either way (a decimal mark or
   // a thousands separator); a model reads such a table in the format it was trained on.
   bool numbers_guessed = false;
+  bool numbers_named = false;  // the caller named it (CsvOptions::numbers), for every piece of a stream
   // How many separators the header ended with ("a;b;c;" 1, "a;b;c;;" 2), as some spreadsheets
   // write every line: the nameless, empty last columns this makes are not columns of the table
   // (said in the notes); a line may end with up to as many.
@@ -139,7 +140,7 @@ class CsvTable {
     cell_ends_.resize(cell_ends_.size() - n);
     cells_.resize(cell_ends_.empty() ? 0 : cell_ends_.back());
   }
-  friend NumberFormat detect_number_format(const CsvTable& table, bool* guessed);
+  friend NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const std::vector<bool>* skip);
 
   std::string cells_;               // every cell's text, row by row
   std::vector<uint32_t> cell_ends_; // where each cell ends in cells_
@@ -164,7 +165,8 @@ NumberFormat number_format_named(std::string_view decimal_mark);
 // How the table writes its numbers, decided from the cells of its first 20,000 rows, and of the
 // rows after them while none has told a mark (see parse_csv).
 // `guessed`: set when only cells that read either way were seen (CsvTable::numbers_guessed).
-NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr);
+// `skip`: columns whose cells are not looked at (those a user calls categories or leaves out).
+NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr, const std::vector<bool>* skip = nullptr);
 // Columns whose marks are no decimal marks, so that their cells tell the file's none (in the first
 // 20,000 rows): version numbers ("2.125.3", "1.10.0"; "2.10" in a column named like a version);
 // months written month.year ("01.2023"); times of day written hours.minutes in a column named
@@ -187,6 +189,8 @@ struct MagnitudeVote {
   char mark = 0;       // '.' or ','
   bool groups = false;  // the mark groups thousands here (else it is the decimal mark)
   size_t open_row = 0, whole_row = 0;  // the column's first open cell and first whole number (row indices)
+  bool by_trailing_zero = false;        // decided by an open cell ending in 0 (the sizes alone would not)
+  size_t zero_row = 0;                  // the first such cell
 };
 std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table);
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
@@ -238,6 +242,7 @@ class CsvStream {
   bool finished_ = false, started_ = false, after_comment_ = false;
   CsvOptions options_;
   bool numbers_guessed_ = false;  // the first piece's CsvTable::numbers_guessed
+  bool numbers_named_ = true;     // false once the first piece decided it
   // Lines above the header left out (comment lines, a title), said in the first batch.
   size_t comment_lines_ = 0, title_lines_ = 0;
   std::string first_comment_, first_title_;

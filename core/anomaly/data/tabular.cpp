@@ -1991,17 +1991,29 @@ std::string number_text(double v) {
 }
 }  // namespace
 
+namespace {
+// What a column's vote (magnitude_votes) rests on, in words: "its whole numbers, such as '993'
+// (line 4), lie near its '1.016' read as 1016", or the trailing zero that decided it.
+std::string vote_evidence(const CsvTable& table, const MagnitudeVote& v) {
+  const NumberFormat as_voted = v.groups ? NumberFormat{v.mark == '.' ? ',' : '.', v.mark} : NumberFormat{v.mark, 0};
+  const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
+  double read = 0;
+  number_in_cell(open, as_voted, read);
+  if (v.by_trailing_zero)
+    return detail::concat("column '", table.header[v.column], "' writes whole numbers bare, such as '", shortened(whole), "' (line ",
+                          table.row_line(v.whole_row), "), and '", shortened(trim(table.cell(v.zero_row, v.column))), "' (line ",
+                          table.row_line(v.zero_row), ") with a trailing zero, as only a thousands separator gives it");
+  return detail::concat("the whole numbers of column '", table.header[v.column], "', such as '", shortened(whole), "' (line ",
+                        table.row_line(v.whole_row), "), lie near its '", shortened(open), "' read as ", number_text(read));
+}
+}  // namespace
+
 std::string guessed_mark_reason(const CsvTable& table) {
   if (!table.numbers_guessed) return "";
   const NumberFormat& numbers = table.numbers;
   for (const MagnitudeVote& v : magnitude_votes(table))
-    if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal) {
-      const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
-      double read = 0;
-      number_in_cell(open, numbers, read);
-      return detail::concat("column '", table.header[v.column], "' holds whole numbers too ('", shortened(whole), "', line ",
-                            table.row_line(v.whole_row), "), which lie near its '", shortened(open), "' read as ", number_text(read));
-    }
+    if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal)
+      return vote_evidence(table, v);
   if (table.separator == ';' && numbers.decimal == ',')
     return "the file is separated by ';', as spreadsheets write it where the comma is the decimal mark";
   return detail::concat("the file is separated by ", table.separator == '\t' ? std::string("tabs") : detail::concat("'", table.separator, "'"),
@@ -2019,7 +2031,7 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
     if (numeric && !(*numeric)[v.column]) continue;
     const bool read_as_decimal = v.mark == numbers.decimal;
     if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
-    const std::string_view open = trim(table.cell(v.open_row, v.column)), whole = trim(table.cell(v.whole_row, v.column));
+    const std::string_view open = trim(table.cell(v.open_row, v.column));
     double read = 0, other = 0;
     number_in_cell(open, numbers, read);
     number_in_cell(open, NumberFormat{read_as_decimal ? (v.mark == '.' ? ',' : '.') : v.mark, read_as_decimal ? v.mark : '\0'}, other);
@@ -2031,10 +2043,9 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
                             shortened(table.cell(at->first, at->second)), "')");
     notes.push_back(detail::concat(
         "column '", table.header[v.column], "': '", shortened(open), "' (line ", table.row_line(v.open_row), ") is read as ",
-        number_text(read), ", with the file's decimal mark '", numbers.decimal, "'", told, ", beside whole numbers such as '",
-        shortened(whole), "' (line ", table.row_line(v.whole_row), "), about a thousand times ",
-        read_as_decimal ? "larger" : "smaller", ": if '", v.mark, "' ", read_as_decimal ? "groups thousands" : "is the decimal mark",
-        " in this column (", number_text(other), "), write its numbers ",
+        number_text(read), ", with the file's decimal mark '", numbers.decimal, "'", told, ", but ", vote_evidence(table, v),
+        ": if '", v.mark, "' ", read_as_decimal ? "groups thousands" : "is the decimal mark", " in this column (", number_text(other),
+        "), write its numbers ",
         read_as_decimal ? "without the thousands separator" : detail::concat("with the file's decimal mark '", numbers.decimal, "'"),
         " (one decimal mark holds for every column of a file)"));
   }
@@ -2100,8 +2111,14 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                         : detail::concat("; if '", mark, "' is the decimal mark here, name it (",
                                                          decimal_mark_option(mark), ")")));
   }
-  if (notes)
-    for (std::string& note : magnitude_conflicts(table, table.numbers)) notes->push_back(std::move(note));
+  if (notes) {
+    std::vector<bool> read(table.column_count(), true);  // not those the caller leaves out or calls categories
+    for (const auto& [name, role] : options.roles)
+      if (const int64_t c = table.find_column(name); c >= 0 && role != ColumnRole::numeric) read[size_t(c)] = false;
+    for (const std::string& name : options.id_columns)
+      if (const int64_t c = table.find_column(name); c >= 0) read[size_t(c)] = false;
+    for (std::string& note : magnitude_conflicts(table, table.numbers, &read)) notes->push_back(std::move(note));
+  }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
     // (the page's guess), unless the caller gave it a role or named it an identifier, is said.
@@ -2356,12 +2373,22 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
   TabularPreprocessor prep;
   prep.options_ = options;
   prep.numbers_ = table.numbers;
-  {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well)
+  {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well,
+     // but for the columns the caller calls categories or leaves out: "12.34" batch codes in a German file)
+    std::vector<bool> skip(table.column_count(), false);
+    std::vector<size_t> looked_at;
+    for (const auto& [c, role] : roles) skip[size_t(c)] = role == ColumnRole::ignore || role == ColumnRole::categorical;
+    for (const int64_t c : id_indices) skip[size_t(c)] = true;
+    if (label_index >= 0) skip[size_t(label_index)] = true;
+    const std::vector<MarkedCodes> codes = marked_code_columns(table);
+    for (size_t c = 0; c < table.column_count(); ++c) skip[c] = skip[c] || codes[c] != MarkedCodes::none;
+    for (size_t c = 0; c < table.column_count(); ++c)
+      if (!skip[c]) looked_at.push_back(c);
     bool cells_guessed = false;
-    const NumberFormat told = detect_number_format(table, &cells_guessed);
+    const NumberFormat told = detect_number_format(table, &cells_guessed, &skip);
     prep.numbers_guessed_ = cells_guessed;
     if (!cells_guessed && told.decimal != table.numbers.decimal)
-      if (const auto at = number_format_evidence(table, told.decimal))
+      if (const auto at = number_format_evidence(table, told.decimal, looked_at))
         throw Error(detail::concat("CSV line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
                                    shortened(table.cell(at->first, at->second)), "' tells the decimal mark '", told.decimal,
                                    "', and the decimal mark '", table.numbers.decimal, "' was named for the file: name '",
@@ -2645,11 +2672,22 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
         const std::string_view cell = table.cell(size_t(other.first_row), column);
         const bool limit = !limit_said(cell, table.numbers, unit).empty();
+        // The file's mark told by another column ("12.34" batch codes in a German file): that
+        // column may be the one that is not numbers.
+        std::string told_by;
+        if (const auto at = limit ? std::nullopt : number_format_evidence(table); at && at->second != column) {
+          const char other_mark = table.numbers.decimal == '.' ? ',' : '.';
+          told_by = detail::concat("; the file's decimal mark '", table.numbers.decimal, "' is told by column '", table.header[at->second],
+                                   "' (line ", table.row_line(at->first), ": '", shortened(table.cell(at->first, at->second)),
+                                   "'): if that column holds codes, not numbers, give it the role categorical and name the decimal mark '",
+                                   other_mark, "' (", decimal_mark_option(other_mark), ")");
+        }
         throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
                                    not_a_number_said(cell, table.numbers, unit), " (",
                                    count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
                                    limit ? " of the column written so, limits or the other decimal mark)"
-                                         : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)"));
+                                         : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)",
+                                   told_by));
       } else {
         // Free text or identifiers (nearly every value distinct) would only add noise.
         if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
@@ -2838,7 +2876,18 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
-  if (const NumberFormat used = reading_format(table); used.decimal != table.numbers.decimal) {
+  if (const auto own = numeric_columns_format(table)) {
+    const std::optional<std::pair<size_t, size_t>> other = number_format_evidence(table);
+    notes.push_back(detail::concat(
+        "read with the decimal mark '", own->format.decimal, "' ",
+        own->told ? detail::concat("that the columns the model reads as numbers tell (line ", table.row_line(own->told->first), ", column '",
+                                   table.header[own->told->second], "': '", shortened(table.cell(own->told->first, own->told->second)), "')")
+                  : std::string("of the model's training file (the columns the model reads as numbers cannot tell it)"),
+        ", not with the '", table.numbers.decimal, "' ",
+        other ? detail::concat("of column '", table.header[other->second], "' ('", shortened(table.cell(other->first, other->second)), "')")
+              : std::string("of the file's other columns"),
+        ", which the model leaves out or reads as categories"));
+  } else if (const NumberFormat used = reading_format(table); used.decimal != table.numbers.decimal) {
     const std::string example = ambiguous_number(table);
     double v = 0;
     parse_number(example, v, used);
@@ -3176,7 +3225,50 @@ std::string value_text(const ColumnTransform& t, double value, const NumberForma
   return (negative ? "-" : "") + t.prefix + number.substr(negative ? 1 : 0) + (t.suffix.empty() ? "" : " " + t.suffix);
 }
 
+std::optional<TabularPreprocessor::OwnFormat> TabularPreprocessor::numeric_columns_format(const CsvTable& table) const {
+  if (table.numbers_named || table.numbers_guessed || !numbers_ || table.numbers.decimal == numbers_->decimal) return std::nullopt;
+  std::vector<bool> skip(table.column_count(), true);
+  std::vector<size_t> read;
+  for (const ColumnTransform& t : columns_)
+    if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
+      skip[size_t(c)] = false, read.push_back(size_t(c));
+  bool guessed = false;
+  NumberFormat told = detect_number_format(table, &guessed, &skip);
+  if (guessed) {  // they cannot tell: read as the model's training file was
+    told = *numbers_;
+    if (!told.thousands) told.thousands = told.decimal == '.' ? ',' : '.';
+  }
+  if (told.decimal == table.numbers.decimal) return std::nullopt;
+  return OwnFormat{told, guessed ? std::nullopt : number_format_evidence(table, told.decimal, read)};
+}
+
+std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
+  if (table.numbers_named) return std::nullopt;
+  std::vector<bool> skip(table.column_count(), false);
+  bool any = false;
+  for (const auto& [name, role] : options.roles)
+    if (const int64_t c = table.find_column(name); c >= 0 && (role == ColumnRole::ignore || role == ColumnRole::categorical))
+      skip[size_t(c)] = any = true;
+  for (const std::string& name : options.id_columns)
+    if (const int64_t c = table.find_column(name); c >= 0) skip[size_t(c)] = any = true;
+  if (!any) return std::nullopt;
+  bool guessed = false;
+  const NumberFormat read = detect_number_format(table, &guessed, &skip);
+  if (read.decimal == table.numbers.decimal) return std::nullopt;
+  const auto told = number_format_evidence(table);
+  CsvTable reread = table;
+  reread.numbers = read, reread.numbers_guessed = guessed;
+  if (notes && told)
+    notes->push_back(detail::concat("read with the decimal mark '", read.decimal, "', not the '", table.numbers.decimal, "' that column '",
+                                    table.header[told->second], "' tells (line ", table.row_line(told->first), ": '",
+                                    shortened(table.cell(told->first, told->second)),
+                                    "'): that column is left out or called categories, and the columns read as numbers tell no '",
+                                    table.numbers.decimal, "'"));
+  return reread;
+}
+
 NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
+  if (const auto own = numeric_columns_format(table)) return own->format;
   if (!table.numbers_guessed || !numbers_) return table.numbers;
   // Not a decimal comma in a comma-separated file beside a model from a file of another separator
   // (an English export scored with a model of a German ';' one: its "27.000" is 27); a training

@@ -174,8 +174,17 @@ class TabularPreprocessor {
                                       std::vector<int64_t>* filled = nullptr, std::vector<int64_t>* broken = nullptr,
                                       const std::vector<size_t>* not_scored = nullptr) const;
   // How transform reads `table`'s numbers: in its own format, or the training file's when its
-  // cells cannot tell (CsvTable::numbers_guessed).
+  // cells cannot tell (CsvTable::numbers_guessed); where the file's mark was not named and the
+  // columns the model reads as numbers tell another than the rest ("10,15" prices beside "10.11"
+  // batch codes the model reads as categories), in theirs.
   NumberFormat reading_format(const CsvTable& table) const;
+  // That format of the numeric columns, with the cell that tells it (none: the model's training
+  // file's, where they cannot tell); none when it is the file's.
+  struct OwnFormat {
+    NumberFormat format;
+    std::optional<std::pair<size_t, size_t>> told;
+  };
+  std::optional<OwnFormat> numeric_columns_format(const CsvTable& table) const;
   int64_t features() const;
   // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
   // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
@@ -450,6 +459,12 @@ std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out);
 // them: the heading lines, the rows left out, a repeated header last. `at_start`: the table's
 // first row is the file's (merge_heading_lines).
 std::optional<CsvTable> read_as_training(const CsvTable& table, std::vector<std::string>* notes = nullptr, bool at_start = true);
+// `table` read with the decimal mark that the columns left in tell, where columns the caller
+// leaves out or calls categories (TabularOptions::roles, id_columns) told the file's another one
+// ("13.15" times in a column "von" beside counts "1.982"): said in `notes`. None when the mark was
+// named, or when it is the same.
+std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const TabularOptions& options,
+                                                  std::vector<std::string>* notes = nullptr);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
