@@ -476,6 +476,33 @@ sys.exit(0 if c['role'] == 'numeric' else 1)" || fail "pressure is not numeric w
   && echo "ok   --decimal-mark . trains a file whose cells cannot tell; its scored copy with '25.5' scores" || fail "score after --decimal-mark ."
 "$ca3" score --model "$work/named.ca3" --data - --decimal-mark . --out "$work/s2.csv" --quiet <"$work/wetter-score.csv" && cmp -s "$work/s.csv" "$work/s2.csv" \
   || fail "score --data - --decimal-mark . differs from the file's scores"
+# Shift times "10.30" in a column the caller leaves out ("Schicht": no name of a time) tell the file
+# '.'; left out, they tell nothing: the counts "1.488" beside "232" are read as 1488 (said), and the
+# file scores as trained, from standard input too, with no mark named.
+python3 - "$work" <<'PY'
+import sys
+rows = ["Linie;Schicht;Menge"]
+for i in range(60):
+    q = 20 + i * 41
+    rows.append(f"L{i % 5};{6 + i % 6}.{(i % 4) * 15:02d};" + (f"{q // 1000}.{q % 1000:03d}" if q >= 1000 else str(q)))
+open(sys.argv[1] + "/schicht.csv", "w").write("\n".join(rows) + "\n")
+PY
+"$ca3" train --data "$work/schicht.csv" --out "$work/schicht.ca3" --epochs 1 --role Schicht=ignore --report "$work/schicht.json" >/dev/null 2>"$work/err" \
+  && grep -qF "read 60 rows: UTF-8, separator ';', decimal mark ',', thousands separator '.'" "$work/err" \
+  && grep -qF "read with the decimal mark ',' of the columns read as numbers, not the '.' that column 'Schicht' tells (line 2: '6.00'), a column left out or called categories" "$work/err" \
+  && python3 -c "
+import json, sys
+q = [c for c in json.load(open('$work/schicht.json'))['data']['columns'] if c['name'] == 'Menge'][0]
+sys.exit(0 if q['role'] == 'numeric' else 1)" \
+  && "$ca3" info "$work/schicht.ca3" >"$work/info.txt" && python3 -c "
+import json, re, sys
+text = open('$work/info.txt').read()
+q = re.search(r'\"name\": \"Menge\",\s*\"quantiles\": \[([^]]*)\]', text)
+sys.exit(0 if q and max(float(v) for v in q.group(1).split(',')) > 2000 else 1)" \
+  && "$ca3" score --model "$work/schicht.ca3" --data "$work/schicht.csv" --out "$work/sch.csv" >"$work/out" 2>&1 \
+  && grep -qF "read with the decimal mark ',' of the model's training file" "$work/out" \
+  && "$ca3" score --model "$work/schicht.ca3" --data - --out "$work/sch2.csv" --quiet <"$work/schicht.csv" && cmp -s "$work/sch.csv" "$work/sch2.csv" \
+  && echo "ok   a column left out tells no decimal mark: '1.488' read as 1488 in training and scoring, said" || fail "schicht.csv: $(cat "$work/err" "$work/out" 2>/dev/null | head -20)"
 # Named at scoring, from standard input too: the guessed model's "1.0xx" named '.' is refused.
 head -5 "$work/wetter.csv" >"$work/wetter-head.csv"
 "$ca3" score --model "$work/guessed.ca3" --data - --out "$work/s3.csv" --quiet <"$work/wetter-head.csv" || fail "score a guessed file from stdin"

@@ -2385,8 +2385,8 @@ TEST(Tabular, AColumnLeftOutTellsNoDecimalMark) {
   const std::optional<CsvTable> read = with_mark_of_read_columns(file, options, &notes);
   ASSERT_TRUE(read);
   EXPECT_EQ(read->numbers, (NumberFormat{',', '.'}));
-  EXPECT_EQ(notes, (std::vector<std::string>{"read with the decimal mark ',', not the '.' that column 'Schicht' tells (line 2: '6.00'): "
-                                             "that column is left out or called categories, and the columns read as numbers tell no '.'"}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"read with the decimal mark ',' of the columns read as numbers, not the '.' that column "
+                                             "'Schicht' tells (line 2: '6.00'), a column left out or called categories"}));
   const TabularPreprocessor prep = TabularPreprocessor::fit(*read, first_rows(40), options);
   const std::vector<float> trained = prep.transform(*read).to_vector();
   EXPECT_EQ(prep.transform(file).to_vector(), trained);
@@ -2397,6 +2397,34 @@ TEST(Tabular, AColumnLeftOutTellsNoDecimalMark) {
   CsvOptions dot;
   dot.numbers = NumberFormat{'.', ','};
   EXPECT_FALSE(with_mark_of_read_columns(parse_csv(text, dot), options));
+
+  // A column left out does not vote with its sizes either: its "1.016" beside "993" (hPa) would tie
+  // with the read column's "22.345" beside "22", and the ';' would decide for the comma.
+  std::string sizes = "Druck;Gewicht\n";
+  for (int i = 0; i < 30; ++i)
+    sizes += detail::concat(i % 3 ? detail::concat("1.0", 11 + i) : std::to_string(960 + i), ";",
+                            i % 10 ? detail::concat(20 + i % 5, ".", (111 + i * 7) / 10 * 10 + 1 + i % 9) : std::to_string(20 + i % 5), "\n");
+  const CsvTable both = parse_csv(sizes);
+  EXPECT_EQ(both.numbers.decimal, ',');  // one vote each: the separator decides
+  std::vector<bool> skip = {true, false};
+  bool guessed = false;
+  EXPECT_EQ(detect_number_format(both, &guessed, &skip).decimal, '.');
+  EXPECT_TRUE(guessed);
+  TabularOptions druck_left_out;
+  druck_left_out.roles["Druck"] = ColumnRole::ignore;
+  EXPECT_EQ(guessed_mark_reason(both), "the file is separated by ';', as spreadsheets write it where the comma is the decimal mark");
+  ASSERT_TRUE(with_mark_of_read_columns(both, druck_left_out));
+  EXPECT_EQ(with_mark_of_read_columns(both, druck_left_out)->numbers.decimal, '.');
+
+  // A model of a German ';' file scores an English ','-separated one whose column the model does
+  // not know tells '.' ("2.5"), its own numbers only "1,234": read as 1234 (the training file's
+  // comma is no decimal mark in a comma-separated file).
+  std::string german = "Kunde;Wert\n";
+  for (int i = 0; i < 12; ++i) german += detail::concat("K", i % 3, ";", 1000 + i * 17, ",", 5 + i % 4, "\n");
+  const TabularPreprocessor model = TabularPreprocessor::fit(parse_csv(german), first_rows(12), {});
+  const CsvTable english = parse_csv("Kunde,Wert,Notiz\nK1,\"1,234\",2.5\nK2,\"1,250\",3.5\n");
+  EXPECT_EQ(model.reading_format(english).decimal, '.');
+  EXPECT_EQ(model.transform(english).to_vector(), model.transform(parse_csv("Kunde,Wert,Notiz\nK1,1234,2.5\nK2,1250,3.5\n")).to_vector());
 }
 
 // A lab's "<0,5 mmol/L" (below the detection limit) is no value: training, scoring and the preview

@@ -437,6 +437,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       for (int64_t e = 0; e < rows_now * width; ++e) g[e] += along.data()[k * rows_now * width + e] / float(kExplainSteps);
   }
   std::vector<RowExplanation> out;
+  const NumberFormat format = prep_->reading_format(table);
   for (size_t i = 0; i < rows.size(); ++i) {
     RowExplanation e;
     e.row = rows[i];
@@ -444,7 +445,6 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     e.score = scores[i];
     e.flagged = scores[i] >= threshold_;
     int64_t offset = 0;
-    const NumberFormat format = prep_->reading_format(table);
     for (const ColumnTransform& t : prep_->columns()) {
       const int64_t inputs = t.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(t.categories.size());
       ColumnContribution c;

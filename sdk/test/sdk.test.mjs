@@ -291,7 +291,7 @@ describe('SDK in Node', () => {
     // Whole numbers beside them ("993" hPa) tell: 1.016 lies near 993 only as 1016, in any file.
     const beside = await runtime.describeCsv(csv.replace('W1\t1.007', 'W1\t993'));
     assert.deepEqual([beside.decimalMark, beside.thousandsSeparator, beside.decimalMarkGuessed], [',', '.', true]);
-    assert.equal(beside.decimalMarkReason, "column 'pressure' holds whole numbers too ('993', line 3), which lie near its '1.000' read as 1000");
+    assert.equal(beside.decimalMarkReason, "the whole numbers of column 'pressure', such as '993' (line 3), lie near its '1.000' read as 1000");
     const named = await describeCsv(csv, { decimalMark: ',' });
     assert.deepEqual([named.decimalMark, named.decimalMarkGuessed, named.thousandsSeparator], [',', false, '.']);
     await assert.rejects(runtime.describeCsv(csv, { decimalMark: ';' }),

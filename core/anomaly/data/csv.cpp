@@ -838,8 +838,8 @@ bool version_like(std::string_view cell) {
 }
 
 namespace {
-// Named like a time of day: a word of the name is or ends in "zeit" or "time", or is a word for a
-// time of day, a start or an end ("Uhrzeit", "Startzeit", "start_time", "Beginn", "von", "bis",
+// Named like a time of day: a word of the name is "time", ends in "zeit", or is a word for a time
+// of day, a start or an end ("Uhrzeit", "Startzeit", "start_time", "Beginn", "von", "bis",
 // "Kommt"); not with a unit of a duration ("Zeit [s]", "time_min": seconds, minutes).
 bool named_like_a_time(const std::string& name) {
   static const char* const kWords[] = {"zeit", "uhrzeit", "uhr", "time", "heure", "hora", "ora", "orario", "tijd", "tid", "czas",
@@ -852,8 +852,7 @@ bool named_like_a_time(const std::string& name) {
   for (const std::string& w : words) {
     if (one_of(w, kUnits)) return false;
     time = time || one_of(w, kWords);
-    for (std::string_view end : {"zeit", "time"})
-      time = time || (w.size() > end.size() && std::string_view(w).substr(w.size() - end.size()) == end);
+    time = time || (w.size() > 4 && std::string_view(w).substr(w.size() - 4) == "zeit");  // German compounds
   }
   return time;
 }
@@ -893,7 +892,7 @@ std::vector<MarkedCodes> marked_code_columns(const CsvTable& table) {
     }
     if (cells == 0) continue;
     if (months == cells) kinds[c] = MarkedCodes::months;
-    else if (clocks == cells && cells >= 3) kinds[c] = MarkedCodes::clock_times;
+    else if (clocks == cells && cells >= 8) kinds[c] = MarkedCodes::clock_times;  // (8 seconds "12.45" all below .60: 1 in 60)
     else if (years == cells && cells >= 2) kinds[c] = MarkedCodes::year_numbers;
     else if (versions == cells && cells >= 2) kinds[c] = MarkedCodes::versions;
   }
@@ -916,8 +915,10 @@ std::vector<bool> dotted_code_columns(const CsvTable& table) {
 }
 }  // namespace
 
-std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
-  const std::vector<bool> dotted = dotted_code_columns(table);
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip) {
+  std::vector<bool> dotted = dotted_code_columns(table);
+  if (skip)
+    for (size_t c = 0; c < dotted.size() && c < skip->size(); ++c) dotted[c] = dotted[c] || (*skip)[c];
   std::vector<MagnitudeVote> votes;
   for (size_t c = 0; c < table.column_count(); ++c) {
     if (dotted[c]) continue;
@@ -962,6 +963,12 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table) {
   return votes;
 }
 
+char magnitude_decision(const std::vector<MagnitudeVote>& votes) {
+  int64_t comma_votes = 0, dot_votes = 0;  // columns whose sizes tell a decimal comma, a decimal point
+  for (const MagnitudeVote& v : votes) ((v.mark == '.') == v.groups ? comma_votes : dot_votes) += 1;
+  return comma_votes > dot_votes ? ',' : dot_votes > comma_votes ? '.' : 0;
+}
+
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const std::vector<bool>* skip) {
   std::vector<bool> dotted = dotted_code_columns(table);
   if (skip)
@@ -985,10 +992,8 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const st
   if (for_comma + for_dot == 0 && (comma_either > 0 || dot_either > 0)) {
     // Only cells that read either way: the sizes of the numbers beside them decide, where a column
     // holds whole numbers too ("1.016" beside "993" hPa: '.' groups thousands).
-    int64_t comma_votes = 0, dot_votes = 0;  // columns whose sizes tell a decimal comma, a decimal point
-    for (const MagnitudeVote& v : magnitude_votes(table)) ((v.mark == '.') == v.groups ? comma_votes : dot_votes) += 1;
-    if (comma_votes != dot_votes) {
-      if (comma_votes > dot_votes) f.decimal = ',', f.thousands = '.';
+    if (const char decided = magnitude_decision(magnitude_votes(table, skip))) {
+      if (decided == ',') f.decimal = ',', f.thousands = '.';
       else if (comma_either > 0) f.thousands = ',';
       return f;
     }

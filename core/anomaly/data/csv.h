@@ -170,7 +170,8 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed = nullptr
 // Columns whose marks are no decimal marks, so that their cells tell the file's none (in the first
 // 20,000 rows): version numbers ("2.125.3", "1.10.0"; "2.10" in a column named like a version);
 // months written month.year ("01.2023"); times of day written hours.minutes in a column named
-// like a time ("17.30", a German "17.30 Uhr"); numbers of a year's documents ("2023.001").
+// like a time (8 cells or more: "17.30", a German "17.30 Uhr"); numbers of a year's documents
+// ("2023.001").
 enum class MarkedCodes { none, versions, months, clock_times, year_numbers };
 std::vector<MarkedCodes> marked_code_columns(const CsvTable& table);
 
@@ -192,7 +193,10 @@ struct MagnitudeVote {
   bool by_trailing_zero = false;        // decided by an open cell ending in 0 (the sizes alone would not)
   size_t zero_row = 0;                  // the first such cell
 };
-std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table);
+// `skip`: columns not looked at (as detect_number_format's).
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip = nullptr);
+// Whether the votes decide a mark, and which: ',' or '.' as the decimal mark, 0 when they do not.
+char magnitude_decision(const std::vector<MagnitudeVote>& votes);
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
 // the comma), for messages; none when the format was guessed or taken by default.
 std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& table);

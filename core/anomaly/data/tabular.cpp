@@ -2008,12 +2008,23 @@ std::string vote_evidence(const CsvTable& table, const MagnitudeVote& v) {
 }
 }  // namespace
 
-std::string guessed_mark_reason(const CsvTable& table) {
+std::vector<bool> columns_not_read(const CsvTable& table, const TabularOptions& options) {
+  std::vector<bool> out(table.column_count(), false);
+  for (const auto& [name, role] : options.roles)
+    if (const int64_t c = table.find_column(name); c >= 0 && role != ColumnRole::numeric) out[size_t(c)] = true;
+  for (const std::string& name : options.id_columns)
+    if (const int64_t c = table.find_column(name); c >= 0) out[size_t(c)] = true;
+  if (const int64_t c = options.label_column.empty() ? -1 : table.find_column(options.label_column); c >= 0) out[size_t(c)] = true;
+  return out;
+}
+
+std::string guessed_mark_reason(const CsvTable& table, const std::vector<bool>* skip) {
   if (!table.numbers_guessed) return "";
   const NumberFormat& numbers = table.numbers;
-  for (const MagnitudeVote& v : magnitude_votes(table))
-    if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal)
-      return vote_evidence(table, v);
+  const std::vector<MagnitudeVote> votes = magnitude_votes(table, skip);
+  if (magnitude_decision(votes) == numbers.decimal)  // (a tie decides nothing: the separator did)
+    for (const MagnitudeVote& v : votes)
+      if (v.groups ? v.mark == numbers.thousands : v.mark == numbers.decimal) return vote_evidence(table, v);
   if (table.separator == ';' && numbers.decimal == ',')
     return "the file is separated by ';', as spreadsheets write it where the comma is the decimal mark";
   return detail::concat("the file is separated by ", table.separator == '\t' ? std::string("tabs") : detail::concat("'", table.separator, "'"),
@@ -2025,18 +2036,22 @@ namespace {
 // (magnitude_votes): a German "1.005" hPa beside "993" in a file whose "17.30" told the decimal
 // point is read as 1.005, and no single mark for the file mends it.
 std::vector<std::string> magnitude_conflicts(const CsvTable& table, const NumberFormat& numbers,
-                                             const std::vector<bool>* numeric = nullptr) {  // only these columns
+                                             const std::vector<bool>* numeric = nullptr,  // only these columns
+                                             const std::string& how = "") {  // how `numbers` was decided, when not from `table`
   std::vector<std::string> notes;
-  for (const MagnitudeVote& v : magnitude_votes(table)) {
-    if (numeric && !(*numeric)[v.column]) continue;
+  std::vector<bool> skip;
+  if (numeric)
+    for (const bool read : *numeric) skip.push_back(!read);
+  for (const MagnitudeVote& v : magnitude_votes(table, numeric ? &skip : nullptr)) {
     const bool read_as_decimal = v.mark == numbers.decimal;
     if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
     const std::string_view open = trim(table.cell(v.open_row, v.column));
     double read = 0, other = 0;
     number_in_cell(open, numbers, read);
     number_in_cell(open, NumberFormat{read_as_decimal ? (v.mark == '.' ? ',' : '.') : v.mark, read_as_decimal ? v.mark : '\0'}, other);
-    std::string told = " (named)";
-    if (table.numbers_guessed)
+    std::string told = how.empty() ? " (named)" : how;
+    if (!how.empty()) {
+    } else if (table.numbers_guessed)
       told = numbers.decimal == table.numbers.decimal ? " (taken: no cell of the file tells it)" : " (the model's training file's)";
     else if (const auto at = number_format_evidence(table, numbers.decimal))
       told = detail::concat(" (told by line ", table.row_line(at->first), ", column '", table.header[at->second], "': '",
@@ -2097,6 +2112,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     notes->push_back(detail::concat("the header ends with ", table.trailing_separators, " separators (as some spreadsheets "
                                     "write every line): the ", table.trailing_separators,
                                     " nameless, empty last columns they make are left out"));
+  const std::vector<bool> not_read = columns_not_read(table, options);  // left out or called categories: they tell no mark
   if (notes && table.numbers_guessed) {  // "1.581" and nothing else to tell which mark it is: said, with the choice
     const std::string example = ambiguous_number(table);
     const char mark = example.find('.') != std::string::npos ? '.' : ',';
@@ -2104,7 +2120,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     parse_number(example, parsed, table.numbers);
     notes->push_back(detail::concat("numbers such as '", example, "' read either way ('", mark, "' as a decimal mark or ",
                                     "as a thousands separator) and no cell of the file tells which: read as ",
-                                    number_text(parsed), "; so read because ", guessed_mark_reason(table),
+                                    number_text(parsed), "; so read because ", guessed_mark_reason(table, &not_read),
                                     mark == table.numbers.decimal
                                         ? detail::concat("; if '", mark, "' groups thousands here, name the decimal mark '",
                                                          mark == '.' ? ',' : '.', "' (", decimal_mark_option(mark == '.' ? ',' : '.'), ")")
@@ -2112,11 +2128,8 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                                          decimal_mark_option(mark), ")")));
   }
   if (notes) {
-    std::vector<bool> read(table.column_count(), true);  // not those the caller leaves out or calls categories
-    for (const auto& [name, role] : options.roles)
-      if (const int64_t c = table.find_column(name); c >= 0 && role != ColumnRole::numeric) read[size_t(c)] = false;
-    for (const std::string& name : options.id_columns)
-      if (const int64_t c = table.find_column(name); c >= 0) read[size_t(c)] = false;
+    std::vector<bool> read(not_read.size());
+    for (size_t c = 0; c < read.size(); ++c) read[c] = !not_read[c];
     for (std::string& note : magnitude_conflicts(table, table.numbers, &read)) notes->push_back(std::move(note));
   }
   if (options.label_column.empty()) {
@@ -2373,17 +2386,16 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
   TabularPreprocessor prep;
   prep.options_ = options;
   prep.numbers_ = table.numbers;
-  {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well,
-     // but for the columns the caller calls categories or leaves out: "12.34" batch codes in a German file)
-    std::vector<bool> skip(table.column_count(), false);
-    std::vector<size_t> looked_at;
-    for (const auto& [c, role] : roles) skip[size_t(c)] = role == ColumnRole::ignore || role == ColumnRole::categorical;
-    for (const int64_t c : id_indices) skip[size_t(c)] = true;
-    if (label_index >= 0) skip[size_t(label_index)] = true;
+  // The columns that may tell the file's decimal mark: not those the caller calls categories or
+  // leaves out ("12.34" batch codes in a German file), nor codes such as versions.
+  std::vector<bool> skip = columns_not_read(table, options);
+  std::vector<size_t> looked_at;
+  {
     const std::vector<MarkedCodes> codes = marked_code_columns(table);
-    for (size_t c = 0; c < table.column_count(); ++c) skip[c] = skip[c] || codes[c] != MarkedCodes::none;
     for (size_t c = 0; c < table.column_count(); ++c)
-      if (!skip[c]) looked_at.push_back(c);
+      if (!skip[c] && codes[c] == MarkedCodes::none) looked_at.push_back(c);
+  }
+  {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well)
     bool cells_guessed = false;
     const NumberFormat told = detect_number_format(table, &cells_guessed, &skip);
     prep.numbers_guessed_ = cells_guessed;
@@ -2675,7 +2687,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         // The file's mark told by another column ("12.34" batch codes in a German file): that
         // column may be the one that is not numbers.
         std::string told_by;
-        if (const auto at = limit ? std::nullopt : number_format_evidence(table); at && at->second != column) {
+        if (const auto at = limit ? std::nullopt : number_format_evidence(table, table.numbers.decimal, looked_at); at && at->second != column) {
           const char other_mark = table.numbers.decimal == '.' ? ',' : '.';
           told_by = detail::concat("; the file's decimal mark '", table.numbers.decimal, "' is told by column '", table.header[at->second],
                                    "' (line ", table.row_line(at->first), ": '", shortened(table.cell(at->first, at->second)),
@@ -2876,8 +2888,13 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
-  if (const auto own = numeric_columns_format(table)) {
-    const std::optional<std::pair<size_t, size_t>> other = number_format_evidence(table);
+  const std::vector<bool> numeric = numeric_columns_in(table);  // the columns the model reads as numbers
+  const std::optional<OwnFormat> own = numeric_columns_format(table);
+  if (own) {
+    std::vector<size_t> others;  // the columns the model does not read as numbers
+    for (size_t c = 0; c < numeric.size(); ++c)
+      if (!numeric[c]) others.push_back(c);
+    const std::optional<std::pair<size_t, size_t>> other = number_format_evidence(table, table.numbers.decimal, others);
     notes.push_back(detail::concat(
         "read with the decimal mark '", own->format.decimal, "' ",
         own->told ? detail::concat("that the columns the model reads as numbers tell (line ", table.row_line(own->told->first), ", column '",
@@ -2910,11 +2927,8 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
                                    "); if they are written as there, name the decimal mark '", numbers_->decimal, "' (",
                                    decimal_mark_option(numbers_->decimal), ")"));
   }
-  std::vector<bool> numeric(table.column_count(), false);  // the columns the model reads as numbers
-  for (const ColumnTransform& t : columns_)
-    if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
-      numeric[size_t(c)] = true;
-  for (std::string& note : magnitude_conflicts(table, reading_format(table), &numeric)) notes.push_back(std::move(note));
+  const std::string how = !own ? "" : own->told ? " (that of the columns the model reads as numbers)" : " (the model's training file's)";
+  for (std::string& note : magnitude_conflicts(table, reading_format(table), &numeric, how)) notes.push_back(std::move(note));
   if (!renamed.empty()) notes.push_back("columns matched ignoring case, spaces or Unicode form: " + list_some(renamed, 8));
   if (!unused.empty())
     notes.push_back(std::string(unused.size() == 1 ? "a column the model does not know, left out: "
@@ -2969,14 +2983,14 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       if (blank_rows_.size() < 4) blank_rows_.push_back(batch.row_line(r));
       ++blank_row_count_;
     }
+  const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
+  numbers_ = format;
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
     const int64_t c = batch.find_column(t.name);
     if (c < 0) continue;
     Counts& n = columns_[j];
     const std::vector<std::string> folded = folded_categories(t);
-    const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
-    numbers_ = format;
     const bool flag = t.kind == ColumnTransform::Kind::numeric && !t.quantiles.empty() &&
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
@@ -3225,51 +3239,54 @@ std::string value_text(const ColumnTransform& t, double value, const NumberForma
   return (negative ? "-" : "") + t.prefix + number.substr(negative ? 1 : 0) + (t.suffix.empty() ? "" : " " + t.suffix);
 }
 
-std::optional<TabularPreprocessor::OwnFormat> TabularPreprocessor::numeric_columns_format(const CsvTable& table) const {
-  if (table.numbers_named || table.numbers_guessed || !numbers_ || table.numbers.decimal == numbers_->decimal) return std::nullopt;
-  std::vector<bool> skip(table.column_count(), true);
-  std::vector<size_t> read;
+std::vector<bool> TabularPreprocessor::numeric_columns_in(const CsvTable& table) const {
+  std::vector<bool> numeric(table.column_count(), false);
   for (const ColumnTransform& t : columns_)
     if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
-      skip[size_t(c)] = false, read.push_back(size_t(c));
+      numeric[size_t(c)] = true;
+  return numeric;
+}
+
+std::optional<TabularPreprocessor::OwnFormat> TabularPreprocessor::numeric_columns_format(const CsvTable& table) const {
+  if (table.numbers_named || table.numbers_guessed || !numbers_ || table.numbers.decimal == numbers_->decimal) return std::nullopt;
+  const std::vector<bool> numeric = numeric_columns_in(table);
+  std::vector<bool> skip(numeric.size());
+  std::vector<size_t> read;
+  for (size_t c = 0; c < numeric.size(); ++c) {
+    skip[c] = !numeric[c];
+    if (numeric[c]) read.push_back(c);
+  }
   bool guessed = false;
   NumberFormat told = detect_number_format(table, &guessed, &skip);
-  if (guessed) {  // they cannot tell: read as the model's training file was
-    told = *numbers_;
-    if (!told.thousands) told.thousands = told.decimal == '.' ? ',' : '.';
-  }
+  if (guessed) told = training_format_for(table);  // they cannot tell: as the model's training file was read
   if (told.decimal == table.numbers.decimal) return std::nullopt;
   return OwnFormat{told, guessed ? std::nullopt : number_format_evidence(table, told.decimal, read)};
 }
 
 std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
   if (table.numbers_named) return std::nullopt;
-  std::vector<bool> skip(table.column_count(), false);
-  bool any = false;
-  for (const auto& [name, role] : options.roles)
-    if (const int64_t c = table.find_column(name); c >= 0 && (role == ColumnRole::ignore || role == ColumnRole::categorical))
-      skip[size_t(c)] = any = true;
-  for (const std::string& name : options.id_columns)
-    if (const int64_t c = table.find_column(name); c >= 0) skip[size_t(c)] = any = true;
-  if (!any) return std::nullopt;
+  const std::vector<bool> skip = columns_not_read(table, options);
+  std::vector<size_t> skipped;
+  for (size_t c = 0; c < skip.size(); ++c)
+    if (skip[c]) skipped.push_back(c);
+  if (skipped.empty()) return std::nullopt;
   bool guessed = false;
   const NumberFormat read = detect_number_format(table, &guessed, &skip);
   if (read.decimal == table.numbers.decimal) return std::nullopt;
-  const auto told = number_format_evidence(table);
   CsvTable reread = table;
   reread.numbers = read, reread.numbers_guessed = guessed;
-  if (notes && told)
-    notes->push_back(detail::concat("read with the decimal mark '", read.decimal, "', not the '", table.numbers.decimal, "' that column '",
-                                    table.header[told->second], "' tells (line ", table.row_line(told->first), ": '",
-                                    shortened(table.cell(told->first, told->second)),
-                                    "'): that column is left out or called categories, and the columns read as numbers tell no '",
-                                    table.numbers.decimal, "'"));
+  if (notes) {
+    const auto told = number_format_evidence(table, table.numbers.decimal, skipped);
+    notes->push_back(detail::concat(
+        "read with the decimal mark '", read.decimal, "' of the columns read as numbers, not the '", table.numbers.decimal, "' ",
+        told ? detail::concat("that column '", table.header[told->second], "' tells (line ", table.row_line(told->first), ": '",
+                              shortened(table.cell(told->first, told->second)), "'), a column left out or called categories")
+             : std::string("that the columns left out or called categories gave the file")));
+  }
   return reread;
 }
 
-NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
-  if (const auto own = numeric_columns_format(table)) return own->format;
-  if (!table.numbers_guessed || !numbers_) return table.numbers;
+NumberFormat TabularPreprocessor::training_format_for(const CsvTable& table) const {
   // Not a decimal comma in a comma-separated file beside a model from a file of another separator
   // (an English export scored with a model of a German ';' one: its "27.000" is 27); a training
   // file that was comma-separated too, and read with the decimal comma (named so), is read so.
@@ -3281,6 +3298,12 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   NumberFormat numbers = *numbers_;
   if (!numbers.thousands && table.separator == separator_) numbers.thousands = numbers.decimal == '.' ? ',' : '.';
   return numbers;
+}
+
+NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
+  if (const auto own = numeric_columns_format(table)) return own->format;
+  if (!table.numbers_guessed || !numbers_) return table.numbers;
+  return training_format_for(table);
 }
 
 void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const {
@@ -3324,12 +3347,11 @@ namespace {
 // taken for them (CsvTable::numbers_guessed), with a cell that tells the other mark ("1.012,5"):
 // the rows before were read with the wrong one. (A whole file is read with the mark its cells
 // tell, wherever they are.)
-void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers, const std::vector<ColumnTransform>& model) {
+void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers, const std::vector<bool>& numeric) {
   if (!table.numbers_guessed) return;
   std::vector<size_t> read;  // the model's numeric columns: a text column's "192.168.1.100" tells nothing
-  for (const ColumnTransform& t : model)
-    if (const int64_t c = table.find_column(t.name); c >= 0 && t.kind == ColumnTransform::Kind::numeric && !t.duration)
-      read.push_back(size_t(c));
+  for (size_t c = 0; c < numeric.size(); ++c)
+    if (numeric[c]) read.push_back(c);
   const char other = numbers.decimal == ',' ? '.' : ',';
   const auto at = number_format_evidence(table, other, read);
   if (!at) return;
@@ -3349,7 +3371,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
-  check_guessed_mark_holds(table, numbers, columns_);
+  check_guessed_mark_holds(table, numbers, numeric_columns_in(table));
   check_numbers_read_as_in_training(table, numbers);
   if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2)
     for (size_t r = 0; r < table.row_count(); ++r)

@@ -185,6 +185,8 @@ class TabularPreprocessor {
     std::optional<std::pair<size_t, size_t>> told;
   };
   std::optional<OwnFormat> numeric_columns_format(const CsvTable& table) const;
+  // Which of `table`'s columns the model reads as numbers.
+  std::vector<bool> numeric_columns_in(const CsvTable& table) const;
   int64_t features() const;
   // What reading `table` for scoring decides, in words, one note each (empty when nothing is to
   // say): columns matched ignoring case, spaces or Unicode form; columns the model does not use;
@@ -246,6 +248,8 @@ class TabularPreprocessor {
   std::vector<ColumnDecision> schema_;
   // How the training file wrote numbers: a table whose own cells cannot tell ("1.013") is read so.
   std::optional<NumberFormat> numbers_;
+  // The training file's number format for `table` (reading_format, where `table`'s cells cannot tell).
+  NumberFormat training_format_for(const CsvTable& table) const;
   bool numbers_guessed_ = false;  // the training file's cells could not tell either (saved as decimalMarkGuessed)
   char separator_ = 0;            // the training file's separator (saved; 0: a model saved before it was)
   void check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const;
@@ -402,7 +406,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
 // a column whose whole numbers lie near its numbers that read either way, read so
 // (magnitude_votes: "1.020" beside "800" is 1020), else the separator (';' is what spreadsheets
 // write where the comma is the decimal mark).
-std::string guessed_mark_reason(const CsvTable& table);
+// `skip`: columns not looked at (columns_not_read).
+std::string guessed_mark_reason(const CsvTable& table, const std::vector<bool>* skip = nullptr);
+// The columns `options` leaves out or calls categories (roles other than numeric, id_columns, the
+// label column): their cells tell no decimal mark.
+std::vector<bool> columns_not_read(const CsvTable& table, const TabularOptions& options);
 // The column most likely to hold labels: one named like class / label / target / anomaly / y /
 // outcome (ignoring case) with 2-20 values, else the last column when it has 2-10 values; "" if none.
 // Never a column left out anyway (identifiers, dates) nor a quantity (21.5, "12 kg").
