@@ -908,17 +908,24 @@ std::vector<MarkedCodes> marked_code_columns(const CsvTable& table) {
 }
 
 namespace {
-std::vector<bool> dotted_code_columns(const CsvTable& table) {
+std::vector<bool> dotted_code_columns(const CsvTable& table, const std::vector<bool>* skip = nullptr) {  // and `skip`'s
   std::vector<bool> dotted;
   for (const MarkedCodes kind : marked_code_columns(table)) dotted.push_back(kind != MarkedCodes::none);
+  if (skip)
+    for (size_t c = 0; c < dotted.size() && c < skip->size(); ++c) dotted[c] = dotted[c] || (*skip)[c];
   return dotted;
 }
+
+// magnitude_votes of the columns `dotted` does not mark.
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted);
 }  // namespace
 
 std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip) {
-  std::vector<bool> dotted = dotted_code_columns(table);
-  if (skip)
-    for (size_t c = 0; c < dotted.size() && c < skip->size(); ++c) dotted[c] = dotted[c] || (*skip)[c];
+  return votes_of(table, dotted_code_columns(table, skip));
+}
+
+namespace {
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted) {
   std::vector<MagnitudeVote> votes;
   for (size_t c = 0; c < table.column_count(); ++c) {
     if (dotted[c]) continue;
@@ -962,6 +969,7 @@ std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vec
   }
   return votes;
 }
+}  // namespace
 
 char magnitude_decision(const std::vector<MagnitudeVote>& votes) {
   int64_t comma_votes = 0, dot_votes = 0;  // columns whose sizes tell a decimal comma, a decimal point
@@ -970,9 +978,7 @@ char magnitude_decision(const std::vector<MagnitudeVote>& votes) {
 }
 
 NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const std::vector<bool>* skip) {
-  std::vector<bool> dotted = dotted_code_columns(table);
-  if (skip)
-    for (size_t c = 0; c < dotted.size() && c < skip->size(); ++c) dotted[c] = dotted[c] || (*skip)[c];
+  const std::vector<bool> dotted = dotted_code_columns(table, skip);
   int64_t comma_decimal = 0, dot_decimal = 0, comma_groups = 0, dot_groups = 0, comma_either = 0, dot_either = 0;
   int64_t for_comma = 0, for_dot = 0;  // cells that tell a decimal comma ("21,40", "1.234.567"), a decimal point
   // The first 20,000 rows, and on while no cell has told either mark (a file of "1.016" whose
@@ -992,7 +998,7 @@ NumberFormat detect_number_format(const CsvTable& table, bool* guessed, const st
   if (for_comma + for_dot == 0 && (comma_either > 0 || dot_either > 0)) {
     // Only cells that read either way: the sizes of the numbers beside them decide, where a column
     // holds whole numbers too ("1.016" beside "993" hPa: '.' groups thousands).
-    if (const char decided = magnitude_decision(magnitude_votes(table, skip))) {
+    if (const char decided = magnitude_decision(votes_of(table, dotted))) {
       if (decided == ',') f.decimal = ',', f.thousands = '.';
       else if (comma_either > 0) f.thousands = ',';
       return f;

@@ -2389,12 +2389,10 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
   // The columns that may tell the file's decimal mark: not those the caller calls categories or
   // leaves out ("12.34" batch codes in a German file), nor codes such as versions.
   std::vector<bool> skip = columns_not_read(table, options);
+  const std::vector<MarkedCodes> marked = marked_code_columns(table);  // columns whose marks told no decimal mark
   std::vector<size_t> looked_at;
-  {
-    const std::vector<MarkedCodes> codes = marked_code_columns(table);
-    for (size_t c = 0; c < table.column_count(); ++c)
-      if (!skip[c] && codes[c] == MarkedCodes::none) looked_at.push_back(c);
-  }
+  for (size_t c = 0; c < table.column_count(); ++c)
+    if (!skip[c] && marked[c] == MarkedCodes::none) looked_at.push_back(c);
   {  // whether the cells told the mark (also when it was named: then a file that tells is checked as well)
     bool cells_guessed = false;
     const NumberFormat told = detect_number_format(table, &cells_guessed, &skip);
@@ -2407,7 +2405,6 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    told.decimal, "', or none (the file's cells tell it)"));
   }
   prep.separator_ = table.separator;
-  const std::vector<MarkedCodes> marked = marked_code_columns(table);  // columns whose marks told no decimal mark
   std::vector<std::string> problems;  // of columns that cannot be read
   for (size_t column = 0; column < table.header.size(); ++column) {
     try {
