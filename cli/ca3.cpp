@@ -373,7 +373,7 @@ std::vector<uint8_t> read_model_file(const std::string& path) {
   return read_binary_file(path);
 }
 
-enum class DataKind { csv, idx, folder };
+enum class DataKind { csv, idx, folder, image_file };
 
 DataKind data_kind(const std::string& path) {
   std::error_code error;
@@ -382,7 +382,7 @@ DataKind data_kind(const std::string& path) {
   CA3_CHECK(exists, "no such file or folder: '", path, "'");
   if (fs::is_directory(path, error)) return DataKind::folder;
   if (path.find("idx3-ubyte") != std::string::npos) return DataKind::idx;
-  return DataKind::csv;
+  return looks_like_image_file(path) ? DataKind::image_file : DataKind::csv;
 }
 
 TabularOptions label_options(const Args& a) {
@@ -602,6 +602,10 @@ std::string setting_text(const FitReport& r, const std::string& unit) {
 
 // What the validation figures (report.validation) were measured against, in words; unit: "row"
 // or "image". Empty without validation anomalies.
+// Fewer labelled anomalies than this in the validation split choose the epoch kept by chance as
+// much as by merit (one more ranked right moves the ROC-AUC by 1/anomalies of the pairs).
+constexpr int64_t kFewValidationAnomalies = 10;
+
 std::string validation_text(const FitReport& r, const std::string& unit) {
   const Metrics& v = r.validation;
   if (r.validation_anomalies == "none" || v.roc_auc < 0) return "";
@@ -623,6 +627,11 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
     text += std::string(" (set to flag at most ") + rate + " of them" +
             (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "") + ")";
   }
+  if (!synthetic && v.anomalies < kFewValidationAnomalies)
+    return text + ". Only " + count(v.anomalies, "labelled anomaly", "labelled anomalies") + " validate: the epoch kept and "
+           "these figures rest on so few that they say little. With few labelled anomalies, a model trained on the normal " +
+           unit + "s alone, without labels (one-class: " + (unit == "row" ? "a file of them" : "a folder or labels CSV of them") +
+           " without --label-column), often finds more; more labelled anomalies make a figure to trust";
   if (!synthetic) return text;
   return text + ". The synthetic anomalies are drawn like those the alarm trained on, not real ones: these figures say "
          "how well the score separates them, not how well it finds real anomalies" +
@@ -693,7 +702,7 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
     const std::vector<std::string>& hidden = left_out.hidden;
     if (!hidden.empty())
       std::fprintf(stderr, "%zu hidden file%s left out (%s): a name starting with '.' is not an image of the folder "
-                   "(macOS writes ._NAME beside NAME)\n", hidden.size(), hidden.size() == 1 ? "" : "s",
+                   "(macOS writes ._NAME beside NAME, and .DS_Store)\n", hidden.size(), hidden.size() == 1 ? "" : "s",
                    list_some(hidden, 3).c_str());
     if (const std::string other = left_out.text(); !other.empty())
       std::fprintf(stderr, "left out of %s: %s. Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
@@ -721,14 +730,27 @@ void note_unlisted(const Args& a, const std::string& folder, const std::vector<s
 // The image files a folder run uses: those the labels CSV lists, else every image in the folder.
 std::vector<std::string> folder_files(const Args& a) {
   if (!a.has("labels")) return images_in_folder(a, a.need("data"));
-  const CsvTable listing = read_csv_file(a.get("labels"));
-  const int64_t column = listing.column_index("file");
-  std::vector<std::string> files;
-  for (size_t i = 0; i < listing.row_count(); ++i) {
-    const std::string written(listing.cell(i, size_t(column)));
-    files.push_back(written.empty() ? written : listed_image(a.need("data"), written, a.get("labels"), listing.row_line(i)));
-  }
-  return files;
+  return list_images(a.need("data"), a.get("labels")).files;
+}
+
+// The files of `facts` that can be read (their indices), after saying those that cannot (`what`
+// happens to them: "left out of training"); none readable is an error naming them.
+std::vector<size_t> readable_images(const Args& a, const std::vector<ImageFacts>& facts, const std::string& what) {
+  std::vector<size_t> readable;
+  for (size_t i = 0; i < facts.size(); ++i)
+    if (facts[i].problem.empty()) readable.push_back(i);
+  const std::string unreadable = unreadable_images(facts);
+  CA3_CHECK(!readable.empty(), unreadable, "; no image is left to read");
+  if (!unreadable.empty() && !a.quiet) std::fprintf(stderr, "note: %s; %s\n", unreadable.c_str(), what.c_str());
+  return readable;
+}
+
+template <class T>
+std::vector<T> pick(const std::vector<T>& items, const std::vector<size_t>& at) {
+  std::vector<T> out;
+  out.reserve(at.size());
+  for (size_t i : at) out.push_back(items[i]);
+  return out;
 }
 
 // Whether two paths name the same file: the same file on disk when both exist, else the same
@@ -825,31 +847,42 @@ int command_train(const Args& a) {
   if (data == "-") throw UsageError("--data -: train reads a file, not standard input (save the CSV to a file and give its name)");
   if (out == "-") throw UsageError("--out -: the model is a binary file; give it a file name (--out model.ca3)");
   const DataKind kind = data_kind(data);
+  CA3_CHECK(kind != DataKind::image_file, "'", data, "' is one image: training reads a folder of images (--data FOLDER: each "
+            "image in it taken as normal, or labelled by a labels CSV given with --labels)");
   check_options_fit(a, kind);
   check_output(a, "--out", out, "model.ca3");
   if (a.has("report") && a.get("report") != "-") check_output(a, "--report", a.get("report"), "report.json");
   const TabularOptions options = label_options(a);
+  std::vector<std::string> files;  // a folder's image files (those its labels CSV lists), what each holds, those readable
+  std::vector<ImageFacts> facts;
+  std::vector<size_t> readable;
   Detector detector = [&] {
     if (kind == DataKind::csv) return Detector(make_preset(a, ModelKind::tabular, 0, 0, 0));
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
     // Folder: the model's size from --image-size, else the preset's, else the images' own when
     // they all share one of at most 64x64, else 32x32; colour when any image has colour.
-    const std::vector<std::string> files = folder_files(a);
-    const DecodedImage first = read_image_file(data + "/" + files.front());
-    bool same_size = true;
-    for (const std::string& f : files) {
-      const DecodedImage image = read_image_file(data + "/" + f);
-      same_size = same_size && image.height == first.height && image.width == first.width;
+    files = folder_files(a);
+    facts = survey_images(data, files);
+    readable = readable_images(a, facts, "left out of training");
+    const ImageFacts& first = facts[readable.front()];
+    bool same_size = true, colour = false;
+    for (size_t i : readable) {
+      same_size = same_size && facts[i].height == first.height && facts[i].width == first.width;
+      colour = colour || !facts[i].grey;
     }
     int64_t side_h = same_size && first.height <= 64 && first.width <= 64 ? first.height : 32;
     int64_t side_w = same_size && first.height <= 64 && first.width <= 64 ? first.width : 32;
     if (a.has("image-size")) side_h = side_w = to_int(a.get("image-size"), "--image-size");
-    const int64_t channels = a.has("channels") ? to_int(a.get("channels"), "--channels") : channels_of(data, files);
+    const int64_t channels = a.has("channels") ? to_int(a.get("channels"), "--channels") : colour ? 3 : 1;
     Detector d(make_preset(a, ModelKind::image, side_h, side_w, channels));
     if (!a.quiet) {
       const Shape shape = d.model().sample_shape();
-      std::fprintf(stderr, "images: %zu files, taken as %lldx%lld %s (centre-cropped to that shape, then resized)\n",
-                   files.size(), (long long)shape[1], (long long)shape[0], shape[2] == 1 ? "grey" : "colour");
+      std::string fixed;  // a preset's size or colour, not the images': said, with the flags that choose
+      if (a.has("preset") && ((shape[2] == 1 && colour && !a.has("channels")) || (!a.has("image-size") && (shape[0] != side_h || shape[1] != side_w))))
+        fixed = " (the preset's size and colour: --image-size N and --channels 1|3 choose others)";
+      std::fprintf(stderr, "images: %zu files, taken as %lldx%lld %s%s: %s\n", readable.size(), (long long)shape[1],
+                   (long long)shape[0], shape[2] == 1 ? "grey" : "colour", fixed.c_str(),
+                   image_decisions(pick(facts, readable), shape[0], shape[1], shape[2]).c_str());
     }
     return d;
   }();
@@ -873,23 +906,23 @@ int command_train(const Args& a) {
     } else {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
       if (a.has("labels")) {
-        std::vector<std::string> listed;
-        images = read_image_folder(data, a.get("labels"), options, shape[0], shape[1], shape[2], &listed);
+        const ImageListing listing = list_images(data, a.get("labels"));
+        images.labels = pick(tabular_labels(listing.table, options), readable);
         if (options.label_column.empty() && !a.quiet) {  // the labels' columns, unused: said
           std::string unused;
           size_t count = 0;
-          for (const std::string& column : read_csv_file(a.get("labels")).header)
+          for (const std::string& column : listing.table.header)
             if (fold_case(column) != "file") unused += (count++ ? ", '" : "'") + column + "'";
           if (count > 0)
             std::fprintf(stderr, "note: no --label-column: every image %s lists is taken as normal (one-class); its column%s %s %s "
                          "not used (--label-column COL with --normal V learns from one)\n", a.get("labels").c_str(),
                          count == 1 ? "" : "s", unused.c_str(), count == 1 ? "is" : "are");
         }
-        note_unlisted(a, data, listed);
+        note_unlisted(a, data, files);
       } else {  // every image in the folder, all normal
-        const std::vector<std::string> files = images_in_folder(a, data);
-        images = Dataset{read_images(data, files, shape[0], shape[1], shape[2]), std::vector<int>(files.size(), 0)};
+        images.labels.assign(readable.size(), 0);
       }
+      images.inputs = read_images(data, pick(files, readable), shape[0], shape[1], shape[2]);
     }
     report = detector.fit(detector.start_fit_images(images, on_progress), &g_cancel);
   }
@@ -980,8 +1013,9 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
 }
 
 // ", 3 rows not scored (headings or totals, not data: see the notes)", or "".
-std::string not_scored_text(size_t rows) {
+std::string not_scored_text(size_t rows, bool images = false) {
   if (rows == 0) return "";
+  if (images) return ", " + std::to_string(rows) + (rows == 1 ? " file" : " files") + " not scored (cannot be read: see the notes)";
   return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " not scored (headings or totals, not data: see the notes)";
 }
 
@@ -1100,29 +1134,60 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   CA3_CHECK(detector.kind() == ModelKind::image, other_kind_text(detector, "'" + data + "'"));
   CA3_CHECK(!a.has("why"), "--why names the columns behind a table row's score: for tables only (leave it out for images; what "
             "raises an image's score, pixel by pixel, is shown by CA3's page and given by the SDK's explain())");
-  Dataset images;
   if (kind == DataKind::idx) {
+    Dataset images;
     TabularOptions o = given;
     CA3_CHECK(!want_labels || !o.normal_values.empty() || !o.anomaly_values.empty(), "'", data, "' holds classes, not "
               "anomaly labels: give the normal classes with --normal (e.g. --normal 0) or the anomalous ones with --anomaly");
     if (o.normal_values.empty() && o.anomaly_values.empty()) o.normal_values = {"0"};  // labels unused
     images = read_idx(a, o, detector.model().sample_shape());
     for (int64_t i = 0; i < images.size(); ++i) s.names.push_back(std::to_string(i + 1));
-  } else {
-    const Shape shape = detector.model().sample_shape();  // {height, width, channels}
-    if (a.has("labels") || want_labels) {
-      if (want_labels && given.label_column.empty())
-        throw UsageError("eval of images needs their labels: --labels CSV with --label-column COL and --normal V (or "
-                         "--anomaly V); an image model does not keep the labels it was trained with");
-      images = read_image_folder(data, a.need("labels"), given, shape[0], shape[1], shape[2], &s.names);
-      note_unlisted(a, data, s.names);
-    } else {  // every image in the folder
-      s.names = images_in_folder(a, data);
-      images.inputs = read_images(data, s.names, shape[0], shape[1], shape[2]);
-    }
+    s.scores = detector.score_images(images.inputs);
+    if (want_labels) s.labels = images.labels;
+    return s;
   }
-  s.scores = detector.score_images(images.inputs);
-  if (want_labels) s.labels = images.labels;
+  // A folder (the images its labels CSV lists, else all), or one image file.
+  const Shape shape = detector.model().sample_shape();  // {height, width, channels}
+  const std::string folder = kind == DataKind::image_file ? fs::path(data).parent_path().string() : data;
+  std::vector<std::string> files;  // paths in `folder`
+  if (kind == DataKind::image_file) {
+    CA3_CHECK(!a.has("labels"), "--labels lists the images of a folder; '", data, "' is one image (give its folder as --data)");
+    CA3_CHECK(!want_labels, "eval needs labelled images: a folder (--data) with its labels CSV (--labels); '", data, "' is one image");
+    files = {fs::path(data).filename().string()};
+    s.names = {data};
+  } else if (a.has("labels") || want_labels) {
+    if (want_labels && given.label_column.empty())
+      throw UsageError("eval of images needs their labels: --labels CSV with --label-column COL and --normal V (or "
+                       "--anomaly V); an image model does not keep the labels it was trained with");
+    const ImageListing listing = list_images(data, a.need("labels"));
+    files = listing.files;
+    // As the labels CSV writes them (a Windows path keeps its backslashes), to join the scores back to it.
+    for (size_t i = 0; i < listing.table.row_count(); ++i) s.names.emplace_back(trim(listing.table.cell(i, size_t(listing.table.column_index("file")))));
+    if (want_labels) s.labels = tabular_labels(listing.table, given);
+    note_unlisted(a, data, files);
+  } else {  // every image in the folder
+    files = images_in_folder(a, data);
+    s.names = files;
+  }
+  const std::vector<ImageFacts> facts = survey_images(folder.empty() ? "." : folder, files);
+  std::vector<size_t> readable;
+  for (size_t i = 0; i < facts.size(); ++i)
+    if (facts[i].problem.empty()) readable.push_back(i);
+  if (const std::string unreadable = unreadable_images(facts); !unreadable.empty()) {
+    CA3_CHECK(!readable.empty(), unreadable);
+    s.notes.push_back(unreadable + (want_labels ? "; left out of the figures" : "; not scored (no score, no flag)"));
+  }
+  const std::vector<ImageFacts> read = pick(facts, readable);
+  s.notes.push_back(detail::concat(readable.size(), readable.size() == 1 ? " image, taken as " : " images, taken as ", shape[1], "x",
+                                   shape[0], shape[2] == 1 ? " grey" : " colour", " as the model takes them: ",
+                                   image_decisions(read, shape[0], shape[1], shape[2])));
+  if (shape[2] == 3 && std::all_of(read.begin(), read.end(), [](const ImageFacts& f) { return f.grey; }))
+    s.notes.push_back(detail::concat(read.size() == 1 ? "the image is grey" : "every image is grey", " and the model takes colour "
+                                     "images (it was trained on some): a grey image may score high for its missing colour alone; "
+                                     "score images in colour, as those it was trained on"));
+  const std::vector<float> scores = detector.score_images(read_images(folder.empty() ? "." : folder, pick(files, readable), shape[0], shape[1], shape[2]));
+  s.scores.assign(files.size(), std::numeric_limits<float>::quiet_NaN());
+  for (size_t k = 0; k < readable.size(); ++k) s.scores[readable[k]] = scores[k];
   return s;
 }
 
@@ -1234,7 +1299,8 @@ int command_score(const Args& a) {
   if (a.get("data") == "-") return score_stream(detector, a);
   const Scored s = score_data(detector, a, false, TabularOptions{});
   std::ostringstream csv;
-  csv << (detector.kind() == ModelKind::image && data_kind(a.get("data")) == DataKind::folder ? "file" : "row")
+  const DataKind kind = data_kind(a.get("data"));
+  csv << (detector.kind() == ModelKind::image && (kind == DataKind::folder || kind == DataKind::image_file) ? "file" : "row")
       << s.id_header << ",score,flag" << (s.why.empty() ? "" : ",why") << "\n";
   char number[32];
   for (size_t i = 0; i < s.scores.size(); ++i) {
@@ -1261,7 +1327,7 @@ int command_score(const Args& a) {
   print_notes(a, notes);
   if (!a.quiet) {
     std::fprintf(stderr, "scored %zu %s%s%s, %zu flagged (threshold %g); wrote %s\n", scored,
-                 detector.kind() == ModelKind::image ? "image" : "row", scored == 1 ? "" : "s", not_scored_text(not_scored).c_str(),
+                 detector.kind() == ModelKind::image ? "image" : "row", scored == 1 ? "" : "s", not_scored_text(not_scored, detector.kind() == ModelKind::image).c_str(),
                  flagged, double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
   }
   return 0;

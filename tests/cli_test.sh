@@ -213,8 +213,8 @@ mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && 
 # Written on Windows: "more\p.png" is the sub-folder's image; a full path is refused with the fix.
 printf 'file,label\nmore\\p.png,ok\npart0.png,bad\n' >"$work/mac-win.csv"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" \
-  --out "$work/mac-win.out" --quiet && [ "$(cut -d, -f1 "$work/mac-win.out" | tr '\n' ' ')" = "file more/p.png part0.png " ] \
-  && echo "ok   a labels CSV written on Windows (more\\p.png)" || fail "Windows paths: $(cat "$work/mac-win.out")"
+  --out "$work/mac-win.out" --quiet && [ "$(cut -d, -f1 "$work/mac-win.out" | tr '\n' ' ')" = "file more\\p.png part0.png " ] \
+  && echo "ok   a labels CSV written on Windows (more\\p.png), its names written back as it wrote them" || fail "Windows paths: $(cat "$work/mac-win.out")"
 printf 'file,label\nD:\\shots\\more\\p.png,ok\n' >"$work/mac-win.csv"
 expect_error "line 2: there is no image 'D:\\shots\\more\\p.png' in '$work/mac': the names are read as paths in the folder; write it as 'more/p.png'" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" --out "$work/s"
@@ -229,6 +229,27 @@ printf 'file,label\n./part0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"
 printf 'file,label\npart0.png,ok\npart1.png,ok\n./part0.png,bad\n' >"$work/mac-twice.csv"
 expect_error "$work/mac-twice.csv lines 2 and 4 both list './part0.png': give each image one line (one label)" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-twice.csv" --out "$work/s"
+# An image file cut short: the other images are scored and it is written without a score, said
+# with its reason; training leaves it out, saying so and what turning the rest into inputs does;
+# one image file is scored as itself; training on one image is refused, saying what to give.
+head -c 60 "$work/mac/part1.png" >"$work/mac/part3.png"
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --out "$work/cut.csv" 2>"$work/cut.err" \
+  && grep -qx 'part3.png,,' "$work/cut.csv" && [ "$(grep -c ',[01]$' "$work/cut.csv")" = 3 ] \
+  && grep -qF "1 of 4 image files cannot be read: $work/mac/part3.png: the image file ends too early (cut short when copied or downloaded?): copy it again; not scored (no score, no flag)" "$work/cut.err" \
+  && grep -qF "3 images, taken as 28x28 grey as the model takes them: all grey; all 28x28" "$work/cut.err" \
+  && grep -qF "scored 3 images, 1 file not scored (cannot be read: see the notes)" "$work/cut.err" \
+  && echo "ok   an image cut short: the others scored, it written without a score and said" || fail "cut image: $(cat "$work/cut.err") $(cat "$work/cut.csv")"
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac/part1.png" --out "$work/one.csv" --quiet \
+  && [ "$(sed -n 2p "$work/one.csv")" = "$work/mac/$(grep '^part1.png,' "$work/cut.csv")" ] \
+  && echo "ok   one image file scored as itself: $(sed -n 2p "$work/one.csv")" || fail "one image: $(cat "$work/one.csv")"
+expect_error "'$work/mac/part1.png' is one image: training reads a folder of images" train --data "$work/mac/part1.png" --out "$work/m"
+for i in 4 5 6 7 8 9 10; do cp "$work/mac/part$((i % 3)).png" "$work/mac/part$i.png"; done
+"$ca3" train --data "$work/mac" --preset fashion-mnist-small --image-size 14 --epochs 1 --out "$work/cut.ca3" 2>"$work/cut-train.err" \
+  && grep -qF "1 of 11 image files cannot be read: $work/mac/part3.png: the image file ends too early" "$work/cut-train.err" \
+  && grep -qF "; left out of training" "$work/cut-train.err" \
+  && grep -qF "images: 10 files, taken as 14x14 grey: all grey; all 28x28, resized" "$work/cut-train.err" \
+  && echo "ok   training leaves the image cut short out, said" || fail "train with a cut image: $(cat "$work/cut-train.err")"
+rm -f "$work/mac/part"[3-9].png "$work/mac/part10.png"
 
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said
 "$ca3" train --data "$data/BreastCancer.csv" --limit 120 --epochs 1 --out "$work/bc120.ca3" --report "$work/bc120.json" \

@@ -116,12 +116,32 @@ TEST(Images, PngAndJpegDecodeToTheirPixels) {
   std::vector<uint8_t> cut(grey.begin(), grey.begin() + long(grey.size() / 2));
   EXPECT_EQ(error_of([&] { decode_image(cut.data(), cut.size(), "cut.png"); }),
             "cut.png: the image file ends too early (cut short when copied or downloaded?): copy it again");
-  // The decoder's own reasons ("too large", "BMP RLE") said in words: a 12000x12000 PNG header, an RLE BMP.
-  std::vector<uint8_t> huge = png(28, 28, 0, 8, pixels);
-  for (int k = 0; k < 2; ++k)  // IHDR width and height, big-endian, at bytes 16 and 20
-    for (int b = 0; b < 4; ++b) huge[size_t(16 + 4 * k + b)] = uint8_t(12000u >> (24 - 8 * b));
+  // A JPEG cut short is said so too, whatever its decoder stumbles on first.
+  std::vector<uint8_t> cut_jpeg(jpeg.begin(), jpeg.begin() + long(jpeg.size() * 2 / 3));
+  EXPECT_EQ(error_of([&] { decode_image(cut_jpeg.data(), cut_jpeg.size(), "cut.jpg"); }),
+            "cut.jpg: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  // Sizes, from the header: at most 100 megapixels (a 12000x12000 PNG header is refused, saying
+  // its size), a side up to 65535 (a line-scan camera's 16384x1024 is read); the decoder's own
+  // reason "too large" (a side above 65535) in the same words; an RLE BMP.
+  const auto with_size = [&](uint32_t width, uint32_t height) {
+    std::vector<uint8_t> file = png(28, 28, 0, 8, pixels);
+    for (int b = 0; b < 4; ++b)  // IHDR width and height, big-endian, at bytes 16 and 20
+      file[size_t(16 + b)] = uint8_t(width >> (24 - 8 * b)), file[size_t(20 + b)] = uint8_t(height >> (24 - 8 * b));
+    return file;
+  };
+  const std::vector<uint8_t> huge = with_size(12000, 12000), wider = with_size(70000, 10);
   EXPECT_EQ(error_of([&] { decode_image(huge.data(), huge.size(), "huge.png"); }),
-            "huge.png: the image is larger than the 8192x8192 pixels CA3 decodes: make it smaller");
+            "huge.png: the image is 12000x12000 pixels (144 megapixels), larger than CA3 decodes (at most 100 megapixels, "
+            "such as 10000x10000, and 65535 pixels a side): make it smaller");
+  EXPECT_EQ(error_of([&] { decode_image(wider.data(), wider.size(), "wide.png"); }),
+            "wide.png: the image is larger than CA3 decodes (at most 100 megapixels, such as 10000x10000, and 65535 pixels "
+            "a side): make it smaller");
+  std::vector<uint8_t> line_scan;
+  ASSERT_TRUE(stbi_write_png_to_func(append, &line_scan, 16384, 1024, 1, std::vector<uint8_t>(16384 * 1024, 90).data(), 16384));
+  const DecodedImage scan = decode_image(line_scan.data(), line_scan.size(), "scan.png");
+  EXPECT_EQ(scan.width, 16384);
+  EXPECT_EQ(scan.height, 1024);
+  EXPECT_NEAR(image_to_input(scan, 8, 8, 1)[27], 90.f / 255.f, 1e-6);
   std::vector<uint8_t> bmp = {'B', 'M', 70, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
                               1, 0, 8, 0, 1, 0, 0, 0};  // 2x2, 8 bits, compression 1: RLE8
   bmp.resize(70, 0);
@@ -140,10 +160,14 @@ TEST(Images, PaletteSixteenBitAndGreyContentAreGrey) {
   const std::vector<uint8_t> indexed = png(28, 28, 3, 8, pixels, palette);
   EXPECT_TRUE(decode_image(indexed.data(), indexed.size(), "p.png").grey);
   EXPECT_EQ(input_of(indexed, 28, 28, 1), input_of(grey, 28, 28, 1));
-  // 16-bit grey: the high byte.
+  // 16-bit grey: the high byte, and said (deep).
   std::vector<uint8_t> wide;
   for (uint8_t v : pixels) wide.insert(wide.end(), {v, 0x80});
-  EXPECT_EQ(input_of(png(28, 28, 0, 16, wide), 28, 28, 1), input_of(grey, 28, 28, 1));
+  const std::vector<uint8_t> deep = png(28, 28, 0, 16, wide);
+  EXPECT_EQ(input_of(deep, 28, 28, 1), input_of(grey, 28, 28, 1));
+  EXPECT_TRUE(decode_image(deep.data(), deep.size(), "d.png").deep);
+  EXPECT_FALSE(decode_image(grey.data(), grey.size(), "g.png").deep);
+  EXPECT_FALSE(decode_image(grey.data(), grey.size(), "g.png").transparent);
   // A colour palette is colour; a grey model takes it as 0.299 r + 0.587 g + 0.114 b.
   const std::vector<uint8_t> colourful = png(2, 1, 3, 8, {0, 1}, {255, 0, 0, 0, 0, 255});
   EXPECT_FALSE(decode_image(colourful.data(), colourful.size(), "c.png").grey);
@@ -161,10 +185,64 @@ TEST(Images, AlphaIsCompositedOverBlack) {
   const std::vector<uint8_t> file = png(3, 1, 4, 8, {255, 0, 255, 128, 255, 255});
   const DecodedImage image = decode_image(file.data(), file.size(), "cutout.png");
   EXPECT_TRUE(image.grey);
+  EXPECT_TRUE(image.transparent);
   const std::vector<float> input = image_to_input(image, 1, 3, 1);
   EXPECT_FLOAT_EQ(input[0], 0.f);  // the hidden white does not show
   EXPECT_NEAR(input[1], 128.f / 255.f, 1e-6);
   EXPECT_FLOAT_EQ(input[2], 1.f);
+}
+
+TEST(Images, WhatReadingAFolderDecidesIsSaid) {
+  // A folder as users hand them in: sizes, colour, transparency and bit depths mixed, one file cut
+  // short, macOS's .DS_Store. What turning them into inputs does is said, the unreadable file with
+  // its reason (ca3 train leaves it out, ca3 score gives it no score).
+  const fs::path dir = fs::temp_directory_path() / "ca3_images_decided";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::vector<uint8_t> pixels = fashion_pixels(0);
+  ASSERT_TRUE(stbi_write_png((dir / "a.png").string().c_str(), 28, 28, 1, pixels.data(), 28));
+  std::vector<uint8_t> colour(40 * 20 * 3);
+  for (size_t i = 0; i < colour.size(); ++i) colour[i] = uint8_t(i * 7);
+  ASSERT_TRUE(stbi_write_png((dir / "b.png").string().c_str(), 40, 20, 3, colour.data(), 40 * 3));
+  std::vector<uint8_t> grey_alpha(10 * 10 * 2, 200);
+  grey_alpha[1] = 0;  // one transparent pixel
+  std::vector<uint8_t> deep_samples;
+  for (uint8_t v : pixels) deep_samples.insert(deep_samples.end(), {v, 0});
+  const std::vector<uint8_t> with_alpha = png(10, 10, 4, 8, grey_alpha), deep = png(28, 28, 0, 16, deep_samples);
+  std::vector<uint8_t> jpeg;
+  ASSERT_TRUE(stbi_write_jpg_to_func(append, &jpeg, 28, 28, 1, pixels.data(), 95));
+  jpeg.resize(jpeg.size() / 2);
+  std::ofstream(dir / "c.png", std::ios::binary).write(reinterpret_cast<const char*>(with_alpha.data()), long(with_alpha.size()));
+  std::ofstream(dir / "d.png", std::ios::binary).write(reinterpret_cast<const char*>(deep.data()), long(deep.size()));
+  std::ofstream(dir / "e.jpg", std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()), long(jpeg.size()));
+  { std::ofstream(dir / ".DS_Store") << "Bud1"; }
+  FolderLeftOut left_out;
+  const std::vector<std::string> files = image_files_in((dir.string() + "/"), &left_out);
+  EXPECT_EQ(files, (std::vector<std::string>{"a.png", "b.png", "c.png", "d.png", "e.jpg"}));
+  EXPECT_EQ(left_out.hidden, (std::vector<std::string>{".DS_Store"}));
+  const std::vector<ImageFacts> facts = survey_images(dir.string() + "/", files);
+  ASSERT_EQ(facts.size(), 5u);
+  EXPECT_EQ(unreadable_images(facts), "1 of 5 image files cannot be read: " + (dir / "e.jpg").string() +
+                                          ": the image file ends too early (cut short when copied or downloaded?): copy it again");
+  EXPECT_EQ(image_decisions(facts, 28, 28, 3), "1 colour, 3 grey (their grey in all three channels); sizes 10x10 to 40x20, "
+            "resized; 1 cropped around the centre to the model's shape first; 2 enlarged (smaller than 28x28); 1 with "
+            "transparent pixels, composited over black; 1 with 16-bit samples, read as 8-bit");
+  EXPECT_EQ(image_decisions(facts, 20, 40, 1), "1 colour, read as grey (0.299 r + 0.587 g + 0.114 b), 3 grey; sizes 10x10 "
+            "to 40x20, resized; 3 cropped around the centre to the model's shape first; 3 enlarged (smaller than 40x20); 1 "
+            "with transparent pixels, composited over black; 1 with 16-bit samples, read as 8-bit");
+  EXPECT_EQ(image_decisions({facts[0]}, 28, 28, 1), "all grey; all 28x28");
+  EXPECT_EQ(image_decisions({facts[0], facts[3]}, 14, 14, 1), "all grey; all 28x28, resized; 1 with 16-bit samples, read as 8-bit");
+  EXPECT_EQ(unreadable_images({facts[0]}), "");
+  // A labels CSV: every missing image said at once (not one per run), an image listed twice
+  // refused before any is decoded.
+  { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
+            (dir / "labels.csv").string() + " line 3: there is no image 'x.png' in '" + dir.string() +
+                "' (the names are read as paths in the folder). The images of 2 more lines are missing too: lines 5, 6");
+  { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nb.png,ok\n./a.png,bad\n"; }
+  EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
+            (dir / "labels.csv").string() + " lines 2 and 4 both list './a.png': give each image one line (one label)");
+  fs::remove_all(dir);
 }
 
 TEST(Images, ExifOrientationIsApplied) {

@@ -62,7 +62,11 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
     std::snprintf(text, sizeof text, ", where the threshold flags %.0f %% of the normal validation %s", 100 * expected, what);
     note += text;
   }
-  return note + ": the data as a whole is unlike the training data, so the flags say little about single " + what + ". " +
+  // Short of nearly all, a set that is mostly anomalies is as likely (a batch of rejects).
+  return note + ": the data as a whole is unlike the training data" +
+         (share < 0.9 ? detail::concat(" (unless most of these ", what, " are anomalies indeed), so the flags may say little about single ")
+                      : std::string(", so the flags say little about single ")) +
+         what + ". " +
          (images ? "Check that the images show what the training images showed, at the same size, colour and framing"
                  : "Check what the other notes say (a column in another unit or scale, another layout, cells read otherwise "
                    "than in training)") +

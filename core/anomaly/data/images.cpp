@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -16,7 +17,7 @@
 #define STBI_NO_TGA
 #define STBI_NO_PIC
 #define STBI_NO_PNM
-#define STBI_MAX_DIMENSIONS 8192  // kMaxImageSide
+#define STBI_MAX_DIMENSIONS 65535  // kMaxImageSide
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__)
@@ -87,19 +88,29 @@ void oriented_source(int o, int64_t h, int64_t w, int64_t oy, int64_t ox, int64_
   }
 }
 
+// The size limit in words.
+std::string size_limit() {
+  return detail::concat("at most ", kMaxImagePixels / 1'000'000, " megapixels, such as 10000x10000, and ", kMaxImageSide, " pixels a side");
+}
+
 // Why the decoder refused a file, in words with what to do (its own reasons are terse codes:
 // "outofdata", "BMP RLE", "too large").
-std::string decoder_reason(const std::string& name) {
+std::string decoder_reason(const std::string& name, const uint8_t* data, size_t size) {
   const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
-  if (reason == "too large")
-    return name + ": the image is larger than the " + std::to_string(kMaxImageSide) + "x" + std::to_string(kMaxImageSide) +
-           " pixels CA3 decodes: make it smaller";
+  // A file that lacks its format's end (JPEG's EOI marker, PNG's IEND chunk, GIF's trailer) was
+  // cut short, whatever the decoder stumbled on first.
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const std::string_view tail = bytes.substr(size - std::min<size_t>(size, 16));
+  const bool cut = (bytes.starts_with("\xFF\xD8") && tail.find("\xFF\xD9") == std::string_view::npos) ||
+                   (bytes.starts_with("\x89PNG") && tail.find("IEND") == std::string_view::npos) ||
+                   (bytes.starts_with("GIF8") && tail.find('\x3B') == std::string_view::npos);
+  if (reason == "too large") return name + ": the image is larger than CA3 decodes (" + size_limit() + "): make it smaller";
   if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
   if (reason == "BMP RLE" || reason == "BMP JPEG/PNG" || reason == "unknown BMP")
     return name + ": a compressed or unusual BMP, which CA3 does not read: save it as PNG";
   if (reason == "only 8-bit" || reason == "1/2/4/8/16-bit only" || reason == "max value > 65535")
     return name + ": an image of a bit depth CA3 does not read: save it as an 8-bit PNG";
-  if (reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" || reason == "no IDAT")
+  if (cut || reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" || reason == "no IDAT")
     return name + ": the image file ends too early (cut short when copied or downloaded?): copy it again";
   if (reason == "unknown image type" || reason == "not GIF" || reason == "not BMP" || reason == "bad png sig" || reason == "no SOI")
     return name + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)";
@@ -116,15 +127,18 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
     // info() tries every format and keeps the last one's reason; a decode stops at the format the
     // file says it is and gives that format's reason ("too large", "BMP RLE").
     stbi_image_free(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4));
-    throw Error(ErrorCode::unsupported_file, decoder_reason(name));
+    throw Error(ErrorCode::unsupported_file, decoder_reason(name, data, size));
   }
-  CA3_CHECK(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide, name, ": the image is ", width,
-            "x", height, " pixels, more than the ", kMaxImageSide, "x", kMaxImageSide, " CA3 decodes: make it smaller");
+  CA3_CHECK(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide &&
+                int64_t(width) * int64_t(height) <= kMaxImagePixels,
+            name, ": the image is ", width, "x", height, " pixels (", (int64_t(width) * height + 500'000) / 1'000'000,
+            " megapixels), larger than CA3 decodes (", size_limit(), "): make it smaller");
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
                                                    stbi_image_free);
-  CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name));
+  CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name, data, size));
   DecodedImage image;
   image.orientation = exif_orientation(data, size);
+  image.deep = stbi_is_16_bit_from_memory(data, int(size)) != 0;
   const bool swap = image.orientation >= 5;
   image.height = swap ? width : height, image.width = swap ? height : width;
   image.rgba.resize(size_t(width) * size_t(height) * 4);
@@ -138,6 +152,7 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
       std::memcpy(q, p, 4);
     }
   image.grey = is_grey(image.rgba.data(), size_t(width) * size_t(height));
+  for (size_t i = 3; i < image.rgba.size() && !image.transparent; i += 4) image.transparent = image.rgba[i] < 255;
   return image;
 }
 
@@ -255,7 +270,7 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
     const std::string name = entry.path().filename().string();
     std::error_code e;
     if (name[0] == '.') {
-      if (image_extension(entry.path()) && entry.is_regular_file(e)) skipped.hidden.push_back(name);
+      if (entry.is_regular_file(e)) skipped.hidden.push_back(name);
     } else if (entry.is_directory(e)) {
       int64_t images = 0;
       for (const fs::directory_entry& inner : fs::directory_iterator(entry.path(), e))
@@ -286,7 +301,7 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C) {
   Tensor images({int64_t(files.size()), H, W, C});
   for (size_t i = 0; i < files.size(); ++i) {
-    const DecodedImage image = read_image_file(folder + "/" + files[i]);
+    const DecodedImage image = read_image_file((std::filesystem::path(folder) / files[i]).string());
     image_to_input(image.rgba.data(), image.height, image.width, H, W, C, images.mutable_data() + int64_t(i) * H * W * C);
   }
   return images;
@@ -294,7 +309,7 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 
 int64_t channels_of(const std::string& folder, const std::vector<std::string>& files) {
   for (const std::string& file : files)
-    if (!read_image_file(folder + "/" + file).grey) return 3;
+    if (!read_image_file((std::filesystem::path(folder) / file).string()).grey) return 3;
   return 1;
 }
 
@@ -354,22 +369,131 @@ std::string listed_image(const std::string& folder, const std::string& name, con
                                            "': write the name as it is on disk (case counts)"));
 }
 
-Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
-                          int64_t H, int64_t W, int64_t C, std::vector<std::string>* files) {
-  const CsvTable table = read_csv_file(labels_csv);
+bool looks_like_image_file(const std::string& path) {
+  if (image_extension(path)) return true;
+  std::error_code e;
+  if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  const std::string_view h(head, size_t(in.gcount()));
+  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || h.starts_with("BM");
+}
+
+ImageFacts image_facts(const std::string& path) {
+  ImageFacts facts;
+  try {
+    const DecodedImage image = read_image_file(path);
+    facts.height = image.height, facts.width = image.width, facts.grey = image.grey;
+    facts.transparent = image.transparent, facts.deep = image.deep, facts.orientation = image.orientation;
+  } catch (const Error& e) {
+    facts.problem = e.what();
+  }
+  return facts;
+}
+
+std::vector<ImageFacts> survey_images(const std::string& folder, const std::vector<std::string>& files) {
+  std::vector<ImageFacts> facts;
+  facts.reserve(files.size());
+  for (const std::string& file : files) facts.push_back(image_facts((std::filesystem::path(folder) / file).string()));
+  return facts;
+}
+
+std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C) {
+  int64_t grey = 0, colour = 0, cropped = 0, enlarged = 0, rotated = 0, transparent = 0, deep = 0;
+  const ImageFacts* smallest = nullptr;
+  const ImageFacts* largest = nullptr;
+  bool same = true;
+  for (const ImageFacts& f : facts) {
+    if (!f.problem.empty()) continue;
+    (f.grey ? grey : colour) += 1;
+    const int64_t area = f.height * f.width;
+    if (smallest && (f.height != smallest->height || f.width != smallest->width)) same = false;
+    if (!smallest || area < smallest->height * smallest->width) smallest = &f;
+    if (!largest || area > largest->height * largest->width) largest = &f;
+    cropped += f.width * H != W * f.height;
+    // The centre crop's sides (as image_to_input cuts it) below the model's: enlarged.
+    const int64_t crop_w = f.width * H > W * f.height ? (f.height * W + H / 2) / H : f.width;
+    const int64_t crop_h = f.width * H < W * f.height ? (f.width * H + W / 2) / W : f.height;
+    enlarged += crop_w < W || crop_h < H;
+    rotated += f.orientation != 1;
+    transparent += f.transparent;
+    deep += f.deep;
+  }
+  if (!smallest) return "";
+  const auto size = [](const ImageFacts& f) { return detail::concat(f.width, "x", f.height); };
+  std::vector<std::string> parts;
+  if (C == 1 && colour > 0)
+    parts.push_back(detail::concat(colour, " colour, read as grey (0.299 r + 0.587 g + 0.114 b)", grey > 0 ? detail::concat(", ", grey, " grey") : ""));
+  else if (C == 3 && grey > 0)
+    parts.push_back(detail::concat(colour > 0 ? detail::concat(colour, " colour, ") : "", grey, " grey (their grey in all three channels)"));
+  else
+    parts.push_back(C == 1 ? "all grey" : "all colour");
+  std::string sizes = same ? (smallest->height == H && smallest->width == W ? "all " + size(*smallest)
+                                                                           : "all " + size(*smallest) + ", resized")
+                           : "sizes " + size(*smallest) + " to " + size(*largest) + ", resized";
+  if (cropped > 0) sizes += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
+  if (enlarged > 0) sizes += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
+  parts.push_back(sizes);
+  if (rotated > 0) parts.push_back(detail::concat(rotated, " turned upright by their EXIF orientation"));
+  if (transparent > 0) parts.push_back(detail::concat(transparent, " with transparent pixels, composited over black"));
+  if (deep > 0) parts.push_back(detail::concat(deep, " with 16-bit samples, read as 8-bit"));
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : "; ") + part;
+  return text;
+}
+
+std::string unreadable_images(const std::vector<ImageFacts>& facts) {
+  std::vector<std::string> problems;
+  for (const ImageFacts& f : facts)
+    if (!f.problem.empty()) problems.push_back(f.problem);
+  if (problems.empty()) return "";
+  constexpr size_t kMost = 5;
+  std::string text = detail::concat(problems.size(), " of ", facts.size(), " image files ", "cannot",
+                                    " be read: ");
+  for (size_t i = 0; i < problems.size() && i < kMost; ++i) text += (i ? "; " : "") + problems[i];
+  if (problems.size() > kMost) text += detail::concat("; and ", problems.size() - kMost, " more");
+  return text;
+}
+
+ImageListing list_images(const std::string& folder, const std::string& labels_csv) {
+  ImageListing listing{read_csv_file(labels_csv), {}};
+  const CsvTable& table = listing.table;
   const int64_t file_column = table.column_index("file");
-  std::vector<std::string> names;
   std::map<std::string, size_t> listed;  // name -> its row
+  std::string first_missing;
+  std::vector<std::string> other_missing;  // the lines of the images missing after the first
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view written = table.cell(i, size_t(file_column));
     CA3_CHECK(!written.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
-    names.push_back(listed_image(folder, std::string(written), labels_csv, table.row_line(i)));
-    const auto [at, first] = listed.emplace(std::filesystem::path(names.back()).lexically_normal().string(), i);  // ./a.png is a.png
-    CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
-              names.back(), "': give each image one line (one label)");
+    std::string name;
+    try {
+      name = listed_image(folder, std::string(written), labels_csv, table.row_line(i));
+    } catch (const Error& e) {
+      if (first_missing.empty()) first_missing = e.what();
+      else other_missing.push_back(std::to_string(table.row_line(i)));
+      listing.files.emplace_back(written);
+      continue;
+    }
+    listing.files.push_back(name);
+    const auto [at, first] = listed.emplace(std::filesystem::path(name).lexically_normal().string(), i);  // ./a.png is a.png
+    CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '", name,
+              "': give each image one line (one label)");
   }
-  Dataset d{read_images(folder, names, H, W, C), tabular_labels(table, options)};
-  if (files) *files = names;
+  if (!first_missing.empty())
+    throw Error(other_missing.empty() ? first_missing
+                                      : detail::concat(first_missing, ". The images of ", other_missing.size(),
+                                                       other_missing.size() == 1 ? " more line are" : " more lines are",
+                                                       " missing too: line", other_missing.size() == 1 ? " " : "s ",
+                                                       list_some(other_missing, 12)));
+  return listing;
+}
+
+Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
+                          int64_t H, int64_t W, int64_t C, std::vector<std::string>* files) {
+  const ImageListing listing = list_images(folder, labels_csv);
+  Dataset d{read_images(folder, listing.files, H, W, C), tabular_labels(listing.table, options)};
+  if (files) *files = listing.files;
   return d;
 }
 

@@ -33,15 +33,45 @@ struct DecodedImage {
   std::vector<uint8_t> rgba;  // [height, width, 4]
   bool grey = false;          // every pixel r = g = b after compositing alpha
   int orientation = 1;        // the EXIF orientation that was applied (1: none)
+  bool transparent = false;   // some pixel's alpha is below 255
+  bool deep = false;          // the file stores 16-bit samples (read as 8-bit)
 };
 
-// The largest image decoded (either side); a larger one is refused by its size, before decoding.
-inline constexpr int64_t kMaxImageSide = 8192;
+// The largest image decoded: kMaxImagePixels pixels (as the SDK in a browser tab), either side at
+// most kMaxImageSide (a line-scan camera's 16384 x 1024 is read); a larger one is refused by the
+// size its header gives, before decoding.
+inline constexpr int64_t kMaxImagePixels = 100'000'000;
+inline constexpr int64_t kMaxImageSide = 65535;
 
 // Throws ca3::Error naming `name` when the bytes are not an image CA3 reads (unsupported_file),
-// or one larger than kMaxImageSide (bad_input, with its size).
+// or one larger than the above (bad_input, with its size).
 DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name);
 DecodedImage read_image_file(const std::string& path);
+
+// Whether `path` names a file of an image kind CA3 reads (.png .jpg .jpeg .bmp .gif, any case),
+// or, whatever its name, a regular file that starts as one of them does (PNG, JPEG, BMP, GIF
+// signatures; a pipe is not read).
+bool looks_like_image_file(const std::string& path);
+
+// What an image file holds before it becomes a model input, for saying what was decided.
+struct ImageFacts {
+  int64_t height = 0, width = 0;  // upright
+  bool grey = false, transparent = false, deep = false;
+  int orientation = 1;
+  std::string problem;  // why it cannot be read, naming the file (decode_image's message); "" when it can
+};
+ImageFacts image_facts(const std::string& path);
+// Each of `files` in `folder`, decoded once.
+std::vector<ImageFacts> survey_images(const std::string& folder, const std::vector<std::string>& files);
+// What turning these images into inputs of H x W x C does, in words ("" when it changes nothing
+// but the pixel scale): "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
+// 1024x768: 9 cropped around the centre to the model's shape, 3 enlarged; 2 turned upright by
+// their EXIF orientation; 3 with transparent pixels, composited over black; 2 with 16-bit
+// samples, read as 8-bit". Unreadable files (a problem) are not counted.
+std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
+// "2 of 16 image files cannot be read: a.jpg: the image file ends too early ...; b.png: ..." ("" when
+// all can).
+std::string unreadable_images(const std::vector<ImageFacts>& facts);
 
 // Whether RGBA pixels are grey by the rule above: r = g = b wherever alpha is not 0.
 bool is_grey(const uint8_t* rgba, size_t pixels);
@@ -59,8 +89,8 @@ std::string listed_image(const std::string& folder, const std::string& name, con
 
 // What a folder holds besides the image files read from it, each list sorted by name.
 struct FolderLeftOut {
-  // Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png, copied to
-  // other systems) are not images of the folder.
+  // Hidden files (a name starting with '.': macOS's "._x.png" metadata beside x.png and its
+  // .DS_Store, copied to other systems) are not images of the folder.
   std::vector<std::string> hidden;
   std::vector<std::pair<std::string, int64_t>> folders;  // sub-folders, with the image files directly in each
   std::vector<std::string> other;                        // files of other kinds ("x.webp", "notes.txt")
@@ -78,8 +108,17 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // 3 when any of the files has colour, else 1 (what a model for them should take).
 int64_t channels_of(const std::string& folder, const std::vector<std::string>& files);
 
-// Every image listed in the labels CSV (column "file": names relative to `folder`; the label
-// column per `options`) as model inputs [N, H, W, C].
+// The images a labels CSV lists (column "file": names relative to `folder`), each as listed_image
+// finds it, and the CSV. Every line whose image is missing is said in one error (the first's
+// message, then the other lines); an image listed twice is refused.
+struct ImageListing {
+  CsvTable table;
+  std::vector<std::string> files;  // per row of `table`
+};
+ImageListing list_images(const std::string& folder, const std::string& labels_csv);
+
+// Every image listed in the labels CSV (list_images; the label column per `options`) as model
+// inputs [N, H, W, C].
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
                           int64_t H, int64_t W, int64_t C, std::vector<std::string>* files = nullptr);
 
