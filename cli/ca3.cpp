@@ -80,9 +80,10 @@ const HelpParagraph kHelp[] = {
     {"score",
      "--data is the data to score, of the kind the model was trained on: a CSV file (or a text table whose "
      "columns are aligned with spaces) for a table model; for an image model an IDX image file (e.g. "
-     "t10k-images-idx3-ubyte.gz; its labels are not read) or a folder of PNG/JPEG/BMP/GIF images: every "
-     "image in it, or with --labels CSV the images its \"file\" column lists (no label column needed). "
-     "Images of any size are centre-cropped to the model's shape and resized. --limit N scores only the "
+     "t10k-images-idx3-ubyte.gz; its labels are not read), a folder of PNG/JPEG/BMP/GIF images (every "
+     "image in it, or with --labels CSV the images its \"file\" column lists, no label column needed) or "
+     "one image file. Images of any size are centre-cropped to the model's shape and resized; a file that "
+     "cannot be read is written without a score and said. --limit N scores only the "
      "first N rows (a CSV file) or images (an IDX file; for a folder, list the images in --labels)."},
     {"train",
      "The label: --label-column COL with --normal V (the values that are normal; every other value is an "
@@ -203,7 +204,7 @@ struct Args {
     const bool scores = command == "score";
     if (k == "out") return scores ? "where to write the scores (--out scores.csv, or --out - for standard output)" : "where to write the model (--out model.ca3)";
     if (k == "data")
-      return scores ? "the data to score (--data FILE: a CSV table, an IDX image file or a folder of images; --data - for a CSV on standard input)"
+      return scores ? "the data to score (--data FILE: a CSV table, an IDX image file, a folder of images or one image; --data - for a CSV on standard input)"
                     : "the data (--data FILE: a CSV table, an IDX image file or a folder of images)";
     if (k == "model") return "the model file ca3 train wrote (--model model.ca3)";
     if (k == "onnx") return "where to write the ONNX graph (--onnx model.onnx)";
