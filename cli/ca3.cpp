@@ -131,8 +131,8 @@ const HelpParagraph kHelp[] = {
      "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time "
      "(--out - for standard output): constant memory, any size. --limit is for files."},
     {"score",
-     "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most "
-     "(the first always, the others by 0.005 or more), as column=value (typical value) and the "
+     "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most, "
+     "those that raise it first (the first always, the others by 0.005 or more), as column=value (typical value) and the "
      "contribution in log-odds (+ raises the "
      "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical "
      "value, so the score says nothing of that column). The typical value is the column's median (or "

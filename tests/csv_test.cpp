@@ -430,6 +430,41 @@ TEST(Tabular, IdentifierNamesInCamelCase) {
   EXPECT_EQ(describe_columns(parse_csv(text))[0].reason, "named like an identifier (id, *_id, *ID): left out of training");
 }
 
+// Named like an identifier, a few values that each recur name a group (a machine, a site):
+// categories. Categories so many that the 64 most frequent hold less than half of the rows name
+// things (customers, hosts): left out and written beside the scores. IP addresses and network
+// ports are codes. The preview says what the fit decides (helper-90's exports).
+TEST(Tabular, GroupsAndManyThingsAreToldFromIdentifiers) {
+  std::string text = "machine_id,order_id,customer,src_ip,host,dst_port,rpm\n";
+  for (int i = 0; i < 600; ++i)
+    text += "M" + std::to_string(1 + i % 5) + ",A" + std::to_string(100 + i % 290) + ",C" + std::to_string(100000 + (i * 7919) % 250) +
+            ",10.0." + std::to_string(i % 2) + "." + std::to_string(i % 150) + ",192.168.1." + std::to_string(i % 10) + "," +
+            (i % 3 == 0 ? "443" : i % 3 == 1 ? "22" : "53") + "," + std::to_string(1500 + (i % 5) * 100 + i % 7) + "\n";
+  const CsvTable table = parse_csv(text);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(600), TabularOptions{});
+  const std::vector<ColumnSummary> preview = describe_columns(table);
+  std::vector<std::string> roles, previewed;
+  for (const ColumnDecision& d : prep.schema()) roles.push_back(d.role);
+  for (const ColumnSummary& c : preview) previewed.push_back(c.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"categorical", "identifier", "identifier", "identifier", "categorical", "categorical", "numeric"}));
+  EXPECT_EQ(previewed, roles);
+  EXPECT_EQ(prep.schema()[0].reason, "named like an identifier, but its 5 values ('M1', ...) each recur (600 rows): a group such as "
+                                     "a machine or a site, read as categories; 5 values");
+  EXPECT_EQ(prep.schema()[1].reason, "named like an identifier (id, *_id, *ID): left out of training");  // 290 values: each row's
+  EXPECT_EQ(prep.schema()[2].reason, "250 distinct values in 600 rows, the 64 most frequent in only 192 of them: names of many "
+                                     "things (customers, hosts, articles), too many to learn as categories; left out of training "
+                                     "and written beside the scores (the role categorical keeps the 64 most frequent, the others as "
+                                     "one value)");
+  EXPECT_EQ(prep.schema()[3].reason.substr(0, 53), "150 distinct values in 600 rows, the 64 most frequent");
+  EXPECT_EQ(prep.schema()[4].reason, "IP addresses ('192.168.1.0'): codes, not amounts, their '.' no decimal mark; 10 values");
+  EXPECT_EQ(prep.schema()[5].reason.substr(0, 49), "whole numbers in a column named like a code (acco");
+  EXPECT_EQ(prep.identifier_columns(), (std::vector<std::string>{"order_id", "customer", "src_ip"}));
+  // Asked to, the columns are read as categories after all.
+  TabularOptions asked;
+  asked.roles = {{"customer", ColumnRole::categorical}};
+  EXPECT_EQ(TabularPreprocessor::fit(table, first_rows(600), asked).schema()[2].role, "categorical");
+}
+
 // A running number (invoice, order, line numbers) is left out like an identifier, said, and
 // written beside the scores; numbers that only look ordered, or a column given a role, are not.
 TEST(Tabular, RunningNumbersAreIdentifiers) {

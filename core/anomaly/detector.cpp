@@ -478,6 +478,10 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       e.columns.erase(std::remove_if(e.columns.begin() + std::ptrdiff_t(top), e.columns.end(),
                                      [](const ColumnContribution& c) { return !c.missing; }),
                       e.columns.end());
+    // Of those, the columns that raise the score first: a reader takes the first named for why the
+    // row was flagged (helper-90: "customer ... -2.07" first of a flagged row's reasons).
+    std::stable_partition(e.columns.begin(), e.columns.begin() + std::ptrdiff_t(std::min(top, e.columns.size())),
+                          [](const ColumnContribution& c) { return c.contribution > 0; });
     out.push_back(std::move(e));
   }
   return out;

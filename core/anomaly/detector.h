@@ -59,7 +59,9 @@ struct RowExplanation {
   int64_t line = 0;  // 1-based line in the file
   float score = 0;
   bool flagged = false;  // score >= the detector's threshold
-  std::vector<ColumnContribution> columns;  // the `top` of largest |contribution|, strongest first; then each missing cell
+  // the `top` of largest |contribution|: those that raise the score first, then those that lower
+  // it, each strongest first; then each missing cell
+  std::vector<ColumnContribution> columns;
 };
 
 class Detector {
@@ -104,7 +106,8 @@ class Detector {
   E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
   Tensor explain(const Tensor& inputs);
   // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
-  // indices (0-based, of `table`); each row's `top` columns of largest |contribution|, then each
+  // indices (0-based, of `table`); each row's `top` columns of largest |contribution| (raising the
+  // score first), then each
   // column whose cell is missing (filled with the typical value: it contributes 0). A row holding
   // no sample (rows_not_scored of `table`, or `rows_holding_no_sample` when the caller has found
   // them with more of the file in view: a stream's batch) is refused.

@@ -84,10 +84,11 @@ Json to_json(const Metrics& m) {
             {"threshold", m.threshold},
             {"confusion", to_json(m.confusion)},
             // null where a rate has nothing to be measured on (no anomalies, no normal samples,
-            // nothing flagged), as rocAuc: a dashboard must not show "F1 0" for a test without anomalies
+            // nothing flagged), as rocAuc: a dashboard must not show "F1 0" for a test without
+            // anomalies, nor "precision 0" where the flagged samples are unlabelled, not known normal
             {"truePositiveRate", positives > 0 ? Json(c.true_positive_rate()) : Json(nullptr)},
             {"falsePositiveRate", negatives > 0 ? Json(c.false_positive_rate()) : Json(nullptr)},
-            {"precision", flagged > 0 ? Json(c.precision()) : Json(nullptr)},
+            {"precision", flagged > 0 && positives > 0 ? Json(c.precision()) : Json(nullptr)},
             {"f1", positives > 0 ? Json(flagged > 0 ? c.f1() : 0.0) : Json(nullptr)}};
   if (m.not_scored > 0) j["notScored"] = m.not_scored;
   if (m.roc) j["roc"] = to_json(*m.roc);

@@ -47,7 +47,8 @@ export interface RowExplanation {
   score: number;
   /** score ≥ the detector's threshold. */
   flagged: boolean;
-  /** The `top` columns of largest |contribution| (explainRows), strongest first; then every
+  /** The `top` columns of largest |contribution| (explainRows): those that raise the score first,
+   *  then those that lower it, each strongest first; then every
    *  column whose cell is missing (the model saw its typical value: the score says nothing of it). */
   columns: ColumnContribution[];
 }
@@ -99,8 +100,8 @@ export interface Metrics {
   threshold: number;
   confusion: Confusion;
   /** Rates at `threshold`; null where there is nothing to measure them on: without anomalies
-   *  (truePositiveRate, f1), without normal samples (falsePositiveRate), with nothing flagged
-   *  (precision). */
+   *  (truePositiveRate, f1, precision: flagged samples then are unlabelled, not known normal),
+   *  without normal samples (falsePositiveRate), with nothing flagged (precision). */
   truePositiveRate: number | null;
   falsePositiveRate: number | null;
   precision: number | null;

@@ -365,7 +365,8 @@ std::string numeric_date_reason(const CsvTable& table, size_t column, const std:
 // word (after a trailing "Nr", "No", "number", "#") is a code's -- accounts ("Konto", "Sachkonto",
 // "GL Account", "Kto.-Nr.", "N° de compte", "Debitor"), postal codes ("ZIP", "PLZ", "Code
 // postal"), codes ("Error code", "Ländercode", "Steuerschlüssel", "SKU", "EAN"), cost centres
-// ("Kostenstelle", "cost centre", "centre de coût"), articles ("Art.-Nr.", "Artikelnummer").
+// ("Kostenstelle", "cost centre", "centre de coût"), articles ("Art.-Nr.", "Artikelnummer"),
+// network ports ("dst_port").
 // Not when another word ends the name ("Account balance", "Zip length", "Opcode count", "Code
 // coverage %") or "of" precedes ("Lines of code").
 bool named_like_a_code(const std::string& name) {
@@ -384,7 +385,7 @@ bool named_like_a_code(const std::string& name) {
       "zip", "zipcode", "plz", "postleitzahl", "postcode", "postal", "vorwahl", "bankleitzahl", "blz", "sku", "ean",
       "gtin", "kostenstelle", "kostenstellen", "kst", "costcenter", "costcentre", "kostentr\xC3\xA4ger", "kostentraeger",
       "buchungskreis", "werk", "bewegungsart", "profitcenter", "innenauftrag", "steuerkennzeichen", "vendor", "plant",
-      "filiale", "status", "icd", "nuts", "material"};
+      "filiale", "status", "icd", "nuts", "material", "port"};
   for (std::string_view k : kHeads)
     if (head == k) return true;
   const auto ends_with = [](std::string_view w, std::string_view end) {
@@ -513,6 +514,45 @@ std::string row_code_reason(const std::map<std::string, int64_t>& counts, int64_
   return detail::concat(counts.size(), " distinct values in ", present, " rows, codes such as '", shortened(counts.begin()->first),
                         "': an identifier of each row (a document or order number), left out of training and written beside "
                         "the scores");
+}
+
+// A column named like an identifier whose few values each recur (machine_id M1 to M5 over 2,850
+// rows; at most `most` values, each in 10 rows on average): it names a group the row belongs to
+// (a machine, a site), not the row, and is read as categories. The reason, or "".
+std::string group_identifier_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int most) {
+  std::set<std::string, std::less<>> values;
+  int64_t present = 0;
+  std::string_view first;
+  for (int64_t row : rows) {
+    const std::string_view cell = trim(table.cell(size_t(row), column));
+    if (is_missing_cell(cell)) continue;
+    ++present;
+    if (first.empty()) first = cell;
+    if (values.find(cell) == values.end()) {
+      values.emplace(cell);
+      if (int64_t(values.size()) > most) return "";
+    }
+  }
+  if (values.size() < 2 || present < 10 * int64_t(values.size())) return "";
+  return detail::concat("named like an identifier, but its ", values.size(), " values ('", shortened(first), "', ...) each recur (",
+                        present, " rows): a group such as a machine or a site, read as categories");
+}
+
+// Categories so many (customers, hosts) that the `most` most frequent hold less than half of the
+// `present` cells: the rest would be one value, "(other)", in most rows, and the column says
+// little but which thing each row is about. Left out of training, written beside the scores. The
+// reason, or "".
+std::string many_things_reason(const std::map<std::string, int64_t>& counts, int64_t present, int most) {
+  if (int64_t(counts.size()) <= most) return "";
+  std::vector<int64_t> sizes;
+  for (const auto& [value, n] : counts) sizes.push_back(n);
+  std::sort(sizes.rbegin(), sizes.rend());
+  const int64_t kept = std::accumulate(sizes.begin(), sizes.begin() + most, int64_t(0));
+  if (2 * kept >= present) return "";
+  return detail::concat(counts.size(), " distinct values in ", present, " rows, the ", most, " most frequent in only ", kept,
+                        " of them: names of many things (customers, hosts, articles), too many to learn as categories; left "
+                        "out of training and written beside the scores (the role categorical keeps the ", most,
+                        " most frequent, the others as one value)");
 }
 
 // A running number: at least 20 cells, all whole numbers, rising (or falling) row by row through
@@ -1738,9 +1778,20 @@ std::string marked_codes_reason(const CsvTable& table, size_t column, MarkedCode
   if (kind == MarkedCodes::clock_times)
     return detail::concat("times of day written hours.minutes ('", shortened(first), "'), in a column named like a time: left out of "
                           "training as dates are");
+  // Four numbers 0 to 255 ("10.0.3.105"): IP addresses, not versions.
+  const auto ip_address = [](std::string_view cell) {
+    int parts = 0;
+    for (size_t at = 0; at <= cell.size();) {
+      const size_t end = std::min(cell.find('.', at), cell.size());
+      const std::string_view part = cell.substr(at, end - at);
+      if (part.empty() || part.size() > 3 || !all_digits(part) || std::stoi(std::string(part)) > 255) return false;
+      ++parts, at = end + 1;
+    }
+    return parts == 4;
+  };
   if (kind == MarkedCodes::versions || kind == MarkedCodes::year_numbers)
-    return detail::concat(kind == MarkedCodes::versions ? "versions" : "numbers of a year's documents", " ('", shortened(first),
-                          "'): codes, not amounts, their '.' no decimal mark");
+    return detail::concat(kind == MarkedCodes::year_numbers ? "numbers of a year's documents" : ip_address(first) ? "IP addresses" : "versions",
+                          " ('", shortened(first), "'): codes, not amounts, their '.' no decimal mark");
   return "";
 }
 
@@ -1811,8 +1862,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
-    if (looks_like_identifier(summary.name)) {
+    std::string group;
+    if (looks_like_identifier(summary.name) && (group = group_identifier_reason(table, c, all_rows, TabularOptions{}.max_categories)).empty()) {
       summary.role = "identifier", summary.reason = "named like an identifier (id, *_id, *ID): left out of training";
+    } else if (!group.empty()) {
+      summary.role = "categorical", summary.reason = joined(group, case_reason(case_variants, number_variants, truth_variants));
     } else if (const std::string dates = numeric_date_reason(table, c, all_rows); !dates.empty()) {
       summary.role = "dates", summary.reason = dates;
     } else if (summary.numeric && !(running = running_number_reason(table, c)).empty()) {
@@ -1832,9 +1886,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                                                                     : "";
                !codes.empty()) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
-      summary.role = free_text ? "free text" : "categorical";
-      summary.reason = free_text ? "codes (account, postal code, version) nearly all different: left out of training"
-                                 : joined(codes, case_reason(case_variants, number_variants, truth_variants));
+      const std::string many = free_text ? "" : many_things_reason(counts, present, TabularOptions{}.max_categories);
+      summary.role = free_text ? "free text" : many.empty() ? "categorical" : "identifier";
+      summary.reason = free_text      ? "codes (account, postal code, version) nearly all different: left out of training"
+                       : !many.empty() ? many
+                                       : joined(codes, case_reason(case_variants, number_variants, truth_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -1872,6 +1928,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "identifier", summary.reason = std::move(names_rows);
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
+    } else if (std::string many = many_things_reason(counts, present, TabularOptions{}.max_categories); !many.empty()) {
+      summary.role = "identifier", summary.reason = std::move(many);
     } else {
       summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants, truth_variants);
     }
@@ -2411,10 +2469,16 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       const std::string& name = table.header[column];
       ColumnDecision decision;
       decision.name = name;
+      std::string group;  // (below) why a column named like an identifier is read as categories
       auto decide = [&](const char* role, std::string reason) {
-        decision.role = role, decision.reason = std::move(reason);
+        decision.role = role, decision.reason = group.empty() ? std::move(reason) : joined(group, reason);
         prep.schema_.push_back(decision);
       };
+      // A name like an identifier over a few recurring values: categories, said.
+      if (roles.find(int64_t(column)) == roles.end() && int64_t(column) != label_index && looks_like_identifier(name) &&
+          std::find(id_indices.begin(), id_indices.end(), int64_t(column)) == id_indices.end() &&
+          !(group = group_identifier_reason(table, column, training_rows, options.max_categories)).empty())
+        roles[int64_t(column)] = ColumnRole::categorical;
       const auto forced = roles.find(int64_t(column));
       if (int64_t(column) == label_index) {
         decide("label", "the label column");
@@ -2723,6 +2787,13 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           decide("categorical", joined(checkbox_reason(counts.begin()->first, decision.missing),
                                        case_reason(case_variants, number_variants, truth_variants)));
           prep.columns_.push_back(std::move(t));
+          continue;
+        }
+        if (std::string many = forced == roles.end() ? many_things_reason(counts, present, options.max_categories) : "";
+            !many.empty()) {
+          prep.dropped_.push_back(name);
+          prep.identifiers_.push_back(name);
+          decide("identifier", std::move(many));
           continue;
         }
         std::vector<std::pair<int64_t, std::string>> by_count;
