@@ -665,9 +665,9 @@ std::string threshold_caveat(const FitReport& r, const std::string& unit, double
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
 std::string score_text(const FitReport& r, const std::string& unit) {
-  const std::string nearest =
-      "the distance to the " + std::to_string(r.neighbours.nearest > 0 ? r.neighbours.nearest : E2EConvA3::kNeighbours) +
-      " nearest normal training " + unit + "s";
+  const int64_t k = r.neighbours.nearest > 0 ? r.neighbours.nearest : E2EConvA3::kNeighbours;
+  const std::string nearest = k == 1 ? "the distance to the nearest normal training " + unit
+                                     : "the distance to the " + std::to_string(k) + " nearest normal training " + unit + "s";
   const std::string terms =
       r.score == "reconstruction"        ? "the reconstruction error"
       : r.score == "combined"            ? "the alarm and the reconstruction error, averaged"
@@ -681,7 +681,7 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   std::string text = "score: " + terms;
   const FitReport::Neighbours& n = r.neighbours;
   if (n.samples == 0) return text;
-  text += " (" + std::to_string(n.samples) + " " + unit + "s kept to compare with";
+  text += " (" + std::to_string(n.samples) + " " + unit + (n.samples == 1 ? "" : "s") + " kept to compare with";
   if (n.repeated > 0)
     text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") + " of kept " +
             unit + "s left out";
@@ -1089,7 +1089,7 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
 std::string other_kind_text(const Detector& detector, const std::string& data_text) {
   if (detector.kind() == ModelKind::image)
     return data_text + " is a CSV table, and this model was trained on " + detector.trained_on() + ": give it images "
-           "(--data FOLDER or an IDX file), or score the table with a model trained on a table (ca3 train --data TABLE.csv "
+           "(--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table (ca3 train --data TABLE.csv "
            "--out table.ca3)";
   return data_text + " holds images, and this model was trained on " + detector.trained_on() + ": give it a CSV table, or "
          "score the images with a model trained on images (ca3 train --data FOLDER --out images.ca3)";

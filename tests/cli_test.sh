@@ -406,7 +406,7 @@ expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Gl
 expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
 expect_error "'$work/images' holds images, and this model was trained on a CSV table (9 columns): give it a CSV table, or score the images with a model trained on images (ca3 train --data FOLDER" \
   score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
-expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on images (28x28, grey): give it images (--data FOLDER or an IDX file), or score the table with a model trained on a table" \
+expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on images (28x28, grey): give it images (--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$data/Glass.csv" --out "$work/s"
 expect_error "standard input (--data -) is a CSV table, and this model was trained on images (28x28, grey)" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data - --out "$work/s" <"$data/Glass.csv"

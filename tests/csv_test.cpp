@@ -448,9 +448,22 @@ TEST(Tabular, GroupsAndManyThingsAreToldFromIdentifiers) {
   for (const ColumnSummary& c : preview) previewed.push_back(c.role);
   EXPECT_EQ(roles, (std::vector<std::string>{"categorical", "identifier", "identifier", "identifier", "categorical", "categorical", "numeric"}));
   EXPECT_EQ(previewed, roles);
-  EXPECT_EQ(prep.schema()[0].reason, "named like an identifier, but its 5 values ('M1', ...) each recur (600 rows): a group such as "
-                                     "a machine or a site, read as categories; 5 values");
+  EXPECT_EQ(prep.schema()[0].reason, "named like an identifier, but its 5 values ('M1', ...) recur, 120.0 times each in 600 "
+                                     "training rows: a group or kind the row belongs to (a machine, a site), read as categories; 5 values");
   EXPECT_EQ(prep.schema()[1].reason, "named like an identifier (id, *_id, *ID): left out of training");  // 290 values: each row's
+  // Values that recur, but not often enough to be a group (50 stores, 8 rows each): said, with the way to read them so.
+  std::string stores = "store_id,sales\n";
+  for (int i = 0; i < 400; ++i) stores += "S" + std::to_string(i % 50) + "," + std::to_string(100 + i % 37) + "\n";
+  EXPECT_EQ(TabularPreprocessor::fit(parse_csv(stores), first_rows(400), TabularOptions{}).schema()[0].reason,
+            "named like an identifier (id, *_id, *ID): left out of training (its 50 values recur 8.0 times each in 400 training "
+            "rows; read as a group, as categories, from 10: give it the role categorical if it names one)");
+  EXPECT_EQ(describe_columns(parse_csv(stores))[0].role, "identifier");
+  // Written as one lower-case word: a thing's name before "id"; not "paid" or "valid".
+  std::string words = "userid,customerid,guid,paid,humid,acid\n";
+  for (int i = 0; i < 30; ++i) words += detail::concat(5000 + i * 7, ",", 900 - i * 3, ",", i * 31 % 97, ",", i * 5 % 7, ",", 40 + i % 5, ",", i % 3, "\n");
+  std::vector<std::string> word_roles;
+  for (const ColumnSummary& c : describe_columns(parse_csv(words))) word_roles.push_back(c.role);
+  EXPECT_EQ(word_roles, (std::vector<std::string>{"identifier", "identifier", "identifier", "numeric", "numeric", "numeric"}));
   EXPECT_EQ(prep.schema()[2].reason, "250 distinct values in 600 rows, the 64 most frequent in only 192 of them: names of many "
                                      "things (customers, hosts, articles), too many to learn as categories; left out of training "
                                      "and written beside the scores (the role categorical keeps the 64 most frequent, the others as "
@@ -1457,7 +1470,7 @@ TEST(Tabular, CodesAreCategories) {
   const Tensor p = postal.transform(parse_csv("PLZ;Betrag\n1067;1\n"));
   EXPECT_EQ(std::vector<float>(p.data(), p.data() + 2), (std::vector<float>{1, 0}));
   const CsvTable written_twice = table("Konto", [](int i) { return std::string(i % 4 == 0 ? "4400,0" : i % 2 ? "4400" : "8400"); });
-  const std::string code = "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; "
+  const std::string code = "whole numbers in a column named like a code (account, postal code, port, code): categories, not amounts; "
                            "give it the role numeric if they are amounts";
   const std::string merged = "read as one value however the number is written: '4400' (20) and '4400,0' (10) as '4400'";
   EXPECT_EQ(describe_columns(written_twice)[0].reason, code + "; " + merged);

@@ -120,22 +120,43 @@ TEST(Images, PngAndJpegDecodeToTheirPixels) {
   std::vector<uint8_t> cut_jpeg(jpeg.begin(), jpeg.begin() + long(jpeg.size() * 2 / 3));
   EXPECT_EQ(error_of([&] { decode_image(cut_jpeg.data(), cut_jpeg.size(), "cut.jpg"); }),
             "cut.jpg: the image file ends too early (cut short when copied or downloaded?): copy it again");
-  // Sizes, from the header: at most 100 megapixels (a 12000x12000 PNG header is refused, saying
-  // its size), a side up to 65535 (a line-scan camera's 16384x1024 is read); the decoder's own
-  // reason "too large" (a side above 65535) in the same words; an RLE BMP.
+  // A BMP cut in half decodes as if whole (its missing rows black): refused as cut short too; bytes
+  // after a JPEG's end (a camera's trailer) are no part of the image.
+  std::vector<uint8_t> bmp_whole;
+  ASSERT_TRUE(stbi_write_bmp_to_func(append, &bmp_whole, 28, 28, 1, pixels.data()));
+  const std::vector<uint8_t> cut_bmp(bmp_whole.begin(), bmp_whole.begin() + long(bmp_whole.size() / 2));
+  EXPECT_EQ(error_of([&] { decode_image(cut_bmp.data(), cut_bmp.size(), "cut.bmp"); }),
+            "cut.bmp: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  // A PNG changed after writing (a byte of its pixel data flipped): its checksum says so, as libpng
+  // refuses it; stb_image alone would decode what is left.
+  std::vector<uint8_t> changed = grey;
+  changed[changed.size() - 20] ^= 0x40;  // inside the IDAT chunk, before IEND's 12 bytes and IDAT's CRC
+  EXPECT_EQ(error_of([&] { decode_image(changed.data(), changed.size(), "changed.png"); }),
+            "changed.png: the image data is damaged (a checksum of the PNG does not match its data): save it again");
+  std::vector<uint8_t> trailed = jpeg;
+  for (char c : std::string("SEFT trailer")) trailed.push_back(uint8_t(c));
+  EXPECT_EQ(input_of(trailed, 28, 28, 1), input_of(jpeg, 28, 28, 1));
+  // Kinds CA3 does not decode, told by their first bytes whatever the file's name.
+  const std::string webp("RIFF\x20\0\0\0WEBPVP8 \x14\0\0\0", 20), tiff("II*\0\x08\0\0\0\0\0", 10);
+  EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(webp.data()), webp.size(), "photo.jpg"); }),
+            "photo.jpg: a WebP image, which CA3 does not read: save it as PNG or JPEG");
+  EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(tiff.data()), tiff.size(), "scan.tif"); }),
+            "scan.tif: a TIFF image, which CA3 does not read: save it as PNG or JPEG");
+  // Sizes, from the header: at most 100 megapixels (a 10001x10001 PNG header is refused, saying
+  // its size), a side up to 65535 (a line-scan camera's 16384x1024 is read); an RLE BMP.
   const auto with_size = [&](uint32_t width, uint32_t height) {
     std::vector<uint8_t> file = png(28, 28, 0, 8, pixels);
     for (int b = 0; b < 4; ++b)  // IHDR width and height, big-endian, at bytes 16 and 20
       file[size_t(16 + b)] = uint8_t(width >> (24 - 8 * b)), file[size_t(20 + b)] = uint8_t(height >> (24 - 8 * b));
     return file;
   };
-  const std::vector<uint8_t> huge = with_size(12000, 12000), wider = with_size(70000, 10);
+  const std::vector<uint8_t> huge = with_size(10001, 10001), wider = with_size(70000, 10);
   EXPECT_EQ(error_of([&] { decode_image(huge.data(), huge.size(), "huge.png"); }),
-            "huge.png: the image is 12000x12000 pixels (144 megapixels), larger than CA3 decodes (at most 100 megapixels, "
+            "huge.png: the image is 10001x10001 pixels (100.02 megapixels), larger than CA3 decodes (at most 100 megapixels, "
             "such as 10000x10000, and 65535 pixels a side): make it smaller");
   EXPECT_EQ(error_of([&] { decode_image(wider.data(), wider.size(), "wide.png"); }),
-            "wide.png: the image is larger than CA3 decodes (at most 100 megapixels, such as 10000x10000, and 65535 pixels "
-            "a side): make it smaller");
+            "wide.png: the image is 70000x10 pixels (0.70 megapixels), larger than CA3 decodes (at most 100 megapixels, such "
+            "as 10000x10000, and 65535 pixels a side): make it smaller");
   std::vector<uint8_t> line_scan;
   ASSERT_TRUE(stbi_write_png_to_func(append, &line_scan, 16384, 1024, 1, std::vector<uint8_t>(16384 * 1024, 90).data(), 16384));
   const DecodedImage scan = decode_image(line_scan.data(), line_scan.size(), "scan.png");
@@ -238,7 +259,9 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " line 3: there is no image 'x.png' in '" + dir.string() +
-                "' (the names are read as paths in the folder). The images of 2 more lines are missing too: lines 5, 6");
+                "' (the names are read as paths in the folder). Also line 5: there is no image 'y.png' in '" + dir.string() +
+                "' (the names are read as paths in the folder); line 6: there is no image 'z.png' in '" + dir.string() +
+                "' (the names are read as paths in the folder)");
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nb.png,ok\n./a.png,bad\n"; }
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " lines 2 and 4 both list './a.png': give each image one line (one label)");

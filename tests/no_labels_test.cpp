@@ -487,7 +487,7 @@ TEST(NoLabels, AMachineNamedLikeAnIdentifierIsAGroup) {
   detector.fit(detector.start_fit_table(with_machine(s.train, 0), options, {}, {{"training", {{"epochs", 20}}}}));
   const ColumnDecision& machine = detector.preprocessing()->schema().back();
   EXPECT_EQ(machine.role, "categorical");
-  EXPECT_EQ(machine.reason.substr(0, 55), "named like an identifier, but its 3 values ('M1', ...) ");
+  EXPECT_EQ(machine.reason.substr(0, 61), "named like an identifier, but its 3 values ('M1', ...) recur,");
   std::vector<size_t> normal;
   for (size_t r = 0; r < s.test_labels.size(); ++r)
     if (s.test_labels[r] == 0) normal.push_back(r);

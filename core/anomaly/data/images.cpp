@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,7 @@
 #define STBI_NO_TGA
 #define STBI_NO_PIC
 #define STBI_NO_PNM
-#define STBI_MAX_DIMENSIONS 65535  // kMaxImageSide
+#define STBI_MAX_DIMENSIONS (1 << 24)  // sizes are checked against kMaxImageSide and kMaxImagePixels from the header
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #if defined(__GNUC__)
@@ -32,6 +33,7 @@
 #endif
 
 #include "core/anomaly/data/idx.h"
+#include "core/anomaly/model_file.h"
 #include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
 
@@ -93,24 +95,67 @@ std::string size_limit() {
   return detail::concat("at most ", kMaxImagePixels / 1'000'000, " megapixels, such as 10000x10000, and ", kMaxImageSide, " pixels a side");
 }
 
+// Whether the bytes lack their format's end, which every writer puts there: JPEG's EOI marker
+// after its last scan (an EXIF thumbnail has its own before it; bytes after the end are allowed),
+// PNG's IEND chunk, GIF's trailer, the size a BMP's header gives. stb_image decodes some such
+// files as if whole (a GIF or BMP cut in half: the missing rows black).
+bool cut_short(const uint8_t* data, size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (bytes.starts_with("\xFF\xD8")) {
+    const size_t scan = bytes.rfind("\xFF\xDA");  // entropy-coded data never holds FF DA: the last scan's start
+    return scan == std::string_view::npos || bytes.find("\xFF\xD9", scan) == std::string_view::npos;
+  }
+  if (bytes.starts_with("\x89PNG")) return bytes.rfind("IEND") == std::string_view::npos;
+  if (bytes.starts_with("GIF8")) return bytes.find_last_not_of('\0') == std::string_view::npos || bytes[bytes.find_last_not_of('\0')] != '\x3B';
+  if (bytes.starts_with("BM") && size >= 6) {
+    const size_t declared = size_t(data[2]) | size_t(data[3]) << 8 | size_t(data[4]) << 16 | size_t(data[5]) << 24;
+    return declared > size;  // (0 when the writer left it out)
+  }
+  return false;
+}
+
+// Whether a PNG's critical chunk (IHDR, PLTE, IDAT, IEND) fails its CRC, as libpng refuses it: the
+// bytes changed after writing (stb_image does not check, and decodes what is left).
+bool png_checksum_fails(const uint8_t* data, size_t size) {
+  if (size < 8 || std::memcmp(data, "\x89PNG", 4) != 0) return false;
+  for (size_t at = 8; at + 12 <= size;) {
+    const size_t length = size_t(data[at]) << 24 | size_t(data[at + 1]) << 16 | size_t(data[at + 2]) << 8 | data[at + 3];
+    if (length > size - at - 12) return false;  // cut short: said as such
+    const uint8_t* type = data + at + 4;
+    const uint32_t stored = uint32_t(type[4 + length]) << 24 | uint32_t(type[5 + length]) << 16 | uint32_t(type[6 + length]) << 8 | type[7 + length];
+    if (type[0] >= 'A' && type[0] <= 'Z' && crc32(type, length + 4) != stored) return true;
+    if (std::memcmp(type, "IEND", 4) == 0) break;
+    at += length + 12;
+  }
+  return false;
+}
+
+// An image kind CA3 does not decode, told by its first bytes ("" for others).
+std::string unread_kind(const uint8_t* data, size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP") return "a WebP image";
+  if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "a TIFF image";
+  if (bytes.substr(4, 4) == "ftyp" && (bytes.substr(8, 4) == "heic" || bytes.substr(8, 4) == "heix" || bytes.substr(8, 4) == "mif1"))
+    return "a HEIC image";
+  if (bytes.substr(4, 4) == "ftyp" && bytes.substr(8, 4) == "avif") return "an AVIF image";
+  if (bytes.find("<svg") != std::string_view::npos && bytes.find("<svg") < 512) return "an SVG drawing";
+  return "";
+}
+
 // Why the decoder refused a file, in words with what to do (its own reasons are terse codes:
-// "outofdata", "BMP RLE", "too large").
+// "outofdata", "BMP RLE").
 std::string decoder_reason(const std::string& name, const uint8_t* data, size_t size) {
   const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
-  // A file that lacks its format's end (JPEG's EOI marker, PNG's IEND chunk, GIF's trailer) was
-  // cut short, whatever the decoder stumbled on first.
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  const std::string_view tail = bytes.substr(size - std::min<size_t>(size, 16));
-  const bool cut = (bytes.starts_with("\xFF\xD8") && tail.find("\xFF\xD9") == std::string_view::npos) ||
-                   (bytes.starts_with("\x89PNG") && tail.find("IEND") == std::string_view::npos) ||
-                   (bytes.starts_with("GIF8") && tail.find('\x3B') == std::string_view::npos);
-  if (reason == "too large") return name + ": the image is larger than CA3 decodes (" + size_limit() + "): make it smaller";
+  if (const std::string kind = unread_kind(data, size); !kind.empty())
+    return name + ": " + kind + ", which CA3 does not read: save it as PNG or JPEG";
   if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
   if (reason == "BMP RLE" || reason == "BMP JPEG/PNG" || reason == "unknown BMP")
     return name + ": a compressed or unusual BMP, which CA3 does not read: save it as PNG";
   if (reason == "only 8-bit" || reason == "1/2/4/8/16-bit only" || reason == "max value > 65535")
     return name + ": an image of a bit depth CA3 does not read: save it as an 8-bit PNG";
-  if (cut || reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" || reason == "no IDAT")
+  // A file that lacks its format's end was cut short, whatever the decoder stumbled on first.
+  if (cut_short(data, size) || reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" ||
+      reason == "no IDAT")
     return name + ": the image file ends too early (cut short when copied or downloaded?): copy it again";
   if (reason == "unknown image type" || reason == "not GIF" || reason == "not BMP" || reason == "bad png sig" || reason == "no SOI")
     return name + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)";
@@ -129,10 +174,19 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
     stbi_image_free(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4));
     throw Error(ErrorCode::unsupported_file, decoder_reason(name, data, size));
   }
-  CA3_CHECK(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide &&
-                int64_t(width) * int64_t(height) <= kMaxImagePixels,
-            name, ": the image is ", width, "x", height, " pixels (", (int64_t(width) * height + 500'000) / 1'000'000,
-            " megapixels), larger than CA3 decodes (", size_limit(), "): make it smaller");
+  if (!(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide &&
+        int64_t(width) * int64_t(height) <= kMaxImagePixels)) {
+    char megapixels[32];
+    std::snprintf(megapixels, sizeof megapixels, "%.2f", double(width) * double(height) / 1e6);
+    throw Error(detail::concat(name, ": the image is ", width, "x", height, " pixels (", megapixels,
+                               " megapixels), larger than CA3 decodes (", size_limit(), "): make it smaller"));
+  }
+  // Cut short, yet decoded as if whole (the missing part black), or changed after writing: refused
+  // as damaged files are.
+  CA3_CHECK_CODE(!cut_short(data, size), ErrorCode::unsupported_file, name,
+                 ": the image file ends too early (cut short when copied or downloaded?): copy it again");
+  CA3_CHECK_CODE(!png_checksum_fails(data, size), ErrorCode::unsupported_file, name,
+                 ": the image data is damaged (a checksum of the PNG does not match its data): save it again");
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
                                                    stbi_image_free);
   CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name, data, size));
@@ -371,13 +425,17 @@ std::string listed_image(const std::string& folder, const std::string& name, con
 
 bool looks_like_image_file(const std::string& path) {
   if (image_extension(path)) return true;
+  const std::string extension = lower_extension(path);  // kinds CA3 does not decode: said so when read
+  for (const char* other : {".tif", ".tiff", ".webp", ".heic", ".heif", ".avif", ".svg"})
+    if (extension == other) return true;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
   std::ifstream in(path, std::ios::binary);
   char head[8] = {};
   in.read(head, sizeof head);
   const std::string_view h(head, size_t(in.gcount()));
-  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || h.starts_with("BM");
+  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || h.starts_with("BM") ||
+         h.starts_with("RIFF") || h.starts_with(std::string_view("II*\0", 4)) || h.starts_with(std::string_view("MM\0*", 4));
 }
 
 ImageFacts image_facts(const std::string& path) {
@@ -435,7 +493,7 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
   if (cropped > 0) sizes += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
   if (enlarged > 0) sizes += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
   parts.push_back(sizes);
-  if (rotated > 0) parts.push_back(detail::concat(rotated, " turned upright by their EXIF orientation"));
+  if (rotated > 0) parts.push_back(detail::concat(rotated, rotated == 1 ? " turned upright by its" : " turned upright by their", " EXIF orientation"));
   if (transparent > 0) parts.push_back(detail::concat(transparent, " with transparent pixels, composited over black"));
   if (deep > 0) parts.push_back(detail::concat(deep, " with 16-bit samples, read as 8-bit"));
   std::string text;
@@ -448,6 +506,7 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
   for (const ImageFacts& f : facts)
     if (!f.problem.empty()) problems.push_back(f.problem);
   if (problems.empty()) return "";
+  if (facts.size() == 1) return problems[0];
   constexpr size_t kMost = 5;
   std::string text = detail::concat(problems.size(), " of ", facts.size(), " image files ", "cannot",
                                     " be read: ");
@@ -462,7 +521,7 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
   const int64_t file_column = table.column_index("file");
   std::map<std::string, size_t> listed;  // name -> its row
   std::string first_missing;
-  std::vector<std::string> other_missing;  // the lines of the images missing after the first
+  std::vector<std::string> other_missing;  // the images missing after the first: "line N: ..."
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view written = table.cell(i, size_t(file_column));
     CA3_CHECK(!written.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
@@ -470,8 +529,9 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
     try {
       name = listed_image(folder, std::string(written), labels_csv, table.row_line(i));
     } catch (const Error& e) {
-      if (first_missing.empty()) first_missing = e.what();
-      else other_missing.push_back(std::to_string(table.row_line(i)));
+      const std::string message = e.what();
+      if (first_missing.empty()) first_missing = message;
+      else other_missing.push_back(message.starts_with(labels_csv + " ") ? message.substr(labels_csv.size() + 1) : message);
       listing.files.emplace_back(written);
       continue;
     }
@@ -480,12 +540,13 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '", name,
               "': give each image one line (one label)");
   }
-  if (!first_missing.empty())
-    throw Error(other_missing.empty() ? first_missing
-                                      : detail::concat(first_missing, ". The images of ", other_missing.size(),
-                                                       other_missing.size() == 1 ? " more line are" : " more lines are",
-                                                       " missing too: line", other_missing.size() == 1 ? " " : "s ",
-                                                       list_some(other_missing, 12)));
+  if (!first_missing.empty()) {
+    constexpr size_t kMost = 5;
+    std::string also;
+    for (size_t k = 0; k < other_missing.size() && k < kMost; ++k) also += (k ? "; " : "") + other_missing[k];
+    if (other_missing.size() > kMost) also += detail::concat("; and ", other_missing.size() - kMost, " more");
+    throw Error(other_missing.empty() ? first_missing : first_missing + ". Also " + also);
+  }
   return listing;
 }
 

@@ -48,9 +48,10 @@ inline constexpr int64_t kMaxImageSide = 65535;
 DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name);
 DecodedImage read_image_file(const std::string& path);
 
-// Whether `path` names a file of an image kind CA3 reads (.png .jpg .jpeg .bmp .gif, any case),
-// or, whatever its name, a regular file that starts as one of them does (PNG, JPEG, BMP, GIF
-// signatures; a pipe is not read).
+// Whether `path` names an image file: of a kind CA3 reads (.png .jpg .jpeg .bmp .gif, any case) or
+// one it does not (.tif .webp .heic .avif .svg: decoding says so), or, whatever its name, a regular
+// file that starts as one of them does (PNG, JPEG, BMP, GIF, WebP, TIFF signatures; a pipe is not
+// read).
 bool looks_like_image_file(const std::string& path);
 
 // What an image file holds before it becomes a model input, for saying what was decided.
@@ -109,8 +110,8 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 int64_t channels_of(const std::string& folder, const std::vector<std::string>& files);
 
 // The images a labels CSV lists (column "file": names relative to `folder`), each as listed_image
-// finds it, and the CSV. Every line whose image is missing is said in one error (the first's
-// message, then the other lines); an image listed twice is refused.
+// finds it, and the CSV. Every line whose image is missing is said in one error (each with its
+// hint, five at most); an image listed twice is refused.
 struct ImageListing {
   CsvTable table;
   std::vector<std::string> files;  // per row of `table`

@@ -31,9 +31,18 @@ std::string lower(std::string_view view) {
 bool looks_like_identifier(const std::string& name) {
   const std::string_view t = trim(name);
   const std::string n = lower(t);
-  if (n == "id" || n == "uid" || n == "uuid") return true;
+  if (n == "id" || n == "uid" || n == "uuid" || n == "guid") return true;
   for (const char* suffix : {"_id", ".id", "-id", " id"})
     if (n.size() > 3 && n.compare(n.size() - 3, 3, suffix) == 0) return true;
+  // Written as one lower-case word ("userid", "customerid"): a thing's name before "id" (not
+  // "paid", "valid", "humid", "fluid").
+  static const char* const kThings[] = {"user", "customer", "cust", "client", "order", "product", "item", "session", "device",
+                                        "account", "patient", "employee", "emp", "transaction", "txn", "invoice", "machine",
+                                        "sensor", "host", "store", "member", "vendor", "supplier", "article", "ticket",
+                                        "record", "event", "person", "visitor", "contract", "shipment", "asset", "job",
+                                        "task", "message", "msg", "request", "case", "doc", "document", "line", "row"};
+  for (std::string_view thing : kThings)
+    if (n.size() == thing.size() + 2 && n.starts_with(thing) && n.ends_with("id")) return true;
   return t.size() > 2 && t[t.size() - 2] == 'I' && (t.back() == 'D' || t.back() == 'd') &&
          std::islower(static_cast<unsigned char>(t[t.size() - 3]));
 }
@@ -385,7 +394,8 @@ bool named_like_a_code(const std::string& name) {
       "zip", "zipcode", "plz", "postleitzahl", "postcode", "postal", "vorwahl", "bankleitzahl", "blz", "sku", "ean",
       "gtin", "kostenstelle", "kostenstellen", "kst", "costcenter", "costcentre", "kostentr\xC3\xA4ger", "kostentraeger",
       "buchungskreis", "werk", "bewegungsart", "profitcenter", "innenauftrag", "steuerkennzeichen", "vendor", "plant",
-      "filiale", "status", "icd", "nuts", "material", "port"};
+      "filiale", "status", "icd", "nuts", "material", "port", "srcport", "dstport", "sport", "dport", "dsport",
+      "destport", "portno"};
   for (std::string_view k : kHeads)
     if (head == k) return true;
   const auto ends_with = [](std::string_view w, std::string_view end) {
@@ -430,7 +440,7 @@ std::string zero_padded_reason(const CsvTable& table, size_t column, const std::
 }
 
 constexpr const char* kCodeReason =
-    "whole numbers in a column named like a code (account, postal code, code): categories, not amounts; give it the "
+    "whole numbers in a column named like a code (account, postal code, port, code): categories, not amounts; give it the "
     "role numeric if they are amounts";
 
 // A column whose numbers are codes, not amounts: whole numbers, not negative, in a column named
@@ -516,26 +526,55 @@ std::string row_code_reason(const std::map<std::string, int64_t>& counts, int64_
                         "the scores");
 }
 
-// A column named like an identifier whose few values each recur (machine_id M1 to M5 over 2,850
-// rows; at most `most` values, each in 10 rows on average): it names a group the row belongs to
-// (a machine, a site), not the row, and is read as categories. The reason, or "".
-std::string group_identifier_reason(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int most) {
+// A column named like an identifier: the group it names when its few values each recur (machine_id
+// M1 to M5 over 2,850 rows; at most `most` values, each in 10 of `rows` on average): a group the
+// row belongs to (a machine, a site), read as categories (`group` true). Else the reason it is
+// left out, saying how near it came to a group when its values recur.
+struct IdentifierName {
+  bool group = false;
+  std::string reason;
+};
+IdentifierName identifier_name(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int most, const char* rows_word) {
   std::set<std::string, std::less<>> values;
   int64_t present = 0;
   std::string_view first;
+  bool many = false;
   for (int64_t row : rows) {
     const std::string_view cell = trim(table.cell(size_t(row), column));
     if (is_missing_cell(cell)) continue;
     ++present;
     if (first.empty()) first = cell;
-    if (values.find(cell) == values.end()) {
+    if (!many && values.find(cell) == values.end()) {
       values.emplace(cell);
-      if (int64_t(values.size()) > most) return "";
+      many = int64_t(values.size()) > most;
     }
   }
-  if (values.size() < 2 || present < 10 * int64_t(values.size())) return "";
-  return detail::concat("named like an identifier, but its ", values.size(), " values ('", shortened(first), "', ...) each recur (",
-                        present, " rows): a group such as a machine or a site, read as categories");
+  const std::string plain = "named like an identifier (id, *_id, *ID): left out of training";
+  if (values.size() < 2) return {false, plain};
+  char each[32];
+  std::snprintf(each, sizeof each, "%.1f", double(present) / double(values.size()));
+  if (!many && present >= 10 * int64_t(values.size()))
+    return {true, detail::concat("named like an identifier, but its ", values.size(), " values ('", shortened(first),
+                                 "', ...) recur, ", each, " times each in ", present, rows_word, ": a group or kind the row "
+                                 "belongs to (a machine, a site), read as categories")};
+  if (!many && present >= 2 * int64_t(values.size()))
+    return {false, detail::concat(plain, " (its ", values.size(), " values recur ", each, " times each in ", present, rows_word,
+                                  "; read as a group, as categories, from 10: give it the role categorical if it names one)")};
+  if (many && present >= 10 * most)
+    return {false, detail::concat(plain, " (more than ", most, " values: too many to read as a group)")};
+  return {false, plain};
+}
+
+// Nearly every value distinct, in (nearly) every one of `rows` rows, each one word of at most 64
+// characters (e-mail or IP addresses, user names, serial numbers): names of things, written beside
+// the scores rather than dropped as text. The reason, or "".
+std::string names_of_things_reason(const std::map<std::string, int64_t>& counts, int64_t present, size_t rows, const char* rows_word) {
+  if (double(present) < 0.95 * double(rows)) return "";  // not a name for every row (as row_code_reason)
+  for (const auto& [value, n] : counts)
+    if (value.empty() || value.size() > 64 || value.find_first_of(" \t") != std::string::npos) return "";
+  return detail::concat(counts.size(), " distinct values in ", present, rows_word, ", such as '", shortened(counts.begin()->first),
+                        "': names of things (e-mail or IP addresses, user names, serial numbers), not categories; left out of "
+                        "training and written beside the scores");
 }
 
 // Categories so many (customers, hosts) that the `most` most frequent hold less than half of the
@@ -1862,11 +1901,13 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     summary.distinct = int64_t(counts.size());
     // The role a fit would give it (as TabularPreprocessor::fit decides, here on every row).
     std::string running;
-    std::string group;
-    if (looks_like_identifier(summary.name) && (group = group_identifier_reason(table, c, all_rows, TabularOptions{}.max_categories)).empty()) {
-      summary.role = "identifier", summary.reason = "named like an identifier (id, *_id, *ID): left out of training";
-    } else if (!group.empty()) {
-      summary.role = "categorical", summary.reason = joined(group, case_reason(case_variants, number_variants, truth_variants));
+    const IdentifierName named = looks_like_identifier(summary.name)
+                                     ? identifier_name(table, c, all_rows, TabularOptions{}.max_categories, " rows")
+                                     : IdentifierName{};
+    if (!named.reason.empty() && !named.group) {
+      summary.role = "identifier", summary.reason = named.reason;
+    } else if (named.group) {
+      summary.role = "categorical", summary.reason = joined(named.reason, case_reason(case_variants, number_variants, truth_variants));
     } else if (const std::string dates = numeric_date_reason(table, c, all_rows); !dates.empty()) {
       summary.role = "dates", summary.reason = dates;
     } else if (summary.numeric && !(running = running_number_reason(table, c)).empty()) {
@@ -1886,11 +1927,13 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                                                                     : "";
                !codes.empty()) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
-      const std::string many = free_text ? "" : many_things_reason(counts, present, TabularOptions{}.max_categories);
-      summary.role = free_text ? "free text" : many.empty() ? "categorical" : "identifier";
-      summary.reason = free_text      ? "codes (account, postal code, version) nearly all different: left out of training"
-                       : !many.empty() ? many
-                                       : joined(codes, case_reason(case_variants, number_variants, truth_variants));
+      const std::string many = !free_text                        ? many_things_reason(counts, present, TabularOptions{}.max_categories)
+                               : marked[c] != MarkedCodes::none ? names_of_things_reason(counts, present, table.row_count(), " rows")
+                                                                : "";
+      summary.role = !many.empty() ? "identifier" : free_text ? "free text" : "categorical";
+      summary.reason = !many.empty() ? many
+                       : free_text   ? "codes (account, postal code, version) nearly all different: left out of training"
+                                     : joined(codes, case_reason(case_variants, number_variants, truth_variants));
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -1926,6 +1969,10 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                             "'), not values: write numbers in their place");
     } else if (std::string names_rows = row_code_reason(counts, present, table.row_count()); !names_rows.empty()) {
       summary.role = "identifier", summary.reason = std::move(names_rows);
+    } else if (std::string things = counts.size() > 20 && double(counts.size()) > 0.5 * double(present)
+                                         ? names_of_things_reason(counts, present, table.row_count(), " rows") : "";
+               !things.empty()) {
+      summary.role = "identifier", summary.reason = std::move(things);
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else if (std::string many = many_things_reason(counts, present, TabularOptions{}.max_categories); !many.empty()) {
@@ -2475,10 +2522,13 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         prep.schema_.push_back(decision);
       };
       // A name like an identifier over a few recurring values: categories, said.
+      IdentifierName named;
       if (roles.find(int64_t(column)) == roles.end() && int64_t(column) != label_index && looks_like_identifier(name) &&
           std::find(id_indices.begin(), id_indices.end(), int64_t(column)) == id_indices.end() &&
-          !(group = group_identifier_reason(table, column, training_rows, options.max_categories)).empty())
+          (named = identifier_name(table, column, training_rows, options.max_categories, " training rows")).group) {
         roles[int64_t(column)] = ColumnRole::categorical;
+        group = named.reason;
+      }
       const auto forced = roles.find(int64_t(column));
       if (int64_t(column) == label_index) {
         decide("label", "the label column");
@@ -2496,7 +2546,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       }
       if (forced == roles.end() && looks_like_identifier(name)) {
         prep.dropped_.push_back(name);
-        decide("identifier", "named like an identifier (id, *_id, *ID): left out of training");
+        decide("identifier", named.reason);
         continue;
       }
       if (const std::string dates = forced == roles.end() ? numeric_date_reason(table, column, training_rows) : "";
@@ -2768,6 +2818,14 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           if (std::string names_rows = code ? "" : row_code_reason(counts, present, training_rows.size()); !names_rows.empty()) {
             prep.identifiers_.push_back(name);
             decide("identifier", std::move(names_rows));
+            continue;
+          }
+          // (not whole numbers named like a code: a customer's postal code is no name of a thing)
+          if (std::string things = code && marked[column] == MarkedCodes::none
+                                       ? "" : names_of_things_reason(counts, present, training_rows.size(), " training rows");
+              !things.empty()) {
+            prep.identifiers_.push_back(name);
+            decide("identifier", std::move(things));
             continue;
           }
           decide("free text", detail::concat(counts.size(), " distinct values in ", present,
