@@ -376,20 +376,19 @@ async function readOwnImages() {
   const { auto, ...chosen } = chosenImageSize();
   let size: ImageSize = chosen;
   const normalFolder = $<HTMLSelectElement>('normal-folder').value;
-  const labels = Int32Array.from(files, (f) =>
-    folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
   const started = performance.now();
   const request = ++imageReads;
   $('image-data-info').textContent = `Reading ${files.length} images…`;
   imageWork.reading += 1;
   updateImageButtons();
-  let pixels: Float32Array, grey: boolean[];
+  let pixels: Float32Array, grey: boolean[], used: File[], skipped: string[];
   try {
-    ({ inputs: pixels, grey } = await runtime.imagesFromFiles(files, size));
+    // A file the browser cannot decode is left out, said with its reason; the others are read.
+    ({ inputs: pixels, grey, used, skipped } = await decodeSkipping(files, size));
     // Every image grey (r = g = b in every pixel): read again as grey, nothing lost and a third of the input.
     if (auto && grey.every(Boolean)) {
       size = { ...size, channels: 1 };
-      ({ inputs: pixels } = await runtime.imagesFromFiles(files, size));
+      ({ inputs: pixels } = await decodeSkipping(used, size));
     }
   } catch (e) {
     if (request === imageReads) $('image-data-info').textContent = '';
@@ -399,8 +398,10 @@ async function readOwnImages() {
     updateImageButtons();
   }
   if (request !== imageReads) return;  // another choice came meanwhile: its read wins
+  const labels = Int32Array.from(used, (f) =>
+    folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
   // A file's name as the user knows it: its path below the chosen folder (normal/x.png).
-  const names = files.map((f) => f.webkitRelativePath.split('/').slice(1).join('/') || f.name);
+  const names = used.map((f) => f.webkitRelativePath.split('/').slice(1).join('/') || f.name);
   let description = 'Your images';
   if (folders.length) {
     const anomalous = folders.filter((f) => normalFolder !== '\u0000all' && f !== normalFolder);
@@ -409,7 +410,7 @@ async function readOwnImages() {
   }
   trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${colourOf(size.channels)}`;
   // What the colour choice did with these images, when it is worth a word.
-  const coloured = grey.filter((g) => !g).length, n = files.length;
+  const coloured = grey.filter((g) => !g).length, n = used.length;
   // Which ones, when only a few of many: a faint tint in one image is enough to read all in colour.
   const which = coloured > 0 && coloured <= 3 && coloured < n
     ? ` (${names.filter((_name, i) => !grey[i]).join(', ')})` : '';
@@ -421,7 +422,10 @@ async function readOwnImages() {
       '(0.299 red + 0.587 green + 0.114 blue): choose colour above if colour tells the anomalies apart.'
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
-  setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`, colourNote);
+  const unread = skipped.length ? ` ${counted(skipped.length, 'file')} left out, not decodable: ${skipped.slice(0, 3).join('; ')}` +
+    (skipped.length > 3 ? `; ${skipped.length - 3} more` : '') + '.' : '';
+  setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    colourNote + unread);
   heldOut = undefined;
 }
 
@@ -868,15 +872,18 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
 // with its reason, the others scored. Throws when none is left.
 async function decodeSkipping(files: File[], size: ImageSize) {
   try {
-    return { inputs: (await runtime.imagesFromFiles(files, size)).inputs, used: files, skipped: [] as string[] };
+    const { inputs, grey } = await runtime.imagesFromFiles(files, size);
+    return { inputs, grey, used: files, skipped: [] as string[] };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (files.length === 1 || (code !== 'unsupported_file' && code !== 'bad_input')) throw e;
   }
-  const used: File[] = [], skipped: string[] = [], parts: Float32Array[] = [];
+  const used: File[] = [], skipped: string[] = [], parts: Float32Array[] = [], grey: boolean[] = [];
   for (const file of files) {  // one at a time, to tell which
     try {
-      parts.push((await runtime.imagesFromFiles([file], size)).inputs);
+      const read = await runtime.imagesFromFiles([file], size);
+      parts.push(read.inputs);
+      grey.push(read.grey[0]);
       used.push(file);
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -887,7 +894,7 @@ async function decodeSkipping(files: File[], size: ImageSize) {
   if (!used.length) throw new Error(`none of the ${files.length} files could be read as an image (${skipped[0]})`);
   const inputs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (inputs.set(p, at), at + p.length), 0);
-  return { inputs, used, skipped };
+  return { inputs, grey, used, skipped };
 }
 
 async function scoreDroppedImages() {

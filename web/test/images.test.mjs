@@ -1,5 +1,5 @@
-// Own images on the page: a folder whose sub-folders name the labels (a file that is not an image
-// is left out, by name), the size and colour chosen before training, the grid with file names,
+// Own images on the page: a folder whose sub-folders name the labels (a file that is not an image,
+// or one named as an image that does not decode, is left out, by name), the size and colour chosen before training, the grid with file names,
 // views (most anomalous / around the threshold / most normal) and a CSV of every score, and a
 // model file from elsewhere shown only on images the user gives. The colour set (colour-set.mjs)
 // has stains that only colour shows: a colour model must find them, a grey one cannot.
@@ -39,6 +39,7 @@ describe('own images: folders, size and colour, the grid', () => {
     await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
     await makeColourSet(page, join(work, 'train'), { normal: 300, stained: 80, seed: 1 });
     writeFileSync(join(work, 'train', 'normal', 'notes.txt'), 'camera 2, shift B');
+    writeFileSync(join(work, 'train', 'normal', 'cut.png'), 'not a picture');  // named as an image, not one
     testFiles = await makeColourSet(page, join(work, 'test'), { normal: 100, stained: 50, seed: 2 });
   });
   after(async () => {
@@ -53,7 +54,8 @@ describe('own images: folders, size and colour, the grid', () => {
     await page.$eval('#image-folder', (input) => (input.value = ''));
     await page.setInputFiles('#image-folder', folder);
     await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('image-data-info').textContent), read.source);
-    assert.equal(await page.isDisabled('#train-images'), false);
+    // (a read of the folder before at the size chosen may still run: Train waits for it)
+    await page.waitForFunction(() => !document.getElementById('train-images').disabled, null, { timeout: 60_000 });
     await page.fill('#image-epochs', '10');
     await page.setChecked('#image-contaminated', contaminated);
     await page.click('#train-images');
@@ -74,7 +76,7 @@ describe('own images: folders, size and colour, the grid', () => {
   test('a folder with normal/ and stain/ trains a 32×32 colour model that finds the stains', async () => {
     assert.equal(await page.inputValue('#image-size'), '32xauto');  // the page starts on "grey or colour as the images are"
     await trainOnFolder(join(work, 'train'), '32x3',
-      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\.$/);
+      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\. 1 file left out, not decodable: cut\.png is not an image this browser can decode\.$/);
     assert.equal(await page.inputValue('#normal-folder'), 'normal');
     assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: notes.txt.');
     assert.match(await page.textContent('#image-status'), /test ROC-AUC 0\.\d{4} on 8 anomalous and 30 normal test images/);
