@@ -18,6 +18,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <algorithm>
 #include <sstream>
@@ -596,7 +597,7 @@ std::string setting_text(const FitReport& r, const std::string& unit) {
   if (r.setting == "labelled") return std::to_string(r.labelled_anomalies) + " labelled anomalies in training";
   const std::string synthetic = std::to_string(r.synthetic_anomalies) + " synthetic anomalies per epoch";
   if (r.setting == "few_labels")
-    return "few labels: " + std::to_string(r.labelled_anomalies) + " labelled anomalies and " + synthetic;
+    return "few labels: " + std::to_string(r.labelled_anomalies) + (r.labelled_anomalies == 1 ? " labelled anomaly and " : " labelled anomalies and ") + synthetic;
   if (r.setting == "contaminated") return "no labels, some " + unit + "s may be anomalies: " + synthetic;
   return "no labels (one-class): " + synthetic;
 }
@@ -629,7 +630,7 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
             (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "") + ")";
   }
   if (!synthetic && v.anomalies < kFewValidationAnomalies)
-    return text + ". Only " + count(v.anomalies, "labelled anomaly", "labelled anomalies") + " validate: the epoch kept and "
+    return text + ". Only " + count(v.anomalies, "labelled anomaly validates", "labelled anomalies validate") + ": the epoch kept and "
            "these figures rest on so few that they say little. With few labelled anomalies, a model trained on the normal " +
            unit + "s alone, without labels (one-class: " + (unit == "row" ? "a file of them" : "a folder or labels CSV of them") +
            " without --label-column), often finds more; more labelled anomalies make a figure to trust";
@@ -728,22 +729,35 @@ void note_unlisted(const Args& a, const std::string& folder, const std::vector<s
                list_some(unlisted, 3).c_str());
 }
 
-// The image files a folder run uses: those the labels CSV lists, else every image in the folder.
-std::vector<std::string> folder_files(const Args& a) {
-  if (!a.has("labels")) return images_in_folder(a, a.need("data"));
-  return list_images(a.need("data"), a.get("labels")).files;
+// The image files a folder run uses: those the labels CSV lists (read once: it may be a pipe),
+// else every image in the folder.
+struct FolderFiles {
+  std::vector<std::string> files;       // paths in the folder
+  std::optional<ImageListing> listing;  // with --labels
+};
+FolderFiles folder_files(const Args& a) {
+  if (!a.has("labels")) return {images_in_folder(a, a.need("data")), std::nullopt};
+  ImageListing listing = list_images(a.need("data"), a.get("labels"));
+  std::vector<std::string> files = listing.files;
+  return {std::move(files), std::move(listing)};
 }
 
-// The files of `facts` that can be read (their indices), after saying those that cannot (`what`
-// happens to them: "left out of training"); none readable is an error naming them.
-std::vector<size_t> readable_images(const Args& a, const std::vector<ImageFacts>& facts, const std::string& what) {
+// The files of `facts` that can be read (their indices); those that cannot are said in `note`
+// ("" when none), and none readable is an error naming them.
+std::vector<size_t> readable_images(const std::vector<ImageFacts>& facts, std::string& note) {
   std::vector<size_t> readable;
   for (size_t i = 0; i < facts.size(); ++i)
     if (facts[i].problem.empty()) readable.push_back(i);
-  const std::string unreadable = unreadable_images(facts);
-  CA3_CHECK(!readable.empty(), unreadable, "; no image is left to read");
-  if (!unreadable.empty() && !a.quiet) std::fprintf(stderr, "note: %s; %s\n", unreadable.c_str(), what.c_str());
+  note = unreadable_images(facts);
+  CA3_CHECK(!readable.empty(), note, facts.size() > 1 ? "; no image is left to read" : "");
   return readable;
+}
+
+// "12 images, taken as 32x32 colour: ..." (image_decisions), of the `read` images as a model of
+// `shape` {height, width, channels} takes them; `fixed` after the shape.
+std::string images_taken(const std::vector<ImageFacts>& read, const Shape& shape, const std::string& fixed = "") {
+  return detail::concat(read.size(), read.size() == 1 ? " image, taken as " : " images, taken as ", shape[1], "x", shape[0],
+                        shape[2] == 1 ? " grey" : " colour", fixed, ": ", image_decisions(read, shape[0], shape[1], shape[2]));
 }
 
 template <class T>
@@ -854,7 +868,7 @@ int command_train(const Args& a) {
   check_output(a, "--out", out, "model.ca3");
   if (a.has("report") && a.get("report") != "-") check_output(a, "--report", a.get("report"), "report.json");
   const TabularOptions options = label_options(a);
-  std::vector<std::string> files;  // a folder's image files (those its labels CSV lists), what each holds, those readable
+  FolderFiles folder;  // a folder's image files (those its labels CSV lists), what each holds, those readable
   std::vector<ImageFacts> facts;
   std::vector<size_t> readable;
   Detector detector = [&] {
@@ -862,9 +876,11 @@ int command_train(const Args& a) {
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
     // Folder: the model's size from --image-size, else the preset's, else the images' own when
     // they all share one of at most 64x64, else 32x32; colour when any image has colour.
-    files = folder_files(a);
-    facts = survey_images(data, files);
-    readable = readable_images(a, facts, "left out of training");
+    folder = folder_files(a);
+    facts = survey_images(data, folder.files);
+    std::string unreadable;
+    readable = readable_images(facts, unreadable);
+    if (!unreadable.empty() && !a.quiet) std::fprintf(stderr, "note: %s; left out of training\n", unreadable.c_str());
     const ImageFacts& first = facts[readable.front()];
     bool same_size = true, colour = false;
     for (size_t i : readable) {
@@ -881,9 +897,7 @@ int command_train(const Args& a) {
       std::string fixed;  // a preset's size or colour, not the images': said, with the flags that choose
       if (a.has("preset") && ((shape[2] == 1 && colour && !a.has("channels")) || (!a.has("image-size") && (shape[0] != side_h || shape[1] != side_w))))
         fixed = " (the preset's size and colour: --image-size N and --channels 1|3 choose others)";
-      std::fprintf(stderr, "images: %zu files, taken as %lldx%lld %s%s: %s\n", readable.size(), (long long)shape[1],
-                   (long long)shape[0], shape[2] == 1 ? "grey" : "colour", fixed.c_str(),
-                   image_decisions(pick(facts, readable), shape[0], shape[1], shape[2]).c_str());
+      std::fprintf(stderr, "images: %s\n", images_taken(pick(facts, readable), shape, fixed).c_str());
     }
     return d;
   }();
@@ -906,8 +920,8 @@ int command_train(const Args& a) {
       images = read_idx(a, options, detector.model().sample_shape());
     } else {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
-      if (a.has("labels")) {
-        const ImageListing listing = list_images(data, a.get("labels"));
+      if (folder.listing) {
+        const ImageListing& listing = *folder.listing;
         images.labels = pick(tabular_labels(listing.table, options), readable);
         if (options.label_column.empty() && !a.quiet) {  // the labels' columns, unused: said
           std::string unused;
@@ -919,11 +933,11 @@ int command_train(const Args& a) {
                          "not used (--label-column COL with --normal V learns from one)\n", a.get("labels").c_str(),
                          count == 1 ? "" : "s", unused.c_str(), count == 1 ? "is" : "are");
         }
-        note_unlisted(a, data, files);
+        note_unlisted(a, data, folder.files);
       } else {  // every image in the folder, all normal
         images.labels.assign(readable.size(), 0);
       }
-      images.inputs = read_images(data, pick(files, readable), shape[0], shape[1], shape[2]);
+      images.inputs = read_images(data, pick(folder.files, readable), shape[0], shape[1], shape[2]);
     }
     report = detector.fit(detector.start_fit_images(images, on_progress), &g_cancel);
   }
@@ -1170,23 +1184,18 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     files = images_in_folder(a, data);
     s.names = files;
   }
-  const std::vector<ImageFacts> facts = survey_images(folder.empty() ? "." : folder, files);
-  std::vector<size_t> readable;
-  for (size_t i = 0; i < facts.size(); ++i)
-    if (facts[i].problem.empty()) readable.push_back(i);
-  if (const std::string unreadable = unreadable_images(facts); !unreadable.empty()) {
-    CA3_CHECK(!readable.empty(), unreadable);
-    s.notes.push_back(unreadable + (want_labels ? "; left out of the figures" : "; not scored (no score, no flag)"));
-  }
+  std::vector<ImageFacts> facts;
+  const Tensor inputs = read_images(folder.empty() ? "." : folder, files, shape[0], shape[1], shape[2], facts);
+  std::string unreadable;
+  const std::vector<size_t> readable = readable_images(facts, unreadable);
+  if (!unreadable.empty()) s.notes.push_back(unreadable + (want_labels ? "; left out of the figures" : "; not scored (no score, no flag)"));
   const std::vector<ImageFacts> read = pick(facts, readable);
-  s.notes.push_back(detail::concat(readable.size(), readable.size() == 1 ? " image, taken as " : " images, taken as ", shape[1], "x",
-                                   shape[0], shape[2] == 1 ? " grey" : " colour", " as the model takes them: ",
-                                   image_decisions(read, shape[0], shape[1], shape[2])));
+  s.notes.push_back(images_taken(read, shape, " as the model takes them"));
   if (shape[2] == 3 && std::all_of(read.begin(), read.end(), [](const ImageFacts& f) { return f.grey; }))
     s.notes.push_back(detail::concat(read.size() == 1 ? "the image is grey" : "every image is grey", " and the model takes colour "
                                      "images (it was trained on some): a grey image may score high for its missing colour alone; "
                                      "score images in colour, as those it was trained on"));
-  const std::vector<float> scores = detector.score_images(read_images(folder.empty() ? "." : folder, pick(files, readable), shape[0], shape[1], shape[2]));
+  const std::vector<float> scores = detector.score_images(inputs);
   s.scores.assign(files.size(), std::numeric_limits<float>::quiet_NaN());
   for (size_t k = 0; k < readable.size(); ++k) s.scores[readable[k]] = scores[k];
   return s;

@@ -247,7 +247,7 @@ for i in 4 5 6 7 8 9 10; do cp "$work/mac/part$((i % 3)).png" "$work/mac/part$i.
 "$ca3" train --data "$work/mac" --preset fashion-mnist-small --image-size 14 --epochs 1 --out "$work/cut.ca3" 2>"$work/cut-train.err" \
   && grep -qF "1 of 11 image files cannot be read: $work/mac/part3.png: the image file ends too early" "$work/cut-train.err" \
   && grep -qF "; left out of training" "$work/cut-train.err" \
-  && grep -qF "images: 10 files, taken as 14x14 grey: all grey; all 28x28, resized" "$work/cut-train.err" \
+  && grep -qF "images: 10 images, taken as 14x14 grey: all grey; all 28x28, resized" "$work/cut-train.err" \
   && echo "ok   training leaves the image cut short out, said" || fail "train with a cut image: $(cat "$work/cut-train.err")"
 rm -f "$work/mac/part"[3-9].png "$work/mac/part10.png"
 

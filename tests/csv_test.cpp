@@ -448,14 +448,14 @@ TEST(Tabular, GroupsAndManyThingsAreToldFromIdentifiers) {
   for (const ColumnSummary& c : preview) previewed.push_back(c.role);
   EXPECT_EQ(roles, (std::vector<std::string>{"categorical", "identifier", "identifier", "identifier", "categorical", "categorical", "numeric"}));
   EXPECT_EQ(previewed, roles);
-  EXPECT_EQ(prep.schema()[0].reason, "named like an identifier, but its 5 values ('M1', ...) recur, 120.0 times each in 600 "
+  EXPECT_EQ(prep.schema()[0].reason, "named like an identifier, but its 5 values ('M1', ...) recur, 120.0 times each on average in 600 "
                                      "training rows: a group or kind the row belongs to (a machine, a site), read as categories; 5 values");
   EXPECT_EQ(prep.schema()[1].reason, "named like an identifier (id, *_id, *ID): left out of training");  // 290 values: each row's
   // Values that recur, but not often enough to be a group (50 stores, 8 rows each): said, with the way to read them so.
   std::string stores = "store_id,sales\n";
   for (int i = 0; i < 400; ++i) stores += "S" + std::to_string(i % 50) + "," + std::to_string(100 + i % 37) + "\n";
   EXPECT_EQ(TabularPreprocessor::fit(parse_csv(stores), first_rows(400), TabularOptions{}).schema()[0].reason,
-            "named like an identifier (id, *_id, *ID): left out of training (its 50 values recur 8.0 times each in 400 training "
+            "named like an identifier (id, *_id, *ID): left out of training (its 50 values recur 8.0 times each on average in 400 training "
             "rows; read as a group, as categories, from 10: give it the role categorical if it names one)");
   EXPECT_EQ(describe_columns(parse_csv(stores))[0].role, "identifier");
   // Written as one lower-case word: a thing's name before "id"; not "paid" or "valid".
@@ -464,11 +464,11 @@ TEST(Tabular, GroupsAndManyThingsAreToldFromIdentifiers) {
   std::vector<std::string> word_roles;
   for (const ColumnSummary& c : describe_columns(parse_csv(words))) word_roles.push_back(c.role);
   EXPECT_EQ(word_roles, (std::vector<std::string>{"identifier", "identifier", "identifier", "numeric", "numeric", "numeric"}));
-  EXPECT_EQ(prep.schema()[2].reason, "250 distinct values in 600 rows, the 64 most frequent in only 192 of them: names of many "
+  EXPECT_EQ(prep.schema()[2].reason, "250 distinct values in 600 training rows, the 64 most frequent in only 192 of them: names of many "
                                      "things (customers, hosts, articles), too many to learn as categories; left out of training "
                                      "and written beside the scores (the role categorical keeps the 64 most frequent, the others as "
                                      "one value)");
-  EXPECT_EQ(prep.schema()[3].reason.substr(0, 53), "150 distinct values in 600 rows, the 64 most frequent");
+  EXPECT_EQ(prep.schema()[3].reason.substr(0, 62), "150 distinct values in 600 training rows, the 64 most frequent");
   EXPECT_EQ(prep.schema()[4].reason, "IP addresses ('192.168.1.0'): codes, not amounts, their '.' no decimal mark; 10 values");
   EXPECT_EQ(prep.schema()[5].reason.substr(0, 49), "whole numbers in a column named like a code (acco");
   EXPECT_EQ(prep.identifier_columns(), (std::vector<std::string>{"order_id", "customer", "src_ip"}));

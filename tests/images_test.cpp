@@ -136,6 +136,23 @@ TEST(Images, PngAndJpegDecodeToTheirPixels) {
   std::vector<uint8_t> trailed = jpeg;
   for (char c : std::string("SEFT trailer")) trailed.push_back(uint8_t(c));
   EXPECT_EQ(input_of(trailed, 28, 28, 1), input_of(jpeg, 28, 28, 1));
+  // After a JPEG's end, bytes that look like a scan (a motion photo's video) are no part of it.
+  std::vector<uint8_t> motion = jpeg;
+  for (uint8_t b : {0x00, 0x00, 0xFF, 0xDA, 0x12, 0x34, 0x56}) motion.push_back(b);
+  EXPECT_EQ(input_of(motion, 28, 28, 1), input_of(jpeg, 28, 28, 1));
+  // A GIF (1x1, written byte by byte): read with bytes after its trailer, refused without the trailer.
+  const std::string gif("GIF89a\x01\0\x01\0\x80\0\0\xff\xff\xff\0\0\0\x2c\0\0\0\0\x01\0\x01\0\0\x02\x02\x44\x01\0\x3b", 35);
+  const auto gif_input = [](const std::string& bytes) {
+    return image_to_input(decode_image(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "dot.gif"), 1, 1, 1);
+  };
+  EXPECT_EQ(gif_input(gif), std::vector<float>{1.f});
+  EXPECT_EQ(gif_input(gif + "trailing bytes"), std::vector<float>{1.f});
+  EXPECT_EQ(error_of([&] { gif_input(gif.substr(0, gif.size() - 1)); }),
+            "dot.gif: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  // Files of one to three bytes are no image, said as for any other (not an internal error).
+  for (const std::string stub : {"R", "RI", "\xFF\xD8", "GIF"})
+    EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(stub.data()), stub.size(), "stub.png"); }).substr(0, 10),
+              "stub.png: ") << stub;
   // Kinds CA3 does not decode, told by their first bytes whatever the file's name.
   const std::string webp("RIFF\x20\0\0\0WEBPVP8 \x14\0\0\0", 20), tiff("II*\0\x08\0\0\0\0\0", 10);
   EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(webp.data()), webp.size(), "photo.jpg"); }),
@@ -254,6 +271,15 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_EQ(image_decisions({facts[0]}, 28, 28, 1), "all grey; all 28x28");
   EXPECT_EQ(image_decisions({facts[0], facts[3]}, 14, 14, 1), "all grey; all 28x28, resized; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(unreadable_images({facts[0]}), "");
+  // Told from its first bytes when its name does not say: a PNG without an extension is an image;
+  // a table whose first cell starts "BM" ("BMI") is none, with or without its extension.
+  fs::copy_file(dir / "a.png", dir / "a-copy");
+  { std::ofstream(dir / "bmi") << "BMI,age\n22.5,40\n"; }
+  { std::ofstream(dir / "bmi.csv") << "BMI,age\n22.5,40\n"; }
+  EXPECT_TRUE(looks_like_image_file((dir / "a-copy").string()));
+  EXPECT_FALSE(looks_like_image_file((dir / "bmi").string()));
+  EXPECT_FALSE(looks_like_image_file((dir / "bmi.csv").string()));
+  EXPECT_TRUE(looks_like_image_file((dir / "scan.TIF").string()));  // a kind CA3 does not decode: said when read
   // A labels CSV: every missing image said at once (not one per run), an image listed twice
   // refused before any is decoded.
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }

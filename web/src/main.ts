@@ -422,10 +422,8 @@ async function readOwnImages() {
       '(0.299 red + 0.587 green + 0.114 blue): choose colour above if colour tells the anomalies apart.'
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
-  const unread = skipped.length ? ` ${counted(skipped.length, 'file')} left out, not decodable: ${skipped.slice(0, 3).join('; ')}` +
-    (skipped.length > 3 ? `; ${skipped.length - 3} more` : '') + '.' : '';
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    colourNote + unread);
+    colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : ''));
   heldOut = undefined;
 }
 
@@ -868,6 +866,13 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
   $('stacks').replaceChildren(...columns);
 }
 
+// "2 files left out: a.png is not an image this browser can decode; ...": the reasons of files
+// decodeSkipping left out, the first three.
+function leftOutNote(skipped: string[]) {
+  return `${counted(skipped.length, 'file')} left out: ${skipped.slice(0, 3).join('; ')}` +
+    (skipped.length > 3 ? `; ${skipped.length - 3} more` : '');
+}
+
 // Dropped files as model inputs; a file the browser cannot decode (or too large to) is left out
 // with its reason, the others scored. Throws when none is left.
 async function decodeSkipping(files: File[], size: ImageSize) {
@@ -906,8 +911,7 @@ async function scoreDroppedImages() {
   $('why-what').textContent = `Reading and scoring ${files.length === 1 ? 'the image' : `${files.length.toLocaleString('en')} images`}…`;
   try {
     const { inputs, used, skipped } = await decodeSkipping(files, size);
-    const note = skipped.length ? `${counted(skipped.length, 'file')} left out: ${skipped.slice(0, 3).join('; ')}` +
-      (skipped.length > 3 ? `; ${skipped.length - 3} more` : '') : '';
+    const note = skipped.length ? leftOutNote(skipped) : '';
     await showImages({ pixels: inputs, size, names: used.map((f) => f.name) }, 'dropped images', note);
   } catch (e) {
     $('why-what').textContent = before;  // what the grid still shows

@@ -76,7 +76,7 @@ describe('own images: folders, size and colour, the grid', () => {
   test('a folder with normal/ and stain/ trains a 32×32 colour model that finds the stains', async () => {
     assert.equal(await page.inputValue('#image-size'), '32xauto');  // the page starts on "grey or colour as the images are"
     await trainOnFolder(join(work, 'train'), '32x3',
-      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\. 1 file left out, not decodable: cut\.png is not an image this browser can decode\.$/);
+      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\. 1 file left out: cut\.png is not an image this browser can decode\.$/);
     assert.equal(await page.inputValue('#normal-folder'), 'normal');
     assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: notes.txt.');
     assert.match(await page.textContent('#image-status'), /test ROC-AUC 0\.\d{4} on 8 anomalous and 30 normal test images/);

@@ -95,18 +95,70 @@ std::string size_limit() {
   return detail::concat("at most ", kMaxImagePixels / 1'000'000, " megapixels, such as 10000x10000, and ", kMaxImageSide, " pixels a side");
 }
 
-// Whether the bytes lack their format's end, which every writer puts there: JPEG's EOI marker
-// after its last scan (an EXIF thumbnail has its own before it; bytes after the end are allowed),
+constexpr const char* kCutShort = ": the image file ends too early (cut short when copied or downloaded?): copy it again";
+
+// `n` bytes of `bytes` from `at`, or an empty view where the file is shorter.
+std::string_view bytes_at(std::string_view bytes, size_t at, size_t n) {
+  return at + n <= bytes.size() ? bytes.substr(at, n) : std::string_view();
+}
+
+// Whether a JPEG lacks its end: no EOI marker after its first scan. The segments before the scan
+// are walked by their lengths (an EXIF thumbnail inside APP1, with its own EOI, is skipped);
+// entropy-coded data never holds FF D9, so the first one after the scan is the image's end, and
+// what follows it (a camera's trailer, a motion photo's video) is no part of it.
+bool jpeg_cut_short(std::string_view bytes) {
+  size_t at = 2;
+  while (at + 4 <= bytes.size() && uint8_t(bytes[at]) == 0xFF) {
+    const uint8_t marker = uint8_t(bytes[at + 1]);
+    if (marker == 0xDA) return bytes.find("\xFF\xD9", at) == std::string_view::npos;
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+      at += 2;
+      continue;
+    }
+    at += 2 + (size_t(uint8_t(bytes[at + 2])) << 8 | uint8_t(bytes[at + 3]));
+  }
+  return at + 4 > bytes.size();  // the bytes ran out before a scan (else a damaged segment: not cut)
+}
+
+// Whether a GIF lacks its trailer: its blocks (extensions, images with their colour tables and
+// data sub-blocks) walked to the 0x3B that ends them; bytes after it are no part of it.
+bool gif_cut_short(std::string_view bytes) {
+  const auto byte = [&](size_t i) { return i < bytes.size() ? int(uint8_t(bytes[i])) : -1; };
+  const auto sub_blocks = [&](size_t at) {  // past the sub-blocks from `at`, or npos when cut
+    for (int n; (n = byte(at)) > 0;) at += size_t(n) + 1;
+    return byte(at) == 0 ? at + 1 : std::string_view::npos;
+  };
+  if (bytes.size() < 13) return true;
+  size_t at = 13;
+  if (byte(10) & 0x80) at += 3 * (size_t(1) << ((byte(10) & 7) + 1));  // global colour table
+  for (;;) {
+    const int kind = byte(at);
+    if (kind == 0x3B) return false;
+    if (kind == 0x21) at = sub_blocks(at + 2);
+    else if (kind == 0x2C) {
+      const int packed = byte(at + 9);
+      if (packed < 0) return true;
+      at += 10 + ((packed & 0x80) ? 3 * (size_t(1) << ((packed & 7) + 1)) : 0) + 1;  // + the LZW code size
+      at = sub_blocks(at);
+    } else {
+      return true;
+    }
+    if (at == std::string_view::npos) return true;
+  }
+}
+
+// Whether the bytes lack their format's end, which every writer puts there: JPEG's EOI marker,
 // PNG's IEND chunk, GIF's trailer, the size a BMP's header gives. stb_image decodes some such
 // files as if whole (a GIF or BMP cut in half: the missing rows black).
 bool cut_short(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  if (bytes.starts_with("\xFF\xD8")) {
-    const size_t scan = bytes.rfind("\xFF\xDA");  // entropy-coded data never holds FF DA: the last scan's start
-    return scan == std::string_view::npos || bytes.find("\xFF\xD9", scan) == std::string_view::npos;
-  }
+  if (bytes.starts_with("\xFF\xD8")) return jpeg_cut_short(bytes);
   if (bytes.starts_with("\x89PNG")) return bytes.rfind("IEND") == std::string_view::npos;
-  if (bytes.starts_with("GIF8")) return bytes.find_last_not_of('\0') == std::string_view::npos || bytes[bytes.find_last_not_of('\0')] != '\x3B';
+  if (bytes.starts_with("GIF8")) return gif_cut_short(bytes);
   if (bytes.starts_with("BM") && size >= 6) {
     const size_t declared = size_t(data[2]) | size_t(data[3]) << 8 | size_t(data[4]) << 16 | size_t(data[5]) << 24;
     return declared > size;  // (0 when the writer left it out)
@@ -133,11 +185,11 @@ bool png_checksum_fails(const uint8_t* data, size_t size) {
 // An image kind CA3 does not decode, told by its first bytes ("" for others).
 std::string unread_kind(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  if (bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP") return "a WebP image";
+  const std::string_view brand = bytes_at(bytes, 4, 4) == "ftyp" ? bytes_at(bytes, 8, 4) : std::string_view();
+  if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "a WebP image";
   if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "a TIFF image";
-  if (bytes.substr(4, 4) == "ftyp" && (bytes.substr(8, 4) == "heic" || bytes.substr(8, 4) == "heix" || bytes.substr(8, 4) == "mif1"))
-    return "a HEIC image";
-  if (bytes.substr(4, 4) == "ftyp" && bytes.substr(8, 4) == "avif") return "an AVIF image";
+  if (brand == "heic" || brand == "heix" || brand == "mif1") return "a HEIC image";
+  if (brand == "avif") return "an AVIF image";
   if (bytes.find("<svg") != std::string_view::npos && bytes.find("<svg") < 512) return "an SVG drawing";
   return "";
 }
@@ -148,6 +200,7 @@ std::string decoder_reason(const std::string& name, const uint8_t* data, size_t 
   const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
   if (const std::string kind = unread_kind(data, size); !kind.empty())
     return name + ": " + kind + ", which CA3 does not read: save it as PNG or JPEG";
+  if (reason == "too large") return name + ": the image is larger than CA3 decodes (" + size_limit() + "): make it smaller";
   if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
   if (reason == "BMP RLE" || reason == "BMP JPEG/PNG" || reason == "unknown BMP")
     return name + ": a compressed or unusual BMP, which CA3 does not read: save it as PNG";
@@ -156,7 +209,7 @@ std::string decoder_reason(const std::string& name, const uint8_t* data, size_t 
   // A file that lacks its format's end was cut short, whatever the decoder stumbled on first.
   if (cut_short(data, size) || reason == "outofdata" || reason == "read past buffer" || reason == "not enough pixels" ||
       reason == "no IDAT")
-    return name + ": the image file ends too early (cut short when copied or downloaded?): copy it again";
+    return name + kCutShort;
   if (reason == "unknown image type" || reason == "not GIF" || reason == "not BMP" || reason == "bad png sig" || reason == "no SOI")
     return name + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)";
   return name + ": the image data is damaged (the file does not decode as the image it says it is): save it again";
@@ -183,8 +236,7 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
   }
   // Cut short, yet decoded as if whole (the missing part black), or changed after writing: refused
   // as damaged files are.
-  CA3_CHECK_CODE(!cut_short(data, size), ErrorCode::unsupported_file, name,
-                 ": the image file ends too early (cut short when copied or downloaded?): copy it again");
+  CA3_CHECK_CODE(!cut_short(data, size), ErrorCode::unsupported_file, name, kCutShort);
   CA3_CHECK_CODE(!png_checksum_fails(data, size), ErrorCode::unsupported_file, name,
                  ": the image data is damaged (a checksum of the PNG does not match its data): save it again");
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
@@ -428,14 +480,20 @@ bool looks_like_image_file(const std::string& path) {
   const std::string extension = lower_extension(path);  // kinds CA3 does not decode: said so when read
   for (const char* other : {".tif", ".tiff", ".webp", ".heic", ".heif", ".avif", ".svg"})
     if (extension == other) return true;
+  for (const char* text : {".csv", ".tsv", ".txt", ".tab", ".dat"})  // a table "BMI;..." is no bitmap
+    if (extension == text) return false;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
   std::ifstream in(path, std::ios::binary);
-  char head[8] = {};
+  char head[16] = {};
   in.read(head, sizeof head);
   const std::string_view h(head, size_t(in.gcount()));
-  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || h.starts_with("BM") ||
-         h.starts_with("RIFF") || h.starts_with(std::string_view("II*\0", 4)) || h.starts_with(std::string_view("MM\0*", 4));
+  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
+  const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
+                   (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
+  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || bmp ||
+         (h.starts_with("RIFF") && bytes_at(h, 8, 4) == "WEBP") || h.starts_with(std::string_view("II*\0", 4)) ||
+         h.starts_with(std::string_view("MM\0*", 4));
 }
 
 ImageFacts image_facts(const std::string& path) {
@@ -448,6 +506,28 @@ ImageFacts image_facts(const std::string& path) {
     facts.problem = e.what();
   }
   return facts;
+}
+
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C,
+                   std::vector<ImageFacts>& facts) {
+  facts.clear();
+  const int64_t per = H * W * C;
+  std::vector<float> inputs;
+  for (const std::string& file : files) {
+    ImageFacts& f = facts.emplace_back();
+    try {
+      const DecodedImage image = read_image_file((std::filesystem::path(folder) / file).string());
+      f.height = image.height, f.width = image.width, f.grey = image.grey;
+      f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation;
+      inputs.resize(inputs.size() + size_t(per));
+      image_to_input(image.rgba.data(), image.height, image.width, H, W, C, inputs.data() + inputs.size() - size_t(per));
+    } catch (const Error& e) {
+      f.problem = e.what();
+    }
+  }
+  Tensor out({int64_t(inputs.size()) / per, H, W, C});
+  std::copy(inputs.begin(), inputs.end(), out.mutable_data());
+  return out;
 }
 
 std::vector<ImageFacts> survey_images(const std::string& folder, const std::vector<std::string>& files) {
@@ -501,18 +581,24 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
   return text;
 }
 
+namespace {
+// The first five of `items` joined by "; ", then how many more.
+std::string first_five(const std::vector<std::string>& items) {
+  constexpr size_t kMost = 5;
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < kMost; ++i) text += (i ? "; " : "") + items[i];
+  if (items.size() > kMost) text += detail::concat("; and ", items.size() - kMost, " more");
+  return text;
+}
+}  // namespace
+
 std::string unreadable_images(const std::vector<ImageFacts>& facts) {
   std::vector<std::string> problems;
   for (const ImageFacts& f : facts)
     if (!f.problem.empty()) problems.push_back(f.problem);
   if (problems.empty()) return "";
   if (facts.size() == 1) return problems[0];
-  constexpr size_t kMost = 5;
-  std::string text = detail::concat(problems.size(), " of ", facts.size(), " image files ", "cannot",
-                                    " be read: ");
-  for (size_t i = 0; i < problems.size() && i < kMost; ++i) text += (i ? "; " : "") + problems[i];
-  if (problems.size() > kMost) text += detail::concat("; and ", problems.size() - kMost, " more");
-  return text;
+  return detail::concat(problems.size(), " of ", facts.size(), " image files cannot be read: ", first_five(problems));
 }
 
 ImageListing list_images(const std::string& folder, const std::string& labels_csv) {
@@ -540,13 +626,7 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
     CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '", name,
               "': give each image one line (one label)");
   }
-  if (!first_missing.empty()) {
-    constexpr size_t kMost = 5;
-    std::string also;
-    for (size_t k = 0; k < other_missing.size() && k < kMost; ++k) also += (k ? "; " : "") + other_missing[k];
-    if (other_missing.size() > kMost) also += detail::concat("; and ", other_missing.size() - kMost, " more");
-    throw Error(other_missing.empty() ? first_missing : first_missing + ". Also " + also);
-  }
+  if (!first_missing.empty()) throw Error(other_missing.empty() ? first_missing : first_missing + ". Also " + first_five(other_missing));
   return listing;
 }
 

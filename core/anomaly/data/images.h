@@ -64,8 +64,12 @@ struct ImageFacts {
 ImageFacts image_facts(const std::string& path);
 // Each of `files` in `folder`, decoded once.
 std::vector<ImageFacts> survey_images(const std::string& folder, const std::vector<std::string>& files);
-// What turning these images into inputs of H x W x C does, in words ("" when it changes nothing
-// but the pixel scale): "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
+// Each of `files` in `folder`, decoded once: what each holds to `facts`, and the model inputs
+// [k, H, W, C] of the k that can be read, in the files' order.
+Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C,
+                   std::vector<ImageFacts>& facts);
+// What turning these images into inputs of H x W x C does, in words ("" when none can be read):
+// "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
 // 1024x768: 9 cropped around the centre to the model's shape, 3 enlarged; 2 turned upright by
 // their EXIF orientation; 3 with transparent pixels, composited over black; 2 with 16-bit
 // samples, read as 8-bit". Unreadable files (a problem) are not counted.

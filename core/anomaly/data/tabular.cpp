@@ -555,10 +555,10 @@ IdentifierName identifier_name(const CsvTable& table, size_t column, const std::
   std::snprintf(each, sizeof each, "%.1f", double(present) / double(values.size()));
   if (!many && present >= 10 * int64_t(values.size()))
     return {true, detail::concat("named like an identifier, but its ", values.size(), " values ('", shortened(first),
-                                 "', ...) recur, ", each, " times each in ", present, rows_word, ": a group or kind the row "
+                                 "', ...) recur, ", each, " times each on average in ", present, rows_word, ": a group or kind the row "
                                  "belongs to (a machine, a site), read as categories")};
   if (!many && present >= 2 * int64_t(values.size()))
-    return {false, detail::concat(plain, " (its ", values.size(), " values recur ", each, " times each in ", present, rows_word,
+    return {false, detail::concat(plain, " (its ", values.size(), " values recur ", each, " times each on average in ", present, rows_word,
                                   "; read as a group, as categories, from 10: give it the role categorical if it names one)")};
   if (many && present >= 10 * most)
     return {false, detail::concat(plain, " (more than ", most, " values: too many to read as a group)")};
@@ -581,14 +581,14 @@ std::string names_of_things_reason(const std::map<std::string, int64_t>& counts,
 // `present` cells: the rest would be one value, "(other)", in most rows, and the column says
 // little but which thing each row is about. Left out of training, written beside the scores. The
 // reason, or "".
-std::string many_things_reason(const std::map<std::string, int64_t>& counts, int64_t present, int most) {
+std::string many_things_reason(const std::map<std::string, int64_t>& counts, int64_t present, int most, const char* rows_word) {
   if (int64_t(counts.size()) <= most) return "";
   std::vector<int64_t> sizes;
   for (const auto& [value, n] : counts) sizes.push_back(n);
   std::sort(sizes.rbegin(), sizes.rend());
   const int64_t kept = std::accumulate(sizes.begin(), sizes.begin() + most, int64_t(0));
   if (2 * kept >= present) return "";
-  return detail::concat(counts.size(), " distinct values in ", present, " rows, the ", most, " most frequent in only ", kept,
+  return detail::concat(counts.size(), " distinct values in ", present, rows_word, ", the ", most, " most frequent in only ", kept,
                         " of them: names of many things (customers, hosts, articles), too many to learn as categories; left "
                         "out of training and written beside the scores (the role categorical keeps the ", most,
                         " most frequent, the others as one value)");
@@ -1927,7 +1927,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                                                                     : "";
                !codes.empty()) {
       const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
-      const std::string many = !free_text                        ? many_things_reason(counts, present, TabularOptions{}.max_categories)
+      const std::string many = !free_text                        ? many_things_reason(counts, present, TabularOptions{}.max_categories, " rows")
                                : marked[c] != MarkedCodes::none ? names_of_things_reason(counts, present, table.row_count(), " rows")
                                                                 : "";
       summary.role = !many.empty() ? "identifier" : free_text ? "free text" : "categorical";
@@ -1975,7 +1975,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "identifier", summary.reason = std::move(things);
     } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
-    } else if (std::string many = many_things_reason(counts, present, TabularOptions{}.max_categories); !many.empty()) {
+    } else if (std::string many = many_things_reason(counts, present, TabularOptions{}.max_categories, " rows"); !many.empty()) {
       summary.role = "identifier", summary.reason = std::move(many);
     } else {
       summary.role = "categorical", summary.reason = case_reason(case_variants, number_variants, truth_variants);
@@ -2847,7 +2847,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           prep.columns_.push_back(std::move(t));
           continue;
         }
-        if (std::string many = forced == roles.end() ? many_things_reason(counts, present, options.max_categories) : "";
+        if (std::string many = forced == roles.end() ? many_things_reason(counts, present, options.max_categories, " training rows") : "";
             !many.empty()) {
           prep.dropped_.push_back(name);
           prep.identifiers_.push_back(name);
