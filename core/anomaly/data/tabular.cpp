@@ -565,6 +565,12 @@ IdentifierName identifier_name(const CsvTable& table, size_t column, const std::
   return {false, plain};
 }
 
+// More than 20 values, and more than half of the `present` cells distinct: text, codes or names
+// of things, not categories.
+bool nearly_all_distinct(const std::map<std::string, int64_t>& counts, int64_t present) {
+  return counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
+}
+
 // Nearly every value distinct, in (nearly) every one of `rows` rows, each one word of at most 64
 // characters (e-mail or IP addresses, user names, serial numbers): names of things, written beside
 // the scores rather than dropped as text. The reason, or "".
@@ -1926,7 +1932,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                          : !summary.numeric                         ? marked_codes_reason(table, c, marked[c])
                                                                                     : "";
                !codes.empty()) {
-      const bool free_text = counts.size() > 20 && double(counts.size()) > 0.5 * double(present);
+      const bool free_text = nearly_all_distinct(counts, present);
       const std::string many = !free_text                        ? many_things_reason(counts, present, TabularOptions{}.max_categories, " rows")
                                : marked[c] != MarkedCodes::none ? names_of_things_reason(counts, present, table.row_count(), " rows")
                                                                 : "";
@@ -1969,11 +1975,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                             "'), not values: write numbers in their place");
     } else if (std::string names_rows = row_code_reason(counts, present, table.row_count()); !names_rows.empty()) {
       summary.role = "identifier", summary.reason = std::move(names_rows);
-    } else if (std::string things = counts.size() > 20 && double(counts.size()) > 0.5 * double(present)
+    } else if (std::string things = nearly_all_distinct(counts, present)
                                          ? names_of_things_reason(counts, present, table.row_count(), " rows") : "";
                !things.empty()) {
       summary.role = "identifier", summary.reason = std::move(things);
-    } else if (counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+    } else if (nearly_all_distinct(counts, present)) {
       summary.role = "free text", summary.reason = "nearly every value differs: left out of training";
     } else if (std::string many = many_things_reason(counts, present, TabularOptions{}.max_categories, " rows"); !many.empty()) {
       summary.role = "identifier", summary.reason = std::move(many);
@@ -2813,7 +2819,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    told_by));
       } else {
         // Free text or identifiers (nearly every value distinct) would only add noise.
-        if (forced == roles.end() && counts.size() > 20 && double(counts.size()) > 0.5 * double(present)) {
+        if (forced == roles.end() && nearly_all_distinct(counts, present)) {
           prep.dropped_.push_back(name);
           if (std::string names_rows = code ? "" : row_code_reason(counts, present, training_rows.size()); !names_rows.empty()) {
             prep.identifiers_.push_back(name);
