@@ -201,6 +201,13 @@ PY
   && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file part0.png part1.png part2.png " ] \
   && grep -qF "1 hidden file left out (._part0.png): a name starting with '.' is not an image of the folder" "$work/mac.err" \
   && echo "ok   a folder with macOS ._ files: the 3 images scored, the hidden file said" || fail "._ files: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
+# A system file given alone as --data is named, not read as a CSV table.
+printf '\0\0\0\1Bud1' >"$work/mac/.DS_Store"
+expect_error "'$work/mac/.DS_Store' is macOS's folder settings (.DS_Store), not data: give the CSV file, or the folder of images" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac/.DS_Store" --out "$work/s"
+expect_error "'$work/mac/._part0.png' is macOS's metadata of 'part0.png' (._NAME), not data" \
+  train --data "$work/mac/._part0.png" --out "$work/s"
+rm "$work/mac/.DS_Store"
 # What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
 # the sub-folder's images.
 mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'x' >"$work/mac/shot.webp"

@@ -1552,6 +1552,56 @@ TEST(Tabular, FlagsAreTheColumnsOfTwoValues) {
   }
 }
 
+// Standardised, a column skewed to large values (sizes, amounts: every value >= 0, skewness above
+// kLogSkewness) is read on a log scale, log(1 + v / c) with c the median of its positive values, and the
+// reason says so; a symmetric column, one with a value below 0 and a flag are not, nor any column
+// under the quantile transform (which a monotone map does not change). Read back alike; a value
+// below 0 when scoring continues the scale in a straight line (v / c), below every training value.
+TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
+  std::string text = "bytes,even,signed,flag\n";
+  std::vector<double> bytes;
+  for (int i = 0; i < 200; ++i) {
+    bytes.push_back(i % 7 == 0 ? 0 : 100.0 * std::pow(2.0, i % 15));  // 0, 200 ... 1,638,400 bytes
+    text += detail::concat(bytes.back(), ",", i * 7 % 101, ",", i == 3 ? -5 : bytes.back(), ",", i % 40 == 7 ? 1 : 0, "\n");
+  }
+  std::vector<int64_t> rows(200);
+  std::iota(rows.begin(), rows.end(), 0);
+  TabularOptions options;
+  options.scaling = Scaling::standard;
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
+  const TabularPreprocessor saved = TabularPreprocessor::from_json(prep.to_json());
+  std::vector<double> positive;
+  for (double b : bytes)
+    if (b > 0) positive.push_back(b);
+  std::sort(positive.begin(), positive.end());
+  const double c = positive[positive.size() / 2];  // 171 of them: the middle one
+  EXPECT_EQ(prep.columns()[0].log_scale, c);
+  EXPECT_EQ(prep.columns()[1].log_scale, 0);
+  EXPECT_EQ(prep.columns()[2].log_scale, 0);
+  EXPECT_EQ(prep.columns()[3].log_scale, 0);
+  EXPECT_EQ(prep.schema()[0].reason, "a long tail of large values (skewness 2.7): compared on a log scale, as ratios");
+  EXPECT_EQ(prep.schema()[1].reason, "");
+  // The inputs: (log(1 + v / c) - mean) / sd over the training values.
+  double mean = 0, squares = 0;
+  for (double b : bytes) mean += std::log1p(b / c) / 200;
+  for (double b : bytes) squares += (std::log1p(b / c) - mean) * (std::log1p(b / c) - mean) / 200;
+  const double sd = std::sqrt(squares);
+  const CsvTable scored = parse_csv("bytes,even,signed,flag\n0,50,100,0\n3200,50,100,0\n1e9,50,100,0\n-400,50,100,0\n");
+  for (const TabularPreprocessor* p : {&prep, &saved}) {
+    const Tensor x = p->transform(scored);
+    const int64_t w = x.dim(1);
+    EXPECT_NEAR(x.at(0 * w), (0 - mean) / sd, 1e-5);
+    EXPECT_NEAR(x.at(1 * w), (std::log1p(3200 / c) - mean) / sd, 1e-5);
+    EXPECT_NEAR(x.at(2 * w), (std::log1p(1e9 / c) - mean) / sd, 1e-4);  // 1 GB: about 9 sd, not 20 clipped
+    EXPECT_LT(x.at(2 * w), 20.f);
+    EXPECT_NEAR(x.at(3 * w), (-400 / c - mean) / sd, 1e-5);
+    EXPECT_LT(x.at(3 * w), x.at(0 * w));
+  }
+  // The quantile transform: no log scale (ranks do not change).
+  options.scaling = Scaling::quantile_normal;
+  EXPECT_EQ(TabularPreprocessor::fit(parse_csv(text), rows, options).columns()[0].log_scale, 0);
+}
+
 // True and false are written many ways ("TRUE", "1", "yes", "Y", "ja"). A file scored with
 // other spellings than training's reads them as training's own two values, the same numbers, and
 // says so; a training column that mixes them is one column of two values (mostly 0 and 1: a flag
@@ -3405,7 +3455,10 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, rows, options);
   ASSERT_EQ(prep.schema().size(), 5u);
   ASSERT_EQ(prep.columns().size(), 5u);
-  for (size_t c = 1; c < 5; ++c) EXPECT_EQ(prep.schema()[c].reason, columns[c].reason) << c;
+  for (size_t c = 1; c < 4; ++c) EXPECT_EQ(prep.schema()[c].reason, columns[c].reason) << c;
+  // Standardised, the views (one of 1.2M among 10.5k to 29.5k) are read on a log scale: the fit
+  // says so after what the preview says.
+  EXPECT_EQ(prep.schema()[4].reason, columns[4].reason + "; a long tail of large values (skewness 4.1): compared on a log scale, as ratios");
   EXPECT_NEAR(prep.columns()[1].quantiles.back(), 1190, 1e-9);  // '1.19 kg'
   EXPECT_NEAR(prep.columns()[2].quantiles.back(), 60, 1e-9);     // '1.0 h' above 59 min
   EXPECT_NEAR(prep.columns()[3].quantiles.front(), 0.4, 1e-9);   // '400' in k

@@ -744,8 +744,9 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
   flipped[good.size() / 2] ^= 0x40;
   EXPECT_EQ(load(flipped), "model file is corrupt: the checksum does not match its contents");
   std::vector<uint8_t> newer = good;
-  newer[8] = 6;
-  EXPECT_EQ(load(newer), "model file format version 6 is newer than this CA3 reads (5): update CA3");
+  newer[8] = kModelFileVersion + 1;
+  EXPECT_EQ(load(newer), "model file format version " + std::to_string(kModelFileVersion + 1) + " is newer than this CA3 reads (" +
+                             std::to_string(kModelFileVersion) + "): update CA3");
   std::vector<uint8_t> longer = good;
   longer.push_back(0);
   EXPECT_EQ(load(longer), "model file is corrupt: 1 unexpected bytes after its end");
@@ -792,7 +793,7 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
     for (const auto& [n, t] : contents.tensors)
       if (n != name) kept.emplace_back(n, &t);
       else if (replacement) kept.emplace_back(n, replacement);
-    return write_model_file(contents.metadata, kept);
+    return write_model_file(contents.metadata, kept, contents.version);
   };
   EXPECT_EQ(load(without("neighbours", nullptr)), "model file is corrupt: its score uses neighbour rows, and it has none");
   const Tensor narrow({4, 8});
@@ -810,7 +811,7 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
     changed.metadata["training"]["neighbours"]["nearest"] = k;
     std::vector<std::pair<std::string, const Tensor*>> all;
     for (const auto& [n, t] : changed.tensors) all.emplace_back(n, &t);
-    EXPECT_EQ(load(write_model_file(changed.metadata, all)),
+    EXPECT_EQ(load(write_model_file(changed.metadata, all, contents.version)),
               "model file is corrupt: its training report's neighbours.nearest is " + std::to_string(k) + " (1 to " +
                   std::to_string(std::min<int64_t>(report.neighbours.samples, 256)) + ")");
   }
@@ -838,13 +839,13 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   older.metadata["training"].erase("bestBy");
   std::vector<std::pair<std::string, const Tensor*>> all;
   for (const auto& [n, t] : older.tensors) all.emplace_back(n, &t);
-  const std::vector<uint8_t> older_bytes = write_model_file(older.metadata, all);
+  const std::vector<uint8_t> older_bytes = write_model_file(older.metadata, all, older.version);
   const Detector old = Detector::load(older_bytes.data(), older_bytes.size());
   EXPECT_EQ(old.training_report()->validation_anomalies, "synthetic");
   EXPECT_EQ(old.training_report()->threshold_rate, -1);
   EXPECT_EQ(old.training_report()->best_by, "");
   older.metadata["training"]["validationAnomalies"] = "real";
-  const std::vector<uint8_t> bad_bytes = write_model_file(older.metadata, all);
+  const std::vector<uint8_t> bad_bytes = write_model_file(older.metadata, all, older.version);
   EXPECT_NE(load(bad_bytes).find("validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"real\""),
             std::string::npos);
   // A file saved when the page's epochs box took 2.5 (the core trained 2) still loads, as trained;
@@ -852,12 +853,12 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   older.metadata["training"]["validationAnomalies"] = "synthetic";
   older.metadata["preset"]["training"]["epochs"] = 2.5;
   older.metadata["preset"]["training"]["batchSize"] = 31.9;
-  const std::vector<uint8_t> fraction_bytes = write_model_file(older.metadata, all);
+  const std::vector<uint8_t> fraction_bytes = write_model_file(older.metadata, all, older.version);
   const Detector fraction = Detector::load(fraction_bytes.data(), fraction_bytes.size());
   EXPECT_EQ(fraction.preset().json["training"]["epochs"], 2);
   EXPECT_EQ(fraction.preset().json["training"]["batchSize"], 31);
   older.metadata["preset"]["training"]["epochs"] = -3.5;
-  EXPECT_EQ(load(write_model_file(older.metadata, all)),
+  EXPECT_EQ(load(write_model_file(older.metadata, all, older.version)),
             "model file holds an unusable preset: preset: training.epochs must be 1 or more, got -3");
 }
 

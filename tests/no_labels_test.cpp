@@ -103,6 +103,33 @@ TEST(NoLabels, BreastCancerContaminated) {
   EXPECT_GT(report.validation.confusion.false_positive_rate(), 0.05);
 }
 
+// Thyroid's lab values TSH (Dim_16, skewness 14.5), T3 (Dim_17, 3.5) are skewed to large values:
+// standardised as they are, nearly every row sits within a fraction of a standard deviation of
+// the mean, and the few far ones set the scale. Read on a log scale (preprocessing.logSkewed, the
+// default), the contaminated fit (7.4% of the rows hypothyroid, unlabelled) finds the anomalies of
+// the test rows far better than the same fit on the values as they are, in one run.
+// Measured (seed 0): test ROC-AUC 0.7632 against 0.6940 (the no-labels table, 3 seeds: 0.760 against 0.648).
+TEST(NoLabels, ThyroidContaminatedSkewedColumnsOnALogScale) {
+  const TableSplit s = split_table("thyroid.csv", "class", "0", true);
+  TabularOptions options;
+  options.id_columns = {"class"};
+  double auc[2];
+  for (const bool log_skewed : {true, false}) {
+    Detector detector(Preset::from_json({{"kind", "tabular"}, {"split", {{"validation", 0.1}, {"test", 0.0}}}}));
+    const FitReport report = detector.fit(detector.start_fit_table(
+        s.train, options, {}, {{"training", {{"epochs", 40}, {"contamination", 0.1}}}, {"preprocessing", {{"logSkewed", log_skewed}}}}));
+    EXPECT_EQ(report.setting, "contaminated");
+    const ColumnTransform& tsh = detector.preprocessing()->columns()[16];
+    ASSERT_EQ(tsh.name, "Dim_16");
+    EXPECT_EQ(tsh.log_scale > 0, log_skewed);
+    if (log_skewed)
+      EXPECT_EQ(detector.preprocessing()->schema()[16].reason, "a long tail of large values (skewness 14.5): compared on a log scale, as ratios");
+    auc[log_skewed ? 0 : 1] = roc_auc(detector.score_table(s.test), s.test_labels);
+  }
+  std::printf("thyroid contaminated: test ROC-AUC %.4f with the skewed columns on a log scale, %.4f as they are\n", auc[0], auc[1]);
+  EXPECT_GE(auc[0], auc[1] + 0.05);
+}
+
 TEST(NoLabels, ThyroidContaminatedNeighboursLeaveOutAnomalies) {
   // All training rows unlabelled, 7.4% of them hypothyroid; training.contamination 0.1. The
   // neighbour distance leaves out the tenth of the rows least_typical ranks first: more of them
@@ -230,18 +257,23 @@ TEST(NoLabels, FlagsCountInTheNeighbourDistanceAsACategoryDoes) {
               "%.4f standardised; the score %.4f\n", auc_scaled, auc_unscaled, roc_auc(detector.score_table(s.test), s.test_labels));
   EXPECT_GE(auc_scaled, auc_unscaled + 0.01);  // measured 0.885 against 0.873
 
-  // Saved as format version 5 (a build reading 4 would score without the scales), loaded alike;
-  // damaged scales are refused.
+  // Saved as format version 6 (TSH, Dim_16, is read on a log scale; a build reading 5 would read
+  // it as it is), which holds version 5's scales (a build reading 4 would score without them);
+  // loaded alike; damaged scales, and a log scale in an earlier version, are refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 5);
+  EXPECT_EQ(bytes[8], 6);
+  EXPECT_GT(detector.preprocessing()->columns()[16].log_scale, 0);
+  EXPECT_EQ(load_error_rewritten(bytes, 5, "", [](const std::string&, Tensor&) {}),
+            "model file is corrupt: column 'Dim_16' is read on a log scale (logScale), which belongs in a format version 6 file, "
+            "this is version 5");
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   const std::vector<float> before = detector.score_table(s.test), after = loaded.score_table(s.test);
   for (size_t i = 0; i < before.size(); ++i) ASSERT_FLOAT_EQ(after[i], before[i]);
   const auto keep = [](const std::string&, Tensor&) {};
   EXPECT_EQ(load_error_rewritten(bytes, 4, "", keep),
             "model file is corrupt: tensor 'neighbour_scales' belongs in a format version 5 file, this is version 4");
-  EXPECT_EQ(load_error_rewritten(bytes, 5, "neighbour_scales", keep), "model file is corrupt: tensor 'neighbour_scales' is missing");
-  EXPECT_EQ(load_error_rewritten(bytes, 5, "", [](const std::string& name, Tensor& t) {
+  EXPECT_EQ(load_error_rewritten(bytes, 6, "neighbour_scales", keep), "model file is corrupt: tensor 'neighbour_scales' is missing");
+  EXPECT_EQ(load_error_rewritten(bytes, 6, "", [](const std::string& name, Tensor& t) {
               if (name == "neighbour_scales") t.mutable_data()[2] = 0.f;
             }),
             "model file is corrupt: tensor 'neighbour_scales' holds 0 for input 2 (a scale is more than 0)");
@@ -438,10 +470,11 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     EXPECT_GT(unseen_score, other_score);
   }
 
-  // Saved and loaded, the model scores the same. The file is format version 4 (a build that reads
-  // only 3 would score without the categorical part); a damaged categorical part is refused.
+  // Saved and loaded, the model scores the same. The file is format version 6 (insulin is read on
+  // a log scale), which holds version 4's categorical part (a build that reads only 3 would score
+  // without it); a damaged categorical part is refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 4);
+  EXPECT_EQ(bytes[8], 6);
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   const std::vector<float> again = loaded.score_table(unseen);
   for (size_t i = 0; i < again.size(); ++i) ASSERT_FLOAT_EQ(again[i], s_unseen[i]);
@@ -451,8 +484,8 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     });
   };
   EXPECT_EQ(rewritten(3, "", -1.f), "model file is corrupt: tensor 'category_rarity' belongs in a format version 4 file, this is version 3");
-  EXPECT_EQ(rewritten(4, "category_rarity", -1.f), "model file is corrupt: tensor 'category_rarity' is missing");
-  EXPECT_EQ(rewritten(4, "", -1e30f),
+  EXPECT_EQ(rewritten(6, "category_rarity", -1.f), "model file is corrupt: tensor 'category_rarity' is missing");
+  EXPECT_EQ(rewritten(6, "", -1e30f),
             "model file is corrupt: tensor 'category_rarity' gives input " + std::to_string(x_north.dim(1) - 1) +
                 "'s category a negative rarity");
 }

@@ -101,6 +101,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   Preset preset = preset_.with(preset_changes);
   TabularOptions options = given;
   options.max_categories = preset.max_categories();
+  options.log_skewed = preset.log_skewed();
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
@@ -244,8 +245,14 @@ std::vector<uint8_t> Detector::save() const {
   const bool neighbours = model_->score_mode() > 2.5f;
   // The newest version only when it says more than the earlier can (an earlier build would read the
   // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
-  // in the marginal rarity; a version-n file holds every tensor versions up to n added.
-  const uint32_t version = neighbours && model_->neighbour_scaled() ? 5 : model_->rarity_categories() > 0 ? 4 : 3;
+  // in the marginal rarity, 6 for a column on a log scale (preprocessing's logScale); a version-n
+  // file holds every tensor versions up to n added.
+  const bool log_scaled = prep_ && std::any_of(prep_->columns().begin(), prep_->columns().end(),
+                                               [](const ColumnTransform& c) { return c.log_scale > 0; });
+  const uint32_t version = log_scaled                                ? 6
+                           : neighbours && model_->neighbour_scaled() ? 5
+                           : model_->rarity_categories() > 0          ? 4
+                                                                      : 3;
   Tensor short_reference;
   for (const auto& [name, buffer] : model_->named_buffers()) {
     if (name == "neighbours" && !neighbours) continue;
@@ -363,6 +370,11 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
   if (const std::string problem = d.model_->neighbour_scales_problem(); !problem.empty())
     throw Error(ErrorCode::unsupported_file, "model file is corrupt: " + problem);
+  // A build reading version 5 would read a log-scaled column's values as they are.
+  if (d.prep_)
+    for (const ColumnTransform& c : d.prep_->columns())
+      CA3_CHECK_CODE(c.log_scale == 0 || file.version >= 6, ErrorCode::unsupported_file, "model file is corrupt: column '", c.name,
+                     "' is read on a log scale (logScale), which belongs in a format version 6 file, this is version ", file.version);
   // How many neighbours the distance averages over, as the fit chose (files before it was said: 5).
   if (d.training_ && d.model_->neighbours().dim(0) > 0) {
     const int64_t k = d.training_->neighbours.nearest, m = d.model_->neighbours().dim(0);

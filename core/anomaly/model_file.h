@@ -6,7 +6,9 @@
 //                                          categorical columns (tensors category_rarity and
 //                                          category_columns, which builds reading only 3 would
 //                                          ignore); 5 for one whose neighbour distance scales
-//                                          two-valued columns (also neighbour_scales); files of
+//                                          two-valued columns (also neighbour_scales); 6 for
+//                                          one that reads a column on a log scale (a column's
+//                                          logScale in the preprocessing); files of
 //                                          versions 1 and 2 came from development builds and are
 //                                          refused with a message to retrain
 //         12   u32 metadata length M
@@ -35,7 +37,7 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 5;        // the newest version this build writes and reads
+inline constexpr uint32_t kModelFileVersion = 6;        // the newest version this build writes and reads
 inline constexpr uint32_t kOldestModelFileVersion = 3;  // the oldest it reads
 
 struct ModelFileContents {

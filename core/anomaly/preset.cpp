@@ -47,7 +47,7 @@ nlohmann::json Preset::defaults(ModelKind kind) {
     j["model"]["alarmChannels"] = {96, 192};
     j["model"]["softOrderChannels"] = 16;
     j["model"]["softOrderLength"] = 16;
-    j["preprocessing"] = {{"scaling", "auto"}, {"maxCategories", 64}};
+    j["preprocessing"] = {{"scaling", "auto"}, {"maxCategories", 64}, {"logSkewed", true}};
   }
   return j;
 }
@@ -293,5 +293,6 @@ bool Preset::uses_synthetic(int64_t labelled_anomalies) const {
   return labelled_anomalies == 0 || labelled_anomalies < synthetic_anomalies().below_labelled;
 }
 int Preset::max_categories() const { return at<int>(json, "preprocessing", "maxCategories"); }
+bool Preset::log_skewed() const { return at<bool>(json, "preprocessing", "logSkewed"); }
 
 }  // namespace ca3

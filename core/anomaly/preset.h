@@ -83,6 +83,9 @@ struct Preset {
   // Whether a fit whose training split holds `labelled_anomalies` adds synthetic ones.
   bool uses_synthetic(int64_t labelled_anomalies) const;
   int max_categories() const;
+  // preprocessing.logSkewed (true): standard scaling reads a column skewed to large values on a log
+  // scale (TabularOptions::log_skewed, ColumnTransform::log_scale).
+  bool log_skewed() const;
 };
 
 }  // namespace ca3

@@ -333,7 +333,7 @@ export interface Preset {
   };
   /** The quantile transform (the authors' choice), standardisation (clipped to ±20), or 'auto':
    *  standardised when the fit uses synthetic anomalies, the quantile transform otherwise. */
-  preprocessing?: { scaling?: 'quantile_normal' | 'standard' | 'auto'; maxCategories?: number };
+  preprocessing?: { scaling?: 'quantile_normal' | 'standard' | 'auto'; maxCategories?: number; logSkewed?: boolean };
   threshold?: { rule?: 'false_positive_rate' | 'best_f1'; value?: number };
   syntheticAnomalies?: {
     /** Rows: 'gaussian' | 'marginal' | 'local'; images: 'gaussian' | 'geometric' | 'cutpaste' | 'blotch'. */

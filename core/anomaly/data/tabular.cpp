@@ -16,6 +16,8 @@
 
 namespace ca3 {
 
+double log_input(double v, double scale) { return v >= 0 ? std::log1p(v / scale) : v / scale; }
+
 std::string_view trim(std::string_view s) { return trim_invisible(s, true); }
 
 namespace {
@@ -2380,9 +2382,23 @@ namespace {
 // A numeric column's model input for the value v: standardised and clipped (a value far out, a
 // heavy tail or 1e308, stays an extreme, finite input), or its quantile rank's normal score.
 double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::optional<bool> middle = std::nullopt) {
-  if (scaling == Scaling::standard) return std::clamp((v - t.mean) / t.sd, -kStandardLimit, kStandardLimit);
+  if (scaling == Scaling::standard) {
+    const double u = t.log_scale > 0 ? log_input(v, t.log_scale) : v;
+    return std::clamp((u - t.mean) / t.sd, -kStandardLimit, kStandardLimit);
+  }
   const bool at_bounds = middle ? *middle : tied_at_both_bounds(t.quantiles);
   return normal_quantile(std::clamp(quantile_rank(t.quantiles, v, at_bounds), 1e-7, 1 - 1e-7));
+}
+
+// The skewness (third standardised moment) of values whose mean and sd are given; values near
+// the largest double are scaled as moments scales them.
+double skewness_of(const std::vector<double>& values, double mean, double sd) {
+  double sum = 0;
+  for (double v : values) {
+    const double z = (v - mean) / sd;
+    sum += z * z * z;
+  }
+  return sum / double(values.size());
 }
 
 // Mean and (population) standard deviation without overflow: values near the largest double
@@ -2710,6 +2726,20 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         t.two_values = std::all_of(numbers.begin(), numbers.end(), [&](double v) { return v == numbers.front() || v == numbers.back(); });
         t.fill = percentile(numbers, 0.5);
         moments(numbers, t.mean, t.sd);
+        std::string skewed;
+        if (options.scaling == Scaling::standard && options.log_skewed && !*t.two_values && numbers.front() >= 0 && t.sd > 1e-12) {
+          const double skewness = skewness_of(numbers, t.mean, t.sd);
+          const auto positive = std::upper_bound(numbers.begin(), numbers.end(), 0.0);
+          if (skewness > kLogSkewness && positive != numbers.end()) {
+            t.log_scale = percentile(std::vector<double>(positive, numbers.end()), 0.5);
+            std::vector<double> logs(numbers.size());
+            for (size_t k = 0; k < numbers.size(); ++k) logs[k] = log_input(numbers[k], t.log_scale);
+            moments(logs, t.mean, t.sd);
+            char said[160];
+            std::snprintf(said, sizeof said, "a long tail of large values (skewness %.1f): compared on a log scale, as ratios", skewness);
+            skewed = said;
+          }
+        }
         if (!(t.sd > 1e-12)) t.sd = 1;
         // SAP's "1.234,56-" among the training values: scoring reads a whole "5-" so too.
         for (size_t k = 0; k < training_rows.size() && !t.minus_after && !t.duration; ++k) {
@@ -2735,6 +2765,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           std::snprintf(flag, sizeof flag, "two values, %.6g and %.6g: a flag", numbers.front(), numbers.back());
           reason = joined(reason, flag);
         }
+        reason = joined(reason, skewed);
         if (decision.missing > 0)
           reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                               "missing cells imputed with the median");
@@ -3615,6 +3646,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
       if (c.minus_after) cj["minusAfter"] = true;
+      if (c.log_scale > 0) cj["logScale"] = c.log_scale;
       if (c.duration) cj["duration"] = c.duration == 'm' ? "m:ss" : "h:mm";
       if (c.monotone) cj["monotone"] = c.monotone > 0 ? "rising" : "falling";
     } else {
@@ -3665,6 +3697,8 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       if (kind == "numeric") {
         c.kind = ColumnTransform::Kind::numeric;
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
+        c.log_scale = cj.value("logScale", 0.0);
+        CA3_CHECK(c.log_scale >= 0 && std::isfinite(c.log_scale), "column '", c.name, "': logScale must be a number >= 0");
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.two_values = at_most_two_values(c);  // judged once from the quantiles: scoring asks per cell
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);

@@ -63,6 +63,7 @@ struct TabularOptions {
   std::map<std::string, ColumnRole> roles;  // roles the user gave columns
   Scaling scaling = Scaling::quantile_normal;
   int max_categories = 64;                  // most frequent categories kept per column
+  bool log_skewed = true;                   // standard scaling: skewed columns on a log scale (log_input)
 };
 
 // 0 normal / 1 anomaly for each row, from the label column. Cells match the given values
@@ -73,12 +74,24 @@ struct TabularOptions {
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options,
                                 std::vector<std::string>* notes = nullptr);
 
+// Standard scaling of a column skewed to large values compares values by ratio, as the values of
+// sizes, amounts, counts and durations spread: log(1 + v / scale) for v >= 0, and v / scale below 0
+// (the same slope at 0: a value below every training value stays an extreme). Skewness above
+// kLogSkewness chooses it; on the no-labels tables it moved the neighbour distance of thyroid,
+// contaminated, from 0.665 to 0.734 and of Glass from 0.902 to 0.927 (docs/no-labels.md).
+inline constexpr double kLogSkewness = 2.5;
+double log_input(double v, double scale);
+
 struct ColumnTransform {
   enum class Kind { numeric, categorical } kind = Kind::numeric;
   std::string name;
   // numeric
   double fill = 0;                    // training median
-  double mean = 0, sd = 1;            // standard scaling
+  double mean = 0, sd = 1;            // standard scaling (of log_input's value where log_scale > 0)
+  // A long tail of large values (no training value below 0, skewness above kLogSkewness, more than
+  // two values): standard scaling then reads log_input(v, log_scale), log_scale being the median
+  // of the positive training values (saved as "logScale"; 0: the value itself).
+  double log_scale = 0;
   std::vector<double> quantiles;      // quantile transform (ascending, at evenly spaced ranks)
   // A unit written with the numbers ("$1,304.12", "10,6 %", "21.5 °C"): read without it. At most
   // one of the two; both empty for plain numbers (see number_unit).
