@@ -384,12 +384,12 @@ DataKind data_kind(const std::string& path) {
   CA3_CHECK(exists, "no such file or folder: '", path, "'");
   if (fs::is_directory(path, error)) return DataKind::folder;
   // A file the system writes into folders, given alone (a folder's hidden files are left out).
-  const std::string name = fs::path(path).filename().string();
-  const std::string system = name == ".DS_Store"           ? "macOS's folder settings (.DS_Store)"
-                             : name.starts_with("._")      ? "macOS's metadata of '" + name.substr(2) + "' (._NAME)"
-                             : fold_case(name) == "thumbs.db"   ? "Windows' thumbnail cache (Thumbs.db)"
-                             : fold_case(name) == "desktop.ini" ? "Windows' folder settings (desktop.ini)"
-                                                               : "";
+  const std::string name = fs::path(path).filename().string(), folded = fold_case(name);
+  const std::string system = folded == ".ds_store"                      ? "macOS's folder settings (.DS_Store)"
+                             : name.size() > 2 && name.starts_with("._") ? "macOS's metadata of '" + name.substr(2) + "' (._NAME)"
+                             : folded == "thumbs.db"                    ? "Windows' thumbnail cache (Thumbs.db)"
+                             : folded == "desktop.ini"                  ? "Windows' folder settings (desktop.ini)"
+                                                                        : "";
   CA3_CHECK(system.empty(), "'", path, "' is ", system, ", not data: give the CSV file, or the folder of images (--data FOLDER: ",
             "files like this one in it are left out)");
   if (path.find("idx3-ubyte") != std::string::npos) return DataKind::idx;

@@ -207,7 +207,10 @@ expect_error "'$work/mac/.DS_Store' is macOS's folder settings (.DS_Store), not 
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac/.DS_Store" --out "$work/s"
 expect_error "'$work/mac/._part0.png' is macOS's metadata of 'part0.png' (._NAME), not data" \
   train --data "$work/mac/._part0.png" --out "$work/s"
-rm "$work/mac/.DS_Store"
+printf '\0\0' >"$work/mac/Thumbs.db"
+expect_error "'$work/mac/Thumbs.db' is Windows' thumbnail cache (Thumbs.db), not data" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac/Thumbs.db" --out "$work/s"
+rm "$work/mac/.DS_Store" "$work/mac/Thumbs.db"
 # What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
 # the sub-folder's images.
 mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'x' >"$work/mac/shot.webp"

@@ -1597,9 +1597,34 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
     EXPECT_NEAR(x.at(3 * w), (-400 / c - mean) / sd, 1e-5);
     EXPECT_LT(x.at(3 * w), x.at(0 * w));
   }
+  // Asked not to (preprocessing.logSkewed false): the values as they are.
+  options.log_skewed = false;
+  const TabularPreprocessor linear = TabularPreprocessor::fit(parse_csv(text), rows, options);
+  EXPECT_EQ(linear.columns()[0].log_scale, 0);
+  EXPECT_EQ(linear.schema()[0].reason, "");
+  options.log_skewed = true;
   // The quantile transform: no log scale (ranks do not change).
   options.scaling = Scaling::quantile_normal;
   EXPECT_EQ(TabularPreprocessor::fit(parse_csv(text), rows, options).columns()[0].log_scale, 0);
+  options.scaling = Scaling::standard;
+  // A value near the largest double among fractions: v / c overflows, its log does not; every
+  // input finite, the far value the largest.
+  std::string far = "share\n";
+  for (int i = 0; i < 99; ++i) far += detail::concat(0.2 + 0.005 * i, "\n");
+  far += "1.7e308\n";
+  std::vector<int64_t> hundred(100);
+  std::iota(hundred.begin(), hundred.end(), 0);
+  const TabularPreprocessor huge = TabularPreprocessor::fit(parse_csv(far), hundred, options);
+  ASSERT_GT(huge.columns()[0].log_scale, 0);
+  const Tensor xf = huge.transform(parse_csv(far));
+  for (int64_t i = 0; i < xf.numel(); ++i) ASSERT_TRUE(std::isfinite(xf.at(i))) << i;
+  EXPECT_EQ(std::max_element(xf.data(), xf.data() + xf.numel()) - xf.data(), 99);
+  // A saved logScale that is not a number above 0 is refused.
+  for (const nlohmann::json bad : {nlohmann::json(-1), nlohmann::json(0), nlohmann::json("x")}) {
+    nlohmann::json j = prep.to_json();
+    j["columns"][0]["logScale"] = bad;
+    EXPECT_EQ(error_of([&] { TabularPreprocessor::from_json(j); }), "column 'bytes': logScale must be a number > 0") << bad;
+  }
 }
 
 // True and false are written many ways ("TRUE", "1", "yes", "Y", "ja"). A file scored with

@@ -332,7 +332,9 @@ export interface Preset {
     contamination?: number;
   };
   /** The quantile transform (the authors' choice), standardisation (clipped to ±20), or 'auto':
-   *  standardised when the fit uses synthetic anomalies, the quantile transform otherwise. */
+   *  standardised when the fit uses synthetic anomalies, the quantile transform otherwise.
+   *  `logSkewed` (default true): standardisation reads a column skewed to large values (none
+   *  below 0, skewness above 2.5) as log(1 + v / c), c the median of its positive values. */
   preprocessing?: { scaling?: 'quantile_normal' | 'standard' | 'auto'; maxCategories?: number; logSkewed?: boolean };
   threshold?: { rule?: 'false_positive_rate' | 'best_f1'; value?: number };
   syntheticAnomalies?: {

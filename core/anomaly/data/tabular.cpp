@@ -16,7 +16,11 @@
 
 namespace ca3 {
 
-double log_input(double v, double scale) { return v >= 0 ? std::log1p(v / scale) : v / scale; }
+double log_input(double v, double scale) {
+  const double ratio = v / scale;
+  if (v < 0) return ratio;
+  return std::isfinite(ratio) ? std::log1p(ratio) : std::log(v) - std::log(scale);
+}
 
 std::string_view trim(std::string_view s) { return trim_invisible(s, true); }
 
@@ -2379,8 +2383,9 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
 
 namespace {
 
-// A numeric column's model input for the value v: standardised and clipped (a value far out, a
-// heavy tail or 1e308, stays an extreme, finite input), or its quantile rank's normal score.
+// A numeric column's model input for the value v: standardised (on a log scale where the column
+// has one: log_input) and clipped (a value far out, a heavy tail or 1e308, stays an extreme,
+// finite input), or its quantile rank's normal score.
 double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::optional<bool> middle = std::nullopt) {
   if (scaling == Scaling::standard) {
     const double u = t.log_scale > 0 ? log_input(v, t.log_scale) : v;
@@ -2390,8 +2395,8 @@ double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::o
   return normal_quantile(std::clamp(quantile_rank(t.quantiles, v, at_bounds), 1e-7, 1 - 1e-7));
 }
 
-// The skewness (third standardised moment) of values whose mean and sd are given; values near
-// the largest double are scaled as moments scales them.
+// The skewness (third standardised moment) of values whose mean and (non-zero) sd are given; each
+// |z| is at most sqrt(n), so its cube stays finite for values near the largest double too.
 double skewness_of(const std::vector<double>& values, double mean, double sd) {
   double sum = 0;
   for (double v : values) {
@@ -2731,10 +2736,16 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           const double skewness = skewness_of(numbers, t.mean, t.sd);
           const auto positive = std::upper_bound(numbers.begin(), numbers.end(), 0.0);
           if (skewness > kLogSkewness && positive != numbers.end()) {
-            t.log_scale = percentile(std::vector<double>(positive, numbers.end()), 0.5);
+            const double scale = percentile(std::vector<double>(positive, numbers.end()), 0.5);
             std::vector<double> logs(numbers.size());
-            for (size_t k = 0; k < numbers.size(); ++k) logs[k] = log_input(numbers[k], t.log_scale);
-            moments(logs, t.mean, t.sd);
+            for (size_t k = 0; k < numbers.size(); ++k) logs[k] = log_input(numbers[k], scale);
+            double mean, sd;
+            moments(logs, mean, sd);
+            // Values far from 0 and close together (1e15 + a few hundred) have no spread left on
+            // the log scale: they keep the scale they have.
+            if (std::isfinite(mean) && std::isfinite(sd) && sd > 1e-12) t.log_scale = scale, t.mean = mean, t.sd = sd;
+          }
+          if (t.log_scale > 0) {
             char said[160];
             std::snprintf(said, sizeof said, "a long tail of large values (skewness %.1f): compared on a log scale, as ratios", skewness);
             skewed = said;
@@ -3697,8 +3708,11 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
       if (kind == "numeric") {
         c.kind = ColumnTransform::Kind::numeric;
         c.fill = cj.at("fill").get<double>(), c.mean = cj.at("mean").get<double>(), c.sd = cj.at("sd").get<double>();
-        c.log_scale = cj.value("logScale", 0.0);
-        CA3_CHECK(c.log_scale >= 0 && std::isfinite(c.log_scale), "column '", c.name, "': logScale must be a number >= 0");
+        if (cj.contains("logScale")) {
+          CA3_CHECK(cj.at("logScale").is_number(), "column '", c.name, "': logScale must be a number > 0");
+          c.log_scale = cj.at("logScale").get<double>();
+          CA3_CHECK(c.log_scale > 0 && std::isfinite(c.log_scale), "column '", c.name, "': logScale must be a number > 0");
+        }
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.two_values = at_most_two_values(c);  // judged once from the quantiles: scoring asks per cell
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);

@@ -75,11 +75,11 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                                 std::vector<std::string>* notes = nullptr);
 
 // Standard scaling of a column skewed to large values compares values by ratio, as the values of
-// sizes, amounts, counts and durations spread: log(1 + v / scale) for v >= 0, and v / scale below 0
-// (the same slope at 0: a value below every training value stays an extreme). Skewness above
-// kLogSkewness chooses it (TabularOptions::log_skewed): on the no-labels tables it moved thyroid,
-// contaminated, from 0.648 to 0.760 (docs/no-labels.md); at 2, a column skewed only by 15% of
-// anomalies among the rows (days to report a fraudulent claim) was read so, and hid them.
+// sizes, amounts, counts and durations spread: log(1 + v / scale) for v >= 0 (log v - log scale
+// where v / scale overflows), and v / scale below 0 (the same slope at 0, so that a value below
+// every training value maps below every training value's input). Skewness above kLogSkewness
+// chooses it (TabularOptions::log_skewed; the threshold as measured in docs/no-labels.md, "Skewed
+// columns on a log scale").
 inline constexpr double kLogSkewness = 2.5;
 double log_input(double v, double scale);
 
