@@ -1579,7 +1579,8 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
   EXPECT_EQ(prep.columns()[1].log_scale, 0);
   EXPECT_EQ(prep.columns()[2].log_scale, 0);
   EXPECT_EQ(prep.columns()[3].log_scale, 0);
-  EXPECT_EQ(prep.schema()[0].reason, "a long tail of large values (skewness 2.7): compared on a log scale, as ratios");
+  EXPECT_EQ(prep.schema()[0].reason,
+            "a long tail of large values (skewness 2.7 in the training rows): read on a log scale, log(1 + value / 12800)");
   EXPECT_EQ(prep.schema()[1].reason, "");
   // The inputs: (log(1 + v / c) - mean) / sd over the training values.
   double mean = 0, squares = 0;
@@ -1601,7 +1602,8 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
   options.log_skewed = false;
   const TabularPreprocessor linear = TabularPreprocessor::fit(parse_csv(text), rows, options);
   EXPECT_EQ(linear.columns()[0].log_scale, 0);
-  EXPECT_EQ(linear.schema()[0].reason, "");
+  EXPECT_EQ(linear.schema()[0].reason,
+            "a long tail of large values (skewness 2.7 in the training rows): kept on its own scale (preprocessing.logSkewed is false)");
   options.log_skewed = true;
   // The quantile transform: no log scale (ranks do not change).
   options.scaling = Scaling::quantile_normal;
@@ -3483,7 +3485,8 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   for (size_t c = 1; c < 4; ++c) EXPECT_EQ(prep.schema()[c].reason, columns[c].reason) << c;
   // Standardised, the views (one of 1.2M among 10.5k to 29.5k) are read on a log scale: the fit
   // says so after what the preview says.
-  EXPECT_EQ(prep.schema()[4].reason, columns[4].reason + "; a long tail of large values (skewness 4.1): compared on a log scale, as ratios");
+  EXPECT_EQ(prep.schema()[4].reason, columns[4].reason + "; a long tail of large values (skewness 4.1 in the training rows): read on a log scale, "
+                                                 "log(1 + value / 21)");
   EXPECT_NEAR(prep.columns()[1].quantiles.back(), 1190, 1e-9);  // '1.19 kg'
   EXPECT_NEAR(prep.columns()[2].quantiles.back(), 60, 1e-9);     // '1.0 h' above 59 min
   EXPECT_NEAR(prep.columns()[3].quantiles.front(), 0.4, 1e-9);   // '400' in k

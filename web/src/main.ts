@@ -1161,6 +1161,17 @@ function renderSchema() {
   hintScroll($('csv-schema'));
 }
 
+// What training added to a column's reason (it knows the scaling: "a long tail of large values
+// (skewness 14.5 in the training rows): read on a log scale, log(1 + value / 0.0032)") is shown in
+// the column table.
+function showFitReasons(report: FitReport) {
+  for (const d of report.data?.columns ?? []) {
+    const row = $('csv-schema').querySelector<HTMLTableRowElement>(`tr[data-column="${CSS.escape(d.name)}"]`);
+    const cell = row?.cells[row.cells.length - 1];
+    if (cell && d.reason !== cell.textContent && d.reason.startsWith(cell.textContent ?? '')) cell.textContent = d.reason;
+  }
+}
+
 // The roles the user changed.
 function chosenRoles() {
   const roles: Record<string, 'numeric' | 'categorical' | 'ignore'> = {};
@@ -1392,6 +1403,7 @@ async function trainTable() {
     `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
     ...settingNodes(report, 'row', report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : ''));
   $<HTMLButtonElement>('download-table-model').disabled = false;
+  showFitReasons(report);
   // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
   // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
   $('csv-status').dataset.testAuc = String(report.test.rocAuc);

@@ -409,6 +409,23 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-confusion'), /of 19 rows flagged .*\(1 row not scored: headings or totals, not data\)/);
     });
 
+    test('a column skewed to large values is read on a log scale, and after training the column table says so', async () => {
+      const rows = ['bytes,temp', ...Array.from({ length: 80 }, (_, i) => `${i % 7 === 0 ? 0 : 100 * 2 ** (i % 15)},${20 + (i % 7)}`)];
+      await page.setInputFiles('#csv-file', { name: 'transfers.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /^transfers\.csv: 80 rows/.test(document.getElementById('csv-info').textContent));
+      await page.selectOption('#label-column', '');
+      const reason = (column) => page.textContent(`#csv-schema tr[data-column=${column}] td:last-child`);
+      assert.equal(await reason('bytes'), '');  // the preview does not know the scaling yet
+      await page.fill('#csv-epochs', '3');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-status').dataset.report, null, { timeout: 300_000 });
+      const report = JSON.parse(await page.getAttribute('#csv-status', 'data-report'));
+      const said = report.data.columns.find((c) => c.name === 'bytes').reason;
+      assert.match(said, /^a long tail of large values \(skewness \d+\.\d+ in the training rows\): read on a log scale, log\(1 \+ value \/ \d+\)$/);
+      assert.equal(await reason('bytes'), said);
+      assert.equal(await reason('temp'), '');
+    });
+
     test('"no labels" on a file with a label column sets that column aside (ignored), said in the column table', async () => {
       await page.setInputFiles('#csv-file', join(repo, 'data', 'BreastCancer.csv'));
       await page.waitForFunction(() => /^BreastCancer\.csv: 699 rows/.test(document.getElementById('csv-info').textContent));

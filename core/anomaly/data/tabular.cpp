@@ -2395,6 +2395,22 @@ double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::o
   return normal_quantile(std::clamp(quantile_rank(t.quantiles, v, at_bounds), 1e-7, 1 - 1e-7));
 }
 
+// A positive number to 4 significant digits, without an exponent below 1e15 ("12800", "0.003208", "42.6").
+std::string four_digits(double v) {
+  char text[64];
+  if (v >= 1e15 || v < 1e-12) {
+    std::snprintf(text, sizeof text, "%.4g", v);
+    return text;
+  }
+  std::snprintf(text, sizeof text, "%.*f", std::clamp(3 - int(std::floor(std::log10(v))), 0, 15), v);
+  std::string s = text;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
 // The skewness (third standardised moment) of values whose mean and (non-zero) sd are given; each
 // |z| is at most sqrt(n), so its cube stays finite for values near the largest double too.
 double skewness_of(const std::vector<double>& values, double mean, double sd) {
@@ -2732,10 +2748,16 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         t.fill = percentile(numbers, 0.5);
         moments(numbers, t.mean, t.sd);
         std::string skewed;
-        if (options.scaling == Scaling::standard && options.log_skewed && !*t.two_values && numbers.front() >= 0 && t.sd > 1e-12) {
+        if (options.scaling == Scaling::standard && !*t.two_values && numbers.front() >= 0 && t.sd > 1e-12) {
           const double skewness = skewness_of(numbers, t.mean, t.sd);
           const auto positive = std::upper_bound(numbers.begin(), numbers.end(), 0.0);
-          if (skewness > kLogSkewness && positive != numbers.end()) {
+          // One decimal, two where one would not show it above the threshold (2.52, not 2.5).
+          char tail[96];
+          std::snprintf(tail, sizeof tail, "a long tail of large values (skewness %.*f in the training rows)",
+                        std::round(skewness * 10) / 10 > kLogSkewness ? 1 : 2, skewness);
+          if (skewness > kLogSkewness && !options.log_skewed)
+            skewed = std::string(tail) + ": kept on its own scale (preprocessing.logSkewed is false)";
+          if (skewness > kLogSkewness && options.log_skewed && positive != numbers.end()) {
             const double scale = percentile(std::vector<double>(positive, numbers.end()), 0.5);
             std::vector<double> logs(numbers.size());
             for (size_t k = 0; k < numbers.size(); ++k) logs[k] = log_input(numbers[k], scale);
@@ -2746,9 +2768,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
             if (std::isfinite(mean) && std::isfinite(sd) && sd > 1e-12) t.log_scale = scale, t.mean = mean, t.sd = sd;
           }
           if (t.log_scale > 0) {
-            char said[160];
-            std::snprintf(said, sizeof said, "a long tail of large values (skewness %.1f): compared on a log scale, as ratios", skewness);
-            skewed = said;
+            skewed = std::string(tail) + ": read on a log scale, log(1 + value / " + four_digits(t.log_scale) + ")";
           }
         }
         if (!(t.sd > 1e-12)) t.sd = 1;
