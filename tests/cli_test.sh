@@ -48,7 +48,7 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
 "$ca3" score --model "$work/bc.ca3" --data "$work/no-id.csv" --id-column Class --out "$work/by-class.csv" 2>"$work/err" || fail "score --id-column"
 [ "$(head -1 "$work/by-class.csv")" = "row,Class,score,flag" ] && [ "$(sed -n 2p "$work/by-class.csv" | cut -d, -f1-2)" = "1,benign" ] \
   && grep -qF "'$work/no-id.csv' has no column 'Id', the model's identifier column: the scores are written without it" "$work/err" \
-  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 16 (with 1, the training median)" "$work/err" \
+  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 16 cells (with 1, the training median)" "$work/err" \
   && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one and the filled-in cells are said" \
   || fail "score --id-column: $(head -2 "$work/by-class.csv") / $(cat "$work/err")"
 # From standard input, in batches of 4,096 rows: the same scores, and the same notes on the cells,
@@ -56,7 +56,7 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
 for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail -n +2 "$work/no-id.csv"; fi; done >"$work/no-id7.csv"
 "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" <"$work/no-id7.csv" 2>"$work/err" \
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4893 ] \
-  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 (with 1, the training median)" "$work/err" \
+  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 cells (with 1, the training median)" "$work/err" \
   && echo "ok   score --data - says the filled-in cells of every batch" || fail "score --data - notes: $(cat "$work/err")"
 # A file written in another scale (every measurement times 10): most rows flagged, said, from a
 # file and from standard input; the file itself (a third of its rows malignant) says nothing of it.

@@ -1222,7 +1222,7 @@ TEST(Tabular, ValuesInNotesAreWrittenAsTheFileWritesThem) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(20), TabularOptions{});
   const std::vector<std::string> notes = prep.scoring_notes(parse_csv("Filiale;Umsatz\nF1;\"1.250,00\"\nF2;\n"));
   ASSERT_FALSE(notes.empty());
-  EXPECT_NE(notes.back().find("'Umsatz' 1 (with 1.210, the training median)"), std::string::npos) << notes.back();
+  EXPECT_NE(notes.back().find("'Umsatz' 1 cell (with 1.210, the training median)"), std::string::npos) << notes.back();
 }
 
 // A report that writes the group's value again in its first row, under its heading line ("Nord;;;"
@@ -1598,6 +1598,16 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
     EXPECT_NEAR(x.at(3 * w), (-400 / c - mean) / sd, 1e-5);
     EXPECT_LT(x.at(3 * w), x.at(0 * w));
   }
+  // Scoring says which numbers lie below 0, where training had none: the log scale reads them far
+  // below training, so that their rows score high for it.
+  CellNotes below(saved);
+  below.add(scored);
+  EXPECT_EQ(below.notes(),
+            (std::vector<std::string>{
+                "numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is read as "
+                "value / c (c as in log(1 + value / c) above 0), far below anything in training, so that its row scores high for "
+                "it: 'bytes' 1 row (line 5: -400; c = 12800). If the column can be negative (a refund, a correction), train on "
+                "a file that has such rows, or set preprocessing.logSkewed to false"}));
   // Asked not to (preprocessing.logSkewed false): the values as they are.
   options.log_skewed = false;
   const TabularPreprocessor linear = TabularPreprocessor::fit(parse_csv(text), rows, options);
@@ -2095,7 +2105,7 @@ TEST(Tabular, ClockTimesAskedToBeNumericAreHoursAndMinutes) {
   EXPECT_GT(filled.at(filled.size() - 2), 2.f);  // 25:10, far above the training's 6:10 to 9:43
   CellNotes notes(copy);
   notes.add(scored);
-  EXPECT_EQ(notes.notes().at(0), "missing cells filled in as in training: 'break' 1 (with 0:37:30, the training median)");
+  EXPECT_EQ(notes.notes().at(0), "missing cells filled in as in training: 'break' 1 cell (with 0:37:30, the training median)");
   // One cell that is no clock time among them is named, with how many.
   std::string typo = text;
   typo.replace(typo.find("0:30"), 4, "0:60");
@@ -2117,7 +2127,7 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
                 "a column the model does not know, left out: 'site'",
                 "1 row has no value in any column the model reads: each cell filled in with training's median or most frequent value, "
                 "so its score says nothing of the row (line 4)",
-                "missing cells filled in as in training: 'temp' 2 (with 22, the training median), 'colour' 1 (with "
+                "missing cells filled in as in training: 'temp' 2 cells (with 22, the training median), 'colour' 1 cell (with "
                 "'red', the most frequent)",
                 "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green', "
                 "'teal')"}));
@@ -3486,7 +3496,7 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   // Standardised, the views (one of 1.2M among 10.5k to 29.5k) are read on a log scale: the fit
   // says so after what the preview says.
   EXPECT_EQ(prep.schema()[4].reason, columns[4].reason + "; a long tail of large values (skewness 4.1 in the training rows): read on a log scale, "
-                                                 "log(1 + value / 21)");
+                                                 "log(1 + value / 21 k)");
   EXPECT_NEAR(prep.columns()[1].quantiles.back(), 1190, 1e-9);  // '1.19 kg'
   EXPECT_NEAR(prep.columns()[2].quantiles.back(), 60, 1e-9);     // '1.0 h' above 59 min
   EXPECT_NEAR(prep.columns()[3].quantiles.front(), 0.4, 1e-9);   // '400' in k

@@ -293,7 +293,7 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /^other\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
       const info = await page.textContent('#csv-score-info');
       assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
-      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 \(with 1, the training median\)\.$/);
+      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 cells \(with 1, the training median\)\.$/);
       assert.doesNotMatch(info, /Note:/);  // a third of its rows flagged, as the file's share of malignant rows
       // The same file written in another scale (every measurement times 10): most rows flagged, and
       // the page says what that means beside the counts.

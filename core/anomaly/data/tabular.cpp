@@ -2395,22 +2395,6 @@ double numeric_input(const ColumnTransform& t, double v, Scaling scaling, std::o
   return normal_quantile(std::clamp(quantile_rank(t.quantiles, v, at_bounds), 1e-7, 1 - 1e-7));
 }
 
-// A positive number to 4 significant digits, without an exponent below 1e15 ("12800", "0.003208", "42.6").
-std::string four_digits(double v) {
-  char text[64];
-  if (v >= 1e15 || v < 1e-12) {
-    std::snprintf(text, sizeof text, "%.4g", v);
-    return text;
-  }
-  std::snprintf(text, sizeof text, "%.*f", std::clamp(3 - int(std::floor(std::log10(v))), 0, 15), v);
-  std::string s = text;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
-}
-
 // The skewness (third standardised moment) of values whose mean and (non-zero) sd are given; each
 // |z| is at most sqrt(n), so its cube stays finite for values near the largest double too.
 double skewness_of(const std::vector<double>& values, double mean, double sd) {
@@ -2757,7 +2741,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                         std::round(skewness * 10) / 10 > kLogSkewness ? 1 : 2, skewness);
           if (skewness > kLogSkewness && !options.log_skewed)
             skewed = std::string(tail) + ": kept on its own scale (preprocessing.logSkewed is false)";
-          if (skewness > kLogSkewness && options.log_skewed && positive != numbers.end()) {
+          if (skewness > kLogSkewness && options.log_skewed) {
             const double scale = percentile(std::vector<double>(positive, numbers.end()), 0.5);
             std::vector<double> logs(numbers.size());
             for (size_t k = 0; k < numbers.size(); ++k) logs[k] = log_input(numbers[k], scale);
@@ -2768,7 +2752,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
             if (std::isfinite(mean) && std::isfinite(sd) && sd > 1e-12) t.log_scale = scale, t.mean = mean, t.sd = sd;
           }
           if (t.log_scale > 0) {
-            skewed = std::string(tail) + ": read on a log scale, log(1 + value / " + four_digits(t.log_scale) + ")";
+            skewed = std::string(tail) + ": read on a log scale, log(1 + value / " + value_text(t, t.log_scale, table.numbers) + ")";
           }
         }
         if (!(t.sd > 1e-12)) t.sd = 1;
@@ -3204,6 +3188,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           v = numeric_cell(batch, format, r, size_t(c), t);
           n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
           ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
+          if (t.log_scale > 0 && v < 0 && n.below_zero++ < 3)
+            n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": ", value_text(t, v, format)));
         } catch (const Error&) {  // transform names the cell
         }
       }
@@ -3251,7 +3237,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
 
 std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
-      beyond;
+      beyond, below_zero;
   bool percent = false, counts_on = false;
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
@@ -3259,7 +3245,7 @@ std::vector<std::string> CellNotes::notes() const {
     const ColumnTransform& t = prep_.columns()[j];
     const Counts& n = columns_[j];
     if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
-      filled.push_back(detail::concat("'", t.name, "' ", n.missing, " (with ",
+      filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
                                       ")"));
@@ -3288,6 +3274,9 @@ std::vector<std::string> CellNotes::notes() const {
       if (beyond_name.empty() || (!counts_on && t.monotone != 0)) beyond_name = t.name;
       counts_on = counts_on || t.monotone != 0;
     }
+    if (n.below_zero > 0)
+      below_zero.push_back("'" + t.name + "' " + rows(n.below_zero) + list_some(n.below_zero_examples, 3) + "; c = " +
+                           value_text(t, t.log_scale, numbers_) + ")");
     if (n.converted > 0) converted.push_back("'" + t.name + "' " + rows(n.converted) + list_some(n.converted_examples, 3) + ")");
     if (n.off_flag > 0) {
       char two[64];
@@ -3330,6 +3319,12 @@ std::vector<std::string> CellNotes::notes() const {
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
+  if (!below_zero.empty())
+    notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
+                    "read as value / c (c as in log(1 + value / c) above 0), far below anything in training, so that its row scores high for it: " +
+                    list_some(below_zero, 8) +
+                    ". If the column can be negative (a refund, a correction), train on a file that has such rows, or set "
+                    "preprocessing.logSkewed to false");
   if (!grouped.empty() && above_.found)
     notes.push_back("laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which "
                     "the model's training file was not: the blank cells of its columns given the value above them, as the file "

@@ -333,9 +333,11 @@ class CellNotes {
     // smallest, and the range they span.
     int64_t numbers = 0, above = 0, below = 0;
     double low = 0, high = 0;
+    // Numbers below 0 in a column read on a log scale (its training values were all 0 or above).
+    int64_t below_zero = 0;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
-        without_unit_examples, converted_examples;
+        without_unit_examples, converted_examples, below_zero_examples;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
