@@ -715,6 +715,12 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
       std::fprintf(stderr, "%zu hidden file%s left out (%s): a name starting with '.' is not an image of the folder "
                    "(macOS writes ._NAME beside NAME, and .DS_Store)\n", hidden.size(), hidden.size() == 1 ? "" : "s",
                    list_some(hidden, 3).c_str());
+    if (!left_out.by_content.empty()) {
+      std::vector<std::string> named;
+      for (const auto& [name, kind] : left_out.by_content) named.push_back(name + " (" + kind + ")");
+      std::fprintf(stderr, "read as images by what their bytes are, not their names: %s. Rename them to say their kind "
+                   "(.png, .jpg), so that other tools read them too\n", list_some(named, 4).c_str());
+    }
     if (const std::string other = left_out.text(); !other.empty())
       std::fprintf(stderr, "left out of %s: %s. Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
                    "images in sub-folders are read when a labels CSV lists them (--labels, a \"file\" column with "

@@ -220,6 +220,12 @@ mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && 
   && "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv" \
        --out "$work/mac.csv" --quiet && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file more/p.png part0.png part2.png " ] \
   && echo "ok   a sub-folder and a WebP are said; a labels CSV lists a sub-folder's image" || fail "left out: $(cat "$work/mac.err") $(cat "$work/mac.csv")"
+# A PNG renamed .webp is read by its bytes, and said so.
+mkdir -p "$work/renamed" && cp "$work/mac/part0.png" "$work/renamed/a.png" && cp "$work/mac/part1.png" "$work/renamed/b.webp"
+"$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/renamed" --out "$work/renamed.csv" 2>"$work/renamed.err" \
+  && grep -qF "read as images by what their bytes are, not their names: b.webp (PNG)." "$work/renamed.err" \
+  && [ "$(cut -d, -f1 "$work/renamed.csv" | tr '\n' ' ')" = "file a.png b.webp " ] \
+  && echo "ok   a PNG named .webp is read by its bytes, and said" || fail "renamed: $(cat "$work/renamed.err")"
 # Written on Windows: "more\p.png" is the sub-folder's image; a full path is refused with the fix.
 printf 'file,label\nmore\\p.png,ok\npart0.png,bad\n' >"$work/mac-win.csv"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" \

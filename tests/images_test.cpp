@@ -399,6 +399,16 @@ TEST(Images, FolderWithLabels) {
   { std::ofstream(dir / "x.webp") << 'x'; }
   image_files_in(dir.string(), &left_out);
   EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  // A PNG named as another kind, or with no extension, is read by its bytes, and said so.
+  fs::copy_file(dir / "img2.png", dir / "renamed.webp");
+  fs::copy_file(dir / "img2.png", dir / "shot");
+  EXPECT_EQ(image_files_in(dir.string(), &left_out),
+            (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "renamed.webp", "shot", "small-colour.png"}));
+  EXPECT_EQ(left_out.by_content, (std::vector<std::pair<std::string, std::string>>{{"renamed.webp", "PNG"}, {"shot", "PNG"}}));
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  EXPECT_EQ(channels_of(dir.string(), {"renamed.webp"}), 1);
+  fs::remove(dir / "renamed.webp");
+  fs::remove(dir / "shot");
   const fs::path only = dir / "only";
   fs::create_directories(only / "normal");
   fs::copy_file(dir / "img1.png", only / "normal" / "n.png");

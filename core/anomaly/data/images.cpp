@@ -339,6 +339,19 @@ bool image_extension(const std::filesystem::path& path) {
   return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".bmp" || extension == ".gif";
 }
 
+// The kind of image CA3 reads that a file's first bytes say it is ("PNG", "JPEG", "BMP", "GIF";
+// "" for any other).
+std::string readable_kind(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[16] = {};
+  in.read(head, sizeof head);
+  const std::string_view h(head, size_t(in.gcount()));
+  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
+  const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
+                   (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
+  return h.starts_with("\x89PNG") ? "PNG" : h.starts_with("\xFF\xD8\xFF") ? "JPEG" : h.starts_with("GIF8") ? "GIF" : bmp ? "BMP" : "";
+}
+
 }  // namespace
 
 std::string FolderLeftOut::text() const {
@@ -383,13 +396,16 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
         images += inner.path().filename().string()[0] != '.' && image_extension(inner.path()) && inner.is_regular_file(e);
       skipped.folders.emplace_back(name, images);
     } else if (entry.is_regular_file(e)) {
-      (image_extension(entry.path()) ? names : skipped.other).push_back(name);
+      const std::string kind = image_extension(entry.path()) ? "" : readable_kind(entry.path());
+      if (!kind.empty()) skipped.by_content.emplace_back(name, kind);
+      (image_extension(entry.path()) || !kind.empty() ? names : skipped.other).push_back(name);
     }
   }
   CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
   std::sort(skipped.hidden.begin(), skipped.hidden.end());
   std::sort(skipped.folders.begin(), skipped.folders.end());
   std::sort(skipped.other.begin(), skipped.other.end());
+  std::sort(skipped.by_content.begin(), skipped.by_content.end());
   if (required && names.empty()) {
     const std::string there = skipped.text();
     throw Error("the folder '" + folder + "' has no image files (.png, .jpg, .jpeg, .bmp, .gif) directly in it" +
@@ -484,15 +500,12 @@ bool looks_like_image_file(const std::string& path) {
     if (extension == text) return false;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
+  if (!readable_kind(path).empty()) return true;
   std::ifstream in(path, std::ios::binary);
   char head[16] = {};
   in.read(head, sizeof head);
   const std::string_view h(head, size_t(in.gcount()));
-  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
-  const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
-                   (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
-  return h.starts_with("\x89PNG") || h.starts_with("\xFF\xD8\xFF") || h.starts_with("GIF8") || bmp ||
-         (h.starts_with("RIFF") && bytes_at(h, 8, 4) == "WEBP") || h.starts_with(std::string_view("II*\0", 4)) ||
+  return (h.starts_with("RIFF") && bytes_at(h, 8, 4) == "WEBP") || h.starts_with(std::string_view("II*\0", 4)) ||
          h.starts_with(std::string_view("MM\0*", 4));
 }
 

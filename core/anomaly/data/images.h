@@ -99,13 +99,16 @@ struct FolderLeftOut {
   std::vector<std::string> hidden;
   std::vector<std::pair<std::string, int64_t>> folders;  // sub-folders, with the image files directly in each
   std::vector<std::string> other;                        // files of other kinds ("x.webp", "notes.txt")
+  // Files named as another kind whose bytes are an image CA3 reads, with that kind ("shot.webp",
+  // "PNG"): read, not left out (a file renamed, or saved by a tool that kept the old name).
+  std::vector<std::pair<std::string, std::string>> by_content;
   // "sub-folders normal/ (20 images), scratch/ (2 images); files not read: x.webp (WebP), notes.txt":
   // what is left out besides the hidden files, in words; empty when nothing is.
   std::string text() const;
 };
 
-// The image files (.png .jpg .jpeg .bmp .gif, any case) directly in `folder`, sorted by name; what
-// else is there goes to `left_out`. Throws when there are none (saying what the folder holds
+// The image files (.png .jpg .jpeg .bmp .gif, any case, or any name whose first bytes are one of
+// these kinds) directly in `folder`, sorted by name; what else is there goes to `left_out`. Throws when there are none (saying what the folder holds
 // instead), unless `required` is false.
 std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut* left_out = nullptr, bool required = true);
 // Those files of `folder` as model inputs [N, H, W, C].
