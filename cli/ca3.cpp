@@ -1428,6 +1428,14 @@ int command_info(const Args& a) {
   std::fprintf(stderr, "%s model (%s) for %s, %lld parameters, %s\n", image ? "image" : "table",
                preset["model"].value("variant", "e2e").c_str(), input.c_str(), (long long)j.value("parameters", 0),
                detector.trained() ? "trained" : "not trained");
+  if (const TabularPreprocessor* prep = detector.preprocessing()) {
+    std::vector<std::string> logged;
+    for (const ColumnTransform& t : prep->columns())
+      if (t.log_scale > 0) logged.push_back("'" + t.name + "' log(1 + value / " + value_text(t, t.log_scale, prep->number_format()) + ")");
+    if (!logged.empty())
+      std::fprintf(stderr, "read on a log scale (skewed to large values in training; mean and sd in the preprocessing are "
+                   "of these logs): %s\n", list_some(logged, 8).c_str());
+  }
   std::fprintf(stderr, "preset: seed %s, at most %d epochs (patience %d), batch %d, learning rate %g, gamma %g, contamination %g\n",
                preset["seed"].dump().c_str(), training["epochs"].get<int>(), training["patience"].get<int>(),
                training["batchSize"].get<int>(), training["learningRate"].get<double>(), preset["model"]["gamma"].get<double>(),

@@ -209,6 +209,8 @@ class TabularPreprocessor {
   std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
                                          const std::vector<std::string>& written = {}) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
+  // How the training file wrote its numbers (decimal mark, thousands separator), for messages.
+  NumberFormat number_format() const { return numbers_.value_or(NumberFormat{}); }
   // A grouped report's columns, whose value is written in a group's first row only and left blank
   // below it ("Nord", "", "", "Süd", ...; saved as "fillDown"): a blank cell takes the value above
   // it (filled_down), in training and in scoring. Columns the model reads and those written beside
