@@ -715,16 +715,20 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
       std::fprintf(stderr, "%zu hidden file%s left out (%s): a name starting with '.' is not an image of the folder "
                    "(macOS writes ._NAME beside NAME, and .DS_Store)\n", hidden.size(), hidden.size() == 1 ? "" : "s",
                    list_some(hidden, 3).c_str());
-    if (!left_out.by_content.empty()) {
+    // (a list that ends in "..." ends the sentence)
+    const auto ended = [](const std::string& text) { return text.ends_with("...") ? text : text + "."; };
+    if (const size_t n = left_out.by_content.size(); n > 0) {
       std::vector<std::string> named;
       for (const auto& [name, kind] : left_out.by_content) named.push_back(name + " (" + kind + ")");
-      std::fprintf(stderr, "read as images by what their bytes are, not their names: %s. Rename them to say their kind "
-                   "(.png, .jpg), so that other tools read them too\n", list_some(named, 4).c_str());
+      std::fprintf(stderr, "%zu file%s read as images by what %s bytes are, not by %s name%s: %s Rename %s to say %s kind "
+                   "(.png, .jpg), so that other tools read %s too\n", n, n == 1 ? "" : "s", n == 1 ? "its" : "their",
+                   n == 1 ? "its" : "their", n == 1 ? "" : "s", ended(list_some(named, 8)).c_str(), n == 1 ? "it" : "them",
+                   n == 1 ? "its" : "their", n == 1 ? "it" : "them");
     }
     if (const std::string other = left_out.text(); !other.empty())
-      std::fprintf(stderr, "left out of %s: %s. Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
+      std::fprintf(stderr, "left out of %s: %s Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
                    "images in sub-folders are read when a labels CSV lists them (--labels, a \"file\" column with "
-                   "paths such as sub/a.png)\n", folder.c_str(), other.c_str());
+                   "paths such as sub/a.png)\n", folder.c_str(), ended(other).c_str());
     said = true;
   }
   return files;
@@ -1434,7 +1438,7 @@ int command_info(const Args& a) {
       if (t.log_scale > 0) logged.push_back("'" + t.name + "' log(1 + value / " + value_text(t, t.log_scale, prep->number_format()) + ")");
     if (!logged.empty())
       std::fprintf(stderr, "read on a log scale (skewed to large values in training; mean and sd in the preprocessing are "
-                   "of these logs): %s\n", list_some(logged, 8).c_str());
+                   "of these logs): %s\n", list_some(logged, logged.size()).c_str());
   }
   std::fprintf(stderr, "preset: seed %s, at most %d epochs (patience %d), batch %d, learning rate %g, gamma %g, contamination %g\n",
                preset["seed"].dump().c_str(), training["epochs"].get<int>(), training["patience"].get<int>(),

@@ -213,7 +213,7 @@ expect_error "'$work/mac/Thumbs.db' is Windows' thumbnail cache (Thumbs.db), not
 rm "$work/mac/.DS_Store" "$work/mac/Thumbs.db"
 # What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
 # the sub-folder's images.
-mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'x' >"$work/mac/shot.webp"
+mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'RIFF\020\0\0\0WEBPVP8 ' >"$work/mac/shot.webp"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --out "$work/mac.csv" 2>"$work/mac.err" \
   && grep -qF "left out of $work/mac: the sub-folder more/ (1 image); a file of another kind: shot.webp (WebP)." "$work/mac.err" \
   && printf 'file,label\nmore/p.png,ok\npart0.png,ok\npart2.png,bad\n' >"$work/mac-sub.csv" \
@@ -223,7 +223,7 @@ mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && 
 # A PNG renamed .webp is read by its bytes, and said so.
 mkdir -p "$work/renamed" && cp "$work/mac/part0.png" "$work/renamed/a.png" && cp "$work/mac/part1.png" "$work/renamed/b.webp"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/renamed" --out "$work/renamed.csv" 2>"$work/renamed.err" \
-  && grep -qF "read as images by what their bytes are, not their names: b.webp (PNG)." "$work/renamed.err" \
+  && grep -qF "1 file read as images by what its bytes are, not by its name: b.webp (PNG). Rename it" "$work/renamed.err" \
   && [ "$(cut -d, -f1 "$work/renamed.csv" | tr '\n' ' ')" = "file a.png b.webp " ] \
   && echo "ok   a PNG named .webp is read by its bytes, and said" || fail "renamed: $(cat "$work/renamed.err")"
 # Written on Windows: "more\p.png" is the sub-folder's image; a full path is refused with the fix.

@@ -1598,16 +1598,17 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
     EXPECT_NEAR(x.at(3 * w), (-400 / c - mean) / sd, 1e-5);
     EXPECT_LT(x.at(3 * w), x.at(0 * w));
   }
-  // Scoring says which numbers lie below 0, where training had none: the log scale reads them far
-  // below training, so that their rows score high for it.
+  // Scoring says which numbers lie below 0, where training had none: the log scale reads them below
+  // every training value.
   CellNotes below(saved);
   below.add(scored);
   EXPECT_EQ(below.notes(),
             (std::vector<std::string>{
                 "numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is read as "
-                "value / c (c as in log(1 + value / c) above 0), far below anything in training, so that its row scores high for "
-                "it: 'bytes' 1 row (line 5: -400; c = 12800). If the column can be negative (a refund, a correction), train on "
-                "a file that has such rows, or set preprocessing.logSkewed to false"}));
+                "value / c (c as in log(1 + value / c) above 0), below every training value, and the further below -c, the "
+                "more its row's score rises for it alone: 'bytes' 1 row (line 5: '-400'; c = 12800). If the column can be "
+                "negative (a refund, a correction), train on a file that has such rows, or set preprocessing.logSkewed to false "
+                "(a preset file: --preset FILE.json for ca3 train, presetChanges in the SDK)"}));
   // Asked not to (preprocessing.logSkewed false): the values as they are.
   options.log_skewed = false;
   const TabularPreprocessor linear = TabularPreprocessor::fit(parse_csv(text), rows, options);

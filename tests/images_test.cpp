@@ -149,6 +149,10 @@ TEST(Images, PngAndJpegDecodeToTheirPixels) {
   EXPECT_EQ(gif_input(gif + "trailing bytes"), std::vector<float>{1.f});
   EXPECT_EQ(error_of([&] { gif_input(gif.substr(0, gif.size() - 1)); }),
             "dot.gif: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  // Cut within the header (its sides read as 0): cut short, not "larger than CA3 decodes".
+  for (const size_t kept : {6, 8})
+    EXPECT_EQ(error_of([&] { gif_input(gif.substr(0, kept)); }),
+              "dot.gif: the image file ends too early (cut short when copied or downloaded?): copy it again") << kept;
   // Files of one to three bytes are no image, said as for any other (not an internal error).
   for (const std::string stub : {"R", "RI", "\xFF\xD8", "GIF"})
     EXPECT_EQ(error_of([&] { decode_image(reinterpret_cast<const uint8_t*>(stub.data()), stub.size(), "stub.png"); }).substr(0, 10),
@@ -396,9 +400,12 @@ TEST(Images, FolderWithLabels) {
   // Sub-folders and files of kinds not read are listed, and said when they are all there is.
   fs::create_directories(dir / "scratch");
   fs::copy_file(dir / "img1.png", dir / "scratch" / "a.png");
-  { std::ofstream(dir / "x.webp") << 'x'; }
+  // (the kind by the bytes: a WebP's header, and text named .webp)
+  { std::ofstream(dir / "x.webp", std::ios::binary) << std::string("RIFF\x10\0\0\0WEBPVP8 ", 16); }
+  { std::ofstream(dir / "notes.webp") << "hello"; }
   image_files_in(dir.string(), &left_out);
-  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 3 files of another kind: labels.csv, notes.webp, x.webp (WebP)");
+  fs::remove(dir / "notes.webp");
   // A PNG named as another kind, or with no extension, is read by its bytes, and said so.
   fs::copy_file(dir / "img2.png", dir / "renamed.webp");
   fs::copy_file(dir / "img2.png", dir / "shot");
@@ -406,6 +413,14 @@ TEST(Images, FolderWithLabels) {
             (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "renamed.webp", "shot", "small-colour.png"}));
   EXPECT_EQ(left_out.by_content, (std::vector<std::pair<std::string, std::string>>{{"renamed.webp", "PNG"}, {"shot", "PNG"}}));
   EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  // A PNG without an extension in a sub-folder counts as its image; a link to no file is named.
+  fs::copy_file(dir / "img2.png", dir / "scratch" / "b");
+  fs::create_symlink(dir / "gone.png", dir / "link.png");
+  image_files_in(dir.string(), &left_out);
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (2 images); 3 files of another kind: labels.csv, link.png (a link to a "
+                             "file that is not there), x.webp (WebP)");
+  fs::remove(dir / "scratch" / "b");
+  fs::remove(dir / "link.png");
   EXPECT_EQ(channels_of(dir.string(), {"renamed.webp"}), 1);
   fs::remove(dir / "renamed.webp");
   fs::remove(dir / "shot");

@@ -227,7 +227,12 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
     stbi_image_free(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4));
     throw Error(ErrorCode::unsupported_file, decoder_reason(name, data, size));
   }
-  if (!(width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide &&
+  // A header that gives a side of 0 pixels: cut short within it, or not written whole.
+  if (width <= 0 || height <= 0)
+    throw Error(ErrorCode::unsupported_file, cut_short(data, size) ? name + kCutShort
+                                                                   : detail::concat(name, ": the image's header gives it ", width, "x", height,
+                                                                                    " pixels: the file is damaged; save it again"));
+  if (!(width <= kMaxImageSide && height <= kMaxImageSide &&
         int64_t(width) * int64_t(height) <= kMaxImagePixels)) {
     char megapixels[32];
     std::snprintf(megapixels, sizeof megapixels, "%.2f", double(width) * double(height) / 1e6);
@@ -339,17 +344,33 @@ bool image_extension(const std::filesystem::path& path) {
   return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".bmp" || extension == ".gif";
 }
 
+// Up to `n` of a file's first bytes.
+std::string file_head(const std::filesystem::path& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(n, '\0');
+  in.read(head.data(), std::streamsize(n));
+  head.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+  return head;
+}
+
 // The kind of image CA3 reads that a file's first bytes say it is ("PNG", "JPEG", "BMP", "GIF";
 // "" for any other).
 std::string readable_kind(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[16] = {};
-  in.read(head, sizeof head);
-  const std::string_view h(head, size_t(in.gcount()));
+  const std::string head = file_head(path, 16);
+  const std::string_view h(head);
   // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
   const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
                    (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
   return h.starts_with("\x89PNG") ? "PNG" : h.starts_with("\xFF\xD8\xFF") ? "JPEG" : h.starts_with("GIF8") ? "GIF" : bmp ? "BMP" : "";
+}
+
+// The kind of image CA3 does not decode that a file's first bytes say it is ("WebP", "TIFF",
+// "HEIC", "AVIF", "SVG"; "" for any other).
+std::string unread_kind_of(const std::filesystem::path& path) {
+  const std::string head = file_head(path, 512);
+  const std::string kind = unread_kind(reinterpret_cast<const uint8_t*>(head.data()), head.size());  // "a WebP image"
+  const size_t word = kind.find(' ') + 1;
+  return kind.empty() ? "" : kind.substr(word, kind.find(' ', word) - word);
 }
 
 }  // namespace
@@ -364,15 +385,7 @@ std::string FolderLeftOut::text() const {
   }
   if (!other.empty()) {
     std::vector<std::string> named;
-    for (const std::string& name : other) {
-      const std::string extension = lower_extension(name);
-      const char* kind = extension == ".webp"                        ? " (WebP)"
-                         : extension == ".tif" || extension == ".tiff" ? " (TIFF)"
-                         : extension == ".heic" || extension == ".heif" ? " (HEIC)"
-                         : extension == ".svg"                         ? " (SVG)"
-                                                                       : "";
-      named.push_back(name + kind);
-    }
+    for (const auto& [name, kind] : other) named.push_back(name + (kind.empty() ? "" : " (" + kind + ")"));
     out += std::string(out.empty() ? "" : "; ") + (other.size() == 1 ? "a file" : std::to_string(other.size()) + " files") +
            " of another kind: " + list_some(named, 4);
   }
@@ -393,12 +406,16 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
     } else if (entry.is_directory(e)) {
       int64_t images = 0;
       for (const fs::directory_entry& inner : fs::directory_iterator(entry.path(), e))
-        images += inner.path().filename().string()[0] != '.' && image_extension(inner.path()) && inner.is_regular_file(e);
+        images += inner.path().filename().string()[0] != '.' && inner.is_regular_file(e) &&
+                  (image_extension(inner.path()) || !readable_kind(inner.path()).empty());
       skipped.folders.emplace_back(name, images);
     } else if (entry.is_regular_file(e)) {
       const std::string kind = image_extension(entry.path()) ? "" : readable_kind(entry.path());
       if (!kind.empty()) skipped.by_content.emplace_back(name, kind);
-      (image_extension(entry.path()) || !kind.empty() ? names : skipped.other).push_back(name);
+      if (image_extension(entry.path()) || !kind.empty()) names.push_back(name);
+      else skipped.other.emplace_back(name, unread_kind_of(entry.path()));
+    } else if (entry.is_symlink(e)) {
+      skipped.other.emplace_back(name, "a link to a file that is not there");
     }
   }
   CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
@@ -501,12 +518,8 @@ bool looks_like_image_file(const std::string& path) {
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
   if (!readable_kind(path).empty()) return true;
-  std::ifstream in(path, std::ios::binary);
-  char head[16] = {};
-  in.read(head, sizeof head);
-  const std::string_view h(head, size_t(in.gcount()));
-  return (h.starts_with("RIFF") && bytes_at(h, 8, 4) == "WEBP") || h.starts_with(std::string_view("II*\0", 4)) ||
-         h.starts_with(std::string_view("MM\0*", 4));
+  const std::string other = unread_kind_of(path);
+  return other == "WebP" || other == "TIFF";
 }
 
 ImageFacts image_facts(const std::string& path) {

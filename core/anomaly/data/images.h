@@ -98,9 +98,11 @@ struct FolderLeftOut {
   // .DS_Store, copied to other systems) are not images of the folder.
   std::vector<std::string> hidden;
   std::vector<std::pair<std::string, int64_t>> folders;  // sub-folders, with the image files directly in each
-  std::vector<std::string> other;                        // files of other kinds ("x.webp", "notes.txt")
-  // Files named as another kind whose bytes are an image CA3 reads, with that kind ("shot.webp",
-  // "PNG"): read, not left out (a file renamed, or saved by a tool that kept the old name).
+  // Files of other kinds, each with the kind of image its bytes are, if one CA3 does not decode
+  // ("x.webp", "WebP"; "notes.txt", ""), and links to files that are not there.
+  std::vector<std::pair<std::string, std::string>> other;
+  // Not left out but read: files named as another kind whose bytes are an image CA3 reads, with
+  // that kind ("shot.webp", "PNG"; a file renamed, or saved by a tool that kept the old name).
   std::vector<std::pair<std::string, std::string>> by_content;
   // "sub-folders normal/ (20 images), scratch/ (2 images); files not read: x.webp (WebP), notes.txt":
   // what is left out besides the hidden files, in words; empty when nothing is.

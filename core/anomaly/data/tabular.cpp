@@ -3188,8 +3188,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           v = numeric_cell(batch, format, r, size_t(c), t);
           n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
           ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
-          if (t.log_scale > 0 && v < 0 && n.below_zero++ < 3)
-            n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": ", value_text(t, v, format)));
+          if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
+            n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
         } catch (const Error&) {  // transform names the cell
         }
       }
@@ -3263,7 +3263,8 @@ std::vector<std::string> CellNotes::notes() const {
     }
     // Every value beyond training on one side, in ten rows or more: no single row stands out, the
     // file does (a number that counts on, another unit, another machine).
-    if (n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) {
+    // (values all below 0 in a log-scaled column are said as such, below)
+    if (n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers) && n.below_zero < n.numbers) {
       const bool above = n.above == n.numbers;
       beyond.push_back(detail::concat("'", t.name, "' ", n.numbers, " rows, ", value_text(t, n.low, numbers_), " to ",
                                       value_text(t, n.high, numbers_), ", all ", above ? "above" : "below", " training's ",
@@ -3321,10 +3322,13 @@ std::vector<std::string> CellNotes::notes() const {
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
   if (!below_zero.empty())
     notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
-                    "read as value / c (c as in log(1 + value / c) above 0), far below anything in training, so that its row scores high for it: " +
+                    "read as value / c (c as in log(1 + value / c) above 0), below every training value, and the further "
+                    "below -c, the more its row's score rises for it alone: " +
                     list_some(below_zero, 8) +
+                    (below_zero.size() > 8 ? detail::concat(" (", below_zero.size(), " columns)") : std::string()) +
                     ". If the column can be negative (a refund, a correction), train on a file that has such rows, or set "
-                    "preprocessing.logSkewed to false");
+                    "preprocessing.logSkewed to false (a preset file: --preset FILE.json for ca3 train, presetChanges in "
+                    "the SDK)");
   if (!grouped.empty() && above_.found)
     notes.push_back("laid out as a grouped report (a group's value stands in its first row only, blank cells below it), which "
                     "the model's training file was not: the blank cells of its columns given the value above them, as the file "
