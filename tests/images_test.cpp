@@ -284,6 +284,11 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_FALSE(looks_like_image_file((dir / "bmi").string()));
   EXPECT_FALSE(looks_like_image_file((dir / "bmi.csv").string()));
   EXPECT_TRUE(looks_like_image_file((dir / "scan.TIF").string()));  // a kind CA3 does not decode: said when read
+  // Named as a table, a PNG is still an image (no text starts with its signature); a BMP-like start is not.
+  fs::copy_file(dir / "a.png", dir / "a-png.txt");
+  { std::ofstream(dir / "bm.txt", std::ios::binary) << std::string("BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0", 16); }
+  EXPECT_TRUE(looks_like_image_file((dir / "a-png.txt").string()));
+  EXPECT_FALSE(looks_like_image_file((dir / "bm.txt").string()));
   // A labels CSV: every missing image said at once (not one per run), an image listed twice
   // refused before any is decoded.
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }

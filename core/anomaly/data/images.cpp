@@ -361,7 +361,7 @@ std::string readable_kind(const std::filesystem::path& path) {
   // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
   const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
                    (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
-  return h.starts_with("\x89PNG") ? "PNG" : h.starts_with("\xFF\xD8\xFF") ? "JPEG" : h.starts_with("GIF8") ? "GIF" : bmp ? "BMP" : "";
+  return h.starts_with("\x89PNG") ? "PNG" : h.starts_with("\xFF\xD8\xFF") ? "JPEG" : h.starts_with("GIF87a") || h.starts_with("GIF89a") ? "GIF" : bmp ? "BMP" : "";
 }
 
 // The kind of image CA3 does not decode that a file's first bytes say it is ("WebP", "TIFF",
@@ -513,11 +513,14 @@ bool looks_like_image_file(const std::string& path) {
   const std::string extension = lower_extension(path);  // kinds CA3 does not decode: said so when read
   for (const char* other : {".tif", ".tiff", ".webp", ".heic", ".heif", ".avif", ".svg"})
     if (extension == other) return true;
-  for (const char* text : {".csv", ".tsv", ".txt", ".tab", ".dat"})  // a table "BMI;..." is no bitmap
-    if (extension == text) return false;
+  bool text = false;
+  for (const char* table : {".csv", ".tsv", ".txt", ".tab", ".dat"}) text = text || extension == table;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
-  if (!readable_kind(path).empty()) return true;
+  const std::string kind = readable_kind(path);
+  // Named as a table: an image only by a signature no text starts with (a table "BMI;..." is no bitmap).
+  if (text) return kind == "PNG" || kind == "JPEG" || kind == "GIF";
+  if (!kind.empty()) return true;
   const std::string other = unread_kind_of(path);
   return other == "WebP" || other == "TIFF";
 }
