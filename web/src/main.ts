@@ -318,6 +318,19 @@ function chosenImageSize(): ImageSize & { auto: boolean } {
 
 const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
 const isImageFile = (f: File) => f.type.startsWith('image/') || IMAGE_FILE.test(f.name);
+// The kind of image a file's first bytes say it is ('' for none), for a file whose name and type
+// do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` reads it.
+async function imageKindOf(f: File): Promise<string> {
+  const h = new Uint8Array(await f.slice(0, 16).arrayBuffer());
+  const starts = (...bytes: number[]) => bytes.every((b, i) => h[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'PNG';
+  if (starts(0xff, 0xd8, 0xff)) return 'JPEG';
+  if (starts(0x47, 0x49, 0x46, 0x38) && (h[4] === 0x37 || h[4] === 0x39) && h[5] === 0x61) return 'GIF';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...h.slice(8, 12)) === 'WEBP') return 'WebP';
+  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (a table "BMI;..." is none).
+  if (starts(0x42, 0x4d) && h.length >= 15 && h.slice(6, 10).every((b) => b === 0) && [12, 40, 52, 56, 108, 124].includes(h[14])) return 'BMP';
+  return '';
+}
 // A folder name that means "normal" (the others are anomalies unless the user picks otherwise).
 const NORMAL_FOLDER = /^(normal|good|ok|okay|pass|passed|clean|negative|neg|train|0)$/i;
 
@@ -343,16 +356,27 @@ async function ownImages(source: 'drops' | 'folder') {
     normalDrop = new Set(normal);
   }
   // A hidden file (a name starting with '.', as macOS's "._x.png" beside x.png) is no image of the folder.
-  const usable = (f: File) => isImageFile(f) && !f.name.startsWith('.');
+  const byBytes = new Map<File, string>();
+  for (const f of files)
+    if (!f.name.startsWith('.') && !isImageFile(f)) {
+      const kind = await imageKindOf(f);
+      if (kind) byBytes.set(f, kind);
+    }
+  const usable = (f: File) => !f.name.startsWith('.') && (isImageFile(f) || byBytes.has(f));
   const images = files.filter(usable);
   const skipped = files.filter((f) => !usable(f));
   if (!images.length) throw new Error(`none of the ${files.length} files is an image (PNG, JPEG, GIF, BMP, WebP)`);
   const folders = source === 'folder' ? [...new Set(images.map(folderOf))].sort() : [];
   ownImageFiles = { files: images, folders };
-  $('image-skipped').textContent = skipped.length
+  const read = [...byBytes];
+  $('image-skipped').textContent = (skipped.length
     ? `${skipped.length} file${skipped.length > 1 ? 's' : ''} that ${skipped.length > 1 ? 'are' : 'is'} not an image left out: ` +
       skipped.slice(0, 5).map((f) => f.name).join(', ') + (skipped.length > 5 ? ', …' : '') + '.'
-    : '';
+    : '') + (read.length
+    ? `${skipped.length ? ' ' : ''}${read.length} file${read.length > 1 ? 's' : ''} read as ${read.length > 1 ? 'images' : 'an image'} ` +
+      `by ${read.length > 1 ? 'their' : 'its'} bytes, not ${read.length > 1 ? 'their names' : 'its name'}: ` +
+      read.slice(0, 5).map(([f, kind]) => `${f.name} (${kind})`).join(', ') + (read.length > 5 ? ', …' : '') + '.'
+    : '');
   // Which folder holds the normal images: one named like "normal" / "good", else the largest.
   const select = $<HTMLSelectElement>('normal-folder');
   select.replaceChildren();
