@@ -874,9 +874,10 @@ TEST(Preset, TheScoreWithoutTheAlarmIsForTables) {
 TEST(Metrics, ThresholdsAndConfusion) {
   const std::vector<float> scores = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.95f};
   const std::vector<int> labels = {0, 0, 0, 0, 0, 0, 1, 0, 1, 1};
-  // 7 normal scores; 20% FPR allows floor(1.4) = 1 false positive: the highest normal (0.8)
-  // is flagged, the next (0.6) not -> threshold just above 0.6.
-  const float t = threshold_at_false_positive_rate(scores, labels, 0.2);
+  // 7 normal scores; at 25% it flags floor(0.25 * 8) - 1 = 1 of them, so that a new normal one
+  // lies above it with chance (1 + 1) / 8 = 25%: the highest normal (0.8) is flagged, the next (0.6)
+  // not -> threshold just above 0.6.
+  const float t = threshold_at_false_positive_rate(scores, labels, 0.25);
   EXPECT_GT(t, 0.6f);
   EXPECT_LE(t, 0.7f);
   const Confusion c = confusion(scores, labels, t);
@@ -888,6 +889,21 @@ TEST(Metrics, ThresholdsAndConfusion) {
   // Best F1: flag {0.9, 0.95} -> P 1, R 2/3, F1 0.8; flag from 0.7 -> P 3/4, R 1, F1 6/7 (best).
   EXPECT_EQ(threshold_best_f1(scores, labels), 0.7f);
   EXPECT_EQ(threshold_at_false_positive_rate(scores, labels, 0.0), std::nextafter(0.8f, 1.f));
+  // At 20% it flags floor(0.2 * 8) - 1 = 0 of them (one would make it 2 / 8 = 25% on new ones).
+  EXPECT_EQ(threshold_at_false_positive_rate(scores, labels, 0.2), std::nextafter(0.8f, 1.f));
+  // 5% of n normal scores 1..n: none flagged below 39, 1 from 39 (2 / 40 = 5%), 2 from 59, 10 of 219.
+  const auto flagged = [](int n) {
+    std::vector<float> s(size_t(n), 0.f);
+    std::iota(s.begin(), s.end(), 1.f);
+    const float at = threshold_at_false_positive_rate(s, std::vector<int>(size_t(n), 0), 0.05);
+    return std::count_if(s.begin(), s.end(), [&](float v) { return v >= at; });
+  };
+  EXPECT_EQ(flagged(19), 0);
+  EXPECT_EQ(flagged(38), 0);
+  EXPECT_EQ(flagged(39), 1);
+  EXPECT_EQ(flagged(58), 1);
+  EXPECT_EQ(flagged(59), 2);
+  EXPECT_EQ(flagged(219), 10);
   // As JSON, a rate with nothing to be measured on is null, not 0 (or precision 1).
   const auto json = [&](const std::vector<int>& y, float at) { return wire::to_json(measure(scores, y, at)); };
   const auto all_normal = json(std::vector<int>(10, 0), t);

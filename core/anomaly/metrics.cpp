@@ -110,7 +110,8 @@ float threshold_at_false_positive_rate(const std::vector<float>& scores, const s
   }
   CA3_CHECK(!normal.empty(), "threshold: needs normal samples to measure the false-positive rate");
   std::sort(normal.begin(), normal.end(), std::greater<float>());
-  const size_t allowed = size_t(std::floor(rate * double(normal.size()) + 1e-9));
+  const double kept = std::floor(rate * double(normal.size() + 1) + 1e-9) - 1;  // of the normal samples, flagged
+  const size_t allowed = kept > 0 ? size_t(kept) : 0;
   if (allowed >= normal.size()) return normal.back();
   // Flag only scores above the (allowed+1)-th highest normal score; ties there stay unflagged.
   return std::nextafter(normal[allowed], INFINITY);
