@@ -1119,7 +1119,10 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
 }
 
 // When the data is not of the kind `detector` was trained on: what the model reads, and the fix.
-std::string other_kind_text(const Detector& detector, const std::string& data_text) {
+std::string other_kind_text(const Detector& detector, const std::string& data_text, const std::string& path = "") {
+  std::error_code e;
+  if (detector.kind() == ModelKind::image && !path.empty() && fs::is_regular_file(path, e) && fs::file_size(path, e) == 0)
+    return data_text + " is empty (0 bytes): give it images (--data FOLDER, one image file or an IDX file)";
   if (detector.kind() == ModelKind::image)
     return data_text + " is a CSV table, and this model was trained on " + detector.trained_on() + ": give it images "
            "(--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table (ca3 train --data TABLE.csv "
@@ -1134,7 +1137,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
   Scored s;
   check_options_fit(a, kind);
   if (kind == DataKind::csv) {
-    CA3_CHECK(detector.kind() == ModelKind::tabular, other_kind_text(detector, "'" + data + "'"));
+    CA3_CHECK(detector.kind() == ModelKind::tabular, other_kind_text(detector, "'" + data + "'", data));
     const CsvTable table = read_table(a, data);
     if (!want_labels) {
       // beside the scores as scoring reads them: a grouped report's dates and identifiers filled down

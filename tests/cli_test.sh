@@ -430,6 +430,9 @@ expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on im
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$data/Glass.csv" --out "$work/s"
 expect_error "standard input (--data -) is a CSV table, and this model was trained on images (28x28, grey)" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data - --out "$work/s" <"$data/Glass.csv"
+: >"$work/empty-shot"
+expect_error "'$work/empty-shot' is empty (0 bytes): give it images (--data FOLDER, one image file or an IDX file)" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/empty-shot" --out "$work/s"
 expect_error "what raises an image's score, pixel by pixel, is shown by CA3's page and given by the SDK's explain()" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/images" --out "$work/s" --why 3
 expect_error "the folder '$work' has no image files" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work" --out "$work/s"

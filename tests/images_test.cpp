@@ -289,6 +289,8 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   { std::ofstream(dir / "bm.txt", std::ios::binary) << std::string("BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0", 16); }
   EXPECT_TRUE(looks_like_image_file((dir / "a-png.txt").string()));
   EXPECT_FALSE(looks_like_image_file((dir / "bm.txt").string()));
+  { std::ofstream(dir / "scan.dat", std::ios::binary) << std::string("II*\0\x08\0\0\0", 8); }  // a TIFF: said when read
+  EXPECT_TRUE(looks_like_image_file((dir / "scan.dat").string()));
   // A labels CSV: every missing image said at once (not one per run), an image listed twice
   // refused before any is decoded.
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }

@@ -517,12 +517,11 @@ bool looks_like_image_file(const std::string& path) {
   for (const char* table : {".csv", ".tsv", ".txt", ".tab", ".dat"}) text = text || extension == table;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
-  const std::string kind = readable_kind(path);
-  // Named as a table: an image only by a signature no text starts with (a table "BMI;..." is no bitmap).
-  if (text) return kind == "PNG" || kind == "JPEG" || kind == "GIF";
-  if (!kind.empty()) return true;
-  const std::string other = unread_kind_of(path);
-  return other == "WebP" || other == "TIFF";
+  const std::string kind = readable_kind(path), other = kind.empty() ? unread_kind_of(path) : "";
+  // Named as a table: an image only by a signature no table starts with (a table "BMI;..." is no
+  // bitmap, and "<svg" may be a cell).
+  if (text) return kind == "PNG" || kind == "JPEG" || kind == "GIF" || other == "WebP" || other == "TIFF";
+  return !kind.empty() || other == "WebP" || other == "TIFF";
 }
 
 ImageFacts image_facts(const std::string& path) {
