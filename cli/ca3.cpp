@@ -93,9 +93,9 @@ const HelpParagraph kHelp[] = {
      "synthetic anomalies. --contamination F says that about F of them may be anomalies "
      "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is "
      "left out of the samples the score compares with, a table's score leaves the alarm out, an image's "
-     "distance averages over more of its nearest training images, and the threshold flags F of the "
-     "validation rows when F is above the preset's false-positive rate, 5%; with labelled anomalies the "
-     "threshold stays at that rate of the normal validation rows)."},
+     "distance averages over more of its nearest training images, and the threshold, set on the "
+     "validation rows, flags at most F of new rows when F is above the preset's false-positive rate, 5%; "
+     "with labelled anomalies it stays at that rate of new normal rows)."},
     {"train",
      "An image model is colour when any training image has colour (--channels 1|3); its size is the "
      "images' own up to 64x64, else 32x32 (--image-size N)."},
@@ -720,10 +720,14 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
     if (const size_t n = left_out.by_content.size(); n > 0) {
       std::vector<std::string> named;
       for (const auto& [name, kind] : left_out.by_content) named.push_back(name + " (" + kind + ")");
-      std::fprintf(stderr, "%zu file%s read as images by what %s bytes are, not by %s name%s: %s Rename %s to say %s kind "
-                   "(.png, .jpg), so that other tools read %s too\n", n, n == 1 ? "" : "s", n == 1 ? "its" : "their",
-                   n == 1 ? "its" : "their", n == 1 ? "" : "s", ended(list_some(named, 8)).c_str(), n == 1 ? "it" : "them",
-                   n == 1 ? "its" : "their", n == 1 ? "it" : "them");
+      const std::string& kind = left_out.by_content[0].second;
+      const std::string extension = kind == "JPEG" ? ".jpg" : "." + fold_case(kind);
+      if (n == 1)
+        std::fprintf(stderr, "1 file read as an image by its bytes, not its name: %s Rename it to %s, so that other tools "
+                     "read it too\n", ended(named[0]).c_str(), extension.c_str());
+      else
+        std::fprintf(stderr, "%zu files read as images by their bytes, not their names: %s Rename each to its kind (.png, "
+                     ".jpg, .gif, .bmp), so that other tools read them too\n", n, ended(list_some(named, 8)).c_str());
     }
     if (const std::string other = left_out.text(); !other.empty())
       std::fprintf(stderr, "left out of %s: %s Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
@@ -1438,7 +1442,7 @@ int command_info(const Args& a) {
   if (const TabularPreprocessor* prep = detector.preprocessing()) {
     std::vector<std::string> logged;
     for (const ColumnTransform& t : prep->columns())
-      if (t.log_scale > 0) logged.push_back("'" + t.name + "' log(1 + value / " + value_text(t, t.log_scale, prep->number_format()) + ")");
+      if (t.log_scale > 0) logged.push_back("'" + t.name + "' " + log_scale_text(t, prep->number_format()));
     if (!logged.empty())
       std::fprintf(stderr, "read on a log scale (skewed to large values in training; mean and sd in the preprocessing are "
                    "of these logs): %s\n", list_some(logged, logged.size()).c_str());

@@ -68,7 +68,7 @@ with open(sys.argv[2], "w", newline="") as f:
     w.writerow(rows[0])
     for r in rows[1:]: w.writerow([str(10 * int(v)) if j < 9 and v.isdigit() else v for j, v in enumerate(r)])
 PY
-most="rows flagged (%s %%), where the threshold flags 5 %% of the normal validation rows: the data as a whole is unlike the training data"
+most="rows flagged (%s %%), where the threshold is set to flag 5 %% of normal rows: the data as a whole is unlike the training data"
 "$ca3" score --model "$work/bc.ca3" --data "$work/scaled.csv" --out "$work/scaled-scores.csv" 2>"$work/err"
 n=$(python3 -c "import csv; print(sum(r['flag'] == '1' for r in csv.DictReader(open('$work/scaled-scores.csv'))))")
 "$ca3" score --model "$work/bc.ca3" --data - --out "$work/scaled-stdin.csv" <"$work/scaled.csv" 2>"$work/err-stdin"
@@ -223,7 +223,7 @@ mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && 
 # A PNG renamed .webp is read by its bytes, and said so.
 mkdir -p "$work/renamed" && cp "$work/mac/part0.png" "$work/renamed/a.png" && cp "$work/mac/part1.png" "$work/renamed/b.webp"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/renamed" --out "$work/renamed.csv" 2>"$work/renamed.err" \
-  && grep -qF "1 file read as images by what its bytes are, not by its name: b.webp (PNG). Rename it" "$work/renamed.err" \
+  && grep -qxF "1 file read as an image by its bytes, not its name: b.webp (PNG). Rename it to .png, so that other tools read it too" "$work/renamed.err" \
   && [ "$(cut -d, -f1 "$work/renamed.csv" | tr '\n' ' ')" = "file a.png b.webp " ] \
   && echo "ok   a PNG named .webp is read by its bytes, and said" || fail "renamed: $(cat "$work/renamed.err")"
 # Written on Windows: "more\p.png" is the sub-folder's image; a full path is refused with the fix.

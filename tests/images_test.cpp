@@ -284,11 +284,13 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_FALSE(looks_like_image_file((dir / "bmi").string()));
   EXPECT_FALSE(looks_like_image_file((dir / "bmi.csv").string()));
   EXPECT_TRUE(looks_like_image_file((dir / "scan.TIF").string()));  // a kind CA3 does not decode: said when read
-  // Named as a table, a PNG is still an image (no text starts with its signature); a BMP-like start is not.
+  // Named as a table, a PNG or a BMP is still an image: no text has their bytes (a BMP's NULs).
   fs::copy_file(dir / "a.png", dir / "a-png.txt");
   { std::ofstream(dir / "bm.txt", std::ios::binary) << std::string("BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0", 16); }
   EXPECT_TRUE(looks_like_image_file((dir / "a-png.txt").string()));
-  EXPECT_FALSE(looks_like_image_file((dir / "bm.txt").string()));
+  EXPECT_TRUE(looks_like_image_file((dir / "bm.txt").string()));
+  { std::ofstream(dir / "drawing.csv") << "name,shape\na,<svg width='1'/>\n"; }
+  EXPECT_FALSE(looks_like_image_file((dir / "drawing.csv").string()));
   { std::ofstream(dir / "scan.dat", std::ios::binary) << std::string("II*\0\x08\0\0\0", 8); }  // a TIFF: said when read
   EXPECT_TRUE(looks_like_image_file((dir / "scan.dat").string()));
   // A labels CSV: every missing image said at once (not one per run), an image listed twice

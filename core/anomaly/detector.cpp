@@ -59,7 +59,7 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
   std::snprintf(text, sizeof text, "%zu of %zu %s flagged (%.0f %%)", flagged, scored, what, 100 * share);
   std::string note = text;
   if (expected >= 0) {
-    std::snprintf(text, sizeof text, ", where the threshold flags %.0f %% of the normal validation %s", 100 * expected, what);
+    std::snprintf(text, sizeof text, ", where the threshold is set to flag %.0f %% of normal %s", 100 * expected, what);
     note += text;
   }
   // Short of nearly all, a set that is mostly anomalies is as likely (a batch of rejects).

@@ -34,10 +34,9 @@ Confusion confusion(const std::vector<float>& scores, const std::vector<int>& la
 // A threshold that flags a new normal sample with probability at most `rate` (split conformal:
 // Vovk et al. 2005, Lei et al. 2018): of the n normal samples it flags k = floor(rate (n + 1)) - 1,
 // the most that keeps (k + 1) / (n + 1), the chance that a new one scores above the (k+1)-th
-// highest, at or below `rate`. Flagging floor(rate n) of them instead, the share flagged on new
-// normal samples is about (floor(rate n) + 1) / (n + 1): 7.3 % for 5 % of 40. With fewer than
-// 1 / rate - 1 samples none is flagged and the rate cannot be kept. Needs at least one normal sample;
-// anomalies are ignored.
+// highest, at or below `rate`. None is flagged below n = 2 / rate - 1 (39 at 5%); below
+// n = 1 / rate - 1 (19) even that leaves a chance of 1 / (n + 1), above `rate`. Needs at least one
+// normal sample; anomalies are ignored.
 float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate);
 // The threshold (one of the scores) with the highest F1; needs both classes.
 float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels);

@@ -327,8 +327,8 @@ export interface Preset {
      *  the loss with synthetic ones. */
     monitor?: 'auc' | 'loss' | 'auto';
     /** The share of anomalies expected among unlabelled training rows, 0 to below 0.5 (0: they
-     *  are clean). Above threshold.value it is also the share of validation rows the threshold
-     *  flags (FitReport's thresholdRate). */
+     *  are clean). Above threshold.value it is also the false-positive rate the threshold is set
+     *  to (FitReport's thresholdRate). */
     contamination?: number;
   };
   /** The quantile transform (the authors' choice), standardisation (clipped to ±20), or 'auto':

@@ -107,7 +107,7 @@ describe('SDK in Node', () => {
     // A third of the file flagged (its malignant rows): nothing to say; every score flagged: said.
     assert.equal(await detector.flaggedNote(scores), '');
     const every = await detector.flaggedNote(scores.map(() => 1));
-    assert.match(every, /^699 of 699 rows flagged \(100 %\), where the threshold flags 5 % of the normal validation rows: the data as a whole is unlike the training data/);
+    assert.match(every, /^699 of 699 rows flagged \(100 %\), where the threshold is set to flag 5 % of normal rows: the data as a whole is unlike the training data/);
     assert.equal(await detector.flaggedNote(scores.slice(0, 19).map(() => 1)), '');  // too few to tell
     const scored = (await detector.scoredCsv(tableFromCsv(breastCancer))).trim().split('\n');
     assert.match(scored[0], /,Class,score,flag$/);

@@ -319,7 +319,8 @@ function chosenImageSize(): ImageSize & { auto: boolean } {
 const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
 const isImageFile = (f: File) => f.type.startsWith('image/') || IMAGE_FILE.test(f.name);
 // The kind of image a file's first bytes say it is ('' for none), for a file whose name and type
-// do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` reads it.
+// do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` reads
+// PNG, JPEG, GIF and BMP (the browser also decodes WebP).
 async function imageKindOf(f: File): Promise<string> {
   const h = new Uint8Array(await f.slice(0, 16).arrayBuffer());
   const starts = (...bytes: number[]) => bytes.every((b, i) => h[i] === b);
@@ -356,12 +357,8 @@ async function ownImages(source: 'drops' | 'folder') {
     normalDrop = new Set(normal);
   }
   // A hidden file (a name starting with '.', as macOS's "._x.png" beside x.png) is no image of the folder.
-  const byBytes = new Map<File, string>();
-  for (const f of files)
-    if (!f.name.startsWith('.') && !isImageFile(f)) {
-      const kind = await imageKindOf(f);
-      if (kind) byBytes.set(f, kind);
-    }
+  const kinds = await Promise.all(files.map((f) => (f.name.startsWith('.') || isImageFile(f) ? '' : imageKindOf(f))));
+  const byBytes = new Map<File, string>(files.flatMap((f, i) => (kinds[i] ? [[f, kinds[i]] as [File, string]] : [])));
   const usable = (f: File) => !f.name.startsWith('.') && (isImageFile(f) || byBytes.has(f));
   const images = files.filter(usable);
   const skipped = files.filter((f) => !usable(f));

@@ -301,7 +301,7 @@ for (const isolation of [true, false]) {
         : line.split(',').map((v, j) => j >= 1 && j <= 9 && /^"\d+"$/.test(v) ? String(10 * Number(v.slice(1, -1))) : v).join(',')).join('\n');
       await page.setInputFiles('#csv-score-file', { name: 'scaled.csv', mimeType: 'text/csv', buffer: Buffer.from(scaled) });
       await page.waitForFunction(() => /^scaled\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
-      const most = (await page.textContent('#csv-score-info')).match(/ (\d+) flagged .* Note: (\d+) of 699 rows flagged \(\d+ %\), where the threshold flags 5 % of the normal validation rows: the data as a whole is unlike the training data/);
+      const most = (await page.textContent('#csv-score-info')).match(/ (\d+) flagged .* Note: (\d+) of 699 rows flagged \(\d+ %\), where the threshold is set to flag 5 % of normal rows: the data as a whole is unlike the training data/);
       assert.ok(most, await page.textContent('#csv-score-info'));
       assert.equal(most[1], most[2]);
       assert.ok(Number(most[2]) > 600, most[2]);

@@ -182,24 +182,41 @@ bool png_checksum_fails(const uint8_t* data, size_t size) {
   return false;
 }
 
-// An image kind CA3 does not decode, told by its first bytes ("" for others).
-std::string unread_kind(const uint8_t* data, size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+// The kind of image CA3 does not decode that its first bytes say it is ("WebP", "TIFF", "HEIC",
+// "AVIF", "SVG"; "" for others).
+std::string unread_kind(std::string_view bytes) {
   const std::string_view brand = bytes_at(bytes, 4, 4) == "ftyp" ? bytes_at(bytes, 8, 4) : std::string_view();
-  if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "a WebP image";
-  if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "a TIFF image";
-  if (brand == "heic" || brand == "heix" || brand == "mif1") return "a HEIC image";
-  if (brand == "avif") return "an AVIF image";
-  if (bytes.find("<svg") != std::string_view::npos && bytes.find("<svg") < 512) return "an SVG drawing";
+  if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "WebP";
+  if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "TIFF";
+  if (brand == "heic" || brand == "heix" || brand == "mif1") return "HEIC";
+  if (brand == "avif") return "AVIF";
+  if (bytes.find("<svg") != std::string_view::npos && bytes.find("<svg") < 512) return "SVG";
   return "";
 }
+
+// The kind of image CA3 decodes that its first bytes say it is ("PNG", "JPEG", "GIF", "BMP"), else
+// unread_kind's.
+std::string image_kind(std::string_view h) {
+  // A BMP: "BM", reserved bytes 6 to 9 zero (no text has them), a known header size at 14 (12,
+  // 40, 52, 56, 108, 124).
+  const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
+                   (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
+  if (h.starts_with("\x89PNG")) return "PNG";
+  if (h.starts_with("\xFF\xD8\xFF")) return "JPEG";
+  if (h.starts_with("GIF87a") || h.starts_with("GIF89a")) return "GIF";
+  if (bmp) return "BMP";
+  return unread_kind(h);
+}
+
+bool decoded_kind(const std::string& kind) { return kind == "PNG" || kind == "JPEG" || kind == "GIF" || kind == "BMP"; }
 
 // Why the decoder refused a file, in words with what to do (its own reasons are terse codes:
 // "outofdata", "BMP RLE").
 std::string decoder_reason(const std::string& name, const uint8_t* data, size_t size) {
   const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
-  if (const std::string kind = unread_kind(data, size); !kind.empty())
-    return name + ": " + kind + ", which CA3 does not read: save it as PNG or JPEG";
+  if (const std::string kind = unread_kind(std::string_view(reinterpret_cast<const char*>(data), size)); !kind.empty())
+    return name + (kind == "SVG" ? ": an SVG drawing" : kind == "AVIF" ? ": an AVIF image" : ": a " + kind + " image") +
+           ", which CA3 does not read: save it as PNG or JPEG";
   if (reason == "too large") return name + ": the image is larger than CA3 decodes (" + size_limit() + "): make it smaller";
   if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
   if (reason == "BMP RLE" || reason == "BMP JPEG/PNG" || reason == "unknown BMP")
@@ -344,33 +361,13 @@ bool image_extension(const std::filesystem::path& path) {
   return extension == ".png" || extension == ".jpg" || extension == ".jpeg" || extension == ".bmp" || extension == ".gif";
 }
 
-// Up to `n` of a file's first bytes.
-std::string file_head(const std::filesystem::path& path, size_t n) {
+// The image kind a file's first bytes say it is (image_kind; "" for none).
+std::string file_kind(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  std::string head(n, '\0');
-  in.read(head.data(), std::streamsize(n));
+  std::string head(512, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
   head.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
-  return head;
-}
-
-// The kind of image CA3 reads that a file's first bytes say it is ("PNG", "JPEG", "BMP", "GIF";
-// "" for any other).
-std::string readable_kind(const std::filesystem::path& path) {
-  const std::string head = file_head(path, 16);
-  const std::string_view h(head);
-  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (12, 40, 52, 56, 108, 124).
-  const bool bmp = h.size() >= 15 && h.starts_with("BM") && h.substr(6, 4) == std::string_view("\0\0\0\0", 4) &&
-                   (h[14] == 12 || h[14] == 40 || h[14] == 52 || h[14] == 56 || h[14] == 108 || h[14] == 124);
-  return h.starts_with("\x89PNG") ? "PNG" : h.starts_with("\xFF\xD8\xFF") ? "JPEG" : h.starts_with("GIF87a") || h.starts_with("GIF89a") ? "GIF" : bmp ? "BMP" : "";
-}
-
-// The kind of image CA3 does not decode that a file's first bytes say it is ("WebP", "TIFF",
-// "HEIC", "AVIF", "SVG"; "" for any other).
-std::string unread_kind_of(const std::filesystem::path& path) {
-  const std::string head = file_head(path, 512);
-  const std::string kind = unread_kind(reinterpret_cast<const uint8_t*>(head.data()), head.size());  // "a WebP image"
-  const size_t word = kind.find(' ') + 1;
-  return kind.empty() ? "" : kind.substr(word, kind.find(' ', word) - word);
+  return image_kind(head);
 }
 
 }  // namespace
@@ -407,14 +404,14 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
       int64_t images = 0;
       for (const fs::directory_entry& inner : fs::directory_iterator(entry.path(), e))
         images += inner.path().filename().string()[0] != '.' && inner.is_regular_file(e) &&
-                  (image_extension(inner.path()) || !readable_kind(inner.path()).empty());
+                  (image_extension(inner.path()) || decoded_kind(file_kind(inner.path())));
       skipped.folders.emplace_back(name, images);
     } else if (entry.is_regular_file(e)) {
-      const std::string kind = image_extension(entry.path()) ? "" : readable_kind(entry.path());
-      if (!kind.empty()) skipped.by_content.emplace_back(name, kind);
-      if (image_extension(entry.path()) || !kind.empty()) names.push_back(name);
-      else skipped.other.emplace_back(name, unread_kind_of(entry.path()));
-    } else if (entry.is_symlink(e)) {
+      const std::string kind = image_extension(entry.path()) ? "" : file_kind(entry.path());
+      if (decoded_kind(kind)) skipped.by_content.emplace_back(name, kind);
+      if (image_extension(entry.path()) || decoded_kind(kind)) names.push_back(name);
+      else skipped.other.emplace_back(name, kind);
+    } else if (entry.is_symlink(e) && !entry.exists(e)) {
       skipped.other.emplace_back(name, "a link to a file that is not there");
     }
   }
@@ -513,15 +510,11 @@ bool looks_like_image_file(const std::string& path) {
   const std::string extension = lower_extension(path);  // kinds CA3 does not decode: said so when read
   for (const char* other : {".tif", ".tiff", ".webp", ".heic", ".heif", ".avif", ".svg"})
     if (extension == other) return true;
-  bool text = false;
-  for (const char* table : {".csv", ".tsv", ".txt", ".tab", ".dat"}) text = text || extension == table;
   std::error_code e;
   if (!std::filesystem::is_regular_file(path, e)) return false;  // a pipe's bytes are not read twice
-  const std::string kind = readable_kind(path), other = kind.empty() ? unread_kind_of(path) : "";
-  // Named as a table: an image only by a signature no table starts with (a table "BMI;..." is no
-  // bitmap, and "<svg" may be a cell).
-  if (text) return kind == "PNG" || kind == "JPEG" || kind == "GIF" || other == "WebP" || other == "TIFF";
-  return !kind.empty() || other == "WebP" || other == "TIFF";
+  // Any kind told by its bytes but an SVG, which a table's cell may hold ("<svg ...>").
+  const std::string kind = file_kind(path);
+  return !kind.empty() && kind != "SVG";
 }
 
 ImageFacts image_facts(const std::string& path) {

@@ -50,8 +50,8 @@ DecodedImage read_image_file(const std::string& path);
 
 // Whether `path` names an image file: of a kind CA3 reads (.png .jpg .jpeg .bmp .gif, any case) or
 // one it does not (.tif .webp .heic .avif .svg: decoding says so), or, whatever its name, a regular
-// file that starts as one of them does (PNG, JPEG, BMP, GIF, WebP, TIFF signatures; a pipe is not
-// read).
+// file that starts as one of them does (PNG, JPEG, BMP, GIF, WebP, TIFF, HEIC, AVIF signatures; not
+// SVG's "<svg", which a table's cell may hold; a pipe is not read).
 bool looks_like_image_file(const std::string& path);
 
 // What an image file holds before it becomes a model input, for saying what was decided.

@@ -2752,7 +2752,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
             if (std::isfinite(mean) && std::isfinite(sd) && sd > 1e-12) t.log_scale = scale, t.mean = mean, t.sd = sd;
           }
           if (t.log_scale > 0) {
-            skewed = std::string(tail) + ": read on a log scale, log(1 + value / " + value_text(t, t.log_scale, table.numbers) + ")";
+            skewed = std::string(tail) + ": read on a log scale, " + log_scale_text(t, table.numbers);
           }
         }
         if (!(t.sd > 1e-12)) t.sd = 1;
@@ -3322,8 +3322,8 @@ std::vector<std::string> CellNotes::notes() const {
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
   if (!below_zero.empty())
     notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
-                    "read as value / c (c as in log(1 + value / c) above 0), below every training value, and the further "
-                    "below -c, the more its row's score rises for it alone: " +
+                    "read as value / c (c as in log(1 + value / c) above 0), below every training value; the further below "
+                    "0, the lower the row's input for the column (down to 20 sd below its mean) and the higher its score: " +
                     list_some(below_zero, 8) +
                     (below_zero.size() > 8 ? detail::concat(" (", below_zero.size(), " columns)") : std::string()) +
                     ". If the column can be negative (a refund, a correction), train on a file that has such rows, or set "
@@ -3409,6 +3409,10 @@ int64_t category_index(const ColumnTransform& t, std::string_view cell, const Nu
       return k;
     }
   return -1;
+}
+
+std::string log_scale_text(const ColumnTransform& t, const NumberFormat& format) {
+  return "log(1 + value / " + value_text(t, t.log_scale, format) + ")";
 }
 
 std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format) {

@@ -143,6 +143,9 @@ std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_c
 // written: a duration as hours:minutes ("8:12", "36:06:30"; m:ss columns as h:mm:ss), a number
 // with its unit, decimal mark and thousands separator ("1.214,97 €"). For messages: "typical 8:12", "filled with 0:45".
 std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format);
+// A log-scaled column's input before standardising, with its c written as value_text does:
+// "log(1 + value / 21 k)".
+std::string log_scale_text(const ColumnTransform& t, const NumberFormat& format);
 
 // What filling a grouped report's columns down carries from a stream's batch to the next
 // (TabularPreprocessor::filled_down's `above`).
