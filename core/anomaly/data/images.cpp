@@ -407,9 +407,10 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
                   (image_extension(inner.path()) || decoded_kind(file_kind(inner.path())));
       skipped.folders.emplace_back(name, images);
     } else if (entry.is_regular_file(e)) {
-      const std::string kind = image_extension(entry.path()) ? "" : file_kind(entry.path());
+      const bool named_image = image_extension(entry.path());
+      const std::string kind = named_image ? "" : file_kind(entry.path());
       if (decoded_kind(kind)) skipped.by_content.emplace_back(name, kind);
-      if (image_extension(entry.path()) || decoded_kind(kind)) names.push_back(name);
+      if (named_image || decoded_kind(kind)) names.push_back(name);
       else skipped.other.emplace_back(name, kind);
     } else if (entry.is_symlink(e) && !entry.exists(e)) {
       skipped.other.emplace_back(name, "a link to a file that is not there");

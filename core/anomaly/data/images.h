@@ -110,8 +110,8 @@ struct FolderLeftOut {
 };
 
 // The image files (.png .jpg .jpeg .bmp .gif, any case, or any name whose first bytes are one of
-// these kinds) directly in `folder`, sorted by name; what else is there goes to `left_out`. Throws when there are none (saying what the folder holds
-// instead), unless `required` is false.
+// these kinds) directly in `folder`, sorted by name; what else is there goes to `left_out`. Throws
+// when there are none (saying what the folder holds instead), unless `required` is false.
 std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut* left_out = nullptr, bool required = true);
 // Those files of `folder` as model inputs [N, H, W, C].
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C);
