@@ -474,9 +474,12 @@ Preset make_preset(const Args& a, ModelKind kind, int64_t height, int64_t width,
                   "; or a preset file, --preset my.json)");
     }
     j = wire::parse(read_text(path), path.c_str());
-  } else {
-    j = {{"kind", kind == ModelKind::image ? "image" : "tabular"}};
-    if (kind == ModelKind::image) j["image"] = {{"height", height}, {"width", width}, {"channels", channels}};
+  }
+  // A preset file needs only the keys it changes: without "kind", the data's, as with no preset.
+  if (j.is_null() || (j.is_object() && !j.contains("kind"))) {
+    j["kind"] = kind == ModelKind::image ? "image" : "tabular";
+    if (kind == ModelKind::image && !j.contains("image"))
+      j["image"] = {{"height", height}, {"width", width}, {"channels", channels}};
   }
   // Each flag overrides one preset key; a preset error that names the key names the flag too.
   enum class Type { whole, number, text };

@@ -285,6 +285,12 @@ PY
 "$ca3" info "$work/bc120.ca3" 2>"$work/info.err" >/dev/null \
   && grep -qxF "read on a log scale (skewed to large values in training; mean and sd in the preprocessing are of these logs): 'Mitoses' log(1 + value / 1)" "$work/info.err" \
   && echo "ok   info names the columns read on a log scale" || fail "info, log scale: $(cat "$work/info.err")"
+# A preset file needs only the keys it changes (no "kind"): logSkewed false keeps Mitoses on its own scale.
+printf '{"preprocessing": {"logSkewed": false}}' >"$work/linear.json"
+"$ca3" train --data "$data/BreastCancer.csv" --limit 120 --epochs 1 --preset "$work/linear.json" --out "$work/linear.ca3" \
+    --report "$work/linear-report.json" --quiet \
+  && python3 -c "import json,sys; c=[c for c in json.load(open(sys.argv[1]))['data']['columns'] if c['name']=='Mitoses'][0]; assert c['reason'].endswith('kept on its own scale (preprocessing.logSkewed is false)'), c" "$work/linear-report.json" \
+  && echo "ok   a preset file of one key (logSkewed false) without kind" || fail "preset without kind"
 
 # --- a running number (invoice numbers) is left out like an identifier and written beside the
 # scores, the dates after it (a whole file and a stream); --role gives it back its numbers ----
