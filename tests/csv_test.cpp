@@ -2680,6 +2680,19 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
             "(write it in '\xC2\xB0" "C')");
   // The unit is kept with the model.
   EXPECT_EQ(TabularPreprocessor::from_json(prep.to_json()).transform(with).to_vector(), prep.transform(with).to_vector());
+  // A column learned as plain numbers, scored with a unit in a cell ("$36.06", "-45.73 USD"): the
+  // unit named, and the number to write instead.
+  TabularOptions plain_options = labelled("label", {"ok"});
+  plain_options.scaling = Scaling::standard;
+  const TabularPreprocessor unit_less = TabularPreprocessor::fit(
+      parse_csv("price,label\n36.06,ok\n45.73,ok\n12.5,ok\n20,bad\n"), {0, 1, 2, 3}, plain_options);
+  EXPECT_EQ(error_of([&] { unit_less.transform(parse_csv("price\n$36.06\n")); }),
+            "CSV line 2, column 'price': '$36.06' is a number written with '$', and the model learned the column as plain "
+            "numbers: write it as they were (36.06), or train on a file that writes the column with '$'");
+  EXPECT_EQ(error_of([&] { unit_less.transform(parse_csv("price\n-45.73 USD\n")); }),
+            "CSV line 2, column 'price': '-45.73 USD' is a number written with 'USD', and the model learned the column as plain "
+            "numbers: write it as they were (-45.73), or train on a file that writes the column with 'USD'");
+  EXPECT_EQ(unit_less.transform(parse_csv("price\n36.06\n")).to_vector().size(), 1u);
   // A currency's sign and its ISO code are one unit ("1.304,12 EUR", "EUR 1.304,12"), when scoring
   // and within a training column; another currency is not.
   EXPECT_EQ(prep.transform(parse_csv("rate;price;temp;code\n10,6 %;1.304,12 EUR;21,5 \xC2\xB0" "C;A1\n")).to_vector(),

@@ -1231,6 +1231,12 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
                                  t.prefix + t.suffix, "', the unit the model learned the column in (write it in '",
                                  t.prefix + t.suffix, "')"));
+  if (t.prefix.empty() && t.suffix.empty() && t.duration == 0)
+    if (const Affixed a = split_affixes(cell); plausible_unit(a) && parse_number(a.number, v, numbers))
+      throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
+                                 "' is a number written with '", a.prefix, a.suffix,
+                                 "', and the model learned the column as plain numbers: write it as they were (",
+                                 a.negative ? "-" : "", a.number, "), or train on a file that writes the column with '", a.prefix, a.suffix, "'"));
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
