@@ -639,7 +639,15 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
     text += std::string(" (set to flag at most ") + rate + " of them" +
-            (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "") + ")";
+            (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "");
+    if (r.threshold_share.low >= 0) {
+      char range[96];
+      std::snprintf(range, sizeof range, "%.2g%% to %.2g%% with probability %g", 100 * r.threshold_share.low,
+                    100 * r.threshold_share.high, FitReport::kShareProbability);
+      text += std::string("; of new ") + unit + "s like them it will flag " + range + ": these " + std::to_string(v.normal) +
+              " are a sample, and more " + unit + "s narrow the range";
+    }
+    text += ")";
   }
   if (!synthetic && v.anomalies < kFewValidationAnomalies)
     return text + ". Only " + count(v.anomalies, "labelled anomaly validates", "labelled anomalies validate") + ": the epoch kept and "

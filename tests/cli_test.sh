@@ -135,7 +135,7 @@ echo "ok   Fashion-MNIST IDX train + score"
 "$ca3" train --data "$data/Glass.csv" --epochs 3 --seed 1 --out "$work/glass.ca3" >"$work/glass.json" 2>"$work/glass.err" \
   || fail "one-class train on Glass.csv"
 python3 - "$work/glass.json" "$work/glass.err" <<'PY' && echo "ok   one-class: validation against synthetic anomalies, said" || fail "one-class report / words"
-import json, re, sys
+import json, math, re, sys
 r = json.load(open(sys.argv[1]))
 words = open(sys.argv[2]).read()
 assert r["setting"] == "one_class" and r["validationAnomalies"] == "synthetic", (r["setting"], r["validationAnomalies"])
@@ -143,12 +143,29 @@ v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
-             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them\)\. "
+             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them; of new rows "
+             r"like them it will flag ([\d.]+)% to ([\d.]+)% with probability 0\.9: these (\d+) are a sample, and more rows narrow "
+             r"the range\)\. "
              r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])
 assert m, line[0]
 assert abs(float(m[1]) - v["rocAuc"]) < 1e-4 and int(m[2]) == v["anomalies"] and int(m[3]) == v["normal"], (line[0], v)
 assert int(m[4]) == v["confusion"]["truePositives"] and int(m[5]) == v["confusion"]["falsePositives"], (line[0], v)
+# The range of the share of new normal rows flagged: Beta(k + 1, n - k) quantiles 0.05 and 0.95,
+# k = floor(0.05 (n + 1)) - 1 of the n normal validation rows flagged.
+n = v["normal"]
+k = max(0, int(0.05 * (n + 1) + 1e-9) - 1)
+def beta_quantile(a, b, p):
+    cdf = lambda x: 1 - sum(math.comb(a + b - 1, j) * x**j * (1 - x)**(a + b - 1 - j) for j in range(a))
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+    return lo
+share = r["thresholdShare"]
+assert abs(share["low"] - beta_quantile(k + 1, n - k, 0.05)) < 1e-6 and abs(share["high"] - beta_quantile(k + 1, n - k, 0.95)) < 1e-6, (n, share)
+assert share["probability"] == 0.9 and int(m[8]) == n, (share, line[0])
+assert f"{100 * share['low']:.2g}" == m[6] and f"{100 * share['high']:.2g}" == m[7], (share, line[0])
 kept = [l for l in words.splitlines() if l.startswith("epochs: ")]
 assert r["bestBy"] == "loss", r["bestBy"]  # no labelled anomaly: the lowest validation loss
 assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the lowest validation loss)"], kept

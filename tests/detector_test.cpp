@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <random>
 #include <set>
 
 #include "core/anomaly/data/csv.h"
@@ -904,6 +905,31 @@ TEST(Metrics, ThresholdsAndConfusion) {
   EXPECT_EQ(flagged(58), 1);
   EXPECT_EQ(flagged(59), 2);
   EXPECT_EQ(flagged(219), 10);
+  // How far one threshold's share of new normal samples flagged may lie from 5%, with 90%
+  // probability: Beta(k + 1, n - k) quantiles (k = 0 at n = 20: 1 - 0.95^(1/20), 1 - 0.05^(1/20);
+  // the others from the binomial sum in Python).
+  const auto range = [](int64_t n) { return flagged_share_range(n, 0.05, 0.9); };
+  EXPECT_NEAR(range(20).low, 1 - std::pow(0.95, 1.0 / 20), 1e-6);
+  EXPECT_NEAR(range(20).high, 1 - std::pow(0.05, 1.0 / 20), 1e-6);
+  EXPECT_NEAR(range(80).low, 0.017257, 1e-5);
+  EXPECT_NEAR(range(80).high, 0.094075, 1e-5);
+  EXPECT_NEAR(range(219).low, 0.028420, 1e-5);
+  EXPECT_NEAR(range(219).high, 0.076222, 1e-5);
+  EXPECT_NEAR(range(1000).low, 0.039164, 1e-5);
+  EXPECT_NEAR(range(1000).high, 0.061759, 1e-5);
+  // And as thresholds behave: of 4,000 thresholds, each set on 80 normal scores drawn uniformly
+  // from [0, 1), the share of new ones each flags (1 - threshold) lies in the range for ~90%.
+  std::mt19937 random(5);
+  std::uniform_real_distribution<float> uniform(0.f, 1.f);
+  int inside = 0;
+  const ShareRange r80 = range(80);
+  for (int draw = 0; draw < 4000; ++draw) {
+    std::vector<float> s(80);
+    for (float& v : s) v = uniform(random);
+    const double share = 1.0 - double(threshold_at_false_positive_rate(s, std::vector<int>(80, 0), 0.05));
+    inside += share >= r80.low && share <= r80.high;
+  }
+  EXPECT_NEAR(inside / 4000.0, 0.9, 0.015);
   // As JSON, a rate with nothing to be measured on is null, not 0 (or precision 1).
   const auto json = [&](const std::vector<int>& y, float at) { return wire::to_json(measure(scores, y, at)); };
   const auto all_normal = json(std::vector<int>(10, 0), t);

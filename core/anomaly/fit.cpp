@@ -575,6 +575,8 @@ FitOutcome Fit::conclude() {
     if (outcome.report.setting == "contaminated") rate = std::max(rate, s.options.contamination);
     threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, rate);
     outcome.report.threshold_rate = rate;
+    if (&reference == &split.validation)
+      outcome.report.threshold_share = flagged_share_range(reference.count(0), rate, FitReport::kShareProbability);
   }
   if (split.validation.size() > 0)
     outcome.report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);

@@ -100,6 +100,11 @@ struct FitReport {
   // them expected to be anomalies, as scikit-learn's `contamination` sets it); -1 when the
   // threshold maximises F1 instead.
   double threshold_rate = -1;
+  // The share of new normal samples this threshold flags lies in this range with probability
+  // 0.9 (flagged_share_range: the normal validation samples it was set on are a sample); unknown
+  // (-1) with threshold_rate, or when it was set on the training samples.
+  ShareRange threshold_share;
+  static constexpr double kShareProbability = 0.9;
   std::vector<std::string> dropped_columns;
   // Tables: what was read and decided (wire::table_description): encoding, separator, number
   // format, skipped rows, each column's role and why, merged label values. Null for images.

@@ -117,6 +117,40 @@ float threshold_at_false_positive_rate(const std::vector<float>& scores, const s
   return std::nextafter(normal[allowed], INFINITY);
 }
 
+namespace {
+// P(X <= x) for X ~ Beta(a, b) with whole a, b >= 1: the chance that at least a of a + b - 1
+// uniform draws lie at or below x.
+double beta_cdf(int64_t a, int64_t b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const int64_t n = a + b - 1;
+  const double lx = std::log(x), l1x = std::log1p(-x), ln = std::lgamma(double(n) + 1);
+  double below = 0;  // P(fewer than a draws at or below x)
+  for (int64_t j = 0; j < a; ++j)
+    below += std::exp(ln - std::lgamma(double(j) + 1) - std::lgamma(double(n - j) + 1) + double(j) * lx + double(n - j) * l1x);
+  return std::clamp(1 - below, 0.0, 1.0);
+}
+double beta_quantile(int64_t a, int64_t b, double p) {
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    (beta_cdf(a, b, mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+}  // namespace
+
+ShareRange flagged_share_range(int64_t normal, double rate, double level) {
+  CA3_CHECK(normal >= 1, "flagged share: needs normal samples, got ", normal);
+  CA3_CHECK(rate >= 0 && rate <= 1, "flagged share: the false-positive rate must be in [0, 1], got ", rate);
+  CA3_CHECK(level > 0 && level < 1, "flagged share: the probability must be in (0, 1), got ", level);
+  // As threshold_at_false_positive_rate: k flagged, the threshold at the (k+1)-th highest (at the
+  // lowest when all are flagged).
+  const double kept = std::floor(rate * double(normal + 1) + 1e-9) - 1;
+  const int64_t a = std::min(kept > 0 ? int64_t(kept) + 1 : int64_t(1), normal), b = normal + 1 - a;
+  return {beta_quantile(a, b, (1 - level) / 2), beta_quantile(a, b, (1 + level) / 2)};
+}
+
 float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels) {
   size_t positives = 0;
   const std::vector<size_t> order = rank_by_score(scores, labels, positives, "threshold");

@@ -38,6 +38,16 @@ Confusion confusion(const std::vector<float>& scores, const std::vector<int>& la
 // n = 1 / rate - 1 (19) even that leaves a chance of 1 / (n + 1), above `rate`. Needs at least one
 // normal sample; anomalies are ignored.
 float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate);
+// The share of new normal samples such a threshold flags is itself random, the n normal samples
+// it was set on being a sample: Beta(k + 1, n - k) distributed, k of them flagged (Vovk 2012,
+// "Conditional validity of inductive conformal predictors"; Angelopoulos and Bates 2021, "A gentle
+// introduction to conformal prediction", on the calibration set's randomness). Its central interval of probability `level`, shares in [0, 1]: how far one
+// model's share of new normal samples flagged may lie from `rate`. Needs n >= 1, rate in [0, 1],
+// level in (0, 1).
+struct ShareRange {
+  double low = -1, high = -1;  // -1: not known
+};
+ShareRange flagged_share_range(int64_t normal, double rate, double level);
 // The threshold (one of the scores) with the highest F1; needs both classes.
 float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels);
 

@@ -124,6 +124,9 @@ Json to_json(const FitReport& r) {
           {"samplesPerSecond", r.samples_per_second},
           {"validation", to_json(r.validation)},
           {"thresholdRate", number_or_null(r.threshold_rate)},
+          {"thresholdShare", r.threshold_share.low < 0 ? Json(nullptr)
+                             : Json{{"low", r.threshold_share.low}, {"high", r.threshold_share.high},
+                                    {"probability", FitReport::kShareProbability}}},
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
@@ -306,6 +309,13 @@ FitReport fit_report_from_json(const Json& j) {
             what, ": validationAnomalies must be \"labelled\", \"synthetic\" or \"none\", got \"", r.validation_anomalies, "\"");
   // Reports saved before it was written: unknown (-1), as for a best-F1 threshold.
   if (j.contains("thresholdRate")) r.threshold_rate = number_or_missing(j, "thresholdRate", what);
+  if (j.contains("thresholdShare") && !j["thresholdShare"].is_null()) {
+    const Json& share = field(j, "thresholdShare", what);
+    r.threshold_share = {get<double>(share, "low", what), get<double>(share, "high", what)};
+  } else if (!j.contains("thresholdShare") && r.threshold_rate >= 0 && r.validation.normal >= 2) {
+    // Reports saved before it was written: from the normal validation samples, as the fit sets it.
+    r.threshold_share = flagged_share_range(r.validation.normal, r.threshold_rate, FitReport::kShareProbability);
+  }
   for (const Json& e : field(j, "history", what)) {
     EpochRecord record;
     record.stage = get<std::string>(e, "stage", what);

@@ -1312,13 +1312,17 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
     ? ` — ${rate}% rather than ${100 * THRESHOLD_FPR}%, as about that share of the ${unit}s may be anomalies` : '';
   const text = ` The threshold flags at most ${rate}% of the ${v.toLocaleString('en')} ` +
     (unlabelled(report) ? `validation ${unit}s (held out, taken as normal${raised})` : `normal validation ${unit}s (held out)`);
+  const share = report.thresholdShare;
+  const range = share ? ` Of new ${unit}s like them it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
+    `${+(100 * share.high).toPrecision(2)}% with probability ${share.probability}: the ${v.toLocaleString('en')} are a sample, ` +
+    `and more ${unit}s narrow the range.` : '';
   if (v < enoughNormal(report))
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
-      `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".';
+      `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' + range;
   return text + (report.setting === 'contaminated'
     ? `; ${unit === 'image' ? 'among all the images' : 'in the whole file'} the share differs: the ${unit}s it trained on usually score lower.`
     : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
-      ', so fewer of them are flagged.');
+      ', so fewer of them are flagged.') + range;
 }
 
 // What a fit learned from, in a sentence (`said`); without labels, how its flags are made (`more`),
