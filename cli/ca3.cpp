@@ -741,7 +741,7 @@ std::vector<std::string> images_in_folder(const Args& a, const std::string& fold
                      ".jpg, .gif, .bmp), so that other tools read them too\n", n, ended(list_some(named, 8)).c_str());
     }
     if (const std::string other = left_out.text(); !other.empty())
-      std::fprintf(stderr, "left out of %s: %s Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
+      std::fprintf(stderr, "not read from the folder %s: %s Only PNG, JPEG, BMP and GIF files directly in the folder are read; "
                    "images in sub-folders are read when a labels CSV lists them (--labels, a \"file\" column with "
                    "paths such as sub/a.png)\n", folder.c_str(), ended(other).c_str());
     said = true;

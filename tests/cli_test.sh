@@ -232,7 +232,7 @@ rm "$work/mac/.DS_Store" "$work/mac/Thumbs.db"
 # the sub-folder's images.
 mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'RIFF\020\0\0\0WEBPVP8 ' >"$work/mac/shot.webp"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --out "$work/mac.csv" 2>"$work/mac.err" \
-  && grep -qF "left out of $work/mac: the sub-folder more/ (1 image); a file of another kind: shot.webp (WebP)." "$work/mac.err" \
+  && grep -qF "not read from the folder $work/mac: the sub-folder more/ (1 image); an image of a kind CA3 does not read: shot.webp (WebP), save it as PNG or JPEG." "$work/mac.err" \
   && printf 'file,label\nmore/p.png,ok\npart0.png,ok\npart2.png,bad\n' >"$work/mac-sub.csv" \
   && "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-sub.csv" \
        --out "$work/mac.csv" --quiet && [ "$(cut -d, -f1 "$work/mac.csv" | tr '\n' ' ')" = "file more/p.png part0.png part2.png " ] \

@@ -413,7 +413,8 @@ TEST(Images, FolderWithLabels) {
   { std::ofstream(dir / "x.webp", std::ios::binary) << std::string("RIFF\x10\0\0\0WEBPVP8 ", 16); }
   { std::ofstream(dir / "notes.webp") << "hello"; }
   image_files_in(dir.string(), &left_out);
-  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 3 files of another kind: labels.csv, notes.webp, x.webp (WebP)");
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, notes.webp; an image of a "
+                             "kind CA3 does not read: x.webp (WebP), save it as PNG or JPEG");
   fs::remove(dir / "notes.webp");
   // A PNG named as another kind, or with no extension, is read by its bytes, and said so.
   fs::copy_file(dir / "img2.png", dir / "renamed.webp");
@@ -421,13 +422,19 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(image_files_in(dir.string(), &left_out),
             (std::vector<std::string>{"img0.png", "img1.png", "img2.png", "renamed.webp", "shot", "small-colour.png"}));
   EXPECT_EQ(left_out.by_content, (std::vector<std::pair<std::string, std::string>>{{"renamed.webp", "PNG"}, {"shot", "PNG"}}));
-  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); 2 files of another kind: labels.csv, x.webp (WebP)");
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (1 image); a file of another kind: labels.csv; an image of a kind CA3 "
+                             "does not read: x.webp (WebP), save it as PNG or JPEG");
   // A PNG without an extension in a sub-folder counts as its image; a link to no file is named.
   fs::copy_file(dir / "img2.png", dir / "scratch" / "b");
   fs::create_symlink(dir / "gone.png", dir / "link.png");
   image_files_in(dir.string(), &left_out);
-  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (2 images); 3 files of another kind: labels.csv, link.png (a link to a "
-                             "file that is not there), x.webp (WebP)");
+  { std::ofstream(dir / "scan.tif", std::ios::binary) << std::string("II*\0\x08\0\0\0", 8); }
+  image_files_in(dir.string(), &left_out);
+  EXPECT_EQ(left_out.dangling, (std::vector<std::string>{"link.png"}));
+  EXPECT_EQ(left_out.text(), "the sub-folder scratch/ (2 images); a file of another kind: labels.csv; 2 images of kinds CA3 "
+                             "does not read: scan.tif (TIFF), x.webp (WebP), save them as PNG or JPEG; a link to a file that "
+                             "is not there: link.png");
+  fs::remove(dir / "scan.tif");
   fs::remove(dir / "scratch" / "b");
   fs::remove(dir / "link.png");
   EXPECT_EQ(channels_of(dir.string(), {"renamed.webp"}), 1);
@@ -439,7 +446,7 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(error_of([&] { image_files_in(only.string()); }),
             "the folder '" + only.string() + "' has no image files (.png, .jpg, .jpeg, .bmp, .gif) directly in it; it "
             "holds the sub-folder normal/ (1 image). Images in sub-folders are read when a labels CSV lists them (a "
-            "\"file\" column with paths such as normal/a.png), or give a sub-folder as the folder; convert other kinds to PNG");
+            "\"file\" column with paths such as normal/a.png), or give a sub-folder as the folder");
   EXPECT_TRUE(image_files_in(only.string(), nullptr, false).empty());
   // A labels CSV may list images in sub-folders; a name in another case than on disk is said.
   { std::ofstream(only / "labels.csv") << "file,label\nnormal/n.png,ok\n"; }

@@ -46,18 +46,35 @@ export function checkImageSize(size: ImageSize) {
     throw new Error(`unsupported image size ${size.width}x${size.height}x${size.channels} (channels must be 1 or 3)`);
 }
 
-/** Width and height from an image file's first bytes (PNG, JPEG, GIF, BMP, WebP), before any
- *  decoding; undefined when the format is not one of them. */
+/** The kind of image a file's first bytes (16 or more) say it is, whatever its name: the kinds a
+ *  browser decodes and `ca3` reads (WebP in browsers only); '' for any other file. */
+export type ImageKind = 'PNG' | 'JPEG' | 'GIF' | 'BMP' | 'WebP' | '';
+export function imageKind(head: Uint8Array): ImageKind {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'PNG';
+  if (starts(0xff, 0xd8, 0xff)) return 'JPEG';
+  if (starts(0x47, 0x49, 0x46, 0x38) && (head[4] === 0x37 || head[4] === 0x39) && head[5] === 0x61) return 'GIF';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...head.subarray(8, 12)) === 'WEBP') return 'WebP';
+  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (a table "BMI;..." is none),
+  // as `ca3` tells it (core/anomaly/data/images.cpp, image_kind).
+  if (starts(0x42, 0x4d) && head.length >= 15 && head.subarray(6, 10).every((b) => b === 0) &&
+      [12, 40, 52, 56, 108, 124].includes(head[14])) return 'BMP';
+  return '';
+}
+
+/** Width and height from an image file's first bytes (PNG, JPEG, GIF, BMP, WebP: imageKind), before
+ *  any decoding; undefined when the format is not one of them or the bytes end before they say. */
 export function imageDimensions(head: Uint8Array): { width: number; height: number } | undefined {
+  const kind = imageKind(head);
   const u16be = (i: number) => (head[i] << 8) | head[i + 1];
   const u16le = (i: number) => head[i] | (head[i + 1] << 8);
   const u32be = (i: number) => ((head[i] << 24) >>> 0) + (head[i + 1] << 16) + (head[i + 2] << 8) + head[i + 3];
   const u32le = (i: number) => head[i] + (head[i + 1] << 8) + (head[i + 2] << 16) + ((head[i + 3] << 24) >>> 0);
   const ascii = (i: number, n: number) => String.fromCharCode(...head.subarray(i, i + n));
-  if (head.length >= 24 && head[0] === 0x89 && ascii(1, 3) === 'PNG') return { width: u32be(16), height: u32be(20) };
-  if (head.length >= 10 && ascii(0, 3) === 'GIF') return { width: u16le(6), height: u16le(8) };
-  if (head.length >= 26 && ascii(0, 2) === 'BM') return { width: Math.abs(u32le(18) | 0), height: Math.abs(u32le(22) | 0) };
-  if (head.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+  if (kind === 'PNG' && head.length >= 24) return { width: u32be(16), height: u32be(20) };
+  if (kind === 'GIF' && head.length >= 10) return { width: u16le(6), height: u16le(8) };
+  if (kind === 'BMP' && head.length >= 26) return { width: Math.abs(u32le(18) | 0), height: Math.abs(u32le(22) | 0) };
+  if (kind === 'WebP' && head.length >= 30) {
     const chunk = ascii(12, 4);
     if (chunk === 'VP8X') return { width: 1 + (head[24] | (head[25] << 8) | (head[26] << 16)), height: 1 + (head[27] | (head[28] << 8) | (head[29] << 16)) };
     if (chunk === 'VP8L') {
@@ -66,7 +83,7 @@ export function imageDimensions(head: Uint8Array): { width: number; height: numb
     }
     if (chunk === 'VP8 ') return { width: u16le(26) & 0x3fff, height: u16le(28) & 0x3fff };
   }
-  if (head.length >= 4 && head[0] === 0xff && head[1] === 0xd8) {
+  if (kind === 'JPEG') {
     let at = 2;
     while (at + 9 < head.length && head[at] === 0xff) {
       const marker = head[at + 1];

@@ -14,7 +14,9 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-import { Runtime, createDetector, describeCsv, getRuntime, imageSet, imagesToInputs, loadDetector, tableFromCsv } from 'ca3-sdk';
+import {
+  Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageKind, imageSet, imagesToInputs, loadDetector, tableFromCsv,
+} from 'ca3-sdk';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 const dataDir = process.env.CA3_DATA_DIR ?? join(repo, 'data');
@@ -49,6 +51,31 @@ function fashionMnist(count) {
   for (let i = 0; i < pixels.length; ++i) pixels[i] = images[16 + i] / 255;
   return { pixels, classes: Array.from(labels.subarray(8, 8 + count)) };
 }
+
+// An image file told by its first bytes, whatever its name, as `ca3` tells it (the page reads a
+// folder's files so): real files of each kind, with their sizes; text is none, also a table whose
+// first cell starts "BM" and a text file named .png.
+test('imageKind and imageDimensions read real files by their bytes', () => {
+  const head = (path) => new Uint8Array(readFileSync(join(repo, path)));
+  const cases = [
+    ['tests/bad-inputs/grey-32x32.png', 'PNG', { width: 32, height: 32 }],
+    ['fuzz/corpus/image/rgb.jpg', 'JPEG', { width: 28, height: 28 }],
+    ['fuzz/corpus/image/grey.bmp', 'BMP', { width: 28, height: 28 }],
+    ['tests/bad-inputs/notes.png', '', undefined],
+  ];
+  for (const [path, kind, size] of cases) {
+    assert.equal(imageKind(head(path)), kind, path);
+    assert.deepEqual(imageDimensions(head(path)), size, path);
+  }
+  const bytes = (text) => new TextEncoder().encode(text);
+  const gif = new Uint8Array([...bytes('GIF89a'), 40, 1, 30, 0, 0, 0, 0]);
+  assert.equal(imageKind(gif), 'GIF');
+  assert.deepEqual(imageDimensions(gif), { width: 296, height: 30 });
+  assert.equal(imageKind(bytes('GIF is a format\n')), '');
+  assert.equal(imageKind(bytes('BMI;Age;Glucose\n22,5;31;98\n')), '');
+  assert.equal(imageKind(bytes('RIFF\x10\0\0\0WEBPVP8 ')), 'WebP');
+  assert.equal(imageKind(new Uint8Array(0)), '');
+});
 
 describe('SDK in Node', () => {
   let runtime;

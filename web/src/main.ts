@@ -6,7 +6,7 @@ import {
 } from 'chart.js';
 import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
-  PRESETS, getRuntime, imageSet, imageSizeOf, tableFromCsv,
+  PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, tableFromCsv,
 } from 'ca3-sdk';
 import { ScoreView, formatThreshold, pickView, rocPoints } from './score-view.js';
 
@@ -319,19 +319,8 @@ function chosenImageSize(): ImageSize & { auto: boolean } {
 const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
 const isImageFile = (f: File) => f.type.startsWith('image/') || IMAGE_FILE.test(f.name);
 // The kind of image a file's first bytes say it is ('' for none), for a file whose name and type
-// do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` reads
-// PNG, JPEG, GIF and BMP (the browser also decodes WebP).
-async function imageKindOf(f: File): Promise<string> {
-  const h = new Uint8Array(await f.slice(0, 16).arrayBuffer());
-  const starts = (...bytes: number[]) => bytes.every((b, i) => h[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'PNG';
-  if (starts(0xff, 0xd8, 0xff)) return 'JPEG';
-  if (starts(0x47, 0x49, 0x46, 0x38) && (h[4] === 0x37 || h[4] === 0x39) && h[5] === 0x61) return 'GIF';
-  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...h.slice(8, 12)) === 'WEBP') return 'WebP';
-  // A BMP: "BM", reserved bytes 6 to 9 zero, a known header size at 14 (a table "BMI;..." is none).
-  if (starts(0x42, 0x4d) && h.length >= 15 && h.slice(6, 10).every((b) => b === 0) && [12, 40, 52, 56, 108, 124].includes(h[14])) return 'BMP';
-  return '';
-}
+// do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` does.
+const imageKindOf = async (f: File) => imageKind(new Uint8Array(await f.slice(0, 16).arrayBuffer()));
 // A folder name that means "normal" (the others are anomalies unless the user picks otherwise).
 const NORMAL_FOLDER = /^(normal|good|ok|okay|pass|passed|clean|negative|neg|train|0)$/i;
 

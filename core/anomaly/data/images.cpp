@@ -380,12 +380,20 @@ std::string FolderLeftOut::text() const {
       named.push_back(name + "/ (" + std::to_string(images) + (images == 1 ? " image)" : " images)"));
     out += (folders.size() == 1 ? "the sub-folder " : "the sub-folders ") + list_some(named, 4);
   }
-  if (!other.empty()) {
-    std::vector<std::string> named;
-    for (const auto& [name, kind] : other) named.push_back(name + (kind.empty() ? "" : " (" + kind + ")"));
-    out += std::string(out.empty() ? "" : "; ") + (other.size() == 1 ? "a file" : std::to_string(other.size()) + " files") +
-           " of another kind: " + list_some(named, 4);
-  }
+  std::vector<std::string> files, images;
+  for (const auto& [name, kind] : other)
+    if (kind.empty()) files.push_back(name);
+    else images.push_back(name + " (" + kind + ")");
+  const auto part = [&](const std::vector<std::string>& names, const std::string& one, const std::string& many,
+                        const std::string& after) {
+    if (names.empty()) return;
+    out += (out.empty() ? "" : "; ") + (names.size() == 1 ? one : std::to_string(names.size()) + " " + many) + ": " +
+           list_some(names, 4) + after;
+  };
+  part(files, "a file of another kind", "files of another kind", "");
+  part(images, "an image of a kind CA3 does not read", "images of kinds CA3 does not read",
+       images.size() == 1 ? ", save it as PNG or JPEG" : ", save them as PNG or JPEG");
+  part(dangling, "a link to a file that is not there", "links to files that are not there", "");
   return out;
 }
 
@@ -413,13 +421,14 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
       if (named_image || decoded_kind(kind)) names.push_back(name);
       else skipped.other.emplace_back(name, kind);
     } else if (entry.is_symlink(e) && !entry.exists(e)) {
-      skipped.other.emplace_back(name, "a link to a file that is not there");
+      skipped.dangling.push_back(name);
     }
   }
   CA3_CHECK(!error, "cannot list the folder '", folder, "': ", error.message());
   std::sort(skipped.hidden.begin(), skipped.hidden.end());
   std::sort(skipped.folders.begin(), skipped.folders.end());
   std::sort(skipped.other.begin(), skipped.other.end());
+  std::sort(skipped.dangling.begin(), skipped.dangling.end());
   std::sort(skipped.by_content.begin(), skipped.by_content.end());
   if (required && names.empty()) {
     const std::string there = skipped.text();
@@ -428,7 +437,7 @@ std::vector<std::string> image_files_in(const std::string& folder, FolderLeftOut
                                : "; it holds " + there + ". Images in sub-folders are read when a labels CSV lists "
                                  "them (a \"file\" column with paths such as " +
                                  (skipped.folders.empty() ? std::string("sub/a.png") : skipped.folders[0].first + "/a.png") +
-                                 "), or give a sub-folder as the folder; convert other kinds to PNG"));
+                                 "), or give a sub-folder as the folder"));
   }
   std::sort(names.begin(), names.end());
   if (left_out) *left_out = std::move(skipped);

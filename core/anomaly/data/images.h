@@ -99,13 +99,15 @@ struct FolderLeftOut {
   std::vector<std::string> hidden;
   std::vector<std::pair<std::string, int64_t>> folders;  // sub-folders, with the image files directly in each
   // Files of other kinds, each with the kind of image its bytes are, if one CA3 does not decode
-  // ("x.webp", "WebP"; "notes.txt", ""), and links to files that are not there.
+  // ("x.webp", "WebP"; "notes.txt", "").
   std::vector<std::pair<std::string, std::string>> other;
+  std::vector<std::string> dangling;  // links to files that are not there
   // Not left out but read: files named as another kind whose bytes are an image CA3 reads, with
   // that kind ("shot.webp", "PNG"; a file renamed, or saved by a tool that kept the old name).
   std::vector<std::pair<std::string, std::string>> by_content;
-  // "sub-folders normal/ (20 images), scratch/ (2 images); files not read: x.webp (WebP), notes.txt":
-  // what is left out besides the hidden files, in words; empty when nothing is.
+  // "the sub-folder scratch/ (2 images); a file of another kind: notes.txt; an image of a kind CA3
+  // does not read: x.webp (WebP), save it as PNG or JPEG": what is left out besides the hidden
+  // files, in words; empty when nothing is.
   std::string text() const;
 };
 
