@@ -3739,6 +3739,46 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   EXPECT_TRUE(not_data_rows(parse_csv(plans), "").rows.empty());
 }
 
+// A totals row without a name (",3970.59,475" below the items; then "Average" and "Summe" over the
+// same rows), and lines of one text alone (a grouped report's "Grand total;;;" with no number, a
+// footer "Source: ..."): no samples. A row of small counts that happens to sum the rows above, and
+// a survey's sparse row ("red;;", a value other rows have), are samples.
+TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
+  std::string items = "item,price,qty\n";
+  double price = 0;
+  int qty = 0;
+  for (int i = 0; i < 40; ++i) {
+    const double p = 10 + (i * 37) % 41 + 0.25 * (i % 4);
+    price += p, qty += 1 + i % 7;
+    items += detail::concat("i", i, ",", p, ",", 1 + i % 7, "\n");
+  }
+  const std::string sums = detail::concat(",", price, ",", qty, "\n");
+  const NotDataRows one = not_data_rows(parse_csv(items + sums), "left out of training");
+  EXPECT_EQ(one.rows, (std::vector<size_t>{40}));
+  EXPECT_EQ(one.notes, (std::vector<std::string>{"line 42 (no name, column 'price') is a totals row (its numbers are the sums of "
+                                                 "the rows above or below it): left out of training"}));
+  const NotDataRows stacked = not_data_rows(
+      parse_csv(items + sums + detail::concat("Average,", price / 40, ",", qty / 40.0, "\nSumme,", price, ",", qty, "\n")), "");
+  EXPECT_EQ(stacked.rows, (std::vector<size_t>{40, 41, 42}));
+  ASSERT_EQ(stacked.notes.size(), 2u) << stacked.notes[0];
+  EXPECT_EQ(stacked.notes[1], "line 43 ('Average', column 'price') is an averages row (its numbers are the means of the rows above it)");
+  // Small counts: (1, 0), (0, 1), then (1, 1) sums them but is not beyond them; a row of three.
+  EXPECT_TRUE(not_data_rows(parse_csv("a,b,c\n1,0,x\n0,1,y\n1,0,x\n2,1,z\n"), "").rows.empty());
+  EXPECT_TRUE(not_data_rows(parse_csv("a,b,c\n1,0,x\n0,1,y\n1,1,z\n"), "").rows.empty());
+  // Lines of text alone at the end of a report; a sparse row of a survey stays.
+  const std::string report = "Region,Month,Sales,Units\nNorth,1,855.5,51\nNorth,2,1023.3,44\nSouth,1,1129,48\nred,,,\n"
+                             "South,2,1189.3,60\nred,3,900,50\nGrand total,,,\n\nSource: internal ERP export,,,\n";
+  const NotDataRows footer = not_data_rows(parse_csv(report), "left out of training");
+  EXPECT_EQ(footer.rows, (std::vector<size_t>{6, 7}));
+  EXPECT_EQ(footer.notes, (std::vector<std::string>{
+                              "lines 8 ('Grand total'), 10 ('Source: internal ERP export') hold a text alone and no number (a "
+                              "title, note or footer line, or a row with nothing recorded), not a sample: left out of training"}));
+  // Too many such lines to be titles or footers: a sparse table, kept.
+  std::string sparse = "colour,size,weight\n";
+  for (int i = 0; i < 30; ++i) sparse += i % 2 ? detail::concat("c", i, ",,\n") : detail::concat("c", i, ",", i, ",", 2 * i, "\n");
+  EXPECT_TRUE(not_data_rows(parse_csv(sparse), "").rows.empty());
+}
+
 // A pressure export of "1.016" hPa whose first number that tells the decimal mark ("1.012,5") is on
 // line 30,002. Read whole, the file is read with that mark wherever the cell is ("1.016" is 1016).
 // Streamed, the first piece's numbers were read with a guessed mark; the piece with the cell stops

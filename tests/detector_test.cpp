@@ -13,6 +13,7 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "core/anomaly/data/csv.h"
 #include "core/anomaly/detector.h"
@@ -128,14 +129,17 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
             "the table with a detector trained on a table)");
 }
 
-// A report whose groups open with a heading line in a column of other values ("Region Nord;;" over
-// article numbers, which the model leaves out): such a line has no value in any column the model
-// reads and is trained on as the typical row. Said at training by line, as scoring says it.
+// A report whose groups open with a heading line in a column of other values ("7;Region Nord;;"
+// over article numbers, with a running number; the model leaves both out): such a line has no value
+// in any column the model reads and is trained on as the typical row. Said at training by line, as
+// scoring says it.
 TEST(Detector, RowsWithNoValueTheModelReadsAreSaidAtTraining) {
-  std::string csv = "Artikel;Gewicht;Lager\n";
+  std::string csv = "Nr;Artikel;Gewicht;Lager\n";
+  int line = 0;
   for (const char* region : {"Nord", "Sued", "West"}) {
-    csv += detail::concat("Region ", region, ";;\n");
-    for (int i = 0; i < 30; ++i) csv += detail::concat("A", 1000 + 37 * i + region[0], ";", 10 + i % 7, ",5;", i % 3 ? "A" : "B", "\n");
+    csv += detail::concat(++line, ";Region ", region, ";;\n");
+    for (int i = 0; i < 30; ++i)
+      csv += detail::concat(++line, ";A", 1000 + 37 * i + region[0], ";", 10 + i % 7, ",5;", i % 3 ? "A" : "B", "\n");
   }
   Detector d(quick_tabular("e2e", 1));
   const FitReport r = d.fit_table(parse_csv(csv), TabularOptions{});
@@ -155,6 +159,21 @@ TEST(Detector, RowsWithNoValueTheModelReadsAreSaidAtTraining) {
   const FitReport plain = d.fit_table(breast_cancer(), breast_cancer_labels());
   for (const std::string& n : plain.data.at("notes").get<std::vector<std::string>>())
     EXPECT_EQ(n.find("no value in any column"), std::string::npos) << n;
+  // Without the running number the heading lines hold a text alone: no sample, left out of
+  // training and not scored.
+  std::string alone;
+  std::istringstream lines(csv);
+  for (std::string l; std::getline(lines, l);) alone += l.substr(l.find(';') + 1) + "\n";
+  const FitReport without = d.fit_table(parse_csv(alone), TabularOptions{});
+  EXPECT_EQ(without.train_rows + without.validation_rows + without.test_rows, 90);
+  const std::vector<std::string> alone_notes = without.data.at("notes").get<std::vector<std::string>>();
+  EXPECT_NE(std::find(alone_notes.begin(), alone_notes.end(),
+                      "lines 2 ('Region Nord'), 33 ('Region Sued'), 64 ('Region West') hold a text alone and no number (a "
+                      "title, note or footer line, or a row with nothing recorded), not a sample: left out of training"),
+            alone_notes.end()) << wire::dump(without.data.at("notes"), 0);
+  const std::vector<float> scores = d.score_table(parse_csv(alone));
+  ASSERT_EQ(scores.size(), 93u);
+  EXPECT_TRUE(std::isnan(scores[0]) && std::isnan(scores[31]) && std::isnan(scores[62]) && !std::isnan(scores[1]));
 }
 
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the

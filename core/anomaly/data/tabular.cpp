@@ -3783,8 +3783,12 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
 
 namespace {
 
+// A totals row's label column when it has none.
+constexpr size_t kUnnamed = SIZE_MAX;
+
 // not_data_rows of `table` given its rows named like totals or averages (the word's kind, 's' or
-// 'm', and its column) and its repeated headers. `matched`: the named rows found to sum.
+// 'm', and its column) and its repeated headers; totals rows without a name too. `matched`: the
+// named rows found to sum.
 NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, std::map<size_t, std::pair<char, size_t>>& named,
                                 const std::set<size_t>& headers_at, size_t* matched) {
   NotDataRows found;
@@ -3826,7 +3830,7 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
     return false;
   };
   std::vector<std::string> totals, means, headers, named_only;  // as shown in the notes (the first 3 of each)
-  size_t n_totals = 0, n_means = 0, n_named_only = 0;
+  size_t n_totals = 0, n_means = 0, n_named_only = 0, n_unnamed = 0;
   std::vector<size_t> unmatched;  // named rows no sum above matched: maybe one of the rows below
   // Totals rows found by the rows above them, and per column whether its number is their sum (1),
   // is not (0), or is no number (-1).
@@ -3849,7 +3853,9 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   const auto take = [&](size_t r, char kind, size_t word_column, const std::string& column) {
     std::vector<std::string>& list = kind == 's' ? totals : means;
     if ((kind == 's' ? n_totals++ : n_means++) < 3)
-      list.push_back(detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", column, "')"));
+      list.push_back(word_column == kUnnamed
+                         ? detail::concat(table.row_line(r), " (no name, column '", column, "')")
+                         : detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", column, "')"));
     found.rows.push_back(r);
   };
   for (size_t r = 0; r < table.row_count(); ++r) {
@@ -3886,6 +3892,37 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
       }
       unmatched.push_back(r);  // not in the sums either way: a total at the top would spoil every one below
       continue;
+    }
+    // A totals row without a name (",3970.59,475" below the items): the last row, or the last before
+    // a named one, a repeated header or a row without numbers; two numbers or more, each the sum of
+    // 3 rows or more above it and over twice their largest (in a column of no negative number),
+    // which a row of data, even of small counts or of a rising series (0, 2, 4, then 6), is not.
+    const auto ends_rows = [&] {
+      if (r + 1 >= table.row_count() || named.count(r + 1) || headers_at.count(r + 1)) return true;
+      for (size_t c = 0; c < columns; ++c)
+        if (number_in_cell(table.cell(r + 1, c), table.numbers, v)) return false;
+      return true;
+    };
+    if (ends_rows()) {
+      int numbers = 0;
+      bool sums = true;
+      std::string column;
+      for (size_t c = 0; c < columns && sums; ++c) {
+        if (!number_in_cell(table.cell(r, c), table.numbers, v)) continue;
+        ++numbers;
+        const auto sum_of = [&](const Running& rows) {
+          return rows.count >= 3 && rows.matches(v, 's') && (rows.low < 0 || v > 2 * rows.high);
+        };
+        sums = sum_of(block[c]) || sum_of(all[c]);
+        if (sums && column.empty()) column = table.header[c];
+      }
+      if (numbers >= 2 && sums) {
+        ++n_unnamed;
+        take(r, 's', kUnnamed, column);
+        block.assign(columns, Running{});
+        mark();
+        continue;
+      }
     }
     for (size_t c = 0; c < columns; ++c)
       if (number_in_cell(table.cell(r, c), table.numbers, v)) block[c].add(v), all[c].add(v);
@@ -3959,7 +3996,7 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
          "as data; delete it from the file if it is not a sample",
          " are named like totals or averages rows, but none of their numbers is the sum or mean of the rows above or below them: "
          "read as data; delete them from the file if they are not samples", "");
-  *matched = n_totals + n_means;
+  *matched = n_totals - n_unnamed + n_means;
   return found;
 }
 
@@ -3967,6 +4004,30 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
 
 NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
   const std::vector<std::string> header = lower_header(table);
+  // Lines of one text alone, where a table has 3 columns or more: a title, a note or a footer
+  // ("Source: ERP export;;;", "Grand total;;;" with no number), no sample. Their text stands
+  // nowhere else in its column (a survey's sparse row "red;;" is a sample), and they are few.
+  std::vector<size_t> alone;
+  if (table.column_count() >= 3) {
+    std::map<size_t, std::map<std::string, int64_t>> seen;  // per column of a candidate: its values' counts
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      size_t present = 0, at = 0;
+      for (size_t c = 0; c < table.column_count() && present < 2; ++c)
+        if (!blank_cell(table.cell(r, c))) ++present, at = c;
+      double v;
+      if (const std::string_view cell = table.cell(r, at);
+          present == 1 && !is_missing_cell(cell) && !number_in_cell(cell, table.numbers, v) && !repeats_header(table, r, header))
+        alone.push_back(r), seen[at];
+    }
+    for (auto& [c, counts] : seen)
+      for (size_t r = 0; r < table.row_count(); ++r) ++counts[fold_case(trim(table.cell(r, c)))];
+    std::erase_if(alone, [&](size_t r) {
+      for (auto& [c, counts] : seen)
+        if (!blank_cell(table.cell(r, c))) return counts[fold_case(trim(table.cell(r, c)))] > 1;
+      return true;
+    });
+    if (alone.size() > std::max<size_t>(3, table.row_count() / 20)) alone.clear();
+  }
   // Rows named like totals or averages (the word and its column), and repeated headers.
   std::map<size_t, std::pair<char, size_t>> named;
   std::set<size_t> headers_at;
@@ -3975,13 +4036,13 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
       headers_at.insert(r);
       continue;
     }
+    if (std::binary_search(alone.begin(), alone.end(), r)) continue;
     for (size_t c = 0; c < table.column_count(); ++c) {  // the row's label: its first cell that is not empty
       if (trim(table.cell(r, c)).empty()) continue;
       if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
       break;
     }
   }
-  if (named.empty() && headers_at.empty()) return {};
   size_t matched = 0;
   NotDataRows found = not_data_rows_named(table, what, named, headers_at, &matched);
   // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label, unless
@@ -3996,6 +4057,20 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     matched = 0;
     found = ends.empty() ? headers : not_data_rows_named(table, what, ends, headers_at, &matched);
     if (matched == 0) found = headers;
+  }
+  if (!alone.empty()) {
+    std::vector<std::string> shown;
+    for (size_t i = 0; i < alone.size() && i < 3; ++i) {
+      size_t at = 0;
+      while (blank_cell(table.cell(alone[i], at))) ++at;
+      shown.push_back(detail::concat(table.row_line(alone[i]), " ('", shortened(trim(table.cell(alone[i], at))), "')"));
+    }
+    found.notes.push_back(detail::concat(alone.size() == 1 ? "line " : "lines ", list_some(shown, 3),
+                                         alone.size() > 3 ? detail::concat(" and ", alone.size() - 3, " more") : "",
+                                         alone.size() == 1 ? " holds a text alone and no number" : " hold a text alone and no number",
+                                         " (a title, note or footer line, or a row with nothing recorded), not a sample: ", what));
+    found.rows.insert(found.rows.end(), alone.begin(), alone.end());
+    std::sort(found.rows.begin(), found.rows.end());
   }
   return found;
 }
