@@ -1133,11 +1133,31 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
   return why;
 }
 
+// Whether a file's first 512 bytes are text: no NUL byte and few control characters, or NULs in
+// every other byte, a third of them at least (UTF-16).
+bool text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
+  head.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+  size_t even = 0, odd = 0, control = 0;
+  for (size_t i = 0; i < head.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(head[i]);
+    if (c == 0) ++(i % 2 ? odd : even);
+    else control += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1A;
+  }
+  if (even + odd == 0) return 100 * control <= head.size();
+  return (even == 0 || odd == 0) && 6 * (even + odd) >= head.size();
+}
+
 // When the data is not of the kind `detector` was trained on: what the model reads, and the fix.
 std::string other_kind_text(const Detector& detector, const std::string& data_text, const std::string& path = "") {
   std::error_code e;
   if (detector.kind() == ModelKind::image && !path.empty() && fs::is_regular_file(path, e) && fs::file_size(path, e) == 0)
     return data_text + " is empty (0 bytes): give it images (--data FOLDER, one image file or an IDX file)";
+  if (detector.kind() == ModelKind::image && !path.empty() && !text_file(path))
+    return data_text + " is neither an image CA3 reads (PNG, JPEG, GIF, BMP) nor a CSV table (it is not text): give it images "
+           "(--data FOLDER, one image file or an IDX file)";
   if (detector.kind() == ModelKind::image)
     return data_text + " is a CSV table, and this model was trained on " + detector.trained_on() + ": give it images "
            "(--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table (ca3 train --data TABLE.csv "

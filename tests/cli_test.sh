@@ -228,6 +228,16 @@ printf '\0\0' >"$work/mac/Thumbs.db"
 expect_error "'$work/mac/Thumbs.db' is Windows' thumbnail cache (Thumbs.db), not data" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac/Thumbs.db" --out "$work/s"
 rm "$work/mac/.DS_Store" "$work/mac/Thumbs.db"
+# Files that are neither images CA3 reads nor tables: an image kind named (a PGM from an old
+# scanner tool), a file of bytes said not to be text, a model file given as the data.
+printf 'P5\n# scanner\n28 28\n255\n' >"$work/scan.pgm" && head -c 784 /dev/zero | tr '\0' '\200' >>"$work/scan.pgm"
+expect_error "$work/scan.pgm: a Netpbm image, which CA3 does not read: save it as PNG or JPEG" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/scan.pgm" --out "$work/s"
+printf '\001\002\003\000\004\005\377\000\020\021\022\023\024\025\026\027\000\000\030\031' >"$work/blob.dat"
+expect_error "'$work/blob.dat' is neither an image CA3 reads (PNG, JPEG, GIF, BMP) nor a CSV table (it is not text)" \
+  score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/blob.dat" --out "$work/s"
+expect_error "contains a NUL byte: this is not a text file but a CA3 model file: give it as the model (--model), and a CSV table as the data" \
+  train --data "$data/../models/demo/fashion-mnist-tshirt.ca3" --out "$work/s"
 # What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
 # the sub-folder's images.
 mkdir -p "$work/mac/more" && cp "$work/mac/part1.png" "$work/mac/more/p.png" && printf 'RIFF\020\0\0\0WEBPVP8 ' >"$work/mac/shot.webp"

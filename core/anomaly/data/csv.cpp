@@ -1048,6 +1048,25 @@ std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& 
   return std::nullopt;
 }
 
+namespace {
+// What a file that is not text is, by its first bytes, and what to do: the tail of a message after
+// "this is not a text file but", or "" when unknown. (Images: images.h's image_kind.)
+std::string binary_kind_said(std::string_view b) {
+  if (b.starts_with("PK\x03\x04"))
+    return "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one): open it and save the sheet as CSV";
+  if (b.starts_with("\xD0\xCF\x11\xE0")) return "an Excel workbook of the old format (.xls): open it and save the sheet as CSV";
+  if (b.starts_with("%PDF")) return "a PDF document: export its table as CSV from the program that made it";
+  if (b.starts_with("\x1F\x8B")) return "a gzip-compressed file: decompress it first (gunzip FILE)";
+  if (b.starts_with("CA3MODEL")) return "a CA3 model file: give it as the model (--model), and a CSV table as the data";
+  if (b.starts_with("SQLite format 3")) return "an SQLite database: export the table as CSV";
+  if (b.starts_with("PAR1")) return "a Parquet file: write it as CSV (pandas: pd.read_parquet(f).to_csv('out.csv', index=False))";
+  if (b.starts_with("\x89PNG") || b.starts_with("\xFF\xD8\xFF") || b.starts_with("GIF8") || b.starts_with("II*") ||
+      b.starts_with("MM\0*") || (b.starts_with("RIFF") && b.substr(8, 4) == "WEBP"))
+    return "an image: a table model scores CSV tables, an image model images";
+  return "";
+}
+}  // namespace
+
 CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   const DecodedText decoded = options.encoding ? DecodedText{bytes, std::nullopt, *options.encoding} : decode_text(bytes);
   std::string_view text = decoded.text();
@@ -1056,7 +1075,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   CA3_CHECK(!text.empty(), "CSV file is empty");
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
     const int64_t line = 1 + std::count(text.begin(), text.begin() + long(nul), '\n');
-    throw Error(ErrorCode::unsupported_file, detail::concat("CSV line ", line, ": contains a NUL byte (this is not a text file)"));
+    const std::string kind = binary_kind_said(bytes.substr(0, 64));
+    throw Error(ErrorCode::unsupported_file, kind.empty() ? detail::concat("CSV line ", line, ": contains a NUL byte (this is not a text file)")
+                                                          : detail::concat("CSV line ", line, ": contains a NUL byte: this is not a text file but ", kind));
   }
   CsvTable table;
   table.encoding = decoded.encoding;

@@ -182,10 +182,26 @@ bool png_checksum_fails(const uint8_t* data, size_t size) {
   return false;
 }
 
+// A Netpbm image's start: "P1" to "P7", white space, comment lines, then its width (a digit); the
+// text forms (P1 to P3) are no table's header ("P1  P2" is).
+bool netpbm(std::string_view b) {
+  if (b.size() < 4 || b[0] != 'P' || b[1] < '1' || b[1] > '7' || !std::isspace(static_cast<unsigned char>(b[2]))) return false;
+  size_t at = 2;
+  while (at < b.size() && (std::isspace(static_cast<unsigned char>(b[at])) || b[at] == '#'))
+    if (b[at] == '#') at = std::min(b.find('\n', at), b.size());
+    else ++at;
+  return at < b.size() && std::isdigit(static_cast<unsigned char>(b[at]));
+}
+
 // The kind of image CA3 does not decode that its first bytes say it is ("WebP", "TIFF", "HEIC",
-// "AVIF", "SVG"; "" for others).
+// "AVIF", "SVG", "Netpbm", "OpenEXR", "Photoshop", "Sun raster", "JPEG 2000"; "" for others).
 std::string unread_kind(std::string_view bytes) {
   const std::string_view brand = bytes_at(bytes, 4, 4) == "ftyp" ? bytes_at(bytes, 8, 4) : std::string_view();
+  if (netpbm(bytes)) return "Netpbm";
+  if (bytes.starts_with("v/1\x01")) return "OpenEXR";
+  if (bytes.starts_with("8BPS")) return "Photoshop";
+  if (bytes.starts_with("\x59\xA6\x6A\x95")) return "Sun raster";
+  if (bytes.starts_with(std::string_view("\0\0\0\x0CjP  ", 10)) || bytes.starts_with("\xFF\x4F\xFF\x51")) return "JPEG 2000";
   if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "WebP";
   if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "TIFF";
   if (brand == "heic" || brand == "heix" || brand == "mif1") return "HEIC";
@@ -215,7 +231,7 @@ bool decoded_kind(const std::string& kind) { return kind == "PNG" || kind == "JP
 std::string decoder_reason(const std::string& name, const uint8_t* data, size_t size) {
   const std::string reason = stbi_failure_reason() ? stbi_failure_reason() : "";
   if (const std::string kind = unread_kind(std::string_view(reinterpret_cast<const char*>(data), size)); !kind.empty())
-    return name + (kind == "SVG" ? ": an SVG drawing" : kind == "AVIF" ? ": an AVIF image" : ": a " + kind + " image") +
+    return name + (kind == "SVG" ? ": an SVG drawing" : kind == "AVIF" || kind == "OpenEXR" ? ": an " + kind + " image" : ": a " + kind + " image") +
            ", which CA3 does not read: save it as PNG or JPEG";
   if (reason == "too large") return name + ": the image is larger than CA3 decodes (" + size_limit() + "): make it smaller";
   if (reason == "outofmem") return name + ": out of memory decoding the image: make it smaller";
