@@ -455,6 +455,14 @@ TEST(Images, FolderWithLabels) {
   EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
             (only / "labels.csv").string() + " line 2: there is no image 'normal/N.PNG' in '" + only.string() +
                 "'; there is 'normal/n.png': write the name as it is on disk (case counts)");
+  // A listed link whose target is missing: said as such, with the target.
+  fs::create_symlink(only / "gone.png", only / "normal" / "g.png");
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal/g.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: there is no image 'normal/g.png' in '" + only.string() +
+                "': 'normal/g.png' is a link to a file that is not there ('" + (only / "gone.png").string() +
+                "'): copy the image itself into the folder");
+  fs::remove(only / "normal" / "g.png");
   { std::ofstream(only / "labels.csv") << "file,label\nNORMAL/n.png,ok\n"; }  // the folder's name in another case
   EXPECT_NE(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); })
                 .find("there is 'normal/n.png'"), std::string::npos);

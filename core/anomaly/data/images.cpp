@@ -526,6 +526,10 @@ std::string listed_image(const std::string& folder, const std::string& name, con
     }
     found = next;
   }
+  // A link whose target is missing is there by name but not as a file.
+  if (!found.empty() && fs::is_symlink(found, e) && !fs::exists(found, e))
+    throw Error(detail::concat(where, ": '", found.lexically_relative(folder).string(), "' is a link to a file that is not there ('",
+                               fs::read_symlink(found, e).string(), "'): copy the image itself into the folder"));
   throw Error(where + (found.empty() ? std::string(" (the names are read as paths in the folder)")
                                      : "; there is '" + found.lexically_relative(folder).string() +
                                            "': write the name as it is on disk (case counts)"));
