@@ -957,6 +957,14 @@ int command_train(const Args& a) {
       if (folder.listing) {
         const ImageListing& listing = *folder.listing;
         images.labels = pick(tabular_labels(listing.table, options), readable);
+        // Labels given, but none of the images read is an anomaly (those that were are unreadable).
+        if (!options.label_column.empty() && !a.quiet && std::count(images.labels.begin(), images.labels.end(), 1) == 0) {
+          const std::vector<int> all = tabular_labels(listing.table, options);
+          const auto lost = std::count(all.begin(), all.end(), 1);
+          std::fprintf(stderr, "note: no image read is labelled an anomaly%s: the model trains without labelled anomalies "
+                       "(one-class), every image taken as normal, and its validation figures are against synthetic anomalies\n",
+                       lost > 0 ? detail::concat(" (the ", lost, lost == 1 ? " so labelled cannot be read: above)" : " so labelled cannot be read: above)").c_str() : "");
+        }
         if (options.label_column.empty() && !a.quiet) {  // the labels' columns, unused: said
           std::string unused;
           size_t count = 0;

@@ -292,6 +292,12 @@ for i in 4 5 6 7 8 9 10; do cp "$work/mac/part$((i % 3)).png" "$work/mac/part$i.
   && grep -qF "; left out of training" "$work/cut-train.err" \
   && grep -qF "images: 10 images, taken as 14x14 grey: all grey; all 28x28, resized" "$work/cut-train.err" \
   && echo "ok   training leaves the image cut short out, said" || fail "train with a cut image: $(cat "$work/cut-train.err")"
+# Labelled so, but the one anomaly cannot be read: one-class, said with why.
+{ echo file,label; for i in 0 1 2 4 5 6 7 8 9 10; do echo "part$i.png,ok"; done; echo part3.png,bad; } >"$work/cut-labels.csv"
+"$ca3" train --data "$work/mac" --labels "$work/cut-labels.csv" --label-column label --normal ok --preset fashion-mnist-small \
+    --image-size 14 --epochs 1 --out "$work/cut.ca3" 2>"$work/cut-train.err" \
+  && grep -qF "note: no image read is labelled an anomaly (the 1 so labelled cannot be read: above): the model trains without labelled anomalies (one-class)" "$work/cut-train.err" \
+  && echo "ok   labels whose one anomaly cannot be read: one-class, said" || fail "labelled, anomaly unreadable: $(cat "$work/cut-train.err")"
 rm -f "$work/mac/part"[3-9].png "$work/mac/part10.png"
 
 # --- --limit N reads a CSV's first N rows; a column that looks like a label, read as a feature, is said

@@ -176,6 +176,24 @@ TEST(Detector, RowsWithNoValueTheModelReadsAreSaidAtTraining) {
   EXPECT_TRUE(std::isnan(scores[0]) && std::isnan(scores[31]) && std::isnan(scores[62]) && !std::isnan(scores[1]));
 }
 
+// A label column that marks no row as an anomaly: the fit is one-class, and the notes say why.
+TEST(Detector, LabelColumnWithoutAnomaliesIsSaid) {
+  std::string csv = "a,b,label\n";
+  for (int i = 0; i < 60; ++i) csv += detail::concat(10 + i % 7, ",", 3 + (i * 5) % 11, ",ok\n");
+  TabularOptions options;
+  options.label_column = "label";
+  options.normal_values = {"ok"};
+  Detector d(quick_tabular("e2e", 1));
+  const FitReport r = d.fit_table(parse_csv(csv), options);
+  EXPECT_EQ(r.setting, "one_class");
+  const std::vector<std::string> notes = r.data.at("notes").get<std::vector<std::string>>();
+  EXPECT_NE(std::find(notes.begin(), notes.end(),
+                      "label column 'label' marks no row as an anomaly: the model trains without labelled anomalies "
+                      "(one-class), every row taken as normal, and its validation figures are against synthetic anomalies; a "
+                      "file where some rows are labelled anomalies gives a labelled model and a real test figure"),
+            notes.end()) << wire::dump(r.data.at("notes"), 0);
+}
+
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the
 // other) and a totals row at the end trains exactly as the plain file does: both rows are left out,
 // and said; a scored file with a repeated header is refused, naming the line.

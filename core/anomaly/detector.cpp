@@ -111,6 +111,11 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   const CsvTable& table = marked ? *marked : read ? *read : given_file;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
+  if (!options.label_column.empty() && std::count(labels.begin(), labels.end(), 1) == 0)
+    notes.push_back(detail::concat("label column '", options.label_column, "' marks no row as an anomaly: the model trains "
+                                   "without labelled anomalies (one-class), every row taken as normal, and its validation "
+                                   "figures are against synthetic anomalies; a file where some rows are labelled anomalies "
+                                   "gives a labelled model and a real test figure"));
   const SplitRows rows = stratified_split_rows(labels, preset.seed(), preset.validation_fraction(), preset.test_fraction());
   int64_t labelled = 0;
   for (int64_t r : rows.train) labelled += labels[size_t(r)];
