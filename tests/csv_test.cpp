@@ -2774,6 +2774,15 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(excel), all, TabularOptions{}); }),
             "CSV line 5, column 'amount': 'abc' is not a number written with '$' as the column's other values are (1 cell; "
             "leave the cell empty or write NA for a missing value, or call the column categorical)");
+  // A cell in another unit than the column's ("70.1 °F" among "°C"): convert it, not "call the
+  // column categorical".
+  std::string temperatures = "temp,n\n";
+  for (int i = 0; i < 12; ++i) temperatures += detail::concat(20 + i % 5, ".5 \xC2\xB0" "C,", i, "\n");
+  temperatures += "70.1 \xC2\xB0" "F,12\n";
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(temperatures), first_rows(13), TabularOptions{}); }),
+            "CSV line 14, column 'temp': '70.1 \xC2\xB0" "F' is written in '\xC2\xB0" "F', and the column's other values in '\xC2\xB0"
+            "C': convert it to '\xC2\xB0" "C' (CA3 converts only sizes of one unit, as g and kg, min and h) (1 cell of the column does "
+            "not read)");
   const std::string euros = describe_columns(parse_csv("euros;n\n2,00 \xE2\x82\xAC;1\n(1.204,50) \xE2\x82\xAC;2\n3,00 \xE2\x82\xAC;3\n"))[0].reason;
   EXPECT_EQ(euros, "numbers written with '\xE2\x82\xAC', read without it ('2,00 \xE2\x82\xAC' is 2); negative numbers written in "
                    "brackets, as in accounts ('(1.204,50) \xE2\x82\xAC' is -1204.5)");

@@ -2667,7 +2667,13 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
         if (odd > 0 && !categorical) {
           const std::string_view cell = table.cell(size_t(odd_row), column);
-          const std::string other = not_a_number_said(cell, table.numbers, unit);
+          std::string other = not_a_number_said(cell, table.numbers, unit);
+          // Another unit ("70.1 °F" among "21.5 °C"): convert it; CA3 converts only sizes of one unit.
+          double v;
+          if (const Affixed a = split_affixes(cell); other.empty() && !unit.text().empty() && plausible_unit(a) &&
+                                                     parse_number(a.number, v, table.numbers))
+            other = detail::concat("' is written in '", a.prefix, a.suffix, "', and the column's other values in '", unit.text(),
+                                   "': convert it to '", unit.text(), "' (CA3 converts only sizes of one unit, as g and kg, min and h)");
           throw Error(detail::concat("CSV line ", table.row_line(size_t(odd_row)), ", column '", name, "': '", shortened(cell),
                                      !other.empty()           ? other
                                      : unit.text().empty() ? std::string("' is not a number as the column's other values are")
