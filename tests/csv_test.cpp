@@ -207,14 +207,7 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,b\n", "CSV file has a header but no data rows"},
       {"\n\n", "CSV file has no header row"},
       {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
-      {"Region;Stadt;Umsatz\n Nord \n;Kiel;3,5\n", "CSV line 2: 1 field, the header has 3 (' Nord '): a line with a name alone, "
-                                              "such as a group's heading, needs the other columns' separators: write it as "
-                                              "'Nord;;', its first column empty in the group's rows (then it is read as "
-                                              "their group), or leave such lines out"},
-      {"a\tb\tc\n1\t2\t3\nNord\n", "CSV line 3: 1 field, the header has 3 ('Nord'): a line with a name alone, such as a "
-                                   "group's heading, needs the other columns' separators: write it as 'Nord' followed by 2 "
-                                   "tabs, its first column empty in the group's rows (then it is read as their group), or leave "
-                                   "such lines out"},
+      // (a text alone, without the other columns' separators: read, below)
       // a number (either format) or a whole line quoted as one field is no heading
       {"a;b\n1;2\n3,5\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
       {"a;b\n1;2\n\"3;4\"\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
@@ -243,6 +236,15 @@ TEST(Csv, MalformedInputsNameTheLine) {
   };
   for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;
   EXPECT_EQ(error_of([] { parse_csv("a,b\n1,2\n").column_index("Class"); }), "CSV has no column 'Class' (columns: 'a', 'b')");
+  // A line of one text alone, without all the separators (a group's heading "Nord", a footer
+  // "Quelle: ERP-Export;;;" under 6 columns): its missing fields are empty cells, said.
+  for (const char* text : {"Region;Stadt;Umsatz\n Nord \n;Kiel;3,5\n", "a\tb\tc\n1\t2\t3\nNord\n", "a;b;c;d;e;f\n1;2;3;4;5;6\nQuelle: ERP;;;\n"}) {
+    const CsvTable t = parse_csv(text);
+    ASSERT_EQ(t.row_count(), 2u) << text;
+    EXPECT_EQ(t.short_lines, 1u);
+    for (size_t c = 1; c < t.column_count(); ++c) EXPECT_EQ(t.cell(t.row_count() - (t.cell(0, 0) == " Nord " ? 2 : 1), c), "") << text;
+  }
+  EXPECT_EQ(parse_csv("a;b;c;d;e;f\n1;2;3;4;5;6\nQuelle: ERP;;;\n").first_short_line, 3);
 }
 
 TEST(Tabular, QuantileTransformMatchesScikitLearn) {

@@ -58,6 +58,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.title_lines = title_lines;
   out.first_title = first_title;
   out.first_line_ending_with_separator = first_line_ending_with_separator;
+  out.short_lines = short_lines;
+  out.first_short_line = first_short_line;
   out.filled_down = filled_down;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
@@ -1229,6 +1231,22 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(cell_text(first_cell)));
           table.drop_cells(table.cell_ends_.size() - first_cell);
         } else {
+          // A short line of one text in its first field, the others empty or left off
+          // ("Quelle: ERP-Export;;;" under 6 columns, a footer; "Nord" alone, a group's heading):
+          // its missing cells are empty, as a spreadsheet writes them (a footer is then left out as
+          // a line of text alone, a heading read as its group's: tabular.h). Not a number, which may
+          // be a line broken in two, nor a whole line quoted as one field.
+          if (record_fields < table.header.size() && table.separator != ' ') {
+            const std::string_view first = trim_spaces(cell_text(first_cell));
+            bool rest_blank = true;
+            for (size_t k = first_cell + 1; k < table.cell_ends_.size(); ++k) rest_blank = rest_blank && trim_spaces(cell_text(k)).empty();
+            double number;
+            if (rest_blank && !first.empty() && first.find(table.separator) == std::string_view::npos &&
+                !parse_number(first, number, NumberFormat{'.', 0}) && !parse_number(first, number, NumberFormat{',', 0})) {
+              while (record_fields < table.header.size()) table.append_cell(""), ++record_fields;
+              if (table.short_lines++ == 0) table.first_short_line = file_line(record_line);
+            }
+          }
           if (record_fields - record_empty_after != table.header.size()) {
           // The record as read, and what usually makes a row longer or shorter than the header.
           std::string shown;

@@ -99,6 +99,10 @@ class CsvTable {
   // empty fields after the last named column are no cells (said in the notes).
   size_t lines_ending_with_separator = 0;
   int64_t first_line_ending_with_separator = 0;
+  // Lines shorter than the header that hold one text alone, in their first field ("Quelle: ERP;;"
+  // under more columns, "Nord"): their missing fields read as empty cells (said in the notes).
+  size_t short_lines = 0;
+  int64_t first_short_line = 0;
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
   // A grouped report's blank cells were given the value above them (TabularPreprocessor::
   // filled_down): not to be filled again.

@@ -2220,6 +2220,11 @@ std::string trailing_fields_note(const CsvTable& table) {
   return detail::concat(n, n == 1 ? " line ends" : " lines end", " with a separator the header does not have (the first on line ",
                         table.first_line_ending_with_separator, "): the empty field after the last named column is left out");
 }
+std::string short_lines_note(const CsvTable& table) {
+  const size_t n = table.short_lines;
+  return detail::concat(n, n == 1 ? " line holds" : " lines hold", " fewer fields than the header and one text alone, in the first "
+                        "(line ", table.first_short_line, "): the fields left off read as empty cells");
+}
 }  // namespace
 
 std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& options, std::vector<std::string>* notes) {
@@ -2229,6 +2234,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                      "empty last column it makes is left out");
   if (notes && table.lines_ending_with_separator > 0)
     notes->push_back(trailing_fields_note(table));
+  if (notes && table.short_lines > 0) notes->push_back(short_lines_note(table));
   if (notes)
     for (std::string& note : lines_above_notes(table)) notes->push_back(std::move(note));
   if (notes && table.trailing_separators > 1)
@@ -3078,6 +3084,7 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
+  if (table.short_lines > 0) notes.push_back(short_lines_note(table));
   const std::vector<bool> numeric = numeric_columns_in(table);  // the columns the model reads as numbers
   const std::optional<OwnFormat> own = numeric_columns_format(table);
   if (own) {
