@@ -642,9 +642,9 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
             (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "");
     if (r.threshold_share.low >= 0) {
       char range[96];
-      std::snprintf(range, sizeof range, "%.2g%% to %.2g%% with probability %g", 100 * r.threshold_share.low,
-                    100 * r.threshold_share.high, FitReport::kShareProbability);
-      text += std::string("; of new ") + unit + "s like them it will flag " + range + ": these " + std::to_string(v.normal) +
+      std::snprintf(range, sizeof range, "%.2g%% to %.2g%%, %.0f times in 10", 100 * r.threshold_share.low,
+                    100 * r.threshold_share.high, 10 * FitReport::kShareProbability);
+      text += std::string("; on new normal ") + unit + "s it will flag " + range + ": these " + std::to_string(v.normal) +
               " are a sample, and more " + unit + "s narrow the range";
     }
     text += ")";

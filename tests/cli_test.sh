@@ -143,8 +143,8 @@ v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
-             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them; of new rows "
-             r"like them it will flag ([\d.]+)% to ([\d.]+)% with probability 0\.9: these (\d+) are a sample, and more rows narrow "
+             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them; on new "
+             r"normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: these (\d+) are a sample, and more rows narrow "
              r"the range\)\. "
              r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])

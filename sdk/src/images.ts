@@ -62,6 +62,17 @@ export function imageKind(head: Uint8Array): ImageKind {
   return '';
 }
 
+/** The kind of image browsers do not decode that a file's first bytes say it is (TIFF, HEIC, as
+ *  cameras and scanners write them; Netpbm, Photoshop), as `ca3` tells it; '' for others. */
+export function undecodedImageKind(head: Uint8Array): string {
+  const ascii = (i: number, n: number) => String.fromCharCode(...head.subarray(i, i + n));
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'TIFF';
+  if (ascii(4, 4) === 'ftyp' && ['heic', 'heix', 'mif1'].includes(ascii(8, 4))) return 'HEIC';
+  if (/^P[1-7]\s+(#[^\n]*\n\s*)*\d/.test(ascii(0, 64))) return 'Netpbm';
+  if (ascii(0, 4) === '8BPS') return 'Photoshop';
+  return '';
+}
+
 /** Width and height from an image file's first bytes (PNG, JPEG, GIF, BMP, WebP: imageKind), before
  *  any decoding; undefined when the format is not one of them or the bytes end before they say. */
 export function imageDimensions(head: Uint8Array): { width: number; height: number } | undefined {

@@ -9,7 +9,7 @@
 // dist/worker-node.cjs (a Node worker_threads worker). The code differs only in `host`.
 import type { Build, CallRequest, InitRequest, ModuleFiles, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { ErrorCode, ErrorInfo } from './wire.js';
-import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions } from './images.js';
+import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions, undecodedImageKind } from './images.js';
 
 /** The wasm module's Detector (wasm/bindings.cpp): the SDK's methods on {csv} / {inputs} data. */
 interface WasmDetector {
@@ -229,7 +229,9 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
     try {
       bitmap = await createImageBitmap(files[i], options);
     } catch {
-      throw new WorkerError('unsupported_file', `${name} is not an image this browser can decode`);
+      const kind = undecodedImageKind(new Uint8Array(await files[i].slice(0, 64).arrayBuffer()));
+      throw new WorkerError('unsupported_file', `${name} is not an image this browser can decode` +
+        (kind ? ` (a ${kind} image, which browsers do not read: save it as PNG or JPEG)` : ''));
     }
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 import {
   Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageKind, imageSet, imagesToInputs, loadDetector, tableFromCsv,
+  undecodedImageKind,
 } from 'ca3-sdk';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -75,6 +76,11 @@ test('imageKind and imageDimensions read real files by their bytes', () => {
   assert.equal(imageKind(bytes('BMI;Age;Glucose\n22,5;31;98\n')), '');
   assert.equal(imageKind(bytes('RIFF\x10\0\0\0WEBPVP8 ')), 'WebP');
   assert.equal(imageKind(new Uint8Array(0)), '');
+  // Kinds a browser does not decode, named (the worker says so when decoding fails).
+  assert.equal(undecodedImageKind(new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0])), 'TIFF');
+  assert.equal(undecodedImageKind(bytes('P5\n# scanner\n28 28\n255\n')), 'Netpbm');
+  assert.equal(undecodedImageKind(bytes('P1  P2  P3\n1 2 3\n')), '');
+  assert.equal(undecodedImageKind(readFileSync(join(repo, 'tests/bad-inputs/grey-32x32.png'))), '');
 });
 
 describe('SDK in Node', () => {

@@ -366,7 +366,8 @@ async function ownImages(source: 'drops' | 'folder') {
   // Which folder holds the normal images: one named like "normal" / "good", else the largest.
   const select = $<HTMLSelectElement>('normal-folder');
   select.replaceChildren();
-  $('folder-labels').hidden = folders.length === 0;
+  // (one folder, or the chosen folder's own files alone: every image is normal, nothing to choose)
+  $('folder-labels').hidden = folders.length <= 1;
   if (folders.length) {
     const count = (name: string) => images.filter((f) => folderOf(f) === name).length;
     for (const name of folders) select.append(new Option(`${name || '(the top folder)'} (${count(name)} images)`, name));
@@ -1302,9 +1303,9 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const text = ` The threshold flags at most ${rate}% of the ${v.toLocaleString('en')} ` +
     (unlabelled(report) ? `validation ${unit}s (held out, taken as normal${raised})` : `normal validation ${unit}s (held out)`);
   const share = report.thresholdShare;
-  const range = share ? ` Of new ${unit}s like them it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
-    `${+(100 * share.high).toPrecision(2)}% with probability ${share.probability}: the ${v.toLocaleString('en')} are a sample, ` +
-    `and more ${unit}s narrow the range.` : '';
+  const range = share ? ` On new normal ${unit}s it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
+    `${+(100 * share.high).toPrecision(2)}%, ${Math.round(10 * share.probability)} times in 10 (the ${v.toLocaleString('en')} ` +
+    `validation ${unit}s are a sample; more ${unit}s narrow the range), and ${unit}s that really are unusual add to that.` : '';
   if (v < enoughNormal(report))
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
       `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' + range;

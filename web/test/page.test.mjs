@@ -473,8 +473,9 @@ for (const isolation of [true, false]) {
       // How far this model's share of new rows flagged may lie from 5%: the report's range, in words.
       const share = report.thresholdShare;
       assert.ok(share.low > 0 && share.low < 0.05 && share.high > 0.05 && share.high < 0.2 && share.probability === 0.9, JSON.stringify(share));
-      assert.ok(status.includes(`Of new rows like them it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
-        `${+(100 * share.high).toPrecision(2)}% with probability 0.9: the ${report.validation.normal} are a sample, and more rows narrow the range.`), status);
+      assert.ok(status.includes(`On new normal rows it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
+        `${+(100 * share.high).toPrecision(2)}%, 9 times in 10 (the ${report.validation.normal} validation rows are a sample; more rows ` +
+        'narrow the range), and rows that really are unusual add to that.'), status);
       // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
       await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
       assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
