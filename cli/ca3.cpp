@@ -642,8 +642,13 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
             (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "");
     if (r.threshold_share.low >= 0) {
       char range[96];
-      std::snprintf(range, sizeof range, "%.2g%% to %.2g%%, %.0f times in 10", 100 * r.threshold_share.low,
-                    100 * r.threshold_share.high, 10 * FitReport::kShareProbability);
+      const auto percent = [](double share) {  // two digits: 0.26, 1.7, 14, 100
+        char out[16];
+        std::snprintf(out, sizeof out, share >= 0.1 ? "%.0f" : "%.2g", 100 * share);
+        return std::string(out);
+      };
+      std::snprintf(range, sizeof range, "%s%% to %s%%, %.0f times in 10", percent(r.threshold_share.low).c_str(),
+                    percent(r.threshold_share.high).c_str(), 10 * FitReport::kShareProbability);
       text += std::string("; on new normal ") + unit + "s it will flag " + range + ": these " + std::to_string(v.normal) +
               " are a sample, and more " + unit + "s narrow the range";
     }
@@ -963,7 +968,9 @@ int command_train(const Args& a) {
           const auto lost = std::count(all.begin(), all.end(), 1);
           std::fprintf(stderr, "note: no image read is labelled an anomaly%s: the model trains without labelled anomalies "
                        "(one-class), every image taken as normal, and its validation figures are against synthetic anomalies\n",
-                       lost > 0 ? detail::concat(" (the ", lost, lost == 1 ? " so labelled cannot be read: above)" : " so labelled cannot be read: above)").c_str() : "");
+                       lost > 0 ? detail::concat(lost == 1 ? " (the 1 image labelled an anomaly could not be read: see above)"
+                                                           : detail::concat(" (the ", lost, " images labelled anomalies could not be read: see above)")).c_str()
+                                : "");
         }
         if (options.label_column.empty() && !a.quiet) {  // the labels' columns, unused: said
           std::string unused;

@@ -207,7 +207,12 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a,b\n", "CSV file has a header but no data rows"},
       {"\n\n", "CSV file has no header row"},
       {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
-      // (a text alone, without the other columns' separators: read, below)
+      // (a text alone, without the other columns' separators: read, below; not in a table of two
+      // columns, where it would read as a row)
+      {"name,value\nx,1\nSource: ERP\n", "CSV line 3: 1 field, the header has 2 ('Source: ERP'): a line with a name alone, such "
+                                         "as a group's heading, needs the other columns' separators: write it as 'Source: ERP,', its "
+                                         "first column empty in the group's rows (then it is read as their group), or leave such "
+                                         "lines out"},
       // a number (either format) or a whole line quoted as one field is no heading
       {"a;b\n1;2\n3,5\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
       {"a;b\n1;2\n\"3;4\"\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
@@ -3780,6 +3785,11 @@ TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   EXPECT_EQ(stacked.rows, (std::vector<size_t>{40, 41, 42}));
   ASSERT_EQ(stacked.notes.size(), 2u) << stacked.notes[0];
   EXPECT_EQ(stacked.notes[1], "line 43 ('Average', column 'price') is an averages row (its numbers are the means of the rows above it)");
+  // A named last row whose numbers happen to be the sums of those above: a row of its own.
+  std::string hosts = "host,errors,warnings\n";
+  for (int i = 0; i < 10; ++i) hosts += detail::concat("h", i, ",", i < 3 ? 1 : 0, ",", i >= 7 ? 1 : 0, "\n");
+  EXPECT_TRUE(not_data_rows(parse_csv(hosts + "k,3,3\n"), "").rows.empty());
+  EXPECT_EQ(not_data_rows(parse_csv(hosts + ",3,3\n"), "").rows, (std::vector<size_t>{10}));
   // Small counts: (1, 0), (0, 1), then (1, 1) sums them but is not beyond them; a row of three.
   EXPECT_TRUE(not_data_rows(parse_csv("a,b,c\n1,0,x\n0,1,y\n1,0,x\n2,1,z\n"), "").rows.empty());
   EXPECT_TRUE(not_data_rows(parse_csv("a,b,c\n1,0,x\n0,1,y\n1,1,z\n"), "").rows.empty());

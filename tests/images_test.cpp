@@ -293,6 +293,13 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_FALSE(looks_like_image_file((dir / "drawing.csv").string()));
   { std::ofstream(dir / "scan.dat", std::ios::binary) << std::string("II*\0\x08\0\0\0", 8); }  // a TIFF: said when read
   EXPECT_TRUE(looks_like_image_file((dir / "scan.dat").string()));
+  // A binary PGM is an image (said when read); a table of one column named "P2" or "P5" is none.
+  { std::ofstream(dir / "scan.bin", std::ios::binary) << std::string("P5\n# scanner\n2 2\n255\n\x80\x81\x00\xFF", 25); }
+  { std::ofstream(dir / "p2.csv") << "P2\n12\n15\n"; }
+  { std::ofstream(dir / "p5.csv") << "P5\n28\n28\n255\n"; }
+  EXPECT_TRUE(looks_like_image_file((dir / "scan.bin").string()));
+  EXPECT_FALSE(looks_like_image_file((dir / "p2.csv").string()));
+  EXPECT_FALSE(looks_like_image_file((dir / "p5.csv").string()));
   // A labels CSV: every missing image said at once (not one per run), an image listed twice
   // refused before any is decoded.
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nx.png,ok\nb.png,bad\ny.png,ok\nz.png,ok\n"; }

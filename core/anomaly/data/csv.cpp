@@ -1062,8 +1062,9 @@ std::string binary_kind_said(std::string_view b) {
   if (b.starts_with("CA3MODEL")) return "a CA3 model file: give it as the model (--model), and a CSV table as the data";
   if (b.starts_with("SQLite format 3")) return "an SQLite database: export the table as CSV";
   if (b.starts_with("PAR1")) return "a Parquet file: write it as CSV (pandas: pd.read_parquet(f).to_csv('out.csv', index=False))";
-  if (b.starts_with("\x89PNG") || b.starts_with("\xFF\xD8\xFF") || b.starts_with("GIF8") || b.starts_with("II*") ||
-      b.starts_with("MM\0*") || (b.starts_with("RIFF") && b.substr(8, 4) == "WEBP"))
+  if (b.starts_with("\x89PNG") || b.starts_with("\xFF\xD8\xFF") || b.starts_with("GIF8") ||
+      b.starts_with(std::string_view("II*\0", 4)) || b.starts_with(std::string_view("MM\0*", 4)) ||
+      (b.starts_with("RIFF") && b.size() >= 12 && b.substr(8, 4) == "WEBP"))
     return "an image: a table model scores CSV tables, an image model images";
   return "";
 }
@@ -1235,8 +1236,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           // ("Quelle: ERP-Export;;;" under 6 columns, a footer; "Nord" alone, a group's heading):
           // its missing cells are empty, as a spreadsheet writes them (a footer is then left out as
           // a line of text alone, a heading read as its group's: tabular.h). Not a number, which may
-          // be a line broken in two, nor a whole line quoted as one field.
-          if (record_fields < table.header.size() && table.separator != ' ') {
+          // be a line broken in two, nor a whole line quoted as one field, nor in a table of two
+          // columns, where a line of text alone reads as a row.
+          if (record_fields < table.header.size() && table.header.size() >= 3 && table.separator != ' ') {
             const std::string_view first = trim_spaces(cell_text(first_cell));
             bool rest_blank = true;
             for (size_t k = first_cell + 1; k < table.cell_ends_.size(); ++k) rest_blank = rest_blank && trim_spaces(cell_text(k)).empty();

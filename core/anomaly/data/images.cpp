@@ -182,15 +182,20 @@ bool png_checksum_fails(const uint8_t* data, size_t size) {
   return false;
 }
 
-// A Netpbm image's start: "P1" to "P7", white space, comment lines, then its width (a digit); the
-// text forms (P1 to P3) are no table's header ("P1  P2" is).
+// A binary Netpbm image (PBM, PGM, PPM: "P4" to "P6"): white space, comment lines, its width,
+// then pixel bytes no text has. The text forms (P1 to P3) read like a table of one column named
+// "P2": not told.
 bool netpbm(std::string_view b) {
-  if (b.size() < 4 || b[0] != 'P' || b[1] < '1' || b[1] > '7' || !std::isspace(static_cast<unsigned char>(b[2]))) return false;
+  if (b.size() < 4 || b[0] != 'P' || b[1] < '4' || b[1] > '6' || !std::isspace(static_cast<unsigned char>(b[2]))) return false;
   size_t at = 2;
   while (at < b.size() && (std::isspace(static_cast<unsigned char>(b[at])) || b[at] == '#'))
     if (b[at] == '#') at = std::min(b.find('\n', at), b.size());
     else ++at;
-  return at < b.size() && std::isdigit(static_cast<unsigned char>(b[at]));
+  return at < b.size() && std::isdigit(static_cast<unsigned char>(b[at])) &&
+         std::any_of(b.begin() + long(at), b.end(), [](char c) {
+           const auto u = static_cast<unsigned char>(c);
+           return u >= 0x80 || (u < 0x20 && u != '\t' && u != '\n' && u != '\r');
+         });
 }
 
 // The kind of image CA3 does not decode that its first bytes say it is ("WebP", "TIFF", "HEIC",
@@ -201,7 +206,7 @@ std::string unread_kind(std::string_view bytes) {
   if (bytes.starts_with("v/1\x01")) return "OpenEXR";
   if (bytes.starts_with("8BPS")) return "Photoshop";
   if (bytes.starts_with("\x59\xA6\x6A\x95")) return "Sun raster";
-  if (bytes.starts_with(std::string_view("\0\0\0\x0CjP  ", 10)) || bytes.starts_with("\xFF\x4F\xFF\x51")) return "JPEG 2000";
+  if (bytes.starts_with(std::string_view("\0\0\0\x0CjP  \r\n", 12)) || bytes.starts_with("\xFF\x4F\xFF\x51")) return "JPEG 2000";
   if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "WebP";
   if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "TIFF";
   if (brand == "heic" || brand == "heix" || brand == "mif1") return "HEIC";

@@ -1231,8 +1231,9 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), "' is not in '",
                                  t.prefix + t.suffix, "', the unit the model learned the column in (write it in '",
                                  t.prefix + t.suffix, "')"));
-  if (t.prefix.empty() && t.suffix.empty() && t.duration == 0)
-    if (const Affixed a = split_affixes(cell); plausible_unit(a) && parse_number(a.number, v, numbers))
+  if (t.prefix.empty() && t.suffix.empty())  // (not a count's scale: "9.9k" is no 9.9)
+    if (const Affixed a = split_affixes(cell); plausible_unit(a) && parse_number(a.number, v, numbers) &&
+                                               !(a.prefix.empty() && unit_size(a.suffix) && unit_size(a.suffix)->scale))
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                  "' is a number written with '", a.prefix, a.suffix,
                                  "', and the model learned the column as plain numbers: write it as they were (",
@@ -3906,10 +3907,11 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
       unmatched.push_back(r);  // not in the sums either way: a total at the top would spoil every one below
       continue;
     }
-    // A totals row without a name (",3970.59,475" below the items): the last row, or the last before
-    // a named one, a repeated header or a row without numbers; two numbers or more, each the sum of
-    // 3 rows or more above it and over twice their largest (in a column of no negative number),
-    // which a row of data, even of small counts or of a rising series (0, 2, 4, then 6), is not.
+    // A totals row without a name (",3970.59,475" below the items): every cell a number or blank;
+    // the last row, or the last before a named one, a repeated header or a row without numbers; two
+    // numbers or more, each the sum of 3 rows or more above it and over twice their largest (in a
+    // column of no negative number), which a row of data, even of small counts or of a rising series
+    // (0, 2, 4, then 6), is not.
     const auto ends_rows = [&] {
       if (r + 1 >= table.row_count() || named.count(r + 1) || headers_at.count(r + 1)) return true;
       for (size_t c = 0; c < columns; ++c)
@@ -3921,7 +3923,10 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
       bool sums = true;
       std::string column;
       for (size_t c = 0; c < columns && sums; ++c) {
-        if (!number_in_cell(table.cell(r, c), table.numbers, v)) continue;
+        if (!number_in_cell(table.cell(r, c), table.numbers, v)) {
+          sums = blank_cell(table.cell(r, c));  // a name: a row of its own ("k,3,3")
+          continue;
+        }
         ++numbers;
         const auto sum_of = [&](const Running& rows) {
           return rows.count >= 3 && rows.matches(v, 's') && (rows.low < 0 || v > 2 * rows.high);
