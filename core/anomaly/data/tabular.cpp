@@ -4061,8 +4061,32 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
       break;
     }
   }
+  // Without rows so named and repeated headers, a totals row without a name is looked for only
+  // where one may stand (the last row, or the last before lines of text alone) and only when its
+  // numbers all lie beyond twice every value above them: no pass over a large file's cells else.
+  const auto may_total = [&](size_t r) {
+    int numbers = 0;
+    double v, w;
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      if (blank_cell(table.cell(r, c))) continue;
+      if (!number_in_cell(table.cell(r, c), table.numbers, v) || !(v > 0)) return false;
+      ++numbers;
+      for (size_t q = 0; q < r; ++q)
+        if (number_in_cell(table.cell(q, c), table.numbers, w) && 2 * w >= v) return false;
+    }
+    return numbers >= 2;
+  };
+  bool candidate = false;
+  if (named.empty() && headers_at.empty() && table.row_count() >= 4) {
+    for (size_t r = table.row_count(); r-- > 0 && !candidate;) {
+      const bool before_alone = r + 1 == table.row_count() || std::binary_search(alone.begin(), alone.end(), r + 1);
+      if (before_alone && !std::binary_search(alone.begin(), alone.end(), r)) candidate = may_total(r);
+    }
+  }
   size_t matched = 0;
-  NotDataRows found = not_data_rows_named(table, what, named, headers_at, &matched);
+  NotDataRows found = named.empty() && headers_at.empty() && !candidate
+                          ? NotDataRows{}
+                          : not_data_rows_named(table, what, named, headers_at, &matched);
   // A word in many rows is a category ("Total" loss, "Media" priority), not a row's label, unless
   // most of those rows sum (a report's subtotals: "Kiel Ergebnis", "Nord Ergebnis", ...).
   if (named.size() > std::max<size_t>(5, table.row_count() / 20) && 2 * matched < named.size()) {
