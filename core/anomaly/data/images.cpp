@@ -206,7 +206,8 @@ std::string unread_kind(std::string_view bytes) {
   if (bytes.starts_with("v/1\x01")) return "OpenEXR";
   if (bytes.starts_with("8BPS")) return "Photoshop";
   if (bytes.starts_with("\x59\xA6\x6A\x95")) return "Sun raster";
-  if (bytes.starts_with(std::string_view("\0\0\0\x0CjP  \r\n", 12)) || bytes.starts_with("\xFF\x4F\xFF\x51")) return "JPEG 2000";
+  static constexpr char kJp2[] = {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', '\r', '\n', char(0x87), '\n'};  // the signature box
+  if (bytes.starts_with(std::string_view(kJp2, sizeof kJp2)) || bytes.starts_with("\xFF\x4F\xFF\x51")) return "JPEG 2000";
   if (bytes.starts_with("RIFF") && bytes_at(bytes, 8, 4) == "WEBP") return "WebP";
   if (bytes.starts_with(std::string_view("II*\0", 4)) || bytes.starts_with(std::string_view("MM\0*", 4))) return "TIFF";
   if (brand == "heic" || brand == "heix" || brand == "mif1") return "HEIC";
