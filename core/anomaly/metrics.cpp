@@ -100,6 +100,15 @@ Confusion confusion(const std::vector<float>& scores, const std::vector<int>& la
   return c;
 }
 
+namespace {
+// Of n normal samples, how many a threshold at false-positive rate `rate` flags: floor(rate (n + 1)) - 1
+// (split conformal; metrics.h), at least 0.
+size_t flagged_of(size_t n, double rate) {
+  const double kept = std::floor(rate * double(n + 1) + 1e-9) - 1;
+  return kept > 0 ? size_t(kept) : 0;
+}
+}  // namespace
+
 float threshold_at_false_positive_rate(const std::vector<float>& scores, const std::vector<int>& labels, double rate) {
   CA3_CHECK(scores.size() == labels.size(), "threshold: ", scores.size(), " scores but ", labels.size(), " labels");
   CA3_CHECK(rate >= 0 && rate <= 1, "threshold: false-positive rate must be in [0, 1], got ", rate);
@@ -110,8 +119,7 @@ float threshold_at_false_positive_rate(const std::vector<float>& scores, const s
   }
   CA3_CHECK(!normal.empty(), "threshold: needs normal samples to measure the false-positive rate");
   std::sort(normal.begin(), normal.end(), std::greater<float>());
-  const double kept = std::floor(rate * double(normal.size() + 1) + 1e-9) - 1;  // of the normal samples, flagged
-  const size_t allowed = kept > 0 ? size_t(kept) : 0;
+  const size_t allowed = flagged_of(normal.size(), rate);
   if (allowed >= normal.size()) return normal.back();
   // Flag only scores above the (allowed+1)-th highest normal score; ties there stay unflagged.
   return std::nextafter(normal[allowed], INFINITY);
@@ -146,8 +154,7 @@ ShareRange flagged_share_range(int64_t normal, double rate, double level) {
   CA3_CHECK(level > 0 && level < 1, "flagged share: the probability must be in (0, 1), got ", level);
   // As threshold_at_false_positive_rate: k flagged, the threshold at the (k+1)-th highest (at the
   // lowest when all are flagged).
-  const double kept = std::floor(rate * double(normal + 1) + 1e-9) - 1;
-  const int64_t a = std::min(kept > 0 ? int64_t(kept) + 1 : int64_t(1), normal), b = normal + 1 - a;
+  const int64_t a = std::min(int64_t(flagged_of(size_t(normal), rate)) + 1, normal), b = normal + 1 - a;
   return {beta_quantile(a, b, (1 - level) / 2), beta_quantile(a, b, (1 + level) / 2)};
 }
 
