@@ -638,7 +638,12 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
   if (r.threshold_rate >= 0) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
-    text += std::string(" (set to flag at most ") + rate + " of them" +
+    // (a test split without labelled anomalies joins the validation one there: FitReport::threshold_normal)
+    const int64_t test_joined = r.threshold_normal - v.normal;
+    text += std::string(" (set to flag at most ") + rate +
+            (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + " held out: these " + std::to_string(v.normal) +
+                                   " and the " + count(test_joined, "test " + unit, "test " + unit + "s")
+                             : std::string(" of them")) +
             (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "");
     if (r.threshold_share.low >= 0) {
       char range[96];
@@ -649,7 +654,8 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
       };
       std::snprintf(range, sizeof range, "%s%% to %s%%, %.0f times in 10", percent(r.threshold_share.low).c_str(),
                     percent(r.threshold_share.high).c_str(), 10 * FitReport::kShareProbability);
-      text += std::string("; on new normal ") + unit + "s it will flag " + range + ": these " + std::to_string(v.normal) +
+      text += std::string("; on new normal ") + unit + "s it will flag " + range + (test_joined > 0 ? ": the " : ": these ") +
+              std::to_string(r.threshold_normal > 0 ? r.threshold_normal : v.normal) +
               " are a sample, and more " + unit + "s narrow the range";
     }
     text += ")";
@@ -667,24 +673,31 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
          (unit == "row" ? "--label-column" : "--labels with a labels file, or --normal for an IDX file") + ")";
 }
 
-// Where the threshold rests on too few normal validation samples to meet its rate: empty
-// otherwise. `validation_share`: the preset's split.validation.
-std::string threshold_caveat(const FitReport& r, const std::string& unit, double validation_share) {
+// Where the threshold rests on too few normal held-out samples to meet its rate: empty otherwise.
+std::string threshold_caveat(const FitReport& r, const std::string& unit, const Preset& preset) {
   if (r.threshold_rate <= 0) return "";
-  // the fewest normal validation samples of which the rate flags one (as threshold_at_false_positive_rate counts)
+  // the fewest normal held-out samples of which the rate flags one (as threshold_at_false_positive_rate counts)
   const int64_t enough = int64_t(std::ceil(1 / r.threshold_rate - 1e-9));
-  const int64_t normal = r.validation_rows > 0 ? r.validation.normal : 0;
+  const int64_t normal = r.threshold_normal > 0 ? r.threshold_normal : r.validation_rows > 0 ? r.validation.normal : 0;
   if (normal >= enough) return "";
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
-  const std::string share = validation_share == 0.1 ? "a tenth" : "a share of " + detail::concat(validation_share);
-  const std::string needs = " (it needs at least " + std::to_string(enough) + " normal validation " + unit + "s; " + share +
-                            " of the " + unit + "s validates)";
+  const auto share = [](double fraction) { return fraction == 0.1 ? std::string("a tenth") : "a share of " + detail::concat(fraction); };
+  // (a test split without labelled anomalies joins the validation one: FitReport::threshold_normal)
+  const bool with_test = r.threshold_normal > r.validation.normal;
+  const std::string needs = " (it needs at least " + std::to_string(enough) +
+                            (with_test ? " held-out " + unit + "s; " + share(preset.validation_fraction()) + " of the " + unit +
+                                             "s validates and " + share(preset.test_fraction()) + " tests)"
+                                       : " normal validation " + unit + "s; " + share(preset.validation_fraction()) + " of the " +
+                                             unit + "s validates)");
   if (normal < 2)
     return "threshold: set on the training " + unit + "s, too few being held out to set it on: the share flagged on new " +
            unit + "s can be far from " + rate + needs;
   const bool labelled = r.setting == "labelled" || r.setting == "few_labels";
-  return "threshold: set on only " + std::to_string(normal) + (labelled ? " normal validation " + unit + "s: " : " validation " + unit + "s taken as normal: ") +
+  return "threshold: set on only " + std::to_string(normal) +
+         (with_test  ? (labelled ? " normal held-out " + unit + "s" : " held-out " + unit + "s taken as normal") + " (validation and test): "
+          : labelled ? " normal validation " + unit + "s: "
+                     : " validation " + unit + "s taken as normal: ") +
          rate + " of " + std::to_string(normal) + " is none, so it lies above the highest of them, and the share flagged on new " +
          unit + "s can be far above " + rate + needs;
 }
@@ -1030,8 +1043,7 @@ int command_train(const Args& a) {
     }
     const std::string validation = validation_text(report, kind == DataKind::csv ? "row" : "image");
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
-    const std::string caveat = threshold_caveat(report, kind == DataKind::csv ? "row" : "image",
-                                                detector.preset().validation_fraction());
+    const std::string caveat = threshold_caveat(report, kind == DataKind::csv ? "row" : "image", detector.preset());
     if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   return 0;
@@ -1505,7 +1517,7 @@ int command_info(const Args& a) {
     std::fprintf(stderr, "%s\n", score_text(*report, unit).c_str());
     const std::string validation = validation_text(*report, unit);
     if (!validation.empty()) std::fprintf(stderr, "%s\n", validation.c_str());
-    const std::string caveat = threshold_caveat(*report, unit, detector.preset().validation_fraction());
+    const std::string caveat = threshold_caveat(*report, unit, detector.preset());
     if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
   std::fprintf(stderr, "threshold %.6g: a score at or above it is flagged\n", double(detector.threshold()));

@@ -143,17 +143,20 @@ v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
-             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of them; on new "
-             r"normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: these (\d+) are a sample, and more rows narrow "
-             r"the range\)\. "
+             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of the (\d+) held "
+             r"out: these (\d+) and the (\d+) test rows; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "
+             r"the (\d+) are a sample, and more rows narrow the range\)\. "
              r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])
 assert m, line[0]
 assert abs(float(m[1]) - v["rocAuc"]) < 1e-4 and int(m[2]) == v["anomalies"] and int(m[3]) == v["normal"], (line[0], v)
 assert int(m[4]) == v["confusion"]["truePositives"] and int(m[5]) == v["confusion"]["falsePositives"], (line[0], v)
+# Without labels the test rows have nothing to measure: they join the validation rows the
+# threshold is set on, taken as normal (n of them).
+n = v["normal"] + r["rows"]["test"]
+assert r["test"]["anomalies"] == 0 and r["rows"]["test"] > 0 and (int(m[6]), int(m[7]), int(m[8])) == (n, v["normal"], r["rows"]["test"]), line[0]
 # The range of the share of new normal rows flagged: Beta(k + 1, n - k) quantiles 0.05 and 0.95,
-# k = floor(0.05 (n + 1)) - 1 of the n normal validation rows flagged.
-n = v["normal"]
+# k = floor(0.05 (n + 1)) - 1 of the n flagged.
 k = max(0, int(0.05 * (n + 1) + 1e-9) - 1)
 def beta_quantile(a, b, p):
     cdf = lambda x: 1 - sum(math.comb(a + b - 1, j) * x**j * (1 - x)**(a + b - 1 - j) for j in range(a))
@@ -164,8 +167,10 @@ def beta_quantile(a, b, p):
     return lo
 share = r["thresholdShare"]
 assert abs(share["low"] - beta_quantile(k + 1, n - k, 0.05)) < 1e-6 and abs(share["high"] - beta_quantile(k + 1, n - k, 0.95)) < 1e-6, (n, share)
-assert share["probability"] == 0.9 and int(m[8]) == n, (share, line[0])
-assert f"{100 * share['low']:.2g}" == m[6] and f"{100 * share['high']:.2g}" == m[7], (share, line[0])
+assert share["probability"] == 0.9 and share["samples"] == n and int(m[11]) == n, (share, line[0])
+assert f"{100 * share['low']:.2g}" == m[9] and f"{100 * share['high']:.2g}" == m[10], (share, line[0])
+# ... and the threshold flags at most k of them.
+assert v["confusion"]["falsePositives"] + r["test"]["confusion"]["falsePositives"] <= k, (k, v, r["test"])
 kept = [l for l in words.splitlines() if l.startswith("epochs: ")]
 assert r["bestBy"] == "loss", r["bestBy"]  # no labelled anomaly: the lowest validation loss
 assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the lowest validation loss)"], kept
@@ -359,9 +364,10 @@ done | sed '1i temp,flow,Region' >"$work/gaps.csv"
 "$ca3" train --data "$work/gaps.csv" --out "$work/gaps.ca3" --epochs 1 2>"$work/gaps.err" >/dev/null \
   && grep -qxF "  'flow'                   numeric     6 missing cells imputed with the median (missing written as '-' x2, 'NA' x1, empty x3)" "$work/gaps.err" \
   && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
-# 40 rows hold out 4 for validation: too few for a threshold at 5%, said (at training and by info).
-grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (it needs at least 20 normal validation rows; a tenth of the rows validates)" "$work/gaps.err" \
-  && "$ca3" info "$work/gaps.ca3" 2>"$work/info.err" >/dev/null && grep -qF "threshold: set on only 4 validation rows taken as normal" "$work/info.err" \
+# 40 rows hold out 4 for validation and 4 for test (no labels: both set the threshold): too few
+# for a threshold at 5%, said (at training and by info).
+grep -qxF "threshold: set on only 8 held-out rows taken as normal (validation and test): 5% of 8 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (it needs at least 20 held-out rows; a tenth of the rows validates and a tenth tests)" "$work/gaps.err" \
+  && "$ca3" info "$work/gaps.ca3" 2>"$work/info.err" >/dev/null && grep -qF "threshold: set on only 8 held-out rows taken as normal" "$work/info.err" \
   && "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>"$work/info.err" >/dev/null && grep -q "^threshold 0" "$work/info.err" \
   && ! grep -q "^threshold: set on" "$work/info.err" \
   && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
@@ -369,12 +375,12 @@ grep -qxF "threshold: set on only 4 validation rows taken as normal: 5% of 4 is 
 "$ca3" train --data "$data/Glass.csv" --label-column Type --normal 2 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
 grep -qE "^threshold: set on only [0-9] normal validation rows: 5% of [0-9] is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% \(it needs at least 20 normal validation rows; a tenth of the rows validates\)$" "$work/err" \
   && echo "ok   labelled: the threshold caveat counts normal validation rows" || fail "labelled threshold caveat: $(grep threshold "$work/err")"
-# 150 rows hold out 15: too few at 5%, enough at 10% (contaminated: one of them flagged).
-"$ca3" train --data "$data/BreastCancer.csv" --limit 150 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
-grep -qF "threshold: set on only 15 validation rows taken as normal: 5% of 15 is none" "$work/err" \
-  && "$ca3" train --data "$data/BreastCancer.csv" --limit 150 --contamination 0.1 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err" \
+# 90 rows hold out 9 + 9: too few at 5%, enough at 10% (contaminated: one of them flagged).
+"$ca3" train --data "$data/BreastCancer.csv" --limit 90 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
+grep -qF "threshold: set on only 18 held-out rows taken as normal (validation and test): 5% of 18 is none" "$work/err" \
+  && "$ca3" train --data "$data/BreastCancer.csv" --limit 90 --contamination 0.1 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err" \
   && ! grep -q "^threshold: set on" "$work/err" \
-  && echo "ok   the caveat follows the rate: 15 validation rows are too few at 5%, enough at 10%" || fail "caveat at 10%: $(grep threshold "$work/err")"
+  && echo "ok   the caveat follows the rate: 18 held-out rows are too few at 5%, enough at 10%" || fail "caveat at 10%: $(grep threshold "$work/err")"
 
 # --- score --why: each flagged row with the columns behind its score, the cells as in the file ----
 "$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out "$work/why.csv" --why 3 --quiet

@@ -60,6 +60,9 @@ TEST(Detector, ThreeVariantsOnBreastCancer) {
     EXPECT_GE(r.test.roc_auc, bound) << variant;
     // The threshold keeps the validation false-positive rate at or under the preset's 5%.
     EXPECT_LE(r.validation.confusion.false_positive_rate(), 0.05 + 1e-9) << variant;
+    // Labelled anomalies in the test split: it measures, and the threshold is set on validation alone.
+    EXPECT_GT(r.test.anomalies, 0) << variant;
+    EXPECT_EQ(r.threshold_normal, r.validation.normal) << variant;
     EXPECT_EQ(r.dropped_columns, (std::vector<std::string>{"Id"}));
   }
 }
@@ -79,6 +82,16 @@ TEST(Detector, SyntheticAnomaliesWhenNothingIsLabelled) {
     const FitReport r = d.fit_table(normal_only, TabularOptions{});
     EXPECT_EQ(r.synthetic_anomalies, variant == "e2e" ? r.train_rows : 0) << variant;
     EXPECT_EQ(r.test.anomalies, 0);
+    // The test split has nothing to measure: its rows join the validation rows the threshold is set
+    // on, taken as normal, and of all of them it flags floor(0.05 (n + 1)) - 1 at most.
+    const int64_t n = r.validation.normal + r.test_rows;
+    EXPECT_EQ(r.threshold_normal, n) << variant;
+    EXPECT_EQ(r.validation.normal, r.validation_rows) << variant;  // (the synthetic anomalies are not rows)
+    EXPECT_LE(r.validation.confusion.false_positives + r.test.confusion.false_positives, int64_t(0.05 * double(n + 1)) - 1) << variant;
+    EXPECT_GT(r.validation.confusion.false_positives + r.test.confusion.false_positives, 0) << variant;  // (ties aside, exactly that many)
+    const ShareRange range = flagged_share_range(n, 0.05, FitReport::kShareProbability);
+    EXPECT_EQ(r.threshold_share.low, range.low) << variant;
+    EXPECT_EQ(r.threshold_share.high, range.high) << variant;
     const std::vector<float> benign_scores = d.score_table(normal_only), malignant_scores = d.score_table(malignant);
     std::vector<float> scores = benign_scores;
     scores.insert(scores.end(), malignant_scores.begin(), malignant_scores.end());
@@ -871,7 +884,19 @@ TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
   EXPECT_EQ(again.training_report()->validation_anomalies, "synthetic");
   EXPECT_EQ(again.training_report()->threshold_rate, 0.05);
   EXPECT_EQ(again.training_report()->best_by, "loss");
+  // The held-out samples the threshold was set on: validation and test without labels.
+  EXPECT_EQ(report.threshold_normal, report.validation.normal + report.test_rows);
+  EXPECT_EQ(again.training_report()->threshold_normal, report.threshold_normal);
+  EXPECT_EQ(again.training_report()->threshold_share.high, report.threshold_share.high);
   ModelFileContents older = read_model_file(good.data(), good.size());
+  // Files saved before the count was written: set on the validation samples alone, as it was then.
+  older.metadata["training"]["thresholdShare"].erase("samples");
+  {
+    std::vector<std::pair<std::string, const Tensor*>> all;
+    for (const auto& [n, t] : older.tensors) all.emplace_back(n, &t);
+    const std::vector<uint8_t> bytes = write_model_file(older.metadata, all, older.version);
+    EXPECT_EQ(Detector::load(bytes.data(), bytes.size()).training_report()->threshold_normal, report.validation.normal);
+  }
   older.metadata["training"].erase("validationAnomalies");
   older.metadata["training"].erase("thresholdRate");
   older.metadata["training"].erase("bestBy");

@@ -567,21 +567,34 @@ FitOutcome Fit::conclude() {
   outcome.report.score = model.score_name();
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);
+  const std::vector<float> test_scores = split.test.size() > 0 ? model.score(split.test.inputs) : std::vector<float>{};
   float threshold = 0;
   if (s.preset.threshold_rule() == ThresholdRule::best_f1 && reference.count(1) > 0) {
     threshold = threshold_best_f1(reference_scores, reference.labels);
   } else {
     double rate = s.preset.threshold_value();
     if (outcome.report.setting == "contaminated") rate = std::max(rate, s.options.contamination);
-    threshold = threshold_at_false_positive_rate(reference_scores, reference.labels, rate);
+    // A test split without labelled anomalies has nothing to measure: its samples join the
+    // validation ones the rate is counted on (taken as normal), which makes the share flagged on
+    // new samples firmer (twice the samples narrow thresholdShare's range).
+    std::vector<float> scores = reference_scores;
+    std::vector<int> labels = reference.labels;
+    const bool with_test = &reference == &split.validation && split.test.size() > 0 && split.test.count(1) == 0;
+    if (with_test) {
+      scores.insert(scores.end(), test_scores.begin(), test_scores.end());
+      labels.insert(labels.end(), split.test.labels.begin(), split.test.labels.end());
+    }
+    threshold = threshold_at_false_positive_rate(scores, labels, rate);
     outcome.report.threshold_rate = rate;
-    if (&reference == &split.validation)
-      outcome.report.threshold_share = flagged_share_range(reference.count(0), rate, FitReport::kShareProbability);
+    if (&reference == &split.validation) {
+      outcome.report.threshold_normal = reference.count(0) + (with_test ? split.test.size() : 0);
+      outcome.report.threshold_share = flagged_share_range(outcome.report.threshold_normal, rate, FitReport::kShareProbability);
+    }
   }
   if (split.validation.size() > 0)
-    outcome.report.validation = measure(model.score(split.validation.inputs), split.validation.labels, threshold);
-  if (split.test.size() > 0)
-    outcome.report.test = measure(model.score(split.test.inputs), split.test.labels, threshold);
+    outcome.report.validation = measure(&reference == &split.validation ? reference_scores : model.score(split.validation.inputs),
+                                        split.validation.labels, threshold);
+  if (split.test.size() > 0) outcome.report.test = measure(test_scores, split.test.labels, threshold);
   outcome.preset = std::move(s.preset);
   outcome.model = std::move(s.model);
   outcome.preprocessing = std::move(s.preprocessing);

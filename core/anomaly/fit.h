@@ -101,9 +101,13 @@ struct FitReport {
   // threshold maximises F1 instead.
   double threshold_rate = -1;
   // The share of new normal samples this threshold flags lies in this range with probability
-  // 0.9 (flagged_share_range: the normal validation samples it was set on are a sample); unknown
+  // 0.9 (flagged_share_range: the threshold_normal samples it was set on are a sample); unknown
   // (-1) with threshold_rate, or when it was set on the training samples.
   ShareRange threshold_share;
+  // The normal samples the threshold was set at its rate on: the normal validation samples, and
+  // the test samples when the test split holds no labelled anomaly (without labels: the held-out
+  // samples, taken as normal); 0 when set on the training samples or at the best F1.
+  int64_t threshold_normal = 0;
   static constexpr double kShareProbability = 0.9;
   std::vector<std::string> dropped_columns;
   // Tables: what was read and decided (wire::table_description): encoding, separator, number

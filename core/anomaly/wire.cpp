@@ -126,7 +126,7 @@ Json to_json(const FitReport& r) {
           {"thresholdRate", number_or_null(r.threshold_rate)},
           {"thresholdShare", r.threshold_share.low < 0 ? Json(nullptr)
                              : Json{{"low", r.threshold_share.low}, {"high", r.threshold_share.high},
-                                    {"probability", FitReport::kShareProbability}}},
+                                    {"probability", FitReport::kShareProbability}, {"samples", r.threshold_normal}}},
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
@@ -312,9 +312,12 @@ FitReport fit_report_from_json(const Json& j) {
   if (j.contains("thresholdShare") && !j["thresholdShare"].is_null()) {
     const Json& share = field(j, "thresholdShare", what);
     r.threshold_share = {get<double>(share, "low", what), get<double>(share, "high", what)};
+    // (reports saved before the count was written: set on the normal validation samples alone)
+    r.threshold_normal = share.contains("samples") ? get<int64_t>(share, "samples", what) : r.validation.normal;
   } else if (!j.contains("thresholdShare") && r.threshold_rate >= 0 && r.validation.normal >= 2) {
-    // Reports saved before it was written: from the normal validation samples, as the fit sets it.
-    r.threshold_share = flagged_share_range(r.validation.normal, r.threshold_rate, FitReport::kShareProbability);
+    // Reports saved before it was written: from the normal validation samples, as the fit set it then.
+    r.threshold_normal = r.validation.normal;
+    r.threshold_share = flagged_share_range(r.threshold_normal, r.threshold_rate, FitReport::kShareProbability);
   }
   for (const Json& e : field(j, "history", what)) {
     EpochRecord record;

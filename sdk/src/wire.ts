@@ -175,12 +175,15 @@ export interface FitReport {
    *  `contamination` sets it). Null when the threshold maximises F1 (threshold.rule 'best_f1' with
    *  labelled anomalies in validation) or the model file was saved before this was recorded. */
   thresholdRate: number | null;
-  /** The share of new samples like the normal validation ones that this threshold flags lies
-   *  between `low` and `high` (shares in [0, 1]) with `probability` (0.9): those samples are a
-   *  sample, so one model's share differs from `thresholdRate` (Beta(k + 1, n - k) with k of the n
-   *  flagged; Vovk 2012, conditional validity of conformal predictors). Null when `thresholdRate` is,
-   *  or when the threshold was set on the training samples (fewer than 2 normal validation ones). */
-  thresholdShare: { low: number; high: number; probability: number } | null;
+  /** The share of new samples like the normal held-out ones that this threshold flags lies
+   *  between `low` and `high` (shares in [0, 1]) with `probability` (0.9): the `samples` normal
+   *  samples it was set on are a sample, so one model's share differs from `thresholdRate`
+   *  (Beta(k + 1, n - k) with k of the n flagged; Vovk 2012, conditional validity of conformal
+   *  predictors). `samples`: the normal validation samples, and the test ones when the test split
+   *  holds no labelled anomaly (without labels: every held-out sample, taken as normal). Null when
+   *  `thresholdRate` is, or when the threshold was set on the training samples (fewer than 2 normal
+   *  validation ones). */
+  thresholdShare: { low: number; high: number; probability: number; samples: number } | null;
   /** On the test split: labelled anomalies only (its ROC-AUC is null without them). */
   test: Metrics;
   history: EpochRecord[];

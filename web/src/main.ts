@@ -1283,30 +1283,38 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
 }
 
 // The threshold is set so that at most its rate of the normal validation samples (held out;
-// without labels, taken as normal) are flagged: with fewer than 1/rate of them that is none, said
-// so. Both figures are the presets' defaults (models/presets/*.json: threshold.value, split.validation).
-const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1;
+// without labels, taken as normal) are flagged, with the test samples when the test split holds
+// no labelled anomaly (thresholdShare.samples counts them all): with fewer than 1/rate of them that
+// is none, said so. The figures are the presets' defaults (models/presets/*.json: threshold.value,
+// split.validation, split.test).
+const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, TEST_SHARE = 0.1;
 // The rate the fit set it at (report.thresholdRate: at least the contamination share when some
 // samples may be anomalies); files saved before it was recorded: the presets' default.
 const thresholdRate = (report: FitReport) => report.thresholdRate ?? THRESHOLD_FPR;
-// The fewest normal validation samples of which the rate flags one (as the core counts them).
+// The fewest normal held-out samples of which the rate flags one (as the core counts them).
 const enoughNormal = (report: FitReport) => Math.ceil(1 / thresholdRate(report) - 1e-9);
+// The normal samples the threshold was set on.
+const thresholdSamples = (report: FitReport) => report.thresholdShare?.samples ?? report.validation.normal;
+const shareWords = (share: number) => share === 0.1 ? 'a tenth' : `a share of ${share}`;
 function thresholdText(report: FitReport, unit: 'row' | 'image') {
-  const v = report.validation.normal;
+  const v = report.validation.normal, n = thresholdSamples(report), withTest = n > v;
   const rate = +(100 * thresholdRate(report)).toFixed(2);
-  const enough = ` (it needs at least ${enoughNormal(report)} normal validation ${unit}s; ` +
-    `${VALIDATION_SHARE === 0.1 ? 'a tenth' : `a share of ${VALIDATION_SHARE}`} of the ${unit}s validates).`;
+  const enough = withTest
+    ? ` (it needs at least ${enoughNormal(report)} held-out ${unit}s; ${shareWords(VALIDATION_SHARE)} of the ${unit}s ` +
+      `validates and ${shareWords(TEST_SHARE)} tests).`
+    : ` (it needs at least ${enoughNormal(report)} normal validation ${unit}s; ${shareWords(VALIDATION_SHARE)} of the ${unit}s validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
     `the share flagged on new ${unit}s can be far from ${rate}%` + enough;
   const raised = report.setting === 'contaminated' && rate > 100 * THRESHOLD_FPR
     ? ` — ${rate}% rather than ${100 * THRESHOLD_FPR}%, as about that share of the ${unit}s may be anomalies` : '';
-  const text = ` The threshold flags at most ${rate}% of the ${v.toLocaleString('en')} ` +
-    (unlabelled(report) ? `validation ${unit}s (held out, taken as normal${raised})` : `normal validation ${unit}s (held out)`);
+  const text = ` The threshold flags at most ${rate}% of the ${n.toLocaleString('en')} ` + (unlabelled(report)
+    ? (withTest ? `held-out ${unit}s (validation and test, taken as normal${raised})` : `validation ${unit}s (held out, taken as normal${raised})`)
+    : (withTest ? `normal held-out ${unit}s (validation and test)` : `normal validation ${unit}s (held out)`));
   const share = report.thresholdShare;
   const range = share ? ` On new normal ${unit}s it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
-    `${+(100 * share.high).toPrecision(2)}%, ${Math.round(10 * share.probability)} times in 10 (the ${v.toLocaleString('en')} ` +
-    `validation ${unit}s are a sample; more ${unit}s narrow the range), and ${unit}s that really are unusual add to that.` : '';
-  if (v < enoughNormal(report))
+    `${+(100 * share.high).toPrecision(2)}%, ${Math.round(10 * share.probability)} times in 10 (the ${n.toLocaleString('en')} ` +
+    `held-out ${unit}s are a sample; more ${unit}s narrow the range), and ${unit}s that really are unusual add to that.` : '';
+  if (n < enoughNormal(report))
     return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
       `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' + range;
   return text + (report.setting === 'contaminated'
@@ -1321,7 +1329,7 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
   const a = unit === 'image' ? 'an image' : 'a row';
   const synthetic = `${report.syntheticAnomalies.toLocaleString('en')} synthetic anomalies an epoch`;
   // A threshold on weak footing is said in the sentence shown, in every setting.
-  const weakThreshold = report.validation.normal < enoughNormal(report) ? thresholdText(report, unit) : '';
+  const weakThreshold = thresholdSamples(report) < enoughNormal(report) ? thresholdText(report, unit) : '';
   const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
     neighboursText(report, unit) + (weakThreshold ? '' : thresholdText(report, unit));
   switch (report.setting) {
