@@ -16,13 +16,15 @@ const types = {
   '.ca3': 'application/octet-stream', '.gz': 'application/octet-stream', '.ico': 'image/x-icon',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves to the server and its URL. */
+/** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves to the server and its URL.
+ *  `isolation`: the cross-origin isolation headers on every response (true), on none (false), or
+ *  on the HTML pages alone ('page': a common first try, for tests). */
 export function startServer({ root, port = 8080, isolation = true, onRequest } = {}) {
   root = resolve(root ?? join(fileURLToPath(new URL('.', import.meta.url)), 'dist'));
   const server = createServer((request, response) => {
     onRequest?.(request);
     const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
-    if (isolation) {
+    if (isolation === true || (isolation === 'page' && /(\.html|\/)$/.test(request.url.split('?')[0]))) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }

@@ -61,6 +61,18 @@ async function outcome(url) {
   }
 }
 
+// Opens `url` and waits for the app to fail: its error message.
+async function failure(url) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.result || document.body.dataset.error, null, { timeout: 180_000 });
+    return await page.getAttribute('body', 'data-error');
+  } finally {
+    await page.close();
+  }
+}
+
 function checkRun(result, isolation) {
   assert.equal(result.isolated, isolation);
   assert.equal(result.build, isolation ? 'threads' : 'single');
@@ -144,6 +156,10 @@ describe('ca3-sdk examples in Chromium', () => {
       checkRun(result, isolation);
       console.log(`  webpack, ${result.build}: test ROC-AUC ${result.rocAuc.toFixed(4)}, first score after ${result.milliseconds} ms`);
     }
+    // The headers sent with the page alone: Chromium blocks the worker script, which lacks them,
+    // and the error says so and what to send, rather than only that the script did not load.
+    const error = await served(join(dir, 'dist'), 'page', failure);
+    assert.match(error, /^CA3Error: the CA3 worker failed to start: the worker script http:\/\/127\.0\.0\.1:\d+\/\S+\.js failed to load: this page is cross-origin isolated, and such a page starts only workers served with the Cross-Origin-Embedder-Policy header, which this script lacks\. Send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp on every response/, error);
   });
 
   test('a plain <script type="module"> page without a bundler, with and without COOP/COEP', async () => {
