@@ -2928,6 +2928,15 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   EXPECT_EQ(error_of([&] { tabular_labels(table, options); }),
             "CSV line 12: the label column 'label' is empty: give every row its label (or name the anomalies' values "
             "instead of the normal ones: then an empty cell means normal)");
+  // Every empty label at once, so that one pass over the file fixes them.
+  const CsvTable gaps = parse_csv("a,label\n1,n\n2,\n3,n\n4,NA\n5,y\n6,\n");
+  EXPECT_EQ(error_of([&] { tabular_labels(gaps, options); }),
+            "CSV lines 3, 5 and 7: the label column 'label' is empty (3 rows): give every row its label (or name the "
+            "anomalies' values instead of the normal ones: then an empty cell means normal)");
+  std::string many = "a,label\n";
+  for (int i = 0; i < 9; ++i) many += std::to_string(i) + (i % 3 == 0 ? ",n\n" : ",\n");
+  EXPECT_TRUE(error_of([&] { tabular_labels(parse_csv(many), options); })
+                  .starts_with("CSV lines 3, 4, 6, 7, 9 and 1 more: the label column 'label' is empty (6 rows): give every row"));
   // Where the anomalies are named, an empty label cell is a normal row (a column that marks the
   // defects), said; "NA" there is still a missing label.
   TabularOptions marked = options;

@@ -275,6 +275,16 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_EQ(image_decisions({facts[0]}, 28, 28, 1), "all grey; all 28x28");
   EXPECT_EQ(image_decisions({facts[0], facts[3]}, 14, 14, 1), "all grey; all 28x28, resized; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(unreadable_images({facts[0]}), "");
+  // A PNG named .jpg (renamed, or saved by a tool that kept the old name) is read as a PNG, said;
+  // a JPEG named .jpeg is what it says.
+  fs::copy_file(dir / "a.png", dir / "shot.JPG");
+  ASSERT_TRUE(stbi_write_jpg((dir / "f.jpeg").string().c_str(), 28, 28, 1, pixels.data(), 95));
+  const std::vector<ImageFacts> named = survey_images(dir.string() + "/", {"shot.JPG", "f.jpeg", "a.png"});
+  EXPECT_EQ(named[0].misnamed, "shot.JPG (PNG)");
+  EXPECT_EQ(named[1].misnamed, "");
+  EXPECT_EQ(image_decisions(named, 28, 28, 1), "all grey; all 28x28; 1 named as another kind, read as what its bytes are: shot.JPG (PNG)");
+  fs::remove(dir / "shot.JPG");
+  fs::remove(dir / "f.jpeg");
   // Told from its first bytes when its name does not say: a PNG without an extension is an image;
   // a table whose first cell starts "BM" ("BMI") is none, with or without its extension.
   fs::copy_file(dir / "a.png", dir / "a-copy");
@@ -311,6 +321,11 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nb.png,ok\n./a.png,bad\n"; }
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " lines 2 and 4 both list './a.png': give each image one line (one label)");
+  // Problems of different kinds, all at once, by line.
+  { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\n,ok\nb.png,ok\na.png,bad\nq.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
+            (dir / "labels.csv").string() + " line 3: the file name is empty. Also lines 2 and 5 both list 'a.png': give each "
+            "image one line (one label); line 6: there is no image 'q.png' in '" + dir.string() + "' (the names are read as paths in the folder)");
   fs::remove_all(dir);
 }
 

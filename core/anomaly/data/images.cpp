@@ -287,6 +287,7 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
                                                    stbi_image_free);
   CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name, data, size));
   DecodedImage image;
+  image.kind = image_kind(std::string_view(reinterpret_cast<const char*>(data), std::min<size_t>(size, 512)));
   image.orientation = exif_orientation(data, size);
   image.deep = stbi_is_16_bit_from_memory(data, int(size)) != 0;
   const bool swap = image.orientation >= 5;
@@ -553,12 +554,22 @@ bool looks_like_image_file(const std::string& path) {
   return !kind.empty() && kind != "SVG";
 }
 
+namespace {
+// What a decoded image of `path` is, as ImageFacts says it.
+void take_facts(ImageFacts& f, const DecodedImage& image, const std::filesystem::path& path) {
+  f.height = image.height, f.width = image.width, f.grey = image.grey;
+  f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation;
+  const std::string extension = lower_extension(path);
+  const std::string named = extension == ".png" ? "PNG" : extension == ".jpg" || extension == ".jpeg" ? "JPEG"
+                            : extension == ".bmp" ? "BMP" : extension == ".gif" ? "GIF" : "";
+  if (!named.empty() && named != image.kind) f.misnamed = path.filename().string() + " (" + image.kind + ")";
+}
+}  // namespace
+
 ImageFacts image_facts(const std::string& path) {
   ImageFacts facts;
   try {
-    const DecodedImage image = read_image_file(path);
-    facts.height = image.height, facts.width = image.width, facts.grey = image.grey;
-    facts.transparent = image.transparent, facts.deep = image.deep, facts.orientation = image.orientation;
+    take_facts(facts, read_image_file(path), path);
   } catch (const Error& e) {
     facts.problem = e.what();
   }
@@ -573,9 +584,9 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
   for (const std::string& file : files) {
     ImageFacts& f = facts.emplace_back();
     try {
-      const DecodedImage image = read_image_file((std::filesystem::path(folder) / file).string());
-      f.height = image.height, f.width = image.width, f.grey = image.grey;
-      f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation;
+      const std::filesystem::path path = std::filesystem::path(folder) / file;
+      const DecodedImage image = read_image_file(path.string());
+      take_facts(f, image, path);
       inputs.resize(inputs.size() + size_t(per));
       image_to_input(image.rgba.data(), image.height, image.width, H, W, C, inputs.data() + inputs.size() - size_t(per));
     } catch (const Error& e) {
@@ -593,6 +604,17 @@ std::vector<ImageFacts> survey_images(const std::string& folder, const std::vect
   for (const std::string& file : files) facts.push_back(image_facts((std::filesystem::path(folder) / file).string()));
   return facts;
 }
+
+namespace {
+// The first five of `items` joined by "; ", then how many more.
+std::string first_five(const std::vector<std::string>& items) {
+  constexpr size_t kMost = 5;
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < kMost; ++i) text += (i ? "; " : "") + items[i];
+  if (items.size() > kMost) text += detail::concat("; and ", items.size() - kMost, " more");
+  return text;
+}
+}  // namespace
 
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C) {
   int64_t grey = 0, colour = 0, cropped = 0, enlarged = 0, rotated = 0, transparent = 0, deep = 0;
@@ -633,21 +655,17 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
   if (rotated > 0) parts.push_back(detail::concat(rotated, rotated == 1 ? " turned upright by its" : " turned upright by their", " EXIF orientation"));
   if (transparent > 0) parts.push_back(detail::concat(transparent, " with transparent pixels, composited over black"));
   if (deep > 0) parts.push_back(detail::concat(deep, " with 16-bit samples, read as 8-bit"));
+  std::vector<std::string> misnamed;
+  for (const ImageFacts& f : facts)
+    if (f.problem.empty() && !f.misnamed.empty()) misnamed.push_back(f.misnamed);
+  if (!misnamed.empty())
+    parts.push_back(detail::concat(misnamed.size(), misnamed.size() == 1 ? " named as another kind, read as what its bytes are: "
+                                                                         : " named as another kind, read as what their bytes are: ",
+                                   first_five(misnamed)));
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : "; ") + part;
   return text;
 }
-
-namespace {
-// The first five of `items` joined by "; ", then how many more.
-std::string first_five(const std::vector<std::string>& items) {
-  constexpr size_t kMost = 5;
-  std::string text;
-  for (size_t i = 0; i < items.size() && i < kMost; ++i) text += (i ? "; " : "") + items[i];
-  if (items.size() > kMost) text += detail::concat("; and ", items.size() - kMost, " more");
-  return text;
-}
-}  // namespace
 
 std::string unreadable_images(const std::vector<ImageFacts>& facts) {
   std::vector<std::string> problems;
@@ -663,28 +681,35 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
   const CsvTable& table = listing.table;
   const int64_t file_column = table.column_index("file");
   std::map<std::string, size_t> listed;  // name -> its row
-  std::string first_missing;
-  std::vector<std::string> other_missing;  // the images missing after the first: "line N: ..."
+  // Every line's problem at once (an empty name, an image not there, one listed twice), so that
+  // one pass over the file fixes them: the first in full, then the others by line.
+  std::vector<std::string> problems;
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view written = table.cell(i, size_t(file_column));
-    CA3_CHECK(!written.empty(), labels_csv, " line ", table.row_line(i), ": the file name is empty");
+    if (written.empty()) {
+      problems.push_back(detail::concat(labels_csv, " line ", table.row_line(i), ": the file name is empty"));
+      listing.files.emplace_back(written);
+      continue;
+    }
     std::string name;
     try {
       name = listed_image(folder, std::string(written), labels_csv, table.row_line(i));
     } catch (const Error& e) {
-      const std::string message = e.what();
-      if (first_missing.empty()) first_missing = message;
-      else other_missing.push_back(message.starts_with(labels_csv + " ") ? message.substr(labels_csv.size() + 1) : message);
+      problems.push_back(e.what());
       listing.files.emplace_back(written);
       continue;
     }
     listing.files.push_back(name);
     const auto [at, first] = listed.emplace(std::filesystem::path(name).lexically_normal().string(), i);  // ./a.png is a.png
-    CA3_CHECK(first, labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '", name,
-              "': give each image one line (one label)");
+    if (!first)
+      problems.push_back(detail::concat(labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
+                                        name, "': give each image one line (one label)"));
   }
-  if (!first_missing.empty()) throw Error(other_missing.empty() ? first_missing : first_missing + ". Also " + first_five(other_missing));
-  return listing;
+  if (problems.empty()) return listing;
+  std::vector<std::string> others;
+  for (size_t i = 1; i < problems.size(); ++i)
+    others.push_back(problems[i].starts_with(labels_csv + " ") ? problems[i].substr(labels_csv.size() + 1) : problems[i]);
+  throw Error(others.empty() ? problems[0] : problems[0] + ". Also " + first_five(others));
 }
 
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,

@@ -35,6 +35,7 @@ struct DecodedImage {
   int orientation = 1;        // the EXIF orientation that was applied (1: none)
   bool transparent = false;   // some pixel's alpha is below 255
   bool deep = false;          // the file stores 16-bit samples (read as 8-bit)
+  std::string kind;           // what its bytes are: "PNG", "JPEG", "BMP" or "GIF"
 };
 
 // The largest image decoded: kMaxImagePixels pixels (as the SDK in a browser tab), either side at
@@ -60,6 +61,8 @@ struct ImageFacts {
   bool grey = false, transparent = false, deep = false;
   int orientation = 1;
   std::string problem;  // why it cannot be read, naming the file (decode_image's message); "" when it can
+  // "a.jpg (PNG)" when the name's extension is of another kind CA3 reads than its bytes; "" otherwise
+  std::string misnamed;
 };
 ImageFacts image_facts(const std::string& path);
 // Each of `files` in `folder`, decoded once.
@@ -72,7 +75,8 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
 // 1024x768: 9 cropped around the centre to the model's shape, 3 enlarged; 2 turned upright by
 // their EXIF orientation; 3 with transparent pixels, composited over black; 2 with 16-bit
-// samples, read as 8-bit". Unreadable files (a problem) are not counted.
+// samples, read as 8-bit; 1 named as another kind, read as what its bytes are: a.jpg (PNG)".
+// Unreadable files (a problem) are not counted.
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
 // "2 of 16 image files cannot be read: a.jpg: the image file ends too early ...; b.png: ..." ("" when
 // all can).

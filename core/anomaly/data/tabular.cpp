@@ -2333,16 +2333,30 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     return std::any_of(listed.begin(), listed.end(), [&](const std::string& v) { return same_value(cell, v) || same_truth(cell, v); });
   };
   int64_t unmarked = 0;  // empty label cells where the anomalies are named: normal
+  std::vector<int64_t> unlabelled;  // the lines of empty label cells where the normal values are named
   for (size_t i = 0; i < table.row_count(); ++i) {
     const std::string_view cell = table.cell(i, size_t(column));
     if (!options.anomaly_values.empty() && is_missing_cell(cell)) {  // not marked as an anomaly ("", "NA")
       ++unmarked;
       continue;
     }
-    CA3_CHECK(!is_missing_cell(cell), "CSV line ", table.row_line(i), ": the label column '", options.label_column,
-              "' is empty: give every row its label (or name the anomalies' values instead of the normal ones: then an "
-              "empty cell means normal)");
+    if (is_missing_cell(cell)) {
+      unlabelled.push_back(table.row_line(i));
+      continue;
+    }
     labels[i] = options.normal_values.empty() ? int(matches(cell)) : int(!matches(cell));
+  }
+  if (!unlabelled.empty()) {  // all of them at once: one pass over the file fixes them
+    constexpr size_t kShown = 5;
+    std::string lines;
+    const size_t shown = std::min(unlabelled.size(), kShown);
+    for (size_t k = 0; k < shown; ++k)
+      lines += detail::concat(k == 0 ? "" : k + 1 == shown && unlabelled.size() <= kShown ? " and " : ", ", unlabelled[k]);
+    if (unlabelled.size() > kShown) lines += detail::concat(" and ", unlabelled.size() - kShown, " more");
+    throw Error(detail::concat(unlabelled.size() == 1 ? "CSV line " : "CSV lines ", lines, ": the label column '", options.label_column,
+                               "' is empty", unlabelled.size() == 1 ? "" : detail::concat(" (", unlabelled.size(), " rows)"),
+                               ": give every row its label (or name the anomalies' values instead of the normal ones: then an "
+                               "empty cell means normal)"));
   }
   if (notes && unmarked > 0)
     notes->push_back(detail::concat(unmarked, unmarked == 1 ? " row has" : " rows have", " an empty label cell (or NA), taken as "
