@@ -666,6 +666,9 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
            unit + "s alone, without labels (one-class: " + (unit == "row" ? "a file of them" : "a folder or labels CSV of them") +
            " without --label-column), often finds more; more labelled anomalies make a figure to trust";
   if (!synthetic) return text;
+  if (v.roc_auc < 0.5)
+    text += ". Below chance (0.5): the score ranks these synthetic anomalies below the normal " + unit +
+            "s, so it has not learned to tell them apart; more epochs or more " + unit + "s may help";
   return text + ". The synthetic anomalies are drawn like those the alarm trained on, not real ones: these figures say "
          "how well the score separates them, not how well it finds real anomalies" +
          (r.setting == "contaminated" ? "; and the " + unit + "s taken as normal may hold anomalies too" : std::string()) +

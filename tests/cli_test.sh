@@ -175,6 +175,25 @@ kept = [l for l in words.splitlines() if l.startswith("epochs: ")]
 assert r["bestBy"] == "loss", r["bestBy"]  # no labelled anomaly: the lowest validation loss
 assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the lowest validation loss)"], kept
 PY
+# A score that ranks the synthetic validation anomalies below the normal rows has learned little
+# from them: said (the same model's report with its validation ROC-AUC set to 0.25; info reads it).
+python3 - "$work/glass.ca3" "$work/below.ca3" <<'PY' || fail "could not rewrite the model's report"
+import json, struct, sys, zlib
+data = bytearray(open(sys.argv[1], "rb").read())
+size = struct.unpack_from("<I", data, 12)[0]
+meta = json.loads(bytes(data[24:24 + size]))
+meta["training"]["validation"]["rocAuc"] = 0.25
+text = json.dumps(meta, separators=(",", ":")).encode()
+assert len(text) <= size, (len(text), size)
+data[24:24 + size] = text + b" " * (size - len(text))
+struct.pack_into("<I", data, len(data) - 4, zlib.crc32(bytes(data[:-4])))
+open(sys.argv[2], "wb").write(data)
+PY
+"$ca3" info "$work/below.ca3" 2>"$work/info.err" >/dev/null \
+  && grep -qF "validation: ROC-AUC 0.2500 on " "$work/info.err" \
+  && grep -qF "Below chance (0.5): the score ranks these synthetic anomalies below the normal rows, so it has not learned to tell them apart; more epochs or more rows may help. The synthetic anomalies are drawn" "$work/info.err" \
+  && "$ca3" info "$work/glass.ca3" 2>"$work/info.err" >/dev/null && ! grep -q "Below chance" "$work/info.err" \
+  && echo "ok   a validation ROC-AUC below chance against synthetic anomalies is said" || fail "below chance: $(grep validation "$work/info.err")"
 # --report FILE takes the report off standard output; --quiet silences standard error: nothing printed.
 "$ca3" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs 1 --quiet --out "$work/g.ca3" \
   --report "$work/g.json" >"$work/out" 2>"$work/err" || fail "train --quiet --report"

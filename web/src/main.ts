@@ -1332,13 +1332,20 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
   const weakThreshold = thresholdSamples(report) < enoughNormal(report) ? thresholdText(report, unit) : '';
   const more = `The flags come from how unlike the training ${unit}s ${a} is — ${scoreTerms(report, unit)}.` +
     neighboursText(report, unit) + (weakThreshold ? '' : thresholdText(report, unit));
+  // A score that ranks the synthetic validation anomalies below the normal samples has learned
+  // little from them (as `ca3 train` says).
+  const auc = report.validationAnomalies === 'synthetic' ? report.validation.rocAuc : null;
+  const belowChance = auc !== null && auc < 0.5
+    ? ` Its validation ROC-AUC against the synthetic anomalies is ${auc.toFixed(4)}, below chance (0.5): the score ranks ` +
+      `them below the normal ${unit}s, so it has not learned to tell them apart; more epochs or more ${unit}s may help.`
+    : '';
   switch (report.setting) {
     case 'one_class':
       return { said: `No labels: every ${unit} taken as normal; the alarm learned from ${synthetic}. Without labelled ` +
-        'anomalies there is no test ROC-AUC.' + weakThreshold, more };
+        'anomalies there is no test ROC-AUC.' + belowChance + weakThreshold, more };
     case 'contaminated':
       return { said: `No labels, some ${unit}s may be anomalies: the ${unit}s the model reconstructed worst sat out each epoch; ` +
-        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.` + weakThreshold, more };
+        `the alarm learned from ${synthetic}. Without labelled anomalies there is no test ROC-AUC.` + belowChance + weakThreshold, more };
     // With labels, the threshold's footing is said only when it is weak.
     case 'few_labels':
       return { said: `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ` +
