@@ -94,7 +94,8 @@ const HelpParagraph kHelp[] = {
      "(\"contaminated\": the worst-reconstructed share sits out each epoch, the least typical share is "
      "left out of the samples the score compares with, a table's score leaves the alarm out, an image's "
      "distance averages over more of its nearest training images, and the threshold, set on the "
-     "validation rows, flags at most F of new rows when F is above the preset's false-positive rate, 5%; "
+     "held-out rows (validation and test), flags at most F of new rows when F is above the preset's "
+     "false-positive rate, 5%; "
      "with labelled anomalies it stays at that rate of new normal rows)."},
     {"train",
      "An image model is colour when any training image has colour (--channels 1|3); its size is the "
@@ -635,16 +636,17 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
                      count(v.normal, unit, unit + "s") + (synthetic ? " taken as normal" : " labelled normal") +
                      "; the threshold flags " + std::to_string(v.confusion.true_positives) + " of the anomalies and " +
                      std::to_string(v.confusion.false_positives) + " of the normal " + unit + "s";
+  // A test split without labelled anomalies joins the validation one there (FitReport::threshold_normal).
+  const int64_t test_joined = r.threshold_rate >= 0 ? r.threshold_normal - v.normal : 0;
+  if (test_joined > 0)
+    text += ", and " + std::to_string(r.test.confusion.false_positives) + " of the " +
+            count(test_joined, "test " + unit, "test " + unit + "s");
   if (r.threshold_rate >= 0) {
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
-    // (a test split without labelled anomalies joins the validation one there: FitReport::threshold_normal)
-    const int64_t test_joined = r.threshold_normal - v.normal;
     text += std::string(" (set to flag at most ") + rate +
-            (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + " held out: these " + std::to_string(v.normal) +
-                                   " and the " + count(test_joined, "test " + unit, "test " + unit + "s")
-                             : std::string(" of them")) +
-            (r.setting == "contaminated" ? ": the larger of threshold.value and training.contamination" : "");
+            (r.setting == "contaminated" ? ", the larger of threshold.value and training.contamination," : "") +
+            (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + " together" : std::string(" of them"));
     if (r.threshold_share.low >= 0) {
       char range[96];
       const auto percent = [](double share) {  // two digits: 0.26, 1.7, 14, 100
@@ -654,7 +656,7 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
       };
       std::snprintf(range, sizeof range, "%s%% to %s%%, %.0f times in 10", percent(r.threshold_share.low).c_str(),
                     percent(r.threshold_share.high).c_str(), 10 * FitReport::kShareProbability);
-      text += std::string("; on new normal ") + unit + "s it will flag " + range + (test_joined > 0 ? ": the " : ": these ") +
+      text += std::string("; on new normal ") + unit + "s it will flag " + range + ": these " +
               std::to_string(r.threshold_normal > 0 ? r.threshold_normal : v.normal) +
               " are a sample, and more " + unit + "s narrow the range";
     }
@@ -679,8 +681,10 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
 // Where the threshold rests on too few normal held-out samples to meet its rate: empty otherwise.
 std::string threshold_caveat(const FitReport& r, const std::string& unit, const Preset& preset) {
   if (r.threshold_rate <= 0) return "";
-  // the fewest normal held-out samples of which the rate flags one (as threshold_at_false_positive_rate counts)
-  const int64_t enough = int64_t(std::ceil(1 / r.threshold_rate - 1e-9));
+  // The fewest normal held-out samples n on which the threshold keeps its rate: above all n of
+  // them, a new normal sample lies above it with chance 1 / (n + 1) (split conformal; fewer
+  // flag none and exceed the rate).
+  const int64_t enough = int64_t(std::ceil(1 / r.threshold_rate - 1 - 1e-9));
   const int64_t normal = r.threshold_normal > 0 ? r.threshold_normal : r.validation_rows > 0 ? r.validation.normal : 0;
   if (normal >= enough) return "";
   char rate[32];
@@ -688,15 +692,15 @@ std::string threshold_caveat(const FitReport& r, const std::string& unit, const 
   const auto share = [](double fraction) { return fraction == 0.1 ? std::string("a tenth") : "a share of " + detail::concat(fraction); };
   // (a test split without labelled anomalies joins the validation one: FitReport::threshold_normal)
   const bool with_test = r.threshold_normal > r.validation.normal;
+  const bool labelled = r.setting == "labelled" || r.setting == "few_labels";
   const std::string needs = " (it needs at least " + std::to_string(enough) +
-                            (with_test ? " held-out " + unit + "s; " + share(preset.validation_fraction()) + " of the " + unit +
-                                             "s validates and " + share(preset.test_fraction()) + " tests)"
+                            (with_test ? (labelled ? " normal held-out " : " held-out ") + unit + "s; " + share(preset.validation_fraction()) +
+                                             " of the " + unit + "s validates and " + share(preset.test_fraction()) + " tests)"
                                        : " normal validation " + unit + "s; " + share(preset.validation_fraction()) + " of the " +
                                              unit + "s validates)");
   if (normal < 2)
     return "threshold: set on the training " + unit + "s, too few being held out to set it on: the share flagged on new " +
            unit + "s can be far from " + rate + needs;
-  const bool labelled = r.setting == "labelled" || r.setting == "few_labels";
   return "threshold: set on only " + std::to_string(normal) +
          (with_test  ? (labelled ? " normal held-out " + unit + "s" : " held-out " + unit + "s taken as normal") + " (validation and test): "
           : labelled ? " normal validation " + unit + "s: "

@@ -143,9 +143,9 @@ v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
-             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows \(set to flag at most 5% of the (\d+) held "
-             r"out: these (\d+) and the (\d+) test rows; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "
-             r"the (\d+) are a sample, and more rows narrow the range\)\. "
+             r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows, and (\d+) of the (\d+) test rows \(set to "
+             r"flag at most 5% of the (\d+) together; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "
+             r"these (\d+) are a sample, and more rows narrow the range\)\. "
              r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])
 assert m, line[0]
@@ -154,7 +154,8 @@ assert int(m[4]) == v["confusion"]["truePositives"] and int(m[5]) == v["confusio
 # Without labels the test rows have nothing to measure: they join the validation rows the
 # threshold is set on, taken as normal (n of them).
 n = v["normal"] + r["rows"]["test"]
-assert r["test"]["anomalies"] == 0 and r["rows"]["test"] > 0 and (int(m[6]), int(m[7]), int(m[8])) == (n, v["normal"], r["rows"]["test"]), line[0]
+assert r["test"]["anomalies"] == 0 and r["rows"]["test"] > 0 and (int(m[7]), int(m[8])) == (r["rows"]["test"], n), line[0]
+assert int(m[6]) == r["test"]["confusion"]["falsePositives"], (line[0], r["test"])
 # The range of the share of new normal rows flagged: Beta(k + 1, n - k) quantiles 0.05 and 0.95,
 # k = floor(0.05 (n + 1)) - 1 of the n flagged.
 k = max(0, int(0.05 * (n + 1) + 1e-9) - 1)
@@ -385,14 +386,14 @@ done | sed '1i temp,flow,Region' >"$work/gaps.csv"
   && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
 # 40 rows hold out 4 for validation and 4 for test (no labels: both set the threshold): too few
 # for a threshold at 5%, said (at training and by info).
-grep -qxF "threshold: set on only 8 held-out rows taken as normal (validation and test): 5% of 8 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (it needs at least 20 held-out rows; a tenth of the rows validates and a tenth tests)" "$work/gaps.err" \
+grep -qxF "threshold: set on only 8 held-out rows taken as normal (validation and test): 5% of 8 is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% (it needs at least 19 held-out rows; a tenth of the rows validates and a tenth tests)" "$work/gaps.err" \
   && "$ca3" info "$work/gaps.ca3" 2>"$work/info.err" >/dev/null && grep -qF "threshold: set on only 8 held-out rows taken as normal" "$work/info.err" \
   && "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>"$work/info.err" >/dev/null && grep -q "^threshold 0" "$work/info.err" \
   && ! grep -q "^threshold: set on" "$work/info.err" \
   && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
 # Labelled: the normal validation rows count (Glass, '2' normal: 76 of 214 rows, about 8 validate).
 "$ca3" train --data "$data/Glass.csv" --label-column Type --normal 2 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
-grep -qE "^threshold: set on only [0-9] normal validation rows: 5% of [0-9] is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% \(it needs at least 20 normal validation rows; a tenth of the rows validates\)$" "$work/err" \
+grep -qE "^threshold: set on only [0-9] normal validation rows: 5% of [0-9] is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% \(it needs at least 19 normal validation rows; a tenth of the rows validates\)$" "$work/err" \
   && echo "ok   labelled: the threshold caveat counts normal validation rows" || fail "labelled threshold caveat: $(grep threshold "$work/err")"
 # 90 rows hold out 9 + 9: too few at 5%, enough at 10% (contaminated: one of them flagged).
 "$ca3" train --data "$data/BreastCancer.csv" --limit 90 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"

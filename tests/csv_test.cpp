@@ -2931,7 +2931,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   // Every empty label at once, so that one pass over the file fixes them.
   const CsvTable gaps = parse_csv("a,label\n1,n\n2,\n3,n\n4,NA\n5,y\n6,\n");
   EXPECT_EQ(error_of([&] { tabular_labels(gaps, options); }),
-            "CSV lines 3, 5 and 7: the label column 'label' is empty (3 rows): give every row its label (or name the "
+            "CSV lines 3, 5, 7: the label column 'label' is empty (3 rows): give every row its label (or name the "
             "anomalies' values instead of the normal ones: then an empty cell means normal)");
   std::string many = "a,label\n";
   for (int i = 0; i < 9; ++i) many += std::to_string(i) + (i % 3 == 0 ? ",n\n" : ",\n");

@@ -283,6 +283,22 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_EQ(named[0].misnamed, "shot.JPG (PNG)");
   EXPECT_EQ(named[1].misnamed, "");
   EXPECT_EQ(image_decisions(named, 28, 28, 1), "all grey; all 28x28; 1 named as another kind, read as what its bytes are: shot.JPG (PNG)");
+  // Named as listed, with its sub-folder; a BMP whose reserved bytes are not zero still decodes
+  // (its first bytes do not say BMP): not said to be misnamed.
+  fs::create_directories(dir / "sub");
+  fs::copy_file(dir / "a.png", dir / "sub" / "shot.jpg");
+  ASSERT_TRUE(stbi_write_bmp((dir / "odd.bmp").string().c_str(), 28, 28, 1, pixels.data()));
+  {
+    std::fstream bmp(dir / "odd.bmp", std::ios::binary | std::ios::in | std::ios::out);
+    bmp.seekp(6);
+    bmp.write("\x12\x34", 2);
+  }
+  const std::vector<ImageFacts> listed = survey_images(dir.string(), {"sub/shot.jpg", "odd.bmp"});
+  EXPECT_EQ(listed[0].misnamed, "sub/shot.jpg (PNG)");
+  EXPECT_EQ(listed[1].problem, "");
+  EXPECT_EQ(listed[1].misnamed, "");
+  fs::remove_all(dir / "sub");
+  fs::remove(dir / "odd.bmp");
   fs::remove(dir / "shot.JPG");
   fs::remove(dir / "f.jpeg");
   // Told from its first bytes when its name does not say: a PNG without an extension is an image;

@@ -121,7 +121,7 @@ class Detector {
                    std::optional<float> threshold = std::nullopt, bool with_roc = false) const;
 
   // A note when most of a scoring's samples are flagged (`flagged` of `scored`; over half, and
-  // over 5 times the share of normal validation samples the threshold flags when the training
+  // over 5 times the share of normal held-out samples the threshold flags when the training
   // report tells it): the data as a whole is unlike the training data, so its flags say little
   // about single samples. "" otherwise (also below 20 samples).
   std::string flagged_share_note(size_t scored, size_t flagged) const;

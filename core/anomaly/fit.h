@@ -94,8 +94,10 @@ struct FitReport {
   std::string best_by;
   double seconds = 0;
   double samples_per_second = 0;     // training throughput over all steps
-  Metrics validation, test;          // at the chosen threshold
-  // The false-positive rate the threshold was set at on the validation samples taken as normal
+  // At the chosen threshold. When the test split holds no labelled anomaly its samples join the
+  // threshold's (threshold_normal), so `test` then measures samples the threshold was set on.
+  Metrics validation, test;
+  // The false-positive rate the threshold was set at on the normal held-out samples (threshold_normal)
   // (threshold.value; in the contaminated setting at least training.contamination, the share of
   // them expected to be anomalies, as scikit-learn's `contamination` sets it); -1 when the
   // threshold maximises F1 instead.

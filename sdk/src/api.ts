@@ -515,7 +515,7 @@ export class Detector {
   }
 
   /** A note when most of `scores` (score()'s, NaN not counted) are flagged at `threshold`: over
-   *  half, and over 5 times the share of normal validation samples the threshold flags. Then the
+   *  half, and over 5 times the share of normal held-out samples the threshold flags. Then the
    *  data as a whole is unlike the training data and the flags say little about single samples;
    *  the note says so and what to check. '' otherwise (also under 20 scores). The same note as
    *  `ca3 score`'s. */

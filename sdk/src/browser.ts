@@ -11,13 +11,15 @@ const browser: Platform = {
   async spawnWorker(): Promise<SpawnedWorker> {
     const url = new URL('./worker.js', import.meta.url);
     const worker = new Worker(url);
+    let started = false;  // a message came: the script loaded
+    worker.addEventListener('message', () => (started = true), { once: true });
     return {
       postMessage: (m, t) => worker.postMessage(m, t ?? []),
       terminate: () => worker.terminate(),
       onMessage: (h) => worker.addEventListener('message', (e) => h(e.data as WorkerMessage)),
       // A script that did not load has no message: why, asked of the server.
       onError: (h) => worker.addEventListener('error', (e) => {
-        if (e.message) h(new Error(e.message));
+        if (e.message || started) h(new Error(e.message || 'the worker stopped with an error'));
         else void whyNotLoaded(url).then((why) => h(new Error(why)));
       }),
     };
@@ -43,7 +45,7 @@ async function whyNotLoaded(url: URL): Promise<string> {
   const failed = `the worker script ${url.href} failed to load`;
   let response: Response;
   try {
-    response = await fetch(url, { cache: 'no-store' });
+    response = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(10_000) });
   } catch {
     return `${failed}, and fetching it failed too: check that the server is reachable and serves the package's files`;
   }
@@ -52,9 +54,9 @@ async function whyNotLoaded(url: URL): Promise<string> {
   const type = response.headers.get('content-type') ?? '';
   if (/html/i.test(type))
     return `${failed}: the server answered with a page (${type}), not the script; the bundler did not copy it or the server does not serve it${vite}`;
-  if (browser.isolated() && !response.headers.get('cross-origin-embedder-policy'))
+  if (browser.isolated() && !/require-corp|credentialless/.test(response.headers.get('cross-origin-embedder-policy') ?? ''))
     return `${failed}: this page is cross-origin isolated, and such a page starts only workers served with the ` +
-      'Cross-Origin-Embedder-Policy header, which this script lacks. Send Cross-Origin-Opener-Policy: same-origin and ' +
+      'Cross-Origin-Embedder-Policy header (require-corp), which this script lacks. Send Cross-Origin-Opener-Policy: same-origin and ' +
       'Cross-Origin-Embedder-Policy: require-corp on every response (the scripts and .wasm files too, not only the page), ' +
       'or on none (then the single-thread build runs)';
   return failed;

@@ -169,7 +169,8 @@ export interface FitReport {
   samplesPerSecond: number;
   /** On the validation split, at the chosen threshold; see `validationAnomalies`. */
   validation: Metrics;
-  /** The false-positive rate the threshold was set at on the validation samples taken as normal:
+  /** The false-positive rate the threshold was set at on the normal held-out samples
+   *  (`thresholdShare.samples`; without labels every held-out sample is taken as normal):
    *  the preset's threshold.value, and in the 'contaminated' setting at least
    *  training.contamination (the share of them expected to be anomalies, as scikit-learn's
    *  `contamination` sets it). Null when the threshold maximises F1 (threshold.rule 'best_f1' with
@@ -184,7 +185,9 @@ export interface FitReport {
    *  `thresholdRate` is, or when the threshold was set on the training samples (fewer than 2 normal
    *  validation ones). */
   thresholdShare: { low: number; high: number; probability: number; samples: number } | null;
-  /** On the test split: labelled anomalies only (its ROC-AUC is null without them). */
+  /** On the test split: labelled anomalies only (its ROC-AUC is null without them). Without
+   *  labelled anomalies there its samples join those the threshold is set on, so its
+   *  false-positive rate is no check of the threshold on new samples. */
   test: Metrics;
   history: EpochRecord[];
   droppedColumns: string[];

@@ -159,7 +159,7 @@ describe('ca3-sdk examples in Chromium', () => {
     // The headers sent with the page alone: Chromium blocks the worker script, which lacks them,
     // and the error says so and what to send, rather than only that the script did not load.
     const error = await served(join(dir, 'dist'), 'page', failure);
-    assert.match(error, /^CA3Error: the CA3 worker failed to start: the worker script http:\/\/127\.0\.0\.1:\d+\/\S+\.js failed to load: this page is cross-origin isolated, and such a page starts only workers served with the Cross-Origin-Embedder-Policy header, which this script lacks\. Send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp on every response/, error);
+    assert.match(error, /^CA3Error: the CA3 worker failed to start: the worker script http:\/\/127\.0\.0\.1:\d+\/\S+\.js failed to load: this page is cross-origin isolated, and such a page starts only workers served with the Cross-Origin-Embedder-Policy header \(require-corp\), which this script lacks\. Send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp on every response/, error);
   });
 
   test('a plain <script type="module"> page without a bundler, with and without COOP/COEP', async () => {

@@ -318,6 +318,11 @@ function chosenImageSize(): ImageSize & { auto: boolean } {
 
 const IMAGE_FILE = /\.(png|jpe?g|gif|bmp|webp|avif)$/i;
 const isImageFile = (f: File) => f.type.startsWith('image/') || IMAGE_FILE.test(f.name);
+// The kind of image a file's name says it is ('' for none).
+const nameKind = (name: string) => {
+  const extension = name.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
+  return ({ png: 'PNG', jpg: 'JPEG', jpeg: 'JPEG', gif: 'GIF', bmp: 'BMP', webp: 'WebP' } as Record<string, string>)[extension] ?? '';
+};
 // The kind of image a file's first bytes say it is ('' for none), for a file whose name and type
 // do not say so (a PNG without an extension, or renamed .dat): read by its bytes, as `ca3` does.
 const imageKindOf = async (f: File) => imageKind(new Uint8Array(await f.slice(0, 16).arrayBuffer()));
@@ -346,8 +351,13 @@ async function ownImages(source: 'drops' | 'folder') {
     normalDrop = new Set(normal);
   }
   // A hidden file (a name starting with '.', as macOS's "._x.png" beside x.png) is no image of the folder.
-  const kinds = await Promise.all(files.map((f) => (f.name.startsWith('.') || isImageFile(f) ? '' : imageKindOf(f))));
-  const byBytes = new Map<File, string>(files.flatMap((f, i) => (kinds[i] ? [[f, kinds[i]] as [File, string]] : [])));
+  const kinds = await Promise.all(files.map((f) => (f.name.startsWith('.') ? '' : imageKindOf(f))));
+  const byBytes = new Map<File, string>(files.flatMap((f, i) => (kinds[i] && !isImageFile(f) ? [[f, kinds[i]] as [File, string]] : [])));
+  // Named as another kind of image than its bytes are (a PNG named .jpg): read as what it is, said (as `ca3` does).
+  const misnamed = files.flatMap((f, i) => {
+    const named = nameKind(f.name);
+    return kinds[i] && named && named !== kinds[i] ? [`${f.name} (${kinds[i]})`] : [];
+  });
   const usable = (f: File) => !f.name.startsWith('.') && (isImageFile(f) || byBytes.has(f));
   const images = files.filter(usable);
   const skipped = files.filter((f) => !usable(f));
@@ -362,6 +372,9 @@ async function ownImages(source: 'drops' | 'folder') {
     ? `${skipped.length ? ' ' : ''}${read.length} file${read.length > 1 ? 's' : ''} read as ${read.length > 1 ? 'images' : 'an image'} ` +
       `by ${read.length > 1 ? 'their' : 'its'} bytes, not ${read.length > 1 ? 'their names' : 'its name'}: ` +
       read.slice(0, 5).map(([f, kind]) => `${f.name} (${kind})`).join(', ') + (read.length > 5 ? ', …' : '') + '.'
+    : '') + (misnamed.length
+    ? ` ${misnamed.length} named as another kind of image, read as what ${misnamed.length > 1 ? 'their bytes are' : 'its bytes are'}: ` +
+      misnamed.slice(0, 5).join(', ') + (misnamed.length > 5 ? ', …' : '') + '.'
     : '');
   // Which folder holds the normal images: one named like "normal" / "good", else the largest.
   const select = $<HTMLSelectElement>('normal-folder');
@@ -1291,8 +1304,9 @@ const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, TEST_SHARE = 0.1;
 // The rate the fit set it at (report.thresholdRate: at least the contamination share when some
 // samples may be anomalies); files saved before it was recorded: the presets' default.
 const thresholdRate = (report: FitReport) => report.thresholdRate ?? THRESHOLD_FPR;
-// The fewest normal held-out samples of which the rate flags one (as the core counts them).
-const enoughNormal = (report: FitReport) => Math.ceil(1 / thresholdRate(report) - 1e-9);
+// The fewest normal held-out samples n on which the threshold keeps its rate: above all n, a new
+// normal sample lies above it with chance 1 / (n + 1) (split conformal, as `ca3` says it).
+const enoughNormal = (report: FitReport) => Math.ceil(1 / thresholdRate(report) - 1 - 1e-9);
 // The normal samples the threshold was set on.
 const thresholdSamples = (report: FitReport) => report.thresholdShare?.samples ?? report.validation.normal;
 const shareWords = (share: number) => share === 0.1 ? 'a tenth' : `a share of ${share}`;
@@ -1300,7 +1314,8 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const v = report.validation.normal, n = thresholdSamples(report), withTest = n > v;
   const rate = +(100 * thresholdRate(report)).toFixed(2);
   const enough = withTest
-    ? ` (it needs at least ${enoughNormal(report)} held-out ${unit}s; ${shareWords(VALIDATION_SHARE)} of the ${unit}s ` +
+    ? ` (it needs at least ${enoughNormal(report)} ${unlabelled(report) ? '' : 'normal '}held-out ${unit}s; ` +
+      `${shareWords(VALIDATION_SHARE)} of the ${unit}s ` +
       `validates and ${shareWords(TEST_SHARE)} tests).`
     : ` (it needs at least ${enoughNormal(report)} normal validation ${unit}s; ${shareWords(VALIDATION_SHARE)} of the ${unit}s validates).`;
   if (v < 2) return ` The threshold was set on the training ${unit}s, too few being held out to set it on: ` +
@@ -1349,7 +1364,7 @@ function settingText(report: FitReport, unit: 'row' | 'image') {
     // With labels, the threshold's footing is said only when it is weak.
     case 'few_labels':
       return { said: `${report.labelledAnomalies} labelled anomalies in training, joined by synthetic ones; the score: ` +
-        `${scoreTerms(report, unit)}.` + weakThreshold, more: '' };
+        `${scoreTerms(report, unit)}.` + belowChance + weakThreshold, more: '' };
     default:
       return { said: `${report.labelledAnomalies} labelled anomalies in training.` + weakThreshold, more: '' };
   }

@@ -191,6 +191,7 @@ describe('own images: folders, size and colour, the grid', () => {
     pngs.forEach((png, i) => writeFileSync(join(greyDir, `part-${String(i).padStart(2, '0')}.png`), Buffer.from(png, 'base64')));
     writeFileSync(join(greyDir, '._part-00.png'), Buffer.from([0]));  // macOS's metadata beside a copied file
     writeFileSync(join(greyDir, 'part-40'), Buffer.from(pngs[0], 'base64'));  // a PNG without an extension: read by its bytes
+    writeFileSync(join(greyDir, 'part-41.jpg'), Buffer.from(pngs[1], 'base64'));  // a PNG named .jpg: read as a PNG, said
     const readAs = async (folder, size, counted) => {
       await page.selectOption('#image-size', size);
       await page.$eval('#image-folder', (input) => (input.value = ''));
@@ -198,11 +199,12 @@ describe('own images: folders, size and colour, the grid', () => {
       await page.waitForFunction((text) => document.getElementById('image-data-info').textContent.includes(text), counted);
       return page.textContent('#image-data-info');
     };
-    assert.match(await readAs(greyDir, '32xauto', '41 images (32×32 grey)'),
+    assert.match(await readAs(greyDir, '32xauto', '42 images (32×32 grey)'),
       /Read as grey: every image is grey \(red = green = blue\), so colour would add nothing\.$/);
     assert.equal(await page.textContent('#image-skipped'),
-      '1 file that is not an image left out: ._part-00.png. 1 file read as an image by its bytes, not its name: part-40 (PNG).');
-    assert.match(await readAs(greyDir, '32x3', '41 images (32×32 colour)'),
+      '1 file that is not an image left out: ._part-00.png. 1 file read as an image by its bytes, not its name: part-40 (PNG). ' +
+      '1 named as another kind of image, read as what its bytes are: part-41.jpg (PNG).');
+    assert.match(await readAs(greyDir, '32x3', '42 images (32×32 colour)'),
       /Every image is grey \(red = green = blue\): a grey size reads them at a third of the input, nothing lost\.$/);
     const colourDir = join(work, 'test', 'normal');
     assert.match(await readAs(colourDir, '32xauto', '100 images (32×32 colour)'), /Read in colour: all 100 have colour\.$/);

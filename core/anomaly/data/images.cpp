@@ -555,26 +555,30 @@ bool looks_like_image_file(const std::string& path) {
 }
 
 namespace {
-// What a decoded image of `path` is, as ImageFacts says it.
-void take_facts(ImageFacts& f, const DecodedImage& image, const std::filesystem::path& path) {
+// What a decoded image named `name` (as given: a path in its folder) is, as ImageFacts says it.
+void take_facts(ImageFacts& f, const DecodedImage& image, const std::string& name) {
   f.height = image.height, f.width = image.width, f.grey = image.grey;
   f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation;
-  const std::string extension = lower_extension(path);
+  const std::string extension = lower_extension(name);
   const std::string named = extension == ".png" ? "PNG" : extension == ".jpg" || extension == ".jpeg" ? "JPEG"
                             : extension == ".bmp" ? "BMP" : extension == ".gif" ? "GIF" : "";
-  if (!named.empty() && named != image.kind) f.misnamed = path.filename().string() + " (" + image.kind + ")";
+  // (a kind its first bytes do not tell, as a BMP with odd reserved bytes that still decodes: not said)
+  if (!named.empty() && !image.kind.empty() && named != image.kind) f.misnamed = name + " (" + image.kind + ")";
 }
-}  // namespace
 
-ImageFacts image_facts(const std::string& path) {
+// image_facts, naming the file `name` where it is misnamed.
+ImageFacts facts_of(const std::string& path, const std::string& name) {
   ImageFacts facts;
   try {
-    take_facts(facts, read_image_file(path), path);
+    take_facts(facts, read_image_file(path), name);
   } catch (const Error& e) {
     facts.problem = e.what();
   }
   return facts;
 }
+}  // namespace
+
+ImageFacts image_facts(const std::string& path) { return facts_of(path, std::filesystem::path(path).filename().string()); }
 
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C,
                    std::vector<ImageFacts>& facts) {
@@ -584,9 +588,8 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
   for (const std::string& file : files) {
     ImageFacts& f = facts.emplace_back();
     try {
-      const std::filesystem::path path = std::filesystem::path(folder) / file;
-      const DecodedImage image = read_image_file(path.string());
-      take_facts(f, image, path);
+      const DecodedImage image = read_image_file((std::filesystem::path(folder) / file).string());
+      take_facts(f, image, file);
       inputs.resize(inputs.size() + size_t(per));
       image_to_input(image.rgba.data(), image.height, image.width, H, W, C, inputs.data() + inputs.size() - size_t(per));
     } catch (const Error& e) {
@@ -601,7 +604,7 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 std::vector<ImageFacts> survey_images(const std::string& folder, const std::vector<std::string>& files) {
   std::vector<ImageFacts> facts;
   facts.reserve(files.size());
-  for (const std::string& file : files) facts.push_back(image_facts((std::filesystem::path(folder) / file).string()));
+  for (const std::string& file : files) facts.push_back(facts_of((std::filesystem::path(folder) / file).string(), file));
   return facts;
 }
 

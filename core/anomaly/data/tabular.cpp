@@ -2347,13 +2347,9 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
     labels[i] = options.normal_values.empty() ? int(matches(cell)) : int(!matches(cell));
   }
   if (!unlabelled.empty()) {  // all of them at once: one pass over the file fixes them
-    constexpr size_t kShown = 5;
-    std::string lines;
-    const size_t shown = std::min(unlabelled.size(), kShown);
-    for (size_t k = 0; k < shown; ++k)
-      lines += detail::concat(k == 0 ? "" : k + 1 == shown && unlabelled.size() <= kShown ? " and " : ", ", unlabelled[k]);
-    if (unlabelled.size() > kShown) lines += detail::concat(" and ", unlabelled.size() - kShown, " more");
-    throw Error(detail::concat(unlabelled.size() == 1 ? "CSV line " : "CSV lines ", lines, ": the label column '", options.label_column,
+    std::vector<std::string> lines;
+    for (int64_t line : unlabelled) lines.push_back(std::to_string(line));
+    throw Error(detail::concat("CSV ", lines_listed(lines, 5), ": the label column '", options.label_column,
                                "' is empty", unlabelled.size() == 1 ? "" : detail::concat(" (", unlabelled.size(), " rows)"),
                                ": give every row its label (or name the anomalies' values instead of the normal ones: then an "
                                "empty cell means normal)"));
@@ -3982,11 +3978,7 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   auto note = [&](const std::vector<std::string>& lines, size_t count, std::string_view one, std::string_view many,
                   std::string_view done) {
     if (count == 0) return;
-    std::string shown = lines[0];
-    for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
-    found.notes.push_back(detail::concat(count == 1 ? "line " : "lines ", shown,
-                                         count > lines.size() ? detail::concat(" and ", count - lines.size(), " more") : "",
-                                         count == 1 ? one : many, done.empty() ? "" : ": ", done));
+    found.notes.push_back(detail::concat(lines_listed(lines, lines.size(), count), count == 1 ? one : many, done.empty() ? "" : ": ", done));
   };
   note(totals, n_totals, " is a totals row (its numbers are the sums of the rows above or below it)",
        " are totals rows (their numbers are the sums of the rows above or below them)", what);
@@ -4263,9 +4255,7 @@ std::optional<CsvTable> merge_heading_lines(const CsvTable& table, std::string_v
     return std::nullopt;
   }
   if (note) {
-    std::string shown = lines[0];
-    for (size_t i = 1; i < lines.size(); ++i) shown += ", " + lines[i];
-    *note = detail::concat(merged == 1 ? "line " : "lines ", shown, merged > lines.size() ? detail::concat(" and ", merged - lines.size(), " more") : "",
+    *note = detail::concat(lines_listed(lines, lines.size(), size_t(merged)),
                            merged == 1 ? " is a group's heading line" : " are groups' heading lines",
                            " (values in the first columns only, above the group's rows): ", what);
   }

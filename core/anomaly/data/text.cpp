@@ -139,6 +139,14 @@ std::string list_some(const std::vector<std::string>& items, size_t most) {
   return items.size() > most ? text + ", ..." : text;
 }
 
+std::string lines_listed(const std::vector<std::string>& lines, size_t most, size_t count) {
+  count = std::max(count, lines.size());
+  std::string text = count == 1 ? "line " : "lines ";
+  for (size_t i = 0; i < lines.size() && i < most; ++i) text += (i ? ", " : "") + lines[i];
+  const size_t shown = std::min(lines.size(), most);
+  return count > shown ? text + " and " + std::to_string(count - shown) + " more" : text;
+}
+
 std::string fold_case(std::string_view text) {
   std::u32string points = code_points(normalize_text(text));
   std::string out;
@@ -232,9 +240,9 @@ std::optional<DecodedText> mixed_encodings(std::string_view bytes, bool utf8_on_
   DecodedText t;
   t.original = bytes;
   t.utf8 = std::move(text);
-  std::string where = lines.size() == 1 ? "line " : "lines ";
-  for (size_t k = 0; k < lines.size() && k < 3; ++k) where += (k ? ", " : "") + std::to_string(lines[k]);
-  if (lines.size() > 3) where += " and " + std::to_string(lines.size() - 3) + " more";
+  std::vector<std::string> numbers;
+  for (int64_t line : lines) numbers.push_back(std::to_string(line));
+  const std::string where = lines_listed(numbers, 3);
   const bool utf8 = utf8_on_a_tie ? valid >= invalid : valid > invalid;
   t.encoding = utf8 ? "UTF-8, Windows-1252 on " + where : "Windows-1252, UTF-8 on " + where;
   return t;

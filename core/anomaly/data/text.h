@@ -48,6 +48,10 @@ std::string fold_case(std::string_view text);
 size_t display_width(std::string_view text);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
+// "line 12", "lines 3, 5, 7", "lines 3, 5, 7 and 4 more": the first `most` of `lines` (line numbers,
+// or lines with their words: "15 ('Summe')"), and how many more of `count` (0: lines.size()), as
+// the notes and messages list lines.
+std::string lines_listed(const std::vector<std::string>& lines, size_t most, size_t count = 0);
 // `text` without characters that show nothing, or a space, at its ends: zero-width spaces and
 // joiners (U+200B-U+200D, U+2060), byte-order marks (U+FEFF), direction marks and embeddings
 // (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, U+061C), the soft hyphen (U+00AD), no-break,
