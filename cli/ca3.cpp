@@ -885,6 +885,15 @@ void check_options_fit(const Args& a, DataKind kind) {
              "labels file: give the normal ones with --normal (e.g. --normal 0)");
     } else {
       refuse("limit", "applies to CSV tables and IDX files; for a folder, list the images to use in --labels");
+      // A folder's labels come from its labels CSV: without one, every image is normal.
+      if (!a.has("labels"))
+        for (const char* option : {"label-column", "normal", "anomaly"})
+          refuse(option, "names labels of a labels CSV, and no --labels is given: give --labels FILE.csv (a 'file' column "
+                         "naming each image, and the label column), or leave it out to take every image of '" + a.get("data") +
+                         "' as normal (one-class)");
+      if (!a.has("label-column"))
+        for (const char* option : {"normal", "anomaly"})
+          refuse(option, "needs --label-column: the column of " + a.get("labels") + " whose values it names");
     }
   }
 }
@@ -981,10 +990,14 @@ int command_train(const Args& a) {
       const Shape shape = detector.model().sample_shape();  // {height, width, channels}
       if (folder.listing) {
         const ImageListing& listing = *folder.listing;
-        images.labels = pick(tabular_labels(listing.table, options), readable);
+        // (what reading the labels decided, as for a table: values taken as one given, in another case)
+        std::vector<std::string> label_notes;
+        const std::vector<int> all = tabular_labels(listing.table, options, &label_notes);
+        if (!a.quiet)
+          for (const std::string& note : label_notes) std::fprintf(stderr, "note: %s: %s\n", a.get("labels").c_str(), note.c_str());
+        images.labels = pick(all, readable);
         // Labels given, but none of the images read is an anomaly (those that were are unreadable).
         if (!options.label_column.empty() && !a.quiet && std::count(images.labels.begin(), images.labels.end(), 1) == 0) {
-          const std::vector<int> all = tabular_labels(listing.table, options);
           const auto lost = std::count(all.begin(), all.end(), 1);
           std::fprintf(stderr, "note: no image read is labelled an anomaly%s: the model trains without labelled anomalies "
                        "(one-class), every image taken as normal, and its validation figures are against synthetic anomalies\n",

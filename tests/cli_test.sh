@@ -677,6 +677,19 @@ expect_usage "eval of images needs their labels: --labels CSV with --label-colum
 "$ca3" train --data "$work/mac" --labels "$work/mac-sub.csv" --out "$work/m" 2>"$work/err"
 grep -qF "note: no --label-column: every image $work/mac-sub.csv lists is taken as normal (one-class); its column 'label' is not used" "$work/err" \
   && echo "ok   train --labels without --label-column says its label column is unused" || fail "train --labels alone: $(cat "$work/err")"
+# A folder's labels come from a labels CSV: label options without one are refused, not dropped
+# (the folder's anomalies would be trained on as normal); --normal needs the column it names.
+expect_usage "--label-column names labels of a labels CSV, and no --labels is given: give --labels FILE.csv" \
+  train --data "$work/mac" --label-column label --normal ok --out "$work/m"
+expect_usage "--anomaly names labels of a labels CSV, and no --labels is given" train --data "$work/mac" --anomaly bad --out "$work/m"
+expect_usage "--normal needs --label-column: the column of $work/mac-sub.csv whose values it names" \
+  train --data "$work/mac" --labels "$work/mac-sub.csv" --normal ok --out "$work/m"
+# Labels written in another case or with spaces are taken as the value given, said as for a table.
+printf 'file,label\nmore/p.png, OK\npart0.png,ok\npart1.png,bad\npart2.png,Ok\n' >"$work/mac-case.csv"
+# (said as the labels are read: training these 4 images then stops, too few)
+"$ca3" train --data "$work/mac" --labels "$work/mac-case.csv" --label-column label --normal ok --epochs 1 --out "$work/m" 2>"$work/err" >/dev/null
+grep -qxF "note: $work/mac-case.csv: label column 'label': ' OK' (1 row), 'Ok' (1 row) taken as 'ok' (they differ from it only in spaces, case or Unicode form)" "$work/err" \
+  && echo "ok   image labels in another case are said, as for a table" || fail "image label case: $(grep note "$work/err")"
 # Standard input is scored as it arrives: a batch's scores are out while the input is still open.
 mkfifo "$work/feed"
 "$ca3" score --model "$work/bc.ca3" --data - --out "$work/live.csv" --quiet <"$work/feed" &

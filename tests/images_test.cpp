@@ -4,6 +4,7 @@
 // centre crop and resizing give the values the rule says; a folder with a labels CSV becomes a
 // data set; non-images name the file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdio>
@@ -332,13 +333,18 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " line 3: there is no image 'x.png' in '" + dir.string() +
                 "' (the names are read as paths in the folder). Also line 5: there is no image 'y.png' in '" + dir.string() +
-                "' (the names are read as paths in the folder); line 6: there is no image 'z.png' in '" + dir.string() +
-                "' (the names are read as paths in the folder)");
+                "'; line 6: there is no image 'z.png' in '" + dir.string() + "'");
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\nb.png,ok\n./a.png,bad\n"; }
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " lines 2 and 4 both list './a.png': give each image one line (one label)");
+  // A file column under another name: said, with the fix.
+  { std::ofstream(dir / "labels.csv") << "filename,label\na.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
+            (dir / "labels.csv").string() + " has no column 'file' naming the images (its columns: 'filename', 'label'): name "
+            "the column of image names 'file' in its first line");
   // Problems of different kinds, all at once, by line.
   { std::ofstream(dir / "labels.csv") << "file,label\na.png,ok\n,ok\nb.png,ok\na.png,bad\nq.png,ok\n"; }
+  // (the hint that names are paths in the folder is given with the first missing image, here the last problem)
   EXPECT_EQ(error_of([&] { list_images(dir.string(), (dir / "labels.csv").string()); }),
             (dir / "labels.csv").string() + " line 3: the file name is empty. Also lines 2 and 5 both list 'a.png': give each "
             "image one line (one label); line 6: there is no image 'q.png' in '" + dir.string() + "' (the names are read as paths in the folder)");
@@ -530,8 +536,35 @@ TEST(Images, FolderWithLabels) {
   }
   { std::ofstream(only / "labels.csv") << "file,label\n..\\img1.png,ok\n"; }
   EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
-            (only / "labels.csv").string() + " line 2: there is no image '..\\img1.png' in '" + only.string() +
-                "': it is outside the folder (the name starts with '..'); the names are read as paths in the folder");
+            (only / "labels.csv").string() + " line 2: '..\\img1.png' is outside the folder '" + only.string() +
+                "' (the names are read as paths in the folder): move the image into it");
+  // A folder or a pipe listed is said (opening it failed inside the stream library, or waited).
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: 'normal' is a folder, not an image: list each image in it on its own "
+            "line ('normal/NAME.png')");
+  ASSERT_EQ(::mkfifo((only / "pipe.png").c_str(), 0600), 0);
+  { std::ofstream(only / "labels.csv") << "file,label\npipe.png,ok\n"; }
+  EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+            (only / "labels.csv").string() + " line 2: 'pipe.png' is not a file (a pipe, socket or device): list image files");
+  fs::remove(only / "pipe.png");
+  // A name without its extension, or with another: the image on disk is named.
+  for (const std::string written : {"normal/n", "normal/n.jpg"}) {
+    { std::ofstream(only / "labels.csv") << "file,label\n" << written << ",ok\n"; }
+    EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
+              (only / "labels.csv").string() + " line 2: there is no image '" + written + "' in '" + only.string() +
+                  "'; there is 'normal/n.png': write the name with its extension as it is on disk");
+  }
+  // A path from where the labels CSV is (beside the folder), and a name composed in the CSV that
+  // macOS wrote decomposed on disk ("Mu\u0308ller"): the image is read.
+  { std::ofstream(dir / "beside.csv") << "file,label\n" << only.filename().string() << "/normal/n.png,ok\n"; }
+  EXPECT_EQ(read_image_folder(only.string(), (dir / "beside.csv").string(), options, 28, 28, 1, &read_files).labels, (std::vector<int>{0}));
+  EXPECT_EQ(read_files, (std::vector<std::string>{"normal/n.png"}));
+  fs::copy_file(only / "normal" / "n.png", only / "normal" / "Mu\xCC\x88ller.png");
+  { std::ofstream(only / "labels.csv") << "file,label\nnormal/M\xC3\xBCller.png,ok\n"; }
+  EXPECT_EQ(read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1, &read_files).labels, (std::vector<int>{0}));
+  EXPECT_EQ(read_files, (std::vector<std::string>{"normal/Mu\xCC\x88ller.png"}));
+  fs::remove(only / "normal" / "Mu\xCC\x88ller.png");
   { std::ofstream(only / "labels.csv") << "file,label\n" << fs::absolute(dir / "img1.png").string() << ",ok\n"; }
   EXPECT_EQ(error_of([&] { read_image_folder(only.string(), (only / "labels.csv").string(), options, 28, 28, 1); }),
             (only / "labels.csv").string() + " line 2: there is no image '" + fs::absolute(dir / "img1.png").string() +

@@ -485,7 +485,18 @@ int64_t channels_of(const std::string& folder, const std::vector<std::string>& f
 std::string listed_image(const std::string& folder, const std::string& name, const std::string& labels_csv, int64_t line) {
   namespace fs = std::filesystem;
   std::error_code e;
-  const std::string where = detail::concat(labels_csv, " line ", line, ": there is no image '", name, "' in '", folder, "'");
+  const std::string at = detail::concat(labels_csv, " line ", line, ": ");
+  const std::string where = detail::concat(at, "there is no image '", name, "' in '", folder, "'");
+  // The image found: a file (a folder or a pipe listed is said; opening it would fail or wait).
+  const auto image = [&](const std::string& path) {
+    const fs::path on_disk = fs::path(folder) / path;
+    if (fs::is_directory(on_disk, e))
+      throw Error(detail::concat(at, "'", name, "' is a folder, not an image: list each image in it on its own line ('",
+                                 fs::path(path).lexically_normal().generic_string(), "/NAME.png')"));
+    if (!fs::is_regular_file(on_disk, e))
+      throw Error(detail::concat(at, "'", name, "' is not a file (a pipe, socket or device): list image files"));
+    return path;
+  };
   const auto in_folder = [&](const std::string& path) { return !path.empty() && fs::exists(folder + "/" + path, e); };  // as the readers open it
   // Written on Windows ("good\\g0.png"): backslashes separate the path's parts. Spaces around a
   // name are no part of it.
@@ -494,32 +505,38 @@ std::string listed_image(const std::string& folder, const std::string& name, con
   const bool drive = slashed.size() > 2 && std::isalpha(static_cast<unsigned char>(slashed[0])) && slashed[1] == ':' && slashed[2] == '/';
   const bool full = drive || (!slashed.empty() && slashed[0] == '/');
   const fs::path relative = fs::path(drive ? slashed.substr(2) : slashed).relative_path().lexically_normal();
+  fs::path dir = fs::absolute(folder, e).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
   if (!full) {
-    CA3_CHECK(relative.empty() || *relative.begin() != "..", where, ": it is outside the folder (the name starts with '..'); "
-              "the names are read as paths in the folder");
-    if (in_folder(name)) return name;
-    if (in_folder(slashed)) return slashed;
+    const bool up = !relative.empty() && *relative.begin() == "..";
+    if (!up && in_folder(name)) return image(name);
+    if (!up && in_folder(slashed)) return image(slashed);
+    // A path from where the labels CSV is (labels.csv beside the folder: "shots/g0.png" for the
+    // folder "shots"), when it leads into the folder.
+    const fs::path beside = (fs::absolute(labels_csv, e).parent_path() / relative).lexically_normal();
+    const fs::path inside = beside.lexically_relative(dir);
+    if (!inside.empty() && *inside.begin() != ".." && in_folder(inside.generic_string())) return image(inside.generic_string());
+    CA3_CHECK(!up, at, "'", name, "' is outside the folder '", folder, "' (the names are read as paths in the folder): move the image into it");
   } else {
     // A full path ("C:\\Users\\ana\\shots\\good\\g0.png", "/home/ana/shots/g0.png") through the
     // folder itself: the rest of it is the image's path in the folder.
-    fs::path dir = fs::absolute(folder, e).lexically_normal();
-    if (dir.filename().empty()) dir = dir.parent_path();
     const std::vector<fs::path> parts(relative.begin(), relative.end());
-    for (size_t at = parts.size(); at-- > 0;) {
-      if (parts[at] != dir.filename()) continue;
+    for (size_t k = parts.size(); k-- > 0;) {
+      if (parts[k] != dir.filename()) continue;
       fs::path rest;
-      for (size_t k = at + 1; k < parts.size(); ++k) rest /= parts[k];
-      if (!rest.empty() && in_folder(rest.generic_string())) return rest.generic_string();
+      for (size_t j = k + 1; j < parts.size(); ++j) rest /= parts[j];
+      if (!rest.empty() && in_folder(rest.generic_string())) return image(rest.generic_string());
     }
     for (size_t first = 0; first < parts.size(); ++first) {  // else the end of it that is in the folder, as a hint
       fs::path tail;
-      for (size_t k = first; k < parts.size(); ++k) tail /= parts[k];
+      for (size_t j = first; j < parts.size(); ++j) tail /= parts[j];
       if (in_folder(tail.generic_string()))
         throw Error(detail::concat(where, ": the names are read as paths in the folder; write it as '", tail.generic_string(), "'"));
     }
     throw Error(where + ": it is a full path to somewhere else; the names are read as paths in the folder");
   }
-  // The path as it is on disk when its parts differ only in case ("good/G0.BMP" for "Good/g0.bmp").
+  // The path as it is on disk when its parts differ only in case or Unicode form ("good/G0.BMP" for
+  // "Good/g0.bmp"; "Müller.png" composed in the CSV, decomposed on disk as macOS writes it).
   fs::path found = folder;
   for (const fs::path& part : relative) {
     fs::path next;
@@ -537,9 +554,24 @@ std::string listed_image(const std::string& folder, const std::string& name, con
   if (!found.empty() && fs::is_symlink(found, e) && !fs::exists(found, e))
     throw Error(detail::concat(where, ": '", found.lexically_relative(folder).string(), "' is a link to a file that is not there ('",
                                fs::read_symlink(found, e).string(), "'): copy the image itself into the folder"));
-  throw Error(where + (found.empty() ? std::string(" (the names are read as paths in the folder)")
-                                     : "; there is '" + found.lexically_relative(folder).string() +
-                                           "': write the name as it is on disk (case counts)"));
+  if (!found.empty()) {
+    const std::string on_disk = found.lexically_relative(folder).generic_string();
+    // The same letters (one composed, the other decomposed): the same name to the user, read.
+    if (normalize_text(on_disk) == normalize_text(relative.generic_string())) return image(on_disk);
+    throw Error(where + "; there is '" + on_disk + "': write the name as it is on disk (case counts)");
+  }
+  // An image of the same name with another extension, or the name without its extension.
+  const fs::path parent = fs::path(folder) / relative.parent_path();
+  std::vector<std::string> same_stem;
+  for (const auto& entry : fs::directory_iterator(parent, e)) {
+    const std::string stem = fold_case(entry.path().stem().string());
+    if (image_extension(entry.path()) && (stem == fold_case(relative.filename().string()) || stem == fold_case(relative.stem().string())))
+      same_stem.push_back((relative.parent_path() / entry.path().filename()).generic_string());
+  }
+  std::sort(same_stem.begin(), same_stem.end());
+  if (!same_stem.empty())
+    throw Error(where + "; there is '" + same_stem[0] + "': write the name with its extension as it is on disk");
+  throw Error(where + " (the names are read as paths in the folder)");
 }
 
 bool looks_like_image_file(const std::string& path) {
@@ -682,6 +714,12 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
 ImageListing list_images(const std::string& folder, const std::string& labels_csv) {
   ImageListing listing{read_csv_file(labels_csv), {}};
   const CsvTable& table = listing.table;
+  if (table.find_column("file") < 0) {
+    std::vector<std::string> names;
+    for (const std::string& column : table.header) names.push_back("'" + column + "'");
+    throw Error(detail::concat(labels_csv, " has no column 'file' naming the images (its columns: ", list_some(names, 12),
+                               "): name the column of image names 'file' in its first line"));
+  }
   const int64_t file_column = table.column_index("file");
   std::map<std::string, size_t> listed;  // name -> its row
   // Every line's problem at once (an empty name, an image not there, one listed twice), so that
@@ -709,9 +747,14 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
                                         name, "': give each image one line (one label)"));
   }
   if (problems.empty()) return listing;
+  // The later ones without the file's name and the hint the first gives.
+  const std::string hint = " (the names are read as paths in the folder)";
   std::vector<std::string> others;
-  for (size_t i = 1; i < problems.size(); ++i)
-    others.push_back(problems[i].starts_with(labels_csv + " ") ? problems[i].substr(labels_csv.size() + 1) : problems[i]);
+  for (size_t i = 1; i < problems.size(); ++i) {
+    std::string problem = problems[i].starts_with(labels_csv + " ") ? problems[i].substr(labels_csv.size() + 1) : problems[i];
+    if (problem.ends_with(hint) && problems[0].ends_with(hint)) problem.resize(problem.size() - hint.size());
+    others.push_back(problem);
+  }
   throw Error(others.empty() ? problems[0] : problems[0] + ". Also " + first_five(others));
 }
 
