@@ -376,6 +376,17 @@ std::vector<uint8_t> read_model_file(const std::string& path) {
   return read_binary_file(path);
 }
 
+// The detector a model file holds (`size`: the file's bytes); its problems name the file.
+Detector load_model(const std::string& path, size_t* size = nullptr) {
+  const std::vector<uint8_t> bytes = read_model_file(path);
+  if (size) *size = bytes.size();
+  try {
+    return Detector::load(bytes.data(), bytes.size());
+  } catch (const Error& e) {
+    throw Error(e.code(), "'" + path + "': " + e.what());
+  }
+}
+
 enum class DataKind { csv, idx, folder, image_file };
 
 DataKind data_kind(const std::string& path) {
@@ -1404,10 +1415,7 @@ int score_stream(Detector& detector, const Args& a) {
 }
 
 int command_score(const Args& a) {
-  Detector detector = [&] {
-    const auto bytes = read_model_file(a.need("model"));
-    return Detector::load(bytes.data(), bytes.size());
-  }();
+  Detector detector = load_model(a.need("model"));
   const std::string out = a.need("out");
   if (out != "-") check_output(a, "--out", out, "scores.csv");
   if (a.get("data") == "-") return score_stream(detector, a);
@@ -1449,8 +1457,7 @@ int command_score(const Args& a) {
 
 int command_eval(const Args& a) {
   if (a.get("data") == "-") throw UsageError("--data -: eval reads a file, not standard input (save the CSV to a file and give its name)");
-  const auto bytes = read_model_file(a.need("model"));
-  Detector detector = Detector::load(bytes.data(), bytes.size());
+  Detector detector = load_model(a.need("model"));
   const Scored s = score_data(detector, a, true, label_options(a));
   const Metrics m = detector.evaluate(s.scores, s.labels);
   print_notes(a, s.notes);
@@ -1465,8 +1472,7 @@ int command_eval(const Args& a) {
 // The scoring graph as ONNX; for a table model its preprocessing statistics beside it (the graph
 // takes the preprocessed rows: see core/anomaly/onnx.h).
 int command_export(const Args& a) {
-  const auto bytes = read_model_file(a.need("model"));
-  Detector detector = Detector::load(bytes.data(), bytes.size());
+  Detector detector = load_model(a.need("model"));
   const std::string onnx = a.need("onnx");
   check_output(a, "--onnx", onnx, "model.onnx");
   CA3_CHECK(detector.preprocessing() || !a.has("preprocessing"), "--preprocessing is for table models (their input "
@@ -1492,10 +1498,10 @@ int command_export(const Args& a) {
 
 int command_info(const Args& a) {
   CA3_CHECK(a.positional.size() == 1, "ca3 info takes one model file");
-  const auto bytes = read_model_file(a.positional[0]);
-  const Detector detector = Detector::load(bytes.data(), bytes.size());
+  size_t file_bytes = 0;
+  const Detector detector = load_model(a.positional[0], &file_bytes);
   nlohmann::json j = wire::detector_info(detector);
-  j["fileBytes"] = bytes.size();
+  j["fileBytes"] = file_bytes;
   std::printf("%s\n", wire::dump(j, 2).c_str());
   // The same in words (stderr): what the model takes, how it was trained, how it scores.
   const nlohmann::json& preset = detector.preset().json;

@@ -287,6 +287,9 @@ printf 'file,label\nD:\\shots\\more\\p.png,ok\n' >"$work/mac-win.csv"
 expect_error "line 2: there is no image 'D:\\shots\\more\\p.png' in '$work/mac': the names are read as paths in the folder; write it as 'more/p.png'" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" --out "$work/s"
 
+# A model file that is not one is named in the message.
+expect_error "ca3: error: '$work/mac-win.csv': not a CA3 model file (it does not start with the bytes CA3MODEL)" info "$work/mac-win.csv"
+
 # A labels CSV: images it does not list are said to be left out; an image listed twice is refused.
 printf 'file,label\n./part0.png,ok\npart1.png,bad\n' >"$work/mac-labels.csv"
 "$ca3" score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-labels.csv" \
