@@ -287,6 +287,27 @@ printf 'file,label\nD:\\shots\\more\\p.png,ok\n' >"$work/mac-win.csv"
 expect_error "line 2: there is no image 'D:\\shots\\more\\p.png' in '$work/mac': the names are read as paths in the folder; write it as 'more/p.png'" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/mac" --labels "$work/mac-win.csv" --out "$work/s"
 
+# Images that are the same as the model reads them are said: copies beside their twins make the
+# validation figures look better; one picture alone teaches nothing.
+mkdir -p "$work/copies" && for i in 0 1 2; do cp "$work/mac/part$i.png" "$work/copies/p$i.png"; done
+python3 - "$work/copies" <<'PY'
+import struct, sys, zlib
+def png(path, value):
+    raw = b"".join(b"\0" + bytes([(value + 3 * x + 5 * y) % 256 for x in range(16)]) for y in range(16))
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 0, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+for i in range(12): png(f"{sys.argv[1]}/q{i:02}.png", 17 * i)
+PY
+cp "$work/copies/q00.png" "$work/copies/r1.png" && cp "$work/copies/q00.png" "$work/copies/r2.png"
+"$ca3" train --data "$work/copies" --image-size 16 --epochs 1 --out "$work/m" 2>"$work/err" >/dev/null \
+  && grep -qxF "note: 2 of 17 images are copies of another (the same pixels at 16x16 grey: r1.png = q00.png, r2.png = q00.png); a copy held out for validation or test beside its twin in training scores as one already seen, so the validation figures look better than they are: remove the copies" "$work/err" \
+  && echo "ok   copies among the images are said" || fail "copies: $(grep note "$work/err")"
+mkdir -p "$work/one" && for i in $(seq 10 21); do cp "$work/copies/q00.png" "$work/one/s$i.png"; done
+"$ca3" train --data "$work/one" --image-size 16 --epochs 1 --out "$work/m" 2>"$work/err" >/dev/null \
+  && grep -qxF "note: 11 of 12 images are copies of another (the same pixels at 16x16 grey: s11.png = s10.png, s12.png = s10.png, s13.png = s10.png, ...): only 1 distinct image, so the model learns one picture and its validation figures say nothing; give it images that differ as normal ones do" "$work/err" \
+  && echo "ok   a folder of one picture is warned of" || fail "one picture: $(grep note "$work/err")"
+
 # A model file that is not one is named in the message.
 expect_error "ca3: error: '$work/mac-win.csv': not a CA3 model file (it does not start with the bytes CA3MODEL)" info "$work/mac-win.csv"
 
