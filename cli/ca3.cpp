@@ -806,9 +806,9 @@ struct FolderFiles {
   std::vector<std::string> files;       // paths in the folder
   std::optional<ImageListing> listing;  // with --labels
 };
-FolderFiles folder_files(const Args& a) {
+FolderFiles folder_files(const Args& a, const TabularOptions& labels) {
   if (!a.has("labels")) return {images_in_folder(a, a.need("data")), std::nullopt};
-  ImageListing listing = list_images(a.need("data"), a.get("labels"));
+  ImageListing listing = list_images(a.need("data"), a.get("labels"), &labels);
   std::vector<std::string> files = listing.files;
   return {std::move(files), std::move(listing)};
 }
@@ -984,7 +984,7 @@ int command_train(const Args& a) {
     if (kind == DataKind::idx) return Detector(make_preset(a, ModelKind::image, 28, 28, 1));
     // Folder: the model's size from --image-size, else the preset's, else the images' own when
     // they all share one of at most 64x64, else 32x32; colour when any image has colour.
-    folder = folder_files(a);
+    folder = folder_files(a, options);
     facts = survey_images(data, folder.files);
     std::string unreadable;
     readable = readable_images(facts, unreadable);
@@ -1321,7 +1321,7 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     if (want_labels && given.label_column.empty())
       throw UsageError("eval of images needs their labels: --labels CSV with --label-column COL and --normal V (or "
                        "--anomaly V); an image model does not keep the labels it was trained with");
-    const ImageListing listing = list_images(data, a.need("labels"));
+    const ImageListing listing = list_images(data, a.need("labels"), want_labels ? &given : nullptr);
     files = listing.files;
     // As the labels CSV writes them (a Windows path keeps its backslashes), to join the scores back to it.
     for (size_t i = 0; i < listing.table.row_count(); ++i) s.names.emplace_back(trim(listing.table.cell(i, size_t(listing.table.column_index("file")))));

@@ -308,6 +308,10 @@ mkdir -p "$work/one" && for i in $(seq 10 21); do cp "$work/copies/q00.png" "$wo
   && grep -qxF "note: 11 of 12 images are copies of another (the same pixels at 16x16 grey: s11.png = s10.png, s12.png = s10.png, s13.png = s10.png, ...): only 1 distinct image, so the model learns one picture and its validation figures say nothing; give it images that differ as normal ones do" "$work/err" \
   && echo "ok   a folder of one picture is warned of" || fail "one picture: $(grep note "$work/err")"
 
+# A labels CSV's missing images and empty labels in one message, before any image is decoded.
+printf 'file,label\npart0.png,ok\nzz.png,ok\npart1.png,\n' >"$work/mac-gaps.csv"
+expect_error "$work/mac-gaps.csv line 3: there is no image 'zz.png' in '$work/mac' (the names are read as paths in the folder). Also CSV line 4: the label column 'label' is empty" \
+  train --data "$work/mac" --labels "$work/mac-gaps.csv" --label-column label --normal ok --out "$work/m"
 # A model file that is not one is named in the message.
 expect_error "ca3: error: '$work/mac-win.csv': not a CA3 model file (it does not start with the bytes CA3MODEL)" info "$work/mac-win.csv"
 

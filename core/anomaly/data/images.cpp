@@ -711,7 +711,7 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
   return detail::concat(problems.size(), " of ", facts.size(), " image files cannot be read: ", first_five(problems));
 }
 
-ImageListing list_images(const std::string& folder, const std::string& labels_csv) {
+ImageListing list_images(const std::string& folder, const std::string& labels_csv, const TabularOptions* labels) {
   ImageListing listing{read_csv_file(labels_csv), {}};
   const CsvTable& table = listing.table;
   if (table.find_column("file") < 0) {
@@ -746,12 +746,21 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
       problems.push_back(detail::concat(labels_csv, " lines ", table.row_line(at->second), " and ", table.row_line(i), " both list '",
                                         name, "': give each image one line (one label)"));
   }
+  if (labels && !labels->label_column.empty()) {
+    try {
+      tabular_labels(table, *labels);
+    } catch (const Error& e) {
+      problems.push_back(labels_csv + ": " + e.what());
+    }
+  }
   if (problems.empty()) return listing;
   // The later ones without the file's name and the hint the first gives.
   const std::string hint = " (the names are read as paths in the folder)";
   std::vector<std::string> others;
   for (size_t i = 1; i < problems.size(); ++i) {
-    std::string problem = problems[i].starts_with(labels_csv + " ") ? problems[i].substr(labels_csv.size() + 1) : problems[i];
+    std::string problem = problems[i].starts_with(labels_csv + ": ") ? problems[i].substr(labels_csv.size() + 2)
+                          : problems[i].starts_with(labels_csv + " ") ? problems[i].substr(labels_csv.size() + 1)
+                                                                      : problems[i];
     if (problem.ends_with(hint) && problems[0].ends_with(hint)) problem.resize(problem.size() - hint.size());
     others.push_back(problem);
   }
@@ -760,7 +769,7 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
 
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,
                           int64_t H, int64_t W, int64_t C, std::vector<std::string>* files) {
-  const ImageListing listing = list_images(folder, labels_csv);
+  const ImageListing listing = list_images(folder, labels_csv, &options);
   Dataset d{read_images(folder, listing.files, H, W, C), tabular_labels(listing.table, options)};
   if (files) *files = listing.files;
   return d;

@@ -126,12 +126,14 @@ int64_t channels_of(const std::string& folder, const std::vector<std::string>& f
 
 // The images a labels CSV lists (column "file": names relative to `folder`), each as listed_image
 // finds it, and the CSV. Every line whose image is missing is said in one error (each with its
-// hint, five at most); an image listed twice is refused.
+// hint, five at most); an image listed twice is refused. With `labels` naming a label column, that
+// column's problems (tabular_labels: empty cells) are said in the same error, and checked before
+// any image is decoded.
 struct ImageListing {
   CsvTable table;
   std::vector<std::string> files;  // per row of `table`
 };
-ImageListing list_images(const std::string& folder, const std::string& labels_csv);
+ImageListing list_images(const std::string& folder, const std::string& labels_csv, const TabularOptions* labels = nullptr);
 
 // Every image listed in the labels CSV (list_images; the label column per `options`) as model
 // inputs [N, H, W, C].
