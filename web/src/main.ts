@@ -1297,8 +1297,8 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
 
 // The threshold is set so that at most its rate of the normal validation samples (held out;
 // without labels, taken as normal) are flagged, with the test samples when the test split holds
-// no labelled anomaly (thresholdShare.samples counts them all): with fewer than 1/rate of them that
-// is none, said so. The figures are the presets' defaults (models/presets/*.json: threshold.value,
+// no labelled anomaly (thresholdShare.samples counts them all): with fewer than 1/rate - 1 of them
+// it flags none and new samples more often than the rate, said so. The figures are the presets' defaults (models/presets/*.json: threshold.value,
 // split.validation, split.test).
 const THRESHOLD_FPR = 0.05, VALIDATION_SHARE = 0.1, TEST_SHARE = 0.1;
 // The rate the fit set it at (report.thresholdRate: at least the contamination share when some

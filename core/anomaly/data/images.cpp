@@ -714,13 +714,13 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
 ImageListing list_images(const std::string& folder, const std::string& labels_csv, const TabularOptions* labels) {
   ImageListing listing{read_csv_file(labels_csv), {}};
   const CsvTable& table = listing.table;
-  if (table.find_column("file") < 0) {
+  const int64_t file_column = table.find_column("file");
+  if (file_column < 0) {
     std::vector<std::string> names;
     for (const std::string& column : table.header) names.push_back("'" + column + "'");
     throw Error(detail::concat(labels_csv, " has no column 'file' naming the images (its columns: ", list_some(names, 12),
                                "): name the column of image names 'file' in its first line"));
   }
-  const int64_t file_column = table.column_index("file");
   std::map<std::string, size_t> listed;  // name -> its row
   // Every line's problem at once (an empty name, an image not there, one listed twice), so that
   // one pass over the file fixes them: the first in full, then the others by line.
