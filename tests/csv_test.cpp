@@ -217,6 +217,15 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"a;b\n1;2\n3,5\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
       {"a;b\n1;2\n\"3;4\"\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
       {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
+      // every line of the wrong length at once, the first in full; then what stopped the reading
+      {"a,b\n1,2,3\n4,5\n6\n7,8\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes "
+                                   "around it. Line 4 (1 field) differs from the header's 2 fields too"},
+      {"a,b\n1,2,3\n4,5,6\n7\n8,9\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator "
+                                            "needs quotes around it. In all, 4 lines differ from the header's 2 fields; the "
+                                            "others: lines 3 (3 fields), 4 (1 field), 6 (3 fields)"},
+      {"a,b\n1,2,3\n4,\"5\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes "
+                             "around it. Further on, CSV line 3: a quoted field is not closed before the end of the file "
+                             "('4,\"5'): a quote that opens a field needs one that closes it; a quote inside a field is doubled"},
       {"a,b\n1,\"2\n3,4\n", "CSV line 2: a quoted field is not closed before the end of the file ('1,\"2'): a quote that opens a "
                           "field needs one that closes it; a quote inside a field is doubled"},
       {"a,b\n1,2\n3,x\"y\n", "CSV line 3: a quote inside an unquoted field ('3,x\"y'): quote the whole field and double the quotes "

@@ -1127,15 +1127,33 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   };
   auto file_line = [&](int64_t l) { return skipped_lines + (l == 1 ? l : l - 2 + options.first_data_line); };
   bool in_quotes = false, field_was_quoted = false, record_has_content = false;
+  // Lines whose field count differs from the header's: all said at once, the first in full (a file
+  // exported with a stray separator usually has many such lines, and one run should find them all).
+  std::string first_shape_problem;
+  std::vector<std::string> shape_lines;  // the others: "7 (4 fields)", the first 10
+  size_t shape_problems = 0;
+  auto shape_message = [&]() {
+    if (shape_problems <= 1) return first_shape_problem;
+    if (shape_problems == 2)
+      return detail::concat(first_shape_problem, ". Line ", shape_lines[0], " differs from the header's ", table.header.size(), " fields too");
+    return detail::concat(first_shape_problem, ". In all, ", shape_problems, " lines differ from the header's ", table.header.size(),
+                          " fields; the others: ", lines_listed(shape_lines, 10, shape_problems - 1));
+  };
+  // A problem that stops reading: after the lines of the wrong length found before it.
+  auto fail = [&](const std::string& problem) {
+    if (shape_problems == 0) throw Error(problem);
+    throw Error(detail::concat(shape_message(), ". Further on, ", problem));
+  };
 
   auto end_field = [&]() {
     const bool blank = field.find_first_not_of(" \t") == std::string::npos;
     if (!table.header.empty() && record_fields >= table.header.size()) {
       // A field after the line's last named column: empty, it is no cell (the header, or only
       // the lines, end with a separator); with a value, the line has more fields than names.
-      CA3_CHECK(blank || table.trailing_separators == 0, "CSV line ", file_line(record_line), ": '", field,
-                "' stands after the last named column (the header ends with the separator, so the column after it has no "
-                "name): name that column in the header");
+      if (!blank && table.trailing_separators > 0)
+        fail(detail::concat("CSV line ", file_line(record_line), ": '", field,
+                            "' stands after the last named column (the header ends with the separator, so the column after it has no "
+                            "name): name that column in the header"));
       if (blank) {
         field.clear();
         field_was_quoted = false;
@@ -1265,7 +1283,10 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                !parse_number(alone, number, NumberFormat{'.', 0}) && !parse_number(alone, number, NumberFormat{',', 0});
           const std::string empty_cells = table.separator == '\t' ? detail::concat("' followed by ", table.header.size() - 1, " tabs")
                                                                   : std::string(table.header.size() - 1, table.separator) + "'";
-          throw Error(detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
+          if (shape_problems++ > 0) {
+            if (shape_lines.size() < 10) shape_lines.push_back(detail::concat(file_line(record_line), " (", record_fields, record_fields == 1 ? " field)" : " fields)"));
+          } else
+          first_shape_problem = detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
                                      heading ? detail::concat("a line with a name alone, such as a group's heading, needs the other "
                                                               "columns' separators: write it as '", shortened(std::string(alone), 30),
@@ -1277,11 +1298,13 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                                  : "the columns are aligned with spaces and split at each run of them: write a "
                                                    "missing value as NA, not as blanks")
                                      : more ? "a value that holds the separator needs quotes around it"
-                                            : "a missing value is an empty field, two separators in a row"));
-          }
+                                            : "a missing value is an empty field, two separators in a row");
+          table.drop_cells(table.cell_ends_.size() - first_cell);  // read on, to say every such line
+          } else {
           if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)
             table.first_line_ending_with_separator = file_line(record_line);
           table.end_row(file_line(record_line));
+          }
         }
       }
     }
@@ -1307,8 +1330,9 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       field.clear();
       in_quotes = true, field_was_quoted = true, record_has_content = true;
     } else if (c == '"') {
-      CA3_CHECK(field.empty() && !field_was_quoted, "CSV line ", file_line(line), ": a quote inside an unquoted field ('", record_text(),
-                "'): quote the whole field and double the quotes inside it (\"12\"\" screen\")");
+      if (!field.empty() || field_was_quoted)
+        fail(detail::concat("CSV line ", file_line(line), ": a quote inside an unquoted field ('", record_text(),
+                            "'): quote the whole field and double the quotes inside it (\"12\"\" screen\")"));
       in_quotes = true, field_was_quoted = true, record_has_content = true;
     } else if (c == sep) {
       end_field();
@@ -1320,15 +1344,18 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       record_line = line;
       record_start = i + 1;
     } else {
-      CA3_CHECK(!field_was_quoted, "CSV line ", file_line(line), ": text after a closing quote ('", record_text(),
-                "'): a field that holds a quote is quoted as a whole, its quotes doubled (\"12\"\" screen\")");
+      if (field_was_quoted)
+        fail(detail::concat("CSV line ", file_line(line), ": text after a closing quote ('", record_text(),
+                            "'): a field that holds a quote is quoted as a whole, its quotes doubled (\"12\"\" screen\")"));
       field += c;
       record_has_content = true;
     }
   }
-  CA3_CHECK(!in_quotes, "CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
-            "'): a quote that opens a field needs one that closes it; a quote inside a field is doubled");
+  if (in_quotes)
+    fail(detail::concat("CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
+                        "'): a quote that opens a field needs one that closes it; a quote inside a field is doubled"));
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
+  if (shape_problems > 0) throw Error(shape_message());
   for (const size_t c : table.nameless_columns)  // a spacer only when it holds nothing
     for (size_t r = 0; r < table.row_count(); ++r)
       if (const std::string_view cell = table.cell(r, c); !trim_spaces(cell).empty())
