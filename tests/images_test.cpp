@@ -298,6 +298,22 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   EXPECT_EQ(listed[0].misnamed, "sub/shot.jpg (PNG)");
   EXPECT_EQ(listed[1].problem, "");
   EXPECT_EQ(listed[1].misnamed, "");
+  // An animated GIF (three 1x1 frames, written byte by byte) is read as its first frame, said; a
+  // strip whose centre crop keeps less than half of it (200x10 for a square model), named.
+  const std::string frame("\x2c\0\0\0\0\x01\0\x01\0\0\x02\x02\x44\x01\0", 15);
+  const std::string header("GIF89a\x01\0\x01\0\x80\0\0\xff\xff\xff\0\0\0", 19);
+  std::ofstream(dir / "blink.gif", std::ios::binary) << header + frame + frame + frame + "\x3b";
+  std::ofstream(dir / "dot.gif", std::ios::binary) << header + frame + "\x3b";
+  const std::vector<uint8_t> strip_pixels(200 * 10, 90);
+  ASSERT_TRUE(stbi_write_png((dir / "strip.png").string().c_str(), 200, 10, 1, strip_pixels.data(), 200));
+  const std::vector<ImageFacts> odd = survey_images(dir.string(), {"blink.gif", "dot.gif", "strip.png", "a.png"});
+  EXPECT_EQ(odd[0].frames, 3);
+  EXPECT_EQ(odd[1].frames, 1);
+  EXPECT_EQ(image_decisions(odd, 28, 28, 1), "all grey; sizes 1x1 to 200x10, resized; 1 cropped around the centre to the model's "
+            "shape first (1 keeps less than half of the picture: strip.png (200x10: its centre 10x10); crop such images to the "
+            "part that matters, or cut them into pieces of the model's shape); 3 enlarged (smaller than 28x28); 1 animated GIF, "
+            "read as its first frame: blink.gif (3 frames)");
+  EXPECT_EQ(image_decisions({odd[0], odd[1], odd[2]}, 10, 200, 1).find("less than half"), std::string::npos);  // the model's shape
   fs::remove_all(dir / "sub");
   fs::remove(dir / "odd.bmp");
   fs::remove(dir / "shot.JPG");

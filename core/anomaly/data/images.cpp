@@ -124,30 +124,33 @@ bool jpeg_cut_short(std::string_view bytes) {
   return at + 4 > bytes.size();  // the bytes ran out before a scan (else a damaged segment: not cut)
 }
 
-// Whether a GIF lacks its trailer: its blocks (extensions, images with their colour tables and
-// data sub-blocks) walked to the 0x3B that ends them; bytes after it are no part of it.
-bool gif_cut_short(std::string_view bytes) {
+// The frames of a GIF (its image blocks), or -1 when it lacks its trailer: its blocks (extensions,
+// images with their colour tables and data sub-blocks) walked to the 0x3B that ends them; bytes
+// after it are no part of it.
+int64_t gif_frames(std::string_view bytes) {
   const auto byte = [&](size_t i) { return i < bytes.size() ? int(uint8_t(bytes[i])) : -1; };
   const auto sub_blocks = [&](size_t at) {  // past the sub-blocks from `at`, or npos when cut
     for (int n; (n = byte(at)) > 0;) at += size_t(n) + 1;
     return byte(at) == 0 ? at + 1 : std::string_view::npos;
   };
-  if (bytes.size() < 13) return true;
+  if (bytes.size() < 13) return -1;
   size_t at = 13;
+  int64_t frames = 0;
   if (byte(10) & 0x80) at += 3 * (size_t(1) << ((byte(10) & 7) + 1));  // global colour table
   for (;;) {
     const int kind = byte(at);
-    if (kind == 0x3B) return false;
+    if (kind == 0x3B) return frames;
     if (kind == 0x21) at = sub_blocks(at + 2);
     else if (kind == 0x2C) {
       const int packed = byte(at + 9);
-      if (packed < 0) return true;
+      if (packed < 0) return -1;
+      ++frames;
       at += 10 + ((packed & 0x80) ? 3 * (size_t(1) << ((packed & 7) + 1)) : 0) + 1;  // + the LZW code size
       at = sub_blocks(at);
     } else {
-      return true;
+      return -1;
     }
-    if (at == std::string_view::npos) return true;
+    if (at == std::string_view::npos) return -1;
   }
 }
 
@@ -158,7 +161,7 @@ bool cut_short(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (bytes.starts_with("\xFF\xD8")) return jpeg_cut_short(bytes);
   if (bytes.starts_with("\x89PNG")) return bytes.rfind("IEND") == std::string_view::npos;
-  if (bytes.starts_with("GIF8")) return gif_cut_short(bytes);
+  if (bytes.starts_with("GIF8")) return gif_frames(bytes) < 0;
   if (bytes.starts_with("BM") && size >= 6) {
     const size_t declared = size_t(data[2]) | size_t(data[3]) << 8 | size_t(data[4]) << 16 | size_t(data[5]) << 24;
     return declared > size;  // (0 when the writer left it out)
@@ -290,6 +293,7 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
   image.kind = image_kind(std::string_view(reinterpret_cast<const char*>(data), std::min<size_t>(size, 512)));
   image.orientation = exif_orientation(data, size);
   image.deep = stbi_is_16_bit_from_memory(data, int(size)) != 0;
+  if (image.kind == "GIF") image.frames = std::max<int64_t>(1, gif_frames(std::string_view(reinterpret_cast<const char*>(data), size)));
   const bool swap = image.orientation >= 5;
   image.height = swap ? width : height, image.width = swap ? height : width;
   image.rgba.resize(size_t(width) * size_t(height) * 4);
@@ -590,7 +594,8 @@ namespace {
 // What a decoded image named `name` (as given: a path in its folder) is, as ImageFacts says it.
 void take_facts(ImageFacts& f, const DecodedImage& image, const std::string& name) {
   f.height = image.height, f.width = image.width, f.grey = image.grey;
-  f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation;
+  f.transparent = image.transparent, f.deep = image.deep, f.orientation = image.orientation, f.frames = image.frames;
+  f.name = name;
   const std::string extension = lower_extension(name);
   const std::string named = extension == ".png" ? "PNG" : extension == ".jpg" || extension == ".jpeg" ? "JPEG"
                             : extension == ".bmp" ? "BMP" : extension == ".gif" ? "GIF" : "";
@@ -653,6 +658,7 @@ std::string first_five(const std::vector<std::string>& items) {
 
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C) {
   int64_t grey = 0, colour = 0, cropped = 0, enlarged = 0, rotated = 0, transparent = 0, deep = 0;
+  std::vector<std::string> most_cut, animated;
   const ImageFacts* smallest = nullptr;
   const ImageFacts* largest = nullptr;
   bool same = true;
@@ -665,9 +671,13 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
     if (!largest || area > largest->height * largest->width) largest = &f;
     cropped += f.width * H != W * f.height;
     // The centre crop's sides (as image_to_input cuts it) below the model's: enlarged.
-    const int64_t crop_w = f.width * H > W * f.height ? (f.height * W + H / 2) / H : f.width;
-    const int64_t crop_h = f.width * H < W * f.height ? (f.width * H + W / 2) / W : f.height;
+    const int64_t crop_w = f.width * H > W * f.height ? std::max<int64_t>(1, (f.height * W + H / 2) / H) : f.width;
+    const int64_t crop_h = f.width * H < W * f.height ? std::max<int64_t>(1, (f.width * H + W / 2) / W) : f.height;
     enlarged += crop_w < W || crop_h < H;
+    // A long strip (a 200x10 scan line for a square model): its centre crop keeps a small part.
+    if (2 * crop_w * crop_h < f.width * f.height)
+      most_cut.push_back(detail::concat(f.name, " (", f.width, "x", f.height, ": its centre ", crop_w, "x", crop_h, ")"));
+    if (f.frames > 1) animated.push_back(detail::concat(f.name, " (", f.frames, " frames)"));
     rotated += f.orientation != 1;
     transparent += f.transparent;
     deep += f.deep;
@@ -685,11 +695,19 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
                                                                            : "all " + size(*smallest) + ", resized")
                            : "sizes " + size(*smallest) + " to " + size(*largest) + ", resized";
   if (cropped > 0) sizes += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
+  if (!most_cut.empty())
+    sizes += detail::concat(" (", most_cut.size(), most_cut.size() == 1 ? " keeps" : " keep",
+                            " less than half of the picture: ", first_five(most_cut),
+                            "; crop such images to the part that matters, or cut them into pieces of the model's shape)");
   if (enlarged > 0) sizes += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
   parts.push_back(sizes);
   if (rotated > 0) parts.push_back(detail::concat(rotated, rotated == 1 ? " turned upright by its" : " turned upright by their", " EXIF orientation"));
   if (transparent > 0) parts.push_back(detail::concat(transparent, " with transparent pixels, composited over black"));
   if (deep > 0) parts.push_back(detail::concat(deep, " with 16-bit samples, read as 8-bit"));
+  if (!animated.empty())
+    parts.push_back(detail::concat(animated.size(), animated.size() == 1 ? " animated GIF, read as its first frame: "
+                                                                         : " animated GIFs, read as their first frames: ",
+                                   first_five(animated)));
   std::vector<std::string> misnamed;
   for (const ImageFacts& f : facts)
     if (f.problem.empty() && !f.misnamed.empty()) misnamed.push_back(f.misnamed);

@@ -36,6 +36,7 @@ struct DecodedImage {
   bool transparent = false;   // some pixel's alpha is below 255
   bool deep = false;          // the file stores 16-bit samples (read as 8-bit)
   std::string kind;           // what its bytes are: "PNG", "JPEG", "BMP" or "GIF"
+  int64_t frames = 1;         // the frames an animated GIF holds (the first is decoded)
 };
 
 // The largest image decoded: kMaxImagePixels pixels (as the SDK in a browser tab), either side at
@@ -60,6 +61,8 @@ struct ImageFacts {
   int64_t height = 0, width = 0;  // upright
   bool grey = false, transparent = false, deep = false;
   int orientation = 1;
+  int64_t frames = 1;  // an animated GIF's frames (the first is read)
+  std::string name;    // the file as given (a path in its folder)
   std::string problem;  // why it cannot be read, naming the file (decode_image's message); "" when it can
   // "a.jpg (PNG)" when the name's extension is of another kind CA3 reads than its bytes; "" otherwise
   std::string misnamed;
@@ -75,7 +78,8 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
 // 1024x768: 9 cropped around the centre to the model's shape, 3 enlarged; 2 turned upright by
 // their EXIF orientation; 3 with transparent pixels, composited over black; 2 with 16-bit
-// samples, read as 8-bit; 1 named as another kind, read as what its bytes are: a.jpg (PNG)".
+// samples, read as 8-bit; 1 named as another kind, read as what its bytes are: a.jpg (PNG)";
+// images whose centre crop keeps less than half of them, and animated GIFs, are named.
 // Unreadable files (a problem) are not counted.
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
 // "2 of 16 image files cannot be read: a.jpg: the image file ends too early ...; b.png: ..." ("" when
