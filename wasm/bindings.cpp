@@ -400,6 +400,13 @@ val imageToInput(const val& rgba, int width, int height, int H, int W, int C) {
   });
 }
 
+// A GIF file's bytes (Uint8Array) -> its frames (ca3::gif_frames; -1 when cut short).
+double gifFrames(const val& bytes) {
+  std::string copy(size_t(bytes["length"].as<double>()), '\0');
+  val(emscripten::typed_memory_view(copy.size(), reinterpret_cast<uint8_t*>(copy.data()))).call<void>("set", bytes);
+  return double(ca3::gif_frames(copy));
+}
+
 #ifdef __EMSCRIPTEN_PTHREADS__
 // The pthread workers the module started (its pool: Module.ca3PoolSize, see CMakeLists.txt).
 EM_JS(int, pthread_workers, (), { return PThread.unusedWorkers.length + PThread.runningWorkers.length; });
@@ -456,6 +463,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("save", &WasmDetector::save);
   function("describeCsv", &describeCsv);
   function("imageToInput", &imageToInput);
+  function("gifFrames", &gifFrames);
   function("threads", &threads);
   function("setThreads", &setThreads);
   function("pthreadWorkers", &pthreadWorkers);

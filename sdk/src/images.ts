@@ -33,6 +33,8 @@ export interface ImageInputs {
   grey: boolean[];
   /** Per image: its size as decoded (after EXIF orientation and any reduction). */
   sizes: { width: number; height: number }[];
+  /** Per image: the frames of an animated GIF, of which the first is read (1 for other images). */
+  frames: number[];
 }
 
 /** The model's image size from its input shape [height, width, channels]. */

@@ -9,7 +9,7 @@
 // dist/worker-node.cjs (a Node worker_threads worker). The code differs only in `host`.
 import type { Build, CallRequest, InitRequest, ModuleFiles, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { ErrorCode, ErrorInfo } from './wire.js';
-import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions, undecodedImageKind } from './images.js';
+import { type ImageDataLike, type ImageSize, checkImageSize, imageDimensions, imageKind, undecodedImageKind } from './images.js';
 
 /** The wasm module's Detector (wasm/bindings.cpp): the SDK's methods on {csv} / {inputs} data. */
 interface WasmDetector {
@@ -26,6 +26,7 @@ interface WasmModule {
   describeCsv(csv: string | Uint8Array, read: unknown): unknown;
   imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
     { input: Float32Array; grey: boolean };
+  gifFrames(bytes: Uint8Array): number;
   threaded(): boolean;
   pthreadWorkers(): number;
   setThreads(n: number): void;
@@ -190,7 +191,7 @@ async function runFit(call: CallRequest, d: WasmDetector, data: unknown, changes
 const MAX_IMAGE_PIXELS = 100e6;  // refused above this, read from the file's header before decoding
 const MAX_DECODED_SIDE = 4096;   // larger images are decoded at a reduced size
 
-function imagesToInputs(images: ImageDataLike[], size: ImageSize, names?: string[]) {
+function imagesToInputs(images: ImageDataLike[], size: ImageSize, names?: string[], frames?: number[]) {
   checkImageSize(size);
   const per = size.height * size.width * size.channels;
   const inputs = new Float32Array(images.length * per);
@@ -205,15 +206,19 @@ function imagesToInputs(images: ImageDataLike[], size: ImageSize, names?: string
     grey.push(r.grey);
     sizes.push({ width: image.width, height: image.height });
   });
-  return { inputs, grey, sizes };
+  return { inputs, grey, sizes, frames: frames ?? images.map(() => 1) };
 }
 
 // Browser: files decoded by the browser in this worker, then imagesToInputs.
 async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
   const pixels: ImageDataLike[] = [];
+  const frames: number[] = [];
   for (let i = 0; i < files.length; ++i) {
     const name = names[i] ?? `image ${i + 1}`;
-    const dims = imageDimensions(new Uint8Array(await files[i].slice(0, 1 << 16).arrayBuffer()));
+    const head = new Uint8Array(await files[i].slice(0, 1 << 16).arrayBuffer());
+    const dims = imageDimensions(head);
+    // An animated GIF: the browser decodes its first frame, as the core does; its frames are counted.
+    frames.push(imageKind(head) === 'GIF' ? Math.max(1, wasm!.gifFrames(new Uint8Array(await files[i].arrayBuffer()))) : 1);
     if (dims && dims.width * dims.height > MAX_IMAGE_PIXELS)
       throw new WorkerError('bad_input', `${name} is ${dims.width}x${dims.height} pixels ` +
         `(${(dims.width * dims.height / 1e6).toFixed(0)} megapixels): too large to decode in a browser tab (at most ` +
@@ -240,7 +245,7 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
     bitmap.close();
     pixels.push(context.getImageData(0, 0, canvas.width, canvas.height));
   }
-  return imagesToInputs(pixels, size, names);
+  return imagesToInputs(pixels, size, names, frames);
 }
 
 async function handleCall(call: CallRequest) {

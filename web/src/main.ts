@@ -405,10 +405,10 @@ async function readOwnImages() {
   $('image-data-info').textContent = `Reading ${files.length} images…`;
   imageWork.reading += 1;
   updateImageButtons();
-  let pixels: Float32Array, grey: boolean[], used: File[], skipped: string[];
+  let pixels: Float32Array, grey: boolean[], used: File[], skipped: string[], sizes: { width: number; height: number }[], frames: number[];
   try {
     // A file the browser cannot decode is left out, said with its reason; the others are read.
-    ({ inputs: pixels, grey, used, skipped } = await decodeSkipping(files, size));
+    ({ inputs: pixels, grey, used, skipped, sizes, frames } = await decodeSkipping(files, size));
     // Every image grey (r = g = b in every pixel): read again as grey, nothing lost and a third of the input.
     if (auto && grey.every(Boolean)) {
       size = { ...size, channels: 1 };
@@ -447,7 +447,7 @@ async function readOwnImages() {
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : ''));
+    sizeNote(sizes, names, size) + framesNote(frames, names) + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : ''));
   heldOut = undefined;
 }
 
@@ -891,6 +891,40 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
 }
 
 // "2 files left out: a.png is not an image this browser can decode; ...": the reasons of files
+// What fitting the images to the model's size did, when more than resizing (as `ca3` says it,
+// core/anomaly/data/images.cpp image_decisions): the centre crops to the model's shape, those that
+// keep less than half of the picture by name, and the images enlarged.
+function sizeNote(sizes: { width: number; height: number }[], names: string[], size: ImageSize) {
+  const { width: W, height: H } = size;
+  let cropped = 0, enlarged = 0;
+  const mostCut: string[] = [];
+  sizes.forEach(({ width: w, height: h }, i) => {
+    if (w * H === W * h && w >= W && h >= H) return;
+    // the centre crop's sides, as the core cuts it
+    const cw = w * H > W * h ? Math.max(1, Math.floor((h * W + Math.floor(H / 2)) / H)) : w;
+    const ch = w * H < W * h ? Math.max(1, Math.floor((w * H + Math.floor(W / 2)) / W)) : h;
+    cropped += Number(w * H !== W * h);
+    enlarged += Number(cw < W || ch < H);
+    if (2 * cw * ch < w * h) mostCut.push(`${names[i]} (${w}×${h}: its centre ${cw}×${ch})`);
+  });
+  const parts: string[] = [];
+  if (cropped) parts.push(`${ofImages(cropped, sizes.length)} cropped around the centre to the model's ${W === H ? 'square' : 'shape'} first` +
+    (mostCut.length ? ` (${mostCut.length} ${mostCut.length === 1 ? 'keeps' : 'keep'} less than half of the picture: ` +
+      `${mostCut.slice(0, 5).join(', ')}${mostCut.length > 5 ? ', …' : ''}; crop such images to the part that matters, ` +
+      `or cut them into pieces of the model's shape)` : ''));
+  if (enlarged) parts.push(`${ofImages(enlarged, sizes.length)} smaller than ${W}×${H}, enlarged`);
+  return parts.length ? ` ${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}.` : '';
+}
+// Animated GIFs, read as their first frames (as `ca3` says it), by name.
+function framesNote(frames: number[], names: string[]) {
+  const animated = names.flatMap((name, i) => (frames[i] > 1 ? [`${name} (${frames[i]} frames)`] : []));
+  if (!animated.length) return '';
+  return ` ${animated.length} animated GIF${animated.length > 1 ? 's, read as their first frames' : ', read as its first frame'}: ` +
+    `${animated.slice(0, 5).join(', ')}${animated.length > 5 ? ', …' : ''}.`;
+}
+// "all 3", "the image", "2 of the 40": k of n images.
+const ofImages = (k: number, n: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}`);
+
 // decodeSkipping left out, the first three.
 function leftOutNote(skipped: string[]) {
   return `${counted(skipped.length, 'file')} left out: ${skipped.slice(0, 3).join('; ')}` +
@@ -901,18 +935,21 @@ function leftOutNote(skipped: string[]) {
 // with its reason, the others scored. Throws when none is left.
 async function decodeSkipping(files: File[], size: ImageSize) {
   try {
-    const { inputs, grey } = await runtime.imagesFromFiles(files, size);
-    return { inputs, grey, used: files, skipped: [] as string[] };
+    const { inputs, grey, sizes, frames } = await runtime.imagesFromFiles(files, size);
+    return { inputs, grey, sizes, frames, used: files, skipped: [] as string[] };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (files.length === 1 || (code !== 'unsupported_file' && code !== 'bad_input')) throw e;
   }
   const used: File[] = [], skipped: string[] = [], parts: Float32Array[] = [], grey: boolean[] = [];
+  const sizes: { width: number; height: number }[] = [], frames: number[] = [];
   for (const file of files) {  // one at a time, to tell which
     try {
       const read = await runtime.imagesFromFiles([file], size);
       parts.push(read.inputs);
       grey.push(read.grey[0]);
+      sizes.push(read.sizes[0]);
+      frames.push(read.frames[0]);
       used.push(file);
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -923,7 +960,7 @@ async function decodeSkipping(files: File[], size: ImageSize) {
   if (!used.length) throw new Error(`none of the ${files.length} files could be read as an image (${skipped[0]})`);
   const inputs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (inputs.set(p, at), at + p.length), 0);
-  return { inputs, grey, used, skipped };
+  return { inputs, grey, sizes, frames, used, skipped };
 }
 
 async function scoreDroppedImages() {

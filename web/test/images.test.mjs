@@ -192,6 +192,20 @@ describe('own images: folders, size and colour, the grid', () => {
     writeFileSync(join(greyDir, '._part-00.png'), Buffer.from([0]));  // macOS's metadata beside a copied file
     writeFileSync(join(greyDir, 'part-40'), Buffer.from(pngs[0], 'base64'));  // a PNG without an extension: read by its bytes
     writeFileSync(join(greyDir, 'part-41.jpg'), Buffer.from(pngs[1], 'base64'));  // a PNG named .jpg: read as a PNG, said
+    // A strip (200×10) whose centre crop to the model's square keeps a twentieth of it: named.
+    const strip = await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(200, 10), context = canvas.getContext('2d');
+      context.fillStyle = 'rgb(90, 90, 90)';
+      context.fillRect(0, 0, 200, 10);
+      let text = '';
+      for (const b of new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer())) text += String.fromCharCode(b);
+      return btoa(text);
+    });
+    writeFileSync(join(greyDir, 'strip.png'), Buffer.from(strip, 'base64'));
+    // An animated GIF (three white 1×1 frames, written byte by byte): read as its first frame, said.
+    const frame = Buffer.from([0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0]);
+    writeFileSync(join(greyDir, 'blink.gif'), Buffer.concat([Buffer.from('GIF89a\x01\0\x01\0\x80\0\0', 'latin1'),
+      Buffer.from([0xff, 0xff, 0xff, 0, 0, 0]), frame, frame, frame, Buffer.from([0x3b])]));
     const readAs = async (folder, size, counted) => {
       await page.selectOption('#image-size', size);
       await page.$eval('#image-folder', (input) => (input.value = ''));
@@ -199,12 +213,17 @@ describe('own images: folders, size and colour, the grid', () => {
       await page.waitForFunction((text) => document.getElementById('image-data-info').textContent.includes(text), counted);
       return page.textContent('#image-data-info');
     };
-    assert.match(await readAs(greyDir, '32xauto', '42 images (32×32 grey)'),
-      /Read as grey: every image is grey \(red = green = blue\), so colour would add nothing\.$/);
+    const greyRead = await readAs(greyDir, '32xauto', '44 images (32×32 grey)');
+    assert.match(greyRead, /Read as grey: every image is grey \(red = green = blue\), so colour would add nothing\.$/);
+    // 40×30 and 200×10 read at 32×32: each cropped to a square (30×30, 10×10) and enlarged; the GIF (1×1) enlarged.
+    assert.ok(greyRead.includes(" 43 of the 44 cropped around the centre to the model's square first (1 keeps less than half of " +
+      "the picture: strip.png (200×10: its centre 10×10); crop such images to the part that matters, or cut them into pieces " +
+      "of the model's shape); all 44 smaller than 32×32, enlarged. 1 animated GIF, read as its first frame: blink.gif (3 frames). " +
+      "Read as grey"), greyRead);
     assert.equal(await page.textContent('#image-skipped'),
       '1 file that is not an image left out: ._part-00.png. 1 file read as an image by its bytes, not its name: part-40 (PNG). ' +
       '1 named as another kind of image, read as what its bytes are: part-41.jpg (PNG).');
-    assert.match(await readAs(greyDir, '32x3', '42 images (32×32 colour)'),
+    assert.match(await readAs(greyDir, '32x3', '44 images (32×32 colour)'),
       /Every image is grey \(red = green = blue\): a grey size reads them at a third of the input, nothing lost\.$/);
     const colourDir = join(work, 'test', 'normal');
     assert.match(await readAs(colourDir, '32xauto', '100 images (32×32 colour)'), /Read in colour: all 100 have colour\.$/);

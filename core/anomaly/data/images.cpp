@@ -124,35 +124,6 @@ bool jpeg_cut_short(std::string_view bytes) {
   return at + 4 > bytes.size();  // the bytes ran out before a scan (else a damaged segment: not cut)
 }
 
-// The frames of a GIF (its image blocks), or -1 when it lacks its trailer: its blocks (extensions,
-// images with their colour tables and data sub-blocks) walked to the 0x3B that ends them; bytes
-// after it are no part of it.
-int64_t gif_frames(std::string_view bytes) {
-  const auto byte = [&](size_t i) { return i < bytes.size() ? int(uint8_t(bytes[i])) : -1; };
-  const auto sub_blocks = [&](size_t at) {  // past the sub-blocks from `at`, or npos when cut
-    for (int n; (n = byte(at)) > 0;) at += size_t(n) + 1;
-    return byte(at) == 0 ? at + 1 : std::string_view::npos;
-  };
-  if (bytes.size() < 13) return -1;
-  size_t at = 13;
-  int64_t frames = 0;
-  if (byte(10) & 0x80) at += 3 * (size_t(1) << ((byte(10) & 7) + 1));  // global colour table
-  for (;;) {
-    const int kind = byte(at);
-    if (kind == 0x3B) return frames;
-    if (kind == 0x21) at = sub_blocks(at + 2);
-    else if (kind == 0x2C) {
-      const int packed = byte(at + 9);
-      if (packed < 0) return -1;
-      ++frames;
-      at += 10 + ((packed & 0x80) ? 3 * (size_t(1) << ((packed & 7) + 1)) : 0) + 1;  // + the LZW code size
-      at = sub_blocks(at);
-    } else {
-      return -1;
-    }
-    if (at == std::string_view::npos) return -1;
-  }
-}
 
 // Whether the bytes lack their format's end, which every writer puts there: JPEG's EOI marker,
 // PNG's IEND chunk, GIF's trailer, the size a BMP's header gives. stb_image decodes some such
@@ -258,6 +229,35 @@ std::string decoder_reason(const std::string& name, const uint8_t* data, size_t 
 }
 
 }  // namespace
+
+// Its blocks (extensions, images with their colour tables and data sub-blocks) walked to the 0x3B
+// that ends them; bytes after it are no part of it.
+int64_t gif_frames(std::string_view bytes) {
+  const auto byte = [&](size_t i) { return i < bytes.size() ? int(uint8_t(bytes[i])) : -1; };
+  const auto sub_blocks = [&](size_t at) {  // past the sub-blocks from `at`, or npos when cut
+    for (int n; (n = byte(at)) > 0;) at += size_t(n) + 1;
+    return byte(at) == 0 ? at + 1 : std::string_view::npos;
+  };
+  if (bytes.size() < 13) return -1;
+  size_t at = 13;
+  int64_t frames = 0;
+  if (byte(10) & 0x80) at += 3 * (size_t(1) << ((byte(10) & 7) + 1));  // global colour table
+  for (;;) {
+    const int kind = byte(at);
+    if (kind == 0x3B) return frames;
+    if (kind == 0x21) at = sub_blocks(at + 2);
+    else if (kind == 0x2C) {
+      const int packed = byte(at + 9);
+      if (packed < 0) return -1;
+      ++frames;
+      at += 10 + ((packed & 0x80) ? 3 * (size_t(1) << ((packed & 7) + 1)) : 0) + 1;  // + the LZW code size
+      at = sub_blocks(at);
+    } else {
+      return -1;
+    }
+    if (at == std::string_view::npos) return -1;
+  }
+}
 
 DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(size > 0, name, ": the file is empty");

@@ -86,6 +86,10 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
 // all can).
 std::string unreadable_images(const std::vector<ImageFacts>& facts);
 
+// The frames (image blocks) of a GIF file's bytes, or -1 when it is cut short (no trailer): an
+// animated GIF is read as its first frame, here and by browsers, and said so.
+int64_t gif_frames(std::string_view bytes);
+
 // Whether RGBA pixels are grey by the rule above: r = g = b wherever alpha is not 0.
 bool is_grey(const uint8_t* rgba, size_t pixels);
 
