@@ -274,6 +274,13 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
             "to 40x20, resized; 3 cropped around the centre to the model's shape first; 3 enlarged (smaller than 40x20); 1 "
             "with transparent pixels, composited over black; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(image_decisions({facts[0]}, 28, 28, 1), "all grey; all 28x28");
+  // Unreadable files with the same reason together, every one named, each reason said once.
+  fs::copy_file(dir / "e.jpg", dir / "e2.jpg");
+  { std::ofstream(dir / "junk.png") << "not a picture"; }
+  const std::vector<ImageFacts> some_bad = survey_images(dir.string() + "/", {"e.jpg", "a.png", "junk.png", "e2.jpg"});
+  EXPECT_EQ(unreadable_images(some_bad), "3 of 4 image files cannot be read: " + (dir / "e.jpg").string() + ", " +
+            (dir / "e2.jpg").string() + ": the image file ends too early (cut short when copied or downloaded?): copy it again; " +
+            (dir / "junk.png").string() + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)");
   EXPECT_EQ(image_decisions({facts[0], facts[3]}, 14, 14, 1), "all grey; all 28x28, resized; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(unreadable_images({facts[0]}), "");
   // A PNG named .jpg (renamed, or saved by a tool that kept the old name) is read as a PNG, said;

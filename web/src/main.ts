@@ -367,14 +367,14 @@ async function ownImages(source: 'drops' | 'folder') {
   const read = [...byBytes];
   $('image-skipped').textContent = (skipped.length
     ? `${skipped.length} file${skipped.length > 1 ? 's' : ''} that ${skipped.length > 1 ? 'are' : 'is'} not an image left out: ` +
-      skipped.slice(0, 5).map((f) => f.name).join(', ') + (skipped.length > 5 ? ', …' : '') + '.'
+      namesListed(skipped.map((f) => f.name)) + '.'
     : '') + (read.length
     ? `${skipped.length ? ' ' : ''}${read.length} file${read.length > 1 ? 's' : ''} read as ${read.length > 1 ? 'images' : 'an image'} ` +
       `by ${read.length > 1 ? 'their' : 'its'} bytes, not ${read.length > 1 ? 'their names' : 'its name'}: ` +
-      read.slice(0, 5).map(([f, kind]) => `${f.name} (${kind})`).join(', ') + (read.length > 5 ? ', …' : '') + '.'
+      namesListed(read.map(([f, kind]) => `${f.name} (${kind})`)) + '.'
     : '') + (misnamed.length
     ? ` ${misnamed.length} named as another kind of image, read as what ${misnamed.length > 1 ? 'their bytes are' : 'its bytes are'}: ` +
-      misnamed.slice(0, 5).join(', ') + (misnamed.length > 5 ? ', …' : '') + '.'
+      namesListed(misnamed) + '.'
     : '');
   // Which folder holds the normal images: one named like "normal" / "good", else the largest.
   const select = $<HTMLSelectElement>('normal-folder');
@@ -405,7 +405,7 @@ async function readOwnImages() {
   $('image-data-info').textContent = `Reading ${files.length} images…`;
   imageWork.reading += 1;
   updateImageButtons();
-  let pixels: Float32Array, grey: boolean[], used: File[], skipped: string[], sizes: { width: number; height: number }[], frames: number[];
+  let pixels: Float32Array, grey: boolean[], used: File[], skipped: { name: string; message: string }[], sizes: { width: number; height: number }[], frames: number[];
   try {
     // A file the browser cannot decode is left out, said with its reason; the others are read.
     ({ inputs: pixels, grey, used, skipped, sizes, frames } = await decodeSkipping(files, size));
@@ -925,10 +925,23 @@ function framesNote(frames: number[], names: string[]) {
 // "all 3", "the image", "2 of the 40": k of n images.
 const ofImages = (k: number, n: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}`);
 
-// decodeSkipping left out, the first three.
-function leftOutNote(skipped: string[]) {
-  return `${counted(skipped.length, 'file')} left out: ${skipped.slice(0, 3).join('; ')}` +
-    (skipped.length > 3 ? `; ${skipped.length - 3} more` : '');
+// Names in a note: the first 20, then how many more ("a.png, b.png and 3 more"), so that one read
+// names the files to mend.
+const namesListed = (names: string[]) =>
+  names.slice(0, 20).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '');
+
+// What decodeSkipping left out: files with the same reason together ("a.heic, b.heic are not
+// images this browser can decode ..."), every file named, each reason said once.
+function leftOutNote(skipped: { name: string; message: string }[]) {
+  const reasons = new Map<string, string[]>();
+  for (const { name, message } of skipped) {
+    const reason = message.startsWith(`${name} is `) ? message.slice(name.length + 4) : `\u0000${message}`;
+    reasons.set(reason, [...(reasons.get(reason) ?? []), name]);
+  }
+  const parts = [...reasons].map(([reason, names]) => reason.startsWith('\u0000') ? reason.slice(1)
+    : names.length === 1 ? `${names[0]} is ${reason}`
+    : `${namesListed(names)} are ${reason.replace(/^an? image /, 'images ').replace(/^not an image /, 'not images ')}`);
+  return `${counted(skipped.length, 'file')} left out: ${parts.join('; ')}`;
 }
 
 // Dropped files as model inputs; a file the browser cannot decode (or too large to) is left out
@@ -936,12 +949,12 @@ function leftOutNote(skipped: string[]) {
 async function decodeSkipping(files: File[], size: ImageSize) {
   try {
     const { inputs, grey, sizes, frames } = await runtime.imagesFromFiles(files, size);
-    return { inputs, grey, sizes, frames, used: files, skipped: [] as string[] };
+    return { inputs, grey, sizes, frames, used: files, skipped: [] as { name: string; message: string }[] };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (files.length === 1 || (code !== 'unsupported_file' && code !== 'bad_input')) throw e;
   }
-  const used: File[] = [], skipped: string[] = [], parts: Float32Array[] = [], grey: boolean[] = [];
+  const used: File[] = [], skipped: { name: string; message: string }[] = [], parts: Float32Array[] = [], grey: boolean[] = [];
   const sizes: { width: number; height: number }[] = [], frames: number[] = [];
   for (const file of files) {  // one at a time, to tell which
     try {
@@ -954,10 +967,10 @@ async function decodeSkipping(files: File[], size: ImageSize) {
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code !== 'unsupported_file' && code !== 'bad_input') throw e;
-      skipped.push((e as Error).message);
+      skipped.push({ name: file.name, message: (e as Error).message });
     }
   }
-  if (!used.length) throw new Error(`none of the ${files.length} files could be read as an image (${skipped[0]})`);
+  if (!used.length) throw new Error(`none of the ${files.length} files could be read as an image (${skipped[0].message})`);
   const inputs = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (inputs.set(p, at), at + p.length), 0);
   return { inputs, grey, sizes, frames, used, skipped };

@@ -606,6 +606,7 @@ void take_facts(ImageFacts& f, const DecodedImage& image, const std::string& nam
 // image_facts, naming the file `name` where it is misnamed.
 ImageFacts facts_of(const std::string& path, const std::string& name) {
   ImageFacts facts;
+  facts.name = name;
   try {
     take_facts(facts, read_image_file(path), name);
   } catch (const Error& e) {
@@ -624,6 +625,7 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
   std::vector<float> inputs;
   for (const std::string& file : files) {
     ImageFacts& f = facts.emplace_back();
+    f.name = file;
     try {
       const DecodedImage image = read_image_file((std::filesystem::path(folder) / file).string());
       take_facts(f, image, file);
@@ -721,12 +723,34 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
 }
 
 std::string unreadable_images(const std::vector<ImageFacts>& facts) {
-  std::vector<std::string> problems;
-  for (const ImageFacts& f : facts)
-    if (!f.problem.empty()) problems.push_back(f.problem);
-  if (problems.empty()) return "";
-  if (facts.size() == 1) return problems[0];
-  return detail::concat(problems.size(), " of ", facts.size(), " image files cannot be read: ", first_five(problems));
+  // Files with the same reason together ("a.heic, b.heic: ..."), in the order first met: every file
+  // is named, so that one run finds them all; each reason is said once.
+  std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+  size_t count = 0;
+  for (const ImageFacts& f : facts) {
+    if (f.problem.empty()) continue;
+    ++count;
+    const size_t at = f.name.empty() ? std::string::npos : f.problem.find(f.name + ": ");
+    const std::string file = at == std::string::npos ? "" : f.problem.substr(0, at + f.name.size());
+    const std::string reason = at == std::string::npos ? f.problem : f.problem.substr(at + f.name.size() + 2);
+    auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason && !file.empty(); });
+    if (same == reasons.end() || file.empty()) reasons.push_back({reason, {}}), same = reasons.end() - 1;
+    if (!file.empty()) same->second.push_back(file);
+  }
+  if (count == 0) return "";
+  if (facts.size() == 1) return facts[0].problem;
+  std::string text = detail::concat(count, " of ", facts.size(), " image files cannot be read: ");
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    const auto& [reason, files] = reasons[i];
+    text += i ? "; " : "";
+    if (!files.empty()) {
+      for (size_t k = 0; k < files.size() && k < 20; ++k) text += (k ? ", " : "") + files[k];
+      if (files.size() > 20) text += detail::concat(" and ", files.size() - 20, " more");
+      text += ": ";
+    }
+    text += reason;
+  }
+  return text;
 }
 
 ImageListing list_images(const std::string& folder, const std::string& labels_csv, const TabularOptions* labels) {
