@@ -707,7 +707,10 @@ function renderGrid() {
     button.className = 'cell' + (flagged ? ' flagged' : '') + (label === 'anomaly' ? ' labelled-anomaly' : '') +
       (outcome ? ` ${outcome.replace(' ', '-')}` : '');
     button.dataset.outcome = outcome;
-    button.title = `${s.names[i]}: score ${s.scores[i].toFixed(4)}${label ? ` (${label}${outcome ? `: ${outcome}` : ''})` : ''}`;
+    // Whether it is flagged, in words too (the red frame alone says nothing to a screen reader).
+    button.title = `${s.names[i]}: score ${s.scores[i].toFixed(4)}` +
+      (label ? ` (${label}${outcome ? `: ${outcome}` : ''})` : flagged ? ' (flagged)' : '');
+    button.setAttribute('aria-pressed', 'false');
     button.dataset.score = String(s.scores[i]);
     button.dataset.name = s.names[i];
     button.setAttribute('aria-label', button.title);
@@ -725,8 +728,9 @@ function renderGrid() {
       button.append(tag);
     }
     button.addEventListener('click', guard(async () => {
-      for (const cell of grid.querySelectorAll('.cell.selected')) cell.classList.remove('selected');
+      for (const cell of grid.querySelectorAll('.cell.selected')) cell.classList.remove('selected'), cell.setAttribute('aria-pressed', 'false');
       button.classList.add('selected');
+      button.setAttribute('aria-pressed', 'true');
       await inspect(s, i);
       // On a narrow screen the view is above the grid: bring it into sight.
       if (matchMedia('(max-width: 800px)').matches) $('inspect').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
@@ -1833,7 +1837,10 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   }
   // Its scores and views are in its part of the page: shown there.
   modelInUse(kind, `${described('{threshold}')} Shown under ${kind === 'image' ? 'Images' : 'Tables'}.`);
-  showTab(detector.kind === 'image' ? 'images' : 'tables');
+  // Focus on a control of the panel now hidden (the demo buttons, the model file) moves to the tab shown.
+  const shown = detector.kind === 'image' ? 'images' : 'tables';
+  const focusPanel = document.activeElement?.closest<HTMLElement>('[role=tabpanel]');
+  showTab(shown, !!focusPanel && focusPanel.dataset.tab !== shown);
 }
 
 // What the Models part says about the image and the table model in use (what the downloads save).

@@ -71,8 +71,8 @@ export class ScoreView {
     // The slider under the charts, right above the samples it flags.
     container.innerHTML = `
       <div class="charts">
-        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" aria-label="ROC curve of the ${what}"></canvas></div>
-        <div class="chart"><canvas id="${p}histogram-chart" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
+        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" role="img" aria-label="ROC curve of the ${what}"></canvas></div>
+        <div class="chart"><canvas id="${p}histogram-chart" role="img" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
       </div>
       <div class="row">
         <label class="threshold">threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled>
@@ -136,7 +136,10 @@ export class ScoreView {
       const threshold = this.threshold;
       this.scored.detector.setThreshold(threshold).then(() => {
         this.exact = threshold;
+        // The button is disabled now (nothing left to apply): keyboard focus goes back to the slider.
+        const focused = document.activeElement === this.el('apply-threshold');
         this.showModelThreshold();
+        if (focused) this.el('threshold').focus();
         this.onModelThreshold(threshold);
         this.onChange();
       }).catch(this.onError);
@@ -178,6 +181,7 @@ export class ScoreView {
       this.roc.data.datasets[0].data = rocPoints(metrics.roc!);
       this.roc.data.datasets[0].label = `ROC (AUC ${metrics.rocAuc?.toFixed(4) ?? '–'}, ${scored.what})`;
       this.el('roc-chart').dataset.auc = String(metrics.rocAuc);
+      this.el('roc-chart').setAttribute('aria-label', `ROC curve, ${scored.what}: ROC-AUC ${metrics.rocAuc?.toFixed(4) ?? 'not defined'}`);
       this.roc.update();
     }
     this.showModelThreshold();
