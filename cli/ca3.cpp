@@ -937,34 +937,6 @@ CsvTable read_table(const Args& a, const std::string& path) {
   return first;
 }
 
-// Images that are the same as the model reads them (the same pixels at its size, `shape`
-// {height, width, channels}), in words; "" when all differ. A copy held out beside its twin in
-// training scores as one already seen.
-std::string copies_note(const Tensor& inputs, const std::vector<std::string>& names, const Shape& shape) {
-  const int64_t n = inputs.dim(0);
-  if (n == 0) return "";
-  const size_t bytes = size_t(inputs.numel() / n) * sizeof(float);
-  std::unordered_map<std::string_view, size_t> first;
-  std::vector<std::string> shown;
-  size_t copies = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const std::string_view pixels(reinterpret_cast<const char*>(inputs.data()) + size_t(i) * bytes, bytes);
-    const auto [at, fresh] = first.emplace(pixels, size_t(i));
-    if (fresh) continue;
-    if (++copies <= 3) shown.push_back(names[size_t(i)] + " = " + names[at->second]);
-  }
-  if (copies == 0) return "";
-  const std::string which = detail::concat(copies, " of ", n, " images ", copies == 1 ? "is a copy" : "are copies", " of another (the same pixels at ",
-                                           shape[1], "x", shape[0], shape[2] == 1 ? " grey" : " colour", ": ", list_some(shown, 3),
-                                           copies > 3 ? ", ..." : "", ")");
-  if (first.size() <= 2)
-    return which + ": only " + std::to_string(first.size()) + " distinct image" + (first.size() == 1 ? "" : "s") +
-           ", so the model learns " + (first.size() == 1 ? "one picture" : "two pictures") + " and its validation figures say "
-           "nothing; give it images that differ as normal ones do";
-  return which + "; a copy held out for validation or test beside its twin in training scores as one already seen, so the "
-         "validation figures look better than they are: remove the copies";
-}
-
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
   if (data == "-") throw UsageError("--data -: train reads a file, not standard input (save the CSV to a file and give its name)");
@@ -1061,7 +1033,7 @@ int command_train(const Args& a) {
       }
       const std::vector<std::string> names = pick(folder.files, readable);
       images.inputs = read_images(data, names, shape[0], shape[1], shape[2]);
-      if (const std::string copies = copies_note(images.inputs, names, shape); !copies.empty() && !a.quiet)
+      if (const std::string copies = image_copies_note(images.inputs.data(), names, shape[0], shape[1], shape[2]); !copies.empty() && !a.quiet)
         std::fprintf(stderr, "note: %s\n", copies.c_str());
     }
     report = detector.fit(detector.start_fit_images(images, on_progress), &g_cancel);

@@ -400,6 +400,18 @@ val imageToInput(const val& rgba, int width, int height, int H, int W, int C) {
   });
 }
 
+// Model inputs (Float32Array [n, H, W, C]) and the images' names (n strings) -> which are copies of
+// another, in words (ca3::image_copies_note; "" when all differ).
+std::string imageCopiesNote(const val& inputs, const val& names, int H, int W, int C) {
+  return guarded([&] {
+    const std::vector<std::string> named = emscripten::vecFromJSArray<std::string>(names);
+    const std::vector<float> pixels = emscripten::convertJSArrayToNumberVector<float>(inputs);
+    CA3_CHECK(pixels.size() == named.size() * size_t(H) * size_t(W) * size_t(C), "image inputs of ", pixels.size(), " values are not ",
+              named.size(), " images of ", W, "x", H, "x", C);
+    return ca3::image_copies_note(pixels.data(), named, H, W, C);
+  });
+}
+
 // A GIF file's bytes (Uint8Array) -> its frames (ca3::gif_frames; -1 when cut short).
 double gifFrames(const val& bytes) {
   std::string copy(size_t(bytes["length"].as<double>()), '\0');
@@ -464,6 +476,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
   function("describeCsv", &describeCsv);
   function("imageToInput", &imageToInput);
   function("gifFrames", &gifFrames);
+  function("imageCopiesNote", &imageCopiesNote);
   function("threads", &threads);
   function("setThreads", &setThreads);
   function("pthreadWorkers", &pthreadWorkers);

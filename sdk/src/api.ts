@@ -246,6 +246,14 @@ export class Runtime {
     return (await this.call(0, 'imagesToInputs', [images, size])) as ImageInputs;
   }
 
+  /** Which of n images (model inputs [n, height, width, channels], as imagesFromFiles gives them)
+   *  are the same as the model reads them, in words, naming the first pairs by `names`; '' when all
+   *  differ. A copy held out for validation beside its twin in training flatters the validation
+   *  figures, and one or two distinct pictures teach nothing (the same check as `ca3 train`). */
+  async imageCopiesNote(inputs: Float32Array, names: string[], size: ImageSize): Promise<string> {
+    return (await this.call(0, 'imageCopiesNote', [inputs, names, size])) as string;
+  }
+
   async createDetector(options: Omit<DetectorOptions, 'runtime' | keyof RuntimeOptions> = {}): Promise<Detector> {
     const preset = resolvePreset(options.preset ?? 'tabular', options.changes);
     const { handle, info } = (await this.call(0, 'create', [JSON.stringify(preset)])) as { handle: number; info: DetectorInfo };
@@ -781,4 +789,9 @@ function cancelledError(signal: AbortSignal): Error {
 export interface SpawnedWorker extends WorkerLike {
   onMessage(handler: (m: WorkerMessage) => void): void;
   onError(handler: (e: Error) => void): void;
+}
+
+/** Which images are copies of another as the model reads them, in words (see Runtime.imageCopiesNote), with the shared runtime. */
+export async function imageCopiesNote(inputs: Float32Array, names: string[], size: ImageSize, options: RuntimeOptions = {}): Promise<string> {
+  return (await getRuntime(options)).imageCopiesNote(inputs, names, size);
 }

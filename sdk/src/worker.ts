@@ -27,6 +27,7 @@ interface WasmModule {
   imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
     { input: Float32Array; grey: boolean };
   gifFrames(bytes: Uint8Array): number;
+  imageCopiesNote(inputs: Float32Array, names: string[], H: number, W: number, C: number): string;
   threaded(): boolean;
   pthreadWorkers(): number;
   setThreads(n: number): void;
@@ -257,7 +258,10 @@ async function handleCall(call: CallRequest) {
       else if (call.method === 'imagesToInputs') value = imagesToInputs(call.args[0] as ImageDataLike[], call.args[1] as ImageSize);
       else if (call.method === 'decodeImages')
         value = await decodeImages(call.args[0] as Blob[], call.args[1] as string[], call.args[2] as ImageSize);
-      else if (call.method === 'create') value = adopt(wasm.Detector.create(call.args[0] as string));
+      else if (call.method === 'imageCopiesNote') {
+        const [inputs, names, size] = call.args as [Float32Array, string[], ImageSize];
+        value = wasm.imageCopiesNote(inputs, names, size.height, size.width, size.channels);
+      } else if (call.method === 'create') value = adopt(wasm.Detector.create(call.args[0] as string));
       else if (call.method === 'load') value = adopt(wasm.Detector.load(call.args[0] as Uint8Array));
       else throw new WorkerError('internal', `unknown module call ${call.method}`);
     } else if (call.method === 'dispose') {

@@ -446,8 +446,12 @@ async function readOwnImages() {
       '(0.299 red + 0.587 green + 0.114 blue): choose colour above if colour tells the anomalies apart.'
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
+  // Copies as the model reads them (the core's check, as `ca3 train` makes it): held out beside their twins they flatter validation.
+  const copies = await runtime.imageCopiesNote(pixels, names, size);
+  if (request !== imageReads) return;
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    sizeNote(sizes, names, size) + framesNote(frames, names) + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : ''));
+    sizeNote(sizes, names, size) + framesNote(frames, names) + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : '') +
+    (copies ? ` ${copies.replace(/^./, (c) => c.toUpperCase())}.` : ''));
   heldOut = undefined;
 }
 

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #define STBI_NO_STDIO
 #define STBI_NO_HDR
@@ -751,6 +753,31 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
     text += reason;
   }
   return text;
+}
+
+std::string image_copies_note(const float* inputs, const std::vector<std::string>& names, int64_t H, int64_t W, int64_t C) {
+  const size_t n = names.size();
+  if (n == 0) return "";
+  const size_t bytes = size_t(H * W * C) * sizeof(float);
+  std::unordered_map<std::string_view, size_t> first;
+  std::vector<std::string> shown;
+  size_t copies = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view pixels(reinterpret_cast<const char*>(inputs) + i * bytes, bytes);
+    const auto [at, fresh] = first.emplace(pixels, i);
+    if (fresh) continue;
+    if (++copies <= 3) shown.push_back(names[i] + " = " + names[at->second]);
+  }
+  if (copies == 0) return "";
+  const std::string which = detail::concat(copies, " of ", n, " images ", copies == 1 ? "is a copy" : "are copies", " of another (the same pixels at ",
+                                           W, "x", H, C == 1 ? " grey" : " colour", ": ", list_some(shown, 3),
+                                           copies > 3 ? ", ..." : "", ")");
+  if (first.size() <= 2)
+    return which + ": only " + std::to_string(first.size()) + " distinct image" + (first.size() == 1 ? "" : "s") +
+           ", so the model learns " + (first.size() == 1 ? "one picture" : "two pictures") + " and its validation figures say "
+           "nothing; give it images that differ as normal ones do";
+  return which + "; a copy held out for validation or test beside its twin in training scores as one already seen, so the "
+         "validation figures look better than they are: remove the copies";
 }
 
 ImageListing list_images(const std::string& folder, const std::string& labels_csv, const TabularOptions* labels) {

@@ -90,6 +90,12 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts);
 // animated GIF is read as its first frame, here and by browsers, and said so.
 int64_t gif_frames(std::string_view bytes);
 
+// Images that are the same as the model reads them (the same pixels of its input, [n, H, W, C]
+// floats at `inputs`, n = names.size()), in words: how many, the first three pairs by name, and
+// why it matters; "" when all differ. A copy held out beside its twin in training scores as one
+// already seen (validation flattered); one or two distinct pictures teach nothing.
+std::string image_copies_note(const float* inputs, const std::vector<std::string>& names, int64_t H, int64_t W, int64_t C);
+
 // Whether RGBA pixels are grey by the rule above: r = g = b wherever alpha is not 0.
 bool is_grey(const uint8_t* rgba, size_t pixels);
 
