@@ -128,6 +128,16 @@ TEST(Images, PngAndJpegDecodeToTheirPixels) {
   const std::vector<uint8_t> cut_bmp(bmp_whole.begin(), bmp_whole.begin() + long(bmp_whole.size() / 2));
   EXPECT_EQ(error_of([&] { decode_image(cut_bmp.data(), cut_bmp.size(), "cut.bmp"); }),
             "cut.bmp: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  // A BMP stored top-down (a negative height, as Windows GDI and .NET write it): the same picture.
+  ASSERT_EQ(bmp_whole.size(), 54u + 28u * 84u);  // 24-bit rows of 84 bytes, bottom-up, after a 54-byte header
+  std::vector<uint8_t> top_down(bmp_whole.begin(), bmp_whole.begin() + 54);
+  for (int row = 27; row >= 0; --row) top_down.insert(top_down.end(), bmp_whole.begin() + 54 + row * 84, bmp_whole.begin() + 54 + (row + 1) * 84);
+  const int32_t negative = -28;
+  std::memcpy(top_down.data() + 22, &negative, 4);  // (little-endian, as the format)
+  const DecodedImage upright = decode_image(top_down.data(), top_down.size(), "top-down.bmp");
+  EXPECT_EQ(upright.height, 28);
+  EXPECT_EQ(input_of(top_down, 28, 28, 1), input_of(bmp_whole, 28, 28, 1));
+  EXPECT_EQ(input_of(bmp_whole, 28, 28, 1), input_of(grey, 28, 28, 1));
   // A PNG changed after writing (a byte of its pixel data flipped): its checksum says so, as libpng
   // refuses it; stb_image alone would decode what is left.
   std::vector<uint8_t> changed = grey;

@@ -271,6 +271,9 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
     stbi_image_free(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4));
     throw Error(ErrorCode::unsupported_file, decoder_reason(name, data, size));
   }
+  // A BMP stored top-down (Windows GDI, .NET) gives a negative height: stb_image's info passes it
+  // on as it is, its decoder reads such a file upright.
+  if (height < 0 && size >= 2 && data[0] == 'B' && data[1] == 'M') height = -height;
   // A header that gives a side of 0 pixels: cut short within it, or not written whole.
   if (width <= 0 || height <= 0)
     throw Error(ErrorCode::unsupported_file, cut_short(data, size) ? name + kCutShort
