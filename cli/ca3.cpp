@@ -1123,11 +1123,11 @@ std::vector<int64_t> id_columns_of(const Detector& detector, const Args& a, cons
   return columns;
 }
 
-// ", 3 rows not scored (headings or totals, not data: see the notes)", or "".
+// ", 3 rows not scored (headings, totals or repeated headers, not data: see the notes)", or "".
 std::string not_scored_text(size_t rows, bool images = false) {
   if (rows == 0) return "";
   if (images) return ", " + std::to_string(rows) + (rows == 1 ? " file" : " files") + " not scored (cannot be read: see the notes)";
-  return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " not scored (headings or totals, not data: see the notes)";
+  return ", " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " not scored (headings, totals or repeated headers, not data: see the notes)";
 }
 
 // Notes on standard error, unless --quiet.

@@ -209,7 +209,8 @@ TEST(Detector, LabelColumnWithoutAnomaliesIsSaid) {
 
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the
 // other) and a totals row at the end trains exactly as the plain file does: both rows are left out,
-// and said; a scored file with a repeated header is refused, naming the line.
+// and said; scored, both get no score and the other rows the plain file's; a header repeated in part
+// (another column's name in it) is refused, naming the line and the cells.
 TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
   const CsvTable plain = breast_cancer();
   std::string text = write_csv(plain);
@@ -235,9 +236,23 @@ TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
   Detector reference(quick_tabular("e2e", 3));
   reference.fit_table(plain, breast_cancer_labels());
   EXPECT_EQ(d.score_table(plain), reference.score_table(plain));
-  EXPECT_EQ(error_of([&] { d.score_table(exported); }),
-            detail::concat("CSV line ", repeated, " repeats the header (two exports one below the other?): delete the line and "
-                           "score the file again"));
+  const std::vector<float> plain_scores = d.score_table(plain), exported_scores = d.score_table(exported);
+  ASSERT_EQ(exported_scores.size(), plain_scores.size() + 2);
+  std::vector<float> kept;
+  for (size_t r = 0; r < exported_scores.size(); ++r)
+    if (exported.row_line(r) == repeated || r + 1 == exported_scores.size()) EXPECT_TRUE(std::isnan(exported_scores[r])) << r;
+    else kept.push_back(exported_scores[r]);
+  EXPECT_EQ(kept, plain_scores);
+  const RowsNotScored not_scored = rows_not_scored(exported);
+  EXPECT_NE(std::find(not_scored.notes.begin(), not_scored.notes.end(),
+                      detail::concat("line ", repeated, " repeats the header (two exports one below the other?): not scored (no score, no flag)")),
+            not_scored.notes.end());
+  std::string renamed = text;
+  renamed.replace(middle, header_line.find(','), "Sample");  // the second export's first column named otherwise
+  const CsvTable other_header = parse_csv(renamed);
+  EXPECT_EQ(error_of([&] { d.score_table(other_header); }),
+            detail::concat("CSV line ", repeated, " repeats the header in part ('Sample' under '", plain.header[0], "'): the rows "
+                           "below it may hold other columns than the model's; score the two parts as separate files"));
 }
 
 // Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit

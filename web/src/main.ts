@@ -1567,7 +1567,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
   const most = training ? '' : await tableDetector.flaggedNote(scores).catch(() => '');
   info.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
-    (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings or totals, not data)` : '') +
+    (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
     `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
     `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ` Read: ${notes.join('; ')}.` : '');
   info.dataset.rows = String(scored);

@@ -235,7 +235,7 @@ export class ScoreView {
     const total = scored.scores.length - notScored;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
       `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}` +
-      (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} not scored: headings or totals, not data)` : '');
+      (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} not scored: headings, totals or repeated headers, not data)` : '');
     if (hasLabel(scored, 0) && hasLabel(scored, 1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);
       if (request !== this.request) return;

@@ -3600,10 +3600,34 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
   const NumberFormat numbers = reading_format(table);
   check_guessed_mark_holds(table, numbers, numeric_columns_in(table));
   check_numbers_read_as_in_training(table, numbers);
-  if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2)
-    for (size_t r = 0; r < table.row_count(); ++r)
-      CA3_CHECK(!repeats_header(table, r, header), "CSV line ", table.row_line(r),
-                " repeats the header (two exports one below the other?): delete the line and score the file again");
+  // A line that repeats the header (two exports one below the other) holds no sample: read as a
+  // row of missing cells here, it gets no score (rows_not_scored, as a totals row), as training
+  // leaves it out. One that names other columns in part ("temp,rpm,pressure" under
+  // "temp,rpm,vib") heads rows that may not be in the model's columns: refused, naming them.
+  if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2) {
+    std::vector<size_t> repeated;
+    for (size_t r = 0; r < table.row_count(); ++r) {
+      if (!repeats_header(table, r, header)) continue;
+      std::vector<std::string> other;
+      for (size_t c = 0; c < table.column_count(); ++c)
+        if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty() && lower(cell) != header[c])
+          other.push_back(detail::concat("'", shortened(cell), "' under '", table.header[c], "'"));
+      CA3_CHECK(other.empty(), "CSV line ", table.row_line(r), " repeats the header in part (", list_some(other, 3),
+                "): the rows below it may hold other columns than the model's; score the two parts as separate files");
+      repeated.push_back(r);
+    }
+    if (!repeated.empty()) {
+      CsvTable blanked = table.select_rows({});
+      std::vector<std::string_view> cells(table.column_count()), blank(table.column_count());
+      for (size_t r = 0, k = 0; r < table.row_count(); ++r) {
+        const bool skip = k < repeated.size() && repeated[k] == r;
+        k += skip;
+        for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
+        blanked.add_row(skip ? blank : cells, table.row_line(r));
+      }
+      return transform(blanked, false);
+    }
+  }
   {  // every feature column the table lacks, at once, with the columns it has
     std::vector<std::string> absent;
     for (const ColumnTransform& t : columns_)
@@ -4272,6 +4296,7 @@ RowsNotScored rows_not_scored(const CsvTable& table, size_t headings_at_least, b
   out.headings = heading_rows.size();
   NotDataRows not_data = not_data_rows(merged ? *merged : table, "not scored (no score, no flag)");
   for (std::string& note : not_data.notes) out.notes.push_back(std::move(note));
+  if (!not_data.header_note.empty()) out.notes.push_back(std::move(not_data.header_note));
   // the merged file's rows are the file's rows but the heading lines
   size_t h = 0, k = 0;
   for (size_t r = 0, m = 0; r < table.row_count(); ++r) {
