@@ -634,6 +634,31 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
                                       "neither, these rows do lie beyond anything in training"}));
 }
 
+// A value beyond the training's range by more than its width (on a log-scaled column's scale) is
+// said with its line, whatever the row's score: the model never saw the like. Within that, or a
+// column all beyond training (said otherwise), not.
+TEST(Tabular, ValuesFarOutsideTrainingAreSaid) {
+  std::string text = "x,size\n";
+  for (int i = 0; i < 40; ++i) text += std::to_string(10 + i % 11) + "," + std::to_string(i < 39 ? 1 + i % 5 : 3900) + "\n";
+  std::vector<int64_t> rows(40);
+  std::iota(rows.begin(), rows.end(), 0);
+  TabularOptions options;
+  options.scaling = Scaling::standard;  // (the tabular preset's)
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, options);
+  ASSERT_GT(prep.columns()[1].log_scale, 0);  // sizes: a long tail, read on a log scale
+  const std::string note =
+      "2 rows hold values far outside the training's range (beyond it by more than its width): 'x' 2 rows (line 3: '45', "
+      "line 5: '-1e300'; training 10 to 20). The model never saw the like, so its score says little of these rows: look at "
+      "them whatever their score (lines 3, 5)";
+  EXPECT_EQ(prep.scoring_notes(parse_csv("x,size\n15,3\n45,2\n29,4\n-1e300,1\n12,3900\n")), (std::vector<std::string>{note}));
+  // On the log-scaled column's scale (training 1 to 3900), 20000 is near (5 times its largest), 10^7 far.
+  EXPECT_TRUE(prep.scoring_notes(parse_csv("x,size\n15,20000\n29,3\n1,50\n")).empty());
+  const std::vector<std::string> sizes = prep.scoring_notes(parse_csv("x,size\n15,10000000\n"));
+  ASSERT_EQ(sizes.size(), 1u);
+  EXPECT_EQ(sizes[0].substr(0, 122), "1 row holds a value far outside the training's range (beyond it by more than its width): 'size' 1 row "
+                                     "(line 2: '10000000';");
+}
+
 // The columns describe_columns says are a grouped report's.
 std::vector<std::string> grouped_columns_of(const CsvTable& table) {
   std::vector<std::string> said;

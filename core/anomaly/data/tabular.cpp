@@ -3069,7 +3069,7 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
 
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
-  // Totals rows and heading lines are not scored, said (a repeated header is refused by transform).
+  // Totals rows, heading lines and repeated headers are not scored, said.
   std::optional<CellNotes> counted;
   if (cells) counted.emplace(*this), counted->add(table);  // (finds them too)
   std::vector<std::string> notes = lines_above_notes(table);
@@ -3218,6 +3218,13 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           v = numeric_cell(batch, format, r, size_t(c), t);
           n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
           ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
+          const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
+          const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
+          if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
+            ++n.far;
+            far_rows_.insert(batch.row_line(r));
+            if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
+          }
           if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
             n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
         } catch (const Error&) {  // transform names the cell
@@ -3267,7 +3274,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
 
 std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
-      beyond, below_zero;
+      beyond, below_zero, far;
   bool percent = false, counts_on = false;
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
@@ -3305,6 +3312,12 @@ std::vector<std::string> CellNotes::notes() const {
       if (beyond_name.empty() || (!counts_on && t.monotone != 0)) beyond_name = t.name;
       counts_on = counts_on || t.monotone != 0;
     }
+    // (a column all beyond training is said above; a log-scaled column's values below 0, below)
+    // (nor a column that counted on through training: its later values lie beyond it by nature)
+    if (n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0)
+      far.push_back(detail::concat("'", t.name, "' ", rows(n.far), list_some(n.far_examples, 3), n.far > 3 ? ", ..." : "",
+                                   "; training ", value_text(t, t.quantiles.front(), numbers_), " to ",
+                                   value_text(t, t.quantiles.back(), numbers_), ")"));
     if (n.below_zero > 0)
       below_zero.push_back("'" + t.name + "' " + rows(n.below_zero) + list_some(n.below_zero_examples, 3) + "; c = " +
                            value_text(t, t.log_scale, numbers_) + ")");
@@ -3350,6 +3363,20 @@ std::vector<std::string> CellNotes::notes() const {
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
+  if (!far.empty()) {
+    const bool one = far_rows_.size() == 1;
+    std::vector<std::string> lines;
+    for (const int64_t line : far_rows_) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(far_rows_.size(), far_rows_.size() == 1 ? " row holds a value" : " rows hold values",
+                                   " far outside the training's range (beyond it by more than its width): ", list_some(far, 8),
+                                   ". The model never saw the like, so its score says little of ", one ? "this row" : "these rows",
+                                   // (a classifier learns on which side of the normal rows its anomalies lay, and
+                                   // extends that past them: a value beyond both may score as normal)
+                                   prep_.options().label_column.empty() ? ""
+                                   : one ? " (trained with labelled anomalies, it may even score it as normal)"
+                                         : " (trained with labelled anomalies, it may even score them as normal)",
+                                   one ? ": look at it whatever its score (" : ": look at them whatever their score (", lines_listed(lines, 10), ")"));
+  }
   if (!below_zero.empty())
     notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
                     "read as value / c (c as in log(1 + value / c) above 0), below every training value; the further below "

@@ -340,6 +340,10 @@ class CellNotes {
     double low = 0, high = 0;
     // Numbers below 0 in a column read on a log scale (its training values were all 0 or above).
     int64_t below_zero = 0;
+    // Numbers beyond the training's range by more than its width (on the column's log scale where
+    // it has one): values the model never saw the like of, whatever their score.
+    int64_t far = 0;
+    std::vector<std::string> far_examples;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
         without_unit_examples, converted_examples, below_zero_examples;
@@ -348,6 +352,7 @@ class CellNotes {
   std::vector<Counts> columns_;  // as prep.columns()
   std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
+  std::set<int64_t> far_rows_;  // the lines of rows with a value far beyond training (Counts::far)
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   NumberFormat numbers_;  // as the cells were read (values in notes are written so)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
