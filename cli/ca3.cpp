@@ -228,22 +228,6 @@ const std::map<std::string, std::vector<std::string>> kOptions = {
     {"export", {"model", "onnx", "preprocessing", "quiet"}},
 };
 
-// Edits (insert, delete, replace) from a to b: for "did you mean".
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // Of `candidates`, the one nearest `word` within 2 edits ("" if none): for "did you mean".
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
@@ -1582,7 +1566,8 @@ int main(int argc, char** argv) {
     // A value found wrong after the file was read ("CSV line 7, column 'x': ...") names the file.
     const std::string message = e.what();
     const bool unnamed = (message.rfind("CSV line", 0) == 0 || message.rfind("the CSV has", 0) == 0 ||
-                          message.rfind("CSV has no column", 0) == 0) && !table_file.empty();
+                          message.rfind("CSV has no column", 0) == 0 || message.rfind("no row of label column", 0) == 0 ||
+                          message.rfind("CSV lines", 0) == 0) && !table_file.empty();
     std::fprintf(stderr, "ca3: error: %s%s\n", unnamed ? (table_file + ": ").c_str() : "", message.c_str());
     return 1;
   } catch (const std::bad_alloc&) {

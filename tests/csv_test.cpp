@@ -1268,7 +1268,7 @@ TEST(Tabular, ValuesInNotesAreWrittenAsTheFileWritesThem) {
   const CsvTable table = parse_csv(text);
   ASSERT_EQ(table.numbers, (NumberFormat{',', '.'}));
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(20), TabularOptions{});
-  const std::vector<std::string> notes = prep.scoring_notes(parse_csv("Filiale;Umsatz\nF1;\"1.250,00\"\nF2;\n"));
+  const std::vector<std::string> notes = prep.scoring_notes(parse_csv("Filiale;Umsatz\nF1;\"1.215,00\"\nF2;\n"));
   ASSERT_FALSE(notes.empty());
   EXPECT_NE(notes.back().find("'Umsatz' 1 cell (with 1.210, the training median)"), std::string::npos) << notes.back();
 }
@@ -1501,7 +1501,11 @@ TEST(Tabular, CodesAreCategories) {
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
                                       "3 rows ('8400,00' as '8400', '01200' as '1200', '4.400' as '4400')",
                                       "values never seen in training, read as none of the column's known values: 'Konto' 2 "
-                                      "rows ('4400,5', '-4400')"}));
+                                      "rows ('4400,5', '-4400')",
+                                      "6 rows hold values far outside the training's range (beyond it by more than its width): "
+                                      "'Betrag' 6 rows (line 2: '1,5', line 3: '1', line 4: '1', ...; training 10,5 to 16,5). The "
+                                      "model never saw the like, so its score says little of these rows: look at them whatever "
+                                      "their score (lines 2, 3, 4, 5, 6, 7)"}));
   const CsvTable points = parse_csv("Konto,Betrag\n4400.0,1.5\n\"1,200\",1\n");
   ASSERT_EQ(points.numbers.decimal, '.');
   const Tensor y = prep.transform(points);
@@ -2284,7 +2288,11 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
       "numbers such as '1.013' read either way and no cell of the file tells which: read with the decimal mark '.', as a "
       "comma-separated file writes them ('1.013' is 1.013), not as the model's training file did (1013); if they are "
       "written as there, name the decimal mark ',' (the decimal mark menu on the page, --decimal-mark , for ca3, "
-      "TableOptions.decimalMark in the SDK)"}));
+      "TableOptions.decimalMark in the SDK)",
+      // (read so, the values lie far below training's: said too)
+      "2 rows hold values far outside the training's range (beyond it by more than its width): 'p' 2 rows (line 2: '1.013', "
+      "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score says little of these rows (trained "
+      "with labelled anomalies, it may even score them as normal): look at them whatever their score (lines 2, 3)"}));
   // A model whose comma-separated training file was read with the decimal comma, named so ("1.016"
   // hPa, '.' grouping thousands), reads a comma-separated file that cannot tell as it did.
   CsvOptions named;
@@ -2678,6 +2686,20 @@ TEST(Tabular, SeveralValuesTakenAsAnomaliesAreNoted) {
   notes.clear();
   tabular_labels(parse_csv("v,status\n1,ok\n2,bad\n"), options, &notes);  // one other value: nothing to say
   EXPECT_TRUE(notes.empty());
+  // A value a letter or two from the normal one is likely a typo: said (not 'anomaly', nor a short word).
+  notes.clear();
+  EXPECT_EQ(tabular_labels(parse_csv("v,s\n1,normal\n2,nromal\n3,Normall\n4,anomaly\n5,normal\n"), labelled("s", {"normal"}), &notes),
+            (std::vector<int>{0, 1, 1, 1, 0}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'Normall' (1 row), 'anomaly' (1 row), 'nromal' (1 row) taken as "
+                                             "anomalies (every value but 'normal'); 'Normall' like 'normal', 'nromal' like 'normal' "
+                                             "look misspelt: correct the file if so"}));
+  notes.clear();
+  tabular_labels(parse_csv("v,s\n1,ok\n2,no\n3,on\n"), labelled("s", {"ok"}), &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'no' (1 row), 'on' (1 row) taken as anomalies (every value but 'ok')"}));
+  // A label written as another number ("0.0" for "0") is said as such.
+  notes.clear();
+  EXPECT_EQ(tabular_labels(parse_csv("v,f\n1,0\n2,0.0\n3,1\n"), labelled("f", {"0"}), &notes), (std::vector<int>{0, 0, 1}));
+  EXPECT_EQ(notes, (std::vector<std::string>{"label column 'f': '0.0' (1 row) taken as '0' (the same number written another way)"}));
 }
 
 // A category typed with a combining accent ("Cafe" + U+0301) is the one typed precomposed ("Café"),
@@ -3545,7 +3567,11 @@ TEST(Tabular, NumbersWithoutTheirUnitAreSaidAtScoring) {
   EXPECT_EQ(prep.scoring_notes(parse_csv("rate,price,n\n0.048,$12.50,1\n0.051,13,2\n4.9%,$14.00,3\n")),
             (std::vector<std::string>{"numbers written without the unit their column had in training, read in that unit: 'rate' 2 rows "
                                       "('0.048' as 0.048 %, '0.051' as 0.051 %), 'price' 1 row ('13' as $13); if they are fractions "
-                                      "(0.05 for 5 %), write them as percentages, as in training"}));
+                                      "(0.05 for 5 %), write them as percentages, as in training",
+                                      "2 rows hold values far outside the training's range (beyond it by more than its width): "
+                                      "'rate' 2 rows (line 2: '0.048', line 3: '0.051'; training 4 % to 6.8 %). The model never "
+                                      "saw the like, so its score says little of these rows: look at them whatever their score "
+                                      "(lines 2, 3)"}));
   EXPECT_TRUE(prep.scoring_notes(parse_csv("rate,price,n\n4.9%,$14.00,3\n")).empty());
 }
 

@@ -2369,11 +2369,16 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
         }
         if (variants.empty()) continue;
         std::string list;
-        for (const auto& [text, count] : variants)
+        double number;
+        bool numbers = parse_number(value, number, table.numbers);  // "0.0" for "0": a number written otherwise
+        for (const auto& [text, count] : variants) {
           list += detail::concat(list.empty() ? "" : ", ", "'", text, "' (", count, count == 1 ? " row)" : " rows)");
+          numbers = numbers && parse_number(text, number, table.numbers);
+        }
         notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as '", value,
-                                        by_truth ? "' (the same truth value written another way)"
-                                                 : "' (they differ from it only in spaces, case or Unicode form)"));
+                                        by_truth  ? "' (the same truth value written another way)"
+                                        : numbers ? "' (the same number written another way)"
+                                                  : "' (they differ from it only in spaces, case or Unicode form)"));
       }
   }
   // The side not listed takes every other value: when that is several values, say which.
@@ -2390,8 +2395,22 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
         if (shown++ < 6) list += detail::concat(list.empty() ? "" : ", ", "'", value, "' (", count, count == 1 ? " row)" : " rows)");
       if (others.size() > 6) list += detail::concat(" and ", others.size() - 6, " more");
       for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "'" : "', '") + v;
+      // A value a letter or two from a given one ("nromal" for "normal"): likely a typo, said.
+      std::vector<std::string> typos;
+      for (const auto& [value, count] : others)
+        for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) {
+          const std::string a = fold_case(value), b = fold_case(v);
+          const size_t edits = edit_distance(a, b);
+          if (edits > 0 && std::min(a.size(), b.size()) >= 4 && edits <= (std::min(a.size(), b.size()) >= 6 ? 2u : 1u)) {
+            typos.push_back(detail::concat("'", value, "' like '", v, "'"));
+            break;
+          }
+        }
       notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as ",
-                                      by_normal ? "anomalies" : "normal", " (every value but ", given, "')"));
+                                      by_normal ? "anomalies" : "normal", " (every value but ", given, "')",
+                                      typos.empty() ? std::string()
+                                                    : detail::concat("; ", list_some(typos, 4), typos.size() == 1 ? " looks" : " look",
+                                                                     " misspelt: correct the file if so")));
     }
   }
   // A value that matches no row is almost certainly a typo: say so, with the values there are.
@@ -3363,20 +3382,6 @@ std::vector<std::string> CellNotes::notes() const {
                                : ". If the column is written in another unit or scale than in training, fix the file; if it counts "
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
-  if (!far.empty()) {
-    const bool one = far_rows_.size() == 1;
-    std::vector<std::string> lines;
-    for (const int64_t line : far_rows_) lines.push_back(std::to_string(line));
-    notes.push_back(detail::concat(far_rows_.size(), far_rows_.size() == 1 ? " row holds a value" : " rows hold values",
-                                   " far outside the training's range (beyond it by more than its width): ", list_some(far, 8),
-                                   ". The model never saw the like, so its score says little of ", one ? "this row" : "these rows",
-                                   // (a classifier learns on which side of the normal rows its anomalies lay, and
-                                   // extends that past them: a value beyond both may score as normal)
-                                   prep_.options().label_column.empty() ? ""
-                                   : one ? " (trained with labelled anomalies, it may even score it as normal)"
-                                         : " (trained with labelled anomalies, it may even score them as normal)",
-                                   one ? ": look at it whatever its score (" : ": look at them whatever their score (", lines_listed(lines, 10), ")"));
-  }
   if (!below_zero.empty())
     notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
                     "read as value / c (c as in log(1 + value / c) above 0), below every training value; the further below "
@@ -3421,6 +3426,21 @@ std::vector<std::string> CellNotes::notes() const {
                     (percent ? "; if they are fractions (0.05 for 5 %), write them as percentages, as in training" : ""));
   if (!converted.empty())
     notes.push_back("numbers written in another size of their column's unit, converted to the unit of training: " + list_some(converted, 8));
+  // (last: the notes above may say why, as a unit left out or another decimal mark)
+  if (!far.empty()) {
+    const bool one = far_rows_.size() == 1;
+    std::vector<std::string> lines;
+    for (const int64_t line : far_rows_) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(far_rows_.size(), far_rows_.size() == 1 ? " row holds a value" : " rows hold values",
+                                   " far outside the training's range (beyond it by more than its width): ", list_some(far, 8),
+                                   ". The model never saw the like, so its score says little of ", one ? "this row" : "these rows",
+                                   // (a classifier learns on which side of the normal rows its anomalies lay, and
+                                   // extends that past them: a value beyond both may score as normal)
+                                   prep_.options().label_column.empty() ? ""
+                                   : one ? " (trained with labelled anomalies, it may even score it as normal)"
+                                         : " (trained with labelled anomalies, it may even score them as normal)",
+                                   one ? ": look at it whatever its score (" : ": look at them whatever their score (", lines_listed(lines, 10), ")"));
+  }
   return notes;
 }
 

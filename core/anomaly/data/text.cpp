@@ -139,6 +139,21 @@ std::string list_some(const std::vector<std::string>& items, size_t most) {
   return items.size() > most ? text + ", ..." : text;
 }
 
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 std::string lines_listed(const std::vector<std::string>& lines, size_t most, size_t count) {
   count = std::max(count, lines.size());
   std::string text = count == 1 ? "line " : "lines ";

@@ -46,6 +46,8 @@ std::string fold_case(std::string_view text);
 // The columns UTF-8 text takes in a terminal, as wcwidth counts them: one per character ("ü"),
 // none for a combining mark, two for a wide East Asian character or an emoji.
 size_t display_width(std::string_view text);
+// Edits (insert, delete, replace one byte) from a to b: for "did you mean" and likely typos.
+size_t edit_distance(const std::string& a, const std::string& b);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
 // "line 12", "lines 3, 5, 7", "lines 3, 5, 7 and 4 more": the first `most` of `lines` (line numbers,
