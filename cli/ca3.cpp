@@ -1233,6 +1233,11 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     std::vector<std::string> used = a.id_columns;  // not "left out": written beside the scores, or eval's labels
     if (want_labels && !given.label_column.empty()) used.push_back(given.label_column);
     for (std::string& note : detector.preprocessing()->scoring_notes(table, true, used)) s.notes.push_back(std::move(note));
+    // The training's label column in a file to score: not read (a score does not look at the label).
+    if (const std::string& label = detector.preprocessing()->options().label_column; !want_labels && !label.empty())
+      if (const int64_t c = table.find_column(label); c >= 0)
+        s.notes.push_back(detail::concat("column '", table.header[size_t(c)], "' is the model's label column: not read to score; ",
+                                         "ca3 eval measures the model against it (ca3 eval --model '", a.get("model"), "' --data '", data, "')"));
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (const size_t top = why_top(a)) s.why = why_column(detector, table, s.scores, top);
     if (want_labels) {

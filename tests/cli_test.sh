@@ -37,6 +37,10 @@ echo "ok   BreastCancer train: test ROC-AUC $auc"
 rows=$(($(wc -l <"$work/scores.csv") - 1))
 [ "$rows" -eq 699 ] || fail "scores.csv has $rows rows, want 699"
 [ "$(head -1 "$work/scores.csv")" = "row,Id,score,flag" ] || fail "scores.csv header: $(head -1 "$work/scores.csv")"
+# The model's label column in the file scored: not read, said, with the command that measures against it.
+"$ca3" score --model "$work/bc.ca3" --data "$data/BreastCancer.csv" --out /dev/null 2>"$work/err" \
+  && grep -qxF "note: column 'Class' is the model's label column: not read to score; ca3 eval measures the model against it (ca3 eval --model '$work/bc.ca3' --data '$data/BreastCancer.csv')" "$work/err" \
+  && echo "ok   score says the label column is not read" || fail "score, label column: $(cat "$work/err")"
 # The model's identifier column (Id, named like one) is written beside each score as the file has
 # it; --id-column adds another; a file without the identifier says so and writes row numbers.
 python3 - "$work/scores.csv" "$data/BreastCancer.csv" <<'PY' || fail "scores.csv identifiers"

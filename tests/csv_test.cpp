@@ -2293,6 +2293,10 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
       "2 rows hold values far outside the training's range (beyond it by more than its width): 'p' 2 rows (line 2: '1.013', "
       "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score says little of these rows (trained "
       "with labelled anomalies, it may even score them as normal): look at them whatever their score (lines 2, 3)"}));
+  // A file whose numbers tell the other mark ("1012.5" where training wrote "1012,5"): read right, and said.
+  EXPECT_EQ(prep.scoring_notes(parse_csv("t,p\n21,1012.5\n22,1013\n")), (std::vector<std::string>{
+      "read with the decimal mark '.' that the file's numbers tell (line 2, column 'p': '1012.5'), where the model's "
+      "training file wrote ','"}));
   // A model whose comma-separated training file was read with the decimal comma, named so ("1.016"
   // hPa, '.' grouping thousands), reads a comma-separated file that cannot tell as it did.
   CsvOptions named;

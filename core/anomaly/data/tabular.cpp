@@ -3086,6 +3086,16 @@ std::vector<std::string> TabularPreprocessor::feature_names() const {
   return names;
 }
 
+namespace {
+// The indices of the true entries of `columns`.
+std::vector<size_t> numeric_indices(const std::vector<bool>& columns) {
+  std::vector<size_t> out;
+  for (size_t c = 0; c < columns.size(); ++c)
+    if (columns[c]) out.push_back(c);
+  return out;
+}
+}  // namespace
+
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
   // Totals rows, heading lines and repeated headers are not scored, said.
@@ -3140,6 +3150,14 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     notes.push_back(detail::concat("numbers such as '", example, "' read either way and no cell of the file tells which: read "
                                    "as the model's training file wrote them, with the decimal mark '", used.decimal, "' ('",
                                    example, "' is ", value, ")"));
+  } else if (const auto told = !table.numbers_guessed && numbers_ && used.decimal != numbers_->decimal
+                                   ? number_format_evidence(table, used.decimal, numeric_indices(numeric))
+                                   : std::nullopt) {
+    // Told by the file's cells, not the training file's mark: said (the numbers are read right).
+    notes.push_back(detail::concat("read with the decimal mark '", used.decimal, "' that the file's numbers tell (line ",
+                                   table.row_line(told->first), ", column '", table.header[told->second], "': '",
+                                   shortened(table.cell(told->first, told->second)), "'), where the model's training file wrote '",
+                                   numbers_->decimal, "'"));
   } else if (table.numbers_guessed && numbers_ && used.decimal != numbers_->decimal) {
     const std::string example = ambiguous_number(table);
     double here = 0, there = 0;
@@ -3623,9 +3641,8 @@ namespace {
 // tell, wherever they are.)
 void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers, const std::vector<bool>& numeric) {
   if (!table.numbers_guessed) return;
-  std::vector<size_t> read;  // the model's numeric columns: a text column's "192.168.1.100" tells nothing
-  for (size_t c = 0; c < numeric.size(); ++c)
-    if (numeric[c]) read.push_back(c);
+  // the model's numeric columns: a text column's "192.168.1.100" tells nothing
+  const std::vector<size_t> read = numeric_indices(numeric);
   const char other = numbers.decimal == ',' ? '.' : ',';
   const auto at = number_format_evidence(table, other, read);
   if (!at) return;
