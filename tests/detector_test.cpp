@@ -691,7 +691,7 @@ TEST(Detector, MostlyEmptyCodeColumnsKeepTheEmptyCellAsAValue) {
   EXPECT_GT(scores[1], d.threshold()) << scores[1];
   EXPECT_LT(scores[0], scores[1]);
   EXPECT_LT(scores[2], d.threshold());
-  EXPECT_TRUE(d.preprocessing()->scoring_notes(parse_csv("temperatur;druck;fehler\n86,2;4,01;\n")).empty());
+  EXPECT_TRUE(d.preprocessing()->scoring_notes(parse_csv("temperatur;druck;fehler\n86.2;4.01;\n")).empty());
   (void)report;
 }
 
