@@ -921,6 +921,16 @@ CsvTable read_table(const Args& a, const std::string& path) {
   return first;
 }
 
+// The training's label column in a file to score: not read (a score does not look at the label),
+// said with the command that measures the model against it; "" when the file has none.
+std::string label_column_note(Detector& detector, const CsvTable& table, const std::string& model, const std::string& data) {
+  const std::string& label = detector.preprocessing()->options().label_column;
+  const int64_t c = label.empty() ? -1 : table.find_column(label);
+  if (c < 0) return "";
+  return detail::concat("column '", table.header[size_t(c)], "' is the model's label column: not read to score; ca3 eval "
+                        "measures the model against it (ca3 eval --model '", model, "' --data ", data, ")");
+}
+
 int command_train(const Args& a) {
   const std::string data = a.need("data"), out = a.need("out");
   if (data == "-") throw UsageError("--data -: train reads a file, not standard input (save the CSV to a file and give its name)");
@@ -1233,11 +1243,8 @@ Scored score_data(Detector& detector, const Args& a, bool want_labels, const Tab
     std::vector<std::string> used = a.id_columns;  // not "left out": written beside the scores, or eval's labels
     if (want_labels && !given.label_column.empty()) used.push_back(given.label_column);
     for (std::string& note : detector.preprocessing()->scoring_notes(table, true, used)) s.notes.push_back(std::move(note));
-    // The training's label column in a file to score: not read (a score does not look at the label).
-    if (const std::string& label = detector.preprocessing()->options().label_column; !want_labels && !label.empty())
-      if (const int64_t c = table.find_column(label); c >= 0)
-        s.notes.push_back(detail::concat("column '", table.header[size_t(c)], "' is the model's label column: not read to score; ",
-                                         "ca3 eval measures the model against it (ca3 eval --model '", a.get("model"), "' --data '", data, "')"));
+    if (!want_labels)
+      if (std::string note = label_column_note(detector, table, a.get("model"), "'" + data + "'"); !note.empty()) s.notes.push_back(std::move(note));
     for (size_t i = 0; i < table.row_count(); ++i) s.names.push_back(std::to_string(i + 1));
     if (const size_t top = why_top(a)) s.why = why_column(detector, table, s.scores, top);
     if (want_labels) {
@@ -1337,6 +1344,7 @@ int score_stream(Detector& detector, const Args& a) {
       ids = id_columns_of(detector, a, batch, "standard input", notes);
       // (of the batch as written: a totals row is found by its label, which a filled group cell would hide)
       for (std::string& note : detector.preprocessing()->scoring_notes(given, false, a.id_columns)) notes.push_back(std::move(note));
+      if (std::string note = label_column_note(detector, given, a.get("model"), "-"); !note.empty()) notes.push_back(std::move(note));
     }
     // (scored as prepared: score_table would look for rows not scored again, in the filled batch)
     std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false));
@@ -1397,7 +1405,7 @@ int score_stream(Detector& detector, const Args& a) {
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
   if (const int64_t later = cells.not_scored_after_first(); later > 0)
     notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " not data (a totals or averages row, a "
-                                   "group's heading line) after the first 4096 rows: not scored (no score, no flag)"));
+                                   "group's heading line, a repeated header) after the first 4096 rows: not scored (no score, no flag)"));
   if (std::string most = detector.flagged_share_note(rows - not_scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
   if (!a.quiet)
@@ -1571,8 +1579,8 @@ int main(int argc, char** argv) {
     // A value found wrong after the file was read ("CSV line 7, column 'x': ...") names the file.
     const std::string message = e.what();
     const bool unnamed = (message.rfind("CSV line", 0) == 0 || message.rfind("the CSV has", 0) == 0 ||
-                          message.rfind("CSV has no column", 0) == 0 || message.rfind("no row of label column", 0) == 0 ||
-                          message.rfind("CSV lines", 0) == 0) && !table_file.empty();
+                          message.rfind("CSV has no column", 0) == 0 || message.rfind("no row of label column", 0) == 0) &&
+                         !table_file.empty();
     std::fprintf(stderr, "ca3: error: %s%s\n", unnamed ? (table_file + ": ").c_str() : "", message.c_str());
     return 1;
   } catch (const std::bad_alloc&) {

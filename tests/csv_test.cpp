@@ -651,6 +651,15 @@ TEST(Tabular, ValuesFarOutsideTrainingAreSaid) {
       "line 5: '-1e300'; training 10 to 20). The model never saw the like, so its score says little of these rows: look at "
       "them whatever their score (lines 3, 5)";
   EXPECT_EQ(prep.scoring_notes(parse_csv("x,size\n15,3\n45,2\n29,4\n-1e300,1\n12,3900\n")), (std::vector<std::string>{note}));
+  // Beside a column whose every value lies beyond training (said otherwise, 10 rows or more), the
+  // rows counted are the far column's alone.
+  std::string beyond = "x,size\n";
+  for (int i = 0; i < 12; ++i) beyond += std::string(i == 4 ? "99" : "15") + ",5000000\n";
+  const std::vector<std::string> both = prep.scoring_notes(parse_csv(beyond));
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0].substr(0, 52), "every value of a column beyond all of training's, so");
+  EXPECT_EQ(both[1].rfind("1 row holds a value far outside the training's range (beyond it by more than its width): 'x' 1 row "
+                          "(line 6: '99'; training 10 to 20).", 0), 0u) << both[1];
   // On the log-scaled column's scale (training 1 to 3900), 20000 is near (5 times its largest), 10^7 far.
   EXPECT_TRUE(prep.scoring_notes(parse_csv("x,size\n15,20000\n29,3\n1,50\n")).empty());
   const std::vector<std::string> sizes = prep.scoring_notes(parse_csv("x,size\n15,10000000\n"));
@@ -2291,8 +2300,8 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
       "TableOptions.decimalMark in the SDK)",
       // (read so, the values lie far below training's: said too)
       "2 rows hold values far outside the training's range (beyond it by more than its width): 'p' 2 rows (line 2: '1.013', "
-      "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score says little of these rows (trained "
-      "with labelled anomalies, it may even score them as normal): look at them whatever their score (lines 2, 3)"}));
+      "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score says little of these rows (if it "
+      "was trained with labelled anomalies, it may even score them as normal): look at them whatever their score (lines 2, 3)"}));
   // A file whose numbers tell the other mark ("1012.5" where training wrote "1012,5"): read right, and said.
   EXPECT_EQ(prep.scoring_notes(parse_csv("t,p\n21,1012.5\n22,1013\n")), (std::vector<std::string>{
       "read with the decimal mark '.' that the file's numbers tell (line 2, column 'p': '1012.5'), where the model's "
@@ -2697,6 +2706,15 @@ TEST(Tabular, SeveralValuesTakenAsAnomaliesAreNoted) {
   EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'Normall' (1 row), 'anomaly' (1 row), 'nromal' (1 row) taken as "
                                              "anomalies (every value but 'normal'); 'Normall' like 'normal', 'nromal' like 'normal' "
                                              "look misspelt: correct the file if so"}));
+  // Not the named word with a prefix ("abnormal", Spanish "anormal"), nor a value as frequent as it.
+  notes.clear();
+  tabular_labels(parse_csv("v,s\n1,normal\n2,abnormal\n3,anormal\n4,normal\n5,normal\n6,normal\n"), labelled("s", {"normal"}), &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'abnormal' (1 row), 'anormal' (1 row) taken as anomalies "
+                                             "(every value but 'normal')"}));
+  notes.clear();
+  tabular_labels(parse_csv("v,s\n1,normal\n2,nromal\n3,nromal\n4,normal\n5,anomaly\n"), labelled("s", {"normal"}), &notes);
+  EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'anomaly' (1 row), 'nromal' (2 rows) taken as anomalies "
+                                             "(every value but 'normal')"}));
   notes.clear();
   tabular_labels(parse_csv("v,s\n1,ok\n2,no\n3,on\n"), labelled("s", {"ok"}), &notes);
   EXPECT_EQ(notes, (std::vector<std::string>{"label column 's': 'no' (1 row), 'on' (1 row) taken as anomalies (every value but 'ok')"}));

@@ -218,12 +218,12 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
     const name = names[i] ?? `image ${i + 1}`;
     const head = new Uint8Array(await files[i].slice(0, 1 << 16).arrayBuffer());
     const dims = imageDimensions(head);
-    // An animated GIF: the browser decodes its first frame, as the core does; its frames are counted.
-    frames.push(imageKind(head) === 'GIF' ? Math.max(1, wasm!.gifFrames(new Uint8Array(await files[i].arrayBuffer()))) : 1);
     if (dims && dims.width * dims.height > MAX_IMAGE_PIXELS)
       throw new WorkerError('bad_input', `${name} is ${dims.width}x${dims.height} pixels ` +
         `(${(dims.width * dims.height / 1e6).toFixed(0)} megapixels): too large to decode in a browser tab (at most ` +
         `${MAX_IMAGE_PIXELS / 1e6} megapixels, e.g. 10000x10000); make it smaller`);
+    // An animated GIF: the browser decodes its first frame, as the core does; its frames are counted.
+    frames.push(imageKind(head) === 'GIF' ? Math.max(1, wasm!.gifFrames(new Uint8Array(await files[i].arrayBuffer()))) : 1);
     const options: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
     if (dims && Math.max(dims.width, dims.height) > MAX_DECODED_SIDE) {
       // Decoded at a reduced size (aspect kept; the browser applies EXIF orientation after).

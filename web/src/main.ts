@@ -447,7 +447,7 @@ async function readOwnImages() {
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
   // Copies as the model reads them (the core's check, as `ca3 train` makes it): held out beside their twins they flatter validation.
-  const copies = await runtime.imageCopiesNote(pixels, names, size);
+  const copies = await runtime.imageCopiesNote(pixels, names, size).catch(() => '');  // (a note: never stops the read)
   if (request !== imageReads) return;
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     sizeNote(sizes, names, size) + framesNote(frames, names) + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : '') +
@@ -898,7 +898,6 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
   $('stacks').replaceChildren(...columns);
 }
 
-// "2 files left out: a.png is not an image this browser can decode; ...": the reasons of files
 // What fitting the images to the model's size did, when more than resizing (as `ca3` says it,
 // core/anomaly/data/images.cpp image_decisions): the centre crops to the model's shape, those that
 // keep less than half of the picture by name, and the images enlarged.
@@ -938,8 +937,8 @@ const ofImages = (k: number, n: number) => (k === n ? (n === 1 ? 'the image' : `
 const namesListed = (names: string[]) =>
   names.slice(0, 20).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '');
 
-// What decodeSkipping left out: files with the same reason together ("a.heic, b.heic are not
-// images this browser can decode ..."), every file named, each reason said once.
+// What decodeSkipping left out: files with the same reason together ("a.heic, b.heic: not an
+// image this browser can decode ..."), every file named, each reason said once.
 function leftOutNote(skipped: { name: string; message: string }[]) {
   const reasons = new Map<string, string[]>();
   for (const { name, message } of skipped) {
@@ -947,8 +946,7 @@ function leftOutNote(skipped: { name: string; message: string }[]) {
     reasons.set(reason, [...(reasons.get(reason) ?? []), name]);
   }
   const parts = [...reasons].map(([reason, names]) => reason.startsWith('\u0000') ? reason.slice(1)
-    : names.length === 1 ? `${names[0]} is ${reason}`
-    : `${namesListed(names)} are ${reason.replace(/^an? image /, 'images ').replace(/^not an image /, 'not images ')}`);
+    : names.length === 1 ? `${names[0]} is ${reason}` : `${namesListed(names)}: ${reason}`);
   return `${counted(skipped.length, 'file')} left out: ${parts.join('; ')}`;
 }
 

@@ -683,8 +683,8 @@ for (const isolation of [true, false]) {
       await page.waitForTimeout(300);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `the page is ${overflow}px wider than a 390px viewport`);
-      // The column table fits the phone: each column's note on a line of its own under its row (in a
-      // fourth column it lay past the screen's edge), so nothing to scroll sideways, and no hint.
+      // The column table fits the phone: each column's note on a line of its own under its row, so
+      // nothing to scroll sideways, and no hint.
       assert.deepEqual(await page.$$eval('#csv-schema td', (cells) =>
         cells.filter((c) => c.getBoundingClientRect().right > innerWidth + 1).map((c) => c.textContent)), []);
       assert.ok(await page.$eval('#csv-schema', (t) => t.scrollWidth <= t.clientWidth + 1));

@@ -1285,7 +1285,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                                                   : std::string(table.header.size() - 1, table.separator) + "'";
           if (shape_problems++ > 0) {
             if (shape_lines.size() < 10) shape_lines.push_back(detail::concat(file_line(record_line), " (", record_fields, record_fields == 1 ? " field)" : " fields)"));
-          } else
+          } else {
           first_shape_problem = detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
                                      ", the header has ", table.header.size(), " ('", shortened(shown, 60), "'): ",
                                      heading ? detail::concat("a line with a name alone, such as a group's heading, needs the other "
@@ -1299,6 +1299,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                                    "missing value as NA, not as blanks")
                                      : more ? "a value that holds the separator needs quotes around it"
                                             : "a missing value is an empty field, two separators in a row");
+          }
           table.drop_cells(table.cell_ends_.size() - first_cell);  // read on, to say every such line
           } else {
           if (record_empty_after > 0 && table.trailing_separators == 0 && table.lines_ending_with_separator++ == 0)

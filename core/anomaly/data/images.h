@@ -82,8 +82,8 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // images whose centre crop keeps less than half of them, and animated GIFs, are named.
 // Unreadable files (a problem) are not counted.
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
-// "2 of 16 image files cannot be read: a.jpg: the image file ends too early ...; b.png: ..." ("" when
-// all can).
+// "3 of 16 image files cannot be read: a.jpg, c.jpg: the image file ends too early ...; b.png: ..."
+// (files with the same reason together, 20 named, then how many more; "" when all can).
 std::string unreadable_images(const std::vector<ImageFacts>& facts);
 
 // The frames (image blocks) of a GIF file's bytes, or -1 when it is cut short (no trailer): an

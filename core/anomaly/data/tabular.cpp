@@ -2396,12 +2396,16 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
       if (others.size() > 6) list += detail::concat(" and ", others.size() - 6, " more");
       for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) given += (given.empty() ? "'" : "', '") + v;
       // A value a letter or two from a given one ("nromal" for "normal"): likely a typo, said.
+      // Not the word with a prefix ("abnormal", "anormal" for "normal": a negation), nor a value as
+      // frequent as it.
       std::vector<std::string> typos;
+      const int64_t named_rows = std::count(labels.begin(), labels.end(), by_normal ? 0 : 1);
       for (const auto& [value, count] : others)
         for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) {
           const std::string a = fold_case(value), b = fold_case(v);
           const size_t edits = edit_distance(a, b);
-          if (edits > 0 && std::min(a.size(), b.size()) >= 4 && edits <= (std::min(a.size(), b.size()) >= 6 ? 2u : 1u)) {
+          if (edits > 0 && std::min(a.size(), b.size()) >= 4 && edits <= (std::min(a.size(), b.size()) >= 6 ? 2u : 1u) &&
+              !a.ends_with(b) && !b.ends_with(a) && count * 2 <= named_rows) {
             typos.push_back(detail::concat("'", value, "' like '", v, "'"));
             break;
           }
@@ -3258,8 +3262,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
           const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
           if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
-            ++n.far;
-            far_rows_.insert(batch.row_line(r));
+            if (n.far++ < int64_t(kFarLinesKept)) n.far_lines.push_back(batch.row_line(r));
             if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
           }
           if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
@@ -3313,6 +3316,8 @@ std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
       beyond, below_zero, far;
   bool percent = false, counts_on = false;
+  std::set<int64_t> far_rows;      // the lines of the rows `far` names
+  bool far_beyond_kept = false;    // more of them than the lines kept (Counts::far_lines)
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
@@ -3351,10 +3356,13 @@ std::vector<std::string> CellNotes::notes() const {
     }
     // (a column all beyond training is said above; a log-scaled column's values below 0, below)
     // (nor a column that counted on through training: its later values lie beyond it by nature)
-    if (n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0)
+    if (n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0) {
+      far_rows.insert(n.far_lines.begin(), n.far_lines.end());
+      far_beyond_kept = far_beyond_kept || n.far > int64_t(n.far_lines.size());
       far.push_back(detail::concat("'", t.name, "' ", rows(n.far), list_some(n.far_examples, 3), n.far > 3 ? ", ..." : "",
                                    "; training ", value_text(t, t.quantiles.front(), numbers_), " to ",
                                    value_text(t, t.quantiles.back(), numbers_), ")"));
+    }
     if (n.below_zero > 0)
       below_zero.push_back("'" + t.name + "' " + rows(n.below_zero) + list_some(n.below_zero_examples, 3) + "; c = " +
                            value_text(t, t.log_scale, numbers_) + ")");
@@ -3446,17 +3454,17 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("numbers written in another size of their column's unit, converted to the unit of training: " + list_some(converted, 8));
   // (last: the notes above may say why, as a unit left out or another decimal mark)
   if (!far.empty()) {
-    const bool one = far_rows_.size() == 1;
+    const bool one = far_rows.size() == 1 && !far_beyond_kept;
     std::vector<std::string> lines;
-    for (const int64_t line : far_rows_) lines.push_back(std::to_string(line));
-    notes.push_back(detail::concat(far_rows_.size(), far_rows_.size() == 1 ? " row holds a value" : " rows hold values",
+    for (const int64_t line : far_rows) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(far_beyond_kept ? "at least " : "", far_rows.size(), one ? " row holds a value" : " rows hold values",
                                    " far outside the training's range (beyond it by more than its width): ", list_some(far, 8),
                                    ". The model never saw the like, so its score says little of ", one ? "this row" : "these rows",
                                    // (a classifier learns on which side of the normal rows its anomalies lay, and
                                    // extends that past them: a value beyond both may score as normal)
                                    prep_.options().label_column.empty() ? ""
-                                   : one ? " (trained with labelled anomalies, it may even score it as normal)"
-                                         : " (trained with labelled anomalies, it may even score them as normal)",
+                                   : one ? " (if it was trained with labelled anomalies, it may even score it as normal)"
+                                         : " (if it was trained with labelled anomalies, it may even score them as normal)",
                                    one ? ": look at it whatever its score (" : ": look at them whatever their score (", lines_listed(lines, 10), ")"));
   }
   return notes;

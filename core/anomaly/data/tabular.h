@@ -344,6 +344,7 @@ class CellNotes {
     // it has one): values the model never saw the like of, whatever their score.
     int64_t far = 0;
     std::vector<std::string> far_examples;
+    std::vector<int64_t> far_lines;  // the first kFarLinesKept
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
         without_unit_examples, converted_examples, below_zero_examples;
@@ -352,7 +353,7 @@ class CellNotes {
   std::vector<Counts> columns_;  // as prep.columns()
   std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
-  std::set<int64_t> far_rows_;  // the lines of rows with a value far beyond training (Counts::far)
+  static constexpr size_t kFarLinesKept = 10000;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   NumberFormat numbers_;  // as the cells were read (values in notes are written so)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
