@@ -331,6 +331,11 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
             "part that matters, or cut them into pieces of the model's shape); 3 enlarged (smaller than 28x28); 1 animated GIF, "
             "read as its first frame: blink.gif (3 frames)");
   EXPECT_EQ(image_decisions({odd[0], odd[1], odd[2]}, 10, 200, 1).find("less than half"), std::string::npos);  // the model's shape
+  // What fitting them did, from sizes, frames and names alone (what the page has): the same words.
+  std::vector<ImageFacts> sizes_only(odd.size());
+  for (size_t i = 0; i < odd.size(); ++i)
+    sizes_only[i].width = odd[i].width, sizes_only[i].height = odd[i].height, sizes_only[i].frames = odd[i].frames, sizes_only[i].name = odd[i].name;
+  EXPECT_EQ("all grey; " + image_fit_decisions(sizes_only, 28, 28), image_decisions(odd, 28, 28, 1));
   fs::remove_all(dir / "sub");
   fs::remove(dir / "odd.bmp");
   fs::remove(dir / "shot.JPG");

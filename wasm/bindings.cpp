@@ -412,6 +412,23 @@ std::string imageCopiesNote(const val& inputs, const val& names, int H, int W, i
   });
 }
 
+// Images as decoded ({width, height}[] sizes, frames[], names[]) -> what fitting them to H x W did,
+// in words (ca3::image_fit_decisions): crops, enlargements, animated GIFs.
+std::string imageFitNote(const val& sizes, const val& frames, const val& names, int H, int W) {
+  return guarded([&] {
+    const std::vector<std::string> named = emscripten::vecFromJSArray<std::string>(names);
+    const size_t n = named.size();
+    CA3_CHECK(size_t(sizes["length"].as<double>()) == n && size_t(frames["length"].as<double>()) == n, "sizes, frames and names of ",
+              n, " images differ in length");
+    std::vector<ca3::ImageFacts> facts(n);
+    for (size_t i = 0; i < n; ++i) {
+      facts[i].width = int64_t(sizes[i]["width"].as<double>()), facts[i].height = int64_t(sizes[i]["height"].as<double>());
+      facts[i].frames = int64_t(frames[i].as<double>()), facts[i].name = named[i];
+    }
+    return ca3::image_fit_decisions(facts, H, W);
+  });
+}
+
 // A GIF file's bytes (Uint8Array) -> its frames (ca3::gif_frames; -1 when cut short).
 double gifFrames(const val& bytes) {
   std::string copy(size_t(bytes["length"].as<double>()), '\0');
@@ -477,6 +494,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
   function("imageToInput", &imageToInput);
   function("gifFrames", &gifFrames);
   function("imageCopiesNote", &imageCopiesNote);
+  function("imageFitNote", &imageFitNote);
   function("threads", &threads);
   function("setThreads", &setThreads);
   function("pthreadWorkers", &pthreadWorkers);

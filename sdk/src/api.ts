@@ -254,6 +254,14 @@ export class Runtime {
     return (await this.call(0, 'imageCopiesNote', [inputs, names, size])) as string;
   }
 
+  /** What fitting images of these decoded `sizes` (and GIF `frames`, as imagesFromFiles gives
+   *  them) to the model's `size` does, in words, naming images by `names`: the size range, centre
+   *  crops (and those keeping less than half of the picture), enlargements, animated GIFs read as
+   *  their first frame (the same words as `ca3 train`). */
+  async imageFitNote(sizes: { width: number; height: number }[], frames: number[], names: string[], size: ImageSize): Promise<string> {
+    return (await this.call(0, 'imageFitNote', [sizes, frames, names, size])) as string;
+  }
+
   async createDetector(options: Omit<DetectorOptions, 'runtime' | keyof RuntimeOptions> = {}): Promise<Detector> {
     const preset = resolvePreset(options.preset ?? 'tabular', options.changes);
     const { handle, info } = (await this.call(0, 'create', [JSON.stringify(preset)])) as { handle: number; info: DetectorInfo };

@@ -28,6 +28,7 @@ interface WasmModule {
     { input: Float32Array; grey: boolean };
   gifFrames(bytes: Uint8Array): number;
   imageCopiesNote(inputs: Float32Array, names: string[], H: number, W: number, C: number): string;
+  imageFitNote(sizes: { width: number; height: number }[], frames: number[], names: string[], H: number, W: number): string;
   threaded(): boolean;
   pthreadWorkers(): number;
   setThreads(n: number): void;
@@ -261,6 +262,9 @@ async function handleCall(call: CallRequest) {
       else if (call.method === 'imageCopiesNote') {
         const [inputs, names, size] = call.args as [Float32Array, string[], ImageSize];
         value = wasm.imageCopiesNote(inputs, names, size.height, size.width, size.channels);
+      } else if (call.method === 'imageFitNote') {
+        const [sizes, frames, names, size] = call.args as [{ width: number; height: number }[], number[], string[], ImageSize];
+        value = wasm.imageFitNote(sizes, frames, names, size.height, size.width);
       } else if (call.method === 'create') value = adopt(wasm.Detector.create(call.args[0] as string));
       else if (call.method === 'load') value = adopt(wasm.Detector.load(call.args[0] as Uint8Array));
       else throw new WorkerError('internal', `unknown module call ${call.method}`);

@@ -447,11 +447,15 @@ async function readOwnImages() {
     : size.channels === 3 && !coloured ? ' Every image is grey (red = green = blue): a grey size reads them at a third of the input, nothing lost.'
     : '';
   // Copies as the model reads them (the core's check, as `ca3 train` makes it): held out beside their twins they flatter validation.
-  const copies = await runtime.imageCopiesNote(pixels, names, size).catch(() => '');  // (a note: never stops the read)
+  // What fitting them to the model's size did, and which are copies as the model reads them (the
+  // core's words and checks, as `ca3 train` says them); notes that never stop the read.
+  const [fitted, copies] = await Promise.all([runtime.imageFitNote(sizes, frames, names, size).catch(() => ''),
+    runtime.imageCopiesNote(pixels, names, size).catch(() => '')]);
   if (request !== imageReads) return;
+  const sentence = (text: string) => (text ? ` ${text.replace(/^./, (c) => c.toUpperCase())}.` : '');
+  const resized = fitted !== `all ${size.width}x${size.height}`;  // (else each image is read at its own size: nothing to say)
   setImageData({ pixels, size, names, labels }, description + `, read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    sizeNote(sizes, names, size) + framesNote(frames, names) + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : '') +
-    (copies ? ` ${copies.replace(/^./, (c) => c.toUpperCase())}.` : ''));
+    sentence(resized ? fitted : '') + colourNote + (skipped.length ? ` ${leftOutNote(skipped)}.` : '') + sentence(copies));
   heldOut = undefined;
 }
 
@@ -898,39 +902,6 @@ async function renderStacks(s: Images & { scores: Float32Array }, picked: number
   $('stacks').replaceChildren(...columns);
 }
 
-// What fitting the images to the model's size did, when more than resizing (as `ca3` says it,
-// core/anomaly/data/images.cpp image_decisions): the centre crops to the model's shape, those that
-// keep less than half of the picture by name, and the images enlarged.
-function sizeNote(sizes: { width: number; height: number }[], names: string[], size: ImageSize) {
-  const { width: W, height: H } = size;
-  let cropped = 0, enlarged = 0;
-  const mostCut: string[] = [];
-  sizes.forEach(({ width: w, height: h }, i) => {
-    if (w * H === W * h && w >= W && h >= H) return;
-    // the centre crop's sides, as the core cuts it
-    const cw = w * H > W * h ? Math.max(1, Math.floor((h * W + Math.floor(H / 2)) / H)) : w;
-    const ch = w * H < W * h ? Math.max(1, Math.floor((w * H + Math.floor(W / 2)) / W)) : h;
-    cropped += Number(w * H !== W * h);
-    enlarged += Number(cw < W || ch < H);
-    if (2 * cw * ch < w * h) mostCut.push(`${names[i]} (${w}×${h}: its centre ${cw}×${ch})`);
-  });
-  const parts: string[] = [];
-  if (cropped) parts.push(`${ofImages(cropped, sizes.length)} cropped around the centre to the model's ${W === H ? 'square' : 'shape'} first` +
-    (mostCut.length ? ` (${mostCut.length} ${mostCut.length === 1 ? 'keeps' : 'keep'} less than half of the picture: ` +
-      `${mostCut.slice(0, 5).join(', ')}${mostCut.length > 5 ? ', …' : ''}; crop such images to the part that matters, ` +
-      `or cut them into pieces of the model's shape)` : ''));
-  if (enlarged) parts.push(`${ofImages(enlarged, sizes.length)} smaller than ${W}×${H}, enlarged`);
-  return parts.length ? ` ${parts.join('; ').replace(/^./, (c) => c.toUpperCase())}.` : '';
-}
-// Animated GIFs, read as their first frames (as `ca3` says it), by name.
-function framesNote(frames: number[], names: string[]) {
-  const animated = names.flatMap((name, i) => (frames[i] > 1 ? [`${name} (${frames[i]} frames)`] : []));
-  if (!animated.length) return '';
-  return ` ${animated.length} animated GIF${animated.length > 1 ? 's, read as their first frames' : ', read as its first frame'}: ` +
-    `${animated.slice(0, 5).join(', ')}${animated.length > 5 ? ', …' : ''}.`;
-}
-// "all 3", "the image", "2 of the 40": k of n images.
-const ofImages = (k: number, n: number) => (k === n ? (n === 1 ? 'the image' : `all ${n}`) : `${k} of the ${n}`);
 
 // Names in a note: the first 20, then how many more ("a.png, b.png and 3 more"), so that one read
 // names the files to mend.

@@ -76,7 +76,7 @@ describe('own images: folders, size and colour, the grid', () => {
   test('a folder with normal/ and stain/ trains a 32×32 colour model that finds the stains', async () => {
     assert.equal(await page.inputValue('#image-size'), '32xauto');  // the page starts on "grey or colour as the images are"
     await trainOnFolder(join(work, 'train'), '32x3',
-      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\. 1 file left out: cut\.png is not an image this browser can decode\.$/);
+      /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32×32 colour\), 300 normal, 80 anomalous\. All 48x48, resized\. 1 file left out: cut\.png is not an image this browser can decode\.$/);
     assert.equal(await page.inputValue('#normal-folder'), 'normal');
     assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: notes.txt.');
     assert.match(await page.textContent('#image-status'), /test ROC-AUC 0\.\d{4} on 8 anomalous and 30 normal test images/);
@@ -218,11 +218,12 @@ describe('own images: folders, size and colour, the grid', () => {
     // part-40 and part-41.jpg are copies of part-00.png and part-01.png: said, as `ca3 train` says it (the core's check).
     const copies = greyRead.slice(greyRead.indexOf('nothing. ') + 9);
     assert.match(copies, /^2 of 44 images are copies of another \(the same pixels at 32x32 grey: (part-00\.png = part-40|part-40 = part-00\.png), (part-01\.png = part-41\.jpg|part-41\.jpg = part-01\.png)\); a copy held out for validation or test beside its twin in training scores as one already seen, so the validation figures look better than they are: remove the copies\.$/);
-    // 40×30 and 200×10 read at 32×32: each cropped to a square (30×30, 10×10) and enlarged; the GIF (1×1) enlarged.
-    assert.ok(greyRead.includes(" 43 of the 44 cropped around the centre to the model's square first (1 keeps less than half of " +
-      "the picture: strip.png (200×10: its centre 10×10); crop such images to the part that matters, or cut them into pieces " +
-      "of the model's shape); all 44 smaller than 32×32, enlarged. 1 animated GIF, read as its first frame: blink.gif (3 frames). " +
-      "Read as grey"), greyRead);
+    // 40×30 and 200×10 read at 32×32: each cropped to a square (30×30, 10×10) and enlarged; the GIF (1×1)
+    // enlarged; in the words of `ca3 train` (the core's).
+    assert.ok(greyRead.includes(" Sizes 1x1 to 200x10, resized; 43 cropped around the centre to the model's shape first (1 keeps " +
+      "less than half of the picture: strip.png (200x10: its centre 10x10); crop such images to the part that matters, or cut " +
+      "them into pieces of the model's shape); 44 enlarged (smaller than 32x32); 1 animated GIF, read as its first frame: " +
+      "blink.gif (3 frames). Read as grey"), greyRead);
     assert.equal(await page.textContent('#image-skipped'),
       '1 file that is not an image left out: ._part-00.png. 1 file read as an image by its bytes, not its name: part-40 (PNG). ' +
       '1 named as another kind of image, read as what its bytes are: part-41.jpg (PNG).');

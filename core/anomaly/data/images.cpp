@@ -663,15 +663,14 @@ std::string first_five(const std::vector<std::string>& items) {
 }
 }  // namespace
 
-std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C) {
-  int64_t grey = 0, colour = 0, cropped = 0, enlarged = 0, rotated = 0, transparent = 0, deep = 0;
+std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W) {
+  int64_t cropped = 0, enlarged = 0;
   std::vector<std::string> most_cut, animated;
   const ImageFacts* smallest = nullptr;
   const ImageFacts* largest = nullptr;
   bool same = true;
   for (const ImageFacts& f : facts) {
     if (!f.problem.empty()) continue;
-    (f.grey ? grey : colour) += 1;
     const int64_t area = f.height * f.width;
     if (smallest && (f.height != smallest->height || f.width != smallest->width)) same = false;
     if (!smallest || area < smallest->height * smallest->width) smallest = &f;
@@ -685,12 +684,36 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
     if (2 * crop_w * crop_h < f.width * f.height)
       most_cut.push_back(detail::concat(f.name, " (", f.width, "x", f.height, ": its centre ", crop_w, "x", crop_h, ")"));
     if (f.frames > 1) animated.push_back(detail::concat(f.name, " (", f.frames, " frames)"));
-    rotated += f.orientation != 1;
-    transparent += f.transparent;
-    deep += f.deep;
   }
   if (!smallest) return "";
   const auto size = [](const ImageFacts& f) { return detail::concat(f.width, "x", f.height); };
+  std::string text = same ? (smallest->height == H && smallest->width == W ? "all " + size(*smallest) : "all " + size(*smallest) + ", resized")
+                          : "sizes " + size(*smallest) + " to " + size(*largest) + ", resized";
+  if (cropped > 0) text += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
+  if (!most_cut.empty())
+    text += detail::concat(" (", most_cut.size(), most_cut.size() == 1 ? " keeps" : " keep",
+                           " less than half of the picture: ", first_five(most_cut),
+                           "; crop such images to the part that matters, or cut them into pieces of the model's shape)");
+  if (enlarged > 0) text += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
+  if (!animated.empty())
+    text += detail::concat("; ", animated.size(), animated.size() == 1 ? " animated GIF, read as its first frame: "
+                                                                      : " animated GIFs, read as their first frames: ",
+                           first_five(animated));
+  return text;
+}
+
+std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C) {
+  int64_t grey = 0, colour = 0, rotated = 0, transparent = 0, deep = 0;
+  std::vector<std::string> misnamed;
+  for (const ImageFacts& f : facts) {
+    if (!f.problem.empty()) continue;
+    (f.grey ? grey : colour) += 1;
+    rotated += f.orientation != 1;
+    transparent += f.transparent;
+    deep += f.deep;
+    if (!f.misnamed.empty()) misnamed.push_back(f.misnamed);
+  }
+  if (grey + colour == 0) return "";
   std::vector<std::string> parts;
   if (C == 1 && colour > 0)
     parts.push_back(detail::concat(colour, " colour, read as grey (0.299 r + 0.587 g + 0.114 b)", grey > 0 ? detail::concat(", ", grey, " grey") : ""));
@@ -698,26 +721,10 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
     parts.push_back(detail::concat(colour > 0 ? detail::concat(colour, " colour, ") : "", grey, " grey (their grey in all three channels)"));
   else
     parts.push_back(C == 1 ? "all grey" : "all colour");
-  std::string sizes = same ? (smallest->height == H && smallest->width == W ? "all " + size(*smallest)
-                                                                           : "all " + size(*smallest) + ", resized")
-                           : "sizes " + size(*smallest) + " to " + size(*largest) + ", resized";
-  if (cropped > 0) sizes += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
-  if (!most_cut.empty())
-    sizes += detail::concat(" (", most_cut.size(), most_cut.size() == 1 ? " keeps" : " keep",
-                            " less than half of the picture: ", first_five(most_cut),
-                            "; crop such images to the part that matters, or cut them into pieces of the model's shape)");
-  if (enlarged > 0) sizes += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
-  parts.push_back(sizes);
+  parts.push_back(image_fit_decisions(facts, H, W));
   if (rotated > 0) parts.push_back(detail::concat(rotated, rotated == 1 ? " turned upright by its" : " turned upright by their", " EXIF orientation"));
   if (transparent > 0) parts.push_back(detail::concat(transparent, " with transparent pixels, composited over black"));
   if (deep > 0) parts.push_back(detail::concat(deep, " with 16-bit samples, read as 8-bit"));
-  if (!animated.empty())
-    parts.push_back(detail::concat(animated.size(), animated.size() == 1 ? " animated GIF, read as its first frame: "
-                                                                         : " animated GIFs, read as their first frames: ",
-                                   first_five(animated)));
-  std::vector<std::string> misnamed;
-  for (const ImageFacts& f : facts)
-    if (f.problem.empty() && !f.misnamed.empty()) misnamed.push_back(f.misnamed);
   if (!misnamed.empty())
     parts.push_back(detail::concat(misnamed.size(), misnamed.size() == 1 ? " named as another kind, read as what its bytes are: "
                                                                          : " named as another kind, read as what their bytes are: ",

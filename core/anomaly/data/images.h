@@ -82,6 +82,11 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // images whose centre crop keeps less than half of them, and animated GIFs, are named.
 // Unreadable files (a problem) are not counted.
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
+// Of that, what fitting the images to H x W did, from their sizes, frames and names alone (what a
+// browser's decoding tells the page): "sizes 37x53 to 1024x768, resized; 9 cropped around the centre
+// to the model's shape first (1 keeps less than half of the picture: ...); 3 enlarged (smaller than
+// 28x28); 1 animated GIF, read as its first frame: a.gif (12 frames)".
+std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W);
 // "3 of 16 image files cannot be read: a.jpg, c.jpg: the image file ends too early ...; b.png: ..."
 // (files with the same reason together, 20 named, then how many more; "" when all can).
 std::string unreadable_images(const std::vector<ImageFacts>& facts);
