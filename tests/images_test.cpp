@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
@@ -277,11 +278,11 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   ASSERT_EQ(facts.size(), 5u);
   EXPECT_EQ(unreadable_images(facts), "1 of 5 image files cannot be read: " + (dir / "e.jpg").string() +
                                           ": the image file ends too early (cut short when copied or downloaded?): copy it again");
-  EXPECT_EQ(image_decisions(facts, 28, 28, 3), "1 colour, 3 grey (their grey in all three channels); sizes 10x10 to 40x20, "
-            "resized; 1 cropped around the centre to the model's shape first; 2 enlarged (smaller than 28x28); 1 with "
+  EXPECT_EQ(image_decisions(facts, 28, 28, 3), "1 colour, 3 grey (their grey in all three channels); widths 10 to 40, "
+            "heights 10 to 28 pixels, resized; 1 cropped around the centre to the model's shape first; 2 enlarged (smaller than 28x28); 1 with "
             "transparent pixels, composited over black; 1 with 16-bit samples, read as 8-bit");
-  EXPECT_EQ(image_decisions(facts, 20, 40, 1), "1 colour, read as grey (0.299 r + 0.587 g + 0.114 b), 3 grey; sizes 10x10 "
-            "to 40x20, resized; 3 cropped around the centre to the model's shape first; 3 enlarged (smaller than 40x20); 1 "
+  EXPECT_EQ(image_decisions(facts, 20, 40, 1), "1 colour, read as grey (0.299 r + 0.587 g + 0.114 b), 3 grey; widths 10 to "
+            "40, heights 10 to 28 pixels, resized; 3 cropped around the centre to the model's shape first; 3 enlarged (smaller than 40x20); 1 "
             "with transparent pixels, composited over black; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(image_decisions({facts[0]}, 28, 28, 1), "all grey; all 28x28");
   // Unreadable files with the same reason together, every one named, each reason said once.
@@ -325,8 +326,19 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
   ASSERT_TRUE(stbi_write_png((dir / "strip.png").string().c_str(), 200, 10, 1, strip_pixels.data(), 200));
   const std::vector<ImageFacts> odd = survey_images(dir.string(), {"blink.gif", "dot.gif", "strip.png", "a.png"});
   EXPECT_EQ(odd[0].frames, 3);
+  // What the bytes show wrong whoever decodes them (the page asks it of every file its browser decodes).
+  std::ifstream whole_file(dir / "strip.png", std::ios::binary);
+  const std::string whole((std::istreambuf_iterator<char>(whole_file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(image_bytes_problem(whole, "strip.png"), "");
+  EXPECT_EQ(image_bytes_problem(whole.substr(0, whole.size() - 12), "strip.png"),
+            "strip.png: the image file ends too early (cut short when copied or downloaded?): copy it again");
+  std::string changed = whole;
+  changed[whole.size() - 20] ^= 0x55;  // in the IDAT chunk's data
+  EXPECT_EQ(image_bytes_problem(changed, "strip.png"),
+            "strip.png: the image data is damaged (a checksum of the PNG does not match its data): save it again");
+  EXPECT_EQ(image_bytes_problem(header + frame, "blink.gif").substr(0, 34), "blink.gif: the image file ends too");
   EXPECT_EQ(odd[1].frames, 1);
-  EXPECT_EQ(image_decisions(odd, 28, 28, 1), "all grey; sizes 1x1 to 200x10, resized; 1 cropped around the centre to the model's "
+  EXPECT_EQ(image_decisions(odd, 28, 28, 1), "all grey; widths 1 to 200, heights 1 to 28 pixels, resized; 1 cropped around the centre to the model's "
             "shape first (1 keeps less than half of the picture: strip.png (200x10: its centre 10x10); crop such images to the "
             "part that matters, or cut them into pieces of the model's shape); 3 enlarged (smaller than 28x28); 1 animated GIF, "
             "read as its first frame: blink.gif (3 frames)");

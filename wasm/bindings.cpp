@@ -120,14 +120,18 @@ std::vector<int> labels_from_js(const val& labels) {
   return std::vector<int>(values.begin(), values.end());
 }
 
+// A Uint8Array's bytes, copied once into wasm memory.
+std::string bytes_of(const val& array) {
+  std::string bytes(size_t(array["length"].as<double>()), '\0');
+  val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<uint8_t*>(bytes.data()))).call<void>("set", array);
+  return bytes;
+}
 // A CSV given as text (a JavaScript string: UTF-8 here) or as the file's bytes (Uint8Array: the
-// core decodes them, text.h), copied once.
+// core decodes them, text.h).
 std::string csv_bytes(const val& csv) {
   if (csv.isString()) return csv.as<std::string>();
   CA3_CHECK(csv.instanceof(val::global("Uint8Array")), "a CSV must be given as text or as a Uint8Array of its bytes");
-  std::string bytes(size_t(csv["length"].as<double>()), '\0');
-  val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<uint8_t*>(bytes.data()))).call<void>("set", csv);
-  return bytes;
+  return bytes_of(csv);
 }
 // A CSV read with the number format its options name ({decimalMark: ','}), if any.
 ca3::CsvOptions csv_options(const val& options) {
@@ -429,11 +433,17 @@ std::string imageFitNote(const val& sizes, const val& frames, const val& names, 
   });
 }
 
-// A GIF file's bytes (Uint8Array) -> its frames (ca3::gif_frames; -1 when cut short).
-double gifFrames(const val& bytes) {
-  std::string copy(size_t(bytes["length"].as<double>()), '\0');
-  val(emscripten::typed_memory_view(copy.size(), reinterpret_cast<uint8_t*>(copy.data()))).call<void>("set", bytes);
-  return double(ca3::gif_frames(copy));
+// An image file's bytes (Uint8Array) and name, before a browser decodes them -> {frames: an
+// animated GIF's frames (ca3::gif_frames; 1 for other files), problem: what the bytes show wrong
+// (ca3::image_bytes_problem: cut short, a PNG's checksum; "" when none)}.
+val imageBytes(const val& bytes, const std::string& name) {
+  return guarded([&] {
+    const std::string copy = bytes_of(bytes);
+    val facts = val::object();
+    facts.set("frames", double(copy.starts_with("GIF8") ? std::max<int64_t>(1, ca3::gif_frames(copy)) : 1));
+    facts.set("problem", ca3::image_bytes_problem(copy, name));
+    return facts;
+  });
 }
 
 #ifdef __EMSCRIPTEN_PTHREADS__
@@ -492,7 +502,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("save", &WasmDetector::save);
   function("describeCsv", &describeCsv);
   function("imageToInput", &imageToInput);
-  function("gifFrames", &gifFrames);
+  function("imageBytes", &imageBytes);
   function("imageCopiesNote", &imageCopiesNote);
   function("imageFitNote", &imageFitNote);
   function("threads", &threads);

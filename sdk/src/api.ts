@@ -803,3 +803,9 @@ export interface SpawnedWorker extends WorkerLike {
 export async function imageCopiesNote(inputs: Float32Array, names: string[], size: ImageSize, options: RuntimeOptions = {}): Promise<string> {
   return (await getRuntime(options)).imageCopiesNote(inputs, names, size);
 }
+
+/** What fitting images of those decoded sizes to a model's size does, in words (see Runtime.imageFitNote), with the shared runtime. */
+export async function imageFitNote(sizes: { width: number; height: number }[], frames: number[], names: string[], size: ImageSize,
+  options: RuntimeOptions = {}): Promise<string> {
+  return (await getRuntime(options)).imageFitNote(sizes, frames, names, size);
+}

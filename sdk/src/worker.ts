@@ -26,7 +26,7 @@ interface WasmModule {
   describeCsv(csv: string | Uint8Array, read: unknown): unknown;
   imageToInput(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, H: number, W: number, C: number):
     { input: Float32Array; grey: boolean };
-  gifFrames(bytes: Uint8Array): number;
+  imageBytes(bytes: Uint8Array, name: string): { frames: number; problem: string };
   imageCopiesNote(inputs: Float32Array, names: string[], H: number, W: number, C: number): string;
   imageFitNote(sizes: { width: number; height: number }[], frames: number[], names: string[], H: number, W: number): string;
   threaded(): boolean;
@@ -223,8 +223,14 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
       throw new WorkerError('bad_input', `${name} is ${dims.width}x${dims.height} pixels ` +
         `(${(dims.width * dims.height / 1e6).toFixed(0)} megapixels): too large to decode in a browser tab (at most ` +
         `${MAX_IMAGE_PIXELS / 1e6} megapixels, e.g. 10000x10000); make it smaller`);
-    // An animated GIF: the browser decodes its first frame, as the core does; its frames are counted.
-    frames.push(imageKind(head) === 'GIF' ? Math.max(1, wasm!.gifFrames(new Uint8Array(await files[i].arrayBuffer()))) : 1);
+    // What the bytes show wrong, as `ca3` says it (a file cut short, which browsers show with its
+    // missing part grey; a PNG changed after writing), and an animated GIF's frames: the browser
+    // decodes its first frame, as the core does.
+    const kind = imageKind(head);
+    const facts = ['PNG', 'JPEG', 'GIF', 'BMP'].includes(kind)
+      ? wasm!.imageBytes(new Uint8Array(await files[i].arrayBuffer()), name) : { frames: 1, problem: '' };
+    if (facts.problem) throw new WorkerError('unsupported_file', facts.problem);
+    frames.push(facts.frames);
     const options: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
     if (dims && Math.max(dims.width, dims.height) > MAX_DECODED_SIDE) {
       // Decoded at a reduced size (aspect kept; the browser applies EXIF orientation after).
@@ -236,9 +242,10 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
     try {
       bitmap = await createImageBitmap(files[i], options);
     } catch {
-      const kind = undecodedImageKind(new Uint8Array(await files[i].slice(0, 64).arrayBuffer()));
-      throw new WorkerError('unsupported_file', `${name} is not an image this browser can decode` +
-        (kind ? ` (a ${kind} image, which browsers do not read: save it as PNG or JPEG)` : ''));
+      const unread = undecodedImageKind(head);
+      throw new WorkerError('unsupported_file', kind ? `${name} is a damaged ${kind} file this browser cannot decode: save it again`
+        : `${name} is not an image this browser can decode` +
+          (unread ? ` (a ${unread} image, which browsers do not read: save it as PNG or JPEG)` : ''));
     }
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });

@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 import {
-  Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageKind, imageSet, imagesToInputs, loadDetector, tableFromCsv,
+  Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageFitNote, imageKind, imageSet, imagesToInputs, loadDetector, tableFromCsv,
   undecodedImageKind,
 } from 'ca3-sdk';
 
@@ -421,6 +421,11 @@ describe('SDK in Node', () => {
       }
     const cropped = await imagesToInputs([{ width: 84, height: 28, data: wide }], { width: 28, height: 28, channels: 1 });
     assert.ok(maxDifference(cropped.inputs, pixels.subarray(0, 784)) < 1e-6);
+    // What fitting them did, in `ca3 train`'s words, from the decoded sizes alone.
+    assert.equal(await imageFitNote([{ width: 56, height: 56 }, { width: 84, height: 28 }], [1, 1], ['a.png', 'b.png'],
+      { width: 28, height: 28, channels: 1 }), 'widths 56 to 84, heights 28 to 56 pixels, resized; 1 cropped around the ' +
+      "centre to the model's shape first (1 keeps less than half of the picture: b.png (84x28: its centre 28x28); crop " +
+      "such images to the part that matters, or cut them into pieces of the model's shape)");
     const activations = await detector.activations(imageSet(pixels.subarray(0, 784 * 2)));
     assert.deepEqual(activations.layerChannels, [16, 32]);
     assert.deepEqual(activations.shape, [2, 14, 14, 48]);  // conv outputs 28x28x16 and 14x14x32, pooled to 14x14

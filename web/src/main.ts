@@ -19,8 +19,8 @@ const SAMPLE_SIZE: ImageSize = { width: 28, height: 28, channels: 1 };
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 const sampleLength = (size: ImageSize) => size.width * size.height * size.channels;
 const colourOf = (channels: number) => (channels === 3 ? 'colour' : 'grey');
-/** An image size in words: "32×32 colour". */
-const sizeText = (size: ImageSize) => `${size.width}×${size.height} ${colourOf(size.channels)}`;
+/** An image size in words: "32x32 colour", as the core writes sizes. */
+const sizeText = (size: ImageSize) => `${size.width}x${size.height} ${colourOf(size.channels)}`;
 
 let runtime: Runtime;
 let imageDetector: Detector | undefined;
@@ -300,7 +300,7 @@ async function useSample() {
   $('image-skipped').textContent = '';
   trainingName = 'fashion-mnist-sample';
   setImageData({ pixels: sample.pixels.slice(0, train * n), size: SAMPLE_SIZE, names: sample.names.slice(0, train),
-    labels: sample.labels.slice(0, train) }, 'Fashion-MNIST sample, training part (its own size: 28×28 grey)');
+    labels: sample.labels.slice(0, train) }, 'Fashion-MNIST sample, training part (its own size: 28x28 grey)');
   // The rest is held out for the views below (never seen in training).
   heldOut = { pixels: sample.pixels.slice(train * n), size: SAMPLE_SIZE, names: sample.names.slice(train), labels: sample.labels.slice(train) };
 }
@@ -429,7 +429,8 @@ async function readOwnImages() {
   let description = 'Your images';
   if (folders.length) {
     const anomalous = folders.filter((f) => normalFolder !== '\u0000all' && f !== normalFolder);
-    description += normalFolder === '\u0000all' ? ' (every folder normal)'
+    description += folders.length === 1 ? ' (no sub-folders: all taken as normal)'
+      : normalFolder === '\u0000all' ? ' (every folder normal)'
       : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
   }
   trainingName = (files[0].webkitRelativePath.split('/')[0] || 'my-images') + `-${size.width}px-${colourOf(size.channels)}`;
@@ -727,7 +728,8 @@ function renderGrid() {
     caption.textContent = s.scores[i].toFixed(3);
     const name = document.createElement('span');
     name.className = 'name';
-    name.textContent = s.names[i];
+    // Lines break after a name's separators ("normal/", "img_", "2024-") where they can, not mid-word.
+    for (const piece of s.names[i].split(/(?<=[/_.\-\s])/)) name.append(piece, document.createElement('wbr'));
     button.append(caption, name);
     if (outcome) {
       const tag = document.createElement('span');
@@ -911,13 +913,16 @@ const namesListed = (names: string[]) =>
 // What decodeSkipping left out: files with the same reason together ("a.heic, b.heic: not an
 // image this browser can decode ..."), every file named, each reason said once.
 function leftOutNote(skipped: { name: string; message: string }[]) {
+  // Keyed by what follows the name: "name is not an image ..." (the SDK's words), "name: the image
+  // file ends too early ..." (the core's); a message without the name stays alone.
   const reasons = new Map<string, string[]>();
   for (const { name, message } of skipped) {
-    const reason = message.startsWith(`${name} is `) ? message.slice(name.length + 4) : `\u0000${message}`;
+    const reason = message.startsWith(`${name} is `) ? message.slice(name.length)
+      : message.startsWith(`${name}: `) ? message.slice(name.length) : `\u0000${message}`;
     reasons.set(reason, [...(reasons.get(reason) ?? []), name]);
   }
   const parts = [...reasons].map(([reason, names]) => reason.startsWith('\u0000') ? reason.slice(1)
-    : names.length === 1 ? `${names[0]} is ${reason}` : `${namesListed(names)}: ${reason}`);
+    : names.length === 1 ? `${names[0]}${reason}` : `${namesListed(names)}: ${reason.replace(/^( is |: )/, '')}`);
   return `${counted(skipped.length, 'file')} left out: ${parts.join('; ')}`;
 }
 
@@ -1772,7 +1777,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   }
   const info = await detector.info();
   const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
-    (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}×${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
+    (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}x${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
     `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
   const loaded = described(formatThreshold(info.threshold));
   const kind = detector.kind === 'image' ? 'image' : 'table';

@@ -3,7 +3,8 @@
 // its markup into a container; its elements' ids carry a prefix ('' for images, 'table-' for
 // tables):
 //   {p}threshold (range), {p}threshold-value, {p}apply-threshold, {p}model-threshold, {p}confusion,
-//   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels).
+//   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels), {p}histogram-box
+//   (both hidden before any scores).
 // The slider only explores: the model's own threshold (its flags, the saved file) changes with
 // "Flag from this threshold"; the histogram marks the slider's threshold. The ROC curve and
 // confusion counts come from the core (evaluate).
@@ -71,11 +72,12 @@ export class ScoreView {
     // The slider under the charts, right above the samples it flags.
     container.innerHTML = `
       <div class="charts">
-        <div class="chart" id="${p}roc-box"><canvas id="${p}roc-chart" role="img" aria-label="ROC curve of the ${what}"></canvas></div>
-        <div class="chart"><canvas id="${p}histogram-chart" role="img" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
+        <div class="chart" id="${p}roc-box" hidden><canvas id="${p}roc-chart" role="img" aria-label="ROC curve of the ${what}"></canvas></div>
+        <div class="chart" id="${p}histogram-box" hidden><canvas id="${p}histogram-chart" role="img" aria-label="histogram of the ${what}' scores, the threshold marked"></canvas></div>
       </div>
       <div class="row">
-        <label class="threshold">threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled>
+        <label class="threshold">threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled
+          title="arrow keys: 0.01; with Shift: 0.001; Page Up / Down: 0.1">
           <output id="${p}threshold-value">–</output></label>
         <button id="${p}apply-threshold" disabled>Flag from this threshold</button>
         <span id="${p}model-threshold" class="hint"></span>
@@ -131,6 +133,16 @@ export class ScoreView {
       this.showModelThreshold();
       void this.update().catch(this.onError);
     });
+    // By keyboard the arrow keys move it 0.01 (a hundred steps across), with Shift the slider's own
+    // 0.001; Page Up / Down move it 0.1 as a range input does.
+    this.el('threshold').addEventListener('keydown', (e) => {
+      const direction = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+      if (!direction || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      const slider = this.el<HTMLInputElement>('threshold');
+      slider.value = String(Math.min(1, Math.max(0, Math.round((Number(slider.value) + 0.01 * direction) * 1000) / 1000)));
+      slider.dispatchEvent(new Event('input'));
+    });
     this.el('apply-threshold').addEventListener('click', () => {
       if (!this.scored) return;
       const threshold = this.threshold;
@@ -170,6 +182,7 @@ export class ScoreView {
     this.histogram.data.datasets[1].data = anomalies ? anomaly : [];
     this.histogram.data.datasets[1].hidden = !anomalies;
     this.histogram.options.scales!.y!.title = { display: true, text: unit };
+    this.el('histogram-box').hidden = false;  // (no empty chart before any scores)
     this.histogram.update();
     // A ROC curve needs both classes (a file of normal rows only has none).
     const bothClasses = hasLabel(scored, 0) && hasLabel(scored, 1);
@@ -198,6 +211,7 @@ export class ScoreView {
     }
     this.clearRoc();
     this.el('roc-box').hidden = true;
+    this.el('histogram-box').hidden = true;
     this.el<HTMLInputElement>('threshold').disabled = true;
     this.el('threshold-value').textContent = '–';
     this.el('confusion').textContent = '';

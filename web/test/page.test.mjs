@@ -48,6 +48,9 @@ for (const isolation of [true, false]) {
       assert.equal(await page.evaluate(() => crossOriginIsolated), isolation);
       assert.equal(await page.getAttribute('#mode', 'data-build'), mode);
       assert.match(await page.textContent('#mode'), isolation ? /threads/ : /single thread/);
+      // No empty charts before there are scores.
+      for (const chart of ['#roc-box', '#histogram-box', '#table-roc-box', '#table-histogram-box'])
+        assert.equal(await page.isVisible(chart), false, chart);
       await shot('1-loaded');
     });
 
@@ -66,6 +69,7 @@ for (const isolation of [true, false]) {
       await page.waitForSelector('#image-grid .cell');
       assert.ok((await page.$$('#image-grid .cell.flagged')).length > 0);
       assert.match(await page.textContent('#confusion'), /true positives \d+/);
+      assert.equal(await page.isVisible('#histogram-box'), true);
       // The threshold slider and its views sit above the grid and the inspect view beside it, in sight together.
       const box = async (id) => page.$eval(id, (e) => e.getBoundingClientRect().toJSON());
       const [slider, grid, inspectView] = [await box('#threshold'), await box('#image-grid'), await box('#inspect')];
@@ -125,7 +129,7 @@ for (const isolation of [true, false]) {
       await page.click('#compare');
       // Under Learn, the settings it uses are those chosen under Images, said there.
       assert.equal(await page.textContent('#compare-settings'),
-        'With the settings chosen under Images (change them there): 3,200 images (28×28 grey), at most 3 epochs (stopping early), γ = 10.');
+        'With the settings chosen under Images (change them there): 3,200 images (28x28 grey), at most 3 epochs (stopping early), γ = 10.');
       await page.waitForFunction(() => document.getElementById('compare-status').dataset.done, null, { timeout: 600_000 });
       const runs = await page.$$eval('#runs tbody tr', (trs) => trs.map((tr) => ({ variant: tr.dataset.variant, auc: Number(tr.dataset.heldOutAuc), cells: [...tr.cells].map((c) => c.textContent) })));
       console.log(`  compare (3 epochs, held-out ROC-AUC): ${runs.map((r) => `${r.cells[1]} ${r.auc.toFixed(4)}`).join(', ')}`);
@@ -209,8 +213,18 @@ for (const isolation of [true, false]) {
       // The training status names the threshold the model now flags from, and the one training chose.
       assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
       // So does the Models part (what a download saves).
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28×28 grey\), threshold 0\.900\./);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.900\./);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
+      // The arrow keys move the slider 0.01, with Shift 0.001; the flags follow.
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.inputValue('#threshold'), '0.91');
+      assert.match(await page.textContent('#confusion'), / at 0\.910: /);
+      await page.keyboard.press('Shift+ArrowLeft');
+      assert.equal(await page.inputValue('#threshold'), '0.909');
+      await page.keyboard.press('ArrowLeft');
+      assert.equal(await page.inputValue('#threshold'), '0.899');
+      await page.keyboard.press('Shift+ArrowRight');  // back on the model's own
+      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.900 (a downloaded model keeps it)");
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
@@ -663,7 +677,7 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-results-note'),
         /^breast-cancer\.csv: the data the demo model was made on \(its training rows included, so these counts are optimistic\)\. Its Class column gives the true labels/);
       // The Models part says which models are in use: the image model trained above, the demo table model.
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28×28 grey\), threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');

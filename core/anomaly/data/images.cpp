@@ -261,6 +261,14 @@ int64_t gif_frames(std::string_view bytes) {
   }
 }
 
+std::string image_bytes_problem(std::string_view bytes, const std::string& name) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  if (cut_short(data, bytes.size())) return name + kCutShort;
+  if (png_checksum_fails(data, bytes.size()))
+    return name + ": the image data is damaged (a checksum of the PNG does not match its data): save it again";
+  return "";
+}
+
 DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& name) {
   CA3_CHECK(size > 0, name, ": the file is empty");
   CA3_CHECK(size < (size_t(1) << 31), name, ": the file is too large for an image");
@@ -288,9 +296,8 @@ DecodedImage decode_image(const uint8_t* data, size_t size, const std::string& n
   }
   // Cut short, yet decoded as if whole (the missing part black), or changed after writing: refused
   // as damaged files are.
-  CA3_CHECK_CODE(!cut_short(data, size), ErrorCode::unsupported_file, name, kCutShort);
-  CA3_CHECK_CODE(!png_checksum_fails(data, size), ErrorCode::unsupported_file, name,
-                 ": the image data is damaged (a checksum of the PNG does not match its data): save it again");
+  if (std::string problem = image_bytes_problem(std::string_view(reinterpret_cast<const char*>(data), size), name); !problem.empty())
+    throw Error(ErrorCode::unsupported_file, problem);
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, int(size), &width, &height, &stored, 4),
                                                    stbi_image_free);
   CA3_CHECK_CODE(pixels, ErrorCode::unsupported_file, decoder_reason(name, data, size));
@@ -666,15 +673,14 @@ std::string first_five(const std::vector<std::string>& items) {
 std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W) {
   int64_t cropped = 0, enlarged = 0;
   std::vector<std::string> most_cut, animated;
-  const ImageFacts* smallest = nullptr;
-  const ImageFacts* largest = nullptr;
-  bool same = true;
+  // The widths' and heights' ranges each (a 300x40 strip among 128x96 photos lies outside any
+  // range of whole sizes ordered by area).
+  int64_t images = 0, min_w = 0, max_w = 0, min_h = 0, max_h = 0;
   for (const ImageFacts& f : facts) {
     if (!f.problem.empty()) continue;
-    const int64_t area = f.height * f.width;
-    if (smallest && (f.height != smallest->height || f.width != smallest->width)) same = false;
-    if (!smallest || area < smallest->height * smallest->width) smallest = &f;
-    if (!largest || area > largest->height * largest->width) largest = &f;
+    min_w = images ? std::min(min_w, f.width) : f.width, max_w = std::max(max_w, f.width);
+    min_h = images ? std::min(min_h, f.height) : f.height, max_h = std::max(max_h, f.height);
+    ++images;
     cropped += f.width * H != W * f.height;
     // The centre crop's sides (as image_to_input cuts it) below the model's: enlarged.
     const int64_t crop_w = f.width * H > W * f.height ? std::max<int64_t>(1, (f.height * W + H / 2) / H) : f.width;
@@ -685,10 +691,11 @@ std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H,
       most_cut.push_back(detail::concat(f.name, " (", f.width, "x", f.height, ": its centre ", crop_w, "x", crop_h, ")"));
     if (f.frames > 1) animated.push_back(detail::concat(f.name, " (", f.frames, " frames)"));
   }
-  if (!smallest) return "";
-  const auto size = [](const ImageFacts& f) { return detail::concat(f.width, "x", f.height); };
-  std::string text = same ? (smallest->height == H && smallest->width == W ? "all " + size(*smallest) : "all " + size(*smallest) + ", resized")
-                          : "sizes " + size(*smallest) + " to " + size(*largest) + ", resized";
+  if (images == 0) return "";
+  const auto range = [](int64_t lo, int64_t hi) { return lo == hi ? detail::concat("all ", lo) : detail::concat(lo, " to ", hi); };
+  std::string text = min_w == max_w && min_h == max_h
+                         ? detail::concat("all ", min_w, "x", min_h, min_w == W && min_h == H ? "" : ", resized")
+                         : detail::concat("widths ", range(min_w, max_w), ", heights ", range(min_h, max_h), " pixels, resized");
   if (cropped > 0) text += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
   if (!most_cut.empty())
     text += detail::concat(" (", most_cut.size(), most_cut.size() == 1 ? " keeps" : " keep",

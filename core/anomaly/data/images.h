@@ -83,9 +83,9 @@ Tensor read_images(const std::string& folder, const std::vector<std::string>& fi
 // Unreadable files (a problem) are not counted.
 std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W, int64_t C);
 // Of that, what fitting the images to H x W did, from their sizes, frames and names alone (what a
-// browser's decoding tells the page): "sizes 37x53 to 1024x768, resized; 9 cropped around the centre
-// to the model's shape first (1 keeps less than half of the picture: ...); 3 enlarged (smaller than
-// 28x28); 1 animated GIF, read as its first frame: a.gif (12 frames)".
+// browser's decoding tells the page): "widths 37 to 1024, heights 53 to 768 pixels, resized; 9
+// cropped around the centre to the model's shape first (1 keeps less than half of the picture:
+// ...); 3 enlarged (smaller than 28x28); 1 animated GIF, read as its first frame: a.gif (12 frames)".
 std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W);
 // "3 of 16 image files cannot be read: a.jpg, c.jpg: the image file ends too early ...; b.png: ..."
 // (files with the same reason together, 20 named, then how many more; "" when all can).
@@ -94,6 +94,13 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts);
 // The frames (image blocks) of a GIF file's bytes, or -1 when it is cut short (no trailer): an
 // animated GIF is read as its first frame, here and by browsers, and said so.
 int64_t gif_frames(std::string_view bytes);
+
+// What an image file's bytes show wrong whoever decodes them (decode_image here, a browser for the
+// page): "name: the image file ends too early (cut short when copied or downloaded?): copy it
+// again" when they lack their format's end (JPEG's EOI, PNG's IEND, GIF's trailer, a BMP's stated
+// size), "name: the image data is damaged (a checksum of the PNG ...)" for a PNG changed after
+// writing; "" otherwise. Decoders show such files as if whole, the missing part black or grey.
+std::string image_bytes_problem(std::string_view bytes, const std::string& name);
 
 // Images that are the same as the model reads them (the same pixels of its input, [n, H, W, C]
 // floats at `inputs`, n = names.size()), in words: how many, the first three pairs by name, and
