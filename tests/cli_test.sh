@@ -520,7 +520,22 @@ expect_error "no row of label column 'Type' has the anomaly value 66 (its values
 expect_error "not an image CA3 can read" train --data "$work/images" --labels "$work/images/labels.csv" --label-column label --normal ok --out "$work/m"
 expect_error "preset: unknown key 'model.gama'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --preset <(echo '{"kind":"tabular","model":{"gama":1}}') --out "$work/m"
 expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Glass.csv" --label-column Type --anomaly 6 --epochs ten --out "$work/m"
-expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number" score --model "$work/bc.ca3" --data <(printf 'Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses\n1,inf,1,1,1,1,1,1,1\n') --out "$work/s"
+# Scoring reads one cell that cannot be read (or a quarter of a column's) as missing, says so and
+# scores the row as with that cell empty; more are refused, naming them.
+bc_header='Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses'
+expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number (leave the cell empty or write NA for a missing value); 1 more cell cannot be read either: line 3, column 'Cell.size': 'ERR' (scoring reads a few such cells as missing and says so, at most a quarter of a column's values; 'Cell.size' has 2 of 2)" \
+  score --model "$work/bc.ca3" --data <(printf '%s\n1,inf,1,1,1,1,1,1,1\n5,ERR,4,5,7,10,3,2,1\n' "$bc_header") --out "$work/s"
+printf '%s\n5,1,1,1,2,1,3,1,1\n5,unknown,4,5,7,10,3,2,1\n3,1,1,1,2,1,3,1,1\n' "$bc_header" >"$work/unknown.csv"
+sed 's/,unknown,/,,/' "$work/unknown.csv" >"$work/empty-cell.csv"
+for source in file stream; do
+  if [ $source = file ]; then "$ca3" score --model "$work/bc.ca3" --data "$work/unknown.csv" --out "$work/s-unknown.csv" 2>"$work/unknown.err"
+  else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unknown.csv" <"$work/unknown.csv" 2>"$work/unknown.err"; fi \
+    && "$ca3" score --model "$work/bc.ca3" --data "$work/empty-cell.csv" --out "$work/s-empty.csv" 2>/dev/null \
+    && cmp -s "$work/s-unknown.csv" "$work/s-empty.csv" \
+    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) and its row scored so: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
+    && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
+    || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
+done
 expect_error "'$work/images' holds images, and this model was trained on a CSV table (9 columns): give it a CSV table, or score the images with a model trained on images (ca3 train --data FOLDER" \
   score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
 expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on images (28x28, grey): give it images (--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table" \

@@ -3054,6 +3054,29 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,inf\n")); }),
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
             "value)");
+  // Scoring (Unreadable::as_missing): one cell that cannot be read, or at most a quarter of a
+  // column's values, is read as missing -- the row's inputs as with the cell empty -- and said;
+  // more are the column written otherwise: refused, saying the rule.
+  const auto as_missing = TabularPreprocessor::Unreadable::as_missing;
+  const CsvTable one_err = parse_csv("a,b\n1,2\n3,ERR\n5,6\n7,8\n");
+  EXPECT_EQ(prep.transform(one_err, true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n1,2\n3,\n5,6\n7,8\n")).to_vector());
+  EXPECT_EQ(prep.scoring_notes(one_err),
+            (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in with the column's training median) "
+                                      "and its row scored so: CSV line 3, column 'b': 'ERR' is not a number (the column is numeric; "
+                                      "leave the cell empty or write NA for a missing value). Its row's score says less: look at it "
+                                      "whatever its score (line 3)"}));
+  EXPECT_EQ(prep.transform(parse_csv("a,b\nx,2\n"), true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n,2\n")).to_vector());
+  EXPECT_NO_THROW(prep.transform(parse_csv("a,b\n1,x\n1,2\n1,2\n1,2\n1,2\n1,2\n1,y\n1,2\n"), true, as_missing));  // 2 of 8
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,x\n1,2\n1,2\n1,2\n1,2\n1,2\n1,y\n"), true, as_missing); }),
+            "CSV line 2, column 'b': 'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing "
+            "value); 1 more cell cannot be read either: line 8, column 'b': 'y' (scoring reads a few such cells as missing and "
+            "says so, at most a quarter of a column's values; 'b' has 2 of 7)");
+  const std::vector<std::string> two_columns = prep.scoring_notes(parse_csv("a,b\n1,2\nq,4\n1,2\n1,2\n5,r\n1,2\n1,2\n1,2\n"));
+  ASSERT_EQ(two_columns.size(), 1u);
+  EXPECT_EQ(two_columns[0].substr(0, 60), "2 cells cannot be read, so they were read as missing (each f");
+  EXPECT_TRUE(two_columns[0].ends_with("'r' is not a number (the column is numeric; leave the cell empty or write NA for a "
+                                       "missing value). Their rows' scores say less: look at them whatever their score (lines 3, 6)"))
+      << two_columns[0];
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c'): add the column "
             "(its cells may be left empty: read as missing, filled with the training's typical value) or train a model "

@@ -188,7 +188,7 @@ Tensor Detector::prepare_table(const CsvTable& table, bool fill_down) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this detector was trained on ", trained_on(), ": it cannot score a CSV table "
             "(give it images, or score the table with a detector trained on a table)");
   CA3_CHECK(prep_, "the detector is not trained yet");
-  return prep_->transform(table, fill_down);
+  return prep_->transform(table, fill_down, TabularPreprocessor::Unreadable::as_missing);
 }
 
 std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::string>* notes) const {

@@ -3254,21 +3254,26 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         continue;
       }
       double v;
-      if (t.kind == ColumnTransform::Kind::numeric && !flag && !t.quantiles.empty()) {
+      if (t.kind == ColumnTransform::Kind::numeric) {
         try {
           v = numeric_cell(batch, format, r, size_t(c), t);
-          n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
-          ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
-          const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
-          const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
-          if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
-            if (n.far++ < int64_t(kFarLinesKept)) n.far_lines.push_back(batch.row_line(r));
-            if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
-          }
-          if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
-            n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
-        } catch (const Error&) {  // transform names the cell
+        } catch (const Error& e) {  // read as missing (transform's Unreadable::as_missing), said
+          if (unreadable_++ < 3) unreadable_examples_.push_back(e.what());
+          if (unreadable_lines_.size() < kFarLinesKept) unreadable_lines_.push_back(batch.row_line(r));
+          continue;
         }
+      }
+      if (t.kind == ColumnTransform::Kind::numeric && !flag && !t.quantiles.empty()) {
+        n.low = n.numbers == 0 ? v : std::min(n.low, v), n.high = n.numbers == 0 ? v : std::max(n.high, v);
+        ++n.numbers, n.above += v > t.quantiles.back(), n.below += v < t.quantiles.front();
+        const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
+        const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
+        if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
+          if (n.far++ < int64_t(kFarLinesKept)) n.far_lines.push_back(batch.row_line(r));
+          if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
+        }
+        if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
+          n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
       }
       if (t.kind == ColumnTransform::Kind::numeric && !t.minus_after && !t.duration && !parse_number(cell, v, format) &&
           minus_after_number(cell, v, format)) {
@@ -3452,6 +3457,21 @@ std::vector<std::string> CellNotes::notes() const {
                     (percent ? "; if they are fractions (0.05 for 5 %), write them as percentages, as in training" : ""));
   if (!converted.empty())
     notes.push_back("numbers written in another size of their column's unit, converted to the unit of training: " + list_some(converted, 8));
+  if (unreadable_ > 0) {
+    const bool one = unreadable_ == 1;
+    std::vector<std::string> lines;
+    for (const int64_t line : std::set<int64_t>(unreadable_lines_.begin(), unreadable_lines_.end())) lines.push_back(std::to_string(line));
+    std::string examples;
+    for (const std::string& e : unreadable_examples_) examples += (examples.empty() ? "" : "; ") + e;
+    notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in with the column's training "
+                                                      "median) and its row scored so: "
+                                                    : " cells cannot be read, so they were read as missing (each filled in with its column's "
+                                                      "training median) and their rows scored so: ",
+                                   examples, unreadable_ > 3 ? "; ..." : "",
+                                   lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
+                                                     : ". Their rows' scores say less: look at them whatever their score (",
+                                   lines_listed(lines, 10), ")"));
+  }
   // (last: the notes above may say why, as a unit left out or another decimal mark)
   if (!far.empty()) {
     const bool one = far_rows.size() == 1 && !far_beyond_kept;
@@ -3664,9 +3684,9 @@ void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers
 }
 }  // namespace
 
-Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) const {
+Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unreadable unreadable) const {
   if (fill_down)
-    if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled, false);
+    if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled, false, unreadable);
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
@@ -3697,7 +3717,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
         for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
         blanked.add_row(skip ? blank : cells, table.row_line(r));
       }
-      return transform(blanked, false);
+      return transform(blanked, false, unreadable);
     }
   }
   {  // every feature column the table lacks, at once, with the columns it has
@@ -3731,22 +3751,27 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
   std::vector<Bad> bad;
   std::map<std::string, int64_t> bad_by_column;
   int64_t bad_count = 0;
+  std::string too_many;  // a column with more unreadable cells than are read as missing
   for (const ColumnTransform& t : columns_) {
     const int64_t column = table.find_column(t.name);
     if (t.kind == ColumnTransform::Kind::numeric) {
       const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
+      int64_t present = 0, unread = 0;
       for (int64_t r = 0; r < rows; ++r) {
         double v = 0;
+        present += !is_missing_cell(table.cell(size_t(r), size_t(column)));
         try {
           v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
         } catch (const Error& e) {
-          ++bad_by_column[t.name];
+          ++bad_by_column[t.name], ++unread;
           if (++bad_count <= 1000)
             bad.push_back({table.row_line(size_t(r)), t.name, shortened(table.cell(size_t(r), size_t(column))), e.what()});
-          continue;
+          v = t.fill;  // as a missing cell (Unreadable::as_missing), else refused below
         }
         x[r * width + offset] = float(numeric_input(t, v, options_.scaling, middle));
       }
+      if (unread > 1 && 4 * unread > present && too_many.empty())
+        too_many = detail::concat("'", t.name, "' has ", unread, " of ", present);
       offset += 1;
     } else {
       const std::vector<std::string> folded = folded_categories(t);
@@ -3757,7 +3782,9 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
       offset += int64_t(t.categories.size());
     }
   }
-  if (bad_count > 0) {
+  // Scoring, a few cells that cannot be read (a sensor's "ERR", a typed-in "unknown") are read as
+  // missing, said by CellNotes; more, in a column, are the file writing it otherwise: refused.
+  if (bad_count > 0 && !(unreadable == Unreadable::as_missing && too_many.empty())) {
     std::stable_sort(bad.begin(), bad.end(), [](const Bad& a, const Bad& b) { return a.line < b.line; });
     std::string message = bad[0].message;
     if (bad_count > 1) {
@@ -3771,6 +3798,9 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down) con
         message += detail::concat(i == 1 ? ": " : "; ", "line ", bad[i].line, ", column '", bad[i].column, "': '", bad[i].cell, "'");
       if (bad_count > 4) message += "; ...";
     }
+    if (unreadable == Unreadable::as_missing)
+      message += detail::concat(" (scoring reads a few such cells as missing and says so, at most a quarter of a column's values; ",
+                                too_many, ")");
     throw Error(message);
   }
   return out;

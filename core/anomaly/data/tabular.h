@@ -165,12 +165,16 @@ class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                  const TabularOptions& options);
+  // What transform does with numeric cells that cannot be read ("unknown", "ERR", "12 kg" where the
+  // model learned g): refuse the table, naming them all (training), or read a few as missing
+  // (scoring: one, or at most a quarter of a column's values; CellNotes says them), refusing more.
+  enum class Unreadable { refuse, as_missing };
   // [rows, features()] in the order of columns(); columns are matched by name, extra columns are
-  // ignored, a missing feature column or a bad cell throws naming the column and line. A table
-  // whose number format was guessed (CsvTable::numbers_guessed) is read in the training file's.
-  // `fill_down` false: `table` as it is, its grouped columns filled already or nothing to fill in
-  // them (a stream's batch, which filled_down with the stream's carry looked at).
-  Tensor transform(const CsvTable& table, bool fill_down = true) const;
+  // ignored, a missing feature column or a bad cell throws naming the column and line (but see
+  // Unreadable). A table whose number format was guessed (CsvTable::numbers_guessed) is read in the
+  // training file's. `fill_down` false: `table` as it is, its grouped columns filled already or
+  // nothing to fill in them (a stream's batch, which filled_down with the stream's carry looked at).
+  Tensor transform(const CsvTable& table, bool fill_down = true, Unreadable unreadable = Unreadable::refuse) const;
   // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
   // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
   // `table` too (no value repeated within its group): in a flat file a blank cell is missing. A
@@ -354,6 +358,11 @@ class CellNotes {
   std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
   static constexpr size_t kFarLinesKept = 10000;
+  // Numeric cells that cannot be read, read as missing (TabularPreprocessor::Unreadable): how
+  // many, the first three's messages, the lines of their rows (the first kFarLinesKept).
+  int64_t unreadable_ = 0;
+  std::vector<std::string> unreadable_examples_;
+  std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   NumberFormat numbers_;  // as the cells were read (values in notes are written so)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
