@@ -585,7 +585,19 @@ void print_data_description(const nlohmann::json& d) {
                separator == "spaces" ? "columns aligned with spaces" : ("separator '" + separator + "'").c_str(), numbers.c_str());
   if (empty > 0) std::fprintf(stderr, "; %lld empty row%s skipped", empty, empty == 1 ? "" : "s");
   std::fprintf(stderr, "\n");
-  for (const auto& c : d.value("columns", nlohmann::json::array())) {
+  // A wide file (a gene panel, a sensor array): the columns with nothing to say beyond their role
+  // in one line per role, not a line each; the report on stdout has them all.
+  const nlohmann::json columns = d.value("columns", nlohmann::json::array());
+  std::map<std::string, std::vector<std::string>> plain;
+  const auto is_plain = [&](const nlohmann::json& c) {
+    return columns.size() > 30 && c.value("reason", "").empty() && c.value("placeholders", nlohmann::json::object()).empty() &&
+           c.value("missing", 0LL) == 0;
+  };
+  for (const auto& c : columns) {
+    if (is_plain(c)) {
+      plain[c.value("role", "")].push_back("'" + c.value("name", "") + "'");
+      continue;
+    }
     std::string placeholders;
     const nlohmann::json markers = c.value("placeholders", nlohmann::json::object());
     long long empty_cells = c.value("missing", 0LL);  // what no marker accounts for: left empty
@@ -598,6 +610,9 @@ void print_data_description(const nlohmann::json& d) {
     std::fprintf(stderr, "  %s %-11s %s%s\n", padded("'" + c.value("name", "") + "'", 24).c_str(), c.value("role", "").c_str(),
                  reason.c_str(), placeholders.c_str());
   }
+  for (const auto& [role, names] : plain)
+    std::fprintf(stderr, "  %zu %scolumns %s, nothing more to say: %s%s\n", names.size(), names.size() < columns.size() ? "other " : "",
+                 role.c_str(), names_listed(names, 10).c_str(), names.size() > 10 ? " (the report on stdout lists every column)" : "");
   for (const auto& note : d.value("notes", nlohmann::json::array())) std::fprintf(stderr, "note: %s\n", note.get<std::string>().c_str());
 }
 

@@ -751,6 +751,22 @@ wait $scorer
   && echo "ok   score --data -: 4,096 rows scored and written while the input was still open ($written lines)" \
   || fail "score --data - waited for the input's end: $written lines before it, $(wc -l <"$work/live.csv") after"
 
+# A wide file (40 columns): those with nothing more to say than their role in one line, the others
+# a line each.
+python3 - "$work/wide.csv" <<'PY'
+import random, sys
+random.seed(3)
+with open(sys.argv[1], "w") as f:
+    f.write(",".join(f"c{i}" for i in range(40)) + "\n")
+    for r in range(120):
+        f.write(",".join("NA" if i == 7 and r % 10 == 0 else f"{random.gauss(0, 1):.3f}" for i in range(40)) + "\n")
+PY
+"$ca3" train --data "$work/wide.csv" --out "$work/wide.ca3" --epochs 1 2>"$work/wide.err" >/dev/null \
+  && grep -qxF "  39 other columns numeric, nothing more to say: 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c8', 'c9', 'c10' and 29 more (the report on stdout lists every column)" "$work/wide.err" \
+  && grep -q "^  'c7' .*numeric .*(missing written as 'NA' x12)" "$work/wide.err" \
+  && [ "$(grep -c "^  '" "$work/wide.err")" -eq 1 ] \
+  && echo "ok   a wide file's plain columns in one line, the others each in its own" || fail "wide file: $(head -5 "$work/wide.err")"
+
 # A missing option says what it names and how to give it.
 expect_error "missing --out: where to write the scores (--out scores.csv, or --out - for standard output)" score --model "$work/named.ca3" --data "$work/wetter-score.csv"
 expect_error "missing --out: where to write the model (--out model.ca3)" train --data "$work/wetter.csv"

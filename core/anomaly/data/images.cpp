@@ -659,17 +659,6 @@ std::vector<ImageFacts> survey_images(const std::string& folder, const std::vect
   return facts;
 }
 
-namespace {
-// The first five of `items` joined by "; ", then how many more.
-std::string first_five(const std::vector<std::string>& items) {
-  constexpr size_t kMost = 5;
-  std::string text;
-  for (size_t i = 0; i < items.size() && i < kMost; ++i) text += (i ? "; " : "") + items[i];
-  if (items.size() > kMost) text += detail::concat("; and ", items.size() - kMost, " more");
-  return text;
-}
-}  // namespace
-
 std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H, int64_t W) {
   int64_t cropped = 0, enlarged = 0;
   std::vector<std::string> most_cut, animated;
@@ -699,13 +688,13 @@ std::string image_fit_decisions(const std::vector<ImageFacts>& facts, int64_t H,
   if (cropped > 0) text += detail::concat("; ", cropped, " cropped around the centre to the model's shape first");
   if (!most_cut.empty())
     text += detail::concat(" (", most_cut.size(), most_cut.size() == 1 ? " keeps" : " keep",
-                           " less than half of the picture: ", first_five(most_cut),
+                           " less than half of the picture: ", names_listed(most_cut, 5, "; "),
                            "; crop such images to the part that matters, or cut them into pieces of the model's shape)");
   if (enlarged > 0) text += detail::concat("; ", enlarged, " enlarged (smaller than ", W, "x", H, ")");
   if (!animated.empty())
     text += detail::concat("; ", animated.size(), animated.size() == 1 ? " animated GIF, read as its first frame: "
                                                                       : " animated GIFs, read as their first frames: ",
-                           first_five(animated));
+                           names_listed(animated, 5, "; "));
   return text;
 }
 
@@ -735,7 +724,7 @@ std::string image_decisions(const std::vector<ImageFacts>& facts, int64_t H, int
   if (!misnamed.empty())
     parts.push_back(detail::concat(misnamed.size(), misnamed.size() == 1 ? " named as another kind, read as what its bytes are: "
                                                                          : " named as another kind, read as what their bytes are: ",
-                                   first_five(misnamed)));
+                                   names_listed(misnamed, 5, "; ")));
   std::string text;
   for (const std::string& part : parts) text += (text.empty() ? "" : "; ") + part;
   return text;
@@ -763,9 +752,7 @@ std::string unreadable_images(const std::vector<ImageFacts>& facts) {
     const auto& [reason, files] = reasons[i];
     text += i ? "; " : "";
     if (!files.empty()) {
-      for (size_t k = 0; k < files.size() && k < 20; ++k) text += (k ? ", " : "") + files[k];
-      if (files.size() > 20) text += detail::concat(" and ", files.size() - 20, " more");
-      text += ": ";
+      text += names_listed(files, 20) + ": ";
     }
     text += reason;
   }
@@ -850,7 +837,7 @@ ImageListing list_images(const std::string& folder, const std::string& labels_cs
     if (problem.ends_with(hint) && problems[0].ends_with(hint)) problem.resize(problem.size() - hint.size());
     others.push_back(problem);
   }
-  throw Error(others.empty() ? problems[0] : problems[0] + ". Also " + first_five(others));
+  throw Error(others.empty() ? problems[0] : problems[0] + ". Also " + names_listed(others, 5, "; "));
 }
 
 Dataset read_image_folder(const std::string& folder, const std::string& labels_csv, const TabularOptions& options,

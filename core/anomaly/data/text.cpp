@@ -139,6 +139,13 @@ std::string list_some(const std::vector<std::string>& items, size_t most) {
   return items.size() > most ? text + ", ..." : text;
 }
 
+std::string names_listed(const std::vector<std::string>& items, size_t most, const std::string& separator) {
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < most; ++i) text += (i ? separator : "") + items[i];
+  if (items.size() > most) text += (separator == ", " ? " and " : separator + "and ") + std::to_string(items.size() - most) + " more";
+  return text;
+}
+
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;

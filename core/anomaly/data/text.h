@@ -50,6 +50,9 @@ size_t display_width(std::string_view text);
 size_t edit_distance(const std::string& a, const std::string& b);
 // The first `most` items joined with ", ", then ", ..." when there are more: names in a message.
 std::string list_some(const std::vector<std::string>& items, size_t most);
+// The first `most` items joined with `separator`, then how many more ("a.png, b.png and 3 more";
+// "x (3 frames); y (2 frames); and 1 more"): every item counted, so that one read says them all.
+std::string names_listed(const std::vector<std::string>& items, size_t most, const std::string& separator = ", ");
 // "line 12", "lines 3, 5, 7", "lines 3, 5, 7 and 4 more": the first `most` of `lines` (line numbers,
 // or lines with their words: "15 ('Summe')"), and how many more of `count` (0: lines.size()), as
 // the notes and messages list lines.
