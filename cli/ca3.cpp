@@ -128,7 +128,8 @@ const HelpParagraph kHelp[] = {
      "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at "
      "or above the model's threshold). A row that holds no sample (a group's heading line, a totals "
      "row) has no score and no flag; a missing cell is filled with the column's typical value from "
-     "training (both said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
+     "training, and so is a numeric cell that cannot be read, when it is one or at most a quarter of "
+     "its column's values (more refuse the file; all said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
      "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
     {"score",
      "--data - reads a CSV from standard input and writes the scores as it goes, 4,096 rows at a time "
