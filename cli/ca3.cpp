@@ -611,9 +611,11 @@ void print_data_description(const nlohmann::json& d) {
     std::fprintf(stderr, "  %s %-11s %s%s\n", padded("'" + c.value("name", "") + "'", 24).c_str(), c.value("role", "").c_str(),
                  reason.c_str(), placeholders.c_str());
   }
+  size_t plain_count = 0;
+  for (const auto& [role, names] : plain) plain_count += names.size();
   for (const auto& [role, names] : plain)
-    std::fprintf(stderr, "  %zu %scolumns %s, nothing more to say: %s%s\n", names.size(), names.size() < columns.size() ? "other " : "",
-                 role.c_str(), names_listed(names, 10).c_str(), names.size() > 10 ? " (the report on stdout lists every column)" : "");
+    std::fprintf(stderr, "  %zu %s%s columns, nothing more to say: %s%s\n", names.size(), plain_count < columns.size() ? "other " : "",
+                 role.c_str(), names_listed(names, 10).c_str(), names.size() > 10 ? " (the JSON report lists every column)" : "");
   for (const auto& note : d.value("notes", nlohmann::json::array())) std::fprintf(stderr, "note: %s\n", note.get<std::string>().c_str());
 }
 
@@ -1363,7 +1365,8 @@ int score_stream(Detector& detector, const Args& a) {
       if (std::string note = label_column_note(detector, given, a.get("model"), "-"); !note.empty()) notes.push_back(std::move(note));
     }
     // (scored as prepared: score_table would look for rows not scored again, in the filled batch)
-    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false));
+    // (a cell that cannot be read as missing, said: the rows before were written already)
+    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false, TabularPreprocessor::Unreadable::all_as_missing));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
     // --why: the flagged rows of the batch as filled (as a file's in the whole file filled), the rows
@@ -1419,9 +1422,6 @@ int score_stream(Detector& detector, const Args& a) {
   }
   CA3_CHECK(rows > 0, "standard input: the CSV has a header but no data rows");
   for (std::string& note : cells.notes()) notes.push_back(std::move(note));
-  if (const int64_t later = cells.not_scored_after_first(); later > 0)
-    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " not data (a totals or averages row, a "
-                                   "group's heading line, a repeated header) after the first 4096 rows: not scored (no score, no flag)"));
   if (std::string most = detector.flagged_share_note(rows - not_scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
   if (!a.quiet)

@@ -523,7 +523,7 @@ expect_error "--epochs must be a whole number, got 'ten'" train --data "$data/Gl
 # Scoring reads one cell that cannot be read (or a quarter of a column's) as missing, says so and
 # scores the row as with that cell empty; more are refused, naming them.
 bc_header='Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,Normal.nucleoli,Mitoses'
-expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number (leave the cell empty or write NA for a missing value); 1 more cell cannot be read either: line 3, column 'Cell.size': 'ERR' (scoring reads a few such cells as missing and says so, at most a quarter of a column's values; 'Cell.size' has 2 of 2)" \
+expect_error ": CSV line 2, column 'Cell.size': 'inf' is not a finite number (leave the cell empty or write NA for a missing value); 1 more cell cannot be read either: line 3, column 'Cell.size': 'ERR' (scoring reads a few such cells as missing and says so, at most a quarter of a column's values; 'Cell.size' has 2 unreadable of its 2 values)" \
   score --model "$work/bc.ca3" --data <(printf '%s\n1,inf,1,1,1,1,1,1,1\n5,ERR,4,5,7,10,3,2,1\n' "$bc_header") --out "$work/s"
 printf '%s\n5,1,1,1,2,1,3,1,1\n5,unknown,4,5,7,10,3,2,1\n3,1,1,1,2,1,3,1,1\n' "$bc_header" >"$work/unknown.csv"
 sed 's/,unknown,/,,/' "$work/unknown.csv" >"$work/empty-cell.csv"
@@ -532,7 +532,7 @@ for source in file stream; do
   else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unknown.csv" <"$work/unknown.csv" 2>"$work/unknown.err"; fi \
     && "$ca3" score --model "$work/bc.ca3" --data "$work/empty-cell.csv" --out "$work/s-empty.csv" 2>/dev/null \
     && cmp -s "$work/s-unknown.csv" "$work/s-empty.csv" \
-    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) and its row scored so: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
+    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
     && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
     || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
 done
@@ -762,7 +762,7 @@ with open(sys.argv[1], "w") as f:
         f.write(",".join("NA" if i == 7 and r % 10 == 0 else f"{random.gauss(0, 1):.3f}" for i in range(40)) + "\n")
 PY
 "$ca3" train --data "$work/wide.csv" --out "$work/wide.ca3" --epochs 1 2>"$work/wide.err" >/dev/null \
-  && grep -qxF "  39 other columns numeric, nothing more to say: 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c8', 'c9', 'c10' and 29 more (the report on stdout lists every column)" "$work/wide.err" \
+  && grep -qxF "  39 other numeric columns, nothing more to say: 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c8', 'c9', 'c10' and 29 more (the JSON report lists every column)" "$work/wide.err" \
   && grep -q "^  'c7' .*numeric .*(missing written as 'NA' x12)" "$work/wide.err" \
   && [ "$(grep -c "^  '" "$work/wide.err")" -eq 1 ] \
   && echo "ok   a wide file's plain columns in one line, the others each in its own" || fail "wide file: $(head -5 "$work/wide.err")"

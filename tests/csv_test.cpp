@@ -634,6 +634,26 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
                                       "neither, these rows do lie beyond anything in training"}));
 }
 
+// Values in notes are written as the scored file groups its digits ("2 476,87" beside its
+// "9 364,33"), where the model's training file grouped them otherwise ("2.518,26").
+TEST(Tabular, NotesWriteNumbersAsTheScoredFileGroupsThem) {
+  std::string text = "Betrag;Menge\n";
+  for (int i = 0; i < 40; ++i) text += "\"" + std::to_string(2 + i % 3) + "." + std::to_string(100 + i * 7) + ",25\";" + std::to_string(1 + i % 9) + "\n";
+  std::vector<int64_t> rows(40);
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{});
+  const std::vector<std::string> spaced = prep.scoring_notes(parse_csv("Betrag;Menge\n\"9 364,33\";5\n\"2 500,00\";3\n\"3 100,10\";4\n"));
+  ASSERT_EQ(spaced.size(), 1u);
+  const size_t at = spaced[0].find("training ");
+  ASSERT_NE(at, std::string::npos) << spaced[0];
+  const std::string range = spaced[0].substr(at, spaced[0].find(')', at) - at);
+  EXPECT_TRUE(range.starts_with("training 2 ") && range.find('.') == std::string::npos && range.find(',') != std::string::npos) << range;
+  // The training file's own way, where the scored file groups as it did.
+  const std::vector<std::string> dotted = prep.scoring_notes(parse_csv("Betrag;Menge\n\"9.364,33\";5\n\"2.500,00\";3\n\"3.100,10\";4\n"));
+  ASSERT_EQ(dotted.size(), 1u);
+  EXPECT_NE(dotted[0].find("training 2."), std::string::npos) << dotted[0];
+}
+
 // A value beyond the training's range by more than its width (on a log-scaled column's scale) is
 // said with its line, whatever the row's score: the model never saw the like. Within that, or a
 // column all beyond training (said otherwise), not.
@@ -3057,12 +3077,12 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   // Scoring (Unreadable::as_missing): one cell that cannot be read, or at most a quarter of a
   // column's values, is read as missing -- the row's inputs as with the cell empty -- and said;
   // more are the column written otherwise: refused, saying the rule.
-  const auto as_missing = TabularPreprocessor::Unreadable::as_missing;
+  const auto as_missing = TabularPreprocessor::Unreadable::few_as_missing;
   const CsvTable one_err = parse_csv("a,b\n1,2\n3,ERR\n5,6\n7,8\n");
   EXPECT_EQ(prep.transform(one_err, true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n1,2\n3,\n5,6\n7,8\n")).to_vector());
   EXPECT_EQ(prep.scoring_notes(one_err),
             (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in with the column's training median) "
-                                      "and its row scored so: CSV line 3, column 'b': 'ERR' is not a number (the column is numeric; "
+                                      "to score its row: CSV line 3, column 'b': 'ERR' is not a number (the column is numeric; "
                                       "leave the cell empty or write NA for a missing value). Its row's score says less: look at it "
                                       "whatever its score (line 3)"}));
   EXPECT_EQ(prep.transform(parse_csv("a,b\nx,2\n"), true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n,2\n")).to_vector());
@@ -3070,7 +3090,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,x\n1,2\n1,2\n1,2\n1,2\n1,2\n1,y\n"), true, as_missing); }),
             "CSV line 2, column 'b': 'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing "
             "value); 1 more cell cannot be read either: line 8, column 'b': 'y' (scoring reads a few such cells as missing and "
-            "says so, at most a quarter of a column's values; 'b' has 2 of 7)");
+            "says so, at most a quarter of a column's values; 'b' has 2 unreadable of its 7 values)");
   const std::vector<std::string> two_columns = prep.scoring_notes(parse_csv("a,b\n1,2\nq,4\n1,2\n1,2\n5,r\n1,2\n1,2\n1,2\n"));
   ASSERT_EQ(two_columns.size(), 1u);
   EXPECT_EQ(two_columns[0].substr(0, 60), "2 cells cannot be read, so they were read as missing (each f");

@@ -302,7 +302,7 @@ class WasmDetector {
   // options: {decimalMark?}, read when the stream opens (its first piece).
   val streamPush(const val& bytes, const val& options) {
     return guarded([&] {
-      if (!stream_) stream_.emplace(csv_options(options).numbers), above_ = {}, not_scored_ = {};
+      if (!stream_) stream_.emplace(csv_options(options).numbers), cells_.reset(), stream_notes_.clear();
       stream_->push(csv_bytes(bytes));
       return to_js(drain());
     });
@@ -320,7 +320,14 @@ class WasmDetector {
       }
       CA3_CHECK(stream_->rows_read() > 0, "the CSV stream has a header but no data rows");
       stream_.reset();
-      return to_js(scores);
+      // What scoring decided, as scoringNotes says it of a file: the first batch's notes, then
+      // the cells' over the whole stream.
+      if (cells_)
+        for (std::string& note : cells_->notes()) stream_notes_.push_back(std::move(note));
+      val end = val::object();
+      end.set("scores", to_js(scores));
+      end.set("notes", to_js(Json(stream_notes_)));
+      return end;
     });
   }
   void streamReset() { stream_.reset(); }
@@ -357,17 +364,22 @@ class WasmDetector {
     return model_inputs(data["inputs"]);
   }
 
-  // The scores of every whole batch the stream holds.
+  // The scores of every whole batch the stream holds, read as `ca3 score --data -` reads them
+  // (CellNotes: rows holding no sample found in the batch as written, a grouped column's blank
+  // cells given the value above them, also from the batch before; a cell that cannot be read as
+  // missing, said: the batches before were scored already).
   std::vector<float> drain() {
     std::vector<float> scores;
     while (auto batch = stream_->next(4096)) {
-      // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
-      const std::vector<size_t> not_scored = not_scored_.add(*batch).rows;
-      // a grouped column's blank cells take the value above them, also from the batch before
       const ca3::TabularPreprocessor* prep = detector_.preprocessing();
-      const std::optional<ca3::CsvTable> filled = prep ? prep->filled_down(*batch, &above_, nullptr, nullptr, &not_scored) : std::nullopt;
-      std::vector<float> part = detector_.score_inputs(detector_.prepare_table(filled ? *filled : *batch, false));
-      for (const size_t r : not_scored) part[r] = std::numeric_limits<float>::quiet_NaN();
+      if (!prep) detector_.prepare_table(*batch);  // says why it cannot (an image model, none trained)
+      CA3_CHECK(prep, "the detector is not trained yet");
+      const bool first = !cells_;
+      if (first) cells_.emplace(*prep), stream_notes_ = prep->scoring_notes(*batch, false);
+      const ca3::CsvTable& read = cells_->add(*batch);
+      std::vector<float> part =
+          detector_.score_inputs(detector_.prepare_table(read, false, ca3::TabularPreprocessor::Unreadable::all_as_missing));
+      for (const size_t r : cells_->not_scored().rows) part[r] = std::numeric_limits<float>::quiet_NaN();
       scores.insert(scores.end(), part.begin(), part.end());
     }
     return scores;
@@ -376,8 +388,8 @@ class WasmDetector {
   ca3::Detector detector_;
   std::optional<ca3::Fit> fit_;
   std::optional<ca3::CsvStream> stream_;
-  ca3::FillCarry above_;  // the stream's grouped columns' last values (filled_down)
-  ca3::RowsNotScoredStream not_scored_;  // the stream's rows holding no sample, found with the batch before
+  std::optional<ca3::CellNotes> cells_;  // the stream's: what reading its batches decided, their carry
+  std::vector<std::string> stream_notes_;
 };
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.

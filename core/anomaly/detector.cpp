@@ -184,11 +184,11 @@ std::string Detector::trained_on() const {
                         image.at("channels").get<int64_t>() == 3 ? ", colour)" : ", grey)");
 }
 
-Tensor Detector::prepare_table(const CsvTable& table, bool fill_down) const {
+Tensor Detector::prepare_table(const CsvTable& table, bool fill_down, TabularPreprocessor::Unreadable unreadable) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this detector was trained on ", trained_on(), ": it cannot score a CSV table "
             "(give it images, or score the table with a detector trained on a table)");
   CA3_CHECK(prep_, "the detector is not trained yet");
-  return prep_->transform(table, fill_down, TabularPreprocessor::Unreadable::as_missing);
+  return prep_->transform(table, fill_down, unreadable);
 }
 
 std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::string>* notes) const {
@@ -420,7 +420,8 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     picked.push_back(size_t(r));
   }
   // only the rows asked about, read as in the whole table (a few rows alone may look grouped)
-  const Tensor chosen = prepare_table(table.select_rows(picked), false);
+  // (the cells scoring read as missing, read so here whatever their number among these rows)
+  const Tensor chosen = prepare_table(table.select_rows(picked), false, TabularPreprocessor::Unreadable::all_as_missing);
   const int64_t width = chosen.dim(1), n = chosen.dim(0);
   const std::vector<float> scores = score_inputs(chosen);
   // The typical row: every cell missing, so each column takes its training median or most
@@ -458,7 +459,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       for (int64_t e = 0; e < rows_now * width; ++e) g[e] += along.data()[k * rows_now * width + e] / float(kExplainSteps);
   }
   std::vector<RowExplanation> out;
-  const NumberFormat format = prep_->reading_format(table);
+  const NumberFormat format = prep_->reading_format(table), written = prep_->writing_format(table);
   for (size_t i = 0; i < rows.size(); ++i) {
     RowExplanation e;
     e.row = rows[i];
@@ -475,17 +476,21 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
         c.contribution += gradient.data()[at] * (chosen.data()[at] - typical.data()[offset + k]);
       }
       offset += inputs;
-      const std::string_view cell = table.cell(size_t(rows[i]), size_t(table.column_index(t.name)));
+      const size_t column = size_t(table.column_index(t.name));
+      const std::string_view cell = table.cell(size_t(rows[i]), column);
       const bool empty = is_missing_cell(cell);
       c.missing = empty && t.fill_category != kEmptyCategory;  // a checkbox's empty cell is its value "(empty)"
+      // (a cell that cannot be read: read as missing, said by the scoring notes)
+      if (!empty && t.kind == ColumnTransform::Kind::numeric && !numeric_cell_reads(table, format, size_t(rows[i]), column, t))
+        c.missing = true;
       c.value = c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
-      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, format) : t.typical_category;
+      c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, written) : t.typical_category;
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").
       double v;
       if (!empty && column_unit_size({t.prefix, t.suffix}) && split_affixes(cell).suffix != t.suffix &&
           parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}))
-        c.value += " = " + value_text(t, v, format);
+        c.value += " = " + value_text(t, v, written);
       e.columns.push_back(std::move(c));
     }
     std::stable_sort(e.columns.begin(), e.columns.end(),

@@ -96,8 +96,10 @@ class Detector {
   std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
   // CSV -> model inputs [rows, features]; `fill_down` false: a stream's batch whose grouped
   // columns TabularPreprocessor::filled_down looked at with the stream's carry (see transform). A
-  // few cells that cannot be read are read as missing (Unreadable::as_missing), said by scoring_notes.
-  Tensor prepare_table(const CsvTable& table, bool fill_down = true) const;
+  // few cells that cannot be read are read as missing (TabularPreprocessor::Unreadable; a stream's
+  // batch: all of them), said by scoring_notes / CellNotes.
+  Tensor prepare_table(const CsvTable& table, bool fill_down = true,
+                       TabularPreprocessor::Unreadable unreadable = TabularPreprocessor::Unreadable::few_as_missing) const;
   // With the label options it was trained with (scored_rows_labels: 0 for a row score_table does not
   // score); `notes` (optional) gets what reading them decided.
   std::vector<int> table_labels(const CsvTable& table, std::vector<std::string>* notes = nullptr) const;

@@ -381,6 +381,10 @@ type ModelData = { csv: string | Uint8Array; options?: TableOptions } | { inputs
 export class Detector {
   private disposed = false;
   private readonly fits = new Set<number>();
+  /** What scoring the last stream that ran to its end decided, in words, as scoringNotes() says it
+   *  of a file (rows not scored, missing cells filled in, cells that cannot be read read as
+   *  missing, values far outside training...); [] before. Set when scoreStream ends. */
+  streamNotes: string[] = [];
 
   /** @internal */
   constructor(
@@ -460,12 +464,14 @@ export class Detector {
    *  body, a file larger than memory:
    *
    *    for await (const scores of detector.scoreStream((await fetch(url)).body!)) chart.add(scores);
-   */
+   *
+   *  When it ends, `streamNotes` says what scoring decided (as scoringNotes() says of a file). */
   async *scoreStream(source: AsyncIterable<string | Uint8Array> | ReadableStream<string | Uint8Array>,
     read: CsvReadOptions = {}): AsyncGenerator<Float32Array> {
     checkKeys(read, ['decimalMark'], 'CSV reading option');
     const encoder = new TextEncoder();
     let open = true;
+    this.streamNotes = [];
     try {
       for await (const piece of iterate(source)) {
         const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
@@ -473,8 +479,9 @@ export class Detector {
         if (scores.length) yield scores;
       }
       open = false;
-      const rest = (await this.call('streamEnd', [])) as Float32Array;
-      if (rest.length) yield rest;
+      const end = (await this.call('streamEnd', [])) as { scores: Float32Array; notes: string[] };
+      this.streamNotes = end.notes;
+      if (end.scores.length) yield end.scores;
     } finally {
       if (open && !this.disposed) await this.call('streamReset', []).catch(() => undefined);
     }

@@ -211,6 +211,10 @@ function imagesToInputs(images: ImageDataLike[], size: ImageSize, names?: string
   return { inputs, grey, sizes, frames: frames ?? images.map(() => 1) };
 }
 
+// The kinds whose bytes the core checks before a browser decodes them (ca3::image_bytes_problem:
+// an end each writer puts there, a PNG's checksums).
+const CORE_CHECKED_KINDS: string[] = ['PNG', 'JPEG', 'GIF', 'BMP'];
+
 // Browser: files decoded by the browser in this worker, then imagesToInputs.
 async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
   const pixels: ImageDataLike[] = [];
@@ -227,8 +231,8 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
     // missing part grey; a PNG changed after writing), and an animated GIF's frames: the browser
     // decodes its first frame, as the core does.
     const kind = imageKind(head);
-    const facts = ['PNG', 'JPEG', 'GIF', 'BMP'].includes(kind)
-      ? wasm!.imageBytes(new Uint8Array(await files[i].arrayBuffer()), name) : { frames: 1, problem: '' };
+    const checked = CORE_CHECKED_KINDS.includes(kind);
+    const facts = checked ? wasm!.imageBytes(new Uint8Array(await files[i].arrayBuffer()), name) : { frames: 1, problem: '' };
     if (facts.problem) throw new WorkerError('unsupported_file', facts.problem);
     frames.push(facts.frames);
     const options: ImageBitmapOptions = { imageOrientation: 'from-image', premultiplyAlpha: 'none' };
@@ -243,7 +247,9 @@ async function decodeImages(files: Blob[], names: string[], size: ImageSize) {
       bitmap = await createImageBitmap(files[i], options);
     } catch {
       const unread = undecodedImageKind(head);
-      throw new WorkerError('unsupported_file', kind ? `${name} is a damaged ${kind} file this browser cannot decode: save it again`
+      // (its bytes passed the core's check, or a WebP's were not checked: a variant, or damage inside)
+      throw new WorkerError('unsupported_file', kind ? `${name} is a ${kind} file this browser cannot decode (damaged, or a ` +
+        `variant browsers do not read): save it again as PNG or JPEG`
         : `${name} is not an image this browser can decode` +
           (unread ? ` (a ${unread} image, which browsers do not read: save it as PNG or JPEG)` : ''));
     }

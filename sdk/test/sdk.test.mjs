@@ -237,6 +237,20 @@ describe('SDK in Node', () => {
     assert.ok(batches >= 4, `${batches} batches`);
     assert.ok(maxDifference(Float32Array.from(got.slice(0, 699)), whole) <= 1e-6);
     assert.ok(maxDifference(Float32Array.from(got.slice(19 * 699)), whole) <= 1e-6);
+    assert.ok(!detector.streamNotes.some((n) => n.includes('cannot be read')), detector.streamNotes.join('\n'));
+    // A cell that cannot be read (a sensor's 'ERR') in the second batch: read as missing, as
+    // score() reads it in the whole file, and said in streamNotes when the stream ends.
+    const lines = text.trimEnd().split('\n');
+    const at = 5000;
+    const cells = lines[at].split(',');
+    cells[2] = 'ERR';
+    lines[at] = cells.join(',');
+    const withErr = lines.join('\n') + '\n';
+    const streamed = [];
+    for await (const s of detector.scoreStream((async function* () { yield withErr; })())) streamed.push(...s);
+    assert.ok(maxDifference(Float32Array.from(streamed), await detector.score(tableFromCsv(withErr))) <= 1e-6);
+    const said = detector.streamNotes.find((n) => n.startsWith('1 cell cannot be read, so it was read as missing'));
+    assert.ok(said?.endsWith(`look at it whatever its score (line ${at + 1})`), detector.streamNotes.join('\n'));
     // A ReadableStream works too; a broken row names its line in the whole stream.
     const broken = new ReadableStream({ start(c) { c.enqueue(`${header}\n${rows[0]}\n1,2\n`); c.close(); } });
     await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },

@@ -429,7 +429,7 @@ async function readOwnImages() {
   let description = 'Your images';
   if (folders.length) {
     const anomalous = folders.filter((f) => normalFolder !== '\u0000all' && f !== normalFolder);
-    description += folders.length === 1 ? ' (no sub-folders: all taken as normal)'
+    description += folders.length === 1 ? (folders[0] ? ` (one sub-folder, ${folders[0]}/: all taken as normal)` : ' (no sub-folders: all taken as normal)')
       : normalFolder === '\u0000all' ? ' (every folder normal)'
       : ` (normal: ${normalFolder || 'the top folder'}/; anomalous: ${anomalous.map((f) => `${f || 'the top folder'}/`).join(', ') || 'none'})`;
   }
@@ -916,7 +916,8 @@ function leftOutNote(skipped: { name: string; message: string }[]) {
   // Keyed by what follows the name: "name is not an image ..." (the SDK's words), "name: the image
   // file ends too early ..." (the core's); a message without the name stays alone.
   const reasons = new Map<string, string[]>();
-  for (const { name, message } of skipped) {
+  // (in the order of their names, as a folder lists them: the browser hands files over in any order)
+  for (const { name, message } of [...skipped].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
     const reason = message.startsWith(`${name} is `) ? message.slice(name.length)
       : message.startsWith(`${name}: `) ? message.slice(name.length) : `\u0000${message}`;
     reasons.set(reason, [...(reasons.get(reason) ?? []), name]);

@@ -75,8 +75,9 @@ std::vector<ImageFacts> survey_images(const std::string& folder, const std::vect
 Tensor read_images(const std::string& folder, const std::vector<std::string>& files, int64_t H, int64_t W, int64_t C,
                    std::vector<ImageFacts>& facts);
 // What turning these images into inputs of H x W x C does, in words ("" when none can be read):
-// "12 colour, 4 grey (their grey in all three channels); sizes 37x53 to
-// 1024x768: 9 cropped around the centre to the model's shape, 3 enlarged; 2 turned upright by
+// "12 colour, 4 grey (their grey in all three channels); widths 37 to 1024, heights 53 to 768
+// pixels, resized; 9 cropped around the centre to the model's shape first; 3 enlarged (smaller
+// than 28x28); 2 turned upright by
 // their EXIF orientation; 3 with transparent pixels, composited over black; 2 with 16-bit
 // samples, read as 8-bit; 1 named as another kind, read as what its bytes are: a.jpg (PNG)";
 // images whose centre crop keeps less than half of them, and animated GIFs, are named.

@@ -3194,6 +3194,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
   const std::vector<std::string> before = above_.cells;
   not_scored_ = stream_.add(given);
+  if (first_rows_ < 0) first_rows_ = int64_t(given.row_count());
   filled_ = prep_.filled_down(given, &above_, &filled, &broken, &not_scored_.rows);
   groups_.resize(above_.filled.size());  // (decided on the first batch)
   for (size_t j = 0; j < groups_.size(); ++j) {
@@ -3233,7 +3234,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       ++blank_row_count_;
     }
   const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
-  numbers_ = format;
+  numbers_ = prep_.writing_format(batch);
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
     const int64_t c = batch.find_column(t.name);
@@ -3253,11 +3254,13 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         ++n.missing;
         continue;
       }
-      double v;
+      ++n.present;
+      double v = 0;
       if (t.kind == ColumnTransform::Kind::numeric) {
         try {
           v = numeric_cell(batch, format, r, size_t(c), t);
-        } catch (const Error& e) {  // read as missing (transform's Unreadable::as_missing), said
+        } catch (const Error& e) {  // read as missing (transform's Unreadable), said
+          ++n.unreadable;
           if (unreadable_++ < 3) unreadable_examples_.push_back(e.what());
           if (unreadable_lines_.size() < kFarLinesKept) unreadable_lines_.push_back(batch.row_line(r));
           continue;
@@ -3284,11 +3287,11 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       // "4.7%"): read in that unit, and said (it may be written in another: a fraction).
       if (t.kind == ColumnTransform::Kind::numeric && (!t.prefix.empty() || !t.suffix.empty()) && parse_number(cell, v, format) &&
           !count_scale && n.without_unit++ < 3)
-        n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format)));
+        n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, numbers_)));
       // Another size of the column's unit ("0.7 kg" where training wrote "850 g"): converted, said.
       if (size && !parse_number(cell, v, format) && split_affixes(cell).suffix != t.suffix &&
           parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}) && n.converted++ < 3)
-        n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, format)));
+        n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, numbers_)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
         ++n.off_flag;
@@ -3390,6 +3393,10 @@ std::vector<std::string> CellNotes::notes() const {
                                        n.leading_first_line, n.leading == 1 ? "" : " to " + std::to_string(n.leading_last_line), ")"));
   }
   std::vector<std::string> notes;
+  // (those of a stream's first batch are said as scoring_notes says a file's)
+  if (const int64_t later = stream_.rows_after_first(); later > 0)
+    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " not data (a totals or averages row, a "
+                                   "group's heading line, a repeated header) after the first ", first_rows_, " rows: not scored (no score, no flag)"));
   if (empty_line_count_ > 0) {
     std::vector<std::string> lines;
     for (int64_t line : empty_lines_) lines.push_back(std::to_string(line));
@@ -3463,14 +3470,24 @@ std::vector<std::string> CellNotes::notes() const {
     for (const int64_t line : std::set<int64_t>(unreadable_lines_.begin(), unreadable_lines_.end())) lines.push_back(std::to_string(line));
     std::string examples;
     for (const std::string& e : unreadable_examples_) examples += (examples.empty() ? "" : "; ") + e;
+    // A column with more than a quarter of its values unreadable (a stream reads them all as
+    // missing; a file is refused): written otherwise than in training, most likely.
+    std::vector<std::string> most;
+    for (size_t j = 0; j < columns_.size(); ++j)
+      if (const Counts& n = columns_[j]; n.unreadable > 1 && 4 * n.unreadable > n.present)
+        most.push_back(detail::concat("'", prep_.columns()[j].name, "' ", n.unreadable, " of its ", n.present, " values"));
     notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in with the column's training "
-                                                      "median) and its row scored so: "
+                                                      "median) to score its row: "
                                                     : " cells cannot be read, so they were read as missing (each filled in with its column's "
-                                                      "training median) and their rows scored so: ",
+                                                      "training median) to score their rows: ",
                                    examples, unreadable_ > 3 ? "; ..." : "",
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
-                                   lines_listed(lines, 10), ")"));
+                                   lines_listed(lines, 10), ")",
+                                   most.empty() ? ""
+                                   : ". Most of a column cannot be read (" + list_some(most, 8) +
+                                         "): the file likely writes it otherwise than the training file did (another unit, "
+                                         "another layout); fix that and score it again"));
   }
   // (last: the notes above may say why, as a unit left out or another decimal mark)
   if (!far.empty()) {
@@ -3626,6 +3643,23 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   return training_format_for(table);
 }
 
+bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_t row, size_t column, const ColumnTransform& t) {
+  if (is_missing_cell(table.cell(row, column))) return false;
+  try {
+    numeric_cell(table, format, row, column, t);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+NumberFormat TabularPreprocessor::writing_format(const CsvTable& table) const {
+  NumberFormat written = reading_format(table);
+  if (table.numbers.decimal == written.decimal)
+    if (const char group = digit_group_mark(table); group && group != written.decimal) written.thousands = group;
+  return written;
+}
+
 void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const {
   // The training file's cells could not tell its decimal mark ("1.016" only: a mark was taken and
   // said), this file's tell the other: a cell that reads otherwise in the two formats would be
@@ -3766,12 +3800,12 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
           ++bad_by_column[t.name], ++unread;
           if (++bad_count <= 1000)
             bad.push_back({table.row_line(size_t(r)), t.name, shortened(table.cell(size_t(r), size_t(column))), e.what()});
-          v = t.fill;  // as a missing cell (Unreadable::as_missing), else refused below
+          v = t.fill;  // as a missing cell (Unreadable), else refused below
         }
         x[r * width + offset] = float(numeric_input(t, v, options_.scaling, middle));
       }
       if (unread > 1 && 4 * unread > present && too_many.empty())
-        too_many = detail::concat("'", t.name, "' has ", unread, " of ", present);
+        too_many = detail::concat("'", t.name, "' has ", unread, " unreadable of its ", present, " values");
       offset += 1;
     } else {
       const std::vector<std::string> folded = folded_categories(t);
@@ -3784,7 +3818,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
   }
   // Scoring, a few cells that cannot be read (a sensor's "ERR", a typed-in "unknown") are read as
   // missing, said by CellNotes; more, in a column, are the file writing it otherwise: refused.
-  if (bad_count > 0 && !(unreadable == Unreadable::as_missing && too_many.empty())) {
+  if (bad_count > 0 && unreadable != Unreadable::all_as_missing && !(unreadable == Unreadable::few_as_missing && too_many.empty())) {
     std::stable_sort(bad.begin(), bad.end(), [](const Bad& a, const Bad& b) { return a.line < b.line; });
     std::string message = bad[0].message;
     if (bad_count > 1) {
@@ -3798,7 +3832,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
         message += detail::concat(i == 1 ? ": " : "; ", "line ", bad[i].line, ", column '", bad[i].column, "': '", bad[i].cell, "'");
       if (bad_count > 4) message += "; ...";
     }
-    if (unreadable == Unreadable::as_missing)
+    if (unreadable == Unreadable::few_as_missing)
       message += detail::concat(" (scoring reads a few such cells as missing and says so, at most a quarter of a column's values; ",
                                 too_many, ")");
     throw Error(message);

@@ -143,6 +143,10 @@ std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_c
 // written: a duration as hours:minutes ("8:12", "36:06:30"; m:ss columns as h:mm:ss), a number
 // with its unit, decimal mark and thousands separator ("1.214,97 €"). For messages: "typical 8:12", "filled with 0:45".
 std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format);
+// Whether a numeric column's cell (row, column of `table`, its numbers in `format`) holds a value
+// the column reads (a number in its unit, a duration, a flag's word; not a missing marker); false
+// for one scoring reads as missing because it cannot be read (TabularPreprocessor::Unreadable).
+bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_t row, size_t column, const ColumnTransform& t);
 // A log-scaled column's input before standardising, with its c written as value_text does:
 // "log(1 + value / 21 k)".
 std::string log_scale_text(const ColumnTransform& t, const NumberFormat& format);
@@ -165,13 +169,15 @@ class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
                                  const TabularOptions& options);
-  // What transform does with numeric cells that cannot be read ("unknown", "ERR", "12 kg" where the
-  // model learned g): refuse the table, naming them all (training), or read a few as missing
-  // (scoring: one, or at most a quarter of a column's values; CellNotes says them), refusing more.
-  enum class Unreadable { refuse, as_missing };
+  // What transform does with numeric cells that cannot be read ("unknown", "ERR", "<2"): refuse
+  // the table, naming them all (training); read a few as missing, refusing more (scoring a file:
+  // one, or at most a quarter of a column's values); or read them all as missing (a stream's
+  // batches, whose rows before were scored already, and the rows of a file explained). CellNotes
+  // says them.
+  enum class Unreadable { refuse, few_as_missing, all_as_missing };
   // [rows, features()] in the order of columns(); columns are matched by name, extra columns are
-  // ignored, a missing feature column or a bad cell throws naming the column and line (but see
-  // Unreadable). A table whose number format was guessed (CsvTable::numbers_guessed) is read in the
+  // ignored, a missing feature column or a bad cell throws naming the column and line (a bad
+  // numeric cell: see Unreadable). A table whose number format was guessed (CsvTable::numbers_guessed) is read in the
   // training file's. `fill_down` false: `table` as it is, its grouped columns filled already or
   // nothing to fill in them (a stream's batch, which filled_down with the stream's carry looked at).
   Tensor transform(const CsvTable& table, bool fill_down = true, Unreadable unreadable = Unreadable::refuse) const;
@@ -199,6 +205,10 @@ class TabularPreprocessor {
   // columns the model reads as numbers tell another than the rest ("10,15" prices beside "10.11"
   // batch codes the model reads as categories), in theirs.
   NumberFormat reading_format(const CsvTable& table) const;
+  // How values are written in what is said of `table` (its notes, the "why" column): as it is read,
+  // grouping digits as the file does where the two share their decimal mark ("2 476,87" beside a
+  // file's "3 364,73", where its model's training file wrote "2.518,26").
+  NumberFormat writing_format(const CsvTable& table) const;
   // That format of the numeric columns, with the cell that tells it (none: the model's training
   // file's, where they cannot tell); none when it is the file's.
   struct OwnFormat {
@@ -309,9 +319,9 @@ class RowsNotScoredStream {
 
 // What scoring decides about the cells of a table, or of the batches of a stream one after
 // another (`ca3 score --data -`): the empty lines skipped, the rows without a value in any column
-// the model reads; per column, the missing cells filled
-// in, the values matched ignoring letter case and those never seen in training; notes() says them
-// as scoring_notes does.
+// the model reads; per column, the missing cells filled in, the numeric cells that cannot be read
+// (read as missing: TabularPreprocessor::Unreadable), the values matched ignoring letter case and
+// those never seen in training; notes() says them as scoring_notes does.
 class CellNotes {
  public:
   explicit CellNotes(const TabularPreprocessor& prep);  // `prep` must outlive this
@@ -322,7 +332,6 @@ class CellNotes {
   std::vector<std::string> notes() const;
   // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
   RowsNotScored& not_scored() { return not_scored_; }
-  int64_t not_scored_after_first() const { return stream_.rows_after_first(); }  // of the batches after the first
 
  private:
   struct GroupCounts {  // of a grouped report's column (filled_columns)
@@ -338,6 +347,8 @@ class CellNotes {
   struct Counts {
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
+    // Cells not missing, and of them numeric cells that cannot be read (read as missing).
+    int64_t present = 0, unreadable = 0;
     // Numbers read in a numeric column, how many lie above the training's largest and below its
     // smallest, and the range they span.
     int64_t numbers = 0, above = 0, below = 0;
@@ -357,6 +368,7 @@ class CellNotes {
   std::vector<Counts> columns_;  // as prep.columns()
   std::vector<GroupCounts> groups_;  // as above_.filled
   int64_t empty_line_count_ = 0, blank_row_count_ = 0;
+  int64_t first_rows_ = -1;  // the first batch's rows (the notes of its rows not scored are rows_not_scored's)
   static constexpr size_t kFarLinesKept = 10000;
   // Numeric cells that cannot be read, read as missing (TabularPreprocessor::Unreadable): how
   // many, the first three's messages, the lines of their rows (the first kFarLinesKept).
@@ -364,7 +376,7 @@ class CellNotes {
   std::vector<std::string> unreadable_examples_;
   std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
-  NumberFormat numbers_;  // as the cells were read (values in notes are written so)
+  NumberFormat numbers_;  // how values in notes are written (TabularPreprocessor::writing_format)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
   RowsNotScored not_scored_;  // the last batch's
