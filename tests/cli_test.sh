@@ -751,6 +751,29 @@ wait $scorer
   && echo "ok   score --data -: 4,096 rows scored and written while the input was still open ($written lines)" \
   || fail "score --data - waited for the input's end: $written lines before it, $(wc -l <"$work/live.csv") after"
 
+# A header repeated past the first batch (two exports pasted together, read from standard input):
+# that row unscored, said, and every other row scored as in the file without it.
+python3 - "$data/BreastCancer.csv" "$work/pasted.csv" "$work/unpasted.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+rows = (lines[1:] * 8)[:5000]
+open(sys.argv[3], "w").write("\n".join([lines[0]] + rows) + "\n")
+open(sys.argv[2], "w").write("\n".join([lines[0]] + rows[:4500] + [lines[0]] + rows[4500:]) + "\n")
+PY
+"$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-pasted.csv" <"$work/pasted.csv" 2>"$work/pasted.err" \
+  && "$ca3" score --model "$work/bc.ca3" --data "$work/unpasted.csv" --out "$work/s-unpasted.csv" 2>/dev/null \
+  && python3 - "$work/s-pasted.csv" "$work/s-unpasted.csv" <<'PY' \
+  && grep -qF "note: 1 more row not data (a totals or averages row, a group's heading line, a repeated header) after the first 4096 rows: not scored (no score, no flag)" "$work/pasted.err" \
+  && echo "ok   score --data -: a header repeated after the first batch is left unscored, said; the other rows as without it" \
+  || fail "a repeated header after the first batch: $(cat "$work/pasted.err")"
+import sys
+pasted = [l.split(",") for l in open(sys.argv[1]).read().splitlines()[1:]]
+plain = [l.split(",") for l in open(sys.argv[2]).read().splitlines()[1:]]
+assert len(pasted) == 5001 and pasted[4500][-2:] == ["", ""], pasted[4500]
+others = pasted[:4500] + pasted[4501:]
+assert [r[-2:] for r in others] == [r[-2:] for r in plain]
+PY
+
 # A wide file (40 columns): those with nothing more to say than their role in one line, the others
 # a line each.
 python3 - "$work/wide.csv" <<'PY'

@@ -294,6 +294,17 @@ TEST(Images, WhatReadingAFolderDecidesIsSaid) {
             (dir / "junk.png").string() + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)");
   EXPECT_EQ(image_decisions({facts[0], facts[3]}, 14, 14, 1), "all grey; all 28x28, resized; 1 with 16-bit samples, read as 8-bit");
   EXPECT_EQ(unreadable_images({facts[0]}), "");
+  {  // 22 files with one reason: 20 named, then how many more; the reason once
+    std::vector<ImageFacts> junk(22);
+    std::string named;
+    for (size_t i = 0; i < junk.size(); ++i) {
+      junk[i].name = "j" + std::to_string(i) + ".png";
+      junk[i].problem = junk[i].name + ": not an image CA3 can read (PNG, JPEG, BMP or GIF)";
+      if (i < 20) named += (i ? ", " : "") + junk[i].name;
+    }
+    EXPECT_EQ(unreadable_images(junk), "22 of 22 image files cannot be read: " + named +
+                                           " and 2 more: not an image CA3 can read (PNG, JPEG, BMP or GIF)");
+  }
   // A PNG named .jpg (renamed, or saved by a tool that kept the old name) is read as a PNG, said;
   // a JPEG named .jpeg is what it says.
   fs::copy_file(dir / "a.png", dir / "shot.JPG");
