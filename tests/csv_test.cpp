@@ -634,6 +634,25 @@ TEST(Tabular, NumbersThatCountOnAreSaid) {
                                       "neither, these rows do lie beyond anything in training"}));
 }
 
+// A column of one value in every row is said so, in the preview and by the fit.
+TEST(Tabular, ColumnsOfOneValueAreSaid) {
+  std::string text = "temp,site,version\n";
+  for (int i = 0; i < 30; ++i) text += std::to_string(20 + i % 7) + ",A,3\n";
+  const CsvTable table = parse_csv(text);
+  const std::vector<ColumnSummary> preview = describe_columns(table);
+  EXPECT_EQ(preview[0].reason, "");
+  EXPECT_EQ(preview[1].reason, "one value, 'A', in every training row: it tells no row from another, and a row with another "
+                               "value there is unlike every training row");
+  EXPECT_EQ(preview[2].reason, "one value, 3, in every training row: it tells no row from another, and a row with another "
+                               "value there is unlike every training row");
+  std::vector<int64_t> rows(30);
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, TabularOptions{});
+  ASSERT_EQ(prep.schema().size(), 3u);
+  EXPECT_EQ(prep.schema()[1].reason, preview[1].reason);
+  EXPECT_EQ(prep.schema()[2].reason, preview[2].reason);
+}
+
 // Values in notes are written as the scored file groups its digits ("2 476,87" beside its
 // "9 364,33"), where the model's training file grouped them otherwise ("2.518,26").
 TEST(Tabular, NotesWriteNumbersAsTheScoredFileGroupsThem) {
@@ -1788,7 +1807,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   const TabularPreprocessor op = TabularPreprocessor::fit(parse_csv(one), rows, options);
   EXPECT_EQ(op.feature_names(), (std::vector<std::string>{"disputed=FALSE", "due=(empty)", "due=TRUE", "pagato=No", "pagato=S\xC3\xAC",
                                                           "shift=N", "shift=T", "v"}));
-  EXPECT_EQ(op.schema()[0].reason, "1 value (read as one value however true or false is written: 'FALSE' (32) and '0' (8) as 'FALSE')");
+  EXPECT_EQ(op.schema()[0].reason, "one value, 'FALSE', in every training row: it tells no row from another, and a row with another "
+                                   "value there is unlike every training row (read as one value however true or false is written: "
+                                   "'FALSE' (32) and '0' (8) as 'FALSE')");
   EXPECT_EQ(op.schema()[1].reason, "one value, 'TRUE', and 20 empty cells: read as two values, 'TRUE' and '(empty)', as a checkbox (an "
                                    "empty cell is not imputed here: the column would say nothing); read as one value however true or "
                                    "false is written: 'TRUE' (13) and '1' (7) as 'TRUE'");

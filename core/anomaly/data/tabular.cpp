@@ -708,6 +708,13 @@ std::string checkbox_reason(const std::string& value, int64_t empty) {
                         "not imputed here: the column would say nothing)");
 }
 
+// A column with one value in every training row (a firmware version, a site): it tells no row from
+// another, and a row with another value there (a new version) is unlike every training row.
+std::string constant_reason(const std::string& value) {
+  return "one value, " + value + ", in every training row: it tells no row from another, and a row with another value "
+         "there is unlike every training row";
+}
+
 // A categorical column empty in more rows than its most frequent value fills: the empty cells a
 // value of their own (TabularPreprocessor::fit_columns).
 std::string sparse_reason(int64_t empty) {
@@ -2002,6 +2009,9 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     if (summary.role == "categorical" && summary.distinct >= 2 && summary.missing > 0 && !summary.values.empty() &&
         summary.missing > summary.values.front().second)
       summary.reason = joined(summary.reason, sparse_reason(summary.missing));
+    if ((summary.role == "numeric" || summary.role == "categorical") && summary.distinct == 1 && summary.missing == 0 &&
+        !summary.values.empty())
+      summary.reason = joined(summary.reason, constant_reason(summary.numeric ? summary.values[0].first : "'" + summary.values[0].first + "'"));
     columns.push_back(std::move(summary));
   }
   return columns;
@@ -2833,6 +2843,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
           reason = joined(reason, flag);
         }
         reason = joined(reason, skewed);
+        if (!numbers.empty() && numbers.front() == numbers.back())
+          reason = joined(reason, constant_reason(value_text(t, numbers.front(), table.numbers)));
         if (decision.missing > 0)
           reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
                                                               "missing cells imputed with the median");
@@ -2973,6 +2985,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         std::sort(t.categories.begin(), t.categories.end());
         std::sort(t.others.begin(), t.others.end());
         std::string reason = count_text(int64_t(counts.size()), "value", "values");
+        if (counts.size() == 1 && !sparse) reason = constant_reason("'" + counts.begin()->first + "'");
         if (code) reason = codes + "; " + reason;
         if (!case_variants.empty() || !number_variants.empty() || !truth_variants.empty())
           reason += " (" + case_reason(case_variants, number_variants, truth_variants) + ")";
