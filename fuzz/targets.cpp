@@ -57,6 +57,19 @@ std::string csv(const uint8_t* data, size_t size) {
     for (int64_t i = 0; i < x.numel(); ++i)
       if (!std::isfinite(x.data()[i])) finding("preprocessing produced a non-finite value");
     TabularPreprocessor::from_json(prep.to_json()).transform(table);
+    // Scored by a model of the first half of the rows: the other half may hold cells it cannot
+    // read (read as missing, or refused with a message) and values it never saw, said in notes.
+    if (rows.size() < 4) return;
+    run([&] {
+      const std::vector<int64_t> first(rows.begin(), rows.begin() + std::ptrdiff_t(rows.size() / 2));
+      const TabularPreprocessor half = TabularPreprocessor::fit(table, first, options);
+      half.scoring_notes(table);
+      for (const auto mode : {TabularPreprocessor::Unreadable::all_as_missing, TabularPreprocessor::Unreadable::few_as_missing}) {
+        const Tensor scored = half.transform(table, true, mode);
+        for (int64_t i = 0; i < scored.numel(); ++i)
+          if (!std::isfinite(scored.data()[i])) finding("scoring's preprocessing produced a non-finite value");
+      }
+    });
   });
 }
 
