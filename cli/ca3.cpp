@@ -1181,7 +1181,8 @@ std::string why_text(const RowExplanation& e, size_t top) {
     shown += strong;
     std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
-    out += c.column + (c.missing ? " missing" : "=" + c.value) + " (typical " + c.typical + ") " + amount;
+    out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (typical " +
+           c.typical + ") " + amount;
   }
   return out;
 }

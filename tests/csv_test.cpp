@@ -651,6 +651,11 @@ TEST(Tabular, ColumnsOfOneValueAreSaid) {
   ASSERT_EQ(prep.schema().size(), 3u);
   EXPECT_EQ(prep.schema()[1].reason, preview[1].reason);
   EXPECT_EQ(prep.schema()[2].reason, preview[2].reason);
+  // Scoring: another value there is said by row, however close (3.1 moves the input by 0.1 alone).
+  EXPECT_EQ(prep.scoring_notes(parse_csv("temp,site,version\n21,A,3\n22,A,3.1\n23,A,3\n24,A,4\n")),
+            (std::vector<std::string>{"values other than the one value their column had in every training row: 'version' 2 rows "
+                                      "('3.1', '4'; training always 3). These rows are unlike every training row there, whatever "
+                                      "their score: look at them (lines 3, 5)"}));
 }
 
 // Values in notes are written as the scored file groups its digits ("2 476,87" beside its
@@ -2710,7 +2715,7 @@ TEST(Tabular, LimitsAreSaidAndNotDeterminedIsMissing) {
   EXPECT_EQ(describe_columns(halves)[1].reason, "6 cells are limits (line 3: '<0,01'), not values: write numbers in their place");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(halves, rows, {}); }),
             "CSV line 3, column 'tro': '<0,01" + limit + " (6 cells of the column written so, limits or the other decimal mark)");
-  for (const char* missing : {"n.b.", "N.D.", "k.A.", " n.a. ", "n.v.", "n. b.", "k. A."}) EXPECT_TRUE(is_missing_cell(missing)) << missing;
+  for (const char* missing : {"n.b.", "N.D.", "k.A.", " n.a. ", "n.v.", "n. b.", "k. A.", "n.a", "N.D"}) EXPECT_TRUE(is_missing_cell(missing)) << missing;
   EXPECT_FALSE(is_missing_cell("n.b"));
 }
 
@@ -3118,6 +3123,23 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   EXPECT_TRUE(two_columns[0].ends_with("'r' is not a number (the column is numeric; leave the cell empty or write NA for a "
                                        "missing value). Their rows' scores say less: look at them whatever their score (lines 3, 6)"))
       << two_columns[0];
+  {  // six among 40 rows, by line: three with their reasons, then the others by line, column and value;
+     // a spreadsheet's error value is a missing cell, named with its line
+    std::string text = "a,b\n";
+    for (int i = 0; i < 40; ++i) text += i == 30 ? "1,ERR\n" : i == 2 ? "x,2\n" : i % 9 == 4 ? "y,5\n" : i == 7 ? "1,#DIV/0!\n" : "1,2\n";
+    const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; spreadsheet errors among "
+                        "them: '#DIV/0!' on line 9)");
+    EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in with its column's training "
+                                     "median) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
+        << notes[1];
+    EXPECT_NE(notes[1].find("; CSV line 15, column 'a': 'y' is not a number (the column is numeric; leave the cell empty or write NA "
+                            "for a missing value); also line 24, column 'a': 'y'; line 32, column 'b': 'ERR'; line 33, column 'a': 'y'. "
+                            "Their rows' scores say less: look at them whatever their score (lines 4, 6, 15, 24, 32, 33)"),
+              std::string::npos)
+        << notes[1];
+  }
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c'): add the column "
             "(its cells may be left empty: read as missing, filled with the training's typical value) or train a model "

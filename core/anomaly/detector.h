@@ -47,10 +47,11 @@ namespace ca3 {
 // remainder, a few per cent of it on BreastCancer.
 struct ColumnContribution {
   std::string column;
-  // The cell as written in the file ("" when missing); when written in another size of the
-  // column's unit, also as read in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
+  // The cell as written in the file ("" when missing; a numeric cell that cannot be read, "ERR",
+  // as written, with `missing`); when written in another size of the column's unit, also as read
+  // in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
   std::string value;
-  bool missing = false;  // the cell was missing: the model saw the typical value
+  bool missing = false;  // the cell was missing or could not be read: the model saw the typical value
   std::string typical;  // the training median (in the file's number format) or most frequent category
   float contribution = 0;
 };

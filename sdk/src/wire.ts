@@ -27,10 +27,11 @@ export interface ErrorInfo {
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing; '(empty)' for an empty cell of a checkbox
-   *  column, where it is a value of its own); a cell in another size of its column's unit, also
-   *  as read in the unit of `typical` ('1,2 kg = 1200 g'). */
+   *  column, where it is a value of its own; a numeric cell that cannot be read, 'ERR', as written,
+   *  with `missing`); a cell in another size of its column's unit, also as read in the unit of
+   *  `typical` ('1,2 kg = 1200 g'). */
   value: string;
-  /** The cell was missing: the model saw the typical value. */
+  /** The cell was missing, or could not be read: the model saw the typical value. */
   missing: boolean;
   /** The training median (in the file's number format) or the most frequent category. */
   typical: string;

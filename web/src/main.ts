@@ -1727,7 +1727,8 @@ async function renderTableRows() {
     for (const c of e.columns) {
       const part = document.createElement('span');
       // a missing cell (listed after the strongest columns): the model saw the typical value
-      part.textContent = c.missing ? `${c.column} missing (taken as ${c.typical}) ` : `${c.column} = ${c.value} (typical ${c.typical}) `;
+      part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
+        : c.value ? `${c.column} '${c.value}' unreadable (taken as ${c.typical}) ` : `${c.column} missing (taken as ${c.typical}) `;
       const amount = document.createElement('b');
       amount.className = c.contribution >= 0 ? 'up' : 'down';
       amount.textContent = `${c.contribution >= 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)}`;

@@ -3265,6 +3265,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
         ++n.missing;
+        // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
+        if (const std::string_view marker = trim(cell); marker.starts_with('#') && n.error_cells++ < 3)
+          n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
         continue;
       }
       ++n.present;
@@ -3274,7 +3277,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           v = numeric_cell(batch, format, r, size_t(c), t);
         } catch (const Error& e) {  // read as missing (transform's Unreadable), said
           ++n.unreadable;
-          if (unreadable_++ < 3) unreadable_examples_.push_back(e.what());
+          if (unreadable_++ < int64_t(kUnreadableKept))
+            unreadable_examples_.push_back({batch.row_line(r), e.what(),
+                                            detail::concat("line ", batch.row_line(r), ", column '", t.name, "': '", shortened(cell), "'")});
           if (unreadable_lines_.size() < kFarLinesKept) unreadable_lines_.push_back(batch.row_line(r));
           continue;
         }
@@ -3290,6 +3295,15 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         }
         if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
           n.below_zero_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
+        // A column of one value in training (a setpoint, a firmware number) that has another: no
+        // range to be far from, and its input moves by the value's difference alone.
+        if (t.quantiles.front() == t.quantiles.back() && v != t.quantiles.front()) {
+          if (n.off_constant++ < int64_t(kFarLinesKept)) n.off_constant_lines.push_back(batch.row_line(r));
+          const std::string seen = "'" + std::string(trim(cell)) + "'";
+          if (n.off_constant_examples.size() < 3 &&
+              std::find(n.off_constant_examples.begin(), n.off_constant_examples.end(), seen) == n.off_constant_examples.end())
+            n.off_constant_examples.push_back(seen);
+        }
       }
       if (t.kind == ColumnTransform::Kind::numeric && !t.minus_after && !t.duration && !parse_number(cell, v, format) &&
           minus_after_number(cell, v, format)) {
@@ -3335,7 +3349,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
 
 std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
-      beyond, below_zero, far;
+      beyond, below_zero, far, off_constant;
+  std::set<int64_t> off_constant_rows;  // the lines of the rows `off_constant` names
   bool percent = false, counts_on = false;
   std::set<int64_t> far_rows;      // the lines of the rows `far` names
   bool far_beyond_kept = false;    // more of them than the lines kept (Counts::far_lines)
@@ -3348,6 +3363,9 @@ std::vector<std::string> CellNotes::notes() const {
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
+                                      n.error_cells == 0 ? ""
+                                      : detail::concat("; spreadsheet errors among them: ", list_some(n.error_examples, 3),
+                                                       n.error_cells > 3 ? detail::concat(" and ", n.error_cells - 3, " more") : ""),
                                       ")"));
     }
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
@@ -3383,6 +3401,11 @@ std::vector<std::string> CellNotes::notes() const {
       far.push_back(detail::concat("'", t.name, "' ", rows(n.far), list_some(n.far_examples, 3), n.far > 3 ? ", ..." : "",
                                    "; training ", value_text(t, t.quantiles.front(), numbers_), " to ",
                                    value_text(t, t.quantiles.back(), numbers_), ")"));
+    }
+    if (n.off_constant > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers))) {
+      off_constant_rows.insert(n.off_constant_lines.begin(), n.off_constant_lines.end());
+      off_constant.push_back(detail::concat("'", t.name, "' ", rows(n.off_constant), list_some(n.off_constant_examples, 3),
+                                            "; training always ", value_text(t, t.quantiles.front(), numbers_), ")"));
     }
     if (n.below_zero > 0)
       below_zero.push_back("'" + t.name + "' " + rows(n.below_zero) + list_some(n.below_zero_examples, 3) + "; c = " +
@@ -3481,8 +3504,12 @@ std::vector<std::string> CellNotes::notes() const {
     const bool one = unreadable_ == 1;
     std::vector<std::string> lines;
     for (const int64_t line : std::set<int64_t>(unreadable_lines_.begin(), unreadable_lines_.end())) lines.push_back(std::to_string(line));
+    // By line: the first three with their reasons, the next ones by line, column and value.
+    std::vector<UnreadableCell> cells = unreadable_examples_;
+    std::stable_sort(cells.begin(), cells.end(), [](const UnreadableCell& a, const UnreadableCell& b) { return a.line < b.line; });
     std::string examples;
-    for (const std::string& e : unreadable_examples_) examples += (examples.empty() ? "" : "; ") + e;
+    for (size_t i = 0; i < cells.size(); ++i)
+      examples += (i == 0 ? "" : i == 3 ? "; also " : "; ") + (i < 3 ? cells[i].message : cells[i].brief);
     // A column with more than a quarter of its values unreadable (a stream reads them all as
     // missing; a file is refused): written otherwise than in training, most likely.
     std::vector<std::string> most;
@@ -3493,14 +3520,24 @@ std::vector<std::string> CellNotes::notes() const {
                                                       "median) to score its row: "
                                                     : " cells cannot be read, so they were read as missing (each filled in with its column's "
                                                       "training median) to score their rows: ",
-                                   examples, unreadable_ > 3 ? "; ..." : "",
+                                   examples,
+                                   unreadable_ > int64_t(cells.size()) ? detail::concat("; and ", unreadable_ - int64_t(cells.size()), " more") : "",
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
                                    lines_listed(lines, 10), ")",
                                    most.empty() ? ""
-                                   : ". Most of a column cannot be read (" + list_some(most, 8) +
+                                   : ". More than a quarter of a column cannot be read (" + list_some(most, 8) +
                                          "): the file likely writes it otherwise than the training file did (another unit, "
                                          "another layout); fix that and score it again"));
+  }
+  if (!off_constant.empty()) {
+    std::vector<std::string> lines;
+    for (const int64_t line : off_constant_rows) lines.push_back(std::to_string(line));
+    const bool one = lines.size() == 1;
+    notes.push_back(detail::concat("values other than the one value their column had in every training row: ", list_some(off_constant, 8),
+                                   one ? ". This row is unlike every training row there, whatever its score: look at it ("
+                                       : ". These rows are unlike every training row there, whatever their score: look at them (",
+                                   lines_listed(lines, 10), ")"));
   }
   // (last: the notes above may say why, as a unit left out or another decimal mark)
   if (!far.empty()) {

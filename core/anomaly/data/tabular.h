@@ -349,6 +349,9 @@ class CellNotes {
             converted = 0;
     // Cells not missing, and of them numeric cells that cannot be read (read as missing).
     int64_t present = 0, unreadable = 0;
+    // Missing cells that are a spreadsheet formula's error ("#VALUE!"), and the first three with their line.
+    int64_t error_cells = 0;
+    std::vector<std::string> error_examples;
     // Numbers read in a numeric column, how many lie above the training's largest and below its
     // smallest, and the range they span.
     int64_t numbers = 0, above = 0, below = 0;
@@ -360,6 +363,11 @@ class CellNotes {
     int64_t far = 0;
     std::vector<std::string> far_examples;
     std::vector<int64_t> far_lines;  // the first kFarLinesKept
+    // Numbers other than the one value a column had in every training row: the rows, the first
+    // kFarLinesKept lines, the first three values.
+    int64_t off_constant = 0;
+    std::vector<int64_t> off_constant_lines;
+    std::vector<std::string> off_constant_examples;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
         without_unit_examples, converted_examples, below_zero_examples;
@@ -371,9 +379,15 @@ class CellNotes {
   int64_t first_rows_ = -1;  // the first batch's rows (the notes of its rows not scored are rows_not_scored's)
   static constexpr size_t kFarLinesKept = 10000;
   // Numeric cells that cannot be read, read as missing (TabularPreprocessor::Unreadable): how
-  // many, the first three's messages, the lines of their rows (the first kFarLinesKept).
+  // many, the first kUnreadableKept (their line, message and line-column-value), the lines of their
+  // rows (the first kFarLinesKept).
+  struct UnreadableCell {
+    int64_t line;
+    std::string message, brief;
+  };
+  static constexpr size_t kUnreadableKept = 23;
   int64_t unreadable_ = 0;
-  std::vector<std::string> unreadable_examples_;
+  std::vector<UnreadableCell> unreadable_examples_;
   std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   NumberFormat numbers_;  // how values in notes are written (TabularPreprocessor::writing_format)
@@ -385,13 +399,14 @@ class CellNotes {
 
 // What a cell says when its value is missing, compared ignoring case and surrounding spaces:
 // empty, NA, NaN, ?, null, n/a, #N/A, none, -, --, ., an en or em dash; "not determined" / "not
-// given" as lab reports and German exports abbreviate it (n.d., n.a., n.b., k.A., n.v.); German Excel's #NV and
+// given" as lab reports and German exports abbreviate it (n.d., n.a., also without the last dot, n.b., k.A.,
+// n.v.); German Excel's #NV and
 // the error values of spreadsheet formulas as English, German, French, Spanish and Italian Excel
 // write them (#DIV/0!, #VALUE! / #WERT! / #VALEUR! / #¡VALOR! / #VALORE!, #REF! / #BEZUG!,
 // #NUM! / #ZAHL! / #NOMBRE!, #NAME? / #NOM?, #NULL! / #NUL!, #N/D): what spreadsheets and
 // databases write where there is no value. Each is counted and shown.
 inline constexpr const char* kMissingMarkers[] = {
-    "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "n.d.", "n.a.", "n.b.", "k.a.", "n.v.", "#nv",
+    "", "na", "nan", "?", "null", "n/a", "#n/a", "none", "-", "--", ".", "\xE2\x80\x93", "\xE2\x80\x94", "n.d.", "n.a.", "n.d", "n.a", "n.b.", "k.a.", "n.v.", "#nv",
     "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "#wert!", "#bezug!", "#zahl!", "#valeur!", "#nombre!",
     "#nom?", "#nul!", "#n/d", "#\xC2\xA1valor!", "#\xC2\xA1ref!", "#\xC2\xA1num!", "#\xC2\xBFnombre?",
     "#\xC2\xA1" "div/0!", "#\xC2\xA1nulo!", "#valore!", "#rif!", "#nome?", "#nullo!"};
