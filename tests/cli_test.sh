@@ -767,7 +767,7 @@ PY
 "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-pasted.csv" <"$work/pasted.csv" 2>"$work/pasted.err" \
   && "$ca3" score --model "$work/bc.ca3" --data "$work/unpasted.csv" --out "$work/s-unpasted.csv" 2>/dev/null \
   && python3 - "$work/s-pasted.csv" "$work/s-unpasted.csv" <<'PY' \
-  && grep -qF "note: 1 more row not data (a totals or averages row, a group's heading line, a repeated header) after the first 4096 rows: not scored (no score, no flag)" "$work/pasted.err" \
+  && grep -qF "note: 1 row after the first 4096 not data (a totals or averages row, a group's heading line, a repeated header): line 4502, not scored (no score, no flag)" "$work/pasted.err" \
   && echo "ok   score --data -: a header repeated after the first batch is left unscored, said; the other rows as without it" \
   || fail "a repeated header after the first batch: $(cat "$work/pasted.err")"
 import sys

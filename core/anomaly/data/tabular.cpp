@@ -3430,9 +3430,13 @@ std::vector<std::string> CellNotes::notes() const {
   }
   std::vector<std::string> notes;
   // (those of a stream's first batch are said as scoring_notes says a file's)
-  if (const int64_t later = stream_.rows_after_first(); later > 0)
-    notes.push_back(detail::concat(later, later == 1 ? " more row" : " more rows", " not data (a totals or averages row, a "
-                                   "group's heading line, a repeated header) after the first ", first_rows_, " rows: not scored (no score, no flag)"));
+  if (const int64_t later = stream_.rows_after_first(); later > 0) {
+    std::vector<std::string> lines;
+    for (const int64_t line : stream_.rows_after_first_lines()) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(later, later == 1 ? " row" : " rows", " after the first ", first_rows_, " not data (a totals or "
+                                   "averages row, a group's heading line, a repeated header): ", lines_listed(lines, 10, size_t(later)),
+                                   ", not scored (no score, no flag)"));
+  }
   if (empty_line_count_ > 0) {
     std::vector<std::string> lines;
     for (int64_t line : empty_lines_) lines.push_back(std::to_string(line));
@@ -4535,6 +4539,9 @@ RowsNotScored RowsNotScoredStream::add(const CsvTable& batch) {
   }
   if (first_) out.notes = std::move(found.notes);
   else after_first_ += int64_t(out.rows.size());
+  if (!first_)
+    for (const size_t r : out.rows)
+      if (after_first_lines_.size() < 10) after_first_lines_.push_back(batch.row_line(r));
   first_ = false;
   headings_ = headings_ || found.headings > 0;
   size_t cut = both.row_count() - std::min(both.row_count(), kContext);

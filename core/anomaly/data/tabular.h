@@ -309,10 +309,12 @@ class RowsNotScoredStream {
  public:
   RowsNotScored add(const CsvTable& batch);  // rows of `batch`
   int64_t rows_after_first() const { return after_first_; }
+  const std::vector<int64_t>& rows_after_first_lines() const { return after_first_lines_; }  // the first ten
 
  private:
   std::optional<CsvTable> context_;  // the rows before the next batch that it is read with
   int64_t after_first_ = 0;
+  std::vector<int64_t> after_first_lines_;
   bool first_ = true, headings_ = false;
   std::set<std::pair<size_t, size_t>> heading_shapes_;  // of the heading lines found: first column written, after the last
 };
