@@ -139,7 +139,8 @@ const HelpParagraph kHelp[] = {
      "those that raise it first (the first always, the others by 0.005 or more), as column=value (typical value) and the "
      "contribution in log-odds (+ raises the "
      "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical "
-     "value, so the score says nothing of that column). The typical value is the column's median (or "
+     "value, so the score says nothing of that column; a cell that cannot be read, \"column 'ERR' read as "
+     "missing\"). The typical value is the column's median (or "
      "most frequent category) over the training rows."},
     {"eval",
      "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's "
