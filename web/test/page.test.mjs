@@ -218,7 +218,8 @@ for (const isolation of [true, false]) {
       // The arrow keys move the slider 0.01, with Shift 0.001; the flags follow.
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.inputValue('#threshold'), '0.91');
-      assert.match(await page.textContent('#confusion'), / at 0\.910: /);
+      // (the counts come from the worker: wait for them)
+      await page.waitForFunction(() => / at 0\.910: /.test(document.getElementById('confusion').textContent), null, { timeout: 10_000 });
       await page.keyboard.press('Shift+ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.909');
       await page.keyboard.press('ArrowLeft');
