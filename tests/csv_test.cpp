@@ -3139,6 +3139,46 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
                             "Their rows' scores say less: look at them whatever their score (lines 4, 6, 15, 24, 32, 33)"),
               std::string::npos)
         << notes[1];
+    // The same rows to look at, by row (as the scores are ordered) with their lines and why, and
+    // the spreadsheet error's row too (read as missing: its score says less); read in two batches
+    // (a stream), the rows count on.
+    const auto checked = [](const std::vector<CellNotes::RowToCheck>& rows) {
+      std::vector<std::string> out;
+      for (const CellNotes::RowToCheck& c : rows) out.push_back(detail::concat(c.row, " ", c.line, " ", c.reason));
+      return out;
+    };
+    CellNotes whole(prep);
+    whole.add(parse_csv(text));
+    const std::vector<std::string> expected = {
+        "2 4 'a' 'x' cannot be read, read as missing", "4 6 'a' 'y' cannot be read, read as missing",
+        "7 9 'b' '#DIV/0!', a spreadsheet formula's error, read as missing", "13 15 'a' 'y' cannot be read, read as missing",
+        "22 24 'a' 'y' cannot be read, read as missing", "30 32 'b' 'ERR' cannot be read, read as missing",
+        "31 33 'a' 'y' cannot be read, read as missing"};
+    EXPECT_EQ(checked(whole.rows_to_check()), expected);
+    CellNotes stream(prep);
+    CsvStream pieces;
+    pieces.push(text);
+    pieces.finish();
+    int batches = 0;
+    while (const std::optional<CsvTable> batch = pieces.next(16)) stream.add(*batch), ++batches;
+    EXPECT_EQ(batches, 3);
+    EXPECT_EQ(checked(stream.rows_to_check()), expected);
+  }
+  {  // a value far outside the training's range, and another value in a column of one value: the
+     // row to look at names both; a cell merely above the range is not one
+    std::string train = "x,k\n";
+    for (int i = 0; i < 20; ++i) train += std::to_string(10 + i * 7 % 20) + ",5\n";  // (not counting on: a running number)
+    const CsvTable t = parse_csv(train);
+    std::vector<int64_t> rows(t.row_count());
+    std::iota(rows.begin(), rows.end(), 0);
+    const TabularPreprocessor one = TabularPreprocessor::fit(t, rows, TabularOptions{});
+    CellNotes cells(one);
+    cells.add(parse_csv("x,k\n12,5\n31,5\n500,6\n15,5\n"));
+    const std::vector<CellNotes::RowToCheck> found = cells.rows_to_check();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].row, 2);
+    EXPECT_EQ(found[0].line, 4);
+    EXPECT_EQ(found[0].reason, "'x' 500 far outside the training's range; 'k' 6, where every training row had 5");
   }
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,c\n1,2\n")); }),
             "the CSV has no column 'b' (the model was trained with it; the CSV's columns: 'a', 'c'): add the column "

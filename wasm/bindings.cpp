@@ -253,6 +253,18 @@ class WasmDetector {
       return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data), true, used)));
     });
   }
+  // data: {csv, options?}: the rows the scoring notes ask to look at whatever their score
+  // (CellNotes::rows_to_check): RowToCheck[].
+  val rowsToCheck(const val& data) {
+    return guarded([&] {
+      CA3_CHECK(detector_.preprocessing(), "this is an image model: rows to check are a CSV table's rows");
+      ca3::CellNotes cells(*detector_.preprocessing());
+      cells.add(table_of(data));
+      Json rows = Json::array();
+      for (const ca3::CellNotes::RowToCheck& row : cells.rows_to_check()) rows.push_back(ca3::wire::to_json(row));
+      return to_js(rows);
+    });
+  }
   // What `scored` samples of which `flagged` were flagged tell beyond the counts (Detector::flagged_share_note).
   std::string flaggedNote(double scored, double flagged) {
     return detector_.flagged_share_note(size_t(std::max(scored, 0.0)), size_t(std::max(flagged, 0.0)));
@@ -499,6 +511,7 @@ EMSCRIPTEN_BINDINGS(ca3) {
       .function("labels", &WasmDetector::labels)
       .function("prepare", &WasmDetector::prepare)
       .function("scoringNotes", &WasmDetector::scoringNotes)
+      .function("rowsToCheck", &WasmDetector::rowsToCheck)
       .function("flaggedNote", &WasmDetector::flaggedNote)
       .function("scoredCsv", &WasmDetector::scoredCsv)
       .function("reconstruct", &WasmDetector::reconstruct)

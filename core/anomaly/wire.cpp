@@ -169,6 +169,8 @@ Json to_json(const RowExplanation& e) {
   return {{"row", e.row}, {"line", e.line}, {"score", e.score}, {"flagged", e.flagged}, {"columns", columns}};
 }
 
+Json to_json(const CellNotes::RowToCheck& c) { return {{"row", c.row}, {"line", c.line}, {"reason", c.reason}}; }
+
 Json detector_info(const Detector& d) {
   Json j;
   j["kind"] = d.kind() == ModelKind::image ? "image" : "tabular";

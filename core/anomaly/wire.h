@@ -23,6 +23,7 @@
 //   ErrorInfo       {code, message}
 //   RowExplanation  {row, line, score, flagged, columns: ColumnContribution[]}
 //   ColumnContribution {column, value, missing, typical, contribution}
+//   RowToCheck      {row, line, reason}
 //
 // Numbers that are "not available" (a ROC-AUC without both classes) are null.
 #pragma once
@@ -48,6 +49,7 @@ Json to_json(const EpochRecord& record);
 Json to_json(const FitReport& report);
 Json to_json(const Error& error);
 Json to_json(const RowExplanation& explanation);
+Json to_json(const CellNotes::RowToCheck& row);
 Json detector_info(const Detector& detector);
 // TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows,
 // columns: ColumnDecision[] {name, role, reason, missing, placeholders}, notes}

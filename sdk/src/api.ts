@@ -16,7 +16,7 @@ import { PRESETS } from './presets.js';
 import type { ImageDataLike, ImageInputs, ImageSize } from './images.js';
 import type {
   CsvSummary, DetectorInfo, ErrorCode, ErrorInfo, FitReport, Metrics, Preset, PresetChanges, PresetName, TableOptions,
-  RowExplanation, TensorData, TrainProgress,
+  RowExplanation, RowToCheck, TensorData, TrainProgress,
 } from './wire.js';
 
 export type { Build } from './protocol.js';
@@ -535,6 +535,15 @@ export class Detector {
     if (data.idColumns) options.idColumns = data.idColumns;
     if (data.decimalMark !== undefined) options.decimalMark = data.decimalMark;
     return (await this.call('scoringNotes', [{ csv: data.csv, options }])) as string[];
+  }
+
+  /** The rows of `data` that its scoring notes ask to look at whatever their score, in row order
+   *  (at most 10,000): a numeric cell that cannot be read or a spreadsheet formula's error ("#VALUE!"),
+   *  read as missing, so the score says less; a value far outside the training's range, or another
+   *  than the one value its column had in every training row, which the model never saw the like
+   *  of. Table models only. */
+  async rowsToCheck(data: TableData): Promise<RowToCheck[]> {
+    return (await this.call('rowsToCheck', [csvOf(data)])) as RowToCheck[];
   }
 
   /** A note when most of `scores` (score()'s, NaN not counted) are flagged at `threshold`: over

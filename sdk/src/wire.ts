@@ -54,6 +54,19 @@ export interface RowExplanation {
   columns: ColumnContribution[];
 }
 
+/** A row that scoring notes ask to look at whatever its score (Detector.rowsToCheck). */
+export interface RowToCheck {
+  /** 0-based row of the table, as score() orders its scores. */
+  row: number;
+  /** 1-based line of the file the row starts on. */
+  line: number;
+  /** What, in a few words: a cell that cannot be read or a spreadsheet formula's error (both read
+   *  as missing: the score says less), a value far outside the training's range, another value
+   *  than the one its column had in every training row (the model never saw the like); several
+   *  joined by "; ". */
+  reason: string;
+}
+
 /** Sent after every training step and at every epoch end. */
 export interface TrainProgress {
   stage: 'e2e' | 'target' | 'alarm';

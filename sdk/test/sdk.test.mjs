@@ -251,6 +251,10 @@ describe('SDK in Node', () => {
     assert.ok(maxDifference(Float32Array.from(streamed), await detector.score(tableFromCsv(withErr))) <= 1e-6);
     const said = detector.streamNotes.find((n) => n.startsWith('1 cell cannot be read, so it was read as missing'));
     assert.ok(said?.endsWith(`look at it whatever its score (line ${at + 1})`), detector.streamNotes.join('\n'));
+    // rowsToCheck names that row of the file, by its index in score()'s scores and its line.
+    assert.deepEqual(await detector.rowsToCheck(tableFromCsv(withErr)),
+      [{ row: at - 1, line: at + 1, reason: "'Cell.size' 'ERR' cannot be read, read as missing" }]);
+    assert.deepEqual(await detector.rowsToCheck(tableFromCsv(text)), []);
     // A ReadableStream works too; a broken row names its line in the whole stream.
     const broken = new ReadableStream({ start(c) { c.enqueue(`${header}\n${rows[0]}\n1,2\n`); c.close(); } });
     await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },

@@ -120,7 +120,7 @@ test('the checker itself catches an undeclared key and a missing member', () => 
   assert.throws(() => expectShape({ truePositives: 1, falsePositives: 0, trueNegatives: 0 }, 'Confusion'), /requires 'falseNegatives'/);
 });
 
-test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve, CsvSummary, RowExplanation', async () => {
+test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve, CsvSummary, RowExplanation, RowToCheck', async () => {
   const csv = readFileSync(join(repo, 'data/BreastCancer.csv'), 'utf8');
   expectShape(await runtime.describeCsv(csv), 'CsvSummary');
   const detector = await createDetector({ preset: 'tabular' });
@@ -146,6 +146,9 @@ test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve
   // The 4 strongest columns; row 23 (line 25) has no Bare.nuclei: named after them.
   assert.equal(why[0].columns.length, 4);
   assert.deepEqual(why[1].columns.slice(4).map((c) => [c.column, c.missing, c.contribution]), [['Bare.nuclei', true, 0]]);
+  const check = await detector.rowsToCheck(tableFromCsv(csv.replace('"1000025","5","1"', '"1000025","5","ERR"')));
+  assert.equal(check.length, 1);
+  expectShape(check[0], 'RowToCheck');
   await detector.dispose();
 });
 

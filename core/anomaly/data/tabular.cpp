@@ -3266,8 +3266,12 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       if (is_missing_cell(cell)) {
         ++n.missing;
         // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
-        if (const std::string_view marker = trim(cell); marker.starts_with('#') && n.error_cells++ < 3)
-          n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
+        if (const std::string_view marker = trim(cell); marker.starts_with('#')) {
+          if (n.error_cells++ < 3) n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
+          if (unreadable_rows_.size() < kFarLinesKept)
+            unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+                                        detail::concat("'", t.name, "' '", shortened(trim(cell)), "', a spreadsheet formula's error, read as missing")});
+        }
         continue;
       }
       ++n.present;
@@ -3281,6 +3285,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
             unreadable_examples_.push_back({batch.row_line(r), e.what(),
                                             detail::concat("line ", batch.row_line(r), ", column '", t.name, "': '", shortened(cell), "'")});
           if (unreadable_lines_.size() < kFarLinesKept) unreadable_lines_.push_back(batch.row_line(r));
+          if (unreadable_rows_.size() < kFarLinesKept)
+            unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+                                        detail::concat("'", t.name, "' '", shortened(trim(cell)), "' cannot be read, read as missing")});
           continue;
         }
       }
@@ -3290,7 +3297,11 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
         const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
         if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
-          if (n.far++ < int64_t(kFarLinesKept)) n.far_lines.push_back(batch.row_line(r));
+          if (n.far++ < int64_t(kFarLinesKept)) {
+            n.far_lines.push_back(batch.row_line(r));
+            n.far_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+                                  detail::concat("'", t.name, "' ", shortened(trim(cell)), " far outside the training's range")});
+          }
           if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
         }
         if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
@@ -3298,7 +3309,12 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         // A column of one value in training (a setpoint, a firmware number) that has another: no
         // range to be far from, and its input moves by the value's difference alone.
         if (t.quantiles.front() == t.quantiles.back() && v != t.quantiles.front()) {
-          if (n.off_constant++ < int64_t(kFarLinesKept)) n.off_constant_lines.push_back(batch.row_line(r));
+          if (n.off_constant++ < int64_t(kFarLinesKept)) {
+            n.off_constant_lines.push_back(batch.row_line(r));
+            n.off_constant_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+                                           detail::concat("'", t.name, "' ", shortened(trim(cell)), ", where every training row had ",
+                                                          value_text(t, t.quantiles.front(), numbers_))});
+          }
           const std::string seen = "'" + std::string(trim(cell)) + "'";
           if (n.off_constant_examples.size() < 3 &&
               std::find(n.off_constant_examples.begin(), n.off_constant_examples.end(), seen) == n.off_constant_examples.end())
@@ -3344,7 +3360,38 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       else note(n.by_truth, n.truth_examples, seen);
     }
   }
+  rows_added_ += int64_t(batch.row_count());
   return batch;
+}
+
+bool CellNotes::far_said(const Counts& n, const ColumnTransform& t) const {
+  // (a column all beyond training is said above; a log-scaled column's values below 0, below)
+  // (nor a column that counted on through training: its later values lie beyond it by nature)
+  return n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0;
+}
+bool CellNotes::off_constant_said(const Counts& n) const {
+  return n.off_constant > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers));
+}
+
+std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
+  std::map<int64_t, RowToCheck> rows;
+  const auto add = [&](const std::vector<RowToCheck>& found) {
+    for (const RowToCheck& c : found) {
+      auto [at, inserted] = rows.try_emplace(c.row, c);
+      if (!inserted) at->second.reason += "; " + c.reason;
+    }
+  };
+  add(unreadable_rows_);
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    if (far_said(columns_[j], prep_.columns()[j])) add(columns_[j].far_rows);
+    if (off_constant_said(columns_[j])) add(columns_[j].off_constant_rows);
+  }
+  std::vector<RowToCheck> out;
+  for (auto& [row, c] : rows) {
+    if (out.size() == kFarLinesKept) break;
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 std::vector<std::string> CellNotes::notes() const {
@@ -3393,16 +3440,14 @@ std::vector<std::string> CellNotes::notes() const {
       if (beyond_name.empty() || (!counts_on && t.monotone != 0)) beyond_name = t.name;
       counts_on = counts_on || t.monotone != 0;
     }
-    // (a column all beyond training is said above; a log-scaled column's values below 0, below)
-    // (nor a column that counted on through training: its later values lie beyond it by nature)
-    if (n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0) {
+    if (far_said(n, t)) {
       far_rows.insert(n.far_lines.begin(), n.far_lines.end());
       far_beyond_kept = far_beyond_kept || n.far > int64_t(n.far_lines.size());
       far.push_back(detail::concat("'", t.name, "' ", rows(n.far), list_some(n.far_examples, 3), n.far > 3 ? ", ..." : "",
                                    "; training ", value_text(t, t.quantiles.front(), numbers_), " to ",
                                    value_text(t, t.quantiles.back(), numbers_), ")"));
     }
-    if (n.off_constant > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers))) {
+    if (off_constant_said(n)) {
       off_constant_rows.insert(n.off_constant_lines.begin(), n.off_constant_lines.end());
       off_constant.push_back(detail::concat("'", t.name, "' ", rows(n.off_constant), list_some(n.off_constant_examples, 3),
                                             "; training always ", value_text(t, t.quantiles.front(), numbers_), ")"));

@@ -332,6 +332,18 @@ class CellNotes {
   // until the next add).
   const CsvTable& add(const CsvTable& batch);
   std::vector<std::string> notes() const;
+  // The rows the notes ask to look at whatever their score: a numeric cell that cannot be read or
+  // a spreadsheet formula's error ("#VALUE!"), both read as missing (the score says less); a value
+  // far outside the training's range, or another than the one value its column had in every
+  // training row (the model never saw the like). `row`: the index among the rows added so far (a
+  // file's data rows, as Detector::score orders its scores); `line`: the CSV line; `reason`: what,
+  // in a few words ("'size' 'ERR' cannot be read, read as missing"), several joined by "; ". In row
+  // order, the first kFarLinesKept rows.
+  struct RowToCheck {
+    int64_t row = 0, line = 0;
+    std::string reason;
+  };
+  std::vector<RowToCheck> rows_to_check() const;
   // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
   RowsNotScored& not_scored() { return not_scored_; }
 
@@ -365,10 +377,12 @@ class CellNotes {
     int64_t far = 0;
     std::vector<std::string> far_examples;
     std::vector<int64_t> far_lines;  // the first kFarLinesKept
+    std::vector<RowToCheck> far_rows;  // as far_lines, with the value (rows_to_check)
     // Numbers other than the one value a column had in every training row: the rows, the first
     // kFarLinesKept lines, the first three values.
     int64_t off_constant = 0;
     std::vector<int64_t> off_constant_lines;
+    std::vector<RowToCheck> off_constant_rows;
     std::vector<std::string> off_constant_examples;
     // the first few, each once
     std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
@@ -392,6 +406,12 @@ class CellNotes {
   std::vector<UnreadableCell> unreadable_examples_;
   std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
+  int64_t rows_added_ = 0;  // the rows of the batches before this one
+  std::vector<RowToCheck> unreadable_rows_;  // unreadable cells and spreadsheet errors (the first kFarLinesKept)
+  // Whether the notes say a column's far values, its values other than its one training value
+  // (not when every value is beyond the training's range: said as a whole column).
+  bool far_said(const Counts& n, const ColumnTransform& t) const;
+  bool off_constant_said(const Counts& n) const;
   NumberFormat numbers_;  // how values in notes are written (TabularPreprocessor::writing_format)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
