@@ -777,6 +777,21 @@ assert len(pasted) == 5001 and pasted[4500][-2:] == ["", ""], pasted[4500]
 others = pasted[:4500] + pasted[4501:]
 assert [r[-2:] for r in others] == [r[-2:] for r in plain]
 PY
+# The second export with its columns in another order: refused where it stands, not read with its
+# values under the first header's columns; the rows before it are written, said.
+python3 - "$work/pasted.csv" "$work/reordered.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+cells = lines[4501].split(",")
+cells[1], cells[2] = cells[2], cells[1]
+lines[4501] = ",".join(cells)
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+! "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-reordered.csv" <"$work/reordered.csv" 2>"$work/reordered.err" \
+  && grep -qF "CSV line 4502 repeats the header with its columns in another order ('Cell.size' under 'Cl.thickness', 'Cl.thickness' under 'Cell.size'): the rows below it are laid out otherwise" "$work/reordered.err" \
+  && grep -qF "(rows 1 to 4096 were scored and written to" "$work/reordered.err" \
+  && echo "ok   score --data -: a header repeated with its columns in another order is refused at its line" \
+  || fail "a reordered header after the first batch: $(cat "$work/reordered.err")"
 
 # A wide file (40 columns): those with nothing more to say than their role in one line, the others
 # a line each.

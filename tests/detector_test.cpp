@@ -253,6 +253,24 @@ TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
   EXPECT_EQ(error_of([&] { d.score_table(other_header); }),
             detail::concat("CSV line ", repeated, " repeats the header in part ('Sample' under '", plain.header[0], "'): the rows "
                            "below it may hold other columns than the model's; score the two parts as separate files"));
+  // The second export with its columns in another order (three of them moved): refused, by scoring
+  // and by training, not read with its values under the first header's columns.
+  std::string reordered = text;
+  std::vector<std::string> names = plain.header;
+  std::rotate(names.begin() + 1, names.begin() + 2, names.begin() + 4);  // Cl.thickness, Cell.size, Cell.shape moved
+  std::string moved_line;
+  for (size_t c = 0; c < names.size(); ++c) moved_line += (c ? "," : "") + names[c];
+  reordered.replace(middle, header_line.size() - 1, moved_line);
+  const std::string in_order = detail::concat(
+      "CSV line ", repeated, " repeats the header with its columns in another order ('", names[1], "' under '", plain.header[1],
+      "', '", names[2], "' under '", plain.header[2], "', '", names[3], "' under '", plain.header[3],
+      "'): the rows below it are laid out otherwise, and read under the first header their values would go to the wrong "
+      "columns; ");
+  EXPECT_EQ(error_of([&] { d.score_table(parse_csv(reordered)); }), in_order + "score the two parts as separate files, or put the "
+                                                                               "columns of the second in the first one's order");
+  Detector again(quick_tabular("e2e", 3));
+  EXPECT_EQ(error_of([&] { again.fit_table(parse_csv(reordered), breast_cancer_labels()); }),
+            in_order + "train on the two parts as separate files, or put the columns of the second in the first one's order");
 }
 
 // Fitting in slices (what the wasm worker does) gives exactly the one-call result; a sliced fit

@@ -105,6 +105,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   // Groups' heading lines given to the rows below them; totals and averages rows, repeated
   // headers: no samples, left out (said).
   std::vector<std::string> notes;
+  if (given_file.column_count() >= 2) repeated_headers(given_file, true);  // (refuses one in part or reordered)
   const std::optional<CsvTable> read = read_as_training(given_file, &notes);
   // (the decimal mark of the columns read, where a column left out or called categories told another)
   const std::optional<CsvTable> marked = with_mark_of_read_columns(read ? *read : given_file, options, &notes);

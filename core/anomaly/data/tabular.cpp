@@ -1089,13 +1089,17 @@ bool number_in_cell(std::string_view cell, const NumberFormat& format, double& v
   return plausible_unit(a) && parse_number(a.number, value, format);
 }
 
-// Row `r` repeats the header: at least 2 cells, and half the non-empty ones, are their column's
-// name (`header`: the names trimmed, in lower case).
+// Row `r` repeats the header: at least 2 cells, and half the non-empty ones, are a column's name
+// (`header`: the names trimmed, in lower case), in its place or another (a second export with its
+// columns in another order: transform refuses it).
 bool repeats_header(const CsvTable& table, size_t r, const std::vector<std::string>& header) {
   size_t named = 0, present = 0;
   for (size_t c = 0; c < table.column_count(); ++c)
-    if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty())
-      ++present, named += !header[c].empty() && cell.size() == header[c].size() && lower(cell) == header[c];
+    if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty()) {
+      ++present;
+      const std::string name = lower(cell);
+      named += std::find(header.begin(), header.end(), name) != header.end();
+    }
   return named >= 2 && 2 * named >= present;
 }
 
@@ -1104,6 +1108,7 @@ std::vector<std::string> lower_header(const CsvTable& table) {
   for (const std::string& name : table.header) header.push_back(lower(trim(name)));
   return header;
 }
+
 // A second header line, such as the columns' units ("°C;hPa;l/min"), read as the first row: it
 // holds no number, where a column below holds only numbers. Refused, naming it.
 void check_units_line(const CsvTable& table) {
@@ -1255,6 +1260,34 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
 }
 
 }  // namespace
+
+// The rows that repeat the header as it is (two exports one below the other): rows holding no
+// sample. One that names other columns in part ("temp,rpm,pressure" under "temp,rpm,vib"), or the
+// same columns in another order, heads rows laid out otherwise: refused, naming its cells.
+// `training`: the words for a file trained on, else for one scored.
+std::vector<size_t> repeated_headers(const CsvTable& table, bool training) {
+  const std::vector<std::string> header = lower_header(table);
+  std::vector<size_t> repeated;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    if (!repeats_header(table, r, header)) continue;
+    std::vector<std::string> other;
+    bool moved = true;  // every name in it is one of the header's, in another place
+    for (size_t c = 0; c < table.column_count(); ++c)
+      if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty() && lower(cell) != header[c]) {
+        other.push_back(detail::concat("'", shortened(cell), "' under '", table.header[c], "'"));
+        moved = moved && std::find(header.begin(), header.end(), lower(cell)) != header.end();
+      }
+    CA3_CHECK(other.empty() || !moved, "CSV line ", table.row_line(r), " repeats the header with its columns in another order (",
+              list_some(other, 3), "): the rows below it are laid out otherwise, and read under the first header their values "
+              "would go to the wrong columns; ", training ? "train on" : "score", " the two parts as separate files, or put the "
+              "columns of the second in the first one's order");
+    CA3_CHECK(other.empty(), "CSV line ", table.row_line(r), " repeats the header in part (", list_some(other, 3),
+              training ? "): the rows below it may hold other columns than those above; train on the two parts as separate files"
+                       : "): the rows below it may hold other columns than the model's; score the two parts as separate files");
+    repeated.push_back(r);
+  }
+  return repeated;
+}
 
 namespace {
 // Excel's Accounting format writes a zero as a dash beside the currency: "$ -", "- €", "€-".
@@ -3829,18 +3862,8 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
   // row of missing cells here, it gets no score (rows_not_scored, as a totals row), as training
   // leaves it out. One that names other columns in part ("temp,rpm,pressure" under
   // "temp,rpm,vib") heads rows that may not be in the model's columns: refused, naming them.
-  if (const std::vector<std::string> header = lower_header(table); table.column_count() >= 2) {
-    std::vector<size_t> repeated;
-    for (size_t r = 0; r < table.row_count(); ++r) {
-      if (!repeats_header(table, r, header)) continue;
-      std::vector<std::string> other;
-      for (size_t c = 0; c < table.column_count(); ++c)
-        if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty() && lower(cell) != header[c])
-          other.push_back(detail::concat("'", shortened(cell), "' under '", table.header[c], "'"));
-      CA3_CHECK(other.empty(), "CSV line ", table.row_line(r), " repeats the header in part (", list_some(other, 3),
-                "): the rows below it may hold other columns than the model's; score the two parts as separate files");
-      repeated.push_back(r);
-    }
+  if (table.column_count() >= 2) {
+    const std::vector<size_t> repeated = repeated_headers(table, false);
     if (!repeated.empty()) {
       CsvTable blanked = table.select_rows({});
       std::vector<std::string_view> cells(table.column_count()), blank(table.column_count());

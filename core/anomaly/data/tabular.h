@@ -552,6 +552,11 @@ std::vector<size_t> rows_but(size_t count, const std::vector<size_t>& left_out);
 // them: the heading lines, the rows left out, a repeated header last. `at_start`: the table's
 // first row is the file's (merge_heading_lines).
 std::optional<CsvTable> read_as_training(const CsvTable& table, std::vector<std::string>* notes = nullptr, bool at_start = true);
+// The rows of `table` that repeat its header as it is (two exports one below the other): rows
+// holding no sample. Throws Error for one that names other columns in part, or the same columns in
+// another order (the rows below it laid out otherwise), naming its line and cells; `training`
+// words the fix for a file trained on, else for one scored.
+std::vector<size_t> repeated_headers(const CsvTable& table, bool training);
 // `table` read with the decimal mark that the columns left in tell, where columns the caller
 // leaves out or calls categories (TabularOptions::roles, id_columns) told the file's another one
 // ("13.15" times in a column "von" beside counts "1.982"): said in `notes`. None when the mark was
