@@ -365,7 +365,8 @@ async function ownImages(source: 'drops' | 'folder') {
   const folders = source === 'folder' ? [...new Set(images.map(folderOf))].sort() : [];
   ownImageFiles = { files: images, folders };
   const read = [...byBytes];
-  $('image-skipped').textContent = (skipped.length
+  const skippedNote = $('image-skipped');
+  skippedNote.textContent = (skipped.length
     ? `${skipped.length} file${skipped.length > 1 ? 's' : ''} that ${skipped.length > 1 ? 'are' : 'is'} not an image left out: ` +
       namesListed(skipped.map((f) => f.name)) + '.'
     : '') + (read.length
@@ -376,6 +377,7 @@ async function ownImages(source: 'drops' | 'folder') {
     ? ` ${misnamed.length} named as another kind of image, read as what ${misnamed.length > 1 ? 'their bytes are' : 'its bytes are'}: ` +
       namesListed(misnamed) + '.'
     : '');
+  skippedNote.hidden = !skippedNote.textContent;
   // Which folder holds the normal images: one named like "normal" / "good", else the largest.
   const select = $<HTMLSelectElement>('normal-folder');
   select.replaceChildren();
@@ -383,7 +385,8 @@ async function ownImages(source: 'drops' | 'folder') {
   $('folder-labels').hidden = folders.length <= 1;
   if (folders.length) {
     const count = (name: string) => images.filter((f) => folderOf(f) === name).length;
-    for (const name of folders) select.append(new Option(`${name || '(the top folder)'} (${count(name)} images)`, name));
+    // (counted again once read: a file the browser cannot decode is left out)
+    for (const name of folders) select.append(new Option(folderOption(name, count(name)), name));
     select.append(new Option('none: every image is normal (no labelled anomalies)', '\u0000all'));
     const named = folders.find((name) => NORMAL_FOLDER.test(name));
     select.value = folders.length === 1 ? '\u0000all' : named ?? [...folders].sort((x, y) => count(y) - count(x))[0];
@@ -392,6 +395,11 @@ async function ownImages(source: 'drops' | 'folder') {
 }
 let normalDrop = new Set<File>();
 let imageReads = 0;
+
+// A folder in the normal-folder menu: its images, and those left out as unreadable once read.
+function folderOption(name: string, images: number, leftOut = 0) {
+  return `${name || '(the top folder)'} (${counted(images, 'image')}${leftOut ? `; ${leftOut} left out, unreadable` : ''})`;
+}
 
 // Reads the chosen files at the chosen size, with labels from the folders or the drop zones.
 async function readOwnImages() {
@@ -422,6 +430,11 @@ async function readOwnImages() {
     updateImageButtons();
   }
   if (request !== imageReads) return;  // another choice came meanwhile: its read wins
+  for (const option of $<HTMLSelectElement>('normal-folder').options) {
+    if (option.value === '\u0000all') continue;
+    const inFolder = (f: File) => folderOf(f) === option.value;
+    option.text = folderOption(option.value, used.filter(inFolder).length, files.filter(inFolder).length - used.filter(inFolder).length);
+  }
   const labels = Int32Array.from(used, (f) =>
     folders.length ? (normalFolder === '\u0000all' || folderOf(f) === normalFolder ? 0 : 1) : normalDrop.has(f) ? 0 : 1);
   // A file's name as the user knows it: its path below the chosen folder (normal/x.png).
@@ -642,9 +655,15 @@ async function trainImages() {
     `${(report.test.anomalies + report.test.normal).toLocaleString('en')} test images — another sample, so the two figures differ a little`);
   // Without labelled anomalies the training images carry no labels to judge a flag by (all were
   // taken as normal; with "some may be anomalies" the flagged ones may be just those).
-  else await showImages(report.labelledAnomalies ? images : { ...images, labels: undefined }, 'training images',
-    'the images it learned from, scored: the flagged ones are the least like the rest' +
-    (report.labelledAnomalies ? '; the model has seen them, so its figures on them are optimistic' : ''));
+  else {
+    // The fit held some out (validation, test): the grid shows them all, said.
+    const heldOut = report.rows.validation + report.rows.test;
+    await showImages(report.labelledAnomalies ? images : { ...images, labels: undefined }, 'training images',
+      `the ${images.names.length.toLocaleString('en')} images given for training, scored` +
+      (heldOut ? ` (it learned from ${report.rows.train.toLocaleString('en')}; ${heldOut.toLocaleString('en')} were held out to check it)` : '') +
+      ': the flagged ones are the least like the rest' +
+      (report.labelledAnomalies ? '; the model has seen most of them, so its figures on them are optimistic' : ''));
+  }
 }
 
 // ---- images: scoring and the views -----------------------------------------------------------------------
@@ -1128,7 +1147,19 @@ function showCsv(described: CsvSummary) {
     readAs(described);
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
-  for (const c of columns) select.append(new Option(`${c.name} (${c.distinct} value${c.distinct === 1 ? '' : 's'})`, c.name));
+  // Columns that can mark anomalies first: 2 to 20 values, or named like labels; then the others
+  // (one value marks nothing; many values are a measurement), apart, for a file that is unusual.
+  const likely = (c: ColumnSummary) => (c.distinct >= 2 && c.distinct <= 20) || c.name === described.suggestedLabelColumn;
+  const option = (c: ColumnSummary) => new Option(`${c.name} (${counted(c.distinct, 'value')})`, c.name);
+  const others = columns.filter((c) => !likely(c));
+  const group = (label: string, members: ColumnSummary[]) => {
+    const g = Object.assign(document.createElement('optgroup'), { label });
+    g.append(...members.map(option));
+    return g;
+  };
+  if (others.length) select.append(group('columns that can hold labels (2 to 20 values)', columns.filter(likely)),
+    group('other columns (one value, or more than 20: unlikely labels)', others));
+  else for (const c of columns) select.append(option(c));
   // A column named like labels (Class, label, target, ...) is chosen; another that merely could be
   // (the last, of a few values: a region, a cost centre) is offered, not chosen: most files have no labels.
   const guess = described.suggestedLabelColumn ?? '';
@@ -1541,10 +1572,17 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
     .catch(() => [] as string[]);
   // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
   const most = training ? '' : await tableDetector.flaggedNote(scores).catch(() => '');
-  info.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
+  // The counts in a sentence, then what reading the file decided, a note a line (each names its lines).
+  const counts = document.createElement('p');
+  counts.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
     (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
     `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
-    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ` Read: ${notes.join('; ')}.` : '');
+    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' Read:' : '');
+  const list = document.createElement('ul');
+  list.className = 'notes';
+  // (a space between the items: the text reads as sentences when copied, or by a screen reader without lists)
+  notes.forEach((n, k) => list.append(' ', Object.assign(document.createElement('li'), { textContent: `${n}${k + 1 < notes.length ? ';' : '.'}` })));
+  info.replaceChildren(counts, ...(notes.length ? [list] : []));
   info.dataset.rows = String(scored);
   info.dataset.notScored = String(notScored);
   info.dataset.meanScore = String(sum / Math.max(scored, 1));
@@ -1597,6 +1635,8 @@ function download(data: string | Uint8Array, name: string, type: string) {
 let tableShown: {
   name: string; bytes: Uint8Array; note: string; data: TableData; scores: Float32Array;
   modelLabel: string; labels?: Int32Array; why: Map<number, RowExplanation>;
+  // The rows the scoring notes ask to look at whatever their score, with why (RowToCheck).
+  check: Map<number, string>;
 } | undefined;
 let tableSort: { key: 'line' | 'score'; descending: boolean } = { key: 'score', descending: true };
 const TABLE_ROWS = 30;  // rows listed per view (the download has them all)
@@ -1611,10 +1651,17 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   const request = ++tableResultsRequest;
   const data = tableFromCsv(bytes);
   const scores = await detector.score(data);
+  const check = new Map((await detector.rowsToCheck(data)).map((c) => [c.row, c.reason]));
   const modelLabel = String((await detector.info()).preprocessing?.labelColumn ?? '');
   const described = modelLabel ? undefined : await runtime.describeCsv(bytes);
   if (request !== tableResultsRequest) return undefined;  // a later file (or model) is being shown
-  tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map() };
+  tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map(), check };
+  // A view of them when there are any (offered, not chosen: the flagged rows come first).
+  const view = $<HTMLSelectElement>('table-rows-view');
+  const checkOption = [...view.options].find((o) => o.value === 'check')!;
+  checkOption.hidden = check.size === 0;
+  checkOption.text = `rows to look at whatever their score (${counted(check.size, 'row')}: the notes above say why)`;
+  if (!check.size && view.value === 'check') view.value = 'top';
   $('truth-options').hidden = !described;
   if (described) {
     // Columns that can hold labels: text with a few values, or numbers with two (0/1).
@@ -1701,7 +1748,10 @@ async function renderTableRows() {
   const t = tableShown;
   const request = ++tableRowsRequest;
   const byScore = order(t);
-  const picked = pickView(byScore, t.scores, $<HTMLSelectElement>('table-rows-view').value, tableView.threshold, TABLE_ROWS);
+  const viewName = $<HTMLSelectElement>('table-rows-view').value;
+  // (the rows to look at as the notes list them: by line)
+  const picked = viewName === 'check' ? [...t.check.keys()].slice(0, TABLE_ROWS)
+    : pickView(byScore, t.scores, viewName, tableView.threshold, TABLE_ROWS);
   const missing = picked.filter((i) => !t.why.has(i));
   if (missing.length) for (const e of await tableDetector.explainRows(t.data, missing, 3)) t.why.set(e.row, e);
   if (request !== tableRowsRequest || t !== tableShown) return;
@@ -1724,14 +1774,24 @@ async function renderTableRows() {
     if (t.labels) label.textContent = t.labels[i] ? 'anomaly' : 'normal';
     const why = row.insertCell();
     why.className = 'why';
+    const check = t.check.get(i);
+    if (check) {  // the score says less, or the model never saw the like: first, whatever the score
+      const mark = document.createElement('span');
+      mark.className = 'check';
+      mark.textContent = `look at it whatever its score: ${check}`;
+      why.append(mark);
+      row.classList.add('to-check');
+    }
     for (const c of e.columns) {
       const part = document.createElement('span');
       // a missing cell (listed after the strongest columns): the model saw the typical value
       part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
         : c.value ? `${c.column} '${c.value}' unreadable (taken as ${c.typical}) ` : `${c.column} missing (taken as ${c.typical}) `;
       const amount = document.createElement('b');
-      amount.className = c.contribution >= 0 ? 'up' : 'down';
-      amount.textContent = `${c.contribution >= 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)}`;
+      // (a share that rounds to 0.00 neither raises nor lowers the score as shown: no sign, no colour)
+      const shown = Math.abs(c.contribution).toFixed(2);
+      amount.className = shown === '0.00' ? '' : c.contribution > 0 ? 'up' : 'down';
+      amount.textContent = shown === '0.00' ? shown : `${c.contribution > 0 ? '+' : '−'}${shown}`;
       part.append(amount);
       part.dataset.column = c.column;
       part.dataset.contribution = String(c.contribution);

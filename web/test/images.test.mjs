@@ -78,6 +78,9 @@ describe('own images: folders, size and colour, the grid', () => {
     await trainOnFolder(join(work, 'train'), '32x3',
       /^Your images \(normal: normal\/; anomalous: stain\/\), read in [\d.]+ s: 380 images \(32x32 colour\), 300 normal, 80 anomalous\. All 48x48, resized\. 1 file left out: cut\.png is not an image this browser can decode\.$/);
     assert.equal(await page.inputValue('#normal-folder'), 'normal');
+    // The folder menu counts the images read: cut.png, named as one, is left out of normal/'s.
+    assert.deepEqual(await page.$$eval('#normal-folder option', (o) => o.map((x) => x.textContent)),
+      ['normal (300 images; 1 left out, unreadable)', 'stain (80 images)', 'none: every image is normal (no labelled anomalies)']);
     assert.equal(await page.textContent('#image-skipped'), '1 file that is not an image left out: notes.txt.');
     assert.match(await page.textContent('#image-status'), /test ROC-AUC 0\.\d{4} on 8 anomalous and 30 normal test images/);
     // The inspect view draws the model's input: 32×32 pixels.

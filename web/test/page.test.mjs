@@ -311,6 +311,8 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /^other\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
       const info = await page.textContent('#csv-score-info');
       assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
+      // each note an item of its own
+      assert.match(await page.textContent('#csv-score-info li:first-child'), /^columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness';$/);
       assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 cells \(with 1, the training median\)\.$/);
       assert.doesNotMatch(info, /Note:/);  // a third of its rows flagged, as the file's share of malignant rows
       // The same file written in another scale (every measurement times 10): most rows flagged, and
@@ -550,6 +552,38 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /^relabelled\.csv: 351 rows scored/.test(document.getElementById('csv-score-info').textContent));
       assert.equal(await page.inputValue('#truth-column'), 'label');
       assert.doesNotMatch(await page.textContent('#csv-score-info'), /does not know/);
+      // A cell that cannot be read (line 11) and a value far outside training's (line 21): each
+      // note a line of its own; the two rows marked wherever they show, and a view lists them.
+      const messy = relabelled.split('\n').map((line, i) => {
+        const cells = line.split(',');
+        if (i === 10) cells[2] = 'ERR';
+        if (i === 20) cells[4] = '40';
+        return cells.join(',');
+      }).join('\n');
+      await page.setInputFiles('#csv-score-file', { name: 'messy.csv', mimeType: 'text/csv', buffer: Buffer.from(messy) });
+      await page.waitForFunction(() => /^messy\.csv: 351 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      // (the model learned from the good rows alone: the bad ones hold V1 0 where those were all 1,
+      // and values far outside their range)
+      const notes = await page.$$eval('#csv-score-info li', (items) => items.map((li) => li.textContent));
+      assert.equal(notes.length, 3, notes.join('\n'));
+      assert.match(notes[0], /^1 cell cannot be read, .*look at it whatever its score \(line 11\);$/);
+      assert.match(notes[1], /^values other than the one value their column had in every training row: 'V1' 38 rows .*\(lines 9, 19, 21, .*\);$/);
+      assert.match(notes[2], /^\d+ rows hold values far outside the training's range .*'V5' .*line 21: '40'.*\(lines 19, 21, .*\)\.$/);
+      await page.waitForFunction(() => !document.querySelector('#table-rows-view option[value="check"]').hidden);
+      const toCheck = Number((await page.textContent('#table-rows-view option[value="check"]'))
+        .match(/^rows to look at whatever their score \((\d+) rows: the notes above say why\)$/)[1]);
+      assert.ok(toCheck >= 39 && toCheck <= 72, `${toCheck} rows to check`);  // line 11, V1's 38, the far values' rows
+      await page.selectOption('#table-rows-view', 'check');
+      await page.waitForFunction(() => [...document.querySelectorAll('#table-rows tbody tr')].filter((r) => r.classList.contains('to-check')).length === 30);
+      const checked = await page.$$eval('#table-rows tbody tr', (rows) =>
+        rows.map((r) => [r.cells[0].textContent, r.classList.contains('to-check'), r.querySelector('.check')?.textContent]));
+      assert.ok(checked.every((c) => c[1]));
+      const why = new Map(checked.map((c) => [c[0], c[2]]));
+      assert.equal(why.get('11'), "look at it whatever its score: 'V3' 'ERR' cannot be read, read as missing");
+      assert.equal(why.get('21'), "look at it whatever its score: 'V1' 0, where every training row had 1; 'V5' 40 far outside the training's range");
+      // the first 30 by line, as the notes list them
+      assert.deepEqual(checked.map((c) => Number(c[0])).sort((a, b) => a - b).slice(0, 4), [9, 11, 19, 21]);
+      await page.selectOption('#table-rows-view', 'top');
       await shot('5b-csv-no-labels');
     });
 
