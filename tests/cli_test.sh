@@ -536,10 +536,11 @@ for source in file stream; do
     && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
     || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
 done
-printf '%s\n5,1,1,1,2,1,3,1,1\n10,ERR,10,10,10,10,10,10,10\n' "$bc_header" >"$work/err-why.csv"
+printf '%s\n5,1,1,1,2,1,3,1,1\n10,ERR,10,10,10,10,10,10,10\n10,10,#VALUE!,10,10,10,10,10,10\n' "$bc_header" >"$work/err-why.csv"
 "$ca3" score --model "$work/bc.ca3" --data "$work/err-why.csv" --out "$work/s-err-why.csv" --why 9 2>/dev/null \
   && grep -q "Cell.size 'ERR' read as missing (typical 1) " "$work/s-err-why.csv" \
-  && echo "ok   score --why: an unreadable cell shown as written and read as missing" || fail "--why of an unreadable cell: $(cat "$work/s-err-why.csv")"
+  && grep -q "Cell.shape '#VALUE!' read as missing (typical 1) " "$work/s-err-why.csv" \
+  && echo "ok   score --why: an unreadable cell and a spreadsheet error shown as written and read as missing" || fail "--why of an unreadable cell: $(cat "$work/s-err-why.csv")"
 expect_error "'$work/images' holds images, and this model was trained on a CSV table (9 columns): give it a CSV table, or score the images with a model trained on images (ca3 train --data FOLDER" \
   score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"
 expect_error "'$data/Glass.csv' is a CSV table, and this model was trained on images (28x28, grey): give it images (--data FOLDER, one image file or an IDX file), or score the table with a model trained on a table" \

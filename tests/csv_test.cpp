@@ -259,6 +259,20 @@ TEST(Csv, MalformedInputsNameTheLine) {
     for (size_t c = 1; c < t.column_count(); ++c) EXPECT_EQ(t.cell(t.row_count() - (t.cell(0, 0) == " Nord " ? 2 : 1), c), "") << text;
   }
   EXPECT_EQ(parse_csv("a;b;c;d;e;f\n1;2;3;4;5;6\nQuelle: ERP;;;\n").first_short_line, 3);
+  {  // such a line mid-file (a title): not scored, said once, not also as fields read as empty
+    const TabularPreprocessor prep =
+        TabularPreprocessor::fit(parse_csv("a,b,c\n1,2,3\n2,3,4\n3,4,5\n4,5,6\n"), {0, 1, 2, 3}, TabularOptions{});
+    std::string text = "a,b,c\n";
+    for (int i = 0; i < 12; ++i) text += (i == 6 ? "Report for March\n" : "") + std::to_string(1 + i % 4) + ",3,4\n";
+    const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
+    ASSERT_EQ(notes.size(), 1u) << notes.back();
+    EXPECT_TRUE(notes[0].starts_with("line 8 ('Report for March') holds a text alone and no number")) << notes[0];
+    // A short line that is a row scored (its first cell a value the model reads) is said.
+    const std::vector<std::string> said = prep.scoring_notes(parse_csv("a,b,c\n1,2,3\nNA\n2,3,4\n"));
+    EXPECT_NE(std::find(said.begin(), said.end(), "1 line holds fewer fields than the header and one text alone, in the first (line 3): "
+                                                  "the fields left off read as empty cells"),
+              said.end());
+  }
 }
 
 TEST(Tabular, QuantileTransformMatchesScikitLearn) {
@@ -2831,6 +2845,13 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
             "CSV line 2, column 'price': '-45.73 USD' is a number written with 'USD', and the model learned the column as plain "
             "numbers: write it as they were (-45.73), or train on a file that writes the column with 'USD'");
   EXPECT_EQ(unit_less.transform(parse_csv("price\n36.06\n")).to_vector().size(), 1u);
+  // A percentage where the training values were fractions (0 to 1): the fraction to write.
+  const TabularPreprocessor fractions = TabularPreprocessor::fit(
+      parse_csv("share,label\n0.25,ok\n0.4,ok\n0.125,ok\n0.9,bad\n"), {0, 1, 2, 3}, plain_options);
+  EXPECT_EQ(error_of([&] { fractions.transform(parse_csv("share\n30%\n")); }),
+            "CSV line 2, column 'share': '30%' is a number written with '%', and the model learned the column as plain "
+            "numbers: write it as they were (0.3, a fraction: the column's training values all lie between 0 and 1), or train on "
+            "a file that writes the column with '%'");
   // A currency's sign and its ISO code are one unit ("1.304,12 EUR", "EUR 1.304,12"), when scoring
   // and within a training column; another currency is not.
   EXPECT_EQ(prep.transform(parse_csv("rate;price;temp;code\n10,6 %;1.304,12 EUR;21,5 \xC2\xB0" "C;A1\n")).to_vector(),
@@ -3163,6 +3184,15 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     while (const std::optional<CsvTable> batch = pieces.next(16)) stream.add(*batch), ++batches;
     EXPECT_EQ(batches, 3);
     EXPECT_EQ(checked(stream.rows_to_check()), expected);
+  }
+  {  // a column empty in every scored row: said as such (every row scored with its median), not as cells filled in
+    const std::vector<std::string> notes = prep.scoring_notes(parse_csv("a,b\n1,\n3,\n5,NA\n"));
+    EXPECT_EQ(notes, (std::vector<std::string>{"a column empty in every row, so every row was scored with its typical value (in "
+                                               "brackets): 'b' (4). The scores say nothing of it; if the file should hold values "
+                                               "there, export them and score it again"}));
+    // one row alone with the cell empty is a missing cell
+    EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,\n")),
+              (std::vector<std::string>{"missing cells filled in as in training: 'b' 1 cell (with 4, the training median)"}));
   }
   {  // a value far outside the training's range, and another value in a column of one value: the
      // row to look at names both; a cell merely above the range is not one

@@ -48,7 +48,7 @@ namespace ca3 {
 struct ColumnContribution {
   std::string column;
   // The cell as written in the file ("" when missing; a numeric cell that cannot be read, "ERR",
-  // as written, with `missing`); when written in another size of the column's unit, also as read
+  // or a spreadsheet formula's error, "#VALUE!", as written, with `missing`); when written in another size of the column's unit, also as read
   // in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
   std::string value;
   bool missing = false;  // the cell was missing or could not be read: the model saw the typical value

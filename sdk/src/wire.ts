@@ -27,8 +27,8 @@ export interface ErrorInfo {
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing; '(empty)' for an empty cell of a checkbox
-   *  column, where it is a value of its own; a numeric cell that cannot be read, 'ERR', as written,
-   *  with `missing`); a cell in another size of its column's unit, also as read in the unit of
+   *  column, where it is a value of its own; a numeric cell that cannot be read, 'ERR', or a
+   *  spreadsheet formula's error, '#VALUE!', as written, with `missing`); a cell in another size of its column's unit, also as read in the unit of
    *  `typical` ('1,2 kg = 1200 g'). */
   value: string;
   /** The cell was missing, or could not be read: the model saw the typical value. */

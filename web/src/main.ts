@@ -1786,7 +1786,7 @@ async function renderTableRows() {
       const part = document.createElement('span');
       // a missing cell (listed after the strongest columns): the model saw the typical value
       part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
-        : c.value ? `${c.column} '${c.value}' unreadable (taken as ${c.typical}) ` : `${c.column} missing (taken as ${c.typical}) `;
+        : c.value ? `${c.column} '${c.value}' read as missing (taken as ${c.typical}) ` : `${c.column} missing (taken as ${c.typical}) `;
       const amount = document.createElement('b');
       // (a share that rounds to 0.00 neither raises nor lowers the score as shown: no sign, no colour)
       const shown = Math.abs(c.contribution).toFixed(2);

@@ -60,6 +60,7 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.first_line_ending_with_separator = first_line_ending_with_separator;
   out.short_lines = short_lines;
   out.first_short_line = first_short_line;
+  out.short_line_numbers = short_line_numbers;
   out.filled_down = filled_down;
   std::vector<std::string_view> cells(header.size());
   for (size_t r : rows) {
@@ -1265,6 +1266,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                 !parse_number(first, number, NumberFormat{'.', 0}) && !parse_number(first, number, NumberFormat{',', 0})) {
               while (record_fields < table.header.size()) table.append_cell(""), ++record_fields;
               if (table.short_lines++ == 0) table.first_short_line = file_line(record_line);
+              if (table.short_line_numbers.size() < 1000) table.short_line_numbers.push_back(file_line(record_line));
             }
           }
           if (record_fields - record_empty_after != table.header.size()) {

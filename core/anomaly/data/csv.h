@@ -103,6 +103,7 @@ class CsvTable {
   // under more columns, "Nord"): their missing fields read as empty cells (said in the notes).
   size_t short_lines = 0;
   int64_t first_short_line = 0;
+  std::vector<int64_t> short_line_numbers;  // the first 1,000 of them
   std::vector<int64_t> empty_row_lines;  // blank lines and lines of only separators, skipped
   // A grouped report's blank cells were given the value above them (TabularPreprocessor::
   // filled_down): not to be filled again.

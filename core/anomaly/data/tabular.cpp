@@ -1245,11 +1245,18 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
                                  t.prefix + t.suffix, "')"));
   if (t.prefix.empty() && t.suffix.empty())  // (not a count's scale: "9.9k" is no 9.9)
     if (const Affixed a = split_affixes(cell); plausible_unit(a) && parse_number(a.number, v, numbers) &&
-                                               !(a.prefix.empty() && unit_size(a.suffix) && unit_size(a.suffix)->scale))
+                                               !(a.prefix.empty() && unit_size(a.suffix) && unit_size(a.suffix)->scale)) {
+      // A percentage where training's values all lay between 0 and 1: those were fractions.
+      const bool fractions = a.prefix.empty() && a.suffix == "%" && !t.quantiles.empty() && t.quantiles.front() >= 0 &&
+                             t.quantiles.back() <= 1;
       throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                  "' is a number written with '", a.prefix, a.suffix,
                                  "', and the model learned the column as plain numbers: write it as they were (",
-                                 a.negative ? "-" : "", a.number, "), or train on a file that writes the column with '", a.prefix, a.suffix, "'"));
+                                 fractions ? value_text(t, (a.negative ? -v : v) / 100, numbers) +
+                                                 ", a fraction: the column's training values all lie between 0 and 1"
+                                           : detail::concat(a.negative ? "-" : "", a.number),
+                                 "), or train on a file that writes the column with '", a.prefix, a.suffix, "'"));
+    }
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
@@ -2278,7 +2285,15 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
                      "empty last column it makes is left out");
   if (notes && table.lines_ending_with_separator > 0)
     notes->push_back(trailing_fields_note(table));
-  if (notes && table.short_lines > 0) notes->push_back(short_lines_note(table));
+  // (not when training left each of them out as no sample, said: a title or note line mid-file)
+  if (notes && table.short_lines > 0) {
+    bool kept = table.short_lines > table.short_line_numbers.size();
+    for (size_t r = 0, k = 0; r < table.row_count() && !kept; ++r) {
+      while (k < table.short_line_numbers.size() && table.short_line_numbers[k] < table.row_line(r)) ++k;
+      kept = k < table.short_line_numbers.size() && table.short_line_numbers[k] == table.row_line(r);
+    }
+    if (kept) notes->push_back(short_lines_note(table));
+  }
   if (notes)
     for (std::string& note : lines_above_notes(table)) notes->push_back(std::move(note));
   if (notes && table.trailing_separators > 1)
@@ -3174,7 +3189,13 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
   for (size_t c = 0; c < table.column_count(); ++c)
     if (!used[c]) unused.push_back("'" + table.header[c] + "'");
   if (table.lines_ending_with_separator > 0) notes.push_back(trailing_fields_note(table));
-  if (table.short_lines > 0) notes.push_back(short_lines_note(table));
+  // (not when each of them is a row not scored, said above: a title or note line mid-file)
+  std::set<int64_t> skipped_lines;
+  for (const size_t r : skipped.rows) skipped_lines.insert(table.row_line(r));
+  if (table.short_lines > 0 && (table.short_lines > table.short_line_numbers.size() ||
+                                !std::all_of(table.short_line_numbers.begin(), table.short_line_numbers.end(),
+                                             [&](int64_t line) { return skipped_lines.count(line) > 0; })))
+    notes.push_back(short_lines_note(table));
   const std::vector<bool> numeric = numeric_columns_in(table);  // the columns the model reads as numbers
   const std::optional<OwnFormat> own = numeric_columns_format(table);
   if (own) {
@@ -3428,7 +3449,7 @@ std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
 }
 
 std::vector<std::string> CellNotes::notes() const {
-  std::vector<std::string> grouped, flat, leading, filled, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
+  std::vector<std::string> grouped, flat, leading, filled, all_empty, by_case, by_number, by_truth, flag_words, unseen, minus_after, off_flag, without_unit, converted,
       beyond, below_zero, far, off_constant;
   std::set<int64_t> off_constant_rows;  // the lines of the rows `off_constant` names
   bool percent = false, counts_on = false;
@@ -3439,7 +3460,11 @@ std::vector<std::string> CellNotes::notes() const {
   for (size_t j = 0; j < columns_.size(); ++j) {
     const ColumnTransform& t = prep_.columns()[j];
     const Counts& n = columns_[j];
-    if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
+    // A column empty in every row (not exported, a sensor off): every row scored with its typical value.
+    if (n.missing > 1 && n.present == 0 && n.error_cells == 0 && t.fill_category != kEmptyCategory)
+      all_empty.push_back(detail::concat("'", t.name, "' (", t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_)
+                                                                                                   : "'" + t.fill_category + "'", ")"));
+    else if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
@@ -3562,6 +3587,13 @@ std::vector<std::string> CellNotes::notes() const {
                     "so they are read as missing cells (start the file at a group's first row, or write the group's value "
                     "there): " + list_some(leading, 8));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
+  if (!all_empty.empty())
+    notes.push_back(detail::concat(all_empty.size() == 1 ? "a column empty in every row, so every row was scored with its typical "
+                                                           "value (in brackets): "
+                                                         : "columns empty in every row, so every row was scored with their typical "
+                                                           "values (in brackets): ",
+                                   list_some(all_empty, 8), all_empty.size() == 1 ? ". The scores say nothing of it" : ". The scores say nothing of them",
+                                   "; if the file should hold values there, export them and score it again"));
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
                     "values had none so): " + list_some(minus_after, 8));
