@@ -334,11 +334,15 @@ class WasmDetector {
       stream_.reset();
       // What scoring decided, as scoringNotes says it of a file: the first batch's notes, then
       // the cells' over the whole stream.
-      if (cells_)
+      Json check = Json::array();  // the rows those notes ask to look at (RowToCheck[])
+      if (cells_) {
         for (std::string& note : cells_->notes()) stream_notes_.push_back(std::move(note));
+        for (const ca3::CellNotes::RowToCheck& row : cells_->rows_to_check()) check.push_back(ca3::wire::to_json(row));
+      }
       val end = val::object();
       end.set("scores", to_js(scores));
       end.set("notes", to_js(Json(stream_notes_)));
+      end.set("rowsToCheck", to_js(check));
       return end;
     });
   }

@@ -385,6 +385,10 @@ export class Detector {
    *  of a file (rows not scored, missing cells filled in, cells that cannot be read read as
    *  missing, values far outside training...); [] before. Set when scoreStream ends. */
   streamNotes: string[] = [];
+  /** The rows those notes ask to look at whatever their score, as rowsToCheck() gives them of a
+   *  file (`row` counts the stream's rows from 0, as its scores come); [] before. Set when
+   *  scoreStream ends. */
+  streamRowsToCheck: RowToCheck[] = [];
 
   /** @internal */
   constructor(
@@ -472,6 +476,7 @@ export class Detector {
     const encoder = new TextEncoder();
     let open = true;
     this.streamNotes = [];
+    this.streamRowsToCheck = [];
     try {
       for await (const piece of iterate(source)) {
         const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
@@ -479,8 +484,9 @@ export class Detector {
         if (scores.length) yield scores;
       }
       open = false;
-      const end = (await this.call('streamEnd', [])) as { scores: Float32Array; notes: string[] };
+      const end = (await this.call('streamEnd', [])) as { scores: Float32Array; notes: string[]; rowsToCheck: RowToCheck[] };
       this.streamNotes = end.notes;
+      this.streamRowsToCheck = end.rowsToCheck;
       if (end.scores.length) yield end.scores;
     } finally {
       if (open && !this.disposed) await this.call('streamReset', []).catch(() => undefined);

@@ -255,6 +255,7 @@ describe('SDK in Node', () => {
     assert.deepEqual(await detector.rowsToCheck(tableFromCsv(withErr)),
       [{ row: at - 1, line: at + 1, reason: "'Cell.size' 'ERR' cannot be read, read as missing" }]);
     assert.deepEqual(await detector.rowsToCheck(tableFromCsv(text)), []);
+    assert.deepEqual(detector.streamRowsToCheck, await detector.rowsToCheck(tableFromCsv(withErr)));  // the stream's, the same
     // A ReadableStream works too; a broken row names its line in the whole stream.
     const broken = new ReadableStream({ start(c) { c.enqueue(`${header}\n${rows[0]}\n1,2\n`); c.close(); } });
     await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },
