@@ -3149,9 +3149,13 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     std::string text = "a,b\n";
     for (int i = 0; i < 40; ++i) text += i == 30 ? "1,ERR\n" : i == 2 ? "x,2\n" : i % 9 == 4 ? "y,5\n" : i == 7 ? "1,#DIV/0!\n" : "1,2\n";
     const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
-    ASSERT_EQ(notes.size(), 2u);
+    ASSERT_EQ(notes.size(), 3u);
     EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; spreadsheet errors among "
-                        "them: '#DIV/0!' on line 9)");
+                        "them, said below)");
+    // the spreadsheet error: its row to look at, as an unreadable cell's
+    EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in with the column's training median) "
+                        "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
+                        "(line 9); fix the formulas where the file was exported");
     EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in with its column's training "
                                      "median) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
         << notes[1];

@@ -659,9 +659,8 @@ async function trainImages() {
     // The fit held some out (validation, test): the grid shows them all, said.
     const heldOut = report.rows.validation + report.rows.test;
     await showImages(report.labelledAnomalies ? images : { ...images, labels: undefined }, 'training images',
-      `the ${images.names.length.toLocaleString('en')} images given for training, scored` +
-      (heldOut ? ` (it learned from ${report.rows.train.toLocaleString('en')}; ${heldOut.toLocaleString('en')} were held out to check it)` : '') +
-      ': the flagged ones are the least like the rest' +
+      (heldOut ? `it learned from ${report.rows.train.toLocaleString('en')} of them and held out ${heldOut.toLocaleString('en')} to check it; ` : '') +
+      'the flagged ones are the least like the rest' +
       (report.labelledAnomalies ? '; the model has seen most of them, so its figures on them are optimistic' : ''));
   }
 }
@@ -718,8 +717,10 @@ function renderGrid() {
   const threshold = imageView.threshold;
   const byScore = order();
   const picked = pickView(byScore, s.scores, $<HTMLSelectElement>('grid-view').value, threshold, gridCells);
+  // The threshold with as many decimals as the captions show (as the table's rows: no "0.240" unflagged beside "threshold 0.240").
+  const decimals = Math.max(3, ...picked.map((i) => scoreText(s.scores[i], threshold, 3).split('.')[1]?.length ?? 0));
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
-    'a red frame: flagged at the slider\'s threshold' +
+    `a red frame: flagged at the slider's threshold (from a score of ${threshold.toFixed(decimals)})` +
     (s.labels ? '; a red bar: labelled anomalous; under each, what the flag got right or wrong: caught (a flagged anomaly), ' +
       'false alarm (a flagged normal image, dashed frame) or missed (an anomaly not flagged)' : '');
   const more = Math.min(gridPage(), byScore.length - picked.length);
@@ -744,7 +745,7 @@ function renderGrid() {
     button.setAttribute('aria-label', button.title);
     button.append(picture(s.pixels.subarray(i * n, (i + 1) * n), s.size, 56));
     const caption = document.createElement('span');
-    caption.textContent = s.scores[i].toFixed(3);
+    caption.textContent = scoreText(s.scores[i], threshold, 3);
     const name = document.createElement('span');
     name.className = 'name';
     // Lines break after a name's separators ("normal/", "img_", "2024-") where they can, not mid-word.
@@ -1158,7 +1159,7 @@ function showCsv(described: CsvSummary) {
     return g;
   };
   if (others.length) select.append(group('columns that can hold labels (2 to 20 values)', columns.filter(likely)),
-    group('other columns (one value, or more than 20: unlikely labels)', others));
+    group('other columns (under 2 values, or over 20: unlikely labels)', others));
   else for (const c of columns) select.append(option(c));
   // A column named like labels (Class, label, target, ...) is chosen; another that merely could be
   // (the last, of a few values: a region, a cost centre) is offered, not chosen: most files have no labels.
@@ -1557,6 +1558,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   const scores = await showTableResults(name, text, note).catch((e) => {
     info.textContent = '';
     $<HTMLInputElement>('csv-score-file').value = '';  // the file it names was not scored
+    hideTableResults();  // (the rows and charts shown were another file's, whose notes and download are gone)
     throw e;
   });
   if (!scores) return;  // another file (or model) came meanwhile: its results are shown
@@ -1813,8 +1815,8 @@ async function renderTableRows() {
 
 // A score with 4 decimals, or as many more as tell it apart from the threshold (0.863306 under
 // 0.863310 is not "0.8633" beside "score ≥ 0.8633").
-function scoreText(score: number, threshold: number) {
-  let digits = 4;
+function scoreText(score: number, threshold: number, fewest = 4) {
+  let digits = fewest;
   while (digits < 9 && score.toFixed(digits) === threshold.toFixed(digits)) ++digits;
   return score.toFixed(digits);
 }

@@ -558,6 +558,7 @@ for (const isolation of [true, false]) {
         const cells = line.split(',');
         if (i === 10) cells[2] = 'ERR';
         if (i === 20) cells[4] = '40';
+        if (i === 30) cells[6] = '#VALUE!';
         return cells.join(',');
       }).join('\n');
       await page.setInputFiles('#csv-score-file', { name: 'messy.csv', mimeType: 'text/csv', buffer: Buffer.from(messy) });
@@ -565,10 +566,13 @@ for (const isolation of [true, false]) {
       // (the model learned from the good rows alone: the bad ones hold V1 0 where those were all 1,
       // and values far outside their range)
       const notes = await page.$$eval('#csv-score-info li', (items) => items.map((li) => li.textContent));
-      assert.equal(notes.length, 3, notes.join('\n'));
-      assert.match(notes[0], /^1 cell cannot be read, .*look at it whatever its score \(line 11\);$/);
-      assert.match(notes[1], /^values other than the one value their column had in every training row: 'V1' 38 rows .*\(lines 9, 19, 21, .*\);$/);
-      assert.match(notes[2], /^\d+ rows hold values far outside the training's range .*'V5' .*line 21: '40'.*\(lines 19, 21, .*\)\.$/);
+      assert.equal(notes.length, 5, notes.join('\n'));
+      assert.equal(notes[0], "missing cells filled in as in training: 'V7' 1 cell (with " + notes[0].match(/with ([^,]+),/)?.[1] +
+        ', the training median; spreadsheet errors among them, said below);');
+      assert.match(notes[1], /^1 cell cannot be read, .*look at it whatever its score \(line 11\);$/);
+      assert.match(notes[2], /^1 cell holds a spreadsheet formula's error, .*: 'V7' '#VALUE!' on line 31\. Its row's score says less: look at it whatever its score \(line 31\); fix the formulas where the file was exported;$/);
+      assert.match(notes[3], /^values other than the one value their column had in every training row: 'V1' 38 rows .*\(lines 9, 19, 21, .*\);$/);
+      assert.match(notes[4], /^\d+ rows hold values far outside the training's range .*'V5' .*line 21: '40'.*\(lines 19, 21, .*\)\.$/);
       await page.waitForFunction(() => !document.querySelector('#table-rows-view option[value="check"]').hidden);
       const toCheck = Number((await page.textContent('#table-rows-view option[value="check"]'))
         .match(/^rows to look at whatever their score \((\d+) rows: the notes above say why\)$/)[1]);
@@ -581,9 +585,19 @@ for (const isolation of [true, false]) {
       const why = new Map(checked.map((c) => [c[0], c[2]]));
       assert.equal(why.get('11'), "look at it whatever its score: 'V3' 'ERR' cannot be read, read as missing");
       assert.equal(why.get('21'), "look at it whatever its score: 'V1' 0, where every training row had 1; 'V5' 40 far outside the training's range");
+      assert.match(why.get('31'), /^look at it whatever its score: 'V7' '#VALUE!', a spreadsheet formula's error, read as missing/);
       // the first 30 by line, as the notes list them
       assert.deepEqual(checked.map((c) => Number(c[0])).sort((a, b) => a - b).slice(0, 4), [9, 11, 19, 21]);
       await page.selectOption('#table-rows-view', 'top');
+      // The second export with its columns in another order: refused at its line; the model kept,
+      // the last file's rows (whose notes are gone) no longer shown.
+      const moved = messy.split('\n');
+      const names = moved[0].split(',');
+      moved.splice(200, 0, [names[1], names[0], ...names.slice(2)].join(','));
+      await page.setInputFiles('#csv-score-file', { name: 'moved.csv', mimeType: 'text/csv', buffer: Buffer.from(moved.join('\n')) });
+      await page.waitForFunction(() => /CSV line 201 repeats the header with its columns in another order/.test(document.body.textContent));
+      await page.waitForFunction(() => document.getElementById('table-results').hidden);
+      assert.equal(await page.textContent('#csv-score-info'), '');
       await shot('5b-csv-no-labels');
     });
 

@@ -3322,7 +3322,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
         if (const std::string_view marker = trim(cell); marker.starts_with('#')) {
           if (n.error_cells++ < 3) n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
-          if (unreadable_rows_.size() < kFarLinesKept)
+          if (unreadable_rows_.size() < kFarLinesKept && t.fill_category != kEmptyCategory)  // (a checkbox's: its empty value)
             unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "', a spreadsheet formula's error, read as missing")});
         }
@@ -3468,10 +3468,7 @@ std::vector<std::string> CellNotes::notes() const {
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
-                                      n.error_cells == 0 ? ""
-                                      : detail::concat("; spreadsheet errors among them: ", list_some(n.error_examples, 3),
-                                                       n.error_cells > 3 ? detail::concat(" and ", n.error_cells - 3, " more") : ""),
-                                      ")"));
+                                      n.error_cells == 0 ? "" : detail::concat("; spreadsheet errors among them, said below"), ")"));
     }
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
@@ -3643,6 +3640,30 @@ std::vector<std::string> CellNotes::notes() const {
                                    : ". More than a quarter of a column cannot be read (" + list_some(most, 8) +
                                          "): the file likely writes it otherwise than the training file did (another unit, "
                                          "another layout); fix that and score it again"));
+  }
+  // Spreadsheet formulas' errors ("#VALUE!"): missing cells, but faults in the export to find.
+  int64_t errors = 0;
+  std::vector<std::string> error_columns;
+  std::set<int64_t> error_lines;
+  for (size_t j = 0; j < columns_.size(); ++j)
+    if (const Counts& n = columns_[j]; n.error_cells > 0 && prep_.columns()[j].fill_category != kEmptyCategory) {
+      errors += n.error_cells;
+      error_columns.push_back(detail::concat("'", prep_.columns()[j].name, "' ", list_some(n.error_examples, 3),
+                                             n.error_cells > 3 ? detail::concat(" and ", n.error_cells - 3, " more") : ""));
+    }
+  for (const RowToCheck& c : unreadable_rows_)
+    if (c.reason.find("a spreadsheet formula's error") != std::string::npos) error_lines.insert(c.line);
+  if (errors > 0) {
+    std::vector<std::string> lines;
+    for (const int64_t line : error_lines) lines.push_back(std::to_string(line));
+    notes.push_back(detail::concat(errors, errors == 1 ? " cell holds a spreadsheet formula's error, read as missing (filled in with "
+                                                         "the column's training median) to score its row: "
+                                                       : " cells hold a spreadsheet formula's error, read as missing (each filled in "
+                                                         "with its column's training median) to score their rows: ",
+                                   list_some(error_columns, 8),
+                                   lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
+                                                     : ". Their rows' scores say less: look at them whatever their score (",
+                                   lines_listed(lines, 10), "); fix the formulas where the file was exported"));
   }
   if (!off_constant.empty()) {
     std::vector<std::string> lines;
