@@ -793,6 +793,23 @@ PY
   && grep -qF "(rows 1 to 4096 were scored and written to" "$work/reordered.err" \
   && echo "ok   score --data -: a header repeated with its columns in another order is refused at its line" \
   || fail "a reordered header after the first batch: $(cat "$work/reordered.err")"
+# A comment line past the first batch, and a last line cut short (an export still being written):
+# skipped and left out, said with their lines, from a file and from standard input alike.
+python3 - "$work/unpasted.csv" "$work/cut.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+lines.insert(4501, "# gateway reboot")
+open(sys.argv[2], "w").write("\n".join(lines) + "\n" + "\"1234567\",\"5\",1")
+PY
+for source in file stream; do
+  if [ $source = file ]; then "$ca3" score --model "$work/bc.ca3" --data "$work/cut.csv" --out "$work/s-cut.csv" 2>"$work/cut.err"
+  else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-cut.csv" <"$work/cut.csv" 2>"$work/cut.err"; fi \
+    && grep -qF "comment line ('#' first) " "$work/cut.err" && grep -qF "'# gateway reboot' on line 4502)" "$work/cut.err" \
+    && grep -qF "note: line 5003, the last, holds 3 of the header's 11 fields and no line end: it looks cut short" "$work/cut.err" \
+    && [ "$(tail -n +2 "$work/s-cut.csv" | wc -l)" = 5000 ] \
+    && echo "ok   score ($source): a comment line past the first batch and a last line cut short are said with their lines" \
+    || fail "score ($source) of a file with a comment past 4096 rows and a cut last line: $(cat "$work/cut.err")"
+done
 
 # A wide file (40 columns): those with nothing more to say than their role in one line, the others
 # a line each.

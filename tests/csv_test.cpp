@@ -3563,7 +3563,39 @@ TEST(Csv, CommentLinesAreSkipped) {
   EXPECT_EQ(t.first_comment, "# Export aus SAP 2024-03-01");
   std::vector<std::string> notes;
   tabular_labels(t, TabularOptions{}, &notes);
-  EXPECT_EQ(notes.at(0), "3 comment lines ('#' first) skipped ('# Export aus SAP 2024-03-01', ...)");
+  EXPECT_EQ(notes.at(0), "3 comment lines ('#' first) skipped ('# Export aus SAP 2024-03-01', ...; the first among the rows on line 6)");
+  notes.clear();
+  tabular_labels(parse_csv("Werk;Menge\nW0;1\n# Zwischenstand\nW1;2\n"), TabularOptions{}, &notes);
+  EXPECT_EQ(notes.at(0), "a comment line ('#' first) skipped ('# Zwischenstand' on line 3)");
+  {  // The last line cut short (no line end, fewer fields): left out, said; a file's and a stream's.
+    const CsvTable cut = parse_csv("a,b,c\n1,2,3\n4,5,6\n7,8");
+    EXPECT_EQ(cut.row_count(), 2u);
+    EXPECT_EQ(cut.cut_last_line, 4);
+    notes.clear();
+    tabular_labels(cut, TabularOptions{}, &notes);
+    EXPECT_EQ(notes.at(0), "line 4, the last, holds 2 of the header's 3 fields and no line end: it looks cut short (copied, or "
+                           "exported while still being written), so it was left out");
+    // with its line end, or within the file, it is a row of the wrong shape: refused
+    EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n4,5,6\n7,8\n"); }).find("CSV line 4: 2 fields, the header has 3"), std::string::npos);
+    EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n7,8\n4,5,6"); }).find("CSV line 3: 2 fields, the header has 3"), std::string::npos);
+    // in a stream, after its first batch, said by CellNotes (with a comment line there)
+    std::string text = "a,b,c\n";
+    for (int i = 0; i < 30; ++i) text += (i == 20 ? "# reboot\n" : "") + std::to_string(i % 7) + ",2,3\n";
+    text += "7,8";
+    const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv("a,b,c\n1,2,3\n2,3,4\n3,4,5\n"), {0, 1, 2}, TabularOptions{});
+    CellNotes cells(prep);
+    CsvStream pieces;
+    pieces.push(text);
+    pieces.finish();
+    while (const std::optional<CsvTable> batch = pieces.next(16)) cells.add(*batch);
+    const std::vector<std::string> said = cells.notes();
+    EXPECT_NE(std::find(said.begin(), said.end(), "a comment line ('#' first) after the first 16 rows skipped ('# reboot' on line 22)"),
+              said.end())
+        << ::testing::PrintToString(said);
+    EXPECT_NE(std::find(said.begin(), said.end(), "line 33, the last, holds 2 of the header's 3 fields and no line end: it looks cut "
+                                                  "short (copied, or exported while still being written), so it was left out"),
+              said.end());
+  }
   CsvStream stream;
   stream.push(text);
   stream.finish();

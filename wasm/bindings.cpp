@@ -250,7 +250,9 @@ class WasmDetector {
       const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
       std::vector<std::string> used = options.id_columns;
       if (!options.label_column.empty()) used.push_back(options.label_column);
-      return to_js(Json(detector_.preprocessing()->scoring_notes(table_of(data), true, used)));
+      const ca3::CsvTable table = table_of(data);
+      detector_.prepare_table(table);  // a table score() refuses is refused here, in its words, not described
+      return to_js(Json(detector_.preprocessing()->scoring_notes(table, true, used)));
     });
   }
   // data: {csv, options?}: the rows the scoring notes ask to look at whatever their score
@@ -258,8 +260,10 @@ class WasmDetector {
   val rowsToCheck(const val& data) {
     return guarded([&] {
       CA3_CHECK(detector_.preprocessing(), "this is an image model: rows to check are a CSV table's rows");
+      const ca3::CsvTable table = table_of(data);
+      detector_.prepare_table(table);  // (as scoringNotes)
       ca3::CellNotes cells(*detector_.preprocessing());
-      cells.add(table_of(data));
+      cells.add(table);
       Json rows = Json::array();
       for (const ca3::CellNotes::RowToCheck& row : cells.rows_to_check()) rows.push_back(ca3::wire::to_json(row));
       return to_js(rows);

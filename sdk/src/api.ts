@@ -532,7 +532,8 @@ export class Detector {
   /** What scoring `data` reads and decides, in words, one note each (empty when all is as in
    *  training): columns matched ignoring case or spaces, columns the model does not know (left
    *  out), missing cells filled in (how many, with what), categories never seen in training. The
-   *  same notes as `ca3 score`'s. Table models only. The options' `labelColumn` (a column of true
+   *  same notes as `ca3 score`'s. Table models only. A table that score() refuses is refused here
+   *  too (CA3Error 'bad_input', in score()'s words). The options' `labelColumn` (a column of true
    *  labels for a model trained without them, as `labels` reads it) and `idColumns` are columns in
    *  use, not left out. */
   async scoringNotes(data: TableData): Promise<string[]> {

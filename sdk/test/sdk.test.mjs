@@ -256,6 +256,12 @@ describe('SDK in Node', () => {
       [{ row: at - 1, line: at + 1, reason: "'Cell.size' 'ERR' cannot be read, read as missing" }]);
     assert.deepEqual(await detector.rowsToCheck(tableFromCsv(text)), []);
     assert.deepEqual(detector.streamRowsToCheck, await detector.rowsToCheck(tableFromCsv(withErr)));  // the stream's, the same
+    // A file score() refuses (its header repeated in another order) is refused by both, not described.
+    const moved = withErr.split('\n');
+    moved.splice(100, 0, header.split(',').reverse().join(','));
+    for (const call of ['score', 'scoringNotes', 'rowsToCheck'])
+      await assert.rejects(detector[call](tableFromCsv(moved.join('\n'))),
+        { code: 'bad_input', message: /^CSV line 101 repeats the header with its columns in another order/ }, call);
     // A ReadableStream works too; a broken row names its line in the whole stream.
     const broken = new ReadableStream({ start(c) { c.enqueue(`${header}\n${rows[0]}\n1,2\n`); c.close(); } });
     await assert.rejects(async () => { for await (const _ of detector.scoreStream(broken)); },

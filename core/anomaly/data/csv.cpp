@@ -54,6 +54,9 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.lines_ending_with_separator = lines_ending_with_separator;
   out.comment_lines = comment_lines;
   out.first_comment = first_comment;
+  out.first_comment_line = first_comment_line;
+  out.cut_last_line = cut_last_line;
+  out.cut_last_fields = cut_last_fields;
   out.commented_header = commented_header;
   out.title_lines = title_lines;
   out.first_title = first_title;
@@ -1169,6 +1172,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     field_was_quoted = false;
     ++record_fields;
   };
+  bool at_end = false;
   auto end_record = [&]() {
     const bool blank = record_fields == 0 && field.empty() && !record_has_content;
     if (blank && !table.header.empty()) table.empty_row_lines.push_back(file_line(record_line));  // counted
@@ -1248,6 +1252,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
         };
         if (record_fields == 1 && table.header.size() >= 2 && first_cell < table.cell_ends_.size() &&
             cell_text(first_cell).substr(0, 1) == "#") {  // a comment line among the rows ("# Zwischenstand")
+          if (table.first_comment_line == 0) table.first_comment_line = file_line(record_line);
           if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(cell_text(first_cell)));
           table.drop_cells(table.cell_ends_.size() - first_cell);
         } else {
@@ -1285,7 +1290,10 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                !parse_number(alone, number, NumberFormat{'.', 0}) && !parse_number(alone, number, NumberFormat{',', 0});
           const std::string empty_cells = table.separator == '\t' ? detail::concat("' followed by ", table.header.size() - 1, " tabs")
                                                                   : std::string(table.header.size() - 1, table.separator) + "'";
-          if (shape_problems++ > 0) {
+          if (at_end && !more && !heading && table.separator != ' ') {
+            // The last line, without a line end, shorter than the header: cut short, left out (said).
+            table.cut_last_line = file_line(record_line), table.cut_last_fields = record_fields;
+          } else if (shape_problems++ > 0) {
             if (shape_lines.size() < 10) shape_lines.push_back(detail::concat(file_line(record_line), " (", record_fields, record_fields == 1 ? " field)" : " fields)"));
           } else {
           first_shape_problem = detail::concat("CSV line ", file_line(record_line), ": ", record_fields, record_fields == 1 ? " field" : " fields",
@@ -1357,6 +1365,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   if (in_quotes)
     fail(detail::concat("CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
                         "'): a quote that opens a field needs one that closes it; a quote inside a field is doubled"));
+  at_end = true;  // (a last line without a line end)
   if (!field.empty() || record_fields > 0 || record_has_content) end_record();
   if (shape_problems > 0) throw Error(shape_message());
   for (const size_t c : table.nameless_columns)  // a spacer only when it holds nothing

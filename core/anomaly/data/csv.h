@@ -113,6 +113,11 @@ class CsvTable {
   // with '#' ("# Zwischenstand"). How many, and the first.
   size_t comment_lines = 0;
   std::string first_comment;
+  int64_t first_comment_line = 0;  // of the first among the rows (0: none there)
+  // The last line, without a line end, holding fewer fields than the header and not a text alone:
+  // cut short (copied, or exported while still being written), left out. Its line and fields.
+  int64_t cut_last_line = 0;
+  size_t cut_last_fields = 0;
   // The header's first name as written when it began with "# ", as numpy's savetxt writes a
   // header ("# temp"); header[0] is the name without it ("temp"). Empty otherwise.
   std::string commented_header;

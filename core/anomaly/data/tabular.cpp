@@ -2241,6 +2241,12 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
   return notes;
 }
 
+std::string cut_last_line_note(int64_t line, size_t fields, size_t columns) {
+  return detail::concat("line ", line, ", the last, holds ", fields, " of the header's ", columns,
+                        " fields and no line end: it looks cut short (copied, or exported while still being written), so it "
+                        "was left out");
+}
+
 // What reading `table` left out above its rows, or changed in its header, one note each: comment
 // lines, a title, the "# " numpy's savetxt writes before a header, nameless spacer columns.
 std::vector<std::string> lines_above_notes(const CsvTable& table) {
@@ -2248,7 +2254,13 @@ std::vector<std::string> lines_above_notes(const CsvTable& table) {
   if (table.comment_lines > 0)
     notes.push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
                                    " ('#' first) skipped ('", shortened(table.first_comment), "'",
-                                   table.comment_lines > 1 ? ", ..." : "", ")"));
+                                   table.comment_lines > 1 ? ", ..." : "",
+                                   table.first_comment_line > 0 && table.comment_lines == 1
+                                       ? detail::concat(" on line ", table.first_comment_line)
+                                   : table.first_comment_line > 0 ? detail::concat("; the first among the rows on line ", table.first_comment_line)
+                                                                  : "",
+                                   ")"));
+  if (table.cut_last_line > 0) notes.push_back(cut_last_line_note(table.cut_last_line, table.cut_last_fields, table.header.size()));
   if (table.title_lines > 0)
     notes.push_back(detail::concat(table.title_lines == 1 ? "the line" : std::to_string(table.title_lines) + " lines",
                                    " above the header skipped as the file's title or notes ('", shortened(table.first_title), "'",
@@ -3261,6 +3273,11 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> filled, broken;
   const std::vector<std::string> before = above_.cells;
   not_scored_ = stream_.add(given);
+  if (first_rows_ >= 0) {  // a stream's later batch: its comment lines and a cut last line (the first's are scoring_notes')
+    if (given.comment_lines > 0 && later_comments_ == 0) later_comment_ = given.first_comment, later_comment_line_ = given.first_comment_line;
+    later_comments_ += int64_t(given.comment_lines);
+    if (given.cut_last_line > 0) cut_line_ = given.cut_last_line, cut_fields_ = given.cut_last_fields, header_size_ = given.header.size();
+  }
   if (first_rows_ < 0) first_rows_ = int64_t(given.row_count());
   filled_ = prep_.filled_down(given, &above_, &filled, &broken, &not_scored_.rows);
   groups_.resize(above_.filled.size());  // (decided on the first batch)
@@ -3537,6 +3554,11 @@ std::vector<std::string> CellNotes::notes() const {
                                    "averages row, a group's heading line, a repeated header): ", lines_listed(lines, 10, size_t(later)),
                                    ", not scored (no score, no flag)"));
   }
+  if (later_comments_ > 0)
+    notes.push_back(detail::concat(later_comments_ == 1 ? "a comment line" : std::to_string(later_comments_) + " comment lines",
+                                   " ('#' first) after the first ", first_rows_, " rows skipped ('", shortened(later_comment_), "'",
+                                   later_comments_ == 1 ? " on line " : "; the first on line ", later_comment_line_, ")"));
+  if (cut_line_ > 0) notes.push_back(cut_last_line_note(cut_line_, cut_fields_, header_size_));
   if (empty_line_count_ > 0) {
     std::vector<std::string> lines;
     for (int64_t line : empty_lines_) lines.push_back(std::to_string(line));

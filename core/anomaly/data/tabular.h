@@ -407,6 +407,11 @@ class CellNotes {
   std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   int64_t rows_added_ = 0;  // the rows of the batches before this one
+  // A stream's batches after the first: comment lines among the rows (how many, the first and its
+  // line), a last line cut short (its line and fields).
+  int64_t later_comments_ = 0, later_comment_line_ = 0, cut_line_ = 0;
+  size_t cut_fields_ = 0, header_size_ = 0;
+  std::string later_comment_;
   std::vector<RowToCheck> unreadable_rows_;  // unreadable cells and spreadsheet errors (the first kFarLinesKept)
   // Whether the notes say a column's far values, its values other than its one training value
   // (not when every value is beyond the training's range: said as a whole column).
