@@ -371,7 +371,10 @@ describe('SDK in Node', () => {
     // Its notes: a file that cannot tell is read as training named it, said; named '.', not.
     const undecided = 'station\tpressure\ttemp\nW2\t1.016\t25\n';
     assert.match((await second.scoringNotes(tableFromCsv(undecided))).join(' '), /read as the model's training file wrote them, with the decimal mark ','/);
-    assert.doesNotMatch((await second.scoringNotes(tableFromCsv(undecided, { decimalMark: '.' }))).join(' '), /read as the model's training file/);
+    // (named '.', its '1.016' reads as 1.016 where training read 1016: refused, as score() refuses it)
+    await assert.rejects(second.scoringNotes(tableFromCsv(undecided, { decimalMark: '.' })),
+      { code: 'bad_input', message: /^CSV line 2, column 'pressure': '1\.016' reads as 1\.016 in this file, whose decimal mark is '\.'/ });
+    await assert.rejects(second.score(tableFromCsv(undecided, { decimalMark: '.' })), { code: 'bad_input', message: /reads as 1\.016 in this file/ });
     // A column of true labels the model never saw is "not known" unless named as the labels.
     const truth = 'station\tpressure\ttemp\tok\nW2\t1.016\t25\tyes\n';
     assert.match((await second.scoringNotes(tableFromCsv(truth))).join(' '), /a column the model does not know, left out: 'ok'/);
