@@ -3424,7 +3424,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       CategoryMatch how = CategoryMatch::as_written;
       const int64_t k = category_index(t, cell, format, &how, &folded);
       if (k >= 0 && how == CategoryMatch::as_written) continue;
-      const std::string seen = k >= 0 ? "'" + category_of(cell) + "' as '" + t.categories[size_t(k)] + "'" : "'" + category_of(cell) + "'";
+      const std::string written = shortened(category_of(cell));  // (a newline in a quoted cell shown as \x0A)
+      const std::string seen = k >= 0 ? "'" + written + "' as '" + shortened(t.categories[size_t(k)]) + "'" : "'" + written + "'";
       if (k < 0) note(n.unseen, n.unseen_examples, seen);
       else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
       else if (how == CategoryMatch::by_number) note(n.by_number, n.number_examples, seen);
