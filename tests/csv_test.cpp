@@ -3153,7 +3153,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; spreadsheet errors among "
                         "them, said below)");
     // the spreadsheet error: its row to look at, as an unreadable cell's
-    EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in with the column's training median) "
+    EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in as the column's missing cells are) "
                         "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
                         "(line 9); fix the formulas where the file was exported");
     EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in with its column's training "
@@ -3574,7 +3574,8 @@ TEST(Csv, CommentLinesAreSkipped) {
     notes.clear();
     tabular_labels(cut, TabularOptions{}, &notes);
     EXPECT_EQ(notes.at(0), "line 4, the last, holds 2 of the header's 3 fields and no line end: it looks cut short (copied, or "
-                           "exported while still being written), so it was left out");
+                           "exported while still being written), so it was left out; if it is a whole row, complete it and read the file "
+                           "again");
     // with its line end, or within the file, it is a row of the wrong shape: refused
     EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n4,5,6\n7,8\n"); }).find("CSV line 4: 2 fields, the header has 3"), std::string::npos);
     EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n7,8\n4,5,6"); }).find("CSV line 3: 2 fields, the header has 3"), std::string::npos);
@@ -3593,7 +3594,8 @@ TEST(Csv, CommentLinesAreSkipped) {
               said.end())
         << ::testing::PrintToString(said);
     EXPECT_NE(std::find(said.begin(), said.end(), "line 33, the last, holds 2 of the header's 3 fields and no line end: it looks cut "
-                                                  "short (copied, or exported while still being written), so it was left out"),
+                                                  "short (copied, or exported while still being written), so it was left out; if it is a "
+                                                  "whole row, complete it and read the file again"),
               said.end());
   }
   CsvStream stream;

@@ -264,9 +264,7 @@ class WasmDetector {
       detector_.prepare_table(table);  // (as scoringNotes)
       ca3::CellNotes cells(*detector_.preprocessing());
       cells.add(table);
-      Json rows = Json::array();
-      for (const ca3::CellNotes::RowToCheck& row : cells.rows_to_check()) rows.push_back(ca3::wire::to_json(row));
-      return to_js(rows);
+      return to_js(ca3::wire::to_json(cells.rows_to_check()));
     });
   }
   // What `scored` samples of which `flagged` were flagged tell beyond the counts (Detector::flagged_share_note).
@@ -341,7 +339,7 @@ class WasmDetector {
       Json check = Json::array();  // the rows those notes ask to look at (RowToCheck[])
       if (cells_) {
         for (std::string& note : cells_->notes()) stream_notes_.push_back(std::move(note));
-        for (const ca3::CellNotes::RowToCheck& row : cells_->rows_to_check()) check.push_back(ca3::wire::to_json(row));
+        check = ca3::wire::to_json(cells_->rows_to_check());
       }
       val end = val::object();
       end.set("scores", to_js(scores));

@@ -485,7 +485,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       const bool unreadable = !empty && t.kind == ColumnTransform::Kind::numeric && !numeric_cell_reads(table, format, size_t(rows[i]), column, t);
       c.missing = c.missing || unreadable;
       // (a spreadsheet formula's error, "#VALUE!", is a missing cell, but one to see: its text kept too)
-      const bool error_value = empty && trim(cell).starts_with('#');
+      const bool error_value = c.missing && trim(cell).starts_with('#');  // (in a checkbox column, its empty value)
       c.value = unreadable || error_value ? std::string(trim(cell)) : c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
       c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, written) : t.typical_category;
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also

@@ -170,6 +170,11 @@ Json to_json(const RowExplanation& e) {
 }
 
 Json to_json(const CellNotes::RowToCheck& c) { return {{"row", c.row}, {"line", c.line}, {"reason", c.reason}}; }
+Json to_json(const std::vector<CellNotes::RowToCheck>& rows) {
+  Json out = Json::array();
+  for (const CellNotes::RowToCheck& row : rows) out.push_back(to_json(row));
+  return out;
+}
 
 Json detector_info(const Detector& d) {
   Json j;

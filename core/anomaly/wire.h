@@ -50,6 +50,7 @@ Json to_json(const FitReport& report);
 Json to_json(const Error& error);
 Json to_json(const RowExplanation& explanation);
 Json to_json(const CellNotes::RowToCheck& row);
+Json to_json(const std::vector<CellNotes::RowToCheck>& rows);  // RowToCheck[]
 Json detector_info(const Detector& detector);
 // TableDescription {encoding, separator, decimalMark, thousandsSeparator, rows, emptyRows,
 // columns: ColumnDecision[] {name, role, reason, missing, placeholders}, notes}

@@ -548,7 +548,8 @@ export class Detector {
    *  (at most 10,000): a numeric cell that cannot be read or a spreadsheet formula's error ("#VALUE!"),
    *  read as missing, so the score says less; a value far outside the training's range, or another
    *  than the one value its column had in every training row, which the model never saw the like
-   *  of. Table models only. */
+   *  of. Table models only. A table that score() refuses is refused here too (CA3Error 'bad_input',
+   *  in score()'s words). */
   async rowsToCheck(data: TableData): Promise<RowToCheck[]> {
     return (await this.call('rowsToCheck', [csvOf(data)])) as RowToCheck[];
   }

@@ -2244,7 +2244,7 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
 std::string cut_last_line_note(int64_t line, size_t fields, size_t columns) {
   return detail::concat("line ", line, ", the last, holds ", fields, " of the header's ", columns,
                         " fields and no line end: it looks cut short (copied, or exported while still being written), so it "
-                        "was left out");
+                        "was left out; if it is a whole row, complete it and read the file again");
 }
 
 // What reading `table` left out above its rows, or changed in its header, one note each: comment
@@ -3339,8 +3339,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
         if (const std::string_view marker = trim(cell); marker.starts_with('#')) {
           if (n.error_cells++ < 3) n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
-          if (unreadable_rows_.size() < kFarLinesKept && t.fill_category != kEmptyCategory)  // (a checkbox's: its empty value)
-            unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+          if (error_rows_.size() < kFarLinesKept && t.fill_category != kEmptyCategory)  // (a checkbox's: its empty value)
+            error_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "', a spreadsheet formula's error, read as missing")});
         }
         continue;
@@ -3454,6 +3454,7 @@ std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
     }
   };
   add(unreadable_rows_);
+  add(error_rows_);
   for (size_t j = 0; j < columns_.size(); ++j) {
     if (far_said(columns_[j], prep_.columns()[j])) add(columns_[j].far_rows);
     if (off_constant_said(columns_[j])) add(columns_[j].off_constant_rows);
@@ -3674,15 +3675,14 @@ std::vector<std::string> CellNotes::notes() const {
       error_columns.push_back(detail::concat("'", prep_.columns()[j].name, "' ", list_some(n.error_examples, 3),
                                              n.error_cells > 3 ? detail::concat(" and ", n.error_cells - 3, " more") : ""));
     }
-  for (const RowToCheck& c : unreadable_rows_)
-    if (c.reason.find("a spreadsheet formula's error") != std::string::npos) error_lines.insert(c.line);
+  for (const RowToCheck& c : error_rows_) error_lines.insert(c.line);
   if (errors > 0) {
     std::vector<std::string> lines;
     for (const int64_t line : error_lines) lines.push_back(std::to_string(line));
-    notes.push_back(detail::concat(errors, errors == 1 ? " cell holds a spreadsheet formula's error, read as missing (filled in with "
-                                                         "the column's training median) to score its row: "
-                                                       : " cells hold a spreadsheet formula's error, read as missing (each filled in "
-                                                         "with its column's training median) to score their rows: ",
+    notes.push_back(detail::concat(errors, errors == 1 ? " cell holds a spreadsheet formula's error, read as missing (filled in as "
+                                                         "the column's missing cells are) to score its row: "
+                                                       : " cells hold a spreadsheet formula's error, read as missing (filled in as "
+                                                         "their column's missing cells are) to score their rows: ",
                                    list_some(error_columns, 8),
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",

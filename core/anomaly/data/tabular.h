@@ -412,7 +412,7 @@ class CellNotes {
   int64_t later_comments_ = 0, later_comment_line_ = 0, cut_line_ = 0;
   size_t cut_fields_ = 0, header_size_ = 0;
   std::string later_comment_;
-  std::vector<RowToCheck> unreadable_rows_;  // unreadable cells and spreadsheet errors (the first kFarLinesKept)
+  std::vector<RowToCheck> unreadable_rows_, error_rows_;  // unreadable cells; spreadsheet errors (the first kFarLinesKept of each)
   // Whether the notes say a column's far values, its values other than its one training value
   // (not when every value is beyond the training's range: said as a whole column).
   bool far_said(const Counts& n, const ColumnTransform& t) const;
