@@ -1568,7 +1568,7 @@ TEST(Tabular, CodesAreCategories) {
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
                                       "3 rows ('8400,00' as '8400', '01200' as '1200', '4.400' as '4400')",
                                       "values never seen in training, read as none of the column's known values: 'Konto' 2 "
-                                      "rows ('4400,5', '-4400')",
+                                      "rows ('4400,5' on line 4; '-4400' on line 5)",
                                       "6 rows hold values far outside the training's range (beyond it by more than its width): "
                                       "'Betrag' 6 rows (line 2: '1,5', line 3: '1', line 4: '1', ...; training 10,5 to 16,5). The "
                                       "model never saw the like, so its score says little of these rows: look at them whatever "
@@ -1621,7 +1621,7 @@ TEST(Tabular, ValuesBeyondTheMostFrequentAreOneOtherValue) {
   const Tensor x = saved.transform(scored);
   EXPECT_EQ(x.to_vector(), (std::vector<float>{0, 0, 1, 0, x.at(4), 1, 0, 0, 0, x.at(4), 0, 0, 0, 0, x.at(4)}));
   EXPECT_EQ(saved.scoring_notes(scored),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z')"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z' on line 4)"}));
 }
 
 // Which numeric columns are 0/1 flags (left out of the marginal rarity, scaled in the neighbour
@@ -1786,7 +1786,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
                                       "rows ('yes' as 1, 'FALSE' as 0, 'Off' as 0)"}));
   // Not in a column whose values are not true and false, nor a word that is neither.
   EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no')"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no' on line 2)"}));
   EXPECT_EQ(error_of([&] { saved.transform(parse_csv("paid,smoker,dir,v\nTRUE,maybe,N,3\n")); }),
             "CSV line 2, column 'smoker': 'maybe' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
 
@@ -1842,8 +1842,8 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
             (std::vector<std::string>{"true and false written another way, read as training wrote them: 'disputed' 2 rows ('0' "
                                       "as 'FALSE', 'no' as 'FALSE'), 'due' 3 rows ('1' as 'TRUE', 'FALSE' as '(empty)', '0' as '(empty)'), "
                                       "'pagato' 3 rows ('1' as 'S\xC3\xAC', 'false' as 'No', '0' as 'No')",
-                                      "values never seen in training, read as none of the column's known values: 'disputed' 1 row ('1'), "
-                                      "'shift' 1 row ('F')"}));
+                                      "values never seen in training, read as none of the column's known values: 'disputed' 1 row ('1' on line 4), "
+                                      "'shift' 1 row ('F' on line 2)"}));
   // Asked to be numeric, a column of TRUE and FALSE is a 0/1 flag; a 0/1 column whose other cells
   // are "yes", "no" and "maybe" names "maybe" first: the others would read as 1 and 0.
   TabularOptions numeric = options;
@@ -1880,7 +1880,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   EXPECT_EQ(cp.schema()[0].reason, "2 values");
   EXPECT_EQ(describe_columns(c)[0].distinct, 2);
   EXPECT_EQ(cp.scoring_notes(parse_csv("status,refunded,v\nN,TRUE,1\n")),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'refunded' 1 row ('TRUE')"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'refunded' 1 row ('TRUE' on line 2)"}));
   labelled.label_column = "status";
   labelled.normal_values.clear();
   labelled.anomaly_values = {"F"};
@@ -2073,7 +2073,7 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
             (std::vector<std::string>{"values read ignoring letter case: 'checked' 1 row ('X' as 'x'), 'colour' 2 rows "
                                       "('BLAU' as 'Blau', 'rOT' as 'Rot')",
                                       "values never seen in training, read as none of the column's known values: 'colour' "
-                                      "1 row ('Gelb')"}));
+                                      "1 row ('Gelb' on line 4)"}));
   // Empty lines are skipped when scoring too, and said (a row's number is then not its line's).
   EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v\nx;Rot;1\n;;\n\nx;Rot;2\n")),
             (std::vector<std::string>{"2 empty lines (blank or only separators) skipped, not scored: lines 3, 4"}));
@@ -2251,10 +2251,23 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
                 "so its score says nothing of the row (line 4)",
                 "missing cells filled in as in training: 'temp' 2 cells (with 22, the training median), 'colour' 1 cell (with "
                 "'red', the most frequent)",
-                "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green', "
-                "'teal')"}));
+                "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green' on "
+                "lines 2, 6; 'teal' on line 3)"}));
   EXPECT_EQ(prep.scoring_notes(scored, false).size(), 2u);
   EXPECT_TRUE(prep.scoring_notes(train).empty());
+  // Each value never seen is given with its lines, the first three, so that a typo can be found;
+  // the first three values of a column, "..." for more. A stream's later batch counts on.
+  const CsvTable many = parse_csv("temp,colour\n21,grey\n22,grey\n23,red\n24,grey\n25,gray\n26,grey\n27,teal\n28,pink\n");
+  EXPECT_EQ(prep.scoring_notes(many).back(),
+            "values never seen in training, read as none of the column's known values: 'colour' 7 rows ('grey' on lines "
+            "2, 3, 5 and 1 more; 'gray' on line 6; 'teal' on line 8; ...)");
+  CellNotes batches(prep);
+  CsvStream pieces;
+  pieces.push("temp,colour\n21,red\n22,red\n23,teal\n24,red\n25,teal\n");
+  pieces.finish();
+  while (const std::optional<CsvTable> batch = pieces.next(2)) batches.add(*batch);
+  EXPECT_EQ(batches.notes().back(),
+            "values never seen in training, read as none of the column's known values: 'colour' 2 rows ('teal' on lines 4, 6)");
   // The micro sign and the Greek mu look alike: one name ("Größe µm" typed on two keyboards), as
   // Greek and Cyrillic names in another case are.
   const CsvTable sizes = parse_csv("Gr\xC3\xB6\xC3\x9F" "e \xCE\xBCm,\xCE\xA3\xCE\xA5\xCE\x9D\n1,2\n");
@@ -3913,7 +3926,7 @@ TEST(Csv, VersionNumbersAreCategories) {
   const CsvTable scored = parse_csv("src_ip;fw_version;appVersion;Versandkosten;Firmware Build\n10.0.0.1;10.1;3;4.95;1001\n"
                                    "10.0.0.2;10.10;4;5.95;1002\n");
   EXPECT_EQ(prep.scoring_notes(scored), std::vector<std::string>{"values never seen in training, read as none of the column's "
-                                                                 "known values: 'fw_version' 1 row ('10.1')"});
+                                                                 "known values: 'fw_version' 1 row ('10.1' on line 2)"});
   options.roles["fw_version"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[1].role, "numeric");
   // Other names of a version: run together, abbreviated, or the whole name; not a measure whose

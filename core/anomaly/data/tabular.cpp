@@ -3355,7 +3355,6 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           if (unreadable_++ < int64_t(kUnreadableKept))
             unreadable_examples_.push_back({batch.row_line(r), e.what(),
                                             detail::concat("line ", batch.row_line(r), ", column '", t.name, "': '", shortened(cell), "'")});
-          if (unreadable_lines_.size() < kFarLinesKept) unreadable_lines_.push_back(batch.row_line(r));
           if (unreadable_rows_.size() < kFarLinesKept)
             unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "' cannot be read, read as missing")});
@@ -3368,11 +3367,9 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         const auto scaled = [&](double x) { return t.log_scale > 0 ? log_input(x, t.log_scale) : x; };
         const double low = scaled(t.quantiles.front()), high = scaled(t.quantiles.back()), u = scaled(v);
         if (high > low && (u > high + (high - low) || u < low - (high - low) || !std::isfinite(u))) {
-          if (n.far++ < int64_t(kFarLinesKept)) {
-            n.far_lines.push_back(batch.row_line(r));
+          if (n.far++ < int64_t(kFarLinesKept))
             n.far_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                   detail::concat("'", t.name, "' ", shortened(trim(cell)), " far outside the training's range")});
-          }
           if (n.far_examples.size() < 3) n.far_examples.push_back(detail::concat("line ", batch.row_line(r), ": '", trim(cell), "'"));
         }
         if (t.log_scale > 0 && v < 0 && n.below_zero++ < 4)  // (a fourth: "...")
@@ -3380,12 +3377,10 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         // A column of one value in training (a setpoint, a firmware number) that has another: no
         // range to be far from, and its input moves by the value's difference alone.
         if (t.quantiles.front() == t.quantiles.back() && v != t.quantiles.front()) {
-          if (n.off_constant++ < int64_t(kFarLinesKept)) {
-            n.off_constant_lines.push_back(batch.row_line(r));
+          if (n.off_constant++ < int64_t(kFarLinesKept))
             n.off_constant_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                            detail::concat("'", t.name, "' ", shortened(trim(cell)), ", where every training row had ",
                                                           value_text(t, t.quantiles.front(), numbers_))});
-          }
           const std::string seen = "'" + std::string(trim(cell)) + "'";
           if (n.off_constant_examples.size() < 3 &&
               std::find(n.off_constant_examples.begin(), n.off_constant_examples.end(), seen) == n.off_constant_examples.end())
@@ -3426,8 +3421,12 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       if (k >= 0 && how == CategoryMatch::as_written) continue;
       const std::string written = shortened(category_of(cell));  // (a newline in a quoted cell shown as \x0A)
       const std::string seen = k >= 0 ? "'" + written + "' as '" + shortened(t.categories[size_t(k)]) + "'" : "'" + written + "'";
-      if (k < 0) note(n.unseen, n.unseen_examples, seen);
-      else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
+      if (k < 0) {
+        ++n.unseen;
+        auto at = std::find_if(n.unseen_values.begin(), n.unseen_values.end(), [&](const Counts::ValueLines& v) { return v.shown == seen; });
+        if (at == n.unseen_values.end() && n.unseen_values.size() < 4) at = n.unseen_values.insert(at, {seen});
+        if (at != n.unseen_values.end() && at->rows++ < 3) at->lines.push_back(batch.row_line(r));
+      } else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
       else if (how == CategoryMatch::by_number) note(n.by_number, n.number_examples, seen);
       else note(n.by_truth, n.truth_examples, seen);
     }
@@ -3473,7 +3472,7 @@ std::vector<std::string> CellNotes::notes() const {
   std::set<int64_t> off_constant_rows;  // the lines of the rows `off_constant` names
   bool percent = false, counts_on = false;
   std::set<int64_t> far_rows;      // the lines of the rows `far` names
-  bool far_beyond_kept = false;    // more of them than the lines kept (Counts::far_lines)
+  bool far_beyond_kept = false;    // more of them than the lines kept (Counts::far_rows)
   std::string beyond_name;  // the column the advice names: the first that counted on in training, else the first
   const auto rows = [](int64_t n) { return detail::concat(n, n == 1 ? " row (" : " rows ("); };
   for (size_t j = 0; j < columns_.size(); ++j) {
@@ -3495,7 +3494,15 @@ std::vector<std::string> CellNotes::notes() const {
     if (n.by_truth > 0)
       (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth)
           .push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
-    if (n.unseen > 0) unseen.push_back("'" + t.name + "' " + rows(n.unseen) + list_some(n.unseen_examples, 3) + ")");
+    if (n.unseen > 0) {
+      std::string values;
+      for (size_t i = 0; i < n.unseen_values.size() && i < 3; ++i) {
+        std::vector<std::string> lines;
+        for (const int64_t line : n.unseen_values[i].lines) lines.push_back(std::to_string(line));
+        values += (i ? "; " : "") + n.unseen_values[i].shown + " on " + lines_listed(lines, 3, size_t(n.unseen_values[i].rows));
+      }
+      unseen.push_back("'" + t.name + "' " + rows(n.unseen) + values + (n.unseen_values.size() > 3 ? "; ...)" : ")"));
+    }
     if (n.without_unit > 0) {
       without_unit.push_back("'" + t.name + "' " + rows(n.without_unit) + list_some(n.without_unit_examples, 3) + ")");
       percent = percent || t.suffix == "%" || t.prefix == "%";
@@ -3515,14 +3522,14 @@ std::vector<std::string> CellNotes::notes() const {
       counts_on = counts_on || t.monotone != 0;
     }
     if (far_said(n, t)) {
-      far_rows.insert(n.far_lines.begin(), n.far_lines.end());
-      far_beyond_kept = far_beyond_kept || n.far > int64_t(n.far_lines.size());
+      for (const RowToCheck& c : n.far_rows) far_rows.insert(c.line);
+      far_beyond_kept = far_beyond_kept || n.far > int64_t(n.far_rows.size());
       far.push_back(detail::concat("'", t.name, "' ", rows(n.far), list_some(n.far_examples, 3), n.far > 3 ? ", ..." : "",
                                    "; training ", value_text(t, t.quantiles.front(), numbers_), " to ",
                                    value_text(t, t.quantiles.back(), numbers_), ")"));
     }
     if (off_constant_said(n)) {
-      off_constant_rows.insert(n.off_constant_lines.begin(), n.off_constant_lines.end());
+      for (const RowToCheck& c : n.off_constant_rows) off_constant_rows.insert(c.line);
       off_constant.push_back(detail::concat("'", t.name, "' ", rows(n.off_constant), list_some(n.off_constant_examples, 3),
                                             "; training always ", value_text(t, t.quantiles.front(), numbers_), ")"));
     }
@@ -3638,7 +3645,9 @@ std::vector<std::string> CellNotes::notes() const {
   if (unreadable_ > 0) {
     const bool one = unreadable_ == 1;
     std::vector<std::string> lines;
-    for (const int64_t line : std::set<int64_t>(unreadable_lines_.begin(), unreadable_lines_.end())) lines.push_back(std::to_string(line));
+    std::set<int64_t> unreadable_lines;
+    for (const RowToCheck& c : unreadable_rows_) unreadable_lines.insert(c.line);
+    for (const int64_t line : unreadable_lines) lines.push_back(std::to_string(line));
     // By line: the first three with their reasons, the next ones by line, column and value.
     std::vector<UnreadableCell> cells = unreadable_examples_;
     std::stable_sort(cells.begin(), cells.end(), [](const UnreadableCell& a, const UnreadableCell& b) { return a.line < b.line; });

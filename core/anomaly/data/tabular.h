@@ -376,17 +376,23 @@ class CellNotes {
     // it has one): values the model never saw the like of, whatever their score.
     int64_t far = 0;
     std::vector<std::string> far_examples;
-    std::vector<int64_t> far_lines;  // the first kFarLinesKept
-    std::vector<RowToCheck> far_rows;  // as far_lines, with the value (rows_to_check)
+    std::vector<RowToCheck> far_rows;  // the first kFarLinesKept, with the value (rows_to_check)
     // Numbers other than the one value a column had in every training row: the rows, the first
-    // kFarLinesKept lines, the first three values.
+    // kFarLinesKept of them, the first three values.
     int64_t off_constant = 0;
-    std::vector<int64_t> off_constant_lines;
     std::vector<RowToCheck> off_constant_rows;
     std::vector<std::string> off_constant_examples;
     // the first few, each once
-    std::vector<std::string> case_examples, number_examples, truth_examples, unseen_examples, minus_examples, off_flag_examples,
+    std::vector<std::string> case_examples, number_examples, truth_examples, minus_examples, off_flag_examples,
         without_unit_examples, converted_examples, below_zero_examples;
+    // Values never seen in training: the first four, each with how many rows hold it and their
+    // first three lines, so that a typo can be found ("'Mnuich' on lines 7, 32").
+    struct ValueLines {
+      std::string shown;
+      int64_t rows = 0;
+      std::vector<int64_t> lines;
+    };
+    std::vector<ValueLines> unseen_values;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
@@ -395,8 +401,8 @@ class CellNotes {
   int64_t first_rows_ = -1;  // the first batch's rows (the notes of its rows not scored are rows_not_scored's)
   static constexpr size_t kFarLinesKept = 10000;
   // Numeric cells that cannot be read, read as missing (TabularPreprocessor::Unreadable): how
-  // many, the first kUnreadableKept (their line, message and line-column-value), the lines of their
-  // rows (the first kFarLinesKept).
+  // many, the first kUnreadableKept (their line, message and line-column-value); their rows are
+  // unreadable_rows_.
   struct UnreadableCell {
     int64_t line;
     std::string message, brief;
@@ -404,7 +410,6 @@ class CellNotes {
   static constexpr size_t kUnreadableKept = 23;
   int64_t unreadable_ = 0;
   std::vector<UnreadableCell> unreadable_examples_;
-  std::vector<int64_t> unreadable_lines_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   int64_t rows_added_ = 0;  // the rows of the batches before this one
   // A stream's batches after the first: comment lines among the rows (how many, the first and its
