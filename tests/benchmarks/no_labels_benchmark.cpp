@@ -159,6 +159,28 @@ int main(int argc, char** argv) {
                                          ? roc_auc(detector.model().neighbour_distance(test_inputs), test_labels)
                                          : 0.0;
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (std::getenv("CA3_NO_LABELS_DUMP")) {  // the test rows' terms, for probing other scores offline
+          E2EConvA3& m = detector.model();
+          std::vector<float> errors = m.reconstruction_error(test_inputs);
+          for (float& e : errors) e = std::log(std::max(e, 1e-12f));
+          const Tensor embedded = m.neighbour_embedding(test_inputs);
+          std::vector<float> reference;
+          for (auto& [name, t] : m.named_buffers())
+            if (name.ends_with("score_reference")) reference = t->to_vector();
+          const auto rows_of = [](const Tensor& t) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (int64_t i = 0; i < t.dim(0); ++i)
+              rows.push_back(std::vector<float>(t.data() + i * t.dim(1), t.data() + (i + 1) * t.dim(1)));
+            return rows;
+          };
+          nlohmann::json dump = {{"set", set.name}, {"setting", setting}, {"seed", seed}, {"labels", test_labels},
+                                 {"alarm", m.alarm_logit(test_inputs)}, {"reconstruction", errors},
+                                 {"rarity", m.marginal_rarity(test_inputs)}, {"distance", m.neighbour_distance(test_inputs)},
+                                 {"score", detector.score_table(test_table)},
+                                 {"reference", reference},
+                                 {"embedded", rows_of(embedded)}, {"neighbours", rows_of(m.neighbours())}};
+          std::ofstream(out_dir + "/dump-" + set.name + "-" + setting + "-" + std::to_string(seed) + ".json") << dump.dump();
+        }
         std::ostringstream line;
         line << "{\"set\":\"" << set.name << "\",\"seed\":" << seed << ",\"setting\":\"" << setting
              << "\",\"method\":\"CA3\",\"roc_auc\":" << auc << ",\"alarm_auc\":" << alarm_auc
