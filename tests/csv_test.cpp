@@ -3620,6 +3620,29 @@ TEST(Csv, CommentLinesAreSkipped) {
   EXPECT_EQ(streamed->row_count(), 2u);
   EXPECT_EQ(streamed->row_line(1), 7);
   EXPECT_EQ(parse_csv("Farbe,n\n#FF0000,1\n#00FF00,2\n").row_count(), 2u);
+  // A comment line's separators and quotes are its text (helper-116: "# shift change, night crew"
+  // refused the file; one of as many fields as the header was read as a row); "#1023,..." of the
+  // header's shape is a row, of another shape a comment line. A file's and a stream's alike.
+  const std::string remarks = "machine,site,t\nM1,Berlin,61.2\n# shift change, night crew\n# the \"new\" sensor, M2, 60\n"
+                              "#1023,Bonn,59.1\n#operator: Jens, checked\n#\nM3,Bonn,58.0\n";
+  const CsvTable commented = parse_csv(remarks);
+  ASSERT_EQ(commented.row_count(), 3u);
+  EXPECT_EQ(commented.cell(1, 0), "#1023");
+  EXPECT_EQ(commented.row_line(2), 8);
+  EXPECT_EQ(commented.comment_lines, 4u);
+  EXPECT_EQ(commented.first_comment, "# shift change, night crew");
+  EXPECT_EQ(commented.first_comment_line, 3);
+  CsvStream remarked;
+  remarked.push(remarks);
+  remarked.finish();
+  std::vector<int64_t> lines;
+  size_t comments = 0;
+  while (const std::optional<CsvTable> batch = remarked.next(1)) {
+    for (size_t r = 0; r < batch->row_count(); ++r) lines.push_back(batch->row_line(r));
+    comments += batch->comment_lines;
+  }
+  EXPECT_EQ(lines, (std::vector<int64_t>{2, 5, 8}));
+  EXPECT_EQ(comments, 4u);
   // A header whose first name starts with '#' is the header ("#,Name", VCF's "#CHROM").
   EXPECT_EQ(parse_csv("#,Name,Type 1\n1,Bulbasaur,Grass\n").header, (std::vector<std::string>{"#", "Name", "Type 1"}));
   EXPECT_EQ(parse_csv("#CHROM\tPOS\n1\t10177\n").header, (std::vector<std::string>{"#CHROM", "POS"}));

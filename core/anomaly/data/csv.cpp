@@ -118,6 +118,12 @@ namespace {
 
 std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
 
+// Whether `text` starts with a comment line's mark among the rows: '#' then a space, a tab or the
+// line's end ("# shift change, night crew"; not "#ff0000" or "#1023", a row's first cell).
+bool comment_mark(std::string_view text) {
+  return text.size() >= 1 && text[0] == '#' && (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '\r' || text[1] == '\n');
+}
+
 // The length (with its line end) of a first line of `text` that is a comment ('#' first), or blank
 // after one (`after_comment`) or before one, as exports write before the header; 0 otherwise.
 size_t comment_line_length(std::string_view text, bool after_comment) {
@@ -1149,6 +1155,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     throw Error(detail::concat(shape_message(), ". Further on, ", problem));
   };
 
+  // A comment line among the rows: counted, its first said (line and text).
+  auto comment = [&](int64_t at, std::string_view whole) {
+    if (table.first_comment_line == 0) table.first_comment_line = file_line(at);
+    if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(whole));
+  };
   auto end_field = [&]() {
     const bool blank = field.find_first_not_of(" \t") == std::string::npos;
     if (!table.header.empty() && record_fields >= table.header.size()) {
@@ -1250,10 +1261,14 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
           const size_t begin = k == 0 ? 0 : table.cell_ends_[k - 1];
           return std::string_view(table.cells_).substr(begin, table.cell_ends_[k] - begin);
         };
-        if (record_fields == 1 && table.header.size() >= 2 && first_cell < table.cell_ends_.size() &&
-            cell_text(first_cell).substr(0, 1) == "#") {  // a comment line among the rows ("# Zwischenstand")
-          if (table.first_comment_line == 0) table.first_comment_line = file_line(record_line);
-          if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(cell_text(first_cell)));
+        // A comment line among the rows that is not '#' and a space (read whole above): '#' first
+        // and not a row's shape ("#Zwischenstand"; a row may start with "#ff0000" or "#1023").
+        const std::string_view lead = first_cell < table.cell_ends_.size() ? cell_text(first_cell) : std::string_view();
+        if (table.header.size() >= 2 && lead.starts_with('#') && record_fields - record_empty_after != table.header.size()) {
+          std::string whole;  // (the whole line, its separators too)
+          for (size_t k = first_cell; k < table.cell_ends_.size(); ++k)
+            whole += (k == first_cell ? "" : std::string(1, table.separator)) + std::string(cell_text(k));
+          comment(record_line, whole);
           table.drop_cells(table.cell_ends_.size() - first_cell);
         } else {
           // A short line of one text in its first field, the others empty or left off
@@ -1326,6 +1341,20 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
 
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    // '#' and a space first, after the header: a comment line, read as a whole (its quotes and
+    // separators are text: "# the "new" sensor, installed").
+    if (!in_quotes && table.header.size() >= 2 && record_fields == 0 && field.empty() && !record_has_content && !field_was_quoted &&
+        comment_mark(text.substr(i))) {
+      const size_t end = std::min(text.find_first_of("\r\n", i), text.size());
+      comment(record_line, text.substr(i, end - i));
+      i = end;
+      if (i == text.size()) break;
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      ++line;
+      record_line = line;
+      record_start = i + 1;
+      continue;
+    }
     if (in_quotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
@@ -1533,6 +1562,8 @@ CsvStream::Records CsvStream::complete_records(size_t rows) const {
   int64_t lines = 0;
   for (size_t i = 0; i < text_.size() && r.count < rows; ++i) {
     const char c = text_[i];
+    if (!quoted && (i == 0 || text_[i - 1] == '\n') && comment_mark(std::string_view(text_).substr(i)))  // (its quotes are text)
+      if (const size_t end = text_.find('\n', i); end != std::string::npos) i = end - 1;
     if (c == '"') quoted = !quoted;
     if (c != '\n') continue;
     ++lines;
@@ -1597,7 +1628,20 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   CsvTable table = parse_csv(header_ + text_.substr(0, records.bytes), options);
   text_.erase(0, records.bytes);
   next_line_ += records.lines;
-  if (table.row_count() == 0) return next(rows);  // a piece of only empty rows
+  // A piece of only comment or empty lines: said with the next batch (a stream's last lines, with
+  // no batch after them, are not said).
+  if (table.row_count() == 0) {
+    if (skipped_.comment_lines == 0) skipped_.first_comment = table.first_comment, skipped_.first_comment_line = table.first_comment_line;
+    skipped_.comment_lines += table.comment_lines;
+    skipped_.empty_row_lines.insert(skipped_.empty_row_lines.end(), table.empty_row_lines.begin(), table.empty_row_lines.end());
+    return next(rows);
+  }
+  if (skipped_.comment_lines > 0) {
+    table.comment_lines += skipped_.comment_lines;
+    table.first_comment = skipped_.first_comment, table.first_comment_line = skipped_.first_comment_line;
+  }
+  table.empty_row_lines.insert(table.empty_row_lines.begin(), skipped_.empty_row_lines.begin(), skipped_.empty_row_lines.end());
+  skipped_.comment_lines = 0, skipped_.empty_row_lines.clear();
   if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed, numbers_named_ = false;  // the first piece decides
   table.numbers_guessed = numbers_guessed_;
   table.numbers_named = numbers_named_;

@@ -262,6 +262,8 @@ class CsvStream {
   std::string first_comment_, first_title_;
   bool titles_checked_ = false, lines_above_said_ = false;
   int64_t next_line_ = 2, rows_read_ = 0;
+  // A piece of no rows (only comment or empty lines): what it skipped, said with the next batch.
+  CsvTable skipped_;
 };
 
 // The digit-group separator the numbers of `table` are written with: table.numbers.thousands
