@@ -1367,8 +1367,10 @@ int score_stream(Detector& detector, const Args& a) {
       if (std::string note = label_column_note(detector, given, a.get("model"), "-"); !note.empty()) notes.push_back(std::move(note));
     }
     // (scored as prepared: score_table would look for rows not scored again, in the filled batch)
-    // (a cell that cannot be read as missing, said: the rows before were written already)
-    std::vector<float> scores = detector.score_inputs(detector.prepare_table(batch, false, TabularPreprocessor::Unreadable::all_as_missing));
+    // (a cell that cannot be read as missing, said: the rows before were written already; the first
+    // batch refuses a column mostly unreadable, as a file is refused)
+    std::vector<float> scores = detector.score_inputs(detector.prepare_table(
+        batch, false, rows == 0 ? TabularPreprocessor::Unreadable::few_as_missing : TabularPreprocessor::Unreadable::all_as_missing));
     // rows holding no sample, found in the batch as written (a filled cell hides a heading line)
     for (const size_t r : cells.not_scored().rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
     // --why: the flagged rows of the batch as filled (as a file's in the whole file filled), the rows

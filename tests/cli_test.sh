@@ -798,17 +798,37 @@ PY
 python3 - "$work/unpasted.csv" "$work/cut.csv" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
-lines.insert(4501, "# gateway reboot")
+lines.insert(4501, '# gateway reboot, "fw 2.1", site 4')
 open(sys.argv[2], "w").write("\n".join(lines) + "\n" + "\"1234567\",\"5\",1")
 PY
 for source in file stream; do
   if [ $source = file ]; then "$ca3" score --model "$work/bc.ca3" --data "$work/cut.csv" --out "$work/s-cut.csv" 2>"$work/cut.err"
   else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-cut.csv" <"$work/cut.csv" 2>"$work/cut.err"; fi \
-    && grep -qF "comment line ('#' first) " "$work/cut.err" && grep -qF "'# gateway reboot' on line 4502)" "$work/cut.err" \
+    && grep -qF "comment line ('#' first) " "$work/cut.err" && grep -qF "'# gateway reboot, \"fw 2.1\", site 4' on line 4502)" "$work/cut.err" \
     && grep -qF "note: line 5003, the last, holds 3 of the header's 11 fields and no line end: it looks cut short" "$work/cut.err" \
     && [ "$(tail -n +2 "$work/s-cut.csv" | wc -l)" = 5000 ] \
     && echo "ok   score ($source): a comment line past the first batch and a last line cut short are said with their lines" \
     || fail "score ($source) of a file with a comment past 4096 rows and a cut last line: $(cat "$work/cut.err")"
+done
+# A column mostly unreadable in the first batch: standard input refused as the file is, before
+# any row is written (it scored every such cell as the training median).
+python3 - "$work/unpasted.csv" "$work/unreadable.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+for i in range(1, 2001):
+    cells = lines[i].split(",")
+    cells[2] = "ERR"
+    lines[i] = ",".join(cells)
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+for source in file stream; do
+  rm -f "$work/s-unreadable.csv"
+  if [ $source = file ]; then ! "$ca3" score --model "$work/bc.ca3" --data "$work/unreadable.csv" --out "$work/s-unreadable.csv" 2>"$work/unreadable.err"
+  else ! "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unreadable.csv" <"$work/unreadable.csv" 2>"$work/unreadable.err"; fi \
+    && grep -qF "CSV line 2, column 'Cell.size': 'ERR' is not a number" "$work/unreadable.err" \
+    && grep -qF "at most a quarter of a column's values" "$work/unreadable.err" && [ ! -e "$work/s-unreadable.csv" ] \
+    && echo "ok   score ($source): a column mostly unreadable is refused, no scores written" \
+    || fail "score ($source) of a column mostly unreadable: $(cat "$work/unreadable.err")"
 done
 
 # A wide file (40 columns): those with nothing more to say than their role in one line, the others

@@ -2544,6 +2544,45 @@ TEST(Csv, ASemicolonFileThatCannotTellReadsTheDotAsThousands) {
                                                     "with a trailing zero, as only a thousands separator gives it");
 }
 
+// A lab file scored with a model of a comma-separated file ("1.0125"), written ';'-separated with
+// the decimal comma ("1,011"), where no cell tells the mark (helper-116: every cell was unreadable,
+// a stream scored them all as the training median): read as puts the cells within their column's
+// training range, said; amounts "1,250" beside a model of 800 to 4000 are 1250.
+TEST(Tabular, NumbersOfAnotherSeparatorsFileAreReadAsTrainingsRangeTells) {
+  std::string train = "sg,amount\n";
+  for (int i = 0; i < 40; ++i) train += detail::concat("1.0", 100 + i * 5, ",", 800 + i * 80, "\n");  // 1.0100 to 1.0295
+  std::vector<int64_t> rows(40);
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(parse_csv(train), rows, TabularOptions{});
+  const CsvTable lab = parse_csv("sg;amount\n1,011;1200\n1,020;950\n1,025;3000\n");
+  ASSERT_TRUE(lab.numbers_guessed);
+  const NumberFormat read = prep.reading_format(lab);
+  EXPECT_EQ(read.decimal, ',');
+  const Tensor x = prep.transform(lab);
+  const Tensor same = prep.transform(parse_csv("sg,amount\n1.011,1200\n1.020,950\n1.025,3000\n"));
+  EXPECT_EQ(x.to_vector(), same.to_vector());
+  EXPECT_EQ(prep.scoring_notes(lab).at(0),
+            "numbers such as '1,011' read either way and no cell of the file tells which: read with the decimal mark ',' ('1,011' "
+            "is 1.011), which puts 3 of the 3 such cells of the columns the model reads as numbers within their column's "
+            "training range (with '.' of the model's training file, 0: '1,011' in column 'sg' would be 1011); if they are "
+            "written with the decimal mark '.', name it (the decimal mark menu on the page, --decimal-mark . for ca3, "
+            "TableOptions.decimalMark in the SDK)");
+  const CsvTable amounts = parse_csv("sg;amount\n1;1,250\n1;2,500\n1;3,100\n");
+  EXPECT_EQ(prep.reading_format(amounts), (NumberFormat{'.', ','}));
+  EXPECT_EQ(prep.transform(amounts).to_vector(), prep.transform(parse_csv("sg,amount\n1,1250\n1,2500\n1,3100\n")).to_vector());
+  EXPECT_EQ(prep.scoring_notes(amounts).at(0),
+            "numbers such as '1,250' read either way and no cell of the file tells which: read with the decimal mark '.' of the "
+            "model's training file ('1,250' is 1250), which puts 3 of the 3 such cells of the columns the model reads as numbers "
+            "within their column's training range (with ',', 0: '1,250' in column 'amount' would be 1.25); if they are written "
+            "with the decimal mark ',', name it (the decimal mark menu on the page, --decimal-mark , for ca3, "
+            "TableOptions.decimalMark in the SDK)");
+  // Named, the mark holds, whatever the ranges say.
+  CsvOptions named;
+  named.numbers = number_format_named(".");
+  EXPECT_EQ(prep.reading_format(parse_csv("sg;amount\n1,011;1200\n", named)),
+            (NumberFormat{'.', ','}));
+}
+
 // A German weather export whose times ("17.30") tell the decimal point, and whose air pressure is
 // written "1.005" beside "993": no single mark reads both columns, so the pressure is read as 1.005
 // and said, at training and at scoring, with the fix.

@@ -395,8 +395,9 @@ class WasmDetector {
       const bool first = !cells_;
       if (first) cells_.emplace(*prep), stream_notes_ = prep->scoring_notes(*batch, false);
       const ca3::CsvTable& read = cells_->add(*batch);
-      std::vector<float> part =
-          detector_.score_inputs(detector_.prepare_table(read, false, ca3::TabularPreprocessor::Unreadable::all_as_missing));
+      // (the first batch refuses a column mostly unreadable, as a file is refused)
+      std::vector<float> part = detector_.score_inputs(detector_.prepare_table(
+          read, false, first ? ca3::TabularPreprocessor::Unreadable::few_as_missing : ca3::TabularPreprocessor::Unreadable::all_as_missing));
       for (const size_t r : cells_->not_scored().rows) part[r] = std::numeric_limits<float>::quiet_NaN();
       scores.insert(scores.end(), part.begin(), part.end());
     }

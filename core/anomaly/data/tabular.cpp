@@ -3210,7 +3210,11 @@ std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& tabl
     notes.push_back(short_lines_note(table));
   const std::vector<bool> numeric = numeric_columns_in(table);  // the columns the model reads as numbers
   const std::optional<OwnFormat> own = numeric_columns_format(table);
-  if (own) {
+  // (the numeric columns' cells cannot tell the mark, and the model's training file was of another separator)
+  const std::optional<std::string> voted = table.numbers_guessed || (own && !own->told) ? range_vote_note(table) : std::nullopt;
+  if (voted) {
+    notes.push_back(*voted);
+  } else if (own) {
     std::vector<size_t> others;  // the columns the model does not read as numbers
     for (size_t c = 0; c < numeric.size(); ++c)
       if (!numeric[c]) others.push_back(c);
@@ -3850,8 +3854,55 @@ NumberFormat TabularPreprocessor::training_format_for(const CsvTable& table) con
   // (Only in a file of the training file's separator: in a ';' file beside a model of a ','
   // one, "1,250" may as well be 1.25.)
   NumberFormat numbers = *numbers_;
-  if (!numbers.thousands && table.separator == separator_) numbers.thousands = numbers.decimal == '.' ? ',' : '.';
+  const char other = numbers.decimal == '.' ? ',' : '.';
+  if (!numbers.thousands && table.separator == separator_) numbers.thousands = other;
+  // In a file of another separator, "1,011" beside a model of "1.008" may be 1.011 or 1011: read
+  // as puts more of those cells within their column's training range.
+  if (table.separator != separator_ && !numbers.thousands) {
+    const RangeVote vote = range_vote(table, NumberFormat{other, numbers.decimal}, NumberFormat{numbers.decimal, other});
+    if (vote.first > vote.second) return NumberFormat{other, numbers.decimal};
+    if (vote.second > vote.first) return NumberFormat{numbers.decimal, other};
+  }
   return numbers;
+}
+
+std::optional<std::string> TabularPreprocessor::range_vote_note(const CsvTable& table) const {
+  if (table.numbers_named || !numbers_ || numbers_->thousands || table.separator == separator_ ||
+      numbers_->decimal == table.separator)
+    return std::nullopt;
+  const char mark = numbers_->decimal, other = mark == '.' ? ',' : '.';
+  const RangeVote vote = range_vote(table, NumberFormat{other, mark}, NumberFormat{mark, other});
+  if (vote.first == vote.second) return std::nullopt;
+  const bool theirs = vote.first > vote.second;  // the other mark than the training file's
+  const char used = theirs ? other : mark, unused = theirs ? mark : other;
+  return detail::concat("numbers such as '", vote.example, "' read either way and no cell of the file tells which: read with the "
+                        "decimal mark '", used, theirs ? "' ('" : "' of the model's training file ('", vote.example, "' is ",
+                        number_text(theirs ? vote.first_value : vote.second_value), "), which puts ", std::max(vote.first, vote.second),
+                        " of the ", vote.cells, " such cells of the columns the model reads as numbers within their column's training "
+                        "range (with '", unused, theirs ? "' of the model's training file, " : "', ", std::min(vote.first, vote.second),
+                        ": '", vote.example, "' in column '", vote.column, "' would be ",
+                        number_text(theirs ? vote.second_value : vote.first_value), "); if they are written with the decimal mark '",
+                        unused, "', name it (", decimal_mark_option(unused), ")");
+}
+
+TabularPreprocessor::RangeVote TabularPreprocessor::range_vote(const CsvTable& table, const NumberFormat& first,
+                                                                const NumberFormat& second) const {
+  RangeVote vote;
+  for (const ColumnTransform& t : columns_) {
+    const int64_t c = table.find_column(t.name);
+    if (c < 0 || t.kind != ColumnTransform::Kind::numeric || t.duration || t.quantiles.empty()) continue;
+    for (size_t r = 0; r < table.row_count() && vote.cells < 5000; ++r) {
+      const std::string_view cell = table.cell(r, size_t(c));
+      double a = 0, b = 0;
+      const bool read_a = parse_number_with_unit(cell, a, first, {t.prefix, t.suffix, true}),
+                 read_b = parse_number_with_unit(cell, b, second, {t.prefix, t.suffix, true});
+      if (is_missing_cell(cell) || (read_a && read_b && a == b) || (!read_a && !read_b)) continue;
+      const auto within = [&](bool read, double v) { return read && v >= t.quantiles.front() && v <= t.quantiles.back(); };
+      ++vote.cells, vote.first += within(read_a, a), vote.second += within(read_b, b);
+      if (vote.example.empty()) vote.example = trim(cell), vote.column = t.name, vote.first_value = a, vote.second_value = b;
+    }
+  }
+  return vote;
 }
 
 NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {

@@ -283,6 +283,17 @@ class TabularPreprocessor {
   std::optional<NumberFormat> numbers_;
   // The training file's number format for `table` (reading_format, where `table`'s cells cannot tell).
   NumberFormat training_format_for(const CsvTable& table) const;
+  // The model's numeric columns' cells of `table` that read otherwise in the two formats (the
+  // first 5,000): how many, and how many of them each reading puts within the column's training
+  // range; the first such cell, its column and its two values.
+  struct RangeVote {
+    int64_t cells = 0, first = 0, second = 0;
+    std::string example, column;
+    double first_value = 0, second_value = 0;
+  };
+  RangeVote range_vote(const CsvTable& table, const NumberFormat& first, const NumberFormat& second) const;
+  // When training_format_for decided `table`'s decimal mark by range_vote: that note.
+  std::optional<std::string> range_vote_note(const CsvTable& table) const;
   bool numbers_guessed_ = false;  // the training file's cells could not tell either (saved as decimalMarkGuessed)
   char separator_ = 0;            // the training file's separator (saved; 0: a model saved before it was)
   void check_numbers_read_as_in_training(const CsvTable& table, const NumberFormat& numbers) const;
