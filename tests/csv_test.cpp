@@ -3202,8 +3202,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     for (int i = 0; i < 40; ++i) text += i == 30 ? "1,ERR\n" : i == 2 ? "x,2\n" : i % 9 == 4 ? "y,5\n" : i == 7 ? "1,#DIV/0!\n" : "1,2\n";
     const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
     ASSERT_EQ(notes.size(), 3u);
-    EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; spreadsheet errors among "
-                        "them, said below)");
+    EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; a spreadsheet error, said "
+                        "below)");
     // the spreadsheet error: its row to look at, as an unreadable cell's
     EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in as the column's missing cells are) "
                         "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
@@ -3246,6 +3246,24 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     EXPECT_EQ(notes, (std::vector<std::string>{"a column empty in every row, so every row was scored with its typical value (in "
                                                "brackets): 'b' (4). The scores say nothing of it; if the file should hold values "
                                                "there, export them and score it again"}));
+    // a column of spreadsheet errors alone (helper-116: each row was to be looked at, nothing said
+    // the column was lost): said as a column, no row to look at for it; errors among blanks counted
+    const CsvTable errors = parse_csv("a,b\n1,#REF!\n3,#REF!\n5,#REF!\n");
+    EXPECT_EQ(prep.scoring_notes(errors),
+              (std::vector<std::string>{"a column with no value in any row, so every row was scored with its typical value (in "
+                                        "brackets): 'b' (4; every cell a spreadsheet formula's error, such as '#REF!' on line 2). "
+                                        "The scores say nothing of it; if the file should hold values there, fix the formulas where "
+                                        "it was exported (or export the values) and score it again"}));
+    CellNotes lost(prep);
+    lost.add(errors);
+    EXPECT_TRUE(lost.rows_to_check().empty());
+    EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,#N/A\n3,\n5,#N/A\n")).at(0),
+              "a column with no value in any row, so every row was scored with its typical value (in brackets): 'b' (4; 2 of its "
+              "cells spreadsheet formulas' errors, such as '#N/A' on line 2). The scores say nothing of it; if the file should hold "
+              "values there, fix the formulas where it was exported (or export the values) and score it again");
+    EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,#N/A\n3,#N/A\n5,7\n")).at(0),
+              "missing cells filled in as in training: 'b' 2 cells (with 4, the training median; all of them spreadsheet errors, said "
+              "below)");
     // one row alone with the cell empty is a missing cell
     EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,\n")),
               (std::vector<std::string>{"missing cells filled in as in training: 'b' 1 cell (with 4, the training median)"}));

@@ -3343,8 +3343,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
         if (const std::string_view marker = trim(cell); marker.starts_with('#')) {
           if (n.error_cells++ < 3) n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
-          if (error_rows_.size() < kFarLinesKept && t.fill_category != kEmptyCategory)  // (a checkbox's: its empty value)
-            error_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+          if (n.error_rows.size() < kFarLinesKept && t.fill_category != kEmptyCategory)  // (a checkbox's: its empty value)
+            n.error_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "', a spreadsheet formula's error, read as missing")});
         }
         continue;
@@ -3444,6 +3444,9 @@ bool CellNotes::far_said(const Counts& n, const ColumnTransform& t) const {
   // (nor a column that counted on through training: its later values lie beyond it by nature)
   return n.far > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers)) && n.below_zero == 0 && t.monotone == 0;
 }
+bool CellNotes::empty_column(const Counts& n, const ColumnTransform& t) const {
+  return n.missing > 1 && n.present == 0 && t.fill_category != kEmptyCategory;
+}
 bool CellNotes::off_constant_said(const Counts& n) const {
   return n.off_constant > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers));
 }
@@ -3457,8 +3460,8 @@ std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
     }
   };
   add(unreadable_rows_);
-  add(error_rows_);
   for (size_t j = 0; j < columns_.size(); ++j) {
+    if (!empty_column(columns_[j], prep_.columns()[j])) add(columns_[j].error_rows);
     if (far_said(columns_[j], prep_.columns()[j])) add(columns_[j].far_rows);
     if (off_constant_said(columns_[j])) add(columns_[j].off_constant_rows);
   }
@@ -3483,14 +3486,24 @@ std::vector<std::string> CellNotes::notes() const {
     const ColumnTransform& t = prep_.columns()[j];
     const Counts& n = columns_[j];
     // A column empty in every row (not exported, a sensor off): every row scored with its typical value.
-    if (n.missing > 1 && n.present == 0 && n.error_cells == 0 && t.fill_category != kEmptyCategory)
+    if (empty_column(n, t))
       all_empty.push_back(detail::concat("'", t.name, "' (", t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_)
-                                                                                                   : "'" + t.fill_category + "'", ")"));
+                                                                                                   : "'" + t.fill_category + "'",
+                                         n.error_cells == 0 ? ""
+                                         : n.error_cells == n.missing
+                                             ? detail::concat("; every cell a spreadsheet formula's error, such as ", n.error_examples.front())
+                                             : detail::concat("; ", n.error_cells, " of its cells spreadsheet formulas' errors, such as ",
+                                                              n.error_examples.front()),
+                                         ")"));
     else if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
       filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                : "'" + t.fill_category + "', the most frequent",
-                                      n.error_cells == 0 ? "" : detail::concat("; spreadsheet errors among them, said below"), ")"));
+                                      n.error_cells == 0           ? ""
+                                      : n.missing == 1             ? "; a spreadsheet error, said below"
+                                      : n.error_cells == n.missing ? "; all of them spreadsheet errors, said below"
+                                                                   : detail::concat("; ", n.error_cells, " of them spreadsheet errors, said below"),
+                                      ")"));
     }
     if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
     if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
@@ -3619,13 +3632,17 @@ std::vector<std::string> CellNotes::notes() const {
                     "so they are read as missing cells (start the file at a group's first row, or write the group's value "
                     "there): " + list_some(leading, 8));
   if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
-  if (!all_empty.empty())
-    notes.push_back(detail::concat(all_empty.size() == 1 ? "a column empty in every row, so every row was scored with its typical "
-                                                           "value (in brackets): "
-                                                         : "columns empty in every row, so every row was scored with their typical "
-                                                           "values (in brackets): ",
+  if (!all_empty.empty()) {
+    bool errors = false;  // (its cells spreadsheet errors: no value, not empty)
+    for (size_t j = 0; j < columns_.size(); ++j) errors = errors || (empty_column(columns_[j], prep_.columns()[j]) && columns_[j].error_cells > 0);
+    const char* const which = errors ? "with no value in any row" : "empty in every row";
+    notes.push_back(detail::concat(all_empty.size() == 1 ? detail::concat("a column ", which, ", so every row was scored with its typical value (in brackets): ")
+                                                         : detail::concat("columns ", which, ", so every row was scored with their typical values (in brackets): "),
                                    list_some(all_empty, 8), all_empty.size() == 1 ? ". The scores say nothing of it" : ". The scores say nothing of them",
-                                   "; if the file should hold values there, export them and score it again"));
+                                   errors ? "; if the file should hold values there, fix the formulas where it was exported (or export the values) "
+                                            "and score it again"
+                                          : "; if the file should hold values there, export them and score it again"));
+  }
   if (!minus_after.empty())
     notes.push_back("whole numbers with the minus after them read as negative, as SAP writes them (the column's training "
                     "values had none so): " + list_some(minus_after, 8));
@@ -3683,12 +3700,13 @@ std::vector<std::string> CellNotes::notes() const {
   std::vector<std::string> error_columns;
   std::set<int64_t> error_lines;
   for (size_t j = 0; j < columns_.size(); ++j)
-    if (const Counts& n = columns_[j]; n.error_cells > 0 && prep_.columns()[j].fill_category != kEmptyCategory) {
+    if (const Counts& n = columns_[j]; n.error_cells > 0 && prep_.columns()[j].fill_category != kEmptyCategory &&
+                                       !empty_column(n, prep_.columns()[j])) {
+      for (const RowToCheck& c : n.error_rows) error_lines.insert(c.line);
       errors += n.error_cells;
       error_columns.push_back(detail::concat("'", prep_.columns()[j].name, "' ", list_some(n.error_examples, 3),
                                              n.error_cells > 3 ? detail::concat(" and ", n.error_cells - 3, " more") : ""));
     }
-  for (const RowToCheck& c : error_rows_) error_lines.insert(c.line);
   if (errors > 0) {
     std::vector<std::string> lines;
     for (const int64_t line : error_lines) lines.push_back(std::to_string(line));

@@ -377,6 +377,7 @@ class CellNotes {
     // Missing cells that are a spreadsheet formula's error ("#VALUE!"), and the first three with their line.
     int64_t error_cells = 0;
     std::vector<std::string> error_examples;
+    std::vector<RowToCheck> error_rows;  // the first kFarLinesKept (rows_to_check)
     // Numbers read in a numeric column, how many lie above the training's largest and below its
     // smallest, and the range they span.
     int64_t numbers = 0, above = 0, below = 0;
@@ -428,11 +429,14 @@ class CellNotes {
   int64_t later_comments_ = 0, later_comment_line_ = 0, cut_line_ = 0;
   size_t cut_fields_ = 0, header_size_ = 0;
   std::string later_comment_;
-  std::vector<RowToCheck> unreadable_rows_, error_rows_;  // unreadable cells; spreadsheet errors (the first kFarLinesKept of each)
+  std::vector<RowToCheck> unreadable_rows_;  // unreadable cells (the first kFarLinesKept)
   // Whether the notes say a column's far values, its values other than its one training value
   // (not when every value is beyond the training's range: said as a whole column).
   bool far_said(const Counts& n, const ColumnTransform& t) const;
   bool off_constant_said(const Counts& n) const;
+  // A column with no value in any row read (its cells missing or spreadsheet errors, more than
+  // one): said as a column, its errors not row by row.
+  bool empty_column(const Counts& n, const ColumnTransform& t) const;
   NumberFormat numbers_;  // how values in notes are written (TabularPreprocessor::writing_format)
   FillCarry above_;  // the grouped columns' carry to the batch after (filled_down's `above`)
   std::optional<CsvTable> filled_;  // the last batch, filled down
