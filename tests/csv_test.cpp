@@ -1568,7 +1568,9 @@ TEST(Tabular, CodesAreCategories) {
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
                                       "3 rows ('8400,00' as '8400', '01200' as '1200', '4.400' as '4400')",
                                       "values never seen in training, read as none of the column's known values: 'Konto' 2 "
-                                      "rows ('4400,5' on line 4; '-4400' on line 5)",
+                                      "rows ('4400,5' on line 4; '-4400' on line 5)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it",
                                       "6 rows hold values far outside the training's range (beyond it by more than its width): "
                                       "'Betrag' 6 rows (line 2: '1,5', line 3: '1', line 4: '1', ...; training 10,5 to 16,5). The "
                                       "model never saw the like, so its score says little of these rows: look at them whatever "
@@ -1621,7 +1623,9 @@ TEST(Tabular, ValuesBeyondTheMostFrequentAreOneOtherValue) {
   const Tensor x = saved.transform(scored);
   EXPECT_EQ(x.to_vector(), (std::vector<float>{0, 0, 1, 0, x.at(4), 1, 0, 0, 0, x.at(4), 0, 0, 0, 0, x.at(4)}));
   EXPECT_EQ(saved.scoring_notes(scored),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z' on line 4)"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'Produkt' 1 row ('Z' on line 4)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it"}));
 }
 
 // Which numeric columns are 0/1 flags (left out of the marginal rarity, scaled in the neighbour
@@ -1786,7 +1790,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
                                       "rows ('yes' as 1, 'FALSE' as 0, 'Off' as 0)"}));
   // Not in a column whose values are not true and false, nor a word that is neither.
   EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no' on line 2)"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no' on line 2)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it"}));
   EXPECT_EQ(error_of([&] { saved.transform(parse_csv("paid,smoker,dir,v\nTRUE,maybe,N,3\n")); }),
             "CSV line 2, column 'smoker': 'maybe' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)");
 
@@ -1843,7 +1849,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
                                       "as 'FALSE', 'no' as 'FALSE'), 'due' 3 rows ('1' as 'TRUE', 'FALSE' as '(empty)', '0' as '(empty)'), "
                                       "'pagato' 3 rows ('1' as 'S\xC3\xAC', 'false' as 'No', '0' as 'No')",
                                       "values never seen in training, read as none of the column's known values: 'disputed' 1 row ('1' on line 4), "
-                                      "'shift' 1 row ('F' on line 2)"}));
+                                      "'shift' 1 row ('F' on line 2)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it"}));
   // Asked to be numeric, a column of TRUE and FALSE is a 0/1 flag; a 0/1 column whose other cells
   // are "yes", "no" and "maybe" names "maybe" first: the others would read as 1 and 0.
   TabularOptions numeric = options;
@@ -1880,7 +1888,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   EXPECT_EQ(cp.schema()[0].reason, "2 values");
   EXPECT_EQ(describe_columns(c)[0].distinct, 2);
   EXPECT_EQ(cp.scoring_notes(parse_csv("status,refunded,v\nN,TRUE,1\n")),
-            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'refunded' 1 row ('TRUE' on line 2)"}));
+            (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'refunded' 1 row ('TRUE' on line 2)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it"}));
   labelled.label_column = "status";
   labelled.normal_values.clear();
   labelled.anomaly_values = {"F"};
@@ -2073,7 +2083,9 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
             (std::vector<std::string>{"values read ignoring letter case: 'checked' 1 row ('X' as 'x'), 'colour' 2 rows "
                                       "('BLAU' as 'Blau', 'rOT' as 'Rot')",
                                       "values never seen in training, read as none of the column's known values: 'colour' "
-                                      "1 row ('Gelb' on line 4)"}));
+                                      "1 row ('Gelb' on line 4)"
+                                      ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                      "of: train again on a file that has it"}));
   // Empty lines are skipped when scoring too, and said (a row's number is then not its line's).
   EXPECT_EQ(saved.scoring_notes(parse_csv("checked;colour;v\nx;Rot;1\n;;\n\nx;Rot;2\n")),
             (std::vector<std::string>{"2 empty lines (blank or only separators) skipped, not scored: lines 3, 4"}));
@@ -2252,7 +2264,9 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
                 "missing cells filled in as in training: 'temp' 2 cells (with 22, the training median), 'colour' 1 cell (with "
                 "'red', the most frequent)",
                 "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green' on "
-                "lines 2, 6; 'teal' on line 3)"}));
+                "lines 2, 6; 'teal' on line 3)"
+                ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                "of: train again on a file that has it"}));
   EXPECT_EQ(prep.scoring_notes(scored, false).size(), 2u);
   EXPECT_TRUE(prep.scoring_notes(train).empty());
   // Each value never seen is given with its lines, the first three, so that a typo can be found;
@@ -2260,14 +2274,26 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
   const CsvTable many = parse_csv("temp,colour\n21,grey\n22,grey\n23,red\n24,grey\n25,gray\n26,grey\n27,teal\n28,pink\n");
   EXPECT_EQ(prep.scoring_notes(many).back(),
             "values never seen in training, read as none of the column's known values: 'colour' 7 rows ('grey' on lines "
-            "2, 3, 5 and 1 more; 'gray' on line 6; 'teal' on line 8; ...)");
+            "2, 3, 5 and 1 more; 'gray' on line 6; 'teal' on line 8; ...)"
+            ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+            "of: train again on a file that has it");
+  // A value a letter or two from a known one is said with it, as a likely typo; a code a digit
+  // from another is not.
+  const TabularPreprocessor cities = TabularPreprocessor::fit(
+      parse_csv("city,site,v\nMunich,S1,1\nBerlin,S2,2\nHamburg,S3,3\nMunich,S1,2\nBerlin,S2,3\n"), {0, 1, 2, 3, 4}, TabularOptions{});
+  EXPECT_EQ(cities.scoring_notes(parse_csv("city,site,v\nBerlin,S2,1\nMnuich,S4,2\nBerlni,S1,2\nParis,S1,3\n")).back(),
+            "values never seen in training, read as none of the column's known values: 'city' 3 rows ('Mnuich' on line 3, like "
+            "'Munich'; 'Berlni' on line 4, like 'Berlin'; 'Paris' on line 5), 'site' 1 row ('S4' on line 3). If one is misspelt, "
+            "correct it and score the file again; a new value is one the model knows nothing of: train again on a file that has it");
   CellNotes batches(prep);
   CsvStream pieces;
   pieces.push("temp,colour\n21,red\n22,red\n23,teal\n24,red\n25,teal\n");
   pieces.finish();
   while (const std::optional<CsvTable> batch = pieces.next(2)) batches.add(*batch);
   EXPECT_EQ(batches.notes().back(),
-            "values never seen in training, read as none of the column's known values: 'colour' 2 rows ('teal' on lines 4, 6)");
+            "values never seen in training, read as none of the column's known values: 'colour' 2 rows ('teal' on lines 4, 6)"
+            ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+            "of: train again on a file that has it");
   // The micro sign and the Greek mu look alike: one name ("Größe µm" typed on two keyboards), as
   // Greek and Cyrillic names in another case are.
   const CsvTable sizes = parse_csv("Gr\xC3\xB6\xC3\x9F" "e \xCE\xBCm,\xCE\xA3\xCE\xA5\xCE\x9D\n1,2\n");
@@ -4006,7 +4032,9 @@ TEST(Csv, VersionNumbersAreCategories) {
   const CsvTable scored = parse_csv("src_ip;fw_version;appVersion;Versandkosten;Firmware Build\n10.0.0.1;10.1;3;4.95;1001\n"
                                    "10.0.0.2;10.10;4;5.95;1002\n");
   EXPECT_EQ(prep.scoring_notes(scored), std::vector<std::string>{"values never seen in training, read as none of the column's "
-                                                                 "known values: 'fw_version' 1 row ('10.1' on line 2)"});
+                                                                 "known values: 'fw_version' 1 row ('10.1' on line 2)"
+                                                                 ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
+                                                                 "of: train again on a file that has it"});
   options.roles["fw_version"] = ColumnRole::numeric;
   EXPECT_EQ(TabularPreprocessor::fit(t, rows, options).schema()[1].role, "numeric");
   // Other names of a version: run together, abbreviated, or the whole name; not a measure whose

@@ -2147,6 +2147,19 @@ std::string decimal_mark_option(char mark) {
 }
 
 // The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
+// Whether `value` is likely `known` misspelt: a letter or two apart, letter case aside (one for
+// words under 6 letters, none under 4), and not the one word with a prefix ("abnormal", "anormal"
+// for "normal": a negation), nor values with digits.
+bool looks_misspelt(const std::string& value, const std::string& known) {
+  const std::string a = fold_case(value), b = fold_case(known);
+  const size_t shorter = std::min(a.size(), b.size());
+  // (codes and numbers a digit apart are other codes: "M041", "M042"; "10.1", "10.10")
+  const auto digits = [](const std::string& s) { return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  if (shorter < 4 || a.ends_with(b) || b.ends_with(a) || digits(a) || digits(b)) return false;
+  const size_t edits = edit_distance(a, b);
+  return edits > 0 && edits <= (shorter >= 6 ? 2u : 1u);
+}
+
 std::string ambiguous_number(const CsvTable& table) {
   for (size_t r = 0; r < table.row_count(); ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
@@ -2472,10 +2485,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
       const int64_t named_rows = std::count(labels.begin(), labels.end(), by_normal ? 0 : 1);
       for (const auto& [value, count] : others)
         for (const auto& v : by_normal ? options.normal_values : options.anomaly_values) {
-          const std::string a = fold_case(value), b = fold_case(v);
-          const size_t edits = edit_distance(a, b);
-          if (edits > 0 && std::min(a.size(), b.size()) >= 4 && edits <= (std::min(a.size(), b.size()) >= 6 ? 2u : 1u) &&
-              !a.ends_with(b) && !b.ends_with(a) && count * 2 <= named_rows) {
+          if (looks_misspelt(value, v) && count * 2 <= named_rows) {
             typos.push_back(detail::concat("'", value, "' like '", v, "'"));
             break;
           }
@@ -3428,7 +3438,14 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       if (k < 0) {
         ++n.unseen;
         auto at = std::find_if(n.unseen_values.begin(), n.unseen_values.end(), [&](const Counts::ValueLines& v) { return v.shown == seen; });
-        if (at == n.unseen_values.end() && n.unseen_values.size() < 4) at = n.unseen_values.insert(at, {seen});
+        if (at == n.unseen_values.end() && n.unseen_values.size() < 4) {
+          at = n.unseen_values.insert(at, {seen});
+          for (const std::string& known : t.categories)  // (the first that looks like it: "Mnuich" like "Munich")
+            if (looks_misspelt(category_of(cell), known)) {
+              at->like = known;
+              break;
+            }
+        }
         if (at != n.unseen_values.end() && at->rows++ < 3) at->lines.push_back(batch.row_line(r));
       } else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
       else if (how == CategoryMatch::by_number) note(n.by_number, n.number_examples, seen);
@@ -3516,7 +3533,8 @@ std::vector<std::string> CellNotes::notes() const {
       for (size_t i = 0; i < n.unseen_values.size() && i < 3; ++i) {
         std::vector<std::string> lines;
         for (const int64_t line : n.unseen_values[i].lines) lines.push_back(std::to_string(line));
-        values += (i ? "; " : "") + n.unseen_values[i].shown + " on " + lines_listed(lines, 3, size_t(n.unseen_values[i].rows));
+        values += (i ? "; " : "") + n.unseen_values[i].shown + " on " + lines_listed(lines, 3, size_t(n.unseen_values[i].rows)) +
+                  (n.unseen_values[i].like.empty() ? "" : ", like '" + shortened(n.unseen_values[i].like) + "'");
       }
       unseen.push_back("'" + t.name + "' " + rows(n.unseen) + values + (n.unseen_values.size() > 3 ? "; ...)" : ")"));
     }
@@ -3654,7 +3672,9 @@ std::vector<std::string> CellNotes::notes() const {
   if (!flag_words.empty())
     notes.push_back("true and false written as words in a column of 0 and 1 (a flag), read as 1 and 0: " + list_some(flag_words, 8));
   if (!unseen.empty())
-    notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8));
+    notes.push_back("values never seen in training, read as none of the column's known values: " + list_some(unseen, 8) +
+                    ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing of: "
+                    "train again on a file that has it");
   if (!off_flag.empty())
     notes.push_back("values a column of two values (a flag) never took in training, scored as the numbers they are: " +
                     list_some(off_flag, 8));

@@ -403,6 +403,7 @@ class CellNotes {
       std::string shown;
       int64_t rows = 0;
       std::vector<int64_t> lines;
+      std::string like;  // a known value it may be misspelt from ("Munich" for "Mnuich")
     };
     std::vector<ValueLines> unseen_values;
   };
