@@ -2607,6 +2607,12 @@ TEST(Tabular, NumbersOfAnotherSeparatorsFileAreReadAsTrainingsRangeTells) {
   named.numbers = number_format_named(".");
   EXPECT_EQ(prep.reading_format(parse_csv("sg;amount\n1,011;1200\n", named)),
             (NumberFormat{'.', ','}));
+  // and a cell it cannot read says the name is what to doubt (helper-116: "this file's other
+  // numbers" were said to use the named mark, in a file where none did)
+  EXPECT_EQ(error_of([&] { prep.transform(parse_csv("sg;amount\n1,0125;1200\n", named)); }),
+            "CSV line 2, column 'sg': '1,0125' is written with ',' as the decimal mark, and the decimal mark named for this file is "
+            "'.': if the file writes its numbers so, name ',' (the decimal mark menu on the page, --decimal-mark , for ca3, "
+            "TableOptions.decimalMark in the SDK), or name none and let the file's numbers tell it");
 }
 
 // A German weather export whose times ("17.30") tell the decimal point, and whose air pressure is

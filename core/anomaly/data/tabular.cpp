@@ -1153,12 +1153,17 @@ std::string category_of(std::string_view cell) {
   return normalize_text(t);
 }
 
+// Where a user names the decimal mark, for messages.
+std::string decimal_mark_option(char mark) {
+  return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
+}
+
 // A number written with the other decimal mark than `format`'s, where that is the only reading
 // ("2.532,68" or "12,5" where the decimal mark is the point, "1,234.5" or "0.5" where it is the
 // comma; also with the column's unit, "$2.532,68"): a file put together from two sources. Then
 // the rest of an error message about the cell (after its quoted text), else "". Not "1,234" or
-// "$1.500": the mark there may as well group thousands.
-std::string other_mark_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
+// "$1.500": the mark there may as well group thousands. `named`: the user named `format`'s mark.
+std::string other_mark_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}, bool named = false) {
   const char mark = format.decimal == ',' ? '.' : ',', groups = mark == ',' ? '.' : ',';
   const NumberFormat other{mark, groups};
   double value;
@@ -1170,6 +1175,11 @@ std::string other_mark_said(std::string_view cell, const NumberFormat& format, c
       !(parse_number_with_unit(cell, value, other, unit) || (plausible_unit(a) && parse_number(a.number, value, other))))
     return "";
   if (parse_number(a.number, value, NumberFormat{format.decimal, mark})) return "";  // the mark groups thousands as well
+  if (named)  // (the file's other numbers may all be written so: the name is what to doubt)
+    return detail::concat(grouped_by_decimal ? detail::concat("' groups its digits with '", format.decimal, "'")
+                                             : detail::concat("' is written with '", mark, "' as the decimal mark"),
+                          ", and the decimal mark named for this file is '", format.decimal, "': if the file writes its numbers "
+                          "so, name '", mark, "' (", decimal_mark_option(mark), "), or name none and let the file's numbers tell it");
   if (grouped_by_decimal)
     return detail::concat("' groups its digits with '", format.decimal, "', which this file's other numbers use as the decimal mark "
                           "(a file put together from two sources?): write every number of the file one way");
@@ -1200,9 +1210,9 @@ std::string limit_said(std::string_view cell, const NumberFormat& format, const 
 
 // Why a cell that is no number in `format` is none, when a kind of writing tells (a limit, the
 // other decimal mark): the message's tail after the cell, or empty.
-std::string not_a_number_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}) {
+std::string not_a_number_said(std::string_view cell, const NumberFormat& format, const NumberUnit& unit = {}, bool named = false) {
   const std::string limit = limit_said(cell, format, unit);
-  return limit.empty() ? other_mark_said(cell, format, unit) : limit;
+  return limit.empty() ? other_mark_said(cell, format, unit, named) : limit;
 }
 
 // The cells of `column` in `rows` that are numbers written otherwise (not_a_number_said: the other
@@ -1215,7 +1225,7 @@ OtherMarkCells other_mark_cells(const CsvTable& table, size_t column, const std:
   double v;
   for (int64_t row : rows) {
     const std::string_view cell = table.cell(size_t(row), column);
-    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit) || not_a_number_said(cell, table.numbers, unit).empty())
+    if (is_missing_cell(cell) || parse_number_with_unit(cell, v, table.numbers, unit) || not_a_number_said(cell, table.numbers, unit, table.numbers_named).empty())
       continue;
     if (found.count++ == 0) found.first_row = row;
   }
@@ -1260,7 +1270,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
-  if (const std::string other = other_mark_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}); !other.empty())
+  if (const std::string other = other_mark_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}, table.numbers_named); !other.empty())
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), other));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                              "' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)"));
@@ -2013,7 +2023,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
       summary.role = "numeric";
       const std::string_view cell = table.cell(size_t(first_text_row), c);
-      const bool other_mark = !other_mark_said(cell, table.numbers, unit).empty();
+      const bool other_mark = !other_mark_said(cell, table.numbers, unit, table.numbers_named).empty();
       const bool limit = !limit_said(cell, table.numbers, unit).empty();
       const bool one = present - numbers == 1;
       summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
@@ -2139,11 +2149,6 @@ bool label_like_values(const ColumnSummary& c) {
   return truth && std::any_of(words.begin(), words.end(), [](const std::string& w) {
            return std::any_of(std::begin(kWrong), std::end(kWrong), [&](const char* stem) { return w.rfind(stem, 0) == 0; });
          });
-}
-
-// Where a user names the decimal mark, for messages.
-std::string decimal_mark_option(char mark) {
-  return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
 }
 
 // The first cell of `table` with a mark that reads either way ("1.581"), without its unit.
@@ -2787,7 +2792,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
         if (odd > 0 && !categorical) {
           const std::string_view cell = table.cell(size_t(odd_row), column);
-          std::string other = not_a_number_said(cell, table.numbers, unit);
+          std::string other = not_a_number_said(cell, table.numbers, unit, table.numbers_named);
           // Another unit ("70.1 °F" among "21.5 °C"): convert it; CA3 converts only sizes of one unit.
           double v;
           if (const Affixed a = split_affixes(cell); other.empty() && !unit.text().empty() && plausible_unit(a) &&
@@ -2853,7 +2858,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       }
       if (as_numeric && !all_numbers) {
         const std::string_view cell = table.cell(size_t(first_text_row), column);
-        const std::string why = not_a_number_said(cell, table.numbers, unit);
+        const std::string why = not_a_number_said(cell, table.numbers, unit, table.numbers_named);
         throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
                                    why.empty() ? "' is not a number, and the column was asked to be numeric" : why));
       }
@@ -2935,7 +2940,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                 [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
         const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
         const std::string_view cell = table.cell(size_t(first), column);
-        const std::string other_mark = other_mark_said(cell, table.numbers), limit = limit_said(cell, table.numbers);
+        const std::string other_mark = other_mark_said(cell, table.numbers, {}, table.numbers_named), limit = limit_said(cell, table.numbers);
         std::string others;
         if (odd_rows.size() > 1) {
           std::vector<std::string> shown;
@@ -2992,7 +2997,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    other_mark, "' (", decimal_mark_option(other_mark), ")");
         }
         throw Error(detail::concat("CSV line ", table.row_line(size_t(other.first_row)), ", column '", name, "': '", shortened(cell),
-                                   not_a_number_said(cell, table.numbers, unit), " (",
+                                   not_a_number_said(cell, table.numbers, unit, table.numbers_named), " (",
                                    count_text(other_mark_cells(table, column, all_rows, unit).count, "cell", "cells"),
                                    limit ? " of the column written so, limits or the other decimal mark)"
                                          : " of the column written so; if they are codes such as versions, not numbers, call the column categorical)",
