@@ -82,7 +82,7 @@ n=$(python3 -c "import csv; print(sum(r['flag'] == '1' for r in csv.DictReader(o
   && ! grep -qF "unlike the training data" "$work/err-plain" \
   && echo "ok   score says when most rows are flagged ($n of 699)" || fail "most rows flagged: $n / $(cat "$work/err") / $(cat "$work/err-plain")"
 # A bad line after a first batch: the rows written before it are said.
-{ cat "$work/no-id7.csv"; echo "1,2,3"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" 2>"$work/err"
+{ cat "$work/no-id7.csv"; echo "1,2,3"; tail -n 1 "$work/no-id7.csv"; } | "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" 2>"$work/err"
 grep -qF "CSV line 4895: 3 fields, the header has 10 ('1,2,3'): a missing value is an empty field, two separators in a row (rows 1 to 4096 were scored and written to $work/stdin.csv; no row after them was" "$work/err" \
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4096 ] && echo "ok   score --data -: a bad line says which rows were written" || fail "stdin bad line: $(cat "$work/err")"
 # A bad first batch, or no rows: no scores, and no empty --out file left behind.

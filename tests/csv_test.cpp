@@ -206,7 +206,9 @@ TEST(Csv, MalformedInputsNameTheLine) {
       {"\xEF\xBB\xBF", "CSV file is empty"},
       {"a,b\n", "CSV file has a header but no data rows"},
       {"\n\n", "CSV file has no header row"},
-      {"a,b\n1,2\n3\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
+      {"a,b\n1,2\n3\n4,5\n", "CSV line 3: 1 field, the header has 2 ('3'): a missing value is an empty field, two separators in a row"},
+      {"a,b\n1,2\n3\n\n", "CSV line 3: 1 field, the header has 2 ('3'): the file's last line: if it was cut short (copied, or exported "
+                          "while still being written), complete it or delete it; a missing value is an empty field, two separators in a row"},
       // (a text alone, without the other columns' separators: read, below; not in a table of two
       // columns, where it would read as a row)
       {"name,value\nx,1\nSource: ERP\n", "CSV line 3: 1 field, the header has 2 ('Source: ERP'): a line with a name alone, such "
@@ -214,8 +216,8 @@ TEST(Csv, MalformedInputsNameTheLine) {
                                          "first column empty in the group's rows (then it is read as their group), or leave such "
                                          "lines out"},
       // a number (either format) or a whole line quoted as one field is no heading
-      {"a;b\n1;2\n3,5\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
-      {"a;b\n1;2\n\"3;4\"\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
+      {"a;b\n1;2\n3,5\n1;2\n", "CSV line 3: 1 field, the header has 2 ('3,5'): a missing value is an empty field, two separators in a row"},
+      {"a;b\n1;2\n\"3;4\"\n1;2\n", "CSV line 3: 1 field, the header has 2 ('\"3;4\"'): a missing value is an empty field, two separators in a row"},
       {"a,b\n1,2,3\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes around it"},
       // every line of the wrong length at once, the first in full; then what stopped the reading
       {"a,b\n1,2,3\n4,5\n6\n7,8\n", "CSV line 2: 3 fields, the header has 2 ('1,2,3'): a value that holds the separator needs quotes "
@@ -3612,7 +3614,14 @@ TEST(CsvStream, PiecesGiveTheWholeFile) {
   stream.push("a,b\n1,2\n3,4\n5\n");
   stream.finish();
   stream.next(2);
-  EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2 ('5'): a missing value is an empty field, two separators in a row");
+  EXPECT_EQ(error_of([&] { stream.next(2); }), "CSV line 4: 1 field, the header has 2 ('5'): the file's last line: if it was cut short "
+                                               "(copied, or exported while still being written), complete it or delete it; a missing "
+                                               "value is an empty field, two separators in a row");
+  CsvStream within;  // (a piece's last line is not the file's)
+  within.push("a,b\n1,2\n3,4\n5\n6,7\n");
+  within.finish();
+  within.next(2);
+  EXPECT_EQ(error_of([&] { within.next(1); }), "CSV line 4: 1 field, the header has 2 ('5'): a missing value is an empty field, two separators in a row");
 }
 
 // Lap times ("1:23,75": minutes, seconds and their hundredths) are durations in seconds; a
@@ -3678,6 +3687,20 @@ TEST(Csv, CommentLinesAreSkipped) {
     EXPECT_EQ(notes.at(0), "line 4, the last, holds 2 of the header's 3 fields and no line end: it looks cut short (copied, or "
                            "exported while still being written), so it was left out; if it is a whole row, complete it and read the file "
                            "again");
+    // cut inside a quoted field, the same (helper-116: "a quoted field is not closed" refused the file)
+    const CsvTable quoted = parse_csv("a,b,c\n1,2,3\n4,\"Ber");
+    EXPECT_EQ(quoted.row_count(), 1u);
+    EXPECT_EQ(quoted.cut_last_line, 3);
+    EXPECT_EQ(quoted.cut_last_fields, 2u);
+    EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,\"3\n4,5,6\n"); }).find("a quoted field is not closed"), std::string::npos);
+    // the only line below the header cut short: said so, not "no data rows"
+    EXPECT_EQ(error_of([] { parse_csv("a,b,c\n1,2"); }),
+              "CSV file has a header and one line below it, line 2, which holds 2 of the header's 3 fields and no line end: it looks "
+              "cut short (copied, or exported while still being written); complete it, or export the file again");
+    CsvStream only;
+    only.push("a,b,c\n1,2");
+    only.finish();
+    EXPECT_EQ(error_of([&] { only.next(16); }), error_of([] { parse_csv("a,b,c\n1,2"); }));
     // with its line end, or within the file, it is a row of the wrong shape: refused
     EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n4,5,6\n7,8\n"); }).find("CSV line 4: 2 fields, the header has 3"), std::string::npos);
     EXPECT_NE(error_of([] { parse_csv("a,b,c\n1,2,3\n7,8\n4,5,6"); }).find("CSV line 3: 2 fields, the header has 3"), std::string::npos);

@@ -514,7 +514,8 @@ describe('SDK in Node', () => {
     await detector.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
     const before = await detector.score(tableFromCsv(breastCancer));
     await assert.rejects(detector.fit(tableFromCsv('a,b,Class\n1,2,x\n3,4\n', { labelColumn: 'Class', normalValues: ['x'] })),
-      { name: 'CA3Error', code: 'bad_input', message: "CSV line 3: 2 fields, the header has 3 ('3,4'): a missing value is an empty field, two separators in a row" });
+      { name: 'CA3Error', code: 'bad_input', message: "CSV line 3: 2 fields, the header has 3 ('3,4'): the file's last line: if it was cut short (copied, or " +
+        'exported while still being written), complete it or delete it; a missing value is an empty field, two separators in a row' });
     await assert.rejects(detector.fit(tableFromCsv(breastCancer, { labelColumn: 'Diagnosis', normalValues: ['benign'] })),
       /CSV has no column 'Diagnosis'/);
     await assert.rejects(detector.score(tableFromCsv('Cl.thickness,Class\n1,benign\n')), /no columns 'Cell.size', 'Cell.shape'/);

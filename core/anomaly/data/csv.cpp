@@ -118,6 +118,13 @@ namespace {
 
 std::string_view trim_spaces(std::string_view s) { return trim_invisible(s, true); }
 
+// A file whose only line below the header is cut short (CsvTable::cut_last_line): why it has no row.
+std::string only_line_cut(const CsvTable& table) {
+  return detail::concat("CSV file has a header and one line below it, line ", table.cut_last_line, ", which holds ", table.cut_last_fields,
+                        " of the header's ", table.header.size(), " fields and no line end: it looks cut short (copied, or "
+                        "exported while still being written); complete it, or export the file again");
+}
+
 // Whether `text` starts with a comment line's mark among the rows: '#' then a space, a tab or the
 // line's end ("# shift change, night crew"; not "#ff0000" or "#1023", a row's first cell).
 bool comment_mark(std::string_view text) {
@@ -1184,6 +1191,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     ++record_fields;
   };
   bool at_end = false;
+  bool last_line = false;  // the record ends with the file's last line end (nothing but blanks after it)
   auto end_record = [&]() {
     const bool blank = record_fields == 0 && field.empty() && !record_has_content;
     if (blank && !table.header.empty()) table.empty_row_lines.push_back(file_line(record_line));  // counted
@@ -1322,8 +1330,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                                    "that holds a space needs quotes around it"
                                                  : "the columns are aligned with spaces and split at each run of them: write a "
                                                    "missing value as NA, not as blanks")
-                                     : more ? "a value that holds the separator needs quotes around it"
-                                            : "a missing value is an empty field, two separators in a row");
+                                     : more     ? "a value that holds the separator needs quotes around it"
+                                     : last_line ? "the file's last line: if it was cut short (copied, or exported while still being "
+                                                   "written), complete it or delete it; a missing value is an empty field, two "
+                                                   "separators in a row"
+                                                 : "a missing value is an empty field, two separators in a row");
           }
           table.drop_cells(table.cell_ends_.size() - first_cell);  // read on, to say every such line
           } else {
@@ -1379,6 +1390,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       record_has_content = true;
     } else if (c == '\r' || c == '\n') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      last_line = options.ends_file && text.find_first_not_of(" \t\r\n", i + 1) == std::string_view::npos;
       end_record();
       ++line;
       record_line = line;
@@ -1390,6 +1402,14 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
       field += c;
       record_has_content = true;
     }
+  }
+  // A quoted field still open at the end of a last line with fewer fields than the header: the
+  // line cut short, as one without its quote (left out, said).
+  if (in_quotes && !table.header.empty() && record_fields + 1 < table.header.size() && table.separator != ' ' &&
+      text.find_first_of("\r\n", record_start) == std::string_view::npos) {
+    table.drop_cells(table.cell_ends_.size() - table.row_count() * table.header.size());
+    table.cut_last_line = file_line(record_line), table.cut_last_fields = record_fields + 1;
+    in_quotes = false, field.clear(), record_fields = 0, record_has_content = false, field_was_quoted = false;
   }
   if (in_quotes)
     fail(detail::concat("CSV line ", file_line(record_line), ": a quoted field is not closed before the end of the file ('", record_text(),
@@ -1406,6 +1426,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
                                             "named id is left out as an identifier)"
                                           : ""));
   CA3_CHECK(!table.header.empty(), "CSV file has no header row");
+  if (table.row_count() == 0 && table.cut_last_line > 0 && !options.allow_no_rows) throw Error(only_line_cut(table));
   CA3_CHECK(table.row_count() > 0 || options.allow_no_rows, "CSV file has a header but no data rows",
             table.empty_row_lines.empty() ? "" : " (only empty lines or lines of separators)");
   table.numbers = options.numbers ? *options.numbers : detect_number_format(table, &table.numbers_guessed);
@@ -1625,12 +1646,14 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
   options.first_data_line = next_line_;
   options.allow_no_rows = true;
   options.header_first = true;
+  options.ends_file = finished_ && text_.find_first_not_of(" \t\r\n", records.bytes) == std::string::npos;
   CsvTable table = parse_csv(header_ + text_.substr(0, records.bytes), options);
   text_.erase(0, records.bytes);
   next_line_ += records.lines;
   // A piece of only comment or empty lines: said with the next batch (a stream's last lines, with
   // no batch after them, are not said).
   if (table.row_count() == 0) {
+    if (table.cut_last_line > 0 && rows_read_ == 0) throw Error(only_line_cut(table));
     if (skipped_.comment_lines == 0) skipped_.first_comment = table.first_comment, skipped_.first_comment_line = table.first_comment_line;
     skipped_.comment_lines += table.comment_lines;
     skipped_.empty_row_lines.insert(skipped_.empty_row_lines.end(), table.empty_row_lines.begin(), table.empty_row_lines.end());

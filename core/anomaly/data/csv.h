@@ -166,6 +166,7 @@ struct CsvOptions {
   int64_t first_data_line = 2;          // where in the file this piece's first data line is (CsvStream)
   bool allow_no_rows = false;  // a piece of only empty rows is no error
   bool header_first = false;   // the first line is the header (CsvStream's pieces): no title is looked for
+  bool ends_file = true;       // the text ends where the file does (not a CsvStream's piece before its last)
 };
 
 // The number format a user names by its decimal mark: "," (the other mark, '.', groups thousands,
