@@ -121,8 +121,9 @@ const HelpParagraph kHelp[] = {
      "words go to standard error."},
     {"score",
      "score writes one line per row (a table) or image: \"row\" (1 for the first data row of the file, "
-     "heading and totals lines counted, empty lines not; the notes name file lines: row N is line N + 1 "
-     "when the header is the first line and no line is empty or continues a quoted cell) or \"file\" (a "
+     "heading and totals lines counted, empty and comment lines not; the notes name file lines: row N is "
+     "line N + 1 when the header is the first line and no line is empty, a comment ('#' first) or continues "
+     "a quoted cell) or \"file\" (a "
      "folder's images); a "
      "table's identifier columns (the model's, and any --id-column given here) and the columns the "
      "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at "

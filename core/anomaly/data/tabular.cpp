@@ -521,13 +521,13 @@ bool named_like_a_document_number(const std::string& name) {
 // A code of its own in (nearly) every row, with digits and no spaces (a document or order number,
 // "RE-2024-1000"; a UUID): it names the row, so it is written beside the scores. `counts`: the
 // values of the column's `present` cells among `rows` rows. The reason, or "" when it is not so.
-std::string row_code_reason(const std::map<std::string, int64_t>& counts, int64_t present, size_t rows) {
+std::string row_code_reason(const std::map<std::string, int64_t>& counts, int64_t present, size_t rows, const char* rows_word) {
   if (counts.size() <= 20 || int64_t(counts.size()) != present || double(present) < 0.95 * double(rows)) return "";
   for (const auto& [v, n] : counts)
     if (v.size() > 40 || std::none_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
         std::any_of(v.begin(), v.end(), [](char ch) { return ch == ' ' || ch == '\t'; }))
       return "";
-  return detail::concat(counts.size(), " distinct values in ", present, " rows, codes such as '", shortened(counts.begin()->first),
+  return detail::concat(counts.size(), " distinct values in ", present, rows_word, ", codes such as '", shortened(counts.begin()->first),
                         "': an identifier of each row (a document or order number), left out of training and written beside "
                         "the scores");
 }
@@ -2043,7 +2043,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                            : detail::concat(other.count, other.count == 1 ? " cell is a limit" : " cells are limits", " (line ",
                                             table.row_line(size_t(other.first_row)), ": '", shortened(first),
                                             "'), not values: write numbers in their place");
-    } else if (std::string names_rows = row_code_reason(counts, present, table.row_count()); !names_rows.empty()) {
+    } else if (std::string names_rows = row_code_reason(counts, present, table.row_count(), " rows"); !names_rows.empty()) {
       summary.role = "identifier", summary.reason = std::move(names_rows);
     } else if (std::string things = nearly_all_distinct(counts, present)
                                          ? names_of_things_reason(counts, present, table.row_count(), " rows") : "";
@@ -3006,7 +3006,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         // Free text or identifiers (nearly every value distinct) would only add noise.
         if (forced == roles.end() && nearly_all_distinct(counts, present)) {
           prep.dropped_.push_back(name);
-          if (std::string names_rows = code ? "" : row_code_reason(counts, present, training_rows.size()); !names_rows.empty()) {
+          if (std::string names_rows = code ? "" : row_code_reason(counts, present, training_rows.size(), " training rows"); !names_rows.empty()) {
             prep.identifiers_.push_back(name);
             decide("identifier", std::move(names_rows));
             continue;
