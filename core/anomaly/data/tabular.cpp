@@ -3372,8 +3372,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         } catch (const Error& e) {  // read as missing (transform's Unreadable), said
           ++n.unreadable;
           if (unreadable_++ < int64_t(kUnreadableKept))
-            unreadable_examples_.push_back({batch.row_line(r), e.what(),
-                                            detail::concat("line ", batch.row_line(r), ", column '", t.name, "': '", shortened(cell), "'")});
+            unreadable_examples_.push_back({batch.row_line(r), e.what(), t.name, shortened(cell)});
           if (unreadable_rows_.size() < kFarLinesKept)
             unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "' cannot be read, read as missing")});
@@ -3694,12 +3693,28 @@ std::vector<std::string> CellNotes::notes() const {
     std::set<int64_t> unreadable_lines;
     for (const RowToCheck& c : unreadable_rows_) unreadable_lines.insert(c.line);
     for (const int64_t line : unreadable_lines) lines.push_back(std::to_string(line));
-    // By line: the first three with their reasons, the next ones by line, column and value.
+    // By line: the first cell of each reason in full (up to three reasons; a reason is the message
+    // after the cell), the others by column and value with their lines.
     std::vector<UnreadableCell> cells = unreadable_examples_;
     std::stable_sort(cells.begin(), cells.end(), [](const UnreadableCell& a, const UnreadableCell& b) { return a.line < b.line; });
+    std::vector<std::string> reasons;
+    std::vector<std::pair<std::string, std::vector<std::string>>> others;  // "'v' 'ERR'" -> its lines
     std::string examples;
-    for (size_t i = 0; i < cells.size(); ++i)
-      examples += (i == 0 ? "" : i == 3 ? "; also " : "; ") + (i < 3 ? cells[i].message : cells[i].brief);
+    for (const UnreadableCell& c : cells) {
+      const std::string cell = detail::concat("CSV line ", c.line, ", column '", c.column, "': '", c.value, "'");
+      const std::string reason = c.message.starts_with(cell) ? c.message.substr(cell.size()) : c.message;
+      if (reasons.size() < 3 && std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+        reasons.push_back(reason);
+        examples += (examples.empty() ? "" : "; ") + c.message;
+        continue;
+      }
+      const std::string key = detail::concat("'", c.column, "' '", c.value, "'");
+      auto at = std::find_if(others.begin(), others.end(), [&](const auto& o) { return o.first == key; });
+      if (at == others.end()) at = others.insert(others.end(), {key, {}});
+      at->second.push_back(std::to_string(c.line));
+    }
+    for (size_t i = 0; i < others.size(); ++i)
+      examples += (i == 0 ? "; also " : ", ") + others[i].first + " on " + lines_listed(others[i].second, 3);
     // A column with more than a quarter of its values unreadable (a stream reads them all as
     // missing; a file is refused): written otherwise than in training, most likely.
     std::vector<std::string> most;
@@ -3711,7 +3726,9 @@ std::vector<std::string> CellNotes::notes() const {
                                                     : " cells cannot be read, so they were read as missing (each filled in with its column's "
                                                       "training median) to score their rows: ",
                                    examples,
-                                   unreadable_ > int64_t(cells.size()) ? detail::concat("; and ", unreadable_ - int64_t(cells.size()), " more") : "",
+                                   unreadable_ > int64_t(cells.size())
+                                       ? detail::concat("; and ", unreadable_ - int64_t(cells.size()), unreadable_ - int64_t(cells.size()) == 1 ? " more cell" : " more cells")
+                                       : "",
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
                                    lines_listed(lines, 10), ")",

@@ -418,7 +418,8 @@ class CellNotes {
   // unreadable_rows_.
   struct UnreadableCell {
     int64_t line;
-    std::string message, brief;
+    std::string message;        // "CSV line 9, column 'v': 'ERR' is not a number (...)"
+    std::string column, value;  // 'v', 'ERR' (shortened)
   };
   static constexpr size_t kUnreadableKept = 23;
   int64_t unreadable_ = 0;
