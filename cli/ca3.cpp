@@ -1361,6 +1361,7 @@ int score_stream(Detector& detector, const Args& a) {
   CellNotes cells(*detector.preprocessing());
   auto write = [&](const CsvTable& given) {
     const CsvTable& batch = cells.add(given);  // a grouped column filled down, also from the batch before
+    if (rows > 0) cells.check_readable();       // (the first batch: as a file, by prepare_table below)
     if (rows == 0) {
       ids = id_columns_of(detector, a, batch, "standard input", notes);
       // (of the batch as written: a totals row is found by its label, which a filled group cell would hide)

@@ -830,6 +830,22 @@ for source in file stream; do
     && echo "ok   score ($source): a column mostly unreadable is refused, no scores written" \
     || fail "score ($source) of a column mostly unreadable: $(cat "$work/unreadable.err")"
 done
+# ... and one that becomes so after the first batch (helper-117: filled in, exit 0): standard
+# input stops there, the rows written before said, as a file is refused whole.
+python3 - "$work/unpasted.csv" "$work/unreadable-late.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+for i in range(3500, len(lines)):
+    cells = lines[i].split(",")
+    cells[2] = "ERR"
+    lines[i] = ",".join(cells)
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+! "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-late.csv" <"$work/unreadable-late.csv" 2>"$work/late.err" \
+  && grep -qF "column 'Cell.size': 1501 of its 5000 values so far cannot be read ('ERR' on lines 3501, 3502, 3503 and 1498 more)" "$work/late.err" \
+  && grep -qF "(rows 1 to 4096 were scored and written to" "$work/late.err" \
+  && echo "ok   score --data -: a column mostly unreadable from the second batch on stops the stream there" \
+  || fail "a column unreadable after the first batch: $(cat "$work/late.err")"
 
 # A wide file (40 columns): those with nothing more to say than their role in one line, the others
 # a line each.

@@ -3230,9 +3230,20 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   ASSERT_EQ(two_columns.size(), 1u);
   EXPECT_EQ(two_columns[0].substr(0, 60), "2 cells cannot be read, so they were read as missing (each f");
   EXPECT_TRUE(two_columns[0].ends_with("'q' is not a number (the column is numeric; leave the cell empty or write NA for a "
-                                       "missing value); also 'b' 'r' on line 6. Their rows' scores say less: look at them whatever "
-                                       "their score (lines 3, 6)"))
+                                       "missing value); by column and value: 'a' 'q' 1 cell (line 3), 'b' 'r' 1 cell (line 6). Their "
+                                       "rows' scores say less: look at them whatever their score (lines 3, 6)"))
       << two_columns[0];
+  {  // counted whole (helper-117: beyond the first 23 cells, 'weight' went unnamed and the counts were short)
+    std::string text = "a,b\n";
+    for (int i = 0; i < 400; ++i) text += i % 40 == 0 ? "1,n/a x\n" : i % 5 == 4 ? "ERR,2\n" : "1,2\n";
+    const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
+    ASSERT_FALSE(notes.empty());
+    EXPECT_NE(notes.back().find("; by column and value: 'b' 'n/a x' 10 cells (lines 2, 42, 82 and 7 more), 'a' 'ERR' 80 cells (lines 6, "
+                                "11, 16 and 77 more)."),
+              std::string::npos)
+        << notes.back();
+    EXPECT_TRUE(notes.back().starts_with("90 cells cannot be read")) << notes.back();
+  }
   {  // six among 40 rows, by line: the first of each reason in full, then the others by column and value;
      // a spreadsheet's error value is a missing cell, named with its line
     std::string text = "a,b\n";
@@ -3250,8 +3261,9 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
         << notes[1];
     // (the same reason said once, helper-116: it was repeated for each of the first three cells)
     EXPECT_TRUE(notes[1].ends_with("'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing value); "
-                                   "also 'a' 'y' on lines 6, 15, 24 and 1 more, 'b' 'ERR' on line 32. Their rows' scores say less: look "
-                                   "at them whatever their score (lines 4, 6, 15, 24, 32, 33)"))
+                                   "by column and value: 'a' 'x' 1 cell (line 4), 'a' 'y' 4 cells (lines 6, 15, 24 and 1 more), 'b' "
+                                   "'ERR' 1 cell (line 32). Their rows' scores say less: look at them whatever their score (lines 4, 6, "
+                                   "15, 24, 32, 33)"))
         << notes[1];
     // The same rows to look at, by row (as the scores are ordered) with their lines and why, and
     // the spreadsheet error's row too (read as missing: its score says less); read in two batches

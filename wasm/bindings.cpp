@@ -395,6 +395,7 @@ class WasmDetector {
       const bool first = !cells_;
       if (first) cells_.emplace(*prep), stream_notes_ = prep->scoring_notes(*batch, false);
       const ca3::CsvTable& read = cells_->add(*batch);
+      if (!first) cells_->check_readable();  // (the first batch: as a file, by prepare_table below)
       // (the first batch refuses a column mostly unreadable, as a file is refused)
       std::vector<float> part = detector_.score_inputs(detector_.prepare_table(
           read, false, first ? ca3::TabularPreprocessor::Unreadable::few_as_missing : ca3::TabularPreprocessor::Unreadable::all_as_missing));

@@ -3371,8 +3371,20 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
           v = numeric_cell(batch, format, r, size_t(c), t);
         } catch (const Error& e) {  // read as missing (transform's Unreadable), said
           ++n.unreadable;
-          if (unreadable_++ < int64_t(kUnreadableKept))
-            unreadable_examples_.push_back({batch.row_line(r), e.what(), t.name, shortened(cell)});
+          ++unreadable_;
+          const int64_t line = batch.row_line(r);
+          const std::string message = e.what(), shown = shortened(cell);
+          const std::string prefix = detail::concat("CSV line ", line, ", column '", t.name, "': '", shown, "'");
+          const std::string reason = message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+          auto said = std::find_if(unreadable_reasons_.begin(), unreadable_reasons_.end(), [&](const UnreadableCell& u) { return u.reason == reason; });
+          if (said == unreadable_reasons_.end() && unreadable_reasons_.size() < 3) unreadable_reasons_.push_back({line, message, reason});
+          else if (said != unreadable_reasons_.end() && line < said->line) *said = {line, message, reason};  // (a column before, later lines)
+          auto group = std::find_if(unreadable_groups_.begin(), unreadable_groups_.end(),
+                                    [&](const UnreadableGroup& g) { return g.column == t.name && g.value == shown; });
+          if (group == unreadable_groups_.end() && unreadable_groups_.size() < kUnreadableGroups)
+            group = unreadable_groups_.insert(group, {t.name, shown});
+          if (group == unreadable_groups_.end()) ++unreadable_ungrouped_;
+          else if (++group->cells <= 3) group->lines.push_back(line);
           if (unreadable_rows_.size() < kFarLinesKept)
             unreadable_rows_.push_back({rows_added_ + int64_t(r), batch.row_line(r),
                                         detail::concat("'", t.name, "' '", shortened(trim(cell)), "' cannot be read, read as missing")});
@@ -3470,6 +3482,25 @@ bool CellNotes::empty_column(const Counts& n, const ColumnTransform& t) const {
 }
 bool CellNotes::off_constant_said(const Counts& n) const {
   return n.off_constant > 0 && !(n.numbers >= 10 && (n.above == n.numbers || n.below == n.numbers));
+}
+
+void CellNotes::check_readable() const {
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    const Counts& n = columns_[j];
+    if (n.unreadable <= 1 || 4 * n.unreadable <= n.present) continue;
+    const std::string& name = prep_.columns()[j].name;
+    std::string cells;
+    for (const UnreadableGroup& g : unreadable_groups_) {
+      if (g.column != name) continue;
+      std::vector<std::string> at;
+      for (const int64_t line : g.lines) at.push_back(std::to_string(line));
+      cells += detail::concat(cells.empty() ? "" : ", ", "'", g.value, "' on ", lines_listed(at, 3, size_t(g.cells)));
+    }
+    throw Error(detail::concat("column '", name, "': ", n.unreadable, " of its ", n.present, " values so far cannot be read (", cells,
+                               "), more than a quarter, so the scores would say little of it (a file of them is refused): the "
+                               "file likely writes the column otherwise from there on (another unit, another layout); fix that and "
+                               "score it again"));
+  }
 }
 
 std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
@@ -3693,28 +3724,23 @@ std::vector<std::string> CellNotes::notes() const {
     std::set<int64_t> unreadable_lines;
     for (const RowToCheck& c : unreadable_rows_) unreadable_lines.insert(c.line);
     for (const int64_t line : unreadable_lines) lines.push_back(std::to_string(line));
-    // By line: the first cell of each reason in full (up to three reasons; a reason is the message
-    // after the cell), the others by column and value with their lines.
-    std::vector<UnreadableCell> cells = unreadable_examples_;
-    std::stable_sort(cells.begin(), cells.end(), [](const UnreadableCell& a, const UnreadableCell& b) { return a.line < b.line; });
-    std::vector<std::string> reasons;
-    std::vector<std::pair<std::string, std::vector<std::string>>> others;  // "'v' 'ERR'" -> its lines
+    // The first cell of each reason in full, by line; then, of more than one cell, every cell by
+    // column and value (by their first lines), each with how many and its lines.
+    std::vector<UnreadableCell> reasons = unreadable_reasons_;
+    std::stable_sort(reasons.begin(), reasons.end(), [](const UnreadableCell& a, const UnreadableCell& b) { return a.line < b.line; });
     std::string examples;
-    for (const UnreadableCell& c : cells) {
-      const std::string cell = detail::concat("CSV line ", c.line, ", column '", c.column, "': '", c.value, "'");
-      const std::string reason = c.message.starts_with(cell) ? c.message.substr(cell.size()) : c.message;
-      if (reasons.size() < 3 && std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
-        reasons.push_back(reason);
-        examples += (examples.empty() ? "" : "; ") + c.message;
-        continue;
+    for (const UnreadableCell& c : reasons) examples += (examples.empty() ? "" : "; ") + c.message;
+    if (!one) {
+      std::vector<UnreadableGroup> groups = unreadable_groups_;
+      std::stable_sort(groups.begin(), groups.end(), [](const UnreadableGroup& a, const UnreadableGroup& b) { return a.lines[0] < b.lines[0]; });
+      for (size_t i = 0; i < groups.size(); ++i) {
+        std::vector<std::string> at;
+        for (const int64_t line : groups[i].lines) at.push_back(std::to_string(line));
+        examples += detail::concat(i == 0 ? "; by column and value: " : ", ", "'", groups[i].column, "' '", groups[i].value, "' ",
+                                   groups[i].cells, groups[i].cells == 1 ? " cell (" : " cells (", lines_listed(at, 3, size_t(groups[i].cells)), ")");
       }
-      const std::string key = detail::concat("'", c.column, "' '", c.value, "'");
-      auto at = std::find_if(others.begin(), others.end(), [&](const auto& o) { return o.first == key; });
-      if (at == others.end()) at = others.insert(others.end(), {key, {}});
-      at->second.push_back(std::to_string(c.line));
+      if (unreadable_ungrouped_ > 0) examples += detail::concat(", and ", unreadable_ungrouped_, " cells of other columns and values");
     }
-    for (size_t i = 0; i < others.size(); ++i)
-      examples += (i == 0 ? "; also " : ", ") + others[i].first + " on " + lines_listed(others[i].second, 3);
     // A column with more than a quarter of its values unreadable (a stream reads them all as
     // missing; a file is refused): written otherwise than in training, most likely.
     std::vector<std::string> most;
@@ -3726,9 +3752,6 @@ std::vector<std::string> CellNotes::notes() const {
                                                     : " cells cannot be read, so they were read as missing (each filled in with its column's "
                                                       "training median) to score their rows: ",
                                    examples,
-                                   unreadable_ > int64_t(cells.size())
-                                       ? detail::concat("; and ", unreadable_ - int64_t(cells.size()), unreadable_ - int64_t(cells.size()) == 1 ? " more cell" : " more cells")
-                                       : "",
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
                                    lines_listed(lines, 10), ")",

@@ -355,6 +355,11 @@ class CellNotes {
     std::string reason;
   };
   std::vector<RowToCheck> rows_to_check() const;
+  // A stream's batches after the first (the first is refused as a file is, by transform): throws
+  // when more than a quarter of a column's values so far cannot be read (a file of them would be
+  // refused: its scores would say little of the column), naming the column, how many, their values
+  // and lines.
+  void check_readable() const;
   // The last batch's rows holding no sample (rows_not_scored of it as written), not counted.
   RowsNotScored& not_scored() { return not_scored_; }
 
@@ -414,16 +419,23 @@ class CellNotes {
   int64_t first_rows_ = -1;  // the first batch's rows (the notes of its rows not scored are rows_not_scored's)
   static constexpr size_t kFarLinesKept = 10000;
   // Numeric cells that cannot be read, read as missing (TabularPreprocessor::Unreadable): how
-  // many, the first kUnreadableKept (their line, message and line-column-value); their rows are
-  // unreadable_rows_.
+  // many; the first-lined cell of each reason (the message after the cell; up to three reasons);
+  // the cells by column and value (how many, the first three lines; up to kUnreadableGroups, the
+  // cells of others counted); their rows are unreadable_rows_.
   struct UnreadableCell {
     int64_t line;
-    std::string message;        // "CSV line 9, column 'v': 'ERR' is not a number (...)"
-    std::string column, value;  // 'v', 'ERR' (shortened)
+    std::string message;  // "CSV line 9, column 'v': 'ERR' is not a number (...)"
+    std::string reason;   // " is not a number (...)"
   };
-  static constexpr size_t kUnreadableKept = 23;
-  int64_t unreadable_ = 0;
-  std::vector<UnreadableCell> unreadable_examples_;
+  struct UnreadableGroup {
+    std::string column, value;  // 'v', 'ERR' (shortened)
+    int64_t cells = 0;
+    std::vector<int64_t> lines;
+  };
+  static constexpr size_t kUnreadableGroups = 12;
+  int64_t unreadable_ = 0, unreadable_ungrouped_ = 0;
+  std::vector<UnreadableCell> unreadable_reasons_;
+  std::vector<UnreadableGroup> unreadable_groups_;
   std::vector<int64_t> empty_lines_, blank_rows_;  // the first few lines of each
   int64_t rows_added_ = 0;  // the rows of the batches before this one
   // A stream's batches after the first: comment lines among the rows (how many, the first and its
