@@ -3154,6 +3154,31 @@ TEST(Tabular, PeriodsOfAYearAreDates) {
   EXPECT_TRUE(prep.scoring_notes(later).empty());
 }
 
+// A sensor column with 30% of its cells a device's text ("ERR", "n/a x"): numbers still, refused
+// with the cells named as at 5% (helper-117: it was left out as an identifier, silently, and a
+// far temperature went unflagged); a column of categories can be said to be one.
+TEST(Tabular, NumbersWithAFewTextsAmongThemAreANumericColumn) {
+  std::string text = "temp,grade\n";
+  for (int i = 0; i < 100; ++i)
+    text += detail::concat(i % 10 < 3 ? (i % 2 ? "ERR" : "n/a x") : detail::concat(55 + i % 17, ".", i % 9), ",", i % 3 ? "2-" : "1", "\n");
+  const CsvTable t = parse_csv(text);
+  EXPECT_EQ(describe_columns(t)[0].role, "numeric");
+  EXPECT_EQ(describe_columns(t)[1].role, "categorical");  // (grades: texts with digits)
+  std::vector<int64_t> rows(100);
+  std::iota(rows.begin(), rows.end(), 0);
+  const std::string refused = error_of([&] { TabularPreprocessor::fit(t, rows, TabularOptions{}); });
+  EXPECT_TRUE(refused.starts_with("CSV line 2, column 'temp': 'n/a x' is not a number (the column's other values are numbers; leave "
+                                  "the cell empty or write NA for a missing value); 29 more cells of the column are not numbers either"))
+      << refused;
+  EXPECT_TRUE(refused.ends_with(". 70 of the column's 100 values in the training rows are numbers, the others a few kinds of text: if "
+                                "they are categories, give the column the role categorical (the role menu on the page, --role "
+                                "temp=categorical for ca3 train, TableOptions.roles in the SDK)"))
+      << refused;
+  TabularOptions categories;
+  categories.roles["temp"] = ColumnRole::categorical;
+  EXPECT_EQ(TabularPreprocessor::fit(t, rows, categories).schema()[0].role, "categorical");
+}
+
 TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable table = parse_csv("a,b,label\n1,2,n\n3,4,n\n5,6,y\n7,8,n\n9,10,n\n11,12,n\n13,14,n\n15,16,n\n"
                                    "17,18,n\n19,oops,n\n21,22,\n");

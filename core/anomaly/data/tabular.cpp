@@ -1603,6 +1603,25 @@ std::string zero_reason(const CsvTable& table, size_t column, const std::vector<
 
 namespace {
 
+// A column of numbers with a few kinds of text without digits among them ('ERR', 'n/a x': at most
+// three values), in half of its 20 or more present cells or more among `rows`: a numeric column
+// whose other cells a device or an export wrote instead of a value, not categories nor identifiers
+// (helper-117: at 26% it was left out as an identifier, silently). Not grades ("2-", "1+"), nor
+// limits ("<0,01"), which have digits. `numbers` of `present` cells read as numbers.
+bool numbers_with_few_texts(const CsvTable& table, size_t column, const std::vector<int64_t>& rows, int64_t numbers, int64_t present) {
+  if (present < 20 || double(numbers) < 0.5 * double(present) || numbers == present) return false;
+  std::set<std::string_view> texts;
+  double v;
+  for (const int64_t r : rows) {
+    const std::string_view cell = table.cell(size_t(r), column);
+    if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+    const std::string_view text = trim(cell);
+    if (std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    if (texts.insert(text).second && texts.size() > 3) return false;
+  }
+  return true;
+}
+
 // How to give column `name` a role, on the page, with ca3 and in the SDK.
 std::string role_option(const std::string& name, const char* role) {
   const std::string arg = name + "=" + role;
@@ -2020,7 +2039,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
     } else if (const MixedDurations mixed = unit.empty() && numbers < present ? mixed_durations(table, c, all_rows) : MixedDurations{};
                mixed.durations > 0) {
       summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
-    } else if (truth_variants.empty() && double(numbers) >= 0.75 * double(present)) {
+    } else if (truth_variants.empty() && (double(numbers) >= 0.75 * double(present) || numbers_with_few_texts(table, c, all_rows, numbers, present))) {
       summary.role = "numeric";
       const std::string_view cell = table.cell(size_t(first_text_row), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit, table.numbers_named).empty();
@@ -2925,7 +2944,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                                               "missing cells imputed with the median");
         decide("numeric", reason);
       } else if (forced == roles.end() && !checkbox && !code && truth_variants.empty() &&
-                 double(numbers.size()) >= 0.75 * double(present)) {  // a typo in a numeric column
+                 (double(numbers.size()) >= 0.75 * double(present) ||
+                  numbers_with_few_texts(table, column, training_rows, int64_t(numbers.size()), present))) {  // a typo in a numeric column
         // Every such cell of the whole file (not only the training rows), by line: the first in full,
         // then the count and the next three, so that one look at the file finds them all.
         std::vector<int64_t> odd_rows;
@@ -2975,7 +2995,12 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    : !other_mark.empty() ? other_mark
                                        : "' is not a number (the column's other values are numbers; leave the cell "
                                          "empty or write NA for a missing value)",
-                                   others));
+                                   others,
+                                   double(numbers.size()) >= 0.75 * double(present)
+                                       ? ""
+                                       : detail::concat(". ", numbers.size(), " of the column's ", present, " values in the training rows are numbers, the others ",
+                                                        "a few kinds of text: if they are categories, give the column the role categorical (",
+                                                        role_option(name, "categorical"), ")")));
       } else if (const OtherMarkCells other = forced == roles.end() && !checkbox && !code && truth_variants.empty()
                                                   ? other_mark_cells(table, column, training_rows, unit)
                                                   : OtherMarkCells{};
