@@ -56,7 +56,8 @@ bool looks_like_identifier(const std::string& name) {
 // Label cells match a value as text (ignoring surrounding spaces, Unicode form and case: see
 // text.h), or as numbers ("1" matches "1.0").
 bool same_value(std::string_view cell, std::string_view value) {
-  if (cell == value || fold_case(cell) == fold_case(value)) return true;
+  // (a zero-width space or a byte-order mark at either end is no part of a value: trim)
+  if (cell == value || fold_case(trim(cell)) == fold_case(trim(value))) return true;
   double x, y;
   return parse_number(trim(cell), x) && parse_number(trim(value), y) && x == y;
 }
@@ -2479,7 +2480,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
         double number;
         bool numbers = parse_number(value, number, table.numbers);  // "0.0" for "0": a number written otherwise
         for (const auto& [text, count] : variants) {
-          list += detail::concat(list.empty() ? "" : ", ", "'", text, "' (", count, count == 1 ? " row)" : " rows)");
+          list += detail::concat(list.empty() ? "" : ", ", "'", visible(text), "' (", count, count == 1 ? " row)" : " rows)");
           numbers = numbers && parse_number(text, number, table.numbers);
         }
         notes->push_back(detail::concat("label column '", options.label_column, "': ", list, " taken as '", value,
