@@ -3538,8 +3538,9 @@ std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
     }
   };
   add(unreadable_rows_);
-  for (size_t j = 0; j < columns_.size(); ++j) {
+  for (size_t j = 0; j < columns_.size(); ++j)  // (cells read as missing first, as before the values)
     if (!empty_column(columns_[j], prep_.columns()[j])) add(columns_[j].error_rows);
+  for (size_t j = 0; j < columns_.size(); ++j) {
     if (far_said(columns_[j], prep_.columns()[j])) add(columns_[j].far_rows);
     if (off_constant_said(columns_[j])) add(columns_[j].off_constant_rows);
   }
