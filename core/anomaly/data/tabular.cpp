@@ -4001,7 +4001,7 @@ TabularPreprocessor::RangeVote TabularPreprocessor::range_vote(const CsvTable& t
   for (const ColumnTransform& t : columns_) {
     const int64_t c = table.find_column(t.name);
     if (c < 0 || t.kind != ColumnTransform::Kind::numeric || t.duration || t.quantiles.empty()) continue;
-    for (size_t r = 0; r < table.row_count() && vote.cells < 5000; ++r) {
+    for (size_t r = 0; r < table.row_count() && r < 20000 && vote.cells < 5000; ++r) {  // (as the file's format is told)
       const std::string_view cell = table.cell(r, size_t(c));
       double a = 0, b = 0;
       const bool read_a = parse_number_with_unit(cell, a, first, {t.prefix, t.suffix, true}),

@@ -284,7 +284,7 @@ class TabularPreprocessor {
   // The training file's number format for `table` (reading_format, where `table`'s cells cannot tell).
   NumberFormat training_format_for(const CsvTable& table) const;
   // The model's numeric columns' cells of `table` that read otherwise in the two formats (the
-  // first 5,000): how many, and how many of them each reading puts within the column's training
+  // first 5,000, in the first 20,000 rows): how many, and how many of them each reading puts within the column's training
   // range; the first such cell, its column and its two values.
   struct RangeVote {
     int64_t cells = 0, first = 0, second = 0;
