@@ -1576,7 +1576,7 @@ TEST(Tabular, CodesAreCategories) {
     EXPECT_EQ(std::vector<float>(x.data() + r * 4, x.data() + r * 4 + 3), one_hot[r]) << "row " << r;
   EXPECT_EQ(prep.scoring_notes(rewritten),
             (std::vector<std::string>{"numbers read as the category that is the same whole number written otherwise: 'Konto' "
-                                      "3 rows ('8400,00' as '8400', '01200' as '1200', '4.400' as '4400')",
+                                      "3 rows ('8400,00' as '8400' on line 2; '01200' as '1200' on line 3; '4.400' as '4400' on line 6)",
                                       "values never seen in training, read as none of the column's known values: 'Konto' 2 "
                                       "rows ('4400,5' on line 4; '-4400' on line 5)"
                                       ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
@@ -1795,9 +1795,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   }
   EXPECT_EQ(saved.scoring_notes(other),
             (std::vector<std::string>{"true and false written another way, read as training wrote them: 'paid' 3 rows "
-                                      "('1' as 'TRUE', 'no' as 'FALSE', 'ja' as 'TRUE')",
+                                      "('1' as 'TRUE' on line 2; 'no' as 'FALSE' on line 3; 'ja' as 'TRUE' on line 4)",
                                       "true and false written as words in a column of 0 and 1 (a flag), read as 1 and 0: 'smoker' 3 "
-                                      "rows ('yes' as 1, 'FALSE' as 0, 'Off' as 0)"}));
+                                      "rows ('yes' as 1 on line 2; 'FALSE' as 0 on line 3; 'Off' as 0 on line 4)"}));
   // Not in a column whose values are not true and false, nor a word that is neither.
   EXPECT_EQ(saved.scoring_notes(parse_csv("paid,smoker,dir,v\nTRUE,1,no,3\n")),
             (std::vector<std::string>{"values never seen in training, read as none of the column's known values: 'dir' 1 row ('no' on line 2)"
@@ -1856,8 +1856,9 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   EXPECT_EQ(row(2), (std::vector<float>{0, 1, 0, 1, 0, 0, 1}));  // true was never seen; unticked; No; T
   EXPECT_EQ(op.scoring_notes(scored),
             (std::vector<std::string>{"true and false written another way, read as training wrote them: 'disputed' 2 rows ('0' "
-                                      "as 'FALSE', 'no' as 'FALSE'), 'due' 3 rows ('1' as 'TRUE', 'FALSE' as '(empty)', '0' as '(empty)'), "
-                                      "'pagato' 3 rows ('1' as 'S\xC3\xAC', 'false' as 'No', '0' as 'No')",
+                                      "as 'FALSE' on line 2; 'no' as 'FALSE' on line 3), 'due' 3 rows ('1' as 'TRUE' on line 2; 'FALSE' "
+                                      "as '(empty)' on line 3; '0' as '(empty)' on line 4), 'pagato' 3 rows ('1' as 'S\xC3\xAC' on line 2; "
+                                      "'false' as 'No' on line 3; '0' as 'No' on line 4)",
                                       "values never seen in training, read as none of the column's known values: 'disputed' 1 row ('1' on line 4), "
                                       "'shift' 1 row ('F' on line 2)"
                                       ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
@@ -2090,8 +2091,8 @@ TEST(Tabular, CategoriesSpelledInOtherCaseAreOneValue) {
   EXPECT_EQ(std::vector<float>(x.data() + 5, x.data() + 9), (std::vector<float>{1, 0, 0, 1}));
   EXPECT_EQ(std::vector<float>(x.data() + 10, x.data() + 14), (std::vector<float>{0, 1, 0, 0}));
   EXPECT_EQ(saved.scoring_notes(scored),
-            (std::vector<std::string>{"values read ignoring letter case: 'checked' 1 row ('X' as 'x'), 'colour' 2 rows "
-                                      "('BLAU' as 'Blau', 'rOT' as 'Rot')",
+            (std::vector<std::string>{"values read ignoring letter case: 'checked' 1 row ('X' as 'x' on line 2), 'colour' 2 rows "
+                                      "('BLAU' as 'Blau' on line 2; 'rOT' as 'Rot' on line 3)",
                                       "values never seen in training, read as none of the column's known values: 'colour' "
                                       "1 row ('Gelb' on line 4)"
                                       ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "

@@ -3464,13 +3464,19 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         if (n.off_flag_examples.size() < 3 && std::find(n.off_flag_examples.begin(), n.off_flag_examples.end(), seen) == n.off_flag_examples.end())
           n.off_flag_examples.push_back(seen);
       }
-      const auto note = [](int64_t& count, std::vector<std::string>& examples, const std::string& seen) {
+      // A value read as another (or as none): counted, the first four values each with their first
+      // three lines.
+      const auto note = [&](int64_t& count, std::vector<Counts::ValueLines>& values, const std::string& seen) -> Counts::ValueLines* {
         ++count;
-        if (examples.size() <= 3 && std::find(examples.begin(), examples.end(), seen) == examples.end()) examples.push_back(seen);
+        auto at = std::find_if(values.begin(), values.end(), [&](const Counts::ValueLines& v) { return v.shown == seen; });
+        if (at == values.end() && values.size() < 4) at = values.insert(at, {seen});
+        if (at == values.end()) return nullptr;
+        if (at->rows++ < 3) at->lines.push_back(batch.row_line(r));
+        return &*at;
       };
       if (zero_one && !parse_number(cell, v, format))
         if (const int truth = truth_value(cell, format); truth >= 0)
-          note(n.by_truth, n.truth_examples, detail::concat("'", category_of(cell), "' as ", truth));
+          note(n.by_truth, n.truth_values, detail::concat("'", category_of(cell), "' as ", truth));
       if (t.kind != ColumnTransform::Kind::categorical) continue;
       CategoryMatch how = CategoryMatch::as_written;
       const int64_t k = category_index(t, cell, format, &how, &folded);
@@ -3478,20 +3484,15 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       const std::string written = shortened(category_of(cell));  // (a newline in a quoted cell shown as \x0A)
       const std::string seen = k >= 0 ? "'" + written + "' as '" + shortened(t.categories[size_t(k)]) + "'" : "'" + written + "'";
       if (k < 0) {
-        ++n.unseen;
-        auto at = std::find_if(n.unseen_values.begin(), n.unseen_values.end(), [&](const Counts::ValueLines& v) { return v.shown == seen; });
-        if (at == n.unseen_values.end() && n.unseen_values.size() < 4) {
-          at = n.unseen_values.insert(at, {seen});
+        if (Counts::ValueLines* value = note(n.unseen, n.unseen_values, seen); value && value->rows == 1)
           for (const std::string& known : t.categories)  // (the first that looks like it: "Mnuich" like "Munich")
             if (looks_misspelt(category_of(cell), known)) {
-              at->like = known;
+              value->like = known;
               break;
             }
-        }
-        if (at != n.unseen_values.end() && at->rows++ < 3) at->lines.push_back(batch.row_line(r));
-      } else if (how == CategoryMatch::by_case) note(n.by_case, n.case_examples, seen);
-      else if (how == CategoryMatch::by_number) note(n.by_number, n.number_examples, seen);
-      else note(n.by_truth, n.truth_examples, seen);
+      } else if (how == CategoryMatch::by_case) note(n.by_case, n.case_values, seen);
+      else if (how == CategoryMatch::by_number) note(n.by_number, n.number_values, seen);
+      else note(n.by_truth, n.truth_values, seen);
     }
   }
   rows_added_ += int64_t(batch.row_count());
@@ -3584,22 +3585,22 @@ std::vector<std::string> CellNotes::notes() const {
                                                                    : detail::concat("; ", n.error_cells, " of them spreadsheet errors, said below"),
                                       ")"));
     }
-    if (n.by_case > 0) by_case.push_back("'" + t.name + "' " + rows(n.by_case) + list_some(n.case_examples, 3) + ")");
-    if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
-    if (n.by_number > 0) by_number.push_back("'" + t.name + "' " + rows(n.by_number) + list_some(n.number_examples, 3) + ")");
-    if (n.by_truth > 0)
-      (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth)
-          .push_back("'" + t.name + "' " + rows(n.by_truth) + list_some(n.truth_examples, 3) + ")");
-    if (n.unseen > 0) {
-      std::string values;
-      for (size_t i = 0; i < n.unseen_values.size() && i < 3; ++i) {
+    // "'colour' 3 rows ('green' on lines 2, 6; 'teal' on line 3, like 'tea'; ...)"
+    const auto with_lines = [&](int64_t count, const std::vector<Counts::ValueLines>& values) {
+      std::string text;
+      for (size_t i = 0; i < values.size() && i < 3; ++i) {
         std::vector<std::string> lines;
-        for (const int64_t line : n.unseen_values[i].lines) lines.push_back(std::to_string(line));
-        values += (i ? "; " : "") + n.unseen_values[i].shown + " on " + lines_listed(lines, 3, size_t(n.unseen_values[i].rows)) +
-                  (n.unseen_values[i].like.empty() ? "" : ", like '" + shortened(n.unseen_values[i].like) + "'");
+        for (const int64_t line : values[i].lines) lines.push_back(std::to_string(line));
+        text += (i ? "; " : "") + values[i].shown + " on " + lines_listed(lines, 3, size_t(values[i].rows)) +
+                (values[i].like.empty() ? "" : ", like '" + shortened(values[i].like) + "'");
       }
-      unseen.push_back("'" + t.name + "' " + rows(n.unseen) + values + (n.unseen_values.size() > 3 ? "; ...)" : ")"));
-    }
+      return "'" + t.name + "' " + rows(count) + text + (values.size() > 3 ? "; ...)" : ")");
+    };
+    if (n.by_case > 0) by_case.push_back(with_lines(n.by_case, n.case_values));
+    if (n.minus_after > 0) minus_after.push_back("'" + t.name + "' " + rows(n.minus_after) + list_some(n.minus_examples, 3) + ")");
+    if (n.by_number > 0) by_number.push_back(with_lines(n.by_number, n.number_values));
+    if (n.by_truth > 0) (t.kind == ColumnTransform::Kind::numeric ? flag_words : by_truth).push_back(with_lines(n.by_truth, n.truth_values));
+    if (n.unseen > 0) unseen.push_back(with_lines(n.unseen, n.unseen_values));
     if (n.without_unit > 0) {
       without_unit.push_back("'" + t.name + "' " + rows(n.without_unit) + list_some(n.without_unit_examples, 3) + ")");
       percent = percent || t.suffix == "%" || t.prefix == "%";

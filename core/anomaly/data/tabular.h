@@ -400,17 +400,17 @@ class CellNotes {
     std::vector<RowToCheck> off_constant_rows;
     std::vector<std::string> off_constant_examples;
     // the first few, each once
-    std::vector<std::string> case_examples, number_examples, truth_examples, minus_examples, off_flag_examples,
-        without_unit_examples, converted_examples, below_zero_examples;
-    // Values never seen in training: the first four, each with how many rows hold it and their
-    // first three lines, so that a typo can be found ("'Mnuich' on lines 7, 32").
+    std::vector<std::string> minus_examples, off_flag_examples, without_unit_examples, converted_examples, below_zero_examples;
+    // Categories read as another (by letter case, as a number, as a truth value) or as none (never
+    // seen in training): the first four values, each with how many rows hold it and their first
+    // three lines, so that they can be found ("'Mnuich' on lines 7, 32").
     struct ValueLines {
       std::string shown;
       int64_t rows = 0;
       std::vector<int64_t> lines;
-      std::string like;  // a known value it may be misspelt from ("Munich" for "Mnuich")
+      std::string like;  // a known value one never seen may be misspelt from ("Munich" for "Mnuich")
     };
-    std::vector<ValueLines> unseen_values;
+    std::vector<ValueLines> case_values, number_values, truth_values, unseen_values;
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
