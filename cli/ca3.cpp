@@ -128,8 +128,11 @@ const HelpParagraph kHelp[] = {
      "table's identifier columns (the model's, and any --id-column given here) and the columns the "
      "model left out as dates; then \"score\" (higher: less like the training data) and \"flag\" (1 = at "
      "or above the model's threshold). A row that holds no sample (a group's heading line, a totals "
-     "row) has no score and no flag; a missing cell is filled with the column's typical value from "
-     "training, and so is a numeric cell that cannot be read, when it is one or at most a quarter of "
+     "row) has no score and no flag. A missing cell is filled in from the 5 training rows most like "
+     "its row in its other columns (their mean, or the category most of them have), so that a value that "
+     "goes with other columns (a machine's vibration with its mode) is filled with what such rows have; "
+     "a model trained with labels, which keeps no training rows, fills it with the column's typical "
+     "value. So is a numeric cell that cannot be read, when it is one or at most a quarter of "
      "its column's values (more refuse the file; all said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
      "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
     {"score",
@@ -139,8 +142,8 @@ const HelpParagraph kHelp[] = {
      "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most, "
      "those that raise it first (the first always, the others by 0.005 or more), as column=value (typical value) and the "
      "contribution in log-odds (+ raises the "
-     "score), then each missing cell (\"column missing (typical value) +0.00\": filled with the typical "
-     "value, so the score says nothing of that column; a cell that cannot be read, \"column 'ERR' read as "
+     "score), then each missing cell (\"column missing (filled with 0.05 as in like rows, typical 0.57) "
+     "+0.01\": the value filled in, as above; a cell that cannot be read, \"column 'ERR' read as "
      "missing\"). The typical value is the column's median (or "
      "most frequent category) over the training rows."},
     {"eval",
@@ -1171,8 +1174,8 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 
 // "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12": of the row's columns
 // (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
-// typical one moves it by nothing), then any missing cell (filled with the typical value: the
-// score says nothing of that column).
+// typical one moves it by nothing), then any missing cell, with the value filled in ("vib missing
+// (filled with 0.05 as in like rows, typical 0.57) -0.01").
 std::string why_text(const RowExplanation& e, size_t top) {
   std::string out;
   char amount[32];
@@ -1183,8 +1186,9 @@ std::string why_text(const RowExplanation& e, size_t top) {
     shown += strong;
     std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
-    out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (typical " +
-           c.typical + ") " + amount;
+    out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
+           (c.missing && c.filled != c.typical ? "filled with " + c.filled + " as in like rows, " : "") + "typical " + c.typical + ") " +
+           amount;
   }
   return out;
 }

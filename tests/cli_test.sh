@@ -532,7 +532,7 @@ for source in file stream; do
   else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unknown.csv" <"$work/unknown.csv" 2>"$work/unknown.err"; fi \
     && "$ca3" score --model "$work/bc.ca3" --data "$work/empty-cell.csv" --out "$work/s-empty.csv" 2>/dev/null \
     && cmp -s "$work/s-unknown.csv" "$work/s-empty.csv" \
-    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
+    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in as the column's missing cells are) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
     && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
     || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
 done

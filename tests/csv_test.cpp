@@ -3250,7 +3250,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable one_err = parse_csv("a,b\n1,2\n3,ERR\n5,6\n7,8\n");
   EXPECT_EQ(prep.transform(one_err, true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n1,2\n3,\n5,6\n7,8\n")).to_vector());
   EXPECT_EQ(prep.scoring_notes(one_err),
-            (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in with the column's training median) "
+            (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in as the column's missing cells are) "
                                       "to score its row: CSV line 3, column 'b': 'ERR' is not a number (the column is numeric; "
                                       "leave the cell empty or write NA for a missing value). Its row's score says less: look at it "
                                       "whatever its score (line 3)"}));
@@ -3290,8 +3290,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in as the column's missing cells are) "
                         "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
                         "(line 9); fix the formulas where the file was exported");
-    EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in with its column's training "
-                                     "median) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
+    EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in as its column's missing "
+                                     "cells are) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
         << notes[1];
     // (the same reason said once, helper-116: it was repeated for each of the first three cells)
     EXPECT_TRUE(notes[1].ends_with("'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing value); "

@@ -170,6 +170,7 @@ FitReport Detector::finish_fit(Fit fit) {
   preset_ = std::move(outcome.preset);
   model_ = std::move(outcome.model);
   prep_ = std::move(outcome.preprocessing);
+  if (prep_) prep_->set_filled_from_rows(model_->neighbours().dim(0) > 0 ? model_->neighbour_count() : 0);
   threshold_ = outcome.threshold;
   trained_ = true;
   training_ = outcome.report;
@@ -189,7 +190,22 @@ Tensor Detector::prepare_table(const CsvTable& table, bool fill_down, TabularPre
   CA3_CHECK(kind() == ModelKind::tabular, "this detector was trained on ", trained_on(), ": it cannot score a CSV table "
             "(give it images, or score the table with a detector trained on a table)");
   CA3_CHECK(prep_, "the detector is not trained yet");
-  return prep_->transform(table, fill_down, unreadable);
+  std::vector<uint8_t> missing;
+  Tensor inputs = prep_->transform(table, fill_down, unreadable, &missing);
+  if (prep_->filled_from_rows() > 0) {
+    // Each column's mark on each of its inputs.
+    const size_t columns = prep_->columns().size(), width = size_t(inputs.dim(1));
+    std::vector<uint8_t> per_input(missing.size() / std::max<size_t>(columns, 1) * width);
+    for (size_t r = 0, at = 0; r * columns < missing.size(); ++r)
+      for (size_t j = 0; j < columns; ++j) {
+        const ColumnTransform& t = prep_->columns()[j];
+        const size_t inputs_of = t.kind == ColumnTransform::Kind::numeric ? 1 : t.categories.size();
+        std::fill_n(per_input.begin() + std::ptrdiff_t(at), inputs_of, missing[r * columns + j]);
+        at += inputs_of;
+      }
+    model_->fill_from_neighbours(inputs, per_input);
+  }
+  return inputs;
 }
 
 std::vector<int> Detector::table_labels(const CsvTable& table, std::vector<std::string>* notes) const {
@@ -399,6 +415,7 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                    "model file is corrupt: its score uses neighbour rows, and it has none");
   }
   if (d.training_) d.training_->score = d.model_->score_name();  // files before the report said it
+  if (d.prep_) d.prep_->set_filled_from_rows(d.model_->neighbours().dim(0) > 0 ? d.model_->neighbour_count() : 0);
   d.model_->eval();
   d.trained_ = true;
   return d;
@@ -488,6 +505,17 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       const bool error_value = c.missing && trim(cell).starts_with('#');  // (in a checkbox column, its empty value)
       c.value = unreadable || error_value ? std::string(trim(cell)) : c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
       c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, written) : t.typical_category;
+      if (c.missing && prep_->filled_from_rows() == 0) {
+        c.filled = c.typical;
+      } else if (c.missing) {
+        const float* seen = chosen.data() + int64_t(i) * width + offset - inputs;
+        if (t.kind == ColumnTransform::Kind::numeric) {
+          c.filled = value_text(t, prep_->value_of_input(t, seen[0]), written);
+        } else {
+          const float* one = std::find(seen, seen + inputs, 1.f);
+          c.filled = one == seen + inputs ? "(another value)" : t.categories[size_t(one - seen)];
+        }
+      }
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").
       double v;

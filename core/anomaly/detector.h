@@ -51,8 +51,13 @@ struct ColumnContribution {
   // or a spreadsheet formula's error, "#VALUE!", as written, with `missing`); when written in another size of the column's unit, also as read
   // in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
   std::string value;
-  bool missing = false;  // the cell was missing or could not be read: the model saw the typical value
+  bool missing = false;  // the cell was missing or could not be read: the model saw `filled`
   std::string typical;  // the training median (in the file's number format) or most frequent category
+  // A missing cell's value as the model saw it: that of the training rows most like the row in its
+  // other columns (E2EConvA3::fill_from_neighbours), or `typical` when the model has no neighbour
+  // rows to fill from (a model trained with labels); "" for a cell not missing. A category none of
+  // those rows' values among the model's (rare values, "other"): "(another value)".
+  std::string filled;
   float contribution = 0;
 };
 struct RowExplanation {

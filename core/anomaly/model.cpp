@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 
 #include "core/anomaly/data/tabular.h"
@@ -583,14 +584,16 @@ namespace {
 struct NearestRows {
   Tensor centroid, spread;
 };
-NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max) {
+// `present` (optional, [d]): the nearest by the values marked 1 only (x holds 0 at the others).
+NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max, const std::vector<uint8_t>* present = nullptr) {
   const int64_t n = x.dim(0), d = x.numel() / std::max<int64_t>(n, 1), m = reference.dim(0);
   const int64_t k = std::min(k_max, m);
   NearestRows out{Tensor({n, d}), Tensor({n})};
   const float* r = reference.data();
   std::vector<float> reference_norms(size_t(m), 0.f);
   for (int64_t j = 0; j < m; ++j)
-    for (int64_t c = 0; c < d; ++c) reference_norms[size_t(j)] += r[j * d + c] * r[j * d + c];
+    for (int64_t c = 0; c < d; ++c)
+      if (!present || (*present)[size_t(c)]) reference_norms[size_t(j)] += r[j * d + c] * r[j * d + c];
   constexpr int64_t kChunk = 256;  // rows of x per matrix product
   std::vector<float> products(size_t(std::min(n, kChunk) * m));
   for (int64_t begin = 0; begin < n; begin += kChunk) {
@@ -708,6 +711,61 @@ Var E2EConvA3::neighbour_distance(const Var& x) const {
 
 std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
   return neighbour_distance(Var(inputs)).value().to_vector();
+}
+
+int64_t E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const {
+  CA3_CHECK(!config_.is_image(), "only rows are filled from their neighbours");
+  const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
+  CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "fill_from_neighbours: inputs ", shape_to_string(inputs.shape()),
+            " and ", missing.size(), " missing marks for rows of ", d, " inputs");
+  if (neighbours_.dim(0) == 0 || n == 0) return 0;
+  // Which embedding values each input makes: its own, and a categorical column's extra value.
+  std::vector<int64_t> extra(size_t(d), -1);
+  for (int64_t j = 0; j < d; ++j)
+    if (const int64_t k = std::lround(category_columns_.at(j)); k > 0) extra[size_t(j)] = d + k - 1;
+  // Rows by the pattern of their missing inputs, each pattern one search.
+  std::map<std::vector<uint8_t>, std::vector<int64_t>> by_pattern;
+  for (int64_t i = 0; i < n; ++i) {
+    const auto first = missing.begin() + i * d, last = first + d;
+    if (std::find(first, last, 1) != last && std::find(first, last, 0) != last) by_pattern[std::vector<uint8_t>(first, last)].push_back(i);
+  }
+  const float* scales = neighbour_scales_.data();
+  float* x = inputs.mutable_data();
+  int64_t filled = 0;
+  for (const auto& [pattern, rows] : by_pattern) {
+    std::vector<uint8_t> present(size_t(width), 1);
+    for (int64_t j = 0; j < d; ++j)
+      if (pattern[size_t(j)]) present[size_t(j)] = 0, present[size_t(std::max<int64_t>(extra[size_t(j)], j))] = 0;
+    Tensor chosen({int64_t(rows.size()), d});
+    for (size_t i = 0; i < rows.size(); ++i) std::memcpy(chosen.mutable_data() + int64_t(i) * d, x + rows[i] * d, size_t(d) * sizeof(float));
+    Tensor e = neighbour_embedding(chosen);
+    for (int64_t i = 0; i < e.dim(0); ++i)
+      for (int64_t c = 0; c < width; ++c)
+        if (!present[size_t(c)]) e.mutable_data()[i * width + c] = 0.f;
+    const NearestRows near = nearest_rows(e, neighbours_, neighbour_count(), &present);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      float* row = x + rows[i] * d;
+      const float* centroid = near.centroid.data() + int64_t(i) * width;
+      for (int64_t j = 0; j < d; ++j) {
+        if (!pattern[size_t(j)]) continue;
+        if (extra[size_t(j)] < 0) {  // numeric: the neighbours' mean
+          row[j] = centroid[j] / scales[j];
+          continue;
+        }
+        // A categorical column's inputs j .. (its block): the category most neighbours take, or
+        // none of them when most take a value outside the block.
+        int64_t end = j;
+        while (end < d && extra[size_t(end)] == extra[size_t(j)]) ++end;
+        int64_t best = j;
+        for (int64_t c = j; c < end; ++c)
+          if (centroid[c] > centroid[best]) best = c;
+        for (int64_t c = j; c < end; ++c) row[c] = c == best && centroid[best] >= centroid[extra[size_t(j)]] ? 1.f : 0.f;
+        j = end - 1;
+      }
+      ++filled;
+    }
+  }
+  return filled;
 }
 
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction

@@ -265,6 +265,17 @@ class E2EConvA3 : public Module {
   // it, which is how its gradient is taken.
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
+  // Rows: the inputs marked 1 in `missing` [N, features] (cells missing in the file, filled with
+  // their column's training median or most frequent category) set from the row's k =
+  // neighbour_count() nearest neighbours (neighbours()), found by its embedding values that are
+  // present: a numeric input their mean, a categorical column's inputs the category most of them
+  // take (none of them when most take a value outside its inputs) -- a k-nearest-neighbour
+  // imputer (Troyanskaya et al., Bioinformatics 2001). A value that depends on the other columns
+  // (a machine's vibration on its mode) is then filled with what rows like this one have, not the
+  // median of all rows, which is no row's value and scored as an anomaly. Rows missing every
+  // input, or none, are left as they are; so are all rows when the model has no neighbours.
+  // Returns how many rows were filled. A categorical column's inputs are marked alike.
+  int64_t fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const;
   static constexpr int64_t kNeighbours = 5;
   // k above: kNeighbours unless a fit set more (images fitted with training.contamination > 0,
   // Fit::conclude; at most kMaxNeighbourCount), at most M.

@@ -165,7 +165,7 @@ Json to_json(const RowExplanation& e) {
   Json columns = Json::array();
   for (const ColumnContribution& c : e.columns)
     columns.push_back({{"column", c.column}, {"value", c.value}, {"missing", c.missing}, {"typical", c.typical},
-                       {"contribution", c.contribution}});
+                       {"filled", c.filled}, {"contribution", c.contribution}});
   return {{"row", e.row}, {"line", e.line}, {"score", e.score}, {"flagged", e.flagged}, {"columns", columns}};
 }
 

@@ -589,8 +589,8 @@ export class Detector {
 
   /** Why rows of a table score as they do: for each given row (0-based index), its line, score,
    *  flag and the `top` columns that move its score most (then each column whose cell is missing,
-   *  contribution 0: the model saw the typical value), with the cell, the column's typical
-   *  value and the contribution: the column's share of how far the row's log-odds lie from the
+   *  with the value the model saw: `filled`, from the training rows most like the row), with the
+   *  cell, the column's typical value and the contribution: the column's share of how far the row's log-odds lie from the
    *  typical row's (integrated gradients, Sundararajan et al. 2017: the gradient averaged along
    *  the path from the typical row, × (input − typical row); the columns' shares add up, approximately, to that
    *  distance; of the reconstruction error itself for the reconstruction-only variant). */

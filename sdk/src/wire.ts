@@ -31,10 +31,15 @@ export interface ColumnContribution {
    *  spreadsheet formula's error, '#VALUE!', as written, with `missing`); a cell in another size of its column's unit, also as read in the unit of
    *  `typical` ('1,2 kg = 1200 g'). */
   value: string;
-  /** The cell was missing, or could not be read: the model saw the typical value. */
+  /** The cell was missing, or could not be read: the model saw `filled`. */
   missing: boolean;
   /** The training median (in the file's number format) or the most frequent category. */
   typical: string;
+  /** A missing cell's value as the model saw it: that of the 5 training rows most like the row in
+   *  its other columns (their mean, or the category most of them have), or `typical` for a model
+   *  trained with labels, which keeps no training rows; '(another value)' when most of those rows
+   *  have a category the model groups as rare; '' for a cell not missing. */
+  filled: string;
   /** In log-odds of the score. */
   contribution: number;
 }
@@ -50,7 +55,8 @@ export interface RowExplanation {
   flagged: boolean;
   /** The `top` columns of largest |contribution| (explainRows): those that raise the score first,
    *  then those that lower it, each strongest first; then every
-   *  column whose cell is missing (the model saw its typical value: the score says nothing of it). */
+   *  column whose cell is missing (the model saw `filled`, the value of the training rows most like
+   *  this one). */
   columns: ColumnContribution[];
 }
 

@@ -188,7 +188,9 @@ describe('SDK in Node', () => {
     const [withBlank] = await detector.explainRows(tableFromCsv(blanked), [worst], 3);
     assert.equal(withBlank.columns.length, 4);
     assert.deepEqual(withBlank.columns.map((c) => c.missing), [false, false, false, true]);
-    assert.deepEqual({ ...withBlank.columns[3], typical: undefined }, { column: weakest, value: '', missing: true, typical: undefined, contribution: 0 });
+    assert.deepEqual({ ...withBlank.columns[3], typical: undefined, filled: undefined },
+      { column: weakest, value: '', missing: true, typical: undefined, filled: undefined, contribution: 0 });
+    assert.equal(withBlank.columns[3].filled, withBlank.columns[3].typical);  // trained with labels: no rows to fill from
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
     const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
     const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));

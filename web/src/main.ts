@@ -1786,9 +1786,11 @@ async function renderTableRows() {
     }
     for (const c of e.columns) {
       const part = document.createElement('span');
-      // a missing cell (listed after the strongest columns): the model saw the typical value
+      // a missing cell (listed after the strongest columns): the value the model saw, filled in from
+      // the training rows most like this one (a model trained with labels: the typical value)
+      const taken = c.filled === c.typical ? `taken as ${c.typical}` : `taken as ${c.filled}, as in the most similar training rows; typical ${c.typical}`;
       part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
-        : c.value ? `${c.column} '${c.value}' read as missing (taken as ${c.typical}) ` : `${c.column} missing (taken as ${c.typical}) `;
+        : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
       const amount = document.createElement('b');
       // (a share that rounds to 0.00 neither raises nor lowers the score as shown: no sign, no colour)
       const shown = Math.abs(c.contribution).toFixed(2);

@@ -3576,9 +3576,11 @@ std::vector<std::string> CellNotes::notes() const {
                                                               n.error_examples.front()),
                                          ")"));
     else if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
-      filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (with " : " cells (with ",
-                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
-                                                                               : "'" + t.fill_category + "', the most frequent",
+      const bool from_rows = prep_.filled_from_rows() > 0;
+      filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (" : " cells (",
+                                      from_rows ? "typical " : "with ",
+                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + (from_rows ? "" : ", the training median")
+                                                                               : "'" + t.fill_category + "'" + (from_rows ? "" : ", the most frequent"),
                                       n.error_cells == 0           ? ""
                                       : n.missing == 1             ? "; a spreadsheet error, said below"
                                       : n.error_cells == n.missing ? "; all of them spreadsheet errors, said below"
@@ -3712,13 +3714,24 @@ std::vector<std::string> CellNotes::notes() const {
     notes.push_back("the file starts inside a group: its first rows have no value above them in a grouped report's column, "
                     "so they are read as missing cells (start the file at a group's first row, or write the group's value "
                     "there): " + list_some(leading, 8));
-  if (!filled.empty()) notes.push_back("missing cells filled in as in training: " + list_some(filled, 8));
+  if (!filled.empty())
+    notes.push_back(prep_.filled_from_rows() > 0
+                        ? detail::concat("missing cells filled in from the ", prep_.filled_from_rows(),
+                                         " training rows most like their row in its other columns (their mean, or the category most of "
+                                         "them have), so that a value that goes with other columns is filled with what such rows have: ",
+                                         list_some(filled, 8))
+                        : "missing cells filled in as in training: " + list_some(filled, 8));
   if (!all_empty.empty()) {
     bool errors = false;  // (its cells spreadsheet errors: no value, not empty)
     for (size_t j = 0; j < columns_.size(); ++j) errors = errors || (empty_column(columns_[j], prep_.columns()[j]) && columns_[j].error_cells > 0);
     const char* const which = errors ? "with no value in any row" : "empty in every row";
-    notes.push_back(detail::concat(all_empty.size() == 1 ? detail::concat("a column ", which, ", so every row was scored with its typical value (in brackets): ")
-                                                         : detail::concat("columns ", which, ", so every row was scored with their typical values (in brackets): "),
+    const std::string how = prep_.filled_from_rows() > 0
+                                ? detail::concat(", so each row was scored with the value", all_empty.size() == 1 ? "" : "s", " the ",
+                                                 prep_.filled_from_rows(), " training rows most like it in its other columns have there (",
+                                                 all_empty.size() == 1 ? "the typical value" : "the typical values", " in brackets): ")
+                            : all_empty.size() == 1 ? ", so every row was scored with its typical value (in brackets): "
+                                                    : ", so every row was scored with their typical values (in brackets): ";
+    notes.push_back(detail::concat(all_empty.size() == 1 ? "a column " : "columns ", which, how,
                                    list_some(all_empty, 8), all_empty.size() == 1 ? ". The scores say nothing of it" : ". The scores say nothing of them",
                                    errors ? "; if the file should hold values there, fix the formulas where it was exported (or export the values) "
                                             "and score it again"
@@ -3775,10 +3788,10 @@ std::vector<std::string> CellNotes::notes() const {
     for (size_t j = 0; j < columns_.size(); ++j)
       if (const Counts& n = columns_[j]; n.unreadable > 1 && 4 * n.unreadable > n.present)
         most.push_back(detail::concat("'", prep_.columns()[j].name, "' ", n.unreadable, " of its ", n.present, " values"));
-    notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in with the column's training "
-                                                      "median) to score its row: "
-                                                    : " cells cannot be read, so they were read as missing (each filled in with its column's "
-                                                      "training median) to score their rows: ",
+    notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in as the column's missing "
+                                                      "cells are) to score its row: "
+                                                    : " cells cannot be read, so they were read as missing (each filled in as its column's "
+                                                      "missing cells are) to score their rows: ",
                                    examples,
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
@@ -4097,9 +4110,10 @@ void check_guessed_mark_holds(const CsvTable& table, const NumberFormat& numbers
 }
 }  // namespace
 
-Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unreadable unreadable) const {
+Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unreadable unreadable,
+                                     std::vector<uint8_t>* missing) const {
   if (fill_down)
-    if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled, false, unreadable);
+    if (const std::optional<CsvTable> filled = filled_down(table)) return transform(*filled, false, unreadable, missing);
   check_units_line(table);
   const int64_t rows = int64_t(table.row_count()), width = features();
   const NumberFormat numbers = reading_format(table);
@@ -4120,7 +4134,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
         for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
         blanked.add_row(skip ? blank : cells, table.row_line(r));
       }
-      return transform(blanked, false, unreadable);
+      return transform(blanked, false, unreadable, missing);
     }
   }
   {  // every feature column the table lacks, at once, with the columns it has
@@ -4144,6 +4158,10 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
   Tensor out({rows, width});
   float* x = out.mutable_data();
   int64_t offset = 0;
+  if (missing) missing->assign(size_t(rows) * columns_.size(), 0);
+  const auto mark_missing = [&](int64_t r, size_t j) {
+    if (missing) (*missing)[size_t(r) * columns_.size() + j] = 1;
+  };
   // Every cell that cannot be read is said at once -- the first in full, then the count (by
   // column when several) and the next three by line -- not one per run: a file with a typo in
   // thirty rows needs one fix, not thirty attempts.
@@ -4155,14 +4173,17 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
   std::map<std::string, int64_t> bad_by_column;
   int64_t bad_count = 0;
   std::string too_many;  // a column with more unreadable cells than are read as missing
-  for (const ColumnTransform& t : columns_) {
+  for (size_t j = 0; j < columns_.size(); ++j) {
+    const ColumnTransform& t = columns_[j];
     const int64_t column = table.find_column(t.name);
     if (t.kind == ColumnTransform::Kind::numeric) {
       const bool middle = tied_at_both_bounds(t.quantiles);  // decided once per column
       int64_t present = 0, unread = 0;
       for (int64_t r = 0; r < rows; ++r) {
         double v = 0;
-        present += !is_missing_cell(table.cell(size_t(r), size_t(column)));
+        const bool empty = is_missing_cell(table.cell(size_t(r), size_t(column)));
+        present += !empty;
+        if (empty) mark_missing(r, j);
         try {
           v = numeric_cell(table, numbers, size_t(r), size_t(column), t);
         } catch (const Error& e) {
@@ -4170,6 +4191,7 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
           if (++bad_count <= 1000)
             bad.push_back({table.row_line(size_t(r)), t.name, shortened(table.cell(size_t(r), size_t(column))), e.what()});
           v = t.fill;  // as a missing cell (Unreadable), else refused below
+          mark_missing(r, j);
         }
         x[r * width + offset] = float(numeric_input(t, v, options_.scaling, middle));
       }
@@ -4179,8 +4201,10 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
     } else {
       const std::vector<std::string> folded = folded_categories(t);
       for (int64_t r = 0; r < rows; ++r) {
-        const int64_t k = category_index(t, table.cell(size_t(r), size_t(column)), numbers, nullptr, &folded);
+        const std::string_view cell = table.cell(size_t(r), size_t(column));
+        const int64_t k = category_index(t, cell, numbers, nullptr, &folded);
         if (k >= 0) x[r * width + offset + k] = 1.f;
+        if (is_missing_cell(cell) && t.fill_category != kEmptyCategory) mark_missing(r, j);  // (a checkbox's empty cell is its value)
       }
       offset += int64_t(t.categories.size());
     }
@@ -4207,6 +4231,21 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
     throw Error(message);
   }
   return out;
+}
+
+double TabularPreprocessor::value_of_input(const ColumnTransform& t, double input) const {
+  CA3_CHECK(t.kind == ColumnTransform::Kind::numeric, "column '", t.name, "' is not numeric");
+  if (options_.scaling == Scaling::standard) {
+    const double u = t.mean + std::clamp(input, -kStandardLimit, kStandardLimit) * t.sd;
+    if (t.log_scale <= 0) return u;
+    return u < 0 ? u * t.log_scale : t.log_scale * std::expm1(u);  // log_input's inverse
+  }
+  // The quantile rank's normal score: the rank back, then the value between the quantiles.
+  const std::vector<double>& q = t.quantiles;
+  if (q.size() < 2) return q.empty() ? t.fill : q.front();
+  const double rank = std::clamp(0.5 * std::erfc(-input / std::sqrt(2.0)), 0.0, 1.0) * double(q.size() - 1);
+  const size_t lo = std::min(size_t(rank), q.size() - 2);
+  return q[lo] + (rank - double(lo)) * (q[lo + 1] - q[lo]);
 }
 
 nlohmann::json TabularPreprocessor::to_json() const {

@@ -180,7 +180,13 @@ class TabularPreprocessor {
   // numeric cell: see Unreadable). A table whose number format was guessed (CsvTable::numbers_guessed) is read in the
   // training file's. `fill_down` false: `table` as it is, its grouped columns filled already or
   // nothing to fill in them (a stream's batch, which filled_down with the stream's carry looked at).
-  Tensor transform(const CsvTable& table, bool fill_down = true, Unreadable unreadable = Unreadable::refuse) const;
+  // `missing` (optional) gets [rows, columns()] 1 where a cell was missing or read as missing
+  // (filled with the column's training median or most frequent category), else 0.
+  Tensor transform(const CsvTable& table, bool fill_down = true, Unreadable unreadable = Unreadable::refuse,
+                   std::vector<uint8_t>* missing = nullptr) const;
+  // A numeric column's value for the model input `input` (transform's inverse, within the training
+  // range's clip): what a filled-in input stands for, in the column's unit.
+  double value_of_input(const ColumnTransform& t, double input) const;
   // `table` with each blank cell of a grouped column (filled_columns) given the value above it, as
   // transform reads it; nullopt when no cell is to fill. Only a column laid out in groups in
   // `table` too (no value repeated within its group): in a flat file a blank cell is missing. A
@@ -226,6 +232,12 @@ class TabularPreprocessor {
   std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
                                          const std::vector<std::string>& written = {}) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
+  // How the model scoring with this preprocessing fills a row's missing cells: from its k
+  // nearest normal training rows (E2EConvA3::fill_from_neighbours; k > 0), or, 0, with each
+  // column's training median or most frequent category. Set by the Detector; what scoring_notes
+  // and CellNotes say of filled cells.
+  void set_filled_from_rows(int64_t k) { filled_from_rows_ = k; }
+  int64_t filled_from_rows() const { return filled_from_rows_; }
   // How the training file wrote its numbers (decimal mark, thousands separator), for messages.
   NumberFormat number_format() const { return numbers_.value_or(NumberFormat{}); }
   // A grouped report's columns, whose value is written in a group's first row only and left blank
@@ -275,6 +287,7 @@ class TabularPreprocessor {
   // inside the one's before it: those filled down and any the user named (saved as groupColumns).
   std::vector<std::string> group_columns_;
   std::vector<std::string> fill_down_;  // filled_columns(), in the order of group_columns_
+  int64_t filled_from_rows_ = 0;
   // The training file's columns with a blank cell (saved as blankCells): a model trained on a flat
   // file does not fill them in a grouped report (filled_down), a blank cell there is missing.
   std::vector<std::string> blank_cells_;
