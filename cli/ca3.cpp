@@ -1184,11 +1184,11 @@ std::string why_text(const RowExplanation& e, size_t top) {
     const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || &c == &e.columns.front());  // the first always
     if (!strong && !c.missing) continue;
     shown += strong;
-    std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
+    // (a share that rounds to 0.00 neither raises nor lowers the score: no sign)
+    std::snprintf(amount, sizeof amount, std::fabs(c.contribution) < 0.005f ? "0.00" : "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
-           (c.missing && c.filled != c.typical ? "filled with " + c.filled + " as in like rows, " : "") + "typical " + c.typical + ") " +
-           amount;
+           (c.filled.empty() ? "" : "filled with " + c.filled + " as in like rows, ") + "typical " + c.typical + ") " + amount;
   }
   return out;
 }

@@ -414,7 +414,7 @@ for i in $(seq 0 39); do
   echo "$((20 + i % 7)),$flow,$((i % 3))"
 done | sed '1i temp,flow,Region' >"$work/gaps.csv"
 "$ca3" train --data "$work/gaps.csv" --out "$work/gaps.ca3" --epochs 1 2>"$work/gaps.err" >/dev/null \
-  && grep -qxF "  'flow'                   numeric     6 missing cells imputed with the median (missing written as '-' x2, 'NA' x1, empty x3)" "$work/gaps.err" \
+  && grep -qxF "  'flow'                   numeric     6 missing cells filled in from the 5 training rows most like their row (missing written as '-' x2, 'NA' x1, empty x3)" "$work/gaps.err" \
   && echo "ok   missing cells counted by how they are written, the empty ones too" || fail "missing cells: $(cat "$work/gaps.err")"
 # 40 rows hold out 4 for validation and 4 for test (no labels: both set the threshold): too few
 # for a threshold at 5%, said (at training and by info).
@@ -443,7 +443,7 @@ source = list(csv.DictReader(open(sys.argv[2])))
 assert list(scored[0].keys()) == ["row", "Id", "score", "flag", "why"], scored[0].keys()
 flagged = [r for r in scored if r["flag"] == "1"]
 assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
-part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d)$")
+part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
 def check(r, source):
     parts = [part.match(p) for p in r["why"].split("; ")]
     assert all(parts), r
@@ -481,7 +481,7 @@ then
 import csv, sys
 row = next(r for r in csv.DictReader(open(sys.argv[1])) if r["row"] == sys.argv[3])
 assert row["flag"] == "1", row
-assert "Mitoses missing (typical " in row["why"] and row["why"].endswith(") +0.00"), row["why"]
+assert "Mitoses missing (typical " in row["why"] and row["why"].endswith(") 0.00"), row["why"]  # (no sign: it moves the score by nothing)
 print(f"  row {row['row']}: {row['why']}")
 PY
   # From standard input, batch by batch, the same explanations as from the file.
@@ -532,7 +532,7 @@ for source in file stream; do
   else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unknown.csv" <"$work/unknown.csv" 2>"$work/unknown.err"; fi \
     && "$ca3" score --model "$work/bc.ca3" --data "$work/empty-cell.csv" --out "$work/s-empty.csv" 2>/dev/null \
     && cmp -s "$work/s-unknown.csv" "$work/s-empty.csv" \
-    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in as the column's missing cells are) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
+    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
     && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
     || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
 done

@@ -3250,7 +3250,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   const CsvTable one_err = parse_csv("a,b\n1,2\n3,ERR\n5,6\n7,8\n");
   EXPECT_EQ(prep.transform(one_err, true, as_missing).to_vector(), prep.transform(parse_csv("a,b\n1,2\n3,\n5,6\n7,8\n")).to_vector());
   EXPECT_EQ(prep.scoring_notes(one_err),
-            (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in as the column's missing cells are) "
+            (std::vector<std::string>{"1 cell cannot be read, so it was read as missing (filled in with the column's training median) "
                                       "to score its row: CSV line 3, column 'b': 'ERR' is not a number (the column is numeric; "
                                       "leave the cell empty or write NA for a missing value). Its row's score says less: look at it "
                                       "whatever its score (line 3)"}));
@@ -3290,8 +3290,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in as the column's missing cells are) "
                         "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
                         "(line 9); fix the formulas where the file was exported");
-    EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in as its column's missing "
-                                     "cells are) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
+    EXPECT_TRUE(notes[1].starts_with("6 cells cannot be read, so they were read as missing (each filled in with its column's training "
+                                     "median) to score their rows: CSV line 4, column 'a': 'x' is not a number"))
         << notes[1];
     // (the same reason said once, helper-116: it was repeated for each of the first three cells)
     EXPECT_TRUE(notes[1].ends_with("'x' is not a number (the column is numeric; leave the cell empty or write NA for a missing value); "
@@ -3723,10 +3723,17 @@ TEST(Csv, CommentLinesAreSkipped) {
   EXPECT_EQ(t.first_comment, "# Export aus SAP 2024-03-01");
   std::vector<std::string> notes;
   tabular_labels(t, TabularOptions{}, &notes);
-  EXPECT_EQ(notes.at(0), "3 comment lines ('#' first) skipped ('# Export aus SAP 2024-03-01', ...; the first among the rows on line 6)");
+  EXPECT_EQ(notes.at(0), "3 comment lines ('#' first) skipped ('# Export aus SAP 2024-03-01', ...: 2 above the header, the other on line 6)");
   notes.clear();
   tabular_labels(parse_csv("Werk;Menge\nW0;1\n# Zwischenstand\nW1;2\n"), TabularOptions{}, &notes);
   EXPECT_EQ(notes.at(0), "a comment line ('#' first) skipped ('# Zwischenstand' on line 3)");
+  {  // Several among the rows: each named by its line, the first ten, right under the header too.
+    std::string many = "Werk;Menge\n# Stand 1\n";
+    for (int k = 0; k < 12; ++k) many += "W" + std::to_string(k) + ";1\n# Stand\n";
+    notes.clear();
+    tabular_labels(parse_csv(many), TabularOptions{}, &notes);
+    EXPECT_EQ(notes.at(0), "13 comment lines ('#' first) skipped ('# Stand 1', ... on lines 2, 4, 6, 8, 10, 12, 14, 16, 18, 20 and 3 more)");
+  }
   {  // The last line cut short (no line end, fewer fields): left out, said; a file's and a stream's.
     const CsvTable cut = parse_csv("a,b,c\n1,2,3\n4,5,6\n7,8");
     EXPECT_EQ(cut.row_count(), 2u);

@@ -95,6 +95,90 @@ void note_blank_rows(const CsvTable& table, const TabularPreprocessor& prep, std
 }
 }  // namespace
 
+namespace {
+// Each column's mark in `missing` ([rows, columns], TabularPreprocessor::transform) on each of its
+// model inputs: [rows, features].
+std::vector<uint8_t> missing_inputs(const TabularPreprocessor& prep, const std::vector<uint8_t>& missing) {
+  const size_t columns = prep.columns().size(), rows = missing.size() / std::max<size_t>(columns, 1);
+  std::vector<uint8_t> out;
+  out.reserve(rows * size_t(prep.features()));
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t j = 0; j < columns; ++j) {
+      const ColumnTransform& t = prep.columns()[j];
+      out.insert(out.end(), t.kind == ColumnTransform::Kind::numeric ? 1 : t.categories.size(), missing[r * columns + j]);
+    }
+  return out;
+}
+
+// The training table's missing cells (`missing`, of `inputs`) filled as scoring fills them from the
+// model's neighbour rows: each row's from its k nearest normal training rows that have a value in
+// each of its missing columns (said by the columns' decisions); a row whose missing columns fewer
+// than kFewestRows such rows fill keeps the typical values (said in `notes`).
+// `model` is given the categorical columns and the 0/1 flags' scales its neighbour distance
+// compares rows by (Fit::conclude sets them again, alike) and no neighbour rows after.
+void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inputs, const std::vector<uint8_t>& missing,
+                        const std::vector<int>& labels, const std::vector<int64_t>& train, std::vector<std::string>& notes) {
+  const size_t columns = prep.columns().size();
+  const int64_t width = inputs.dim(1), n = inputs.dim(0);
+  const auto marks = [&](int64_t r) { return std::vector<uint8_t>(missing.begin() + r * int64_t(columns), missing.begin() + (r + 1) * int64_t(columns)); };
+  std::vector<int64_t> normal;
+  for (const int64_t r : train)
+    if (labels[size_t(r)] == 0) normal.push_back(r);
+  // The rows by their missing columns (not rows missing every one: the typical row).
+  std::map<std::vector<uint8_t>, std::vector<int64_t>> by_pattern;
+  for (int64_t r = 0; r < n; ++r) {
+    const std::vector<uint8_t> m = marks(r);
+    if (std::find(m.begin(), m.end(), 1) != m.end() && std::find(m.begin(), m.end(), 0) != m.end()) by_pattern[m].push_back(r);
+  }
+  if (by_pattern.empty() || normal.empty()) return;
+  {
+    Tensor normal_inputs({int64_t(normal.size()), width});
+    for (size_t i = 0; i < normal.size(); ++i)
+      std::memcpy(normal_inputs.mutable_data() + int64_t(i) * width, inputs.data() + normal[i] * width, size_t(width) * sizeof(float));
+    model.set_neighbour_scales(prep.two_value_spans());
+    model.set_category_rarity(prep.category_blocks(), normal_inputs, prep.other_inputs());
+  }
+  const Tensor typical_filled = inputs.clone();  // the neighbours' values as read (their own missing cells typical)
+  constexpr size_t kFewestRows = 20, kMostPatterns = 256;
+  std::vector<int64_t> unfilled(columns, 0);
+  size_t patterns = 0;
+  for (const auto& [pattern, rows] : by_pattern) {
+    std::vector<int64_t> reference;
+    for (const int64_t r : normal) {
+      bool has = true;
+      for (size_t j = 0; j < columns && has; ++j) has = !(pattern[j] && missing[size_t(r) * columns + j]);
+      if (has) reference.push_back(r);
+    }
+    if (reference.size() < kFewestRows || ++patterns > kMostPatterns) {
+      for (size_t j = 0; j < columns; ++j) unfilled[j] += pattern[j] * int64_t(rows.size());
+      continue;
+    }
+    Tensor near({int64_t(reference.size()), width}), chosen({int64_t(rows.size()), width});
+    for (size_t i = 0; i < reference.size(); ++i)
+      std::memcpy(near.mutable_data() + int64_t(i) * width, typical_filled.data() + reference[i] * width, size_t(width) * sizeof(float));
+    const std::vector<uint8_t> one = missing_inputs(prep, pattern);
+    std::vector<uint8_t> chosen_missing;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::memcpy(chosen.mutable_data() + int64_t(i) * width, inputs.data() + rows[i] * width, size_t(width) * sizeof(float));
+      chosen_missing.insert(chosen_missing.end(), one.begin(), one.end());
+    }
+    model.set_neighbours(model.neighbour_embedding(near));
+    model.fill_from_neighbours(chosen, chosen_missing);
+    for (size_t i = 0; i < rows.size(); ++i)
+      std::memcpy(inputs.mutable_data() + rows[i] * width, chosen.data() + int64_t(i) * width, size_t(width) * sizeof(float));
+  }
+  model.set_neighbours(Tensor({0, model.neighbour_embedding_size()}));
+  prep.set_filled_from_rows(E2EConvA3::kNeighbours);
+  std::vector<std::string> counted;
+  for (size_t j = 0; j < columns; ++j)
+    if (unfilled[j] > 0) counted.push_back(detail::concat("'", prep.columns()[j].name, "' ", unfilled[j]));
+  if (!counted.empty())
+    notes.push_back(detail::concat("missing cells filled in with their column's training median or most frequent value where fewer than ",
+                                   kFewestRows, " training rows have a value in each of their row's missing columns to fill them from: ",
+                                   list_some(counted, 8)));
+}
+}  // namespace
+
 Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& given, ProgressCallback on_progress,
                               const nlohmann::json& preset_changes) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this is an image detector: it cannot train on a CSV table");
@@ -123,8 +207,19 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   options.scaling = preset.scaling(preset.uses_synthetic(labelled));
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
   note_blank_rows(table, prep, notes);
-  DatasetSplit split = split_dataset(Dataset{prep.transform(table), labels}, rows);
+  std::vector<uint8_t> missing;
+  Tensor inputs = prep.transform(table, true, TabularPreprocessor::Unreadable::refuse, &missing);
   auto model = make_model(preset, prep.features());
+  // A model that scores with neighbour rows fills a scored row's missing cells from them
+  // (prepare_table): the training, validation and test rows' are filled alike, from the complete
+  // normal training rows, so that the model learns from the rows' own kind of values.
+  // (As Fit::conclude decides to keep neighbour rows: normal validation rows to standardise by.)
+  const ScoreKind score = model->config().score;
+  const auto normal_validation = std::count_if(rows.validation.begin(), rows.validation.end(), [&](int64_t r) { return labels[size_t(r)] == 0; });
+  if (preset.uses_synthetic(labelled) && normal_validation >= 2 &&
+      (score == ScoreKind::automatic || score == ScoreKind::combined_neighbours || score == ScoreKind::combined_without_alarm))
+    fill_training_rows(*model, prep, inputs, missing, labels, rows.train, notes);
+  DatasetSplit split = split_dataset(Dataset{std::move(inputs), labels}, rows);
   nlohmann::json description = wire::table_description(table, prep.schema(), notes);
   Fit fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
   fit.describe_data(std::move(description));
@@ -192,19 +287,7 @@ Tensor Detector::prepare_table(const CsvTable& table, bool fill_down, TabularPre
   CA3_CHECK(prep_, "the detector is not trained yet");
   std::vector<uint8_t> missing;
   Tensor inputs = prep_->transform(table, fill_down, unreadable, &missing);
-  if (prep_->filled_from_rows() > 0) {
-    // Each column's mark on each of its inputs.
-    const size_t columns = prep_->columns().size(), width = size_t(inputs.dim(1));
-    std::vector<uint8_t> per_input(missing.size() / std::max<size_t>(columns, 1) * width);
-    for (size_t r = 0, at = 0; r * columns < missing.size(); ++r)
-      for (size_t j = 0; j < columns; ++j) {
-        const ColumnTransform& t = prep_->columns()[j];
-        const size_t inputs_of = t.kind == ColumnTransform::Kind::numeric ? 1 : t.categories.size();
-        std::fill_n(per_input.begin() + std::ptrdiff_t(at), inputs_of, missing[r * columns + j]);
-        at += inputs_of;
-      }
-    model_->fill_from_neighbours(inputs, per_input);
-  }
+  if (prep_->filled_from_rows() > 0) model_->fill_from_neighbours(inputs, missing_inputs(*prep_, missing));
   return inputs;
 }
 
@@ -505,9 +588,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       const bool error_value = c.missing && trim(cell).starts_with('#');  // (in a checkbox column, its empty value)
       c.value = unreadable || error_value ? std::string(trim(cell)) : c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
       c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, written) : t.typical_category;
-      if (c.missing && prep_->filled_from_rows() == 0) {
-        c.filled = c.typical;
-      } else if (c.missing) {
+      if (c.missing && prep_->filled_from_rows() > 0) {
         const float* seen = chosen.data() + int64_t(i) * width + offset - inputs;
         if (t.kind == ColumnTransform::Kind::numeric) {
           c.filled = value_text(t, prep_->value_of_input(t, seen[0]), written);
@@ -524,16 +605,19 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
         c.value += " = " + value_text(t, v, written);
       e.columns.push_back(std::move(c));
     }
+    // A row with no cell present was filled with the typical values (fill_from_neighbours leaves it).
+    if (std::all_of(e.columns.begin(), e.columns.end(), [](const ColumnContribution& c) { return c.missing; }))
+      for (ColumnContribution& c : e.columns) c.filled.clear();
     std::stable_sort(e.columns.begin(), e.columns.end(),
                      [](const ColumnContribution& a, const ColumnContribution& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
-    // the `top` strongest, then every missing cell: the reader learns the score ignored that column
-    if (e.columns.size() > top)
-      e.columns.erase(std::remove_if(e.columns.begin() + std::ptrdiff_t(top), e.columns.end(),
-                                     [](const ColumnContribution& c) { return !c.missing; }),
-                      e.columns.end());
+    // the `top` strongest of the cells present, then every missing cell: a value filled in is no
+    // reason the row was flagged, but the reader learns what the model saw there
+    const auto missing_from = std::stable_partition(e.columns.begin(), e.columns.end(), [](const ColumnContribution& c) { return !c.missing; });
+    const size_t present = size_t(missing_from - e.columns.begin()), shown = std::min(top, present);
+    e.columns.erase(e.columns.begin() + std::ptrdiff_t(shown), missing_from);
     // Of those, the columns that raise the score first: a reader takes the first named for why the
     // row was flagged (helper-90: "customer ... -2.07" first of a flagged row's reasons).
-    std::stable_partition(e.columns.begin(), e.columns.begin() + std::ptrdiff_t(std::min(top, e.columns.size())),
+    std::stable_partition(e.columns.begin(), e.columns.begin() + std::ptrdiff_t(shown),
                           [](const ColumnContribution& c) { return c.contribution > 0; });
     out.push_back(std::move(e));
   }

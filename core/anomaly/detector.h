@@ -53,10 +53,10 @@ struct ColumnContribution {
   std::string value;
   bool missing = false;  // the cell was missing or could not be read: the model saw `filled`
   std::string typical;  // the training median (in the file's number format) or most frequent category
-  // A missing cell's value as the model saw it: that of the training rows most like the row in its
-  // other columns (E2EConvA3::fill_from_neighbours), or `typical` when the model has no neighbour
-  // rows to fill from (a model trained with labels); "" for a cell not missing. A category none of
-  // those rows' values among the model's (rare values, "other"): "(another value)".
+  // A missing cell's value as the model saw it when filled from the training rows most like the row
+  // in its other columns (E2EConvA3::fill_from_neighbours; a category none of the model's, the
+  // rows' rare values: "(another value)"); "" for a cell not missing or filled with `typical` (a
+  // model trained with labels, which keeps no training rows; a row with no cell present).
   std::string filled;
   float contribution = 0;
 };
@@ -65,8 +65,8 @@ struct RowExplanation {
   int64_t line = 0;  // 1-based line in the file
   float score = 0;
   bool flagged = false;  // score >= the detector's threshold
-  // the `top` of largest |contribution|: those that raise the score first, then those that lower
-  // it, each strongest first; then each missing cell
+  // the `top` of largest |contribution| among the cells present: those that raise the score first,
+  // then those that lower it, each strongest first; then each missing cell, strongest first
   std::vector<ColumnContribution> columns;
 };
 

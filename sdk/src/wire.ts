@@ -35,10 +35,11 @@ export interface ColumnContribution {
   missing: boolean;
   /** The training median (in the file's number format) or the most frequent category. */
   typical: string;
-  /** A missing cell's value as the model saw it: that of the 5 training rows most like the row in
-   *  its other columns (their mean, or the category most of them have), or `typical` for a model
-   *  trained with labels, which keeps no training rows; '(another value)' when most of those rows
-   *  have a category the model groups as rare; '' for a cell not missing. */
+  /** A missing cell's value as the model saw it when filled from the 5 training rows most like the
+   *  row in its other columns (their mean, or the category most of them have; '(another value)'
+   *  when most of them have a category the model groups as rare); '' for a cell not missing or
+   *  filled with `typical` (a model trained with labels, which keeps no training rows; a row with
+   *  no cell present). */
   filled: string;
   /** In log-odds of the score. */
   contribution: number;

@@ -190,7 +190,7 @@ describe('SDK in Node', () => {
     assert.deepEqual(withBlank.columns.map((c) => c.missing), [false, false, false, true]);
     assert.deepEqual({ ...withBlank.columns[3], typical: undefined, filled: undefined },
       { column: weakest, value: '', missing: true, typical: undefined, filled: undefined, contribution: 0 });
-    assert.equal(withBlank.columns[3].filled, withBlank.columns[3].typical);  // trained with labels: no rows to fill from
+    assert.equal(withBlank.columns[3].filled, '');  // trained with labels: no rows to fill from, the typical value
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
     const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
     const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));

@@ -1549,6 +1549,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   if (!tableDetector) throw new Error('train or load a table model first');
   const info = $('csv-score-info');
   $<HTMLButtonElement>('download-csv').disabled = true;
+  $('download-csv').textContent = 'Download scored CSV';  // (named again once this file is scored)
   scoredCsvSource = undefined;
   info.textContent = '';
   delete info.dataset.rows;
@@ -1788,7 +1789,7 @@ async function renderTableRows() {
       const part = document.createElement('span');
       // a missing cell (listed after the strongest columns): the value the model saw, filled in from
       // the training rows most like this one (a model trained with labels: the typical value)
-      const taken = c.filled === c.typical ? `taken as ${c.typical}` : `taken as ${c.filled}, as in the most similar training rows; typical ${c.typical}`;
+      const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows; typical ${c.typical}` : `taken as ${c.typical}`;
       part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
       const amount = document.createElement('b');

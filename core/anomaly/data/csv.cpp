@@ -55,6 +55,8 @@ CsvTable CsvTable::select_rows(const std::vector<size_t>& rows) const {
   out.comment_lines = comment_lines;
   out.first_comment = first_comment;
   out.first_comment_line = first_comment_line;
+  out.comment_row_lines = comment_row_lines;
+  out.comment_row_count = comment_row_count;
   out.cut_last_line = cut_last_line;
   out.cut_last_fields = cut_last_fields;
   out.commented_header = commented_header;
@@ -1165,6 +1167,7 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
   // A comment line among the rows: counted, its first said (line and text).
   auto comment = [&](int64_t at, std::string_view whole) {
     if (table.first_comment_line == 0) table.first_comment_line = file_line(at);
+    if (table.comment_row_count++ < CsvTable::kCommentLinesKept) table.comment_row_lines.push_back(file_line(at));
     if (table.comment_lines++ == 0) table.first_comment = std::string(trim_spaces(whole));
   };
   auto end_field = [&]() {
@@ -1656,15 +1659,21 @@ std::optional<CsvTable> CsvStream::next(size_t rows) {
     if (table.cut_last_line > 0 && rows_read_ == 0) throw Error(only_line_cut(table));
     if (skipped_.comment_lines == 0) skipped_.first_comment = table.first_comment, skipped_.first_comment_line = table.first_comment_line;
     skipped_.comment_lines += table.comment_lines;
+    skipped_.comment_row_count += table.comment_row_count;
+    for (const int64_t line : table.comment_row_lines)
+      if (skipped_.comment_row_lines.size() < CsvTable::kCommentLinesKept) skipped_.comment_row_lines.push_back(line);
     skipped_.empty_row_lines.insert(skipped_.empty_row_lines.end(), table.empty_row_lines.begin(), table.empty_row_lines.end());
     return next(rows);
   }
   if (skipped_.comment_lines > 0) {
     table.comment_lines += skipped_.comment_lines;
     table.first_comment = skipped_.first_comment, table.first_comment_line = skipped_.first_comment_line;
+    table.comment_row_lines.insert(table.comment_row_lines.begin(), skipped_.comment_row_lines.begin(), skipped_.comment_row_lines.end());
+    table.comment_row_lines.resize(std::min(table.comment_row_lines.size(), CsvTable::kCommentLinesKept));
+    table.comment_row_count += skipped_.comment_row_count;
   }
   table.empty_row_lines.insert(table.empty_row_lines.begin(), skipped_.empty_row_lines.begin(), skipped_.empty_row_lines.end());
-  skipped_.comment_lines = 0, skipped_.empty_row_lines.clear();
+  skipped_.comment_lines = 0, skipped_.comment_row_count = 0, skipped_.empty_row_lines.clear(), skipped_.comment_row_lines.clear();
   if (!options_.numbers) options_.numbers = table.numbers, numbers_guessed_ = table.numbers_guessed, numbers_named_ = false;  // the first piece decides
   table.numbers_guessed = numbers_guessed_;
   table.numbers_named = numbers_named_;

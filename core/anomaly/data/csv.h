@@ -114,6 +114,9 @@ class CsvTable {
   size_t comment_lines = 0;
   std::string first_comment;
   int64_t first_comment_line = 0;  // of the first among the rows (0: none there)
+  size_t comment_row_count = 0;  // of the comment lines, those among the rows
+  std::vector<int64_t> comment_row_lines;  // their lines, the first kCommentLinesKept
+  static constexpr size_t kCommentLinesKept = 10;
   // The last line, without a line end, holding fewer fields than the header and not a text alone:
   // cut short (copied, or exported while still being written), left out. Its line and fields.
   int64_t cut_last_line = 0;

@@ -2289,15 +2289,19 @@ std::string cut_last_line_note(int64_t line, size_t fields, size_t columns) {
 // lines, a title, the "# " numpy's savetxt writes before a header, nameless spacer columns.
 std::vector<std::string> lines_above_notes(const CsvTable& table) {
   std::vector<std::string> notes;
-  if (table.comment_lines > 0)
+  if (table.comment_lines > 0) {
+    // Those among the rows by line (the first kCommentLinesKept); those above the header counted.
+    std::vector<std::string> lines;
+    for (const int64_t line : table.comment_row_lines) lines.push_back(std::to_string(line));
+    const size_t above = table.comment_lines - std::min(table.comment_lines, table.comment_row_count);
     notes.push_back(detail::concat(table.comment_lines == 1 ? "a comment line" : std::to_string(table.comment_lines) + " comment lines",
-                                   " ('#' first) skipped ('", shortened(table.first_comment), "'",
-                                   table.comment_lines > 1 ? ", ..." : "",
-                                   table.first_comment_line > 0 && table.comment_lines == 1
-                                       ? detail::concat(" on line ", table.first_comment_line)
-                                   : table.first_comment_line > 0 ? detail::concat("; the first among the rows on line ", table.first_comment_line)
-                                                                  : "",
+                                   " ('#' first) skipped ('", shortened(table.first_comment), "'", table.comment_lines > 1 ? ", ..." : "",
+                                   lines.empty() ? ""
+                                   : above > 0 ? detail::concat(": ", above, " above the header, the other", table.comment_row_count == 1 ? "" : "s",
+                                                                " on ", lines_listed(lines, CsvTable::kCommentLinesKept, table.comment_row_count))
+                                               : " on " + lines_listed(lines, CsvTable::kCommentLinesKept, table.comment_row_count),
                                    ")"));
+  }
   if (table.cut_last_line > 0) notes.push_back(cut_last_line_note(table.cut_last_line, table.cut_last_fields, table.header.size()));
   if (table.title_lines > 0)
     notes.push_back(detail::concat(table.title_lines == 1 ? "the line" : std::to_string(table.title_lines) + " lines",
@@ -3484,12 +3488,17 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       const std::string written = shortened(category_of(cell));  // (a newline in a quoted cell shown as \x0A)
       const std::string seen = k >= 0 ? "'" + written + "' as '" + shortened(t.categories[size_t(k)]) + "'" : "'" + written + "'";
       if (k < 0) {
-        if (Counts::ValueLines* value = note(n.unseen, n.unseen_values, seen); value && value->rows == 1)
+        Counts::ValueLines* value = note(n.unseen, n.unseen_values, seen);
+        if (value && value->rows == 1)
           for (const std::string& known : t.categories)  // (the first that looks like it: "Mnuich" like "Munich")
             if (looks_misspelt(category_of(cell), known)) {
               value->like = known;
               break;
             }
+        if (n.unseen_rows.size() < kFarLinesKept)
+          n.unseen_rows.push_back({rows_added_ + int64_t(r), batch.row_line(r),
+                                   detail::concat("'", t.name, "' ", seen, " never seen in training",
+                                                  value && !value->like.empty() ? " (like '" + value->like + "')" : "")});
       } else if (how == CategoryMatch::by_case) note(n.by_case, n.case_values, seen);
       else if (how == CategoryMatch::by_number) note(n.by_number, n.number_values, seen);
       else note(n.by_truth, n.truth_values, seen);
@@ -3544,6 +3553,7 @@ std::vector<CellNotes::RowToCheck> CellNotes::rows_to_check() const {
   for (size_t j = 0; j < columns_.size(); ++j) {
     if (far_said(columns_[j], prep_.columns()[j])) add(columns_[j].far_rows);
     if (off_constant_said(columns_[j])) add(columns_[j].off_constant_rows);
+    add(columns_[j].unseen_rows);
   }
   std::vector<RowToCheck> out;
   for (auto& [row, c] : rows) {
@@ -3575,16 +3585,17 @@ std::vector<std::string> CellNotes::notes() const {
                                              : detail::concat("; ", n.error_cells, " of its cells spreadsheet formulas' errors, such as ",
                                                               n.error_examples.front()),
                                          ")"));
-    else if (n.missing > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
-      const bool from_rows = prep_.filled_from_rows() > 0;
-      filled.push_back(detail::concat("'", t.name, "' ", n.missing, n.missing == 1 ? " cell (" : " cells (",
+    else if (const bool from_rows = prep_.filled_from_rows() > 0;  // (a row with no value: the typical row, said below)
+             n.missing - (from_rows ? blank_row_count_ : 0) > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
+      const int64_t cells = n.missing - (from_rows ? blank_row_count_ : 0), errors = std::min(n.error_cells, cells);
+      filled.push_back(detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell (" : " cells (",
                                       from_rows ? "typical " : "with ",
                                       t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + (from_rows ? "" : ", the training median")
                                                                                : "'" + t.fill_category + "'" + (from_rows ? "" : ", the most frequent"),
-                                      n.error_cells == 0           ? ""
-                                      : n.missing == 1             ? "; a spreadsheet error, said below"
-                                      : n.error_cells == n.missing ? "; all of them spreadsheet errors, said below"
-                                                                   : detail::concat("; ", n.error_cells, " of them spreadsheet errors, said below"),
+                                      errors == 0       ? ""
+                                      : cells == 1      ? "; a spreadsheet error, said below"
+                                      : errors == cells ? "; all of them spreadsheet errors, said below"
+                                                        : detail::concat("; ", errors, " of them spreadsheet errors, said below"),
                                       ")"));
     }
     // "'colour' 3 rows ('green' on lines 2, 6; 'teal' on line 3, like 'tea'; ...)"
@@ -3788,10 +3799,12 @@ std::vector<std::string> CellNotes::notes() const {
     for (size_t j = 0; j < columns_.size(); ++j)
       if (const Counts& n = columns_[j]; n.unreadable > 1 && 4 * n.unreadable > n.present)
         most.push_back(detail::concat("'", prep_.columns()[j].name, "' ", n.unreadable, " of its ", n.present, " values"));
-    notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in as the column's missing "
-                                                      "cells are) to score its row: "
-                                                    : " cells cannot be read, so they were read as missing (each filled in as its column's "
-                                                      "missing cells are) to score their rows: ",
+    const bool from_rows = prep_.filled_from_rows() > 0;
+    notes.push_back(detail::concat(unreadable_, one ? " cell cannot be read, so it was read as missing (filled in " : " cells cannot be read, so "
+                                                                                                                   "they were read as missing (each filled in ",
+                                   from_rows ? detail::concat("from the ", prep_.filled_from_rows(), " training rows most like its row")
+                                             : one ? "with the column's training median" : "with its column's training median",
+                                   one ? ") to score its row: " : ") to score their rows: ",
                                    examples,
                                    lines.size() == 1 ? ". Its row's score says less: look at it whatever its score ("
                                                      : ". Their rows' scores say less: look at them whatever their score (",
@@ -4231,6 +4244,15 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
     throw Error(message);
   }
   return out;
+}
+
+void TabularPreprocessor::set_filled_from_rows(int64_t k) {
+  filled_from_rows_ = k;
+  if (k <= 0) return;
+  const std::string rows = detail::concat(" filled in from the ", k, " training rows most like their row");
+  for (ColumnDecision& d : schema_)
+    for (const char* how : {" imputed with the median", " imputed with the most frequent value"})
+      if (const size_t at = d.reason.find(how); at != std::string::npos) d.reason.replace(at, std::strlen(how), rows);
 }
 
 double TabularPreprocessor::value_of_input(const ColumnTransform& t, double input) const {

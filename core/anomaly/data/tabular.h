@@ -235,8 +235,8 @@ class TabularPreprocessor {
   // How the model scoring with this preprocessing fills a row's missing cells: from its k
   // nearest normal training rows (E2EConvA3::fill_from_neighbours; k > 0), or, 0, with each
   // column's training median or most frequent category. Set by the Detector; what scoring_notes
-  // and CellNotes say of filled cells.
-  void set_filled_from_rows(int64_t k) { filled_from_rows_ = k; }
+  // and CellNotes say of filled cells, and the columns' decisions (schema) of the training's.
+  void set_filled_from_rows(int64_t k);
   int64_t filled_from_rows() const { return filled_from_rows_; }
   // How the training file wrote its numbers (decimal mark, thousands separator), for messages.
   NumberFormat number_format() const { return numbers_.value_or(NumberFormat{}); }
@@ -358,8 +358,8 @@ class CellNotes {
   std::vector<std::string> notes() const;
   // The rows the notes ask to look at whatever their score: a numeric cell that cannot be read or
   // a spreadsheet formula's error ("#VALUE!"), both read as missing (the score says less); a value
-  // far outside the training's range, or another than the one value its column had in every
-  // training row (the model never saw the like). `row`: the index among the rows added so far (a
+  // far outside the training's range, another than the one value its column had in every
+  // training row, or a category never seen in training (the model never saw the like). `row`: the index among the rows added so far (a
   // file's data rows, as Detector::score orders its scores); `line`: the CSV line; `reason`: what,
   // in a few words ("'size' 'ERR' cannot be read, read as missing"), several joined by "; ". In row
   // order, the first kFarLinesKept rows.
@@ -424,6 +424,7 @@ class CellNotes {
       std::string like;  // a known value one never seen may be misspelt from ("Munich" for "Mnuich")
     };
     std::vector<ValueLines> case_values, number_values, truth_values, unseen_values;
+    std::vector<RowToCheck> unseen_rows;  // the first kFarLinesKept rows of a value never seen (rows_to_check)
   };
   const TabularPreprocessor& prep_;
   std::vector<Counts> columns_;  // as prep.columns()
