@@ -591,7 +591,13 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       if (c.missing && prep_->filled_from_rows() > 0) {
         const float* seen = chosen.data() + int64_t(i) * width + offset - inputs;
         if (t.kind == ColumnTransform::Kind::numeric) {
-          c.filled = value_text(t, prep_->value_of_input(t, seen[0]), written);
+          // (to as many decimals as the typical value: a mean of rows says no more than the column's own values)
+          const size_t point = c.typical.find(written.decimal);
+          const size_t end = point == std::string::npos ? point : std::min(c.typical.find_first_not_of("0123456789", point + 1), c.typical.size());
+          const size_t decimals = point == std::string::npos ? 0 : end - point - 1;
+          const double scale = std::pow(10.0, double(std::min<size_t>(decimals, 6)));
+          const double value = prep_->value_of_input(t, seen[0]);
+          c.filled = value_text(t, t.duration || std::abs(value) >= 1e15 ? value : std::round(value * scale) / scale, written);
         } else {
           const float* one = std::find(seen, seen + inputs, 1.f);
           c.filled = one == seen + inputs ? "(another value)" : t.categories[size_t(one - seen)];

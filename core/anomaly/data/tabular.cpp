@@ -4060,8 +4060,9 @@ bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_
 
 NumberFormat TabularPreprocessor::writing_format(const CsvTable& table) const {
   NumberFormat written = reading_format(table);
+  // (a ',' decimal mark admits '.' groups, "1.866,5"; a file that writes "1866" is shown so)
   if (table.numbers.decimal == written.decimal)
-    if (const char group = digit_group_mark(table); group && group != written.decimal) written.thousands = group;
+    if (const char group = digit_group_mark(table); group != written.decimal) written.thousands = group;
   return written;
 }
 

@@ -213,7 +213,7 @@ class TabularPreprocessor {
   NumberFormat reading_format(const CsvTable& table) const;
   // How values are written in what is said of `table` (its notes, the "why" column): as it is read,
   // grouping digits as the file does where the two share their decimal mark ("2 476,87" beside a
-  // file's "3 364,73", where its model's training file wrote "2.518,26").
+  // file's "3 364,73", where its model's training file wrote "2.518,26"; "1866" where it groups none).
   NumberFormat writing_format(const CsvTable& table) const;
   // That format of the numeric columns, with the cell that tells it (none: the model's training
   // file's, where they cannot tell); none when it is the file's.
