@@ -112,7 +112,8 @@ std::vector<uint8_t> missing_inputs(const TabularPreprocessor& prep, const std::
 
 // The training table's missing cells (`missing`, of `inputs`) filled as scoring fills them from the
 // model's neighbour rows: each row's from its k nearest normal training rows that have a value in
-// each of its missing columns (said by the columns' decisions); a row whose missing columns fewer
+// each of its missing columns (at most kMostRows of them, evenly spread; said by the columns'
+// decisions); a row whose missing columns fewer
 // than kFewestRows such rows fill keeps the typical values (said in `notes`).
 // `model` is given the categorical columns and the 0/1 flags' scales its neighbour distance
 // compares rows by (Fit::conclude sets them again, alike) and no neighbour rows after.
@@ -139,7 +140,7 @@ void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inp
     model.set_category_rarity(prep.category_blocks(), normal_inputs, prep.other_inputs());
   }
   const Tensor typical_filled = inputs.clone();  // the neighbours' values as read (their own missing cells typical)
-  constexpr size_t kFewestRows = 20, kMostPatterns = 256;
+  constexpr size_t kFewestRows = 20, kMostPatterns = 256, kMostRows = 8192;
   std::vector<int64_t> unfilled(columns, 0);
   size_t patterns = 0;
   for (const auto& [pattern, rows] : by_pattern) {
@@ -152,6 +153,11 @@ void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inp
     if (reference.size() < kFewestRows || ++patterns > kMostPatterns) {
       for (size_t j = 0; j < columns; ++j) unfilled[j] += pattern[j] * int64_t(rows.size());
       continue;
+    }
+    if (reference.size() > kMostRows) {  // evenly spread over them, as many as scoring keeps (its search's cost)
+      std::vector<int64_t> spread(kMostRows);
+      for (size_t i = 0; i < kMostRows; ++i) spread[i] = reference[i * reference.size() / kMostRows];
+      reference = std::move(spread);
     }
     Tensor near({int64_t(reference.size()), width}), chosen({int64_t(rows.size()), width});
     for (size_t i = 0; i < reference.size(); ++i)
