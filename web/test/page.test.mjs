@@ -568,9 +568,8 @@ for (const isolation of [true, false]) {
       const notes = await page.$$eval('#csv-score-info li', (items) => items.map((li) => li.textContent));
       assert.equal(notes.length, 5, notes.join('\n'));
       // (a model trained without labels fills a missing cell from the training rows most like its row)
-      assert.equal(notes[0], 'missing cells filled in from the 5 training rows most like their row in its other columns (their mean, ' +
-        'or the category most of them have), so that a value that goes with other columns is filled with what such rows have: ' +
-        "'V7' 1 cell (typical " + notes[0].match(/\(typical ([^;]+);/)?.[1] + '; a spreadsheet error, said below);');
+      assert.equal(notes[0], 'missing cells filled in, each from the 5 training rows most like its row in the other columns ' +
+        "(their mean, or the category most of them have): 'V7' 1 cell (a spreadsheet error, said below);");
       assert.match(notes[1], /^1 cell cannot be read, .*look at it whatever its score \(line 11\);$/);
       assert.match(notes[2], /^1 cell holds a spreadsheet formula's error, .*: 'V7' '#VALUE!' on line 31\. Its row's score says less: look at it whatever its score \(line 31\); fix the formulas where the file was exported;$/);
       assert.match(notes[3], /^values other than the one value their column had in every training row: 'V1' 38 rows .*\(lines 9, 19, 21, .*\);$/);

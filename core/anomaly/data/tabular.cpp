@@ -3588,15 +3588,17 @@ std::vector<std::string> CellNotes::notes() const {
     else if (const bool from_rows = prep_.filled_from_rows() > 0;  // (a row with no value: the typical row, said below)
              n.missing - (from_rows ? blank_row_count_ : 0) > 0 && t.fill_category != kEmptyCategory) {  // a checkbox's empty cells are a value, not missing
       const int64_t cells = n.missing - (from_rows ? blank_row_count_ : 0), errors = std::min(n.error_cells, cells);
-      filled.push_back(detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell (" : " cells (",
-                                      from_rows ? "typical " : "with ",
-                                      t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + (from_rows ? "" : ", the training median")
-                                                                               : "'" + t.fill_category + "'" + (from_rows ? "" : ", the most frequent"),
-                                      errors == 0       ? ""
-                                      : cells == 1      ? "; a spreadsheet error, said below"
-                                      : errors == cells ? "; all of them spreadsheet errors, said below"
-                                                        : detail::concat("; ", errors, " of them spreadsheet errors, said below"),
-                                      ")"));
+      // (filled from rows: each its own value, none to name; a typical value named would read as the one used)
+      const std::string errors_said = errors == 0       ? ""
+                                      : cells == 1      ? "a spreadsheet error, said below"
+                                      : errors == cells ? "all of them spreadsheet errors, said below"
+                                                        : detail::concat(errors, " of them spreadsheet errors, said below");
+      filled.push_back(from_rows ? detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell" : " cells",
+                                                  errors_said.empty() ? "" : " (" + errors_said + ")")
+                                 : detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell (with " : " cells (with ",
+                                                  t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
+                                                                                           : "'" + t.fill_category + "', the most frequent",
+                                                  errors_said.empty() ? "" : "; " + errors_said, ")"));
     }
     // "'colour' 3 rows ('green' on lines 2, 6; 'teal' on line 3, like 'tea'; ...)"
     const auto with_lines = [&](int64_t count, const std::vector<Counts::ValueLines>& values) {
@@ -3727,10 +3729,9 @@ std::vector<std::string> CellNotes::notes() const {
                     "there): " + list_some(leading, 8));
   if (!filled.empty())
     notes.push_back(prep_.filled_from_rows() > 0
-                        ? detail::concat("missing cells filled in from the ", prep_.filled_from_rows(),
-                                         " training rows most like their row in its other columns (their mean, or the category most of "
-                                         "them have), so that a value that goes with other columns is filled with what such rows have: ",
-                                         list_some(filled, 8))
+                        ? detail::concat("missing cells filled in, each from the ", prep_.filled_from_rows(),
+                                         " training rows most like its row in the other columns (their mean, or the category most of "
+                                         "them have): ", list_some(filled, 8))
                         : "missing cells filled in as in training: " + list_some(filled, 8));
   if (!all_empty.empty()) {
     bool errors = false;  // (its cells spreadsheet errors: no value, not empty)
@@ -4160,13 +4161,16 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
       for (const std::string& name : table.header) columns.push_back("'" + name + "'");
       const std::string names = list_some(absent, absent.size()), have = list_some(columns, 20);
       const bool none = absent.size() == columns_.size();  // another kind of file altogether
+      const std::string filled = filled_from_rows_ > 0 ? detail::concat("filled in from the ", filled_from_rows_, " training rows most like each row")
+                                 : absent.size() == 1  ? "filled with the training's typical value"
+                                                       : "filled with the training's typical values";
       throw Error(detail::concat("the CSV has no column", absent.size() == 1 ? " " : "s ", names, " (the model was trained with ",
                                  absent.size() == 1 ? "it" : "them", "; the CSV's columns: ", have, ")",
                                  none ? ": not the kind of file the model was trained on; score it with a model trained on such files"
-                                      : absent.size() == 1 ? ": add the column (its cells may be left empty: read as missing, "
-                                                             "filled with the training's typical value) or train a model without it"
-                                                           : ": add the columns (their cells may be left empty: read as missing, "
-                                                             "filled with the training's typical values) or train a model without them"));
+                                 : absent.size() == 1
+                                     ? ": add the column (its cells may be left empty: read as missing, " + filled + ") or train a model without it"
+                                     : ": add the columns (their cells may be left empty: read as missing, " + filled +
+                                           ") or train a model without them"));
     }
   }
   Tensor out({rows, width});
