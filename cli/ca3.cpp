@@ -131,7 +131,7 @@ const HelpParagraph kHelp[] = {
      "row) has no score and no flag. A missing cell is filled in from the 5 training rows most like "
      "its row in its other columns (their mean, or the category most of them have), so that a value that "
      "goes with other columns (a machine's vibration with its mode) is filled with what such rows have; "
-     "a model trained with labels, which keeps no training rows, fills it with the column's typical "
+     "a model whose score keeps no training rows (one trained with labelled anomalies) fills it with the column's typical "
      "value. So is a numeric cell that cannot be read, when it is one or at most a quarter of "
      "its column's values (more refuse the file; all said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
      "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
@@ -1185,7 +1185,8 @@ std::string why_text(const RowExplanation& e, size_t top) {
     if (!strong && !c.missing) continue;
     shown += strong;
     // (a share that rounds to 0.00 neither raises nor lowers the score: no sign)
-    std::snprintf(amount, sizeof amount, std::fabs(c.contribution) < 0.005f ? "0.00" : "%+.2f", double(c.contribution));
+    if (std::fabs(c.contribution) < 0.005f) std::snprintf(amount, sizeof amount, "0.00");
+    else std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
            (c.filled.empty() ? "" : "filled with " + c.filled + " as in like rows, ") + "typical " + c.typical + ") " + amount;

@@ -423,6 +423,14 @@ grep -qxF "threshold: set on only 8 held-out rows taken as normal (validation an
   && "$ca3" info "$data/../models/demo/breast-cancer.ca3" 2>"$work/info.err" >/dev/null && grep -q "^threshold 0" "$work/info.err" \
   && ! grep -q "^threshold: set on" "$work/info.err" \
   && echo "ok   a threshold set on too few validation rows is said to be loose" || fail "threshold caveat: $(cat "$work/gaps.err")"
+# Trained without labels, a flagged row's missing cell is filled from the training rows most like
+# it, and the why says with what (its temp far out: flagged whatever the fill).
+printf 'temp,flow,Region\n80,,1\n22,,1\n23,4,2\n' >"$work/gaps-far.csv"
+"$ca3" score --model "$work/gaps.ca3" --data "$work/gaps-far.csv" --out "$work/gaps-far.out" --why 3 2>"$work/gaps-far.err" \
+  && grep -qE '^1,[0-9.e-]+,1,"?temp=80 \(typical [0-9.]+\) \+[0-9.]+.*flow missing \(filled with [0-9.]+ as in like rows, typical [0-9.]+\) (0\.00|[+-][0-9.]+)"?$' "$work/gaps-far.out" \
+  && grep -qF "note: missing cells filled in, each from the 5 training rows most like its row in the other columns (their mean, or the category most of them have): 'flow' 2 cells" "$work/gaps-far.err" \
+  && echo "ok   trained without labels: a missing cell filled from like rows, said in the why and the notes" \
+  || fail "missing cell filled from like rows: $(cat "$work/gaps-far.out" "$work/gaps-far.err")"
 # Labelled: the normal validation rows count (Glass, '2' normal: 76 of 214 rows, about 8 validate).
 "$ca3" train --data "$data/Glass.csv" --label-column Type --normal 2 --epochs 1 --out "$work/m" >/dev/null 2>"$work/err"
 grep -qE "^threshold: set on only [0-9] normal validation rows: 5% of [0-9] is none, so it lies above the highest of them, and the share flagged on new rows can be far above 5% \(it needs at least 19 normal validation rows; a tenth of the rows validates\)$" "$work/err" \

@@ -862,7 +862,8 @@ TEST(Detector, TypicalValuesAreWrittenAsTheCells) {
   EXPECT_EQ(typical.at("betrag").substr(typical.at("betrag").size() - 4), " \xE2\x82\xAC");
   EXPECT_NE(typical.at("betrag").find(','), std::string::npos);
   // A cell in another size of its column's unit is shown also as read, in the typical value's unit
-  // (without digit groups: the file writes none, though its decimal comma admits '.' groups).
+  // (with the thousands separator a decimal comma admits: the file has no number of 1,000 or more to
+  // tell whether it groups digits; one that writes "1866" is shown so, see writing_format).
   std::string sized = "gewicht;menge\n";
   for (int i = 0; i < 60; ++i) sized += (i == 7 ? std::string("1,2 kg") : std::to_string(800 + i % 13) + " g") + ";" + std::to_string(i % 5) + "\n";
   const CsvTable weights = parse_csv(sized);
@@ -872,8 +873,20 @@ TEST(Detector, TypicalValuesAreWrittenAsTheCells) {
   std::map<std::string, std::string> shown, plain;
   for (const ColumnContribution& c : rows.at(0).columns) shown[c.column] = c.value;
   for (const ColumnContribution& c : rows.at(1).columns) plain[c.column] = c.value;
-  EXPECT_EQ(shown.at("gewicht"), "1,2 kg = 1200 g");
+  EXPECT_EQ(shown.at("gewicht"), "1,2 kg = 1.200 g");
   EXPECT_EQ(plain.at("gewicht"), "808 g");
+  // A file that writes numbers of 1,000 or more without groups: shown without them.
+  std::string large = "gewicht;menge\n";
+  for (int i = 0; i < 60; ++i) large += (i == 7 ? std::string("1,9 kg") : std::to_string(1800 + i % 13) + " g") + ";" + std::to_string(i % 5) + "\n";
+  const CsvTable heavy = parse_csv(large);
+  Detector h(quick_tabular("e2e", 1));
+  h.fit_table(heavy, TabularOptions{});
+  const std::vector<RowExplanation> heavy_why = h.explain_rows(heavy, {7}, 2);
+  for (const ColumnContribution& c : heavy_why.at(0).columns)
+    if (c.column == "gewicht") {
+      EXPECT_EQ(c.value, "1,9 kg = 1900 g");
+      EXPECT_EQ(c.typical.find('.'), std::string::npos) << c.typical;
+    }
 }
 
 // The views behind "why is this flagged": reconstruction (its error is the reconstruction score),

@@ -141,16 +141,23 @@ void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inp
   }
   const Tensor typical_filled = inputs.clone();  // the neighbours' values as read (their own missing cells typical)
   constexpr size_t kFewestRows = 20, kMostPatterns = 256, kMostRows = 8192;
-  std::vector<int64_t> unfilled(columns, 0);
-  size_t patterns = 0;
-  for (const auto& [pattern, rows] : by_pattern) {
+  // The most frequent patterns first: beyond kMostPatterns of them, rows keep the typical values.
+  std::vector<std::pair<std::vector<uint8_t>, std::vector<int64_t>>> patterns(by_pattern.begin(), by_pattern.end());
+  std::stable_sort(patterns.begin(), patterns.end(), [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  std::vector<int64_t> unfilled(columns, 0), beyond(columns, 0);
+  for (size_t p = 0; p < patterns.size(); ++p) {
+    const auto& [pattern, rows] = patterns[p];
+    if (p >= kMostPatterns) {
+      for (size_t j = 0; j < columns; ++j) beyond[j] += pattern[j] * int64_t(rows.size());
+      continue;
+    }
     std::vector<int64_t> reference;
     for (const int64_t r : normal) {
       bool has = true;
       for (size_t j = 0; j < columns && has; ++j) has = !(pattern[j] && missing[size_t(r) * columns + j]);
       if (has) reference.push_back(r);
     }
-    if (reference.size() < kFewestRows || ++patterns > kMostPatterns) {
+    if (reference.size() < kFewestRows) {
       for (size_t j = 0; j < columns; ++j) unfilled[j] += pattern[j] * int64_t(rows.size());
       continue;
     }
@@ -175,13 +182,19 @@ void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inp
   }
   model.set_neighbours(Tensor({0, model.neighbour_embedding_size()}));
   prep.set_filled_from_rows(E2EConvA3::kNeighbours);
-  std::vector<std::string> counted;
-  for (size_t j = 0; j < columns; ++j)
-    if (unfilled[j] > 0) counted.push_back(detail::concat("'", prep.columns()[j].name, "' ", unfilled[j]));
-  if (!counted.empty())
+  const auto counted = [&](const std::vector<int64_t>& cells) {
+    std::vector<std::string> out;
+    for (size_t j = 0; j < columns; ++j)
+      if (cells[j] > 0) out.push_back(detail::concat("'", prep.columns()[j].name, "' ", cells[j]));
+    return list_some(out, 8);
+  };
+  if (std::count(unfilled.begin(), unfilled.end(), 0) < int64_t(columns))
     notes.push_back(detail::concat("missing cells filled in with their column's training median or most frequent value where fewer than ",
                                    kFewestRows, " training rows have a value in each of their row's missing columns to fill them from: ",
-                                   list_some(counted, 8)));
+                                   counted(unfilled)));
+  if (std::count(beyond.begin(), beyond.end(), 0) < int64_t(columns))
+    notes.push_back(detail::concat("missing cells filled in with their column's training median or most frequent value in rows missing "
+                                   "other columns than the ", kMostPatterns, " most frequent combinations: ", counted(beyond)));
 }
 }  // namespace
 
@@ -217,13 +230,10 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   Tensor inputs = prep.transform(table, true, TabularPreprocessor::Unreadable::refuse, &missing);
   auto model = make_model(preset, prep.features());
   // A model that scores with neighbour rows fills a scored row's missing cells from them
-  // (prepare_table): the training, validation and test rows' are filled alike, from the complete
-  // normal training rows, so that the model learns from the rows' own kind of values.
-  // (As Fit::conclude decides to keep neighbour rows: normal validation rows to standardise by.)
-  const ScoreKind score = model->config().score;
+  // (prepare_table): the training, validation and test rows' are filled alike, from the normal
+  // training rows that have those cells, so that the model learns from the rows' own kind of values.
   const auto normal_validation = std::count_if(rows.validation.begin(), rows.validation.end(), [&](int64_t r) { return labels[size_t(r)] == 0; });
-  if (preset.uses_synthetic(labelled) && normal_validation >= 2 &&
-      (score == ScoreKind::automatic || score == ScoreKind::combined_neighbours || score == ScoreKind::combined_without_alarm))
+  if (keeps_neighbour_rows(model->config(), preset.uses_synthetic(labelled), normal_validation))
     fill_training_rows(*model, prep, inputs, missing, labels, rows.train, notes);
   DatasetSplit split = split_dataset(Dataset{std::move(inputs), labels}, rows);
   nlohmann::json description = wire::table_description(table, prep.schema(), notes);
@@ -271,7 +281,7 @@ FitReport Detector::finish_fit(Fit fit) {
   preset_ = std::move(outcome.preset);
   model_ = std::move(outcome.model);
   prep_ = std::move(outcome.preprocessing);
-  if (prep_) prep_->set_filled_from_rows(model_->neighbours().dim(0) > 0 ? model_->neighbour_count() : 0);
+  if (prep_) prep_->set_filled_from_rows(model_->neighbour_count());  // (0 without neighbour rows)
   threshold_ = outcome.threshold;
   trained_ = true;
   training_ = outcome.report;
@@ -504,7 +514,7 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                    "model file is corrupt: its score uses neighbour rows, and it has none");
   }
   if (d.training_) d.training_->score = d.model_->score_name();  // files before the report said it
-  if (d.prep_) d.prep_->set_filled_from_rows(d.model_->neighbours().dim(0) > 0 ? d.model_->neighbour_count() : 0);
+  if (d.prep_) d.prep_->set_filled_from_rows(d.model_->neighbour_count());  // (0 without neighbour rows)
   d.model_->eval();
   d.trained_ = true;
   return d;
@@ -597,13 +607,16 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       if (c.missing && prep_->filled_from_rows() > 0) {
         const float* seen = chosen.data() + int64_t(i) * width + offset - inputs;
         if (t.kind == ColumnTransform::Kind::numeric) {
-          // (to as many decimals as the typical value: a mean of rows says no more than the column's own values)
+          // To as many decimals as the typical value, at least three significant digits (a mean of
+          // rows says no more than the column's own values; 791.4 of a column of whole numbers is 791).
+          const double value = prep_->value_of_input(t, seen[0]);
           const size_t point = c.typical.find(written.decimal);
           const size_t end = point == std::string::npos ? point : std::min(c.typical.find_first_not_of("0123456789", point + 1), c.typical.size());
-          const size_t decimals = point == std::string::npos ? 0 : end - point - 1;
-          const double scale = std::pow(10.0, double(std::min<size_t>(decimals, 6)));
-          const double value = prep_->value_of_input(t, seen[0]);
-          c.filled = value_text(t, t.duration || std::abs(value) >= 1e15 ? value : std::round(value * scale) / scale, written);
+          const int typical_decimals = point == std::string::npos ? 0 : int(end - point - 1);
+          const int significant = value == 0 ? 0 : 2 - int(std::floor(std::log10(std::abs(value))));
+          const double scale = std::pow(10.0, double(std::clamp(std::max(typical_decimals, significant), 0, 6)));
+          const bool plain = !t.duration && std::abs(value) < 1e15 && c.typical.find_first_of("eE") == std::string::npos;
+          c.filled = value_text(t, plain ? std::round(value * scale) / scale : value, written);
         } else {
           const float* one = std::find(seen, seen + inputs, 1.f);
           c.filled = one == seen + inputs ? "(another value)" : t.categories[size_t(one - seen)];

@@ -51,12 +51,13 @@ struct ColumnContribution {
   // or a spreadsheet formula's error, "#VALUE!", as written, with `missing`); when written in another size of the column's unit, also as read
   // in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
   std::string value;
-  bool missing = false;  // the cell was missing or could not be read: the model saw `filled`
+  bool missing = false;  // the cell was missing or could not be read: the model saw `filled` (or `typical`)
   std::string typical;  // the training median (in the file's number format) or most frequent category
   // A missing cell's value as the model saw it when filled from the training rows most like the row
-  // in its other columns (E2EConvA3::fill_from_neighbours; a category none of the model's, the
-  // rows' rare values: "(another value)"); "" for a cell not missing or filled with `typical` (a
-  // model trained with labels, which keeps no training rows; a row with no cell present).
+  // in its other columns (E2EConvA3::fill_from_neighbours; "(another value)" when most of them have
+  // none of the column's categories); "" for a cell not missing or filled with `typical` (a model
+  // whose score keeps no training rows, as one trained with labelled anomalies; a row with no cell
+  // present).
   std::string filled;
   float contribution = 0;
 };

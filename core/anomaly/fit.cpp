@@ -452,6 +452,14 @@ const nlohmann::json& Fit::data_description() const {
   return state_->report.data;
 }
 
+bool keeps_neighbour_rows(const ModelConfig& config, bool synthetic, int64_t normal_validation) {
+  if (config.variant == Variant::reconstruction_only || normal_validation < 2) return false;
+  const ScoreKind kind = config.score;
+  const bool row_neighbours = kind == ScoreKind::combined_neighbours || kind == ScoreKind::combined_without_alarm;
+  return (row_neighbours || kind == ScoreKind::alarm_neighbours || (kind == ScoreKind::automatic && synthetic)) &&
+         !(row_neighbours && config.is_image());
+}
+
 namespace {
 // The rows the neighbour distance measures against: the normal (unlabelled) training rows, each
 // distinct row once, without the `contamination` share that is least typical (least_typical), at most
@@ -525,9 +533,7 @@ FitOutcome Fit::conclude() {
     // The neighbour distance (automatic: rows with the other terms, images with the alarm alone,
     // which measured better there) needs normal validation samples for its statistics: training
     // samples would each find themselves among their neighbours (without them it is left out).
-    const bool row_neighbours = kind == ScoreKind::combined_neighbours || kind == ScoreKind::combined_without_alarm;
-    const bool neighbours = (row_neighbours || kind == ScoreKind::alarm_neighbours || (kind == ScoreKind::automatic && synthetic)) &&
-                            !(row_neighbours && image) && &reference == &split.validation;
+    const bool neighbours = keeps_neighbour_rows(model.config(), synthetic, split.validation.count(0));
     const bool alarm_neighbours = neighbours && (kind == ScoreKind::alarm_neighbours || image);
     const bool rarity = (kind == ScoreKind::combined_rarity || (neighbours && !alarm_neighbours)) && !image;
     // (also when only least_typical uses the rarity: a contaminated fit's neighbours)

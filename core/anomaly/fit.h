@@ -147,6 +147,13 @@ std::vector<Stage> stages_for(Variant variant);
 std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 std::vector<size_t> least_typical(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 
+// Whether a fit of a model configured so keeps normal training rows to score with (the neighbour
+// distance; for rows also what a missing cell is filled from, Detector::prepare_table): by its
+// score kind, whether it trains against synthetic anomalies, and whether it has at least 2 normal
+// validation samples (the distance's statistics). Fit::conclude and Detector::start_fit_table,
+// which fills training rows' missing cells when the model will fill scored rows', share it.
+bool keeps_neighbour_rows(const ModelConfig& config, bool synthetic, int64_t normal_validation);
+
 class Fit {
  public:
   // Checks the data (shapes, labels, finite values, a normal sample) and throws ca3::Error

@@ -37,9 +37,9 @@ export interface ColumnContribution {
   typical: string;
   /** A missing cell's value as the model saw it when filled from the 5 training rows most like the
    *  row in its other columns (their mean, or the category most of them have; '(another value)'
-   *  when most of them have a category the model groups as rare); '' for a cell not missing or
-   *  filled with `typical` (a model trained with labels, which keeps no training rows; a row with
-   *  no cell present). */
+   *  when most of them have none of the column's categories); '' for a cell not missing or filled
+   *  with `typical` (a model whose score keeps no training rows, as one trained with labelled
+   *  anomalies; a row with no cell present). */
   filled: string;
   /** In log-odds of the score. */
   contribution: number;

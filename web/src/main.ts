@@ -1788,7 +1788,7 @@ async function renderTableRows() {
     for (const c of e.columns) {
       const part = document.createElement('span');
       // a missing cell (listed after the strongest columns): the value the model saw, filled in from
-      // the training rows most like this one (a model trained with labels: the typical value)
+      // the training rows most like this one (a model keeping no training rows: the typical value)
       const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows; typical ${c.typical}` : `taken as ${c.typical}`;
       part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;

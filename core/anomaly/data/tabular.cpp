@@ -4061,9 +4061,21 @@ bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_
 
 NumberFormat TabularPreprocessor::writing_format(const CsvTable& table) const {
   NumberFormat written = reading_format(table);
-  // (a ',' decimal mark admits '.' groups, "1.866,5"; a file that writes "1866" is shown so)
-  if (table.numbers.decimal == written.decimal)
-    if (const char group = digit_group_mark(table); group != written.decimal) written.thousands = group;
+  if (table.numbers.decimal != written.decimal) return written;
+  if (const char group = digit_group_mark(table); group && group != written.decimal) {
+    written.thousands = group;
+  } else if (written.thousands) {
+    // A ',' decimal mark admits '.' groups ("1.866,5"): a file that writes a number of 1,000 or
+    // more without them ("1866") is shown so; one without such numbers cannot tell.
+    double v;
+    for (size_t r = 0; r < table.row_count() && written.thousands; ++r)
+      for (size_t c = 0; c < table.column_count(); ++c)
+        if (const std::string_view number = split_affixes(trim(table.cell(r, c))).number;  // (also "1866 g", "€ 2450")
+            parse_number(number, v, table.numbers) && std::abs(v) >= 1000) {
+          written.thousands = 0;
+          break;
+        }
+  }
   return written;
 }
 
@@ -4254,10 +4266,12 @@ Tensor TabularPreprocessor::transform(const CsvTable& table, bool fill_down, Unr
 void TabularPreprocessor::set_filled_from_rows(int64_t k) {
   filled_from_rows_ = k;
   if (k <= 0) return;
-  const std::string rows = detail::concat(" filled in from the ", k, " training rows most like their row");
   for (ColumnDecision& d : schema_)
-    for (const char* how : {" imputed with the median", " imputed with the most frequent value"})
-      if (const size_t at = d.reason.find(how); at != std::string::npos) d.reason.replace(at, std::strlen(how), rows);
+    for (const std::string_view how : {" imputed with the median", " imputed with the most frequent value"})
+      if (const size_t at = d.reason.find(how); at != std::string::npos) {
+        const bool one = std::string_view(d.reason).substr(0, at).ends_with(" cell");  // "1 missing cell"
+        d.reason.replace(at, how.size(), detail::concat(" filled in from the ", k, " training rows most like ", one ? "its" : "their", " row"));
+      }
 }
 
 double TabularPreprocessor::value_of_input(const ColumnTransform& t, double input) const {
