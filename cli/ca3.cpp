@@ -140,12 +140,15 @@ const HelpParagraph kHelp[] = {
      "(--out - for standard output): constant memory, any size. --limit is for files."},
     {"score",
      "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most, "
-     "those that raise it first (the first always, the others by 0.005 or more), as column=value (typical value) and the "
-     "contribution in log-odds (+ raises the "
-     "score), then each missing cell (\"column missing (filled with 0.05 as in like rows, typical 0.57) "
-     "+0.01\": the value filled in, as above; a cell that cannot be read, \"column 'ERR' read as "
-     "missing\"). The typical value is the column's median (or "
-     "most frequent category) over the training rows."},
+     "those that raise it first (the first always, the others by 0.005 or more), as column=value, what the "
+     "value is compared with, and the contribution in log-odds (+ raises the score), then each missing cell "
+     "(\"column missing (filled with 0.05 as in like rows) 0.00\": the value filled in, as above; a cell "
+     "that cannot be read, \"column 'ERR' read as missing\"). A row is compared with the 5 training rows "
+     "most like it (\"temp=61.2 (like rows 40.1) +2.31\": their mean, or the category most of them have), "
+     "so that a value is weighed against what rows of its kind have (an idle machine's temperature "
+     "against idle machines'); a model that keeps no training rows (one trained with labelled anomalies) "
+     "compares it with the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most "
+     "frequent category, over the training rows)."},
     {"eval",
      "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's "
      "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly, with "
@@ -1172,14 +1175,23 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
   return text;
 }
 
-// "Bare.nuclei=10 (typical 1) +2.10; Cl.thickness=10 (typical 4) +1.12": of the row's columns
+// "temp=61.16 (like rows 40.1) +2.31; vib=0.52 (like rows 0.503) +0.02": of the row's columns
 // (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
-// typical one moves it by nothing), then any missing cell, with the value filled in ("vib missing
-// (filled with 0.05 as in like rows, typical 0.57) -0.01").
-std::string why_text(const RowExplanation& e, size_t top) {
+// baseline moves it by nothing), each with the value it is compared with (its like rows' value,
+// or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
+// then any missing cell, with the value filled in ("vib missing (filled with 0.05 as in like
+// rows) 0.00"). When what the row is compared with scores at or above `threshold` too, that first
+// ("rows like it score 0.841, flagged too; ..."): its kind scores high, the shares say only how far
+// the row lies beyond it.
+std::string why_text(const RowExplanation& e, size_t top, float threshold) {
   std::string out;
   char amount[32];
+  if (e.baseline_score >= threshold) {
+    std::snprintf(amount, sizeof amount, "%.3f", double(e.baseline_score));
+    out = (e.like_rows > 0 ? "rows like it score " : "the typical row scores ") + std::string(amount) + ", flagged too";
+  }
   size_t shown = 0;
+  const std::string compared = e.like_rows > 0 ? "like rows " : "typical ";
   for (const ColumnContribution& c : e.columns) {
     const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || &c == &e.columns.front());  // the first always
     if (!strong && !c.missing) continue;
@@ -1189,7 +1201,8 @@ std::string why_text(const RowExplanation& e, size_t top) {
     else std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
-           (c.filled.empty() ? "" : "filled with " + c.filled + " as in like rows, ") + "typical " + c.typical + ") " + amount;
+           (!c.missing ? compared + c.baseline : c.filled.empty() ? "typical " + c.typical : "filled with " + c.filled + " as in like rows") +
+           ") " + amount;
   }
   return out;
 }
@@ -1211,7 +1224,7 @@ std::vector<std::string> why_column(Detector& detector, const CsvTable& table, c
   for (size_t i = 0; i < scores.size(); ++i)
     if (scores[i] >= detector.threshold()) flagged.push_back(int64_t(i));
   std::vector<std::string> why(scores.size());
-  for (const RowExplanation& e : detector.explain_rows(table, flagged, top, not_scored)) why[size_t(e.row)] = why_text(e, top);
+  for (const RowExplanation& e : detector.explain_rows(table, flagged, top, not_scored)) why[size_t(e.row)] = why_text(e, top, detector.threshold());
   return why;
 }
 

@@ -297,13 +297,15 @@ std::string Detector::trained_on() const {
                         image.at("channels").get<int64_t>() == 3 ? ", colour)" : ", grey)");
 }
 
-Tensor Detector::prepare_table(const CsvTable& table, bool fill_down, TabularPreprocessor::Unreadable unreadable) const {
+Tensor Detector::prepare_table(const CsvTable& table, bool fill_down, TabularPreprocessor::Unreadable unreadable,
+                               std::vector<uint8_t>* missing_cells) const {
   CA3_CHECK(kind() == ModelKind::tabular, "this detector was trained on ", trained_on(), ": it cannot score a CSV table "
             "(give it images, or score the table with a detector trained on a table)");
   CA3_CHECK(prep_, "the detector is not trained yet");
   std::vector<uint8_t> missing;
   Tensor inputs = prep_->transform(table, fill_down, unreadable, &missing);
   if (prep_->filled_from_rows() > 0) model_->fill_from_neighbours(inputs, missing_inputs(*prep_, missing));
+  if (missing_cells) *missing_cells = std::move(missing);
   return inputs;
 }
 
@@ -538,23 +540,39 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
   }
   // only the rows asked about, read as in the whole table (a few rows alone may look grouped)
   // (the cells scoring read as missing, read so here whatever their number among these rows)
-  const Tensor chosen = prepare_table(table.select_rows(picked), false, TabularPreprocessor::Unreadable::all_as_missing);
+  std::vector<uint8_t> missing;  // [n, columns]
+  const Tensor chosen =
+      prepare_table(table.select_rows(picked), false, TabularPreprocessor::Unreadable::all_as_missing, &missing);
   const int64_t width = chosen.dim(1), n = chosen.dim(0);
+  const size_t columns = prep_->columns().size();
   const std::vector<float> scores = score_inputs(chosen);
-  // The typical row: every cell missing, so each column takes its training median or most
-  // frequent category -- what a contribution compares the row's value with.
-  // A checkbox column takes its more frequent value, empty or not.
-  CsvTable typical_table;
-  std::vector<std::string_view> typical_cells;
-  for (const ColumnTransform& t : prep_->columns()) {
-    typical_table.header.push_back(t.name);
-    typical_cells.push_back(t.fill_category == kEmptyCategory && t.typical_category != kEmptyCategory ? std::string_view(t.typical_category)
-                                                                                                      : std::string_view());
+  // What each row is compared with (the baseline of integrated gradients): the rows most like it
+  // among the normal training rows (E2EConvA3::like_rows), when the model keeps them; else the
+  // typical row, every cell missing, so that each column takes its training median or most
+  // frequent category (a checkbox column its more frequent value, empty or not).
+  const bool like = prep_->filled_from_rows() > 0;
+  Tensor baseline({n, width});
+  if (like) {
+    // (a missing cell compared with the value it was filled with: it contributes nothing)
+    const std::vector<uint8_t> missing_in = missing_inputs(*prep_, missing);
+    baseline = model().like_rows(chosen, missing_in);
+    for (size_t e = 0; e < missing_in.size(); ++e)
+      if (missing_in[e]) baseline.mutable_data()[e] = chosen.data()[e];
+  } else {
+    CsvTable typical_table;
+    std::vector<std::string_view> typical_cells;
+    for (const ColumnTransform& t : prep_->columns()) {
+      typical_table.header.push_back(t.name);
+      typical_cells.push_back(t.fill_category == kEmptyCategory && t.typical_category != kEmptyCategory ? std::string_view(t.typical_category)
+                                                                                                        : std::string_view());
+    }
+    typical_table.add_row(typical_cells, 2);
+    const Tensor typical = prep_->transform(typical_table);
+    for (int64_t i = 0; i < n; ++i) std::memcpy(baseline.mutable_data() + i * width, typical.data(), size_t(width) * sizeof(float));
   }
-  typical_table.add_row(typical_cells, 2);
-  const Tensor typical = prep_->transform(typical_table);
+  const std::vector<float> baseline_scores = score_inputs(baseline);
   // Integrated gradients (Sundararajan et al., ICML 2017): the score's gradient averaged along the
-  // straight path from the typical row to the row (midpoints of kExplainSteps equal pieces). The
+  // straight path from the baseline to the row (midpoints of kExplainSteps equal pieces). The
   // gradient at the row alone misleads for a value far out: there the score has levelled off, or
   // turns, and a huge value could be said to lower it.
   // A few rows at a time: the path holds kExplainSteps points per row.
@@ -565,10 +583,10 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     Tensor path({kExplainSteps * rows_now, width});
     for (int64_t k = 0; k < kExplainSteps; ++k) {
       const float alpha = (float(k) + 0.5f) / float(kExplainSteps);
-      for (int64_t i = 0; i < rows_now; ++i)
-        for (int64_t j = 0; j < width; ++j)
-          path.mutable_data()[(k * rows_now + i) * width + j] =
-              typical.data()[j] + alpha * (chosen.data()[(first + i) * width + j] - typical.data()[j]);
+      for (int64_t e = 0; e < rows_now * width; ++e) {
+        const float from = baseline.data()[first * width + e];
+        path.mutable_data()[k * rows_now * width + e] = from + alpha * (chosen.data()[first * width + e] - from);
+      }
     }
     const Tensor along = model().score_gradient(path);
     float* g = gradient.mutable_data() + first * width;
@@ -583,44 +601,50 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     e.line = table.row_line(size_t(rows[i]));
     e.score = scores[i];
     e.flagged = scores[i] >= threshold_;
+    const auto row_missing = missing.begin() + std::ptrdiff_t(i * columns);
+    // (a row with no cell present was filled with the typical values, and is compared with them)
+    e.like_rows = like && std::find(row_missing, row_missing + std::ptrdiff_t(columns), 0) != row_missing + std::ptrdiff_t(columns)
+                      ? model().neighbour_count() : 0;
+    e.baseline_score = baseline_scores[i];
     int64_t offset = 0;
-    for (const ColumnTransform& t : prep_->columns()) {
+    for (size_t j = 0; j < columns; ++j) {
+      const ColumnTransform& t = prep_->columns()[j];
       const int64_t inputs = t.kind == ColumnTransform::Kind::numeric ? 1 : int64_t(t.categories.size());
+      const float* seen = chosen.data() + int64_t(i) * width + offset;
+      const float* from = baseline.data() + int64_t(i) * width + offset;
       ColumnContribution c;
       c.column = t.name;
-      for (int64_t k = 0; k < inputs; ++k) {
-        const int64_t at = int64_t(i) * width + offset + k;
-        c.contribution += gradient.data()[at] * (chosen.data()[at] - typical.data()[offset + k]);
-      }
+      for (int64_t k = 0; k < inputs; ++k) c.contribution += gradient.data()[int64_t(i) * width + offset + k] * (seen[k] - from[k]);
       offset += inputs;
       const size_t column = size_t(table.column_index(t.name));
       const std::string_view cell = table.cell(size_t(rows[i]), column);
       const bool empty = is_missing_cell(cell);
-      c.missing = empty && t.fill_category != kEmptyCategory;  // a checkbox's empty cell is its value "(empty)"
-      // A cell that cannot be read: read as missing (said by the scoring notes), its text kept.
-      const bool unreadable = !empty && t.kind == ColumnTransform::Kind::numeric && !numeric_cell_reads(table, format, size_t(rows[i]), column, t);
-      c.missing = c.missing || unreadable;
+      // (a checkbox's empty cell is its value "(empty)"; a numeric cell that cannot be read is
+      // read as missing, said by the scoring notes, its text kept)
+      c.missing = row_missing[std::ptrdiff_t(j)] != 0;
+      const bool unreadable = c.missing && !empty;
       // (a spreadsheet formula's error, "#VALUE!", is a missing cell, but one to see: its text kept too)
-      const bool error_value = c.missing && trim(cell).starts_with('#');  // (in a checkbox column, its empty value)
+      const bool error_value = c.missing && trim(cell).starts_with('#');
       c.value = unreadable || error_value ? std::string(trim(cell)) : c.missing ? "" : empty ? kEmptyCategory : std::string(trim(cell));
       c.typical = t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, written) : t.typical_category;
-      if (c.missing && prep_->filled_from_rows() > 0) {
-        const float* seen = chosen.data() + int64_t(i) * width + offset - inputs;
+      c.baseline = c.typical;
+      if (e.like_rows > 0) {
         if (t.kind == ColumnTransform::Kind::numeric) {
           // To as many decimals as the typical value, at least three significant digits (a mean of
           // rows says no more than the column's own values; 791.4 of a column of whole numbers is 791).
-          const double value = prep_->value_of_input(t, seen[0]);
+          const double value = prep_->value_of_input(t, from[0]);
           const size_t point = c.typical.find(written.decimal);
           const size_t end = point == std::string::npos ? point : std::min(c.typical.find_first_not_of("0123456789", point + 1), c.typical.size());
           const int typical_decimals = point == std::string::npos ? 0 : int(end - point - 1);
           const int significant = value == 0 ? 0 : 2 - int(std::floor(std::log10(std::abs(value))));
           const double scale = std::pow(10.0, double(std::clamp(std::max(typical_decimals, significant), 0, 6)));
           const bool plain = !t.duration && std::abs(value) < 1e15 && c.typical.find_first_of("eE") == std::string::npos;
-          c.filled = value_text(t, plain ? std::round(value * scale) / scale : value, written);
+          c.baseline = value_text(t, plain ? std::round(value * scale) / scale : value, written);
         } else {
-          const float* one = std::find(seen, seen + inputs, 1.f);
-          c.filled = one == seen + inputs ? "(another value)" : t.categories[size_t(one - seen)];
+          const float* one = std::find(from, from + inputs, 1.f);
+          c.baseline = one == from + inputs ? "(another value)" : t.categories[size_t(one - from)];
         }
+        if (c.missing) c.filled = c.baseline;  // (its baseline is the value it was filled with)
       }
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").
@@ -630,9 +654,6 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
         c.value += " = " + value_text(t, v, written);
       e.columns.push_back(std::move(c));
     }
-    // A row with no cell present was filled with the typical values (fill_from_neighbours leaves it).
-    if (std::all_of(e.columns.begin(), e.columns.end(), [](const ColumnContribution& c) { return c.missing; }))
-      for (ColumnContribution& c : e.columns) c.filled.clear();
     std::stable_sort(e.columns.begin(), e.columns.end(),
                      [](const ColumnContribution& a, const ColumnContribution& b) { return std::abs(a.contribution) > std::abs(b.contribution); });
     // the `top` strongest of the cells present, then every missing cell: a value filled in is no

@@ -35,29 +35,35 @@
 
 namespace ca3 {
 
-// One column's part in a row's score, compared with a typical row (every column at its training
-// median or most frequent category), by integrated gradients (Sundararajan et al., ICML 2017,
+// One column's part in a row's score, by integrated gradients (Sundararajan et al., ICML 2017,
 // eq. 1): the gradient of the score's log-odds (of the reconstruction error itself for the
-// reconstruction-only variant), averaged along the straight path from the typical row's model
-// inputs to the row's, times their difference, summed over the column's inputs (one for a numeric
-// column, its one-hot categories otherwise). A value equal to the typical one contributes 0; > 0
-// raises the score. Over all columns the contributions add up, approximately, to how far the row's
-// log-odds lie from the typical row's: exactly in the limit of fine pieces; with the path's
-// Detector::kExplainSteps pieces, terms that switch along it (the nearest rows, clamps) leave a
-// remainder, a few per cent of it on BreastCancer.
+// reconstruction-only variant), averaged along the straight path from a baseline's model inputs to
+// the row's, times their difference, summed over the column's inputs (one for a numeric column,
+// its one-hot categories otherwise). The baseline is a row like this one (RowExplanation::like_rows
+// > 0): its k most similar normal training rows (E2EConvA3::like_rows: their mean, the category
+// most of them have), so that a value is weighed against what rows of its kind have (an idle
+// machine's temperature against idle machines', not against all machines' median); or, for a
+// model that keeps no training rows (one trained with labelled anomalies), the typical row (every
+// column at its training median or most frequent category). A value equal to the baseline's
+// contributes 0 (so does a missing cell: it was filled with it); > 0 raises the score. Over all
+// columns the contributions add up, approximately, to how far the row's log-odds lie from the
+// baseline's: exactly in the limit of fine pieces; with the path's Detector::kExplainSteps pieces,
+// terms that switch along it (the nearest rows, clamps) leave a remainder.
 struct ColumnContribution {
   std::string column;
   // The cell as written in the file ("" when missing; a numeric cell that cannot be read, "ERR",
-  // or a spreadsheet formula's error, "#VALUE!", as written, with `missing`); when written in another size of the column's unit, also as read
-  // in the unit of `typical` ("3.4M = 3400 k", "1,2 kg = 1200 g").
+  // or a spreadsheet formula's error, "#VALUE!", as written, with `missing`); when written in
+  // another size of the column's unit, also as read in the unit of `typical` ("3.4M = 3400 k",
+  // "1,2 kg = 1200 g").
   std::string value;
-  bool missing = false;  // the cell was missing or could not be read: the model saw `filled` (or `typical`)
+  bool missing = false;  // the cell was missing or could not be read: the model saw `baseline`
+  // What the cell is compared with: the like rows' value (RowExplanation::like_rows > 0; their
+  // mean, to as many decimals as `typical` and at least three significant digits, or the category
+  // most of them have, "(another value)" when most have none of the column's), else `typical`.
+  std::string baseline;
   std::string typical;  // the training median (in the file's number format) or most frequent category
-  // A missing cell's value as the model saw it when filled from the training rows most like the row
-  // in its other columns (E2EConvA3::fill_from_neighbours; "(another value)" when most of them have
-  // none of the column's categories); "" for a cell not missing or filled with `typical` (a model
-  // whose score keeps no training rows, as one trained with labelled anomalies; a row with no cell
-  // present).
+  // A missing cell's value as the model saw it when filled from the like rows (= `baseline`); ""
+  // for a cell not missing or filled with `typical` (like_rows 0).
   std::string filled;
   float contribution = 0;
 };
@@ -66,8 +72,16 @@ struct RowExplanation {
   int64_t line = 0;  // 1-based line in the file
   float score = 0;
   bool flagged = false;  // score >= the detector's threshold
+  // How many normal training rows most like this one it is compared with (the model's
+  // neighbour_count(), 5); 0: with the typical row (a model that keeps no training rows, or a row
+  // with no cell present).
+  int64_t like_rows = 0;
+  // The score of what the row is compared with (the like rows' mean, or the typical row). At or
+  // above the threshold, rows of the row's kind score high themselves (few training rows are like
+  // them): the contributions explain only how far the row lies beyond its kind.
+  float baseline_score = 0;
   // the `top` of largest |contribution| among the cells present: those that raise the score first,
-  // then those that lower it, each strongest first; then each missing cell, strongest first
+  // then those that lower it, each strongest first; then each missing cell
   std::vector<ColumnContribution> columns;
 };
 
@@ -104,9 +118,12 @@ class Detector {
   // CSV -> model inputs [rows, features]; `fill_down` false: a stream's batch whose grouped
   // columns TabularPreprocessor::filled_down looked at with the stream's carry (see transform). A
   // few cells that cannot be read are read as missing (TabularPreprocessor::Unreadable; a stream's
-  // batch: all of them), said by scoring_notes / CellNotes.
+  // batch: all of them), said by scoring_notes / CellNotes. Missing cells are filled in (from like
+  // rows: E2EConvA3::fill_from_neighbours); `missing_cells` (optional) gets [rows, columns] 1
+  // where a cell was missing or read as missing.
   Tensor prepare_table(const CsvTable& table, bool fill_down = true,
-                       TabularPreprocessor::Unreadable unreadable = TabularPreprocessor::Unreadable::few_as_missing) const;
+                       TabularPreprocessor::Unreadable unreadable = TabularPreprocessor::Unreadable::few_as_missing,
+                       std::vector<uint8_t>* missing_cells = nullptr) const;
   // With the label options it was trained with (scored_rows_labels: 0 for a row score_table does not
   // score); `notes` (optional) gets what reading them decided.
   std::vector<int> table_labels(const CsvTable& table, std::vector<std::string>* notes = nullptr) const;
@@ -115,15 +132,15 @@ class Detector {
   Tensor reconstruct(const Tensor& inputs);
   E2EConvA3::AlarmInput alarm_input(const Tensor& inputs);
   Tensor explain(const Tensor& inputs);
-  // Why rows of a table score as they do, column by column (see RowExplanation), for the given row
-  // indices (0-based, of `table`); each row's `top` columns of largest |contribution| (raising the
-  // score first), then each
-  // column whose cell is missing (filled with the typical value: it contributes 0). A row holding
+  // Why rows of a table score as they do, column by column, each compared with rows like it (see
+  // ColumnContribution), for the given row indices (0-based, of `table`); each row's `top` columns
+  // of largest |contribution| (raising the score first), then each column whose cell is missing
+  // (it contributes 0). A row holding
   // no sample (rows_not_scored of `table`, or `rows_holding_no_sample` when the caller has found
   // them with more of the file in view: a stream's batch) is refused.
   std::vector<RowExplanation> explain_rows(const CsvTable& table, const std::vector<int64_t>& rows, size_t top = 3,
                                            const std::vector<size_t>* rows_holding_no_sample = nullptr);
-  // The pieces of the path from the typical row that explain_rows averages the gradient over.
+  // The pieces of the path from the baseline that explain_rows averages the gradient over.
   static constexpr int64_t kExplainSteps = 32;
   // ROC-AUC, average precision, the confusion matrix at `threshold` (default: threshold()) and,
   // with `with_roc`, the ROC curve.

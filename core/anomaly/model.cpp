@@ -713,25 +713,55 @@ std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
   return neighbour_distance(Var(inputs)).value().to_vector();
 }
 
-int64_t E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const {
+namespace {
+
+// Which embedding value holds a row input's "none of the column's categories" (E2EConvA3::
+// neighbour_embedding): for each of the d inputs, -1 for a numeric one.
+std::vector<int64_t> category_extras(const Tensor& category_columns, int64_t d) {
+  std::vector<int64_t> extra(size_t(d), -1);
+  for (int64_t j = 0; j < d; ++j)
+    if (const int64_t k = std::lround(category_columns.data()[j]); k > 0) extra[size_t(j)] = d + k - 1;
+  return extra;
+}
+
+// Sets a row's inputs marked in `which` [d] (all when null) from its neighbours' mean embedding
+// `centroid`: a numeric input their mean (unscaled), a categorical column's inputs the category
+// most of them take, or none of them when most take a value outside its inputs.
+void set_from_neighbours(float* row, const float* centroid, const std::vector<int64_t>& extra, const float* scales,
+                         const uint8_t* which) {
+  const int64_t d = int64_t(extra.size());
+  for (int64_t j = 0; j < d; ++j) {
+    if (which && !which[j]) continue;
+    if (extra[size_t(j)] < 0) {
+      row[j] = centroid[j] / scales[j];
+      continue;
+    }
+    int64_t end = j;  // the column's inputs j .. end - 1
+    while (end < d && extra[size_t(end)] == extra[size_t(j)]) ++end;
+    int64_t best = j;
+    for (int64_t c = j; c < end; ++c)
+      if (centroid[c] > centroid[best]) best = c;
+    for (int64_t c = j; c < end; ++c) row[c] = c == best && centroid[best] >= centroid[extra[size_t(j)]] ? 1.f : 0.f;
+    j = end - 1;
+  }
+}
+
+}  // namespace
+
+void E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const {
   CA3_CHECK(!config_.is_image(), "only rows are filled from their neighbours");
   const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
   CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "fill_from_neighbours: inputs ", shape_to_string(inputs.shape()),
             " and ", missing.size(), " missing marks for rows of ", d, " inputs");
-  if (neighbours_.dim(0) == 0 || n == 0) return 0;
-  // Which embedding values each input makes: its own, and a categorical column's extra value.
-  std::vector<int64_t> extra(size_t(d), -1);
-  for (int64_t j = 0; j < d; ++j)
-    if (const int64_t k = std::lround(category_columns_.at(j)); k > 0) extra[size_t(j)] = d + k - 1;
+  if (neighbours_.dim(0) == 0 || n == 0) return;
+  const std::vector<int64_t> extra = category_extras(category_columns_, d);
   // Rows by the pattern of their missing inputs, each pattern one search.
   std::map<std::vector<uint8_t>, std::vector<int64_t>> by_pattern;
   for (int64_t i = 0; i < n; ++i) {
     const auto first = missing.begin() + i * d, last = first + d;
     if (std::find(first, last, 1) != last && std::find(first, last, 0) != last) by_pattern[std::vector<uint8_t>(first, last)].push_back(i);
   }
-  const float* scales = neighbour_scales_.data();
   float* x = inputs.mutable_data();
-  int64_t filled = 0;
   for (const auto& [pattern, rows] : by_pattern) {
     std::vector<uint8_t> present(size_t(width), 1);
     for (int64_t j = 0; j < d; ++j)
@@ -743,29 +773,54 @@ int64_t E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_
       for (int64_t c = 0; c < width; ++c)
         if (!present[size_t(c)]) e.mutable_data()[i * width + c] = 0.f;
     const NearestRows near = nearest_rows(e, neighbours_, neighbour_count(), &present);
-    for (size_t i = 0; i < rows.size(); ++i) {
-      float* row = x + rows[i] * d;
-      const float* centroid = near.centroid.data() + int64_t(i) * width;
-      for (int64_t j = 0; j < d; ++j) {
-        if (!pattern[size_t(j)]) continue;
-        if (extra[size_t(j)] < 0) {  // numeric: the neighbours' mean
-          row[j] = centroid[j] / scales[j];
-          continue;
-        }
-        // A categorical column's inputs j .. (its block): the category most neighbours take, or
-        // none of them when most take a value outside the block.
-        int64_t end = j;
-        while (end < d && extra[size_t(end)] == extra[size_t(j)]) ++end;
-        int64_t best = j;
-        for (int64_t c = j; c < end; ++c)
-          if (centroid[c] > centroid[best]) best = c;
-        for (int64_t c = j; c < end; ++c) row[c] = c == best && centroid[best] >= centroid[extra[size_t(j)]] ? 1.f : 0.f;
-        j = end - 1;
-      }
-      ++filled;
-    }
+    for (size_t i = 0; i < rows.size(); ++i)
+      set_from_neighbours(x + rows[i] * d, near.centroid.data() + int64_t(i) * width, extra, neighbour_scales_.data(), pattern.data());
   }
-  return filled;
+}
+
+Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing) const {
+  CA3_CHECK(!config_.is_image(), "only rows have like rows");
+  const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
+  CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "like_rows: inputs ", shape_to_string(inputs.shape()), " and ",
+            missing.size(), " missing marks for rows of ", d, " inputs");
+  Tensor out = inputs.clone();
+  const int64_t m = neighbours_.dim(0), k = neighbour_count();
+  if (m == 0 || n == 0) return out;
+  const std::vector<int64_t> extra = category_extras(category_columns_, d);
+  const Tensor e = neighbour_embedding(inputs);
+  const float* r = neighbours_.data();
+  kernels().parallel_for(n, 4, [&](int64_t first, int64_t last) {
+    std::vector<float> cap(static_cast<size_t>(width)), centroid(static_cast<size_t>(width));
+    std::vector<std::pair<float, int64_t>> best;
+    for (int64_t i = first; i < last; ++i) {
+      const uint8_t* gone = missing.data() + i * d;
+      if (std::find(gone, gone + d, 0) == gone + d) continue;  // nothing to compare by
+      // What a value present can add to the squared distance: a measurement at most 1 (in
+      // standardised units), half what a category that differs adds (two one-hot inputs, 1 apart
+      // each; a 0/1 flag is scaled so, and counts as one), so that a value far out does not choose
+      // the rows it is compared with: the row's kind does, and its other values.
+      std::fill(cap.begin(), cap.end(), 0.f);
+      for (int64_t j = 0; j < d; ++j)
+        if (!gone[j]) {
+          const bool measurement = extra[size_t(j)] < 0 && neighbour_scales_.data()[j] == 1.f;
+          cap[size_t(j)] = cap[size_t(std::max(extra[size_t(j)], j))] = measurement ? 1.f : INFINITY;
+        }
+      const float* x = e.data() + i * width;
+      best.clear();
+      for (int64_t q = 0; q < m; ++q) {
+        const float* y = r + q * width;
+        float distance = 0;
+        for (int64_t c = 0; c < width; ++c) distance += std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
+        best.emplace_back(distance, q);
+      }
+      std::partial_sort(best.begin(), best.begin() + k, best.end());  // (ties: the lower index)
+      std::fill(centroid.begin(), centroid.end(), 0.f);
+      for (int64_t q = 0; q < k; ++q)
+        for (int64_t c = 0; c < width; ++c) centroid[size_t(c)] += r[best[size_t(q)].second * width + c] / float(k);
+      set_from_neighbours(out.mutable_data() + i * d, centroid.data(), extra, neighbour_scales_.data(), nullptr);
+    }
+  });
+  return out;
 }
 
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction

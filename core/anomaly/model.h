@@ -273,9 +273,20 @@ class E2EConvA3 : public Module {
   // imputer (Troyanskaya et al., Bioinformatics 2001). A value that depends on the other columns
   // (a machine's vibration on its mode) is then filled with what rows like this one have, not the
   // median of all rows, which is no row's value and scored as an anomaly. Rows missing every
-  // input, or none, are left as they are; so are all rows when the model has no neighbours.
-  // Returns how many rows were filled. A categorical column's inputs are marked alike.
-  int64_t fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const;
+  // input, or none, are left as they are; so are all rows when the model has no neighbours. A
+  // categorical column's inputs are marked alike.
+  void fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const;
+  // Rows [N, features]: a row like each, what a row's why compares it with (Detector::explain_rows):
+  // the mean of its k = neighbour_count() nearest neighbours (as fill_from_neighbours sets a
+  // value: for every input), by a distance over its embedding values present (`missing` [N,
+  // features] 0) in which a numeric value adds at most 2 to the squared distance, as much as a
+  // category that differs: so that a value far out (a running machine's vibration of twice its
+  // kind's) does not choose the rows it is compared with (boosting machines, whose vibration is
+  // nearer) -- the other values do. A row of a kind (an idle machine) is then compared with rows
+  // of its kind, not with the typical row of all training rows, which can be no row's values at
+  // all. [N, features]; a row missing every input is returned as it is, so are all rows when the
+  // model has no neighbours.
+  Tensor like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing) const;
   static constexpr int64_t kNeighbours = 5;
   // k above: kNeighbours unless a fit set more (images fitted with training.contamination > 0,
   // Fit::conclude; at most kMaxNeighbourCount), at most M.

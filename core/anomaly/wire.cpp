@@ -164,9 +164,12 @@ Json to_json(const Error& e) { return {{"code", to_string(e.code())}, {"message"
 Json to_json(const RowExplanation& e) {
   Json columns = Json::array();
   for (const ColumnContribution& c : e.columns)
-    columns.push_back({{"column", c.column}, {"value", c.value}, {"missing", c.missing}, {"typical", c.typical},
-                       {"filled", c.filled}, {"contribution", c.contribution}});
-  return {{"row", e.row}, {"line", e.line}, {"score", e.score}, {"flagged", e.flagged}, {"columns", columns}};
+    columns.push_back({{"column", c.column}, {"value", c.value}, {"missing", c.missing}, {"baseline", c.baseline},
+                       {"typical", c.typical}, {"filled", c.filled}, {"contribution", c.contribution}});
+  return {{"row", e.row},           {"line", e.line},
+          {"score", e.score},       {"flagged", e.flagged},
+          {"likeRows", e.like_rows}, {"baselineScore", e.baseline_score},
+          {"columns", columns}};
 }
 
 Json to_json(const CellNotes::RowToCheck& c) { return {{"row", c.row}, {"line", c.line}, {"reason", c.reason}}; }

@@ -21,8 +21,8 @@
 //                    suggestedLabelColumn, columns: ColumnSummary[]}
 //   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
 //   ErrorInfo       {code, message}
-//   RowExplanation  {row, line, score, flagged, columns: ColumnContribution[]}
-//   ColumnContribution {column, value, missing, typical, contribution}
+//   RowExplanation  {row, line, score, flagged, likeRows, baselineScore, columns: ColumnContribution[]}
+//   ColumnContribution {column, value, missing, baseline, typical, filled, contribution}
 //   RowToCheck      {row, line, reason}
 //
 // Numbers that are "not available" (a ROC-AUC without both classes) are null.

@@ -589,11 +589,13 @@ export class Detector {
 
   /** Why rows of a table score as they do: for each given row (0-based index), its line, score,
    *  flag and the `top` columns that move its score most (then each column whose cell is missing,
-   *  with the value the model saw: `filled`, from the training rows most like the row), with the
-   *  cell, the column's typical value and the contribution: the column's share of how far the row's log-odds lie from the
-   *  typical row's (integrated gradients, Sundararajan et al. 2017: the gradient averaged along
-   *  the path from the typical row, × (input − typical row); the columns' shares add up, approximately, to that
-   *  distance; of the reconstruction error itself for the reconstruction-only variant). */
+   *  with the value the model saw: `filled`), each with the cell, what it is compared with
+   *  (`baseline`: the value of the training rows most like the row, `likeRows` of them; the
+   *  column's typical value for a model that keeps no training rows) and the contribution: the
+   *  column's share of how far the row's log-odds lie from the baseline's (integrated gradients,
+   *  Sundararajan et al. 2017: the gradient averaged along the path from the baseline, × (input −
+   *  baseline); the columns' shares add up, approximately, to that distance; of the
+   *  reconstruction error itself for the reconstruction-only variant). See ColumnContribution. */
   async explainRows(data: TableData, rows: ArrayLike<number>, top = 3): Promise<RowExplanation[]> {
     return (await this.call('explainRows', [csvOf(data), Array.from(rows), top])) as RowExplanation[];
   }

@@ -18,28 +18,34 @@ export interface ErrorInfo {
   message: string;
 }
 
-/** One column's part in a row's score (Detector.explainRows), by integrated gradients: the
- *  gradient of the score's log-odds (of the reconstruction error for the reconstruction-only
- *  variant) averaged along the path from a typical row's inputs to the row's, times the row's
- *  inputs minus the typical row's, summed over the column's model inputs. A typical value
- *  contributes 0; > 0 raises the score; over all columns, about the row's log-odds minus the
- *  typical row's. */
+/** One column's part in a row's score (Detector.explainRows), by integrated gradients
+ *  (Sundararajan et al., ICML 2017, eq. 1): the gradient of the score's log-odds (of the
+ *  reconstruction error for the reconstruction-only variant) averaged along the path from a
+ *  baseline row's inputs to the row's, times the row's inputs minus the baseline's, summed over the
+ *  column's model inputs. The baseline is the row's like rows (RowExplanation.likeRows > 0: its 5
+ *  most similar normal training rows; their mean, the category most of them have), so that a value
+ *  is weighed against what rows of its kind have (an idle machine's temperature against idle
+ *  machines'); for a model that keeps no training rows (one trained with labelled anomalies), the
+ *  typical row (each column's training median or most frequent category). A value equal to the
+ *  baseline's contributes 0 (so does a missing cell: it was filled with it); > 0 raises the score;
+ *  over all columns, about the row's log-odds minus the baseline's. */
 export interface ColumnContribution {
   column: string;
   /** The cell as written in the file ('' when missing; '(empty)' for an empty cell of a checkbox
    *  column, where it is a value of its own; a numeric cell that cannot be read, 'ERR', or a
-   *  spreadsheet formula's error, '#VALUE!', as written, with `missing`); a cell in another size of its column's unit, also as read in the unit of
-   *  `typical` ('1,2 kg = 1200 g'). */
+   *  spreadsheet formula's error, '#VALUE!', as written, with `missing`); a cell in another size
+   *  of its column's unit, also as read in the unit of `typical` ('1,2 kg = 1200 g'). */
   value: string;
-  /** The cell was missing, or could not be read: the model saw `filled`. */
+  /** The cell was missing, or could not be read: the model saw `baseline`. */
   missing: boolean;
+  /** What the cell is compared with: the like rows' value (likeRows > 0: their mean, to as many
+   *  decimals as `typical` and at least 3 significant digits, or the category most of them have,
+   *  '(another value)' when most have none of the column's categories), else `typical`. */
+  baseline: string;
   /** The training median (in the file's number format) or the most frequent category. */
   typical: string;
-  /** A missing cell's value as the model saw it when filled from the 5 training rows most like the
-   *  row in its other columns (their mean, or the category most of them have; '(another value)'
-   *  when most of them have none of the column's categories); '' for a cell not missing or filled
-   *  with `typical` (a model whose score keeps no training rows, as one trained with labelled
-   *  anomalies; a row with no cell present). */
+  /** A missing cell's value as the model saw it when filled from the like rows (= `baseline`);
+   *  '' for a cell not missing or filled with `typical` (likeRows 0). */
   filled: string;
   /** In log-odds of the score. */
   contribution: number;
@@ -54,10 +60,16 @@ export interface RowExplanation {
   score: number;
   /** score ≥ the detector's threshold. */
   flagged: boolean;
+  /** How many normal training rows most like this one it is compared with (5); 0: with the
+   *  typical row (a model that keeps no training rows, or a row with no cell present). */
+  likeRows: number;
+  /** The score of what the row is compared with (the like rows' mean, or the typical row). At or
+   *  above the threshold, rows of its kind score high themselves (few training rows are like
+   *  them): the contributions explain only how far the row lies beyond its kind. */
+  baselineScore: number;
   /** The `top` columns of largest |contribution| (explainRows): those that raise the score first,
-   *  then those that lower it, each strongest first; then every
-   *  column whose cell is missing (the model saw `filled`, the value of the training rows most like
-   *  this one). */
+   *  then those that lower it, each strongest first; then every column whose cell is missing (the
+   *  model saw `baseline`). */
   columns: ColumnContribution[];
 }
 

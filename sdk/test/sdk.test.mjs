@@ -188,9 +188,11 @@ describe('SDK in Node', () => {
     const [withBlank] = await detector.explainRows(tableFromCsv(blanked), [worst], 3);
     assert.equal(withBlank.columns.length, 4);
     assert.deepEqual(withBlank.columns.map((c) => c.missing), [false, false, false, true]);
-    assert.deepEqual({ ...withBlank.columns[3], typical: undefined, filled: undefined },
-      { column: weakest, value: '', missing: true, typical: undefined, filled: undefined, contribution: 0 });
+    assert.deepEqual({ ...withBlank.columns[3], baseline: undefined, typical: undefined, filled: undefined },
+      { column: weakest, value: '', missing: true, baseline: undefined, typical: undefined, filled: undefined, contribution: 0 });
     assert.equal(withBlank.columns[3].filled, '');  // trained with labels: no rows to fill from, the typical value
+    assert.equal(withBlank.likeRows, 0);  // ... nor to compare with: the typical row
+    assert.equal(withBlank.columns[3].baseline, withBlank.columns[3].typical);
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
     const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
     const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));
@@ -296,6 +298,15 @@ describe('SDK in Node', () => {
     assert.notEqual(asNord[0], asWest[0]);
     assert.ok(Math.abs(streamed[4096] - asWest[0]) <= 1e-6);
     assert.match((await detector.scoringNotes(tableFromCsv(csv))).join(' '), /grouped report's column given the value above them, as in training \(a group's value stands in its first row only\): 'Region' 5997/);
+    // Trained without labels, a row is explained against the training rows most like it: a West
+    // row at Nord's temperature has its temperature compared with West's (40 and more), not with
+    // the median of all rows (30).
+    const [odd] = await detector.explainRows(tableFromCsv('Region;temp;load\nWest;20.5;3\n'), [0], 3);
+    assert.equal(odd.likeRows, 5);
+    const temp = odd.columns.find((c) => c.column === 'temp');
+    assert.ok(Number(temp.baseline) >= 40 && Number(temp.typical) <= 30, JSON.stringify(temp));
+    assert.ok(temp.contribution > 0, JSON.stringify(odd));
+    assert.ok(odd.baselineScore < odd.score, JSON.stringify(odd));
     await detector.dispose();
   });
 

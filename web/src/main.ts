@@ -1785,13 +1785,21 @@ async function renderTableRows() {
       why.append(mark);
       row.classList.add('to-check');
     }
+    if (e.baselineScore >= threshold) {  // its kind scores high: the shares say only how far beyond it the row lies
+      const kind = document.createElement('em');
+      kind.className = 'kind';
+      kind.textContent = `${e.likeRows ? `rows like it score ${e.baselineScore.toFixed(3)}` : `the typical row scores ${e.baselineScore.toFixed(3)}`}, flagged too `;
+      why.append(kind);
+    }
     for (const c of e.columns) {
       const part = document.createElement('span');
-      // a missing cell (listed after the strongest columns): the value the model saw, filled in from
-      // the training rows most like this one (a model keeping no training rows: the typical value)
-      const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows; typical ${c.typical}` : `taken as ${c.typical}`;
-      part.textContent = !c.missing ? `${c.column} = ${c.value} (typical ${c.typical}) `
+      // a value beside what it is compared with: the training rows most like this one (a model
+      // keeping no training rows: the typical value); a missing cell (listed after the strongest
+      // columns): the value the model saw, filled in from those rows
+      const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows` : `taken as ${c.typical}`;
+      part.textContent = !c.missing ? `${c.column} = ${c.value} (${e.likeRows ? 'like rows' : 'typical'} ${c.baseline}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
+      if (e.likeRows) part.title = `compared with the ${e.likeRows} training rows most like this one; over all training rows typical ${c.typical}`;
       const amount = document.createElement('b');
       // (a share that rounds to 0.00 neither raises nor lowers the score as shown: no sign, no colour)
       const shown = Math.abs(c.contribution).toFixed(2);

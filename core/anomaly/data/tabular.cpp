@@ -4049,16 +4049,6 @@ NumberFormat TabularPreprocessor::reading_format(const CsvTable& table) const {
   return training_format_for(table);
 }
 
-bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_t row, size_t column, const ColumnTransform& t) {
-  if (is_missing_cell(table.cell(row, column))) return false;
-  try {
-    numeric_cell(table, format, row, column, t);
-    return true;
-  } catch (const Error&) {
-    return false;
-  }
-}
-
 NumberFormat TabularPreprocessor::writing_format(const CsvTable& table) const {
   NumberFormat written = reading_format(table);
   if (table.numbers.decimal != written.decimal) return written;

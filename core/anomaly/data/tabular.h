@@ -143,10 +143,6 @@ std::vector<std::string> folded_categories(const ColumnTransform& t);  // fold_c
 // written: a duration as hours:minutes ("8:12", "36:06:30"; m:ss columns as h:mm:ss), a number
 // with its unit, decimal mark and thousands separator ("1.214,97 €"). For messages: "typical 8:12", "filled with 0:45".
 std::string value_text(const ColumnTransform& t, double value, const NumberFormat& format);
-// Whether a numeric column's cell (row, column of `table`, its numbers in `format`) holds a value
-// the column reads (a number in its unit, a duration, a flag's word; not a missing marker); false
-// for one scoring reads as missing because it cannot be read (TabularPreprocessor::Unreadable).
-bool numeric_cell_reads(const CsvTable& table, const NumberFormat& format, size_t row, size_t column, const ColumnTransform& t);
 // A log-scaled column's input before standardising, with its c written as value_text does:
 // "log(1 + value / 21 k)".
 std::string log_scale_text(const ColumnTransform& t, const NumberFormat& format);
