@@ -145,10 +145,13 @@ const HelpParagraph kHelp[] = {
      "(\"column missing (filled with 0.05 as in like rows) 0.00\": the value filled in, as above; a cell "
      "that cannot be read, \"column 'ERR' read as missing\"). A row is compared with the 5 training rows "
      "most like it (\"temp=61.2 (like rows 40.1) +2.31\": their mean, or the category most of them have), "
-     "so that a value is weighed against what rows of its kind have (an idle machine's temperature "
-     "against idle machines'); a model that keeps no training rows (one trained with labelled anomalies) "
-     "compares it with the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most "
-     "frequent category, over the training rows)."},
+     "found by its columns whose values lie near what its other columns lead one to expect, so that a "
+     "value is weighed against what rows of its kind have (an idle machine's temperature against idle "
+     "machines'). When those rows score over the threshold too, the why says so first (\"rows like it "
+     "score 0.84, flagged too\": the row's kind scores high, its shares say how far beyond it the row "
+     "lies). A model that keeps no training rows (one trained with labelled anomalies) compares a row with "
+     "the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most frequent category, "
+     "over the training rows)."},
     {"eval",
      "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's "
      "threshold as JSON; the labels as at training (--label-column with --normal or --anomaly, with "
@@ -1180,20 +1183,23 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
 // or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
 // then any missing cell, with the value filled in ("vib missing (filled with 0.05 as in like
-// rows) 0.00"). When what the row is compared with scores at or above `threshold` too, that first
-// ("rows like it score 0.841, flagged too; ..."): its kind scores high, the shares say only how far
-// the row lies beyond it.
+// rows) 0.00"). When the like rows score at or above `threshold` too, that first ("rows like it
+// score 0.841, flagged too; ..."): its kind scores high, the shares say only how far the row lies
+// beyond it.
 std::string why_text(const RowExplanation& e, size_t top, float threshold) {
   std::string out;
   char amount[32];
-  if (e.baseline_score >= threshold) {
+  // (not the typical row's: a row of all columns' medians can be no row's values at all)
+  const bool kind_flagged = e.like_rows > 0 && e.baseline_score >= threshold;
+  if (kind_flagged) {
     std::snprintf(amount, sizeof amount, "%.3f", double(e.baseline_score));
-    out = (e.like_rows > 0 ? "rows like it score " : "the typical row scores ") + std::string(amount) + ", flagged too";
+    out = "rows like it score " + std::string(amount) + ", flagged too";
   }
   size_t shown = 0;
-  const std::string compared = e.like_rows > 0 ? "like rows " : "typical ";
+  const std::string compared = e.like_rows > 1 ? "like rows " : e.like_rows == 1 ? "like row " : "typical ";
   for (const ColumnContribution& c : e.columns) {
-    const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || &c == &e.columns.front());  // the first always
+    // (the first always, but beside the note above, which says why its shares are small)
+    const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || (&c == &e.columns.front() && !kind_flagged));
     if (!strong && !c.missing) continue;
     shown += strong;
     // (a share that rounds to 0.00 neither raises nor lowers the score: no sign)

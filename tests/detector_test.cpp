@@ -865,7 +865,8 @@ TEST(Detector, EmptyCheckboxCellsAreExplainedAsAValue) {
   EXPECT_EQ(by_column.at("geprueft").value, "(empty)");
   EXPECT_FALSE(by_column.at("geprueft").missing);
   EXPECT_EQ(by_column.at("geprueft").typical, "X");
-  // compared with the training rows like it, which have it empty too (one in ten): not with "X"
+  // empty in one row in ten whatever the other columns, so not off what they lead one to expect:
+  // compared with training rows like it that have it empty too, not with "X"
   EXPECT_EQ(why.at(0).like_rows, 5);
   EXPECT_EQ(by_column.at("geprueft").baseline, "(empty)");
   EXPECT_EQ(by_column.at("geprueft").contribution, 0.f);

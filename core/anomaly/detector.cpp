@@ -552,12 +552,23 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
   // frequent category (a checkbox column its more frequent value, empty or not).
   const bool like = prep_->filled_from_rows() > 0;
   Tensor baseline({n, width});
+  std::vector<uint8_t> one_like_row(size_t(n), 0);  // compared with the nearest like row alone
   if (like) {
     // (a missing cell compared with the value it was filled with: it contributes nothing)
     const std::vector<uint8_t> missing_in = missing_inputs(*prep_, missing);
-    baseline = model().like_rows(chosen, missing_in);
+    Tensor nearest;
+    baseline = model().like_rows(chosen, missing_in, &nearest);
     for (size_t e = 0; e < missing_in.size(); ++e)
-      if (missing_in[e]) baseline.mutable_data()[e] = chosen.data()[e];
+      if (missing_in[e]) baseline.mutable_data()[e] = chosen.data()[e], nearest.mutable_data()[e] = chosen.data()[e];
+    // Where the like rows' mean scores as flagged and the nearest of them alone does not, the
+    // mean is no row's values (a sparse region's rows, a quantity of one beside a price of
+    // another): the row is compared with that one training row.
+    const std::vector<float> mean_scores = score_inputs(baseline), nearest_scores = score_inputs(nearest);
+    for (int64_t i = 0; i < n; ++i)
+      if (mean_scores[size_t(i)] >= threshold_ && nearest_scores[size_t(i)] < threshold_) {
+        std::memcpy(baseline.mutable_data() + i * width, nearest.data() + i * width, size_t(width) * sizeof(float));
+        one_like_row[size_t(i)] = 1;
+      }
   } else {
     CsvTable typical_table;
     std::vector<std::string_view> typical_cells;
@@ -604,7 +615,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     const auto row_missing = missing.begin() + std::ptrdiff_t(i * columns);
     // (a row with no cell present was filled with the typical values, and is compared with them)
     e.like_rows = like && std::find(row_missing, row_missing + std::ptrdiff_t(columns), 0) != row_missing + std::ptrdiff_t(columns)
-                      ? model().neighbour_count() : 0;
+                      ? (one_like_row[i] ? 1 : model().neighbour_count()) : 0;
     e.baseline_score = baseline_scores[i];
     int64_t offset = 0;
     for (size_t j = 0; j < columns; ++j) {
@@ -630,14 +641,19 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       c.baseline = c.typical;
       if (e.like_rows > 0) {
         if (t.kind == ColumnTransform::Kind::numeric) {
-          // To as many decimals as the typical value, at least three significant digits (a mean of
-          // rows says no more than the column's own values; 791.4 of a column of whole numbers is 791).
+          // To as many decimals as the cell (a missing one: the typical value), at least three
+          // significant digits (a mean of rows says no more than the column's own values: 78.32
+          // beside 76.19, 139.1 beside 125.0, 791 in a column of whole numbers).
           const double value = prep_->value_of_input(t, from[0]);
-          const size_t point = c.typical.find(written.decimal);
-          const size_t end = point == std::string::npos ? point : std::min(c.typical.find_first_not_of("0123456789", point + 1), c.typical.size());
-          const int typical_decimals = point == std::string::npos ? 0 : int(end - point - 1);
+          const auto decimals = [](std::string_view text, char mark) {
+            const size_t point = text.find(mark);
+            if (point == std::string_view::npos) return 0;
+            const size_t end = std::min(text.find_first_not_of("0123456789", point + 1), text.size());
+            return int(end - point - 1);
+          };
+          const int own_decimals = c.missing ? decimals(c.typical, written.decimal) : decimals(trim(cell), format.decimal);
           const int significant = value == 0 ? 0 : 2 - int(std::floor(std::log10(std::abs(value))));
-          const double scale = std::pow(10.0, double(std::clamp(std::max(typical_decimals, significant), 0, 6)));
+          const double scale = std::pow(10.0, double(std::clamp(std::max(own_decimals, significant), 0, 6)));
           const bool plain = !t.duration && std::abs(value) < 1e15 && c.typical.find_first_of("eE") == std::string::npos;
           c.baseline = value_text(t, plain ? std::round(value * scale) / scale : value, written);
         } else {

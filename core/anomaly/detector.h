@@ -73,8 +73,9 @@ struct RowExplanation {
   float score = 0;
   bool flagged = false;  // score >= the detector's threshold
   // How many normal training rows most like this one it is compared with (the model's
-  // neighbour_count(), 5); 0: with the typical row (a model that keeps no training rows, or a row
-  // with no cell present).
+  // neighbour_count(), 5; 1, the nearest of them, where their mean scores as flagged and that row
+  // does not: a mean of a sparse region's rows can be no row's values); 0: with the typical row (a
+  // model that keeps no training rows, or a row with no cell present).
   int64_t like_rows = 0;
   // The score of what the row is compared with (the like rows' mean, or the typical row). At or
   // above the threshold, rows of the row's kind score high themselves (few training rows are like

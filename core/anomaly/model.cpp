@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -778,20 +779,30 @@ void E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>&
   }
 }
 
-Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing) const {
+Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* nearest) const {
   CA3_CHECK(!config_.is_image(), "only rows have like rows");
   const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
   CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "like_rows: inputs ", shape_to_string(inputs.shape()), " and ",
             missing.size(), " missing marks for rows of ", d, " inputs");
   Tensor out = inputs.clone();
+  if (nearest) *nearest = inputs.clone();
   const int64_t m = neighbours_.dim(0), k = neighbour_count();
   if (m == 0 || n == 0) return out;
   const std::vector<int64_t> extra = category_extras(category_columns_, d);
+  // The columns: each embedding value's, and each column's first input.
+  std::vector<int64_t> column_of(size_t(width), 0), first_input;
+  for (int64_t j = 0; j < d; ++j) {
+    if (j == 0 || extra[size_t(j)] < 0 || extra[size_t(j)] != extra[size_t(j - 1)]) first_input.push_back(j);
+    column_of[size_t(j)] = int64_t(first_input.size()) - 1;
+    if (extra[size_t(j)] >= 0) column_of[size_t(extra[size_t(j)])] = column_of[size_t(j)];
+  }
+  const int64_t columns = int64_t(first_input.size());
   const Tensor e = neighbour_embedding(inputs);
   const float* r = neighbours_.data();
-  kernels().parallel_for(n, 4, [&](int64_t first, int64_t last) {
-    std::vector<float> cap(static_cast<size_t>(width)), centroid(static_cast<size_t>(width));
-    std::vector<std::pair<float, int64_t>> best;
+  kernels().parallel_for(n, 1, [&](int64_t first, int64_t last) {
+    std::vector<float> cap(static_cast<size_t>(width)), centroid(static_cast<size_t>(width)), total(static_cast<size_t>(m));
+    std::vector<float> part(static_cast<size_t>(m * columns));
+    std::vector<std::pair<float, int64_t>> best(static_cast<size_t>(m));
     for (int64_t i = first; i < last; ++i) {
       const uint8_t* gone = missing.data() + i * d;
       if (std::find(gone, gone + d, 0) == gone + d) continue;  // nothing to compare by
@@ -806,18 +817,51 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
           cap[size_t(j)] = cap[size_t(std::max(extra[size_t(j)], j))] = measurement ? 1.f : INFINITY;
         }
       const float* x = e.data() + i * width;
-      best.clear();
+      std::fill(part.begin(), part.end(), 0.f);
       for (int64_t q = 0; q < m; ++q) {
         const float* y = r + q * width;
-        float distance = 0;
-        for (int64_t c = 0; c < width; ++c) distance += std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
-        best.emplace_back(distance, q);
+        float* p = part.data() + q * columns;
+        for (int64_t c = 0; c < width; ++c) p[column_of[size_t(c)]] += std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
+        total[size_t(q)] = std::accumulate(p, p + columns, 0.f);
       }
-      std::partial_sort(best.begin(), best.begin() + k, best.end());  // (ties: the lower index)
+      // The columns whose value lies off what the row's other columns lead one to expect: more
+      // than 3 sd of the rows most like it in those other columns (at least 0.1 of a standardised
+      // unit) from their mean.
+      std::vector<uint8_t> off(static_cast<size_t>(columns), 0);
+      for (int64_t g = 0; g < columns; ++g) {
+        if (gone[first_input[size_t(g)]]) continue;
+        for (int64_t q = 0; q < m; ++q) best[size_t(q)] = {total[size_t(q)] - part[size_t(q * columns + g)], q};
+        std::partial_sort(best.begin(), best.begin() + k, best.end());  // (ties: the lower index)
+        double deviation = 0, spread = 0;
+        for (int64_t c = 0; c < width; ++c) {
+          if (column_of[size_t(c)] != g) continue;
+          double mean = 0, square = 0;
+          for (int64_t q = 0; q < k; ++q) {
+            const double v = r[best[size_t(q)].second * width + c];
+            mean += v / double(k), square += v * v / double(k);
+          }
+          deviation += (x[c] - mean) * (x[c] - mean);
+          spread += std::max(square - mean * mean, 0.0) + 0.01;
+        }
+        off[size_t(g)] = deviation > 9 * spread;
+      }
+      // The rows most like this one in its columns that are not off (all present ones when every
+      // one is): their mean, a row of the kind the row's other values say, whole.
+      const bool any_kept = std::any_of(first_input.begin(), first_input.end(),
+                                        [&](int64_t j) { return !gone[j] && !off[size_t(column_of[size_t(j)])]; });
+      for (int64_t q = 0; q < m; ++q) {
+        float distance = 0;
+        for (int64_t g = 0; g < columns; ++g)
+          if (!any_kept || !off[size_t(g)]) distance += part[size_t(q * columns + g)];
+        best[size_t(q)] = {distance, q};
+      }
+      std::partial_sort(best.begin(), best.begin() + k, best.end());
       std::fill(centroid.begin(), centroid.end(), 0.f);
       for (int64_t q = 0; q < k; ++q)
         for (int64_t c = 0; c < width; ++c) centroid[size_t(c)] += r[best[size_t(q)].second * width + c] / float(k);
       set_from_neighbours(out.mutable_data() + i * d, centroid.data(), extra, neighbour_scales_.data(), nullptr);
+      if (nearest)
+        set_from_neighbours(nearest->mutable_data() + i * d, r + best[0].second * width, extra, neighbour_scales_.data(), nullptr);
     }
   });
   return out;

@@ -276,17 +276,21 @@ class E2EConvA3 : public Module {
   // input, or none, are left as they are; so are all rows when the model has no neighbours. A
   // categorical column's inputs are marked alike.
   void fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const;
-  // Rows [N, features]: a row like each, what a row's why compares it with (Detector::explain_rows):
-  // the mean of its k = neighbour_count() nearest neighbours (as fill_from_neighbours sets a
-  // value: for every input), by a distance over its embedding values present (`missing` [N,
-  // features] 0) in which a numeric value adds at most 2 to the squared distance, as much as a
-  // category that differs: so that a value far out (a running machine's vibration of twice its
-  // kind's) does not choose the rows it is compared with (boosting machines, whose vibration is
-  // nearer) -- the other values do. A row of a kind (an idle machine) is then compared with rows
-  // of its kind, not with the typical row of all training rows, which can be no row's values at
-  // all. [N, features]; a row missing every input is returned as it is, so are all rows when the
-  // model has no neighbours.
-  Tensor like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing) const;
+  // Rows [N, features]: what a row's why compares it with (Detector::explain_rows): each column
+  // as the row's like rows have it -- the k = neighbour_count() nearest neighbours by the row's
+  // other columns (their mean; a categorical column's most frequent category, as
+  // fill_from_neighbours sets a value), the value its other columns lead one to expect. The
+  // distance is over the embedding values present (`missing` [N, features] 0), a numeric value
+  // adding at most 1 (standardised) to the squared distance, half what a category that differs
+  // adds: so that another column far out (a second anomaly) does not choose the rows either. An
+  // idle machine too hot is then compared with idle machines' temperature, not the hottest of
+  // them (the column itself choosing) nor the median of all machines; a power that does not fit
+  // its voltage and current with the power of rows of that voltage and current. [N, features];
+  // a row missing every input is returned as it is, so are all rows when the model has no
+  // neighbours. `nearest` (optional) gets the nearest of those rows alone, a row of the training
+  // data as it is: where the mean of rows of a sparse region is no row's values (quantity of one,
+  // price of another), it is still one.
+  Tensor like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* nearest = nullptr) const;
   static constexpr int64_t kNeighbours = 5;
   // k above: kNeighbours unless a fit set more (images fitted with training.contamination > 0,
   // Fit::conclude; at most kMaxNeighbourCount), at most M.

@@ -1465,6 +1465,7 @@ async function trainTable() {
   const bar = $<HTMLProgressElement>('csv-progress');
   bar.hidden = false;
   tabBusy('tables', true);
+  scoringWaits(true);
   let report: FitReport;
   try {
     const roles = chosenRoles();
@@ -1496,6 +1497,7 @@ async function trainTable() {
   } finally {
     bar.hidden = true;
     tabBusy('tables', false);
+    scoringWaits(false);
     const focusedAtEnd = focusedId();
     $<HTMLButtonElement>('train-csv').disabled = false;
     $<HTMLButtonElement>('cancel-csv').disabled = true;
@@ -1524,6 +1526,15 @@ async function trainTable() {
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${sourceName} with scores`;
   await showTableResults(sourceName, source, trainingRowsNote(report));
+}
+
+// While a table model trains, no file is scored: the model in use is about to be replaced, and
+// the rows shown with it (the new model shows the training file's rows when it is done).
+function scoringWaits(waiting: boolean) {
+  const input = $<HTMLInputElement>('csv-score-file');
+  input.disabled = waiting;
+  $<HTMLButtonElement>('score-demo-csv').disabled = waiting;
+  input.closest('label')!.title = waiting ? 'a new model is training: drop the CSV to score once it is trained' : '';
 }
 
 // The file the table model in use was trained on here: scored again, its rows are the ones it learned from.
@@ -1785,10 +1796,12 @@ async function renderTableRows() {
       why.append(mark);
       row.classList.add('to-check');
     }
-    if (e.baselineScore >= threshold) {  // its kind scores high: the shares say only how far beyond it the row lies
+    // Its kind scores high: the shares say only how far beyond it the row lies (not said of the
+    // typical row, a row of all columns' medians, which can be no row's values at all).
+    if (e.likeRows && e.baselineScore >= threshold) {
       const kind = document.createElement('em');
       kind.className = 'kind';
-      kind.textContent = `${e.likeRows ? `rows like it score ${e.baselineScore.toFixed(3)}` : `the typical row scores ${e.baselineScore.toFixed(3)}`}, flagged too `;
+      kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, flagged too at this threshold: its shares say how far beyond them it lies `;
       why.append(kind);
     }
     for (const c of e.columns) {
@@ -2017,7 +2030,7 @@ for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    if (!e.dataTransfer?.files.length) return;
+    if (!e.dataTransfer?.files.length || input.disabled) return;  // (a drop waits as a click does: scoringWaits)
     input.files = e.dataTransfer.files;
     input.dispatchEvent(new Event('change'));
   });

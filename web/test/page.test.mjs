@@ -244,7 +244,11 @@ for (const isolation of [true, false]) {
       await page.selectOption('#normal-value', 'benign');
       await page.fill('#csv-epochs', '10');
       await page.click('#train-csv');
+      // While it trains, no file is scored: the model in use is about to be replaced.
+      await page.waitForFunction(() => document.getElementById('csv-score-file').disabled);
+      assert.match(await page.getAttribute('label[for=csv-score-file]', 'title'), /a new model is training/);
       await page.waitForFunction(() => document.getElementById('csv-status').dataset.testAuc, null, { timeout: 300_000 });
+      assert.equal(await page.isDisabled('#csv-score-file'), false);
       const auc = Number(await page.getAttribute('#csv-status', 'data-test-auc'));
       assert.ok(auc >= 0.95, await page.textContent('#csv-status'));
       assert.match(await page.textContent('#csv-status'), /Test ROC-AUC 0\.\d{4} on \d{2} anomalous and \d{2} normal test rows\./);
@@ -504,6 +508,13 @@ for (const isolation of [true, false]) {
       // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
       await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
       assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
+      // Each row's why compares its values with the training rows most like it.
+      const firstWhy = await page.$$eval('#table-rows tbody tr:first-child .why span[data-column]', (spans) => spans.map((s) => ({ text: s.textContent, title: s.title })));
+      assert.equal(firstWhy.length, 3);
+      for (const w of firstWhy) {
+        assert.match(w.text, /^\S+ = \S+ \(like rows -?[\d.e-]+\) [+−]?\d+\.\d\d$/);
+        assert.match(w.title, /^compared with the 5 training rows most like this one; over all training rows typical -?[\d.e-]+$/);
+      }
       assert.match(await page.textContent('#table-confusion'), /^\d+ of 225 rows flagged/);
       assert.equal(await page.isVisible('#table-roc-box'), false);
       // Score the whole file (Class kept: an extra column) and check the flags against the truth.
