@@ -40,8 +40,9 @@ namespace ca3 {
 // reconstruction-only variant), averaged along the straight path from a baseline's model inputs to
 // the row's, times their difference, summed over the column's inputs (one for a numeric column,
 // its one-hot categories otherwise). The baseline is a row like this one (RowExplanation::like_rows
-// > 0): its k most similar normal training rows (E2EConvA3::like_rows: their mean, the category
-// most of them have), so that a value is weighed against what rows of its kind have (an idle
+// > 0): its k most similar normal training rows, found by its columns that lie near what its other
+// columns lead one to expect (E2EConvA3::like_rows: their mean, the category most of them have),
+// so that a value is weighed against what rows of its kind have (an idle
 // machine's temperature against idle machines', not against all machines' median); or, for a
 // model that keeps no training rows (one trained with labelled anomalies), the typical row (every
 // column at its training median or most frequent category). A value equal to the baseline's

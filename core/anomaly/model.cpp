@@ -849,11 +849,13 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
       // one is): their mean, a row of the kind the row's other values say, whole.
       const bool any_kept = std::any_of(first_input.begin(), first_input.end(),
                                         [&](int64_t j) { return !gone[j] && !off[size_t(column_of[size_t(j)])]; });
+      // (rows as near by those columns, as many as share a value of the one column kept: the
+      // nearest by all of them first)
       for (int64_t q = 0; q < m; ++q) {
         float distance = 0;
         for (int64_t g = 0; g < columns; ++g)
           if (!any_kept || !off[size_t(g)]) distance += part[size_t(q * columns + g)];
-        best[size_t(q)] = {distance, q};
+        best[size_t(q)] = {distance + 1e-3f * total[size_t(q)], q};
       }
       std::partial_sort(best.begin(), best.begin() + k, best.end());
       std::fill(centroid.begin(), centroid.end(), 0.f);

@@ -23,7 +23,8 @@ export interface ErrorInfo {
  *  reconstruction error for the reconstruction-only variant) averaged along the path from a
  *  baseline row's inputs to the row's, times the row's inputs minus the baseline's, summed over the
  *  column's model inputs. The baseline is the row's like rows (RowExplanation.likeRows > 0: its 5
- *  most similar normal training rows; their mean, the category most of them have), so that a value
+ *  most similar normal training rows, found by its columns that lie near what its other columns
+ *  lead one to expect; their mean, the category most of them have), so that a value
  *  is weighed against what rows of its kind have (an idle machine's temperature against idle
  *  machines'); for a model that keeps no training rows (one trained with labelled anomalies), the
  *  typical row (each column's training median or most frequent category). A value equal to the
@@ -60,8 +61,10 @@ export interface RowExplanation {
   score: number;
   /** score ≥ the detector's threshold. */
   flagged: boolean;
-  /** How many normal training rows most like this one it is compared with (5); 0: with the
-   *  typical row (a model that keeps no training rows, or a row with no cell present). */
+  /** How many normal training rows most like this one it is compared with (5; 1, the nearest of
+   *  them, where their mean scores as flagged and that row does not: a mean of a sparse region's
+   *  rows can be no row's values); 0: with the typical row (a model that keeps no training rows,
+   *  or a row with no cell present). */
   likeRows: number;
   /** The score of what the row is compared with (the like rows' mean, or the typical row). At or
    *  above the threshold, rows of its kind score high themselves (few training rows are like

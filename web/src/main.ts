@@ -1810,9 +1810,14 @@ async function renderTableRows() {
       // keeping no training rows: the typical value); a missing cell (listed after the strongest
       // columns): the value the model saw, filled in from those rows
       const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows` : `taken as ${c.typical}`;
-      part.textContent = !c.missing ? `${c.column} = ${c.value} (${e.likeRows ? 'like rows' : 'typical'} ${c.baseline}) `
+      const compared = e.likeRows > 1 ? 'like rows' : e.likeRows === 1 ? 'like row' : 'typical';
+      part.textContent = !c.missing ? `${c.column} = ${c.value} (${compared} ${c.baseline}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
-      if (e.likeRows) part.title = `compared with the ${e.likeRows} training rows most like this one; over all training rows typical ${c.typical}`;
+      if (e.likeRows) {
+        part.title = (e.likeRows > 1 ? `compared with the ${e.likeRows} training rows most like this one`
+          : 'compared with the training row most like this one (the mean of the 5 most like it scores as flagged)') +
+          `; over all training rows typical ${c.typical}`;
+      }
       const amount = document.createElement('b');
       // (a share that rounds to 0.00 neither raises nor lowers the score as shown: no sign, no colour)
       const shown = Math.abs(c.contribution).toFixed(2);

@@ -508,7 +508,10 @@ for (const isolation of [true, false]) {
       // The rows it learned from, flagged, with no ROC (no labels) but the counts at the threshold.
       await page.waitForSelector('#table-results:not([hidden]) #table-rows tbody tr');
       assert.match(await page.textContent('#table-results-note'), /least like the rest.*trained without labels: counts only/);
-      // Each row's why compares its values with the training rows most like it.
+      // Each row's why compares its values with the training rows most like it (the rows are drawn
+      // a moment after the note: the table's rows may still be an earlier file's).
+      await page.waitForFunction(() => / of 225 scored rows: /.test(document.getElementById('table-rows-count').textContent) &&
+        / \(like rows /.test(document.querySelector('#table-rows tbody tr:first-child .why span[data-column]')?.textContent ?? ''));
       const firstWhy = await page.$$eval('#table-rows tbody tr:first-child .why span[data-column]', (spans) => spans.map((s) => ({ text: s.textContent, title: s.title })));
       assert.equal(firstWhy.length, 3);
       for (const w of firstWhy) {
