@@ -130,9 +130,9 @@ const HelpParagraph kHelp[] = {
      "or above the model's threshold). A row that holds no sample (a group's heading line, a totals "
      "row) has no score and no flag. A missing cell is filled in from the 5 training rows most like "
      "its row in its other columns (their mean, or the category most of them have), so that a value that "
-     "goes with other columns (a machine's vibration with its mode) is filled with what such rows have; "
-     "a model whose score keeps no training rows (one trained with labelled anomalies) fills it with the column's typical "
-     "value. So is a numeric cell that cannot be read, when it is one or at most a quarter of "
+     "goes with other columns (a machine's vibration with its mode) is filled with what such rows have "
+     "(a model file saved before every model of rows kept its training rows fills it with the column's typical "
+     "value). So is a numeric cell that cannot be read, when it is one or at most a quarter of "
      "its column's values (more refuse the file; all said in the notes). The scores file is a plain CSV (',' between cells, '.' in "
      "numbers) whatever the input's format; the cells in \"why\" are written as the input writes them."},
     {"score",
@@ -149,7 +149,7 @@ const HelpParagraph kHelp[] = {
      "value is weighed against what rows of its kind have (an idle machine's temperature against idle "
      "machines'). When those rows score over the threshold too, the why says so first (\"rows like it "
      "score 0.84, flagged too\": the row's kind scores high, its shares say how far beyond it the row "
-     "lies). A model that keeps no training rows (one trained with labelled anomalies) compares a row with "
+     "lies). A model file saved before every model of rows kept its training rows compares a row with "
      "the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most frequent category, "
      "over the training rows)."},
     {"eval",
@@ -752,7 +752,9 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   std::string text = "score: " + terms;
   const FitReport::Neighbours& n = r.neighbours;
   if (n.samples == 0) return text;
-  text += " (" + std::to_string(n.samples) + " " + unit + (n.samples == 1 ? "" : "s") + " kept to compare with";
+  const bool distance = r.score == "combined_neighbours" || r.score == "alarm_neighbours" || r.score == "combined_without_alarm";
+  text += " (" + std::to_string(n.samples) + " " + unit + (n.samples == 1 ? "" : "s") +
+          (distance ? " kept to compare with" : " kept to fill a row's missing cells from and explain it against, not in the score");
   if (n.repeated > 0)
     text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") + " of kept " +
             unit + "s left out";

@@ -52,7 +52,7 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
 "$ca3" score --model "$work/bc.ca3" --data "$work/no-id.csv" --id-column Class --out "$work/by-class.csv" 2>"$work/err" || fail "score --id-column"
 [ "$(head -1 "$work/by-class.csv")" = "row,Class,score,flag" ] && [ "$(sed -n 2p "$work/by-class.csv" | cut -d, -f1-2)" = "1,benign" ] \
   && grep -qF "'$work/no-id.csv' has no column 'Id', the model's identifier column: the scores are written without it" "$work/err" \
-  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 16 cells (with 1, the training median)" "$work/err" \
+  && grep -qF "note: missing cells filled in, each from the 5 training rows most like its row in the other columns (their mean, or the category most of them have): 'Bare.nuclei' 16 cells" "$work/err" \
   && echo "ok   score writes the model's identifier column and --id-column beside the scores; a missing one and the filled-in cells are said" \
   || fail "score --id-column: $(head -2 "$work/by-class.csv") / $(cat "$work/err")"
 # From standard input, in batches of 4,096 rows: the same scores, and the same notes on the cells,
@@ -60,7 +60,7 @@ cut -d, -f2- "$data/BreastCancer.csv" >"$work/no-id.csv"
 for k in 1 2 3 4 5 6 7; do if [ $k = 1 ]; then cat "$work/no-id.csv"; else tail -n +2 "$work/no-id.csv"; fi; done >"$work/no-id7.csv"
 "$ca3" score --model "$work/bc.ca3" --data - --out "$work/stdin.csv" <"$work/no-id7.csv" 2>"$work/err" \
   && [ "$(($(wc -l <"$work/stdin.csv") - 1))" = 4893 ] \
-  && grep -qF "note: missing cells filled in as in training: 'Bare.nuclei' 112 cells (with 1, the training median)" "$work/err" \
+  && grep -qF "note: missing cells filled in, each from the 5 training rows most like its row in the other columns (their mean, or the category most of them have): 'Bare.nuclei' 112 cells" "$work/err" \
   && echo "ok   score --data - says the filled-in cells of every batch" || fail "score --data - notes: $(cat "$work/err")"
 # A file written in another scale (every measurement times 10): most rows flagged, said, from a
 # file and from standard input; the file itself (a third of its rows malignant) says nothing of it.
@@ -452,9 +452,10 @@ source = list(csv.DictReader(open(sys.argv[2])))
 assert list(scored[0].keys()) == ["row", "Id", "score", "flag", "why"], scored[0].keys()
 flagged = [r for r in scored if r["flag"] == "1"]
 assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
-part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*)| missing) \(typical (?P<typical>[^)]*)\) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
+# (each cell beside the value its like rows have there; a missing cell beside the value it was filled with)
+part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*) \(like rows? [^)]*\)| missing \(filled with [^)]* as in like rows\)) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
 def check(r, source):
-    parts = [part.match(p) for p in r["why"].split("; ")]
+    parts = [part.match(p) for p in r["why"].split("; ") if not re.fullmatch(r"rows like it score \d\.\d+, flagged too", p)]
     assert all(parts), r
     strong = [m for m in parts if m["value"] is not None or float(m["amount"]) != 0]
     assert 1 <= len(strong) <= 3, r  # columns that move the score by nothing are not shown
@@ -462,10 +463,13 @@ def check(r, source):
     for m in strong:
         if m["value"] is not None:
             assert m["value"] == source[int(r["row"]) - 1][m["column"]], (m[0], source[int(r["row"]) - 1])
-        amounts.append(abs(float(m["amount"])))
-        assert amounts[-1] > 0, m[0]
-    assert amounts == sorted(amounts, reverse=True), r
-    # a missing cell is named (filled with the typical value, it moves the score by nothing)
+        amounts.append(float(m["amount"]))
+        assert amounts[-1] != 0, m[0]
+    # those that raise the score first, then those that lower it, each strongest first
+    raising, lowering = [a for a in amounts if a > 0], [-a for a in amounts if a < 0]
+    assert raising and amounts == raising + [-a for a in lowering], r
+    assert raising == sorted(raising, reverse=True) and lowering == sorted(lowering, reverse=True), r
+    # a missing cell is named (filled with the value its like rows have there, it moves the score by nothing)
     cells = source[int(r["row"]) - 1]
     missing = {c for c, v in cells.items() if c not in ("Id", "Class") and v.strip() in ("", "NA")}
     assert {m["column"] for m in parts if m["value"] is None} == missing, (r, missing)
@@ -490,12 +494,12 @@ then
 import csv, sys
 row = next(r for r in csv.DictReader(open(sys.argv[1])) if r["row"] == sys.argv[3])
 assert row["flag"] == "1", row
-assert "Mitoses missing (typical " in row["why"] and row["why"].endswith(") 0.00"), row["why"]  # (no sign: it moves the score by nothing)
+assert "Mitoses missing (filled with " in row["why"] and row["why"].endswith(" as in like rows) 0.00"), row["why"]  # (no sign: it moves the score by nothing)
 print(f"  row {row['row']}: {row['why']}")
 PY
   # From standard input, batch by batch, the same explanations as from the file.
   "$ca3" score --model "$work/bc.ca3" --data - --out "$work/why3.csv" --why 3 --quiet <"$work/bc-blank.csv"
-  cmp -s "$work/why2.csv" "$work/why3.csv" && grep -q "Mitoses missing (typical " "$work/why3.csv" \
+  cmp -s "$work/why2.csv" "$work/why3.csv" && grep -q "Mitoses missing (filled with " "$work/why3.csv" \
     && echo "ok   score --data - --why writes the file's explanations" || fail "score --data - --why differs from the file's"
   # Past the first batch of 4,096 rows: a row whose numbers sum the 3 rows above it, which the file
   # read from its start does not take for a totals row, is explained as from the file (read alone,
@@ -541,14 +545,14 @@ for source in file stream; do
   else "$ca3" score --model "$work/bc.ca3" --data - --out "$work/s-unknown.csv" <"$work/unknown.csv" 2>"$work/unknown.err"; fi \
     && "$ca3" score --model "$work/bc.ca3" --data "$work/empty-cell.csv" --out "$work/s-empty.csv" 2>/dev/null \
     && cmp -s "$work/s-unknown.csv" "$work/s-empty.csv" \
-    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in with the column's training median) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
+    && grep -qF "note: 1 cell cannot be read, so it was read as missing (filled in from the 5 training rows most like its row) to score its row: CSV line 3, column 'Cell.size': 'unknown' is not a number (the column is numeric; leave the cell empty or write NA for a missing value). Its row's score says less: look at it whatever its score (line 3)" "$work/unknown.err" \
     && echo "ok   score ($source): one unreadable cell read as missing, said; the row scored as with the cell empty" \
     || fail "score ($source) with one unreadable cell: $(cat "$work/unknown.err")"
 done
 printf '%s\n5,1,1,1,2,1,3,1,1\n10,ERR,10,10,10,10,10,10,10\n10,10,#VALUE!,10,10,10,10,10,10\n' "$bc_header" >"$work/err-why.csv"
 "$ca3" score --model "$work/bc.ca3" --data "$work/err-why.csv" --out "$work/s-err-why.csv" --why 9 2>/dev/null \
-  && grep -q "Cell.size 'ERR' read as missing (typical 1) " "$work/s-err-why.csv" \
-  && grep -q "Cell.shape '#VALUE!' read as missing (typical 1) " "$work/s-err-why.csv" \
+  && grep -q "Cell.size 'ERR' read as missing (filled with [0-9.]* as in like rows) 0.00" "$work/s-err-why.csv" \
+  && grep -q "Cell.shape '#VALUE!' read as missing (filled with [0-9.]* as in like rows) 0.00" "$work/s-err-why.csv" \
   && echo "ok   score --why: an unreadable cell and a spreadsheet error shown as written and read as missing" || fail "--why of an unreadable cell: $(cat "$work/s-err-why.csv")"
 expect_error "'$work/images' holds images, and this model was trained on a CSV table (9 columns): give it a CSV table, or score the images with a model trained on images (ca3 train --data FOLDER" \
   score --model "$work/bc.ca3" --data "$work/images" --labels "$work/images/labels.csv" --out "$work/s"

@@ -128,8 +128,8 @@ TEST(Detector, CancelAndErrorsKeepThePreviousModel) {
   EXPECT_EQ(error_of([&] { d.score_table(parse_csv("Cl.thickness,Class\n1,benign\n")); }),
             "the CSV has no columns 'Cell.size', 'Cell.shape', 'Marg.adhesion', 'Epith.c.size', 'Bare.nuclei', "
             "'Bl.cromatin', 'Normal.nucleoli', 'Mitoses' (the model was trained with them; the CSV's columns: "
-            "'Cl.thickness', 'Class'): add the columns (their cells may be left empty: read as missing, filled with the "
-            "training's typical values) or train a model without them");
+            "'Cl.thickness', 'Class'): add the columns (their cells may be left empty: read as missing, filled in from "
+            "the 5 training rows most like each row) or train a model without them");
   // Data of the other kind: what the detector was trained on, and the fix.
   EXPECT_EQ(error_of([&] { d.score_images(Tensor::zeros({2, 28, 28, 1})); }),
             "this detector was trained on a CSV table (9 columns): it cannot score images (give it a CSV table, or score "
@@ -359,9 +359,19 @@ bool raising_first(const std::vector<ColumnContribution>& columns, size_t n) {
   return true;
 }
 
-// explain_rows: per row its line, score and flag, and the columns that move its score most -- the
-// cell as written, the typical training value and explain()'s attribution summed over the
-// column's inputs (a categorical column's one-hot inputs add up).
+// `d` as it reads back from a model file written before every model of rows kept its normal
+// training rows (models/demo/breast-cancer.ca3 is one, trained with labels): it fills a missing
+// cell with the column's typical value and explains a row against the typical row.
+Detector without_training_rows(Detector& d) {
+  d.model().set_neighbours(Tensor({0, d.model().neighbour_embedding_size()}));
+  const std::vector<uint8_t> bytes = d.save();
+  return Detector::load(bytes.data(), bytes.size());
+}
+
+// explain_rows of a model without training rows: per row its line, score and flag, and the
+// columns that move its score most -- the cell as written, the typical training value and
+// explain()'s attribution summed over the column's inputs (a categorical column's one-hot inputs
+// add up).
 TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
   // Breast Cancer with a categorical column: "site" north / south, "east" on every 7th malignant row.
   std::string text = "Id,Cl.thickness,Cell.size,Cell.shape,Marg.adhesion,Epith.c.size,Bare.nuclei,Bl.cromatin,"
@@ -373,13 +383,15 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
     text += bad && malignant++ % 7 == 0 ? "east\n" : (r % 2 ? "north\n" : "south\n");
   }
   const CsvTable table = parse_csv(text);
-  Detector d(quick_tabular("e2e", 6));
-  d.fit_table(table, breast_cancer_labels());
+  Detector fitted(quick_tabular("e2e", 6));
+  fitted.fit_table(table, breast_cancer_labels());
+  Detector d = without_training_rows(fitted);
   const std::vector<float> scores = d.score_table(table);
   const int64_t worst = std::max_element(scores.begin(), scores.end()) - scores.begin();
   const int64_t best = std::min_element(scores.begin(), scores.end()) - scores.begin();
 
   const std::vector<RowExplanation> why = d.explain_rows(table, {worst, best}, 4);
+  EXPECT_EQ(why[0].like_rows, 0);
   ASSERT_EQ(why.size(), 2u);
   EXPECT_EQ(why[0].row, worst);
   EXPECT_EQ(why[0].line, worst + 2);  // after the header, one line a row
@@ -497,7 +509,17 @@ TEST(Detector, RowExplanationsNameMissingCellsAfterTheStrongest) {
   EXPECT_EQ(missing.contribution, 0.f);
   for (const ColumnTransform& t : d.preprocessing()->columns())
     if (t.name == weakest) EXPECT_EQ(missing.typical, value_text(t, t.fill, NumberFormat{}));
-  EXPECT_EQ(missing.filled, "");  // a model trained with labels keeps no rows to fill from: the typical value
+  // Trained with labels, the model keeps its normal training rows all the same: the cell filled
+  // from the 5 most like its row, and the row compared with them (its missing cell with that value).
+  EXPECT_EQ(why[0].like_rows, 5);
+  EXPECT_NE(missing.filled, "");
+  EXPECT_EQ(missing.baseline, missing.filled);
+  // A model file without them (written before they were kept): the typical value, the typical row.
+  Detector older = without_training_rows(d);
+  const std::vector<RowExplanation> typical = older.explain_rows(blanked, {worst}, 3);
+  EXPECT_EQ(typical[0].like_rows, 0);
+  EXPECT_EQ(typical[0].columns.back().filled, "");
+  EXPECT_EQ(typical[0].columns.back().baseline, typical[0].columns.back().typical);
   // Rows without a missing cell: the strongest three alone.
   EXPECT_EQ(d.explain_rows(bc, {worst}, 3)[0].columns.size(), 3u);
 }
@@ -1059,20 +1081,25 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
             "model file is corrupt: tensor '" + contents.tensors[0].first + "' is missing");
 }
 
-TEST(ModelFile, NeighbourRowsAreWrittenOnlyWhenTheScoreUsesThem) {
+TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   auto load = [](const std::vector<uint8_t>& bytes) { return error_of([&] { Detector::load(bytes.data(), bytes.size()); }); };
   auto tensor = [](const ModelFileContents& c, const std::string& name) -> const Tensor* {
     for (const auto& [n, t] : c.tensors)
       if (n == name) return &t;
     return nullptr;
   };
-  // Labelled: the score is the alarm's; the file is as before the neighbour distance existed.
+  // Labelled: the score is the alarm's, with the reference as before the neighbour distance
+  // existed; the normal training rows travel with the model (to fill from and explain against).
   Detector labelled(quick_tabular("e2e", 1));
-  labelled.fit_table(breast_cancer(), breast_cancer_labels());
+  const FitReport labelled_report = labelled.fit_table(breast_cancer(), breast_cancer_labels());
   const std::vector<uint8_t> labelled_bytes = labelled.save();
   const ModelFileContents before = read_model_file(labelled_bytes.data(), labelled_bytes.size());
-  EXPECT_EQ(tensor(before, "neighbours"), nullptr);
+  ASSERT_NE(tensor(before, "neighbours"), nullptr);
+  EXPECT_EQ(tensor(before, "neighbours")->shape(), (Shape{labelled_report.neighbours.samples, 9}));
+  EXPECT_EQ(labelled_report.neighbours.samples + labelled_report.neighbours.repeated,
+            labelled_report.train_rows - labelled_report.labelled_anomalies);  // the normal ones, each distinct row once
   EXPECT_EQ(tensor(before, "score_reference")->shape(), Shape{7});
+  EXPECT_EQ(Detector::load(labelled_bytes.data(), labelled_bytes.size()).save(), labelled_bytes);
 
   // Without labels: the normal training rows travel with the model (each distinct row once:
   // Breast Cancer repeats many), and the reference has 9 values.

@@ -229,12 +229,11 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   std::vector<uint8_t> missing;
   Tensor inputs = prep.transform(table, true, TabularPreprocessor::Unreadable::refuse, &missing);
   auto model = make_model(preset, prep.features());
-  // A model that scores with neighbour rows fills a scored row's missing cells from them
-  // (prepare_table): the training, validation and test rows' are filled alike, from the normal
-  // training rows that have those cells, so that the model learns from the rows' own kind of values.
-  const auto normal_validation = std::count_if(rows.validation.begin(), rows.validation.end(), [&](int64_t r) { return labels[size_t(r)] == 0; });
-  if (keeps_neighbour_rows(model->config(), preset.uses_synthetic(labelled), normal_validation))
-    fill_training_rows(*model, prep, inputs, missing, labels, rows.train, notes);
+  // A model of rows keeps its normal training rows and fills a scored row's missing cells from
+  // those most like it (prepare_table; Fit::conclude): the training, validation and test rows' are
+  // filled alike, from the normal training rows that have those cells, so that the model learns
+  // from the rows' own kind of values.
+  fill_training_rows(*model, prep, inputs, missing, labels, rows.train, notes);
   DatasetSplit split = split_dataset(Dataset{std::move(inputs), labels}, rows);
   nlohmann::json description = wire::table_description(table, prep.schema(), notes);
   Fit fit(std::move(preset), std::move(model), std::move(split), std::move(prep), std::move(on_progress));
@@ -363,9 +362,10 @@ std::vector<uint8_t> Detector::save() const {
   values.reserve(parameters.size());
   for (const auto& [name, p] : parameters) values.push_back(p.value());
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
-  // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written as before it existed
-  // (7 reference values, no neighbour rows): earlier readers load it, and files round-trip.
-  const bool neighbours = model_->score_mode() > 2.5f;
+  // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written with 7 reference
+  // values, as before the distance existed, and its neighbour rows only if it keeps them (a model of rows, to fill missing
+  // cells from and explain rows against): earlier readers load the rest, and files round-trip.
+  const bool distance = model_->score_mode() > 2.5f, neighbours = model_->neighbours().dim(0) > 0;
   // The newest version only when it says more than the earlier can (an earlier build would read the
   // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
   // in the marginal rarity, 6 for a column on a log scale (preprocessing's logScale); a version-n
@@ -381,7 +381,7 @@ std::vector<uint8_t> Detector::save() const {
     if (name == "neighbours" && !neighbours) continue;
     if ((name == "category_rarity" || name == "category_columns") && version < 4) continue;
     if (name == "neighbour_scales" && version < 5) continue;
-    if (name == "score_reference" && !neighbours) {
+    if (name == "score_reference" && !distance) {
       short_reference = Tensor({7});
       std::memcpy(short_reference.mutable_data(), buffer->data(), 7 * sizeof(float));
       tensors.emplace_back(name, &short_reference);
@@ -553,11 +553,14 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
   const bool like = prep_->filled_from_rows() > 0;
   Tensor baseline({n, width});
   std::vector<uint8_t> one_like_row(size_t(n), 0);  // compared with the nearest like row alone
+  Tensor each_like;  // [n, k, width]: the like rows themselves, nearest first
   if (like) {
     // (a missing cell compared with the value it was filled with: it contributes nothing)
     const std::vector<uint8_t> missing_in = missing_inputs(*prep_, missing);
-    Tensor nearest;
-    baseline = model().like_rows(chosen, missing_in, &nearest);
+    baseline = model().like_rows(chosen, missing_in, &each_like);
+    Tensor nearest({n, width});
+    for (int64_t i = 0; i < n; ++i)
+      std::memcpy(nearest.mutable_data() + i * width, each_like.data() + i * each_like.dim(1) * width, size_t(width) * sizeof(float));
     for (size_t e = 0; e < missing_in.size(); ++e)
       if (missing_in[e]) baseline.mutable_data()[e] = chosen.data()[e], nearest.mutable_data()[e] = chosen.data()[e];
     // Where the like rows' mean scores as flagged and the nearest of them alone does not, the
@@ -644,7 +647,16 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
           // To as many decimals as the cell (a missing one: the typical value), at least three
           // significant digits (a mean of rows says no more than the column's own values: 78.32
           // beside 76.19, 139.1 beside 125.0, 791 in a column of whole numbers).
-          const double value = prep_->value_of_input(t, from[0]);
+          // (their values' mean, not the value of their mean input: on a column scaled by its
+          // quantiles or on a log scale, that stands for a value none of them has -- Mitoses 1
+          // where 4 of 5 have 1 and one 2)
+          double value = prep_->value_of_input(t, from[0]);
+          if (e.like_rows > 1 && !c.missing) {
+            const int64_t k = each_like.dim(1);
+            value = 0;
+            for (int64_t q = 0; q < k; ++q)
+              value += prep_->value_of_input(t, each_like.data()[(int64_t(i) * k + q) * width + (offset - inputs)]) / double(k);
+          }
           const auto decimals = [](std::string_view text, char mark) {
             const size_t point = text.find(mark);
             if (point == std::string_view::npos) return 0;

@@ -44,7 +44,7 @@ namespace ca3 {
 // columns lead one to expect (E2EConvA3::like_rows: their mean, the category most of them have),
 // so that a value is weighed against what rows of its kind have (an idle
 // machine's temperature against idle machines', not against all machines' median); or, for a
-// model that keeps no training rows (one trained with labelled anomalies), the typical row (every
+// model file that keeps no training rows (saved before every model of rows kept them), the typical row (every
 // column at its training median or most frequent category). A value equal to the baseline's
 // contributes 0 (so does a missing cell: it was filled with it); > 0 raises the score. Over all
 // columns the contributions add up, approximately, to how far the row's log-odds lie from the

@@ -570,6 +570,20 @@ FitOutcome Fit::conclude() {
     const float mode = alarm_neighbours ? 4.f : without_alarm ? 5.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
     model.set_score_reference(mode, reference.subset(normal).inputs);
   }
+  // Rows whose score does not compare with neighbour rows (labelled, or too few validation rows
+  // for the distance's statistics, or the reconstruction-only variant) keep them all the same:
+  // what a scored row's missing cells are filled from and its why compares it with. Labelled or
+  // not, the unlabelled rows are taken as normal here (no share of them left out).
+  if (!model.config().is_image() && model.neighbours().dim(0) == 0 && s.preprocessing) {
+    std::vector<int64_t> normal_rows;
+    for (int64_t i = 0; i < split.train.size(); ++i)
+      if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);
+    model.set_neighbour_scales(s.preprocessing->two_value_spans());
+    model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs,
+                              s.preprocessing->other_inputs());
+    model.set_neighbours(neighbour_rows(model, split.train, 0, s.preset.seed(), outcome.report.neighbours));
+    outcome.report.neighbours.nearest = model.neighbour_count();
+  }
   outcome.report.score = model.score_name();
   // Threshold on validation (training data when there is no validation split).
   const std::vector<float> reference_scores = model.score(reference.inputs);

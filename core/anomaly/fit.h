@@ -76,8 +76,9 @@ struct FitReport {
   // "combined_rarity", "combined_neighbours", "alarm_neighbours"; "reconstruction" for the
   // reconstruction-only variant.
   std::string score = "alarm";
-  // With a neighbour distance in the score: the normal training samples it compares with
-  // (`samples`), and those of the normal training samples that are not among them: exact
+  // The normal training samples kept: with a neighbour distance in the score those it compares
+  // with; rows are kept by every model of rows, whatever its score, as what a missing cell is filled
+  // from and a row's why is compared with (`samples`), and those of the normal training samples that are not among them: exact
   // repeats of another one (each distinct sample counts once, so a value repeated many times is
   // not taken as normal for that alone), the least typical share of a contaminated fit
   // (least_typical: rows by reconstruction error and marginal rarity, images by reconstruction
@@ -147,11 +148,10 @@ std::vector<Stage> stages_for(Variant variant);
 std::vector<size_t> worst_reconstructed(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 std::vector<size_t> least_typical(E2EConvA3& model, const Dataset& rows, double fraction, int64_t batch_size = 64);
 
-// Whether a fit of a model configured so keeps normal training rows to score with (the neighbour
-// distance; for rows also what a missing cell is filled from, Detector::prepare_table): by its
-// score kind, whether it trains against synthetic anomalies, and whether it has at least 2 normal
-// validation samples (the distance's statistics). Fit::conclude and Detector::start_fit_table,
-// which fills training rows' missing cells when the model will fill scored rows', share it.
+// Whether a fit of a model configured so keeps normal training samples to score with (the
+// neighbour distance): by its score kind, whether it trains against synthetic anomalies, and
+// whether it has at least 2 normal validation samples (the distance's statistics). (A model of
+// rows keeps them whatever its score: Fit::conclude.)
 bool keeps_neighbour_rows(const ModelConfig& config, bool synthetic, int64_t normal_validation);
 
 class Fit {

@@ -779,14 +779,19 @@ void E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>&
   }
 }
 
-Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* nearest) const {
+Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* each) const {
   CA3_CHECK(!config_.is_image(), "only rows have like rows");
   const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
   CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "like_rows: inputs ", shape_to_string(inputs.shape()), " and ",
             missing.size(), " missing marks for rows of ", d, " inputs");
   Tensor out = inputs.clone();
-  if (nearest) *nearest = inputs.clone();
   const int64_t m = neighbours_.dim(0), k = neighbour_count();
+  if (each) {
+    *each = Tensor({n, k, d});
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t q = 0; q < k; ++q)
+        std::memcpy(each->mutable_data() + (i * k + q) * d, inputs.data() + i * d, size_t(d) * sizeof(float));
+  }
   if (m == 0 || n == 0) return out;
   const std::vector<int64_t> extra = category_extras(category_columns_, d);
   // The columns: each embedding value's, and each column's first input.
@@ -862,8 +867,10 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
       for (int64_t q = 0; q < k; ++q)
         for (int64_t c = 0; c < width; ++c) centroid[size_t(c)] += r[best[size_t(q)].second * width + c] / float(k);
       set_from_neighbours(out.mutable_data() + i * d, centroid.data(), extra, neighbour_scales_.data(), nullptr);
-      if (nearest)
-        set_from_neighbours(nearest->mutable_data() + i * d, r + best[0].second * width, extra, neighbour_scales_.data(), nullptr);
+      if (each)
+        for (int64_t q = 0; q < k; ++q)
+          set_from_neighbours(each->mutable_data() + (i * k + q) * d, r + best[size_t(q)].second * width, extra, neighbour_scales_.data(),
+                              nullptr);
     }
   });
   return out;

@@ -287,10 +287,12 @@ class E2EConvA3 : public Module {
   // them (the column itself choosing) nor the median of all machines; a power that does not fit
   // its voltage and current with the power of rows of that voltage and current. [N, features];
   // a row missing every input is returned as it is, so are all rows when the model has no
-  // neighbours. `nearest` (optional) gets the nearest of those rows alone, a row of the training
-  // data as it is: where the mean of rows of a sparse region is no row's values (quantity of one,
-  // price of another), it is still one.
-  Tensor like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* nearest = nullptr) const;
+  // neighbours. `each` (optional) gets the like rows themselves [N, k, features], nearest first
+  // (a row missing every input: k copies of it): the nearest alone is a row of the training data
+  // as it is, where the mean of rows of a sparse region is no row's values (quantity of one, price
+  // of another); and a numeric column's mean value is their values' mean, where the mean input
+  // stands for a value none of them has (a column scaled by its quantiles or on a log scale).
+  Tensor like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* each = nullptr) const;
   static constexpr int64_t kNeighbours = 5;
   // k above: kNeighbours unless a fit set more (images fitted with training.contamination > 0,
   // Fit::conclude; at most kMaxNeighbourCount), at most M.

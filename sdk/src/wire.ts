@@ -26,8 +26,9 @@ export interface ErrorInfo {
  *  most similar normal training rows, found by its columns that lie near what its other columns
  *  lead one to expect; their mean, the category most of them have), so that a value
  *  is weighed against what rows of its kind have (an idle machine's temperature against idle
- *  machines'); for a model that keeps no training rows (one trained with labelled anomalies), the
- *  typical row (each column's training median or most frequent category). A value equal to the
+ *  machines'); for a model file that keeps no training rows (saved before every model of rows kept
+ *  them, labelled ones too), the typical row (each column's training median or most frequent
+ *  category). A value equal to the
  *  baseline's contributes 0 (so does a missing cell: it was filled with it); > 0 raises the score;
  *  over all columns, about the row's log-odds minus the baseline's. */
 export interface ColumnContribution {
@@ -63,8 +64,8 @@ export interface RowExplanation {
   flagged: boolean;
   /** How many normal training rows most like this one it is compared with (5; 1, the nearest of
    *  them, where their mean scores as flagged and that row does not: a mean of a sparse region's
-   *  rows can be no row's values); 0: with the typical row (a model that keeps no training rows,
-   *  or a row with no cell present). */
+   *  rows can be no row's values); 0: with the typical row (a model file that keeps no training
+   *  rows, saved before every model of rows kept them, or a row with no cell present). */
   likeRows: number;
   /** The score of what the row is compared with (the like rows' mean, or the typical row). At or
    *  above the threshold, rows of its kind score high themselves (few training rows are like
@@ -186,8 +187,9 @@ export interface FitReport {
    *  for the reconstruction-only variant. */
   score: 'alarm' | 'combined' | 'combined_rarity' | 'combined_neighbours' | 'alarm_neighbours' | 'combined_without_alarm'
     | 'reconstruction';
-  /** When the score has the neighbour distance: the normal training samples it compares with,
-   *  and those left out of them: exact repeats of another one (each distinct sample counts once),
+  /** The normal training samples kept: when the score has the neighbour distance, those it
+   *  compares with; a model of rows keeps them whatever its score, to fill a row's missing cells
+   *  from and explain it against (RowExplanation's likeRows). And those left out of them: exact repeats of another one (each distinct sample counts once),
    *  the least typical share of a contaminated fit (rows: by reconstruction error and rare values;
    *  images: the worst reconstructed),
    *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */

@@ -154,7 +154,8 @@ describe('SDK in Node', () => {
     assert.deepEqual(attribution.shape, [699, 9]);
     assert.ok(attribution.values.some((v) => v !== 0));
     // The "why" of the most anomalous row: its line, score and flag, and the columns that move
-    // its score most with the cell as written and the column's typical value (the training median).
+    // its score most with the cell as written, the column's typical value (the training median) and
+    // the value of the normal training rows most like it (a model of rows keeps them, labelled too).
     const worst = scores.indexOf(Math.max(...scores));
     const [why] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 3);
     const lines = breastCancer.trim().split('\n');
@@ -167,14 +168,16 @@ describe('SDK in Node', () => {
     for (const c of why.columns) {
       assert.equal(c.value, cells(lines[worst + 1])[header.indexOf(c.column)]);
       assert.ok(Number.isFinite(Number(c.typical)), c.typical);
+      assert.ok(Number.isFinite(Number(c.baseline)), c.baseline);
     }
+    assert.equal(why.likeRows, 5);
     // Those that raise the score first, then those that lower it; each group strongest first.
     const raising = why.columns.filter((c) => c.contribution > 0), lowering = why.columns.filter((c) => c.contribution <= 0);
     assert.deepEqual(why.columns, [...raising, ...lowering]);
     for (const group of [raising, lowering])
       for (let i = 1; i < group.length; ++i) assert.ok(Math.abs(group[i - 1].contribution) >= Math.abs(group[i].contribution));
-    // Over all 9 columns the contributions add up to how far the row's log-odds lie above a
-    // typical row's (integrated gradients), within the error of the path's 32 pieces.
+    // Over all 9 columns the contributions add up to how far the row's log-odds lie above its like
+    // rows' (integrated gradients), within the error of the path's 32 pieces.
     const [all] = await detector.explainRows(tableFromCsv(breastCancer), [worst], 100);
     assert.equal(all.columns.length, 9);
     // Its weakest column's cell blanked: named after the strongest three, as the model saw it.
@@ -190,14 +193,13 @@ describe('SDK in Node', () => {
     assert.deepEqual(withBlank.columns.map((c) => c.missing), [false, false, false, true]);
     assert.deepEqual({ ...withBlank.columns[3], baseline: undefined, typical: undefined, filled: undefined },
       { column: weakest, value: '', missing: true, baseline: undefined, typical: undefined, filled: undefined, contribution: 0 });
-    assert.equal(withBlank.columns[3].filled, '');  // trained with labels: no rows to fill from, the typical value
-    assert.equal(withBlank.likeRows, 0);  // ... nor to compare with: the typical row
-    assert.equal(withBlank.columns[3].baseline, withBlank.columns[3].typical);
+    // Filled from the rows most like it, and compared with that value: it moves the score by nothing.
+    assert.ok(Number.isFinite(Number(withBlank.columns[3].filled)), withBlank.columns[3].filled);
+    assert.equal(withBlank.columns[3].baseline, withBlank.columns[3].filled);
+    assert.equal(withBlank.likeRows, 5);
     const sum = all.columns.reduce((s, c) => s + c.contribution, 0);
-    const typicalCsv = `${all.columns.map((c) => c.column).join(',')}\n${all.columns.map((c) => c.typical).join(',')}\n`;
-    const [typicalScore] = await detector.score(tableFromCsv(typicalCsv));
     const logOdds = (p) => Math.log(p / (1 - p));
-    const apart = logOdds(scores[worst]) - logOdds(typicalScore);
+    const apart = logOdds(scores[worst]) - logOdds(all.baselineScore);
     assert.ok(sum > 1, `the flagged row's columns raise its log-odds (${sum})`);
     assert.ok(Math.abs(sum - apart) <= 0.05 * Math.abs(apart) + 0.05, `contributions ${sum}, log-odds apart ${apart}`);
     const rec = await detector.reconstruct(tableFromCsv(breastCancer));

@@ -1346,10 +1346,14 @@ function scoreTerms(report: FitReport, unit: 'row' | 'image') {
   }
 }
 
+// Whether the score compares with the training samples kept (report.neighbours): a model of rows
+// keeps them whatever its score, to fill a row's missing cells from and explain it against.
+const scoreUsesNeighbours = (report: FitReport) =>
+  ['combined_neighbours', 'alarm_neighbours', 'combined_without_alarm'].includes(report.score);
 // Which training samples the neighbour distance compares with, and which it left out and why.
 function neighboursText(report: FitReport, unit: 'row' | 'image') {
   const n = report.neighbours;
-  if (!n) return '';
+  if (!n || !scoreUsesNeighbours(report)) return '';
   const parts: string[] = [];
   if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken ` +
     'as normal only because it repeats)');
@@ -1399,7 +1403,7 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
       `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' + range;
   return text + (report.setting === 'contaminated'
     ? `; ${unit === 'image' ? 'among all the images' : 'in the whole file'} the share differs: the ${unit}s it trained on usually score lower.`
-    : `; the ${unit}s it trained on usually score lower` + (report.neighbours ? ' (each is among its own nearest neighbours)' : '') +
+    : `; the ${unit}s it trained on usually score lower` + (scoreUsesNeighbours(report) ? ' (each is among its own nearest neighbours)' : '') +
       ', so fewer of them are flagged.') + range;
 }
 

@@ -280,9 +280,9 @@ for (const isolation of [true, false]) {
       assert.equal(top.cells[2], 'yes');
       assert.equal(top.cells[3], bcLines[Number(top.cells[0]) - 1].at(-1) === 'malignant' ? 'anomaly' : 'normal');
       assert.equal(top.why.length, 3);
-      for (const w of top.why) {  // the row's own cell, as the file has it
+      for (const w of top.why) {  // the row's own cell, as the file has it, beside its like rows'
         const value = bcLines[Number(top.cells[0]) - 1][bcLines[0].indexOf(w.column)];
-        assert.ok(w.text.startsWith(`${w.column} = ${value} (typical `), `${w.text} vs ${value}`);
+        assert.ok(w.text.startsWith(`${w.column} = ${value} (like row`), `${w.text} vs ${value}`);
       }
       // Most anomalous rows of Breast Cancer are malignant; sorted by line on request.
       assert.ok(listed.filter((r) => r.cells[3] === 'anomaly').length >= 27, JSON.stringify(listed.map((r) => r.cells[3])));
@@ -317,7 +317,7 @@ for (const isolation of [true, false]) {
       assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
       // each note an item of its own
       assert.match(await page.textContent('#csv-score-info li:first-child'), /^columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness';$/);
-      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in as in training: 'Bare\.nuclei' 16 cells \(with 1, the training median\)\.$/);
+      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in, each from the 5 training rows most like its row in the other columns \(their mean, or the category most of them have\): 'Bare\.nuclei' 16 cells\.$/);
       assert.doesNotMatch(info, /Note:/);  // a third of its rows flagged, as the file's share of malignant rows
       // The same file written in another scale (every measurement times 10): most rows flagged, and
       // the page says what that means beside the counts.
