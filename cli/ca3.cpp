@@ -148,7 +148,8 @@ const HelpParagraph kHelp[] = {
      "found by its columns whose values lie near what its other columns lead one to expect, so that a "
      "value is weighed against what rows of its kind have (an idle machine's temperature against idle "
      "machines'). When those rows score over the threshold too, the why says so first (\"rows like it "
-     "score 0.84, flagged too\": the row's kind scores high, its shares say how far beyond it the row "
+     "score 0.84, flagged too\", or \"near the threshold 0.86\" when they and the row score within 1 in log-odds of it and of them: the row's kind "
+     "scores high, its shares say how far beyond it the row "
      "lies). A model file saved before every model of rows kept its training rows compares a row with "
      "the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most frequent category, "
      "over the training rows)."},
@@ -1185,23 +1186,29 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
 // or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
 // then any missing cell, with the value filled in ("vib missing (filled with 0.05 as in like
-// rows) 0.00"). When the like rows score at or above `threshold` too, that first ("rows like it
-// score 0.841, flagged too; ..."): its kind scores high, the shares say only how far the row lies
-// beyond it.
+// rows) 0.00"). When the like rows of a flagged row score at or above `threshold` too, or near it
+// with the row little beyond them (each within 1 in log-odds: odds at least 1/e of the other's),
+// that first ("rows like it score 0.841, flagged too; ...", "rows like it score 0.803, near the
+// threshold 0.820; ..."): its kind scores high, the shares say only how far the row lies beyond it.
 std::string why_text(const RowExplanation& e, size_t top, float threshold) {
   std::string out;
   char amount[32];
   // (not the typical row's: a row of all columns' medians can be no row's values at all)
+  const auto log_odds = [](double p) { p = std::clamp(p, 1e-7, 1 - 1e-7); return std::log(p / (1 - p)); };
   const bool kind_flagged = e.like_rows > 0 && e.baseline_score >= threshold;
-  if (kind_flagged) {
+  const bool kind_near = e.like_rows > 0 && e.flagged && !kind_flagged && log_odds(e.baseline_score) >= log_odds(threshold) - 1 &&
+                         log_odds(e.score) - log_odds(e.baseline_score) < 1;
+  if (kind_flagged || kind_near) {
     std::snprintf(amount, sizeof amount, "%.3f", double(e.baseline_score));
-    out = "rows like it score " + std::string(amount) + ", flagged too";
+    out = "rows like it score " + std::string(amount);
+    std::snprintf(amount, sizeof amount, "%.3f", double(threshold));
+    out += kind_flagged ? ", flagged too" : ", near the threshold " + std::string(amount);
   }
   size_t shown = 0;
   const std::string compared = e.like_rows > 1 ? "like rows " : e.like_rows == 1 ? "like row " : "typical ";
   for (const ColumnContribution& c : e.columns) {
     // (the first always, but beside the note above, which says why its shares are small)
-    const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || (&c == &e.columns.front() && !kind_flagged));
+    const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || (&c == &e.columns.front() && !kind_flagged && !kind_near));
     if (!strong && !c.missing) continue;
     shown += strong;
     // (a share that rounds to 0.00 neither raises nor lowers the score: no sign)

@@ -455,7 +455,7 @@ assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
 # (each cell beside the value its like rows have there; a missing cell beside the value it was filled with)
 part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*) \(like rows? [^)]*\)| missing \(filled with [^)]* as in like rows\)) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
 def check(r, source):
-    parts = [part.match(p) for p in r["why"].split("; ") if not re.fullmatch(r"rows like it score \d\.\d+, flagged too", p)]
+    parts = [part.match(p) for p in r["why"].split("; ") if not re.fullmatch(r"rows like it score \d\.\d+, (flagged too|near the threshold \d\.\d+)", p)]
     assert all(parts), r
     strong = [m for m in parts if m["value"] is not None or float(m["amount"]) != 0]
     assert 1 <= len(strong) <= 3, r  # columns that move the score by nothing are not shown

@@ -1347,7 +1347,7 @@ TEST(Tabular, ValuesInNotesAreWrittenAsTheFileWritesThem) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(20), TabularOptions{});
   const std::vector<std::string> notes = prep.scoring_notes(parse_csv("Filiale;Umsatz\nF1;\"1.215,00\"\nF2;\n"));
   ASSERT_FALSE(notes.empty());
-  EXPECT_NE(notes.back().find("'Umsatz' 1 cell (with 1.210, the training median)"), std::string::npos) << notes.back();
+  EXPECT_NE(notes.back().find("'Umsatz' 1 cell on line 3 (with 1.210, the training median)"), std::string::npos) << notes.back();
 }
 
 // A report that writes the group's value again in its first row, under its heading line ("Nord;;;"
@@ -2250,7 +2250,7 @@ TEST(Tabular, ClockTimesAskedToBeNumericAreHoursAndMinutes) {
   EXPECT_GT(filled.at(filled.size() - 2), 2.f);  // 25:10, far above the training's 6:10 to 9:43
   CellNotes notes(copy);
   notes.add(scored);
-  EXPECT_EQ(notes.notes().at(0), "missing cells filled in as in training: 'break' 1 cell (with 0:37:30, the training median)");
+  EXPECT_EQ(notes.notes().at(0), "missing cells filled in as in training: 'break' 1 cell on line 2 (with 0:37:30, the training median)");
   // One cell that is no clock time among them is named, with how many.
   std::string typo = text;
   typo.replace(typo.find("0:30"), 4, "0:60");
@@ -2272,8 +2272,8 @@ TEST(Tabular, ScoringNotesSayWhatWasDecided) {
                 "a column the model does not know, left out: 'site'",
                 "1 row has no value in any column the model reads: each cell filled in with training's median or most frequent value, "
                 "so its score says nothing of the row (line 4)",
-                "missing cells filled in as in training: 'temp' 2 cells (with 22, the training median), 'colour' 1 cell (with "
-                "'red', the most frequent)",
+                "missing cells filled in as in training: 'temp' 2 cells on lines 3, 4 (with 22, the training median), 'colour' 1 "
+                "cell on line 4 (with 'red', the most frequent)",
                 "values never seen in training, read as none of the column's known values: 'colour' 3 rows ('green' on "
                 "lines 2, 6; 'teal' on line 3)"
                 ". If one is misspelt, correct it and score the file again; a new value is one the model knows nothing "
@@ -3284,8 +3284,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
     for (int i = 0; i < 40; ++i) text += i == 30 ? "1,ERR\n" : i == 2 ? "x,2\n" : i % 9 == 4 ? "y,5\n" : i == 7 ? "1,#DIV/0!\n" : "1,2\n";
     const std::vector<std::string> notes = prep.scoring_notes(parse_csv(text));
     ASSERT_EQ(notes.size(), 3u);
-    EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell (with 4, the training median; a spreadsheet error, said "
-                        "below)");
+    EXPECT_EQ(notes[0], "missing cells filled in as in training: 'b' 1 cell on line 9 (with 4, the training median; a spreadsheet "
+                        "error, said below)");
     // the spreadsheet error: its row to look at, as an unreadable cell's
     EXPECT_EQ(notes[2], "1 cell holds a spreadsheet formula's error, read as missing (filled in as the column's missing cells are) "
                         "to score its row: 'b' '#DIV/0!' on line 9. Its row's score says less: look at it whatever its score "
@@ -3345,11 +3345,11 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
               "cells spreadsheet formulas' errors, such as '#N/A' on line 2). The scores say nothing of it; if the file should hold "
               "values there, fix the formulas where it was exported (or export the values) and score it again");
     EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,#N/A\n3,#N/A\n5,7\n")).at(0),
-              "missing cells filled in as in training: 'b' 2 cells (with 4, the training median; all of them spreadsheet errors, said "
-              "below)");
+              "missing cells filled in as in training: 'b' 2 cells on lines 2, 3 (with 4, the training median; all of them "
+              "spreadsheet errors, said below)");
     // one row alone with the cell empty is a missing cell
     EXPECT_EQ(prep.scoring_notes(parse_csv("a,b\n1,\n")),
-              (std::vector<std::string>{"missing cells filled in as in training: 'b' 1 cell (with 4, the training median)"}));
+              (std::vector<std::string>{"missing cells filled in as in training: 'b' 1 cell on line 2 (with 4, the training median)"}));
   }
   {  // a value far outside the training's range, and another value in a column of one value: the
      // row to look at names both; a cell merely above the range is not one

@@ -1800,12 +1800,19 @@ async function renderTableRows() {
       why.append(mark);
       row.classList.add('to-check');
     }
-    // Its kind scores high: the shares say only how far beyond it the row lies (not said of the
-    // typical row, a row of all columns' medians, which can be no row's values at all).
-    if (e.likeRows && e.baselineScore >= threshold) {
+    // Its kind scores high, over the threshold or near it with the row little beyond it (each within
+    // 1 in log-odds, as `ca3 score --why` says it): the shares say only how far beyond it the row
+    // lies (not said of the typical row, a row of all columns' medians, which can be no row's values).
+    const logOdds = (p: number) => { const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7); return Math.log(q / (1 - q)); };
+    const kindOver = e.baselineScore >= threshold;
+    const kindNear = flagged && logOdds(e.baselineScore) >= logOdds(threshold) - 1 && logOdds(e.score) - logOdds(e.baselineScore) < 1;
+    if (e.likeRows && (kindOver || kindNear)) {
       const kind = document.createElement('em');
       kind.className = 'kind';
-      kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, flagged too at this threshold: its shares say how far beyond them it lies `;
+      kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, ` +
+        (kindOver ? 'over the threshold themselves' : `near the threshold (${threshold.toFixed(3)})`) +
+        ': rows of its kind score high (fewer, or more spread out, in training), and its shares say only how far ' +
+        'beyond them this row lies ';
       why.append(kind);
     }
     for (const c of e.columns) {

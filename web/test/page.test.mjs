@@ -317,7 +317,7 @@ for (const isolation of [true, false]) {
       assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
       // each note an item of its own
       assert.match(await page.textContent('#csv-score-info li:first-child'), /^columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness';$/);
-      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in, each from the 5 training rows most like its row in the other columns \(their mean, or the category most of them have\): 'Bare\.nuclei' 16 cells\.$/);
+      assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in, each from the 5 training rows most like its row in the other columns \(their mean, or the category most of them have\): 'Bare\.nuclei' 16 cells on lines 25, 42, 141 and 13 more\.$/);
       assert.doesNotMatch(info, /Note:/);  // a third of its rows flagged, as the file's share of malignant rows
       // The same file written in another scale (every measurement times 10): most rows flagged, and
       // the page says what that means beside the counts.
@@ -583,7 +583,7 @@ for (const isolation of [true, false]) {
       assert.equal(notes.length, 5, notes.join('\n'));
       // (a model trained without labels fills a missing cell from the training rows most like its row)
       assert.equal(notes[0], 'missing cells filled in, each from the 5 training rows most like its row in the other columns ' +
-        "(their mean, or the category most of them have): 'V7' 1 cell (a spreadsheet error, said below);");
+        "(their mean, or the category most of them have): 'V7' 1 cell on line 31 (a spreadsheet error, said below);");
       assert.match(notes[1], /^1 cell cannot be read, .*look at it whatever its score \(line 11\);$/);
       assert.match(notes[2], /^1 cell holds a spreadsheet formula's error, .*: 'V7' '#VALUE!' on line 31\. Its row's score says less: look at it whatever its score \(line 31\); fix the formulas where the file was exported;$/);
       assert.match(notes[3], /^values other than the one value their column had in every training row: 'V1' 38 rows .*\(lines 9, 19, 21, .*\);$/);

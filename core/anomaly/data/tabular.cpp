@@ -3361,10 +3361,12 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
   std::vector<int64_t> present;
   for (const ColumnTransform& t : prep_.columns())
     if (const int64_t c = batch.find_column(t.name); c >= 0) present.push_back(c);
+  std::vector<uint8_t> blank(batch.row_count(), 0);
   for (size_t r = 0; r < batch.row_count() && !present.empty(); ++r)
     if (scored(r) && std::all_of(present.begin(), present.end(), [&](int64_t c) { return is_missing_cell(batch.cell(r, size_t(c))); })) {
       if (blank_rows_.size() < 4) blank_rows_.push_back(batch.row_line(r));
       ++blank_row_count_;
+      blank[r] = 1;
     }
   const NumberFormat format = prep_.reading_format(batch);  // as transform reads the batch
   numbers_ = prep_.writing_format(batch);
@@ -3385,6 +3387,8 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
       const std::string_view cell = batch.cell(r, size_t(c));
       if (is_missing_cell(cell)) {
         ++n.missing;
+        // (a row missing every cell is said on its own when filled from rows, and not counted here)
+        if ((!blank[r] || prep_.filled_from_rows() == 0) && n.missing_lines.size() < 3) n.missing_lines.push_back(batch.row_line(r));
         // A spreadsheet formula's error ("#VALUE!", "#DIV/0!"): missing too, but a fault to find.
         if (const std::string_view marker = trim(cell); marker.starts_with('#')) {
           if (n.error_cells++ < 3) n.error_examples.push_back(detail::concat("'", marker, "' on line ", batch.row_line(r)));
@@ -3593,9 +3597,13 @@ std::vector<std::string> CellNotes::notes() const {
                                       : cells == 1      ? "a spreadsheet error, said below"
                                       : errors == cells ? "all of them spreadsheet errors, said below"
                                                         : detail::concat(errors, " of them spreadsheet errors, said below");
-      filled.push_back(from_rows ? detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell" : " cells",
+      // (on their lines, so that their rows can be found: "'temp' 2 cells on lines 112, 140")
+      std::vector<std::string> lines;
+      for (const int64_t line : n.missing_lines) lines.push_back(std::to_string(line));
+      const std::string where = lines.empty() ? "" : " on " + lines_listed(lines, 3, size_t(cells));
+      filled.push_back(from_rows ? detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell" : " cells", where,
                                                   errors_said.empty() ? "" : " (" + errors_said + ")")
-                                 : detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell (with " : " cells (with ",
+                                 : detail::concat("'", t.name, "' ", cells, cells == 1 ? " cell" : " cells", where, " (with ",
                                                   t.kind == ColumnTransform::Kind::numeric ? value_text(t, t.fill, numbers_) + ", the training median"
                                                                                            : "'" + t.fill_category + "', the most frequent",
                                                   errors_said.empty() ? "" : "; " + errors_said, ")"));

@@ -386,6 +386,7 @@ class CellNotes {
   struct Counts {
     int64_t missing = 0, by_case = 0, by_number = 0, by_truth = 0, unseen = 0, minus_after = 0, off_flag = 0, without_unit = 0,
             converted = 0;
+    std::vector<int64_t> missing_lines;  // the first three lines of its missing cells (filled from rows: not of rows missing every cell)
     // Cells not missing, and of them numeric cells that cannot be read (read as missing).
     int64_t present = 0, unreadable = 0;
     // Missing cells that are a spreadsheet formula's error ("#VALUE!"), and the first three with their line.
