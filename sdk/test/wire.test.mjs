@@ -131,8 +131,8 @@ test('a table fit: TrainProgress, FitReport, DetectorInfo, Metrics with RocCurve
   assert.ok(progress.some((p) => p.epochEnd) && progress.some((p) => !p.epochEnd));
   for (const p of progress) expectShape(p, 'TrainProgress');
   expectShape(report, 'FitReport');
-  assert.equal(report.score, 'alarm');  // labelled: the alarm alone, no neighbour rows
-  assert.equal(report.neighbours, undefined);
+  assert.equal(report.score, 'alarm');  // labelled: the alarm alone; the normal training rows kept (to fill from, to explain against)
+  assert.equal(report.neighbours.samples + report.neighbours.repeated, report.rows.train - report.labelledAnomalies);
   expectShape(await detector.info(), 'DetectorInfo');
   const metrics = await detector.evaluate(tableFromCsv(csv));
   assert.ok(metrics.roc);
