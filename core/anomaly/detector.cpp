@@ -554,6 +554,7 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
   Tensor baseline({n, width});
   std::vector<uint8_t> one_like_row(size_t(n), 0);  // compared with the nearest like row alone
   Tensor each_like;  // [n, k, width]: the like rows themselves, nearest first
+  std::vector<float> baseline_scores;
   if (like) {
     // (a missing cell compared with the value it was filled with: it contributes nothing)
     const std::vector<uint8_t> missing_in = missing_inputs(*prep_, missing);
@@ -566,11 +567,13 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     // Where the like rows' mean scores as flagged and the nearest of them alone does not, the
     // mean is no row's values (a sparse region's rows, a quantity of one beside a price of
     // another): the row is compared with that one training row.
-    const std::vector<float> mean_scores = score_inputs(baseline), nearest_scores = score_inputs(nearest);
+    baseline_scores = score_inputs(baseline);
+    const std::vector<float> nearest_scores = score_inputs(nearest);
     for (int64_t i = 0; i < n; ++i)
-      if (mean_scores[size_t(i)] >= threshold_ && nearest_scores[size_t(i)] < threshold_) {
+      if (baseline_scores[size_t(i)] >= threshold_ && nearest_scores[size_t(i)] < threshold_) {
         std::memcpy(baseline.mutable_data() + i * width, nearest.data() + i * width, size_t(width) * sizeof(float));
         one_like_row[size_t(i)] = 1;
+        baseline_scores[size_t(i)] = nearest_scores[size_t(i)];
       }
   } else {
     CsvTable typical_table;
@@ -583,8 +586,8 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
     typical_table.add_row(typical_cells, 2);
     const Tensor typical = prep_->transform(typical_table);
     for (int64_t i = 0; i < n; ++i) std::memcpy(baseline.mutable_data() + i * width, typical.data(), size_t(width) * sizeof(float));
+    baseline_scores = score_inputs(baseline);
   }
-  const std::vector<float> baseline_scores = score_inputs(baseline);
   // Integrated gradients (Sundararajan et al., ICML 2017): the score's gradient averaged along the
   // straight path from the baseline to the row (midpoints of kExplainSteps equal pieces). The
   // gradient at the row alone misleads for a value far out: there the score has levelled off, or
