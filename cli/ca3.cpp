@@ -142,15 +142,15 @@ const HelpParagraph kHelp[] = {
      "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most, "
      "those that raise it first (the first always, the others by 0.005 or more), as column=value, what the "
      "value is compared with, and the contribution in log-odds (+ raises the score), then each missing cell "
-     "(\"column missing (filled with 0.05 as in like rows) 0.00\": the value filled in, as above; a cell "
+     "(\"column missing (filled with 0.05 from its nearest rows) 0.00\": the value filled in, as above; a cell "
      "that cannot be read, \"column 'ERR' read as missing\"). A row is compared with the 5 training rows "
      "most like it (\"temp=61.2 (like rows 40.1) +2.31\": their mean, or the category most of them have), "
      "found by its columns whose values lie near what its other columns lead one to expect, so that a "
      "value is weighed against what rows of its kind have (an idle machine's temperature against idle "
-     "machines'). When those rows score over the threshold too, the why says so first (\"rows like it "
-     "score 0.84, flagged too\", or \"near the threshold 0.86\" when they and the row score within 1 in log-odds of it and of them: the row's kind "
-     "scores high, its shares say how far beyond it the row "
-     "lies). A model file saved before every model of rows kept its training rows compares a row with "
+     "machines'); \"like row 4\": the nearest of them alone, where their mean would score as flagged. When "
+     "those rows score high too, the why says so first (\"rows like it score 0.84, flagged too\": over the threshold; "
+     "\"rows like it score 0.80, near the threshold 0.82\": just below it, within 1 in log-odds, and the row within 1 above "
+     "them): the row's kind scores high, its shares say how far beyond it the row lies. A model file saved before every model of rows kept its training rows compares a row with "
      "the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most frequent category, "
      "over the training rows)."},
     {"eval",
@@ -1185,8 +1185,9 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 // (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
 // or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
-// then any missing cell, with the value filled in ("vib missing (filled with 0.05 as in like
-// rows) 0.00"). When the like rows of a flagged row score at or above `threshold` too, or near it
+// then any missing cell, with the value filled in ("vib missing (filled with 0.05 from its
+// nearest rows) 0.00": the rows most like it in its other columns, fill_from_neighbours, which
+// unlike the like rows' search keeps a column that is off). When the like rows of a flagged row score at or above `threshold` too, or near it
 // with the row little beyond them (each within 1 in log-odds: odds at least 1/e of the other's),
 // that first ("rows like it score 0.841, flagged too; ...", "rows like it score 0.803, near the
 // threshold 0.820; ..."): its kind scores high, the shares say only how far the row lies beyond it.
@@ -1216,7 +1217,7 @@ std::string why_text(const RowExplanation& e, size_t top, float threshold) {
     else std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
-           (!c.missing ? compared + c.baseline : c.filled.empty() ? "typical " + c.typical : "filled with " + c.filled + " as in like rows") +
+           (!c.missing ? compared + c.baseline : c.filled.empty() ? "typical " + c.typical : "filled with " + c.filled + " from its nearest rows") +
            ") " + amount;
   }
   return out;
