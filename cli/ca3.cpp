@@ -142,7 +142,7 @@ const HelpParagraph kHelp[] = {
      "--why N (a table) adds a \"why\" column to each flagged row: the N columns that move its score most, "
      "those that raise it first (the first always, the others by 0.005 or more), as column=value, what the "
      "value is compared with, and the contribution in log-odds (+ raises the score), then each missing cell "
-     "(\"column missing (filled with 0.05 from its nearest rows) 0.00\": the value filled in, as above; a cell "
+     "(\"column missing (filled with 0.05 as in like rows) 0.00\": the value filled in, as above; a cell "
      "that cannot be read, \"column 'ERR' read as missing\"). A row is compared with the 5 training rows "
      "most like it (\"temp=61.2 (like rows 40.1) +2.31\": their mean, or the category most of them have), "
      "found by its columns whose values lie near what its other columns lead one to expect, so that a "
@@ -1185,9 +1185,8 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 // (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
 // or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
-// then any missing cell, with the value filled in ("vib missing (filled with 0.05 from its
-// nearest rows) 0.00": the rows most like it in its other columns, fill_from_neighbours, which
-// unlike the like rows' search keeps a column that is off). When the like rows of a flagged row score at or above `threshold` too, or near it
+// then any missing cell, with the value filled in from the like rows ("vib missing (filled with
+// 0.05 as in like rows) 0.00"). When the like rows of a flagged row score at or above `threshold` too, or near it
 // with the row little beyond them (each within 1 in log-odds: odds at least 1/e of the other's),
 // that first ("rows like it score 0.841, flagged too; ...", "rows like it score 0.803, near the
 // threshold 0.820; ..."): its kind scores high, the shares say only how far the row lies beyond it.
@@ -1217,7 +1216,7 @@ std::string why_text(const RowExplanation& e, size_t top, float threshold) {
     else std::snprintf(amount, sizeof amount, "%+.2f", double(c.contribution));
     if (!out.empty()) out += "; ";
     out += c.column + (!c.missing ? "=" + c.value : c.value.empty() ? " missing" : " '" + c.value + "' read as missing") + " (" +
-           (!c.missing ? compared + c.baseline : c.filled.empty() ? "typical " + c.typical : "filled with " + c.filled + " from its nearest rows") +
+           (!c.missing ? compared + c.baseline : c.filled.empty() ? "typical " + c.typical : "filled with " + c.filled + " as in like rows") +
            ") " + amount;
   }
   return out;

@@ -63,10 +63,8 @@ struct ColumnContribution {
   // most of them have, "(another value)" when most have none of the column's), else `typical`.
   std::string baseline;
   std::string typical;  // the training median (in the file's number format) or most frequent category
-  // A missing cell's value as the model saw it when filled from the training rows most like the row
-  // in its other columns (= `baseline`; E2EConvA3::fill_from_neighbours, whose search, unlike
-  // like_rows', keeps a column that is off); "" for a cell not missing or filled with `typical`
-  // (like_rows 0).
+  // A missing cell's value as the model saw it, filled from the like rows (= `baseline`;
+  // E2EConvA3::fill_from_neighbours); "" for a cell not missing or filled with `typical` (like_rows 0).
   std::string filled;
   float contribution = 0;
 };

@@ -585,8 +585,7 @@ namespace {
 struct NearestRows {
   Tensor centroid, spread;
 };
-// `present` (optional, [d]): the nearest by the values marked 1 only (x holds 0 at the others).
-NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max, const std::vector<uint8_t>* present = nullptr) {
+NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max) {
   const int64_t n = x.dim(0), d = x.numel() / std::max<int64_t>(n, 1), m = reference.dim(0);
   const int64_t k = std::min(k_max, m);
   NearestRows out{Tensor({n, d}), Tensor({n})};
@@ -594,7 +593,7 @@ NearestRows nearest_rows(const Tensor& x, const Tensor& reference, int64_t k_max
   std::vector<float> reference_norms(size_t(m), 0.f);
   for (int64_t j = 0; j < m; ++j)
     for (int64_t c = 0; c < d; ++c)
-      if (!present || (*present)[size_t(c)]) reference_norms[size_t(j)] += r[j * d + c] * r[j * d + c];
+      reference_norms[size_t(j)] += r[j * d + c] * r[j * d + c];
   constexpr int64_t kChunk = 256;  // rows of x per matrix product
   std::vector<float> products(size_t(std::min(n, kChunk) * m));
   for (int64_t begin = 0; begin < n; begin += kChunk) {
@@ -751,32 +750,29 @@ void set_from_neighbours(float* row, const float* centroid, const std::vector<in
 
 void E2EConvA3::fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const {
   CA3_CHECK(!config_.is_image(), "only rows are filled from their neighbours");
-  const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0), width = neighbour_embedding_size();
+  const int64_t n = inputs.dim(0), d = config_.sample_shape.at(0);
   CA3_CHECK(inputs.numel() == n * d && missing.size() == size_t(n * d), "fill_from_neighbours: inputs ", shape_to_string(inputs.shape()),
             " and ", missing.size(), " missing marks for rows of ", d, " inputs");
   if (neighbours_.dim(0) == 0 || n == 0) return;
-  const std::vector<int64_t> extra = category_extras(category_columns_, d);
-  // Rows by the pattern of their missing inputs, each pattern one search.
-  std::map<std::vector<uint8_t>, std::vector<int64_t>> by_pattern;
+  // The rows missing some inputs, not all: each missing one as the row's like rows have it.
+  std::vector<int64_t> rows;
   for (int64_t i = 0; i < n; ++i) {
     const auto first = missing.begin() + i * d, last = first + d;
-    if (std::find(first, last, 1) != last && std::find(first, last, 0) != last) by_pattern[std::vector<uint8_t>(first, last)].push_back(i);
+    if (std::find(first, last, 1) != last && std::find(first, last, 0) != last) rows.push_back(i);
   }
+  if (rows.empty()) return;
+  Tensor chosen({int64_t(rows.size()), d});
+  std::vector<uint8_t> gone;
+  gone.reserve(rows.size() * size_t(d));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::memcpy(chosen.mutable_data() + int64_t(i) * d, inputs.data() + rows[i] * d, size_t(d) * sizeof(float));
+    gone.insert(gone.end(), missing.begin() + rows[i] * d, missing.begin() + (rows[i] + 1) * d);
+  }
+  const Tensor like = like_rows(chosen, gone);
   float* x = inputs.mutable_data();
-  for (const auto& [pattern, rows] : by_pattern) {
-    std::vector<uint8_t> present(size_t(width), 1);
+  for (size_t i = 0; i < rows.size(); ++i)
     for (int64_t j = 0; j < d; ++j)
-      if (pattern[size_t(j)]) present[size_t(j)] = 0, present[size_t(std::max<int64_t>(extra[size_t(j)], j))] = 0;
-    Tensor chosen({int64_t(rows.size()), d});
-    for (size_t i = 0; i < rows.size(); ++i) std::memcpy(chosen.mutable_data() + int64_t(i) * d, x + rows[i] * d, size_t(d) * sizeof(float));
-    Tensor e = neighbour_embedding(chosen);
-    for (int64_t i = 0; i < e.dim(0); ++i)
-      for (int64_t c = 0; c < width; ++c)
-        if (!present[size_t(c)]) e.mutable_data()[i * width + c] = 0.f;
-    const NearestRows near = nearest_rows(e, neighbours_, neighbour_count(), &present);
-    for (size_t i = 0; i < rows.size(); ++i)
-      set_from_neighbours(x + rows[i] * d, near.centroid.data() + int64_t(i) * width, extra, neighbour_scales_.data(), pattern.data());
-  }
+      if (gone[i * size_t(d) + size_t(j)]) x[rows[i] * d + j] = like.data()[int64_t(i) * d + j];
 }
 
 Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& missing, Tensor* each) const {

@@ -266,15 +266,18 @@ class E2EConvA3 : public Module {
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
   // Rows: the inputs marked 1 in `missing` [N, features] (cells missing in the file, filled with
-  // their column's training median or most frequent category) set from the row's k =
-  // neighbour_count() nearest neighbours (neighbours()), found by its embedding values that are
-  // present: a numeric input their mean, a categorical column's inputs the category most of them
-  // take (none of them when most take a value outside its inputs) -- a k-nearest-neighbour
-  // imputer (Troyanskaya et al., Bioinformatics 2001). A value that depends on the other columns
-  // (a machine's vibration on its mode) is then filled with what rows like this one have, not the
-  // median of all rows, which is no row's value and scored as an anomaly. Rows missing every
-  // input, or none, are left as they are; so are all rows when the model has no neighbours. A
-  // categorical column's inputs are marked alike.
+  // their column's training median or most frequent category) set as the row's like rows have
+  // them (like_rows: the k = neighbour_count() training rows most like it by its values present,
+  // a column that is off left out of the search; a numeric input their mean, a categorical
+  // column's inputs the category most of them take, none of them when most take a value outside
+  // its inputs) -- a k-nearest-neighbour imputer (Troyanskaya et al., Bioinformatics 2001). A
+  // value that depends on the other columns (a machine's vibration on its mode) is then filled
+  // with what rows like this one have, not the median of all rows, which is no row's value and
+  // scored as an anomaly; and a value far off (the vibration of a machine that shakes) does not
+  // choose the rows (a boost machine's temperature for a running one's), so that the row's why
+  // compares it with the rows its cell was filled from. Rows missing every input, or none, are
+  // left as they are; so are all rows when the model has no neighbours. A categorical column's
+  // inputs are marked alike.
   void fill_from_neighbours(Tensor& inputs, const std::vector<uint8_t>& missing) const;
   // Rows [N, features]: what a row's why compares it with (Detector::explain_rows): each column
   // as the row's like rows have it -- the k = neighbour_count() nearest neighbours by the row's

@@ -46,10 +46,8 @@ export interface ColumnContribution {
   baseline: string;
   /** The training median (in the file's number format) or the most frequent category. */
   typical: string;
-  /** A missing cell's value as the model saw it when filled from the training rows most like the
-   *  row in its other columns (= `baseline`; not always the like rows' value: their search leaves
-   *  out a column that is off, the fill's does not); '' for a cell not missing or filled with
-   *  `typical` (likeRows 0). */
+  /** A missing cell's value as the model saw it, filled from the like rows (= `baseline`); '' for
+   *  a cell not missing or filled with `typical` (likeRows 0). */
   filled: string;
   /** In log-odds of the score. */
   contribution: number;
