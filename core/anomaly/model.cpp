@@ -802,8 +802,9 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
   const float* r = neighbours_.data();
   kernels().parallel_for(n, 1, [&](int64_t first, int64_t last) {
     std::vector<float> cap(static_cast<size_t>(width)), centroid(static_cast<size_t>(width)), total(static_cast<size_t>(m));
-    std::vector<float> part(static_cast<size_t>(m * columns));
-    std::vector<std::pair<float, int64_t>> best(static_cast<size_t>(m));
+    std::vector<float> part(static_cast<size_t>(m * columns)), most(static_cast<size_t>(columns)), smallest(static_cast<size_t>(k));
+    std::vector<std::pair<float, int64_t>> best, near;
+    best.reserve(size_t(m)), near.reserve(size_t(m));
     for (int64_t i = first; i < last; ++i) {
       const uint8_t* gone = missing.data() + i * d;
       if (std::find(gone, gone + d, 0) == gone + d) continue;  // nothing to compare by
@@ -819,19 +820,46 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
         }
       const float* x = e.data() + i * width;
       std::fill(part.begin(), part.end(), 0.f);
+      std::fill(most.begin(), most.end(), 0.f);
+      std::fill(smallest.begin(), smallest.end(), INFINITY);  // the k smallest totals, in order
       for (int64_t q = 0; q < m; ++q) {
         const float* y = r + q * width;
         float* p = part.data() + q * columns;
-        for (int64_t c = 0; c < width; ++c) p[column_of[size_t(c)]] += std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
+        if (columns == width)  // (each column one value: a loop the compiler vectorises)
+          for (int64_t c = 0; c < width; ++c) p[c] = std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
+        else
+          for (int64_t c = 0; c < width; ++c) p[column_of[size_t(c)]] += std::min((x[c] - y[c]) * (x[c] - y[c]), cap[size_t(c)]);
         total[size_t(q)] = std::accumulate(p, p + columns, 0.f);
+        for (int64_t g = 0; g < columns; ++g) most[size_t(g)] = std::max(most[size_t(g)], p[g]);
+        if (total[size_t(q)] < smallest[size_t(k - 1)]) {
+          int64_t at = k - 1;
+          for (; at > 0 && total[size_t(q)] < smallest[size_t(at - 1)]; --at) smallest[size_t(at)] = smallest[size_t(at - 1)];
+          smallest[size_t(at)] = total[size_t(q)];
+        }
       }
+      // Each search below leaves out some columns, which lowers a row's distance by at most what
+      // those columns add to any row (`most`): its k nearest lie within that of the k-th smallest
+      // distance by all columns. Only the rows in reach are searched.
+      const float kth = smallest[size_t(k - 1)], widest = *std::max_element(most.begin(), most.end());
+      // (and the sums' rounding)
+      const auto reach = [&](float leaving_out) { return kth + leaving_out + 1e-4f * (1 + kth + leaving_out); };
+      const auto gather = [&](float leaving_out) {
+        near.clear();
+        for (int64_t q = 0; q < m; ++q)
+          if (total[size_t(q)] <= reach(leaving_out)) near.emplace_back(total[size_t(q)], q);
+      };
+      gather(widest);
       // The columns whose value lies off what the row's other columns lead one to expect: more
       // than 3 sd of the rows most like it in those other columns (at least 0.1 of a standardised
       // unit) from their mean.
       std::vector<uint8_t> off(static_cast<size_t>(columns), 0);
       for (int64_t g = 0; g < columns; ++g) {
         if (gone[first_input[size_t(g)]]) continue;
-        for (int64_t q = 0; q < m; ++q) best[size_t(q)] = {total[size_t(q)] - part[size_t(q * columns + g)], q};
+        best.clear();
+        for (const auto& [distance, q] : near) {
+          if (distance > reach(most[size_t(g)])) continue;
+          best.emplace_back(total[size_t(q)] - part[size_t(q * columns + g)], q);
+        }
         std::partial_sort(best.begin(), best.begin() + k, best.end());  // (ties: the lower index)
         double deviation = 0, spread = 0;
         for (int64_t c = 0; c < width; ++c) {
@@ -850,13 +878,19 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
       // one is): their mean, a row of the kind the row's other values say, whole.
       const bool any_kept = std::any_of(first_input.begin(), first_input.end(),
                                         [&](int64_t j) { return !gone[j] && !off[size_t(column_of[size_t(j)])]; });
+      float left_out = 0;
+      for (int64_t g = 0; g < columns; ++g)
+        if (any_kept && off[size_t(g)]) left_out += most[size_t(g)];
+      if (left_out > widest) gather(left_out);
       // (rows as near by those columns, as many as share a value of the one column kept: the
       // nearest by all of them first)
-      for (int64_t q = 0; q < m; ++q) {
+      best.clear();
+      for (const auto& [all, q] : near) {
+        if (all > reach(left_out)) continue;
         float distance = 0;
         for (int64_t g = 0; g < columns; ++g)
           if (!any_kept || !off[size_t(g)]) distance += part[size_t(q * columns + g)];
-        best[size_t(q)] = {distance + 1e-3f * total[size_t(q)], q};
+        best.emplace_back(distance + 1e-3f * total[size_t(q)], q);
       }
       std::partial_sort(best.begin(), best.begin() + k, best.end());
       std::fill(centroid.begin(), centroid.end(), 0.f);
