@@ -716,7 +716,7 @@ TEST(Tabular, ValuesFarOutsideTrainingAreSaid) {
   ASSERT_GT(prep.columns()[1].log_scale, 0);  // sizes: a long tail, read on a log scale
   const std::string note =
       "2 rows hold values far outside the training's range (beyond it by more than its width): 'x' 2 rows (line 3: '45', "
-      "line 5: '-1e300'; training 10 to 20). The model never saw the like, so its score says little of these rows: look at "
+      "line 5: '-1e300'; training 10 to 20). The model never saw the like, so its score cannot say how far out these rows lie: look at "
       "them whatever their score (lines 3, 5)";
   EXPECT_EQ(prep.scoring_notes(parse_csv("x,size\n15,3\n45,2\n29,4\n-1e300,1\n12,3900\n")), (std::vector<std::string>{note}));
   // Beside a column whose every value lies beyond training (said otherwise, 10 rows or more), the
@@ -1583,7 +1583,7 @@ TEST(Tabular, CodesAreCategories) {
                                       "of: train again on a file that has it",
                                       "6 rows hold values far outside the training's range (beyond it by more than its width): "
                                       "'Betrag' 6 rows (line 2: '1,5', line 3: '1', line 4: '1', ...; training 10,5 to 16,5). The "
-                                      "model never saw the like, so its score says little of these rows: look at them whatever "
+                                      "model never saw the like, so its score cannot say how far out these rows lie: look at them whatever "
                                       "their score (lines 2, 3, 4, 5, 6, 7)"}));
   const CsvTable points = parse_csv("Konto,Betrag\n4400.0,1.5\n\"1,200\",1\n");
   ASSERT_EQ(points.numbers.decimal, '.');
@@ -2412,7 +2412,7 @@ TEST(Tabular, AFileThatCannotTellItsNumberFormatIsReadInTheTrainingFiles) {
       "TableOptions.decimalMark in the SDK)",
       // (read so, the values lie far below training's: said too)
       "2 rows hold values far outside the training's range (beyond it by more than its width): 'p' 2 rows (line 2: '1.013', "
-      "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score says little of these rows (if it "
+      "line 3: '1.250'; training 998 to 1040). The model never saw the like, so its score cannot say how far out these rows lie (if it "
       "was trained with labelled anomalies, it may even score them as normal): look at them whatever their score (lines 2, 3)"}));
   // A file whose numbers tell the other mark ("1012.5" where training wrote "1012,5"): read right, and said.
   EXPECT_EQ(prep.scoring_notes(parse_csv("t,p\n21,1012.5\n22,1013\n")), (std::vector<std::string>{
@@ -3990,7 +3990,7 @@ TEST(Tabular, NumbersWithoutTheirUnitAreSaidAtScoring) {
                                       "(0.05 for 5 %), write them as percentages, as in training",
                                       "2 rows hold values far outside the training's range (beyond it by more than its width): "
                                       "'rate' 2 rows (line 2: '0.048', line 3: '0.051'; training 4 % to 6.8 %). The model never "
-                                      "saw the like, so its score says little of these rows: look at them whatever their score "
+                                      "saw the like, so its score cannot say how far out these rows lie: look at them whatever their score "
                                       "(lines 2, 3)"}));
   EXPECT_TRUE(prep.scoring_notes(parse_csv("rate,price,n\n4.9%,$14.00,3\n")).empty());
 }

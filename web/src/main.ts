@@ -1595,7 +1595,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   counts.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
     (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
     `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
-    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' Read:' : '');
+    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' How the file was read:' : '');
   const list = document.createElement('ul');
   list.className = 'notes';
   // (a space between the items: the text reads as sentences when copied, or by a screen reader without lists)
@@ -1820,7 +1820,10 @@ async function renderTableRows() {
       // a value beside what it is compared with: the training rows most like this one (a model
       // keeping no training rows: the typical value); a missing cell (listed after the strongest
       // columns): the value the model saw, filled in from those rows
-      const taken = c.filled ? `taken as ${c.filled}, as in the most similar training rows` : `taken as ${c.typical}`;
+      // (compared with the value it was filled with, a missing cell adds nothing: said, not "0.00")
+      const nothing = c.missing && Math.abs(c.contribution) < 0.005;
+      const taken = (c.filled ? `taken as ${c.filled}, as in the most similar training rows` : `taken as ${c.typical}`) +
+        (nothing ? '; adds nothing to the score' : '');
       const compared = e.likeRows > 1 ? 'like rows' : e.likeRows === 1 ? 'like row' : 'typical';
       part.textContent = !c.missing ? `${c.column} = ${c.value} (${compared} ${c.baseline}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
@@ -1834,7 +1837,7 @@ async function renderTableRows() {
       const shown = Math.abs(c.contribution).toFixed(2);
       amount.className = shown === '0.00' ? '' : c.contribution > 0 ? 'up' : 'down';
       amount.textContent = shown === '0.00' ? shown : `${c.contribution > 0 ? '+' : '−'}${shown}`;
-      part.append(amount);
+      if (!nothing) part.append(amount);
       part.dataset.column = c.column;
       part.dataset.contribution = String(c.contribution);
       why.append(part);

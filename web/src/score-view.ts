@@ -120,8 +120,12 @@ export class ScoreView {
           ctx.lineTo(x, chartArea.bottom);
           ctx.stroke();
           ctx.fillStyle = '#c0392b';
-          ctx.textAlign = this.threshold > 0.8 ? 'right' : 'left';
-          ctx.fillText(`threshold ${formatThreshold(this.threshold)}`, x + (this.threshold > 0.8 ? -4 : 4), chartArea.top + 10);
+          // Right of the line where it fits (a phone's narrow chart: often not), else left of it,
+          // never past the chart's edges.
+          const text = `threshold ${formatThreshold(this.threshold)}`, width = ctx.measureText(text).width;
+          const right = x + 4 + width <= chartArea.right;
+          ctx.textAlign = right ? 'left' : 'right';
+          ctx.fillText(text, right ? x + 4 : Math.min(Math.max(x - 4, chartArea.left + width), chartArea.right), chartArea.top + 10);
           ctx.restore();
         },
       }],

@@ -3863,7 +3863,7 @@ std::vector<std::string> CellNotes::notes() const {
     for (const int64_t line : far_rows) lines.push_back(std::to_string(line));
     notes.push_back(detail::concat(far_beyond_kept ? "at least " : "", far_rows.size(), one ? " row holds a value" : " rows hold values",
                                    " far outside the training's range (beyond it by more than its width): ", list_some(far, 8),
-                                   ". The model never saw the like, so its score says little of ", one ? "this row" : "these rows",
+                                   ". The model never saw the like, so its score cannot say how far out ", one ? "this row lies" : "these rows lie",
                                    // (a classifier learns on which side of the normal rows its anomalies lay, and
                                    // extends that past them: a value beyond both may score as normal)
                                    prep_.options().label_column.empty() ? ""
