@@ -1186,18 +1186,15 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
 // or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
 // then any missing cell, with the value filled in from the like rows ("vib missing (filled with
-// 0.05 as in like rows) 0.00"). When the like rows of a flagged row score at or above `threshold` too, or near it
-// with the row little beyond them (each within 1 in log-odds: odds at least 1/e of the other's),
-// that first ("rows like it score 0.841, flagged too; ...", "rows like it score 0.803, near the
-// threshold 0.820; ..."): its kind scores high, the shares say only how far the row lies beyond it.
+// 0.05 as in like rows) 0.00"). When the row's like rows score over `threshold` or near it
+// (like_rows_score), that first ("rows like it score 0.841, flagged too; ...", "rows like it score
+// 0.803, near the threshold 0.820; ..."): its kind scores high, the shares say only how far the row
+// lies beyond it.
 std::string why_text(const RowExplanation& e, size_t top, float threshold) {
   std::string out;
   char amount[32];
-  // (not the typical row's: a row of all columns' medians can be no row's values at all)
-  const auto log_odds = [](double p) { p = std::clamp(p, 1e-7, 1 - 1e-7); return std::log(p / (1 - p)); };
-  const bool kind_flagged = e.like_rows > 0 && e.baseline_score >= threshold;
-  const bool kind_near = e.like_rows > 0 && e.flagged && !kind_flagged && log_odds(e.baseline_score) >= log_odds(threshold) - 1 &&
-                         log_odds(e.score) - log_odds(e.baseline_score) < 1;
+  const LikeRowsScore kind = like_rows_score(e, threshold);
+  const bool kind_flagged = kind == LikeRowsScore::over, kind_near = kind == LikeRowsScore::near;
   if (kind_flagged || kind_near) {
     std::snprintf(amount, sizeof amount, "%.3f", double(e.baseline_score));
     out = "rows like it score " + std::string(amount);

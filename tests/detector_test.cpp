@@ -475,6 +475,22 @@ TEST(Detector, RowExplanationsNameColumnsCellsAndTypicalValues) {
 // A row's missing cells are named after its strongest columns, however many are asked for: filled
 // with the typical value, they move the score by nothing, and the reader must learn the score says
 // nothing of them.
+// The same cases as the SDK's likeRowsScore (sdk/test/sdk.test.mjs).
+TEST(Detector, LikeRowsScoreOverNearOrApart) {
+  const auto kind = [](int64_t like_rows, float score, float baseline_score) {
+    RowExplanation e;
+    e.like_rows = like_rows, e.score = score, e.baseline_score = baseline_score;
+    return like_rows_score(e, 0.8f);  // log-odds 1.386
+  };
+  EXPECT_EQ(kind(5, 0.95f, 0.85f), LikeRowsScore::over);
+  EXPECT_EQ(kind(1, 0.95f, 0.8f), LikeRowsScore::over);
+  EXPECT_EQ(kind(5, 0.85f, 0.7f), LikeRowsScore::near);    // like rows 0.847 (within 1 below), the row 1.735
+  EXPECT_EQ(kind(5, 0.95f, 0.7f), LikeRowsScore::apart);   // the row 2.944: far beyond them
+  EXPECT_EQ(kind(5, 0.81f, 0.55f), LikeRowsScore::apart);  // like rows 0.2: more than 1 below
+  EXPECT_EQ(kind(5, 0.79f, 0.75f), LikeRowsScore::apart);  // the row not flagged
+  EXPECT_EQ(kind(0, 0.95f, 0.9f), LikeRowsScore::apart);   // the typical row
+}
+
 TEST(Detector, RowExplanationsNameMissingCellsAfterTheStrongest) {
   const CsvTable& bc = breast_cancer();
   Detector d(quick_tabular("e2e", 6));

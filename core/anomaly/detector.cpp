@@ -523,6 +523,15 @@ Detector Detector::load(const uint8_t* data, size_t size) {
 }
 
 
+LikeRowsScore like_rows_score(const RowExplanation& e, float threshold) {
+  if (e.like_rows == 0) return LikeRowsScore::apart;
+  if (e.baseline_score >= threshold) return LikeRowsScore::over;
+  const auto log_odds = [](double p) { p = std::clamp(p, 1e-7, 1 - 1e-7); return std::log(p / (1 - p)); };
+  return e.score >= threshold && log_odds(e.baseline_score) >= log_odds(threshold) - 1 && log_odds(e.score) - log_odds(e.baseline_score) < 1
+             ? LikeRowsScore::near
+             : LikeRowsScore::apart;
+}
+
 std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const std::vector<int64_t>& rows, size_t top,
                                                    const std::vector<size_t>* rows_holding_no_sample) {
   CA3_CHECK(prep_, "the detector is not trained yet");

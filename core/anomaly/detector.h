@@ -87,6 +87,15 @@ struct RowExplanation {
   std::vector<ColumnContribution> columns;
 };
 
+// How a row's like rows themselves score against `threshold` (the detector's, or one a user
+// picked): `over` it, or `near` it (the row flagged, its like rows within 1 in log-odds below the
+// threshold and the row within 1 above them: odds at least 1/e of the other's). Either way rows of
+// its kind score high (few training rows are like them), and its contributions say only how far
+// beyond its kind the row lies. `apart`: neither, or compared with the typical row (like_rows 0).
+// The SDK's likeRowsScore decides the same.
+enum class LikeRowsScore { apart, near, over };
+LikeRowsScore like_rows_score(const RowExplanation& e, float threshold);
+
 class Detector {
  public:
   explicit Detector(Preset preset);

@@ -133,6 +133,20 @@ export function imageSet(images: Float32Array, labels?: Int32Array | number[], s
   return { kind: 'images', images, labels, size };
 }
 
+/** How a row's like rows themselves score against `threshold` (the detector's, or one picked on a
+ *  slider): `'over'` it, or `'near'` it (the row flagged, its like rows within 1 in log-odds below
+ *  the threshold and the row within 1 above them: odds at least 1/e of the other's). Either way
+ *  rows of its kind score high (few training rows are like them), and its columns' contributions
+ *  say only how far beyond its kind the row lies: worth saying before them. `'apart'`: neither, or
+ *  compared with the typical row (`likeRows` 0). `ca3 score --why` decides the same. */
+export function likeRowsScore(e: Pick<RowExplanation, 'likeRows' | 'score' | 'baselineScore'>, threshold: number): 'over' | 'near' | 'apart' {
+  if (!e.likeRows) return 'apart';
+  if (e.baselineScore >= threshold) return 'over';
+  const logOdds = (p: number) => { const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7); return Math.log(q / (1 - q)); };
+  return e.score >= threshold && logOdds(e.baselineScore) >= logOdds(threshold) - 1 && logOdds(e.score) - logOdds(e.baselineScore) < 1
+    ? 'near' : 'apart';
+}
+
 // ---- the runtime: one worker with the wasm module -----------------------------------------------
 
 /** @internal What differs between browsers and Node: set once by the entry point. */

@@ -69,7 +69,8 @@ export interface RowExplanation {
   likeRows: number;
   /** The score of what the row is compared with (the like rows' mean, or the typical row). At or
    *  above the threshold, rows of its kind score high themselves (few training rows are like
-   *  them): the contributions explain only how far the row lies beyond its kind. */
+   *  them): the contributions explain only how far the row lies beyond its kind (likeRowsScore
+   *  says so against a threshold). */
   baselineScore: number;
   /** The `top` columns of largest |contribution| (explainRows): those that raise the score first,
    *  then those that lower it, each strongest first; then every column whose cell is missing (the

@@ -15,8 +15,8 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 import {
-  Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageFitNote, imageKind, imageSet, imagesToInputs, loadDetector, tableFromCsv,
-  undecodedImageKind,
+  Runtime, createDetector, describeCsv, getRuntime, imageDimensions, imageFitNote, imageKind, imageSet, imagesToInputs, likeRowsScore, loadDetector,
+  tableFromCsv, undecodedImageKind,
 } from 'ca3-sdk';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -56,6 +56,23 @@ function fashionMnist(count) {
 // An image file told by its first bytes, whatever its name, as `ca3` tells it (the page reads a
 // folder's files so): real files of each kind, with their sizes; text is none, also a table whose
 // first cell starts "BM" and a text file named .png.
+// The same cases as the command line's (tests/detector_test.cpp, LikeRowsScoreOverNearOrApart).
+test('likeRowsScore: a row\'s like rows over the threshold, near it, or apart', () => {
+  const threshold = 0.8;  // log-odds 1.386
+  assert.equal(likeRowsScore({ likeRows: 5, score: 0.95, baselineScore: 0.85 }, threshold), 'over');
+  assert.equal(likeRowsScore({ likeRows: 1, score: 0.95, baselineScore: 0.8 }, threshold), 'over');
+  // like rows 0.7 (log-odds 0.847, within 1 below), the row 0.85 (1.735, within 1 above them)
+  assert.equal(likeRowsScore({ likeRows: 5, score: 0.85, baselineScore: 0.7 }, threshold), 'near');
+  // the row far beyond them (0.95: 2.944, 2.1 above)
+  assert.equal(likeRowsScore({ likeRows: 5, score: 0.95, baselineScore: 0.7 }, threshold), 'apart');
+  // like rows more than 1 below the threshold (0.55: 0.2)
+  assert.equal(likeRowsScore({ likeRows: 5, score: 0.81, baselineScore: 0.55 }, threshold), 'apart');
+  // the row not flagged
+  assert.equal(likeRowsScore({ likeRows: 5, score: 0.79, baselineScore: 0.75 }, threshold), 'apart');
+  // compared with the typical row (a model file without training rows)
+  assert.equal(likeRowsScore({ likeRows: 0, score: 0.95, baselineScore: 0.9 }, threshold), 'apart');
+});
+
 test('imageKind and imageDimensions read real files by their bytes', () => {
   const head = (path) => new Uint8Array(readFileSync(join(repo, path)));
   const cases = [

@@ -6,7 +6,7 @@ import {
 } from 'chart.js';
 import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
-  PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, tableFromCsv,
+  PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, likeRowsScore, tableFromCsv,
 } from 'ca3-sdk';
 import { ScoreView, formatThreshold, pickView, rocPoints } from './score-view.js';
 
@@ -1800,13 +1800,10 @@ async function renderTableRows() {
       why.append(mark);
       row.classList.add('to-check');
     }
-    // Its kind scores high, over the threshold or near it with the row little beyond it (each within
-    // 1 in log-odds, as `ca3 score --why` says it): the shares say only how far beyond it the row
-    // lies (not said of the typical row, a row of all columns' medians, which can be no row's values).
-    const logOdds = (p: number) => { const q = Math.min(Math.max(p, 1e-7), 1 - 1e-7); return Math.log(q / (1 - q)); };
-    const kindOver = e.baselineScore >= threshold;
-    const kindNear = flagged && logOdds(e.baselineScore) >= logOdds(threshold) - 1 && logOdds(e.score) - logOdds(e.baselineScore) < 1;
-    if (e.likeRows && (kindOver || kindNear)) {
+    // Its kind scores high, over the threshold or near it with the row little beyond it (as
+    // `ca3 score --why` says it): the shares say only how far beyond it the row lies.
+    const kindScore = likeRowsScore(e, threshold), kindOver = kindScore === 'over';
+    if (kindScore !== 'apart') {
       const kind = document.createElement('em');
       kind.className = 'kind';
       kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, ` +

@@ -314,7 +314,7 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#csv-score-file', { name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(other) });
       await page.waitForFunction(() => /^other\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
       const info = await page.textContent('#csv-score-info');
-      assert.match(info, /Read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
+      assert.match(info, /How the file was read: columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness'; /);
       // each note an item of its own
       assert.match(await page.textContent('#csv-score-info li:first-child'), /^columns matched ignoring case, spaces or Unicode form: 'CL\.THICKNESS' as 'Cl\.thickness';$/);
       assert.match(info, /a column the model does not know, left out: 'site'; missing cells filled in, each from the 5 training rows most like its row in the other columns \(their mean, or the category most of them have\): 'Bare\.nuclei' 16 cells on lines 25, 42, 141 and 13 more\.$/);
