@@ -4042,7 +4042,7 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   // Units of different dimensions in one column are no column of numbers.
   EXPECT_NE(describe_columns(parse_csv("v\n1 kg\n2 m\n3 kg\n4 s\n"))[0].role, "numeric");
   // German scales with their point ("3,2 Mio."); "M" and "K" alone are no scale: Kelvin, molar, a
-  // shoe's width stay what they were (a bare 301 beside 296 K is 301).
+  // shoe's width stay what they were (a bare 301 beside 296 K is 301; "0.2M" is 0.2, "8M" a size).
   const CsvTable german = parse_csv("Umsatz;n\n3,2 Mio.;1\n850 Tsd.;2\n1,1 Mio.;3\n2,5 Mio.;4\n");
   EXPECT_EQ(describe_columns(german)[0].reason, "numbers written with 'Mio.' (1 Mio. = 1000000), read in Mio. ('3,2 Mio.' is 3.2); "
                                                 "other sizes converted: '850 Tsd.' read as 0.85 Mio.");
@@ -4053,7 +4053,22 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
   const std::vector<ColumnSummary> letters = describe_columns(parse_csv(kelvin));
   EXPECT_EQ(letters[0].reason, "numbers written with 'K', read without it ('290 K' is 290)");
   EXPECT_EQ(letters[1].role, "categorical");
-  EXPECT_NE(letters[2].role, "numeric");
+  EXPECT_EQ(letters[2].reason, "numbers written with 'M', read without it ('0.1M' is 0.1)");
+  // Both "K" and "M" against the numbers: counts with a scale, converted to the more frequent
+  // ("879K" among "2.34M"), and a value far out found as such ("40.00M").
+  std::string revenue = "revenue\n";
+  for (int i = 0; i < 40; ++i) revenue += (i == 9 ? std::string("879K") : "1." + std::to_string(10 + i) + "M") + "\n";
+  const CsvTable counted = parse_csv(revenue);
+  EXPECT_EQ(describe_columns(counted)[0].reason,
+            "numbers written with 'M' (1 M = 1000000), read in M ('1.10M' is 1.1); other sizes converted: '879K' read as 0.879 M");
+  const TabularPreprocessor in_millions = TabularPreprocessor::fit(counted, first_rows(40), options);
+  EXPECT_NEAR(in_millions.columns()[0].quantiles.front(), 0.879, 1e-9);
+  const std::vector<float> scaled = in_millions.transform(parse_csv("revenue\n1.3M\n1300K\n40.00M\n")).to_vector();
+  EXPECT_NEAR(scaled[0], scaled[1], 1e-5);
+  EXPECT_EQ(in_millions.scoring_notes(parse_csv("revenue\n1.3M\n40.00M\n")).back(),
+            "1 row holds a value far outside the training's range (beyond it by more than its width): 'revenue' 1 row (line 3: "
+            "'40.00M'; training 0.879 M to 1.49 M). The model never saw the like, so its score cannot say how far out this row "
+            "lies: look at it whatever its score (line 3)");
 }
 
 // Whole numbers with leading zeros, all as long, are codes (a supplier or article number); plain

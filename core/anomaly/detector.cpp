@@ -689,8 +689,8 @@ std::vector<RowExplanation> Detector::explain_rows(const CsvTable& given, const 
       // A cell written in another size of the column's unit ("3.4M" where training wrote "k"): also
       // as read, in the unit its typical value is written in ("3.4M = 3400 k").
       double v;
-      if (!empty && column_unit_size({t.prefix, t.suffix}) && split_affixes(cell).suffix != t.suffix &&
-          parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}))
+      if (!empty && column_unit_size(unit_of(t, false)) && split_affixes(cell).suffix != t.suffix &&
+          parse_number_with_unit(cell, v, format, unit_of(t, false)))
         c.value += " = " + value_text(t, v, written);
       e.columns.push_back(std::move(c));
     }

@@ -1245,9 +1245,9 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   }
   // A whole number with the minus after it ("5-") reads so when scoring in any numeric column (the
   // training rows of a column may have had no negative number; CellNotes says so).
-  if (parse_number_with_unit(cell, v, numbers, {t.prefix, t.suffix, true})) return v;
+  if (parse_number_with_unit(cell, v, numbers, unit_of(t, true))) return v;
   if (const int truth = truth_value(cell, numbers); truth >= 0 && zero_one_flag(t)) return truth;  // "TRUE" as 1
-  if (const std::string limit = limit_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}); !limit.empty())
+  if (const std::string limit = limit_said(cell, numbers, unit_of(t, t.minus_after)); !limit.empty())
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), limit));
   if (!t.prefix.empty() || !t.suffix.empty())
     if (const Affixed a = split_affixes(cell); parse_number(a.number, v, numbers))
@@ -1271,7 +1271,7 @@ double numeric_cell(const CsvTable& table, const NumberFormat& numbers, size_t r
   if (parse_any_number(cell, v, numbers))  // inf, 1e999
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                                "' is not a finite number (leave the cell empty or write NA for a missing value)"));
-  if (const std::string other = other_mark_said(cell, numbers, {t.prefix, t.suffix, t.minus_after}, table.numbers_named); !other.empty())
+  if (const std::string other = other_mark_said(cell, numbers, unit_of(t, t.minus_after), table.numbers_named); !other.empty())
     throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell), other));
   throw Error(detail::concat("CSV line ", table.row_line(row), ", column '", t.name, "': '", shortened(cell),
                              "' is not a number (the column is numeric; leave the cell empty or write NA for a missing value)"));
@@ -1376,7 +1376,7 @@ std::optional<UnitSize> unit_size(std::string_view unit) {
 std::optional<UnitSize> column_unit_size(const NumberUnit& unit) {
   if (!unit.prefix.empty()) return std::nullopt;
   const std::optional<UnitSize> size = unit_size(unit.suffix);
-  if (!size || size->only_beside) return std::nullopt;
+  if (!size || (size->only_beside && !unit.count_scale)) return std::nullopt;
   return size;
 }
 
@@ -1410,6 +1410,7 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
                        int64_t* first_odd_row) {
   // Each unit's cells, by its text (either side of the number), with the form first seen.
   std::map<std::string, std::pair<int64_t, NumberUnit>> units;
+  std::map<std::string, std::pair<int64_t, bool>> scaled;  // "M": cells, and whether one has a fraction
   int64_t present = 0, plain = 0, minus_after = 0, plus_after = 0;
   bool grades = true;  // every value a whole number 0 to 6, as school grades ("2-" a grade, not -2)
   for (int64_t row : rows) {
@@ -1427,10 +1428,27 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
     }
     plus_after += plus_after_number(cell);
     const Affixed a = split_affixes(cell);
+    // "2.34M", "850K": a count's scale against the number, which could be a code too ("12M" a
+    // child's size, as "12A"): counted apart.
+    if (const std::optional<UnitSize> size = unit_size(a.suffix);
+        size && size->only_beside && a.attached && a.prefix.empty() && parse_number(a.number, v, table.numbers)) {
+      auto& [count, fraction] = scaled[std::string(a.suffix)];
+      ++count, fraction = fraction || v != std::floor(v);
+      continue;
+    }
     if (!plausible_unit(a) || !parse_number(a.number, v, table.numbers)) continue;
     auto& [count, form] = units[std::string(unit_name(std::string(a.prefix) + std::string(a.suffix)))];
     if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
+  // Two scales written ("850K" and "2.34M"): counts, each read in the column's scale. One, with a
+  // fraction somewhere ("2.34M", or a molar "0.5M"): a unit, read without it. Codes otherwise
+  // ("6M", "12M", "18M": a child's sizes).
+  for (const auto& [suffix, seen] : scaled)
+    if (scaled.size() > 1 || seen.second) {
+      auto& [count, form] = units[suffix];
+      if (count == 0) form = {"", suffix, false, scaled.size() > 1};
+      count += seen.first;
+    }
   if (units.empty() && (minus_after == 0 || plus_after > 0 || grades)) return {};
   NumberUnit unit;
   if (!units.empty()) {
@@ -2034,7 +2052,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
       ColumnTransform read;  // as the fit reads the column
-      read.prefix = unit.prefix, read.suffix = unit.suffix, read.minus_after = unit.minus_after;
+      read.prefix = unit.prefix, read.suffix = unit.suffix, read.minus_after = unit.minus_after, read.count_scale = unit.count_scale;
       read.duration = durations ? (minutes ? 'm' : 'h') : 0;
       summary.reason = joined(summary.reason, monotone_reason(table, c, all_rows, read));
     } else if (const MixedDurations mixed = unit.empty() && numbers < present ? mixed_durations(table, c, all_rows) : MixedDurations{};
@@ -2833,7 +2851,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                                    : " of the column do not read)"));
         }
         if (odd > 0) unit = {};
-        t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after;
+        t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after, t.count_scale = unit.count_scale;
       }
       if (!t.duration && unit.empty() && int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric))
         if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
@@ -3380,7 +3398,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
                       t.quantiles.front() < t.quantiles.back() && at_most_two_values(t);  // once per column, not per cell
     const bool zero_one = zero_one_flag(t);
     // (a count written with a scale, "9.9k": a bare count is one, "449")
-    const std::optional<UnitSize> size = column_unit_size({t.prefix, t.suffix});
+    const std::optional<UnitSize> size = column_unit_size(unit_of(t, false));
     const bool count_scale = size && size->scale;
     for (size_t r = 0; r < batch.row_count(); ++r) {
       if (!scored(r)) continue;
@@ -3463,7 +3481,7 @@ const CsvTable& CellNotes::add(const CsvTable& given) {
         n.without_unit_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, numbers_)));
       // Another size of the column's unit ("0.7 kg" where training wrote "850 g"): converted, said.
       if (size && !parse_number(cell, v, format) && split_affixes(cell).suffix != t.suffix &&
-          parse_number_with_unit(cell, v, format, {t.prefix, t.suffix}) && n.converted++ < 3)
+          parse_number_with_unit(cell, v, format, unit_of(t, false)) && n.converted++ < 3)
         n.converted_examples.push_back(detail::concat("'", trim(cell), "' as ", value_text(t, v, numbers_)));
       // A flag's value other than its two (2 in a column of 0 and 1): scored as the number it is.
       if (flag && parse_number(cell, v, format) && v != t.quantiles.front() && v != t.quantiles.back()) {
@@ -4040,8 +4058,8 @@ TabularPreprocessor::RangeVote TabularPreprocessor::range_vote(const CsvTable& t
     for (size_t r = 0; r < table.row_count() && r < 20000 && vote.cells < 5000; ++r) {  // (as the file's format is told)
       const std::string_view cell = table.cell(r, size_t(c));
       double a = 0, b = 0;
-      const bool read_a = parse_number_with_unit(cell, a, first, {t.prefix, t.suffix, true}),
-                 read_b = parse_number_with_unit(cell, b, second, {t.prefix, t.suffix, true});
+      const bool read_a = parse_number_with_unit(cell, a, first, unit_of(t, true)),
+                 read_b = parse_number_with_unit(cell, b, second, unit_of(t, true));
       if (is_missing_cell(cell) || (read_a && read_b && a == b) || (!read_a && !read_b)) continue;
       const auto within = [&](bool read, double v) { return read && v >= t.quantiles.front() && v <= t.quantiles.back(); };
       ++vote.cells, vote.first += within(read_a, a), vote.second += within(read_b, b);
@@ -4090,8 +4108,8 @@ void TabularPreprocessor::check_numbers_read_as_in_training(const CsvTable& tabl
     for (size_t r = 0; r < table.row_count(); ++r) {
       const std::string_view cell = table.cell(r, size_t(column));
       double here = 0, there = 0;
-      if (is_missing_cell(cell) || !parse_number_with_unit(cell, here, numbers, {t.prefix, t.suffix, true})) continue;
-      const bool read_there = parse_number_with_unit(cell, there, *numbers_, {t.prefix, t.suffix, true});
+      if (is_missing_cell(cell) || !parse_number_with_unit(cell, here, numbers, unit_of(t, true))) continue;
+      const bool read_there = parse_number_with_unit(cell, there, *numbers_, unit_of(t, true));
       if (read_there ? here == there : cell.find(numbers_->decimal) == std::string_view::npos) continue;
       char value_here[32], value_there[32];
       std::snprintf(value_here, sizeof value_here, "%.15g", here);
@@ -4317,6 +4335,7 @@ nlohmann::json TabularPreprocessor::to_json() const {
       if (!c.prefix.empty()) cj["unitBefore"] = c.prefix;
       if (!c.suffix.empty()) cj["unitAfter"] = c.suffix;
       if (c.minus_after) cj["minusAfter"] = true;
+      if (c.count_scale) cj["unitScale"] = true;
       if (c.log_scale > 0) cj["logScale"] = c.log_scale;
       if (c.duration) cj["duration"] = c.duration == 'm' ? "m:ss" : "h:mm";
       if (c.monotone) cj["monotone"] = c.monotone > 0 ? "rising" : "falling";
@@ -4376,6 +4395,7 @@ TabularPreprocessor TabularPreprocessor::from_json(const nlohmann::json& j) {
         c.quantiles = cj.at("quantiles").get<std::vector<double>>();
         c.two_values = at_most_two_values(c);  // judged once from the quantiles: scoring asks per cell
         c.prefix = cj.value("unitBefore", ""), c.suffix = cj.value("unitAfter", ""), c.minus_after = cj.value("minusAfter", false);
+        c.count_scale = cj.value("unitScale", false);
         if (cj.contains("monotone")) {
           const std::string m = cj.at("monotone").get<std::string>();
           CA3_CHECK(m == "rising" || m == "falling", "unknown order '", m, "' of column '", c.name, "'");

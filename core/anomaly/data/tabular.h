@@ -101,6 +101,7 @@ struct ColumnTransform {
   // hours:minutes, 'm' when it is minutes:seconds (race times "1:34:15", "48:08"); 0 otherwise.
   char duration = 0;
   bool minus_after = false;  // NumberUnit::minus_after: "5-" is -5 (saved as "minusAfter")
+  bool count_scale = false;  // NumberUnit::count_scale: "2.34M" read in M (saved as "unitScale")
   // +1 when the training values rose in every row of the file (1000, 1007, ...), -1 when they fell,
   // 0 otherwise (saved as "monotone": "rising" / "falling"): scoring says a file beyond them.
   int monotone = 0;
@@ -493,9 +494,16 @@ struct NumberUnit {
   // Negative numbers written with the minus after them also without a decimal mark ("5-", as SAP
   // writes quantities); "2,50-" reads so in any column.
   bool minus_after = false;
+  // `suffix` a count's scale written against the numbers, "M" or "K" ("2.34M", "850K"; alone such
+  // a letter could be a code, "12A": a column's unit only when its cells say so, see number_unit):
+  // read in it, the other scales converted ("879K" in a column of "M": 0.879).
+  bool count_scale = false;
   bool empty() const { return prefix.empty() && suffix.empty() && !minus_after; }
   std::string text() const { return prefix + suffix; }
 };
+// The unit a numeric column was trained with, the minus after whole numbers as asked (scoring
+// reads "5-" so in any column).
+inline NumberUnit unit_of(const ColumnTransform& t, bool minus_after) { return {t.prefix, t.suffix, minus_after, t.count_scale}; }
 // The unit of a column of numbers written with one ("$1,304.12", "10,6 %"; on either side of the
 // number, Excel's Accounting zero "$ -" included), and whether whole numbers are written with
 // the minus after them ("5-"; not when a cell ends in "+", as grades "2+" do), when at least three
