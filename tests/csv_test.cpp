@@ -1484,6 +1484,29 @@ TEST(Tabular, GroupedColumnsAfterADateAreFilledDown) {
 
 // A flat file whose first column is a date, a sparse name after it (a holiday on its day, an
 // event and its place on the same rows): not a grouped report, in training or in scoring.
+// A machine's name in the first row of each of its groups, the machines in turn (M1, M2, M3, M1,
+// ...; helper-126): filled down, each group's rows its machine's. The same repeated names at rows
+// far apart, as a sparse column writes them (a defect now and then), are no groups.
+TEST(Tabular, GroupValuesWrittenAgainForLaterGroupsAreFilledDown) {
+  std::string turns = "machine,shift,temp\n", sparse = "defect,shift,temp\n";
+  const int gaps[] = {2, 9, 3, 14, 2, 7, 11};
+  for (int r = 0, next = 0, k = 0; r < 60; ++r) {
+    turns += detail::concat(r % 5 == 0 ? "M" + std::to_string(1 + r / 5 % 3) : "", ",", r % 2 ? "late" : "early", ",", 50 + r / 5 % 3 * 10, "\n");
+    const bool defect = r == next;
+    if (defect) next += gaps[k % 7], ++k;
+    sparse += detail::concat(defect ? (k % 2 ? "scratch" : "dent") : "", ",", r % 2 ? "late" : "early", ",", 50 + r % 4, "\n");
+  }
+  const CsvTable table = parse_csv(turns);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, first_rows(60), TabularOptions{});
+  EXPECT_EQ(prep.filled_columns(), std::vector<std::string>{"machine"});
+  EXPECT_NE(prep.schema()[0].reason.find("(12 groups) and fills the 48 blank cells"), std::string::npos) << prep.schema()[0].reason;
+  const std::optional<CsvTable> filled = prep.filled_down(table);
+  ASSERT_TRUE(filled);
+  for (size_t r = 0; r < 60; ++r) EXPECT_EQ(filled->cell(r, 0), "M" + std::to_string(1 + r / 5 % 3)) << r;
+  EXPECT_TRUE(grouped_columns_of(parse_csv(sparse)).empty());
+  EXPECT_TRUE(TabularPreprocessor::fit(parse_csv(sparse), first_rows(60), TabularOptions{}).filled_columns().empty());
+}
+
 TEST(Tabular, SparseNamesAfterADateAreNoGroups) {
   std::string holidays = "Datum;Feiertag;Besucher;Umsatz\n", events = "Datum;Ereignis;Ort;Besucher\n";
   const char* names[] = {"Neujahr", "Karfreitag", "Ostermontag", "Maifeiertag", "Himmelfahrt"};

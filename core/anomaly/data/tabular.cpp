@@ -1721,6 +1721,9 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
   for (size_t r = 0; r < rows && full; ++r) full = !blank_cell(table.cell(r, c));
   std::set<std::string_view> seen;  // in the current group of `outer`
   std::string_view last;            // the last value written in it
+  std::string_view previous;        // the last value written in any group
+  std::vector<int64_t> starts;      // the rows a value is written in
+  int64_t again = 0, first_again = -1;  // values written again for a later group; the first's row
   std::string_view inner_last;      // the last value written in `inner` above the row
   for (size_t r = 0; r < rows; ++r) {
     if (std::binary_search(skipped.begin(), skipped.end(), r)) continue;
@@ -1743,9 +1746,28 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
       ++g.repeats;
       continue;
     }
-    if (!group_name(cell, table.numbers) || !seen.insert(cell).second) return g;
-    last = cell;
+    if (!group_name(cell, table.numbers)) return g;
+    // A value written again for a later group ("M1", "M2", "M3", "M1", ...): a report's only
+    // where there are six groups or more, as long as each other (within a factor 2), not a sparse
+    // column's values at random rows ("scratch", ..., "dent", ..., "scratch"); never the group
+    // just before's.
+    if (!seen.insert(cell).second) {
+      if (full || cell == previous) return g;
+      if (again++ == 0) first_again = int64_t(r);
+    }
+    if (!full) starts.push_back(int64_t(r));
+    last = previous = cell;
     ++g.values;
+  }
+  if (again > 0) {
+    starts.push_back(int64_t(rows));
+    int64_t shortest = int64_t(rows), longest = 0;
+    for (size_t k = 1; k < starts.size(); ++k)
+      shortest = std::min(shortest, starts[k] - starts[k - 1]), longest = std::max(longest, starts[k] - starts[k - 1]);
+    if (g.values < 6 || shortest < 2 || longest > 2 * shortest) {
+      g.broken = first_again;
+      return g;
+    }
   }
   g.runs = full;
   g.grouped = !full || !strict || 2 * g.values <= int64_t(rows);  // runs of two rows or more, on average (training)
