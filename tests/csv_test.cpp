@@ -1268,7 +1268,7 @@ TEST(Tabular, GroupedReportsOfOtherLayoutsAreFilledDown) {
   EXPECT_EQ(summed_filled->cell(26, 1), "F5");
   const std::vector<std::string> summed_notes = by_heading.scoring_notes(sums);
   ASSERT_EQ(summed_notes.size(), 3u) << summed_notes.back();
-  EXPECT_NE(summed_notes[1].find("lines 15 ('Summe', column 'Umsatz'), 29 ('Summe', column 'Umsatz') are totals rows"), std::string::npos)
+  EXPECT_NE(summed_notes[1].find("lines 15 ('Summe', a sum in 'Umsatz'), 29 ('Summe', a sum in 'Umsatz') are totals rows"), std::string::npos)
       << summed_notes[1];
   EXPECT_EQ(summed_notes[2].substr(0, 58), "blank cells of a grouped report's column given the value a");
   EXPECT_EQ(heading_notes.at(1), "blank cells of a grouped report's column given the value above them, as in training (a group's "
@@ -4210,9 +4210,9 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   const NotDataRows found = not_data_rows(t, "left out of training");
   EXPECT_EQ(found.rows, (std::vector<size_t>{2, 5, 6, 7}));
   EXPECT_EQ(found.notes, (std::vector<std::string>{
-                             "lines 4 ('Zwischensumme:', column 'Betrag'), 7 ('Subtotal', column 'Betrag'), 8 ('Gesamt', column "
+                             "lines 4 ('Zwischensumme:', a sum in 'Betrag'), 7 ('Subtotal', a sum in 'Betrag'), 8 ('Gesamt', a sum in "
                              "'Betrag') are totals rows (their numbers are the sums of the rows above or below them): left out of training",
-                             "line 9 ('\xC3\x98', column 'Betrag') is an averages row (its numbers are the means of the rows above it): "
+                             "line 9 ('\xC3\x98', a mean in 'Betrag') is an averages row (its numbers are the means of the rows above it): "
                              "left out of training",
                              "line 10 ('Summe') is named like a totals or averages row, but none of its numbers is the sum or mean "
                              "of the rows above or below it: read as data; delete it from the file if it is not a sample"}));
@@ -4257,8 +4257,8 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   const NotDataRows subtotals = not_data_rows(parse_csv(pivot), "left out of training");
   EXPECT_EQ(subtotals.rows, totals);
   ASSERT_EQ(subtotals.notes.size(), 1u);
-  EXPECT_EQ(subtotals.notes[0], "lines 8 ('F0 Ergebnis', column 'Umsatz'), 15 ('F1 Ergebnis', column 'Umsatz'), 22 ('F2 Ergebnis', "
-                                "column 'Umsatz') and 14 more are totals rows (their numbers are the sums of the rows above or below them): "
+  EXPECT_EQ(subtotals.notes[0], "lines 8 ('F0 Ergebnis', a sum in 'Umsatz'), 15 ('F1 Ergebnis', a sum in 'Umsatz'), 22 ('F2 Ergebnis', "
+                                "a sum in 'Umsatz') and 14 more are totals rows (their numbers are the sums of the rows above or below them): "
                                 "left out of training");
   // Many rows named each its own way whose numbers are no sums: data, not said one by one.
   std::string products = "Produkt;Preis;Menge\n";
@@ -4276,7 +4276,7 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
   const NotDataRows grand_total = not_data_rows(parse_csv(claims + detail::concat("Total;;", amount, ";", days, "\n")), "");
   EXPECT_EQ(grand_total.rows, (std::vector<size_t>{40}));
   ASSERT_EQ(grand_total.notes.size(), 1u);
-  EXPECT_EQ(grand_total.notes[0].substr(0, 47), "line 42 ('Total', column 'Amount') is a totals ") << grand_total.notes[0];
+  EXPECT_EQ(grand_total.notes[0].substr(0, 52), "line 42 ('Total', a sum in 'Amount') is a totals row") << grand_total.notes[0];
   EXPECT_TRUE(not_data_rows(parse_csv(claims + "Total;V1;1200;4\n"), "").rows.empty());  // a category's row, last
   EXPECT_TRUE(not_data_rows(parse_csv(claims + "Total;V1;1200;4\n"), "").notes.empty());
   // The preview reads the file as training does: a repeated header is no cell that is not a number.
@@ -4295,6 +4295,26 @@ TEST(Csv, TotalsAndAveragesRowsAreFoundByTheirNumbers) {
 // same rows), and lines of one text alone (a grouped report's "Grand total;;;" with no number, a
 // footer "Source: ..."): no samples. A row of small counts that happens to sum the rows above, and
 // a survey's sparse row ("red;;", a value other rows have), are samples.
+// A totals row labelled after its numbers ("...,Total" in a last text column; helper-126) is found
+// as one labelled first is; a row named like an averages row whose numbers are no means stops
+// training saying so, not "'Average' is not a number".
+TEST(Csv, TotalsLabelledInALaterColumnAndAveragesThatDoNotAverage) {
+  std::string text = "temp,flow,line\n";
+  double temp = 0, flow = 0;
+  for (int i = 0; i < 30; ++i) {
+    text += detail::concat(50 + i % 7, ",", 1500 + i * 13 % 40, ",", i % 2 ? "A" : "B", "\n");
+    temp += 50 + i % 7, flow += 1500 + i * 13 % 40;
+  }
+  const NotDataRows totals = not_data_rows(parse_csv(text + detail::concat(temp, ",", flow, ",Total\n")), "left out of training");
+  EXPECT_EQ(totals.rows, std::vector<size_t>{30});
+  EXPECT_EQ(totals.notes, std::vector<std::string>{"line 32 ('Total', a sum in 'temp') is a totals row (its numbers are the sums of the "
+                                                   "rows above or below it): left out of training"});
+  const CsvTable averages = parse_csv(text + "Average,1000,\n");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(averages, first_rows(31), TabularOptions{}); }),
+            "CSV line 32, column 'temp': 'Average' names an averages row, but none of its numbers is the mean of the rows above or "
+            "below it, so it is not left out as one: delete the line if it is not a sample (or correct its numbers)");
+}
+
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   std::string items = "item,price,qty\n";
   double price = 0;
@@ -4307,13 +4327,13 @@ TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   const std::string sums = detail::concat(",", price, ",", qty, "\n");
   const NotDataRows one = not_data_rows(parse_csv(items + sums), "left out of training");
   EXPECT_EQ(one.rows, (std::vector<size_t>{40}));
-  EXPECT_EQ(one.notes, (std::vector<std::string>{"line 42 (no name, column 'price') is a totals row (its numbers are the sums of "
+  EXPECT_EQ(one.notes, (std::vector<std::string>{"line 42 (no name, a sum in 'price') is a totals row (its numbers are the sums of "
                                                  "the rows above or below it): left out of training"}));
   const NotDataRows stacked = not_data_rows(
       parse_csv(items + sums + detail::concat("Average,", price / 40, ",", qty / 40.0, "\nSumme,", price, ",", qty, "\n")), "");
   EXPECT_EQ(stacked.rows, (std::vector<size_t>{40, 41, 42}));
   ASSERT_EQ(stacked.notes.size(), 2u) << stacked.notes[0];
-  EXPECT_EQ(stacked.notes[1], "line 43 ('Average', column 'price') is an averages row (its numbers are the means of the rows above it)");
+  EXPECT_EQ(stacked.notes[1], "line 43 ('Average', a mean in 'price') is an averages row (its numbers are the means of the rows above it)");
   // A named last row whose numbers happen to be the sums of those above: a row of its own.
   std::string hosts = "host,errors,warnings\n";
   for (int i = 0; i < 10; ++i) hosts += detail::concat("h", i, ",", i < 3 ? 1 : 0, ",", i >= 7 ? 1 : 0, "\n");

@@ -229,7 +229,7 @@ TEST(Detector, TotalsRowsAndRepeatedHeadersAreLeftOutOfTraining) {
   const int64_t repeated = exported.row_line(size_t(std::count(text.begin(), text.begin() + int64_t(middle), '\n') - 1));
   ASSERT_GE(notes.size(), 2u);
   EXPECT_EQ(notes[0], detail::concat("line ", exported.row_line(exported.row_count() - 1),
-                                     " ('Total', column 'Cl.thickness') is a totals row (its numbers are the sums of the rows "
+                                     " ('Total', a sum in 'Cl.thickness') is a totals row (its numbers are the sums of the rows "
                                      "above or below it): left out of training"));
   EXPECT_EQ(notes[1], detail::concat("line ", repeated, " repeats the header (two exports one below the other?): left out of training"));
   d.fit(std::move(fit));
@@ -767,7 +767,7 @@ TEST(Detector, GroupedReportsAreFilledDown) {
   std::sort(ranked.begin(), ranked.end(), [&](int64_t a, int64_t b) { return totals_scores[size_t(a)] > totals_scores[size_t(b)]; });
   EXPECT_EQ(std::set<int64_t>(ranked.begin(), ranked.begin() + 2), (std::set<int64_t>{13 + 2, 13 * 8 + 6}));
   const std::vector<std::string> said = d.preprocessing()->scoring_notes(with_totals);
-  EXPECT_EQ(said.at(0).substr(0, 47), "lines 14 ('Hamburg Ergebnis', column 'Umsatz'),") << said.at(0);
+  EXPECT_EQ(said.at(0).substr(0, 49), "lines 14 ('Hamburg Ergebnis', a sum in 'Umsatz'),") << said.at(0);
   EXPECT_NE(said.at(0).find("are totals rows (their numbers are the sums of the rows above or below them): not scored (no score, "
                             "no flag)"), std::string::npos) << said.at(0);
   for (size_t i = 1; i < said.size(); ++i) EXPECT_EQ(said[i].find("Ergebnis"), std::string::npos) << said[i];  // their cells not counted

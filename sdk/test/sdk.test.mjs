@@ -356,7 +356,7 @@ describe('SDK in Node', () => {
     assert.deepEqual([...streamed.keys()].filter((r) => Number.isNaN(streamed[r])), none);
     const notes = (await detector.scoringNotes(tableFromCsv(csv))).join(' ');
     assert.match(notes, /lines 2 \('Nord'\), 154 \('Süd'\) are groups' heading lines .*not scored \(no score, no flag\)/);
-    assert.match(notes, /lines 153 \('Summe', column 'temp'\), 305 \('Summe', column 'temp'\) are totals rows .*not scored/);
+    assert.match(notes, /lines 153 \('Summe', a sum in 'temp'\), 305 \('Summe', a sum in 'temp'\) are totals rows .*not scored/);
     const written = (await detector.scoredCsv(tableFromCsv(csv))).split('\n');
     assert.equal(written[152], `${lines[152]};;`);
     assert.match(written[3], /^;20\.\d;\d;yes;[\d.e+-]+;[01]$/);

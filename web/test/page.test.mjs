@@ -428,7 +428,7 @@ for (const isolation of [true, false]) {
       const summed = ['station;pressure;temp;Class', ...rows.slice(0, 19), `Summe;;${temps.reduce((a, b) => a + b, 0)};`].join('\n').replaceAll(';', '\t') + '\n';
       await page.setInputFiles('#csv-score-file', { name: 'wetter-summe.csv', mimeType: 'text/csv', buffer: Buffer.from(summed) });
       await page.waitForFunction(() => /^wetter-summe\.csv: 19 rows scored \(1 not scored: headings, totals or repeated headers, not data\)/.test(document.getElementById('csv-score-info').textContent));
-      assert.match(await page.textContent('#csv-score-info'), /line 21 \('Summe', column 'temp'\) is a totals row .*: not scored \(no score, no flag\)/);
+      assert.match(await page.textContent('#csv-score-info'), /line 21 \('Summe', a sum in 'temp'\) is a totals row .*: not scored \(no score, no flag\)/);
       await page.waitForFunction(() => /^19 of 19 scored rows:/.test(document.getElementById('table-rows-count').textContent));
       assert.match(await page.textContent('#table-confusion'), /of 19 rows flagged .*\(1 row not scored: headings, totals or repeated headers, not data\)/);
     });

@@ -3038,6 +3038,12 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                        ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
                                    : !limit.empty()      ? limit
                                    : !other_mark.empty() ? other_mark
+                                   // (a totals row whose numbers sum is left out before: not this one)
+                                   : summary_word(cell) != 0
+                                       ? detail::concat("' names a", summary_word(cell) == 's' ? " totals" : "n averages",
+                                                        " row, but none of its numbers is the ", summary_word(cell) == 's' ? "sum" : "mean",
+                                                        " of the rows above or below it, so it is not left out as one: delete the line if "
+                                                        "it is not a sample (or correct its numbers)")
                                        : "' is not a number (the column's other values are numbers; leave the cell "
                                          "empty or write NA for a missing value)",
                                    others,
@@ -4526,9 +4532,10 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
   const auto take = [&](size_t r, char kind, size_t word_column, const std::string& column) {
     std::vector<std::string>& list = kind == 's' ? totals : means;
     if ((kind == 's' ? n_totals++ : n_means++) < 3)
-      list.push_back(word_column == kUnnamed
-                         ? detail::concat(table.row_line(r), " (no name, column '", column, "')")
-                         : detail::concat(table.row_line(r), " ('", shortened(trim(table.cell(r, word_column))), "', column '", column, "')"));
+      // (the row's name, and the first column that sums: "8 ('Total', a sum in 'Amount')")
+      list.push_back(detail::concat(table.row_line(r), " (",
+                                    word_column == kUnnamed ? std::string("no name") : "'" + shortened(trim(table.cell(r, word_column))) + "'",
+                                    kind == 's' ? ", a sum in '" : ", a mean in '", column, "')"));
     found.rows.push_back(r);
   };
   for (size_t r = 0; r < table.row_count(); ++r) {
@@ -4710,10 +4717,13 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
       continue;
     }
     if (std::binary_search(alone.begin(), alone.end(), r)) continue;
-    for (size_t c = 0; c < table.column_count(); ++c) {  // the row's label: its first cell that is not empty
+    // The row's label: its first cell that is neither empty nor a number (in the first column or
+    // the last: "Total" after the sums).
+    for (size_t c = 0; c < table.column_count(); ++c) {
+      double v;
       if (trim(table.cell(r, c)).empty()) continue;
       if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
-      break;
+      if (named.count(r) || !number_in_cell(table.cell(r, c), table.numbers, v)) break;
     }
   }
   // Without rows so named and repeated headers, a totals row without a name is looked for only
