@@ -3867,6 +3867,13 @@ TEST(Csv, CommentLinesAreSkipped) {
   }
   EXPECT_EQ(parse_csv("Messprotokoll Halle 3\n\nzeit;temp;druck\n12:00;21,4;1013\n").title_lines, 2u);
   EXPECT_EQ(parse_csv("Messprotokoll Halle 3\rzeit,temp,druck\r1,2,3\r4,5,6\r").header, (std::vector<std::string>{"zeit", "temp", "druck"}));
+  // A title line holding the separator (or another) below the first (helper-126).
+  for (const char* notes : {"Plant: Nord-2, period: 2024-01", "Plant: Nord-2;Period: 2024-01"}) {
+    const CsvTable titled = parse_csv(std::string("Production export\n") + notes + "\n\ntime,temp,flow,line\n00:00,57.7,1431.2,C\n00:10,58.1,1440.0,A\n");
+    EXPECT_EQ(titled.title_lines, 3u) << notes;
+    EXPECT_EQ(titled.header, (std::vector<std::string>{"time", "temp", "flow", "line"})) << notes;
+    EXPECT_EQ(titled.row_count(), 2u) << notes;
+  }
   // No title: a blank line below the header, separators inside values of another separator's
   // file (an address in a ';' export, MovieLens' genres), empty top rows (skipped as ever).
   const CsvTable blank_below = parse_csv("timestamp,status,message\n\n2024-03-01 10:00,OK,started\n2024-03-01 10:05,OK,running\n");

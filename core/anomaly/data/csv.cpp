@@ -546,7 +546,9 @@ std::string spaces_as_tabs(std::string_view text) {
 // - a title: the first line holds at most one value ("Messprotokoll Halle 3", Excel's
 //   "Umsatzbericht Q1 2024;;;"); lines of at most one value and blank lines may follow it;
 // - notes: lines of values ("Export;12.03.2024", "Mandant;100"), a blank line, then a header
-//   of more fields than any of them.
+//   of more fields than any of them;
+// - a title, then lines of values by any separator ("Plant: Nord-2, period: 2024-01"), then a
+//   header of more fields than any line above it.
 // Either way the header is a line of two fields or more, each named, none a number, which the
 // next line that is not blank matches in number. Blank lines alone are no title (they are
 // skipped as empty lines are).
@@ -606,7 +608,22 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
   // Blank lines alone, by the header's separator (";;;"), are no title.
   const bool value_above =
       std::any_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return sep && line_fields(l, sep).filled > 0; });
-  if (j == 0 || j >= lines.size() || !value_above || !header_at(j, widest)) return 0;
+  if (j == 0 || j >= lines.size() || !value_above || !header_at(j, widest)) {
+    // A title line that holds a separator itself ("Plant: Nord-2, period: 2024-01" under a first
+    // line of one value): the header is the first line, by the separator of the last lines, with
+    // more values than every line above it.
+    if (!separator) sep = detect_separator(lines.back().find_first_not_of("\r\n") == std::string_view::npos ? lines[lines.size() / 2] : lines.back());
+    if (!sep || most_values(lines[0]) > 1) return 0;
+    size_t above = 0;  // the most values a line above holds
+    for (j = 1; j + 1 < lines.size(); ++j) {
+      above = std::max(above, line_fields(lines[j - 1], sep).filled);
+      if (line_fields(lines[j], sep).filled > above && header_at(j, above)) break;
+    }
+    // (blank lines alone above it, ";;;", are no title)
+    if (j + 1 >= lines.size() ||
+        std::none_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return line_fields(l, sep).filled > 0; }))
+      return 0;
+  }
   count = j;
   size_t length = 0;
   for (size_t i = 0; i < j; ++i) length += lines[i].size();
