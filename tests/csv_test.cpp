@@ -4322,6 +4322,31 @@ TEST(Csv, TotalsLabelledInALaterColumnAndAveragesThatDoNotAverage) {
             "below it, so it is not left out as one: delete the line if it is not a sample (or correct its numbers)");
 }
 
+// A measurement in fewer than 1 row in 20 (helper-126: 8 torque values in 400 rows, the rows with
+// one flagged for it) is left out, said with what to do; at 1 in 20 or more, or given a role, it
+// is kept. A checkbox's one value in a few rows is a value, not a sparse measurement.
+TEST(Tabular, AColumnOfTooFewValuesIsLeftOut) {
+  const auto table = [](int every) {
+    std::string text = "temp,torque,checked\n";
+    for (int i = 0; i < 400; ++i)
+      text += detail::concat(50 + i % 9, ",", i % every == 0 ? std::to_string(70 + i % 11) : "", ",", i % 50 == 0 ? "x" : "", "\n");
+    return parse_csv(text);
+  };
+  const TabularPreprocessor sparse = TabularPreprocessor::fit(table(50), first_rows(400), TabularOptions{});
+  EXPECT_EQ(sparse.schema()[1].role, "empty");
+  EXPECT_EQ(sparse.schema()[1].reason,
+            "8 values in 400 training rows (2%): too few to learn the column from, left out of training (if a blank cell there means 0 "
+            "or none, write that in it; to use the column as it is: the role menu on the page, --role torque=numeric for ca3 train, "
+            "TableOptions.roles in the SDK)");
+  EXPECT_EQ(describe_columns(table(50))[1].role, "empty");
+  EXPECT_EQ(describe_columns(table(50))[1].reason.substr(0, 30), "8 values in 400 rows (2%): too");
+  EXPECT_EQ(sparse.schema()[2].role, "categorical");  // the checkbox
+  EXPECT_EQ(TabularPreprocessor::fit(table(20), first_rows(400), TabularOptions{}).schema()[1].role, "numeric");
+  TabularOptions kept;
+  kept.roles = {{"torque", ColumnRole::numeric}};
+  EXPECT_EQ(TabularPreprocessor::fit(table(50), first_rows(400), kept).schema()[1].role, "numeric");
+}
+
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   std::string items = "item,price,qty\n";
   double price = 0;

@@ -1650,6 +1650,7 @@ std::string role_option(const std::string& name, const char* role) {
 
 bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
 
+
 // Named like remarks ("Bemerkung", "Kommentar", "Notes", "comment_text"): a column of free text
 // written on a few rows, never a group's name even when each remark stands once above blank cells.
 bool named_like_remarks(const std::string& name) {
@@ -1902,6 +1903,16 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
 
 std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
 
+// A measurement in fewer than 1 row in 20 (8 torque values in 400 rows): too few values to learn
+// the column from, and the model would learn the values filled into the others. Left out, said;
+// a role given keeps it.
+bool too_sparse(int64_t present, size_t rows) { return present > 0 && present * 20 < int64_t(rows); }
+std::string too_sparse_reason(const std::string& name, int64_t present, size_t rows, bool training) {
+  return detail::concat(count_text(present, "value", "values"), " in ", rows, training ? " training rows (" : " rows (", std::max<int64_t>(1, present * 100 / int64_t(rows)),
+                        "%): too few to learn the column from, left out of training (if a blank cell there means 0 or none, "
+                        "write that in it; to use the column as it is: ", role_option(name, "numeric"), ")");
+}
+
 // Whether a grouped column (grouped_columns) of this role is filled down: one the model reads, or
 // one written beside the scores (dates, identifiers); not one left out for another reason.
 bool filled_role(const std::string& role) {
@@ -2050,6 +2061,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "identifier", summary.reason = running;
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
+    } else if (summary.numeric && !truth_flag && too_sparse(present, all_rows.size())) {
+      summary.role = "empty", summary.reason = too_sparse_reason(table.header[c], present, all_rows.size(), false);
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
       summary.role = "dates", summary.reason = clock_column(table, c, all_rows) ? kClockReason : kDateReason;
     } else if (marked[c] == MarkedCodes::clock_times) {
@@ -2925,6 +2938,11 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         const std::string why = not_a_number_said(cell, table.numbers, unit, table.numbers_named);
         throw Error(detail::concat("CSV line ", table.row_line(size_t(first_text_row)), ", column '", name, "': '", shortened(cell),
                                    why.empty() ? "' is not a number, and the column was asked to be numeric" : why));
+      }
+      if (as_numeric && forced == roles.end() && !truth_flag && too_sparse(present, training_rows.size())) {
+        prep.dropped_.push_back(name);
+        decide("empty", too_sparse_reason(name, present, training_rows.size(), true));
+        continue;
       }
       if (as_numeric) {
         std::sort(numbers.begin(), numbers.end());
