@@ -1503,6 +1503,14 @@ TEST(Tabular, GroupValuesWrittenAgainForLaterGroupsAreFilledDown) {
   const std::optional<CsvTable> filled = prep.filled_down(table);
   ASSERT_TRUE(filled);
   for (size_t r = 0; r < 60; ++r) EXPECT_EQ(filled->cell(r, 0), "M" + std::to_string(1 + r / 5 % 3)) << r;
+  // Scored: a file of four groups, the last cut short (helper-127), is filled down too.
+  const std::optional<CsvTable> few = prep.filled_down(table.select_rows({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
+  ASSERT_TRUE(few);
+  EXPECT_EQ(few->cell(14, 0), "M3");
+  EXPECT_EQ(few->cell(15, 0), "M1");
+  EXPECT_EQ(prep.scoring_notes(table.select_rows({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})),
+            std::vector<std::string>{"blank cells of a grouped report's column given the value above them, as in training (a group's "
+                                     "value stands in its first row only): 'machine' 12"});
   EXPECT_TRUE(grouped_columns_of(parse_csv(sparse)).empty());
   EXPECT_TRUE(TabularPreprocessor::fit(parse_csv(sparse), first_rows(60), TabularOptions{}).filled_columns().empty());
 }
@@ -3874,6 +3882,7 @@ TEST(Csv, CommentLinesAreSkipped) {
     EXPECT_EQ(titled.header, (std::vector<std::string>{"time", "temp", "flow", "line"})) << notes;
     EXPECT_EQ(titled.row_count(), 2u) << notes;
   }
+
   // No title: a blank line below the header, separators inside values of another separator's
   // file (an address in a ';' export, MovieLens' genres), empty top rows (skipped as ever).
   const CsvTable blank_below = parse_csv("timestamp,status,message\n\n2024-03-01 10:00,OK,started\n2024-03-01 10:05,OK,running\n");
@@ -4093,6 +4102,11 @@ TEST(Tabular, SizesOfOneUnitAreConverted) {
             "numbers written with 'M' (1 M = 1000000), read in M ('1.10M' is 1.1); other sizes converted: '879K' read as 0.879 M");
   const TabularPreprocessor in_millions = TabularPreprocessor::fit(counted, first_rows(40), options);
   EXPECT_NEAR(in_millions.columns()[0].quantiles.front(), 0.879, 1e-9);
+  // Beside a lowercase "k", or plain numbers, "M" is a count's scale too (helper-127).
+  EXPECT_EQ(describe_columns(parse_csv("revenue\n2.34M\n1.5M\n3.1M\n879k\n"))[0].reason,
+            "numbers written with 'M' (1 M = 1000000), read in M ('2.34M' is 2.34); other sizes converted: '879k' read as 0.879 M");
+  EXPECT_EQ(describe_columns(parse_csv("revenue\n1200000\n950000\n1100000\n2.5M\n"))[0].reason,
+            "numbers written with 'M' (1 M = 1000000), read in M ('2.5M' is 2.5); other sizes converted: '1200000' read as 1.2 M");
   const std::vector<float> scaled = in_millions.transform(parse_csv("revenue\n1.3M\n1300K\n40.00M\n")).to_vector();
   EXPECT_NEAR(scaled[0], scaled[1], 1e-5);
   EXPECT_EQ(in_millions.scoring_notes(parse_csv("revenue\n1.3M\n40.00M\n")).back(),
@@ -4318,8 +4332,12 @@ TEST(Csv, TotalsLabelledInALaterColumnAndAveragesThatDoNotAverage) {
                                                    "rows above or below it): left out of training"});
   const CsvTable averages = parse_csv(text + "Average,1000,\n");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(averages, first_rows(31), TabularOptions{}); }),
-            "CSV line 32, column 'temp': 'Average' names an averages row, but none of its numbers is the mean of the rows above or "
-            "below it, so it is not left out as one: delete the line if it is not a sample (or correct its numbers)");
+            "CSV line 32, column 'temp': 'Average' names an averages row, but its numbers were not found to be the means of the rows "
+            "above or below it, so it is not left out as one: delete the line if it is not a sample (or correct its numbers)");
+  // A data row whose category is a summary word after its numbers, one of which happens to sum
+  // (id 3 = 1 + 2; helper-127): a sample.
+  EXPECT_TRUE(not_data_rows(parse_csv("id,amount,loss\n1,100,Partial\n2,250,Partial\n3,90,Total\n4,120,Partial\n5,80,Partial\n"), "").rows.empty());
+  EXPECT_TRUE(not_data_rows(parse_csv("id,rating,priority\n1,2,Low\n2,4,Low\n3,3,Media\n4,5,Low\n5,1,Low\n"), "").rows.empty());
 }
 
 // A measurement in fewer than 1 row in 20 (helper-126: 8 torque values in 400 rows, the rows with
@@ -4327,9 +4345,10 @@ TEST(Csv, TotalsLabelledInALaterColumnAndAveragesThatDoNotAverage) {
 // is kept. A checkbox's one value in a few rows is a value, not a sparse measurement.
 TEST(Tabular, AColumnOfTooFewValuesIsLeftOut) {
   const auto table = [](int every) {
-    std::string text = "temp,torque,checked\n";
+    std::string text = "temp,torque,checked,reworked\n";
     for (int i = 0; i < 400; ++i)
-      text += detail::concat(50 + i % 9, ",", i % every == 0 ? std::to_string(70 + i % 11) : "", ",", i % 50 == 0 ? "x" : "", "\n");
+      text += detail::concat(50 + i % 9, ",", i % every == 0 ? std::to_string(70 + i % 11) : "", ",", i % 50 == 0 ? "x" : "", ",",
+                             i % 50 == 1 ? "1" : "", "\n");
     return parse_csv(text);
   };
   const TabularPreprocessor sparse = TabularPreprocessor::fit(table(50), first_rows(400), TabularOptions{});
@@ -4340,7 +4359,10 @@ TEST(Tabular, AColumnOfTooFewValuesIsLeftOut) {
             "TableOptions.roles in the SDK)");
   EXPECT_EQ(describe_columns(table(50))[1].role, "empty");
   EXPECT_EQ(describe_columns(table(50))[1].reason.substr(0, 30), "8 values in 400 rows (2%): too");
-  EXPECT_EQ(sparse.schema()[2].role, "categorical");  // the checkbox
+  EXPECT_EQ(sparse.schema()[2].role, "categorical");  // the checkboxes, in the preview as in the fit
+  EXPECT_EQ(sparse.schema()[3].role, "categorical");
+  EXPECT_EQ(describe_columns(table(50))[2].role, "categorical");
+  EXPECT_EQ(describe_columns(table(50))[3].role, "categorical");
   EXPECT_EQ(TabularPreprocessor::fit(table(20), first_rows(400), TabularOptions{}).schema()[1].role, "numeric");
   TabularOptions kept;
   kept.roles = {{"torque", ColumnRole::numeric}};

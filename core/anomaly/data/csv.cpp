@@ -619,9 +619,19 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
       above = std::max(above, line_fields(lines[j - 1], sep).filled);
       if (line_fields(lines[j], sep).filled > above && header_at(j, above)) break;
     }
-    // (blank lines alone above it, ";;;", are no title)
+    // (blank lines alone above it, ";;;", are no title; and a table has a number below its header:
+    // a column of text with commas in it, "Pump noisy, checked", has no header there)
+    const auto holds_number = [&](std::string_view l) {
+      for (size_t at = 0; at <= l.size();) {
+        const size_t end = std::min(l.find(sep, at), l.size());
+        if (number_name(l.substr(at, end - at))) return true;
+        at = end + 1;
+      }
+      return false;
+    };
     if (j + 1 >= lines.size() ||
-        std::none_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return line_fields(l, sep).filled > 0; }))
+        std::none_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return line_fields(l, sep).filled > 0; }) ||
+        std::none_of(lines.begin() + long(j) + 1, lines.end(), holds_number))
       return 0;
   }
   count = j;

@@ -1440,13 +1440,18 @@ NumberUnit number_unit(const CsvTable& table, size_t column, const std::vector<i
     auto& [count, form] = units[std::string(unit_name(std::string(a.prefix) + std::string(a.suffix)))];
     if (count++ == 0) form = {std::string(a.prefix), std::string(a.suffix)};
   }
-  // Two scales written ("850K" and "2.34M"): counts, each read in the column's scale. One, with a
-  // fraction somewhere ("2.34M", or a molar "0.5M"): a unit, read without it. Codes otherwise
-  // ("6M", "12M", "18M": a child's sizes).
+  // Beside another scale ("850K" and "2.34M", "879k") or plain numbers ("1200000", "2.5M"): counts,
+  // each read in the column's scale. Alone, with a fraction somewhere ("2.34M", or a molar
+  // "0.5M"): a unit, read without it. Codes otherwise ("6M", "12M", "18M": a child's sizes).
+  const bool other_scale = std::any_of(units.begin(), units.end(), [](const auto& u) {
+    const std::optional<UnitSize> size = unit_size(u.second.second.suffix);
+    return u.second.second.prefix.empty() && size && size->scale;
+  });
+  const bool counts = scaled.size() > 1 || other_scale || plain > 0;
   for (const auto& [suffix, seen] : scaled)
-    if (scaled.size() > 1 || seen.second) {
+    if (scaled.size() > 1 || other_scale || seen.second) {
       auto& [count, form] = units[suffix];
-      if (count == 0) form = {"", suffix, false, scaled.size() > 1};
+      if (count == 0) form = {"", suffix, false, counts};
       count += seen.first;
     }
   if (units.empty() && (minus_after == 0 || plus_after > 0 || grades)) return {};
@@ -1749,9 +1754,9 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
     }
     if (!group_name(cell, table.numbers)) return g;
     // A value written again for a later group ("M1", "M2", "M3", "M1", ...): a report's only
-    // where there are six groups or more, as long as each other (within a factor 2), not a sparse
-    // column's values at random rows ("scratch", ..., "dent", ..., "scratch"); never the group
-    // just before's.
+    // where there are six groups or more in training, as long as each other (within a factor 2),
+    // not a sparse column's values at random rows ("scratch", ..., "dent", ..., "scratch"); never
+    // the group just before's.
     if (!seen.insert(cell).second) {
       if (full || cell == previous) return g;
       if (again++ == 0) first_again = int64_t(r);
@@ -1761,11 +1766,13 @@ GroupLayout group_layout(const CsvTable& table, size_t c, int64_t outer, bool st
     ++g.values;
   }
   if (again > 0) {
+    // (scoring, not `strict`: a file, or a stream's piece, may hold a few groups and end inside
+    // one; the others of two rows or more)
     starts.push_back(int64_t(rows));
     int64_t shortest = int64_t(rows), longest = 0;
-    for (size_t k = 1; k < starts.size(); ++k)
+    for (size_t k = 1; k + (strict ? 0 : 1) < starts.size(); ++k)
       shortest = std::min(shortest, starts[k] - starts[k - 1]), longest = std::max(longest, starts[k] - starts[k - 1]);
-    if (g.values < 6 || shortest < 2 || longest > 2 * shortest) {
+    if (strict ? g.values < 6 || shortest < 2 || longest > 2 * shortest : shortest < 2) {
       g.broken = first_again;
       return g;
     }
@@ -2061,8 +2068,6 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "identifier", summary.reason = running;
     } else if (present == 0) {
       summary.role = "empty", summary.reason = "no values";
-    } else if (summary.numeric && !truth_flag && too_sparse(present, all_rows.size())) {
-      summary.role = "empty", summary.reason = too_sparse_reason(table.header[c], present, all_rows.size(), false);
     } else if (!summary.numeric && date_column(table, c, all_rows)) {
       summary.role = "dates", summary.reason = clock_column(table, c, all_rows) ? kClockReason : kDateReason;
     } else if (marked[c] == MarkedCodes::clock_times) {
@@ -2083,6 +2088,8 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.reason = !many.empty() ? many
                        : free_text   ? "codes (account, postal code, version) nearly all different: left out of training"
                                      : joined(codes, case_reason(case_variants, number_variants, truth_variants));
+    } else if (summary.numeric && !truth_flag && too_sparse(present, all_rows.size())) {  // (as the fit: numbers, no checkbox, no code)
+      summary.role = "empty", summary.reason = too_sparse_reason(table.header[c], present, all_rows.size(), false);
     } else if (summary.numeric) {
       summary.role = "numeric";
       if (unit.empty() && !durations) summary.reason = joined(summary.reason, not_a_code_reason(table, c, all_rows));
@@ -3059,7 +3066,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    // (a totals row whose numbers sum is left out before: not this one)
                                    : summary_word(cell) != 0
                                        ? detail::concat("' names a", summary_word(cell) == 's' ? " totals" : "n averages",
-                                                        " row, but none of its numbers is the ", summary_word(cell) == 's' ? "sum" : "mean",
+                                                        " row, but its numbers were not found to be the ",
+                                                        summary_word(cell) == 's' ? "sums" : "means",
                                                         " of the rows above or below it, so it is not left out as one: delete the line if "
                                                         "it is not a sample (or correct its numbers)")
                                        : "' is not a number (the column's other values are numbers; leave the cell "
@@ -4545,6 +4553,11 @@ NotDataRows not_data_rows_named(const CsvTable& table, std::string_view what, st
         if (matches(c, v))
           if (matched++ == 0) first = table.header[c];
       }
+    // A word after numbers ("...,Total" in a last column) may be a data row's category ("3,90,Total"
+    // loss, its id 3 the sum of ids 1 and 2): most of its numbers sum, two at least.
+    bool after_numbers = false;
+    for (size_t c = 0; c < word_column && c < columns && !after_numbers; ++c) after_numbers = !blank_cell(table.cell(r, c));
+    if (after_numbers) return matched >= 2 && 2 * matched >= numbers ? first : "";
     return matched >= (numbers >= 3 ? 2 : 1) ? first : "";
   };
   const auto take = [&](size_t r, char kind, size_t word_column, const std::string& column) {
