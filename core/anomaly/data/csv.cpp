@@ -570,6 +570,15 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
     return most;
   };
   char sep = separator;
+  // Whether a line holds a number among its fields (by `sep`).
+  const auto holds_number = [&](std::string_view l) {
+    for (size_t at = 0; at <= l.size();) {
+      const size_t end = std::min(l.find(sep, at), l.size());
+      if (number_name(l.substr(at, end - at))) return true;
+      at = end + 1;
+    }
+    return false;
+  };
   // Line h is the header: its fields all named and no number, more than `wider_than`, matched by
   // the next line with a value.
   const auto header_at = [&](size_t h, size_t wider_than) {
@@ -578,12 +587,7 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
     size_t next = h + 1;
     while (next < lines.size() && line_fields(lines[next], sep).filled == 0) ++next;
     if (next < lines.size() && line_fields(lines[next], sep).all != header.all) return false;
-    for (size_t at = 0; at <= lines[h].size();) {
-      const size_t end = std::min(lines[h].find(sep, at), lines[h].size());
-      if (number_name(lines[h].substr(at, end - at))) return false;
-      at = end + 1;
-    }
-    return true;
+    return !holds_number(lines[h]);
   };
   // A table aligned with spaces has no title, or the lines above the first line from which it is
   // one, after a blank line (a first line of no separator).
@@ -621,14 +625,6 @@ size_t title_lines_length(std::string_view text, char separator, size_t& count) 
     }
     // (blank lines alone above it, ";;;", are no title; and a table has a number below its header:
     // a column of text with commas in it, "Pump noisy, checked", has no header there)
-    const auto holds_number = [&](std::string_view l) {
-      for (size_t at = 0; at <= l.size();) {
-        const size_t end = std::min(l.find(sep, at), l.size());
-        if (number_name(l.substr(at, end - at))) return true;
-        at = end + 1;
-      }
-      return false;
-    };
     if (j + 1 >= lines.size() ||
         std::none_of(lines.begin(), lines.begin() + long(j), [&](std::string_view l) { return line_fields(l, sep).filled > 0; }) ||
         std::none_of(lines.begin() + long(j) + 1, lines.end(), holds_number))

@@ -1655,7 +1655,6 @@ std::string role_option(const std::string& name, const char* role) {
 
 bool blank_cell(std::string_view cell) { return trim(cell).empty(); }
 
-
 // Named like remarks ("Bemerkung", "Kommentar", "Notes", "comment_text"): a column of free text
 // written on a few rows, never a group's name even when each remark stands once above blank cells.
 bool named_like_remarks(const std::string& name) {
