@@ -1067,6 +1067,11 @@ char summary_word(std::string_view cell) {
   const std::string_view trimmed = trim(cell);
   if (trimmed.empty() || trimmed.size() > 60) return 0;
   const auto digit = [](std::string_view s) { return !s.empty() && s[0] >= '0' && s[0] <= '9'; };
+  // Every word starts with a letter or a byte of a multi-byte character: a number's sign or point
+  // ("-3.5", ".5") names nothing.
+  if (const unsigned char first = static_cast<unsigned char>(trimmed[0]);
+      first < 0x80 && !digit(trimmed) && !((first | 0x20) >= 'a' && (first | 0x20) <= 'z'))
+    return 0;
   // A number's group total ("2022 Ergebnis", "2023 Total": a year's): the word after it; no numbers.
   if (digit(trimmed)) {
     const size_t space = trimmed.find(' ');
@@ -4748,12 +4753,17 @@ NotDataRows not_data_rows(const CsvTable& table, std::string_view what) {
     }
     if (std::binary_search(alone.begin(), alone.end(), r)) continue;
     // The row's label: its first cell that is neither empty nor a number (in the first column or
-    // the last: "Total" after the sums).
+    // the last: "Total" after the sums). The word is looked for first: most rows have none, and
+    // then their cells need not be read as numbers.
     for (size_t c = 0; c < table.column_count(); ++c) {
+      const char kind = summary_word(table.cell(r, c));
+      if (kind == 0) continue;
       double v;
-      if (trim(table.cell(r, c)).empty()) continue;
-      if (const char kind = summary_word(table.cell(r, c))) named[r] = {kind, c};
-      if (named.count(r) || !number_in_cell(table.cell(r, c), table.numbers, v)) break;
+      bool numbers_before = true;
+      for (size_t b = 0; b < c && numbers_before; ++b)
+        numbers_before = trim(table.cell(r, b)).empty() || number_in_cell(table.cell(r, b), table.numbers, v);
+      if (numbers_before) named[r] = {kind, c};
+      break;
     }
   }
   // Without rows so named and repeated headers, a totals row without a name is looked for only
