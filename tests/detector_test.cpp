@@ -207,6 +207,54 @@ TEST(Detector, LabelColumnWithoutAnomaliesIsSaid) {
             notes.end()) << wire::dump(r.data.at("notes"), 0);
 }
 
+// BreastCancer with a few words typed among a column's numbers ("tbd" three times, "x" once: 4 of
+// 699 cells) trains as the file with those cells left empty does, said with the lines; the preview
+// says so too. A word that says something of the value ("HI") or more than 1 value in 20 as words
+// is refused, naming the cell.
+TEST(Detector, AFewWordsAmongNumbersAreReadAsMissing) {
+  const CsvTable& plain = breast_cancer();
+  const size_t column = size_t(plain.column_index("Cl.thickness"));
+  const auto with = [&](const std::map<size_t, std::string_view>& cells) {
+    CsvTable out = plain.select_rows({});
+    std::vector<std::string_view> row(plain.column_count());
+    for (size_t r = 0; r < plain.row_count(); ++r) {
+      for (size_t c = 0; c < row.size(); ++c) row[c] = plain.cell(r, c);
+      if (const auto at = cells.find(r); at != cells.end()) row[column] = at->second;
+      out.add_row(row, plain.row_line(r));
+    }
+    return out;
+  };
+  const CsvTable worded = with({{10, "tbd"}, {200, "tbd"}, {300, "x"}, {400, " tbd "}});
+  const CsvTable empty = with({{10, ""}, {200, ""}, {300, ""}, {400, ""}});
+  Detector d(quick_tabular("e2e", 3)), reference(quick_tabular("e2e", 3));
+  const FitReport r = d.fit_table(worded, breast_cancer_labels());
+  reference.fit_table(empty, breast_cancer_labels());
+  EXPECT_EQ(d.score_table(empty), reference.score_table(empty));
+  const std::vector<std::string> notes = r.data.at("notes").get<std::vector<std::string>>();
+  EXPECT_NE(std::find(notes.begin(), notes.end(),
+                      "words among numbers read as missing (filled in as missing cells are): 'Cl.thickness' 'tbd' x3, 'x' x1 "
+                      "(lines 12, 202, 302 and 1 more); if one stands for a value, write the value in its place"),
+            notes.end()) << wire::dump(r.data.at("notes"), 0);
+  const nlohmann::json& decision = r.data.at("columns").at(column);
+  EXPECT_EQ(decision.at("role"), "numeric");
+  EXPECT_EQ(decision.at("missing"), 4);
+  EXPECT_EQ(decision.at("placeholders"), (nlohmann::json{{"tbd", 3}, {"x", 1}}));
+  const ColumnSummary preview = describe_columns(worded)[column];
+  EXPECT_EQ(preview.role, "numeric");
+  EXPECT_EQ(preview.missing, 4);
+  EXPECT_EQ(preview.placeholders, (std::map<std::string, int64_t>{{"tbd", 3}, {"x", 1}}));
+  // Scoring reads them as missing too (cells it cannot read), said.
+  EXPECT_EQ(d.score_table(worded), reference.score_table(empty));
+  EXPECT_NE(error_of([&] { Detector(quick_tabular("e2e", 1)).fit_table(with({{10, "tbd"}, {20, "HI"}}), breast_cancer_labels()); })
+                .find("CSV line 12, column 'Cl.thickness': 'tbd' is not a number"),
+            std::string::npos);
+  std::map<size_t, std::string_view> many;
+  for (size_t r = 0; r < 40; ++r) many[r * 17] = "tbd";
+  EXPECT_NE(error_of([&] { Detector(quick_tabular("e2e", 1)).fit_table(with(many), breast_cancer_labels()); })
+                .find("column 'Cl.thickness': 'tbd' is not a number"),
+            std::string::npos);
+}
+
 // A spreadsheet export of BreastCancer with a header repeated mid-file (two exports one below the
 // other) and a totals row at the end trains exactly as the plain file does: both rows are left out,
 // and said; scored, both get no score and the other rows the plain file's; a header repeated in part

@@ -212,7 +212,10 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   const std::optional<CsvTable> read = read_as_training(given_file, &notes);
   // (the decimal mark of the columns read, where a column left out or called categories told another)
   const std::optional<CsvTable> marked = with_mark_of_read_columns(read ? *read : given_file, options, &notes);
-  const CsvTable& table = marked ? *marked : read ? *read : given_file;
+  // ("tbd" among a column's numbers: missing, said)
+  std::vector<WordsReadAsMissing> words;
+  const std::optional<CsvTable> worded = with_words_read_as_missing(marked ? *marked : read ? *read : given_file, options, &notes, &words);
+  const CsvTable& table = worded ? *worded : marked ? *marked : read ? *read : given_file;
   const std::vector<int> labels = tabular_labels(table, options, &notes);
   CA3_CHECK(labels.size() >= 10, "too few rows to train on: ", labels.size(), " (at least 10 are needed)");
   if (!options.label_column.empty() && std::count(labels.begin(), labels.end(), 1) == 0)
@@ -225,6 +228,7 @@ Fit Detector::start_fit_table(const CsvTable& given_file, const TabularOptions& 
   for (int64_t r : rows.train) labelled += labels[size_t(r)];
   options.scaling = preset.scaling(preset.uses_synthetic(labelled));
   TabularPreprocessor prep = TabularPreprocessor::fit(table, rows.train, options);
+  prep.count_words_as_missing(words);
   note_blank_rows(table, prep, notes);
   std::vector<uint8_t> missing;
   Tensor inputs = prep.transform(table, true, TabularPreprocessor::Unreadable::refuse, &missing);

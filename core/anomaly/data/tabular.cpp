@@ -1995,6 +1995,17 @@ std::string marked_codes_reason(const CsvTable& table, size_t column, MarkedCode
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
   // As training reads the file (read_as_training).
   if (const std::optional<CsvTable> read = read_as_training(table)) return describe_columns(*read, max_values);
+  // Words among a column's numbers, as training reads them: missing markers.
+  std::vector<WordsReadAsMissing> words;
+  if (const std::optional<CsvTable> worded = with_words_read_as_missing(table, TabularOptions{}, nullptr, &words)) {
+    std::vector<ColumnSummary> columns = describe_columns(*worded, max_values);
+    for (const WordsReadAsMissing& w : words) {
+      ColumnSummary& c = columns[size_t(table.column_index(w.column))];
+      for (const auto& [word, count] : w.words) c.placeholders[word] += count;
+      c.reason = joined(c.reason, detail::concat(count_text(w.cells, "word", "words"), " among the numbers read as missing"));
+    }
+    return columns;
+  }
   // A grouped report's columns, filled down, as training reads them.
   if (const std::optional<FilledGroups> g = filled_groups(table, TabularOptions{})) {
     std::vector<ColumnSummary> columns = describe_columns(g->table, max_values);
@@ -4064,6 +4075,80 @@ std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const T
              : std::string("that the columns left out or called categories gave the file")));
   }
   return reread;
+}
+
+std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const TabularOptions& options,
+                                                   std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found) {
+  // Words that say something of the value, not that it is missing: an instrument's range ("HI",
+  // "over"), a lab's qualitative result ("trace", "neg", "positive"), a count's "zero".
+  static const std::set<std::string, std::less<>> kSayValue = {
+      "hi",    "high",      "lo",       "low",       "over",     "under",     "above",    "below",  "ovf",  "overflow",
+      "underflow", "oor",   "out of range", "overrange", "underrange", "max",  "min",      "trace",  "tr",   "neg",
+      "pos",   "negative",  "positive", "zero",      "nil",      "inf",       "infinity", "-inf",   "+inf", "detected",
+      "not detected", "nd", "bdl",      "bql",       "lod",      "loq",       "full",     "empty",  "all",  "some",
+      "many",  "few",       "hoch",     "niedrig",   "spur",     "spuren",    "positiv",  "negativ", "null", "keine"};
+  const std::vector<bool> not_read = columns_not_read(table, options);
+  const auto digit = [](std::string_view s) { return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); };
+  std::vector<WordsReadAsMissing> columns;
+  std::vector<std::vector<uint8_t>> blank;  // per column kept: the rows left empty
+  for (size_t c = 0; c < table.column_count(); ++c) {
+    if (not_read[c]) continue;
+    WordsReadAsMissing w{table.header[c], {}, {}, 0};
+    int64_t present = 0, numbers = 0;
+    bool other_text = false;
+    double v;
+    std::vector<uint8_t> rows(table.row_count(), 0);
+    for (size_t r = 0; r < table.row_count() && !other_text; ++r) {
+      const std::string_view cell = table.cell(r, c);
+      if (is_missing_cell(cell)) continue;
+      ++present;
+      const std::string_view t = trim(cell);
+      if (digit(t)) {
+        numbers += number_in_cell(cell, table.numbers, v);
+        continue;
+      }
+      if (t.size() > 20 || truth_value(t, table.numbers) >= 0 || summary_word(t) != 0 || kSayValue.count(fold_case(t))) {
+        other_text = true;
+        continue;
+      }
+      ++w.words[std::string(t)], ++w.cells, rows[r] = 1;
+      if (w.lines.size() < 3) w.lines.push_back(table.row_line(r));
+    }
+    // Numbers with a few words among them: 1 in 20 of the values at most, the other cells numbers.
+    if (other_text || w.cells == 0 || 20 * w.cells > present || numbers < 10 || numbers + w.cells < present) continue;
+    columns.push_back(std::move(w));
+    blank.push_back(std::move(rows));
+  }
+  if (columns.empty()) return std::nullopt;
+  CsvTable out = table.select_rows({});
+  std::vector<std::string_view> cells(table.column_count());
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
+    for (size_t k = 0; k < columns.size(); ++k)
+      if (blank[k][r]) cells[size_t(table.column_index(columns[k].column))] = "";
+    out.add_row(cells, table.row_line(r));
+  }
+  if (notes) {
+    std::vector<std::string> said;
+    for (const WordsReadAsMissing& w : columns) {
+      std::vector<std::string> words, lines;
+      for (const auto& [word, count] : w.words) words.push_back(detail::concat("'", shortened(word), "' x", count));
+      for (const int64_t line : w.lines) lines.push_back(std::to_string(line));
+      said.push_back(detail::concat("'", w.column, "' ", list_some(words, 5), " (",
+                                    lines_listed(lines, 3, size_t(w.cells)), ")"));
+    }
+    notes->push_back(detail::concat("words among numbers read as missing (filled in as missing cells are): ", list_some(said, 8),
+                                    "; if one stands for a value, write the value in its place"));
+  }
+  if (found) *found = std::move(columns);
+  return out;
+}
+
+void TabularPreprocessor::count_words_as_missing(const std::vector<WordsReadAsMissing>& words) {
+  for (const WordsReadAsMissing& w : words)
+    for (ColumnDecision& d : schema_)
+      if (d.name == w.column)
+        for (const auto& [word, count] : w.words) d.placeholders[word] += count;
 }
 
 NumberFormat TabularPreprocessor::training_format_for(const CsvTable& table) const {

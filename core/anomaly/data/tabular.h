@@ -162,6 +162,8 @@ struct FillCarry {
   std::vector<std::string> cells;
 };
 
+struct WordsReadAsMissing;
+
 class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
@@ -234,6 +236,8 @@ class TabularPreprocessor {
   // column's training median or most frequent category. Set by the Detector; what scoring_notes
   // and CellNotes say of filled cells, and the columns' decisions (schema) of the training's.
   void set_filled_from_rows(int64_t k);
+  // The words with_words_read_as_missing left empty, counted as their columns' missing markers.
+  void count_words_as_missing(const std::vector<WordsReadAsMissing>& words);
   int64_t filled_from_rows() const { return filled_from_rows_; }
   // How the training file wrote its numbers (decimal mark, thousands separator), for messages.
   NumberFormat number_format() const { return numbers_.value_or(NumberFormat{}); }
@@ -621,6 +625,22 @@ std::vector<size_t> repeated_headers(const CsvTable& table, bool training);
 // named, or when it is the same.
 std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const TabularOptions& options,
                                                   std::vector<std::string>* notes = nullptr);
+// Words standing for a missing value in a numeric column ("tbd", "x", "pending" among numbers):
+// cells holding no digit, no missing marker (is_missing_cell), truth word, totals label or
+// qualitative reading ("high", "trace", "neg"), at most 1 in 20 of the column's values, the others
+// numbers. By column: the words (as written) with their counts, and the first lines.
+struct WordsReadAsMissing {
+  std::string column;
+  std::map<std::string, int64_t> words;
+  std::vector<int64_t> lines;  // the first 3
+  int64_t cells = 0;
+};
+// `table` with such words left empty, read as missing as training reads them (columns the
+// caller leaves out or calls categories keep theirs); said in `notes` with the lines; `found`
+// gets them by column, for the columns' decisions (TabularPreprocessor::count_words_as_missing).
+// Nullopt when there are none. Scoring reads them as missing too, as any cell it cannot read.
+std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const TabularOptions& options,
+                                                   std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
