@@ -246,7 +246,10 @@ TEST(Detector, AFewWordsAmongNumbersAreReadAsMissing) {
   // Scoring reads them as missing too (cells it cannot read), said.
   EXPECT_EQ(d.score_table(worded), reference.score_table(empty));
   EXPECT_NE(error_of([&] { Detector(quick_tabular("e2e", 1)).fit_table(with({{10, "tbd"}, {20, "HI"}}), breast_cancer_labels()); })
-                .find("CSV line 12, column 'Cl.thickness': 'tbd' is not a number"),
+                .find("CSV line 22, column 'Cl.thickness': 'HI' tells something of the value (a range's end, a qualitative "
+                      "result), not that it is missing, and is no number: write a number in its place (the limit itself, or what "
+                      "your field's rule puts there), or leave the cell empty for a missing value; 1 more cell of the column is not "
+                      "a number either: line 12 'tbd'"),
             std::string::npos);
   std::map<size_t, std::string_view> many;
   for (size_t r = 0; r < 40; ++r) many[r * 17] = "tbd";

@@ -1053,6 +1053,18 @@ bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_
   return !duration_reason(table, column, rows, minutes, true).empty() && duration_reason(table, column, rows, minutes).empty();
 }
 
+// A word that says something of a value, not that it is missing: an instrument's range ("HI",
+// "over"), a lab's qualitative result ("trace", "neg", "positive"), a count's "zero".
+bool tells_of_value(std::string_view cell) {
+  static const std::set<std::string, std::less<>> kSayValue = {
+      "hi",    "high",      "lo",       "low",       "over",     "under",     "above",    "below",  "ovf",  "overflow",
+      "underflow", "oor",   "out of range", "overrange", "underrange", "max",  "min",      "trace",  "tr",   "neg",
+      "pos",   "negative",  "positive", "zero",      "nil",      "inf",       "infinity", "-inf",   "+inf", "detected",
+      "not detected", "nd", "bdl",      "bql",       "lod",      "loq",       "full",     "empty",  "all",  "some",
+      "many",  "few",       "hoch",     "niedrig",   "spur",     "spuren",    "positiv",  "negativ", "null", "keine"};
+  return kSayValue.count(fold_case(trim(cell))) > 0;
+}
+
 // What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. A word
 // first or last: "Summe", "Total:", "Grand total", "Summe 2024", "Einkauf Ergebnis", "Purchasing
 // Total" (Excel's subtotals), "2022 Ergebnis" (a year's, in a pivot table).
@@ -3043,6 +3055,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         if (std::all_of(numbers.begin(), numbers.end(), [](double x) { return x == 0 || x == 1; }))
           std::stable_partition(odd_rows.begin(), odd_rows.end(),
                                 [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
+        // A word telling of the value ("HI") first: a few others would be read as missing without it.
+        std::stable_partition(odd_rows.begin(), odd_rows.end(), [&](int64_t row) { return tells_of_value(table.cell(size_t(row), column)); });
         const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
         const std::string_view cell = table.cell(size_t(first), column);
         const std::string other_mark = other_mark_said(cell, table.numbers, {}, table.numbers_named), limit = limit_said(cell, table.numbers);
@@ -3079,6 +3093,10 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    : !limit.empty()      ? limit
                                    : !other_mark.empty() ? other_mark
                                    // (a totals row whose numbers sum is left out before: not this one)
+                                   : tells_of_value(cell)
+                                       ? "' tells something of the value (a range's end, a qualitative result), not that it is missing, and is no "
+                                         "number: write a number in its place (the limit itself, or what your field's rule puts there), or "
+                                         "leave the cell empty for a missing value"
                                    : summary_word(cell) != 0
                                        ? detail::concat("' names a", summary_word(cell) == 's' ? " totals" : "n averages",
                                                         " row, but its numbers were not found to be the ",
@@ -4079,14 +4097,6 @@ std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const T
 
 std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const TabularOptions& options,
                                                    std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found) {
-  // Words that say something of the value, not that it is missing: an instrument's range ("HI",
-  // "over"), a lab's qualitative result ("trace", "neg", "positive"), a count's "zero".
-  static const std::set<std::string, std::less<>> kSayValue = {
-      "hi",    "high",      "lo",       "low",       "over",     "under",     "above",    "below",  "ovf",  "overflow",
-      "underflow", "oor",   "out of range", "overrange", "underrange", "max",  "min",      "trace",  "tr",   "neg",
-      "pos",   "negative",  "positive", "zero",      "nil",      "inf",       "infinity", "-inf",   "+inf", "detected",
-      "not detected", "nd", "bdl",      "bql",       "lod",      "loq",       "full",     "empty",  "all",  "some",
-      "many",  "few",       "hoch",     "niedrig",   "spur",     "spuren",    "positiv",  "negativ", "null", "keine"};
   const std::vector<bool> not_read = columns_not_read(table, options);
   const auto digit = [](std::string_view s) { return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); };
   std::vector<WordsReadAsMissing> columns;
@@ -4107,7 +4117,7 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
         numbers += number_in_cell(cell, table.numbers, v);
         continue;
       }
-      if (t.size() > 20 || truth_value(t, table.numbers) >= 0 || summary_word(t) != 0 || kSayValue.count(fold_case(t))) {
+      if (t.size() > 20 || truth_value(t, table.numbers) >= 0 || summary_word(t) != 0 || tells_of_value(t)) {
         other_text = true;
         continue;
       }
