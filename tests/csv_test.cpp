@@ -2230,7 +2230,7 @@ TEST(Tabular, DurationsAreSeconds) {
   TabularOptions options;
   options.scaling = Scaling::standard;
   const TabularPreprocessor prep = TabularPreprocessor::fit(t, {0, 1, 2, 3}, options);
-  EXPECT_EQ(prep.schema()[0].reason, read[0].reason + "; 1 missing cell imputed with the median");
+  EXPECT_EQ(prep.schema()[0].reason, read[0].reason + "; 1 missing cell (line 5) imputed with the median");
   EXPECT_DOUBLE_EQ(prep.columns()[0].mean, (124740.0 + 14490.5 + 432000) / 3);
   const TabularPreprocessor copy = TabularPreprocessor::from_json(prep.to_json());
   EXPECT_EQ(copy.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector(), prep.transform(parse_csv("runtime,v\n4:01:30,2\n")).to_vector());

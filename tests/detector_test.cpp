@@ -642,7 +642,7 @@ TEST(Detector, MissingCellsAreFilledFromTheMostSimilarTrainingRows) {
   // complete training rows (said in the column's decision), and the scored rows as before.
   Detector with_blanks(quick_tabular("e2e", 8));
   with_blanks.fit_table(rows_text(0, 2000, true), TabularOptions{});
-  EXPECT_NE(with_blanks.preprocessing()->schema().at(6).reason.find("missing cells filled in from the 5 training rows most like their row"),
+  EXPECT_NE(with_blanks.preprocessing()->schema().at(6).reason.find(") filled in from the 5 training rows most like their row"),
             std::string::npos) << with_blanks.preprocessing()->schema().at(6).reason;
   const auto flagged_by = [&](Detector& detector, const CsvTable& table) {
     int flagged = 0;

@@ -1926,6 +1926,11 @@ std::optional<CsvTable> fill_columns_down(const CsvTable& table, const std::vect
 
 std::string count_text(int64_t n, const char* one, const char* many) { return detail::concat(n, " ", n == 1 ? one : many); }
 
+// "51 missing cells (lines 4, 9, 17 and 48 more)": a column's missing cells, where to find them.
+std::string missing_said(int64_t n, const std::vector<std::string>& lines) {
+  return detail::concat(count_text(n, "missing cell", "missing cells"), " (", lines_listed(lines, 3, size_t(n)), ")");
+}
+
 // A measurement in fewer than 1 row in 20 (8 torque values in 400 rows): too few values to learn
 // the column from, and the model would learn the values filled into the others. Left out, said;
 // a role given keeps it.
@@ -2844,10 +2849,11 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       std::vector<double> numbers;
       std::map<std::string, int64_t> counts;
       int64_t present = 0, first_text_row = -1;
+      std::vector<std::string> missing_lines;  // the first 3
       for (size_t row = 0; row < table.row_count(); ++row) {  // what the user sees: every row
         const std::string_view cell = table.cell(row, column);
         if (!is_missing_cell(cell)) continue;
-        ++decision.missing;
+        if (decision.missing++ < 3) missing_lines.push_back(std::to_string(table.row_line(row)));
         const std::string_view marker = trim(cell);
         if (!marker.empty()) ++decision.placeholders[std::string(marker)];
       }
@@ -3037,8 +3043,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         if (!numbers.empty() && numbers.front() == numbers.back())
           reason = joined(reason, constant_reason(value_text(t, numbers.front(), table.numbers)));
         if (decision.missing > 0)
-          reason += (reason.empty() ? "" : "; ") + count_text(decision.missing, "missing cell imputed with the median",
-                                                              "missing cells imputed with the median");
+          reason += detail::concat(reason.empty() ? "" : "; ", missing_said(decision.missing, missing_lines), " imputed with the median");
         decide("numeric", reason);
       } else if (forced == roles.end() && !checkbox && !code && truth_variants.empty() &&
                  (double(numbers.size()) >= 0.75 * double(present) ||
@@ -3204,8 +3209,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                    " as one value, '", kOtherCategory, "')");
         if (sparse) reason += ", " + sparse_reason(decision.missing);
         else if (decision.missing > 0)
-          reason += ", " + count_text(decision.missing, "missing cell imputed with the most frequent value",
-                                      "missing cells imputed with the most frequent value");
+          reason += detail::concat(", ", missing_said(decision.missing, missing_lines), " imputed with the most frequent value");
         decide("categorical", reason);
       }
       prep.columns_.push_back(std::move(t));
@@ -4438,8 +4442,7 @@ void TabularPreprocessor::set_filled_from_rows(int64_t k) {
   for (ColumnDecision& d : schema_)
     for (const std::string_view how : {" imputed with the median", " imputed with the most frequent value"})
       if (const size_t at = d.reason.find(how); at != std::string::npos) {
-        const bool one = std::string_view(d.reason).substr(0, at).ends_with(" cell");  // "1 missing cell"
-        d.reason.replace(at, how.size(), detail::concat(" filled in from the ", k, " training rows most like ", one ? "its" : "their", " row"));
+        d.reason.replace(at, how.size(), detail::concat(" filled in from the ", k, " training rows most like ", d.missing == 1 ? "its" : "their", " row"));
       }
 }
 
