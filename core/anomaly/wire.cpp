@@ -219,7 +219,10 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
   }
   bool by_name = false;
   const std::string label = suggest_label_column(summaries, &by_name);
-  return {{"rows", table.row_count()},
+  size_t rows = 0;
+  const std::vector<std::string> notes = training_reading_notes(table, &rows);
+  return {{"rows", rows},
+          {"notes", notes},
           {"encoding", table.encoding},
           {"separator", mark_name(table.separator)},
           {"decimalMark", mark_name(table.numbers.decimal)},

@@ -17,7 +17,7 @@
 //   DetectorInfo    {kind, preset, trained, threshold, parameters?, inputShape?, features?,
 //                    preprocessing?, training?}
 //   TableOptions    {labelColumn?, normalValues?, anomalyValues?, idColumns?, roles?, decimalMark?}   (JavaScript -> C++)
-//   CsvSummary      {rows, encoding, separator, decimalMark, decimalMarkGuessed, thousandsSeparator, emptyRows,
+//   CsvSummary      {rows, notes, encoding, separator, decimalMark, decimalMarkGuessed, thousandsSeparator, emptyRows,
 //                    suggestedLabelColumn, columns: ColumnSummary[]}
 //   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
 //   ErrorInfo       {code, message}

@@ -284,7 +284,12 @@ export interface ColumnSummary {
 
 /** How a CSV file was read. */
 export interface CsvSummary {
+  /** The rows a fit trains on: those of the file but lines it leaves out (see notes). */
   rows: number;
+  /** What a fit says of the file's lines and cells before it learns a column: lines above the
+   *  header skipped, heading lines given to the rows below them, totals rows and repeated headers
+   *  left out, a few words among a column's numbers read as missing; each with its lines. */
+  notes: string[];
   /** 'UTF-8', 'UTF-8 (byte-order mark)', 'UTF-16LE', 'UTF-16BE' or 'Windows-1252'. */
   encoding: string;
   /** ',', ';', '|', 'tab', or 'spaces' (columns aligned with spaces, split at each run of them). */

@@ -1145,7 +1145,7 @@ function showCsv(described: CsvSummary) {
   csvRows = described.rows;
   $<HTMLSelectElement>('decimal-mark').value = described.decimalMark;
   $('csv-info').textContent = `${trainCsvName}: ${counted(described.rows, 'row')}, ${counted(columns.length, 'column')}. ` +
-    readAs(described);
+    readAs(described) + described.notes.map((n) => ` ${n[0].toUpperCase()}${n.slice(1)}.`).join('');
   const select = $<HTMLSelectElement>('label-column');
   select.replaceChildren(new Option('(no labels)', ''));
   // Columns that can mark anomalies first: 2 to 20 values, or named like labels; then the others

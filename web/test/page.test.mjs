@@ -387,6 +387,22 @@ for (const isolation of [true, false]) {
       assert.equal((await cells('temp'))[2], '2');
     });
 
+    test('before training, the rows counted are those training reads; a title, a repeated header, a totals row and words among numbers are said', async () => {
+      const data = Array.from({ length: 60 }, (_, i) => [['Nord', 'Sud'][i % 2], 20 + (i % 7), i === 12 ? 'tbd' : 3 + (i % 5)]);
+      const temps = data.reduce((a, r) => a + r[1], 0);
+      const lines = ['Production export', 'Region,temp,flow', ...data.slice(0, 30).map((r) => r.join(',')), 'Region,temp,flow',
+        ...data.slice(30).map((r) => r.join(',')), `Total,${temps},`];
+      await page.setInputFiles('#csv-file', { name: 'report.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+      await page.waitForFunction(() => /^report\.csv: 60 rows, 3 columns\./.test(document.getElementById('csv-info').textContent));
+      const info = await page.textContent('#csv-info');
+      assert.match(info, / The line above the header skipped as the file's title or notes \('Production export'\)\./);
+      assert.match(info, / Line 33 repeats the header \(two exports one below the other\?\): left out of training\./);
+      assert.match(info, / Line 64 \('Total', a sum in 'temp'\) is a totals row \(its numbers are the sums of the rows above or below it\): left out of training\./);
+      assert.match(info, / Words among numbers read as missing \(filled in as missing cells are\): 'flow' 'tbd' x1 \(line 15\); if one stands for a value, write the value in its place\./);
+      const cells = (column) => page.$$eval(`#csv-schema tr[data-column=${column}] td`, (t) => t.map((c) => c.textContent));
+      assert.equal((await cells('flow'))[2], "1 (written as 'tbd' ×1)");
+    });
+
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
       // A weather export: air pressure in hPa written "1.016", '.' grouping thousands. Separated by
       // ';' (a spreadsheet's where the comma is the decimal mark), '.' is taken to group thousands.

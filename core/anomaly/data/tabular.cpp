@@ -4158,6 +4158,15 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
   return out;
 }
 
+std::vector<std::string> training_reading_notes(const CsvTable& table, size_t* rows) {
+  std::vector<std::string> notes = lines_above_notes(table);
+  const std::optional<CsvTable> read = read_as_training(table, &notes);
+  const CsvTable& as_read = read ? *read : table;
+  with_words_read_as_missing(as_read, TabularOptions{}, &notes, nullptr);
+  if (rows) *rows = as_read.row_count();
+  return notes;
+}
+
 void TabularPreprocessor::count_words_as_missing(const std::vector<WordsReadAsMissing>& words) {
   for (const WordsReadAsMissing& w : words)
     for (ColumnDecision& d : schema_)

@@ -641,6 +641,10 @@ struct WordsReadAsMissing {
 // Nullopt when there are none. Scoring reads them as missing too, as any cell it cannot read.
 std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const TabularOptions& options,
                                                    std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found);
+// What training says of `table`'s lines and cells before it learns a column, for a preview (the
+// page's, describeCsv): lines above the header, heading lines, totals rows and repeated headers
+// left out, words read as missing; `rows` gets the rows it trains on (ca3 train's "read N rows").
+std::vector<std::string> training_reading_notes(const CsvTable& table, size_t* rows);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
