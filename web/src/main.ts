@@ -1492,6 +1492,7 @@ async function trainTable() {
     });
   } catch (e) {
     await detector.dispose();
+    setTimeout(scoreWaitingCsv);  // (once the inputs are enabled again)
     if ((e as Error).name === 'AbortError') {
       restoreFigures('Cancelled');
       return;
@@ -1530,6 +1531,7 @@ async function trainTable() {
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${sourceName} with scores`;
   await showTableResults(sourceName, source, trainingRowsNote(report));
+  scoreWaitingCsv();
 }
 
 // While a table model trains, no file is scored: the model in use is about to be replaced, and
@@ -1539,6 +1541,26 @@ function scoringWaits(waiting: boolean) {
   input.disabled = waiting;
   $<HTMLButtonElement>('score-demo-csv').disabled = waiting;
   input.closest('label')!.title = waiting ? 'a new model is training: drop the CSV to score once it is trained' : '';
+}
+
+// A CSV dropped to score while a table model trains: scored once the training ends, by the new
+// model (or, cancelled or failed, by the one in use, if any).
+let waitingToScore: FileList | undefined;
+function scoreWhenTrained(files: FileList) {
+  waitingToScore = files;
+  $('csv-score-info').textContent = `${files[0].name} will be scored when the model in training is done.`;
+}
+function scoreWaitingCsv() {
+  const files = waitingToScore;
+  waitingToScore = undefined;
+  if (!files) return;
+  if (!tableDetector) {
+    $('csv-score-info').textContent = `${files[0].name} was not scored: no table model was trained. Train one, then drop it again.`;
+    return;
+  }
+  const input = $<HTMLInputElement>('csv-score-file');
+  input.files = files;
+  input.dispatchEvent(new Event('change'));
 }
 
 // The file the table model in use was trained on here: scored again, its rows are the ones it learned from.
@@ -2046,7 +2068,11 @@ for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    if (!e.dataTransfer?.files.length || input.disabled) return;  // (a drop waits as a click does: scoringWaits)
+    if (!e.dataTransfer?.files.length) return;
+    if (input.disabled) {  // a CSV to score while a table model trains: scored when it is done (scoringWaits)
+      if (input.id === 'csv-score-file') scoreWhenTrained(e.dataTransfer.files);
+      return;
+    }
     input.files = e.dataTransfer.files;
     input.dispatchEvent(new Event('change'));
   });

@@ -388,6 +388,7 @@ for (const isolation of [true, false]) {
     });
 
     test('before training, the rows counted are those training reads; a title, a repeated header, a totals row and words among numbers are said', async () => {
+      await page.click('#tab-tables');
       const data = Array.from({ length: 60 }, (_, i) => [['Nord', 'Sud'][i % 2], 20 + (i % 7), i === 12 ? 'tbd' : 3 + (i % 5)]);
       const temps = data.reduce((a, r) => a + r[1], 0);
       const lines = ['Production export', 'Region,temp,flow', ...data.slice(0, 30).map((r) => r.join(',')), 'Region,temp,flow',
@@ -464,6 +465,26 @@ for (const isolation of [true, false]) {
       assert.match(said, /^a long tail of large values \(skewness \d+\.\d+ in the training rows\): read on a log scale, log\(1 \+ value \/ \d+\)$/);
       assert.equal(await reason('bytes'), said);
       assert.equal(await reason('temp'), '');
+    });
+
+    test('a CSV dropped to score while a table model trains is scored by it once it is trained', async () => {
+      await page.click('#tab-tables');
+      const rows = (n, from) => Array.from({ length: n }, (_, i) => `${20 + ((i + from) % 7)},${3 + ((i + from) % 5)},${['Nord', 'Sud'][(i + from) % 2]}`);
+      const train = ['temp,flow,Region', ...rows(400, 0)].join('\n') + '\n';
+      await page.setInputFiles('#csv-file', { name: 'plant.csv', mimeType: 'text/csv', buffer: Buffer.from(train) });
+      await page.waitForFunction(() => /^plant\.csv: 400 rows/.test(document.getElementById('csv-info').textContent));
+      await page.selectOption('#label-column', '');
+      await page.fill('#csv-epochs', '20');
+      await page.click('#train-csv');
+      await page.waitForFunction(() => document.getElementById('csv-score-file').disabled);
+      await page.evaluate((text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], 'later.csv', { type: 'text/csv' }));
+        document.querySelector('label[for=csv-score-file]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, ['temp,flow,Region', ...rows(30, 7)].join('\n') + '\n');
+      assert.equal(await page.textContent('#csv-score-info'), 'later.csv will be scored when the model in training is done.');
+      await page.waitForFunction(() => /^later\.csv: 30 rows scored/.test(document.getElementById('csv-score-info').textContent), null, { timeout: 300_000 });
+      assert.match(await page.textContent('#model-info'), /Table model in use: trained on this page on plant\.csv/);
     });
 
     test('"no labels" on a file with a label column sets that column aside (ignored), said in the column table', async () => {
