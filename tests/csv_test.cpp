@@ -3267,9 +3267,8 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
               TabularPreprocessor::fit(parse_csv("x\n1\n2\nvier\n5\n6\n7\nacht\n9\n10\n11\n12\nzwoelf\n13\n"),
                                        {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, TabularOptions{});
             }),
-            "CSV line 4, column 'x': 'vier' is not a number (the column's other values are numbers; leave the cell "
-            "empty or write NA for a missing value); 2 more cells of the column are not numbers either: line 8 "
-            "'acht', line 13 'zwoelf'");
+            "CSV line 4, column 'x': 'vier' is a number written as a word: write it in digits; 2 more cells of the column are "
+            "not numbers either: line 8 'acht', line 13 'zwoelf'");
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, {0, 1, 2}, options);
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("a,b\n1,inf\n")); }),
             "CSV line 2, column 'b': 'inf' is not a finite number (leave the cell empty or write NA for a missing "
@@ -4369,6 +4368,42 @@ TEST(Tabular, AColumnOfTooFewValuesIsLeftOut) {
   EXPECT_EQ(TabularPreprocessor::fit(table(50), first_rows(400), kept).schema()[1].role, "numeric");
 }
 
+// Words among a column's numbers read as missing in training only where they can mean nothing
+// else: not a 0/1 flag's or a checkbox's "x" (checked, 1), not a code column's "X", not an
+// identifier's, not a multimeter's "OL" (overload); the file's empty lines are kept with it.
+TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
+  std::string text = "defect,checked,product_code,order_id,temp,flow\n";
+  for (int i = 0; i < 200; ++i) {
+    const bool odd = i == 9 || i == 120;
+    text += detail::concat(odd ? "x" : std::to_string(i % 7 == 0), ",", odd ? "x" : i % 5 == 0 ? "1" : "", ",",
+                           odd ? "X" : std::to_string(1000 + i % 6), ",", odd ? "tbd" : std::to_string(5000 + i), ",",
+                           odd ? "tbd" : std::to_string(20 + i % 9), ",", odd ? "OL" : std::to_string(3 + i % 4), "\n");
+    if (i == 50) text += ",,,,,\n";
+  }
+  const CsvTable table = parse_csv(text);
+  ASSERT_EQ(table.empty_row_lines.size(), 1u);
+  std::vector<WordsReadAsMissing> found;
+  std::vector<std::string> notes;
+  const std::optional<CsvTable> read = with_words_read_as_missing(table, TabularOptions{}, &notes, &found);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].column, "temp");
+  EXPECT_EQ(found[0].lines, (std::vector<int64_t>{11, 123}));
+  EXPECT_EQ(read->cell(9, 4), "");
+  EXPECT_EQ(read->cell(9, 0), "x");
+  EXPECT_EQ(read->empty_row_lines, table.empty_row_lines);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_TRUE(notes[0].starts_with("words among numbers read as missing (filled in as missing cells are): 'temp' 'tbd' x2 (lines 11, 123);"))
+      << notes[0];
+  // One value in 20 at most: 11 words in 200 cells are refused, said.
+  std::string many = "temp,flow\n";
+  for (int i = 0; i < 200; ++i) many += detail::concat(i % 18 == 0 ? "tbd" : std::to_string(20 + i % 9), ",", 3 + i % 4, "\n");
+  EXPECT_FALSE(with_words_read_as_missing(parse_csv(many), TabularOptions{}, nullptr, nullptr));
+  EXPECT_NE(error_of([&] { TabularPreprocessor::fit(parse_csv(many), first_rows(200), TabularOptions{}); })
+                .find("(training reads a few words among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so)"),
+            std::string::npos);
+}
+
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   std::string items = "item,price,qty\n";
   double price = 0;
@@ -4383,6 +4418,9 @@ TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {
   EXPECT_EQ(one.rows, (std::vector<size_t>{40}));
   EXPECT_EQ(one.notes, (std::vector<std::string>{"line 42 (no name, a sum in 'price') is a totals row (its numbers are the sums of "
                                                  "the rows above or below it): left out of training"}));
+  // A label after a mark ("- Summe", "* Total", as reports indent them) names one too.
+  for (const char* label : {"- Summe", "* Total", ">> Gesamt"})
+    EXPECT_EQ(not_data_rows(parse_csv(items + detail::concat(label, ",", price, ",", qty, "\n")), "").rows, (std::vector<size_t>{40})) << label;
   const NotDataRows stacked = not_data_rows(
       parse_csv(items + sums + detail::concat("Average,", price / 40, ",", qty / 40.0, "\nSumme,", price, ",", qty, "\n")), "");
   EXPECT_EQ(stacked.rows, (std::vector<size_t>{40, 41, 42}));

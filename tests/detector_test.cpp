@@ -233,7 +233,9 @@ TEST(Detector, AFewWordsAmongNumbersAreReadAsMissing) {
   const std::vector<std::string> notes = r.data.at("notes").get<std::vector<std::string>>();
   EXPECT_NE(std::find(notes.begin(), notes.end(),
                       "words among numbers read as missing (filled in as missing cells are): 'Cl.thickness' 'tbd' x3, 'x' x1 "
-                      "(lines 12, 202, 302 and 1 more); if one stands for a value, write the value in its place"),
+                      "(lines 12, 202, 302 and 1 more); if one stands for a value, write the value in its place; if they are "
+                      "categories, give the column the role categorical (the role menu on the page, --role "
+                      "Cl.thickness=categorical for ca3 train, TableOptions.roles in the SDK)"),
             notes.end()) << wire::dump(r.data.at("notes"), 0);
   const nlohmann::json& decision = r.data.at("columns").at(column);
   EXPECT_EQ(decision.at("role"), "numeric");

@@ -1053,16 +1053,29 @@ bool clock_column(const CsvTable& table, size_t column, const std::vector<int64_
   return !duration_reason(table, column, rows, minutes, true).empty() && duration_reason(table, column, rows, minutes).empty();
 }
 
+// A number written as a word, one to twelve ("four", "vier", "quatre", "cuatro", "quattro").
+bool number_word(std::string_view cell) {
+  static const std::set<std::string, std::less<>> kWords = {
+      "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+      "eins", "zwei", "drei", "vier", "f\xC3\xBCnf", "fuenf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zw\xC3\xB6lf", "zwoelf",
+      "un", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "onze", "douze",
+      "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "due", "tre", "quattro", "cinque"};
+  return kWords.count(fold_case(trim(cell))) > 0;
+}
+
 // A word that says something of a value, not that it is missing: an instrument's range ("HI",
-// "over"), a lab's qualitative result ("trace", "neg", "positive"), a count's "zero".
+// "over", a multimeter's "OL", "sat"), a lab's qualitative result ("trace", "neg", "positive",
+// "BLQ": below the limit of quantification), a count's "zero"; a number written as a word.
 bool tells_of_value(std::string_view cell) {
   static const std::set<std::string, std::less<>> kSayValue = {
       "hi",    "high",      "lo",       "low",       "over",     "under",     "above",    "below",  "ovf",  "overflow",
       "underflow", "oor",   "out of range", "overrange", "underrange", "max",  "min",      "trace",  "tr",   "neg",
       "pos",   "negative",  "positive", "zero",      "nil",      "inf",       "infinity", "-inf",   "+inf", "detected",
-      "not detected", "nd", "bdl",      "bql",       "lod",      "loq",       "full",     "empty",  "all",  "some",
+      "not detected", "bdl", "bql",     "blq",       "bloq",     "lod",       "loq",      "full",   "empty", "all", "some",
+      "ol",    "+ol",       "-ol",      "ovl",       "sat",      "saturated", "over range", "under range",
+
       "many",  "few",       "hoch",     "niedrig",   "spur",     "spuren",    "positiv",  "negativ", "null", "keine"};
-  return kSayValue.count(fold_case(trim(cell))) > 0;
+  return kSayValue.count(fold_case(trim(cell))) > 0 || number_word(cell);
 }
 
 // What a cell that labels a totals or averages row says: 's' sum, 'm' mean, 0 neither. A word
@@ -1079,10 +1092,11 @@ char summary_word(std::string_view cell) {
   const std::string_view trimmed = trim(cell);
   if (trimmed.empty() || trimmed.size() > 60) return 0;
   const auto digit = [](std::string_view s) { return !s.empty() && s[0] >= '0' && s[0] <= '9'; };
-  // Every word starts with a letter or a byte of a multi-byte character: a number's sign or point
-  // ("-3.5", ".5") names nothing.
-  if (const unsigned char first = static_cast<unsigned char>(trimmed[0]);
-      first < 0x80 && !digit(trimmed) && !((first | 0x20) >= 'a' && (first | 0x20) <= 'z'))
+  // Every word holds a letter or a multi-byte character: a number ("-3.5", ".5") names nothing.
+  if (std::none_of(trimmed.begin(), trimmed.end(), [](char ch) {
+        const unsigned char u = static_cast<unsigned char>(ch);
+        return u >= 0x80 || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+      }))
     return 0;
   // A number's group total ("2022 Ergebnis", "2023 Total": a year's): the word after it; no numbers.
   if (digit(trimmed)) {
@@ -1100,6 +1114,17 @@ char summary_word(std::string_view cell) {
   }
   return 0;
 }
+
+// A cell that may stand for a missing value among numbers: no digit, no missing marker, truth
+// word, totals label or word telling of the value (with_words_read_as_missing).
+bool placeholder_word(std::string_view cell, const NumberFormat& numbers) {
+  const std::string_view t = trim(cell);
+  return !t.empty() && t.size() <= 20 && std::none_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+         !is_missing_cell(t) && truth_value(t, numbers) < 0 && summary_word(t) == 0 && !tells_of_value(t);
+}
+
+// The words among a column's numbers that training reads as missing, and the share at most.
+constexpr int64_t kWordsAmongNumbers = 20;  // 1 value in 20
 
 bool number_in_cell(std::string_view cell, const NumberFormat& format, double& value) {
   if (parse_number(cell, value, format)) return true;
@@ -2016,11 +2041,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
   std::vector<WordsReadAsMissing> words;
   if (const std::optional<CsvTable> worded = with_words_read_as_missing(table, TabularOptions{}, nullptr, &words)) {
     std::vector<ColumnSummary> columns = describe_columns(*worded, max_values);
-    for (const WordsReadAsMissing& w : words) {
-      ColumnSummary& c = columns[size_t(table.column_index(w.column))];
-      for (const auto& [word, count] : w.words) c.placeholders[word] += count;
-      c.reason = joined(c.reason, detail::concat(count_text(w.cells, "word", "words"), " among the numbers read as missing"));
-    }
+    for (const WordsReadAsMissing& w : words) w.count_in(columns[size_t(table.column_index(w.column))].placeholders);
     return columns;
   }
   // A grouped report's columns, filled down, as training reads them.
@@ -3092,12 +3113,20 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                      table.row_line(size_t(first_either)), " '", shortened(table.cell(size_t(first_either), column)),
                                      "' reads as ", read_as, " in this file");
         }
+        // Words alone, but too many to be read as missing (with_words_read_as_missing): said.
+        int64_t values = 0;
+        for (size_t row = 0; row < table.row_count(); ++row) values += !is_missing_cell(table.cell(row, column));
+        if (!odd_rows.empty() && int64_t(odd_rows.size()) * kWordsAmongNumbers > values && values >= kWordsAmongNumbers &&
+            std::all_of(odd_rows.begin(), odd_rows.end(), [&](int64_t row) { return placeholder_word(table.cell(size_t(row), column), table.numbers); }))
+          others += detail::concat(" (training reads a few words among a column's numbers as missing, 1 value in ", kWordsAmongNumbers,
+                                   " at most; this column has ", odd_rows.size(), " of its ", values, " values so)");
         throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                    parse_any_number(cell, v, table.numbers)
                                        ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
                                    : !limit.empty()      ? limit
                                    : !other_mark.empty() ? other_mark
                                    // (a totals row whose numbers sum is left out before: not this one)
+                                   : number_word(cell) ? "' is a number written as a word: write it in digits"
                                    : tells_of_value(cell)
                                        ? "' tells something of the value (a range's end, a qualitative result), not that it is missing, and is no "
                                          "number: write a number in its place (the limit itself, or what your field's rule puts there), or "
@@ -4103,14 +4132,18 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
                                                    std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found) {
   const std::vector<bool> not_read = columns_not_read(table, options);
   const auto digit = [](std::string_view s) { return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); };
+  std::vector<int64_t> all_rows(table.row_count());
+  std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
   std::vector<WordsReadAsMissing> columns;
   std::vector<std::vector<uint8_t>> blank;  // per column kept: the rows left empty
   for (size_t c = 0; c < table.column_count(); ++c) {
-    if (not_read[c]) continue;
+    // (not an identifier's, nor codes': "X" may be a product code)
+    if (not_read[c] || looks_like_identifier(table.header[c])) continue;
     WordsReadAsMissing w{table.header[c], {}, {}, 0};
     int64_t present = 0, numbers = 0;
     bool other_text = false;
     double v;
+    std::set<double> values;  // (up to 3: a checkbox's "1", a 0/1 flag, whose "x" may mean 1)
     std::vector<uint8_t> rows(table.row_count(), 0);
     for (size_t r = 0; r < table.row_count() && !other_text; ++r) {
       const std::string_view cell = table.cell(r, c);
@@ -4118,10 +4151,10 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
       ++present;
       const std::string_view t = trim(cell);
       if (digit(t)) {
-        numbers += number_in_cell(cell, table.numbers, v);
+        if (number_in_cell(cell, table.numbers, v)) ++numbers, values.size() < 3 && values.insert(v).second;
         continue;
       }
-      if (t.size() > 20 || truth_value(t, table.numbers) >= 0 || summary_word(t) != 0 || tells_of_value(t)) {
+      if (!placeholder_word(t, table.numbers)) {
         other_text = true;
         continue;
       }
@@ -4129,12 +4162,15 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
       if (w.lines.size() < 3) w.lines.push_back(table.row_line(r));
     }
     // Numbers with a few words among them: 1 in 20 of the values at most, the other cells numbers.
-    if (other_text || w.cells == 0 || 20 * w.cells > present || numbers < 10 || numbers + w.cells < present) continue;
+    if (other_text || w.cells == 0 || kWordsAmongNumbers * w.cells > present || numbers < 10 || numbers + w.cells < present ||
+        values.size() < 3 || !number_code_reason(table, c, all_rows).empty())
+      continue;
     columns.push_back(std::move(w));
     blank.push_back(std::move(rows));
   }
   if (columns.empty()) return std::nullopt;
   CsvTable out = table.select_rows({});
+  out.empty_row_lines = table.empty_row_lines;
   std::vector<std::string_view> cells(table.column_count());
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
@@ -4152,7 +4188,8 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
                                     lines_listed(lines, 3, size_t(w.cells)), ")"));
     }
     notes->push_back(detail::concat("words among numbers read as missing (filled in as missing cells are): ", list_some(said, 8),
-                                    "; if one stands for a value, write the value in its place"));
+                                    "; if one stands for a value, write the value in its place; if they are categories, give the "
+                                    "column the role categorical (", role_option(columns[0].column, "categorical"), ")"));
   }
   if (found) *found = std::move(columns);
   return out;
@@ -4170,8 +4207,7 @@ std::vector<std::string> training_reading_notes(const CsvTable& table, size_t* r
 void TabularPreprocessor::count_words_as_missing(const std::vector<WordsReadAsMissing>& words) {
   for (const WordsReadAsMissing& w : words)
     for (ColumnDecision& d : schema_)
-      if (d.name == w.column)
-        for (const auto& [word, count] : w.words) d.placeholders[word] += count;
+      if (d.name == w.column) w.count_in(d.placeholders);
 }
 
 NumberFormat TabularPreprocessor::training_format_for(const CsvTable& table) const {

@@ -628,12 +628,17 @@ std::optional<CsvTable> with_mark_of_read_columns(const CsvTable& table, const T
 // Words standing for a missing value in a numeric column ("tbd", "x", "pending" among numbers):
 // cells holding no digit, no missing marker (is_missing_cell), truth word, totals label or
 // qualitative reading ("high", "trace", "neg"), at most 1 in 20 of the column's values, the others
-// numbers. By column: the words (as written) with their counts, and the first lines.
+// numbers of 3 values or more (not a checkbox's or a 0/1 flag's, whose "x" may mean 1), in a column
+// not named like an identifier or a code. By column: the words (as written) with their counts, and the first lines.
 struct WordsReadAsMissing {
   std::string column;
   std::map<std::string, int64_t> words;
   std::vector<int64_t> lines;  // the first 3
   int64_t cells = 0;
+  // Added to a column's missing markers with their counts (ColumnDecision, ColumnSummary).
+  void count_in(std::map<std::string, int64_t>& placeholders) const {
+    for (const auto& [word, count] : words) placeholders[word] += count;
+  }
 };
 // `table` with such words left empty, read as missing as training reads them (columns the
 // caller leaves out or calls categories keep theirs); said in `notes` with the lines; `found`
