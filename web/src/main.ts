@@ -1530,8 +1530,11 @@ async function trainTable() {
   tableTrainedOn = { bytes: source, report };
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${sourceName} with scores`;
-  await showTableResults(sourceName, source, trainingRowsNote(report));
-  scoreWaitingCsv();
+  try {
+    await showTableResults(sourceName, source, trainingRowsNote(report));
+  } finally {
+    scoreWaitingCsv();
+  }
 }
 
 // While a table model trains, no file is scored: the model in use is about to be replaced, and
@@ -1679,7 +1682,8 @@ let tableShown: {
   check: Map<number, string>;
 } | undefined;
 let tableSort: { key: 'line' | 'score'; descending: boolean } = { key: 'score', descending: true };
-const TABLE_ROWS = 30;  // rows listed per view (the download has them all)
+const TABLE_ROWS = 30;  // rows listed per view at first, and added by "Show more" (the download has them all)
+let tableRowCount = TABLE_ROWS;
 
 // Scores every row of `bytes` with the table model and shows the threshold, histogram (with true
 // labels, the ROC) and the listed rows with their "why". The true labels: the model's label column
@@ -1696,6 +1700,7 @@ async function showTableResults(name: string, bytes: Uint8Array, note: string) {
   const described = modelLabel ? undefined : await runtime.describeCsv(bytes);
   if (request !== tableResultsRequest) return undefined;  // a later file (or model) is being shown
   tableShown = { name, bytes, note, data, scores, modelLabel, why: new Map(), check };
+  tableRowCount = TABLE_ROWS;
   // A view of them when there are any (offered, not chosen: the flagged rows come first).
   const view = $<HTMLSelectElement>('table-rows-view');
   const checkOption = [...view.options].find((o) => o.value === 'check')!;
@@ -1790,8 +1795,9 @@ async function renderTableRows() {
   const byScore = order(t);
   const viewName = $<HTMLSelectElement>('table-rows-view').value;
   // (the rows to look at as the notes list them: by line)
-  const picked = viewName === 'check' ? [...t.check.keys()].slice(0, TABLE_ROWS)
-    : pickView(byScore, t.scores, viewName, tableView.threshold, TABLE_ROWS);
+  const picked = viewName === 'check' ? [...t.check.keys()].slice(0, tableRowCount)
+    : pickView(byScore, t.scores, viewName, tableView.threshold, tableRowCount);
+  const more = Math.min(TABLE_ROWS, (viewName === 'check' ? t.check.size : byScore.length) - picked.length);
   const missing = picked.filter((i) => !t.why.has(i));
   if (missing.length) for (const e of await tableDetector.explainRows(t.data, missing, 3)) t.why.set(e.row, e);
   if (request !== tableRowsRequest || t !== tableShown) return;
@@ -1868,6 +1874,8 @@ async function renderTableRows() {
   const decimals = Math.max(4, ...picked.map((i) => scoreText(t.scores[i], threshold).split('.')[1]?.length ?? 0));
   $('table-rows-count').textContent = `${picked.length} of ${byScore.length.toLocaleString('en')} scored rows: ` +
     `${view.selectedOptions[0].text}, flagged from a score of ${threshold.toFixed(decimals)}; the downloaded scored CSV has them all.`;
+  $('table-more').hidden = more <= 0;
+  $('table-more').textContent = `Show ${more.toLocaleString('en')} more`;
   hintScroll($('table-rows'));
   for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort')) {
     const sorted = b.dataset.key === tableSort.key;
@@ -2031,6 +2039,11 @@ $('truth-normal').addEventListener('change', guard(showTableLabels));
 $('table-rows-view').addEventListener('change', guard(async () => {
   // The most normal rows come most normal first; the other views most anomalous first.
   tableSort = { key: 'score', descending: $<HTMLSelectElement>('table-rows-view').value !== 'bottom' };
+  tableRowCount = TABLE_ROWS;
+  await renderTableRows();
+}));
+$('table-more').addEventListener('click', guard(async () => {
+  tableRowCount += TABLE_ROWS;
   await renderTableRows();
 }));
 for (const b of $('table-rows').querySelectorAll<HTMLButtonElement>('button.sort'))

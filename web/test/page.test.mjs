@@ -300,6 +300,14 @@ for (const isolation of [true, false]) {
       assert.ok(border.some(([, flagged]) => flagged === 'yes') && border.some(([, flagged]) => flagged === 'no'));
       for (const [score, flagged] of border) assert.equal(flagged, score >= shown ? 'yes' : 'no', `${score} beside ${shown}`);
       await page.selectOption('#table-rows-view', 'top');
+      // "Show 30 more" lists the next 30 most anomalous rows below the first 30.
+      await page.waitForFunction(() => /^30 of 699 scored rows: the most anomalous/.test(document.getElementById('table-rows-count').textContent));
+      assert.equal(await page.textContent('#table-more'), 'Show 30 more');
+      await page.click('#table-more');
+      await page.waitForFunction(() => /^60 of 699 scored rows: the most anomalous/.test(document.getElementById('table-rows-count').textContent));
+      const sixty = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => Number(tr.cells[1].textContent)));
+      assert.equal(sixty.length, 60);
+      assert.deepEqual(sixty, [...sixty].sort((a, b) => b - a));
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       assert.equal(download.suggestedFilename(), 'BreastCancer-scored.csv');
       const path = join(output, `${mode}-scored.csv`);
@@ -399,7 +407,7 @@ for (const isolation of [true, false]) {
       assert.match(info, / The line above the header skipped as the file's title or notes \('Production export'\)\./);
       assert.match(info, / Line 33 repeats the header \(two exports one below the other\?\): left out of training\./);
       assert.match(info, / Line 64 \('Total', a sum in 'temp'\) is a totals row \(its numbers are the sums of the rows above or below it\): left out of training\./);
-      assert.match(info, / Words among numbers read as missing \(filled in as missing cells are\): 'flow' 'tbd' x1 \(line 15\); if one stands for a value, write the value in its place\./);
+      assert.match(info, / Words among numbers read as missing \(filled in as missing cells are\): 'flow' 'tbd' x1 \(line 15\); if one stands for a value, write the value in its place; if they are categories, give the column the role categorical \(the role menu on the page, --role flow=categorical for ca3 train, TableOptions\.roles in the SDK\)\./);
       const cells = (column) => page.$$eval(`#csv-schema tr[data-column=${column}] td`, (t) => t.map((c) => c.textContent));
       assert.equal((await cells('flow'))[2], "1 (written as 'tbd' ×1)");
     });
