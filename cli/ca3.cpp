@@ -144,14 +144,14 @@ const HelpParagraph kHelp[] = {
      "value is compared with, and the contribution in log-odds (+ raises the score), then each missing cell "
      "(\"column missing (filled with 0.05 as in like rows) 0.00\": the value filled in, as above; a cell "
      "that cannot be read, \"column 'ERR' read as missing\"). A row is compared with the 5 training rows "
-     "most like it (\"temp=61.2 (like rows 40.1) +2.31\": their mean, or the category most of them have), "
+     "most like it (\"temp=61.2 (like rows: 40.1) +2.31\": their mean, or the category most of them have), "
      "found by its columns whose values lie near what its other columns lead one to expect, so that a "
      "value is weighed against what rows of its kind have (an idle machine's temperature against idle "
-     "machines'); \"like row 4\": the nearest of them alone, where their mean would score as flagged. When "
+     "machines'); \"like row: 4\": the nearest of them alone, where their mean would score as flagged. When "
      "those rows score high too, the why says so first (\"rows like it score 0.84, flagged too\": over the threshold; "
      "\"rows like it score 0.80, near the threshold 0.82\": just below it, within 1 in log-odds, and the row within 1 above "
      "them): the row's kind scores high, its shares say how far beyond it the row lies. A model file saved before every model of rows kept its training rows compares a row with "
-     "the typical row (\"temp=61.2 (typical 62.0)\": the column's median, or most frequent category, "
+     "the typical row (\"temp=61.2 (typical: 62.0)\": the column's median, or most frequent category, "
      "over the training rows)."},
     {"eval",
      "eval scores labelled data and prints ROC-AUC, average precision and the confusion at the model's "
@@ -1181,10 +1181,10 @@ std::string id_cells_of(const CsvTable& table, size_t row, const std::vector<int
   return text;
 }
 
-// "temp=61.16 (like rows 40.1) +2.31; vib=0.52 (like rows 0.503) +0.02": of the row's columns
+// "temp=61.16 (like rows: 40.1) +2.31; vib=0.52 (like rows: 0.503) +0.02": of the row's columns
 // (e.columns, strongest first) the `top` first that move the score by 0.005 or more (a value at its
 // baseline moves it by nothing), each with the value it is compared with (its like rows' value,
-// or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical 1) +2.10"),
+// or the typical one for a model that keeps no training rows: "Bare.nuclei=10 (typical: 1) +2.10"),
 // then any missing cell, with the value filled in from the like rows ("vib missing (filled with
 // 0.05 as in like rows) 0.00"). When the row's like rows score over `threshold` or near it
 // (like_rows_score), that first ("rows like it score 0.841, flagged too; ...", "rows like it score
@@ -1202,7 +1202,7 @@ std::string why_text(const RowExplanation& e, size_t top, float threshold) {
     out += kind_flagged ? ", flagged too" : ", near the threshold " + std::string(amount);
   }
   size_t shown = 0;
-  const std::string compared = e.like_rows > 1 ? "like rows " : e.like_rows == 1 ? "like row " : "typical ";
+  const std::string compared = e.like_rows > 1 ? "like rows: " : e.like_rows == 1 ? "like row: " : "typical: ";
   for (const ColumnContribution& c : e.columns) {
     // (the first always, but beside the note above, which says why its shares are small)
     const bool strong = shown < top && (std::fabs(c.contribution) >= 0.005f || (&c == &e.columns.front() && !kind_flagged && !kind_near));

@@ -428,7 +428,7 @@ grep -qxF "threshold: set on only 8 held-out rows taken as normal (validation an
 # compared with theirs (20 to 26 in training), and the cell filled in moves the score by nothing.
 printf 'temp,flow,Region\n80,,1\n22,,1\n23,4,2\n' >"$work/gaps-far.csv"
 "$ca3" score --model "$work/gaps.ca3" --data "$work/gaps-far.csv" --out "$work/gaps-far.out" --why 3 2>"$work/gaps-far.err" \
-  && grep -qE '^1,[0-9.e-]+,1,"?temp=80 \(like rows 2[0-6](\.[0-9]+)?\) \+[0-9.]+; flow missing \(filled with [0-9.]+ as in like rows\) 0\.00"?$' "$work/gaps-far.out" \
+  && grep -qE '^1,[0-9.e-]+,1,"?temp=80 \(like rows: 2[0-6](\.[0-9]+)?\) \+[0-9.]+; flow missing \(filled with [0-9.]+ as in like rows\) 0\.00"?$' "$work/gaps-far.out" \
   && grep -qF "note: missing cells filled in, each from the 5 training rows most like its row in the other columns (their mean, or the category most of them have): 'flow' 2 cells" "$work/gaps-far.err" \
   && echo "ok   trained without labels: a missing cell filled from like rows, said in the why and the notes" \
   || fail "missing cell filled from like rows: $(cat "$work/gaps-far.out" "$work/gaps-far.err")"
@@ -453,7 +453,7 @@ assert list(scored[0].keys()) == ["row", "Id", "score", "flag", "why"], scored[0
 flagged = [r for r in scored if r["flag"] == "1"]
 assert flagged and all(r["why"] == "" for r in scored if r["flag"] == "0")
 # (each cell beside the value its like rows have there; a missing cell beside the value it was filled with)
-part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*) \(like rows? [^)]*\)| missing \(filled with [^)]* as in like rows\)) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
+part = re.compile(r"^(?P<column>[^=]+?)(=(?P<value>.*) \(like rows?: [^)]*\)| missing \(filled with [^)]* as in like rows\)) (?P<amount>[+-]\d+\.\d\d|0\.00)$")
 def check(r, source):
     parts = [part.match(p) for p in r["why"].split("; ") if not re.fullmatch(r"rows like it score \d\.\d+, (flagged too|near the threshold \d\.\d+)", p)]
     assert all(parts), r

@@ -4395,6 +4395,10 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_TRUE(notes[0].starts_with("words among numbers read as missing (filled in as missing cells are): 'temp' 'tbd' x2 (lines 11, 123);"))
       << notes[0];
+  // The preview names the cell training refuses, as training does.
+  EXPECT_EQ(describe_columns(table)[5].reason,
+            "2 cells are not numbers (line 11: 'OL', which tells something of the value: write a number in its place): fix them, or "
+            "call the column categorical");
   // One value in 20 at most: 11 words in 200 cells are refused, said.
   std::string many = "temp,flow\n";
   for (int i = 0; i < 200; ++i) many += detail::concat(i % 18 == 0 ? "tbd" : std::to_string(20 + i % 9), ",", 3 + i % 4, "\n");
@@ -4402,6 +4406,9 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
   EXPECT_NE(error_of([&] { TabularPreprocessor::fit(parse_csv(many), first_rows(200), TabularOptions{}); })
                 .find("(training reads a few words among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so)"),
             std::string::npos);
+  EXPECT_EQ(describe_columns(parse_csv(many))[0].reason,
+            "12 cells are not numbers (line 2: 'tbd'; training reads a few words among numbers as missing, 1 value in 20 at most, and "
+            "this column has 12 of its 200): fix them, or call the column categorical");
 }
 
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {

@@ -1520,7 +1520,7 @@ async function trainTable() {
     `${report.rows.train} training rows).` + (figure ? ` Test${figure.slice(4, -2)}.` : ''),
     ...settingNodes(report, 'row', report.data?.notes.length ? ` Note: ${report.data.notes.join('; ')}.` : ''));
   $<HTMLButtonElement>('download-table-model').disabled = false;
-  showFitReasons(report);
+  if (trainCsv === source) showFitReasons(report);  // (not on another file's columns, dropped meanwhile)
   // The rows of the file it learned from, flagged: without labels, the flagged rows are what the
   // user came for (the rows least like the rest); with labels, the test figure above is the honest one.
   $('csv-status').dataset.testAuc = String(report.test.rocAuc);
@@ -1850,7 +1850,7 @@ async function renderTableRows() {
       const taken = (c.filled ? `taken as ${c.filled}, as in the most similar training rows` : `taken as ${c.typical}`) +
         (nothing ? '; adds nothing to the score' : '');
       const compared = e.likeRows > 1 ? 'like rows' : e.likeRows === 1 ? 'like row' : 'typical';
-      part.textContent = !c.missing ? `${c.column} = ${c.value} (${compared} ${c.baseline}) `
+      part.textContent = !c.missing ? `${c.column} = ${c.value} (${compared}: ${c.baseline}) `
         : c.value ? `${c.column} '${c.value}' read as missing (${taken}) ` : `${c.column} missing (${taken}) `;
       if (e.likeRows) {
         part.title = (e.likeRows > 1 ? `compared with the ${e.likeRows} training rows most like this one`

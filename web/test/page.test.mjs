@@ -556,11 +556,11 @@ for (const isolation of [true, false]) {
       // Each row's why compares its values with the training rows most like it (the rows are drawn
       // a moment after the note: the table's rows may still be an earlier file's).
       await page.waitForFunction(() => / of 225 scored rows: /.test(document.getElementById('table-rows-count').textContent) &&
-        / \(like rows /.test(document.querySelector('#table-rows tbody tr:first-child .why span[data-column]')?.textContent ?? ''));
+        / \(like rows: /.test(document.querySelector('#table-rows tbody tr:first-child .why span[data-column]')?.textContent ?? ''));
       const firstWhy = await page.$$eval('#table-rows tbody tr:first-child .why span[data-column]', (spans) => spans.map((s) => ({ text: s.textContent, title: s.title })));
       assert.equal(firstWhy.length, 3);
       for (const w of firstWhy) {
-        assert.match(w.text, /^\S+ = \S+ \(like rows -?[\d.e-]+\) [+−]?\d+\.\d\d$/);
+        assert.match(w.text, /^\S+ = \S+ \(like rows: -?[\d.e-]+\) [+−]?\d+\.\d\d$/);
         assert.match(w.title, /^compared with the 5 training rows most like this one; over all training rows typical -?[\d.e-]+$/);
       }
       assert.match(await page.textContent('#table-confusion'), /^\d+ of 225 rows flagged/);

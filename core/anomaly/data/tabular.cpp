@@ -2155,15 +2155,32 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
     } else if (truth_variants.empty() && (double(numbers) >= 0.75 * double(present) || numbers_with_few_texts(table, c, all_rows, numbers, present))) {
       summary.role = "numeric";
-      const std::string_view cell = table.cell(size_t(first_text_row), c);
+      // As training names them: a word telling of the value first ("HI" before "tbd"); words alone
+      // that are more than training reads as missing, said.
+      int64_t shown = first_text_row;
+      bool told = false, all_words = true;
+      double v;
+      for (size_t r = 0; r < table.row_count(); ++r) {
+        const std::string_view cell = table.cell(r, c);
+        if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
+        if (!told && tells_of_value(cell)) shown = int64_t(r), told = true;
+        all_words = all_words && placeholder_word(cell, table.numbers);
+      }
+      const std::string_view cell = table.cell(size_t(shown), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit, table.numbers_named).empty();
       const bool limit = !limit_said(cell, table.numbers, unit).empty();
       const bool one = present - numbers == 1;
       summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
-                                      table.row_line(size_t(first_text_row)), ": '", shortened(cell),
-                                      limit        ? "', a limit, not a value"
-                                      : other_mark ? "', written with the other decimal mark than the file's other numbers"
-                                                   : "'",
+                                      table.row_line(size_t(shown)), ": '", shortened(cell),
+                                      limit            ? "', a limit, not a value"
+                                      : other_mark     ? "', written with the other decimal mark than the file's other numbers"
+                                      : number_word(cell) ? "', a number written as a word"
+                                      : told           ? "', which tells something of the value: write a number in its place"
+                                                       : "'",
+                                      all_words && present >= kWordsAmongNumbers
+                                          ? detail::concat("; training reads a few words among numbers as missing, 1 value in ", kWordsAmongNumbers,
+                                                           " at most, and this column has ", present - numbers, " of its ", present)
+                                          : "",
                                       one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
