@@ -4407,8 +4407,8 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
                 .find("(training reads a few words among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so)"),
             std::string::npos);
   EXPECT_EQ(describe_columns(parse_csv(many))[0].reason,
-            "12 cells are not numbers (line 2: 'tbd'; training reads a few words among numbers as missing, 1 value in 20 at most, and "
-            "this column has 12 of its 200): fix them, or call the column categorical");
+            "12 cells are not numbers (line 2: 'tbd'; training reads a few words among a column's numbers as missing, 1 value in 20 at "
+            "most; this column has 12 of its 200 values so): fix them, or call the column categorical");
 }
 
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {

@@ -1073,7 +1073,6 @@ bool tells_of_value(std::string_view cell) {
       "pos",   "negative",  "positive", "zero",      "nil",      "inf",       "infinity", "-inf",   "+inf", "detected",
       "not detected", "bdl", "bql",     "blq",       "bloq",     "lod",       "loq",      "full",   "empty", "all", "some",
       "ol",    "+ol",       "-ol",      "ovl",       "sat",      "saturated", "over range", "under range",
-
       "many",  "few",       "hoch",     "niedrig",   "spur",     "spuren",    "positiv",  "negativ", "null", "keine"};
   return kSayValue.count(fold_case(trim(cell))) > 0 || number_word(cell);
 }
@@ -1125,6 +1124,39 @@ bool placeholder_word(std::string_view cell, const NumberFormat& numbers) {
 
 // The words among a column's numbers that training reads as missing, and the share at most.
 constexpr int64_t kWordsAmongNumbers = 20;  // 1 value in 20
+
+// The rows of a column's cells that are neither missing nor numbers, in the order a message names
+// them: a word telling of the value ("HI") first, as a few others would be read as missing without
+// it; in a column of 0 and 1, true and false written as words (which would read as 1 and 0) last.
+std::vector<int64_t> rows_not_numbers(const CsvTable& table, size_t column) {
+  std::vector<int64_t> rows;
+  bool flag = true;  // the numbers all 0 or 1
+  double v;
+  for (size_t r = 0; r < table.row_count(); ++r) {
+    const std::string_view cell = table.cell(r, column);
+    if (is_missing_cell(cell)) continue;
+    if (parse_number(cell, v, table.numbers))
+      flag = flag && (v == 0 || v == 1);
+    else
+      rows.push_back(int64_t(r));
+  }
+  if (flag) std::stable_partition(rows.begin(), rows.end(), [&](int64_t r) { return truth_value(table.cell(size_t(r), column), table.numbers) < 0; });
+  std::stable_partition(rows.begin(), rows.end(), [&](int64_t r) { return tells_of_value(table.cell(size_t(r), column)); });
+  return rows;
+}
+
+// Where a column's cells that are not numbers are words alone (placeholder_word), but more than
+// with_words_read_as_missing reads as missing: the rule and the column's count; else "".
+std::string words_beyond_share_said(const CsvTable& table, size_t column, const std::vector<int64_t>& not_numbers) {
+  int64_t values = 0;
+  for (size_t r = 0; r < table.row_count(); ++r) values += !is_missing_cell(table.cell(r, column));
+  const int64_t words = int64_t(not_numbers.size());
+  if (words == 0 || words * kWordsAmongNumbers <= values || values < kWordsAmongNumbers ||
+      !std::all_of(not_numbers.begin(), not_numbers.end(), [&](int64_t r) { return placeholder_word(table.cell(size_t(r), column), table.numbers); }))
+    return "";
+  return detail::concat("training reads a few words among a column's numbers as missing, 1 value in ", kWordsAmongNumbers,
+                        " at most; this column has ", words, " of its ", values, " values so");
+}
 
 bool number_in_cell(std::string_view cell, const NumberFormat& format, double& value) {
   if (parse_number(cell, value, format)) return true;
@@ -2155,17 +2187,12 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
       summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
     } else if (truth_variants.empty() && (double(numbers) >= 0.75 * double(present) || numbers_with_few_texts(table, c, all_rows, numbers, present))) {
       summary.role = "numeric";
-      // As training names them: a word telling of the value first ("HI" before "tbd"); words alone
-      // that are more than training reads as missing, said.
-      int64_t shown = first_text_row;
-      bool told = false, all_words = true;
-      double v;
-      for (size_t r = 0; r < table.row_count(); ++r) {
-        const std::string_view cell = table.cell(r, c);
-        if (is_missing_cell(cell) || parse_number(cell, v, table.numbers)) continue;
-        if (!told && tells_of_value(cell)) shown = int64_t(r), told = true;
-        all_words = all_words && placeholder_word(cell, table.numbers);
-      }
+      // As training names them (rows_not_numbers; a typo among amounts with a unit, found above);
+      // words alone that are more than training reads as missing, said.
+      const std::vector<int64_t> odd = unit.empty() ? rows_not_numbers(table, c) : std::vector<int64_t>{};
+      const int64_t shown = odd.empty() ? first_text_row : odd.front();
+      const bool told = tells_of_value(table.cell(size_t(shown), c));
+      const std::string too_many = words_beyond_share_said(table, c, odd);
       const std::string_view cell = table.cell(size_t(shown), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit, table.numbers_named).empty();
       const bool limit = !limit_said(cell, table.numbers, unit).empty();
@@ -2177,10 +2204,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
                                       : number_word(cell) ? "', a number written as a word"
                                       : told           ? "', which tells something of the value: write a number in its place"
                                                        : "'",
-                                      all_words && present >= kWordsAmongNumbers
-                                          ? detail::concat("; training reads a few words among numbers as missing, 1 value in ", kWordsAmongNumbers,
-                                                           " at most, and this column has ", present - numbers, " of its ", present)
-                                          : "",
+                                      too_many.empty() ? "" : "; ", too_many,
                                       one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
@@ -3088,18 +3112,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                   numbers_with_few_texts(table, column, training_rows, int64_t(numbers.size()), present))) {  // a typo in a numeric column
         // Every such cell of the whole file (not only the training rows), by line: the first in full,
         // then the count and the next three, so that one look at the file finds them all.
-        std::vector<int64_t> odd_rows;
+        const std::vector<int64_t> odd_rows = rows_not_numbers(table, column);
         double v;
-        for (size_t row = 0; row < table.row_count(); ++row) {
-          const std::string_view other = table.cell(row, column);
-          if (!is_missing_cell(other) && !parse_number(other, v, table.numbers)) odd_rows.push_back(int64_t(row));
-        }
-        // In a column of 0 and 1, true and false written as words would read as 1 and 0: the others first.
-        if (std::all_of(numbers.begin(), numbers.end(), [](double x) { return x == 0 || x == 1; }))
-          std::stable_partition(odd_rows.begin(), odd_rows.end(),
-                                [&](int64_t row) { return truth_value(table.cell(size_t(row), column), table.numbers) < 0; });
-        // A word telling of the value ("HI") first: a few others would be read as missing without it.
-        std::stable_partition(odd_rows.begin(), odd_rows.end(), [&](int64_t row) { return tells_of_value(table.cell(size_t(row), column)); });
         const int64_t first = odd_rows.empty() ? first_text_row : odd_rows.front();
         const std::string_view cell = table.cell(size_t(first), column);
         const std::string other_mark = other_mark_said(cell, table.numbers, {}, table.numbers_named), limit = limit_said(cell, table.numbers);
@@ -3131,12 +3145,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                      "' reads as ", read_as, " in this file");
         }
         // Words alone, but too many to be read as missing (with_words_read_as_missing): said.
-        int64_t values = 0;
-        for (size_t row = 0; row < table.row_count(); ++row) values += !is_missing_cell(table.cell(row, column));
-        if (!odd_rows.empty() && int64_t(odd_rows.size()) * kWordsAmongNumbers > values && values >= kWordsAmongNumbers &&
-            std::all_of(odd_rows.begin(), odd_rows.end(), [&](int64_t row) { return placeholder_word(table.cell(size_t(row), column), table.numbers); }))
-          others += detail::concat(" (training reads a few words among a column's numbers as missing, 1 value in ", kWordsAmongNumbers,
-                                   " at most; this column has ", odd_rows.size(), " of its ", values, " values so)");
+        if (const std::string too_many = words_beyond_share_said(table, column, odd_rows); !too_many.empty()) others += " (" + too_many + ")";
         throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                    parse_any_number(cell, v, table.numbers)
                                        ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
@@ -4153,6 +4162,7 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
   std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
   std::vector<WordsReadAsMissing> columns;
   std::vector<std::vector<uint8_t>> blank;  // per column kept: the rows left empty
+  std::vector<size_t> blanked;              // and its index
   for (size_t c = 0; c < table.column_count(); ++c) {
     // (not an identifier's, nor codes': "X" may be a product code)
     if (not_read[c] || looks_like_identifier(table.header[c])) continue;
@@ -4184,6 +4194,7 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
       continue;
     columns.push_back(std::move(w));
     blank.push_back(std::move(rows));
+    blanked.push_back(c);
   }
   if (columns.empty()) return std::nullopt;
   CsvTable out = table.select_rows({});
@@ -4192,7 +4203,7 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
   for (size_t r = 0; r < table.row_count(); ++r) {
     for (size_t c = 0; c < cells.size(); ++c) cells[c] = table.cell(r, c);
     for (size_t k = 0; k < columns.size(); ++k)
-      if (blank[k][r]) cells[size_t(table.column_index(columns[k].column))] = "";
+      if (blank[k][r]) cells[blanked[k]] = "";
     out.add_row(cells, table.row_line(r));
   }
   if (notes) {
