@@ -1835,7 +1835,7 @@ async function renderTableRows() {
       const kind = document.createElement('em');
       kind.className = 'kind';
       kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, ` +
-        (kindOver ? 'over the threshold themselves' : `near the threshold (${threshold.toFixed(3)})`) +
+        (kindOver ? 'over the threshold themselves' : `near the threshold (${threshold.toFixed(4)})`) +
         ': rows of its kind score high (fewer, or more spread out, in training), and its shares say only how far ' +
         'beyond them this row lies ';
       why.append(kind);

@@ -2261,12 +2261,12 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool
 
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
-  if (t.size() > 10) return false;  // the longest marker ("#¿nombre?", in bytes)
+  // (no marker is longer than "#¿nombre?", 10 bytes, or starts with a digit)
+  if (t.size() > 10 || (!t.empty() && t[0] >= '0' && t[0] <= '9')) return false;
+  static const std::set<std::string_view> kMarkers(std::begin(kMissingMarkers), std::end(kMissingMarkers));
   std::string s = lower(t);
   if (s.find('.') != std::string::npos) s.erase(std::remove(s.begin(), s.end(), ' '), s.end());  // "n. b." as "n.b."
-  for (const char* marker : kMissingMarkers)
-    if (s == marker) return true;
-  return false;
+  return kMarkers.count(s) > 0;
 }
 
 double normal_quantile(double p) {

@@ -343,6 +343,7 @@ constexpr std::string_view kInvisible[] = {
 size_t invisible_at(std::string_view t) {
   if (t.empty()) return 0;
   if (t[0] == '\x1A') return 1;
+  if (static_cast<unsigned char>(t[0]) < 0x80) return 0;  // (each is a multi-byte character)
   for (std::string_view mark : kInvisible)
     if (t.substr(0, mark.size()) == mark) return mark.size();
   return 0;
@@ -350,6 +351,7 @@ size_t invisible_at(std::string_view t) {
 size_t invisible_before(std::string_view t) {  // the same at the end
   if (t.empty()) return 0;
   if (t.back() == '\x1A') return 1;
+  if (static_cast<unsigned char>(t.back()) < 0x80) return 0;
   for (std::string_view mark : kInvisible)
     if (t.size() >= mark.size() && t.substr(t.size() - mark.size()) == mark) return mark.size();
   return 0;
