@@ -202,7 +202,9 @@ Json detector_info(const Detector& d) {
 
 Json csv_summary(const CsvTable& table, size_t max_values) {
   Json columns = Json::array();
-  const std::vector<ColumnSummary> summaries = describe_columns(table, max_values);
+  std::vector<std::string> notes;
+  size_t rows = 0;
+  const std::vector<ColumnSummary> summaries = describe_columns(table, max_values, &notes, &rows);
   for (const ColumnSummary& c : summaries) {
     Json values = Json::array();
     for (const auto& [value, count] : c.values) values.push_back({{"value", value}, {"count", count}});
@@ -219,8 +221,6 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
   }
   bool by_name = false;
   const std::string label = suggest_label_column(summaries, &by_name);
-  size_t rows = 0;
-  const std::vector<std::string> notes = training_reading_notes(table, &rows);
   return {{"rows", rows},
           {"notes", notes},
           {"encoding", table.encoding},

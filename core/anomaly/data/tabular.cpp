@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 #include "core/anomaly/data/text.h"
 #include "core/engine/error.h"
@@ -2066,19 +2067,31 @@ std::string marked_codes_reason(const CsvTable& table, size_t column, MarkedCode
   return "";
 }
 
-std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values) {
-  // As training reads the file (read_as_training).
-  if (const std::optional<CsvTable> read = read_as_training(table)) return describe_columns(*read, max_values);
+namespace {
+std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t max_values);
+std::vector<std::string> lines_above_notes(const CsvTable& table);
+}  // namespace
+
+std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values, std::vector<std::string>* notes, size_t* rows) {
+  // As training reads the file (read_as_training), and what it says of it.
+  if (notes) *notes = lines_above_notes(table);
+  const std::optional<CsvTable> read = read_as_training(table, notes);
+  const CsvTable& as_read = read ? *read : table;
+  if (rows) *rows = as_read.row_count();
   // Words among a column's numbers, as training reads them: missing markers.
   std::vector<WordsReadAsMissing> words;
-  if (const std::optional<CsvTable> worded = with_words_read_as_missing(table, TabularOptions{}, nullptr, &words)) {
-    std::vector<ColumnSummary> columns = describe_columns(*worded, max_values);
-    for (const WordsReadAsMissing& w : words) w.count_in(columns[size_t(table.column_index(w.column))].placeholders);
-    return columns;
-  }
+  const std::optional<CsvTable> worded = with_words_read_as_missing(as_read, TabularOptions{}, notes, &words);
+  std::vector<ColumnSummary> columns = describe_read_columns(worded ? *worded : as_read, max_values);
+  for (const WordsReadAsMissing& w : words) w.count_in(columns[size_t(as_read.column_index(w.column))].placeholders);
+  return columns;
+}
+
+namespace {
+// describe_columns of a table read as training reads it.
+std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t max_values) {
   // A grouped report's columns, filled down, as training reads them.
   if (const std::optional<FilledGroups> g = filled_groups(table, TabularOptions{})) {
-    std::vector<ColumnSummary> columns = describe_columns(g->table, max_values);
+    std::vector<ColumnSummary> columns = describe_read_columns(g->table, max_values);
     for (size_t k = 0; k < g->filled.size(); ++k) {
       ColumnSummary& c = columns[size_t(g->columns.filled[k])];
       c.reason = joined(c.reason, g->reason(k, c.role));
@@ -2240,6 +2253,7 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
   }
   return columns;
 }
+}  // namespace
 
 std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool* by_name) {
   if (by_name) *by_name = true;
@@ -4172,16 +4186,24 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
     double v;
     std::set<double> values;  // (up to 3: a checkbox's "1", a 0/1 flag, whose "x" may mean 1)
     std::vector<uint8_t> rows(table.row_count(), 0);
+    std::unordered_map<std::string_view, bool> word_seen;  // placeholder_word of each word, once
     for (size_t r = 0; r < table.row_count() && !other_text; ++r) {
       const std::string_view cell = table.cell(r, c);
       if (is_missing_cell(cell)) continue;
       ++present;
       const std::string_view t = trim(cell);
       if (digit(t)) {
-        if (number_in_cell(cell, table.numbers, v)) ++numbers, values.size() < 3 && values.insert(v).second;
+        // (a cell with a digit that is no number: the column is not numbers with a few words)
+        if (number_in_cell(cell, table.numbers, v))
+          ++numbers, values.size() < 3 && values.insert(v).second;
+        else
+          other_text = true;
         continue;
       }
-      if (!placeholder_word(t, table.numbers)) {
+      const auto [seen, first] = word_seen.try_emplace(t, false);
+      if (first) seen->second = placeholder_word(t, table.numbers);
+      // (more words than 1 in 20 of the rows: too many, whatever the other cells)
+      if (!seen->second || kWordsAmongNumbers * (w.cells + 1) > int64_t(table.row_count())) {
         other_text = true;
         continue;
       }
@@ -4221,15 +4243,6 @@ std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const 
   }
   if (found) *found = std::move(columns);
   return out;
-}
-
-std::vector<std::string> training_reading_notes(const CsvTable& table, size_t* rows) {
-  std::vector<std::string> notes = lines_above_notes(table);
-  const std::optional<CsvTable> read = read_as_training(table, &notes);
-  const CsvTable& as_read = read ? *read : table;
-  with_words_read_as_missing(as_read, TabularOptions{}, &notes, nullptr);
-  if (rows) *rows = as_read.row_count();
-  return notes;
 }
 
 void TabularPreprocessor::count_words_as_missing(const std::vector<WordsReadAsMissing>& words) {

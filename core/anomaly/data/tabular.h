@@ -547,7 +547,12 @@ struct ColumnSummary {
   std::string role, reason;                      // what a fit would decide, and why (ColumnDecision)
   std::map<std::string, int64_t> placeholders;   // missing markers seen, with counts
 };
-std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20);
+// Read as training reads the file (read_as_training, with_words_read_as_missing). `notes`, if given,
+// gets what training says of its lines and cells before it learns a column, for a preview (the
+// page's, describeCsv): lines above the header, heading lines, totals rows and repeated headers
+// left out, words read as missing; `rows` the rows it trains on (ca3 train's "read N rows").
+std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values = 20, std::vector<std::string>* notes = nullptr,
+                                            size_t* rows = nullptr);
 
 // Why a decimal mark was taken where no cell tells it (CsvTable::numbers_guessed; empty otherwise):
 // a column whose whole numbers lie near its numbers that read either way, read so
@@ -646,10 +651,6 @@ struct WordsReadAsMissing {
 // Nullopt when there are none. Scoring reads them as missing too, as any cell it cannot read.
 std::optional<CsvTable> with_words_read_as_missing(const CsvTable& table, const TabularOptions& options,
                                                    std::vector<std::string>* notes, std::vector<WordsReadAsMissing>* found);
-// What training says of `table`'s lines and cells before it learns a column, for a preview (the
-// page's, describeCsv): lines above the header, heading lines, totals rows and repeated headers
-// left out, words read as missing; `rows` gets the rows it trains on (ca3 train's "read N rows").
-std::vector<std::string> training_reading_notes(const CsvTable& table, size_t* rows);
 // tabular_labels of a file to score: of its rows but those rows_not_scored finds (a totals row
 // has no label), 0 at those (their scores are NaN, which measure leaves out).
 std::vector<int> scored_rows_labels(const CsvTable& table, const TabularOptions& options,
