@@ -1834,7 +1834,7 @@ async function renderTableRows() {
     if (kindScore !== 'apart') {
       const kind = document.createElement('em');
       kind.className = 'kind';
-      kind.textContent = `rows like it score ${e.baselineScore.toFixed(3)}, ` +
+      kind.textContent = `rows like it score ${e.baselineScore.toFixed(4)}, ` +
         (kindOver ? 'over the threshold themselves' : `near the threshold (${threshold.toFixed(4)})`) +
         ': rows of its kind score high (fewer, or more spread out, in training), and its shares say only how far ' +
         'beyond them this row lies ';
