@@ -1906,7 +1906,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   for (int i = 0; i < 40; ++i) typo += std::string(i == 3 ? "yes" : i == 7 ? "no" : i == 30 ? "maybe" : i % 4 ? "0" : "1") + "," + std::to_string(i * 7 % 13) + "\n";
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(typo), rows, options); }),
             "CSV line 32, column 'alarm': 'maybe' is not a number (the column's other values are numbers; leave the cell empty or write "
-            "NA for a missing value); 2 more cells of the column are not numbers either: line 5 'yes', line 9 'no'");
+            "NA for a missing value, or call the column categorical); 2 more cells of the column are not numbers either: line 5 'yes', line 9 'no'");
   // Labels of true and false: the same truth written another way is the same label, and said.
   TabularOptions labelled = options;
   labelled.label_column = "fraud";
@@ -1991,7 +1991,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
             "'.' (a file put together from two sources?): write every number of the file one way");
   EXPECT_EQ(describe_columns(two_sources)[0].reason,
             "1 cell is not a number (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
-            "it, or call the column categorical");
+            "it, leave it empty or write NA for a missing value, or call the column categorical");
   // A whole column written with the other decimal mark (a pandas column in a German export; an
   // amount in euros in a US file) is no text to leave out and no categories: said, in training
   // and in the preview.
@@ -2840,7 +2840,8 @@ TEST(Tabular, LimitsAreSaidAndNotDeterminedIsMissing) {
   EXPECT_EQ(preview[1].missing, 1);  // n.b.
   EXPECT_EQ(preview[1].role, "numeric");
   EXPECT_EQ(preview[2].role, "numeric");
-  EXPECT_EQ(preview[2].reason, "1 cell is not a number (line 8: '\xE2\x89\xA4 0,5', a limit, not a value): fix it, or call the column categorical");
+  EXPECT_EQ(preview[2].reason, "1 cell is not a number (line 8: '\xE2\x89\xA4 0,5', a limit, not a value): fix it, leave it empty or write NA for a "
+                               "missing value, or call the column categorical");
   // Scoring, with the unit and without; "> 12" above.
   const TabularPreprocessor prep = TabularPreprocessor::fit(with_unit, {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11}, {});
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("id;gluc;chol\n1;n.b.;< 0,5 mmol/L\n2;4,5;5,5\n")); }),
@@ -3050,7 +3051,8 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   EXPECT_NEAR(money_prep.columns()[1].quantiles.back(), 1234.59, 1e-9);
   const std::string typo = "\" $ 1,234.53 \"";
   excel.replace(excel.find(typo), typo.size(), "abc");
-  EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason, "1 cell is not a number (line 5: 'abc'): fix it, or call the column categorical");
+  EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason,
+            "1 cell is not a number (line 5: 'abc'): fix it, leave it empty or write NA for a missing value, or call the column categorical");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(excel), all, TabularOptions{}); }),
             "CSV line 5, column 'amount': 'abc' is not a number written with '$' as the column's other values are (1 cell; "
             "leave the cell empty or write NA for a missing value, or call the column categorical)");
@@ -3261,7 +3263,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   }
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
             "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
-            "empty or write NA for a missing value)");
+            "empty or write NA for a missing value, or call the column categorical)");
   // Several typos in training: the first in full, then the others by line.
   EXPECT_EQ(error_of([&] {
               TabularPreprocessor::fit(parse_csv("x\n1\n2\nvier\n5\n6\n7\nacht\n9\n10\n11\n12\nzwoelf\n13\n"),
@@ -3735,8 +3737,9 @@ TEST(Tabular, EveryColumnThatCannotBeReadIsSaidAtOnce) {
   const std::vector<int64_t> rows = first_rows(20);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}); }),
             "CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
-            "numbers; leave the cell empty or write NA for a missing value); also CSV line 9, column 'Wert3': 'x' is not a "
-            "number (the column's other values are numbers; leave the cell empty or write NA for a missing value) (2 columns "
+            "numbers; leave the cell empty or write NA for a missing value, or call the column categorical); also CSV line 9, "
+            "column 'Wert3': 'x' is not a number (the column's other values are numbers; leave the cell empty or write NA for a "
+            "missing value, or call the column categorical) (2 columns "
             "cannot be read)");
 }
 
@@ -4397,8 +4400,8 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
       << notes[0];
   // The preview names the cell training refuses, as training does.
   EXPECT_EQ(describe_columns(table)[5].reason,
-            "2 cells are not numbers (line 11: 'OL', which tells something of the value: write a number in its place): fix them, or "
-            "call the column categorical");
+            "2 cells are not numbers (line 11: 'OL', which tells something of the value: write a number in its place; then line 123 "
+            "'OL'): fix them, leave them empty or write NA for missing values, or call the column categorical");
   // One value in 20 at most: 11 words in 200 cells are refused, said.
   std::string many = "temp,flow\n";
   for (int i = 0; i < 200; ++i) many += detail::concat(i % 18 == 0 ? "tbd" : std::to_string(20 + i % 9), ",", 3 + i % 4, "\n");
@@ -4406,9 +4409,16 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
   EXPECT_NE(error_of([&] { TabularPreprocessor::fit(parse_csv(many), first_rows(200), TabularOptions{}); })
                 .find("(training reads a few words among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so)"),
             std::string::npos);
-  EXPECT_EQ(describe_columns(parse_csv(many))[0].reason,
-            "12 cells are not numbers (line 2: 'tbd'; training reads a few words among a column's numbers as missing, 1 value in 20 at "
-            "most; this column has 12 of its 200 values so): fix them, or call the column categorical");
+  // The preview says what the fit refuses, with the cells after the first as the fit names them.
+  const ColumnSummary refused = describe_columns(parse_csv(many))[0];
+  EXPECT_EQ(refused.reason,
+            "12 cells are not numbers (line 2: 'tbd'; then line 20 'tbd', line 38 'tbd', line 56 'tbd', ...; training reads a few words "
+            "among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so): fix them, leave them "
+            "empty or write NA for missing values, or call the column categorical");
+  EXPECT_TRUE(refused.stops_training);
+  EXPECT_FALSE(describe_columns(parse_csv(many))[1].stops_training);
+  EXPECT_FALSE(describe_columns(table)[4].stops_training);  // temp: 'tbd' twice: read as missing
+  EXPECT_TRUE(describe_columns(table)[5].stops_training);
 }
 
 TEST(Csv, UnnamedTotalsAndLinesOfTextAloneAreNoSamples) {

@@ -217,6 +217,7 @@ Json csv_summary(const CsvTable& table, size_t max_values) {
                        {"values", values},
                        {"role", c.role},
                        {"reason", c.reason},
+                       {"stopsTraining", c.stops_training},
                        {"placeholders", placeholders}});
   }
   bool by_name = false;

@@ -19,7 +19,7 @@
 //   TableOptions    {labelColumn?, normalValues?, anomalyValues?, idColumns?, roles?, decimalMark?}   (JavaScript -> C++)
 //   CsvSummary      {rows, notes, encoding, separator, decimalMark, decimalMarkGuessed, thousandsSeparator, emptyRows,
 //                    suggestedLabelColumn, columns: ColumnSummary[]}
-//   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, placeholders}
+//   ColumnSummary   {name, numeric, missing, distinct, values: {value, count}[], role, reason, stopsTraining, placeholders}
 //   ErrorInfo       {code, message}
 //   RowExplanation  {row, line, score, flagged, likeRows, baselineScore, columns: ColumnContribution[]}
 //   ColumnContribution {column, value, missing, baseline, typical, filled, contribution}

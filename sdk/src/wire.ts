@@ -278,6 +278,10 @@ export interface ColumnSummary {
   /** The role a fit would give it (without a label column), and why. */
   role: ColumnRoleName;
   reason: string;
+  /** A fit refuses the column as it is: some cells are no numbers among its numbers (a typo, a
+   *  word, the other decimal mark, a limit such as "<0.5"); `reason` names them and the fixes
+   *  (correct the cells, leave them empty, or give the column the role 'categorical'). */
+  stopsTraining: boolean;
   /** Missing-value markers seen ('--', 'n/a', ...) with their counts. */
   placeholders: Record<string, number>;
 }

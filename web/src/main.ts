@@ -1211,6 +1211,7 @@ async function chooseDecimalMark() {
     const menu = $('csv-schema').querySelector<HTMLSelectElement>(`tr[data-column="${CSS.escape(column)}"] select`);
     if (menu && [...menu.options].some((o) => o.value === role)) menu.value = role;
   }
+  showRefusals();
 }
 
 // The column that held the labels until the user chose "no labels" ('' if none).
@@ -1248,6 +1249,23 @@ function renderSchema() {
   }
   $('csv-schema').hidden = false;
   hintScroll($('csv-schema'));
+  showRefusals();
+}
+
+// The columns training refuses as they are (cells that are no numbers among numbers), said above
+// the table before Train is pressed; a role other than numeric, or the column made the labels,
+// takes the refusal away.
+function showRefusals() {
+  const label = $<HTMLSelectElement>('label-column').value, roles = chosenRoles();
+  const refused = columns.filter((c) => c.stopsTraining && c.name !== label && (roles[c.name] ?? 'numeric') === 'numeric');
+  for (const row of $('csv-schema').querySelectorAll<HTMLTableRowElement>('tbody tr'))
+    row.classList.toggle('refused', refused.some((c) => c.name === row.dataset.column));
+  const names = refused.map((c) => `'${c.name}'`).join(', ');
+  $('csv-refused').hidden = !refused.length;
+  $('csv-refused').textContent = !refused.length ? ''
+    : `Training stops at ${refused.length === 1 ? 'column' : 'columns'} ${names} as ${refused.length === 1 ? 'it is' : 'they are'}: ` +
+      `some cells are not numbers (the note in the table below names them). Correct them in the file, leave them empty ` +
+      `or write NA for missing values, or give the ${refused.length === 1 ? 'column' : 'columns'} the role categorical (or ignore).`;
 }
 
 // What training added to a column's reason (it knows the scaling: "a long tail of large values
@@ -1642,6 +1660,7 @@ function forgetTrainingCsv() {
   trainCsvName = '';
   $<HTMLInputElement>('csv-file').value = '';
   $('csv-info').textContent = '';
+  $('csv-refused').hidden = true;
   $('csv-schema').hidden = true;
   $('csv-options').hidden = true;
   hintScroll($('csv-schema'));
@@ -2030,6 +2049,7 @@ $('label-column').addEventListener('change', () => {
   renderSchema();
 });
 $('normal-value').addEventListener('change', showLabelHint);
+$('csv-schema').addEventListener('change', showRefusals);  // a role chosen
 $('train-csv').addEventListener('click', guard(trainTable));
 $('truth-column').addEventListener('change', guard(async () => {
   fillTruthValues();

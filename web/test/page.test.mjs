@@ -412,6 +412,28 @@ for (const isolation of [true, false]) {
       assert.equal((await cells('flow'))[2], "1 (written as 'tbd' ×1)");
     });
 
+    test('a column training refuses as it is is said above the column table before Train; another role takes the refusal away', async () => {
+      // 'flow' has 'tbd' in 8 of 60 rows: more than training reads as missing (1 value in 20).
+      const rows = ['Region,temp,flow', ...Array.from({ length: 60 }, (_, i) => `${['Nord', 'Sud'][i % 2]},${20 + (i % 7)},${i % 8 === 3 ? 'tbd' : 3 + (i % 5)}`)];
+      await page.setInputFiles('#csv-file', { name: 'refused.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+      await page.waitForFunction(() => /^refused\.csv: 60 rows/.test(document.getElementById('csv-info').textContent));
+      assert.equal(await page.isVisible('#csv-refused'), true);
+      assert.equal(await page.textContent('#csv-refused'), "Training stops at column 'flow' as it is: some cells are not numbers (the note in " +
+        'the table below names them). Correct them in the file, leave them empty or write NA for missing values, or give the column the ' +
+        'role categorical (or ignore).');
+      const note = await page.textContent('#csv-schema tr[data-column=flow] td:last-child');
+      assert.equal(note, "8 cells are not numbers (line 5: 'tbd'; then line 13 'tbd', line 21 'tbd', line 29 'tbd', ...; training reads a " +
+        "few words among a column's numbers as missing, 1 value in 20 at most; this column has 8 of its 60 values so): fix them, leave " +
+        'them empty or write NA for missing values, or call the column categorical');
+      assert.equal(await page.$eval('#csv-schema tr[data-column=flow]', (r) => r.classList.contains('refused')), true);
+      assert.equal(await page.$eval('#csv-schema tr[data-column=temp]', (r) => r.classList.contains('refused')), false);
+      await page.selectOption('#csv-schema tr[data-column=flow] select', 'categorical');
+      assert.equal(await page.isVisible('#csv-refused'), false);
+      assert.equal(await page.$eval('#csv-schema tr[data-column=flow]', (r) => r.classList.contains('refused')), false);
+      await page.selectOption('#csv-schema tr[data-column=flow] select', 'numeric');
+      assert.equal(await page.isVisible('#csv-refused'), true);
+    });
+
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
       // A weather export: air pressure in hPa written "1.016", '.' grouping thousands. Separated by
       // ';' (a spreadsheet's where the comma is the decimal mark), '.' is taken to group thousands.

@@ -1146,6 +1146,15 @@ std::vector<int64_t> rows_not_numbers(const CsvTable& table, size_t column) {
   return rows;
 }
 
+// The cells of `rows` after the first that a message names, at most three: "line 14 'tbd', line 23
+// 'n/v', line 32 'tbd', ..." (the dots where more follow).
+std::string next_cells_said(const CsvTable& table, size_t column, const std::vector<int64_t>& rows) {
+  std::vector<std::string> shown;
+  for (size_t i = 1; i < rows.size() && i < 4; ++i)
+    shown.push_back(detail::concat("line ", table.row_line(size_t(rows[i])), " '", shortened(table.cell(size_t(rows[i]), column)), "'"));
+  return list_some(shown, 3) + (rows.size() > 4 ? ", ..." : "");
+}
+
 // Where a column's cells that are not numbers are words alone (placeholder_word), but more than
 // with_words_read_as_missing reads as missing: the rule and the column's count; else "".
 std::string words_beyond_share_said(const CsvTable& table, size_t column, const std::vector<int64_t>& not_numbers) {
@@ -2197,7 +2206,7 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
       summary.reason = joined(summary.reason, monotone_reason(table, c, all_rows, read));
     } else if (const MixedDurations mixed = unit.empty() && numbers < present ? mixed_durations(table, c, all_rows) : MixedDurations{};
                mixed.durations > 0) {
-      summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed);
+      summary.role = "numeric", summary.reason = mixed_durations_said(table, c, mixed), summary.stops_training = true;
     } else if (truth_variants.empty() && (double(numbers) >= 0.75 * double(present) || numbers_with_few_texts(table, c, all_rows, numbers, present))) {
       summary.role = "numeric";
       // As training names them (rows_not_numbers; a typo among amounts with a unit, found above);
@@ -2217,8 +2226,11 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
                                       : number_word(cell) ? "', a number written as a word"
                                       : told           ? "', which tells something of the value: write a number in its place"
                                                        : "'",
+                                      odd.size() > 1 ? "; then " : "", odd.size() > 1 ? next_cells_said(table, c, odd) : "",
                                       too_many.empty() ? "" : "; ", too_many,
-                                      one ? "): fix it, or call the column categorical" : "): fix them, or call the column categorical");
+                                      one ? "): fix it, leave it empty or write NA for a missing value, or call the column categorical"
+                                          : "): fix them, leave them empty or write NA for missing values, or call the column categorical");
+      summary.stops_training = true;
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
       summary.role = "numeric";
@@ -2230,6 +2242,7 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
                            : detail::concat(other.count, other.count == 1 ? " cell is a limit" : " cells are limits", " (line ",
                                             table.row_line(size_t(other.first_row)), ": '", shortened(first),
                                             "'), not values: write numbers in their place");
+      summary.stops_training = true;
     } else if (std::string names_rows = row_code_reason(counts, present, table.row_count(), " rows"); !names_rows.empty()) {
       summary.role = "identifier", summary.reason = std::move(names_rows);
     } else if (std::string things = nearly_all_distinct(counts, present)
@@ -3133,14 +3146,10 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         const std::string other_mark = other_mark_said(cell, table.numbers, {}, table.numbers_named), limit = limit_said(cell, table.numbers);
         std::string others;
         if (odd_rows.size() > 1) {
-          std::vector<std::string> shown;
-          for (size_t i = 1; i < odd_rows.size() && i < 4; ++i)
-            shown.push_back(detail::concat("line ", table.row_line(size_t(odd_rows[i])), " '",
-                                           shortened(table.cell(size_t(odd_rows[i]), column)), "'"));
           const size_t more = odd_rows.size() - 1;
           others = detail::concat("; ", more, more == 1 ? " more cell of the column is not a number either: "
                                                         : " more cells of the column are not numbers either: ",
-                                  list_some(shown, 3), more > 3 ? ", ..." : "");
+                                  next_cells_said(table, column, odd_rows));
         }
         // Written with the other decimal mark: the cells that read either way ("4.625" as 4625 where
         // '.' groups thousands) may be written so too, and would be misread once the others are fixed.
@@ -3160,6 +3169,8 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         }
         // Words alone, but too many to be read as missing (with_words_read_as_missing): said.
         if (const std::string too_many = words_beyond_share_said(table, column, odd_rows); !too_many.empty()) others += " (" + too_many + ")";
+        // Else the message ends with "if they are categories, give the column the role categorical".
+        const bool mostly_numbers = double(numbers.size()) >= 0.75 * double(present);
         throw Error(detail::concat("CSV line ", table.row_line(size_t(first)), ", column '", name, "': '", shortened(cell),
                                    parse_any_number(cell, v, table.numbers)
                                        ? "' is not a finite number (leave the cell empty or write NA for a missing value)"
@@ -3177,10 +3188,12 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                                         summary_word(cell) == 's' ? "sums" : "means",
                                                         " of the rows above or below it, so it is not left out as one: delete the line if "
                                                         "it is not a sample (or correct its numbers)")
-                                       : "' is not a number (the column's other values are numbers; leave the cell "
-                                         "empty or write NA for a missing value)",
+                                   : mostly_numbers ? "' is not a number (the column's other values are numbers; leave the cell "
+                                                      "empty or write NA for a missing value, or call the column categorical)"
+                                                    : "' is not a number (the column's other values are numbers; leave the cell "
+                                                      "empty or write NA for a missing value)",
                                    others,
-                                   double(numbers.size()) >= 0.75 * double(present)
+                                   mostly_numbers
                                        ? ""
                                        : detail::concat(". ", numbers.size(), " of the column's ", present, " values in the training rows are numbers, the others ",
                                                         "a few kinds of text: if they are categories, give the column the role categorical (",

@@ -545,6 +545,7 @@ struct ColumnSummary {
   int64_t missing = 0, distinct = 0;
   std::vector<std::pair<std::string, int64_t>> values;
   std::string role, reason;                      // what a fit would decide, and why (ColumnDecision)
+  bool stops_training = false;                   // a fit refuses the column as it is (cells that are no numbers): reason says why
   std::map<std::string, int64_t> placeholders;   // missing markers seen, with counts
 };
 // Read as training reads the file (read_as_training, with_words_read_as_missing). `notes`, if given,
