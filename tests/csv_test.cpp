@@ -3199,6 +3199,40 @@ TEST(Tabular, PeriodsOfAYearAreDates) {
 // A sensor column with 30% of its cells a device's text ("ERR", "n/a x"): numbers still, refused
 // with the cells named as at 5% (helper-117: it was left out as an identifier, silently, and a
 // far temperature went unflagged); a column of categories can be said to be one.
+// A typo with two dots among a column's decimals ("12.3.4", "4..5") is a cell training refuses by
+// its line, as the preview says, wherever it lies: not a reason to read the column as versions (and
+// then as identifiers, left out), which one cell in the training rows made of it.
+TEST(Tabular, ATypoWithTwoDotsIsNoVersion) {
+  for (const char* typo : {"12.3.4", "4..5"}) {
+    std::string text = "x,y\n";
+    for (int i = 0; i < 100; ++i) text += detail::concat(i == 19 ? std::string(typo) : detail::concat(10 + (i * 731 % 3000) / 100.0), ",", i % 7, "\n");
+    const CsvTable table = parse_csv(text);
+    EXPECT_EQ(table.numbers.decimal, '.');
+    EXPECT_EQ(marked_code_columns(table)[0], MarkedCodes::none) << typo;
+    const ColumnSummary x = describe_columns(table)[0];
+    EXPECT_TRUE(x.stops_training) << typo;
+    EXPECT_EQ(x.reason, detail::concat("1 cell is not a number (line 21: '", typo,
+                                       "'): fix it, leave it empty or write NA for a missing value, or call the column categorical"));
+    EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, first_rows(80), TabularOptions{}); }),
+              detail::concat("CSV line 21, column 'x': '", typo, "' is not a number (the column's other values are numbers; leave the cell "
+                             "empty or write NA for a missing value, or call the column categorical)"));
+  }
+  // In a column written with a unit, too, the fit names the file's first such cell and counts them
+  // all, as the preview does, not only those among the training rows.
+  std::string kg = "a,weight\n";
+  for (int i = 0; i < 200; ++i) kg += detail::concat(i % 9, ",", i % 18 == 7 ? std::string("tbd") : detail::concat(50 + i % 13, ".5 kg"), "\n");
+  const CsvTable weights = parse_csv(kg);
+  std::vector<int64_t> later(weights.row_count() - 10);
+  std::iota(later.begin(), later.end(), int64_t(10));  // the first 'tbd' (line 9) not among them
+  EXPECT_TRUE(describe_columns(weights)[1].stops_training);
+  EXPECT_TRUE(describe_columns(weights)[1].reason.starts_with("11 cells are not numbers (line 9: 'tbd'")) << describe_columns(weights)[1].reason;
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(weights, later, TabularOptions{}); }),
+            "CSV line 9, column 'weight': 'tbd' is not a number written with 'kg' as the column's other values are (11 cells; leave the "
+            "cell empty or write NA for a missing value, or call the column categorical)");
+  // Versions are still versions: two cells or more of them, or a column mostly of them.
+  EXPECT_EQ(marked_code_columns(parse_csv("build,n\n1.2.3,1\n1.2,2\n1.10.2,3\n2.0,4\n"))[0], MarkedCodes::versions);
+}
+
 TEST(Tabular, NumbersWithAFewTextsAmongThemAreANumericColumn) {
   std::string text = "temp,grade\n";
   for (int i = 0; i < 100; ++i)

@@ -940,14 +940,24 @@ std::vector<MarkedCodes> marked_code_columns(const CsvTable& table) {
     else if (years == cells && cells >= 2) kinds[c] = MarkedCodes::year_numbers;
     else if (versions == cells && cells >= 2) kinds[c] = MarkedCodes::versions;
   }
+  // Versions without a name telling so ("2.125.3", "1.10.0"): a cell of digits with two dots or
+  // more that no thousands grouping reads, where such cells (read so or not) are 1 in 20 of the
+  // column's and, but for a column mostly of them, 2 or more. One among numbers is a typo ("12.3.4",
+  // "4..5") that training names, not a reason to read a column of measurements as codes.
+  std::vector<size_t> versions(table.column_count(), 0), dotted(table.column_count(), 0), cells(table.column_count(), 0);
   for (size_t r = 0; r < table.row_count() && r < 20000; ++r)
     for (size_t c = 0; c < table.column_count(); ++c) {
       if (kinds[c] != MarkedCodes::none) continue;
       const std::string_view v = trim_spaces(table.cell(r, c));
+      cells[c] += !v.empty();
       if (std::count(v.begin(), v.end(), '.') < 2 || !std::all_of(v.begin(), v.end(), [](char x) { return x == '.' || (x >= '0' && x <= '9'); }))
         continue;
-      if (!grouped(v, '.')) kinds[c] = MarkedCodes::versions;
+      ++dotted[c];
+      versions[c] += !grouped(v, '.');
     }
+  for (size_t c = 0; c < table.column_count(); ++c)
+    if (kinds[c] == MarkedCodes::none && versions[c] >= 1 && dotted[c] * 20 >= cells[c] && (versions[c] >= 2 || dotted[c] * 2 >= cells[c]))
+      kinds[c] = MarkedCodes::versions;
   return kinds;
 }
 

@@ -2997,6 +2997,13 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                  int64_t(numbers.size()) < present && (unit = number_unit(table, column, training_rows, &odd, &odd_row), !unit.empty())) {
         const bool categorical = forced != roles.end() && forced->second != ColumnRole::numeric;
         if (odd > 0 && !categorical) {
+          // Counted and named in the whole file, as the preview does and as typos among plain numbers are.
+          odd = 0;
+          for (size_t row = 0; row < table.row_count(); ++row) {
+            const std::string_view cell = table.cell(row, column);
+            double v;
+            if (!is_missing_cell(cell) && !parse_number_with_unit(cell, v, table.numbers, unit) && odd++ == 0) odd_row = int64_t(row);
+          }
           const std::string_view cell = table.cell(size_t(odd_row), column);
           std::string other = not_a_number_said(cell, table.numbers, unit, table.numbers_named);
           // Another unit ("70.1 °F" among "21.5 °C"): convert it; CA3 converts only sizes of one unit.
