@@ -3758,7 +3758,9 @@ TEST(Csv, LapTimesAndMixedDurations) {
                            "which could be decimal hours or minutes: write every cell one way (3,75 hours as 3:45; 59,98 seconds as "
                            "0:59,98), or call the column categorical";
   EXPECT_EQ(describe_columns(h)[1].reason, said);
-  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, TabularOptions{}); }), "column 'Stunden' " + said);
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, TabularOptions{}); }), "CSV line 3, column 'Stunden' " + said);
+  // Counted in the whole file, as the preview counts, whichever rows train.
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, first_rows(15), TabularOptions{}); }), "CSV line 3, column 'Stunden' " + said);
   TabularOptions categorical;
   categorical.roles["Stunden"] = ColumnRole::categorical;
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(h, rows, categorical); }), "(no error)");

@@ -1240,7 +1240,7 @@ function renderSchema() {
     }
     const marked = Object.entries(c.placeholders);
     const empty = c.missing - marked.reduce((sum, [, n]) => sum + n, 0);  // what no marker accounts for
-    const markers = [...marked.map(([m, n]) => `'${m}' ×${n}`), ...(marked.length && empty > 0 ? [`empty ×${empty}`] : [])].join(', ');
+    const markers = [...marked.map(([m, n]) => `'${m}' x${n}`), ...(marked.length && empty > 0 ? [`empty x${empty}`] : [])].join(', ');
     row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
     row.insertCell().textContent = c.name === setAside
       ? 'looks like the label column (CA3\'s guess), so it is ignored: labels would drive the scores; give it a role to use it as a feature'

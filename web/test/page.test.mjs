@@ -391,7 +391,7 @@ for (const isolation of [true, false]) {
       await page.setInputFiles('#csv-file', { name: 'gaps.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
       await page.waitForFunction(() => /^gaps\.csv: 40 rows/.test(document.getElementById('csv-info').textContent));
       const cells = (column) => page.$$eval(`#csv-schema tr[data-column=${column}] td`, (t) => t.map((c) => c.textContent));
-      assert.equal((await cells('flow'))[2], "6 (written as '-' ×2, 'NA' ×1, empty ×3)");
+      assert.equal((await cells('flow'))[2], "6 (written as '-' x2, 'NA' x1, empty x3)");
       assert.equal((await cells('temp'))[2], '2');
     });
 
@@ -409,7 +409,7 @@ for (const isolation of [true, false]) {
       assert.match(info, / Line 64 \('Total', a sum in 'temp'\) is a totals row \(its numbers are the sums of the rows above or below it\): left out of training\./);
       assert.match(info, / Words among numbers read as missing \(filled in as missing cells are\): 'flow' 'tbd' x1 \(line 15\); if one stands for a value, write the value in its place; if they are categories, give the column the role categorical \(the role menu on the page, --role flow=categorical for ca3 train, TableOptions\.roles in the SDK\)\./);
       const cells = (column) => page.$$eval(`#csv-schema tr[data-column=${column}] td`, (t) => t.map((c) => c.textContent));
-      assert.equal((await cells('flow'))[2], "1 (written as 'tbd' ×1)");
+      assert.equal((await cells('flow'))[2], "1 (written as 'tbd' x1)");
     });
 
     test('a column training refuses as it is is said above the column table before Train; another role takes the refusal away', async () => {

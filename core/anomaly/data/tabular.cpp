@@ -3024,9 +3024,13 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         if (odd > 0) unit = {};
         t.prefix = unit.prefix, t.suffix = unit.suffix, t.minus_after = unit.minus_after, t.count_scale = unit.count_scale;
       }
-      if (!t.duration && unit.empty() && int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric))
-        if (const MixedDurations m = mixed_durations(table, column, training_rows); m.durations > 0)
-          throw Error(detail::concat("column '", name, "' ", mixed_durations_said(table, column, m)));
+      if (!t.duration && unit.empty() && int64_t(numbers.size()) < present && (forced == roles.end() || forced->second == ColumnRole::numeric)) {
+        // Said of the whole file, as the preview says it.
+        std::vector<int64_t> all_rows(table.row_count());
+        std::iota(all_rows.begin(), all_rows.end(), int64_t(0));
+        if (const MixedDurations m = mixed_durations(table, column, all_rows); m.durations > 0)
+          throw Error(detail::concat("CSV line ", table.row_line(size_t(m.first_duration)), ", column '", name, "' ", mixed_durations_said(table, column, m)));
+      }
       if (t.duration || !unit.empty()) {  // every cell reads so (checked above): read as scoring will read them
         numbers.clear();
         for (int64_t row : training_rows)
