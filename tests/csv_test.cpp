@@ -3065,6 +3065,9 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
             "CSV line 14, column 'temp': '70.1 \xC2\xB0" "F' is written in '\xC2\xB0" "F', and the column's other values in '\xC2\xB0"
             "C': convert it to '\xC2\xB0" "C' (CA3 converts only sizes of one unit, as g and kg, min and h) (1 cell of the column does "
             "not read)");
+  EXPECT_EQ(describe_columns(parse_csv(temperatures))[0].reason,
+            "1 cell is not a number (line 14: '70.1 \xC2\xB0" "F', written in '\xC2\xB0" "F', the column's other values in '\xC2\xB0"
+            "C'): convert it to '\xC2\xB0" "C' (CA3 converts only sizes of one unit, as g and kg, min and h)");
   const std::string euros = describe_columns(parse_csv("euros;n\n2,00 \xE2\x82\xAC;1\n(1.204,50) \xE2\x82\xAC;2\n3,00 \xE2\x82\xAC;3\n"))[0].reason;
   EXPECT_EQ(euros, "numbers written with '\xE2\x82\xAC', read without it ('2,00 \xE2\x82\xAC' is 2); negative numbers written in "
                    "brackets, as in accounts ('(1.204,50) \xE2\x82\xAC' is -1204.5)");

@@ -2218,18 +2218,26 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
       const std::string_view cell = table.cell(size_t(shown), c);
       const bool other_mark = !other_mark_said(cell, table.numbers, unit, table.numbers_named).empty();
       const bool limit = !limit_said(cell, table.numbers, unit).empty();
+      double v;
+      const Affixed a = split_affixes(cell);  // another unit than the column's ("69.2 lb" among "kg"), as the fit says it
+      const std::string other_unit = !unit.text().empty() && !other_mark && plausible_unit(a) && parse_number(a.number, v, table.numbers)
+                                         ? detail::concat("', written in '", a.prefix, a.suffix, "', the column's other values in '", unit.text(), "'")
+                                         : "";
       const bool one = present - numbers == 1;
       summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
                                       table.row_line(size_t(shown)), ": '", shortened(cell),
                                       limit            ? "', a limit, not a value"
                                       : other_mark     ? "', written with the other decimal mark than the file's other numbers"
+                                      : !other_unit.empty() ? other_unit
                                       : number_word(cell) ? "', a number written as a word"
                                       : told           ? "', which tells something of the value: write a number in its place"
                                                        : "'",
                                       odd.size() > 1 ? "; then " : "", odd.size() > 1 ? next_cells_said(table, c, odd) : "",
                                       too_many.empty() ? "" : "; ", too_many,
-                                      one ? "): fix it, leave it empty or write NA for a missing value, or call the column categorical"
-                                          : "): fix them, leave them empty or write NA for missing values, or call the column categorical");
+                                      !other_unit.empty() ? detail::concat("): convert ", one ? "it" : "them", " to '", unit.text(),
+                                                                           "' (CA3 converts only sizes of one unit, as g and kg, min and h)")
+                                      : one ? "): fix it, leave it empty or write NA for a missing value, or call the column categorical"
+                                            : "): fix them, leave them empty or write NA for missing values, or call the column categorical");
       summary.stops_training = true;
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
