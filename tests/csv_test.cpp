@@ -3232,6 +3232,14 @@ TEST(Tabular, ATypoWithTwoDotsIsNoVersion) {
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(weights, later, TabularOptions{}); }),
             "CSV line 9, column 'weight': 'tbd' is not a number written with 'kg' as the column's other values are (11 cells; leave the "
             "cell empty or write NA for a missing value, or call the column categorical)");
+  // 'inf' among numbers: the preview says what the fit says, not a finite number.
+  std::string inf = "x,y\n";
+  for (int i = 0; i < 40; ++i) inf += detail::concat(i == 5 ? std::string("inf") : detail::concat(1 + i % 7, ".25"), ",", i % 3, "\n");
+  EXPECT_EQ(describe_columns(parse_csv(inf))[0].reason,
+            "1 cell is not a number (line 7: 'inf', not a finite number): fix it, leave it empty or write NA for a missing value, or call "
+            "the column categorical");
+  EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(inf), first_rows(40), TabularOptions{}); }),
+            "CSV line 7, column 'x': 'inf' is not a finite number (leave the cell empty or write NA for a missing value)");
   // Versions are still versions: two cells or more of them, or a column mostly of them.
   EXPECT_EQ(marked_code_columns(parse_csv("build,n\n1.2.3,1\n1.2,2\n1.10.2,3\n2.0,4\n"))[0], MarkedCodes::versions);
 }

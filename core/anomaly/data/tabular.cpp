@@ -2226,7 +2226,8 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
       const bool one = present - numbers == 1;
       summary.reason = detail::concat(present - numbers, one ? " cell is not a number (line " : " cells are not numbers (line ",
                                       table.row_line(size_t(shown)), ": '", shortened(cell),
-                                      limit            ? "', a limit, not a value"
+                                      parse_any_number(cell, v, table.numbers) ? "', not a finite number"
+                                      : limit          ? "', a limit, not a value"
                                       : other_mark     ? "', written with the other decimal mark than the file's other numbers"
                                       : !other_unit.empty() ? other_unit
                                       : number_word(cell) ? "', a number written as a word"
