@@ -8,7 +8,7 @@ import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, likeRowsScore, tableFromCsv,
 } from 'ca3-sdk';
-import { ScoreView, formatThreshold, pickView, rocPoints } from './score-view.js';
+import { ScoreView, formatScore, formatThreshold, pickView, rocPoints } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -1206,18 +1206,14 @@ async function chooseDecimalMark() {
   $<HTMLSelectElement>('label-column').value = label;
   setAside = aside;
   fillNormalValues();
-  renderSchema();
-  for (const [column, role] of Object.entries(roles)) {
-    const menu = $('csv-schema').querySelector<HTMLSelectElement>(`tr[data-column="${CSS.escape(column)}"] select`);
-    if (menu && [...menu.options].some((o) => o.value === role)) menu.value = role;
-  }
-  showRefusals();
+  renderSchema(roles);
 }
 
 // The column that held the labels until the user chose "no labels" ('' if none).
 let setAside = '';
-// What each column will be: the core's decision, which the user may change.
-function renderSchema() {
+// What each column will be: the core's decision, which the user may change; `roles`: those the
+// user gave (chosenRoles), kept.
+function renderSchema(roles: Record<string, string> = {}) {
   const label = $<HTMLSelectElement>('label-column').value;
   const body = $('csv-schema').querySelector('tbody')!;
   body.replaceChildren();
@@ -1235,6 +1231,7 @@ function renderSchema() {
       for (const r of ['numeric', 'categorical', 'ignore'])
         choice.append(new Option(r === decided ? `${r} (CA3's choice: ${c.role})` : r, r));
       choice.value = c.name === setAside ? 'ignore' : decided;
+      if (roles[c.name] && [...choice.options].some((o) => o.value === roles[c.name])) choice.value = roles[c.name];
       choice.dataset.decided = decided;
       role.append(choice);
     }
@@ -1258,14 +1255,22 @@ function renderSchema() {
 function showRefusals() {
   const label = $<HTMLSelectElement>('label-column').value, roles = chosenRoles();
   const refused = columns.filter((c) => c.stopsTraining && c.name !== label && (roles[c.name] ?? 'numeric') === 'numeric');
-  for (const row of $('csv-schema').querySelectorAll<HTMLTableRowElement>('tbody tr'))
-    row.classList.toggle('refused', refused.some((c) => c.name === row.dataset.column));
+  for (const row of $('csv-schema').querySelectorAll<HTMLTableRowElement>('tbody tr')) {
+    const c = columns.find((c) => c.name === row.dataset.column);
+    row.classList.toggle('refused', refused.includes(c!));
+    // Given another role, the column's note says what it is now, and why it is not numbers.
+    const role = roles[c!.name];
+    if (c?.stopsTraining && c.name !== label && c.name !== setAside)
+      row.cells[row.cells.length - 1].textContent = !role || role === 'numeric' ? c.reason
+        : `${role === 'categorical' ? 'read as categories' : 'left out'}, as chosen (as numbers, training would stop: ${c.reason})`;
+  }
   const names = refused.map((c) => `'${c.name}'`).join(', ');
   $('csv-refused').hidden = !refused.length;
   $('csv-refused').textContent = !refused.length ? ''
     : `Training stops at ${refused.length === 1 ? 'column' : 'columns'} ${names} as ${refused.length === 1 ? 'it is' : 'they are'}: ` +
       `some cells are not numbers (the note in the table below names them). Correct them in the file, leave them empty ` +
-      `or write NA for missing values, or give the ${refused.length === 1 ? 'column' : 'columns'} the role categorical (or ignore).`;
+      `or write NA for missing values; if the ${refused.length === 1 ? 'column holds' : 'columns hold'} categories (codes, not ` +
+      `amounts), give ${refused.length === 1 ? 'it' : 'them'} the role categorical; the role ignore leaves ${refused.length === 1 ? 'it' : 'them'} out.`;
 }
 
 // What training added to a column's reason (it knows the scaling: "a long tail of large values
@@ -1637,8 +1642,8 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   const counts = document.createElement('p');
   counts.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
     (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
-    `, ${flagged.toLocaleString('en')} flagged (score ≥ ${tableDetector.threshold.toFixed(4)}); mean score ` +
-    `${(sum / Math.max(scored, 1)).toFixed(4)}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' How the file was read:' : '');
+    `, ${flagged.toLocaleString('en')} flagged (score ≥ ${formatScore(tableDetector.threshold)}); mean score ` +
+    `${formatScore(sum / Math.max(scored, 1))}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' How the file was read:' : '');
   const list = document.createElement('ul');
   list.className = 'notes';
   // (a space between the items: the text reads as sentences when copied, or by a screen reader without lists)
@@ -1773,6 +1778,11 @@ async function showTableLabels() {
       labels = await detector.labels(tableFromCsv(t.bytes, { labelColumn: truth, normalValues: [normal] }));
       labelNote = `The model was trained without labels; the file's ${truth} column is taken as the true labels ` +
         `(${normal} normal, its other values anomalies): the ROC and the counts below compare the flags with them.`;
+      // A truth column the model reads as a feature has told it the answer.
+      const features = ((await detector.info()).preprocessing?.columns ?? []) as { name: string }[];
+      if (features.some((f) => f.name === truth))
+        labelNote += ` Note: the model reads ${truth} as one of its features, so this ROC-AUC is higher than on rows whose ` +
+          `labels it does not see: to measure it fairly, train again with ${truth}'s role set to ignore.`;
     } else {
       labelNote = 'The model was trained without labels: counts only, no ROC (if the file has a column of true labels, pick it below).';
     }
@@ -1853,8 +1863,8 @@ async function renderTableRows() {
     if (kindScore !== 'apart') {
       const kind = document.createElement('em');
       kind.className = 'kind';
-      kind.textContent = `rows like it score ${e.baselineScore.toFixed(4)}, ` +
-        (kindOver ? 'over the threshold themselves' : `near the threshold (${threshold.toFixed(4)})`) +
+      kind.textContent = `rows like it score ${formatScore(e.baselineScore)}, ` +
+        (kindOver ? 'over the threshold themselves' : `near the threshold (${formatScore(threshold)})`) +
         ': rows of its kind score high (fewer, or more spread out, in training), and its shares say only how far ' +
         'beyond them this row lies ';
       why.append(kind);
@@ -1892,7 +1902,7 @@ async function renderTableRows() {
   // score that reads above it ("0.8641" beside "threshold 0.864", which is 0.86437).
   const decimals = Math.max(4, ...picked.map((i) => scoreText(t.scores[i], threshold).split('.')[1]?.length ?? 0));
   $('table-rows-count').textContent = `${picked.length} of ${byScore.length.toLocaleString('en')} scored rows: ` +
-    `${view.selectedOptions[0].text}, flagged from a score of ${threshold.toFixed(decimals)}; the downloaded scored CSV has them all.`;
+    `${view.selectedOptions[0].text}, flagged from a score of ${formatScore(threshold, decimals)}; the downloaded scored CSV has them all.`;
   $('table-more').hidden = more <= 0;
   $('table-more').textContent = `Show ${more.toLocaleString('en')} more`;
   hintScroll($('table-rows'));
@@ -1906,8 +1916,8 @@ async function renderTableRows() {
 // 0.863310 is not "0.8633" beside "score ≥ 0.8633").
 function scoreText(score: number, threshold: number, fewest = 4) {
   let digits = fewest;
-  while (digits < 9 && score.toFixed(digits) === threshold.toFixed(digits)) ++digits;
-  return score.toFixed(digits);
+  while (digits < 9 && formatScore(score, digits) === formatScore(threshold, digits)) ++digits;
+  return formatScore(score, digits);
 }
 
 // ---- model files --------------------------------------------------------------------------------------------
@@ -2044,9 +2054,10 @@ let suggestedLabel = '';
 $('label-column').addEventListener('change', () => {
   // The column CA3 took for the labels, set aside with "no labels", is not made a feature by
   // default: it would drive the scores.
+  const roles = chosenRoles();  // the roles given stay
   setAside = $<HTMLSelectElement>('label-column').value ? '' : suggestedLabel;
   fillNormalValues();
-  renderSchema();
+  renderSchema(roles);
 });
 $('normal-value').addEventListener('change', showLabelHint);
 $('csv-schema').addEventListener('change', showRefusals);  // a role chosen

@@ -17,6 +17,9 @@ const BINS = 20;
 /** A threshold in words: 3 decimals, or 3 significant digits below 0.001 (a model whose scores sit
  *  near 0 has a threshold like 0.000104, not "0.000"). */
 export const formatThreshold = (t: number) => (t === 0 || Math.abs(t) >= 0.001 ? t.toFixed(3) : t.toPrecision(3));
+/** A score (or a threshold beside scores) with `decimals` decimals, or below 0.001 with
+ *  `decimals` - 1 significant digits (0.0000513, not "0.0001"). */
+export const formatScore = (s: number, decimals = 4) => (s === 0 || Math.abs(s) >= 0.001 ? s.toFixed(decimals) : s.toPrecision(decimals - 1));
 
 /** The ROC curve as chart points (false positive rate, true positive rate). */
 export function rocPoints(roc: RocCurve) {

@@ -419,8 +419,8 @@ for (const isolation of [true, false]) {
       await page.waitForFunction(() => /^refused\.csv: 60 rows/.test(document.getElementById('csv-info').textContent));
       assert.equal(await page.isVisible('#csv-refused'), true);
       assert.equal(await page.textContent('#csv-refused'), "Training stops at column 'flow' as it is: some cells are not numbers (the note in " +
-        'the table below names them). Correct them in the file, leave them empty or write NA for missing values, or give the column the ' +
-        'role categorical (or ignore).');
+        'the table below names them). Correct them in the file, leave them empty or write NA for missing values; if the column holds ' +
+        'categories (codes, not amounts), give it the role categorical; the role ignore leaves it out.');
       const note = await page.textContent('#csv-schema tr[data-column=flow] td:last-child');
       assert.equal(note, "8 cells are not numbers (line 5: 'tbd'; then line 13 'tbd', line 21 'tbd', line 29 'tbd', ...; training reads a " +
         "few words among a column's numbers as missing, 1 value in 20 at most; this column has 8 of its 60 values so): fix them, leave " +
@@ -430,6 +430,12 @@ for (const isolation of [true, false]) {
       await page.selectOption('#csv-schema tr[data-column=flow] select', 'categorical');
       assert.equal(await page.isVisible('#csv-refused'), false);
       assert.equal(await page.$eval('#csv-schema tr[data-column=flow]', (r) => r.classList.contains('refused')), false);
+      assert.equal(await page.textContent('#csv-schema tr[data-column=flow] td:last-child'), `read as categories, as chosen (as numbers, training would stop: ${note})`);
+      // The role given stays when the label column changes, and back.
+      await page.selectOption('#label-column', 'Region');
+      await page.selectOption('#label-column', '');
+      assert.equal(await page.inputValue('#csv-schema tr[data-column=flow] select'), 'categorical');
+      assert.equal(await page.isVisible('#csv-refused'), false);
       await page.selectOption('#csv-schema tr[data-column=flow] select', 'numeric');
       assert.equal(await page.isVisible('#csv-refused'), true);
     });
@@ -611,6 +617,12 @@ for (const isolation of [true, false]) {
       console.log(`  no labels: ROC-AUC ${auc.toFixed(4)} against the true labels; flagged ${flaggedBad} of ${bad.length} bad, ${flaggedGood} of ${good.length} good`);
       assert.ok(auc >= 0.9, `ROC-AUC ${auc}`);
       assert.ok(Math.abs(pageAuc - auc) < 1e-4, `the page's ROC-AUC ${pageAuc} vs ${auc} from the scored file`);
+      // Class was left out of training (set aside as the labels); a truth column the model reads as a
+      // feature (V1, 0 or 1) is said to inflate the ROC-AUC.
+      assert.doesNotMatch(await page.textContent('#table-results-note'), /one of its features/);
+      await page.selectOption('#truth-column', 'V1');
+      await page.waitForFunction(() => /the model reads V1 as one of its features, so this ROC-AUC is higher than on rows whose labels it does not see: to measure it fairly, train again with V1's role set to ignore\./
+        .test(document.getElementById('table-results-note').textContent));
       // "(none)" takes the labels away again: counts only.
       await page.selectOption('#truth-column', '');
       await page.waitForFunction(() => /counts only, no ROC/.test(document.getElementById('table-results-note').textContent));
