@@ -1132,7 +1132,14 @@ async function loadCsv() {
   const file = $<HTMLInputElement>('csv-file').files?.[0];
   if (!file) return;
   const bytes = await readCsvFile(file);
-  const described = await runtime.describeCsv(bytes);  // the core's CSV parser: errors name the line
+  // A large file takes seconds to read: said meanwhile, and the file before it said again if this one is refused.
+  const before = $('csv-info').textContent;
+  $('csv-info').textContent = `Reading ${file.name} (${megabytes(file.size)})…`;
+  const described = await runtime.describeCsv(bytes).catch((e: Error) => {  // the core's CSV parser: errors name the line
+    $('csv-info').textContent = before;
+    e.message = `${file.name}: ${e.message}`;  // (and the page the file)
+    throw e;
+  });
   trainCsv = bytes;
   trainCsvName = file.name;
   chosenDecimalMark = undefined;
@@ -1553,9 +1560,13 @@ async function trainTable() {
   tableTrainedOn = { bytes: source, report };
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${sourceName} with scores`;
+  // Scoring the file's rows takes a while for a large file: said until they show.
+  const scoring = Object.assign(document.createElement('span'), { className: 'hint', textContent: ' Scoring its rows to show them below…' });
+  $('csv-status').append(scoring);
   try {
     await showTableResults(sourceName, source, trainingRowsNote(report));
   } finally {
+    scoring.remove();
     scoreWaitingCsv();
   }
 }

@@ -438,6 +438,10 @@ for (const isolation of [true, false]) {
       assert.equal(await page.isVisible('#csv-refused'), false);
       await page.selectOption('#csv-schema tr[data-column=flow] select', 'numeric');
       assert.equal(await page.isVisible('#csv-refused'), true);
+      // A file that cannot be read leaves the one before it as it was, its preview said again.
+      await page.setInputFiles('#csv-file', { name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+      await page.waitForFunction(() => /photo\.csv/.test(document.getElementById('message').textContent));
+      assert.match(await page.textContent('#csv-info'), /^refused\.csv: 60 rows/);
     });
 
     test('a file whose cells cannot tell the decimal mark says so; the mark chosen in the menu is how it trains', async () => {
