@@ -1132,14 +1132,15 @@ async function loadCsv() {
   const file = $<HTMLInputElement>('csv-file').files?.[0];
   if (!file) return;
   const bytes = await readCsvFile(file);
-  // A large file takes seconds to read: said meanwhile, and the file before it said again if this one is refused.
-  const before = $('csv-info').textContent;
-  $('csv-info').textContent = `Reading ${file.name} (${megabytes(file.size)})…`;
+  // A large file takes seconds to read: said meanwhile, beside the preview of the file before it
+  // (kept if this one is refused).
+  const reading = $('csv-reading');
+  reading.textContent = `Reading ${file.name} (${megabytes(file.size)})…`;
+  reading.hidden = false;
   const described = await runtime.describeCsv(bytes).catch((e: Error) => {  // the core's CSV parser: errors name the line
-    $('csv-info').textContent = before;
     e.message = `${file.name}: ${e.message}`;  // (and the page the file)
     throw e;
-  });
+  }).finally(() => { reading.hidden = true; });
   trainCsv = bytes;
   trainCsvName = file.name;
   chosenDecimalMark = undefined;
