@@ -2066,7 +2066,8 @@ let suggestedLabel = '';
 $('label-column').addEventListener('change', () => {
   // The column CA3 took for the labels, set aside with "no labels", is not made a feature by
   // default: it would drive the scores.
-  const roles = chosenRoles();  // the roles given stay
+  const roles = chosenRoles();  // the roles given stay (not the set-aside column's "ignore": CA3's, not the user's)
+  delete roles[setAside];
   setAside = $<HTMLSelectElement>('label-column').value ? '' : suggestedLabel;
   fillNormalValues();
   renderSchema(roles);

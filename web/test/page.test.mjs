@@ -535,6 +535,9 @@ for (const isolation of [true, false]) {
       const row = '#csv-schema tr[data-column=Class]';
       assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'ignore');
       assert.match(await page.textContent(`${row} td:last-child`), /looks like the label column \(CA3's guess\), so it is ignored/);
+      // Another label column: Class is CA3's choice again (its "ignore" was CA3's setting aside, not the user's).
+      await page.selectOption('#label-column', 'Mitoses');
+      assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'categorical');
       await page.selectOption('#label-column', 'Class');
       assert.equal(await page.textContent(`${row} td:nth-child(2)`), 'label');
     });
