@@ -1222,6 +1222,7 @@ let setAside = '';
 // What each column will be: the core's decision, which the user may change; `roles`: those the
 // user gave (chosenRoles), kept.
 function renderSchema(roles: Record<string, string> = {}) {
+  if (roles[setAside] && roles[setAside] !== 'ignore') setAside = '';  // the user made it a feature
   const label = $<HTMLSelectElement>('label-column').value;
   const body = $('csv-schema').querySelector('tbody')!;
   body.replaceChildren();
@@ -1249,12 +1250,16 @@ function renderSchema(roles: Record<string, string> = {}) {
     row.insertCell().textContent = c.missing ? `${c.missing}${markers ? ` (written as ${markers})` : ''}` : '';
     row.insertCell().textContent = c.name === setAside
       ? 'looks like the label column (CA3\'s guess), so it is ignored: labels would drive the scores; give it a role to use it as a feature'
-      : c.reason || (c.distinct === 1 ? 'the same value in every row: it cannot tell rows apart'
-        : c.role === 'categorical' ? `${c.distinct} values` : '');
+      : columnNote(c);
   }
   $('csv-schema').hidden = false;
   hintScroll($('csv-schema'));
   showRefusals();
+}
+
+// What the column table says of a column CA3 decided on.
+function columnNote(c: ColumnSummary) {
+  return c.reason || (c.distinct === 1 ? 'the same value in every row: it cannot tell rows apart' : c.role === 'categorical' ? `${c.distinct} values` : '');
 }
 
 // The columns training refuses as they are (cells that are no numbers among numbers), said above
@@ -2073,7 +2078,16 @@ $('label-column').addEventListener('change', () => {
   renderSchema(roles);
 });
 $('normal-value').addEventListener('change', showLabelHint);
-$('csv-schema').addEventListener('change', showRefusals);  // a role chosen
+$('csv-schema').addEventListener('change', (e) => {  // a role chosen
+  // The column set aside as labels, given a role by the user: a column like the others now.
+  const row = (e.target as HTMLElement).closest('tr');
+  const c = columns.find((c) => c.name === row?.dataset.column);
+  if (row && c && c.name === setAside) {
+    setAside = '';
+    row.cells[row.cells.length - 1].textContent = columnNote(c);
+  }
+  showRefusals();
+});
 $('train-csv').addEventListener('click', guard(trainTable));
 $('truth-column').addEventListener('change', guard(async () => {
   fillTruthValues();

@@ -535,6 +535,19 @@ for (const isolation of [true, false]) {
       const row = '#csv-schema tr[data-column=Class]';
       assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'ignore');
       assert.match(await page.textContent(`${row} td:last-child`), /looks like the label column \(CA3's guess\), so it is ignored/);
+      // Given a role by the user, it is a column like the others: its note no longer says it is ignored.
+      await page.selectOption(`${row} select`, 'categorical');
+      assert.doesNotMatch(await page.textContent(`${row} td:last-child`), /so it is ignored/);
+      // A role other than CA3's own stays across label changes, and is said as the user's.
+      await page.selectOption(`${row} select`, 'numeric');
+      await page.selectOption('#label-column', 'Mitoses');
+      await page.selectOption('#label-column', '');
+      assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'numeric');
+      assert.doesNotMatch(await page.textContent(`${row} td:last-child`), /so it is ignored/);
+      await page.selectOption(`${row} select`, 'ignore');
+      await page.selectOption('#label-column', 'Class');
+      await page.selectOption('#label-column', '');
+      assert.match(await page.textContent(`${row} td:last-child`), /looks like the label column \(CA3's guess\), so it is ignored/);
       // Another label column: Class is CA3's choice again (its "ignore" was CA3's setting aside, not the user's).
       await page.selectOption('#label-column', 'Mitoses');
       assert.equal(await page.$eval(`${row} select`, (s) => s.value), 'categorical');
