@@ -1906,7 +1906,7 @@ TEST(Tabular, TrueAndFalseWrittenAnotherWayAreTheColumnsOwn) {
   for (int i = 0; i < 40; ++i) typo += std::string(i == 3 ? "yes" : i == 7 ? "no" : i == 30 ? "maybe" : i % 4 ? "0" : "1") + "," + std::to_string(i * 7 % 13) + "\n";
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(typo), rows, options); }),
             "CSV line 32, column 'alarm': 'maybe' is not a number (the column's other values are numbers; leave the cell empty or write "
-            "NA for a missing value, or call the column categorical); 2 more cells of the column are not numbers either: line 5 'yes', line 9 'no'");
+            "NA for a missing value, or, if it holds codes rather than amounts, call the column categorical); 2 more cells of the column are not numbers either: line 5 'yes', line 9 'no'");
   // Labels of true and false: the same truth written another way is the same label, and said.
   TabularOptions labelled = options;
   labelled.label_column = "fraud";
@@ -1991,7 +1991,7 @@ TEST(Tabular, NumbersWrittenWithTheOtherDecimalMarkAreSaid) {
             "'.' (a file put together from two sources?): write every number of the file one way");
   EXPECT_EQ(describe_columns(two_sources)[0].reason,
             "1 cell is not a number (line 32: '21,5', written with the other decimal mark than the file's other numbers): fix "
-            "it, leave it empty or write NA for a missing value, or call the column categorical");
+            "it, leave it empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical");
   // A whole column written with the other decimal mark (a pandas column in a German export; an
   // amount in euros in a US file) is no text to leave out and no categories: said, in training
   // and in the preview.
@@ -2841,7 +2841,7 @@ TEST(Tabular, LimitsAreSaidAndNotDeterminedIsMissing) {
   EXPECT_EQ(preview[1].role, "numeric");
   EXPECT_EQ(preview[2].role, "numeric");
   EXPECT_EQ(preview[2].reason, "1 cell is not a number (line 8: '\xE2\x89\xA4 0,5', a limit, not a value): fix it, leave it empty or write NA for a "
-                               "missing value, or call the column categorical");
+                               "missing value, or, if it holds codes rather than amounts, call the column categorical");
   // Scoring, with the unit and without; "> 12" above.
   const TabularPreprocessor prep = TabularPreprocessor::fit(with_unit, {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11}, {});
   EXPECT_EQ(error_of([&] { prep.transform(parse_csv("id;gluc;chol\n1;n.b.;< 0,5 mmol/L\n2;4,5;5,5\n")); }),
@@ -3052,10 +3052,10 @@ TEST(Tabular, NumbersWithAUnitAreNumbers) {
   const std::string typo = "\" $ 1,234.53 \"";
   excel.replace(excel.find(typo), typo.size(), "abc");
   EXPECT_EQ(describe_columns(parse_csv(excel))[1].reason,
-            "1 cell is not a number (line 5: 'abc'): fix it, leave it empty or write NA for a missing value, or call the column categorical");
+            "1 cell is not a number (line 5: 'abc'): fix it, leave it empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(excel), all, TabularOptions{}); }),
             "CSV line 5, column 'amount': 'abc' is not a number written with '$' as the column's other values are (1 cell; "
-            "leave the cell empty or write NA for a missing value, or call the column categorical)");
+            "leave the cell empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)");
   // A cell in another unit than the column's ("70.1 °F" among "°C"): convert it, not "call the
   // column categorical".
   std::string temperatures = "temp,n\n";
@@ -3215,10 +3215,10 @@ TEST(Tabular, ATypoWithTwoDotsIsNoVersion) {
     const ColumnSummary x = describe_columns(table)[0];
     EXPECT_TRUE(x.stops_training) << typo;
     EXPECT_EQ(x.reason, detail::concat("1 cell is not a number (line 21: '", typo,
-                                       "'): fix it, leave it empty or write NA for a missing value, or call the column categorical"));
+                                       "'): fix it, leave it empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical"));
     EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, first_rows(80), TabularOptions{}); }),
               detail::concat("CSV line 21, column 'x': '", typo, "' is not a number (the column's other values are numbers; leave the cell "
-                             "empty or write NA for a missing value, or call the column categorical)"));
+                             "empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)"));
   }
   // In a column written with a unit, too, the fit names the file's first such cell and counts them
   // all, as the preview does, not only those among the training rows.
@@ -3231,13 +3231,13 @@ TEST(Tabular, ATypoWithTwoDotsIsNoVersion) {
   EXPECT_TRUE(describe_columns(weights)[1].reason.starts_with("11 cells are not numbers (line 9: 'tbd'")) << describe_columns(weights)[1].reason;
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(weights, later, TabularOptions{}); }),
             "CSV line 9, column 'weight': 'tbd' is not a number written with 'kg' as the column's other values are (11 cells; leave the "
-            "cell empty or write NA for a missing value, or call the column categorical)");
+            "cell empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)");
   // 'inf' among numbers: the preview says what the fit says, not a finite number.
   std::string inf = "x,y\n";
   for (int i = 0; i < 40; ++i) inf += detail::concat(i == 5 ? std::string("inf") : detail::concat(1 + i % 7, ".25"), ",", i % 3, "\n");
   EXPECT_EQ(describe_columns(parse_csv(inf))[0].reason,
-            "1 cell is not a number (line 7: 'inf', not a finite number): fix it, leave it empty or write NA for a missing value, or call "
-            "the column categorical");
+            "1 cell is not a number (line 7: 'inf', not a finite number): fix it, leave it empty or write NA for a missing value, or, if it "
+            "holds codes rather than amounts, call the column categorical");
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(inf), first_rows(40), TabularOptions{}); }),
             "CSV line 7, column 'x': 'inf' is not a finite number (leave the cell empty or write NA for a missing value)");
   // Versions are still versions: two cells or more of them, or a column mostly of them.
@@ -3308,7 +3308,7 @@ TEST(Tabular, BadCellsNameColumnAndLine) {
   }
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(table, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, options); }),
             "CSV line 11, column 'b': 'oops' is not a number (the column's other values are numbers; leave the cell "
-            "empty or write NA for a missing value, or call the column categorical)");
+            "empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)");
   // Several typos in training: the first in full, then the others by line.
   EXPECT_EQ(error_of([&] {
               TabularPreprocessor::fit(parse_csv("x\n1\n2\nvier\n5\n6\n7\nacht\n9\n10\n11\n12\nzwoelf\n13\n"),
@@ -3784,9 +3784,9 @@ TEST(Tabular, EveryColumnThatCannotBeReadIsSaidAtOnce) {
   const std::vector<int64_t> rows = first_rows(20);
   EXPECT_EQ(error_of([&] { TabularPreprocessor::fit(parse_csv(text), rows, TabularOptions{}); }),
             "CSV line 5, column 'Wert2': '(leer)' is not a number (the column's other values are "
-            "numbers; leave the cell empty or write NA for a missing value, or call the column categorical); also CSV line 9, "
+            "numbers; leave the cell empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical); also CSV line 9, "
             "column 'Wert3': 'x' is not a number (the column's other values are numbers; leave the cell empty or write NA for a "
-            "missing value, or call the column categorical) (2 columns "
+            "missing value, or, if it holds codes rather than amounts, call the column categorical) (2 columns "
             "cannot be read)");
 }
 
@@ -4448,7 +4448,7 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
   // The preview names the cell training refuses, as training does.
   EXPECT_EQ(describe_columns(table)[5].reason,
             "2 cells are not numbers (line 11: 'OL', which tells something of the value: write a number in its place; then line 123 "
-            "'OL'): fix them, leave them empty or write NA for missing values, or call the column categorical");
+            "'OL'): fix them, leave them empty or write NA for missing values, or, if it holds codes rather than amounts, call the column categorical");
   // One value in 20 at most: 11 words in 200 cells are refused, said.
   std::string many = "temp,flow\n";
   for (int i = 0; i < 200; ++i) many += detail::concat(i % 18 == 0 ? "tbd" : std::to_string(20 + i % 9), ",", 3 + i % 4, "\n");
@@ -4461,7 +4461,7 @@ TEST(Tabular, WordsAmongNumbersAreReadAsMissingOnlyWhereTheyMeanNothingElse) {
   EXPECT_EQ(refused.reason,
             "12 cells are not numbers (line 2: 'tbd'; then line 20 'tbd', line 38 'tbd', line 56 'tbd', ...; training reads a few words "
             "among a column's numbers as missing, 1 value in 20 at most; this column has 12 of its 200 values so): fix them, leave them "
-            "empty or write NA for missing values, or call the column categorical");
+            "empty or write NA for missing values, or, if it holds codes rather than amounts, call the column categorical");
   EXPECT_TRUE(refused.stops_training);
   EXPECT_FALSE(describe_columns(parse_csv(many))[1].stops_training);
   EXPECT_FALSE(describe_columns(table)[4].stops_training);  // temp: 'tbd' twice: read as missing

@@ -1182,8 +1182,11 @@ bool repeats_header(const CsvTable& table, size_t r, const std::vector<std::stri
   for (size_t c = 0; c < table.column_count(); ++c)
     if (const std::string_view cell = trim(table.cell(r, c)); !cell.empty()) {
       ++present;
-      const std::string name = lower(cell);
-      named += std::find(header.begin(), header.end(), name) != header.end();
+      named += std::any_of(header.begin(), header.end(), [&](const std::string& name) {  // (as lower(cell) == name, unallocated)
+        return name.size() == cell.size() && std::equal(cell.begin(), cell.end(), name.begin(), [](char a, char b) {
+                 return char(std::tolower(static_cast<unsigned char>(a))) == b;
+               });
+      });
     }
   return named >= 2 && 2 * named >= present;
 }
@@ -2237,8 +2240,8 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
                                       too_many.empty() ? "" : "; ", too_many,
                                       !other_unit.empty() ? detail::concat("): convert ", one ? "it" : "them", " to '", unit.text(),
                                                                            "' (CA3 converts only sizes of one unit, as g and kg, min and h)")
-                                      : one ? "): fix it, leave it empty or write NA for a missing value, or call the column categorical"
-                                            : "): fix them, leave them empty or write NA for missing values, or call the column categorical");
+                                      : one ? "): fix it, leave it empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical"
+                                            : "): fix them, leave them empty or write NA for missing values, or, if it holds codes rather than amounts, call the column categorical");
       summary.stops_training = true;
     } else if (const OtherMarkCells other = truth_variants.empty() ? other_mark_cells(table, c, all_rows, unit) : OtherMarkCells{};
                other.count > 0 && double(numbers + other.count) >= 0.75 * double(present)) {
@@ -3026,7 +3029,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                      : unit.text().empty() ? std::string("' is not a number as the column's other values are")
                                                            : "' is not a number written with '" + unit.text() + "' as the column's other values are",
                                      " (", odd, odd == 1 ? " cell" : " cells",
-                                     other.empty() ? "; leave the cell empty or write NA for a missing value, or call the column categorical)"
+                                     other.empty() ? "; leave the cell empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)"
                                      : odd == 1    ? " of the column does not read)"
                                                    : " of the column do not read)"));
         }
@@ -3209,7 +3212,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
                                                         " of the rows above or below it, so it is not left out as one: delete the line if "
                                                         "it is not a sample (or correct its numbers)")
                                    : mostly_numbers ? "' is not a number (the column's other values are numbers; leave the cell "
-                                                      "empty or write NA for a missing value, or call the column categorical)"
+                                                      "empty or write NA for a missing value, or, if it holds codes rather than amounts, call the column categorical)"
                                                     : "' is not a number (the column's other values are numbers; leave the cell "
                                                       "empty or write NA for a missing value)",
                                    others,
