@@ -2782,7 +2782,13 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
   if (!carry.decided) {
     carry.layout = group_columns_, carry.filled = fill_down_;
     carry.decided = !fill_down_.empty() || table.filled_down;
-    if (!carry.decided) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
+    // A column laid out in groups is blank below its values (grouped_columns, which reads every
+    // column but the last): in a file without such blank cells, none is (read_as_training only
+    // leaves rows out or gives a heading's values to the row below).
+    bool blanks = false;
+    for (size_t r = 0; r < table.row_count() && !blanks; ++r)
+      for (size_t c = 0; c + 1 < table.column_count() && !blanks; ++c) blanks = blank_cell(table.cell(r, c));
+    if (!carry.decided && blanks) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
       const std::optional<CsvTable> read = read_as_training(table, nullptr, !carry.started);
       // (one group alone too, as a stream's first batch may hold: a checkbox is not filled, below)
       const GroupedColumns g = grouped_columns(read ? *read : table, options_, true);
@@ -2801,6 +2807,8 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
       if (!carry.filled.empty())
         for (const int64_t c : g.layout) carry.layout.push_back(table.header[size_t(c)]);
       carry.found = carry.decided = !carry.filled.empty();
+    } else if (!carry.decided) {
+      carry.layout.clear();
     }
   }
   carry.started = true;
