@@ -17,6 +17,8 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <new>
 #include <limits>
 #include <optional>
@@ -139,7 +141,36 @@ ca3::CsvOptions csv_options(const val& options) {
   o.numbers = ca3::wire::table_numbers_from_json(from_js(options, "the table options"));
   return o;
 }
-ca3::CsvTable table_of(const val& data) { return ca3::parse_csv(csv_bytes(data["csv"]), csv_options(data["options"])); }
+// The last CSV read into a table, kept for the next call on the same bytes read with the same
+// decimal mark: the page scores a file, then asks for its rows to check, its labels, its scoring
+// notes and the "why" of the rows it shows, and previews a file before training on it: one reading
+// each, not five. Known by the bytes' size and 64-bit hash. A fit lets it go (training needs the
+// memory); another file replaces it.
+struct LastTable {
+  size_t size = 0;
+  uint64_t hash = 0;
+  std::string mark;  // the decimal mark named, "" for none
+  std::shared_ptr<const ca3::CsvTable> table;
+};
+LastTable last_table;
+std::shared_ptr<const ca3::CsvTable> read_table(const val& csv, const val& options) {
+  const std::string bytes = csv_bytes(csv);
+  const Json named = from_js(options, "the table options");
+  const std::string mark = named.is_object() && named.contains("decimalMark") ? named["decimalMark"].dump() : "";
+  uint64_t hash = 0xcbf29ce484222325u;  // FNV-1a, 8 bytes a step (a file changed, not an adversary)
+  for (size_t i = 0; i < bytes.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + i, std::min<size_t>(8, bytes.size() - i));
+    hash = (hash ^ word) * 0x100000001b3u;
+  }
+  LastTable& last = last_table;  // (one per module: calls reach it one at a time)
+  if (last.table && last.size == bytes.size() && last.hash == hash && last.mark == mark) return last.table;
+  last.table.reset();  // (its memory free before the next table is read)
+  last.table = std::make_shared<const ca3::CsvTable>(ca3::parse_csv(bytes, csv_options(options)));
+  last.size = bytes.size(), last.hash = hash, last.mark = mark;
+  return last.table;
+}
+std::shared_ptr<const ca3::CsvTable> table_of(const val& data) { return read_table(data["csv"], data["options"]); }
 bool is_table(const val& data) { return !data["csv"].isUndefined(); }
 
 class WasmDetector {
@@ -163,9 +194,11 @@ class WasmDetector {
       CA3_CHECK(!fit_, "a fit is already running: finish or cancel it first");
       const Json preset_changes = changes.empty() ? Json() : ca3::wire::parse(changes, "the preset changes");
       if (is_table(data)) {
-        const ca3::CsvTable table = table_of(data);
+        const std::shared_ptr<const ca3::CsvTable> table = table_of(data);
+        last_table.table.reset();  // (held here until the fit has what it needs)
+        forget_prepared();
         const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
-        fit_.emplace(detector_.start_fit_table(table, options, callback(on_progress), preset_changes));
+        fit_.emplace(detector_.start_fit_table(*table, options, callback(on_progress), preset_changes));
       } else {
         CA3_CHECK(detector_.kind() == ca3::ModelKind::image, "this is a tabular detector: give it a CSV table");
         CA3_CHECK(!data["labels"].isUndefined(), "fitting images needs labels (0 = normal, 1 = anomaly), one per image");
@@ -197,6 +230,7 @@ class WasmDetector {
       CA3_CHECK(fit_, "no fit is running");
       ca3::Fit fit = std::move(*fit_);
       fit_.reset();
+      forget_prepared();  // (the inputs of the model before)
       return to_js(ca3::wire::to_json(detector_.finish_fit(std::move(fit))));
     });
   }
@@ -204,7 +238,10 @@ class WasmDetector {
   // ---- scoring and the views behind a score ----
   val score(const val& data) {
     return guarded([&] {
-      if (is_table(data)) return to_js(detector_.score_table(table_of(data)));
+      if (is_table(data)) {
+        const std::shared_ptr<const ca3::CsvTable> table = table_of(data);
+        return to_js(detector_.score_table(*table, prepared(table)));
+      }
       return to_js(detector_.score_inputs(model_inputs(data["inputs"])));
     });
   }
@@ -214,8 +251,9 @@ class WasmDetector {
       std::vector<float> scores;
       std::vector<int> labels;
       if (is_table(data)) {
-        const ca3::CsvTable table = table_of(data);
-        scores = detector_.score_table(table), labels = detector_.table_labels(table);
+        const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
+      const ca3::CsvTable& table = *held;
+        scores = detector_.score_table(table, prepared(held)), labels = detector_.table_labels(table);
       } else {
         CA3_CHECK(!data["labels"].isUndefined(), "evaluating images needs labels (0 = normal, 1 = anomaly)");
         scores = data["scores"].isUndefined() ? detector_.score_inputs(model_inputs(data["inputs"]))
@@ -231,7 +269,8 @@ class WasmDetector {
   // model trained without labels compared with a file's own label column); else the model's.
   val labels(const val& data) {
     return guarded([&] {
-      const ca3::CsvTable table = table_of(data);
+      const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
+      const ca3::CsvTable& table = *held;
       const bool given = !data["options"].isUndefined() && data["options"]["labelColumn"].isString() &&
                          !data["options"]["labelColumn"].as<std::string>().empty();
       const std::vector<int> labels =
@@ -250,9 +289,10 @@ class WasmDetector {
       const ca3::TabularOptions options = ca3::wire::table_options_from_json(from_js(data["options"], "the table options"));
       std::vector<std::string> used = options.id_columns;
       if (!options.label_column.empty()) used.push_back(options.label_column);
-      const ca3::CsvTable table = table_of(data);
-      detector_.prepare_table(table);  // a table score() refuses is refused here, in its words, not described
-      return to_js(Json(detector_.preprocessing()->scoring_notes(table, true, used)));
+      const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
+      const ca3::CsvTable& table = *held;
+      prepared(held);  // a table score() refuses is refused here, in its words, not described
+      return to_js(Json(detector_.preprocessing()->scoring_notes(table, counted(held), used)));
     });
   }
   // data: {csv, options?}: the rows the scoring notes ask to look at whatever their score
@@ -260,11 +300,9 @@ class WasmDetector {
   val rowsToCheck(const val& data) {
     return guarded([&] {
       CA3_CHECK(detector_.preprocessing(), "this is an image model: rows to check are a CSV table's rows");
-      const ca3::CsvTable table = table_of(data);
-      detector_.prepare_table(table);  // (as scoringNotes)
-      ca3::CellNotes cells(*detector_.preprocessing());
-      cells.add(table);
-      return to_js(ca3::wire::to_json(cells.rows_to_check()));
+      const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
+      prepared(held);  // (as scoringNotes)
+      return to_js(ca3::wire::to_json(counted(held).rows_to_check()));
     });
   }
   // What `scored` samples of which `flagged` were flagged tell beyond the counts (Detector::flagged_share_note).
@@ -272,12 +310,13 @@ class WasmDetector {
     return detector_.flagged_share_note(size_t(std::max(scored, 0.0)), size_t(std::max(flagged, 0.0)));
   }
   val prepare(const val& data) {
-    return guarded([&] { return to_js(detector_.prepare_table(table_of(data))); });
+    return guarded([&] { return to_js(prepared(table_of(data))); });
   }
   std::string scoredCsv(const val& data) {
     return guarded([&] {
-      const ca3::CsvTable table = table_of(data);
-      return ca3::write_csv(ca3::with_score_columns(table, detector_.score_table(table), detector_.threshold()));
+      const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
+      const ca3::CsvTable& table = *held;
+      return ca3::write_csv(ca3::with_score_columns(table, detector_.score_table(table, prepared(held)), detector_.threshold()));
     });
   }
   // The reconstruction with the model inputs it started from: {values, shape, inputs}.
@@ -306,7 +345,7 @@ class WasmDetector {
       const std::vector<double> picked = emscripten::vecFromJSArray<double>(rows);
       Json out = Json::array();
       for (const ca3::RowExplanation& e :
-           detector_.explain_rows(table_of(data), std::vector<int64_t>(picked.begin(), picked.end()), size_t(std::max(top, 1))))
+           detector_.explain_rows(*table_of(data), std::vector<int64_t>(picked.begin(), picked.end()), size_t(std::max(top, 1))))
         out.push_back(ca3::wire::to_json(e));
       return to_js(out);
     });
@@ -372,13 +411,38 @@ class WasmDetector {
   }
 
  private:
+  // The model inputs of the table read last (read_table), and what reading it decides of its
+  // cells, while it is the last: a file's scores, rows to check, notes and views work them out once.
+  static bool same_table(const std::weak_ptr<const ca3::CsvTable>& kept, const std::shared_ptr<const ca3::CsvTable>& table) {
+    return !kept.expired() && !kept.owner_before(table) && !table.owner_before(kept);
+  }
+  const ca3::Tensor& prepared(const std::shared_ptr<const ca3::CsvTable>& table) {
+    if (!prepared_ || !same_table(prepared_for_, table)) {
+      prepared_.reset(), prepared_for_.reset();  // (its memory free first)
+      prepared_ = detector_.prepare_table(*table);
+      prepared_for_ = table;
+    }
+    return *prepared_;
+  }
+  ca3::CellNotes& counted(const std::shared_ptr<const ca3::CsvTable>& table) {
+    if (!counted_ || !same_table(counted_for_, table)) {
+      counted_.reset(), counted_for_.reset();
+      counted_.emplace(*detector_.preprocessing());
+      counted_->add(*table);
+      counted_for_ = table;
+    }
+    return *counted_;
+  }
+  // (a new model: the CellNotes read with the one before)
+  void forget_prepared() { prepared_.reset(), prepared_for_.reset(), counted_.reset(), counted_for_.reset(); }
+
   ca3::ProgressCallback callback(val on_progress) {
     if (on_progress.isUndefined() || on_progress.isNull()) return {};
     return [on_progress](const ca3::TrainProgress& p) { on_progress(to_js(ca3::wire::to_json(p))); };
   }
   ca3::Tensor model_inputs(const val& values) { return inputs_from_js(values, detector_.model().sample_shape()); }
   ca3::Tensor data_inputs(const val& data) {
-    if (is_table(data)) return detector_.prepare_table(table_of(data));
+    if (is_table(data)) return prepared(table_of(data));
     return model_inputs(data["inputs"]);
   }
 
@@ -406,6 +470,10 @@ class WasmDetector {
   }
 
   ca3::Detector detector_;
+  std::optional<ca3::Tensor> prepared_;
+  std::weak_ptr<const ca3::CsvTable> prepared_for_;
+  std::optional<ca3::CellNotes> counted_;
+  std::weak_ptr<const ca3::CsvTable> counted_for_;
   std::optional<ca3::Fit> fit_;
   std::optional<ca3::CsvStream> stream_;
   std::optional<ca3::CellNotes> cells_;  // the stream's: what reading its batches decided, their carry
@@ -414,7 +482,7 @@ class WasmDetector {
 
 // The CSV helpers the SDK offers before any model exists: CsvSummary.
 val describeCsv(const val& csv, const val& options) {  // options: {decimalMark?}
-  return guarded([&] { return to_js(ca3::wire::csv_summary(ca3::parse_csv(csv_bytes(csv), csv_options(options)))); });
+  return guarded([&] { return to_js(ca3::wire::csv_summary(*read_table(csv, options))); });
 }
 
 // Decoded RGBA pixels (a browser's ImageData.data, width x height) -> one model input [H, W, C]

@@ -335,8 +335,9 @@ Tensor Detector::explain(const Tensor& inputs) {
   CA3_CHECK(trained_, "the detector is not trained yet: train it or load a model file");
   return model().explain(inputs);
 }
-std::vector<float> Detector::score_table(const CsvTable& table) {
-  std::vector<float> scores = score_inputs(prepare_table(table));
+std::vector<float> Detector::score_table(const CsvTable& table) { return score_table(table, prepare_table(table)); }
+std::vector<float> Detector::score_table(const CsvTable& table, const Tensor& inputs) {
+  std::vector<float> scores = score_inputs(inputs);
   for (const size_t r : rows_not_scored(table).rows) scores[r] = std::numeric_limits<float>::quiet_NaN();
   return scores;
 }

@@ -124,6 +124,8 @@ class Detector {
   // One score per row of `table`, higher = more anomalous; NaN for a row that holds no sample (a
   // group's heading line, a totals or averages row: rows_not_scored, said by scoring_notes).
   std::vector<float> score_table(const CsvTable& table);
+  // The same for `inputs` that prepare_table(table) gave (a caller that keeps them for more calls).
+  std::vector<float> score_table(const CsvTable& table, const Tensor& inputs);
   std::vector<float> score_images(const Tensor& images);
   std::vector<float> score_inputs(const Tensor& inputs);  // already preprocessed model inputs
   // CSV -> model inputs [rows, features]; `fill_down` false: a stream's batch whose grouped

@@ -120,6 +120,31 @@ describe('SDK in Node', () => {
     assert.deepEqual(cls.values.map((v) => v.count), [458, 241]);
   });
 
+  test('a file read again is read anew when a byte of it changed: no scores of the file before', async () => {
+    // (the module keeps the last table it read for the calls that follow on the same bytes)
+    const detector = await createDetector({ preset: 'tabular' });
+    await detector.fit(tableFromCsv(breastCancer, bcLabels), { epochs: 2 });
+    const lines = breastCancer.split('\n');
+    const first = lines[1].split(',');  // "1000025","5","1",... : its thickness 5 written 9, the size unchanged
+    assert.equal(first[1], '"5"');
+    const changed = [lines[0], [first[0], '"9"', ...first.slice(2)].join(','), ...lines.slice(2)].join('\n');
+    assert.equal(changed.length, breastCancer.length);
+    const before = await detector.score(tableFromCsv(breastCancer));
+    const after = await detector.score(tableFromCsv(new TextEncoder().encode(changed)));
+    assert.notEqual(after[0], before[0]);
+    assert.deepEqual(after.subarray(1), before.subarray(1));
+    const [why] = await detector.explainRows(tableFromCsv(changed), [0], 9);
+    assert.equal(why.columns.find((c) => c.column === 'Cl.thickness').value, '9');
+    // A label written otherwise in the same number of bytes (not the normal value: an anomaly), then
+    // the file before, read as before.
+    const misspelt = breastCancer.replace(/"benign"/, '"bening"');
+    const [relabelled, labels] = [await detector.labels(tableFromCsv(misspelt)), await detector.labels(tableFromCsv(breastCancer))];
+    assert.deepEqual([relabelled[0], relabelled.reduce((a, b) => a + b, 0)], [1, 242]);
+    assert.deepEqual([labels[0], labels.reduce((a, b) => a + b, 0)], [0, 241]);
+    assert.deepEqual(await detector.score(tableFromCsv(breastCancer)), before);
+    await detector.dispose();
+  });
+
   test('trains on Breast Cancer, scores, evaluates, explains, and a Node model scores the same natively', async () => {
     const detector = await createDetector({ preset: 'tabular' });
     const epochs = [];

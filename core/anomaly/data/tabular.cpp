@@ -3442,9 +3442,18 @@ std::vector<size_t> numeric_indices(const std::vector<bool>& columns) {
 
 std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, bool cells,
                                                             const std::vector<std::string>& written) const {
+  if (!cells) return scoring_notes_of(table, nullptr, written);
+  CellNotes counted(*this);
+  counted.add(table);  // (finds the rows not scored too)
+  return scoring_notes_of(table, &counted, written);
+}
+std::vector<std::string> TabularPreprocessor::scoring_notes(const CsvTable& table, CellNotes& cells,
+                                                            const std::vector<std::string>& written) const {
+  return scoring_notes_of(table, &cells, written);
+}
+std::vector<std::string> TabularPreprocessor::scoring_notes_of(const CsvTable& table, CellNotes* counted,
+                                                               const std::vector<std::string>& written) const {
   // Totals rows, heading lines and repeated headers are not scored, said.
-  std::optional<CellNotes> counted;
-  if (cells) counted.emplace(*this), counted->add(table);  // (finds them too)
   std::vector<std::string> notes = lines_above_notes(table);
   RowsNotScored found;
   RowsNotScored& skipped = counted ? counted->not_scored() : (found = rows_not_scored(table));

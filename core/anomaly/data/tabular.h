@@ -164,6 +164,8 @@ struct FillCarry {
 
 struct WordsReadAsMissing;
 
+class CellNotes;
+
 class TabularPreprocessor {
  public:
   static TabularPreprocessor fit(const CsvTable& table, const std::vector<int64_t>& training_rows,
@@ -230,6 +232,8 @@ class TabularPreprocessor {
   // `written`: columns the caller writes beside the scores (not "left out").
   std::vector<std::string> scoring_notes(const CsvTable& table, bool cells = true,
                                          const std::vector<std::string>& written = {}) const;
+  // The same with `cells` (a CellNotes of this preprocessing that `table` alone was added to) said.
+  std::vector<std::string> scoring_notes(const CsvTable& table, CellNotes& cells, const std::vector<std::string>& written = {}) const;
   const std::vector<ColumnTransform>& columns() const { return columns_; }
   // How the model scoring with this preprocessing fills a row's missing cells: from its k
   // nearest normal training rows (E2EConvA3::fill_from_neighbours; k > 0), or, 0, with each
@@ -279,6 +283,8 @@ class TabularPreprocessor {
   static TabularPreprocessor from_json(const nlohmann::json& json);  // throws on a malformed description
 
  private:
+  std::vector<std::string> scoring_notes_of(const CsvTable& table, CellNotes* counted, const std::vector<std::string>& written) const;
+
   TabularOptions options_;
   std::vector<ColumnTransform> columns_;
   std::vector<std::string> dropped_;
