@@ -2,7 +2,7 @@
 // image model's held-out or dropped images, or the table model's rows of a file. The view writes
 // its markup into a container; its elements' ids carry a prefix ('' for images, 'table-' for
 // tables):
-//   {p}threshold (range), {p}threshold-value, {p}apply-threshold, {p}model-threshold, {p}confusion,
+//   {p}threshold (range), {p}threshold-value (the threshold typed exactly), {p}apply-threshold, {p}model-threshold, {p}confusion,
 //   {p}roc-chart, {p}histogram-chart (canvases), {p}roc-box (hidden without labels), {p}histogram-box
 //   (both hidden before any scores).
 // The slider only explores: the model's own threshold (its flags, the saved file) changes with
@@ -81,7 +81,9 @@ export class ScoreView {
       <div class="row">
         <label class="threshold">threshold <input id="${p}threshold" type="range" min="0" max="1" step="0.001" value="0.5" disabled
           title="arrow keys: 0.01; with Shift: 0.001; Page Up / Down: 0.1">
-          <output id="${p}threshold-value">–</output></label>
+        </label>
+        <input id="${p}threshold-value" class="threshold-value" type="text" inputmode="decimal" value="–" disabled
+          aria-label="threshold, typed exactly" title="type a threshold, e.g. 0.00005, and press Enter">
         <button id="${p}apply-threshold" disabled>Flag from this threshold</button>
         <span id="${p}model-threshold" class="hint"></span>
       </div>
@@ -150,6 +152,27 @@ export class ScoreView {
       slider.value = String(Math.min(1, Math.max(0, Math.round((Number(slider.value) + 0.01 * direction) * 1000) / 1000)));
       slider.dispatchEvent(new Event('input'));
     });
+    // A threshold typed exactly: any the slider's steps cannot reach (a model whose scores sit near
+    // 0 flags from 0.0000513). Taken on Enter or when the field is left; a value that is no number is
+    // said in the field's title and the threshold shown again.
+    const typed = this.el<HTMLInputElement>('threshold-value');
+    typed.addEventListener('change', () => {
+      if (!this.scored) return;
+      const text = typed.value.trim().replace(',', '.');
+      const value = Number(text);
+      if (!text || !Number.isFinite(value)) {
+        typed.setAttribute('aria-invalid', 'true');
+        typed.title = `'${typed.value}' is not a number: type a threshold such as 0.5 or 0.00005`;
+        typed.value = formatThreshold(this.threshold);
+        return;
+      }
+      typed.removeAttribute('aria-invalid');
+      typed.title = 'type a threshold, e.g. 0.00005, and press Enter';
+      this.exact = value;
+      this.el<HTMLInputElement>('threshold').value = String(value);
+      this.showModelThreshold();
+      void this.update().catch(this.onError);
+    });
     this.el('apply-threshold').addEventListener('click', () => {
       if (!this.scored) return;
       const threshold = this.threshold;
@@ -175,6 +198,7 @@ export class ScoreView {
     const request = ++this.request;
     const slider = this.el<HTMLInputElement>('threshold');
     slider.disabled = false;
+    this.el<HTMLInputElement>('threshold-value').disabled = false;
     slider.value = String(scored.detector.threshold);
     this.exact = scored.detector.threshold;
     const { scores, labels, unit } = scored;
@@ -220,7 +244,8 @@ export class ScoreView {
     this.el('roc-box').hidden = true;
     this.el('histogram-box').hidden = true;
     this.el<HTMLInputElement>('threshold').disabled = true;
-    this.el('threshold-value').textContent = '–';
+    this.el<HTMLInputElement>('threshold-value').value = '–';
+    this.el<HTMLInputElement>('threshold-value').disabled = true;
     this.el('confusion').textContent = '';
     this.el('model-threshold').textContent = '';
     this.el<HTMLButtonElement>('apply-threshold').disabled = true;
@@ -235,7 +260,9 @@ export class ScoreView {
 
   showModelThreshold() {
     const model = this.scored?.detector.threshold;
-    const same = model !== undefined && Math.abs(this.threshold - model) < 5e-4;
+    // (the slider near the model's threshold stands on it exactly: `exact`; a typed one is compared
+    // relatively, as thresholds may be 0.00005)
+    const same = model !== undefined && this.exact !== undefined && Math.abs(this.exact - model) <= 1e-6 * Math.abs(model);
     // The slider explores; what the model flags (and a downloaded model keeps) moves only on the button.
     this.el('model-threshold').textContent = model === undefined ? ''
       : same ? `the model's own threshold, ${formatThreshold(model)} (a downloaded model keeps it)`
@@ -247,7 +274,8 @@ export class ScoreView {
   // request wins.
   private async update() {
     const threshold = this.threshold;
-    this.el('threshold-value').textContent = formatThreshold(threshold);
+    const typed = this.el<HTMLInputElement>('threshold-value');
+    if (document.activeElement !== typed) typed.value = formatThreshold(threshold);  // (not while typed in)
     const scored = this.scored;
     if (!scored) return;
     const request = ++this.request;

@@ -315,6 +315,20 @@ for (const isolation of [true, false]) {
       const lines = readFileSync(path, 'utf8').trim().split('\n');
       assert.equal(lines.length, 700);
       assert.match(lines[0], /,Class,score,flag$/);
+      // A threshold below the slider's 0.001 steps, typed: the counts at it are the file's scores at it.
+      const fileScores = lines.slice(1).map((l) => Number(l.split(',').at(-2)));
+      const tiny = 0.00005, atTiny = fileScores.filter((s) => s >= tiny).length;
+      await page.fill('#table-threshold-value', '0,00005');  // (a decimal comma read too)
+      await page.press('#table-threshold-value', 'Enter');
+      await page.waitForFunction((n) => document.getElementById('table-confusion').dataset.flagged === String(n), atTiny);
+      assert.match(await page.textContent('#table-confusion'), new RegExp(`^${atTiny} of 699 rows flagged \\(\\d+\\.\\d%\\) at 0\\.0000500: `));
+      assert.match(await page.textContent('#table-model-threshold'), /^exploring: the model still flags from 0\.\d{3}/);
+      assert.equal(await page.isDisabled('#table-apply-threshold'), false);
+      await page.fill('#table-threshold-value', 'half');
+      await page.press('#table-threshold-value', 'Enter');
+      assert.equal(await page.getAttribute('#table-threshold-value', 'aria-invalid'), 'true');
+      assert.match(await page.getAttribute('#table-threshold-value', 'title'), /^'half' is not a number: type a threshold such as 0\.5 or 0\.00005$/);
+      assert.equal(await page.inputValue('#table-threshold-value'), '0.0000500');
       await shot('5-csv');
       // Another file of the kind: what reading it decided is said beside its counts.
       const other = readFileSync(csv, 'utf8').trim().split('\n').map((line, i) =>
@@ -424,7 +438,7 @@ for (const isolation of [true, false]) {
       const note = await page.textContent('#csv-schema tr[data-column=flow] td:last-child');
       assert.equal(note, "8 cells are not numbers (line 5: 'tbd'; then line 13 'tbd', line 21 'tbd', line 29 'tbd', ...; training reads a " +
         "few words among a column's numbers as missing, 1 value in 20 at most; this column has 8 of its 60 values so): fix them, leave " +
-        'them empty or write NA for missing values, or call the column categorical');
+        'them empty or write NA for missing values, or, if it holds codes rather than amounts, call the column categorical');
       assert.equal(await page.$eval('#csv-schema tr[data-column=flow]', (r) => r.classList.contains('refused')), true);
       assert.equal(await page.$eval('#csv-schema tr[data-column=temp]', (r) => r.classList.contains('refused')), false);
       await page.selectOption('#csv-schema tr[data-column=flow] select', 'categorical');
