@@ -252,7 +252,7 @@ class WasmDetector {
       std::vector<int> labels;
       if (is_table(data)) {
         const std::shared_ptr<const ca3::CsvTable> held = table_of(data);
-      const ca3::CsvTable& table = *held;
+        const ca3::CsvTable& table = *held;
         scores = detector_.score_table(table, prepared(held)), labels = detector_.table_labels(table);
       } else {
         CA3_CHECK(!data["labels"].isUndefined(), "evaluating images needs labels (0 = normal, 1 = anomaly)");

@@ -2786,7 +2786,7 @@ std::optional<CsvTable> TabularPreprocessor::filled_down(const CsvTable& table, 
     // column but the last): in a file without such blank cells, none is (read_as_training only
     // leaves rows out or gives a heading's values to the row below).
     bool blanks = false;
-    for (size_t r = 0; r < table.row_count() && !blanks; ++r)
+    for (size_t r = 0; r < table.row_count() && !blanks && !carry.decided; ++r)
       for (size_t c = 0; c + 1 < table.column_count() && !blanks; ++c) blanks = blank_cell(table.cell(r, c));
     if (!carry.decided && blanks) {  // a model trained on a flat file: a grouped report's columns, read as training reads a file
       const std::optional<CsvTable> read = read_as_training(table, nullptr, !carry.started);
