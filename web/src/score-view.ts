@@ -153,21 +153,20 @@ export class ScoreView {
       slider.dispatchEvent(new Event('input'));
     });
     // A threshold typed exactly: any the slider's steps cannot reach (a model whose scores sit near
-    // 0 flags from 0.0000513). Taken on Enter or when the field is left; a value that is no number is
-    // said in the field's title and the threshold shown again.
+    // 0 flags from 0.0000513). Taken on Enter or when the field is left; what is no number of the
+    // scores' range (0 to 1, as the slider's) is refused beside the slider, the field marked.
     const typed = this.el<HTMLInputElement>('threshold-value');
     typed.addEventListener('change', () => {
       if (!this.scored) return;
       const text = typed.value.trim().replace(',', '.');
-      const value = Number(text);
-      if (!text || !Number.isFinite(value)) {
+      const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+      if (!(value >= 0 && value <= 1)) {
         typed.setAttribute('aria-invalid', 'true');
-        typed.title = `'${typed.value}' is not a number: type a threshold such as 0.5 or 0.00005`;
-        typed.value = formatThreshold(this.threshold);
+        this.onError(new Error(`the threshold must be a number from 0 to 1 (the scores' range), such as 0.5 or 0.00005, not "${typed.value}"`));
         return;
       }
       typed.removeAttribute('aria-invalid');
-      typed.title = 'type a threshold, e.g. 0.00005, and press Enter';
+      typed.value = formatThreshold(value);  // (as when the field is left)
       this.exact = value;
       this.el<HTMLInputElement>('threshold').value = String(value);
       this.showModelThreshold();

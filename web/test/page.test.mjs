@@ -324,11 +324,19 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-confusion'), new RegExp(`^${atTiny} of 699 rows flagged \\(\\d+\\.\\d%\\) at 0\\.0000500: `));
       assert.match(await page.textContent('#table-model-threshold'), /^exploring: the model still flags from 0\.\d{3}/);
       assert.equal(await page.isDisabled('#table-apply-threshold'), false);
-      await page.fill('#table-threshold-value', 'half');
-      await page.press('#table-threshold-value', 'Enter');
-      assert.equal(await page.getAttribute('#table-threshold-value', 'aria-invalid'), 'true');
-      assert.match(await page.getAttribute('#table-threshold-value', 'title'), /^'half' is not a number: type a threshold such as 0\.5 or 0\.00005$/);
       assert.equal(await page.inputValue('#table-threshold-value'), '0.0000500');
+      // What is no number of the scores' range is refused beside the slider, the field marked; the counts stay.
+      for (const wrong of ['half', '1.5', '-1', '0x10']) {
+        await page.fill('#table-threshold-value', wrong);
+        await page.press('#table-threshold-value', 'Enter');
+        await page.waitForFunction((w) => document.getElementById('message').textContent.includes(`not "${w}"`), wrong);
+        assert.match(await page.textContent('#message'), /^the threshold must be a number from 0 to 1 \(the scores' range\), such as 0\.5 or 0\.00005, not "/);
+        assert.equal(await page.getAttribute('#table-threshold-value', 'aria-invalid'), 'true');
+        assert.equal(await page.getAttribute('#table-confusion', 'data-flagged'), String(atTiny));
+      }
+      await page.fill('#table-threshold-value', '0.00005');
+      await page.press('#table-threshold-value', 'Enter');
+      assert.equal(await page.getAttribute('#table-threshold-value', 'aria-invalid'), null);
       await shot('5-csv');
       // Another file of the kind: what reading it decided is said beside its counts.
       const other = readFileSync(csv, 'utf8').trim().split('\n').map((line, i) =>
