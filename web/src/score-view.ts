@@ -154,15 +154,19 @@ export class ScoreView {
     });
     // A threshold typed exactly: any the slider's steps cannot reach (a model whose scores sit near
     // 0 flags from 0.0000513). Taken on Enter or when the field is left; what is no number of the
-    // scores' range (0 to 1, as the slider's) is refused beside the slider, the field marked.
+    // scores' range (0 to 1, or to the highest score) is refused beside the slider, the field marked.
     const typed = this.el<HTMLInputElement>('threshold-value');
     typed.addEventListener('change', () => {
       if (!this.scored) return;
       const text = typed.value.trim().replace(',', '.');
       const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
-      if (!(value >= 0 && value <= 1)) {
+      // (a reconstruction-only model's scores, reconstruction errors, may pass 1)
+      let top = Math.max(1, this.scored.detector.threshold);
+      for (const s of this.scored.scores) if (s > top) top = s;
+      if (!(value >= 0 && value <= top)) {
         typed.setAttribute('aria-invalid', 'true');
-        this.onError(new Error(`the threshold must be a number from 0 to 1 (the scores' range), such as 0.5 or 0.00005, not "${typed.value}"`));
+        this.onError(new Error(`the threshold must be a number from 0 to ${top === 1 ? '1' : formatThreshold(top)} (the scores' range), ` +
+          `such as 0.5 or 0.00005, not "${typed.value}"`));
         return;
       }
       typed.removeAttribute('aria-invalid');
