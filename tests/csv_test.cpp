@@ -2677,7 +2677,7 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   EXPECT_EQ(table.numbers.decimal, '.');
   EXPECT_FALSE(table.numbers_guessed);
   const std::string said =
-      "column 'Luftdruck': '1.000' (line 17) is read as 1, with the file's decimal mark '.' (told by line 2, column 'Wind': "
+      "column 'Luftdruck': '1.000' (line 17) is read as 1 (and 29 more cells written so), with the file's decimal mark '.' (told by line 2, column 'Wind': "
       "'1.1'), but the whole numbers of column 'Luftdruck', such as '985' (line 2), lie near its '1.000' read as 1000: if '.' "
       "groups thousands in this column (1000), write its numbers without the thousands separator (one decimal mark holds for every column of a file)";
   std::vector<std::string> notes;
@@ -2723,6 +2723,49 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   EXPECT_EQ(times[0].role, "dates");
   EXPECT_EQ(times[0].reason, fitted.schema()[0].reason);
   EXPECT_EQ(times[1].role, "numeric");
+}
+
+// A file of decimal points whose column of ratios ("1.5", "1.2") holds a few cells written with a
+// comma, "1,016" (quoted: pasted from a spreadsheet of decimal commas). Read with the file's marks
+// the comma groups thousands, 1016; the column's other numbers tell it is 1.016 there: said, at
+// training and at scoring, with the fix. A column whose large numbers are of its size ("993.5"
+// beside "1,016" hPa) is not.
+TEST(Tabular, ACommaAmongDecimalPointsThatTheColumnsSizesTellIsSaid) {
+  std::string text = "id,ratio,pressure\n";
+  for (int i = 0; i < 40; ++i) {
+    const bool pasted = i == 4 || i == 17 || i == 30;
+    text += detail::concat(i + 1, ",", pasted ? "\"1,016\"" : detail::concat(1 + i % 2, ".", 1 + i % 8), ",",
+                           i % 5 == 0 ? "\"1,016\"" : detail::concat(990 + i % 9, ".", i % 10), "\n");
+  }
+  const CsvTable table = parse_csv(text);
+  EXPECT_EQ(table.numbers.decimal, '.');
+  EXPECT_EQ(table.numbers.thousands, ',');
+  double read = 0;
+  ASSERT_TRUE(parse_number(table.cell(4, 1), read, table.numbers));
+  EXPECT_EQ(read, 1016);  // (the file's reading: the note says it, it does not change it)
+  const std::string said =
+      "column 'ratio': '1,016' (line 6) is read as 1016 (and 2 more cells written so), with the file's decimal mark '.' (told by "
+      "line 2, column 'ratio': '1.1'), but the other numbers of column 'ratio', such as '1.1' (line 2), lie near its '1,016' read "
+      "as 1.016: if ',' is the decimal mark in this column (1.016), write its numbers with the file's decimal mark '.' (one "
+      "decimal mark holds for every column of a file)";
+  std::vector<std::string> notes;
+  tabular_labels(table, {}, &notes);
+  EXPECT_NE(std::find(notes.begin(), notes.end(), said), notes.end()) << ::testing::PrintToString(notes);
+  for (const std::string& note : notes) EXPECT_EQ(note.find("column 'pressure'"), std::string::npos) << note;
+  std::vector<int64_t> rows(table.row_count());
+  std::iota(rows.begin(), rows.end(), 0);
+  const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, {});
+  const std::vector<std::string> scoring = prep.scoring_notes(table);
+  EXPECT_NE(std::find(scoring.begin(), scoring.end(), said), scoring.end()) << ::testing::PrintToString(scoring);
+  // Written with the decimal point, nothing is said.
+  std::string fixed = text;
+  for (size_t at = fixed.find("\"1,016\""); at != std::string::npos; at = fixed.find("\"1,016\"", at)) fixed.replace(at, 7, "1.016");
+  notes.clear();
+  tabular_labels(parse_csv(fixed), {}, &notes);
+  for (const std::string& note : notes) EXPECT_FALSE(note.starts_with("column 'ratio'")) << note;
+  // (there the pressure's "1.016" beside "991.1" is said: 1016 hPa, read as 1.016)
+  EXPECT_NE(std::find_if(notes.begin(), notes.end(), [](const std::string& n) { return n.starts_with("column 'pressure': '1.016'"); }),
+            notes.end()) << ::testing::PrintToString(notes);
 }
 
 // Batch codes written "10.11" in a German file whose prices are "10,15": the codes tell the

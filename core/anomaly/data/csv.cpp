@@ -971,21 +971,24 @@ std::vector<bool> dotted_code_columns(const CsvTable& table, const std::vector<b
 }
 
 // magnitude_votes of the columns `dotted` does not mark.
-std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted);
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, bool with_decimals = false);
 }  // namespace
 
-std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip) {
-  return votes_of(table, dotted_code_columns(table, skip));
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip, bool with_decimals) {
+  return votes_of(table, dotted_code_columns(table, skip), with_decimals);
 }
 
 namespace {
-std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted) {
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, bool with_decimals) {
   std::vector<MagnitudeVote> votes;
   for (size_t c = 0; c < table.column_count(); ++c) {
     if (dotted[c]) continue;
-    std::vector<double> open, whole;  // log10 of the open cells read with the mark grouping, of the whole numbers
+    // log10 of the open cells read with the mark grouping, of the whole numbers, of the numbers with
+    // decimals (with_decimals)
+    std::vector<double> open, whole, decimals;
     MagnitudeVote vote;
     vote.column = c;
+    size_t decimals_row = 0;
     bool both_marks = false, big_whole = false, trailing_zero = false;
     for (size_t r = 0; r < table.row_count() && r < 20000; ++r) {
       std::string signed_buffer, buffer;
@@ -1000,7 +1003,14 @@ std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<boo
         continue;
       }
       const MarkEvidence e = mark_evidence(table.cell(r, c));
-      if (!e.dot_either && !e.comma_either) continue;
+      if (!e.dot_either && !e.comma_either) {
+        double x = 0;
+        if (with_decimals && (e.dot_decimal || e.comma_decimal) && parse_number(v, x, table.numbers) && x > 0) {
+          if (decimals.empty()) decimals_row = r;
+          decimals.push_back(std::log10(x));
+        }
+        continue;
+      }
       const char mark = e.dot_either ? '.' : ',';
       if (vote.mark != 0 && vote.mark != mark) both_marks = true;
       if (open.empty()) vote.open_row = r, vote.mark = mark;
@@ -1009,7 +1019,14 @@ std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<boo
       digits.erase(std::remove(digits.begin(), digits.end(), mark), digits.end());
       open.push_back(std::log10(std::strtod(digits.c_str(), nullptr)));
     }
+    if (whole.empty() && decimals.size() >= 2) {  // (a column of decimals and open cells)
+      whole = std::move(decimals);
+      vote.whole_row = decimals_row;
+      vote.by_decimals = true;
+      trailing_zero = false;  // (a writer of decimals may write "1.500": a trailing zero tells nothing then)
+    }
     if (open.empty() || whole.empty() || both_marks) continue;
+    vote.open_cells = open.size();
     const auto median = [](std::vector<double>& x) {
       std::nth_element(x.begin(), x.begin() + long(x.size() / 2), x.end());
       return x[x.size() / 2];

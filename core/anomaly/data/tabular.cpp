@@ -2408,8 +2408,9 @@ std::string vote_evidence(const CsvTable& table, const MagnitudeVote& v) {
     return detail::concat("column '", table.header[v.column], "' writes whole numbers bare, such as '", shortened(whole), "' (line ",
                           table.row_line(v.whole_row), "), and '", shortened(trim(table.cell(v.zero_row, v.column))), "' (line ",
                           table.row_line(v.zero_row), ") with a trailing zero, as only a thousands separator gives it");
-  return detail::concat("the whole numbers of column '", table.header[v.column], "', such as '", shortened(whole), "' (line ",
-                        table.row_line(v.whole_row), "), lie near its '", shortened(open), "' read as ", number_text(read));
+  return detail::concat("the ", v.by_decimals ? "other numbers" : "whole numbers", " of column '", table.header[v.column], "', such as '",
+                        shortened(whole), "' (line ", table.row_line(v.whole_row), "), lie near its '", shortened(open), "' read as ",
+                        number_text(read));
 }
 }  // namespace
 
@@ -2447,7 +2448,7 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
   std::vector<bool> skip;
   if (numeric)
     for (const bool read : *numeric) skip.push_back(!read);
-  for (const MagnitudeVote& v : magnitude_votes(table, numeric ? &skip : nullptr)) {
+  for (const MagnitudeVote& v : magnitude_votes(table, numeric ? &skip : nullptr, /*with_decimals=*/true)) {
     const bool read_as_decimal = v.mark == numbers.decimal;
     if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
     const std::string_view open = trim(table.cell(v.open_row, v.column));
@@ -2463,7 +2464,7 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
                             shortened(table.cell(at->first, at->second)), "')");
     notes.push_back(detail::concat(
         "column '", table.header[v.column], "': '", shortened(open), "' (line ", table.row_line(v.open_row), ") is read as ",
-        number_text(read), ", with the file's decimal mark '", numbers.decimal, "'", told, ", but ", vote_evidence(table, v),
+        number_text(read), v.open_cells > 1 ? detail::concat(" (and ", v.open_cells - 1, " more cells written so)") : std::string(), ", with the file's decimal mark '", numbers.decimal, "'", told, ", but ", vote_evidence(table, v),
         ": if '", v.mark, "' ", read_as_decimal ? "groups thousands" : "is the decimal mark", " in this column (", number_text(other),
         "), write its numbers ",
         read_as_decimal ? "without the thousands separator" : detail::concat("with the file's decimal mark '", numbers.decimal, "'"),
