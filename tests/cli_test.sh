@@ -265,7 +265,7 @@ expect_error "$work/scan.pgm: a Netpbm image, which CA3 does not read: save it a
 printf '\001\002\003\000\004\005\377\000\020\021\022\023\024\025\026\027\000\000\030\031' >"$work/blob.dat"
 expect_error "'$work/blob.dat' is neither an image CA3 reads (PNG, JPEG, GIF, BMP) nor a CSV table (it is not text)" \
   score --model "$data/../models/demo/fashion-mnist-tshirt.ca3" --data "$work/blob.dat" --out "$work/s"
-expect_error "contains a NUL byte: this is not a text file but a CA3 model file: give it as the model (--model), and a CSV table as the data" \
+expect_error "this is not a CSV table (text) but a CA3 model file: give it as the model (--model), and a CSV table as the data" \
   train --data "$data/../models/demo/fashion-mnist-tshirt.ca3" --out "$work/s"
 # What else a folder holds -- a sub-folder of images, a WebP -- is said; a labels CSV may list
 # the sub-folder's images.

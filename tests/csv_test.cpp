@@ -243,11 +243,13 @@ TEST(Csv, MalformedInputsNameTheLine) {
                                                 "names the 4 columns (such as 'length,width,...')"},
       {std::string("a,b\n1,2\n\x01\x02\0\x03", 13), "CSV line 3: contains a NUL byte (this is not a text file)"},
       // A file of a known kind that is not text: named, with what to do.
-      {std::string("PK\x03\x04\x14\0\x06\0", 8), "CSV line 1: contains a NUL byte: this is not a text file but a ZIP archive (an "
+      {std::string("PK\x03\x04\x14\0\x06\0", 8), "this is not a CSV table (text) but a ZIP archive (an "
                                                     "Excel .xlsx or OpenDocument .ods workbook is one): open it and save the sheet as CSV"},
-      {std::string("CA3MODEL\x01\0\0\0", 12), "CSV line 1: contains a NUL byte: this is not a text file but a CA3 model file: "
+      {std::string("CA3MODEL\x01\0\0\0", 12), "this is not a CSV table (text) but a CA3 model file: "
                                                 "give it as the model (--model), and a CSV table as the data"},
-      {std::string("\x1F\x8B\x08\0\0\0", 6), "CSV line 1: contains a NUL byte: this is not a text file but a gzip-compressed "
+      {std::string("\x89PNG\r\n\x1A\n\0\0\0\x0D", 12), "this is not a CSV table (text) but an image: a table model scores CSV "
+                                                      "tables, an image model images"},
+      {std::string("\x1F\x8B\x08\0\0\0", 6), "this is not a CSV table (text) but a gzip-compressed "
                                               "file: decompress it first (gunzip FILE)"},
   };
   for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_csv(c.first); }), c.second) << c.first;

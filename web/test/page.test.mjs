@@ -182,7 +182,7 @@ for (const isolation of [true, false]) {
       // The kept model still answers: a threshold change re-scores nothing but updates the counts.
       await page.fill('#threshold', '0.5');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{4}: true positives/);
     });
 
     test('a non-image file shows an error and the page keeps working', async () => {
@@ -195,11 +195,11 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#why-what'), /^The image model on 800 held-out sample images/);
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
       // (The test before moved the slider to 0.5: the line says the model's threshold either way.)
-      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{3})/);
+      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{4})/);
       assert.ok(own, await page.textContent('#model-threshold'));
       await page.fill('#threshold', '0.9');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{4}: true positives/);
       // The slider explores; the model's own threshold (and its saved file's) changes only when asked.
       assert.equal(await page.textContent('#model-threshold'),
         `exploring: the model still flags from ${own[1]} until you press "Flag from this threshold"`);
@@ -208,24 +208,24 @@ for (const isolation of [true, false]) {
       await page.focus('#apply-threshold');
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.getElementById('model-threshold').textContent ===
-        "the model's own threshold, 0.900 (a downloaded model keeps it)");
+        "the model's own threshold, 0.9000 (a downloaded model keeps it)");
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'threshold');
       // The training status names the threshold the model now flags from, and the one training chose.
-      assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
+      assert.match(await page.textContent('#image-status'), /threshold 0\.9000 \(moved with the slider; training chose 0\.\d{4}\)\. /);
       // So does the Models part (what a download saves).
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.900\./);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.9000\./);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
       // The arrow keys move the slider 0.01, with Shift 0.001; the flags follow.
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.inputValue('#threshold'), '0.91');
       // (the counts come from the worker: wait for them)
-      await page.waitForFunction(() => / at 0\.910: /.test(document.getElementById('confusion').textContent), null, { timeout: 10_000 });
+      await page.waitForFunction(() => / at 0\.9100: /.test(document.getElementById('confusion').textContent), null, { timeout: 10_000 });
       await page.keyboard.press('Shift+ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.909');
       await page.keyboard.press('ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.899');
       await page.keyboard.press('Shift+ArrowRight');  // back on the model's own
-      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.900 (a downloaded model keeps it)");
+      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.9000 (a downloaded model keeps it)");
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
@@ -268,7 +268,7 @@ for (const isolation of [true, false]) {
       const fileFlagged = Number((await page.textContent('#csv-score-info')).match(/699 rows scored, (\d+) flagged/)[1]);
       assert.equal(Number(await page.getAttribute('#table-confusion', 'data-flagged')), fileFlagged);
       assert.ok(Number(await page.getAttribute('#table-roc-chart', 'data-auc')) >= 0.95);
-      assert.match(await page.textContent('#table-confusion'), /^\d+ of 699 rows flagged \(\d+\.\d%\) at 0\.\d{3}: true positives \d+/);
+      assert.match(await page.textContent('#table-confusion'), /^\d+ of 699 rows flagged \(\d+\.\d%\) at 0\.\d{4}: true positives \d+/);
       const listed = await page.$$eval('#table-rows tbody tr', (trs) => trs.map((tr) => ({
         cells: [...tr.cells].map((c) => c.textContent),
         why: [...tr.querySelectorAll('.why span')].map((s) => ({ column: s.dataset.column, contribution: Number(s.dataset.contribution), text: s.textContent })),
@@ -321,10 +321,10 @@ for (const isolation of [true, false]) {
       await page.fill('#table-threshold-value', '0,00005');  // (a decimal comma read too)
       await page.press('#table-threshold-value', 'Enter');
       await page.waitForFunction((n) => document.getElementById('table-confusion').dataset.flagged === String(n), atTiny);
-      assert.match(await page.textContent('#table-confusion'), new RegExp(`^${atTiny} of 699 rows flagged \\(\\d+\\.\\d%\\) at 0\\.0000500: `));
-      assert.match(await page.textContent('#table-model-threshold'), /^exploring: the model still flags from 0\.\d{3}/);
+      assert.match(await page.textContent('#table-confusion'), new RegExp(`^${atTiny} of 699 rows flagged \\(\\d+\\.\\d%\\) at 0\\.00005: `));
+      assert.match(await page.textContent('#table-model-threshold'), /^exploring: the model still flags from 0\.\d{4}/);
       assert.equal(await page.isDisabled('#table-apply-threshold'), false);
-      assert.equal(await page.inputValue('#table-threshold-value'), '0.0000500');
+      assert.equal(await page.inputValue('#table-threshold-value'), '0.00005');
       // What is no number of the scores' range is refused beside the slider, the field marked; the counts stay.
       for (const wrong of ['half', '1.5', '-1', '0x10']) {
         await page.fill('#table-threshold-value', wrong);
@@ -359,6 +359,15 @@ for (const isolation of [true, false]) {
       assert.ok(most, await page.textContent('#csv-score-info'));
       assert.equal(most[1], most[2]);
       assert.ok(Number(most[2]) > 600, most[2]);
+      // "Flag from this threshold": the file's counts above its rows say the model's new threshold.
+      await page.fill('#table-threshold-value', '0.99');
+      await page.press('#table-threshold-value', 'Enter');
+      await page.waitForFunction(() => / at 0\.9900: /.test(document.getElementById('table-confusion').textContent));
+      const atNew = await page.getAttribute('#table-confusion', 'data-flagged');
+      assert.notEqual(atNew, most[1]);
+      await page.click('#table-apply-threshold');
+      await page.waitForFunction((n) => document.getElementById('csv-score-info').dataset.flagged === n, atNew);
+      assert.match(await page.textContent('#csv-score-info'), new RegExp(`^scaled\\.csv: 699 rows scored, ${atNew} flagged \\(score ≥ 0\\.9900\\); mean score `));
     });
 
     test('the label column is guessed by name, not taken from a first column with two values (Ionosphere: Class, not V1)', async () => {
@@ -403,6 +412,18 @@ for (const isolation of [true, false]) {
       assert.equal(await page.inputValue('#label-column'), '');
       assert.match(await page.textContent('#csv-info'), /Its last column, 'Region' \(3 values\), could hold labels: choose it as the label column/);
       assert.equal(await page.$eval('#csv-schema tr[data-column=Region] select', (s) => s.value), 'categorical');
+      // The file corrected and chosen again (the same columns): the label column and the roles given
+      // stay, and the page says which.
+      await page.selectOption('#label-column', 'Region');
+      await page.selectOption('#csv-schema tr[data-column=temp] select', 'categorical');
+      const corrected = rows.map((r, i) => (i === 3 ? r.replace(/^\d+/, '21') : r));
+      await page.setInputFiles('#csv-file', { name: 'regions.csv', mimeType: 'text/csv', buffer: Buffer.from(corrected.join('\n') + '\n') });
+      await page.waitForFunction(() => /Kept from the file before/.test(document.getElementById('csv-info').textContent));
+      assert.match(await page.textContent('#csv-info'), / Kept from the file before \(the same columns\): the label column 'Region', 'temp' categorical\.$/);
+      assert.equal(await page.inputValue('#label-column'), 'Region');
+      assert.equal(await page.$eval('#csv-schema tr[data-column=temp] select', (s) => s.value), 'categorical');
+      await page.selectOption('#label-column', '');
+      await page.selectOption('#csv-schema tr[data-column=temp] select', 'numeric');
     });
 
     test('missing cells are counted by how they are written: each placeholder and the empty cells', async () => {
@@ -463,6 +484,7 @@ for (const isolation of [true, false]) {
       // A file that cannot be read leaves the one before it as it was, its preview said again.
       await page.setInputFiles('#csv-file', { name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
       await page.waitForFunction(() => /photo\.csv/.test(document.getElementById('message').textContent));
+      assert.match(await page.textContent('#message'), /^photo\.csv: this is not a CSV table \(text\) but an image: a table model scores CSV tables, an image model images/);
       assert.match(await page.textContent('#csv-info'), /^refused\.csv: 60 rows/);
     });
 
@@ -862,7 +884,7 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-results-note'),
         /^breast-cancer\.csv: the data the demo model was made on \(its training rows included, so these counts are optimistic\)\. Its Class column gives the true labels/);
       // The Models part says which models are in use: the image model trained above, the demo table model.
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.\d{4}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');

@@ -1121,7 +1121,7 @@ std::optional<std::pair<size_t, size_t>> number_format_evidence(const CsvTable& 
 
 namespace {
 // What a file that is not text is, by its first bytes, and what to do: the tail of a message after
-// "this is not a text file but", or "" when unknown. (Images: images.h's image_kind.)
+// "this is not a CSV table (text) but", or "" when unknown. (Images: images.h's image_kind.)
 std::string binary_kind_said(std::string_view b) {
   if (b.starts_with("PK\x03\x04"))
     return "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook is one): open it and save the sheet as CSV";
@@ -1146,10 +1146,11 @@ CsvTable parse_csv(std::string_view bytes, const CsvOptions& options) {
     text = text.substr(0, end);  // DOS's end-of-file mark (Ctrl-Z) after the last line
   CA3_CHECK(!text.empty(), "CSV file is empty");
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    // (a file of a kind known by its first bytes is said as that kind: the line of its first NUL byte means nothing)
     const int64_t line = 1 + std::count(text.begin(), text.begin() + long(nul), '\n');
     const std::string kind = binary_kind_said(bytes.substr(0, 64));
     throw Error(ErrorCode::unsupported_file, kind.empty() ? detail::concat("CSV line ", line, ": contains a NUL byte (this is not a text file)")
-                                                          : detail::concat("CSV line ", line, ": contains a NUL byte: this is not a text file but ", kind));
+                                                          : "this is not a CSV table (text) but " + kind);
   }
   CsvTable table;
   table.encoding = decoded.encoding;
