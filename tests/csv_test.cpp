@@ -6,6 +6,8 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <random>
+#include <cstring>
 #include <tuple>
 
 #include "core/anomaly/data/csv.h"
@@ -127,6 +129,35 @@ TEST(Csv, NumberFormatDecidedPerFileReadsTheRightValue) {
 // Months written month.year ("01.2023", a German export's "Monat") tell no decimal mark: the
 // amounts' "184,44" does, and the column is dates (it had read as numbers with a decimal point,
 // and training refused the file for its comma amounts).
+// Plain decimal numbers ("-0.123", "7,25"), read by a shortcut, give strtod's value to the bit,
+// with either decimal mark; what the shortcut leaves ("5.", "-", 16 digits, "1e3") is read as before.
+TEST(Csv, PlainNumbersReadExactlyAsStrtod) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const int digits = 1 + int(rng() % 18), point = int(rng() % (digits + 1));
+    std::string text = rng() % 3 == 0 ? "-" : "";
+    for (int d = 0; d < digits; ++d) {
+      if (d == point && d > 0) text += '.';
+      text += char('0' + rng() % 10);
+    }
+    const double expected = std::strtod(text.c_str(), nullptr);
+    double read = 0, read_comma = 0;
+    std::string comma = text;
+    std::replace(comma.begin(), comma.end(), '.', ',');
+    ASSERT_TRUE(parse_number(text, read, NumberFormat{'.', 0})) << text;
+    ASSERT_TRUE(parse_number(comma, read_comma, NumberFormat{',', 0})) << comma;
+    ASSERT_EQ(std::memcmp(&read, &expected, sizeof read), 0) << text << ": " << read << " vs " << expected;
+    ASSERT_EQ(std::memcmp(&read_comma, &expected, sizeof read), 0) << comma;
+  }
+  double v = 0;
+  EXPECT_TRUE(parse_number("5.", v, NumberFormat{'.', 0}) && v == 5);
+  EXPECT_TRUE(parse_number("1e3", v, NumberFormat{'.', 0}) && v == 1000);
+  EXPECT_TRUE(parse_number("-0", v, NumberFormat{'.', 0}) && v == 0 && std::signbit(v));
+  EXPECT_FALSE(parse_number("-", v, NumberFormat{'.', 0}));
+  EXPECT_FALSE(parse_number("1.2.3", v, NumberFormat{'.', 0}));
+  EXPECT_TRUE(parse_number("1,234", v, NumberFormat{'.', ','}) && v == 1234);  // (grouped: the full reading)
+}
+
 TEST(Csv, MonthsWrittenMonthDotYearAreDatesNotNumbers) {
   std::string text = "Monat;Betrag;Stueck\n";
   for (int year : {2023, 2024})

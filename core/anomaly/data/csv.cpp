@@ -728,7 +728,38 @@ bool plausible_unit(const Affixed& a) {
   return letter || suffix == "\xC2\xB0";
 }
 
+namespace {
+// A cell written as a plain decimal number -- an optional '-', digits, maybe the decimal mark and
+// digits ("-0.123", "42", "7,25" where ',' is the mark), at most 15 digits -- read at once, as the
+// full reading below would read it: the digits as an integer and a power of ten up to 1e15 are
+// exact doubles, so one division gives the correctly rounded value, strtod's (Clinger's fast path).
+// False for anything else (spaces, signs written otherwise, groups, exponents): the full reading.
+bool plain_decimal(std::string_view s, char decimal, double& value) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const bool negative = !s.empty() && s[0] == '-';
+  uint64_t digits = 0;
+  int count = 0, decimals = -1;  // -1: no mark yet
+  for (size_t i = negative ? 1 : 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++count > 15) return false;
+      digits = digits * 10 + uint64_t(c - '0');
+      decimals += decimals >= 0;
+    } else if (c == decimal && decimals < 0 && count > 0) {
+      decimals = 0;
+    } else {
+      return false;
+    }
+  }
+  if (count == 0 || decimals == 0) return false;  // ("-", "5.": the full reading)
+  value = double(digits) / kPowers[decimals < 0 ? 0 : decimals];
+  if (negative) value = -value;
+  return true;
+}
+}  // namespace
+
 bool parse_any_number(std::string_view cell, double& value, const NumberFormat& format) {
+  if (plain_decimal(cell, format.decimal, value)) return true;
   std::string signed_buffer, buffer;
   const std::string_view s = without_space_groups(ascii_minus(without_text_mark(trim_spaces(cell)), signed_buffer), buffer);
   if (format.decimal == '.' && strtod_whole(s, value)) return true;

@@ -2300,8 +2300,9 @@ std::string suggest_label_column(const std::vector<ColumnSummary>& columns, bool
 
 bool is_missing_cell(std::string_view cell) {
   const std::string_view t = trim(cell);
-  // (no marker is longer than "#¿nombre?", 10 bytes, or starts with a digit)
-  if (t.size() > 10 || (!t.empty() && t[0] >= '0' && t[0] <= '9')) return false;
+  // (no marker is longer than "#¿nombre?", 10 bytes, or has a digit in its first two: not "-0.5", ".5")
+  const auto digit = [&](size_t i) { return t.size() > i && t[i] >= '0' && t[i] <= '9'; };
+  if (t.size() > 10 || digit(0) || digit(1)) return false;
   static const std::set<std::string_view> kMarkers(std::begin(kMissingMarkers), std::end(kMissingMarkers));
   std::string s = lower(t);
   if (s.find('.') != std::string::npos) s.erase(std::remove(s.begin(), s.end(), ' '), s.end());  // "n. b." as "n.b."
