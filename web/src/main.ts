@@ -8,7 +8,7 @@ import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, likeRowsScore, tableFromCsv,
 } from 'ca3-sdk';
-import { ScoreView, formatScore, formatThreshold, pickView, rocPoints } from './score-view.js';
+import { SCORE_DECIMALS, ScoreView, formatScore, formatThreshold, pickView, rocPoints } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -169,19 +169,23 @@ function statusThreshold(id: string, trained: number) {
   const span = document.createElement('span');
   span.id = id;
   span.dataset.trained = String(trained);
-  span.textContent = `threshold ${formatThreshold(trained)}`;
+  span.textContent = `threshold ${formatThreshold(trained, SCORE_DECIMALS.images)}`;
   return span;
 }
 function movedThreshold(id: string, threshold: number) {
   const span = document.getElementById(id);
-  if (span) span.textContent = `threshold ${formatThreshold(threshold)} (moved with the slider; training chose ${formatThreshold(Number(span.dataset.trained))})`;
+  if (span) span.textContent = `threshold ${formatThreshold(threshold, SCORE_DECIMALS.images)} (moved with the slider; training chose ` +
+    `${formatThreshold(Number(span.dataset.trained), SCORE_DECIMALS.images)})`;
 }
 const imageView = new ScoreView($('image-score-view'), '', 'images', () => renderGrid(), (e) => showError(e, $('threshold')), (t) => {
   movedThreshold('image-status-threshold', t);
   showModelsInUse();
 });
 const tableView = new ScoreView($('table-score-view'), 'table-', 'rows', () => scheduleTableRows(), (e) => showError(e, $('table-threshold')),
-  showModelsInUse);
+  () => {
+    showModelsInUse();
+    void showCsvCounts().catch((e) => showError(e, $('table-threshold')));  // the scored file's counts at the new threshold
+  });
 
 // ---- heatmaps (image rendering of tensors) -------------------------------------------------------------
 function heatmap(values: ArrayLike<number>, width: number, height: number, diverging = false, scale = 4) {
@@ -720,7 +724,7 @@ function renderGrid() {
   // The threshold with as many decimals as the captions show (as the table's rows: no "0.240" unflagged beside "threshold 0.240").
   const decimals = Math.max(3, ...picked.map((i) => scoreText(s.scores[i], threshold, 3).split('.')[1]?.length ?? 0));
   $('grid-count').textContent = `showing ${picked.length.toLocaleString('en')} of ${byScore.length.toLocaleString('en')} images; ` +
-    `a red frame: flagged at the slider's threshold (from a score of ${threshold.toFixed(decimals)})` +
+    `a red frame: flagged at the slider's threshold (from a score of ${formatThreshold(threshold, SCORE_DECIMALS.images, decimals)})` +
     (s.labels ? '; a red bar: labelled anomalous; under each, what the flag got right or wrong: caught (a flagged anomaly), ' +
       'false alarm (a flagged normal image, dashed frame) or missed (an anomaly not flagged)' : '');
   const more = Math.min(gridPage(), byScore.length - picked.length);
@@ -1141,10 +1145,25 @@ async function loadCsv() {
     e.message = `${file.name}: ${e.message}`;  // (and the page the file)
     throw e;
   }).finally(() => { reading.hidden = true; });
+  // A file of the same columns as the one before (the same file, corrected and chosen again):
+  // the label column and the roles the user gave stay.
+  const same = !!trainCsv && described.columns.length === columns.length && described.columns.every((c, i) => c.name === columns[i].name);
+  const label = $<HTMLSelectElement>('label-column').value, aside = setAside, roles = chosenRoles();
+  const labelChosen = label !== suggestedLabel, kept = same && (labelChosen || Object.keys(roles).length > 0);
   trainCsv = bytes;
   trainCsvName = file.name;
   chosenDecimalMark = undefined;
   showCsv(described);
+  if (!kept) return;
+  const select = $<HTMLSelectElement>('label-column');
+  if ([...select.options].some((o) => o.value === label)) select.value = label;
+  setAside = aside;
+  fillNormalValues();
+  renderSchema(roles);
+  const given = Object.entries(chosenRoles()).map(([name, role]) => `'${name}' ${role}`);
+  if (labelChosen || given.length)
+    $('csv-info').textContent += ' Kept from the file before (the same columns): ' +
+      [...(labelChosen ? [label ? `the label column '${label}'` : 'no labels'] : []), ...given].join(', ') + '.';
 }
 
 // The training CSV as read: its summary, the label column menu, the columns' roles.
@@ -1238,7 +1257,8 @@ function renderSchema(roles: Record<string, string> = {}) {
       choice.setAttribute('aria-label', `role of column ${c.name}`);
       const decided = c.role === 'numeric' || c.role === 'categorical' ? c.role : 'ignore';
       for (const r of ['numeric', 'categorical', 'ignore'])
-        choice.append(new Option(r === decided ? `${r} (CA3's choice: ${c.role})` : r, r));
+        // (short: a phone shows the menu's chosen text in a third of its width)
+        choice.append(new Option(r !== decided ? r : r === c.role ? `${r} (CA3's choice)` : `${r} (CA3's choice: ${c.role})`, r));
       choice.value = c.name === setAside ? 'ignore' : decided;
       if (roles[c.name] && [...choice.options].some((o) => o.value === roles[c.name])) choice.value = roles[c.name];
       choice.dataset.decided = decided;
@@ -1631,6 +1651,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   $<HTMLButtonElement>('download-csv').disabled = true;
   $('download-csv').textContent = 'Download scored CSV';  // (named again once this file is scored)
   scoredCsvSource = undefined;
+  csvCounts = undefined;
   info.textContent = '';
   delete info.dataset.rows;
   info.textContent = `Scoring ${name} (${megabytes(text.length)})…`;
@@ -1643,36 +1664,50 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
     throw e;
   });
   if (!scores) return;  // another file (or model) came meanwhile: its results are shown
-  const flagged = scores.filter((s) => s >= tableDetector!.threshold).length;
-  // NaN: a row holding no sample (a totals row, a group's heading line), not scored; the notes say which
-  let sum = 0, scored = 0;
-  for (const s of scores) if (!Number.isNaN(s)) sum += s, ++scored;
-  const notScored = scores.length - scored;
   // What reading the file decided (columns left out or matched loosely, cells filled in, unseen values).
   // The column picked as the true labels of a model trained without them is in use, not "left out".
   const truth = $('truth-options').hidden ? '' : $<HTMLSelectElement>('truth-column').value;
   const notes = training ? [] : await tableDetector.scoringNotes(tableFromCsv(text, truth ? { labelColumn: truth } : undefined))
     .catch(() => [] as string[]);
-  // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
-  const most = training ? '' : await tableDetector.flaggedNote(scores).catch(() => '');
   // The counts in a sentence, then what reading the file decided, a note a line (each names its lines).
-  const counts = document.createElement('p');
-  counts.textContent = `${name}: ${scored.toLocaleString('en')} rows scored` +
-    (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
-    `, ${flagged.toLocaleString('en')} flagged (score ≥ ${formatScore(tableDetector.threshold)}); mean score ` +
-    `${formatScore(sum / Math.max(scored, 1))}.` + (most ? ` Note: ${most}.` : '') + (notes.length ? ' How the file was read:' : '');
   const list = document.createElement('ul');
   list.className = 'notes';
   // (a space between the items: the text reads as sentences when copied, or by a screen reader without lists)
   notes.forEach((n, k) => list.append(' ', Object.assign(document.createElement('li'), { textContent: `${n}${k + 1 < notes.length ? ';' : '.'}` })));
+  const counts = document.createElement('p');
   info.replaceChildren(counts, ...(notes.length ? [list] : []));
-  info.dataset.rows = String(scored);
-  info.dataset.notScored = String(notScored);
-  info.dataset.meanScore = String(sum / Math.max(scored, 1));
+  csvCounts = { name, scores, training: !!training, notes: notes.length, counts };
+  await showCsvCounts();
   scoredCsvSource = text;
   scoredCsvName = name;
   $<HTMLButtonElement>('download-csv').disabled = false;
   $('download-csv').textContent = `Download ${name} with scores`;
+}
+
+// The scored file's counts (the first paragraph of #csv-score-info), said again when the model's
+// threshold moves ("Flag from this threshold"): `notes`, how many notes on reading it follow;
+// `counts`, the paragraph.
+let csvCounts: { name: string; scores: Float32Array; training: boolean; notes: number; counts: HTMLElement } | undefined;
+async function showCsvCounts() {
+  const c = csvCounts;
+  if (!c || !tableDetector) return;
+  const threshold = tableDetector.threshold;
+  let flagged = 0, sum = 0, scored = 0;
+  // NaN: a row holding no sample (a totals row, a group's heading line), not scored; the notes say which
+  for (const s of c.scores) if (!Number.isNaN(s)) sum += s, ++scored, flagged += s >= threshold ? 1 : 0;
+  const notScored = c.scores.length - scored;
+  // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
+  const most = c.training ? '' : await tableDetector.flaggedNote(c.scores).catch(() => '');
+  if (c !== csvCounts || !c.counts.isConnected) return;  // another file came meanwhile, or a message of training
+  const info = $('csv-score-info');
+  c.counts.textContent = `${c.name}: ${scored.toLocaleString('en')} rows scored` +
+    (notScored ? ` (${notScored.toLocaleString('en')} not scored: headings, totals or repeated headers, not data)` : '') +
+    `, ${flagged.toLocaleString('en')} flagged (score ≥ ${formatThreshold(threshold, SCORE_DECIMALS.rows)}); mean score ` +
+    `${formatScore(sum / Math.max(scored, 1))}.` + (most ? ` Note: ${most}.` : '') + (c.notes ? ' How the file was read:' : '');
+  info.dataset.rows = String(scored);
+  info.dataset.flagged = String(flagged);
+  info.dataset.notScored = String(notScored);
+  info.dataset.meanScore = String(sum / Math.max(scored, 1));
 }
 
 // A loaded table model: the file chosen to train on, its columns and Train go (a file dropped again
@@ -1696,6 +1731,7 @@ function forgetScoredCsv() {
   $('download-csv').textContent = 'Download scored CSV';
   $<HTMLInputElement>('csv-score-file').value = '';  // its file is no longer what the page shows
   $('csv-score-info').textContent = '';
+  csvCounts = undefined;
 }
 
 function megabytes(bytes: number) {
@@ -1881,7 +1917,7 @@ async function renderTableRows() {
       const kind = document.createElement('em');
       kind.className = 'kind';
       kind.textContent = `rows like it score ${formatScore(e.baselineScore)}, ` +
-        (kindOver ? 'over the threshold themselves' : `near the threshold (${formatScore(threshold)})`) +
+        (kindOver ? 'over the threshold themselves' : `near the threshold (${formatThreshold(threshold, SCORE_DECIMALS.rows)})`) +
         ': rows of its kind score high (fewer, or more spread out, in training), and its shares say only how far ' +
         'beyond them this row lies ';
       why.append(kind);
@@ -1919,7 +1955,7 @@ async function renderTableRows() {
   // score that reads above it ("0.8641" beside "threshold 0.864", which is 0.86437).
   const decimals = Math.max(4, ...picked.map((i) => scoreText(t.scores[i], threshold).split('.')[1]?.length ?? 0));
   $('table-rows-count').textContent = `${picked.length} of ${byScore.length.toLocaleString('en')} scored rows: ` +
-    `${view.selectedOptions[0].text}, flagged from a score of ${formatScore(threshold, decimals)}; the downloaded scored CSV has them all.`;
+    `${view.selectedOptions[0].text}, flagged from a score of ${formatThreshold(threshold, SCORE_DECIMALS.rows, decimals)}; the downloaded scored CSV has them all.`;
   $('table-more').hidden = more <= 0;
   $('table-more').textContent = `Show ${more.toLocaleString('en')} more`;
   hintScroll($('table-rows'));
@@ -1959,7 +1995,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}x${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
     `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
-  const loaded = described(formatThreshold(info.threshold));
+  const loaded = described(formatThreshold(info.threshold, info.kind === 'image' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows));
   const kind = detector.kind === 'image' ? 'image' : 'table';
   modelFiles[kind] = /\.ca3$/i.test(file) ? file : `${slug(file)}.ca3`;
   if (kind === 'image') {
@@ -2011,7 +2047,7 @@ function modelInUse(kind: 'image' | 'table', text: string) {
 }
 function showModelsInUse() {
   const threshold = (kind: 'image' | 'table') => (kind === 'image' ? imageDetector : tableDetector)?.threshold;
-  const shown = (kind: 'image' | 'table') => { const t = threshold(kind); return t === undefined ? '–' : formatThreshold(t); };
+  const shown = (kind: 'image' | 'table') => { const t = threshold(kind); return t === undefined ? '–' : formatThreshold(t, kind === 'image' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows); };
   $('model-info').textContent = (['image', 'table'] as const).filter((k) => modelsInUse[k])
     .map((k) => modelsInUse[k].replace('{threshold}', shown(k))).join(' ');
 }
@@ -2128,6 +2164,10 @@ $('model-file').addEventListener('change', guard(async () => {
 }));
 $('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), modelFiles.image, 'application/octet-stream')));
 $('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), modelFiles.table, 'application/octet-stream')));
+// A file chosen again in the dialog is read again (it may have been corrected meanwhile; the browser
+// says no change for the file already chosen).
+for (const input of document.querySelectorAll<HTMLInputElement>('input[type=file]'))
+  input.addEventListener('click', () => { input.value = ''; });
 // Each drop zone is a <label> around a file input: files dropped anywhere on it go to the input.
 for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
   const input = zone.querySelector('input[type=file]') as HTMLInputElement;

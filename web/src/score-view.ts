@@ -14,12 +14,24 @@ import type { Detector, Metrics, RocCurve } from 'ca3-sdk';
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const BINS = 20;
 
-/** A threshold in words: 3 decimals, or 3 significant digits below 0.001 (a model whose scores sit
- *  near 0 has a threshold like 0.000104, not "0.000"). */
-export const formatThreshold = (t: number) => (t === 0 || Math.abs(t) >= 0.001 ? t.toFixed(3) : t.toPrecision(3));
-/** A score (or a threshold beside scores) with `decimals` decimals, or below 0.001 with
- *  `decimals` - 1 significant digits (0.0000513, not "0.0001"). */
+/** A score with `decimals` decimals, or below 0.001 with `decimals` - 1 significant digits
+ *  (0.0000513, not "0.0001"). */
 export const formatScore = (s: number, decimals = 4) => (s === 0 || Math.abs(s) >= 0.001 ? s.toFixed(decimals) : s.toPrecision(decimals - 1));
+/** The decimals a score is shown with: images' captions 3, table rows 4. */
+export const SCORE_DECIMALS = { images: 3, rows: 4 } as const;
+/** A threshold in words, written as the scores beside it are (`fewest` decimals, SCORE_DECIMALS;
+ *  3 significant digits below 0.001: a model whose scores sit near 0 flags from 0.000104), with up
+ *  to `most` decimals where the scores shown need them, the zeros past `fewest` dropped (a typed
+ *  0.00005 is "0.00005", not "0.0000500000"). */
+export function formatThreshold(t: number, fewest: number, most = fewest) {
+  const text = formatScore(t, most);
+  const point = text.indexOf('.');
+  if (point < 0) return text;
+  const keep = t === 0 || Math.abs(t) >= 0.001 ? point + 1 + fewest : point + 2;  // (at least "0.0" below 0.001)
+  let end = text.length;
+  while (end > keep && text[end - 1] === '0') --end;
+  return text.slice(0, end);
+}
 
 /** The ROC curve as chart points (false positive rate, true positive rate). */
 export function rocPoints(roc: RocCurve) {
@@ -63,6 +75,8 @@ export class ScoreView {
   private exact?: number;
   private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
   private readonly histogram: Chart<'bar', number[], string>;
+  // The threshold written as the scores beside it (SCORE_DECIMALS).
+  private readonly format: (t: number) => string;
 
   /** Fills `container`; `what` names the samples in the charts' labels for screen readers.
    *  `onChange` runs after the slider moved or the model's threshold changed (redraw flags);
@@ -72,6 +86,7 @@ export class ScoreView {
     private readonly onChange: () => void, private readonly onError: (e: unknown) => void,
     private readonly onModelThreshold: (threshold: number) => void = () => {}) {
     const p = prefix;
+    this.format = (t) => formatThreshold(t, what === 'images' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows);
     // The slider under the charts, right above the samples it flags.
     container.innerHTML = `
       <div class="charts">
@@ -127,7 +142,7 @@ export class ScoreView {
           ctx.fillStyle = '#c0392b';
           // Right of the line where it fits (a phone's narrow chart: often not), else left of it,
           // never past the chart's edges.
-          const text = `threshold ${formatThreshold(this.threshold)}`, width = ctx.measureText(text).width;
+          const text = `threshold ${this.format(this.threshold)}`, width = ctx.measureText(text).width;
           const right = x + 4 + width <= chartArea.right;
           ctx.textAlign = right ? 'left' : 'right';
           ctx.fillText(text, right ? x + 4 : Math.min(Math.max(x - 4, chartArea.left + width), chartArea.right), chartArea.top + 10);
@@ -165,12 +180,12 @@ export class ScoreView {
       for (const s of this.scored.scores) if (s > top) top = s;
       if (!(value >= 0 && value <= top)) {
         typed.setAttribute('aria-invalid', 'true');
-        this.onError(new Error(`the threshold must be a number from 0 to ${top === 1 ? '1' : formatThreshold(top)} (the scores' range), ` +
+        this.onError(new Error(`the threshold must be a number from 0 to ${top === 1 ? '1' : this.format(top)} (the scores' range), ` +
           `such as 0.5 or 0.00005, not "${typed.value}"`));
         return;
       }
       typed.removeAttribute('aria-invalid');
-      typed.value = formatThreshold(value);  // (as when the field is left)
+      typed.value = this.format(value);  // (as when the field is left)
       this.exact = value;
       this.el<HTMLInputElement>('threshold').value = String(value);
       this.showModelThreshold();
@@ -204,6 +219,10 @@ export class ScoreView {
     this.el<HTMLInputElement>('threshold-value').disabled = false;
     slider.value = String(scored.detector.threshold);
     this.exact = scored.detector.threshold;
+    // New scores start from the model's threshold: the field says it, even while it has the focus.
+    const typed = this.el<HTMLInputElement>('threshold-value');
+    typed.value = this.format(this.exact);
+    typed.removeAttribute('aria-invalid');
     const { scores, labels, unit } = scored;
     const normal = new Array(BINS).fill(0), anomaly = new Array(BINS).fill(0);
     // (NaN: a table row holding no sample, not scored)
@@ -268,8 +287,8 @@ export class ScoreView {
     const same = model !== undefined && this.exact !== undefined && Math.abs(this.exact - model) <= 1e-6 * Math.abs(model);
     // The slider explores; what the model flags (and a downloaded model keeps) moves only on the button.
     this.el('model-threshold').textContent = model === undefined ? ''
-      : same ? `the model's own threshold, ${formatThreshold(model)} (a downloaded model keeps it)`
-        : `exploring: the model still flags from ${formatThreshold(model)} until you press "Flag from this threshold"`;
+      : same ? `the model's own threshold, ${this.format(model)} (a downloaded model keeps it)`
+        : `exploring: the model still flags from ${this.format(model)} until you press "Flag from this threshold"`;
     this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || same;
   }
 
@@ -278,7 +297,7 @@ export class ScoreView {
   private async update() {
     const threshold = this.threshold;
     const typed = this.el<HTMLInputElement>('threshold-value');
-    if (document.activeElement !== typed) typed.value = formatThreshold(threshold);  // (not while typed in)
+    if (document.activeElement !== typed) typed.value = this.format(threshold);  // (not while typed in)
     const scored = this.scored;
     if (!scored) return;
     const request = ++this.request;
@@ -286,7 +305,7 @@ export class ScoreView {
     for (const s of scored.scores) flagged += s >= threshold ? 1 : 0, notScored += Number.isNaN(s) ? 1 : 0;
     const total = scored.scores.length - notScored;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
-      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${formatThreshold(threshold)}` +
+      `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${this.format(threshold)}` +
       (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} not scored: headings, totals or repeated headers, not data)` : '');
     if (hasLabel(scored, 0) && hasLabel(scored, 1) && scored.evaluate) {
       const m = await scored.evaluate(threshold);

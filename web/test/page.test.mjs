@@ -182,7 +182,7 @@ for (const isolation of [true, false]) {
       // The kept model still answers: a threshold change re-scores nothing but updates the counts.
       await page.fill('#threshold', '0.5');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{4}: true positives/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
     });
 
     test('a non-image file shows an error and the page keeps working', async () => {
@@ -195,11 +195,11 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#why-what'), /^The image model on 800 held-out sample images/);
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
       // (The test before moved the slider to 0.5: the line says the model's threshold either way.)
-      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{4})/);
+      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{3})/);
       assert.ok(own, await page.textContent('#model-threshold'));
       await page.fill('#threshold', '0.9');
       await page.dispatchEvent('#threshold', 'input');
-      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{4}: true positives/);
+      assert.match(await page.textContent('#confusion'), /^\d+ of 800 images flagged \(\d+\.\d%\) at 0\.\d{3}: true positives/);
       // The slider explores; the model's own threshold (and its saved file's) changes only when asked.
       assert.equal(await page.textContent('#model-threshold'),
         `exploring: the model still flags from ${own[1]} until you press "Flag from this threshold"`);
@@ -208,24 +208,24 @@ for (const isolation of [true, false]) {
       await page.focus('#apply-threshold');
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.getElementById('model-threshold').textContent ===
-        "the model's own threshold, 0.9000 (a downloaded model keeps it)");
+        "the model's own threshold, 0.900 (a downloaded model keeps it)");
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'threshold');
       // The training status names the threshold the model now flags from, and the one training chose.
-      assert.match(await page.textContent('#image-status'), /threshold 0\.9000 \(moved with the slider; training chose 0\.\d{4}\)\. /);
+      assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
       // So does the Models part (what a download saves).
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.9000\./);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.900\./);
       assert.equal(await page.isDisabled('#apply-threshold'), true);
       // The arrow keys move the slider 0.01, with Shift 0.001; the flags follow.
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.inputValue('#threshold'), '0.91');
       // (the counts come from the worker: wait for them)
-      await page.waitForFunction(() => / at 0\.9100: /.test(document.getElementById('confusion').textContent), null, { timeout: 10_000 });
+      await page.waitForFunction(() => / at 0\.910: /.test(document.getElementById('confusion').textContent), null, { timeout: 10_000 });
       await page.keyboard.press('Shift+ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.909');
       await page.keyboard.press('ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.899');
       await page.keyboard.press('Shift+ArrowRight');  // back on the model's own
-      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.9000 (a downloaded model keeps it)");
+      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.900 (a downloaded model keeps it)");
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
@@ -359,15 +359,17 @@ for (const isolation of [true, false]) {
       assert.ok(most, await page.textContent('#csv-score-info'));
       assert.equal(most[1], most[2]);
       assert.ok(Number(most[2]) > 600, most[2]);
-      // "Flag from this threshold": the file's counts above its rows say the model's new threshold.
-      await page.fill('#table-threshold-value', '0.99');
+      // "Flag from this threshold": the scored file's counts above its rows follow the model's new
+      // threshold (the training file again: its scores are the downloaded file's).
+      await page.setInputFiles('#csv-score-file', csv);
+      await page.waitForFunction(() => /^BreastCancer\.csv: 699 rows scored/.test(document.getElementById('csv-score-info').textContent));
+      assert.notEqual(await page.getAttribute('#csv-score-info', 'data-flagged'), String(atTiny));
+      await page.fill('#table-threshold-value', '0.00005');
       await page.press('#table-threshold-value', 'Enter');
-      await page.waitForFunction(() => / at 0\.9900: /.test(document.getElementById('table-confusion').textContent));
-      const atNew = await page.getAttribute('#table-confusion', 'data-flagged');
-      assert.notEqual(atNew, most[1]);
+      await page.waitForFunction((n) => document.getElementById('table-confusion').dataset.flagged === String(n), atTiny);
       await page.click('#table-apply-threshold');
-      await page.waitForFunction((n) => document.getElementById('csv-score-info').dataset.flagged === n, atNew);
-      assert.match(await page.textContent('#csv-score-info'), new RegExp(`^scaled\\.csv: 699 rows scored, ${atNew} flagged \\(score ≥ 0\\.9900\\); mean score `));
+      await page.waitForFunction((n) => document.getElementById('csv-score-info').dataset.flagged === String(n), atTiny);
+      assert.match(await page.textContent('#csv-score-info'), new RegExp(`^BreastCancer\\.csv: 699 rows scored, ${atTiny} flagged \\(score ≥ 0\\.00005\\); mean score `));
     });
 
     test('the label column is guessed by name, not taken from a first column with two values (Ionosphere: Class, not V1)', async () => {
@@ -884,7 +886,7 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#table-results-note'),
         /^breast-cancer\.csv: the data the demo model was made on \(its training rows included, so these counts are optimistic\)\. Its Class column gives the true labels/);
       // The Models part says which models are in use: the image model trained above, the demo table model.
-      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.\d{4}\. Loaded the demo table model: tabular model/);
+      assert.match(await page.textContent('#model-info'), /^Image model in use: trained on this page on 3,200 images \(28x28 grey\), threshold 0\.\d{3}\. Loaded the demo table model: tabular model/);
       await page.click('#tab-models');
       await page.setInputFiles('#model-file', { name: 'photo.ca3', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
       await page.waitForSelector('#message:not([hidden])');
