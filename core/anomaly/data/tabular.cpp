@@ -1241,6 +1241,25 @@ std::string category_of(std::string_view cell) {
   return normalize_text(t);
 }
 
+namespace {
+// How often each of a column's values (category_of) occurs: counted in a hash table (a column of
+// measurements has about as many values as rows), ordered once at the end, as a std::map.
+class ValueTally {
+ public:
+  void add(std::string_view cell) { ++counts_[category_of(cell)]; }
+  std::map<std::string, int64_t> ordered() const {
+    std::vector<std::pair<std::string, int64_t>> sorted(counts_.begin(), counts_.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::map<std::string, int64_t> out;
+    for (auto& value : sorted) out.emplace_hint(out.end(), std::move(value));
+    return out;
+  }
+
+ private:
+  std::unordered_map<std::string, int64_t> counts_;
+};
+}  // namespace
+
 // Where a user names the decimal mark, for messages.
 std::string decimal_mark_option(char mark) {
   return detail::concat("the decimal mark menu on the page, --decimal-mark ", mark, " for ca3, TableOptions.decimalMark in the SDK");
@@ -2115,7 +2134,7 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
   std::vector<int64_t> all_rows(table.row_count());
   for (size_t r = 0; r < all_rows.size(); ++r) all_rows[r] = int64_t(r);
   for (size_t c = 0; c < table.header.size(); ++c) {
-    std::map<std::string, int64_t> counts;
+    ValueTally tally;
     ColumnSummary summary;
     summary.name = table.header[c];
     int64_t numbers = 0, present = 0, first_text_row = -1;
@@ -2131,8 +2150,9 @@ std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t m
       if (parse_number(cell, v, table.numbers))
         ++numbers, summary.quantity = summary.quantity || v != std::floor(v);
       else if (first_text_row < 0) first_text_row = int64_t(r);
-      ++counts[category_of(cell)];
+      tally.add(cell);
     }
+    std::map<std::string, int64_t> counts = tally.ordered();
     const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
     // True and false written in more than one way: as TabularPreprocessor::fit decides.
     const TruthSpellings truth = truth_spellings(counts, table.numbers);
@@ -2449,7 +2469,7 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
   std::vector<bool> skip;
   if (numeric)
     for (const bool read : *numeric) skip.push_back(!read);
-  for (const MagnitudeVote& v : magnitude_votes(table, numeric ? &skip : nullptr, /*with_decimals=*/true)) {
+  for (const MagnitudeVote& v : magnitude_votes(table, numeric ? &skip : nullptr, &numbers)) {
     const bool read_as_decimal = v.mark == numbers.decimal;
     if (!(read_as_decimal ? v.groups : !v.groups && v.mark == numbers.thousands)) continue;
     const std::string_view open = trim(table.cell(v.open_row, v.column));
@@ -2465,7 +2485,9 @@ std::vector<std::string> magnitude_conflicts(const CsvTable& table, const Number
                             shortened(table.cell(at->first, at->second)), "')");
     notes.push_back(detail::concat(
         "column '", table.header[v.column], "': '", shortened(open), "' (line ", table.row_line(v.open_row), ") is read as ",
-        number_text(read), v.open_cells > 1 ? detail::concat(" (and ", v.open_cells - 1, " more cells written so)") : std::string(), ", with the file's decimal mark '", numbers.decimal, "'", told, ", but ", vote_evidence(table, v),
+        number_text(read),
+        v.open_cells > 1 ? detail::concat(" (and ", table.row_count() > 20000 ? "at least " : "", v.open_cells - 1, " more cells written so)")
+                         : std::string(), ", with the file's decimal mark '", numbers.decimal, "'", told, ", but ", vote_evidence(table, v),
         ": if '", v.mark, "' ", read_as_decimal ? "groups thousands" : "is the decimal mark", " in this column (", number_text(other),
         "), write its numbers ",
         read_as_decimal ? "without the thousands separator" : detail::concat("with the file's decimal mark '", numbers.decimal, "'"),
@@ -2958,7 +2980,7 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
       ColumnTransform t;
       t.name = name;
       std::vector<double> numbers;
-      std::map<std::string, int64_t> counts;
+      ValueTally tally;
       int64_t present = 0, first_text_row = -1;
       std::vector<std::string> missing_lines;  // the first 3
       for (size_t row = 0; row < table.row_count(); ++row) {  // what the user sees: every row
@@ -2975,8 +2997,9 @@ TabularPreprocessor TabularPreprocessor::fit_columns(const CsvTable& table, cons
         double v;
         if (parse_number(cell, v, table.numbers)) numbers.push_back(v);
         else if (first_text_row < 0) first_text_row = row;
-        counts[category_of(cell)] += 1;
+        tally.add(cell);
       }
+      std::map<std::string, int64_t> counts = tally.ordered();
       const std::vector<std::string> case_variants = merge_case_variants(counts), number_variants = merge_number_variants(counts, table.numbers);
       // True and false written in more than one way ("TRUE" and "0", "yes" and "Y"): mostly as
       // numbers (or asked to be numeric), a 0/1 flag whose words read as 1 and 0; else categories,
