@@ -1148,7 +1148,8 @@ async function loadCsv() {
   // A file of the same columns as the one before (the same file, corrected and chosen again):
   // the label column and the roles the user gave stay.
   const same = !!trainCsv && described.columns.length === columns.length && described.columns.every((c, i) => c.name === columns[i].name);
-  const label = $<HTMLSelectElement>('label-column').value, aside = setAside, roles = chosenRoles();
+  const label = $<HTMLSelectElement>('label-column').value, normal = $<HTMLSelectElement>('normal-value').value;
+  const aside = setAside, roles = chosenRoles();
   const labelChosen = label !== suggestedLabel, kept = same && (labelChosen || Object.keys(roles).length > 0);
   trainCsv = bytes;
   trainCsvName = file.name;
@@ -1159,6 +1160,8 @@ async function loadCsv() {
   if ([...select.options].some((o) => o.value === label)) select.value = label;
   setAside = aside;
   fillNormalValues();
+  const normals = $<HTMLSelectElement>('normal-value');
+  if ([...normals.options].some((o) => o.value === normal)) normals.value = normal, showLabelHint();
   renderSchema(roles);
   const given = Object.entries(chosenRoles()).map(([name, role]) => `'${name}' ${role}`);
   if (labelChosen || given.length)
@@ -1651,9 +1654,7 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
   $<HTMLButtonElement>('download-csv').disabled = true;
   $('download-csv').textContent = 'Download scored CSV';  // (named again once this file is scored)
   scoredCsvSource = undefined;
-  csvCounts = undefined;
-  info.textContent = '';
-  delete info.dataset.rows;
+  forgetCsvCounts();
   info.textContent = `Scoring ${name} (${megabytes(text.length)})…`;
   const training = tableTrainedOn && sameBytes(text, tableTrainedOn.bytes) ? tableTrainedOn.report : undefined;
   note ||= training ? `${name} is the file the model was trained on. ${trainingRowsNote(training)}` : `${name}, scored by the table model.`;
@@ -1688,6 +1689,12 @@ async function scoreCsvBytes(name: string, text: Uint8Array, note = '') {
 // threshold moves ("Flag from this threshold"): `notes`, how many notes on reading it follow;
 // `counts`, the paragraph.
 let csvCounts: { name: string; scores: Float32Array; training: boolean; notes: number; counts: HTMLElement } | undefined;
+function forgetCsvCounts() {
+  csvCounts = undefined;
+  const info = $('csv-score-info');
+  info.textContent = '';
+  for (const key of ['rows', 'flagged', 'notScored', 'meanScore']) delete info.dataset[key];
+}
 async function showCsvCounts() {
   const c = csvCounts;
   if (!c || !tableDetector) return;
@@ -1730,8 +1737,7 @@ function forgetScoredCsv() {
   $<HTMLButtonElement>('download-csv').disabled = true;
   $('download-csv').textContent = 'Download scored CSV';
   $<HTMLInputElement>('csv-score-file').value = '';  // its file is no longer what the page shows
-  $('csv-score-info').textContent = '';
-  csvCounts = undefined;
+  forgetCsvCounts();
 }
 
 function megabytes(bytes: number) {
@@ -2165,9 +2171,12 @@ $('model-file').addEventListener('change', guard(async () => {
 $('download-image-model').addEventListener('click', guard(async () => download(await imageDetector!.save(), modelFiles.image, 'application/octet-stream')));
 $('download-table-model').addEventListener('click', guard(async () => download(await tableDetector!.save(), modelFiles.table, 'application/octet-stream')));
 // A file chosen again in the dialog is read again (it may have been corrected meanwhile; the browser
-// says no change for the file already chosen).
-for (const input of document.querySelectorAll<HTMLInputElement>('input[type=file]'))
+// says no change for the file already chosen). Not the normal and anomalous images' inputs: each is
+// read with the other's files, which a cancelled dialog would empty.
+for (const id of ['csv-file', 'csv-score-file', 'score-files', 'model-file']) {
+  const input = $<HTMLInputElement>(id);
   input.addEventListener('click', () => { input.value = ''; });
+}
 // Each drop zone is a <label> around a file input: files dropped anywhere on it go to the input.
 for (const zone of document.querySelectorAll<HTMLLabelElement>('label.drop')) {
   const input = zone.querySelector('input[type=file]') as HTMLInputElement;

@@ -736,6 +736,7 @@ namespace {
 // False for anything else (spaces, signs written otherwise, groups, exponents): the full reading.
 bool plain_decimal(std::string_view s, char decimal, double& value) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  if (decimal != '.' && decimal != ',') return false;  // (a caller's format of other marks: the full reading)
   const bool negative = !s.empty() && s[0] == '-';
   uint64_t digits = 0;
   int count = 0, decimals = -1;  // -1: no mark yet
@@ -1002,25 +1003,25 @@ std::vector<bool> dotted_code_columns(const CsvTable& table, const std::vector<b
 }
 
 // magnitude_votes of the columns `dotted` does not mark.
-std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, bool with_decimals = false);
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, const NumberFormat* decimals_read_as = nullptr);
 }  // namespace
 
-std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip, bool with_decimals) {
-  return votes_of(table, dotted_code_columns(table, skip), with_decimals);
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip, const NumberFormat* decimals_read_as) {
+  return votes_of(table, dotted_code_columns(table, skip), decimals_read_as);
 }
 
 namespace {
-std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, bool with_decimals) {
+std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<bool>& dotted, const NumberFormat* decimals_read_as) {
   std::vector<MagnitudeVote> votes;
   for (size_t c = 0; c < table.column_count(); ++c) {
     if (dotted[c]) continue;
     // log10 of the open cells read with the mark grouping, of the whole numbers, of the numbers with
-    // decimals (with_decimals)
+    // decimals (decimals_read_as)
     std::vector<double> open, whole, decimals;
     MagnitudeVote vote;
     vote.column = c;
     size_t decimals_row = 0;
-    bool both_marks = false, big_whole = false, trailing_zero = false;
+    bool both_marks = false, big_whole = false, big_decimal = false, trailing_zero = false;
     for (size_t r = 0; r < table.row_count() && r < 20000; ++r) {
       std::string signed_buffer, buffer;
       const std::string_view v = unsigned_number(table.cell(r, c), signed_buffer, buffer);
@@ -1036,9 +1037,10 @@ std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<boo
       const MarkEvidence e = mark_evidence(table.cell(r, c));
       if (!e.dot_either && !e.comma_either) {
         double x = 0;
-        if (with_decimals && (e.dot_decimal || e.comma_decimal) && parse_number(v, x, table.numbers) && x > 0) {
+        if (decimals_read_as && (e.dot_decimal || e.comma_decimal) && parse_number(v, x, *decimals_read_as) && x > 0) {
           if (decimals.empty()) decimals_row = r;
           decimals.push_back(std::log10(x));
+          big_decimal = big_decimal || x >= 1000;  // ("1013.2" beside "1.016": the mark groups nothing there)
         }
         continue;
       }
@@ -1055,6 +1057,7 @@ std::vector<MagnitudeVote> votes_of(const CsvTable& table, const std::vector<boo
       vote.whole_row = decimals_row;
       vote.by_decimals = true;
       trailing_zero = false;  // (a writer of decimals may write "1.500": a trailing zero tells nothing then)
+      big_whole = big_decimal;
     }
     if (open.empty() || whole.empty() || both_marks) continue;
     vote.open_cells = open.size();

@@ -198,9 +198,9 @@ std::vector<MarkedCodes> marked_code_columns(const CsvTable& table);
 // a decimal mark (22.345 beside 22). A whole number of four digits or more ("1016" beside
 // "1.016") says the mark groups nothing in that column (a column that groups thousands groups
 // every number). Columns in between, or without both kinds of cell, give no vote; the first
-// 20,000 rows. With `with_decimals`, a column without whole numbers compares its open cells with
-// its numbers that have decimals, as the file's format reads them ("1,016" beside "1.5" and "1.2"
-// in a file of decimal points: ',' there is a decimal mark too, 1.016, not 1016).
+// 20,000 rows. With `decimals_read_as`, a column without whole numbers compares its open cells with
+// its numbers that have decimals, read in that format ("1,016" beside "1.5" and "1.2" in a file of
+// decimal points: ',' there is a decimal mark too, 1.016, not 1016).
 struct MagnitudeVote {
   size_t column = 0;
   char mark = 0;       // '.' or ','
@@ -208,11 +208,12 @@ struct MagnitudeVote {
   size_t open_row = 0, whole_row = 0;  // the column's first open cell and first whole number (row indices)
   bool by_trailing_zero = false;        // decided by an open cell ending in 0 (the sizes alone would not)
   size_t zero_row = 0;                  // the first such cell
-  bool by_decimals = false;             // whole_row is the first number with decimals (with_decimals)
+  bool by_decimals = false;             // whole_row is the first number with decimals (decimals_read_as)
   size_t open_cells = 0;                // the column's open cells (in the rows looked at)
 };
 // `skip`: columns not looked at (as detect_number_format's).
-std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip = nullptr, bool with_decimals = false);
+std::vector<MagnitudeVote> magnitude_votes(const CsvTable& table, const std::vector<bool>* skip = nullptr,
+                                           const NumberFormat* decimals_read_as = nullptr);
 // Whether the votes decide a mark, and which: ',' or '.' as the decimal mark, 0 when they do not.
 char magnitude_decision(const std::vector<MagnitudeVote>& votes);
 // The first cell (row, column) that tells `table.numbers`' decimal mark ("2,5" or "1.234,5" for
