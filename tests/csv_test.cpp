@@ -2729,6 +2729,10 @@ TEST(Tabular, AColumnWhoseSizesTellTheOtherMarkIsSaid) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, {});
   const std::vector<std::string> scoring = prep.scoring_notes(table);
   EXPECT_NE(std::find(scoring.begin(), scoring.end(), said), scoring.end()) << ::testing::PrintToString(scoring);
+  // The preview (describe_columns: the page's describeCsv) says it before training.
+  std::vector<std::string> preview_notes;
+  describe_columns(table, 20, &preview_notes);
+  EXPECT_EQ(std::count(preview_notes.begin(), preview_notes.end(), said), 1) << ::testing::PrintToString(preview_notes);
   // Written without the separator, nothing is said.
   std::string plain = text;
   for (size_t at = plain.find(";1.0"); at != std::string::npos; at = plain.find(";1.0", at)) plain.replace(at, 4, ";10");
@@ -2798,6 +2802,9 @@ TEST(Tabular, ACommaAmongDecimalPointsThatTheColumnsSizesTellIsSaid) {
   const TabularPreprocessor prep = TabularPreprocessor::fit(table, rows, {});
   const std::vector<std::string> scoring = prep.scoring_notes(table);
   EXPECT_NE(std::find(scoring.begin(), scoring.end(), said), scoring.end()) << ::testing::PrintToString(scoring);
+  std::vector<std::string> preview_notes;  // and the preview, before training
+  describe_columns(table, 20, &preview_notes);
+  EXPECT_EQ(std::count(preview_notes.begin(), preview_notes.end(), said), 1) << ::testing::PrintToString(preview_notes);
   // Written with the decimal point, nothing is said.
   std::string fixed = text;
   for (size_t at = fixed.find("\"1,016\""); at != std::string::npos; at = fixed.find("\"1,016\"", at)) fixed.replace(at, 7, "1.016");

@@ -2101,6 +2101,8 @@ std::string marked_codes_reason(const CsvTable& table, size_t column, MarkedCode
 namespace {
 std::vector<ColumnSummary> describe_read_columns(const CsvTable& table, size_t max_values);
 std::vector<std::string> lines_above_notes(const CsvTable& table);
+std::vector<std::string> magnitude_conflicts(const CsvTable& table, const NumberFormat& numbers, const std::vector<bool>* numeric,
+                                             const std::string& how);
 }  // namespace
 
 std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_values, std::vector<std::string>* notes, size_t* rows) {
@@ -2114,6 +2116,11 @@ std::vector<ColumnSummary> describe_columns(const CsvTable& table, size_t max_va
   const std::optional<CsvTable> worded = with_words_read_as_missing(as_read, TabularOptions{}, notes, &words);
   std::vector<ColumnSummary> columns = describe_read_columns(worded ? *worded : as_read, max_values);
   for (const WordsReadAsMissing& w : words) w.count_in(columns[size_t(as_read.column_index(w.column))].placeholders);
+  if (notes) {  // a column of numbers whose sizes tell the other reading of a mark, as training says it
+    std::vector<bool> numeric(columns.size());
+    for (size_t c = 0; c < columns.size(); ++c) numeric[c] = columns[c].role == "numeric";
+    for (std::string& note : magnitude_conflicts(as_read, as_read.numbers, &numeric, "")) notes->push_back(std::move(note));
+  }
   return columns;
 }
 
@@ -2463,8 +2470,8 @@ namespace {
 // (magnitude_votes): a German "1.005" hPa beside "993" in a file whose "17.30" told the decimal
 // point is read as 1.005, and no single mark for the file mends it.
 std::vector<std::string> magnitude_conflicts(const CsvTable& table, const NumberFormat& numbers,
-                                             const std::vector<bool>* numeric = nullptr,  // only these columns
-                                             const std::string& how = "") {  // how `numbers` was decided, when not from `table`
+                                             const std::vector<bool>* numeric,  // only these columns (null: all)
+                                             const std::string& how) {  // how `numbers` was decided, when not from `table` ("")
   std::vector<std::string> notes;
   std::vector<bool> skip;
   if (numeric)
@@ -2589,7 +2596,7 @@ std::vector<int> tabular_labels(const CsvTable& table, const TabularOptions& opt
   if (notes) {
     std::vector<bool> read(not_read.size());
     for (size_t c = 0; c < read.size(); ++c) read[c] = !not_read[c];
-    for (std::string& note : magnitude_conflicts(table, table.numbers, &read)) notes->push_back(std::move(note));
+    for (std::string& note : magnitude_conflicts(table, table.numbers, &read, "")) notes->push_back(std::move(note));
   }
   if (options.label_column.empty()) {
     // Without a label column every column is a feature: the one suggest_label_column would pick
