@@ -647,6 +647,17 @@ std::string setting_text(const FitReport& r, const std::string& unit) {
 // much as by merit (one more ranked right moves the ROC-AUC by 1/anomalies of the pairs).
 constexpr int64_t kFewValidationAnomalies = 10;
 
+// A threshold written with as few digits as tell it from the scores beside it (written %.9g):
+// 0.50000006 is not written 0.5 beside rows scored 0.5, unflagged.
+std::string threshold_text(float threshold) {
+  char out[32];
+  for (int digits = 6; digits <= 9; ++digits) {
+    std::snprintf(out, sizeof out, "%.*g", digits, double(threshold));
+    if (std::strtof(out, nullptr) == threshold) break;
+  }
+  return out;
+}
+
 std::string validation_text(const FitReport& r, const std::string& unit) {
   const Metrics& v = r.validation;
   if (r.validation_anomalies == "none" || v.roc_auc < 0) return "";
@@ -673,6 +684,10 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
     text += std::string(" (set to flag at most ") + rate +
             (r.setting == "contaminated" ? ", the larger of threshold.value and training.contamination," : "") +
             (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + " together" : std::string(" of them"));
+    if (r.threshold_at_top > 0)
+      text += ", but " + count(r.threshold_at_top, "of them scores", "of them score") +
+              " 1, the highest score there is: a threshold above that would never flag, so it is 1 and flags " +
+              (r.threshold_at_top == 1 ? "that one" : "them") + " too";
     if (r.threshold_share.low >= 0) {
       char range[96];
       const auto percent = [](double share) {  // two digits: 0.26, 1.7, 14, 100
@@ -757,8 +772,9 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   text += " (" + std::to_string(n.samples) + " " + unit + (n.samples == 1 ? "" : "s") +
           (distance ? " kept to compare with" : " kept to fill a row's missing cells from and explain it against, not in the score");
   if (n.repeated > 0)
-    text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") + " of kept " +
-            unit + "s left out";
+    text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") +
+            (n.copies > 1 ? " left out: a " + unit + " is kept at most " + std::to_string(n.copies) + " times, as many as the distance averages over"
+                          : " of kept " + unit + "s left out");
   if (n.left_out > 0)
     text += "; " + std::to_string(n.left_out) +
             (unit == "image" ? " reconstructed worst" : " least typical by reconstruction error and rare values") +
@@ -1461,9 +1477,9 @@ int score_stream(Detector& detector, const Args& a) {
   if (std::string most = detector.flagged_share_note(rows - not_scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
   if (!a.quiet)
-    std::fprintf(stderr, "scored %zu row%s from standard input (%s)%s, %zu flagged (threshold %g)\n", rows - not_scored,
+    std::fprintf(stderr, "scored %zu row%s from standard input (%s)%s, %zu flagged (threshold %s)\n", rows - not_scored,
                  rows - not_scored == 1 ? "" : "s", stream.encoding().c_str(), not_scored_text(not_scored).c_str(), flagged,
-                 double(detector.threshold()));
+                 threshold_text(detector.threshold()).c_str());
   return 0;
 }
 
@@ -1501,9 +1517,9 @@ int command_score(const Args& a) {
   if (std::string most = detector.flagged_share_note(scored, flagged); !most.empty()) notes.push_back(std::move(most));
   print_notes(a, notes);
   if (!a.quiet) {
-    std::fprintf(stderr, "scored %zu %s%s%s, %zu flagged (threshold %g); wrote %s\n", scored,
+    std::fprintf(stderr, "scored %zu %s%s%s, %zu flagged (threshold %s); wrote %s\n", scored,
                  detector.kind() == ModelKind::image ? "image" : "row", scored == 1 ? "" : "s", not_scored_text(not_scored, detector.kind() == ModelKind::image).c_str(),
-                 flagged, double(detector.threshold()), out == "-" ? "standard output" : out.c_str());
+                 flagged, threshold_text(detector.threshold()).c_str(), out == "-" ? "standard output" : out.c_str());
   }
   return 0;
 }
@@ -1599,7 +1615,7 @@ int command_info(const Args& a) {
     const std::string caveat = threshold_caveat(*report, unit, detector.preset());
     if (!caveat.empty()) std::fprintf(stderr, "%s\n", caveat.c_str());
   }
-  std::fprintf(stderr, "threshold %.6g: a score at or above it is flagged\n", double(detector.threshold()));
+  std::fprintf(stderr, "threshold %s: a score at or above it is flagged\n", threshold_text(detector.threshold()).c_str());
   return 0;
 }
 

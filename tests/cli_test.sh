@@ -180,6 +180,18 @@ kept = [l for l in words.splitlines() if l.startswith("epochs: ")]
 assert r["bestBy"] == "loss", r["bestBy"]  # no labelled anomaly: the lowest validation loss
 assert kept == [f"epochs: {r['epochs']} run, the weights of epoch {r['bestEpoch']} kept (the lowest validation loss)"], kept
 PY
+
+# A held-out row far beyond every other scores 1, the top: the threshold is 1 (not above every
+# score there is), flags it, and says so.
+python3 -c "
+print('temperature,pressure')
+for i in range(60): print(f'{(i * 37) % 11 - 5}.{i % 10},{1000 + (i * 13) % 17}')
+print('-90000,1004')" > "$work/far.csv"
+"$ca3" train --data "$work/far.csv" --epochs 3 --seed 12 --out "$work/far.ca3" >"$work/far.json" 2>"$work/far.err" \
+  && grep -qF ", but 1 of them scores 1, the highest score there is: a threshold above that would never flag, so it is 1 and flags that one too; on new normal rows it will flag 3% to 34%" "$work/far.err" \
+  && grep -q '"thresholdAtTop": 1' "$work/far.json" \
+  && "$ca3" score --model "$work/far.ca3" --data "$work/far.csv" --out - --quiet | tail -n 1 | grep -qx "61,1,1" \
+  && echo "ok   a threshold above every score is set at the top, said" || fail "threshold at the top: $(grep '^validation' "$work/far.err")"
 # A score that ranks the synthetic validation anomalies below the normal rows has learned little
 # from them: said (the same model's report with its validation ROC-AUC set to 0.25; info reads it).
 python3 - "$work/glass.ca3" "$work/below.ca3" <<'PY' || fail "could not rewrite the model's report"

@@ -1090,6 +1090,55 @@ TEST(Detector, ReconstructionActivationsAndExplanation) {
   expect_attribution_matches_differences(d, rows);
 }
 
+// A file of one row repeated, with a few others (a status log: the machine idles most of the
+// time). The repeated row is the most normal there is: it scores below every other row (the
+// neighbour distance counts a row as often as the training rows repeat it, up to the 5 it
+// averages over). With this seed every normal validation row is the repeated one, so each term
+// of the score is the same on all of them and has no spread there: it is scaled by its spread over
+// the training rows, and the other rows keep their order below 1 (at standardise's floor they
+// all scored 1, tied).
+TEST(Detector, RowsUnlikeARepeatedRowScoreAboveItInOrder) {
+  std::string csv = "line,speed,status\n";
+  for (int i = 0; i < 100; ++i)
+    csv += i % 12 == 5 ? detail::concat(i % 24 == 5 ? "B" : "A", ",", 110 + 10 * (i % 5), ",", i % 36 == 5 ? "stop" : "ok", "\n")
+                       : std::string("A,100,ok\n");
+  Detector d(Preset::from_json({{"kind", "tabular"}, {"training", {{"epochs", 5}}}, {"seed", 4}}));
+  d.fit_table(parse_csv(csv), TabularOptions{});
+  const std::vector<float> scores = d.score_table(parse_csv(csv));
+  ASSERT_NEAR(scores[0], 0.5f, 1e-3f) << "every normal validation row is the repeated one (each term at its mean)";
+  std::set<float> unusual;
+  for (int i = 0; i < 100; ++i) {
+    if (i % 12 != 5) {
+      EXPECT_EQ(scores[size_t(i)], scores[0]) << "row " << i;
+      continue;
+    }
+    EXPECT_GT(scores[size_t(i)], scores[0] + 0.1f) << "row " << i;
+    EXPECT_LT(scores[size_t(i)], 0.9999f) << "row " << i;
+    unusual.insert(scores[size_t(i)]);
+  }
+  EXPECT_GE(unusual.size(), 6u);
+}
+
+// A held-out row far beyond every other (the one-class fit takes it as normal) scores 1, the top
+// of the combined score's sigmoid: the rate's threshold would lie just above it, above every score
+// there is, and flag nothing ever. It is 1, flags that row, and the report counts it.
+TEST(Detector, AThresholdAboveEveryScoreIsSetAtTheTop) {
+  std::string csv = "temperature,pressure\n";
+  for (int i = 0; i < 60; ++i) csv += detail::concat((i * 37) % 11 - 5, ".", i % 10, ",", 1000 + (i * 13) % 17, "\n");
+  csv += "-90000,1004\n";
+  Detector d(Preset::from_json({{"kind", "tabular"}, {"training", {{"epochs", 3}}}, {"seed", 12}}));
+  const FitReport r = d.fit_table(parse_csv(csv), TabularOptions{});
+  const std::vector<float> scores = d.score_table(parse_csv(csv));
+  ASSERT_EQ(scores.back(), 1.f) << "the far row is held out with this seed";
+  EXPECT_EQ(d.threshold(), 1.f);
+  EXPECT_EQ(r.threshold_at_top, 1);
+  EXPECT_EQ(r.test.confusion.false_positives, 1);  // the far row, in the test split
+  // The share flagged on new rows: 1 of the 12 held-out rows flagged (Beta(2, 11)).
+  EXPECT_NEAR(r.threshold_share.low, 0.0302, 1e-3);
+  EXPECT_GT(r.threshold_share.high, 0.3);
+  for (size_t i = 0; i + 1 < scores.size(); ++i) EXPECT_LT(scores[i], 1.f) << "row " << i;
+}
+
 // Without labels the score combines the alarm, the reconstruction error and how far out a row lies
 // in its columns: the attribution explains that score (its log-odds), not the alarm alone.
 TEST(Detector, ExplanationOfTheCombinedOneClassScore) {
@@ -1150,6 +1199,12 @@ TEST(ModelFile, DamagedFilesAreRejectedWithTheReason) {
             "model file is corrupt: tensor '" + contents.tensors[0].first + "' is missing");
 }
 
+std::vector<std::pair<std::string, const Tensor*>> contents_tensors(const ModelFileContents& contents) {
+  std::vector<std::pair<std::string, const Tensor*>> all;
+  for (const auto& [n, t] : contents.tensors) all.emplace_back(n, &t);
+  return all;
+}
+
 TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   auto load = [](const std::vector<uint8_t>& bytes) { return error_of([&] { Detector::load(bytes.data(), bytes.size()); }); };
   auto tensor = [](const ModelFileContents& c, const std::string& name) -> const Tensor* {
@@ -1170,8 +1225,9 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   EXPECT_EQ(tensor(before, "score_reference")->shape(), Shape{7});
   EXPECT_EQ(Detector::load(labelled_bytes.data(), labelled_bytes.size()).save(), labelled_bytes);
 
-  // Without labels: the normal training rows travel with the model (each distinct row once:
-  // Breast Cancer repeats many), and the reference has 9 values.
+  // Without labels: the normal training rows travel with the model (a distinct row at most 5 times,
+  // the k the distance averages over: Breast Cancer repeats many), and the reference has 10 values,
+  // the last the distance's offset (format version 7).
   Detector one_class(quick_tabular("e2e", 2));
   TabularOptions no_labels;
   no_labels.id_columns = {"Class"};
@@ -1180,9 +1236,12 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   const ModelFileContents contents = read_model_file(good.data(), good.size());
   ASSERT_NE(tensor(contents, "neighbours"), nullptr);
   EXPECT_EQ(tensor(contents, "neighbours")->shape(), (Shape{report.neighbours.samples, 9}));
-  EXPECT_GT(report.neighbours.repeated, 100);
+  EXPECT_GT(report.neighbours.repeated, 50);  // (copies beyond the fifth)
   EXPECT_EQ(report.neighbours.samples + report.neighbours.repeated, report.train_rows);
   EXPECT_EQ(tensor(contents, "score_reference")->at(0), 3.f);
+  EXPECT_EQ(tensor(contents, "score_reference")->shape(), Shape{10});
+  EXPECT_EQ(tensor(contents, "score_reference")->at(9), E2EConvA3::kNeighbourDistanceOffset);
+  EXPECT_EQ(contents.version, 7u);
 
   // Damaged: the rows missing, the wrong width, or a 7-value reference that claims the distance.
   auto without = [&](const std::string& name, const Tensor* replacement) {
@@ -1211,6 +1270,26 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     EXPECT_EQ(load(write_model_file(changed.metadata, all, contents.version)),
               "model file is corrupt: its training report's neighbours.nearest is " + std::to_string(k) + " (1 to " +
                   std::to_string(std::min<int64_t>(report.neighbours.samples, 256)) + ")");
+  }
+  // A file of version 6 (9 values: the distance without an offset) loads, scores with none, and is
+  // saved again byte for byte; 10 values in a version-6 file, or an offset beyond 1, are refused.
+  {
+    Tensor nine({9});
+    for (int64_t i = 0; i < 9; ++i) nine.mutable_data()[i] = tensor(contents, "score_reference")->at(i);
+    std::vector<std::pair<std::string, const Tensor*>> kept;
+    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &nine : &t);
+    const std::vector<uint8_t> six = write_model_file(contents.metadata, kept, 6);
+    Detector older_model = Detector::load(six.data(), six.size());
+    EXPECT_EQ(older_model.save(), six);
+    const std::vector<float> with = one_class.score_table(breast_cancer()), without_offset = older_model.score_table(breast_cancer());
+    EXPECT_NE(with, without_offset);
+    EXPECT_EQ(load(write_model_file(contents.metadata, contents_tensors(contents), 6)),
+              "model file is corrupt: tensor 'score_reference' has 10 values (a neighbour distance's offset), which belong in a "
+              "format version 7 file, this is version 6");
+    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
+    values[9] = 2.f;
+    const Tensor far = Tensor::from_vector({10}, values);
+    EXPECT_EQ(load(without("score_reference", &far)), "model file is corrupt: its neighbour distance's offset is 2 (0 to 1)");
   }
   // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
   Tensor nine = *tensor(contents, "score_reference");

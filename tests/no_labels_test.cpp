@@ -65,6 +65,12 @@ std::string load_error_rewritten(const std::vector<uint8_t>& bytes, uint32_t ver
   for (const auto& [name, t] : contents.tensors) {
     if (name == without) continue;
     copies.push_back(t.clone());
+    // (before version 7 the score reference held no distance offset: its first 9 values)
+    if (name == "score_reference" && version < 7 && t.numel() == 10) copies.back() = Tensor::from_vector({9}, [&] {
+      std::vector<float> v = t.to_vector();
+      v.pop_back();
+      return v;
+    }());
     edit(name, copies.back());
     tensors.emplace_back(name, &copies.back());
   }
@@ -258,11 +264,12 @@ TEST(NoLabels, FlagsCountInTheNeighbourDistanceAsACategoryDoes) {
               "%.4f standardised; the score %.4f\n", auc_scaled, auc_unscaled, roc_auc(detector.score_table(s.test), s.test_labels));
   EXPECT_GE(auc_scaled, auc_unscaled + 0.01);  // measured 0.885 against 0.873
 
-  // Saved as format version 6 (TSH, Dim_16, is read on a log scale; a build reading 5 would read
-  // it as it is), which holds version 5's scales (a build reading 4 would score without them);
-  // loaded alike; damaged scales, and a log scale in an earlier version, are refused.
+  // Saved as format version 7 (the neighbour distance's offset), which holds version 6's log
+  // scales (TSH, Dim_16; a build reading 5 would read it as it is) and version 5's scales (a build
+  // reading 4 would score without them); loaded alike; damaged scales, and a log scale in an
+  // earlier version, are refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 6);
+  EXPECT_EQ(bytes[8], 7);
   EXPECT_GT(detector.preprocessing()->columns()[16].log_scale, 0);
   EXPECT_EQ(load_error_rewritten(bytes, 5, "", [](const std::string&, Tensor&) {}),
             "model file is corrupt: column 'Dim_16' is read on a log scale (logScale), which belongs in a format version 6 file, "
@@ -295,7 +302,8 @@ TEST(NoLabels, PimaOneClassNeighbourDistance) {
   EXPECT_GE(auc, 0.67);
 
   // The neighbour rows are the normal training rows (the validation tenth is left out), and the
-  // distance is the mean squared difference per input to the 5 nearest of them.
+  // distance is the log of the mean squared difference per input to the 5 nearest of them, plus
+  // the offset 0.1.
   E2EConvA3& model = detector.model();
   const Tensor& rows = model.neighbours();
   const Tensor test = detector.prepare_table(s.test);
@@ -314,7 +322,7 @@ TEST(NoLabels, PimaOneClassNeighbourDistance) {
       }
     std::partial_sort(squares.begin(), squares.begin() + 5, squares.end());
     const double mean = (squares[0] + squares[1] + squares[2] + squares[3] + squares[4]) / (5.0 * double(d));
-    ASSERT_NEAR(distance[size_t(i)], std::log(mean), 1e-4) << "row " << i;
+    ASSERT_NEAR(distance[size_t(i)], std::log(mean + E2EConvA3::kNeighbourDistanceOffset), 1e-4) << "row " << i;
   }
 
   // Saved and loaded, the model scores the same (the neighbour rows travel with it).
@@ -352,6 +360,7 @@ TEST(NoLabels, RepeatedRowsAreNotTakenAsNormal) {
   const FitReport::Neighbours& n = report.neighbours;
   EXPECT_EQ(n.samples + n.repeated + n.left_out + n.not_sampled, report.train_rows);
   EXPECT_GE(n.repeated, 8);  // about 11 of the 13 equal rows fall in the training split
+  EXPECT_EQ(n.copies, 1);     // (some rows may be anomalies: a distinct row once)
 
   const std::vector<float> scores = detector.score_table(file);
   std::vector<float> sorted = scores;
@@ -366,6 +375,7 @@ TEST(NoLabels, RepeatedRowsAreNotTakenAsNormal) {
   ASSERT_NE(loaded.training_report(), nullptr);
   EXPECT_EQ(loaded.training_report()->score, "combined_without_alarm");
   EXPECT_EQ(loaded.training_report()->neighbours.repeated, n.repeated);
+  EXPECT_EQ(loaded.training_report()->neighbours.copies, 1);
 }
 
 TEST(NoLabels, UnseenCategoryRaisesTheScore) {
@@ -471,11 +481,12 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     EXPECT_GT(unseen_score, other_score);
   }
 
-  // Saved and loaded, the model scores the same. The file is format version 6 (insulin is read on
-  // a log scale), which holds version 4's categorical part (a build that reads only 3 would score
-  // without it); a damaged categorical part is refused.
+  // Saved and loaded, the model scores the same. The file is format version 7 (the neighbour
+  // distance's offset; insulin is read on a log scale, version 6), which holds version 4's
+  // categorical part (a build that reads only 3 would score without it); a damaged categorical
+  // part is refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 6);
+  EXPECT_EQ(bytes[8], 7);
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   const std::vector<float> again = loaded.score_table(unseen);
   for (size_t i = 0; i < again.size(); ++i) ASSERT_FLOAT_EQ(again[i], s_unseen[i]);

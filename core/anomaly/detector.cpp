@@ -377,7 +377,9 @@ std::vector<uint8_t> Detector::save() const {
   // file holds every tensor versions up to n added.
   const bool log_scaled = prep_ && std::any_of(prep_->columns().begin(), prep_->columns().end(),
                                                [](const ColumnTransform& c) { return c.log_scale > 0; });
-  const uint32_t version = log_scaled                                ? 6
+  const bool offset = distance && model_->neighbour_distance_offset() != 0.f;
+  const uint32_t version = offset                                    ? 7
+                           : log_scaled                                ? 6
                            : neighbours && model_->neighbour_scaled() ? 5
                            : model_->rarity_categories() > 0          ? 4
                                                                       : 3;
@@ -386,9 +388,9 @@ std::vector<uint8_t> Detector::save() const {
     if (name == "neighbours" && !neighbours) continue;
     if ((name == "category_rarity" || name == "category_columns") && version < 4) continue;
     if (name == "neighbour_scales" && version < 5) continue;
-    if (name == "score_reference" && !distance) {
-      short_reference = Tensor({7});
-      std::memcpy(short_reference.mutable_data(), buffer->data(), 7 * sizeof(float));
+    if (name == "score_reference" && !(distance && offset)) {  // 7 values, or 9 (no offset: as version 6 wrote it)
+      short_reference = Tensor({distance ? 9 : 7});
+      std::memcpy(short_reference.mutable_data(), buffer->data(), size_t(short_reference.numel()) * sizeof(float));
       tensors.emplace_back(name, &short_reference);
       continue;
     }
@@ -482,6 +484,22 @@ Detector Detector::load(const uint8_t* data, size_t size) {
       CA3_CHECK_CODE(seven.at(0) < 2.5f, ErrorCode::unsupported_file,
                      "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
       std::memcpy(buffer->mutable_data(), seven.data(), 7 * sizeof(float));
+      continue;
+    }
+    // Files before version 7: 9 values, the neighbour distance without an offset (0).
+    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{9}) {
+      Tensor nine({9});
+      fill(name, nine);
+      std::memcpy(buffer->mutable_data(), nine.data(), 9 * sizeof(float));
+      buffer->mutable_data()[9] = 0.f;
+      continue;
+    }
+    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{10}) {
+      CA3_CHECK_CODE(file.version >= 7, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has 10 values "
+                     "(a neighbour distance's offset), which belong in a format version 7 file, this is version ", file.version);
+      fill(name, *buffer);
+      CA3_CHECK_CODE(buffer->at(9) >= 0.f && buffer->at(9) <= 1.f, ErrorCode::unsupported_file,
+                     "model file is corrupt: its neighbour distance's offset is ", buffer->at(9), " (0 to 1)");
       continue;
     }
     fill(name, *buffer);

@@ -461,17 +461,18 @@ bool keeps_neighbour_rows(const ModelConfig& config, bool synthetic, int64_t nor
 }
 
 namespace {
-// The rows the neighbour distance measures against: the normal (unlabelled) training rows, each
-// distinct row once, without the `contamination` share that is least typical (least_typical), at most
-// kMaxNeighbourRows and kMaxNeighbourValues values (a seeded random choice beyond that). What was
-// kept and left out goes to `summary`.
+// The rows the neighbour distance measures against: the normal (unlabelled) training rows, a
+// distinct row at most `copies` times, without the `contamination` share that is least typical
+// (least_typical), at most kMaxNeighbourRows and kMaxNeighbourValues values (a seeded random choice
+// beyond that). What was kept and left out goes to `summary`.
 constexpr int64_t kMaxNeighbourRows = 8192, kMaxNeighbourValues = int64_t(1) << 20;
-Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed,
+Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed, size_t copies,
                       FitReport::Neighbours& summary) {
   std::vector<int64_t> rows;
   for (int64_t i = 0; i < train.size(); ++i)
     if (train.labels[size_t(i)] == 0) rows.push_back(i);
-  // Exact repeats count once: sorted by their values, the first of each run of equal samples is kept.
+  // Exact repeats count at most `copies` times: sorted by their values, the first of each run of
+  // equal samples are kept.
   const int64_t width = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
   const float* values = train.inputs.data();
   const auto sample = [&](int64_t i) { return values + i * width; };
@@ -480,10 +481,13 @@ Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contaminati
     return std::lexicographical_compare(sample(a), sample(a) + width, sample(b), sample(b) + width);
   });
   std::vector<uint8_t> repeat(size_t(train.size()), 0);
-  for (size_t k = 1; k < order.size(); ++k)
-    if (std::equal(sample(order[k]), sample(order[k]) + width, sample(order[k - 1]))) repeat[size_t(order[k])] = 1;
+  for (size_t k = 1, run = 1; k < order.size(); ++k) {
+    run = std::equal(sample(order[k]), sample(order[k]) + width, sample(order[k - 1])) ? run + 1 : 1;
+    if (run > copies) repeat[size_t(order[k])] = 1;
+  }
   std::erase_if(rows, [&](int64_t i) { return repeat[size_t(i)] != 0; });
   summary.repeated = int64_t(order.size() - rows.size());
+  summary.copies = int64_t(copies);
   if (contamination > 0 && rows.size() > 1) {
     std::vector<uint8_t> drop(rows.size(), 0);
     for (size_t k : least_typical(model, train.subset(rows), contamination, 64)) drop[k] = 1;
@@ -547,7 +551,12 @@ FitOutcome Fit::conclude() {
                                                           s.preprocessing->other_inputs());
     }
     if (neighbours) {
-      model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), outcome.report.neighbours));
+      // Rows taken as normal: a row the file repeats is as near as its copies make it, up to the k
+      // the distance averages over (counted once, a row repeated in 90 of 100 rows lay as far from
+      // its 5 nearest as a row seen once, and scored as high). Rows that may hold anomalies: once,
+      // a repeated fault being no normal row for repeating.
+      const size_t copies = s.options.contamination > 0 ? 1 : size_t(E2EConvA3::kNeighbours);
+      model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), copies, outcome.report.neighbours));
       // Images with some unlabelled anomalies (training.contamination c > 0): the anomalies of one
       // kind form groups, as close to each other as normal images are, in which a test anomaly of
       // that kind finds its few nearest neighbours. Averaging over more of them, as many more as
@@ -568,7 +577,20 @@ FitOutcome Fit::conclude() {
                                (kind == ScoreKind::combined_without_alarm ||
                                 (kind == ScoreKind::automatic && outcome.report.setting == "contaminated"));
     const float mode = alarm_neighbours ? 4.f : without_alarm ? 5.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
-    model.set_score_reference(mode, reference.subset(normal).inputs);
+    // The normal training samples whose spread scales a term equal on every normal validation
+    // sample (set_score_reference): evenly spaced, at most 2,048 and 2^22 values.
+    std::vector<int64_t> trained;
+    for (int64_t i = 0; i < split.train.size(); ++i)
+      if (split.train.labels[size_t(i)] == 0) trained.push_back(i);
+    const int64_t values = std::max<int64_t>(split.train.inputs.numel() / std::max<int64_t>(split.train.size(), 1), 1);
+    const size_t most = size_t(std::clamp<int64_t>((int64_t(1) << 22) / values, 2, 2048));
+    if (trained.size() > most) {
+      std::vector<int64_t> spaced(most);
+      for (size_t i = 0; i < most; ++i) spaced[i] = trained[i * trained.size() / most];
+      trained = std::move(spaced);
+    }
+    const Tensor spread = split.train.subset(trained).inputs;
+    model.set_score_reference(mode, reference.subset(normal).inputs, &spread);
   }
   // Rows whose score does not compare with neighbour rows (labelled, or too few validation rows
   // for the distance's statistics, or the reconstruction-only variant) keep them all the same:
@@ -581,7 +603,7 @@ FitOutcome Fit::conclude() {
     model.set_neighbour_scales(s.preprocessing->two_value_spans());
     model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs,
                               s.preprocessing->other_inputs());
-    model.set_neighbours(neighbour_rows(model, split.train, 0, s.preset.seed(), outcome.report.neighbours));
+    model.set_neighbours(neighbour_rows(model, split.train, 0, s.preset.seed(), 1, outcome.report.neighbours));
     outcome.report.neighbours.nearest = model.neighbour_count();
   }
   outcome.report.score = model.score_name();
@@ -609,6 +631,17 @@ FitOutcome Fit::conclude() {
     if (&reference == &split.validation) {
       outcome.report.threshold_normal = reference.count(0) + (with_test ? split.test.size() : 0);
       outcome.report.threshold_share = flagged_share_range(outcome.report.threshold_normal, rate, FitReport::kShareProbability);
+    }
+    // Every score but the reconstruction error lies in [0, 1] (a probability, or the combined
+    // score's sigmoid, which rounds to 1 far beyond the normal samples): normal samples at 1 put
+    // the rule's threshold above every score there is, flagging nothing ever. It is set at 1,
+    // flagging them too (more than the rate).
+    if (threshold > 1.f && model.variant() != Variant::reconstruction_only) {
+      threshold = 1.f;
+      for (size_t i = 0; i < scores.size(); ++i) outcome.report.threshold_at_top += labels[i] == 0 && scores[i] >= 1.f;
+      if (outcome.report.threshold_normal > 0)
+        outcome.report.threshold_share = flagged_share_range_of(outcome.report.threshold_normal, outcome.report.threshold_at_top,
+                                                                FitReport::kShareProbability);
     }
   }
   if (split.validation.size() > 0)

@@ -151,10 +151,16 @@ double beta_quantile(int64_t a, int64_t b, double p) {
 ShareRange flagged_share_range(int64_t normal, double rate, double level) {
   CA3_CHECK(normal >= 1, "flagged share: needs normal samples, got ", normal);
   CA3_CHECK(rate >= 0 && rate <= 1, "flagged share: the false-positive rate must be in [0, 1], got ", rate);
-  CA3_CHECK(level > 0 && level < 1, "flagged share: the probability must be in (0, 1), got ", level);
   // As threshold_at_false_positive_rate: k flagged, the threshold at the (k+1)-th highest (at the
   // lowest when all are flagged).
-  const int64_t a = std::min(int64_t(flagged_of(size_t(normal), rate)) + 1, normal), b = normal + 1 - a;
+  return flagged_share_range_of(normal, int64_t(flagged_of(size_t(normal), rate)), level);
+}
+
+ShareRange flagged_share_range_of(int64_t normal, int64_t flagged, double level) {
+  CA3_CHECK(normal >= 1, "flagged share: needs normal samples, got ", normal);
+  CA3_CHECK(flagged >= 0 && flagged <= normal, "flagged share: ", flagged, " flagged of ", normal, " normal samples");
+  CA3_CHECK(level > 0 && level < 1, "flagged share: the probability must be in (0, 1), got ", level);
+  const int64_t a = std::min(flagged + 1, normal), b = normal + 1 - a;
   return {beta_quantile(a, b, (1 - level) / 2), beta_quantile(a, b, (1 + level) / 2)};
 }
 

@@ -48,6 +48,8 @@ struct ShareRange {
   double low = -1, high = -1;  // -1: not known
 };
 ShareRange flagged_share_range(int64_t normal, double rate, double level);
+// The same for a threshold that flags `flagged` of the n normal samples (0 <= flagged <= n).
+ShareRange flagged_share_range_of(int64_t normal, int64_t flagged, double level);
 // The threshold (one of the scores) with the highest F1; needs both classes.
 float threshold_best_f1(const std::vector<float>& scores, const std::vector<int>& labels);
 

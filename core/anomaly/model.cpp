@@ -255,7 +255,7 @@ E2EConvA3::E2EConvA3(ModelConfig config)
     : config_(std::move(config)),
       noise_rng_(config_.seed + 1),
       normal_statistics_(config_.normal_statistics == Choice::yes),
-      score_reference_(register_buffer("score_reference", Tensor::from_vector({9}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f}))),
+      score_reference_(register_buffer("score_reference", Tensor::from_vector({10}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f}))),
       rarity_columns_(register_buffer("rarity_columns",
                                       Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
       category_rarity_(register_buffer("category_rarity", Tensor({(config_.is_image() ? 0 : config_.sample_shape.at(0)) + 1}))),
@@ -706,7 +706,9 @@ Var E2EConvA3::neighbour_distance(const Var& x) const {
   CA3_CHECK(neighbours_.dim(0) > 0, "the model has no neighbours");
   const Var e = neighbour_embedding(x);
   const NearestRows near = nearest_rows(e.value(), neighbours_, neighbour_count_);
-  return log_error(add(mse_per_sample(e, Var(near.centroid)), Var(near.spread)));
+  Var squared = add(mse_per_sample(e, Var(near.centroid)), Var(near.spread));
+  if (const float offset = neighbour_distance_offset(); offset != 0.f) squared = add_scalar(squared, offset);
+  return log_error(squared);
 }
 
 std::vector<float> E2EConvA3::neighbour_distance(const Tensor& inputs) const {
@@ -939,21 +941,33 @@ std::string E2EConvA3::score_name() const {
   return names[std::clamp(int(std::lround(score_mode())), 0, 5)];
 }
 
-void E2EConvA3::set_score_reference(float mode, const Tensor& normal) {
+void E2EConvA3::set_score_reference(float mode, const Tensor& normal, const Tensor* spread) {
   CA3_CHECK(normal.dim(0) >= 2, "the score's reference needs at least two normal samples");
+  // A term equal on every normal sample (all of them repeats of training rows, say) has no spread
+  // to standardise by: at standardise's floor any other sample would lie a million sds away and
+  // score 1, the top, tied with every other such sample. Its spread over `spread` stands in.
+  const auto measure = [&](const auto& term) {
+    Standardised s = standardise(term(normal));
+    if (spread && spread->dim(0) >= 2 && s.sd <= 1e-5f * std::max(1.f, std::fabs(s.mean)))
+      s.sd = std::max(s.sd, standardise(term(*spread)).sd);
+    return s;
+  };
   float* r = score_reference_.mutable_data();
   r[0] = mode;
-  const Standardised logit = standardise(alarm_logit(normal));
+  r[9] = mode > 2.5f && !config_.is_image() ? kNeighbourDistanceOffset : 0.f;
+  const Standardised logit = measure([&](const Tensor& t) { return alarm_logit(t); });
   r[1] = logit.mean, r[2] = logit.sd;
   if (mode != 4.f) {
-    std::vector<float> errors = reconstruction_error(normal);
-    for (float& e : errors) e = log_error(e);
-    const Standardised error = standardise(errors);
-    const Standardised rarity = standardise(marginal_rarity(normal));
+    const Standardised error = measure([&](const Tensor& t) {
+      std::vector<float> errors = reconstruction_error(t);
+      for (float& e : errors) e = log_error(e);
+      return errors;
+    });
+    const Standardised rarity = measure([&](const Tensor& t) { return marginal_rarity(t); });
     r[3] = error.mean, r[4] = error.sd, r[5] = rarity.mean, r[6] = rarity.sd;
   }
   if (mode > 2.5f) {
-    const Standardised distance = standardise(neighbour_distance(normal));
+    const Standardised distance = measure([&](const Tensor& t) { return neighbour_distance(t); });
     r[7] = distance.mean, r[8] = distance.sd;
   }
 }

@@ -196,8 +196,9 @@ class E2EConvA3 : public Module {
   // the marginal rarity of a row; with mode 3 also its neighbour distance), or the alarm and the
   // neighbour distance (mode 4), or mode 3's terms without the alarm (mode 5), standardising each
   // with the statistics of `normal` [N, ...] (normal validation samples, not among the
-  // neighbours; N >= 2). Mode 0: the alarm alone.
-  void set_score_reference(float mode, const Tensor& normal);
+  // neighbours; N >= 2). Mode 0: the alarm alone. A term equal on every sample of `normal` is
+  // scaled by its standard deviation over `spread` instead (normal training samples; null: none).
+  void set_score_reference(float mode, const Tensor& normal, const Tensor* spread = nullptr);
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
   // Whether the score needs the target's reconstruction (modes 1-3 and 5).
   bool score_reconstructs() const { return combined_score() && score_mode() != 4.f; }
@@ -263,8 +264,17 @@ class E2EConvA3 : public Module {
   // difference per embedding value, (1/k) sum_i ||e(x) - n_i||^2 / D. [N]. With the neighbours held fixed this
   // equals log(||e(x) - c||^2 / D + s) for c the neighbours' centroid and s their spread around
   // it, which is how its gradient is taken.
+  // With a model's offset o (neighbour_distance_offset), log(that + o) instead.
   std::vector<float> neighbour_distance(const Tensor& inputs) const;
   Var neighbour_distance(const Var& inputs) const;
+  // The offset o: kNeighbourDistanceOffset for a score of rows set with the distance
+  // (set_score_reference); 0 for images, models without the distance, and models saved before it
+  // (format version 6 and earlier).
+  float neighbour_distance_offset() const { return score_reference_.at(9); }
+  // In squared units of the standardised inputs, the squared difference per input below which
+  // neighbours count as near as identical: without it a row the training rows repeat (distance 0)
+  // lies at log 0, far below every other normal row, and those far values set the term's spread.
+  static constexpr float kNeighbourDistanceOffset = 0.1f;
   // Rows: the inputs marked 1 in `missing` [N, features] (cells missing in the file, filled with
   // their column's training median or most frequent category) set as the row's like rows have
   // them (like_rows: the k = neighbour_count() training rows most like it by its values present,

@@ -8,7 +8,9 @@
 //                                          ignore); 5 for one whose neighbour distance scales
 //                                          two-valued columns (also neighbour_scales); 6 for
 //                                          one that reads a column on a log scale (a column's
-//                                          logScale in the preprocessing); files of
+//                                          logScale in the preprocessing); 7 for one whose
+//                                          neighbour distance has an offset (score_reference's
+//                                          10th value); files of
 //                                          versions 1 and 2 came from development builds and are
 //                                          refused with a message to retrain
 //         12   u32 metadata length M
@@ -37,7 +39,7 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 6;        // the newest version this build writes and reads
+inline constexpr uint32_t kModelFileVersion = 7;        // the newest version this build writes and reads
 inline constexpr uint32_t kOldestModelFileVersion = 3;  // the oldest it reads
 
 struct ModelFileContents {

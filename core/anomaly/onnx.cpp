@@ -298,7 +298,9 @@ class OnnxExport {
     const std::string squares = g_.op("ReduceSumSquare", {differences},
                                       {attribute("axes", std::vector<int64_t>{2}), attribute("keepdims", int64_t(0))});
     const std::string mean_square = g_.op("ReduceMean", {squares}, {attribute("axes", std::vector<int64_t>{1}), attribute("keepdims", int64_t(0))});
-    return log_of(g_, g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))}));
+    std::string squared = g_.op("Mul", {mean_square, g_.scalar(1.f / float(d))});
+    if (const float offset = model_.neighbour_distance_offset(); offset != 0.f) squared = g_.op("Add", {squared, g_.scalar(offset)});
+    return log_of(g_, squared);
   }
 
   std::string conv(Module& m, const std::string& x, const std::string& name) {

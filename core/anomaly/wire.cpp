@@ -127,6 +127,7 @@ Json to_json(const FitReport& r) {
           {"thresholdShare", r.threshold_share.low < 0 ? Json(nullptr)
                              : Json{{"low", r.threshold_share.low}, {"high", r.threshold_share.high},
                                     {"probability", FitReport::kShareProbability}, {"samples", r.threshold_normal}}},
+          {"thresholdAtTop", r.threshold_at_top},
           {"test", to_json(r.test)},
           {"history", history},
           {"droppedColumns", r.dropped_columns}};
@@ -135,7 +136,8 @@ Json to_json(const FitReport& r) {
                        {"repeated", r.neighbours.repeated},
                        {"leftOut", r.neighbours.left_out},
                        {"notSampled", r.neighbours.not_sampled},
-                       {"nearest", r.neighbours.nearest}};
+                       {"nearest", r.neighbours.nearest},
+                       {"copies", r.neighbours.copies}};
   if (!r.data.is_null()) j["data"] = r.data;
   return j;
 }
@@ -305,7 +307,9 @@ FitReport fit_report_from_json(const Json& j) {
     r.neighbours = {get<int64_t>(n, "samples", what), get<int64_t>(n, "repeated", what),
                     get<int64_t>(n, "leftOut", what), get<int64_t>(n, "notSampled", what),
                     // reports saved before it was written: always 5
-                    n.contains("nearest") ? get<int64_t>(n, "nearest", what) : E2EConvA3::kNeighbours};
+                    n.contains("nearest") ? get<int64_t>(n, "nearest", what) : E2EConvA3::kNeighbours,
+                    // reports saved before it was written: each distinct sample once
+                    n.contains("copies") ? get<int64_t>(n, "copies", what) : 1};
   }
   r.best_epoch = get<int>(j, "bestEpoch", what);
   if (j.contains("bestBy")) r.best_by = get<std::string>(j, "bestBy", what);  // (reports saved before it was written: "")
@@ -333,6 +337,7 @@ FitReport fit_report_from_json(const Json& j) {
     r.threshold_normal = r.validation.normal;
     r.threshold_share = flagged_share_range(r.threshold_normal, r.threshold_rate, FitReport::kShareProbability);
   }
+  if (j.contains("thresholdAtTop")) r.threshold_at_top = get<int64_t>(j, "thresholdAtTop", what);
   for (const Json& e : field(j, "history", what)) {
     EpochRecord record;
     record.stage = get<std::string>(e, "stage", what);

@@ -190,14 +190,18 @@ export interface FitReport {
     | 'reconstruction';
   /** The normal training samples kept: when the score has the neighbour distance, those it
    *  compares with; a model of rows keeps them whatever its score, to fill a row's missing cells
-   *  from and explain it against (RowExplanation's likeRows). And those left out of them: exact repeats of another one (each distinct sample counts once),
+   *  from and explain it against (RowExplanation's likeRows). And those left out of them: exact repeats of another one beyond `copies` of it
+   *  (5, the k the distance averages over, when the samples are taken as normal: a sample the data repeats is as near as its copies
+   *  make it; 1 when some may be anomalies, and for a score without the distance),
    *  the least typical share of a contaminated fit (rows: by reconstruction error and rare values;
    *  images: the worst reconstructed),
    *  those beyond the cap (8,192 samples, 2^20 values; a seeded random choice). */
   neighbours?: { samples: number; repeated: number; leftOut: number; notSampled: number;
     /** How many of the nearest samples the distance averages over: 5; for images fitted with
      *  training.contamination c, ceil(c * M / 2) of the M samples (5 to 256). */
-    nearest: number };
+    nearest: number;
+    /** How many times a distinct sample is kept at most (see above). */
+    copies: number };
   epochs: number;
   bestEpoch: number;
   /** What made `bestEpoch` the best of the last stage: 'auc' (the validation ROC-AUC, ties by the
@@ -224,6 +228,11 @@ export interface FitReport {
    *  `thresholdRate` is, or when the threshold was set on the training samples (fewer than 2 normal
    *  validation ones). */
   thresholdShare: { low: number; high: number; probability: number; samples: number } | null;
+  /** How many of those normal held-out samples score 1, the top of every score but the
+   *  reconstruction error, when so many do that a threshold at `thresholdRate` would lie above 1
+   *  and flag nothing ever: the threshold is then 1 and flags them too (`thresholdShare` counts
+   *  them flagged). 0 otherwise, and in model files saved before this was recorded. */
+  thresholdAtTop: number;
   /** On the test split: labelled anomalies only (its ROC-AUC is null without them). Without
    *  labelled anomalies there its samples join those the threshold is set on, so its
    *  false-positive rate is no check of the threshold on new samples. */

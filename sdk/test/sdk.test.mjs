@@ -394,6 +394,24 @@ describe('SDK in Node', () => {
     await detector.dispose();
   });
 
+  test('a held-out row far beyond the others scores 1, the top: the threshold is 1 and flags it, said in the report', async () => {
+    // One-class, 61 rows; with seed 12 the far row lands in the test split, whose rows join the
+    // validation ones the threshold is set on (the same file as the core's and the CLI's tests).
+    const lines = Array.from({ length: 60 }, (_, i) => `${(i * 37) % 11 - 5}.${i % 10},${1000 + (i * 13) % 17}`);
+    const csv = ['temperature,pressure', ...lines, '-90000,1004'].join('\n') + '\n';
+    const detector = await createDetector({ preset: 'tabular', changes: { seed: 12 } });
+    const report = await detector.fit(tableFromCsv(csv), { epochs: 3 });
+    assert.equal(report.thresholdAtTop, 1);
+    assert.equal(detector.threshold, 1);
+    assert.equal(report.test.confusion.falsePositives, 1);
+    assert.equal(report.thresholdShare.samples, 12);
+    assert.ok(Math.abs(report.thresholdShare.low - 0.0302) < 1e-3, JSON.stringify(report.thresholdShare));
+    const scores = await detector.score(tableFromCsv(csv));
+    assert.equal(scores[60], 1);
+    assert.ok(Math.max(...scores.slice(0, 60)) < 1);
+    await detector.dispose();
+  });
+
   test('decimalMark names the decimal mark where the cells cannot tell (a weather export, "1.016" hPa)', async () => {
     // Air pressure written with '.' grouping thousands: every cell reads either way. Tab-separated:
     // in a ';'-separated file (a spreadsheet's where the comma is the decimal mark) '.' is taken to

@@ -8,7 +8,7 @@ import {
   type ColumnSummary, type CsvSummary, type Detector, type FitReport, type Metrics, type ImageSize, type RowExplanation, type Runtime, type TableData,
   PRESETS, getRuntime, imageKind, imageSet, imageSizeOf, likeRowsScore, tableFromCsv,
 } from 'ca3-sdk';
-import { SCORE_DECIMALS, ScoreView, formatScore, formatThreshold, pickView, rocPoints } from './score-view.js';
+import { SCORE_DECIMALS, ScoreView, formatScore, formatThreshold, pickView, rocPoints, scoreDecimals, countFlagged } from './score-view.js';
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale,
   PointElement, ScatterController, Tooltip);
@@ -664,7 +664,7 @@ async function trainImages() {
     const heldOut = report.rows.validation + report.rows.test;
     await showImages(report.labelledAnomalies ? images : { ...images, labels: undefined }, 'training images',
       (heldOut ? `it learned from ${report.rows.train.toLocaleString('en')} of them and held out ${heldOut.toLocaleString('en')} to check it; ` : '') +
-      'the flagged ones are the least like the rest' +
+      'the highest scores are the images least like the rest' +
       (report.labelledAnomalies ? '; the model has seen most of them, so its figures on them are optimistic' : ''));
   }
 }
@@ -1414,8 +1414,10 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
   const n = report.neighbours;
   if (!n || !scoreUsesNeighbours(report)) return '';
   const parts: string[] = [];
-  if (n.repeated) parts.push(`${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken ` +
-    'as normal only because it repeats)');
+  if (n.repeated) parts.push(n.copies > 1
+    ? `${n.repeated.toLocaleString('en')} exact copies beyond a ${unit}'s first ${n.copies} are left out (the distance averages ` +
+      `over the ${n.nearest} nearest: more copies would change nothing)`
+    : `${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken as normal only because it repeats)`);
   if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} ` +
     (unit === 'image' ? 'reconstructed worst' : 'least typical by reconstruction error and rare values') + ' are left out as likely anomalies');
   if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more are left out: at most ${n.samples.toLocaleString('en')} are kept`);
@@ -1457,13 +1459,18 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
   const range = share ? ` On new normal ${unit}s it will flag ${+(100 * share.low).toPrecision(2)}% to ` +
     `${+(100 * share.high).toPrecision(2)}%, ${Math.round(10 * share.probability)} times in 10 (the ${n.toLocaleString('en')} ` +
     `held-out ${unit}s are a sample; more ${unit}s narrow the range), and ${unit}s that really are unusual add to that.` : '';
+  // Held-out samples at 1, the top of the score, would put the rate's threshold above every score.
+  const k = report.thresholdAtTop ?? 0;
+  const top = k > 0 ? ` But ${k.toLocaleString('en')} of them score${k === 1 ? 's' : ''} 1, the highest score there is: a ` +
+    `threshold above that would never flag, so it is 1 and flags ${k === 1 ? 'that one' : 'them'} too.` : '';
   if (n < enoughNormal(report))
-    return text + `: too few to set it firmly (here it flags none of them), so the share flagged on new ${unit}s can be ` +
-      `far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' + range;
+    return text + `: too few to set it firmly (here it flags ${k > 0 ? 'only those at 1' : 'none of them'}), so the share ` +
+      `flagged on new ${unit}s can be far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' +
+      top + range;
   return text + (report.setting === 'contaminated'
     ? `; ${unit === 'image' ? 'among all the images' : 'in the whole file'} the share differs: the ${unit}s it trained on usually score lower.`
     : `; the ${unit}s it trained on usually score lower` + (scoreUsesNeighbours(report) ? ' (each is among its own nearest neighbours)' : '') +
-      ', so fewer of them are flagged.') + range;
+      ', so fewer of them are flagged.') + top + range;
 }
 
 // What a fit learned from, in a sentence (`said`); without labels, how its flags are made (`more`),
@@ -1633,7 +1640,7 @@ function scoreWaitingCsv() {
 let tableTrainedOn: { bytes: Uint8Array; report: FitReport } | undefined;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 function trainingRowsNote(report: FitReport) {
-  if (unlabelled(report)) return 'The rows the model learned from, scored: the flagged ones are the rows least like the rest — the ones to check.';
+  if (unlabelled(report)) return 'The rows the model learned from, scored: the highest scores are the rows least like the rest — the ones to check.';
   return 'The rows the model learned from, scored (training rows included: these counts are optimistic; ' +
     (testTooFew(report) ? 'the test figure above, from too few rows, is no firm figure either).' : 'the test ROC-AUC above is the honest figure).');
 }
@@ -1699,9 +1706,8 @@ async function showCsvCounts() {
   const c = csvCounts;
   if (!c || !tableDetector) return;
   const threshold = tableDetector.threshold;
-  let flagged = 0, sum = 0, scored = 0;
-  // NaN: a row holding no sample (a totals row, a group's heading line), not scored; the notes say which
-  for (const s of c.scores) if (!Number.isNaN(s)) sum += s, ++scored, flagged += s >= threshold ? 1 : 0;
+  // (NaN: a row holding no sample, not scored; the notes say which)
+  const { flagged, scored, sum } = countFlagged(c.scores, threshold);
   const notScored = c.scores.length - scored;
   // Most rows flagged: the file as a whole is unlike the training data (said right after the counts).
   const most = c.training ? '' : await tableDetector.flaggedNote(c.scores).catch(() => '');
@@ -2001,7 +2007,7 @@ async function adopt(bytes: Uint8Array, name: string, demo = false, file = name)
   const described = (threshold: string) => `Loaded ${name}: ${info.kind} model` +
     (info.inputShape && info.kind === 'image' ? ` for ${info.inputShape[0]}x${info.inputShape[1]} ${colourOf(info.inputShape[2])} images` : '') +
     `, ${info.parameters} parameters, threshold ${threshold}` + (info.features ? `, ${info.features.length} features` : '') + '.';
-  const loaded = described(formatThreshold(info.threshold, info.kind === 'image' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows));
+  const loaded = described(formatThreshold(info.threshold, scoreDecimals(info.kind)));
   const kind = detector.kind === 'image' ? 'image' : 'table';
   modelFiles[kind] = /\.ca3$/i.test(file) ? file : `${slug(file)}.ca3`;
   if (kind === 'image') {
@@ -2053,7 +2059,7 @@ function modelInUse(kind: 'image' | 'table', text: string) {
 }
 function showModelsInUse() {
   const threshold = (kind: 'image' | 'table') => (kind === 'image' ? imageDetector : tableDetector)?.threshold;
-  const shown = (kind: 'image' | 'table') => { const t = threshold(kind); return t === undefined ? '–' : formatThreshold(t, kind === 'image' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows); };
+  const shown = (kind: 'image' | 'table') => { const t = threshold(kind); return t === undefined ? '–' : formatThreshold(t, scoreDecimals(kind)); };
   $('model-info').textContent = (['image', 'table'] as const).filter((k) => modelsInUse[k])
     .map((k) => modelsInUse[k].replace('{threshold}', shown(k))).join(' ');
 }

@@ -19,6 +19,16 @@ const BINS = 20;
 export const formatScore = (s: number, decimals = 4) => (s === 0 || Math.abs(s) >= 0.001 ? s.toFixed(decimals) : s.toPrecision(decimals - 1));
 /** The decimals a score is shown with: images' captions 3, table rows 4. */
 export const SCORE_DECIMALS = { images: 3, rows: 4 } as const;
+/** How many of `scores` are flagged at `threshold` (score >= threshold) and scored, and their sum;
+ *  NaN (a row holding no sample: a totals row, a group's heading line) is not scored. */
+export function countFlagged(scores: ArrayLike<number>, threshold: number) {
+  let flagged = 0, scored = 0, sum = 0;
+  for (let i = 0; i < scores.length; ++i)
+    if (!Number.isNaN(scores[i])) ++scored, sum += scores[i], flagged += scores[i] >= threshold ? 1 : 0;
+  return { flagged, scored, sum };
+}
+/** The decimals of a kind of model's scores (SCORE_DECIMALS). */
+export const scoreDecimals = (kind: 'image' | 'table' | 'tabular') => kind === 'image' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows;
 /** A threshold in words, written as the scores beside it are (`fewest` decimals, SCORE_DECIMALS;
  *  3 significant digits below 0.001: a model whose scores sit near 0 flags from 0.000104), with up
  *  to `most` decimals where the scores shown need them, the zeros past `fewest` dropped (a typed
@@ -73,6 +83,9 @@ export class ScoreView {
   // The model's threshold exactly while the slider rests on it (the slider rounds to its 0.001 steps:
   // its flags would then differ from the model's).
   private exact?: number;
+  // The threshold "Flag from this threshold" gave a model: the model flags from it, but it is the
+  // user's, not the one its fit set.
+  private applied?: { detector: Detector; threshold: number };
   private readonly roc: Chart<'scatter', { x: number; y: number }[]>;
   private readonly histogram: Chart<'bar', number[], string>;
   // The threshold written as the scores beside it (SCORE_DECIMALS).
@@ -86,7 +99,7 @@ export class ScoreView {
     private readonly onChange: () => void, private readonly onError: (e: unknown) => void,
     private readonly onModelThreshold: (threshold: number) => void = () => {}) {
     const p = prefix;
-    this.format = (t) => formatThreshold(t, what === 'images' ? SCORE_DECIMALS.images : SCORE_DECIMALS.rows);
+    this.format = (t) => formatThreshold(t, scoreDecimals(what === 'images' ? 'image' : 'table'));
     // The slider under the charts, right above the samples it flags.
     container.innerHTML = `
       <div class="charts">
@@ -194,8 +207,10 @@ export class ScoreView {
     this.el('apply-threshold').addEventListener('click', () => {
       if (!this.scored) return;
       const threshold = this.threshold;
-      this.scored.detector.setThreshold(threshold).then(() => {
+      const detector = this.scored.detector;
+      detector.setThreshold(threshold).then(() => {
         this.exact = threshold;
+        this.applied = { detector, threshold: detector.threshold };
         // The button is disabled now (nothing left to apply): keyboard focus goes back to the slider.
         const focused = document.activeElement === this.el('apply-threshold');
         this.showModelThreshold();
@@ -286,7 +301,9 @@ export class ScoreView {
     // relatively, as thresholds may be 0.00005)
     const same = model !== undefined && this.exact !== undefined && Math.abs(this.exact - model) <= 1e-6 * Math.abs(model);
     // The slider explores; what the model flags (and a downloaded model keeps) moves only on the button.
+    const applied = this.applied?.detector === this.scored?.detector && this.applied?.threshold === model;
     this.el('model-threshold').textContent = model === undefined ? ''
+      : same && applied ? `the threshold you set, ${this.format(model)}: the model flags from it now (a downloaded model keeps it)`
       : same ? `the model's own threshold, ${this.format(model)} (a downloaded model keeps it)`
         : `exploring: the model still flags from ${this.format(model)} until you press "Flag from this threshold"`;
     this.el<HTMLButtonElement>('apply-threshold').disabled = model === undefined || same;
@@ -301,9 +318,7 @@ export class ScoreView {
     const scored = this.scored;
     if (!scored) return;
     const request = ++this.request;
-    let flagged = 0, notScored = 0;
-    for (const s of scored.scores) flagged += s >= threshold ? 1 : 0, notScored += Number.isNaN(s) ? 1 : 0;
-    const total = scored.scores.length - notScored;
+    const { flagged, scored: total } = countFlagged(scored.scores, threshold), notScored = scored.scores.length - total;
     let text = `${flagged.toLocaleString('en')} of ${total.toLocaleString('en')} ${scored.unit} flagged ` +
       `(${(100 * flagged / Math.max(total, 1)).toFixed(1)}%) at ${this.format(threshold)}` +
       (notScored ? ` (${notScored.toLocaleString('en')} ${notScored === 1 ? 'row' : 'rows'} not scored: headings, totals or repeated headers, not data)` : '');

@@ -195,7 +195,7 @@ for (const isolation of [true, false]) {
       assert.match(await page.textContent('#why-what'), /^The image model on 800 held-out sample images/);
       // Still works: the grid still shows the scored held-out images and the threshold slider updates it.
       // (The test before moved the slider to 0.5: the line says the model's threshold either way.)
-      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |exploring: the model still flags from )(0\.\d{3})/);
+      const own = (await page.textContent('#model-threshold')).match(/^(?:the model's own threshold, |the threshold you set, |exploring: the model still flags from )(0\.\d{3})/);
       assert.ok(own, await page.textContent('#model-threshold'));
       await page.fill('#threshold', '0.9');
       await page.dispatchEvent('#threshold', 'input');
@@ -208,7 +208,7 @@ for (const isolation of [true, false]) {
       await page.focus('#apply-threshold');
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.getElementById('model-threshold').textContent ===
-        "the model's own threshold, 0.900 (a downloaded model keeps it)");
+        'the threshold you set, 0.900: the model flags from it now (a downloaded model keeps it)');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'threshold');
       // The training status names the threshold the model now flags from, and the one training chose.
       assert.match(await page.textContent('#image-status'), /threshold 0\.900 \(moved with the slider; training chose 0\.\d{3}\)\. /);
@@ -224,8 +224,8 @@ for (const isolation of [true, false]) {
       assert.equal(await page.inputValue('#threshold'), '0.909');
       await page.keyboard.press('ArrowLeft');
       assert.equal(await page.inputValue('#threshold'), '0.899');
-      await page.keyboard.press('Shift+ArrowRight');  // back on the model's own
-      assert.equal(await page.textContent('#model-threshold'), "the model's own threshold, 0.900 (a downloaded model keeps it)");
+      await page.keyboard.press('Shift+ArrowRight');  // back on the one the model flags from
+      assert.equal(await page.textContent('#model-threshold'), 'the threshold you set, 0.900: the model flags from it now (a downloaded model keeps it)');
     });
 
     test('CSV: a corrupt file shows the line; a real one trains, scores and downloads', async () => {
