@@ -746,8 +746,10 @@ std::string threshold_caveat(const FitReport& r, const std::string& unit, const 
          (with_test  ? (labelled ? " normal held-out " + unit + "s" : " held-out " + unit + "s taken as normal") + " (validation and test): "
           : labelled ? " normal validation " + unit + "s: "
                      : " validation " + unit + "s taken as normal: ") +
-         rate + " of " + std::to_string(normal) + " is none, so it lies above the highest of them, and the share flagged on new " +
-         unit + "s can be far above " + rate + needs;
+         rate + " of " + std::to_string(normal) + " is none, so it lies above the highest of them" +
+         (r.threshold_at_top > 0 ? " (here at 1, the top: it flags the " + std::to_string(r.threshold_at_top) +
+                                      (r.threshold_at_top == 1 ? " that scores 1)" : " that score 1)") : "") +
+         ", and the share flagged on new " + unit + "s can be far above " + rate + needs;
 }
 
 // What the score is made of, in words (FitReport::score and ::neighbours); unit: "row" or "image".
@@ -773,7 +775,8 @@ std::string score_text(const FitReport& r, const std::string& unit) {
           (distance ? " kept to compare with" : " kept to fill a row's missing cells from and explain it against, not in the score");
   if (n.repeated > 0)
     text += "; " + std::to_string(n.repeated) + (n.repeated == 1 ? " exact repeat" : " exact repeats") +
-            (n.copies > 1 ? " left out: a " + unit + " is kept at most " + std::to_string(n.copies) + " times, as many as the distance averages over"
+            (n.copies > 1 ? " left out: " + std::string(unit == "image" ? "an " : "a ") + unit + " is kept at most " + std::to_string(n.copies) +
+                                " times, as many as the distance averages over"
                           : " of kept " + unit + "s left out");
   if (n.left_out > 0)
     text += "; " + std::to_string(n.left_out) +

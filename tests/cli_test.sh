@@ -189,6 +189,7 @@ for i in range(60): print(f'{(i * 37) % 11 - 5}.{i % 10},{1000 + (i * 13) % 17}'
 print('-90000,1004')" > "$work/far.csv"
 "$ca3" train --data "$work/far.csv" --epochs 3 --seed 12 --out "$work/far.ca3" >"$work/far.json" 2>"$work/far.err" \
   && grep -qF ", but 1 of them scores 1, the highest score there is: a threshold above that would never flag, so it is 1 and flags that one too; on new normal rows it will flag 3% to 34%" "$work/far.err" \
+  && grep -qF "5% of 12 is none, so it lies above the highest of them (here at 1, the top: it flags the 1 that scores 1), and the share" "$work/far.err" \
   && grep -q '"thresholdAtTop": 1' "$work/far.json" \
   && "$ca3" score --model "$work/far.ca3" --data "$work/far.csv" --out - --quiet | tail -n 1 | grep -qx "61,1,1" \
   && echo "ok   a threshold above every score is set at the top, said" || fail "threshold at the top: $(grep '^validation' "$work/far.err")"

@@ -1289,7 +1289,8 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     std::vector<float> values = tensor(contents, "score_reference")->to_vector();
     values[9] = 2.f;
     const Tensor far = Tensor::from_vector({10}, values);
-    EXPECT_EQ(load(without("score_reference", &far)), "model file is corrupt: its neighbour distance's offset is 2 (0 to 1)");
+    EXPECT_EQ(load(without("score_reference", &far)), "model file is corrupt: its neighbour distance's offset is 2 (more than 0, at "
+                                                       "most 1, for a score of rows with the distance)");
   }
   // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
   Tensor nine = *tensor(contents, "score_reference");

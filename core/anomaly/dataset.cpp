@@ -10,6 +10,20 @@ namespace ca3 {
 
 int64_t Dataset::count(int label) const { return std::count(labels.begin(), labels.end(), label); }
 
+std::vector<int64_t> Dataset::rows_labelled(int label) const {
+  std::vector<int64_t> rows;
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] == label) rows.push_back(int64_t(i));
+  return rows;
+}
+
+std::vector<int64_t> evenly_spaced(const std::vector<int64_t>& indices, size_t most) {
+  if (indices.size() <= most) return indices;
+  std::vector<int64_t> spaced(most);
+  for (size_t i = 0; i < most; ++i) spaced[i] = indices[i * indices.size() / most];
+  return spaced;
+}
+
 void Dataset::check() const {
   CA3_CHECK(inputs.rank() >= 2 && inputs.dim(0) == size(), "data set: ", size(), " labels for inputs ",
             shape_to_string(inputs.shape()));

@@ -18,9 +18,13 @@ struct Dataset {
 
   int64_t size() const { return int64_t(labels.size()); }
   int64_t count(int label) const;
+  std::vector<int64_t> rows_labelled(int label) const;  // the indices of the samples labelled `label`, ascending
   Dataset subset(const std::vector<int64_t>& rows) const;
   void check() const;  // throws unless inputs and labels agree and labels are 0/1
 };
+
+// At most `most` of `indices`, evenly spaced over them (all when there are no more), in their order.
+std::vector<int64_t> evenly_spaced(const std::vector<int64_t>& indices, size_t most);
 
 // Which rows go where: indices into the original, ascending within each part.
 struct SplitRows {

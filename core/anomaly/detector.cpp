@@ -52,6 +52,9 @@ std::string Detector::flagged_share_note(size_t scored, size_t flagged) const {
   if (training_ && training_->validation.threshold == threshold_)
     expected = training_->threshold_rate >= 0 ? training_->threshold_rate
                : training_->validation.normal > 0 ? training_->validation.confusion.false_positive_rate() : -1;
+  // (set at 1, the top, it flags more than its rate: those of the normal samples at 1)
+  if (expected >= 0 && training_->threshold_at_top > 0 && training_->threshold_normal > 0)
+    expected = std::max(expected, double(training_->threshold_at_top) / double(training_->threshold_normal));
   if (expected >= 0 && share <= 5 * expected) return "";
   const bool images = kind() == ModelKind::image;
   const char* what = images ? "images" : "rows";
@@ -369,12 +372,14 @@ std::vector<uint8_t> Detector::save() const {
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
   // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written with 7 reference
   // values, as before the distance existed, and its neighbour rows only if it keeps them (a model of rows, to fill missing
-  // cells from and explain rows against): earlier readers load the rest, and files round-trip.
+  // cells from and explain rows against); with the distance, 9 values, and 10 when its distance has an offset (rows
+  // fitted since version 7): earlier readers load the rest, and files round-trip.
   const bool distance = model_->score_mode() > 2.5f, neighbours = model_->neighbours().dim(0) > 0;
   // The newest version only when it says more than the earlier can (an earlier build would read the
   // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
-  // in the marginal rarity, 6 for a column on a log scale (preprocessing's logScale); a version-n
-  // file holds every tensor versions up to n added.
+  // in the marginal rarity, 6 for a column on a log scale (preprocessing's logScale), 7 for the
+  // neighbour distance's offset (score_reference's 10th value); a version-n file holds every
+  // tensor versions up to n added.
   const bool log_scaled = prep_ && std::any_of(prep_->columns().begin(), prep_->columns().end(),
                                                [](const ColumnTransform& c) { return c.log_scale > 0; });
   const bool offset = distance && model_->neighbour_distance_offset() != 0.f;
@@ -388,7 +393,7 @@ std::vector<uint8_t> Detector::save() const {
     if (name == "neighbours" && !neighbours) continue;
     if ((name == "category_rarity" || name == "category_columns") && version < 4) continue;
     if (name == "neighbour_scales" && version < 5) continue;
-    if (name == "score_reference" && !(distance && offset)) {  // 7 values, or 9 (no offset: as version 6 wrote it)
+    if (name == "score_reference" && !offset) {  // 7 values, or 9 (no offset: as version 6 wrote it)
       short_reference = Tensor({distance ? 9 : 7});
       std::memcpy(short_reference.mutable_data(), buffer->data(), size_t(short_reference.numel()) * sizeof(float));
       tensors.emplace_back(name, &short_reference);
@@ -478,28 +483,25 @@ Detector Detector::load(const uint8_t* data, size_t size) {
                      width, "]");
       *buffer = Tensor(shape);
     }
-    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{7}) {
-      Tensor seven({7});
-      fill(name, seven);
-      CA3_CHECK_CODE(seven.at(0) < 2.5f, ErrorCode::unsupported_file,
+    // A score without the neighbour distance: 7 values; with it, 9 (no offset: 0, as before version
+    // 7) or 10 (the offset).
+    if (name == "score_reference" && it != by_name.end() && (it->second->shape() == Shape{7} || it->second->shape() == Shape{9})) {
+      Tensor shorter(it->second->shape());
+      fill(name, shorter);
+      CA3_CHECK_CODE(shorter.numel() == 9 || shorter.at(0) < 2.5f, ErrorCode::unsupported_file,
                      "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
-      std::memcpy(buffer->mutable_data(), seven.data(), 7 * sizeof(float));
-      continue;
-    }
-    // Files before version 7: 9 values, the neighbour distance without an offset (0).
-    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{9}) {
-      Tensor nine({9});
-      fill(name, nine);
-      std::memcpy(buffer->mutable_data(), nine.data(), 9 * sizeof(float));
-      buffer->mutable_data()[9] = 0.f;
+      std::memcpy(buffer->mutable_data(), shorter.data(), size_t(shorter.numel()) * sizeof(float));
       continue;
     }
     if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{10}) {
       CA3_CHECK_CODE(file.version >= 7, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has 10 values "
                      "(a neighbour distance's offset), which belong in a format version 7 file, this is version ", file.version);
       fill(name, *buffer);
-      CA3_CHECK_CODE(buffer->at(9) >= 0.f && buffer->at(9) <= 1.f, ErrorCode::unsupported_file,
-                     "model file is corrupt: its neighbour distance's offset is ", buffer->at(9), " (0 to 1)");
+      const float mode = buffer->at(0);  // (a mode beyond 0 to 5 is said below)
+      CA3_CHECK_CODE(buffer->at(9) > 0.f && buffer->at(9) <= 1.f && (mode == 3.f || mode == 5.f || mode < -0.5f || mode > 5.5f),
+                     ErrorCode::unsupported_file,
+                     "model file is corrupt: its neighbour distance's offset is ", buffer->at(9), " (more than 0, at most 1, for a score "
+                     "of rows with the distance)");
       continue;
     }
     fill(name, *buffer);

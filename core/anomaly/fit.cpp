@@ -372,8 +372,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
     if (s.preprocessing) s.synthetic.category_blocks = s.preprocessing->category_blocks();
     const auto count = [&](const Dataset& d) { return int64_t(std::llround(s.synthetic.ratio * double(d.count(0)))); };
     s.real_rows = data.train.size();
-    for (int64_t i = 0; i < data.train.size(); ++i)
-      if (data.train.labels[size_t(i)] == 0) s.normal_rows.push_back(i);
+    s.normal_rows = data.train.rows_labelled(0);
     s.synthetic_count = count(data.train);
     report.synthetic_anomalies = s.synthetic_count;
     Shape shape = data.train.inputs.shape();
@@ -396,8 +395,7 @@ Fit::Fit(Preset preset, std::unique_ptr<E2EConvA3> model, DatasetSplit split,
       data.validation = std::move(with);
     }
   } else if (s.options.contamination > 0) {
-    for (int64_t i = 0; i < data.train.size(); ++i)
-      if (data.train.labels[size_t(i)] == 0) s.normal_rows.push_back(i);
+    s.normal_rows = data.train.rows_labelled(0);
   }
   report.validation_anomalies = synthetic_validation ? "synthetic" : data.validation.count(1) > 0 ? "labelled" : "none";
   report.setting = labelled == 0 ? (s.options.contamination > 0 ? "contaminated" : "one_class")
@@ -468,9 +466,7 @@ namespace {
 constexpr int64_t kMaxNeighbourRows = 8192, kMaxNeighbourValues = int64_t(1) << 20;
 Tensor neighbour_rows(E2EConvA3& model, const Dataset& train, double contamination, uint64_t seed, size_t copies,
                       FitReport::Neighbours& summary) {
-  std::vector<int64_t> rows;
-  for (int64_t i = 0; i < train.size(); ++i)
-    if (train.labels[size_t(i)] == 0) rows.push_back(i);
+  std::vector<int64_t> rows = train.rows_labelled(0);
   // Exact repeats count at most `copies` times: sorted by their values, the first of each run of
   // equal samples are kept.
   const int64_t width = train.inputs.numel() / std::max<int64_t>(train.size(), 1);
@@ -524,6 +520,7 @@ FitOutcome Fit::conclude() {
   E2EConvA3& model = *s.model;
   const DatasetSplit& split = s.split;
   const Dataset& reference = split.validation.count(0) >= 2 ? split.validation : split.train;
+  const std::vector<int64_t> normal_train = split.train.rows_labelled(0);
   if (model.variant() != Variant::reconstruction_only) {
     const ScoreKind kind = model.config().score;
     const bool synthetic = outcome.report.synthetic_anomalies > 0;
@@ -544,18 +541,16 @@ FitOutcome Fit::conclude() {
     if ((rarity || (neighbours && !image)) && s.preprocessing) {
       model.set_rarity_columns(s.preprocessing->continuous_features());
       if (neighbours && !image) model.set_neighbour_scales(s.preprocessing->two_value_spans());
-      std::vector<int64_t> normal_rows;
-      for (int64_t i = 0; i < split.train.size(); ++i)
-        if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);
-      if (!normal_rows.empty()) model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs,
-                                                          s.preprocessing->other_inputs());
+      if (!normal_train.empty()) model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_train).inputs,
+                                                           s.preprocessing->other_inputs());
     }
     if (neighbours) {
       // Rows taken as normal: a row the file repeats is as near as its copies make it, up to the k
-      // the distance averages over (counted once, a row repeated in 90 of 100 rows lay as far from
+      // the distance averages over (counted once, a row repeated in 92 of 100 rows lay as far from
       // its 5 nearest as a row seen once, and scored as high). Rows that may hold anomalies: once,
-      // a repeated fault being no normal row for repeating.
-      const size_t copies = s.options.contamination > 0 ? 1 : size_t(E2EConvA3::kNeighbours);
+      // a repeated fault being no normal row for repeating. Images: once (their distance has no
+      // offset, E2EConvA3::neighbour_distance_offset, so an exact copy would lie at log 0).
+      const size_t copies = s.options.contamination > 0 || image ? 1 : size_t(E2EConvA3::kNeighbours);
       model.set_neighbours(neighbour_rows(model, split.train, s.options.contamination, s.preset.seed(), copies, outcome.report.neighbours));
       // Images with some unlabelled anomalies (training.contamination c > 0): the anomalies of one
       // kind form groups, as close to each other as normal images are, in which a test anomaly of
@@ -567,9 +562,7 @@ FitOutcome Fit::conclude() {
                                                       E2EConvA3::kNeighbours, E2EConvA3::kMaxNeighbourCount));
       outcome.report.neighbours.nearest = model.neighbour_count();
     }
-    std::vector<int64_t> normal;
-    for (int64_t i = 0; i < reference.size(); ++i)
-      if (reference.labels[size_t(i)] == 0) normal.push_back(i);
+    const std::vector<int64_t> normal = reference.rows_labelled(0);
     // Contaminated rows (no labelled anomaly): the alarm learned to call every unlabelled row
     // normal, the anomalies among them too, and is left out of the score (no set of the no-labels
     // tables got worse without it; docs/no-labels.md).
@@ -579,17 +572,8 @@ FitOutcome Fit::conclude() {
     const float mode = alarm_neighbours ? 4.f : without_alarm ? 5.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
     // The normal training samples whose spread scales a term equal on every normal validation
     // sample (set_score_reference): evenly spaced, at most 2,048 and 2^22 values.
-    std::vector<int64_t> trained;
-    for (int64_t i = 0; i < split.train.size(); ++i)
-      if (split.train.labels[size_t(i)] == 0) trained.push_back(i);
     const int64_t values = std::max<int64_t>(split.train.inputs.numel() / std::max<int64_t>(split.train.size(), 1), 1);
-    const size_t most = size_t(std::clamp<int64_t>((int64_t(1) << 22) / values, 2, 2048));
-    if (trained.size() > most) {
-      std::vector<int64_t> spaced(most);
-      for (size_t i = 0; i < most; ++i) spaced[i] = trained[i * trained.size() / most];
-      trained = std::move(spaced);
-    }
-    const Tensor spread = split.train.subset(trained).inputs;
+    const Tensor spread = split.train.subset(evenly_spaced(normal_train, size_t(std::clamp<int64_t>((int64_t(1) << 22) / values, 2, 2048)))).inputs;
     model.set_score_reference(mode, reference.subset(normal).inputs, &spread);
   }
   // Rows whose score does not compare with neighbour rows (labelled, or too few validation rows
@@ -597,11 +581,8 @@ FitOutcome Fit::conclude() {
   // what a scored row's missing cells are filled from and its why compares it with. Labelled or
   // not, the unlabelled rows are taken as normal here (no share of them left out).
   if (!model.config().is_image() && model.neighbours().dim(0) == 0 && s.preprocessing) {
-    std::vector<int64_t> normal_rows;
-    for (int64_t i = 0; i < split.train.size(); ++i)
-      if (split.train.labels[size_t(i)] == 0) normal_rows.push_back(i);
     model.set_neighbour_scales(s.preprocessing->two_value_spans());
-    model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_rows).inputs,
+    model.set_category_rarity(s.preprocessing->category_blocks(), split.train.subset(normal_train).inputs,
                               s.preprocessing->other_inputs());
     model.set_neighbours(neighbour_rows(model, split.train, 0, s.preset.seed(), 1, outcome.report.neighbours));
     outcome.report.neighbours.nearest = model.neighbour_count();
@@ -638,7 +619,7 @@ FitOutcome Fit::conclude() {
     // flagging them too (more than the rate).
     if (threshold > 1.f && model.variant() != Variant::reconstruction_only) {
       threshold = 1.f;
-      for (size_t i = 0; i < scores.size(); ++i) outcome.report.threshold_at_top += labels[i] == 0 && scores[i] >= 1.f;
+      for (size_t i = 0; i < scores.size(); ++i) outcome.report.threshold_at_top += labels[i] == 0 && scores[i] >= 1.f;  // (held out or, with too few, training samples)
       if (outcome.report.threshold_normal > 0)
         outcome.report.threshold_share = flagged_share_range_of(outcome.report.threshold_normal, outcome.report.threshold_at_top,
                                                                 FitReport::kShareProbability);

@@ -81,11 +81,12 @@ struct FitReport {
   // from and a row's why is compared with (`samples`), and those of the normal training samples that are not among them: exact
   // repeats of another one beyond `copies` of it (5, the k the distance averages over, when the
   // rows are taken as normal: more copies change no distance; 1 when some may be anomalies, so
-  // that a row repeated many times is not taken as normal for that alone, and for a score without
-  // the distance), the least typical share of a contaminated fit
+  // that a row repeated many times is not taken as normal for that alone, for images, and for a
+  // score without the distance), the least typical share of a contaminated fit
   // (least_typical: rows by reconstruction error and marginal rarity, images by reconstruction
   // error), and
-  // those beyond the cap of 8,192 samples / 2^20 values (a seeded random choice). All 0 without.
+  // those beyond the cap of 8,192 samples / 2^20 values (a seeded random choice). All 0 without
+  // (copies 1).
   // `nearest`: how many of them the distance averages over (k; E2EConvA3::neighbour_count).
   struct Neighbours {
     int64_t samples = 0, repeated = 0, left_out = 0, not_sampled = 0, nearest = 0, copies = 1;
@@ -113,9 +114,10 @@ struct FitReport {
   // the test samples when the test split holds no labelled anomaly (without labels: the held-out
   // samples, taken as normal); 0 when set on the training samples or at the best F1.
   int64_t threshold_normal = 0;
-  // How many of those normal samples score 1, the top of every score but the reconstruction
-  // error, when so many do that the rate's threshold would lie above 1: it is set at 1 and flags
-  // them (threshold_share says so). 0 otherwise.
+  // How many of the normal samples the threshold was set on (those above; the training samples
+  // when too few are held out) score 1, the top of every score but the reconstruction error, when
+  // so many do that the rate's threshold would lie above 1: it is set at 1 and flags them
+  // (threshold_share counts them flagged). 0 otherwise.
   int64_t threshold_at_top = 0;
   static constexpr double kShareProbability = 0.9;
   std::vector<std::string> dropped_columns;

@@ -261,7 +261,8 @@ class OnnxExport {
   // E2EConvA3::neighbour_distance of `input_cf` (channels first for images): the embedding
   // (images average-pooled, then height, width, channel), its neighbours ranked by
   // ||n||^2 - 2 e.n (Gemm, no [N, M, D] tensor) as the core ranks them, the k nearest gathered and
-  // their mean squared difference per value taken from them, as the core computes it. [N]
+  // their mean squared difference per value taken from them, as the core computes it, plus the
+  // model's offset (rows since format version 7), its log. [N]
   std::string neighbour_distance(const std::string& input_cf) {
     const Tensor& rows = model_.neighbours_;
     const int64_t m = rows.dim(0), d = rows.dim(1), k = model_.neighbour_count();

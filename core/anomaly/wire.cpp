@@ -310,6 +310,7 @@ FitReport fit_report_from_json(const Json& j) {
                     n.contains("nearest") ? get<int64_t>(n, "nearest", what) : E2EConvA3::kNeighbours,
                     // reports saved before it was written: each distinct sample once
                     n.contains("copies") ? get<int64_t>(n, "copies", what) : 1};
+    CA3_CHECK(r.neighbours.copies >= 1, what, ": neighbours.copies must be 1 or more, got ", r.neighbours.copies);
   }
   r.best_epoch = get<int>(j, "bestEpoch", what);
   if (j.contains("bestBy")) r.best_by = get<std::string>(j, "bestBy", what);  // (reports saved before it was written: "")

@@ -1414,10 +1414,11 @@ function neighboursText(report: FitReport, unit: 'row' | 'image') {
   const n = report.neighbours;
   if (!n || !scoreUsesNeighbours(report)) return '';
   const parts: string[] = [];
+  const a = unit === 'image' ? 'an image' : 'a row', copies = `${n.repeated.toLocaleString('en')} exact ${n.repeated === 1 ? 'copy' : 'copies'}`;
   if (n.repeated) parts.push(n.copies > 1
-    ? `${n.repeated.toLocaleString('en')} exact copies beyond a ${unit}'s first ${n.copies} are left out (the distance averages ` +
-      `over the ${n.nearest} nearest: more copies would change nothing)`
-    : `${n.repeated.toLocaleString('en')} exact copies of these are left out (a ${unit} is not taken as normal only because it repeats)`);
+    ? `${copies} beyond ${a}'s first ${n.copies} ${n.repeated === 1 ? 'is' : 'are'} left out (the distance averages over the ` +
+      `${n.nearest} nearest: more copies would change nothing)`
+    : `${copies} of these ${n.repeated === 1 ? 'is' : 'are'} left out (${a} is not taken as normal only because it repeats)`);
   if (n.leftOut) parts.push(`the ${n.leftOut.toLocaleString('en')} ` +
     (unit === 'image' ? 'reconstructed worst' : 'least typical by reconstruction error and rare values') + ' are left out as likely anomalies');
   if (n.notSampled) parts.push(`${n.notSampled.toLocaleString('en')} more are left out: at most ${n.samples.toLocaleString('en')} are kept`);
@@ -1461,10 +1462,10 @@ function thresholdText(report: FitReport, unit: 'row' | 'image') {
     `held-out ${unit}s are a sample; more ${unit}s narrow the range), and ${unit}s that really are unusual add to that.` : '';
   // Held-out samples at 1, the top of the score, would put the rate's threshold above every score.
   const k = report.thresholdAtTop ?? 0;
-  const top = k > 0 ? ` But ${k.toLocaleString('en')} of them score${k === 1 ? 's' : ''} 1, the highest score there is: a ` +
-    `threshold above that would never flag, so it is 1 and flags ${k === 1 ? 'that one' : 'them'} too.` : '';
+  const top = k > 0 ? ` But ${k.toLocaleString('en')} of the held-out ${unit}s score${k === 1 ? 's' : ''} 1, the highest score ` +
+    `there is: a threshold above that would never flag, so it is 1 and flags ${k === 1 ? 'that one' : 'them'} too.` : '';
   if (n < enoughNormal(report))
-    return text + `: too few to set it firmly (here it flags ${k > 0 ? 'only those at 1' : 'none of them'}), so the share ` +
+    return text + `: too few to set it firmly (here it flags ${k === 1 ? 'only the one at 1' : k > 1 ? 'only those at 1' : 'none of them'}), so the share ` +
       `flagged on new ${unit}s can be far from ${rate}%` + enough.slice(0, -1) + '; or set it with the slider and "Flag from this threshold".' +
       top + range;
   return text + (report.setting === 'contaminated'
