@@ -164,11 +164,7 @@ void fill_training_rows(E2EConvA3& model, TabularPreprocessor& prep, Tensor& inp
       for (size_t j = 0; j < columns; ++j) unfilled[j] += pattern[j] * int64_t(rows.size());
       continue;
     }
-    if (reference.size() > kMostRows) {  // evenly spread over them, as many as scoring keeps (its search's cost)
-      std::vector<int64_t> spread(kMostRows);
-      for (size_t i = 0; i < kMostRows; ++i) spread[i] = reference[i * reference.size() / kMostRows];
-      reference = std::move(spread);
-    }
+    reference = evenly_spaced(reference, kMostRows);  // as many as scoring keeps (its search's cost)
     Tensor near({int64_t(reference.size()), width}), chosen({int64_t(rows.size()), width});
     for (size_t i = 0; i < reference.size(); ++i)
       std::memcpy(near.mutable_data() + int64_t(i) * width, typical_filled.data() + reference[i] * width, size_t(width) * sizeof(float));
