@@ -66,11 +66,11 @@ std::string load_error_rewritten(const std::vector<uint8_t>& bytes, uint32_t ver
     if (name == without) continue;
     copies.push_back(t.clone());
     // (before version 7 the score reference held no distance offset: its first 9 values)
-    if (name == "score_reference" && version < 7 && t.numel() == 10) copies.back() = Tensor::from_vector({9}, [&] {
-      std::vector<float> v = t.to_vector();
-      v.pop_back();
-      return v;
-    }());
+    if (name == "score_reference" && version < 7 && t.numel() == 10) {
+      std::vector<float> nine = t.to_vector();
+      nine.pop_back();
+      copies.back() = Tensor::from_vector({9}, nine);
+    }
     edit(name, copies.back());
     tensors.emplace_back(name, &copies.back());
   }
