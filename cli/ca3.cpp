@@ -683,7 +683,9 @@ std::string validation_text(const FitReport& r, const std::string& unit) {
     std::snprintf(rate, sizeof rate, "%g%%", 100 * r.threshold_rate);
     text += std::string(" (set to flag at most ") + rate +
             (r.setting == "contaminated" ? ", the larger of threshold.value and training.contamination," : "") +
-            (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + " together" : std::string(" of them"));
+            (test_joined > 0 ? " of the " + std::to_string(r.threshold_normal) + (synthetic ? " held-out " + unit + "s taken as normal" : " normal held-out " + unit + "s") +
+                                   ", validation and test together"
+                             : std::string(" of them"));
     if (r.threshold_at_top > 0)
       text += ", but " + count(r.threshold_at_top, "of them scores", "of them score") +
               " 1, the highest score there is: a threshold above that would never flag, so it is 1 and flags " +

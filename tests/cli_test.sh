@@ -148,7 +148,7 @@ line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
              r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows, and (\d+) of the (\d+) test rows \(set to "
-             r"flag at most 5% of the (\d+) together; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "
+             r"flag at most 5% of the (\d+) held-out rows taken as normal, validation and test together; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "
              r"these (\d+) are a sample, and more rows narrow the range\)\. "
              r"The synthetic anomalies are "
              r"drawn like those the alarm trained on, not real ones", line[0])

@@ -1809,10 +1809,11 @@ TEST(Tabular, ColumnsSkewedToLargeValuesAreComparedOnALogScale) {
   below.add(scored);
   EXPECT_EQ(below.notes(),
             (std::vector<std::string>{
-                "numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is read as "
+                "numbers below 0 in a column read on a log scale, whose training rows' values were all 0 or above: each is read as "
                 "value / c (c as in log(1 + value / c) above 0), below every training value; the further below 0, the lower "
                 "the row's input for the column (down to 20 sd below its mean) and the higher its score: 'bytes' 1 row (line 5: '-400'; c = 12800). If the column can be "
-                "negative (a refund, a correction), train on a file that has such rows, or set preprocessing.logSkewed to false "
+                "negative (a refund, a correction), train on a file with more such rows (how a column is read is decided on the "
+                "training rows alone, not on those held out to validate and test), or set preprocessing.logSkewed to false "
                 "(a preset file: --preset FILE.json for ca3 train, presetChanges in the SDK)"}));
   // Asked not to (preprocessing.logSkewed false): the values as they are.
   options.log_skewed = false;

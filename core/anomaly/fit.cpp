@@ -572,9 +572,11 @@ FitOutcome Fit::conclude() {
     const float mode = alarm_neighbours ? 4.f : without_alarm ? 5.f : neighbours ? 3.f : rarity ? 2.f : combined ? 1.f : 0.f;
     // The normal training samples whose spread scales a term equal on every normal validation
     // sample (set_score_reference): evenly spaced, at most 2,048 and 2^22 values.
-    const int64_t values = std::max<int64_t>(split.train.inputs.numel() / std::max<int64_t>(split.train.size(), 1), 1);
-    const Tensor spread = split.train.subset(evenly_spaced(normal_train, size_t(std::clamp<int64_t>((int64_t(1) << 22) / values, 2, 2048)))).inputs;
-    model.set_score_reference(mode, reference.subset(normal).inputs, &spread);
+    const auto spread = [&] {
+      const int64_t values = std::max<int64_t>(split.train.inputs.numel() / std::max<int64_t>(split.train.size(), 1), 1);
+      return split.train.subset(evenly_spaced(normal_train, size_t(std::clamp<int64_t>((int64_t(1) << 22) / values, 2, 2048)))).inputs;
+    };
+    model.set_score_reference(mode, reference.subset(normal).inputs, spread);
   }
   // Rows whose score does not compare with neighbour rows (labelled, or too few validation rows
   // for the distance's statistics, or the reconstruction-only variant) keep them all the same:

@@ -941,15 +941,19 @@ std::string E2EConvA3::score_name() const {
   return names[std::clamp(int(std::lround(score_mode())), 0, 5)];
 }
 
-void E2EConvA3::set_score_reference(float mode, const Tensor& normal, const Tensor* spread) {
+void E2EConvA3::set_score_reference(float mode, const Tensor& normal, const std::function<Tensor()>& spread) {
   CA3_CHECK(normal.dim(0) >= 2, "the score's reference needs at least two normal samples");
   // A term equal on every normal sample (all of them repeats of training rows, say) has no spread
   // to standardise by: at standardise's floor any other sample would lie a million sds away and
-  // score 1, the top, tied with every other such sample. Its spread over `spread` stands in.
+  // score 1, the top, tied with every other such sample. Its spread over `spread` stands in
+  // (taken once, when the first such term needs it).
+  std::optional<Tensor> spread_samples;
   const auto measure = [&](const auto& term) {
     Standardised s = standardise(term(normal));
-    if (spread && spread->dim(0) >= 2 && s.sd <= 1e-5f * std::max(1.f, std::fabs(s.mean)))
-      s.sd = std::max(s.sd, standardise(term(*spread)).sd);
+    if (spread && s.sd <= 1e-5f * std::max(1.f, std::fabs(s.mean))) {
+      if (!spread_samples) spread_samples = spread();
+      if (spread_samples->dim(0) >= 2) s.sd = std::max(s.sd, standardise(term(*spread_samples)).sd);
+    }
     return s;
   };
   float* r = score_reference_.mutable_data();

@@ -197,8 +197,9 @@ class E2EConvA3 : public Module {
   // neighbour distance (mode 4), or mode 3's terms without the alarm (mode 5), standardising each
   // with the statistics of `normal` [N, ...] (normal validation samples, not among the
   // neighbours; N >= 2). Mode 0: the alarm alone. A term equal on every sample of `normal` is
-  // scaled by its standard deviation over `spread` instead (normal training samples; null: none).
-  void set_score_reference(float mode, const Tensor& normal, const Tensor* spread = nullptr);
+  // scaled by its standard deviation over the samples `spread` gives instead (normal training
+  // samples, called only when such a term needs them; empty: none).
+  void set_score_reference(float mode, const Tensor& normal, const std::function<Tensor()>& spread = {});
   bool combined_score() const { return score_reference_.at(0) > 0.5f; }
   // Whether the score needs the target's reconstruction (modes 1-3 and 5).
   bool score_reconstructs() const { return combined_score() && score_mode() != 4.f; }

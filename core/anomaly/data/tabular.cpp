@@ -3976,12 +3976,13 @@ std::vector<std::string> CellNotes::notes() const {
                                  "on (a running number, a meter reading), train again with it given the role ignore (" +
                                      role_option(beyond_name, "ignore") + "); if neither, these rows do lie beyond anything in training"));
   if (!below_zero.empty())
-    notes.push_back("numbers below 0 in a column read on a log scale, whose training values were all 0 or above: each is "
+    notes.push_back("numbers below 0 in a column read on a log scale, whose training rows' values were all 0 or above: each is "
                     "read as value / c (c as in log(1 + value / c) above 0), below every training value; the further below "
                     "0, the lower the row's input for the column (down to 20 sd below its mean) and the higher its score: " +
                     list_some(below_zero, 8) +
                     (below_zero.size() > 8 ? detail::concat(" (", below_zero.size(), " columns)") : std::string()) +
-                    ". If the column can be negative (a refund, a correction), train on a file that has such rows, or set "
+                    ". If the column can be negative (a refund, a correction), train on a file with more such rows (how a column is read "
+                    "is decided on the training rows alone, not on those held out to validate and test), or set "
                     "preprocessing.logSkewed to false (a preset file: --preset FILE.json for ca3 train, presetChanges in "
                     "the SDK)");
   if (!grouped.empty() && above_.found)
