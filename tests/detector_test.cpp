@@ -1226,8 +1226,9 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   EXPECT_EQ(Detector::load(labelled_bytes.data(), labelled_bytes.size()).save(), labelled_bytes);
 
   // Without labels: the normal training rows travel with the model (a distinct row at most 5 times,
-  // the k the distance averages over: Breast Cancer repeats many), and the reference has 10 values,
-  // the last the distance's offset (format version 7).
+  // the k the distance averages over: Breast Cancer repeats many), and the reference has 12 values,
+  // the last three the distance's offset (format version 7) and the rarity's and the distance's
+  // weights (8).
   Detector one_class(quick_tabular("e2e", 2));
   TabularOptions no_labels;
   no_labels.id_columns = {"Class"};
@@ -1239,9 +1240,11 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   EXPECT_GT(report.neighbours.repeated, 50);  // (copies beyond the fifth)
   EXPECT_EQ(report.neighbours.samples + report.neighbours.repeated, report.train_rows);
   EXPECT_EQ(tensor(contents, "score_reference")->at(0), 3.f);
-  EXPECT_EQ(tensor(contents, "score_reference")->shape(), Shape{10});
+  EXPECT_EQ(tensor(contents, "score_reference")->shape(), Shape{12});
   EXPECT_EQ(tensor(contents, "score_reference")->at(9), E2EConvA3::kNeighbourDistanceOffset);
-  EXPECT_EQ(contents.version, 7u);
+  EXPECT_EQ(tensor(contents, "score_reference")->at(10), E2EConvA3::kRarityWeight);
+  EXPECT_EQ(tensor(contents, "score_reference")->at(11), E2EConvA3::kRowsNeighbourWeight);
+  EXPECT_EQ(contents.version, 8u);
 
   // Damaged: the rows missing, the wrong width, or a 7-value reference that claims the distance.
   auto without = [&](const std::string& name, const Tensor* replacement) {
@@ -1283,14 +1286,55 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     EXPECT_EQ(older_model.save(), six);
     const std::vector<float> with = one_class.score_table(breast_cancer()), without_offset = older_model.score_table(breast_cancer());
     EXPECT_NE(with, without_offset);
-    EXPECT_EQ(load(write_model_file(contents.metadata, contents_tensors(contents), 6)),
+    std::vector<float> ten = tensor(contents, "score_reference")->to_vector();
+    ten.resize(10);
+    const Tensor ten_values = Tensor::from_vector({10}, ten);
+    kept.clear();
+    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &ten_values : &t);
+    EXPECT_EQ(load(write_model_file(contents.metadata, kept, 6)),
               "model file is corrupt: tensor 'score_reference' has 10 values (a neighbour distance's offset), which belong in a "
               "format version 7 file, this is version 6");
     std::vector<float> values = tensor(contents, "score_reference")->to_vector();
     values[9] = 2.f;
-    const Tensor far = Tensor::from_vector({10}, values);
+    const Tensor far = Tensor::from_vector({12}, values);
     EXPECT_EQ(load(without("score_reference", &far)), "model file is corrupt: its neighbour distance's offset is 2 (more than 0, at "
                                                        "most 1, for a score of rows with the distance)");
+  }
+  // A file of version 7 (10 values: the rarity weighed 1 and the distance 3) loads, scores so, and
+  // is saved again byte for byte; 12 values in a version-7 file, or a weight below 1, are refused.
+  {
+    std::vector<float> ten = tensor(contents, "score_reference")->to_vector();
+    ten.resize(10);
+    const Tensor ten_values = Tensor::from_vector({10}, ten);
+    std::vector<std::pair<std::string, const Tensor*>> kept;
+    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &ten_values : &t);
+    const std::vector<uint8_t> seven_file = write_model_file(contents.metadata, kept, 7);
+    Detector older_model = Detector::load(seven_file.data(), seven_file.size());
+    EXPECT_EQ(older_model.model().rarity_weight(), 1.f);
+    EXPECT_EQ(older_model.model().neighbour_weight(), E2EConvA3::kNeighbourWeight);
+    EXPECT_EQ(older_model.save(), seven_file);
+    // The score by its terms, as combined_log_odds weighs them (mode 3: alarm, reconstruction
+    // error, rarity, distance), from the model's own terms and reference.
+    const Tensor inputs = one_class.prepare_table(breast_cancer());
+    const std::vector<float> logits = one_class.model().alarm_logit(inputs), errors = one_class.model().reconstruction_error(inputs),
+                             rarity = one_class.model().marginal_rarity(inputs), distance = one_class.model().neighbour_distance(inputs);
+    const std::vector<float> r = tensor(contents, "score_reference")->to_vector();
+    const std::vector<float> weighted = one_class.score_table(breast_cancer()), unweighted = older_model.score_table(breast_cancer());
+    for (size_t i = 0; i < weighted.size(); i += 37) {
+      const double a = (logits[i] - r[1]) / r[2], e = (std::log(std::max(errors[i], 1e-12f)) - r[3]) / r[4],
+                   q = (rarity[i] - r[5]) / r[6], d = (distance[i] - r[7]) / r[8];
+      const auto sigmoid = [](double z) { return 1 / (1 + std::exp(-z)); };
+      EXPECT_NEAR(weighted[i], sigmoid((a + e + 2 * q + 5 * d) / 9), 2e-5) << "row " << i;
+      EXPECT_NEAR(unweighted[i], sigmoid((a + e + q + 3 * d) / 6), 2e-5) << "row " << i;
+    }
+    EXPECT_EQ(load(write_model_file(contents.metadata, contents_tensors(contents), 7)),
+              "model file is corrupt: tensor 'score_reference' has 12 values (the terms' weights), which belong in a format version 8 "
+              "file, this is version 7");
+    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
+    values[10] = 0.5f;
+    const Tensor light = Tensor::from_vector({12}, values);
+    EXPECT_EQ(load(without("score_reference", &light)), "model file is corrupt: its score's weights are 0.5 (the marginal rarity) and 5 "
+                                                         "(the neighbour distance), each 1 to 10, for a score of rows with the distance");
   }
   // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
   Tensor nine = *tensor(contents, "score_reference");

@@ -65,11 +65,12 @@ std::string load_error_rewritten(const std::vector<uint8_t>& bytes, uint32_t ver
   for (const auto& [name, t] : contents.tensors) {
     if (name == without) continue;
     copies.push_back(t.clone());
-    // (before version 7 the score reference held no distance offset: its first 9 values)
-    if (name == "score_reference" && version < 7 && t.numel() == 10) {
-      std::vector<float> nine = t.to_vector();
-      nine.pop_back();
-      copies.back() = Tensor::from_vector({9}, nine);
+    // (before version 8 the score reference held no terms' weights: its first 10 values; before
+    // version 7 no distance offset either: its first 9)
+    if (name == "score_reference" && t.numel() >= 10) {
+      std::vector<float> values = t.to_vector();
+      values.resize(std::min<size_t>(values.size(), version < 7 ? 9 : version < 8 ? 10 : 12));
+      copies.back() = Tensor::from_vector({int64_t(values.size())}, values);
     }
     edit(name, copies.back());
     tensors.emplace_back(name, &copies.back());
@@ -264,12 +265,12 @@ TEST(NoLabels, FlagsCountInTheNeighbourDistanceAsACategoryDoes) {
               "%.4f standardised; the score %.4f\n", auc_scaled, auc_unscaled, roc_auc(detector.score_table(s.test), s.test_labels));
   EXPECT_GE(auc_scaled, auc_unscaled + 0.01);  // measured 0.885 against 0.873
 
-  // Saved as format version 7 (the neighbour distance's offset), which holds version 6's log
+  // Saved as format version 8 (the terms' weights; 7: the neighbour distance's offset), which holds version 6's log
   // scales (TSH, Dim_16; a build reading 5 would read it as it is) and version 5's scales (a build
   // reading 4 would score without them); loaded alike; damaged scales, and a log scale in an
   // earlier version, are refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 7);
+  EXPECT_EQ(bytes[8], 8);
   EXPECT_GT(detector.preprocessing()->columns()[16].log_scale, 0);
   EXPECT_EQ(load_error_rewritten(bytes, 5, "", [](const std::string&, Tensor&) {}),
             "model file is corrupt: column 'Dim_16' is read on a log scale (logScale), which belongs in a format version 6 file, "
@@ -481,12 +482,12 @@ TEST(NoLabels, UnseenCategoryRaisesTheScore) {
     EXPECT_GT(unseen_score, other_score);
   }
 
-  // Saved and loaded, the model scores the same. The file is format version 7 (the neighbour
-  // distance's offset; insulin is read on a log scale, version 6), which holds version 4's
+  // Saved and loaded, the model scores the same. The file is format version 8 (the terms'
+  // weights; 7: the neighbour distance's offset; insulin is read on a log scale, version 6), which holds version 4's
   // categorical part (a build that reads only 3 would score without it); a damaged categorical
   // part is refused.
   const std::vector<uint8_t> bytes = detector.save();
-  EXPECT_EQ(bytes[8], 7);
+  EXPECT_EQ(bytes[8], 8);
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   const std::vector<float> again = loaded.score_table(unseen);
   for (size_t i = 0; i < again.size(); ++i) ASSERT_FLOAT_EQ(again[i], s_unseen[i]);
@@ -509,7 +510,8 @@ TEST(NoLabels, AMachineNamedLikeAnIdentifierIsAGroup) {
   // belongs to and is read as categories (said); left out as a row identifier, as before (the
   // role ignore below), the swap changes nothing (ROC-AUC 0.5; helper-90's sensor log of 5
   // machines: 0.512, with the machine read 0.999). A row near its range's edge, swapped to the
-  // next range, is hardly unusual: 0.72 here.
+  // next range, is hardly unusual: 0.68 here (0.71 with the marginal rarity, which sees no
+  // context, weighed as the alarm rather than twice; docs/no-labels.md).
   const TableSplit s = split_table("PimaIndiansDiabetes.csv", "diabetes", "neg", false);
   const int64_t glucose = s.train.column_index("glucose");
   auto with_machine = [&](const CsvTable& table, int shift) {
@@ -553,7 +555,7 @@ TEST(NoLabels, AMachineNamedLikeAnIdentifierIsAGroup) {
   std::printf("%zu normal test rows, each with its machine and swapped to the next: ROC-AUC %.4f (machine left out: %.4f)\n",
               normal.size(), auc, auc_left_out);
   EXPECT_EQ(auc_left_out, 0.5);
-  EXPECT_GT(auc, 0.68);
+  EXPECT_GT(auc, 0.66);
 }
 
 TEST(NoLabels, BreastCancerFiveLabelledAnomalies) {

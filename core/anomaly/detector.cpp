@@ -374,12 +374,14 @@ std::vector<uint8_t> Detector::save() const {
   // The newest version only when it says more than the earlier can (an earlier build would read the
   // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
   // in the marginal rarity, 6 for a column on a log scale (preprocessing's logScale), 7 for the
-  // neighbour distance's offset (score_reference's 10th value); a version-n file holds every
-  // tensor versions up to n added.
+  // neighbour distance's offset (score_reference's 10th value), 8 for the terms' weights (its 11th
+  // and 12th: rarity, distance); a version-n file holds every tensor versions up to n added.
   const bool log_scaled = prep_ && std::any_of(prep_->columns().begin(), prep_->columns().end(),
                                                [](const ColumnTransform& c) { return c.log_scale > 0; });
   const bool offset = distance && model_->neighbour_distance_offset() != 0.f;
-  const uint32_t version = offset                                    ? 7
+  const bool weights = model_->rarity_weight() != 1.f || model_->neighbour_weight() != E2EConvA3::kNeighbourWeight;
+  const uint32_t version = weights                                   ? 8
+                           : offset                                    ? 7
                            : log_scaled                                ? 6
                            : neighbours && model_->neighbour_scaled() ? 5
                            : model_->rarity_categories() > 0          ? 4
@@ -389,8 +391,8 @@ std::vector<uint8_t> Detector::save() const {
     if (name == "neighbours" && !neighbours) continue;
     if ((name == "category_rarity" || name == "category_columns") && version < 4) continue;
     if (name == "neighbour_scales" && version < 5) continue;
-    if (name == "score_reference" && !offset) {  // 7 values, or 9 (no offset: as version 6 wrote it)
-      short_reference = Tensor({distance ? 9 : 7});
+    if (name == "score_reference" && !weights) {  // 7 values, 9 (no offset: as version 6 wrote it), or 10 (as 7)
+      short_reference = Tensor({offset ? 10 : distance ? 9 : 7});
       std::memcpy(short_reference.mutable_data(), buffer->data(), size_t(short_reference.numel()) * sizeof(float));
       tensors.emplace_back(name, &short_reference);
       continue;
@@ -480,24 +482,30 @@ Detector Detector::load(const uint8_t* data, size_t size) {
       *buffer = Tensor(shape);
     }
     // A score without the neighbour distance: 7 values; with it, 9 (no offset: 0, as before version
-    // 7) or 10 (the offset).
-    if (name == "score_reference" && it != by_name.end() && (it->second->shape() == Shape{7} || it->second->shape() == Shape{9})) {
-      Tensor shorter(it->second->shape());
-      fill(name, shorter);
-      CA3_CHECK_CODE(shorter.numel() == 9 || shorter.at(0) < 2.5f, ErrorCode::unsupported_file,
-                     "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
-      std::memcpy(buffer->mutable_data(), shorter.data(), size_t(shorter.numel()) * sizeof(float));
-      continue;
-    }
-    if (name == "score_reference" && it != by_name.end() && it->second->shape() == Shape{10}) {
-      CA3_CHECK_CODE(file.version >= 7, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has 10 values "
-                     "(a neighbour distance's offset), which belong in a format version 7 file, this is version ", file.version);
-      fill(name, *buffer);
+    // 7), 10 (the offset) or 12 (the rarity's and the distance's weights, since version 8; before:
+    // 1 and kNeighbourWeight).
+    const Shape* reference_shape = name == "score_reference" && it != by_name.end() ? &it->second->shape() : nullptr;
+    if (reference_shape && reference_shape->size() == 1 &&
+        (reference_shape->at(0) == 7 || reference_shape->at(0) == 9 || reference_shape->at(0) == 10 || reference_shape->at(0) == 12)) {
+      const int64_t values = reference_shape->at(0);
+      CA3_CHECK_CODE(values < 12 || file.version >= 8, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has "
+                     "12 values (the terms' weights), which belong in a format version 8 file, this is version ", file.version);
+      CA3_CHECK_CODE(values < 10 || file.version >= 7, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has "
+                     "10 values (a neighbour distance's offset), which belong in a format version 7 file, this is version ", file.version);
+      Tensor given(*reference_shape);
+      fill(name, given);
+      std::memcpy(buffer->mutable_data(), given.data(), size_t(values) * sizeof(float));
       const float mode = buffer->at(0);  // (a mode beyond 0 to 5 is said below)
-      CA3_CHECK_CODE(buffer->at(9) > 0.f && buffer->at(9) <= 1.f && (mode == 3.f || mode == 5.f || mode < -0.5f || mode > 5.5f),
-                     ErrorCode::unsupported_file,
+      const bool other_mode = mode < -0.5f || mode > 5.5f, with_distance = mode == 3.f || mode == 5.f || other_mode;
+      CA3_CHECK_CODE(values >= 9 || mode < 2.5f, ErrorCode::unsupported_file,
+                     "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
+      CA3_CHECK_CODE(values < 10 || (buffer->at(9) > 0.f && buffer->at(9) <= 1.f && with_distance), ErrorCode::unsupported_file,
                      "model file is corrupt: its neighbour distance's offset is ", buffer->at(9), " (more than 0, at most 1, for a score "
                      "of rows with the distance)");
+      const auto weight_ok = [](float w) { return w >= 1.f && w <= 10.f; };
+      CA3_CHECK_CODE(values < 12 || (weight_ok(buffer->at(10)) && weight_ok(buffer->at(11)) && with_distance), ErrorCode::unsupported_file,
+                     "model file is corrupt: its score's weights are ", buffer->at(10), " (the marginal rarity) and ", buffer->at(11),
+                     " (the neighbour distance), each 1 to 10, for a score of rows with the distance");
       continue;
     }
     fill(name, *buffer);

@@ -255,7 +255,7 @@ E2EConvA3::E2EConvA3(ModelConfig config)
     : config_(std::move(config)),
       noise_rng_(config_.seed + 1),
       normal_statistics_(config_.normal_statistics == Choice::yes),
-      score_reference_(register_buffer("score_reference", Tensor::from_vector({10}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f}))),
+      score_reference_(register_buffer("score_reference", Tensor::from_vector({12}, {0.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, 0.f, 1.f, kNeighbourWeight}))),
       rarity_columns_(register_buffer("rarity_columns",
                                       Tensor::full({config_.is_image() ? 1 : config_.sample_shape.at(0)}, 1.f))),
       category_rarity_(register_buffer("category_rarity", Tensor({(config_.is_image() ? 0 : config_.sample_shape.at(0)) + 1}))),
@@ -909,22 +909,21 @@ Tensor E2EConvA3::like_rows(const Tensor& inputs, const std::vector<uint8_t>& mi
 }
 
 // The combined score before its sigmoid: the standardised alarm logit and log reconstruction
-// error (and for rows the marginal rarity and the neighbour distance, weighted kNeighbourWeight),
-// averaged; or (mode 4) the alarm logit and the weighted neighbour distance; or (mode 5) mode 3's
+// error (and for rows the marginal rarity and the neighbour distance, weighted rarity_weight and
+// neighbour_weight), their weighted mean; or (mode 4) the alarm logit and the weighted neighbour distance; or (mode 5) mode 3's
 // terms without the alarm. [N]
 Var E2EConvA3::combined_log_odds(const Var& x, const ModelForward& f) const {
   const float* r = score_reference_.data();
   auto standardised = [](const Var& v, float mean, float sd) { return scale(add_scalar(v, -mean), 1.f / sd); };
   if (r[0] == 4.f)  // the alarm and the neighbour distance
-    return scale(add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]),
-                     scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)),
-                 1.f / (1.f + kNeighbourWeight));
+    return scale(add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]), scale(standardised(neighbour_distance(x), r[7], r[8]), r[11])),
+                 1.f / (1.f + r[11]));
   const bool alarm = r[0] != 5.f;
   Var z = standardised(log_error(mse_per_sample(f.reconstruction, x)), r[3], r[4]);
   float parts = 1;
   if (alarm) z = add(standardised(reshape(f.logits, {x.dim(0)}), r[1], r[2]), z), parts += 1;
-  if (r[0] > 1.5f) z = add(z, standardised(marginal_rarity(x), r[5], r[6])), parts += 1;
-  if (r[0] > 2.5f) z = add(z, scale(standardised(neighbour_distance(x), r[7], r[8]), kNeighbourWeight)), parts += kNeighbourWeight;
+  if (r[0] > 1.5f) z = add(z, scale(standardised(marginal_rarity(x), r[5], r[6]), r[10])), parts += r[10];
+  if (r[0] > 2.5f) z = add(z, scale(standardised(neighbour_distance(x), r[7], r[8]), r[11])), parts += r[11];
   return scale(z, 1.f / parts);
 }
 
@@ -959,6 +958,9 @@ void E2EConvA3::set_score_reference(float mode, const Tensor& normal, const std:
   float* r = score_reference_.mutable_data();
   r[0] = mode;
   r[9] = mode > 2.5f && !config_.is_image() ? kNeighbourDistanceOffset : 0.f;
+  const bool rows_with_distance = (mode == 3.f || mode == 5.f) && !config_.is_image();
+  r[10] = rows_with_distance ? kRarityWeight : 1.f;
+  r[11] = rows_with_distance ? kRowsNeighbourWeight : kNeighbourWeight;
   const Standardised logit = measure([&](const Tensor& t) { return alarm_logit(t); });
   r[1] = logit.mean, r[2] = logit.sd;
   if (mode != 4.f) {

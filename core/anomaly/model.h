@@ -314,11 +314,21 @@ class E2EConvA3 : public Module {
   int64_t neighbour_count() const { return std::min(neighbour_count_, neighbours_.dim(0)); }
   void set_neighbour_count(int64_t k);
   static constexpr int64_t kMaxNeighbourCount = 256;  // bounds the search and ONNX's [N, k, D] gather
-  // The neighbour distance's weight: for rows as much as the other three terms together, for
-  // images (alarm_neighbours) three times the alarm (measured on the no-labels tables, where the
-  // distance alone was the best single term on most sets, and on 4 Fashion-MNIST classes;
-  // docs/no-labels.md).
+  // The terms' weights in the combined score, the score reference's 11th and 12th values: the
+  // marginal rarity's (rarity_weight; the alarm and the reconstruction error weigh 1) and the
+  // neighbour distance's (neighbour_weight). Rows scored with the distance (modes 3 and 5):
+  // kRarityWeight and kRowsNeighbourWeight, the two terms that compare a row with the training
+  // rows themselves (its values with their columns', the row with its nearest rows) above the
+  // networks' terms, the distance above half the score (measured on the no-labels tables, where
+  // the alarm trained against synthetic anomalies was the least steady term from seed to seed,
+  // and on a contextual anomaly, a row given another machine's name, which the rarity cannot see;
+  // docs/no-labels.md). Images (alarm_neighbours): the distance kNeighbourWeight, three times the
+  // alarm (measured on 4 Fashion-MNIST classes). Models saved before the weights were (format
+  // version 7 and earlier): rarity 1, distance kNeighbourWeight.
   static constexpr float kNeighbourWeight = 3.f;
+  static constexpr float kRarityWeight = 2.f, kRowsNeighbourWeight = 5.f;
+  float rarity_weight() const { return score_reference_.at(10); }
+  float neighbour_weight() const { return score_reference_.at(11); }
 
   // What the page shows about *why* (eval mode, no sampling):
   // the target's reconstruction, same shape as `inputs`;

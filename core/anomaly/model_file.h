@@ -10,7 +10,9 @@
 //                                          one that reads a column on a log scale (a column's
 //                                          logScale in the preprocessing); 7 for one whose
 //                                          neighbour distance has an offset (score_reference's
-//                                          10th value); files of
+//                                          10th value); 8 for one whose
+//                                          score weighs the marginal rarity
+//                                          (score_reference's 11th value); files of
 //                                          versions 1 and 2 came from development builds and are
 //                                          refused with a message to retrain
 //         12   u32 metadata length M
@@ -39,7 +41,7 @@
 
 namespace ca3 {
 
-inline constexpr uint32_t kModelFileVersion = 7;        // the newest version this build writes and reads
+inline constexpr uint32_t kModelFileVersion = 8;        // the newest version this build writes and reads
 inline constexpr uint32_t kOldestModelFileVersion = 3;  // the oldest it reads
 
 struct ModelFileContents {

@@ -190,7 +190,7 @@ class OnnxExport {
     if (!reconstruction_only && !model_.combined_score()) {
       score = g_.op("Sigmoid", {logit});
     } else if (!reconstruction_only && !model_.score_reconstructs()) {  // the alarm and the neighbour distance
-      const float w = E2EConvA3::kNeighbourWeight;
+      const float w = r[11];
       const std::string z = g_.op("Add", {standardised(logit, r[1], r[2]),
                                           g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(w)})});
       score = g_.op("Sigmoid", {g_.op("Mul", {z, g_.scalar(1.f / (1.f + w))})});
@@ -239,12 +239,12 @@ class OnnxExport {
             mean_square = g_.op("Mul", {g_.op("Add", {g_.op("Mul", {mean_square, g_.scalar(float(d))}), part}),
                                         g_.scalar(float(1.0 / (counted + double(categories))))});
           }
-          z = g_.op("Add", {z, standardised(log_of(g_, mean_square), r[5], r[6])});
-          parts += 1;
+          z = g_.op("Add", {z, g_.op("Mul", {standardised(log_of(g_, mean_square), r[5], r[6]), g_.scalar(r[10])})});
+          parts += r[10];
         }
         if (r[0] > 2.5f) {  // neighbour distance
-          z = g_.op("Add", {z, g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(E2EConvA3::kNeighbourWeight)})});
-          parts += E2EConvA3::kNeighbourWeight;
+          z = g_.op("Add", {z, g_.op("Mul", {standardised(neighbour_distance(input_cf), r[7], r[8]), g_.scalar(r[11])})});
+          parts += r[11];
         }
         score = g_.op("Sigmoid", {g_.op("Mul", {z, g_.scalar(1.f / parts)})});
       }
