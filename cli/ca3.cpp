@@ -759,15 +759,17 @@ std::string score_text(const FitReport& r, const std::string& unit) {
   const int64_t k = r.neighbours.nearest > 0 ? r.neighbours.nearest : E2EConvA3::kNeighbours;
   const std::string nearest = k == 1 ? "the distance to the nearest normal training " + unit
                                      : "the distance to the " + std::to_string(k) + " nearest normal training " + unit + "s";
+  // (a weighted mean: E2EConvA3::rarity_weight and neighbour_weight, the README says them)
+  const std::string weighted = " with the distance weighing most";
   const std::string terms =
       r.score == "reconstruction"        ? "the reconstruction error"
       : r.score == "combined"            ? "the alarm and the reconstruction error, averaged"
       : r.score == "combined_rarity"     ? "the alarm, the reconstruction error and how rare the " + unit + "'s values are, averaged"
-      : r.score == "combined_neighbours" ? "the alarm, the reconstruction error, how rare the " + unit + "'s values are and " + nearest + ", averaged"
-      : r.score == "alarm_neighbours"    ? "the alarm and " + nearest + ", averaged"
+      : r.score == "combined_neighbours" ? "the alarm, the reconstruction error, how rare the " + unit + "'s values are and " + nearest + ", averaged" + weighted
+      : r.score == "alarm_neighbours"    ? "the alarm and " + nearest + ", averaged" + weighted
       : r.score == "combined_without_alarm"
           ? "the reconstruction error, how rare the " + unit + "'s values are and " + nearest +
-                ", averaged; not the alarm, which learned the unlabelled anomalies among the training " + unit + "s as normal"
+                ", averaged" + weighted + "; not the alarm, which learned the unlabelled anomalies among the training " + unit + "s as normal"
                                          : "the alarm's probability";
   std::string text = "score: " + terms;
   const FitReport::Neighbours& n = r.neighbours;

@@ -146,6 +146,9 @@ assert r["setting"] == "one_class" and r["validationAnomalies"] == "synthetic", 
 v = r["validation"]
 line = [l for l in words.splitlines() if l.startswith("validation: ")]
 assert len(line) == 1, words
+# What the score is made of: a weighted mean (E2EConvA3::rarity_weight 2, neighbour_weight 5).
+assert any(l.startswith("score: the alarm, the reconstruction error, how rare the row's values are and the distance to the 5 nearest "
+                        "normal training rows, averaged with the distance weighing most (") for l in words.splitlines()), words
 m = re.match(r"validation: ROC-AUC (\d\.\d{4}) on (\d+) synthetic anomal(?:y|ies) and (\d+) rows? taken as normal; "
              r"the threshold flags (\d+) of the anomalies and (\d+) of the normal rows, and (\d+) of the (\d+) test rows \(set to "
              r"flag at most 5% of the (\d+) held-out rows taken as normal, validation and test together; on new normal rows it will flag ([\d.]+)% to ([\d.]+)%, 9 times in 10: "

@@ -1392,11 +1392,14 @@ function scoreTerms(report: FitReport, unit: 'row' | 'image') {
     (unit === 'image' ? ' (compared downscaled)' : '');
   // Each term standardised on the normal validation samples, averaged as log-odds, squashed to 0..1.
   const averaged = ', each measured against the validation ' + unit + 's, averaged (in log-odds) and shown from 0 to 1';
+  // (with the neighbour distance, a weighted mean: E2EConvA3::rarity_weight and neighbour_weight)
+  const weighted = ', each measured against the validation ' + unit + 's, averaged (in log-odds) with the distance weighing most, ' +
+    'and shown from 0 to 1';
   switch (report.score) {
-    case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}` + averaged;
-    case 'alarm_neighbours': return `its alarm score and ${nearest}` + averaged;
+    case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}` + weighted;
+    case 'alarm_neighbours': return `its alarm score and ${nearest}` + weighted;
     case 'combined_without_alarm':
-      return `its reconstruction error, how rare its values are and ${nearest}` + averaged +
+      return `its reconstruction error, how rare its values are and ${nearest}` + weighted +
         '; not its alarm score, which learned the unlabelled anomalies among the training rows as normal';
     case 'combined_rarity': return 'its alarm score, reconstruction error and how rare its values are' + averaged;
     case 'combined': return 'its alarm score and reconstruction error' + averaged;
