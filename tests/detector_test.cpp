@@ -1274,26 +1274,31 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
               "model file is corrupt: its training report's neighbours.nearest is " + std::to_string(k) + " (1 to " +
                   std::to_string(std::min<int64_t>(report.neighbours.samples, 256)) + ")");
   }
-  // A file of version 6 (9 values: the distance without an offset) loads, scores with none, and is
-  // saved again byte for byte; 10 values in a version-6 file, or an offset beyond 1, are refused.
-  {
-    Tensor nine({9});
-    for (int64_t i = 0; i < 9; ++i) nine.mutable_data()[i] = tensor(contents, "score_reference")->at(i);
+  // The file with its score reference's first n values (as an earlier version wrote it), as `version`.
+  const auto first_values = [&](int64_t n) {
+    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
+    values.resize(size_t(n));
+    return Tensor::from_vector({n}, values);
+  };
+  const auto as_version = [&](const Tensor& reference, uint32_t version) {
     std::vector<std::pair<std::string, const Tensor*>> kept;
-    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &nine : &t);
-    const std::vector<uint8_t> six = write_model_file(contents.metadata, kept, 6);
+    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &reference : &t);
+    return write_model_file(contents.metadata, kept, version);
+  };
+  // A file of version 6 (9 values: the distance without an offset) loads, scores with none, and is
+  // saved again byte for byte; 10 values in a version-6 file, 8 values, or an offset beyond 1, are refused.
+  {
+    const std::vector<uint8_t> six = as_version(first_values(9), 6);
     Detector older_model = Detector::load(six.data(), six.size());
     EXPECT_EQ(older_model.save(), six);
     const std::vector<float> with = one_class.score_table(breast_cancer()), without_offset = older_model.score_table(breast_cancer());
     EXPECT_NE(with, without_offset);
-    std::vector<float> ten = tensor(contents, "score_reference")->to_vector();
-    ten.resize(10);
-    const Tensor ten_values = Tensor::from_vector({10}, ten);
-    kept.clear();
-    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &ten_values : &t);
-    EXPECT_EQ(load(write_model_file(contents.metadata, kept, 6)),
+    EXPECT_EQ(load(as_version(first_values(10), 6)),
               "model file is corrupt: tensor 'score_reference' has 10 values (a neighbour distance's offset), which belong in a "
               "format version 7 file, this is version 6");
+    EXPECT_EQ(load(as_version(first_values(8), 7)),
+              "model file is corrupt: tensor 'score_reference' has shape [8], a score reference has 7, 9 or 10 values (12 since format "
+              "version 8)");
     std::vector<float> values = tensor(contents, "score_reference")->to_vector();
     values[9] = 2.f;
     const Tensor far = Tensor::from_vector({12}, values);
@@ -1303,12 +1308,7 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
   // A file of version 7 (10 values: the rarity weighed 1 and the distance 3) loads, scores so, and
   // is saved again byte for byte; 12 values in a version-7 file, or a weight below 1, are refused.
   {
-    std::vector<float> ten = tensor(contents, "score_reference")->to_vector();
-    ten.resize(10);
-    const Tensor ten_values = Tensor::from_vector({10}, ten);
-    std::vector<std::pair<std::string, const Tensor*>> kept;
-    for (const auto& [n, t] : contents.tensors) kept.emplace_back(n, n == "score_reference" ? &ten_values : &t);
-    const std::vector<uint8_t> seven_file = write_model_file(contents.metadata, kept, 7);
+    const std::vector<uint8_t> seven_file = as_version(first_values(10), 7);
     Detector older_model = Detector::load(seven_file.data(), seven_file.size());
     EXPECT_EQ(older_model.model().rarity_weight(), 1.f);
     EXPECT_EQ(older_model.model().neighbour_weight(), E2EConvA3::kNeighbourWeight);
@@ -1336,15 +1336,30 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     EXPECT_EQ(load(without("score_reference", &light)), "model file is corrupt: its score's weights are 0.5 (the marginal rarity) and 5 "
                                                          "(the neighbour distance), each 1 to 10, for a score of rows with the distance");
   }
+  // Rows scored by the alarm and the distance alone (model.score alarm_neighbours, as images are):
+  // the distance with its offset, the weights 1 and 3 (a version-7 file), saved and loaded alike.
+  {
+    Detector pair(quick_tabular("e2e", 2));
+    pair.fit(pair.start_fit_table(breast_cancer(), no_labels, {}, {{"model", {{"score", "alarm_neighbours"}}}}));
+    const std::vector<uint8_t> bytes = pair.save();
+    const ModelFileContents saved = read_model_file(bytes.data(), bytes.size());
+    EXPECT_EQ(saved.version, 7u);
+    EXPECT_EQ(tensor(saved, "score_reference")->shape(), Shape{10});
+    EXPECT_EQ(tensor(saved, "score_reference")->at(0), 4.f);
+    EXPECT_EQ(tensor(saved, "score_reference")->at(9), E2EConvA3::kNeighbourDistanceOffset);
+    Detector back = Detector::load(bytes.data(), bytes.size());
+    EXPECT_EQ(back.model().neighbour_weight(), E2EConvA3::kNeighbourWeight);
+    EXPECT_EQ(back.score_table(breast_cancer()), pair.score_table(breast_cancer()));
+  }
   // Mode 5 (the same terms without the alarm) loads and says so; there is no mode 6.
-  Tensor nine = *tensor(contents, "score_reference");
-  nine.mutable_data()[0] = 5.f;
-  const std::vector<uint8_t> mode5 = without("score_reference", &nine);
+  Tensor reference = *tensor(contents, "score_reference");
+  reference.mutable_data()[0] = 5.f;
+  const std::vector<uint8_t> mode5 = without("score_reference", &reference);
   const Detector loaded = Detector::load(mode5.data(), mode5.size());
   ASSERT_NE(loaded.training_report(), nullptr);
   EXPECT_EQ(loaded.training_report()->score, "combined_without_alarm");
-  nine.mutable_data()[0] = 6.f;
-  EXPECT_EQ(load(without("score_reference", &nine)), "model file is corrupt: its score mode is 6 (0 to 5)");
+  reference.mutable_data()[0] = 6.f;
+  EXPECT_EQ(load(without("score_reference", &reference)), "model file is corrupt: its score mode is 6 (0 to 5)");
   // What the validation figures were against and the threshold's rate survive a save and load;
   // files saved before they were written read as synthetic (a one-class fit) and unknown (-1).
   const Detector again = Detector::load(good.data(), good.size());

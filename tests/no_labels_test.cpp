@@ -510,8 +510,8 @@ TEST(NoLabels, AMachineNamedLikeAnIdentifierIsAGroup) {
   // belongs to and is read as categories (said); left out as a row identifier, as before (the
   // role ignore below), the swap changes nothing (ROC-AUC 0.5; helper-90's sensor log of 5
   // machines: 0.512, with the machine read 0.999). A row near its range's edge, swapped to the
-  // next range, is hardly unusual: 0.68 here (0.71 with the marginal rarity, which sees no
-  // context, weighed as the alarm rather than twice; docs/no-labels.md).
+  // next range, is hardly unusual: 0.68 here (0.71 with the weights before, the marginal rarity,
+  // which sees no context, 1 rather than 2 and the distance 3 rather than 5; docs/no-labels.md).
   const TableSplit s = split_table("PimaIndiansDiabetes.csv", "diabetes", "neg", false);
   const int64_t glucose = s.train.column_index("glucose");
   auto with_machine = [&](const CsvTable& table, int shift) {
@@ -648,8 +648,11 @@ TEST(NoLabels, FashionMnistTshirtsContaminated) {
   detector.model().set_neighbour_count(E2EConvA3::kNeighbours);
   const double five = roc_auc(detector.model().neighbour_distance(inputs), t.test_labels);
   detector.model().set_neighbour_count(report.neighbours.nearest);
-  // Saved and loaded, the model averages over as many.
+  // Saved and loaded, the model averages over as many. An image's score weighs the distance 3
+  // times the alarm, as files before version 8 did: the file is of an earlier version (9 values).
   const std::vector<uint8_t> bytes = detector.save();
+  EXPECT_LT(bytes[8], 8);
+  EXPECT_EQ(detector.model().neighbour_weight(), E2EConvA3::kNeighbourWeight);
   Detector loaded = Detector::load(bytes.data(), bytes.size());
   EXPECT_EQ(loaded.model().neighbour_count(), report.neighbours.nearest);
   EXPECT_EQ(loaded.score_images(inputs), detector.score_images(inputs));

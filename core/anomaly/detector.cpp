@@ -368,8 +368,9 @@ std::vector<uint8_t> Detector::save() const {
   for (size_t i = 0; i < parameters.size(); ++i) tensors.emplace_back(parameters[i].first, &values[i]);
   // A model whose score does not use the neighbour distance (modes 0-2; it is in modes 3-5) is written with 7 reference
   // values, as before the distance existed, and its neighbour rows only if it keeps them (a model of rows, to fill missing
-  // cells from and explain rows against); with the distance, 9 values, and 10 when its distance has an offset (rows
-  // fitted since version 7): earlier readers load the rest, and files round-trip.
+  // cells from and explain rows against); with the distance, 9 values, 10 when its distance has an offset (rows
+  // fitted since version 7), and 12 when its terms are weighted otherwise than 1 and kNeighbourWeight (rows fitted
+  // since version 8): earlier readers load the rest, and files round-trip.
   const bool distance = model_->score_mode() > 2.5f, neighbours = model_->neighbours().dim(0) > 0;
   // The newest version only when it says more than the earlier can (an earlier build would read the
   // score without it): 5 for a neighbour distance that scales some inputs, 4 for categorical columns
@@ -484,26 +485,30 @@ Detector Detector::load(const uint8_t* data, size_t size) {
     // A score without the neighbour distance: 7 values; with it, 9 (no offset: 0, as before version
     // 7), 10 (the offset) or 12 (the rarity's and the distance's weights, since version 8; before:
     // 1 and kNeighbourWeight).
-    const Shape* reference_shape = name == "score_reference" && it != by_name.end() ? &it->second->shape() : nullptr;
-    if (reference_shape && reference_shape->size() == 1 &&
-        (reference_shape->at(0) == 7 || reference_shape->at(0) == 9 || reference_shape->at(0) == 10 || reference_shape->at(0) == 12)) {
-      const int64_t values = reference_shape->at(0);
+    if (name == "score_reference" && it != by_name.end()) {
+      const Shape& shape = it->second->shape();
+      const int64_t values = shape.size() == 1 ? shape[0] : 0;
+      CA3_CHECK_CODE(values == 7 || values == 9 || values == 10 || values == 12, ErrorCode::unsupported_file,
+                     "model file is corrupt: tensor 'score_reference' has shape ", shape_to_string(shape),
+                     ", a score reference has 7, 9 or 10 values (12 since format version 8)");
       CA3_CHECK_CODE(values < 12 || file.version >= 8, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has "
                      "12 values (the terms' weights), which belong in a format version 8 file, this is version ", file.version);
       CA3_CHECK_CODE(values < 10 || file.version >= 7, ErrorCode::unsupported_file, "model file is corrupt: tensor 'score_reference' has "
                      "10 values (a neighbour distance's offset), which belong in a format version 7 file, this is version ", file.version);
-      Tensor given(*reference_shape);
+      Tensor given(shape);
       fill(name, given);
       std::memcpy(buffer->mutable_data(), given.data(), size_t(values) * sizeof(float));
       const float mode = buffer->at(0);  // (a mode beyond 0 to 5 is said below)
-      const bool other_mode = mode < -0.5f || mode > 5.5f, with_distance = mode == 3.f || mode == 5.f || other_mode;
+      const bool other_mode = mode < -0.5f || mode > 5.5f;
+      // (the offset for rows with the distance, modes 3 to 5; the weights for rows with all terms, 3 and 5)
+      const bool with_distance = mode == 3.f || mode == 4.f || mode == 5.f || other_mode, weighted = mode == 3.f || mode == 5.f || other_mode;
       CA3_CHECK_CODE(values >= 9 || mode < 2.5f, ErrorCode::unsupported_file,
                      "model file is corrupt: its score uses neighbour rows, and its score reference has no statistics for them");
       CA3_CHECK_CODE(values < 10 || (buffer->at(9) > 0.f && buffer->at(9) <= 1.f && with_distance), ErrorCode::unsupported_file,
                      "model file is corrupt: its neighbour distance's offset is ", buffer->at(9), " (more than 0, at most 1, for a score "
                      "of rows with the distance)");
       const auto weight_ok = [](float w) { return w >= 1.f && w <= 10.f; };
-      CA3_CHECK_CODE(values < 12 || (weight_ok(buffer->at(10)) && weight_ok(buffer->at(11)) && with_distance), ErrorCode::unsupported_file,
+      CA3_CHECK_CODE(values < 12 || (weight_ok(buffer->at(10)) && weight_ok(buffer->at(11)) && weighted), ErrorCode::unsupported_file,
                      "model file is corrupt: its score's weights are ", buffer->at(10), " (the marginal rarity) and ", buffer->at(11),
                      " (the neighbour distance), each 1 to 10, for a score of rows with the distance");
       continue;

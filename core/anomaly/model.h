@@ -322,9 +322,10 @@ class E2EConvA3 : public Module {
   // networks' terms, the distance above half the score (measured on the no-labels tables, where
   // the alarm trained against synthetic anomalies was the least steady term from seed to seed,
   // and on a contextual anomaly, a row given another machine's name, which the rarity cannot see;
-  // docs/no-labels.md). Images (alarm_neighbours): the distance kNeighbourWeight, three times the
-  // alarm (measured on 4 Fashion-MNIST classes). Models saved before the weights were (format
-  // version 7 and earlier): rarity 1, distance kNeighbourWeight.
+  // docs/no-labels.md). The alarm and the distance alone (alarm_neighbours, the images' score):
+  // the distance kNeighbourWeight, three times the alarm (measured on 4 Fashion-MNIST classes).
+  // Models saved before the weights were (format version 7 and earlier): rarity 1, distance
+  // kNeighbourWeight.
   static constexpr float kNeighbourWeight = 3.f;
   static constexpr float kRarityWeight = 2.f, kRowsNeighbourWeight = 5.f;
   float rarity_weight() const { return score_reference_.at(10); }

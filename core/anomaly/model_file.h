@@ -11,8 +11,10 @@
 //                                          logScale in the preprocessing); 7 for one whose
 //                                          neighbour distance has an offset (score_reference's
 //                                          10th value); 8 for one whose
-//                                          score weighs the marginal rarity
-//                                          (score_reference's 11th value); files of
+//                                          score weighs its terms otherwise
+//                                          (score_reference's 11th and 12th
+//                                          values: the rarity's and the
+//                                          distance's weights); files of
 //                                          versions 1 and 2 came from development builds and are
 //                                          refused with a message to retrain
 //         12   u32 metadata length M

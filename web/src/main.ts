@@ -1391,10 +1391,10 @@ function scoreTerms(report: FitReport, unit: 'row' | 'image') {
   const nearest = `how far it lies from its ${report.neighbours?.nearest ?? 5} nearest training ${unit}s` +
     (unit === 'image' ? ' (compared downscaled)' : '');
   // Each term standardised on the normal validation samples, averaged as log-odds, squashed to 0..1.
-  const averaged = ', each measured against the validation ' + unit + 's, averaged (in log-odds) and shown from 0 to 1';
+  const measured = (how: string) => `, each measured against the validation ${unit}s, averaged (in log-odds)${how} and shown from 0 to 1`;
+  const averaged = measured('');
   // (with the neighbour distance, a weighted mean: E2EConvA3::rarity_weight and neighbour_weight)
-  const weighted = ', each measured against the validation ' + unit + 's, averaged (in log-odds) with the distance weighing most, ' +
-    'and shown from 0 to 1';
+  const weighted = measured(' with the distance weighing most,');
   switch (report.score) {
     case 'combined_neighbours': return `its alarm score, reconstruction error, how rare its values are and ${nearest}` + weighted;
     case 'alarm_neighbours': return `its alarm score and ${nearest}` + weighted;

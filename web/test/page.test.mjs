@@ -629,7 +629,7 @@ for (const isolation of [true, false]) {
       assert.doesNotMatch(status, /Test ROC-AUC/);
       // What the score is made of and what its neighbour rows are, from the report.
       assert.equal(report.score, 'combined_neighbours');
-      assert.match(status, /reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows/);
+      assert.match(status, /reconstruction error, how rare its values are and how far it lies from its 5 nearest training rows, each measured against the validation rows, averaged \(in log-odds\) with the distance weighing most, and shown from 0 to 1/);
       assert.match(status, new RegExp(`The distance is to ${report.neighbours.samples} of the ${report.rows.train} training rows\\.`));
       assert.equal(report.neighbours.samples, report.rows.train);  // no repeats in these rows
       // Without labels the test rows have nothing to measure: they join the validation rows the
