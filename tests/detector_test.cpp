@@ -1274,11 +1274,17 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
               "model file is corrupt: its training report's neighbours.nearest is " + std::to_string(k) + " (1 to " +
                   std::to_string(std::min<int64_t>(report.neighbours.samples, 256)) + ")");
   }
-  // The file with its score reference's first n values (as an earlier version wrote it), as `version`.
+  // The score reference's first n values (as an earlier version wrote it); the file with a
+  // reference, as `version`.
   const auto first_values = [&](int64_t n) {
     std::vector<float> values = tensor(contents, "score_reference")->to_vector();
     values.resize(size_t(n));
     return Tensor::from_vector({n}, values);
+  };
+  const auto changed = [&](size_t index, float value) {  // all its values, one changed
+    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
+    values[index] = value;
+    return Tensor::from_vector({int64_t(values.size())}, values);
   };
   const auto as_version = [&](const Tensor& reference, uint32_t version) {
     std::vector<std::pair<std::string, const Tensor*>> kept;
@@ -1299,9 +1305,7 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     EXPECT_EQ(load(as_version(first_values(8), 7)),
               "model file is corrupt: tensor 'score_reference' has shape [8], a score reference has 7, 9 or 10 values (12 since format "
               "version 8)");
-    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
-    values[9] = 2.f;
-    const Tensor far = Tensor::from_vector({12}, values);
+    const Tensor far = changed(9, 2.f);
     EXPECT_EQ(load(without("score_reference", &far)), "model file is corrupt: its neighbour distance's offset is 2 (more than 0, at "
                                                        "most 1, for a score of rows with the distance)");
   }
@@ -1330,9 +1334,7 @@ TEST(ModelFile, NeighbourRowsTravelWithAModelOfRows) {
     EXPECT_EQ(load(write_model_file(contents.metadata, contents_tensors(contents), 7)),
               "model file is corrupt: tensor 'score_reference' has 12 values (the terms' weights), which belong in a format version 8 "
               "file, this is version 7");
-    std::vector<float> values = tensor(contents, "score_reference")->to_vector();
-    values[10] = 0.5f;
-    const Tensor light = Tensor::from_vector({12}, values);
+    const Tensor light = changed(10, 0.5f);
     EXPECT_EQ(load(without("score_reference", &light)), "model file is corrupt: its score's weights are 0.5 (the marginal rarity) and 5 "
                                                          "(the neighbour distance), each 1 to 10, for a score of rows with the distance");
   }
